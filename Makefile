@@ -1,0 +1,51 @@
+# The two commands of the README: `make run` and `make test`. Both start with `make setup`.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint check-migrations pytest bench demo clean
+
+$(PY):
+	"$$(scripts/find-python)" -m venv $(VENV)
+
+# Re-install when the lock or the project metadata change; otherwise the stamp makes setup instant.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+	scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,run)
+	scripts/vendor-assets.sh
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	mkdir -p var
+
+run: setup
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py seed_demo --if-empty
+	@echo "shuangsuiji: http://$(HOST):$(PORT)/  (demo logins: see README.md)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint:
+	$(VENV)/bin/ruff check .
+
+check-migrations:
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest:
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+test: setup
+	$(MAKE) --no-print-directory lint check-migrations pytest
+
+bench: setup
+	$(PY) bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules var shuangsuiji/static/vendor

@@ -1,0 +1,51 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITY_ADMIN = "city_admin", _("市局管理员")
+    COUNTY_ADMIN = "county_admin", _("分局管理员")
+    DEPARTMENT = "department_user", _("科室用户")
+    INSPECTOR = "inspector", _("执法人员")
+    LEADER = "leader", _("局领导")
+
+
+class User(AbstractUser):
+    """A person who signs in. Bound to one jurisdiction; that binding is the whole of his scope."""
+
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.LEADER)
+    jurisdiction = models.ForeignKey(
+        "registry.Jurisdiction", verbose_name=_("所属行政区"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    department = models.ForeignKey(
+        "registry.Department", verbose_name=_("所属科室"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    inspector = models.OneToOneField(
+        "registry.Inspector", verbose_name=_("执法人员档案"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="user",
+    )
+    phone = models.CharField(_("电话"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def get_full_name(self) -> str:
+        # Chinese names are written family name first, without a space.
+        return f"{self.last_name}{self.first_name}".strip()
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in (Role.CITY_ADMIN, Role.COUNTY_ADMIN)
+
+    @property
+    def can_edit_registry(self) -> bool:
+        """City and county admins keep the registries of their own scope; everyone else reads."""
+        return self.is_superuser or (self.is_admin_role and self.jurisdiction_id is not None)

@@ -1,0 +1,124 @@
+"""Writing and checking the event chain. Callers are service functions, inside their transaction."""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from shuangsuiji.audit.models import ChainHead, Event
+
+GENESIS = "0" * 64
+
+
+@dataclass
+class PendingEvent:
+    action: str
+    obj: models.Model | None = None
+    jurisdiction_id: int | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+def _event_hash(prev_hash: str, occurred_at: datetime, actor_id: int | None, action: str,
+                content_type_id: int | None, object_id: str, changes: dict, reason: str) -> str:
+    body = json.dumps(
+        [prev_hash, occurred_at.isoformat(), actor_id, action, content_type_id, object_id, changes, reason],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _lock_head() -> ChainHead:
+    head = ChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        ChainHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS})
+        head = ChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def jsonable(value: Any) -> Any:
+    """Field values as they are stored in an event's ``changes``: plain JSON, dates as ISO text."""
+    if isinstance(value, models.Model):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple, set)):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    return str(value)
+
+
+def record_events(pending: Iterable[PendingEvent], *, actor=None) -> list[Event]:
+    """Append events to the chain. Must run inside the caller's transaction (atomic block)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_events must be called inside the transaction of the change it records")
+    head = _lock_head()
+    now = timezone.now()
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    actor_name = (actor.get_full_name() or actor.get_username()) if actor_id else ""
+    prev = head.last_hash
+    events = []
+    content_types: dict[type, ContentType] = {}
+    for item in pending:
+        ct_id = None
+        object_id = ""
+        object_repr = ""
+        if item.obj is not None:
+            model = type(item.obj)
+            if model not in content_types:
+                content_types[model] = ContentType.objects.get_for_model(model)
+            ct_id = content_types[model].pk
+            object_id = str(item.obj.pk)
+            object_repr = str(item.obj)[:255]
+        changes = {key: jsonable(value) for key, value in item.changes.items()}
+        digest = _event_hash(prev, now, actor_id, item.action, ct_id, object_id, changes, item.reason)
+        events.append(Event(
+            occurred_at=now, actor_id=actor_id, actor_name=actor_name, action=item.action,
+            content_type_id=ct_id, object_id=object_id, object_repr=object_repr,
+            jurisdiction_id=item.jurisdiction_id, changes=changes, reason=item.reason,
+            prev_hash=prev, hash=digest,
+        ))
+        prev = digest
+    Event.objects.bulk_create(events, batch_size=2000)
+    ChainHead.objects.filter(pk=head.pk).update(last_hash=prev, count=models.F("count") + len(events))
+    return events
+
+
+def record_event(action: str, *, actor=None, obj: models.Model | None = None, jurisdiction_id: int | None = None,
+                 changes: dict[str, Any] | None = None, reason: str = "") -> Event:
+    return record_events(
+        [PendingEvent(action, obj, jurisdiction_id, changes or {}, reason)], actor=actor
+    )[0]
+
+
+def verify_chain() -> list[str]:
+    """Recompute every event's hash in order; return the problems found (empty when intact)."""
+    problems = []
+    prev = GENESIS
+    count = 0
+    for event in Event.objects.order_by("id").iterator(chunk_size=5000):
+        count += 1
+        if event.prev_hash != prev:
+            problems.append(f"event {event.pk}: previous hash {event.prev_hash[:12]}… ≠ {prev[:12]}…")
+        expected = _event_hash(event.prev_hash, event.occurred_at, event.actor_id, event.action,
+                               event.content_type_id, event.object_id, event.changes, event.reason)
+        if expected != event.hash:
+            problems.append(f"event {event.pk}: content does not match its hash")
+        prev = event.hash
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_hash != prev or head.count != count):
+        problems.append(f"chain head says {head.count} events ending {head.last_hash[:12]}…, "
+                        f"found {count} ending {prev[:12]}…")
+    return problems
+
+
+def history_for(obj: models.Model):
+    ct = ContentType.objects.get_for_model(type(obj))
+    return Event.objects.filter(content_type=ct, object_id=str(obj.pk)).order_by("-id")

@@ -1,0 +1,166 @@
+"""Service functions of 两库一单: the only way registry rows change (DESIGN §5).
+
+Each ``do_*`` function runs in one transaction, validates the row, saves it, and writes its audit
+event — and for a target, a dated ``TargetHistory`` row for every change of category, positive-list
+flag or status. Views, the admin, imports and management commands all call these.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuangsuiji.audit.services import PendingEvent, jsonable, record_events
+from shuangsuiji.registry.models import (
+    Inspector,
+    Jurisdiction,
+    Recusal,
+    Target,
+    TargetHistory,
+    TargetStatus,
+)
+
+TRACKED_TARGET_FIELDS = (TargetHistory.Field.CATEGORY, TargetHistory.Field.POSITIVE_LIST,
+                         TargetHistory.Field.STATUS)
+
+
+def jurisdiction_of(obj: models.Model) -> Jurisdiction:
+    path = type(obj).scope_field
+    if not path:
+        return obj  # a Jurisdiction scopes itself
+    value: Any = obj
+    for part in path.split("__"):
+        value = getattr(value, part)
+    return value
+
+
+def ensure_can_edit(user, jurisdiction: Jurisdiction) -> None:
+    """Raise PermissionDenied unless ``user`` keeps the registries of ``jurisdiction``."""
+    if user is None:
+        return  # system actions (seed, scheduled jobs) act without a user
+    if user.is_superuser:
+        return
+    if not user.can_edit_registry or not jurisdiction.path.startswith(user.jurisdiction.path):
+        raise PermissionDenied(_("无权修改该行政区的名录库"))
+
+
+def field_values(obj: models.Model) -> dict[str, Any]:
+    """The concrete, editable field values of a row, by attribute name (FKs as ids)."""
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields
+            if f.editable and not f.primary_key and not getattr(f, "auto_now", False)
+            and not getattr(f, "auto_now_add", False)}
+
+
+def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {name: [jsonable(before.get(name)), jsonable(value)] for name, value in after.items()
+            if before.get(name) != value}
+
+
+def target_history_rows(target: Target, changes: Mapping[str, list[Any]], *, reason: str,
+                        acting_user, effective_date: date | None,
+                        evidence: list[dict] | None = None) -> list[TargetHistory]:
+    rows = []
+    for field in TRACKED_TARGET_FIELDS:
+        if field in changes:
+            old, new = changes[field]
+            rows.append(TargetHistory(
+                target=target, field=field, old_value="" if old is None else str(old), new_value=str(new),
+                effective_date=effective_date or timezone.localdate(), reason=reason or _("登记"),
+                evidence=evidence or [], recorded_by=acting_user,
+            ))
+    return rows
+
+
+@transaction.atomic
+def do_save(obj: models.Model, *, acting_user, reason: str = "", m2m: Mapping[str, Iterable] | None = None,
+            effective_date: date | None = None, evidence: list[dict] | None = None) -> models.Model:
+    """Create or update a registry row with its audit event (and a target's dated history).
+
+    ``m2m`` sets many-to-many relations after the save, e.g. {"specialties": [...]}.
+    """
+    if isinstance(obj, Jurisdiction):
+        obj.path = obj.compute_path()
+    creating = obj._state.adding
+    ensure_can_edit(acting_user, jurisdiction_of(obj))
+    obj.full_clean()
+    before: dict[str, Any] = {}
+    if not creating:
+        stored = type(obj).objects.select_for_update().get(pk=obj.pk)
+        ensure_can_edit(acting_user, jurisdiction_of(stored))
+        before = field_values(stored)
+    after = field_values(obj)
+    changes = changed_fields(before, after)
+    m2m_changes: dict[str, list[Any]] = {}
+    if m2m:
+        for name, values in m2m.items():
+            values = list(values)
+            old = sorted(str(v) for v in getattr(obj, name).all()) if not creating else []
+            new = sorted(str(v) for v in values)
+            if old != new:
+                m2m_changes[name] = [old, new]
+    if not creating and not changes and not m2m_changes:
+        return obj
+    obj.save()
+    if m2m:
+        for name, values in m2m.items():
+            getattr(obj, name).set(values)
+    if isinstance(obj, Target):
+        TargetHistory.objects.bulk_create(target_history_rows(
+            obj, changes if not creating else {f: [None, after[f]] for f in TRACKED_TARGET_FIELDS},
+            reason=reason, acting_user=acting_user, effective_date=effective_date, evidence=evidence,
+        ))
+    label = type(obj)._meta.model_name
+    record_events([PendingEvent(
+        f"{label}.{'create' if creating else 'update'}", obj, jurisdiction_of(obj).pk,
+        {**changes, **m2m_changes}, reason,
+    )], actor=acting_user)
+    return obj
+
+
+@transaction.atomic
+def do_mark_target_defunct(target: Target, *, acting_user, defunct_date: date, reason: str) -> Target:
+    """消亡: the target stays in the registry for its history but leaves every future draw."""
+    if not reason.strip():
+        raise ValidationError({"defunct_reason": _("请填写注销/关停原因")})
+    if target.status == TargetStatus.DEFUNCT:
+        raise ValidationError(_("该对象已是注销/关停状态"))
+    target.status = TargetStatus.DEFUNCT
+    target.defunct_date = defunct_date
+    target.defunct_reason = reason
+    return do_save(target, acting_user=acting_user, reason=reason, effective_date=defunct_date)
+
+
+@transaction.atomic
+def do_reactivate_target(target: Target, *, acting_user, reason: str, effective_date: date) -> Target:
+    if not reason.strip():
+        raise ValidationError(_("请填写恢复理由"))
+    target.status = TargetStatus.ACTIVE
+    target.defunct_date = None
+    target.defunct_reason = ""
+    return do_save(target, acting_user=acting_user, reason=reason, effective_date=effective_date)
+
+
+@transaction.atomic
+def do_set_recusal(inspector: Inspector, target: Target, *, acting_user, reason: str) -> Recusal:
+    ensure_can_edit(acting_user, inspector.jurisdiction)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写回避理由")})
+    recusal, created = Recusal.objects.get_or_create(inspector=inspector, target=target,
+                                                     defaults={"reason": reason})
+    if created:
+        record_events([PendingEvent("inspector.recusal_add", inspector, inspector.jurisdiction_id,
+                                    {"target": [None, target.credit_code]}, reason)], actor=acting_user)
+    return recusal
+
+
+@transaction.atomic
+def do_remove_recusal(recusal: Recusal, *, acting_user, reason: str) -> None:
+    ensure_can_edit(acting_user, recusal.inspector.jurisdiction)
+    record_events([PendingEvent("inspector.recusal_remove", recusal.inspector, recusal.inspector.jurisdiction_id,
+                                {"target": [recusal.target.credit_code, None]}, reason)], actor=acting_user)
+    recusal.delete()
+

@@ -1,0 +1,49 @@
+"""Fixtures shared by the Django tests: a small jurisdiction tree and one user per role."""
+
+import datetime
+
+import pytest
+
+from shuangsuiji.accounts.models import Role, User
+from shuangsuiji.registry.models import Department, Inspector, Jurisdiction, Level
+
+
+def make_jurisdiction(code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
+    jurisdiction = Jurisdiction(code=code, name=name, level=level, parent=parent)
+    jurisdiction.path = jurisdiction.compute_path()
+    jurisdiction.save()
+    return jurisdiction
+
+
+@pytest.fixture
+def tree(db):
+    """Hebei → Baoding → two of its counties, each with a department."""
+    province = make_jurisdiction("130000", "河北省", Level.PROVINCE)
+    city = make_jurisdiction("130600", "保定市", Level.CITY, province)
+    county_a = make_jurisdiction("130623", "涞水县", Level.COUNTY, city)
+    county_b = make_jurisdiction("130624", "阜平县", Level.COUNTY, city)
+    departments = {
+        j.code: Department.objects.create(jurisdiction=j, name="执法大队" if j.level == Level.COUNTY else "综合执法支队")
+        for j in (city, county_a, county_b)
+    }
+    return {"province": province, "city": city, "a": county_a, "b": county_b, "departments": departments}
+
+
+@pytest.fixture
+def users(tree):
+    """One user per role: city admin, county admin of county A, a department user, an inspector, a leader."""
+    inspector = Inspector.objects.create(
+        name="张三", certificate_number="13062300001", certificate_expiry=datetime.date(2030, 1, 1),
+        jurisdiction=tree["a"], department=tree["departments"]["130623"],
+    )
+    spec = {
+        "city_admin": dict(role=Role.CITY_ADMIN, jurisdiction=tree["city"]),
+        "county_admin": dict(role=Role.COUNTY_ADMIN, jurisdiction=tree["a"]),
+        "other_county_admin": dict(role=Role.COUNTY_ADMIN, jurisdiction=tree["b"]),
+        "department_user": dict(role=Role.DEPARTMENT, jurisdiction=tree["a"],
+                                department=tree["departments"]["130623"]),
+        "inspector": dict(role=Role.INSPECTOR, jurisdiction=tree["a"], inspector=inspector),
+        "leader": dict(role=Role.LEADER, jurisdiction=tree["city"]),
+    }
+    return {key: User.objects.create_user(username=key, password="pw-" + key, **fields)
+            for key, fields in spec.items()}
