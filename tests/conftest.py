@@ -23,7 +23,9 @@ def tree(db):
     county_a = make_jurisdiction("130623", "涞水县", Level.COUNTY, city)
     county_b = make_jurisdiction("130624", "阜平县", Level.COUNTY, city)
     departments = {
-        j.code: Department.objects.create(jurisdiction=j, name="执法大队" if j.level == Level.COUNTY else "综合执法支队")
+        j.code: Department.objects.create(
+            jurisdiction=j, name="执法大队" if j.level == Level.COUNTY else "综合执法支队"
+        )
         for j in (city, county_a, county_b)
     }
     return {"province": province, "city": city, "a": county_a, "b": county_b, "departments": departments}

@@ -61,15 +61,15 @@ class Jurisdiction(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("registry:jurisdiction_detail", args=[self.pk])
+
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id else ""
         return f"{prefix}{self.code}."
 
     def ancestor_codes(self) -> list[str]:
         return [code for code in self.path.split(".") if code and code != self.code]
-
-    def get_absolute_url(self) -> str:
-        return reverse("registry:jurisdiction_detail", args=[self.pk])
 
 
 class Department(models.Model):
@@ -212,6 +212,9 @@ class TargetHistory(models.Model):
         verbose_name_plural = _("检查对象变更")
         ordering = ["-effective_date", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.target_id} {self.field}: {self.old_value} → {self.new_value}"
+
 
 class Outlet(models.Model):
     """排口 of a target, identified for online monitoring (在线监测) by (target, code)."""
@@ -328,6 +331,9 @@ class Recusal(models.Model):
         verbose_name = _("回避")
         verbose_name_plural = _("回避")
         constraints = [models.UniqueConstraint(fields=["inspector", "target"], name="recusal_unique_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.inspector_id} ↛ {self.target_id}"
 
 
 class CheckItem(models.Model):
