@@ -8,19 +8,19 @@ target's category, positive-list flag and status, a dated ``TargetHistory`` row 
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.accounts.scoping import ScopedManager
-from shuangsuiji.engine import creditcode
 
 division_code = RegexValidator(r"^\d{6}$", _("行政区划代码应为6位数字"))
 
 
 def validate_credit_code(value: str) -> None:
-    from django.core.exceptions import ValidationError
+    from shuangsuiji.engine import creditcode
 
     problem = creditcode.validate(value)
     if problem:
