@@ -23,7 +23,8 @@ node_modules/.installed: package.json package-lock.json
 setup: $(VENV)/.installed node_modules/.installed
 	scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,run)
 	scripts/vendor-assets.sh
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	if find shuangsuiji -name '*.po' | grep -q .; then \
+		cd shuangsuiji && ../$(PY) ../manage.py compilemessages -v 0; fi
 	mkdir -p var
 
 run: setup
