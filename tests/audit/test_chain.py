@@ -1,0 +1,55 @@
+"""The audit log is a hash chain: every change leaves an event, and any edit or removal shows."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from shuangsuiji.audit.models import Event
+from shuangsuiji.audit.services import history_for, record_event, verify_chain
+
+
+@pytest.fixture
+def events(tree, users):
+    department = tree["departments"]["130623"]
+    with transaction.atomic():
+        for n in range(3):
+            record_event("department.update", actor=users["county_admin"], obj=department,
+                         jurisdiction_id=tree["a"].pk, changes={"name": [f"股{n}", f"股{n + 1}"]},
+                         reason=f"调整{n}")
+    return department
+
+
+def test_chain_of_untouched_events_verifies(events):
+    assert Event.objects.count() == 3
+    assert verify_chain() == []
+
+
+def test_each_event_links_to_the_previous_one(events):
+    chain = list(Event.objects.order_by("id"))
+    assert chain[0].prev_hash == "0" * 64
+    assert [e.prev_hash for e in chain[1:]] == [e.hash for e in chain[:-1]]
+    assert chain[-1].actor_name == "county_admin"
+
+
+def test_history_lists_the_objects_events_newest_first(events):
+    reasons = [event.reason for event in history_for(events)]
+    assert reasons == ["调整2", "调整1", "调整0"]
+
+
+def test_database_refuses_to_update_an_event(events):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_event SET reason = 'forged'")
+    assert verify_chain() == []
+
+
+def test_deleting_an_event_breaks_the_chain(events):
+    Event.objects.filter(pk=Event.objects.order_by("id")[1].pk).delete()
+    problems = verify_chain()
+    assert any("previous hash" in p for p in problems)
+    assert any("chain head says 3 events" in p for p in problems)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_can_only_be_written_inside_a_transaction():
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        record_event("department.update")
+    assert not Event.objects.exists()
