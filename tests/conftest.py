@@ -8,6 +8,12 @@ from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.registry.models import Department, Inspector, Jurisdiction, Level
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many users; the production hasher's deliberate slowness would dominate the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_jurisdiction(code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
     jurisdiction = Jurisdiction(code=code, name=name, level=level, parent=parent)
     jurisdiction.path = jurisdiction.compute_path()
