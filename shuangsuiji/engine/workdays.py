@@ -1,0 +1,238 @@
+"""China's official working-day calendar (工作日) and the deadlines the policy counts in it.
+
+Holidays and 调休 (weekend days declared working days) come from the maintained ``chinese_calendar``
+package, which follows the State Council's yearly notice. The package only knows the years published
+before its release; for a later year the bureau's administrator transcribes the new notice into an
+override table (``Mapping[date, bool]``, True = working day), which the Django shell keeps and passes
+in. A year known to neither raises ``CalendarUnknownError``: a deadline guessed from weekdays alone
+would be wrong around every holiday, and nobody would notice until a county missed it.
+
+Override table semantics: it lists the exceptions of a year, as the notice does — every holiday or
+调休 rest day (False) and every working weekend day (True). A year counts as covered once the table has
+any day of it; its unlisted days follow the Monday-to-Friday rule. Overrides also win over the package
+for years it knows, so a mistake in the package can be corrected without waiting for a release.
+
+Counting follows 民法典 第二百零一条: "N working days after DATE" does not count DATE itself.
+"""
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
+
+import chinese_calendar
+
+from shuangsuiji.engine.policy import Policy
+
+_PACKAGE_YEARS = range(
+    min(chinese_calendar.holidays).year,
+    max(chinese_calendar.holidays).year + 1,
+)
+_ONE_DAY = timedelta(days=1)
+
+
+class CalendarUnknownError(LookupError):
+    """The working-day calendar of a year is not known: neither the package nor the overrides cover it."""
+
+    def __init__(self, year: int) -> None:
+        self.year = year
+        super().__init__(
+            f"{year}年的工作日安排未知：chinese_calendar 只收录 {_PACKAGE_YEARS.start}–{_PACKAGE_YEARS.stop - 1} 年。"
+            f"请按国务院办公厅关于{year}年部分节假日安排的通知，在工作日调整表中录入该年的放假日和调休上班日。"
+        )
+
+
+def quarter_of(day: date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def _quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"季度应为 1–4，实为 {quarter}")
+    first = date(year, 3 * quarter - 2, 1)
+    last = date(year + 1, 1, 1) - _ONE_DAY if quarter == 4 else date(year, 3 * quarter + 1, 1) - _ONE_DAY
+    return first, last
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year + 1, 1, 1) - _ONE_DAY if month == 12 else date(year, month + 1, 1) - _ONE_DAY
+
+
+def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
+    _quarter_bounds(year, quarter)
+    return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+DeadlineKind = Literal["monthly_detail", "quarterly_status", "registry_adjustment", "annual_list"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: DeadlineKind
+    period: str
+    """What the deadline is about: "2021-03" (a month), "2021Q1" (a quarter) or "2021" (a year)."""
+    due: date
+    description: str
+    citation: str
+
+
+class WorkCalendar:
+    """The official calendar plus the administrator's override table; immutable once built."""
+
+    def __init__(self, overrides: Mapping[date, bool] | None = None) -> None:
+        self._overrides = MappingProxyType(dict(overrides or {}))
+        self._override_years = frozenset(day.year for day in self._overrides)
+
+    @property
+    def overrides(self) -> Mapping[date, bool]:
+        return self._overrides
+
+    def knows(self, year: int) -> bool:
+        return year in _PACKAGE_YEARS or year in self._override_years
+
+    def is_workday(self, day: date) -> bool:
+        if day in self._overrides:
+            return self._overrides[day]
+        if day.year in _PACKAGE_YEARS:
+            return chinese_calendar.is_workday(day)
+        if day.year in self._override_years:
+            return day.weekday() < 5
+        raise CalendarUnknownError(day.year)
+
+    def add_workdays(self, day: date, n: int) -> date:
+        """The N-th working day after ``day`` (not counting ``day``); n < 0 counts backwards; n = 0 is ``day``."""
+        step = _ONE_DAY if n > 0 else -_ONE_DAY
+        remaining = abs(n)
+        while remaining:
+            day += step
+            if self.is_workday(day):
+                remaining -= 1
+        return day
+
+    def next_workday(self, day: date) -> date:
+        """``day`` if it is a working day, else the first working day after it."""
+        while not self.is_workday(day):
+            day += _ONE_DAY
+        return day
+
+    def last_workdays_of_quarter(self, year: int, quarter: int, n: int) -> tuple[date, ...]:
+        """The last ``n`` working days of the quarter, earliest first."""
+        if n < 1:
+            raise ValueError(f"工作日数应不小于 1，实为 {n}")
+        first, day = _quarter_bounds(year, quarter)
+        found: list[date] = []
+        while len(found) < n and day >= first:
+            if self.is_workday(day):
+                found.append(day)
+            day -= _ONE_DAY
+        return tuple(reversed(found))
+
+    def draw_window(self, policy: Policy, year: int, quarter: int) -> tuple[date, ...]:
+        """The working days on which the draw for the *planned* quarter (year, quarter) may take place:
+        the last N working days of the quarter before it (实施方案 二(四): 每季度结束前 5 个工作日内)."""
+        return self.last_workdays_of_quarter(*previous_quarter(year, quarter), policy.draw_window.workdays)
+
+    def publication_deadline(self, policy: Policy, inspections_ended: date) -> date:
+        """Last day to publish results: N working days after the day the inspections ended."""
+        return self.add_workdays(inspections_ended, policy.monthly_publication.workdays)
+
+    def monthly_publication_deadline(self, policy: Policy, year: int, month: int) -> date:
+        """Last day to publish a month's results, counting from the month's last day."""
+        return self.publication_deadline(policy, _month_end(year, month))
+
+    def reporting_deadlines(self, policy: Policy, year: int) -> tuple[Deadline, ...]:
+        """Every report due to the city for the periods of ``year``, in date order.
+
+        The policy's dates are calendar dates; only if it says so (``shift_to_workday``) does a date that
+        falls on a rest day move to the next working day, and only then is the calendar consulted.
+        """
+        calendar = policy.reporting_calendar
+        upkeep = policy.registry_upkeep
+        annual = policy.annual_list
+
+        def due(day: date) -> date:
+            return self.next_workday(day) if calendar.shift_to_workday else day
+
+        deadlines = [
+            Deadline(
+                "annual_list",
+                str(year),
+                due(annual.due.in_year(year)),
+                f"公开{year}年列入随机抽查日常监管的污染源名单",
+                annual.citation,
+            )
+        ]
+        for month in range(1, 13):
+            report_year, report_month = (year + 1, 1) if month == 12 else (year, month + 1)
+            deadlines.append(
+                Deadline(
+                    "monthly_detail",
+                    f"{year}-{month:02d}",
+                    due(date(report_year, report_month, calendar.monthly_detail_day)),
+                    f"报送{year}年{month}月“双随机、一公开”情况明细表",
+                    calendar.citation,
+                )
+            )
+        for quarter, day in enumerate(calendar.quarterly_status_due, start=1):
+            deadlines.append(
+                Deadline(
+                    "quarterly_status",
+                    f"{year}Q{quarter}",
+                    due(day.in_year(year)),
+                    f"报送{year}年第{quarter}季度“双随机、一公开”监管工作落实情况",
+                    calendar.citation,
+                )
+            )
+        for day in upkeep.adjustment_due:
+            quarter = quarter_of(day.in_year(year))
+            deadlines.append(
+                Deadline(
+                    "registry_adjustment",
+                    f"{year}Q{quarter}",
+                    due(day.in_year(year)),
+                    f"报送{year}年第{quarter}季度需调整的检查人员库和检查对象名录库信息",
+                    upkeep.citation,
+                )
+            )
+        return tuple(sorted(deadlines, key=lambda deadline: (deadline.due, deadline.kind)))
+
+
+def load_overrides(path: str | Path) -> dict[date, bool]:
+    """An override table from JSON: {"2027-01-01": false, "2027-02-07": true, ...}."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(raw, dict) or not all(isinstance(value, bool) for value in raw.values()):
+        raise ValueError(f'{path}: 应为 {{"YYYY-MM-DD": true/false}} 形式的 JSON 对象')
+    return {date.fromisoformat(key): value for key, value in raw.items()}
+
+
+def _run_add(args: argparse.Namespace) -> int:
+    try:
+        calendar = WorkCalendar(load_overrides(args.overrides) if args.overrides else None)
+        print(calendar.add_workdays(args.date, args.n).isoformat())
+    except (CalendarUnknownError, ValueError, OSError) as error:
+        print(f"workdays: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def add_cli(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("workdays", help="China's official working-day calendar")
+    commands = parser.add_subparsers(dest="workdays_command", required=True)
+    add = commands.add_parser(
+        "add",
+        help="print the date N working days after DATE (not counting DATE; N < 0: before)",
+        description="Print the ISO date N working days after DATE, not counting DATE itself; N < 0 counts back.",
+    )
+    add.add_argument("date", type=date.fromisoformat, metavar="DATE", help="YYYY-MM-DD")
+    add.add_argument("n", type=int, metavar="N")
+    add.add_argument(
+        "--overrides",
+        metavar="FILE",
+        help='JSON table for years the package does not know: {"YYYY-MM-DD": true|false}, true = working day',
+    )
+    add.set_defaults(func=_run_add)

@@ -1,0 +1,248 @@
+"""The policy file: Baoding 2021 transcribed with every rule cited; every defect named; a stable fingerprint."""
+
+import copy
+import dataclasses
+import hashlib
+import json
+import re
+import tomllib
+from datetime import date
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from shuangsuiji.engine import policy as policy_module
+from shuangsuiji.engine.policy import RULES, MonthDay, PolicyError
+
+BAODING_PATH = policy_module.POLICY_DIR / "baoding-2021.toml"
+BAODING_TEXT = BAODING_PATH.read_text(encoding="utf-8")
+BAODING = policy_module.load(BAODING_PATH)
+
+
+def baoding_data() -> dict:
+    return copy.deepcopy(tomllib.loads(BAODING_TEXT))
+
+
+def problems_of(data: dict) -> dict[str, str]:
+    with pytest.raises(PolicyError) as caught:
+        policy_module.from_data(data, "test.toml")
+    return {problem.where: problem.message for problem in caught.value.problems}
+
+
+def test_baoding_has_every_rule_of_design_section_3_with_citations():
+    assert {rule.name for rule in BAODING.rules()} == set(RULES)
+    documents = {document.key for document in BAODING.documents}
+    for rule in BAODING.rules():
+        assert rule.citations, rule.name
+        for citation in rule.citations:
+            assert citation.document in documents
+            assert citation.clause
+            assert citation.quote or citation.interpretation
+
+
+def test_baoding_header_and_documents():
+    assert (BAODING.id, BAODING.version, BAODING.format) == ("baoding-2021", 1, 1)
+    assert BAODING.jurisdiction_code == "130600"
+    assert BAODING.effective == date(2021, 1, 1)
+    assert BAODING.ends is None
+    numbers = {document.key: document.number for document in BAODING.documents}
+    assert numbers["指导意见"] == "保环办函〔2021〕13号"
+    assert numbers["实施方案"] == "保环办发〔2021〕2号"
+
+
+def test_baoding_values_are_those_of_the_seed():
+    assert BAODING.key_quarterly.at("city") == Fraction(1, 10)
+    assert BAODING.key_quarterly.at("county") == Fraction(1, 2)
+    assert BAODING.key_half_year_coverage.at("county") is True
+    assert BAODING.key_half_year_coverage.at("city") is False
+    assert BAODING.special_quarterly.at("city") == BAODING.special_quarterly.at("county") == Fraction(1, 2)
+    assert BAODING.special_criteria.exceedances_at_one_outlet == 5
+    assert BAODING.special_criteria.window == "previous_quarter"
+    assert BAODING.special_criteria.administrative_penalty and BAODING.special_criteria.public_complaint
+    assert BAODING.special_beats_key.enabled
+    assert BAODING.general_annual.at("city") == 5
+    assert BAODING.general_annual.at("county") == 10
+    assert BAODING.positive_list.leaves_on_site_strata and BAODING.positive_list.clue_makes_must_inspect
+    assert BAODING.ratio_uncapped.enabled
+    assert BAODING.joint_inspection.min_per_quarter == 1
+    assert BAODING.joint_inspection.annual_key_ratio == Fraction(1, 20)
+    assert BAODING.merged_visit.enabled
+    assert BAODING.draw_window.workdays == 5
+    assert BAODING.monthly_publication.workdays == 10
+    assert BAODING.annual_list.due == MonthDay(1, 31)
+    assert BAODING.submitted_records.immutable and BAODING.submitted_records.all_participants_sign
+    assert BAODING.registry_upkeep.adjustment_due == tuple(MonthDay(m, 20) for m in (3, 6, 9, 12))
+    assert BAODING.reporting_calendar.monthly_detail_day == 5
+    assert BAODING.reporting_calendar.quarterly_status_due == (
+        MonthDay(4, 10),
+        MonthDay(7, 5),
+        MonthDay(10, 11),
+        MonthDay(12, 25),
+    )
+    assert BAODING.inspection_team.min_officers == 2
+
+
+def test_citation_strings():
+    assert BAODING.key_quarterly.citation == "指导意见 二(一)；实施方案 二(三)"
+    assert BAODING.special_quarterly.citation == "指导意见 二(二)；实施方案 二(三)"
+    assert BAODING.general_annual.citation == "指导意见 二(三)；实施方案 二(三)"
+    assert BAODING.joint_inspection.citation == "实施方案 二(五)；附件 二(二)“制定联合抽查计划”"
+    assert BAODING.draw_window.citation == "实施方案 二(四)"
+    assert BAODING.key_quarterly.citations[0].number == "保环办函〔2021〕13号"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace("*", "")
+
+
+def test_every_quote_is_word_for_word_in_its_source_document():
+    sources = {document.key: document.source for document in BAODING.documents}
+    missing = []
+    for rule in BAODING.rules():
+        for citation in rule.citations:
+            text = squash((BAODING_PATH.parent / sources[citation.document]).read_text(encoding="utf-8"))
+            if citation.quote and squash(citation.quote) not in text:
+                missing.append(f"{rule.name}: {citation} {citation.quote}")
+    assert missing == []
+
+
+def test_policy_is_immutable():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        BAODING.version = 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        BAODING.key_quarterly.city = Fraction(0)
+
+
+def test_missing_rule_is_named():
+    data = baoding_data()
+    del data["rules"]["draw_window"]
+    assert problems_of(data) == {"rules.draw_window": "缺少此规则"}
+
+
+def test_wrong_types_are_named():
+    data = baoding_data()
+    data["rules"]["draw_window"]["workdays"] = "5"
+    data["rules"]["merged_visit"]["enabled"] = 1
+    data["rules"]["inspection_team"]["min_officers"] = True
+    found = problems_of(data)
+    assert found["rules.draw_window.workdays"] == "应为整数，实为 '5'"
+    assert found["rules.merged_visit.enabled"].startswith("应为true 或 false")
+    assert found["rules.inspection_team.min_officers"].startswith("应为整数")
+
+
+def test_ratio_outside_unit_interval_or_inexact_is_refused():
+    data = baoding_data()
+    data["rules"]["key_quarterly"]["city"] = "150%"
+    data["rules"]["key_quarterly"]["county"] = 0.5
+    data["rules"]["special_quarterly"]["city"] = "-1/2"
+    data["rules"]["joint_inspection"]["annual_key_ratio"] = "5 percent"
+    found = problems_of(data)
+    assert found["rules.key_quarterly.city"] == "比例 150% 超出 [0, 1]"
+    assert "应写成字符串" in found["rules.key_quarterly.county"]
+    assert "超出 [0, 1]" in found["rules.special_quarterly.city"]
+    assert "百分数" in found["rules.joint_inspection.annual_key_ratio"]
+
+
+def test_missing_or_broken_citations_are_named():
+    data = baoding_data()
+    del data["rules"]["key_quarterly"]["cite"]
+    data["rules"]["draw_window"]["cite"] = [{"doc": "通知", "clause": "一", "quote": "x"}]
+    data["rules"]["annual_list"]["cite"] = [{"doc": "指导意见", "clause": "五(十一)"}]
+    data["rules"]["monthly_publication"]["cite"][0]["page"] = 3
+    found = problems_of(data)
+    assert found["rules.key_quarterly.cite"].startswith("缺少出处")
+    assert found["rules.draw_window.cite[0].doc"].startswith("“通知”不在 [[documents]] 中")
+    assert "quote" in found["rules.annual_list.cite[0]"] and "interpretation" in found["rules.annual_list.cite[0]"]
+    assert found["rules.monthly_publication.cite[0].page"].startswith("未知的键")
+
+
+def test_unknown_keys_are_named_everywhere():
+    data = baoding_data()
+    data["rules"]["key_quarterly"]["ciy"] = "10%"
+    data["rules"]["key_inspections"] = {"city": "10%"}
+    data["author"] = "someone"
+    found = problems_of(data)
+    assert found["rules.key_quarterly.ciy"].startswith("未知的键")
+    assert found["rules.key_inspections"].startswith("未知的键")
+    assert found["author"].startswith("未知的键")
+
+
+def test_header_problems_are_named():
+    data = baoding_data()
+    del data["title"]
+    data["format"] = 2
+    data["jurisdiction_code"] = "1306"
+    data["effective"] = "2021-01-01"
+    data["ends"] = date(2020, 1, 1)
+    found = problems_of(data)
+    assert found["policy.title"] == "缺少此项"
+    assert found["policy.format"].startswith("本程序只认识格式 1")
+    assert found["policy.jurisdiction_code"].startswith("应为6位行政区划代码")
+    assert found["policy.effective"].startswith("应为 TOML 日期")
+
+
+def test_dates_and_lists_are_checked():
+    data = baoding_data()
+    data["rules"]["reporting_calendar"]["quarterly_status_due"] = ["04-10", "07-05", "10-11"]
+    data["rules"]["registry_upkeep"]["adjustment_due"] = ["03-20", "02-30"]
+    data["rules"]["annual_list"]["due"] = "1-31"
+    data["rules"]["reporting_calendar"]["monthly_detail_day"] = 31
+    found = problems_of(data)
+    assert found["rules.reporting_calendar.quarterly_status_due"] == "应有 4 个日期，实为 3 个"
+    assert found["rules.registry_upkeep.adjustment_due"] == "“02-30”不是有效的月-日"
+    assert found["rules.annual_list.due"].startswith('日期应写成 "MM-DD"')
+    assert found["rules.reporting_calendar.monthly_detail_day"].startswith("每月的日期应在 1–28 之间")
+
+
+def test_every_problem_is_reported_at_once_and_in_the_message():
+    data = baoding_data()
+    del data["rules"]["draw_window"]
+    data["rules"]["key_quarterly"]["city"] = "150%"
+    with pytest.raises(PolicyError) as caught:
+        policy_module.from_data(data, "broken.toml")
+    message = str(caught.value)
+    assert "broken.toml 有 2 处问题" in message
+    assert "rules.draw_window：缺少此规则" in message
+    assert "rules.key_quarterly.city：比例 150% 超出 [0, 1]" in message
+
+
+def test_invalid_toml_is_refused():
+    with pytest.raises(PolicyError, match="不是有效的 TOML"):
+        policy_module.loads("id = ", "bad.toml")
+
+
+def test_fingerprint_is_sha256_of_canonical_content():
+    data = tomllib.loads(BAODING_TEXT)
+    canonical = json.dumps(
+        json.loads(json.dumps(data, default=lambda value: value.isoformat())),
+        ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    assert BAODING.fingerprint == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    reformatted = "# a comment that changes nothing\n\n" + BAODING_TEXT.replace('city = "10%"', 'city   =   "10%"')
+    assert policy_module.loads(reformatted).fingerprint == BAODING.fingerprint
+    changed = BAODING_TEXT.replace("version = 1", "version = 2")
+    assert policy_module.loads(changed).fingerprint != BAODING.fingerprint
+    assert BAODING.label == f"baoding-2021 v1 ({BAODING.fingerprint[:12]})"
+
+
+def test_load_all_and_select_by_date(tmp_path: Path):
+    (tmp_path / "baoding-2021.toml").write_text(BAODING_TEXT, encoding="utf-8")
+    later = BAODING_TEXT.replace("version = 1", "version = 2").replace(
+        "effective = 2021-01-01", "effective = 2022-01-01"
+    )
+    (tmp_path / "baoding-2022.toml").write_text(later, encoding="utf-8")
+    policies = policy_module.load_all(tmp_path)
+    assert policy_module.select(policies, date(2021, 6, 1)).version == 1
+    assert policy_module.select(policies, date(2022, 6, 1)).version == 2
+    with pytest.raises(LookupError, match="没有生效的政策文件"):
+        policy_module.select(policies, date(2020, 6, 1))
+    (tmp_path / "copy.toml").write_text(BAODING_TEXT, encoding="utf-8")
+    with pytest.raises(PolicyError, match="版本 1 出现在两个文件中"):
+        policy_module.load_all(tmp_path)
+
+
+def test_the_repository_policies_all_load():
+    assert BAODING.id in {policy.id for policy in policy_module.load_all()}
