@@ -323,18 +323,13 @@ def _month_day(value: Any) -> MonthDay:
     return MonthDay(month, day)
 
 
-def _month_days(count: int | None) -> Callable[[Any], tuple[MonthDay, ...]]:
-    def parse(value: Any) -> tuple[MonthDay, ...]:
-        if not isinstance(value, list) or not value:
-            raise _Bad(f'应为 "MM-DD" 日期的列表，实为 {value!r}')
-        if count is not None and len(value) != count:
-            raise _Bad(f"应有 {count} 个日期，实为 {len(value)} 个")
-        days = tuple(_month_day(item) for item in value)
-        if list(days) != sorted(days):
-            raise _Bad("日期应按时间先后排列")
-        return days
-
-    return parse
+def _month_days(value: Any) -> tuple[MonthDay, ...]:
+    if not isinstance(value, list) or not value:
+        raise _Bad(f'应为 "MM-DD" 日期的列表，实为 {value!r}')
+    days = tuple(_month_day(item) for item in value)
+    if list(days) != sorted(days):
+        raise _Bad("日期应按时间先后排列")
+    return days
 
 
 def _choice(*options: str) -> Callable[[Any], str]:
@@ -347,10 +342,14 @@ def _choice(*options: str) -> Callable[[Any], str]:
 
 
 def _quarter_dates(value: Any) -> tuple[MonthDay, ...]:
-    days = _month_days(4)(value)
+    """One date per quarter, each in its quarter or the month after it (a report on Q1 due April 10)."""
+    if not isinstance(value, list) or len(value) != 4:
+        raise _Bad(f'应为 4 个 "MM-DD" 日期（每季度一个），实为 {value!r}')
+    days = tuple(_month_day(item) for item in value)
     for quarter, day in enumerate(days, start=1):
-        if not 3 * quarter - 2 <= day.month <= 3 * quarter + 1:
-            raise _Bad(f"第{quarter}季度的报送日期 {day} 应在该季度内或紧随其后的一个月")
+        first, last = 3 * quarter - 2, min(3 * quarter + 1, 12)
+        if not first <= day.month <= last:
+            raise _Bad(f"第{quarter}季度的报送日期 {day} 应在{first}月至{last}月之间")
     return days
 
 
@@ -390,7 +389,7 @@ RULES: dict[str, tuple[type[Rule], dict[str, Callable[[Any], Any]]]] = {
     "submitted_records": (SubmittedRecords, {"immutable": _bool, "all_participants_sign": _bool}),
     "registry_upkeep": (
         RegistryUpkeep,
-        {"defunct_report": _choice("quarterly", "monthly"), "adjustment_due": _month_days(None)},
+        {"defunct_report": _choice("quarterly", "monthly"), "adjustment_due": _month_days},
     ),
     "reporting_calendar": (
         ReportingCalendar,

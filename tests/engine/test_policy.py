@@ -189,7 +189,7 @@ def test_dates_and_lists_are_checked():
     data["rules"]["annual_list"]["due"] = "1-31"
     data["rules"]["reporting_calendar"]["monthly_detail_day"] = 31
     found = problems_of(data)
-    assert found["rules.reporting_calendar.quarterly_status_due"] == "应有 4 个日期，实为 3 个"
+    assert found["rules.reporting_calendar.quarterly_status_due"].startswith('应为 4 个 "MM-DD" 日期（每季度一个）')
     assert found["rules.registry_upkeep.adjustment_due"] == "“02-30”不是有效的月-日"
     assert found["rules.annual_list.due"].startswith('日期应写成 "MM-DD"')
     assert found["rules.reporting_calendar.monthly_detail_day"].startswith("每月的日期应在 1–28 之间")
@@ -246,3 +246,102 @@ def test_load_all_and_select_by_date(tmp_path: Path):
 
 def test_the_repository_policies_all_load():
     assert BAODING.id in {policy.id for policy in policy_module.load_all()}
+
+
+# A fictitious Guangzhou-like policy written from scratch in the compact inline-table style: other cities
+# use other numbers (重点 12.5% a quarter, 一般 1:2.5 a year, 特殊 25% a quarter, no half-year coverage).
+GUANGZHOU_LIKE_RULES = {
+    "key_quarterly": ('city = "12.5%", county = "12.5%"', "一", "重点排污单位每季度不低于12.5%"),
+    "key_half_year_coverage": ("city = false, county = false", "一", "无半年全覆盖要求"),
+    "special_quarterly": ('city = "25%", county = "25%"', "二", "特殊监管对象每季度不低于25%"),
+    "special_criteria": (
+        'window = "previous_year", administrative_penalty = true, public_complaint = true, '
+        "exceedances_at_one_outlet = 3",
+        "二",
+        "上年度超标3次以上",
+    ),
+    "special_beats_key": ("enabled = false", "二", "重点排污单位优先"),
+    "general_annual": ('city = "1:2.5", county = "1:2.5"', "三", "一般排污单位1:2.5"),
+    "positive_list": ("leaves_on_site_strata = false, clue_makes_must_inspect = true", "四", "仍参加抽取"),
+    "ratio_uncapped": ("enabled = true", "五", "不设上限"),
+    "joint_inspection": ('min_per_quarter = 2, annual_key_ratio = "1/10", key_units_first = true', "六", "联合"),
+    "merged_visit": ("enabled = false", "六", "市县分别检查"),
+    "draw_window": ("workdays = 10", "七", "抽取时限"),
+    "monthly_publication": ("workdays = 20", "八", "20个工作日内公开"),
+    "annual_list": ('due = "02-15"', "八", "2月15日前公开名单"),
+    "submitted_records": ("immutable = true, all_participants_sign = true", "九", "不得修改"),
+    "registry_upkeep": ('defunct_report = "monthly", adjustment_due = ["01-10", "07-10"]', "十", "每半年调整"),
+    "reporting_calendar": (
+        'monthly_detail_day = 10, quarterly_status_due = ["04-15", "07-15", "10-15", "12-28"], shift_to_workday = true',
+        "十一",
+        "报送",
+    ),
+    "inspection_team": (
+        "min_officers = 2, valid_certificate = true, recusal = true, experts_beyond_minimum = true",
+        "十二",
+        "两名以上执法人员",
+    ),
+}
+GUANGZHOU_LIKE = (
+    """
+format = 1
+id = "guangzhou-like-test"
+version = 3
+title = "示例：广州式比例"
+jurisdiction = "示例市"
+jurisdiction_code = "440100"
+issuer = "示例市生态环境局"
+effective = 2021-01-01
+ends = 2021-12-31
+
+[[documents]]
+key = "方案"
+title = "示例市污染源双随机抽查方案（测试用）"
+number = "示环〔2021〕1号"
+issuer = "示例市生态环境局"
+
+[rules]
+"""
+    + "\n".join(
+        f'{name} = {{ {values}, cite = [{{ doc = "方案", clause = "{clause}", quote = "{quote}" }}] }}'
+        for name, (values, clause, quote) in GUANGZHOU_LIKE_RULES.items()
+    )
+    + "\n"
+)
+
+
+def test_quarterly_status_dates_must_follow_their_quarter():
+    data = tomllib.loads(GUANGZHOU_LIKE)
+    data["rules"]["reporting_calendar"]["quarterly_status_due"][3] = "01-15"
+    found = problems_of(data)
+    assert found["rules.reporting_calendar.quarterly_status_due"] == "第4季度的报送日期 1月15日 应在10月至12月之间"
+
+
+def test_a_second_city_policy_changes_the_quotas():
+    from shuangsuiji.engine.quotas import TargetFacts, compute_quotas
+
+    other = policy_module.loads(GUANGZHOU_LIKE, "guangzhou-like.toml")
+    assert other.key_quarterly.at("county") == Fraction(1, 8)
+    assert other.general_annual.at("city") == Fraction(5, 2)
+    assert other.in_force(date(2021, 12, 31)) and not other.in_force(date(2022, 1, 1))
+    assert other.fingerprint != BAODING.fingerprint
+
+    targets = [TargetFacts(f"K{i}", "key") for i in range(40)]
+    targets += [TargetFacts(f"S{i}", "special") for i in range(10)]
+    targets += [TargetFacts(f"G{i}", "general") for i in range(200)]
+    targets += [TargetFacts("P1", "general", positive_list=True)]
+
+    def minimums(policy: policy_module.Policy) -> dict[str, int]:
+        result = compute_quotas(policy, targets, inspectors=10, level="county", year=2021, quarter=2)
+        return {quota.stratum: quota.minimum for quota in result.quotas}
+
+    # second quarter, nothing done yet: Baoding's county must see all 40 uninspected key units (half-year
+    # coverage); 10 × 10 = 100 general a year → ⌈100/3⌉ = 34
+    assert minimums(BAODING) == {"key": 40, "special": 5, "general": 34, "joint": 1}
+    # 12.5% of 40 = 5, no half-year must-include; 25% of 10 → 3; 10 × 2.5 = 25 a year → ⌈25/3⌉ = 9 (the
+    # positive-list target stays in the draw here); joint 10% of 40 = 4 a year → ⌈4/3⌉ = 2, at least 2
+    assert minimums(other) == {"key": 5, "special": 3, "general": 9, "joint": 2}
+    general = compute_quotas(other, targets, inspectors=10, level="county", year=2021, quarter=2).quota("general")
+    assert "P1" in general.eligible
+    assert "1:2.5" in general.explanation and "⌈10 × 2.5⌉ = 25 家" in general.explanation
+    assert general.citation == "方案 三"

@@ -1,0 +1,326 @@
+"""Quotas: the minimum number of targets each stratum of a quarterly plan must inspect, and why.
+
+Given a policy, a jurisdiction's targets (plain data), its number of double-random inspectors, the
+level and the planned quarter, and what was already done this year, ``compute_quotas`` returns one
+``Quota`` per stratum (key, special, general, and the internal joint inspections), each with the ids
+that may be drawn, the ids that must be included, the minimum, an explanation in Chinese for the plan
+page and the citations it rests on.
+
+Arithmetic is exact (``Fraction``) and every minimum rounds up: a quota of 10% of 37 units is 4, never
+3.7 rounded down by a float. A minimum never exceeds the stratum's population; a plan may ask for more
+(the policy sets no upper bound) and ``shortfall`` tells how far a request falls below the minimum.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal, NamedTuple
+
+from shuangsuiji.engine.policy import Citation, Level, Policy
+
+Category = Literal["general", "key", "special"]
+Stratum = Literal["key", "special", "general", "joint"]
+CATEGORIES: tuple[Category, ...] = ("key", "special", "general")
+STRATA: tuple[Stratum, ...] = ("key", "special", "general", "joint")
+
+_LEVEL_NAME = {"city": "市级", "county": "县级"}
+_CATEGORY_NAME = {"key": "重点排污单位", "special": "特殊监管对象", "general": "一般排污单位"}
+
+
+@dataclass(frozen=True)
+class TargetFacts:
+    """What the quota rules need to know about one target."""
+
+    id: str
+    category: Category
+    positive_list: bool = False
+    approved_clue: bool = False
+    """An on-site inspection on a clue was approved: the target must be in the next draw."""
+    last_on_site_inspection: date | None = None
+
+
+@dataclass(frozen=True)
+class YearProgress:
+    """Done so far this year, per earlier quarter (quarter number → count)."""
+
+    general_inspections: Mapping[int, int] = field(default_factory=dict)
+    joint_key_inspections: Mapping[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Quota:
+    stratum: Stratum
+    eligible: tuple[str, ...]
+    """Ids that may be drawn in this stratum, sorted."""
+    minimum: int
+    maximum: int
+    """The population when the policy sets no upper bound (the usual case), else the minimum itself."""
+    must_include: tuple[str, ...]
+    explanation: str
+    citations: tuple[Citation, ...]
+
+    @property
+    def population(self) -> int:
+        return len(self.eligible)
+
+    @property
+    def citation(self) -> str:
+        return "；".join(dict.fromkeys(str(citation) for citation in self.citations))
+
+
+@dataclass(frozen=True)
+class QuarterQuotas:
+    policy_id: str
+    policy_version: int
+    policy_fingerprint: str
+    level: Level
+    year: int
+    quarter: int
+    inspectors: int
+    quotas: tuple[Quota, ...]
+    exempt: tuple[str, ...]
+    """Positive-list targets left out of the on-site strata this quarter."""
+
+    def quota(self, stratum: Stratum) -> Quota:
+        return next(quota for quota in self.quotas if quota.stratum == stratum)
+
+
+def ceil_fraction(value: Fraction) -> int:
+    return -(-value.numerator // value.denominator)
+
+
+def _number(value: Fraction) -> str:
+    """A fraction as people write it: 5, 2.5, or 1/3 when the decimal would not end."""
+    if 10**12 % value.denominator:
+        return f"{value.numerator}/{value.denominator}"
+    text = f"{Decimal(value.numerator) / Decimal(value.denominator):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _percent(ratio: Fraction) -> str:
+    scaled = ratio * 100
+    return f"{_number(scaled)}%" if 10**12 % scaled.denominator == 0 else _number(ratio)
+
+
+class _Clues(NamedTuple):
+    """Per category: the clue targets that must be inspected, a sentence about them, and their citations."""
+
+    ids: tuple[str, ...]
+    note: str
+    citations: tuple[Citation, ...]
+
+
+def _validate_inputs(targets: list[TargetFacts], inspectors: int, quarter: int, progress: YearProgress) -> None:
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError(f"季度应为 1–4，实为 {quarter}")
+    if inspectors < 0:
+        raise ValueError(f"双随机执法人员数不能为负，实为 {inspectors}")
+    seen: set[str] = set()
+    for target in targets:
+        if target.category not in CATEGORIES:
+            raise ValueError(f"{target.id}: 类别应为 general / key / special，实为 {target.category!r}")
+        if target.id in seen:
+            raise ValueError(f"检查对象 {target.id} 出现了两次")
+        seen.add(target.id)
+    counted = (
+        ("general_inspections", progress.general_inspections),
+        ("joint_key_inspections", progress.joint_key_inspections),
+    )
+    for name, counts in counted:
+        for done_quarter, count in counts.items():
+            if not 1 <= done_quarter < quarter:
+                raise ValueError(f"{name}: 只能填写计划季度（第{quarter}季度）之前的季度，实为第{done_quarter}季度")
+            if count < 0:
+                raise ValueError(f"{name}: 第{done_quarter}季度的数量不能为负")
+
+
+def compute_quotas(
+    policy: Policy,
+    targets: Iterable[TargetFacts],
+    *,
+    inspectors: int,
+    level: Level,
+    year: int,
+    quarter: int,
+    progress: YearProgress | None = None,
+) -> QuarterQuotas:
+    """Each stratum's minimum for the plan of one jurisdiction, one level, one quarter."""
+    targets = list(targets)
+    progress = progress or YearProgress()
+    _validate_inputs(targets, inspectors, quarter, progress)
+    positive = policy.positive_list
+
+    exempt: list[str] = []
+    clue: set[str] = set()
+    strata: dict[Category, list[TargetFacts]] = {category: [] for category in CATEGORIES}
+    for target in targets:
+        has_clue = target.approved_clue and positive.clue_makes_must_inspect
+        if target.positive_list and positive.leaves_on_site_strata and not has_clue:
+            exempt.append(target.id)
+            continue
+        if has_clue:
+            clue.add(target.id)
+        strata[target.category].append(target)
+
+    exempt_ids = set(exempt)
+
+    def clues(category: Category) -> _Clues:
+        ids = tuple(sorted(target.id for target in strata[category] if target.id in clue))
+        exempted = sum(1 for target in targets if target.category == category and target.id in exempt_ids)
+        note = f"正面清单企业 {exempted} 家不参加现场随机抽查。" if exempted else ""
+        note += f"经批准核查线索的 {len(ids)} 家必查。" if ids else ""
+        return _Clues(ids, note, positive.citations if (ids or exempted) else ())
+
+    quotas = [
+        _key_quota(policy, strata["key"], clues("key"), level, year, quarter),
+        _special_quota(policy, strata["special"], clues("special"), level),
+        _general_quota(policy, strata["general"], clues("general"), level, inspectors, quarter, progress),
+        _joint_quota(policy, strata, targets, quarter, progress),
+    ]
+    return QuarterQuotas(
+        policy_id=policy.id,
+        policy_version=policy.version,
+        policy_fingerprint=policy.fingerprint,
+        level=level,
+        year=year,
+        quarter=quarter,
+        inspectors=inspectors,
+        quotas=tuple(quotas),
+        exempt=tuple(sorted(exempt)),
+    )
+
+
+def _make_quota(
+    policy: Policy,
+    stratum: Stratum,
+    members: Iterable[TargetFacts],
+    required: int,
+    must_include: Iterable[str],
+    explanation: str,
+    citations: tuple[Citation, ...],
+) -> Quota:
+    eligible = tuple(sorted(member.id for member in members))
+    must = tuple(sorted(set(must_include)))
+    minimum = max(min(required, len(eligible)), len(must))
+    if required > len(eligible):
+        explanation += f"本类可抽对象仅 {len(eligible)} 家，最低数以此为限。"
+    explanation += f"本季度最低抽查 {minimum} 家。"
+    maximum = len(eligible) if policy.ratio_uncapped.enabled else minimum
+    return Quota(stratum, eligible, minimum, maximum, must, explanation, citations)
+
+
+def _key_quota(
+    policy: Policy, members: list[TargetFacts], clues: _Clues, level: Level, year: int, quarter: int
+) -> Quota:
+    ratio = policy.key_quarterly.at(level)
+    required = ceil_fraction(ratio * len(members))
+    explanation = (
+        f"重点排污单位 {len(members)} 家。{clues.note}{_LEVEL_NAME[level]}每季度至少抽查 {_percent(ratio)}："
+        f"⌈{_percent(ratio)} × {len(members)}⌉ = {required} 家。"
+    )
+    citations = policy.key_quarterly.citations
+    must = list(clues.ids)
+    if policy.key_half_year_coverage.at(level):
+        half = "上半年" if quarter <= 2 else "下半年"
+        citations += policy.key_half_year_coverage.citations
+        if quarter in (2, 4):
+            half_start = date(year, 1 if quarter == 2 else 7, 1)
+            uncovered = [
+                target.id
+                for target in members
+                if target.last_on_site_inspection is None or target.last_on_site_inspection < half_start
+            ]
+            must += uncovered
+            explanation += f"本季度是{half}的第二个季度，{half}尚未现场检查的 {len(uncovered)} 家全部必查。"
+        else:
+            explanation += f"{half}每家重点排污单位至少检查一次，本季度未抽到的下季度必查。"
+    return _make_quota(policy, "key", members, required, must, explanation, citations + clues.citations)
+
+
+def _special_quota(policy: Policy, members: list[TargetFacts], clues: _Clues, level: Level) -> Quota:
+    ratio = policy.special_quarterly.at(level)
+    required = ceil_fraction(ratio * len(members))
+    explanation = (
+        f"特殊监管对象 {len(members)} 家。{clues.note}{_LEVEL_NAME[level]}每季度至少抽查 {_percent(ratio)}："
+        f"⌈{_percent(ratio)} × {len(members)}⌉ = {required} 家。"
+    )
+    citations = policy.special_quarterly.citations + clues.citations
+    return _make_quota(policy, "special", members, required, clues.ids, explanation, citations)
+
+
+def _spread(annual: int, done: int, quarter: int) -> tuple[int, int, int]:
+    """What is left of an annual number after ``done``, and its share for this quarter (rounded up)."""
+    remaining = max(0, annual - done)
+    quarters_left = 5 - quarter
+    return remaining, quarters_left, ceil_fraction(Fraction(remaining, quarters_left))
+
+
+def _general_quota(
+    policy: Policy,
+    members: list[TargetFacts],
+    clues: _Clues,
+    level: Level,
+    inspectors: int,
+    quarter: int,
+    progress: YearProgress,
+) -> Quota:
+    per_inspector = policy.general_annual.at(level)
+    annual = ceil_fraction(per_inspector * inspectors)
+    done = sum(progress.general_inspections.values())
+    remaining, quarters_left, share = _spread(annual, done, quarter)
+    explanation = (
+        f"一般排污单位 {len(members)} 家。{clues.note}{_LEVEL_NAME[level]}全年至少按 1:{_number(per_inspector)}"
+        f"（双随机执法人员数 : 被抽查单位数）抽查：⌈{inspectors} × {_number(per_inspector)}⌉ = {annual} 家；"
+        f"今年已抽查 {done} 家，尚需 {remaining} 家，分摊到剩余 {quarters_left} 个季度："
+        f"⌈{remaining} ÷ {quarters_left}⌉ = {share} 家。"
+    )
+    citations = policy.general_annual.citations + clues.citations
+    return _make_quota(policy, "general", members, share, clues.ids, explanation, citations)
+
+
+def _joint_quota(
+    policy: Policy,
+    strata: Mapping[Category, list[TargetFacts]],
+    targets: list[TargetFacts],
+    quarter: int,
+    progress: YearProgress,
+) -> Quota:
+    joint = policy.joint_inspection
+    local_key_units = sum(1 for target in targets if target.category == "key")
+    annual = ceil_fraction(joint.annual_key_ratio * local_key_units)
+    done = sum(progress.joint_key_inspections.values())
+    remaining, quarters_left, share = _spread(annual, done, quarter)
+    if joint.key_units_first and strata["key"]:
+        pool, pool_note = strata["key"], "联合抽查对象为重点排污单位。"
+    else:
+        pool = [target for members in strata.values() for target in members]
+        pool_note = (
+            "本辖区无可现场检查的重点排污单位，联合抽查对象为其他检查对象。"
+            if joint.key_units_first
+            else "联合抽查对象为全部可现场检查的对象。"
+        )
+    ratio = _percent(joint.annual_key_ratio)
+    explanation = (
+        f"内部联合抽查每季度至少 {joint.min_per_quarter} 家次；全年联合抽查的重点排污单位不少于本地重点排污单位"
+        f"（{local_key_units} 家）的 {ratio}：⌈{ratio} × {local_key_units}⌉ = {annual} 家；今年已完成 {done} 家，"
+        f"尚需 {remaining} 家，分摊到剩余 {quarters_left} 个季度：⌈{remaining} ÷ {quarters_left}⌉ = {share} 家。"
+        f"{pool_note}"
+    )
+    required = max(joint.min_per_quarter, share)
+    return _make_quota(policy, "joint", pool, required, (), explanation, joint.citations)
+
+
+def shortfall(quota: Quota, requested: int) -> int:
+    """How many the requested count falls short of the minimum (0 if it meets it).
+
+    A request larger than the stratum (or, under a policy with an upper bound, than the minimum) cannot be
+    honoured at all and raises ValueError. A shortfall is allowed only with a recorded, approved reason.
+    """
+    if requested < 0:
+        raise ValueError(f"抽查数不能为负，实为 {requested}")
+    if requested > quota.maximum:
+        limit = "可抽对象数" if quota.maximum == quota.population else "政策规定的上限"
+        raise ValueError(f"{quota.stratum}: 抽查数 {requested} 超过{limit} {quota.maximum}")
+    return max(0, quota.minimum - requested)

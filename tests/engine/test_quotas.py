@@ -1,0 +1,280 @@
+"""Quotas: exact, rounded up, never above the population, and over a year they add up to the policy."""
+
+import random
+import tomllib
+from datetime import date, timedelta
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shuangsuiji.engine import policy as policy_module
+from shuangsuiji.engine.quotas import (
+    STRATA,
+    QuarterQuotas,
+    TargetFacts,
+    YearProgress,
+    ceil_fraction,
+    compute_quotas,
+    shortfall,
+)
+
+BAODING = policy_module.load(policy_module.POLICY_DIR / "baoding-2021.toml")
+
+
+def population(keys: int = 0, specials: int = 0, generals: int = 0) -> list[TargetFacts]:
+    targets = [TargetFacts(f"K{i:04d}", "key") for i in range(keys)]
+    targets += [TargetFacts(f"S{i:04d}", "special") for i in range(specials)]
+    targets += [TargetFacts(f"G{i:04d}", "general") for i in range(generals)]
+    return targets
+
+
+def quotas_for(targets, *, level="county", quarter=1, inspectors=10, progress=None, policy=BAODING) -> QuarterQuotas:
+    return compute_quotas(
+        policy, targets, inspectors=inspectors, level=level, year=2021, quarter=quarter, progress=progress
+    )
+
+
+# --- hand-checked examples ---------------------------------------------------------------------------------
+
+
+def test_county_first_quarter_example():
+    result = quotas_for(population(keys=37, specials=5, generals=300), inspectors=12)
+    key, special, general, joint = (result.quota(s) for s in STRATA)
+    assert (key.population, key.minimum, key.must_include) == (37, 19, ())  # ⌈50% × 37⌉ = ⌈18.5⌉
+    assert (special.population, special.minimum) == (5, 3)  # ⌈2.5⌉
+    assert (general.population, general.minimum) == (300, 30)  # 12 × 10 = 120 a year, ⌈120 / 4⌉
+    assert (joint.population, joint.minimum) == (37, 1)  # ⌈5% × 37⌉ = 2 a year, ⌈2/4⌉ = 1, at least 1
+    assert key.citation == "指导意见 二(一)；实施方案 二(三)"
+    assert special.citation == "指导意见 二(二)；实施方案 二(三)"
+    assert general.citation == "指导意见 二(三)；实施方案 二(三)"
+    assert joint.citation == "实施方案 二(五)；附件 二(二)“制定联合抽查计划”"
+    assert "县级每季度至少抽查 50%：⌈50% × 37⌉ = 19 家" in key.explanation
+    assert "⌈12 × 10⌉ = 120 家" in general.explanation
+    assert "⌈120 ÷ 4⌉ = 30 家" in general.explanation
+    assert result.policy_fingerprint == BAODING.fingerprint
+
+
+def test_city_level_example():
+    result = quotas_for(population(keys=37, specials=5, generals=300), level="city", inspectors=7)
+    assert result.quota("key").minimum == 4  # ⌈10% × 37⌉ = ⌈3.7⌉
+    assert result.quota("special").minimum == 3
+    assert result.quota("general").minimum == 9  # 7 × 5 = 35 a year, ⌈35/4⌉
+    assert "市级每季度至少抽查 10%：⌈10% × 37⌉ = 4 家" in result.quota("key").explanation
+    # the half-year coverage is a county rule: no must-include at city level even in Q2
+    assert quotas_for(population(keys=37), level="city", quarter=2).quota("key").must_include == ()
+
+
+def test_general_spreads_what_remains_over_the_remaining_quarters():
+    targets = population(generals=500)
+    progress = YearProgress(general_inspections={1: 10, 2: 40, 3: 50})
+    q4 = quotas_for(targets, quarter=4, inspectors=12, progress=progress)
+    assert q4.quota("general").minimum == 20  # 120 − 100 left for the last quarter
+    assert "今年已抽查 100 家，尚需 20 家" in q4.quota("general").explanation
+    ahead = quotas_for(targets, quarter=3, inspectors=12, progress=YearProgress(general_inspections={1: 80, 2: 60}))
+    assert ahead.quota("general").minimum == 0
+
+
+def test_county_half_year_coverage_makes_uninspected_key_units_must_include():
+    inspected = {f"K{i:04d}": date(2021, 2, 15) for i in range(12)}
+    inspected["K0012"] = date(2020, 12, 31)  # inspected, but before this half-year began
+    targets = [TargetFacts(f"K{i:04d}", "key", last_on_site_inspection=inspected.get(f"K{i:04d}")) for i in range(20)]
+    q2 = quotas_for(targets, quarter=2).quota("key")
+    assert q2.must_include == tuple(f"K{i:04d}" for i in range(12, 20))
+    assert q2.minimum == 10  # ⌈50% × 20⌉ = 10 ≥ 8 must-include
+    many_uninspected = [TargetFacts(f"K{i:04d}", "key") for i in range(20)]
+    assert quotas_for(many_uninspected, quarter=2).quota("key").minimum == 20
+    q4 = quotas_for(targets, quarter=4).quota("key")
+    assert len(q4.must_include) == 20  # nothing was inspected in the second half yet
+    assert quotas_for(targets, quarter=3).quota("key").must_include == ()
+
+
+def test_positive_list_leaves_on_site_strata_unless_a_clue_was_approved():
+    targets = [
+        *population(keys=10, generals=10),
+        TargetFacts("P-KEY", "key", positive_list=True),
+        TargetFacts("P-GEN", "general", positive_list=True),
+        TargetFacts("P-CLUE", "general", positive_list=True, approved_clue=True),
+    ]
+    result = quotas_for(targets, inspectors=1)
+    assert result.exempt == ("P-GEN", "P-KEY")
+    assert "P-KEY" not in result.quota("key").eligible
+    general = result.quota("general")
+    assert "P-CLUE" in general.eligible and general.must_include == ("P-CLUE",)
+    assert general.minimum == 3  # 1 × 10 = 10 a year → 3 this quarter; the clue target counts among them
+    assert "正面清单企业 1 家不参加现场随机抽查" in general.explanation
+    assert "经批准核查线索的 1 家必查" in general.explanation
+    assert "实施方案 二(三)" in general.citation and "实施方案 二(二)" in general.citation
+    assert result.quota("key").population == 10
+
+
+def test_joint_inspections_at_least_one_a_quarter_and_five_percent_a_year():
+    targets = population(keys=100)
+    assert quotas_for(targets).quota("joint").minimum == 2  # ⌈5% × 100⌉ = 5 a year, ⌈5/4⌉ = 2
+    done = YearProgress(joint_key_inspections={1: 5})
+    assert quotas_for(targets, quarter=2, progress=done).quota("joint").minimum == 1  # the quarterly floor
+    few_keys = population(keys=0, generals=4)
+    joint = quotas_for(few_keys).quota("joint")
+    assert (joint.population, joint.minimum) == (4, 1)
+    assert "无可现场检查的重点排污单位" in joint.explanation
+    assert quotas_for([]).quota("joint").minimum == 0
+
+
+def test_minimum_never_exceeds_population():
+    result = quotas_for(population(specials=1, generals=3), inspectors=50)
+    assert result.quota("general").minimum == 3
+    assert "本类可抽对象仅 3 家" in result.quota("general").explanation
+    assert result.quota("special").minimum == 1
+    assert result.quota("key").minimum == 0
+
+
+def test_shortfall_and_requests_above_the_minimum():
+    general = quotas_for(population(generals=100), inspectors=12).quota("general")
+    assert general.minimum == 30
+    assert shortfall(general, 30) == 0
+    assert shortfall(general, 80) == 0  # no upper bound: a plan may ask for more
+    assert shortfall(general, 25) == 5
+    with pytest.raises(ValueError, match="超过可抽对象数 100"):
+        shortfall(general, 101)
+    with pytest.raises(ValueError, match="不能为负"):
+        shortfall(general, -1)
+
+
+def test_a_policy_with_an_upper_bound_refuses_more_than_the_minimum():
+    data = tomllib.loads((policy_module.POLICY_DIR / "baoding-2021.toml").read_text(encoding="utf-8"))
+    data["rules"]["ratio_uncapped"]["enabled"] = False
+    capped = policy_module.from_data(data)
+    general = quotas_for(population(generals=100), inspectors=12, policy=capped).quota("general")
+    assert general.maximum == general.minimum == 30
+    with pytest.raises(ValueError, match="政策规定的上限 30"):
+        shortfall(general, 31)
+
+
+def test_bad_inputs_are_refused():
+    with pytest.raises(ValueError, match="出现了两次"):
+        quotas_for([TargetFacts("A", "key"), TargetFacts("A", "general")])
+    with pytest.raises(ValueError, match="季度应为 1–4"):
+        quotas_for([], quarter=5)
+    with pytest.raises(ValueError, match="之前的季度"):
+        quotas_for([], quarter=2, progress=YearProgress(general_inspections={2: 3}))
+    with pytest.raises(ValueError, match="类别"):
+        quotas_for([TargetFacts("A", "important")])
+
+
+def test_ceil_fraction_is_exact():
+    assert ceil_fraction(Fraction(37, 10)) == 4
+    assert ceil_fraction(Fraction(40, 10)) == 4
+    assert ceil_fraction(Fraction(0)) == 0
+    # 0.1 × 30 in binary floating point is 3.0000000000000004 and would round up to 4
+    assert ceil_fraction(Fraction(1, 10) * 30) == 3
+
+
+# --- properties --------------------------------------------------------------------------------------------
+
+categories = st.sampled_from(["key", "special", "general"])
+target_lists = st.lists(
+    st.builds(
+        lambda category, positive, clue, days: (category, positive, clue, days),
+        categories,
+        st.booleans(),
+        st.booleans(),
+        st.one_of(st.none(), st.integers(min_value=0, max_value=364)),
+    ),
+    max_size=60,
+).map(
+    lambda rows: [
+        TargetFacts(
+            f"T{index:03d}",
+            category,
+            positive_list=positive,
+            approved_clue=clue,
+            last_on_site_inspection=None if days is None else date(2021, 1, 1) + timedelta(days=days),
+        )
+        for index, (category, positive, clue, days) in enumerate(rows)
+    ]
+)
+levels = st.sampled_from(["city", "county"])
+quarters = st.integers(min_value=1, max_value=4)
+
+
+@given(target_lists, levels, quarters, st.integers(min_value=0, max_value=40))
+def test_minimum_bounds_and_must_include(targets, level, quarter, inspectors):
+    result = quotas_for(targets, level=level, quarter=quarter, inspectors=inspectors)
+    exempt = set(result.exempt)
+    assert exempt == {t.id for t in targets if t.positive_list and not t.approved_clue}
+    for quota in result.quotas:
+        assert 0 <= quota.minimum <= quota.population <= quota.maximum
+        assert set(quota.must_include) <= set(quota.eligible)
+        assert quota.minimum >= len(quota.must_include)
+        assert not set(quota.eligible) & exempt
+        assert quota.citations
+    for stratum, rule in (("key", BAODING.key_quarterly), ("special", BAODING.special_quarterly)):
+        quota = result.quota(stratum)
+        assert quota.minimum >= min(quota.population, ceil_fraction(rule.at(level) * quota.population))
+        assert set(quota.must_include) == {t.id for t in targets if t.category == stratum and t.approved_clue} | (
+            {
+                t.id
+                for t in targets
+                if stratum == "key"
+                and level == "county"
+                and quarter in (2, 4)
+                and t.category == "key"
+                and t.id not in exempt
+                and (t.last_on_site_inspection is None or t.last_on_site_inspection < date(2021, 3 * quarter - 5, 1))
+            }
+        )
+
+
+@given(target_lists, categories, st.booleans(), levels, quarters, st.integers(min_value=0, max_value=40))
+def test_minimum_is_monotone_in_population(targets, category, uninspected, level, quarter, inspectors):
+    extra = TargetFacts("NEW", category, last_on_site_inspection=None if uninspected else date(2021, 12, 31))
+    before = quotas_for(targets, level=level, quarter=quarter, inspectors=inspectors)
+    after = quotas_for([*targets, extra], level=level, quarter=quarter, inspectors=inspectors)
+    for stratum in STRATA:
+        assert after.quota(stratum).minimum >= before.quota(stratum).minimum, stratum
+    assert after.quota(category).population == before.quota(category).population + 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=0, max_value=60),
+    st.integers(min_value=0, max_value=400),
+    st.integers(min_value=0, max_value=30),
+    levels,
+    st.randoms(use_true_random=False),
+)
+def test_a_simulated_year_meets_the_annual_and_half_year_rules(keys, generals, inspectors, level, rng: random.Random):
+    last_seen: dict[str, date | None] = {f"K{i:03d}": rng.choice([None, date(2020, 11, 3)]) for i in range(keys)}
+    general_ids = [f"G{i:03d}" for i in range(generals)]
+    progress_general: dict[int, int] = {}
+    progress_joint: dict[int, int] = {}
+    inspected_in_half = {1: set(), 2: set()}
+    annual_general = ceil_fraction(BAODING.general_annual.at(level) * inspectors)
+    for quarter in (1, 2, 3, 4):
+        targets = [TargetFacts(kid, "key", last_on_site_inspection=seen) for kid, seen in last_seen.items()]
+        targets += [TargetFacts(gid, "general") for gid in general_ids]
+        result = quotas_for(
+            targets,
+            level=level,
+            quarter=quarter,
+            inspectors=inspectors,
+            progress=YearProgress(dict(progress_general), dict(progress_joint)),
+        )
+        key = result.quota("key")
+        others = [kid for kid in key.eligible if kid not in key.must_include]
+        chosen = list(key.must_include) + rng.sample(others, key.minimum - len(key.must_include))
+        inspection_day = date(2021, 3 * quarter - 1, 15)
+        for kid in chosen:
+            last_seen[kid] = inspection_day
+            inspected_in_half[1 if quarter <= 2 else 2].add(kid)
+        progress_general[quarter] = result.quota("general").minimum
+        progress_joint[quarter] = result.quota("joint").minimum
+        if result.quota("joint").population:
+            assert result.quota("joint").minimum >= 1
+    assert all(count <= generals for count in progress_general.values())
+    if generals >= annual_general:
+        assert sum(progress_general.values()) >= annual_general
+    assert sum(progress_joint.values()) >= ceil_fraction(Fraction(5, 100) * keys)
+    if level == "county":
+        assert inspected_in_half[1] == set(last_seen) and inspected_in_half[2] == set(last_seen)
