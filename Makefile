@@ -26,6 +26,7 @@ setup: $(VENV)/.installed node_modules/.installed
 	if find shuangsuiji -name '*.po' | grep -q .; then \
 		cd shuangsuiji && ../$(PY) ../manage.py compilemessages -v 0; fi
 	mkdir -p var
+	$(PY) manage.py collectstatic --no-input -v 0
 
 run: setup
 	$(PY) manage.py migrate --no-input -v 0

@@ -1,0 +1,125 @@
+"""Read-only REST API of 两库一单 for provincial platforms and mobile apps.
+
+Every queryset goes through the scoping gate; changes go through the pages (and their service
+functions), so the API cannot bypass history or the audit log. Personal data of inspectors (phone
+numbers) stays out of the API.
+"""
+
+import django_filters
+from rest_framework import serializers, viewsets
+
+from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Outlet, Target
+
+
+class JurisdictionSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Jurisdiction
+        fields = ["id", "code", "name", "level", "parent"]
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Department
+        fields = ["id", "name", "code", "jurisdiction", "has_enforcement_duty", "is_active"]
+
+
+class OutletSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outlet
+        fields = ["code", "name", "kind", "online_monitored"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    outlets = OutletSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Target
+        fields = ["id", "credit_code", "name", "address", "jurisdiction", "industry_code", "industry_name",
+                  "longitude", "latitude", "legal_representative", "permit_number", "status", "defunct_date",
+                  "defunct_reason", "category", "positive_list", "outlets", "updated_at"]
+
+
+class InspectorSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    department = serializers.StringRelatedField()
+    specialties = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Inspector
+        fields = ["id", "name", "certificate_number", "certificate_expiry", "jurisdiction", "department",
+                  "qualifications", "specialties", "status", "is_double_random", "is_external", "external_kind",
+                  "organisation"]
+
+
+class CheckItemSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    responsible_department = serializers.StringRelatedField()
+    cooperating_departments = serializers.StringRelatedField(many=True)
+    specialty = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CheckItem
+        fields = ["id", "code", "name", "legal_basis", "content", "jurisdiction", "list_level",
+                  "responsible_department", "cooperating_departments", "categories", "specialty",
+                  "check_method", "is_active"]
+
+
+class TargetFilter(django_filters.FilterSet):
+    jurisdiction = django_filters.CharFilter(field_name="jurisdiction__path", lookup_expr="contains",
+                                             label="行政区划代码（含下级）")
+    q = django_filters.CharFilter(method="search", label="名称或统一社会信用代码")
+
+    class Meta:
+        model = Target
+        fields = ["category", "positive_list", "status", "industry_code"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if len(value) == 18 and value.isalnum():
+            return queryset.filter(credit_code=value.upper())
+        return queryset.filter(name__icontains=value)
+
+
+class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """Objects outside the caller's jurisdiction do not exist here (404), as on the pages."""
+
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+
+class JurisdictionViewSet(ScopedViewSet):
+    queryset = Jurisdiction.objects.select_related("parent")
+    serializer_class = JurisdictionSerializer
+    filterset_fields = ["level", "code"]
+
+
+class DepartmentViewSet(ScopedViewSet):
+    queryset = Department.objects.select_related("jurisdiction")
+    serializer_class = DepartmentSerializer
+    filterset_fields = ["has_enforcement_duty", "is_active"]
+
+
+class TargetViewSet(ScopedViewSet):
+    queryset = Target.objects.select_related("jurisdiction").prefetch_related("outlets").order_by("id")
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+
+
+class InspectorViewSet(ScopedViewSet):
+    queryset = (Inspector.objects.select_related("jurisdiction", "department__jurisdiction")
+                .prefetch_related("specialties").order_by("id"))
+    serializer_class = InspectorSerializer
+    filterset_fields = ["status", "is_external", "certificate_number"]
+
+
+class CheckItemViewSet(ScopedViewSet):
+    queryset = (CheckItem.objects.select_related("jurisdiction", "responsible_department__jurisdiction",
+                                                 "specialty")
+                .prefetch_related("cooperating_departments__jurisdiction").order_by("code"))
+    serializer_class = CheckItemSerializer
+    filterset_fields = ["list_level", "is_active", "code"]

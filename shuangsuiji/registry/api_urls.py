@@ -1,0 +1,12 @@
+from rest_framework.routers import DefaultRouter
+
+from shuangsuiji.registry import api
+
+router = DefaultRouter()
+router.register("jurisdictions", api.JurisdictionViewSet)
+router.register("departments", api.DepartmentViewSet)
+router.register("targets", api.TargetViewSet)
+router.register("inspectors", api.InspectorViewSet)
+router.register("items", api.CheckItemViewSet)
+
+urlpatterns = router.urls

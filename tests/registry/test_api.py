@@ -1,0 +1,74 @@
+"""The registry API shows each caller exactly his scope, read-only, without personal phone numbers."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from shuangsuiji.engine.creditcode import complete
+from shuangsuiji.registry.models import Category, CheckItem, Target
+
+
+@pytest.fixture
+def data(tree, users):
+    a = Target.objects.create(credit_code=complete("91130623000000001"), name="涞水甲公司", jurisdiction=tree["a"],
+                              category=Category.KEY)
+    b = Target.objects.create(credit_code=complete("91130624000000002"), name="阜平乙公司", jurisdiction=tree["b"])
+    CheckItem.objects.create(code="C-1", name="排污许可", legal_basis="排污许可管理条例", content="许可证执行",
+                             jurisdiction=tree["city"], responsible_department=tree["departments"]["130600"])
+    users["inspector"].inspector.phone = "13800000000"
+    users["inspector"].inspector.save()
+    return {"a": a, "b": b}
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_county_admin_lists_only_his_targets(data, users):
+    body = client_for(users["county_admin"]).get("/api/registry/targets/").json()
+    assert [row["name"] for row in body["results"]] == ["涞水甲公司"]
+
+
+def test_city_admin_filters_by_county_and_category(data, users):
+    client = client_for(users["city_admin"])
+    assert client.get("/api/registry/targets/").json()["count"] == 2
+    body = client.get("/api/registry/targets/", {"jurisdiction": "130624"}).json()
+    assert [row["name"] for row in body["results"]] == ["阜平乙公司"]
+    body = client.get("/api/registry/targets/", {"category": "key"}).json()
+    assert [row["credit_code"] for row in body["results"]] == [data["a"].credit_code]
+    body = client.get("/api/registry/targets/", {"q": data["b"].credit_code}).json()
+    assert [row["name"] for row in body["results"]] == ["阜平乙公司"]
+
+
+def test_other_countys_target_does_not_exist(data, users):
+    response = client_for(users["county_admin"]).get(f"/api/registry/targets/{data['b'].pk}/")
+    assert response.status_code == 404
+
+
+def test_api_is_read_only(data, users):
+    response = client_for(users["city_admin"]).patch(f"/api/registry/targets/{data['a'].pk}/", {"name": "x"})
+    assert response.status_code == 405
+    assert Target.objects.get(pk=data["a"].pk).name == "涞水甲公司"
+
+
+def test_anonymous_gets_nothing(data):
+    assert APIClient().get("/api/registry/targets/").status_code in (401, 403)
+
+
+def test_inspector_phone_never_leaves_through_the_api(data, users):
+    body = client_for(users["city_admin"]).get("/api/registry/inspectors/").json()
+    assert body["count"] == 1
+    assert "13800000000" not in str(body)
+
+
+def test_county_sees_the_city_item_list(data, users):
+    body = client_for(users["county_admin"]).get("/api/registry/items/").json()
+    assert [row["code"] for row in body["results"]] == ["C-1"]
+    assert body["results"][0]["categories"] == ["general", "key", "special"]
+
+
+def test_schema_is_served(users):
+    response = client_for(users["city_admin"]).get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/registry/targets/" in response.content
