@@ -1,0 +1,58 @@
+"""``python manage.py seed_demo``: build demo Baoding (or a benchmark population) in an empty database."""
+
+import time
+from datetime import date
+from functools import partial
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from shuangsuiji.demo.generator import DEFAULT_SEED, SCALES, generate
+from shuangsuiji.demo.services import DEMO_PASSWORD, DEMO_USERS, SeedError, Step, do_seed_demo, registry_is_empty
+
+
+class Command(BaseCommand):
+    help = ("装入演示数据：保定市的真实县级行政区与合成的检查对象、执法人员、抽查事项和各角色演示用户。"
+            "只能装入空库；--if-empty 在已有数据时什么也不做。")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", choices=sorted(SCALES), default="baoding",
+                            help="baoding（约1.2万家对象，默认）、hebei（15万）、national（100万）；tiny 供测试")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子：相同种子生成相同数据")
+        parser.add_argument("--today", type=date.fromisoformat, default=None,
+                            help="数据的基准日期（YYYY-MM-DD，默认今天）：执法证到期、注销日期等据此生成")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="数据库已有行政区、检查对象或执法人员时跳过（make run 据此保持幂等）")
+
+    def handle(self, *args, scale: str, seed: int, today: date | None, if_empty: bool, verbosity: int,
+               **options) -> None:
+        if not registry_is_empty():
+            if if_empty:
+                if verbosity:
+                    self.stdout.write("数据库已有数据，未装入演示数据。")
+                return
+            raise CommandError("数据库中已有行政区、检查对象或执法人员，演示数据只能装入空库"
+                               "（make run 使用 --if-empty 跳过）。")
+        started = time.perf_counter()
+        population = generate(scale, seed=seed, today=today)
+        progress = partial(tqdm, disable=verbosity == 0, leave=False, mininterval=0.5)
+
+        def report(step: Step, seconds: float) -> None:
+            if verbosity:
+                self.stdout.write(f"  {step.label}：{seconds:.1f} 秒")
+
+        if verbosity:
+            self.stdout.write(f"装入演示数据：规模 {scale}，种子 {seed}，基准日期 {population.today.isoformat()}")
+        try:
+            ctx = do_seed_demo(population, progress=progress, on_step=report)
+        except SeedError as error:
+            raise CommandError(str(error)) from error
+        if verbosity:
+            counts = ctx.counts
+            self.stdout.write(self.style.SUCCESS(
+                f"完成，用时 {time.perf_counter() - started:.1f} 秒：行政区 {counts['jurisdictions']} 个，"
+                f"科室 {counts['departments']} 个，抽查事项 {counts['check_items']} 项，"
+                f"检查对象 {counts['targets']} 家（排口 {counts['outlets']} 个），执法人员 {counts['inspectors']} 人，"
+                f"回避 {counts['recusals']} 条。"))
+            users = "、".join(u.username for u in DEMO_USERS)
+            self.stdout.write(f"演示用户：{users}；密码均为 {DEMO_PASSWORD}")
