@@ -177,7 +177,6 @@ _NEW_SPACE = 31**6  # "MA" + six characters: the 主体标识码 form issued sin
 _OLD_SPACE = 10**8  # eight digits: the older 组织机构代码
 _NEW_MULTIPLIER = 387_420_489  # 3**18, coprime with 31: serial → body is a bijection
 _OLD_MULTIPLIER = 54_435_761  # odd, not a multiple of 5: coprime with 10**8
-_BASE31 = CHARSET
 
 
 def _mix(value: int) -> int:
@@ -464,7 +463,7 @@ def _registration(county: _County, serial: int) -> str:
     return "92" if u < county.registration_cut[0] else "12" if u < county.registration_cut[1] else "91"
 
 
-def credit_code(county: _County, serial: int, registration: str | None = None) -> str:
+def _credit_code(county: _County, serial: int, registration: str | None = None) -> str:
     """The credit code of the ``serial``-th target of ``county``: valid, and unique within the population.
 
     Six in ten carry a post-2015 主体标识码 ("MA…"), the others an older 8-digit 组织机构代码; both with the
@@ -476,7 +475,7 @@ def credit_code(county: _County, serial: int, registration: str | None = None) -
         chars = []
         for _ in range(6):
             value, digit = divmod(value, 31)
-            chars.append(_BASE31[digit])
+            chars.append(CHARSET[digit])
         body8 = "MA" + "".join(chars)
     else:
         body8 = f"{(serial * _OLD_MULTIPLIER + county.salt) % _OLD_SPACE:08d}"
@@ -556,7 +555,7 @@ def _targets_of(county: _County, seed: int, today: date, city_key_reason: str) -
             outlets = _outlets(rng, outlet_kinds, 1, False)
         else:
             outlets = ()
-        code = credit_code(county, serial, registration)
+        code = _credit_code(county, serial, registration)
         permit = ""
         if category != "general" or outlets:
             permit = f"{code}001{'P' if category != 'general' else 'W'}"
@@ -726,7 +725,7 @@ def _recusals(tree: _Tree, inspectors: list[InspectorRow], seed: int) -> list[Re
         county = counties.get(rng.choice(area))
         if county is None or county.count == 0:
             continue
-        rows.append(RecusalRow(inspector.certificate_number, credit_code(county, rng.randrange(county.count)),
+        rows.append(RecusalRow(inspector.certificate_number, _credit_code(county, rng.randrange(county.count)),
                                rng.choice(catalog.RECUSAL_REASONS)))
     return rows
 

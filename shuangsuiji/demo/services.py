@@ -23,6 +23,7 @@ from django.db import connection, models, transaction
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import record_event
+from shuangsuiji.demo.data import catalog
 from shuangsuiji.demo.generator import Population, TargetRow
 from shuangsuiji.registry.models import (
     CheckItem,
@@ -231,7 +232,7 @@ def _history_rows(target_id: int, t: TargetRow, recorded_at: Any) -> Iterator[tu
     registered = connection.ops.adapt_datefield_value(t.registered_on)
     yield (target_id, "category", "", t.category, registered, reason(t.category_reason), "[]", recorded_at)
     yield (target_id, "positive_list", "", str(t.positive_list), registered,
-           reason("列入生态环境监督执法正面清单" if t.positive_list else ""), "[]", recorded_at)
+           reason(catalog.POSITIVE_REASON if t.positive_list else ""), "[]", recorded_at)
     yield (target_id, "status", "", "active", registered, INITIAL_REASON, "[]", recorded_at)
     if t.status == "defunct":
         yield (target_id, "status", "active", "defunct", connection.ops.adapt_datefield_value(t.defunct_date),
