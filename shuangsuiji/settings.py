@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "shuangsuiji.audit",
     "shuangsuiji.accounts",
     "shuangsuiji.registry",
+    "shuangsuiji.intake",
     "shuangsuiji.demo",
 ]
 

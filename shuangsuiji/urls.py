@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("shuangsuiji.registry.urls")),
+    path("intake/", include("shuangsuiji.intake.urls")),
     path("admin/", admin.site.urls),
     path("api/registry/", include("shuangsuiji.registry.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,65 @@
+"""Template helpers of intake, including the "why is this target what it is" card of the target page.
+
+``{% load intake %}{% target_classification target %}`` renders the target's latest quarterly
+classification with its reasons and the links to their evidence; ``intake/_target_classification.html``
+does the same for a page that only wants to ``{% include %}`` it with ``target`` in its context.
+"""
+
+from django import forms, template
+from django.utils.safestring import SafeString
+
+from shuangsuiji.intake.models import Classification
+from shuangsuiji.registry.models import Category
+
+register = template.Library()
+
+EVIDENCE_ICONS = {
+    "penalty": "bi-hammer",
+    "complaint": "bi-megaphone",
+    "exceedances": "bi-activity",
+    "key_unit": "bi-star",
+    "positive_list": "bi-shield-check",
+    "clue": "bi-search",
+}
+CATEGORY_BADGES = {Category.SPECIAL: "text-bg-danger", Category.KEY: "text-bg-warning", Category.GENERAL:
+                   "text-bg-secondary"}
+
+
+@register.inclusion_tag("intake/_classification_card.html")
+def target_classification(target) -> dict:
+    latest = (Classification.objects.filter(target=target).order_by("-year", "-quarter").select_related("run")
+              .first())
+    return {"target": target, "classification": latest, "category_labels": dict(Category.choices)}
+
+
+@register.filter
+def evidence_icon(kind: str) -> str:
+    return EVIDENCE_ICONS.get(kind, "bi-link-45deg")
+
+
+@register.filter
+def category_badge(category: str) -> str:
+    return CATEGORY_BADGES.get(category, "text-bg-light")
+
+
+@register.filter
+def category_label(category: str) -> str:
+    return str(dict(Category.choices).get(category, category or ""))
+
+
+@register.filter
+def bootstrap(field: forms.BoundField) -> SafeString:
+    """A form field's widget with Bootstrap's classes (and the invalid state after a failed submit)."""
+    widget = field.field.widget
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.RadioSelect):
+        css = ""
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    existing = widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{existing} {css}".strip()} if css else None)

@@ -1,0 +1,167 @@
+"""Pages of intake: scope (404 outside it), role permissions, forms and the classification pages."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from shuangsuiji.intake.models import (
+    Classification,
+    Clue,
+    ClueSource,
+    ClueStatus,
+    Complaint,
+    KeyUnit,
+    Penalty,
+    PositiveListEntry,
+)
+from shuangsuiji.intake.services import do_classify, do_record_penalty, do_report_clue, do_save_positive_entry
+
+D = datetime.date
+
+
+@pytest.fixture
+def records(tree, targets):
+    department_b = tree["departments"]["130624"]
+    department_a = tree["departments"]["130623"]
+    own = do_record_penalty(target=targets["plant"], decision_number="涞环罚〔2021〕1号", decided_on=D(2021, 2, 1),
+                            department=department_a, violation="超标排放", acting_user=None, amount=Decimal("1000"))
+    foreign = do_record_penalty(target=targets["other"], decision_number="阜环罚〔2021〕1号", decided_on=D(2021, 2, 1),
+                                department=department_b, violation="未批先建", acting_user=None)
+    complaint = Complaint.objects.create(reference="12369-B-1", received_on=D(2021, 2, 2), channel="12369",
+                                         target=targets["other"], content="异味")
+    entry = do_save_positive_entry(PositiveListEntry(target=targets["other"], start=D(2021, 1, 1),
+                                                     document_number="阜环〔2021〕2号"), acting_user=None)
+    clue = do_report_clue(Clue(target=targets["other"], source=ClueSource.COMPLAINT, complaint=complaint,
+                               found_on=D(2021, 2, 3), description="举报异味"), acting_user=None)
+    unit = KeyUnit.objects.create(year=2021, target=targets["other"], directory="2021年名录")
+    do_classify(year=2021, quarter=2, jurisdiction=tree["city"], acting_user=None)
+    return {"own": own, "foreign": foreign, "complaint": complaint, "entry": entry, "clue": clue, "unit": unit}
+
+
+LISTS = ["intake:home", "intake:penalty_list", "intake:complaint_list", "intake:exceedance_list",
+         "intake:monitoring_import_list", "intake:keyunit_list", "intake:positive_list", "intake:clue_list",
+         "intake:classification_summary"]
+
+
+@pytest.mark.parametrize("name", LISTS)
+@pytest.mark.parametrize("role", ["city_admin", "county_admin", "department_user", "inspector", "leader"])
+def test_every_list_renders_for_every_role_within_scope(client, users, records, name, role):
+    client.force_login(users[role])
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    text = response.content.decode()
+    if name == "intake:penalty_list":
+        assert "涞环罚〔2021〕1号" in text
+        assert ("阜环罚〔2021〕1号" in text) == (role in ("city_admin", "leader"))
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("intake:penalty_detail", "foreign"), ("intake:penalty_edit", "foreign"), ("intake:complaint_detail", "complaint"),
+    ("intake:positive_detail", "entry"), ("intake:clue_detail", "clue"), ("intake:keyunit_detail", "unit"),
+])
+def test_another_county_s_records_do_not_exist(client, users, records, name, key):
+    client.force_login(users["county_admin"])
+    assert client.get(reverse(name, args=[records[key].pk])).status_code == 404
+    client.force_login(users["city_admin"])
+    assert client.get(reverse(name, args=[records[key].pk])).status_code == 200
+
+
+def test_target_classification_page_is_scoped_and_shows_reasons(client, users, records, targets):
+    client.force_login(users["county_admin"])
+    assert client.get(reverse("intake:target_classification", args=[targets["other"].pk])).status_code == 404
+    page = client.get(reverse("intake:target_classification", args=[targets["plant"].pk])).content.decode()
+    assert "特殊监管对象" in page and "涞环罚〔2021〕1号" in page
+    assert f'href="/intake/penalties/{records["own"].pk}/"' in page
+
+
+def test_the_include_renders_why_a_target_is_what_it_is(rf, records, targets):
+    from django.template import engines
+
+    html = engines["django"].from_string('{% include "intake/_target_classification.html" %}').render(
+        {"target": targets["plant"]})
+    assert "2021年第2季度" in html and "上一季度（2021年第1季度）因环境违法问题被行政处罚（1次）" in html
+    assert f"/intake/penalties/{records['own'].pk}/" in html
+
+
+def test_a_department_user_records_a_penalty_by_form(client, users, tree, targets):
+    client.force_login(users["department_user"])
+    response = client.post(reverse("intake:penalty_create"), {
+        "decision_number": "涞环罚〔2021〕9号", "decided_on": "2021-05-06", "target": targets["mill"].credit_code,
+        "department": tree["departments"]["130623"].pk, "violation": "未按规定运行治污设施", "amount": "20000"})
+    penalty = Penalty.objects.get(decision_number="涞环罚〔2021〕9号")
+    assert response.status_code == 302 and response["Location"] == penalty.get_absolute_url()
+    assert penalty.created_by == users["department_user"]
+
+
+def test_a_form_refuses_a_target_outside_scope_with_a_clear_error(client, users, tree, targets):
+    client.force_login(users["county_admin"])
+    response = client.post(reverse("intake:penalty_create"), {
+        "decision_number": "涞环罚〔2021〕10号", "decided_on": "2021-05-06", "target": targets["other"].credit_code,
+        "department": tree["departments"]["130623"].pk, "violation": "x"})
+    assert response.status_code == 200
+    assert "不在您的管辖范围内" in response.content.decode()
+    assert not Penalty.objects.filter(decision_number="涞环罚〔2021〕10号").exists()
+
+
+@pytest.mark.parametrize("role", ["inspector", "leader"])
+def test_readers_cannot_record(client, users, role):
+    client.force_login(users[role])
+    assert client.get(reverse("intake:penalty_create")).status_code == 403
+    assert client.get(reverse("intake:complaint_create")).status_code == 403
+
+
+@pytest.mark.parametrize("role", ["department_user", "inspector", "leader"])
+def test_only_admins_import(client, users, role):
+    client.force_login(users[role])
+    assert client.get(reverse("intake:import_upload", args=["penalties"])).status_code == 403
+    assert client.get(reverse("intake:keyunit_create")).status_code == 403
+
+
+def test_an_unknown_import_kind_is_404(client, users):
+    client.force_login(users["county_admin"])
+    assert client.get(reverse("intake:import_upload", args=["nonsense"])).status_code == 404
+    assert client.get(reverse("intake:import_template", args=["nonsense"])).status_code == 404
+
+
+def test_clue_approval_needs_an_admin_of_the_target_s_scope(client, users, records):
+    clue = records["clue"]
+    client.force_login(users["county_admin"])  # county A; the clue is about county B
+    assert client.post(reverse("intake:clue_decide", args=[clue.pk]), {"decision": "approve", "reason": "同意"}
+                       ).status_code == 404
+    client.force_login(users["leader"])  # sees the city but does not approve
+    assert client.post(reverse("intake:clue_decide", args=[clue.pk]), {"decision": "approve", "reason": "同意"}
+                       ).status_code == 403
+    client.force_login(users["other_county_admin"])
+    page = client.get(reverse("intake:clue_detail", args=[clue.pk])).content.decode()
+    assert "执法机构负责人审批" in page
+    client.post(reverse("intake:clue_decide", args=[clue.pk]), {"decision": "reject", "reason": "已电话核实，不属实"})
+    clue.refresh_from_db()
+    assert (clue.status, clue.decided_by, clue.decision_reason) == (
+        ClueStatus.REJECTED, users["other_county_admin"], "已电话核实，不属实")
+    assert clue.decided_at is not None
+    response = client.post(reverse("intake:clue_decide", args=[clue.pk]), {"decision": "approve", "reason": "改批"},
+                           follow=True)
+    assert "不能再次审批" in response.content.decode()
+
+
+def test_classify_from_the_page(client, users, tree, targets):
+    client.force_login(users["county_admin"])
+    response = client.post(reverse("intake:classification_run"),
+                           {"jurisdiction": tree["a"].pk, "year": 2021, "quarter": 3}, follow=True)
+    assert response.status_code == 200
+    assert Classification.objects.filter(year=2021, quarter=3).count() == 4
+    assert "已完成2021年第3季度分类" in response.content.decode()
+    # Another county is not in the choices at all.
+    client.post(reverse("intake:classification_run"), {"jurisdiction": tree["b"].pk, "year": 2021, "quarter": 3})
+    assert not Classification.objects.filter(target=targets["other"]).exists()
+
+
+def test_summary_shows_counts_and_changes_since_last_quarter(client, users, records, tree):
+    do_classify(year=2021, quarter=3, jurisdiction=tree["city"], acting_user=None)
+    client.force_login(users["city_admin"])
+    page = client.get(reverse("intake:classification_summary"),
+                      {"jurisdiction": tree["city"].pk, "year": 2021, "quarter": 3}).content.decode()
+    assert "涞水县" in page and "阜平县" in page
+    assert "特殊监管对象 → 一般排污单位" in page  # the Q1 penalties no longer count in Q3
