@@ -58,6 +58,10 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _blank(value: Any) -> bool:
+    return value is None or (type(value) is str and not value.strip())
+
+
 def text(max_length: int) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         result = _text(value)
@@ -276,7 +280,7 @@ class Sheet:
             for number, values in self._rows:
                 raw = {column.key: values[position] if position is not None and position < len(values) else None
                        for column, position in self.index}
-                if all(value is None or (isinstance(value, str) and not value.strip()) for value in raw.values()):
+                if all(_blank(value) for value in raw.values()):
                     continue
                 self.rows += 1
                 yield number, raw
@@ -289,7 +293,7 @@ class Sheet:
         ok = True
         for column, _position in self.index:
             value = raw[column.key]
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if _blank(value):
                 if column.required:
                     self.errors.add(number, column.header, None, _("必填"))
                     ok = False
@@ -376,7 +380,7 @@ def _upsert(plan: Plan, existing: models.Model | None, new: models.Model, values
         plan.unchanged += 1
 
 
-CODE = Column("credit_code", "统一社会信用代码", credit_code, example="91130623MA0D5Y5D2W")
+CODE = Column("credit_code", "统一社会信用代码", credit_code, example="91130623MA0D5Y5D24")
 NAME = Column("name", "单位名称", text(128), required=False, example="涞水县示例化工有限公司",
               note="可不填；填写时须与名录库一致，用于核对代码是否录错")
 
@@ -782,11 +786,10 @@ class ReadingsImporter(Importer):
                                   .values_list("id", "target_id", "code")}
         return self.outlets[code]
 
-    def _row(self, number: int, raw: dict[str, Any], errors: Errors) -> tuple | None:
-        missing = [column.header for column in self.columns
-                   if column.required and (raw[column.key] is None or not _text(raw[column.key]))]
+    def _row(self, row: int, raw: dict[str, Any], errors: Errors) -> tuple | None:
+        missing = [column.header for column in self.columns if column.required and _blank(raw[column.key])]
         for header in missing:
-            errors.add(number, header, None, _("必填"))
+            errors.add(row, header, None, _("必填"))
         if missing:
             return None
         ok = True
@@ -799,36 +802,36 @@ class ReadingsImporter(Importer):
         code = self.codes[code_raw]
         resolved = None
         if isinstance(code, CellProblem):
-            errors.add(number, "统一社会信用代码", code_raw, str(code))
+            errors.add(row, "统一社会信用代码", code_raw, str(code))
             ok = False
         else:
             outlet_code = _text(raw["outlet"])
             resolved = self._outlets_of(code).get(outlet_code)
             if resolved is None:
-                errors.add(number, "排口编号", outlet_code, _(
+                errors.add(row, "排口编号", outlet_code, _(
                     "名录库中没有对象 %(code)s 的这一排口，或该对象不在您的管辖范围内") % {"code": code})
                 ok = False
         measured_at = None
         try:
             measured_at = self.moment(raw["measured_at"])
         except CellProblem as problem:
-            errors.add(number, "监测时间", raw["measured_at"], str(problem))
+            errors.add(row, "监测时间", raw["measured_at"], str(problem))
             ok = False
         parsed: dict[str, Decimal] = {}
         for key, header in (("value", "监测值"), ("limit", "标准限值")):
             try:
                 parsed[key] = number(raw[key])
             except CellProblem as problem:
-                errors.add(number, header, raw[key], str(problem))
+                errors.add(row, header, raw[key], str(problem))
                 ok = False
         if "limit" in parsed and parsed["limit"] <= 0:
-            errors.add(number, "标准限值", raw["limit"], _("应大于0"))
+            errors.add(row, "标准限值", raw["limit"], _("应大于0"))
             ok = False
         pollutant = _text(raw["pollutant"])
         unit = _text(raw["unit"]) if raw["unit"] is not None else ""
         for value, header, most in ((pollutant, "污染物", 32), (unit, "单位", 16)):
             if len(value) > most:
-                errors.add(number, header, value, _("不能超过%(n)s个字（实为%(m)s个）") % {"n": most, "m": len(value)})
+                errors.add(row, header, value, _("不能超过%(n)s个字（实为%(m)s个）") % {"n": most, "m": len(value)})
                 ok = False
         if not ok or resolved is None or measured_at is None:
             return None

@@ -32,11 +32,9 @@ class SheetError(ValueError):
     """The file cannot be read as a sheet at all (not an .xlsx/.csv, damaged, empty)."""
 
 
-def _column_index(reference: str) -> int:
+def _column_index(letters: str) -> int:
     index = 0
-    for char in reference:
-        if char.isdigit():
-            break
+    for char in letters:
         index = index * 26 + ord(char) - 64
     return index - 1
 
@@ -106,6 +104,8 @@ def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
     except (zipfile.BadZipFile, KeyError) as error:
         raise SheetError("文件不是有效的 Excel 工作簿（.xlsx）") from error
     cell_tag, value_tag, row_tag = f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}row"
+    # A cell's reference ("AB123") names its column; a sheet has few columns, so remember each one.
+    columns: dict[str, int] = {}
     with sheet:
         next_number = 1
         for _event, element in iterparse(sheet):
@@ -117,7 +117,10 @@ def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
             for cell in element.iter(cell_tag):
                 reference = cell.get("r")
                 if reference:
-                    index = _column_index(reference)
+                    letters = reference.rstrip("0123456789")
+                    index = columns.get(letters)
+                    if index is None:
+                        index = columns[letters] = _column_index(letters)
                     if index > len(values):
                         values.extend([None] * (index - len(values)))
                 kind = cell.get("t")

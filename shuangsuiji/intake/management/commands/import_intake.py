@@ -1,0 +1,58 @@
+"""``python manage.py import_intake {penalties,complaints,exceedances,key_units,positive_list,clues} FILE``."""
+
+import time
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from shuangsuiji.intake.importers import IMPORTERS, ImportRejected
+from shuangsuiji.intake.services import do_import
+
+
+class Command(BaseCommand):
+    help = ("导入外部数据（.xlsx 或 .csv，格式同页面上下载的模板）。文件有任何错误时不导入任何数据，"
+            "列出每处错误的行、列和原因，并以非零状态退出。")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=list(IMPORTERS), help="数据种类")
+        parser.add_argument("file", type=Path, help=".xlsx 或 .csv 文件")
+        parser.add_argument("--replace", action="store_true",
+                            help="仅 key_units：移出文件中各年度、文件未列出的名录条目")
+        parser.add_argument("--user", metavar="USERNAME",
+                            help="以该用户身份导入（只能导入其管辖范围内的对象）；不填为系统操作")
+        parser.add_argument("--template", action="store_true", help="不导入，而是把导入模板写到 FILE")
+
+    def handle(self, *args, kind: str, file: Path, replace: bool, user: str | None, template: bool,
+               verbosity: int, **options) -> None:
+        if template:
+            file.write_bytes(IMPORTERS[kind]().template())
+            self.stdout.write(f"已写出模板：{file}")
+            return
+        if replace and kind != "key_units":
+            raise CommandError("--replace 只用于 key_units")
+        if not file.is_file():
+            raise CommandError(f"文件不存在：{file}")
+        acting_user = None
+        if user:
+            acting_user = get_user_model().objects.filter(username=user).first()
+            if acting_user is None:
+                raise CommandError(f"没有用户“{user}”")
+        started = time.perf_counter()
+        try:
+            with file.open("rb") as handle:
+                result = do_import(kind, handle, file.name, acting_user=acting_user, replace=replace)
+        except ImportRejected as rejected:
+            for error in rejected.errors:
+                column = f"“{error.column}”列" if error.column else ""
+                value = f"（{error.value}）" if error.value else ""
+                self.stderr.write(f"第{error.row}行{column}{value}：{error.message}")
+            if rejected.total > len(rejected.errors):
+                self.stderr.write(f"……另有 {rejected.total - len(rejected.errors)} 处错误未列出")
+            raise CommandError(f"{file.name} 有 {rejected.total} 处错误，未导入任何数据") from rejected
+        except PermissionDenied as error:
+            raise CommandError(str(error)) from error
+        if verbosity:
+            self.stdout.write(self.style.SUCCESS(
+                f"已导入 {file.name}（{time.perf_counter() - started:.1f} 秒）：{result.summary()}"))
