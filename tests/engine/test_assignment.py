@@ -1,7 +1,10 @@
 """Inspector assignment: lawful teams, complete search, named obstacles, fair and re-runnable draws."""
 
+import contextlib
 import itertools
+import json
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -216,3 +219,54 @@ def test_heaviest_load_is_the_smallest_possible(problem, seed):
     if result.feasible and result.teams:
         heaviest = max(Counter(name for team in result.teams.values() for name in team).values())
         assert heaviest == brute_force_min_max_load(problem)
+
+
+def standalone_verifier():
+    """tools/verify_assignment.py, loaded as the public would run it: a file beside nothing else."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "verify_assignment.py"
+    spec = importlib.util.spec_from_file_location("verify_assignment", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+STANDALONE = standalone_verifier()
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems(max_tasks=8, max_inspectors=8), st.binary(min_size=32, max_size=32), st.data())
+def test_standalone_verifier_agrees_with_the_engine(problem, seed, data):
+    result = assign(problem, seed)
+    if result.feasible and result.teams:
+        task_id = data.draw(st.sampled_from(sorted(result.teams)))
+        with contextlib.suppress(ValueError):  # nobody left to substitute: the draw stands as it is
+            result = substitute(problem, result, seed, task_id, result.teams[task_id][0], reason="病假")
+    section = {"problem": problem.to_json(), "seed": seed.hex(), "result": result.to_json()}
+    section = json.loads(json.dumps(section))  # exactly what a published manifest holds
+    assert STANDALONE.verify_assignment(section) == []
+    assert verify_section(section) == []
+    if result.teams:
+        task_id = data.draw(st.sampled_from(sorted(result.teams)))
+        team = section["result"]["teams"][task_id]
+        section["result"]["teams"][task_id] = team[::-1] if len(set(team)) > 1 else [*team[:-1], "nobody"]
+        assert STANDALONE.verify_assignment(section) != []
+        assert verify_section(section) != []
+
+
+def test_standalone_verifier_command_line(tmp_path):
+    import subprocess
+    import sys
+
+    problem = symmetric_problem(tasks=3, officers=4)
+    section = {"problem": problem.to_json(), "seed": SEED.hex(), "result": assign(problem, SEED).to_json()}
+    path = tmp_path / "section.json"
+    path.write_text(json.dumps(section, ensure_ascii=False), encoding="utf-8")
+    tool = Path(__file__).resolve().parents[2] / "tools" / "verify_assignment.py"
+    ok = subprocess.run([sys.executable, str(tool), str(path)], capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.startswith("OK: 3 teams")
+    section["seed"] = "00" * 32
+    path.write_text(json.dumps(section, ensure_ascii=False), encoding="utf-8")
+    bad = subprocess.run([sys.executable, str(tool), str(path)], capture_output=True, text=True)
+    assert bad.returncode == 1 and "DIFFERS" in bad.stdout
