@@ -270,3 +270,24 @@ def test_standalone_verifier_command_line(tmp_path):
     path.write_text(json.dumps(section, ensure_ascii=False), encoding="utf-8")
     bad = subprocess.run([sys.executable, str(tool), str(path)], capture_output=True, text=True)
     assert bad.returncode == 1 and "DIFFERS" in bad.stdout
+
+
+VECTORS = sorted((Path(__file__).resolve().parent / "vectors").glob("assignment-*.json"))
+
+
+@pytest.mark.parametrize("path", VECTORS, ids=[p.stem for p in VECTORS])
+def test_published_vectors_re_run_identically(path):
+    """The vectors of docs/assignment-spec.md: a change of the algorithm must change its version."""
+    section = json.loads(path.read_text(encoding="utf-8"))
+    assert section["result"]["algorithm"] == "shuangsuiji-assign/1"
+    assert STANDALONE.verify_assignment(section) == []
+    assert verify_section(section) == []
+    redrawn = assign(AssignmentProblem.from_json(section["problem"]), bytes.fromhex(section["seed"]))
+    claimed = AssignmentResult.from_json(section["result"])
+    assert redrawn.binding == claimed.binding
+    if not claimed.substitutions:
+        assert redrawn.teams == claimed.teams
+
+
+def test_vectors_exist():
+    assert {p.stem for p in VECTORS} >= {"assignment-small", "assignment-infeasible"}
