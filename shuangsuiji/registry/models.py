@@ -215,6 +215,19 @@ class TargetHistory(models.Model):
     def __str__(self) -> str:
         return f"{self.target_id} {self.field}: {self.old_value} → {self.new_value}"
 
+    def _label(self, value: str) -> str:
+        labels = {self.Field.CATEGORY: dict(Category.choices), self.Field.STATUS: dict(TargetStatus.choices),
+                  self.Field.POSITIVE_LIST: {"True": _("是"), "False": _("否")}}[self.field]
+        return str(labels.get(value, value))
+
+    @property
+    def old_label(self) -> str:
+        return self._label(self.old_value) if self.old_value else ""
+
+    @property
+    def new_label(self) -> str:
+        return self._label(self.new_value)
+
 
 class Outlet(models.Model):
     """排口 of a target, identified for online monitoring (在线监测) by (target, code)."""

@@ -14,6 +14,7 @@ urlpatterns = [
     path("inspectors/new/", views.inspector_create, name="inspector_create"),
     path("inspectors/<int:pk>/", views.inspector_detail, name="inspector_detail"),
     path("inspectors/<int:pk>/edit/", views.inspector_edit, name="inspector_edit"),
+    path("inspectors/<int:pk>/recusals/", views.inspector_recusal, name="inspector_recusal"),
     path("items/", views.checkitem_list, name="checkitem_list"),
     path("items/new/", views.checkitem_create, name="checkitem_create"),
     path("items/<int:pk>/", views.checkitem_detail, name="checkitem_detail"),

@@ -1,61 +1,300 @@
-"""Placeholder until the pages land: every route answers 404."""
+"""Pages of 两库一单: one layout for every registry (list with search, filters and pagination; detail with
+related rows and change history; create and edit forms), in plain function views.
 
-from django.http import Http404
+Every queryset comes through the scoping gate: outside one's jurisdiction an object does not exist (404);
+inside it, a role that only reads gets 403 on the edit pages. Saving goes through ``registry.services``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from shuangsuiji.audit.services import history_for
+from shuangsuiji.registry import filters, forms
+from shuangsuiji.registry.models import (
+    CheckItem,
+    Department,
+    Inspector,
+    Jurisdiction,
+    Recusal,
+    Target,
+)
+from shuangsuiji.registry.services import do_mark_target_defunct, do_remove_recusal, do_save, do_set_recusal
+
+PAGE_SIZE = 50
 
 
-def target_list(request, *args, **kwargs):
-    raise Http404
+@dataclass(frozen=True)
+class Column:
+    header: Any
+    value: Callable[[Any], Any]
+    link: bool = False
 
-def target_create(request, *args, **kwargs):
-    raise Http404
 
-def target_detail(request, *args, **kwargs):
-    raise Http404
+@dataclass(frozen=True)
+class Registry:
+    """How one registry is listed, filtered, shown and edited."""
 
-def target_edit(request, *args, **kwargs):
-    raise Http404
+    model: type[models.Model]
+    slug: str
+    title: Any
+    filter_form: type[filters.FilterForm]
+    columns: tuple[Column, ...]
+    form: type | None = None
+    excel_kind: str = ""
+    related: tuple[str, ...] = ()
+    m2m: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    detail_related: Callable[[Any, Any], list[dict]] = field(default=lambda obj, user: [])
 
-def target_defunct(request, *args, **kwargs):
-    raise Http404
+    def url(self, name: str, *args) -> str:
+        return reverse(f"registry:{self.slug}_{name}", args=args)
 
-def inspector_list(request, *args, **kwargs):
-    raise Http404
 
-def inspector_create(request, *args, **kwargs):
-    raise Http404
+def _target_related(target: Target, user) -> list[dict]:
+    return [
+        {"title": _("排口"), "headers": [_("排口编号"), _("名称"), _("类型"), _("在线监测")],
+         "rows": [[o.code, o.name, o.get_kind_display(), _("是") if o.online_monitored else _("否")]
+                  for o in target.outlets.all()]},
+        {"title": _("类别与状态变更"), "headers": [_("生效日期"), _("项目"), _("原值"), _("新值"), _("理由")],
+         "rows": [[h.effective_date, h.get_field_display(), h.old_label, h.new_label, h.reason]
+                  for h in target.history.all()[:50]]},
+        {"title": _("回避人员"), "headers": [_("执法人员"), _("回避理由")],
+         "rows": [[r.inspector, r.reason] for r in target.recusal_entries.select_related("inspector")
+                  if Inspector.objects.visible_to(user).filter(pk=r.inspector_id).exists()]},
+    ]
 
-def inspector_detail(request, *args, **kwargs):
-    raise Http404
 
-def inspector_edit(request, *args, **kwargs):
-    raise Http404
+def _checkitem_related(item: CheckItem, user) -> list[dict]:
+    return [{"title": _("配合科室"), "headers": [_("科室")],
+             "rows": [[d] for d in item.cooperating_departments.select_related("jurisdiction")]}]
 
-def checkitem_list(request, *args, **kwargs):
-    raise Http404
 
-def checkitem_create(request, *args, **kwargs):
-    raise Http404
+def _department_related(department: Department, user) -> list[dict]:
+    return [{"title": _("执法人员"), "headers": [_("姓名"), _("执法证号"), _("状态")],
+             "rows": [[i.name, i.certificate_number, i.get_status_display()]
+                      for i in department.inspectors.all()[:200]]}]
 
-def checkitem_detail(request, *args, **kwargs):
-    raise Http404
 
-def checkitem_edit(request, *args, **kwargs):
-    raise Http404
+def _jurisdiction_related(jurisdiction: Jurisdiction, user) -> list[dict]:
+    return [{"title": _("下级行政区"), "headers": [_("代码"), _("名称"), _("层级")],
+             "rows": [[j.code, j.name, j.get_level_display()] for j in jurisdiction.children.all()]}]
 
-def jurisdiction_list(request, *args, **kwargs):
-    raise Http404
 
-def jurisdiction_detail(request, *args, **kwargs):
-    raise Http404
+REGISTRIES = {
+    "target": Registry(
+        Target, "target", gettext_lazy("检查对象名录库"), filters.TargetFilterForm,
+        (Column(gettext_lazy("单位名称"), lambda t: t.name, link=True),
+         Column(gettext_lazy("统一社会信用代码"), lambda t: t.credit_code),
+         Column(gettext_lazy("行政区"), lambda t: t.jurisdiction.name),
+         Column(gettext_lazy("行业"), lambda t: f"{t.industry_code} {t.industry_name}".strip()),
+         Column(gettext_lazy("监管类别"), lambda t: t.get_category_display()),
+         Column(gettext_lazy("正面清单"), lambda t: _("是") if t.positive_list else ""),
+         Column(gettext_lazy("状态"), lambda t: t.get_status_display())),
+        form=forms.TargetForm, excel_kind="targets", related=("jurisdiction",),
+        order=("jurisdiction__path", "name"), detail_related=_target_related,
+    ),
+    "inspector": Registry(
+        Inspector, "inspector", gettext_lazy("检查人员名录库"), filters.InspectorFilterForm,
+        (Column(gettext_lazy("姓名"), lambda i: i.name, link=True),
+         Column(gettext_lazy("执法证号"), lambda i: i.certificate_number),
+         Column(gettext_lazy("执法证有效期至"), lambda i: i.certificate_expiry or ""),
+         Column(gettext_lazy("行政区"), lambda i: i.jurisdiction.name),
+         Column(gettext_lazy("科室"), lambda i: i.department.name),
+         Column(gettext_lazy("业务专长"), lambda i: "、".join(s.name for s in i.specialties.all())),
+         Column(gettext_lazy("状态"), lambda i: i.get_status_display()),
+         Column(gettext_lazy("外部专家"), lambda i: i.get_external_kind_display() if i.is_external else "")),
+        form=forms.InspectorForm, excel_kind="inspectors", related=("jurisdiction", "department"),
+        m2m=("specialties",), order=("jurisdiction__path", "department__name", "name"),
+    ),
+    "checkitem": Registry(
+        CheckItem, "checkitem", gettext_lazy("随机抽查事项清单"), filters.CheckItemFilterForm,
+        (Column(gettext_lazy("事项编码"), lambda c: c.code, link=True),
+         Column(gettext_lazy("抽查事项"), lambda c: c.name, link=True),
+         Column(gettext_lazy("责任科室"), lambda c: c.responsible_department.name),
+         Column(gettext_lazy("清单层级"), lambda c: c.get_list_level_display()),
+         Column(gettext_lazy("所需专长"), lambda c: c.specialty or ""),
+         Column(gettext_lazy("在用"), lambda c: _("是") if c.is_active else _("否"))),
+        form=forms.CheckItemForm, excel_kind="items", related=("responsible_department", "specialty"),
+        m2m=("cooperating_departments",), order=("code",), detail_related=_checkitem_related,
+    ),
+    "department": Registry(
+        Department, "department", gettext_lazy("科室"), filters.DepartmentFilterForm,
+        (Column(gettext_lazy("名称"), lambda d: d.name, link=True),
+         Column(gettext_lazy("行政区"), lambda d: d.jurisdiction.name),
+         Column(gettext_lazy("具有行政执法职能"), lambda d: _("是") if d.has_enforcement_duty else _("否")),
+         Column(gettext_lazy("在用"), lambda d: _("是") if d.is_active else _("否"))),
+        form=forms.DepartmentForm, related=("jurisdiction",), order=("jurisdiction__path", "name"),
+        detail_related=_department_related,
+    ),
+    "jurisdiction": Registry(
+        Jurisdiction, "jurisdiction", gettext_lazy("行政区"), filters.JurisdictionFilterForm,
+        (Column(gettext_lazy("名称"), lambda j: j.name, link=True),
+         Column(gettext_lazy("行政区划代码"), lambda j: j.code),
+         Column(gettext_lazy("层级"), lambda j: j.get_level_display()),
+         Column(gettext_lazy("上级"), lambda j: j.parent.name if j.parent_id else "")),
+        related=("parent",), order=("path",), detail_related=_jurisdiction_related,
+    ),
+}
 
-def department_list(request, *args, **kwargs):
-    raise Http404
 
-def department_create(request, *args, **kwargs):
-    raise Http404
+def filtered(registry: Registry, request: HttpRequest):
+    """The registry's rows the user may see, narrowed by the page's filters (also used by the export)."""
+    form = registry.filter_form(request.GET, user=request.user)
+    queryset = registry.model.objects.visible_to(request.user).select_related(*registry.related)
+    if registry.m2m and registry.model is Inspector:
+        queryset = queryset.prefetch_related("specialties")
+    return form, form.apply(queryset).order_by(*registry.order)
 
-def department_detail(request, *args, **kwargs):
-    raise Http404
 
-def department_edit(request, *args, **kwargs):
-    raise Http404
+def can_create(user) -> bool:
+    return user.can_edit_registry
+
+
+def object_list(request: HttpRequest, slug: str) -> HttpResponse:
+    registry = REGISTRIES[slug]
+    form, queryset = filtered(registry, request)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    rows = [(obj, [(c, c.value(obj)) for c in registry.columns]) for obj in page.object_list]
+    return render(request, "registry/object_list.html", {
+        "registry": registry, "filter_form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "can_create": can_create(request.user) and registry.form is not None,
+        "create_url": registry.url("create") if registry.form else "",
+    })
+
+
+def object_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    registry = REGISTRIES[slug]
+    obj = get_object_or_404(registry.model.objects.visible_to(request.user).select_related(*registry.related), pk=pk)
+    editable = registry.form is not None and registry.model.objects.editable_by(request.user).filter(pk=pk).exists()
+    return render(request, f"registry/{slug}_detail.html" if slug == "target" else "registry/object_detail.html", {
+        "registry": registry, "object": obj, "fields": _field_rows(obj, registry),
+        "related": [dict(t, cells=[list(zip(t["headers"], row, strict=True)) for row in t["rows"]])
+                    for t in registry.detail_related(obj, request.user)],
+        "history": history_for(obj)[:100],
+        "editable": editable, "edit_url": registry.url("edit", pk) if editable else "",
+        "recusal_form": forms.RecusalForm(inspector=obj) if slug == "inspector" and editable else None,
+        "recusals": obj.recusal_entries.select_related("target") if slug == "inspector" else (),
+    })
+
+
+def _field_rows(obj: models.Model, registry: Registry) -> list[tuple[str, Any]]:
+    rows = []
+    hidden = {"path", "id"}
+    for f in obj._meta.concrete_fields:
+        if f.name in hidden:
+            continue
+        value = getattr(obj, f"get_{f.name}_display")() if f.choices else getattr(obj, f.name)
+        if isinstance(value, bool):
+            value = _("是") if value else _("否")
+        rows.append((f.verbose_name, "" if value is None else value))
+    for name in registry.m2m:
+        rows.append((obj._meta.get_field(name).verbose_name, "、".join(str(x) for x in getattr(obj, name).all())))
+    return rows
+
+
+def object_edit(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
+    registry = REGISTRIES[slug]
+    if pk is None:
+        if not can_create(request.user):
+            raise PermissionDenied(_("您的角色只能查看名录库"))
+        instance = registry.model()
+    else:
+        instance = get_object_or_404(registry.model.objects.visible_to(request.user), pk=pk)
+        if not registry.model.objects.editable_by(request.user).filter(pk=pk).exists():
+            raise PermissionDenied(_("您的角色只能查看名录库"))
+    form = registry.form(request.POST or None, instance=instance, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        obj = form.save(commit=False)
+        try:
+            do_save(obj, acting_user=request.user, reason=form.cleaned_data.get("reason", ""),
+                    m2m={name: form.cleaned_data[name] for name in registry.m2m},
+                    effective_date=form.cleaned_data.get("effective_date"))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已保存：%(name)s") % {"name": obj})
+            return redirect(registry.url("detail", obj.pk))
+    return render(request, "registry/object_form.html", {
+        "registry": registry, "form": form, "object": instance if pk else None,
+        "cancel_url": registry.url("detail", pk) if pk else registry.url("list"),
+    })
+
+
+def _view(action: str, slug: str):
+    handler = {"list": object_list, "detail": object_detail, "edit": object_edit, "create": object_edit}[action]
+
+    @login_required
+    def view(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return handler(request, slug, *args, **kwargs)
+
+    view.__name__ = f"{slug}_{action}"
+    return view
+
+
+target_list, target_detail, target_create, target_edit = (_view(a, "target") for a in
+                                                          ("list", "detail", "create", "edit"))
+inspector_list, inspector_detail, inspector_create, inspector_edit = (_view(a, "inspector") for a in
+                                                                      ("list", "detail", "create", "edit"))
+checkitem_list, checkitem_detail, checkitem_create, checkitem_edit = (_view(a, "checkitem") for a in
+                                                                      ("list", "detail", "create", "edit"))
+department_list, department_detail, department_create, department_edit = (_view(a, "department") for a in
+                                                                           ("list", "detail", "create", "edit"))
+jurisdiction_list, jurisdiction_detail = (_view(a, "jurisdiction") for a in ("list", "detail"))
+
+
+@login_required
+def target_defunct(request: HttpRequest, pk: int) -> HttpResponse:
+    """消亡: mark a target defunct with date and reason; it stays in the registry and leaves the draws."""
+    target = get_object_or_404(Target.objects.visible_to(request.user), pk=pk)
+    if not Target.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(_("您的角色只能查看名录库"))
+    form = forms.DefunctForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_mark_target_defunct(target, acting_user=request.user, defunct_date=form.cleaned_data["defunct_date"],
+                                   reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已标记为注销/关停：%(name)s") % {"name": target})
+            return redirect(target.get_absolute_url())
+    return render(request, "registry/object_form.html", {
+        "registry": REGISTRIES["target"], "form": form, "object": target, "action_title": _("标记注销/关停"),
+        "cancel_url": target.get_absolute_url(),
+    })
+
+
+@login_required
+def inspector_recusal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add (POST credit_code + reason) or remove (POST remove=<recusal id> + reason) a recusal."""
+    inspector = get_object_or_404(Inspector.objects.visible_to(request.user), pk=pk)
+    if request.method != "POST" or not Inspector.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied(_("您的角色只能查看名录库"))
+    if request.POST.get("remove"):
+        recusal = get_object_or_404(Recusal, pk=request.POST["remove"], inspector=inspector)
+        do_remove_recusal(recusal, acting_user=request.user, reason=request.POST.get("reason") or _("解除回避"))
+        messages.success(request, _("已解除回避"))
+        return redirect(inspector.get_absolute_url())
+    form = forms.RecusalForm(request.POST, inspector=inspector)
+    if form.is_valid():
+        do_set_recusal(inspector, form.target, acting_user=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已添加回避对象"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(inspector.get_absolute_url())

@@ -1,0 +1,144 @@
+"""Forms of 两库一单. Saving goes through ``registry.services``; these only collect and check input."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from shuangsuiji.engine import creditcode
+from shuangsuiji.registry.models import (
+    CheckItem,
+    Department,
+    Inspector,
+    Jurisdiction,
+    Specialty,
+    Target,
+    TargetHistory,
+)
+from shuangsuiji.registry.services import TRACKED_TARGET_FIELDS
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(label=_("变更理由"), required=False, max_length=500,
+                             widget=forms.TextInput(attrs={"placeholder": _("如：列入2021年重点排污单位名录")}))
+    effective_date = forms.DateField(label=_("生效日期"), required=False,
+                                     widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = getattr(self, "instance", None)
+        tracked = [f for f in TRACKED_TARGET_FIELDS if f in getattr(self, "changed_data", ())]
+        # A change of category, positive-list flag or status is a legal fact: it must say why.
+        if isinstance(instance, Target) and instance.pk and tracked and not (cleaned.get("reason") or "").strip():
+            labels = "、".join(str(TargetHistory.Field(f).label) for f in tracked)
+            self.add_error("reason", _("修改%(fields)s必须填写变更理由") % {"fields": labels})
+        return cleaned
+
+
+def scoped_jurisdictions(user):
+    return Jurisdiction.objects.editable_by(user).order_by("path")
+
+
+class TargetForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = Target
+        fields = ["credit_code", "name", "address", "jurisdiction", "industry_code", "industry_name", "longitude",
+                  "latitude", "legal_representative", "contact_name", "contact_phone", "permit_number", "category",
+                  "positive_list"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)
+        if self.instance.pk:
+            # The credit code is the key the draw hashes; a wrong one is corrected by a new target.
+            self.fields["credit_code"].disabled = True
+
+    def clean_credit_code(self):
+        code = creditcode.normalize(self.cleaned_data["credit_code"])
+        problem = creditcode.validate(code)
+        if problem:
+            raise forms.ValidationError(problem)
+        return code
+
+
+class DefunctForm(forms.Form):
+    defunct_date = forms.DateField(label=_("注销/关停日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("注销/关停原因"), max_length=255)
+
+
+class InspectorForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = Inspector
+        fields = ["name", "certificate_number", "certificate_expiry", "jurisdiction", "department", "qualifications",
+                  "specialties", "status", "is_double_random", "is_external", "external_kind", "organisation", "phone"]
+        widgets = {"certificate_expiry": forms.DateInput(attrs={"type": "date"}),
+                   "specialties": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)
+        self.fields["department"].queryset = Department.objects.editable_by(user).select_related("jurisdiction")
+        self.fields["specialties"].queryset = Specialty.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        department, jurisdiction = cleaned.get("department"), cleaned.get("jurisdiction")
+        if department and jurisdiction and department.jurisdiction_id != jurisdiction.pk:
+            self.add_error("department", _("科室须属于所选行政区"))
+        if not cleaned.get("is_external") and not cleaned.get("certificate_expiry"):
+            self.add_error("certificate_expiry", _("执法人员须填写执法证有效期"))
+        if cleaned.get("is_external") and not cleaned.get("external_kind"):
+            self.add_error("external_kind", _("外部专家须选择专家类型"))
+        return cleaned
+
+
+class RecusalForm(forms.Form):
+    credit_code = forms.CharField(label=_("回避对象统一社会信用代码"), max_length=18)
+    reason = forms.CharField(label=_("回避理由"), max_length=255)
+
+    def __init__(self, *args, inspector=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inspector = inspector
+
+    def clean_credit_code(self):
+        code = creditcode.normalize(self.cleaned_data["credit_code"])
+        target = Target.objects.filter(credit_code=code,
+                                       jurisdiction__path__startswith=self.inspector.jurisdiction.path)
+        if not target.exists():
+            raise forms.ValidationError(_("本行政区名录库中没有该统一社会信用代码的检查对象"))
+        self.target = target.get()
+        return code
+
+
+class CheckItemForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = CheckItem
+        fields = ["code", "name", "legal_basis", "content", "jurisdiction", "list_level", "responsible_department",
+                  "cooperating_departments", "applies_general", "applies_key", "applies_special", "specialty",
+                  "check_method", "is_active"]
+        widgets = {"legal_basis": forms.Textarea(attrs={"rows": 3}), "content": forms.Textarea(attrs={"rows": 3}),
+                   "cooperating_departments": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)
+        departments = Department.objects.visible_to(user).select_related("jurisdiction")
+        self.fields["responsible_department"].queryset = departments
+        self.fields["cooperating_departments"].queryset = departments
+
+    def clean(self):
+        cleaned = super().clean()
+        responsible = cleaned.get("responsible_department")
+        if responsible and responsible in (cleaned.get("cooperating_departments") or ()):
+            self.add_error("cooperating_departments", _("配合科室不能包含责任科室"))
+        if not any(cleaned.get(f) for f in ("applies_general", "applies_key", "applies_special")):
+            self.add_error("applies_general", _("至少适用一类监管对象"))
+        return cleaned
+
+
+class DepartmentForm(ReasonMixin, forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["jurisdiction", "name", "code", "has_enforcement_duty", "is_active"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)

@@ -1,0 +1,151 @@
+"""Registry pages for every role: what each sees, what each may change, and what leaves a history."""
+
+import pytest
+from django.test import Client
+
+from shuangsuiji.audit.models import Event
+from shuangsuiji.engine.creditcode import complete
+from shuangsuiji.registry.models import Category, CheckItem, Inspector, Target, TargetHistory, TargetStatus
+
+
+@pytest.fixture
+def data(tree, users):
+    a = Target.objects.create(credit_code=complete("91130623000000001"), name="涞水甲化工有限公司",
+                              jurisdiction=tree["a"])
+    b = Target.objects.create(credit_code=complete("91130624000000002"), name="阜平乙建材有限公司",
+                              jurisdiction=tree["b"])
+    item = CheckItem.objects.create(code="C-1", name="排污许可执行", legal_basis="排污许可管理条例", content="查许可",
+                                    jurisdiction=tree["city"], responsible_department=tree["departments"]["130600"])
+    return {"a": a, "b": b, "item": item, "inspector": users["inspector"].inspector}
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_anonymous_is_sent_to_login(data):
+    response = Client().get("/registry/targets/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("role, visible", [
+    ("city_admin", {"涞水甲化工有限公司", "阜平乙建材有限公司"}),
+    ("leader", {"涞水甲化工有限公司", "阜平乙建材有限公司"}),
+    ("county_admin", {"涞水甲化工有限公司"}),
+    ("department_user", {"涞水甲化工有限公司"}),
+    ("inspector", {"涞水甲化工有限公司"}),
+    ("other_county_admin", {"阜平乙建材有限公司"}),
+])
+def test_each_role_lists_exactly_its_scope(data, users, role, visible):
+    content = login(users[role]).get("/registry/targets/").content.decode()
+    assert {name for name in ("涞水甲化工有限公司", "阜平乙建材有限公司") if name in content} == visible
+
+
+def test_another_countys_objects_do_not_exist(data, users):
+    client = login(users["county_admin"])
+    for url in (f"/registry/targets/{data['b'].pk}/", f"/registry/targets/{data['b'].pk}/edit/",
+                f"/registry/targets/{data['b'].pk}/defunct/"):
+        assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["leader", "department_user", "inspector"])
+def test_read_only_roles_read_but_cannot_change(data, users, role):
+    client = login(users[role])
+    detail = client.get(f"/registry/targets/{data['a'].pk}/")
+    assert detail.status_code == 200 and "编辑" not in detail.content.decode().split("基本信息")[0]
+    assert client.get(f"/registry/targets/{data['a'].pk}/edit/").status_code == 403
+    assert client.get("/registry/targets/new/").status_code == 403
+    response = client.post(f"/registry/targets/{data['a'].pk}/edit/", {"name": "改名"})
+    assert response.status_code == 403
+    assert Target.objects.get(pk=data["a"].pk).name == "涞水甲化工有限公司"
+
+
+def edit_payload(target: Target, **changes) -> dict:
+    payload = {"credit_code": target.credit_code, "name": target.name, "address": target.address,
+               "jurisdiction": target.jurisdiction_id, "category": target.category, "industry_code": "",
+               "industry_name": "", "longitude": "", "latitude": "", "legal_representative": "",
+               "contact_name": "", "contact_phone": "", "permit_number": "", "reason": "", "effective_date": ""}
+    payload.update(changes)
+    if payload.pop("positive_list", False):
+        payload["positive_list"] = "on"
+    return payload
+
+
+def test_category_change_needs_a_reason_and_then_leaves_history(data, users):
+    client = login(users["county_admin"])
+    url = f"/registry/targets/{data['a'].pk}/edit/"
+    refused = client.post(url, edit_payload(data["a"], category="key"))
+    assert refused.status_code == 200 and "必须填写变更理由" in refused.content.decode()
+    assert Target.objects.get(pk=data["a"].pk).category == Category.GENERAL
+    saved = client.post(url, edit_payload(data["a"], category="key", reason="列入重点排污单位名录",
+                                          effective_date="2021-03-01"))
+    assert saved.status_code == 302
+    history = TargetHistory.objects.get(target=data["a"], field="category")
+    assert (history.new_value, history.reason, str(history.effective_date)) == ("key", "列入重点排污单位名录",
+                                                                                  "2021-03-01")
+    page = client.get(f"/registry/targets/{data['a'].pk}/").content.decode()
+    assert "列入重点排污单位名录" in page and "重点排污单位" in page
+    assert Event.objects.filter(action="target.update", actor=users["county_admin"]).exists()
+
+
+def test_create_rejects_a_wrong_credit_code_with_its_reason(data, users):
+    code = complete("91130623000000009")
+    wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
+    response = login(users["county_admin"]).post("/registry/targets/new/", edit_payload(
+        Target(credit_code=wrong, name="新企业", jurisdiction=data["a"].jurisdiction)))
+    assert response.status_code == 200 and "第18位" in response.content.decode()
+    assert not Target.objects.filter(name="新企业").exists()
+
+
+def test_county_admin_cannot_create_in_another_county(data, users, tree):
+    payload = edit_payload(Target(credit_code=complete("91130624000000010"), name="越界企业", jurisdiction=tree["b"]))
+    response = login(users["county_admin"]).post("/registry/targets/new/", payload)
+    assert response.status_code == 200 and "jurisdiction" in response.context["form"].errors
+    assert not Target.objects.filter(name="越界企业").exists()
+
+
+def test_defunct_keeps_the_target_with_date_and_reason(data, users):
+    client = login(users["county_admin"])
+    response = client.post(f"/registry/targets/{data['a'].pk}/defunct/",
+                           {"defunct_date": "2021-06-30", "reason": "企业注销"})
+    assert response.status_code == 302
+    target = Target.objects.get(pk=data["a"].pk)
+    assert target.status == TargetStatus.DEFUNCT and target.defunct_reason == "企业注销"
+    assert "已注销/关停" in client.get("/registry/targets/?status=defunct").content.decode()
+
+
+def test_list_filters_and_search(data, users):
+    client = login(users["city_admin"])
+    by_code = client.get("/registry/targets/", {"q": data["b"].credit_code}).content.decode()
+    assert "阜平乙建材有限公司" in by_code and "涞水甲化工有限公司" not in by_code
+    by_county = client.get("/registry/targets/", {"jurisdiction": data["a"].jurisdiction_id}).content.decode()
+    assert "涞水甲化工有限公司" in by_county and "阜平乙建材有限公司" not in by_county
+
+
+def test_inspector_page_and_recusal(data, users):
+    client = login(users["county_admin"])
+    inspector = data["inspector"]
+    response = client.post(f"/registry/inspectors/{inspector.pk}/recusals/",
+                           {"credit_code": data["a"].credit_code, "reason": "亲属任职"})
+    assert response.status_code == 302
+    assert list(Inspector.objects.get(pk=inspector.pk).recusals.all()) == [data["a"]]
+    assert "亲属任职" in client.get(f"/registry/inspectors/{inspector.pk}/").content.decode()
+    outside = client.post(f"/registry/inspectors/{inspector.pk}/recusals/",
+                          {"credit_code": data["b"].credit_code, "reason": "x"})
+    assert outside.status_code == 302 and Inspector.objects.get(pk=inspector.pk).recusals.count() == 1
+
+
+def test_county_sees_the_city_item_list_read_only(data, users):
+    client = login(users["county_admin"])
+    assert "排污许可执行" in client.get("/registry/items/").content.decode()
+    assert client.get(f"/registry/items/{data['item'].pk}/edit/").status_code == 403
+
+
+def test_interface_is_chinese_by_default_and_english_on_request(data, users):
+    client = login(users["county_admin"])
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-US"
+    assert client.get("/registry/targets/")["Content-Language"] == "zh-hans"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/registry/targets/"})
+    assert client.get("/registry/targets/")["Content-Language"] == "en"
