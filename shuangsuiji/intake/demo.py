@@ -338,4 +338,7 @@ def _store_clues(rng: random.Random, plans: Iterable[tuple[int, int, str]], last
     # Complaints behind pending clues were made above; store them before the clues that point to them.
     Complaint.objects.bulk_create([c for c in writer.complaints if c.pk is None], batch_size=2000)
     Clue.objects.bulk_create(clues, batch_size=2000)
+    # reported_at is set on saving; a demo clue was reported the morning it was found.
+    for clue in clues:
+        Clue.objects.filter(pk=clue.pk).update(reported_at=_moment(clue.found_on, 9))
     return len(clues)

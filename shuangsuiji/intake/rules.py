@@ -134,6 +134,14 @@ def window(policy: Policy, year: int, quarter: int) -> Window:
                   f"上一季度（{quarter_text(last_year, last_quarter)}）")
 
 
+def _general_citation(policy: Policy) -> str:
+    """The clause that makes "the rest" general units. The policy file has no rule of its own for it; the
+    rule that orders the categories (special_beats_key) quotes it, so cite that quote where it is there."""
+    citations = policy.special_beats_key.citations
+    defining = [str(citation) for citation in citations if "一般排污单位" in citation.quote]
+    return "；".join(defining) or policy.special_beats_key.citation
+
+
 def special_reasons(policy: Policy, facts: Facts, span: Window) -> list[Reason]:
     """The special-supervision criteria the target meets in the window, one reason per criterion."""
     criteria = policy.special_criteria
@@ -190,7 +198,7 @@ def classify(policy: Policy, facts: Facts, *, year: int, quarter: int) -> Outcom
         category = "general"
         reasons.append(Reason(
             "general", f"{span.label}未发生特殊监管情形，且未列入重点排污单位名录，为一般排污单位",
-            policy.special_beats_key.citation,
+            _general_citation(policy),
         ))
 
     positive = policy.positive_list

@@ -398,8 +398,9 @@ def _gather(targets: models.QuerySet, year: int, quarter: int, span: rules.Windo
         for row in (KeyUnit.objects.filter(target__in=targets, year=directory_year)
                     .values("id", "target_id", "directory", "kinds")):
             kinds = f"（{row['kinds']}）" if row["kinds"] else ""
+            year_text = "" if str(directory_year) in row["directory"] else f"{directory_year}年 "
             facts[row["target_id"]]["key_listing"] = rules.KeyListing(
-                rules.Evidence("key_unit", row["id"], f"{directory_year}年 {row['directory']}{kinds}"),
+                rules.Evidence("key_unit", row["id"], f"{year_text}{row['directory']}{kinds}"),
                 directory_year, row["directory"])
     first_day = rules.quarter_start(year, quarter)
     for row in (PositiveListEntry.objects.filter(target__in=targets, start__lte=first_day)

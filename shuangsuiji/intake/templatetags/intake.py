@@ -1,4 +1,4 @@
-"""Template helpers of intake, including the "why is this target what it is" card of the target page.
+"""Template helpers of intake, including the "why is this target what it is" section of the target page.
 
 ``{% load intake %}{% target_classification target %}`` renders the target's latest quarterly
 classification with its reasons and the links to their evidence; ``intake/_target_classification.html``
@@ -7,6 +7,7 @@ does the same for a page that only wants to ``{% include %}`` it with ``target``
 
 from django import forms, template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from shuangsuiji.intake.models import Classification
 from shuangsuiji.registry.models import Category
@@ -45,6 +46,16 @@ def category_badge(category: str) -> str:
 @register.filter
 def category_label(category: str) -> str:
     return str(dict(Category.choices).get(category, category or ""))
+
+
+@register.filter
+def history_value(value: str, field: str) -> str:
+    """A TargetHistory value as a reader says it: the category's name, 是/否 for the positive-list flag."""
+    if field == "category":
+        return category_label(value)
+    if field == "positive_list" and value in ("True", "False"):
+        return str(_("是") if value == "True" else _("否"))
+    return value
 
 
 @register.filter
