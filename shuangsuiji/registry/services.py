@@ -229,3 +229,65 @@ def do_apply_categories(changes: Iterable[CategoryChange], *, acting_user, effec
     if events:
         record_events(events, actor=acting_user)
     return len(changed)
+
+
+@transaction.atomic
+def do_import_registry(kind: str, handle, file_name: str, *, acting_user, progress=None) -> dict[str, int]:
+    """Import a whole registry workbook (targets, inspectors or items), or nothing at all.
+
+    Every row is checked before anything is written (``excel.RegistryImporter.read`` raises
+    ``ImportRejected`` with every problem by row and column). A valid file is stored in this one
+    transaction: new rows created, changed rows updated, each change with its audit event and — for a
+    target's category, positive-list flag and status — its dated history with the file as the reason.
+    """
+    from shuangsuiji.registry.excel import IMPORTERS
+
+    if acting_user is not None and not acting_user.can_edit_registry:
+        raise PermissionDenied(_("只有市局和分局管理员可以导入名录库"))
+    importer = IMPORTERS[kind]
+    plan = importer.read(handle, file_name, acting_user)
+    reason = _("Excel导入：%(file)s") % {"file": file_name}
+    model = plan.model
+    label = model._meta.model_name
+    created = model.objects.bulk_create(plan.create, batch_size=2000)
+    updated = [obj for obj, _changes in plan.update]
+    if updated:
+        fields = sorted({name for _obj, changes in plan.update for name in changes
+                         if name in {f.attname for f in model._meta.concrete_fields}})
+        if fields:
+            model.objects.bulk_update(updated, fields, batch_size=2000)
+    if model is Target:
+        history = []
+        for target in created:
+            history += target_history_rows(target, {f: [None, getattr(target, f)] for f in TRACKED_TARGET_FIELDS},
+                                           reason=reason, acting_user=acting_user, effective_date=None)
+        for target, changes in plan.update:
+            history += target_history_rows(target, {k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items()},
+                                           reason=reason, acting_user=acting_user, effective_date=None)
+        TargetHistory.objects.bulk_create(history, batch_size=5000)
+        _import_outlets(plan.outlets)
+    for obj, name, wanted in getattr(plan, "m2m", ()):
+        if obj in created or any(obj is o and name in changes for o, changes in plan.update):
+            getattr(obj, name).set(wanted)
+    events = [PendingEvent(f"{label}.create", obj, obj.jurisdiction_id, {}, reason) for obj in created]
+    events += [PendingEvent(f"{label}.update", obj, obj.jurisdiction_id,
+                            {k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items()}, reason)
+               for obj, changes in plan.update]
+    record_events(events, actor=acting_user)
+    return {"rows": plan.rows, "created": len(created), "updated": len(plan.update), "unchanged": plan.unchanged}
+
+
+def _import_outlets(rows) -> None:
+    from shuangsuiji.registry.models import Outlet
+
+    if not rows:
+        return
+    codes = sorted({code for code, _outlet in rows})
+    targets = {}
+    for start in range(0, len(codes), 2000):
+        chunk = codes[start:start + 2000]
+        targets.update(Target.objects.filter(credit_code__in=chunk).values_list("credit_code", "pk"))
+    have = set(Outlet.objects.filter(target_id__in=targets.values()).values_list("target_id", "code"))
+    new = [Outlet(target_id=targets[code], code=outlet_code, name=name, kind=kind, online_monitored=online)
+           for code, (outlet_code, name, kind, online) in rows if (targets[code], outlet_code) not in have]
+    Outlet.objects.bulk_create(new, batch_size=5000)

@@ -1,0 +1,445 @@
+"""两库一单 in and out of Excel: templates, whole-file imports keyed by the registry keys, exports.
+
+The columns of an export are the columns of the template, so an exported list can be edited and imported
+again. An import reads and checks every row first (cells, required columns, duplicates inside the file,
+jurisdictions and departments within the importer's scope); a file with any problem stores nothing and
+comes back with every problem by row and column. A valid file becomes a plan of rows to create and rows
+to update with their changes; ``services.do_import_registry`` stores it in one transaction with the
+targets' dated history and the audit events.
+"""
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+
+from shuangsuiji.intake.importers import (
+    CellProblem,
+    Column,
+    Errors,
+    Importer,
+    Plan,
+    _duplicates,
+    choice,
+    credit_code,
+    day,
+    number,
+    text,
+    yes_no,
+)
+from shuangsuiji.registry.models import (
+    Category,
+    CheckItem,
+    Department,
+    ExternalKind,
+    Inspector,
+    InspectorStatus,
+    Jurisdiction,
+    Level,
+    Outlet,
+    Specialty,
+    Target,
+    TargetStatus,
+)
+
+SEPARATORS = ("、", "，", ",", ";", "；")
+
+
+def _split(value: str) -> list[str]:
+    for separator in SEPARATORS[1:]:
+        value = value.replace(separator, SEPARATORS[0])
+    return [part.strip() for part in value.split(SEPARATORS[0]) if part.strip()]
+
+
+def names(value: Any) -> list[str]:
+    return _split(str(value))
+
+
+def coordinate(low: int, high: int):
+    def parse(value: Any):
+        result = number(value)
+        if not low <= result <= high:
+            raise CellProblem(_("应在 %(low)s 到 %(high)s 之间") % {"low": low, "high": high})
+        return result.quantize(number("0.000001"))
+
+    return parse
+
+
+def outlets(value: Any) -> list[tuple[str, str, str, bool]]:
+    """"DA001:废气:在线;DW001:废水" → [(code, name, kind, online monitored)]."""
+    kinds = {str(label): key for key, label in Outlet.Kind.choices}
+    result = []
+    for part in _split(str(value)):
+        fields = [f.strip() for f in part.replace("：", ":").split(":")]
+        code = fields[0]
+        kind = kinds.get(fields[1], "") if len(fields) > 1 else Outlet.Kind.OTHER
+        if not code or len(code) > 32 or not kind:
+            raise CellProblem(_("排口应写成“编号:类型[:在线]”，类型为废水/废气/其他，多个用分号分隔"))
+        result.append((code, "", kind, len(fields) > 2 and fields[2] in {"在线", "是"}))
+    return result
+
+
+class RegistryImporter(Importer):
+    model: type[models.Model]
+    key: str
+    key_header: str
+
+    def jurisdictions(self, acting_user) -> dict[str, Jurisdiction]:
+        scoped = Jurisdiction.objects.all() if acting_user is None else Jurisdiction.objects.editable_by(acting_user)
+        found = {}
+        for jurisdiction in scoped:
+            found[jurisdiction.code] = jurisdiction
+            found.setdefault(jurisdiction.name, jurisdiction)
+        return found
+
+    def existing(self, keys: Iterable[str]) -> dict[str, models.Model]:
+        keys = sorted(set(keys))
+        found: dict[str, models.Model] = {}
+        for start in range(0, len(keys), 2000):
+            found.update((getattr(o, self.key), o)
+                         for o in self.model.objects.filter(**{f"{self.key}__in": keys[start:start + 2000]}))
+        return found
+
+    def check_jurisdiction(self, number_: int, values: dict, places: dict[str, Jurisdiction], errors: Errors,
+                           header: str = "行政区划代码") -> Jurisdiction | None:
+        place = places.get(values["jurisdiction"])
+        if place is None:
+            errors.add(number_, header, values["jurisdiction"],
+                       _("没有这个行政区划代码或名称，或它不在您的管辖范围内"))
+        return place
+
+    def check_existing_scope(self, number_: int, obj: models.Model | None, acting_user, errors: Errors) -> bool:
+        if obj is None or acting_user is None or acting_user.is_superuser:
+            return True
+        if self.model.objects.editable_by(acting_user).filter(pk=obj.pk).exists():
+            return True
+        errors.add(number_, self.key_header, getattr(obj, self.key),
+                   _("该记录已存在于其他行政区的名录库中，您无权修改"))
+        return False
+
+
+def _jurisdiction_column(example: str = "130608") -> Column:
+    return Column("jurisdiction", "行政区划代码", text(64), example=example,
+                  note="6位行政区划代码或行政区名称，须在您的管辖范围内")
+
+
+class TargetImporter(RegistryImporter):
+    kind = "targets"
+    label = "检查对象名录库"
+    model = Target
+    key = "credit_code"
+    key_header = "统一社会信用代码"
+    columns = (
+        Column("credit_code", "统一社会信用代码", credit_code, example="91130608MA0A0000X1",
+               note="18位，按GB 32100-2015校验；已存在的代码将更新该对象"),
+        Column("name", "单位名称", text(128), example="保定市示例化工有限公司"),
+        _jurisdiction_column(),
+        Column("address", "地址", text(255), required=False, example="清苑区示例路1号"),
+        Column("industry_code", "行业代码", text(5), required=False, example="C2614", note="GB/T 4754，如C2614"),
+        Column("industry_name", "行业名称", text(64), required=False, example="有机化学原料制造"),
+        Column("longitude", "经度", coordinate(73, 136), required=False, example=115.4901),
+        Column("latitude", "纬度", coordinate(3, 54), required=False, example=38.7701),
+        Column("legal_representative", "法定代表人", text(64), required=False, example="张某"),
+        Column("contact_name", "联系人", text(64), required=False, example="李某"),
+        Column("contact_phone", "联系电话", text(32), required=False, example="0312-0000000"),
+        Column("permit_number", "排污许可证编号", text(64), required=False, example="91130608MA0A0000X1001P"),
+        Column("category", "监管类别", choice(Category, {"一般": "general", "重点": "key", "特殊": "special"}),
+               required=False, example="一般排污单位", options=tuple(str(c) for c in Category.labels),
+               note="不填为一般排污单位；类别变化记入变更历史"),
+        Column("positive_list", "正面清单", yes_no, required=False, example="否", options=("是", "否")),
+        Column("status", "状态", choice(TargetStatus, {"注销": "defunct", "关停": "defunct"}), required=False,
+               example="在营", options=tuple(str(c) for c in TargetStatus.labels)),
+        Column("defunct_date", "注销/关停日期", day, required=False, note="状态为已注销/关停时必填"),
+        Column("defunct_reason", "注销/关停原因", text(255), required=False),
+        Column("outlets", "排口", outlets, required=False, example="DA001:废气:在线；DW001:废水",
+               note="编号:类型[:在线]，多个用分号分隔；只新增，不删除已有排口"),
+    )
+
+    def export_row(self, t: Target) -> list[Any]:
+        outlet_text = "；".join(f"{o.code}:{o.get_kind_display()}{':在线' if o.online_monitored else ''}"
+                               for o in t.outlets.all())
+        return [t.credit_code, t.name, t.jurisdiction.code, t.address, t.industry_code, t.industry_name,
+                t.longitude, t.latitude, t.legal_representative, t.contact_name, t.contact_phone, t.permit_number,
+                t.get_category_display(), "是" if t.positive_list else "否", t.get_status_display(),
+                t.defunct_date, t.defunct_reason, outlet_text]
+
+    def plan(self, rows, acting_user, errors: Errors) -> Plan:
+        _duplicates(rows, lambda v: v["credit_code"], self.key_header, errors)
+        places = self.jurisdictions(acting_user)
+        existing = self.existing(v["credit_code"] for _n, v in rows)
+        plan = Plan(Target)
+        plan.outlets = []
+        for number_, values in rows:
+            place = self.check_jurisdiction(number_, values, places, errors)
+            current = existing.get(values["credit_code"])
+            if not self.check_existing_scope(number_, current, acting_user, errors) or place is None:
+                continue
+            status = values["status"] or TargetStatus.ACTIVE
+            if status == TargetStatus.DEFUNCT and not values["defunct_date"]:
+                errors.add(number_, "注销/关停日期", None, _("状态为已注销/关停时必填"))
+                continue
+            fields = {
+                "name": values["name"], "jurisdiction_id": place.pk, "address": values["address"] or "",
+                "industry_code": (values["industry_code"] or "").upper(),
+                "industry_name": values["industry_name"] or "",
+                "longitude": values["longitude"], "latitude": values["latitude"],
+                "legal_representative": values["legal_representative"] or "",
+                "contact_name": values["contact_name"] or "", "contact_phone": values["contact_phone"] or "",
+                "permit_number": values["permit_number"] or "", "category": values["category"] or Category.GENERAL,
+                "positive_list": bool(values["positive_list"]), "status": status,
+                "defunct_date": values["defunct_date"] if status == TargetStatus.DEFUNCT else None,
+                "defunct_reason": (values["defunct_reason"] or "") if status == TargetStatus.DEFUNCT else "",
+            }
+            if current is None:
+                plan.create.append(Target(credit_code=values["credit_code"], **fields))
+            else:
+                changes = {k: [getattr(current, k), v] for k, v in fields.items() if getattr(current, k) != v}
+                for k, (_old, new) in changes.items():
+                    setattr(current, k, new)
+                if changes:
+                    plan.update.append((current, changes))
+                else:
+                    plan.unchanged += 1
+            for outlet in values["outlets"] or ():
+                plan.outlets.append((values["credit_code"], outlet))
+        return plan
+
+
+class InspectorImporter(RegistryImporter):
+    kind = "inspectors"
+    label = "检查人员名录库"
+    model = Inspector
+    key = "certificate_number"
+    key_header = "执法证号"
+    columns = (
+        Column("name", "姓名", text(64), example="王某"),
+        Column("certificate_number", "执法证号", text(32), example="13060800001",
+               note="执法人员的执法证号；外部专家填专家库编号；已存在的证号将更新该人员"),
+        Column("certificate_expiry", "执法证有效期至", day, required=False, example="2026-12-31",
+               note="执法人员必填；外部专家可不填"),
+        _jurisdiction_column(),
+        Column("department", "科室", text(64), example="执法大队", note="该行政区的科室名称"),
+        Column("qualifications", "执法资质", text(255), required=False, example="行政执法证"),
+        Column("specialties", "业务专长", names, required=False, example="大气、固体废物",
+               note="专长名称或编码，多个用顿号分隔"),
+        Column("status", "状态", choice(InspectorStatus), required=False, example="在岗",
+               options=tuple(str(c) for c in InspectorStatus.labels)),
+        Column("is_double_random", "双随机执法人员", yes_no, required=False, example="是", options=("是", "否")),
+        Column("is_external", "外部专家", yes_no, required=False, example="否", options=("是", "否")),
+        Column("external_kind", "专家类型", choice(ExternalKind), required=False,
+               options=tuple(str(c) for c in ExternalKind.labels)),
+        Column("organisation", "工作单位", text(128), required=False),
+        Column("phone", "联系电话", text(32), required=False, note="内部使用，不公开"),
+    )
+
+    def export_row(self, i: Inspector) -> list[Any]:
+        return [i.name, i.certificate_number, i.certificate_expiry, i.jurisdiction.code, i.department.name,
+                i.qualifications, "、".join(s.name for s in i.specialties.all()), i.get_status_display(),
+                "是" if i.is_double_random else "否", "是" if i.is_external else "否", i.get_external_kind_display(),
+                i.organisation, i.phone]
+
+    def plan(self, rows, acting_user, errors: Errors) -> Plan:
+        _duplicates(rows, lambda v: v["certificate_number"], self.key_header, errors)
+        places = self.jurisdictions(acting_user)
+        departments = {(d.jurisdiction_id, d.name): d for d in Department.objects.filter(
+            jurisdiction__in={p.pk for p in places.values()})}
+        specialties = {}
+        for s in Specialty.objects.all():
+            specialties[s.name] = s
+            specialties[s.code] = s
+        existing = self.existing(v["certificate_number"] for _n, v in rows)
+        plan = Plan(Inspector)
+        plan.m2m = []
+        for number_, values in rows:
+            place = self.check_jurisdiction(number_, values, places, errors)
+            current = existing.get(values["certificate_number"])
+            if not self.check_existing_scope(number_, current, acting_user, errors) or place is None:
+                continue
+            department = departments.get((place.pk, values["department"]))
+            if department is None:
+                errors.add(number_, "科室", values["department"], _("该行政区没有这个科室"))
+                continue
+            unknown = [s for s in values["specialties"] or () if s not in specialties]
+            if unknown:
+                errors.add(number_, "业务专长", "、".join(unknown), _("未知的业务专长"))
+                continue
+            external = bool(values["is_external"])
+            if not external and not values["certificate_expiry"]:
+                errors.add(number_, "执法证有效期至", None, _("执法人员必填"))
+                continue
+            if external and not values["external_kind"]:
+                errors.add(number_, "专家类型", None, _("外部专家必填"))
+                continue
+            fields = {
+                "name": values["name"], "certificate_expiry": values["certificate_expiry"],
+                "jurisdiction_id": place.pk, "department_id": department.pk,
+                "qualifications": values["qualifications"] or "",
+                "status": values["status"] or InspectorStatus.ACTIVE,
+                "is_double_random": True if values["is_double_random"] is None else values["is_double_random"],
+                "is_external": external, "external_kind": values["external_kind"] or "",
+                "organisation": values["organisation"] or "", "phone": values["phone"] or "",
+            }
+            wanted = sorted({specialties[s].pk for s in values["specialties"] or ()})
+            if current is None:
+                obj = Inspector(certificate_number=values["certificate_number"], **fields)
+                plan.create.append(obj)
+            else:
+                obj = current
+                changes = {k: [getattr(current, k), v] for k, v in fields.items() if getattr(current, k) != v}
+                have = sorted(current.specialties.values_list("pk", flat=True))
+                if have != wanted:
+                    changes["specialties"] = [have, wanted]
+                for k, (_old, new) in changes.items():
+                    if k != "specialties":
+                        setattr(current, k, new)
+                if changes:
+                    plan.update.append((current, changes))
+                else:
+                    plan.unchanged += 1
+            plan.m2m.append((obj, "specialties", wanted))
+        return plan
+
+
+class CheckItemImporter(RegistryImporter):
+    kind = "items"
+    label = "随机抽查事项清单"
+    model = CheckItem
+    key = "code"
+    key_header = "事项编码"
+    CATEGORY_NAMES = {"一般": "general", "一般排污单位": "general", "重点": "key", "重点排污单位": "key",
+                      "特殊": "special", "特殊监管对象": "special"}
+    columns = (
+        Column("code", "事项编码", text(32), example="BD-HJ-001", note="已存在的编码将更新该事项"),
+        Column("name", "抽查事项", text(128), example="排污许可制度执行情况"),
+        Column("legal_basis", "检查依据", text(5000), example="《排污许可管理条例》第三十四条"),
+        Column("content", "检查内容", text(5000), example="是否按证排污、是否按规定提交执行报告"),
+        _jurisdiction_column("130600"),
+        Column("list_level", "清单层级", choice(Level), required=False, example="市级",
+               options=tuple(str(c) for c in Level.labels)),
+        Column("responsible_department", "责任科室", text(64), example="环境影响评价与排放管理处"),
+        Column("cooperating_departments", "配合科室", names, required=False, example="生态环境综合执法支队"),
+        Column("categories", "适用类别", names, required=False, example="一般、重点、特殊",
+               note="一般、重点、特殊中的一项或多项；不填为全部"),
+        Column("specialty", "所需专长", text(64), required=False, example=""),
+        Column("check_method", "检查方式", text(32), required=False, example="现场检查"),
+        Column("is_active", "在用", yes_no, required=False, example="是", options=("是", "否")),
+    )
+
+    def export_row(self, c: CheckItem) -> list[Any]:
+        labels = {"general": "一般", "key": "重点", "special": "特殊"}
+        return [c.code, c.name, c.legal_basis, c.content, c.jurisdiction.code, c.get_list_level_display(),
+                c.responsible_department.name, "、".join(d.name for d in c.cooperating_departments.all()),
+                "、".join(labels[x] for x in c.categories), c.specialty.name if c.specialty else "", c.check_method,
+                "是" if c.is_active else "否"]
+
+    def plan(self, rows, acting_user, errors: Errors) -> Plan:
+        _duplicates(rows, lambda v: v["code"], self.key_header, errors)
+        places = self.jurisdictions(acting_user)
+        departments = {}
+        for d in Department.objects.select_related("jurisdiction"):
+            departments.setdefault(d.name, []).append(d)
+        specialties = {s.name: s for s in Specialty.objects.all()} | {s.code: s for s in Specialty.objects.all()}
+        existing = self.existing(v["code"] for _n, v in rows)
+        plan = Plan(CheckItem)
+        plan.m2m = []
+        for number_, values in rows:
+            place = self.check_jurisdiction(number_, values, places, errors)
+            current = existing.get(values["code"])
+            if not self.check_existing_scope(number_, current, acting_user, errors) or place is None:
+                continue
+            chain = place.path
+
+            def department(name: str, header: str, number_=number_, chain=chain):
+                # the nearest department of that name on the way up from the item's jurisdiction
+                found = [d for d in departments.get(name, ()) if chain.startswith(d.jurisdiction.path)]
+                if not found:
+                    errors.add(number_, header, name, _("本行政区及上级没有这个科室"))
+                    return None
+                return max(found, key=lambda d: len(d.jurisdiction.path))
+
+            responsible = department(values["responsible_department"], "责任科室")
+            cooperating = [department(n, "配合科室") for n in values["cooperating_departments"] or ()]
+            categories = [self.CATEGORY_NAMES.get(n) for n in values["categories"] or ()]
+            if None in categories:
+                errors.add(number_, "适用类别", "、".join(values["categories"]),
+                           _("应为一般、重点、特殊中的一项或多项"))
+                continue
+            specialty = specialties.get(values["specialty"]) if values["specialty"] else None
+            if values["specialty"] and specialty is None:
+                errors.add(number_, "所需专长", values["specialty"], _("未知的业务专长"))
+                continue
+            if responsible is None or None in cooperating:
+                continue
+            applies = set(categories) or {"general", "key", "special"}
+            fields = {
+                "name": values["name"], "legal_basis": values["legal_basis"], "content": values["content"],
+                "jurisdiction_id": place.pk, "list_level": values["list_level"] or place.level,
+                "responsible_department_id": responsible.pk,
+                "applies_general": "general" in applies, "applies_key": "key" in applies,
+                "applies_special": "special" in applies, "specialty_id": specialty.pk if specialty else None,
+                "check_method": values["check_method"] or "现场检查",
+                "is_active": True if values["is_active"] is None else values["is_active"],
+            }
+            wanted = sorted({d.pk for d in cooperating})
+            if current is None:
+                obj = CheckItem(code=values["code"], **fields)
+                plan.create.append(obj)
+            else:
+                obj = current
+                changes = {k: [getattr(current, k), v] for k, v in fields.items() if getattr(current, k) != v}
+                have = sorted(current.cooperating_departments.values_list("pk", flat=True))
+                if have != wanted:
+                    changes["cooperating_departments"] = [have, wanted]
+                for k, (_old, new) in changes.items():
+                    if k != "cooperating_departments":
+                        setattr(current, k, new)
+                if changes:
+                    plan.update.append((current, changes))
+                else:
+                    plan.unchanged += 1
+            plan.m2m.append((obj, "cooperating_departments", wanted))
+        return plan
+
+
+IMPORTERS: dict[str, RegistryImporter] = {i.kind: i for i in (TargetImporter(), InspectorImporter(),
+                                                              CheckItemImporter())}
+
+
+def export_workbook(importer: RegistryImporter, queryset: models.QuerySet) -> bytes:
+    """The rows as the import template lays them out, written in streaming mode (flat memory)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(importer.label[:31])
+    header = []
+    for column in importer.columns:
+        cell = _header_cell(sheet, column.header, column.required)
+        header.append(cell)
+    sheet.append(header)
+    for obj in queryset.iterator(chunk_size=2000):
+        sheet.append(importer.export_row(obj))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_cell(sheet, title: str, required: bool) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=title)
+    cell.font = Font(bold=True, color="C00000" if required else "000000")
+    cell.fill = PatternFill("solid", fgColor="E2EFDA")
+    return cell
+
+
+def error_workbook(errors) -> bytes:
+    """The problems of a rejected file as a workbook: row, column, value, reason."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("导入错误")
+    sheet.append([_header_cell(sheet, title, False) for title in ("行号", "列", "填写的值", "问题")])
+    for error in errors:
+        sheet.append([error.row, error.column, error.value, error.message])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
