@@ -51,6 +51,11 @@ class _TargetForm(forms.ModelForm):
         self.fields["target"].queryset = targets
         if self.instance.pk:
             self.initial["target"] = self.instance.target.credit_code
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = _("请选择")
+            elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
+                field.choices = [("", _("请选择")), *field.choices[1:]]
 
 
 class ReasonMixin(forms.Form):

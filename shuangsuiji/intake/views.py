@@ -227,6 +227,7 @@ def _penalty_form(request: HttpRequest, penalty: Penalty) -> HttpResponse:
             return redirect(saved)
     return render(request, "intake/form.html", {
         "form": form, "title": _("修改行政处罚") if penalty.pk else _("录入行政处罚"), "object": penalty,
+        "section": "penalties",
         "cancel": penalty.get_absolute_url() if penalty.pk else reverse("intake:penalty_list")})
 
 
@@ -282,6 +283,7 @@ def _complaint_form(request: HttpRequest, complaint: Complaint) -> HttpResponse:
             return redirect(saved)
     return render(request, "intake/form.html", {
         "form": form, "title": _("修改群众举报") if complaint.pk else _("录入群众举报"), "object": complaint,
+        "section": "complaints",
         "cancel": complaint.get_absolute_url() if complaint.pk else reverse("intake:complaint_list")})
 
 
@@ -362,7 +364,7 @@ def keyunit_create(request: HttpRequest) -> HttpResponse:
                 "target": unit.target, "year": unit.year})
             return redirect("intake:keyunit_detail", pk=unit.pk)
     return render(request, "intake/form.html", {"form": form, "title": _("列入重点排污单位名录"),
-                                                "cancel": reverse("intake:keyunit_list")})
+                                                "section": "key_units", "cancel": reverse("intake:keyunit_list")})
 
 
 @login_required
@@ -420,6 +422,7 @@ def _positive_form(request: HttpRequest, entry: PositiveListEntry) -> HttpRespon
             return redirect(saved)
     return render(request, "intake/form.html", {
         "form": form, "title": _("修改正面清单条目") if entry.pk else _("列入正面清单"), "object": entry,
+        "section": "positive_list",
         "cancel": entry.get_absolute_url() if entry.pk else reverse("intake:positive_list")})
 
 
@@ -478,7 +481,7 @@ def clue_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("线索已提交，等待执法机构负责人审批"))
             return redirect(clue)
-    return render(request, "intake/form.html", {"form": form, "title": _("报告正面清单企业线索"),
+    return render(request, "intake/form.html", {"form": form, "title": _("报告正面清单企业线索"), "section": "clues",
                                                 "cancel": reverse("intake:clue_list")})
 
 
