@@ -60,6 +60,16 @@ def changed_fields(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[
             if before.get(name) != value}
 
 
+def registration_changes(target: Target) -> dict[str, list[Any]]:
+    """What a new target's history starts with: its status and category, and the positive list if on it
+    (a flag that is off says nothing worth a row)."""
+    changes = {field: [None, getattr(target, field)] for field in (TargetHistory.Field.STATUS,
+                                                                   TargetHistory.Field.CATEGORY)}
+    if target.positive_list:
+        changes[TargetHistory.Field.POSITIVE_LIST] = [None, True]
+    return changes
+
+
 def target_history_rows(target: Target, changes: Mapping[str, list[Any]], *, reason: str,
                         acting_user, effective_date: date | None,
                         evidence: list[dict] | None = None) -> list[TargetHistory]:
@@ -110,7 +120,7 @@ def do_save(obj: models.Model, *, acting_user, reason: str = "", m2m: Mapping[st
             getattr(obj, name).set(values)
     if isinstance(obj, Target):
         TargetHistory.objects.bulk_create(target_history_rows(
-            obj, changes if not creating else {f: [None, after[f]] for f in TRACKED_TARGET_FIELDS},
+            obj, changes if not creating else registration_changes(obj),
             reason=reason, acting_user=acting_user, effective_date=effective_date, evidence=evidence,
         ))
     label = type(obj)._meta.model_name
@@ -259,8 +269,8 @@ def do_import_registry(kind: str, handle, file_name: str, *, acting_user, progre
     if model is Target:
         history = []
         for target in created:
-            history += target_history_rows(target, {f: [None, getattr(target, f)] for f in TRACKED_TARGET_FIELDS},
-                                           reason=reason, acting_user=acting_user, effective_date=None)
+            history += target_history_rows(target, registration_changes(target), reason=reason,
+                                           acting_user=acting_user, effective_date=None)
         for target, changes in plan.update:
             history += target_history_rows(target, {k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items()},
                                            reason=reason, acting_user=acting_user, effective_date=None)

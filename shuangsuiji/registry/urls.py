@@ -25,11 +25,11 @@ urlpatterns = [
     path("departments/new/", views.department_create, name="department_create"),
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
     path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
+    # 动态管理: the quarterly list of new and defunct targets (due by the 20th of Mar/Jun/Sep/Dec).
+    path("dynamic/", views_excel.dynamic_report, name="dynamic_report"),
+    path("dynamic/export.xlsx", views_excel.dynamic_report_export, name="dynamic_report_export"),
     # Excel in and out (两库一单 arrive and leave as .xlsx); kind is targets / inspectors / items.
     path("<str:kind>/template.xlsx", views_excel.download_template, name="excel_template"),
     path("<str:kind>/import/", views_excel.import_workbook, name="excel_import"),
     path("<str:kind>/export.xlsx", views_excel.export_list, name="excel_export"),
-    # 动态管理: the quarterly list of new and defunct targets (due by the 20th of Mar/Jun/Sep/Dec).
-    path("dynamic/", views_excel.dynamic_report, name="dynamic_report"),
-    path("dynamic/export.xlsx", views_excel.dynamic_report_export, name="dynamic_report_export"),
 ]

@@ -25,7 +25,7 @@ def target(tree, users):
 
 def test_create_writes_initial_history_and_an_event(target, users):
     fields = set(TargetHistory.objects.filter(target=target).values_list("field", flat=True))
-    assert fields == {"category", "positive_list", "status"}
+    assert fields == {"category", "status"}
     event = Event.objects.get(action="target.create")
     assert event.actor_id == users["county_admin"].pk and event.reason == "新增"
 
