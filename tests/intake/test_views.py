@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from shuangsuiji.intake.models import (
@@ -165,3 +166,10 @@ def test_summary_shows_counts_and_changes_since_last_quarter(client, users, reco
                       {"jurisdiction": tree["city"].pk, "year": 2021, "quarter": 3}).content.decode()
     assert "涞水县" in page and "阜平县" in page
     assert "特殊监管对象 → 一般排污单位" in page  # the Q1 penalties no longer count in Q3
+
+
+def test_the_pages_speak_english_when_asked(client, users, records):
+    client.force_login(users["city_admin"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("intake:classification_summary")).content.decode()
+    assert "Quarterly classification" in page and "Changes since" in page
