@@ -1,0 +1,40 @@
+"""A county admin keeps a target through the real pages, on a desktop and on a phone."""
+
+import pytest
+
+from shuangsuiji.engine.creditcode import complete
+from shuangsuiji.registry.models import Target, TargetHistory
+
+from .conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def target(tree):
+    return Target.objects.create(credit_code=complete("91130623000000001"), name="涞水甲化工有限公司",
+                                 jurisdiction=tree["a"])
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_county_admin_finds_edits_and_sees_the_history(open_page, users, target, live_server, viewport):
+    page = open_page(users["county_admin"], "pw-county_admin", viewport)
+    page.goto(f"{live_server.url}/registry/targets/")
+    page.fill("#id_q", target.credit_code)
+    page.click("button:has-text('查询')")
+    page.click("text=涞水甲化工有限公司")
+    page.click("a:has-text('编辑')")
+    page.select_option("#id_category", "key")
+    page.click("button:has-text('保存')")
+    assert "必须填写变更理由" in page.content()  # a category change must say why
+    page.fill("#id_reason", "列入重点排污单位名录")
+    page.click("button:has-text('保存')")
+    page.wait_for_selector("text=已保存")
+    assert "列入重点排污单位名录" in page.inner_text("body")
+    assert TargetHistory.objects.filter(target=target, field="category", new_value="key").exists()
+
+
+def test_other_county_sees_nothing_of_it(open_page, users, target, live_server):
+    page = open_page(users["other_county_admin"], "pw-other_county_admin")
+    response = page.goto(f"{live_server.url}/registry/targets/{target.pk}/")
+    assert response.status == 404
