@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.engine import creditcode
 from shuangsuiji.intake.importers import IMPORTERS
-from shuangsuiji.intake.models import Clue, Complaint, KeyUnit, Penalty, PositiveListEntry
+from shuangsuiji.intake.models import Clue, Complaint, Exceedance, KeyUnit, Penalty, PositiveListEntry
 from shuangsuiji.registry.models import Department, Target
 
 
@@ -82,6 +82,27 @@ class ComplaintForm(ReasonMixin, _TargetForm):
         fields = ["reference", "received_on", "channel", "target", "content", "verified"]
         widgets = {"received_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "content": forms.Textarea(attrs={"rows": 3})}
+
+
+class ExceedanceForm(_TargetForm):
+    """One exceedance, its outlet named by the target's credit code and the outlet's code."""
+
+    outlet_code = forms.CharField(label=_("排口编号"), max_length=32)
+
+    class Meta:
+        model = Exceedance
+        fields = ["target", "outlet_code", "pollutant", "measured_at", "value", "limit", "unit"]
+        widgets = {"measured_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        target, code = data.get("target"), (data.get("outlet_code") or "").strip()
+        if target is not None and code:
+            outlet = target.outlets.filter(code=code).first()
+            if outlet is None:
+                self.add_error("outlet_code", _("该对象没有这一排口（排口编号见名录库）"))
+            self.instance.outlet = outlet
+        return data
 
 
 class KeyUnitForm(_TargetForm):

@@ -174,8 +174,10 @@ class Exceedance(models.Model):
         verbose_name_plural = _("在线监测超标")
         ordering = ["-measured_at", "outlet_id", "pollutant"]
         constraints = [
-            models.UniqueConstraint(fields=["outlet", "pollutant", "measured_at"], name="exceedance_unique_reading"),
-            models.CheckConstraint(condition=Q(value__gt=F("limit")), name="exceedance_above_limit"),
+            models.UniqueConstraint(fields=["outlet", "pollutant", "measured_at"], name="exceedance_unique_reading",
+                                    violation_error_message=_("该排口这一污染物在这一时刻的超标数据已经录入")),
+            models.CheckConstraint(condition=Q(value__gt=F("limit")), name="exceedance_above_limit",
+                                   violation_error_message=_("监测值不大于标准限值，不是超标数据")),
         ]
         indexes = [models.Index(fields=["target", "measured_at"])]
 

@@ -117,6 +117,22 @@ def do_save_complaint(complaint: Complaint, *, acting_user, reason: str = "") ->
 
 
 @transaction.atomic
+def do_record_exceedance(exceedance: Exceedance, *, acting_user) -> Exceedance:
+    """Record one exceedance by hand (an alarm of the monitoring platform, a reading not yet exported).
+
+    Readings arrive in bulk through the import; this is for the single one an officer has in front of
+    him. The same (outlet, pollutant, time) cannot be recorded twice.
+    """
+    if exceedance.outlet_id is not None:
+        exceedance.target = exceedance.outlet.target
+    if exceedance.value is not None and exceedance.limit is not None and exceedance.value <= exceedance.limit:
+        raise ValidationError({"value": _("监测值不大于标准限值，不是超标数据")})
+    if exceedance.limit is not None and exceedance.limit <= 0:
+        raise ValidationError({"limit": _("应大于0")})
+    return _save(exceedance, acting_user=acting_user, reason=_("手工录入在线监测超标数据"), check=ensure_can_record)
+
+
+@transaction.atomic
 def do_save_key_unit(unit: KeyUnit, *, acting_user, reason: str = "") -> KeyUnit:
     """Put a target on a year's 重点排污单位名录, or correct its entry (admins of the scope)."""
     if unit._state.adding and unit.created_by_id is None and acting_user is not None:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
     path("complaints/<int:pk>/edit/", views.complaint_edit, name="complaint_edit"),
     path("exceedances/", views.exceedance_list, name="exceedance_list"),
+    path("exceedances/new/", views.exceedance_create, name="exceedance_create"),
     path("exceedances/imports/", views.monitoring_import_list, name="monitoring_import_list"),
     path("key-units/", views.keyunit_list, name="keyunit_list"),
     path("key-units/new/", views.keyunit_create, name="keyunit_create"),

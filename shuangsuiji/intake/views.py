@@ -31,6 +31,7 @@ from shuangsuiji.intake.forms import (
     ClueDecisionForm,
     ClueForm,
     ComplaintForm,
+    ExceedanceForm,
     ImportForm,
     KeyUnitForm,
     PenaltyForm,
@@ -315,7 +316,26 @@ def exceedance_list(request: HttpRequest) -> HttpResponse:
     per_outlet = (exceedances.values("outlet_id", "outlet__code", "outlet__name", "target__name")
                   .annotate(n=Count("id")).order_by("-n")[:10])
     return render(request, "intake/exceedance_list.html", _list_context(
-        request, exceedances, per_outlet=per_outlet, total=exceedances.count(), can_import=is_any_admin(request.user)))
+        request, exceedances, per_outlet=per_outlet, total=exceedances.count(), can_import=is_any_admin(request.user),
+        can_add=records_somewhere(request.user)))
+
+
+@login_required
+def exceedance_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not records_somewhere(user):
+        raise PermissionDenied(_("无权录入在线监测超标数据"))
+    form = ExceedanceForm(request.POST or None, instance=Exceedance(), targets=Target.objects.visible_to(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.do_record_exceedance(form.save(commit=False), acting_user=user)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("已录入超标数据：%(what)s") % {"what": saved})
+            return redirect(reverse("intake:exceedance_list") + f"?outlet={saved.outlet_id}")
+    return render(request, "intake/form.html", {"form": form, "title": _("录入在线监测超标数据"),
+                                                "section": "exceedances", "cancel": reverse("intake:exceedance_list")})
 
 
 @login_required

@@ -173,3 +173,21 @@ def test_the_pages_speak_english_when_asked(client, users, records):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("intake:classification_summary")).content.decode()
     assert "Quarterly classification" in page and "Changes since" in page
+
+
+def test_an_exceedance_is_recorded_by_form_once(client, users, targets):
+    client.force_login(users["department_user"])
+    data = {"target": targets["plant"].credit_code, "outlet_code": "DA002", "pollutant": "颗粒物",
+            "measured_at": "2021-03-05T14:00", "value": "18.5", "limit": "10", "unit": "mg/m³"}
+    response = client.post(reverse("intake:exceedance_create"), data)
+    outlet = targets["plant"].outlets.get(code="DA002")
+    assert response.status_code == 302 and response["Location"].endswith(f"?outlet={outlet.pk}")
+    stored = outlet.exceedances.get()
+    assert (stored.target, stored.value) == (targets["plant"], Decimal("18.5"))
+    again = client.post(reverse("intake:exceedance_create"), data).content.decode()
+    assert "该排口这一污染物在这一时刻的超标数据已经录入" in again
+    below = client.post(reverse("intake:exceedance_create"), {**data, "measured_at": "2021-03-05T15:00", "value": "9"})
+    assert "监测值不大于标准限值" in below.content.decode()
+    unknown = client.post(reverse("intake:exceedance_create"), {**data, "outlet_code": "DA404"})
+    assert "该对象没有这一排口" in unknown.content.decode()
+    assert outlet.exceedances.count() == 1
