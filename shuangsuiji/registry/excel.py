@@ -9,8 +9,8 @@ targets' dated history and the audit events.
 """
 
 import io
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from shuangsuiji.intake.importers import (
     Errors,
     Importer,
     Plan,
-    _duplicates,
+    Sheet,
     choice,
     credit_code,
     day,
@@ -84,12 +84,45 @@ def outlets(value: Any) -> list[tuple[str, str, str, bool]]:
     return result
 
 
+CHUNK = 2000
+"""Rows checked and stored together: memory stays flat however long the file is."""
+
+
 class RegistryImporter(Importer):
     model: type[models.Model]
     key: str
     key_header: str
 
+    def chunks(self, handle: IO[bytes], name: str, acting_user, errors: Errors) -> Iterator[Plan]:
+        """The file as plans of ``CHUNK`` rows, every problem recorded in ``errors`` on the way.
+
+        The import reads the file twice: once to check every row (nothing is kept but the keys, to find
+        duplicates), and, only if there was no problem, once more to store it chunk by chunk.
+        """
+        sheet = Sheet(handle, name, self.columns, errors)
+        first_row: dict[str, int] = {}
+        rows: list[tuple[int, dict[str, Any]]] = []
+        for number_, raw in sheet:
+            values = sheet.parse(number_, raw)
+            if values is None:
+                continue
+            key = values[self.key]
+            if key in first_row:
+                errors.add(number_, self.key_header, key, _("与第%(row)s行重复") % {"row": first_row[key]})
+                continue
+            first_row[key] = number_
+            rows.append((number_, values))
+            if len(rows) >= CHUNK:
+                yield self.plan(rows, acting_user, errors)
+                rows = []
+        if rows:
+            yield self.plan(rows, acting_user, errors)
+        if not sheet.rows:
+            errors.add(1, "", name, _("文件中没有数据行"))
+        self.rows_read = sheet.rows
+
     def jurisdictions(self, acting_user) -> dict[str, Jurisdiction]:
+        # per chunk: a few dozen rows per city, cheaper than keeping state between chunks
         scoped = Jurisdiction.objects.all() if acting_user is None else Jurisdiction.objects.editable_by(acting_user)
         found = {}
         for jurisdiction in scoped:
@@ -169,7 +202,6 @@ class TargetImporter(RegistryImporter):
                 t.defunct_date, t.defunct_reason, outlet_text]
 
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
-        _duplicates(rows, lambda v: v["credit_code"], self.key_header, errors)
         places = self.jurisdictions(acting_user)
         existing = self.existing(v["credit_code"] for _n, v in rows)
         plan = Plan(Target)
@@ -244,7 +276,6 @@ class InspectorImporter(RegistryImporter):
                 i.organisation, i.phone]
 
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
-        _duplicates(rows, lambda v: v["certificate_number"], self.key_header, errors)
         places = self.jurisdictions(acting_user)
         departments = {(d.jurisdiction_id, d.name): d for d in Department.objects.filter(
             jurisdiction__in={p.pk for p in places.values()})}
@@ -338,7 +369,6 @@ class CheckItemImporter(RegistryImporter):
                 "是" if c.is_active else "否"]
 
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
-        _duplicates(rows, lambda v: v["code"], self.key_header, errors)
         places = self.jurisdictions(acting_user)
         departments = {}
         for d in Department.objects.select_related("jurisdiction"):

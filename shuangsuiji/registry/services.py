@@ -242,30 +242,46 @@ def do_apply_categories(changes: Iterable[CategoryChange], *, acting_user, effec
 
 
 @transaction.atomic
-def do_import_registry(kind: str, handle, file_name: str, *, acting_user, progress=None) -> dict[str, int]:
+def do_import_registry(kind: str, handle, file_name: str, *, acting_user) -> dict[str, int]:
     """Import a whole registry workbook (targets, inspectors or items), or nothing at all.
 
-    Every row is checked before anything is written (``excel.RegistryImporter.read`` raises
-    ``ImportRejected`` with every problem by row and column). A valid file is stored in this one
-    transaction: new rows created, changed rows updated, each change with its audit event and — for a
-    target's category, positive-list flag and status — its dated history with the file as the reason.
+    Every row is checked before anything is written: ``ImportRejected`` lists every problem by row and
+    column. A valid file is read a second time and stored chunk by chunk in this one transaction: new
+    rows created, changed rows updated, each change with its audit event and — for a target's category,
+    positive-list flag and status — its dated history with the file as the reason.
     """
+    from shuangsuiji.intake.importers import Errors
     from shuangsuiji.registry.excel import IMPORTERS
 
     if acting_user is not None and not acting_user.can_edit_registry:
         raise PermissionDenied(_("只有市局和分局管理员可以导入名录库"))
     importer = IMPORTERS[kind]
-    plan = importer.read(handle, file_name, acting_user)
+    errors = Errors()
+    for _plan in importer.chunks(handle, file_name, acting_user, errors):
+        pass
+    if errors:
+        raise errors.reject(importer.rows_read)
+    handle.seek(0)
     reason = _("Excel导入：%(file)s") % {"file": file_name}
+    totals = {"rows": importer.rows_read, "created": 0, "updated": 0, "unchanged": 0}
+    for plan in importer.chunks(handle, file_name, acting_user, errors):
+        _store_registry_plan(plan, reason, acting_user)
+        totals["created"] += len(plan.create)
+        totals["updated"] += len(plan.update)
+        totals["unchanged"] += plan.unchanged
+    if errors:  # the data changed under the import between its two readings
+        raise errors.reject(importer.rows_read)
+    return totals
+
+
+def _store_registry_plan(plan, reason: str, acting_user) -> None:
     model = plan.model
     label = model._meta.model_name
     created = model.objects.bulk_create(plan.create, batch_size=2000)
-    updated = [obj for obj, _changes in plan.update]
-    if updated:
-        fields = sorted({name for _obj, changes in plan.update for name in changes
-                         if name in {f.attname for f in model._meta.concrete_fields}})
-        if fields:
-            model.objects.bulk_update(updated, fields, batch_size=2000)
+    fields = sorted({name for _obj, changes in plan.update for name in changes
+                     if name in {f.attname for f in model._meta.concrete_fields}})
+    if fields:
+        model.objects.bulk_update([obj for obj, _changes in plan.update], fields, batch_size=2000)
     if model is Target:
         history = []
         for target in created:
@@ -276,15 +292,16 @@ def do_import_registry(kind: str, handle, file_name: str, *, acting_user, progre
                                            reason=reason, acting_user=acting_user, effective_date=None)
         TargetHistory.objects.bulk_create(history, batch_size=5000)
         _import_outlets(plan.outlets)
+    updated = {id(obj): changes for obj, changes in plan.update}
+    new = {id(obj) for obj in created}
     for obj, name, wanted in getattr(plan, "m2m", ()):
-        if obj in created or any(obj is o and name in changes for o, changes in plan.update):
+        if id(obj) in new or name in updated.get(id(obj), ()):
             getattr(obj, name).set(wanted)
     events = [PendingEvent(f"{label}.create", obj, obj.jurisdiction_id, {}, reason) for obj in created]
     events += [PendingEvent(f"{label}.update", obj, obj.jurisdiction_id,
                             {k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items()}, reason)
                for obj, changes in plan.update]
     record_events(events, actor=acting_user)
-    return {"rows": plan.rows, "created": len(created), "updated": len(plan.update), "unchanged": plan.unchanged}
 
 
 def _import_outlets(rows) -> None:

@@ -1,0 +1,108 @@
+"""Import benchmark: a targets workbook of N rows through the same code path as `import_registry`.
+
+Each phase runs in its own process so that its wall time and peak resident memory (ru_maxrss) are its
+own: plain openpyxl read-only iteration over the file (the floor any import must pay to read it), and the
+import into a fresh database (migrations run before the clock starts).
+
+    .venv/bin/python bench/import_bench.py 25000 100000
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import .venv/bin/python bench/import_bench.py 100000
+"""
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+COUNTIES = [("130602", "竞秀区"), ("130606", "莲池区"), ("130607", "满城区"), ("130608", "清苑区"),
+            ("130609", "徐水区")]
+
+
+def build_workbook(rows: int, path: str) -> None:
+    from openpyxl import Workbook
+
+    from shuangsuiji.engine.creditcode import complete
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("检查对象名录库")
+    sheet.append(["统一社会信用代码", "单位名称", "行政区划代码", "地址", "行业代码", "行业名称", "经度", "纬度",
+                  "联系人", "联系电话", "监管类别", "正面清单", "状态"])
+    for n in range(rows):
+        code, name = COUNTIES[n % len(COUNTIES)]
+        sheet.append([complete(f"91{code}{n:09d}"), f"保定市测试{n}有限公司", code, f"{name}测试路{n}号", "C2614",
+                      "有机化学原料制造", 115.4, 38.8, "张某", "0312-0000000",
+                      "重点排污单位" if n % 11 == 0 else "一般排污单位", "否", "在营"])
+    book.save(path)
+
+
+def phase_floor(path: str) -> dict:
+    from openpyxl import load_workbook
+
+    start = time.perf_counter()
+    rows = sum(1 for _row in load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True))
+    return {"seconds": time.perf_counter() - start, "rows": rows - 1}
+
+
+def phase_import(path: str) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangsuiji.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from shuangsuiji.registry.models import Jurisdiction, Level, Target
+    from shuangsuiji.registry.services import do_import_registry
+
+    call_command("migrate", verbosity=0)
+    province = Jurisdiction.objects.create(code="130000", name="河北省", level=Level.PROVINCE, path="130000.")
+    city = Jurisdiction.objects.create(code="130600", name="保定市", level=Level.CITY, parent=province,
+                                       path="130000.130600.")
+    for code, name in COUNTIES:
+        Jurisdiction.objects.create(code=code, name=name, level=Level.COUNTY, parent=city, path=f"{city.path}{code}.")
+    start = time.perf_counter()
+    with open(path, "rb") as handle:
+        summary = do_import_registry("targets", handle, os.path.basename(path), acting_user=None)
+    seconds = time.perf_counter() - start
+    assert summary["created"] == Target.objects.count(), summary
+    return {"seconds": seconds, "rows": summary["created"], "database": django.db.connection.vendor}
+
+
+def run_phase(phase: str, path: str, env: dict) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, path], capture_output=True, text=True,
+                         env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(sizes: list[int]) -> None:
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    for rows in sizes:
+        folder = tempfile.mkdtemp()
+        path = os.path.join(folder, f"targets-{rows}.xlsx")
+        build_workbook(rows, path)
+        env = dict(os.environ)
+        env.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
+        if env["DATABASE_URL"].startswith("postgres"):
+            import psycopg
+
+            base, name = env["DATABASE_URL"].rsplit("/", 1)
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                connection.execute(f'CREATE DATABASE "{name}"')
+        floor = run_phase("floor", path, env)
+        imported = run_phase("import", path, env)
+        assert floor["rows"] == imported["rows"] == rows
+        print(f"{rows:>7} rows on {imported['database']}: import {imported['seconds']:.1f} s, "
+              f"peak RSS {imported['max_rss_mib']:.0f} MiB | openpyxl read-only iteration {floor['seconds']:.1f} s, "
+              f"peak RSS {floor['max_rss_mib']:.0f} MiB | ratio {imported['seconds'] / floor['seconds']:.2f}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "--phase":
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        result = {"floor": phase_floor, "import": phase_import}[sys.argv[2]](sys.argv[3])
+        result["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps(result))
+    else:
+        main([int(n) for n in sys.argv[1:]] or [100_000])
