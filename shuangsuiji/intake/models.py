@@ -323,6 +323,9 @@ class ClassificationRun(models.Model):
                                on_delete=models.SET_NULL, related_name="+")
 
     scope_field = "jurisdiction"
+    # A county sees the city's runs that classified it (when and by whom); pages show a run's totals
+    # only where they stay within the user's scope.
+    scope_includes_ancestors = True
     objects = ScopedManager()
 
     class Meta:

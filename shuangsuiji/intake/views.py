@@ -182,8 +182,19 @@ def home(request: HttpRequest) -> HttpResponse:
          "count": Clue.objects.visible_to(user).filter(status=ClueStatus.PENDING).count(),
          "note": _("待审批"), "icon": "bi-search"},
     ]
-    runs = ClassificationRun.objects.visible_to(user).select_related("jurisdiction", "run_by")[:5]
-    return render(request, "intake/home.html", {"cards": cards, "runs": runs, "can_import": is_any_admin(user),
+    # Per quarter, the user's own targets: a city's run also classifies his county, but its totals are the city's.
+    counted = (Classification.objects.visible_to(user).values("year", "quarter", "category")
+               .annotate(n=Count("id")).order_by("-year", "-quarter"))
+    quarters: dict[tuple[int, int], dict[str, int]] = {}
+    for row in counted:
+        key = (row["year"], row["quarter"])
+        if key not in quarters and len(quarters) == 4:
+            break
+        quarters.setdefault(key, {"all": 0})[row["category"]] = row["n"]
+        quarters[key]["all"] += row["n"]
+    recent = [{"year": year, "quarter": quarter, "period": quarter_label(year, quarter), **counts}
+              for (year, quarter), counts in quarters.items()]
+    return render(request, "intake/home.html", {"cards": cards, "recent": recent, "can_import": is_any_admin(user),
                                                 "last_quarter": quarter_label(last_year, last_quarter)})
 
 
@@ -645,9 +656,14 @@ def classification_summary(request: HttpRequest) -> HttpResponse:
                     by_child[child_id]["positive_list"] += row[2]
                     by_child[child_id]["all"] += 1
         per_child = [(child, by_child.get(child.pk, Counter())) for child in children]
-    runs = ClassificationRun.objects.visible_to(user).filter(
-        year=year, quarter=quarter, jurisdiction__path__startswith=jurisdiction.path).select_related(
-        "jurisdiction", "run_by")[:10]
+    # The runs that classified this jurisdiction: its own, its counties', and a city's run over it. A run's
+    # totals are shown only where they stay within the user's scope.
+    runs = list(ClassificationRun.objects.visible_to(user).filter(year=year, quarter=quarter).filter(
+        Q(jurisdiction__path__startswith=jurisdiction.path) | Q(jurisdiction__code__in=jurisdiction.ancestor_codes()))
+        .select_related("jurisdiction", "run_by")[:10])
+    for run in runs:
+        run.totals_visible = user.is_superuser or (
+            user.jurisdiction is not None and run.jurisdiction.path.startswith(user.jurisdiction.path))
     can_classify = is_admin_of(user, jurisdiction)
     next_year, next_quarter = rules.next_quarter(year, quarter)
     return render(request, "intake/classification_summary.html", {

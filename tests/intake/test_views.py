@@ -53,6 +53,8 @@ def test_every_list_renders_for_every_role_within_scope(client, users, records, 
     response = client.get(reverse(name))
     assert response.status_code == 200
     text = response.content.decode()
+    if name == "intake:home":
+        assert "2021年第2季度" in text and "行政处罚" in text
     if name == "intake:penalty_list":
         assert "涞环罚〔2021〕1号" in text
         assert ("阜环罚〔2021〕1号" in text) == (role in ("city_admin", "leader"))
@@ -191,3 +193,11 @@ def test_an_exceedance_is_recorded_by_form_once(client, users, targets):
     unknown = client.post(reverse("intake:exceedance_create"), {**data, "outlet_code": "DA404"})
     assert "该对象没有这一排口" in unknown.content.decode()
     assert outlet.exceedances.count() == 1
+
+
+def test_a_county_sees_the_city_s_run_but_only_its_own_totals(client, users, records, tree):
+    client.force_login(users["county_admin"])
+    page = client.get(reverse("intake:classification_summary"), {"year": 2021, "quarter": 2}).content.decode()
+    assert "保定市" in page  # the city's run classified this county too
+    assert ">5<" not in page  # the city's total of five targets is not the county's business
+    assert "分类对象合计" in page and ">4<" in page
