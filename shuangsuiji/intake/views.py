@@ -641,6 +641,9 @@ def classification_summary(request: HttpRequest) -> HttpResponse:
     changed_ids = [row[0] for row in current if before.get(row[0]) != row[1]]
     changed = (Classification.objects.filter(target_id__in=changed_ids, year=year, quarter=quarter)
                .select_related("target__jurisdiction").order_by("category", "target__name"))
+    changed_page = Paginator(changed, PER_PAGE).get_page(request.GET.get("page"))
+    for row in changed_page:
+        row.previous = before.get(row.target_id)
     children = jurisdiction.children.order_by("code")
     per_child = []
     if children:
@@ -673,7 +676,7 @@ def classification_summary(request: HttpRequest) -> HttpResponse:
         "totals": totals, "had_previous": bool(before),
         "transitions": sorted(((labels.get(old, _("（上季度未分类）")), labels[new], n)
                                for (old, new), n in transitions.items()), key=lambda t: -t[2]),
-        "page": Paginator(changed, PER_PAGE).get_page(request.GET.get("page")), "query_string": _query_string(request),
+        "page": changed_page, "query_string": _query_string(request),
         "per_child": per_child, "runs": runs, "can_classify": can_classify,
         "classify_form": ClassifyForm(jurisdictions=jurisdictions, initial={
             "jurisdiction": jurisdiction.pk, "year": next_year if current else year,
