@@ -271,6 +271,9 @@ def do_import_registry(kind: str, handle, file_name: str, *, acting_user) -> dic
         totals["unchanged"] += plan.unchanged
     if errors:  # the data changed under the import between its two readings
         raise errors.reject(importer.rows_read)
+    record_events([PendingEvent(f"{kind}.import", None, getattr(acting_user, "jurisdiction_id", None),
+                                {"file": [None, file_name], **{k: [None, v] for k, v in totals.items()}}, reason)],
+                  actor=acting_user)
     return totals
 
 
@@ -297,8 +300,9 @@ def _store_registry_plan(plan, reason: str, acting_user) -> None:
     for obj, name, wanted in getattr(plan, "m2m", ()):
         if id(obj) in new or name in updated.get(id(obj), ()):
             getattr(obj, name).set(wanted)
-    events = [PendingEvent(f"{label}.create", obj, obj.jurisdiction_id, {}, reason) for obj in created]
-    events += [PendingEvent(f"{label}.update", obj, obj.jurisdiction_id,
+    # A created row's registration is in its history rows (targets) and in the import's own event; each
+    # update gets its own event, since it changes what was already on record.
+    events = [PendingEvent(f"{label}.update", obj, obj.jurisdiction_id,
                             {k: [jsonable(v[0]), jsonable(v[1])] for k, v in changes.items()}, reason)
                for obj, changes in plan.update]
     record_events(events, actor=acting_user)

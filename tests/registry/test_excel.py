@@ -56,7 +56,8 @@ def test_valid_file_imports_with_history_and_outlets(tree, users):
     assert first.category == "key" and first.outlets.count() == 2
     assert Target.objects.get(name="涞水乙建材有限公司").positive_list
     assert TargetHistory.objects.filter(target=first, field="category", reason__startswith="Excel导入").exists()
-    assert Event.objects.filter(action="target.create").count() == 2
+    event = Event.objects.get(action="targets.import")
+    assert event.changes["created"] == [None, 2] and event.reason == "Excel导入：upload.xlsx"
 
 
 def test_any_error_imports_nothing_and_lists_every_problem(tree, users):
@@ -124,7 +125,8 @@ def test_export_is_scoped_filtered_and_re_importable(tree, users):
     buffer.name = "export.xlsx"
     response = login(users["county_admin"]).post("/registry/targets/import/", {"file": buffer})
     assert response.status_code == 302
-    assert Event.objects.filter(action="target.update").count() == 0  # nothing changed, nothing written
+    assert not Event.objects.filter(action="target.update").exists()  # nothing changed, nothing written
+    assert Event.objects.get(action="targets.import").changes["unchanged"] == [None, 2]
 
 
 def test_inspectors_and_items_import(tree, users):
