@@ -83,6 +83,7 @@ def main(sizes: list[int]) -> None:
         build_workbook(rows, path)
         env = dict(os.environ)
         env.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
+        env["DEBUG"] = "False"  # as in production: no query log kept in memory
         if env["DATABASE_URL"].startswith("postgres"):
             import psycopg
 
