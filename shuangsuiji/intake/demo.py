@@ -136,8 +136,9 @@ class _Writer:
         made = 0
         while made < count:
             day = _day_in(self.rng, year, quarter, self.today - timedelta(days=1))
-            start = self.rng.randrange(24)
-            for offset in range(min(count - made, 1 + self.rng.randrange(6))):
+            episode = min(count - made, 1 + self.rng.randrange(6))
+            start = self.rng.randrange(24 - episode + 1)  # within the day, so within the quarter
+            for offset in range(episode):
                 moment = _moment(day, 0) + timedelta(hours=start + offset)
                 key = (outlet_id, name, moment)
                 if key in self.taken:
@@ -241,18 +242,15 @@ def seed_intake(population: Population, *, progress: Progress = no_progress) -> 
         for year, quarter in earlier:
             if rng.random() < EVIDENCE_SHARE:
                 evidence(target_id, jurisdiction_id, rng.choice(catalog.SPECIAL_REASONS), year, quarter)
+        # This quarter so far: what next quarter's classification will see.
+        so_far = today > rules.quarter_start(*current)
+        if so_far and rng.random() < EVIDENCE_SHARE / 2:
+            evidence(target_id, jurisdiction_id, rng.choice(catalog.SPECIAL_REASONS), *current)
         # Below the threshold: a few exceedances at an outlet do not make a target special.
-        for year, quarter in data_quarters:
+        for year, quarter in [*data_quarters, current] if so_far else data_quarters:
             if monitored.get(target_id) and rng.random() < 0.15:
                 writer.exceed(target_id, jurisdiction_id, rng.choice(monitored[target_id]),
                               1 + rng.randrange(threshold - 1), year, quarter)
-        # This quarter so far: what next quarter's classification will see.
-        if today > rules.quarter_start(*current) and rng.random() < EVIDENCE_SHARE / 2:
-            day = _day_in(rng, *current, today)
-            if rng.random() < 0.5:
-                writer.penalty(target_id, jurisdiction_id, day)
-            else:
-                writer.complaint(target_id, day)
         _list(row, target_id, jurisdiction_id)
 
     Penalty.objects.bulk_create(writer.penalties, batch_size=2000)

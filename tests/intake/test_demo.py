@@ -31,12 +31,18 @@ def seeded(db):
     return population, seed_intake(population)
 
 
-def test_the_current_quarter_reproduces_the_generated_categories(seeded):
-    population, counts = seeded
+@pytest.mark.parametrize(("today", "quarters"), [
+    (TODAY, {(2021, 1), (2021, 2), (2021, 3), (2021, 4)}),
+    (date(2022, 2, 15), {(2021, 2), (2021, 3), (2021, 4), (2022, 1)}),  # across a year: two directories
+])
+def test_the_current_quarter_reproduces_the_generated_categories(db, today, quarters):
+    call_command("seed_demo", scale="tiny", today=today, stdout=StringIO(), stderr=StringIO())
+    population = generate("tiny", today=today)
+    counts = seed_intake(population)
     assert counts["classified_quarters"] == 4
-    assert {(run.year, run.quarter) for run in ClassificationRun.objects.all()} == {
-        (2021, 1), (2021, 2), (2021, 3), (2021, 4)}
-    rows = {c.target.credit_code: c for c in Classification.objects.filter(year=2021, quarter=4)
+    assert {(run.year, run.quarter) for run in ClassificationRun.objects.all()} == quarters
+    current = max(quarters)
+    rows = {c.target.credit_code: c for c in Classification.objects.filter(year=current[0], quarter=current[1])
             .select_related("target")}
     active = [row for row in population.targets if row.status == "active"]
     assert len(rows) == len(active)
