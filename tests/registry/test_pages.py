@@ -148,4 +148,6 @@ def test_interface_is_chinese_by_default_and_english_on_request(data, users):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-US"
     assert client.get("/registry/targets/")["Content-Language"] == "zh-hans"
     client.post("/i18n/setlang/", {"language": "en", "next": "/registry/targets/"})
-    assert client.get("/registry/targets/")["Content-Language"] == "en"
+    english = client.get("/registry/targets/")
+    assert english["Content-Language"] == "en"
+    assert "Target registry" in english.content.decode() and "Sign out" in english.content.decode()
