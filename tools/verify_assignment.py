@@ -180,6 +180,8 @@ class Draw:
         self.cap = min(self.p["max_load"], -(-count // len(usable))) if usable else self.p["max_load"]
         pending = sorted(range(count), key=lambda n: (len(self.slots[n]["cands"]), n))
         while True:
+            # spec §5: what a failed search explored stays useless for the rest of the round
+            self.dead = set()
             pending = [n for n in pending if not self.place(n)]
             if not pending or self.cap == self.p["max_load"]:
                 return pending
@@ -207,7 +209,7 @@ class Draw:
             for person in self.slots[g]["cands"]:
                 if person in team:
                     reached = [team[person]]
-                elif person in seen:
+                elif person in seen or ("person", person) in self.dead:
                     continue
                 else:
                     seen.add(person)
@@ -225,9 +227,11 @@ class Draw:
                         return True
                     reached = list(self.holds[person])
                 for h in reached:
-                    if h not in needs:
+                    if h not in needs and ("slot", h) not in self.dead:
                         needs[h] = g
                         queue.append(h)
+        self.dead.update(("slot", h) for h in needs)
+        self.dead.update(("person", p) for p in seen)
         return False
 
     def phase_two(self):
@@ -306,9 +310,14 @@ class Draw:
                     if h not in cut_slots:
                         cut_slots.add(h)
                         queue.append(h)
-        # parts: connected components, found by a depth-first walk over the joins of spec §7.2
-        part_of = {}
-        parts = []
+        # parts: connected components of the joins of spec §7.2, walked depth-first
+        by_task, by_person = {}, {}
+        for g in cut_slots:
+            by_task.setdefault(self.slots[g]["task"]["id"], []).append(g)
+            for person in self.slots[g]["cands"]:
+                if person in cut_people:
+                    by_person.setdefault(person, []).append(g)
+        part_of, parts = {}, []
         for g in sorted(cut_slots):
             if g in part_of:
                 continue
@@ -317,11 +326,10 @@ class Draw:
             while stack:
                 x = stack.pop()
                 members.append(x)
-                neighbours = [h for h in cut_slots
-                              if self.slots[h]["task"]["id"] == self.slots[x]["task"]["id"]
-                              and set(self.slots[h]["cands"]) & set(self.slots[x]["cands"])]
-                neighbours += [h for h in cut_slots
-                               if set(self.slots[h]["cands"]) & set(self.slots[x]["cands"]) & cut_people]
+                mine = set(self.slots[x]["cands"])
+                neighbours = [h for h in by_task[self.slots[x]["task"]["id"]] if mine & set(self.slots[h]["cands"])]
+                for person in mine & cut_people:
+                    neighbours += by_person.pop(person, [])
                 for h in neighbours:
                     if h not in part_of:
                         part_of[h] = len(parts)

@@ -29,6 +29,7 @@ No floating point is involved anywhere.
 """
 
 import hashlib
+import itertools
 import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
@@ -596,6 +597,11 @@ class _Draw:
         self.cap = min(self.max_load, -(-count // usable)) if usable else self.max_load
         pending = sorted(range(count), key=lambda g: (len(self.eligible[g]), g))
         while True:
+            # What a failed search explored can reach no one with room for the rest of the round
+            # (later augmenting paths never enter it), so later searches skip it: that keeps an
+            # infeasible pool as fast as a feasible one, and finds the same paths.
+            self.dead_slots: set[int] = set()
+            self.dead_people: set[int] = set()
             pending = [g for g in pending if not self.place(g)]
             if not pending or self.cap >= self.max_load:
                 return pending
@@ -635,6 +641,7 @@ class _Draw:
         """
         needs: dict[int, int] = {start: -1}  # slot → the slot its present holder moves to
         seen: set[int] = set()
+        dead_slots, dead_people = self.dead_slots, self.dead_people
         queue = deque([start])
         while queue:
             g = queue.popleft()
@@ -642,20 +649,22 @@ class _Draw:
             for n in self.eligible[g]:
                 if n in members:
                     own = members[n]
-                    if own not in needs:
+                    if own not in needs and own not in dead_slots:
                         needs[own] = g
                         queue.append(own)
                     continue
-                if n in seen:
+                if n in seen or n in dead_people:
                     continue
                 seen.add(n)
                 if self.load[n] < self.cap:
                     self.shift(start, g, n, needs)
                     return True
                 for own in sorted(self.held[n]):
-                    if own not in needs:
+                    if own not in needs and own not in dead_slots:
                         needs[own] = g
                         queue.append(own)
+        dead_slots.update(needs)
+        dead_people.update(seen)
         return False
 
     def shift(self, start: int, g: int, newcomer: int, needs: Mapping[int, int]) -> None:
@@ -786,26 +795,36 @@ class _Draw:
                         cut_slots.add(own)
                         queue.append(own)
 
-        parent: dict[int, int] = {}
+        parent: dict[int, int] = {}  # union-find over slots (g ≥ 0) and people (-1 - n)
 
         def root(node: int) -> int:
-            while parent.setdefault(node, node) != node:
-                node = parent[node]
-            return node
+            top = node
+            while parent.setdefault(top, top) != top:
+                top = parent[top]
+            while node != top:
+                parent[node], node = top, parent[node]
+            return top
 
         def join(a: int, b: int) -> None:
             parent[root(a)] = root(b)
 
         by_task: dict[int, list[int]] = {}
+        # slots sharing one candidate list share its fully loaded people: join those once per list
+        delegate: dict[int, int | None] = {}
         for g in sorted(cut_slots):
             root(g)
             for other in by_task.setdefault(self.slot_task[g], []):
                 if self.eligible_set[g] & self.eligible_set[other]:
                     join(g, other)
             by_task[self.slot_task[g]].append(g)
-            for n in self.eligible[g]:
-                if n in cut_people:
-                    join(g, -1 - n)
+            names = self.eligible[g]
+            if id(names) not in delegate:
+                stuck = [-1 - n for n in names if n in cut_people]
+                for a, b in itertools.pairwise(stuck):
+                    join(a, b)
+                delegate[id(names)] = stuck[0] if stuck else None
+            if delegate[id(names)] is not None:
+                join(g, delegate[id(names)])
         parts: dict[int, list[int]] = {}
         for g in sorted(cut_slots):
             parts.setdefault(root(g), []).append(g)
