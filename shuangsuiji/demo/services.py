@@ -25,6 +25,7 @@ from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import record_event
 from shuangsuiji.demo.data import catalog
 from shuangsuiji.demo.generator import Population, TargetRow
+from shuangsuiji.intake.demo import seed_intake
 from shuangsuiji.registry.models import (
     CheckItem,
     Department,
@@ -346,9 +347,16 @@ def _demo_inspector(ctx: SeedContext, county_code: str) -> Inspector:
     return inspector
 
 
+def seed_outside_data(ctx: SeedContext) -> None:
+    """A past year of penalties, complaints, exceedances, directories and clues, and four classified
+    quarters (the intake app's demo step)."""
+    ctx.counts.update(seed_intake(ctx.population, progress=ctx.progress))
+
+
 STEPS: list[Step] = [
     Step("registries", "两库一单", seed_registries),
     Step("users", "演示用户", seed_users),
+    Step("intake", "外部数据与季度分类", seed_outside_data),
 ]
 
 

@@ -115,7 +115,7 @@ def test_demo_logins_see_their_own_scope(seeded):
 
 
 def test_one_audit_event_for_the_run(seeded):
-    event = Event.objects.get()
+    event = Event.objects.get(action="demo.seed")
     assert event.action == "demo.seed"
     assert event.changes["scale"] == "tiny" and event.changes["targets"] == len(seeded.targets)
     assert verify_chain() == []
