@@ -93,6 +93,10 @@ class RegistryImporter(Importer):
     key: str
     key_header: str
 
+    @property
+    def example_key(self) -> Any:
+        return next(column.example for column in self.columns if column.key == self.key)
+
     def chunks(self, handle: IO[bytes], name: str, acting_user, errors: Errors) -> Iterator[Plan]:
         """The file as plans of ``CHUNK`` rows, every problem recorded in ``errors`` on the way.
 
@@ -107,6 +111,9 @@ class RegistryImporter(Importer):
             if values is None:
                 continue
             key = values[self.key]
+            if key == self.example_key:
+                errors.add(number_, self.key_header, key, _("这是模板中的示例行，请删除后再导入"))
+                continue
             if key in first_row:
                 errors.add(number_, self.key_header, key, _("与第%(row)s行重复") % {"row": first_row[key]})
                 continue
@@ -120,6 +127,21 @@ class RegistryImporter(Importer):
         if not sheet.rows:
             errors.add(1, "", name, _("文件中没有数据行"))
         self.rows_read = sheet.rows
+
+    @staticmethod
+    def given_fields(values: dict[str, Any], defaults: dict[str, tuple[str, Any]], current) -> dict[str, Any]:
+        """Model fields from the row. A blank cell (or a column left out of the file) leaves an existing
+        record's value as it is — a partial sheet must never reset what it does not mention — and gives a
+        new record the default."""
+        fields = {}
+        for field_name, (key, default) in defaults.items():
+            value = values[key]
+            if value is None:
+                if current is not None:
+                    continue
+                value = default
+            fields[field_name] = value
+        return fields
 
     def jurisdictions(self, acting_user) -> dict[str, Jurisdiction]:
         # per chunk: a few dozen rows per city, cheaper than keeping state between chunks
@@ -193,6 +215,12 @@ class TargetImporter(RegistryImporter):
                note="编号:类型[:在线]，多个用分号分隔；只新增，不删除已有排口"),
     )
 
+    DEFAULTS = {name: (name, default) for name, default in (
+        ("name", ""), ("address", ""), ("industry_code", ""), ("industry_name", ""), ("longitude", None),
+        ("latitude", None), ("legal_representative", ""), ("contact_name", ""), ("contact_phone", ""),
+        ("permit_number", ""), ("category", Category.GENERAL), ("positive_list", False),
+        ("status", TargetStatus.ACTIVE), ("defunct_date", None), ("defunct_reason", ""))}
+
     def export_row(self, t: Target) -> list[Any]:
         outlet_text = "；".join(f"{o.code}:{o.get_kind_display()}{':在线' if o.online_monitored else ''}"
                                for o in t.outlets.all())
@@ -211,22 +239,17 @@ class TargetImporter(RegistryImporter):
             current = existing.get(values["credit_code"])
             if not self.check_existing_scope(number_, current, acting_user, errors) or place is None:
                 continue
-            status = values["status"] or TargetStatus.ACTIVE
-            if status == TargetStatus.DEFUNCT and not values["defunct_date"]:
-                errors.add(number_, "注销/关停日期", None, _("状态为已注销/关停时必填"))
-                continue
-            fields = {
-                "name": values["name"], "jurisdiction_id": place.pk, "address": values["address"] or "",
-                "industry_code": (values["industry_code"] or "").upper(),
-                "industry_name": values["industry_name"] or "",
-                "longitude": values["longitude"], "latitude": values["latitude"],
-                "legal_representative": values["legal_representative"] or "",
-                "contact_name": values["contact_name"] or "", "contact_phone": values["contact_phone"] or "",
-                "permit_number": values["permit_number"] or "", "category": values["category"] or Category.GENERAL,
-                "positive_list": bool(values["positive_list"]), "status": status,
-                "defunct_date": values["defunct_date"] if status == TargetStatus.DEFUNCT else None,
-                "defunct_reason": (values["defunct_reason"] or "") if status == TargetStatus.DEFUNCT else "",
-            }
+            fields = self.given_fields(values, self.DEFAULTS, current)
+            fields["jurisdiction_id"] = place.pk
+            if "industry_code" in fields:
+                fields["industry_code"] = fields["industry_code"].upper()
+            status = fields.get("status", current.status if current else TargetStatus.ACTIVE)
+            if status == TargetStatus.DEFUNCT:
+                if not fields.get("defunct_date", current.defunct_date if current else None):
+                    errors.add(number_, "注销/关停日期", None, _("状态为已注销/关停时必填"))
+                    continue
+            else:
+                fields.update(defunct_date=None, defunct_reason="")
             if current is None:
                 plan.create.append(Target(credit_code=values["credit_code"], **fields))
             else:
@@ -243,6 +266,10 @@ class TargetImporter(RegistryImporter):
 
 
 class InspectorImporter(RegistryImporter):
+    DEFAULTS = {name: (name, default) for name, default in (
+        ("name", ""), ("certificate_expiry", None), ("qualifications", ""), ("status", InspectorStatus.ACTIVE),
+        ("is_double_random", True), ("is_external", False), ("external_kind", ""), ("organisation", ""),
+        ("phone", ""))}
     kind = "inspectors"
     label = "检查人员名录库"
     model = Inspector
@@ -299,22 +326,15 @@ class InspectorImporter(RegistryImporter):
             if unknown:
                 errors.add(number_, "业务专长", "、".join(unknown), _("未知的业务专长"))
                 continue
-            external = bool(values["is_external"])
-            if not external and not values["certificate_expiry"]:
+            fields = self.given_fields(values, self.DEFAULTS, current)
+            fields.update(jurisdiction_id=place.pk, department_id=department.pk)
+            external = fields.get("is_external", current.is_external if current else False)
+            if not external and not fields.get("certificate_expiry", current.certificate_expiry if current else None):
                 errors.add(number_, "执法证有效期至", None, _("执法人员必填"))
                 continue
-            if external and not values["external_kind"]:
+            if external and not fields.get("external_kind", current.external_kind if current else ""):
                 errors.add(number_, "专家类型", None, _("外部专家必填"))
                 continue
-            fields = {
-                "name": values["name"], "certificate_expiry": values["certificate_expiry"],
-                "jurisdiction_id": place.pk, "department_id": department.pk,
-                "qualifications": values["qualifications"] or "",
-                "status": values["status"] or InspectorStatus.ACTIVE,
-                "is_double_random": True if values["is_double_random"] is None else values["is_double_random"],
-                "is_external": external, "external_kind": values["external_kind"] or "",
-                "organisation": values["organisation"] or "", "phone": values["phone"] or "",
-            }
             wanted = sorted({specialties[s].pk for s in values["specialties"] or ()})
             if current is None:
                 obj = Inspector(certificate_number=values["certificate_number"], **fields)
@@ -323,7 +343,7 @@ class InspectorImporter(RegistryImporter):
                 obj = current
                 changes = {k: [getattr(current, k), v] for k, v in fields.items() if getattr(current, k) != v}
                 have = sorted(current.specialties.values_list("pk", flat=True))
-                if have != wanted:
+                if values["specialties"] is not None and have != wanted:
                     changes["specialties"] = [have, wanted]
                 for k, (_old, new) in changes.items():
                     if k != "specialties":
@@ -337,6 +357,9 @@ class InspectorImporter(RegistryImporter):
 
 
 class CheckItemImporter(RegistryImporter):
+    DEFAULTS = {name: (name, default) for name, default in (
+        ("name", ""), ("legal_basis", ""), ("content", ""), ("list_level", None), ("check_method", "现场检查"),
+        ("is_active", True))}
     kind = "items"
     label = "随机抽查事项清单"
     model = CheckItem
@@ -405,16 +428,16 @@ class CheckItemImporter(RegistryImporter):
                 continue
             if responsible is None or None in cooperating:
                 continue
-            applies = set(categories) or {"general", "key", "special"}
-            fields = {
-                "name": values["name"], "legal_basis": values["legal_basis"], "content": values["content"],
-                "jurisdiction_id": place.pk, "list_level": values["list_level"] or place.level,
-                "responsible_department_id": responsible.pk,
-                "applies_general": "general" in applies, "applies_key": "key" in applies,
-                "applies_special": "special" in applies, "specialty_id": specialty.pk if specialty else None,
-                "check_method": values["check_method"] or "现场检查",
-                "is_active": True if values["is_active"] is None else values["is_active"],
-            }
+            fields = self.given_fields(values, self.DEFAULTS, current)
+            fields.update(jurisdiction_id=place.pk, responsible_department_id=responsible.pk)
+            if fields.get("list_level", "") is None:  # a new item's list is its jurisdiction's level
+                fields["list_level"] = place.level
+            if categories or current is None:
+                applies = set(categories) or {"general", "key", "special"}
+                fields.update(applies_general="general" in applies, applies_key="key" in applies,
+                              applies_special="special" in applies)
+            if specialty is not None:
+                fields["specialty_id"] = specialty.pk
             wanted = sorted({d.pk for d in cooperating})
             if current is None:
                 obj = CheckItem(code=values["code"], **fields)
@@ -423,7 +446,7 @@ class CheckItemImporter(RegistryImporter):
                 obj = current
                 changes = {k: [getattr(current, k), v] for k, v in fields.items() if getattr(current, k) != v}
                 have = sorted(current.cooperating_departments.values_list("pk", flat=True))
-                if have != wanted:
+                if values["cooperating_departments"] is not None and have != wanted:
                     changes["cooperating_departments"] = [have, wanted]
                 for k, (_old, new) in changes.items():
                     if k != "cooperating_departments":
@@ -444,11 +467,7 @@ def export_workbook(importer: RegistryImporter, queryset: models.QuerySet) -> by
     """The rows as the import template lays them out, written in streaming mode (flat memory)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(importer.label[:31])
-    header = []
-    for column in importer.columns:
-        cell = _header_cell(sheet, column.header, column.required)
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([_header_cell(sheet, column.header, column.required) for column in importer.columns])
     for obj in queryset.iterator(chunk_size=2000):
         sheet.append(importer.export_row(obj))
     buffer = io.BytesIO()

@@ -152,3 +152,25 @@ def test_command_exits_non_zero_with_the_errors(tree, tmp_path):
     with pytest.raises(CommandError, match="1 处错误"):
         call_command("import_registry", "targets", str(path), "--errors-out", str(out), verbosity=0)
     assert list(load_workbook(out).worksheets[0].values)[1][0] == 2
+
+
+def test_a_partial_sheet_never_resets_what_it_does_not_mention(tree, users):
+    """Re-importing a file without the status or category columns keeps a defunct key unit as it is."""
+    code = complete("91130623000000001")
+    Target.objects.create(credit_code=code, name="甲公司", jurisdiction=tree["a"], category="key",
+                          status="defunct", defunct_date="2021-03-01", defunct_reason="注销", positive_list=True)
+    upload = workbook([[code, "甲公司（更名）", "130623"]], ["统一社会信用代码", "单位名称", "行政区划代码"])
+    assert login(users["county_admin"]).post("/registry/targets/import/", {"file": upload}).status_code == 302
+    target = Target.objects.get(credit_code=code)
+    assert (target.name, target.category, target.status, target.positive_list) == ("甲公司（更名）", "key",
+                                                                                     "defunct", True)
+    assert not TargetHistory.objects.filter(target=target).exists()
+
+
+def test_the_templates_example_row_is_refused(users):
+    template = login(users["city_admin"]).get("/registry/items/template.xlsx").content
+    upload = io.BytesIO(template)
+    upload.name = "template.xlsx"
+    response = login(users["city_admin"]).post("/registry/items/import/", {"file": upload})
+    assert response.status_code == 400
+    assert any("示例行" in e.message for e in response.context["rejected"].errors)
