@@ -1,0 +1,105 @@
+"""Canonical JSON and its SHA-256: the one byte form in which draws are hashed and published.
+
+A draw is only verifiable if everybody hashes the same bytes. The form (docs/draw-spec.md §2):
+
+* values are objects, arrays, strings and integers only: no floats (a float's decimal form differs
+  between languages, and floating point must never decide a selection), no booleans (flags are the
+  integers 0 and 1), no null;
+* strings are Unicode in NFC and contain no lone surrogates;
+* object keys are sorted by Unicode code point, no whitespace anywhere;
+* strings are written as UTF-8; only ``"``, ``\\`` and the control characters U+0000–U+001F are
+  escaped (``\\b \\f \\n \\r \\t``, the rest as ``\\u00xx`` with lowercase hex);
+* integers in decimal, a minus sign when negative, no leading zeros.
+
+Fractions are written as strings ``"p/q"`` in lowest terms (``"1/1"`` for certainty) by
+``fraction_text``. This is exactly what Python's ``json.dumps(value, ensure_ascii=False,
+sort_keys=True, separators=(",", ":"))`` writes for such values, which is why it can be fast.
+"""
+
+import hashlib
+import json
+import unicodedata
+from fractions import Fraction
+from typing import Any
+
+
+class CanonicalError(ValueError):
+    """A value that has no canonical form; the message names where it is (a JSON-path-like string)."""
+
+
+def check(value: Any, where: str = "$") -> None:
+    """Raise CanonicalError unless ``value`` is made of dicts, lists, NFC strings and non-bool ints only."""
+    # An explicit stack instead of recursion: manifests hold hundreds of thousands of entries.
+    stack: list[tuple[Any, str]] = [(value, where)]
+    while stack:
+        item, path = stack.pop()
+        kind = type(item)
+        if kind is str:
+            _check_text(item, path)
+        elif kind is int:
+            continue
+        elif kind is dict:
+            for key, member in item.items():
+                if type(key) is not str:
+                    raise CanonicalError(f"{path}: object key {key!r} is not a string")
+                _check_text(key, f"{path} (key)")
+                stack.append((member, f"{path}.{key}"))
+        elif kind is list or kind is tuple:
+            stack.extend((member, f"{path}[{n}]") for n, member in enumerate(item))
+        else:
+            raise CanonicalError(f"{path}: {kind.__name__} {item!r} has no canonical form "
+                                 "(only objects, arrays, strings and integers)")
+
+
+def _check_text(text: str, path: str) -> None:
+    if not text.isascii():
+        if not unicodedata.is_normalized("NFC", text):
+            raise CanonicalError(f"{path}: string {text!r} is not in Unicode NFC")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise CanonicalError(f"{path}: string {text!r} contains a lone surrogate") from None
+
+
+def nfc(text: str) -> str:
+    """The NFC form of ``text``: how every string is normalised before it is frozen."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def dumps(value: Any) -> bytes:
+    """The canonical JSON bytes of ``value`` (checked first)."""
+    check(value)
+    return _dumps_unchecked(value)
+
+
+def _dumps_unchecked(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def digest(value: Any) -> str:
+    """SHA-256 (64 lowercase hex digits) of the canonical JSON of ``value``."""
+    return sha256_hex(dumps(value))
+
+
+def fraction_text(value: Fraction) -> str:
+    """A rational as the canonical string ``"p/q"`` in lowest terms (``Fraction`` keeps it reduced)."""
+    return f"{value.numerator}/{value.denominator}"
+
+
+def parse_fraction(text: str) -> Fraction:
+    """The inverse of ``fraction_text``; only the exact canonical form is accepted."""
+    numerator, slash, denominator = text.partition("/")
+    if not slash or not _is_decimal(numerator) or not _is_decimal(denominator):
+        raise CanonicalError(f"{text!r} is not a fraction p/q")
+    value = Fraction(int(numerator), int(denominator))
+    if fraction_text(value) != text:
+        raise CanonicalError(f"{text!r} is not in lowest terms (canonical form {fraction_text(value)!r})")
+    return value
+
+
+def _is_decimal(text: str) -> bool:
+    return text.isascii() and text.isdigit() and (text == "0" or not text.startswith("0"))

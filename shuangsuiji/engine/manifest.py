@@ -1,0 +1,874 @@
+"""The draw and its manifest: freeze, commit, public randomness, draw, substitute, seal, verify.
+
+The ceremony of DESIGN §4, as plain data in and plain data out (docs/draw-spec.md is normative):
+
+1. ``freeze(plan, policy, strata, assignment)`` → the canonical inputs; ``inputs_hash`` is published.
+2. ``new_secret()`` → 32 bytes the bureau keeps; ``commitment(secret)`` is published before any public
+   randomness is known.
+3. A public value nobody here controls is recorded: ``dice(...)``, ``lottery(...)`` or ``drand(...)``.
+4. ``draw(inputs, secret, public)`` → the complete manifest: seed = SHA-256 over the inputs hash, the
+   secret and the public value; every stratum's selection; the inspector assignment
+   (``shuangsuiji.engine.assignment``, docs/assignment-spec.md) of the selected targets.
+5. ``seal(manifest)`` is what is published at the draw (no secret; no list unless the policy allows);
+   the complete manifest is published after the inspections. ``substitute(manifest, target, reason)``
+   replaces a target that cannot be inspected by the fixed rule and records it.
+6. ``verify(manifest)`` recomputes everything and lists each difference; ``tools/verify_draw.py`` is an
+   independent implementation of the same checks needing nothing but Python's standard library.
+"""
+
+import argparse
+import hashlib
+import json
+import re
+import secrets
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from shuangsuiji.engine import assignment, canonical
+from shuangsuiji.engine.canonical import CanonicalError, fraction_text, nfc
+from shuangsuiji.engine.quotas import QuarterQuotas
+from shuangsuiji.engine.sampling import (
+    ALGORITHM,
+    Candidate,
+    DrawError,
+    Pick,
+    StratumDraw,
+    check_candidates,
+    check_name,
+    draw_stratum,
+    replacement,
+)
+
+SEED_TAG = ALGORITHM.encode("ascii") + b"\x00"
+"""The seed's domain tag: the algorithm version in ASCII and one zero byte (spec §3)."""
+SECRET_BYTES = 32
+LEVELS = ("city", "county")
+PUBLIC_KINDS = ("dice", "lottery", "drand")
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NEEDS = ("departments", "specialties", "expert_specialties")
+
+
+# --- the inputs -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which plan this draw is for: one jurisdiction, one level, one quarter (DESIGN §2 ``Plan``)."""
+
+    jurisdiction: str
+    """The jurisdiction's 6-digit administrative code."""
+    level: str
+    year: int
+    quarter: int
+    sequence: int = 1
+    """1 for the plan's first draw; a re-draw (approved, with a reason) takes the next number."""
+    supersedes: str = ""
+    """For a re-draw: the inputs hash of the draw it replaces, which stays published."""
+    reason: str = ""
+    """For a re-draw: the recorded, approved reason."""
+
+
+@dataclass(frozen=True)
+class PolicyRef:
+    id: str
+    version: int
+    fingerprint: str
+
+    @classmethod
+    def of(cls, policy: Any) -> "PolicyRef":
+        """From a loaded ``shuangsuiji.engine.policy.Policy``."""
+        return cls(policy.id, policy.version, policy.fingerprint)
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What every task of a stratum's selected targets requires of its team (assignment spec §3)."""
+
+    departments: tuple[str, ...] = ()
+    specialties: tuple[str, ...] = ()
+    expert_specialties: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StratumInput:
+    name: str
+    quota: int
+    targets: Sequence[Candidate]
+    weighted: bool = False
+    needs: Needs = field(default_factory=Needs)
+
+
+@dataclass(frozen=True)
+class AssignmentInputs:
+    """The inspector pool and everything the assignment of the selected targets depends on."""
+
+    draw_date: date
+    deadline: date
+    """The day the quarter's inspections must be done by; certificates must be valid through it."""
+    team_size: int
+    """Certified officers per team at least (the policy's ``inspection_team.min_officers``)."""
+    max_load: int
+    inspectors: Sequence[assignment.Inspector]
+    recent_pairs: Sequence[tuple[str, str]] = ()
+    recusals: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Target id → inspector ids who must not inspect it (回避)."""
+
+
+def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
+           assignment_inputs: AssignmentInputs | None = None) -> dict[str, Any]:
+    """The canonical inputs of a draw: normalised (NFC, sorted) and checked; hash them with ``inputs_hash``."""
+    inputs: dict[str, Any] = {
+        "algorithm": ALGORITHM,
+        "plan": {
+            "jurisdiction": nfc(plan.jurisdiction), "level": plan.level, "year": plan.year,
+            "quarter": plan.quarter, "sequence": plan.sequence, "supersedes": plan.supersedes,
+            "reason": nfc(plan.reason),
+        },
+        "policy": {"id": nfc(policy.id), "version": policy.version, "fingerprint": policy.fingerprint},
+        "strata": [
+            {
+                "name": nfc(s.name),
+                "quota": s.quota,
+                "weighted": int(s.weighted),
+                "needs": {key: _sorted_texts(getattr(s.needs, key), multiset=key == "expert_specialties")
+                          for key in _NEEDS},
+                "targets": sorted(
+                    ({"id": nfc(c.id), "weight": c.weight, "must_include": int(bool(c.must_include))}
+                     for c in s.targets),
+                    key=lambda entry: entry["id"],
+                ),
+            }
+            for s in sorted(strata, key=lambda s: nfc(s.name))
+        ],
+    }
+    if assignment_inputs is not None:
+        a = assignment_inputs
+        # The pool is written by the assignment module itself, so its canonical form is the one the
+        # assignment spec defines.
+        pool = assignment.Problem(a.draw_date, (), tuple(a.inspectors), a.max_load,
+                                  tuple(a.recent_pairs)).to_json()
+        inputs["assignment"] = {
+            "draw_date": a.draw_date.isoformat(), "deadline": a.deadline.isoformat(), "team_size": a.team_size,
+            "max_load": a.max_load, "inspectors": pool["inspectors"], "recent_pairs": pool["recent_pairs"],
+            "recusals": {nfc(target): _sorted_texts(ids) for target, ids in sorted(a.recusals.items()) if ids},
+        }
+    _read_inputs(inputs)
+    return inputs
+
+
+def strata_from_quotas(quotas: QuarterQuotas, *, take: Mapping[str, int] | None = None,
+                       weights: Mapping[str, Mapping[str, int]] | None = None,
+                       needs: Mapping[str, Needs] | None = None) -> list[StratumInput]:
+    """One stratum per quota of ``shuangsuiji.engine.quotas``: its eligible ids, must-include ids and the
+    number to draw (``take[stratum]``, else the minimum). ``weights[stratum]`` (id → positive integer)
+    makes a stratum risk-weighted; ``needs[stratum]`` is what its tasks require of a team."""
+    take, weights, needs = take or {}, weights or {}, needs or {}
+    strata = []
+    for quota in quotas.quotas:
+        must = set(quota.must_include)
+        stratum_weights = weights.get(quota.stratum)
+        targets = [Candidate(id, stratum_weights[id] if stratum_weights else 1, id in must) for id in quota.eligible]
+        strata.append(StratumInput(quota.stratum, take.get(quota.stratum, quota.minimum), targets,
+                                   weighted=stratum_weights is not None, needs=needs.get(quota.stratum, Needs())))
+    return strata
+
+
+def inputs_hash(inputs: Mapping[str, Any]) -> str:
+    """SHA-256 hex of the canonical JSON of the inputs: published as soon as the plan is frozen."""
+    return canonical.digest(inputs)
+
+
+# --- commitment, public value, seed ---------------------------------------------------------------
+
+
+def new_secret() -> bytes:
+    """The bureau's secret: 32 bytes from the operating system's CSPRNG."""
+    return secrets.token_bytes(SECRET_BYTES)
+
+
+def commitment(secret: bytes) -> str:
+    """SHA-256 hex of the secret bytes: published before any public randomness is known."""
+    return hashlib.sha256(secret).hexdigest()
+
+
+def dice(value: str, witnesses: Iterable[str]) -> dict[str, Any]:
+    """Digits rolled at the draw, with the witnesses who saw them rolled."""
+    return _public({"kind": "dice", "value": value, "witnesses": _sorted_texts(witnesses)})
+
+
+def lottery(name: str, draw_date: date, numbers: str) -> dict[str, Any]:
+    """The numbers of a named lottery on an announced date, written as published (e.g. "03 11 19 25 28 33+07")."""
+    return _public({"kind": "lottery", "value": numbers, "lottery": nfc(name), "date": draw_date.isoformat()})
+
+
+def drand(chain: str, round: int, randomness: str) -> dict[str, Any]:
+    """A drand beacon round announced in advance: chain hash, round number and its randomness (hex)."""
+    return _public({"kind": "drand", "value": randomness.lower(), "chain": chain.lower(), "round": round})
+
+
+def _public(record: dict[str, Any]) -> dict[str, Any]:
+    problems = _public_problems(record)
+    if problems:
+        raise DrawError("; ".join(problems))
+    return record
+
+
+def derive_seed(inputs_digest: str, secret: bytes, public: Mapping[str, Any]) -> str:
+    """seed = SHA-256(tag ‖ inputs hash ‖ secret ‖ SHA-256(canonical public value)), as 64 hex digits."""
+    if len(secret) != SECRET_BYTES:
+        raise DrawError(f"the secret must be {SECRET_BYTES} bytes")
+    material = SEED_TAG + bytes.fromhex(inputs_digest) + secret + hashlib.sha256(canonical.dumps(public)).digest()
+    return hashlib.sha256(material).hexdigest()
+
+
+# --- the draw -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Stratum:
+    name: str
+    quota: int
+    weighted: bool
+    needs: dict[str, list[str]]
+    candidates: list[Candidate]
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    strata: list[_Stratum]
+    assignment: dict[str, Any] | None
+
+
+def draw(inputs: Mapping[str, Any], secret: bytes, public: Mapping[str, Any]) -> dict[str, Any]:
+    """Run the draw: the complete (revealed) manifest. Keep it private until the reveal; publish ``seal``."""
+    parsed = _read_inputs(inputs)
+    problems = _public_problems(public)
+    if problems:
+        raise DrawError("; ".join(problems))
+    digest = inputs_hash(inputs)
+    seed = derive_seed(digest, secret, public)
+    draws = [draw_stratum(s.name, s.candidates, s.quota, seed, s.weighted) for s in parsed.strata]
+    manifest: dict[str, Any] = {
+        "algorithm": ALGORITHM,
+        "state": "revealed",
+        "inputs": inputs,
+        "inputs_hash": digest,
+        "commitment": commitment(secret),
+        "public_value": dict(public),
+        "secret": secret.hex(),
+        "seed": seed,
+        "strata": [_stratum_record(d) for d in draws],
+        "selection_hash": selection_hash(draws),
+        "substitutions": [],
+    }
+    if parsed.assignment is not None:
+        manifest["assignment"] = _assignment_section(parsed, draws, seed)
+    canonical.check(manifest)
+    return manifest
+
+
+def selection_hash(draws: Sequence[StratumDraw]) -> str:
+    """Digest of every stratum's selected ids in order: the sealed manifest commits to the list with it."""
+    return canonical.digest({"strata": [{"name": d.name, "selected": [p.id for p in d.selected]} for d in draws]})
+
+
+def _stratum_record(d: StratumDraw) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "name": d.name,
+        "seed": d.seed,
+        "quota": d.quota,
+        "weighted": int(d.weighted),
+        "selected": [{"id": p.id, "ticket": "0." + p.ticket, "via": p.via} for p in d.selected],
+    }
+    if d.weighted:
+        assert d.probabilities is not None and d.uniform is not None
+        record["pps"] = {
+            "u": f"{d.uniform:064x}",
+            "probabilities": [{"id": id, "probability": fraction_text(pi)}
+                              for id, pi in sorted(d.probabilities.items())],
+        }
+    return record
+
+
+def _tasks(parsed: _Inputs, selected: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
+    """The assignment's tasks for the selected targets (spec §7): one per target, needs of every stratum
+    that selected it merged (departments and specialties as sets, experts by the largest count)."""
+    a = parsed.assignment
+    assert a is not None
+    needs = {s.name: s.needs for s in parsed.strata}
+    by_target: dict[str, list[str]] = {}
+    for name, ids in selected.items():
+        for id in ids:
+            by_target.setdefault(id, []).append(name)
+    tasks = []
+    for id in sorted(by_target):
+        merged = [needs[name] for name in by_target[id]]
+        experts: dict[str, int] = {}
+        for n in merged:
+            for specialty in set(n["expert_specialties"]):
+                experts[specialty] = max(experts.get(specialty, 0), n["expert_specialties"].count(specialty))
+        tasks.append({
+            "id": id, "deadline": a["deadline"], "team_size": a["team_size"],
+            "departments": sorted({d for n in merged for d in n["departments"]}),
+            "specialties": sorted({s for n in merged for s in n["specialties"]}),
+            "expert_specialties": sorted(s for s, count in experts.items() for _ in range(count)),
+            "recusals": list(a["recusals"].get(id, [])),
+        })
+    return tasks
+
+
+def _problem(parsed: _Inputs, tasks: list[dict[str, Any]]) -> dict[str, Any]:
+    a = parsed.assignment
+    assert a is not None
+    return {"draw_date": a["draw_date"], "max_load": a["max_load"], "tasks": tasks,
+            "inspectors": a["inspectors"], "recent_pairs": a["recent_pairs"]}
+
+
+def _assign(problem_json: dict[str, Any], seed: str) -> dict[str, Any]:
+    problem = assignment.Problem.from_json(problem_json)
+    return assignment.section(problem, seed, assignment.assign(problem, seed))
+
+
+def _assignment_section(parsed: _Inputs, draws: Sequence[StratumDraw], seed: str) -> dict[str, Any]:
+    selected = {d.name: [p.id for p in d.selected] for d in draws}
+    return _assign(_problem(parsed, _tasks(parsed, selected)), seed)
+
+
+# --- substitution ---------------------------------------------------------------------------------
+
+
+class _Replay:
+    """A manifest's current selection and teams while its substitution events are applied in order."""
+
+    def __init__(self, parsed: _Inputs, seed: str, draws: Iterable[StratumDraw],
+                 section: Mapping[str, Any] | None) -> None:
+        self.parsed = parsed
+        self.seed = seed
+        self.candidates = {s.name: s.candidates for s in parsed.strata}
+        self.draws = {d.name: d for d in draws}
+        self.closed: list[str] = []
+        self.teams: dict[str, list[str]] = {}
+        if section is not None:
+            for team in section["result"]["teams"]:
+                self.teams[team["task"]] = [m["inspector"] for m in team["members"]]
+
+    def selection(self) -> dict[str, list[str]]:
+        return {name: [p.id for p in d.selected] for name, d in self.draws.items()}
+
+    def apply(self, out: str, reason: str) -> dict[str, Any]:
+        """Replace ``out`` in every stratum whose current selection holds it; the event's record (spec §8)."""
+        strata = [name for name, d in self.draws.items() if any(p.id == out for p in d.selected)]
+        if not strata:
+            raise DrawError(f"target {out} is not in the current selection of any stratum")
+        old_tasks = _tasks(self.parsed, self.selection()) if self.parsed.assignment is not None else []
+        self.closed.append(out)
+        replacements = []
+        for name in strata:
+            d = self.draws[name]
+            in_plan = {id for ids in self.selection().values() for id in ids}
+            pick = replacement(d, self.candidates[name], in_plan | set(self.closed))
+            selected = list(d.selected)
+            position = next(k for k, p in enumerate(selected) if p.id == out)
+            if pick is None:
+                del selected[position]
+            else:
+                selected[position] = Pick(pick.id, pick.ticket, "ticket")
+                replacements.append({"stratum": name, "in": pick.id, "ticket": "0." + pick.ticket})
+            self.draws[name] = StratumDraw(d.name, d.seed, d.quota, d.weighted, tuple(selected), None, None)
+        old_task = next((t for t in old_tasks if t["id"] == out), None)
+        teams = self._new_teams(out, old_task, replacements)
+        return {"out": out, "reason": reason, "replacements": replacements, "teams": teams}
+
+    def _new_teams(self, out: str, old_task: Mapping[str, Any] | None,
+                   replacements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The closed target's team goes to the first new task with the same needs whose target recuses none
+        of its members; every other new task gets a team drawn by the assignment algorithm for that task
+        alone, from the whole pool and the draw seed (spec §8)."""
+        if self.parsed.assignment is None or old_task is None:
+            return []
+        tasks = {task["id"]: task for task in _tasks(self.parsed, self.selection())}
+        carried = self.teams.pop(out, [])
+        records = []
+        for entry in replacements:
+            task = tasks[entry["in"]]
+            if carried and _task_needs(task) == _task_needs(old_task) and not set(carried) & set(task["recusals"]):
+                records.append({"task": task["id"], "rule": "carried", "from": out, "inspectors": carried})
+                self.teams[task["id"]] = carried
+                carried = []
+                continue
+            section = _assign(_problem(self.parsed, [task]), self.seed)
+            records.append({"task": task["id"], "rule": "drawn", "assignment": section})
+            self.adopt(section)
+        return records
+
+    def adopt(self, section: Mapping[str, Any]) -> None:
+        """Take a replacement task's team as its section records it now (after its own substitutions)."""
+        for team in section["result"]["teams"]:
+            self.teams[team["task"]] = [m["inspector"] for m in team["members"]]
+
+
+def _task_needs(task: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (task["team_size"], task["departments"], task["specialties"], task["expert_specialties"])
+
+
+def _recorded_draws(manifest: Mapping[str, Any]) -> list[StratumDraw]:
+    return [
+        StratumDraw(r["name"], r["seed"], r["quota"], bool(r["weighted"]),
+                    tuple(Pick(p["id"], p["ticket"][2:], p["via"]) for p in r["selected"]), None, None)
+        for r in manifest["strata"]
+    ]
+
+
+def substitute(manifest: Mapping[str, Any], target_id: str, reason: str) -> dict[str, Any]:
+    """The manifest with one more substitution event: ``target_id`` (closed, gone…) is replaced in every
+    stratum by the fixed rule and the new tasks get their teams. Nobody chooses; the record says why."""
+    reason = nfc(reason.strip())
+    if not reason:
+        raise DrawError("a substitution needs its reason")
+    parsed = _read_inputs(manifest["inputs"])
+    replay = _Replay(parsed, manifest["seed"], _recorded_draws(manifest), manifest.get("assignment"))
+    for event in manifest["substitutions"]:
+        replay.apply(event["out"], event["reason"])
+        for team in event["teams"]:
+            if team["rule"] == "drawn":
+                replay.adopt(team["assignment"])
+    event = replay.apply(nfc(target_id), reason)
+    updated = dict(manifest)
+    updated["substitutions"] = [*manifest["substitutions"], event]
+    canonical.check(updated)
+    return updated
+
+
+# --- sealing --------------------------------------------------------------------------------------
+
+
+def seal(manifest: Mapping[str, Any], *, disclose_selection: bool = False) -> dict[str, Any]:
+    """What is published at the draw: enough to hold the bureau to its result, without the secret.
+
+    The selection hash commits to every stratum's list; the lists themselves are included only when
+    ``disclose_selection`` (a policy that does not keep the list secret until the inspections).
+    """
+    population = {s["name"]: len(s["targets"]) for s in manifest["inputs"]["strata"]}
+    strata = []
+    for record in manifest["strata"]:
+        entry: dict[str, Any] = {"name": record["name"], "quota": record["quota"],
+                                 "population": population[record["name"]]}
+        if disclose_selection:
+            entry["selected"] = [p["id"] for p in record["selected"]]
+        strata.append(entry)
+    return {
+        "algorithm": manifest["algorithm"],
+        "state": "sealed",
+        "plan": manifest["inputs"]["plan"],
+        "inputs_hash": manifest["inputs_hash"],
+        "commitment": manifest["commitment"],
+        "public_value": manifest["public_value"],
+        "selection_hash": manifest["selection_hash"],
+        "strata": strata,
+    }
+
+
+# --- verification ---------------------------------------------------------------------------------
+
+_MANIFEST_KEYS = {"algorithm", "state", "inputs", "inputs_hash", "commitment", "public_value", "secret", "seed",
+                  "strata", "selection_hash", "substitutions"}
+
+
+def verify(manifest: Any, sealed: Any = None) -> list[str]:
+    """Recompute everything in a revealed manifest; every difference, in words (empty: all match).
+
+    ``sealed``, when given, is the sealed manifest published at the draw; it must agree with this one.
+    """
+    try:
+        _shape(manifest)
+        parsed = _read_inputs(manifest["inputs"])
+    except (DrawError, CanonicalError) as error:
+        return [f"malformed manifest: {error}"]
+    differences: list[str] = []
+    digest = inputs_hash(manifest["inputs"])
+    if digest != manifest["inputs_hash"]:
+        differences.append(f"inputs_hash: the manifest says {manifest['inputs_hash']}, the inputs hash to {digest}")
+    secret = bytes.fromhex(manifest["secret"])
+    if commitment(secret) != manifest["commitment"]:
+        differences.append(f"commitment: the manifest says {manifest['commitment']}, "
+                           f"SHA-256 of the secret is {commitment(secret)}")
+    differences += [f"public_value: {p}" for p in _public_problems(manifest["public_value"])]
+    seed = derive_seed(digest, secret, manifest["public_value"])
+    if seed != manifest["seed"]:
+        differences.append(f"seed: the manifest says {manifest['seed']}, the re-computation gives {seed}")
+    draws = [draw_stratum(s.name, s.candidates, s.quota, seed, s.weighted) for s in parsed.strata]
+    differences += _compare_strata(manifest["strata"], [_stratum_record(d) for d in draws])
+    recomputed = selection_hash(draws)
+    if recomputed != manifest["selection_hash"]:
+        differences.append(f"selection_hash: the manifest says {manifest['selection_hash']}, "
+                           f"the re-run's selection hashes to {recomputed}")
+    section = manifest.get("assignment")
+    if parsed.assignment is not None:
+        expected = _problem(parsed, _tasks(parsed, {d.name: [p.id for p in d.selected] for d in draws}))
+        differences += _compare_section("assignment", section, expected, seed)
+    differences += _compare_substitutions(manifest, parsed, seed, draws)
+    if sealed is not None:
+        differences += _compare_sealed(sealed, manifest, draws)
+    return differences
+
+
+def _shape(manifest: Any) -> None:
+    if not isinstance(manifest, dict):
+        raise DrawError("the manifest is not a JSON object")
+    if manifest.get("state") == "sealed":
+        raise DrawError("this is a sealed manifest: it can be checked only against the revealed one "
+                        "(verify REVEALED --sealed SEALED)")
+    inputs = manifest.get("inputs")
+    optional = {"assignment"} if isinstance(inputs, dict) and "assignment" in inputs else set()
+    _keys(manifest, _MANIFEST_KEYS | optional, "manifest")
+    if manifest["algorithm"] != ALGORITHM:
+        raise DrawError(f"algorithm {manifest['algorithm']!r} is not {ALGORITHM}")
+    if manifest["state"] != "revealed":
+        raise DrawError(f"state {manifest['state']!r} is neither 'revealed' nor 'sealed'")
+    canonical.check(manifest)
+    for key in ("inputs_hash", "commitment", "secret", "seed", "selection_hash"):
+        if not _HEX64.match(manifest[key]):
+            raise DrawError(f"{key} must be 64 lowercase hex digits")
+    if not isinstance(manifest["strata"], list) or not isinstance(manifest["substitutions"], list):
+        raise DrawError("strata and substitutions must be lists")
+    for n, record in enumerate(manifest["strata"]):
+        keys = {"name", "seed", "quota", "weighted", "selected"} | ({"pps"} if record.get("weighted") else set())
+        _keys(record, keys, f"strata[{n}]")
+        for k, pick in enumerate(record["selected"]):
+            _keys(pick, {"id", "ticket", "via"}, f"strata[{n}].selected[{k}]")
+            if not pick["ticket"].startswith("0."):
+                raise DrawError(f"strata[{n}].selected[{k}].ticket must start with '0.'")
+    for n, event in enumerate(manifest["substitutions"]):
+        _keys(event, {"out", "reason", "replacements", "teams"}, f"substitutions[{n}]")
+        for k, team in enumerate(event["teams"]):
+            rule = team.get("rule") if isinstance(team, dict) else None
+            keys = {"task", "rule", "from", "inspectors"} if rule == "carried" else {"task", "rule", "assignment"}
+            _keys(team, keys, f"substitutions[{n}].teams[{k}]")
+
+
+def _compare_strata(recorded: list[dict[str, Any]], expected: list[dict[str, Any]]) -> list[str]:
+    names = [r["name"] for r in recorded]
+    wanted = [e["name"] for e in expected]
+    if names != wanted:
+        return [f"strata: the manifest lists {names}, the inputs define {wanted}"]
+    differences = []
+    for got, want in zip(recorded, expected, strict=True):
+        where = f"stratum {want['name']}"
+        for key in ("seed", "quota", "weighted"):
+            if got[key] != want[key]:
+                differences.append(f"{where}: {key} is {got[key]!r}, the re-run gives {want[key]!r}")
+        differences += _compare_lists(f"{where}: selected", got["selected"], want["selected"])
+        if want["weighted"] and got.get("pps") is not None:
+            if got["pps"]["u"] != want["pps"]["u"]:
+                differences.append(f"{where}: PPS uniform u is {got['pps']['u']}, the re-run gives {want['pps']['u']}")
+            differences += _compare_lists(f"{where}: inclusion probabilities", got["pps"]["probabilities"],
+                                          want["pps"]["probabilities"])
+    return differences
+
+
+def _compare_lists(where: str, got: list[Any], want: list[Any]) -> list[str]:
+    """The first position where two lists differ, and a length difference, in words."""
+    differences = []
+    for k, (a, b) in enumerate(zip(got, want, strict=False)):
+        if a != b:
+            differences.append(f"{where}[{k}] is {_show(a)}, the re-run gives {_show(b)}")
+            break
+    if len(got) != len(want):
+        differences.append(f"{where}: {len(got)} entries, the re-run gives {len(want)}")
+    return differences
+
+
+def _show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _compare_section(where: str, section: Any, expected_problem: dict[str, Any], seed: str) -> list[str]:
+    if not isinstance(section, dict):
+        return [f"{where}: missing, but the inputs define an inspector pool"]
+    differences = []
+    if section.get("seed") != seed:
+        differences.append(f"{where}: seed is {section.get('seed')!r}, the draw seed is {seed}")
+    problem = section.get("problem")
+    if problem != expected_problem:
+        differences.append(f"{where}: the problem is not the one the inputs and the selection define"
+                           + _problem_difference(problem, expected_problem))
+    differences += [f"{where}: {d}" for d in assignment.verify(section)]
+    return differences
+
+
+def _problem_difference(got: Any, want: dict[str, Any]) -> str:
+    if not isinstance(got, dict):
+        return ""
+    for key in sorted(want):
+        if got.get(key) != want[key]:
+            if key == "tasks" and isinstance(got.get(key), list):
+                got_ids = [t.get("id") for t in got[key] if isinstance(t, dict)]
+                want_ids = [t["id"] for t in want[key]]
+                if got_ids != want_ids:
+                    return f" (tasks {got_ids}, expected {want_ids})"
+            return f" (field {key} differs)"
+    return ""
+
+
+def _compare_substitutions(manifest: Mapping[str, Any], parsed: _Inputs, seed: str,
+                           draws: list[StratumDraw]) -> list[str]:
+    replay = _Replay(parsed, seed, draws, manifest.get("assignment"))
+    differences = []
+    for n, event in enumerate(manifest["substitutions"]):
+        where = f"substitution {n} ({event['out']} out)"
+        if not isinstance(event["reason"], str) or not event["reason"].strip():
+            differences.append(f"{where}: no reason recorded")
+        try:
+            expected = replay.apply(event["out"], event["reason"])
+        except DrawError as error:
+            differences.append(f"{where}: {error}")
+            break
+        differences += _compare_lists(f"{where}: replacements", event["replacements"], expected["replacements"])
+        recorded = {team["task"]: team for team in event["teams"]}
+        for want in expected["teams"]:
+            got = recorded.pop(want["task"], None)
+            task_where = f"{where}: team of {want['task']}"
+            if got is None:
+                differences.append(f"{task_where} is missing ({want['rule']} by the rule)")
+            elif got["rule"] != want["rule"]:
+                differences.append(f"{task_where} is {got['rule']}, the rule gives {want['rule']}")
+            elif want["rule"] == "carried":
+                if got != want:
+                    differences.append(f"{task_where}: {_show(got)}, the rule gives {_show(want)}")
+            else:
+                expected_problem = want["assignment"]["problem"]
+                differences += _compare_section(task_where, got["assignment"], expected_problem, seed)
+                replay.adopt(got["assignment"])
+        differences += [f"{where}: team of {task} recorded, but the rule makes none" for task in recorded]
+    return differences
+
+
+def _compare_sealed(sealed: Any, manifest: Mapping[str, Any], draws: list[StratumDraw]) -> list[str]:
+    if not isinstance(sealed, dict) or sealed.get("state") != "sealed":
+        return ["sealed: not a sealed manifest"]
+    expected = seal(manifest, disclose_selection="selected" in (sealed.get("strata") or [{}])[0])
+    expected["selection_hash"] = selection_hash(draws)
+    differences = []
+    for key in sorted(set(expected) | set(sealed)):
+        if sealed.get(key) != expected.get(key):
+            differences.append(f"sealed: {key} is {_show(sealed.get(key))}, the revealed draw gives "
+                               f"{_show(expected.get(key))}")
+    return differences
+
+
+# --- reading inputs strictly ----------------------------------------------------------------------
+
+_TARGET_KEYS = {"id", "weight", "must_include"}
+
+
+def _keys(data: Any, keys: set[str], where: str) -> None:
+    if not isinstance(data, dict):
+        raise DrawError(f"{where} must be an object")
+    if data.keys() != keys:
+        extra, missing = sorted(set(data) - keys), sorted(keys - set(data))
+        raise DrawError(f"{where}: unexpected keys {extra}, missing keys {missing}")
+
+
+def _text(value: Any, where: str, *, empty: bool = False) -> str:
+    if type(value) is not str or (not empty and not value):
+        raise DrawError(f"{where} must be a {'' if empty else 'non-empty '}string")
+    return value
+
+
+def _integer(value: Any, where: str, low: int, high: int | None = None) -> int:
+    if type(value) is not int or value < low or (high is not None and value > high):
+        bound = f"from {low} to {high}" if high is not None else f"at least {low}"
+        raise DrawError(f"{where} must be an integer {bound}")
+    return value
+
+
+def _texts(value: Any, where: str, *, multiset: bool = False) -> list[str]:
+    if not isinstance(value, list):
+        raise DrawError(f"{where} must be a list")
+    items = [_text(v, f"{where}[{n}]") for n, v in enumerate(value)]
+    if items != _sorted_texts(items, multiset=multiset):
+        raise DrawError(f"{where} must be sorted{'' if multiset else ' without duplicates'}")
+    return items
+
+
+def _sorted_texts(values: Iterable[str], *, multiset: bool = False) -> list[str]:
+    items = [nfc(v) for v in values]
+    return sorted(items) if multiset else sorted(set(items))
+
+
+def _read_inputs(inputs: Any) -> _Inputs:
+    """Check the canonical inputs strictly (every key, type, order); the parts the draw works on."""
+    optional = {"assignment"} if isinstance(inputs, dict) and "assignment" in inputs else set()
+    _keys(inputs, {"algorithm", "plan", "policy", "strata"} | optional, "inputs")
+    if inputs["algorithm"] != ALGORITHM:
+        raise DrawError(f"inputs.algorithm {inputs['algorithm']!r} is not {ALGORITHM}")
+    plan = inputs["plan"]
+    _keys(plan, {"jurisdiction", "level", "year", "quarter", "sequence", "supersedes", "reason"}, "inputs.plan")
+    _text(plan["jurisdiction"], "inputs.plan.jurisdiction")
+    if plan["level"] not in LEVELS:
+        raise DrawError(f"inputs.plan.level must be one of {LEVELS}")
+    _integer(plan["year"], "inputs.plan.year", 2000, 9999)
+    _integer(plan["quarter"], "inputs.plan.quarter", 1, 4)
+    sequence = _integer(plan["sequence"], "inputs.plan.sequence", 1)
+    supersedes = _text(plan["supersedes"], "inputs.plan.supersedes", empty=True)
+    reason = _text(plan["reason"], "inputs.plan.reason", empty=True)
+    if sequence == 1 and (supersedes or reason):
+        raise DrawError("inputs.plan: a first draw (sequence 1) supersedes nothing and needs no reason")
+    if sequence > 1 and (not _HEX64.match(supersedes) or not reason.strip()):
+        raise DrawError("inputs.plan: a re-draw names the inputs hash it supersedes and its approved reason")
+    policy = inputs["policy"]
+    _keys(policy, {"id", "version", "fingerprint"}, "inputs.policy")
+    _text(policy["id"], "inputs.policy.id")
+    _integer(policy["version"], "inputs.policy.version", 1)
+    if not isinstance(policy["fingerprint"], str) or not _HEX64.match(policy["fingerprint"]):
+        raise DrawError("inputs.policy.fingerprint must be 64 lowercase hex digits")
+    if not isinstance(inputs["strata"], list) or not inputs["strata"]:
+        raise DrawError("inputs.strata must be a non-empty list")
+    strata = [_read_stratum(s, f"inputs.strata[{n}]") for n, s in enumerate(inputs["strata"])]
+    names = [s.name for s in strata]
+    if names != sorted(set(names)):
+        raise DrawError("inputs.strata must be sorted by name, each name once")
+    section = inputs.get("assignment")
+    if section is not None:
+        _read_assignment(section)
+    canonical.check(inputs, "inputs")
+    return _Inputs(strata, section)
+
+
+def _read_stratum(data: Any, where: str) -> _Stratum:
+    _keys(data, {"name", "quota", "weighted", "needs", "targets"}, where)
+    name = _text(data["name"], f"{where}.name")
+    check_name(name)
+    weighted = _integer(data["weighted"], f"{where}.weighted", 0, 1)
+    _keys(data["needs"], set(_NEEDS), f"{where}.needs")
+    needs = {key: _texts(data["needs"][key], f"{where}.needs.{key}", multiset=key == "expert_specialties")
+             for key in _NEEDS}
+    targets = data["targets"]
+    if not isinstance(targets, list):
+        raise DrawError(f"{where}.targets must be a list")
+    candidates = []
+    previous = ""
+    for n, entry in enumerate(targets):
+        if type(entry) is not dict or entry.keys() != _TARGET_KEYS:
+            _keys(entry, _TARGET_KEYS, f"{where}.targets[{n}]")
+        id, must = entry["id"], entry["must_include"]
+        if type(id) is not str or id <= previous:
+            raise DrawError(f"{where}.targets[{n}]: ids must be strings, sorted, each once ({id!r})")
+        if type(must) is not int or must not in (0, 1):
+            raise DrawError(f"{where}.targets[{n}].must_include must be 0 or 1")
+        previous = id
+        candidates.append(Candidate(id, entry["weight"], must == 1))
+    quota = data["quota"]
+    check_candidates(name, candidates, quota, bool(weighted))
+    return _Stratum(name, quota, bool(weighted), needs, candidates)
+
+
+def _read_assignment(data: Any) -> None:
+    where = "inputs.assignment"
+    _keys(data, {"draw_date", "deadline", "team_size", "max_load", "inspectors", "recent_pairs", "recusals"}, where)
+    for key in ("draw_date", "deadline"):
+        if type(data[key]) is not str or not _DATE.match(data[key]):
+            raise DrawError(f"{where}.{key} must be a YYYY-MM-DD date")
+    if data["deadline"] < data["draw_date"]:
+        raise DrawError(f"{where}: the deadline is before the draw date")
+    _integer(data["team_size"], f"{where}.team_size", assignment.MIN_TEAM)
+    _integer(data["max_load"], f"{where}.max_load", 1)
+    recusals = data["recusals"]
+    if not isinstance(recusals, dict):
+        raise DrawError(f"{where}.recusals must be an object (target id → inspector ids)")
+    for target, ids in recusals.items():
+        if not _texts(ids, f"{where}.recusals.{target}"):
+            raise DrawError(f"{where}.recusals.{target}: an empty list is written by leaving the target out")
+    try:
+        pool = assignment.Problem.from_json({"draw_date": data["draw_date"], "max_load": data["max_load"],
+                                             "tasks": [], "inspectors": data["inspectors"],
+                                             "recent_pairs": data["recent_pairs"]})
+    except assignment.AssignmentError as error:
+        raise DrawError(f"{where}: {error.en}") from None
+    canonical_pool = pool.to_json()
+    for key in ("inspectors", "recent_pairs"):
+        if canonical_pool[key] != data[key]:
+            raise DrawError(f"{where}.{key} is not in the canonical form of docs/assignment-spec.md §2")
+
+
+def _public_problems(record: Any) -> list[str]:
+    if not isinstance(record, dict):
+        return ["the public value must be an object"]
+    kind = record.get("kind")
+    fields = {"dice": {"kind", "value", "witnesses"}, "lottery": {"kind", "value", "lottery", "date"},
+              "drand": {"kind", "value", "chain", "round"}}.get(kind)
+    if fields is None:
+        return [f"kind {kind!r} is not one of {PUBLIC_KINDS}"]
+    if record.keys() != fields:
+        return [f"a {kind} value has exactly the keys {sorted(fields)}"]
+    problems = []
+    value = record["value"]
+    if type(value) is not str or not value.strip():
+        problems.append("value must be a non-empty string")
+    elif kind == "dice":
+        if not value.isascii() or not value.isdigit():
+            problems.append("dice value must be the digits rolled")
+        witnesses = record["witnesses"]
+        if (not isinstance(witnesses, list) or not witnesses or any(type(w) is not str or not w for w in witnesses)
+                or witnesses != _sorted_texts(witnesses)):
+            problems.append("witnesses must be a sorted, non-empty list of names")
+    elif kind == "lottery":
+        if type(record["lottery"]) is not str or not record["lottery"]:
+            problems.append("lottery must name the lottery")
+        if type(record["date"]) is not str or not _DATE.match(record["date"]):
+            problems.append("date must be YYYY-MM-DD")
+    else:
+        if not _HEX64.match(value):
+            problems.append("drand value must be the round's randomness, 64 lowercase hex digits")
+        if type(record["chain"]) is not str or not _HEX64.match(record["chain"]):
+            problems.append("chain must be the drand chain hash, 64 lowercase hex digits")
+        if type(record["round"]) is not int or record["round"] < 1:
+            problems.append("round must be a positive integer")
+    try:
+        canonical.check(record)
+    except CanonicalError as error:
+        problems.append(str(error))
+    return problems
+
+
+# --- command line ---------------------------------------------------------------------------------
+
+
+def add_cli(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    parser = subparsers.add_parser(
+        "verify",
+        help="recompute a revealed draw manifest; exit 0 only if everything matches",
+        description="Recomputes the inputs hash, the secret against its commitment, the seed, every stratum's "
+                    "selection and inclusion probabilities, the inspector assignment and every substitution.",
+    )
+    parser.add_argument("manifest", help="the revealed manifest (JSON)")
+    parser.add_argument("--sealed", help="the sealed manifest published at the draw, to hold the reveal to it")
+    parser.set_defaults(func=_run_verify)
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    try:
+        manifest = _load(args.manifest)
+        sealed = _load(args.sealed) if args.sealed else None
+    except (OSError, ValueError) as error:
+        print(f"cannot read: {error}", file=sys.stderr)
+        return 2
+    differences = verify(manifest, sealed)
+    for line in differences:
+        print(f"DIFFERS: {line}")
+    if differences:
+        return 1
+    strata = ", ".join(f"{s['name']} {len(s['selected'])}" for s in manifest["strata"])
+    print(f"OK: {manifest['inputs_hash']} — secret matches its commitment, seed, selection ({strata}), "
+          f"assignment and {len(manifest['substitutions'])} substitution(s) re-computed identically")
+    return 0
+
+
+def _load(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)

@@ -1,0 +1,61 @@
+"""Tickets of Rivest's consistent sampling (PyPI ``consistent-sampler``), computed exactly and fast.
+
+Rivest's first ticket of an object is
+
+    first_fraction(id, seed) = "0." + reverse( decimal( SHA-256( SHA-256-hex(seed) + id ) ), ≥ 64 digits )
+
+that is: hash the seed string (UTF-8) and write the digest as 64 lowercase hex digits; hash that text
+followed by the id (UTF-8); write the digest as a decimal integer, left-padded with zeros to at least
+64 digits; reverse the digits (the high-order decimal digits of a 256-bit number are biased, the low
+ones are not) and read them as a fraction 0.d1d2d3… in (0, 1). Objects are sampled in increasing
+ticket order; the package breaks ties (only possible for equal digests) by id.
+
+Here a ticket is kept as its digit string (without "0."): comparing two such strings as text is
+exactly comparing the two fractions the way the package does (it compares the strings "0.ddd…"), so
+the order is exact and no float is ever involved.
+"""
+
+import hashlib
+from collections.abc import Iterable
+
+_sha256 = hashlib.sha256
+_from_bytes = int.from_bytes
+
+
+def seed_hash(seed: str) -> str:
+    """Rivest's ``sha256_hex(seed)``: the 64 hex digits every ticket of this seed starts from."""
+    return _sha256(seed.encode("utf-8")).hexdigest()
+
+
+def digits(id: str, seed: str) -> str:
+    """The ticket of ``id`` under ``seed`` as its digit string (``first_fraction`` without "0.")."""
+    return ticket_digits([id], seed_hash(seed))[0]
+
+
+def first_fraction(id: str, seed: str) -> str:
+    """Exactly ``consistent_sampler.first_fraction(id, seed)`` for string ids and seeds."""
+    return "0." + digits(id, seed)
+
+
+def ticket_digits(ids: Iterable[str], seed_hex: str) -> list[str]:
+    """The tickets of many ids under one seed (given as ``seed_hash(seed)``), in the order of ``ids``.
+
+    The national run computes a million of these, so the loop is kept to the bare operations: one
+    SHA-256 whose first 64-byte block (the seed's hex, exactly one block) is hashed once and copied,
+    one conversion to decimal, one reversal.
+    """
+    base = _sha256(seed_hex.encode("ascii"))
+    # The 64 ASCII hex digits fill exactly one SHA-256 block, so the copied state has done that work.
+    copy = base.copy
+    tickets = []
+    append = tickets.append
+    for id in ids:
+        state = copy()
+        state.update(id.encode("utf-8"))
+        append(str(_from_bytes(state.digest(), "big")).zfill(64)[::-1])
+    return tickets
+
+
+def as_fraction(ticket: str) -> str:
+    """A digit string as Rivest's ticket number text "0.ddd…"."""
+    return "0." + ticket
