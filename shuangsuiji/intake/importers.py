@@ -11,22 +11,15 @@ Hourly online-monitoring readings are a different shape (hundreds of thousands o
 exceedances are kept) and have their own streaming importer, ``ReadingsImporter``.
 """
 
-import io
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import IO, Any
 
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 
-from shuangsuiji.engine import creditcode
 from shuangsuiji.intake.models import (
     Channel,
     Clue,
@@ -38,289 +31,29 @@ from shuangsuiji.intake.models import (
     PositiveListEntry,
     Source,
 )
-from shuangsuiji.intake.sheets import SheetError, read_rows
 from shuangsuiji.registry.models import Department, Outlet, Target
-
-MAX_ERRORS = 2000
-"""Errors kept for the report; a file with more (a wrong template, a shifted column) says how many."""
-
-
-# --- cells ------------------------------------------------------------------------------------------------
-
-
-class CellProblem(ValueError):
-    """A cell that cannot be read; the message says what it should look like."""
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (type(value) is str and not value.strip())
-
-
-def text(max_length: int) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        result = _text(value)
-        if len(result) > max_length:
-            raise CellProblem(_("不能超过%(n)s个字（实为%(m)s个）") % {"n": max_length, "m": len(result)})
-        return result
-
-    return parse
-
-
-def credit_code(value: Any) -> str:
-    code = creditcode.normalize(_text(value))
-    problem = creditcode.validate(code)
-    if problem:
-        raise CellProblem(problem)
-    return code
-
-
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
-_DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
-                     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H时", "%Y年%m月%d日 %H:%M",
-                     "%Y年%m月%d日%H时")
-
-
-def day(value: Any) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = _text(value)
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    raise CellProblem(_("应为日期，如 2021-04-01"))
-
-
-def moment(value: Any) -> datetime:
-    return _Moments()(value)
-
-
-class _Moments:
-    """Readings repeat the same hour for every outlet and pollutant; parse each distinct cell once."""
-
-    def __init__(self) -> None:
-        self.cache: dict[Any, datetime] = {}
-        self.zone = timezone.get_current_timezone()
-
-    def __call__(self, value: Any) -> datetime:
-        try:
-            return self.cache[value]
-        except (KeyError, TypeError):
-            pass
-        if isinstance(value, datetime):
-            naive = value
-        else:
-            raw = _text(value)
-            for fmt in _DATETIME_FORMATS:
-                try:
-                    naive = datetime.strptime(raw, fmt)
-                    break
-                except ValueError:
-                    continue
-            else:
-                raise CellProblem(_("应为日期和时刻，如 2021-04-01 13:00"))
-        moment = timezone.make_aware(naive.replace(tzinfo=None), self.zone) if naive.tzinfo is None else naive
-        self.cache[value] = moment
-        return moment
-
-
-def number(value: Any) -> Decimal:
-    raw = _text(value).replace(",", "")
-    try:
-        result = Decimal(raw)
-    except InvalidOperation:
-        raise CellProblem(_("应为数字")) from None
-    if not result.is_finite():
-        raise CellProblem(_("应为有限的数字"))
-    return result
-
-
-def amount(value: Any) -> Decimal:
-    result = number(value)
-    if result < 0 or result != result.quantize(Decimal("0.01")):
-        raise CellProblem(_("应为不小于0、最多两位小数的金额（元）"))
-    return result
-
-
-def year(value: Any) -> int:
-    raw = _text(value).removesuffix("年")
-    if not re.fullmatch(r"(19|20)\d\d", raw):
-        raise CellProblem(_("应为四位年份，如 2021"))
-    return int(raw)
-
-
-_YES = {"是", "属实", "已核实", "y", "yes", "true", "1", "√"}
-_NO = {"否", "不属实", "未核实", "n", "no", "false", "0", "×"}
-
-
-def yes_no(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    raw = _text(value).lower()
-    if raw in _YES:
-        return True
-    if raw in _NO:
-        return False
-    raise CellProblem(_("应填“是”或“否”"))
-
-
-def choice(choices: type[models.TextChoices], aliases: dict[str, str] | None = None) -> Callable[[Any], str]:
-    known = {str(label): value for value, label in choices.choices}
-    known.update({value: value for value in choices.values})
-    known.update(aliases or {})
-
-    def parse(value: Any) -> str:
-        raw = _text(value)
-        if raw in known:
-            return known[raw]
-        labels = "、".join(str(label) for label in choices.labels)
-        raise CellProblem(_("应为以下之一：%(options)s") % {"options": labels})
-
-    return parse
-
-
-# --- sheets -----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    parse: Callable[[Any], Any]
-    required: bool = True
-    example: Any = None
-    note: str = ""
-    options: tuple[str, ...] = ()
-    """Values the template offers in a drop-down list."""
-
-
-@dataclass(frozen=True)
-class CellError:
-    row: int
-    """The row number as the spreadsheet shows it (the header is row 1)."""
-    column: str
-    """The column's header, or empty when the problem concerns the whole row or file."""
-    value: str
-    message: str
-
-
-class ImportRejected(Exception):
-    """The file has problems; nothing was stored. ``errors`` lists them (at most ``MAX_ERRORS``)."""
-
-    def __init__(self, errors: list[CellError], total: int | None = None, rows: int = 0) -> None:
-        self.errors = errors
-        self.total = total if total is not None else len(errors)
-        self.rows = rows
-        super().__init__(_("文件有%(n)s处错误，未导入任何数据") % {"n": self.total})
-
-
-class Errors:
-    """Collects the problems of a file, keeping the first ``MAX_ERRORS`` and counting all."""
-
-    def __init__(self) -> None:
-        self.items: list[CellError] = []
-        self.total = 0
-
-    def add(self, row: int, column: str, value: Any, message: str) -> None:
-        self.total += 1
-        if len(self.items) < MAX_ERRORS:
-            self.items.append(CellError(row, column, "" if value is None else _text(value)[:100], message))
-
-    def __bool__(self) -> bool:
-        return self.total > 0
-
-    def reject(self, rows: int) -> ImportRejected:
-        return ImportRejected(sorted(self.items, key=lambda e: e.row), self.total, rows)
-
-
-def _header(value: Any) -> str:
-    return re.sub(r"[\s*＊]|（必填）|\(必填\)", "", _text(value)) if value is not None else ""
-
-
-class Sheet:
-    """The rows of an uploaded file, by column key, after its header row was matched to the columns."""
-
-    def __init__(self, handle: IO[bytes], name: str, columns: Iterable[Column], errors: Errors) -> None:
-        self.columns = tuple(columns)
-        self.errors = errors
-        self.ignored: list[str] = []
-        self.rows = 0
-        try:
-            self._rows = read_rows(handle, name)
-            header_number, header = next(
-                ((number, values) for number, values in self._rows if any(v is not None for v in values)),
-                (1, []))
-        except SheetError as error:
-            raise ImportRejected([CellError(1, "", name, str(error))]) from error
-        positions = {_header(value): index for index, value in enumerate(header) if _header(value)}
-        if not positions:
-            raise ImportRejected([CellError(1, "", name, _("文件是空的：第一行应为表头"))])
-        self.index: list[tuple[Column, int | None]] = []
-        for column in self.columns:
-            position = positions.pop(column.header, None)
-            if position is None and column.required:
-                errors.add(header_number, column.header, None, _("缺少此列（请使用导入模板）"))
-            self.index.append((column, position))
-        self.ignored = [header for header in positions if header]
-        if errors:
-            raise errors.reject(0)
-
-    def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """(row number, {column key: raw cell}) for every non-empty row after the header."""
-        try:
-            for number, values in self._rows:
-                raw = {column.key: values[position] if position is not None and position < len(values) else None
-                       for column, position in self.index}
-                if all(_blank(value) for value in raw.values()):
-                    continue
-                self.rows += 1
-                yield number, raw
-        except SheetError as error:
-            raise ImportRejected([CellError(self.rows + 1, "", "", str(error))]) from error
-
-    def parse(self, number: int, raw: dict[str, Any]) -> dict[str, Any] | None:
-        """The row's values read by their columns, or None after recording every bad cell."""
-        values: dict[str, Any] = {}
-        ok = True
-        for column, _position in self.index:
-            value = raw[column.key]
-            if _blank(value):
-                if column.required:
-                    self.errors.add(number, column.header, None, _("必填"))
-                    ok = False
-                values[column.key] = None
-                continue
-            try:
-                values[column.key] = column.parse(value)
-            except CellProblem as problem:
-                self.errors.add(number, column.header, value, str(problem))
-                ok = False
-        return values if ok else None
-
-
-# --- plans ------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Plan:
-    """What a valid file changes: rows to create, rows to update (with their changes), rows to remove."""
-
-    model: type[models.Model]
-    create: list[models.Model] = field(default_factory=list)
-    update: list[tuple[models.Model, dict[str, list[Any]]]] = field(default_factory=list)
-    remove: list[models.Model] = field(default_factory=list)
-    unchanged: int = 0
-    rows: int = 0
-    ignored_columns: list[str] = field(default_factory=list)
+from shuangsuiji.tabular.importing import (
+    CellProblem,
+    Column,
+    Errors,
+    Importer,
+    Plan,
+    Sheet,
+    _blank,
+    _duplicates,
+    _Moments,
+    _text,
+    _upsert,
+    amount,
+    choice,
+    credit_code,
+    day,
+    moment,
+    text,
+    year,
+    yes_no,
+)
+from shuangsuiji.tabular.importing import number as decimal_number
 
 
 def _scoped_targets(acting_user) -> models.QuerySet:
@@ -347,110 +80,9 @@ def resolve_targets(rows: list[tuple[int, dict[str, Any]]], acting_user, errors:
     return found
 
 
-def _duplicates(rows: list[tuple[int, dict[str, Any]]], key: Callable[[dict[str, Any]], Any], header: str,
-                errors: Errors) -> None:
-    first: dict[Any, int] = {}
-    for number, values in rows:
-        value = key(values)
-        if value in first:
-            errors.add(number, header, value if isinstance(value, str) else "",
-                       _("与第%(row)s行重复") % {"row": first[value]})
-        else:
-            first[value] = number
-
-
-def _diff(obj: models.Model, values: dict[str, Any]) -> dict[str, list[Any]]:
-    changes = {}
-    for name, value in values.items():
-        old = getattr(obj, name)
-        if old != value:
-            changes[name] = [old, value]
-            setattr(obj, name, value)
-    return changes
-
-
-def _upsert(plan: Plan, existing: models.Model | None, new: models.Model, values: dict[str, Any]) -> None:
-    if existing is None:
-        plan.create.append(new)
-        return
-    changes = _diff(existing, values)
-    if changes:
-        plan.update.append((existing, changes))
-    else:
-        plan.unchanged += 1
-
-
 CODE = Column("credit_code", "统一社会信用代码", credit_code, example="91130623MA0D5Y5D24")
 NAME = Column("name", "单位名称", text(128), required=False, example="涞水县示例化工有限公司",
               note="可不填；填写时须与名录库一致，用于核对代码是否录错")
-
-
-class Importer:
-    """One kind of record: its template and how a file of it becomes a ``Plan``."""
-
-    kind: str
-    label: str
-    columns: tuple[Column, ...]
-    template_note: str = ""
-
-    def template(self) -> bytes:
-        """An .xlsx with the headers, one example row and a sheet explaining each column."""
-        book = Workbook()
-        sheet = book.active
-        sheet.title = self.label[:31]
-        sheet.append([column.header for column in self.columns])
-        sheet.append([column.example for column in self.columns])
-        for cell, column in zip(sheet[1], self.columns, strict=True):
-            cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-            cell.fill = PatternFill("solid", fgColor="E2EFDA")
-            sheet.column_dimensions[cell.column_letter].width = max(12, 2 * len(column.header) + 4)
-            if column.options:
-                validation = DataValidation(type="list", formula1='"' + ",".join(column.options) + '"',
-                                            allow_blank=True)
-                validation.add(f"{cell.column_letter}2:{cell.column_letter}100000")
-                sheet.add_data_validation(validation)
-        for cell in sheet[2]:
-            if isinstance(cell.value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-        sheet.freeze_panes = "A2"
-        notes = book.create_sheet("填写说明")
-        notes.append([_("列"), _("是否必填"), _("说明")])
-        for cell in notes[1]:
-            cell.font = Font(bold=True)
-        for column in self.columns:
-            notes.append([column.header, _("必填") if column.required else _("选填"), column.note])
-        notes.append([])
-        notes.append([_("说明"), "", self.template_note or _("第2行是示例，导入前请删除。红色表头为必填列。"
-                                                              "文件有任何错误时不会导入任何数据。")])
-        notes.column_dimensions["A"].width = 20
-        notes.column_dimensions["C"].width = 80
-        for row in notes.iter_rows(min_row=2):
-            row[2].alignment = Alignment(wrap_text=True)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
-
-    def read(self, handle: IO[bytes], name: str, acting_user) -> Plan:
-        errors = Errors()
-        sheet = Sheet(handle, name, self.columns, errors)
-        rows = []
-        for number, raw in sheet:
-            values = sheet.parse(number, raw)
-            if values is not None:
-                rows.append((number, values))
-        plan = self.plan(rows, acting_user, errors)
-        if not sheet.rows:
-            errors.add(1, "", name, _("文件中没有数据行"))
-        if errors:
-            raise errors.reject(sheet.rows)
-        plan.rows = sheet.rows
-        plan.ignored_columns = sheet.ignored
-        return plan
-
-    def plan(self, rows: list[tuple[int, dict[str, Any]]], acting_user, errors: Errors) -> Plan:
-        raise NotImplementedError
 
 
 def _departments_for(targets: Iterable[Target]) -> dict[int, dict[str, Department]]:
@@ -736,8 +368,8 @@ class ReadingsImporter(Importer):
         Column("outlet", "排口编号", text(32), example="DA001", note="名录库中该对象的排口编号"),
         Column("pollutant", "污染物", text(32), example="二氧化硫"),
         Column("measured_at", "监测时间", moment, example=datetime(2021, 4, 1, 13, 0), note="如 2021-04-01 13:00"),
-        Column("value", "监测值", number, example=Decimal("42.5")),
-        Column("limit", "标准限值", number, example=Decimal("35"), note="大于0"),
+        Column("value", "监测值", decimal_number, example=Decimal("42.5")),
+        Column("limit", "标准限值", decimal_number, example=Decimal("35"), note="大于0"),
         Column("unit", "单位", text(16), required=False, example="mg/m³"),
     )
     template_note = ("每行是一个排口一种污染物一个小时的监测值；监测值大于标准限值的记为一次超标，"
@@ -820,7 +452,7 @@ class ReadingsImporter(Importer):
         parsed: dict[str, Decimal] = {}
         for key, header in (("value", "监测值"), ("limit", "标准限值")):
             try:
-                parsed[key] = number(raw[key])
+                parsed[key] = decimal_number(raw[key])
             except CellProblem as problem:
                 errors.add(row, header, raw[key], str(problem))
                 ok = False

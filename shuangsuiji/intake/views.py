@@ -39,7 +39,7 @@ from shuangsuiji.intake.forms import (
     RemovalForm,
     departments_for,
 )
-from shuangsuiji.intake.importers import IMPORTERS, ImportRejected, importer_for
+from shuangsuiji.intake.importers import IMPORTERS, importer_for
 from shuangsuiji.intake.models import (
     Channel,
     Classification,
@@ -64,6 +64,7 @@ from shuangsuiji.intake.permissions import (
     reports_clues_somewhere,
 )
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetHistory
+from shuangsuiji.tabular.importing import ImportRejected
 
 PER_PAGE = 50
 

@@ -18,20 +18,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
-from shuangsuiji.intake.importers import (
-    CellProblem,
-    Column,
-    Errors,
-    Importer,
-    Plan,
-    Sheet,
-    choice,
-    credit_code,
-    day,
-    number,
-    text,
-    yes_no,
-)
 from shuangsuiji.registry.models import (
     Category,
     CheckItem,
@@ -45,6 +31,20 @@ from shuangsuiji.registry.models import (
     Specialty,
     Target,
     TargetStatus,
+)
+from shuangsuiji.tabular.importing import (
+    CellProblem,
+    Column,
+    Errors,
+    Importer,
+    Plan,
+    Sheet,
+    choice,
+    credit_code,
+    day,
+    number,
+    text,
+    yes_no,
 )
 
 SEPARATORS = ("、", "，", ",", ";", "；")

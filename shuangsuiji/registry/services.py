@@ -250,8 +250,8 @@ def do_import_registry(kind: str, handle, file_name: str, *, acting_user) -> dic
     rows created, changed rows updated, each change with its audit event and — for a target's category,
     positive-list flag and status — its dated history with the file as the reason.
     """
-    from shuangsuiji.intake.importers import Errors
     from shuangsuiji.registry.excel import IMPORTERS
+    from shuangsuiji.tabular.importing import Errors
 
     if acting_user is not None and not acting_user.can_edit_registry:
         raise PermissionDenied(_("只有市局和分局管理员可以导入名录库"))

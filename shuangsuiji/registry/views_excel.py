@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from shuangsuiji.engine import policy as policies
-from shuangsuiji.intake.importers import ImportRejected
 from shuangsuiji.registry.excel import IMPORTERS, error_workbook, export_workbook
 from shuangsuiji.registry.models import Jurisdiction, TargetHistory, TargetStatus
 from shuangsuiji.registry.services import do_import_registry
 from shuangsuiji.registry.views import REGISTRIES, filtered
+from shuangsuiji.tabular.importing import ImportRejected
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SLUG_OF = {"targets": "target", "inspectors": "inspector", "items": "checkitem"}

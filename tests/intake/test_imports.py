@@ -13,7 +13,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from shuangsuiji.audit.models import Event
-from shuangsuiji.intake.importers import IMPORTERS, ImportRejected
+from shuangsuiji.intake.importers import IMPORTERS
 from shuangsuiji.intake.models import (
     Classification,
     Clue,
@@ -26,6 +26,7 @@ from shuangsuiji.intake.models import (
     PositiveListEntry,
 )
 from shuangsuiji.intake.services import do_classify, do_import
+from shuangsuiji.tabular.importing import ImportRejected
 
 from .conftest import hour, workbook
 

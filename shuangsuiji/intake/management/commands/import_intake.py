@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shuangsuiji.intake.importers import IMPORTERS, ImportRejected
+from shuangsuiji.intake.importers import IMPORTERS
 from shuangsuiji.intake.services import do_import
+from shuangsuiji.tabular.importing import ImportRejected
 
 
 class Command(BaseCommand):

@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from shuangsuiji.accounts.models import User
-from shuangsuiji.intake.importers import ImportRejected
 from shuangsuiji.registry.excel import IMPORTERS, error_workbook
 from shuangsuiji.registry.services import do_import_registry
+from shuangsuiji.tabular.importing import ImportRejected
 
 
 class Command(BaseCommand):

@@ -1,0 +1,6 @@
+"""Spreadsheets in and out, shared by every import of the system (registries, outside data).
+
+``reader`` streams the cells of an uploaded .xlsx or .csv; ``importing`` turns them into checked rows:
+columns with Chinese headers, cell parsers with clear messages, every problem collected by row and column
+(``Errors`` / ``ImportRejected``), templates, and the ``Plan`` a valid file becomes.
+"""
