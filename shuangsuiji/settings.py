@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "shuangsuiji.accounts",
     "shuangsuiji.registry",
     "shuangsuiji.intake",
+    "shuangsuiji.planning",
     "shuangsuiji.demo",
 ]
 

@@ -1,0 +1,204 @@
+"""Loading what a plan rests on from the database, as the plain data the engine takes.
+
+The shell's half of "load → call the engine → store": the targets of a plan's scope with their
+quarterly classification, the double-random inspectors counted for the general quota, what earlier
+quarters of the year already drew, and the inspector pool with recusals and recent pairs. Nothing here
+decides anything; ``engine.quotas`` and the draw do.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Q
+
+from shuangsuiji.engine import assignment
+from shuangsuiji.engine.policy import Policy
+from shuangsuiji.engine.quotas import QuarterQuotas, TargetFacts, YearProgress, compute_quotas
+from shuangsuiji.engine.workdays import WorkCalendar, previous_quarter
+from shuangsuiji.intake.models import Classification
+from shuangsuiji.planning.models import Plan, PlanKind, Stratum, TaskMember, TaskPlan, TaskStatus
+from shuangsuiji.registry.models import (
+    CheckItem,
+    Inspector,
+    InspectorStatus,
+    Jurisdiction,
+    Recusal,
+    Target,
+    TargetStatus,
+    WorkdayOverride,
+)
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    return date(year, 3 * quarter - 2, 1)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    return date(year + 1, 1, 1) - timedelta(days=1) if quarter == 4 else \
+        date(year, 3 * quarter + 1, 1) - timedelta(days=1)
+
+
+def calendar() -> WorkCalendar:
+    """The official calendar with the administrators' override table (registry.WorkdayOverride)."""
+    return WorkCalendar(dict(WorkdayOverride.objects.values_list("date", "is_workday")))
+
+
+def scope_targets(jurisdiction: Jurisdiction):
+    """Active targets in the plan's area: a city plan covers its whole city, a county plan its county."""
+    return Target.objects.filter(status=TargetStatus.ACTIVE, jurisdiction__path__startswith=jurisdiction.path)
+
+
+@dataclass(frozen=True)
+class Population:
+    """A plan's targets as the quota rules see them, and how they were classified."""
+
+    facts: tuple[TargetFacts, ...]
+    classified: bool
+    """False when the quarter has no classification yet and the registry's current categories were used."""
+    ids: dict[str, int]
+    """Credit code → target id, for storing what the engine returns."""
+
+
+def population(jurisdiction: Jurisdiction, year: int, quarter: int) -> Population:
+    targets = scope_targets(jurisdiction)
+    rows = list(targets.values_list("id", "credit_code", "category", "positive_list"))
+    classes = {target_id: (category, positive, must) for target_id, category, positive, must in
+               Classification.objects.filter(year=year, quarter=quarter, target__in=targets)
+               .values_list("target_id", "category", "positive_list", "must_inspect")}
+    last = last_on_site(targets)
+    facts = []
+    for target_id, code, category, positive in rows:
+        # A target registered after the quarter's classification has no row yet; its registry values stand.
+        category, positive, must = classes.get(target_id, (category, positive, False))
+        facts.append(TargetFacts(id=code, category=category, positive_list=positive, approved_clue=must,
+                                 last_on_site_inspection=last.get(target_id)))
+    return Population(tuple(facts), bool(classes), {code: target_id for target_id, code, *_rest in rows})
+
+
+def last_on_site(targets) -> dict[int, date]:
+    """Each target's latest on-site inspection: the recorded date, or — until fieldwork records it — the
+    first day of the quarter of a task that was not withdrawn."""
+    latest: dict[int, date] = {}
+    for target_id, inspected_on, year, quarter in (
+            TaskPlan.objects.filter(task__target__in=targets, active=True)
+            .exclude(task__status=TaskStatus.WITHDRAWN)
+            .values_list("task__target_id", "task__inspected_on", "task__year", "task__quarter").distinct()):
+        day = inspected_on or quarter_start(year, quarter)
+        if target_id not in latest or day > latest[target_id]:
+            latest[target_id] = day
+    return latest
+
+
+def double_random_inspectors(jurisdiction: Jurisdiction, year: int, quarter: int) -> int:
+    """系统中执法部门的双随机执法人员数量: the jurisdiction's own active, certified double-random officers
+    on the first day of the quarter (outside experts never count)."""
+    return Inspector.objects.filter(
+        jurisdiction=jurisdiction, status=InspectorStatus.ACTIVE, is_external=False, is_double_random=True,
+        certificate_expiry__gte=quarter_start(year, quarter)).count()
+
+
+def year_progress(jurisdiction: Jurisdiction, level: str, year: int, quarter: int) -> YearProgress:
+    """What the jurisdiction's plans of this level drew in the year's earlier quarters (live draws only)."""
+    selections = (TaskPlan.objects.filter(active=True, plan__jurisdiction=jurisdiction, plan__level=level,
+                                          plan__year=year, plan__quarter__lt=quarter)
+                  .exclude(task__status=TaskStatus.WITHDRAWN))
+    general: dict[int, int] = defaultdict(int)
+    joint: dict[int, int] = defaultdict(int)
+    for plan_quarter, stratum in selections.values_list("plan__quarter", "stratum"):
+        if stratum == Stratum.GENERAL:
+            general[plan_quarter] += 1
+        elif stratum == Stratum.JOINT:
+            joint[plan_quarter] += 1
+    return YearProgress(general_inspections=dict(general), joint_key_inspections=dict(joint))
+
+
+def quotas(policy: Policy, jurisdiction: Jurisdiction, year: int, quarter: int
+           ) -> tuple[QuarterQuotas, Population, int]:
+    """The quarter's quotas for the jurisdiction's plans, with the population and inspector count used."""
+    people = population(jurisdiction, year, quarter)
+    inspectors = double_random_inspectors(jurisdiction, year, quarter)
+    result = compute_quotas(policy, people.facts, inspectors=inspectors, level=jurisdiction.level, year=year,
+                            quarter=quarter, progress=year_progress(jurisdiction, jurisdiction.level, year, quarter))
+    return result, people, inspectors
+
+
+def visible_items(jurisdiction: Jurisdiction):
+    """Active check items of the jurisdiction's own list and of its ancestors' lists."""
+    return CheckItem.objects.filter(is_active=True).filter(
+        Q(jurisdiction=jurisdiction) | Q(jurisdiction__code__in=jurisdiction.ancestor_codes())
+    ).select_related("specialty", "responsible_department").order_by("code")
+
+
+def items_for(category: str, items: Iterable[CheckItem]) -> list[CheckItem]:
+    return [item for item in items if category in item.categories]
+
+
+# --- the inspector side of the frozen inputs -------------------------------------------------------------
+
+
+def pool(jurisdiction: Jurisdiction) -> list[Inspector]:
+    """The jurisdiction's inspector registry: who the draw may assign (the engine applies status, certificate,
+    department, specialty and recusal)."""
+    return list(Inspector.objects.filter(jurisdiction=jurisdiction).select_related("department")
+                .prefetch_related("specialties").order_by("certificate_number"))
+
+
+def engine_inspectors(people: Iterable[Inspector]) -> tuple[assignment.Inspector, ...]:
+    return tuple(assignment.Inspector(
+        id=person.certificate_number, department=person.department.name,
+        specialties=tuple(s.code for s in person.specialties.all()),
+        certificate_expiry=person.certificate_expiry, status=person.status, expert=person.is_external,
+    ) for person in people)
+
+
+def recusals(people: Iterable[Inspector], target_ids: Iterable[int]) -> dict[str, list[str]]:
+    """Credit code → certificate numbers recused from it, for the pool's inspectors and these targets."""
+    found: dict[str, list[str]] = defaultdict(list)
+    ids = list(target_ids)
+    for start in range(0, len(ids), 5000):
+        for code, number in (Recusal.objects.filter(inspector__in=list(people), target_id__in=ids[start:start + 5000])
+                             .values_list("target__credit_code", "inspector__certificate_number")):
+            found[code].append(number)
+    return {code: sorted(numbers) for code, numbers in found.items()}
+
+
+def recent_pairs(jurisdiction: Jurisdiction, year: int, quarter: int) -> list[tuple[str, str]]:
+    """Pairs of inspectors who were in one team in the two quarters before the planned one (spec: avoid
+    repeating them where the constraints allow)."""
+    quarters = [previous_quarter(year, quarter)]
+    quarters.append(previous_quarter(*quarters[0]))
+    condition = Q()
+    for y, q in quarters:
+        condition |= Q(task__year=y, task__quarter=q)
+    teams: dict[int, set[str]] = defaultdict(set)
+    for task_id, number in (TaskMember.objects.filter(condition, active=True, inspector__jurisdiction=jurisdiction)
+                            .exclude(task__status=TaskStatus.WITHDRAWN)
+                            .values_list("task_id", "inspector__certificate_number")):
+        teams[task_id].add(number)
+    pairs = set()
+    for members in teams.values():
+        ordered = sorted(members)
+        pairs.update((a, b) for n, a in enumerate(ordered) for b in ordered[n + 1:])
+    return sorted(pairs)
+
+
+def other_joint_requested(plan: Plan) -> int:
+    """What the quarter's other joint plans of the same jurisdiction and level ask for."""
+    from shuangsuiji.planning.models import PlanStratum
+
+    others = PlanStratum.objects.filter(
+        stratum=Stratum.JOINT, plan__kind=PlanKind.JOINT, plan__jurisdiction=plan.jurisdiction,
+        plan__level=plan.level, plan__year=plan.year, plan__quarter=plan.quarter).exclude(plan=plan)
+    return sum(others.values_list("requested", flat=True))
+
+
+def default_max_load(tasks: int, jurisdiction: Jurisdiction, team_size: int) -> int:
+    """A generous per-person cap: twice an even share of the places among the jurisdiction's officers, so the
+    engine's levelling (not the cap) spreads the work, while one person can never take the whole plan."""
+    officers = Inspector.objects.filter(jurisdiction=jurisdiction, status=InspectorStatus.ACTIVE,
+                                        is_external=False).count()
+    if officers == 0:
+        return max(1, tasks)
+    return max(2, -(-2 * tasks * team_size // officers))

@@ -1,0 +1,439 @@
+"""Quarterly plans, the draw ceremony, tasks and dispatch (DESIGN §3–§4; issue 4).
+
+A ``Plan`` is one jurisdiction's plan at one level for one quarter: the regular plan of the city bureau
+or of a county branch, or a joint plan (内部联合抽查) a department initiates for the items it is
+responsible for. Its ``PlanStratum`` rows hold, per stratum, the population, the policy minimum with
+its explanation and citation (from ``engine.quotas``), and what the plan asks for — never less than
+the minimum without a recorded reason the city approved.
+
+The ceremony of DESIGN §4 runs on a ``Draw``: freeze the inputs (hash published), commit the secret
+(its SHA-256 published), record the public value, draw. A plan is drawn once; a second draw needs a
+recorded reason the city approved (``RedrawRequest``), and the first draw stays on record, superseded.
+
+A drawn target gets one ``Task`` per quarter: when a city plan and a county plan (or a joint plan) draw
+the same target in the same quarter, the one visit counts for every plan (``TaskPlan``), carries the
+items of all of them and the teams their draws assigned (``TaskMember``). ``Substitution`` records a
+target or an inspector replaced after the draw by the rule fixed in the manifest.
+
+Rows change only through ``planning.services``.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from shuangsuiji.accounts.scoping import ScopedManager
+from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Target
+
+
+def quarter_text(year: int, quarter: int) -> str:
+    return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter}
+
+
+class PlanLevel(models.TextChoices):
+    CITY = "city", _("市级")
+    COUNTY = "county", _("县级")
+
+
+class PlanKind(models.TextChoices):
+    REGULAR = "regular", _("双随机抽查")
+    JOINT = "joint", _("内部联合抽查")
+
+
+class PlanStatus(models.TextChoices):
+    """The ceremony's steps in order (DESIGN §4); a plan moves forward one step at a time."""
+
+    DRAFT = "draft", _("编制中")
+    FROZEN = "frozen", _("已审定并冻结")
+    COMMITTED = "committed", _("已承诺密钥")
+    PUBLIC = "public", _("已录入公开随机数")
+    DRAWN = "drawn", _("已抽取")
+    DISPATCHED = "dispatched", _("已派发")
+
+
+STATUS_ORDER = [status.value for status in PlanStatus]
+
+
+class Plan(models.Model):
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT,
+                                     related_name="plans")
+    level = models.CharField(_("层级"), max_length=10, choices=PlanLevel.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    kind = models.CharField(_("类型"), max_length=10, choices=PlanKind.choices, default=PlanKind.REGULAR)
+    department = models.ForeignKey(Department, verbose_name=_("发起科室"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="initiated_plans")
+    check_items = models.ManyToManyField(CheckItem, verbose_name=_("抽查事项"), related_name="plans")
+    departments = models.ManyToManyField(Department, verbose_name=_("参加科室"), blank=True,
+                                         related_name="joint_plans",
+                                         help_text=_("联合抽查的每个检查组须有每个参加科室的一名执法人员"))
+    require_specialties = models.BooleanField(
+        _("检查组须具备事项所需专长"), default=False,
+        help_text=_("选中时，任务的每项抽查事项所需的专长都须由检查组中的一名执法人员具备"))
+    max_load = models.PositiveSmallIntegerField(
+        _("每人任务上限"), null=True, blank=True,
+        help_text=_("本次抽取中一名执法人员最多承担的任务数；不填则在冻结时按平均任务量的两倍确定"))
+    status = models.CharField(_("状态"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT,
+                              db_index=True)
+    policy_id = models.CharField(_("政策"), max_length=64)
+    policy_version = models.PositiveIntegerField(_("政策版本"))
+    policy_fingerprint = models.CharField(_("政策指纹"), max_length=64)
+    policy_title = models.CharField(_("政策名称"), max_length=255)
+    inspectors_counted = models.PositiveIntegerField(
+        _("双随机执法人员数"), help_text=_("计算一般排污单位年度抽查数量所依据的人数"))
+    classified = models.BooleanField(_("依据季度分类"), default=True,
+                                     help_text=_("否：该季度尚未分类，按检查对象名录库中的当前类别编制"))
+    warnings = models.JSONField(_("提示"), default=list, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    dispatched_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("派发人"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")
+    revealed_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    revealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("公开人"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    scope_field = "jurisdiction"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("抽查计划")
+        verbose_name_plural = _("抽查计划")
+        ordering = ["-year", "-quarter", "jurisdiction__path", "kind", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="plan_quarter_1_4"),
+            models.CheckConstraint(condition=Q(kind="regular", department__isnull=True)
+                                   | Q(kind="joint", department__isnull=False), name="plan_joint_has_department"),
+            models.UniqueConstraint(fields=["jurisdiction", "level", "year", "quarter"],
+                                    condition=Q(kind="regular"), name="plan_one_regular_per_quarter",
+                                    violation_error_message=_("该行政区本季度已有双随机抽查计划")),
+            models.UniqueConstraint(fields=["jurisdiction", "level", "year", "quarter", "department"],
+                                    condition=Q(kind="joint"), name="plan_one_joint_per_department",
+                                    violation_error_message=_("该科室本季度已发起联合抽查计划")),
+        ]
+
+    def __str__(self) -> str:
+        kind = self.get_kind_display() if self.kind == PlanKind.REGULAR else \
+            f"{self.department.name}{self.get_kind_display()}"
+        return f"{self.jurisdiction.name}{self.year}年第{self.quarter}季度{kind}计划"
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:plan_detail", args=[self.pk])
+
+    @property
+    def period(self) -> str:
+        return quarter_text(self.year, self.quarter)
+
+    @property
+    def is_joint(self) -> bool:
+        return self.kind == PlanKind.JOINT
+
+    def reached(self, status: str) -> bool:
+        """Whether the ceremony has come at least as far as ``status``."""
+        return STATUS_ORDER.index(self.status) >= STATUS_ORDER.index(status)
+
+    @property
+    def current_draw(self) -> "Draw | None":
+        return self.draws.exclude(status=DrawStatus.SUPERSEDED).order_by("-number").first()
+
+
+class Stratum(models.TextChoices):
+    KEY = "key", _("重点排污单位")
+    SPECIAL = "special", _("特殊监管对象")
+    GENERAL = "general", _("一般排污单位")
+    CLUE = "clue", _("正面清单（经批准核查线索）")
+    JOINT = "joint", _("内部联合抽查")
+
+
+DRAWN_STRATA = (Stratum.KEY, Stratum.SPECIAL, Stratum.GENERAL)
+"""Strata a regular plan draws from; clue targets are must-include inside them, joint is its own plan."""
+
+
+class ShortfallState(models.TextChoices):
+    NONE = "", _("不低于最低数")
+    PENDING = "pending", _("低于最低数，待市局审批")
+    APPROVED = "approved", _("低于最低数，市局已批准")
+    REJECTED = "rejected", _("低于最低数，市局未批准")
+
+
+class PlanStratum(models.Model):
+    """One stratum of a plan: what the policy requires and what the plan asks for."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="strata")
+    stratum = models.CharField(_("类别"), max_length=10, choices=Stratum.choices)
+    population = models.PositiveIntegerField(_("可抽对象数"))
+    minimum = models.PositiveIntegerField(_("政策最低数"))
+    must_include = models.PositiveIntegerField(_("必查数"), default=0)
+    explanation = models.TextField(_("计算说明"))
+    citation = models.CharField(_("依据"), max_length=500)
+    requested = models.PositiveIntegerField(_("计划抽查数"))
+    drawn = models.BooleanField(_("参加本计划抽取"), default=True,
+                                help_text=_("否：仅作核对（正面清单线索已在各类别中必查；联合抽查由联合计划完成）"))
+    shortfall_state = models.CharField(_("少抽审批"), max_length=10, choices=ShortfallState.choices, blank=True,
+                                       default=ShortfallState.NONE)
+    shortfall_reason = models.TextField(_("少抽理由"), blank=True)
+    shortfall_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True,
+                                               blank=True, on_delete=models.SET_NULL, related_name="+")
+    shortfall_requested_at = models.DateTimeField(_("申请时间"), null=True, blank=True)
+    shortfall_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True,
+                                             blank=True, on_delete=models.SET_NULL, related_name="+")
+    shortfall_decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    shortfall_decision = models.TextField(_("审批意见"), blank=True)
+
+    scope_field = "plan__jurisdiction"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("计划类别")
+        verbose_name_plural = _("计划类别")
+        ordering = ["plan", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "stratum"], name="planstratum_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.get_stratum_display()}"
+
+    @property
+    def shortfall(self) -> int:
+        return max(0, self.minimum - self.requested)
+
+
+class DrawStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    DRAWN = "drawn", _("已抽取")
+    SUPERSEDED = "superseded", _("已作废（经批准重新抽取）")
+
+
+class PublicSource(models.TextChoices):
+    DICE = "dice", _("现场掷骰（见证人）")
+    LOTTERY = "lottery", _("指定日期的彩票开奖号码")
+    DRAND = "drand", _("drand 公共随机信标")
+
+
+class Draw(models.Model):
+    """One run of the ceremony for a plan: freeze, commit, public value, draw (DESIGN §4).
+
+    ``secret`` is stored from the commitment on but is shown to nobody before the plan is revealed;
+    ``commitment`` (its SHA-256) and ``inputs_hash`` are published as soon as they exist.
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="draws")
+    number = models.PositiveSmallIntegerField(_("第几次抽取"))
+    status = models.CharField(_("状态"), max_length=12, choices=DrawStatus.choices, default=DrawStatus.OPEN)
+    inputs = models.JSONField(_("冻结的输入"), null=True, blank=True)
+    inputs_hash = models.CharField(_("输入哈希"), max_length=64, blank=True)
+    frozen_at = models.DateTimeField(_("审定冻结时间"), null=True, blank=True)
+    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审定人"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    secret = models.CharField(_("密钥"), max_length=64, blank=True)
+    commitment = models.CharField(_("密钥承诺（SHA-256）"), max_length=64, blank=True)
+    committed_at = models.DateTimeField(_("承诺时间"), null=True, blank=True)
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承诺人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    public_source = models.CharField(_("公开随机数来源"), max_length=10, choices=PublicSource.choices, blank=True)
+    public_value = models.CharField(_("公开随机数"), max_length=200, blank=True)
+    public_reference = models.CharField(_("来源说明"), max_length=200, blank=True,
+                                        help_text=_("彩票名称和开奖日期，或 drand 轮次"))
+    witnesses = models.JSONField(_("见证人"), default=list, blank=True)
+    public = models.JSONField(_("公开随机数记录"), null=True, blank=True,
+                              help_text=_("引擎规范形式的公开随机数，参与种子计算"))
+    public_recorded_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
+    public_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True,
+                                           blank=True, on_delete=models.SET_NULL, related_name="+")
+    seed = models.CharField(_("种子"), max_length=64, blank=True)
+    manifest = models.JSONField(_("抽取清单"), null=True, blank=True)
+    drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽取人"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    window_warning = models.CharField(_("抽取时间提示"), max_length=255, blank=True)
+    superseded_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    scope_field = "plan__jurisdiction"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("抽取")
+        verbose_name_plural = _("抽取")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="draw_unique_number"),
+            # The database itself refuses a second live draw of a plan, whatever a caller does.
+            models.UniqueConstraint(fields=["plan"], condition=~Q(status="superseded"), name="draw_one_live_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} 第{self.number}次抽取"
+
+
+class RedrawState(models.TextChoices):
+    PENDING = "pending", _("待市局审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
+class RedrawRequest(models.Model):
+    """A request to draw a drawn plan again, with its reason; only the city may approve it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="redraw_requests")
+    draw = models.ForeignKey(Draw, verbose_name=_("拟作废的抽取"), on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("重新抽取理由"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    state = models.CharField(_("审批状态"), max_length=10, choices=RedrawState.choices, default=RedrawState.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision = models.TextField(_("审批意见"), blank=True)
+
+    scope_field = "plan__jurisdiction"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("重新抽取申请")
+        verbose_name_plural = _("重新抽取申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["plan"], condition=Q(state="pending"),
+                                               name="redraw_one_pending_per_plan",
+                                               violation_error_message=_("该计划已有待审批的重新抽取申请"))]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.get_state_display()}"
+
+
+class TaskStatus(models.TextChoices):
+    DRAWN = "drawn", _("待派发")
+    DISPATCHED = "dispatched", _("已派发")
+    WITHDRAWN = "withdrawn", _("已撤销")
+
+
+class Task(models.Model):
+    """One visit to one target in one quarter (抽查任务), with its items and its team."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    target = models.ForeignKey(Target, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="tasks")
+    deadline = models.DateField(_("完成期限"))
+    status = models.CharField(_("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.DRAWN,
+                              db_index=True)
+    is_joint = models.BooleanField(_("内部联合抽查"), default=False)
+    check_items = models.ManyToManyField(CheckItem, verbose_name=_("抽查事项"), related_name="tasks")
+    departments = models.ManyToManyField(Department, verbose_name=_("参加科室"), blank=True, related_name="tasks")
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("撤销原因"), max_length=255, blank=True)
+    inspected_on = models.DateField(_("现场检查日期"), null=True, blank=True,
+                                    help_text=_("由现场检查记录填写；半年巡查覆盖据此计算"))
+
+    scope_field = "target__jurisdiction"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("抽查任务")
+        verbose_name_plural = _("抽查任务")
+        ordering = ["-year", "-quarter", "target__jurisdiction__path", "target__name"]
+        indexes = [models.Index(fields=["target", "year", "quarter"])]
+
+    def __str__(self) -> str:
+        return f"{self.target.name} {self.year}Q{self.quarter}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("planning:task_detail", args=[self.pk])
+
+    @property
+    def period(self) -> str:
+        return quarter_text(self.year, self.quarter)
+
+
+class TaskPlan(models.Model):
+    """A task counts for a plan: the draw that selected the target, in which stratum, and why."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="selections")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="selections")
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="selections")
+    stratum = models.CharField(_("类别"), max_length=10, choices=Stratum.choices)
+    must_include = models.BooleanField(_("必查"), default=False)
+    rank = models.PositiveIntegerField(_("抽取顺序"), help_text=_("在本类别中按号签从小到大的位次，从 1 起"))
+    ticket = models.CharField(_("号签"), max_length=90, blank=True)
+    active = models.BooleanField(_("有效"), default=True,
+                                 help_text=_("否：所在抽取已作废，或对象关停后已按规则替换"))
+
+    scope_field = "plan__jurisdiction"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("任务所属计划")
+        verbose_name_plural = _("任务所属计划")
+        ordering = ["plan", "stratum", "rank"]
+        constraints = [models.UniqueConstraint(fields=["draw", "task"], name="taskplan_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.task} ← {self.plan}"
+
+
+class MemberRole(models.TextChoices):
+    OFFICER = "officer", _("执法人员")
+    EXPERT = "expert", _("外部专家")
+
+
+class TaskMember(models.Model):
+    """A place in a task's team, filled by the draw (``draw``) or later by a substitution."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="members")
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="members")
+    inspector = models.ForeignKey(Inspector, verbose_name=_("执法人员"), on_delete=models.PROTECT,
+                                  related_name="task_memberships")
+    role = models.CharField(_("身份"), max_length=10, choices=MemberRole.choices)
+    slot = models.PositiveSmallIntegerField(_("岗位序号"))
+    slot_kind = models.CharField(_("岗位"), max_length=12)
+    requirement = models.CharField(_("岗位要求"), max_length=64, blank=True)
+    active = models.BooleanField(_("在组"), default=True)
+
+    scope_field = "task__target__jurisdiction"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("检查组成员")
+        verbose_name_plural = _("检查组成员")
+        ordering = ["task", "draw", "slot", "-active"]
+        indexes = [models.Index(fields=["inspector", "active"])]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.inspector}"
+
+
+class SubstitutionKind(models.TextChoices):
+    TARGET = "target", _("检查对象关停，按号签递补")
+    INSPECTOR = "inspector", _("执法人员不能参加，按号签递补")
+
+
+class Substitution(models.Model):
+    """A replacement after the draw by the rule fixed in the manifest (DESIGN §4), with who and why."""
+
+    draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="substitutions")
+    kind = models.CharField(_("类型"), max_length=10, choices=SubstitutionKind.choices)
+    task = models.ForeignKey(Task, verbose_name=_("原任务"), on_delete=models.PROTECT, related_name="substitutions")
+    new_task = models.ForeignKey(Task, verbose_name=_("递补任务"), null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    old_inspector = models.ForeignKey(Inspector, verbose_name=_("原执法人员"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    new_inspector = models.ForeignKey(Inspector, verbose_name=_("递补执法人员"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("理由"))
+    record = models.JSONField(_("清单中的替换记录"), default=dict)
+    acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    acted_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    scope_field = "draw__plan__jurisdiction"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("递补替换")
+        verbose_name_plural = _("递补替换")
+        ordering = ["draw", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.draw} {self.get_kind_display()}"

@@ -1,0 +1,71 @@
+"""Who may do what with plans, draws and tasks (issue 4).
+
+- The admins (city or county) of a plan's jurisdiction — its subtree, so the city may act for a county —
+  create plans, set what they ask for and run the ceremony: approve and freeze, commit, public value,
+  draw, substitute, dispatch, reveal.
+- A department user initiates a joint plan (内部联合抽查) for the items his department is responsible
+  for, in his own jurisdiction, and sets what it asks for; the admins run its ceremony.
+- Only the city (a city admin above the plan) approves a shortfall below a policy minimum and a re-draw.
+- Leaders and department users read the plans of their scope; inspectors see only their own tasks, and
+  only once dispatched.
+- ``acting_user=None`` is the system (the demo seed, scheduled commands) and may do everything.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.intake.permissions import is_admin_of
+from shuangsuiji.planning.models import Plan, PlanKind
+from shuangsuiji.registry.models import Department, Jurisdiction, Level
+
+
+def can_run(user, plan: Plan) -> bool:
+    return is_admin_of(user, plan.jurisdiction)
+
+
+def can_create(user, jurisdiction: Jurisdiction, kind: str, department: Department | None) -> bool:
+    if is_admin_of(user, jurisdiction):
+        return True
+    return (kind == PlanKind.JOINT and user.is_active and user.role == Role.DEPARTMENT
+            and department is not None and user.department_id == department.pk
+            and department.jurisdiction_id == jurisdiction.pk)
+
+
+def can_edit(user, plan: Plan) -> bool:
+    """Change what a draft plan asks for: its admins, or the department that initiated a joint plan."""
+    return can_create(user, plan.jurisdiction, plan.kind, plan.department)
+
+
+def can_approve(user, plan: Plan) -> bool:
+    """The city's approval (a shortfall, a re-draw): a city admin whose city contains the plan."""
+    if user is None or user.is_superuser:
+        return True
+    return (user.is_active and user.role == Role.CITY_ADMIN and user.jurisdiction is not None
+            and user.jurisdiction.level in (Level.CITY, Level.PROVINCE)
+            and plan.jurisdiction.path.startswith(user.jurisdiction.path))
+
+
+def reads_plans(user) -> bool:
+    """Everyone but inspectors reads the plans of his scope (inspectors see their own tasks only)."""
+    return user.is_superuser or (user.role != Role.INSPECTOR and user.jurisdiction_id is not None)
+
+
+def ensure_can_run(user, plan: Plan) -> None:
+    if not can_run(user, plan):
+        raise PermissionDenied(_("只有%(name)s的管理员可以进行此操作") % {"name": plan.jurisdiction.name})
+
+
+def ensure_can_create(user, jurisdiction: Jurisdiction, kind: str, department: Department | None) -> None:
+    if not can_create(user, jurisdiction, kind, department):
+        raise PermissionDenied(_("无权为%(name)s编制此抽查计划") % {"name": jurisdiction.name})
+
+
+def ensure_can_edit(user, plan: Plan) -> None:
+    if not can_edit(user, plan):
+        raise PermissionDenied(_("无权修改此抽查计划"))
+
+
+def ensure_can_approve(user, plan: Plan) -> None:
+    if not can_approve(user, plan):
+        raise PermissionDenied(_("须由市局管理员审批"))

@@ -1,0 +1,893 @@
+"""Service functions of planning: the only way plans, draws and tasks change (DESIGN §4–§5).
+
+Each ``do_*`` runs in one transaction, locks the plan row it works on (``select_for_update``: two
+admins pressing the same button produce one result; on SQLite the IMMEDIATE transaction mode
+serialises writers the same way), checks who may act (``planning.permissions``), and writes its audit
+event in the same transaction. Views, management commands and the demo seed call these.
+
+The ceremony of a plan, step by step (DESIGN §4):
+
+1. ``do_approve_and_freeze`` — the inputs (strata with their eligible targets and must-includes, the
+   requested counts, the inspector pool with recusals and recent pairs, the policy) are frozen in the
+   engine's canonical form and hashed; the hash is published at once.
+2. ``do_commit_secret`` — 32 random bytes from the OS; their SHA-256 is published, the bytes are kept.
+3. ``do_record_public_value`` — dice rolled before witnesses, the lottery numbers of a named date, or a
+   drand round: a value nobody here controls, recorded after the commitment.
+4. ``do_draw`` — the engine derives the seed and draws targets, then inspectors; the shell stores the
+   manifest and writes the tasks.
+5. ``do_dispatch`` — the teams see their tasks; ``do_reveal`` later publishes the secret.
+"""
+
+import copy
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuangsuiji.audit.services import record_event
+from shuangsuiji.engine import assignment, manifest
+from shuangsuiji.engine.policy import Policy
+from shuangsuiji.engine.quotas import QuarterQuotas, Quota
+from shuangsuiji.engine.sampling import Candidate, DrawError
+from shuangsuiji.engine.workdays import CalendarUnknownError
+from shuangsuiji.intake.models import Classification
+from shuangsuiji.intake.services import policy_for
+from shuangsuiji.planning import gather
+from shuangsuiji.planning.models import (
+    DRAWN_STRATA,
+    Draw,
+    DrawStatus,
+    MemberRole,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    PlanStratum,
+    PublicSource,
+    RedrawRequest,
+    RedrawState,
+    ShortfallState,
+    Stratum,
+    Substitution,
+    SubstitutionKind,
+    Task,
+    TaskMember,
+    TaskPlan,
+    TaskStatus,
+    quarter_text,
+)
+from shuangsuiji.planning.permissions import (
+    ensure_can_approve,
+    ensure_can_create,
+    ensure_can_edit,
+    ensure_can_run,
+)
+from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Level, Target
+
+MIN_DICE = 4
+"""Fewest dice accepted: the secret already makes the seed unpredictable; the dice only take the last word
+away from the bureau, and four rolls leave 1,296 outcomes it could not have foreseen at the commitment."""
+
+
+def _lock(plan: Plan) -> Plan:
+    """Re-read the plan under a row lock: every state change starts here, so concurrent calls queue."""
+    return Plan.objects.select_for_update().select_related("jurisdiction", "department").get(pk=plan.pk)
+
+
+def _expect(plan: Plan, *statuses: str) -> None:
+    if plan.status not in statuses:
+        wanted = "、".join(str(PlanStatus(s).label) for s in statuses)
+        raise ValidationError(_("计划当前状态为“%(now)s”，此操作需要在“%(wanted)s”状态下进行") % {
+            "now": plan.get_status_display(), "wanted": wanted})
+
+
+def _event(action: str, plan: Plan, acting_user, changes: dict, reason: str = "", obj=None) -> None:
+    record_event(f"plan.{action}", actor=acting_user, obj=obj or plan, jurisdiction_id=plan.jurisdiction_id,
+                 changes=changes, reason=reason)
+
+
+# --- creating a plan and what it asks for ----------------------------------------------------------------
+
+
+def _stratum_rows(plan: Plan, policy: Policy, quarter_quotas: QuarterQuotas, clue_ids: Iterable[str]
+                  ) -> list[PlanStratum]:
+    """The strata of a new plan from the engine's quotas, each asking exactly the minimum to begin with."""
+    rows = []
+
+    def row(stratum: str, quota: Quota, *, drawn: bool, minimum: int | None = None,
+            explanation: str | None = None) -> PlanStratum:
+        minimum = quota.minimum if minimum is None else minimum
+        return PlanStratum(plan=plan, stratum=stratum, population=quota.population, minimum=minimum,
+                           must_include=len(quota.must_include), explanation=explanation or quota.explanation,
+                           citation=quota.citation[:500], requested=minimum, drawn=drawn)
+
+    joint = quarter_quotas.quota("joint")
+    if plan.kind == PlanKind.JOINT:
+        others = gather.other_joint_requested(plan)
+        minimum = max(0, joint.minimum - others)
+        note = _("本季度本级其他联合抽查计划已计划 %(n)s 家，本计划至少 %(m)s 家。") % {"n": others, "m": minimum}
+        rows.append(row(Stratum.JOINT, joint, drawn=True, minimum=minimum, explanation=joint.explanation + note))
+        return rows
+    for stratum in DRAWN_STRATA:
+        rows.append(row(stratum, quarter_quotas.quota(stratum), drawn=True))
+    clues = sorted(clue_ids)
+    rows.append(PlanStratum(
+        plan=plan, stratum=Stratum.CLUE, population=len(clues), minimum=len(clues), must_include=len(clues),
+        explanation=_("正面清单企业原则上不进行现场检查；经批准核查线索的 %(n)s 家已作为必查对象计入各类别。") % {
+            "n": len(clues)},
+        citation=policy.positive_list.citation[:500], requested=len(clues), drawn=False))
+    rows.append(row(Stratum.JOINT, joint, drawn=False, explanation=joint.explanation + str(
+        _("联合抽查由科室发起的内部联合抽查计划完成，此处核对本季度各联合抽查计划合计是否达到最低数。"))))
+    return rows
+
+
+def _check_joint(jurisdiction: Jurisdiction, department: Department | None, items: list[CheckItem],
+                 departments: list[Department]) -> None:
+    """A joint plan: the initiating department is responsible for the items of its own list, and several of
+    the jurisdiction's enforcement departments take part, the initiator among them."""
+    if department is None:
+        raise ValidationError({"department": _("联合抽查计划须有发起科室")})
+    if department.jurisdiction_id != jurisdiction.pk:
+        raise ValidationError({"department": _("发起科室应属于%(name)s") % {"name": jurisdiction.name}})
+    foreign = [item.code for item in items
+               if item.jurisdiction_id == jurisdiction.pk and item.responsible_department_id != department.pk]
+    if foreign:
+        raise ValidationError({"check_items": _("%(dept)s不是以下事项的责任科室，不能发起其联合抽查：%(codes)s") % {
+            "dept": department.name, "codes": "、".join(foreign)}})
+    if department not in departments:
+        raise ValidationError({"departments": _("参加科室应包括发起科室")})
+    if len(departments) < 2:
+        raise ValidationError({"departments": _("内部联合抽查至少需要两个科室参加")})
+    wrong = [d.name for d in departments if d.jurisdiction_id != jurisdiction.pk or not d.has_enforcement_duty]
+    if wrong:
+        raise ValidationError({"departments": _("以下科室不是%(name)s具有执法职能的科室：%(names)s") % {
+            "name": jurisdiction.name, "names": "、".join(wrong)}})
+
+
+def default_joint_departments(department: Department, items: Iterable[CheckItem]) -> list[Department]:
+    """The initiator and the cooperating departments the item list names (DESIGN: attached from the list),
+    as far as they belong to the initiator's jurisdiction."""
+    chosen = {department.pk: department}
+    for item in items:
+        for other in item.cooperating_departments.all():
+            if other.jurisdiction_id == department.jurisdiction_id and other.has_enforcement_duty:
+                chosen[other.pk] = other
+    return sorted(chosen.values(), key=lambda d: d.name)
+
+
+@transaction.atomic
+def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, acting_user,
+                   kind: str = PlanKind.REGULAR, department: Department | None = None,
+                   check_items: Iterable[CheckItem] | None = None, departments: Iterable[Department] | None = None,
+                   require_specialties: bool = False, max_load: int | None = None) -> Plan:
+    """A new plan for (jurisdiction, its level, year, quarter), with its strata computed by the policy.
+
+    A regular plan covers the items of the jurisdiction's and its ancestors' lists unless ``check_items``
+    says otherwise; a joint plan covers the items its department is responsible for, and the cooperating
+    departments of those items take part unless ``departments`` says otherwise.
+    """
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError({"quarter": _("季度应为 1–4")})
+    if jurisdiction.level not in (Level.CITY, Level.COUNTY):
+        raise ValidationError({"jurisdiction": _("抽查计划由市级或县级生态环境部门编制")})
+    ensure_can_create(acting_user, jurisdiction, kind, department)
+    policy = policy_for(year, quarter)
+    available = list(gather.visible_items(jurisdiction))
+    if check_items is None:
+        items = ([item for item in available if item.responsible_department_id == getattr(department, "pk", None)]
+                 if kind == PlanKind.JOINT else available)
+    else:
+        items = list(check_items)
+        outside = [item.code for item in items if item not in available]
+        if outside:
+            raise ValidationError({"check_items": _("以下事项不在本行政区适用的抽查事项清单中：%(codes)s") % {
+                "codes": "、".join(outside)}})
+    if not items:
+        raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
+    chosen_departments: list[Department] = []
+    if kind == PlanKind.JOINT:
+        chosen_departments = (list(departments) if departments is not None
+                              else default_joint_departments(department, items))
+        _check_joint(jurisdiction, department, items, chosen_departments)
+    elif department is not None:
+        raise ValidationError({"department": _("双随机抽查计划不设发起科室")})
+    if max_load is not None and max_load < 1:
+        raise ValidationError({"max_load": _("每人任务上限至少为 1")})
+
+    quarter_quotas, people, inspectors = gather.quotas(policy, jurisdiction, year, quarter)
+    warnings = []
+    if not people.classified:
+        warnings.append(_("%(period)s尚未进行季度分类，本计划按检查对象名录库中的当前类别编制") % {
+            "period": quarter_text(year, quarter)})
+    plan = Plan(jurisdiction=jurisdiction, level=jurisdiction.level, year=year, quarter=quarter, kind=kind,
+                department=department if kind == PlanKind.JOINT else None,
+                require_specialties=require_specialties, max_load=max_load, policy_id=policy.id,
+                policy_version=policy.version, policy_fingerprint=policy.fingerprint, policy_title=policy.title,
+                inspectors_counted=inspectors, classified=people.classified, warnings=[str(w) for w in warnings],
+                created_by=acting_user)
+    plan.full_clean(exclude=["check_items", "departments"])
+    plan.save()
+    plan.check_items.set(items)
+    plan.departments.set(chosen_departments)
+    clue_ids = [fact.id for fact in people.facts if fact.approved_clue and fact.positive_list]
+    PlanStratum.objects.bulk_create(_stratum_rows(plan, policy, quarter_quotas, clue_ids))
+    _event("create", plan, acting_user, {
+        "period": quarter_text(year, quarter), "kind": plan.kind, "policy": policy.label,
+        "items": [item.code for item in items], "departments": [d.name for d in chosen_departments],
+        "strata": {s.stratum: {"population": s.population, "minimum": s.minimum} for s in plan.strata.all()},
+    })
+    return plan
+
+
+@transaction.atomic
+def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
+                     reasons: Mapping[str, str] | None = None) -> Plan:
+    """Set what a draft plan asks for per stratum. More than the minimum is always allowed (up to the
+    population); less only with a reason, which then waits for the city's approval."""
+    plan = _lock(plan)
+    ensure_can_edit(acting_user, plan)
+    _expect(plan, PlanStatus.DRAFT)
+    reasons = reasons or {}
+    rows = {row.stratum: row for row in plan.strata.select_for_update()}
+    problems: dict[str, list[str]] = {}
+    changes = {}
+    now = timezone.now()
+    for stratum, value in requested.items():
+        row = rows.get(stratum)
+        if row is None or not row.drawn:
+            raise ValidationError(_("本计划不抽取“%(s)s”") % {"s": Stratum(stratum).label if stratum in Stratum.values
+                                                                else stratum})
+        label = row.get_stratum_display()
+        if not isinstance(value, int) or value < 0:
+            problems.setdefault(stratum, []).append(_("%(s)s：抽查数应为非负整数") % {"s": label})
+            continue
+        if value > row.population:
+            problems.setdefault(stratum, []).append(_("%(s)s：抽查数 %(n)s 超过可抽对象数 %(p)s") % {
+                "s": label, "n": value, "p": row.population})
+            continue
+        if value < row.must_include:
+            problems.setdefault(stratum, []).append(_("%(s)s：抽查数 %(n)s 少于必查数 %(m)s，必查对象不能不查") % {
+                "s": label, "n": value, "m": row.must_include})
+            continue
+        reason = (reasons.get(stratum) or "").strip()
+        before = (row.requested, row.shortfall_state, row.shortfall_reason)
+        if value < row.minimum:
+            if not reason:
+                problems.setdefault(stratum, []).append(
+                    _("%(s)s：抽查数 %(n)s 低于政策最低数 %(m)s，须填写理由并报市局审批") % {
+                        "s": label, "n": value, "m": row.minimum})
+                continue
+            if (value, reason) != (row.requested, row.shortfall_reason) or row.shortfall_state == ShortfallState.NONE:
+                row.shortfall_state = ShortfallState.PENDING
+                row.shortfall_reason = reason
+                row.shortfall_requested_by = acting_user
+                row.shortfall_requested_at = now
+                row.shortfall_decided_by = None
+                row.shortfall_decided_at = None
+                row.shortfall_decision = ""
+        else:
+            row.shortfall_state = ShortfallState.NONE
+            row.shortfall_reason = ""
+        row.requested = value
+        if (row.requested, row.shortfall_state, row.shortfall_reason) != before:
+            changes[stratum] = [before[0], value]
+            row.save()
+    if problems:
+        raise ValidationError(problems)
+    if changes:
+        _event("set_requested", plan, acting_user, changes,
+               reason="；".join(r for s, r in reasons.items() if s in changes and r))
+    return plan
+
+
+@transaction.atomic
+def do_approve_shortfall(stratum: PlanStratum, *, approve: bool, decision: str, acting_user) -> PlanStratum:
+    """The city's decision on a request to ask less than a policy minimum."""
+    plan = _lock(stratum.plan)
+    ensure_can_approve(acting_user, plan)
+    _expect(plan, PlanStatus.DRAFT)
+    row = PlanStratum.objects.select_for_update().get(pk=stratum.pk)
+    if row.shortfall_state != ShortfallState.PENDING:
+        raise ValidationError(_("该类别没有待审批的少抽申请"))
+    if not approve and not decision.strip():
+        raise ValidationError({"decision": _("不予批准时请填写意见")})
+    row.shortfall_state = ShortfallState.APPROVED if approve else ShortfallState.REJECTED
+    row.shortfall_decided_by = acting_user
+    row.shortfall_decided_at = timezone.now()
+    row.shortfall_decision = decision.strip()
+    row.save()
+    _event("shortfall_" + ("approve" if approve else "reject"), plan, acting_user, {
+        "stratum": row.stratum, "minimum": row.minimum, "requested": row.requested}, reason=decision)
+    return row
+
+
+# --- the ceremony ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_commit_secret(plan: Plan, *, acting_user) -> Draw:
+    """Step 2: draw 32 bytes from the OS and publish their SHA-256; the bytes stay secret until reveal."""
+    plan = _lock(plan)
+    ensure_can_run(acting_user, plan)
+    _expect(plan, PlanStatus.FROZEN)
+    draw = plan.current_draw
+    secret = manifest.new_secret()
+    draw.secret = secret.hex()
+    draw.commitment = manifest.commitment(secret)
+    draw.committed_at = timezone.now()
+    draw.committed_by = acting_user
+    draw.save()
+    plan.status = PlanStatus.COMMITTED
+    plan.save(update_fields=["status"])
+    _event("commit", plan, acting_user, {"draw": draw.number, "commitment": draw.commitment})
+    return draw
+
+
+@transaction.atomic
+def do_dispatch(plan: Plan, *, acting_user) -> Plan:
+    """Step 5: the drawn tasks go to their teams; each inspector sees his tasks with their deadlines."""
+    plan = _lock(plan)
+    ensure_can_run(acting_user, plan)
+    _expect(plan, PlanStatus.DRAWN)
+    now = timezone.now()
+    tasks = Task.objects.filter(selections__plan=plan, selections__active=True, status=TaskStatus.DRAWN)
+    count = tasks.update(status=TaskStatus.DISPATCHED, dispatched_at=now)
+    plan.status = PlanStatus.DISPATCHED
+    plan.dispatched_at = now
+    plan.dispatched_by = acting_user
+    plan.save(update_fields=["status", "dispatched_at", "dispatched_by"])
+    _event("dispatch", plan, acting_user, {"tasks": count})
+    return plan
+
+
+@transaction.atomic
+def do_reveal(plan: Plan, *, acting_user) -> Plan:
+    """Publish the secrets of every draw of the plan, the superseded ones included, so anyone can check
+    them against their commitments and re-run the draws (DESIGN §4 step 5)."""
+    plan = _lock(plan)
+    ensure_can_run(acting_user, plan)
+    _expect(plan, PlanStatus.DISPATCHED)
+    if plan.revealed_at is not None:
+        raise ValidationError(_("该计划的密钥已经公开"))
+    plan.revealed_at = timezone.now()
+    plan.revealed_by = acting_user
+    plan.save(update_fields=["revealed_at", "revealed_by"])
+    _event("reveal", plan, acting_user, {
+        "draws": {str(d.number): {"commitment": d.commitment, "secret": d.secret}
+                  for d in plan.draws.exclude(secret="").order_by("number")}})
+    return plan
+
+
+# --- re-draw -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_request_redraw(plan: Plan, *, reason: str, acting_user) -> RedrawRequest:
+    """Ask the city to let a drawn plan be drawn again; nothing changes until it approves."""
+    plan = _lock(plan)
+    ensure_can_run(acting_user, plan)
+    _expect(plan, PlanStatus.DRAWN, PlanStatus.DISPATCHED)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写重新抽取的理由")})
+    if plan.redraw_requests.filter(state=RedrawState.PENDING).exists():
+        raise ValidationError(_("该计划已有待审批的重新抽取申请"))
+    request = RedrawRequest.objects.create(plan=plan, draw=plan.current_draw, reason=reason.strip(),
+                                           requested_by=acting_user)
+    _event("redraw_request", plan, acting_user, {"draw": request.draw.number}, reason=reason)
+    return request
+
+
+@transaction.atomic
+def do_approve_redraw(request: RedrawRequest, *, approve: bool, decision: str, acting_user) -> RedrawRequest:
+    """The city's decision. Approved: the current draw is superseded — it stays on record with its
+    manifest, its tasks are withdrawn unless another plan's draw keeps them — and the plan starts a new
+    ceremony from the freeze, with a new secret and a new public value."""
+    plan = _lock(request.plan)
+    ensure_can_approve(acting_user, plan)
+    request = RedrawRequest.objects.select_for_update().get(pk=request.pk)
+    if request.state != RedrawState.PENDING:
+        raise ValidationError(_("该申请已经审批"))
+    if not approve and not decision.strip():
+        raise ValidationError({"decision": _("不予批准时请填写意见")})
+    now = timezone.now()
+    request.state = RedrawState.APPROVED if approve else RedrawState.REJECTED
+    request.decided_by = acting_user
+    request.decided_at = now
+    request.decision = decision.strip()
+    request.save()
+    if approve:
+        _supersede(plan, request.draw, now, request.reason)
+    _event("redraw_" + ("approve" if approve else "reject"), plan, acting_user,
+           {"draw": request.draw.number, "request": request.reason}, reason=decision)
+    return request
+
+
+def _supersede(plan: Plan, draw: Draw, now, reason: str) -> None:
+    Draw.objects.filter(pk=draw.pk).update(status=DrawStatus.SUPERSEDED, superseded_at=now)
+    TaskPlan.objects.filter(draw=draw).update(active=False)
+    TaskMember.objects.filter(draw=draw).update(active=False)
+    orphaned = Task.objects.filter(selections__draw=draw).exclude(selections__active=True)
+    orphaned.update(status=TaskStatus.WITHDRAWN, withdrawn_reason=_("所在抽取经批准作废：%(r)s") % {"r": reason[:200]})
+    plan.status = PlanStatus.DRAFT
+    plan.dispatched_at = None
+    plan.dispatched_by = None
+    plan.save(update_fields=["status", "dispatched_at", "dispatched_by"])
+
+
+
+# --- freeze, public value, draw ------------------------------------------------------------------------------
+
+
+def _refresh_strata(plan: Plan, quarter_quotas: QuarterQuotas) -> list[PlanStratum]:
+    """Bring the strata up to the population at the moment of freezing (a target may have closed or been
+    added since the plan was made) and refuse a request the policy no longer allows."""
+    rows = list(plan.strata.select_for_update())
+    problems = []
+    others = gather.other_joint_requested(plan) if plan.is_joint else 0
+    for row in rows:
+        if row.stratum == Stratum.CLUE:
+            continue
+        quota = quarter_quotas.quota(row.stratum)
+        minimum = max(0, quota.minimum - others) if plan.is_joint else quota.minimum
+        row.population, row.minimum, row.must_include = quota.population, minimum, len(quota.must_include)
+        if not row.drawn:
+            row.save(update_fields=["population", "minimum", "must_include"])
+            continue
+        label = row.get_stratum_display()
+        if row.requested > row.population:
+            problems.append(_("%(s)s：计划抽查 %(n)s 家，但现在可抽对象只有 %(p)s 家") % {
+                "s": label, "n": row.requested, "p": row.population})
+        elif row.requested < row.must_include:
+            problems.append(_("%(s)s：计划抽查 %(n)s 家，少于现在的必查数 %(m)s") % {
+                "s": label, "n": row.requested, "m": row.must_include})
+        elif row.requested < row.minimum and row.shortfall_state != ShortfallState.APPROVED:
+            state = row.get_shortfall_state_display() if row.shortfall_state else _("未申请")
+            problems.append(_("%(s)s：计划抽查 %(n)s 家，低于政策最低数 %(m)s（少抽审批：%(state)s）") % {
+                "s": label, "n": row.requested, "m": row.minimum, "state": state})
+        elif row.requested >= row.minimum and row.shortfall_state:
+            row.shortfall_state = ShortfallState.NONE
+        row.save()
+    if problems:
+        raise ValidationError(problems)
+    return rows
+
+
+def _needs(plan: Plan, items: list[CheckItem], category: str | None) -> manifest.Needs:
+    """What a task of this plan requires of its team: one officer of each department of a joint plan, and
+    — when the plan says so — an officer holding each specialty its items need."""
+    specialties: set[str] = set()
+    if plan.require_specialties:
+        applying = items if category is None else gather.items_for(category, items)
+        specialties = {item.specialty.code for item in applying if item.specialty_id}
+    departments = tuple(sorted(d.name for d in plan.departments.all())) if plan.is_joint else ()
+    return manifest.Needs(departments=departments, specialties=tuple(sorted(specialties)))
+
+
+@transaction.atomic
+def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = None) -> Draw:
+    """Step 1: approve the plan and freeze its inputs; the inputs hash is published at once.
+
+    The populations and quotas are read again now, so the frozen inputs are what the registry says at this
+    moment; ``draw_date`` is the announced day of the draw (default today).
+    """
+    plan = _lock(plan)
+    ensure_can_run(acting_user, plan)
+    _expect(plan, PlanStatus.DRAFT)
+    draw_date = draw_date or timezone.localdate()
+    deadline = gather.quarter_end(plan.year, plan.quarter)
+    if deadline < draw_date:
+        raise ValidationError(_("%(period)s已经结束，不能再抽取") % {"period": plan.period})
+    policy = policy_for(plan.year, plan.quarter)
+    quarter_quotas, people, inspectors = gather.quotas(policy, plan.jurisdiction, plan.year, plan.quarter)
+    rows = _refresh_strata(plan, quarter_quotas)
+    items = list(plan.check_items.select_related("specialty"))
+    strata = []
+    candidate_ids: set[str] = set()
+    for row in rows:
+        if not row.drawn:
+            continue
+        quota = quarter_quotas.quota(row.stratum)
+        must = set(quota.must_include)
+        strata.append(manifest.StratumInput(
+            name=row.stratum, quota=row.requested,
+            targets=[Candidate(code, 1, code in must) for code in quota.eligible],
+            needs=_needs(plan, items, None if row.stratum == Stratum.JOINT else row.stratum)))
+        candidate_ids.update(quota.eligible)
+    people_pool = gather.pool(plan.jurisdiction)
+    tasks = sum(row.requested for row in rows if row.drawn)
+    team_size = policy.inspection_team.min_officers
+    max_load = plan.max_load or gather.default_max_load(tasks, plan.jurisdiction, team_size)
+    previous = plan.draws.filter(status=DrawStatus.SUPERSEDED).order_by("-number").first()
+    redraw = plan.redraw_requests.filter(state=RedrawState.APPROVED).order_by("-decided_at").first()
+    number = (plan.draws.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    try:
+        inputs = manifest.freeze(
+            manifest.Plan(jurisdiction=plan.jurisdiction.code, level=plan.level, year=plan.year,
+                          quarter=plan.quarter, sequence=number,
+                          supersedes=previous.inputs_hash if previous else "",
+                          reason=redraw.reason if (previous and redraw) else ""),
+            manifest.PolicyRef.of(policy), strata,
+            manifest.AssignmentInputs(
+                draw_date=draw_date, deadline=deadline, team_size=team_size, max_load=max_load,
+                inspectors=gather.engine_inspectors(people_pool),
+                recent_pairs=gather.recent_pairs(plan.jurisdiction, plan.year, plan.quarter),
+                recusals=gather.recusals(people_pool, [people.ids[code] for code in candidate_ids])))
+    except DrawError as error:
+        raise ValidationError(_("冻结失败：%(e)s") % {"e": error}) from error
+    now = timezone.now()
+    draw = Draw.objects.create(plan=plan, number=number, inputs=inputs, inputs_hash=manifest.inputs_hash(inputs),
+                               frozen_at=now, frozen_by=acting_user)
+    plan.status = PlanStatus.FROZEN
+    plan.max_load = max_load
+    plan.policy_id, plan.policy_version = policy.id, policy.version
+    plan.policy_fingerprint, plan.policy_title = policy.fingerprint, policy.title
+    plan.inspectors_counted, plan.classified = inspectors, people.classified
+    plan.save()
+    _event("freeze", plan, acting_user, {
+        "draw": number, "inputs_hash": draw.inputs_hash, "draw_date": draw_date,
+        "requested": {row.stratum: row.requested for row in rows if row.drawn}, "max_load": max_load,
+    }, obj=plan)
+    return draw
+
+
+DRAND_CHAINS = {
+    "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971": ("quicknet", 1692803367, 3),
+    "8990e7a9aaed2ffed73dbd7092123d6f289930540d7651336225dc172e51b2ce": ("default", 1595431050, 30),
+}
+"""The League of Entropy's drand chains: chain hash → (name, genesis time, period in seconds). A round's
+time follows from them, so the system can refuse a round that was already public at the commitment."""
+DEFAULT_DRAND_CHAIN = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
+
+
+def drand_round_time(chain: str, round_number: int) -> datetime:
+    _name, genesis, period = DRAND_CHAINS[chain]
+    return datetime.fromtimestamp(genesis + (round_number - 1) * period, tz=UTC)
+
+
+def dice_digits(text: str) -> str:
+    """Dice as typed ("3,5,1,6", "3 5 1 6" or "3516") → the digit string the engine records; each a 1–6."""
+    digits = "".join(part for part in text.replace("，", ",").replace(",", " ").split())
+    if not digits or not digits.isascii() or not digits.isdigit() or any(d not in "123456" for d in digits):
+        raise ValidationError({"value": _("骰子点数应为 1–6 的数字，以逗号或空格分隔，如 3,5,1,6")})
+    if len(digits) < MIN_DICE:
+        raise ValidationError({"value": _("请至少掷 %(n)s 次骰子") % {"n": MIN_DICE}})
+    return digits
+
+
+def public_value(source: str, *, value: str, witnesses: Iterable[str] = (), lottery_name: str = "",
+                 lottery_date: date | None = None, drand_chain: str = "", drand_round: int | None = None
+                 ) -> dict:
+    """The engine's canonical record of a public value, or ValidationError saying what is missing."""
+    try:
+        if source == PublicSource.DICE:
+            names = [w.strip() for w in witnesses if w.strip()]
+            if len(names) < 2:
+                raise ValidationError({"witnesses": _("掷骰须有至少两名见证人，请填写见证人姓名")})
+            return manifest.dice(dice_digits(value), names)
+        if source == PublicSource.LOTTERY:
+            if not lottery_name.strip():
+                raise ValidationError({"lottery_name": _("请填写彩票名称")})
+            if lottery_date is None:
+                raise ValidationError({"lottery_date": _("请填写开奖日期")})
+            if not value.strip():
+                raise ValidationError({"value": _("请按公布的原样填写开奖号码")})
+            return manifest.lottery(lottery_name.strip(), lottery_date, value.strip())
+        if source == PublicSource.DRAND:
+            chain = (drand_chain or DEFAULT_DRAND_CHAIN).strip().lower()
+            if chain not in DRAND_CHAINS:
+                raise ValidationError({"drand_chain": _("不认识的 drand 链哈希；可用：%(chains)s") % {
+                    "chains": "、".join(f"{name}（{key[:12]}…）" for key, (name, _g, _p) in DRAND_CHAINS.items())}})
+            if drand_round is None or drand_round < 1:
+                raise ValidationError({"drand_round": _("请填写 drand 轮次（正整数）")})
+            return manifest.drand(chain, drand_round, value.strip())
+    except DrawError as error:
+        raise ValidationError({"value": str(error)}) from error
+    raise ValidationError({"source": _("公开随机数来源应为掷骰、彩票或 drand")})
+
+
+@transaction.atomic
+def do_record_public_value(plan: Plan, *, source: str, value: str, acting_user, witnesses: Iterable[str] = (),
+                           lottery_name: str = "", lottery_date: date | None = None, drand_chain: str = "",
+                           drand_round: int | None = None) -> Draw:
+    """Step 3: record the public value, after the commitment (a value chosen before it could be ground)."""
+    plan = _lock(plan)
+    ensure_can_run(acting_user, plan)
+    _expect(plan, PlanStatus.COMMITTED)
+    draw = plan.current_draw
+    record = public_value(source, value=value, witnesses=witnesses, lottery_name=lottery_name,
+                          lottery_date=lottery_date, drand_chain=drand_chain, drand_round=drand_round)
+    committed = timezone.localtime(draw.committed_at)
+    # A value already public when the secret was committed could have been ground against; refuse it.
+    if source == PublicSource.LOTTERY and lottery_date <= committed.date():
+        raise ValidationError({"lottery_date": _("开奖日期应晚于密钥承诺之日（%(day)s），须是事先公布的将来日期") % {
+            "day": committed.date()}})
+    if source == PublicSource.DRAND and drand_round_time(record["chain"], record["round"]) <= draw.committed_at:
+        raise ValidationError({"drand_round": _(
+            "第 %(round)s 轮在密钥承诺（%(time)s）之前已经产生，须使用承诺之后的轮次") % {
+            "round": record["round"], "time": committed.strftime("%Y-%m-%d %H:%M:%S")}})
+    draw.public = record
+    draw.public_source = source
+    draw.public_value = record["value"]
+    draw.witnesses = record.get("witnesses", [])
+    draw.public_reference = (f"{record['lottery']} {record['date']}" if source == PublicSource.LOTTERY else
+                             f"{record['chain'][:12]}… #{record['round']}" if source == PublicSource.DRAND else "")
+    draw.public_recorded_at = timezone.now()
+    draw.public_recorded_by = acting_user
+    draw.save()
+    plan.status = PlanStatus.PUBLIC
+    plan.save(update_fields=["status"])
+    _event("public_value", plan, acting_user, {"draw": draw.number, "public_value": record})
+    return draw
+
+
+def window_warning(plan: Plan, day: date) -> str:
+    """The warning shown when a draw falls outside the last working days of the quarter before the planned
+    one (实施方案 二(四)); empty when it falls inside. A warning, not a refusal: a late draw still beats none."""
+    policy = policy_for(plan.year, plan.quarter)
+    try:
+        window = gather.calendar().draw_window(policy, plan.year, plan.quarter)
+    except CalendarUnknownError as error:
+        return str(error)
+    if day in window:
+        return ""
+    return _("抽取日 %(day)s 不在规定的抽取期内（%(first)s 至 %(last)s，上一季度最后 %(n)s 个工作日；%(cite)s）") % {
+        "day": day, "first": window[0], "last": window[-1], "n": policy.draw_window.workdays,
+        "cite": policy.draw_window.citation}
+
+
+@transaction.atomic
+def do_draw(plan: Plan, *, acting_user, today: date | None = None) -> Draw:
+    """Step 4: the engine draws targets then inspectors from the seed; the tasks are written.
+
+    The plan row is locked first, so of two admins pressing "draw" at once one draws and the other is told
+    it is done (and the database allows one live draw per plan whatever happens).
+    """
+    plan = _lock(plan)
+    ensure_can_run(acting_user, plan)
+    _expect(plan, PlanStatus.PUBLIC)
+    draw = Draw.objects.select_for_update().get(pk=plan.current_draw.pk)
+    try:
+        result = manifest.draw(draw.inputs, bytes.fromhex(draw.secret), draw.public)
+    except (DrawError, assignment.AssignmentError) as error:
+        raise ValidationError(_("抽取失败：%(e)s") % {"e": getattr(error, "zh", error)}) from error
+    day = today or timezone.localdate()
+    draw.seed = result["seed"]
+    draw.manifest = result
+    draw.status = DrawStatus.DRAWN
+    draw.drawn_at = timezone.now()
+    draw.drawn_by = acting_user
+    draw.window_warning = window_warning(plan, day)
+    draw.save()
+    tasks = _write_tasks(plan, draw, result)
+    plan.status = PlanStatus.DRAWN
+    plan.save(update_fields=["status"])
+    section = result.get("assignment") or {}
+    bindings = (section.get("result") or {}).get("bindings", [])
+    _event("draw", plan, acting_user, {
+        "draw": draw.number, "seed": draw.seed, "selection_hash": result["selection_hash"], "tasks": tasks,
+        "window_warning": draw.window_warning, "infeasible": [b["zh"] for b in bindings],
+    })
+    return draw
+
+
+def _categories(targets: Iterable[Target], year: int, quarter: int) -> dict[int, str]:
+    """Each target's category in the quarter (its classification, else the registry's), for its items."""
+    targets = list(targets)
+    found = dict(Classification.objects.filter(target__in=targets, year=year, quarter=quarter)
+                 .values_list("target_id", "category"))
+    return {target.pk: found.get(target.pk, target.category) for target in targets}
+
+
+def _write_tasks(plan: Plan, draw: Draw, result: dict) -> int:
+    """Store what the engine returned: a task per selected target (one per target and quarter when the
+    policy merges visits), the selection that makes it count for this plan, its items and its team."""
+    picks = [(stratum["name"], rank, pick) for stratum in result["strata"]
+             for rank, pick in enumerate(stratum["selected"], start=1)]
+    codes = sorted({pick["id"] for _name, _rank, pick in picks})
+    # Locking the selected targets makes two plans that draw the same target at the same time write one task.
+    targets = {t.credit_code: t for t in Target.objects.select_for_update().filter(credit_code__in=codes)
+               .order_by("pk")}
+    existing: dict[int, Task] = {}
+    if policy_for(plan.year, plan.quarter).merged_visit.enabled:
+        existing = {task.target_id: task for task in Task.objects.filter(
+            target__in=targets.values(), year=plan.year, quarter=plan.quarter).exclude(status=TaskStatus.WITHDRAWN)}
+    deadline = gather.quarter_end(plan.year, plan.quarter)
+    created = Task.objects.bulk_create(
+        Task(year=plan.year, quarter=plan.quarter, target=targets[code], deadline=deadline, is_joint=plan.is_joint)
+        for code in codes if targets[code].pk not in existing)
+    tasks = {**{task.target.credit_code: task for task in created},
+             **{target.credit_code: existing[target.pk] for target in targets.values() if target.pk in existing}}
+    if plan.is_joint:
+        Task.objects.filter(pk__in=[task.pk for task in existing.values()]).update(is_joint=True)
+    TaskPlan.objects.bulk_create(
+        TaskPlan(task=tasks[pick["id"]], plan=plan, draw=draw, stratum=name, must_include=pick["via"] == "must",
+                 rank=rank, ticket=pick["ticket"])
+        for name, rank, pick in picks)
+    categories = _categories(targets.values(), plan.year, plan.quarter)
+    items = list(plan.check_items.all())
+    Task.check_items.through.objects.bulk_create(
+        [Task.check_items.through(task_id=task.pk, checkitem_id=item.pk) for task in tasks.values()
+         for item in gather.items_for(categories[task.target_id], items)], ignore_conflicts=True)
+    if plan.is_joint:
+        Task.departments.through.objects.bulk_create(
+            [Task.departments.through(task_id=task.pk, department_id=department.pk) for task in tasks.values()
+             for department in plan.departments.all()], ignore_conflicts=True)
+    teams = ((result.get("assignment") or {}).get("result") or {}).get("teams", [])
+    _store_teams(plan, draw, teams, tasks)
+    return len(tasks)
+
+
+# --- substitution ------------------------------------------------------------------------------------------
+
+
+def _live_selections(task: Task):
+    return (task.selections.filter(active=True, draw__status=DrawStatus.DRAWN)
+            .select_related("draw", "plan__jurisdiction"))
+
+
+@transaction.atomic
+def do_substitute_target(task: Task, *, reason: str, acting_user) -> list[Task]:
+    """A drawn target that closed is replaced, in every live draw that selected it, by the next ticket of
+    the same stratum (the rule fixed in the manifest); its team goes to the substitute where the rule says
+    so, otherwise the substitute's team is drawn from the seed. Returns the substitute tasks."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写递补理由")})
+    selections = list(_live_selections(task))
+    if not selections:
+        raise ValidationError(_("该任务不属于任何有效的抽取"))
+    plans = {s.plan_id: _lock(s.plan) for s in selections}
+    for plan in plans.values():
+        ensure_can_run(acting_user, plan)
+        _expect(plan, PlanStatus.DRAWN, PlanStatus.DISPATCHED)
+    task = Task.objects.select_for_update().select_related("target").get(pk=task.pk)
+    if task.target.is_active:
+        raise ValidationError(_("%(name)s 在名录库中仍是在营状态。只有已注销/关停的对象才按号签递补："
+                                "请先在名录库中将其标记为注销/关停（写明日期和原因）") % {"name": task.target.name})
+    substitutes: list[Task] = []
+    for selection in selections:
+        plan, draw = plans[selection.plan_id], Draw.objects.select_for_update().get(pk=selection.draw_id)
+        try:
+            updated = manifest.substitute(draw.manifest, task.target.credit_code, reason)
+        except (DrawError, assignment.AssignmentError) as error:
+            raise ValidationError(_("递补失败：%(e)s") % {"e": getattr(error, "zh", error)}) from error
+        event = updated["substitutions"][-1]
+        draw.manifest = updated
+        draw.save(update_fields=["manifest"])
+        TaskPlan.objects.filter(pk=selection.pk).update(active=False)
+        new_tasks = _write_substitutes(plan, draw, selection, event)
+        substitutes += new_tasks
+        for new_task in new_tasks or [None]:
+            Substitution.objects.create(draw=draw, kind=SubstitutionKind.TARGET, task=task, new_task=new_task,
+                                        reason=reason.strip(), record=event, acted_by=acting_user)
+        _event("substitute_target", plan, acting_user, {
+            "draw": draw.number, "out": task.target.credit_code,
+            "in": [r["in"] for r in event["replacements"]]}, reason=reason)
+    TaskMember.objects.filter(task=task, draw__in=[s.draw_id for s in selections]).update(active=False)
+    if not task.selections.filter(active=True).exists():
+        task.status = TaskStatus.WITHDRAWN
+        task.withdrawn_reason = reason.strip()[:255]
+        task.save(update_fields=["status", "withdrawn_reason"])
+    return substitutes
+
+
+def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict) -> list[Task]:
+    """The tasks of a substitution event: the replacement targets, their selection and their teams."""
+    codes = [r["in"] for r in event["replacements"]]
+    if not codes:
+        return []
+    targets = {t.credit_code: t for t in Target.objects.select_for_update().filter(credit_code__in=codes)}
+    merged = policy_for(plan.year, plan.quarter).merged_visit.enabled
+    dispatched = plan.status == PlanStatus.DISPATCHED
+    now = timezone.now()
+    tasks: dict[str, Task] = {}
+    for code in codes:
+        existing = (Task.objects.filter(target=targets[code], year=plan.year, quarter=plan.quarter)
+                    .exclude(status=TaskStatus.WITHDRAWN).first() if merged else None)
+        tasks[code] = existing or Task.objects.create(
+            year=plan.year, quarter=plan.quarter, target=targets[code], deadline=gather.quarter_end(plan.year,
+                                                                                                  plan.quarter),
+            is_joint=plan.is_joint, status=TaskStatus.DISPATCHED if dispatched else TaskStatus.DRAWN,
+            dispatched_at=now if dispatched else None)
+    last_rank = {s: r or 0 for s, r in TaskPlan.objects.filter(draw=draw).values("stratum")
+                 .annotate(r=Max("rank")).values_list("stratum", "r")}
+    for replacement in event["replacements"]:
+        stratum = replacement["stratum"]
+        last_rank[stratum] = last_rank.get(stratum, 0) + 1
+        TaskPlan.objects.create(task=tasks[replacement["in"]], plan=plan, draw=draw, stratum=stratum,
+                                rank=last_rank[stratum], ticket=replacement["ticket"])
+    categories = _categories(targets.values(), plan.year, plan.quarter)
+    items = list(plan.check_items.all())
+    for task in tasks.values():
+        task.check_items.add(*gather.items_for(categories[task.target_id], items))
+        if plan.is_joint:
+            task.departments.add(*plan.departments.all())
+            Task.objects.filter(pk=task.pk).update(is_joint=True)
+    old_members = list(TaskMember.objects.filter(task=selection.task, draw=draw, active=True))
+    for record in event["teams"]:
+        task = tasks[record["task"]]
+        if record["rule"] == "carried":
+            TaskMember.objects.bulk_create(
+                TaskMember(task=task, draw=draw, inspector_id=m.inspector_id, role=m.role, slot=m.slot,
+                           slot_kind=m.slot_kind, requirement=m.requirement) for m in old_members)
+        else:
+            _store_teams(plan, draw, record["assignment"]["result"]["teams"], {record["task"]: task})
+    return list(tasks.values())
+
+
+def _store_teams(plan: Plan, draw: Draw, teams: list[dict], tasks: Mapping[str, Task]) -> None:
+    numbers = {m["inspector"] for team in teams for m in team["members"]}
+    inspectors = dict(Inspector.objects.filter(certificate_number__in=numbers, jurisdiction=plan.jurisdiction)
+                      .values_list("certificate_number", "pk"))
+    TaskMember.objects.bulk_create(
+        TaskMember(task=tasks[team["task"]], draw=draw, inspector_id=inspectors[member["inspector"]],
+                   role=MemberRole.EXPERT if member["role"] == "expert" else MemberRole.OFFICER, slot=slot,
+                   slot_kind=member["role"], requirement=member["requirement"])
+        for team in teams for slot, member in enumerate(team["members"]))
+
+
+def _team_section(result: dict, code: str) -> list:
+    """Where the current team of target ``code`` lives in a manifest: ["assignment"] for the draw's own
+    section, ["substitutions", n, "teams", k, "assignment"] for a team drawn at a substitution, or None
+    for a team carried over from a closed target (its record lists the people as they were then)."""
+    where: dict[str, list | None] = {}
+    for team in ((result.get("assignment") or {}).get("result") or {}).get("teams", []):
+        where[team["task"]] = ["assignment"]
+    for n, event in enumerate(result["substitutions"]):
+        where.pop(event["out"], None)
+        for k, team in enumerate(event["teams"]):
+            where[team["task"]] = (None if team["rule"] == "carried"
+                                   else ["substitutions", n, "teams", k, "assignment"])
+    if code not in where:
+        raise ValidationError(_("抽取清单中没有该任务的检查组"))
+    return where[code]
+
+
+@transaction.atomic
+def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, acting_user) -> TaskMember:
+    """An inspector who cannot take part (illness, a conflict found late) is replaced by the eligible
+    officer with the smallest ticket for this task (assignment spec §9); the manifest records it."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写替换理由")})
+    member = (TaskMember.objects.select_related("draw__plan").filter(task=task, inspector=inspector, active=True,
+                                                                     draw__status=DrawStatus.DRAWN).first())
+    if member is None:
+        raise ValidationError(_("%(name)s 不在该任务的有效检查组中") % {"name": inspector.name})
+    plan = _lock(member.draw.plan)
+    ensure_can_run(acting_user, plan)
+    _expect(plan, PlanStatus.DRAWN, PlanStatus.DISPATCHED)
+    draw = Draw.objects.select_for_update().get(pk=member.draw_id)
+    code = task.target.credit_code
+    path = _team_section(draw.manifest, code)
+    if path is None:
+        raise ValidationError(_("该检查组由已关停对象的任务按规则转来，抽取清单记录的是转来时的成员，"
+                                "不能再按号签替换；如确需调整，请申请重新抽取"))
+    updated = copy.deepcopy(draw.manifest)
+    holder = updated
+    for key in path[:-1]:
+        holder = holder[key]
+    section = holder[path[-1]]
+    problem = assignment.Problem.from_json(section["problem"])
+    try:
+        result = assignment.substitute(problem, assignment.Assignment.from_json(section["result"]), code,
+                                       inspector.certificate_number, draw.seed)
+    except assignment.AssignmentError as error:
+        raise ValidationError(error.zh) from error
+    holder[path[-1]] = assignment.section(problem, draw.seed, result)
+    record = result.substitutions[-1]
+    draw.manifest = updated
+    draw.save(update_fields=["manifest"])
+    newcomer = Inspector.objects.get(certificate_number=record.into, jurisdiction=plan.jurisdiction)
+    TaskMember.objects.filter(pk=member.pk).update(active=False)
+    replacement = TaskMember.objects.create(task=task, draw=draw, inspector=newcomer, role=member.role,
+                                            slot=member.slot, slot_kind=member.slot_kind,
+                                            requirement=member.requirement)
+    Substitution.objects.create(draw=draw, kind=SubstitutionKind.INSPECTOR, task=task, old_inspector=inspector,
+                                new_inspector=newcomer, reason=reason.strip(), acted_by=acting_user,
+                                record={"task": record.task, "slot": record.slot, "out": record.out,
+                                        "in": record.into})
+    _event("substitute_inspector", plan, acting_user, {
+        "draw": draw.number, "task": code, "out": record.out, "in": record.into}, reason=reason)
+    return replacement
