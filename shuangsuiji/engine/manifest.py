@@ -871,4 +871,14 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 def _load(path: str) -> Any:
     with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
+        return json.load(handle, object_pairs_hook=_unique_keys)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.load would silently keep the last of two equal keys; a published file must not be ambiguous.
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise ValueError(f"key {key!r} appears twice in one object")
+        data[key] = value
+    return data

@@ -1,0 +1,556 @@
+#!/usr/bin/env python3
+"""Check a revealed shuangsuiji draw manifest — Python standard library only.
+
+An independent implementation of docs/draw-spec.md (algorithm "shuangsuiji-draw/1"), written from that
+document; it shares no code with the system that made the draw. It recomputes the inputs hash, checks the
+secret against its commitment, recomputes the seed, re-runs every stratum's selection and inclusion
+probabilities, derives the assignment problem and has ``verify_assignment.py`` (beside this file, also
+standard library only) re-run the inspector assignment, and replays every substitution.
+
+    python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json]
+
+Exit status 0: everything matches; 1: differences (each printed); 2: the files cannot be read.
+"""
+
+import hashlib
+import json
+import math
+import os
+import re
+import sys
+import unicodedata
+from fractions import Fraction
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verify_assignment import verify_assignment
+
+VERSION = "shuangsuiji-draw/1"
+HEX64 = re.compile(r"[0-9a-f]{64}")
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class Bad(Exception):
+    """The manifest does not have the shape the specification requires."""
+
+
+def require(condition, message):
+    if not condition:
+        raise Bad(message)
+
+
+# --- §2 canonical JSON, written out by hand from the rules ------------------------------------------
+
+SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def encode_string(text, where):
+    require(unicodedata.is_normalized("NFC", text), f"{where}: string not in NFC")
+    out = ['"']
+    for ch in text:
+        require(not 0xD800 <= ord(ch) <= 0xDFFF, f"{where}: lone surrogate")
+        if ch in SHORT_ESCAPES:
+            out.append(SHORT_ESCAPES[ch])
+        elif ord(ch) < 0x20:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def encode(value, where="$"):
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        raise Bad(f"{where}: {value!r} is not allowed in canonical JSON")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return encode_string(value, where)
+    if isinstance(value, list):
+        return "[" + ",".join(encode(v, f"{where}[{i}]") for i, v in enumerate(value)) + "]"
+    if isinstance(value, dict):
+        members = []
+        for key in sorted(value):  # Python orders str by code point, as §2 asks
+            members.append(encode_string(key, where) + ":" + encode(value[key], f"{where}.{key}"))
+        return "{" + ",".join(members) + "}"
+    raise Bad(f"{where}: {type(value).__name__} is not allowed in canonical JSON")
+
+
+def canonical_hash(value):
+    return hashlib.sha256(encode(value).encode("utf-8")).hexdigest()
+
+
+# --- §3 seed, §4 tickets ------------------------------------------------------------------------------
+
+def public_value_problems(pv):
+    if not isinstance(pv, dict):
+        return ["the public value is not an object"]
+    expected = {"dice": ["kind", "value", "witnesses"], "lottery": ["date", "kind", "lottery", "value"],
+                "drand": ["chain", "kind", "round", "value"]}
+    kind = pv.get("kind")
+    if kind not in expected:
+        return [f"unknown kind {kind!r}"]
+    if sorted(pv) != expected[kind]:
+        return [f"a {kind} value has the keys {expected[kind]}, this one {sorted(pv)}"]
+    problems = []
+    value = pv["value"]
+    if not isinstance(value, str) or value.strip() == "":
+        return ["the value is empty"]
+    if kind == "dice":
+        if not (value.isascii() and value.isdigit()):
+            problems.append("dice value is not a string of digits")
+        names = pv["witnesses"]
+        if not (isinstance(names, list) and names and all(isinstance(n, str) and n for n in names)
+                and names == sorted(set(names))):
+            problems.append("witnesses must be a non-empty sorted list of distinct names")
+    elif kind == "lottery":
+        if not (isinstance(pv["lottery"], str) and pv["lottery"]):
+            problems.append("the lottery is not named")
+        if not (isinstance(pv["date"], str) and ISO_DAY.fullmatch(pv["date"])):
+            problems.append("the lottery date is not YYYY-MM-DD")
+    else:
+        if not HEX64.fullmatch(value):
+            problems.append("drand randomness is not 64 lowercase hex digits")
+        if not (isinstance(pv["chain"], str) and HEX64.fullmatch(pv["chain"])):
+            problems.append("drand chain is not 64 lowercase hex digits")
+        if isinstance(pv["round"], bool) or not isinstance(pv["round"], int) or pv["round"] < 1:
+            problems.append("drand round is not a positive integer")
+    return problems
+
+
+def seed_of(inputs_hash_hex, secret_hex, public_value):
+    data = (VERSION.encode("ascii") + b"\x00" + bytes.fromhex(inputs_hash_hex) + bytes.fromhex(secret_hex)
+            + bytes.fromhex(canonical_hash(public_value)))
+    return hashlib.sha256(data).hexdigest()
+
+
+def ticket(target_id, seed_string):
+    head = hashlib.sha256(seed_string.encode("utf-8")).hexdigest()
+    number = int(hashlib.sha256((head + target_id).encode("utf-8")).hexdigest(), 16)
+    return "0." + f"{number:064d}"[::-1]
+
+
+def in_ticket_order(ids, seed_string):
+    return sorted((ticket(i, seed_string), i) for i in ids)
+
+
+# --- §5 selection --------------------------------------------------------------------------------------
+
+def probabilities(weights, n):
+    """π for weights (in any order) and n, by the capping rule of §5."""
+    if n == 0:
+        return [Fraction(0)] * len(weights)
+    descending = sorted(range(len(weights)), key=lambda k: weights[k], reverse=True)
+    remaining = sum(weights)
+    capped = 0
+    while capped < n and weights[descending[capped]] * (n - capped) >= remaining:
+        remaining -= weights[descending[capped]]
+        capped += 1
+    pis = [Fraction((n - capped) * w, remaining) for w in weights]
+    for k in descending[:capped]:
+        pis[k] = Fraction(1)
+    return pis
+
+
+def systematic_positions(pis, start):
+    chosen = []
+    total = Fraction(0)
+    for k, pi in enumerate(pis):
+        if math.ceil(total + pi - start) > math.ceil(total - start):
+            chosen.append(k)
+        total += pi
+    return chosen
+
+
+def select(stratum, seed_hex):
+    """The manifest record §9.2 of one stratum, re-run from its inputs and the seed."""
+    name = stratum["name"]
+    seed_string = f"{VERSION}|{seed_hex}|{name}"
+    targets = stratum["targets"]
+    musts = [t["id"] for t in targets if t["must_include"] == 1]
+    others = [t for t in targets if t["must_include"] == 0]
+    picks = [{"id": i, "ticket": tk, "via": "must"} for tk, i in in_ticket_order(musts, seed_string)]
+    wanted = stratum["quota"] - len(musts)
+    record = {"name": name, "seed": seed_string, "quota": stratum["quota"], "weighted": stratum["weighted"]}
+    ordered = in_ticket_order([t["id"] for t in others], seed_string)
+    if stratum["weighted"] == 0:
+        picks += [{"id": i, "ticket": tk, "via": "ticket"} for tk, i in ordered[:wanted]]
+    else:
+        weight = {t["id"]: t["weight"] for t in others}
+        pis = probabilities([weight[i] for _, i in ordered], wanted)
+        digest = hashlib.sha256(f"{VERSION}|{seed_hex}|pps|{name}".encode()).digest()
+        u = int.from_bytes(digest, "big")
+        for k in systematic_positions(pis, Fraction(u, 2**256)):
+            picks.append({"id": ordered[k][1], "ticket": ordered[k][0], "via": "pps"})
+        table = {i: "1/1" for i in musts}
+        for (_, i), pi in zip(ordered, pis, strict=True):
+            table[i] = f"{pi.numerator}/{pi.denominator}"
+        record["pps"] = {"u": f"{u:064x}",
+                         "probabilities": [{"id": i, "probability": table[i]} for i in sorted(table)]}
+    record["selected"] = picks
+    return record
+
+
+# --- §9.1 inputs ---------------------------------------------------------------------------------------
+
+def is_integer(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_inputs(inputs):
+    keys = {"algorithm", "plan", "policy", "strata"}
+    require(isinstance(inputs, dict), "inputs: not an object")
+    if "assignment" in inputs:
+        keys.add("assignment")
+    require(set(inputs) == keys, f"inputs: keys {sorted(inputs)}, expected {sorted(keys)}")
+    require(inputs["algorithm"] == VERSION, f"inputs.algorithm is not {VERSION}")
+    plan = inputs["plan"]
+    require(isinstance(plan, dict) and set(plan) == {"jurisdiction", "level", "year", "quarter", "sequence",
+                                                     "supersedes", "reason"}, "inputs.plan: wrong keys")
+    require(isinstance(plan["jurisdiction"], str) and plan["jurisdiction"], "inputs.plan.jurisdiction")
+    require(plan["level"] in ("city", "county"), "inputs.plan.level must be city or county")
+    require(is_integer(plan["year"]) and 2000 <= plan["year"] <= 9999, "inputs.plan.year")
+    require(is_integer(plan["quarter"]) and 1 <= plan["quarter"] <= 4, "inputs.plan.quarter must be 1-4")
+    require(is_integer(plan["sequence"]) and plan["sequence"] >= 1, "inputs.plan.sequence")
+    require(isinstance(plan["supersedes"], str) and isinstance(plan["reason"], str), "inputs.plan: texts")
+    if plan["sequence"] == 1:
+        require(plan["supersedes"] == "" and plan["reason"] == "", "a first draw supersedes nothing")
+    else:
+        require(HEX64.fullmatch(plan["supersedes"]) and plan["reason"].strip(),
+                "a re-draw names the draw it supersedes and the approved reason")
+    policy = inputs["policy"]
+    require(isinstance(policy, dict) and set(policy) == {"id", "version", "fingerprint"}, "inputs.policy: keys")
+    require(isinstance(policy["id"], str) and policy["id"], "inputs.policy.id")
+    require(is_integer(policy["version"]) and policy["version"] >= 1, "inputs.policy.version")
+    require(isinstance(policy["fingerprint"], str) and HEX64.fullmatch(policy["fingerprint"]),
+            "inputs.policy.fingerprint")
+    strata = inputs["strata"]
+    require(isinstance(strata, list) and strata, "inputs.strata: a non-empty list")
+    names = []
+    for s in strata:
+        check_stratum(s)
+        names.append(s["name"])
+    require(names == sorted(set(names)), "inputs.strata: sorted by name, each once")
+    if "assignment" in inputs:
+        check_assignment_inputs(inputs["assignment"])
+    encode(inputs, "inputs")
+
+
+def sorted_texts(value, where, repeats=False):
+    require(isinstance(value, list) and all(isinstance(v, str) and v for v in value), f"{where}: list of texts")
+    require(value == (sorted(value) if repeats else sorted(set(value))), f"{where}: not sorted / repeated")
+
+
+def check_stratum(s):
+    require(isinstance(s, dict) and set(s) == {"name", "quota", "weighted", "needs", "targets"},
+            "stratum: keys name, quota, weighted, needs, targets")
+    name = s["name"]
+    require(isinstance(name, str) and name and "|" not in name and all(ord(c) >= 0x20 for c in name),
+            f"stratum name {name!r}")
+    where = f"stratum {name}"
+    require(s["weighted"] in (0, 1) and is_integer(s["weighted"]), f"{where}: weighted is 0 or 1")
+    needs = s["needs"]
+    require(isinstance(needs, dict) and set(needs) == {"departments", "specialties", "expert_specialties"},
+            f"{where}: needs keys")
+    sorted_texts(needs["departments"], f"{where}.needs.departments")
+    sorted_texts(needs["specialties"], f"{where}.needs.specialties")
+    sorted_texts(needs["expert_specialties"], f"{where}.needs.expert_specialties", repeats=True)
+    targets = s["targets"]
+    require(isinstance(targets, list), f"{where}: targets is a list")
+    ids = []
+    for t in targets:
+        require(isinstance(t, dict) and set(t) == {"id", "weight", "must_include"}, f"{where}: target keys")
+        require(isinstance(t["id"], str) and t["id"], f"{where}: target id")
+        require(t["must_include"] in (0, 1) and is_integer(t["must_include"]), f"{where}: must_include 0 or 1")
+        good_weight = is_integer(t["weight"]) and (t["weight"] >= 1 if s["weighted"] else t["weight"] == 1)
+        require(good_weight, f"{where}: target {t['id']} has weight {t['weight']!r}")
+        ids.append(t["id"])
+    require(ids == sorted(set(ids)), f"{where}: targets sorted by id, each once")
+    musts = sum(t["must_include"] for t in targets)
+    require(is_integer(s["quota"]) and musts <= s["quota"] <= len(targets),
+            f"{where}: quota {s['quota']!r} must lie between the {musts} must-include and {len(targets)} targets")
+
+
+def check_assignment_inputs(a):
+    keys = {"draw_date", "deadline", "team_size", "max_load", "inspectors", "recent_pairs", "recusals"}
+    require(isinstance(a, dict) and set(a) == keys, "inputs.assignment: wrong keys")
+    require(all(isinstance(a[k], str) and ISO_DAY.fullmatch(a[k]) for k in ("draw_date", "deadline")),
+            "inputs.assignment: dates")
+    require(a["deadline"] >= a["draw_date"], "inputs.assignment: deadline before the draw date")
+    require(is_integer(a["team_size"]) and a["team_size"] >= 2, "inputs.assignment.team_size ≥ 2")
+    require(is_integer(a["max_load"]) and a["max_load"] >= 1, "inputs.assignment.max_load ≥ 1")
+    require(isinstance(a["inspectors"], list) and isinstance(a["recent_pairs"], list),
+            "inputs.assignment: inspectors and recent_pairs are lists")
+    require(isinstance(a["recusals"], dict), "inputs.assignment.recusals: an object")
+    for target, names in a["recusals"].items():
+        sorted_texts(names, f"inputs.assignment.recusals.{target}")
+        require(names, f"inputs.assignment.recusals.{target}: empty")
+
+
+# --- §7 the assignment problem, §8 substitutions --------------------------------------------------------
+
+def task_of(target, strata_selecting, needs_by_stratum, a):
+    departments, specialties, experts = set(), set(), {}
+    for name in strata_selecting:
+        needs = needs_by_stratum[name]
+        departments.update(needs["departments"])
+        specialties.update(needs["specialties"])
+        for field in set(needs["expert_specialties"]):
+            experts[field] = max(experts.get(field, 0), needs["expert_specialties"].count(field))
+    return {"id": target, "deadline": a["deadline"], "team_size": a["team_size"],
+            "departments": sorted(departments), "specialties": sorted(specialties),
+            "expert_specialties": sorted(f for f, count in experts.items() for _ in range(count)),
+            "recusals": a["recusals"].get(target, [])}
+
+
+def tasks_for(selection, inputs):
+    """selection: stratum name → ids. One task per selected target (§7)."""
+    needs = {s["name"]: s["needs"] for s in inputs["strata"]}
+    selecting = {}
+    for name, ids in selection.items():
+        for i in ids:
+            selecting.setdefault(i, []).append(name)
+    return {t: task_of(t, selecting[t], needs, inputs["assignment"]) for t in sorted(selecting)}
+
+
+def problem_with(tasks, a):
+    return {"draw_date": a["draw_date"], "max_load": a["max_load"], "tasks": tasks,
+            "inspectors": a["inspectors"], "recent_pairs": a["recent_pairs"]}
+
+
+def check_section(label, section, problem, seed_hex):
+    if not isinstance(section, dict):
+        return [f"{label}: missing"]
+    found = []
+    if section.get("seed") != seed_hex:
+        found.append(f"{label}: seed {section.get('seed')!r} is not the draw seed {seed_hex}")
+    if section.get("problem") != problem:
+        found.append(f"{label}: its problem is not the one the inputs and the selection define")
+    found += [f"{label}: {line}" for line in verify_assignment(section)]
+    return found
+
+
+def needs_key(task):
+    return (task["team_size"], task["departments"], task["specialties"], task["expert_specialties"])
+
+
+def replay_substitutions(manifest, drawn_records, seed_hex):
+    inputs = manifest["inputs"]
+    a = inputs.get("assignment")
+    targets_of = {s["name"]: s["targets"] for s in inputs["strata"]}
+    current = {r["name"]: [p["id"] for p in r["selected"]] for r in drawn_records}
+    seeds = {r["name"]: r["seed"] for r in drawn_records}
+    closed = []
+    teams = {}
+    if a is not None and isinstance(manifest.get("assignment"), dict):
+        for team in manifest["assignment"]["result"]["teams"]:
+            teams[team["task"]] = [m["inspector"] for m in team["members"]]
+    found = []
+    for n, event in enumerate(manifest["substitutions"]):
+        require(isinstance(event, dict) and set(event) == {"out", "reason", "replacements", "teams"},
+                f"substitution {n}: keys out, reason, replacements, teams")
+        x = event["out"]
+        label = f"substitution {n} ({x} out)"
+        if not (isinstance(event["reason"], str) and event["reason"].strip()):
+            found.append(f"{label}: no reason recorded")
+        holding = [name for name in current if x in current[name]]
+        if not holding:
+            found.append(f"{label}: {x} is not in the current selection of any stratum")
+            return found
+        old_task = tasks_for(current, inputs)[x] if a is not None else None
+        closed.append(x)
+        expected = []
+        for name in holding:
+            taken = {i for ids in current.values() for i in ids} | set(closed)
+            left = [t["id"] for t in targets_of[name] if t["id"] not in taken]
+            position = current[name].index(x)
+            if left:
+                best_ticket, best = min((ticket(i, seeds[name]), i) for i in left)
+                current[name][position] = best
+                expected.append({"stratum": name, "in": best, "ticket": best_ticket})
+            else:
+                del current[name][position]
+        if event["replacements"] != expected:
+            found.append(f"{label}: replacements {json.dumps(event['replacements'], ensure_ascii=False)}, "
+                         f"the rule gives {json.dumps(expected, ensure_ascii=False)}")
+        recorded = event["teams"]
+        if a is None:
+            if recorded:
+                found.append(f"{label}: teams recorded, but the draw has no inspector pool")
+            continue
+        now = tasks_for(current, inputs)
+        carried = teams.pop(x, [])
+        if len(recorded) != len(expected):
+            found.append(f"{label}: {len(recorded)} team record(s), the rule gives {len(expected)}")
+            continue
+        for entry, got in zip(expected, recorded, strict=True):
+            task = now[entry["in"]]
+            where = f"{label}: team of {entry['in']}"
+            if not isinstance(got, dict) or got.get("task") != entry["in"]:
+                found.append(f"{where}: the record is for {got.get('task') if isinstance(got, dict) else got!r}")
+                continue
+            may_carry = carried and needs_key(task) == needs_key(old_task) and not set(carried) & set(task["recusals"])
+            if may_carry:
+                want = {"task": entry["in"], "rule": "carried", "from": x, "inspectors": carried}
+                if got != want:
+                    found.append(f"{where}: recorded {json.dumps(got, ensure_ascii=False)}, the rule carries "
+                                 f"{x}'s team {carried}")
+                teams[entry["in"]] = carried
+                carried = []
+            elif got.get("rule") != "drawn" or set(got) != {"task", "rule", "assignment"}:
+                found.append(f"{where}: recorded as {got.get('rule')!r}, the rule draws a new team")
+            else:
+                found += check_section(where, got["assignment"], problem_with([task], a), seed_hex)
+                for team in got["assignment"]["result"]["teams"]:
+                    teams[team["task"]] = [m["inspector"] for m in team["members"]]
+    return found
+
+
+# --- §10 the whole check --------------------------------------------------------------------------------
+
+def first_difference(label, published, expected):
+    for k in range(min(len(published), len(expected))):
+        if published[k] != expected[k]:
+            return [f"{label}[{k}]: published {json.dumps(published[k], ensure_ascii=False)}, "
+                    f"re-run {json.dumps(expected[k], ensure_ascii=False)}"]
+    if len(published) != len(expected):
+        return [f"{label}: published {len(published)} entries, re-run {len(expected)}"]
+    return []
+
+
+def verify_draw(manifest, sealed=None):
+    """Every difference between a revealed manifest and its recomputation; [] when everything matches."""
+    try:
+        require(isinstance(manifest, dict), "the manifest is not an object")
+        require(manifest.get("state") == "revealed", f"state {manifest.get('state')!r}: only a revealed manifest "
+                "can be recomputed (give the sealed one with --sealed)")
+        keys = {"algorithm", "state", "inputs", "inputs_hash", "commitment", "public_value", "secret", "seed",
+                "strata", "selection_hash", "substitutions"}
+        if isinstance(manifest.get("inputs"), dict) and "assignment" in manifest["inputs"]:
+            keys.add("assignment")
+        require(set(manifest) == keys, f"manifest keys {sorted(manifest)}, expected {sorted(keys)}")
+        require(manifest["algorithm"] == VERSION, f"algorithm {manifest['algorithm']!r} is not {VERSION}")
+        encode(manifest)
+        for key in ("inputs_hash", "commitment", "secret", "seed", "selection_hash"):
+            require(isinstance(manifest[key], str) and HEX64.fullmatch(manifest[key]), f"{key}: not 64 hex")
+        require(isinstance(manifest["strata"], list) and isinstance(manifest["substitutions"], list),
+                "strata and substitutions are lists")
+        check_inputs(manifest["inputs"])
+    except Bad as error:
+        return [f"malformed manifest: {error}"]
+    inputs = manifest["inputs"]
+    found = []
+    real_hash = canonical_hash(inputs)
+    if real_hash != manifest["inputs_hash"]:
+        found.append(f"inputs_hash: published {manifest['inputs_hash']}, the inputs hash to {real_hash}")
+    opened = hashlib.sha256(bytes.fromhex(manifest["secret"])).hexdigest()
+    if opened != manifest["commitment"]:
+        found.append(f"commitment: published {manifest['commitment']}, SHA-256(secret) = {opened}")
+    found += [f"public_value: {p}" for p in public_value_problems(manifest["public_value"])]
+    seed_hex = seed_of(real_hash, manifest["secret"], manifest["public_value"])
+    if seed_hex != manifest["seed"]:
+        found.append(f"seed: published {manifest['seed']}, recomputed {seed_hex}")
+    expected = [select(s, seed_hex) for s in inputs["strata"]]
+    published = manifest["strata"]
+    if [r.get("name") if isinstance(r, dict) else r for r in published] != [r["name"] for r in expected]:
+        found.append("strata: the manifest's strata are not the inputs' strata in order")
+        return found
+    for got, want in zip(published, expected, strict=True):
+        label = f"stratum {want['name']}"
+        if set(got) != set(want):
+            found.append(f"{label}: keys {sorted(got)}, expected {sorted(want)}")
+            continue
+        for key in ("seed", "quota", "weighted"):
+            if got[key] != want[key]:
+                found.append(f"{label}: {key} published {got[key]!r}, re-run {want[key]!r}")
+        found += first_difference(f"{label}: selected", got["selected"], want["selected"])
+        if "pps" in want:
+            if got["pps"].get("u") != want["pps"]["u"]:
+                found.append(f"{label}: u published {got['pps'].get('u')}, re-run {want['pps']['u']}")
+            found += first_difference(f"{label}: probabilities", got["pps"].get("probabilities", []),
+                                      want["pps"]["probabilities"])
+    selection = {"strata": [{"name": r["name"], "selected": [p["id"] for p in r["selected"]]} for r in expected]}
+    if canonical_hash(selection) != manifest["selection_hash"]:
+        found.append(f"selection_hash: published {manifest['selection_hash']}, "
+                     f"re-run {canonical_hash(selection)}")
+    if "assignment" in inputs:
+        chosen = {r["name"]: [p["id"] for p in r["selected"]] for r in expected}
+        tasks = list(tasks_for(chosen, inputs).values())
+        found += check_section("assignment", manifest["assignment"], problem_with(tasks, inputs["assignment"]),
+                               seed_hex)
+    try:
+        found += replay_substitutions(manifest, expected, seed_hex)
+    except Bad as error:
+        found.append(f"malformed substitution: {error}")
+    if sealed is not None:
+        found += compare_sealed(sealed, manifest, canonical_hash(selection))
+    return found
+
+
+def compare_sealed(sealed, manifest, selection_hash):
+    if not isinstance(sealed, dict) or sealed.get("state") != "sealed":
+        return ["sealed: not a sealed manifest"]
+    disclosed = isinstance(sealed.get("strata"), list) and any(
+        isinstance(s, dict) and "selected" in s for s in sealed["strata"])
+    sizes = {s["name"]: len(s["targets"]) for s in manifest["inputs"]["strata"]}
+    strata = []
+    for record in manifest["strata"]:
+        entry = {"name": record["name"], "quota": record["quota"], "population": sizes[record["name"]]}
+        if disclosed:
+            entry["selected"] = [p["id"] for p in record["selected"]]
+        strata.append(entry)
+    want = {"algorithm": VERSION, "state": "sealed", "plan": manifest["inputs"]["plan"],
+            "inputs_hash": manifest["inputs_hash"], "commitment": manifest["commitment"],
+            "public_value": manifest["public_value"], "selection_hash": selection_hash, "strata": strata}
+    return [f"sealed: {key} published {json.dumps(sealed.get(key), ensure_ascii=False)}, the revealed draw "
+            f"gives {json.dumps(want.get(key), ensure_ascii=False)}"
+            for key in sorted(set(want) | set(sealed)) if sealed.get(key) != want.get(key)]
+
+
+def no_duplicate_keys(pairs):
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise ValueError(f"key {key!r} appears twice in one object")
+        seen[key] = value
+    return seen
+
+
+def read_json(path):
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle, object_pairs_hook=no_duplicate_keys)
+
+
+def main(argv):
+    args = argv[1:]
+    sealed_path = None
+    if "--sealed" in args:
+        k = args.index("--sealed")
+        if k + 1 >= len(args):
+            print("usage: python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json]")
+            return 2
+        sealed_path = args[k + 1]
+        del args[k:k + 2]
+    if len(args) != 1:
+        print("usage: python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json]")
+        return 2
+    try:
+        manifest = read_json(args[0])
+        sealed = read_json(sealed_path) if sealed_path else None
+    except (OSError, ValueError) as error:
+        print(f"cannot read: {error}")
+        return 2
+    found = verify_draw(manifest, sealed)
+    if found:
+        print(f"DIFFERS: {len(found)} problem(s)")
+        for line in found:
+            print(f"  - {line}")
+        return 1
+    counts = ", ".join(f"{r['name']} {len(r['selected'])}" for r in manifest["strata"])
+    print(f"OK: inputs {manifest['inputs_hash']}; the secret opens its commitment; seed {manifest['seed']}; "
+          f"selection re-run identically ({counts}); assignment and {len(manifest['substitutions'])} "
+          f"substitution(s) verified" + ("; the sealed manifest agrees" if sealed is not None else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
