@@ -21,6 +21,7 @@ from shuangsuiji.intake.models import Classification
 from shuangsuiji.planning.models import Plan, PlanKind, Stratum, TaskMember, TaskPlan, TaskStatus
 from shuangsuiji.registry.models import (
     CheckItem,
+    Department,
     Inspector,
     InspectorStatus,
     Jurisdiction,
@@ -194,11 +195,33 @@ def other_joint_requested(plan: Plan) -> int:
     return sum(others.values_list("requested", flat=True))
 
 
-def default_max_load(tasks: int, jurisdiction: Jurisdiction, team_size: int) -> int:
-    """A generous per-person cap: twice an even share of the places among the jurisdiction's officers, so the
-    engine's levelling (not the cap) spreads the work, while one person can never take the whole plan."""
-    officers = Inspector.objects.filter(jurisdiction=jurisdiction, status=InspectorStatus.ACTIVE,
-                                        is_external=False).count()
-    if officers == 0:
-        return max(1, tasks)
-    return max(2, -(-2 * tasks * team_size // officers))
+def code_suffix(code: str) -> str:
+    return code.rsplit("-", 1)[-1]
+
+
+def joint_setup_by_code(jurisdiction: Jurisdiction, suffix: str, on: date
+                        ) -> tuple[Department, list[CheckItem], list[Department]] | None:
+    """A joint plan by department codes, for automation: the jurisdiction's department coded
+    ``<division>-<suffix>`` initiates it for the applicable items whose responsible department carries the
+    same suffix (in its own list or an ancestor's), and the jurisdiction's departments coded like those
+    items' responsible and cooperating departments take part — those with an active officer whose
+    certificate is valid on ``on``. None when there is no such department, item or second participant."""
+    departments = {code_suffix(d.code): d for d in Department.objects.filter(jurisdiction=jurisdiction,
+                                                                            has_enforcement_duty=True)
+                   if d.code}
+    initiator = departments.get(suffix)
+    if initiator is None:
+        return None
+    items = [item for item in visible_items(jurisdiction).prefetch_related("cooperating_departments")
+             if code_suffix(item.responsible_department.code) == suffix]
+    if not items:
+        return None
+    wanted = {suffix} | {code_suffix(d.code) for item in items for d in item.cooperating_departments.all()}
+    staffed = set(Inspector.objects.filter(jurisdiction=jurisdiction, status=InspectorStatus.ACTIVE,
+                                           is_external=False, certificate_expiry__gte=on)
+                  .values_list("department_id", flat=True))
+    chosen = sorted((departments[s] for s in wanted if s in departments and departments[s].pk in staffed),
+                    key=lambda d: d.code)
+    if initiator not in chosen or len(chosen) < 2:
+        return None
+    return initiator, items, chosen

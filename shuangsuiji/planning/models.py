@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.accounts.scoping import ScopedManager
-from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Target
+from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Jurisdiction, Target
 
 
 def quarter_text(year: int, quarter: int) -> str:
@@ -74,7 +74,7 @@ class Plan(models.Model):
         help_text=_("选中时，任务的每项抽查事项所需的专长都须由检查组中的一名执法人员具备"))
     max_load = models.PositiveSmallIntegerField(
         _("每人任务上限"), null=True, blank=True,
-        help_text=_("本次抽取中一名执法人员最多承担的任务数；不填则在冻结时按平均任务量的两倍确定"))
+        help_text=_("本次抽取中一名执法人员最多承担的任务数；不填则不设上限（抽取时仍取能完成分配的最小负荷并均衡分配）"))
     status = models.CharField(_("状态"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT,
                               db_index=True)
     policy_id = models.CharField(_("政策"), max_length=64)
@@ -319,8 +319,8 @@ class Task(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.DRAWN,
                               db_index=True)
     is_joint = models.BooleanField(_("内部联合抽查"), default=False)
-    check_items = models.ManyToManyField(CheckItem, verbose_name=_("抽查事项"), related_name="tasks")
-    departments = models.ManyToManyField(Department, verbose_name=_("参加科室"), blank=True, related_name="tasks")
+    category = models.CharField(_("监管类别"), max_length=10, choices=Category.choices,
+                                help_text=_("对象在该季度的类别，决定适用的抽查事项"))
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
     dispatched_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("撤销原因"), max_length=255, blank=True)
@@ -345,6 +345,18 @@ class Task(models.Model):
     @property
     def period(self) -> str:
         return quarter_text(self.year, self.quarter)
+
+    def check_items(self) -> models.QuerySet:
+        """The items of every plan the task counts for that apply to the target's category ("进一次门、
+        查多项事"); derived, not copied, because a plan's items are fixed once it exists."""
+        return CheckItem.objects.filter(
+            Q(**{f"applies_{self.category}": True}), plans__selections__task=self, plans__selections__active=True,
+        ).distinct().select_related("responsible_department", "specialty").order_by("code")
+
+    def departments(self) -> models.QuerySet:
+        """The departments of the joint plans the task counts for: one officer of each joins the visit."""
+        return Department.objects.filter(joint_plans__selections__task=self, joint_plans__selections__active=True
+                                         ).distinct().order_by("name")
 
 
 class TaskPlan(models.Model):

@@ -499,7 +499,9 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     people_pool = gather.pool(plan.jurisdiction)
     tasks = sum(row.requested for row in rows if row.drawn)
     team_size = policy.inspection_team.min_officers
-    max_load = plan.max_load or gather.default_max_load(tasks, plan.jurisdiction, team_size)
+    # The engine uses the smallest per-person cap that admits an assignment (levelling the load), so without
+    # an explicit cap the plan's size is no constraint at all.
+    max_load = plan.max_load or max(1, tasks)
     previous = plan.draws.filter(status=DrawStatus.SUPERSEDED).order_by("-number").first()
     redraw = plan.redraw_requests.filter(state=RedrawState.APPROVED).order_by("-decided_at").first()
     number = (plan.draws.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -695,8 +697,10 @@ def _write_tasks(plan: Plan, draw: Draw, result: dict) -> int:
         existing = {task.target_id: task for task in Task.objects.filter(
             target__in=targets.values(), year=plan.year, quarter=plan.quarter).exclude(status=TaskStatus.WITHDRAWN)}
     deadline = gather.quarter_end(plan.year, plan.quarter)
+    categories = _categories(targets.values(), plan.year, plan.quarter)
     created = Task.objects.bulk_create(
-        Task(year=plan.year, quarter=plan.quarter, target=targets[code], deadline=deadline, is_joint=plan.is_joint)
+        Task(year=plan.year, quarter=plan.quarter, target=targets[code], deadline=deadline, is_joint=plan.is_joint,
+             category=categories[targets[code].pk])
         for code in codes if targets[code].pk not in existing)
     tasks = {**{task.target.credit_code: task for task in created},
              **{target.credit_code: existing[target.pk] for target in targets.values() if target.pk in existing}}
@@ -706,15 +710,6 @@ def _write_tasks(plan: Plan, draw: Draw, result: dict) -> int:
         TaskPlan(task=tasks[pick["id"]], plan=plan, draw=draw, stratum=name, must_include=pick["via"] == "must",
                  rank=rank, ticket=pick["ticket"])
         for name, rank, pick in picks)
-    categories = _categories(targets.values(), plan.year, plan.quarter)
-    items = list(plan.check_items.all())
-    Task.check_items.through.objects.bulk_create(
-        [Task.check_items.through(task_id=task.pk, checkitem_id=item.pk) for task in tasks.values()
-         for item in gather.items_for(categories[task.target_id], items)], ignore_conflicts=True)
-    if plan.is_joint:
-        Task.departments.through.objects.bulk_create(
-            [Task.departments.through(task_id=task.pk, department_id=department.pk) for task in tasks.values()
-             for department in plan.departments.all()], ignore_conflicts=True)
     teams = ((result.get("assignment") or {}).get("result") or {}).get("teams", [])
     _store_teams(plan, draw, teams, tasks)
     return len(tasks)
@@ -782,14 +777,17 @@ def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict)
     merged = policy_for(plan.year, plan.quarter).merged_visit.enabled
     dispatched = plan.status == PlanStatus.DISPATCHED
     now = timezone.now()
+    categories = _categories(targets.values(), plan.year, plan.quarter)
     tasks: dict[str, Task] = {}
     for code in codes:
         existing = (Task.objects.filter(target=targets[code], year=plan.year, quarter=plan.quarter)
                     .exclude(status=TaskStatus.WITHDRAWN).first() if merged else None)
+        if existing is not None and plan.is_joint:
+            Task.objects.filter(pk=existing.pk).update(is_joint=True)
         tasks[code] = existing or Task.objects.create(
-            year=plan.year, quarter=plan.quarter, target=targets[code], deadline=gather.quarter_end(plan.year,
-                                                                                                  plan.quarter),
-            is_joint=plan.is_joint, status=TaskStatus.DISPATCHED if dispatched else TaskStatus.DRAWN,
+            year=plan.year, quarter=plan.quarter, target=targets[code],
+            deadline=gather.quarter_end(plan.year, plan.quarter), is_joint=plan.is_joint,
+            category=categories[targets[code].pk], status=TaskStatus.DISPATCHED if dispatched else TaskStatus.DRAWN,
             dispatched_at=now if dispatched else None)
     last_rank = {s: r or 0 for s, r in TaskPlan.objects.filter(draw=draw).values("stratum")
                  .annotate(r=Max("rank")).values_list("stratum", "r")}
@@ -798,13 +796,6 @@ def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict)
         last_rank[stratum] = last_rank.get(stratum, 0) + 1
         TaskPlan.objects.create(task=tasks[replacement["in"]], plan=plan, draw=draw, stratum=stratum,
                                 rank=last_rank[stratum], ticket=replacement["ticket"])
-    categories = _categories(targets.values(), plan.year, plan.quarter)
-    items = list(plan.check_items.all())
-    for task in tasks.values():
-        task.check_items.add(*gather.items_for(categories[task.target_id], items))
-        if plan.is_joint:
-            task.departments.add(*plan.departments.all())
-            Task.objects.filter(pk=task.pk).update(is_joint=True)
     old_members = list(TaskMember.objects.filter(task=selection.task, draw=draw, active=True))
     for record in event["teams"]:
         task = tasks[record["task"]]

@@ -1,0 +1,141 @@
+"""Demo data of planning: whole quarters planned, frozen, committed, drawn, dispatched (and revealed).
+
+``run_quarter(year, quarter)`` takes every jurisdiction of every city through the ceremony with the same
+service functions the pages and commands use: the city's and each county's regular plan asking the
+policy minimum, and each one's joint plan initiated by its enforcement unit (department code ``…-ZF``
+in the demo data), with witness dice as the public value. The draw happens on the first working day of
+the policy's draw window (the last working days of the quarter before), and the rows' timestamps are
+set to that day so the pages show a plausible past; the audit events keep the real time they were
+written, as they must.
+
+``seed_planning(population)`` is the step of ``seed_demo``: the three quarters before ``today``'s quarter
+are drawn, dispatched and revealed, and today's quarter — classified by the intake step — is left ready to
+plan.
+"""
+
+import random
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
+from time import perf_counter
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from shuangsuiji.demo.generator import Population
+from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of
+from shuangsuiji.intake.services import policy_for
+from shuangsuiji.planning import gather, services
+from shuangsuiji.planning.models import Draw, Plan, PlanKind, Task, TaskStatus
+from shuangsuiji.registry.models import Jurisdiction, Level
+
+JOINT_INITIATOR = "ZF"
+"""Code suffix of the demo's enforcement units (支队/大队), which initiate the demo's joint plans."""
+WITNESSES = ("王建国", "刘淑芬", "陈志强", "杨秀英", "赵德明", "黄丽华")
+
+Progress = Callable[..., Iterable]
+
+
+def no_progress(iterable: Iterable, **_: Any) -> Iterable:
+    return iterable
+
+
+def draw_day(year: int, quarter: int) -> date:
+    """The first day of the draw window for (year, quarter); the quarter before's last day if the calendar
+    of that year is not known."""
+    try:
+        return gather.calendar().draw_window(policy_for(year, quarter), year, quarter)[0]
+    except CalendarUnknownError:
+        previous = previous_quarter(year, quarter)
+        return gather.quarter_end(*previous)
+
+
+def jurisdictions_of(city: Jurisdiction) -> list[Jurisdiction]:
+    return [city, *Jurisdiction.objects.filter(parent=city, level=Level.COUNTY).order_by("code")]
+
+
+@transaction.atomic
+def run_quarter(year: int, quarter: int, *, cities: Iterable[Jurisdiction] | None = None, acting_user=None,
+                reveal: bool = False, progress: Progress = no_progress,
+                timings: dict[str, float] | None = None) -> dict[str, int]:
+    """Plan, freeze, commit, roll the dice, draw and dispatch (and with ``reveal``, reveal) the quarter for
+    the city and every county of each city; returns counts of what was made. ``timings``, when given,
+    receives the seconds each step took over all plans (the benchmark reads them)."""
+    day = draw_day(year, quarter)
+    rng = random.Random(f"planning:{year}:{quarter}")
+    cities = list(cities) if cities is not None else list(Jurisdiction.objects.filter(level=Level.CITY))
+    scopes = [j for city in cities for j in jurisdictions_of(city)]
+    timings = timings if timings is not None else {}
+    clock = perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = perf_counter()
+        timings[step] = timings.get(step, 0.0) + now - clock
+        clock = now
+
+    plans: list[Plan] = []
+    for jurisdiction in progress(scopes, desc=f"{year}年第{quarter}季度计划", unit="个"):
+        plans.append(services.do_create_plan(jurisdiction=jurisdiction, year=year, quarter=quarter,
+                                             acting_user=acting_user))
+        setup = gather.joint_setup_by_code(jurisdiction, JOINT_INITIATOR, gather.quarter_end(year, quarter))
+        if setup is not None:
+            department, items, departments = setup
+            plans.append(services.do_create_plan(
+                jurisdiction=jurisdiction, year=year, quarter=quarter, acting_user=acting_user,
+                kind=PlanKind.JOINT, department=department, check_items=items, departments=departments))
+    lap("plan")
+    for plan in plans:
+        services.do_approve_and_freeze(plan, acting_user=acting_user, draw_date=day)
+    lap("freeze")
+    for plan in plans:
+        services.do_commit_secret(plan, acting_user=acting_user)
+        services.do_record_public_value(
+            plan, source="dice", value=",".join(str(rng.randint(1, 6)) for _ in range(8)),
+            witnesses=rng.sample(WITNESSES, 2), acting_user=acting_user)
+    lap("commit_and_public_value")
+    for plan in progress(plans, desc=f"{year}年第{quarter}季度抽取", unit="个"):
+        services.do_draw(plan, acting_user=acting_user, today=day)
+    lap("draw")
+    for plan in plans:
+        services.do_dispatch(plan, acting_user=acting_user)
+        if reveal:
+            services.do_reveal(plan, acting_user=acting_user)
+    lap("dispatch")
+    _backdate(plans, day)
+    return {"plans": sum(1 for p in plans if p.kind == PlanKind.REGULAR),
+            "joint_plans": sum(1 for p in plans if p.kind == PlanKind.JOINT),
+            "tasks": Task.objects.filter(year=year, quarter=quarter).exclude(status=TaskStatus.WITHDRAWN).count()}
+
+
+def _backdate(plans: list[Plan], day: date) -> None:
+    """Put the ceremony's timestamps on the draw day, one step after the other (demo realism only)."""
+    start = timezone.make_aware(datetime.combine(day, time(9, 0)))
+    steps = {"frozen_at": 0, "committed_at": 10, "public_recorded_at": 20, "drawn_at": 30}
+    ids = [plan.pk for plan in plans]
+    Draw.objects.filter(plan_id__in=ids).update(**{field: start + timedelta(minutes=m) for field, m in steps.items()})
+    Plan.objects.filter(pk__in=ids).update(created_at=start - timedelta(days=3),
+                                           dispatched_at=start + timedelta(minutes=40))
+    Plan.objects.filter(pk__in=ids, revealed_at__isnull=False).update(
+        revealed_at=timezone.make_aware(datetime.combine(gather.quarter_end(plans[0].year, plans[0].quarter),
+                                                         time(17, 0))))
+    Task.objects.filter(selections__plan_id__in=ids).update(created_at=start + timedelta(minutes=30),
+                                                            dispatched_at=start + timedelta(minutes=40))
+
+
+def seed_planning(population: Population, *, progress: Progress = no_progress) -> dict[str, int]:
+    """The planning step of ``seed_demo``: the three quarters before ``population.today``'s quarter drawn,
+    dispatched and revealed; the current quarter left to plan."""
+    current = (population.today.year, quarter_of(population.today))
+    quarters = []
+    year, quarter = current
+    for _step in range(3):
+        year, quarter = previous_quarter(year, quarter)
+        quarters.insert(0, (year, quarter))
+    totals = {"plans": 0, "joint_plans": 0, "tasks": 0}
+    for year, quarter in quarters:
+        for key, value in run_quarter(year, quarter, reveal=True, progress=progress).items():
+            totals[key] += value
+    totals["planned_quarters"] = len(quarters)
+    return totals
+
