@@ -108,6 +108,22 @@ def test_a_different_seed_gives_a_different_draw(seed, other):
         assert draw_stratum("general", candidates, 8, other).selected != first.selected
 
 
+@settings(max_examples=100)
+@given(candidates=candidates_strategy(), seed=seed_hex, data=st.data())
+def test_adding_or_removing_a_target_changes_no_other_ticket_or_order(candidates, seed, data):
+    others = [c.id for c in candidates]
+    added = data.draw(st.text(alphabet="LMNPQ", min_size=1, max_size=8).filter(lambda i: i not in others))
+    name = stratum_seed(seed, "key")
+    base = dict((id, t) for t, id in ranked(others, name))
+    larger = ranked([*others, added], name)
+    assert [(t, id) for t, id in larger if id != added] == ranked(others, name)
+    assert all(base[id] == t for t, id in larger if id != added)
+    if others:
+        removed = data.draw(st.sampled_from(others))
+        assert ranked([i for i in others if i != removed], name) == [(base[i], i) for _, i in ranked(others, name)
+                                                                     if i != removed]
+
+
 def test_strata_of_one_draw_are_independent():
     candidates = [Candidate(f"T{n:03d}") for n in range(40)]
     assert draw_stratum("key", candidates, 8, SEED).selected != draw_stratum("joint", candidates, 8, SEED).selected
