@@ -8,7 +8,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from shuangsuiji.demo.generator import DEFAULT_SEED, SCALES, generate
-from shuangsuiji.demo.services import DEMO_PASSWORD, DEMO_USERS, SeedError, Step, do_seed_demo, registry_is_empty
+from shuangsuiji.demo.services import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    STEPS,
+    SeedError,
+    Step,
+    do_seed_demo,
+    registry_is_empty,
+)
 
 
 class Command(BaseCommand):
@@ -21,11 +29,13 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子：相同种子生成相同数据")
         parser.add_argument("--today", type=date.fromisoformat, default=None,
                             help="数据的基准日期（YYYY-MM-DD，默认今天）：执法证到期、注销日期等据此生成")
+        parser.add_argument("--registries-only", action="store_true",
+                            help="只装入两库一单和演示用户，不生成一年的外部数据与分类（供基准测试的大规模人口）")
         parser.add_argument("--if-empty", action="store_true",
                             help="数据库已有行政区、检查对象或执法人员时跳过（make run 据此保持幂等）")
 
-    def handle(self, *args, scale: str, seed: int, today: date | None, if_empty: bool, verbosity: int,
-               **options) -> None:
+    def handle(self, *args, scale: str, seed: int, today: date | None, if_empty: bool, registries_only: bool,
+               verbosity: int, **options) -> None:
         if not registry_is_empty():
             if if_empty:
                 if verbosity:
@@ -44,7 +54,8 @@ class Command(BaseCommand):
         if verbosity:
             self.stdout.write(f"装入演示数据：规模 {scale}，种子 {seed}，基准日期 {population.today.isoformat()}")
         try:
-            ctx = do_seed_demo(population, progress=progress, on_step=report)
+            steps = [step for step in STEPS if step.name in {"registries", "users"}] if registries_only else None
+            ctx = do_seed_demo(population, progress=progress, on_step=report, steps=steps)
         except SeedError as error:
             raise CommandError(str(error)) from error
         if verbosity:
