@@ -143,6 +143,32 @@ class RegistryImporter(Importer):
             fields[field_name] = value
         return fields
 
+    def upsert(self, plan: Plan, current: models.Model | None, key_value: str, fields: dict[str, Any],
+               m2m: tuple[str, list[int] | None] | None = None) -> None:
+        """Add the row to the plan: a new record, an update with its changes, or unchanged.
+
+        ``m2m`` is (relation, wanted ids); ids None (a blank cell) leave an existing record's relation as is.
+        """
+        name, wanted = m2m if m2m else ("", None)
+        if current is None:
+            obj = self.model(**{self.key: key_value}, **fields)
+            plan.create.append(obj)
+        else:
+            obj = current
+            changes = {k: [getattr(current, k), v] for k, v in fields.items() if getattr(current, k) != v}
+            for k, (_old, new) in changes.items():
+                setattr(current, k, new)
+            if wanted is not None:
+                have = sorted(getattr(current, name).values_list("pk", flat=True))
+                if have != wanted:
+                    changes[name] = [have, wanted]
+            if changes:
+                plan.update.append((current, changes))
+            else:
+                plan.unchanged += 1
+        if m2m:
+            plan.m2m.append((obj, name, wanted or []))
+
     def jurisdictions(self, acting_user) -> dict[str, Jurisdiction]:
         # per chunk: a few dozen rows per city, cheaper than keeping state between chunks
         scoped = Jurisdiction.objects.all() if acting_user is None else Jurisdiction.objects.editable_by(acting_user)
@@ -250,16 +276,7 @@ class TargetImporter(RegistryImporter):
                     continue
             else:
                 fields.update(defunct_date=None, defunct_reason="")
-            if current is None:
-                plan.create.append(Target(credit_code=values["credit_code"], **fields))
-            else:
-                changes = {k: [getattr(current, k), v] for k, v in fields.items() if getattr(current, k) != v}
-                for k, (_old, new) in changes.items():
-                    setattr(current, k, new)
-                if changes:
-                    plan.update.append((current, changes))
-                else:
-                    plan.unchanged += 1
+            self.upsert(plan, current, values["credit_code"], fields)
             for outlet in values["outlets"] or ():
                 plan.outlets.append((values["credit_code"], outlet))
         return plan
@@ -336,23 +353,8 @@ class InspectorImporter(RegistryImporter):
                 errors.add(number_, "专家类型", None, _("外部专家必填"))
                 continue
             wanted = sorted({specialties[s].pk for s in values["specialties"] or ()})
-            if current is None:
-                obj = Inspector(certificate_number=values["certificate_number"], **fields)
-                plan.create.append(obj)
-            else:
-                obj = current
-                changes = {k: [getattr(current, k), v] for k, v in fields.items() if getattr(current, k) != v}
-                have = sorted(current.specialties.values_list("pk", flat=True))
-                if values["specialties"] is not None and have != wanted:
-                    changes["specialties"] = [have, wanted]
-                for k, (_old, new) in changes.items():
-                    if k != "specialties":
-                        setattr(current, k, new)
-                if changes:
-                    plan.update.append((current, changes))
-                else:
-                    plan.unchanged += 1
-            plan.m2m.append((obj, "specialties", wanted))
+            self.upsert(plan, current, values["certificate_number"], fields,
+                        ("specialties", wanted if values["specialties"] is not None or current is None else None))
         return plan
 
 
@@ -439,23 +441,8 @@ class CheckItemImporter(RegistryImporter):
             if specialty is not None:
                 fields["specialty_id"] = specialty.pk
             wanted = sorted({d.pk for d in cooperating})
-            if current is None:
-                obj = CheckItem(code=values["code"], **fields)
-                plan.create.append(obj)
-            else:
-                obj = current
-                changes = {k: [getattr(current, k), v] for k, v in fields.items() if getattr(current, k) != v}
-                have = sorted(current.cooperating_departments.values_list("pk", flat=True))
-                if values["cooperating_departments"] is not None and have != wanted:
-                    changes["cooperating_departments"] = [have, wanted]
-                for k, (_old, new) in changes.items():
-                    if k != "cooperating_departments":
-                        setattr(current, k, new)
-                if changes:
-                    plan.update.append((current, changes))
-                else:
-                    plan.unchanged += 1
-            plan.m2m.append((obj, "cooperating_departments", wanted))
+            given = values["cooperating_departments"] is not None or current is None
+            self.upsert(plan, current, values["code"], fields, ("cooperating_departments", wanted if given else None))
         return plan
 
 
