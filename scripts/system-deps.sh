@@ -1,7 +1,7 @@
 #!/bin/sh
 # Debian packages the project needs beside Python: gettext (compiling the English translation),
 # a CJK font (Chinese in PDFs and browser screenshots), the libraries WeasyPrint renders with, and —
-# for the test suite — Chromium for the real-browser tests. Installs only what is missing.
+# for the test suite — Chromium for the real-browser tests and poppler's pdftoppm (PDFs looked at as PNG). Installs only what is missing.
 set -eu
 want="${1:-run}"
 missing=""
@@ -11,6 +11,7 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$missing fonts-noto-c
     || missing="$missing libpango-1.0-0 libpangoft2-1.0-0"
 if [ "$want" = "test" ]; then
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+    command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 fi
 [ -z "$missing" ] && exit 0
 echo "installing Debian packages:$missing"
