@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("shuangsuiji.registry.urls")),
     path("intake/", include("shuangsuiji.intake.urls")),
+    path("planning/", include("shuangsuiji.planning.urls")),
     path("admin/", admin.site.urls),
     path("api/registry/", include("shuangsuiji.registry.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

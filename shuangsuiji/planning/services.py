@@ -19,6 +19,7 @@ The ceremony of a plan, step by step (DESIGN §4):
 """
 
 import copy
+import json
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 
@@ -216,8 +217,8 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
     PlanStratum.objects.bulk_create(_stratum_rows(plan, policy, quarter_quotas, clue_ids))
     _event("create", plan, acting_user, {
         "period": quarter_text(year, quarter), "kind": plan.kind, "policy": policy.label,
-        "items": [item.code for item in items], "departments": [d.name for d in chosen_departments],
-        "strata": {s.stratum: {"population": s.population, "minimum": s.minimum} for s in plan.strata.all()},
+        "check_items": [item.code for item in items], "departments": [d.name for d in chosen_departments],
+        "strata": [f"{s.get_stratum_display()} {s.population}/{s.minimum}" for s in plan.strata.order_by("id")],
     })
     return plan
 
@@ -356,8 +357,7 @@ def do_reveal(plan: Plan, *, acting_user) -> Plan:
     plan.revealed_by = acting_user
     plan.save(update_fields=["revealed_at", "revealed_by"])
     _event("reveal", plan, acting_user, {
-        "draws": {str(d.number): {"commitment": d.commitment, "secret": d.secret}
-                  for d in plan.draws.exclude(secret="").order_by("number")}})
+        "secrets": [f"#{d.number} {d.secret}" for d in plan.draws.exclude(secret="").order_by("number")]})
     return plan
 
 
@@ -530,7 +530,8 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     plan.save()
     _event("freeze", plan, acting_user, {
         "draw": number, "inputs_hash": draw.inputs_hash, "draw_date": draw_date,
-        "requested": {row.stratum: row.requested for row in rows if row.drawn}, "max_load": max_load,
+        "requested": [f"{row.get_stratum_display()} {row.requested}" for row in rows if row.drawn],
+        "max_load": max_load,
     }, obj=plan)
     return draw
 
@@ -621,7 +622,9 @@ def do_record_public_value(plan: Plan, *, source: str, value: str, acting_user, 
     draw.save()
     plan.status = PlanStatus.PUBLIC
     plan.save(update_fields=["status"])
-    _event("public_value", plan, acting_user, {"draw": draw.number, "public_value": record})
+    _event("public_value", plan, acting_user, {
+        "draw": draw.number, "source": source, "value": record["value"], "witnesses": "、".join(draw.witnesses),
+        "reference": draw.public_reference})
     return draw
 
 
@@ -882,3 +885,12 @@ def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, ac
     _event("substitute_inspector", plan, acting_user, {
         "draw": draw.number, "task": code, "out": record.out, "in": record.into}, reason=reason)
     return replacement
+
+
+def published_manifest(draw: Draw, *, sealed: bool = False) -> tuple[str, bool]:
+    """The manifest as it may be published now, as JSON text, and whether it is the complete one: the
+    sealed manifest (hashes, commitment, public value, selection hash; no secret, no list) until the plan
+    is revealed, the complete manifest — what ``tools/verify_draw.py`` checks — after."""
+    complete = draw.plan.revealed_at is not None and not sealed
+    body = draw.manifest if complete else manifest.seal(draw.manifest)
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1) + "\n", complete

@@ -1,0 +1,110 @@
+"""Forms of planning. They only collect input; the service functions decide and validate."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.planning import gather
+from shuangsuiji.planning.models import PlanKind, PlanStratum, PublicSource
+from shuangsuiji.registry.models import CheckItem, Department, Jurisdiction, Level
+
+QUARTERS = [(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))]
+
+
+class PlanForm(forms.Form):
+    jurisdiction = forms.ModelChoiceField(Jurisdiction.objects.none(), label=_("行政区"), empty_label=_("请选择"))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(label=_("季度"), choices=QUARTERS, coerce=int)
+    kind = forms.ChoiceField(label=_("类型"), choices=PlanKind.choices, initial=PlanKind.REGULAR)
+    department = forms.ModelChoiceField(Department.objects.none(), label=_("发起科室"), required=False,
+                                        empty_label=_("请选择"),
+                                        help_text=_("仅内部联合抽查计划：负责所选事项的科室"))
+    check_items = forms.ModelMultipleChoiceField(
+        CheckItem.objects.none(), label=_("抽查事项"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选则用默认：双随机抽查计划为全部适用事项，联合抽查计划为发起科室负责的事项"))
+    departments = forms.ModelMultipleChoiceField(
+        Department.objects.none(), label=_("参加科室"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("仅内部联合抽查计划：不选则为发起科室和事项清单列明的配合科室"))
+    require_specialties = forms.BooleanField(label=_("检查组须具备事项所需专长"), required=False)
+    max_load = forms.IntegerField(label=_("每人任务上限"), min_value=1, required=False,
+                                  help_text=_("不填则不设上限，抽取时取能完成分配的最小负荷并均衡分配"))
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        scope = Jurisdiction.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY])
+        if user.jurisdiction_id and not user.is_superuser:
+            scope = scope.filter(path__startswith=user.jurisdiction.path)
+        self.fields["jurisdiction"].queryset = scope.order_by("path")
+        departments = Department.objects.filter(jurisdiction__in=scope, has_enforcement_duty=True).select_related(
+            "jurisdiction").order_by("jurisdiction__path", "name")
+        if user.role == Role.DEPARTMENT and not user.is_superuser:
+            self.fields["kind"].initial = PlanKind.JOINT
+            self.fields["department"].queryset = departments.filter(pk=user.department_id)
+            self.fields["department"].initial = user.department_id
+            self.fields["jurisdiction"].initial = user.jurisdiction_id
+        else:
+            self.fields["department"].queryset = departments
+        self.fields["departments"].queryset = departments
+        self.fields["departments"].label_from_instance = str
+        self.fields["department"].label_from_instance = str
+        if user.jurisdiction_id:
+            self.fields["check_items"].queryset = gather.visible_items(user.jurisdiction)
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
+        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
+
+
+class RequestedForm(forms.Form):
+    """One number (and, below the minimum, a reason) per drawn stratum of a draft plan."""
+
+    def __init__(self, *args, strata: list[PlanStratum], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.strata = strata
+        for row in strata:
+            self.fields[f"requested_{row.stratum}"] = forms.IntegerField(
+                label=row.get_stratum_display(), min_value=0, initial=row.requested)
+            self.fields[f"reason_{row.stratum}"] = forms.CharField(
+                label=_("少抽理由"), required=False, initial=row.shortfall_reason,
+                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def values(self) -> tuple[dict[str, int], dict[str, str]]:
+        requested = {row.stratum: self.cleaned_data[f"requested_{row.stratum}"] for row in self.strata}
+        reasons = {row.stratum: self.cleaned_data[f"reason_{row.stratum}"] for row in self.strata}
+        return requested, reasons
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(choices=[("1", _("批准")), ("0", _("不批准"))], coerce=lambda v: v == "1")
+    decision = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class FreezeForm(forms.Form):
+    draw_date = forms.DateField(label=_("公布的抽取日期"), widget=forms.DateInput(attrs={"type": "date"},
+                                                                                 format="%Y-%m-%d"))
+
+
+class PublicValueForm(forms.Form):
+    source = forms.ChoiceField(label=_("来源"), choices=PublicSource.choices, initial=PublicSource.DICE)
+    value = forms.CharField(label=_("公开随机数"), max_length=200,
+                            help_text=_("骰子点数（如 3,5,1,6）、按公布原样的开奖号码，或 drand 该轮的随机数"))
+    witnesses = forms.CharField(label=_("见证人"), required=False,
+                                help_text=_("掷骰时至少两人，姓名以逗号或顿号分隔"))
+    lottery_name = forms.CharField(label=_("彩票名称"), required=False, max_length=100)
+    lottery_date = forms.DateField(label=_("开奖日期"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    drand_round = forms.IntegerField(label=_("drand 轮次"), required=False, min_value=1)
+
+    def witness_names(self) -> list[str]:
+        text = self.cleaned_data["witnesses"].replace("、", ",").replace("，", ",")
+        return [name.strip() for name in text.split(",") if name.strip()]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class InspectorSubstitutionForm(forms.Form):
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))

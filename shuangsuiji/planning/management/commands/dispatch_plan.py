@@ -1,0 +1,21 @@
+"""``manage.py dispatch_plan PLAN ... | --year Y --quarter Q (--jurisdiction CODE | --all)``: dispatch."""
+
+from shuangsuiji.planning import services
+from shuangsuiji.planning.models import Plan, TaskStatus
+
+from ._plans import PlanCommand, acting_user
+
+
+class Command(PlanCommand):
+    help = "派发：执法人员随即在“我的任务”中看到各自的任务和完成期限。"
+    step = "派发"
+
+    def handle(self, *args, **options) -> None:
+        user = acting_user(options["user"])
+
+        def dispatch(plan: Plan) -> str:
+            services.do_dispatch(plan, acting_user=user)
+            count = plan.selections.filter(active=True, task__status=TaskStatus.DISPATCHED).count()
+            return f"已派发 {count} 项任务"
+
+        self.run_each(self.chosen(options), dispatch)

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from shuangsuiji.planning import views
+
+app_name = "planning"
+
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("new/", views.plan_create, name="plan_create"),
+    path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/requested/", views.plan_requested, name="plan_requested"),
+    path("<int:pk>/strata/<int:stratum_pk>/shortfall/", views.plan_shortfall, name="plan_shortfall"),
+    path("<int:pk>/freeze/", views.plan_freeze, name="plan_freeze"),
+    path("<int:pk>/commit/", views.plan_commit, name="plan_commit"),
+    path("<int:pk>/public-value/", views.plan_public, name="plan_public"),
+    path("<int:pk>/draw/", views.plan_draw, name="plan_draw"),
+    path("<int:pk>/dispatch/", views.plan_dispatch, name="plan_dispatch"),
+    path("<int:pk>/reveal/", views.plan_reveal, name="plan_reveal"),
+    path("<int:pk>/redraw/", views.plan_redraw_request, name="plan_redraw_request"),
+    path("<int:pk>/redraw/<int:request_pk>/", views.plan_redraw_decide, name="plan_redraw_decide"),
+    path("<int:pk>/draws/<int:number>/manifest.json", views.plan_manifest, name="plan_manifest"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/mine/", views.my_tasks, name="my_tasks"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/substitute-target/", views.task_substitute_target, name="task_substitute_target"),
+    path("tasks/<int:pk>/substitute-inspector/", views.task_substitute_inspector, name="task_substitute_inspector"),
+]

@@ -1,0 +1,507 @@
+"""Pages of planning: plans with their strata and the ceremony, the drawn tasks, and "my tasks".
+
+Plain function views (Healthchecks style). Plans reach a page only through ``Plan.objects.visible_to``
+(inspectors read none); tasks through ``visible_tasks``, which for an inspector is his own dispatched
+tasks and nothing else — so nobody learns who inspects whom before the plan is dispatched, and outside
+one's scope a plan or task does not exist (404). Every change goes through ``planning.services``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.audit.services import history_for
+from shuangsuiji.planning import services
+from shuangsuiji.planning.forms import (
+    DecisionForm,
+    FreezeForm,
+    InspectorSubstitutionForm,
+    PlanForm,
+    PublicValueForm,
+    ReasonForm,
+    RequestedForm,
+)
+from shuangsuiji.planning.models import (
+    DrawStatus,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    PlanStratum,
+    RedrawRequest,
+    RedrawState,
+    ShortfallState,
+    Stratum,
+    Task,
+    TaskMember,
+    TaskPlan,
+    TaskStatus,
+    quarter_text,
+)
+from shuangsuiji.planning.permissions import can_approve, can_edit, can_run, reads_plans
+from shuangsuiji.registry.models import Jurisdiction
+
+PER_PAGE = 50
+
+
+def visible_plans(user) -> QuerySet:
+    if not reads_plans(user):
+        return Plan.objects.none()
+    return Plan.objects.visible_to(user)
+
+
+def visible_tasks(user) -> QuerySet:
+    """Tasks a user may see: an inspector his own, once their plan is dispatched; everyone else the tasks
+    of the plans he may read."""
+    tasks = Task.objects.visible_to(user)
+    if user.role == Role.INSPECTOR and not user.is_superuser:
+        if user.inspector_id is None:
+            return Task.objects.none()
+        return tasks.filter(members__inspector_id=user.inspector_id, members__active=True,
+                            members__draw__plan__status=PlanStatus.DISPATCHED).exclude(
+            status=TaskStatus.WITHDRAWN).distinct()
+    return tasks.filter(selections__plan__in=visible_plans(user)).distinct()
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _periods(queryset: QuerySet) -> list[tuple[str, str]]:
+    pairs = queryset.order_by().values_list("year", "quarter").distinct()
+    return [(f"{y}-{q}", quarter_text(y, q)) for y, q in sorted(set(pairs), reverse=True)]
+
+
+def _filter_period(request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    year, _sep, quarter = request.GET.get("period", "").partition("-")
+    if year.isdigit() and quarter in ("1", "2", "3", "4"):
+        return queryset.filter(year=int(year), quarter=int(quarter))
+    return queryset
+
+
+def _scope_choices(user) -> QuerySet:
+    if user.jurisdiction_id is None:
+        return Jurisdiction.objects.filter(level__in=["city", "county"]) if user.is_superuser else \
+            Jurisdiction.objects.none()
+    return Jurisdiction.objects.filter(path__startswith=user.jurisdiction.path, level__in=["city", "county"])
+
+
+def _filter_scope(request: HttpRequest, queryset: QuerySet, field: str) -> QuerySet:
+    chosen = request.GET.get("jurisdiction", "")
+    if chosen.isdigit():
+        scope = _scope_choices(request.user).filter(pk=chosen).first()
+        if scope is not None:
+            return queryset.filter(**{f"{field}__path__startswith": scope.path})
+    return queryset
+
+
+def _fail(request: HttpRequest, error: Exception) -> None:
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(error) or _("无权进行此操作"))
+
+
+# --- plans -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    if not reads_plans(request.user):
+        return redirect("planning:my_tasks")
+    base = visible_plans(request.user)
+    plans = _filter_scope(request, _filter_period(request, base), "jurisdiction")
+    for key, choices in (("kind", PlanKind.values), ("status", PlanStatus.values)):
+        if request.GET.get(key) in choices:
+            plans = plans.filter(**{key: request.GET[key]})
+    if request.GET.get("shortfall") == "1":
+        plans = plans.filter(strata__shortfall_state__in=[ShortfallState.PENDING, ShortfallState.APPROVED,
+                                                         ShortfallState.REJECTED]).distinct()
+    plans = (plans.select_related("jurisdiction", "department")
+             .prefetch_related(Prefetch("strata", queryset=PlanStratum.objects.order_by("id")))
+             .annotate(task_count=Count("selections", filter=Q(selections__active=True)))
+             .order_by("-year", "-quarter", "jurisdiction__path", "-kind", "pk"))
+    return render(request, "planning/plan_list.html", {
+        "page": _page(request, plans), "query": _query(request), "periods": _periods(base),
+        "jurisdictions": _scope_choices(request.user), "kinds": PlanKind.choices, "statuses": PlanStatus.choices,
+        "can_create": request.user.is_superuser or request.user.is_admin_role or request.user.role == Role.DEPARTMENT,
+    })
+
+
+@login_required
+def plan_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (user.is_superuser or user.is_admin_role or user.role == Role.DEPARTMENT):
+        raise PermissionDenied(_("只有管理员和科室用户可以编制抽查计划"))
+    form = PlanForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        joint = data["kind"] == PlanKind.JOINT
+        try:
+            plan = services.do_create_plan(
+                jurisdiction=data["jurisdiction"], year=data["year"], quarter=data["quarter"], acting_user=user,
+                kind=data["kind"], department=data["department"] if joint else None,
+                check_items=list(data["check_items"]) or None,
+                departments=(list(data["departments"]) or None) if joint else None,
+                require_specialties=data["require_specialties"], max_load=data["max_load"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, problems in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, problems)
+            else:
+                form.add_error(None, error.messages)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已编制%(plan)s") % {"plan": plan})
+            return redirect(plan)
+    return render(request, "planning/plan_form.html", {"form": form})
+
+
+def _plan_for(request: HttpRequest, pk: int) -> Plan:
+    return get_object_or_404(visible_plans(request.user).select_related("jurisdiction", "department"), pk=pk)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    user = request.user
+    strata = list(plan.strata.order_by("id"))
+    draw = plan.current_draw
+    joint_total = None
+    if plan.kind == PlanKind.REGULAR:
+        joint_total = sum(PlanStratum.objects.filter(
+            stratum=Stratum.JOINT, plan__kind=PlanKind.JOINT, plan__jurisdiction=plan.jurisdiction,
+            plan__year=plan.year, plan__quarter=plan.quarter).values_list("requested", flat=True))
+    selections = (TaskPlan.objects.filter(plan=plan, draw=draw).select_related("task__target__jurisdiction")
+                  .prefetch_related(Prefetch("task__members", queryset=TaskMember.objects.filter(
+                      active=True).select_related("inspector__department").order_by("draw_id", "slot"),
+                      to_attr="team"))
+                  .order_by("-active", "stratum", "rank")) if draw is not None and draw.manifest else \
+        TaskPlan.objects.none()
+    result = ((draw.manifest or {}).get("assignment") or {}).get("result") or {} if draw else {}
+    editable = plan.status == PlanStatus.DRAFT and can_edit(user, plan)
+    context = {
+        "plan": plan, "strata": strata, "draw": draw, "joint_total": joint_total,
+        "joint_plans": Plan.objects.filter(kind=PlanKind.JOINT, jurisdiction=plan.jurisdiction, year=plan.year,
+                                           quarter=plan.quarter).select_related("department"),
+        "regular_plan": Plan.objects.filter(kind=PlanKind.REGULAR, jurisdiction=plan.jurisdiction, year=plan.year,
+                                            quarter=plan.quarter).first() if plan.is_joint else None,
+        "selections": _page(request, selections), "query": _query(request),
+        "bindings": result.get("bindings", []), "load_cap": result.get("load_cap"),
+        "superseded": plan.draws.filter(status=DrawStatus.SUPERSEDED).order_by("number"),
+        "redraws": plan.redraw_requests.select_related("requested_by", "decided_by", "draw"),
+        "pending_redraw": plan.redraw_requests.filter(state=RedrawState.PENDING).first(),
+        "items": plan.check_items.select_related("responsible_department", "specialty").order_by("code"),
+        "departments": plan.departments.order_by("name"),
+        "can_run": can_run(user, plan), "can_edit": editable, "can_approve": can_approve(user, plan),
+        "requested_form": RequestedForm(strata=[s for s in strata if s.drawn]) if editable else None,
+        "freeze_form": FreezeForm(initial={"draw_date": timezone.localdate()}),
+        "public_form": PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
+        "history": history_for(plan)[:50],
+        "steps": _steps(plan, draw),
+    }
+    return render(request, "planning/plan_detail.html", context)
+
+
+def _steps(plan: Plan, draw) -> list[dict]:
+    """The ceremony as the page shows it: each step, whether done, by whom and when."""
+    def step(key: str, title: str, done: bool, who=None, when=None) -> dict:
+        return {"key": key, "title": title, "done": done, "who": who, "when": when}
+
+    return [
+        step("freeze", _("审定并冻结输入"), plan.reached(PlanStatus.FROZEN) and draw is not None,
+             draw and draw.frozen_by, draw and draw.frozen_at),
+        step("commit", _("承诺密钥"), plan.reached(PlanStatus.COMMITTED) and draw is not None,
+             draw and draw.committed_by, draw and draw.committed_at),
+        step("public", _("录入公开随机数"), plan.reached(PlanStatus.PUBLIC) and draw is not None,
+             draw and draw.public_recorded_by, draw and draw.public_recorded_at),
+        step("draw", _("抽取"), plan.reached(PlanStatus.DRAWN) and draw is not None, draw and draw.drawn_by,
+             draw and draw.drawn_at),
+        step("dispatch", _("派发"), plan.reached(PlanStatus.DISPATCHED), plan.dispatched_by, plan.dispatched_at),
+        step("reveal", _("公开密钥"), plan.revealed_at is not None, plan.revealed_by, plan.revealed_at),
+    ]
+
+
+def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
+    """Run a ceremony step posted from the plan page and come back to it with the outcome."""
+    plan = _plan_for(request, pk)
+    try:
+        message = action(plan)
+    except (ValidationError, PermissionDenied) as error:
+        _fail(request, error)
+    else:
+        if message:
+            messages.success(request, message)
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_requested(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(plan: Plan) -> str:
+        form = RequestedForm(request.POST, strata=list(plan.strata.filter(drawn=True).order_by("id")))
+        if not form.is_valid():
+            raise ValidationError([f"{form.fields[name].label}：{'；'.join(errors)}"
+                                   for name, errors in form.errors.items()])
+        requested, reasons = form.values()
+        services.do_set_requested(plan, requested, reasons=reasons, acting_user=request.user)
+        return _("已保存计划抽查数")
+
+    return _act(request, pk, save)
+
+
+@login_required
+@require_POST
+def plan_shortfall(request: HttpRequest, pk: int, stratum_pk: int) -> HttpResponse:
+    def decide(plan: Plan) -> str:
+        row = get_object_or_404(plan.strata, pk=stratum_pk)
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("请选择批准或不批准"))
+        services.do_approve_shortfall(row, approve=form.cleaned_data["approve"],
+                                      decision=form.cleaned_data["decision"], acting_user=request.user)
+        return _("已审批少抽申请")
+
+    return _act(request, pk, decide)
+
+
+@login_required
+@require_POST
+def plan_freeze(request: HttpRequest, pk: int) -> HttpResponse:
+    def freeze(plan: Plan) -> str:
+        form = FreezeForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("请填写有效的抽取日期"))
+        services.do_approve_and_freeze(plan, acting_user=request.user, draw_date=form.cleaned_data["draw_date"])
+        return _("已审定并冻结。输入哈希见“抽取过程”，请立即公布")
+
+    return _act(request, pk, freeze)
+
+
+@login_required
+@require_POST
+def plan_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    def commit(plan: Plan) -> str:
+        services.do_commit_secret(plan, acting_user=request.user)
+        return _("已承诺密钥。密钥承诺值见“抽取过程”，请立即公布")
+
+    return _act(request, pk, commit)
+
+
+@login_required
+@require_POST
+def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
+    def record(plan: Plan) -> str:
+        form = PublicValueForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError([f"{form.fields[name].label if name in form.fields else ''}：{'；'.join(errors)}"
+                                   for name, errors in form.errors.items()])
+        data = form.cleaned_data
+        services.do_record_public_value(
+            plan, source=data["source"], value=data["value"], witnesses=form.witness_names(),
+            lottery_name=data["lottery_name"], lottery_date=data["lottery_date"], drand_round=data["drand_round"],
+            acting_user=request.user)
+        return _("已录入公开随机数")
+
+    return _act(request, pk, record)
+
+
+@login_required
+@require_POST
+def plan_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    def draw(plan: Plan) -> str:
+        done = services.do_draw(plan, acting_user=request.user)
+        if done.window_warning:
+            messages.warning(request, done.window_warning)
+        return _("已抽取：先抽检查对象，再抽执法人员，共 %(n)s 项任务") % {
+            "n": done.selections.filter(active=True).count()}
+
+    return _act(request, pk, draw)
+
+
+@login_required
+@require_POST
+def plan_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    def dispatch(plan: Plan) -> str:
+        services.do_dispatch(plan, acting_user=request.user)
+        return _("已派发，执法人员现在可以在“我的任务”中看到各自的任务")
+
+    return _act(request, pk, dispatch)
+
+
+@login_required
+@require_POST
+def plan_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    def reveal(plan: Plan) -> str:
+        services.do_reveal(plan, acting_user=request.user)
+        return _("密钥已公开，完整的抽取清单可以下载复核")
+
+    return _act(request, pk, reveal)
+
+
+@login_required
+@require_POST
+def plan_redraw_request(request: HttpRequest, pk: int) -> HttpResponse:
+    def ask(plan: Plan) -> str:
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("请填写重新抽取的理由"))
+        services.do_request_redraw(plan, reason=form.cleaned_data["reason"], acting_user=request.user)
+        return _("已提交重新抽取申请，待市局审批")
+
+    return _act(request, pk, ask)
+
+
+@login_required
+@require_POST
+def plan_redraw_decide(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    def decide(plan: Plan) -> str:
+        redraw = get_object_or_404(RedrawRequest, pk=request_pk, plan=plan)
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("请选择批准或不批准"))
+        services.do_approve_redraw(redraw, approve=form.cleaned_data["approve"],
+                                   decision=form.cleaned_data["decision"], acting_user=request.user)
+        return _("已批准重新抽取：原抽取保留并标记作废，计划回到编制状态") if form.cleaned_data["approve"] \
+            else _("已驳回重新抽取申请")
+
+    return _act(request, pk, decide)
+
+
+@login_required
+def plan_manifest(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    plan = _plan_for(request, pk)
+    draw = get_object_or_404(plan.draws, number=number, manifest__isnull=False)
+    text, complete = services.published_manifest(draw)
+    name = f"manifest-{plan.jurisdiction.code}-{plan.year}Q{plan.quarter}-{plan.pk}-{number}" \
+           f"{'' if complete else '-sealed'}.json"
+    response = HttpResponse(text, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- tasks -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.INSPECTOR and not request.user.is_superuser:
+        return redirect("planning:my_tasks")
+    base = visible_tasks(request.user)
+    tasks = _filter_scope(request, _filter_period(request, base), "target__jurisdiction")
+    if request.GET.get("status") in TaskStatus.values:
+        tasks = tasks.filter(status=request.GET["status"])
+    if request.GET.get("joint") == "1":
+        tasks = tasks.filter(is_joint=True)
+    text = request.GET.get("q", "").strip()
+    if text:
+        tasks = tasks.filter(Q(target__name__icontains=text) | Q(target__credit_code__iexact=text.upper()))
+    tasks = (tasks.select_related("target__jurisdiction")
+             .prefetch_related(Prefetch("members", queryset=TaskMember.objects.filter(active=True)
+                                        .select_related("inspector").order_by("draw_id", "slot"), to_attr="team"),
+                               Prefetch("selections", queryset=TaskPlan.objects.filter(active=True)
+                                        .select_related("plan__jurisdiction", "plan__department"), to_attr="live"))
+             .order_by("-year", "-quarter", "target__jurisdiction__path", "target__name"))
+    counts = dict(base.order_by().values_list("status").annotate(n=Count("id", distinct=True)))
+    return render(request, "planning/task_list.html", {
+        "page": _page(request, tasks), "query": _query(request), "periods": _periods(base),
+        "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
+    })
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(visible_tasks(request.user).select_related("target__jurisdiction"), pk=pk)
+    user = request.user
+    inspector_view = user.role == Role.INSPECTOR and not user.is_superuser
+    members = task.members.select_related("inspector__department", "draw__plan").order_by("draw_id", "slot",
+                                                                                            "-active")
+    if inspector_view:
+        # An inspector sees the team he belongs to (his partners), not the teams of other plans' draws.
+        own_draws = task.members.filter(inspector_id=user.inspector_id, active=True).values("draw_id")
+        members = members.filter(draw_id__in=own_draws, active=True)
+    selections = task.selections.select_related("plan__jurisdiction", "plan__department", "draw").order_by("pk")
+    runnable = [s.plan for s in selections if s.active and can_run(user, s.plan)
+                and s.plan.status in (PlanStatus.DRAWN, PlanStatus.DISPATCHED)]
+    return render(request, "planning/task_detail.html", {
+        "task": task, "members": members, "selections": selections, "items": task.check_items(),
+        "departments": task.departments(), "inspector_view": inspector_view,
+        "substitutions": task.substitutions.select_related("old_inspector", "new_inspector", "new_task__target",
+                                                           "acted_by", "draw__plan") if not inspector_view else [],
+        "can_substitute": bool(runnable) and task.status != TaskStatus.WITHDRAWN,
+        "reason_form": ReasonForm(), "history": [] if inspector_view else history_for(task)[:30],
+    })
+
+
+@login_required
+@require_POST
+def task_substitute_target(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(visible_tasks(request.user).select_related("target"), pk=pk)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写递补理由"))
+        substitutes = services.do_substitute_target(task, reason=form.cleaned_data["reason"],
+                                                    acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _fail(request, error)
+        return redirect(task)
+    names = "、".join(t.target.name for t in substitutes) or _("无（该类别已无可递补对象）")
+    messages.success(request, _("已按号签递补：%(names)s") % {"names": names})
+    return redirect(substitutes[0] if substitutes else task)
+
+
+@login_required
+@require_POST
+def task_substitute_inspector(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(visible_tasks(request.user).select_related("target"), pk=pk)
+    form = InspectorSubstitutionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写替换理由"))
+        member = get_object_or_404(task.members.select_related("inspector"), pk=form.cleaned_data["member"])
+        replacement = services.do_substitute_inspector(task, member.inspector, reason=form.cleaned_data["reason"],
+                                                       acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("已按号签由 %(new)s 接替 %(old)s") % {
+            "new": replacement.inspector.name, "old": member.inspector.name})
+    return redirect(task)
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The signed-in inspector's dispatched tasks with their deadlines, his team and the items to check."""
+    user = request.user
+    if user.inspector_id is None:
+        raise Http404(_("当前用户没有关联执法人员档案"))
+    tasks = (visible_tasks(user).filter(members__inspector_id=user.inspector_id, members__active=True)
+             .select_related("target__jurisdiction").distinct().order_by("-deadline", "target__name"))
+    page = _page(request, tasks)
+    own = set(TaskMember.objects.filter(task__in=page.object_list, inspector_id=user.inspector_id, active=True)
+              .values_list("task_id", "draw_id"))
+    teams: dict[int, list[TaskMember]] = {}
+    for member in (TaskMember.objects.filter(task__in=page.object_list, active=True)
+                   .select_related("inspector__department").order_by("slot")):
+        if (member.task_id, member.draw_id) in own:
+            teams.setdefault(member.task_id, []).append(member)
+    for task in page.object_list:
+        task.team = teams.get(task.pk, [])
+    return render(request, "planning/my_tasks.html", {"page": page, "query": _query(request),
+                                                      "today": timezone.localdate()})

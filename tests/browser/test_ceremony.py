@@ -1,0 +1,116 @@
+"""A county admin runs a whole draw ceremony through the real pages in headless Chromium.
+
+Plan → approve and freeze → commit → witness dice → draw → dispatch, on demo Baoding (tiny scale) seeded
+for today's quarter. The pages must show the inputs hash and the commitment as soon as they exist, never
+the secret before the reveal, and the drawn tasks; the inspectors then find their tasks at once.
+
+Set ``SCREENSHOTS=DIR`` to keep a full-page screenshot of every step (desktop and phone) for review.
+"""
+
+import os
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import Role, User
+from shuangsuiji.demo.services import DEMO_PASSWORD
+from shuangsuiji.planning.models import Draw, Plan, PlanStatus, TaskMember, TaskStatus
+
+from .conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def shoot(page, name: str) -> None:
+    folder = os.environ.get("SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def baoding(db) -> date:
+    today = timezone.localdate()
+    call_command("seed_demo", scale="tiny", today=today, stdout=StringIO(), stderr=StringIO())
+    return today
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding, viewport):
+    label = "phone" if viewport else "desktop"
+    today = baoding
+    quarter = (today.month - 1) // 3 + 1
+    county = User.objects.get(username="county")
+    page = open_page(county, DEMO_PASSWORD, viewport)
+
+    page.goto(f"{live_server.url}/planning/new/")
+    page.select_option("#id_jurisdiction", str(county.jurisdiction_id))
+    page.fill("#id_year", str(today.year))
+    page.select_option("#id_quarter", str(quarter))
+    shoot(page, f"{label}-1-create")
+    page.click("button:has-text('编制')")
+    page.wait_for_selector("#ceremony")
+    plan = Plan.objects.get(jurisdiction=county.jurisdiction, year=today.year, quarter=quarter)
+    assert plan.status == PlanStatus.DRAFT
+    strata = page.inner_text("#strata")
+    assert "重点排污单位" in strata and "指导意见 二(一)" in strata  # minimum with its citation
+    shoot(page, f"{label}-2-draft")
+
+    page.click("button:has-text('审定并冻结')")
+    page.wait_for_selector("#inputs-hash")
+    draw = Draw.objects.get(plan=plan)
+    assert page.inner_text("#inputs-hash").strip() == draw.inputs_hash
+    assert "请立即公布" in page.inner_text("body")
+
+    page.click("button:has-text('生成密钥并承诺')")
+    page.wait_for_selector("#commitment")
+    draw.refresh_from_db()
+    assert page.inner_text("#commitment").strip() == draw.commitment
+    assert draw.secret not in page.content()  # the secret is never shown before the reveal
+    shoot(page, f"{label}-3-committed")
+
+    page.select_option("#id_source", "dice")
+    page.fill("#id_value", "3,5,1,6")
+    page.click("button:has-text('录入公开随机数')")
+    assert "至少两名见证人" in page.inner_text("body")  # dice without witnesses are refused
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.COMMITTED
+    page.fill("#id_value", "3,5,1,6")
+    page.fill("#id_witnesses", "张三、李四")
+    page.click("button:has-text('录入公开随机数')")
+    page.wait_for_selector("#public-value")
+    assert page.inner_text("#public-value").strip() == "3516"
+    assert "张三、李四" in page.inner_text("#ceremony")
+
+    page.click("button:has-text('抽取')")
+    page.wait_for_selector("#seed")
+    draw.refresh_from_db()
+    assert page.inner_text("#seed").strip() == draw.seed
+    assert draw.secret not in page.content()
+    requested = sum(plan.strata.filter(drawn=True).values_list("requested", flat=True))
+    assert page.locator("#tasks tbody tr").count() == min(requested, 50)
+    shoot(page, f"{label}-4-drawn")
+
+    page.click("button:has-text('派发任务')")
+    page.wait_for_selector("#plan-status:has-text('已派发')")
+    assert not plan.selections.exclude(task__status=TaskStatus.DISPATCHED).exists()
+    shoot(page, f"{label}-5-dispatched")
+
+    # The team members see their tasks, with the deadline, the moment the plan is dispatched.
+    member = TaskMember.objects.filter(draw=draw, active=True).select_related("inspector").first()
+    officer = User.objects.filter(inspector=member.inspector).first() or User.objects.create_user(
+        username="officer", password=DEMO_PASSWORD, role=Role.INSPECTOR, jurisdiction=county.jurisdiction,
+        inspector=member.inspector)
+    mine = open_page(officer, DEMO_PASSWORD, viewport)
+    mine.goto(f"{live_server.url}/planning/tasks/mine/")
+    cards = mine.inner_text("#my-tasks")
+    own = TaskMember.objects.filter(inspector=member.inspector, active=True, draw=draw).select_related("task__target")
+    for membership in own:
+        assert membership.task.target.name in cards
+    assert membership.task.deadline.isoformat() in cards
+    shoot(mine, f"{label}-6-my-tasks")
+    # ...but not the plan, nor anyone else's team.
+    assert mine.goto(f"{live_server.url}/planning/{plan.pk}/").status == 404
