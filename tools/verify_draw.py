@@ -161,21 +161,21 @@ def systematic_positions(pis, start):
     return chosen
 
 
-def select(stratum, seed_hex):
+def rerun_stratum(stratum, seed_hex):
     """The manifest record §9.2 of one stratum, re-run from its inputs and the seed."""
     name = stratum["name"]
     seed_string = f"{VERSION}|{seed_hex}|{name}"
     targets = stratum["targets"]
-    musts = [t["id"] for t in targets if t["must_include"] == 1]
-    others = [t for t in targets if t["must_include"] == 0]
+    musts = [target_id for target_id, _, must in targets if must == 1]
+    others = [(target_id, weight) for target_id, weight, must in targets if must == 0]
     picks = [{"id": i, "ticket": tk, "via": "must"} for tk, i in in_ticket_order(musts, seed_string)]
     wanted = stratum["quota"] - len(musts)
     record = {"name": name, "seed": seed_string, "quota": stratum["quota"], "weighted": stratum["weighted"]}
-    ordered = in_ticket_order([t["id"] for t in others], seed_string)
+    ordered = in_ticket_order([target_id for target_id, _ in others], seed_string)
     if stratum["weighted"] == 0:
         picks += [{"id": i, "ticket": tk, "via": "ticket"} for tk, i in ordered[:wanted]]
     else:
-        weight = {t["id"]: t["weight"] for t in others}
+        weight = dict(others)
         pis = probabilities([weight[i] for _, i in ordered], wanted)
         digest = hashlib.sha256(f"{VERSION}|{seed_hex}|pps|{name}".encode()).digest()
         u = int.from_bytes(digest, "big")
@@ -185,7 +185,7 @@ def select(stratum, seed_hex):
         for (_, i), pi in zip(ordered, pis, strict=True):
             table[i] = f"{pi.numerator}/{pi.denominator}"
         record["pps"] = {"u": f"{u:064x}",
-                         "probabilities": [{"id": i, "probability": table[i]} for i in sorted(table)]}
+                         "probabilities": [table[target_id] for target_id, _, _ in targets]}
     record["selected"] = picks
     return record
 
@@ -227,7 +227,7 @@ def check_inputs(inputs):
     require(isinstance(strata, list) and strata, "inputs.strata: a non-empty list")
     names = []
     for s in strata:
-        check_stratum(s)
+        check_stratum_inputs(s)
         names.append(s["name"])
     require(names == sorted(set(names)), "inputs.strata: sorted by name, each once")
     if "assignment" in inputs:
@@ -240,7 +240,7 @@ def sorted_texts(value, where, repeats=False):
     require(value == (sorted(value) if repeats else sorted(set(value))), f"{where}: not sorted / repeated")
 
 
-def check_stratum(s):
+def check_stratum_inputs(s):
     require(isinstance(s, dict) and set(s) == {"name", "quota", "weighted", "needs", "targets"},
             "stratum: keys name, quota, weighted, needs, targets")
     name = s["name"]
@@ -258,14 +258,15 @@ def check_stratum(s):
     require(isinstance(targets, list), f"{where}: targets is a list")
     ids = []
     for t in targets:
-        require(isinstance(t, dict) and set(t) == {"id", "weight", "must_include"}, f"{where}: target keys")
-        require(isinstance(t["id"], str) and t["id"], f"{where}: target id")
-        require(t["must_include"] in (0, 1) and is_integer(t["must_include"]), f"{where}: must_include 0 or 1")
-        good_weight = is_integer(t["weight"]) and (t["weight"] >= 1 if s["weighted"] else t["weight"] == 1)
-        require(good_weight, f"{where}: target {t['id']} has weight {t['weight']!r}")
-        ids.append(t["id"])
+        require(isinstance(t, list) and len(t) == 3, f"{where}: a target is [id, weight, must_include]")
+        target_id, weight, must = t
+        require(isinstance(target_id, str) and target_id, f"{where}: target id")
+        require(must in (0, 1) and is_integer(must), f"{where}: must_include 0 or 1")
+        good_weight = is_integer(weight) and (weight >= 1 if s["weighted"] else weight == 1)
+        require(good_weight, f"{where}: target {target_id} has weight {weight!r}")
+        ids.append(target_id)
     require(ids == sorted(set(ids)), f"{where}: targets sorted by id, each once")
-    musts = sum(t["must_include"] for t in targets)
+    musts = sum(t[2] for t in targets)
     require(is_integer(s["quota"]) and musts <= s["quota"] <= len(targets),
             f"{where}: quota {s['quota']!r} must lie between the {musts} must-include and {len(targets)} targets")
 
@@ -361,7 +362,7 @@ def replay_substitutions(manifest, drawn_records, seed_hex):
         expected = []
         for name in holding:
             taken = {i for ids in current.values() for i in ids} | set(closed)
-            left = [t["id"] for t in targets_of[name] if t["id"] not in taken]
+            left = [t[0] for t in targets_of[name] if t[0] not in taken]
             position = current[name].index(x)
             if left:
                 best_ticket, best = min((ticket(i, seeds[name]), i) for i in left)
@@ -449,7 +450,7 @@ def verify_draw(manifest, sealed=None):
     seed_hex = seed_of(real_hash, manifest["secret"], manifest["public_value"])
     if seed_hex != manifest["seed"]:
         found.append(f"seed: published {manifest['seed']}, recomputed {seed_hex}")
-    expected = [select(s, seed_hex) for s in inputs["strata"]]
+    expected = [rerun_stratum(s, seed_hex) for s in inputs["strata"]]
     published = manifest["strata"]
     if [r.get("name") if isinstance(r, dict) else r for r in published] != [r["name"] for r in expected]:
         found.append("strata: the manifest's strata are not the inputs' strata in order")

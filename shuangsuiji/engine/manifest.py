@@ -28,7 +28,7 @@ from datetime import date
 from typing import Any
 
 from shuangsuiji.engine import assignment, canonical
-from shuangsuiji.engine.canonical import CanonicalError, fraction_text, nfc
+from shuangsuiji.engine.canonical import CanonicalError, nfc
 from shuangsuiji.engine.quotas import QuarterQuotas
 from shuangsuiji.engine.sampling import (
     ALGORITHM,
@@ -36,10 +36,10 @@ from shuangsuiji.engine.sampling import (
     DrawError,
     Pick,
     StratumDraw,
-    check_candidates,
     check_name,
-    draw_stratum,
+    check_stratum,
     replacement,
+    select,
 )
 
 SEED_TAG = ALGORITHM.encode("ascii") + b"\x00"
@@ -137,11 +137,7 @@ def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
                 "weighted": int(s.weighted),
                 "needs": {key: _sorted_texts(getattr(s.needs, key), multiset=key == "expert_specialties")
                           for key in _NEEDS},
-                "targets": sorted(
-                    ({"id": nfc(c.id), "weight": c.weight, "must_include": int(bool(c.must_include))}
-                     for c in s.targets),
-                    key=lambda entry: entry["id"],
-                ),
+                "targets": sorted([nfc(c.id), c.weight, int(bool(c.must_include))] for c in s.targets),
             }
             for s in sorted(strata, key=lambda s: nfc(s.name))
         ],
@@ -158,6 +154,7 @@ def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
             "recusals": {nfc(target): _sorted_texts(ids) for target, ids in sorted(a.recusals.items()) if ids},
         }
     _read_inputs(inputs)
+    canonical.check(inputs, "inputs")
     return inputs
 
 
@@ -235,7 +232,9 @@ class _Stratum:
     quota: int
     weighted: bool
     needs: dict[str, list[str]]
-    candidates: list[Candidate]
+    ids: list[str]
+    weights: list[int]
+    musts: list[int]
 
 
 @dataclass(frozen=True)
@@ -252,7 +251,7 @@ def draw(inputs: Mapping[str, Any], secret: bytes, public: Mapping[str, Any]) ->
         raise DrawError("; ".join(problems))
     digest = inputs_hash(inputs)
     seed = derive_seed(digest, secret, public)
-    draws = [draw_stratum(s.name, s.candidates, s.quota, seed, s.weighted) for s in parsed.strata]
+    draws = [select(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
     manifest: dict[str, Any] = {
         "algorithm": ALGORITHM,
         "state": "revealed",
@@ -268,7 +267,6 @@ def draw(inputs: Mapping[str, Any], secret: bytes, public: Mapping[str, Any]) ->
     }
     if parsed.assignment is not None:
         manifest["assignment"] = _assignment_section(parsed, draws, seed)
-    canonical.check(manifest)
     return manifest
 
 
@@ -289,8 +287,7 @@ def _stratum_record(d: StratumDraw) -> dict[str, Any]:
         assert d.probabilities is not None and d.uniform is not None
         record["pps"] = {
             "u": f"{d.uniform:064x}",
-            "probabilities": [{"id": id, "probability": fraction_text(pi)}
-                              for id, pi in sorted(d.probabilities.items())],
+            "probabilities": list(d.probabilities),
         }
     return record
 
@@ -349,7 +346,7 @@ class _Replay:
                  section: Mapping[str, Any] | None) -> None:
         self.parsed = parsed
         self.seed = seed
-        self.candidates = {s.name: s.candidates for s in parsed.strata}
+        self.ids = {s.name: s.ids for s in parsed.strata}
         self.draws = {d.name: d for d in draws}
         self.closed: list[str] = []
         self.teams: dict[str, list[str]] = {}
@@ -371,7 +368,7 @@ class _Replay:
         for name in strata:
             d = self.draws[name]
             in_plan = {id for ids in self.selection().values() for id in ids}
-            pick = replacement(d, self.candidates[name], in_plan | set(self.closed))
+            pick = replacement(d, self.ids[name], in_plan | set(self.closed))
             selected = list(d.selected)
             position = next(k for k, p in enumerate(selected) if p.id == out)
             if pick is None:
@@ -501,7 +498,7 @@ def verify(manifest: Any, sealed: Any = None) -> list[str]:
     seed = derive_seed(digest, secret, manifest["public_value"])
     if seed != manifest["seed"]:
         differences.append(f"seed: the manifest says {manifest['seed']}, the re-computation gives {seed}")
-    draws = [draw_stratum(s.name, s.candidates, s.quota, seed, s.weighted) for s in parsed.strata]
+    draws = [select(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
     differences += _compare_strata(manifest["strata"], [_stratum_record(d) for d in draws])
     recomputed = selection_hash(draws)
     if recomputed != manifest["selection_hash"]:
@@ -663,9 +660,6 @@ def _compare_sealed(sealed: Any, manifest: Mapping[str, Any], draws: list[Stratu
 
 # --- reading inputs strictly ----------------------------------------------------------------------
 
-_TARGET_KEYS = {"id", "weight", "must_include"}
-
-
 def _keys(data: Any, keys: set[str], where: str) -> None:
     if not isinstance(data, dict):
         raise DrawError(f"{where} must be an object")
@@ -736,7 +730,6 @@ def _read_inputs(inputs: Any) -> _Inputs:
     section = inputs.get("assignment")
     if section is not None:
         _read_assignment(section)
-    canonical.check(inputs, "inputs")
     return _Inputs(strata, section)
 
 
@@ -751,21 +744,19 @@ def _read_stratum(data: Any, where: str) -> _Stratum:
     targets = data["targets"]
     if not isinstance(targets, list):
         raise DrawError(f"{where}.targets must be a list")
-    candidates = []
-    previous = ""
-    for n, entry in enumerate(targets):
-        if type(entry) is not dict or entry.keys() != _TARGET_KEYS:
-            _keys(entry, _TARGET_KEYS, f"{where}.targets[{n}]")
-        id, must = entry["id"], entry["must_include"]
-        if type(id) is not str or id <= previous:
-            raise DrawError(f"{where}.targets[{n}]: ids must be strings, sorted, each once ({id!r})")
-        if type(must) is not int or must not in (0, 1):
-            raise DrawError(f"{where}.targets[{n}].must_include must be 0 or 1")
-        previous = id
-        candidates.append(Candidate(id, entry["weight"], must == 1))
-    quota = data["quota"]
-    check_candidates(name, candidates, quota, bool(weighted))
-    return _Stratum(name, quota, bool(weighted), needs, candidates)
+    # A stratum may hold a whole province's general units: checked list by list, not entry by entry.
+    if not set(map(type, targets)) <= {list} or not set(map(len, targets)) <= {3}:
+        n = next(n for n, t in enumerate(targets) if type(t) is not list or len(t) != 3)
+        raise DrawError(f"{where}.targets[{n}] must be [id, weight, must_include]")
+    ids = [t[0] for t in targets]
+    weights = [t[1] for t in targets]
+    musts = [t[2] for t in targets]
+    if not set(map(type, musts)) <= {int}:
+        raise DrawError(f"{where}: must_include (third of each target) must be 0 or 1")
+    check_stratum(name, ids, weights, musts, data["quota"], bool(weighted))
+    if ids != sorted(ids):
+        raise DrawError(f"{where}.targets must be sorted by id")
+    return _Stratum(name, data["quota"], bool(weighted), needs, ids, weights, musts)
 
 
 def _read_assignment(data: Any) -> None:

@@ -25,13 +25,15 @@ import argparse
 import hashlib
 import heapq
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import compress
+from math import gcd, lcm
 from typing import Literal, NamedTuple
 
-from shuangsuiji.engine import tickets
-from shuangsuiji.engine.canonical import nfc
+from shuangsuiji.engine import canonical, tickets
 
 ALGORITHM = "shuangsuiji-draw/1"
 UNIFORM_BITS = 256
@@ -67,8 +69,9 @@ class StratumDraw:
     weighted: bool
     selected: tuple[Pick, ...]
     """Must-include targets in ticket order, then the drawn ones in ticket order."""
-    probabilities: dict[str, Fraction] | None
-    """Weighted strata: every eligible target's exact inclusion probability."""
+    probabilities: tuple[str, ...] | None
+    """Weighted strata: each target's exact inclusion probability as "p/q" in lowest terms, in the order of
+    the ids the stratum was given."""
     uniform: int | None
     """Weighted strata: u of the systematic sample's U = u / 2^256."""
 
@@ -86,43 +89,61 @@ def pps_uniform(seed_hex: str, name: str) -> int:
 
 def check_name(name: str) -> None:
     """Stratum names are frozen into seed strings, so they must be unambiguous there."""
-    if not name or name != nfc(name) or "|" in name or any(ord(c) < 0x20 for c in name):
+    if (type(name) is not str or not name or not canonical.all_nfc([name]) or "|" in name
+            or any(ord(c) < 0x20 for c in name)):
         raise DrawError(f"stratum name {name!r} must be non-empty NFC text without '|' or control characters")
 
 
-def check_candidates(name: str, candidates: Sequence[Candidate], quota: int, weighted: bool) -> None:
+def check_stratum(name: str, ids: Sequence[str], weights: Sequence[int], musts: Sequence[bool | int], quota: int,
+                  weighted: bool) -> None:
+    """Raise DrawError, naming the stratum and the target, unless the stratum can be drawn as given."""
     check_name(name)
-    seen: set[str] = set()
-    musts = 0
-    for candidate in candidates:
-        if not isinstance(candidate.id, str) or not candidate.id or candidate.id != nfc(candidate.id):
-            raise DrawError(f"stratum {name}: target id {candidate.id!r} must be a non-empty NFC string")
-        if candidate.id in seen:
-            raise DrawError(f"stratum {name}: target {candidate.id} is listed twice")
-        seen.add(candidate.id)
-        weight = candidate.weight
-        if type(weight) is not int or weight < 1 or (not weighted and weight != 1):
-            expected = "a positive integer" if weighted else "1 in an unweighted stratum"
-            raise DrawError(f"stratum {name}: target {candidate.id} has weight {weight!r}; it must be {expected}")
-        musts += bool(candidate.must_include)
-    if type(quota) is not int or not 0 <= quota <= len(candidates):
-        raise DrawError(f"stratum {name}: quota {quota!r} must be an integer from 0 to {len(candidates)}")
-    if musts > quota:
-        raise DrawError(f"stratum {name}: {musts} must-include targets exceed the quota {quota}")
+    if not len(ids) == len(weights) == len(musts):
+        raise DrawError(f"stratum {name}: ids, weights and must-include flags differ in number")
+    # whole-list checks whose loops run in C; the slow search for the culprit only runs on failure
+    if not set(map(type, ids)) <= {str} or "" in ids or not canonical.all_nfc(ids):
+        bad = next(i for i in ids if type(i) is not str or not i or not canonical.all_nfc([i]))
+        raise DrawError(f"stratum {name}: target id {bad!r} must be a non-empty NFC string")
+    if len(set(ids)) != len(ids):
+        twice = next(id for id, count in Counter(ids).items() if count > 1)
+        raise DrawError(f"stratum {name}: target {twice} is listed twice")
+    good = set(map(type, weights)) <= {int} and (min(weights, default=1) >= 1 if weighted
+                                                 else weights.count(1) == len(weights))
+    if not good:
+        expected = "a positive integer" if weighted else "1 in an unweighted stratum"
+        id, weight = next((i, w) for i, w in zip(ids, weights, strict=True)
+                          if type(w) is not int or w < 1 or (not weighted and w != 1))
+        raise DrawError(f"stratum {name}: target {id} has weight {weight!r}; it must be {expected}")
+    if not set(map(type, musts)) <= {bool, int} or not set(musts) <= {0, 1}:
+        raise DrawError(f"stratum {name}: must-include flags must be 0 or 1")
+    if type(quota) is not int or not 0 <= quota <= len(ids):
+        raise DrawError(f"stratum {name}: quota {quota!r} must be an integer from 0 to {len(ids)}")
+    if sum(musts) > quota:
+        raise DrawError(f"stratum {name}: {sum(musts)} must-include targets exceed the quota {quota}")
 
 
-def ranked(ids: Iterable[str], seed: str) -> list[tuple[str, str]]:
+def _order(ids: Sequence[str], seed: str) -> tuple[list[str], dict[str, str]]:
+    """Every id's ticket, sorted; and the id of each ticket."""
+    digits = tickets.ticket_digits(ids, tickets.seed_hash(seed))
+    owner = dict(zip(digits, ids, strict=True))
+    if len(owner) != len(ids):
+        # Equal tickets need equal SHA-256 digests of distinct inputs; rather than assume that never
+        # happens, refuse the draw loudly.
+        raise DrawError("two targets have the same ticket (a SHA-256 collision)")
+    return digits, owner
+
+
+def ranked(ids: Sequence[str], seed: str) -> list[tuple[str, str]]:
     """(ticket, id) for every id, in ticket order: Rivest's sampling order for ``seed``."""
-    ids = list(ids)
-    return sorted(zip(tickets.ticket_digits(ids, tickets.seed_hash(seed)), ids, strict=True))
+    digits, owner = _order(ids, seed)
+    return [(t, owner[t]) for t in sorted(digits)]
 
 
 def smallest(ids: Sequence[str], seed: str, take: int) -> list[tuple[str, str]]:
     """The ``take`` smallest (ticket, id) pairs in ticket order, without sorting everything."""
-    pairs = zip(tickets.ticket_digits(ids, tickets.seed_hash(seed)), ids, strict=True)
-    if take * 8 < len(ids):
-        return heapq.nsmallest(take, pairs)
-    return sorted(pairs)[:take]
+    digits, owner = _order(ids, seed)
+    chosen = heapq.nsmallest(take, digits) if take * 8 < len(digits) else sorted(digits)[:take]
+    return [(t, owner[t]) for t in chosen]
 
 
 def sample(ids: Sequence[str], seed: str, take: int) -> list[str]:
@@ -130,6 +151,27 @@ def sample(ids: Sequence[str], seed: str, take: int) -> list[str]:
     if len(set(ids)) != len(ids):
         raise DrawError("the ids contain duplicates")
     return [id for _, id in smallest(ids, seed, max(0, take))]
+
+
+def _inclusion(weights: Sequence[int], n: int) -> tuple[list[int], int]:
+    """Numerators over one denominator D of π_i = min(1, c·w_i), Σπ_i = n (see ``inclusion_probabilities``)."""
+    if n == 0:
+        return [0] * len(weights), 1
+    descending = sorted(weights, reverse=True)
+    rest = sum(weights)
+    capped = 0
+    # Unit k of the descending order is capped when its share (n - capped)·w / rest reaches 1; equal weights
+    # meet the condition together, so "capped" is exactly "w ≥ the smallest capped weight".
+    while capped < n and descending[capped] * (n - capped) >= rest:
+        rest -= descending[capped]
+        capped += 1
+    if capped == len(weights):
+        return [1] * len(weights), 1
+    share = n - capped
+    if not capped:
+        return [share * w for w in weights], rest
+    threshold = descending[capped - 1]
+    return [rest if w >= threshold else share * w for w in weights], rest
 
 
 def inclusion_probabilities(weights: Sequence[int], n: int) -> list[Fraction]:
@@ -142,20 +184,22 @@ def inclusion_probabilities(weights: Sequence[int], n: int) -> list[Fraction]:
         raise DrawError(f"cannot take {n} of {len(weights)}")
     if any(type(w) is not int or w < 1 for w in weights):
         raise DrawError("weights must be positive integers")
-    if n == 0:
-        return [Fraction(0)] * len(weights)
-    order = sorted(range(len(weights)), key=lambda i: -weights[i])
-    rest = sum(weights)
-    capped = 0
-    # Unit k of the descending order is capped when its share (n - capped)·w / rest reaches 1.
-    while capped < n and weights[order[capped]] * (n - capped) >= rest:
-        rest -= weights[order[capped]]
-        capped += 1
-    share = n - capped
-    pis = [Fraction(share * w, rest) if rest else Fraction(0) for w in weights]
-    for i in order[:capped]:
-        pis[i] = Fraction(1)
-    return pis
+    numerators, denominator = _inclusion(weights, n)
+    return [Fraction(p, denominator) for p in numerators]
+
+
+def _systematic(numerators: Sequence[int], denominator: int, first: int) -> list[int]:
+    """Systematic selection over cumulative sums A_k of the numerators (π_k = numerator / D): the point
+    U + j lies in unit k exactly when A_k ≤ f + j·D < A_(k+1), where f = ⌊U·D⌋ — small integers only."""
+    selected = []
+    cumulative = 0
+    point = first
+    for k, p in enumerate(numerators):
+        cumulative += p
+        if cumulative > point:
+            selected.append(k)
+            point += denominator
+    return selected
 
 
 def systematic(pis: Sequence[Fraction], u: Fraction) -> list[int]:
@@ -163,68 +207,62 @@ def systematic(pis: Sequence[Fraction], u: Fraction) -> list[int]:
     [C_k, C_k + π_k), C_k = π_0 + … + π_(k-1). Needs 0 ≤ U < 1, every π ≤ 1 and Σπ an integer."""
     if not 0 <= u < 1:
         raise DrawError("U must lie in [0, 1)")
-    denominator = 1
-    for pi in pis:
-        if not 0 <= pi <= 1:
-            raise DrawError(f"inclusion probability {pi} outside [0, 1]")
-        denominator = denominator * pi.denominator // _gcd(denominator, pi.denominator)
-    # With everything over one denominator D, the points U + j sit at (u_num·D/u_den + j·D) on the integer
-    # line of the scaled cumulative sums; ceil((A - U·D)/D) counts the points below A.
-    scale = denominator * u.denominator
-    offset = u.numerator * denominator
-
-    def points_below(cumulative: int) -> int:
-        return -((offset - cumulative * u.denominator) // scale)
-
-    selected = []
-    cumulative = 0
-    below = points_below(0)
-    for k, pi in enumerate(pis):
-        cumulative += pi.numerator * (denominator // pi.denominator)
-        now = points_below(cumulative)
-        if now > below:
-            selected.append(k)
-        below = now
-    if cumulative % denominator:
+    if any(not 0 <= pi <= 1 for pi in pis):
+        raise DrawError("inclusion probabilities must lie in [0, 1]")
+    denominator = lcm(1, *(pi.denominator for pi in pis))
+    numerators = [pi.numerator * (denominator // pi.denominator) for pi in pis]
+    if sum(numerators) % denominator:
         raise DrawError("the inclusion probabilities do not sum to an integer")
-    return selected
-
-
-def _gcd(a: int, b: int) -> int:
-    while b:
-        a, b = b, a % b
-    return a
+    return _systematic(numerators, denominator, u.numerator * denominator // u.denominator)
 
 
 def draw_stratum(name: str, candidates: Sequence[Candidate], quota: int, seed_hex: str,
                  weighted: bool = False) -> StratumDraw:
     """Select ``quota`` targets of one stratum from the draw seed (64 lowercase hex digits)."""
-    check_candidates(name, candidates, quota, weighted)
+    return select(name, [c.id for c in candidates], [c.weight for c in candidates],
+                  [c.must_include for c in candidates], quota, seed_hex, weighted)
+
+
+def select(name: str, ids: Sequence[str], weights: Sequence[int], musts: Sequence[bool | int], quota: int,
+           seed_hex: str, weighted: bool = False) -> StratumDraw:
+    """``draw_stratum`` on parallel lists (id, weight, must-include flag), as the manifest stores them."""
+    check_stratum(name, ids, weights, musts, quota, weighted)
     seed = stratum_seed(seed_hex, name)
-    musts = [c.id for c in candidates if c.must_include]
-    others = [c for c in candidates if not c.must_include]
-    must_picks = [Pick(id, ticket, "must") for ticket, id in ranked(musts, seed)]
-    wanted = quota - len(musts)
+    if any(musts):
+        must_ids = list(compress(ids, musts))
+        required = set(must_ids)
+        others = [id for id in ids if id not in required]
+    else:
+        must_ids, others = [], list(ids)
+    must_picks = [Pick(id, ticket, "must") for ticket, id in ranked(must_ids, seed)]
+    wanted = quota - len(must_ids)
     if not weighted:
-        drawn = [Pick(id, ticket, "ticket") for ticket, id in smallest([c.id for c in others], seed, wanted)]
+        drawn = [Pick(id, ticket, "ticket") for ticket, id in smallest(others, seed, wanted)]
         return StratumDraw(name, seed, quota, False, (*must_picks, *drawn), None, None)
-    order = ranked([c.id for c in others], seed)
-    weight = {c.id: c.weight for c in others}
-    pis = inclusion_probabilities([weight[id] for _, id in order], wanted)
+    digits, owner = _order(others, seed)
+    order = sorted(digits)
+    weight_of = dict(zip(ids, weights, strict=True))
+    ordered_weights = [weight_of[owner[t]] for t in order]
+    numerators, denominator = _inclusion(ordered_weights, wanted)
     u = pps_uniform(seed_hex, name)
-    chosen = systematic(pis, Fraction(u, 1 << UNIFORM_BITS))
-    drawn = [Pick(order[k][1], order[k][0], "pps") for k in chosen]
-    probabilities = {id: Fraction(1) for id in musts}
-    probabilities.update((id, pi) for (_, id), pi in zip(order, pis, strict=True))
+    chosen = _systematic(numerators, denominator, (u * denominator) >> UNIFORM_BITS)
+    drawn = [Pick(owner[order[k]], order[k], "pps") for k in chosen]
+    # π depends on the weight alone (capped or not), so each distinct weight's fraction is written once
+    texts: dict[int, str] = {}
+    for w, p in zip(ordered_weights, numerators, strict=True):
+        if w not in texts:
+            common = gcd(p, denominator)
+            texts[w] = f"{p // common}/{denominator // common}"
+    probabilities = tuple("1/1" if must else texts[w] for w, must in zip(weights, musts, strict=True))
     return StratumDraw(name, seed, quota, True, (*must_picks, *drawn), probabilities, u)
 
 
-def replacement(draw: StratumDraw, candidates: Sequence[Candidate], unavailable: Iterable[str]) -> Pick | None:
+def replacement(draw: StratumDraw, ids: Sequence[str], unavailable: Iterable[str]) -> Pick | None:
     """The fixed substitute for a target of this stratum that cannot be inspected: the smallest ticket
-    among the stratum's targets that are neither selected now nor unavailable. None when none is left."""
+    among the stratum's targets (``ids``) that are neither selected now nor unavailable. None when none is
+    left."""
     excluded = {pick.id for pick in draw.selected} | set(unavailable)
-    pool = [c.id for c in candidates if c.id not in excluded]
-    best = smallest(pool, draw.seed, 1)
+    best = smallest([id for id in ids if id not in excluded], draw.seed, 1)
     return Pick(best[0][1], best[0][0], "ticket") if best else None
 
 

@@ -74,9 +74,9 @@ def test_freeze_normalises_and_orders():
         m.StratumInput("key", 1, [Candidate("企业\u0065\u0301"), Candidate("c", 1, True)]),
     ])
     assert [s["name"] for s in decomposed["strata"]] == ["key", "special"]
-    assert [t["id"] for t in decomposed["strata"][0]["targets"]] == ["c", "企业é"]
-    assert [t["id"] for t in decomposed["strata"][1]["targets"]] == ["a", "b"]
-    assert decomposed["strata"][0]["targets"][0] == {"id": "c", "weight": 1, "must_include": 1}
+    assert [t[0] for t in decomposed["strata"][0]["targets"]] == ["c", "企业é"]
+    assert [t[0] for t in decomposed["strata"][1]["targets"]] == ["a", "b"]
+    assert decomposed["strata"][0]["targets"][0] == ["c", 1, 1]
 
 
 def test_inputs_hash_is_independent_of_the_order_of_the_data():
@@ -105,11 +105,12 @@ def test_inputs_hash_is_independent_of_the_order_of_the_data():
         (lambda i: i["policy"].update(fingerprint="xyz"), "fingerprint"),
         (lambda i: i["strata"].reverse(), "sorted by name"),
         (lambda i: i["strata"][0]["targets"].reverse(), "sorted"),
-        (lambda i: i["strata"][0]["targets"][0].update(weight=0), "weight"),
-        (lambda i: i["strata"][1]["targets"][0].update(weight=2), "unweighted"),
+        (lambda i: i["strata"][0]["targets"][0].__setitem__(1, 0), "weight"),
+        (lambda i: i["strata"][1]["targets"][0].__setitem__(1, 2), "unweighted"),
         (lambda i: i["strata"][1].update(quota=99), "quota"),
-        (lambda i: i["strata"][1]["targets"][0].update(must_include=True), "must_include"),
-        (lambda i: i["strata"][1]["targets"][0].update(extra=1), "unexpected keys"),
+        (lambda i: i["strata"][1]["targets"][0].__setitem__(2, True), "must_include"),
+        (lambda i: i["strata"][1]["targets"][0].__setitem__(2, 2), "must-include"),
+        (lambda i: i["strata"][1]["targets"][0].append(1), r"\[id, weight, must_include\]"),
         (lambda i: i["assignment"].update(deadline="2021-01-01"), "deadline"),
         (lambda i: i["assignment"]["inspectors"].reverse(), "canonical form"),
         (lambda i: i["assignment"]["recusals"].update(K004=[]), "empty"),
@@ -213,13 +214,14 @@ def test_draw_is_deterministic_and_complete():
     assert [p["via"] for p in by_name["key"]["selected"][:2]] == ["must", "must"]
     assert {p["id"] for p in by_name["key"]["selected"][:2]} == {"K000", "K001"}
     # the public can re-draw any unweighted stratum with the package itself
-    others = [t["id"] for t in inputs["strata"][2]["targets"] if not t["must_include"]]
+    others = [id for id, _, must in inputs["strata"][2]["targets"] if not must]
     assert [p["id"] for p in by_name["key"]["selected"][2:]] == list(consistent_sampler.sampler(
         others, seed=by_name["key"]["seed"], take=4, with_replacement=False, output="id"))
     assert all(p["ticket"] == consistent_sampler.first_fraction(p["id"], by_name["key"]["seed"])
                for p in by_name["key"]["selected"])
     published = by_name["general"]["pps"]["probabilities"]
-    probabilities = {e["id"]: canonical.parse_fraction(e["probability"]) for e in published}
+    ids = [t[0] for t in next(s for s in inputs["strata"] if s["name"] == "general")["targets"]]
+    probabilities = {id: canonical.parse_fraction(pi) for id, pi in zip(ids, published, strict=True)}
     assert sum(probabilities.values()) == 5 and len(probabilities) == 24
     assert all(p > 0 for p in probabilities.values())
     canonical.check(manifest)

@@ -115,7 +115,9 @@ def test_weighted_stratum_record():
     seed = "ab" * 32
     drawn = draw_stratum("general", candidates, 5, seed, weighted=True)
     assert drawn.probabilities is not None and drawn.uniform == pps_uniform(seed, "general")
-    assert drawn.probabilities["G00"] == 1 and sum(drawn.probabilities.values()) == 5
+    published = dict(zip((c.id for c in candidates), drawn.probabilities, strict=True))
+    assert published["G00"] == "1/1"
+    assert sum(parse_fraction(pi) for pi in published.values()) == 5
     assert drawn.selected[0].id == "G00" and len(drawn.selected) == 5
     others = [c for c in candidates if not c.must_include]
     order = [id for _, id in ranked([c.id for c in others], drawn.seed)]
@@ -123,7 +125,8 @@ def test_weighted_stratum_record():
     expected = [order[k] for k in systematic(pis, Fraction(drawn.uniform, 2**256))]
     assert [p.id for p in drawn.selected[1:]] == expected
     assert all(p.via == "pps" for p in drawn.selected[1:])
-    assert fraction_text(drawn.probabilities["G04"]) == "20/59"  # weight 5 of Σ 59 over the 19 others, n' = 4
+    assert published["G04"] == "20/59"  # weight 5 of Σ 59 over the 19 others, n' = 4
+    assert [published[id] for id in order] == [fraction_text(pi) for pi in pis]
 
 
 def test_weighted_draws_hit_the_published_probabilities_over_many_seeds():

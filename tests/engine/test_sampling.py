@@ -156,7 +156,7 @@ def test_replacements_follow_the_ranked_tail():
     assert [p.id for p in drawn.selected[2:]] == order[:4]
     unavailable: list[str] = []
     for expected in order[4:9]:
-        pick = replacement(drawn, candidates, unavailable)
+        pick = replacement(drawn, [c.id for c in candidates], unavailable)
         assert pick is not None and pick.id == expected
         unavailable.append(pick.id)
-    assert replacement(drawn, candidates, [c.id for c in candidates]) is None
+    assert replacement(drawn, [c.id for c in candidates], [c.id for c in candidates]) is None

@@ -72,6 +72,11 @@ def first_drawn_team(manifest: dict) -> dict:
     return next(t for e in manifest["substitutions"] for t in e["teams"] if t["rule"] == "drawn")
 
 
+def other_hex(value: str) -> str:
+    """The same hex string with its last byte changed."""
+    return value[:-2] + ("00" if value[-2:] != "00" else "01")
+
+
 def swap_first_two(items: list) -> None:
     items[0], items[1] = items[1], items[0]
 
@@ -82,17 +87,17 @@ def rehash(manifest: dict) -> None:
 
 
 def change_weight_and_rehash(manifest: dict) -> None:
-    manifest["inputs"]["strata"][0]["targets"][0]["weight"] += 1
+    manifest["inputs"]["strata"][0]["targets"][0][1] += 1
     rehash(manifest)
 
 
 def add_target_and_rehash(manifest: dict) -> None:
-    manifest["inputs"]["strata"][0]["targets"].append({"id": "ZZZZZZ", "weight": 1, "must_include": 0})
+    manifest["inputs"]["strata"][0]["targets"].append(["ZZZZZZ", 1, 0])
     rehash(manifest)
 
 
 TAMPERING: list[tuple[str, Callable[[dict], None], str]] = [
-    ("changed secret", lambda v: v.update(secret="01" * 32), "commitment"),
+    ("changed secret", lambda v: v.update(secret=other_hex(v["secret"])), "commitment"),
     ("changed commitment", lambda v: v.update(commitment="11" * 32), "commitment"),
     ("changed public value", lambda v: v["public_value"].update(value=v["public_value"]["value"] + "1"), "seed"),
     ("changed public witnesses", lambda v: v["public_value"]["witnesses"].append("赵六"), "seed"),
@@ -102,10 +107,10 @@ TAMPERING: list[tuple[str, Callable[[dict], None], str]] = [
     ("changed a ticket", lambda v: v["strata"][2]["selected"][0].update(ticket="0.1"), "selected"),
     ("changed via", lambda v: v["strata"][2]["selected"][0].update(via="ticket"), "selected"),
     ("dropped a selected target", lambda v: v["strata"][3]["selected"].pop(), "selected"),
-    ("changed a weight", lambda v: v["inputs"]["strata"][0]["targets"][0].update(weight=5), "inputs_hash"),
+    ("changed a weight", lambda v: v["inputs"]["strata"][0]["targets"][0].__setitem__(1, 5), "inputs_hash"),
     ("changed a weight and the hash", change_weight_and_rehash, "seed"),
     ("added a target and the hash", add_target_and_rehash, "seed"),
-    ("changed a probability", lambda v: v["strata"][0]["pps"]["probabilities"][0].update(probability="1/2"),
+    ("changed a probability", lambda v: v["strata"][0]["pps"]["probabilities"].__setitem__(0, "1/2"),
      "probabilit"),
     ("changed u", lambda v: v["strata"][0]["pps"].update(u="0" * 64), "u"),
     ("changed a quota", lambda v: v["strata"][1].update(quota=3), "quota"),
@@ -165,7 +170,7 @@ def test_agreement_on_random_draws_and_random_tampering(secret, data):
     position = data.draw(st.integers(0, len(stratum["selected"]) - 1))
     eligible = next(s for s in manifest["inputs"]["strata"] if s["name"] == stratum["name"])["targets"]
     chosen = {p["id"] for p in stratum["selected"]}
-    outsider = data.draw(st.sampled_from([t["id"] for t in eligible if t["id"] not in chosen] or ["NOBODY"]))
+    outsider = data.draw(st.sampled_from([t[0] for t in eligible if t[0] not in chosen] or ["NOBODY"]))
     stratum["selected"][position]["id"] = outsider
     engine, tool = both(manifest)
     assert engine and tool
@@ -175,7 +180,7 @@ def test_engine_command_line(tmp_path):
     good = tmp_path / "good.json"
     good.write_bytes(VECTOR.read_bytes())
     bad_manifest = vector()
-    bad_manifest["secret"] = "01" * 32
+    bad_manifest["secret"] = other_hex(bad_manifest["secret"])
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(bad_manifest, ensure_ascii=False), encoding="utf-8")
     duplicated = tmp_path / "dup.json"
