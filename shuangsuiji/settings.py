@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "shuangsuiji.registry",
     "shuangsuiji.intake",
     "shuangsuiji.planning",
+    "shuangsuiji.fieldwork",
     "shuangsuiji.demo",
 ]
 

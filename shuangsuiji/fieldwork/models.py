@@ -1,0 +1,658 @@
+"""Fieldwork: the 污染源现场检查记录表, its signatures and attachments, sealing, review, amendments, and the
+follow-up of every problem found until it is closed (issue 5; DESIGN §2).
+
+An ``InspectionRecord`` is the record of one visit (a drawn ``planning.Task``, or a ``Recheck`` of a
+rectification order). It is a draft while the team fills it — saved and continued, also from a phone
+that lost its connection — and is **sealed** when submitted: its content, its item results, each
+signature and each attachment's SHA-256 are written in one canonical JSON document whose SHA-256 is the
+seal (``fieldwork.sealing``). From then on the database refuses to change the row or its child rows
+(triggers of migration 0002 on SQLite and PostgreSQL); a correction is an amendment — a new record that
+points to the old one, with its reason and its approval — and both stay on record.
+
+What happens after sealing lives in rows of its own, so the sealed rows never need to change:
+``RecordReview`` (the county's 通过 / 退回), ``AmendmentRequest``, ``FollowUp`` (立行立改, 责令改正 with a
+``Recheck``, 立案处罚 with the penalty decision, 移交, 移送司法, each open until closed with evidence) and
+``OnSiteApproval`` (an on-site check of a positive-list target needs the enforcement unit head's approval).
+
+Rows change only through ``fieldwork.services``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.accounts.scoping import ScopedQuerySet
+from shuangsuiji.registry.models import CheckItem, Inspector, Target
+
+SEALED_MESSAGE = _("记录已提交封存，不能修改；如需更正，请申请更正（生成一份指向原记录的更正记录）")
+
+
+class Mode(models.TextChoices):
+    ON_SITE = "on_site", _("现场检查")
+    OFF_SITE = "off_site", _("非现场检查")
+
+
+class OffSiteMeans(models.TextChoices):
+    """非现场 means the policy names (实施方案 二(六))."""
+
+    ONLINE_MONITORING = "online_monitoring", _("污染源在线监控")
+    METERING = "metering", _("分表计电")
+    VIDEO = "video", _("视频监控")
+    DRONE = "drone", _("无人机飞检")
+    REMOTE = "remote", _("远程执法（视频连线）")
+
+
+class Outcome(models.TextChoices):
+    NO_PROBLEM = "ok", _("未发现问题")
+    PROBLEM = "problem", _("发现问题")
+    NOT_APPLICABLE = "na", _("不涉及")
+
+
+class Handling(models.TextChoices):
+    """What happens to a problem found (实施方案 二(四); 指导意见 (十五))."""
+
+    RECTIFIED = "rectified", _("立行立改")
+    ORDER = "order", _("责令改正")
+    CASE = "case", _("立案处罚")
+    TRANSFER = "transfer", _("移交有关部门")
+    JUDICIARY = "judiciary", _("移送司法机关")
+
+
+class SignerRole(models.TextChoices):
+    OFFICER = "officer", _("执法人员")
+    EXPERT = "expert", _("外部专家")
+    SITE_MANAGER = "site_manager", _("现场负责人")
+
+
+def task_number(task) -> str:
+    """The number a task is known by in the field and on the paper form."""
+    return f"RW{task.year}Q{task.quarter}-{task.pk:06d}"
+
+
+# --- records ------------------------------------------------------------------------------------------------
+
+
+class RecordQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> "RecordQuerySet":
+        """The scoping gate, narrowed for inspectors: an inspector sees the records of his own teams only."""
+        queryset = super().visible_to(user)
+        if user is not None and user.is_authenticated and not user.is_superuser and user.role == Role.INSPECTOR:
+            return queryset.filter(teams_of(user, "task", "recheck"))
+        return queryset
+
+    def sealed(self) -> "RecordQuerySet":
+        return self.filter(sealed_at__isnull=False)
+
+    def drafts(self) -> "RecordQuerySet":
+        return self.filter(sealed_at__isnull=True)
+
+    def awaiting_review(self) -> "RecordQuerySet":
+        return self.sealed().filter(review__isnull=True)
+
+    def publishable(self) -> "RecordQuerySet":
+        """Records ready for publication (一公开): sealed, passed in review, and not replaced by an amendment
+        that has itself passed. The disclosure portal publishes these and nothing else."""
+        passed_amendment = RecordReview.objects.filter(record__amends=OuterRef("pk"), decision=ReviewDecision.PASSED)
+        return self.sealed().filter(review__decision=ReviewDecision.PASSED).exclude(Exists(passed_amendment))
+
+
+def teams_of(user, task_path: str, recheck_path: str) -> Q:
+    """Rows whose task (or re-check) has ``user``'s inspector in its team."""
+    from shuangsuiji.planning.models import TaskMember
+
+    inspector_id = user.inspector_id or 0
+    tasks = TaskMember.objects.filter(inspector_id=inspector_id, active=True).values("task_id")
+    rechecks = Recheck.team.through.objects.filter(inspector_id=inspector_id).values("recheck_id")
+    return Q(**{f"{task_path}__in": tasks}) | Q(**{f"{recheck_path}__in": rechecks})
+
+
+class InspectionRecord(models.Model):
+    """污染源现场检查记录表: one visit's record; a draft until submitted, then sealed for good."""
+
+    number = models.CharField(_("记录编号"), max_length=40, unique=True)
+    task = models.ForeignKey("planning.Task", verbose_name=_("抽查任务"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="records")
+    recheck = models.ForeignKey("Recheck", verbose_name=_("复查任务"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="records")
+    target = models.ForeignKey(Target, verbose_name=_("检查对象"), on_delete=models.PROTECT,
+                               related_name="inspection_records")
+    amends = models.OneToOneField("self", verbose_name=_("更正的原记录"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="amendment")
+    amendment_reason = models.TextField(_("更正理由"), blank=True)
+    amendment_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正批准人"), null=True,
+                                              blank=True, on_delete=models.PROTECT, related_name="+")
+    amendment_approved_at = models.DateTimeField(_("更正批准时间"), null=True, blank=True)
+
+    mode = models.CharField(_("检查方式"), max_length=10, choices=Mode.choices, default=Mode.ON_SITE)
+    off_site_means = models.JSONField(_("非现场检查手段"), default=list, blank=True)
+    positive_list = models.BooleanField(_("正面清单企业"), default=False,
+                                        help_text=_("检查所在季度的分类结果（无分类时取名录库）"))
+    on_site_approval = models.ForeignKey("OnSiteApproval", verbose_name=_("现场检查审批"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+    on_site_clue = models.ForeignKey("intake.Clue", verbose_name=_("经批准的线索"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("检查开始时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("检查结束时间"), null=True, blank=True)
+    place = models.CharField(_("检查地点"), max_length=255, blank=True)
+
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    target_name = models.CharField(_("单位名称"), max_length=128, blank=True)
+    legal_representative = models.CharField(_("法定代表人（负责人）"), max_length=64, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    address = models.CharField(_("地址"), max_length=255, blank=True)
+    permit_number = models.CharField(_("排污许可证编号"), max_length=64, blank=True)
+
+    findings = models.TextField(_("检查情况"), blank=True,
+                                help_text=_("现场（或非现场）检查的总体情况、发现的问题和处理意见"))
+    site_manager_name = models.CharField(_("现场负责人姓名"), max_length=64, blank=True)
+    site_manager_position = models.CharField(_("职务"), max_length=64, blank=True)
+    site_manager_phone = models.CharField(_("电话"), max_length=32, blank=True)
+    site_manager_statement = models.TextField(_("被检查单位意见"), blank=True, default="以上记录属实。")
+    site_manager_refused = models.BooleanField(_("现场负责人拒绝签字"), default=False)
+    site_manager_refusal_note = models.CharField(_("拒签情况说明"), max_length=255, blank=True)
+
+    revision = models.PositiveIntegerField(_("草稿版本"), default=0,
+                                           help_text=_("每次内容修改加一；签名只对签名时的版本有效"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("填写人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("草稿保存时间"), default=timezone.now)
+    sealed_at = models.DateTimeField(_("提交时间"), null=True, blank=True, db_index=True)
+    sealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    seal_hash = models.CharField(_("封存哈希（SHA-256）"), max_length=64, blank=True)
+    sealed_content = models.TextField(_("封存内容（规范JSON）"), blank=True)
+
+    scope_field = "target__jurisdiction"
+    objects = models.Manager.from_queryset(RecordQuerySet)()
+
+    class Meta:
+        verbose_name = _("现场检查记录")
+        verbose_name_plural = _("现场检查记录")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(task__isnull=False) | Q(recheck__isnull=False),
+                                   name="record_has_task_or_recheck"),
+            models.CheckConstraint(condition=Q(task__isnull=True) | Q(recheck__isnull=True),
+                                   name="record_not_both_task_and_recheck"),
+            # One original record per visit: double taps and two phones starting at once get the same draft.
+            models.UniqueConstraint(fields=["task"], condition=Q(amends__isnull=True, task__isnull=False),
+                                    name="record_one_original_per_task"),
+            models.UniqueConstraint(fields=["recheck"], condition=Q(amends__isnull=True, recheck__isnull=False),
+                                    name="record_one_original_per_recheck"),
+            models.CheckConstraint(condition=Q(sealed_at__isnull=True) | ~Q(seal_hash=""),
+                                   name="record_sealed_has_hash"),
+            models.CheckConstraint(condition=Q(amends__isnull=True) | ~Q(amendment_reason=""),
+                                   name="record_amendment_has_reason"),
+        ]
+        indexes = [models.Index(fields=["target", "sealed_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        # The database refuses too (migration 0002); checking here first gives the reader a sentence.
+        if self.pk and InspectionRecord.objects.filter(pk=self.pk, sealed_at__isnull=False).exists():
+            raise ValidationError(SEALED_MESSAGE, code="sealed")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:record_detail", args=[self.pk])
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed_at is not None
+
+    @property
+    def is_recheck(self) -> bool:
+        return self.recheck_id is not None
+
+    @property
+    def visit_number(self) -> str:
+        return task_number(self.task) if self.task_id else self.recheck.number
+
+    @property
+    def state(self) -> str:
+        return record_state(self)
+
+
+class RecordState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    PENDING = "pending", _("待审核")
+    PASSED = "passed", _("已通过（可公开）")
+    RETURNED = "returned", _("已退回")
+    SUPERSEDED = "superseded", _("已被更正")
+
+
+def record_state(record: InspectionRecord) -> str:
+    if not record.is_sealed:
+        return RecordState.DRAFT
+    amendment = record.amendment if _has(record, "amendment") else None
+    if amendment is not None and amendment.is_sealed and _review_decision(amendment) == ReviewDecision.PASSED:
+        return RecordState.SUPERSEDED
+    decision = _review_decision(record)
+    if decision == ReviewDecision.PASSED:
+        return RecordState.PASSED
+    if decision == ReviewDecision.RETURNED:
+        return RecordState.RETURNED
+    return RecordState.PENDING
+
+
+def _has(obj: models.Model, accessor: str) -> bool:
+    try:
+        getattr(obj, accessor)
+    except models.ObjectDoesNotExist:
+        return False
+    return True
+
+
+def _review_decision(record: InspectionRecord) -> str | None:
+    return record.review.decision if _has(record, "review") else None
+
+
+class SealedChild(models.Model):
+    """A row that belongs to a record and is sealed with it."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if InspectionRecord.objects.filter(pk=self.record_id, sealed_at__isnull=False).exists():
+            raise ValidationError(SEALED_MESSAGE, code="sealed")
+        super().save(*args, **kwargs)
+
+
+class ItemResult(SealedChild):
+    """The result of one check item; when a problem is found, how it is handled (one problem per item)."""
+
+    record = models.ForeignKey(InspectionRecord, on_delete=models.CASCADE, related_name="items")
+    check_item = models.ForeignKey(CheckItem, verbose_name=_("抽查事项"), on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(_("序号"))
+    code = models.CharField(_("事项编码"), max_length=32)
+    name = models.CharField(_("抽查事项"), max_length=128)
+    content = models.TextField(_("检查内容"), blank=True)
+    outcome = models.CharField(_("检查结果"), max_length=10, choices=Outcome.choices, blank=True)
+    notes = models.TextField(_("问题记录"), blank=True)
+    handling = models.CharField(_("处理方式"), max_length=10, choices=Handling.choices, blank=True)
+    deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    transfer_to = models.CharField(_("移交/移送单位"), max_length=128, blank=True)
+    rectification = models.TextField(_("现场整改情况"), blank=True)
+
+    scope_field = "record__target__jurisdiction"
+
+    class Meta:
+        verbose_name = _("检查事项结果")
+        verbose_name_plural = _("检查事项结果")
+        ordering = ["record", "order"]
+        constraints = [models.UniqueConstraint(fields=["record", "check_item"], name="itemresult_unique_item")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.code}"
+
+    @property
+    def is_problem(self) -> bool:
+        return self.outcome == Outcome.PROBLEM
+
+
+class Signature(SealedChild):
+    """A signature drawn on the screen (PNG), bound to the record's content at the moment of signing.
+
+    ``revision`` and ``content_hash`` say which version of the record was signed: any later change of the
+    content makes the signature stale, and a record is only sealed with every signature on its final content.
+    """
+
+    record = models.ForeignKey(InspectionRecord, on_delete=models.CASCADE, related_name="signatures")
+    role = models.CharField(_("身份"), max_length=12, choices=SignerRole.choices)
+    inspector = models.ForeignKey(Inspector, verbose_name=_("执法人员"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("姓名"), max_length=64)
+    certificate_number = models.CharField(_("执法证号"), max_length=32, blank=True)
+    image = models.BinaryField(_("签名图像（PNG）"))
+    image_hash = models.CharField(_("签名图像哈希"), max_length=64)
+    revision = models.PositiveIntegerField(_("签名时的草稿版本"))
+    content_hash = models.CharField(_("签名时的记录内容哈希"), max_length=64)
+    signed_at = models.DateTimeField(_("签名时间"))
+    captured_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("采集设备用户"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    scope_field = "record__target__jurisdiction"
+
+    class Meta:
+        verbose_name = _("签名")
+        verbose_name_plural = _("签名")
+        ordering = ["record", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "inspector"], condition=Q(inspector__isnull=False),
+                                    name="signature_one_per_inspector"),
+            models.UniqueConstraint(fields=["record"], condition=Q(role="site_manager"),
+                                    name="signature_one_site_manager"),
+            models.CheckConstraint(condition=Q(role="site_manager", inspector__isnull=True)
+                                   | (~Q(role="site_manager") & Q(inspector__isnull=False)),
+                                   name="signature_inspector_matches_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.name}"
+
+
+def attachment_path(instance: "StoredFile", filename: str) -> str:
+    now = timezone.now()
+    return f"fieldwork/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}{_suffix(filename)}"
+
+
+def _suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    suffix = filename[dot:].lower() if dot > 0 else ""
+    return suffix if len(suffix) <= 6 and suffix[1:].isalnum() else ""
+
+
+class StoredFile(models.Model):
+    """A file kept as evidence: stored under its SHA-256, with the time it was taken and who uploaded it."""
+
+    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    taken_at = models.DateTimeField(_("拍摄/形成时间"), null=True, blank=True)
+    caption = models.CharField(_("说明"), max_length=255, blank=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Attachment(SealedChild, StoredFile):
+    """A photo or file of the record (照片、录像、材料), sealed with it."""
+
+    record = models.ForeignKey(InspectionRecord, on_delete=models.CASCADE, related_name="attachments")
+
+    scope_field = "record__target__jurisdiction"
+
+    class Meta:
+        verbose_name = _("检查附件")
+        verbose_name_plural = _("检查附件")
+        ordering = ["record", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- after sealing --------------------------------------------------------------------------------------------
+
+
+class ScopedByTarget(ScopedQuerySet):
+    """Scoped through the target's jurisdiction, and for an inspector to his own teams' work."""
+
+    team_paths: tuple[str, str] = ("record__task", "record__recheck")
+
+    def visible_to(self, user) -> "ScopedByTarget":
+        queryset = super().visible_to(user)
+        if user is not None and user.is_authenticated and not user.is_superuser and user.role == Role.INSPECTOR:
+            return queryset.filter(teams_of(user, *self.team_paths))
+        return queryset
+
+
+class ReviewDecision(models.TextChoices):
+    PASSED = "passed", _("通过")
+    RETURNED = "returned", _("退回")
+
+
+class RecordReview(models.Model):
+    """The county's review of a sealed record: passed (ready for publication) or returned with a reason.
+    A return never edits the record: it opens an amendment (``AmendmentRequest``)."""
+
+    record = models.OneToOneField(InspectionRecord, on_delete=models.PROTECT, related_name="review")
+    decision = models.CharField(_("审核结果"), max_length=10, choices=ReviewDecision.choices)
+    reason = models.TextField(_("审核意见"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("审核时间"))
+
+    scope_field = "record__target__jurisdiction"
+    objects = models.Manager.from_queryset(ScopedByTarget)()
+
+    class Meta:
+        verbose_name = _("记录审核")
+        verbose_name_plural = _("记录审核")
+        ordering = ["-reviewed_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(decision="passed") | ~Q(reason=""),
+                                              name="review_return_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.decision}"
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("未批准")
+
+
+class AmendmentRequest(models.Model):
+    """A request to correct a sealed record. Approved, it creates the amendment draft; the original stays."""
+
+    record = models.ForeignKey(InspectionRecord, verbose_name=_("原记录"), on_delete=models.PROTECT,
+                               related_name="amendment_requests")
+    reason = models.TextField(_("更正理由"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    via_review = models.BooleanField(_("因审核退回"), default=False)
+    state = models.CharField(_("审批状态"), max_length=10, choices=RequestState.choices,
+                             default=RequestState.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision = models.TextField(_("审批意见"), blank=True)
+    amendment = models.OneToOneField(InspectionRecord, verbose_name=_("更正记录"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="amendment_request")
+
+    scope_field = "record__target__jurisdiction"
+    objects = models.Manager.from_queryset(ScopedByTarget)()
+
+    class Meta:
+        verbose_name = _("更正申请")
+        verbose_name_plural = _("更正申请")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record"], condition=Q(state__in=["pending", "approved"]),
+                                    name="amendment_one_open_per_record",
+                                    violation_error_message=_("该记录已有待审批或已批准的更正申请")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} {self.get_state_display()}"
+
+
+class OnSiteApproval(models.Model):
+    """Approval by the head of the enforcement unit of an on-site check of a positive-list target
+    (正面清单企业“非必要不现场”; 实施方案 二(三))."""
+
+    target = models.ForeignKey(Target, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="+")
+    record = models.ForeignKey(InspectionRecord, verbose_name=_("检查记录"), on_delete=models.PROTECT,
+                               related_name="on_site_requests")
+    reason = models.TextField(_("现场检查理由"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"))
+    state = models.CharField(_("审批状态"), max_length=10, choices=RequestState.choices,
+                             default=RequestState.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision = models.TextField(_("审批意见"), blank=True)
+
+    scope_field = "target__jurisdiction"
+    objects = models.Manager.from_queryset(ScopedByTarget)()
+
+    class Meta:
+        verbose_name = _("正面清单企业现场检查审批")
+        verbose_name_plural = _("正面清单企业现场检查审批")
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["record"], condition=Q(state="pending"),
+                                               name="onsite_one_pending_per_record",
+                                               violation_error_message=_("该记录已有待审批的现场检查申请"))]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.get_state_display()}"
+
+
+class RecheckQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> "RecheckQuerySet":
+        queryset = super().visible_to(user)
+        if user is not None and user.is_authenticated and not user.is_superuser and user.role == Role.INSPECTOR:
+            return queryset.filter(pk__in=Recheck.team.through.objects.filter(
+                inspector_id=user.inspector_id or 0).values("recheck_id"))
+        return queryset
+
+
+class RecheckStatus(models.TextChoices):
+    OPEN = "open", _("待复查")
+    DONE = "done", _("已复查")
+
+
+class Recheck(models.Model):
+    """复查任务: the visit after a rectification deadline (责令改正), by the officers who ordered it."""
+
+    number = models.CharField(_("复查任务编号"), max_length=40, unique=True)
+    source_record = models.ForeignKey(InspectionRecord, verbose_name=_("原检查记录"), on_delete=models.PROTECT,
+                                      related_name="rechecks")
+    target = models.ForeignKey(Target, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="rechecks")
+    not_before = models.DateField(_("整改期限"))
+    due_date = models.DateField(_("复查期限"))
+    planned_on = models.DateField(_("计划复查日期"), null=True, blank=True)
+    team = models.ManyToManyField(Inspector, verbose_name=_("复查人员"), related_name="rechecks")
+    status = models.CharField(_("状态"), max_length=10, choices=RecheckStatus.choices, default=RecheckStatus.OPEN,
+                              db_index=True)
+    created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    scope_field = "target__jurisdiction"
+    objects = models.Manager.from_queryset(RecheckQuerySet)()
+
+    class Meta:
+        verbose_name = _("复查任务")
+        verbose_name_plural = _("复查任务")
+        ordering = ["due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:recheck_detail", args=[self.pk])
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", _("处理中")
+    CLOSED = "closed", _("已办结")
+
+
+class FollowUpQuerySet(ScopedByTarget):
+    def open(self) -> "FollowUpQuerySet":
+        return self.filter(status=FollowUpStatus.OPEN)
+
+    def overdue(self, today=None) -> "FollowUpQuerySet":
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class FollowUp(models.Model):
+    """The handling of one problem found (闭环): open until closed with evidence.
+
+    ``problem`` is the item result that found it, in the newest sealed record of the visit (an amendment
+    carries the follow-up over to its own item result).
+    """
+
+    problem = models.OneToOneField(ItemResult, verbose_name=_("问题"), on_delete=models.PROTECT,
+                                   related_name="follow_up")
+    record = models.ForeignKey(InspectionRecord, verbose_name=_("检查记录"), on_delete=models.PROTECT,
+                               related_name="follow_ups")
+    target = models.ForeignKey(Target, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="follow_ups")
+    handling = models.CharField(_("处理方式"), max_length=10, choices=Handling.choices)
+    due_date = models.DateField(_("办结期限"))
+    status = models.CharField(_("状态"), max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN,
+                              db_index=True)
+    recheck = models.ForeignKey(Recheck, verbose_name=_("复查任务"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="follow_ups")
+    case_number = models.CharField(_("立案编号"), max_length=64, blank=True)
+    case_filed_on = models.DateField(_("立案日期"), null=True, blank=True)
+    penalty = models.ForeignKey("intake.Penalty", verbose_name=_("处罚决定"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    transfer_reference = models.CharField(_("移交/移送文书编号"), max_length=64, blank=True)
+    transferred_on = models.DateField(_("移交/移送日期"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("登记时间"))
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    closing_note = models.TextField(_("办结情况"), blank=True)
+    closing_record = models.ForeignKey(InspectionRecord, verbose_name=_("复查记录"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="closed_follow_ups")
+
+    scope_field = "target__jurisdiction"
+    objects = models.Manager.from_queryset(FollowUpQuerySet)()
+
+    class Meta:
+        verbose_name = _("问题处置")
+        verbose_name_plural = _("问题处置")
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+        constraints = [models.CheckConstraint(condition=Q(status="open") | Q(closed_at__isnull=False),
+                                              name="followup_closed_has_time")]
+
+    def __str__(self) -> str:
+        return f"{self.record.number} {self.get_handling_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:followup_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == FollowUpStatus.OPEN
+
+    def is_overdue(self, today=None) -> bool:
+        return self.is_open and self.due_date < (today or timezone.localdate())
+
+
+class FollowUpEvidence(StoredFile):
+    """A file that proves a follow-up step: a photo after rectification, a receipt, a decision."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.PROTECT, related_name="evidence")
+
+    scope_field = "follow_up__target__jurisdiction"
+
+    class Meta:
+        verbose_name = _("处置佐证材料")
+        verbose_name_plural = _("处置佐证材料")
+        ordering = ["follow_up", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TaskSchedule(models.Model):
+    """The day a team plans to visit a drawn task (for the phone's "today" list)."""
+
+    task = models.OneToOneField("planning.Task", on_delete=models.CASCADE, related_name="schedule")
+    planned_on = models.DateField(_("计划检查日期"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("检查安排")
+        verbose_name_plural = _("检查安排")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.planned_on}"

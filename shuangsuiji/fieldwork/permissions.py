@@ -1,0 +1,62 @@
+"""Who may do what in fieldwork.
+
+- **The team fills the record** (谁检查谁录入): the active members of the task's team (officers and
+  experts), or the officers of a re-check, start it, save it, attach files, capture signatures and submit.
+  Nobody else writes a record, an admin included.
+- **The admins of the target's jurisdiction** (the county branch, and the city above it) review sealed
+  records, approve amendments and on-site checks of positive-list targets (the head of the enforcement
+  unit), and follow problems up. Nobody approves his own request.
+- **A problem's follow-up** is handled by the record's team or the admins; a penalty decision is entered by
+  those who may enter penalties (``intake.permissions.can_record``: admins and department users).
+- Leaders and department users read what their scope holds; inspectors see only their teams' work (the
+  querysets' ``visible_to`` does that).
+- ``acting_user=None`` is the system (demo seed, scheduled commands) and may do everything.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.intake.permissions import is_admin_of
+
+
+def team_inspector_ids(record) -> set[int]:
+    if record.task_id:
+        return set(record.task.members.filter(active=True).values_list("inspector_id", flat=True))
+    return set(record.recheck.team.values_list("pk", flat=True))
+
+
+def is_team_member(user, record) -> bool:
+    if user is None:
+        return True
+    return (user.is_active and user.role == Role.INSPECTOR and user.inspector_id is not None
+            and user.inspector_id in team_inspector_ids(record))
+
+
+def ensure_team_member(user, record) -> None:
+    if not is_team_member(user, record):
+        raise PermissionDenied(_("只有本次检查的检查组成员可以填写、签名和提交检查记录"))
+
+
+def can_administer(user, record) -> bool:
+    return is_admin_of(user, record.target.jurisdiction)
+
+
+def ensure_admin(user, record) -> None:
+    if not can_administer(user, record):
+        raise PermissionDenied(_("只有%(name)s的管理员可以进行此操作") % {"name": record.target.jurisdiction.name})
+
+
+def ensure_not_self(user, requested_by) -> None:
+    if user is not None and requested_by is not None and user.pk == requested_by.pk:
+        raise PermissionDenied(_("不能审批本人提出的申请"))
+
+
+def can_follow_up(user, follow_up) -> bool:
+    return can_administer(user, follow_up.record) or is_team_member(user, follow_up.record)
+
+
+def ensure_can_follow_up(user, follow_up) -> None:
+    if not can_follow_up(user, follow_up):
+        raise PermissionDenied(_("只有检查组成员或%(name)s的管理员可以办理该问题") % {
+            "name": follow_up.target.jurisdiction.name})

@@ -1,0 +1,1048 @@
+"""Service functions of fieldwork: the only way records, signatures, attachments, reviews, amendments and
+follow-ups change (DESIGN §5).
+
+Each ``do_*`` runs in one transaction, locks the row it changes (``select_for_update``; on SQLite the
+IMMEDIATE transaction mode serialises writers the same way), checks who may act (``fieldwork.permissions``)
+and writes its audit event in the same transaction. Views, the API, management commands and the demo
+call these.
+
+The life of a record:
+
+1. ``do_start_record`` — a team member opens the task: the draft is created once (a second tap, a second
+   phone get the same draft), prefilled from the registry, with the task's check items.
+2. ``do_save_draft`` — any number of times, also from a phone that was offline (the page keeps the
+   draft in the browser and sends it when the connection is back). Each change raises ``revision``;
+   a save based on an older revision than the stored one is refused (``DraftConflict``) rather than
+   silently overwriting a team mate's work.
+3. ``do_add_attachment`` / ``do_sign`` — photos and files (hashed, with the time taken), and signatures
+   drawn on the screen, each bound to the revision and content hash it signed.
+4. ``do_submit_record`` — every required field, item and signature is checked (a clear message per field
+   when something is missing); the record is sealed (``fieldwork.sealing``); each problem gets its
+   ``FollowUp``; orders to rectify get a ``Recheck``; the task's inspection date is set.
+5. ``do_review_record`` — the county passes it (publishable) or returns it with a reason, which opens an
+   amendment; ``do_request_amendment`` / ``do_decide_amendment`` do the same at the team's request.
+"""
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from shuangsuiji.audit.services import PendingEvent, jsonable, record_events
+from shuangsuiji.engine import canonical, creditcode
+from shuangsuiji.engine.workdays import quarter_of
+from shuangsuiji.fieldwork import permissions, sealing
+from shuangsuiji.fieldwork.models import (
+    AmendmentRequest,
+    Attachment,
+    FollowUp,
+    FollowUpEvidence,
+    FollowUpStatus,
+    Handling,
+    InspectionRecord,
+    ItemResult,
+    Mode,
+    OffSiteMeans,
+    OnSiteApproval,
+    Outcome,
+    Recheck,
+    RecheckStatus,
+    RecordReview,
+    RequestState,
+    ReviewDecision,
+    Signature,
+    SignerRole,
+    StoredFile,
+    TaskSchedule,
+)
+from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
+from shuangsuiji.planning.models import MemberRole, Task, TaskStatus
+from shuangsuiji.registry.models import Department, Inspector
+
+RECORD_FIELDS = (
+    "mode", "off_site_means", "started_at", "ended_at", "place", "credit_code", "target_name",
+    "legal_representative", "contact_name", "contact_phone", "address", "permit_number", "findings",
+    "site_manager_name", "site_manager_position", "site_manager_phone", "site_manager_statement",
+    "site_manager_refused", "site_manager_refusal_note",
+)
+"""What the team writes in a record (the rest is set by the system: task, target, approvals, seal)."""
+ITEM_FIELDS = ("outcome", "notes", "handling", "deadline", "transfer_to", "rectification")
+
+RECHECK_WITHIN_DAYS = 15
+"""A re-check is due this many days after the rectification deadline (the bureau's working rule; the seed
+sets no number)."""
+DUE_DAYS = {
+    Handling.RECTIFIED: 3,
+    Handling.CASE: 90,
+    Handling.TRANSFER: 15,
+    Handling.JUDICIARY: 15,
+}
+"""Days from the inspection until a follow-up is overdue. 立案处罚: 行政处罚法 第六十条 (a decision within
+ninety days of filing). The others are the bureau's working rules: evidence of an on-the-spot
+rectification within three days, a transfer's receipt within fifteen."""
+MAX_SIGNATURE_BYTES = 512 * 1024
+MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+class DraftConflict(Exception):
+    """The draft changed on the server since the revision the caller edited."""
+
+    def __init__(self, message: str, revision: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.revision = revision
+
+
+@dataclass(frozen=True)
+class Participant:
+    inspector: Inspector
+    role: str  # SignerRole.OFFICER or SignerRole.EXPERT
+
+
+def _event(action: str, obj, record: InspectionRecord | None, acting_user, changes: dict, reason: str = "") -> None:
+    jurisdiction_id = record.target.jurisdiction_id if record is not None else obj.target.jurisdiction_id
+    record_events([PendingEvent(action, obj, jurisdiction_id, changes, reason)], actor=acting_user)
+
+
+def _lock(record: InspectionRecord) -> InspectionRecord:
+    return (InspectionRecord.objects.select_for_update(of=("self",))
+            .select_related("task", "recheck", "target__jurisdiction", "amends", "on_site_approval__decided_by",
+                            "on_site_clue__decided_by", "amendment_approved_by")
+            .get(pk=record.pk))
+
+
+def _ensure_draft(record: InspectionRecord) -> None:
+    if record.is_sealed:
+        raise ValidationError(_("该记录已于%(when)s提交封存，不能再修改") % {
+            "when": timezone.localtime(record.sealed_at).strftime("%Y-%m-%d %H:%M")}, code="sealed")
+
+
+def _nfc(value: Any) -> Any:
+    if isinstance(value, str):
+        return canonical.nfc(value.strip())
+    if isinstance(value, list):
+        return [_nfc(v) for v in value]
+    return value
+
+
+# --- who takes part -------------------------------------------------------------------------------------------
+
+
+def participants(record: InspectionRecord) -> list[Participant]:
+    """The team that must sign: the task's active members (officers, then experts), or the re-check's team."""
+    if record.task_id:
+        members = (record.task.members.filter(active=True).select_related("inspector")
+                   .order_by("role", "slot", "id"))
+        seen: dict[int, Participant] = {}
+        for member in members:
+            role = SignerRole.EXPERT if member.role == MemberRole.EXPERT else SignerRole.OFFICER
+            seen.setdefault(member.inspector_id, Participant(member.inspector, role))
+        people = list(seen.values())
+    else:
+        people = [Participant(i, SignerRole.EXPERT if i.is_external else SignerRole.OFFICER)
+                  for i in record.recheck.team.order_by("name", "pk")]
+    return sorted(people, key=lambda p: (p.role != SignerRole.OFFICER, p.inspector.name, p.inspector.pk))
+
+
+def positive_list_in_quarter(task: Task) -> bool:
+    from shuangsuiji.intake.models import Classification
+
+    row = Classification.objects.filter(target_id=task.target_id, year=task.year, quarter=task.quarter).first()
+    return row.positive_list if row is not None else task.target.positive_list
+
+
+def _approved_clue(task: Task) -> Clue | None:
+    """The approved clue that put a positive-list target into this quarter's draw: the approval of the
+    head of the enforcement unit for an on-site check already exists (实施方案 二(三))."""
+    return (Clue.objects.filter(target_id=task.target_id, status=ClueStatus.APPROVED, applied_year=task.year,
+                                applied_quarter=task.quarter).order_by("-decided_at").first())
+
+
+def _prefill(record: InspectionRecord) -> None:
+    target = record.target
+    record.credit_code = target.credit_code
+    record.target_name = target.name
+    record.legal_representative = target.legal_representative
+    record.contact_name = target.contact_name
+    record.contact_phone = target.contact_phone
+    record.address = target.address
+    record.permit_number = target.permit_number
+    record.place = target.address
+
+
+# --- starting a record ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_start_record(task: Task, *, acting_user) -> InspectionRecord:
+    """The draft of a dispatched task's record, created on first use; the same one on every later call."""
+    task = Task.objects.select_for_update(of=("self",)).select_related("target__jurisdiction").get(pk=task.pk)
+    existing = InspectionRecord.objects.filter(task=task, amends__isnull=True).first()
+    if existing is not None:
+        return existing
+    if task.status != TaskStatus.DISPATCHED:
+        raise ValidationError(_("该任务尚未派发或已撤销，不能开始检查"))
+    record = InspectionRecord(task=task, target=task.target, number=f"JL{task.year}Q{task.quarter}-{task.pk:06d}",
+                              created_by=acting_user)
+    permissions.ensure_team_member(acting_user, record)
+    record.positive_list = positive_list_in_quarter(task)
+    if record.positive_list:
+        # 正面清单: off-site first; on site only with the approval an approved clue already carries.
+        record.on_site_clue = _approved_clue(task)
+        record.mode = Mode.ON_SITE if record.on_site_clue else Mode.OFF_SITE
+    _prefill(record)
+    record.save()
+    items = list(task.check_items())
+    ItemResult.objects.bulk_create(
+        ItemResult(record=record, check_item=item, order=n, code=item.code, name=item.name, content=item.content)
+        for n, item in enumerate(items, start=1))
+    _event("record.start", record, record, acting_user, {"task": [None, task.pk], "mode": [None, record.mode]})
+    return record
+
+
+@transaction.atomic
+def do_start_recheck_record(recheck: Recheck, *, acting_user) -> InspectionRecord:
+    recheck = Recheck.objects.select_for_update(of=("self",)).select_related("target__jurisdiction").get(pk=recheck.pk)
+    existing = InspectionRecord.objects.filter(recheck=recheck, amends__isnull=True).first()
+    if existing is not None:
+        return existing
+    if recheck.status != RecheckStatus.OPEN:
+        raise ValidationError(_("该复查任务已完成"))
+    record = InspectionRecord(recheck=recheck, target=recheck.target, number=f"JL{recheck.number}",
+                              created_by=acting_user, mode=Mode.ON_SITE)
+    permissions.ensure_team_member(acting_user, record)
+    record.positive_list = recheck.source_record.positive_list
+    # A re-check of an order to rectify is the follow-up of a violation found, not a random check: the
+    # original record's on-site approval (or its clue) carries over.
+    record.on_site_approval = recheck.source_record.on_site_approval
+    record.on_site_clue = recheck.source_record.on_site_clue
+    if record.positive_list and not (record.on_site_approval or record.on_site_clue):
+        record.mode = Mode.OFF_SITE
+    _prefill(record)
+    record.save()
+    problems = (ItemResult.objects.filter(follow_up__recheck=recheck).select_related("check_item")
+                .order_by("order", "id"))
+    ItemResult.objects.bulk_create(
+        ItemResult(record=record, check_item=p.check_item, order=n, code=p.code, name=p.name,
+                   content=_("复查整改情况：%(problem)s（整改期限 %(deadline)s）") % {
+                       "problem": p.notes, "deadline": p.deadline})
+        for n, p in enumerate(problems, start=1))
+    _event("record.start", record, record, acting_user, {"recheck": [None, recheck.number]})
+    return record
+
+
+# --- drafts ---------------------------------------------------------------------------------------------------
+
+
+def _check_values(values: Mapping[str, Any]) -> None:
+    unknown = set(values) - set(RECORD_FIELDS)
+    if unknown:
+        raise ValidationError(_("未知字段：%(names)s") % {"names": "、".join(sorted(unknown))})
+    if "mode" in values and values["mode"] not in Mode.values:
+        raise ValidationError({"mode": _("检查方式应为现场检查或非现场检查")})
+    means = values.get("off_site_means")
+    if means is not None and (not isinstance(means, list) or set(means) - set(OffSiteMeans.values)):
+        raise ValidationError({"off_site_means": _("非现场检查手段不在可选范围内")})
+
+
+@transaction.atomic
+def do_save_draft(record: InspectionRecord, *, acting_user, values: Mapping[str, Any],
+                  items: Mapping[int, Mapping[str, Any]] | None = None,
+                  base_revision: int | None = None) -> InspectionRecord:
+    """Store what the team typed. ``values`` and ``items`` (by item-result id) hold only what the form sent;
+    ``base_revision`` is the revision the page was editing — when the stored draft has moved on since, the
+    save is refused with ``DraftConflict`` so a team mate's work is not overwritten unseen."""
+    record = _lock(record)
+    _ensure_draft(record)
+    permissions.ensure_team_member(acting_user, record)
+    if base_revision is not None and base_revision != record.revision:
+        raise DraftConflict(_("草稿已被他人于%(when)s更新（版本%(revision)s），请先载入最新草稿再修改") % {
+            "when": timezone.localtime(record.updated_at).strftime("%H:%M"), "revision": record.revision},
+            record.revision)
+    _check_values(values)
+    changes: dict[str, list[Any]] = {}
+    for name, value in values.items():
+        value = _nfc(value)
+        if name == "site_manager_refused":
+            value = bool(value)
+        elif value is None and name not in ("started_at", "ended_at"):
+            value = [] if name == "off_site_means" else ""
+        if getattr(record, name) != value:
+            changes[name] = [jsonable(getattr(record, name)), jsonable(value)]
+            setattr(record, name, value)
+    if items:
+        stored = {item.pk: item for item in record.items.select_for_update(of=("self",))}
+        for pk, fields in items.items():
+            item = stored.get(pk)
+            if item is None:
+                raise ValidationError(_("检查事项 %(id)s 不属于本记录") % {"id": pk})
+            dirty = []
+            for name, value in fields.items():
+                if name not in ITEM_FIELDS:
+                    raise ValidationError(_("未知字段：%(name)s") % {"name": name})
+                value = _nfc(value)
+                if value is None and name != "deadline":
+                    value = ""
+                if name == "outcome" and value not in ("", *Outcome.values):
+                    raise ValidationError({f"item-{pk}-outcome": _("检查结果不在可选范围内")})
+                if name == "handling" and value not in ("", *Handling.values):
+                    raise ValidationError({f"item-{pk}-handling": _("处理方式不在可选范围内")})
+                if getattr(item, name) != value:
+                    changes[f"{item.code}.{name}"] = [jsonable(getattr(item, name)), jsonable(value)]
+                    setattr(item, name, value)
+                    dirty.append(name)
+            if dirty:
+                item.save(update_fields=dirty)
+    if not changes:
+        return record
+    _touch(record, acting_user)
+    _event("record.draft", record, record, acting_user, changes)
+    return record
+
+
+def _touch(record: InspectionRecord, acting_user) -> None:
+    """A content change: a new revision, so every earlier signature no longer covers the record."""
+    record.revision += 1
+    record.updated_at = timezone.now()
+    record.save()
+
+
+# --- attachments ----------------------------------------------------------------------------------------------
+
+
+def _exif_time(data: bytes) -> datetime | None:
+    """DateTimeOriginal of a photo, read as Beijing time (cameras store local time without a zone)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            exif = image.getexif()
+            raw = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    if not raw:
+        return None
+    try:
+        return timezone.make_aware(datetime.strptime(str(raw).strip("\x00 "), "%Y:%m:%d %H:%M:%S"))
+    except ValueError:
+        return None
+
+
+def _store_file(row: StoredFile, upload: UploadedFile, *, taken_at: datetime | None, caption: str, acting_user,
+                prefer_exif: bool = True) -> StoredFile:
+    if upload.size is None or upload.size == 0:
+        raise ValidationError({"file": _("文件是空的")})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": _("文件过大（%(size)s MB），单个文件不超过 %(max)s MB") % {
+            "size": upload.size // (1024 * 1024), "max": MAX_ATTACHMENT_BYTES // (1024 * 1024)}})
+    upload.seek(0)
+    data = upload.read()
+    row.sha256 = sealing.file_sha256(io.BytesIO(data))
+    row.size = len(data)
+    row.original_name = canonical.nfc(upload.name or "file")[:255]
+    row.content_type = (upload.content_type or "application/octet-stream")[:100]
+    exif = _exif_time(data) if prefer_exif and row.content_type.startswith("image/") else None
+    row.taken_at = exif or taken_at
+    if row.taken_at is not None and row.taken_at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"taken_at": _("拍摄时间晚于当前时间，请检查手机时间设置")})
+    row.caption = _nfc(caption or "")[:255]
+    row.uploaded_by = acting_user
+    row.uploaded_at = timezone.now()
+    row.file.save(row.original_name, ContentFile(data), save=False)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def do_add_attachment(record: InspectionRecord, upload: UploadedFile, *, acting_user,
+                      taken_at: datetime | None = None, caption: str = "") -> Attachment:
+    """A photo or file of the draft; stored under its SHA-256 with the time it was taken (the photo's own
+    EXIF time when it has one, else what the phone reported)."""
+    record = _lock(record)
+    _ensure_draft(record)
+    permissions.ensure_team_member(acting_user, record)
+    attachment = _store_file(Attachment(record=record), upload, taken_at=taken_at, caption=caption,
+                             acting_user=acting_user)
+    _touch(record, acting_user)
+    _event("record.attach", record, record, acting_user,
+           {"attachment": [None, attachment.original_name], "sha256": [None, attachment.sha256]})
+    return attachment
+
+
+@transaction.atomic
+def do_remove_attachment(attachment: Attachment, *, acting_user) -> None:
+    record = _lock(attachment.record)
+    _ensure_draft(record)
+    permissions.ensure_team_member(acting_user, record)
+    _event("record.detach", record, record, acting_user,
+           {"attachment": [attachment.original_name, None], "sha256": [attachment.sha256, None]})
+    attachment.delete()
+    _touch(record, acting_user)
+
+
+# --- signatures -----------------------------------------------------------------------------------------------
+
+
+def check_signature_png(data: bytes) -> None:
+    """A signature is a PNG with ink on it: an empty canvas is not a signature."""
+    if not data:
+        raise ValidationError(_("没有收到签名"))
+    if len(data) > MAX_SIGNATURE_BYTES:
+        raise ValidationError(_("签名图像过大"))
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise ValidationError(_("签名须为PNG图像"))
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            if image.width > 4000 or image.height > 2000 or image.width < 50 or image.height < 20:
+                raise ValidationError(_("签名图像尺寸不正确"))
+            rgba = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError) as error:
+        raise ValidationError(_("签名图像无法读取")) from error
+    paper = Image.new("L", rgba.size, 255)
+    paper.paste(rgba.convert("L"), mask=rgba.getchannel("A"))
+    ink = sum(paper.point(lambda v: 255 if v < 160 else 0).histogram()[255:])
+    if ink < 30:
+        raise ValidationError(_("签名为空，请在签名框内手写签名"))
+
+
+@transaction.atomic
+def do_sign(record: InspectionRecord, *, acting_user, png: bytes, revision: int, inspector: Inspector | None = None,
+            signed_at: datetime | None = None) -> Signature:
+    """Capture a signature drawn on the screen: a team member's (``inspector``) or the site manager's
+    (``inspector=None``, under the name in the record). It signs revision ``revision`` of the content; a
+    signature of an older revision is refused. Signing again replaces the signer's earlier signature."""
+    record = _lock(record)
+    _ensure_draft(record)
+    permissions.ensure_team_member(acting_user, record)
+    if revision != record.revision:
+        raise DraftConflict(_("签名前记录已被修改（当前版本%(revision)s），请核对内容后重新签名") % {
+            "revision": record.revision}, record.revision)
+    check_signature_png(png)
+    if inspector is not None:
+        people = {p.inspector.pk: p for p in participants(record)}
+        if inspector.pk not in people:
+            raise PermissionDenied(_("%(name)s 不是本次检查的检查组成员") % {"name": inspector.name})
+        role, name, certificate = people[inspector.pk].role, inspector.name, inspector.certificate_number
+        previous = record.signatures.filter(inspector=inspector)
+    else:
+        if record.mode != Mode.ON_SITE:
+            raise ValidationError(_("非现场检查没有现场负责人签字"))
+        if not record.site_manager_name.strip():
+            raise ValidationError({"site_manager_name": _("请先填写现场负责人姓名，再请其签名")})
+        if record.site_manager_refused:
+            raise ValidationError(_("已记录现场负责人拒绝签字"))
+        role, name, certificate = SignerRole.SITE_MANAGER, record.site_manager_name, ""
+        previous = record.signatures.filter(role=SignerRole.SITE_MANAGER)
+    previous.delete()
+    now = timezone.now()
+    when = signed_at if signed_at is not None and now - timedelta(days=7) <= signed_at <= now + CLOCK_SKEW else now
+    signature = Signature.objects.create(
+        record=record, role=role, inspector=inspector, name=name, certificate_number=certificate, image=png,
+        image_hash=canonical.sha256_hex(png), revision=record.revision, content_hash=sealing.content_hash(record),
+        signed_at=when, captured_by=acting_user)
+    _event("record.sign", record, record, acting_user, {
+        "signer": [None, name], "role": [None, role], "revision": [None, record.revision],
+        "image_sha256": [None, signature.image_hash]})
+    return signature
+
+
+@transaction.atomic
+def do_remove_signature(signature: Signature, *, acting_user) -> None:
+    record = _lock(signature.record)
+    _ensure_draft(record)
+    permissions.ensure_team_member(acting_user, record)
+    _event("record.unsign", record, record, acting_user, {"signer": [signature.name, None]})
+    signature.delete()
+
+
+# --- positive-list on-site approval ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_request_on_site(record: InspectionRecord, *, reason: str, acting_user) -> OnSiteApproval:
+    """Ask the head of the enforcement unit to approve an on-site check of a positive-list target."""
+    record = _lock(record)
+    _ensure_draft(record)
+    permissions.ensure_team_member(acting_user, record)
+    if not record.positive_list:
+        raise ValidationError(_("该对象不在正面清单中，现场检查无需审批"))
+    if record.on_site_approval_id or record.on_site_clue_id:
+        raise ValidationError(_("现场检查已经批准"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请说明需要现场检查的理由（如非现场监管发现的问题线索、群众举报）")})
+    try:
+        with transaction.atomic():
+            approval = OnSiteApproval.objects.create(target=record.target, record=record, reason=_nfc(reason),
+                                                     requested_by=acting_user, requested_at=timezone.now())
+    except IntegrityError as error:
+        raise ValidationError(_("该记录已有待审批的现场检查申请")) from error
+    _event("record.on_site_request", record, record, acting_user, {"approval": [None, approval.pk]}, approval.reason)
+    return approval
+
+
+@transaction.atomic
+def do_decide_on_site(approval: OnSiteApproval, *, approve: bool, decision: str, acting_user) -> OnSiteApproval:
+    approval = OnSiteApproval.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=approval.pk)
+    record = _lock(approval.record)
+    permissions.ensure_admin(acting_user, record)
+    permissions.ensure_not_self(acting_user, approval.requested_by)
+    if approval.state != RequestState.PENDING:
+        raise ValidationError(_("该申请已审批"))
+    if not decision.strip():
+        raise ValidationError({"decision": _("请填写审批意见")})
+    _ensure_draft(record)
+    approval.state = RequestState.APPROVED if approve else RequestState.REJECTED
+    approval.decided_by = acting_user
+    approval.decided_at = timezone.now()
+    approval.decision = _nfc(decision)
+    approval.save()
+    if approve:
+        record.on_site_approval = approval
+        record.mode = Mode.ON_SITE
+        _touch(record, acting_user)
+    _event("record.on_site_approve" if approve else "record.on_site_reject", record, record, acting_user,
+           {"approval": [RequestState.PENDING, approval.state]}, approval.decision)
+    return approval
+
+
+# --- submission and sealing -----------------------------------------------------------------------------------
+
+
+def inspection_day(record: InspectionRecord) -> date:
+    return timezone.localdate(record.ended_at or record.started_at or timezone.now())
+
+
+def _policy(record: InspectionRecord):
+    from shuangsuiji.intake.services import policy_for
+
+    if record.task_id:
+        return policy_for(record.task.year, record.task.quarter)
+    day = inspection_day(record)
+    return policy_for(day.year, quarter_of(day))
+
+
+def completeness_errors(record: InspectionRecord) -> dict[str, list[str]]:
+    """Everything that keeps ``record`` from being submitted, by field (``item-<id>-<field>`` for items,
+    ``signatures`` for signatures): empty when it is complete."""
+    errors: dict[str, list[str]] = defaultdict(list)
+    on_site = record.mode == Mode.ON_SITE
+    if record.mode == Mode.OFF_SITE and not record.off_site_means:
+        errors["off_site_means"].append(_("非现场检查须选择所用手段（在线监控、分表计电、视频、无人机等）"))
+    if on_site and record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id):
+        errors["mode"].append(_("该对象为正面清单企业，现场检查须经执法机构负责人批准：请申请审批，或改为非现场检查"))
+    now = timezone.now()
+    if record.started_at is None:
+        errors["started_at"].append(_("请填写检查开始时间"))
+    elif record.started_at > now + CLOCK_SKEW:
+        errors["started_at"].append(_("检查开始时间晚于当前时间"))
+    if record.ended_at is None:
+        errors["ended_at"].append(_("请填写检查结束时间"))
+    elif record.started_at is not None and record.ended_at < record.started_at:
+        errors["ended_at"].append(_("检查结束时间早于开始时间"))
+    elif record.ended_at > now + CLOCK_SKEW:
+        errors["ended_at"].append(_("检查结束时间晚于当前时间"))
+    if on_site and not record.place:
+        errors["place"].append(_("请填写检查地点（具体到厂区、车间或点位）"))
+    if not record.credit_code:
+        errors["credit_code"].append(_("请填写统一社会信用代码"))
+    else:
+        problem = creditcode.validate(record.credit_code)
+        if problem:
+            errors["credit_code"].append(problem)
+    for name, message in (("target_name", _("请填写被检查单位名称")), ("address", _("请填写被检查单位地址")),
+                          ("legal_representative", _("请填写法定代表人（负责人）")),
+                          ("findings", _("请填写检查情况（未发现问题也请写明）"))):
+        if not getattr(record, name):
+            errors[name].append(message)
+    _item_errors(record, errors)
+    if on_site:
+        if record.site_manager_refused:
+            if not record.site_manager_refusal_note:
+                errors["site_manager_refusal_note"].append(_("现场负责人拒绝签字的，请说明情况（在场见证人等）"))
+        else:
+            if not record.site_manager_name:
+                errors["site_manager_name"].append(_("请填写现场负责人姓名"))
+            if not record.site_manager_statement:
+                errors["site_manager_statement"].append(_("请填写被检查单位意见（如“以上记录属实”）"))
+    _signature_errors(record, errors)
+    return dict(errors)
+
+
+def _item_errors(record: InspectionRecord, errors: dict[str, list[str]]) -> None:
+    items = list(record.items.all())
+    if not items:
+        errors["items"].append(_("本次检查没有抽查事项"))
+    day = inspection_day(record)
+    for item in items:
+        key = f"item-{item.pk}"
+        if not item.outcome:
+            errors[f"{key}-outcome"].append(_("请选择“%(name)s”的检查结果") % {"name": item.name})
+            continue
+        if item.outcome != Outcome.PROBLEM:
+            continue
+        if not item.notes:
+            errors[f"{key}-notes"].append(_("请记录发现的问题"))
+        if not item.handling:
+            errors[f"{key}-handling"].append(_("请选择问题的处理方式"))
+        elif item.handling == Handling.ORDER:
+            if item.deadline is None:
+                errors[f"{key}-deadline"].append(_("责令改正须写明整改期限"))
+            elif item.deadline <= day:
+                errors[f"{key}-deadline"].append(_("整改期限应晚于检查日期"))
+        elif item.handling in (Handling.TRANSFER, Handling.JUDICIARY) and not item.transfer_to:
+            errors[f"{key}-transfer_to"].append(_("请填写移交或移送的单位"))
+        elif item.handling == Handling.RECTIFIED and not item.rectification:
+            errors[f"{key}-rectification"].append(_("请记录现场整改情况"))
+
+
+def _signature_errors(record: InspectionRecord, errors: dict[str, list[str]]) -> None:
+    policy = _policy(record)
+    signatures = list(record.signatures.select_related("inspector"))
+    by_inspector = {s.inspector_id: s for s in signatures if s.inspector_id}
+    team = participants(record)
+    members = {p.inspector.pk for p in team}
+    day = inspection_day(record)
+    for person in team:
+        signature = by_inspector.get(person.inspector.pk)
+        if signature is None:
+            if policy.submitted_records.all_participants_sign:
+                errors["signatures"].append(_("%(name)s 尚未签名") % {"name": person.inspector.name})
+        elif signature.revision != record.revision:
+            errors["signatures"].append(_("%(name)s 签名后记录又有修改，请重新签名") % {"name": person.inspector.name})
+    for signature in signatures:
+        if signature.inspector_id and signature.inspector_id not in members:
+            errors["signatures"].append(_("%(name)s 已不在检查组中，请删除其签名") % {"name": signature.name})
+    certified = [p for p in team if p.role == SignerRole.OFFICER and p.inspector.is_certified_on(day)
+                 and p.inspector.pk in by_inspector]
+    needed = policy.inspection_team.min_officers
+    if len(certified) < needed:
+        errors["signatures"].append(_("每次检查须至少%(n)s名持有效执法证的执法人员参加并签名（现有%(m)s名）") % {
+            "n": needed, "m": len(certified)})
+    if record.mode == Mode.ON_SITE and not record.site_manager_refused:
+        manager = next((s for s in signatures if s.role == SignerRole.SITE_MANAGER), None)
+        if manager is None:
+            errors["signatures"].append(_("现场负责人尚未签名"))
+        elif manager.revision != record.revision:
+            errors["signatures"].append(_("现场负责人签名后记录又有修改，请重新签名"))
+        elif manager.name != record.site_manager_name:
+            errors["signatures"].append(_("现场负责人姓名与签名人不一致，请重新签名"))
+
+
+@transaction.atomic
+def do_submit_record(record: InspectionRecord, *, acting_user) -> InspectionRecord:
+    """Check, seal and file the record, open a follow-up for each problem, a re-check for orders to rectify.
+
+    The row lock makes a second submission of the same record (a double tap, two phones, a retry after a
+    lost response) wait for the first and then find it sealed: one record is stored, once.
+    """
+    record = _lock(record)
+    if record.is_sealed:
+        raise ValidationError(_("该记录已于%(when)s由%(who)s提交，无需重复提交") % {
+            "when": timezone.localtime(record.sealed_at).strftime("%Y-%m-%d %H:%M"),
+            "who": record.sealed_by.display_name if record.sealed_by else _("系统")}, code="already_sealed")
+    permissions.ensure_team_member(acting_user, record)
+    if record.site_manager_refused or record.mode != Mode.ON_SITE:
+        record.signatures.filter(role=SignerRole.SITE_MANAGER).delete()
+    errors = completeness_errors(record)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    content = sealing.content_document(record)
+    document = sealing.seal_document(record, content, sealing.ordered_signatures(record), now, acting_user)
+    data = sealing.seal_bytes(document)
+    record.sealed_content = data.decode("utf-8")
+    record.seal_hash = canonical.sha256_hex(data)
+    record.sealed_at = now
+    record.sealed_by = acting_user
+    record.updated_at = now
+    record.save()
+    follow_ups = _open_follow_ups(record, now, acting_user)
+    day = inspection_day(record)
+    if record.task_id and record.mode == Mode.ON_SITE:
+        # planning's half-year coverage of key units counts on-site inspections by this date.
+        Task.objects.filter(pk=record.task_id).update(inspected_on=day)
+    if record.recheck_id:
+        _finish_recheck(record, now, acting_user)
+    _event("record.seal", record, record, acting_user, {
+        "seal_hash": [None, record.seal_hash], "content_sha256": [None, document["content_sha256"]],
+        "problems": [None, len(follow_ups)], "mode": [None, record.mode],
+        "amends": [None, record.amends.number if record.amends_id else None]})
+    return record
+
+
+def _due(item: ItemResult, day: date) -> date:
+    if item.handling == Handling.ORDER:
+        return item.deadline + timedelta(days=RECHECK_WITHIN_DAYS)
+    return day + timedelta(days=DUE_DAYS[item.handling])
+
+
+def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> list[FollowUp]:
+    """A follow-up per problem; an amendment carries its original's open follow-ups over (same item, same
+    handling) and closes those its correction removed or handles differently."""
+    day = inspection_day(record)
+    problems = {item.check_item_id: item for item in record.items.filter(outcome=Outcome.PROBLEM)}
+    carried: dict[int, FollowUp] = {}
+    events: list[PendingEvent] = []
+    if record.amends_id:
+        for follow_up in FollowUp.objects.select_for_update(of=("self",)).filter(record=record.amends).select_related("problem"):
+            item = problems.get(follow_up.problem.check_item_id)
+            if item is not None and item.handling == follow_up.handling:
+                follow_up.problem = item
+                follow_up.record = record
+                follow_up.due_date = _due(item, day)
+                follow_up.save()
+                carried[item.check_item_id] = follow_up
+            elif follow_up.is_open:
+                follow_up.status = FollowUpStatus.CLOSED
+                follow_up.closed_at = now
+                follow_up.closed_by = acting_user
+                follow_up.closing_note = _("经更正记录%(number)s更正，原认定的问题或处理方式已变更") % {
+                    "number": record.number}
+                follow_up.closing_record = record
+                follow_up.save()
+                events.append(PendingEvent("followup.close", follow_up, record.target.jurisdiction_id,
+                                           {"status": [FollowUpStatus.OPEN, FollowUpStatus.CLOSED]},
+                                           follow_up.closing_note))
+    created = [FollowUp(problem=item, record=record, target=record.target, handling=item.handling,
+                        due_date=_due(item, day), opened_at=now)
+               for key, item in problems.items() if key not in carried]
+    FollowUp.objects.bulk_create(created)
+    orders = [f for f in created if f.handling == Handling.ORDER]
+    if orders:
+        _create_recheck(record, orders, now)
+    for follow_up in carried.values():
+        if follow_up.recheck_id and follow_up.recheck.status == RecheckStatus.OPEN:
+            deadline = follow_up.problem.deadline
+            Recheck.objects.filter(pk=follow_up.recheck_id).update(
+                not_before=deadline, due_date=deadline + timedelta(days=RECHECK_WITHIN_DAYS))
+    events += [PendingEvent("followup.open", f, record.target.jurisdiction_id,
+                            {"handling": [None, f.handling], "due_date": [None, f.due_date]}, f.problem.notes)
+               for f in created]
+    if events:
+        record_events(events, actor=acting_user)
+    return created + list(carried.values())
+
+
+def _create_recheck(record: InspectionRecord, orders: list[FollowUp], now: datetime) -> Recheck:
+    deadline = max(f.problem.deadline for f in orders)
+    recheck = Recheck.objects.create(number=f"FC-{record.number}", source_record=record, target=record.target,
+                                     not_before=deadline, due_date=deadline + timedelta(days=RECHECK_WITHIN_DAYS),
+                                     created_at=now)
+    recheck.number = f"FC{timezone.localdate(now).year}-{recheck.pk:06d}"
+    recheck.save(update_fields=["number"])
+    officers = [s.inspector_id for s in record.signatures.all() if s.role == SignerRole.OFFICER]
+    recheck.team.set(officers)
+    FollowUp.objects.filter(pk__in=[f.pk for f in orders]).update(recheck=recheck)
+    return recheck
+
+
+def _finish_recheck(record: InspectionRecord, now: datetime, acting_user) -> None:
+    """A sealed re-check record closes the orders it re-checked: rectified when the item is now free of
+    problems, otherwise closed into the re-check's own finding (which has its own follow-up)."""
+    recheck = Recheck.objects.select_for_update(of=("self",)).get(pk=record.recheck_id)
+    recheck.status = RecheckStatus.DONE
+    recheck.done_at = now
+    recheck.save(update_fields=["status", "done_at"])
+    results = {item.check_item_id: item for item in record.items.all()}
+    events = []
+    for follow_up in recheck.follow_ups.select_for_update(of=("self",)).filter(status=FollowUpStatus.OPEN).select_related(
+            "problem"):
+        item = results.get(follow_up.problem.check_item_id)
+        if item is not None and item.outcome == Outcome.PROBLEM:
+            note = _("复查发现仍未整改到位，按复查记录%(number)s的处理方式继续处置") % {"number": record.number}
+        else:
+            note = _("复查确认已整改到位（复查记录%(number)s）") % {"number": record.number}
+        follow_up.status = FollowUpStatus.CLOSED
+        follow_up.closed_at = now
+        follow_up.closed_by = acting_user
+        follow_up.closing_note = note
+        follow_up.closing_record = record
+        follow_up.save()
+        events.append(PendingEvent("followup.close", follow_up, record.target.jurisdiction_id,
+                                   {"status": [FollowUpStatus.OPEN, FollowUpStatus.CLOSED],
+                                    "closing_record": [None, record.number]}, note))
+    if events:
+        record_events(events, actor=acting_user)
+
+
+# --- review and amendments ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = "", acting_user) -> RecordReview:
+    """The county's review: 通过 (the record becomes publishable) or 退回 with a reason, which opens the
+    amendment at once — the original is never edited."""
+    record = _lock(record)
+    permissions.ensure_admin(acting_user, record)
+    if not record.is_sealed:
+        raise ValidationError(_("草稿尚未提交，不能审核"))
+    if RecordReview.objects.filter(record=record).exists():
+        raise ValidationError(_("该记录已审核"))
+    reason = _nfc(reason)
+    if not passed and not reason:
+        raise ValidationError({"reason": _("退回须写明理由")})
+    now = timezone.now()
+    review = RecordReview.objects.create(record=record, decision=ReviewDecision.PASSED if passed else
+                                         ReviewDecision.RETURNED, reason=reason, reviewed_by=acting_user,
+                                         reviewed_at=now)
+    _event("record.review", record, record, acting_user, {"decision": [None, review.decision]}, reason)
+    if not passed:
+        request = AmendmentRequest.objects.create(record=record, reason=reason, requested_by=acting_user,
+                                                  requested_at=now, via_review=True, state=RequestState.APPROVED,
+                                                  decided_by=acting_user, decided_at=now,
+                                                  decision=_("审核退回，更正后重新提交"))
+        request.amendment = _create_amendment(record, reason, acting_user, now)
+        request.save(update_fields=["amendment"])
+    return review
+
+
+@transaction.atomic
+def do_request_amendment(record: InspectionRecord, *, reason: str, acting_user) -> AmendmentRequest:
+    """Ask to correct a sealed record; nothing changes until an admin approves."""
+    record = _lock(record)
+    if not (permissions.is_team_member(acting_user, record) or permissions.can_administer(acting_user, record)):
+        raise PermissionDenied(_("只有检查组成员或管理员可以申请更正"))
+    if not record.is_sealed:
+        raise ValidationError(_("草稿可以直接修改，无需申请更正"))
+    if InspectionRecord.objects.filter(amends=record).exists():
+        raise ValidationError(_("该记录已有更正记录，请在更正记录上继续"))
+    reason = _nfc(reason)
+    if not reason:
+        raise ValidationError({"reason": _("请写明需要更正的内容和理由")})
+    try:
+        with transaction.atomic():
+            request = AmendmentRequest.objects.create(record=record, reason=reason, requested_by=acting_user,
+                                                      requested_at=timezone.now())
+    except IntegrityError as error:
+        raise ValidationError(_("该记录已有待审批或已批准的更正申请")) from error
+    _event("record.amend_request", record, record, acting_user, {"request": [None, request.pk]}, reason)
+    return request
+
+
+@transaction.atomic
+def do_decide_amendment(request: AmendmentRequest, *, approve: bool, decision: str, acting_user) -> AmendmentRequest:
+    request = AmendmentRequest.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=request.pk)
+    record = _lock(request.record)
+    permissions.ensure_admin(acting_user, record)
+    permissions.ensure_not_self(acting_user, request.requested_by)
+    if request.state != RequestState.PENDING:
+        raise ValidationError(_("该申请已审批"))
+    decision = _nfc(decision)
+    if not decision:
+        raise ValidationError({"decision": _("请填写审批意见")})
+    now = timezone.now()
+    request.state = RequestState.APPROVED if approve else RequestState.REJECTED
+    request.decided_by = acting_user
+    request.decided_at = now
+    request.decision = decision
+    if approve:
+        request.amendment = _create_amendment(record, request.reason, acting_user, now)
+    request.save()
+    _event("record.amend_approve" if approve else "record.amend_reject", record, record, acting_user,
+           {"request": [RequestState.PENDING, request.state]}, decision)
+    return request
+
+
+def _create_amendment(original: InspectionRecord, reason: str, approved_by, now: datetime) -> InspectionRecord:
+    """The amendment draft: the original's content copied, to be corrected, signed again and submitted."""
+    depth = 1
+    root = original
+    while root.amends_id:
+        depth += 1
+        root = root.amends
+    amendment = InspectionRecord(
+        number=f"{root.number}-G{depth}", task_id=original.task_id, recheck_id=original.recheck_id,
+        target=original.target, amends=original, amendment_reason=reason, amendment_approved_by=approved_by,
+        amendment_approved_at=now, on_site_approval=original.on_site_approval, on_site_clue=original.on_site_clue,
+        positive_list=original.positive_list, created_by=approved_by, updated_at=now,
+        **{name: getattr(original, name) for name in RECORD_FIELDS})
+    amendment.save()
+    ItemResult.objects.bulk_create(
+        ItemResult(record=amendment, check_item_id=item.check_item_id, order=item.order, code=item.code,
+                   name=item.name, content=item.content, **{name: getattr(item, name) for name in ITEM_FIELDS})
+        for item in original.items.all())
+    Attachment.objects.bulk_create(
+        Attachment(record=amendment, file=a.file.name, original_name=a.original_name, content_type=a.content_type,
+                   size=a.size, sha256=a.sha256, taken_at=a.taken_at, caption=a.caption, uploaded_at=a.uploaded_at,
+                   uploaded_by=a.uploaded_by)
+        for a in original.attachments.all())
+    _event("record.amend_start", amendment, amendment, approved_by,
+           {"amends": [None, original.number]}, reason)
+    return amendment
+
+
+# --- follow-up ------------------------------------------------------------------------------------------------
+
+
+def _lock_follow_up(follow_up: FollowUp) -> FollowUp:
+    return (FollowUp.objects.select_for_update(of=("self",))
+            .select_related("record__target__jurisdiction", "record__task", "record__recheck", "target__jurisdiction",
+                            "problem")
+            .get(pk=follow_up.pk))
+
+
+def _ensure_open(follow_up: FollowUp) -> None:
+    if not follow_up.is_open:
+        raise ValidationError(_("该问题已于%(when)s办结") % {
+            "when": timezone.localtime(follow_up.closed_at).strftime("%Y-%m-%d %H:%M")})
+
+
+def _close(follow_up: FollowUp, note: str, acting_user, now: datetime) -> None:
+    follow_up.status = FollowUpStatus.CLOSED
+    follow_up.closed_at = now
+    follow_up.closed_by = acting_user
+    follow_up.closing_note = note
+    follow_up.save()
+
+
+@transaction.atomic
+def do_add_evidence(follow_up: FollowUp, upload: UploadedFile, *, acting_user, taken_at: datetime | None = None,
+                    caption: str = "") -> FollowUpEvidence:
+    follow_up = _lock_follow_up(follow_up)
+    permissions.ensure_can_follow_up(acting_user, follow_up)
+    _ensure_open(follow_up)
+    evidence = _store_file(FollowUpEvidence(follow_up=follow_up), upload, taken_at=taken_at, caption=caption,
+                           acting_user=acting_user)
+    _event("followup.evidence", follow_up, follow_up.record, acting_user,
+           {"file": [None, evidence.original_name], "sha256": [None, evidence.sha256]}, caption)
+    return evidence
+
+
+@transaction.atomic
+def do_register_case(follow_up: FollowUp, *, case_number: str, filed_on: date, acting_user) -> FollowUp:
+    """立案: the case number and the date it was filed; the decision follows (``do_record_penalty_decision``)."""
+    follow_up = _lock_follow_up(follow_up)
+    permissions.ensure_can_follow_up(acting_user, follow_up)
+    _ensure_open(follow_up)
+    if follow_up.handling != Handling.CASE:
+        raise ValidationError(_("只有立案处罚的问题需要登记立案"))
+    case_number = _nfc(case_number)
+    if not case_number:
+        raise ValidationError({"case_number": _("请填写立案编号")})
+    if filed_on is None or filed_on > timezone.localdate():
+        raise ValidationError({"case_filed_on": _("立案日期不能为空，也不能晚于今天")})
+    before = [follow_up.case_number, follow_up.case_filed_on]
+    follow_up.case_number = case_number
+    follow_up.case_filed_on = filed_on
+    # 行政处罚法 第六十条: ninety days from filing.
+    follow_up.due_date = filed_on + timedelta(days=DUE_DAYS[Handling.CASE])
+    follow_up.save()
+    _event("followup.case", follow_up, follow_up.record, acting_user,
+           {"case_number": [before[0], case_number], "case_filed_on": [before[1], filed_on]})
+    return follow_up
+
+
+@transaction.atomic
+def do_record_penalty_decision(follow_up: FollowUp, *, decision_number: str, decided_on: date,
+                               department: Department, violation: str, amount: Decimal | None,
+                               acting_user) -> FollowUp:
+    """The penalty decision of a case: stored as the target's penalty (intake), where it feeds next quarter's
+    classification (特殊监管对象), and the follow-up is closed with the decision as its evidence."""
+    from shuangsuiji.intake.services import do_record_penalty
+
+    follow_up = _lock_follow_up(follow_up)
+    permissions.ensure_can_follow_up(acting_user, follow_up)
+    _ensure_open(follow_up)
+    if follow_up.handling != Handling.CASE:
+        raise ValidationError(_("只有立案处罚的问题有处罚决定"))
+    if not follow_up.case_number:
+        raise ValidationError(_("请先登记立案编号和立案日期"))
+    if decided_on is not None and follow_up.case_filed_on and decided_on < follow_up.case_filed_on:
+        raise ValidationError({"decided_on": _("处罚决定日期早于立案日期")})
+    if decided_on is not None and decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("处罚决定日期不能晚于今天")})
+    penalty: Penalty = do_record_penalty(
+        target=follow_up.target, decision_number=decision_number, decided_on=decided_on, department=department,
+        violation=violation or follow_up.problem.notes, amount=amount, acting_user=acting_user,
+        source_reference=follow_up.record.number)
+    follow_up.penalty = penalty
+    now = timezone.now()
+    _close(follow_up, _("已作出行政处罚决定（%(number)s）") % {"number": penalty.decision_number}, acting_user, now)
+    _event("followup.penalty", follow_up, follow_up.record, acting_user,
+           {"penalty": [None, penalty.decision_number], "status": [FollowUpStatus.OPEN, FollowUpStatus.CLOSED]})
+    return follow_up
+
+
+@transaction.atomic
+def do_record_transfer(follow_up: FollowUp, *, reference: str, transferred_on: date, acting_user) -> FollowUp:
+    """移交 / 移送: the document number and date of the transfer (the receipt is uploaded as evidence)."""
+    follow_up = _lock_follow_up(follow_up)
+    permissions.ensure_can_follow_up(acting_user, follow_up)
+    _ensure_open(follow_up)
+    if follow_up.handling not in (Handling.TRANSFER, Handling.JUDICIARY):
+        raise ValidationError(_("只有移交或移送的问题需要登记移交文书"))
+    reference = _nfc(reference)
+    if not reference:
+        raise ValidationError({"transfer_reference": _("请填写移交/移送文书编号")})
+    if transferred_on is None or transferred_on > timezone.localdate():
+        raise ValidationError({"transferred_on": _("移交/移送日期不能为空，也不能晚于今天")})
+    before = [follow_up.transfer_reference, follow_up.transferred_on]
+    follow_up.transfer_reference = reference
+    follow_up.transferred_on = transferred_on
+    follow_up.save()
+    _event("followup.transfer", follow_up, follow_up.record, acting_user,
+           {"transfer_reference": [before[0], reference], "transferred_on": [before[1], transferred_on]})
+    return follow_up
+
+
+@transaction.atomic
+def do_close_follow_up(follow_up: FollowUp, *, note: str, acting_user, files: Iterable[UploadedFile] = ()
+                       ) -> FollowUp:
+    """办结 with evidence: a note and at least one file (a photo after rectification, a receipt, a decision
+    not to penalise). An order to rectify is closed by its re-check record instead, a case by its decision
+    (or, when no penalty is imposed, by the document that says so)."""
+    follow_up = _lock_follow_up(follow_up)
+    permissions.ensure_can_follow_up(acting_user, follow_up)
+    _ensure_open(follow_up)
+    note = _nfc(note)
+    if follow_up.handling == Handling.ORDER:
+        raise ValidationError(_("责令改正的问题由复查记录办结：请完成复查任务%(number)s") % {
+            "number": follow_up.recheck.number if follow_up.recheck_id else ""})
+    if not note:
+        raise ValidationError({"note": _("请填写办结情况")})
+    if follow_up.handling == Handling.CASE and not follow_up.case_number:
+        raise ValidationError(_("请先登记立案编号；不予处罚的，请上传不予处罚决定书等材料"))
+    if follow_up.handling in (Handling.TRANSFER, Handling.JUDICIARY) and not follow_up.transfer_reference:
+        raise ValidationError(_("请先登记移交/移送文书编号和日期"))
+    for upload in files:
+        evidence = _store_file(FollowUpEvidence(follow_up=follow_up), upload, taken_at=None, caption=note[:255],
+                               acting_user=acting_user)
+        _event("followup.evidence", follow_up, follow_up.record, acting_user,
+               {"file": [None, evidence.original_name], "sha256": [None, evidence.sha256]})
+    if not follow_up.evidence.exists():
+        raise ValidationError({"files": _("办结须有佐证材料（整改后照片、回执、决定书等），请上传")})
+    _close(follow_up, note, acting_user, timezone.now())
+    _event("followup.close", follow_up, follow_up.record, acting_user,
+           {"status": [FollowUpStatus.OPEN, FollowUpStatus.CLOSED]}, note)
+    return follow_up
+
+
+# --- the team's calendar --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_plan_visit(task: Task, *, planned_on: date, acting_user) -> TaskSchedule:
+    """The team puts a drawn task on a day (for the phone's 今日 list); it must be within the task's deadline."""
+    task = Task.objects.select_for_update(of=("self",)).select_related("target__jurisdiction").get(pk=task.pk)
+    probe = InspectionRecord(task=task, target=task.target)
+    permissions.ensure_team_member(acting_user, probe)
+    if planned_on < timezone.localdate():
+        raise ValidationError({"planned_on": _("计划日期不能早于今天")})
+    if planned_on > task.deadline:
+        raise ValidationError({"planned_on": _("计划日期晚于任务完成期限（%(day)s）") % {"day": task.deadline}})
+    schedule, _created = TaskSchedule.objects.update_or_create(
+        task=task, defaults={"planned_on": planned_on, "set_by": acting_user, "set_at": timezone.now()})
+    record_events([PendingEvent("task.plan_visit", task, task.target.jurisdiction_id,
+                                {"planned_on": [None, planned_on]})], actor=acting_user)
+    return schedule

@@ -1,0 +1,260 @@
+"""After sealing: review (通过 / 退回), amendments, positive-list approval, and every follow-up to its closure."""
+
+import datetime
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from shuangsuiji.fieldwork import sealing, services
+from shuangsuiji.fieldwork.models import (
+    FollowUp,
+    FollowUpStatus,
+    Handling,
+    InspectionRecord,
+    Mode,
+    Recheck,
+    RecheckStatus,
+    RecordState,
+    RequestState,
+)
+from shuangsuiji.intake.models import Clue, ClueStatus, Penalty, Source
+
+from .conftest import fill, photo, sign_all, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_review_pass_makes_the_record_publishable(task, users):
+    record = submitted(task, users["inspector"])
+    assert record.state == RecordState.PENDING
+    assert list(InspectionRecord.objects.awaiting_review()) == [record]
+    assert not InspectionRecord.objects.publishable().exists()
+    with pytest.raises(PermissionDenied):
+        services.do_review_record(record, passed=True, acting_user=users["other_county_admin"])
+    with pytest.raises(PermissionDenied):
+        services.do_review_record(record, passed=True, acting_user=users["inspector"])
+    services.do_review_record(record, passed=True, acting_user=users["county_admin"])
+    record = InspectionRecord.objects.get(pk=record.pk)
+    assert record.state == RecordState.PASSED
+    assert list(InspectionRecord.objects.publishable()) == [record]
+    with pytest.raises(ValidationError, match="已审核"):
+        services.do_review_record(record, passed=False, reason="再看看", acting_user=users["city_admin"])
+
+
+def test_a_return_opens_an_amendment_and_never_edits(task, users):
+    inspector = users["inspector"]
+    original = submitted(task, inspector)
+    seal = original.seal_hash
+    with pytest.raises(ValidationError, match="退回须写明理由"):
+        services.do_review_record(original, passed=False, acting_user=users["county_admin"])
+    services.do_review_record(original, passed=False, reason="检查结束时间填写有误", acting_user=users["county_admin"])
+    original = InspectionRecord.objects.get(pk=original.pk)
+    assert original.state == RecordState.RETURNED and original.seal_hash == seal
+    amendment = original.amendment
+    assert amendment.number == f"{original.number}-G1" and not amendment.is_sealed
+    assert amendment.amendment_reason == "检查结束时间填写有误"
+    assert amendment.amendment_approved_by == users["county_admin"]
+    assert amendment.findings == original.findings and amendment.items.count() == original.items.count()
+    assert not amendment.signatures.exists()  # everybody signs the corrected record again
+
+    services.do_save_draft(amendment, acting_user=inspector, values={"ended_at": timezone.now()})
+    sign_all(amendment, inspector)
+    amendment = services.do_submit_record(amendment, acting_user=inspector)
+    sealed = json.loads(amendment.sealed_content)["content"]
+    assert sealed["amends"] == original.number
+    assert sealed["amendment"]["reason"] == "检查结束时间填写有误"
+    assert not InspectionRecord.objects.publishable().exists()
+    services.do_review_record(amendment, passed=True, acting_user=users["county_admin"])
+    assert list(InspectionRecord.objects.publishable()) == [amendment]
+    assert InspectionRecord.objects.get(pk=original.pk).state == RecordState.SUPERSEDED
+    assert sealing.verify(InspectionRecord.objects.get(pk=original.pk)) == []
+
+
+def test_an_amendment_on_request_needs_an_approval_by_someone_else(task, users):
+    original = submitted(task, users["inspector"])
+    services.do_review_record(original, passed=True, acting_user=users["county_admin"])
+    request = services.do_request_amendment(original, reason="漏记一张照片", acting_user=users["inspector"])
+    with pytest.raises(ValidationError, match="已有待审批"):
+        services.do_request_amendment(original, reason="再次申请", acting_user=users["inspector"])
+    with pytest.raises(PermissionDenied):
+        services.do_decide_amendment(request, approve=True, decision="同意", acting_user=users["inspector"])
+    request = services.do_decide_amendment(request, approve=True, decision="同意更正",
+                                           acting_user=users["county_admin"])
+    amendment = request.amendment
+    assert request.state == RequestState.APPROVED and amendment.amends == original
+    services.do_add_attachment(amendment, photo("补充照片.jpg"), acting_user=users["inspector"])
+    sign_all(amendment, users["inspector"])
+    amendment = services.do_submit_record(amendment, acting_user=users["inspector"])
+    # Until the amendment passes review, the original stays the published one.
+    assert list(InspectionRecord.objects.publishable()) == [original]
+    services.do_review_record(amendment, passed=True, acting_user=users["county_admin"])
+    assert list(InspectionRecord.objects.publishable()) == [amendment]
+    assert InspectionRecord.objects.get(pk=original.pk).state == RecordState.SUPERSEDED
+
+
+def test_an_amendment_carries_follow_ups_over_and_closes_removed_ones(task, users):
+    inspector = users["inspector"]
+    original = submitted(task, inspector, problem=Handling.TRANSFER)
+    follow_up = FollowUp.objects.get(record=original)
+    services.do_review_record(original, passed=False, reason="该问题不属实", acting_user=users["county_admin"])
+    amendment = original.amendment
+    first = amendment.items.order_by("order").first()
+    services.do_save_draft(amendment, acting_user=inspector, values={},
+                           items={first.pk: {"outcome": "ok", "notes": "", "handling": "", "transfer_to": ""}})
+    sign_all(amendment, inspector)
+    services.do_submit_record(amendment, acting_user=inspector)
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.CLOSED
+    assert "经更正记录" in follow_up.closing_note and follow_up.closing_record_id == amendment.pk
+
+
+def test_positive_list_targets_are_off_site_unless_approved(task, users, team):
+    task.target.positive_list = True
+    task.target.save()
+    inspector = users["inspector"]
+    record = services.do_start_record(task, acting_user=inspector)
+    assert record.positive_list and record.mode == Mode.OFF_SITE
+    record = fill(record, inspector, mode=Mode.ON_SITE)
+    sign_all(record, inspector)
+    with pytest.raises(ValidationError) as caught:
+        services.do_submit_record(record, acting_user=inspector)
+    assert list(caught.value.message_dict) == ["mode"]
+    approval = services.do_request_on_site(record, reason="在线监测数据异常，需现场核实", acting_user=inspector)
+    with pytest.raises(PermissionDenied):
+        services.do_decide_on_site(approval, approve=True, decision="同意", acting_user=inspector)
+    with pytest.raises(PermissionDenied):
+        services.do_decide_on_site(approval, approve=True, decision="同意", acting_user=users["other_county_admin"])
+    services.do_decide_on_site(approval, approve=True, decision="同意现场核实", acting_user=users["county_admin"])
+    sign_all(record, inspector)  # the approval is part of the record: it is signed too
+    record = services.do_submit_record(record, acting_user=inspector)
+    sealed = json.loads(record.sealed_content)["content"]
+    assert sealed["positive_list"] == 1
+    assert sealed["on_site_approval"]["decision"] == "同意现场核实"
+    assert "county_admin" in sealed["on_site_approval"]["decided_by"]
+
+
+def test_an_approved_clue_is_the_on_site_approval(task, users):
+    task.target.positive_list = True
+    task.target.save()
+    clue = Clue.objects.create(target=task.target, source="off_site", found_on=datetime.date(2024, 6, 1),
+                               description="分表计电显示治理设施停运", status=ClueStatus.APPROVED,
+                               decided_by=users["county_admin"], decided_at=timezone.now(), decision_reason="同意",
+                               applied_year=task.year, applied_quarter=task.quarter)
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    assert record.mode == Mode.ON_SITE and record.on_site_clue == clue
+
+
+def test_order_to_rectify_creates_a_recheck_that_closes_it(task, users):
+    inspector = users["inspector"]
+    deadline = timezone.localdate() + datetime.timedelta(days=20)
+    record = submitted(task, inspector, problem=Handling.ORDER, deadline=deadline)
+    follow_up = FollowUp.objects.get(record=record)
+    recheck = follow_up.recheck
+    assert recheck.not_before == deadline and recheck.due_date == deadline + datetime.timedelta(days=15)
+    assert set(recheck.team.all()) == {users["inspector"].inspector, record.task.members.last().inspector}
+    assert follow_up.due_date == recheck.due_date
+    with pytest.raises(ValidationError, match="由复查记录办结"):
+        services.do_close_follow_up(follow_up, note="已整改", files=[photo()], acting_user=inspector)
+
+    recheck_record = services.do_start_recheck_record(recheck, acting_user=inspector)
+    assert [i.code for i in recheck_record.items.all()] == ["HB-001"]
+    assert recheck_record.items.get().content.startswith("复查整改情况：布袋除尘器破损")
+    fill(recheck_record, inspector)
+    sign_all(recheck_record, inspector)
+    services.do_submit_record(recheck_record, acting_user=inspector)
+    follow_up.refresh_from_db()
+    recheck.refresh_from_db()
+    assert recheck.status == RecheckStatus.DONE
+    assert follow_up.status == FollowUpStatus.CLOSED and follow_up.closing_record == recheck_record
+    assert "已整改到位" in follow_up.closing_note
+
+
+def test_a_recheck_that_finds_the_problem_again_hands_over_to_a_new_follow_up(task, users):
+    inspector = users["inspector"]
+    record = submitted(task, inspector, problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=record)
+    recheck_record = services.do_start_recheck_record(recheck, acting_user=inspector)
+    fill(recheck_record, inspector, problem=Handling.CASE)
+    sign_all(recheck_record, inspector)
+    services.do_submit_record(recheck_record, acting_user=inspector)
+    original = FollowUp.objects.get(record=record)
+    assert original.status == FollowUpStatus.CLOSED and "仍未整改到位" in original.closing_note
+    escalated = FollowUp.objects.get(record=recheck_record)
+    assert escalated.handling == Handling.CASE and escalated.is_open
+
+
+def test_a_case_ends_in_a_penalty_that_feeds_classification(task, users, tree):
+    inspector = users["inspector"]
+    record = submitted(task, inspector, problem=Handling.CASE)
+    follow_up = FollowUp.objects.get(record=record)
+    assert follow_up.due_date == services.inspection_day(record) + datetime.timedelta(days=90)
+    with pytest.raises(ValidationError, match="请先登记立案编号"):
+        services.do_record_penalty_decision(follow_up, decision_number="涞环罚〔2024〕12号",
+                                            decided_on=timezone.localdate(), department=tree["departments"]["130623"],
+                                            violation="", amount=None, acting_user=users["county_admin"])
+    filed = timezone.localdate()
+    services.do_register_case(follow_up, case_number="涞环立〔2024〕30号", filed_on=filed, acting_user=inspector)
+    # An inspector may register the case, but a penalty decision is entered by those who keep penalties.
+    with pytest.raises(PermissionDenied):
+        services.do_record_penalty_decision(follow_up, decision_number="涞环罚〔2024〕12号", decided_on=filed,
+                                            department=tree["departments"]["130623"], violation="",
+                                            amount=None, acting_user=inspector)
+    services.do_record_penalty_decision(follow_up, decision_number="涞环罚〔2024〕12号", decided_on=filed,
+                                        department=tree["departments"]["130623"], violation="",
+                                        amount="50000.00", acting_user=users["county_admin"])
+    follow_up.refresh_from_db()
+    penalty = Penalty.objects.get(decision_number="涞环罚〔2024〕12号")
+    assert follow_up.penalty == penalty and follow_up.status == FollowUpStatus.CLOSED
+    assert penalty.source == Source.FIELDWORK and penalty.source_reference == record.number
+    assert penalty.violation == "布袋除尘器破损，未及时更换" and penalty.target == task.target
+
+
+def test_transfer_and_on_the_spot_rectification_close_with_evidence(task, users, target, items, team):
+    from .conftest import make_task
+
+    inspector = users["inspector"]
+    record = submitted(task, inspector, problem=Handling.TRANSFER)
+    follow_up = FollowUp.objects.get(record=record)
+    with pytest.raises(ValidationError, match="请先登记移交"):
+        services.do_close_follow_up(follow_up, note="已移交", files=[photo()], acting_user=inspector)
+    services.do_record_transfer(follow_up, reference="涞环移〔2024〕3号", transferred_on=timezone.localdate(),
+                                acting_user=inspector)
+    with pytest.raises(ValidationError, match="佐证材料"):
+        services.do_close_follow_up(follow_up, note="已移交", acting_user=inspector)
+    services.do_close_follow_up(follow_up, note="自然资源局已签收", files=[photo("回执.jpg")], acting_user=inspector)
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.CLOSED and follow_up.evidence.get().original_name == "回执.jpg"
+
+    second = make_task(target, items, [(team["first"], "officer"), (team["second"], "officer")])
+    rectified = submitted(second, inspector, problem=Handling.RECTIFIED)
+    follow_up = FollowUp.objects.get(record=rectified)
+    assert follow_up.due_date == services.inspection_day(rectified) + datetime.timedelta(days=3)
+    with pytest.raises(PermissionDenied):
+        services.do_close_follow_up(follow_up, note="x", files=[photo()], acting_user=team["outsider"])
+    services.do_close_follow_up(follow_up, note="整改后照片", files=[photo("整改后.jpg", "blue")],
+                                acting_user=users["county_admin"])
+    assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.CLOSED
+
+
+def test_overdue_follow_ups(task, users):
+    record = submitted(task, users["inspector"], problem=Handling.RECTIFIED)
+    follow_up = FollowUp.objects.get(record=record)
+    assert not FollowUp.objects.overdue().exists()
+    later = follow_up.due_date + datetime.timedelta(days=1)
+    assert list(FollowUp.objects.overdue(today=later)) == [follow_up]
+    assert follow_up.is_overdue(later)
+    assert list(FollowUp.objects.visible_to(users["county_admin"]).overdue(today=later)) == [follow_up]
+    assert not FollowUp.objects.visible_to(users["other_county_admin"]).overdue(today=later).exists()
+
+
+def test_planning_a_visit(task, users, team):
+    today = timezone.localdate()
+    schedule = services.do_plan_visit(task, planned_on=today, acting_user=users["inspector"])
+    assert schedule.planned_on == today
+    with pytest.raises(ValidationError, match="晚于任务完成期限"):
+        services.do_plan_visit(task, planned_on=task.deadline + datetime.timedelta(days=1),
+                               acting_user=users["inspector"])
+    with pytest.raises(PermissionDenied):
+        services.do_plan_visit(task, planned_on=today, acting_user=team["outsider"])
