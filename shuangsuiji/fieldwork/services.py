@@ -695,7 +695,9 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
     carried: dict[int, FollowUp] = {}
     events: list[PendingEvent] = []
     if record.amends_id:
-        for follow_up in FollowUp.objects.select_for_update(of=("self",)).filter(record=record.amends).select_related("problem"):
+        carried_over = (FollowUp.objects.select_for_update(of=("self",)).filter(record=record.amends)
+                        .select_related("problem"))
+        for follow_up in carried_over:
             item = problems.get(follow_up.problem.check_item_id)
             if item is not None and item.handling == follow_up.handling:
                 follow_up.problem = item
@@ -756,8 +758,9 @@ def _finish_recheck(record: InspectionRecord, now: datetime, acting_user) -> Non
     recheck.save(update_fields=["status", "done_at"])
     results = {item.check_item_id: item for item in record.items.all()}
     events = []
-    for follow_up in recheck.follow_ups.select_for_update(of=("self",)).filter(status=FollowUpStatus.OPEN).select_related(
-            "problem"):
+    rechecked = (recheck.follow_ups.select_for_update(of=("self",)).filter(status=FollowUpStatus.OPEN)
+                 .select_related("problem"))
+    for follow_up in rechecked:
         item = results.get(follow_up.problem.check_item_id)
         if item is not None and item.outcome == Outcome.PROBLEM:
             note = _("复查发现仍未整改到位，按复查记录%(number)s的处理方式继续处置") % {"number": record.number}

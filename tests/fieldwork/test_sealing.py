@@ -52,7 +52,7 @@ def test_submitting_seals_content_signatures_and_attachments(task, users):
 def test_services_and_the_model_refuse_to_change_a_sealed_record(task, users):
     user = users["inspector"]
     record = submitted(task, user)
-    with pytest.raises(ValidationError, match="已于.*提交封存"):
+    with pytest.raises(ValidationError, match=r"已于.*提交封存"):
         services.do_save_draft(record, acting_user=user, values={"findings": "改写"})
     with pytest.raises(ValidationError, match="无需重复提交"):
         services.do_submit_record(record, acting_user=user)
@@ -195,7 +195,8 @@ def test_a_change_after_signing_makes_signatures_stale(task, users):
     with pytest.raises(ValidationError) as caught:
         services.do_submit_record(record, acting_user=user)
     assert caught.value.message_dict["signatures"] == [
-        "张三 签名后记录又有修改，请重新签名", "李四 签名后记录又有修改，请重新签名", "现场负责人签名后记录又有修改，请重新签名"]
+        "张三 签名后记录又有修改，请重新签名", "李四 签名后记录又有修改，请重新签名",
+        "现场负责人签名后记录又有修改，请重新签名"]
     sign_all(record, user)
     assert services.do_submit_record(record, acting_user=user).is_sealed
 
