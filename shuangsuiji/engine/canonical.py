@@ -19,9 +19,9 @@ sort_keys=True, separators=(",", ":"))`` writes for such values, which is why it
 import hashlib
 import json
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from itertools import chain
+from itertools import chain, compress
 from typing import Any
 
 
@@ -31,38 +31,47 @@ class CanonicalError(ValueError):
 
 def check(value: Any, where: str = "$") -> None:
     """Raise CanonicalError unless ``value`` is made of dicts, lists, NFC strings and non-bool ints only."""
-    if not _fine(value):
+    if not _items_fine([value]):
         _explain(value, where)
         raise CanonicalError(f"{where}: no canonical form")
 
 
-def _fine(value: Any) -> bool:
-    # Manifests hold millions of scalars: whole lists are checked by their set of element types and their
-    # strings joined into one text, so the work per element stays in C; only dicts cost a Python call.
-    kind = type(value)
-    if kind is str:
-        return all_nfc([value])
-    if kind is int:
-        return True
-    if kind is dict:
-        keys = list(value)
-        return set(map(type, keys)) <= {str} and all_nfc(keys) and _items_fine(list(value.values()))
-    if kind is list or kind is tuple:
-        return _items_fine(value)
-    return False
+def _items_fine(items: list[Any]) -> bool:
+    # Manifests hold millions of values. They are checked level by level: all values of one depth at once,
+    # by their set of types and with their strings joined into one text, so that the loops run in C and the
+    # number of Python calls grows with the depth of the tree, not with its size.
+    while items:
+        types = list(map(type, items))
+        kinds = set(types)
+        if not kinds <= _ALLOWED:
+            return False
+        if str in kinds and not all_nfc(items if len(kinds) == 1 else list(_having(items, types, _TEXT))):
+            return False
+        if kinds <= _SCALARS:
+            return True
+        nested: list[Any] = []
+        if kinds & _ARRAYS:
+            nested.extend(chain.from_iterable(items if kinds <= _ARRAYS else _having(items, types, _ARRAYS)))
+        if dict in kinds:
+            objects = items if len(kinds) == 1 else list(_having(items, types, _OBJECT))
+            keys = list(chain.from_iterable(objects))
+            if not set(map(type, keys)) <= _TEXT or not all_nfc(keys):
+                return False
+            nested.extend(chain.from_iterable(map(dict.values, objects)))
+        items = nested
+    return True
 
 
-def _items_fine(items: Any) -> bool:
-    kinds = set(map(type, items))
-    if not kinds <= _ALLOWED:
-        return False
-    if str in kinds and not all_nfc([item for item in items if type(item) is str] if len(kinds) > 1 else items):
-        return False
-    if kinds <= _SCALARS:
-        return True
-    if kinds <= _ARRAYS:
-        return _items_fine(list(chain.from_iterable(items)))
-    return all(_fine(item) for item in items if type(item) is not str and type(item) is not int)
+def _having(items: list[Any], types: list[type], wanted: set[type]) -> Iterator[Any]:
+    """The items whose type is in ``wanted`` (filtered in C)."""
+    return compress(items, map(wanted.__contains__, types))
+
+
+_TEXT = {str}
+_OBJECT = {dict}
+_ARRAYS = {list, tuple}
+_SCALARS = {str, int}
+_ALLOWED = {str, int, list, tuple, dict}
 
 
 def all_nfc(texts: Sequence[str]) -> bool:
@@ -76,11 +85,6 @@ def all_nfc(texts: Sequence[str]) -> bool:
     except UnicodeEncodeError:
         return False
     return unicodedata.is_normalized("NFC", joined)
-
-
-_SCALARS = {str, int}
-_ARRAYS = {list, tuple}
-_ALLOWED = {str, int, list, tuple, dict}
 
 
 def _explain(value: Any, where: str) -> None:

@@ -23,8 +23,9 @@ import re
 import secrets
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from shuangsuiji.engine import assignment, canonical
@@ -98,7 +99,8 @@ class Needs:
 class StratumInput:
     name: str
     quota: int
-    targets: Sequence[Candidate]
+    targets: Sequence[Candidate | tuple[str, int, bool]]
+    """(id, weight, must_include) per eligible target; ``Candidate`` or a plain tuple."""
     weighted: bool = False
     needs: Needs = field(default_factory=Needs)
 
@@ -137,7 +139,7 @@ def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
                 "weighted": int(s.weighted),
                 "needs": {key: _sorted_texts(getattr(s.needs, key), multiset=key == "expert_specialties")
                           for key in _NEEDS},
-                "targets": sorted([nfc(c.id), c.weight, int(bool(c.must_include))] for c in s.targets),
+                "targets": _frozen_targets(s.targets),
             }
             for s in sorted(strata, key=lambda s: nfc(s.name))
         ],
@@ -146,16 +148,31 @@ def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
         a = assignment_inputs
         # The pool is written by the assignment module itself, so its canonical form is the one the
         # assignment spec defines.
-        pool = assignment.Problem(a.draw_date, (), tuple(a.inspectors), a.max_load,
-                                  tuple(a.recent_pairs)).to_json()
+        people = tuple(replace(p, id=nfc(p.id), department=nfc(p.department),
+                               specialties=tuple(map(nfc, p.specialties))) for p in a.inspectors)
+        pairs = tuple((nfc(x), nfc(y)) for x, y in a.recent_pairs)
+        pool = assignment.Problem(a.draw_date, (), people, a.max_load, pairs).to_json()
         inputs["assignment"] = {
             "draw_date": a.draw_date.isoformat(), "deadline": a.deadline.isoformat(), "team_size": a.team_size,
             "max_load": a.max_load, "inspectors": pool["inspectors"], "recent_pairs": pool["recent_pairs"],
             "recusals": {nfc(target): _sorted_texts(ids) for target, ids in sorted(a.recusals.items()) if ids},
         }
+    # Every string above is NFC and every value typed, so the inputs are canonical once they read back.
     _read_inputs(inputs)
-    canonical.check(inputs, "inputs")
     return inputs
+
+
+def _frozen_targets(targets: Sequence[Candidate | tuple[str, int, bool]]) -> list[list[Any]]:
+    """[id, weight, must_include] per target, ids in NFC, sorted by id."""
+    rows = [[id, weight, 1 if must else 0] for id, weight, must in targets]
+    ids = [row[0] for row in rows]
+    if not set(map(type, ids)) <= {str}:
+        return rows  # refused with the offending id by the check that follows
+    if not canonical.all_nfc(ids):
+        for row in rows:
+            row[0] = nfc(row[0])
+    rows.sort(key=itemgetter(0))
+    return rows
 
 
 def strata_from_quotas(quotas: QuarterQuotas, *, take: Mapping[str, int] | None = None,
@@ -169,7 +186,10 @@ def strata_from_quotas(quotas: QuarterQuotas, *, take: Mapping[str, int] | None 
     for quota in quotas.quotas:
         must = set(quota.must_include)
         stratum_weights = weights.get(quota.stratum)
-        targets = [Candidate(id, stratum_weights[id] if stratum_weights else 1, id in must) for id in quota.eligible]
+        # plain tuples: a national run builds two million of them
+        ids = quota.eligible
+        targets = list(zip(ids, [stratum_weights[id] for id in ids] if stratum_weights else [1] * len(ids),
+                           [id in must for id in ids], strict=True))
         strata.append(StratumInput(quota.stratum, take.get(quota.stratum, quota.minimum), targets,
                                    weighted=stratum_weights is not None, needs=needs.get(quota.stratum, Needs())))
     return strata
@@ -241,6 +261,8 @@ class _Stratum:
 class _Inputs:
     strata: list[_Stratum]
     assignment: dict[str, Any] | None
+    pool: assignment.Problem | None
+    """The inspector pool read by the assignment module (a problem without tasks)."""
 
 
 def draw(inputs: Mapping[str, Any], secret: bytes, public: Mapping[str, Any]) -> dict[str, Any]:
@@ -326,14 +348,25 @@ def _problem(parsed: _Inputs, tasks: list[dict[str, Any]]) -> dict[str, Any]:
             "inspectors": a["inspectors"], "recent_pairs": a["recent_pairs"]}
 
 
-def _assign(problem_json: dict[str, Any], seed: str) -> dict[str, Any]:
-    problem = assignment.Problem.from_json(problem_json)
-    return assignment.section(problem, seed, assignment.assign(problem, seed))
+def _assign(parsed: _Inputs, tasks: list[dict[str, Any]], seed: str) -> dict[str, Any]:
+    """The assignment section for these tasks: the problem in its canonical form, the seed and the result."""
+    pool, a = parsed.pool, parsed.assignment
+    assert pool is not None and a is not None
+    deadline = date.fromisoformat(a["deadline"])
+    # The pool was read once with the inputs; only the tasks are new. ``_tasks`` writes them in the
+    # assignment spec's canonical form, so the problem below is exactly ``problem.to_json()``.
+    problem = replace(pool, tasks=tuple(
+        assignment.Task(id=t["id"], deadline=deadline, team_size=t["team_size"],
+                        departments=tuple(t["departments"]), specialties=tuple(t["specialties"]),
+                        expert_specialties=tuple(t["expert_specialties"]), recusals=tuple(t["recusals"]))
+        for t in tasks))
+    return {"algorithm": assignment.ALGORITHM, "problem": _problem(parsed, tasks), "seed": seed,
+            "result": assignment.assign(problem, seed).to_json()}
 
 
 def _assignment_section(parsed: _Inputs, draws: Sequence[StratumDraw], seed: str) -> dict[str, Any]:
     selected = {d.name: [p.id for p in d.selected] for d in draws}
-    return _assign(_problem(parsed, _tasks(parsed, selected)), seed)
+    return _assign(parsed, _tasks(parsed, selected), seed)
 
 
 # --- substitution ---------------------------------------------------------------------------------
@@ -398,7 +431,7 @@ class _Replay:
                 self.teams[task["id"]] = carried
                 carried = []
                 continue
-            section = _assign(_problem(self.parsed, [task]), self.seed)
+            section = _assign(self.parsed, [task], self.seed)
             records.append({"task": task["id"], "rule": "drawn", "assignment": section})
             self.adopt(section)
         return records
@@ -728,9 +761,8 @@ def _read_inputs(inputs: Any) -> _Inputs:
     if names != sorted(set(names)):
         raise DrawError("inputs.strata must be sorted by name, each name once")
     section = inputs.get("assignment")
-    if section is not None:
-        _read_assignment(section)
-    return _Inputs(strata, section)
+    pool = _read_assignment(section) if section is not None else None
+    return _Inputs(strata, section, pool)
 
 
 def _read_stratum(data: Any, where: str) -> _Stratum:
@@ -748,9 +780,7 @@ def _read_stratum(data: Any, where: str) -> _Stratum:
     if not set(map(type, targets)) <= {list} or not set(map(len, targets)) <= {3}:
         n = next(n for n, t in enumerate(targets) if type(t) is not list or len(t) != 3)
         raise DrawError(f"{where}.targets[{n}] must be [id, weight, must_include]")
-    ids = [t[0] for t in targets]
-    weights = [t[1] for t in targets]
-    musts = [t[2] for t in targets]
+    ids, weights, musts = (list(column) for column in zip(*targets, strict=True)) if targets else ([], [], [])
     if not set(map(type, musts)) <= {int}:
         raise DrawError(f"{where}: must_include (third of each target) must be 0 or 1")
     check_stratum(name, ids, weights, musts, data["quota"], bool(weighted))
@@ -759,7 +789,7 @@ def _read_stratum(data: Any, where: str) -> _Stratum:
     return _Stratum(name, data["quota"], bool(weighted), needs, ids, weights, musts)
 
 
-def _read_assignment(data: Any) -> None:
+def _read_assignment(data: Any) -> assignment.Problem:
     where = "inputs.assignment"
     _keys(data, {"draw_date", "deadline", "team_size", "max_load", "inspectors", "recent_pairs", "recusals"}, where)
     for key in ("draw_date", "deadline"):
@@ -785,6 +815,7 @@ def _read_assignment(data: Any) -> None:
     for key in ("inspectors", "recent_pairs"):
         if canonical_pool[key] != data[key]:
             raise DrawError(f"{where}.{key} is not in the canonical form of docs/assignment-spec.md §2")
+    return pool
 
 
 def _public_problems(record: Any) -> list[str]:

@@ -251,6 +251,7 @@ def test_assignment_covers_every_selected_target_with_merged_needs():
         assert task["recusals"] == (["I01"] if id == "K003" else [])
         assert task["deadline"] == "2021-09-30" and task["team_size"] == 2
     assert section["seed"] == manifest["seed"]
+    assert assignment.Problem.from_json(section["problem"]).to_json() == section["problem"]  # canonical form
     teams = {t["task"]: [x["inspector"] for x in t["members"]] for t in section["result"]["teams"]}
     assert set(teams) == selected
     assert assignment.verify(section) == []

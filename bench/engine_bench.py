@@ -1,0 +1,266 @@
+"""Engine benchmark: the full quarterly run of every plan of a scale, against the hashing floor and the package.
+
+For a population of the demo generator (``shuangsuiji.demo.generator``: baoding, hebei, national) every
+jurisdiction's plan of the fourth quarter of 2021 is drawn — one county-level plan per county, one city-level
+plan per city — exactly as the planning workflow does it:
+
+    quotas (engine.quotas with the Baoding 2021 policy) → strata → freeze → commitment → draw (seed, selection,
+    inspector assignment) → canonical manifest bytes and their hash → sealed manifest
+
+and three more figures are measured in the same process, on the same ids:
+
+- **selection**: the target selection alone (``sampling.draw_stratum`` for every stratum of every plan);
+- **floor**: bare SHA-256 of every target id once (``sha256(seed hex + id)``), what any ticket costs at least;
+- **package**: ``consistent_sampler.sampler`` selecting the same targets (for a weighted stratum, the ticket
+  order that systematic PPS walks), its output checked against the engine's.
+
+Each scale runs in its own process, so that peak resident memory (``ru_maxrss``) is its own.
+
+    .venv/bin/python bench/engine_bench.py                  all three scales
+    .venv/bin/python bench/engine_bench.py --scale baoding  one scale, printed as JSON
+"""
+
+import argparse
+import gc
+import hashlib
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import date
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import consistent_sampler
+
+from shuangsuiji.demo.generator import generate
+from shuangsuiji.engine import assignment, canonical, manifest, policy, quotas, sampling
+
+ROOT = Path(__file__).resolve().parents[1]
+YEAR, QUARTER = 2021, 4
+TODAY = date(2021, 9, 20)
+DRAW_DATE = date(2021, 9, 24)
+DEADLINE = date(2021, 12, 31)
+SCALES = ("baoding", "hebei", "national")
+
+
+class PlanData(NamedTuple):
+    code: str
+    level: str
+    facts: list[quotas.TargetFacts]
+    weights: dict[str, int]
+    officers: int
+    pool: list[assignment.Inspector]
+    recusals: dict[str, list[str]]
+    joint_departments: tuple[str, ...]
+
+
+def _digest_int(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big")
+
+
+def prepare(scale: str) -> list[PlanData]:
+    """Plain data per plan, as the Django shell would load it (outside the clock).
+
+    The history the generator does not make is derived from each id's hash, deterministically: 60% of key
+    units were inspected on site in the third quarter (the rest become must-include in this second quarter of
+    the half-year), and the general stratum is risk-weighted — weight 3 for manufacturing (industry C), 1 else.
+    """
+    population = generate(scale, seed=2021, today=TODAY)
+    levels = {j.code: j.level for j in population.jurisdictions}
+    parent = {j.code: j.parent_code for j in population.jurisdictions}
+    facts: dict[str, list[quotas.TargetFacts]] = defaultdict(list)
+    weights: dict[str, int] = {}
+    for row in population.targets:
+        if row.status != "active":
+            continue
+        inspected = date(2021, 8, 16) if _digest_int(row.credit_code) % 10 < 6 else date(2021, 3, 10)
+        fact = quotas.TargetFacts(row.credit_code, row.category, row.positive_list,  # type: ignore[arg-type]
+                                  last_on_site_inspection=inspected if row.category == "key" else None)
+        facts[row.jurisdiction_code].append(fact)
+        facts[parent[row.jurisdiction_code]].append(fact)  # the city's plan covers its counties' targets
+        if row.category == "general":
+            weights[row.credit_code] = 3 if row.industry_code.startswith("C") else 1
+    pools: dict[str, list[assignment.Inspector]] = defaultdict(list)
+    officers: Counter[str] = Counter()
+    for person in population.inspectors:
+        if not (person.is_double_random or person.is_external):
+            continue
+        pools[person.jurisdiction_code].append(assignment.Inspector(
+            person.certificate_number, person.department_code, person.specialties, person.certificate_expiry,
+            person.status, person.is_external))  # type: ignore[arg-type]
+        if person.is_double_random and not person.is_external and person.status == "active":
+            officers[person.jurisdiction_code] += 1
+    recusals: dict[str, list[str]] = defaultdict(list)
+    for recusal in population.recusals:
+        recusals[recusal.credit_code].append(recusal.certificate_number)
+    plans = []
+    for code in sorted(facts):
+        level = levels[code]
+        if level not in ("city", "county") or not facts[code]:
+            continue
+        ids = {f.id for f in facts[code]}
+        departments = Counter(p.department for p in pools[code] if not p.expert and p.status == "active"
+                              and p.certificate_expiry is not None and p.certificate_expiry >= DEADLINE)
+        plans.append(PlanData(
+            code, level, facts[code], {id: weights[id] for id in ids if id in weights}, officers[code],
+            pools[code], {id: recusals[id] for id in ids if id in recusals},
+            tuple(sorted(d for d, _ in departments.most_common(2))) if len(departments) > 1 else (),
+        ))
+    return plans
+
+
+def plan_inputs(baoding: policy.Policy, plan: PlanData) -> dict[str, Any]:
+    """Quotas, strata and the frozen inputs of one plan."""
+    # the first three quarters did their share of the year's general and joint inspections
+    annual = quotas.ceil_fraction(baoding.general_annual.at(plan.level) * plan.officers)  # type: ignore[arg-type]
+    done = quotas.YearProgress(general_inspections={q: annual // 4 for q in (1, 2, 3)},
+                               joint_key_inspections={q: 1 for q in (1, 2, 3)})
+    computed = quotas.compute_quotas(baoding, plan.facts, inspectors=plan.officers, level=plan.level,  # type: ignore[arg-type]
+                                     year=YEAR, quarter=QUARTER, progress=done)
+    general = computed.quota("general").eligible
+    strata = manifest.strata_from_quotas(
+        computed, weights={"general": {id: plan.weights[id] for id in general}},
+        needs={"joint": manifest.Needs(departments=plan.joint_departments)})
+    tasks = sum(s.quota for s in strata)
+    officers = max(1, plan.officers)
+    pool = manifest.AssignmentInputs(DRAW_DATE, DEADLINE, baoding.inspection_team.min_officers,
+                                     max(4, -(-2 * baoding.inspection_team.min_officers * tasks // officers)),
+                                     plan.pool, recusals=plan.recusals)
+    return manifest.freeze(manifest.Plan(plan.code, plan.level, YEAR, QUARTER), manifest.PolicyRef.of(baoding),
+                           strata, pool)
+
+
+def full_run(baoding: policy.Policy, plans: list[PlanData]) -> dict[str, Any]:
+    """The quarterly run, timed as a whole; returns the figures and what the other measurements need."""
+    started = time.perf_counter()
+    drawn = []
+    size = 0
+    tasks = 0
+    infeasible = 0
+    for plan in plans:
+        inputs = plan_inputs(baoding, plan)
+        digest = manifest.inputs_hash(inputs)
+        secret = hashlib.sha256(f"bench secret {plan.code}".encode()).digest()
+        public = manifest.dice(f"{_digest_int(plan.code) % 10**8:08d}", ["见证人甲", "见证人乙"])
+        result = manifest.draw(inputs, secret, public)
+        stored = canonical.dumps(result)
+        canonical.sha256_hex(stored)
+        canonical.dumps(manifest.seal(result))
+        size += len(stored)
+        tasks += len(result["assignment"]["problem"]["tasks"])
+        infeasible += bool(result["assignment"]["result"]["bindings"])
+        assert result["inputs_hash"] == digest
+        drawn.append((inputs, result["seed"]))
+    return {"seconds": time.perf_counter() - started, "drawn": drawn, "manifest_bytes": size, "tasks": tasks,
+            "infeasible_assignments": infeasible}
+
+
+Check = tuple[str, list[str], int, list[str]]
+"""A stratum for the package: its seed string, the ids it draws from, how many, and the engine's answer."""
+
+
+def selection_only(drawn: list[tuple[dict[str, Any], str]]) -> tuple[float, list[Check], list[tuple[str, list[str]]]]:
+    """Every stratum's selection again, alone; what the package must reproduce; the ids each stratum hashed."""
+    strata = []
+    for inputs, seed in drawn:
+        for s in inputs["strata"]:
+            targets = s["targets"]
+            strata.append((s["name"], [t[0] for t in targets], [t[1] for t in targets], [t[2] for t in targets],
+                           s["quota"], bool(s["weighted"]), seed))
+    started = time.perf_counter()
+    results = [sampling.select(name, ids, weights, musts, quota, seed, weighted)
+               for name, ids, weights, musts, quota, weighted, seed in strata]
+    seconds = time.perf_counter() - started
+    checks = []
+    hashed = []
+    for (_, ids, _, musts, quota, weighted, _), result in zip(strata, results, strict=True):
+        hashed.append((result.seed, ids))
+        others = [id for id, must in zip(ids, musts, strict=True) if not must]
+        required = sum(musts)
+        drawn_ids = [p.id for p in result.selected[required:]]
+        checks.append((result.seed, others, len(others) if weighted else quota - required,
+                       [] if weighted else drawn_ids))
+    return seconds, checks, hashed
+
+
+def package_run(checks: list[Check]) -> float:
+    started = time.perf_counter()
+    outputs = [list(consistent_sampler.sampler(ids, seed=seed, take=take, with_replacement=False, output="id"))
+               for seed, ids, take, _ in checks]
+    seconds = time.perf_counter() - started
+    for (_, _, _, expected), output in zip(checks, outputs, strict=True):
+        if expected:
+            assert output == expected, "the engine and consistent_sampler disagree"
+    return seconds
+
+
+def floor(hashed: list[tuple[str, list[str]]]) -> float:
+    """Bare SHA-256 of exactly what the tickets hash: the stratum seed's hex followed by each id."""
+    prefixes = [(hashlib.sha256(seed.encode("utf-8")).hexdigest(), ids) for seed, ids in hashed]
+    sha256 = hashlib.sha256
+    started = time.perf_counter()
+    for prefix, ids in prefixes:
+        for id in ids:
+            sha256((prefix + id).encode("utf-8")).digest()
+    return time.perf_counter() - started
+
+
+def measure(scale: str) -> dict[str, Any]:
+    baoding = policy.load(ROOT / "policies" / "baoding-2021.toml")
+    started = time.perf_counter()
+    plans = prepare(scale)
+    prepared = time.perf_counter() - started
+    ids = sorted({f.id for plan in plans for f in plan.facts})
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # The loaded registry (millions of long-lived objects) is moved out of the cyclic collector's sight, as a
+    # batch of draws in a worker would do after loading: otherwise every full collection walks it again.
+    gc.freeze()
+    run = full_run(baoding, plans)
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    selection_seconds, checks, hashed = selection_only(run["drawn"])
+    return {
+        "scale": scale,
+        "plans": len(plans),
+        "targets": len(ids),
+        "tickets": sum(len(ids_) for _, ids_ in hashed),
+        "tasks": run["tasks"],
+        "inspectors": sum(len(p.pool) for p in plans),
+        "infeasible_assignments": run["infeasible_assignments"],
+        "prepare_seconds": round(prepared, 2),
+        "run_seconds": round(run["seconds"], 2),
+        "selection_seconds": round(selection_seconds, 2),
+        "floor_seconds": round(floor(hashed), 2),
+        "floor_unique_seconds": round(floor([("floor", ids)]), 2),
+        "package_seconds": round(package_run(checks), 2),
+        "manifest_mib": round(run["manifest_bytes"] / 2**20, 1),
+        "rss_before_mib": round(rss_before / 1024),
+        "peak_rss_mib": round(rss_after / 1024),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=SCALES)
+    args = parser.parse_args()
+    if args.scale:
+        print(json.dumps(measure(args.scale)))
+        return 0
+    print("| scale | plans | targets | tickets | tasks | full run | RSS before → peak | selection | floor "
+          "(tickets / ids) | run ÷ floor | selection ÷ floor | package | manifests |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for scale in SCALES:
+        out = subprocess.run([sys.executable, __file__, "--scale", scale], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout)
+        print(f"| {scale} | {r['plans']:,} | {r['targets']:,} | {r['tickets']:,} | {r['tasks']:,} "
+              f"| {r['run_seconds']} s | {r['rss_before_mib']} → {r['peak_rss_mib']} MiB | {r['selection_seconds']} s "
+              f"| {r['floor_seconds']} s / {r['floor_unique_seconds']} s "
+              f"| {r['run_seconds'] / r['floor_seconds']:.1f} | {r['selection_seconds'] / r['floor_seconds']:.1f} "
+              f"| {r['package_seconds']} s | {r['manifest_mib']} MiB |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
