@@ -75,7 +75,7 @@ away from the bureau, and four rolls leave 1,296 outcomes it could not have fore
 
 def _lock(plan: Plan) -> Plan:
     """Re-read the plan under a row lock: every state change starts here, so concurrent calls queue."""
-    return Plan.objects.select_for_update().select_related("jurisdiction", "department").get(pk=plan.pk)
+    return Plan.objects.select_for_update(of=("self",)).select_related("jurisdiction", "department").get(pk=plan.pk)
 
 
 def _expect(plan: Plan, *statuses: str) -> None:
@@ -740,7 +740,7 @@ def do_substitute_target(task: Task, *, reason: str, acting_user) -> list[Task]:
     for plan in plans.values():
         ensure_can_run(acting_user, plan)
         _expect(plan, PlanStatus.DRAWN, PlanStatus.DISPATCHED)
-    task = Task.objects.select_for_update().select_related("target").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("target").get(pk=task.pk)
     if task.target.is_active:
         raise ValidationError(_("%(name)s 在名录库中仍是在营状态。只有已注销/关停的对象才按号签递补："
                                 "请先在名录库中将其标记为注销/关停（写明日期和原因）") % {"name": task.target.name})

@@ -1,0 +1,75 @@
+"""A whole quarter of demo Baoding by the documented commands (docs/operations.md), and the exported
+manifest checked by the standalone verifier."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, Task, TaskStatus
+from shuangsuiji.registry.models import Jurisdiction
+
+pytestmark = pytest.mark.django_db
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
+TODAY = date(2021, 12, 20)
+
+
+def run(*args, **options) -> str:
+    out = StringIO()
+    call_command(*args, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def baoding(db):
+    call_command("seed_demo", scale="tiny", today=TODAY, stdout=StringIO(), stderr=StringIO())
+
+
+def test_a_whole_quarter_by_commands(baoding, tmp_path):
+    quarter = ["--year", "2021", "--quarter", "4", "--all"]
+    out = run("plan_quarter", *quarter, "--joint-by-code", "ZF")
+    scopes = Jurisdiction.objects.filter(level__in=["city", "county"]).count()
+    assert Plan.objects.filter(kind=PlanKind.REGULAR).count() == scopes
+    assert Plan.objects.filter(kind=PlanKind.JOINT).exists() and "内部联合抽查" in out
+    assert "已冻结，输入哈希" in run("freeze_plan", *quarter, "--draw-date", "2021-09-24")
+    assert "密钥承诺" in run("commit_plan", *quarter)
+    run("record_public_value", *quarter, "--source", "dice", "--value", "3,5,1,6", "--witness", "张三",
+        "--witness", "李四")
+    assert "已抽取，种子" in run("draw_plan", *quarter, "--today", "2021-09-24")
+    run("dispatch_plan", *quarter)
+    assert set(Plan.objects.values_list("status", flat=True)) == {PlanStatus.DISPATCHED}
+    assert set(Task.objects.values_list("status", flat=True)) == {TaskStatus.DISPATCHED}
+
+    plan = Plan.objects.get(jurisdiction__code="130608", kind=PlanKind.REGULAR)
+    sealed = tmp_path / "sealed.json"
+    run("export_manifest", str(plan.pk), "-o", str(sealed))
+    assert json.loads(sealed.read_text())["state"] == "sealed" and "secret" not in sealed.read_text()
+    run("reveal_plan", str(plan.pk))
+    revealed = tmp_path / "manifest.json"
+    run("export_manifest", str(plan.pk), "-o", str(revealed))
+    check = subprocess.run([sys.executable, str(TOOLS / "verify_draw.py"), str(revealed), "--sealed", str(sealed)],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.startswith("OK")
+
+
+def test_commands_fail_loudly_on_bad_input(baoding):
+    with pytest.raises(CommandError, match="--jurisdiction CODE 或 --all"):
+        run("plan_quarter", "--year", "2021", "--quarter", "4")
+    run("plan_quarter", "--year", "2021", "--quarter", "4", "--jurisdiction", "130608")
+    plan = Plan.objects.get()
+    with pytest.raises(CommandError, match="1 个计划中 1 个承诺密钥失败"):
+        run("commit_plan", str(plan.pk))  # not frozen yet
+    with pytest.raises(CommandError, match="没有编号为 999 的计划"):
+        run("freeze_plan", "999")
+    run("freeze_plan", str(plan.pk), "--draw-date", "2021-09-24")
+    run("commit_plan", str(plan.pk))
+    with pytest.raises(CommandError, match="录入公开随机数失败"):
+        run("record_public_value", str(plan.pk), "--source", "dice", "--value", "3,5,1,6", "--witness", "张三")
+    with pytest.raises(CommandError, match="尚未抽取"):
+        run("export_manifest", str(plan.pk))

@@ -1,0 +1,298 @@
+"""The plan's service functions: strata and shortfalls, each step of the ceremony, re-draw, merged visits,
+joint plans, substitution, dispatch and reveal — each checked on what it stores and what the engine says."""
+
+import hashlib
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from shuangsuiji.audit.services import verify_chain
+from shuangsuiji.engine import manifest
+from shuangsuiji.planning import services
+from shuangsuiji.planning.models import (
+    Draw,
+    DrawStatus,
+    PlanKind,
+    PlanStatus,
+    ShortfallState,
+    Stratum,
+    Substitution,
+    Task,
+    TaskMember,
+    TaskPlan,
+    TaskStatus,
+)
+from shuangsuiji.planning.views import visible_tasks
+from shuangsuiji.registry.services import do_mark_target_defunct
+
+from .conftest import DRAW_DAY, D, ceremony
+
+pytestmark = pytest.mark.django_db
+
+
+def county_plan(city, user=None, **options):
+    return services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2,
+                                   acting_user=user if user is not None else city["users"]["county_admin"], **options)
+
+
+def strata(plan) -> dict:
+    return {row.stratum: row for row in plan.strata.all()}
+
+
+def test_a_new_plan_asks_each_stratum_for_the_policy_minimum_with_its_reason(city):
+    plan = county_plan(city)
+    rows = strata(plan)
+    # County level: 50% of 4 key units, but Q2 closes the half-year and none was inspected: all 4 must.
+    assert (rows["key"].population, rows["key"].minimum, rows["key"].must_include) == (4, 4, 4)
+    assert (rows["special"].population, rows["special"].minimum) == (2, 1)
+    # 1:10 × 6 officers = 60 a year over the 3 quarters left (none drawn in Q1), capped by the 10 general units.
+    assert (rows["general"].population, rows["general"].minimum) == (10, 10)
+    assert "⌈60 ÷ 3⌉ = 20" in rows["general"].explanation and "指导意见 二(三)" in rows["general"].citation
+    assert rows["joint"].drawn is False and rows["clue"].drawn is False
+    assert all(row.requested == row.minimum for row in rows.values())
+    assert plan.inspectors_counted == 6 and plan.classified is False and plan.warnings
+    assert plan.status == PlanStatus.DRAFT and plan.policy_id == "baoding-2021"
+
+
+def test_asking_less_than_a_minimum_needs_a_reason_and_the_citys_approval(city):
+    county, city_admin = city["users"]["county_admin"], city["users"]["city_admin"]
+    plan = county_plan(city)
+    with pytest.raises(ValidationError, match="须填写理由"):
+        services.do_set_requested(plan, {"special": 0}, acting_user=county)
+    services.do_set_requested(plan, {"special": 0}, reasons={"special": "两家均已停产待查"}, acting_user=county)
+    row = strata(plan)["special"]
+    assert (row.requested, row.shortfall_state, row.shortfall_reason) == (0, ShortfallState.PENDING, "两家均已停产待查")
+    with pytest.raises(ValidationError, match="少抽审批"):
+        services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    with pytest.raises(PermissionDenied):
+        services.do_approve_shortfall(row, approve=True, decision="", acting_user=county)
+    with pytest.raises(ValidationError):
+        services.do_approve_shortfall(row, approve=False, decision="", acting_user=city_admin)  # a refusal says why
+    services.do_approve_shortfall(row, approve=True, decision="同意", acting_user=city_admin)
+    assert strata(plan)["special"].shortfall_state == ShortfallState.APPROVED
+    draw = services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    special = next(s for s in draw.inputs["strata"] if s["name"] == "special")
+    assert special["quota"] == 0
+
+
+def test_asking_more_is_free_but_never_beyond_the_population_or_below_the_must_includes(city):
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    services.do_set_requested(plan, {"special": 2}, acting_user=county)
+    assert strata(plan)["special"].shortfall_state == ShortfallState.NONE
+    with pytest.raises(ValidationError, match="超过可抽对象数"):
+        services.do_set_requested(plan, {"special": 3}, acting_user=county)
+    with pytest.raises(ValidationError, match="少于必查数"):
+        services.do_set_requested(plan, {"key": 3}, reasons={"key": "人手不足"}, acting_user=county)
+    with pytest.raises(ValidationError, match="不抽取"):
+        services.do_set_requested(plan, {"joint": 1}, acting_user=county)
+
+
+def test_freeze_reads_the_registry_again_and_hashes_the_canonical_inputs(city):
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    general = city["targets"][f"{city['tree']['a'].code}-general-9"]
+    do_mark_target_defunct(general, acting_user=county, defunct_date=D(2021, 3, 20), reason="注销")
+    with pytest.raises(ValidationError, match="现在可抽对象只有 9 家"):
+        services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    services.do_set_requested(plan, {"general": 9}, reasons={"general": "一家已注销"}, acting_user=county)
+    draw = services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    assert draw.inputs_hash == manifest.inputs_hash(draw.inputs)
+    general_input = next(s for s in draw.inputs["strata"] if s["name"] == "general")
+    assert len(general_input["targets"]) == 9 and general.credit_code not in json.dumps(draw.inputs)
+    # The recused officer is frozen with his recusal, the expired ones with their certificates.
+    assert draw.inputs["assignment"]["recusals"] == {city["targets"][f"{city['tree']['a'].code}-key-0"].credit_code:
+                                                     [city["people"]["李四"].certificate_number]}
+    assert Draw.objects.get(pk=draw.pk).plan.status == PlanStatus.FROZEN
+
+
+def test_the_commitment_is_the_hash_of_the_secret_and_public_values_are_checked(city):
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    with pytest.raises(ValidationError, match="编制中"):
+        services.do_commit_secret(plan, acting_user=county)
+    services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    with pytest.raises(ValidationError):  # no public value before the commitment
+        services.do_record_public_value(plan, source="dice", value="3516", witnesses=["甲", "乙"], acting_user=county)
+    draw = services.do_commit_secret(plan, acting_user=county)
+    assert hashlib.sha256(bytes.fromhex(draw.secret)).hexdigest() == draw.commitment
+    for kwargs, message in [
+        (dict(source="dice", value="3,5,1,6", witnesses=["张三"]), "至少两名见证人"),
+        (dict(source="dice", value="3,5,7,6", witnesses=["张三", "李四"]), "1–6"),
+        (dict(source="dice", value="3,5", witnesses=["张三", "李四"]), "至少掷 4 次"),
+        (dict(source="lottery", value="01 02 03", lottery_name="双色球", lottery_date=draw.committed_at.date()),
+         "应晚于密钥承诺之日"),
+        (dict(source="drand", value="a" * 64, drand_round=1), "之前已经产生"),
+        (dict(source="drand", value="xyz", drand_round=10**9), "64 lowercase hex"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            services.do_record_public_value(plan, acting_user=county, **kwargs)
+    draw = services.do_record_public_value(plan, source="dice", value="3 5 1 6", witnesses=["李四", "张三"],
+                                           acting_user=county)
+    assert draw.public == {"kind": "dice", "value": "3516", "witnesses": ["张三", "李四"]}
+
+
+def test_a_draw_writes_lawful_tasks_that_verify_and_cannot_be_repeated(city):
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    draw = ceremony(plan, user=county)
+    assert draw.window_warning == ""
+    assert manifest.verify(draw.manifest) == []
+    requested = sum(row.requested for row in plan.strata.filter(drawn=True))
+    selections = TaskPlan.objects.filter(draw=draw)
+    assert selections.count() == requested == Task.objects.count()
+    key_unit = city["targets"][f"{city['tree']['a'].code}-key-0"]
+    for task in Task.objects.all():
+        team = list(task.members.filter(active=True))
+        assert len({m.inspector_id for m in team}) == len(team) >= 2
+        assert all(m.inspector.is_certified_on(task.deadline) for m in team)
+        if task.target == key_unit:
+            assert city["people"]["李四"].pk not in {m.inspector_id for m in team}  # recusal
+    assert {s.task.target.credit_code for s in selections.filter(stratum=Stratum.KEY)} == {
+        t.credit_code for k, t in city["targets"].items() if "-key-" in k and k.startswith(city["tree"]["a"].code)}
+    assert not selections.filter(task__target=city["targets"]["positive"]).exists()  # positive list: off-site
+    with pytest.raises(ValidationError, match="已抽取"):
+        services.do_draw(plan, acting_user=county)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the database allows one live draw per plan
+        Draw.objects.create(plan=plan, number=2)
+    assert verify_chain() == []
+
+
+def test_a_draw_outside_the_last_five_working_days_is_done_with_a_warning(city):
+    plan = county_plan(city)
+    draw = ceremony(plan, day=D(2021, 3, 10))
+    assert "不在规定的抽取期内" in draw.window_warning and "2021-03-25" in draw.window_warning
+    assert "实施方案 二(四)" in draw.window_warning and plan.selections.exists()
+
+
+def test_a_redraw_needs_the_citys_approval_and_keeps_the_first_draw(city):
+    county, city_admin = city["users"]["county_admin"], city["users"]["city_admin"]
+    plan = county_plan(city)
+    first = ceremony(plan, user=county)
+    with pytest.raises(ValidationError):
+        services.do_request_redraw(plan, reason=" ", acting_user=county)
+    request = services.do_request_redraw(plan, reason="名录库漏录两家新企业", acting_user=county)
+    with pytest.raises(PermissionDenied):
+        services.do_approve_redraw(request, approve=True, decision="", acting_user=county)
+    services.do_approve_redraw(request, approve=True, decision="同意", acting_user=city_admin)
+    first.refresh_from_db()
+    plan.refresh_from_db()
+    assert first.status == DrawStatus.SUPERSEDED and first.manifest is not None
+    assert plan.status == PlanStatus.DRAFT
+    assert not TaskPlan.objects.filter(draw=first, active=True).exists()
+    assert set(Task.objects.values_list("status", flat=True)) == {TaskStatus.WITHDRAWN}
+    second = ceremony(plan, user=county, dice="6,6,2,1")
+    assert second.number == 2 and second.inputs["plan"]["supersedes"] == first.inputs_hash
+    assert second.inputs["plan"]["reason"] == "名录库漏录两家新企业"
+    assert manifest.verify(first.manifest) == [] and manifest.verify(second.manifest) == []
+    assert plan.draws.count() == 2
+
+
+def test_a_target_drawn_by_the_city_and_the_county_gets_one_visit_counting_for_both(city):
+    tree = city["tree"]
+    county_plan_ = county_plan(city)
+    city_plan = services.do_create_plan(jurisdiction=tree["city"], year=2021, quarter=2,
+                                        acting_user=city["users"]["city_admin"])
+    # Both take every key unit of county A: the city all 5 of its key units, the county its 4 (must-include).
+    services.do_set_requested(city_plan, {"key": 5}, acting_user=city["users"]["city_admin"])
+    ceremony(county_plan_)
+    city_draw = ceremony(city_plan)
+    for key, target in city["targets"].items():
+        if key.startswith(f"{tree['a'].code}-key-"):
+            task = Task.objects.get(target=target)  # one task, not two
+            assert set(task.selections.values_list("plan_id", flat=True)) == {county_plan_.pk, city_plan.pk}
+            draws = set(task.members.filter(active=True).values_list("draw_id", flat=True))
+            assert city_draw.pk in draws and len(draws) == 2  # both draws' teams join the one visit
+    assert county_plan_.selections.filter(stratum=Stratum.KEY).count() == 4
+    assert city_plan.selections.filter(stratum=Stratum.KEY).count() == 5
+
+
+def test_a_department_initiates_a_joint_plan_for_its_items_with_the_cooperating_departments(city):
+    tree, department_user = city["tree"], city["users"]["department_user"]
+    with pytest.raises(ValidationError, match="不是以下事项的责任科室"):
+        services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=department_user,
+                                kind=PlanKind.JOINT, department=city["departments"]["enforcement_a"],
+                                check_items=[city["items"]["risk"], city["items"]["noise"]],
+                                departments=[city["departments"]["enforcement_a"]])
+    with pytest.raises(PermissionDenied):  # not his department
+        services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=department_user,
+                                kind=PlanKind.JOINT, department=city["departments"]["air_a"])
+    joint = services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=department_user,
+                                    kind=PlanKind.JOINT, department=city["departments"]["enforcement_a"])
+    assert list(joint.check_items.all()) == [city["items"]["risk"]]
+    assert set(joint.departments.all()) == {city["departments"]["enforcement_a"], city["departments"]["air_a"]}
+    row = strata(joint)["joint"]
+    assert (row.population, row.minimum, row.drawn) == (4, 1, True)  # key units first
+    regular = county_plan(city)
+    assert strata(regular)["joint"].requested == 1  # the joint plans' request, counted on the regular plan
+    draw = ceremony(joint)
+    task = Task.objects.get()
+    assert task.is_joint and set(task.departments()) == set(joint.departments.all())
+    departments = {m.requirement for m in task.members.filter(draw=draw, slot_kind="department")}
+    assert departments == {"执法大队", "大气环境股"}  # one officer of each department
+    assert manifest.verify(draw.manifest) == []
+    ceremony(regular)
+    assert Task.objects.filter(target=task.target).count() == 1  # the regular draw joins the joint visit
+    assert set(task.check_items()) == {city["items"]["permit"], city["items"]["air"], city["items"]["risk"]}
+
+
+def test_a_closed_target_is_replaced_by_the_next_ticket_and_the_manifest_still_verifies(city):
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    services.do_set_requested(plan, {"general": 5}, reasons={"general": "试点"}, acting_user=county)
+    services.do_approve_shortfall(strata(plan)["general"], approve=True, decision="同意",
+                                  acting_user=city["users"]["city_admin"])
+    draw = ceremony(plan, user=county)
+    first = TaskPlan.objects.get(draw=draw, stratum=Stratum.GENERAL, rank=1).task
+    with pytest.raises(ValidationError, match="仍是在营状态"):
+        services.do_substitute_target(first, reason="拒不配合", acting_user=county)
+    do_mark_target_defunct(first.target, acting_user=county, defunct_date=D(2021, 4, 2), reason="吊销营业执照")
+    (substitute,) = services.do_substitute_target(first, reason="已吊销营业执照", acting_user=county)
+    draw.refresh_from_db()
+    event = draw.manifest["substitutions"][0]
+    assert event["out"] == first.target.credit_code and event["replacements"][0]["in"] == substitute.target.credit_code
+    assert manifest.verify(draw.manifest) == []
+    first.refresh_from_db()
+    assert first.status == TaskStatus.WITHDRAWN and not first.members.filter(active=True).exists()
+    assert substitute.members.filter(active=True).count() >= 2
+    assert Substitution.objects.get(task=first).new_task == substitute
+    ticket = TaskPlan.objects.get(task=substitute, draw=draw).ticket
+    assert ticket == event["replacements"][0]["ticket"]
+
+
+def test_an_unavailable_inspector_is_replaced_by_the_next_eligible_by_ticket(city):
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    draw = ceremony(plan, user=county)
+    member = TaskMember.objects.filter(draw=draw, active=True).select_related("task", "inspector").first()
+    with pytest.raises(ValidationError):
+        services.do_substitute_inspector(member.task, member.inspector, reason="", acting_user=county)
+    replacement = services.do_substitute_inspector(member.task, member.inspector, reason="病假", acting_user=county)
+    assert replacement.inspector != member.inspector and replacement.slot == member.slot
+    assert not TaskMember.objects.get(pk=member.pk).active
+    draw.refresh_from_db()
+    assert draw.manifest["assignment"]["result"]["substitutions"] == [{
+        "task": member.task.target.credit_code, "slot": member.slot, "out": member.inspector.certificate_number,
+        "in": replacement.inspector.certificate_number}]
+    assert manifest.verify(draw.manifest) == []
+    assert Substitution.objects.get(kind="inspector").reason == "病假"
+
+
+def test_inspectors_see_their_tasks_only_once_dispatched_and_the_secret_only_after_reveal(city):
+    county, inspector = city["users"]["county_admin"], city["users"]["inspector"]
+    plan = county_plan(city)
+    draw = ceremony(plan, user=county)
+    mine = set(Task.objects.filter(members__inspector=inspector.inspector, members__active=True))
+    assert mine and not visible_tasks(inspector).exists()
+    with pytest.raises(ValidationError):
+        services.do_reveal(plan, acting_user=county)  # not before the tasks are out
+    services.do_dispatch(plan, acting_user=county)
+    assert set(visible_tasks(inspector)) == mine
+    assert all(task.status == TaskStatus.DISPATCHED for task in visible_tasks(inspector))
+    sealed, complete = services.published_manifest(draw)
+    assert not complete and draw.secret not in sealed and json.loads(sealed)["state"] == "sealed"
+    services.do_reveal(plan, acting_user=county)
+    text, complete = services.published_manifest(Draw.objects.get(pk=draw.pk))
+    assert complete and manifest.verify(json.loads(text)) == []

@@ -1,0 +1,140 @@
+"""The planning pages, role by role: who sees which plan and task, who may press which button, and that
+outside one's scope a plan or a task does not exist (404)."""
+
+import pytest
+from django.urls import reverse
+
+from shuangsuiji.planning import services
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, RedrawRequest, Task, TaskMember
+
+from .conftest import DRAW_DAY, ceremony
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def drawn(city):
+    """County A's plan, drawn (not yet dispatched), and a drawn task of it."""
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    ceremony(plan)
+    return plan, Task.objects.filter(selections__plan=plan).first()
+
+
+def login(client, users, name):
+    client.force_login(users[name])
+    return client
+
+
+@pytest.mark.parametrize(("role", "plan_status", "task_status"), [
+    ("city_admin", 200, 200), ("county_admin", 200, 200), ("leader", 200, 200), ("department_user", 200, 200),
+    ("other_county_admin", 404, 404), ("inspector", 404, 404),
+])
+def test_who_reads_a_plan_and_its_tasks(client, city, drawn, role, plan_status, task_status):
+    plan, task = drawn
+    login(client, city["users"], role)
+    assert client.get(reverse("planning:plan_detail", args=[plan.pk])).status_code == plan_status
+    assert client.get(reverse("planning:task_detail", args=[task.pk])).status_code == task_status
+    listed = client.get(reverse("planning:plan_list"))
+    if role == "inspector":
+        assert listed.status_code == 302  # an inspector's list is his own tasks
+    else:
+        assert (plan in listed.context["page"].object_list) == (plan_status == 200)
+
+
+def test_the_plan_page_shows_strata_ceremony_hashes_and_tasks_but_never_the_secret(client, city, drawn):
+    plan, task = drawn
+    draw = plan.current_draw
+    page = login(client, city["users"], "county_admin").get(reverse("planning:plan_detail", args=[plan.pk]))
+    text = page.content.decode()
+    for shown in (draw.inputs_hash, draw.commitment, draw.seed, "3516", "张三、李四", task.target.name,
+                  "指导意见 二(一)", "派发任务"):
+        assert shown in text
+    assert draw.secret not in text
+    services.do_dispatch(plan, acting_user=None)
+    services.do_reveal(plan, acting_user=None)
+    assert draw.secret in client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+
+
+def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(client, city):
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    for reader in ("leader", "department_user"):
+        login(client, city["users"], reader)
+        client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": DRAW_DAY.isoformat()})
+        assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+    login(client, city["users"], "other_county_admin")
+    assert client.post(reverse("planning:plan_freeze", args=[plan.pk]),
+                       {"draw_date": DRAW_DAY.isoformat()}).status_code == 404
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": DRAW_DAY.isoformat()})
+    client.post(reverse("planning:plan_commit", args=[plan.pk]))
+    response = client.post(reverse("planning:plan_public", args=[plan.pk]),
+                           {"source": "dice", "value": "3,5,1,6", "witnesses": "张三"}, follow=True)
+    assert "至少两名见证人" in response.content.decode()
+    client.post(reverse("planning:plan_public", args=[plan.pk]),
+                {"source": "dice", "value": "3,5,1,6", "witnesses": "张三、李四"})
+    client.post(reverse("planning:plan_draw", args=[plan.pk]))
+    client.post(reverse("planning:plan_dispatch", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DISPATCHED and plan.selections.exists()
+
+
+def test_only_the_city_approves_shortfalls_and_redraws(client, city, drawn):
+    plan, _task = drawn
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:plan_redraw_request", args=[plan.pk]), {"reason": "漏录新企业"})
+    request = RedrawRequest.objects.get(plan=plan)
+    client.post(reverse("planning:plan_redraw_decide", args=[plan.pk, request.pk]), {"approve": "1"})
+    assert RedrawRequest.objects.get(pk=request.pk).state == "pending"
+    login(client, city["users"], "city_admin")
+    client.post(reverse("planning:plan_redraw_decide", args=[plan.pk, request.pk]),
+                {"approve": "1", "decision": "同意"})
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+
+
+def test_an_inspector_sees_his_dispatched_tasks_with_deadlines_and_his_own_team_only(client, city, drawn):
+    plan, _task = drawn
+    inspector = city["users"]["inspector"]
+    login(client, city["users"], "inspector")
+    assert list(client.get(reverse("planning:my_tasks")).context["page"].object_list) == []
+    services.do_dispatch(plan, acting_user=None)
+    page = client.get(reverse("planning:my_tasks"))
+    tasks = list(page.context["page"].object_list)
+    assert tasks and all(t.members.filter(inspector=inspector.inspector, active=True).exists() for t in tasks)
+    assert tasks[0].deadline.isoformat() in page.content.decode()
+    others = Task.objects.filter(selections__plan=plan).exclude(members__inspector=inspector.inspector)
+    if others.exists():
+        assert client.get(reverse("planning:task_detail", args=[others.first().pk])).status_code == 404
+
+
+def test_plan_creation_form_for_a_department_user_makes_a_joint_plan(client, city):
+    login(client, city["users"], "department_user")
+    response = client.post(reverse("planning:plan_create"), {
+        "jurisdiction": city["tree"]["a"].pk, "year": 2021, "quarter": 2, "kind": PlanKind.JOINT,
+        "department": city["departments"]["enforcement_a"].pk})
+    plan = Plan.objects.get()
+    assert response.status_code == 302 and plan.kind == PlanKind.JOINT
+    response = client.post(reverse("planning:plan_create"), {
+        "jurisdiction": city["tree"]["a"].pk, "year": 2021, "quarter": 2, "kind": PlanKind.REGULAR})
+    assert response.status_code == 200 and "无权" in response.content.decode()
+
+
+def test_the_manifest_download_is_sealed_until_the_reveal(client, city, drawn):
+    plan, _task = drawn
+    login(client, city["users"], "county_admin")
+    url = reverse("planning:plan_manifest", args=[plan.pk, 1])
+    sealed = client.get(url)
+    assert sealed.json()["state"] == "sealed" and "sealed" in sealed["Content-Disposition"]
+    services.do_dispatch(plan, acting_user=None)
+    services.do_reveal(plan, acting_user=None)
+    assert client.get(url).json()["secret"] == plan.current_draw.secret
+    login(client, city["users"], "other_county_admin")
+    assert client.get(url).status_code == 404
+
+
+def test_an_inspector_substitution_from_the_task_page(client, city, drawn):
+    _plan, task = drawn
+    member = task.members.filter(active=True).first()
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:task_substitute_inspector", args=[task.pk]), {"member": member.pk, "reason": "病假"})
+    assert not TaskMember.objects.get(pk=member.pk).active
+    assert task.members.filter(active=True).count() == 2
