@@ -4,6 +4,7 @@ outside one's scope a plan or a task does not exist (404)."""
 import pytest
 from django.urls import reverse
 
+from shuangsuiji.accounts.models import User
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, RedrawRequest, Task, TaskMember
 
@@ -138,3 +139,15 @@ def test_an_inspector_substitution_from_the_task_page(client, city, drawn):
     client.post(reverse("planning:task_substitute_inspector", args=[task.pk]), {"member": member.pk, "reason": "病假"})
     assert not TaskMember.objects.get(pk=member.pk).active
     assert task.members.filter(active=True).count() == 2
+
+
+def test_the_admin_is_read_only_and_never_shows_the_secret(client, city, drawn):
+    plan, _task = drawn
+    admin = User.objects.create_superuser(username="root", password="pw-root")
+    client.force_login(admin)
+    draw = plan.current_draw
+    page = client.get(reverse("admin:planning_draw_change", args=[draw.pk]))
+    assert page.status_code == 200 and draw.commitment in page.content.decode()
+    assert draw.secret not in page.content.decode()
+    assert client.post(reverse("admin:planning_plan_delete", args=[plan.pk]), {"post": "yes"}).status_code == 403
+    assert Plan.objects.filter(pk=plan.pk).exists()
