@@ -436,10 +436,20 @@ def verify_draw(manifest, sealed=None):
         require(isinstance(manifest["strata"], list) and isinstance(manifest["substitutions"], list),
                 "strata and substitutions are lists")
         check_inputs(manifest["inputs"])
-    except Bad as error:
+    except (Bad, KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         return [f"malformed manifest: {error}"]
-    inputs = manifest["inputs"]
     found = []
+    try:
+        recompute(manifest, sealed, found)
+    except (Bad, KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+        # whatever part of an untrusted file is malformed is reported as a difference, never as a crash
+        found.append(f"malformed manifest: {type(error).__name__}: {error}")
+    return found
+
+
+def recompute(manifest, sealed, found):
+    """Append to ``found`` every difference between the manifest and its recomputation (§10, steps 2–8)."""
+    inputs = manifest["inputs"]
     real_hash = canonical_hash(inputs)
     if real_hash != manifest["inputs_hash"]:
         found.append(f"inputs_hash: published {manifest['inputs_hash']}, the inputs hash to {real_hash}")
@@ -454,7 +464,7 @@ def verify_draw(manifest, sealed=None):
     published = manifest["strata"]
     if [r.get("name") if isinstance(r, dict) else r for r in published] != [r["name"] for r in expected]:
         found.append("strata: the manifest's strata are not the inputs' strata in order")
-        return found
+        return
     for got, want in zip(published, expected, strict=True):
         label = f"stratum {want['name']}"
         if set(got) != set(want):
@@ -484,7 +494,6 @@ def verify_draw(manifest, sealed=None):
         found.append(f"malformed substitution: {error}")
     if sealed is not None:
         found += compare_sealed(sealed, manifest, canonical_hash(selection))
-    return found
 
 
 def compare_sealed(sealed, manifest, selection_hash):

@@ -514,12 +514,25 @@ def verify(manifest: Any, sealed: Any = None) -> list[str]:
 
     ``sealed``, when given, is the sealed manifest published at the draw; it must agree with this one.
     """
+    # The file is untrusted: whatever part of it is malformed (beyond what the shape checks name) is a
+    # difference to report, never a crash of the verifier. DrawError and CanonicalError are ValueErrors.
     try:
         _shape(manifest)
         parsed = _read_inputs(manifest["inputs"])
-    except (DrawError, CanonicalError) as error:
+    except _MALFORMED as error:
         return [f"malformed manifest: {error}"]
     differences: list[str] = []
+    try:
+        _recompute(manifest, parsed, sealed, differences)
+    except _MALFORMED as error:
+        differences.append(f"malformed manifest: {type(error).__name__}: {error}")
+    return differences
+
+
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
+
+
+def _recompute(manifest: dict[str, Any], parsed: _Inputs, sealed: Any, differences: list[str]) -> None:
     digest = inputs_hash(manifest["inputs"])
     if digest != manifest["inputs_hash"]:
         differences.append(f"inputs_hash: the manifest says {manifest['inputs_hash']}, the inputs hash to {digest}")
@@ -544,7 +557,6 @@ def verify(manifest: Any, sealed: Any = None) -> list[str]:
     differences += _compare_substitutions(manifest, parsed, seed, draws)
     if sealed is not None:
         differences += _compare_sealed(sealed, manifest, draws)
-    return differences
 
 
 def _shape(manifest: Any) -> None:
@@ -567,8 +579,13 @@ def _shape(manifest: Any) -> None:
     if not isinstance(manifest["strata"], list) or not isinstance(manifest["substitutions"], list):
         raise DrawError("strata and substitutions must be lists")
     for n, record in enumerate(manifest["strata"]):
-        keys = {"name", "seed", "quota", "weighted", "selected"} | ({"pps"} if record.get("weighted") else set())
-        _keys(record, keys, f"strata[{n}]")
+        weighted = isinstance(record, dict) and record.get("weighted")
+        _keys(record, {"name", "seed", "quota", "weighted", "selected"} | ({"pps"} if weighted else set()),
+              f"strata[{n}]")
+        if weighted:
+            _keys(record["pps"], {"u", "probabilities"}, f"strata[{n}].pps")
+        if not isinstance(record["selected"], list):
+            raise DrawError(f"strata[{n}].selected must be a list")
         for k, pick in enumerate(record["selected"]):
             _keys(pick, {"id", "ticket", "via"}, f"strata[{n}].selected[{k}]")
             if not pick["ticket"].startswith("0."):

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from shuangsuiji.engine import assignment, canonical
@@ -244,3 +244,39 @@ def test_canonical_encoders_agree():
     values = [vector(), {"控制": "\u0000\u001f\"\\\n", "emoji": "😀", "n": [0, -1, 10**30]}]
     for value in values:
         assert standalone.encode(value).encode("utf-8") == canonical.dumps(value)
+
+
+def _nodes(value, path=()):
+    """Every (path, container) in a JSON value."""
+    if isinstance(value, dict):
+        yield path, value
+        for key, member in value.items():
+            yield from _nodes(member, (*path, key))
+    elif isinstance(value, list):
+        yield path, value
+        for n, member in enumerate(value):
+            yield from _nodes(member, (*path, n))
+
+
+REPLACEMENTS = st.sampled_from(["", "x", 0, -1, 7, [], {}, ["x"], {"x": 1}])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_malformed_manifests_are_reported_never_crash(data):
+    base = vector()
+    manifest = copy.deepcopy(base)
+    containers = [node for node in _nodes(manifest) if node[1]]
+    path, container = data.draw(st.sampled_from(containers))
+    key = data.draw(st.sampled_from(sorted(container) if isinstance(container, dict) else range(len(container))))
+    if data.draw(st.booleans()):
+        # dropping the last substitution event leaves the manifest as it was before that event: still valid
+        assume(path != ("substitutions",))
+        del container[key]
+    else:
+        container[key] = data.draw(REPLACEMENTS)
+        # a reason is free text: another non-empty reason is a different record, not a broken one
+        assume(key != "reason" or not isinstance(container[key], str) or not container[key].strip())
+    assume(manifest != base)
+    engine, tool = both(manifest)
+    assert engine and tool, (path, key)
