@@ -145,10 +145,8 @@ def probabilities(weights, n):
     while capped < n and weights[descending[capped]] * (n - capped) >= remaining:
         remaining -= weights[descending[capped]]
         capped += 1
-    pis = [Fraction((n - capped) * w, remaining) for w in weights]
-    for k in descending[:capped]:
-        pis[k] = Fraction(1)
-    return pis
+    top = set(descending[:capped])
+    return [Fraction(1) if k in top else Fraction((n - capped) * w, remaining) for k, w in enumerate(weights)]
 
 
 def systematic_positions(pis, start):

@@ -41,12 +41,12 @@ def both(manifest, sealed=None) -> tuple[list[str], list[str]]:
     return m.verify(copy.deepcopy(manifest), sealed), standalone.verify_draw(copy.deepcopy(manifest), sealed)
 
 
-def small_manifest(secret: bytes = bytes(range(32))) -> dict:
+def small_manifest(secret: bytes = bytes(range(32)), general: int = 3) -> dict:
     key = [Candidate(f"K{n:02d}", 1, n == 0) for n in range(10)]
     strata = [
         m.StratumInput("key", 4, key),
         m.StratumInput("joint", 1, [Candidate(c.id) for c in key], needs=m.Needs(departments=("大气", "水"))),
-        m.StratumInput("general", 3, [Candidate(f"G{n:02d}", 1 + n % 3) for n in range(12)], weighted=True),
+        m.StratumInput("general", general, [Candidate(f"G{n:02d}", 1 + n % 3) for n in range(12)], weighted=True),
     ]
     people = [assignment.Inspector(f"I{k:02d}", ("大气", "水")[k % 2], (), date(2024, 1, 1)) for k in range(10)]
     a = m.AssignmentInputs(date(2021, 6, 24), date(2021, 9, 30), 2, 4, people, recusals={"K02": ["I03"]})
@@ -66,6 +66,8 @@ def test_both_accept_the_vector_and_fresh_manifests():
     fresh = small_manifest()
     assert both(fresh, m.seal(fresh)) == ([], [])
     assert both(fresh, m.seal(fresh, disclose_selection=True)) == ([], [])
+    for general in (0, 12):  # a weighted stratum that draws nobody, and one that takes everybody
+        assert both(small_manifest(general=general)) == ([], [])
 
 
 def first_drawn_team(manifest: dict) -> dict:
@@ -161,19 +163,46 @@ def test_both_hold_the_reveal_to_the_sealed_manifest(tamper):
     assert all(line.startswith("sealed") for line in engine + [t.split(": ", 1)[0] for t in tool])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(secret=st.binary(min_size=32, max_size=32), data=st.data())
-def test_agreement_on_random_draws_and_random_tampering(secret, data):
-    manifest = small_manifest(secret)
+@st.composite
+def random_strata(draw) -> list[m.StratumInput]:
+    strata = []
+    for name in draw(st.lists(st.sampled_from(["general", "joint", "key", "special", "重点"]), min_size=1,
+                              max_size=4, unique=True)):
+        size = draw(st.integers(0, 14))
+        weighted = draw(st.booleans())
+        rows = [Candidate(f"{name}-{n:02d}", draw(st.integers(1, 6)) if weighted else 1, draw(st.booleans()))
+                for n in range(size)]
+        musts = sum(c.must_include for c in rows)
+        strata.append(m.StratumInput(name, draw(st.integers(musts, size)), rows, weighted))
+    return strata
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(secret=st.binary(min_size=32, max_size=32), strata=random_strata(), data=st.data())
+def test_agreement_on_random_draws_and_random_tampering(secret, strata, data):
+    inputs = m.freeze(m.Plan("130602", "city", 2021, 1), m.PolicyRef("p", 2, "ef" * 32), strata)
+    manifest = m.draw(inputs, secret, m.lottery("福彩3D", date(2021, 3, 28), "4 0 9"))
     assert both(manifest) == ([], [])
-    stratum = data.draw(st.sampled_from(manifest["strata"]))
+    chosen = [s for s in manifest["strata"] if s["selected"]]
+    if not chosen:
+        return
+    stratum = data.draw(st.sampled_from(chosen))
     position = data.draw(st.integers(0, len(stratum["selected"]) - 1))
     eligible = next(s for s in manifest["inputs"]["strata"] if s["name"] == stratum["name"])["targets"]
-    chosen = {p["id"] for p in stratum["selected"]}
-    outsider = data.draw(st.sampled_from([t[0] for t in eligible if t[0] not in chosen] or ["NOBODY"]))
+    taken = {p["id"] for p in stratum["selected"]}
+    outsider = data.draw(st.sampled_from([t[0] for t in eligible if t[0] not in taken] or ["NOBODY"]))
     stratum["selected"][position]["id"] = outsider
     engine, tool = both(manifest)
     assert engine and tool
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(secret=st.binary(min_size=32, max_size=32))
+def test_agreement_with_an_inspector_pool_and_substitutions(secret):
+    manifest = small_manifest(secret)
+    assert both(manifest) == ([], [])
+    again = m.substitute(manifest, manifest["strata"][2]["selected"][-1]["id"], "已注销")
+    assert both(again) == ([], [])
 
 
 def test_engine_command_line(tmp_path):
@@ -280,3 +309,23 @@ def test_malformed_manifests_are_reported_never_crash(data):
     assume(manifest != base)
     engine, tool = both(manifest)
     assert engine and tool, (path, key)
+
+
+def test_standalone_reproduces_the_spec_vectors():
+    vectors = json.loads((ROOT / "tests" / "engine" / "vectors" / "draw-vectors.json").read_text(encoding="utf-8"))
+    first = vectors["rivest"]["first_fraction"]
+    assert standalone.ticket(first["id"], first["seed"]) == first["output"]
+    stratum = vectors["stratum_tickets"]
+    assert all(standalone.ticket(e["id"], stratum["stratum_seed"]) == e["ticket"] for e in stratum["tickets"])
+    ordered = [i for _, i in standalone.in_ticket_order([e["id"] for e in stratum["tickets"]], stratum["stratum_seed"])]
+    assert ordered[:stratum["take"]] == stratum["drawn"]
+    seed = vectors["seed"]
+    assert standalone.seed_of(seed["inputs_hash"], seed["secret"], seed["public_value"]) == seed["seed"]
+    for case in vectors["inclusion_probabilities"]:
+        pis = standalone.probabilities(case["weights"], case["n"])
+        assert [f"{p.numerator}/{p.denominator}" for p in pis] == case["probabilities"]
+    for case in vectors["systematic"]:
+        pis = [canonical.parse_fraction(p) for p in case["probabilities"]]
+        assert standalone.systematic_positions(pis, canonical.parse_fraction(case["u"])) == case["selected"]
+    for case in vectors["canonical"]:
+        assert standalone.encode(case["value"]) == case["json"]
