@@ -58,35 +58,34 @@ class Population:
     facts: tuple[TargetFacts, ...]
     classified: bool
     """False when the quarter has no classification yet and the registry's current categories were used."""
-    ids: dict[str, int]
-    """Credit code → target id, for storing what the engine returns."""
 
 
 def population(jurisdiction: Jurisdiction, year: int, quarter: int) -> Population:
-    targets = scope_targets(jurisdiction)
+    targets = scope_targets(jurisdiction).order_by()
     rows = list(targets.values_list("id", "credit_code", "category", "positive_list"))
     classes = {target_id: (category, positive, must) for target_id, category, positive, must in
-               Classification.objects.filter(year=year, quarter=quarter, target__in=targets)
+               Classification.objects.filter(year=year, quarter=quarter, target__in=targets).order_by()
                .values_list("target_id", "category", "positive_list", "must_inspect")}
-    last = last_on_site(targets)
+    last = last_on_site(targets, year)
     facts = []
     for target_id, code, category, positive in rows:
         # A target registered after the quarter's classification has no row yet; its registry values stand.
         category, positive, must = classes.get(target_id, (category, positive, False))
         facts.append(TargetFacts(id=code, category=category, positive_list=positive, approved_clue=must,
                                  last_on_site_inspection=last.get(target_id)))
-    return Population(tuple(facts), bool(classes), {code: target_id for target_id, code, *_rest in rows})
+    return Population(tuple(facts), bool(classes))
 
 
-def last_on_site(targets) -> dict[int, date]:
-    """Each target's latest on-site inspection: the recorded date, or — until fieldwork records it — the
-    first day of the quarter of a task that was not withdrawn."""
+def last_on_site(targets, year: int) -> dict[int, date]:
+    """Each target's latest on-site inspection in ``year`` (the quota rules look no further back than the
+    half-year): the recorded date, or — until fieldwork records it — the first day of the quarter of a task
+    that was not withdrawn."""
     latest: dict[int, date] = {}
-    for target_id, inspected_on, year, quarter in (
-            TaskPlan.objects.filter(task__target__in=targets, active=True)
-            .exclude(task__status=TaskStatus.WITHDRAWN)
+    for target_id, inspected_on, task_year, quarter in (
+            TaskPlan.objects.filter(task__target__in=targets, task__year=year, active=True)
+            .exclude(task__status=TaskStatus.WITHDRAWN).order_by()
             .values_list("task__target_id", "task__inspected_on", "task__year", "task__quarter").distinct()):
-        day = inspected_on or quarter_start(year, quarter)
+        day = inspected_on or quarter_start(task_year, quarter)
         if target_id not in latest or day > latest[target_id]:
             latest[target_id] = day
     return latest
@@ -154,13 +153,14 @@ def engine_inspectors(people: Iterable[Inspector]) -> tuple[assignment.Inspector
     ) for person in people)
 
 
-def recusals(people: Iterable[Inspector], target_ids: Iterable[int]) -> dict[str, list[str]]:
-    """Credit code → certificate numbers recused from it, for the pool's inspectors and these targets."""
+def recusals(people: Iterable[Inspector], target_codes: Iterable[str]) -> dict[str, list[str]]:
+    """Credit code → certificate numbers recused from it, for the pool's inspectors and these targets. Read from
+    the pool's side: a pool has a handful of recusals, a city plan thousands of candidate targets."""
+    wanted = set(target_codes)
     found: dict[str, list[str]] = defaultdict(list)
-    ids = list(target_ids)
-    for start in range(0, len(ids), 5000):
-        for code, number in (Recusal.objects.filter(inspector__in=list(people), target_id__in=ids[start:start + 5000])
-                             .values_list("target__credit_code", "inspector__certificate_number")):
+    for code, number in (Recusal.objects.filter(inspector__in=list(people))
+                         .values_list("target__credit_code", "inspector__certificate_number")):
+        if code in wanted:
             found[code].append(number)
     return {code: sorted(numbers) for code, numbers in found.items()}
 

@@ -118,7 +118,8 @@ class Plan(models.Model):
     def __str__(self) -> str:
         kind = self.get_kind_display() if self.kind == PlanKind.REGULAR else \
             f"{self.department.name}{self.get_kind_display()}"
-        return f"{self.jurisdiction.name}{self.year}年第{self.quarter}季度{kind}计划"
+        return str(_("%(jurisdiction)s%(period)s%(kind)s计划") % {
+            "jurisdiction": self.jurisdiction.name, "period": self.period, "kind": kind})
 
     def get_absolute_url(self) -> str:
         return reverse("planning:plan_detail", args=[self.pk])

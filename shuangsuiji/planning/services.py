@@ -516,7 +516,7 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
                 draw_date=draw_date, deadline=deadline, team_size=team_size, max_load=max_load,
                 inspectors=gather.engine_inspectors(people_pool),
                 recent_pairs=gather.recent_pairs(plan.jurisdiction, plan.year, plan.quarter),
-                recusals=gather.recusals(people_pool, [people.ids[code] for code in candidate_ids])))
+                recusals=gather.recusals(people_pool, candidate_ids)))
     except DrawError as error:
         raise ValidationError(_("冻结失败：%(e)s") % {"e": error}) from error
     now = timezone.now()
