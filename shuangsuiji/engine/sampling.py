@@ -123,7 +123,7 @@ def check_stratum(name: str, ids: Sequence[str], weights: Sequence[int], musts: 
 
 
 def _order(ids: Sequence[str], seed: str) -> tuple[list[str], dict[str, str]]:
-    """Every id's ticket, sorted; and the id of each ticket."""
+    """Every id's ticket (in the order of ``ids``) and the id each ticket belongs to."""
     digits = tickets.ticket_digits(ids, tickets.seed_hash(seed))
     owner = dict(zip(digits, ids, strict=True))
     if len(owner) != len(ids):
