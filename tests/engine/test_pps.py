@@ -144,3 +144,22 @@ def test_weighted_draws_hit_the_published_probabilities_over_many_seeds():
         spread = math.sqrt(runs * float(pi) * (1 - float(pi)))
         assert abs(counts[id] - expected) <= 5 * spread + 1e-9, (id, counts[id], expected)
     assert pis["W4"] == 1 and counts["W4"] == runs
+
+
+@settings(max_examples=150)
+@given(rows=st.lists(st.tuples(st.integers(1, 30), st.booleans()), max_size=25),
+       seed=st.binary(min_size=32, max_size=32).map(bytes.hex), data=st.data())
+def test_weighted_strata_meet_quota_and_must_include(rows, seed, data):
+    candidates = [Candidate(f"T{n:02d}", w, must) for n, (w, must) in enumerate(rows)]
+    musts = {c.id for c in candidates if c.must_include}
+    quota = data.draw(st.integers(len(musts), len(candidates)))
+    drawn = draw_stratum("general", candidates, quota, seed, weighted=True)
+    ids = [p.id for p in drawn.selected]
+    assert len(ids) == quota == len(set(ids))
+    assert set(ids[:len(musts)]) == musts and all(p.via == "pps" for p in drawn.selected[len(musts):])
+    assert drawn.probabilities is not None
+    pis = {c.id: parse_fraction(p) for c, p in zip(candidates, drawn.probabilities, strict=True)}
+    assert sum(pis.values()) == quota and all(pis[id] == 1 for id in musts)
+    if quota > len(musts):
+        assert all(pi > 0 for pi in pis.values())
+    assert draw_stratum("general", list(reversed(candidates)), quota, seed, weighted=True).selected == drawn.selected
