@@ -157,7 +157,6 @@ def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
             "max_load": a.max_load, "inspectors": pool["inspectors"], "recent_pairs": pool["recent_pairs"],
             "recusals": {nfc(target): _sorted_texts(ids) for target, ids in sorted(a.recusals.items()) if ids},
         }
-    # Every string above is NFC and every value typed, so the inputs are canonical once they read back.
     _read_inputs(inputs)
     return inputs
 
@@ -271,7 +270,7 @@ def draw(inputs: Mapping[str, Any], secret: bytes, public: Mapping[str, Any]) ->
     problems = _public_problems(public)
     if problems:
         raise DrawError("; ".join(problems))
-    digest = inputs_hash(inputs)
+    digest = canonical.sha256_hex(canonical.dumps(inputs, check_first=False))  # _read_inputs checked them
     seed = derive_seed(digest, secret, public)
     draws = [select(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
     manifest: dict[str, Any] = {
@@ -735,6 +734,8 @@ def _texts(value: Any, where: str, *, multiset: bool = False) -> list[str]:
     if not isinstance(value, list):
         raise DrawError(f"{where} must be a list")
     items = [_text(v, f"{where}[{n}]") for n, v in enumerate(value)]
+    if not canonical.all_nfc(items):
+        raise DrawError(f"{where}: every text must be in Unicode NFC")
     if items != _sorted_texts(items, multiset=multiset):
         raise DrawError(f"{where} must be sorted{'' if multiset else ' without duplicates'}")
     return items
@@ -779,6 +780,11 @@ def _read_inputs(inputs: Any) -> _Inputs:
         raise DrawError("inputs.strata must be sorted by name, each name once")
     section = inputs.get("assignment")
     pool = _read_assignment(section) if section is not None else None
+    # Targets are checked column by column in check_stratum (NFC ids, integer weights and flags); everything
+    # else is small and checked as a whole, so the inputs are canonical once read.
+    canonical.check({key: value for key, value in inputs.items() if key != "strata"}, "inputs")
+    for n, stratum in enumerate(inputs["strata"]):
+        canonical.check({**stratum, "targets": []}, f"inputs.strata[{n}]")
     return _Inputs(strata, section, pool)
 
 

@@ -114,6 +114,9 @@ def test_inputs_hash_is_independent_of_the_order_of_the_data():
         (lambda i: i["assignment"].update(deadline="2021-01-01"), "deadline"),
         (lambda i: i["assignment"]["inspectors"].reverse(), "canonical form"),
         (lambda i: i["assignment"]["recusals"].update(K004=[]), "empty"),
+        (lambda i: i["assignment"]["inspectors"][0].update(department="e\u0301"), "NFC"),
+        (lambda i: i["strata"][0]["needs"]["departments"].append("e\u0301"), "NFC"),
+        (lambda i: i["plan"].update(jurisdiction="e\u0301"), "NFC"),
         (lambda i: i.update(extra=1), "unexpected keys"),
     ],
 )

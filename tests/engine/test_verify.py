@@ -201,7 +201,9 @@ def test_agreement_on_random_draws_and_random_tampering(secret, strata, data):
 def test_agreement_with_an_inspector_pool_and_substitutions(secret):
     manifest = small_manifest(secret)
     assert both(manifest) == ([], [])
-    again = m.substitute(manifest, manifest["strata"][2]["selected"][-1]["id"], "已注销")
+    closed = {event["out"] for event in manifest["substitutions"]}
+    target = next(p["id"] for p in reversed(manifest["strata"][2]["selected"]) if p["id"] not in closed)
+    again = m.substitute(manifest, target, "已注销")
     assert both(again) == ([], [])
 
 
