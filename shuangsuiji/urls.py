@@ -14,8 +14,10 @@ urlpatterns = [
     path("registry/", include("shuangsuiji.registry.urls")),
     path("intake/", include("shuangsuiji.intake.urls")),
     path("planning/", include("shuangsuiji.planning.urls")),
+    path("fieldwork/", include("shuangsuiji.fieldwork.urls")),
     path("admin/", admin.site.urls),
     path("api/registry/", include("shuangsuiji.registry.api_urls")),
+    path("api/fieldwork/", include("shuangsuiji.fieldwork.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -674,10 +674,11 @@ def do_submit_record(record: InspectionRecord, *, acting_user) -> InspectionReco
         Task.objects.filter(pk=record.task_id).update(inspected_on=day)
     if record.recheck_id:
         _finish_recheck(record, now, acting_user)
-    _event("record.seal", record, record, acting_user, {
-        "seal_hash": [None, record.seal_hash], "content_sha256": [None, document["content_sha256"]],
-        "problems": [None, len(follow_ups)], "mode": [None, record.mode],
-        "amends": [None, record.amends.number if record.amends_id else None]})
+    changes = {"seal_hash": [None, record.seal_hash], "content_sha256": [None, document["content_sha256"]],
+               "problems": [None, len(follow_ups)], "mode": [None, record.mode]}
+    if record.amends_id:
+        changes["amends"] = [None, record.amends.number]
+    _event("record.seal", record, record, acting_user, changes)
     return record
 
 

@@ -124,7 +124,8 @@ def task(target, items, team):
 
 
 def when(hours_ago: float) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(hours=hours_ago)
+    """A time ``hours_ago``, to the minute as the phone's date-time field gives it."""
+    return (timezone.now() - datetime.timedelta(hours=hours_ago)).replace(second=0, microsecond=0)
 
 
 def fill(record, user, *, problem: str | None = None, deadline: datetime.date | None = None, **extra):

@@ -1,0 +1,75 @@
+"""Read-only REST API of sealed inspection records for provincial platforms (DESIGN §6).
+
+Only sealed records are served — a draft is work in progress, not a record — each with its seal hash and
+sealed content, so a receiving platform can check what it got. Every queryset goes through the scoping
+gate. Nothing can be written here: records change only through the pages and their service functions, and a
+sealed record not at all.
+"""
+
+import django_filters
+from rest_framework import serializers, viewsets
+
+from shuangsuiji.fieldwork.models import Attachment, InspectionRecord, ItemResult, Signature, task_number
+
+
+class ItemResultSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ItemResult
+        fields = ["order", "code", "name", "outcome", "notes", "handling", "deadline", "transfer_to", "rectification"]
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Signature
+        fields = ["role", "name", "certificate_number", "signed_at", "image_hash", "content_hash"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["original_name", "content_type", "size", "sha256", "taken_at", "caption"]
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    visit = serializers.SerializerMethodField()
+    jurisdiction = serializers.CharField(source="target.jurisdiction.code", read_only=True)
+    amends = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    state = serializers.CharField(read_only=True)
+    items = ItemResultSerializer(many=True, read_only=True)
+    signatures = SignatureSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = InspectionRecord
+        fields = ["id", "number", "visit", "jurisdiction", "credit_code", "target_name", "mode", "off_site_means",
+                  "positive_list", "started_at", "ended_at", "place", "legal_representative", "address",
+                  "permit_number", "findings", "items", "signatures", "attachments", "amends", "amendment_reason",
+                  "state", "sealed_at", "seal_hash", "sealed_content"]
+
+    def get_visit(self, record: InspectionRecord) -> str:
+        return task_number(record.task) if record.task_id else record.recheck.number
+
+
+class RecordFilter(django_filters.FilterSet):
+    jurisdiction = django_filters.CharFilter(field_name="target__jurisdiction__path", lookup_expr="contains",
+                                             label="行政区划代码（含下级）")
+    sealed_after = django_filters.IsoDateTimeFilter(field_name="sealed_at", lookup_expr="gte")
+    publishable = django_filters.BooleanFilter(method="only_publishable", label="仅可公开（审核通过）")
+
+    class Meta:
+        model = InspectionRecord
+        fields = ["mode", "credit_code"]
+
+    def only_publishable(self, queryset, name, value):
+        return queryset.publishable() if value else queryset
+
+
+class RecordViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RecordSerializer
+    filterset_class = RecordFilter
+    queryset = InspectionRecord.objects.all()
+
+    def get_queryset(self):
+        return (InspectionRecord.objects.visible_to(self.request.user).sealed()
+                .select_related("task", "recheck", "target__jurisdiction", "amends", "review")
+                .prefetch_related("items", "signatures", "attachments").order_by("id"))

@@ -1,0 +1,160 @@
+"""Forms of fieldwork. They parse what a page sent (types, choices); whether a record is complete enough to
+submit is decided by ``services.completeness_errors``, and every save goes through ``fieldwork.services``."""
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult, Mode, OffSiteMeans, Outcome
+from shuangsuiji.fieldwork.services import ITEM_FIELDS, RECORD_FIELDS
+from shuangsuiji.registry.models import Department, Target
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return ""
+        if hasattr(value, "strftime"):
+            from django.utils import timezone
+
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return value.strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def format_value(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else (value or "")
+
+
+class RecordForm(forms.ModelForm):
+    """The record's own fields. Nothing is required here: a draft may be incomplete."""
+
+    off_site_means = forms.MultipleChoiceField(label=_("非现场检查手段"), choices=OffSiteMeans.choices, required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = InspectionRecord
+        fields = list(RECORD_FIELDS)
+        widgets = {
+            "mode": forms.RadioSelect,
+            "started_at": LocalDateTimeInput,
+            "ended_at": LocalDateTimeInput,
+            "findings": forms.Textarea(attrs={"rows": 4}),
+            "site_manager_statement": forms.Textarea(attrs={"rows": 2}),
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "site_manager_phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "credit_code": forms.TextInput(attrs={"class": "font-monospace", "autocapitalize": "characters",
+                                                  "spellcheck": "false"}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["mode"].choices = Mode.choices
+
+    def clean_mode(self) -> str:
+        return self.cleaned_data.get("mode") or (self.instance.mode if self.instance else Mode.ON_SITE)
+
+    def clean_credit_code(self) -> str:
+        return (self.cleaned_data.get("credit_code") or "").strip().upper()
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in RECORD_FIELDS}
+
+
+class ItemForm(forms.ModelForm):
+    """One check item's result, prefixed ``item-<id>`` so the page can hold them all."""
+
+    class Meta:
+        model = ItemResult
+        fields = list(ITEM_FIELDS)
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "rectification": forms.Textarea(attrs={"rows": 2}),
+            "deadline": DateInput,
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["outcome"].choices = Outcome.choices
+        self.fields["handling"].choices = [("", _("请选择")), *Handling.choices]
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in ITEM_FIELDS}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("审批结果"), choices=[("1", _("批准")), ("0", _("不批准"))],
+                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    decision = forms.CharField(label=_("审批意见"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReviewForm(forms.Form):
+    passed = forms.TypedChoiceField(label=_("审核结果"), choices=[("1", _("通过")), ("0", _("退回"))],
+                                    coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("退回时必填：写明需要更正的内容"))
+
+
+class PlanVisitForm(forms.Form):
+    planned_on = forms.DateField(label=_("计划检查日期"), widget=DateInput)
+
+
+class CaseForm(forms.Form):
+    case_number = forms.CharField(label=_("立案编号"), max_length=64)
+    case_filed_on = forms.DateField(label=_("立案日期"), widget=DateInput)
+
+
+class TransferForm(forms.Form):
+    transfer_reference = forms.CharField(label=_("移交/移送文书编号"), max_length=64)
+    transferred_on = forms.DateField(label=_("移交/移送日期"), widget=DateInput)
+
+
+def penalty_departments(target: Target) -> QuerySet:
+    """Departments that may decide a penalty on ``target``: enforcement units of its jurisdiction and above."""
+    jurisdiction = target.jurisdiction
+    return (Department.objects.filter(has_enforcement_duty=True, is_active=True)
+            .filter(Q(jurisdiction=jurisdiction) | Q(jurisdiction__code__in=jurisdiction.ancestor_codes()))
+            .select_related("jurisdiction").order_by("jurisdiction__path", "name"))
+
+
+class PenaltyDecisionForm(forms.Form):
+    decision_number = forms.CharField(label=_("处罚决定书文号"), max_length=64)
+    decided_on = forms.DateField(label=_("处罚决定日期"), widget=DateInput)
+    department = forms.ModelChoiceField(label=_("作出处罚的科室"), queryset=Department.objects.none())
+    amount = forms.DecimalField(label=_("罚款金额（元）"), max_digits=14, decimal_places=2, min_value=0, required=False)
+    violation = forms.CharField(label=_("违法行为"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                help_text=_("不填则取检查记录中的问题描述"))
+
+    def __init__(self, *args, target: Target, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = penalty_departments(target)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(label=_("办结情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = forms.FileField(label=_("佐证材料"), required=False, widget=MultipleFileInput,
+                            help_text=_("整改后照片、回执、决定书等，可选多个文件"))
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("佐证材料"))
+    caption = forms.CharField(label=_("说明"), max_length=255, required=False)

@@ -1,0 +1,58 @@
+"""The printable record: a PDF in the layout of the paper 《污染源现场检查记录表》, in Chinese (WeasyPrint with
+Noto Sans CJK SC, which ``scripts/system-deps.sh`` installs where it is missing), with the signatures as drawn,
+the attachments' hashes and the seal hash. A draft prints with a "草稿" mark across every page."""
+
+import base64
+from datetime import datetime
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML
+
+from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.models import InspectionRecord, Mode, OffSiteMeans, Outcome, SignerRole
+
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MAX_PHOTOS = 12
+
+
+def _data_uri(data: bytes, content_type: str) -> str:
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _photos(record: InspectionRecord) -> list[dict]:
+    photos = []
+    for attachment in record.attachments.order_by("uploaded_at", "id"):
+        if not attachment.is_image or attachment.size > MAX_PHOTO_BYTES or len(photos) >= MAX_PHOTOS:
+            continue
+        try:
+            with attachment.file.open("rb") as handle:
+                photos.append({"attachment": attachment, "src": _data_uri(handle.read(), attachment.content_type)})
+        except OSError:
+            continue
+    return photos
+
+
+def record_context(record: InspectionRecord) -> dict:
+    signatures = list(record.signatures.select_related("inspector").order_by("signed_at"))
+    for signature in signatures:
+        signature.src = _data_uri(bytes(signature.image), "image/png")
+    officers = [s for s in signatures if s.role != SignerRole.SITE_MANAGER]
+    manager = next((s for s in signatures if s.role == SignerRole.SITE_MANAGER), None)
+    team = services.participants(record) if not record.is_sealed else []
+    return {
+        "record": record, "items": record.items.order_by("order"), "officers": officers, "manager": manager,
+        "team": team, "attachments": record.attachments.order_by("uploaded_at", "id"), "photos": _photos(record),
+        "means": [(value, label, value in record.off_site_means) for value, label in OffSiteMeans.choices],
+        "outcomes": Outcome.choices, "on_site": record.mode == Mode.ON_SITE, "visit": record.visit_number,
+        "problems": [item for item in record.items.order_by("order") if item.outcome == Outcome.PROBLEM],
+        "printed_at": timezone.localtime(timezone.now()),
+    }
+
+
+def render_record_pdf(record: InspectionRecord, *, printed_at: datetime | None = None) -> bytes:
+    context = record_context(record)
+    if printed_at is not None:
+        context["printed_at"] = printed_at
+    html = render_to_string("fieldwork/record_pdf.html", context)
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,458 @@
+/* The field record on a phone: keeps working when the connection drops.
+
+   Every edit is written at once to localStorage (the draft survives a closed tab, a flat battery, a dead
+   network) and sent to the server when there is a connection: debounced after typing, every 15 s while
+   something is unsent, on the "online" event and when the page is hidden. The server numbers each change
+   of content (revision); a save based on an older revision is refused (409), and the page then asks whether
+   to load the server's version or to keep the local one.
+
+   Signatures are drawn on a canvas and sent as PNG with the revision they sign. A signature drawn offline
+   waits in localStorage; if the record is edited after it was drawn, it no longer covers the content and is
+   dropped. Photos taken offline wait in IndexedDB and are uploaded when the connection is back.
+   No third-party code: the page's only other script is Bootstrap. */
+(function () {
+  "use strict";
+  const form = document.getElementById("record-form");
+  if (!form) return;
+  document.documentElement.classList.add("fw-js");
+  const text = JSON.parse(document.getElementById("fw-text").textContent);
+  const key = form.dataset.key;
+  const revisionInput = document.getElementById("id_revision");
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const banner = document.getElementById("fw-banner");
+  const net = document.getElementById("fw-net");
+  const savedLine = document.getElementById("fw-saved");
+  const SKIP = new Set(["csrfmiddlewaretoken", "revision", "action"]);
+  let syncing = null;
+  let timer = null;
+
+  // --- local state --------------------------------------------------------------------------------------
+  function load() {
+    try { return JSON.parse(localStorage.getItem(key)) || null; } catch (e) { return null; }
+  }
+  function store(state) {
+    try { localStorage.setItem(key, JSON.stringify(state)); } catch (e) { showBanner(String(e), "danger"); }
+  }
+  function fields() {
+    const entries = [];
+    for (const [name, value] of new FormData(form)) {
+      if (!SKIP.has(name) && typeof value === "string") entries.push([name, value]);
+    }
+    return entries;
+  }
+  function sameFields(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  function restore(entries) {
+    const values = new Map();
+    for (const [name, value] of entries) {
+      if (!values.has(name)) values.set(name, []);
+      values.get(name).push(value);
+    }
+    for (const element of form.elements) {
+      if (!element.name || SKIP.has(element.name) || element.type === "file") continue;
+      const wanted = values.get(element.name) || [];
+      if (element.type === "radio" || element.type === "checkbox") {
+        element.checked = wanted.includes(element.value === undefined ? "on" : element.value);
+      } else {
+        element.value = wanted.length ? wanted[0] : "";
+      }
+    }
+    refreshVisibility();
+  }
+  function now() {
+    const d = new Date();
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  }
+  function clock() { return new Date().toLocaleTimeString("zh-CN", { hour12: false }); }
+
+  // --- what is shown --------------------------------------------------------------------------------------
+  function checkedValue(scope, name) {
+    const checked = scope.querySelector(`input[name="${name}"]:checked`);
+    return checked ? checked.value : "";
+  }
+  function refreshVisibility() {
+    const mode = checkedValue(form, "mode");
+    const refused = document.getElementById("id_site_manager_refused");
+    const isRefused = refused && refused.checked;
+    document.querySelectorAll("[data-show-when-mode]").forEach((el) => {
+      const hideRefused = el.dataset.hideWhenRefused && isRefused;
+      el.hidden = el.dataset.showWhenMode !== mode || Boolean(hideRefused);
+    });
+    document.querySelectorAll("[data-show-when-refused]").forEach((el) => { el.hidden = !isRefused; });
+    document.querySelectorAll(".fw-item").forEach((item) => {
+      const prefix = item.dataset.item;
+      const outcome = checkedValue(item, `${prefix}-outcome`);
+      const handling = (item.querySelector(`select[name="${prefix}-handling"]`) || {}).value || "";
+      item.querySelectorAll("[data-show-when-outcome]").forEach((el) => { el.hidden = el.dataset.showWhenOutcome !== outcome; });
+      item.querySelectorAll("[data-show-when-handling]").forEach((el) => {
+        el.hidden = !el.dataset.showWhenHandling.split(" ").includes(handling);
+      });
+    });
+  }
+
+  function showBanner(message, kind, actions) {
+    banner.className = `alert alert-${kind || "warning"}`;
+    banner.replaceChildren(document.createTextNode(message));
+    for (const [label, handler] of actions || []) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn btn-sm btn-outline-dark ms-2 mt-1";
+      button.textContent = label;
+      button.addEventListener("click", handler);
+      banner.append(button);
+    }
+  }
+  function hideBanner() { banner.className = "alert d-none"; banner.replaceChildren(); }
+  function setOnline(online) {
+    net.textContent = online ? form.dataset.online : form.dataset.offline;
+    net.className = `badge flex-shrink-0 ${online ? "text-bg-success" : "text-bg-secondary"}`;
+  }
+  function setSaved(state, serverTime) {
+    const local = state.dirty ? ` · ${text.local} ${clock()}` : "";
+    const server = serverTime ? ` · ${text.saved} ${serverTime}` : "";
+    if (serverTime || state.dirty) savedLine.textContent = `${text.revision} ${state.base}${server}${local}`;
+  }
+  function managerName() {
+    const input = document.getElementById("id_site_manager_name");
+    const li = document.querySelector('.fw-signer[data-signer="site_manager"] .fw-signer-name');
+    if (input && li && input.value.trim()) li.textContent = input.value.trim();
+  }
+  function setSigners(signers) {
+    for (const row of signers || []) {
+      const li = document.querySelector(`.fw-signer[data-signer="${row.key}"]`);
+      if (!li) continue;
+      li.dataset.state = row.state;
+      const at = li.querySelector(".fw-signed-at");
+      if (at) at.textContent = row.signed_at;
+    }
+    const pending = (load() || { signatures: [] }).signatures || [];
+    for (const sig of pending) {
+      const li = document.querySelector(`.fw-signer[data-signer="${sig.signer}"]`);
+      if (li) li.dataset.state = "pending";
+    }
+  }
+
+  // --- edits and sync -----------------------------------------------------------------------------------
+  function edited() {
+    const state = load() || { base: Number(revisionInput.value), seq: 0, signatures: [] };
+    state.seq += 1;
+    state.dirty = true;
+    state.fields = fields();
+    if ((state.signatures || []).length) {
+      state.signatures = [];
+      showBanner(text.signStale, "warning");
+    }
+    store(state);
+    document.querySelectorAll('.fw-signer[data-state="ok"], .fw-signer[data-state="pending"]').forEach((li) => {
+      li.dataset.state = li.dataset.state === "pending" ? "missing" : "stale";
+    });
+    setSaved(state);
+    clearTimeout(timer);
+    timer = setTimeout(sync, 2000);
+  }
+
+  async function post(url, body) {
+    body.set("csrfmiddlewaretoken", csrf);
+    const response = await fetch(url, { method: "POST", body, credentials: "same-origin",
+                                        headers: { "X-CSRFToken": csrf, Accept: "application/json" } });
+    let data = {};
+    try { data = await response.json(); } catch (e) { data = { message: response.statusText }; }
+    return { response, data };
+  }
+
+  function conflict(data) {
+    showBanner(`${text.conflict} ${data.message || ""}`, "warning", [
+      [text.loadServer, () => { localStorage.removeItem(key); location.reload(); }],
+      [text.keepMine, () => {
+        const state = load();
+        state.base = data.revision;
+        store(state);
+        revisionInput.value = data.revision;
+        hideBanner();
+        sync();
+      }],
+    ]);
+  }
+
+  async function sendDraft(state) {
+    const body = new FormData(form);
+    body.set("revision", String(state.base));
+    body.delete("action");
+    const sentSeq = state.seq;
+    const { response, data } = await post(form.dataset.draftUrl, body);
+    if (response.status === 409 && data.sealed) { localStorage.removeItem(key); location.href = data.url; return false; }
+    if (response.status === 409) { conflict(data); return false; }
+    if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return false; }
+    const fresh = load();
+    fresh.base = data.revision;
+    if (fresh.seq === sentSeq) fresh.dirty = false;
+    store(fresh);
+    revisionInput.value = data.revision;
+    setSaved(fresh, data.saved_at);
+    setSigners(data.signers);
+    return true;
+  }
+
+  async function sendSignatures() {
+    let state = load();
+    for (const sig of [...(state.signatures || [])]) {
+      state = load();
+      if (state.dirty) return;
+      const body = new FormData();
+      body.set("signer", sig.signer);
+      body.set("png", sig.png);
+      body.set("revision", String(state.base));
+      body.set("signed_at", sig.signedAt);
+      const { response, data } = await post(form.dataset.signUrl, body);
+      const after = load();
+      after.signatures = (after.signatures || []).filter((s) => s.id !== sig.id);
+      store(after);
+      if (response.ok) {
+        revisionInput.value = data.revision;
+        setSigners(data.signers);
+      } else {
+        showBanner(data.message || response.statusText, response.status === 409 ? "warning" : "danger");
+        setSigners([{ key: sig.signer, state: "missing", signed_at: "" }]);
+      }
+    }
+  }
+
+  function sync() {
+    if (syncing) return syncing;
+    if (!navigator.onLine) { setOnline(false); return Promise.resolve(false); }
+    syncing = (async () => {
+      try {
+        const state = load();
+        if (state && state.dirty && !(await sendDraft(state))) return false;
+        await sendSignatures();
+        await flushUploads();
+        setOnline(true);
+        return true;
+      } catch (e) {
+        setOnline(false);
+        return false;
+      } finally {
+        syncing = null;
+      }
+    })();
+    return syncing;
+  }
+
+  // --- photos -------------------------------------------------------------------------------------------
+  const uploadState = document.getElementById("fw-upload-state");
+  function openQueue() {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.open("fieldwork-uploads", 1);
+      request.onupgradeneeded = () => request.result.createObjectStore("files", { keyPath: "id", autoIncrement: true });
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  }
+  async function queueOp(mode, op) {
+    const db = await openQueue();
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction("files", mode);
+      const result = op(tx.objectStore("files"));
+      tx.oncomplete = () => resolve(result.result);
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+  async function queued() {
+    const all = await queueOp("readonly", (s) => s.getAll());
+    return (all || []).filter((entry) => entry.record === key);
+  }
+  async function showQueue() {
+    if (!window.indexedDB) return;
+    const waiting = await queued();
+    uploadState.textContent = waiting.length ? `${waiting.length} ${text.queued}` : "";
+  }
+  function addAttachmentRow(data) {
+    const empty = document.getElementById("fw-no-attachments");
+    if (empty) empty.remove();
+    const li = document.createElement("li");
+    li.className = "list-group-item d-flex gap-2 align-items-center small";
+    const img = document.createElement("img");
+    img.src = data.url;
+    img.alt = "";
+    img.className = "fw-thumb";
+    img.onerror = () => img.replaceWith(Object.assign(document.createElement("i"), { className: "bi bi-file-earmark fs-3" }));
+    const label = document.createElement("div");
+    label.className = "flex-grow-1 min-w-0";
+    label.textContent = `${data.name} · ${data.taken_at || ""} · ${data.sha256.slice(0, 12)}…`;
+    li.append(img, label);
+    document.getElementById("fw-attachments").append(li);
+  }
+  async function upload(file, lastModified) {
+    const state = load() || { base: Number(revisionInput.value) };
+    const body = new FormData();
+    body.set("file", file, file.name);
+    body.set("taken_at", String(lastModified || file.lastModified || ""));
+    const { response, data } = await post(form.dataset.uploadUrl, body);
+    if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return true; }
+    const fresh = load() || state;
+    // Our upload moved the revision on by one; anything else means a team mate saved meanwhile.
+    if (data.revision === fresh.base + 1) fresh.base = data.revision;
+    store(fresh);
+    revisionInput.value = data.revision;
+    setSaved(fresh, clock());
+    setSigners(data.signers);
+    addAttachmentRow(data);
+    return true;
+  }
+  async function flushUploads() {
+    if (!window.indexedDB) return;
+    for (const entry of await queued()) {
+      const file = new File([entry.blob], entry.name, { type: entry.type, lastModified: entry.lastModified });
+      if (await upload(file, entry.lastModified)) await queueOp("readwrite", (s) => s.delete(entry.id));
+    }
+    await showQueue();
+  }
+  document.getElementById("fw-file").addEventListener("change", async (event) => {
+    const files = [...event.target.files];
+    event.target.value = "";
+    uploadState.textContent = text.uploading;
+    if (navigator.onLine && (await sync()) !== false) {
+      for (const file of files) {
+        try { await upload(file, file.lastModified); } catch (e) { await enqueue(file); }
+      }
+      uploadState.textContent = text.uploaded;
+      document.querySelectorAll('.fw-signer[data-state="ok"]').forEach((li) => { li.dataset.state = "stale"; });
+    } else {
+      for (const file of files) await enqueue(file);
+    }
+    await showQueue();
+  });
+  async function enqueue(file) {
+    await queueOp("readwrite", (s) => s.add({ record: key, name: file.name, type: file.type,
+                                              lastModified: file.lastModified, blob: file }));
+    edited();
+  }
+
+  // --- signatures ---------------------------------------------------------------------------------------
+  const modalElement = document.getElementById("fw-sign-modal");
+  const modal = window.bootstrap ? new bootstrap.Modal(modalElement) : null;
+  const canvas = document.getElementById("fw-canvas");
+  const pen = canvas.getContext("2d");
+  const signError = document.getElementById("fw-sign-error");
+  let signer = null;
+  let ink = 0;
+  let last = null;
+  function resizeCanvas() {
+    const scale = Math.min(window.devicePixelRatio || 1, 2);
+    canvas.width = Math.round(canvas.clientWidth * scale);
+    canvas.height = Math.round(canvas.clientHeight * scale);
+    pen.setTransform(scale, 0, 0, scale, 0, 0);
+    pen.lineWidth = 2.6;
+    pen.lineCap = "round";
+    pen.lineJoin = "round";
+    pen.strokeStyle = "#111";
+    ink = 0;
+  }
+  function point(event) {
+    const box = canvas.getBoundingClientRect();
+    return { x: event.clientX - box.left, y: event.clientY - box.top };
+  }
+  canvas.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    last = point(event);
+    pen.beginPath();
+    pen.arc(last.x, last.y, 1.2, 0, Math.PI * 2);
+    pen.fillStyle = "#111";
+    pen.fill();
+  });
+  canvas.addEventListener("pointermove", (event) => {
+    if (!last) return;
+    const next = point(event);
+    pen.beginPath();
+    pen.moveTo(last.x, last.y);
+    pen.lineTo(next.x, next.y);
+    pen.stroke();
+    ink += Math.hypot(next.x - last.x, next.y - last.y);
+    last = next;
+  });
+  const lift = () => { last = null; };
+  canvas.addEventListener("pointerup", lift);
+  canvas.addEventListener("pointercancel", lift);
+  modalElement.addEventListener("shown.bs.modal", resizeCanvas);
+  document.getElementById("fw-sign-clear").addEventListener("click", resizeCanvas);
+  document.querySelectorAll(".fw-sign-button").forEach((button) => button.addEventListener("click", async () => {
+    // Sign what the server holds: unsent edits go first.
+    await sync();
+    signer = button.dataset.signer;
+    const name = signer === "site_manager" ? (document.getElementById("id_site_manager_name").value || "") : button.dataset.name;
+    document.getElementById("fw-sign-name").textContent = name;
+    signError.textContent = "";
+    if (modal) modal.show();
+  }));
+  document.getElementById("fw-sign-ok").addEventListener("click", () => {
+    if (ink < 20) { signError.textContent = text.signEmpty; return; }
+    const state = load() || { base: Number(revisionInput.value), seq: 0, dirty: false, fields: fields() };
+    state.signatures = (state.signatures || []).filter((s) => s.signer !== signer);
+    state.signatures.push({ id: `${signer}-${Date.now()}`, signer, png: canvas.toDataURL("image/png"),
+                            signedAt: new Date().toISOString(), seq: state.seq });
+    store(state);
+    setSigners([{ key: signer, state: "pending", signed_at: "" }]);
+    if (modal) modal.hide();
+    sync();
+  });
+
+  // --- the form -----------------------------------------------------------------------------------------
+  // Inputs of the upload and approval forms sit inside this form's markup but belong to those forms.
+  const ours = (event) => event.target.form === form;
+  form.addEventListener("input", (event) => { if (ours(event)) { refreshVisibility(); managerName(); edited(); } });
+  form.addEventListener("change", (event) => { if (ours(event)) { refreshVisibility(); edited(); } });
+  document.querySelectorAll("[data-now]").forEach((button) => button.addEventListener("click", () => {
+    const input = document.getElementById(button.dataset.now);
+    input.value = now();
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }));
+  let confirmed = false;
+  form.addEventListener("submit", async (event) => {
+    if (confirmed) return;
+    const button = event.submitter;
+    event.preventDefault();
+    if (!navigator.onLine) {
+      showBanner(button && button.value === "submit" ? text.offlineSubmit : `${text.local} ${clock()}`, "secondary");
+      return;
+    }
+    showBanner(text.syncing, "info");
+    const state = load();
+    if (state && (state.dirty || (state.signatures || []).length)) await sync();
+    const fresh = load();
+    if (fresh && (fresh.signatures || []).length) return;  // a signature could not be sent: the banner says why
+    if (fresh) { fresh.dirty = false; store(fresh); }
+    confirmed = true;
+    // Outside this submit event: a form ignores requestSubmit() while it is dispatching one.
+    setTimeout(() => form.requestSubmit(button), 0);
+  });
+  window.addEventListener("online", () => { setOnline(true); sync(); });
+  window.addEventListener("offline", () => setOnline(false));
+  document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") sync(); });
+  setInterval(() => { const s = load(); if (s && (s.dirty || (s.signatures || []).length)) sync(); }, 15000);
+
+  // --- start --------------------------------------------------------------------------------------------
+  (function start() {
+    setOnline(navigator.onLine);
+    const server = Number(revisionInput.value);
+    const state = load();
+    if (state && state.dirty && !sameFields(state.fields, fields())) {
+      if (state.base === server) {
+        restore(state.fields);
+        showBanner(text.restored, "info");
+      } else {
+        restore(state.fields);
+        conflict({ revision: server, message: "" });
+      }
+    } else {
+      const fresh = { base: server, seq: state ? state.seq : 0, dirty: false, fields: fields(),
+                      signatures: state && state.base === server ? state.signatures || [] : [] };
+      store(fresh);
+    }
+    refreshVisibility();
+    managerName();
+    setSigners([]);
+    showQueue();
+    sync();
+  })();
+})();

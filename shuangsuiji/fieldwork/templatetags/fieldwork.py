@@ -1,0 +1,43 @@
+"""Template helpers of fieldwork: state badges, the off-site means, and the overdue count in the menu."""
+
+from django import template
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.fieldwork.models import FollowUp, OffSiteMeans, RecordState
+
+register = template.Library()
+
+STATE_BADGES = {
+    RecordState.DRAFT: "text-bg-warning",
+    RecordState.PENDING: "text-bg-primary",
+    RecordState.PASSED: "text-bg-success",
+    RecordState.RETURNED: "text-bg-danger",
+    RecordState.SUPERSEDED: "text-bg-secondary",
+}
+
+
+@register.filter
+def state_badge(state: str) -> str:
+    return STATE_BADGES.get(state, "text-bg-light")
+
+
+@register.filter
+def state_label(state: str) -> str:
+    return RecordState(state).label if state in RecordState.values else state
+
+
+@register.filter
+def means_labels(means: list[str]) -> str:
+    labels = dict(OffSiteMeans.choices)
+    return "、".join(str(labels.get(m, m)) for m in means or [])
+
+
+@register.simple_tag(takes_context=True)
+def overdue_follow_ups(context) -> int:
+    """Overdue follow-ups in the signed-in user's scope (0 for inspectors, who see them on their tasks)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or (user.role == Role.INSPECTOR and not user.is_superuser):
+        return 0
+    return FollowUp.objects.visible_to(user).overdue(timezone.localdate()).count()

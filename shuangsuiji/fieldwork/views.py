@@ -1,0 +1,896 @@
+"""Pages of fieldwork: the inspector's phone (tasks, the record form, signatures, photos), records and their
+review, amendments and approvals, follow-ups, the PDF.
+
+Plain function views (Healthchecks style). Every queryset goes through ``visible_to(request.user)`` — for an
+inspector that is his own teams' work — and outside it an object answers 404. Changes go through
+``fieldwork.services``, which decide who may make them; the pages only hide what a user cannot do.
+"""
+
+import base64
+import binascii
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.audit.services import history_for
+from shuangsuiji.fieldwork import permissions, services
+from shuangsuiji.fieldwork.forms import (
+    CaseForm,
+    CloseForm,
+    DecisionForm,
+    EvidenceForm,
+    ItemForm,
+    PenaltyDecisionForm,
+    PlanVisitForm,
+    ReasonForm,
+    RecordForm,
+    ReviewForm,
+    TransferForm,
+)
+from shuangsuiji.fieldwork.models import (
+    AmendmentRequest,
+    Attachment,
+    FollowUp,
+    FollowUpEvidence,
+    FollowUpStatus,
+    Handling,
+    InspectionRecord,
+    Mode,
+    OnSiteApproval,
+    Outcome,
+    Recheck,
+    RecheckStatus,
+    RecordReview,
+    RecordState,
+    RequestState,
+    ReviewDecision,
+    SignerRole,
+    task_number,
+)
+from shuangsuiji.intake.models import Complaint, Exceedance, Penalty
+from shuangsuiji.intake.permissions import can_record, is_any_admin
+from shuangsuiji.planning.models import Task, TaskStatus
+from shuangsuiji.registry.models import Jurisdiction
+
+PER_PAGE = 50
+
+
+def _page(request: HttpRequest, queryset: QuerySet) -> Page:
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _is_inspector(user) -> bool:
+    return user.role == Role.INSPECTOR and not user.is_superuser
+
+
+def _jurisdictions(user) -> QuerySet:
+    if user.is_superuser and user.jurisdiction is None:
+        return Jurisdiction.objects.all()
+    if user.jurisdiction is None:
+        return Jurisdiction.objects.none()
+    return Jurisdiction.objects.filter(path__startswith=user.jurisdiction.path)
+
+
+def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = "target__jurisdiction") -> QuerySet:
+    chosen = request.GET.get("jurisdiction", "")
+    if chosen.isdigit():
+        jurisdiction = _jurisdictions(request.user).filter(pk=chosen).first()
+        if jurisdiction is not None:
+            return queryset.filter(**{f"{field}__path__startswith": jurisdiction.path})
+    return queryset
+
+
+def _tasks_of(user) -> QuerySet:
+    """The dispatched tasks of the user's teams (an inspector), or of his scope (everyone else)."""
+    tasks = Task.objects.visible_to(user).filter(status=TaskStatus.DISPATCHED)
+    if _is_inspector(user):
+        return tasks.filter(members__inspector_id=user.inspector_id or 0, members__active=True).distinct()
+    return tasks
+
+
+def _latest_records(task_ids) -> dict[int, InspectionRecord]:
+    """The newest record of each task (an amendment replaces the record it corrects)."""
+    latest: dict[int, InspectionRecord] = {}
+    for record in (InspectionRecord.objects.filter(task_id__in=task_ids).select_related("review")
+                   .order_by("created_at", "id")):
+        latest[record.task_id] = record
+    return latest
+
+
+def _error_page(request: HttpRequest, error: Exception, back: str) -> HttpResponse:
+    messages.error(request, "；".join(getattr(error, "messages", None) or [str(error)]))
+    return redirect(back)
+
+
+# --- the inspector's tasks ------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Inspectors go to their tasks; admins, leaders and departments see the county overview."""
+    if _is_inspector(request.user):
+        return redirect("fieldwork:my_tasks")
+    return overview(request)
+
+
+@login_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The phone's start page: overdue and today's visits first, then drafts, the rest, re-checks, done."""
+    user = request.user
+    if not _is_inspector(user):
+        return redirect("fieldwork:home")
+    today = timezone.localdate()
+    tasks = list(_tasks_of(user).select_related("target__jurisdiction", "schedule").order_by("deadline", "pk"))
+    latest = _latest_records([t.pk for t in tasks])
+    groups: dict[str, list] = {"overdue": [], "today": [], "draft": [], "todo": [], "done": []}
+    for task in tasks:
+        record = latest.get(task.pk)
+        task.record = record
+        task.number = task_number(task)
+        planned = getattr(task, "schedule", None)
+        task.planned_on = planned.planned_on if planned else None
+        task.days_left = (task.deadline - today).days
+        task.overdue_days = -task.days_left
+        if record is not None and record.is_sealed:
+            groups["done"].append(task)
+        elif task.deadline < today:
+            groups["overdue"].append(task)
+        elif task.planned_on == today or task.deadline == today or (
+                record is not None and timezone.localdate(record.updated_at) == today):
+            groups["today"].append(task)
+        elif record is not None:
+            groups["draft"].append(task)
+        else:
+            groups["todo"].append(task)
+    groups["todo"].sort(key=lambda t: (t.planned_on or t.deadline, t.deadline))
+    groups["done"] = sorted(groups["done"], key=lambda t: t.record.sealed_at, reverse=True)[:20]
+    rechecks = list(Recheck.objects.visible_to(user).filter(status=RecheckStatus.OPEN)
+                    .select_related("target", "source_record").order_by("due_date"))
+    for recheck in rechecks:
+        recheck.overdue = recheck.due_date < today
+        recheck.draft = recheck.records.order_by("-created_at").first()
+    return render(request, "fieldwork/my_tasks.html", {"groups": groups, "rechecks": rechecks, "today": today,
+                                                       "open_count": len(tasks) - len(groups["done"])})
+
+
+def _target_history(target, exclude_record: InspectionRecord | None = None) -> dict:
+    today = timezone.localdate()
+    records = (InspectionRecord.objects.sealed().filter(target=target).select_related("review")
+               .prefetch_related("items").order_by("-sealed_at"))
+    if exclude_record is not None:
+        records = records.exclude(pk=exclude_record.pk)
+    past = []
+    for record in records[:10]:
+        record.problems = [i for i in record.items.all() if i.outcome == Outcome.PROBLEM]
+        past.append(record)
+    return {
+        "past_records": past,
+        "open_follow_ups": FollowUp.objects.open().filter(target=target).select_related("problem", "record"),
+        "exceedances": Exceedance.objects.filter(target=target, measured_at__gte=timezone.now() - timedelta(days=90))
+        .select_related("outlet").order_by("-measured_at"),
+        "complaints": Complaint.objects.filter(target=target, received_on__gte=today - timedelta(days=365))
+        .order_by("-received_on"),
+        "penalties": Penalty.objects.filter(target=target, decided_on__gte=today - timedelta(days=730))
+        .order_by("-decided_on"),
+    }
+
+
+@login_required
+def task_brief(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the team needs before and at the gate: where, who, what to check, and the target's history."""
+    user = request.user
+    task = get_object_or_404(_tasks_of(user).select_related("target__jurisdiction"), pk=pk)
+    record = _latest_records([task.pk]).get(task.pk)
+    probe = record or InspectionRecord(task=task, target=task.target)
+    team = services.participants(probe)
+    history = _target_history(task.target)
+    return render(request, "fieldwork/task_brief.html", {
+        "task": task, "number": task_number(task), "record": record, "team": team, "items": task.check_items(),
+        "positive_list": services.positive_list_in_quarter(task), "is_member": permissions.is_team_member(user, probe),
+        "plan_form": PlanVisitForm(initial={"planned_on": getattr(getattr(task, "schedule", None), "planned_on",
+                                                                  None) or timezone.localdate()}),
+        "exceedance_count": history["exceedances"].count(), **history,
+        "exceedances": history["exceedances"][:5], "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(_tasks_of(request.user), pk=pk)
+    form = PlanVisitForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请选择计划检查日期"))
+        services.do_plan_visit(task, planned_on=form.cleaned_data["planned_on"], acting_user=request.user)
+        messages.success(request, _("已安排在 %(day)s 检查") % {"day": form.cleaned_data["planned_on"]})
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    return redirect("fieldwork:task_brief", pk=task.pk)
+
+
+@login_required
+@require_POST
+def task_start(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(_tasks_of(request.user), pk=pk)
+    try:
+        record = services.do_start_record(task, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _error_page(request, error, reverse("fieldwork:task_brief", args=[task.pk]))
+    latest = _latest_records([task.pk])[task.pk]
+    return redirect("fieldwork:record_edit", pk=(latest if not latest.is_sealed else record).pk)
+
+
+@login_required
+def recheck_list(request: HttpRequest) -> HttpResponse:
+    rechecks = (_filter_jurisdiction(request, Recheck.objects.visible_to(request.user))
+                .select_related("target__jurisdiction", "source_record").prefetch_related("team"))
+    status = request.GET.get("status", "open")
+    if status in RecheckStatus.values:
+        rechecks = rechecks.filter(status=status)
+    return render(request, "fieldwork/recheck_list.html", {
+        "page": _page(request, rechecks.order_by("due_date", "pk")), "query": _query(request), "status": status,
+        "statuses": RecheckStatus.choices, "jurisdictions": _jurisdictions(request.user),
+        "today": timezone.localdate()})
+
+
+@login_required
+def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    recheck = get_object_or_404(Recheck.objects.visible_to(request.user)
+                                .select_related("target__jurisdiction", "source_record"), pk=pk)
+    probe = InspectionRecord(recheck=recheck, target=recheck.target)
+    return render(request, "fieldwork/recheck_detail.html", {
+        "recheck": recheck, "team": recheck.team.all(), "records": recheck.records.order_by("created_at"),
+        "follow_ups": recheck.follow_ups.select_related("problem", "record"),
+        "is_member": permissions.is_team_member(request.user, probe), "today": timezone.localdate(),
+        **_target_history(recheck.target)})
+
+
+@login_required
+@require_POST
+def recheck_start(request: HttpRequest, pk: int) -> HttpResponse:
+    recheck = get_object_or_404(Recheck.objects.visible_to(request.user), pk=pk)
+    try:
+        record = services.do_start_recheck_record(recheck, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _error_page(request, error, reverse("fieldwork:recheck_detail", args=[recheck.pk]))
+    return redirect("fieldwork:record_edit", pk=record.pk)
+
+
+# --- the record form ------------------------------------------------------------------------------------------
+
+
+def _record(request: HttpRequest, pk: int) -> InspectionRecord:
+    return get_object_or_404(
+        InspectionRecord.objects.visible_to(request.user).select_related(
+            "task", "recheck", "target__jurisdiction", "amends", "on_site_approval__decided_by", "on_site_clue",
+            "sealed_by", "amendment_approved_by", "created_by"), pk=pk)
+
+
+def _forms(record: InspectionRecord, data=None) -> tuple[RecordForm, list[ItemForm]]:
+    form = RecordForm(data, instance=record)
+    items = [ItemForm(data, instance=item, prefix=f"item-{item.pk}") for item in record.items.order_by("order")]
+    return form, items
+
+
+def _signers(record: InspectionRecord) -> list[dict]:
+    """Who signs and the state of each signature (signed on this revision, stale, missing)."""
+    signatures = {s.inspector_id if s.inspector_id else "site_manager": s
+                  for s in record.signatures.defer("image").order_by("signed_at")}
+    rows = []
+    for person in services.participants(record):
+        rows.append({"key": f"inspector:{person.inspector.pk}", "name": person.inspector.name,
+                     "detail": person.inspector.certificate_number, "role": person.role,
+                     "role_label": SignerRole(person.role).label,
+                     "signature": signatures.get(person.inspector.pk)})
+    if record.mode == Mode.ON_SITE:
+        rows.append({"key": "site_manager", "name": record.site_manager_name or _("（请先填写现场负责人姓名）"),
+                     "detail": record.site_manager_position, "role": SignerRole.SITE_MANAGER,
+                     "role_label": SignerRole.SITE_MANAGER.label, "signature": signatures.get("site_manager"),
+                     "refused": record.site_manager_refused})
+    for row in rows:
+        signature = row["signature"]
+        row["state"] = "missing" if signature is None else ("ok" if signature.revision == record.revision else "stale")
+    return rows
+
+
+def _signer_states(record: InspectionRecord) -> list[dict]:
+    return [{"key": row["key"], "state": row["state"],
+             "signed_at": timezone.localtime(row["signature"].signed_at).strftime("%m-%d %H:%M")
+             if row["signature"] else ""} for row in _signers(record)]
+
+
+def _apply_errors(errors: dict, form: RecordForm, items: list[ItemForm]) -> list[str]:
+    """Put each error on its field; return the ones that belong to no field (signatures, the item list)."""
+    general: list[str] = []
+    by_prefix = {item.prefix: item for item in items}
+    for key, messages_ in errors.items():
+        prefix, _sep, field = key.rpartition("-")
+        if key in form.fields:
+            for message in messages_:
+                form.add_error(key, message)
+        elif prefix in by_prefix and field in by_prefix[prefix].fields:
+            for message in messages_:
+                by_prefix[prefix].add_error(field, message)
+        else:
+            general.extend(messages_)
+    return general
+
+
+def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordForm, items: list[ItemForm],
+                  general: list[str] | None = None) -> dict:
+    approvals = record.on_site_requests.select_related("requested_by", "decided_by").order_by("-requested_at")
+    return {
+        "record": record, "form": form, "items": items, "signers": _signers(record),
+        "attachments": record.attachments.order_by("uploaded_at", "id"), "general_errors": general or [],
+        "has_errors": bool(general) or form.errors or any(i.errors for i in items),
+        "approvals": approvals, "pending_approval": next((a for a in approvals if a.state == RequestState.PENDING),
+                                                         None),
+        "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
+        "reason_form": ReasonForm(), "visit": record.visit_number, "handlings": Handling.choices,
+    }
+
+
+@login_required
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The phone form. POST saves the draft (``action=save``) or saves and submits (``action=submit``)."""
+    record = _record(request, pk)
+    if record.is_sealed:
+        return redirect(record)
+    if not permissions.is_team_member(request.user, record):
+        raise PermissionDenied(_("只有本次检查的检查组成员可以填写检查记录"))
+    if request.method != "POST":
+        form, items = _forms(record)
+        return render(request, "fieldwork/record_edit.html", _edit_context(request, record, form, items))
+    form, items = _forms(record, request.POST)
+    if not (form.is_valid() & all([item.is_valid() for item in items])):
+        return render(request, "fieldwork/record_edit.html",
+                      _edit_context(request, record, form, items, [_("请更正标红的字段")]), status=400)
+    revision = request.POST.get("revision", "")
+    try:
+        record = services.do_save_draft(record, acting_user=request.user, values=form.values(),
+                                        items={item.instance.pk: item.values() for item in items},
+                                        base_revision=int(revision) if revision.isdigit() else None)
+    except services.DraftConflict as conflict:
+        return render(request, "fieldwork/record_edit.html",
+                      _edit_context(request, record, form, items, [conflict.message]), status=409)
+    except ValidationError as error:
+        general = _apply_errors(error.message_dict, form, items) if hasattr(error, "error_dict") else error.messages
+        return render(request, "fieldwork/record_edit.html", _edit_context(request, record, form, items, general),
+                      status=400)
+    if request.POST.get("action") != "submit":
+        messages.success(request, _("草稿已保存（版本%(revision)s）") % {"revision": record.revision})
+        return redirect("fieldwork:record_edit", pk=record.pk)
+    try:
+        record = services.do_submit_record(record, acting_user=request.user)
+    except ValidationError as error:
+        if getattr(error, "code", None) == "already_sealed":
+            messages.info(request, error.messages[0])
+            return redirect(record)
+        general = _apply_errors(error.message_dict, form, items) if hasattr(error, "error_dict") else error.messages
+        return render(request, "fieldwork/record_edit.html", _edit_context(request, record, form, items, general),
+                      status=400)
+    messages.success(request, _("检查记录已提交并封存，封存哈希 %(hash)s…") % {"hash": record.seal_hash[:16]})
+    return redirect(record)
+
+
+def _json_error(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"ok": False, "message": message, **extra}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_POST
+def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
+    """Autosave from the phone (JSON answer). 409 when the stored draft moved on since ``revision``."""
+    record = _record(request, pk)
+    if record.is_sealed:
+        return _json_error(_("该记录已提交封存"), 409, sealed=True, url=record.get_absolute_url())
+    form, items = _forms(record, request.POST)
+    if not (form.is_valid() & all([item.is_valid() for item in items])):
+        errors = {**{k: v for k, v in form.errors.items()},
+                  **{f"{i.prefix}-{k}": v for i in items for k, v in i.errors.items()}}
+        return _json_error(_("有字段格式不正确：%(fields)s") % {"fields": "、".join(errors)}, 400, errors=errors)
+    revision = request.POST.get("revision", "")
+    try:
+        record = services.do_save_draft(record, acting_user=request.user, values=form.values(),
+                                        items={item.instance.pk: item.values() for item in items},
+                                        base_revision=int(revision) if revision.isdigit() else None)
+    except services.DraftConflict as conflict:
+        return _json_error(conflict.message, 409, revision=conflict.revision)
+    except PermissionDenied as error:
+        return _json_error(str(error), 403)
+    except ValidationError as error:
+        return _json_error("；".join(error.messages), 400)
+    return JsonResponse({"ok": True, "revision": record.revision,
+                         "saved_at": timezone.localtime(record.updated_at).strftime("%H:%M:%S"),
+                         "signers": _signer_states(record)}, json_dumps_params={"ensure_ascii": False})
+
+
+def _png_from(data_url: str) -> bytes:
+    prefix = "data:image/png;base64,"
+    if not data_url.startswith(prefix):
+        raise ValidationError(_("签名须为PNG图像"))
+    try:
+        return base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise ValidationError(_("签名数据已损坏，请重新签名")) from error
+
+
+@login_required
+@require_POST
+def record_sign(request: HttpRequest, pk: int) -> JsonResponse:
+    """A signature drawn on the screen: ``signer`` is ``inspector:<id>`` or ``site_manager``; ``png`` a data
+    URL; ``revision`` the record revision shown while signing; ``signed_at`` when it was drawn (ISO)."""
+    record = _record(request, pk)
+    signer = request.POST.get("signer", "")
+    inspector = None
+    if signer.startswith("inspector:") and signer[10:].isdigit():
+        inspector = next((p.inspector for p in services.participants(record) if p.inspector.pk == int(signer[10:])),
+                         None)
+        if inspector is None:
+            return _json_error(_("签名人不是本次检查的检查组成员"), 400)
+    elif signer != "site_manager":
+        return _json_error(_("请选择签名人"), 400)
+    revision = request.POST.get("revision", "")
+    signed_at = parse_datetime(request.POST.get("signed_at", "") or "")
+    if signed_at is not None and timezone.is_naive(signed_at):
+        signed_at = timezone.make_aware(signed_at)
+    try:
+        signature = services.do_sign(record, acting_user=request.user, png=_png_from(request.POST.get("png", "")),
+                                     revision=int(revision) if revision.isdigit() else -1, inspector=inspector,
+                                     signed_at=signed_at)
+    except services.DraftConflict as conflict:
+        return _json_error(conflict.message, 409, revision=conflict.revision)
+    except PermissionDenied as error:
+        return _json_error(str(error), 403)
+    except ValidationError as error:
+        return _json_error("；".join(error.messages), 400)
+    record.refresh_from_db()
+    return JsonResponse({"ok": True, "signer": signer, "name": signature.name,
+                         "signed_at": timezone.localtime(signature.signed_at).strftime("%m-%d %H:%M"),
+                         "revision": record.revision, "signers": _signer_states(record)},
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_POST
+def signature_delete(request: HttpRequest, pk: int, signature_pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    signature = get_object_or_404(record.signatures, pk=signature_pk)
+    try:
+        services.do_remove_signature(signature, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _error_page(request, error, reverse("fieldwork:record_edit", args=[record.pk]))
+    return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#signatures")
+
+
+@login_required
+def signature_image(request: HttpRequest, pk: int, signature_pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    signature = get_object_or_404(record.signatures, pk=signature_pk)
+    response = HttpResponse(bytes(signature.image), content_type="image/png")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo or file from the phone (fetch: JSON answer; a plain form post: back to the form)."""
+    record = _record(request, pk)
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    upload = request.FILES.get("file")
+    taken = request.POST.get("taken_at", "")
+    taken_at = None
+    if taken.isdigit():  # File.lastModified, milliseconds since the epoch
+        taken_at = datetime.fromtimestamp(int(taken) / 1000, tz=timezone.get_current_timezone())
+    try:
+        if upload is None:
+            raise ValidationError(_("请选择要上传的照片或文件"))
+        attachment = services.do_add_attachment(record, upload, acting_user=request.user, taken_at=taken_at,
+                                                caption=request.POST.get("caption", ""))
+    except (ValidationError, PermissionDenied) as error:
+        message = "；".join(getattr(error, "messages", [str(error)]))
+        if wants_json:
+            return _json_error(message, 400)
+        messages.error(request, message)
+        return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#attachments")
+    if wants_json:
+        record.refresh_from_db()
+        return JsonResponse({"ok": True, "revision": record.revision, "name": attachment.original_name,
+                             "sha256": attachment.sha256, "url": reverse("fieldwork:attachment_file",
+                                                                         args=[attachment.pk]),
+                             "taken_at": timezone.localtime(attachment.taken_at).strftime("%m-%d %H:%M")
+                             if attachment.taken_at else "", "signers": _signer_states(record)},
+                            json_dumps_params={"ensure_ascii": False})
+    return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#attachments")
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(Attachment.objects.filter(
+        record__in=InspectionRecord.objects.visible_to(request.user)), pk=pk)
+    try:
+        services.do_remove_attachment(attachment, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _error_page(request, error, reverse("fieldwork:record_edit", args=[attachment.record_id]))
+    return redirect(reverse("fieldwork:record_edit", args=[attachment.record_id]) + "#attachments")
+
+
+def _file_response(stored) -> FileResponse:
+    try:
+        handle = stored.file.open("rb")
+    except OSError as error:
+        raise Http404(_("文件不存在")) from error
+    return FileResponse(handle, as_attachment=not stored.is_image, filename=stored.original_name,
+                        content_type=stored.content_type or "application/octet-stream")
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.filter(
+        record__in=InspectionRecord.objects.visible_to(request.user)), pk=pk)
+    return _file_response(attachment)
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = get_object_or_404(FollowUpEvidence.objects.filter(
+        follow_up__in=FollowUp.objects.visible_to(request.user)), pk=pk)
+    return _file_response(evidence)
+
+
+@login_required
+@require_POST
+def record_on_site_request(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    form = ReasonForm(request.POST)
+    try:
+        services.do_request_on_site(record, reason=form.data.get("reason", ""), acting_user=request.user)
+        messages.success(request, _("已提交现场检查审批申请，请等待执法机构负责人审批"))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#mode")
+
+
+# --- records --------------------------------------------------------------------------------------------------
+
+
+def _state_filter(queryset: QuerySet, state: str) -> QuerySet:
+    passed_amendment = RecordReview.objects.filter(record__amends=OuterRef("pk"), decision=ReviewDecision.PASSED)
+    if state == RecordState.DRAFT:
+        return queryset.drafts()
+    if state == RecordState.PENDING:
+        return queryset.awaiting_review()
+    if state == RecordState.PASSED:
+        return queryset.publishable()
+    if state == RecordState.RETURNED:
+        return queryset.filter(review__decision=ReviewDecision.RETURNED).exclude(Exists(passed_amendment))
+    if state == RecordState.SUPERSEDED:
+        return queryset.filter(Exists(passed_amendment))
+    return queryset
+
+
+@login_required
+def record_list(request: HttpRequest) -> HttpResponse:
+    records = _filter_jurisdiction(request, InspectionRecord.objects.visible_to(request.user))
+    q = request.GET.get("q", "").strip()
+    if q:
+        records = records.filter(Q(number__icontains=q) | Q(target__name__icontains=q)
+                                 | Q(target__credit_code=q.upper()))
+    state = request.GET.get("state", "")
+    records = _state_filter(records, state)
+    mode = request.GET.get("mode", "")
+    if mode in Mode.values:
+        records = records.filter(mode=mode)
+    if request.GET.get("problems") == "1":
+        records = records.filter(items__outcome=Outcome.PROBLEM).distinct()
+    records = (records.select_related("target__jurisdiction", "review", "task", "recheck")
+               .annotate(problem_count=Count("items", filter=Q(items__outcome=Outcome.PROBLEM)))
+               .order_by("-sealed_at", "-created_at"))
+    return render(request, "fieldwork/record_list.html", {
+        "page": _page(request, records), "query": _query(request), "states": RecordState.choices, "modes": Mode.choices,
+        "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode})
+
+
+@login_required
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    user = request.user
+    review = getattr(record, "review", None) if hasattr(record, "review") else None
+    chain_back = []
+    cursor = record.amends
+    while cursor is not None:
+        chain_back.append(cursor)
+        cursor = cursor.amends
+    amendment = InspectionRecord.objects.filter(amends=record).first()
+    is_member = permissions.is_team_member(user, record)
+    is_admin = permissions.can_administer(user, record)
+    open_amendment = record.amendment_requests.filter(state=RequestState.PENDING).select_related(
+        "requested_by").first()
+    return render(request, "fieldwork/record_detail.html", {
+        "record": record, "state": record.state, "review": review, "items": record.items.order_by("order"),
+        "signatures": record.signatures.defer("image").select_related("inspector").order_by("signed_at"),
+        "attachments": record.attachments.order_by("uploaded_at", "id"), "amends_chain": chain_back,
+        "amendment": amendment, "amendment_requests": record.amendment_requests.select_related(
+            "requested_by", "decided_by", "amendment"),
+        "open_amendment": open_amendment,
+        "follow_ups": FollowUp.objects.filter(Q(record=record) | Q(closing_record=record))
+        .select_related("problem", "recheck").distinct(),
+        "rechecks": record.rechecks.all(), "is_member": is_member, "is_admin": is_admin,
+        "can_review": is_admin and record.is_sealed and review is None and amendment is None,
+        "can_request_amendment": record.is_sealed and (is_member or is_admin) and amendment is None
+        and open_amendment is None,
+        "review_form": ReviewForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
+        "history": history_for(record)[:50], "visit": record.visit_number, "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def record_review(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    form = ReviewForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请选择审核结果"))
+        passed = form.cleaned_data["passed"]
+        services.do_review_record(record, passed=passed, reason=form.cleaned_data["reason"], acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _error_page(request, error, record.get_absolute_url())
+    if passed:
+        messages.success(request, _("审核通过，记录可以公开"))
+    else:
+        messages.success(request, _("已退回，已生成更正记录草稿，请检查组更正后重新签名提交"))
+    return redirect(record)
+
+
+@login_required
+@require_POST
+def record_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _record(request, pk)
+    try:
+        services.do_request_amendment(record, reason=request.POST.get("reason", ""), acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _error_page(request, error, record.get_absolute_url())
+    messages.success(request, _("更正申请已提交，等待审批"))
+    return redirect(record)
+
+
+@login_required
+@require_POST
+def amendment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    amendment_request = get_object_or_404(AmendmentRequest.objects.visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    back = amendment_request.record.get_absolute_url()
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请选择审批结果并填写审批意见"))
+        services.do_decide_amendment(amendment_request, approve=form.cleaned_data["approve"],
+                                     decision=form.cleaned_data["decision"], acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _error_page(request, error, back)
+    messages.success(request, _("已审批"))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def on_site_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    approval = get_object_or_404(OnSiteApproval.objects.visible_to(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请选择审批结果并填写审批意见"))
+        services.do_decide_on_site(approval, approve=form.cleaned_data["approve"],
+                                   decision=form.cleaned_data["decision"], acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        return _error_page(request, error, reverse("fieldwork:approvals"))
+    messages.success(request, _("已审批"))
+    return redirect("fieldwork:approvals")
+
+
+@login_required
+def approvals(request: HttpRequest) -> HttpResponse:
+    """What waits for the head of the enforcement unit: on-site checks of positive-list targets, amendments."""
+    on_site = (OnSiteApproval.objects.visible_to(request.user).filter(state=RequestState.PENDING)
+               .select_related("target__jurisdiction", "record", "requested_by"))
+    amendments = (AmendmentRequest.objects.visible_to(request.user).filter(state=RequestState.PENDING)
+                  .select_related("record__target__jurisdiction", "requested_by"))
+    return render(request, "fieldwork/approvals.html", {
+        "on_site": on_site, "amendments": amendments, "decision_form": DecisionForm(),
+        "can_decide": not _is_inspector(request.user) and is_any_admin(request.user)})
+
+
+@login_required
+def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from shuangsuiji.fieldwork.pdf import render_record_pdf
+
+    record = _record(request, pk)
+    response = HttpResponse(render_record_pdf(record), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{record.number}.pdf"'
+    return response
+
+
+# --- follow-ups and the county's overview ---------------------------------------------------------------------
+
+
+@login_required
+def followup_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    follow_ups = _filter_jurisdiction(request, FollowUp.objects.visible_to(request.user))
+    state = request.GET.get("state", "open")
+    if state == "overdue":
+        follow_ups = follow_ups.overdue(today)
+    elif state in FollowUpStatus.values:
+        follow_ups = follow_ups.filter(status=state)
+    handling = request.GET.get("handling", "")
+    if handling in Handling.values:
+        follow_ups = follow_ups.filter(handling=handling)
+    q = request.GET.get("q", "").strip()
+    if q:
+        follow_ups = follow_ups.filter(Q(record__number__icontains=q) | Q(target__name__icontains=q)
+                                       | Q(target__credit_code=q.upper()) | Q(case_number__icontains=q))
+    follow_ups = follow_ups.select_related("target__jurisdiction", "record", "problem", "recheck").order_by(
+        "due_date", "pk")
+    return render(request, "fieldwork/followup_list.html", {
+        "page": _page(request, follow_ups), "query": _query(request), "state": state, "handling": handling,
+        "handlings": Handling.choices, "jurisdictions": _jurisdictions(request.user), "today": today,
+        "overdue_count": FollowUp.objects.visible_to(request.user).overdue(today).count()})
+
+
+@login_required
+def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user).select_related(
+        "target__jurisdiction", "record", "problem", "recheck", "penalty", "closed_by", "closing_record"), pk=pk)
+    user = request.user
+    can_act = follow_up.is_open and permissions.can_follow_up(user, follow_up)
+    return render(request, "fieldwork/followup_detail.html", {
+        "follow_up": follow_up, "evidence": follow_up.evidence.order_by("uploaded_at"), "can_act": can_act,
+        "can_penalise": can_act and can_record(user, follow_up.target.jurisdiction),
+        "case_form": CaseForm(initial={"case_number": follow_up.case_number,
+                                       "case_filed_on": follow_up.case_filed_on}),
+        "penalty_form": PenaltyDecisionForm(target=follow_up.target),
+        "transfer_form": TransferForm(initial={"transfer_reference": follow_up.transfer_reference,
+                                               "transferred_on": follow_up.transferred_on}),
+        "close_form": CloseForm(), "evidence_form": EvidenceForm(), "today": timezone.localdate(),
+        "history": history_for(follow_up)[:30],
+    })
+
+
+def _follow_up_action(request: HttpRequest, pk: int, action) -> HttpResponse:
+    follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=pk)
+    try:
+        message = action(follow_up)
+    except (ValidationError, PermissionDenied) as error:
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            messages.error(request, "；".join(m for ms in error.message_dict.values() for m in ms))
+        else:
+            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, message)
+    return redirect("fieldwork:followup_detail", pk=follow_up.pk)
+
+
+def _valid(form) -> dict:
+    if not form.is_valid():
+        raise ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+    return form.cleaned_data
+
+
+@login_required
+@require_POST
+def followup_case(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(follow_up: FollowUp) -> str:
+        data = _valid(CaseForm(request.POST))
+        services.do_register_case(follow_up, case_number=data["case_number"], filed_on=data["case_filed_on"],
+                                  acting_user=request.user)
+        return _("已登记立案")
+    return _follow_up_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def followup_penalty(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(follow_up: FollowUp) -> str:
+        data = _valid(PenaltyDecisionForm(request.POST, target=follow_up.target))
+        services.do_record_penalty_decision(
+            follow_up, decision_number=data["decision_number"], decided_on=data["decided_on"],
+            department=data["department"], violation=data["violation"], amount=data["amount"],
+            acting_user=request.user)
+        return _("处罚决定已录入行政处罚库，问题已办结")
+    return _follow_up_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def followup_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(follow_up: FollowUp) -> str:
+        data = _valid(TransferForm(request.POST))
+        services.do_record_transfer(follow_up, reference=data["transfer_reference"],
+                                    transferred_on=data["transferred_on"], acting_user=request.user)
+        return _("已登记移交/移送")
+    return _follow_up_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def followup_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(follow_up: FollowUp) -> str:
+        data = _valid(EvidenceForm(request.POST, request.FILES))
+        services.do_add_evidence(follow_up, data["file"], caption=data["caption"], acting_user=request.user)
+        return _("已上传佐证材料")
+    return _follow_up_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def followup_close(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(follow_up: FollowUp) -> str:
+        note = request.POST.get("note", "")
+        services.do_close_follow_up(follow_up, note=note, files=request.FILES.getlist("files"),
+                                    acting_user=request.user)
+        return _("问题已办结")
+    return _follow_up_action(request, pk, act)
+
+
+def overview(request: HttpRequest) -> HttpResponse:
+    """The county's view: records waiting for review, follow-ups overdue and open, by county this year."""
+    user = request.user
+    today = timezone.localdate()
+    records = InspectionRecord.objects.visible_to(user)
+    follow_ups = FollowUp.objects.visible_to(user)
+    year_start = date(today.year, 1, 1)
+    sealed = records.sealed().filter(sealed_at__date__gte=year_start)
+    by_county: dict[int, Counter] = {}
+    names: dict[int, str] = {}
+    for row in (sealed.values("target__jurisdiction", "target__jurisdiction__name", "mode")
+                .annotate(n=Count("id", distinct=True),
+                          problems=Count("id", filter=Q(items__outcome=Outcome.PROBLEM), distinct=True))):
+        key = row["target__jurisdiction"]
+        names[key] = row["target__jurisdiction__name"]
+        counter = by_county.setdefault(key, Counter())
+        counter["records"] += row["n"]
+        counter["problems"] += row["problems"]
+        counter[row["mode"]] += row["n"]
+    for row in (follow_ups.open().values("target__jurisdiction", "target__jurisdiction__name")
+                .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))):
+        key = row["target__jurisdiction"]
+        names[key] = row["target__jurisdiction__name"]
+        counter = by_county.setdefault(key, Counter())
+        counter["open"] += row["open"]
+        counter["overdue"] += row["overdue"]
+    rows = []
+    for key, counter in sorted(by_county.items(), key=lambda kv: names[kv[0]]):
+        share = counter["problems"] * 100 / counter["records"] if counter["records"] else 0
+        rows.append({"id": key, "name": names[key], "share": share, **counter})
+    return render(request, "fieldwork/overview.html", {
+        "awaiting_review": records.awaiting_review().count(),
+        "overdue": follow_ups.overdue(today).count(), "open": follow_ups.open().count(),
+        "pending_approvals": (OnSiteApproval.objects.visible_to(user).filter(state=RequestState.PENDING).count()
+                              + AmendmentRequest.objects.visible_to(user).filter(state=RequestState.PENDING).count()),
+        "open_rechecks": Recheck.objects.visible_to(user).filter(status=RecheckStatus.OPEN).count(),
+        "rows": rows, "year": today.year,
+        "recent": records.awaiting_review().select_related("target__jurisdiction").order_by("sealed_at")[:10],
+    })

@@ -1,0 +1,189 @@
+"""An inspector on a phone (390×844) fills the 现场检查记录表, draws the signatures on the screen and submits;
+the draft survives a dropped connection. Set FIELDWORK_SHOTS=<dir> to keep screenshots of the pages."""
+
+import io
+import os
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from shuangsuiji.fieldwork.models import FollowUp, InspectionRecord
+from shuangsuiji.planning.models import MemberRole
+from shuangsuiji.registry.models import CheckItem, Inspector, Target
+from tests.fieldwork.conftest import code_for, make_task
+
+from .conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = os.environ.get("FIELDWORK_SHOTS")
+
+
+def shot(page, name: str, full: bool = True) -> None:
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=full)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def task(tree, users):
+    first = users["inspector"].inspector
+    second = Inspector.objects.create(name="李四", certificate_number="13062300002",
+                                      certificate_expiry=timezone.localdate() + timedelta(days=900),
+                                      jurisdiction=tree["a"], department=tree["departments"]["130623"])
+    department = tree["departments"]["130600"]
+    items = [
+        CheckItem.objects.create(code="HB-001", name="污染防治设施运行情况", legal_basis="《大气污染防治法》第二十条",
+                                 content="检查污染防治设施是否正常运行、运行台账是否完整", jurisdiction=tree["city"],
+                                 responsible_department=department),
+        CheckItem.objects.create(code="HB-002", name="排污许可证执行情况", legal_basis="《排污许可管理条例》第十七条",
+                                 content="检查是否按证排污、是否按规定开展自行监测", jurisdiction=tree["city"],
+                                 responsible_department=department),
+    ]
+    target = Target.objects.create(credit_code=code_for("130623", 1), name="涞水县甲化工有限公司",
+                                   jurisdiction=tree["a"], address="涞水县经济开发区创业路8号",
+                                   legal_representative="赵大勇", contact_name="钱经理", contact_phone="0312-4500001",
+                                   longitude="115.713900", latitude="39.393100")
+    return make_task(target, items, [(first, MemberRole.OFFICER), (second, MemberRole.OFFICER)])
+
+
+def local(minutes_ago: int) -> str:
+    return timezone.localtime(timezone.now() - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M")
+
+
+def draw_signature(page, seed: int) -> None:
+    canvas = page.locator("#fw-canvas")
+    canvas.wait_for(state="visible")
+    page.wait_for_timeout(400)  # the modal's fade: the canvas is sized once it is shown
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.6)
+    page.mouse.down()
+    for step in range(1, 14):
+        x = box["x"] + 30 + step * (box["width"] - 60) / 13
+        y = box["y"] + box["height"] * (0.35 if (step + seed) % 2 else 0.7)
+        page.mouse.move(x, y, steps=4)
+    page.mouse.up()
+    page.click("#fw-sign-ok")
+    page.locator("#fw-sign-modal").wait_for(state="hidden")
+
+
+def photo_file(tmp_path) -> str:
+    path = tmp_path / "车间.jpg"
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 240), "#5b8c5a").save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task, live_server, tmp_path):
+    page = open_page(users["inspector"], "pw-inspector", PHONE)
+    page.goto(f"{live_server.url}/fieldwork/tasks/")
+    shot(page, "phone-1-my-tasks")
+    page.click("text=涞水县甲化工有限公司")
+    assert "geo:39.393100,115.713900" in page.content()
+    shot(page, "phone-2-task-brief")
+    page.click("button:has-text('开始检查')")
+    page.wait_for_selector("#record-form")
+    record = InspectionRecord.objects.get(task=task)
+
+    page.fill("#id_started_at", local(90))
+    page.fill("#id_ended_at", local(10))
+    page.fill("#id_place", "一号生产车间及废气治理设施")
+    items = list(record.items.order_by("order"))
+    page.click(f"label[for='id_item-{items[0].pk}-outcome_1']")  # 发现问题
+    page.fill(f"#id_item-{items[0].pk}-notes", "布袋除尘器两处破损，未及时更换")
+    page.select_option(f"#id_item-{items[0].pk}-handling", "order")
+    page.fill(f"#id_item-{items[0].pk}-deadline", (timezone.localdate() + timedelta(days=15)).isoformat())
+    page.click(f"label[for='id_item-{items[1].pk}-outcome_0']")  # 未发现问题
+    page.fill("#id_findings", "企业正常生产。检查了生产车间、废气治理设施和台账。")
+    page.fill("#id_site_manager_name", "钱经理")
+    page.fill("#id_site_manager_position", "环保负责人")
+    page.set_input_files("#fw-file", photo_file(tmp_path))
+    page.wait_for_selector("#fw-attachments img")
+    page.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
+                           ".dataset.key)).dirty")
+    shot(page, "phone-3-record-form")
+    # Signing is done on the page as the team reopens it (and, after a full-page screenshot, on a page whose
+    # layout is not left stretched by it).
+    page.reload()
+    page.wait_for_selector("#record-form")
+
+    for n, button in enumerate(page.locator(".fw-sign-button").all()):
+        signer = button.get_attribute("data-signer")
+        button.click()
+        if n == 0:  # nothing drawn yet: the page refuses an empty signature
+            page.locator("#fw-canvas").wait_for(state="visible")
+            page.click("#fw-sign-ok")
+            assert page.inner_text("#fw-sign-error") == "请在框内手写签名"
+        draw_signature(page, n)
+        page.wait_for_selector(f".fw-signer[data-signer='{signer}'][data-state='ok']")
+    shot(page, "phone-4-signed")
+    assert record.signatures.count() == 3
+
+    page.click("#fw-submit")
+    page.wait_for_url(f"{live_server.url}/fieldwork/records/{record.pk}/")
+    record.refresh_from_db()
+    assert record.is_sealed
+    assert record.seal_hash in page.content()
+    assert [s.name for s in record.signatures.order_by("signed_at")] == ["张三", "李四", "钱经理"]
+    assert record.attachments.get().original_name == "车间.jpg"
+    follow_up = FollowUp.objects.get(record=record)
+    assert follow_up.recheck is not None
+    shot(page, "phone-5-record-detail")
+
+
+def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_server):
+    page = open_page(users["inspector"], "pw-inspector", PHONE)
+    page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
+    page.click("button:has-text('开始检查')")
+    page.wait_for_selector("#record-form")
+    record = InspectionRecord.objects.get(task=task)
+    page.context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    page.fill("#id_findings", "断网时填写的检查情况")
+    page.wait_for_selector("#fw-net:has-text('离线')")
+    shot(page, "phone-6-offline", full=False)
+    stored = page.evaluate("JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))")
+    assert stored["dirty"] and ["findings", "断网时填写的检查情况"] in stored["fields"]
+    record.refresh_from_db()
+    assert record.findings == ""
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
+                           ".dataset.key)).dirty")
+    record.refresh_from_db()
+    assert record.findings == "断网时填写的检查情况"
+    # The draft typed offline is still there after the tab is closed and opened again.
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    assert page.input_value("#id_findings") == "断网时填写的检查情况"
+
+
+def test_a_phone_with_unsynced_edits_restores_them(open_page, users, task, live_server):
+    page = open_page(users["inspector"], "pw-inspector", PHONE)
+    page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
+    page.click("button:has-text('开始检查')")
+    page.wait_for_selector("#record-form")
+    record = InspectionRecord.objects.get(task=task)
+    page.context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    page.fill("#id_place", "二号车间")
+    # The draft cannot reach the server (a dead zone in the plant); the record is opened again in a new tab,
+    # which brings the edit back from the phone and sends it once the server answers.
+    page.context.route("**/draft/", lambda route: route.abort())
+    page.context.set_offline(False)
+    fresh = page.context.new_page()
+    fresh.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    assert fresh.input_value("#id_place") == "二号车间"
+    assert "已恢复本机尚未同步的修改" in fresh.inner_text("#fw-banner")
+    page.context.unroute("**/draft/")
+    fresh.evaluate("window.dispatchEvent(new Event('online'))")
+    fresh.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
+                            ".dataset.key)).dirty")
+    record.refresh_from_db()
+    assert record.place == "二号车间"

@@ -1,0 +1,260 @@
+"""The pages, the JSON endpoints of the phone, the admin and the API: who sees what, and that no path writes a
+sealed record."""
+
+import base64
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord, Signature
+
+from .conftest import fill, photo, sign_all, signature_png, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def form_data(record: InspectionRecord, **changes) -> dict:
+    """What the phone form posts: every field of the record and its items, as the page rendered them."""
+    data = {"revision": str(record.revision), "mode": record.mode, "place": record.place,
+            "credit_code": record.credit_code, "target_name": record.target_name,
+            "legal_representative": record.legal_representative, "contact_name": record.contact_name,
+            "contact_phone": record.contact_phone, "address": record.address, "permit_number": record.permit_number,
+            "findings": record.findings, "site_manager_name": record.site_manager_name,
+            "site_manager_position": record.site_manager_position, "site_manager_phone": record.site_manager_phone,
+            "site_manager_statement": record.site_manager_statement,
+            "started_at": timezone.localtime(record.started_at).strftime("%Y-%m-%dT%H:%M") if record.started_at else "",
+            "ended_at": timezone.localtime(record.ended_at).strftime("%Y-%m-%dT%H:%M") if record.ended_at else ""}
+    for item in record.items.all():
+        prefix = f"item-{item.pk}"
+        data.update({f"{prefix}-outcome": item.outcome, f"{prefix}-notes": item.notes,
+                     f"{prefix}-handling": item.handling, f"{prefix}-transfer_to": item.transfer_to,
+                     f"{prefix}-rectification": item.rectification,
+                     f"{prefix}-deadline": item.deadline.isoformat() if item.deadline else ""})
+    data.update(changes)
+    return data
+
+
+def test_the_inspector_sees_his_tasks_and_only_his(task, users, team, tree, items):
+    from shuangsuiji.registry.models import Target
+
+    from .conftest import code_for, make_task
+
+    other = Target.objects.create(credit_code=code_for("130623", 7), name="涞水县乙建材厂", jurisdiction=tree["a"])
+    foreign = make_task(other, items, [(team["outsider_inspector"], "officer"), (team["second"], "officer")])
+    services.do_plan_visit(task, planned_on=timezone.localdate(), acting_user=users["inspector"])
+    response = client_for(users["inspector"]).get(reverse("fieldwork:my_tasks"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "涞水县甲化工有限公司" in page and "今日" in page
+    assert "涞水县乙建材厂" not in page
+    assert client_for(users["inspector"]).get(reverse("fieldwork:task_brief", args=[foreign.pk])).status_code == 404
+    brief = client_for(users["inspector"]).get(reverse("fieldwork:task_brief", args=[task.pk])).content.decode()
+    for expected in ("geo:39.393100,115.713900", "污染防治设施运行情况", "检查污染防治设施是否正常运行", "李四",
+                     "开始检查，填写记录表"):
+        assert expected in brief, expected
+
+
+def test_records_are_404_outside_scope_and_for_other_teams(task, users, team):
+    record = submitted(task, users["inspector"])
+    url = reverse("fieldwork:record_detail", args=[record.pk])
+    expected = {"inspector": 200, "county_admin": 200, "city_admin": 200, "leader": 200, "department_user": 200,
+                "other_county_admin": 404}
+    for name, status in expected.items():
+        assert client_for(users[name]).get(url).status_code == status, name
+    assert client_for(team["partner"]).get(url).status_code == 200
+    assert client_for(team["outsider"]).get(url).status_code == 404
+    assert client_for(team["outsider"]).get(reverse("fieldwork:record_pdf", args=[record.pk])).status_code == 404
+    signature = record.signatures.first()
+    assert client_for(team["outsider"]).get(
+        reverse("fieldwork:signature_image", args=[record.pk, signature.pk])).status_code == 404
+    listing = client_for(team["outsider"]).get(reverse("fieldwork:record_list")).content.decode()
+    assert record.number not in listing
+    assert record.number in client_for(users["county_admin"]).get(reverse("fieldwork:record_list")).content.decode()
+    assert record.number not in client_for(users["other_county_admin"]).get(
+        reverse("fieldwork:record_list")).content.decode()
+
+
+def test_the_form_saves_a_draft_and_names_what_is_missing_on_submit(task, users):
+    client = client_for(users["inspector"])
+    response = client.post(reverse("fieldwork:task_start", args=[task.pk]))
+    record = InspectionRecord.objects.get(task=task)
+    assert response.url == reverse("fieldwork:record_edit", args=[record.pk])
+    page = client.get(response.url).content.decode()
+    assert "污染源现场检查记录表" in page and "提交并封存" in page
+    response = client.post(response.url, form_data(record, findings="车间正常生产。", action="save"))
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.findings == "车间正常生产。" and record.revision == 1
+    response = client.post(reverse("fieldwork:record_edit", args=[record.pk]), form_data(record, action="submit"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "提交前请补充或更正以下内容" in page
+    assert "请填写检查开始时间" in page and "张三 尚未签名" in page and "请选择“污染防治设施运行情况”的检查结果" in page
+    assert not InspectionRecord.objects.get(pk=record.pk).is_sealed
+
+
+def test_the_form_submits_and_then_refuses_to_edit(task, users):
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    sign_all(record, user)
+    client = client_for(user)
+    response = client.post(reverse("fieldwork:record_edit", args=[record.pk]), form_data(record, action="submit"))
+    assert response.status_code == 302 and response.url == record.get_absolute_url()
+    record.refresh_from_db()
+    assert record.is_sealed
+    detail = client.get(record.get_absolute_url()).content.decode()
+    assert record.seal_hash in detail and "待审核" in detail
+    # The form is gone for a sealed record; a stale tab posting again changes nothing.
+    assert client.get(reverse("fieldwork:record_edit", args=[record.pk])).status_code == 302
+    response = client.post(reverse("fieldwork:record_edit", args=[record.pk]),
+                           form_data(record, findings="改写", action="submit"))
+    assert response.status_code == 302
+    response = client.post(reverse("fieldwork:record_draft", args=[record.pk]), form_data(record, findings="改写"))
+    assert response.status_code == 409 and response.json()["sealed"]
+    assert InspectionRecord.objects.get(pk=record.pk).findings == "检查了生产车间和治理设施。"
+
+
+def test_autosave_answers_json_and_refuses_a_stale_revision(task, users, team):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    url = reverse("fieldwork:record_draft", args=[record.pk])
+    response = client_for(users["inspector"]).post(url, form_data(record, place="一号车间"))
+    assert response.status_code == 200 and response.json()["revision"] == 1
+    stale = client_for(team["partner"]).post(url, form_data(record, place="二号车间"))  # still revision 0
+    assert stale.status_code == 409 and stale.json()["revision"] == 1
+    assert "草稿已被他人" in stale.json()["message"]
+    bad = client_for(users["inspector"]).post(url, form_data(record, revision="1", started_at="昨天"))
+    assert bad.status_code == 400 and "started_at" in bad.json()["errors"]
+    assert client_for(team["outsider"]).post(url, form_data(record)).status_code == 404
+
+
+def test_signing_from_the_phone(task, users):
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    client = client_for(user)
+    url = reverse("fieldwork:record_sign", args=[record.pk])
+    data_url = "data:image/png;base64," + base64.b64encode(signature_png()).decode()
+    drawn = (timezone.now() - datetime.timedelta(minutes=5)).isoformat()
+    response = client.post(url, {"signer": f"inspector:{user.inspector_id}", "png": data_url,
+                                 "revision": str(record.revision), "signed_at": drawn})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["name"] == "张三"
+    assert {"key": f"inspector:{user.inspector_id}", "state": "ok", "signed_at": body["signed_at"]} in body["signers"]
+    signature = Signature.objects.get(record=record)
+    assert abs((signature.signed_at - datetime.datetime.fromisoformat(drawn)).total_seconds()) < 1
+    stale = client.post(url, {"signer": "site_manager", "png": data_url, "revision": str(record.revision - 1)})
+    assert stale.status_code == 409
+    blank = "data:image/png;base64," + base64.b64encode(signature_png(blank=True)).decode()
+    response = client.post(url, {"signer": "site_manager", "png": blank, "revision": str(record.revision)})
+    assert response.status_code == 400 and "签名为空" in response.json()["message"]
+
+
+def test_photos_from_the_phone_are_hashed(task, users, team):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    url = reverse("fieldwork:attachment_add", args=[record.pk])
+    taken = int((timezone.now() - datetime.timedelta(hours=1)).timestamp() * 1000)
+    response = client_for(users["inspector"]).post(url, {"file": photo(), "taken_at": str(taken)},
+                                                   HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    attachment = record.attachments.get()
+    assert response.json()["sha256"] == attachment.sha256 and len(attachment.sha256) == 64
+    assert attachment.taken_at is not None
+    url = reverse("fieldwork:attachment_file", args=[attachment.pk])
+    assert client_for(team["partner"]).get(url).status_code == 200
+    assert client_for(team["outsider"]).get(url).status_code == 404
+
+
+def test_review_by_page_and_the_publishable_queryset(task, users):
+    record = submitted(task, users["inspector"])
+    url = reverse("fieldwork:record_review", args=[record.pk])
+    client_for(users["inspector"]).post(url, {"passed": "1"})
+    assert not InspectionRecord.objects.publishable().exists()
+    assert client_for(users["other_county_admin"]).post(url, {"passed": "1"}).status_code == 404
+    client_for(users["county_admin"]).post(url, {"passed": "0", "reason": ""})
+    assert not hasattr(InspectionRecord.objects.get(pk=record.pk), "review") or \
+        not InspectionRecord.objects.filter(pk=record.pk, review__isnull=False).exists()
+    client_for(users["county_admin"]).post(url, {"passed": "1", "reason": ""})
+    assert list(InspectionRecord.objects.publishable()) == [record]
+
+
+def test_follow_up_pages_and_the_county_overdue_count(task, users):
+    record = submitted(task, users["inspector"], problem=Handling.RECTIFIED)
+    follow_up = FollowUp.objects.get(record=record)
+    FollowUp.objects.filter(pk=follow_up.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
+    admin = client_for(users["county_admin"])
+    overview = admin.get(reverse("fieldwork:home")).content.decode()
+    assert 'id="overdue-count">1<' in overview
+    assert "涞水县" in overview
+    listing = admin.get(reverse("fieldwork:followup_list") + "?state=overdue").content.decode()
+    assert "布袋除尘器破损" in listing and "逾期" in listing
+    home = admin.get(reverse("home")).content.decode()
+    assert 'title="逾期未办结问题">1<' in home  # the menu flags it on every page
+    assert client_for(users["other_county_admin"]).get(follow_up.get_absolute_url()).status_code == 404
+    response = admin.post(reverse("fieldwork:followup_close", args=[follow_up.pk]),
+                          {"note": "已更换布袋", "files": [photo("整改后.jpg")]})
+    assert response.status_code == 302
+    follow_up.refresh_from_db()
+    assert not follow_up.is_open
+    assert 'id="overdue-count">0<' in admin.get(reverse("fieldwork:home")).content.decode()
+
+
+def test_penalty_decision_by_page(task, users, tree):
+    record = submitted(task, users["inspector"], problem=Handling.CASE)
+    follow_up = FollowUp.objects.get(record=record)
+    admin = client_for(users["county_admin"])
+    admin.post(reverse("fieldwork:followup_case", args=[follow_up.pk]),
+               {"case_number": "涞环立〔2024〕31号", "case_filed_on": timezone.localdate().isoformat()})
+    page = admin.get(follow_up.get_absolute_url()).content.decode()
+    assert "录入处罚决定并办结" in page
+    admin.post(reverse("fieldwork:followup_penalty", args=[follow_up.pk]), {
+        "decision_number": "涞环罚〔2024〕31号", "decided_on": timezone.localdate().isoformat(),
+        "department": tree["departments"]["130623"].pk, "amount": "20000"})
+    follow_up.refresh_from_db()
+    assert follow_up.penalty.decision_number == "涞环罚〔2024〕31号" and not follow_up.is_open
+
+
+def test_the_pdf_page(task, users):
+    record = submitted(task, users["inspector"])
+    response = client_for(users["leader"]).get(reverse("fieldwork:record_pdf", args=[record.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_admin_cannot_change_a_record(task, users, admin_user):
+    record = submitted(task, users["inspector"])
+    client = client_for(admin_user)
+    url = reverse("admin:fieldwork_inspectionrecord_change", args=[record.pk])
+    assert client.get(url).status_code == 200  # readable
+    response = client.post(url, {"findings": "改写", "place": "别处"})
+    assert response.status_code == 403
+    assert client.post(reverse("admin:fieldwork_inspectionrecord_delete", args=[record.pk]),
+                       {"post": "yes"}).status_code == 403
+    assert InspectionRecord.objects.get(pk=record.pk).findings == "检查了生产车间和治理设施。"
+
+
+def test_the_api_serves_sealed_records_read_only(task, users, team):
+    record = submitted(task, users["inspector"])
+    client = client_for(users["county_admin"])
+    listing = client.get("/api/fieldwork/records/").json()
+    assert [r["number"] for r in listing["results"]] == [record.number]
+    detail = client.get(f"/api/fieldwork/records/{record.pk}/").json()
+    assert detail["seal_hash"] == record.seal_hash and detail["state"] == "pending"
+    assert [s["name"] for s in detail["signatures"]] == ["张三", "李四", "钱经理"]
+    for method in ("put", "patch", "delete"):
+        response = getattr(client, method)(f"/api/fieldwork/records/{record.pk}/", {"findings": "改写"},
+                                           content_type="application/json")
+        assert response.status_code == 405, method
+    assert client.post("/api/fieldwork/records/", {}, content_type="application/json").status_code == 405
+    assert client_for(users["other_county_admin"]).get(f"/api/fieldwork/records/{record.pk}/").status_code == 404
+    assert client_for(team["outsider"]).get("/api/fieldwork/records/").json()["results"] == []
+    assert InspectionRecord.objects.get(pk=record.pk).findings == "检查了生产车间和治理设施。"
