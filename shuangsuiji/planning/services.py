@@ -86,6 +86,7 @@ def _expect(plan: Plan, *statuses: str) -> None:
 
 
 def _event(action: str, plan: Plan, acting_user, changes: dict, reason: str = "", obj=None) -> None:
+    """The audit event of a step, on the plan (or on the task a substitution changed), in the plan's scope."""
     record_event(f"plan.{action}", actor=acting_user, obj=obj or plan, jurisdiction_id=plan.jurisdiction_id,
                  changes=changes, reason=reason)
 
@@ -523,7 +524,6 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     draw = Draw.objects.create(plan=plan, number=number, inputs=inputs, inputs_hash=manifest.inputs_hash(inputs),
                                frozen_at=now, frozen_by=acting_user)
     plan.status = PlanStatus.FROZEN
-    plan.max_load = max_load
     plan.policy_id, plan.policy_version = policy.id, policy.version
     plan.policy_fingerprint, plan.policy_title = policy.fingerprint, policy.title
     plan.inspectors_counted, plan.classified = inspectors, people.classified
@@ -532,7 +532,7 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
         "draw": number, "inputs_hash": draw.inputs_hash, "draw_date": draw_date,
         "requested": [f"{row.get_stratum_display()} {row.requested}" for row in rows if row.drawn],
         "max_load": max_load,
-    }, obj=plan)
+    })
     return draw
 
 
@@ -762,7 +762,7 @@ def do_substitute_target(task: Task, *, reason: str, acting_user) -> list[Task]:
                                         reason=reason.strip(), record=event, acted_by=acting_user)
         _event("substitute_target", plan, acting_user, {
             "draw": draw.number, "out": task.target.credit_code,
-            "in": [r["in"] for r in event["replacements"]]}, reason=reason)
+            "in": [r["in"] for r in event["replacements"]]}, reason=reason, obj=task)
     TaskMember.objects.filter(task=task, draw__in=[s.draw_id for s in selections]).update(active=False)
     if not task.selections.filter(active=True).exists():
         task.status = TaskStatus.WITHDRAWN
@@ -883,7 +883,7 @@ def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, ac
                                 record={"task": record.task, "slot": record.slot, "out": record.out,
                                         "in": record.into})
     _event("substitute_inspector", plan, acting_user, {
-        "draw": draw.number, "task": code, "out": record.out, "in": record.into}, reason=reason)
+        "draw": draw.number, "task": code, "out": record.out, "in": record.into}, reason=reason, obj=task)
     return replacement
 
 
