@@ -5,6 +5,8 @@ import datetime
 
 import pytest
 
+from shuangsuiji.demo.generator import Population
+from shuangsuiji.demo.services import STEPS, do_seed_demo
 from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Draw, Plan
@@ -18,6 +20,11 @@ DRAW_DAY = D(2021, 3, 25)
 def credit_code(division: str, serial: int) -> str:
     body = f"91{division}{serial:09d}"
     return body + check_character(body)
+
+
+def seed_without_plans(population: Population) -> None:
+    """Demo data up to the quarterly classifications, without the demo's own past plans (the tests make them)."""
+    do_seed_demo(population, steps=[step for step in STEPS if step.name != "planning"])
 
 
 def ceremony(plan: Plan, *, user=None, day: datetime.date = DRAW_DAY, dice: str = "3,5,1,6") -> Draw:

@@ -34,18 +34,19 @@ def test_a_whole_quarter_by_commands(baoding, tmp_path):
     quarter = ["--year", "2021", "--quarter", "4", "--all"]
     out = run("plan_quarter", *quarter, "--joint-by-code", "ZF")
     scopes = Jurisdiction.objects.filter(level__in=["city", "county"]).count()
-    assert Plan.objects.filter(kind=PlanKind.REGULAR).count() == scopes
-    assert Plan.objects.filter(kind=PlanKind.JOINT).exists() and "内部联合抽查" in out
+    plans = Plan.objects.filter(year=2021, quarter=4)
+    assert plans.filter(kind=PlanKind.REGULAR).count() == scopes
+    assert plans.filter(kind=PlanKind.JOINT).exists() and "内部联合抽查" in out
     assert "已冻结，输入哈希" in run("freeze_plan", *quarter, "--draw-date", "2021-09-24")
     assert "密钥承诺" in run("commit_plan", *quarter)
     run("record_public_value", *quarter, "--source", "dice", "--value", "3,5,1,6", "--witness", "张三",
         "--witness", "李四")
     assert "已抽取，种子" in run("draw_plan", *quarter, "--today", "2021-09-24")
     run("dispatch_plan", *quarter)
-    assert set(Plan.objects.values_list("status", flat=True)) == {PlanStatus.DISPATCHED}
-    assert set(Task.objects.values_list("status", flat=True)) == {TaskStatus.DISPATCHED}
+    assert set(plans.values_list("status", flat=True)) == {PlanStatus.DISPATCHED}
+    assert set(Task.objects.filter(year=2021, quarter=4).values_list("status", flat=True)) == {TaskStatus.DISPATCHED}
 
-    plan = Plan.objects.get(jurisdiction__code="130608", kind=PlanKind.REGULAR)
+    plan = plans.get(jurisdiction__code="130608", kind=PlanKind.REGULAR)
     sealed = tmp_path / "sealed.json"
     run("export_manifest", str(plan.pk), "-o", str(sealed))
     assert json.loads(sealed.read_text())["state"] == "sealed" and "secret" not in sealed.read_text()
@@ -62,7 +63,7 @@ def test_commands_fail_loudly_on_bad_input(baoding):
     with pytest.raises(CommandError, match="--jurisdiction CODE 或 --all"):
         run("plan_quarter", "--year", "2021", "--quarter", "4")
     run("plan_quarter", "--year", "2021", "--quarter", "4", "--jurisdiction", "130608")
-    plan = Plan.objects.get()
+    plan = Plan.objects.get(year=2021, quarter=4)
     with pytest.raises(CommandError, match="1 个计划中 1 个承诺密钥失败"):
         run("commit_plan", str(plan.pk))  # not frozen yet
     with pytest.raises(CommandError, match="没有编号为 999 的计划"):

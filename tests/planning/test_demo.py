@@ -1,10 +1,8 @@
 """The demo step of planning: the past three quarters drawn, dispatched and revealed; today's left to plan."""
 
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from shuangsuiji.demo.generator import generate
@@ -12,13 +10,16 @@ from shuangsuiji.engine import manifest
 from shuangsuiji.planning import demo
 from shuangsuiji.planning.models import Draw, Plan, PlanKind, PlanStatus, Task
 
+from .conftest import seed_without_plans
+
 pytestmark = pytest.mark.django_db
 TODAY = date(2021, 12, 20)
 
 
 def test_seed_planning_leaves_a_past_year_of_draws_and_the_current_quarter_to_plan(db):
-    call_command("seed_demo", scale="tiny", today=TODAY, stdout=StringIO(), stderr=StringIO())
-    counts = demo.seed_planning(generate("tiny", today=TODAY))
+    population = generate("tiny", today=TODAY)
+    seed_without_plans(population)
+    counts = demo.seed_planning(population)
     assert counts["planned_quarters"] == 3
     assert {(p.year, p.quarter) for p in Plan.objects.all()} == {(2021, 1), (2021, 2), (2021, 3)}
     assert counts["plans"] == Plan.objects.filter(kind=PlanKind.REGULAR).count() == 3 * 23

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from shuangsuiji.demo.generator import Scale, generate
-from shuangsuiji.demo.services import do_seed_demo
 from shuangsuiji.engine import manifest
 from shuangsuiji.engine.quotas import ceil_fraction
 from shuangsuiji.intake.models import Classification
@@ -20,6 +19,8 @@ from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import demo
 from shuangsuiji.planning.models import Draw, Plan, PlanKind, Stratum, Task, TaskPlan, TaskStatus
 from shuangsuiji.registry.models import Inspector, Jurisdiction, Level, Target
+
+from .conftest import seed_without_plans
 
 pytestmark = pytest.mark.django_db
 YEAR = 2021
@@ -53,7 +54,7 @@ def drawn(plan: Plan, stratum: str) -> set[str]:
 
 @pytest.fixture
 def year():
-    do_seed_demo(generate(SMALL_BAODING, today=date(YEAR, 12, 20)))
+    seed_without_plans(generate(SMALL_BAODING, today=date(YEAR, 12, 20)))
     for quarter in (1, 2, 3, 4):
         demo.run_quarter(YEAR, quarter, reveal=True)
 
