@@ -404,20 +404,21 @@ def task_list(request: HttpRequest) -> HttpResponse:
         return redirect("planning:my_tasks")
     base = visible_tasks(request.user)
     tasks = _filter_scope(request, _filter_period(request, base), "target__jurisdiction")
-    if request.GET.get("status") in TaskStatus.values:
-        tasks = tasks.filter(status=request.GET["status"])
     if request.GET.get("joint") == "1":
         tasks = tasks.filter(is_joint=True)
     text = request.GET.get("q", "").strip()
     if text:
         tasks = tasks.filter(Q(target__name__icontains=text) | Q(target__credit_code__iexact=text.upper()))
+    # Progress of what the filters chose, whatever the status filter then shows.
+    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("id", distinct=True)))
+    if request.GET.get("status") in TaskStatus.values:
+        tasks = tasks.filter(status=request.GET["status"])
     tasks = (tasks.select_related("target__jurisdiction")
              .prefetch_related(Prefetch("members", queryset=TaskMember.objects.filter(active=True)
                                         .select_related("inspector").order_by("draw_id", "slot"), to_attr="team"),
                                Prefetch("selections", queryset=TaskPlan.objects.filter(active=True)
                                         .select_related("plan__jurisdiction", "plan__department"), to_attr="live"))
              .order_by("-year", "-quarter", "target__jurisdiction__path", "target__name"))
-    counts = dict(base.order_by().values_list("status").annotate(n=Count("id", distinct=True)))
     return render(request, "planning/task_list.html", {
         "page": _page(request, tasks), "query": _query(request), "periods": _periods(base),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
