@@ -1,0 +1,41 @@
+"""The demo step of fieldwork: the demo year's tasks carry sealed, reviewed records and their follow-ups."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from shuangsuiji.demo.generator import generate
+from shuangsuiji.fieldwork import demo, sealing
+from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, InspectionRecord, Mode, Outcome, RecordReview
+from shuangsuiji.planning.demo import seed_planning
+from shuangsuiji.planning.models import Task
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2021, 12, 20)
+
+
+def test_seed_fieldwork_gives_the_year_its_records_and_follow_ups(db):
+    call_command("seed_demo", scale="tiny", today=TODAY, stdout=StringIO(), stderr=StringIO())
+    population = generate("tiny", today=TODAY)
+    seed_planning(population)
+    counts = demo.seed_fieldwork(population)
+
+    originals = InspectionRecord.objects.filter(amends__isnull=True, recheck__isnull=True)
+    visited = originals.count()
+    assert visited + counts["tasks_undone"] == Task.objects.filter(status="dispatched").count()
+    assert not originals.drafts().exists()
+    with_problems = originals.filter(items__outcome=Outcome.PROBLEM).distinct().count()
+    assert with_problems == round(visited * demo.PROBLEM_SHARE) == counts["records_with_problems"]
+    assert originals.filter(mode=Mode.OFF_SITE).exists() and originals.filter(mode=Mode.ON_SITE).exists()
+    for record in InspectionRecord.objects.sealed():
+        assert sealing.verify(record) == [], record.number
+    assert InspectionRecord.objects.publishable().exists()
+    assert RecordReview.objects.filter(record__in=originals).count() == counts["reviews"] < visited
+    assert FollowUp.objects.count() == with_problems
+    assert FollowUp.objects.filter(status=FollowUpStatus.CLOSED).exists()
+    # The demo reads the tasks' items in bulk; they are the ones each task's page shows.
+    tasks = list(Task.objects.all()[:200])
+    found = demo.task_items(tasks)
+    assert all(list(task.check_items()) == found[task.pk] for task in tasks)
