@@ -40,7 +40,7 @@ from shuangsuiji.audit.services import PendingEvent, record_events
 from shuangsuiji.demo.data import catalog
 from shuangsuiji.demo.generator import Population
 from shuangsuiji.engine import canonical
-from shuangsuiji.engine.workdays import quarter_of
+from shuangsuiji.engine.workdays import CalendarUnknownError, WorkCalendar, quarter_of
 from shuangsuiji.fieldwork import sealing
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
@@ -79,18 +79,32 @@ PENDING_REVIEW_SHARE = 0.05
 RETURN_SHARE = 0.02
 HANDLINGS = ((Handling.RECTIFIED, 35), (Handling.ORDER, 38), (Handling.CASE, 20), (Handling.TRANSFER, 5),
              (Handling.JUDICIARY, 2))
-PROBLEMS = {
-    "default": ("台账记录不完整，缺少近三个月运行记录", "危险废物贮存场所未设置识别标志", "污染防治设施未正常运行",
-                "自行监测未按排污许可证要求开展", "厂区物料露天堆放，未采取防尘措施",
-                "雨污分流不彻底，雨水排口有污水痕迹", "在线监测设备未按规定校准", "废气收集设施破损，存在无组织排放"),
-}
+PROBLEMS = (
+    ("排污许可", ("未按排污许可证要求开展自行监测", "环境管理台账记录不完整，缺少近三个月运行记录")),
+    ("挥发性有机物", ("VOCs收集设施破损，存在无组织排放", "活性炭未按规定周期更换")),
+    ("大气", ("除尘设施布袋破损，排气筒颗粒物排放异常", "废气收集罩未正常运行，存在无组织排放")),
+    ("水污染", ("污水处理设施未正常运行", "雨污分流不彻底，雨水排口有污水痕迹")),
+    ("入河排污口", ("入河排污口标识牌缺失",)),
+    ("固体废物", ("一般工业固体废物露天堆放，未采取防扬散措施",)),
+    ("危险废物", ("危险废物贮存场所未设置识别标志", "危险废物管理台账与转移联单不一致")),
+    ("三同时", ("配套环保设施未经验收即投入生产",)),
+    ("自动监控", ("在线监测设备未按规定校准", "自动监控数据传输中断未及时报告")),
+    ("应急", ("突发环境事件应急预案未按规定备案",)),
+    ("噪声", ("厂界噪声超过排放标准",)),
+    ("土壤", ("未按规定开展土壤污染隐患排查",)),
+    ("辐射", ("辐射工作人员未按规定佩戴个人剂量计",)),
+    ("信息", ("未按规定披露企业环境信息",)),
+)
+"""A plausible problem for an item, by a word of its name (the demo's item list)."""
+GENERIC_PROBLEM = "环境管理台账记录不完整"
 TRANSFER_TO = {Handling.TRANSFER: ("县自然资源和规划局", "县应急管理局", "县市场监督管理局", "县住房和城乡建设局"),
                Handling.JUDICIARY: ("县公安局",)}
-RETURN_REASONS = ("检查结束时间填写有误，请核实后更正", "问题描述不具体，请写明位置和依据", "被检查单位联系人电话有误")
+RETURN_REASONS = ("检查结束时间填写有误，请核实后更正", "检查地点未具体到车间或点位", "被检查单位联系人电话有误")
 MANAGER_TITLES = ("环保负责人", "生产副总", "安全环保部经理", "厂长", "环保专员")
 FINDINGS_OK = "现场检查时企业正常生产，污染防治设施运行正常，台账资料齐全，未发现环境违法问题。"
 FINDINGS_OFF_SITE = "通过非现场手段检查：在线监测数据连续、达标，用电监控显示治污设施与生产设施同步运行，未发现异常。"
 BATCH = 2000
+CALENDAR = WorkCalendar()
 
 
 def no_progress(iterable: Iterable, **_: Any) -> Iterable:
@@ -102,10 +116,18 @@ def _aware(day: date, hour: int, minute: int) -> datetime:
 
 
 def _workday(rng: random.Random, first: date, last: date) -> date:
-    """A Monday-to-Friday day in [first, last] (the last day if there is none)."""
+    """A working day in [first, last] by China's calendar (Monday to Friday where the year is not in it yet);
+    the last day if there is none."""
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    weekdays = [d for d in days if d.weekday() < 5] or [last]
-    return rng.choice(weekdays)
+    working = []
+    for day in days:
+        try:
+            if CALENDAR.is_workday(day):
+                working.append(day)
+        except CalendarUnknownError:
+            if day.weekday() < 5:
+                working.append(day)
+    return rng.choice(working or [last])
 
 
 _signature_cache: dict[str, bytes] = {}
@@ -179,6 +201,12 @@ class _Seeder:
         self.reviewers = {u.jurisdiction_id: u for u in users.filter(role=Role.COUNTY_ADMIN, is_active=True)}
         self.city_reviewer = users.filter(role=Role.CITY_ADMIN, is_superuser=False, is_active=True).first()
         self.inspector_users = {u.inspector_id: u for u in users.filter(inspector__isnull=False)}
+
+    def problem_text(self, item_name: str) -> str:
+        for word, texts in PROBLEMS:
+            if word in item_name:
+                return self.rng.choice(texts)
+        return GENERIC_PROBLEM
 
     def person(self) -> str:
         given = self.rng.choice(catalog.GIVEN_NAME_CHARACTERS)
@@ -365,7 +393,8 @@ class _Seeder:
             on_site = visit["mode"] == Mode.ON_SITE
             visit["manager"] = self.person() if on_site else ""
             visit["manager_title"] = self.rng.choice(MANAGER_TITLES) if on_site else ""
-            visit["notes"] = {pk: self.rng.choice(PROBLEMS["default"]) for pk in visit["problems"]}
+            visit["notes"] = {item.pk: self.problem_text(item.name) for item in visit["items"]
+                              if item.pk in visit["problems"]}
         sealed: list[InspectionRecord] = []
         for start in self.progress(range(0, len(visits), BATCH), desc="现场检查记录（封存）", unit="批"):
             batch = [(self.record(v, number=f"JL{v['task'].year}Q{v['task'].quarter}-{v['task'].pk:06d}"), v)

@@ -162,6 +162,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         else:
             groups["todo"].append(task)
     groups["todo"].sort(key=lambda t: (t.planned_on or t.deadline, t.deadline))
+    open_count = len(tasks) - len(groups["done"])
     groups["done"] = sorted(groups["done"], key=lambda t: t.record.sealed_at, reverse=True)[:20]
     rechecks = list(Recheck.objects.visible_to(user).filter(status=RecheckStatus.OPEN)
                     .select_related("target", "source_record").order_by("due_date"))
@@ -169,7 +170,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         recheck.overdue = recheck.due_date < today
         recheck.draft = recheck.records.order_by("-created_at").first()
     return render(request, "fieldwork/my_tasks.html", {"groups": groups, "rechecks": rechecks, "today": today,
-                                                       "open_count": len(tasks) - len(groups["done"])})
+                                                       "open_count": open_count})
 
 
 def _target_history(target, exclude_record: InspectionRecord | None = None) -> dict:
@@ -865,24 +866,29 @@ def overview(request: HttpRequest) -> HttpResponse:
     sealed = records.sealed().filter(sealed_at__date__gte=year_start)
     by_county: dict[int, Counter] = {}
     names: dict[int, str] = {}
-    for row in (sealed.values("target__jurisdiction", "target__jurisdiction__name", "mode")
+    codes: dict[int, str] = {}
+    for row in (sealed.values("target__jurisdiction", "target__jurisdiction__name", "target__jurisdiction__code",
+                              "mode")
                 .annotate(n=Count("id", distinct=True),
                           problems=Count("id", filter=Q(items__outcome=Outcome.PROBLEM), distinct=True))):
         key = row["target__jurisdiction"]
         names[key] = row["target__jurisdiction__name"]
+        codes[key] = row["target__jurisdiction__code"]
         counter = by_county.setdefault(key, Counter())
         counter["records"] += row["n"]
         counter["problems"] += row["problems"]
         counter[row["mode"]] += row["n"]
-    for row in (follow_ups.open().values("target__jurisdiction", "target__jurisdiction__name")
+    for row in (follow_ups.open().values("target__jurisdiction", "target__jurisdiction__name",
+                                         "target__jurisdiction__code")
                 .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_date__lt=today)))):
         key = row["target__jurisdiction"]
         names[key] = row["target__jurisdiction__name"]
+        codes[key] = row["target__jurisdiction__code"]
         counter = by_county.setdefault(key, Counter())
         counter["open"] += row["open"]
         counter["overdue"] += row["overdue"]
     rows = []
-    for key, counter in sorted(by_county.items(), key=lambda kv: names[kv[0]]):
+    for key, counter in sorted(by_county.items(), key=lambda kv: codes[kv[0]]):
         share = counter["problems"] * 100 / counter["records"] if counter["records"] else 0
         rows.append({"id": key, "name": names[key], "share": share, **counter})
     return render(request, "fieldwork/overview.html", {
