@@ -258,3 +258,14 @@ def test_the_api_serves_sealed_records_read_only(task, users, team):
     assert client_for(users["other_county_admin"]).get(f"/api/fieldwork/records/{record.pk}/").status_code == 404
     assert client_for(team["outsider"]).get("/api/fieldwork/records/").json()["results"] == []
     assert InspectionRecord.objects.get(pk=record.pk).findings == "检查了生产车间和治理设施。"
+
+
+def test_the_phone_form_in_english(task, users, settings):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    client = client_for(users["inspector"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
+    for english in ("Submit and seal", "Save draft", "Problem found", "Site manager of the inspected unit",
+                    "Pollution-source inspection record"):
+        assert english in page, english
+    assert "提交并封存" not in page
