@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord, Signature
@@ -264,7 +264,11 @@ def test_the_phone_form_in_english(task, users, settings):
     record = services.do_start_record(task, acting_user=users["inspector"])
     client = client_for(users["inspector"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
+    try:
+        page = client.get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
+    finally:
+        # The language middleware activates the reader's language in this thread and leaves it there.
+        translation.activate(settings.LANGUAGE_CODE)
     for english in ("Submit and seal", "Save draft", "Problem found", "Site manager of the inspected unit",
                     "Pollution-source inspection record"):
         assert english in page, english
