@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import sealing, services
 from shuangsuiji.fieldwork.models import (
     FollowUp,
@@ -19,7 +20,8 @@ from shuangsuiji.fieldwork.models import (
     RecordState,
     RequestState,
 )
-from shuangsuiji.intake.models import Clue, ClueStatus, Penalty, Source
+from shuangsuiji.intake.models import Classification, Clue, ClueStatus, Penalty, Source
+from shuangsuiji.intake.services import do_classify
 
 from .conftest import fill, photo, sign_all, submitted
 
@@ -209,6 +211,14 @@ def test_a_case_ends_in_a_penalty_that_feeds_classification(task, users, tree):
     assert follow_up.penalty == penalty and follow_up.status == FollowUpStatus.CLOSED
     assert penalty.source == Source.FIELDWORK and penalty.source_reference == record.number
     assert penalty.violation == "布袋除尘器破损，未及时更换" and penalty.target == task.target
+    # The decision feeds the next quarter's classification: the target becomes special supervision.
+    year, quarter = filed.year, quarter_of(filed)
+    year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    do_classify(year=year, quarter=quarter, jurisdiction=tree["a"], acting_user=users["county_admin"])
+    classified = Classification.objects.get(target=task.target, year=year, quarter=quarter)
+    assert classified.category == "special"
+    evidence = [e for reason in classified.reasons for e in reason.get("evidence", [])]
+    assert [e["kind"] for e in evidence] == ["penalty"] and evidence[0]["label"].startswith("涞环罚〔2024〕12号")
 
 
 def test_transfer_and_on_the_spot_rectification_close_with_evidence(task, users, target, items, team):
