@@ -138,7 +138,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     shot(page, "phone-5-record-detail")
 
 
-def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_server):
+def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_server, tmp_path):
     page = open_page(users["inspector"], "pw-inspector", PHONE)
     page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
     page.click("button:has-text('开始检查')")
@@ -148,6 +148,8 @@ def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_se
     page.evaluate("window.dispatchEvent(new Event('offline'))")
     page.fill("#id_findings", "断网时填写的检查情况")
     page.wait_for_selector("#fw-net:has-text('离线')")
+    page.set_input_files("#fw-file", photo_file(tmp_path))  # a photo taken in the dead zone waits on the phone
+    page.wait_for_selector("#fw-upload-state:has-text('1 张照片待联网后上传')")
     shot(page, "phone-6-offline", full=False)
     stored = page.evaluate("JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))")
     assert stored["dirty"] and ["findings", "断网时填写的检查情况"] in stored["fields"]
@@ -157,8 +159,10 @@ def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_se
     page.evaluate("window.dispatchEvent(new Event('online'))")
     page.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
                            ".dataset.key)).dirty")
+    page.wait_for_selector("#fw-attachments img")
     record.refresh_from_db()
     assert record.findings == "断网时填写的检查情况"
+    assert record.attachments.get().original_name == "车间.jpg"
     # The draft typed offline is still there after the tab is closed and opened again.
     page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
     assert page.input_value("#id_findings") == "断网时填写的检查情况"
