@@ -352,6 +352,9 @@ def _suffix(filename: str) -> str:
     return suffix if len(suffix) <= 6 and suffix[1:].isalnum() else ""
 
 
+INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
+
 class StoredFile(models.Model):
     """A file kept as evidence: stored under its SHA-256, with the time it was taken and who uploaded it."""
 
@@ -371,7 +374,8 @@ class StoredFile(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
+        """A photo the pages show inline; anything else (an SVG too, which could carry script) is downloaded."""
+        return self.content_type in INLINE_IMAGES
 
 
 class Attachment(SealedChild, StoredFile):

@@ -338,8 +338,8 @@ def _exif_time(data: bytes) -> datetime | None:
         return None
 
 
-def _store_file(row: StoredFile, upload: UploadedFile, *, taken_at: datetime | None, caption: str, acting_user,
-                prefer_exif: bool = True) -> StoredFile:
+def _store_file(row: StoredFile, upload: UploadedFile, *, taken_at: datetime | None, caption: str,
+                acting_user) -> StoredFile:
     if upload.size is None or upload.size == 0:
         raise ValidationError({"file": _("文件是空的")})
     if upload.size > MAX_ATTACHMENT_BYTES:
@@ -351,7 +351,7 @@ def _store_file(row: StoredFile, upload: UploadedFile, *, taken_at: datetime | N
     row.size = len(data)
     row.original_name = canonical.nfc(upload.name or "file")[:255]
     row.content_type = (upload.content_type or "application/octet-stream")[:100]
-    exif = _exif_time(data) if prefer_exif and row.content_type.startswith("image/") else None
+    exif = _exif_time(data) if row.is_image else None
     row.taken_at = exif or taken_at
     if row.taken_at is not None and row.taken_at > timezone.now() + CLOCK_SKEW:
         raise ValidationError({"taken_at": _("拍摄时间晚于当前时间，请检查手机时间设置")})

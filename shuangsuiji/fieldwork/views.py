@@ -607,7 +607,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         records = records.filter(mode=mode)
     if request.GET.get("problems") == "1":
         records = records.filter(items__outcome=Outcome.PROBLEM).distinct()
-    records = (records.select_related("target__jurisdiction", "review", "task", "recheck")
+    records = (records.select_related("target__jurisdiction", "review", "task", "recheck", "amendment__review")
                .annotate(problem_count=Count("items", filter=Q(items__outcome=Outcome.PROBLEM)))
                .order_by("-sealed_at", "-created_at"))
     return render(request, "fieldwork/record_list.html", {
@@ -619,7 +619,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     user = request.user
-    review = getattr(record, "review", None) if hasattr(record, "review") else None
+    review = getattr(record, "review", None)
     chain_back = []
     cursor = record.amends
     while cursor is not None:
