@@ -165,7 +165,7 @@ def photo_jpeg(seed: str, color: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-def _store_file(folder: str, name: str, data: bytes) -> tuple[str, str]:
+def _store_file(folder: str, data: bytes) -> tuple[str, str]:
     digest = hashlib.sha256(data).hexdigest()
     path = default_storage.save(f"fieldwork/{folder}/{digest[:2]}/{digest}.jpg", ContentFile(data))
     return path, digest
@@ -356,7 +356,7 @@ class _Seeder:
             attachments[record.pk] = []
             if visit["problems"] and record.mode == Mode.ON_SITE:
                 name = f"现场照片-{record.number}.jpg"
-                path, digest = _store_file("demo", name, photo_jpeg(record.number, (110, 120, 100)))
+                path, digest = _store_file("demo", photo_jpeg(record.number, (110, 120, 100)))
                 attachments[record.pk].append(Attachment(
                     record=record, file=path, original_name=name, content_type="image/jpeg",
                     size=default_storage.size(path), sha256=digest, taken_at=visit["begins"] + timedelta(minutes=20),
@@ -538,7 +538,7 @@ class _Seeder:
         if when.date() > self.today:
             return
         name = f"{caption}-{follow_up.pk}.jpg"
-        path, digest = _store_file("demo-evidence", name, photo_jpeg(name, (90, 110, 130)))
+        path, digest = _store_file("demo-evidence", photo_jpeg(name, (90, 110, 130)))
         FollowUpEvidence.objects.create(follow_up=follow_up, file=path, original_name=name, content_type="image/jpeg",
                                         size=default_storage.size(path), sha256=digest, caption=caption,
                                         uploaded_at=when, taken_at=when - timedelta(minutes=10))

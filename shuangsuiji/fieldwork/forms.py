@@ -3,6 +3,7 @@ submit is decided by ``services.completeness_errors``, and every save goes throu
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult, Mode, OffSiteMeans, Outcome
@@ -17,8 +18,6 @@ class LocalDateTimeInput(forms.DateTimeInput):
         if value in (None, ""):
             return ""
         if hasattr(value, "strftime"):
-            from django.utils import timezone
-
             if timezone.is_aware(value):
                 value = timezone.localtime(value)
             return value.strftime("%Y-%m-%dT%H:%M")
