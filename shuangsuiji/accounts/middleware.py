@@ -22,6 +22,11 @@ class ChosenLanguageMiddleware:
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # the activation is per thread: the next request served by this thread (or the next test)
+            # must not inherit this reader's language
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response

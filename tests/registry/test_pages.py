@@ -151,3 +151,12 @@ def test_interface_is_chinese_by_default_and_english_on_request(data, users):
     english = client.get("/registry/targets/")
     assert english["Content-Language"] == "en"
     assert "Target registry" in english.content.decode() and "Sign out" in english.content.decode()
+
+
+def test_a_readers_english_does_not_outlive_his_request(data, users):
+    from django.utils import translation
+
+    client = login(users["county_admin"])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/registry/targets/"})
+    client.get("/registry/targets/")
+    assert translation.get_language() == "zh-hans"
