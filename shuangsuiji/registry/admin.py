@@ -3,7 +3,9 @@ the admin never bypasses the history and the audit log; nothing here deletes."""
 
 from django.contrib import admin
 
+from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.models import Event
+from shuangsuiji.registry.forms import ReasonAdminForm
 from shuangsuiji.registry.models import (
     CheckItem,
     Department,
@@ -16,10 +18,12 @@ from shuangsuiji.registry.models import (
     TargetHistory,
     WorkdayOverride,
 )
-from shuangsuiji.registry.services import do_save
+from shuangsuiji.registry.services import do_save, do_save_reference
 
 
 class ScopedAdmin(admin.ModelAdmin):
+    form = ReasonAdminForm  # 变更理由 and 生效日期, required for a target's category / positive-list change
+
     def get_queryset(self, request):
         return self.model.objects.visible_to(request.user)
 
@@ -31,15 +35,31 @@ class ScopedAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if hasattr(db_field.related_model.objects, "editable_by"):
+            # choices the acting user may file a row under; anything else the service would refuse anyway
+            kwargs["queryset"] = db_field.related_model.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if hasattr(db_field.related_model.objects, "editable_by"):
+            kwargs["queryset"] = db_field.related_model.objects.editable_by(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @staticmethod
+    def _reason(form, change: bool) -> str:
+        return form.cleaned_data.get("reason") or ("后台管理：" + ("修改" if change else "新增"))
+
     def save_model(self, request, obj, form, change):
-        do_save(obj, acting_user=request.user, reason="后台管理：" + ("修改" if change else "新增"))
+        do_save(obj, acting_user=request.user, reason=self._reason(form, change),
+                effective_date=form.cleaned_data.get("effective_date"))
 
     def save_related(self, request, form, formsets, change):
         # many-to-many fields are set through the service so they are audited too
         m2m = {name: form.cleaned_data[name] for name in form.cleaned_data
                if name in {f.name for f in self.model._meta.many_to_many} and not self._through(name)}
         if m2m:
-            do_save(form.instance, acting_user=request.user, reason="后台管理：修改关联", m2m=m2m)
+            do_save(form.instance, acting_user=request.user, reason=self._reason(form, change), m2m=m2m)
         for formset in formsets:
             self.save_formset(request, form, formset, change=change)
 
@@ -61,17 +81,44 @@ class DepartmentAdmin(ScopedAdmin):
     search_fields = ("name",)
 
 
-@admin.register(Specialty)
-class SpecialtyAdmin(admin.ModelAdmin):
-    list_display = ("code", "name")
+class ReferenceAdmin(admin.ModelAdmin):
+    """Tables every jurisdiction shares: saved through their service (city office only, audited)."""
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_add_permission(self, request) -> bool:
+        return self._keeps(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._keeps(request.user) and super().has_change_permission(request, obj)
+
+    @staticmethod
+    def _keeps(user) -> bool:
+        return user.is_superuser or user.role == Role.CITY_ADMIN
+
+    def save_model(self, request, obj, form, change):
+        do_save_reference(obj, acting_user=request.user, reason="后台管理：" + ("修改" if change else "新增"))
+
+
+@admin.register(Specialty)
+class SpecialtyAdmin(ReferenceAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
 
 class OutletInline(admin.TabularInline):
+    """Shown, not edited here: outlets arrive with the registry import, which records them."""
+
     model = Outlet
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Target)
@@ -82,6 +129,8 @@ class TargetAdmin(ScopedAdmin):
     list_select_related = ("jurisdiction",)
     inlines = [OutletInline]
     show_full_result_count = False
+    # 消亡 and its reversal carry a date and a reason: they are done on the target's page, through their services
+    readonly_fields = ("status", "defunct_date", "defunct_reason")
 
 
 @admin.register(TargetHistory)
@@ -128,8 +177,10 @@ class CheckItemAdmin(ScopedAdmin):
 
 
 @admin.register(WorkdayOverride)
-class WorkdayOverrideAdmin(admin.ModelAdmin):
+class WorkdayOverrideAdmin(ReferenceAdmin):
     list_display = ("date", "is_workday", "note")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"
 
 
 @admin.register(Event)

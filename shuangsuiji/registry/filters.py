@@ -22,8 +22,18 @@ def _choices(choices) -> list[tuple[str, str]]:
     return [("", _("全部")), *choices]
 
 
+MAX_OPTIONS = 300
+"""A select offers at most this many rows; beyond that it narrows to the chosen jurisdiction, so a national
+scope (3,000 jurisdictions, 20,000 departments) renders a page, not a megabyte of options."""
+
+
 class FilterForm(forms.Form):
-    """A GET form; every field optional. ``apply`` narrows an already scoped queryset."""
+    """A GET form; every field optional. ``apply`` narrows an already scoped queryset.
+
+    Choice fields validate against everything in the user's scope but offer only a drill-down: the
+    jurisdiction select shows the chosen jurisdiction with its ancestors and children, the department
+    select that jurisdiction's departments.
+    """
 
     q = forms.CharField(label=_("搜索"), required=False)
 
@@ -33,17 +43,58 @@ class FilterForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
                 field.empty_label = _("全部")
+        base = user.jurisdiction if user.jurisdiction_id else None
         if "jurisdiction" in self.fields:
-            self.fields["jurisdiction"].queryset = Jurisdiction.objects.visible_to(user).filter(
-                path__startswith=user.jurisdiction.path if user.jurisdiction_id else "")
+            # ancestors included: a county filters the check items by the city that issued them
+            self.fields["jurisdiction"].queryset = Jurisdiction.objects.visible_to(user)
+        for name in self.department_fields:
+            self.fields[name].queryset = Department.objects.visible_to(user).select_related("jurisdiction")
         self.is_valid()
+        focus = self.value("jurisdiction") or base
+        if "jurisdiction" in self.fields:
+            self._offer("jurisdiction", self._jurisdictions_around(focus), label=self._indented)
+        for name in self.department_fields:
+            self._offer(name, self._departments_of(focus, base))
+
+    department_fields: tuple[str, ...] = ()
 
     def value(self, name):
         return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None
 
+    def out_of_scope(self) -> bool:
+        """A chosen jurisdiction or department the user cannot see: to him it does not exist."""
+        return any(error.code == "invalid_choice" for name, field in self.fields.items()
+                   if isinstance(field, forms.ModelChoiceField) for error in self.errors.as_data().get(name, ()))
+
     @staticmethod
     def bool_value(raw):
         return {"1": True, "0": False}.get(raw)
+
+    def _offer(self, name: str, shown, label=str) -> None:
+        options = list(shown[:MAX_OPTIONS])
+        selected = self.value(name)
+        if selected is not None and selected not in options:
+            options.insert(0, selected)
+        self.fields[name].widget.choices = [("", _("全部")), *((obj.pk, label(obj)) for obj in options)]
+
+    def _jurisdictions_around(self, focus):
+        scope = self.fields["jurisdiction"].queryset
+        if focus is None:
+            return scope.filter(parent__isnull=True)
+        return scope.filter(Q(code__in=[*focus.ancestor_codes(), focus.code]) | Q(parent=focus)).order_by("path")
+
+    @staticmethod
+    def _indented(jurisdiction) -> str:
+        return "\u3000" * (jurisdiction.path.count(".") - 1) + jurisdiction.name
+
+    def _departments_of(self, focus, base):
+        visible = self.fields[self.department_fields[0]].queryset.order_by("jurisdiction__path", "name")
+        if self.value("jurisdiction") is None and visible.count() <= MAX_OPTIONS:
+            return visible
+        if focus is None:
+            return visible.none()
+        return visible.filter(jurisdiction__code__in=[*focus.ancestor_codes(), focus.code]
+                              if focus == base else [focus.code])
 
 
 class TargetFilterForm(FilterForm):
@@ -57,8 +108,13 @@ class TargetFilterForm(FilterForm):
         q = (self.value("q") or "").strip()
         if q:
             code = q.upper()
-            queryset = queryset.filter(credit_code=code) if len(code) == 18 and code.isalnum() else queryset.filter(
-                Q(name__icontains=q) | Q(address__icontains=q))
+            if len(code) == 18 and code.isascii() and code.isalnum():
+                queryset = queryset.filter(credit_code=code)
+            elif code.isascii() and code.isalnum() and sum(c.isdigit() for c in code) >= 4:
+                # the start of a credit code (e.g. "91130623"): a prefix match the code's index answers
+                queryset = queryset.filter(credit_code__startswith=code)
+            else:
+                queryset = queryset.filter(Q(name__icontains=q) | Q(address__icontains=q))
         if self.value("jurisdiction"):
             queryset = queryset.filter(jurisdiction__path__startswith=self.value("jurisdiction").path)
         for name in ("category", "status"):
@@ -79,9 +135,7 @@ class InspectorFilterForm(FilterForm):
     is_external = forms.ChoiceField(label=_("外部专家"), choices=YES_NO, required=False)
     external_kind = forms.ChoiceField(label=_("专家类型"), choices=_choices(ExternalKind.choices), required=False)
 
-    def __init__(self, data=None, *, user=None):
-        super().__init__(data, user=user)
-        self.fields["department"].queryset = Department.objects.visible_to(user).select_related("jurisdiction")
+    department_fields = ("department",)
 
     def apply(self, queryset):
         q = (self.value("q") or "").strip()
@@ -100,21 +154,22 @@ class InspectorFilterForm(FilterForm):
 
 
 class CheckItemFilterForm(FilterForm):
+    jurisdiction = forms.ModelChoiceField(label=_("制定机关所在行政区"), queryset=Jurisdiction.objects.none(),
+                                          required=False)
     responsible_department = forms.ModelChoiceField(label=_("责任科室"), queryset=Department.objects.none(),
                                                     required=False)
     category = forms.ChoiceField(label=_("适用类别"), choices=_choices(Category.choices), required=False)
     list_level = forms.ChoiceField(label=_("清单层级"), choices=_choices(Level.choices), required=False)
     is_active = forms.ChoiceField(label=_("在用"), choices=YES_NO, required=False)
 
-    def __init__(self, data=None, *, user=None):
-        super().__init__(data, user=user)
-        self.fields["responsible_department"].queryset = Department.objects.visible_to(user).select_related(
-            "jurisdiction")
+    department_fields = ("responsible_department",)
 
     def apply(self, queryset):
         q = (self.value("q") or "").strip()
         if q:
             queryset = queryset.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(legal_basis__icontains=q))
+        if self.value("jurisdiction"):
+            queryset = queryset.filter(jurisdiction=self.value("jurisdiction"))
         for name in ("responsible_department", "list_level"):
             if self.value(name):
                 queryset = queryset.filter(**{name: self.value(name)})

@@ -1,9 +1,11 @@
 """Forms of 两库一单. Saving goes through ``registry.services``; these only collect and check input."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.engine import creditcode
+from shuangsuiji.registry.filters import MAX_OPTIONS
 from shuangsuiji.registry.models import (
     CheckItem,
     Department,
@@ -33,8 +35,41 @@ class ReasonMixin(forms.Form):
         return cleaned
 
 
+class ReasonAdminForm(ReasonMixin, forms.ModelForm):
+    """The admin's forms: the model's fields plus the reason, checked like the pages' forms."""
+
+
 def scoped_jurisdictions(user):
     return Jurisdiction.objects.editable_by(user).order_by("path")
+
+
+def _posted_list(data, name: str) -> list:
+    values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+    return list(values) if isinstance(values, (list, tuple)) else [values]
+
+
+def offer_departments_of_jurisdiction(form: forms.ModelForm, *names: str) -> None:
+    """Keep the department fields' validation over the whole scope, but when the scope holds more than
+    ``MAX_OPTIONS`` departments offer only those of the form's jurisdiction (as posted, else the row's,
+    else the user's) and the ones already chosen — a province has thousands, a select of them is unusable.
+    Choosing another jurisdiction and saving shows that jurisdiction's departments."""
+    jurisdiction = None
+    if form.is_bound:
+        jurisdiction = form.fields["jurisdiction"].queryset.filter(
+            pk=form.data.get("jurisdiction") if str(form.data.get("jurisdiction", "")).isdigit() else None).first()
+    if jurisdiction is None:
+        jurisdiction = (form.instance.jurisdiction if form.instance.jurisdiction_id
+                        else getattr(form.user, "jurisdiction", None))
+    for name in names:
+        field = form.fields[name]
+        if field.queryset.count() <= MAX_OPTIONS:
+            continue
+        chosen = _posted_list(form.data, name) if form.is_bound else (
+            [d.pk for d in getattr(form.instance, name).all()] if form.instance.pk and name == "cooperating_departments"
+            else [getattr(form.instance, f"{name}_id", None)])
+        shown = field.queryset.filter(Q(jurisdiction=jurisdiction) | Q(pk__in=[c for c in chosen if c]))
+        empty = [] if isinstance(field, forms.ModelMultipleChoiceField) else [("", field.empty_label)]
+        field.widget.choices = [*empty, *((d.pk, str(d)) for d in shown.order_by("jurisdiction__path", "name"))]
 
 
 class TargetForm(ReasonMixin, forms.ModelForm):
@@ -64,6 +99,12 @@ class DefunctForm(forms.Form):
     reason = forms.CharField(label=_("注销/关停原因"), max_length=255)
 
 
+class ReactivateForm(forms.Form):
+    effective_date = forms.DateField(label=_("恢复日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("恢复理由"), max_length=255,
+                             widget=forms.TextInput(attrs={"placeholder": _("如：误标注销，企业仍在生产")}))
+
+
 class InspectorForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = Inspector
@@ -74,9 +115,11 @@ class InspectorForm(ReasonMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)
         self.fields["department"].queryset = Department.objects.editable_by(user).select_related("jurisdiction")
         self.fields["specialties"].queryset = Specialty.objects.all()
+        offer_departments_of_jurisdiction(self, "department")
 
     def clean(self):
         cleaned = super().clean()
@@ -119,10 +162,12 @@ class CheckItemForm(ReasonMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)
         departments = Department.objects.visible_to(user).select_related("jurisdiction")
         self.fields["responsible_department"].queryset = departments
         self.fields["cooperating_departments"].queryset = departments
+        offer_departments_of_jurisdiction(self, "responsible_department", "cooperating_departments")
 
     def clean(self):
         cleaned = super().clean()

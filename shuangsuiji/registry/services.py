@@ -342,3 +342,27 @@ def _import_outlets(rows) -> None:
     new = [Outlet(target_id=targets[code], code=outlet_code, name=name, kind=kind, online_monitored=online)
            for code, (outlet_code, name, kind, online) in rows if (targets[code], outlet_code) not in have]
     Outlet.objects.bulk_create(new, batch_size=5000)
+
+
+# --- national reference tables (业务专长, 工作日调整): no jurisdiction, kept by the city office -------------
+
+
+@transaction.atomic
+def do_save_reference(obj: models.Model, *, acting_user, reason: str = "") -> models.Model:
+    """Create or update a row of a table every jurisdiction shares (a specialty, a working-day override).
+
+    A working-day override moves every deadline counted in working days, so only a superuser or a city
+    admin may change one, and the change is in the audit chain like any registry row's.
+    """
+    if acting_user is not None and not (acting_user.is_superuser or acting_user.role == "city_admin"):
+        raise PermissionDenied(_("只有市局管理员可以修改公共参照数据"))
+    creating = obj._state.adding
+    obj.full_clean()
+    before = {} if creating else field_values(type(obj).objects.select_for_update().get(pk=obj.pk))
+    changes = changed_fields(before, field_values(obj))
+    if not creating and not changes:
+        return obj
+    obj.save()
+    record_events([PendingEvent(f"{type(obj)._meta.model_name}.{'create' if creating else 'update'}", obj, None,
+                                changes, reason)], actor=acting_user)
+    return obj

@@ -10,6 +10,7 @@ urlpatterns = [
     path("targets/<int:pk>/", views.target_detail, name="target_detail"),
     path("targets/<int:pk>/edit/", views.target_edit, name="target_edit"),
     path("targets/<int:pk>/defunct/", views.target_defunct, name="target_defunct"),
+    path("targets/<int:pk>/reactivate/", views.target_reactivate, name="target_reactivate"),
     path("inspectors/", views.inspector_list, name="inspector_list"),
     path("inspectors/new/", views.inspector_create, name="inspector_create"),
     path("inspectors/<int:pk>/", views.inspector_detail, name="inspector_detail"),

@@ -14,9 +14,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -30,9 +31,37 @@ from shuangsuiji.registry.models import (
     Recusal,
     Target,
 )
-from shuangsuiji.registry.services import do_mark_target_defunct, do_remove_recusal, do_save, do_set_recusal
+from shuangsuiji.registry.services import (
+    do_mark_target_defunct,
+    do_reactivate_target,
+    do_remove_recusal,
+    do_save,
+    do_set_recusal,
+)
 
 PAGE_SIZE = 50
+COUNT_LIMIT = 10_000
+"""Lists count at most this many rows: a national list of 1,000,000 targets would otherwise spend most of
+its time on an exact COUNT(*) nobody reads. Beyond it the page says "more than 10,000"; filters narrow."""
+
+
+class CappedPaginator(Paginator):
+    """Pages through at most ``limit`` rows of a list and says when there are more."""
+
+    limit = COUNT_LIMIT
+
+    @cached_property
+    def _counted(self) -> int:
+        # COUNT over a LIMITed, unordered subquery stops as soon as the cap is reached
+        return self.object_list.order_by()[:self.limit + 1].count()
+
+    @property
+    def count(self) -> int:
+        return min(self._counted, self.limit)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.limit
 
 
 @dataclass(frozen=True)
@@ -152,6 +181,8 @@ REGISTRIES = {
 def filtered(registry: Registry, request: HttpRequest):
     """The registry's rows the user may see, narrowed by the page's filters (also used by the export)."""
     form = registry.filter_form(request.GET, user=request.user)
+    if form.out_of_scope():
+        raise Http404
     queryset = registry.model.objects.visible_to(request.user).select_related(*registry.related)
     if registry.m2m and registry.model is Inspector:
         queryset = queryset.prefetch_related("specialties")
@@ -165,7 +196,7 @@ def can_create(user) -> bool:
 def object_list(request: HttpRequest, slug: str) -> HttpResponse:
     registry = REGISTRIES[slug]
     form, queryset = filtered(registry, request)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     rows = [(obj, [(c, c.value(obj)) for c in registry.columns]) for obj in page.object_list]
@@ -256,26 +287,46 @@ department_list, department_detail, department_create, department_edit = (_view(
 jurisdiction_list, jurisdiction_detail = (_view(a, "jurisdiction") for a in ("list", "detail"))
 
 
-@login_required
-def target_defunct(request: HttpRequest, pk: int) -> HttpResponse:
-    """消亡: mark a target defunct with date and reason; it stays in the registry and leaves the draws."""
+def _target_action(request: HttpRequest, pk: int, form_class, act, title, done) -> HttpResponse:
+    """A dated, reasoned change of a target's status on its own page: 消亡 and its reversal."""
     target = get_object_or_404(Target.objects.visible_to(request.user), pk=pk)
     if not Target.objects.editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied(_("您的角色只能查看名录库"))
-    form = forms.DefunctForm(request.POST or None)
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            do_mark_target_defunct(target, acting_user=request.user, defunct_date=form.cleaned_data["defunct_date"],
-                                   reason=form.cleaned_data["reason"])
+            act(target, form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("已标记为注销/关停：%(name)s") % {"name": target})
+            messages.success(request, done % {"name": target})
             return redirect(target.get_absolute_url())
     return render(request, "registry/object_form.html", {
-        "registry": REGISTRIES["target"], "form": form, "object": target, "action_title": _("标记注销/关停"),
+        "registry": REGISTRIES["target"], "form": form, "object": target, "action_title": title,
         "cancel_url": target.get_absolute_url(),
     })
+
+
+@login_required
+def target_defunct(request: HttpRequest, pk: int) -> HttpResponse:
+    """消亡: mark a target defunct with date and reason; it stays in the registry and leaves the draws."""
+    return _target_action(
+        request, pk, forms.DefunctForm,
+        lambda target, data: do_mark_target_defunct(target, acting_user=request.user,
+                                                     defunct_date=data["defunct_date"], reason=data["reason"]),
+        _("标记注销/关停"), _("已标记为注销/关停：%(name)s"))
+
+
+@login_required
+def target_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo a defunct mark made in error (or a business that reopened): back in the draws from the date."""
+    def reactivate(target: Target, data: dict) -> None:
+        if target.is_active:
+            raise ValidationError(_("该对象在营，无需恢复"))
+        do_reactivate_target(target, acting_user=request.user, reason=data["reason"],
+                             effective_date=data["effective_date"])
+
+    return _target_action(request, pk, forms.ReactivateForm, reactivate, _("恢复在营"), _("已恢复在营：%(name)s"))
 
 
 @login_required

@@ -40,3 +40,59 @@ def test_admin_save_goes_through_the_service(tree, staff):
     target = Target.objects.get(name="后台新增企业")
     assert Event.objects.filter(action="target.create", object_id=str(target.pk), reason="后台管理：新增").exists()
     assert target.history.filter(field="category").exists()
+
+
+def admin_payload(target: Target, **changes) -> dict:
+    payload = {"credit_code": target.credit_code, "name": target.name, "address": "",
+               "jurisdiction": target.jurisdiction_id, "category": target.category, "reason": "",
+               "effective_date": "", "outlets-TOTAL_FORMS": "0", "outlets-INITIAL_FORMS": "0"}
+    payload.update(changes)
+    return payload
+
+
+def test_admin_category_change_needs_a_reason_and_keeps_history(tree, staff):
+    target = Target.objects.create(credit_code=complete("91130623000000004"), name="涞水丙", jurisdiction=tree["a"])
+    client = Client()
+    client.force_login(staff["county_admin"])
+    url = f"/admin/registry/target/{target.pk}/change/"
+    refused = client.post(url, admin_payload(target, category="key"))
+    assert refused.status_code == 200 and "必须填写变更理由" in refused.content.decode()
+    assert Target.objects.get(pk=target.pk).category == "general"
+    saved = client.post(url, admin_payload(target, category="key", reason="列入重点排污单位名录",
+                                           effective_date="2021-01-01"))
+    assert saved.status_code == 302
+    row = target.history.get(field="category")
+    assert (row.new_value, row.reason, str(row.effective_date)) == ("key", "列入重点排污单位名录", "2021-01-01")
+
+
+def test_admin_offers_only_the_jurisdictions_one_may_file_under(tree, staff):
+    client = Client()
+    client.force_login(staff["county_admin"])
+    response = client.post("/admin/registry/target/add/", admin_payload(
+        Target(credit_code=complete("91130624000000005"), name="越界", jurisdiction=tree["b"])))
+    assert response.status_code == 200 and "jurisdiction" in response.context["adminform"].form.errors
+    assert not Target.objects.filter(name="越界").exists()
+
+
+def test_admin_status_is_read_only_and_outlets_are_not_edited_here(tree, staff):
+    target = Target.objects.create(credit_code=complete("91130623000000006"), name="涞水丁", jurisdiction=tree["a"])
+    client = Client()
+    client.force_login(staff["county_admin"])
+    client.post(f"/admin/registry/target/{target.pk}/change/", admin_payload(
+        target, status="defunct", defunct_date="2021-01-01", defunct_reason="x", **{
+            "outlets-TOTAL_FORMS": "1", "outlets-0-code": "DW001", "outlets-0-name": "废气排口",
+            "outlets-0-kind": "gas"}))
+    target.refresh_from_db()
+    assert target.status == "active" and not target.outlets.exists()
+
+
+def test_reference_tables_are_kept_by_the_city_office_with_events(tree, staff):
+    for key in ("county_admin", "city_admin"):
+        staff[key].user_permissions.add(*Permission.objects.filter(content_type__model="workdayoverride"))
+    county, city = Client(), Client()
+    county.force_login(staff["county_admin"])
+    city.force_login(staff["city_admin"])
+    payload = {"date": "2027-02-06", "is_workday": "on", "note": "春节调休上班"}
+    assert county.post("/admin/registry/workdayoverride/add/", payload).status_code == 403
+    assert city.post("/admin/registry/workdayoverride/add/", payload).status_code == 302
+    assert Event.objects.filter(action="workdayoverride.create", actor=staff["city_admin"]).exists()

@@ -160,3 +160,50 @@ def test_a_readers_english_does_not_outlive_his_request(data, users):
     client.post("/i18n/setlang/", {"language": "en", "next": "/registry/targets/"})
     client.get("/registry/targets/")
     assert translation.get_language() == "zh-hans"
+
+
+def test_a_defunct_mark_made_in_error_is_undone_with_date_and_reason(data, users):
+    client = login(users["county_admin"])
+    url = f"/registry/targets/{data['a'].pk}/"
+    assert "/reactivate/" not in client.get(url).content.decode()  # only a defunct target offers it
+    refused = client.post(f"{url}reactivate/", {"effective_date": "2021-07-01", "reason": "误标"})
+    assert refused.status_code == 200 and "无需恢复" in refused.content.decode()
+    client.post(f"{url}defunct/", {"defunct_date": "2021-06-30", "reason": "企业注销"})
+    assert "/reactivate/" in client.get(url).content.decode()
+    missing = client.post(f"{url}reactivate/", {"effective_date": "2021-07-01", "reason": ""})
+    assert missing.status_code == 200 and "reason" in missing.context["form"].errors
+    assert client.post(f"{url}reactivate/", {"effective_date": "2021-07-01", "reason": "误标注销"}).status_code == 302
+    target = Target.objects.get(pk=data["a"].pk)
+    assert target.is_active and target.defunct_date is None
+    assert TargetHistory.objects.filter(target=target, field="status", new_value="active", reason="误标注销").exists()
+    assert login(users["leader"]).get(f"{url}reactivate/").status_code == 403
+
+
+def test_a_long_list_counts_up_to_the_cap_and_pages_on(data, users, tree, monkeypatch):
+    from shuangsuiji.registry import views
+
+    Target.objects.bulk_create(Target(credit_code=complete(f"9113062300000{n:04d}"), name=f"批量企业{n:04d}",
+                                      jurisdiction=tree["a"]) for n in range(100, 230))
+    client = login(users["county_admin"])
+    exact = client.get("/registry/targets/").content.decode()
+    assert "共 131 条" in exact and "第 1 / 3 页" in exact
+    monkeypatch.setattr(views.CappedPaginator, "limit", 60)
+    first = client.get("/registry/targets/").content.decode()
+    assert "超过 60 条" in first and "第 1 页" in first and "page=2" in first
+    last = client.get("/registry/targets/", {"page": 2})
+    assert len(last.context["rows"]) == 10 and "page=3" not in last.content.decode()
+
+
+def test_filters_offer_a_drill_down_of_the_scope(data, users, tree):
+    form = login(users["city_admin"]).get("/registry/targets/").context["filter_form"]
+    offered = [label for value, label in form.fields["jurisdiction"].widget.choices if value]
+    assert [label.strip("\u3000") for label in offered] == ["河北省", "保定市", "涞水县", "阜平县"]
+    county = login(users["city_admin"]).get("/registry/inspectors/", {"jurisdiction": tree["a"].pk})
+    departments = [label for value, label in county.context["filter_form"].fields["department"].widget.choices
+                   if value]
+    assert departments and all(label.startswith("涞水县") for label in departments)
+
+
+def test_search_by_the_start_of_a_credit_code(data, users):
+    content = login(users["city_admin"]).get("/registry/targets/", {"q": data["a"].credit_code[:10]}).content
+    assert "涞水甲化工有限公司" in content.decode() and "阜平乙建材有限公司" not in content.decode()
