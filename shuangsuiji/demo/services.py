@@ -25,7 +25,9 @@ from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import record_event
 from shuangsuiji.demo.data import catalog
 from shuangsuiji.demo.generator import Population, TargetRow
+from shuangsuiji.fieldwork.demo import seed_fieldwork
 from shuangsuiji.intake.demo import seed_intake
+from shuangsuiji.planning.demo import seed_planning
 from shuangsuiji.registry.models import (
     CheckItem,
     Department,
@@ -353,10 +355,22 @@ def seed_outside_data(ctx: SeedContext) -> None:
     ctx.counts.update(seed_intake(ctx.population, progress=ctx.progress))
 
 
+def seed_past_draws(ctx: SeedContext) -> None:
+    """The three quarters before today's planned, drawn, dispatched and revealed (the planning app's step)."""
+    ctx.counts.update(seed_planning(ctx.population, progress=ctx.progress))
+
+
+def seed_field_records(ctx: SeedContext) -> None:
+    """Sealed, reviewed records and their follow-ups for those quarters' tasks (the fieldwork app's step)."""
+    ctx.counts.update(seed_fieldwork(ctx.population, progress=ctx.progress))
+
+
 STEPS: list[Step] = [
     Step("registries", "两库一单", seed_registries),
     Step("users", "演示用户", seed_users),
     Step("intake", "外部数据与季度分类", seed_outside_data),
+    Step("planning", "抽查计划与抽取", seed_past_draws),
+    Step("fieldwork", "现场检查记录与问题处置", seed_field_records),
 ]
 
 
