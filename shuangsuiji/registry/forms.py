@@ -18,11 +18,27 @@ from shuangsuiji.registry.models import (
 from shuangsuiji.registry.services import TRACKED_TARGET_FIELDS
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker; it only takes ISO dates, whatever the interface language formats dates as."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
 class ReasonMixin(forms.Form):
     reason = forms.CharField(label=_("变更理由"), required=False, max_length=500,
+                             help_text=_("记入变更记录；修改监管类别、正面清单或状态时必填"),
                              widget=forms.TextInput(attrs={"placeholder": _("如：列入2021年重点排污单位名录")}))
-    effective_date = forms.DateField(label=_("生效日期"), required=False,
-                                     widget=forms.DateInput(attrs={"type": "date"}))
+    effective_date = forms.DateField(label=_("生效日期"), required=False, help_text=_("不填为今天"),
+                                     widget=DateInput())
+
+    def reason_is_optional(self, placeholder: str) -> None:
+        """For rows without a dated history (inspectors, items, departments) the reason is only a note."""
+        self.fields["reason"].help_text = _("记入变更记录")
+        self.fields["reason"].widget.attrs["placeholder"] = placeholder
+        del self.fields["effective_date"]
 
     def clean(self):
         cleaned = super().clean()
@@ -95,12 +111,14 @@ class TargetForm(ReasonMixin, forms.ModelForm):
 
 
 class DefunctForm(forms.Form):
-    defunct_date = forms.DateField(label=_("注销/关停日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("注销/关停原因"), max_length=255)
+    defunct_date = forms.DateField(label=_("注销/关停日期"), widget=DateInput(),
+                                   help_text=_("此后不再参与抽取；对象及其检查记录保留在名录库中"))
+    reason = forms.CharField(label=_("注销/关停原因"), max_length=255,
+                             widget=forms.TextInput(attrs={"placeholder": _("如：企业已注销（营业执照注销公告）")}))
 
 
 class ReactivateForm(forms.Form):
-    effective_date = forms.DateField(label=_("恢复日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_date = forms.DateField(label=_("恢复日期"), widget=DateInput())
     reason = forms.CharField(label=_("恢复理由"), max_length=255,
                              widget=forms.TextInput(attrs={"placeholder": _("如：误标注销，企业仍在生产")}))
 
@@ -110,7 +128,7 @@ class InspectorForm(ReasonMixin, forms.ModelForm):
         model = Inspector
         fields = ["name", "certificate_number", "certificate_expiry", "jurisdiction", "department", "qualifications",
                   "specialties", "status", "is_double_random", "is_external", "external_kind", "organisation", "phone"]
-        widgets = {"certificate_expiry": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"certificate_expiry": DateInput(),
                    "specialties": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -120,6 +138,7 @@ class InspectorForm(ReasonMixin, forms.ModelForm):
         self.fields["department"].queryset = Department.objects.editable_by(user).select_related("jurisdiction")
         self.fields["specialties"].queryset = Specialty.objects.all()
         offer_departments_of_jurisdiction(self, "department")
+        self.reason_is_optional(_("如：换发执法证"))
 
     def clean(self):
         cleaned = super().clean()
@@ -168,6 +187,7 @@ class CheckItemForm(ReasonMixin, forms.ModelForm):
         self.fields["responsible_department"].queryset = departments
         self.fields["cooperating_departments"].queryset = departments
         offer_departments_of_jurisdiction(self, "responsible_department", "cooperating_departments")
+        self.reason_is_optional(_("如：依据2021年新修订的事项清单"))
 
     def clean(self):
         cleaned = super().clean()
@@ -187,3 +207,4 @@ class DepartmentForm(ReasonMixin, forms.ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)
+        self.reason_is_optional(_("如：机构改革后更名"))

@@ -69,6 +69,8 @@ class Column:
     header: Any
     value: Callable[[Any], Any]
     link: bool = False
+    indent: Callable[[Any], int] | None = None
+    """Levels to indent the cell by: the jurisdictions list is their tree, in path order."""
 
 
 @dataclass(frozen=True)
@@ -103,11 +105,6 @@ def _target_related(target: Target, user) -> list[dict]:
          "rows": [[r.inspector, r.reason] for r in target.recusal_entries.select_related("inspector")
                   if Inspector.objects.visible_to(user).filter(pk=r.inspector_id).exists()]},
     ]
-
-
-def _checkitem_related(item: CheckItem, user) -> list[dict]:
-    return [{"title": _("配合科室"), "headers": [_("科室")],
-             "rows": [[d] for d in item.cooperating_departments.select_related("jurisdiction")]}]
 
 
 def _department_related(department: Department, user) -> list[dict]:
@@ -156,7 +153,7 @@ REGISTRIES = {
          Column(gettext_lazy("所需专长"), lambda c: c.specialty or ""),
          Column(gettext_lazy("在用"), lambda c: _("是") if c.is_active else _("否"))),
         form=forms.CheckItemForm, excel_kind="items", related=("responsible_department", "specialty"),
-        m2m=("cooperating_departments",), order=("code",), detail_related=_checkitem_related,
+        m2m=("cooperating_departments",), order=("code",),
     ),
     "department": Registry(
         Department, "department", gettext_lazy("科室"), filters.DepartmentFilterForm,
@@ -169,7 +166,7 @@ REGISTRIES = {
     ),
     "jurisdiction": Registry(
         Jurisdiction, "jurisdiction", gettext_lazy("行政区"), filters.JurisdictionFilterForm,
-        (Column(gettext_lazy("名称"), lambda j: j.name, link=True),
+        (Column(gettext_lazy("名称"), lambda j: j.name, link=True, indent=lambda j: j.path.count(".") - 1),
          Column(gettext_lazy("行政区划代码"), lambda j: j.code),
          Column(gettext_lazy("层级"), lambda j: j.get_level_display()),
          Column(gettext_lazy("上级"), lambda j: j.parent.name if j.parent_id else "")),
@@ -199,9 +196,11 @@ def object_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    rows = [(obj, [(c, c.value(obj)) for c in registry.columns]) for obj in page.object_list]
+    rows = [(obj, [(c, c.value(obj), 1.25 * c.indent(obj) if c.indent else 0) for c in registry.columns])
+            for obj in page.object_list]
     return render(request, "registry/object_list.html", {
         "registry": registry, "filter_form": form, "page": page, "rows": rows, "query": query.urlencode(),
+        "filters_active": any(value for name, value in query.items() if name != "q"),
         "can_create": can_create(request.user) and registry.form is not None,
         "create_url": registry.url("create") if registry.form else "",
     })
@@ -212,7 +211,7 @@ def object_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     obj = get_object_or_404(registry.model.objects.visible_to(request.user).select_related(*registry.related), pk=pk)
     editable = registry.form is not None and registry.model.objects.editable_by(request.user).filter(pk=pk).exists()
     return render(request, f"registry/{slug}_detail.html" if slug == "target" else "registry/object_detail.html", {
-        "registry": registry, "object": obj, "fields": _field_rows(obj, registry),
+        "registry": registry, "object": obj, "fields": _field_rows(obj, registry, request.user, editable),
         "related": [dict(t, cells=[list(zip(t["headers"], row, strict=True)) for row in t["rows"]])
                     for t in registry.detail_related(obj, request.user)],
         "history": history_for(obj)[:100],
@@ -222,16 +221,36 @@ def object_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     })
 
 
-def _field_rows(obj: models.Model, registry: Registry) -> list[tuple[str, Any]]:
-    rows = []
+TIMESTAMP_LABELS = {"created_at": gettext_lazy("创建时间"), "updated_at": gettext_lazy("更新时间")}
+
+
+def _hidden_fields(obj: models.Model, user, editable: bool) -> set[str]:
+    """Fields that say nothing for this row, or that this reader should not see."""
     hidden = {"path", "id"}
+    if isinstance(obj, Target) and obj.is_active:
+        hidden |= {"defunct_date", "defunct_reason"}
+    if isinstance(obj, Inspector):
+        if not obj.is_external:
+            hidden |= {"external_kind", "organisation"}
+        # an officer's own phone number is for those who keep the registry, and for himself
+        if not editable and getattr(user, "inspector_id", None) != obj.pk:
+            hidden.add("phone")
+    return hidden
+
+
+def _field_rows(obj: models.Model, registry: Registry, user, editable: bool) -> list[tuple[str, Any]]:
+    rows = []
+    hidden = _hidden_fields(obj, user, editable)
     for f in obj._meta.concrete_fields:
         if f.name in hidden:
             continue
         value = getattr(obj, f"get_{f.name}_display")() if f.choices else getattr(obj, f.name)
         if isinstance(value, bool):
             value = _("是") if value else _("否")
-        rows.append((f.verbose_name, "" if value is None else value))
+        # a field declared without a label would show its English attribute name
+        label = TIMESTAMP_LABELS.get(f.name, f.verbose_name) if f.verbose_name == f.name.replace("_", " ") \
+            else f.verbose_name
+        rows.append((label, "" if value is None else value))
     for name in registry.m2m:
         rows.append((obj._meta.get_field(name).verbose_name, "、".join(str(x) for x in getattr(obj, name).all())))
     return rows
