@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "shuangsuiji.intake",
     "shuangsuiji.planning",
     "shuangsuiji.fieldwork",
+    "shuangsuiji.disclosure",
     "shuangsuiji.demo",
 ]
 

@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from shuangsuiji.accounts.scoping import ScopedManager
+from shuangsuiji.accounts.scoping import ScopedManager, ScopedQuerySet
 from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Jurisdiction, Target
 
 
@@ -54,6 +54,14 @@ class PlanStatus(models.TextChoices):
 
 
 STATUS_ORDER = [status.value for status in PlanStatus]
+
+
+class PlanQuerySet(ScopedQuerySet):
+    def published(self) -> "PlanQuerySet":
+        """Plans the public portal may show: from the freeze on, when the inputs hash is published (DESIGN §4
+        step 1). What of them is public grows with the ceremony; the secret and the selection only with
+        ``revealed_at`` (see ``published_manifest``)."""
+        return self.exclude(status=PlanStatus.DRAFT)
 
 
 class Plan(models.Model):
@@ -97,7 +105,7 @@ class Plan(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
 
     scope_field = "jurisdiction"
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(PlanQuerySet)()
 
     class Meta:
         verbose_name = _("抽查计划")
