@@ -1,0 +1,53 @@
+"""What never reaches the public, and how a published row is masked.
+
+Two layers. The snapshot copies only public fields, so an officer's phone, a site manager's name or an ID
+number has no column to land in. Free text that is copied (a problem's description) is scrubbed: numbers
+that look like a phone or an identity card, and the names of the people the record names, become "＊".
+Rules and case decisions (``RedactionRule``, ``RedactionCase``) then withhold a whole result or mask fields,
+each with its legal basis, which the portal shows in place of what it hides.
+"""
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+MASK = "＊＊＊"
+
+# Mainland mobile numbers, landlines with area code, 18- and 15-digit identity numbers, e-mail addresses.
+# Digits around them must not be digits, so a credit code or a decision number is not cut into.
+_PERSONAL = re.compile(
+    r"(?<![0-9A-Za-z])(?:"
+    r"1[3-9]\d{9}"
+    r"|0\d{2,3}-?\d{7,8}"
+    r"|\d{17}[\dXx]"
+    r"|\d{15}"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r")(?![0-9A-Za-z])"
+)
+
+
+def scrub(text: str, names: Iterable[str] = ()) -> str:
+    """``text`` without personal numbers and without the given personal names (two characters or more)."""
+    text = _PERSONAL.sub(MASK, text or "")
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True):
+        text = text.replace(name, MASK)
+    return text
+
+
+def apply_mask(row: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
+    """The row with ``fields`` masked; "industry" masks both industry columns, "problems" the descriptions
+    while keeping each problem's handling (how a problem was dealt with is the point of publishing it)."""
+    row = dict(row)
+    for field in fields:
+        if field == "industry":
+            row["industry_code"] = ""
+            row["industry_name"] = MASK
+        elif field == "problems":
+            row["problems"] = [dict(p, description=MASK) for p in row.get("problems", [])]
+        elif field == "items":
+            row["items"] = [dict(i, name=MASK, code="") for i in row.get("items", [])]
+        elif field in ("target_name", "credit_code"):
+            row[field] = MASK if field == "target_name" else ""
+        else:
+            raise ValueError(f"不能隐去的字段：{field}")
+    return row

@@ -1,0 +1,554 @@
+"""一公开: every change to what the public sees (DESIGN §5: one transaction, one audit event each).
+
+A publication batch is prepared (its snapshot taken, redactions applied), reviewed by a second person and
+released; only then do the portal's querysets (``published()``) return its rows. Afterwards a row changes
+only through ``do_correct_result`` (or ``do_republish_amended`` when the record behind it was amended),
+which keeps the before and after in a ``Correction`` the portal shows.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.audit.services import jsonable, record_event
+from shuangsuiji.disclosure import redaction
+from shuangsuiji.disclosure.models import (
+    MASKABLE_FIELDS,
+    Correction,
+    DrawVerification,
+    ListedTarget,
+    Outcome,
+    Publication,
+    PublicationKind,
+    PublicationStatus,
+    PublishedResult,
+    RedactionAction,
+    RedactionCase,
+    RedactionRule,
+)
+from shuangsuiji.engine import manifest as engine_manifest
+from shuangsuiji.fieldwork.models import InspectionRecord, ItemResult
+from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
+from shuangsuiji.intake.permissions import is_admin_of
+from shuangsuiji.intake.services import policy_for
+from shuangsuiji.planning.gather import calendar
+from shuangsuiji.planning.models import Draw
+from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetStatus
+
+REVIEWERS = {Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.LEADER}
+"""Who may review a batch someone else prepared: an admin of the jurisdiction or a leader above it."""
+
+CORRECTABLE_FIELDS = ("target_name", "credit_code", "industry_code", "industry_name", "inspected_on", "items",
+                      "outcome", "problems")
+
+
+def _event(action: str, obj, jurisdiction_id: int, acting_user, changes: dict, reason: str = "") -> None:
+    record_event(f"disclosure.{action}", actor=acting_user, obj=obj, jurisdiction_id=jurisdiction_id,
+                 changes=changes, reason=reason)
+
+
+def _in_scope(user, jurisdiction: Jurisdiction) -> bool:
+    return user.jurisdiction is not None and jurisdiction.path.startswith(user.jurisdiction.path)
+
+
+def can_publish(user, jurisdiction: Jurisdiction) -> bool:
+    """Prepare and release a jurisdiction's batches, decide redactions, correct: its admins (or the city's)."""
+    return is_admin_of(user, jurisdiction)
+
+
+def can_review(user, jurisdiction: Jurisdiction) -> bool:
+    if user is None or user.is_superuser:
+        return True
+    return user.is_active and user.role in REVIEWERS and _in_scope(user, jurisdiction)
+
+
+def ensure_can_publish(user, jurisdiction: Jurisdiction) -> None:
+    if not can_publish(user, jurisdiction):
+        raise PermissionDenied(_("只有%(name)s的管理员可以办理公开") % {"name": jurisdiction.name})
+
+
+def _lock(publication: Publication) -> Publication:
+    return Publication.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=publication.pk)
+
+
+def _expect(publication: Publication, status: str) -> None:
+    if publication.status != status:
+        raise ValidationError(_("该批次当前状态为“%(now)s”，此操作需要在“%(wanted)s”状态下进行") % {
+            "now": publication.get_status_display(), "wanted": PublicationStatus(status).label})
+
+
+# --- deadlines -----------------------------------------------------------------------------------------------
+
+
+def results_deadline(year: int, month: int) -> tuple[date, str]:
+    """The last day to publish a month's results: 10 working days after the month ends (附件 二(四))."""
+    policy = policy_for(year, (month - 1) // 3 + 1)
+    due = calendar().monthly_publication_deadline(policy, year, month)
+    return due, policy.monthly_publication.citation
+
+
+def annual_list_deadline(year: int) -> tuple[date, str]:
+    """The last day to publish the year's list (指导意见 (十一): 每年年初; the policy fixes the date)."""
+    policy = policy_for(year, 1)
+    return policy.annual_list.due.in_year(year), policy.annual_list.citation
+
+
+# --- snapshots -----------------------------------------------------------------------------------------------
+
+
+def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    zone = timezone.get_current_timezone()
+    return (datetime.combine(first, time.min, tzinfo=zone), datetime.combine(following, time.min, tzinfo=zone))
+
+
+def _root_number(record: InspectionRecord) -> str:
+    """The number the public knows a result by: the first record of its amendment chain."""
+    while record.amends_id is not None:
+        record = record.amends
+    return record.number
+
+
+def _personal_names(record: InspectionRecord) -> list[str]:
+    names = [record.site_manager_name, record.legal_representative, record.contact_name]
+    names += [s.name for s in record.signatures.all()]
+    return names
+
+
+def _plan_of(record: InspectionRecord):
+    if record.task_id is None:
+        return None
+    selection = (record.task.selections.filter(active=True).select_related("plan__jurisdiction", "plan__department")
+                 .order_by("id").first())
+    return selection.plan if selection else None
+
+
+def _problem_rows(record: InspectionRecord, items: list[ItemResult], names: list[str]) -> list[dict[str, Any]]:
+    problems = []
+    for item in items:
+        if item.outcome != ItemOutcome.PROBLEM:
+            continue
+        follow_up = getattr(item, "follow_up", None)  # a reverse one-to-one: absent when no follow-up
+        penalty = follow_up.penalty if follow_up is not None and follow_up.penalty_id else None
+        problems.append({
+            "item": item.name,
+            "description": redaction.scrub(item.notes, names),
+            "handling": item.get_handling_display() if item.handling else "",
+            "deadline": item.deadline.isoformat() if item.deadline else "",
+            "decision_number": penalty.decision_number if penalty else "",
+        })
+    return problems
+
+
+def result_row(record: InspectionRecord) -> dict[str, Any]:
+    """What the public may read of a sealed, reviewed record, before rules and case decisions."""
+    target = record.target
+    items = list(record.items.order_by("order"))
+    names = _personal_names(record)
+    plan = _plan_of(record)
+    problems = _problem_rows(record, items, names)
+    return {
+        "credit_code": record.credit_code or target.credit_code,
+        "target_name": record.target_name or target.name,
+        "industry_code": target.industry_code,
+        "industry_name": target.industry_name,
+        "inspected_on": timezone.localdate(record.ended_at or record.started_at).isoformat(),
+        "plan_label": str(plan) if plan else "",
+        "plan_id": plan.pk if plan else None,
+        "mode": record.get_mode_display(),
+        "items": [{"code": i.code, "name": i.name, "outcome": i.get_outcome_display()} for i in items],
+        "outcome": Outcome.PROBLEM if problems else Outcome.NO_PROBLEM,
+        "problems": problems,
+    }
+
+
+def _rules_for(target: Target) -> list[RedactionRule]:
+    codes = [*target.jurisdiction.ancestor_codes(), target.jurisdiction.code]
+    rules = RedactionRule.objects.filter(active=True, jurisdiction__code__in=codes)
+    return [r for r in rules if r.target_id == target.pk
+            or (r.industry_prefix and target.industry_code.startswith(r.industry_prefix))]
+
+
+def apply_redactions(record: InspectionRecord, row: dict[str, Any]) -> tuple[dict[str, Any], list[dict], str]:
+    """Rules, then case decisions: the row to publish, the redaction notes, and the basis if withheld."""
+    notes: list[dict] = []
+    decisions = [*_rules_for(record.target), *record.redaction_cases.order_by("decided_at", "id")]
+    for decision in decisions:
+        source = "rule" if isinstance(decision, RedactionRule) else "case"
+        if decision.action == RedactionAction.WITHHOLD:
+            withheld = {key: "" for key in ("credit_code", "target_name", "industry_code", "industry_name",
+                                            "plan_label", "mode")}
+            withheld.update(items=[], problems=[], outcome=Outcome.WITHHELD, plan_id=row["plan_id"],
+                            inspected_on=row["inspected_on"])
+            return withheld, [{"field": "*", "basis": decision.basis, "source": source}], decision.basis
+        row = redaction.apply_mask(row, decision.fields)
+        notes += [{"field": f, "basis": decision.basis, "source": source} for f in decision.fields]
+    return row, notes, ""
+
+
+def _store_result(publication: Publication, record: InspectionRecord) -> PublishedResult:
+    row, notes, withheld = apply_redactions(record, result_row(record))
+    return PublishedResult(
+        publication=publication, public_id=_root_number(record), record=record, target=record.target,
+        jurisdiction=record.target.jurisdiction, jurisdiction_name=record.target.jurisdiction.name,
+        redactions=notes, withheld_basis=withheld, **_model_values(row))
+
+
+def _model_values(row: Mapping[str, Any]) -> dict[str, Any]:
+    values = dict(row)
+    values["inspected_on"] = date.fromisoformat(values["inspected_on"])
+    return values
+
+
+def publishable_records(jurisdiction: Jurisdiction, year: int, month: int):
+    """Reviewed records of random inspections (not re-checks) of the jurisdiction's own targets that ended in
+    the month and have not been published yet."""
+    start, end = _month_bounds(year, month)
+    published = PublishedResult.objects.values("public_id")
+    return (InspectionRecord.objects.publishable()
+            .filter(target__jurisdiction=jurisdiction, task__isnull=False, ended_at__gte=start, ended_at__lt=end)
+            .exclude(number__in=published)
+            .exclude(amends__isnull=False, amends__number__in=published)
+            .select_related("target__jurisdiction", "task", "amends")
+            .prefetch_related("signatures", "items__follow_up__penalty", "redaction_cases")
+            .order_by("ended_at", "id"))
+
+
+def _new_batch(jurisdiction: Jurisdiction, kind: str, year: int, month: int, deadline: date, citation: str,
+               acting_user) -> Publication:
+    existing = Publication.objects.select_for_update().filter(jurisdiction=jurisdiction, kind=kind, year=year,
+                                                              month=month)
+    if existing.exclude(status=PublicationStatus.RELEASED).exists():
+        raise ValidationError(_("该期已有未发布的批次，请先审核发布或重新生成"))
+    sequence = (existing.aggregate(n=Max("sequence"))["n"] or 0) + 1
+    try:
+        with transaction.atomic():
+            return Publication.objects.create(
+                jurisdiction=jurisdiction, kind=kind, year=year, month=month, sequence=sequence, deadline=deadline,
+                deadline_citation=citation, prepared_by=acting_user)
+    except IntegrityError as error:  # another tab prepared the same batch a moment ago
+        raise ValidationError(_("该批次刚由他人生成，请刷新后查看")) from error
+
+
+@transaction.atomic
+def do_prepare_results(*, jurisdiction: Jurisdiction, year: int, month: int, acting_user) -> Publication:
+    """Take the snapshot of a month's results: one batch, waiting for review."""
+    ensure_can_publish(acting_user, jurisdiction)
+    if not 1 <= month <= 12:
+        raise ValidationError(_("月份应为 1–12"))
+    if date(year, month, 1) > timezone.localdate():
+        raise ValidationError(_("%(year)s年%(month)s月尚未开始，不能公开其结果") % {"year": year, "month": month})
+    records = list(publishable_records(jurisdiction, year, month))
+    if not records:
+        raise ValidationError(_("%(name)s%(year)s年%(month)s月没有已审核通过、尚未公开的检查结果") % {
+            "name": jurisdiction.name, "year": year, "month": month})
+    deadline, citation = results_deadline(year, month)
+    publication = _new_batch(jurisdiction, PublicationKind.RESULTS, year, month, deadline, citation, acting_user)
+    rows = PublishedResult.objects.bulk_create([_store_result(publication, r) for r in records])
+    publication.row_count = len(rows)
+    publication.withheld_count = sum(1 for r in rows if r.outcome == Outcome.WITHHELD)
+    publication.save(update_fields=["row_count", "withheld_count"])
+    _event("prepare", publication, jurisdiction.pk, acting_user,
+           {"rows": publication.row_count, "withheld": publication.withheld_count})
+    return publication
+
+
+@transaction.atomic
+def do_prepare_annual_list(*, jurisdiction: Jurisdiction, year: int, acting_user) -> Publication:
+    """Take the snapshot of the year's list of sources under random inspection: the jurisdiction's own
+    active targets as the registry holds them now."""
+    ensure_can_publish(acting_user, jurisdiction)
+    deadline, citation = annual_list_deadline(year)
+    publication = _new_batch(jurisdiction, PublicationKind.ANNUAL_LIST, year, 0, deadline, citation, acting_user)
+    listed = set(ListedTarget.objects.filter(publication__jurisdiction=jurisdiction, publication__year=year,
+                                             publication__kind=PublicationKind.ANNUAL_LIST)
+                 .values_list("target_id", flat=True))
+    targets = (Target.objects.filter(jurisdiction=jurisdiction, status=TargetStatus.ACTIVE)
+               .exclude(pk__in=listed).order_by("credit_code"))
+    rows = ListedTarget.objects.bulk_create(
+        (ListedTarget(publication=publication, target=t, credit_code=t.credit_code, name=t.name,
+                      jurisdiction_name=jurisdiction.name, jurisdiction_code=jurisdiction.code,
+                      industry_code=t.industry_code, industry_name=t.industry_name, address=t.address,
+                      is_key_unit=t.category == Category.KEY) for t in targets.iterator(chunk_size=2000)),
+        batch_size=2000)
+    if not rows:
+        raise ValidationError(_("%(name)s没有尚未列入%(year)s年名录的在册检查对象") % {"name": jurisdiction.name,
+                                                                                         "year": year})
+    publication.row_count = len(rows)
+    publication.save(update_fields=["row_count"])
+    _event("prepare", publication, jurisdiction.pk, acting_user, {"rows": publication.row_count})
+    return publication
+
+
+@transaction.atomic
+def do_discard(publication: Publication, *, reason: str, acting_user) -> None:
+    """Throw away an unreleased snapshot (to take it again after a redaction decision, say)."""
+    publication = _lock(publication)
+    ensure_can_publish(acting_user, publication.jurisdiction)
+    if publication.is_released:
+        raise ValidationError(_("已公开的批次不能撤销，只能更正"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写撤销理由")})
+    _event("discard", publication, publication.jurisdiction_id, acting_user,
+           {"batch": str(publication), "rows": publication.row_count}, reason=reason)
+    publication.results.all().delete()
+    publication.listed_targets.all().delete()
+    publication.delete()
+
+
+@transaction.atomic
+def do_review(publication: Publication, *, note: str = "", acting_user) -> Publication:
+    """A second person checks the snapshot before it goes out (the preparer cannot review his own)."""
+    publication = _lock(publication)
+    if not can_review(acting_user, publication.jurisdiction):
+        raise PermissionDenied(_("只有管理员或局领导可以审核公开批次"))
+    _expect(publication, PublicationStatus.PREPARED)
+    if acting_user is not None and publication.prepared_by_id == acting_user.pk:
+        raise ValidationError(_("生成批次的人不能审核自己生成的批次，请由另一位管理员或局领导审核"))
+    publication.status = PublicationStatus.REVIEWED
+    publication.reviewed_at = timezone.now()
+    publication.reviewed_by = acting_user
+    publication.review_note = note.strip()
+    publication.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_note"])
+    _event("review", publication, publication.jurisdiction_id, acting_user, {"rows": publication.row_count},
+           reason=note)
+    return publication
+
+
+@transaction.atomic
+def do_release(publication: Publication, *, acting_user) -> Publication:
+    """Put a reviewed batch on the portal. From now on its rows change only by recorded correction."""
+    publication = _lock(publication)
+    ensure_can_publish(acting_user, publication.jurisdiction)
+    _expect(publication, PublicationStatus.REVIEWED)
+    publication.status = PublicationStatus.RELEASED
+    publication.released_at = timezone.now()
+    publication.released_by = acting_user
+    publication.save(update_fields=["status", "released_at", "released_by"])
+    _event("release", publication, publication.jurisdiction_id, acting_user,
+           {"rows": publication.row_count, "deadline": publication.deadline.isoformat(),
+            "late": publication.is_overdue()})
+    return publication
+
+
+# --- corrections --------------------------------------------------------------------------------------------
+
+
+def _public_values(result: PublishedResult) -> dict[str, Any]:
+    return {name: jsonable(getattr(result, name)) for name in (*CORRECTABLE_FIELDS, "redactions", "withheld_basis")}
+
+
+def _lock_result(result: PublishedResult) -> PublishedResult:
+    result = (PublishedResult.objects.select_for_update(of=("self",)).select_related("publication", "record__target")
+              .get(pk=result.pk))
+    if not result.publication.is_released:
+        raise ValidationError(_("该结果尚未公开；请撤销批次后重新生成，而不是更正"))
+    return result
+
+
+def _write_correction(result: PublishedResult, after: Mapping[str, Any], reason: str, acting_user,
+                      record: InspectionRecord | None = None) -> Correction:
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写更正理由")})
+    before = _public_values(result)
+    for name, value in after.items():
+        setattr(result, name, date.fromisoformat(value) if name == "inspected_on" and isinstance(value, str)
+                else value)
+    if record is not None:
+        result.record = record
+    result.corrected_at = timezone.now()
+    result.full_clean(exclude=["publication", "record", "target", "jurisdiction"])
+    result.save()
+    now_values = _public_values(result)
+    if now_values == before:
+        raise ValidationError(_("更正前后内容相同，无需更正"))
+    correction = Correction.objects.create(result=result, before=before, after=now_values, reason=reason.strip(),
+                                           corrected_at=result.corrected_at, corrected_by=acting_user)
+    _event("correct", result, result.jurisdiction_id, acting_user,
+           {k: [before[k], now_values[k]] for k in now_values if before[k] != now_values[k]}, reason=reason)
+    return correction
+
+
+@transaction.atomic
+def do_correct_result(result: PublishedResult, *, values: Mapping[str, Any], reason: str, acting_user) -> Correction:
+    """Change a published result by hand (a typo in a name, a decision number decided later)."""
+    result = _lock_result(result)
+    ensure_can_publish(acting_user, result.jurisdiction)
+    unknown = set(values) - set(CORRECTABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("不能更正的字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
+    if "outcome" in values and values["outcome"] not in Outcome.values:
+        raise ValidationError({"outcome": _("检查结果不在可选范围内")})
+    return _write_correction(result, values, reason, acting_user)
+
+
+def pending_corrections(jurisdiction: Jurisdiction):
+    """Published results whose record has since been replaced by a reviewed amendment, or whose penalty
+    decision has since been made: what the public sees is behind the internal record."""
+    stale = []
+    results = (PublishedResult.objects.published().filter(jurisdiction__path__startswith=jurisdiction.path)
+               .select_related("record__target__jurisdiction", "record__task"))
+    current = {r.amends_id: r for r in InspectionRecord.objects.publishable().filter(
+        amends__in=results.values("record")).select_related("target__jurisdiction", "task", "amends")}
+    for result in results.filter(Q(record__in=current.keys()) | Q(outcome=Outcome.PROBLEM)).iterator(chunk_size=500):
+        record = current.get(result.record_id, result.record)
+        row, notes, withheld = apply_redactions(record, result_row(record))
+        fresh = {**_model_values(row), "redactions": notes, "withheld_basis": withheld}
+        fresh["inspected_on"] = fresh["inspected_on"].isoformat()
+        if any(fresh[k] != jsonable(getattr(result, k)) for k in fresh):
+            stale.append((result, record, fresh))
+    return stale
+
+
+@transaction.atomic
+def do_republish_amended(result: PublishedResult, *, reason: str, acting_user) -> Correction:
+    """Bring a published result up to date with its record (an approved amendment, a penalty decided, a new
+    redaction decision), as a correction the portal shows."""
+    result = _lock_result(result)
+    ensure_can_publish(acting_user, result.jurisdiction)
+    amendment = (InspectionRecord.objects.publishable().filter(amends=result.record)
+                 .select_related("target__jurisdiction", "task", "amends").first())
+    record = amendment or result.record
+    row, notes, withheld = apply_redactions(record, result_row(record))
+    return _write_correction(result, {**row, "redactions": notes, "withheld_basis": withheld}, reason, acting_user,
+                             record=record)
+
+
+# --- redaction decisions ------------------------------------------------------------------------------------
+
+
+def _check_redaction(action: str, fields: Iterable[str], reason: str) -> list[str]:
+    fields = list(dict.fromkeys(fields))
+    if action not in RedactionAction.values:
+        raise ValidationError({"action": _("处理方式不在可选范围内")})
+    if action == RedactionAction.MASK and not fields:
+        raise ValidationError({"fields": _("请选择要隐去的字段")})
+    unknown = [f for f in fields if f not in MASKABLE_FIELDS]
+    if unknown:
+        raise ValidationError({"fields": _("不能隐去的字段：%(fields)s") % {"fields": "、".join(unknown)}})
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写不予公开的理由")})
+    return fields if action == RedactionAction.MASK else []
+
+
+@transaction.atomic
+def do_add_redaction_rule(*, jurisdiction: Jurisdiction, action: str, basis: str, reason: str, acting_user,
+                          fields: Iterable[str] = (), industry_prefix: str = "", target: Target | None = None
+                          ) -> RedactionRule:
+    ensure_can_publish(acting_user, jurisdiction)
+    fields = _check_redaction(action, fields, reason)
+    if not industry_prefix and target is None:
+        raise ValidationError(_("请填写行业代码前缀或选择检查对象"))
+    if target is not None and not target.jurisdiction.path.startswith(jurisdiction.path):
+        raise ValidationError({"target": _("检查对象不在%(name)s") % {"name": jurisdiction.name}})
+    rule = RedactionRule(jurisdiction=jurisdiction, action=action, fields=fields, basis=basis, reason=reason.strip(),
+                         industry_prefix=industry_prefix.strip(), target=target, created_by=acting_user)
+    rule.full_clean()
+    rule.save()
+    _event("redaction_rule", rule, jurisdiction.pk, acting_user,
+           {"action": action, "fields": fields, "basis": basis, "industry_prefix": rule.industry_prefix,
+            "target": target.credit_code if target else ""}, reason=reason)
+    return rule
+
+
+@transaction.atomic
+def do_deactivate_redaction_rule(rule: RedactionRule, *, reason: str, acting_user) -> RedactionRule:
+    rule = RedactionRule.objects.select_for_update().select_related("jurisdiction").get(pk=rule.pk)
+    ensure_can_publish(acting_user, rule.jurisdiction)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写停用理由")})
+    rule.active = False
+    rule.save(update_fields=["active"])
+    _event("redaction_rule_off", rule, rule.jurisdiction_id, acting_user, {"active": [True, False]}, reason=reason)
+    return rule
+
+
+@transaction.atomic
+def do_decide_redaction(record: InspectionRecord, *, action: str, basis: str, reason: str, acting_user,
+                        fields: Iterable[str] = ()) -> RedactionCase:
+    """Withhold or mask one record's result. Already published, it takes effect by correction
+    (``pending_corrections`` lists it)."""
+    ensure_can_publish(acting_user, record.target.jurisdiction)
+    fields = _check_redaction(action, fields, reason)
+    case = RedactionCase(record=record, action=action, fields=fields, basis=basis, reason=reason.strip(),
+                         decided_by=acting_user)
+    case.full_clean()
+    case.save()
+    _event("redaction_case", case, record.target.jurisdiction_id, acting_user,
+           {"record": record.number, "action": action, "fields": fields, "basis": basis}, reason=reason)
+    return case
+
+
+# --- draws ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_verify_draw(draw: Draw) -> DrawVerification:
+    """Check a revealed draw's complete manifest as the public would (engine.manifest.verify, the rules the
+    standalone verifier implements) and keep the result for the portal."""
+    if draw.plan.revealed_at is None or not draw.manifest:
+        raise ValidationError(_("该抽取尚未公开密钥，无法验证"))
+    problems = engine_manifest.verify(draw.manifest)
+    report = "\n".join(problems) if problems else _("密钥与承诺一致，种子、各类别抽取结果与人员分配均可复现")
+    return DrawVerification.objects.create(draw=draw, ok=not problems, report=report)
+
+
+@dataclass
+class MonthState:
+    """Where a jurisdiction's results of one month stand against their deadline (the city's oversight)."""
+
+    jurisdiction: Jurisdiction
+    year: int
+    month: int
+    deadline: date
+    batches: list[Publication]
+    unpublished: int
+    """Reviewed results of the month not in any batch yet."""
+
+    @property
+    def released(self) -> bool:
+        return bool(self.batches) and all(b.is_released for b in self.batches) and not self.unpublished
+
+    def overdue(self, today: date) -> bool:
+        """Something of the month was not out by the deadline: still unpublished after it, or released late."""
+        if today > self.deadline and (self.unpublished or any(not b.is_released for b in self.batches)):
+            return True
+        return any(b.is_released and b.is_overdue() for b in self.batches)
+
+
+def month_states(jurisdiction: Jurisdiction, year: int, today: date | None = None) -> list[MonthState]:
+    """Every (county, month) of ``year`` in ``jurisdiction``'s subtree that has results to publish or batches,
+    up to the current month, in order of jurisdiction and month."""
+    today = today or timezone.localdate()
+    start, _end = _month_bounds(year, 1)
+    end = _month_bounds(year, 12)[1]
+    published = PublishedResult.objects.values("public_id")
+    pending = (InspectionRecord.objects.publishable()
+               .filter(target__jurisdiction__path__startswith=jurisdiction.path, task__isnull=False,
+                       ended_at__gte=start, ended_at__lt=end)
+               .exclude(number__in=published).exclude(amends__isnull=False, amends__number__in=published)
+               .annotate(month=TruncMonth("ended_at")).values("target__jurisdiction", "month")
+               .annotate(n=Count("id")))
+    counts: dict[tuple[int, int], int] = {}
+    for row in pending:
+        counts[(row["target__jurisdiction"], row["month"].month)] = row["n"]
+    batches: dict[tuple[int, int], list[Publication]] = {}
+    for batch in (Publication.objects.filter(jurisdiction__path__startswith=jurisdiction.path, year=year,
+                                             kind=PublicationKind.RESULTS).order_by("sequence")):
+        batches.setdefault((batch.jurisdiction_id, batch.month), []).append(batch)
+    keys = sorted(set(counts) | set(batches))
+    places = Jurisdiction.objects.in_bulk({k[0] for k in keys})
+    deadlines = {month: results_deadline(year, month)[0] for month in {k[1] for k in keys}}
+    states = [MonthState(places[j], year, month, deadlines[month], batches.get((j, month), []),
+                         counts.get((j, month), 0)) for j, month in keys]
+    return sorted(states, key=lambda s: (s.jurisdiction.path, s.month))
