@@ -6,6 +6,10 @@ import into a fresh database (migrations run before the clock starts).
 
     .venv/bin/python bench/import_bench.py 25000 100000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import .venv/bin/python bench/import_bench.py 100000
+    .venv/bin/python bench/import_bench.py readings
+
+``readings`` times the other import the issues measure: a month of a county's hourly online-monitoring
+readings (60 outlets × 3 pollutants × 744 hours = 133,920 rows) through ``intake.services.do_import``.
 """
 
 import json
@@ -37,6 +41,42 @@ def build_workbook(rows: int, path: str) -> None:
     book.save(path)
 
 
+READING_OUTLETS = 60
+READING_HOURS = 744
+
+
+def build_readings(path: str) -> None:
+    """One plant's month: every outlet, three pollutants, every hour; one reading in 97 over its limit."""
+    import datetime
+
+    from openpyxl import Workbook
+
+    from shuangsuiji.engine.creditcode import complete
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("在线监测数据")
+    sheet.append(["统一社会信用代码", "排口编号", "污染物", "监测时间", "监测值", "标准限值", "单位"])
+    first = datetime.datetime(2021, 3, 1)
+    code = complete(f"91{COUNTIES[0][0]}000000001")
+    for outlet in range(READING_OUTLETS):
+        for pollutant in ("二氧化硫", "氮氧化物", "颗粒物"):
+            for hour in range(READING_HOURS):
+                value = 40 if (hour % 97 == 0 and pollutant == "颗粒物") else 12.5
+                sheet.append([code, f"DA{outlet:03d}", pollutant, first + datetime.timedelta(hours=hour), value, 30,
+                              "mg/m³"])
+    book.save(path)
+
+
+def _jurisdictions():
+    from shuangsuiji.registry.models import Jurisdiction, Level
+
+    province = Jurisdiction.objects.create(code="130000", name="河北省", level=Level.PROVINCE, path="130000.")
+    city = Jurisdiction.objects.create(code="130600", name="保定市", level=Level.CITY, parent=province,
+                                       path="130000.130600.")
+    return {code: Jurisdiction.objects.create(code=code, name=name, level=Level.COUNTY, parent=city,
+                                              path=f"{city.path}{code}.") for code, name in COUNTIES}
+
+
 def phase_floor(path: str) -> dict:
     from openpyxl import load_workbook
 
@@ -52,15 +92,11 @@ def phase_import(path: str) -> dict:
     django.setup()
     from django.core.management import call_command
 
-    from shuangsuiji.registry.models import Jurisdiction, Level, Target
+    from shuangsuiji.registry.models import Target
     from shuangsuiji.registry.services import do_import_registry
 
     call_command("migrate", verbosity=0)
-    province = Jurisdiction.objects.create(code="130000", name="河北省", level=Level.PROVINCE, path="130000.")
-    city = Jurisdiction.objects.create(code="130600", name="保定市", level=Level.CITY, parent=province,
-                                       path="130000.130600.")
-    for code, name in COUNTIES:
-        Jurisdiction.objects.create(code=code, name=name, level=Level.COUNTY, parent=city, path=f"{city.path}{code}.")
+    _jurisdictions()
     start = time.perf_counter()
     with open(path, "rb") as handle:
         summary = do_import_registry("targets", handle, os.path.basename(path), acting_user=None)
@@ -69,28 +105,69 @@ def phase_import(path: str) -> dict:
     return {"seconds": seconds, "rows": summary["created"], "database": django.db.connection.vendor}
 
 
+def phase_readings(path: str) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shuangsuiji.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from shuangsuiji.engine.creditcode import complete
+    from shuangsuiji.intake.services import do_import
+    from shuangsuiji.registry.models import Outlet, Target, TargetStatus
+
+    call_command("migrate", verbosity=0)
+    county = _jurisdictions()[COUNTIES[0][0]]
+    plant = Target.objects.create(credit_code=complete(f"91{county.code}000000001"), name="保定市测试化工有限公司",
+                                  jurisdiction=county, status=TargetStatus.ACTIVE)
+    Outlet.objects.bulk_create(Outlet(target=plant, code=f"DA{n:03d}") for n in range(READING_OUTLETS))
+    start = time.perf_counter()
+    with open(path, "rb") as handle:
+        result = do_import("exceedances", handle, os.path.basename(path), acting_user=None)
+    seconds = time.perf_counter() - start
+    assert result.batch.readings == READING_OUTLETS * 3 * READING_HOURS, result.batch.readings
+    return {"seconds": seconds, "rows": result.batch.readings, "database": django.db.connection.vendor}
+
+
 def run_phase(phase: str, path: str, env: dict) -> dict:
     out = subprocess.run([sys.executable, __file__, "--phase", phase, path], capture_output=True, text=True,
                          env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _environment(folder: str) -> dict:
+    env = dict(os.environ)
+    env.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
+    env["DEBUG"] = "False"  # as in production: no query log kept in memory
+    if env["DATABASE_URL"].startswith("postgres"):
+        import psycopg
+
+        base, name = env["DATABASE_URL"].rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+    return env
+
+
+def main_readings() -> None:
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "readings.xlsx")
+    build_readings(path)
+    env = _environment(folder)
+    floor = run_phase("floor", path, env)
+    imported = run_phase("readings", path, env)
+    assert floor["rows"] == imported["rows"]
+    print(f"{imported['rows']:>7} hourly readings on {imported['database']}: import {imported['seconds']:.1f} s, "
+          f"peak RSS {imported['max_rss_mib']:.0f} MiB | openpyxl read-only iteration {floor['seconds']:.1f} s | "
+          f"ratio {imported['seconds'] / floor['seconds']:.2f}")
+
+
 def main(sizes: list[int]) -> None:
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     for rows in sizes:
         folder = tempfile.mkdtemp()
         path = os.path.join(folder, f"targets-{rows}.xlsx")
         build_workbook(rows, path)
-        env = dict(os.environ)
-        env.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-        env["DEBUG"] = "False"  # as in production: no query log kept in memory
-        if env["DATABASE_URL"].startswith("postgres"):
-            import psycopg
-
-            base, name = env["DATABASE_URL"].rsplit("/", 1)
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                connection.execute(f'CREATE DATABASE "{name}"')
+        env = _environment(folder)
         floor = run_phase("floor", path, env)
         imported = run_phase("import", path, env)
         assert floor["rows"] == imported["rows"] == rows
@@ -102,8 +179,12 @@ def main(sizes: list[int]) -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "--phase":
         sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        result = {"floor": phase_floor, "import": phase_import}[sys.argv[2]](sys.argv[3])
+        result = {"floor": phase_floor, "import": phase_import, "readings": phase_readings}[sys.argv[2]](sys.argv[3])
         result["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
     else:
-        main([int(n) for n in sys.argv[1:]] or [100_000])
+        sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        if sys.argv[1:] == ["readings"]:
+            main_readings()
+        else:
+            main([int(n) for n in sys.argv[1:]] or [100_000])

@@ -1,7 +1,6 @@
 """The quarterly classification as stored: rows, target categories, history with evidence, scope."""
 
 import datetime
-import time
 from decimal import Decimal
 
 import pytest
@@ -206,7 +205,7 @@ def test_the_city_admin_classifies_the_whole_city(tree, users, targets):
     assert run.targets == 5
 
 
-def test_twelve_thousand_targets_classify_in_a_few_seconds(tree, targets):
+def test_twelve_thousand_targets_classify_at_once(tree, targets):
     Target.objects.bulk_create(
         Target(credit_code=code_for("130623", 1000 + n), name=f"企业{n}", jurisdiction=tree["a"],
                status=TargetStatus.ACTIVE) for n in range(12_000))
@@ -214,8 +213,6 @@ def test_twelve_thousand_targets_classify_in_a_few_seconds(tree, targets):
     some = list(Target.objects.filter(name__startswith="企业")[:300])
     Penalty.objects.bulk_create(Penalty(decision_number=f"涞环罚〔2021〕{n}号", decided_on=D(2021, 2, 1), target=t,
                                         department=department, violation="超标") for n, t in enumerate(some))
-    started = time.perf_counter()
+    # its time is part of bench/quarter_bench.py ("classify"), not asserted here
     run = do_classify(year=2021, quarter=2, jurisdiction=tree["a"], acting_user=None)
-    seconds = time.perf_counter() - started
     assert run.targets == 12_004 and run.counts["special"] == 300
-    assert seconds < 6, f"classification of 12,000 targets took {seconds:.1f} s"
