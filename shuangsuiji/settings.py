@@ -131,6 +131,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1"}
+# The public API (/api/public/) answers anyone; per client address at most this many requests (DRF rate, e.g.
+# "600/minute"; empty: no limit). Counted in the default cache, so per process unless CACHES is shared.
+PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "600/minute") or None
 
 # Policies live as versioned files beside the code (DESIGN §3).
 POLICY_DIR = PROJECT_DIR / "policies"

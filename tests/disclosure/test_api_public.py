@@ -1,0 +1,339 @@
+"""The public JSON API (/api/public/): anyone may read it, it serves only published data, it pages in a fixed
+order, and a bad parameter is a 400 naming the parameter."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from shuangsuiji.disclosure.models import (
+    Correction,
+    DrawVerification,
+    ListedTarget,
+    Outcome,
+    Publication,
+    PublicationKind,
+    PublicationStatus,
+    PublishedResult,
+)
+from shuangsuiji.engine.creditcode import check_character
+from shuangsuiji.fieldwork.models import InspectionRecord
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanStatus, PlanStratum, Task
+from shuangsuiji.registry.models import CheckItem, Target
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "5e" * 32
+SEED = "a1" * 32
+
+
+@pytest.fixture(autouse=True)
+def no_throttle(settings):
+    settings.PUBLIC_API_RATE = None
+
+
+def credit_code(division: str, serial: int) -> str:
+    body = f"91{division}{serial:09d}"
+    return body + check_character(body)
+
+
+def make_result(publication: Publication, target: Target, number: int, **values) -> PublishedResult:
+    """A snapshot row as do_prepare_results writes it, over a record that holds personal data the row does not."""
+    task = Task.objects.create(year=2026, quarter=1, target=target, deadline=datetime.date(2026, 3, 31),
+                               category="general")
+    record = InspectionRecord.objects.create(
+        number=f"JL2026-{number:06d}", task=task, target=target, site_manager_name="王秘密",
+        site_manager_phone="13912345678", contact_phone="13800001111", contact_name="李隐私")
+    fields = dict(public_id=record.number, credit_code=target.credit_code, target_name=target.name,
+                  industry_code=target.industry_code, industry_name=target.industry_name,
+                  inspected_on=datetime.date(2026, publication.month, 10), outcome=Outcome.NO_PROBLEM,
+                  items=[{"code": "C-01", "name": "排污许可制度执行情况", "outcome": "未发现问题"}],
+                  plan_label="涞水县2026年第1季度双随机抽查计划")
+    fields.update(values)
+    return PublishedResult.objects.create(publication=publication, record=record, target=target,
+                                          jurisdiction=target.jurisdiction, jurisdiction_name=target.jurisdiction.name,
+                                          **fields)
+
+
+def batch(jurisdiction, month: int, status: str = PublicationStatus.RELEASED, kind=PublicationKind.RESULTS):
+    return Publication.objects.create(
+        jurisdiction=jurisdiction, kind=kind, year=2026, month=month if kind == PublicationKind.RESULTS else 0,
+        status=status, deadline=datetime.date(2026, 12, 31), deadline_citation="指导意见",
+        released_at=timezone.now() if status == PublicationStatus.RELEASED else None)
+
+
+@pytest.fixture
+def published(tree, users):
+    """County A: March and April released (a chemical plant with a problem, a textile mill without, a withheld
+    result); May prepared but not released. County B: March released. An annual list released for A, one
+    prepared for B."""
+    a, b = tree["a"], tree["b"]
+    targets = {
+        "chem": Target.objects.create(credit_code=credit_code("130623", 1), name="涞水县甲化工有限公司", jurisdiction=a,
+                                      industry_code="C2614", industry_name="有机化学原料制造",
+                                      legal_representative="赵法人"),
+        "mill": Target.objects.create(credit_code=credit_code("130623", 2), name="涞水县乙纺织厂", jurisdiction=a,
+                                      industry_code="C1712", industry_name="棉织造加工"),
+        "secret": Target.objects.create(credit_code=credit_code("130623", 3), name="涞水县丙军工配套厂",
+                                        jurisdiction=a, industry_code="C3311", industry_name="金属结构制造"),
+        "b": Target.objects.create(credit_code=credit_code("130624", 4), name="阜平县丁石材厂", jurisdiction=b,
+                                   industry_code="C3032", industry_name="建筑用石加工"),
+        "draft": Target.objects.create(credit_code=credit_code("130623", 5), name="涞水县戊未公开厂", jurisdiction=a,
+                                       industry_code="C2614", industry_name="有机化学原料制造"),
+    }
+    march, april, may = batch(a, 3), batch(a, 4), batch(a, 5, PublicationStatus.PREPARED)
+    rows = {
+        "chem": make_result(march, targets["chem"], 1, outcome=Outcome.PROBLEM, problems=[{
+            "item": "排污许可制度执行情况", "description": "未按证排污", "handling": "立案查处",
+            "deadline": "2026-04-30", "decision_number": "涞环罚〔2026〕3号"}]),
+        "mill": make_result(april, targets["mill"], 2),
+        "secret": make_result(april, targets["secret"], 3, credit_code="", target_name="", industry_code="",
+                              industry_name="", items=[], plan_label="", outcome=Outcome.WITHHELD,
+                              withheld_basis="state_secret",
+                              redactions=[{"field": "*", "basis": "state_secret", "source": "case"}]),
+        "b": make_result(batch(b, 3), targets["b"], 4),
+        "draft": make_result(may, targets["draft"], 5),
+    }
+    for status, place, target in ((PublicationStatus.RELEASED, a, targets["chem"]),
+                                  (PublicationStatus.REVIEWED, b, targets["b"])):
+        annual = batch(place, 0, status, kind=PublicationKind.ANNUAL_LIST)
+        ListedTarget.objects.create(publication=annual, target=target, credit_code=target.credit_code,
+                                    name=target.name, jurisdiction_name=place.name, jurisdiction_code=place.code,
+                                    industry_code=target.industry_code, industry_name=target.industry_name)
+    return {"targets": targets, "rows": rows}
+
+
+def get(client, path: str, **params):
+    response = client.get(path, params)
+    return response, (response.json() if response["Content-Type"].startswith("application/json") else None)
+
+
+# --- results -------------------------------------------------------------------------------------------------------
+
+
+def test_results_are_the_released_rows_only_newest_first_without_login(client, published):
+    response, body = get(client, "/api/public/results/")
+    assert response.status_code == 200
+    ids = [row["public_id"] for row in body["results"]]
+    # April before March; within a day by public id; May's unreleased batch absent.
+    assert ids == ["JL2026-000002", "JL2026-000003", "JL2026-000001", "JL2026-000004"]
+    assert body["count"] == 4
+    chem = next(r for r in body["results"] if r["public_id"] == "JL2026-000001")
+    assert chem["outcome"] == "problem" and chem["outcome_label"] == "发现问题"
+    assert chem["problems"][0]["decision_number"] == "涞环罚〔2026〕3号"
+    assert chem["jurisdiction"] == "130623" and chem["credit_code"] == published["targets"]["chem"].credit_code
+    detail_response, detail = get(client, "/api/public/results/JL2026-000001/")
+    assert detail_response.status_code == 200 and detail["corrections"] == []
+    assert client.get("/api/public/results/JL2026-000005/").status_code == 404  # prepared, not released
+
+
+def test_results_leave_out_personal_data_and_withheld_content(client, published):
+    text = client.get("/api/public/results/").content.decode()
+    text += client.get("/api/public/results/JL2026-000003/").content.decode()
+    for personal in ("王秘密", "13912345678", "13800001111", "李隐私", "赵法人"):
+        assert personal not in text
+    withheld = client.get("/api/public/results/JL2026-000003/").json()
+    assert withheld["outcome"] == "withheld" and withheld["target_name"] == "" and withheld["items"] == []
+    assert "涞水县丙军工配套厂" not in text and published["targets"]["secret"].credit_code not in text
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({"jurisdiction": "130624"}, ["JL2026-000004"]),
+    ({"jurisdiction": "130600"}, ["JL2026-000002", "JL2026-000003", "JL2026-000001", "JL2026-000004"]),
+    ({"month": "2026-04"}, ["JL2026-000002", "JL2026-000003"]),
+    ({"month": "2026-05"}, []),  # May's batch is not released
+    ({"industry": "C26"}, ["JL2026-000001"]),
+    ({"industry": "c1"}, ["JL2026-000002"]),
+    ({"outcome": "problem"}, ["JL2026-000001"]),
+    ({"outcome": "withheld"}, ["JL2026-000003"]),
+    ({"q": "纺织"}, ["JL2026-000002"]),
+    ({"q": "戊未公开"}, []),
+    ({"q": "JL2026-000004"}, ["JL2026-000004"]),
+    ({"jurisdiction": "130623", "month": "2026-03", "outcome": "problem"}, ["JL2026-000001"]),
+])
+def test_results_filters(client, published, params, expected):
+    response, body = get(client, "/api/public/results/", **params)
+    assert response.status_code == 200, body
+    assert [row["public_id"] for row in body["results"]] == expected
+
+
+def test_search_by_credit_code(client, published):
+    code = published["targets"]["mill"].credit_code
+    assert [r["public_id"] for r in get(client, "/api/public/results/", q=code.lower())[1]["results"]] == [
+        "JL2026-000002"]
+
+
+@pytest.mark.parametrize(("params", "name", "says"), [
+    ({"month": "2026-13"}, "month", "YYYY-MM"),
+    ({"month": "march"}, "month", "march"),
+    ({"outcome": "bad"}, "outcome", "ok、problem、withheld"),
+    ({"industry": "26%"}, "industry", "C26"),
+    ({"jurisdiction": "999999"}, "jurisdiction", "999999"),
+    ({"page": "0"}, "page", "0"),
+    ({"page": "x"}, "page", "x"),
+    ({"page": "99"}, "page", "共 1 页"),
+    ({"page_size": "100000"}, "page_size", "500"),
+    ({"outcom": "ok"}, "outcom", "outcome"),
+])
+def test_bad_parameters_are_a_400_naming_the_parameter(client, published, params, name, says):
+    response, body = get(client, "/api/public/results/", **params)
+    assert response.status_code == 400
+    assert list(body) == [name]
+    assert says in body[name][0]
+
+
+def test_paging_walks_every_row_once_in_a_fixed_order(client, published):
+    seen = []
+    url = "/api/public/results/?page_size=3"
+    while url:
+        body = client.get(url).json()
+        assert body["count"] == 4
+        seen += [row["public_id"] for row in body["results"]]
+        url = body["next"]
+    assert seen == ["JL2026-000002", "JL2026-000003", "JL2026-000001", "JL2026-000004"]
+    second = client.get("/api/public/results/", {"page_size": 3, "page": 2}).json()
+    assert second["previous"] and second["next"] is None and len(second["results"]) == 1
+
+
+def test_no_session_no_csrf_and_only_reading(client, published, users):
+    client.force_login(users["city_admin"])  # a staff session changes nothing: the API ignores sessions
+    assert client.get("/api/public/results/").json()["count"] == 4
+    response = client.post("/api/public/results/", {"public_id": "X"})
+    assert response.status_code == 405
+
+
+def test_throttled_when_a_rate_is_set(client, published, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.PUBLIC_API_RATE = "2/minute"
+    assert [client.get("/api/public/items/").status_code for _ in range(3)] == [200, 200, 429]
+    cache.clear()
+
+
+# --- corrections ---------------------------------------------------------------------------------------------------
+
+
+def test_corrections_are_shown_and_never_bring_back_what_is_now_withheld(client, published):
+    chem, mill = published["rows"]["chem"], published["rows"]["mill"]
+    name, code = mill.target_name, mill.credit_code
+    PublishedResult.objects.filter(pk=mill.pk).update(  # as do_republish_amended leaves a newly withheld row
+        target_name="", credit_code="", industry_code="", industry_name="", items=[], outcome=Outcome.WITHHELD,
+        redactions=[{"field": "*", "basis": "commercial", "source": "case"}], withheld_basis="commercial")
+    Correction.objects.create(result=chem, before={"target_name": "涞水县甲化工", "outcome": "problem"},
+                              after={"target_name": chem.target_name, "outcome": "problem", "redactions": []},
+                              reason="单位名称录入有误")
+    Correction.objects.create(result=mill, reason="依法决定不予公开",
+                              before={"target_name": name, "credit_code": code, "outcome": "ok"},
+                              after={"target_name": "", "credit_code": "", "outcome": "withheld",
+                                     "redactions": [{"field": "*", "basis": "commercial", "source": "case"}]})
+    Correction.objects.create(result=published["rows"]["draft"], before={"target_name": "x"},
+                              after={"target_name": "y"}, reason="未公开批次")
+    body = client.get("/api/public/corrections/").json()
+    assert [c["public_id"] for c in body["results"]] == ["JL2026-000001", "JL2026-000002"]
+    assert body["results"][0]["before"]["target_name"] == "涞水县甲化工"
+    text = client.get("/api/public/corrections/").content.decode()
+    text += client.get("/api/public/results/JL2026-000002/").content.decode()
+    assert name not in text and code not in text
+    detail = client.get("/api/public/results/JL2026-000001/").json()
+    assert [c["reason"] for c in detail["corrections"]] == ["单位名称录入有误"]
+    assert client.get("/api/public/corrections/", {"public_id": "JL2026-000002"}).json()["count"] == 1
+
+
+# --- the annual list and the items ---------------------------------------------------------------------------------
+
+
+def test_annual_list_serves_released_lists_only(client, published):
+    body = client.get("/api/public/list/").json()
+    assert [(r["year"], r["name"]) for r in body["results"]] == [(2026, "涞水县甲化工有限公司")]
+    assert client.get("/api/public/list/", {"jurisdiction": "130624"}).json()["count"] == 0
+    assert client.get("/api/public/list/", {"year": "2025"}).json()["count"] == 0
+    assert client.get("/api/public/list/", {"q": "甲化工", "industry": "C2"}).json()["count"] == 1
+    response, body = get(client, "/api/public/list/", year="20x6")
+    assert response.status_code == 400 and list(body) == ["year"]
+
+
+def test_items_are_the_active_ones(client, tree):
+    department = tree["departments"]["130600"]
+    CheckItem.objects.create(code="C-01", name="排污许可制度执行情况", legal_basis="条例", content="持证排污",
+                             jurisdiction=tree["city"], responsible_department=department)
+    CheckItem.objects.create(code="C-99", name="已停用事项", legal_basis="条例", content="-",
+                             jurisdiction=tree["city"], responsible_department=department, is_active=False)
+    body = client.get("/api/public/items/", {"jurisdiction": "130623"}).json()
+    assert [(i["code"], i["responsible_department"]) for i in body["results"]] == [("C-01", department.name)]
+
+
+# --- plans, manifests, verification --------------------------------------------------------------------------------
+
+
+def make_plan(jurisdiction, status: str, quarter: int, *, revealed: bool = False) -> Plan:
+    plan = Plan.objects.create(jurisdiction=jurisdiction, level="county", year=2026, quarter=quarter, status=status,
+                               policy_id="baoding", policy_version=1, policy_fingerprint="f" * 64,
+                               policy_title="保定市政策", inspectors_counted=6,
+                               revealed_at=timezone.now() if revealed else None)
+    PlanStratum.objects.create(plan=plan, stratum="general", population=10, minimum=3, requested=3,
+                               explanation="⌈5% × 10⌉", citation="指导意见 二(一)")
+    if status != PlanStatus.DRAFT:
+        selected = [{"id": credit_code("130623", 70 + n)} for n in range(3)]
+        manifest = {
+            "algorithm": "shuangsuiji-draw/1", "inputs": {"plan": {"id": plan.pk}, "strata": [
+                {"name": "general", "targets": [[credit_code("130623", 70 + n), 1, False] for n in range(10)]}]},
+            "inputs_hash": "1" * 64, "commitment": "2" * 64, "public_value": {"dice": "3,5,1,6"},
+            "selection_hash": "3" * 64, "secret": SECRET, "seed": SEED,
+            "strata": [{"name": "general", "quota": 3, "selected": selected}],
+        }
+        Draw.objects.create(plan=plan, number=1, status=DrawStatus.DRAWN, inputs_hash="1" * 64,
+                            commitment="2" * 64, secret=SECRET, seed=SEED, public_value="3,5,1,6",
+                            public_source="dice", manifest=manifest, drawn_at=timezone.now())
+    return plan
+
+
+def test_plans_from_freeze_on_without_secret_or_selection_until_revealed(client, tree):
+    a = tree["a"]
+    draft = make_plan(a, PlanStatus.DRAFT, 1)
+    sealed = make_plan(a, PlanStatus.DISPATCHED, 2)
+    revealed = make_plan(a, PlanStatus.DISPATCHED, 3, revealed=True)
+    body = client.get("/api/public/plans/").json()
+    assert [p["id"] for p in body["results"]] == [revealed.pk, sealed.pk]
+    assert client.get(f"/api/public/plans/{draft.pk}/").status_code == 404
+    sealed_body = client.get(f"/api/public/plans/{sealed.pk}/").json()
+    assert sealed_body["strata"][0]["minimum"] == 3 and sealed_body["draws"][0]["inputs_hash"] == "1" * 64
+    assert sealed_body["draws"][0]["commitment"] == "2" * 64
+    assert sealed_body["draws"][0]["secret"] is None and sealed_body["draws"][0]["seed"] is None
+    manifest = client.get(f"/api/public/plans/{sealed.pk}/draws/1/manifest.json")
+    assert manifest["X-Manifest-State"] == "sealed"
+    hidden = manifest.content.decode() + client.get(f"/api/public/plans/{sealed.pk}/").content.decode()
+    assert SECRET not in hidden and SEED not in hidden and credit_code("130623", 70) not in hidden
+    assert manifest.json()["selection_hash"] == "3" * 64
+    shown = client.get(f"/api/public/plans/{revealed.pk}/").json()["draws"][0]
+    assert shown["secret"] == SECRET and shown["seed"] == SEED and shown["manifest_complete"] is True
+    complete = client.get(f"/api/public/plans/{revealed.pk}/draws/1/manifest.json").json()
+    assert complete["secret"] == SECRET and complete["strata"][0]["selected"][0]["id"] == credit_code("130623", 70)
+    assert client.get(f"/api/public/plans/{draft.pk}/draws/1/manifest.json").status_code == 404
+    assert client.get("/api/public/plans/", {"quarter": "5"}).status_code == 400
+
+
+def test_verification_status_per_draw(client, tree):
+    sealed = make_plan(tree["a"], PlanStatus.DISPATCHED, 2)
+    revealed = make_plan(tree["a"], PlanStatus.DISPATCHED, 3, revealed=True)
+    other = make_plan(tree["b"], PlanStatus.DISPATCHED, 3, revealed=True)
+    DrawVerification.objects.create(draw=revealed.draws.get(), ok=False, report="旧的报告")
+    DrawVerification.objects.create(draw=revealed.draws.get(), ok=True, report="密钥与承诺一致")
+    rows = {r["plan_id"]: r for r in client.get("/api/public/verification/").json()["results"]}
+    assert rows[sealed.pk]["status"] == "not_revealed" and rows[sealed.pk]["report"] == ""
+    assert rows[revealed.pk]["status"] == "verified" and rows[revealed.pk]["report"] == "密钥与承诺一致"
+    assert rows[other.pk]["status"] == "unchecked"
+    assert client.get("/api/public/verification/", {"jurisdiction": "130624"}).json()["count"] == 1
+
+
+def test_root_lists_the_endpoints_and_the_schema_documents_them(client):
+    root = client.get("/api/public/").json()
+    assert set(root) == {"items", "list", "plans", "results", "corrections", "verification"}
+    schema = client.get("/api/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    assert {p for p in paths if p.startswith("/api/public/")} >= {
+        "/api/public/results/", "/api/public/results/{public_id}/", "/api/public/plans/{id}/",
+        "/api/public/plans/{plan_id}/draws/{number}/manifest.json", "/api/public/verification/"}
+    documented = {p["name"] for p in paths["/api/public/results/"]["get"]["parameters"]}
+    assert documented == {"jurisdiction", "month", "industry", "outcome", "q", "page", "page_size"}
