@@ -1,0 +1,431 @@
+"""What the public portal may read, and how its lists are filtered and written out as rows.
+
+The one place the portal pages (``views_public``), their CSV/JSON downloads and the open-data pages get their
+data from. Every queryset here starts from a ``published()`` manager (released snapshot rows, plans from their
+freeze on) or from active check items; nothing here touches InspectionRecord, Target or Inspector (DESIGN §5).
+
+Each list has a filter form (``ResultFilter``, ``ListFilter``, ``PlanFilter``) and a function
+``results(params) -> (form, queryset)``: an invalid form gives an empty queryset and the form's errors say
+which parameter is wrong and why — a typo must never silently list everything. ``row_dict(obj)`` is the
+public row of any list item, keyed by stable ids (a result's ``public_id``, a target's credit code, a plan's
+id), the same for the downloads and the API; ``COLUMNS`` gives each list's CSV header.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from shuangsuiji.disclosure.models import (
+    Correction,
+    DrawVerification,
+    ListedTarget,
+    Outcome,
+    Publication,
+    PublicationKind,
+    PublishedResult,
+    RedactionBasis,
+)
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan
+from shuangsuiji.registry.models import CheckItem, Jurisdiction
+
+CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+INDUSTRY = re.compile(r"[A-Za-z]\d{0,4}")
+
+# Columns a results list reads: the search must not drag the JSON columns of 650,000 rows through memory
+# for a page of 50; the downloads add the items and problems.
+RESULT_LIST_FIELDS = ("id", "public_id", "jurisdiction_name", "credit_code", "target_name", "industry_code",
+                      "industry_name", "inspected_on", "plan_id", "plan_label", "outcome", "withheld_basis",
+                      "corrected_at")
+
+
+# --- filter forms --------------------------------------------------------------------------------------------------
+
+
+class PublicFilter(forms.Form):
+    """A GET filter: blank fields are no filter; a value that cannot be read is an error naming the field."""
+
+    def __init__(self, params=None, **kwargs):
+        # Strip spaces people paste around codes; keep only this form's fields.
+        data = {name: str(params.get(name, "")).strip() for name in self.base_fields} if params is not None else None
+        super().__init__(data, **kwargs)
+
+    def clean_jurisdiction(self) -> Jurisdiction | None:
+        code = self.cleaned_data.get("jurisdiction", "")
+        if not code:
+            return None
+        place = Jurisdiction.objects.filter(code=code).only("id", "code", "name", "path").first()
+        if place is None:
+            raise forms.ValidationError(_("未知的行政区划代码：%(code)s"), params={"code": code})
+        return place
+
+    def clean_industry(self) -> str:
+        value = self.cleaned_data.get("industry", "")
+        if value and not INDUSTRY.fullmatch(value):
+            raise forms.ValidationError(
+                _("行业代码前缀应为国民经济行业分类代码的开头（门类字母加数字），如 C 或 C26，收到“%(value)s”"),
+                params={"value": value})
+        return value.upper()
+
+    def active(self) -> dict[str, Any]:
+        """The filters in use, for the page's "filtered by" line and the download links."""
+        if not self.is_bound or not self.is_valid():
+            return {}
+        return {k: v for k, v in self.data.items() if v}
+
+
+def jurisdiction_choices() -> list[tuple[str, str]]:
+    """City and counties as a select's choices, indented as a tree (a few hundred rows even nationally)."""
+    rows = Jurisdiction.objects.order_by("path").values_list("code", "name", "path")
+    return [("", _("全部行政区"))] + [(code, "　" * (path.count("/") - 2) + name) for code, name, path in rows]
+
+
+class ResultFilter(PublicFilter):
+    jurisdiction = forms.CharField(label=_("行政区"), required=False)
+    month = forms.CharField(label=_("检查月份"), required=False, help_text=_("YYYY-MM"))
+    industry = forms.CharField(label=_("行业代码"), required=False)
+    outcome = forms.ChoiceField(label=_("检查结果"), required=False,
+                                choices=[("", _("全部结果")), *Outcome.choices])
+    q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
+
+    def clean_month(self) -> tuple[date, date] | None:
+        value = self.cleaned_data.get("month", "")
+        if not value:
+            return None
+        match = MONTH.fullmatch(value)
+        if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
+            raise forms.ValidationError(_("月份应写作 YYYY-MM，如 2026-03，收到“%(value)s”"), params={"value": value})
+        year, month = int(match.group(1)), int(match.group(2))
+        return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
+
+
+class ListFilter(PublicFilter):
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    jurisdiction = forms.CharField(label=_("行政区"), required=False)
+    industry = forms.CharField(label=_("行业代码"), required=False)
+    q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
+
+
+class PlanFilter(PublicFilter):
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    quarter = forms.IntegerField(label=_("季度"), required=False, min_value=1, max_value=4)
+    jurisdiction = forms.CharField(label=_("行政区"), required=False)
+
+
+def _subtree(queryset: QuerySet, field: str, place: Jurisdiction) -> QuerySet:
+    # Filter by the jurisdiction ids of the subtree: an indexed IN on the row's own column, no join per row.
+    return queryset.filter(**{f"{field}__in": Jurisdiction.objects.filter(path__startswith=place.path)
+                              .values("id")})
+
+
+def _name_or_code(queryset: QuerySet, q: str, name_field: str, *, public_id: bool = False) -> QuerySet:
+    if CREDIT_CODE.fullmatch(q.upper()):
+        return queryset.filter(credit_code=q.upper())
+    condition = Q(**{f"{name_field}__icontains": q})
+    if public_id:
+        condition |= Q(public_id=q)
+    return queryset.filter(condition)
+
+
+# --- the lists -----------------------------------------------------------------------------------------------------
+
+
+def results(params) -> tuple[ResultFilter, QuerySet]:
+    """Released results, newest inspection first, filtered by ``params`` (a QueryDict or dict)."""
+    form = ResultFilter(params)
+    rows = PublishedResult.objects.published().order_by("-inspected_on", "public_id")
+    if not form.is_valid():
+        return form, rows.none()
+    data = form.cleaned_data
+    if data["jurisdiction"]:
+        rows = _subtree(rows, "jurisdiction", data["jurisdiction"])
+    if data["month"]:
+        rows = rows.filter(inspected_on__gte=data["month"][0], inspected_on__lt=data["month"][1])
+    if data["industry"]:
+        rows = rows.filter(industry_code__startswith=data["industry"])
+    if data["outcome"]:
+        rows = rows.filter(outcome=data["outcome"])
+    if data["q"]:
+        rows = _name_or_code(rows, data["q"], "target_name", public_id=True)
+    return form, rows
+
+
+def latest_list_year() -> int | None:
+    return (Publication.objects.published().filter(kind=PublicationKind.ANNUAL_LIST)
+            .order_by("-year").values_list("year", flat=True).first())
+
+
+def listed_targets(params, *, default_year: bool = True) -> tuple[ListFilter, QuerySet]:
+    """Rows of released annual lists; without ``year`` the latest year that has one (the page's "this year")."""
+    form = ListFilter(params)
+    rows = ListedTarget.objects.published().select_related("publication").order_by(
+        "-publication__year", "jurisdiction_code", "credit_code", "id")
+    if not form.is_valid():
+        return form, rows.none()
+    data = form.cleaned_data
+    year = data["year"] or (latest_list_year() if default_year else None)
+    if year:
+        rows = rows.filter(publication__year=year)
+    if data["jurisdiction"]:
+        rows = _subtree(rows, "publication__jurisdiction", data["jurisdiction"])
+    if data["industry"]:
+        rows = rows.filter(industry_code__startswith=data["industry"])
+    if data["q"]:
+        rows = _name_or_code(rows, data["q"], "name")
+    return form, rows
+
+
+def public_draws() -> QuerySet:
+    """Draws whose inputs have been frozen (an open draw without a hash has nothing public yet)."""
+    return Draw.objects.exclude(status=DrawStatus.OPEN, inputs_hash="").order_by("number")
+
+
+def plans(params) -> tuple[PlanFilter, QuerySet]:
+    form = PlanFilter(params)
+    rows = (Plan.objects.published().select_related("jurisdiction", "department")
+            .prefetch_related("strata", Prefetch("draws", queryset=public_draws()))
+            .order_by("-year", "-quarter", "jurisdiction__path", "kind", "id"))
+    if not form.is_valid():
+        return form, rows.none()
+    data = form.cleaned_data
+    if data["year"]:
+        rows = rows.filter(year=data["year"])
+    if data["quarter"]:
+        rows = rows.filter(quarter=data["quarter"])
+    if data["jurisdiction"]:
+        rows = _subtree(rows, "jurisdiction", data["jurisdiction"])
+    return form, rows
+
+
+def check_items() -> QuerySet:
+    return (CheckItem.objects.filter(is_active=True).select_related("jurisdiction", "responsible_department")
+            .order_by("code"))
+
+
+# --- verification status -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DrawStatusRow:
+    draw: Draw
+    state: str  # "sealed" | "unchecked" | "verified" | "failed"
+    checked_at: Any
+    report: str
+
+    @property
+    def label(self) -> str:
+        return str({"sealed": _("已封存，待公开后验证"), "unchecked": _("已公开，待验证"),
+                    "verified": _("验证通过"), "failed": _("验证未通过")}[self.state])
+
+
+def draw_status(draw: Draw) -> DrawStatusRow:
+    """A draw's verification state as the public may see it: before the reveal only "sealed", whatever the
+    server may have checked (its report would name what is still secret)."""
+    if draw.plan.revealed_at is None:
+        return DrawStatusRow(draw, "sealed", None, "")
+    checks = list(draw.verifications.all())
+    if not checks:
+        return DrawStatusRow(draw, "unchecked", None, "")
+    latest = checks[0]
+    return DrawStatusRow(draw, "verified" if latest.ok else "failed", latest.checked_at, latest.report)
+
+
+def verification(params) -> tuple[PlanFilter, list[DrawStatusRow]]:
+    form, plan_rows = plans(params)
+    draws = (Draw.objects.filter(plan__in=plan_rows.values("id"), manifest__isnull=False)
+             .select_related("plan__jurisdiction", "plan__department")
+             .prefetch_related(Prefetch("verifications", queryset=DrawVerification.objects.order_by(
+                 "-checked_at", "-id")))
+             .order_by("-plan__year", "-plan__quarter", "plan__jurisdiction__path", "plan_id", "number"))
+    return form, [draw_status(d) for d in draws]
+
+
+# --- one result, one target ----------------------------------------------------------------------------------------
+
+MASK_COVERS = {"industry": ("industry_code", "industry_name")}
+
+
+def shown_before(correction: Correction) -> dict[str, Any]:
+    """A correction's "before" that does not bring back what its "after" withholds or masks."""
+    before, after = correction.before, correction.after
+    masked = {note.get("field") for note in after.get("redactions") or []}
+    if "*" in masked or after.get("outcome") == Outcome.WITHHELD:
+        return dict(after)
+    shown = dict(before)
+    for field in masked:
+        for key in MASK_COVERS.get(field, (field,)):
+            if key in after:
+                shown[key] = after[key]
+    return shown
+
+
+CORRECTION_LABELS = {
+    "credit_code": _("统一社会信用代码"), "target_name": _("单位名称"), "industry_code": _("行业代码"),
+    "industry_name": _("行业名称"), "inspected_on": _("检查日期"), "plan_label": _("抽查计划"),
+    "plan_id": _("计划编号"), "mode": _("检查方式"), "items": _("抽查事项"), "outcome": _("检查结果"),
+    "problems": _("发现的问题及处理"), "redactions": _("隐去的内容"), "withheld_basis": _("不予公开依据"),
+}
+
+
+def correction_changes(correction: Correction) -> list[dict[str, Any]]:
+    """What a correction changed, field by field, as the public may read it."""
+    before, after = shown_before(correction), correction.after
+    changes = []
+    for key in after:
+        if before.get(key) != after.get(key) and key in CORRECTION_LABELS:
+            changes.append({"field": key, "label": CORRECTION_LABELS[key],
+                            "before": _plain(key, before.get(key)), "after": _plain(key, after.get(key))})
+    return changes
+
+
+def _plain(key: str, value: Any) -> str:
+    if value in (None, "", []):
+        return "—"
+    if key == "outcome":
+        return str(Outcome(value).label) if value in Outcome.values else str(value)
+    if key == "withheld_basis":
+        return basis_label(value)
+    if key == "items":
+        return "；".join(f"{i.get('name', '')}：{i.get('outcome', '')}" for i in value)
+    if key == "problems":
+        return "；".join(f"{p.get('item', '')}：{p.get('description', '')}（{p.get('handling', '')}"
+                        f"{' ' + p['decision_number'] if p.get('decision_number') else ''}）" for p in value)
+    if key == "redactions":
+        return "；".join(f"{redaction_field_label(n.get('field', ''))}：{basis_label(n.get('basis', ''))}"
+                        for n in value)
+    return str(value)
+
+
+def basis_label(basis: str) -> str:
+    return str(RedactionBasis(basis).label) if basis in RedactionBasis.values else basis
+
+
+def redaction_field_label(field: str) -> str:
+    from shuangsuiji.disclosure.models import MASKABLE_FIELDS
+
+    return str(_("整条结果")) if field == "*" else str(MASKABLE_FIELDS.get(field, field))
+
+
+def result(public_id: str) -> PublishedResult | None:
+    return (PublishedResult.objects.published().select_related("publication__jurisdiction")
+            .filter(public_id=public_id).first())
+
+
+def corrections(result_row: PublishedResult) -> list[Correction]:
+    return list(Correction.objects.published().filter(result=result_row).order_by("corrected_at", "id"))
+
+
+def target_history(credit_code: str) -> tuple[QuerySet, QuerySet]:
+    """A target's published results and its annual-list rows, by credit code. Results masked to hide the code
+    do not carry it, so they are not found here — which is the point of masking it."""
+    code = credit_code.upper()
+    found = (PublishedResult.objects.published().filter(credit_code=code).only(*RESULT_LIST_FIELDS)
+             .order_by("-inspected_on", "public_id"))
+    listed = (ListedTarget.objects.published().filter(credit_code=code).select_related("publication")
+              .order_by("-publication__year", "id"))
+    return found, listed
+
+
+def names_for(credit_codes: list[str], year: int) -> dict[str, str]:
+    """Names of selected targets for a revealed plan page, from the published annual lists (the plan's year
+    first). The manifest names targets by credit code only; the registry is not read here."""
+    names: dict[str, str] = {}
+    rows = (ListedTarget.objects.published().filter(credit_code__in=credit_codes)
+            .order_by("-publication__year").values_list("credit_code", "name", "publication__year"))
+    for code, name, row_year in rows:
+        if code not in names or row_year == year:
+            names[code] = name
+    return names
+
+
+# --- rows ------------------------------------------------------------------------------------------------------------
+
+
+def _result_row(r: PublishedResult, *, full: bool) -> dict[str, Any]:
+    row = {
+        "public_id": r.public_id, "jurisdiction": r.jurisdiction_name, "credit_code": r.credit_code,
+        "target_name": r.target_name, "industry_code": r.industry_code, "industry_name": r.industry_name,
+        "inspected_on": r.inspected_on.isoformat(), "plan_id": r.plan_id, "plan": r.plan_label,
+        "outcome": r.outcome, "outcome_label": str(Outcome(r.outcome).label),
+        "withheld_basis": basis_label(r.withheld_basis) if r.withheld_basis else "",
+        "corrected_at": r.corrected_at.isoformat() if r.corrected_at else "",
+    }
+    if full:
+        row["items"] = r.items
+        row["problems"] = r.problems
+        row["redactions"] = [{"field": n.get("field", ""), "basis": basis_label(n.get("basis", ""))}
+                             for n in r.redactions]
+    return row
+
+
+def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
+    """The public row of a list item (a result, an annual-list row, a plan, a check item, a draw status)."""
+    if isinstance(obj, PublishedResult):
+        return _result_row(obj, full=full)
+    if isinstance(obj, ListedTarget):
+        return {"year": obj.publication.year, "credit_code": obj.credit_code, "name": obj.name,
+                "jurisdiction_code": obj.jurisdiction_code, "jurisdiction": obj.jurisdiction_name,
+                "industry_code": obj.industry_code, "industry_name": obj.industry_name, "address": obj.address,
+                "is_key_unit": obj.is_key_unit}
+    if isinstance(obj, Plan):
+        draw = next((d for d in obj.draws.all() if d.status != DrawStatus.SUPERSEDED), None)
+        revealed = obj.revealed_at is not None
+        return {"id": obj.pk, "title": str(obj), "jurisdiction_code": obj.jurisdiction.code,
+                "jurisdiction": obj.jurisdiction.name, "year": obj.year, "quarter": obj.quarter,
+                "status": obj.get_status_display(),
+                "requested": sum(s.requested for s in obj.strata.all() if s.drawn),
+                "inputs_hash": draw.inputs_hash if draw else "", "commitment": draw.commitment if draw else "",
+                "public_value": draw.public_value if draw else "",
+                "drawn_at": draw.drawn_at.isoformat() if draw and draw.drawn_at else "",
+                "revealed_at": obj.revealed_at.isoformat() if revealed else "",
+                "secret": draw.secret if draw and revealed else ""}
+    if isinstance(obj, CheckItem):
+        return {"code": obj.code, "name": obj.name, "legal_basis": obj.legal_basis, "content": obj.content,
+                "jurisdiction": obj.jurisdiction.name, "list_level": obj.get_list_level_display(),
+                "responsible_department": obj.responsible_department.name, "check_method": obj.check_method,
+                "applies_general": obj.applies_general, "applies_key": obj.applies_key,
+                "applies_special": obj.applies_special}
+    if isinstance(obj, DrawStatusRow):
+        return {"plan_id": obj.draw.plan_id, "plan": str(obj.draw.plan), "draw": obj.draw.number,
+                "draw_status": obj.draw.get_status_display(), "state": obj.state, "state_label": obj.label,
+                "checked_at": obj.checked_at.isoformat() if obj.checked_at else "",
+                "revealed_at": obj.draw.plan.revealed_at.isoformat() if obj.draw.plan.revealed_at else ""}
+    raise TypeError(f"no public row for {type(obj).__name__}")
+
+
+COLUMNS: dict[str, list[tuple[str, Any]]] = {
+    "results": [("public_id", _("公开编号")), ("jurisdiction", _("行政区")), ("credit_code", _("统一社会信用代码")),
+                ("target_name", _("单位名称")), ("industry_code", _("行业代码")), ("industry_name", _("行业名称")),
+                ("inspected_on", _("检查日期")), ("plan_id", _("计划编号")), ("plan", _("抽查计划")),
+                ("outcome_label", _("检查结果")), ("problems", _("发现的问题及处理")),
+                ("withheld_basis", _("不予公开依据")), ("redactions", _("隐去的内容")),
+                ("corrected_at", _("最近更正时间"))],
+    "list": [("year", _("年度")), ("credit_code", _("统一社会信用代码")), ("name", _("单位名称")),
+             ("jurisdiction_code", _("行政区划代码")), ("jurisdiction", _("行政区")), ("industry_code", _("行业代码")),
+             ("industry_name", _("行业名称")), ("address", _("地址")), ("is_key_unit", _("重点排污单位"))],
+    "plans": [("id", _("计划编号")), ("title", _("计划")), ("jurisdiction_code", _("行政区划代码")),
+              ("year", _("年度")), ("quarter", _("季度")), ("status", _("状态")), ("requested", _("计划抽查数")),
+              ("inputs_hash", _("输入哈希")), ("commitment", _("密钥承诺")), ("public_value", _("公开随机数")),
+              ("drawn_at", _("抽取时间")), ("revealed_at", _("公开时间")), ("secret", _("密钥"))],
+    "items": [("code", _("事项编码")), ("name", _("抽查事项")), ("legal_basis", _("检查依据")),
+              ("content", _("检查内容")), ("jurisdiction", _("制定机关所在行政区")),
+              ("responsible_department", _("责任科室")),
+              ("check_method", _("检查方式"))],
+    "verification": [("plan_id", _("计划编号")), ("plan", _("计划")), ("draw", _("第几次抽取")),
+                     ("draw_status", _("抽取状态")), ("state_label", _("验证状态")), ("checked_at", _("验证时间")),
+                     ("revealed_at", _("公开时间"))],
+}
+
+
+def csv_cell(key: str, value: Any) -> str:
+    """A CSV cell: lists of problems or notes as one readable line, flags as 是/否."""
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
+    if isinstance(value, list):
+        return _plain(key, value) if value else ""
+    return "" if value is None else str(value)
