@@ -13,6 +13,10 @@ if [ "$want" = "test" ]; then
     command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
     command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 fi
+if [ "$want" = "bench" ]; then
+    # bench/portal_bench.py drives the served portal with wrk, the HTTP load generator.
+    command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
+fi
 [ -z "$missing" ] && exit 0
 echo "installing Debian packages:$missing"
 if [ "$(id -u)" != 0 ]; then
