@@ -1,0 +1,242 @@
+"""The public portal of 一公开 (/public/): no login, Chinese, phone first.
+
+Plain views over ``disclosure.public``: every page and download reads only published data (released
+snapshot rows, plans from their freeze on, the manifest as ``published_manifest`` gives it, active check
+items). Every list also downloads as CSV (UTF-8 with a BOM, so Excel reads the Chinese) or JSON with the same
+filters, streamed row by row so a national list does not sit in memory.
+"""
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from shuangsuiji.disclosure import public
+from shuangsuiji.disclosure.models import Outcome, Publication
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, Stratum
+from shuangsuiji.planning.services import published_manifest
+from shuangsuiji.registry.views import CappedPaginator
+
+PAGE_SIZE = 50
+FORMATS = ("csv", "json")
+TOOLS = Path(__file__).resolve().parents[2] / "tools"  # the repository's tools/, next to the package
+
+
+# --- downloads -----------------------------------------------------------------------------------------------------
+
+
+class _Echo:
+    """csv.writer writes into this and gets the line back, so rows can be streamed."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(kind: str, rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    columns = public.COLUMNS[kind]
+    yield "\ufeff" + writer.writerow([str(header) for _key, header in columns])
+    for row in rows:
+        yield writer.writerow([public.csv_cell(key, row.get(key)) for key, _header in columns])
+
+
+def _json_chunks(filters: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    yield '{"filters": ' + json.dumps(filters, ensure_ascii=False) + ', "results": ['
+    first = True
+    for row in rows:
+        yield ("" if first else ",") + "\n" + json.dumps(row, ensure_ascii=False, default=str)
+        first = False
+    yield "\n]}\n"
+
+
+def download(request: HttpRequest, kind: str, form, rows: Iterable[Any],
+             to_row: Callable[[Any], dict[str, Any]] = public.row_dict) -> HttpResponse:
+    """The list as ``?format=csv|json``; a filter that cannot be read is a 400 saying which and why."""
+    fmt = request.GET.get("format", "")
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest(_("format 参数应为 csv 或 json，收到“%(value)s”") % {"value": fmt},
+                                      content_type="text/plain; charset=utf-8")
+    if form is not None and not form.is_valid():
+        errors = {name: [str(e) for e in messages] for name, messages in form.errors.items()}
+        return HttpResponse(json.dumps({"errors": errors}, ensure_ascii=False), status=400,
+                            content_type="application/json; charset=utf-8")
+    filters = form.active() if form is not None else {}
+    dicts = (to_row(obj) for obj in rows)
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_lines(kind, dicts), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(_json_chunks(filters, dicts), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
+    return response
+
+
+def _iterate(queryset, chunk: int = 2000):
+    return queryset.iterator(chunk_size=chunk)
+
+
+def _query(request: HttpRequest) -> str:
+    """The request's filters without the page number, for page links and download links."""
+    return urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "format") and v])
+
+
+def _page(request: HttpRequest, rows, size: int = PAGE_SIZE):
+    return CappedPaginator(rows, size).get_page(request.GET.get("page"))
+
+
+def _list_context(request: HttpRequest, form, page, **extra) -> dict[str, Any]:
+    return {"form": form, "page": page, "query": _query(request), **extra}
+
+
+# --- pages ---------------------------------------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    releases = (Publication.objects.published().select_related("jurisdiction")
+                .order_by("-released_at", "-id")[:10])
+    return render(request, "disclosure/public/home.html", {"releases": releases})
+
+
+def items(request: HttpRequest) -> HttpResponse:
+    rows = public.check_items()
+    if "format" in request.GET:
+        return download(request, "items", None, _iterate(rows))
+    return render(request, "disclosure/public/items.html", {"items": rows})
+
+
+def annual_list(request: HttpRequest) -> HttpResponse:
+    form, rows = public.listed_targets(request.GET)
+    if "format" in request.GET:
+        return download(request, "list", form, _iterate(rows))
+    year = form.cleaned_data.get("year") if form.is_valid() else None
+    return render(request, "disclosure/public/list.html", _list_context(
+        request, form, _page(request, rows), year=year or public.latest_list_year(),
+        jurisdictions=public.jurisdiction_choices()), status=200 if form.is_valid() else 400)
+
+
+def plans(request: HttpRequest) -> HttpResponse:
+    form, rows = public.plans(request.GET)
+    if "format" in request.GET:
+        return download(request, "plans", form, _iterate(rows, 200))
+    return render(request, "disclosure/public/plans.html", _list_context(
+        request, form, _page(request, rows, 20), jurisdictions=public.jurisdiction_choices()),
+        status=200 if form.is_valid() else 400)
+
+
+def _selection(draw: Draw, names: dict[str, str]) -> list[dict[str, Any]]:
+    """The revealed manifest's selection per stratum, with names from the published lists."""
+    strata = []
+    for stratum in (draw.manifest or {}).get("strata", []):
+        name = stratum.get("name", "")
+        strata.append({"name": name, "label": Stratum(name).label if name in Stratum.values else name,
+                       "quota": stratum.get("quota"),
+                       "selected": [{"id": s["id"], "name": names.get(s["id"], ""), "via": s.get("via", "")}
+                                    for s in stratum.get("selected", [])]})
+    return strata
+
+
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.published().select_related("jurisdiction", "department"), pk=pk)
+    revealed = plan.revealed_at is not None
+    draws = list(public.public_draws().filter(plan=plan).prefetch_related("verifications"))
+    shown = []
+    for draw in draws:
+        draw.plan = plan  # the status check reads plan.revealed_at; no query per draw
+        entry = {"draw": draw, "status": public.draw_status(draw), "superseded": draw.status == DrawStatus.SUPERSEDED}
+        if revealed and draw.manifest:
+            codes = [s["id"] for st in draw.manifest.get("strata", []) for s in st.get("selected", [])]
+            entry["selection"] = _selection(draw, public.names_for(codes, plan.year))
+        shown.append(entry)
+    return render(request, "disclosure/public/plan_detail.html", {
+        "plan": plan, "strata": plan.strata.order_by("id"), "draws": shown, "revealed": revealed,
+        "check_items": plan.check_items.filter(is_active=True).order_by("code")})
+
+
+def manifest(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The manifest as published now: sealed (no secret, no selection) until the plan is revealed."""
+    draw = get_object_or_404(Draw.objects.select_related("plan").filter(plan__in=Plan.objects.published()),
+                             plan_id=pk, number=number, manifest__isnull=False)
+    body, complete = published_manifest(draw)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    state = "complete" if complete else "sealed"
+    response["X-Manifest-State"] = state
+    response["Content-Disposition"] = f'inline; filename="plan{pk}-draw{number}-{state}.json"'
+    return response
+
+
+def results(request: HttpRequest) -> HttpResponse:
+    form, rows = public.results(request.GET)
+    if "format" in request.GET:
+        return download(request, "results", form, _iterate(rows))
+    page = _page(request, rows.only(*public.RESULT_LIST_FIELDS))
+    return render(request, "disclosure/public/results.html", _list_context(
+        request, form, page, jurisdictions=public.jurisdiction_choices(), outcomes=Outcome.choices),
+        status=200 if form.is_valid() else 400)
+
+
+def result_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    result = public.result(public_id)
+    if result is None:
+        raise Http404(_("没有这条已公开的抽查结果"))
+    corrections = [{"correction": c, "changes": public.correction_changes(c)} for c in public.corrections(result)]
+    notes = [{"field": public.redaction_field_label(n.get("field", "")),
+              "basis": public.basis_label(n.get("basis", ""))} for n in result.redactions]
+    return render(request, "disclosure/public/result_detail.html", {
+        "result": result, "withheld": result.outcome == Outcome.WITHHELD, "notes": notes,
+        "withheld_basis": public.basis_label(result.withheld_basis), "corrections": corrections,
+        "plan_public": result.plan_id and Plan.objects.published().filter(pk=result.plan_id).exists()})
+
+
+def target(request: HttpRequest, credit_code: str) -> HttpResponse:
+    found, listed = public.target_history(credit_code)
+    if "format" in request.GET:
+        return download(request, "results", None, _iterate(found.defer(None)))
+    found_rows, listed_rows = list(found[:500]), list(listed)
+    if not found_rows and not listed_rows:
+        raise Http404(_("没有该统一社会信用代码的已公开信息"))
+    name = next((r.name for r in listed_rows), "") or next((r.target_name for r in found_rows if r.target_name), "")
+    return render(request, "disclosure/public/target.html", {
+        "credit_code": credit_code.upper(), "name": name, "results": found_rows, "listed": listed_rows})
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    example = (Draw.objects.filter(plan__in=Plan.objects.published().filter(revealed_at__isnull=False),
+                                   manifest__isnull=False).exclude(status=DrawStatus.SUPERSEDED)
+               .select_related("plan__jurisdiction", "plan__department").order_by("-plan__revealed_at").first())
+    stratum = None
+    if example is not None:
+        # A stratum without weights, to show the consistent-sampler command with real values.
+        inputs = example.manifest.get("inputs", {})
+        for spec, drawn in zip(inputs.get("strata", []), example.manifest.get("strata", []), strict=False):
+            if not spec.get("weighted") and spec.get("targets"):
+                others = [t[0] for t in spec["targets"] if not t[2]]
+                must = len(spec["targets"]) - len(others)
+                stratum = {"name": spec["name"], "seed": drawn.get("seed", ""), "take": spec["quota"] - must,
+                           "count": len(others), "first": [s["id"] for s in drawn.get("selected", [])
+                                                           if s.get("via") == "ticket"][:3]}
+                break
+    return render(request, "disclosure/public/verify.html", {"example": example, "stratum": stratum})
+
+
+def tool(request: HttpRequest, name: str) -> HttpResponse:
+    """tools/verify_draw.py and the verify_assignment.py it imports, served as they are in the repository."""
+    if name not in ("verify_draw.py", "verify_assignment.py"):
+        raise Http404
+    response = HttpResponse((TOOLS / name).read_bytes(), content_type="text/x-python; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def verification(request: HttpRequest) -> HttpResponse:
+    form, rows = public.verification(request.GET)
+    if "format" in request.GET:
+        return download(request, "verification", form, rows)
+    return render(request, "disclosure/public/verification.html", {
+        "form": form, "rows": rows, "query": _query(request), "jurisdictions": public.jurisdiction_choices()},
+        status=200 if form.is_valid() else 400)
+
