@@ -344,8 +344,18 @@ def do_release(publication: Publication, *, acting_user) -> Publication:
 # --- corrections --------------------------------------------------------------------------------------------
 
 
+def _json(value: Any) -> Any:
+    """``jsonable`` down into dicts too: items, problems and redaction notes are lists of dicts, which
+    ``jsonable`` alone would turn into their ``str()`` (every published problem then looked stale)."""
+    if isinstance(value, dict):
+        return {key: _json(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json(v) for v in value]
+    return jsonable(value)
+
+
 def _public_values(result: PublishedResult) -> dict[str, Any]:
-    return {name: jsonable(getattr(result, name)) for name in (*CORRECTABLE_FIELDS, "redactions", "withheld_basis")}
+    return {name: _json(getattr(result, name)) for name in (*CORRECTABLE_FIELDS, "redactions", "withheld_basis")}
 
 
 def _lock_result(result: PublishedResult) -> PublishedResult:
@@ -367,7 +377,9 @@ def _write_correction(result: PublishedResult, after: Mapping[str, Any], reason:
     if record is not None:
         result.record = record
     result.corrected_at = timezone.now()
-    result.full_clean(exclude=["publication", "record", "target", "jurisdiction"])
+    # The JSON lists may rightly be empty (no problems, nothing redacted, a withheld result's items), which
+    # full_clean would call "blank"; the rest of the row is validated.
+    result.full_clean(exclude=["publication", "record", "target", "jurisdiction", "items", "problems", "redactions"])
     result.save()
     now_values = _public_values(result)
     if now_values == before:
@@ -392,6 +404,17 @@ def do_correct_result(result: PublishedResult, *, values: Mapping[str, Any], rea
     return _write_correction(result, values, reason, acting_user)
 
 
+def _rule_matches(jurisdiction: Jurisdiction) -> Q:
+    """Results whose target a redaction rule (active or not) of the jurisdiction, its subtree or above names."""
+    codes = [*jurisdiction.ancestor_codes(), jurisdiction.code]
+    rules = RedactionRule.objects.filter(Q(jurisdiction__code__in=codes)
+                                         | Q(jurisdiction__path__startswith=jurisdiction.path))
+    condition = Q(pk__in=[])
+    for target_id, prefix in rules.values_list("target_id", "industry_prefix"):
+        condition |= Q(target_id=target_id) if target_id else Q(target__industry_code__startswith=prefix)
+    return condition
+
+
 def pending_corrections(jurisdiction: Jurisdiction):
     """Published results whose record has since been replaced by a reviewed amendment, or whose penalty
     decision has since been made: what the public sees is behind the internal record."""
@@ -400,12 +423,16 @@ def pending_corrections(jurisdiction: Jurisdiction):
                .select_related("record__target__jurisdiction", "record__task"))
     current = {r.amends_id: r for r in InspectionRecord.objects.publishable().filter(
         amends__in=results.values("record")).select_related("target__jurisdiction", "task", "amends")}
-    for result in results.filter(Q(record__in=current.keys()) | Q(outcome=Outcome.PROBLEM)).iterator(chunk_size=500):
+    # Only rows that can have moved are compared: amended records, problems (a penalty decided later), and
+    # rows a redaction decision touches (a case, a rule added or deactivated after release).
+    candidates = (Q(record__in=current.keys()) | Q(outcome=Outcome.PROBLEM)
+                  | Q(record__redaction_cases__isnull=False) | _rule_matches(jurisdiction))
+    for result in results.filter(candidates).distinct().iterator(chunk_size=500):
         record = current.get(result.record_id, result.record)
         row, notes, withheld = apply_redactions(record, result_row(record))
         fresh = {**_model_values(row), "redactions": notes, "withheld_basis": withheld}
         fresh["inspected_on"] = fresh["inspected_on"].isoformat()
-        if any(fresh[k] != jsonable(getattr(result, k)) for k in fresh):
+        if any(fresh[k] != _json(getattr(result, k)) for k in fresh):
             stale.append((result, record, fresh))
     return stale
 
