@@ -216,9 +216,9 @@ def verify(request: HttpRequest) -> HttpResponse:
             if not spec.get("weighted") and spec.get("targets"):
                 others = [t[0] for t in spec["targets"] if not t[2]]
                 must = len(spec["targets"]) - len(others)
-                stratum = {"name": spec["name"], "seed": drawn.get("seed", ""), "take": spec["quota"] - must,
-                           "count": len(others), "first": [s["id"] for s in drawn.get("selected", [])
-                                                           if s.get("via") == "ticket"][:3]}
+                first = [s["id"] for s in drawn.get("selected", []) if s.get("via") == "ticket"][:3]
+                stratum = {"name": spec.get("name", ""), "seed": drawn.get("seed", ""),
+                           "take": spec.get("quota", 0) - must, "count": len(others), "first": first}
                 break
     return render(request, "disclosure/public/verify.html", {"example": example, "stratum": stratum})
 

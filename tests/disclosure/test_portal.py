@@ -1,0 +1,368 @@
+"""The public portal's pages and downloads: filters, errors that name the parameter, CSV/JSON with the same
+filters, result details with redaction notes and corrections, a target's history, plans with their draws,
+the verification pages, capped paging and a bounded number of queries.
+
+Snapshot rows are written here as ``do_prepare_results`` writes them (the pipeline through the services is in
+test_nothing_unpublished.py); corrections go through ``do_correct_result``."""
+
+import csv
+import datetime
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from shuangsuiji.disclosure import services
+from shuangsuiji.disclosure.models import (
+    DrawVerification,
+    ListedTarget,
+    Outcome,
+    Publication,
+    PublicationKind,
+    PublicationStatus,
+    PublishedResult,
+)
+from shuangsuiji.engine.creditcode import check_character
+from shuangsuiji.fieldwork.models import InspectionRecord
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanStatus, PlanStratum, Task
+from shuangsuiji.registry.models import CheckItem, Target
+from shuangsuiji.registry.views import CappedPaginator
+
+pytestmark = pytest.mark.django_db
+
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
+
+
+def credit_code(division: str, serial: int) -> str:
+    body = f"91{division}{serial:09d}"
+    return body + check_character(body)
+
+
+def batch(jurisdiction, month: int, status: str = PublicationStatus.RELEASED, kind=PublicationKind.RESULTS):
+    return Publication.objects.create(
+        jurisdiction=jurisdiction, kind=kind, year=2026, month=month if kind == PublicationKind.RESULTS else 0,
+        status=status, deadline=datetime.date(2026, 12, 31), deadline_citation="指导意见",
+        released_at=timezone.now() if status == PublicationStatus.RELEASED else None)
+
+
+def make_result(publication: Publication, target: Target, number: int, **values) -> PublishedResult:
+    task = Task.objects.create(year=2026, quarter=1, target=target, deadline=datetime.date(2026, 3, 31),
+                               category="general")
+    record = InspectionRecord.objects.create(number=f"JL2026-{number:06d}", task=task, target=target)
+    fields = dict(public_id=record.number, credit_code=target.credit_code, target_name=target.name,
+                  industry_code=target.industry_code, industry_name=target.industry_name,
+                  inspected_on=datetime.date(2026, publication.month, 10), outcome=Outcome.NO_PROBLEM,
+                  items=[{"code": "C-01", "name": "排污许可制度执行情况", "outcome": "未发现问题"}],
+                  plan_label="涞水县2026年第1季度双随机抽查计划", mode="现场检查")
+    fields.update(values)
+    return PublishedResult.objects.create(publication=publication, record=record, target=target,
+                                          jurisdiction=target.jurisdiction, jurisdiction_name=target.jurisdiction.name,
+                                          **fields)
+
+
+@pytest.fixture
+def data(tree):
+    a, b = tree["a"], tree["b"]
+
+    def target(division, serial, name, industry, industry_name, place):
+        return Target.objects.create(credit_code=credit_code(division, serial), name=name, jurisdiction=place,
+                                     industry_code=industry, industry_name=industry_name)
+
+    targets = {
+        "chem": target("130623", 1, "涞水县甲化工有限公司", "C2614", "有机化学原料制造", a),
+        "mill": target("130623", 2, "涞水县乙纺织厂", "C1712", "棉织造加工", a),
+        "secret": target("130623", 3, "涞水县丙军工配套厂", "C3311", "金属结构制造", a),
+        "masked": target("130623", 4, "涞水县丁个体加工点", "C3311", "金属结构制造", a),
+        "b": target("130624", 5, "阜平县戊石材厂", "C3032", "建筑用石加工", b),
+    }
+    march, april = batch(a, 3), batch(a, 4)
+    rows = {
+        "chem": make_result(march, targets["chem"], 1, outcome=Outcome.PROBLEM, problems=[{
+            "item": "排污许可制度执行情况", "description": "未按证排污", "handling": "立案查处",
+            "deadline": "2026-04-30", "decision_number": "涞环罚〔2026〕3号"}]),
+        "mill": make_result(april, targets["mill"], 2),
+        "secret": make_result(april, targets["secret"], 3, credit_code="", target_name="", industry_code="",
+                              industry_name="", items=[], plan_label="", mode="", outcome=Outcome.WITHHELD,
+                              withheld_basis="state_secret",
+                              redactions=[{"field": "*", "basis": "state_secret", "source": "case"}]),
+        "masked": make_result(april, targets["masked"], 4, target_name="＊＊＊", credit_code="",
+                              redactions=[{"field": "target_name", "basis": "privacy", "source": "rule"},
+                                          {"field": "credit_code", "basis": "privacy", "source": "rule"}]),
+        "b": make_result(batch(b, 3), targets["b"], 5),
+    }
+    annual = batch(a, 0, kind=PublicationKind.ANNUAL_LIST)
+    for key in ("chem", "mill"):
+        t = targets[key]
+        ListedTarget.objects.create(publication=annual, target=t, credit_code=t.credit_code, name=t.name,
+                                    jurisdiction_name=a.name, jurisdiction_code=a.code, industry_code=t.industry_code,
+                                    industry_name=t.industry_name, address="涞水县开发区", is_key_unit=key == "chem")
+    return {"targets": targets, "rows": rows}
+
+
+def streamed(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def ids_on(client, **params) -> list[str]:
+    body = json.loads(streamed(client.get("/public/results/", {**params, "format": "json"})))
+    return [row["public_id"] for row in body["results"]]
+
+
+# --- results -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({}, ["JL2026-000002", "JL2026-000003", "JL2026-000004", "JL2026-000001", "JL2026-000005"]),
+    ({"jurisdiction": "130624"}, ["JL2026-000005"]),
+    ({"jurisdiction": "130600", "month": "2026-03"}, ["JL2026-000001", "JL2026-000005"]),
+    ({"month": "2026-04"}, ["JL2026-000002", "JL2026-000003", "JL2026-000004"]),
+    ({"industry": "c26"}, ["JL2026-000001"]),
+    ({"outcome": "problem"}, ["JL2026-000001"]),
+    ({"outcome": "withheld"}, ["JL2026-000003"]),
+    ({"q": "纺织"}, ["JL2026-000002"]),
+    ({"q": "丙军工"}, []),  # a withheld result has no name to find
+    ({"q": "JL2026-000005"}, ["JL2026-000005"]),
+])
+def test_results_filters_on_the_page_and_in_the_downloads(client, data, params, expected):
+    assert ids_on(client, **params) == expected
+    page = client.get("/public/results/", params)
+    assert page.status_code == 200
+    shown = [pid for pid in PublishedResult.objects.values_list("public_id", flat=True)
+             if f"/public/results/{pid}/" in page.content.decode()]
+    assert sorted(shown) == sorted(expected)
+
+
+def test_search_by_credit_code_in_any_case(client, data):
+    code = data["targets"]["mill"].credit_code
+    assert ids_on(client, q=code.lower()) == ["JL2026-000002"]
+
+
+def test_the_results_page_shows_withheld_rows_only_as_withheld(client, data):
+    text = client.get("/public/results/", {"month": "2026-04"}).content.decode()
+    assert "涞水县乙纺织厂" in text and "依法不予公开" in text
+    assert "涞水县丙军工配套厂" not in text and data["targets"]["secret"].credit_code not in text
+    assert "涞水县丁个体加工点" not in text and data["targets"]["masked"].credit_code not in text
+
+
+@pytest.mark.parametrize(("params", "field", "says"), [
+    ({"month": "2026-13"}, "month", "YYYY-MM"),
+    ({"industry": "26%"}, "industry", "C26"),
+    ({"jurisdiction": "999999"}, "jurisdiction", "999999"),
+    ({"outcome": "bad"}, "outcome", "bad"),
+])
+def test_a_bad_filter_says_which_and_why_and_lists_nothing(client, data, params, field, says):
+    page = client.get("/public/results/", params)
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "筛选条件有误" in text and f"（{field}）" in text and says in text
+    assert "/public/results/JL2026" not in text
+    download = client.get("/public/results/", {**params, "format": "csv"})
+    assert download.status_code == 400 and says in json.loads(download.content)["errors"][field][0]
+
+
+def test_an_unknown_format_is_a_400(client, data):
+    response = client.get("/public/results/", {"format": "xlsx"})
+    assert response.status_code == 400 and "csv 或 json" in response.content.decode()
+
+
+def test_csv_has_a_bom_chinese_headers_and_the_filtered_rows(client, data):
+    response = client.get("/public/results/", {"outcome": "problem", "format": "csv"})
+    assert response["Content-Type"].startswith("text/csv") and response.streaming
+    assert 'filename="results.csv"' in response["Content-Disposition"]
+    text = streamed(response)
+    assert text.startswith("\ufeff公开编号,")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert len(rows) == 2 and rows[1][0] == "JL2026-000001"
+    assert "涞环罚〔2026〕3号" in rows[1][rows[0].index("发现的问题及处理")]
+    withheld = list(csv.reader(io.StringIO(streamed(client.get("/public/results/", {
+        "outcome": "withheld", "format": "csv"})).lstrip("\ufeff"))))
+    assert withheld[1][withheld[0].index("不予公开依据")] == "涉及国家秘密" and withheld[1][3] == ""
+
+
+def test_json_download_echoes_filters_and_keeps_items_and_problems(client, data):
+    body = json.loads(streamed(client.get("/public/results/", {"month": "2026-03", "format": "json"})))
+    assert body["filters"] == {"month": "2026-03"}
+    chem = body["results"][0]
+    assert chem["public_id"] == "JL2026-000001" and chem["outcome"] == "problem"
+    assert chem["problems"][0]["decision_number"] == "涞环罚〔2026〕3号" and chem["items"][0]["code"] == "C-01"
+
+
+# --- detail, corrections, target -----------------------------------------------------------------------------------
+
+
+def test_result_detail_shows_items_problems_and_redaction_notes(client, data):
+    text = client.get("/public/results/JL2026-000001/").content.decode()
+    for part in ("涞水县甲化工有限公司", "排污许可制度执行情况", "未按证排污", "立案查处", "涞环罚〔2026〕3号",
+                 "2026-03-10"):
+        assert part in text
+    masked = client.get("/public/results/JL2026-000004/").content.decode()
+    assert "单位名称：依法隐去（涉及个人隐私）" in masked and data["targets"]["masked"].name not in masked
+    withheld = client.get("/public/results/JL2026-000003/").content.decode()
+    assert "依法不予公开" in withheld and "涉及国家秘密" in withheld and "排污许可" not in withheld
+    assert client.get("/public/results/NO-SUCH/").status_code == 404
+
+
+def test_corrections_are_shown_as_such_without_bringing_back_what_is_now_hidden(client, data, users):
+    chem = data["rows"]["chem"]
+    services.do_correct_result(chem, values={"problems": [dict(chem.problems[0], decision_number="涞环罚〔2026〕4号")]},
+                               reason="处罚决定书文号录入有误", acting_user=users["county_admin"])
+    mill = data["rows"]["mill"]
+    services.do_correct_result(mill, values={"target_name": "＊＊＊", "credit_code": ""},
+                               reason="依法隐去经营者姓名", acting_user=users["county_admin"])
+    PublishedResult.objects.filter(pk=mill.pk).update(redactions=[
+        {"field": "target_name", "basis": "privacy", "source": "case"}])
+    correction = mill.corrections.get()
+    correction.after = {**correction.after, "redactions": [{"field": "target_name", "basis": "privacy"},
+                                                           {"field": "credit_code", "basis": "privacy"}]}
+    correction.save()
+    text = client.get("/public/results/JL2026-000001/").content.decode()
+    assert "更正记录" in text and "处罚决定书文号录入有误" in text
+    assert "涞环罚〔2026〕3号" in text and "涞环罚〔2026〕4号" in text  # before → after
+    assert timezone.localdate().isoformat() in text
+    hidden = client.get("/public/results/JL2026-000002/").content.decode()
+    assert "依法隐去经营者姓名" in hidden and "涞水县乙纺织厂" not in hidden
+    assert data["targets"]["mill"].credit_code not in hidden
+    assert "已更正" in client.get("/public/results/", {"month": "2026-03"}).content.decode()
+
+
+def test_a_target_page_lists_its_published_results_and_list_rows(client, data):
+    chem = data["targets"]["chem"]
+    text = client.get(f"/public/targets/{chem.credit_code}/").content.decode()
+    assert "涞水县甲化工有限公司" in text and "JL2026-000001" in text and "2026年 · 涞水县" in text
+    assert "JL2026-000002" not in text
+    rows = list(csv.reader(io.StringIO(streamed(client.get(f"/public/targets/{chem.credit_code}/",
+                                                           {"format": "csv"})).lstrip("\ufeff"))))
+    assert [r[0] for r in rows[1:]] == ["JL2026-000001"]
+    assert client.get(f"/public/targets/{credit_code('130623', 77)}/").status_code == 404
+    assert client.get(f"/public/targets/{data['targets']['secret'].credit_code}/").status_code == 404
+
+
+# --- annual list, items ----------------------------------------------------------------------------------------------
+
+
+def test_annual_list_defaults_to_the_latest_year_and_filters(client, data):
+    text = client.get("/public/list/").content.decode()
+    assert "2026年随机抽查对象名录" in text and "涞水县甲化工有限公司" in text and "重点排污单位" in text
+    assert "涞水县乙纺织厂" not in client.get("/public/list/", {"industry": "C26"}).content.decode()
+    assert "涞水县" not in client.get("/public/list/", {"jurisdiction": "130624"}).content.decode().split(
+        "<tbody>")[1]
+    assert "没有符合条件" in client.get("/public/list/", {"year": "2025"}).content.decode()
+    bad = client.get("/public/list/", {"year": "20x6"})
+    assert bad.status_code == 400 and "（year）" in bad.content.decode()
+    body = json.loads(streamed(client.get("/public/list/", {"q": "纺织", "format": "json"})))
+    assert [(r["credit_code"], r["year"]) for r in body["results"]] == [(data["targets"]["mill"].credit_code, 2026)]
+
+
+def test_items_are_the_active_ones_in_page_and_csv(client, tree):
+    department = tree["departments"]["130600"]
+    CheckItem.objects.create(code="C-01", name="排污许可制度执行情况", legal_basis="排污许可管理条例",
+                             content="持证排污", jurisdiction=tree["city"], responsible_department=department)
+    CheckItem.objects.create(code="C-99", name="已停用事项", legal_basis="条例", content="-",
+                             jurisdiction=tree["city"], responsible_department=department, is_active=False)
+    text = client.get("/public/items/").content.decode()
+    assert "排污许可制度执行情况" in text and "已停用事项" not in text
+    rows = list(csv.reader(io.StringIO(streamed(client.get("/public/items/", {"format": "csv"})).lstrip("\ufeff"))))
+    assert rows[0][:2] == ["事项编码", "抽查事项"] and [r[0] for r in rows[1:]] == ["C-01"]
+
+
+# --- plans and verification ------------------------------------------------------------------------------------------
+
+SECRET, SEED = "5e" * 32, "a1" * 32
+
+
+def make_plan(jurisdiction, quarter: int, *, status=PlanStatus.DISPATCHED, revealed=False, draws=1) -> Plan:
+    plan = Plan.objects.create(jurisdiction=jurisdiction, level="county", year=2026, quarter=quarter, status=status,
+                               policy_id="baoding", policy_version=1, policy_fingerprint="f" * 64,
+                               policy_title="保定市政策", inspectors_counted=6,
+                               revealed_at=timezone.now() if revealed else None)
+    PlanStratum.objects.create(plan=plan, stratum="general", population=40, minimum=2, requested=3,
+                               explanation="⌈5% × 40⌉ = 2", citation="实施方案 二(二)")
+    for number in range(1, draws + 1):
+        selected = [{"id": credit_code("130623", 70 + number * 10 + n), "via": "ticket"} for n in range(3)]
+        manifest = {"algorithm": "shuangsuiji-draw/1", "inputs": {"plan": {"quarter": quarter}, "strata": [
+                        {"name": "general", "targets": [[s["id"], 1, 0] for s in selected]}]},
+                    "inputs_hash": f"{number}" * 64, "commitment": "c" * 64, "public_value": {"kind": "dice"},
+                    "selection_hash": "d" * 64, "secret": SECRET, "seed": SEED,
+                    "strata": [{"name": "general", "quota": 3, "selected": selected}]}
+        Draw.objects.create(plan=plan, number=number, inputs_hash=f"{number}" * 64, commitment="c" * 64,
+                            secret=SECRET, seed=SEED, public_value="3516", public_source="dice", manifest=manifest,
+                            drawn_at=timezone.now(),
+                            status=DrawStatus.DRAWN if number == draws else DrawStatus.SUPERSEDED)
+    return plan
+
+
+def test_plans_list_and_filters(client, tree):
+    q2 = make_plan(tree["a"], 2)
+    q3 = make_plan(tree["b"], 3)
+    draft = make_plan(tree["a"], 4, status=PlanStatus.DRAFT, draws=0)
+    text = client.get("/public/plans/").content.decode()
+    assert str(q2) in text and str(q3) in text and str(draft) not in text
+    assert str(q2) not in client.get("/public/plans/", {"quarter": "3"}).content.decode()
+    assert str(q2) not in client.get("/public/plans/", {"jurisdiction": "130624"}).content.decode()
+    assert client.get("/public/plans/", {"quarter": "5"}).status_code == 400
+    rows = json.loads(streamed(client.get("/public/plans/", {"format": "json"})))["results"]
+    assert [r["id"] for r in rows] == [q3.pk, q2.pk] and all(r["secret"] == "" for r in rows)
+
+
+def test_plan_page_strata_and_a_superseded_draw_kept_as_such(client, tree):
+    plan = make_plan(tree["a"], 2, draws=2)
+    text = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert "40" in text and "⌈5% × 40⌉ = 2" in text and "实施方案 二(二)" in text
+    assert "第 1 次抽取" in text and "已作废（经批准重新抽取）" in text and "第 2 次抽取" in text
+    assert "1" * 64 in text and "2" * 64 in text and "c" * 64 in text and "3516" in text
+    assert SECRET not in text and credit_code("130623", 80) not in text and "封存中" in text
+    assert client.get(f"/public/plans/{plan.pk}/draws/1/manifest.json")["X-Manifest-State"] == "sealed"
+
+
+def test_revealed_plan_shows_secret_selection_with_names_and_verification(client, tree, data):
+    plan = make_plan(tree["a"], 1, revealed=True)
+    draw = plan.draws.get()
+    draw.manifest["strata"][0]["selected"][0]["id"] = data["targets"]["chem"].credit_code
+    draw.save()
+    DrawVerification.objects.create(draw=draw, ok=True, report="密钥与承诺一致")
+    text = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert SECRET in text and SEED in text and "一般排污单位" in text
+    assert data["targets"]["chem"].credit_code in text and "涞水县甲化工有限公司" in text  # name from the list
+    assert credit_code("130623", 81) in text and "验证通过" in text and "完整抽取清单" in text
+    status = client.get("/public/verification/").content.decode()
+    assert "验证通过" in status and str(plan) in status
+    rows = list(csv.reader(io.StringIO(streamed(client.get("/public/verification/", {"format": "csv"}))
+                                       .lstrip("\ufeff"))))
+    assert rows[1][rows[0].index("验证状态")] == "验证通过"
+
+
+def test_failed_and_sealed_states_on_the_verification_page(client, tree):
+    sealed = make_plan(tree["a"], 2)
+    failed = make_plan(tree["b"], 2, revealed=True)
+    DrawVerification.objects.create(draw=failed.draws.get(), ok=False, report="种子不一致")
+    DrawVerification.objects.create(draw=sealed.draws.get(), ok=True, report="内部检查：" + SECRET)
+    text = client.get("/public/verification/").content.decode()
+    assert "验证未通过" in text and "已封存，待公开后验证" in text and SECRET not in text
+
+
+def test_verify_page_and_the_verifier_served_byte_for_byte(client):
+    text = client.get("/public/verify/").content.decode()
+    assert "python3 verify_draw.py manifest.json" in text and "pip install consistent-sampler" in text
+    assert 'consistent_sampler.sampler(ids, seed=drawn["seed"], take=take' in text
+    for name in ("verify_draw.py", "verify_assignment.py"):
+        response = client.get(f"/public/verify/{name}")
+        assert response.status_code == 200 and response.content == (TOOLS / name).read_bytes()
+    assert client.get("/public/verify/settings.py").status_code == 404
+
+
+# --- scale ---------------------------------------------------------------------------------------------------------
+
+
+def test_counts_are_capped_and_queries_do_not_grow_with_rows(client, data, tree, monkeypatch,
+                                                              django_assert_max_num_queries):
+    april = Publication.objects.get(jurisdiction=tree["a"], month=4)
+    for n in range(40):
+        make_result(april, data["targets"]["mill"], 100 + n)
+    monkeypatch.setattr(CappedPaginator, "limit", 20)
+    with django_assert_max_num_queries(6):
+        text = client.get("/public/results/").content.decode()
+    assert "超过 20 条" in text
+    with django_assert_max_num_queries(6):
+        client.get("/public/results/", {"page": "2", "jurisdiction": "130623"})
