@@ -15,6 +15,7 @@ urlpatterns = [
     path("intake/", include("shuangsuiji.intake.urls")),
     path("planning/", include("shuangsuiji.planning.urls")),
     path("fieldwork/", include("shuangsuiji.fieldwork.urls")),
+    path("disclosure/", include("shuangsuiji.disclosure.urls_staff")),
     path("admin/", admin.site.urls),
     path("api/registry/", include("shuangsuiji.registry.api_urls")),
     path("api/fieldwork/", include("shuangsuiji.fieldwork.api_urls")),

@@ -1,0 +1,167 @@
+"""Forms of the bureau's publication pages. They check the shape of what is typed; the services decide what is
+allowed (who, which state, which fields) and their errors are put back on the form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from shuangsuiji.disclosure.models import (
+    MASKABLE_FIELDS,
+    Outcome,
+    PublicationKind,
+    PublishedResult,
+    RedactionAction,
+    RedactionBasis,
+)
+from shuangsuiji.registry.models import Jurisdiction
+
+INPUT = {"class": "form-control"}
+SELECT = {"class": "form-select"}
+
+
+def put_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on the field it names, otherwise above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class JurisdictionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Jurisdiction) -> str:
+        return obj.name
+
+
+class PrepareForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=PublicationKind.choices, widget=forms.Select(attrs=SELECT))
+    jurisdiction = JurisdictionChoice(label=_("行政区"), queryset=Jurisdiction.objects.none(),
+                                      widget=forms.Select(attrs=SELECT))
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=INPUT))
+    month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12, required=False,
+                               widget=forms.NumberInput(attrs=INPUT))
+
+    def __init__(self, *args, jurisdictions=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if jurisdictions is not None:
+            self.fields["jurisdiction"].queryset = jurisdictions
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kind") == PublicationKind.RESULTS and not data.get("month"):
+            self.add_error("month", _("月度抽查结果须选择月份"))
+        return data
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("审核意见"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={**INPUT, "rows": 2}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={**INPUT, "rows": 2}),
+                             error_messages={"required": _("请填写理由")})
+
+
+class RedactionFields(forms.Form):
+    action = forms.ChoiceField(label=_("处理"), choices=RedactionAction.choices, widget=forms.RadioSelect)
+    fields = forms.MultipleChoiceField(label=_("隐去的字段"), required=False, choices=list(MASKABLE_FIELDS.items()),
+                                       widget=forms.CheckboxSelectMultiple,
+                                       help_text=_("处理为“隐去字段”时选择；整条不予公开时不必选择"))
+    basis = forms.ChoiceField(label=_("依据"), choices=RedactionBasis.choices, widget=forms.Select(attrs=SELECT))
+    reason = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={**INPUT, "rows": 2}),
+                             error_messages={"required": _("请填写不予公开的理由")})
+
+
+class RuleForm(RedactionFields):
+    jurisdiction = JurisdictionChoice(label=_("适用行政区"), queryset=Jurisdiction.objects.none(),
+                                      widget=forms.Select(attrs=SELECT))
+    industry_prefix = forms.RegexField(label=_("行业代码前缀"), regex=r"^[0-9]{1,4}$", required=False,
+                                       widget=forms.TextInput(attrs={**INPUT, "inputmode": "numeric"}),
+                                       error_messages={"invalid": _("行业代码前缀应为 1–4 位数字，如 26 或 2614")})
+    credit_code = forms.CharField(label=_("或：检查对象的统一社会信用代码"), required=False, max_length=18,
+                                  widget=forms.TextInput(attrs={**INPUT, "class": "form-control font-monospace"}))
+
+    field_order = ["jurisdiction", "industry_prefix", "credit_code", "action", "fields", "basis", "reason"]
+
+    def __init__(self, *args, jurisdictions=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if jurisdictions is not None:
+            self.fields["jurisdiction"].queryset = jurisdictions
+
+    def clean_credit_code(self) -> str:
+        return self.cleaned_data["credit_code"].strip().upper()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("industry_prefix") and not data.get("credit_code") and not self.errors:
+            raise ValidationError(_("请填写行业代码前缀或检查对象的统一社会信用代码"))
+        if data.get("industry_prefix") and data.get("credit_code"):
+            raise ValidationError(_("行业代码前缀与检查对象只能填一项：一条规则只按一种方式匹配"))
+        return data
+
+
+class CaseForm(RedactionFields):
+    record_number = forms.CharField(label=_("检查记录编号"), max_length=48,
+                                    widget=forms.TextInput(attrs={**INPUT, "class": "form-control font-monospace"}),
+                                    help_text=_("现场检查记录表右上角的编号，如 QY2026Q1-000123"))
+
+    field_order = ["record_number", "action", "fields", "basis", "reason"]
+
+    def clean_record_number(self) -> str:
+        return self.cleaned_data["record_number"].strip().upper()
+
+
+class CorrectionForm(forms.Form):
+    """The fields of a published result that are corrected by hand; problems keep their text but their penalty
+    decision numbers can be filled in (decided after publication)."""
+
+    target_name = forms.CharField(label=_("单位名称"), max_length=128, required=False,
+                                  widget=forms.TextInput(attrs=INPUT))
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False,
+                                  widget=forms.TextInput(attrs={**INPUT, "class": "form-control font-monospace"}))
+    industry_code = forms.CharField(label=_("行业代码"), max_length=5, required=False,
+                                    widget=forms.TextInput(attrs=INPUT))
+    industry_name = forms.CharField(label=_("行业名称"), max_length=64, required=False,
+                                    widget=forms.TextInput(attrs=INPUT))
+    inspected_on = forms.DateField(label=_("检查日期"), widget=forms.DateInput(attrs={**INPUT, "type": "date"},
+                                                                               format="%Y-%m-%d"))
+    outcome = forms.ChoiceField(label=_("检查结果"), choices=Outcome.choices, widget=forms.Select(attrs=SELECT))
+    reason = forms.CharField(label=_("更正理由"), max_length=2000, widget=forms.Textarea(attrs={**INPUT, "rows": 2}),
+                             help_text=_("门户上与更正一并公开"), error_messages={"required": _("请填写更正理由")})
+
+    SIMPLE = ("target_name", "credit_code", "industry_code", "industry_name", "inspected_on", "outcome")
+
+    def __init__(self, *args, result: PublishedResult, **kwargs) -> None:
+        initial = {name: getattr(result, name) for name in self.SIMPLE}
+        for n, problem in enumerate(result.problems):
+            initial[f"decision_{n}"] = problem.get("decision_number", "")
+        super().__init__(*args, initial=initial, **kwargs)
+        self.result = result
+        for n, problem in enumerate(result.problems):
+            self.fields[f"decision_{n}"] = forms.CharField(
+                label=_("问题%(n)s“%(item)s”的处罚决定书文号") % {"n": n + 1, "item": problem.get("item", "")},
+                max_length=64, required=False, widget=forms.TextInput(attrs=INPUT))
+        self.order_fields([*self.SIMPLE, *(f"decision_{n}" for n in range(len(result.problems))), "reason"])
+
+    def clean_inspected_on(self):
+        day = self.cleaned_data["inspected_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("检查日期不能晚于今天"))
+        return day
+
+    def changes(self) -> dict:
+        """Only what differs from the published row, in the form the service takes."""
+        values: dict = {}
+        for name in self.SIMPLE:
+            new = self.cleaned_data[name]
+            new = new.isoformat() if name == "inspected_on" else new.strip()
+            old = getattr(self.result, name)
+            if new != (old.isoformat() if name == "inspected_on" else old):
+                values[name] = new
+        problems = [dict(p, decision_number=self.cleaned_data[f"decision_{n}"].strip())
+                    for n, p in enumerate(self.result.problems)]
+        if problems != self.result.problems:
+            values["problems"] = problems
+        return values

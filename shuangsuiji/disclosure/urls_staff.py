@@ -1,0 +1,23 @@
+"""The bureau's publication pages under /disclosure/ (namespace ``disclosure``)."""
+
+from django.urls import path
+
+from shuangsuiji.disclosure import views_staff as views
+
+app_name = "disclosure"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("prepare/", views.prepare, name="prepare"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/review/", views.review, name="review"),
+    path("batches/<int:pk>/release/", views.release, name="release"),
+    path("batches/<int:pk>/discard/", views.discard, name="discard"),
+    path("redaction/", views.redaction, name="redaction"),
+    path("redaction/rules/add/", views.rule_add, name="rule_add"),
+    path("redaction/rules/<int:pk>/deactivate/", views.rule_deactivate, name="rule_deactivate"),
+    path("redaction/cases/add/", views.case_add, name="case_add"),
+    path("corrections/", views.corrections, name="corrections"),
+    path("corrections/<int:pk>/republish/", views.republish, name="republish"),
+    path("results/<str:public_id>/correct/", views.correct, name="correct"),
+]

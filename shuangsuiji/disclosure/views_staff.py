@@ -1,0 +1,451 @@
+"""The bureau's side of 一公开 (/disclosure/): where each county stands against its deadlines, batches prepared,
+previewed as the public will see them, reviewed by a second person and released; redaction rules and case
+decisions; corrections.
+
+Plain function views. Admins of a jurisdiction and leaders read these pages (404 outside their scope);
+department users and inspectors have nothing to do here (403). Every change goes through
+``disclosure.services``, which decides who may make it; the pages only hide buttons a user cannot use.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.disclosure import public, services
+from shuangsuiji.disclosure.forms import (
+    CaseForm,
+    CorrectionForm,
+    NoteForm,
+    PrepareForm,
+    ReasonForm,
+    RuleForm,
+    put_errors,
+)
+from shuangsuiji.disclosure.models import (
+    Correction,
+    Publication,
+    PublicationKind,
+    PublicationStatus,
+    PublishedResult,
+    RedactionCase,
+    RedactionRule,
+)
+from shuangsuiji.fieldwork.models import InspectionRecord
+from shuangsuiji.registry.models import Jurisdiction, Level, Target
+
+PER_PAGE = 50
+
+FIELD_LABELS = {
+    "target_name": _lazy("单位名称"), "credit_code": _lazy("统一社会信用代码"), "industry_code": _lazy("行业代码"),
+    "industry_name": _lazy("行业名称"), "inspected_on": _lazy("检查日期"), "items": _lazy("抽查事项"),
+    "outcome": _lazy("检查结果"), "problems": _lazy("发现的问题及处理"), "redactions": _lazy("隐去的内容"),
+    "withheld_basis": _lazy("不予公开依据"), "plan_label": _lazy("抽查计划"), "plan_id": _lazy("计划编号"),
+    "mode": _lazy("检查方式"),
+}
+"""Names of a published result's fields, for the list of what a pending correction changes."""
+
+
+
+def can_read(user) -> bool:
+    """Who works with publication: the admins of a jurisdiction and the leaders who review."""
+    return user.is_superuser or (user.jurisdiction_id is not None
+                                 and (user.is_admin_role or user.role == Role.LEADER))
+
+
+def _reader(request: HttpRequest) -> None:
+    if not can_read(request.user):
+        raise PermissionDenied(_("公开管理只对管理员和局领导开放"))
+
+
+def _root(user) -> Jurisdiction:
+    """The top of what ``user`` oversees (a superuser without a jurisdiction oversees every city)."""
+    if user.jurisdiction_id is not None:
+        return user.jurisdiction
+    return Jurisdiction.objects.filter(parent__isnull=True).order_by("path").first()
+
+
+def _in_scope(user, field: str) -> Q:
+    if user.is_superuser:
+        return Q()
+    return Q(**{f"{field}__path__startswith": user.jurisdiction.path})
+
+
+def _counties(user) -> QuerySet:
+    """Jurisdictions that publish: the counties in scope (their targets are the inspected ones)."""
+    return Jurisdiction.objects.visible_to(user).filter(level=Level.COUNTY).order_by("path")
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
+    text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    messages.error(request, text)
+
+
+# --- overview ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    """Each county's months of the year: deadline, batches, what is still unpublished, overdue in red."""
+    _reader(request)
+    user = request.user
+    year = _year(request)
+    today = timezone.localdate()
+    root = _root(user)
+    states = services.month_states(root, year, today) if root else []
+    for state in states:
+        state.is_overdue = state.overdue(today)
+        state.can_prepare = (state.unpublished and services.can_publish(user, state.jurisdiction)
+                             and not any(not b.is_released for b in state.batches))
+    counties = list(_counties(user))
+    lists: dict[int, list[Publication]] = {}
+    for batch in (Publication.objects.visible_to(user).filter(kind=PublicationKind.ANNUAL_LIST, year=year)
+                  .select_related("jurisdiction").order_by("sequence")):
+        lists.setdefault(batch.jurisdiction_id, []).append(batch)
+    list_deadline = services.annual_list_deadline(year)[0] if counties else None
+    annual = []
+    for county in counties:
+        batches = lists.get(county.pk, [])
+        released = [b for b in batches if b.is_released]
+        overdue = (any(b.is_overdue(today) for b in released)
+                   or (not released and list_deadline is not None and today > list_deadline))
+        annual.append({"jurisdiction": county, "batches": batches, "overdue": overdue,
+                       "can_prepare": services.can_publish(user, county)
+                       and not any(not b.is_released for b in batches)})
+    waiting = (Publication.objects.visible_to(user).exclude(status=PublicationStatus.RELEASED)
+               .select_related("jurisdiction", "prepared_by").order_by("deadline", "pk"))
+    return render(request, "disclosure/staff/overview.html", {
+        "year": year, "years": range(today.year, today.year - 4, -1), "today": today, "states": states,
+        "overdue_months": sum(1 for s in states if s.is_overdue), "annual": annual, "list_deadline": list_deadline,
+        "waiting": waiting, "can_publish_any": any(services.can_publish(user, c) for c in counties),
+        "prepare_form": PrepareForm(jurisdictions=_counties(user), initial={"year": year}),
+    })
+
+
+@login_required
+@require_POST
+def prepare(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    form = PrepareForm(request.POST, jurisdictions=_counties(request.user))
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+        return redirect("disclosure:overview")
+    data = form.cleaned_data
+    jurisdiction = data["jurisdiction"]
+    if not services.can_publish(request.user, jurisdiction):
+        raise PermissionDenied(_("只有%(name)s的管理员可以办理公开") % {"name": jurisdiction.name})
+    try:
+        if data["kind"] == PublicationKind.ANNUAL_LIST:
+            batch = services.do_prepare_annual_list(jurisdiction=jurisdiction, year=data["year"],
+                                                    acting_user=request.user)
+        else:
+            batch = services.do_prepare_results(jurisdiction=jurisdiction, year=data["year"], month=data["month"],
+                                                acting_user=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect(f"{reverse('disclosure:overview')}?year={data['year']}")
+    messages.success(request, _("已生成“%(batch)s”，共 %(n)s 条，请另一位管理员或局领导审核") % {
+        "batch": batch, "n": batch.row_count})
+    return redirect("disclosure:batch_detail", pk=batch.pk)
+
+
+# --- a batch -------------------------------------------------------------------------------------------------
+
+
+def _batch(request: HttpRequest, pk: int) -> Publication:
+    _reader(request)
+    return get_object_or_404(Publication.objects.visible_to(request.user).select_related(
+        "jurisdiction", "prepared_by", "reviewed_by", "released_by"), pk=pk)
+
+
+@login_required
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The batch's rows exactly as the portal will show them (the portal's own row serialiser and columns)."""
+    batch = _batch(request, pk)
+    user = request.user
+    if batch.kind == PublicationKind.ANNUAL_LIST:
+        rows = batch.listed_targets.select_related("publication").order_by("jurisdiction_code", "credit_code")
+        columns = public.COLUMNS["list"]
+    else:
+        rows = batch.results.order_by("inspected_on", "public_id")
+        columns = public.COLUMNS["results"]
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    table = []
+    for obj in page.object_list:
+        row = public.row_dict(obj)
+        table.append({"obj": obj, "cells": [public.csv_cell(key, row.get(key)) for key, _label in columns],
+                      "withheld": getattr(obj, "outcome", "") == "withheld",
+                      "masked": bool(getattr(obj, "redactions", None))})
+    return render(request, "disclosure/staff/batch_detail.html", {
+        "batch": batch, "page": page, "table": table, "columns": [label for _key, label in columns],
+        "overdue": batch.is_overdue(), "can_publish": services.can_publish(user, batch.jurisdiction),
+        "can_review": services.can_review(user, batch.jurisdiction) and batch.prepared_by_id != user.pk,
+        "own_batch": batch.prepared_by_id == user.pk,
+        "note_form": NoteForm(), "reason_form": ReasonForm(),
+    })
+
+
+def _batch_action(request: HttpRequest, pk: int, act) -> HttpResponse:
+    batch = _batch(request, pk)
+    try:
+        message = act(batch)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, message)
+        if batch.pk is None:  # discarded
+            return redirect("disclosure:overview")
+    return redirect("disclosure:batch_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    form = NoteForm(request.POST)
+    form.is_valid()
+
+    def act(batch: Publication) -> str:
+        if not services.can_review(request.user, batch.jurisdiction):
+            raise PermissionDenied(_("只有管理员或局领导可以审核公开批次"))
+        services.do_review(batch, note=form.cleaned_data.get("note", ""), acting_user=request.user)
+        return _("已审核，可以发布")
+
+    return _batch_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    def act(batch: Publication) -> str:
+        services.ensure_can_publish(request.user, batch.jurisdiction)
+        batch = services.do_release(batch, acting_user=request.user)
+        if batch.is_overdue():
+            return _("已公开（晚于公开期限 %(deadline)s）") % {"deadline": batch.deadline}
+        return _("已公开，门户即日可见")
+
+    return _batch_action(request, pk, act)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+
+    def act(batch: Publication) -> str:
+        services.ensure_can_publish(request.user, batch.jurisdiction)
+        if not form.is_valid():
+            raise ValidationError(_("请填写撤销理由"))
+        label = str(batch)
+        services.do_discard(batch, reason=form.cleaned_data["reason"], acting_user=request.user)
+        batch.pk = None
+        return _("已撤销“%(batch)s”，其中的结果可重新生成") % {"batch": label}
+
+    return _batch_action(request, pk, act)
+
+
+# --- redaction -----------------------------------------------------------------------------------------------
+
+
+def _rules_for(user) -> QuerySet:
+    """Rules that apply in the user's scope: his subtree's and those of the jurisdictions above him."""
+    if user.is_superuser:
+        return RedactionRule.objects.all()
+    codes = user.jurisdiction.ancestor_codes()
+    return RedactionRule.objects.filter(Q(jurisdiction__path__startswith=user.jurisdiction.path)
+                                        | Q(jurisdiction__code__in=codes))
+
+
+def _rule_jurisdictions(user) -> QuerySet:
+    qs = Jurisdiction.objects.visible_to(user)
+    if not user.is_superuser:
+        qs = qs.filter(path__startswith=user.jurisdiction.path)
+    return qs.filter(level__in=[Level.CITY, Level.COUNTY]).order_by("path")
+
+
+@login_required
+def redaction(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    return _redaction_page(request, RuleForm(jurisdictions=_rule_jurisdictions(request.user)), CaseForm())
+
+
+def _redaction_page(request: HttpRequest, rule_form: RuleForm, case_form: CaseForm, status: int = 200):
+    user = request.user
+    rules = (_rules_for(user).select_related("jurisdiction", "target", "created_by")
+             .order_by("-active", "jurisdiction__path", "-created_at"))
+    cases = (RedactionCase.objects.visible_to(user).select_related("record__target", "decided_by")
+             .order_by("-decided_at")[:200])
+    return render(request, "disclosure/staff/redaction.html", {
+        "rules": [(r, services.can_publish(user, r.jurisdiction)) for r in rules], "cases": cases,
+        "rule_form": rule_form, "case_form": case_form, "reason_form": ReasonForm(),
+        "can_decide": user.is_superuser or user.is_admin_role,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def rule_add(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    user = request.user
+    if not (user.is_superuser or user.is_admin_role):
+        raise PermissionDenied(_("只有管理员可以设定不予公开规则"))
+    form = RuleForm(request.POST, jurisdictions=_rule_jurisdictions(user))
+    if form.is_valid():
+        data = form.cleaned_data
+        target = None
+        if data["credit_code"]:
+            target = Target.objects.visible_to(user).filter(credit_code=data["credit_code"]).first()
+            if target is None:
+                form.add_error("credit_code", _("在您的辖区内找不到统一社会信用代码为 %(code)s 的检查对象") % {
+                    "code": data["credit_code"]})
+        if form.is_valid():
+            try:
+                services.do_add_redaction_rule(
+                    jurisdiction=data["jurisdiction"], action=data["action"], basis=data["basis"],
+                    reason=data["reason"], fields=data["fields"], industry_prefix=data["industry_prefix"],
+                    target=target, acting_user=user)
+            except ValidationError as error:
+                put_errors(form, error)
+            else:
+                messages.success(request, _("已添加不予公开规则；已公开的结果如受影响，请在“待更正”中重新公开"))
+                return redirect("disclosure:redaction")
+    return _redaction_page(request, form, CaseForm(), status=400)
+
+
+@login_required
+@require_POST
+def rule_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    rule = get_object_or_404(_rules_for(request.user).select_related("jurisdiction"), pk=pk)
+    services.ensure_can_publish(request.user, rule.jurisdiction)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写停用理由"))
+        services.do_deactivate_redaction_rule(rule, reason=form.cleaned_data["reason"], acting_user=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("规则已停用；受影响的已公开结果见“待更正”"))
+    return redirect("disclosure:redaction")
+
+
+@login_required
+@require_POST
+def case_add(request: HttpRequest) -> HttpResponse:
+    _reader(request)
+    user = request.user
+    if not (user.is_superuser or user.is_admin_role):
+        raise PermissionDenied(_("只有管理员可以作出个案不予公开决定"))
+    form = CaseForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        record = (InspectionRecord.objects.sealed().filter(_in_scope(user, "target__jurisdiction"))
+                  .select_related("target__jurisdiction").filter(number=data["record_number"]).first())
+        if record is None:
+            form.add_error("record_number", _("在您的辖区内找不到编号为 %(number)s 的已提交检查记录") % {
+                "number": data["record_number"]})
+        else:
+            try:
+                services.do_decide_redaction(record, action=data["action"], basis=data["basis"],
+                                             reason=data["reason"], fields=data["fields"], acting_user=user)
+            except ValidationError as error:
+                put_errors(form, error)
+            else:
+                messages.success(request, _("已记录对 %(number)s 的个案决定") % {"number": record.number})
+                return redirect("disclosure:redaction")
+    return _redaction_page(request, RuleForm(jurisdictions=_rule_jurisdictions(user)), form, status=400)
+
+
+# --- corrections ---------------------------------------------------------------------------------------------
+
+
+def _results(user) -> QuerySet:
+    return PublishedResult.objects.published().filter(_in_scope(user, "jurisdiction"))
+
+
+@login_required
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Published results behind their record (an approved amendment, a penalty decided, a redaction decision),
+    and the corrections made so far."""
+    _reader(request)
+    user = request.user
+    wanted = request.GET.get("public_id", "").strip().upper()
+    if wanted:  # the manual-correction lookup box
+        if _results(user).filter(public_id=wanted).exists():
+            return redirect("disclosure:correct", public_id=wanted)
+        messages.error(request, _("在您的辖区内找不到已公开的结果 %(id)s") % {"id": wanted})
+    root = _root(user)
+    pending = []
+    for result, record, fresh in (services.pending_corrections(root) if root else []):
+        changed = [str(FIELD_LABELS.get(k, k)) for k in fresh if fresh[k] != services._json(getattr(result, k))]
+        pending.append({"result": result, "record": record, "changed": changed,
+                        "can_publish": services.can_publish(user, result.jurisdiction)})
+    done = (Correction.objects.published().filter(_in_scope(user, "result__jurisdiction"))
+            .select_related("result", "corrected_by").order_by("-corrected_at")[:100])
+    return render(request, "disclosure/staff/corrections.html", {
+        "pending": pending, "done": done, "reason_form": ReasonForm(),
+    })
+
+
+
+@login_required
+@require_POST
+def republish(request: HttpRequest, pk: int) -> HttpResponse:
+    _reader(request)
+    result = get_object_or_404(_results(request.user).select_related("jurisdiction"), pk=pk)
+    services.ensure_can_publish(request.user, result.jurisdiction)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写更正理由"))
+        services.do_republish_amended(result, reason=form.cleaned_data["reason"], acting_user=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("%(id)s 已按最新记录重新公开，门户显示为更正") % {"id": result.public_id})
+    return redirect("disclosure:corrections")
+
+
+@login_required
+def correct(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Correct a published result by hand, with the reason the portal shows next to it."""
+    _reader(request)
+    result = get_object_or_404(_results(request.user).select_related("jurisdiction", "publication"),
+                               public_id=public_id)
+    services.ensure_can_publish(request.user, result.jurisdiction)
+    form = CorrectionForm(request.POST or None, result=result)
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        if not changes:
+            form.add_error(None, _("没有修改任何内容"))
+        else:
+            try:
+                services.do_correct_result(result, values=changes, reason=form.cleaned_data["reason"],
+                                           acting_user=request.user)
+            except ValidationError as error:
+                put_errors(form, error)
+            else:
+                messages.success(request, _("%(id)s 已更正，门户显示更正前后内容和理由") % {"id": result.public_id})
+                return redirect("disclosure:corrections")
+    history = Correction.objects.filter(result=result).select_related("corrected_by").order_by("-corrected_at")
+    return render(request, "disclosure/staff/correct.html", {"result": result, "form": form, "history": history},
+                  status=400 if form.errors else 200)

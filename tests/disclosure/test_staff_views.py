@@ -1,0 +1,254 @@
+# ruff: noqa: F811 (fixtures of the fieldwork tests, imported by name, are parameters here)
+"""The bureau's publication pages: who reads and who acts (every role, every page and action), scoping (404
+outside), the preview as the public will see it, the whole month from prepare to release through the pages,
+redaction rules and case decisions, corrections — and bad input answered with what is wrong, nothing written."""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from shuangsuiji.disclosure import services, views_staff
+from shuangsuiji.disclosure.models import (
+    Correction,
+    Publication,
+    PublicationStatus,
+    PublishedResult,
+    RedactionCase,
+    RedactionRule,
+)
+from shuangsuiji.fieldwork.models import Handling
+from tests.disclosure.test_services import another_task, month_of, publish, reviewed
+from tests.fieldwork.conftest import items, media_in_tmp, target, task, team  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["city_admin", "county_admin", "other_county_admin", "department_user", "inspector", "leader", "anonymous"]
+
+
+def as_user(client, users, role):
+    if role != "anonymous":
+        client.force_login(users[role])
+    return client
+
+
+@pytest.fixture
+def world(tree, items, team, users):
+    """County A: a released month with a problem (a correction is possible), a prepared batch of another record,
+    a county rule and a case decision; county B: a prepared batch of its own."""
+    released = reviewed(another_task(tree, items, team, 61), users, problem=Handling.RECTIFIED)
+    publish(released, users)
+    waiting = reviewed(another_task(tree, items, team, 62), users)
+    year, month = month_of(waiting)
+    batch = services.do_prepare_results(jurisdiction=tree["a"], year=year, month=month,
+                                        acting_user=users["county_admin"])
+    rule = services.do_add_redaction_rule(jurisdiction=tree["a"], action="mask", basis="commercial",
+                                          fields=["industry"], reason="工艺涉密", industry_prefix="99",
+                                          acting_user=users["county_admin"])
+    return {"released": released, "waiting": waiting, "batch": batch, "rule": rule,
+            "result": PublishedResult.objects.published().get(), "year": year, "month": month}
+
+
+READ_STATUS = {"city_admin": 200, "county_admin": 200, "other_county_admin": 200, "leader": 200,
+               "department_user": 403, "inspector": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_reads_the_pages(client, users, world, role):
+    as_user(client, users, role)
+    pages = [reverse("disclosure:overview"), reverse("disclosure:redaction"), reverse("disclosure:corrections")]
+    for url in pages:
+        response = client.get(url)
+        if role == "anonymous":
+            assert response.status_code == 302 and response["Location"].startswith("/login/")
+        else:
+            assert response.status_code == READ_STATUS[role], url
+    # County A's batch and its correction page: 404 outside county A, 403 for roles with nothing to do here.
+    batch_status = {**READ_STATUS, "other_county_admin": 404}
+    correct_status = {**batch_status, "leader": 403}  # a leader reviews, but does not correct
+    detail = client.get(reverse("disclosure:batch_detail", args=[world["batch"].pk]))
+    correct = client.get(reverse("disclosure:correct", args=[world["result"].public_id]))
+    if role == "anonymous":
+        assert detail.status_code == correct.status_code == 302
+    else:
+        assert detail.status_code == batch_status[role]
+        assert correct.status_code == correct_status[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_acts(client, users, world, tree, role):
+    as_user(client, users, role)
+    batch, rule, result = world["batch"], world["rule"], world["result"]
+    posts = {
+        "prepare": (reverse("disclosure:prepare"), {"kind": "annual_list", "jurisdiction": tree["a"].pk,
+                                                    "year": world["year"]}),
+        "review": (reverse("disclosure:review", args=[batch.pk]), {"note": "ok"}),
+        "discard": (reverse("disclosure:discard", args=[batch.pk]), {"reason": "重新生成"}),
+        "rule_deactivate": (reverse("disclosure:rule_deactivate", args=[rule.pk]), {"reason": "不再涉密"}),
+        "rule_add": (reverse("disclosure:rule_add"), {"jurisdiction": tree["a"].pk, "industry_prefix": "26",
+                                                      "action": "withhold", "basis": "law", "reason": "依法"}),
+        "case_add": (reverse("disclosure:case_add"), {"record_number": world["released"].number,
+                                                      "action": "withhold", "basis": "privacy", "reason": "隐私"}),
+        "correct": (reverse("disclosure:correct", args=[result.public_id]),
+                    {"target_name": "新名称", "credit_code": result.credit_code, "industry_code": result.industry_code,
+                     "industry_name": result.industry_name, "inspected_on": result.inspected_on.isoformat(),
+                     "outcome": result.outcome, "decision_0": "", "reason": "名称有误"}),
+    }
+    codes = {name: client.post(url, data).status_code for name, (url, data) in posts.items()}
+    if role == "anonymous":
+        assert set(codes.values()) == {302}
+        assert not Publication.objects.filter(kind="annual_list").exists()
+        return
+    if role in ("department_user", "inspector"):
+        assert set(codes.values()) == {403}
+    elif role == "other_county_admin":
+        # Another county's batch, rule and result do not exist for him; county A is not his to prepare.
+        assert codes["review"] == codes["discard"] == codes["rule_deactivate"] == codes["correct"] == 404
+        assert codes["prepare"] == 302 and codes["rule_add"] == 400 and codes["case_add"] == 400
+    elif role == "leader":
+        assert codes["review"] == 302
+        assert codes["prepare"] == codes["discard"] == codes["rule_add"] == codes["case_add"] == 403
+        assert codes["rule_deactivate"] == codes["correct"] == 403
+    else:
+        # Admins of county A: review is refused to the preparer (county_admin) but done by the city; all else done.
+        assert all(code in (200, 302) for code in codes.values()), codes
+    changed = {
+        "prepare": Publication.objects.filter(kind="annual_list").exists(),
+        "review": Publication.objects.filter(pk=batch.pk, status=PublicationStatus.REVIEWED).exists(),
+        "discard": not Publication.objects.filter(pk=batch.pk).exists(),
+        "rule_add": RedactionRule.objects.filter(industry_prefix="26").exists(),
+        "rule_deactivate": not RedactionRule.objects.get(pk=rule.pk).active,
+        "case_add": RedactionCase.objects.exists(),
+        "correct": Correction.objects.exists(),
+    }
+    expected = {
+        "department_user": set(), "inspector": set(), "other_county_admin": set(), "leader": {"review"},
+        "county_admin": {"prepare", "discard", "rule_add", "rule_deactivate", "case_add", "correct"},
+        # The city reviews first, so the batch is reviewed and then discarded in the same run.
+        "city_admin": {"prepare", "discard", "rule_add", "rule_deactivate", "case_add", "correct"},
+    }[role]
+    assert {name for name, done in changed.items() if done} == expected
+
+
+def test_a_month_through_the_pages_prepare_preview_review_release(client, users, tree, items, team):
+    masked = reviewed(another_task(tree, items, team, 71, industry="3360"), users)
+    plain = reviewed(another_task(tree, items, team, 72), users, problem=Handling.RECTIFIED,
+                     findings="现场负责人钱经理，电话13912345678")
+    services.do_add_redaction_rule(jurisdiction=tree["a"], action="mask", basis="commercial", fields=["industry"],
+                                   reason="工艺涉密", industry_prefix="336", acting_user=users["county_admin"])
+    year, month = month_of(masked)
+    client.force_login(users["county_admin"])
+    overview = client.get(reverse("disclosure:overview"), {"year": year})
+    text = overview.content.decode()
+    assert "生成批次" in text and tree["a"].name in text
+    state, = overview.context["states"]
+    assert state.unpublished == 2 and state.deadline == services.results_deadline(year, month)[0]
+    assert str(state.deadline.isoformat()) in text
+
+    response = client.post(reverse("disclosure:prepare"), {"kind": "results", "jurisdiction": tree["a"].pk,
+                                                           "year": year, "month": month})
+    batch = Publication.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("disclosure:batch_detail",
+                                                                            args=[batch.pk])
+    page = client.get(response["Location"])
+    text = page.content.decode()
+    assert "须由另一位管理员或局领导审核" in text and 'id="review-form"' not in text
+    assert "＊＊＊" in text and "涉及商业秘密" in text  # the masked industry, and why
+    assert plain.target.name in text and masked.number in text
+    assert "13912345678" not in text
+    assert not PublishedResult.objects.published().exists()
+
+    client.force_login(users["leader"])
+    page = client.get(reverse("disclosure:batch_detail", args=[batch.pk])).content.decode()
+    assert 'id="review-form"' in page and 'id="release-form"' not in page
+    client.post(reverse("disclosure:review", args=[batch.pk]), {"note": "已核对"})
+    batch.refresh_from_db()
+    assert batch.status == PublicationStatus.REVIEWED and batch.reviewed_by == users["leader"]
+
+    client.force_login(users["county_admin"])
+    assert 'id="release-form"' in client.get(reverse("disclosure:batch_detail", args=[batch.pk])).content.decode()
+    response = client.post(reverse("disclosure:release", args=[batch.pk]), follow=True)
+    assert "已公开" in response.content.decode()
+    assert PublishedResult.objects.published().count() == 2
+    state, = client.get(reverse("disclosure:overview"), {"year": year}).context["states"]
+    assert state.released and not state.is_overdue
+
+
+def test_the_overview_flags_an_overdue_month_in_red(client, users, tree, items, team):
+    record = reviewed(another_task(tree, items, team, 81), users)
+    year, month = month_of(record)
+    deadline = services.results_deadline(year, month)[0]
+    client.force_login(users["city_admin"])
+    assert client.get(reverse("disclosure:overview"), {"year": year}).context["overdue_months"] == 0
+    with mock.patch.object(views_staff.timezone, "localdate", return_value=deadline + datetime.timedelta(days=1)):
+        page = client.get(reverse("disclosure:overview"), {"year": year})
+    assert page.context["overdue_months"] == 1
+    assert 'class="table-danger"' in page.content.decode() and "逾期未公开" in page.content.decode()
+
+
+def test_bad_input_says_what_and_where_and_writes_nothing(client, users, world, tree):
+    client.force_login(users["county_admin"])
+    response = client.post(reverse("disclosure:prepare"), {"kind": "results", "jurisdiction": tree["a"].pk,
+                                                           "year": world["year"]}, follow=True)
+    assert "月度抽查结果须选择月份" in response.content.decode()
+    response = client.post(reverse("disclosure:discard", args=[world["batch"].pk]), {"reason": " "}, follow=True)
+    assert "请填写撤销理由" in response.content.decode() and Publication.objects.filter(pk=world["batch"].pk).exists()
+    response = client.post(reverse("disclosure:rule_add"), {"jurisdiction": tree["a"].pk, "action": "mask",
+                                                            "basis": "privacy", "reason": "x"})
+    assert response.status_code == 400 and "请填写行业代码前缀或检查对象" in response.content.decode()
+    response = client.post(reverse("disclosure:rule_add"), {"jurisdiction": tree["a"].pk, "industry_prefix": "26",
+                                                            "action": "mask", "basis": "privacy", "reason": "x"})
+    assert response.status_code == 400 and "请选择要隐去的字段" in response.content.decode()
+    response = client.post(reverse("disclosure:rule_add"), {"jurisdiction": tree["a"].pk, "industry_prefix": "2x",
+                                                            "action": "withhold", "basis": "privacy", "reason": "x"})
+    assert "行业代码前缀应为 1–4 位数字" in response.content.decode()
+    response = client.post(reverse("disclosure:case_add"), {"record_number": "NOPE-1", "action": "withhold",
+                                                            "basis": "privacy", "reason": "x"})
+    assert response.status_code == 400 and "找不到编号为 NOPE-1" in response.content.decode()
+    response = client.post(reverse("disclosure:case_add"), {"record_number": world["released"].number,
+                                                            "action": "withhold", "basis": "privacy", "reason": ""})
+    assert response.status_code == 400 and "请填写不予公开的理由" in response.content.decode()
+    assert RedactionRule.objects.count() == 1 and not RedactionCase.objects.exists()
+    result = world["result"]
+    response = client.post(reverse("disclosure:correct", args=[result.public_id]), {
+        "target_name": result.target_name, "credit_code": result.credit_code, "industry_code": result.industry_code,
+        "industry_name": result.industry_name, "inspected_on": result.inspected_on.isoformat(),
+        "outcome": result.outcome, "decision_0": "", "reason": "没改"})
+    assert response.status_code == 400 and "没有修改任何内容" in response.content.decode()
+    assert not Correction.objects.exists()
+
+
+def test_case_decision_then_republish_through_the_pages(client, users, world, tree):
+    client.force_login(users["county_admin"])
+    record = world["released"]
+    response = client.post(reverse("disclosure:case_add"), {"record_number": record.number.lower(),
+                                                            "action": "mask", "fields": ["problems"],
+                                                            "basis": "privacy", "reason": "涉及个人信息"})
+    assert response.status_code == 302 and RedactionCase.objects.get().record == record
+    page = client.get(reverse("disclosure:corrections"))
+    pending = page.context["pending"]
+    assert [p["result"].public_id for p in pending] == [record.number] and "发现的问题及处理" in pending[0]["changed"]
+    client.post(reverse("disclosure:republish", args=[pending[0]["result"].pk]), {"reason": "依个案决定隐去问题描述"})
+    result = PublishedResult.objects.published().get(public_id=record.number)
+    assert result.problems[0]["description"] == "＊＊＊"
+    assert Correction.objects.get().reason == "依个案决定隐去问题描述"
+    assert client.get(reverse("disclosure:corrections")).context["pending"] == []
+    # The lookup box of the manual correction.
+    response = client.get(reverse("disclosure:corrections"), {"public_id": record.number})
+    assert response["Location"] == reverse("disclosure:correct", args=[record.number])
+
+
+def test_a_manual_correction_fills_in_a_decision_number(client, users, world):
+    client.force_login(users["city_admin"])
+    result = world["result"]
+    url = reverse("disclosure:correct", args=[result.public_id])
+    assert "处罚决定书文号" in client.get(url).content.decode()
+    client.post(url, {"target_name": result.target_name, "credit_code": result.credit_code,
+                      "industry_code": result.industry_code, "industry_name": result.industry_name,
+                      "inspected_on": result.inspected_on.isoformat(), "outcome": result.outcome,
+                      "decision_0": "涞环罚〔2026〕7号", "reason": "补录处罚决定书文号"})
+    result.refresh_from_db()
+    assert result.problems[0]["decision_number"] == "涞环罚〔2026〕7号"
+    correction = Correction.objects.get()
+    assert correction.before["problems"][0]["decision_number"] == "" and correction.corrected_by == users["city_admin"]
