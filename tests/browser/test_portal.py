@@ -1,0 +1,93 @@
+# ruff: noqa: F811 (the portal tests' ``data`` fixture, imported by name, is a parameter here)
+"""The public portal in a real headless Chromium, without logging in: the home page and a search from it, the
+results search filtered on a phone, a result's detail, a plan page with a superseded draw, the verify page."""
+
+import pytest
+
+from tests.browser.conftest import PHONE
+from tests.disclosure.test_portal import data, make_plan  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def visit(chromium, live_server):
+    """visit(path, viewport=None) → a page of the live server, as anyone (no login)."""
+    contexts = []
+
+    def go(path: str, viewport: dict | None = None):
+        context = chromium.new_context(viewport=viewport or {"width": 1366, "height": 900}, locale="zh-CN")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{live_server.url}{path}")
+        return page
+
+    yield go
+    for context in contexts:
+        context.close()
+
+
+def fits(page) -> bool:
+    """Nothing wider than the screen: the page does not scroll sideways on a phone."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_home_on_a_phone_searches_results(visit, data):
+    page = visit("/public/", PHONE)
+    assert page.locator("h1").inner_text() == "污染源“双随机、一公开”监管信息公开"
+    assert page.get_by_role("link", name="涞水县2026年4月抽查结果").is_visible()
+    assert page.locator("a[href='/admin/'], a[href='/logout/']").count() == 0  # no staff navigation
+    page.fill("input[name=q]", "纺织")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/public/results/?q=*")
+    assert page.locator("table.public-results tbody tr").count() == 1
+    assert "涞水县乙纺织厂" in page.locator("table.public-results").inner_text()
+    assert fits(page)
+
+
+def test_results_filtered_by_outcome_on_a_phone(visit, data):
+    page = visit("/public/results/", PHONE)
+    assert page.locator("table.public-results tbody tr").count() == 5
+    page.select_option("#f-outcome", "problem")
+    page.select_option("#f-jurisdiction", "130623")
+    page.locator("#results-filter button[type=submit]").click()
+    page.wait_for_url("**outcome=problem*")
+    rows = page.locator("table.public-results tbody tr")
+    assert rows.count() == 1 and "涞水县甲化工有限公司" in rows.inner_text() and "发现问题" in rows.inner_text()
+    assert page.locator("#f-outcome").input_value() == "problem"  # the filter stays chosen
+    # The stacked table labels each cell on a phone.
+    assert page.locator("td[data-label='检查结果']").first.is_visible()
+    assert fits(page)
+    csv_link = page.get_by_role("link", name="CSV")
+    assert "outcome=problem" in csv_link.get_attribute("href") and "format=csv" in csv_link.get_attribute("href")
+    page.get_by_role("link", name="涞水县甲化工有限公司").click()
+    page.wait_for_url("**/public/results/JL2026-000001/")
+    assert page.get_by_text("涞环罚〔2026〕3号").is_visible()
+
+
+def test_result_detail_on_desktop(visit, data):
+    page = visit("/public/results/JL2026-000004/")
+    assert page.get_by_text("单位名称：依法隐去（涉及个人隐私）").is_visible()
+    assert "涞水县丁个体加工点" not in page.content()
+    page = visit("/public/results/JL2026-000003/")
+    assert page.locator("h1").inner_text() == "依法不予公开"
+    assert "涉及国家秘密" in page.locator(".alert").inner_text()
+
+
+def test_plan_page_shows_the_ceremony_and_keeps_the_superseded_draw(visit, tree):
+    plan = make_plan(tree["a"], 2, draws=2)
+    page = visit(f"/public/plans/{plan.pk}/", PHONE)
+    first, second = page.locator("#draw-1"), page.locator("#draw-2")
+    assert "已作废（经批准重新抽取）" in first.inner_text()
+    assert "1" * 64 in first.inner_text() and "2" * 64 in second.inner_text()
+    assert "封存中" in second.inner_text()
+    assert page.get_by_role("link", name="下载封存清单（JSON）").count() == 2
+    assert fits(page)
+
+
+def test_verify_page_links_the_verifier(visit):
+    page = visit("/public/verify/")
+    assert page.get_by_text("python3 verify_draw.py manifest.json --sealed sealed.json").is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="verify_draw.py").click()
+    assert download.value.suggested_filename == "verify_draw.py"
