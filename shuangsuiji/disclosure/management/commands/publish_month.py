@@ -1,0 +1,60 @@
+"""``manage.py publish_month --jurisdiction CODE --year Y --month M [--user U] [--review-as R --release]``.
+
+Prepares a county's month of results as a batch waiting for review, as the page does. For scripted use it can
+also review it as another person (``--review-as``) and release it (``--release``): the second-person rule still
+holds, so the reviewer must not be the preparer.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from shuangsuiji.disclosure import services
+from shuangsuiji.registry.models import Jurisdiction
+
+
+def _user(username: str | None):
+    if not username:
+        return None
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"没有用户“{username}”")
+    return user
+
+
+class Command(BaseCommand):
+    help = "生成某县区某月的抽查结果公开批次（可选：由另一人审核并发布）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--jurisdiction", required=True, metavar="CODE", help="行政区划代码，如 130608")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("--month", type=int, required=True, choices=range(1, 13), metavar="M")
+        parser.add_argument("--user", metavar="USERNAME", help="以该用户身份生成（须为该行政区管理员）；不填为系统操作")
+        parser.add_argument("--review-as", metavar="USERNAME", help="由该用户审核（不能是生成人）")
+        parser.add_argument("--release", action="store_true", help="审核后发布到公开门户（须同时给出 --review-as）")
+
+    def handle(self, *args, **options) -> None:
+        jurisdiction = Jurisdiction.objects.filter(code=options["jurisdiction"]).first()
+        if jurisdiction is None:
+            raise CommandError(f"没有行政区划代码为 {options['jurisdiction']} 的行政区")
+        if options["release"] and not options["review_as"]:
+            raise CommandError("发布前须经另一人审核：请同时给出 --review-as USERNAME")
+        preparer, reviewer = _user(options["user"]), _user(options["review_as"])
+        if reviewer is not None and preparer is not None and reviewer.pk == preparer.pk:
+            raise CommandError("审核人不能是生成人")
+        try:
+            # All or nothing: a batch that fails review or release is not left half-way.
+            with transaction.atomic():
+                batch = services.do_prepare_results(jurisdiction=jurisdiction, year=options["year"],
+                                                    month=options["month"], acting_user=preparer)
+                if reviewer is not None:
+                    batch = services.do_review(batch, acting_user=reviewer)
+                if options["release"]:
+                    batch = services.do_release(batch, acting_user=preparer)
+        except (ValidationError, PermissionDenied) as error:
+            text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            raise CommandError(text) from error
+        late = "（晚于公开期限）" if batch.is_released and batch.is_overdue() else ""
+        self.stdout.write(f"{batch}：{batch.row_count} 条，其中不予公开 {batch.withheld_count} 条，"
+                          f"状态 {batch.get_status_display()}{late}，公开期限 {batch.deadline:%Y-%m-%d}")
