@@ -1,27 +1,26 @@
 """The read-only public JSON API of 一公开 (/api/public/): the portal's data for anyone, without login.
 
-Like the portal pages it reads only published data — released batches' snapshot rows, plans from their freeze,
-manifests as ``published_manifest`` gives them, active check items — never an internal table (DESIGN §5). Ids
-are the stable public ones: a result's ``public_id``, a target's credit code, a plan's id. Lists are paged by
-page number in a fixed order, so a client walking the pages sees each row once. A parameter the API does not
-know, or a value it cannot read, is a 400 that names the parameter: a typo must not silently return everything.
+It serves what the portal pages and downloads serve — the same querysets, filter forms and rows of
+``disclosure.public`` — plus, where a program needs it, a few ids the pages show as links (a result's
+jurisdiction code, a plan's strata and draws). Like the pages it reads only published data — released
+batches' snapshot rows, plans from their freeze, manifests as ``published_manifest`` gives them, active check
+items — never an internal table (DESIGN §5). Ids are the stable public ones: a result's ``public_id``, a
+target's credit code, a plan's id. Lists are paged by page number in a fixed order, so a client walking the
+pages sees each row once. A parameter the API does not know, or a value it cannot read, is a 400 that names
+the parameter: a typo must not silently return everything.
 """
 
-import re
-from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import InvalidPage
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -29,16 +28,11 @@ from rest_framework.reverse import reverse
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from shuangsuiji.disclosure.models import (
-    Correction,
-    DrawVerification,
-    ListedTarget,
-    Outcome,
-    PublishedResult,
-)
-from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanStratum
+from shuangsuiji.disclosure import public
+from shuangsuiji.disclosure.models import Correction, PublishedResult
+from shuangsuiji.planning.models import Draw, Plan, PlanStratum
 from shuangsuiji.planning.services import published_manifest
-from shuangsuiji.registry.models import CheckItem, Jurisdiction
+from shuangsuiji.registry.models import Jurisdiction
 
 # --- the common parts: throttle, paging, parameters --------------------------------------------------------------
 
@@ -51,6 +45,30 @@ class PublicThrottle(AnonRateThrottle):
 
     def get_rate(self) -> str | None:
         return getattr(settings, "PUBLIC_API_RATE", None)
+
+
+COUNT_LIMIT = 10_000
+"""Lists count at most this many rows (as the registry pages do): an exact COUNT(*) over a year of national
+results costs more than the page itself. Beyond it ``count_capped`` is true; pages still go on through ``next``."""
+
+
+class _Page:
+    """What DRF's link building needs of a page, without a paginator that must count everything first."""
+
+    def __init__(self, rows: list, number: int, has_next: bool) -> None:
+        self.rows, self.number, self._has_next = rows, number, has_next
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
 
 
 class PublicPagination(PageNumberPagination):
@@ -72,22 +90,39 @@ class PublicPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_query_param, "1")
         if not raw.isdigit() or int(raw) < 1:
             raise ValidationError({"page": [_("页码应为从 1 起的整数，收到“%(value)s”") % {"value": raw}]})
-        paginator = self.django_paginator_class(queryset, size)
-        try:
-            self.page = paginator.page(int(raw))
-        except InvalidPage as error:  # DRF would answer a bare 404; say which pages exist
-            raise ValidationError({"page": [_("页码超出范围：共 %(pages)s 页") % {"pages": paginator.num_pages}]}) \
-                from error
+        number = int(raw)
+        offset = (number - 1) * size
+        rows = list(queryset[offset:offset + size + 1])  # one more than the page: is there a next one?
+        # COUNT over a LIMITed, unordered subquery stops as soon as the cap is reached.
+        self.counted = len(queryset) if isinstance(queryset, list) else queryset.order_by()[:COUNT_LIMIT + 1].count()
+        if number > 1 and not rows[:size]:
+            pages = -(-self.counted // size) or 1
+            raise ValidationError({"page": [_("页码超出范围：共 %(pages)s 页") % {"pages": pages}]})
+        self.page = _Page(rows[:size], number, len(rows) > size)
         self.request = request
-        return list(self.page)
+        return rows[:size]
+
+    def get_paginated_response(self, data) -> Response:
+        return Response({
+            "count": min(self.counted, COUNT_LIMIT), "count_capped": self.counted > COUNT_LIMIT,
+            "next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_capped"] = {"type": "boolean", "example": False,
+                                                  "description": "总条数超过 10,000 时为 true，count 为 10000"}
+        return response
 
 
-class PublicListView(ListAPIView):
+class PublicView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # no session, hence no CSRF: the API is for anyone
     throttle_classes = [PublicThrottle]
-    pagination_class = PublicPagination
-    filter_backends: list = []
+
+
+class PublicListView(PublicView):
+    """A list: the filter form of ``disclosure.public`` reads the parameters, a bad one is a 400 naming it."""
+
     allowed_params: tuple[str, ...] = ()
     """Filter parameters this list reads; anything else but paging is refused."""
 
@@ -100,34 +135,30 @@ class PublicListView(ListAPIView):
                                    for name in unknown})
         return {name: query[name].strip() for name in self.allowed_params if query.get(name, "").strip()}
 
+    def rows(self, params: dict[str, str]) -> QuerySet | list:
+        raise NotImplementedError
 
-class PublicDetailView(RetrieveAPIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [PublicThrottle]
+    def row(self, obj: Any) -> dict[str, Any]:
+        return public.row_dict(obj)
 
-
-def jurisdiction_param(code: str, name: str = "jurisdiction") -> Jurisdiction:
-    jurisdiction = Jurisdiction.objects.filter(code=code).first()
-    if jurisdiction is None:
-        raise ValidationError({name: [_("未知的行政区划代码：%(code)s") % {"code": code}]})
-    return jurisdiction
+    def get(self, request) -> Response:
+        paginator = PublicPagination()
+        page = paginator.paginate_queryset(self.rows(self.params()), request, self)
+        return paginator.get_paginated_response([self.row(obj) for obj in page])
 
 
-def int_param(value: str, name: str, low: int, high: int) -> int:
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise ValidationError({name: [_("应为 %(low)s 到 %(high)s 的整数，收到“%(value)s”") % {
-            "low": low, "high": high, "value": value}]})
-    return int(value)
+def valid(form_and_rows: tuple[Any, Any]) -> Any:
+    form, rows = form_and_rows
+    if not form.is_valid():
+        raise ValidationError({name: [str(m) for m in messages] for name, messages in form.errors.items()})
+    return rows
 
 
-def industry_param(value: str) -> str:
-    """An industry-code prefix as the registry writes codes: the section letter, then up to four digits."""
-    if not re.fullmatch(r"[A-Za-z]\d{0,4}", value):
-        raise ValidationError({"industry": [
-            _("行业代码前缀应为国民经济行业分类代码的开头（门类字母加数字），如 C 或 C26，收到“%(value)s”")
-            % {"value": value}]})
-    return value.upper()
+def jurisdiction_param(code: str) -> Jurisdiction:
+    place = Jurisdiction.objects.filter(code=code).first()
+    if place is None:
+        raise ValidationError({"jurisdiction": [_("未知的行政区划代码：%(code)s") % {"code": code}]})
+    return place
 
 
 PARAMETER_DOCS = {
@@ -139,97 +170,86 @@ PARAMETER_DOCS = {
     "outcome": (str, "检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开"),
     "q": (str, "单位名称的一部分，或 18 位统一社会信用代码，或公开编号"),
     "public_id": (str, "抽查结果的公开编号"),
+    "page": (int, "页码，从 1 起"),
+    "page_size": (int, "每页条数，默认 50，最多 500"),
 }
 
 
-def documented(*names: str):
-    """The schema's description of a list's filter parameters (paging is added by the paginator)."""
-    return extend_schema(parameters=[OpenApiParameter(name, kind, description=text)
-                                     for name, (kind, text) in ((n, PARAMETER_DOCS[n]) for n in names)])
+_ROWS: dict[str, type] = {}
 
 
-CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+def _row_serializer(fields: dict[str, str]) -> type:
+    """A serializer only for the schema: the row's keys, each described (the rows come from public.row_dict)."""
+    name = "Public" + "".join(part.title() for part in fields.get("__name__", "row").split("_"))
+    if name not in _ROWS:
+        _ROWS[name] = type(name, (serializers.Serializer,), {
+            key: serializers.JSONField(help_text=str(text)) for key, text in fields.items() if key != "__name__"})
+    return _ROWS[name]
+
+
+def documented(fields: dict[str, str], *names: str, many: bool = True):
+    """The schema of a list (or one object): its filter and paging parameters and its rows, each described."""
+    row = _row_serializer(fields)
+    if not many:
+        return extend_schema(responses=row)
+    page = type(f"{row.__name__}Page", (serializers.Serializer,), {
+        "count": serializers.IntegerField(help_text="总条数，最多 10,000"),
+        "count_capped": serializers.BooleanField(help_text="总条数超过 10,000 时为 true"),
+        "next": serializers.URLField(allow_null=True, help_text="下一页的地址，没有时为 null"),
+        "previous": serializers.URLField(allow_null=True, help_text="上一页的地址，没有时为 null"),
+        "results": row(many=True)})
+    return extend_schema(
+        parameters=[OpenApiParameter(name, kind, description=text)
+                    for name, (kind, text) in ((n, PARAMETER_DOCS[n]) for n in (*names, "page", "page_size"))],
+        responses=page)
+
+
+def fields_of(kind: str, **extra: str) -> dict[str, str]:
+    """The row keys of a list as documented: the download's columns (public.COLUMNS) and what the API adds."""
+    described = {key: str(label) for key, label in public.COLUMNS.get(kind, [])}
+    return {**described, **extra}
 
 
 # --- check items ---------------------------------------------------------------------------------------------------
 
-
-class PublicCheckItemSerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    responsible_department = serializers.CharField(source="responsible_department.name")
-
-    class Meta:
-        model = CheckItem
-        fields = ["code", "name", "legal_basis", "content", "jurisdiction", "list_level", "responsible_department",
-                  "check_method", "applies_general", "applies_key", "applies_special"]
+ITEM_FIELDS = {**fields_of("items"), "list_level": "清单层级", "applies_general": "适用一般排污单位",
+               "applies_key": "适用重点排污单位", "applies_special": "适用特殊监管对象", "__name__": "check_item"}
 
 
-@documented("jurisdiction")
+@documented(ITEM_FIELDS, "jurisdiction")
 class CheckItemList(PublicListView):
-    """随机抽查事项清单: the items in use."""
+    """随机抽查事项清单: the items in use; with ``jurisdiction``, those that apply there (its own and its
+    ancestors' lists)."""
 
-    serializer_class = PublicCheckItemSerializer
     allowed_params = ("jurisdiction",)
 
-    def get_queryset(self) -> QuerySet:
-        params = self.params()
-        items = (CheckItem.objects.filter(is_active=True).select_related("jurisdiction", "responsible_department")
-                 .order_by("code"))
+    def rows(self, params):
+        items = public.check_items()
         if "jurisdiction" in params:
             place = jurisdiction_param(params["jurisdiction"])
-            # An item of a city's list applies in its counties too: the county sees its own and its ancestors'.
             items = items.filter(jurisdiction__code__in=[*place.ancestor_codes(), place.code])
         return items
 
 
 # --- the year's list -----------------------------------------------------------------------------------------------
 
-
-class PublicListedTargetSerializer(serializers.ModelSerializer):
-    year = serializers.IntegerField(source="publication.year")
-
-    class Meta:
-        model = ListedTarget
-        fields = ["year", "credit_code", "name", "jurisdiction_code", "jurisdiction_name", "industry_code",
-                  "industry_name", "address", "is_key_unit"]
+LIST_FIELDS = {**fields_of("list"), "__name__": "listed_target"}
 
 
-def subtree(queryset: QuerySet, field: str, place: Jurisdiction) -> QuerySet:
-    return queryset.filter(**{f"{field}__path__startswith": place.path})
-
-
-def name_or_code(queryset: QuerySet, q: str, name_field: str) -> QuerySet:
-    if CREDIT_CODE.fullmatch(q.upper()):
-        return queryset.filter(credit_code=q.upper())
-    return queryset.filter(**{f"{name_field}__icontains": q})
-
-
-@documented("year", "jurisdiction", "industry", "q")
+@documented(LIST_FIELDS, "year", "jurisdiction", "industry", "q")
 class ListedTargetList(PublicListView):
-    """随机抽查对象名录: rows of released annual lists."""
+    """随机抽查对象名录: rows of released annual lists, every year unless ``year`` says which."""
 
-    serializer_class = PublicListedTargetSerializer
     allowed_params = ("year", "jurisdiction", "industry", "q")
 
-    def get_queryset(self) -> QuerySet:
-        params = self.params()
-        rows = ListedTarget.objects.published().select_related("publication").order_by(
-            "-publication__year", "jurisdiction_code", "credit_code", "id")
-        if "year" in params:
-            rows = rows.filter(publication__year=int_param(params["year"], "year", 2000, 2100))
-        if "jurisdiction" in params:
-            rows = subtree(rows, "publication__jurisdiction", jurisdiction_param(params["jurisdiction"]))
-        if "industry" in params:
-            rows = rows.filter(industry_code__startswith=industry_param(params["industry"]))
-        if "q" in params:
-            rows = name_or_code(rows, params["q"], "name")
-        return rows
+    def rows(self, params):
+        return valid(public.listed_targets(params, default_year=False))
 
 
 # --- plans and draws -----------------------------------------------------------------------------------------------
 
 
-class PublicStratumSerializer(serializers.ModelSerializer):
+class StratumSerializer(serializers.ModelSerializer):
     label = serializers.CharField(source="get_stratum_display")
     shortfall_state = serializers.CharField(source="get_shortfall_state_display")
 
@@ -239,7 +259,7 @@ class PublicStratumSerializer(serializers.ModelSerializer):
                   "citation", "shortfall_state"]
 
 
-class PublicDrawSerializer(serializers.ModelSerializer):
+class DrawSerializer(serializers.ModelSerializer):
     """What of a draw is public grows with the ceremony; the secret and seed only once the plan is revealed."""
 
     status = serializers.CharField(source="get_status_display")
@@ -258,10 +278,10 @@ class PublicDrawSerializer(serializers.ModelSerializer):
         return draw.plan.revealed_at is not None
 
     def get_secret(self, draw: Draw) -> str | None:
-        return draw.secret or None if self._revealed(draw) else None
+        return (draw.secret or None) if self._revealed(draw) else None
 
     def get_seed(self, draw: Draw) -> str | None:
-        return draw.seed or None if self._revealed(draw) else None
+        return (draw.seed or None) if self._revealed(draw) else None
 
     def get_manifest_url(self, draw: Draw) -> str | None:
         if not draw.manifest:
@@ -272,60 +292,44 @@ class PublicDrawSerializer(serializers.ModelSerializer):
         return bool(draw.manifest) and self._revealed(draw)
 
 
-class PublicPlanSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(source="__str__")
-    jurisdiction = serializers.CharField(source="jurisdiction.code")
-    jurisdiction_name = serializers.CharField(source="jurisdiction.name")
-    status_label = serializers.CharField(source="get_status_display")
-    strata = PublicStratumSerializer(many=True)
-    draws = PublicDrawSerializer(many=True)
-    check_items = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-
-    class Meta:
-        model = Plan
-        fields = ["id", "title", "jurisdiction", "jurisdiction_name", "level", "kind", "year", "quarter", "status",
-                  "status_label", "policy_title", "policy_version", "policy_fingerprint", "check_items", "strata",
-                  "draws", "dispatched_at", "revealed_at"]
+PLAN_FIELDS = {**fields_of("plans"), "jurisdiction": "行政区",
+               "strata": "各类别：可抽对象数、政策最低数、计划抽查数、计算说明与依据",
+               "draws": "每次抽取：输入哈希、密钥承诺、公开随机数、抽取时间；公开密钥后还有密钥、种子与完整清单地址",
+               "check_items": "抽查事项编码", "__name__": "plan"}
 
 
-def public_plans() -> QuerySet:
-    draws = Draw.objects.exclude(status=DrawStatus.OPEN, inputs_hash="").order_by("number")
-    return (Plan.objects.published().select_related("jurisdiction", "department")
-            .prefetch_related("strata", "check_items", Prefetch("draws", queryset=draws))
-            .order_by("-year", "-quarter", "jurisdiction__path", "kind", "id"))
+def plan_row(plan: Plan, request) -> dict[str, Any]:
+    draws = list(plan.draws.all())
+    for draw in draws:
+        draw.plan = plan  # the reveal check reads plan.revealed_at; no query per draw
+    return {**public.row_dict(plan), "strata": StratumSerializer(plan.strata.all(), many=True).data,
+            "draws": DrawSerializer(draws, many=True, context={"request": request}).data,
+            "check_items": [item.code for item in plan.check_items.all()]}
 
 
-@documented("year", "quarter", "jurisdiction")
+@documented(PLAN_FIELDS, "year", "quarter", "jurisdiction")
 class PlanList(PublicListView):
     """Quarterly plans from their freeze on: strata against the policy, hashes, commitment, reveal."""
 
-    serializer_class = PublicPlanSerializer
     allowed_params = ("year", "quarter", "jurisdiction")
 
-    def get_queryset(self) -> QuerySet:
-        params = self.params()
-        plans = public_plans()
-        if "year" in params:
-            plans = plans.filter(year=int_param(params["year"], "year", 2000, 2100))
-        if "quarter" in params:
-            plans = plans.filter(quarter=int_param(params["quarter"], "quarter", 1, 4))
-        if "jurisdiction" in params:
-            plans = subtree(plans, "jurisdiction", jurisdiction_param(params["jurisdiction"]))
-        return plans
+    def rows(self, params):
+        return valid(public.plans(params)).prefetch_related("check_items")
+
+    def row(self, obj):
+        return plan_row(obj, self.request)
 
 
-class PlanDetail(PublicDetailView):
-    serializer_class = PublicPlanSerializer
-    queryset = public_plans()
+@documented(PLAN_FIELDS, many=False)
+class PlanDetail(PublicView):
+    def get(self, request, pk: int) -> Response:
+        rows = valid(public.plans({})).prefetch_related("check_items")
+        return Response(plan_row(get_object_or_404(rows, pk=pk), request))
 
 
 @extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
-class ManifestView(APIView):
+class ManifestView(PublicView):
     """A draw's manifest as published now: sealed until the plan is revealed, complete after."""
-
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [PublicThrottle]
 
     def get(self, request, plan_id: int, number: int) -> HttpResponse:
         draw = get_object_or_404(Draw.objects.select_related("plan").filter(plan__in=Plan.objects.published()),
@@ -336,189 +340,90 @@ class ManifestView(APIView):
         return response
 
 
-# --- results -------------------------------------------------------------------------------------------------------
-
-MASK_COVERS = {"industry": ("industry_code", "industry_name")}
+# --- results and corrections ---------------------------------------------------------------------------------------
 
 
-def hide_masked(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """A correction's "before" must not bring back what its "after" withholds or masks: a result withheld (or a
-    field masked) by a later decision shows the withheld value on both sides."""
-    masked = {note.get("field") for note in after.get("redactions") or []}
-    if "*" in masked or after.get("outcome") == Outcome.WITHHELD:
-        return dict(after)
-    shown = dict(before)
-    for field in masked:
-        for key in MASK_COVERS.get(field, (field,)):
-            if key in after:
-                shown[key] = after[key]
-    return shown
+def correction_row(correction: Correction) -> dict[str, Any]:
+    return {"id": correction.pk, "public_id": correction.result.public_id,
+            "corrected_at": correction.corrected_at.isoformat(), "reason": correction.reason,
+            "before": public.shown_before(correction), "after": correction.after,
+            "changes": public.correction_changes(correction)}
 
 
-class PublicCorrectionSerializer(serializers.ModelSerializer):
-    public_id = serializers.CharField(source="result.public_id")
-    before = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Correction
-        fields = ["id", "public_id", "corrected_at", "reason", "before", "after"]
-
-    def get_before(self, correction: Correction) -> dict[str, Any]:
-        return hide_masked(correction.before, correction.after)
+CORRECTION_FIELDS = {"id": "更正编号", "public_id": "公开编号", "corrected_at": "更正时间", "reason": "更正理由",
+                     "before": "更正前（已依法隐去的内容不再显示）", "after": "更正后",
+                     "changes": "逐项的更正内容", "__name__": "correction"}
+RESULT_FIELDS = {**fields_of("results"), "outcome": "检查结果代码：ok / problem / withheld",
+                 "items": "抽查事项（编码、名称、结果）", "jurisdiction_code": "行政区划代码", "__name__": "result"}
 
 
-class PublicResultSerializer(serializers.ModelSerializer):
-    jurisdiction = serializers.CharField(source="jurisdiction.code")
-    outcome_label = serializers.CharField(source="get_outcome_display")
-    publication = serializers.CharField(source="publication.__str__")
-    released_at = serializers.DateTimeField(source="publication.released_at")
-
-    class Meta:
-        model = PublishedResult
-        fields = ["public_id", "jurisdiction", "jurisdiction_name", "credit_code", "target_name", "industry_code",
-                  "industry_name", "inspected_on", "plan_id", "plan_label", "mode", "items", "outcome",
-                  "outcome_label", "problems", "redactions", "withheld_basis", "corrected_at", "publication",
-                  "released_at"]
+def result_row(result: PublishedResult) -> dict[str, Any]:
+    return {**public.row_dict(result), "jurisdiction_code": result.jurisdiction.code}
 
 
-class PublicResultDetailSerializer(PublicResultSerializer):
-    corrections = serializers.SerializerMethodField()
-
-    class Meta(PublicResultSerializer.Meta):
-        fields = [*PublicResultSerializer.Meta.fields, "corrections"]
-
-    def get_corrections(self, result: PublishedResult) -> list[dict]:
-        return PublicCorrectionSerializer(result.corrections.order_by("corrected_at", "id"), many=True).data
-
-
-def month_param(value: str) -> tuple[date, date]:
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})", value)
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ValidationError({"month": [_("月份应写作 YYYY-MM，如 2026-03，收到“%(value)s”") % {"value": value}]})
-    year, month = int(match.group(1)), int(match.group(2))
-    return date(year, month, 1), date(year + month // 12, month % 12 + 1, 1)
-
-
-def filter_results(results: QuerySet, params: dict[str, str]) -> QuerySet:
-    """The results search's filters (the portal's results page reads the same parameters)."""
-    if "jurisdiction" in params:
-        place = jurisdiction_param(params["jurisdiction"])
-        results = results.filter(jurisdiction__in=Jurisdiction.objects.filter(path__startswith=place.path))
-    if "month" in params:
-        first, after = month_param(params["month"])
-        results = results.filter(inspected_on__gte=first, inspected_on__lt=after)
-    if "industry" in params:
-        results = results.filter(industry_code__startswith=industry_param(params["industry"]))
-    if "outcome" in params:
-        if params["outcome"] not in Outcome.values:
-            raise ValidationError({"outcome": [_("检查结果应为 %(choices)s 之一，收到“%(value)s”") % {
-                "choices": "、".join(Outcome.values), "value": params["outcome"]}]})
-        results = results.filter(outcome=params["outcome"])
-    if "q" in params:
-        q = params["q"]
-        if CREDIT_CODE.fullmatch(q.upper()):
-            results = results.filter(credit_code=q.upper())
-        else:
-            results = results.filter(Q(target_name__icontains=q) | Q(public_id=q))
-    return results
-
-
-@documented("jurisdiction", "month", "industry", "outcome", "q")
+@documented(RESULT_FIELDS, "jurisdiction", "month", "industry", "outcome", "q")
 class ResultList(PublicListView):
     """抽查结果: rows of released monthly batches, newest inspection first."""
 
-    serializer_class = PublicResultSerializer
     allowed_params = ("jurisdiction", "month", "industry", "outcome", "q")
 
-    def get_queryset(self) -> QuerySet:
-        results = (PublishedResult.objects.published().select_related("jurisdiction", "publication__jurisdiction")
-                   .order_by("-inspected_on", "public_id"))
-        return filter_results(results, self.params())
+    def rows(self, params):
+        return valid(public.results(params)).select_related("jurisdiction")
+
+    def row(self, obj):
+        return result_row(obj)
 
 
-class ResultDetail(PublicDetailView):
-    serializer_class = PublicResultDetailSerializer
-    lookup_field = "public_id"
-    queryset = PublishedResult.objects.published().select_related("jurisdiction", "publication__jurisdiction")
+@documented({**RESULT_FIELDS, "corrections": "更正记录", "__name__": "result_detail"}, many=False)
+class ResultDetail(PublicView):
+    def get(self, request, public_id: str) -> Response:
+        result = public.result(public_id)
+        if result is None:
+            raise Http404(_("没有这条已公开的抽查结果"))
+        return Response({**result_row(result),
+                         "corrections": [correction_row(c) for c in public.corrections(result)]})
 
 
-@documented("public_id")
+@documented(CORRECTION_FIELDS, "public_id")
 class CorrectionList(PublicListView):
     """Every recorded correction of a published result, with its reason."""
 
-    serializer_class = PublicCorrectionSerializer
     allowed_params = ("public_id",)
 
-    def get_queryset(self) -> QuerySet:
-        params = self.params()
+    def rows(self, params):
         corrections = Correction.objects.published().select_related("result").order_by("corrected_at", "id")
         if "public_id" in params:
             corrections = corrections.filter(result__public_id=params["public_id"])
         return corrections
 
+    def row(self, obj):
+        return correction_row(obj)
+
 
 # --- verification status -------------------------------------------------------------------------------------------
 
-
-class PublicVerificationSerializer(serializers.Serializer):
-    plan_id = serializers.IntegerField()
-    plan = serializers.CharField()
-    draw = serializers.IntegerField()
-    draw_status = serializers.CharField()
-    revealed_at = serializers.DateTimeField(allow_null=True)
-    status = serializers.ChoiceField(choices=["not_revealed", "unchecked", "verified", "failed"])
-    checked_at = serializers.DateTimeField(allow_null=True)
-    report = serializers.CharField()
-    manifest_url = serializers.URLField()
+VERIFICATION_FIELDS = {**fields_of("verification"), "state": "验证状态代码：sealed / unchecked / verified / failed",
+                       "report": "验证报告", "manifest_url": "抽取清单地址", "__name__": "verification"}
 
 
-@documented("year", "quarter", "jurisdiction")
+@documented(VERIFICATION_FIELDS, "year", "quarter", "jurisdiction")
 class VerificationList(PublicListView):
     """Each published plan's draws and whether their manifest verifies (the server's check with the standalone
     verifier's rules; anyone can re-run it)."""
 
-    serializer_class = PublicVerificationSerializer
     allowed_params = ("year", "quarter", "jurisdiction")
 
-    def get_queryset(self) -> QuerySet:
-        params = self.params()
-        draws = (Draw.objects.filter(plan__in=Plan.objects.published(), manifest__isnull=False)
-                 .select_related("plan__jurisdiction", "plan__department")
-                 .prefetch_related(Prefetch("verifications", queryset=DrawVerification.objects.order_by(
-                     "-checked_at", "-id")))
-                 .order_by("-plan__year", "-plan__quarter", "plan__jurisdiction__path", "plan_id", "number"))
-        if "year" in params:
-            draws = draws.filter(plan__year=int_param(params["year"], "year", 2000, 2100))
-        if "quarter" in params:
-            draws = draws.filter(plan__quarter=int_param(params["quarter"], "quarter", 1, 4))
-        if "jurisdiction" in params:
-            draws = subtree(draws, "plan__jurisdiction", jurisdiction_param(params["jurisdiction"]))
-        return draws
+    def rows(self, params):
+        return valid(public.verification(params))
 
-    def list(self, request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        rows = []
-        for draw in page:
-            revealed = draw.plan.revealed_at is not None
-            latest = draw.verifications.all()[0] if revealed and draw.verifications.all() else None
-            status = ("not_revealed" if not revealed else "unchecked" if latest is None
-                      else "verified" if latest.ok else "failed")
-            rows.append({
-                "plan_id": draw.plan_id, "plan": str(draw.plan), "draw": draw.number,
-                "draw_status": draw.status, "revealed_at": draw.plan.revealed_at,
-                "status": status, "checked_at": latest.checked_at if latest else None,
-                "report": latest.report if latest else "",
-                "manifest_url": reverse("public-api:manifest", args=[draw.plan_id, draw.number], request=request),
-            })
-        return self.get_paginated_response(rows)
+    def row(self, obj):
+        return {**public.row_dict(obj), "report": obj.report,
+                "manifest_url": reverse("public-api:manifest", args=[obj.draw.plan_id, obj.draw.number],
+                                        request=self.request)}
 
 
 @extend_schema(responses={200: OpenApiTypes.OBJECT})
-class ApiRoot(APIView):
-    permission_classes = [AllowAny]
-    authentication_classes: list = []
-    throttle_classes = [PublicThrottle]
-
+class ApiRoot(PublicView):
     def get(self, request) -> Response:
         names = ["items", "list", "plans", "results", "corrections", "verification"]
         return Response({name: reverse(f"public-api:{name}", request=request) for name in names})

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from shuangsuiji.disclosure import views_opendata
 from shuangsuiji.disclosure import views_public as views
 
 app_name = "public"
@@ -19,4 +20,5 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/<str:name>", views.tool, name="tool"),
     path("verification/", views.verification, name="verification"),
+    path("opendata/", views_opendata.opendata, name="opendata"),
 ]

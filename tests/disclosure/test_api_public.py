@@ -121,7 +121,8 @@ def test_results_are_the_released_rows_only_newest_first_without_login(client, p
     chem = next(r for r in body["results"] if r["public_id"] == "JL2026-000001")
     assert chem["outcome"] == "problem" and chem["outcome_label"] == "发现问题"
     assert chem["problems"][0]["decision_number"] == "涞环罚〔2026〕3号"
-    assert chem["jurisdiction"] == "130623" and chem["credit_code"] == published["targets"]["chem"].credit_code
+    assert chem["jurisdiction_code"] == "130623" and chem["jurisdiction"] == "涞水县"
+    assert chem["credit_code"] == published["targets"]["chem"].credit_code
     detail_response, detail = get(client, "/api/public/results/JL2026-000001/")
     assert detail_response.status_code == 200 and detail["corrections"] == []
     assert client.get("/api/public/results/JL2026-000005/").status_code == 404  # prepared, not released
@@ -166,7 +167,7 @@ def test_search_by_credit_code(client, published):
 @pytest.mark.parametrize(("params", "name", "says"), [
     ({"month": "2026-13"}, "month", "YYYY-MM"),
     ({"month": "march"}, "month", "march"),
-    ({"outcome": "bad"}, "outcome", "ok、problem、withheld"),
+    ({"outcome": "bad"}, "outcome", "bad"),
     ({"industry": "26%"}, "industry", "C26"),
     ({"jurisdiction": "999999"}, "jurisdiction", "999999"),
     ({"page": "0"}, "page", "0"),
@@ -320,9 +321,9 @@ def test_verification_status_per_draw(client, tree):
     DrawVerification.objects.create(draw=revealed.draws.get(), ok=False, report="旧的报告")
     DrawVerification.objects.create(draw=revealed.draws.get(), ok=True, report="密钥与承诺一致")
     rows = {r["plan_id"]: r for r in client.get("/api/public/verification/").json()["results"]}
-    assert rows[sealed.pk]["status"] == "not_revealed" and rows[sealed.pk]["report"] == ""
-    assert rows[revealed.pk]["status"] == "verified" and rows[revealed.pk]["report"] == "密钥与承诺一致"
-    assert rows[other.pk]["status"] == "unchecked"
+    assert rows[sealed.pk]["state"] == "sealed" and rows[sealed.pk]["report"] == ""
+    assert rows[revealed.pk]["state"] == "verified" and rows[revealed.pk]["report"] == "密钥与承诺一致"
+    assert rows[other.pk]["state"] == "unchecked"
     assert client.get("/api/public/verification/", {"jurisdiction": "130624"}).json()["count"] == 1
 
 
@@ -337,3 +338,33 @@ def test_root_lists_the_endpoints_and_the_schema_documents_them(client):
         "/api/public/plans/{plan_id}/draws/{number}/manifest.json", "/api/public/verification/"}
     documented = {p["name"] for p in paths["/api/public/results/"]["get"]["parameters"]}
     assert documented == {"jurisdiction", "month", "industry", "outcome", "q", "page", "page_size"}
+
+
+def test_counts_are_capped_but_pages_go_on(client, published, monkeypatch):
+    from shuangsuiji.disclosure import api
+
+    monkeypatch.setattr(api, "COUNT_LIMIT", 2)
+    first = client.get("/api/public/results/", {"page_size": 2}).json()
+    assert first["count"] == 2 and first["count_capped"] is True and first["next"]
+    second = client.get(first["next"]).json()
+    assert [r["public_id"] for r in second["results"]] == ["JL2026-000001", "JL2026-000004"]
+    assert second["next"] is None
+    narrow = client.get("/api/public/results/", {"outcome": "problem"}).json()
+    assert narrow["count"] == 1 and narrow["count_capped"] is False
+
+
+def test_the_documented_fields_are_what_the_api_serves(client, published, tree):
+    """The open-data page and the schema describe the rows from the same field lists; they match what is served."""
+    from shuangsuiji.disclosure import views_opendata
+
+    Correction.objects.create(result=published["rows"]["chem"], before={"target_name": "甲"},
+                              after={"target_name": published["rows"]["chem"].target_name}, reason="录入有误")
+    DrawVerification.objects.create(draw=make_plan(tree["a"], PlanStatus.DISPATCHED, 3, revealed=True).draws.get(),
+                                    ok=True, report="一致")
+    department = tree["departments"]["130600"]
+    CheckItem.objects.create(code="C-01", name="排污许可", legal_basis="条例", content="持证排污",
+                             jurisdiction=tree["city"], responsible_department=department)
+    for dataset in views_opendata.DATASETS:
+        rows = client.get(f"/api/public/{dataset.api}/").json()["results"]
+        assert rows, dataset.api
+        assert set(rows[0]) == set(dataset.fields) - {"__name__"}, dataset.api
