@@ -20,6 +20,7 @@ The ceremony of a plan, step by step (DESIGN §4):
 
 import copy
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 
@@ -543,6 +544,7 @@ DRAND_CHAINS = {
 """The League of Entropy's drand chains: chain hash → (name, genesis time, period in seconds). A round's
 time follows from them, so the system can refuse a round that was already public at the commitment."""
 DEFAULT_DRAND_CHAIN = "52db9ba70e0cc0f6eaf7803dd07447a1f5477735fd3f661792ba94600c84e971"
+DRAND_RANDOMNESS = re.compile(r"[0-9a-f]{64}")
 
 
 def drand_round_time(chain: str, round_number: int) -> datetime:
@@ -585,9 +587,13 @@ def public_value(source: str, *, value: str, witnesses: Iterable[str] = (), lott
                     "chains": "、".join(f"{name}（{key[:12]}…）" for key, (name, _g, _p) in DRAND_CHAINS.items())}})
             if drand_round is None or drand_round < 1:
                 raise ValidationError({"drand_round": _("请填写 drand 轮次（正整数）")})
+            if not DRAND_RANDOMNESS.fullmatch(value.strip().lower()):
+                raise ValidationError({"value": _(
+                    "drand 随机数应为第 %(round)s 轮公布的 randomness：64 位十六进制数字（0–9、a–f），"
+                    "现为 %(n)s 位") % {"round": drand_round, "n": len(value.strip())}})
             return manifest.drand(chain, drand_round, value.strip())
     except DrawError as error:
-        raise ValidationError({"value": str(error)}) from error
+        raise ValidationError({"value": _("公开随机数不符合抽取规范：%(problem)s") % {"problem": error}}) from error
     raise ValidationError({"source": _("公开随机数来源应为掷骰、彩票或 drand")})
 
 

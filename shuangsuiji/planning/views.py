@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -178,7 +178,10 @@ def _plan_for(request: HttpRequest, pk: int) -> Plan:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan_for(request, pk)
+    return render(request, "planning/plan_detail.html", _detail_context(request, _plan_for(request, pk)))
+
+
+def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValueForm | None = None) -> dict:
     user = request.user
     strata = list(plan.strata.order_by("id"))
     draw = plan.current_draw
@@ -211,11 +214,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_run": can_run(user, plan), "can_edit": editable, "can_approve": can_approve(user, plan),
         "requested_form": RequestedForm(strata=[s for s in strata if s.drawn]) if editable else None,
         "freeze_form": FreezeForm(initial={"draw_date": timezone.localdate()}),
-        "public_form": PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
+        "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
         "history": history_for(plan)[:50],
         "steps": _steps(plan, draw),
+        # Before the draw: would drawing today fall outside the draw window? Said while it can still wait.
+        "window_notice": services.window_warning(plan, timezone.localdate())
+        if plan.status in (PlanStatus.DRAFT, PlanStatus.FROZEN, PlanStatus.COMMITTED, PlanStatus.PUBLIC) else "",
     }
-    return render(request, "planning/plan_detail.html", context)
+    return context
 
 
 def _steps(plan: Plan, draw) -> list[dict]:
@@ -306,28 +312,39 @@ def plan_commit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
-    def record(plan: Plan) -> str:
-        form = PublicValueForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError([f"{form.fields[name].label if name in form.fields else ''}：{'；'.join(errors)}"
-                                   for name, errors in form.errors.items()])
-        data = form.cleaned_data
-        services.do_record_public_value(
-            plan, source=data["source"], value=data["value"], witnesses=form.witness_names(),
-            lottery_name=data["lottery_name"], lottery_date=data["lottery_date"], drand_round=data["drand_round"],
-            acting_user=request.user)
-        return _("已录入公开随机数")
-
-    return _act(request, pk, record)
+    """Step 3. A value refused comes back in the form as typed, each problem under its field: at a draw
+    with witnesses watching, nobody should have to pick the source and type the numbers again."""
+    plan = _plan_for(request, pk)
+    form = PublicValueForm(request.POST)
+    try:
+        if form.is_valid():
+            data = form.cleaned_data
+            services.do_record_public_value(
+                plan, source=data["source"], value=data["value"], witnesses=form.witness_names(),
+                lottery_name=data["lottery_name"], lottery_date=data["lottery_date"],
+                drand_round=data["drand_round"], acting_user=request.user)
+    except PermissionDenied as error:
+        _fail(request, error)
+        return redirect(plan)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        else:
+            form.add_error(None, error.messages)
+    if form.errors:
+        messages.error(request, _("公开随机数未录入，请更正“录入公开随机数”中标红的内容"))
+        return render(request, "planning/plan_detail.html", _detail_context(request, plan, public_form=form),
+                      status=400)
+    messages.success(request, _("已录入公开随机数"))
+    return redirect(plan)
 
 
 @login_required
 @require_POST
 def plan_draw(request: HttpRequest, pk: int) -> HttpResponse:
     def draw(plan: Plan) -> str:
-        done = services.do_draw(plan, acting_user=request.user)
-        if done.window_warning:
-            messages.warning(request, done.window_warning)
+        done = services.do_draw(plan, acting_user=request.user)  # the page shows its window warning
         return _("已抽取：先抽检查对象，再抽执法人员，共 %(n)s 项任务") % {
             "n": done.selections.filter(active=True).count()}
 
@@ -417,10 +434,16 @@ def task_list(request: HttpRequest) -> HttpResponse:
              .prefetch_related(Prefetch("members", queryset=TaskMember.objects.filter(active=True)
                                         .select_related("inspector").order_by("draw_id", "slot"), to_attr="team"),
                                Prefetch("selections", queryset=TaskPlan.objects.filter(active=True)
-                                        .select_related("plan__jurisdiction", "plan__department"), to_attr="live"))
+                                        .select_related("plan__jurisdiction", "plan__department"), to_attr="live"),
+                               "records__review", "records__amendment__review")
              .order_by("-year", "-quarter", "target__jurisdiction__path", "target__name"))
+    page = _page(request, tasks)
+    for task in page.object_list:
+        # Progress in the field: the newest record of the task (an amendment comes after what it corrects).
+        records = sorted(task.records.all(), key=lambda r: (r.created_at, r.pk))
+        task.progress = records[-1] if records else None
     return render(request, "planning/task_list.html", {
-        "page": _page(request, tasks), "query": _query(request), "periods": _periods(base),
+        "page": page, "query": _query(request), "periods": _periods(base), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
     })
 
@@ -488,12 +511,20 @@ def task_substitute_inspector(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
-    """The signed-in inspector's dispatched tasks with their deadlines, his team and the items to check."""
+    """The dispatched tasks of the signed-in officer's teams, with their deadlines and teammates.
+
+    An inspector works from fieldwork's phone list (today's and overdue visits first, the record of each);
+    he is sent there, so he has one list of his tasks, not two that disagree. Other users linked to an
+    officer read this list: open tasks first, by deadline, then the tasks whose record is submitted."""
     user = request.user
+    if user.role == Role.INSPECTOR and not user.is_superuser:
+        return redirect("fieldwork:my_tasks")
     if user.inspector_id is None:
         raise Http404(_("当前用户没有关联执法人员档案"))
+    submitted = Task.objects.filter(pk=OuterRef("pk"), records__sealed_at__isnull=False)
     tasks = (visible_tasks(user).filter(members__inspector_id=user.inspector_id, members__active=True)
-             .select_related("target__jurisdiction").distinct().order_by("-deadline", "target__name"))
+             .annotate(submitted=Exists(submitted)).select_related("target__jurisdiction").distinct()
+             .order_by("submitted", "deadline", "target__name"))
     page = _page(request, tasks)
     own = set(TaskMember.objects.filter(task__in=page.object_list, inspector_id=user.inspector_id, active=True)
               .values_list("task_id", "draw_id"))

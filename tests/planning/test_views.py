@@ -3,8 +3,10 @@ outside one's scope a plan or a task does not exist (404)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, RedrawRequest, Task, TaskMember
 
@@ -71,6 +73,11 @@ def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(c
     response = client.post(reverse("planning:plan_public", args=[plan.pk]),
                            {"source": "dice", "value": "3,5,1,6", "witnesses": "张三"}, follow=True)
     assert "至少两名见证人" in response.content.decode()
+    response = client.post(reverse("planning:plan_public", args=[plan.pk]),
+                           {"source": "drand", "value": "abc", "drand_round": "5"})
+    # Refused input comes back as typed, the problem (in Chinese) under its field.
+    assert response.status_code == 400 and response.context["public_form"]["source"].value() == "drand"
+    assert "64 位十六进制数字" in response.content.decode() and "drand value" not in response.content.decode()
     client.post(reverse("planning:plan_public", args=[plan.pk]),
                 {"source": "dice", "value": "3,5,1,6", "witnesses": "张三、李四"})
     client.post(reverse("planning:plan_draw", args=[plan.pk]))
@@ -96,12 +103,16 @@ def test_an_inspector_sees_his_dispatched_tasks_with_deadlines_and_his_own_team_
     plan, _task = drawn
     inspector = city["users"]["inspector"]
     login(client, city["users"], "inspector")
-    assert list(client.get(reverse("planning:my_tasks")).context["page"].object_list) == []
+    # One list of his tasks: planning's "my tasks" sends him to fieldwork's phone list.
+    response = client.get(reverse("planning:my_tasks"))
+    assert response.status_code == 302 and response.url == reverse("fieldwork:my_tasks")
+    mine = Task.objects.filter(members__inspector=inspector.inspector, members__active=True).distinct()
+    assert mine.exists()
+    assert not any(t.target.name in client.get(reverse("fieldwork:my_tasks")).content.decode() for t in mine)
     services.do_dispatch(plan, acting_user=None)
-    page = client.get(reverse("planning:my_tasks"))
-    tasks = list(page.context["page"].object_list)
-    assert tasks and all(t.members.filter(inspector=inspector.inspector, active=True).exists() for t in tasks)
-    assert tasks[0].deadline.isoformat() in page.content.decode()
+    page = client.get(reverse("fieldwork:my_tasks")).content.decode()
+    for task in mine:
+        assert task.target.name in page and task.deadline.isoformat() in page
     others = Task.objects.filter(selections__plan=plan).exclude(members__inspector=inspector.inspector)
     if others.exists():
         assert client.get(reverse("planning:task_detail", args=[others.first().pk])).status_code == 404
@@ -151,3 +162,26 @@ def test_the_admin_is_read_only_and_never_shows_the_secret(client, city, drawn):
     assert draw.secret not in page.content.decode()
     assert client.post(reverse("admin:planning_plan_delete", args=[plan.pk]), {"post": "yes"}).status_code == 403
     assert Plan.objects.filter(pk=plan.pk).exists()
+
+
+def test_the_plan_page_warns_before_a_draw_outside_the_draw_window(client, city):
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    login(client, city["users"], "county_admin")
+    page = client.get(reverse("planning:plan_detail", args=[plan.pk]))
+    notice = services.window_warning(plan, timezone.localdate())  # today is years after 2021's window
+    assert notice and page.context["window_notice"] == notice
+    assert "如果今天抽取" in page.content.decode() and notice in page.content.decode()
+
+
+def test_the_task_list_shows_each_tasks_progress_in_the_field(client, city, drawn):
+    plan, task = drawn
+    services.do_dispatch(plan, acting_user=None)
+    login(client, city["users"], "county_admin")
+    page = client.get(reverse("planning:task_list")).content.decode()
+    assert "检查进度" in page and ("未开始" in page or "逾期未检查" in page)
+    member = task.members.filter(active=True).first().inspector
+    officer = User.objects.create_user("officer-x", password="x", role="inspector", inspector=member,
+                                       jurisdiction=task.target.jurisdiction)
+    record = fieldwork.do_start_record(task, acting_user=officer)
+    listed = client.get(reverse("planning:task_list"), {"q": task.target.credit_code}).content.decode()
+    assert "填写中" in listed and record.get_absolute_url() in listed
