@@ -163,7 +163,7 @@ def positive_list_in_quarter(task: Task) -> bool:
     return row.positive_list if row is not None else task.target.positive_list
 
 
-def _approved_clue(task: Task) -> Clue | None:
+def approved_clue(task: Task) -> Clue | None:
     """The approved clue that put a positive-list target into this quarter's draw: the approval of the
     head of the enforcement unit for an on-site check already exists (实施方案 二(三))."""
     return (Clue.objects.filter(target_id=task.target_id, status=ClueStatus.APPROVED, applied_year=task.year,
@@ -200,7 +200,7 @@ def do_start_record(task: Task, *, acting_user) -> InspectionRecord:
     record.positive_list = positive_list_in_quarter(task)
     if record.positive_list:
         # 正面清单: off-site first; on site only with the approval an approved clue already carries.
-        record.on_site_clue = _approved_clue(task)
+        record.on_site_clue = approved_clue(task)
         record.mode = Mode.ON_SITE if record.on_site_clue else Mode.OFF_SITE
     _prefill(record)
     record.save()

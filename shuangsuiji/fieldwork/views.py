@@ -204,9 +204,11 @@ def task_brief(request: HttpRequest, pk: int) -> HttpResponse:
     probe = record or InspectionRecord(task=task, target=task.target)
     team = services.participants(probe)
     history = _target_history(task.target)
+    positive_list = services.positive_list_in_quarter(task)
     return render(request, "fieldwork/task_brief.html", {
         "task": task, "number": task_number(task), "record": record, "team": team, "items": task.check_items(),
-        "positive_list": services.positive_list_in_quarter(task), "is_member": permissions.is_team_member(user, probe),
+        "positive_list": positive_list, "is_member": permissions.is_team_member(user, probe),
+        "on_site_clue": services.approved_clue(task) if positive_list else None,
         "plan_form": PlanVisitForm(initial={"planned_on": getattr(getattr(task, "schedule", None), "planned_on",
                                                                   None) or timezone.localdate()}),
         "exceedance_count": history["exceedances"].count(), **history,

@@ -5,6 +5,8 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from shuangsuiji.engine.workdays import quarter_of
@@ -144,6 +146,11 @@ def test_an_approved_clue_is_the_on_site_approval(task, users):
                                description="分表计电显示治理设施停运", status=ClueStatus.APPROVED,
                                decided_by=users["county_admin"], decided_at=timezone.now(), decision_reason="同意",
                                applied_year=task.year, applied_quarter=task.quarter)
+    # The task's page says so before the team sets out: nothing more to ask for.
+    client = Client()
+    client.force_login(users["inspector"])
+    brief = client.get(reverse("fieldwork:task_brief", args=[task.pk])).content.decode()
+    assert "现场检查已于" in brief and "无需再申请" in brief and users["county_admin"].display_name in brief
     record = services.do_start_record(task, acting_user=users["inspector"])
     assert record.mode == Mode.ON_SITE and record.on_site_clue == clue
 
