@@ -118,6 +118,13 @@ def test_an_inspector_sees_his_dispatched_tasks_with_deadlines_and_his_own_team_
         assert client.get(reverse("planning:task_detail", args=[others.first().pk])).status_code == 404
 
 
+def test_readers_are_told_who_runs_the_ceremony(client, city, drawn):
+    plan, _task = drawn
+    for role, told in (("department_user", True), ("leader", True), ("county_admin", False)):
+        page = login(client, city["users"], role).get(reverse("planning:plan_detail", args=[plan.pk]))
+        assert ("抽取过程的各步骤由" in page.content.decode()) is told, role
+
+
 def test_plan_creation_form_for_a_department_user_makes_a_joint_plan(client, city):
     login(client, city["users"], "department_user")
     response = client.post(reverse("planning:plan_create"), {
