@@ -412,7 +412,11 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
     if not (form.is_valid() & all([item.is_valid() for item in items])):
         errors = {**{k: v for k, v in form.errors.items()},
                   **{f"{i.prefix}-{k}": v for i in items for k, v in i.errors.items()}}
-        return _json_error(_("有字段格式不正确：%(fields)s") % {"fields": "、".join(errors)}, 400, errors=errors)
+        # Say which field, as the form labels it (an item's field with the item's name), not its key.
+        named = [str(form.fields[k].label) for k in form.errors if k in form.fields]
+        named += [f"{i.instance.name}·{i.fields[k].label}" if k in i.fields else i.instance.name
+                  for i in items for k in i.errors]
+        return _json_error(_("有字段格式不正确：%(fields)s") % {"fields": "、".join(named)}, 400, errors=errors)
     revision = request.POST.get("revision", "")
     try:
         record = services.do_save_draft(record, acting_user=request.user, values=form.values(),
@@ -797,8 +801,10 @@ def _follow_up_action(request: HttpRequest, pk: int, action) -> HttpResponse:
 
 
 def _valid(form) -> dict:
+    """The form's data, or every problem named with its field ("处罚决定日期：该字段是必填项。")."""
     if not form.is_valid():
-        raise ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+        raise ValidationError([f"{form.fields[name].label}：{error}" if name in form.fields else str(error)
+                               for name, errors in form.errors.items() for error in errors])
     return form.cleaned_data
 
 

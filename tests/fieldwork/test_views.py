@@ -216,6 +216,11 @@ def test_penalty_decision_by_page(task, users, tree):
                {"case_number": "涞环立〔2024〕31号", "case_filed_on": timezone.localdate().isoformat()})
     page = admin.get(follow_up.get_absolute_url()).content.decode()
     assert "录入处罚决定并办结" in page
+    # Nothing filled in: each missing field is named, not three bare "该字段是必填项".
+    refused = admin.post(reverse("fieldwork:followup_penalty", args=[follow_up.pk]), {}, follow=True)
+    text = refused.content.decode()
+    for label in ("处罚决定书文号：", "处罚决定日期：", "作出处罚的科室："):
+        assert label in text
     admin.post(reverse("fieldwork:followup_penalty", args=[follow_up.pk]), {
         "decision_number": "涞环罚〔2024〕31号", "decided_on": timezone.localdate().isoformat(),
         "department": tree["departments"]["130623"].pk, "amount": "20000"})
@@ -273,3 +278,14 @@ def test_the_phone_form_in_english(task, users, settings):
                     "Pollution-source inspection record"):
         assert english in page, english
     assert "提交并封存" not in page
+
+
+def test_an_autosave_with_bad_values_names_the_fields_as_the_form_labels_them(task, users):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    item = record.items.order_by("order").first()
+    response = client_for(users["inspector"]).post(reverse("fieldwork:record_draft", args=[record.pk]), {
+        "started_at": "昨天上午", f"item-{item.pk}-deadline": "下周", "revision": record.revision})
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert "检查开始时间" in message and f"{item.name}·整改期限" in message
+    assert "started_at" not in message and f"item-{item.pk}" not in message
