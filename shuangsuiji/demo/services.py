@@ -25,6 +25,7 @@ from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import record_event
 from shuangsuiji.demo.data import catalog
 from shuangsuiji.demo.generator import Population, TargetRow
+from shuangsuiji.disclosure.demo import seed_disclosure
 from shuangsuiji.fieldwork.demo import seed_fieldwork
 from shuangsuiji.intake.demo import seed_intake
 from shuangsuiji.planning.demo import seed_planning
@@ -365,12 +366,19 @@ def seed_field_records(ctx: SeedContext) -> None:
     ctx.counts.update(seed_fieldwork(ctx.population, progress=ctx.progress))
 
 
+def seed_publications(ctx: SeedContext) -> None:
+    """一公开: the annual lists, the months' results released (one late, one overdue), a redaction rule and case,
+    a correction, and every revealed draw verified (the disclosure app's step)."""
+    ctx.counts.update(seed_disclosure(ctx.population, progress=ctx.progress))
+
+
 STEPS: list[Step] = [
     Step("registries", "两库一单", seed_registries),
     Step("users", "演示用户", seed_users),
     Step("intake", "外部数据与季度分类", seed_outside_data),
     Step("planning", "抽查计划与抽取", seed_past_draws),
     Step("fieldwork", "现场检查记录与问题处置", seed_field_records),
+    Step("disclosure", "一公开：名录、月度结果与抽取验证", seed_publications),
 ]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,12 +36,12 @@ from shuangsuiji.disclosure.models import (
     RedactionRule,
 )
 from shuangsuiji.engine import manifest as engine_manifest
-from shuangsuiji.fieldwork.models import InspectionRecord, ItemResult
+from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.intake.permissions import is_admin_of
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning.gather import calendar
-from shuangsuiji.planning.models import Draw
+from shuangsuiji.planning.models import Draw, TaskPlan
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetStatus
 
 REVIEWERS = {Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.LEADER}
@@ -128,12 +128,14 @@ def _personal_names(record: InspectionRecord) -> list[str]:
 def _plan_of(record: InspectionRecord):
     if record.task_id is None:
         return None
-    selection = (record.task.selections.filter(active=True).select_related("plan__jurisdiction", "plan__department")
-                 .order_by("id").first())
-    return selection.plan if selection else None
+    # All in Python: ``publishable_records`` prefetches the selections with their plans (one query a batch,
+    # not one a record); a record fetched alone loads them here.
+    selections = sorted((s for s in record.task.selections.all() if s.active), key=lambda s: s.pk)
+    return selections[0].plan if selections else None
 
 
 def _problem_rows(record: InspectionRecord, items: list[ItemResult], names: list[str]) -> list[dict[str, Any]]:
+    handlings = _labels(Handling)
     problems = []
     for item in items:
         if item.outcome != ItemOutcome.PROBLEM:
@@ -143,7 +145,7 @@ def _problem_rows(record: InspectionRecord, items: list[ItemResult], names: list
         problems.append({
             "item": item.name,
             "description": redaction.scrub(item.notes, names),
-            "handling": item.get_handling_display() if item.handling else "",
+            "handling": handlings.get(item.handling, item.handling) if item.handling else "",
             "deadline": item.deadline.isoformat() if item.deadline else "",
             "decision_number": penalty.decision_number if penalty else "",
         })
@@ -153,10 +155,11 @@ def _problem_rows(record: InspectionRecord, items: list[ItemResult], names: list
 def result_row(record: InspectionRecord) -> dict[str, Any]:
     """What the public may read of a sealed, reviewed record, before rules and case decisions."""
     target = record.target
-    items = list(record.items.order_by("order"))
+    items = sorted(record.items.all(), key=lambda i: i.order)  # prefetched by publishable_records
     names = _personal_names(record)
     plan = _plan_of(record)
     problems = _problem_rows(record, items, names)
+    outcomes = _labels(ItemOutcome)
     return {
         "credit_code": record.credit_code or target.credit_code,
         "target_name": record.target_name or target.name,
@@ -166,23 +169,40 @@ def result_row(record: InspectionRecord) -> dict[str, Any]:
         "plan_label": str(plan) if plan else "",
         "plan_id": plan.pk if plan else None,
         "mode": record.get_mode_display(),
-        "items": [{"code": i.code, "name": i.name, "outcome": i.get_outcome_display()} for i in items],
+        "items": [{"code": i.code, "name": i.name, "outcome": outcomes.get(i.outcome, i.outcome)} for i in items],
         "outcome": Outcome.PROBLEM if problems else Outcome.NO_PROBLEM,
         "problems": problems,
     }
 
 
-def _rules_for(target: Target) -> list[RedactionRule]:
+def _labels(choices) -> dict[str, str]:
+    """A choice class's labels translated once: ``get_FOO_display`` on every item of every record of a month
+    spent most of a batch's time in gettext."""
+    return {value: str(label) for value, label in choices.choices}
+
+
+def active_rules() -> list[RedactionRule]:
+    """Every active rule, to match many records against without a query each (rules are few)."""
+    return list(RedactionRule.objects.filter(active=True).select_related("jurisdiction"))
+
+
+def _rules_for(target: Target, rules: list[RedactionRule] | None = None) -> list[RedactionRule]:
     codes = [*target.jurisdiction.ancestor_codes(), target.jurisdiction.code]
-    rules = RedactionRule.objects.filter(active=True, jurisdiction__code__in=codes)
+    if rules is None:
+        rules = list(RedactionRule.objects.filter(active=True, jurisdiction__code__in=codes))
+    else:
+        rules = [r for r in rules if r.jurisdiction.code in codes]
     return [r for r in rules if r.target_id == target.pk
             or (r.industry_prefix and target.industry_code.startswith(r.industry_prefix))]
 
 
-def apply_redactions(record: InspectionRecord, row: dict[str, Any]) -> tuple[dict[str, Any], list[dict], str]:
-    """Rules, then case decisions: the row to publish, the redaction notes, and the basis if withheld."""
+def apply_redactions(record: InspectionRecord, row: dict[str, Any], rules: list[RedactionRule] | None = None
+                     ) -> tuple[dict[str, Any], list[dict], str]:
+    """Rules, then case decisions: the row to publish, the redaction notes, and the basis if withheld.
+    ``rules``: the active rules already loaded (``active_rules()``), when matching many records."""
     notes: list[dict] = []
-    decisions = [*_rules_for(record.target), *record.redaction_cases.order_by("decided_at", "id")]
+    cases = sorted(record.redaction_cases.all(), key=lambda c: (c.decided_at, c.pk))
+    decisions = [*_rules_for(record.target, rules), *cases]
     for decision in decisions:
         source = "rule" if isinstance(decision, RedactionRule) else "case"
         if decision.action == RedactionAction.WITHHOLD:
@@ -196,8 +216,8 @@ def apply_redactions(record: InspectionRecord, row: dict[str, Any]) -> tuple[dic
     return row, notes, ""
 
 
-def _store_result(publication: Publication, record: InspectionRecord) -> PublishedResult:
-    row, notes, withheld = apply_redactions(record, result_row(record))
+def _store_result(publication: Publication, record: InspectionRecord, rules: list[RedactionRule]) -> PublishedResult:
+    row, notes, withheld = apply_redactions(record, result_row(record), rules)
     return PublishedResult(
         publication=publication, public_id=_root_number(record), record=record, target=record.target,
         jurisdiction=record.target.jurisdiction, jurisdiction_name=record.target.jurisdiction.name,
@@ -220,7 +240,9 @@ def publishable_records(jurisdiction: Jurisdiction, year: int, month: int):
             .exclude(number__in=published)
             .exclude(amends__isnull=False, amends__number__in=published)
             .select_related("target__jurisdiction", "task", "amends")
-            .prefetch_related("signatures", "items__follow_up__penalty", "redaction_cases")
+            .prefetch_related("signatures", "items__follow_up__penalty", "redaction_cases",
+                              Prefetch("task__selections", queryset=TaskPlan.objects.select_related(
+                                  "plan__jurisdiction", "plan__department")))
             .order_by("ended_at", "id"))
 
 
@@ -254,7 +276,8 @@ def do_prepare_results(*, jurisdiction: Jurisdiction, year: int, month: int, act
             "name": jurisdiction.name, "year": year, "month": month})
     deadline, citation = results_deadline(year, month)
     publication = _new_batch(jurisdiction, PublicationKind.RESULTS, year, month, deadline, citation, acting_user)
-    rows = PublishedResult.objects.bulk_create([_store_result(publication, r) for r in records])
+    rules = active_rules()
+    rows = PublishedResult.objects.bulk_create([_store_result(publication, r, rules) for r in records])
     publication.row_count = len(rows)
     publication.withheld_count = sum(1 for r in rows if r.outcome == Outcome.WITHHELD)
     publication.save(update_fields=["row_count", "withheld_count"])
@@ -427,9 +450,14 @@ def pending_corrections(jurisdiction: Jurisdiction):
     # rows a redaction decision touches (a case, a rule added or deactivated after release).
     candidates = (Q(record__in=current.keys()) | Q(outcome=Outcome.PROBLEM)
                   | Q(record__redaction_cases__isnull=False) | _rule_matches(jurisdiction))
-    for result in results.filter(candidates).distinct().iterator(chunk_size=500):
+    rules = active_rules()
+    rows = results.filter(candidates).distinct().prefetch_related(
+        "record__signatures", "record__items__follow_up__penalty", "record__redaction_cases",
+        Prefetch("record__task__selections", queryset=TaskPlan.objects.select_related("plan__jurisdiction",
+                                                                                     "plan__department")))
+    for result in rows.iterator(chunk_size=500):
         record = current.get(result.record_id, result.record)
-        row, notes, withheld = apply_redactions(record, result_row(record))
+        row, notes, withheld = apply_redactions(record, result_row(record), rules)
         fresh = {**_model_values(row), "redactions": notes, "withheld_basis": withheld}
         fresh["inspected_on"] = fresh["inspected_on"].isoformat()
         if any(fresh[k] != _json(getattr(result, k)) for k in fresh):
