@@ -92,7 +92,14 @@ class PublicPagination(PageNumberPagination):
             raise ValidationError({"page": [_("页码应为从 1 起的整数，收到“%(value)s”") % {"value": raw}]})
         number = int(raw)
         offset = (number - 1) * size
-        rows = list(queryset[offset:offset + size + 1])  # one more than the page: is there a next one?
+        if getattr(view, "two_step", False):
+            # Ids first: the ordered scan that skips rows of unreleased batches reads only a covering index
+            # (migration 0002); then the page's 50 rows in full.
+            ids = list(queryset.values_list("pk", flat=True)[offset:offset + size + 1])
+            found = queryset.order_by().in_bulk(ids)
+            rows = [found[pk] for pk in ids]
+        else:
+            rows = list(queryset[offset:offset + size + 1])  # one more than the page: is there a next one?
         # COUNT over a LIMITed, unordered subquery stops as soon as the cap is reached.
         self.counted = len(queryset) if isinstance(queryset, list) else queryset.order_by()[:COUNT_LIMIT + 1].count()
         if number > 1 and not rows[:size]:
@@ -366,6 +373,7 @@ class ResultList(PublicListView):
     """抽查结果: rows of released monthly batches, newest inspection first."""
 
     allowed_params = ("jurisdiction", "month", "industry", "outcome", "q")
+    two_step = True
 
     def rows(self, params):
         return valid(public.results(params)).select_related("jurisdiction")

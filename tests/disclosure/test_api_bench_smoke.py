@@ -28,4 +28,4 @@ def test_portal_bench_runs_at_tiny_scale(tmp_path):
         assert run["requests"] > 0 and run["errors"] == 0 and run["p99_ms"] >= run["median_ms"] > 0
     assert report["ratios"]["api mix"]["median"] > 0
     assert set(report["queries"]) == {"unfiltered", "jurisdiction", "month", "industry", "outcome", "name",
-                                      "credit_code", "deep_page"}
+                                      "credit_code", "deep_page", "name_two_chars"}
