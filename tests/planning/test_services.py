@@ -125,7 +125,7 @@ def test_the_commitment_is_the_hash_of_the_secret_and_public_values_are_checked(
         (dict(source="lottery", value="01 02 03", lottery_name="双色球", lottery_date=draw.committed_at.date()),
          "应晚于密钥承诺之日"),
         (dict(source="drand", value="a" * 64, drand_round=1), "之前已经产生"),
-        (dict(source="drand", value="xyz", drand_round=10**9), "64 lowercase hex"),
+        (dict(source="drand", value="xyz", drand_round=10**9), "64 位十六进制数字"),
     ]:
         with pytest.raises(ValidationError, match=message):
             services.do_record_public_value(plan, acting_user=county, **kwargs)
