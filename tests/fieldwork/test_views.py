@@ -215,7 +215,7 @@ def test_penalty_decision_by_page(task, users, tree):
     admin.post(reverse("fieldwork:followup_case", args=[follow_up.pk]),
                {"case_number": "涞环立〔2024〕31号", "case_filed_on": timezone.localdate().isoformat()})
     page = admin.get(follow_up.get_absolute_url()).content.decode()
-    assert "录入处罚决定并办结" in page
+    assert "录入处罚决定并办结" in page and "更正立案信息" in page and "登记立案</button>" not in page
     # Nothing filled in: each missing field is named, not three bare "该字段是必填项".
     refused = admin.post(reverse("fieldwork:followup_penalty", args=[follow_up.pk]), {}, follow=True)
     text = refused.content.decode()
