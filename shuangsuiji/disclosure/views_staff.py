@@ -32,6 +32,7 @@ from shuangsuiji.disclosure.forms import (
     put_errors,
 )
 from shuangsuiji.disclosure.models import (
+    MASKABLE_FIELDS,
     Correction,
     Publication,
     PublicationKind,
@@ -115,6 +116,18 @@ def overview(request: HttpRequest) -> HttpResponse:
         state.can_prepare = (state.unpublished and services.can_publish(user, state.jurisdiction)
                              and not any(not b.is_released for b in state.batches))
     counties = list(_counties(user))
+    # The city's view: one row per county, one cell per month; a county's months in detail below when chosen
+    # (a county admin sees his own months in detail at once).
+    chosen = request.GET.get("jurisdiction", "")
+    if len(counties) == 1:
+        chosen = counties[0].code
+    by_cell = {(s.jurisdiction.pk, s.month): s for s in states}
+    last_month = 12 if year < today.year else today.month
+    months = list(range(1, last_month + 1))
+    grid = [{"jurisdiction": c, "cells": [by_cell.get((c.pk, m)) for m in months],
+             "overdue": sum(1 for m in months if (c.pk, m) in by_cell and by_cell[(c.pk, m)].is_overdue)}
+            for c in counties]
+    detail = [s for s in states if s.jurisdiction.code == chosen]
     lists: dict[int, list[Publication]] = {}
     for batch in (Publication.objects.visible_to(user).filter(kind=PublicationKind.ANNUAL_LIST, year=year)
                   .select_related("jurisdiction").order_by("sequence")):
@@ -133,6 +146,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                .select_related("jurisdiction", "prepared_by").order_by("deadline", "pk"))
     return render(request, "disclosure/staff/overview.html", {
         "year": year, "years": range(today.year, today.year - 4, -1), "today": today, "states": states,
+        "months": months, "grid": grid, "detail": detail, "chosen": chosen, "single": len(counties) == 1,
         "overdue_months": sum(1 for s in states if s.is_overdue), "annual": annual, "list_deadline": list_deadline,
         "waiting": waiting, "can_publish_any": any(services.can_publish(user, c) for c in counties),
         "prepare_form": PrepareForm(jurisdictions=_counties(user), initial={"year": year}),
@@ -289,10 +303,12 @@ def redaction(request: HttpRequest) -> HttpResponse:
 
 def _redaction_page(request: HttpRequest, rule_form: RuleForm, case_form: CaseForm, status: int = 200):
     user = request.user
-    rules = (_rules_for(user).select_related("jurisdiction", "target", "created_by")
-             .order_by("-active", "jurisdiction__path", "-created_at"))
-    cases = (RedactionCase.objects.visible_to(user).select_related("record__target", "decided_by")
-             .order_by("-decided_at")[:200])
+    rules = list(_rules_for(user).select_related("jurisdiction", "target", "created_by")
+                 .order_by("-active", "jurisdiction__path", "-created_at"))
+    cases = list(RedactionCase.objects.visible_to(user).select_related("record__target", "decided_by")
+                 .order_by("-decided_at")[:200])
+    for decision in [*rules, *cases]:
+        decision.field_labels = "、".join(str(MASKABLE_FIELDS.get(f, f)) for f in decision.fields)
     return render(request, "disclosure/staff/redaction.html", {
         "rules": [(r, services.can_publish(user, r.jurisdiction)) for r in rules], "cases": cases,
         "rule_form": rule_form, "case_form": case_form, "reason_form": ReasonForm(),

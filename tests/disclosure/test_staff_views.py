@@ -184,7 +184,13 @@ def test_the_overview_flags_an_overdue_month_in_red(client, users, tree, items, 
     with mock.patch.object(views_staff.timezone, "localdate", return_value=deadline + datetime.timedelta(days=1)):
         page = client.get(reverse("disclosure:overview"), {"year": year})
     assert page.context["overdue_months"] == 1
-    assert 'class="table-danger"' in page.content.decode() and "逾期未公开" in page.content.decode()
+    grid = page.context["grid"]
+    assert [(row["jurisdiction"], row["overdue"]) for row in grid] == [(tree["a"], 1), (tree["b"], 0)]
+    assert 'title="逾期未公开">✘' in page.content.decode()
+    with mock.patch.object(views_staff.timezone, "localdate", return_value=deadline + datetime.timedelta(days=1)):
+        page = client.get(reverse("disclosure:overview"), {"year": year, "jurisdiction": tree["a"].code})
+    text = page.content.decode()
+    assert 'class="table-danger"' in text and "逾期未公开" in text and "生成批次" in text
 
 
 def test_bad_input_says_what_and_where_and_writes_nothing(client, users, world, tree):
