@@ -224,7 +224,9 @@ def _has_policy(year: int, month: int) -> bool:
 def seed_disclosure(population: Population, *, progress: Progress = no_progress) -> dict[str, int]:
     """The disclosure step of ``seed_demo``. Returns counts of what was published."""
     seeder = _Seeder(population, progress)
-    months = [m for m in _months(seeder.city) if _has_policy(m[1], m[2])]
+    found = _months(seeder.city)
+    covered = {(y, m) for _c, y, m in found if _has_policy(y, m)}  # once a month: the lookup reads the policy file
+    months = [k for k in found if (k[1], k[2]) in covered]
     seeder.annual_lists([y for _c, y, _m in months] + [seeder.today.year])
     if months:
         seeder.redaction(months)
