@@ -346,6 +346,15 @@ def do_dispatch(plan: Plan, *, acting_user) -> Plan:
     return plan
 
 
+def uninspected_tasks(plan: Plan) -> int:
+    """Dispatched tasks of the plan that have no submitted (sealed) record yet."""
+    from shuangsuiji.fieldwork.models import InspectionRecord  # fieldwork builds on planning, not the reverse
+
+    sealed = InspectionRecord.objects.filter(sealed_at__isnull=False).values("task_id")
+    return (Task.objects.filter(selections__plan=plan, selections__active=True, status=TaskStatus.DISPATCHED)
+            .exclude(pk__in=sealed).distinct().count())
+
+
 @transaction.atomic
 def do_reveal(plan: Plan, *, acting_user) -> Plan:
     """Publish the secrets of every draw of the plan, the superseded ones included, so anyone can check
@@ -355,6 +364,11 @@ def do_reveal(plan: Plan, *, acting_user) -> Plan:
     _expect(plan, PlanStatus.DISPATCHED)
     if plan.revealed_at is not None:
         raise ValidationError(_("该计划的密钥已经公开"))
+    open_tasks = uninspected_tasks(plan)
+    if timezone.localdate() <= gather.quarter_end(plan.year, plan.quarter) and open_tasks:
+        # The selection names who is still to be visited; published now, it would warn them (DESIGN §4 step 5).
+        raise ValidationError(_("本季度检查尚未结束：还有%(n)s项任务没有提交检查记录。公开密钥即公开全部抽取结果，"
+                                "须在季度结束或全部任务检查完毕后进行") % {"n": open_tasks})
     plan.revealed_at = timezone.now()
     plan.revealed_by = acting_user
     plan.save(update_fields=["revealed_at", "revealed_by"])

@@ -296,3 +296,22 @@ def test_inspectors_see_their_tasks_only_once_dispatched_and_the_secret_only_aft
     services.do_reveal(plan, acting_user=county)
     text, complete = services.published_manifest(Draw.objects.get(pk=draw.pk))
     assert complete and manifest.verify(json.loads(text)) == []
+
+
+def test_the_secret_is_not_revealed_while_the_quarter_s_targets_are_still_to_be_visited(city, monkeypatch):
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)  # 2021 Q2
+    ceremony(plan, user=county)
+    services.do_dispatch(plan, acting_user=county)
+    open_tasks = services.uninspected_tasks(plan)
+    assert open_tasks == Task.objects.filter(selections__plan=plan).distinct().count() > 0
+    monkeypatch.setattr(services.timezone, "localdate", lambda *args: D(2021, 6, 10))
+    with pytest.raises(ValidationError, match=f"还有{open_tasks}项任务没有提交检查记录"):
+        services.do_reveal(plan, acting_user=county)
+    plan.refresh_from_db()
+    assert plan.revealed_at is None
+    # once the quarter is over, what was not inspected is overdue anyway: the draw may be checked by all
+    monkeypatch.setattr(services.timezone, "localdate", lambda *args: D(2021, 7, 1))
+    services.do_reveal(plan, acting_user=county)
+    plan.refresh_from_db()
+    assert plan.revealed_at is not None
