@@ -14,6 +14,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def public_api_unthrottled(settings):
+    """The public API's per-address limit counts in a cache that outlives a test; the suite's many requests
+    from one address must not run into it (the throttle's own test sets a rate)."""
+    settings.PUBLIC_API_RATE = None
+
+
 def make_jurisdiction(code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
     jurisdiction = Jurisdiction(code=code, name=name, level=level, parent=parent)
     jurisdiction.path = jurisdiction.compute_path()

@@ -27,11 +27,6 @@ SECRET = "5e" * 32
 SEED = "a1" * 32
 
 
-@pytest.fixture(autouse=True)
-def no_throttle(settings):
-    settings.PUBLIC_API_RATE = None
-
-
 def credit_code(division: str, serial: int) -> str:
     body = f"91{division}{serial:09d}"
     return body + check_character(body)
