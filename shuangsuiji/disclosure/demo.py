@@ -227,11 +227,14 @@ def seed_disclosure(population: Population, *, progress: Progress = no_progress)
     found = _months(seeder.city)
     covered = {(y, m) for _c, y, m in found if _has_policy(y, m)}  # once a month: the lookup reads the policy file
     months = [k for k in found if (k[1], k[2]) in covered]
+    if not months:
+        # Nothing reviewed to publish: a partial seed (the planning and fieldwork tests seed up to their own
+        # step) gets no publications rather than lists of a year nobody inspected.
+        return seeder.counts
     seeder.annual_lists([y for _c, y, _m in months] + [seeder.today.year])
-    if months:
-        seeder.redaction(months)
-        seeder.months(months)
-        seeder.correction()
+    seeder.redaction(months)
+    seeder.months(months)
+    seeder.correction()
     seeder.reveal_and_verify()
     published = PublishedResult.objects.published()
     seeder.counts["published_results"] = published.count()
