@@ -258,3 +258,23 @@ def test_a_manual_correction_fills_in_a_decision_number(client, users, world):
     assert result.problems[0]["decision_number"] == "涞环罚〔2026〕7号"
     correction = Correction.objects.get()
     assert correction.before["problems"][0]["decision_number"] == "" and correction.corrected_by == users["city_admin"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_releases_and_republishes(client, users, world, role):
+    batch, record = world["batch"], world["released"]
+    services.do_review(batch, acting_user=users["leader"])
+    services.do_decide_redaction(record, action="withhold", basis="law", reason="案件办理中",
+                                 acting_user=users["county_admin"])
+    result = world["result"]
+    as_user(client, users, role)
+    release = client.post(reverse("disclosure:release", args=[batch.pk]))
+    republish = client.post(reverse("disclosure:republish", args=[result.pk]), {"reason": "依个案决定"})
+    expected = {"city_admin": 302, "county_admin": 302, "leader": 403, "other_county_admin": 404,
+                "department_user": 403, "inspector": 403, "anonymous": 302}[role]
+    assert release.status_code == republish.status_code == expected
+    acted = role in ("city_admin", "county_admin")
+    assert Publication.objects.get(pk=batch.pk).is_released == acted
+    assert PublishedResult.objects.get(pk=result.pk).outcome == ("withheld" if acted else result.outcome)
+    if role == "anonymous":
+        assert release["Location"].startswith("/login/")
