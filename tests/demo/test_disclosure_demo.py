@@ -77,7 +77,9 @@ def test_the_demo_publishes_on_time_but_for_one_late_and_one_overdue_month_with_
     assert correction.reason and correction.before != correction.after
 
     past = Plan.objects.filter(status="dispatched").exclude(year=TODAY.year, quarter=4)
-    assert past.exists() and not past.filter(revealed_at__isnull=True).exists()
+    # Past quarters are revealed, but for plans whose inspections are not all done (reveal waits for them).
+    assert past.filter(revealed_at__isnull=False).exists()
+    assert past.filter(revealed_at__isnull=True).count() == seeded.counts.get("reveal_waiting", 0)
     revealed = Draw.objects.filter(plan__revealed_at__isnull=False, manifest__isnull=False)
     assert revealed.count() == seeded.counts["verified_draws"] > 0
     checks = DrawVerification.objects.all()
