@@ -11,8 +11,10 @@ Set-up (not timed; skipped with --reuse when the database already holds the resu
 
 Timed: gunicorn (``--workers`` sync workers, persistent database connections, ``DEBUG=False``) serves the
 project with the bench-only settings ``bench/portal_bench_settings.py`` (a trivial view at /bench/trivial/, API
-throttling off); wrk drives it with 50 connections, first with a mix of results searches, then each search
-alone, then the trivial view. Reported: median and 99th-percentile latency and requests per second.
+throttling off); wrk drives it with 50 connections: for the JSON API (/api/public/results/) and then for the
+portal's HTML page (/public/results/), the same mix of results searches, then (--each) each search alone; then
+the trivial view. Reported: median and 99th-percentile latency, requests per second, and each run's ratio to
+the trivial view; the load average before and after, since the machine may be shared.
 
     sh scripts/system-deps.sh bench            # wrk
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_portal .venv/bin/python bench/portal_bench.py
@@ -307,7 +309,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
     parser.add_argument("--targets", default="api,page",
                         help="what to measure: api (/api/public/results/), page (/public/results/)")
-    parser.add_argument("--each", action="store_true", help="also measure each API search alone")
+    parser.add_argument("--each", action="store_true", help="also measure each search alone, on every target")
     parser.add_argument("--build-only", action="store_true", help="build the data and stop")
     parser.add_argument("--json-out", help="also write the report to this file")
     args = parser.parse_args(argv)
@@ -345,7 +347,7 @@ def main(argv: list[str] | None = None) -> dict:
             wait_idle(port)
             report["runs"][f"{kind} mix"] = wrk(base, paths, args.duration, args.connections)
             print(kind, "mix", report["runs"][f"{kind} mix"], flush=True)
-            if args.each and kind == "api":
+            if args.each:
                 # The separately measured searches last: their backlog is the heaviest.
                 for name, path in sorted(named.items(), key=lambda item: item[0] in SEPARATE):
                     wait_idle(port)
@@ -359,6 +361,7 @@ def main(argv: list[str] | None = None) -> dict:
         print("trivial", report["runs"]["trivial"], flush=True)
     finally:
         stop(process)
+    report["machine_after"] = machine().replace("before", "after")
     trivial = report["runs"]["trivial"]
     report["ratios"] = {name: {"median": round(run["median_ms"] / trivial["median_ms"], 1),
                                "throughput": round(trivial["rps"] / run["rps"], 1)}

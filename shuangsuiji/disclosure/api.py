@@ -47,7 +47,7 @@ class PublicThrottle(AnonRateThrottle):
         return getattr(settings, "PUBLIC_API_RATE", None)
 
 
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = public.PublicPaginator.limit
 """Lists count at most this many rows (as the registry pages do): an exact COUNT(*) over a year of national
 results costs more than the page itself. Beyond it ``count_capped`` is true; pages still go on through ``next``."""
 
@@ -92,16 +92,12 @@ class PublicPagination(PageNumberPagination):
             raise ValidationError({"page": [_("页码应为从 1 起的整数，收到“%(value)s”") % {"value": raw}]})
         number = int(raw)
         offset = (number - 1) * size
-        if getattr(view, "two_step", False):
-            # Ids first: the ordered scan that skips rows of unreleased batches reads only a covering index
-            # (migration 0002); then the page's 50 rows in full.
-            ids = list(queryset.values_list("pk", flat=True)[offset:offset + size + 1])
-            found = queryset.order_by().in_bulk(ids)
-            rows = [found[pk] for pk in ids]
-        else:
-            rows = list(queryset[offset:offset + size + 1])  # one more than the page: is there a next one?
-        # COUNT over a LIMITed, unordered subquery stops as soon as the cap is reached.
-        self.counted = len(queryset) if isinstance(queryset, list) else queryset.order_by()[:COUNT_LIMIT + 1].count()
+        # The portal pages' pager (ids first where the view asks for it, the capped count), read by offset:
+        # unlike a page, a client may walk on past the counted rows through ``next``.
+        pager = public.PublicPaginator(queryset, size, ids_first=getattr(view, "ids_first", False),
+                                       limit=COUNT_LIMIT)
+        rows = pager.rows(offset, offset + size + 1)  # one more than the page: is there a next one?
+        self.counted, self.capped = pager.count, pager.capped
         if number > 1 and not rows[:size]:
             pages = -(-self.counted // size) or 1
             raise ValidationError({"page": [_("页码超出范围：共 %(pages)s 页") % {"pages": pages}]})
@@ -111,7 +107,7 @@ class PublicPagination(PageNumberPagination):
 
     def get_paginated_response(self, data) -> Response:
         return Response({
-            "count": min(self.counted, COUNT_LIMIT), "count_capped": self.counted > COUNT_LIMIT,
+            "count": self.counted, "count_capped": self.capped,
             "next": self.get_next_link(), "previous": self.get_previous_link(), "results": data})
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
@@ -373,7 +369,7 @@ class ResultList(PublicListView):
     """抽查结果: rows of released monthly batches, newest inspection first."""
 
     allowed_params = ("jurisdiction", "month", "industry", "outcome", "q")
-    two_step = True
+    ids_first = True  # see public.PublicPaginator
 
     def rows(self, params):
         return valid(public.results(params)).select_related("jurisdiction")

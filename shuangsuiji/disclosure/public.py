@@ -8,7 +8,9 @@ Each list has a filter form (``ResultFilter``, ``ListFilter``, ``PlanFilter``) a
 ``results(params) -> (form, queryset)``: an invalid form gives an empty queryset and the form's errors say
 which parameter is wrong and why — a typo must never silently list everything. ``row_dict(obj)`` is the
 public row of any list item, keyed by stable ids (a result's ``public_id``, a target's credit code, a plan's
-id), the same for the downloads and the API; ``COLUMNS`` gives each list's CSV header.
+id), the same for the downloads and the API; ``COLUMNS`` gives each list's CSV header. ``PublicPaginator`` pages
+every list for the portal pages and the API alike (a capped count; the results ids first), and
+``jurisdiction_choices`` gives the jurisdiction filter's drill-down choices, never the whole national tree.
 """
 
 import re
@@ -17,7 +19,9 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.disclosure.models import (
@@ -32,6 +36,7 @@ from shuangsuiji.disclosure.models import (
 )
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan
 from shuangsuiji.registry.models import CheckItem, Jurisdiction
+from shuangsuiji.registry.views import CappedPaginator
 
 CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 MONTH = re.compile(r"(\d{4})-(\d{1,2})")
@@ -79,10 +84,34 @@ class PublicFilter(forms.Form):
         return {k: v for k, v in self.data.items() if v}
 
 
-def jurisdiction_choices() -> list[tuple[str, str]]:
-    """City and counties as a select's choices, indented as a tree (a few hundred rows even nationally)."""
-    rows = Jurisdiction.objects.order_by("path").values_list("code", "name", "path")
-    return [("", _("全部行政区"))] + [(code, "　" * (path.count("/") - 2) + name) for code, name, path in rows]
+def chosen_jurisdiction(form: PublicFilter) -> Jurisdiction | None:
+    """The place the filter names, if it could be read: a bad month does not lose a good jurisdiction."""
+    form.is_valid()  # fills cleaned_data with every field that could be read
+    return getattr(form, "cleaned_data", {}).get("jurisdiction")
+
+
+def jurisdiction_choices(chosen: Jurisdiction | None = None) -> list[tuple[str, str]]:
+    """The jurisdiction filter's choices: the tree opened only along the way to ``chosen``.
+
+    Nationally there are ~3,000 places; rendering all of them into every list page cost more than the search
+    itself and gave a phone a select nobody can scroll. So the select holds the top level and the children of
+    each place on the way to the chosen one (provinces, the chosen province's cities, the chosen city's
+    counties; a chosen county shows its siblings): under a hundred options, indented as a tree (``path`` order
+    is the tree's depth-first order). Choosing a place and searching opens its children. With nothing chosen,
+    a level of one place (a one-province or one-city deployment) is opened at once: a choice of one is none.
+    """
+    opened = [code for code in chosen.path.split(".") if code] if chosen is not None else []
+    while True:
+        rows = list(Jurisdiction.objects.filter(Q(parent__isnull=True) | Q(parent__code__in=opened))
+                    .order_by("path").values_list("code", "name", "path"))
+        if chosen is not None or len(opened) >= 3:
+            break
+        prefix = "".join(f"{code}." for code in opened)
+        deepest = [code for code, _name, path in rows if path.startswith(prefix) and path.count(".") == len(opened) + 1]
+        if len(deepest) != 1:
+            break
+        opened.append(deepest[0])
+    return [("", str(_("全部行政区")))] + [(code, "\u3000" * (path.count(".") - 1) + name) for code, name, path in rows]
 
 
 class ResultFilter(PublicFilter):
@@ -130,6 +159,47 @@ def _name_or_code(queryset: QuerySet, q: str, name_field: str, *, public_id: boo
     if public_id:
         condition |= Q(public_id=q)
     return queryset.filter(condition)
+
+
+# --- paging --------------------------------------------------------------------------------------------------------
+
+
+class PublicPaginator(CappedPaginator):
+    """The one pager of the public lists — the portal pages and the API alike.
+
+    Counts at most ``limit`` rows (CappedPaginator: an exact COUNT over a year of national results costs more
+    than the page). With ``ids_first`` a page's rows are read ids first: the results' ordered scan must step
+    over the rows of batches still in review (the newest ones, tens of thousands nationally in the days after
+    a month ends); reading only ids, it stays in the covering index (migration disclosure 0002, no heap
+    fetches), and then only the page's rows are read in full.
+    """
+
+    def __init__(self, object_list: QuerySet | list, per_page: int, *, ids_first: bool = False,
+                 limit: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.ids_first = ids_first
+        if limit is not None:
+            self.limit = limit
+
+    @cached_property
+    def _counted(self) -> int:
+        if isinstance(self.object_list, list):  # the verification list is built in Python
+            return len(self.object_list)
+        return super()._counted
+
+    def rows(self, start: int, stop: int) -> list:
+        """The rows ``[start:stop]`` in the list's order."""
+        if isinstance(self.object_list, list) or not self.ids_first:
+            return list(self.object_list[start:stop])
+        ids = list(self.object_list.values_list("pk", flat=True)[start:stop])
+        found = self.object_list.order_by().in_bulk(ids)
+        return [found[pk] for pk in ids]
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        stop = min(start + self.per_page, self.count)
+        return self._get_page(self.rows(start, stop), number, self)
 
 
 # --- the lists -----------------------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from django.core.paginator import Page
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
@@ -21,7 +23,6 @@ from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.models import Outcome, Publication
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan, Stratum
 from shuangsuiji.planning.services import published_manifest
-from shuangsuiji.registry.views import CappedPaginator
 
 PAGE_SIZE = 50
 FORMATS = ("csv", "json")
@@ -85,8 +86,13 @@ def _query(request: HttpRequest) -> str:
     return urlencode([(k, v) for k, v in request.GET.items() if k not in ("page", "format") and v])
 
 
-def _page(request: HttpRequest, rows, size: int = PAGE_SIZE):
-    return CappedPaginator(rows, size).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, rows: QuerySet, size: int = PAGE_SIZE, *, ids_first: bool = False) -> Page:
+    return public.PublicPaginator(rows, size, ids_first=ids_first).get_page(request.GET.get("page"))
+
+
+def _jurisdictions(form: public.PublicFilter) -> list[tuple[str, str]]:
+    """The filter's drill-down choices, opened along the way to the place the request names."""
+    return public.jurisdiction_choices(public.chosen_jurisdiction(form))
 
 
 def _list_context(request: HttpRequest, form, page, **extra) -> dict[str, Any]:
@@ -116,7 +122,7 @@ def annual_list(request: HttpRequest) -> HttpResponse:
     year = form.cleaned_data.get("year") if form.is_valid() else None
     return render(request, "disclosure/public/list.html", _list_context(
         request, form, _page(request, rows), year=year or public.latest_list_year(),
-        jurisdictions=public.jurisdiction_choices()), status=200 if form.is_valid() else 400)
+        jurisdictions=_jurisdictions(form)), status=200 if form.is_valid() else 400)
 
 
 def plans(request: HttpRequest) -> HttpResponse:
@@ -124,7 +130,7 @@ def plans(request: HttpRequest) -> HttpResponse:
     if "format" in request.GET:
         return download(request, "plans", form, _iterate(rows, 200))
     return render(request, "disclosure/public/plans.html", _list_context(
-        request, form, _page(request, rows, 20), jurisdictions=public.jurisdiction_choices()),
+        request, form, _page(request, rows, 20), jurisdictions=_jurisdictions(form)),
         status=200 if form.is_valid() else 400)
 
 
@@ -173,9 +179,10 @@ def results(request: HttpRequest) -> HttpResponse:
     form, rows = public.results(request.GET)
     if "format" in request.GET:
         return download(request, "results", form, _iterate(rows))
-    page = _page(request, rows.only(*public.RESULT_LIST_FIELDS))
+    # Ids first, as the API pages: the same pager, so the page does not pay for skipping unreleased rows.
+    page = _page(request, rows.only(*public.RESULT_LIST_FIELDS), ids_first=True)
     return render(request, "disclosure/public/results.html", _list_context(
-        request, form, page, jurisdictions=public.jurisdiction_choices(), outcomes=Outcome.choices),
+        request, form, page, jurisdictions=_jurisdictions(form), outcomes=Outcome.choices),
         status=200 if form.is_valid() else 400)
 
 
@@ -237,6 +244,6 @@ def verification(request: HttpRequest) -> HttpResponse:
     if "format" in request.GET:
         return download(request, "verification", form, rows)
     return render(request, "disclosure/public/verification.html", {
-        "form": form, "rows": rows, "query": _query(request), "jurisdictions": public.jurisdiction_choices()},
+        "form": form, "rows": rows, "query": _query(request)},
         status=200 if form.is_valid() else 400)
 

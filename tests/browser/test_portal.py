@@ -91,3 +91,31 @@ def test_verify_page_links_the_verifier(visit):
     with page.expect_download() as download:
         page.get_by_role("link", name="verify_draw.py").click()
     assert download.value.suggested_filename == "verify_draw.py"
+
+
+def test_results_jurisdiction_filter_drills_down_on_a_phone(visit, data, tmp_path):
+    """Nationally the filter cannot list every place: a province, then its city, then the county, each chosen
+    with the phone's own picker and a search; the other filters stay as chosen on the way."""
+    from shuangsuiji.registry.models import Level
+    from tests.conftest import make_jurisdiction
+
+    shanxi = make_jurisdiction("140000", "山西省", Level.PROVINCE)
+    make_jurisdiction("140100", "太原市", Level.CITY, shanxi)
+    page = visit("/public/results/?outcome=problem", PHONE)
+    picker = page.locator("#f-jurisdiction")
+    assert picker.locator("option").all_inner_texts() == ["全部行政区", "河北省", "山西省"]
+    for code in ("130000", "130600", "130623"):
+        picker.select_option(code)
+        page.locator("#results-filter button[type=submit]").click()
+        page.wait_for_url(f"**jurisdiction={code}*")
+        assert picker.input_value() == code and page.locator("#f-outcome").input_value() == "problem"
+    assert [t.strip("\u3000") for t in picker.locator("option").all_inner_texts()] == [
+        "全部行政区", "河北省", "保定市", "涞水县", "阜平县", "山西省"]
+    rows = page.locator("table.public-results tbody tr")
+    assert rows.count() == 1 and "涞水县甲化工有限公司" in rows.inner_text()
+    assert fits(page)
+    page.screenshot(path=str(tmp_path / "results-phone.png"), full_page=False)
+    # A link with the code alone still works, and opens the way to it.
+    page = visit("/public/results/?jurisdiction=130624", PHONE)
+    assert page.locator("#f-jurisdiction").input_value() == "130624"
+    assert "阜平县戊石材厂" in page.locator("table.public-results").inner_text()

@@ -366,3 +366,75 @@ def test_counts_are_capped_and_queries_do_not_grow_with_rows(client, data, tree,
     assert "超过 20 条" in text
     with django_assert_max_num_queries(6):
         client.get("/public/results/", {"page": "2", "jurisdiction": "130623"})
+
+
+@pytest.fixture
+def country(tree):
+    """More of the tree: a second province with two cities of 40 counties each, and more counties of Baoding —
+    enough that a select of every place would show."""
+    from shuangsuiji.registry.models import Level
+    from tests.conftest import make_jurisdiction
+
+    shanxi = make_jurisdiction("140000", "山西省", Level.PROVINCE)
+    for c, city_name in enumerate(("太原市", "大同市"), start=1):
+        city = make_jurisdiction(f"14{c:02d}00", city_name, Level.CITY, shanxi)
+        for n in range(1, 41):
+            make_jurisdiction(f"14{c:02d}{n:02d}", f"{city_name}第{n}区", Level.COUNTY, city)
+    for n in range(30, 70):
+        make_jurisdiction(f"1306{n:02d}", f"保定市第{n}县", Level.COUNTY, tree["city"])
+    return shanxi
+
+
+def options(text: str) -> list[str]:
+    select = text.split('id="f-jurisdiction"', 1)[1].split("</select>", 1)[0]
+    return [part.split('"', 1)[0] for part in select.split('<option value="')[1:]]
+
+
+@pytest.mark.parametrize("url", ["/public/results/", "/public/list/", "/public/plans/"])
+def test_the_jurisdiction_filter_drills_down_instead_of_listing_every_place(client, data, country, url):
+    # Nothing chosen: the provinces only, not the 80 counties of Shanxi nor Baoding's.
+    assert options(client.get(url).content.decode()) == ["", "130000", "140000"]
+    # A province: its cities.
+    assert options(client.get(url, {"jurisdiction": "140000"}).content.decode()) == [
+        "", "130000", "140000", "140100", "140200"]
+    # A county (a ?jurisdiction= link): the provinces, its city, its 42 sibling counties with it chosen — and
+    # no other city's counties.
+    text = client.get(url, {"jurisdiction": "130623"}).content.decode()
+    shown = options(text)
+    assert shown[:4] == ["", "130000", "130600", "130623"] and "130624" in shown and "140000" in shown
+    assert len(shown) == 1 + 2 + 1 + 42 and not any(code.startswith("1401") for code in shown)
+    assert '<option value="130623" selected>' in text
+
+
+def test_a_single_place_at_the_top_is_opened_at_once(client, data):
+    # The tree fixture is one province of one city: its counties are offered straight away.
+    assert options(client.get("/public/results/").content.decode()) == ["", "130000", "130600", "130623", "130624"]
+
+
+def test_the_results_page_reads_a_bounded_number_of_queries_whatever_the_tree(client, data, country,
+                                                                             django_assert_max_num_queries):
+    # count, page ids, page rows, the chosen place, the filter's choices — the same with 3 or 3,000 places.
+    for params in ({}, {"jurisdiction": "130623"}, {"jurisdiction": "130623", "month": "2026-04", "page": "1"}):
+        with django_assert_max_num_queries(5):
+            response = client.get("/public/results/", params)
+        assert response.status_code == 200
+    assert "大同市第7区" not in client.get("/public/results/", {"jurisdiction": "130623"}).content.decode()
+
+
+def test_the_page_and_the_api_page_results_the_same_way(client, data, monkeypatch):
+    """One pager (public.PublicPaginator) for the page and the API: the same rows in the same order, ids first."""
+    from shuangsuiji.disclosure import public
+
+    read = []
+    original = public.PublicPaginator.rows
+
+    def spy(self, start, stop):
+        read.append(self.ids_first)
+        return original(self, start, stop)
+
+    monkeypatch.setattr(public.PublicPaginator, "rows", spy)
+    page = client.get("/public/results/").content.decode()
+    api = client.get("/api/public/results/").json()
+    assert read == [True, True]
+    ids = [row["public_id"] for row in api["results"]]
+    assert [page.index(f">{public_id}</a>") for public_id in ids] == sorted(page.index(f">{p}</a>") for p in ids)
