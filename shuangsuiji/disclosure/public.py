@@ -308,6 +308,8 @@ def draw_status(draw: Draw) -> DrawStatusRow:
 def verification(params) -> tuple[PlanFilter, list[DrawStatusRow]]:
     form, plan_rows = plans(params)
     draws = (Draw.objects.filter(plan__in=plan_rows.values("id"), manifest__isnull=False)
+             # the frozen inputs and the manifest are the bulk of a draw row and the status needs neither
+             .defer("inputs", "manifest", "public")
              .select_related("plan__jurisdiction", "plan__department")
              .prefetch_related(Prefetch("verifications", queryset=DrawVerification.objects.order_by(
                  "-checked_at", "-id")))
