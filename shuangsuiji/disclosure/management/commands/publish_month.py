@@ -5,22 +5,13 @@ also review it as another person (``--review-as``) and release it (``--release``
 holds, so the reviewer must not be the preparer.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from shuangsuiji.accounts.commands import acting_user
 from shuangsuiji.disclosure import services
 from shuangsuiji.registry.models import Jurisdiction
-
-
-def _user(username: str | None):
-    if not username:
-        return None
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise CommandError(f"没有用户“{username}”")
-    return user
 
 
 class Command(BaseCommand):
@@ -40,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"没有行政区划代码为 {options['jurisdiction']} 的行政区")
         if options["release"] and not options["review_as"]:
             raise CommandError("发布前须经另一人审核：请同时给出 --review-as USERNAME")
-        preparer, reviewer = _user(options["user"]), _user(options["review_as"])
+        preparer, reviewer = acting_user(options["user"]), acting_user(options["review_as"])
         if reviewer is not None and preparer is not None and reviewer.pk == preparer.pk:
             raise CommandError("审核人不能是生成人")
         try:

@@ -2,11 +2,11 @@
 
 import time
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from shuangsuiji.accounts.commands import acting_user
 from shuangsuiji.intake.models import ClassificationRun
 from shuangsuiji.intake.services import do_classify
 from shuangsuiji.registry.models import Jurisdiction
@@ -27,11 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: int, quarter: int, jurisdiction: str | None, user: str | None, verbosity: int,
                **options) -> None:
-        acting_user = None
-        if user:
-            acting_user = get_user_model().objects.filter(username=user).first()
-            if acting_user is None:
-                raise CommandError(f"没有用户“{user}”")
+        actor = acting_user(user)
         if jurisdiction:
             scopes = list(Jurisdiction.objects.filter(code=jurisdiction))
             if not scopes:
@@ -47,7 +43,7 @@ class Command(BaseCommand):
         for scope in scopes:
             started = time.perf_counter()
             try:
-                run = do_classify(year=year, quarter=quarter, jurisdiction=scope, acting_user=acting_user,
+                run = do_classify(year=year, quarter=quarter, jurisdiction=scope, acting_user=actor,
                                   progress=progress)
             except (PermissionDenied, ValidationError) as error:
                 raise CommandError(" ".join(getattr(error, "messages", [str(error)]))) from error

@@ -3,10 +3,10 @@
 import time
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from shuangsuiji.accounts.commands import acting_user
 from shuangsuiji.intake.importers import IMPORTERS
 from shuangsuiji.intake.services import do_import
 from shuangsuiji.tabular.importing import ImportRejected
@@ -35,15 +35,11 @@ class Command(BaseCommand):
             raise CommandError("--replace 只用于 key_units")
         if not file.is_file():
             raise CommandError(f"文件不存在：{file}")
-        acting_user = None
-        if user:
-            acting_user = get_user_model().objects.filter(username=user).first()
-            if acting_user is None:
-                raise CommandError(f"没有用户“{user}”")
+        actor = acting_user(user)
         started = time.perf_counter()
         try:
             with file.open("rb") as handle:
-                result = do_import(kind, handle, file.name, acting_user=acting_user, replace=replace)
+                result = do_import(kind, handle, file.name, acting_user=actor, replace=replace)
         except ImportRejected as rejected:
             for error in rejected.errors:
                 column = f"“{error.column}”列" if error.column else ""

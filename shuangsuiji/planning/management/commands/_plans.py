@@ -8,10 +8,10 @@ and exits non-zero at the end.
 
 from collections.abc import Callable
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from shuangsuiji.accounts.commands import acting_user  # noqa: F401 - the step commands import it from here
 from shuangsuiji.planning.models import Plan, PlanKind, PlanLevel
 
 
@@ -20,14 +20,6 @@ def messages(error: Exception) -> str:
         return "；".join(error.messages)
     return str(error)
 
-
-def acting_user(username: str | None):
-    if not username:
-        return None
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        raise CommandError(f"没有用户“{username}”")
-    return user
 
 
 class PlanCommand(BaseCommand):
