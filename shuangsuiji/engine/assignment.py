@@ -513,8 +513,14 @@ class _Draw:
         self.max_load = problem.max_load
         self.cap = problem.max_load
         """The load cap in force: raised step by step by ``fill`` up to ``max_load``."""
-        self.ticket_prefix = hashlib.sha256(ticket_seed(seed).encode("utf-8")).hexdigest()
-        self.tickets: dict[tuple[int, int], str] = {}
+        prefix = hashlib.sha256(ticket_seed(seed).encode("utf-8")).hexdigest()
+        # A ticket hashes prefix ‖ task id ‖ "/" ‖ person id. The 64 hex digits of the prefix are exactly one
+        # SHA-256 block, so a copy of this state has already done that work; a copy per task adds the task
+        # id, and a copy of that per candidate only hashes the person's id.
+        self.ticket_base = hashlib.sha256(prefix.encode("ascii"))
+        self.person_bytes = [p.id.encode("utf-8") for p in self.people]
+        self.known: list[dict[int, str] | None] = [None] * len(self.tasks)
+        """Per task: the ticket digits of the candidates computed so far, by person number."""
         index = {p.id: n for n, p in enumerate(self.people)}
         self.partners: list[set[int]] = [set() for _ in self.people]
         for a, b in problem.recent_pairs:
@@ -559,13 +565,29 @@ class _Draw:
 
     # -- primitives --------------------------------------------------------------------------------
 
+    def tickets(self, t: int, names: Sequence[int]) -> list[str]:
+        """The digits of the tickets of inspectors ``names`` for task ``t`` (same order as the fractions),
+        each hashed once per draw: the slots of one task share their candidates."""
+        known = self.known[t]
+        if known is None:
+            known = self.known[t] = {}
+        missing = [n for n in names if n not in known]
+        if missing:
+            state = self.ticket_base.copy()
+            state.update(f"{self.tasks[t].id}/".encode())
+            copy, person_bytes, from_bytes = state.copy, self.person_bytes, int.from_bytes
+            for n in missing:
+                h = copy()
+                h.update(person_bytes[n])
+                known[n] = str(from_bytes(h.digest(), "big")).zfill(64)[::-1]
+        return [known[n] for n in names]
+
     def ticket(self, t: int, n: int) -> str:
-        """The digits of the ticket of inspector ``n`` for task ``t`` (same order as the fractions)."""
-        key = (t, n)
-        value = self.tickets.get(key)
-        if value is None:
-            value = self.tickets[key] = _digits(self.ticket_prefix, f"{self.tasks[t].id}/{self.people[n].id}")
-        return value
+        """The digits of the ticket of inspector ``n`` for task ``t``."""
+        known = self.known[t]
+        if known is not None and n in known:
+            return known[n]
+        return self.tickets(t, (n,))[0]
 
     def repeats(self, n: int, others: Iterable[int]) -> int:
         partners = self.partners[n]
@@ -627,7 +649,13 @@ class _Draw:
             if hits:
                 fewest = min(hits.get(n, 0) for n in free)
                 free = [n for n in free if hits.get(n, 0) == fewest]
-        chosen = min(free, key=lambda n: (self.ticket(t, n), n)) if len(free) > 1 else free[0]
+        if len(free) > 1:
+            # ``free`` is in person order, so the first of equal tickets (equal digests) is the smaller id,
+            # as the order (ticket, id) asks
+            tickets = self.tickets(t, free)
+            chosen = free[tickets.index(min(tickets))]
+        else:
+            chosen = free[0]
         self.put(g, chosen)
         load[chosen] += 1
         return True

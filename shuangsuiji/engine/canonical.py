@@ -37,40 +37,55 @@ def check(value: Any, where: str = "$") -> None:
 
 
 def _items_fine(items: list[Any]) -> bool:
-    # Manifests hold millions of values. They are checked level by level: all values of one depth at once,
-    # by their set of types and with their strings joined into one text, so that the loops run in C and the
-    # number of Python calls grows with the depth of the tree, not with its size.
-    while items:
-        types = list(map(type, items))
-        kinds = set(types)
+    # Manifests hold millions of values. They are checked in groups — first the whole value, then the
+    # members of its containers — by each group's set of types, with the strings of a group joined into one
+    # text, so that the loops run in C and the number of Python steps grows with the shape of the tree, not
+    # its size. Arrays of one length (a stratum's [id, weight, must_include] rows) and objects with the same
+    # keys (tasks, inspectors, picks) are split into columns: a column usually holds one type, so it needs
+    # no filtering by type and its strings are already a list of strings.
+    groups: list[Sequence[Any]] = [items]
+    while groups:
+        group = groups.pop()
+        if not group:
+            continue
+        kinds = set(map(type, group))
         if not kinds <= _ALLOWED:
             return False
-        if str in kinds and not all_nfc(items if len(kinds) == 1 else list(_having(items, types, _TEXT))):
-            return False
-        if kinds <= _SCALARS:
-            return True
-        nested: list[Any] = []
-        if kinds & _ARRAYS:
-            nested.extend(chain.from_iterable(items if kinds <= _ARRAYS else _having(items, types, _ARRAYS)))
-        if dict in kinds:
-            objects = items if len(kinds) == 1 else list(_having(items, types, _OBJECT))
-            keys = list(chain.from_iterable(objects))
-            if not set(map(type, keys)) <= _TEXT or not all_nfc(keys):
+        if len(kinds) > 1:
+            types = list(map(type, group))
+            groups.extend(list(_having(group, types, {kind})) for kind in kinds)
+            continue
+        (kind,) = kinds
+        if kind is str:
+            if not all_nfc(group):
                 return False
-            nested.extend(chain.from_iterable(map(dict.values, objects)))
-        items = nested
+        elif kind is dict:
+            # many objects with a few keys in common become columns; one large object (a map by id) does not
+            layouts = set(map(tuple, group)) if len(group) > 1 else ()
+            if len(layouts) == 1 and len(group) >= 2 * len(next(iter(layouts))):
+                (keys,) = layouts
+                if not set(map(type, keys)) <= _TEXT or not all_nfc(keys):
+                    return False
+                groups.extend(zip(*map(dict.values, group), strict=True))
+            else:
+                keys = list(chain.from_iterable(group))
+                if not set(map(type, keys)) <= _TEXT or not all_nfc(keys):
+                    return False
+                groups.append(list(chain.from_iterable(map(dict.values, group))))
+        elif kind is not int:  # a list or tuple
+            if len(group) >= 2 * len(group[0]) and len(set(map(len, group))) == 1:
+                groups.extend(zip(*group, strict=True))
+            else:
+                groups.append(list(chain.from_iterable(group)))
     return True
 
 
-def _having(items: list[Any], types: list[type], wanted: set[type]) -> Iterator[Any]:
+def _having(items: Sequence[Any], types: list[type], wanted: set[type]) -> Iterator[Any]:
     """The items whose type is in ``wanted`` (filtered in C)."""
     return compress(items, map(wanted.__contains__, types))
 
 
 _TEXT = {str}
-_OBJECT = {dict}
-_ARRAYS = {list, tuple}
-_SCALARS = {str, int}
 _ALLOWED = {str, int, list, tuple, dict}
 
 
