@@ -29,8 +29,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import compress
+from itertools import compress, islice
 from math import gcd, lcm
+from operator import not_
 from typing import Literal, NamedTuple
 
 from shuangsuiji.engine import canonical, tickets
@@ -122,28 +123,32 @@ def check_stratum(name: str, ids: Sequence[str], weights: Sequence[int], musts: 
         raise DrawError(f"stratum {name}: {sum(musts)} must-include targets exceed the quota {quota}")
 
 
-def _order(ids: Sequence[str], seed: str) -> tuple[list[str], dict[str, str]]:
-    """Every id's ticket (in the order of ``ids``) and the id each ticket belongs to."""
-    digits = tickets.ticket_digits(ids, tickets.seed_hash(seed))
-    owner = dict(zip(digits, ids, strict=True))
-    if len(owner) != len(ids):
-        # Equal tickets need equal SHA-256 digests of distinct inputs; rather than assume that never
-        # happens, refuse the draw loudly.
-        raise DrawError("two targets have the same ticket (a SHA-256 collision)")
-    return digits, owner
+def _positions(ids: Sequence[str], digits: list[str]) -> list[int]:
+    """The positions of ``digits`` in ticket order; equal tickets (equal SHA-256 digests) by id (spec §4).
+
+    Sorting positions by ticket needs neither a ticket → id map nor tuples; equal tickets, which need equal
+    digests of distinct inputs, are looked for afterwards and only then sorted again with the ids.
+    """
+    order = sorted(range(len(digits)), key=digits.__getitem__)
+    ordered = list(map(digits.__getitem__, order))
+    if any(map(str.__eq__, ordered, islice(ordered, 1, None))):
+        order = sorted(range(len(digits)), key=lambda k: (digits[k], ids[k]))
+    return order
 
 
 def ranked(ids: Sequence[str], seed: str) -> list[tuple[str, str]]:
     """(ticket, id) for every id, in ticket order: Rivest's sampling order for ``seed``."""
-    digits, owner = _order(ids, seed)
-    return [(t, owner[t]) for t in sorted(digits)]
+    digits = tickets.ticket_digits(ids, tickets.seed_hash(seed))
+    return [(digits[k], ids[k]) for k in _positions(ids, digits)]
 
 
 def smallest(ids: Sequence[str], seed: str, take: int) -> list[tuple[str, str]]:
     """The ``take`` smallest (ticket, id) pairs in ticket order, without sorting everything."""
-    digits, owner = _order(ids, seed)
-    chosen = heapq.nsmallest(take, digits) if take * 8 < len(digits) else sorted(digits)[:take]
-    return [(t, owner[t]) for t in chosen]
+    digits = tickets.ticket_digits(ids, tickets.seed_hash(seed))
+    if take * 8 < len(digits):
+        # one pass keeping a small heap; the pairs order equal tickets by id, as the full order does
+        return heapq.nsmallest(take, zip(digits, ids, strict=True))
+    return [(digits[k], ids[k]) for k in _positions(ids, digits)[:take]]
 
 
 def sample(ids: Sequence[str], seed: str, take: int) -> list[str]:
@@ -230,8 +235,7 @@ def select(name: str, ids: Sequence[str], weights: Sequence[int], musts: Sequenc
     seed = stratum_seed(seed_hex, name)
     if any(musts):
         must_ids = list(compress(ids, musts))
-        required = set(must_ids)
-        others = [id for id in ids if id not in required]
+        others = list(compress(ids, map(not_, musts)))  # ids are distinct (checked)
     else:
         must_ids, others = [], list(ids)
     must_picks = [Pick(id, ticket, "must") for ticket, id in ranked(must_ids, seed)]
@@ -239,14 +243,14 @@ def select(name: str, ids: Sequence[str], weights: Sequence[int], musts: Sequenc
     if not weighted:
         drawn = [Pick(id, ticket, "ticket") for ticket, id in smallest(others, seed, wanted)]
         return StratumDraw(name, seed, quota, False, (*must_picks, *drawn), None, None)
-    digits, owner = _order(others, seed)
-    order = sorted(digits)
-    weight_of = dict(zip(ids, weights, strict=True))
-    ordered_weights = [weight_of[owner[t]] for t in order]
+    other_weights = list(compress(weights, map(not_, musts))) if must_ids else list(weights)
+    digits = tickets.ticket_digits(others, tickets.seed_hash(seed))
+    order = _positions(others, digits)
+    ordered_weights = list(map(other_weights.__getitem__, order))
     numerators, denominator = _inclusion(ordered_weights, wanted)
     u = pps_uniform(seed_hex, name)
     chosen = _systematic(numerators, denominator, (u * denominator) >> UNIFORM_BITS)
-    drawn = [Pick(owner[order[k]], order[k], "pps") for k in chosen]
+    drawn = [Pick(others[order[k]], digits[order[k]], "pps") for k in chosen]
     # π depends on the weight alone (capped or not), so each distinct weight's fraction is written once
     texts: dict[int, str] = {}
     for w, p in zip(ordered_weights, numerators, strict=True):

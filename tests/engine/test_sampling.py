@@ -160,3 +160,17 @@ def test_replacements_follow_the_ranked_tail():
         assert pick is not None and pick.id == expected
         unavailable.append(pick.id)
     assert replacement(drawn, [c.id for c in candidates], [c.id for c in candidates]) is None
+
+
+def test_equal_tickets_are_ordered_by_id(monkeypatch):
+    # Equal tickets need a SHA-256 collision, so the rule of spec §4 (then by id, as the package sorts) is
+    # exercised with a stand-in for the hash: "b" and "c" share the smallest ticket, "a" and "d" the next.
+    fake = {"a": "5" * 64, "b": "1" * 64, "c": "1" * 64, "d": "5" * 64, "e": "9" * 64}
+    fake.update({f"z{n:02d}": f"{n:02d}".rjust(64, "9") for n in range(40)})  # larger than all of a–e
+    monkeypatch.setattr(tickets, "ticket_digits", lambda ids, seed_hex: [fake[i] for i in ids])
+    ids = ["e", "d", "c", "b", "a"]
+    assert [id for _, id in ranked(ids, "s")] == ["b", "c", "a", "d", "e"]
+    assert sample(ids, "s", 3) == ["b", "c", "a"]
+    assert sample([*sorted(fake, reverse=True)], "s", 3) == ["b", "c", "a"]  # the partial (heap) order
+    weighted = draw_stratum("w", [Candidate(i, 2) for i in ids], 5, SEED, weighted=True)
+    assert [p.id for p in weighted.selected] == ["b", "c", "a", "d", "e"]
