@@ -366,7 +366,17 @@ def _digits(prefix: str, ticket_id: str) -> str:
     """The ticket's decimal digits after "0.": the SHA-256 value in decimal, at least 64 digits, reversed
     (the low-order digits come first because the high-order ones are biased)."""
     digest = hashlib.sha256((prefix + ticket_id).encode("utf-8")).digest()
-    return str(int.from_bytes(digest, "big")).zfill(64)[::-1]
+    return _ticket_digits(int.from_bytes(digest, "big"))
+
+
+def _ticket_digits(value: int) -> str:
+    return str(value).zfill(64)[::-1]
+
+
+_HEAD_MODULUS = 10_000
+_HEADS = [int(f"{k:04d}"[::-1]) for k in range(_HEAD_MODULUS)]
+"""The first four digits of a ticket whose value ends in k (decimal), as a number: equal-length digit
+strings compare as their numbers do."""
 
 
 # --- the result -----------------------------------------------------------------------------------
@@ -519,8 +529,8 @@ class _Draw:
         # id, and a copy of that per candidate only hashes the person's id.
         self.ticket_base = hashlib.sha256(prefix.encode("ascii"))
         self.person_bytes = [p.id.encode("utf-8") for p in self.people]
-        self.known: list[dict[int, str] | None] = [None] * len(self.tasks)
-        """Per task: the ticket digits of the candidates computed so far, by person number."""
+        self.known: list[dict[int, int] | None] = [None] * len(self.tasks)
+        """Per task: the ticket values of the candidates hashed so far, by person number."""
         index = {p.id: n for n, p in enumerate(self.people)}
         self.partners: list[set[int]] = [set() for _ in self.people]
         for a, b in problem.recent_pairs:
@@ -565,8 +575,8 @@ class _Draw:
 
     # -- primitives --------------------------------------------------------------------------------
 
-    def tickets(self, t: int, names: Sequence[int]) -> list[str]:
-        """The digits of the tickets of inspectors ``names`` for task ``t`` (same order as the fractions),
+    def values(self, t: int, names: Sequence[int]) -> list[int]:
+        """The SHA-256 values (digests as integers) of the tickets of inspectors ``names`` for task ``t``,
         each hashed once per draw: the slots of one task share their candidates."""
         known = self.known[t]
         if known is None:
@@ -579,15 +589,26 @@ class _Draw:
             for n in missing:
                 h = copy()
                 h.update(person_bytes[n])
-                known[n] = str(from_bytes(h.digest(), "big")).zfill(64)[::-1]
+                known[n] = from_bytes(h.digest(), "big")
         return [known[n] for n in names]
 
     def ticket(self, t: int, n: int) -> str:
-        """The digits of the ticket of inspector ``n`` for task ``t``."""
-        known = self.known[t]
-        if known is not None and n in known:
-            return known[n]
-        return self.tickets(t, (n,))[0]
+        """The digits of the ticket of inspector ``n`` for task ``t`` (same order as the fractions)."""
+        return _ticket_digits(self.values(t, (n,))[0])
+
+    def first_by_ticket(self, t: int, names: Sequence[int]) -> int:
+        """Of ``names`` (in person order), the one with the smallest ticket for task ``t``, the smaller id
+        first among equal tickets. A ticket's first four digits are the value's last four decimal digits
+        reversed, found with one small division; the full decimal text is only written for the few that
+        share the smallest four."""
+        values = self.values(t, names)
+        heads = list(map(_HEADS.__getitem__, map(_HEAD_MODULUS.__rmod__, values)))
+        least = min(heads)
+        if heads.count(least) == 1:
+            return names[heads.index(least)]
+        tied = [k for k, head in enumerate(heads) if head == least]
+        digits = [_ticket_digits(values[k]) for k in tied]
+        return names[tied[digits.index(min(digits))]]
 
     def repeats(self, n: int, others: Iterable[int]) -> int:
         partners = self.partners[n]
@@ -638,7 +659,7 @@ class _Draw:
         free = [n for n in self.eligible[g] if load[n] < cap and n not in members]
         if not free:
             return self.augment(g)
-        least = min(load[n] for n in free)
+        least = min(map(load.__getitem__, free))
         free = [n for n in free if load[n] == least]
         if len(free) > 1 and members:
             partners = self.partners
@@ -649,13 +670,7 @@ class _Draw:
             if hits:
                 fewest = min(hits.get(n, 0) for n in free)
                 free = [n for n in free if hits.get(n, 0) == fewest]
-        if len(free) > 1:
-            # ``free`` is in person order, so the first of equal tickets (equal digests) is the smaller id,
-            # as the order (ticket, id) asks
-            tickets = self.tickets(t, free)
-            chosen = free[tickets.index(min(tickets))]
-        else:
-            chosen = free[0]
+        chosen = self.first_by_ticket(t, free) if len(free) > 1 else free[0]
         self.put(g, chosen)
         load[chosen] += 1
         return True

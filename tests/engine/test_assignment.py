@@ -573,3 +573,37 @@ def test_realistic_pools_are_lawful_and_verify():
     assert verify(section(problem, SEED, result)) == []
     figures = benchmark(pools=5)
     assert figures["tasks"] == 5 * 23 and figures["seconds"] > 0
+
+
+def test_the_smallest_ticket_is_found_from_its_first_digits_and_ties_go_to_the_full_ticket():
+    # The solver compares a ticket's first four digits and writes the whole ticket only when those are
+    # equal. With 300 candidates some share their first four digits: a set of candidates whose smallest
+    # first digits are shared takes the second path.
+    from shuangsuiji.engine.assignment import _Draw
+
+    people = tuple(Inspector(f"P{k:03d}", "大气", (), date(2022, 1, 1)) for k in range(300))
+    problem = Problem(DRAW, tuple(Task(f"T{k:02d}", DEADLINES[0]) for k in range(20)), people, 20)
+    draw = _Draw(problem, SEED)
+    tied = 0
+    for t in range(20):
+        full = {n: ticket(SEED, f"T{t:02d}", f"P{n:03d}") for n in range(300)}
+        for names in (list(range(0, 300, 1 + t % 3)), *_sharing_first_digits(full)):
+            expected = min(names, key=lambda n: (full[n], n))
+            assert draw.first_by_ticket(t, names) == expected
+            first, second = sorted(full[n] for n in names)[:2]
+            tied += first[:6] == second[:6]
+        assert all("0." + draw.ticket(t, n) == full[n] for n in range(0, 300, 7))
+    assert tied
+
+
+def _sharing_first_digits(full: dict[int, str]) -> list[list[int]]:
+    """Candidate lists whose two smallest tickets share their first four digits, with larger ones after."""
+    by_head: dict[str, list[int]] = {}
+    for n, text in full.items():
+        by_head.setdefault(text[2:6], []).append(n)
+    lists = []
+    for head, names in by_head.items():
+        if len(names) > 1:
+            larger = [n for n, text in full.items() if text[2:6] > head][:5]
+            lists.append(sorted(names[:2] + larger))
+    return lists
