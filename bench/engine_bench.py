@@ -124,7 +124,7 @@ def plan_inputs(baoding: policy.Policy, plan: PlanData) -> dict[str, Any]:
                                      year=YEAR, quarter=QUARTER, progress=done)
     general = computed.quota("general").eligible
     strata = manifest.strata_from_quotas(
-        computed, weights={"general": {id: plan.weights[id] for id in general}},
+        computed, weights={"general": dict(zip(general, map(plan.weights.__getitem__, general), strict=True))},
         needs={"joint": manifest.Needs(departments=plan.joint_departments)})
     tasks = sum(s.quota for s in strata)
     officers = max(1, plan.officers)

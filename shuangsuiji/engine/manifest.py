@@ -40,7 +40,7 @@ from shuangsuiji.engine.sampling import (
     check_name,
     check_stratum,
     replacement,
-    select,
+    select_checked,
 )
 
 SEED_TAG = ALGORITHM.encode("ascii") + b"\x00"
@@ -187,8 +187,8 @@ def strata_from_quotas(quotas: QuarterQuotas, *, take: Mapping[str, int] | None 
         stratum_weights = weights.get(quota.stratum)
         # plain tuples: a national run builds two million of them
         ids = quota.eligible
-        targets = list(zip(ids, [stratum_weights[id] for id in ids] if stratum_weights else [1] * len(ids),
-                           [id in must for id in ids], strict=True))
+        targets = list(zip(ids, list(map(stratum_weights.__getitem__, ids)) if stratum_weights else [1] * len(ids),
+                           list(map(must.__contains__, ids)), strict=True))
         strata.append(StratumInput(quota.stratum, take.get(quota.stratum, quota.minimum), targets,
                                    weighted=stratum_weights is not None, needs=needs.get(quota.stratum, Needs())))
     return strata
@@ -272,7 +272,8 @@ def draw(inputs: Mapping[str, Any], secret: bytes, public: Mapping[str, Any]) ->
         raise DrawError("; ".join(problems))
     digest = canonical.sha256_hex(canonical.dumps(inputs, check_first=False))  # _read_inputs checked them
     seed = derive_seed(digest, secret, public)
-    draws = [select(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
+    # _read_inputs ran check_stratum on these lists
+    draws = [select_checked(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
     manifest: dict[str, Any] = {
         "algorithm": ALGORITHM,
         "state": "revealed",
@@ -543,7 +544,8 @@ def _recompute(manifest: dict[str, Any], parsed: _Inputs, sealed: Any, differenc
     seed = derive_seed(digest, secret, manifest["public_value"])
     if seed != manifest["seed"]:
         differences.append(f"seed: the manifest says {manifest['seed']}, the re-computation gives {seed}")
-    draws = [select(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
+    # _read_inputs ran check_stratum on these lists
+    draws = [select_checked(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
     differences += _compare_strata(manifest["strata"], [_stratum_record(d) for d in draws])
     recomputed = selection_hash(draws)
     if recomputed != manifest["selection_hash"]:

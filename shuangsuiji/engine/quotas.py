@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from operator import attrgetter
 from typing import Literal, NamedTuple
 
 from shuangsuiji.engine.policy import Citation, Level, Policy
@@ -112,11 +113,24 @@ class _Clues(NamedTuple):
     citations: tuple[Citation, ...]
 
 
+_ID = attrgetter("id")
+_CATEGORY = attrgetter("category")
+_CATEGORY_SET = set(CATEGORIES)
+
+
 def _validate_inputs(targets: list[TargetFacts], inspectors: int, quarter: int, progress: YearProgress) -> None:
     if quarter not in (1, 2, 3, 4):
         raise ValueError(f"季度应为 1–4，实为 {quarter}")
     if inspectors < 0:
         raise ValueError(f"双随机执法人员数不能为负，实为 {inspectors}")
+    # a national run checks a million targets: the common case in C, the culprit found by the loop below
+    ids = list(map(_ID, targets))
+    try:
+        fine = set(map(_CATEGORY, targets)) <= _CATEGORY_SET and len(set(ids)) == len(ids)
+    except TypeError:  # an unhashable category or id: the loop names it
+        fine = False
+    if fine:
+        targets = []
     seen: set[str] = set()
     for target in targets:
         if target.category not in CATEGORIES:
@@ -167,8 +181,10 @@ def compute_quotas(
     exempt_ids = set(exempt)
 
     def clues(category: Category) -> _Clues:
-        ids = tuple(sorted(target.id for target in strata[category] if target.id in clue))
-        exempted = sum(1 for target in targets if target.category == category and target.id in exempt_ids)
+        # most plans have neither clues nor exempt targets: then nothing is scanned
+        ids = tuple(sorted(target.id for target in strata[category] if target.id in clue)) if clue else ()
+        exempted = sum(1 for target in targets if target.category == category and target.id in exempt_ids
+                       ) if exempt_ids else 0
         note = f"正面清单企业 {exempted} 家不参加现场随机抽查。" if exempted else ""
         note += f"经批准核查线索的 {len(ids)} 家必查。" if ids else ""
         return _Clues(ids, note, positive.citations if (ids or exempted) else ())
@@ -201,7 +217,7 @@ def _make_quota(
     explanation: str,
     citations: tuple[Citation, ...],
 ) -> Quota:
-    eligible = tuple(sorted(member.id for member in members))
+    eligible = tuple(sorted(map(_ID, members)))
     must = tuple(sorted(set(must_include)))
     minimum = max(min(required, len(eligible)), len(must))
     if required > len(eligible):
@@ -288,7 +304,7 @@ def _joint_quota(
     progress: YearProgress,
 ) -> Quota:
     joint = policy.joint_inspection
-    local_key_units = sum(1 for target in targets if target.category == "key")
+    local_key_units = list(map(_CATEGORY, targets)).count("key")
     annual = ceil_fraction(joint.annual_key_ratio * local_key_units)
     done = sum(progress.joint_key_inspections.values())
     remaining, quarters_left, share = _spread(annual, done, quarter)

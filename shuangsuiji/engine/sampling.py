@@ -232,6 +232,13 @@ def select(name: str, ids: Sequence[str], weights: Sequence[int], musts: Sequenc
            seed_hex: str, weighted: bool = False) -> StratumDraw:
     """``draw_stratum`` on parallel lists (id, weight, must-include flag), as the manifest stores them."""
     check_stratum(name, ids, weights, musts, quota, weighted)
+    return select_checked(name, ids, weights, musts, quota, seed_hex, weighted)
+
+
+def select_checked(name: str, ids: Sequence[str], weights: Sequence[int], musts: Sequence[bool | int], quota: int,
+                   seed_hex: str, weighted: bool = False) -> StratumDraw:
+    """``select`` for a stratum that ``check_stratum`` has passed with these very lists: a manifest's inputs
+    are read strictly first, and a national draw need not walk two million targets twice more."""
     seed = stratum_seed(seed_hex, name)
     if any(musts):
         must_ids = list(compress(ids, musts))
