@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import compress, islice
 from math import gcd, lcm
-from operator import not_
+from operator import eq, not_
 from typing import Literal, NamedTuple
 
 from shuangsuiji.engine import canonical, tickets
@@ -123,32 +123,46 @@ def check_stratum(name: str, ids: Sequence[str], weights: Sequence[int], musts: 
         raise DrawError(f"stratum {name}: {sum(musts)} must-include targets exceed the quota {quota}")
 
 
-def _positions(ids: Sequence[str], digits: list[str]) -> list[int]:
-    """The positions of ``digits`` in ticket order; equal tickets (equal SHA-256 digests) by id (spec §4).
+def _ticket_order(ids: Sequence[str], values: Sequence[int], take: int | None = None) -> list[int]:
+    """Positions of ``ids`` in ticket order (the first ``take`` only, if given), from their ticket values.
 
-    Sorting positions by ticket needs neither a ticket → id map nor tuples; equal tickets, which need equal
-    digests of distinct inputs, are looked for afterwards and only then sorted again with the ids.
+    Sorting by each ticket's first eight digits (``tickets.order_keys``) needs no decimal text; positions
+    whose first eight digits are equal are then ordered by the whole ticket and, for equal tickets (equal
+    SHA-256 digests), by id (spec §4). For a few of many, the eight-digit key of the take-th smallest
+    bounds the candidates (a larger key is a larger ticket), so only those are sorted.
     """
-    order = sorted(range(len(digits)), key=digits.__getitem__)
-    ordered = list(map(digits.__getitem__, order))
-    if any(map(str.__eq__, ordered, islice(ordered, 1, None))):
-        order = sorted(range(len(digits)), key=lambda k: (digits[k], ids[k]))
-    return order
+    keys = tickets.order_keys(values)
+    positions: Iterable[int] = range(len(keys))
+    if take is not None and take * 8 < len(keys):
+        if take <= 0:
+            return []
+        bound = heapq.nsmallest(take, keys)[-1]
+        positions = compress(positions, map(bound.__ge__, keys))
+    order = sorted(positions, key=keys.__getitem__)
+    ordered = list(map(keys.__getitem__, order))
+    same = compress(range(1, len(ordered)), map(eq, ordered, islice(ordered, 1, None)))
+    runs: list[list[int]] = []
+    for k in same:  # order[k - 1] and order[k] share their first eight digits
+        if runs and runs[-1][1] == k - 1:
+            runs[-1][1] = k
+        else:
+            runs.append([k - 1, k])
+    for first, last in runs:
+        order[first:last + 1] = sorted(order[first:last + 1],
+                                       key=lambda p: (tickets.value_digits(values[p]), ids[p]))
+    return order if take is None else order[:take]
 
 
 def ranked(ids: Sequence[str], seed: str) -> list[tuple[str, str]]:
     """(ticket, id) for every id, in ticket order: Rivest's sampling order for ``seed``."""
-    digits = tickets.ticket_digits(ids, tickets.seed_hash(seed))
-    return [(digits[k], ids[k]) for k in _positions(ids, digits)]
+    values = tickets.ticket_values(ids, tickets.seed_hash(seed))
+    return [(tickets.value_digits(values[k]), ids[k]) for k in _ticket_order(ids, values)]
 
 
 def smallest(ids: Sequence[str], seed: str, take: int) -> list[tuple[str, str]]:
     """The ``take`` smallest (ticket, id) pairs in ticket order, without sorting everything."""
-    digits = tickets.ticket_digits(ids, tickets.seed_hash(seed))
-    if take * 8 < len(digits):
-        # one pass keeping a small heap; the pairs order equal tickets by id, as the full order does
-        return heapq.nsmallest(take, zip(digits, ids, strict=True))
-    return [(digits[k], ids[k]) for k in _positions(ids, digits)[:take]]
+    values = tickets.ticket_values(ids, tickets.seed_hash(seed))
+    return [(tickets.value_digits(values[k]), ids[k]) for k in _ticket_order(ids, values, max(0, take))]
 
 
 def sample(ids: Sequence[str], seed: str, take: int) -> list[str]:
@@ -251,13 +265,13 @@ def select_checked(name: str, ids: Sequence[str], weights: Sequence[int], musts:
         drawn = [Pick(id, ticket, "ticket") for ticket, id in smallest(others, seed, wanted)]
         return StratumDraw(name, seed, quota, False, (*must_picks, *drawn), None, None)
     other_weights = list(compress(weights, map(not_, musts))) if must_ids else list(weights)
-    digits = tickets.ticket_digits(others, tickets.seed_hash(seed))
-    order = _positions(others, digits)
+    values = tickets.ticket_values(others, tickets.seed_hash(seed))
+    order = _ticket_order(others, values)
     ordered_weights = list(map(other_weights.__getitem__, order))
     numerators, denominator = _inclusion(ordered_weights, wanted)
     u = pps_uniform(seed_hex, name)
     chosen = _systematic(numerators, denominator, (u * denominator) >> UNIFORM_BITS)
-    drawn = [Pick(others[order[k]], digits[order[k]], "pps") for k in chosen]
+    drawn = [Pick(others[order[k]], tickets.value_digits(values[order[k]]), "pps") for k in chosen]
     # π depends on the weight alone (capped or not), so each distinct weight's fraction is written once
     texts: dict[int, str] = {}
     for w, p in zip(ordered_weights, numerators, strict=True):

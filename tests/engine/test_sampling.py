@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import consistent_sampler
@@ -164,13 +165,35 @@ def test_replacements_follow_the_ranked_tail():
 
 def test_equal_tickets_are_ordered_by_id(monkeypatch):
     # Equal tickets need a SHA-256 collision, so the rule of spec §4 (then by id, as the package sorts) is
-    # exercised with a stand-in for the hash: "b" and "c" share the smallest ticket, "a" and "d" the next.
-    fake = {"a": "5" * 64, "b": "1" * 64, "c": "1" * 64, "d": "5" * 64, "e": "9" * 64}
-    fake.update({f"z{n:02d}": f"{n:02d}".rjust(64, "9") for n in range(40)})  # larger than all of a–e
-    monkeypatch.setattr(tickets, "ticket_digits", lambda ids, seed_hex: [fake[i] for i in ids])
+    # exercised with stand-in values: "b" and "c" share the smallest ticket, "a" and "d" the next.
+    fake = {"a": 5, "b": 1, "c": 1, "d": 5, "e": 9}
+    fake.update({f"z{n:02d}": 99 + 100 * n for n in range(40)})  # tickets "99…", "991…": larger than a–e
+    monkeypatch.setattr(tickets, "ticket_values", lambda ids, seed_hex: [fake[i] for i in ids])
     ids = ["e", "d", "c", "b", "a"]
     assert [id for _, id in ranked(ids, "s")] == ["b", "c", "a", "d", "e"]
     assert sample(ids, "s", 3) == ["b", "c", "a"]
-    assert sample([*sorted(fake, reverse=True)], "s", 3) == ["b", "c", "a"]  # the partial (heap) order
+    assert sample(sorted(fake, reverse=True), "s", 3) == ["b", "c", "a"]  # a few of many
     weighted = draw_stratum("w", [Candidate(i, 2) for i in ids], 5, SEED, weighted=True)
     assert [p.id for p in weighted.selected] == ["b", "c", "a", "d", "e"]
+
+
+def test_tickets_sharing_their_first_eight_digits_are_ordered_by_the_rest(monkeypatch):
+    # The order is found from each ticket's first eight digits; values equal modulo 10^8 share them.
+    base = 12_345_678
+    fake = {"p": base + 3 * 10**8, "q": base + 10**8, "r": base + 2 * 10**8, "s": 7, "t": base + 10**9}
+    monkeypatch.setattr(tickets, "ticket_values", lambda ids, seed_hex: [fake[i] for i in ids])
+    expected = sorted(fake, key=lambda i: (str(fake[i]).zfill(64)[::-1], i))
+    assert expected == ["s", "t", "q", "r", "p"]  # s = 7 starts "7…", the others "87654321…"
+    assert [id for _, id in ranked(list(fake), "x")] == expected
+    assert [t for t, _ in ranked(list(fake), "x")] == [str(fake[i]).zfill(64)[::-1] for i in expected]
+
+
+def test_ticket_order_equals_sorting_whole_tickets():
+    # 30,000 ids: a few pairs share their first eight digits, so the repair of the fast order is exercised.
+    ids = [f"91130600MA{n:08d}" for n in range(30_000)]
+    seed = stratum_seed(SEED, "general")
+    digits = tickets.ticket_digits(ids, tickets.seed_hash(seed))
+    whole = sorted(zip(digits, ids, strict=True))
+    assert sum(a[0][:8] == b[0][:8] for a, b in pairwise(whole)) > 0
+    assert ranked(ids, seed) == whole
+    assert sample(ids, seed, 500) == [id for _, id in whole[:500]]
