@@ -215,7 +215,49 @@ def floor(hashed: list[tuple[str, list[str]]]) -> float:
     return time.process_time() - started
 
 
-def measure(scale: str) -> dict[str, Any]:
+PHASES = (
+    ("quotas", quotas, "compute_quotas"),
+    ("strata", manifest, "strata_from_quotas"),
+    ("freeze", manifest, "freeze"),
+    ("inputs hash", manifest, "inputs_hash"),
+    ("draw", manifest, "draw"),
+    ("reading inputs strictly (freeze, draw)", manifest, "_read_inputs"),
+    ("draw: selection", manifest, "select_checked"),
+    ("draw: assignment section", manifest, "_assignment_section"),
+    ("draw: assignment solver", assignment, "assign"),
+    ("canonical JSON (hash, draw, manifest, seal)", canonical, "dumps"),
+)
+"""What ``--phases`` times: (label, module, function). Phases nest (the draw contains the selection) and some
+functions run in several places (``_read_inputs`` in the freeze and the draw, ``dumps`` in the inputs hash, the
+draw and the manifest bytes): each figure is that function's total, wherever it ran."""
+
+
+def phases(baoding: policy.Policy, plans: list[PlanData]) -> dict[str, float]:
+    """CPU seconds of each phase of the run, by wrapping the functions of ``PHASES`` for one run."""
+    spent: dict[str, float] = {label: 0.0 for label, _, _ in PHASES}
+    originals = []
+
+    def timed(label: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - started
+        return wrapper
+
+    for label, module, name in PHASES:
+        originals.append((module, name, getattr(module, name)))
+        setattr(module, name, timed(label, getattr(module, name)))
+    try:
+        spent["whole run"] = full_run(baoding, plans)["cpu_seconds"]
+    finally:
+        for module, name, function in originals:
+            setattr(module, name, function)
+    return {label: round(seconds, 2) for label, seconds in spent.items()}
+
+
+def measure(scale: str, with_phases: bool = False) -> dict[str, Any]:
     baoding = policy.load(ROOT / "policies" / "baoding-2021.toml")
     started = time.perf_counter()
     plans = prepare(scale)
@@ -227,8 +269,9 @@ def measure(scale: str) -> dict[str, Any]:
     # worker switches it off while drawing, as the import benchmark does. One plan's draw does not notice.
     gc.disable()
     run = full_run(baoding, plans)
-    gc.enable()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    split = phases(baoding, plans) if with_phases else None
+    gc.enable()
     selection_seconds, checks, hashed = selection_only(baoding, plans, run["seeds"])
     return {
         "scale": scale,
@@ -248,15 +291,18 @@ def measure(scale: str) -> dict[str, Any]:
         "manifest_mib": round(run["manifest_bytes"] / 2**20, 1),
         "rss_before_mib": round(rss_before / 1024),
         "peak_rss_mib": round(rss_after / 1024),
+        **({"phases_cpu_seconds": split} if split else {}),
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=SCALES)
+    parser.add_argument("--phases", action="store_true",
+                        help="with --scale: run once more with each phase timed (after the peak memory is read)")
     args = parser.parse_args()
     if args.scale:
-        print(json.dumps(measure(args.scale)))
+        print(json.dumps(measure(args.scale, args.phases)))
         return 0
     print("| scale | plans | targets | tickets | tasks | full run, wall (CPU) | RSS before → peak | selection | floor "
           "(tickets / ids) | run CPU ÷ floor | selection ÷ floor | package | manifests |")
