@@ -25,13 +25,14 @@ import argparse
 import hashlib
 import heapq
 import sys
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import compress, islice
+from itertools import accumulate, compress, islice, repeat
 from math import gcd, lcm
-from operator import eq, not_
+from operator import eq, mul, not_
 from typing import Literal, NamedTuple
 
 from shuangsuiji.engine import canonical, tickets
@@ -187,10 +188,9 @@ def _inclusion(weights: Sequence[int], n: int) -> tuple[list[int], int]:
     if capped == len(weights):
         return [1] * len(weights), 1
     share = n - capped
-    if not capped:
-        return [share * w for w in weights], rest
-    threshold = descending[capped - 1]
-    return [rest if w >= threshold else share * w for w in weights], rest
+    # A capped weight w has share·w ≥ rest (the last one capped had w·(share + 1) ≥ rest + w) and every other
+    # has share·w < rest (the loop stopped at the largest of them), so min() caps exactly the capped units.
+    return list(map(min, map(share.__mul__, weights), repeat(rest))), rest
 
 
 def inclusion_probabilities(weights: Sequence[int], n: int) -> list[Fraction]:
@@ -209,15 +209,15 @@ def inclusion_probabilities(weights: Sequence[int], n: int) -> list[Fraction]:
 
 def _systematic(numerators: Sequence[int], denominator: int, first: int) -> list[int]:
     """Systematic selection over cumulative sums A_k of the numerators (π_k = numerator / D): the point
-    U + j lies in unit k exactly when A_k ≤ f + j·D < A_(k+1), where f = ⌊U·D⌋ — small integers only."""
+    U + j lies in unit k exactly when A_k ≤ f + j·D < A_(k+1), where f = ⌊U·D⌋ — small integers only.
+    Each point's unit is found by bisection in the sums (every π ≤ 1, so no unit holds two points)."""
+    bounds = list(accumulate(numerators))
+    total = bounds[-1] if bounds else 0
     selected = []
-    cumulative = 0
     point = first
-    for k, p in enumerate(numerators):
-        cumulative += p
-        if cumulative > point:
-            selected.append(k)
-            point += denominator
+    while point < total:
+        selected.append(bisect_right(bounds, point))
+        point += denominator
     return selected
 
 
@@ -273,12 +273,11 @@ def select_checked(name: str, ids: Sequence[str], weights: Sequence[int], musts:
     chosen = _systematic(numerators, denominator, (u * denominator) >> UNIFORM_BITS)
     drawn = [Pick(others[order[k]], tickets.value_digits(values[order[k]]), "pps") for k in chosen]
     # π depends on the weight alone (capped or not), so each distinct weight's fraction is written once
-    texts: dict[int, str] = {}
-    for w, p in zip(ordered_weights, numerators, strict=True):
-        if w not in texts:
-            common = gcd(p, denominator)
-            texts[w] = f"{p // common}/{denominator // common}"
-    probabilities = tuple("1/1" if must else texts[w] for w, must in zip(weights, musts, strict=True))
+    texts = {0: "1/1"}  # a must-include target is looked up as weight 0 (real weights are at least 1)
+    for w, p in dict(zip(ordered_weights, numerators, strict=True)).items():
+        common = gcd(p, denominator)
+        texts[w] = f"{p // common}/{denominator // common}"
+    probabilities = tuple(map(texts.__getitem__, map(mul, weights, map(not_, musts))))
     return StratumDraw(name, seed, quota, True, (*must_picks, *drawn), probabilities, u)
 
 

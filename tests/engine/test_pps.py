@@ -163,3 +163,21 @@ def test_weighted_strata_meet_quota_and_must_include(rows, seed, data):
     if quota > len(musts):
         assert all(pi > 0 for pi in pis.values())
     assert draw_stratum("general", list(reversed(candidates)), quota, seed, weighted=True).selected == drawn.selected
+
+
+@given(weights=weight_lists, data=st.data())
+def test_systematic_by_bisection_equals_the_walk_over_every_unit(weights, data):
+    # The selection finds each point's unit by bisection in the cumulative sums; the specification's
+    # wording walks every unit. Both must give the same units for every U.
+    from shuangsuiji.engine.sampling import _inclusion, _systematic
+
+    n = data.draw(st.integers(0, len(weights)))
+    numerators, denominator = _inclusion(weights, n)
+    first = data.draw(st.integers(0, denominator - 1))
+    walked, cumulative, point = [], 0, first
+    for k, p in enumerate(numerators):
+        cumulative += p
+        if cumulative > point:
+            walked.append(k)
+            point += denominator
+    assert _systematic(numerators, denominator, first) == walked
