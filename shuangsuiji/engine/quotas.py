@@ -11,6 +11,7 @@ Arithmetic is exact (``Fraction``) and every minimum rounds up: a quota of 10% o
 (the policy sets no upper bound) and ``shortfall`` tells how far a request falls below the minimum.
 """
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -167,27 +168,25 @@ def compute_quotas(
     positive = policy.positive_list
 
     exempt: list[str] = []
+    exempted: Counter[str] = Counter()
     clue: set[str] = set()
     strata: dict[Category, list[TargetFacts]] = {category: [] for category in CATEGORIES}
     for target in targets:
         has_clue = target.approved_clue and positive.clue_makes_must_inspect
         if target.positive_list and positive.leaves_on_site_strata and not has_clue:
             exempt.append(target.id)
+            exempted[target.category] += 1
             continue
         if has_clue:
             clue.add(target.id)
         strata[target.category].append(target)
 
-    exempt_ids = set(exempt)
-
     def clues(category: Category) -> _Clues:
-        # most plans have neither clues nor exempt targets: then nothing is scanned
+        # most plans have no clues: then the stratum is not scanned
         ids = tuple(sorted(target.id for target in strata[category] if target.id in clue)) if clue else ()
-        exempted = sum(1 for target in targets if target.category == category and target.id in exempt_ids
-                       ) if exempt_ids else 0
-        note = f"正面清单企业 {exempted} 家不参加现场随机抽查。" if exempted else ""
+        note = f"正面清单企业 {exempted[category]} 家不参加现场随机抽查。" if exempted[category] else ""
         note += f"经批准核查线索的 {len(ids)} 家必查。" if ids else ""
-        return _Clues(ids, note, positive.citations if (ids or exempted) else ())
+        return _Clues(ids, note, positive.citations if (ids or exempted[category]) else ())
 
     quotas = [
         _key_quota(policy, strata["key"], clues("key"), level, year, quarter),
