@@ -324,21 +324,32 @@ def _tasks(parsed: _Inputs, selected: Mapping[str, Iterable[str]]) -> list[dict[
     for name, ids in selected.items():
         for id in ids:
             by_target.setdefault(id, []).append(name)
+    # Tasks selected by the same strata have the same needs: merged once per combination (a handful).
+    combined: dict[tuple[str, ...], tuple[list[str], list[str], list[str]]] = {}
+    recusals = a["recusals"]
     tasks = []
     for id in sorted(by_target):
-        merged = [needs[name] for name in by_target[id]]
-        experts: dict[str, int] = {}
-        for n in merged:
-            for specialty in set(n["expert_specialties"]):
-                experts[specialty] = max(experts.get(specialty, 0), n["expert_specialties"].count(specialty))
+        names = tuple(by_target[id])
+        if names not in combined:
+            combined[names] = _merged_needs([needs[name] for name in names])
+        departments, specialties, experts = combined[names]
         tasks.append({
             "id": id, "deadline": a["deadline"], "team_size": a["team_size"],
-            "departments": sorted({d for n in merged for d in n["departments"]}),
-            "specialties": sorted({s for n in merged for s in n["specialties"]}),
-            "expert_specialties": sorted(s for s, count in experts.items() for _ in range(count)),
-            "recusals": list(a["recusals"].get(id, [])),
+            "departments": list(departments), "specialties": list(specialties), "expert_specialties": list(experts),
+            "recusals": list(recusals.get(id, [])),
         })
     return tasks
+
+
+def _merged_needs(merged: list[dict[str, list[str]]]) -> tuple[list[str], list[str], list[str]]:
+    """Departments and specialties as sets, experts by the largest count in one stratum (spec §7)."""
+    experts: dict[str, int] = {}
+    for n in merged:
+        for specialty in set(n["expert_specialties"]):
+            experts[specialty] = max(experts.get(specialty, 0), n["expert_specialties"].count(specialty))
+    return (sorted({d for n in merged for d in n["departments"]}),
+            sorted({s for n in merged for s in n["specialties"]}),
+            sorted(s for s, count in experts.items() for _ in range(count)))
 
 
 def _problem(parsed: _Inputs, tasks: list[dict[str, Any]]) -> dict[str, Any]:
