@@ -40,8 +40,9 @@ lint:
 check-migrations:
 	$(PY) manage.py makemigrations --check --dry-run
 
+# One test process per core (pytest-xdist); each has its own test database.
 pytest:
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n auto
 
 test: setup
 	$(MAKE) --no-print-directory lint check-migrations pytest
