@@ -231,6 +231,45 @@ def test_draw_is_deterministic_and_complete():
     assert m.verify(manifest) == []
 
 
+_NAMES = st.text(alphabet="AZ09企业厂é\u0301ÅＡ", min_size=1, max_size=6)
+"""Ids and names with non-ASCII text, some of it decomposed (e + U+0301), which freeze writes in NFC."""
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    key=st.lists(_NAMES, min_size=1, max_size=14, unique=True),
+    general=st.dictionaries(_NAMES, st.integers(1, 9), min_size=1, max_size=14),
+    take=st.data(),
+    people=st.integers(0, 8),
+    department=_NAMES,
+    secret=st.binary(min_size=32, max_size=32),
+    substitute=st.booleans(),
+)
+def test_every_draw_writes_a_canonical_manifest(key, general, take, people, department, secret, substitute):
+    """What the draw returns is canonical as it stands: the engine benchmark (and anyone storing it) writes
+    its bytes without checking its values again, so no draw — feasible or not, non-ASCII ids, PPS
+    fractions, binding messages, substitutions — may produce a value without a canonical form."""
+    key_ids = sorted({canonical.nfc("K" + k) for k in key})
+    general_ids = {canonical.nfc("G" + g): w for g, w in general.items()}
+    strata = [
+        m.StratumInput("key", take.draw(st.integers(1, len(key_ids))),
+                       [Candidate(id, 1, n == 0) for n, id in enumerate(key_ids)]),
+        m.StratumInput("一般", take.draw(st.integers(0, len(general_ids))),
+                       [Candidate(id, w) for id, w in general_ids.items()], weighted=True,
+                       needs=m.Needs(departments=(department, "大气环境处"))),
+    ]
+    inspectors = [assignment.Inspector(f"执法{k}", (department, "大气环境处")[k % 2], ("在线监测",),
+                                       date(2024, 12, 31)) for k in range(people)]
+    inputs = m.freeze(PLAN, POLICY, strata, m.AssignmentInputs(date(2021, 6, 24), date(2021, 9, 30), 2, 3,
+                                                               inspectors, recusals={key_ids[0]: ["执法0"]}))
+    manifest = m.draw(inputs, secret, PUBLIC)
+    canonical.check(manifest)
+    assert canonical.dumps(manifest, check_first=False) == canonical.dumps(manifest)
+    selected = [p["id"] for p in manifest["strata"][0]["selected"] if p["via"] == "ticket"]
+    if substitute and selected:
+        canonical.check(m.substitute(manifest, selected[0], "企业关闭"))
+
+
 def test_a_different_public_value_or_secret_gives_a_different_draw():
     inputs = make_inputs(keys=40, generals=60)
     base = m.draw(inputs, SECRET, PUBLIC)
