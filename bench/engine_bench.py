@@ -7,8 +7,10 @@ plan per city — exactly as the planning workflow does it:
     quotas (engine.quotas with the Baoding 2021 policy) → strata → freeze → commitment → draw (seed, selection,
     inspector assignment) → canonical manifest bytes and their hash → sealed manifest
 
-and three more figures are measured in the same process, on the same ids, in CPU seconds (the machine is
-shared; CPU time is what another process cannot inflate):
+first in one process, plan after plan, then by ``--workers`` forked processes (one per core by default) drawing
+the plans side by side, which must give the same seeds and manifests; and three more figures are measured in
+the same process, on the same ids, in CPU seconds (the machine is shared; CPU time is what another process
+cannot inflate):
 
 - **selection**: the target selection alone (``sampling.select`` for every stratum of every plan);
 - **floor**: bare SHA-256 of exactly what the tickets hash — the stratum seed's hex followed by the id, once per
