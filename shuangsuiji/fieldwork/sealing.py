@@ -22,6 +22,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shuangsuiji.engine import canonical
 from shuangsuiji.fieldwork.models import Attachment, InspectionRecord, ItemResult, Signature, task_number
@@ -156,25 +157,28 @@ def verify(record: InspectionRecord) -> list[str]:
     problems: list[str] = []
     stored = record.sealed_content.encode("utf-8")
     if hashlib.sha256(stored).hexdigest() != record.seal_hash:
-        problems.append(f"{record.number}: sealed content does not match its seal hash")
+        problems.append(_("%(number)s：封存内容与封存哈希不符") % {"number": record.number})
     rebuilt = seal_bytes(seal_document(record, content_document(record), ordered_signatures(record),
                                        record.sealed_at, record.sealed_by))
     if rebuilt != stored:
-        problems.append(f"{record.number}: the record's rows differ from what was sealed")
+        problems.append(_("%(number)s：记录现有内容与封存时不一致") % {"number": record.number})
     for signature in record.signatures.all():
         if hashlib.sha256(bytes(signature.image)).hexdigest() != signature.image_hash:
-            problems.append(f"{record.number}: signature of {signature.name} does not match its hash")
+            problems.append(_("%(number)s：%(name)s 的签名与其哈希不符")
+                            % {"number": record.number, "name": signature.name})
     for attachment in record.attachments.all():
         try:
             with attachment.file.open("rb") as handle:
                 actual = file_sha256(handle)
         except OSError:
-            problems.append(f"{record.number}: attachment {attachment.original_name} is missing")
+            problems.append(_("%(number)s：附件“%(file)s”已丢失")
+                            % {"number": record.number, "file": attachment.original_name})
             continue
         if actual != attachment.sha256:
-            problems.append(f"{record.number}: attachment {attachment.original_name} differs from its hash")
+            problems.append(_("%(number)s：附件“%(file)s”与其哈希不符")
+                            % {"number": record.number, "file": attachment.original_name})
     logged = Event.objects.filter(action="record.seal", object_id=str(record.pk),
                                   content_type__app_label="fieldwork").values_list("changes", flat=True)
     if not any(((changes or {}).get("seal_hash") or [None])[-1] == record.seal_hash for changes in logged):
-        problems.append(f"{record.number}: the audit log holds no seal event with this hash")
+        problems.append(_("%(number)s：审计日志中没有该封存哈希的封存事件") % {"number": record.number})
     return problems

@@ -29,4 +29,4 @@ def test_verify_records(task, users):
     err = StringIO()
     with pytest.raises(CommandError, match="1 处不一致"):
         call_command("verify_records", stdout=StringIO(), stderr=err)
-    assert f"{record.number}: sealed on" in err.getvalue() and "no longer in the database" in err.getvalue()
+    assert f"{record.number}：" in err.getvalue() and "数据库中已没有这份记录" in err.getvalue()

@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine import canonical
@@ -134,7 +135,7 @@ def test_verify_names_what_was_removed_behind_the_seal(task, users):
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM fieldwork_signature WHERE record_id = %s AND role = 'site_manager'", [record.pk])
     problems = sealing.verify(record)
-    assert problems == [f"{record.number}: the record's rows differ from what was sealed"]
+    assert problems == [f"{record.number}：记录现有内容与封存时不一致"]
 
 
 def test_verify_finds_an_attachment_changed_on_disk(task, users):
@@ -145,7 +146,9 @@ def test_verify_finds_an_attachment_changed_on_disk(task, users):
     record = services.do_submit_record(record, acting_user=user)
     with open(attachment.file.path, "ab") as handle:
         handle.write(b"tampered")
-    assert sealing.verify(record) == [f"{record.number}: attachment 现场照片.jpg differs from its hash"]
+    assert sealing.verify(record) == [f"{record.number}：附件“现场照片.jpg”与其哈希不符"]
+    with translation.override("en"):
+        assert sealing.verify(record) == [f"{record.number}: attachment 现场照片.jpg differs from its hash"]
 
 
 def test_submission_names_every_missing_field(task, users):

@@ -36,8 +36,8 @@ class Command(BaseCommand):
             present = set(InspectionRecord.objects.sealed().values_list("pk", flat=True))
             for event in Event.objects.filter(action="record.seal", content_type__app_label="fieldwork"):
                 if int(event.object_id) not in present:
-                    problems.append(f"{event.object_repr}: sealed on {event.occurred_at:%Y-%m-%d %H:%M}, "
-                                    "no longer in the database")
+                    problems.append(f"{event.object_repr}：{event.occurred_at:%Y-%m-%d %H:%M} 已封存，"
+                                    "但数据库中已没有这份记录")
         for problem in problems:
             self.stderr.write(problem)
         if problems:
