@@ -207,7 +207,32 @@ def load_overrides(path: str | Path) -> dict[date, bool]:
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
     if not isinstance(raw, dict) or not all(isinstance(value, bool) for value in raw.values()):
         raise ValueError(f'{path}: 应为 {{"YYYY-MM-DD": true/false}} 形式的 JSON 对象')
-    return {date.fromisoformat(key): value for key, value in raw.items()}
+    table = {}
+    for key, value in raw.items():
+        try:
+            table[iso_date(key)] = value
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from None
+    return table
+
+
+def iso_date(text: str) -> date:
+    """A calendar date written YYYY-MM-DD, or a ValueError that says which text is not one and why."""
+    try:
+        if len(text) != 10:
+            raise ValueError("not of the form YYYY-MM-DD")
+        return date.fromisoformat(text)
+    except ValueError as error:
+        # fromisoformat says "Invalid isoformat string" for the shape and names the field for a bad month or day
+        reason = "not of the form YYYY-MM-DD" if str(error).startswith("Invalid isoformat") else str(error)
+        raise ValueError(f"{text!r} is not a date: {reason}") from None
+
+
+def _date_argument(text: str) -> date:
+    try:
+        return iso_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _run_add(args: argparse.Namespace) -> int:
@@ -228,7 +253,7 @@ def add_cli(subparsers: argparse._SubParsersAction) -> None:
         help="print the date N working days after DATE (not counting DATE; N < 0: before)",
         description="Print the ISO date N working days after DATE, not counting DATE itself; N < 0 counts back.",
     )
-    add.add_argument("date", type=date.fromisoformat, metavar="DATE", help="YYYY-MM-DD")
+    add.add_argument("date", type=_date_argument, metavar="DATE", help="YYYY-MM-DD")
     add.add_argument("n", type=int, metavar="N")
     add.add_argument(
         "--overrides",

@@ -218,3 +218,23 @@ def test_cli_unknown_year_fails_and_overrides_file_helps(capsys, tmp_path):
     table.write_text(json.dumps({"2040-03-02": False}), encoding="utf-8")
     assert run_cli("add", "2040-03-01", "1", "--overrides", str(table)) == 0
     assert capsys.readouterr().out == "2040-03-05\n"
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("2021-09-31", "day is out of range for month"),
+    ("2021-13-01", "month must be in 1..12"),
+    ("2021-9-3", "not of the form YYYY-MM-DD"),
+    ("20210903", "not of the form YYYY-MM-DD"),  # fromisoformat's basic form is not what the CLI documents
+])
+def test_cli_names_a_bad_date_and_why(capsys, text, reason):
+    with pytest.raises(SystemExit) as exit:
+        run_cli("add", text, "1")
+    assert exit.value.code == 2
+    assert f"argument DATE: {text!r} is not a date: {reason}" in capsys.readouterr().err
+
+
+def test_overrides_file_names_its_bad_key(capsys, tmp_path):
+    table = tmp_path / "2040.json"
+    table.write_text(json.dumps({"2040-02-30": False}), encoding="utf-8")
+    assert run_cli("add", "2040-03-01", "1", "--overrides", str(table)) == 2
+    assert f"{table}: '2040-02-30' is not a date: day is out of range for month" in capsys.readouterr().err
