@@ -1,0 +1,219 @@
+"""An audit event as a reader says it: the action's label, and each change with its field's name and values.
+
+Events store codes: the action (``target.update``), field names as the model has them (``category``,
+``jurisdiction_id``) and values as ``audit.services.jsonable`` wrote them (``special``, ``true``, ISO dates,
+primary keys). ``changes_of`` reads them back through the event's model — verbose names, choices, the
+related row a key points at — and the tables of ``audit.labels`` for what the model cannot say.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+from django.utils.translation import pgettext
+
+from shuangsuiji.audit.labels import ACTIONS, ITEM_MODELS, KEYS, Action
+from shuangsuiji.audit.models import Event
+
+EMPTY = "—"
+ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One line of an event: "label: before → after", or "label: after" when nothing came before."""
+
+    key: str
+    label: str
+    after: str
+    before: str | None = None
+
+    @property
+    def pair(self) -> bool:
+        return self.before is not None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """How to say one key: its label, the names of its choices, the model its primary keys point into."""
+
+    label: str
+    choices: dict[str, Any] | None = None
+    related: type[models.Model] | None = None
+
+
+_PLAIN = _Reading("")
+
+
+def action_label(action: str) -> str:
+    """The action in words; an action nobody labelled yet is shown as its code rather than hidden."""
+    known = ACTIONS.get(action)
+    return str(known.label) if known else action
+
+
+def changes_of(event: Event) -> list[Change]:
+    """The event's ``changes`` line by line, each key named and each value said as the page would say it."""
+    changes = event.changes
+    if not changes:
+        return []
+    if not isinstance(changes, dict):
+        return [Change("", "", _text(changes, _PLAIN, {}))]
+    action = ACTIONS.get(event.action)
+    model = _model_of(event)
+    names: dict[tuple[type, Any], str] = {}  # related rows named once per event
+
+    def reading(key: str) -> _Reading:
+        return _reading(model, event.action, action, key)
+
+    snapshot = action.snapshot if action is not None else not all(_is_pair(v) for v in changes.values())
+    if snapshot:
+        # a step records every key it has, filled or not ("no warning", "no departments"): the empty ones say nothing
+        return [Change(key, (r := reading(key)).label, _text(value, r, names)) for key, value in changes.items()
+                if not _blank(value)]
+    # PostgreSQL's jsonb keeps keys in its own order; the model's field order reads the same on both databases.
+    order = _field_order(model)
+    items = sorted(changes.items(), key=lambda item: order.get(item[0], len(order)))
+    # Nothing before any of them: a creation (or a file attached, a record started) — its values are the news.
+    created = all(not _is_pair(value) or value[0] is None for value in changes.values())
+    rows = []
+    for key, value in items:
+        r = reading(key)
+        if not _is_pair(value):
+            rows.append(Change(key, r.label, _text(value, r, names)))
+        elif created:
+            if not _blank(value[1]):
+                rows.append(Change(key, r.label, _text(value[1], r, names)))
+        else:
+            rows.append(Change(key, r.label, _text(value[1], r, names), _text(value[0], r, names)))
+    return rows
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _is_pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2
+
+
+def _model_of(event: Event) -> type[models.Model] | None:
+    if not event.content_type_id:
+        return None
+    return ContentType.objects.get_for_id(event.content_type_id).model_class()
+
+
+def _fields(model: type[models.Model] | None) -> list:
+    return [*model._meta.concrete_fields, *model._meta.many_to_many] if model is not None else []
+
+
+def _field_order(model: type[models.Model] | None) -> dict[str, int]:
+    order: dict[str, int] = {}
+    for n, field in enumerate(_fields(model)):
+        order[field.name] = order[field.attname] = n
+    return order
+
+
+def _own_field(model: type[models.Model] | None, key: str):
+    """The model's field recorded under ``key``: services record ``field_values`` by attname (``department_id``)
+    and hand-written changes by name."""
+    return next((f for f in _fields(model) if key in (f.name, f.attname)), None)
+
+
+def _field_at(path: str):
+    app_label, model_name, field_name = path.split(".")
+    return apps.get_model(app_label, model_name)._meta.get_field(field_name)
+
+
+def _declared(field) -> str:
+    """The field's verbose name, or "" when it was given none (Django then makes one of the attribute name)."""
+    if field is None:
+        return ""
+    name = field.verbose_name
+    return str(name) if isinstance(name, Promise) or name != field.name.replace("_", " ") else ""
+
+
+def _choices_of(field) -> dict[str, Any] | None:
+    if field is None or not field.choices:
+        return None
+    return {str(value): label for value, label in field.flatchoices}
+
+
+def _choices_at(path: str) -> dict[str, Any]:
+    found = import_string(path)
+    pairs = found.choices if hasattr(found, "choices") else found.items()
+    return {str(value): label for value, label in pairs}
+
+
+def _reading(model: type[models.Model] | None, code: str, action: Action | None, key: str) -> _Reading:
+    model_label = model._meta.label_lower if model is not None else ""
+    spec = KEYS.get(f"{code} {key}") or KEYS.get(f"{model_label} {key}")
+    own = _own_field(model, key)
+    if spec is None and own is None:
+        spec = KEYS.get(key)
+        if spec is None:
+            return _choice_key(action, key) or _item_key(model_label, key) or _Reading(key)
+    source = _field_at(spec.field) if spec is not None and spec.field else None
+    label = str(spec.label) if spec is not None and spec.label else _declared(own) or _declared(source) or key
+    choices = _choices_at(spec.choices) if spec is not None and spec.choices else \
+        _choices_of(own) or _choices_of(source)
+    # A key that is a foreign key's attname, or its name holding a number, stores the related row's primary key.
+    related = own.related_model if own is not None and (own.many_to_one or own.one_to_one) else None
+    return _Reading(label, choices, related)
+
+
+def _choice_key(action: Action | None, key: str) -> _Reading | None:
+    if action is None or not action.keys:
+        return None
+    label = (_choices_of(_field_at(action.keys)) or {}).get(key)
+    return _Reading(str(label)) if label is not None else None
+
+
+def _item_key(model_label: str, key: str) -> _Reading | None:
+    prefix, dot, name = key.rpartition(".")
+    if not dot or model_label not in ITEM_MODELS:
+        return None
+    field = _own_field(apps.get_model(ITEM_MODELS[model_label]), name)
+    if field is None:
+        return None
+    return _Reading(f"{prefix} {_declared(field) or name}", _choices_of(field))
+
+
+def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> str:
+    if _blank(value):
+        return EMPTY
+    if isinstance(value, bool):
+        return pgettext("audit change", "是") if value else pgettext("audit change", "否")
+    if isinstance(value, list):
+        return "、".join(_text(item, reading, names) for item in value)
+    if isinstance(value, dict):
+        return "；".join(f"{key}: {_text(item, _PLAIN, names)}" for key, item in value.items())
+    if reading.choices is not None and str(value) in reading.choices:
+        return str(reading.choices[str(value)])
+    if reading.related is not None and isinstance(value, int):
+        return _related_name(reading.related, value, names)
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "Y-m-d H:i")
+    if isinstance(value, date):
+        return date_format(value, "Y-m-d")
+    if isinstance(value, str) and ISO_DATETIME.fullmatch(value):
+        try:
+            return _text(datetime.fromisoformat(value), reading, names)
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _related_name(model: type[models.Model], pk: int, names: dict[tuple[type, Any], str]) -> str:
+    if (model, pk) not in names:
+        # the base manager: the event names the row it pointed at, which the reader's scope need not hold
+        row = model._base_manager.filter(pk=pk).first()
+        names[model, pk] = str(row) if row is not None else f"#{pk}"
+    return names[model, pk]

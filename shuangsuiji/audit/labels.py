@@ -1,0 +1,209 @@
+"""What the audit log's codes mean to a reader: one table of actions, one of the keys of ``changes``.
+
+Every action string a service records (``record_event``, ``PendingEvent``, the ``_event`` helpers of
+planning, fieldwork and disclosure) has its label here; a new action without one still shows, as its code,
+and ``tests/audit/test_labels.py`` names it. Field names need no entry when they are fields of the event's
+model: their ``verbose_name`` and choices say it. ``KEYS`` covers what the models cannot: keys that are
+no field of the model the event is about (a plan's ``draw`` number, an import's ``rows``), and a few
+fields whose stored values need choices the model field does not declare.
+
+Models are named by string ("app_label.Model.field") and looked up when an event is shown, so this module
+imports no app's models and the audit app stays at the bottom of the dependency order.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str | Promise
+    snapshot: bool = False
+    """The event's ``changes`` hold values as they were at the step (a freeze's hash, an import's counts),
+    not ``[old, new]`` per field; read as pairs, a list of two secrets would show as "one → the other"."""
+    keys: str = ""
+    """"app_label.Model.field" whose choices name the keys of ``changes`` (one change per stratum, say)."""
+
+
+@dataclass(frozen=True)
+class Key:
+    """How to read a key of ``changes``. ``label`` wins; else the verbose name of ``field`` tells it.
+    Values are read with ``choices`` (a dotted path to a Choices class or a dict), else with the choices
+    of ``field``."""
+
+    label: str | Promise = ""
+    field: str = ""
+    choices: str = ""
+
+
+ACTIONS: dict[str, Action] = {
+    # registry.services: 两库一单 and the tables every jurisdiction shares
+    "target.create": Action(pgettext_lazy("audit action", "新增检查对象")),
+    "target.update": Action(pgettext_lazy("audit action", "修改检查对象")),
+    "inspector.create": Action(pgettext_lazy("audit action", "新增检查人员")),
+    "inspector.update": Action(pgettext_lazy("audit action", "修改检查人员")),
+    "checkitem.create": Action(pgettext_lazy("audit action", "新增抽查事项")),
+    "checkitem.update": Action(pgettext_lazy("audit action", "修改抽查事项")),
+    "department.create": Action(pgettext_lazy("audit action", "新增科室")),
+    "department.update": Action(pgettext_lazy("audit action", "修改科室")),
+    "jurisdiction.create": Action(pgettext_lazy("audit action", "新增行政区")),
+    "jurisdiction.update": Action(pgettext_lazy("audit action", "修改行政区")),
+    "specialty.create": Action(pgettext_lazy("audit action", "新增业务专长")),
+    "specialty.update": Action(pgettext_lazy("audit action", "修改业务专长")),
+    "workdayoverride.create": Action(pgettext_lazy("audit action", "新增工作日调整")),
+    "workdayoverride.update": Action(pgettext_lazy("audit action", "修改工作日调整")),
+    "inspector.recusal_add": Action(pgettext_lazy("audit action", "添加回避对象")),
+    "inspector.recusal_remove": Action(pgettext_lazy("audit action", "解除回避对象")),
+    "targets.import": Action(pgettext_lazy("audit action", "导入检查对象名录")),
+    "inspectors.import": Action(pgettext_lazy("audit action", "导入检查人员名录")),
+    "items.import": Action(pgettext_lazy("audit action", "导入抽查事项清单")),
+    # accounts.services
+    "user.create": Action(pgettext_lazy("audit action", "新增用户")),
+    "user.update": Action(pgettext_lazy("audit action", "修改用户")),
+    "user.role_change": Action(pgettext_lazy("audit action", "修改用户角色或范围")),
+    "user.password": Action(pgettext_lazy("audit action", "设置密码")),
+    "user.permissions": Action(pgettext_lazy("audit action", "修改后台权限")),
+    # intake.services: outside data and the quarterly classification
+    "penalty.create": Action(pgettext_lazy("audit action", "录入行政处罚")),
+    "penalty.update": Action(pgettext_lazy("audit action", "修改行政处罚")),
+    "complaint.create": Action(pgettext_lazy("audit action", "录入群众举报")),
+    "complaint.update": Action(pgettext_lazy("audit action", "修改群众举报")),
+    "exceedance.create": Action(pgettext_lazy("audit action", "录入在线监测超标")),
+    "exceedance.update": Action(pgettext_lazy("audit action", "修改在线监测超标")),
+    "keyunit.create": Action(pgettext_lazy("audit action", "列入重点排污单位名录")),
+    "keyunit.update": Action(pgettext_lazy("audit action", "修改重点排污单位名录条目")),
+    "keyunit.remove": Action(pgettext_lazy("audit action", "移出重点排污单位名录")),
+    "positivelistentry.create": Action(pgettext_lazy("audit action", "列入正面清单")),
+    "positivelistentry.update": Action(pgettext_lazy("audit action", "修改正面清单条目")),
+    "clue.report": Action(pgettext_lazy("audit action", "报告线索")),
+    "clue.approve": Action(pgettext_lazy("audit action", "批准线索核查")),
+    "clue.reject": Action(pgettext_lazy("audit action", "不批准线索核查")),
+    "monitoring.import": Action(pgettext_lazy("audit action", "导入在线监测数据"), snapshot=True),
+    "classification.run": Action(pgettext_lazy("audit action", "季度分类"), snapshot=True),
+    # planning.services: the plan and the draw ceremony (DESIGN §4)
+    "plan.create": Action(pgettext_lazy("audit action", "编制抽查计划"), snapshot=True),
+    "plan.set_requested": Action(pgettext_lazy("audit action", "调整计划抽查数"), keys="planning.PlanStratum.stratum"),
+    "plan.shortfall_approve": Action(pgettext_lazy("audit action", "批准少抽"), snapshot=True),
+    "plan.shortfall_reject": Action(pgettext_lazy("audit action", "不批准少抽"), snapshot=True),
+    "plan.freeze": Action(pgettext_lazy("audit action", "冻结抽取输入"), snapshot=True),
+    "plan.commit": Action(pgettext_lazy("audit action", "承诺密钥"), snapshot=True),
+    "plan.public_value": Action(pgettext_lazy("audit action", "录入公开随机数"), snapshot=True),
+    "plan.draw": Action(pgettext_lazy("audit action", "抽取"), snapshot=True),
+    "plan.dispatch": Action(pgettext_lazy("audit action", "派发任务"), snapshot=True),
+    "plan.reveal": Action(pgettext_lazy("audit action", "公开密钥"), snapshot=True),
+    "plan.redraw_request": Action(pgettext_lazy("audit action", "申请重新抽取"), snapshot=True),
+    "plan.redraw_approve": Action(pgettext_lazy("audit action", "批准重新抽取"), snapshot=True),
+    "plan.redraw_reject": Action(pgettext_lazy("audit action", "不批准重新抽取"), snapshot=True),
+    "plan.substitute_target": Action(pgettext_lazy("audit action", "递补检查对象"), snapshot=True),
+    "plan.substitute_inspector": Action(pgettext_lazy("audit action", "递补执法人员"), snapshot=True),
+    # fieldwork.services: the field record, its review and amendments, follow-ups
+    "task.plan_visit": Action(pgettext_lazy("audit action", "安排检查日期")),
+    "record.start": Action(pgettext_lazy("audit action", "开始填写检查记录")),
+    "record.draft": Action(pgettext_lazy("audit action", "保存检查记录草稿")),
+    "record.attach": Action(pgettext_lazy("audit action", "上传附件")),
+    "record.detach": Action(pgettext_lazy("audit action", "删除附件")),
+    "record.sign": Action(pgettext_lazy("audit action", "签名")),
+    "record.unsign": Action(pgettext_lazy("audit action", "撤销签名")),
+    "record.on_site_request": Action(pgettext_lazy("audit action", "申请现场检查")),
+    "record.on_site_approve": Action(pgettext_lazy("audit action", "批准现场检查")),
+    "record.on_site_reject": Action(pgettext_lazy("audit action", "不批准现场检查")),
+    "record.seal": Action(pgettext_lazy("audit action", "提交并封存检查记录")),
+    "record.review": Action(pgettext_lazy("audit action", "审核检查记录")),
+    "record.amend_request": Action(pgettext_lazy("audit action", "申请更正检查记录")),
+    "record.amend_approve": Action(pgettext_lazy("audit action", "批准更正检查记录")),
+    "record.amend_reject": Action(pgettext_lazy("audit action", "不批准更正检查记录")),
+    "record.amend_start": Action(pgettext_lazy("audit action", "开始更正检查记录")),
+    "followup.open": Action(pgettext_lazy("audit action", "登记问题处理")),
+    "followup.evidence": Action(pgettext_lazy("audit action", "上传佐证材料")),
+    "followup.case": Action(pgettext_lazy("audit action", "登记立案")),
+    "followup.penalty": Action(pgettext_lazy("audit action", "登记处罚决定")),
+    "followup.transfer": Action(pgettext_lazy("audit action", "登记移交/移送")),
+    "followup.close": Action(pgettext_lazy("audit action", "问题办结")),
+    # disclosure.services: 一公开
+    "disclosure.prepare": Action(pgettext_lazy("audit action", "生成公开批次"), snapshot=True),
+    "disclosure.discard": Action(pgettext_lazy("audit action", "作废公开批次"), snapshot=True),
+    "disclosure.review": Action(pgettext_lazy("audit action", "审核公开批次"), snapshot=True),
+    "disclosure.release": Action(pgettext_lazy("audit action", "发布公开批次"), snapshot=True),
+    "disclosure.correct": Action(pgettext_lazy("audit action", "更正公开结果")),
+    "disclosure.redaction_rule": Action(pgettext_lazy("audit action", "新增不予公开规则"), snapshot=True),
+    "disclosure.redaction_rule_off": Action(pgettext_lazy("audit action", "停用不予公开规则")),
+    "disclosure.redaction_case": Action(pgettext_lazy("audit action", "个案不予公开决定"), snapshot=True),
+    # demo
+    "demo.seed": Action(pgettext_lazy("audit action", "装入演示数据"), snapshot=True),
+}
+
+KEYS: dict[str, Key] = {
+    # Looked up as "<action> <key>", then "<app_label.model_name> <key>", then the model's own field,
+    # then "<key>": the same key means different things in different events ("request" is an id when an
+    # amendment is asked for, a state when it is decided).
+    # the draw ceremony
+    "draw": Key(field="planning.Draw.number"),
+    "commitment": Key(field="planning.Draw.commitment"),
+    "inputs_hash": Key(field="planning.Draw.inputs_hash"),
+    "seed": Key(field="planning.Draw.seed"),
+    "window_warning": Key(field="planning.Draw.window_warning"),
+    "witnesses": Key(field="planning.Draw.witnesses"),
+    "reference": Key(field="planning.Draw.public_reference"),
+    "plan.public_value source": Key(field="planning.Draw.public_source"),
+    "plan.public_value value": Key(field="planning.Draw.public_value"),
+    "draw_date": Key(pgettext_lazy("audit change", "抽取日期")),
+    "selection_hash": Key(pgettext_lazy("audit change", "抽取结果哈希")),
+    "infeasible": Key(pgettext_lazy("audit change", "无法满足的条件")),
+    "secrets": Key(pgettext_lazy("audit change", "各次抽取的密钥")),
+    "tasks": Key(pgettext_lazy("audit change", "任务数")),
+    "period": Key(pgettext_lazy("audit change", "季度")),
+    "policy": Key(pgettext_lazy("audit change", "政策")),
+    "strata": Key(pgettext_lazy("audit change", "各类别可抽对象数/政策最低数")),
+    "stratum": Key(field="planning.PlanStratum.stratum"),
+    "minimum": Key(field="planning.PlanStratum.minimum"),
+    "requested": Key(field="planning.PlanStratum.requested"),
+    "plan.redraw_approve request": Key(field="planning.RedrawRequest.reason"),
+    "plan.redraw_reject request": Key(field="planning.RedrawRequest.reason"),
+    "plan.substitute_target out": Key(pgettext_lazy("audit change", "关停的检查对象")),
+    "plan.substitute_target in": Key(pgettext_lazy("audit change", "递补的检查对象")),
+    "plan.substitute_inspector task": Key(pgettext_lazy("audit change", "任务编号")),
+    "plan.substitute_inspector out": Key(field="planning.Substitution.old_inspector"),
+    "plan.substitute_inspector in": Key(field="planning.Substitution.new_inspector"),
+    # the field record
+    "fieldwork.inspectionrecord off_site_means": Key(choices="shuangsuiji.fieldwork.models.OffSiteMeans"),
+    "attachment": Key(pgettext_lazy("audit change", "附件")),
+    "file": Key(pgettext_lazy("audit change", "文件")),
+    "sha256": Key(pgettext_lazy("audit change", "文件哈希（SHA-256）")),
+    "signer": Key(pgettext_lazy("audit change", "签名人")),
+    "record.sign role": Key(field="fieldwork.Signature.role"),
+    "image_sha256": Key(field="fieldwork.Signature.image_hash"),
+    "content_sha256": Key(pgettext_lazy("audit change", "内容哈希（SHA-256）")),
+    "record.seal problems": Key(pgettext_lazy("audit change", "发现问题数")),
+    "record.on_site_request approval": Key(pgettext_lazy("audit change", "现场检查申请")),
+    "record.on_site_approve approval": Key(field="fieldwork.OnSiteApproval.state"),
+    "record.on_site_reject approval": Key(field="fieldwork.OnSiteApproval.state"),
+    "record.review decision": Key(field="fieldwork.RecordReview.decision"),
+    "record.amend_request request": Key(pgettext_lazy("audit change", "更正申请")),
+    "record.amend_approve request": Key(field="fieldwork.AmendmentRequest.state"),
+    "record.amend_reject request": Key(field="fieldwork.AmendmentRequest.state"),
+    "task.plan_visit planned_on": Key(field="fieldwork.TaskSchedule.planned_on"),
+    # intake
+    "keyunit.remove year": Key(field="intake.KeyUnit.year"),
+    "keyunit.remove directory": Key(field="intake.KeyUnit.directory"),
+    "keyunit.remove kinds": Key(field="intake.KeyUnit.kinds"),
+    "monitoring.import created": Key(field="intake.MonitoringImport.exceedances_new"),
+    "monitoring.import known": Key(field="intake.MonitoringImport.exceedances_known"),
+    "monitoring.import updated": Key(pgettext_lazy("audit change", "更正的超标数据")),
+    "monitoring.import withdrawn": Key(pgettext_lazy("audit change", "更正后不再超标的数据")),
+    # imports of the registries
+    "rows": Key(pgettext_lazy("audit change", "行数")),
+    "created": Key(pgettext_lazy("audit change", "新增")),
+    "updated": Key(pgettext_lazy("audit change", "更新")),
+    "unchanged": Key(pgettext_lazy("audit change", "未变")),
+    # 一公开
+    "withheld": Key(field="disclosure.Publication.withheld_count"),
+    "late": Key(pgettext_lazy("audit change", "逾期")),
+    "batch": Key(pgettext_lazy("audit change", "批次")),
+    "disclosure.redactionrule fields": Key(choices="shuangsuiji.disclosure.models.MASKABLE_FIELDS"),
+    "disclosure.redactioncase fields": Key(choices="shuangsuiji.disclosure.models.MASKABLE_FIELDS"),
+}
+
+ITEM_MODELS: dict[str, str] = {"fieldwork.inspectionrecord": "fieldwork.ItemResult"}
+"""A record's draft saves each item's fields as "<item code>.<field>": the field is one of this model's."""
