@@ -1,6 +1,4 @@
-"""Template helpers of planning: status badges and readable audit values."""
-
-from typing import Any
+"""Template helpers of planning: status badges and labels."""
 
 from django import template
 
@@ -39,23 +37,6 @@ def stratum_label(name: str) -> str:
 
 
 @register.filter
-def event_value(value: Any) -> str:
-    """An audit event's recorded value as a reader says it: "old → new", "key: value; …", or the value."""
-    if isinstance(value, list) and len(value) == 2 and not any(isinstance(v, (list, dict)) for v in value):
-        return f"{'—' if value[0] is None else value[0]} → {'—' if value[1] is None else value[1]}"
-    if isinstance(value, dict):
-        return "；".join(f"{key}: {event_value(item)}" for key, item in value.items())
-    if isinstance(value, list):
-        return "、".join(event_value(item) for item in value)
-    return "—" if value is None or value == "" else str(value)
-
-
-@register.filter
 def get_count(counts: dict, key: str) -> int:
     return counts.get(key, 0)
 
-
-@register.filter
-def pairs(mapping: dict) -> list[tuple[str, Any]]:
-    """A dict's items for ``{% for %}``: ``mapping.items`` in a template looks up a key named "items" first."""
-    return list(mapping.items()) if isinstance(mapping, dict) else []
