@@ -7,6 +7,7 @@ related row a key points at — and the tables of ``audit.labels`` for what the 
 """
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -59,8 +60,21 @@ def action_label(action: str) -> str:
     return str(known.label) if known else action
 
 
-def changes_of(event: Event) -> list[Change]:
-    """The event's ``changes`` line by line, each key named and each value said as the page would say it."""
+WITHHELD = pgettext("audit change", "（不向您显示）")
+
+
+def changes_of(event: Event, hidden: Collection[str] = ()) -> list[Change]:
+    """The event's ``changes`` line by line, each key named and each value said as the page would say it.
+
+    ``hidden``: fields the page keeps from this reader (an officer's phone number); their lines say that the
+    field changed, never its values — the history must not show what the page above it withholds."""
+    rows = _changes(event)
+    if not hidden:
+        return rows
+    return [Change(row.key, row.label, str(WITHHELD)) if row.key in hidden else row for row in rows]
+
+
+def _changes(event: Event) -> list[Change]:
     changes = event.changes
     if not changes:
         return []

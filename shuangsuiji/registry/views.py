@@ -214,7 +214,7 @@ def object_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "registry": registry, "object": obj, "fields": _field_rows(obj, registry, request.user, editable),
         "related": [dict(t, cells=[list(zip(t["headers"], row, strict=True)) for row in t["rows"]])
                     for t in registry.detail_related(obj, request.user)],
-        "history": history_for(obj)[:100],
+        "history": history_for(obj)[:100], "history_hidden": _private_fields(obj, request.user, editable),
         "editable": editable, "edit_url": registry.url("edit", pk) if editable else "",
         "recusal_form": forms.RecusalForm(inspector=obj) if slug == "inspector" and editable else None,
         "recusals": obj.recusal_entries.select_related("target") if slug == "inspector" else (),
@@ -229,13 +229,17 @@ def _hidden_fields(obj: models.Model, user, editable: bool) -> set[str]:
     hidden = {"path", "id"}
     if isinstance(obj, Target) and obj.is_active:
         hidden |= {"defunct_date", "defunct_reason"}
-    if isinstance(obj, Inspector):
-        if not obj.is_external:
-            hidden |= {"external_kind", "organisation"}
-        # an officer's own phone number is for those who keep the registry, and for himself
-        if not editable and getattr(user, "inspector_id", None) != obj.pk:
-            hidden.add("phone")
-    return hidden
+    if isinstance(obj, Inspector) and not obj.is_external:
+        hidden |= {"external_kind", "organisation"}
+    return hidden | _private_fields(obj, user, editable)
+
+
+def _private_fields(obj: models.Model, user, editable: bool) -> set[str]:
+    """Fields this reader may not see, on the page or in its change history."""
+    # an officer's own phone number is for those who keep the registry, and for himself
+    if isinstance(obj, Inspector) and not editable and getattr(user, "inspector_id", None) != obj.pk:
+        return {"phone"}
+    return set()
 
 
 def _field_rows(obj: models.Model, registry: Registry, user, editable: bool) -> list[tuple[str, Any]]:

@@ -47,3 +47,25 @@ def test_and_in_english_for_a_reader_who_chose_it(target, users):
     assert '<span title="target.update">Target changed</span>' in table
     assert "Category</span>：General unit → Special-supervision unit" in table
     assert "监管类别" not in table and "修改检查对象" not in table
+
+
+def test_a_phone_number_the_page_withholds_is_withheld_from_its_history_too(users):
+    """An officer's phone is for the registry's keepers and himself: the page hides it from other readers,
+    and so must the history, which would otherwise show every number he ever had."""
+    officer = users["inspector"].inspector
+    officer.phone = "13912345678"
+    do_save(officer, acting_user=users["county_admin"], reason="换号")
+    url = f"/registry/inspectors/{officer.pk}/"
+
+    def history(user) -> str:
+        client = Client()
+        client.force_login(user)
+        page = client.get(url)
+        assert page.status_code == 200
+        return page.content.decode().split("history-table", 1)[1].split("</table>", 1)[0]
+
+    leader = history(users["leader"])  # reads the whole city, keeps no registry
+    assert "13912345678" not in leader
+    assert "电话</span>：（不向您显示）" in leader  # that it changed is not a secret
+    assert "13912345678" in history(users["county_admin"])  # the keeper of the registry
+    assert "13912345678" in history(users["inspector"])  # the officer himself

@@ -1,6 +1,8 @@
 """The change history of a page: ``{% load audit %}`` then ``event.action|action_label`` and
 ``event|event_changes`` (see ``audit.display``). ``includes/history.html`` is the one table that uses them."""
 
+from collections.abc import Collection
+
 from django import template
 
 from shuangsuiji.audit import display
@@ -15,5 +17,7 @@ def action_label(action: str) -> str:
 
 
 @register.filter
-def event_changes(event: Event) -> list[display.Change]:
-    return display.changes_of(event)
+def event_changes(event: Event, hidden: Collection[str] | str = ()) -> list[display.Change]:
+    """``event|event_changes:history_hidden``: the fields the page withholds from this reader are masked; a
+    page that sets no ``history_hidden`` passes "" (Django's value for a missing variable), which hides nothing."""
+    return display.changes_of(event, () if isinstance(hidden, str) else hidden)
