@@ -50,6 +50,8 @@ def jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, (list, tuple, set)):
         return [jsonable(v) for v in value]
+    if isinstance(value, dict):  # e.g. a classification run's counts per category, read back as a mapping
+        return {str(key): jsonable(item) for key, item in value.items()}
     if value is None or isinstance(value, (bool, int, str)):
         return value
     return str(value)

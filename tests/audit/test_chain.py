@@ -1,5 +1,7 @@
 """The audit log is a hash chain: every change leaves an event, and any edit or removal shows."""
 
+import datetime
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -53,3 +55,13 @@ def test_events_can_only_be_written_inside_a_transaction():
     with pytest.raises(RuntimeError, match="inside the transaction"):
         record_event("department.update")
     assert not Event.objects.exists()
+
+
+def test_a_mapping_is_stored_as_a_mapping_and_still_chains(users):
+    """A step's counts per category stay JSON (not Python's repr of a dict), so history can read them."""
+    with transaction.atomic():
+        event = record_event("classification.run", actor=users["city_admin"], changes={
+            "counts": {"key": 3, "special": 1, "dates": [datetime.date(2021, 4, 1)]}})
+    event.refresh_from_db()
+    assert event.changes == {"counts": {"key": 3, "special": 1, "dates": ["2021-04-01"]}}
+    assert verify_chain() == []
