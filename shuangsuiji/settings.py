@@ -113,6 +113,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# zh_Hans numbers grouped by thousands for ``intcomma`` (shuangsuiji/formats/zh_Hans/formats.py says why).
+FORMAT_MODULE_PATH = ["shuangsuiji.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,0 +1,1 @@
+"""Local overrides of Django's locale formats (``FORMAT_MODULE_PATH``); everything not set here is Django's."""
