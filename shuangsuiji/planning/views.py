@@ -142,12 +142,23 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _create_initial(request: HttpRequest) -> dict:
+    """What a link to the form names (the home page's "编制下季度计划"): only prefills, the form still checks."""
+    initial = {}
+    for key in ("jurisdiction", "year", "quarter"):
+        if request.GET.get(key, "").isdigit():
+            initial[key] = int(request.GET[key])
+    if request.GET.get("kind") in PlanKind.values:
+        initial["kind"] = request.GET["kind"]
+    return initial
+
+
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_superuser or user.is_admin_role or user.role == Role.DEPARTMENT):
         raise PermissionDenied(_("只有管理员和科室用户可以编制抽查计划"))
-    form = PlanForm(request.POST or None, user=user)
+    form = PlanForm(request.POST or None, user=user, initial=_create_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         joint = data["kind"] == PlanKind.JOINT
