@@ -186,7 +186,8 @@ def test_the_task_list_shows_each_tasks_progress_in_the_field(client, city, draw
     login(client, city["users"], "county_admin")
     page = client.get(reverse("planning:task_list")).content.decode()
     assert "检查进度" in page and ("未开始" in page or "逾期未检查" in page)
-    member = task.members.filter(active=True).first().inspector
+    # A member without a login yet: the draw may put the ``users`` fixture's inspector (张三) on the team.
+    member = task.members.filter(active=True, inspector__user__isnull=True).first().inspector
     officer = User.objects.create_user("officer-x", password="x", role="inspector", inspector=member,
                                        jurisdiction=task.target.jurisdiction)
     record = fieldwork.do_start_record(task, acting_user=officer)
