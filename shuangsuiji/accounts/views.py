@@ -3,12 +3,14 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from shuangsuiji.accounts import workbench
 from shuangsuiji.registry.models import CheckItem, Inspector, InspectorStatus, Level, Target, TargetStatus
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's start page: what his scope holds, county by county."""
+    """The signed-in user's start page: first what he has to act on now (the workbench), then what his scope
+    holds, county by county."""
     user = request.user
     active_targets = Target.objects.visible_to(user).filter(status=TargetStatus.ACTIVE)
     by_category = dict(active_targets.values_list("category").annotate(n=Count("id")))
@@ -19,6 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("jurisdiction__code")
     )
     context = {
+        "bench": workbench.for_user(user),
         "target_count": sum(by_category.values()),
         "by_category": by_category,
         "by_county": by_county,

@@ -1,0 +1,712 @@
+"""The workbench (工作台) of the home page: what the signed-in user has to act on now, within his scope.
+
+One plain function per kind of item. Each reaches the data through ``visible_to`` — the one scoping gate —
+or through the service that already scopes it the same way (``disclosure.services``, by the user's
+jurisdiction), and returns plain data in a few queries: counts come from aggregates grouped by jurisdiction,
+lists are cut to the most urgent few, so the page costs the same for a county with three items as for a
+province with thirty thousand. ``for_user`` picks the kinds a role acts on. Nothing here changes anything.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.disclosure import services as disclosure
+from shuangsuiji.disclosure.models import Publication, PublicationStatus
+from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of
+from shuangsuiji.fieldwork.models import (
+    AmendmentRequest,
+    FollowUp,
+    Handling,
+    InspectionRecord,
+    OnSiteApproval,
+    RecheckStatus,
+    RequestState,
+    ReviewDecision,
+    task_number,
+)
+from shuangsuiji.intake.services import policy_for
+from shuangsuiji.planning import gather
+from shuangsuiji.planning.models import (
+    Plan,
+    PlanKind,
+    PlanStatus,
+    PlanStratum,
+    RedrawRequest,
+    RedrawState,
+    ShortfallState,
+    Task,
+    TaskMember,
+    TaskPlan,
+    TaskStatus,
+    quarter_text,
+)
+from shuangsuiji.planning.permissions import can_approve
+from shuangsuiji.registry.models import Jurisdiction, Level
+
+LIMIT = 8
+"""Items listed per kind; the rest are counted, one click away on the page where they are handled."""
+
+PLAN_BADGES = {
+    PlanStatus.DRAFT: "text-bg-warning",
+    PlanStatus.FROZEN: "text-bg-info",
+    PlanStatus.COMMITTED: "text-bg-info",
+    PlanStatus.PUBLIC: "text-bg-info",
+    PlanStatus.DRAWN: "text-bg-primary",
+    PlanStatus.DISPATCHED: "text-bg-success",
+}
+
+
+@dataclass
+class Item:
+    """One thing to do: what, where it is done, and by when."""
+
+    title: str
+    url: str
+    due: date | None = None
+    overdue: bool = False
+    note: str = ""
+    badge: str = ""
+    badge_css: str = "text-bg-secondary"
+    place: str = ""
+    """The jurisdiction, shown to users whose scope holds several."""
+    due_label: str = ""
+    """What ``due`` is the end of, when "期限" alone would not say (a draw window, a publication deadline)."""
+    days_left: int | None = None
+    """Days from today to ``due`` (negative when overdue); set by ``for_user``."""
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+@dataclass
+class Items:
+    """The most urgent ``LIMIT`` items of one kind, with counts of all of them per jurisdiction."""
+
+    items: list[Item] = field(default_factory=list)
+    total: int = 0
+    overdue: int = 0
+    by_place: dict[int, int] = field(default_factory=dict)
+    overdue_by_place: dict[int, int] = field(default_factory=dict)
+    more_url: str = ""
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.items))
+
+
+@dataclass
+class DrawWindow:
+    """The days on which a quarter's draw may take place: the last working days of the quarter before."""
+
+    year: int
+    quarter: int
+    days: tuple[date, ...] = ()
+    citation: str = ""
+    problem: str = ""
+    """Why the window is unknown (no policy in force, a year the working-day calendar does not know)."""
+
+    @property
+    def last(self) -> date | None:
+        return self.days[-1] if self.days else None
+
+    def closed(self, today: date) -> bool:
+        return bool(self.days) and today > self.days[-1]
+
+    def hint(self, today: date) -> str:
+        if not self.days:
+            return self.problem
+        span = {"first": self.days[0].isoformat(), "last": self.days[-1].isoformat(), "n": len(self.days),
+                "cite": self.citation, "before": quarter_text(*previous_quarter(self.year, self.quarter))}
+        if today < self.days[0]:
+            return _("抽取期 %(first)s 至 %(last)s（%(before)s最后 %(n)s 个工作日，%(cite)s），%(days)s 天后开始") % {
+                **span, "days": (self.days[0] - today).days}
+        if today > self.days[-1]:
+            return _("抽取期 %(first)s 至 %(last)s（%(cite)s）已过") % span
+        left = sum(1 for day in self.days if day >= today)
+        return _("正在抽取期内：%(first)s 至 %(last)s，还剩 %(left)s 个工作日（%(cite)s）") % {**span, "left": left}
+
+
+@dataclass
+class PlanState:
+    """Where a jurisdiction's regular plan of a quarter stands (a cell of the city's table of counties)."""
+
+    status: str
+    label: str
+    url: str
+    tasks: int = 0
+    done: int = 0
+    late: bool = False
+    """Not drawn although the quarter's draw window has passed."""
+
+    @property
+    def css(self) -> str:
+        return PLAN_BADGES.get(self.status, "text-bg-secondary")
+
+
+@dataclass
+class Cell:
+    """How many items of one kind a county has, how many of them are overdue, and where they are listed."""
+
+    n: int
+    late: int
+    url: str
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    items: Items
+    hint: str = ""
+    empty: str = ""
+    """Said when there is nothing; a section with it is shown even then (an inspector's task list)."""
+    lead: bool = False
+    """Shown above the table of counties (the quarter's plans), the rest below it."""
+
+
+@dataclass
+class CountyRow:
+    jurisdiction: Jurisdiction
+    current: PlanState | None
+    following: PlanState | None
+    current_missing_late: bool
+    following_missing_late: bool
+    cells: list[Cell]
+    """One per column of ``Workbench.columns``."""
+    behind: int = 0
+    """How many of the row's entries are overdue: the table lists the counties furthest behind first."""
+
+
+@dataclass
+class Workbench:
+    today: date
+    year: int
+    quarter: int
+    next_year: int
+    next_quarter: int
+    sections: list[Section] = field(default_factory=list)
+    rows: list[CountyRow] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    """Headings of the count columns of the table of counties."""
+
+    @property
+    def period(self) -> str:
+        return str(quarter_text(self.year, self.quarter))
+
+    @property
+    def busy(self) -> list[Section]:
+        return [s for s in self.sections if s.items.total or s.empty]
+
+    @property
+    def leading(self) -> list[Section]:
+        return [s for s in self.busy if s.lead]
+
+    @property
+    def following(self) -> list[Section]:
+        return [s for s in self.busy if not s.lead]
+
+    @property
+    def idle(self) -> list[Section]:
+        return [s for s in self.sections if not (s.items.total or s.empty)]
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+def is_inspector(user) -> bool:
+    return user.role == Role.INSPECTOR and not user.is_superuser
+
+
+def is_admin(user) -> bool:
+    return user.is_superuser or (user.is_admin_role and user.jurisdiction_id is not None)
+
+
+def _root(user) -> Jurisdiction | None:
+    """The top of the user's scope (a superuser bound to no jurisdiction oversees the first root), as
+    ``disclosure.views_staff`` takes it."""
+    if user.jurisdiction_id is not None:
+        return user.jurisdiction
+    return Jurisdiction.objects.filter(parent__isnull=True).order_by("path").first() if user.is_superuser else None
+
+
+def next_quarter(year: int, quarter: int) -> tuple[int, int]:
+    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+def _urgent_first(items: Iterable[Item]) -> list[Item]:
+    return sorted(items, key=lambda i: (i.due is None, i.due or date.min, i.title))
+
+
+def _counts(queryset: QuerySet, place: str, overdue: Q | None = None) -> tuple[dict[int, int], dict[int, int]]:
+    """Items per jurisdiction and, if ``overdue`` says which are, how many of them are overdue: one query."""
+    aggregates = {"n": Count("pk", distinct=True)}
+    if overdue is not None:
+        aggregates["late"] = Count("pk", filter=overdue, distinct=True)
+    by_place: dict[int, int] = {}
+    late: dict[int, int] = {}
+    for row in queryset.order_by().values(place).annotate(**aggregates):
+        by_place[row[place]] = row["n"]
+        if row.get("late"):
+            late[row[place]] = row["late"]
+    return by_place, late
+
+
+def _items(rows: list[Item], by_place: dict[int, int], late: dict[int, int], more_url: str = "") -> Items:
+    return Items(items=rows, total=sum(by_place.values()), overdue=sum(late.values()), by_place=by_place,
+                 overdue_by_place=late, more_url=more_url)
+
+
+def _add(into: dict[int, int], key: int, n: int = 1) -> None:
+    into[key] = into.get(key, 0) + n
+
+
+def _sealed_record(task_ref: str = "pk") -> Exists:
+    return Exists(InspectionRecord.objects.filter(task=OuterRef(task_ref), sealed_at__isnull=False))
+
+
+# --- the inspector -------------------------------------------------------------------------------------------
+
+
+def _task_states() -> dict[str, tuple[str, str]]:
+    return {
+        "not_started": (_("未开始"), "text-bg-light border"),
+        "draft": (_("草稿"), "text-bg-warning"),
+        "returned": (_("已退回，待更正"), "text-bg-danger"),
+        "amending": (_("更正中"), "text-bg-warning"),
+    }
+
+
+def my_open_tasks(user, today: date) -> Items:
+    """The inspector's dispatched tasks whose record is not submitted: not started, a draft, or an amendment
+    (returned in review, or asked for). Earlier quarters' too: a task left open does not stop needing him when
+    its quarter ends — it is overdue. Each links to where he acts: the draft, or the task's brief."""
+    if user.inspector_id is None:
+        return Items()
+    drafts = InspectionRecord.objects.filter(task=OuterRef("pk"), sealed_at__isnull=True)
+    teams = TaskMember.objects.filter(inspector_id=user.inspector_id, active=True).values("task_id")
+    tasks = (Task.objects.visible_to(user).filter(status=TaskStatus.DISPATCHED, pk__in=teams)
+             .annotate(draft_id=Subquery(drafts.order_by("-created_at", "-pk").values("pk")[:1]),
+                       returned=Exists(drafts.filter(amends__review__decision=ReviewDecision.RETURNED)),
+                       amending=Exists(drafts.filter(amends__isnull=False)),
+                       submitted=_sealed_record())
+             .filter(Q(draft_id__isnull=False) | Q(submitted=False)))
+    by_place, late = _counts(tasks, "target__jurisdiction", Q(deadline__lt=today))
+    states = _task_states()
+    rows = []
+    for task in tasks.select_related("target__jurisdiction").order_by("deadline", "target__name", "pk")[:LIMIT]:
+        state = ("returned" if task.returned else "amending" if task.amending
+                 else "draft" if task.draft_id else "not_started")
+        label, css = states[state]
+        url = (reverse("fieldwork:record_edit", args=[task.draft_id]) if task.draft_id
+               else reverse("fieldwork:task_brief", args=[task.pk]))
+        rows.append(Item(title=task.target.name, url=url, due=task.deadline, overdue=task.deadline < today,
+                         note=f"{task_number(task)} · {task.target.address or task.target.jurisdiction.name}",
+                         badge=label, badge_css=css))
+    return _items(rows, by_place, late, reverse("fieldwork:my_tasks"))
+
+
+def open_follow_ups(user, today: date, *, overdue_only: bool = False) -> Items:
+    """Problems found and not yet closed (闭环), by due date. An inspector's are his teams' (``visible_to``
+    narrows to them). An order to rectify is closed by its re-check, so it links to the re-check while that
+    is open."""
+    follow_ups = FollowUp.objects.visible_to(user).open()
+    if overdue_only:
+        follow_ups = follow_ups.filter(due_date__lt=today)
+    by_place, late = _counts(follow_ups, "target__jurisdiction", Q(due_date__lt=today))
+    handlings = dict(Handling.choices)
+    rows = []
+    for follow_up in (follow_ups.select_related("target__jurisdiction", "record", "recheck")
+                      .order_by("due_date", "pk")[:LIMIT]):
+        recheck = follow_up.recheck if follow_up.recheck_id and follow_up.recheck.status == RecheckStatus.OPEN \
+            else None
+        rows.append(Item(title=follow_up.target.name,
+                         url=recheck.get_absolute_url() if recheck else follow_up.get_absolute_url(),
+                         due=follow_up.due_date, overdue=follow_up.due_date < today,
+                         note=recheck.number if recheck else follow_up.record.number,
+                         badge=_("复查") if recheck else str(handlings[follow_up.handling]),
+                         badge_css="text-bg-warning" if recheck else "text-bg-secondary",
+                         place=follow_up.target.jurisdiction.name))
+    more = reverse("fieldwork:followup_list") + ("?state=overdue" if overdue_only else "")
+    return _items(rows, by_place, late, more)
+
+
+# --- plans and the draw --------------------------------------------------------------------------------------
+
+
+def draw_window(year: int, quarter: int) -> DrawWindow:
+    """The draw window of the quarter ``(year, quarter)``, as ``planning.services.window_warning`` checks a
+    draw against it."""
+    try:
+        policy = policy_for(year, quarter)
+        days = gather.calendar().draw_window(policy, year, quarter)
+    except ValidationError as error:  # no policy in force that day
+        return DrawWindow(year, quarter, problem="；".join(error.messages))
+    except CalendarUnknownError as error:
+        return DrawWindow(year, quarter, problem=str(error))
+    return DrawWindow(year, quarter, days, str(policy.draw_window.citation))
+
+
+def _progress(plans: QuerySet) -> dict[int, tuple[int, int]]:
+    """Each plan's live tasks and how many of them have a submitted record: ``plan id → (tasks, done)``, one
+    query for all the plans."""
+    rows = (TaskPlan.objects.filter(plan__in=plans.order_by().values("pk"), active=True).order_by()
+            .annotate(done=_sealed_record("task")).values("plan_id")
+            .annotate(n=Count("task_id", distinct=True), d=Count("task_id", filter=Q(done=True), distinct=True)))
+    return {row["plan_id"]: (row["n"], row["d"]) for row in rows}
+
+
+def _create_url(jurisdiction: Jurisdiction, year: int, quarter: int, kind: str) -> str:
+    query = {"jurisdiction": jurisdiction.pk, "year": year, "quarter": quarter, "kind": kind}
+    return f"{reverse('planning:plan_create')}?{urlencode(query)}"
+
+
+def quarter_plans(user, year: int, quarter: int, window: DrawWindow, today: date) -> Items:
+    """The plans of the user's own jurisdiction for a quarter: the step of each ceremony and, once drawn, how
+    many of its tasks have a submitted record. A plan not drawn by the end of the quarter's draw window is
+    overdue, and a regular plan not made at all is itself an item. A department user's are the joint plans
+    his department initiates; that the jurisdiction has no joint plan at all is his item (internal joint
+    inspections every quarter at both levels, 实施方案 二(五))."""
+    own = user.jurisdiction
+    if own is None:
+        return Items()
+    department_user = user.role == Role.DEPARTMENT and not user.is_superuser
+    plans = Plan.objects.visible_to(user).filter(jurisdiction=own, year=year, quarter=quarter)
+    found = list(plans.select_related("jurisdiction", "department").order_by("-kind", "department__name", "pk"))
+    progress = _progress(plans) if any(plan.reached(PlanStatus.DRAWN) for plan in found) else {}
+    rows = []
+    for plan in found:
+        if department_user and plan.department_id != user.department_id:
+            continue
+        drawn = plan.reached(PlanStatus.DRAWN)
+        tasks, done = progress.get(plan.pk, (0, 0))
+        note = _("已提交记录 %(done)s / %(n)s 项任务") % {"done": done, "n": tasks} if drawn else ""
+        rows.append(Item(title=str(plan), url=plan.get_absolute_url(), note=note, due_label=_("抽取期截止"),
+                         due=None if drawn else window.last, overdue=not drawn and window.closed(today),
+                         badge=plan.get_status_display(), badge_css=PLAN_BADGES.get(plan.status, "text-bg-secondary"),
+                         place=own.name))
+    kind = PlanKind.JOINT if department_user else PlanKind.REGULAR
+    may_create = is_admin(user) or (department_user and user.department_id is not None)
+    if may_create and not any(plan.kind == kind for plan in found):
+        title = _("编制%(period)s双随机抽查计划") if kind == PlanKind.REGULAR else \
+            _("编制%(period)s内部联合抽查计划")
+        rows.insert(0, Item(title=title % {"period": quarter_text(year, quarter)},
+                            url=_create_url(own, year, quarter, kind), due=window.last,
+                            overdue=window.closed(today), badge=_("尚未编制"), badge_css="text-bg-danger",
+                            due_label=_("抽取期截止"), place=own.name))
+    late = sum(1 for row in rows if row.overdue)
+    return Items(items=rows, total=len(rows), overdue=late, by_place={own.pk: len(rows)} if rows else {},
+                 overdue_by_place={own.pk: late} if late else {}, more_url=reverse("planning:plan_list"))
+
+
+def regular_plan_states(user, windows: Iterable[DrawWindow], today: date) -> dict[tuple[int, int, int], PlanState]:
+    """Each jurisdiction's regular plan of the windows' quarters with its progress, in two queries:
+    ``(jurisdiction id, year, quarter) → PlanState``."""
+    windows = {(w.year, w.quarter): w for w in windows}
+    wanted = Q(pk__in=[])
+    for year, quarter in windows:
+        wanted |= Q(year=year, quarter=quarter)
+    plans = Plan.objects.visible_to(user).filter(wanted, kind=PlanKind.REGULAR)
+    progress = _progress(plans)
+    labels = dict(PlanStatus.choices)
+    states = {}
+    for plan in plans.order_by().values("pk", "jurisdiction_id", "year", "quarter", "status"):
+        drawn = plan["status"] in (PlanStatus.DRAWN, PlanStatus.DISPATCHED)
+        tasks, done = progress.get(plan["pk"], (0, 0))
+        states[(plan["jurisdiction_id"], plan["year"], plan["quarter"])] = PlanState(
+            plan["status"], str(labels[plan["status"]]), reverse("planning:plan_detail", args=[plan["pk"]]),
+            tasks, done, late=not drawn and windows[(plan["year"], plan["quarter"])].closed(today))
+    return states
+
+
+# --- the county's fieldwork ----------------------------------------------------------------------------------
+
+
+def _deadlines(months: Iterable[tuple[int, int]]) -> dict[tuple[int, int], date]:
+    return {(year, month): disclosure.results_deadline(year, month)[0] for year, month in set(months)}
+
+
+def records_awaiting_review(user, today: date) -> Items:
+    """Submitted records nobody has reviewed yet, oldest first. A random inspection's result must be published
+    by the deadline of the month it ended in, and only a reviewed record is published: that deadline is the
+    review's too (a re-check's record is not published and has none)."""
+    records = InspectionRecord.objects.visible_to(user).awaiting_review()
+    groups = list(records.order_by()
+                  .annotate(month=TruncMonth("ended_at"),
+                            published=Case(When(task__isnull=False, then=Value(True)), default=Value(False),
+                                           output_field=BooleanField()))
+                  .values("target__jurisdiction", "month", "published").annotate(n=Count("pk")))
+    deadlines = _deadlines((g["month"].year, g["month"].month) for g in groups if g["published"] and g["month"])
+    by_place: dict[int, int] = {}
+    late: dict[int, int] = {}
+    for group in groups:
+        _add(by_place, group["target__jurisdiction"], group["n"])
+        month = group["month"]
+        if group["published"] and month and today > deadlines[(month.year, month.month)]:
+            _add(late, group["target__jurisdiction"], group["n"])
+    rows = []
+    for record in records.select_related("target__jurisdiction").order_by("ended_at", "pk")[:LIMIT]:
+        due = None
+        if record.task_id and record.ended_at:
+            ended = timezone.localtime(record.ended_at)
+            due = deadlines.get((ended.year, ended.month))
+        rows.append(Item(title=record.target.name, url=record.get_absolute_url(), due=due,
+                         overdue=due is not None and today > due, due_label=pgettext("workbench", "公开期限"),
+                         note=_("%(number)s · %(day)s 提交") % {
+                             "number": record.number, "day": f"{timezone.localtime(record.sealed_at):%m-%d}"},
+                         badge=_("复查") if record.recheck_id else "", badge_css="text-bg-warning",
+                         place=record.target.jurisdiction.name))
+    return _items(rows, by_place, late, f"{reverse('fieldwork:record_list')}?state=pending")
+
+
+def overdue_tasks(user, today: date) -> Items:
+    """Drawn tasks past their deadline without a submitted record (a draft is not a record yet)."""
+    tasks = (Task.objects.visible_to(user).filter(status__in=[TaskStatus.DRAWN, TaskStatus.DISPATCHED],
+                                                  deadline__lt=today)
+             .exclude(_sealed_record()))
+    by_place, _late = _counts(tasks, "target__jurisdiction")
+    rows = [Item(title=task.target.name, url=task.get_absolute_url(), due=task.deadline, overdue=True,
+                 note=f"{task_number(task)} · {task.period}",
+                 badge=_("未派发") if task.status == TaskStatus.DRAWN else "", badge_css="text-bg-warning",
+                 place=task.target.jurisdiction.name)
+            for task in tasks.select_related("target__jurisdiction").order_by("deadline", "target__name",
+                                                                                "pk")[:LIMIT]]
+    return _items(rows, by_place, dict(by_place), reverse("planning:task_list"))
+
+
+def approvals(user, today: date) -> Items:
+    """What waits for a decision: a plan's shortfall below a policy minimum and a re-draw (the city decides,
+    before the draw window closes for a shortfall — an unapproved one stops the freeze), an amendment of a
+    sealed record and an on-site check of a positive-list target (the jurisdiction's admins, never on their
+    own request). A county admin sees his requests waiting for the city as well."""
+    if not is_admin(user):
+        return Items()
+    by_place: dict[int, int] = {}
+    late: dict[int, int] = {}
+    rows: list[Item] = []
+
+    shortfalls = PlanStratum.objects.visible_to(user).filter(shortfall_state=ShortfallState.PENDING)
+    groups = list(shortfalls.order_by().values("plan__jurisdiction", "plan__year", "plan__quarter")
+                  .annotate(n=Count("pk")))
+    windows = {key: draw_window(*key) for key in {(g["plan__year"], g["plan__quarter"]) for g in groups}}
+    for group in groups:
+        _add(by_place, group["plan__jurisdiction"], group["n"])
+        if windows[(group["plan__year"], group["plan__quarter"])].closed(today):
+            _add(late, group["plan__jurisdiction"], group["n"])
+    for stratum in shortfalls.select_related("plan__jurisdiction", "plan__department").order_by("plan_id",
+                                                                                               "pk")[:LIMIT]:
+        plan = stratum.plan
+        window = windows[(plan.year, plan.quarter)]
+        mine = can_approve(user, plan)
+        rows.append(Item(title=_("%(plan)s：%(stratum)s少抽 %(n)s 家") % {
+            "plan": plan, "stratum": stratum.get_stratum_display(), "n": stratum.shortfall},
+            url=plan.get_absolute_url(), due=window.last, overdue=window.closed(today), due_label=_("抽取期截止"),
+            badge=_("少抽待审批") if mine else _("待市局审批"),
+            badge_css="text-bg-danger" if mine else "text-bg-light border", place=plan.jurisdiction.name))
+
+    redraws = RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
+    for key, n in _counts(redraws, "plan__jurisdiction")[0].items():
+        _add(by_place, key, n)
+    for request in (redraws.select_related("plan__jurisdiction", "plan__department")
+                    .order_by("requested_at", "pk")[:LIMIT]):
+        mine = can_approve(user, request.plan)
+        rows.append(Item(title=str(request.plan), url=request.plan.get_absolute_url(), note=request.reason[:60],
+                         badge=_("重新抽取待审批") if mine else _("待市局审批"),
+                         badge_css="text-bg-danger" if mine else "text-bg-light border",
+                         place=request.plan.jurisdiction.name))
+
+    decide = reverse("fieldwork:approvals")
+    kinds = ((AmendmentRequest, pgettext("workbench", "更正申请")), (OnSiteApproval, _("正面清单企业现场检查")))
+    for model, label in kinds:
+        pending = model.objects.visible_to(user).filter(state=RequestState.PENDING).exclude(requested_by=user)
+        place = "record__target__jurisdiction" if model is AmendmentRequest else "target__jurisdiction"
+        for key, n in _counts(pending, place)[0].items():
+            _add(by_place, key, n)
+        for request in pending.select_related(place, "record").order_by("requested_at", "pk")[:LIMIT]:
+            target = request.record.target if model is AmendmentRequest else request.target
+            rows.append(Item(title=target.name, url=decide, note=f"{request.record.number} · {request.reason[:40]}",
+                             badge=label, badge_css="text-bg-primary", place=target.jurisdiction.name))
+    return _items(_urgent_first(rows)[:LIMIT], by_place, late, decide)
+
+
+# --- 一公开 ------------------------------------------------------------------------------------------------
+
+
+def unreleased_months(user, today: date) -> Items:
+    """Months whose inspection results are not all released (``disclosure.services.month_states``): results
+    not in a batch yet, or a batch not yet reviewed or released, each against the month's deadline. Last
+    year's months too while the first quarter lasts: December's deadline falls in January, and a month still
+    open then is the oldest debt."""
+    root = _root(user)
+    if root is None or not is_admin(user):
+        return Items()
+    years = [today.year - 1, today.year] if quarter_of(today) == 1 else [today.year]
+    states = [s for year in years for s in disclosure.month_states(root, year, today) if not s.released]
+    steps = {PublicationStatus.PREPARED: _("批次待审核"), PublicationStatus.REVIEWED: _("批次待发布")}
+    by_place: dict[int, int] = {}
+    late: dict[int, int] = {}
+    rows = []
+    for state in states:
+        place = state.jurisdiction
+        overdue = today > state.deadline
+        _add(by_place, place.pk)
+        if overdue:
+            _add(late, place.pk)
+        waiting = next((b for b in state.batches if not b.is_released), None)
+        if waiting is not None:
+            url, badge = reverse("disclosure:batch_detail", args=[waiting.pk]), steps[waiting.status]
+        else:
+            url = f"{reverse('disclosure:overview')}?{urlencode({'year': state.year, 'jurisdiction': place.code})}"
+            badge = _("待生成批次")
+        note = _("%(n)s 条已审核结果未公开") % {"n": state.unpublished} if state.unpublished else ""
+        rows.append(Item(title=_("%(name)s%(year)s年%(month)s月抽查结果") % {
+            "name": place.name, "year": state.year, "month": state.month}, url=url, due=state.deadline,
+            overdue=overdue, due_label=pgettext("workbench", "公开期限"), note=note, badge=badge,
+            badge_css="text-bg-warning", place=place.name))
+    return _items(_urgent_first(rows)[:LIMIT], by_place, late, reverse("disclosure:overview"))
+
+
+def batches_to_review(user, today: date) -> Items:
+    """Publication batches someone else prepared that this user may review (the second person: an admin of
+    the jurisdiction or a leader above it; nobody reviews his own)."""
+    if not (is_admin(user) or user.role == Role.LEADER):
+        return Items()
+    batches = (Publication.objects.visible_to(user).filter(status=PublicationStatus.PREPARED)
+               .exclude(prepared_by=user))
+    by_place, late = _counts(batches, "jurisdiction", Q(deadline__lt=today))
+    rows = [Item(title=str(batch), url=reverse("disclosure:batch_detail", args=[batch.pk]), due=batch.deadline,
+                 overdue=today > batch.deadline, due_label=pgettext("workbench", "公开期限"),
+                 note=_("%(n)s 条 · %(who)s 生成") % {
+                     "n": batch.row_count, "who": batch.prepared_by.display_name if batch.prepared_by else "—"},
+                 badge=_("待审核"), badge_css="text-bg-primary", place=batch.jurisdiction.name)
+            for batch in batches.select_related("jurisdiction", "prepared_by").order_by("deadline", "pk")[:LIMIT]]
+    return _items(rows, by_place, late, reverse("disclosure:overview"))
+
+
+def pending_corrections(user) -> Items:
+    """Published results behind their record (an approved amendment, a penalty decided, a redaction decision):
+    ``disclosure.services.pending_corrections`` for the user's scope. Its cost grows with the published results
+    that could have moved (problems, amended or redacted records) — a few queries, but Python work per row."""
+    root = _root(user)
+    if root is None or not is_admin(user):
+        return Items()
+    stale = disclosure.pending_corrections(root)
+    by_place: dict[int, int] = {}
+    for result, _record, _fresh in stale:
+        _add(by_place, result.jurisdiction_id)
+    url = reverse("disclosure:corrections")
+    rows = [Item(title=f"{result.public_id} {result.target_name}", url=url, note=_("公开内容落后于检查记录"),
+                 place=result.jurisdiction_name) for result, _record, _fresh in stale[:LIMIT]]
+    return _items(rows, by_place, {}, url)
+
+
+# --- the page ------------------------------------------------------------------------------------------------
+
+
+def _places(user, root: Jurisdiction) -> list[Jurisdiction]:
+    return list(Jurisdiction.objects.visible_to(user).filter(path__startswith=root.path,
+                                                             level__in=[Level.CITY, Level.COUNTY]).order_by("path"))
+
+
+def _column_specs() -> list[tuple[str, str]]:
+    """The table's count columns: (section key, short heading)."""
+    return [("overdue_tasks", _("逾期任务")), ("review", _("待审核记录")), ("follow_ups", _("逾期问题")),
+            ("months", _("未公开月份")), ("batches", _("待审批次")), ("corrections", _("待更正")),
+            ("approvals", _("待审批"))]
+
+
+def _cell_url(key: str, place: Jurisdiction) -> str:
+    """The list of one kind of item narrowed to one county, where the page has that filter."""
+    by_id = urlencode({"jurisdiction": place.pk})
+    by_code = urlencode({"jurisdiction": place.code})
+    return {
+        "overdue_tasks": f"{reverse('planning:task_list')}?{by_id}",
+        "review": f"{reverse('fieldwork:record_list')}?state=pending&{by_id}",
+        "follow_ups": f"{reverse('fieldwork:followup_list')}?state=overdue&{by_id}",
+        "months": f"{reverse('disclosure:overview')}?{by_code}",
+        "batches": f"{reverse('disclosure:overview')}?{by_code}",
+        "corrections": reverse("disclosure:corrections"),
+        "approvals": reverse("fieldwork:approvals"),
+    }[key]
+
+
+def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWindow]) -> None:
+    """The city's table: per county, where its regular plans stand and how many items of each kind it has,
+    overdue in red — the sections' own counts per jurisdiction, so no queries but the plans' and the places'."""
+    root = _root(user)
+    if root is None:
+        return
+    places = _places(user, root)
+    if len(places) < 2:
+        return
+    current, following = windows
+    today = workbench.today
+    states = regular_plan_states(user, windows, today)
+    keyed = {s.key: s.items for s in workbench.sections}
+    columns = [(key, title) for key, title in _column_specs() if key in keyed]
+    workbench.columns = [title for _key, title in columns]
+    for place in places:
+        cells = [Cell(keyed[key].by_place.get(place.pk, 0), keyed[key].overdue_by_place.get(place.pk, 0),
+                      _cell_url(key, place)) for key, _title in columns]
+        now = states.get((place.pk, current.year, current.quarter))
+        later = states.get((place.pk, following.year, following.quarter))
+        now_missing = now is None and current.closed(today)
+        later_missing = later is None and following.closed(today)
+        behind = (sum(1 for cell in cells if cell.late) + int(now_missing or bool(now and now.late))
+                  + int(later_missing or bool(later and later.late)))
+        workbench.rows.append(CountyRow(place, now, later, now_missing, later_missing, cells, behind))
+    # The user's own jurisdiction (the city's own plans) first, then the counties furthest behind; the sort is
+    # stable, so counties equally behind stay in the order of their codes.
+    workbench.rows.sort(key=lambda row: (row.jurisdiction.pk != root.pk, -row.behind))
+
+
+def for_user(user, today: date | None = None) -> Workbench:
+    """The workbench of ``user``: the kinds of items his role acts on, each already scoped to him."""
+    today = today or timezone.localdate()
+    year, quarter = today.year, quarter_of(today)
+    following = next_quarter(year, quarter)
+    workbench = Workbench(today, year, quarter, *following)
+    sections = workbench.sections
+    if is_inspector(user):
+        sections += [Section("tasks", _("我的检查任务"), my_open_tasks(user, today),
+                             empty=_("没有待完成的检查任务。计划派发后，任务会出现在这里。")),
+                     Section("follow_ups", _("待办结的问题"), open_follow_ups(user, today))]
+    elif is_admin(user) or user.role == Role.DEPARTMENT:
+        windows = (draw_window(year, quarter), draw_window(*following))
+        sections += [
+            Section("plans", _("本季度抽查计划（%(period)s）") % {"period": quarter_text(year, quarter)},
+                    quarter_plans(user, year, quarter, windows[0], today), lead=True),
+            Section("next", _("下季度抽取（%(period)s）") % {"period": quarter_text(*following)},
+                    quarter_plans(user, *following, windows[1], today), hint=windows[1].hint(today), lead=True),
+        ]
+        if is_admin(user):
+            sections += [
+                Section("approvals", _("待审批"), approvals(user, today)),
+                Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
+                Section("review", _("待审核的检查记录"), records_awaiting_review(user, today)),
+                Section("follow_ups", _("逾期未办结的问题"), open_follow_ups(user, today, overdue_only=True)),
+                Section("months", _("月度结果公开"), unreleased_months(user, today)),
+                Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)),
+                Section("corrections", _("待更正的公开结果"), pending_corrections(user)),
+            ]
+            _county_rows(user, workbench, windows)
+    elif user.role == Role.LEADER:
+        sections.append(Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)))
+    for section in sections:
+        for item in section.items.items:
+            if item.due is not None:
+                item.days_left = (item.due - today).days
+                # A context of its own: other apps translate the bare word as a column heading.
+                item.due_label = item.due_label or pgettext("workbench", "期限")
+    return workbench
