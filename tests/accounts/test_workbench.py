@@ -1,0 +1,278 @@
+# ruff: noqa: F811 (fixtures of the fieldwork tests, imported by name, are parameters here)
+"""The home page's workbench: each role sees what it must act on, inside its scope and nothing outside it;
+overdue items are marked; the page's queries do not grow with the number of items."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from shuangsuiji.accounts import workbench
+from shuangsuiji.accounts.models import User
+from shuangsuiji.disclosure import services as disclosure
+from shuangsuiji.engine.workdays import quarter_of
+from shuangsuiji.fieldwork import services as fieldwork
+from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord
+from shuangsuiji.planning.models import MemberRole, Plan, PlanStratum, ShortfallState, Stratum
+from shuangsuiji.registry.models import Inspector, Target
+from tests.fieldwork.conftest import code_for, items, make_task, media_in_tmp, submitted, target, task, team  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+LONG_AGO = TODAY - datetime.timedelta(days=20)
+
+
+def page(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response
+
+
+def section(response, key: str) -> workbench.Items:
+    found = [s for s in response.context["bench"].sections if s.key == key]
+    return found[0].items if found else workbench.Items()
+
+
+def titles(items: workbench.Items) -> list[str]:
+    return [item.title for item in items.items]
+
+
+_serial = iter(range(100, 10_000))
+
+
+def a_task(jurisdiction, members, *, name: str = "", deadline: datetime.date | None = None, items=()):
+    n = next(_serial)
+    target = Target.objects.create(credit_code=code_for(jurisdiction.code, n),
+                                   name=name or f"{jurisdiction.name}{n}号厂", jurisdiction=jurisdiction,
+                                   address=f"{jurisdiction.name}工业园{n}号", legal_representative="孙法人")
+    return make_task(target, items, [(member, MemberRole.OFFICER) for member in members], deadline=deadline)
+
+
+@pytest.fixture
+def county_b_team(tree):
+    return [Inspector.objects.create(name=name, certificate_number=f"1306240000{n}",
+                                     certificate_expiry=datetime.date(2030, 1, 1), jurisdiction=tree["b"],
+                                     department=tree["departments"]["130624"])
+            for n, name in enumerate(("周六", "吴七"))]
+
+
+# --- the inspector -----------------------------------------------------------------------------------------
+
+
+def test_the_inspector_sees_his_open_tasks_with_their_state_and_not_a_colleagues(tree, items, team, users, client):
+    me, partner, outsider = team["first"], team["second"], team["outsider_inspector"]
+    todo = a_task(tree["a"], [me, partner], name="甲未开始厂", items=items)
+    late = a_task(tree["a"], [me, partner], name="乙逾期厂", deadline=LONG_AGO, items=items)
+    drafting = a_task(tree["a"], [me, partner], name="丙草稿厂", items=items)
+    fieldwork.do_start_record(drafting, acting_user=users["inspector"])
+    returned = a_task(tree["a"], [me, partner], name="丁退回厂", items=items)
+    record = submitted(returned, users["inspector"])
+    fieldwork.do_review_record(record, passed=False, reason="现场照片不清", acting_user=users["county_admin"])
+    done = a_task(tree["a"], [me, partner], name="戊已提交厂", items=items)
+    submitted(done, users["inspector"])
+    a_task(tree["a"], [partner, outsider], name="己同事的厂", items=items)
+
+    response = page(client, users["inspector"])
+    tasks = section(response, "tasks")
+    assert titles(tasks) == ["乙逾期厂", "丁退回厂", "丙草稿厂", "甲未开始厂"]  # by deadline: the overdue first
+    states = {item.title: item.badge for item in tasks.items}
+    assert states == {"乙逾期厂": "未开始", "丁退回厂": "已退回，待更正", "丙草稿厂": "草稿", "甲未开始厂": "未开始"}
+    assert [item.title for item in tasks.items if item.overdue] == ["乙逾期厂"] and tasks.overdue == 1
+    draft = InspectionRecord.objects.get(task=drafting)
+    links = {item.title: item.url for item in tasks.items}
+    assert links["丙草稿厂"] == reverse("fieldwork:record_edit", args=[draft.pk])
+    assert links["甲未开始厂"] == reverse("fieldwork:task_brief", args=[todo.pk])
+    amendment = InspectionRecord.objects.get(amends=record)
+    assert links["丁退回厂"] == reverse("fieldwork:record_edit", args=[amendment.pk])
+    html = response.content.decode()
+    assert "己同事的厂" not in html and "戊已提交厂" not in html
+    assert "wb-overdue" in html and "逾期 20 天" in html
+    assert late.target.name in html
+    # The workbench comes before the registry overview.
+    assert html.index('id="workbench"') < html.index("两库一单概况")
+    # His partner's list has the shared tasks and the colleague's, not the inspector's alone.
+    partner_tasks = section(page(client, team["partner"]), "tasks")
+    assert "己同事的厂" in titles(partner_tasks)
+
+
+def test_the_inspector_sees_the_problems_he_must_close(tree, items, team, users, client):
+    mine = a_task(tree["a"], [team["first"], team["second"]], name="整改厂", items=items)
+    submitted(mine, users["inspector"], problem=Handling.CASE)
+    other = a_task(tree["a"], [team["second"], team["outsider_inspector"]], name="别组厂", items=items)
+    submitted(other, team["partner"], problem=Handling.CASE)
+    # A due date in the past as time would have made it (the services date a follow-up from the inspection).
+    FollowUp.objects.filter(target=mine.target).update(due_date=LONG_AGO)
+    follow_ups = section(page(client, users["inspector"]), "follow_ups")
+    assert titles(follow_ups) == ["整改厂"]
+    assert follow_ups.items[0].overdue and follow_ups.items[0].due == LONG_AGO
+    assert follow_ups.items[0].url == FollowUp.objects.get(target=mine.target).get_absolute_url()
+
+
+def test_an_inspector_with_nothing_to_do_is_told_so(users, client):
+    response = page(client, users["inspector"])
+    assert section(response, "tasks").total == 0
+    assert "没有待完成的检查任务" in response.content.decode()
+
+
+# --- the county and the city ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_counties(tree, items, team, users, county_b_team):
+    """County A: an overdue task, a record awaiting review, an overdue follow-up; county B the same."""
+    a_late = a_task(tree["a"], [team["first"], team["second"]], name="涞水逾期厂", deadline=LONG_AGO, items=items)
+    a_record = submitted(a_task(tree["a"], [team["first"], team["second"]], name="涞水待审厂", items=items),
+                         users["inspector"], problem=Handling.CASE)
+    b_late = a_task(tree["b"], county_b_team, name="阜平逾期厂", deadline=LONG_AGO, items=items)
+    b_user = User.objects.create_user(
+        username="b_inspector", password="x", role="inspector", jurisdiction=tree["b"], inspector=county_b_team[0])
+    b_record = submitted(a_task(tree["b"], county_b_team, name="阜平待审厂", items=items), b_user,
+                         problem=Handling.CASE)
+    FollowUp.objects.update(due_date=LONG_AGO)
+    return {"a_late": a_late, "b_late": b_late, "a_record": a_record, "b_record": b_record}
+
+
+def test_a_county_sees_its_own_overdue_tasks_reviews_and_follow_ups_and_not_another_countys(
+        two_counties, users, client):
+    for role, mine, theirs in (("county_admin", "涞水", "阜平"), ("other_county_admin", "阜平", "涞水")):
+        response = page(client, users[role])
+        overdue = section(response, "overdue_tasks")
+        assert titles(overdue) == [f"{mine}逾期厂"] and overdue.items[0].overdue
+        assert titles(section(response, "review")) == [f"{mine}待审厂"]
+        assert titles(section(response, "follow_ups")) == [f"{mine}待审厂"]
+        html = response.content.decode()
+        assert theirs not in html, role
+        assert not response.context["bench"].rows  # one county: no table of counties
+        assert 'id="wb-counties"' not in html
+
+
+def test_the_city_sees_every_county_and_a_row_per_county(two_counties, tree, users, client):
+    response = page(client, users["city_admin"])
+    assert set(titles(section(response, "overdue_tasks"))) == {"涞水逾期厂", "阜平逾期厂"}
+    bench = response.context["bench"]
+    rows = {row.jurisdiction.code: row for row in bench.rows}
+    assert next(iter(rows)) == tree["city"].code  # the city's own plans first
+    assert set(rows) == {tree["city"].code, tree["a"].code, tree["b"].code}
+    column = bench.columns.index("逾期任务")
+    assert (rows[tree["a"].code].cells[column].n, rows[tree["a"].code].cells[column].late) == (1, 1)
+    assert rows[tree["b"].code].cells[column].n == 1 and rows[tree["city"].code].cells[column].n == 0
+    # County A has a dispatched plan this quarter (the tasks'), county B too; the city has none.
+    assert rows[tree["a"].code].current.status == "dispatched" and rows[tree["a"].code].current.tasks == 2
+    assert rows[tree["city"].code].current is None and rows[tree["city"].code].current_missing_late
+    assert 'id="wb-counties"' in response.content.decode()
+
+
+def test_the_quarters_plans_and_the_next_draw_window(two_counties, tree, users, client):
+    response = page(client, users["county_admin"])
+    plans = section(response, "plans")
+    plan = Plan.objects.get(jurisdiction=tree["a"])
+    assert [(i.title, i.url, i.badge) for i in plans.items] == [(str(plan), plan.get_absolute_url(), "已派发")]
+    assert "已提交记录 1 / 2 项任务" in plans.items[0].note
+    following = section(response, "next")
+    year, quarter = workbench.next_quarter(TODAY.year, quarter_of(TODAY))
+    missing = following.items[0]
+    assert missing.badge == "尚未编制" and f"{year}年第{quarter}季度" in missing.title
+    assert missing.url.startswith(reverse("planning:plan_create"))
+    window = workbench.draw_window(year, quarter)
+    assert missing.due == window.last and missing.overdue == window.closed(TODAY)
+    hint = next(s for s in response.context["bench"].sections if s.key == "next").hint
+    assert window.days[0].isoformat() in hint and "实施方案" in hint
+    # The link prefills the plan form with the quarter it names.
+    form = client.get(missing.url).context["form"]
+    assert (form.initial["year"], form.initial["quarter"]) == (year, quarter)
+
+
+def test_a_shortfall_waits_for_the_city_and_the_county_sees_it_waiting(tree, items, team, users, client):
+    a_task(tree["a"], [team["first"], team["second"]], items=items)
+    plan = Plan.objects.get(jurisdiction=tree["a"])
+    # Written directly: the request itself is planning's (tested there); here only who sees it.
+    PlanStratum.objects.create(plan=plan, stratum=Stratum.KEY, population=10, minimum=5, requested=3,
+                               explanation="≥50%", citation="指导意见 二(一)",
+                               shortfall_state=ShortfallState.PENDING, shortfall_reason="停产")
+    city = section(page(client, users["city_admin"]), "approvals")
+    assert [i.badge for i in city.items] == ["少抽待审批"] and "少抽 2 家" in city.items[0].title
+    county = section(page(client, users["county_admin"]), "approvals")
+    assert [i.badge for i in county.items] == ["待市局审批"]
+    assert section(page(client, users["other_county_admin"]), "approvals").total == 0
+
+
+def test_months_to_publish_and_batches_for_the_second_person(tree, items, team, users, client):
+    record = submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"])
+    fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
+    day = timezone.localdate(record.ended_at)
+    months = section(page(client, users["county_admin"]), "months")
+    assert titles(months) == [f"涞水县{day.year}年{day.month}月抽查结果"]
+    assert months.items[0].badge == "待生成批次"
+    assert months.items[0].due == disclosure.results_deadline(day.year, day.month)[0]
+    assert section(page(client, users["other_county_admin"]), "months").total == 0
+
+    batch = disclosure.do_prepare_results(jurisdiction=tree["a"], year=day.year, month=day.month,
+                                          acting_user=users["county_admin"])
+    # The preparer waits for someone else: the month says so, the review list is not his.
+    response = page(client, users["county_admin"])
+    assert section(response, "months").items[0].badge == "批次待审核"
+    assert section(response, "batches").total == 0
+    for role in ("leader", "city_admin"):
+        batches = section(page(client, users[role]), "batches")
+        assert [i.url for i in batches.items] == [reverse("disclosure:batch_detail", args=[batch.pk])], role
+    assert section(page(client, users["other_county_admin"]), "batches").total == 0
+
+
+def test_leader_and_department_user_see_only_what_they_decide_or_initiate(two_counties, users, client):
+    leader = page(client, users["leader"])
+    assert [s.key for s in leader.context["bench"].sections] == ["batches"]
+    assert "目前没有需要您处理的事项" in leader.content.decode()
+    department = page(client, users["department_user"])
+    bench = department.context["bench"]
+    assert [s.key for s in bench.sections] == ["plans", "next"]
+    # County A has no joint plan in either quarter: someone must initiate one, and his department may.
+    assert all(s.items.items[0].badge == "尚未编制" and "内部联合抽查计划" in s.items.items[0].title
+               for s in bench.sections)
+    assert "涞水逾期厂" not in department.content.decode()
+
+
+# --- cost ------------------------------------------------------------------------------------------------------
+
+
+def queries_of(client, user) -> int:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("home")).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_items(tree, items, team, users, county_b_team, client):
+    def add(n: int) -> None:
+        for _ in range(n):
+            a_task(tree["a"], [team["first"], team["second"]], deadline=LONG_AGO, items=items)
+            a_task(tree["b"], county_b_team, deadline=LONG_AGO, items=items)
+            submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"],
+                      problem=Handling.CASE)
+        FollowUp.objects.update(due_date=LONG_AGO)
+
+    add(1)
+    roles = ("inspector", "county_admin", "city_admin", "leader", "department_user")
+    few = {role: queries_of(client, users[role]) for role in roles}
+    add(workbench.LIMIT + 2)
+    many = {role: queries_of(client, users[role]) for role in roles}
+    assert many == few
+    bench = workbench.for_user(users["city_admin"])
+    overdue = next(s.items for s in bench.sections if s.key == "overdue_tasks")
+    assert overdue.total == 2 * (workbench.LIMIT + 3) and len(overdue.items) == workbench.LIMIT
+    assert overdue.more == overdue.total - workbench.LIMIT
+
+
+# --- the registry overview ---------------------------------------------------------------------------------
+
+
+def test_counts_are_grouped_by_thousands_in_chinese_and_english():
+    template = Template("{% load humanize %}{{ n|intcomma }}")
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert template.render(Context({"n": 11537})) == "11,537"
