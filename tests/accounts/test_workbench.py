@@ -5,6 +5,7 @@ overdue items are marked; the page's queries do not grow with the number of item
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
@@ -276,3 +277,19 @@ def test_counts_are_grouped_by_thousands_in_chinese_and_english():
     for language in ("zh-hans", "en"):
         with translation.override(language):
             assert template.render(Context({"n": 11537})) == "11,537"
+
+
+def test_pending_corrections_do_not_depend_on_the_interface_language(tree, items, team, users, client):
+    record = submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"],
+                       problem=Handling.RECTIFIED)
+    fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
+    day = timezone.localdate(record.ended_at)
+    batch = disclosure.do_prepare_results(jurisdiction=tree["a"], year=day.year, month=day.month,
+                                          acting_user=users["county_admin"])
+    disclosure.do_review(batch, acting_user=users["leader"])
+    disclosure.do_release(batch, acting_user=users["county_admin"])
+    for language in ("zh-hans", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language  # the navbar's language switch
+        response = page(client, users["county_admin"])
+        assert response["Content-Language"] == language
+        assert section(response, "corrections").total == 0, language
