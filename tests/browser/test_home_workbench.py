@@ -1,0 +1,45 @@
+"""The home page on an inspector's phone (390×844): his tasks are the first thing he sees, overdue in red,
+one tap from the task; nothing of the page is wider than the screen."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from shuangsuiji.planning.models import MemberRole
+from shuangsuiji.registry.models import Inspector, Target
+from tests.fieldwork.conftest import code_for, make_task
+
+from .conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def tasks(tree, users):
+    first = users["inspector"].inspector
+    second = Inspector.objects.create(name="李四", certificate_number="13062300002",
+                                      certificate_expiry=timezone.localdate() + timedelta(days=900),
+                                      jurisdiction=tree["a"], department=tree["departments"]["130623"])
+    made = []
+    for serial, (name, days) in enumerate((("涞水县逾期化工厂", -3), ("涞水县本月印染厂", 20)), start=1):
+        target = Target.objects.create(credit_code=code_for("130623", serial), name=name, jurisdiction=tree["a"],
+                                       address="涞水县经济开发区创业路8号")
+        made.append(make_task(target, [], [(first, MemberRole.OFFICER), (second, MemberRole.OFFICER)],
+                              deadline=timezone.localdate() + timedelta(days=days)))
+    return made
+
+
+def test_the_inspectors_tasks_are_the_first_thing_on_his_phone(open_page, users, tasks):
+    page = open_page(users["inspector"], "pw-inspector", viewport=PHONE)
+    card = page.locator("#wb-tasks")
+    box = card.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
+    items = card.locator("a.wb-item")
+    assert items.count() == 2
+    overdue = items.nth(0)
+    assert "涞水县逾期化工厂" in overdue.inner_text() and "wb-overdue" in overdue.get_attribute("class")
+    assert "逾期 3 天" in overdue.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    overdue.click()
+    page.wait_for_url(f"**/fieldwork/tasks/{tasks[0].pk}/")
