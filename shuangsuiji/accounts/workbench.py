@@ -11,12 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -602,10 +601,7 @@ def pending_corrections(user) -> Items:
     root = _root(user)
     if root is None or not is_admin(user):
         return Items()
-    # Published rows are stored in the portal's language; the service rebuilds each row with the labels of
-    # the active language, so under the English interface every result with a problem looked stale.
-    with translation.override(settings.LANGUAGE_CODE):
-        stale = disclosure.pending_corrections(root)
+    stale = disclosure.pending_corrections(root)
     by_place: dict[int, int] = {}
     for result, _record, _fresh in stale:
         _add(by_place, result.jurisdiction_id)

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
@@ -153,7 +154,15 @@ def _problem_rows(record: InspectionRecord, items: list[ItemResult], names: list
 
 
 def result_row(record: InspectionRecord) -> dict[str, Any]:
-    """What the public may read of a sealed, reviewed record, before rules and case decisions."""
+    """What the public may read of a sealed, reviewed record, before rules and case decisions.
+
+    Always in the system's language (``LANGUAGE_CODE``), whatever the language of whoever asks: the row is
+    stored as the public's copy, and rows built again to find stale ones must compare like with like."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _result_row(record)
+
+
+def _result_row(record: InspectionRecord) -> dict[str, Any]:
     target = record.target
     items = sorted(record.items.all(), key=lambda i: i.order)  # prefetched by publishable_records
     names = _personal_names(record)

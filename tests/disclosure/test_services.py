@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -267,6 +267,23 @@ def test_a_penalty_decided_after_publication_is_pending_and_republished_with_its
     services.do_republish_amended(result, reason="处罚决定已作出", acting_user=users["city_admin"])
     result.refresh_from_db()
     assert result.problems[0]["decision_number"] == "涞环罚〔2026〕12号"
+    assert services.pending_corrections(tree["a"]) == []
+
+
+def test_the_public_copy_is_in_chinese_whoever_prepares_it_and_english_readers_see_nothing_stale(task, users, tree):
+    """An administrator who works in English prepares the month: the portal's rows still say 现场检查 and
+    发现问题, and the pending-corrections check, run under English, does not take every problem row for stale."""
+    record = reviewed(task, users, problem=Handling.CASE)
+    year, month = month_of(record)
+    with translation.override("en"):
+        batch = services.do_prepare_results(jurisdiction=record.target.jurisdiction, year=year, month=month,
+                                            acting_user=users["county_admin"])
+        row = batch.results.get()
+        assert row.mode == "现场检查" and not row.problems[0]["handling"].isascii()
+        assert "发现问题" in {item["outcome"] for item in row.items}
+        services.do_review(batch, acting_user=users["leader"])
+        services.do_release(batch, acting_user=users["county_admin"])
+        assert services.pending_corrections(tree["a"]) == []
     assert services.pending_corrections(tree["a"]) == []
 
 
