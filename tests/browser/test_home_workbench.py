@@ -43,3 +43,15 @@ def test_the_inspectors_tasks_are_the_first_thing_on_his_phone(open_page, users,
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     overdue.click()
     page.wait_for_url(f"**/fieldwork/tasks/{tasks[0].pk}/")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_navigation_bar_fits_a_1280_px_screen_in_either_language(open_page, users, live_server, language):
+    """English words are longer than Chinese ones: the bar once pushed the page to 1,481 px in English."""
+    page = open_page(users["city_admin"], "pw-city_admin", viewport={"width": 1280, "height": 800})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    sign_out = page.locator("nav form button, nav a[href*=logout]").first.bounding_box()
+    assert sign_out is not None and sign_out["x"] + sign_out["width"] <= 1280 and sign_out["y"] < 60
