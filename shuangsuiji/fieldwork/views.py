@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -164,11 +164,13 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     groups["todo"].sort(key=lambda t: (t.planned_on or t.deadline, t.deadline))
     open_count = len(tasks) - len(groups["done"])
     groups["done"] = sorted(groups["done"], key=lambda t: t.record.sealed_at, reverse=True)[:20]
+    newest_first = InspectionRecord.objects.order_by("-created_at")  # one query for every re-check's records
     rechecks = list(Recheck.objects.visible_to(user).filter(status=RecheckStatus.OPEN)
-                    .select_related("target", "source_record").order_by("due_date"))
+                    .select_related("target", "source_record").order_by("due_date")
+                    .prefetch_related(Prefetch("records", queryset=newest_first, to_attr="newest_records")))
     for recheck in rechecks:
         recheck.overdue = recheck.due_date < today
-        recheck.draft = recheck.records.order_by("-created_at").first()
+        recheck.draft = recheck.newest_records[0] if recheck.newest_records else None
     return render(request, "fieldwork/my_tasks.html", {"groups": groups, "rechecks": rechecks, "today": today,
                                                        "open_count": open_count})
 

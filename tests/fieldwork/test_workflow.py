@@ -275,3 +275,18 @@ def test_planning_a_visit(task, users, team):
                                acting_user=users["inspector"])
     with pytest.raises(PermissionDenied):
         services.do_plan_visit(task, planned_on=today, acting_user=team["outsider"])
+
+
+def test_the_phone_list_shows_a_recheck_in_progress(task, users,
+                                                        django_assert_max_num_queries):
+    inspector = users["inspector"]
+    record = submitted(task, inspector, problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=record)
+    client = Client()
+    client.force_login(inspector)
+    page = client.get(reverse("fieldwork:my_tasks")).content.decode()
+    assert recheck.number in page and "填写中" not in page.split(recheck.number, 1)[1].split("</a>", 1)[0]
+    services.do_start_recheck_record(recheck, acting_user=inspector)
+    with django_assert_max_num_queries(15):  # the records of every re-check come in one prefetch
+        page = client.get(reverse("fieldwork:my_tasks")).content.decode()
+    assert "填写中" in page.split(recheck.number, 1)[1].split("</a>", 1)[0]
