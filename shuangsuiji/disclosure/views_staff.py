@@ -7,6 +7,8 @@ department users and inspectors have nothing to do here (403). Every change goes
 ``disclosure.services``, which decides who may make it; the pages only hide buttons a user cannot use.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Role
-from shuangsuiji.disclosure import public, services
+from shuangsuiji.disclosure import public, report_books, reports, services
 from shuangsuiji.disclosure.forms import (
     CaseForm,
     CorrectionForm,
@@ -43,6 +45,7 @@ from shuangsuiji.disclosure.models import (
 )
 from shuangsuiji.fieldwork.models import InspectionRecord
 from shuangsuiji.registry.models import Jurisdiction, Level, Target
+from shuangsuiji.registry.views_excel import xlsx_response
 
 PER_PAGE = 50
 
@@ -465,3 +468,109 @@ def correct(request: HttpRequest, public_id: str) -> HttpResponse:
     history = Correction.objects.filter(result=result).select_related("corrected_by").order_by("-corrected_at")
     return render(request, "disclosure/staff/correct.html", {"result": result, "form": form, "history": history},
                   status=400 if form.errors else 200)
+
+
+# --- reports to the city (报送材料) ---------------------------------------------------------------------------
+
+
+class BadReport(ValueError):
+    """A parameter of the report page that cannot be used; its text is shown on the page."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def can_report(user) -> bool:
+    """Who sends the city its reports: the admins of a jurisdiction (a county's, or the city office)."""
+    return user.is_superuser or (user.is_admin_role and user.jurisdiction_id is not None)
+
+
+def _reporter(request: HttpRequest) -> None:
+    if not can_report(request.user):
+        raise PermissionDenied(_("报送材料只对市局和分局管理员开放"))
+
+
+def _report_places(user) -> QuerySet:
+    """The jurisdictions the user may report for: his own and, for the city office, each county below."""
+    return Jurisdiction.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY]).order_by("path")
+
+
+def _report_params(request: HttpRequest) -> dict:
+    """The chosen report from the query string (defaults: the user's jurisdiction, last month, the quarter of
+    last month), or ``BadReport`` saying what is wrong."""
+    today = timezone.localdate()
+    last_month = date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+    kind = request.GET.get("kind") or reports.MONTHLY
+    if kind not in (reports.MONTHLY, reports.QUARTERLY):
+        raise BadReport(_("没有这种报送材料：%(kind)s") % {"kind": kind})
+    try:
+        year = int(request.GET.get("year") or last_month.year)
+        month = int(request.GET.get("month") or last_month.month)
+        quarter = int(request.GET.get("quarter") or (last_month.month - 1) // 3 + 1)
+    except ValueError:
+        raise BadReport(_("年度、月份和季度应为数字")) from None
+    if not 2000 <= year <= 2100:
+        raise BadReport(_("年度应在 2000 至 2100 之间"))
+    if not 1 <= month <= 12:
+        raise BadReport(_("月份应在 1 至 12 之间"))
+    if not 1 <= quarter <= 4:
+        raise BadReport(_("季度应在 1 至 4 之间"))
+    places = _report_places(request.user)
+    code = request.GET.get("jurisdiction") or (request.user.jurisdiction.code if request.user.jurisdiction_id
+                                               else "")
+    jurisdiction = places.filter(code=code).first() if code else places.first()
+    if jurisdiction is None:
+        # Outside one's scope a jurisdiction does not exist, as everywhere else (404).
+        raise BadReport(_("没有代码为 %(code)s 的行政区，或它不在您的管辖范围内") % {"code": code}, status=404)
+    period = f"{year}-{month:02d}" if kind == reports.MONTHLY else f"{year}Q{quarter}"
+    return {"kind": kind, "year": year, "month": month, "quarter": quarter, "jurisdiction": jurisdiction,
+            "period": period, "places": places}
+
+
+@login_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    """报送材料: pick a jurisdiction and a month or quarter, see when the policy wants it, download the sheet."""
+    _reporter(request)
+    today = timezone.localdate()
+    context = {"today": today, "years": range(today.year, today.year - 6, -1), "months": range(1, 13),
+               "quarters": range(1, 5), "kinds": [(reports.MONTHLY, _("月度情况明细表")),
+                                                  (reports.QUARTERLY, _("季度监管工作落实情况"))],
+               "upcoming": reports.upcoming(today)}
+    try:
+        params = _report_params(request)
+    except BadReport as error:
+        context.update(problem=str(error), places=_report_places(request.user), kind=reports.MONTHLY)
+        return render(request, "disclosure/staff/reports.html", context, status=error.status)
+    context.update(params)
+    jurisdiction = params["jurisdiction"]
+    context["deadline"] = reports.deadline_of(params["kind"], params["period"])
+    if params["kind"] == reports.MONTHLY:
+        context["rows"] = reports.monthly_detail(jurisdiction, params["year"], params["month"])
+        context["unreviewed"] = reports.unreviewed_count(jurisdiction, params["year"], params["month"])
+        context["title"] = report_books.monthly_title(jurisdiction, params["year"], params["month"])
+    else:
+        context["status"] = reports.quarterly_status(jurisdiction, params["year"], params["quarter"], today)
+        context["title"] = report_books.quarterly_title(jurisdiction, params["year"], params["quarter"])
+    context["query"] = request.GET.urlencode()
+    return render(request, "disclosure/staff/reports.html", context)
+
+
+@login_required
+def report_download(request: HttpRequest) -> HttpResponse:
+    """The chosen report as a workbook to print, stamp, scan and e-mail to the city (实施方案 四(三))."""
+    _reporter(request)
+    try:
+        params = _report_params(request)
+    except BadReport as error:
+        messages.error(request, str(error))
+        return redirect("disclosure:reports")
+    jurisdiction, year = params["jurisdiction"], params["year"]
+    today = timezone.localdate()
+    if params["kind"] == reports.MONTHLY:
+        content = report_books.monthly_workbook(jurisdiction, year, params["month"], today)
+        name = report_books.monthly_title(jurisdiction, year, params["month"])
+    else:
+        content = report_books.quarterly_workbook(jurisdiction, year, params["quarter"], today)
+        name = report_books.quarterly_title(jurisdiction, year, params["quarter"])
+    return xlsx_response(content, f"{name}.xlsx")
