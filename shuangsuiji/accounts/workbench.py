@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.disclosure import reports
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.disclosure.models import Publication, PublicationStatus
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of
@@ -611,6 +612,39 @@ def pending_corrections(user) -> Items:
     return _items(rows, by_place, {}, url)
 
 
+# --- reports to the city -----------------------------------------------------------------------------------
+
+REMIND_DAYS = 31
+"""How far ahead the reports due to the city are listed."""
+
+
+def _report_url(deadline) -> str:
+    """Where the report of ``deadline`` is made, prefilled for its period."""
+    period = deadline.period
+    year = period[:4]
+    if deadline.kind == "registry_adjustment":
+        return f"{reverse('registry:dynamic_report')}?{urlencode({'year': year, 'quarter': period[-1]})}"
+    if deadline.kind == "annual_list":
+        return f"{reverse('disclosure:overview')}?{urlencode({'year': year})}"
+    query = {"kind": deadline.kind, "year": year}
+    if deadline.kind == "monthly_detail":
+        query["month"] = int(period[5:])
+    else:
+        query["quarter"] = period[-1]
+    return f"{reverse('disclosure:reports')}?{urlencode(query)}"
+
+
+def reporting_reminders(user, today: date) -> Items:
+    """Reports due to the city in the next ``REMIND_DAYS`` days (the engine's ``reporting_deadlines``).
+    Reminders only: whether the stamped paper went out is not in the system, so none is ever overdue."""
+    if not is_admin(user):
+        return Items()
+    rows = [Item(title=deadline.description, url=_report_url(deadline), due=deadline.due, note=deadline.citation,
+                 due_label=pgettext("workbench", "报送期限"))
+            for deadline in reports.upcoming(today, REMIND_DAYS)]
+    return Items(items=rows[:LIMIT], total=len(rows), more_url=reverse("disclosure:reports"))
+
+
 # --- the page ------------------------------------------------------------------------------------------------
 
 
@@ -699,6 +733,8 @@ def for_user(user, today: date | None = None) -> Workbench:
                 Section("months", _("月度结果公开"), unreleased_months(user, today)),
                 Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)),
                 Section("corrections", _("待更正的公开结果"), pending_corrections(user)),
+                Section("reports", _("近期报送"), reporting_reminders(user, today),
+                        hint=_("向市局报送的材料及其期限（实施方案 四(三)）；是否已报送以纸质件为准")),
             ]
             _county_rows(user, workbench, windows)
     elif user.role == Role.LEADER:
