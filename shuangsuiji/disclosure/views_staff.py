@@ -492,8 +492,12 @@ def _reporter(request: HttpRequest) -> None:
 
 
 def _report_places(user) -> QuerySet:
-    """The jurisdictions the user may report for: his own and, for the city office, each county below."""
-    return Jurisdiction.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY]).order_by("path")
+    """The jurisdictions the user may report for: his own and, for the city office, each county below.
+    ``visible_to`` also lets a county read its city (the city's own items); a county does not report for it."""
+    places = Jurisdiction.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY])
+    if user.jurisdiction_id is not None:
+        places = places.filter(path__startswith=user.jurisdiction.path)
+    return places.order_by("path")
 
 
 def _report_params(request: HttpRequest) -> dict:

@@ -1,0 +1,213 @@
+# ruff: noqa: F811 (fixtures of the fieldwork tests, imported by name, are parameters here)
+"""报送材料: the monthly detail sheet and the quarterly status a county owes the city, as workbooks — what
+they hold, for whom, and the reminders of their deadlines on the home page."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from shuangsuiji.accounts import workbench
+from shuangsuiji.accounts.models import User
+from shuangsuiji.disclosure import reports
+from shuangsuiji.fieldwork import services as fieldwork
+from shuangsuiji.fieldwork.models import Handling
+from shuangsuiji.planning.models import MemberRole, PlanStratum, Stratum, TaskPlan
+from shuangsuiji.registry.models import Inspector, Target
+from tests.disclosure.test_services import another_task, month_of, publish, reviewed
+from tests.fieldwork.conftest import (  # noqa: F401
+    code_for,
+    items,
+    make_task,
+    media_in_tmp,
+    submitted,
+    target,
+    task,
+    team,
+)
+
+pytestmark = pytest.mark.django_db
+
+FIRST_ROW = 4
+"""Title, subtitle, headings: the monthly sheet's first inspection is on row 4."""
+
+
+def download(client, user, **query):
+    client.force_login(user)
+    response = client.get(reverse("disclosure:report_download"), query)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def table(sheet, first: int = FIRST_ROW) -> list[tuple]:
+    """The rows of the table: from ``first`` to the blank row before the signing line."""
+    rows = []
+    for row in sheet.iter_rows(min_row=first, values_only=True):
+        if row[0] is None:
+            break
+        rows.append(row)
+    return rows
+
+
+@pytest.fixture
+def b_team(tree):
+    return [Inspector.objects.create(name=name, certificate_number=f"1306240000{n}",
+                                     certificate_expiry=datetime.date(2030, 1, 1), jurisdiction=tree["b"],
+                                     department=tree["departments"]["130624"])
+            for n, name in enumerate(("周六", "吴七"))]
+
+
+@pytest.fixture
+def b_inspector(tree, b_team):
+    return User.objects.create_user(username="b_inspector", password="x", role="inspector", jurisdiction=tree["b"],
+                                    inspector=b_team[0])
+
+
+def b_task(tree, items, b_team, serial: int):
+    target = Target.objects.create(credit_code=code_for("130624", serial), name=f"阜平县{serial}号厂",
+                                   jurisdiction=tree["b"], address="阜平县工业园", legal_representative="周法人")
+    return make_task(target, items, [(member, MemberRole.OFFICER) for member in b_team])
+
+
+@pytest.fixture
+def month(tree, items, team, users, b_team, b_inspector):
+    """County A: this month a reviewed record with a case, a reviewed one released on the portal, one sealed
+    but not reviewed; a reviewed one of an earlier month. County B: a reviewed record this month."""
+    released = reviewed(another_task(tree, items, team, 32, name="涞水乙厂"), users)
+    publish(released, users)  # before the others are reviewed: a batch takes all the month's reviewed records
+    problem = reviewed(another_task(tree, items, team, 31, name="涞水甲厂"), users, problem=Handling.CASE)
+    submitted(another_task(tree, items, team, 33, name="涞水未审厂"), users["inspector"])
+    earlier = timezone.now() - datetime.timedelta(days=40)
+    old = reviewed(another_task(tree, items, team, 34, name="涞水上月厂"), users,
+                   started_at=earlier - datetime.timedelta(hours=1), ended_at=earlier)
+    theirs = submitted(b_task(tree, items, b_team, 41), b_inspector)
+    fieldwork.do_review_record(theirs, passed=True, acting_user=users["other_county_admin"])
+    year, month = month_of(problem)
+    return {"problem": problem, "released": released, "old": old, "year": year, "month": month}
+
+
+# --- the monthly detail sheet --------------------------------------------------------------------------------
+
+
+def test_the_monthly_sheet_holds_the_months_reviewed_inspections_of_the_county_and_nothing_else(
+        client, users, tree, month):
+    book = download(client, users["county_admin"], kind="monthly_detail", year=month["year"], month=month["month"],
+                    jurisdiction="130623")
+    sheet = book["情况明细表"]
+    assert sheet["A1"].value == f"涞水县{month['year']}年{month['month']}月“双随机、一公开”情况明细表"
+    assert sheet.cell(3, 2).value == "检查对象名称" and sheet.cell(3, 13).value == "是否已公开"
+    rows = table(sheet)
+    # not the unreviewed one, not last month's, not county B's
+    assert [row[1] for row in rows] == ["涞水乙厂", "涞水甲厂"]
+    released, problem = rows
+    record = month["problem"]
+    assert problem[0] == 2 and problem[2] == record.target.credit_code and problem[3] == "涞水县"
+    assert problem[4] == "一般排污单位" and "涞水县" in problem[5] and "第" in problem[5]
+    assert problem[6] == timezone.localdate(record.ended_at).isoformat() and problem[7] == "现场检查"
+    assert problem[8] == "张三、李四"
+    assert problem[9] == "发现问题" and "立案处罚" in problem[10] and "布袋除尘器破损" in problem[10]
+    assert problem[11] == record.number and problem[12] == "否"
+    assert released[9] == "未发现问题" and released[10] == "—" and released[12] == "是"
+    # the stamping line after the table; printable on landscape A4, one page wide
+    assert "报送单位（盖章）" in sheet.cell(FIRST_ROW + len(rows) + 1, 1).value
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.page_setup.fitToWidth == 1 and sheet.column_dimensions["B"].width >= 20
+
+
+def test_the_city_sheet_holds_every_county_and_another_month_holds_its_own(client, users, tree, month):
+    book = download(client, users["city_admin"], kind="monthly_detail", year=month["year"], month=month["month"])
+    assert sorted(row[1] for row in table(book.active)) == ["涞水乙厂", "涞水甲厂", "阜平县41号厂"]
+    earlier = timezone.localdate(month["old"].ended_at)
+    book = download(client, users["county_admin"], kind="monthly_detail", year=earlier.year, month=earlier.month)
+    assert [row[1] for row in table(book.active)] == ["涞水上月厂"]
+
+
+# --- the quarterly status ------------------------------------------------------------------------------------
+
+
+def test_the_quarterly_counts_match_the_quarters_records(client, users, tree, items, team, month):
+    plan = TaskPlan.objects.get(task=month["problem"].task).plan
+    PlanStratum.objects.create(plan=plan, stratum=Stratum.GENERAL, population=50, minimum=4, requested=5,
+                               explanation="一般排污单位按5%抽取", citation="实施方案 二(二)")
+    another_task(tree, items, team, 35, name="涞水未查厂")  # drawn, not inspected
+    today = timezone.localdate()
+    quarter = (month["month"] - 1) // 3 + 1
+    status = reports.quarterly_status(tree["a"], month["year"], quarter, today)
+    [county] = status.places
+    general = county.strata[Stratum.GENERAL]
+    # the plan's tasks (make_task puts them all in this quarter's plan): 甲 (a problem), 乙, 未审 (sealed counts as
+    # inspected), 上月, 未查 (no record)
+    assert (general.minimum, general.requested, general.drawn) == (4, 5, 5)
+    assert (general.inspected, general.with_problems) == (4, 1)
+    assert (county.problems, county.cases, county.closed) == (1, 1, 0)
+    assert county.inspector_count == 2
+
+    book = download(client, users["county_admin"], kind="quarterly_status", year=month["year"], quarter=quarter)
+    sheet = book["落实情况"]
+    assert sheet["A1"].value == f"涞水县{month['year']}年第{quarter}季度“双随机、一公开”监管工作落实情况"
+    [row] = table(sheet, first=5)
+    assert row[0] == "涞水县" and row[9:13] == (4, 5, 4, 1)
+    assert row[15] == 2 and row[16:19] == (1, 0, 1)
+    assert [s.title for s in book] == ["落实情况", "结果公开", "抽取验证"]
+    assert all(s.page_setup.orientation == "landscape" for s in book)
+
+    book = download(client, users["city_admin"], kind="quarterly_status", year=month["year"], quarter=quarter)
+    names = [row[0] for row in table(book["落实情况"], first=5)]
+    assert names == ["涞水县", "阜平县", "合计"]
+
+
+# --- who, and bad parameters ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role, status", [
+    ("city_admin", 200), ("county_admin", 200), ("other_county_admin", 200),
+    ("leader", 403), ("department_user", 403), ("inspector", 403),
+])
+def test_only_admins_make_the_reports(client, users, role, status):
+    client.force_login(users[role])
+    assert client.get(reverse("disclosure:reports")).status_code == status
+    assert client.get(reverse("disclosure:report_download"), {"kind": "quarterly_status"}).status_code == status
+
+
+def test_a_county_admin_reports_for_his_county_only_and_bad_parameters_are_explained(client, users, month):
+    client.force_login(users["county_admin"])
+    page = client.get(reverse("disclosure:reports"), {"jurisdiction": "130623", "year": month["year"],
+                                                      "month": month["month"]})
+    assert [p.code for p in page.context["places"]] == ["130623"]
+    assert page.context["deadline"].kind == "monthly_detail" and page.context["deadline"].due.day == 5
+    assert "涞水甲厂" in page.content.decode()
+    for query, status, text in (({"jurisdiction": "130624"}, 404, "不在您的管辖范围内"),
+                                ({"month": "13"}, 400, "月份应在 1 至 12 之间"),
+                                ({"quarter": "0", "kind": "quarterly_status"}, 400, "季度应在 1 至 4 之间"),
+                                ({"year": "abc"}, 400, "应为数字"), ({"kind": "weekly"}, 400, "没有这种报送材料")):
+        response = client.get(reverse("disclosure:reports"), query)
+        assert response.status_code == status and text in response.content.decode()
+    response = client.get(reverse("disclosure:report_download"), {"jurisdiction": "130624"})
+    assert response.status_code == 302  # back to the page, with the message
+
+
+# --- the reminders on the home page --------------------------------------------------------------------------
+
+
+def test_the_workbench_lists_the_reports_due_within_a_month_with_their_links(users):
+    today = datetime.date(2026, 11, 25)
+    bench = workbench.for_user(users["county_admin"], today)
+    [section] = [s for s in bench.sections if s.key == "reports"]
+    items = section.items.items
+    assert [(i.due, i.title) for i in items] == [
+        (datetime.date(2026, 12, 5), "报送2026年11月“双随机、一公开”情况明细表"),
+        (datetime.date(2026, 12, 20), "报送2026年第4季度需调整的检查人员库和检查对象名录库信息"),
+        (datetime.date(2026, 12, 25), "报送2026年第4季度“双随机、一公开”监管工作落实情况"),
+    ]  # December's sheet, due 2027-01-05, is 41 days away: not yet
+    assert items[0].url == f"{reverse('disclosure:reports')}?kind=monthly_detail&year=2026&month=11"
+    assert items[1].url == f"{reverse('registry:dynamic_report')}?year=2026&quarter=4"
+    assert items[2].url == f"{reverse('disclosure:reports')}?kind=quarterly_status&year=2026&quarter=4"
+    assert not any(i.overdue for i in items) and items[0].due_label == "报送期限" and items[0].days_left == 10
+    assert all(s.key != "reports" for s in workbench.for_user(users["inspector"], today).sections)
+    # after Christmas: last year's December sheet, due in January, is the next one
+    january = workbench.reporting_reminders(users["city_admin"], datetime.date(2026, 12, 26)).items
+    assert (january[0].due, january[0].title) == (datetime.date(2027, 1, 5), "报送2026年12月“双随机、一公开”情况明细表")
