@@ -81,6 +81,14 @@ def photo_file(tmp_path) -> str:
     return str(path)
 
 
+def wait_for_record_page(page) -> None:
+    """The form is in the page before record.js has run (the script is fetched after the markup): an edit made
+    in between would reach no listener and never be kept on the phone. The script marks <html> with fw-js in
+    the same synchronous run that attaches its listeners, so once the class is there they are all attached."""
+    page.wait_for_selector("#record-form")
+    page.wait_for_selector("html.fw-js", state="attached")
+
+
 def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task, live_server, tmp_path):
     page = open_page(users["inspector"], "pw-inspector", PHONE)
     page.goto(f"{live_server.url}/fieldwork/tasks/")
@@ -89,7 +97,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     assert "geo:39.393100,115.713900" in page.content()
     shot(page, "phone-2-task-brief")
     page.click("button:has-text('开始检查')")
-    page.wait_for_selector("#record-form")
+    wait_for_record_page(page)
     record = InspectionRecord.objects.get(task=task)
 
     page.fill("#id_started_at", local(90))
@@ -112,7 +120,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     # Signing is done on the page as the team reopens it (and, after a full-page screenshot, on a page whose
     # layout is not left stretched by it).
     page.reload()
-    page.wait_for_selector("#record-form")
+    wait_for_record_page(page)
 
     for n, button in enumerate(page.locator(".fw-sign-button").all()):
         signer = button.get_attribute("data-signer")
@@ -142,7 +150,7 @@ def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_se
     page = open_page(users["inspector"], "pw-inspector", PHONE)
     page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
     page.click("button:has-text('开始检查')")
-    page.wait_for_selector("#record-form")
+    wait_for_record_page(page)
     record = InspectionRecord.objects.get(task=task)
     page.context.set_offline(True)
     page.evaluate("window.dispatchEvent(new Event('offline'))")
@@ -172,7 +180,7 @@ def test_a_phone_with_unsynced_edits_restores_them(open_page, users, task, live_
     page = open_page(users["inspector"], "pw-inspector", PHONE)
     page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
     page.click("button:has-text('开始检查')")
-    page.wait_for_selector("#record-form")
+    wait_for_record_page(page)
     record = InspectionRecord.objects.get(task=task)
     page.context.set_offline(True)
     page.evaluate("window.dispatchEvent(new Event('offline'))")
