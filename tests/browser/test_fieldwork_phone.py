@@ -199,3 +199,32 @@ def test_a_phone_with_unsynced_edits_restores_them(open_page, users, task, live_
                             ".dataset.key)).dirty")
     record.refresh_from_db()
     assert record.place == "二号车间"
+
+
+def test_what_is_typed_before_the_script_arrives_is_kept_and_sent(open_page, users, task, live_server):
+    """On a slow connection the form shows before record.js has run; a place typed then must still be kept on
+    the phone and reach the server — and a page loaded untouched must not count as edited."""
+    page = open_page(users["inspector"], "pw-inspector", PHONE)
+    page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
+    page.click("button:has-text('开始检查')")
+    wait_for_record_page(page)
+    record = InspectionRecord.objects.get(task=task)
+    key = "JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))"
+    assert page.evaluate(f"{key}.dirty") is False  # an untouched page is not an edit
+    revision = record.revision
+
+    def slow_script(route) -> None:
+        # the script arrives 1.5 s after the page, as on a weak signal in a plant
+        body = route.fetch().text()
+        route.fulfill(body=f"setTimeout(function () {{ {body} }}, 1500);", content_type="text/javascript")
+
+    page.route("**/record.js", slow_script)
+    page.evaluate("localStorage.removeItem(document.getElementById('record-form').dataset.key)")
+    page.reload()
+    page.wait_for_selector("#record-form")
+    assert page.evaluate("document.documentElement.classList.contains('fw-js')") is False
+    page.fill("#id_place", "三号车间")
+    page.wait_for_selector("html.fw-js", state="attached")
+    page.wait_for_function(f"() => {key}.dirty === false && {key}.fields.some(([n, v]) => v === '三号车间')")
+    record.refresh_from_db()
+    assert record.place == "三号车间" and record.revision > revision

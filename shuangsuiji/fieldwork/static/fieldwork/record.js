@@ -33,14 +33,22 @@
   function store(state) {
     try { localStorage.setItem(key, JSON.stringify(state)); } catch (e) { showBanner(String(e), "danger"); }
   }
-  function fields() {
+  function fields(source = form) {
     const entries = [];
-    for (const [name, value] of new FormData(form)) {
+    for (const [name, value] of new FormData(source)) {
       if (!SKIP.has(name) && typeof value === "string") entries.push([name, value]);
     }
     return entries;
   }
   function sameFields(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  // On a slow connection the form is on screen before this script has arrived, and what is typed then reaches
+  // no listener. The page's markup still says what the server sent (serialising writes attributes, not what
+  // was typed), so the form read from it again is the server's version; any difference is an edit.
+  function typedBeforeScript() {
+    const page = new DOMParser().parseFromString(document.documentElement.outerHTML, "text/html");
+    const served = page.getElementById(form.id);
+    return served !== null && !sameFields(fields(served), fields());
+  }
   function restore(entries) {
     const values = new Map();
     for (const [name, value] of entries) {
@@ -448,6 +456,7 @@
       const fresh = { base: server, seq: state ? state.seq : 0, dirty: false, fields: fields(),
                       signatures: state && state.base === server ? state.signatures || [] : [] };
       store(fresh);
+      if (typedBeforeScript()) edited();
     }
     refreshVisibility();
     managerName();
