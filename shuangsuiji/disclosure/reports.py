@@ -92,7 +92,7 @@ def month_records(jurisdiction: Jurisdiction, year: int, month: int):
     replaced by a passed amendment (``publishable()``, what 一公开 publishes), re-checks left out. Unlike
     ``services.publishable_records`` the ones already published stay in: the sheet reports the month, not
     what is left to publish."""
-    start, end = services._month_bounds(year, month)
+    start, end = services.month_bounds(year, month)
     return (InspectionRecord.objects.publishable()
             .filter(target__jurisdiction__path__startswith=jurisdiction.path, task__isnull=False,
                     ended_at__gte=start, ended_at__lt=end)
@@ -105,7 +105,7 @@ def month_records(jurisdiction: Jurisdiction, year: int, month: int):
 
 def unreviewed_count(jurisdiction: Jurisdiction, year: int, month: int) -> int:
     """Sealed inspections of the month still waiting for review: not on the sheet yet, said on the page."""
-    start, end = services._month_bounds(year, month)
+    start, end = services.month_bounds(year, month)
     return (InspectionRecord.objects.awaiting_review()
             .filter(target__jurisdiction__path__startswith=jurisdiction.path, task__isnull=False,
                     ended_at__gte=start, ended_at__lt=end).count())
@@ -135,7 +135,7 @@ def monthly_detail(jurisdiction: Jurisdiction, year: int, month: int) -> list[De
     """The rows of the month's detail sheet, in the system's language (the sheet goes to the city on paper)."""
     records = list(month_records(jurisdiction, year, month))
     published = set(PublishedResult.objects.published()
-                    .filter(public_id__in=[services._root_number(r) for r in records])
+                    .filter(public_id__in=[services.root_number(r) for r in records])
                     .values_list("public_id", flat=True))
     rows = []
     with translation.override(settings.LANGUAGE_CODE):
@@ -152,7 +152,7 @@ def monthly_detail(jurisdiction: Jurisdiction, year: int, month: int) -> list[De
                 inspected_on=row["inspected_on"], mode=row["mode"], team=_team(record),
                 outcome="发现问题" if row["outcome"] == Outcome.PROBLEM else "未发现问题",
                 problems=_problems(row), record_number=record.number,
-                published=services._root_number(record) in published))
+                published=services.root_number(record) in published))
     return rows
 
 

@@ -106,14 +106,15 @@ def annual_list_deadline(year: int) -> tuple[date, str]:
 # --- snapshots -----------------------------------------------------------------------------------------------
 
 
-def _month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The month as [start, end) in the local time zone: what "inspections of the month" means everywhere."""
     first = date(year, month, 1)
     following = date(year + (month == 12), month % 12 + 1, 1)
     zone = timezone.get_current_timezone()
     return (datetime.combine(first, time.min, tzinfo=zone), datetime.combine(following, time.min, tzinfo=zone))
 
 
-def _root_number(record: InspectionRecord) -> str:
+def root_number(record: InspectionRecord) -> str:
     """The number the public knows a result by: the first record of its amendment chain."""
     while record.amends_id is not None:
         record = record.amends
@@ -228,7 +229,7 @@ def apply_redactions(record: InspectionRecord, row: dict[str, Any], rules: list[
 def _store_result(publication: Publication, record: InspectionRecord, rules: list[RedactionRule]) -> PublishedResult:
     row, notes, withheld = apply_redactions(record, result_row(record), rules)
     return PublishedResult(
-        publication=publication, public_id=_root_number(record), record=record, target=record.target,
+        publication=publication, public_id=root_number(record), record=record, target=record.target,
         jurisdiction=record.target.jurisdiction, jurisdiction_name=record.target.jurisdiction.name,
         redactions=notes, withheld_basis=withheld, **_model_values(row))
 
@@ -242,7 +243,7 @@ def _model_values(row: Mapping[str, Any]) -> dict[str, Any]:
 def publishable_records(jurisdiction: Jurisdiction, year: int, month: int):
     """Reviewed records of random inspections (not re-checks) of the jurisdiction's own targets that ended in
     the month and have not been published yet."""
-    start, end = _month_bounds(year, month)
+    start, end = month_bounds(year, month)
     published = PublishedResult.objects.values("public_id")
     return (InspectionRecord.objects.publishable()
             .filter(target__jurisdiction=jurisdiction, task__isnull=False, ended_at__gte=start, ended_at__lt=end)
@@ -594,8 +595,8 @@ def month_states(jurisdiction: Jurisdiction, year: int, today: date | None = Non
     """Every (county, month) of ``year`` in ``jurisdiction``'s subtree that has results to publish or batches,
     up to the current month, in order of jurisdiction and month."""
     today = today or timezone.localdate()
-    start, _end = _month_bounds(year, 1)
-    end = _month_bounds(year, 12)[1]
+    start, _end = month_bounds(year, 1)
+    end = month_bounds(year, 12)[1]
     published = PublishedResult.objects.values("public_id")
     pending = (InspectionRecord.objects.publishable()
                .filter(target__jurisdiction__path__startswith=jurisdiction.path, task__isnull=False,
