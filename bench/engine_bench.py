@@ -18,7 +18,10 @@ cannot inflate):
 - **package**: ``consistent_sampler.sampler`` selecting the same targets (for a weighted stratum, the ticket
   order that systematic PPS walks), its output checked against the engine's.
 
-Each scale runs in its own process, so that peak resident memory (``ru_maxrss``) is its own.
+Each scale runs in its own process, so that peak resident memory (``ru_maxrss``) is its own. The SHA-256 of
+every manifest and sealed manifest the run writes is digested into one value and compared with the one recorded
+in ``engine_manifests.json`` for the same population (``population_fingerprint``): the engine may get faster,
+never write other bytes.
 
     .venv/bin/python bench/engine_bench.py                  all three scales
     .venv/bin/python bench/engine_bench.py --scale baoding  one scale, printed as JSON
@@ -50,6 +53,9 @@ TODAY = date(2021, 9, 20)
 DRAW_DATE = date(2021, 9, 24)
 DEADLINE = date(2021, 12, 31)
 SCALES = ("baoding", "hebei", "national")
+RECORDED = Path(__file__).with_name("engine_manifests.json")
+"""Per scale: a fingerprint of the prepared population and the digest of every manifest the run writes, as
+recorded from the engine before its 2026-11-29 speed-up; a faster engine must write the very same bytes."""
 
 
 class PlanData(NamedTuple):
@@ -118,6 +124,29 @@ def prepare(scale: str) -> list[PlanData]:
     return plans
 
 
+def population_fingerprint(plans: list[PlanData]) -> str:
+    """SHA-256 of the prepared plans' data (the generator's rows as the engine receives them): when it differs
+    from the recorded one, the population changed and the recorded manifests say nothing about the engine."""
+    fingerprint = hashlib.sha256()
+    for plan in plans:
+        # the dicts are built from sets, whose order varies with PYTHONHASHSEED: their items are sorted
+        data = plan._replace(weights=sorted(plan.weights.items()), recusals=sorted(plan.recusals.items()))
+        fingerprint.update(repr(data).encode("utf-8"))
+    return fingerprint.hexdigest()
+
+
+def check_recorded(scale: str, population: str, manifests: str) -> str:
+    """Compare the run's manifests with those recorded for the same population; what was found, in words."""
+    recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}
+    entry = recorded.get(scale)
+    if entry is None:
+        return "not recorded"
+    if entry["population"] != population:
+        return "population changed since the recording: not comparable"
+    assert entry["manifests_sha256"] == manifests, f"{scale}: the manifests differ from the recorded ones"
+    return "identical to the recorded ones"
+
+
 def plan_inputs(baoding: policy.Policy, plan: PlanData) -> dict[str, Any]:
     """Quotas, strata and the frozen inputs of one plan."""
     # the first three quarters did their share of the year's general and joint inspections
@@ -139,8 +168,14 @@ def plan_inputs(baoding: policy.Policy, plan: PlanData) -> dict[str, Any]:
                            strata, pool)
 
 
-def draw_plan(baoding: policy.Policy, plan: PlanData) -> tuple[str, int, int, bool]:
-    """One plan's quarterly run: its seed, manifest size, tasks, and whether its assignment was infeasible."""
+Outcome = tuple[str, int, int, bool, str]
+"""One plan's seed, manifest size, tasks, whether its assignment was infeasible, and the SHA-256 of its
+manifest bytes followed by that of its sealed manifest's bytes."""
+
+
+def draw_plan(baoding: policy.Policy, plan: PlanData) -> Outcome:
+    """One plan's quarterly run: its seed, manifest size, tasks, whether its assignment was infeasible, and
+    the SHA-256 of its manifest and sealed manifest (every byte the run writes, to compare runs by)."""
     inputs = plan_inputs(baoding, plan)
     digest = manifest.inputs_hash(inputs)
     secret = hashlib.sha256(f"bench secret {plan.code}".encode()).digest()
@@ -150,18 +185,18 @@ def draw_plan(baoding: policy.Policy, plan: PlanData) -> tuple[str, int, int, bo
     # the manifest is canonical as it stands (tests/engine/test_manifest.py holds every draw to it); the
     # bytes are written without walking its millions of values once more.
     stored = canonical.dumps(result, check_first=False)
-    canonical.sha256_hex(stored)
-    canonical.dumps(manifest.seal(result))
+    stored_hash = canonical.sha256_hex(stored)
+    sealed_hash = canonical.sha256_hex(canonical.dumps(manifest.seal(result)))
     assert result["inputs_hash"] == digest
     return (result["seed"], len(stored), len(result["assignment"]["problem"]["tasks"]),
-            bool(result["assignment"]["result"]["bindings"]))
+            bool(result["assignment"]["result"]["bindings"]), stored_hash + sealed_hash)
 
 
 _SHARED: tuple[policy.Policy, list[PlanData]] | None = None
 """What a forked worker draws from: the population is shared with the parent, not copied to each worker."""
 
 
-def _draw_shared(k: int) -> tuple[str, int, int, bool]:
+def _draw_shared(k: int) -> Outcome:
     assert _SHARED is not None
     baoding, plans = _SHARED
     return draw_plan(baoding, plans[k])
@@ -197,6 +232,7 @@ def full_run(baoding: policy.Policy, plans: list[PlanData], workers: int = 1) ->
     return {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu + child_cpu,
             "seeds": [o[0] for o in outcomes], "manifest_bytes": sum(o[1] for o in outcomes),
             "tasks": sum(o[2] for o in outcomes), "infeasible_assignments": sum(o[3] for o in outcomes),
+            "manifests_sha256": hashlib.sha256("".join(o[4] for o in outcomes).encode("ascii")).hexdigest(),
             "worker_peak_rss_kib": worker_rss}
 
 
@@ -310,10 +346,11 @@ def measure(scale: str, with_phases: bool = False, workers: int = 2) -> dict[str
     run = full_run(baoding, plans)
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     parallel = full_run(baoding, plans, workers) if workers > 1 else run
-    assert parallel["seeds"] == run["seeds"] and parallel["manifest_bytes"] == run["manifest_bytes"]
+    assert parallel["seeds"] == run["seeds"] and parallel["manifests_sha256"] == run["manifests_sha256"]
     split = phases(baoding, plans) if with_phases else None
     gc.enable()
     selection_seconds, checks, hashed = selection_only(baoding, plans, run["seeds"])
+    population = population_fingerprint(plans)
     return {
         "scale": scale,
         "plans": len(plans),
@@ -334,6 +371,9 @@ def measure(scale: str, with_phases: bool = False, workers: int = 2) -> dict[str
         "floor_unique_seconds": round(floor([("floor", ids)]), 3),
         "package_seconds": round(package_run(checks), 3),
         "manifest_mib": round(run["manifest_bytes"] / 2**20, 1),
+        "population_sha256": population,
+        "manifests_sha256": run["manifests_sha256"],
+        "manifests": check_recorded(scale, population, run["manifests_sha256"]),
         "rss_before_mib": round(rss_before / 1024),
         "peak_rss_mib": round(rss_after / 1024),
         **({"phases_cpu_seconds": split} if split else {}),
