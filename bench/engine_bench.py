@@ -147,8 +147,8 @@ def check_recorded(scale: str, population: str, manifests: str) -> str:
     return "identical to the recorded ones"
 
 
-def plan_inputs(baoding: policy.Policy, plan: PlanData) -> dict[str, Any]:
-    """Quotas, strata and the frozen inputs of one plan."""
+def plan_inputs(baoding: policy.Policy, plan: PlanData) -> manifest.FrozenInputs:
+    """Quotas, strata and the frozen inputs of one plan (checked, written and hashed once)."""
     # the first three quarters did their share of the year's general and joint inspections
     annual = quotas.ceil_fraction(baoding.general_annual.at(plan.level) * plan.officers)  # type: ignore[arg-type]
     done = quotas.YearProgress(general_inspections={q: annual // 4 for q in (1, 2, 3)},
@@ -164,8 +164,8 @@ def plan_inputs(baoding: policy.Policy, plan: PlanData) -> dict[str, Any]:
     pool = manifest.AssignmentInputs(DRAW_DATE, DEADLINE, baoding.inspection_team.min_officers,
                                      max(4, -(-2 * baoding.inspection_team.min_officers * tasks // officers)),
                                      plan.pool, recusals=plan.recusals)
-    return manifest.freeze(manifest.Plan(plan.code, plan.level, YEAR, QUARTER), manifest.PolicyRef.of(baoding),
-                           strata, pool)
+    return manifest.freeze_inputs(manifest.Plan(plan.code, plan.level, YEAR, QUARTER),
+                                  manifest.PolicyRef.of(baoding), strata, pool)
 
 
 Outcome = tuple[str, int, int, bool, str]
@@ -176,15 +176,14 @@ manifest bytes followed by that of its sealed manifest's bytes."""
 def draw_plan(baoding: policy.Policy, plan: PlanData) -> Outcome:
     """One plan's quarterly run: its seed, manifest size, tasks, whether its assignment was infeasible, and
     the SHA-256 of its manifest and sealed manifest (every byte the run writes, to compare runs by)."""
-    inputs = plan_inputs(baoding, plan)
-    digest = manifest.inputs_hash(inputs)
+    frozen = plan_inputs(baoding, plan)
+    digest = frozen.digest  # published at the freeze
     secret = hashlib.sha256(f"bench secret {plan.code}".encode()).digest()
     public = manifest.dice(f"{_digest_int(plan.code) % 10**8:08d}", ["见证人甲", "见证人乙"])
-    result = manifest.draw(inputs, secret, public)
-    # The draw writes its manifest from inputs it has just read strictly and values it computed itself, so
-    # the manifest is canonical as it stands (tests/engine/test_manifest.py holds every draw to it); the
-    # bytes are written without walking its millions of values once more.
-    stored = canonical.dumps(result, check_first=False)
+    # The draw takes the inputs its freeze checked and wrote, and writes its manifest from them and values it
+    # computed itself, so the manifest is canonical as it stands (tests/engine/test_manifest.py holds every
+    # draw to it): its bytes are written in the same call, without walking its millions of values again.
+    result, stored = manifest.draw_canonical(frozen, secret, public)
     stored_hash = canonical.sha256_hex(stored)
     sealed_hash = canonical.sha256_hex(canonical.dumps(manifest.seal(result)))
     assert result["inputs_hash"] == digest
@@ -248,7 +247,7 @@ def selection_only(baoding: policy.Policy, plans: list[PlanData],
     plan's data at a time, as a worker drawing plan after plan does."""
     strata = []
     for plan, seed in zip(plans, seeds, strict=True):
-        for s in plan_inputs(baoding, plan)["strata"]:
+        for s in plan_inputs(baoding, plan).value()["strata"]:
             targets = s["targets"]
             strata.append((s["name"], [t[0] for t in targets], [t[1] for t in targets], [t[2] for t in targets],
                            s["quota"], bool(s["weighted"]), seed))
@@ -293,18 +292,17 @@ def floor(hashed: list[tuple[str, list[str]]]) -> float:
 PHASES = (
     ("quotas", quotas, "compute_quotas"),
     ("strata", manifest, "strata_from_quotas"),
-    ("freeze", manifest, "freeze"),
-    ("inputs hash", manifest, "inputs_hash"),
-    ("draw", manifest, "draw"),
-    ("reading inputs strictly (freeze, draw)", manifest, "_read_inputs"),
+    ("freeze (inputs checked, written and hashed)", manifest, "freeze_inputs"),
+    ("draw (with the manifest's bytes)", manifest, "draw_canonical"),
+    ("reading inputs strictly (at the freeze)", manifest, "_read_inputs"),
     ("draw: selection", manifest, "select_checked"),
     ("draw: assignment section", manifest, "_assignment_section"),
     ("draw: assignment solver", assignment, "assign"),
-    ("canonical JSON (hash, draw, manifest, seal)", canonical, "dumps"),
+    ("canonical JSON (inputs, manifest, seal)", canonical, "dumps"),
 )
 """What ``--phases`` times: (label, module, function). Phases nest (the draw contains the selection) and some
-functions run in several places (``_read_inputs`` in the freeze and the draw, ``dumps`` in the inputs hash, the
-draw and the manifest bytes): each figure is that function's total, wherever it ran."""
+functions run in several places (``dumps`` in the freeze, the draw's manifest bytes and the seal): each figure is
+that function's total, wherever it ran."""
 
 
 def phases(baoding: policy.Policy, plans: list[PlanData]) -> dict[str, float]:

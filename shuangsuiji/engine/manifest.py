@@ -124,6 +124,72 @@ class AssignmentInputs:
 def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
            assignment_inputs: AssignmentInputs | None = None) -> dict[str, Any]:
     """The canonical inputs of a draw: normalised (NFC, sorted) and checked; hash them with ``inputs_hash``."""
+    inputs = _inputs(plan, policy, strata, assignment_inputs)
+    _read_inputs(inputs)
+    return inputs
+
+
+class FrozenInputs:
+    """A draw's inputs as ``freeze_inputs`` checked them: their canonical JSON bytes (``canonical``) and its
+    SHA-256 (``digest``, the inputs hash to publish), ready to be drawn without being read or written again.
+
+    Only ``freeze_inputs`` makes one, from the inputs it has just built and checked; the bytes are immutable
+    and the checked value is kept out of reach until ``draw`` takes it, so the draw can trust it: what it
+    draws from, the hash it seeds with and the bytes it writes are those the freeze checked. The first draw
+    takes the value into its manifest; a later draw of the same object parses the bytes and reads them
+    strictly, as a draw of stored inputs does.
+    """
+
+    __slots__ = ("_canonical", "_digest", "_held")
+
+    def __init__(self, data: bytes, digest: str, held: "list[tuple[dict[str, Any], _Inputs]]",
+                 token: object) -> None:
+        if token is not _FREEZE:
+            raise TypeError("FrozenInputs are made by manifest.freeze_inputs")
+        self._canonical = data
+        self._digest = digest
+        self._held = held
+
+    @property
+    def canonical(self) -> bytes:
+        """The canonical JSON of the inputs (read-only: the draw hashes and writes exactly these bytes)."""
+        return self._canonical
+
+    @property
+    def digest(self) -> str:
+        """``inputs_hash`` of the inputs: SHA-256 of ``canonical``, 64 lowercase hex digits."""
+        return self._digest
+
+    def value(self) -> dict[str, Any]:
+        """A new copy of the inputs as plain data (to store them); parsed from the bytes, so it is theirs."""
+        value: dict[str, Any] = json.loads(self.canonical)
+        return value
+
+    def _take(self) -> "tuple[dict[str, Any], _Inputs]":
+        """The checked value and what the draw works on; given once, then parsed and read strictly again."""
+        if self._held:
+            return self._held.pop()
+        value = self.value()
+        return value, _read_inputs(value)
+
+
+_FREEZE = object()
+"""What ``freeze_inputs`` alone passes to ``FrozenInputs``: a caller cannot make one from unchecked data."""
+
+
+def freeze_inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
+                  assignment_inputs: AssignmentInputs | None = None) -> FrozenInputs:
+    """``freeze`` and ``inputs_hash`` at once, for a draw in the same process: the inputs are checked once and
+    written once; ``draw`` and ``draw_canonical`` take the result without reading or writing them again."""
+    inputs = _inputs(plan, policy, strata, assignment_inputs)
+    parsed = _read_inputs(inputs)
+    data = canonical.dumps(inputs, check_first=False)  # _read_inputs checked every value
+    return FrozenInputs(data, canonical.sha256_hex(data), [(inputs, parsed)], _FREEZE)
+
+
+def _inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
+            assignment_inputs: AssignmentInputs | None) -> dict[str, Any]:
+    """The inputs normalised (NFC, sorted), not yet checked."""
     inputs: dict[str, Any] = {
         "algorithm": ALGORITHM,
         "plan": {
@@ -157,7 +223,6 @@ def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
             "max_load": a.max_load, "inspectors": pool["inspectors"], "recent_pairs": pool["recent_pairs"],
             "recusals": {nfc(target): _sorted_texts(ids) for target, ids in sorted(a.recusals.items()) if ids},
         }
-    _read_inputs(inputs)
     return inputs
 
 
@@ -228,10 +293,14 @@ def drand(chain: str, round: int, randomness: str) -> dict[str, Any]:
 
 
 def _public(record: dict[str, Any]) -> dict[str, Any]:
+    _check_public(record)
+    return record
+
+
+def _check_public(record: Mapping[str, Any]) -> None:
     problems = _public_problems(record)
     if problems:
         raise DrawError("; ".join(problems))
-    return record
 
 
 def derive_seed(inputs_digest: str, secret: bytes, public: Mapping[str, Any]) -> str:
@@ -264,13 +333,39 @@ class _Inputs:
     """The inspector pool read by the assignment module (a problem without tasks)."""
 
 
-def draw(inputs: Mapping[str, Any], secret: bytes, public: Mapping[str, Any]) -> dict[str, Any]:
-    """Run the draw: the complete (revealed) manifest. Keep it private until the reveal; publish ``seal``."""
-    parsed = _read_inputs(inputs)
-    problems = _public_problems(public)
-    if problems:
-        raise DrawError("; ".join(problems))
-    digest = canonical.sha256_hex(canonical.dumps(inputs, check_first=False))  # _read_inputs checked them
+def draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mapping[str, Any]) -> dict[str, Any]:
+    """Run the draw: the complete (revealed) manifest. Keep it private until the reveal; publish ``seal``.
+
+    ``inputs`` are read strictly first, unless they are the ``FrozenInputs`` of this process's freeze."""
+    return _draw(inputs, secret, public)[0]
+
+
+def draw_canonical(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes,
+                   public: Mapping[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """``draw``, and the canonical JSON bytes of the manifest it returns, written in the same call (so they
+    are the bytes of that manifest): the inputs' part is the bytes the draw hashed, not written again."""
+    manifest, data = _draw(inputs, secret, public)
+    # An object's canonical form is its members sorted by key, joined by commas: the manifest's values
+    # (computed here, or checked: the public value) are written one by one and the inputs' bytes put in.
+    members = [canonical.dumps(key, check_first=False) + b":"
+               + (data if key == "inputs" else canonical.dumps(manifest[key], check_first=False))
+               for key in sorted(manifest)]
+    return manifest, b"{" + b",".join(members) + b"}"
+
+
+def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes,
+          public: Mapping[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """The manifest and the canonical bytes of its inputs."""
+    if isinstance(inputs, FrozenInputs):
+        _check_public(public)  # before the checked value is taken
+        # checked and written by freeze_inputs, and out of any caller's reach since
+        data, digest = inputs.canonical, inputs.digest
+        inputs, parsed = inputs._take()
+    else:
+        parsed = _read_inputs(inputs)
+        _check_public(public)
+        data = canonical.dumps(inputs, check_first=False)  # _read_inputs checked them
+        digest = canonical.sha256_hex(data)
     seed = derive_seed(digest, secret, public)
     # _read_inputs ran check_stratum on these lists
     draws = [select_checked(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
@@ -289,7 +384,7 @@ def draw(inputs: Mapping[str, Any], secret: bytes, public: Mapping[str, Any]) ->
     }
     if parsed.assignment is not None:
         manifest["assignment"] = _assignment_section(parsed, draws, seed)
-    return manifest
+    return manifest, data
 
 
 def selection_hash(draws: Sequence[StratumDraw]) -> str:

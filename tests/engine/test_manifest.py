@@ -31,6 +31,15 @@ def pool(n: int = 12) -> list[assignment.Inspector]:
 
 
 def make_inputs(keys: int = 16, generals: int = 24, recusals: dict | None = None) -> dict:
+    return m.freeze(PLAN, POLICY, *_strata_and_pool(keys, generals, recusals))
+
+
+def make_frozen(keys: int = 16, generals: int = 24) -> m.FrozenInputs:
+    """The inputs of ``make_inputs``, as ``freeze_inputs`` gives them for a draw in the same process."""
+    return m.freeze_inputs(PLAN, POLICY, *_strata_and_pool(keys, generals, None))
+
+
+def _strata_and_pool(keys: int, generals: int, recusals: dict | None) -> tuple[list, m.AssignmentInputs]:
     key = [Candidate(f"K{n:03d}", 1, n < 2) for n in range(keys)]
     strata = [
         m.StratumInput("key", 6, key),
@@ -41,7 +50,7 @@ def make_inputs(keys: int = 16, generals: int = 24, recusals: dict | None = None
     ]
     a = m.AssignmentInputs(date(2021, 6, 24), date(2021, 9, 30), 2, 5, pool(),
                            recusals=recusals if recusals is not None else {"K003": ["I01"]})
-    return m.freeze(PLAN, POLICY, strata, a)
+    return strata, a
 
 
 # --- canonical JSON --------------------------------------------------------------------------------
@@ -229,6 +238,48 @@ def test_draw_is_deterministic_and_complete():
     assert all(p > 0 for p in probabilities.values())
     canonical.check(manifest)
     assert m.verify(manifest) == []
+
+
+def test_frozen_inputs_are_the_frozen_inputs_checked_written_and_hashed_once():
+    inputs = make_inputs()
+    frozen = make_frozen()
+    assert frozen.value() == inputs and frozen.canonical == canonical.dumps(inputs)
+    assert frozen.digest == m.inputs_hash(inputs)
+    expected = m.draw(inputs, SECRET, PUBLIC)
+    manifest, data = m.draw_canonical(frozen, SECRET, PUBLIC)
+    assert manifest == expected and data == canonical.dumps(expected)
+    assert m.draw_canonical(inputs, SECRET, PUBLIC) == (expected, data)
+    # The first draw took the checked value into its manifest: what its caller does to that manifest is no
+    # concern of a later draw of the same frozen inputs, which parses the bytes and reads them strictly.
+    manifest["inputs"]["strata"][0]["targets"].reverse()
+    manifest["inputs"]["assignment"]["recusals"].clear()
+    assert m.draw(frozen, SECRET, PUBLIC) == expected
+
+
+def test_frozen_inputs_cannot_be_made_or_changed_but_by_the_freeze():
+    frozen = make_frozen()
+    with pytest.raises(TypeError):
+        m.FrozenInputs(canonical.dumps({"a": 1}), "00" * 32, [], object())
+    with pytest.raises(AttributeError):
+        frozen.canonical = b"{}"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        frozen.digest = "00" * 32  # type: ignore[misc]
+    value = frozen.value()
+    value["strata"].reverse()  # a copy: the frozen inputs are unchanged
+    assert m.draw(frozen, SECRET, PUBLIC) == m.draw(make_inputs(), SECRET, PUBLIC)
+
+
+def test_a_bad_public_value_leaves_the_frozen_inputs_to_the_next_draw():
+    frozen = make_frozen()
+    with pytest.raises(DrawError):
+        m.draw(frozen, SECRET, {"kind": "dice", "value": "x", "witnesses": []})
+    assert frozen._held  # not taken by a draw that could not start
+    assert m.draw(frozen, SECRET, PUBLIC)["inputs_hash"] == frozen.digest
+
+
+def test_invalid_strata_are_refused_by_freeze_inputs_too():
+    with pytest.raises(DrawError, match="quota"):
+        m.freeze_inputs(PLAN, POLICY, [m.StratumInput("key", 3, [Candidate("a"), Candidate("b")])])
 
 
 _NAMES = st.text(alphabet="AZ09企业厂é\u0301ÅＡ", min_size=1, max_size=6)
