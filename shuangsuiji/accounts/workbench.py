@@ -553,7 +553,9 @@ def unreleased_months(user, today: date) -> Items:
     if root is None or not is_admin(user):
         return Items()
     years = [today.year - 1, today.year] if quarter_of(today) == 1 else [today.year]
-    states = [s for year in years for s in disclosure.month_states(root, year, today) if not s.released]
+    # The running month's results are published after it ends: it is a task only once a batch of it exists.
+    states = [s for year in years for s in disclosure.month_states(root, year, today) if not s.released
+              and ((s.year, s.month) < (today.year, today.month) or any(not b.is_released for b in s.batches))]
     steps = {PublicationStatus.PREPARED: _("批次待审核"), PublicationStatus.REVIEWED: _("批次待发布")}
     by_place: dict[int, int] = {}
     late: dict[int, int] = {}

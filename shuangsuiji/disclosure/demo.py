@@ -11,8 +11,8 @@ the days the county would have published them, so deadlines and lateness read as
 - each month with reviewed results, released by its deadline (10 working days after the month), prepared by
   the county's admin (or the city's office where the demo has no county login) and reviewed by the leader;
   one county's one month released late, one month of 清苑区 left unpublished past its deadline (the overdue
-  flag the city sees, and the batch a demo user can prepare in the browser), and months whose deadline has not
-  come yet prepared but not released;
+  flag the city sees, and the batch a demo user can prepare in the browser), months over whose deadline has
+  not come yet prepared but not released, and today's month not prepared (it is not over);
 - one redaction rule and one case decision with their reasons (taken before the batches, so they apply), and
   one correction of a published result;
 - every plan whose quarter is over revealed (the planning step already reveals its quarters), and every
@@ -167,8 +167,8 @@ class _Seeder:
         late = late_candidates[len(late_candidates) // 2] if late_candidates else None
         for key in self.progress(months, total=len(months), desc="月度公开", unit="批"):
             county_id, year, month = key
-            if county_id not in places or key == skipped:
-                continue
+            if county_id not in places or key == skipped or (year, month) >= (self.today.year, self.today.month):
+                continue  # the month still running is published after it ends
             county = places[county_id]
             batch = services.do_prepare_results(jurisdiction=county, year=year, month=month,
                                                 acting_user=self.preparer(county))

@@ -4,8 +4,9 @@ with the follow-up of every problem found — some closed, some open, some overd
 ``seed_fieldwork(population)`` is the step of ``seed_demo`` after planning's (it needs dispatched tasks). It
 is deterministic (random from the population's seed and ``population.today``):
 
-- every dispatched task of a past quarter gets a record on a working day between dispatch and its deadline,
-  except a few of the last quarter that are still undone (they show as overdue on the teams' phones);
+- every dispatched task gets a record on a working day between dispatch and its deadline, if that day is
+  before ``today``: the current quarter's tasks are done up to today and the rest are still to visit (the
+  teams' phones list them), and a few of the last past quarter are still undone (overdue on the phones);
 - positive-list targets are checked off site (online monitoring, 分表计电, video, drones) unless an approved
   clue brought them into the draw; a small share of the others is checked off site too;
 - problems are found in ``PROBLEM_SHARE`` of the records — the national share of 2019 (4.79%) — and handled
@@ -13,8 +14,8 @@ is deterministic (random from the population's seed and ``population.today``):
   decision of intake's data where one followed the visit), 移交 or 移送司法;
 - every participant signs (a drawn signature per person), the site manager too on site; records are sealed
   by the same functions the pages use (``fieldwork.sealing``) and each seal is in the audit chain;
-- the county has reviewed most of them; a few were returned and corrected by an amendment, a few still wait
-  for review.
+- the county reviews a record one to six days after it is sealed, so those of the last few days still wait
+  for review; a few were returned and corrected by an amendment, some of them still being corrected.
 
 Rows are written in bulk (demo data, valid by construction), in the order the database triggers allow: a
 record's item results, signatures and attachments first, its seal last.
@@ -75,7 +76,6 @@ OFF_SITE_SHARE = 0.06
 """Share of the other targets checked off site (the policy warns against making it the rule)."""
 UNDONE_SHARE = 0.01
 """Tasks of the last past quarter still without a record."""
-PENDING_REVIEW_SHARE = 0.05
 RETURN_SHARE = 0.02
 HANDLINGS = ((Handling.RECTIFIED, 35), (Handling.ORDER, 38), (Handling.CASE, 20), (Handling.TRANSFER, 5),
              (Handling.JUDICIARY, 2))
@@ -220,8 +220,8 @@ class _Seeder:
         current = (self.today.year, quarter_of(self.today))
         tasks = [t for t in Task.objects.filter(status=TaskStatus.DISPATCHED, records__isnull=True)
                  .select_related("target__jurisdiction").order_by("year", "quarter", "pk")
-                 if (t.year, t.quarter) < current and t.deadline < self.today]
-        last = max(((t.year, t.quarter) for t in tasks), default=None)
+                 if (t.year, t.quarter) <= current]
+        last = max(((t.year, t.quarter) for t in tasks if (t.year, t.quarter) < current), default=None)
         undone = {t.pk for t in tasks if (t.year, t.quarter) == last and self.rng.random() < UNDONE_SHARE}
         self.counts["tasks_undone"] = len(undone)
         return [t for t in tasks if t.pk not in undone]
@@ -247,6 +247,9 @@ class _Seeder:
                 continue
             start = (task.dispatched_at.date() if task.dispatched_at else task.deadline - timedelta(days=60))
             day = _workday(self.rng, start + timedelta(days=3), task.deadline - timedelta(days=1))
+            if day >= self.today:  # the team has not been there yet: the task is open on their phones
+                self.counts["tasks_in_progress"] += 1
+                continue
             begins = _aware(day, self.rng.choice((9, 9, 10, 10, 14, 15)), self.rng.choice((0, 10, 20, 30, 40)))
             listed = positive.get((task.target_id, task.year, task.quarter), task.target.positive_list)
             clue = clues.get((task.target_id, task.year, task.quarter)) if listed else None
@@ -414,13 +417,12 @@ class _Seeder:
 
     def review(self, visits: list[dict]) -> None:
         reviews, returned = [], []
-        last_quarter = max((v["task"].year, v["task"].quarter) for v in visits)
         for visit in visits:
             record = visit["record"]
-            if (visit["task"].year, visit["task"].quarter) == last_quarter and self.rng.random() < PENDING_REVIEW_SHARE:
-                continue
             reviewer = self.reviewers.get(record.target.jurisdiction_id, self.city_reviewer)
             when = record.sealed_at + timedelta(days=self.rng.randint(1, 6), hours=2)
+            if timezone.localdate(when) >= self.today:
+                continue  # sealed in the last days: waiting for the county's review
             if not visit["problems"] and self.rng.random() < RETURN_SHARE:
                 reason = self.rng.choice(RETURN_REASONS)
                 reviews.append(RecordReview(record=record, decision=ReviewDecision.RETURNED, reason=reason,
@@ -442,7 +444,7 @@ class _Seeder:
             amendment = self.record(amended, number=f"{original.number}-G1")
             amendment.amends, amendment.amendment_reason = original, reason
             amendment.amendment_approved_by, amendment.amendment_approved_at = reviewer, when
-            if n % 3 == 2:
+            if n % 3 == 2 or timezone.localdate(when) + timedelta(days=2) >= self.today:
                 amendment.revision = 0
                 drafts.append((amendment, amended, reason, reviewer, when))
             else:
@@ -461,7 +463,8 @@ class _Seeder:
         RecordReview.objects.bulk_create(
             RecordReview(record=amendment, decision=ReviewDecision.PASSED, reviewed_by=reviewer,
                          reviewed_at=amendment.sealed_at + timedelta(days=1))
-            for amendment, _visit, _reason, reviewer, _when in corrected)
+            for amendment, _visit, _reason, reviewer, _when in corrected
+            if timezone.localdate(amendment.sealed_at) + timedelta(days=1) < self.today)
         self.counts["amendments"] = len(corrected) + len(drafts)
 
     def follow_up(self, visits: list[dict]) -> None:
@@ -495,7 +498,7 @@ class _Seeder:
         closer = visit["record"].sealed_by
 
         def closed(when: datetime, note: str) -> None:
-            if when.date() > today:
+            if timezone.localdate(when) >= today:  # not yet: nothing in the demo happens later than yesterday
                 return
             follow_up.status, follow_up.closed_at, follow_up.closing_note = FollowUpStatus.CLOSED, when, note
             follow_up.closed_by = closer
@@ -535,7 +538,7 @@ class _Seeder:
                     closed(when, f"{item.transfer_to}已签收")
 
     def evidence(self, follow_up: FollowUp, caption: str, when: datetime) -> None:
-        if when.date() > self.today:
+        if timezone.localdate(when) >= self.today:
             return
         name = f"{caption}-{follow_up.pk}.jpg"
         path, digest = _store_file("demo-evidence", photo_jpeg(name, (90, 110, 130)))
@@ -555,7 +558,7 @@ class _Seeder:
         follow_up.recheck = recheck
         rechecks.append(recheck)
         day = _workday(self.rng, item.deadline + timedelta(days=1), item.deadline + timedelta(days=12))
-        if day >= self.today or self.rng.random() < 0.12:
+        if day >= self.today - timedelta(days=1) or self.rng.random() < 0.12:
             return  # not re-checked yet: open, and overdue once the re-check's window has passed
         begins = _aware(day, 10, 0)
         again = {**visit, "day": day, "begins": begins, "ends": begins + timedelta(minutes=45), "mode": Mode.ON_SITE,
@@ -577,7 +580,7 @@ class _Seeder:
 @transaction.atomic
 def seed_fieldwork(population: Population, *, progress: Progress = no_progress) -> dict[str, int]:
     """The fieldwork step of ``seed_demo``: records, reviews, amendments and follow-ups for the dispatched tasks
-    of the quarters before ``population.today``'s. Returns counts of what was made."""
+    up to ``population.today`` (the current quarter's up to the day before). Returns counts of what was made."""
     seeder = _Seeder(population, progress)
     visits = seeder.plan(seeder.tasks())
     if not visits:

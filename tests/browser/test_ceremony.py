@@ -1,8 +1,9 @@
 """A county admin runs a whole draw ceremony through the real pages in headless Chromium.
 
 Plan → approve and freeze → commit → witness dice → draw → dispatch, on demo Baoding (tiny scale) seeded
-for today's quarter. The pages must show the inputs hash and the commitment as soon as they exist, never
-the secret before the reveal, and the drawn tasks; the inspectors then find their tasks at once.
+for today, as ``county2``, whose county (徐水区, the demo's ``LEFT_TO_PLAN``) has no plan of today's quarter
+yet. The pages must show the inputs hash and the commitment as soon as they exist, never the secret before
+the reveal, and the drawn tasks; the inspectors then find their tasks at once.
 
 Set ``SCREENSHOTS=DIR`` to keep a full-page screenshot of every step (desktop and phone) for review.
 """
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.demo.services import DEMO_PASSWORD
+from shuangsuiji.planning.demo import LEFT_TO_PLAN
 from shuangsuiji.planning.models import Draw, Plan, PlanStatus, TaskMember, TaskStatus
 
 from .conftest import PHONE
@@ -44,7 +46,8 @@ def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding
     label = "phone" if viewport else "desktop"
     today = baoding
     quarter = (today.month - 1) // 3 + 1
-    county = User.objects.get(username="county")
+    county = User.objects.get(username="county2")
+    assert county.jurisdiction.code == LEFT_TO_PLAN
     page = open_page(county, DEMO_PASSWORD, viewport)
 
     page.goto(f"{live_server.url}/planning/new/")

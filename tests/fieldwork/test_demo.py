@@ -1,6 +1,6 @@
 """The demo step of fieldwork: the demo year's tasks carry sealed, reviewed records and their follow-ups."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -21,7 +21,18 @@ def test_seed_fieldwork_gives_the_year_its_records_and_follow_ups(db):
 
     originals = InspectionRecord.objects.filter(amends__isnull=True, recheck__isnull=True)
     visited = originals.count()
-    assert visited + counts["tasks_undone"] == Task.objects.filter(status="dispatched").count()
+    dispatched = Task.objects.filter(status="dispatched")
+    assert visited + counts["tasks_undone"] + counts["tasks_in_progress"] == dispatched.count()
+    # Today's quarter is under way: visited up to yesterday, the rest still open on the teams' phones.
+    current = dispatched.filter(year=TODAY.year, quarter=4)
+    assert 0 < counts["tasks_in_progress"] == current.filter(records__isnull=True).count() < current.count()
+    assert not originals.filter(started_at__date__gte=TODAY).exists()
+    assert not RecordReview.objects.filter(reviewed_at__date__gte=TODAY).exists()
+    assert not FollowUp.objects.filter(closed_at__date__gte=TODAY).exists()
+    # What waits for review was sealed in the last days (the county reviews within a week), not months ago.
+    waiting = originals.awaiting_review()
+    assert waiting.exists()
+    assert not waiting.filter(sealed_at__date__lt=TODAY - timedelta(days=7)).exists()
     assert not originals.drafts().exists()
     with_problems = originals.filter(items__outcome=Outcome.PROBLEM).distinct().count()
     assert with_problems == round(visited * demo.PROBLEM_SHARE) == counts["records_with_problems"]

@@ -1,4 +1,5 @@
-"""The demo step of planning: the past three quarters drawn, dispatched and revealed; today's left to plan."""
+"""The demo step of planning: the past three quarters drawn, dispatched and revealed; today's drawn and
+dispatched in its window but for one county's plans, left to make."""
 
 from datetime import date
 
@@ -9,6 +10,7 @@ from shuangsuiji.demo.generator import generate
 from shuangsuiji.engine import manifest
 from shuangsuiji.planning import demo
 from shuangsuiji.planning.models import Draw, Plan, PlanKind, PlanStatus, Task
+from shuangsuiji.registry.models import Jurisdiction, Level
 
 from .conftest import seed_without_plans
 
@@ -16,16 +18,26 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2021, 12, 20)
 
 
-def test_seed_planning_leaves_a_past_year_of_draws_and_the_current_quarter_to_plan(db):
+def test_seed_planning_draws_a_past_year_and_the_current_quarter_but_one_county(db):
     population = generate("tiny", today=TODAY)
     seed_without_plans(population)
     counts = demo.seed_planning(population)
     assert counts["planned_quarters"] == 3
-    assert {(p.year, p.quarter) for p in Plan.objects.all()} == {(2021, 1), (2021, 2), (2021, 3)}
-    assert counts["plans"] == Plan.objects.filter(kind=PlanKind.REGULAR).count() == 3 * 23
+    assert {(p.year, p.quarter) for p in Plan.objects.all()} == {(2021, 1), (2021, 2), (2021, 3), (2021, 4)}
+    past = Plan.objects.exclude(quarter=4)
+    assert past.filter(kind=PlanKind.REGULAR).count() == 3 * 23
     assert counts["tasks"] == Task.objects.count()
     assert set(Plan.objects.values_list("status", flat=True)) == {PlanStatus.DISPATCHED}
-    assert not Plan.objects.filter(revealed_at__isnull=True).exists()
+    # Past quarters are revealed; the current one is not over, so its secrets stay sealed.
+    assert not past.filter(revealed_at__isnull=True).exists()
+    current = Plan.objects.filter(year=2021, quarter=4)
+    assert not current.filter(revealed_at__isnull=False).exists()
+    # Every jurisdiction has its plan of the current quarter but the county left for a demo user to plan.
+    assert set(current.filter(kind=PlanKind.REGULAR).values_list("jurisdiction__code", flat=True)) == set(
+        Jurisdiction.objects.exclude(code=demo.LEFT_TO_PLAN).exclude(level=Level.PROVINCE)
+        .values_list("code", flat=True))
+    assert not current.filter(jurisdiction__code=demo.LEFT_TO_PLAN).exists()
+    assert counts["plans"] == Plan.objects.filter(kind=PlanKind.REGULAR).count() == 3 * 23 + 22
     for draw in Draw.objects.select_related("plan"):
         window = demo.draw_day(draw.plan.year, draw.plan.quarter)
         assert timezone.localtime(draw.drawn_at).date() == window and draw.window_warning == ""
