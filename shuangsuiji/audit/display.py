@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
@@ -17,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
 from django.utils.translation import pgettext
@@ -49,6 +51,7 @@ class _Reading:
     label: str
     choices: dict[str, Any] | None = None
     related: type[models.Model] | None = None
+    places: int | None = None  # a decimal field's decimal places: "50000.00" and 80000 are read alike
 
 
 _PLAIN = _Reading("")
@@ -180,7 +183,8 @@ def _reading(model: type[models.Model] | None, code: str, action: Action | None,
         _choices_of(own) or _choices_of(source)
     # A key that is a foreign key's attname, or its name holding a number, stores the related row's primary key.
     related = own.related_model if own is not None and (own.many_to_one or own.one_to_one) else None
-    return _Reading(label, choices, related)
+    decimal = next((f for f in (own, source) if isinstance(f, models.DecimalField)), None)
+    return _Reading(label, choices, related, decimal.decimal_places if decimal is not None else None)
 
 
 def _choice_key(action: Action | None, key: str) -> _Reading | None:
@@ -213,6 +217,12 @@ def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> 
         return str(reading.choices[str(value)])
     if reading.related is not None and isinstance(value, int):
         return _related_name(reading.related, value, names)
+    if reading.places is not None and not isinstance(value, (dict, list)):
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        return number_format(amount, decimal_pos=reading.places, force_grouping=True)
     if isinstance(value, datetime):
         return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "Y-m-d H:i")
     if isinstance(value, date):

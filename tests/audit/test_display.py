@@ -8,6 +8,7 @@ from django.utils import translation
 from shuangsuiji.audit.display import action_label, changes_of
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork.models import InspectionRecord
+from shuangsuiji.intake.models import Penalty
 from shuangsuiji.planning.models import Plan
 from shuangsuiji.registry.models import Inspector, Target
 
@@ -113,3 +114,13 @@ def test_english_reads_the_same_event_in_english():
         assert action_label("target.update") == "Target changed"
         assert said(event("target.update", Target, {"positive_list": [False, True]})) == ["Positive list：No → Yes"]
         assert "特殊" not in said(event("target.update", Target, {"category": ["special", "general"]}))[0]
+
+
+def test_a_decimal_reads_alike_however_it_was_stored():
+    # The form stores the old value as the database gave it ("50000.00") and the new one as typed (80000).
+    assert said(event("penalty.update", Penalty, {"amount": ["50000.00", 80000]})) == [
+        "罚款金额（元）：50,000.00 → 80,000.00"]
+    assert said(event("penalty.update", Penalty, {"amount": [None, "1234.5"]})) == ["罚款金额（元）：1,234.50"]
+    with translation.override("en"):
+        assert said(event("penalty.update", Penalty, {"amount": ["0.5", "not a number"]}))[0].endswith(
+            "0.50 → not a number")
