@@ -2,8 +2,10 @@
 the admin never bypasses the history and the audit log; nothing here deletes."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.audit.display import action_label, changes_of
 from shuangsuiji.audit.models import Event
 from shuangsuiji.registry.forms import ReasonAdminForm
 from shuangsuiji.registry.models import (
@@ -187,9 +189,20 @@ class WorkdayOverrideAdmin(ReferenceAdmin):
 class EventAdmin(admin.ModelAdmin):
     """The audit log, read-only for everyone: the database refuses changes anyway."""
 
-    list_display = ("occurred_at", "actor_name", "action", "object_repr", "reason")
+    list_display = ("occurred_at", "actor_name", "action_text", "object_repr", "reason")
     list_filter = ("action",)
     search_fields = ("object_repr", "actor_name", "reason")
+    readonly_fields = ("action_text", "changes_text")
+
+    @admin.display(description=_("操作"), ordering="action")
+    def action_text(self, event: Event) -> str:
+        """The action in words, as the history on the pages says it (the code stays in the filter)."""
+        return action_label(event.action)
+
+    @admin.display(description=_("变更内容"))
+    def changes_text(self, event: Event) -> str:
+        return "\n".join(f"{c.label}：{c.before} → {c.after}" if c.pair else f"{c.label}：{c.after}"
+                         for c in changes_of(event)) or "—"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

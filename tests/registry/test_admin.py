@@ -7,6 +7,7 @@ from django.test import Client
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.models import Target
+from shuangsuiji.registry.services import do_save
 
 
 @pytest.fixture
@@ -96,3 +97,18 @@ def test_reference_tables_are_kept_by_the_city_office_with_events(tree, staff):
     assert county.post("/admin/registry/workdayoverride/add/", payload).status_code == 403
     assert city.post("/admin/registry/workdayoverride/add/", payload).status_code == 302
     assert Event.objects.filter(action="workdayoverride.create", actor=staff["city_admin"]).exists()
+
+
+def test_the_audit_log_reads_actions_and_changes_in_words(tree, staff, users):
+    target = Target(credit_code=complete("91130623000000009"), name="涞水审计厂", jurisdiction=tree["a"])
+    do_save(target, acting_user=users["county_admin"], reason="新增")
+    target.contact_name = "王五"
+    do_save(target, acting_user=users["county_admin"], reason="更新联系人")
+    users["county_admin"].user_permissions.add(Permission.objects.get(codename="view_event"))
+    client = Client()
+    client.force_login(users["county_admin"])
+    listing = client.get("/admin/audit/event/").content.decode()
+    assert "修改检查对象" in listing and "新增检查对象" in listing
+    event = Event.objects.get(action="target.update", object_id=str(target.pk))
+    detail = client.get(f"/admin/audit/event/{event.pk}/change/").content.decode()
+    assert "联系人：— → 王五" in detail
