@@ -1,0 +1,58 @@
+"""The English catalogues translate every message: an untranslated one shows Chinese in the English interface,
+which no test of a single page would notice."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1] / "shuangsuiji"
+CATALOGUES = sorted(ROOT.glob("**/locale/en/LC_MESSAGES/django.po"))
+STRING = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (".*")$')
+
+
+def entries(path: Path) -> list[dict[str, str]]:
+    """The catalogue's entries (blank-line separated, as gettext writes them) as {keyword: text, "flags": …},
+    continuation lines joined; obsolete ones (#~) and the header left out."""
+    found = []
+    for block in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")):
+        entry: dict[str, str] = {"flags": ""}
+        key = None
+        for line in block.splitlines():
+            match = STRING.match(line)
+            if match:
+                key = match.group(1)
+                entry[key] = ast.literal_eval(match.group(2))
+            elif line.startswith('"') and key:
+                entry[key] += ast.literal_eval(line)
+            elif line.startswith("#,"):
+                entry["flags"] = line
+        if entry.get("msgid"):
+            found.append(entry)
+    return found
+
+
+def test_there_are_catalogues():
+    assert len(CATALOGUES) >= 5
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_message_is_translated_and_none_is_fuzzy(path):
+    missing = [e["msgid"] for e in entries(path)
+               if not any(v for k, v in e.items() if k.startswith("msgstr"))]
+    fuzzy = [e["msgid"] for e in entries(path) if "fuzzy" in e["flags"]]
+    assert not missing, f"{path}: untranslated: {missing[:10]}"
+    assert not fuzzy, f"{path}: fuzzy (Django ignores them): {fuzzy[:10]}"
+
+
+def test_the_reader_finds_an_untranslated_message(tmp_path):
+    sample = tmp_path / "django.po"
+    sample.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                      '#: a.py:1\nmsgid "已译"\nmsgstr "Done"\n\n'
+                      '#, fuzzy\nmsgid "模糊"\nmsgstr "Fuzzy"\n\n'
+                      'msgctxt "nav"\nmsgid "未译"\nmsgstr ""\n', encoding="utf-8")
+    found = {e["msgid"]: e for e in entries(sample)}
+    assert set(found) == {"已译", "模糊", "未译"}
+    assert found["已译"]["msgstr"] == "Done" and found["未译"]["msgstr"] == "" and found["未译"]["msgctxt"] == "nav"
+    assert "fuzzy" in found["模糊"]["flags"]
