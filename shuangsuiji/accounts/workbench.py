@@ -234,6 +234,12 @@ def is_admin(user) -> bool:
     return user.is_superuser or (user.is_admin_role and user.jurisdiction_id is not None)
 
 
+def oversees(user) -> bool:
+    """Whether the user follows his jurisdiction's work as a whole: its admins act on it, a leader reads it
+    (局领导 read the dashboards of their scope, DESIGN §1)."""
+    return is_admin(user) or (user.role == Role.LEADER and user.jurisdiction_id is not None)
+
+
 def _root(user) -> Jurisdiction | None:
     """The top of the user's scope (a superuser bound to no jurisdiction oversees the first root), as
     ``disclosure.views_staff`` takes it."""
@@ -550,7 +556,7 @@ def unreleased_months(user, today: date) -> Items:
     year's months too while the first quarter lasts: December's deadline falls in January, and a month still
     open then is the oldest debt."""
     root = _root(user)
-    if root is None or not is_admin(user):
+    if root is None or not oversees(user):
         return Items()
     years = [today.year - 1, today.year] if quarter_of(today) == 1 else [today.year]
     # The running month's results are published after it ends: it is a task only once a batch of it exists.
@@ -602,7 +608,7 @@ def pending_corrections(user) -> Items:
     ``disclosure.services.pending_corrections`` for the user's scope. Its cost grows with the published results
     that could have moved (problems, amended or redacted records) — a few queries, but Python work per row."""
     root = _root(user)
-    if root is None or not is_admin(user):
+    if root is None or not oversees(user):
         return Items()
     stale = disclosure.pending_corrections(root)
     by_place: dict[int, int] = {}
@@ -718,7 +724,7 @@ def for_user(user, today: date | None = None) -> Workbench:
         sections += [Section("tasks", _("我的检查任务"), my_open_tasks(user, today),
                              empty=_("没有待完成的检查任务。计划派发后，任务会出现在这里。")),
                      Section("follow_ups", _("待办结的问题"), open_follow_ups(user, today))]
-    elif is_admin(user) or user.role == Role.DEPARTMENT:
+    elif oversees(user) or user.role == Role.DEPARTMENT:
         windows = (draw_window(year, quarter), draw_window(*following))
         sections += [
             Section("plans", _("本季度抽查计划（%(period)s）") % {"period": quarter_text(year, quarter)},
@@ -739,8 +745,18 @@ def for_user(user, today: date | None = None) -> Workbench:
                         hint=_("向市局报送的材料及其期限（实施方案 四(三)）；是否已报送以纸质件为准")),
             ]
             _county_rows(user, workbench, windows)
-    elif user.role == Role.LEADER:
-        sections.append(Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)))
+        elif oversees(user):
+            # A leader reads where his jurisdiction stands — the same items and table, nothing to act on but
+            # the batches a second person must review.
+            sections += [
+                Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)),
+                Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
+                Section("review", _("待审核的检查记录"), records_awaiting_review(user, today)),
+                Section("follow_ups", _("逾期未办结的问题"), open_follow_ups(user, today, overdue_only=True)),
+                Section("months", _("月度结果公开"), unreleased_months(user, today)),
+                Section("corrections", _("待更正的公开结果"), pending_corrections(user)),
+            ]
+            _county_rows(user, workbench, windows)
     for section in sections:
         for item in section.items.items:
             if item.due is not None:

@@ -229,10 +229,22 @@ def test_months_to_publish_and_batches_for_the_second_person(tree, items, team, 
     assert section(page(client, users["other_county_admin"]), "batches").total == 0
 
 
-def test_leader_and_department_user_see_only_what_they_decide_or_initiate(two_counties, users, client):
-    leader = page(client, users["leader"])
-    assert [s.key for s in leader.context["bench"].sections] == ["batches"]
-    assert "目前没有需要您处理的事项" in leader.content.decode()
+def test_the_leader_reads_where_the_city_stands_and_acts_only_on_batches(two_counties, users, client):
+    response = page(client, users["leader"])
+    bench = response.context["bench"]
+    assert [s.key for s in bench.sections] == ["plans", "next", "batches", "overdue_tasks", "review", "follow_ups",
+                                               "months", "corrections"]
+    # The same items the city office has, in his scope...
+    assert set(titles(section(response, "overdue_tasks"))) == {"涞水逾期厂", "阜平逾期厂"}
+    assert set(titles(section(response, "review"))) == {"涞水待审厂", "阜平待审厂"}
+    # ...and the table of counties, but nothing to make or decide: no plan to create, no approvals.
+    assert {row.jurisdiction.name for row in bench.rows} >= {"涞水县", "阜平县"}
+    assert "待审批" not in bench.columns
+    assert all(item.badge != "尚未编制" for s in bench.sections for item in s.items.items)
+    assert 'id="wb-counties"' in response.content.decode()
+
+
+def test_the_department_user_sees_only_the_joint_plans_he_initiates(two_counties, users, client):
     department = page(client, users["department_user"])
     bench = department.context["bench"]
     assert [s.key for s in bench.sections] == ["plans", "next"]
