@@ -482,13 +482,14 @@ class BadReport(ValueError):
 
 
 def can_report(user) -> bool:
-    """Who sends the city its reports: the admins of a jurisdiction (a county's, or the city office)."""
-    return user.is_superuser or (user.is_admin_role and user.jurisdiction_id is not None)
+    """Who makes the reports the city is sent: the admins of a jurisdiction (a county's, or the city office),
+    and who reads them: its leaders (局领导 read the reports of their scope, DESIGN §1)."""
+    return user.is_superuser or ((user.is_admin_role or user.role == Role.LEADER) and user.jurisdiction_id is not None)
 
 
 def _reporter(request: HttpRequest) -> None:
     if not can_report(request.user):
-        raise PermissionDenied(_("报送材料只对市局和分局管理员开放"))
+        raise PermissionDenied(_("报送材料只对市局、分局管理员和局领导开放"))
 
 
 def _report_places(user) -> QuerySet:
