@@ -297,7 +297,7 @@ PHASES = (
     ("reading inputs strictly (at the freeze)", manifest, "_read_inputs"),
     ("draw: selection", manifest, "select_checked"),
     ("draw: assignment section", manifest, "_assignment_section"),
-    ("draw: assignment solver", assignment, "assign"),
+    ("draw: assignment solver", assignment, "_assign_json"),
     ("canonical JSON (inputs, manifest, seal)", canonical, "dumps"),
 )
 """What ``--phases`` times: (label, module, function). Phases nest (the draw contains the selection) and some

@@ -107,6 +107,18 @@ class Task:
         object.__setattr__(self, "recusals", tuple(sorted(set(self.recusals))))
 
 
+def _canonical_task(id: str, deadline: date, team_size: int, departments: tuple[str, ...],
+                    specialties: tuple[str, ...], expert_specialties: tuple[str, ...],
+                    recusals: tuple[str, ...]) -> Task:
+    """A ``Task`` from fields already in the form ``__post_init__`` gives them (sorted, departments,
+    specialties and recusals without duplicates), without normalising them again: a draw's manifest writes
+    its tasks in that form from inputs it has read strictly, and a national quarter has 190,000 of them."""
+    task = object.__new__(Task)
+    vars(task).update(id=id, deadline=deadline, team_size=team_size, departments=departments,
+                      specialties=specialties, expert_specialties=expert_specialties, recusals=recusals)
+    return task
+
+
 class Slot(NamedTuple):
     """One place in a team: its role and what the role requires (a department, a specialty or "")."""
 
@@ -542,29 +554,40 @@ class _Draw:
         self.slot_def: list[Slot] = []
         self.task_slot_ids: list[list[int]] = []
         # Candidates of a slot are shared between tasks with the same deadline: most of a quarter's
-        # tasks have one, so the pool is scanned once per requirement rather than once per slot.
+        # tasks have one, so the pool is scanned once per requirement rather than once per slot; and
+        # tasks that need the same (most of a plan's) share their slots and lists, so only a task with
+        # recusals costs more than a few appends.
         shared: dict[tuple[Slot, date], tuple[list[int], set[int]]] = {}
+        kinds: dict[tuple[Any, ...], tuple[tuple[Slot, ...], list[tuple[list[int], set[int]]]]] = {}
         self.eligible: list[list[int]] = []
         self.eligible_set: list[set[int]] = []
+        slot_task, slot_def, eligible, eligible_set = self.slot_task, self.slot_def, self.eligible, self.eligible_set
         for t, task in enumerate(self.tasks):
-            recused = {index[r] for r in task.recusals if r in index}
-            ids = []
-            for slot in task_slots(task):
-                key = (slot, task.deadline)
-                if key not in shared:
-                    probe = replace(task, recusals=())
-                    names = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
-                    shared[key] = (names, set(names))
-                names, name_set = shared[key]
-                if recused & name_set:
+            kind = (task.team_size, task.departments, task.specialties, task.expert_specialties, task.deadline)
+            entry = kinds.get(kind)
+            if entry is None:
+                slots = task_slots(task)
+                lists = []
+                for slot in slots:
+                    key = (slot, task.deadline)
+                    if key not in shared:
+                        probe = replace(task, recusals=())
+                        names = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
+                        shared[key] = (names, set(names))
+                    lists.append(shared[key])
+                entry = kinds[kind] = (slots, lists)
+            slots, lists = entry
+            first = len(slot_task)
+            self.task_slot_ids.append(list(range(first, first + len(slots))))
+            slot_task.extend([t] * len(slots))
+            slot_def.extend(slots)
+            recused = {index[r] for r in task.recusals if r in index} if task.recusals else None
+            for names, name_set in lists:
+                if recused and recused & name_set:
                     names = [n for n in names if n not in recused]
                     name_set = set(names)
-                ids.append(len(self.slot_task))
-                self.slot_task.append(t)
-                self.slot_def.append(slot)
-                self.eligible.append(names)
-                self.eligible_set.append(name_set)
-            self.task_slot_ids.append(ids)
+                eligible.append(names)
+                eligible_set.append(name_set)
 
         self.filler: list[int] = [-1] * len(self.slot_task)
         self.members: list[dict[int, int]] = [{} for _ in self.tasks]
@@ -601,7 +624,20 @@ class _Draw:
         first among equal tickets. A ticket's first four digits are the value's last four decimal digits
         reversed, found with one small division; the full decimal text is only written for the few that
         share the smallest four."""
-        values = self.values(t, names)
+        # ``values`` inlined: this runs for nearly every slot of a quarter (hundreds of thousands)
+        known = self.known[t]
+        if known is None:
+            known = self.known[t] = {}
+        values = list(map(known.get, names))
+        if None in values:
+            state = self.ticket_base.copy()
+            state.update(f"{self.tasks[t].id}/".encode())
+            copy, person_bytes, from_bytes = state.copy, self.person_bytes, int.from_bytes
+            for k, n in enumerate(names):
+                if values[k] is None:
+                    h = copy()
+                    h.update(person_bytes[n])
+                    values[k] = known[n] = from_bytes(h.digest(), "big")
         heads = list(map(_HEADS.__getitem__, map(_HEAD_MODULUS.__rmod__, values)))
         least = min(heads)
         if heads.count(least) == 1:
@@ -638,7 +674,7 @@ class _Draw:
         count = len(self.slot_task)
         usable = len({n for names in self.eligible for n in names})
         self.cap = min(self.max_load, -(-count // usable)) if usable else self.max_load
-        pending = sorted(range(count), key=lambda g: (len(self.eligible[g]), g))
+        pending = sorted(range(count), key=list(map(len, self.eligible)).__getitem__)  # stable: then by g
         while True:
             # What a failed search explored can reach no one with room for the rest of the round
             # (later augmenting paths never enter it), so later searches skip it: that keeps an
@@ -801,6 +837,16 @@ class _Draw:
         return True
 
     # -- outcome -----------------------------------------------------------------------------------
+
+    def teams_json(self) -> list[dict[str, Any]]:
+        """``[t.to_json() for t in teams()]`` in ``Assignment.to_json``'s form, without the objects."""
+        ids = [p.id for p in self.people]
+        filler = self.filler
+        members = [{"inspector": ids[filler[g]], "role": slot.role, "requirement": slot.requirement}
+                   for g, slot in enumerate(self.slot_def)]
+        # a task's slots are numbered one after the other
+        return [{"task": task.id, "members": members[slots[0]:slots[-1] + 1] if slots else []}
+                for task, slots in zip(self.tasks, self.task_slot_ids, strict=True)]
 
     def teams(self) -> tuple[Team, ...]:
         return tuple(
@@ -1006,6 +1052,17 @@ def assign(problem: Problem, seed: bytes | str) -> Assignment:
         return Assignment(bindings=draw.bindings(unfilled))
     draw.improve()
     return Assignment(teams=draw.teams(), load_cap=draw.cap if draw.slot_task else 0)
+
+
+def _assign_json(problem: Problem, seed: bytes | str) -> dict[str, Any]:
+    """``assign(problem, seed).to_json()``, the teams written without building their objects first."""
+    draw = _Draw(problem, seed)
+    unfilled = draw.fill()
+    if unfilled:
+        return Assignment(bindings=draw.bindings(unfilled)).to_json()
+    draw.improve()
+    return {"algorithm": ALGORITHM, "teams": draw.teams_json(), "bindings": [],
+            "load_cap": draw.cap if draw.slot_task else 0, "substitutions": []}
 
 
 def diagnose(problem: Problem) -> tuple[Binding, ...]:

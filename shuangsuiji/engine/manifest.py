@@ -461,13 +461,13 @@ def _assign(parsed: _Inputs, tasks: list[dict[str, Any]], seed: str) -> dict[str
     deadline = date.fromisoformat(a["deadline"])
     # The pool was read once with the inputs; only the tasks are new. ``_tasks`` writes them in the
     # assignment spec's canonical form, so the problem below is exactly ``problem.to_json()``.
+    # (Their lists are sorted and without duplicates, so the tasks are made without normalising them again.)
     problem = replace(pool, tasks=tuple(
-        assignment.Task(id=t["id"], deadline=deadline, team_size=t["team_size"],
-                        departments=tuple(t["departments"]), specialties=tuple(t["specialties"]),
-                        expert_specialties=tuple(t["expert_specialties"]), recusals=tuple(t["recusals"]))
+        assignment._canonical_task(t["id"], deadline, t["team_size"], tuple(t["departments"]),
+                                   tuple(t["specialties"]), tuple(t["expert_specialties"]), tuple(t["recusals"]))
         for t in tasks))
     return {"algorithm": assignment.ALGORITHM, "problem": _problem(parsed, tasks), "seed": seed,
-            "result": assignment.assign(problem, seed).to_json()}
+            "result": assignment._assign_json(problem, seed)}
 
 
 def _assignment_section(parsed: _Inputs, draws: Sequence[StratumDraw], seed: str) -> dict[str, Any]:

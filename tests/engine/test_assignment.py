@@ -20,6 +20,8 @@ from shuangsuiji.engine.assignment import (
     Inspector,
     Problem,
     Task,
+    _assign_json,
+    _canonical_task,
     assign,
     check,
     diagnose,
@@ -266,6 +268,18 @@ def test_the_draw_is_a_function_of_the_problem_and_seed(problem, seed):
     shuffled = Problem(problem.draw_date, problem.tasks[::-1], problem.inspectors[::-1], problem.max_load,
                        tuple(pair[::-1] for pair in problem.recent_pairs))
     assert assign(shuffled, seed) == result
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(problems(), problems(lenient=True)), seeds)
+def test_the_manifests_shortcuts_give_what_the_public_functions_give(problem, seed):
+    """The draw's manifest makes its tasks from canonical fields without normalising them again and writes
+    the result without building its objects: the same tasks, the same result, feasible or not."""
+    canonical_tasks = tuple(_canonical_task(t.id, t.deadline, t.team_size, t.departments, t.specialties,
+                                            t.expert_specialties, t.recusals) for t in problem.tasks)
+    assert canonical_tasks == problem.tasks
+    assert all(vars(a) == vars(b) for a, b in zip(canonical_tasks, problem.tasks, strict=True))
+    assert _assign_json(problem, seed) == assign(problem, seed).to_json()
 
 
 def pool(officers: int, tasks: int, **task_fields) -> Problem:
