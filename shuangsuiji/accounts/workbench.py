@@ -24,7 +24,7 @@ from shuangsuiji.accounts.models import Role
 from shuangsuiji.disclosure import reports
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.disclosure.models import Publication, PublicationStatus
-from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of
+from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of, years_needed
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
     FollowUp,
@@ -54,6 +54,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import can_approve
 from shuangsuiji.registry.models import Jurisdiction, Level
+from shuangsuiji.registry.services import keeps_calendar
 
 LIMIT = 8
 """Items listed per kind; the rest are counted, one click away on the page where they are handled."""
@@ -642,6 +643,23 @@ def _report_url(deadline) -> str:
     return f"{reverse('disclosure:reports')}?{urlencode(query)}"
 
 
+def calendar_years(user, today: date) -> Items:
+    """For the city office, who enters them: the years the coming months need whose holidays and 调休 the
+    calendar does not know yet. Until they are in, no deadline counted in working days in them can be
+    computed; the State Council's notice comes out in November or December, so the item is due by the year's
+    end, overdue once the year it is for has begun."""
+    if not keeps_calendar(user):
+        return Items()
+    known = gather.calendar()
+    rows = [Item(title=_("录入%(year)s年放假和调休安排") % {"year": year},
+                 url=f"{reverse('registry:workdays')}?year={year}", due=date(year - 1, 12, 31),
+                 overdue=today.year >= year, badge=_("日历未知"), badge_css="text-bg-danger",
+                 note=_("国务院办公厅通知发布后录入；此前该年以工作日计算的期限无法确定"))
+            for year in years_needed(today) if not known.knows(year)]
+    return Items(items=rows, total=len(rows), overdue=sum(1 for row in rows if row.overdue),
+                 more_url=reverse("registry:workdays"))
+
+
 def reporting_reminders(user, today: date) -> Items:
     """Reports due to the city in the next ``REMIND_DAYS`` days (the engine's ``reporting_deadlines``).
     Reminders only: whether the stamped paper went out is not in the system, so none is ever overdue."""
@@ -734,6 +752,7 @@ def for_user(user, today: date | None = None) -> Workbench:
         ]
         if is_admin(user):
             sections += [
+                Section("calendar", _("工作日安排"), calendar_years(user, today), lead=True),
                 Section("approvals", _("待审批"), approvals(user, today)),
                 Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
                 Section("review", _("待审核的检查记录"), records_awaiting_review(user, today)),

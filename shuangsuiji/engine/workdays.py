@@ -47,6 +47,17 @@ class CalendarUnknownError(LookupError):
         )
 
 
+def package_years() -> tuple[int, int]:
+    """The first and last year the calendar package knows."""
+    return _PACKAGE_YEARS.start, _PACKAGE_YEARS.stop - 1
+
+
+def years_needed(today: date) -> list[int]:
+    """The years whose calendar the coming months need: this one, and the next once its last quarter has
+    begun (December's results are due in January, and the next year's reports and draws follow)."""
+    return [today.year, today.year + 1] if today.month >= 10 else [today.year]
+
+
 def quarter_of(day: date) -> int:
     return (day.month - 1) // 3 + 1
 

@@ -1,5 +1,8 @@
 """Forms of 两库一单. Saving goes through ``registry.services``; these only collect and check input."""
 
+import datetime
+import re
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -208,3 +211,57 @@ class DepartmentForm(ReasonMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)
         self.reason_is_optional(_("如：机构改革后更名"))
+
+
+_DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+_LINE = re.compile(rf"^\s*{_DAY}(?:\s*(?:至|到|~|～|—|–|-)\s*{_DAY})?\s*(.*?)\s*$")
+
+
+def parse_days(text: str) -> dict[datetime.date, str]:
+    """Days, one line a day or a range ("2027-02-06 至 2027-02-12 春节"), each with what the line says after
+    its dates (the holiday's name). Every bad line is named with its number and the reason."""
+    days: dict[datetime.date, str] = {}
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = _LINE.match(line)
+        if match is None:
+            problems.append(_("第 %(n)s 行“%(line)s”：应为一个日期（2027-02-06）或一段日期"
+                              "（2027-02-06 至 2027-02-12），后面可写节日名称") % {"n": number, "line": line.strip()})
+            continue
+        parts = [int(p) for p in match.groups()[:6] if p is not None]
+        try:
+            first = datetime.date(*parts[:3])
+            last = datetime.date(*parts[3:6]) if len(parts) == 6 else first
+        except ValueError:
+            problems.append(_("第 %(n)s 行“%(line)s”：日期不存在") % {"n": number, "line": line.strip()})
+            continue
+        if last < first or (last - first).days > 31:
+            problems.append(_("第 %(n)s 行“%(line)s”：结束日期应在开始日期之后，且一段不超过 31 天") % {
+                "n": number, "line": line.strip()})
+            continue
+        for offset in range((last - first).days + 1):
+            days[first + datetime.timedelta(days=offset)] = match.group(7)
+    if problems:
+        raise forms.ValidationError(problems)
+    return days
+
+
+class WorkdayScheduleForm(forms.Form):
+    """A year's schedule as the State Council's notice (国务院办公厅关于某年部分节假日安排的通知) gives it."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    holidays = forms.CharField(label=_("放假日"), widget=forms.Textarea(attrs={"rows": 8}),
+                               help_text=_("每行一个日期或一段日期，可写节日名称，如：2027-02-06 至 2027-02-12 春节。"
+                                           "通知写的“放假调休，共 N 天”整段照录，周末包括在内"))
+    workdays = forms.CharField(label=_("调休上班日"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                               help_text=_("通知中周末上班的日期，每行一个，如：2027-02-14 春节调休"))
+    source = forms.CharField(label=_("依据"), max_length=200,
+                             help_text=_("通知的文号或名称，如：国办发明电〔2026〕X号"))
+
+    def clean_holidays(self) -> dict[datetime.date, str]:
+        return parse_days(self.cleaned_data["holidays"])
+
+    def clean_workdays(self) -> dict[datetime.date, str]:
+        return parse_days(self.cleaned_data.get("workdays") or "")

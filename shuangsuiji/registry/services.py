@@ -24,6 +24,7 @@ from shuangsuiji.registry.models import (
     Target,
     TargetHistory,
     TargetStatus,
+    WorkdayOverride,
 )
 
 TRACKED_TARGET_FIELDS = (TargetHistory.Field.CATEGORY, TargetHistory.Field.POSITIVE_LIST,
@@ -366,3 +367,50 @@ def do_save_reference(obj: models.Model, *, acting_user, reason: str = "") -> mo
     record_events([PendingEvent(f"{type(obj)._meta.model_name}.{'create' if creating else 'update'}", obj, None,
                                 changes, reason)], actor=acting_user)
     return obj
+
+
+def keeps_calendar(user) -> bool:
+    """Who enters the State Council's holiday schedule: the city office (``do_save_reference``'s rule)."""
+    return user is not None and user.is_authenticated and (user.is_superuser or user.role == "city_admin")
+
+
+@transaction.atomic
+def do_enter_workday_schedule(*, year: int, holidays: Mapping[date, str], workdays: Mapping[date, str], source: str,
+                              acting_user) -> dict[str, int]:
+    """A year's holidays and 调休 working days, as the State Council's notice gives them, into the override
+    table (one audited row a day, through ``do_save_reference``); returns how many were created, changed and
+    already so. Holidays may be given as whole ranges, weekends included: the notice reads that way. A day
+    stored before is changed only if the notice says otherwise; nothing is deleted."""
+    if not keeps_calendar(acting_user):
+        raise PermissionDenied(_("只有市局管理员可以录入放假和调休安排"))
+    source = " ".join(source.split())
+    problems = []
+    if not source:
+        problems.append(_("请填写依据（国务院办公厅通知的文号或名称）"))
+    if not holidays:
+        problems.append(_("请至少填写一个放假日"))
+    for day in sorted({*holidays, *workdays}):
+        if day.year != year:
+            problems.append(_("%(day)s 不在 %(year)s 年") % {"day": day.isoformat(), "year": year})
+    for day in sorted(set(holidays) & set(workdays)):
+        problems.append(_("%(day)s 既填为放假日又填为调休上班日") % {"day": day.isoformat()})
+    for day in sorted(workdays):
+        if day.weekday() < 5:
+            problems.append(_("%(day)s 是星期%(weekday)s，本来就是工作日；调休上班日应是周末") % {
+                "day": day.isoformat(), "weekday": "一二三四五"[day.weekday()]})
+    if problems:
+        raise ValidationError(problems)
+    stored = {row.date: row for row in WorkdayOverride.objects.select_for_update().filter(date__year=year)}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    wanted = [(day, False, note or _("放假")) for day, note in holidays.items()] + \
+             [(day, True, note or _("调休上班")) for day, note in workdays.items()]
+    for day, is_workday, note in sorted(wanted):
+        row = stored.get(day)
+        if row is not None and row.is_workday == is_workday:
+            counts["unchanged"] += 1
+            continue
+        counts["updated" if row is not None else "created"] += 1
+        row = row or WorkdayOverride(date=day)
+        row.is_workday, row.note = is_workday, note[:128]
+        do_save_reference(row, acting_user=acting_user, reason=source)
+    return counts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.registry import views, views_excel
+from shuangsuiji.registry import views, views_calendar, views_excel
 
 app_name = "registry"
 
@@ -26,6 +26,8 @@ urlpatterns = [
     path("departments/new/", views.department_create, name="department_create"),
     path("departments/<int:pk>/", views.department_detail, name="department_detail"),
     path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
+    # 工作日安排: the calendar's years and the State Council's schedule for a year the package lacks.
+    path("workdays/", views_calendar.workdays, name="workdays"),
     # 动态管理: the quarterly list of new and defunct targets (due by the 20th of Mar/Jun/Sep/Dec).
     path("dynamic/", views_excel.dynamic_report, name="dynamic_report"),
     path("dynamic/export.xlsx", views_excel.dynamic_report_export, name="dynamic_report_export"),

@@ -1,0 +1,135 @@
+"""工作日安排: the city office enters a year's holidays and 调休 working days from the State Council's notice
+when the calendar package does not know the year yet; deadlines in that year then compute; the workbench
+reminds the city office of a year the coming months need."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import ValidationError as FormError
+from django.urls import reverse
+
+from shuangsuiji.accounts import workbench
+from shuangsuiji.audit.models import Event
+from shuangsuiji.engine.workdays import CalendarUnknownError, package_years, years_needed
+from shuangsuiji.planning import gather
+from shuangsuiji.registry.forms import parse_days
+from shuangsuiji.registry.models import WorkdayOverride
+from shuangsuiji.registry.services import do_enter_workday_schedule
+
+pytestmark = pytest.mark.django_db
+YEAR = package_years()[1] + 1  # the first year the package does not know
+D = date
+
+HOLIDAYS = f"""{YEAR}-01-01 元旦
+{YEAR}-02-06 至 {YEAR}-02-12 春节
+{YEAR}/5/1~{YEAR}/5/5 劳动节
+"""
+WORKDAYS = f"{YEAR}-02-14 春节调休\n"
+
+
+def first_saturday_after(day: date) -> date:
+    while day.weekday() != 5:
+        day = day.fromordinal(day.toordinal() + 1)
+    return day
+
+
+def test_days_are_read_one_a_line_or_as_ranges_with_their_names():
+    days = parse_days(HOLIDAYS)
+    assert days[D(YEAR, 1, 1)] == "元旦"
+    assert [d for d in days if d.month == 2] == [D(YEAR, 2, n) for n in range(6, 13)]
+    assert days[D(YEAR, 5, 3)] == "劳动节" and len(days) == 1 + 7 + 5
+    assert parse_days("\n  \n") == {}
+
+
+def test_every_bad_line_is_named_with_its_number_and_reason():
+    with pytest.raises(FormError) as error:
+        parse_days(f"{YEAR}-01-01\n明天放假\n{YEAR}-02-30\n{YEAR}-03-10 至 {YEAR}-03-01\n")
+    messages = error.value.messages
+    assert len(messages) == 3
+    assert messages[0].startswith("第 2 行“明天放假”")
+    assert "第 3 行" in messages[1] and "日期不存在" in messages[1]
+    assert "第 4 行" in messages[2] and "结束日期" in messages[2]
+
+
+def test_the_city_office_enters_a_year_and_its_deadlines_compute(users):
+    assert not gather.calendar().knows(YEAR)
+    with pytest.raises(CalendarUnknownError):
+        gather.calendar().add_workdays(D(YEAR, 2, 5), 1)
+    counts = do_enter_workday_schedule(year=YEAR, holidays=parse_days(HOLIDAYS), workdays=parse_days(WORKDAYS),
+                                       source="国办发明电〔测试〕1号", acting_user=users["city_admin"])
+    assert counts == {"created": 14, "updated": 0, "unchanged": 0}
+    calendar = gather.calendar()
+    assert calendar.knows(YEAR)
+    # The working day after 5 February is not a holiday of the week after, and the 调休 Sunday counts.
+    assert calendar.add_workdays(D(YEAR, 2, 5), 1) == D(YEAR, 2, 14)
+    assert calendar.is_workday(D(YEAR, 2, 13)) is (D(YEAR, 2, 13).weekday() < 5)
+    events = Event.objects.filter(action="workdayoverride.create")
+    assert events.count() == 14 and set(events.values_list("reason", flat=True)) == {"国办发明电〔测试〕1号"}
+
+    # Entered again with one day changed: that day changes, the rest stay, nothing is deleted.
+    again = do_enter_workday_schedule(year=YEAR, holidays={D(YEAR, 1, 1): "元旦"},
+                                      workdays={D(YEAR, 2, 14): "", first_saturday_after(D(YEAR, 1, 2)): "调休"},
+                                      source="补充通知", acting_user=users["city_admin"])
+    assert again == {"created": 1, "updated": 0, "unchanged": 2}
+    assert WorkdayOverride.objects.filter(date__year=YEAR).count() == 15
+
+
+def test_a_schedule_that_does_not_hold_is_refused_whole_with_every_reason(users):
+    weekday = next(D(YEAR, 3, n) for n in range(2, 9) if D(YEAR, 3, n).weekday() == 2)
+    with pytest.raises(ValidationError) as error:
+        do_enter_workday_schedule(
+            year=YEAR, holidays={D(YEAR, 1, 1): "", D(YEAR - 1, 12, 31): "", D(YEAR, 2, 14): ""},
+            workdays={D(YEAR, 2, 14): "", weekday: ""}, source=" ", acting_user=users["city_admin"])
+    text = " ".join(error.value.messages)
+    assert "请填写依据" in text and f"{YEAR - 1}-12-31 不在 {YEAR} 年" in text
+    assert f"{YEAR}-02-14 既填为放假日又填为调休上班日" in text
+    assert f"{weekday.isoformat()} 是星期三，本来就是工作日" in text
+    assert not WorkdayOverride.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["county_admin", "leader", "department_user", "inspector"])
+def test_only_the_city_office_enters_the_schedule(users, role, client):
+    with pytest.raises(PermissionDenied):
+        do_enter_workday_schedule(year=YEAR, holidays={D(YEAR, 1, 1): ""}, workdays={}, source="x",
+                                  acting_user=users[role])
+    client.force_login(users[role])
+    page = client.get(reverse("registry:workdays"))
+    assert page.status_code == 200 and 'id="wd-form"' not in page.content.decode()
+    refused = client.post(reverse("registry:workdays"), {"year": YEAR, "holidays": f"{YEAR}-01-01", "source": "x"})
+    assert refused.status_code == 403
+    assert not WorkdayOverride.objects.exists()
+
+
+def test_the_page_enters_a_year_and_explains_a_bad_line(users, client):
+    client.force_login(users["city_admin"])
+    url = reverse("registry:workdays")
+    page = client.get(url).content.decode()
+    assert 'id="wd-form"' in page and "尚未录入" in page
+    bad = client.post(url, {"year": YEAR, "holidays": f"{YEAR}-01-01\n{YEAR}-13-01", "workdays": "",
+                            "source": "通知"})
+    assert bad.status_code == 200 and "第 2 行" in bad.content.decode() and not WorkdayOverride.objects.exists()
+    done = client.post(url, {"year": YEAR, "holidays": HOLIDAYS, "workdays": WORKDAYS, "source": "通知"},
+                       follow=True)
+    html = done.content.decode()
+    assert "新增 14 天" in html and f"{YEAR}-02-14" in html
+    assert WorkdayOverride.objects.get(date=D(YEAR, 2, 14)).is_workday
+    assert client.get(url, {"year": "not a year"}).status_code == 200
+
+
+def test_the_workbench_reminds_the_city_office_of_a_year_the_coming_months_need(users):
+    autumn = D(YEAR - 1, 11, 29)
+    assert years_needed(autumn) == [YEAR - 1, YEAR] and years_needed(D(YEAR - 1, 6, 1)) == [YEAR - 1]
+
+    def reminder(user, today):
+        return next((s.items for s in workbench.for_user(user, today).sections if s.key == "calendar"), None)
+
+    items = reminder(users["city_admin"], autumn)
+    assert [i.title for i in items.items] == [f"录入{YEAR}年放假和调休安排"] and not items.items[0].overdue
+    assert items.items[0].due == D(YEAR - 1, 12, 31)
+    assert reminder(users["city_admin"], D(YEAR, 1, 4)).items[0].overdue  # the year has begun
+    assert reminder(users["city_admin"], D(YEAR - 1, 6, 1)).total == 0  # not needed yet
+    assert reminder(users["county_admin"], autumn).total == 0  # the city office enters it
+    do_enter_workday_schedule(year=YEAR, holidays=parse_days(HOLIDAYS), workdays={}, source="通知",
+                              acting_user=users["city_admin"])
+    assert reminder(users["city_admin"], autumn).total == 0
