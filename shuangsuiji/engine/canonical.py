@@ -13,16 +13,25 @@ A draw is only verifiable if everybody hashes the same bytes. The form (docs/dra
 
 Fractions are written as strings ``"p/q"`` in lowest terms (``"1/1"`` for certainty) by
 ``fraction_text``. This is exactly what Python's ``json.dumps(value, ensure_ascii=False,
-sort_keys=True, separators=(",", ":"))`` writes for such values, which is why it can be fast.
+sort_keys=True, separators=(",", ":"))`` writes for such values: ``dumps_reference``, the reference. ``dumps``
+writes the same bytes with orjson when it is installed (about ten times faster: a national quarter writes
+hundreds of megabytes of manifests), and with the reference when it is not, or when orjson refuses a value
+(an integer beyond 64 bits). tests/engine/test_canonical_writers.py holds the two to the same bytes on
+arbitrary canonical values.
 """
 
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from itertools import chain, compress
 from typing import Any
+
+try:
+    import orjson
+except ImportError:  # pragma: no cover - a deployment without it writes the same bytes with the reference
+    orjson = None
 
 
 class CanonicalError(ValueError):
@@ -145,7 +154,28 @@ def dumps(value: Any, *, check_first: bool = True) -> bytes:
     checked itself (a manifest's inputs, read strictly), so that millions of values are not walked twice."""
     if check_first:
         check(value)
+    if _fast is not None:
+        try:
+            return _fast(value)
+        except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits (or no canonical form at all)
+            pass
+    return dumps_reference(value)
+
+
+def dumps_reference(value: Any) -> bytes:
+    """The reference writer of the canonical form (docs/draw-spec.md §2), without any check."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _orjson_dumps(value: Any) -> bytes:
+    # Compact by default; OPT_SORT_KEYS sorts keys by their UTF-8 bytes, which is code point order; strings
+    # are written as UTF-8 with exactly the reference's escapes (\" \\ \b \f \n \r \t, \u00xx below U+0020).
+    data: bytes = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    return data
+
+
+_fast: Callable[[Any], bytes] | None = _orjson_dumps if orjson is not None else None
+"""The writer ``dumps`` tries first; None for the reference alone."""
 
 
 def sha256_hex(data: bytes) -> str:

@@ -159,6 +159,10 @@ def _digests(case: str, frozen: bool = False) -> tuple[str, str, str, str]:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize("frozen", [False, True], ids=["freeze", "freeze_inputs"])
-def test_the_draw_writes_the_recorded_bytes(case, frozen):
-    """Whether the draw reads stored inputs strictly or takes those its freeze checked and wrote."""
+@pytest.mark.parametrize("writer", ["fast", "reference"])
+def test_the_draw_writes_the_recorded_bytes(case, frozen, writer, monkeypatch):
+    """Whether the draw reads stored inputs strictly or takes those its freeze checked and wrote, and whether
+    canonical JSON is written by orjson or by the standard library (the reference)."""
+    if writer == "reference":
+        monkeypatch.setattr(canonical, "_fast", None)
     assert _digests(case, frozen) == RECORDED[case]
