@@ -333,18 +333,21 @@ class _Inputs:
     """The inspector pool read by the assignment module (a problem without tasks)."""
 
 
-def draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mapping[str, Any]) -> dict[str, Any]:
+def draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mapping[str, Any], *,
+         published: str | None = None) -> dict[str, Any]:
     """Run the draw: the complete (revealed) manifest. Keep it private until the reveal; publish ``seal``.
 
-    ``inputs`` are read strictly first, unless they are the ``FrozenInputs`` of this process's freeze."""
-    return _draw(inputs, secret, public)[0]
+    ``inputs`` are read strictly first, unless they are the ``FrozenInputs`` of this process's freeze.
+    ``published``, the inputs hash published at the freeze: the draw is refused unless the inputs hash to it
+    (stored inputs that changed since would otherwise be drawn under another hash than the public one)."""
+    return _draw(inputs, secret, public, published)[0]
 
 
-def draw_canonical(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes,
-                   public: Mapping[str, Any]) -> tuple[dict[str, Any], bytes]:
+def draw_canonical(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mapping[str, Any], *,
+                   published: str | None = None) -> tuple[dict[str, Any], bytes]:
     """``draw``, and the canonical JSON bytes of the manifest it returns, written in the same call (so they
     are the bytes of that manifest): the inputs' part is the bytes the draw hashed, not written again."""
-    manifest, data = _draw(inputs, secret, public)
+    manifest, data = _draw(inputs, secret, public, published)
     # An object's canonical form is its members sorted by key, joined by commas: the manifest's values
     # (computed here, or checked: the public value) are written one by one and the inputs' bytes put in.
     members = [canonical.dumps(key, check_first=False) + b":"
@@ -353,11 +356,12 @@ def draw_canonical(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes,
     return manifest, b"{" + b",".join(members) + b"}"
 
 
-def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes,
-          public: Mapping[str, Any]) -> tuple[dict[str, Any], bytes]:
+def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mapping[str, Any],
+          published: str | None) -> tuple[dict[str, Any], bytes]:
     """The manifest and the canonical bytes of its inputs."""
     if isinstance(inputs, FrozenInputs):
         _check_public(public)  # before the checked value is taken
+        _check_published(inputs.digest, published)
         # checked and written by freeze_inputs, and out of any caller's reach since
         data, digest = inputs.canonical, inputs.digest
         inputs, parsed = inputs._take()
@@ -366,6 +370,7 @@ def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes,
         _check_public(public)
         data = canonical.dumps(inputs, check_first=False)  # _read_inputs checked them
         digest = canonical.sha256_hex(data)
+        _check_published(digest, published)
     seed = derive_seed(digest, secret, public)
     # _read_inputs ran check_stratum on these lists
     draws = [select_checked(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
@@ -385,6 +390,11 @@ def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes,
     if parsed.assignment is not None:
         manifest["assignment"] = _assignment_section(parsed, draws, seed)
     return manifest, data
+
+
+def _check_published(digest: str, published: str | None) -> None:
+    if published is not None and digest != published:
+        raise DrawError(f"the inputs hash to {digest}, not to the inputs hash published at the freeze ({published})")
 
 
 def selection_hash(draws: Sequence[StratumDraw]) -> str:

@@ -522,7 +522,8 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     redraw = plan.redraw_requests.filter(state=RedrawState.APPROVED).order_by("-decided_at").first()
     number = (plan.draws.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     try:
-        inputs = manifest.freeze(
+        # checked, written and hashed once; the stored value is parsed from the bytes that were hashed
+        frozen = manifest.freeze_inputs(
             manifest.Plan(jurisdiction=plan.jurisdiction.code, level=plan.level, year=plan.year,
                           quarter=plan.quarter, sequence=number,
                           supersedes=previous.inputs_hash if previous else "",
@@ -536,7 +537,7 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     except DrawError as error:
         raise ValidationError(_("冻结失败：%(e)s") % {"e": error}) from error
     now = timezone.now()
-    draw = Draw.objects.create(plan=plan, number=number, inputs=inputs, inputs_hash=manifest.inputs_hash(inputs),
+    draw = Draw.objects.create(plan=plan, number=number, inputs=frozen.value(), inputs_hash=frozen.digest,
                                frozen_at=now, frozen_by=acting_user)
     plan.status = PlanStatus.FROZEN
     plan.policy_id, plan.policy_version = policy.id, policy.version
@@ -675,7 +676,9 @@ def do_draw(plan: Plan, *, acting_user, today: date | None = None) -> Draw:
     _expect(plan, PlanStatus.PUBLIC)
     draw = Draw.objects.select_for_update().get(pk=plan.current_draw.pk)
     try:
-        result = manifest.draw(draw.inputs, bytes.fromhex(draw.secret), draw.public)
+        # The stored inputs are read strictly again, and must still hash to the inputs hash published at the
+        # freeze: a draw under any other hash would not be the one announced.
+        result = manifest.draw(draw.inputs, bytes.fromhex(draw.secret), draw.public, published=draw.inputs_hash)
     except (DrawError, assignment.AssignmentError) as error:
         raise ValidationError(_("抽取失败：%(e)s") % {"e": getattr(error, "zh", error)}) from error
     day = today or timezone.localdate()

@@ -277,6 +277,17 @@ def test_a_bad_public_value_leaves_the_frozen_inputs_to_the_next_draw():
     assert m.draw(frozen, SECRET, PUBLIC)["inputs_hash"] == frozen.digest
 
 
+def test_the_draw_is_refused_unless_the_inputs_hash_to_the_published_hash():
+    inputs = make_inputs()
+    published = m.inputs_hash(inputs)
+    assert m.draw(inputs, SECRET, PUBLIC, published=published) == m.draw(inputs, SECRET, PUBLIC)
+    assert m.draw(make_frozen(), SECRET, PUBLIC, published=published)["inputs_hash"] == published
+    changed = make_inputs(recusals={})  # valid inputs, but not those published
+    for other in (changed, make_frozen(generals=25)):
+        with pytest.raises(DrawError, match="published at the freeze"):
+            m.draw(other, SECRET, PUBLIC, published=published)
+
+
 def test_invalid_strata_are_refused_by_freeze_inputs_too():
     with pytest.raises(DrawError, match="quota"):
         m.freeze_inputs(PLAN, POLICY, [m.StratumInput("key", 3, [Candidate("a"), Candidate("b")])])

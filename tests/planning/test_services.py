@@ -160,6 +160,25 @@ def test_a_draw_writes_lawful_tasks_that_verify_and_cannot_be_repeated(city):
     assert verify_chain() == []
 
 
+def test_stored_inputs_that_no_longer_hash_to_the_published_hash_are_not_drawn(city):
+    """The draw reads the frozen inputs back from the database: valid inputs that are not the ones published
+    at the freeze (here one stratum's quota lowered) are refused, not drawn under another hash."""
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    services.do_commit_secret(plan, acting_user=county)
+    services.do_record_public_value(plan, source="dice", value="3,5,1,6", witnesses=["张三", "李四"],
+                                    acting_user=county)
+    draw = plan.current_draw
+    assert manifest.inputs_hash(draw.inputs) == draw.inputs_hash  # stored as frozen
+    draw.inputs["strata"][0]["quota"] -= 1
+    draw.save(update_fields=["inputs"])
+    with pytest.raises(ValidationError, match="published at the freeze"):
+        services.do_draw(plan, acting_user=county, today=DRAW_DAY)
+    draw.refresh_from_db()
+    assert draw.status != DrawStatus.DRAWN and draw.manifest is None and not Task.objects.exists()
+
+
 def test_a_draw_outside_the_last_five_working_days_is_done_with_a_warning(city):
     plan = county_plan(city)
     draw = ceremony(plan, day=D(2021, 3, 10))
