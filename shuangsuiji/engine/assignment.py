@@ -773,6 +773,11 @@ class _Draw:
                 if floor is None:
                     load, cap = self.load, self.cap
                     floor = floors[id(names)] = min((load[n] for n in names if load[n] < cap), default=cap)
+                a = self.filler[g]
+                if not self.partners[a] and floor > self.load[a] - 2:
+                    # a holder without recent partners has no pair to break up (swap_one) and gives his place
+                    # only to someone two tasks lighter (replace_one): neither move exists, said without calls
+                    continue
                 if self.replace_one(g, floor) or self.swap_one(g):
                     moved = True
                     floors.clear()
