@@ -124,8 +124,9 @@ class Plan(models.Model):
         ]
 
     def __str__(self) -> str:
+        # "大气环境处内部联合抽查": Chinese joins the two, English needs a space between them.
         kind = self.get_kind_display() if self.kind == PlanKind.REGULAR else \
-            f"{self.department.name}{self.get_kind_display()}"
+            _("%(department)s%(kind)s") % {"department": self.department.name, "kind": self.get_kind_display()}
         return str(_("%(jurisdiction)s%(period)s%(kind)s计划") % {
             "jurisdiction": self.jurisdiction.name, "period": self.period, "kind": kind})
 
