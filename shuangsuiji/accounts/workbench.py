@@ -307,21 +307,36 @@ def my_open_tasks(user, today: date) -> Items:
     tasks = (Task.objects.visible_to(user).filter(status=TaskStatus.DISPATCHED, pk__in=teams)
              .annotate(draft_id=Subquery(drafts.order_by("-created_at", "-pk").values("pk")[:1]),
                        returned=Exists(drafts.filter(amends__review__decision=ReviewDecision.RETURNED)),
+                       amended_end=Subquery(drafts.filter(amends__isnull=False).order_by("-created_at", "-pk")
+                                            .values("amends__ended_at")[:1]),
                        amending=Exists(drafts.filter(amends__isnull=False)),
                        submitted=_sealed_record())
              .filter(Q(draft_id__isnull=False) | Q(submitted=False)))
-    by_place, late = _counts(tasks, "target__jurisdiction", Q(deadline__lt=today))
+    # An amendment's lateness is its publication deadline's, counted below among the rows shown.
+    by_place, late = _counts(tasks, "target__jurisdiction", Q(deadline__lt=today, amending=False))
     states = _task_states()
     rows = []
-    for task in tasks.select_related("target__jurisdiction").order_by("deadline", "target__name", "pk")[:LIMIT]:
+    found = list(tasks.select_related("target__jurisdiction").order_by("deadline", "target__name", "pk")[:LIMIT])
+    ended = {task.pk: timezone.localdate(task.amended_end) for task in found if task.amending and task.amended_end}
+    published_by = _deadlines((day.year, day.month) for day in ended.values())
+    for task in found:
         state = ("returned" if task.returned else "amending" if task.amending
                  else "draft" if task.draft_id else "not_started")
         label, css = states[state]
         url = (reverse("fieldwork:record_edit", args=[task.draft_id]) if task.draft_id
                else reverse("fieldwork:task_brief", args=[task.pk]))
-        rows.append(Item(title=task.target.name, url=url, due=task.deadline, overdue=task.deadline < today,
+        due, due_label = task.deadline, ""
+        if task.amending:
+            # The visit was made in time; what is owed now is a record the county can pass and publish by the
+            # deadline of the month the visit ended in (an amendment asked for after that has none).
+            end = ended.get(task.pk)
+            due = published_by[(end.year, end.month)] if task.returned and end else None
+            due_label = pgettext("workbench", "公开期限") if due else ""
+        rows.append(Item(title=task.target.name, url=url, due=due, overdue=due is not None and due < today,
                          note=f"{task_number(task)} · {task.target.address or task.target.jurisdiction.name}",
-                         badge=label, badge_css=css))
+                         badge=label, badge_css=css, due_label=due_label))
+        if task.amending and rows[-1].overdue:
+            _add(late, task.target.jurisdiction_id)
     return _items(rows, by_place, late, reverse("fieldwork:my_tasks"))
 
 

@@ -66,6 +66,19 @@ def county_b_team(tree):
 # --- the inspector -----------------------------------------------------------------------------------------
 
 
+def test_a_returned_record_is_late_once_its_result_is_due_for_publication(tree, items, team, users):
+    returned = a_task(tree["a"], [team["first"], team["second"]], name="退回厂", items=items,
+                      deadline=TODAY + datetime.timedelta(days=400))
+    record = submitted(returned, users["inspector"])
+    fieldwork.do_review_record(record, passed=False, reason="检查地点不具体", acting_user=users["county_admin"])
+    ended = timezone.localdate(record.ended_at)
+    due = disclosure.results_deadline(ended.year, ended.month)[0]
+    on_time = workbench.my_open_tasks(users["inspector"], due)
+    assert not on_time.items[0].overdue and on_time.overdue == 0
+    late = workbench.my_open_tasks(users["inspector"], due + datetime.timedelta(days=1))
+    assert late.items[0].overdue and late.overdue == 1  # though the task's own deadline is a year away
+
+
 def test_the_inspector_sees_his_open_tasks_with_their_state_and_not_a_colleagues(tree, items, team, users, client):
     me, partner, outsider = team["first"], team["second"], team["outsider_inspector"]
     todo = a_task(tree["a"], [me, partner], name="甲未开始厂", items=items)
@@ -91,6 +104,11 @@ def test_the_inspector_sees_his_open_tasks_with_their_state_and_not_a_colleagues
     assert links["甲未开始厂"] == reverse("fieldwork:task_brief", args=[todo.pk])
     amendment = InspectionRecord.objects.get(amends=record)
     assert links["丁退回厂"] == reverse("fieldwork:record_edit", args=[amendment.pk])
+    # A returned record is owed by the deadline its result must be published by, not by the task's.
+    ended = timezone.localdate(record.ended_at)
+    returned_item = next(item for item in tasks.items if item.title == "丁退回厂")
+    assert returned_item.due == disclosure.results_deadline(ended.year, ended.month)[0]
+    assert returned_item.due_label == "公开期限" and not returned_item.overdue
     html = response.content.decode()
     assert "己同事的厂" not in html and "戊已提交厂" not in html
     assert "wb-overdue" in html and "逾期 20 天" in html
