@@ -214,8 +214,7 @@ def _inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
         a = assignment_inputs
         # The pool is written by the assignment module itself, so its canonical form is the one the
         # assignment spec defines.
-        people = tuple(replace(p, id=nfc(p.id), department=nfc(p.department),
-                               specialties=tuple(map(nfc, p.specialties))) for p in a.inspectors)
+        people = tuple(map(_nfc_inspector, a.inspectors))
         pairs = tuple((nfc(x), nfc(y)) for x, y in a.recent_pairs)
         pool = assignment.Problem(a.draw_date, (), people, a.max_load, pairs).to_json()
         inputs["assignment"] = {
@@ -224,6 +223,14 @@ def _inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
             "recusals": {nfc(target): _sorted_texts(ids) for target, ids in sorted(a.recusals.items()) if ids},
         }
     return inputs
+
+
+def _nfc_inspector(p: assignment.Inspector) -> assignment.Inspector:
+    """The inspector with his texts in NFC; himself when they are (nearly always: ids and codes are ASCII)."""
+    id, department, specialties = nfc(p.id), nfc(p.department), tuple(map(nfc, p.specialties))
+    if id is p.id and department is p.department and specialties == p.specialties:
+        return p
+    return replace(p, id=id, department=department, specialties=specialties)
 
 
 def _frozen_targets(targets: Sequence[Candidate | tuple[str, int, bool]]) -> list[list[Any]]:
@@ -901,8 +908,14 @@ def _read_inputs(inputs: Any) -> _Inputs:
     # Targets are checked column by column in check_stratum (NFC ids, integer weights and flags); everything
     # else is small and checked as a whole, so the inputs are canonical once read.
     canonical.check({key: value for key, value in inputs.items() if key != "strata"}, "inputs")
-    for n, stratum in enumerate(inputs["strata"]):
-        canonical.check({**stratum, "targets": []}, f"inputs.strata[{n}]")
+    # all strata at once (a national quarter has twelve thousand); one by one only to name the culprit
+    without_targets = [{**stratum, "targets": []} for stratum in inputs["strata"]]
+    try:
+        canonical.check(without_targets, "inputs.strata")
+    except CanonicalError:
+        for n, stratum in enumerate(without_targets):
+            canonical.check(stratum, f"inputs.strata[{n}]")
+        raise
     return _Inputs(strata, section, pool)
 
 
