@@ -638,7 +638,7 @@ class _Draw:
                     h = copy()
                     h.update(person_bytes[n])
                     values[k] = known[n] = from_bytes(h.digest(), "big")
-        heads = list(map(_HEADS.__getitem__, map(_HEAD_MODULUS.__rmod__, values)))
+        heads = [_HEADS[value % 10_000] for value in values]  # % _HEAD_MODULUS; faster than map(int.__rmod__)
         least = min(heads)
         if heads.count(least) == 1:
             return names[heads.index(least)]

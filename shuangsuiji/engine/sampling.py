@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from itertools import accumulate, compress, islice, repeat
 from math import gcd, lcm
-from operator import eq, mul, not_
+from operator import eq, le, mul, not_
 from typing import Literal, NamedTuple
 
 from shuangsuiji.engine import canonical, tickets
@@ -138,7 +138,7 @@ def _ticket_order(ids: Sequence[str], values: Sequence[int], take: int | None = 
         if take <= 0:
             return []
         bound = heapq.nsmallest(take, keys)[-1]
-        positions = compress(positions, map(bound.__ge__, keys))
+        positions = compress(positions, map(le, keys, repeat(bound)))  # key <= bound (operator: no slot wrapper)
     order = sorted(positions, key=keys.__getitem__)
     ordered = list(map(keys.__getitem__, order))
     same = compress(range(1, len(ordered)), map(eq, ordered, islice(ordered, 1, None)))
@@ -190,7 +190,7 @@ def _inclusion(weights: Sequence[int], n: int) -> tuple[list[int], int]:
     share = n - capped
     # A capped weight w has share·w ≥ rest (the last one capped had w·(share + 1) ≥ rest + w) and every other
     # has share·w < rest (the loop stopped at the largest of them), so min() caps exactly the capped units.
-    return list(map(min, map(share.__mul__, weights), repeat(rest))), rest
+    return list(map(min, map(mul, weights, repeat(share)), repeat(rest))), rest
 
 
 def inclusion_probabilities(weights: Sequence[int], n: int) -> list[Fraction]:
