@@ -190,7 +190,8 @@ def _inclusion(weights: Sequence[int], n: int) -> tuple[list[int], int]:
     share = n - capped
     # A capped weight w has share·w ≥ rest (the last one capped had w·(share + 1) ≥ rest + w) and every other
     # has share·w < rest (the loop stopped at the largest of them), so min() caps exactly the capped units.
-    return list(map(min, map(mul, weights, repeat(share)), repeat(rest))), rest
+    # min(share·w, rest) written out: a comprehension is several times faster than map(min, ...)
+    return [share * w if share * w < rest else rest for w in weights], rest
 
 
 def inclusion_probabilities(weights: Sequence[int], n: int) -> list[Fraction]:
