@@ -391,8 +391,9 @@ def main() -> int:
         return 0
     print(f"| scale | plans | targets | tickets | tasks | full run: one process, wall (CPU) | RSS before → peak "
           f"| {args.workers} workers, wall (CPU) | worker peak RSS | selection | floor (tickets / ids) "
-          f"| run CPU ÷ floor | {args.workers} workers' wall ÷ floor | selection ÷ floor | package | manifests |")
-    print("| --- |" + " ---: |" * 15)
+          f"| run CPU ÷ floor | {args.workers} workers' wall ÷ floor | selection ÷ floor | package | manifests "
+          f"| bytes |")
+    print("| --- |" + " ---: |" * 15 + " --- |")
     for scale in SCALES:
         out = subprocess.run([sys.executable, __file__, "--scale", scale, "--workers", str(args.workers)],
                              capture_output=True, text=True, check=True)
@@ -403,8 +404,8 @@ def main() -> int:
               f"| {r['workers_seconds']} s ({r['workers_cpu_seconds']} s) | {r['worker_peak_rss_mib']} MiB "
               f"| {r['selection_seconds']} s | {floor_seconds} s / {r['floor_unique_seconds']} s "
               f"| {r['run_cpu_seconds'] / floor_seconds:.1f} | {r['workers_seconds'] / floor_seconds:.1f} "
-              f"| {r['selection_seconds'] / floor_seconds:.1f} | {r['package_seconds']} s | {r['manifest_mib']} MiB |",
-              flush=True)
+              f"| {r['selection_seconds'] / floor_seconds:.1f} | {r['package_seconds']} s | {r['manifest_mib']} MiB "
+              f"| {r['manifests']} |", flush=True)
     return 0
 
 
