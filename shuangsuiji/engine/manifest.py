@@ -125,7 +125,7 @@ def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
            assignment_inputs: AssignmentInputs | None = None) -> dict[str, Any]:
     """The canonical inputs of a draw: normalised (NFC, sorted) and checked; hash them with ``inputs_hash``."""
     inputs = _inputs(plan, policy, strata, assignment_inputs)
-    _read_inputs(inputs)
+    _read_inputs(inputs, rows_made=True)
     return inputs
 
 
@@ -182,7 +182,7 @@ def freeze_inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
     """``freeze`` and ``inputs_hash`` at once, for a draw in the same process: the inputs are checked once and
     written once; ``draw`` and ``draw_canonical`` take the result without reading or writing them again."""
     inputs = _inputs(plan, policy, strata, assignment_inputs)
-    parsed = _read_inputs(inputs)
+    parsed = _read_inputs(inputs, rows_made=True)
     data = canonical.dumps(inputs, check_first=False)  # _read_inputs checked every value
     return FrozenInputs(data, canonical.sha256_hex(data), [(inputs, parsed)], _FREEZE)
 
@@ -871,8 +871,11 @@ def _sorted_texts(values: Iterable[str], *, multiset: bool = False) -> list[str]
     return sorted(items) if multiset else sorted(set(items))
 
 
-def _read_inputs(inputs: Any) -> _Inputs:
-    """Check the canonical inputs strictly (every key, type, order); the parts the draw works on."""
+def _read_inputs(inputs: Any, *, rows_made: bool = False) -> _Inputs:
+    """Check the canonical inputs strictly (every key, type, order); the parts the draw works on.
+
+    ``rows_made``: only for inputs the freeze has just made, whose target rows are lists of three with an
+    integer flag by construction (``_frozen_targets``); every value in them is checked all the same."""
     optional = {"assignment"} if isinstance(inputs, dict) and "assignment" in inputs else set()
     _keys(inputs, {"algorithm", "plan", "policy", "strata"} | optional, "inputs")
     if inputs["algorithm"] != ALGORITHM:
@@ -899,7 +902,7 @@ def _read_inputs(inputs: Any) -> _Inputs:
         raise DrawError("inputs.policy.fingerprint must be 64 lowercase hex digits")
     if not isinstance(inputs["strata"], list) or not inputs["strata"]:
         raise DrawError("inputs.strata must be a non-empty list")
-    strata = [_read_stratum(s, f"inputs.strata[{n}]") for n, s in enumerate(inputs["strata"])]
+    strata = [_read_stratum(s, f"inputs.strata[{n}]", rows_made) for n, s in enumerate(inputs["strata"])]
     names = [s.name for s in strata]
     if names != sorted(set(names)):
         raise DrawError("inputs.strata must be sorted by name, each name once")
@@ -919,7 +922,7 @@ def _read_inputs(inputs: Any) -> _Inputs:
     return _Inputs(strata, section, pool)
 
 
-def _read_stratum(data: Any, where: str) -> _Stratum:
+def _read_stratum(data: Any, where: str, rows_made: bool = False) -> _Stratum:
     _keys(data, {"name", "quota", "weighted", "needs", "targets"}, where)
     name = _text(data["name"], f"{where}.name")
     check_name(name)
@@ -931,11 +934,11 @@ def _read_stratum(data: Any, where: str) -> _Stratum:
     if not isinstance(targets, list):
         raise DrawError(f"{where}.targets must be a list")
     # A stratum may hold a whole province's general units: checked list by list, not entry by entry.
-    if not set(map(type, targets)) <= {list} or not set(map(len, targets)) <= {3}:
+    if not rows_made and (not set(map(type, targets)) <= {list} or not set(map(len, targets)) <= {3}):
         n = next(n for n, t in enumerate(targets) if type(t) is not list or len(t) != 3)
         raise DrawError(f"{where}.targets[{n}] must be [id, weight, must_include]")
     ids, weights, musts = (list(column) for column in zip(*targets, strict=True)) if targets else ([], [], [])
-    if not set(map(type, musts)) <= {int}:
+    if not rows_made and not set(map(type, musts)) <= {int}:
         raise DrawError(f"{where}: must_include (third of each target) must be 0 or 1")
     check_stratum(name, ids, weights, musts, data["quota"], bool(weighted))
     if ids != sorted(ids):
