@@ -3,12 +3,16 @@
 The ceremony of DESIGN §4, as plain data in and plain data out (docs/draw-spec.md is normative):
 
 1. ``freeze(plan, policy, strata, assignment)`` → the canonical inputs; ``inputs_hash`` is published.
+   ``freeze_inputs`` does both at once and returns a ``FrozenInputs`` (canonical bytes, their hash and
+   the checked value), which a draw in the same process takes without reading or writing the inputs again.
 2. ``new_secret()`` → 32 bytes the bureau keeps; ``commitment(secret)`` is published before any public
    randomness is known.
 3. A public value nobody here controls is recorded: ``dice(...)``, ``lottery(...)`` or ``drand(...)``.
-4. ``draw(inputs, secret, public)`` → the complete manifest: seed = SHA-256 over the inputs hash, the
-   secret and the public value; every stratum's selection; the inspector assignment
-   (``shuangsuiji.engine.assignment``, docs/assignment-spec.md) of the selected targets.
+4. ``draw(inputs, secret, public, published=inputs_hash)`` → the complete manifest: seed = SHA-256 over
+   the inputs hash, the secret and the public value; every stratum's selection; the inspector assignment
+   (``shuangsuiji.engine.assignment``, docs/assignment-spec.md) of the selected targets. Stored inputs are
+   read strictly again and must hash to the published inputs hash. ``draw_canonical`` also returns the
+   manifest's canonical bytes, written in the same call.
 5. ``seal(manifest)`` is what is published at the draw (no secret; no list unless the policy allows);
    the complete manifest is published after the inspections. ``substitute(manifest, target, reason)``
    replaces a target that cannot be inspected by the fixed rule and records it.
