@@ -371,8 +371,11 @@ def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mappi
           published: str | None) -> tuple[dict[str, Any], bytes]:
     """The manifest and the canonical bytes of its inputs."""
     if isinstance(inputs, FrozenInputs):
-        _check_public(public)  # before the checked value is taken
+        # what can refuse the draw is checked before the checked value is taken
+        _check_public(public)
         _check_published(inputs.digest, published)
+        if len(secret) != SECRET_BYTES:
+            raise DrawError(f"the secret must be {SECRET_BYTES} bytes")
         # checked and written by freeze_inputs, and out of any caller's reach since
         data, digest = inputs.canonical, inputs.digest
         inputs, parsed = inputs._take()

@@ -269,10 +269,14 @@ def test_frozen_inputs_cannot_be_made_or_changed_but_by_the_freeze():
     assert m.draw(frozen, SECRET, PUBLIC) == m.draw(make_inputs(), SECRET, PUBLIC)
 
 
-def test_a_bad_public_value_leaves_the_frozen_inputs_to_the_next_draw():
+def test_a_draw_refused_at_the_start_leaves_the_frozen_inputs_to_the_next_draw():
     frozen = make_frozen()
     with pytest.raises(DrawError):
         m.draw(frozen, SECRET, {"kind": "dice", "value": "x", "witnesses": []})
+    with pytest.raises(DrawError):
+        m.draw(frozen, b"short", PUBLIC)
+    with pytest.raises(DrawError):
+        m.draw(frozen, SECRET, PUBLIC, published="00" * 32)
     assert frozen._held  # not taken by a draw that could not start
     assert m.draw(frozen, SECRET, PUBLIC)["inputs_hash"] == frozen.digest
 
