@@ -552,6 +552,31 @@ def test_problems_are_validated():
         assign(Problem.from_json(data), "abc")
 
 
+@pytest.mark.parametrize(("change", "message"), [
+    ({"expert": True}, r"inspectors\[1\]\.expert must be an integer"),
+    ({"expert": 2}, r"inspectors\[1\]\.expert must be 0 or 1"),
+    ({"id": 7}, r"inspectors\[1\]\.id must be a string"),
+    ({"department": None}, r"inspectors\[1\]\.department must be a string"),
+    ({"status": 1}, r"inspectors\[1\]\.status must be a string"),
+    ({"specialties": "辐射"}, r"inspectors\[1\]\.specialties must be a list"),
+    ({"specialties": ["辐射", 3]}, r"inspectors\[1\]\.specialties\[1\] must be a string"),
+    ({"certificate_expiry": None}, r"inspectors\[1\]\.certificate_expiry must be a string"),
+    ({"certificate_expiry": "2030-1-1"}, r"inspectors\[1\]\.certificate_expiry must be a YYYY-MM-DD date"),
+    ({"certificate_expiry": "2030-02-30"}, r"inspectors\[1\]\.certificate_expiry must be a YYYY-MM-DD date"),
+    ({"extra": 1}, r"inspectors\[1\]: unexpected keys \['extra'\]"),
+    ({"status": "retired"}, "unknown status 'retired'"),
+])
+def test_every_fault_of_an_inspector_entry_is_named(change, message):
+    """Entries are read without composing each field's message when they are sound; a faulty one is read
+    field by field, so the error names the entry and the field as it always did."""
+    people = (Inspector("A", "大气", (), date(2030, 1, 1)), Inspector("B", "水", ("辐射",), None, expert=True))
+    data = Problem(DRAW, (), people, 1).to_json()
+    assert Problem.from_json(data).inspectors == people
+    data["inspectors"][1] = {**data["inspectors"][1], **change}
+    with pytest.raises(AssignmentError, match=message):
+        Problem.from_json(data)
+
+
 def test_canonical_json_holds_only_strings_and_integers():
     problem = Problem(DRAW, (Task("T", DEADLINES[0], departments=("水", "大气")),),
                       (Inspector("B", "水", ("b", "a"), None, expert=True),
