@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
+from shuangsuiji.disclosure.services import results_deadline
 from shuangsuiji.fieldwork import permissions, services
 from shuangsuiji.fieldwork.forms import (
     CaseForm,
@@ -110,7 +111,7 @@ def _tasks_of(user) -> QuerySet:
 def _latest_records(task_ids) -> dict[int, InspectionRecord]:
     """The newest record of each task (an amendment replaces the record it corrects)."""
     latest: dict[int, InspectionRecord] = {}
-    for record in (InspectionRecord.objects.filter(task_id__in=task_ids).select_related("review")
+    for record in (InspectionRecord.objects.filter(task_id__in=task_ids).select_related("review", "amends__review")
                    .order_by("created_at", "id")):
         latest[record.task_id] = record
     return latest
@@ -132,6 +133,20 @@ def home(request: HttpRequest) -> HttpResponse:
     return overview(request)
 
 
+def _owed_by(task, record: InspectionRecord | None) -> tuple[date | None, bool]:
+    """When the task's record is owed, and whether that is its result's publication deadline: the task's
+    deadline, but for a record returned in review — the visit was made in time; the corrected record is owed
+    by the deadline its result must be published by (as on the 工作台) — and an amendment asked for after the
+    record passed, which has none."""
+    if record is None or record.is_sealed or record.amends_id is None:
+        return task.deadline, False
+    review = getattr(record.amends, "review", None)
+    if review is None or review.decision != ReviewDecision.RETURNED:
+        return None, False
+    ended = timezone.localdate(record.amends.ended_at)
+    return results_deadline(ended.year, ended.month)[0], True
+
+
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     """The phone's start page: overdue and today's visits first, then drafts, the rest, re-checks, done."""
@@ -148,11 +163,12 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         task.number = task_number(task)
         planned = getattr(task, "schedule", None)
         task.planned_on = planned.planned_on if planned else None
-        task.days_left = (task.deadline - today).days
-        task.overdue_days = -task.days_left
+        task.due, task.due_is_publication = _owed_by(task, record)
+        task.days_left = (task.due - today).days if task.due else None
+        task.overdue_days = -task.days_left if task.due else None
         if record is not None and record.is_sealed:
             groups["done"].append(task)
-        elif task.deadline < today:
+        elif task.due is not None and task.due < today:
             groups["overdue"].append(task)
         elif task.planned_on == today or task.deadline == today or (
                 record is not None and timezone.localdate(record.updated_at) == today):

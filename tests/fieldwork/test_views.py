@@ -9,8 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from shuangsuiji.disclosure.services import results_deadline
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord, Signature
+from shuangsuiji.planning.models import Task
 
 from .conftest import fill, photo, sign_all, signature_png, submitted
 
@@ -289,3 +291,18 @@ def test_an_autosave_with_bad_values_names_the_fields_as_the_form_labels_them(ta
     message = response.json()["message"]
     assert "检查开始时间" in message and f"{item.name}·整改期限" in message
     assert "started_at" not in message and f"item-{item.pk}" not in message
+
+
+def test_a_returned_record_is_owed_on_the_phone_by_its_publication_deadline(task, users):
+    record = submitted(task, users["inspector"])
+    services.do_review_record(record, passed=False, reason="检查地点不具体", acting_user=users["county_admin"])
+    # The task's own deadline has passed; the visit was made in time and the corrected record is what is owed.
+    Task.objects.filter(pk=task.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=5))
+    ended = timezone.localdate(record.ended_at)
+    due = results_deadline(ended.year, ended.month)[0]
+    response = client_for(users["inspector"]).get(reverse("fieldwork:my_tasks"))
+    groups = response.context["groups"]
+    assert not groups["overdue"]
+    card = next(t for t in groups["today"] + groups["draft"] if t.pk == task.pk)  # edited today: "today"
+    assert card.due == due and card.due_is_publication
+    assert f"公开期限 <span class=\"\">{due:%Y-%m-%d}</span>" in response.content.decode()
