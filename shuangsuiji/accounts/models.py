@@ -46,6 +46,13 @@ class User(AbstractUser):
         return self.role in (Role.CITY_ADMIN, Role.COUNTY_ADMIN)
 
     @property
+    def oversees(self) -> bool:
+        """Follows his jurisdiction's work as a whole: its admins act on it, a leader reads it (局领导 read the
+        dashboards and reports of their scope, DESIGN §1)."""
+        reads = self.is_admin_role or self.role == Role.LEADER
+        return self.is_superuser or (reads and self.jurisdiction_id is not None)
+
+    @property
     def can_edit_registry(self) -> bool:
         """City and county admins keep the registries of their own scope; everyone else reads."""
         return self.is_superuser or (self.is_admin_role and self.jurisdiction_id is not None)

@@ -54,7 +54,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import can_approve
 from shuangsuiji.registry.models import Jurisdiction, Level
-from shuangsuiji.registry.services import keeps_calendar
+from shuangsuiji.registry.services import keeps_reference_data
 
 LIMIT = 8
 """Items listed per kind; the rest are counted, one click away on the page where they are handled."""
@@ -233,12 +233,6 @@ def is_inspector(user) -> bool:
 
 def is_admin(user) -> bool:
     return user.is_superuser or (user.is_admin_role and user.jurisdiction_id is not None)
-
-
-def oversees(user) -> bool:
-    """Whether the user follows his jurisdiction's work as a whole: its admins act on it, a leader reads it
-    (局领导 read the dashboards of their scope, DESIGN §1)."""
-    return is_admin(user) or (user.role == Role.LEADER and user.jurisdiction_id is not None)
 
 
 def _root(user) -> Jurisdiction | None:
@@ -572,7 +566,7 @@ def unreleased_months(user, today: date) -> Items:
     year's months too while the first quarter lasts: December's deadline falls in January, and a month still
     open then is the oldest debt."""
     root = _root(user)
-    if root is None or not oversees(user):
+    if root is None or not user.oversees:
         return Items()
     years = [today.year - 1, today.year] if quarter_of(today) == 1 else [today.year]
     # The running month's results are published after it ends: it is a task only once a batch of it exists.
@@ -624,7 +618,7 @@ def pending_corrections(user) -> Items:
     ``disclosure.services.pending_corrections`` for the user's scope. Its cost grows with the published results
     that could have moved (problems, amended or redacted records) — a few queries, but Python work per row."""
     root = _root(user)
-    if root is None or not oversees(user):
+    if root is None or not user.oversees:
         return Items()
     stale = disclosure.pending_corrections(root)
     by_place: dict[int, int] = {}
@@ -663,7 +657,7 @@ def calendar_years(user, today: date) -> Items:
     calendar does not know yet. Until they are in, no deadline counted in working days in them can be
     computed; the State Council's notice comes out in November or December, so the item is due by the year's
     end, overdue once the year it is for has begun."""
-    if not keeps_calendar(user):
+    if not keeps_reference_data(user):
         return Items()
     known = gather.calendar()
     rows = [Item(title=_("录入%(year)s年放假和调休安排") % {"year": year},
@@ -757,7 +751,7 @@ def for_user(user, today: date | None = None) -> Workbench:
         sections += [Section("tasks", _("我的检查任务"), my_open_tasks(user, today),
                              empty=_("没有待完成的检查任务。计划派发后，任务会出现在这里。")),
                      Section("follow_ups", _("待办结的问题"), open_follow_ups(user, today))]
-    elif oversees(user) or user.role == Role.DEPARTMENT:
+    elif user.oversees or user.role == Role.DEPARTMENT:
         windows = (draw_window(year, quarter), draw_window(*following))
         sections += [
             Section("plans", _("本季度抽查计划（%(period)s）") % {"period": quarter_text(year, quarter)},
@@ -779,7 +773,7 @@ def for_user(user, today: date | None = None) -> Workbench:
                         hint=_("向市局报送的材料及其期限（实施方案 四(三)）；是否已报送以纸质件为准")),
             ]
             _county_rows(user, workbench, windows)
-        elif oversees(user):
+        elif user.oversees:
             # A leader reads where his jurisdiction stands — the same items and table, nothing to act on but
             # the batches a second person must review.
             sections += [

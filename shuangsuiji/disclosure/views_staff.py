@@ -484,7 +484,7 @@ class BadReport(ValueError):
 def can_report(user) -> bool:
     """Who makes the reports the city is sent: the admins of a jurisdiction (a county's, or the city office),
     and who reads them: its leaders (局领导 read the reports of their scope, DESIGN §1)."""
-    return user.is_superuser or ((user.is_admin_role or user.role == Role.LEADER) and user.jurisdiction_id is not None)
+    return user.oversees
 
 
 def _reporter(request: HttpRequest) -> None:

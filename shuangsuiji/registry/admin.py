@@ -4,7 +4,6 @@ the admin never bypasses the history and the audit log; nothing here deletes."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.display import action_label, changes_of
 from shuangsuiji.audit.models import Event
 from shuangsuiji.registry.forms import ReasonAdminForm
@@ -20,7 +19,7 @@ from shuangsuiji.registry.models import (
     TargetHistory,
     WorkdayOverride,
 )
-from shuangsuiji.registry.services import do_save, do_save_reference
+from shuangsuiji.registry.services import do_save, do_save_reference, keeps_reference_data
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -97,7 +96,7 @@ class ReferenceAdmin(admin.ModelAdmin):
 
     @staticmethod
     def _keeps(user) -> bool:
-        return user.is_superuser or user.role == Role.CITY_ADMIN
+        return keeps_reference_data(user)
 
     def save_model(self, request, obj, form, change):
         do_save_reference(obj, acting_user=request.user, reason="后台管理：" + ("修改" if change else "新增"))

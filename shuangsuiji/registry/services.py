@@ -355,7 +355,7 @@ def do_save_reference(obj: models.Model, *, acting_user, reason: str = "") -> mo
     A working-day override moves every deadline counted in working days, so only a superuser or a city
     admin may change one, and the change is in the audit chain like any registry row's.
     """
-    if acting_user is not None and not (acting_user.is_superuser or acting_user.role == "city_admin"):
+    if acting_user is not None and not keeps_reference_data(acting_user):
         raise PermissionDenied(_("只有市局管理员可以修改公共参照数据"))
     creating = obj._state.adding
     obj.full_clean()
@@ -369,8 +369,8 @@ def do_save_reference(obj: models.Model, *, acting_user, reason: str = "") -> mo
     return obj
 
 
-def keeps_calendar(user) -> bool:
-    """Who enters the State Council's holiday schedule: the city office (``do_save_reference``'s rule)."""
+def keeps_reference_data(user) -> bool:
+    """Who keeps the tables every jurisdiction shares (specialties, the working-day calendar): the city office."""
     return user is not None and user.is_authenticated and (user.is_superuser or user.role == "city_admin")
 
 
@@ -381,7 +381,7 @@ def do_enter_workday_schedule(*, year: int, holidays: Mapping[date, str], workda
     table (one audited row a day, through ``do_save_reference``); returns how many were created, changed and
     already so. Holidays may be given as whole ranges, weekends included: the notice reads that way. A day
     stored before is changed only if the notice says otherwise; nothing is deleted."""
-    if not keeps_calendar(acting_user):
+    if not keeps_reference_data(acting_user):
         raise PermissionDenied(_("只有市局管理员可以录入放假和调休安排"))
     source = " ".join(source.split())
     problems = []

@@ -16,7 +16,7 @@ from shuangsuiji.engine.workdays import package_years, years_needed
 from shuangsuiji.planning.gather import calendar
 from shuangsuiji.registry.forms import WorkdayScheduleForm
 from shuangsuiji.registry.models import WorkdayOverride
-from shuangsuiji.registry.services import do_enter_workday_schedule, keeps_calendar
+from shuangsuiji.registry.services import do_enter_workday_schedule, keeps_reference_data
 
 
 @login_required
@@ -28,7 +28,7 @@ def workdays(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = today.year
     form = None
-    if keeps_calendar(request.user):
+    if keeps_reference_data(request.user):
         form = WorkdayScheduleForm(request.POST or None, initial={"year": year})
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
