@@ -7,6 +7,7 @@ lists are cut to the most urgent few, so the page costs the same for a county wi
 province with thirty thousand. ``for_user`` picks the kinds a role acts on. Nothing here changes anything.
 """
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -34,6 +35,7 @@ from shuangsuiji.fieldwork.models import (
     RecheckStatus,
     RequestState,
     ReviewDecision,
+    owed_by,
     task_number,
 )
 from shuangsuiji.intake.services import policy_for
@@ -311,21 +313,18 @@ def my_open_tasks(user, today: date) -> Items:
     states = _task_states()
     rows = []
     found = list(tasks.select_related("target__jurisdiction").order_by("deadline", "target__name", "pk")[:LIMIT])
-    ended = {task.pk: timezone.localdate(task.amended_end) for task in found if task.amending and task.amended_end}
-    published_by = _deadlines((day.year, day.month) for day in ended.values())
+    publication_deadline = functools.cache(lambda year, month: disclosure.results_deadline(year, month)[0])
     for task in found:
         state = ("returned" if task.returned else "amending" if task.amending
                  else "draft" if task.draft_id else "not_started")
         label, css = states[state]
         url = (reverse("fieldwork:record_edit", args=[task.draft_id]) if task.draft_id
                else reverse("fieldwork:task_brief", args=[task.pk]))
-        due, due_label = task.deadline, ""
-        if task.amending:
-            # The visit was made in time; what is owed now is a record the county can pass and publish by the
-            # deadline of the month the visit ended in (an amendment asked for after that has none).
-            end = ended.get(task.pk)
-            due = published_by[(end.year, end.month)] if task.returned and end else None
-            due_label = pgettext("workbench", "公开期限") if due else ""
+        due, is_publication = owed_by(
+            task.deadline, amending=task.amending, returned=task.returned,
+            visit_ended=timezone.localdate(task.amended_end) if task.amended_end else None,
+            publication_deadline=publication_deadline)
+        due_label = pgettext("workbench", "公开期限") if is_publication else ""
         rows.append(Item(title=task.target.name, url=url, due=due, overdue=due is not None and due < today,
                          note=f"{task_number(task)} · {task.target.address or task.target.jurisdiction.name}",
                          badge=label, badge_css=css, due_label=due_label))

@@ -17,6 +17,9 @@ What happens after sealing lives in rows of its own, so the sealed rows never ne
 Rows change only through ``fieldwork.services``.
 """
 
+from collections.abc import Callable
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -75,6 +78,22 @@ def task_number(task) -> str:
 
 
 # --- records ------------------------------------------------------------------------------------------------
+
+
+def owed_by(deadline: date, *, amending: bool, returned: bool, visit_ended: date | None,
+            publication_deadline: Callable[[int, int], date]) -> tuple[date | None, bool]:
+    """When a task's record is owed, and whether that date is its result's publication deadline.
+
+    The task's deadline, unless the open record is an amendment: for a record returned in review the visit
+    was made in time, so the corrected record is owed by the deadline its result must be published by (that
+    of the month the visit ended in); an amendment asked for after the record passed is owed by no date. The
+    inspector's phone (one record at a time) and the 工作台 (annotated in bulk) both decide it here.
+    """
+    if not amending:
+        return deadline, False
+    if not returned or visit_ended is None:
+        return None, False
+    return publication_deadline(visit_ended.year, visit_ended.month), True
 
 
 class RecordQuerySet(ScopedQuerySet):

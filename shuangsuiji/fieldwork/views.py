@@ -59,6 +59,7 @@ from shuangsuiji.fieldwork.models import (
     RequestState,
     ReviewDecision,
     SignerRole,
+    owed_by,
     task_number,
 )
 from shuangsuiji.intake.models import Complaint, Exceedance, Penalty
@@ -134,17 +135,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _owed_by(task, record: InspectionRecord | None) -> tuple[date | None, bool]:
-    """When the task's record is owed, and whether that is its result's publication deadline: the task's
-    deadline, but for a record returned in review — the visit was made in time; the corrected record is owed
-    by the deadline its result must be published by (as on the 工作台) — and an amendment asked for after the
-    record passed, which has none."""
-    if record is None or record.is_sealed or record.amends_id is None:
-        return task.deadline, False
-    review = getattr(record.amends, "review", None)
-    if review is None or review.decision != ReviewDecision.RETURNED:
-        return None, False
-    ended = timezone.localdate(record.amends.ended_at)
-    return results_deadline(ended.year, ended.month)[0], True
+    """``owed_by`` for the task's latest record (none, a draft, an amendment, or sealed)."""
+    amends = None if record is None or record.is_sealed else record.amends
+    review = getattr(amends, "review", None)
+    return owed_by(task.deadline, amending=amends is not None,
+                   returned=review is not None and review.decision == ReviewDecision.RETURNED,
+                   visit_ended=timezone.localdate(amends.ended_at) if amends and amends.ended_at else None,
+                   publication_deadline=_publication_deadline)
+
+
+def _publication_deadline(year: int, month: int) -> date:
+    return results_deadline(year, month)[0]
 
 
 @login_required
