@@ -1,15 +1,12 @@
-"""Synthetic assignment problems and a micro-benchmark of ``assignment.assign``.
-
-``bench/engine_bench.py`` calls ``benchmark`` for the national-scale figure (about 3,000 pools of ~17
-inspectors and ~23 tasks) and for one large pool; the tests use ``synthetic_problem`` for
-realistic mixes of joint tasks, specialties, experts, recusals, leave and expiring certificates.
+"""Synthetic assignment problems: realistic mixes of joint tasks, specialties, experts, recusals, leave and
+expiring certificates, the same every run. (The engine's benchmark, ``bench/engine_bench.py``, assigns the
+demo generator's populations instead.)
 """
 
 import hashlib
-import time
 from datetime import date, timedelta
 
-from shuangsuiji.engine.assignment import Inspector, Problem, Task, assign
+from shuangsuiji.engine.assignment import Inspector, Problem, Task
 
 DEPARTMENTS = ("大气环境处", "水生态环境处", "固体废物及化学品处", "辐射安全管理处", "综合执法支队")
 SPECIALTIES = ("辐射", "危险废物", "在线监测", "VOCs", "污水处理", "噪声")
@@ -70,13 +67,3 @@ def synthetic_problem(tasks: int, inspectors: int, label: str = "bench", max_loa
     if max_load is None:
         max_load = max(4, -(-3 * 2 * tasks // max(1, inspectors)))
     return Problem(DRAW_DATE, tuple(work), tuple(people), max_load, tuple(pairs))
-
-
-def benchmark(pools: int = 3000, tasks: int = 23, inspectors: int = 17, seed: bytes = bytes(32)) -> dict[str, float]:
-    """Seconds to assign ``pools`` independent pools (the national run), excluding building them."""
-    problems = [synthetic_problem(tasks, inspectors, f"J{n:04d}") for n in range(pools)]
-    started = time.perf_counter()
-    infeasible = sum(not assign(problem, seed).feasible for problem in problems)
-    elapsed = time.perf_counter() - started
-    return {"pools": pools, "tasks": pools * tasks, "inspectors": pools * inspectors, "seconds": elapsed,
-            "infeasible_pools": infeasible}
