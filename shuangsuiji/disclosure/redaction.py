@@ -55,10 +55,26 @@ def _mask(match: re.Match) -> str:
 
 def scrub(text: str, names: Iterable[str] = ()) -> str:
     """``text`` without personal numbers and without the given personal names (two characters or more)."""
-    text = _PERSONAL.sub(_mask, text or "")
+    return scrub_report(text, names)[0]
+
+
+def scrub_report(text: str, names: Iterable[str] = ()) -> tuple[str, list[str]]:
+    """``scrub`` and what it took out, in order of finding, each once: a correction's form shows the staff what
+    would not be published of what they typed (the snapshot only needs the text)."""
+    removed: list[str] = []
+
+    def mask(match: re.Match) -> str:
+        kept = _mask(match)
+        if kept != match.group(0):
+            removed.append(match.group(0))
+        return kept
+
+    text = _PERSONAL.sub(mask, text or "")
     for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len, reverse=True):
-        text = text.replace(name, MASK)
-    return text
+        if name in text:
+            removed.append(name)
+            text = text.replace(name, MASK)
+    return text, list(dict.fromkeys(removed))
 
 
 def apply_mask(row: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
