@@ -349,12 +349,13 @@ class ManifestView(PublicView):
 def correction_row(correction: Correction) -> dict[str, Any]:
     return {"id": correction.pk, "public_id": correction.result.public_id,
             "corrected_at": correction.corrected_at.isoformat(), "reason": correction.reason,
-            "before": public.shown_before(correction), "after": correction.after,
+            "before": public.shown_before(correction), "after": public.shown_after(correction),
             "changes": public.correction_changes(correction)}
 
 
 CORRECTION_FIELDS = {"id": "更正编号", "public_id": "公开编号", "corrected_at": "更正时间", "reason": "更正理由",
-                     "before": "更正前（已依法隐去的内容不再显示）", "after": "更正后",
+                     "before": "更正前（已依法隐去的内容、已更正的问题描述不再显示）",
+                     "after": "更正后（其后再次更正的问题描述不再显示）",
                      "changes": "逐项的更正内容", "__name__": "correction"}
 RESULT_FIELDS = {**fields_of("results"), "outcome": "检查结果代码：ok / problem / withheld",
                  "items": "抽查事项（编码、名称、结果）", "jurisdiction_code": "行政区划代码", "__name__": "result"}

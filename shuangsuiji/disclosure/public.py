@@ -322,18 +322,65 @@ def verification(params) -> tuple[PlanFilter, list[DrawStatusRow]]:
 MASK_COVERS = {"industry": ("industry_code", "industry_name")}
 
 
+CORRECTED_DESCRIPTION = _("〔原描述已更正，不再公开〕")
+LATER_CORRECTED_DESCRIPTION = _("〔其后再次更正，不再公开〕")
+"""Shown in place of a problem description that is no longer the published one (docs/publication.md): the text
+a correction replaced, and the text a correction put in that a later one replaced in turn."""
+
+
 def shown_before(correction: Correction) -> dict[str, Any]:
-    """A correction's "before" that does not bring back what its "after" withholds or masks."""
+    """A correction's "before" that does not bring back what its "after" withholds or masks, nor a problem
+    description that is no longer published."""
     before, after = correction.before, correction.after
     masked = {note.get("field") for note in after.get("redactions") or []}
     if "*" in masked or after.get("outcome") == Outcome.WITHHELD:
-        return dict(after)
+        return shown_after(correction)
     shown = dict(before)
     for field in masked:
         for key in MASK_COVERS.get(field, (field,)):
             if key in after:
                 shown[key] = after[key]
+    if "problems" in shown:
+        shown["problems"] = _published_descriptions(shown["problems"], after.get("problems"),
+                                                    correction.result.problems)[0]
     return shown
+
+
+def shown_after(correction: Correction) -> dict[str, Any]:
+    """A correction's "after" as the public may read it: a later correction may have replaced a description."""
+    after = dict(correction.after)
+    if "problems" in after:
+        after["problems"] = _published_descriptions(after["problems"], after["problems"],
+                                                    correction.result.problems)[1]
+    return after
+
+
+def _published_descriptions(before: list[dict] | None, after: list[dict] | None, current: list[dict]
+                            ) -> tuple[list[dict], list[dict]]:
+    """A correction's problems before and after, each description that is not the one published now (at the same
+    place in the list) replaced by a notice.
+
+    A description is corrected mostly because it told what it should not — a person's name, a trade secret —
+    so the public learns that it changed, when and why, never the old words. The text a correction put in may be
+    replaced by a later one, so the rule holds for the "after" of older corrections too. A description a
+    correction left as it was gets the same text or notice on both sides, so it does not read as changed.
+    The staff's history and the audit log keep both texts."""
+
+    def text(problems: list[dict] | None, n: int) -> str | None:
+        return problems[n].get("description") if problems and n < len(problems) else None
+
+    def hide(problems: list[dict] | None, notice) -> list[dict]:
+        shown = []
+        for n, problem in enumerate(problems or []):
+            own = problem.get("description")
+            if own and own != text(current, n):
+                # Left as it was by this correction: what its "after" shows; changed by it: the text replaced.
+                unchanged = own == text(after, n)
+                problem = dict(problem, description=str(LATER_CORRECTED_DESCRIPTION if unchanged else notice))
+            shown.append(problem)
+        return shown
+
+    return hide(before, CORRECTED_DESCRIPTION), hide(after, LATER_CORRECTED_DESCRIPTION)
 
 
 CORRECTION_LABELS = {
@@ -346,7 +393,15 @@ CORRECTION_LABELS = {
 
 def correction_changes(correction: Correction) -> list[dict[str, Any]]:
     """What a correction changed, field by field, as the public may read it."""
-    before, after = shown_before(correction), correction.after
+    return _changes(shown_before(correction), shown_after(correction))
+
+
+def staff_correction_changes(correction: Correction) -> list[dict[str, Any]]:
+    """What a correction changed with nothing left out: for the bureau's own history, never the portal."""
+    return _changes(correction.before, correction.after)
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
     changes = []
     for key in after:
         if before.get(key) != after.get(key) and key in CORRECTION_LABELS:
@@ -389,7 +444,10 @@ def result(public_id: str) -> PublishedResult | None:
 
 
 def corrections(result_row: PublishedResult) -> list[Correction]:
-    return list(Correction.objects.published().filter(result=result_row).order_by("corrected_at", "id"))
+    found = list(Correction.objects.published().filter(result=result_row).order_by("corrected_at", "id"))
+    for correction in found:
+        correction.result = result_row  # what they show depends on the result as published now
+    return found
 
 
 def target_history(credit_code: str) -> tuple[QuerySet, QuerySet]:
