@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuangsuiji.disclosure import redaction, services
 from shuangsuiji.disclosure.models import (
     MASKABLE_FIELDS,
     Outcome,
@@ -14,6 +15,7 @@ from shuangsuiji.disclosure.models import (
     RedactionAction,
     RedactionBasis,
 )
+from shuangsuiji.fieldwork.models import ItemResult
 from shuangsuiji.registry.models import Jurisdiction
 
 INPUT = {"class": "form-control"}
@@ -113,9 +115,13 @@ class CaseForm(RedactionFields):
         return self.cleaned_data["record_number"].strip().upper()
 
 
+SCRUBBED = _("以下内容涉及个人信息，公开时将以“%(mask)s”代替：%(removed)s。框中已是将公开的文字，请核对后再次保存。")
+
+
 class CorrectionForm(forms.Form):
-    """The fields of a published result that are corrected by hand; problems keep their text but their penalty
-    decision numbers can be filled in (decided after publication)."""
+    """The fields of a published result that are corrected by hand. Each problem keeps its check item and its
+    handling, but its description can be rewritten (wrong, or telling what it should not) and its penalty
+    decision number filled in (decided after publication)."""
 
     target_name = forms.CharField(label=_("单位名称"), max_length=128, required=False,
                                   widget=forms.TextInput(attrs=INPUT))
@@ -134,22 +140,72 @@ class CorrectionForm(forms.Form):
     SIMPLE = ("target_name", "credit_code", "industry_code", "industry_name", "inspected_on", "outcome")
 
     def __init__(self, *args, result: PublishedResult, **kwargs) -> None:
+        # A description masked by a redaction decision is not offered: rewriting it would publish what the
+        # decision hides (the service refuses it too).
+        self.masked = bool({n.get("field") for n in result.redactions} & {"problems", "*"})
         initial = {name: getattr(result, name) for name in self.SIMPLE}
         for n, problem in enumerate(result.problems):
+            initial[f"description_{n}"] = problem.get("description", "")
             initial[f"decision_{n}"] = problem.get("decision_number", "")
         super().__init__(*args, initial=initial, **kwargs)
         self.result = result
+        problem_fields = []
         for n, problem in enumerate(result.problems):
+            label = {"n": n + 1, "item": problem.get("item", "")}
+            if not self.masked:
+                self.fields[f"description_{n}"] = forms.CharField(
+                    label=_("问题%(n)s“%(item)s”的描述") % label,
+                    # The length the record's own text may have (the published text is a copy of it).
+                    max_length=ItemResult._meta.get_field("notes").max_length,
+                    widget=forms.Textarea(attrs={**INPUT, "rows": 3}),
+                    error_messages={"required": _("问题%(n)s的描述不能为空：请填写更正后的描述") % label})
+                problem_fields.append(f"description_{n}")
             self.fields[f"decision_{n}"] = forms.CharField(
-                label=_("问题%(n)s“%(item)s”的处罚决定书文号") % {"n": n + 1, "item": problem.get("item", "")},
+                label=_("问题%(n)s“%(item)s”的处罚决定书文号") % label,
                 max_length=64, required=False, widget=forms.TextInput(attrs=INPUT))
-        self.order_fields([*self.SIMPLE, *(f"decision_{n}" for n in range(len(result.problems))), "reason"])
+            problem_fields.append(f"decision_{n}")
+        self.order_fields([*self.SIMPLE, *problem_fields, "reason"])
+
+    def simple_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.SIMPLE]
+
+    def problems(self) -> list[dict]:
+        """Each published problem with its fields, for the page to show the check item and handling (which
+        are not corrected here) beside the description and decision number."""
+        rows = []
+        for n, problem in enumerate(self.result.problems):
+            rows.append({"n": n + 1, "item": problem.get("item", ""), "handling": problem.get("handling", ""),
+                         "deadline": problem.get("deadline", ""), "masked": self.masked,
+                         "description": None if self.masked else self[f"description_{n}"],
+                         "decision": self[f"decision_{n}"]})
+        return rows
 
     def clean_inspected_on(self):
         day = self.cleaned_data["inspected_on"]
         if day > timezone.localdate():
             raise ValidationError(_("检查日期不能晚于今天"))
         return day
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # An edited description goes through the snapshot's scrubber before it is stored. When the scrubber
+        # changes what was typed, nothing is saved yet: the field comes back holding the text as it will be
+        # published, with what was taken out named, and saving again confirms it. Storing the scrubbed text
+        # silently would leave the staff to find "＊＊＊" on the portal, where fixing a sentence the mask made
+        # unreadable costs another public correction; asking them to re-read the exact text costs one click.
+        if self.masked:
+            return data
+        for n, problem in enumerate(self.result.problems):
+            name = f"description_{n}"
+            typed = data.get(name)
+            if not typed or services.same_text(typed, problem.get("description", "")):
+                continue
+            published, removed = services.scrub_description(self.result, typed.replace("\r\n", "\n"))
+            if removed:
+                self.data = self.data.copy()  # a bound form's QueryDict is immutable
+                self.data[name] = published
+                self.add_error(name, SCRUBBED % {"mask": redaction.MASK, "removed": "、".join(removed)})
+        return data
 
     def changes(self) -> dict:
         """Only what differs from the published row, in the form the service takes."""
@@ -160,8 +216,13 @@ class CorrectionForm(forms.Form):
             old = getattr(self.result, name)
             if new != (old.isoformat() if name == "inspected_on" else old):
                 values[name] = new
-        problems = [dict(p, decision_number=self.cleaned_data[f"decision_{n}"].strip())
-                    for n, p in enumerate(self.result.problems)]
+        problems = []
+        for n, problem in enumerate(self.result.problems):
+            problem = dict(problem, decision_number=self.cleaned_data[f"decision_{n}"].strip())
+            typed = self.cleaned_data.get(f"description_{n}")
+            if typed is not None and not services.same_text(typed, problem.get("description", "")):
+                problem["description"] = typed.replace("\r\n", "\n")
+            problems.append(problem)
         if problems != self.result.problems:
             values["problems"] = problems
         return values

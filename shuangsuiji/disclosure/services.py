@@ -424,9 +424,48 @@ def _write_correction(result: PublishedResult, after: Mapping[str, Any], reason:
     return correction
 
 
+def scrub_description(result: PublishedResult, text: str) -> tuple[str, list[str]]:
+    """A problem description typed in a correction as the public may read it, and what was taken out: the
+    snapshot's scrubber with the personal names of the record behind the result, so a correction cannot put
+    back what a release would have removed."""
+    return redaction.scrub_report(text, _personal_names(result.record))
+
+
+def same_text(a: str, b: str) -> bool:
+    """Equal but for line ends and surrounding blanks: a browser sends a textarea's lines ended by CRLF, and an
+    untouched description must not count as corrected."""
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def _corrected_problems(result: PublishedResult, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``problems`` with each description that differs from the published one checked and scrubbed.
+
+    Compared position by position, as the form lists them. A description masked by a redaction decision stays
+    masked: rewriting it here would publish what the decision hides (lift the decision and republish instead)."""
+    masked = {note.get("field") for note in result.redactions} & {"problems", "*"}
+    corrected = []
+    for n, problem in enumerate(problems):
+        problem = dict(problem)
+        text = str(problem.get("description") or "")
+        old = result.problems[n].get("description", "") if n < len(result.problems) else None
+        if old is None or not same_text(text, old):
+            label = {"n": n + 1}
+            if masked:
+                raise ValidationError({"problems": _("问题%(n)s的描述已依法隐去，不能在更正中改写") % label})
+            if not text.strip():
+                raise ValidationError({"problems": _("问题%(n)s的描述不能为空") % label})
+            problem["description"] = scrub_description(result, text.replace("\r\n", "\n").strip())[0]
+        else:
+            problem["description"] = old
+        corrected.append(problem)
+    return corrected
+
+
 @transaction.atomic
 def do_correct_result(result: PublishedResult, *, values: Mapping[str, Any], reason: str, acting_user) -> Correction:
-    """Change a published result by hand (a typo in a name, a decision number decided later)."""
+    """Change a published result by hand (a typo in a name, a decision number decided later, a problem's
+    description that is wrong or tells what it should not). Edited descriptions are scrubbed as the snapshot
+    scrubs them."""
     result = _lock_result(result)
     ensure_can_publish(acting_user, result.jurisdiction)
     unknown = set(values) - set(CORRECTABLE_FIELDS)
@@ -434,6 +473,8 @@ def do_correct_result(result: PublishedResult, *, values: Mapping[str, Any], rea
         raise ValidationError(_("不能更正的字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     if "outcome" in values and values["outcome"] not in Outcome.values:
         raise ValidationError({"outcome": _("检查结果不在可选范围内")})
+    if "problems" in values:
+        values = {**values, "problems": _corrected_problems(result, list(values["problems"]))}
     return _write_correction(result, values, reason, acting_user)
 
 
@@ -446,6 +487,33 @@ def _rule_matches(jurisdiction: Jurisdiction) -> Q:
     for target_id, prefix in rules.values_list("target_id", "industry_prefix"):
         condition |= Q(target_id=target_id) if target_id else Q(target__industry_code__startswith=prefix)
     return condition
+
+
+def _keep_corrected_descriptions(result: PublishedResult, row: dict[str, Any]) -> dict[str, Any]:
+    """The record's row with each problem description that a correction replaced given as replaced.
+
+    A description is rewritten by hand because it was wrong or told what it should not, usually without the
+    sealed record's notes changing; rebuilt from the record, the row would bring the old text back — listed
+    as a pending correction and put back on the portal by "重新公开". So a text once replaced stays replaced
+    (through every later replacement), unless the record's text is new. A mask is not a replacement: lifting
+    the redaction decision brings back what it hid, as corrected."""
+    replaced: dict[str, str] = {}
+    for correction in sorted(result.corrections.all(), key=lambda c: (c.corrected_at, c.pk)):
+        before, after = correction.before.get("problems") or [], correction.after.get("problems") or []
+        for old, new in zip(before, after, strict=False):
+            text, by = old.get("description", ""), new.get("description", "")
+            if text and by and text != by and by != redaction.MASK and old.get("item") == new.get("item"):
+                replaced[text] = by
+    if not replaced or not row.get("problems"):
+        return row
+    problems = []
+    for problem in row["problems"]:
+        text, seen = problem.get("description", ""), set()
+        while text in replaced and text not in seen:  # A → B → C: the latest; a loop back stops where it began
+            seen.add(text)
+            text = replaced[text]
+        problems.append(dict(problem, description=text))
+    return {**row, "problems": problems}
 
 
 def pending_corrections(jurisdiction: Jurisdiction):
@@ -462,12 +530,13 @@ def pending_corrections(jurisdiction: Jurisdiction):
                   | Q(record__redaction_cases__isnull=False) | _rule_matches(jurisdiction))
     rules = active_rules()
     rows = results.filter(candidates).distinct().prefetch_related(
-        "record__signatures", "record__items__follow_up__penalty", "record__redaction_cases",
+        "corrections", "record__signatures", "record__items__follow_up__penalty", "record__redaction_cases",
         Prefetch("record__task__selections", queryset=TaskPlan.objects.select_related("plan__jurisdiction",
                                                                                      "plan__department")))
     for result in rows.iterator(chunk_size=500):
         record = current.get(result.record_id, result.record)
         row, notes, withheld = apply_redactions(record, result_row(record), rules)
+        row = _keep_corrected_descriptions(result, row)
         fresh = {**_model_values(row), "redactions": notes, "withheld_basis": withheld}
         fresh["inspected_on"] = fresh["inspected_on"].isoformat()
         if any(fresh[k] != _json(getattr(result, k)) for k in fresh):
@@ -485,6 +554,7 @@ def do_republish_amended(result: PublishedResult, *, reason: str, acting_user) -
                  .select_related("target__jurisdiction", "task", "amends").first())
     record = amendment or result.record
     row, notes, withheld = apply_redactions(record, result_row(record))
+    row = _keep_corrected_descriptions(result, row)
     return _write_correction(result, {**row, "redactions": notes, "withheld_basis": withheld}, reason, acting_user,
                              record=record)
 

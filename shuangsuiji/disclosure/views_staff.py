@@ -465,7 +465,9 @@ def correct(request: HttpRequest, public_id: str) -> HttpResponse:
             else:
                 messages.success(request, _("%(id)s 已更正，门户显示更正前后内容和理由") % {"id": result.public_id})
                 return redirect("disclosure:corrections")
-    history = Correction.objects.filter(result=result).select_related("corrected_by").order_by("-corrected_at")
+    # The bureau's own history shows every text a correction replaced, which the portal no longer shows.
+    history = [{"correction": c, "changes": public.staff_correction_changes(c)} for c in
+               Correction.objects.filter(result=result).select_related("corrected_by").order_by("-corrected_at")]
     return render(request, "disclosure/staff/correct.html", {"result": result, "form": form, "history": history},
                   status=400 if form.errors else 200)
 

@@ -93,7 +93,8 @@ def test_who_acts(client, users, world, tree, role):
         "correct": (reverse("disclosure:correct", args=[result.public_id]),
                     {"target_name": "新名称", "credit_code": result.credit_code, "industry_code": result.industry_code,
                      "industry_name": result.industry_name, "inspected_on": result.inspected_on.isoformat(),
-                     "outcome": result.outcome, "decision_0": "", "reason": "名称有误"}),
+                     "outcome": result.outcome, "description_0": "布袋除尘器破损，现场未更换",
+                     "decision_0": "", "reason": "名称与问题描述有误"}),
     }
     codes = {name: client.post(url, data).status_code for name, (url, data) in posts.items()}
     if role == "anonymous":
@@ -120,7 +121,8 @@ def test_who_acts(client, users, world, tree, role):
         "rule_add": RedactionRule.objects.filter(industry_prefix="26").exists(),
         "rule_deactivate": not RedactionRule.objects.get(pk=rule.pk).active,
         "case_add": RedactionCase.objects.exists(),
-        "correct": Correction.objects.exists(),
+        "correct": Correction.objects.exists()
+        and PublishedResult.objects.get(pk=result.pk).problems[0]["description"] == "布袋除尘器破损，现场未更换",
     }
     expected = {
         "department_user": set(), "inspector": set(), "other_county_admin": set(), "leader": {"review"},
@@ -220,7 +222,8 @@ def test_bad_input_says_what_and_where_and_writes_nothing(client, users, world, 
     response = client.post(reverse("disclosure:correct", args=[result.public_id]), {
         "target_name": result.target_name, "credit_code": result.credit_code, "industry_code": result.industry_code,
         "industry_name": result.industry_name, "inspected_on": result.inspected_on.isoformat(),
-        "outcome": result.outcome, "decision_0": "", "reason": "没改"})
+        "outcome": result.outcome, "description_0": result.problems[0]["description"], "decision_0": "",
+        "reason": "没改"})
     assert response.status_code == 400 and "没有修改任何内容" in response.content.decode()
     assert not Correction.objects.exists()
 
@@ -253,11 +256,13 @@ def test_a_manual_correction_fills_in_a_decision_number(client, users, world):
     client.post(url, {"target_name": result.target_name, "credit_code": result.credit_code,
                       "industry_code": result.industry_code, "industry_name": result.industry_name,
                       "inspected_on": result.inspected_on.isoformat(), "outcome": result.outcome,
+                      "description_0": result.problems[0]["description"],
                       "decision_0": "涞环罚〔2026〕7号", "reason": "补录处罚决定书文号"})
     result.refresh_from_db()
     assert result.problems[0]["decision_number"] == "涞环罚〔2026〕7号"
     correction = Correction.objects.get()
     assert correction.before["problems"][0]["decision_number"] == "" and correction.corrected_by == users["city_admin"]
+    assert correction.after["problems"][0]["description"] == correction.before["problems"][0]["description"]
 
 
 @pytest.mark.parametrize("role", ROLES)
