@@ -10,7 +10,7 @@ targets' dated history and the audit events.
 
 import io
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -97,13 +97,14 @@ class RegistryImporter(Importer):
     def example_key(self) -> Any:
         return next(column.example for column in self.columns if column.key == self.key)
 
-    def chunks(self, handle: IO[bytes], name: str, acting_user, errors: Errors) -> Iterator[Plan]:
-        """The file as plans of ``CHUNK`` rows, every problem recorded in ``errors`` on the way.
+    def chunks(self, sheet: Sheet, acting_user) -> Iterator[Plan]:
+        """The sheet as plans of ``CHUNK`` rows, every problem recorded in the sheet's errors on the way.
 
         The import reads the file twice: once to check every row (nothing is kept but the keys, to find
-        duplicates), and, only if there was no problem, once more to store it chunk by chunk.
+        duplicates), and, only if there was no problem, once more to store it chunk by chunk. Each reading
+        is its own ``Sheet``, which counts its rows: this importer is one object shared by every import.
         """
-        sheet = Sheet(handle, name, self.columns, errors)
+        errors = sheet.errors
         first_row: dict[str, int] = {}
         rows: list[tuple[int, dict[str, Any]]] = []
         for number_, raw in sheet:
@@ -125,8 +126,7 @@ class RegistryImporter(Importer):
         if rows:
             yield self.plan(rows, acting_user, errors)
         if not sheet.rows:
-            errors.add(1, "", name, _("文件中没有数据行"))
-        self.rows_read = sheet.rows
+            errors.add(1, "", sheet.name, _("文件中没有数据行"))
 
     @staticmethod
     def given_fields(values: dict[str, Any], defaults: dict[str, tuple[str, Any]], current) -> dict[str, Any]:

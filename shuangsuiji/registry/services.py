@@ -26,6 +26,7 @@ from shuangsuiji.registry.models import (
     TargetStatus,
     WorkdayOverride,
 )
+from shuangsuiji.tabular.importing import Errors, Sheet
 
 TRACKED_TARGET_FIELDS = (TargetHistory.Field.CATEGORY, TargetHistory.Field.POSITIVE_LIST,
                          TargetHistory.Field.STATUS)
@@ -254,7 +255,6 @@ def do_import_registry(kind: str, handle, file_name: str, *, acting_user) -> dic
     positive-list flag and status — its dated history with the file as the reason.
     """
     from shuangsuiji.registry.excel import IMPORTERS
-    from shuangsuiji.tabular.importing import Errors
 
     if acting_user is not None and not acting_user.can_edit_registry:
         raise PermissionDenied(_("只有市局和分局管理员可以导入名录库"))
@@ -278,20 +278,23 @@ def collection_paused():
 
 
 def _import_checked(importer, kind: str, handle, file_name: str, acting_user, errors) -> dict[str, int]:
-    for _plan in importer.chunks(handle, file_name, acting_user, errors):
+    # Each reading is a Sheet of this run, which counts its rows: the importer is shared by every import.
+    checked = Sheet(handle, file_name, importer.columns, errors)
+    for _plan in importer.chunks(checked, acting_user):
         pass
     if errors:
-        raise errors.reject(importer.rows_read)
+        raise errors.reject(checked.rows)
     handle.seek(0)
     reason = _("Excel导入：%(file)s") % {"file": file_name}
-    totals = {"rows": importer.rows_read, "created": 0, "updated": 0, "unchanged": 0}
-    for plan in importer.chunks(handle, file_name, acting_user, errors):
+    totals = {"rows": checked.rows, "created": 0, "updated": 0, "unchanged": 0}
+    stored = Sheet(handle, file_name, importer.columns, errors)
+    for plan in importer.chunks(stored, acting_user):
         _store_registry_plan(plan, reason, acting_user)
         totals["created"] += len(plan.create)
         totals["updated"] += len(plan.update)
         totals["unchanged"] += plan.unchanged
     if errors:  # the data changed under the import between its two readings
-        raise errors.reject(importer.rows_read)
+        raise errors.reject(stored.rows)
     record_events([PendingEvent(f"{kind}.import", None, getattr(acting_user, "jurisdiction_id", None),
                                 {"file": [None, file_name], **{k: [None, v] for k, v in totals.items()}}, reason)],
                   actor=acting_user)

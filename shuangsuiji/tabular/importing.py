@@ -231,9 +231,14 @@ def _header(value: Any) -> str:
 
 
 class Sheet:
-    """The rows of an uploaded file, by column key, after its header row was matched to the columns."""
+    """The rows of an uploaded file, by column key, after its header row was matched to the columns.
+
+    One reading of one file: ``rows`` counts the data rows read so far, so the count belongs to the import
+    run that made the sheet, never to an importer (the registries' importers are shared by every request).
+    """
 
     def __init__(self, handle: IO[bytes], name: str, columns: Iterable[Column], errors: Errors) -> None:
+        self.name = name
         self.columns = tuple(columns)
         self.errors = errors
         self.ignored: list[str] = []

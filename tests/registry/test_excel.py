@@ -10,7 +10,9 @@ from openpyxl import Workbook, load_workbook
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
+from shuangsuiji.registry.excel import IMPORTERS
 from shuangsuiji.registry.models import CheckItem, Inspector, Specialty, Target, TargetHistory
+from shuangsuiji.tabular.importing import Errors, Sheet
 
 
 def workbook(rows: list[list], kind_headers: list[str]) -> io.BytesIO:
@@ -174,3 +176,17 @@ def test_the_templates_example_row_is_refused(users):
     response = login(users["city_admin"]).post("/registry/items/import/", {"file": upload})
     assert response.status_code == 400
     assert any("示例行" in e.message for e in response.context["rejected"].errors)
+
+
+def test_the_shared_importer_keeps_no_count_of_its_own(tree):
+    """IMPORTERS holds one importer per kind for every request: each run's count is its own Sheet's."""
+    importer = IMPORTERS["targets"]
+    rows = [[complete(f"9113062300000000{n}"), f"公司{n}", "130623", "", "", ""] for n in range(1, 4)]
+    long = Sheet(workbook(rows, TARGET_HEADERS), "a.xlsx", importer.columns, Errors())
+    short = Sheet(workbook(rows[:1], TARGET_HEADERS), "b.xlsx", importer.columns, Errors())
+    first, second = importer.chunks(long, None), importer.chunks(short, None)
+    next(first)
+    list(second)  # a second import runs to its end while the first is under way
+    list(first)
+    assert (long.rows, short.rows) == (3, 1)
+    assert not hasattr(importer, "rows_read")
