@@ -5,9 +5,9 @@ outside the user's scope an object answers 404. Changes go through ``intake.serv
 them is decided there (``intake.permissions``), and the pages only hide what the user cannot do.
 """
 
-import io
 from collections import Counter
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,8 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.engine.workdays import previous_quarter
@@ -64,6 +62,7 @@ from shuangsuiji.intake.permissions import (
     reports_clues_somewhere,
 )
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetHistory
+from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
 from shuangsuiji.tabular.importing import ImportRejected
 
 PER_PAGE = 50
@@ -567,10 +566,9 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
                                         replace=form.cleaned_data.get("replace", False))
         except ImportRejected as error:
             rejected = error
-            request.session["intake_import_errors"] = {
-                "kind": kind, "file": upload.name, "total": error.total,
-                "errors": [[e.row, e.column, e.value, e.message] for e in error.errors]}
+            keep_rejected(request.session, "intake", upload, upload.name, error)
         else:
+            forget_rejected(request.session)
             messages.success(request, _("已导入%(file)s：%(summary)s") % {"file": upload.name,
                                                                       "summary": result.summary()})
             return redirect("intake:import_upload", kind=kind)
@@ -580,27 +578,14 @@ def import_upload(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 def import_errors(request: HttpRequest) -> HttpResponse:
-    """The last rejected import's errors as a workbook (row, column, value, reason)."""
-    stored = request.session.get("intake_import_errors")
-    if not stored:
+    """The last rejected upload given back with its problems marked (``tabular.annotate``)."""
+    kept = rejected_download(request.session, "intake")
+    if kept is None:
         raise Http404
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("错误清单")
-    sheet.append([_("行号"), _("列"), _("内容"), _("错误原因")])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in stored["errors"]:
-        sheet.append(row)
-    if stored["total"] > len(stored["errors"]):
-        sheet.append(["", "", "", _("另有%(n)s处错误未列出") % {"n": stored["total"] - len(stored["errors"])}])
-    for letter, width in zip("ABCD", (8, 18, 30, 80), strict=True):
-        sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
+    content, file_name = kept
+    response = HttpResponse(content,
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{stored['kind']}-errors.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
     return response
 
 

@@ -468,14 +468,3 @@ def _header_cell(sheet, title: str, required: bool) -> WriteOnlyCell:
     cell.fill = PatternFill("solid", fgColor="E2EFDA")
     return cell
 
-
-def error_workbook(errors) -> bytes:
-    """The problems of a rejected file as a workbook: row, column, value, reason."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("导入错误")
-    sheet.append([_header_cell(sheet, title, False) for title in ("行号", "列", "填写的值", "问题")])
-    for error in errors:
-        sheet.append([error.row, error.column, error.value, error.message])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

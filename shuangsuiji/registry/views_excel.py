@@ -1,6 +1,5 @@
 """Excel in and out of 两库一单, and the quarterly list of new and defunct targets (动态管理)."""
 
-import base64
 import datetime
 import io
 from urllib.parse import quote
@@ -15,10 +14,11 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from shuangsuiji.engine import policy as policies
-from shuangsuiji.registry.excel import IMPORTERS, error_workbook, export_workbook
+from shuangsuiji.registry.excel import IMPORTERS, export_workbook
 from shuangsuiji.registry.models import Jurisdiction, TargetHistory, TargetStatus
 from shuangsuiji.registry.services import do_import_registry
 from shuangsuiji.registry.views import REGISTRIES, filtered
+from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
 from shuangsuiji.tabular.importing import ImportRejected
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,9 +62,11 @@ def import_workbook(request: HttpRequest, kind: str) -> HttpResponse:
     importer = _importer(kind)
     if not request.user.can_edit_registry:
         raise PermissionDenied(_("只有市局和分局管理员可以导入名录库"))
-    session_key = f"import-errors-{kind}"
-    if request.GET.get("download") == "errors" and session_key in request.session:
-        return xlsx_response(base64.b64decode(request.session[session_key]), f"{importer.label}导入错误.xlsx")
+    origin = f"registry:{kind}"
+    if request.GET.get("download") == "errors":
+        kept = rejected_download(request.session, origin)
+        if kept is not None:
+            return xlsx_response(*kept)
     context = {"importer": importer, "kind": kind, "list_url": REGISTRIES[SLUG_OF[kind]].url("list")}
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -74,9 +76,10 @@ def import_workbook(request: HttpRequest, kind: str) -> HttpResponse:
             try:
                 summary = do_import_registry(kind, upload, upload.name, acting_user=request.user)
             except ImportRejected as rejected:
-                request.session[session_key] = base64.b64encode(error_workbook(rejected.errors)).decode()
+                keep_rejected(request.session, origin, upload, upload.name, rejected)
                 context.update(rejected=rejected, file_name=upload.name)
                 return render(request, "registry/excel_import.html", context, status=400)
+            forget_rejected(request.session)
             messages.success(request, _("导入完成：共 %(rows)s 行，新增 %(created)s，更新 %(updated)s，"
                                         "未变 %(unchanged)s") % summary)
             return redirect(context["list_url"])

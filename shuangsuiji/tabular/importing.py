@@ -27,6 +27,8 @@ from shuangsuiji.tabular.reader import SheetError, read_rows
 
 MAX_ERRORS = 2000
 """Errors kept for the report; a file with more (a wrong template, a shifted column) says how many."""
+NOTE_HEADER = "错误说明"
+"""The column ``annotate`` adds to a rejected file's rows; a fixed file uploaded again still has it."""
 
 
 # --- cells ------------------------------------------------------------------------------------------------
@@ -259,7 +261,7 @@ class Sheet:
             if position is None and column.required:
                 errors.add(header_number, column.header, None, _("缺少此列（请使用导入模板）"))
             self.index.append((column, position))
-        self.ignored = [header for header in positions if header]
+        self.ignored = [header for header in positions if header and header != NOTE_HEADER]
         if errors:
             raise errors.reject(0)
 

@@ -3,6 +3,7 @@
 import datetime
 import io
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -296,15 +297,90 @@ def test_the_import_page_lists_errors_and_offers_them_as_a_workbook(client, user
     upload = workbook(rows)
     upload.name = "p.xlsx"
     page = client.post(reverse("intake:import_upload", args=["penalties"]), {"file": upload}).content.decode()
-    assert "文件有 1 处错误，未导入任何数据" in page and "处罚决定日期" in page
-    errors = load_workbook(io.BytesIO(client.get(reverse("intake:import_errors")).content)).active
-    assert [cell.value for cell in errors[2]] == [2, "处罚决定日期", "2021-02-30", "应为日期，如 2021-04-01"]
+    assert "文件有 1 处错误，未导入任何数据" in page and "处罚决定日期" in page and "下载标注了错误的原文件" in page
+    back = load_workbook(io.BytesIO(client.get(reverse("intake:import_errors")).content))
+    assert back.active["B2"].comment.text == "应为日期，如 2021-04-01"
+    listing = list(back["错误清单"].values)
+    assert listing[listing.index(("行号", "列", "填写的值", "错误原因")) + 1] == (
+        2, "处罚决定日期", "2021-02-30", "应为日期，如 2021-04-01")
     rows[1][1] = "2021-02-28"
     upload = workbook(rows)
     upload.name = "p.xlsx"
     response = client.post(reverse("intake:import_upload", args=["penalties"]), {"file": upload}, follow=True)
     assert "新增1条" in response.content.decode()
     assert Penalty.objects.count() == 1
+    assert client.get(reverse("intake:import_errors")).status_code == 404  # nothing left to fix, nothing kept
+
+
+BAD = "FFFF9999"
+
+
+def _marked(cell) -> bool:
+    return cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb == BAD
+
+
+def test_a_rejected_intake_file_comes_back_marked_and_nothing_is_stored(client, users, targets):
+    plant = targets["plant"]
+    bad_code = plant.credit_code[:-1] + ("0" if plant.credit_code[-1] != "0" else "1")
+    rows = [PENALTY_HEADER,
+            ["涞环罚〔2021〕1号", "2021-02-03", plant.credit_code, plant.name, "执法大队", "超标排放", 1000],
+            ["涞环罚〔2021〕2号", "2021-02-30", bad_code, None, "执法大队", "超标排放", None],
+            ["涞环罚〔2021〕3号", "2021-02-03", plant.credit_code, None, "执法大队", None, None],
+            ["涞环罚〔2021〕1号", "2021-02-04", plant.credit_code, None, "执法大队", "x", None]]
+    upload = workbook(rows)
+    upload.name = "处罚.xlsx"
+    client.force_login(users["county_admin"])
+    assert client.post(reverse("intake:import_upload", args=["penalties"]), {"file": upload}).status_code == 200
+    assert not Penalty.objects.exists() and not Event.objects.filter(action__startswith="penalty").exists()
+    response = client.get(reverse("intake:import_errors"))
+    assert unquote(response["Content-Disposition"]).endswith("''处罚（错误标注）.xlsx")
+    back = load_workbook(io.BytesIO(response.content))
+    data = back.worksheets[0]
+    assert _marked(data["B3"]) and data["B3"].comment.text == "应为日期，如 2021-04-01"
+    assert _marked(data["C3"]) and "校验码" in data["C3"].comment.text
+    assert _marked(data["F4"]) and data["F4"].comment.text == "必填"
+    assert _marked(data["A5"]) and data["A5"].comment.text == "与第2行重复"
+    assert data["H1"].value == "错误说明" and data["H2"].value is None
+    assert "处罚决定日期：应为日期，如 2021-04-01" in data["H3"].value and "统一社会信用代码：" in data["H3"].value
+    assert data["H4"].value == "违法行为：必填" and data["H5"].value == "处罚决定书文号：与第2行重复"
+    listing = list(back["错误清单"].values)
+    assert listing[0][0] == "“处罚.xlsx”有4处错误，未导入任何数据。"
+    assert len(listing) - listing.index(("行号", "列", "填写的值", "错误原因")) - 1 == 4
+
+
+def test_a_rejected_csv_comes_back_as_a_marked_workbook_of_its_rows(client, users, targets):
+    plant = targets["plant"]
+    text = "\n".join([",".join(PENALTY_HEADER),
+                      f"涞环罚〔2021〕1号,2021-02-30,{plant.credit_code},,执法大队,超标排放,0100",
+                      f"涞环罚〔2021〕2号,2021-02-03,{plant.credit_code},,执法大队,超标排放,"])
+    upload = io.BytesIO(text.encode("gb18030"))
+    upload.name = "penalties.csv"
+    client.force_login(users["county_admin"])
+    assert client.post(reverse("intake:import_upload", args=["penalties"]), {"file": upload}).status_code == 200
+    assert not Penalty.objects.exists()
+    response = client.get(reverse("intake:import_errors"))
+    assert unquote(response["Content-Disposition"]).endswith("''penalties（错误标注）.xlsx")
+    back = load_workbook(io.BytesIO(response.content))
+    assert back.sheetnames == ["penalties", "错误清单"]
+    data = back["penalties"]
+    assert [cell.value for cell in data[1]] == [*PENALTY_HEADER, "错误说明"] and data["A1"].font.bold
+    assert data["G2"].value == "0100" and data["C2"].value == plant.credit_code  # the cells as the file had them
+    assert _marked(data["B2"]) and data["B2"].comment.text == "应为日期，如 2021-04-01"
+    assert data["H2"].value == "处罚决定日期：应为日期，如 2021-04-01" and data["H3"].value is None
+
+
+def test_the_command_line_writes_the_marked_file_with_a_missing_column_noted(tmp_path, targets):
+    path = tmp_path / "p.xlsx"
+    path.write_bytes(workbook([PENALTY_HEADER[:5], ["X-1", "2021-02-01", targets["plant"].credit_code, None,
+                                                    "执法大队"]]).getvalue())
+    out = tmp_path / "marked.xlsx"
+    with pytest.raises(CommandError, match="1 处错误"):
+        call_command("import_intake", "penalties", str(path), "--errors-out", str(out))
+    back = load_workbook(out)
+    notes = [row[0] for row in back["错误清单"].values]
+    assert "· 违法行为：缺少此列（请使用导入模板）" in notes
+    assert back.worksheets[0]["F1"].value == "错误说明" and "违法行为" in back.worksheets[0]["F1"].comment.text
+    assert not Penalty.objects.exists()
 
 
 def test_the_command_line_import_fails_loudly_and_stores_nothing(tmp_path, targets, capsys):

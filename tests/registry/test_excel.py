@@ -2,11 +2,13 @@
 
 import io
 import tempfile
+from urllib.parse import unquote
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
@@ -147,15 +149,6 @@ def test_inspectors_and_items_import(tree, users):
     assert item.categories == ["key"] and item.specialty.name == "辐射"
 
 
-def test_command_exits_non_zero_with_the_errors(tree, tmp_path):
-    path = tmp_path / "bad.xlsx"
-    path.write_bytes(workbook([["X", "坏", "130623", "", "", ""]], TARGET_HEADERS).getvalue())
-    out = tmp_path / "errors.xlsx"
-    with pytest.raises(CommandError, match="1 处错误"):
-        call_command("import_registry", "targets", str(path), "--errors-out", str(out), verbosity=0)
-    assert list(load_workbook(out).worksheets[0].values)[1][0] == 2
-
-
 def test_a_partial_sheet_never_resets_what_it_does_not_mention(tree, users):
     """Re-importing a file without the status or category columns keeps a defunct key unit as it is."""
     code = complete("91130623000000001")
@@ -176,6 +169,124 @@ def test_the_templates_example_row_is_refused(users):
     response = login(users["city_admin"]).post("/registry/items/import/", {"file": upload})
     assert response.status_code == 400
     assert any("示例行" in e.message for e in response.context["rejected"].errors)
+
+
+# --- the rejected file comes back marked ------------------------------------------------------------------------
+
+BAD = "FFFF9999"
+
+
+def _comment(cell) -> str:
+    return cell.comment.text if cell.comment is not None else ""
+
+
+def _marked(cell) -> bool:
+    return cell.fill.fill_type == "solid" and cell.fill.fgColor.rgb == BAD
+
+
+def test_a_rejected_upload_comes_back_as_the_same_workbook_with_every_problem_marked(tree, users):
+    """Bad credit code, bad date, a duplicate key, a required cell left blank, a rule on a column the file does
+    not have: each on its cell (red, with a comment) and on its row's 错误说明; the uploader's other sheet and
+    formatting stay; the fixed file goes in as it is."""
+    good, second = complete("91130623000000001"), complete("91130623000000002")
+    bad_code = good[:-1] + ("0" if good[-1] != "0" else "1")
+    headers = ["统一社会信用代码", "单位名称", "行政区划代码", "状态", "注销/关停日期"]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "我县名录"
+    sheet.append(headers)
+    for row in ([good, "甲公司", "130623", "在营", None],
+                [bad_code, "错码公司", "130623", "在营", None],
+                [second, "乙公司", "130623", "已注销/关停", "2021-02-30"],
+                [good, "甲公司重复", "130623", "在营", None],
+                [complete("91130623000000003"), None, "130623", "在营", None]):
+        sheet.append(row)
+    sheet["A1"].font = Font(bold=True, color="FF0000FF")
+    sheet.column_dimensions["B"].width = 33
+    book.create_sheet("备注").append(["县局自己的说明"])
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "清苑区名录.xlsx"
+    client = login(users["county_admin"])
+    assert client.post("/registry/targets/import/", {"file": upload}).status_code == 400
+    assert not Target.objects.exists() and not Event.objects.exists()
+
+    response = client.get("/registry/targets/import/?download=errors")
+    assert response.status_code == 200
+    assert unquote(response["Content-Disposition"]).endswith("清苑区名录（错误标注）.xlsx")
+    back = load_workbook(io.BytesIO(response.content), rich_text=False)
+    assert back.sheetnames == ["我县名录", "错误清单", "备注"]
+    assert back.active.title == "我县名录"
+    data = back["我县名录"]
+    assert data["A1"].font.bold and data["A1"].font.color.rgb == "FF0000FF"  # the uploader's formatting
+    assert data.column_dimensions["B"].width == 33
+    assert back["备注"]["A1"].value == "县局自己的说明"
+    assert data["F1"].value == "错误说明"
+
+    assert _marked(data["A3"]) and "校验码" in _comment(data["A3"])
+    assert data["A3"].comment.author == "导入检查"
+    assert _marked(data["E4"]) and _comment(data["E4"]) == "应为日期，如 2021-04-01"
+    assert _marked(data["A5"]) and _comment(data["A5"]) == "与第2行重复"
+    assert _marked(data["B6"]) and _comment(data["B6"]) == "必填"
+    assert not any(_marked(cell) or cell.comment for cell in data[2])  # the good row
+    assert data["F2"].value is None
+    assert data["F3"].value.startswith("统一社会信用代码：") and "校验码" in data["F3"].value
+    assert data["F4"].value == "注销/关停日期：应为日期，如 2021-04-01"
+    assert data["F5"].value == "统一社会信用代码：与第2行重复"
+    assert data["F6"].value == "单位名称：必填"
+
+    listing = back["错误清单"]
+    rows = list(listing.values)
+    assert rows[0][0] == "“清苑区名录.xlsx”有4处错误，未导入任何数据。"
+    table = rows.index(("行号", "列", "填写的值", "错误原因"))
+    assert [row[:2] for row in rows[table + 1:]] == [(3, "统一社会信用代码"), (4, "注销/关停日期"),
+                                                     (5, "统一社会信用代码"), (6, "单位名称")]
+    assert listing.cell(table + 2, 1).hyperlink.location == "'我县名录'!A3"
+
+    # Fixed in place and uploaded again: the note column is ignored and the file goes in.
+    data["A3"], data["E4"], data["A5"], data["B6"] = (complete("91130623000000004"), "2021-02-28",
+                                                      complete("91130623000000005"), "丙公司")
+    fixed = io.BytesIO()
+    back.save(fixed)
+    fixed.seek(0)
+    fixed.name = "清苑区名录（错误标注）.xlsx"
+    assert client.post("/registry/targets/import/", {"file": fixed}).status_code == 302
+    assert Target.objects.count() == 5
+    assert client.get("/registry/targets/import/?download=errors").status_code == 200  # the page: nothing kept
+    assert "tabular-rejected-upload" not in client.session
+
+
+def test_a_missing_column_and_a_rule_on_an_absent_column_are_explained(tree, users):
+    upload = workbook([[complete("91130623000000001"), "130623"]], ["统一社会信用代码", "行政区划代码"])
+    client = login(users["county_admin"])
+    assert client.post("/registry/targets/import/", {"file": upload}).status_code == 400
+    back = load_workbook(io.BytesIO(client.get("/registry/targets/import/?download=errors").content))
+    assert back.active.title == "错误清单"  # nothing to see on the data sheet: the note comes first
+    notes = [row[0] for row in back["错误清单"].values]
+    assert "不属于任何数据行的问题：" in notes and "· 单位名称：缺少此列（请使用导入模板）" in notes
+    header = back.worksheets[0]["C1"]
+    assert header.value == "错误说明" and "单位名称：缺少此列" in header.comment.text
+
+    upload = workbook([[complete("91130623000000001"), "甲公司", "130623", "已注销/关停"]],
+                      ["统一社会信用代码", "单位名称", "行政区划代码", "状态"])
+    assert client.post("/registry/targets/import/", {"file": upload}).status_code == 400
+    data = load_workbook(io.BytesIO(client.get("/registry/targets/import/?download=errors").content)).worksheets[0]
+    assert data["E2"].value == "注销/关停日期（文件中没有此列）：状态为已注销/关停时必填"
+    assert not any(_marked(cell) for cell in data[2][:4])
+    assert not Target.objects.exists()
+
+
+def test_the_command_writes_the_annotated_original(tree, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(workbook([["X", "坏", "130623", "", "", ""]], TARGET_HEADERS).getvalue())
+    out = tmp_path / "errors.xlsx"
+    with pytest.raises(CommandError, match="1 处错误"):
+        call_command("import_registry", "targets", str(path), "--errors-out", str(out), verbosity=0)
+    back = load_workbook(out)
+    assert back.sheetnames == ["Sheet", "错误清单"]
+    assert _marked(back["Sheet"]["A2"]) and back["Sheet"]["G2"].value.startswith("统一社会信用代码：")
+    assert not Target.objects.exists()
 
 
 def test_the_shared_importer_keeps_no_count_of_its_own(tree):

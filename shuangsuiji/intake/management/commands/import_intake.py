@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from shuangsuiji.accounts.commands import acting_user
 from shuangsuiji.intake.importers import IMPORTERS
 from shuangsuiji.intake.services import do_import
+from shuangsuiji.tabular.annotate import annotated_workbook
 from shuangsuiji.tabular.importing import ImportRejected
 
 
@@ -24,9 +25,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", metavar="USERNAME",
                             help="以该用户身份导入（只能导入其管辖范围内的对象）；不填为系统操作")
         parser.add_argument("--template", action="store_true", help="不导入，而是把导入模板写到 FILE")
+        parser.add_argument("--errors-out", type=Path, metavar="XLSX",
+                            help="有错误时把原文件标注错误后写入该 .xlsx 文件（出错单元格标红并附批注，"
+                                 "另附“错误清单”工作表）")
 
     def handle(self, *args, kind: str, file: Path, replace: bool, user: str | None, template: bool,
-               verbosity: int, **options) -> None:
+               errors_out: Path | None, verbosity: int, **options) -> None:
         if template:
             file.write_bytes(IMPORTERS[kind]().template())
             self.stdout.write(f"已写出模板：{file}")
@@ -47,6 +51,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"第{error.row}行{column}{value}：{error.message}")
             if rejected.total > len(rejected.errors):
                 self.stderr.write(f"……另有 {rejected.total - len(rejected.errors)} 处错误未列出")
+            if errors_out:
+                errors_out.write_bytes(annotated_workbook(file.read_bytes(), file.name, rejected))
+                self.stderr.write(f"已把标注了错误的原文件写入 {errors_out}")
             raise CommandError(f"{file.name} 有 {rejected.total} 处错误，未导入任何数据") from rejected
         except PermissionDenied as error:
             raise CommandError(str(error)) from error

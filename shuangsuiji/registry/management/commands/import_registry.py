@@ -7,8 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from shuangsuiji.accounts.models import User
-from shuangsuiji.registry.excel import IMPORTERS, error_workbook
+from shuangsuiji.registry.excel import IMPORTERS
 from shuangsuiji.registry.services import do_import_registry
+from shuangsuiji.tabular.annotate import annotated_workbook
 from shuangsuiji.tabular.importing import ImportRejected
 
 
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(IMPORTERS))
         parser.add_argument("file")
         parser.add_argument("--user", help="以该用户的身份与管辖范围导入（默认：系统，不限范围）")
-        parser.add_argument("--errors-out", help="有错误时把错误清单写入该 .xlsx 文件")
+        parser.add_argument("--errors-out", help="有错误时把原文件标注错误后写入该 .xlsx 文件"
+                                                 "（出错单元格标红并附批注，另附“错误清单”工作表）")
 
     def handle(self, *args, kind, file, user, errors_out, **options):
         acting_user = None
@@ -40,8 +42,9 @@ class Command(BaseCommand):
                     column = f"“{error.column}”列" if error.column else ""
                     self.stderr.write(f"第{error.row}行 {column} {error.value!r}: {error.message}")
                 if errors_out:
-                    with open(errors_out, "wb") as out:
-                        out.write(error_workbook(rejected.errors))
+                    with open(file, "rb") as original, open(errors_out, "wb") as out:
+                        out.write(annotated_workbook(original.read(), os.path.basename(file), rejected))
+                    self.stderr.write(f"已把标注了错误的原文件写入 {errors_out}")
                 raise CommandError(f"{rejected.total} 处错误，未导入任何数据") from None
         self.stdout.write(self.style.SUCCESS(
             "导入完成：共 {rows} 行，新增 {created}，更新 {updated}，未变 {unchanged}".format(**summary)))
