@@ -11,22 +11,27 @@ is annotated afresh: the marks of the previous round are taken off first.
 
 The streaming reader (``reader``) stays the import's path; openpyxl holds every cell in memory (about
 20 s and 500 MB for a month of one county's hourly readings), so the annotation is built only when it is
-downloaded, and only for files up to ``ANNOTATE_LIMIT``. Until then the upload waits in the uploader's
-session, as the error list always did: one rejected upload per session, replaced by the next import,
-dropped by a successful one, gone with the session at logout.
+downloaded, and only for files up to ``ANNOTATE_LIMIT``. Until then the upload waits as a file of the
+default storage under a random name that only the uploader's session knows, with the error list in the
+session as it always was: one rejected upload per session, replaced by the next import, dropped by a
+successful one, swept once older than a session can live.
 """
 
-import base64
 import io
 import re
+import secrets
 import warnings
-import zlib
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import PurePath
 from typing import Any
 
+from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
@@ -266,29 +271,48 @@ def _quoted(title: str) -> str:
     return "'" + title.replace("'", "''") + "'"
 
 
-# --- kept in the session until downloaded ----------------------------------------------------------------------
+# --- kept until downloaded ------------------------------------------------------------------------------------
 
 SESSION_KEY = "tabular-rejected-upload"
+STORE = "rejected-uploads"
+"""The folder of the default storage (beside the records' attachments) where rejected uploads wait. The
+session holds only a file's random name and the problems: the session row is read on every request, and an
+upload of megabytes there would be read with it."""
 
 
 def keep_rejected(session: SessionBase, origin: str, upload: Any, file_name: str, rejected: ImportRejected) -> None:
-    """Keep a rejected upload and its problems in the uploader's session for ``rejected_download``.
+    """Keep a rejected upload and its problems for ``rejected_download``, in place of the last one kept.
 
     ``origin`` names the page that offers the download (``registry:targets``, ``intake``); one rejected upload
     is kept per session, the latest. ``upload`` is the uploaded file, read again from its start.
     """
+    forget_rejected(session)
+    _sweep()
     upload.seek(0)
     content = upload.read(ANNOTATE_LIMIT + 1)
-    packed = (base64.b64encode(zlib.compress(content, 1)).decode("ascii")
+    stored = (default_storage.save(f"{STORE}/{secrets.token_hex(16)}", ContentFile(content))
               if len(content) <= ANNOTATE_LIMIT else None)
     session[SESSION_KEY] = {
-        "origin": origin, "file": file_name, "content": packed, "total": rejected.total, "rows": rejected.rows,
+        "origin": origin, "file": file_name, "content": stored, "total": rejected.total, "rows": rejected.rows,
         "errors": [[e.row, e.column, e.value, e.message] for e in rejected.errors]}
 
 
 def forget_rejected(session: SessionBase) -> None:
-    """Drop the kept upload: an import went through, so there is nothing left to fix."""
-    session.pop(SESSION_KEY, None)
+    """Drop the kept upload: an import went through, or another was rejected after it."""
+    kept = session.pop(SESSION_KEY, None)
+    if kept and kept.get("content"):
+        default_storage.delete(kept["content"])
+
+
+def _sweep() -> None:
+    """Delete uploads older than a session can live: their sessions ended (a logout, an expiry) unseen."""
+    if not default_storage.exists(STORE):
+        return
+    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    for name in default_storage.listdir(STORE)[1]:
+        path = f"{STORE}/{name}"
+        if default_storage.get_modified_time(path) < cutoff:
+            default_storage.delete(path)
 
 
 def rejected_download(session: SessionBase, origin: str) -> tuple[bytes, str] | None:
@@ -296,6 +320,12 @@ def rejected_download(session: SessionBase, origin: str) -> tuple[bytes, str] | 
     kept = session.get(SESSION_KEY)
     if not kept or kept.get("origin") != origin:
         return None
-    content = zlib.decompress(base64.b64decode(kept["content"])) if kept["content"] else None
+    content = None
+    if kept["content"]:
+        try:
+            with default_storage.open(kept["content"], "rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:  # swept meanwhile: the list alone is still the answer
+            content = None
     rejected = ImportRejected([CellError(*error) for error in kept["errors"]], kept["total"], kept["rows"])
     return annotated_workbook(content, kept["file"], rejected), annotated_name(kept["file"])

@@ -1,0 +1,60 @@
+"""Where a rejected upload waits for its download: a file of the default storage, its name in the session."""
+
+import io
+import os
+import time
+
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.files.storage import default_storage
+
+from shuangsuiji.tabular.annotate import STORE, forget_rejected, keep_rejected, rejected_download
+from shuangsuiji.tabular.importing import CellError, ImportRejected
+
+REJECTED = ImportRejected([CellError(2, "单位名称", None, "必填")], total=1, rows=1)
+
+
+def _upload(content: bytes) -> io.BytesIO:
+    upload = io.BytesIO(content)
+    upload.read()  # the import has read it to its end
+    return upload
+
+
+def _csv(name: str) -> bytes:
+    return f"统一社会信用代码,单位名称\n91130623000000001X,{name}\n".encode()
+
+
+def test_the_session_holds_the_name_of_the_kept_file_not_its_bytes(db):
+    session = SessionStore()
+    keep_rejected(session, "intake", _upload(_csv("甲公司")), "名录.csv", REJECTED)
+    kept = session["tabular-rejected-upload"]
+    assert kept["content"].startswith(f"{STORE}/") and "甲公司" not in repr(kept)
+    with default_storage.open(kept["content"], "rb") as handle:
+        assert handle.read() == _csv("甲公司")
+    book, name = rejected_download(session, "intake")
+    assert name == "名录（错误标注）.xlsx" and book[:2] == b"PK"
+    assert rejected_download(session, "registry:targets") is None  # another page's upload is not offered
+
+
+def test_the_next_upload_or_a_successful_import_deletes_the_kept_file(db):
+    session = SessionStore()
+    keep_rejected(session, "intake", _upload(_csv("甲公司")), "一.csv", REJECTED)
+    first = session["tabular-rejected-upload"]["content"]
+    keep_rejected(session, "intake", _upload(_csv("乙公司")), "二.csv", REJECTED)
+    second = session["tabular-rejected-upload"]["content"]
+    assert not default_storage.exists(first) and default_storage.exists(second)
+    forget_rejected(session)
+    assert not default_storage.exists(second) and "tabular-rejected-upload" not in session
+
+
+def test_uploads_older_than_a_session_are_swept_and_a_swept_one_comes_back_as_the_list(db, settings):
+    settings.SESSION_COOKIE_AGE = 3600
+    abandoned, current = SessionStore(), SessionStore()
+    keep_rejected(abandoned, "intake", _upload(_csv("甲公司")), "旧.csv", REJECTED)
+    old = abandoned["tabular-rejected-upload"]["content"]
+    two_hours_ago = time.time() - 7200
+    os.utime(default_storage.path(old), (two_hours_ago, two_hours_ago))
+    keep_rejected(current, "intake", _upload(_csv("乙公司")), "新.csv", REJECTED)
+    assert not default_storage.exists(old)
+    assert default_storage.exists(current["tabular-rejected-upload"]["content"])
+    book, _name = rejected_download(abandoned, "intake")  # its file is gone: the list alone
+    assert book[:2] == b"PK"
