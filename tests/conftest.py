@@ -21,6 +21,13 @@ def public_api_unthrottled(settings):
     settings.PUBLIC_API_RATE = None
 
 
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Files the tests store (attachments, rejected uploads) go to a temporary directory, not the demo's
+    var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def make_jurisdiction(code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
     jurisdiction = Jurisdiction(code=code, name=name, level=level, parent=parent)
     jurisdiction.path = jurisdiction.compute_path()

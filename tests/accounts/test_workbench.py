@@ -20,7 +20,7 @@ from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord
 from shuangsuiji.planning.models import MemberRole, Plan, PlanStratum, ShortfallState, Stratum
 from shuangsuiji.registry.models import Inspector, Target
-from tests.fieldwork.conftest import code_for, items, make_task, media_in_tmp, submitted, target, task, team  # noqa: F401
+from tests.fieldwork.conftest import code_for, items, make_task, submitted, target, task, team  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

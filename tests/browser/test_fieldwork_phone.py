@@ -26,11 +26,6 @@ def shot(page, name: str, full: bool = True) -> None:
         page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=full)
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def task(tree, users):
     first = users["inspector"].inspector

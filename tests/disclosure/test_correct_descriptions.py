@@ -17,7 +17,7 @@ from shuangsuiji.disclosure import redaction, services
 from shuangsuiji.disclosure.models import Correction, PublishedResult
 from tests.disclosure.test_portal import streamed
 from tests.disclosure.test_staff_views import world  # noqa: F401
-from tests.fieldwork.conftest import items, media_in_tmp, target, task, team  # noqa: F401
+from tests.fieldwork.conftest import items, target, task, team  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

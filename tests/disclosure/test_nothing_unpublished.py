@@ -25,7 +25,6 @@ from tests.fieldwork.conftest import (  # noqa: F401
     code_for,
     items,
     make_task,
-    media_in_tmp,
     sign_all,
     target,
     task,

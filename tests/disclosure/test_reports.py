@@ -22,7 +22,6 @@ from tests.fieldwork.conftest import (  # noqa: F401
     code_for,
     items,
     make_task,
-    media_in_tmp,
     submitted,
     target,
     task,

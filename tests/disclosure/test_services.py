@@ -31,7 +31,7 @@ from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord
 from shuangsuiji.planning import services as planning
 from shuangsuiji.planning.models import MemberRole
 from shuangsuiji.registry.models import Target
-from tests.fieldwork.conftest import code_for, items, make_task, media_in_tmp, submitted, target, task, team  # noqa: F401
+from tests.fieldwork.conftest import code_for, items, make_task, submitted, target, task, team  # noqa: F401
 from tests.planning.conftest import ceremony, city  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from shuangsuiji.disclosure.models import (
 from shuangsuiji.planning import services as planning
 from shuangsuiji.planning.models import Draw
 from tests.disclosure.test_services import month_of, publish, reviewed
-from tests.fieldwork.conftest import items, media_in_tmp, target, task, team  # noqa: F401
+from tests.fieldwork.conftest import items, target, task, team  # noqa: F401
 from tests.planning.conftest import ceremony, city  # noqa: F401
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from shuangsuiji.disclosure.models import (
 )
 from shuangsuiji.fieldwork.models import Handling
 from tests.disclosure.test_services import another_task, month_of, publish, reviewed
-from tests.fieldwork.conftest import items, media_in_tmp, target, task, team  # noqa: F401
+from tests.fieldwork.conftest import items, target, task, team  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -28,12 +28,6 @@ from shuangsuiji.planning.models import (
 from shuangsuiji.registry.models import CheckItem, Inspector, Target
 
 
-@pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    """Attachments of the tests go to a temporary directory, not the demo's var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def code_for(division: str, serial: int) -> str:
     body = f"91{division}{serial:09d}"
     return body + check_character(body)
