@@ -34,6 +34,7 @@ from shuangsuiji.disclosure.models import (
     PublishedResult,
     RedactionBasis,
 )
+from shuangsuiji.disclosure.services import public_values
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan
 from shuangsuiji.registry.models import CheckItem, Jurisdiction
 from shuangsuiji.registry.views import CappedPaginator
@@ -328,10 +329,28 @@ LATER_CORRECTED_DESCRIPTION = _("〔其后再次更正，不再公开〕")
 a correction replaced, and the text a correction put in that a later one replaced in turn."""
 
 
+def _hidden_now(values: dict[str, Any], result: PublishedResult) -> dict[str, Any]:
+    """A correction's "before" or "after" with whatever the result as published now hides shown as it is now.
+
+    A redaction decided after a correction (a rule for the target's industry, a case withholding the whole
+    result) applies to the result's history as well: otherwise an earlier correction would go on publishing,
+    on both of its sides, the name or the description that the redaction hides."""
+    masked = {note.get("field") for note in result.redactions or []}
+    if "*" in masked or result.outcome == Outcome.WITHHELD:
+        hidden = set(values) - {"redactions", "withheld_basis", "inspected_on", "plan_id"}
+    else:
+        hidden = {key for field in masked for key in MASK_COVERS.get(field, (field,))}
+    if not hidden & set(values):
+        return dict(values)
+    now = public_values(result)
+    return {key: now[key] if key in hidden and key in now else value for key, value in values.items()}
+
+
 def shown_before(correction: Correction) -> dict[str, Any]:
-    """A correction's "before" that does not bring back what its "after" withholds or masks, nor a problem
-    description that is no longer published."""
-    before, after = correction.before, correction.after
+    """A correction's "before" that does not bring back what its "after" or the result as published now
+    withholds or masks, nor a problem description that is no longer published."""
+    before = _hidden_now(correction.before, correction.result)
+    after = _hidden_now(correction.after, correction.result)
     masked = {note.get("field") for note in after.get("redactions") or []}
     if "*" in masked or after.get("outcome") == Outcome.WITHHELD:
         return shown_after(correction)
@@ -347,8 +366,9 @@ def shown_before(correction: Correction) -> dict[str, Any]:
 
 
 def shown_after(correction: Correction) -> dict[str, Any]:
-    """A correction's "after" as the public may read it: a later correction may have replaced a description."""
-    after = dict(correction.after)
+    """A correction's "after" as the public may read it: a later correction may have replaced a description, a
+    later redaction masked a field or withheld the result."""
+    after = _hidden_now(correction.after, correction.result)
     if "problems" in after:
         after["problems"] = _published_descriptions(after["problems"], after["problems"],
                                                     correction.result.problems)[1]

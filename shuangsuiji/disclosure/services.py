@@ -387,7 +387,7 @@ def _json(value: Any) -> Any:
     return jsonable(value)
 
 
-def _public_values(result: PublishedResult) -> dict[str, Any]:
+def public_values(result: PublishedResult) -> dict[str, Any]:
     return {name: _json(getattr(result, name)) for name in (*CORRECTABLE_FIELDS, "redactions", "withheld_basis")}
 
 
@@ -403,7 +403,7 @@ def _write_correction(result: PublishedResult, after: Mapping[str, Any], reason:
                       record: InspectionRecord | None = None) -> Correction:
     if not reason.strip():
         raise ValidationError({"reason": _("请填写更正理由")})
-    before = _public_values(result)
+    before = public_values(result)
     for name, value in after.items():
         setattr(result, name, date.fromisoformat(value) if name == "inspected_on" and isinstance(value, str)
                 else value)
@@ -414,7 +414,7 @@ def _write_correction(result: PublishedResult, after: Mapping[str, Any], reason:
     # full_clean would call "blank"; the rest of the row is validated.
     result.full_clean(exclude=["publication", "record", "target", "jurisdiction", "items", "problems", "redactions"])
     result.save()
-    now_values = _public_values(result)
+    now_values = public_values(result)
     if now_values == before:
         raise ValidationError(_("更正前后内容相同，无需更正"))
     correction = Correction.objects.create(result=result, before=before, after=now_values, reason=reason.strip(),

@@ -264,3 +264,29 @@ def test_a_republish_from_the_record_does_not_bring_back_a_replaced_text(users, 
     assert PublishedResult.objects.get(pk=result.pk).problems[0]["description"] == SECOND
     assert services.pending_corrections(tree["a"]) == []
     assert from_record not in json.dumps([c.after for c in Correction.objects.all()], ensure_ascii=False)
+
+
+# --- a redaction decided after a correction --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["mask", "withhold"])
+def test_a_later_redaction_hides_the_field_in_the_earlier_corrections_too(client, users, world, action):
+    """A name corrected in public (a typo) and later masked or withheld by a case decision: the earlier
+    correction's before and after must not go on publishing either spelling."""
+    result = world["result"]
+    typo, spelled = "保定市甲乙化工有限工司", "保定市甲乙化工有限公司"
+    PublishedResult.objects.filter(pk=result.pk).update(target_name=typo)
+    result = PublishedResult.objects.get(pk=result.pk)
+    services.do_correct_result(result, values={"target_name": spelled}, reason="单位名称笔误",
+                               acting_user=users["county_admin"])
+    assert spelled in client.get("/api/public/corrections/").content.decode()  # the correction is public
+
+    services.do_decide_redaction(result.record, action=action, basis="commercial", reason="涉及商业秘密",
+                                 fields=["target_name"] if action == "mask" else [],
+                                 acting_user=users["county_admin"])
+    services.do_republish_amended(result, reason="依法隐去单位名称", acting_user=users["county_admin"])
+    texts = public_texts(client, result)  # the result as it was: its credit code's pages too
+    for where, text in texts.items():
+        assert typo not in text and spelled not in text, where
+    page = texts["page"]
+    assert "单位名称笔误" in page and "依法隐去单位名称" in page  # that it was corrected, when and why, stays
