@@ -39,6 +39,7 @@ from shuangsuiji.tabular.importing import (
     Importer,
     Plan,
     Sheet,
+    Values,
     _blank,
     _duplicates,
     _Moments,
@@ -61,15 +62,17 @@ def _scoped_targets(acting_user) -> models.QuerySet:
     return Target.objects.all() if acting_user is None else Target.objects.editable_by(acting_user)
 
 
-def resolve_targets(rows: list[tuple[int, dict[str, Any]]], acting_user, errors: Errors,
+def resolve_targets(rows: list[tuple[int, Values]], acting_user, errors: Errors,
                     code_header: str, name_header: str | None = "单位名称") -> dict[str, Target]:
     """The targets named by the rows' credit codes, within scope; records an error for every other row."""
-    codes = sorted({values["credit_code"] for _number, values in rows})
+    codes = sorted({values["credit_code"] for _number, values in rows if values.has("credit_code")})
     found: dict[str, Target] = {}
     scoped = _scoped_targets(acting_user).select_related("jurisdiction")
     for start in range(0, len(codes), 2000):
         found.update((t.credit_code, t) for t in scoped.filter(credit_code__in=codes[start:start + 2000]))
     for number, values in rows:
+        if not values.has("credit_code"):
+            continue
         target = found.get(values["credit_code"])
         if target is None:
             errors.add(number, code_header, values["credit_code"],
@@ -83,6 +86,18 @@ def resolve_targets(rows: list[tuple[int, dict[str, Any]]], acting_user, errors:
 CODE = Column("credit_code", "统一社会信用代码", credit_code, example="91130623MA0D5Y5D24")
 NAME = Column("name", "单位名称", text(128), required=False, example="涞水县示例化工有限公司",
               note="可不填；填写时须与名录库一致，用于核对代码是否录错")
+
+
+def _target_of(values: Values, targets: dict[str, Target]) -> Target | None:
+    """The row's target, or None when its code could not be read or named no target in scope (either has
+    its error already)."""
+    return targets.get(values["credit_code"]) if values.has("credit_code") else None
+
+
+class IntakeImporter(Importer):
+    # The rules below run on the cells of a row that were read (``Values.has``), a rule needing a cell that
+    # was not is left for the next upload; only complete rows are planned.
+    partial_rows = True
 
 
 def _departments_for(targets: Iterable[Target]) -> dict[int, dict[str, Department]]:
@@ -107,7 +122,7 @@ def _departments_for(targets: Iterable[Target]) -> dict[int, dict[str, Departmen
     return result
 
 
-class PenaltyImporter(Importer):
+class PenaltyImporter(IntakeImporter):
     kind = "penalties"
     label = "行政处罚"
     columns = (
@@ -128,23 +143,25 @@ class PenaltyImporter(Importer):
         targets = resolve_targets(rows, acting_user, errors, "统一社会信用代码")
         departments = _departments_for(targets.values())
         existing = {p.decision_number: p for p in Penalty.objects.filter(
-            decision_number__in=[v["decision_number"] for _n, v in rows]).select_related("target__jurisdiction")}
+            decision_number__in=[v["decision_number"] for _n, v in rows if v.has("decision_number")])
+            .select_related("target__jurisdiction")}
         scope = set(_scoped_targets(acting_user).filter(pk__in=[p.target_id for p in existing.values()])
                     .values_list("pk", flat=True))
         plan = Plan(Penalty)
         for number, values in rows:
-            target = targets.get(values["credit_code"])
-            if target is None:
-                continue
-            department = departments[target.jurisdiction_id].get(values["department"])
-            if department is None:
-                errors.add(number, "作出处罚的科室", values["department"],
-                           _("%(name)s及其上级生态环境部门没有这个科室") % {"name": target.jurisdiction.name})
-                continue
-            old = existing.get(values["decision_number"])
+            before = errors.total
+            target = _target_of(values, targets)
+            department = None
+            if target is not None and values.has("department"):
+                department = departments[target.jurisdiction_id].get(values["department"])
+                if department is None:
+                    errors.add(number, "作出处罚的科室", values["department"],
+                               _("%(name)s及其上级生态环境部门没有这个科室") % {"name": target.jurisdiction.name})
+            old = existing.get(values["decision_number"]) if values.has("decision_number") else None
             if old is not None and old.target_id not in scope:
                 errors.add(number, "处罚决定书文号", values["decision_number"],
                            _("该文号已登记在您管辖范围以外的对象名下"))
+            if errors.total > before or not values.complete or department is None:
                 continue
             fields = {"decided_on": values["decided_on"], "target": target, "department": department,
                       "violation": values["violation"], "amount": values["amount"]}
@@ -153,7 +170,7 @@ class PenaltyImporter(Importer):
         return plan
 
 
-class ComplaintImporter(Importer):
+class ComplaintImporter(IntakeImporter):
     kind = "complaints"
     label = "群众举报"
     columns = (
@@ -172,17 +189,18 @@ class ComplaintImporter(Importer):
     def plan(self, rows: list[tuple[int, dict[str, Any]]], acting_user, errors: Errors) -> Plan:
         _duplicates(rows, lambda v: v["reference"], "举报编号", errors)
         targets = resolve_targets(rows, acting_user, errors, "统一社会信用代码")
-        existing = {c.reference: c for c in Complaint.objects.filter(reference__in=[v["reference"] for _n, v in rows])}
+        existing = {c.reference: c for c in Complaint.objects.filter(
+            reference__in=[v["reference"] for _n, v in rows if v.has("reference")])}
         scope = set(_scoped_targets(acting_user).filter(pk__in=[c.target_id for c in existing.values()])
                     .values_list("pk", flat=True))
         plan = Plan(Complaint)
         for number, values in rows:
-            target = targets.get(values["credit_code"])
-            if target is None:
-                continue
-            old = existing.get(values["reference"])
+            before = errors.total
+            target = _target_of(values, targets)
+            old = existing.get(values["reference"]) if values.has("reference") else None
             if old is not None and old.target_id not in scope:
                 errors.add(number, "举报编号", values["reference"], _("该编号已登记在您管辖范围以外的对象名下"))
+            if errors.total > before or not values.complete or target is None:
                 continue
             fields = {"received_on": values["received_on"], "channel": values["channel"], "target": target,
                       "content": values["content"], "verified": bool(values["verified"])}
@@ -191,7 +209,7 @@ class ComplaintImporter(Importer):
         return plan
 
 
-class KeyUnitImporter(Importer):
+class KeyUnitImporter(IntakeImporter):
     kind = "key_units"
     label = "重点排污单位名录"
     columns = (
@@ -211,15 +229,15 @@ class KeyUnitImporter(Importer):
     def plan(self, rows: list[tuple[int, dict[str, Any]]], acting_user, errors: Errors) -> Plan:
         _duplicates(rows, lambda v: (v["year"], v["credit_code"]), "统一社会信用代码", errors)
         targets = resolve_targets(rows, acting_user, errors, "统一社会信用代码")
-        years = {values["year"] for _n, values in rows}
+        years = {values["year"] for _n, values in rows if values.has("year")}
         scoped = KeyUnit.objects.filter(year__in=years, target__in=_scoped_targets(acting_user)).select_related(
             "target")
         existing = {(unit.year, unit.target_id): unit for unit in scoped}
         plan = Plan(KeyUnit)
         listed = set()
         for _number, values in rows:
-            target = targets.get(values["credit_code"])
-            if target is None:
+            target = _target_of(values, targets)
+            if target is None or not values.complete:
                 continue
             key = (values["year"], target.pk)
             listed.add(key)
@@ -231,7 +249,7 @@ class KeyUnitImporter(Importer):
         return plan
 
 
-class PositiveListImporter(Importer):
+class PositiveListImporter(IntakeImporter):
     kind = "positive_list"
     label = "正面清单"
     columns = (
@@ -248,7 +266,7 @@ class PositiveListImporter(Importer):
     def plan(self, rows: list[tuple[int, dict[str, Any]]], acting_user, errors: Errors) -> Plan:
         _duplicates(rows, lambda v: (v["credit_code"], v["start"]), "纳入日期", errors)
         for number, values in rows:
-            if values["end"] is not None and values["end"] < values["start"]:
+            if values.has("start", "end") and values["end"] is not None and values["end"] < values["start"]:
                 errors.add(number, "移出日期", values["end"], _("移出日期早于纳入日期"))
         targets = resolve_targets(rows, acting_user, errors, "统一社会信用代码")
         stored: dict[int, list[PositiveListEntry]] = {}
@@ -257,8 +275,9 @@ class PositiveListImporter(Importer):
         periods: dict[int, list[tuple[int, date, date | None]]] = {}
         plan = Plan(PositiveListEntry)
         for number, values in rows:
-            target = targets.get(values["credit_code"])
-            if target is None or (values["end"] is not None and values["end"] < values["start"]):
+            target = _target_of(values, targets)
+            if target is None or not values.has("start", "end") or (
+                    values["end"] is not None and values["end"] < values["start"]):
                 continue
             old = next((e for e in stored.get(target.pk, []) if e.start == values["start"]), None)
             others = [(0, e.start, e.end) for e in stored.get(target.pk, []) if e is not old]
@@ -270,6 +289,8 @@ class PositiveListImporter(Importer):
                                    "where": where, "start": start, "end": end or _("今")})
                     break
             periods.setdefault(target.pk, []).append((number, values["start"], values["end"]))
+            if not values.complete:
+                continue
             fields = {"end": values["end"], "document_number": values["document_number"],
                       "note": values["note"] or ""}
             _upsert(plan, old, PositiveListEntry(target=target, start=values["start"], created_by=acting_user,
@@ -277,7 +298,7 @@ class PositiveListImporter(Importer):
         return plan
 
 
-class ClueImporter(Importer):
+class ClueImporter(IntakeImporter):
     kind = "clues"
     label = "正面清单企业线索"
     columns = (
@@ -298,7 +319,7 @@ class ClueImporter(Importer):
         _duplicates(rows, lambda v: (v["credit_code"], v["found_on"], v["description"]), "线索内容", errors)
         targets = resolve_targets(rows, acting_user, errors, "统一社会信用代码")
         complaints = {c.reference: c for c in Complaint.objects.filter(
-            reference__in=[v["complaint"] for _n, v in rows if v["complaint"]])}
+            reference__in=[v["complaint"] for _n, v in rows if v.has("complaint") and v["complaint"]])}
         listed = {}
         for entry in PositiveListEntry.objects.filter(target__in=list(targets.values())):
             listed.setdefault(entry.target_id, []).append(entry)
@@ -306,21 +327,20 @@ class ClueImporter(Importer):
             "target_id", "found_on", "description"))
         plan = Plan(Clue)
         for number, values in rows:
-            target = targets.get(values["credit_code"])
-            if target is None:
-                continue
-            if not any(entry.covers(values["found_on"]) for entry in listed.get(target.pk, [])):
+            before = errors.total
+            target = _target_of(values, targets)
+            if target is not None and values.has("found_on") and not any(
+                    entry.covers(values["found_on"]) for entry in listed.get(target.pk, [])):
                 errors.add(number, "发现日期", values["found_on"],
                            _("该对象在这一天不在正面清单中；线索审批只适用于正面清单企业"))
-                continue
             complaint = None
-            if values["complaint"]:
+            if values.has("complaint") and values["complaint"]:
                 complaint = complaints.get(values["complaint"])
-                if complaint is None or complaint.target_id != target.pk:
+                if target is not None and (complaint is None or complaint.target_id != target.pk):
                     errors.add(number, "举报编号", values["complaint"], _("没有针对该对象的这一编号的举报"))
-                    continue
-            elif values["source"] == ClueSource.COMPLAINT:
+            elif values.has("complaint", "source") and values["source"] == ClueSource.COMPLAINT:
                 errors.add(number, "举报编号", None, _("线索来源为群众举报时必填"))
+            if errors.total > before or not values.complete or target is None:
                 continue
             if (target.pk, values["found_on"], values["description"]) in known:
                 plan.unchanged += 1

@@ -39,6 +39,7 @@ from shuangsuiji.tabular.importing import (
     Importer,
     Plan,
     Sheet,
+    Values,
     choice,
     credit_code,
     day,
@@ -92,10 +93,19 @@ class RegistryImporter(Importer):
     model: type[models.Model]
     key: str
     key_header: str
+    partial_rows = True
 
     @property
     def example_key(self) -> Any:
         return next(column.example for column in self.columns if column.key == self.key)
+
+    def row_key(self, values: Values) -> Any:
+        """What names the row's record, or None when a cell of it could not be read (it has its error)."""
+        return values[self.key] if values.has(self.key) else None
+
+    def key_text(self, key: Any) -> str:
+        """The key as the key column shows it, for the duplicate's and the example row's errors."""
+        return key
 
     def chunks(self, sheet: Sheet, acting_user) -> Iterator[Plan]:
         """The sheet as plans of ``CHUNK`` rows, every problem recorded in the sheet's errors on the way.
@@ -109,16 +119,17 @@ class RegistryImporter(Importer):
         rows: list[tuple[int, dict[str, Any]]] = []
         for number_, raw in sheet:
             values = sheet.parse(number_, raw)
-            if values is None:
-                continue
-            key = values[self.key]
-            if key == self.example_key:
-                errors.add(number_, self.key_header, key, _("这是模板中的示例行，请删除后再导入"))
-                continue
-            if key in first_row:
-                errors.add(number_, self.key_header, key, _("与第%(row)s行重复") % {"row": first_row[key]})
-                continue
-            first_row[key] = number_
+            key = self.row_key(values)
+            if key is not None:
+                if key == self.example_key:
+                    errors.add(number_, self.key_header, self.key_text(key), _("这是模板中的示例行，请删除后再导入"))
+                    continue
+                if key in first_row:
+                    errors.add(number_, self.key_header, self.key_text(key),
+                               _("与第%(row)s行重复") % {"row": first_row[key]})
+                    continue
+                first_row[key] = number_
+            # a row with a bad cell still goes to the rules, which run on the cells that were read
             rows.append((number_, values))
             if len(rows) >= CHUNK:
                 yield self.plan(rows, acting_user, errors)
@@ -186,8 +197,12 @@ class RegistryImporter(Importer):
                          for o in self.model.objects.filter(**{f"{self.key}__in": keys[start:start + 2000]}))
         return found
 
-    def check_jurisdiction(self, number_: int, values: dict, places: dict[str, Jurisdiction], errors: Errors,
+    def check_jurisdiction(self, number_: int, values: Values, places: dict[str, Jurisdiction], errors: Errors,
                            header: str = "行政区划代码") -> Jurisdiction | None:
+        """The row's jurisdiction if it is in the importer's scope; None (with an error unless the cell
+        itself could not be read) otherwise."""
+        if not values.has("jurisdiction"):
+            return None
         place = places.get(values["jurisdiction"])
         if place is None:
             errors.add(number_, header, values["jurisdiction"],
@@ -257,24 +272,30 @@ class TargetImporter(RegistryImporter):
 
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
         places = self.jurisdictions(acting_user)
-        existing = self.existing(v["credit_code"] for _n, v in rows)
+        existing = self.existing(v["credit_code"] for _n, v in rows if v.has("credit_code"))
         plan = Plan(Target)
         plan.outlets = []
         for number_, values in rows:
+            before = errors.total
             place = self.check_jurisdiction(number_, values, places, errors)
-            current = existing.get(values["credit_code"])
-            if not self.check_existing_scope(number_, current, acting_user, errors) or place is None:
+            # Without a readable credit code nobody can tell a new target from a stored one, so the rules
+            # that fall back to the stored record for a blank cell are left until the code is fixed.
+            known = values.has("credit_code")
+            current = existing.get(values["credit_code"]) if known else None
+            if known:
+                self.check_existing_scope(number_, current, acting_user, errors)
+            if known and values.has("status", "defunct_date"):
+                status = values["status"] or (current.status if current else TargetStatus.ACTIVE)
+                defunct_date = values["defunct_date"] or (current.defunct_date if current else None)
+                if status == TargetStatus.DEFUNCT and not defunct_date:
+                    errors.add(number_, "注销/关停日期", None, _("状态为已注销/关停时必填"))
+            if errors.total > before or not values.complete or place is None:
                 continue
             fields = self.given_fields(values, self.DEFAULTS, current)
             fields["jurisdiction_id"] = place.pk
             if "industry_code" in fields:
                 fields["industry_code"] = fields["industry_code"].upper()
-            status = fields.get("status", current.status if current else TargetStatus.ACTIVE)
-            if status == TargetStatus.DEFUNCT:
-                if not fields.get("defunct_date", current.defunct_date if current else None):
-                    errors.add(number_, "注销/关停日期", None, _("状态为已注销/关停时必填"))
-                    continue
-            else:
+            if fields.get("status", current.status if current else TargetStatus.ACTIVE) != TargetStatus.DEFUNCT:
                 fields.update(defunct_date=None, defunct_reason="")
             self.upsert(plan, current, values["credit_code"], fields)
             for outlet in values["outlets"] or ():
@@ -327,31 +348,39 @@ class InspectorImporter(RegistryImporter):
         for s in Specialty.objects.all():
             specialties[s.name] = s
             specialties[s.code] = s
-        existing = self.existing(v["certificate_number"] for _n, v in rows)
+        existing = self.existing(v["certificate_number"] for _n, v in rows if v.has("certificate_number"))
         plan = Plan(Inspector)
         plan.m2m = []
         for number_, values in rows:
+            before = errors.total
             place = self.check_jurisdiction(number_, values, places, errors)
-            current = existing.get(values["certificate_number"])
-            if not self.check_existing_scope(number_, current, acting_user, errors) or place is None:
-                continue
-            department = departments.get((place.pk, values["department"]))
-            if department is None:
-                errors.add(number_, "科室", values["department"], _("该行政区没有这个科室"))
-                continue
-            unknown = [s for s in values["specialties"] or () if s not in specialties]
-            if unknown:
-                errors.add(number_, "业务专长", "、".join(unknown), _("未知的业务专长"))
+            # without a readable certificate number, a blank cell's stored value is unknown (as for targets)
+            known = values.has("certificate_number")
+            current = existing.get(values["certificate_number"]) if known else None
+            if known:
+                self.check_existing_scope(number_, current, acting_user, errors)
+            department = None
+            if place is not None and values.has("department"):
+                department = departments.get((place.pk, values["department"]))
+                if department is None:
+                    errors.add(number_, "科室", values["department"], _("该行政区没有这个科室"))
+            if values.has("specialties"):
+                unknown = [s for s in values["specialties"] or () if s not in specialties]
+                if unknown:
+                    errors.add(number_, "业务专长", "、".join(unknown), _("未知的业务专长"))
+            if known and values.has("is_external"):
+                external = values["is_external"] if values["is_external"] is not None else (
+                    current.is_external if current else False)
+                if not external and values.has("certificate_expiry") and not (
+                        values["certificate_expiry"] or (current.certificate_expiry if current else None)):
+                    errors.add(number_, "执法证有效期至", None, _("执法人员必填"))
+                if external and values.has("external_kind") and not (
+                        values["external_kind"] or (current.external_kind if current else "")):
+                    errors.add(number_, "专家类型", None, _("外部专家必填"))
+            if errors.total > before or not values.complete or department is None:
                 continue
             fields = self.given_fields(values, self.DEFAULTS, current)
             fields.update(jurisdiction_id=place.pk, department_id=department.pk)
-            external = fields.get("is_external", current.is_external if current else False)
-            if not external and not fields.get("certificate_expiry", current.certificate_expiry if current else None):
-                errors.add(number_, "执法证有效期至", None, _("执法人员必填"))
-                continue
-            if external and not fields.get("external_kind", current.external_kind if current else ""):
-                errors.add(number_, "专家类型", None, _("外部专家必填"))
-                continue
             wanted = sorted({specialties[s].pk for s in values["specialties"] or ()})
             self.upsert(plan, current, values["certificate_number"], fields,
                         ("specialties", wanted if values["specialties"] is not None or current is None else None))
@@ -399,15 +428,15 @@ class CheckItemImporter(RegistryImporter):
         for d in Department.objects.select_related("jurisdiction"):
             departments.setdefault(d.name, []).append(d)
         specialties = {s.name: s for s in Specialty.objects.all()} | {s.code: s for s in Specialty.objects.all()}
-        existing = self.existing(v["code"] for _n, v in rows)
+        existing = self.existing(v["code"] for _n, v in rows if v.has("code"))
         plan = Plan(CheckItem)
         plan.m2m = []
         for number_, values in rows:
+            before = errors.total
             place = self.check_jurisdiction(number_, values, places, errors)
-            current = existing.get(values["code"])
-            if not self.check_existing_scope(number_, current, acting_user, errors) or place is None:
-                continue
-            chain = place.path
+            current = existing.get(values["code"]) if values.has("code") else None
+            self.check_existing_scope(number_, current, acting_user, errors)
+            chain = place.path if place is not None else None
 
             def department(name: str, header: str, number_=number_, chain=chain):
                 # the nearest department of that name on the way up from the item's jurisdiction
@@ -417,18 +446,21 @@ class CheckItemImporter(RegistryImporter):
                     return None
                 return max(found, key=lambda d: len(d.jurisdiction.path))
 
-            responsible = department(values["responsible_department"], "责任科室")
-            cooperating = [department(n, "配合科室") for n in values["cooperating_departments"] or ()]
-            categories = [self.CATEGORY_NAMES.get(n) for n in values["categories"] or ()]
-            if None in categories:
-                errors.add(number_, "适用类别", "、".join(values["categories"]),
-                           _("应为一般、重点、特殊中的一项或多项"))
-                continue
-            specialty = specialties.get(values["specialty"]) if values["specialty"] else None
-            if values["specialty"] and specialty is None:
-                errors.add(number_, "所需专长", values["specialty"], _("未知的业务专长"))
-                continue
-            if responsible is None or None in cooperating:
+            # the departments are looked up from the item's jurisdiction: without it they cannot be checked
+            if chain is not None and values.has("responsible_department"):
+                responsible = department(values["responsible_department"], "责任科室")
+            if chain is not None and values.has("cooperating_departments"):
+                cooperating = [department(n, "配合科室") for n in values["cooperating_departments"] or ()]
+            if values.has("categories"):
+                categories = [self.CATEGORY_NAMES.get(n) for n in values["categories"] or ()]
+                if None in categories:
+                    errors.add(number_, "适用类别", "、".join(values["categories"]),
+                               _("应为一般、重点、特殊中的一项或多项"))
+            if values.has("specialty"):
+                specialty = specialties.get(values["specialty"]) if values["specialty"] else None
+                if values["specialty"] and specialty is None:
+                    errors.add(number_, "所需专长", values["specialty"], _("未知的业务专长"))
+            if errors.total > before or not values.complete or place is None:
                 continue
             fields = self.given_fields(values, self.DEFAULTS, current)
             fields.update(jurisdiction_id=place.pk, responsible_department_id=responsible.pk)

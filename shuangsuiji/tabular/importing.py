@@ -278,24 +278,51 @@ class Sheet:
         except SheetError as error:
             raise ImportRejected([CellError(self.rows + 1, "", "", str(error))]) from error
 
-    def parse(self, number: int, raw: dict[str, Any]) -> dict[str, Any] | None:
-        """The row's values read by their columns, or None after recording every bad cell."""
+    def parse(self, number: int, raw: dict[str, Any]) -> "Values":
+        """The row's values read by their columns, after recording every bad cell.
+
+        A cell that cannot be read (or a required one left blank) is left out and named in ``failed``, so
+        the row rules can still run on the cells that were read: a user who fixes the cells should not meet
+        new errors on the same rows at his next upload.
+        """
         values: dict[str, Any] = {}
-        ok = True
+        failed = set()
         for column, _position in self.index:
             value = raw[column.key]
             if _blank(value):
                 if column.required:
                     self.errors.add(number, column.header, None, _("必填"))
-                    ok = False
-                values[column.key] = None
+                    failed.add(column.key)
+                else:
+                    values[column.key] = None
                 continue
             try:
                 values[column.key] = column.parse(value)
             except CellProblem as problem:
                 self.errors.add(number, column.header, value, str(problem))
-                ok = False
-        return values if ok else None
+                failed.add(column.key)
+        return Values(values, failed)
+
+
+class Values(dict):
+    """One row's cells by column key; a blank optional cell is None.
+
+    A cell that could not be read is absent (reading it raises KeyError) and named in ``failed``: its
+    error is already recorded. A row rule runs only when every cell it needs was read (``has``), and a
+    row with any failed cell never goes into a plan (``complete``).
+    """
+
+    def __init__(self, values: dict[str, Any], failed: Iterable[str] = ()) -> None:
+        super().__init__(values)
+        self.failed = frozenset(failed)
+
+    @property
+    def complete(self) -> bool:
+        return not self.failed
+
+    def has(self, *keys: str) -> bool:
+        """Whether every one of these cells was read (blank optional cells count as read, as None)."""
+        return self.failed.isdisjoint(keys)
 
 
 # --- plans ------------------------------------------------------------------------------------------------
@@ -318,7 +345,10 @@ def _duplicates(rows: list[tuple[int, dict[str, Any]]], key: Callable[[dict[str,
                 errors: Errors) -> None:
     first: dict[Any, int] = {}
     for number, values in rows:
-        value = key(values)
+        try:
+            value = key(values)
+        except KeyError:
+            continue  # a cell of the key could not be read: it has its error, and nothing to compare
         if value in first:
             errors.add(number, header, value if isinstance(value, str) else "",
                        _("与第%(row)s行重复") % {"row": first[value]})
@@ -354,6 +384,10 @@ class Importer:
     label: str
     columns: tuple[Column, ...]
     template_note: str = ""
+    partial_rows: bool = False
+    """Whether ``plan`` is given the rows with cells that could not be read, to run the row rules on the
+    cells that were (``Values.has``); it must plan none of them (``Values.complete``). An importer whose
+    rules need every cell leaves this off and sees complete rows only."""
 
     def template(self) -> bytes:
         """An .xlsx with the headers, one example row and a sheet explaining each column."""
@@ -400,7 +434,7 @@ class Importer:
         rows = []
         for number, raw in sheet:
             values = sheet.parse(number, raw)
-            if values is not None:
+            if values.complete or self.partial_rows:
                 rows.append((number, values))
         plan = self.plan(rows, acting_user, errors)
         if not sheet.rows:

@@ -406,3 +406,29 @@ def test_the_classify_command_reports_a_summary(tree, users, targets, capsys):
     with pytest.raises(CommandError, match="只有涞水县的管理员"):
         call_command("classify", "--year", "2021", "--quarter", "2", "--jurisdiction", "130623",
                      "--user", "other_county_admin")
+
+
+def test_a_bad_date_and_a_target_outside_the_county_are_reported_in_one_upload(users, targets):
+    """The row rules run on the cells that were read: a user who fixes the date meets no new error on the row."""
+    other = targets["other"]
+    errors = rejected("penalties", [PENALTY_HEADER,
+                                    ["涞环罚〔2021〕9号", "2021-02-30", other.credit_code, None, "执法大队", "超标排放",
+                                     None],
+                                    ["涞环罚〔2021〕10号", "2021-02-31", targets["plant"].credit_code, None, "环评科",
+                                     "超标排放", -1]],
+                      users["county_admin"])
+    assert (2, "处罚决定日期", "应为日期，如 2021-04-01") in errors
+    assert any(row == 2 and column == "统一社会信用代码" and "不在您的管辖范围内" in message
+               for row, column, message in errors)
+    assert {(3, "处罚决定日期"), (3, "作出处罚的科室"), (3, "罚款金额（元）")} <= {(r, c) for r, c, _m in errors}
+    assert not Penalty.objects.exists()
+
+
+def test_positive_list_rules_run_beside_a_bad_cell(users, targets):
+    header = ["统一社会信用代码", "单位名称", "纳入日期", "移出日期", "文号", "备注"]
+    rows = [header,
+            [targets["plant"].credit_code, None, "2021-03-01", "2021-01-01", "x" * 65, None],
+            [targets["other"].credit_code, None, "2021-03-01", None, "文号", "y" * 300]]
+    errors = rejected("positive_list", rows, users["county_admin"])
+    assert {(r, c) for r, c, _m in errors} == {(2, "移出日期"), (2, "文号"), (3, "统一社会信用代码"), (3, "备注")}
+    assert not PositiveListEntry.objects.exists()

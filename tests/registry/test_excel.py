@@ -301,3 +301,46 @@ def test_the_shared_importer_keeps_no_count_of_its_own(tree):
     list(first)
     assert (long.rows, short.rows) == (3, 1)
     assert not hasattr(importer, "rows_read")
+
+
+# --- the row rules run on the cells that were read ---------------------------------------------------------------
+
+
+def test_a_bad_date_and_a_target_outside_the_county_are_reported_in_one_upload(tree, users):
+    headers = ["统一社会信用代码", "单位名称", "行政区划代码", "经度", "状态", "注销/关停日期"]
+    upload = workbook([
+        [complete("91130623000000001"), "甲公司", "130624", None, "已注销/关停", "2021-02-30"],
+        [complete("91130623000000002"), "乙公司", "130623", "东经115度", "已注销/关停", None],
+        ["X", "丙公司", "130623", None, "已注销/关停", None],
+    ], headers)
+    response = login(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
+    assert response.status_code == 400
+    errors = {(e.row, e.column, e.message) for e in response.context["rejected"].errors}
+    assert (2, "注销/关停日期", "应为日期，如 2021-04-01") in errors
+    assert (2, "行政区划代码", "没有这个行政区划代码或名称，或它不在您的管辖范围内") in errors
+    assert (3, "经度", "应为数字") in errors and (3, "注销/关停日期", "状态为已注销/关停时必填") in errors
+    # without a readable credit code a blank date may be the stored target's: that rule waits for the code
+    assert {(row, column) for row, column, _m in errors if row == 4} == {(4, "统一社会信用代码")}
+    assert not Target.objects.exists()
+
+
+def test_an_inspectors_bad_date_and_unknown_department_are_reported_together(tree, users):
+    upload = workbook([["王某", "13062300009", "2027-02-30", "130623", "环评科", "火星学"]],
+                      ["姓名", "执法证号", "执法证有效期至", "行政区划代码", "科室", "业务专长"])
+    response = login(users["county_admin"]).post("/registry/inspectors/import/", {"file": upload})
+    assert response.status_code == 400
+    errors = {(e.row, e.column, e.message) for e in response.context["rejected"].errors}
+    assert errors == {(2, "执法证有效期至", "应为日期，如 2021-04-01"), (2, "科室", "该行政区没有这个科室"),
+                      (2, "业务专长", "未知的业务专长")}
+    assert not Inspector.objects.filter(certificate_number="13062300009").exists()
+
+
+def test_a_row_with_a_bad_cell_is_never_planned(tree):
+    """The rules see the row; the plan never does (a bad cell is absent from its values, not None)."""
+    importer = IMPORTERS["targets"]
+    errors = Errors()
+    sheet = Sheet(workbook([[complete("91130623000000001"), "甲公司", "130623", "", "", "X:水汽"]], TARGET_HEADERS),
+                  "a.xlsx", importer.columns, errors)
+    plans = list(importer.chunks(sheet, None))
+    assert [e.column for e in errors.items] == ["排口"]
+    assert not any(plan.create or plan.update for plan in plans)
