@@ -56,9 +56,11 @@ ACTIONS: dict[str, Action] = {
     "workdayoverride.update": Action(pgettext_lazy("audit action", "修改工作日调整")),
     "inspector.recusal_add": Action(pgettext_lazy("audit action", "添加回避对象")),
     "inspector.recusal_remove": Action(pgettext_lazy("audit action", "解除回避对象")),
+    "inspector.recusal_update": Action(pgettext_lazy("audit action", "修改回避理由")),
     "targets.import": Action(pgettext_lazy("audit action", "导入检查对象名录")),
     "inspectors.import": Action(pgettext_lazy("audit action", "导入检查人员名录")),
     "items.import": Action(pgettext_lazy("audit action", "导入抽查事项清单")),
+    "recusals.import": Action(pgettext_lazy("audit action", "导入回避名单")),
     # accounts.services
     "user.create": Action(pgettext_lazy("audit action", "新增用户")),
     "user.update": Action(pgettext_lazy("audit action", "修改用户")),
@@ -170,6 +172,9 @@ KEYS: dict[str, Key] = {
     "fieldwork.inspectionrecord off_site_means": Key(choices="shuangsuiji.fieldwork.models.OffSiteMeans"),
     "attachment": Key(pgettext_lazy("audit change", "附件")),
     "file": Key(pgettext_lazy("audit change", "文件")),
+    # a recusal's events are the inspector's: which target they bar him from, and why
+    "registry.inspector target": Key(pgettext_lazy("audit change", "回避对象")),
+    "inspector.recusal_update reason": Key(field="registry.Recusal.reason"),
     "sha256": Key(pgettext_lazy("audit change", "文件哈希（SHA-256）")),
     "signer": Key(pgettext_lazy("audit change", "签名人")),
     "record.sign role": Key(field="fieldwork.Signature.role"),

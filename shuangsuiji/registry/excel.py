@@ -1,4 +1,5 @@
-"""两库一单 in and out of Excel: templates, whole-file imports keyed by the registry keys, exports.
+"""两库一单 and the recusals (回避名单) in and out of Excel: templates, whole-file imports keyed by the
+registry keys, exports.
 
 The columns of an export are the columns of the template, so an exported list can be edited and imported
 again. An import reads and checks every row first (cells, required columns, duplicates inside the file,
@@ -28,6 +29,7 @@ from shuangsuiji.registry.models import (
     Jurisdiction,
     Level,
     Outlet,
+    Recusal,
     Specialty,
     Target,
     TargetStatus,
@@ -231,7 +233,7 @@ class TargetImporter(RegistryImporter):
     key = "credit_code"
     key_header = "统一社会信用代码"
     columns = (
-        Column("credit_code", "统一社会信用代码", credit_code, example="91130608MA0A0000X1",
+        Column("credit_code", "统一社会信用代码", credit_code, example="91130608MA0A0000X0",
                note="18位，按GB 32100-2015校验；已存在的代码将更新该对象"),
         Column("name", "单位名称", text(128), example="保定市示例化工有限公司"),
         _jurisdiction_column(),
@@ -243,7 +245,7 @@ class TargetImporter(RegistryImporter):
         Column("legal_representative", "法定代表人", text(64), required=False, example="张某"),
         Column("contact_name", "联系人", text(64), required=False, example="李某"),
         Column("contact_phone", "联系电话", text(32), required=False, example="0312-0000000"),
-        Column("permit_number", "排污许可证编号", text(64), required=False, example="91130608MA0A0000X1001P"),
+        Column("permit_number", "排污许可证编号", text(64), required=False, example="91130608MA0A0000X0001P"),
         Column("category", "监管类别", choice(Category, {"一般": "general", "重点": "key", "特殊": "special"}),
                required=False, example="一般排污单位", options=tuple(str(c) for c in Category.labels),
                note="不填为一般排污单位；类别变化记入变更历史"),
@@ -478,8 +480,112 @@ class CheckItemImporter(RegistryImporter):
         return plan
 
 
+def for_reading_only(value: Any) -> None:
+    """A column the export fills for the reader (a name beside its key); the import never reads it, so an
+    outdated name in a re-imported file neither fails nor changes anything."""
+    return None
+
+
+class RecusalImporter(RegistryImporter):
+    """回避名单: one row per (inspector, target) pair, the inspector by his certificate number (the
+    inspectors' key) and the target by its credit code. Rows create pairs or give a stored pair a new
+    reason, each through ``services.do_set_recusal`` like the inspector's page; an import never removes a
+    recusal (a file that leaves a pair out is not a decision to lift it: that stays on the inspector's page)."""
+
+    kind = "recusals"
+    label = "回避名单"
+    model = Recusal
+    key = "credit_code"  # with the certificate number: the pair is the key (row_key)
+    key_header = "统一社会信用代码"
+    columns = (
+        Column("certificate_number", "执法证号", text(32), example="13060800001",
+               note="检查人员名录库中该执法人员的执法证号（外部专家为专家库编号）"),
+        Column("credit_code", "统一社会信用代码", credit_code, example="91130608MA0A0000X0",
+               note="检查对象名录库中回避对象的代码；须在该执法人员所属行政区内"),
+        Column("reason", "回避理由", text(255), example="近亲属在该单位任职",
+               note="已有的回避（同一执法人员、同一对象）将更新回避理由，并记入变更历史"),
+        Column("inspector_name", "执法人员姓名", for_reading_only, required=False, example="王某",
+               note="导出时填写，仅供核对，导入时不读取"),
+        Column("target_name", "单位名称", for_reading_only, required=False, example="保定市示例化工有限公司",
+               note="导出时填写，仅供核对，导入时不读取"),
+    )
+    template_note = ("每行是一名执法人员对一个检查对象的回避，以（执法证号，统一社会信用代码）识别：再次导入同一对"
+                     "会更新回避理由。导入只新增或更新，不会解除任何回避；解除回避请在该执法人员的页面操作。"
+                     "第2行是示例，导入前请删除。文件有任何错误时不会导入任何数据。")
+
+    @property
+    def example_key(self) -> tuple[str, str]:
+        return self.columns[0].example, self.columns[1].example
+
+    def row_key(self, values: Values) -> tuple[str, str] | None:
+        if not values.has("certificate_number", "credit_code"):
+            return None
+        return values["certificate_number"], values["credit_code"]
+
+    def key_text(self, key: tuple[str, str]) -> str:
+        return key[1]
+
+    def export_row(self, r: Recusal) -> list[Any]:
+        return [r.inspector.certificate_number, r.target.credit_code, r.reason, r.inspector.name, r.target.name]
+
+    def plan(self, rows, acting_user, errors: Errors) -> Plan:
+        numbers = sorted({v["certificate_number"] for _n, v in rows if v.has("certificate_number")})
+        codes = sorted({v["credit_code"] for _n, v in rows if v.has("credit_code")})
+        inspectors = {i.certificate_number: i for i in Inspector.objects.filter(certificate_number__in=numbers)
+                      .select_related("jurisdiction")}
+        targets = {t.credit_code: t for t in Target.objects.filter(credit_code__in=codes)
+                   .select_related("jurisdiction")}
+        if acting_user is None:
+            editable_inspectors = {i.pk for i in inspectors.values()}
+            editable_targets = {t.pk for t in targets.values()}
+        else:
+            editable_inspectors = set(Inspector.objects.editable_by(acting_user).filter(
+                pk__in=[i.pk for i in inspectors.values()]).values_list("pk", flat=True))
+            editable_targets = set(Target.objects.editable_by(acting_user).filter(
+                pk__in=[t.pk for t in targets.values()]).values_list("pk", flat=True))
+        existing = {(r.inspector_id, r.target_id): r for r in Recusal.objects.filter(
+            inspector__in=[i.pk for i in inspectors.values()], target__in=[t.pk for t in targets.values()])}
+        plan = Plan(Recusal)
+        for number_, values in rows:
+            before = errors.total
+            inspector = target = None
+            if values.has("certificate_number"):
+                inspector = inspectors.get(values["certificate_number"])
+                if inspector is None:
+                    errors.add(number_, "执法证号", values["certificate_number"], _("检查人员名录库中没有这个执法证号"))
+                elif inspector.pk not in editable_inspectors:
+                    errors.add(number_, "执法证号", values["certificate_number"], _("该执法人员不在您的管辖范围内"))
+                    inspector = None
+            if values.has("credit_code"):
+                target = targets.get(values["credit_code"])
+                if target is None:
+                    errors.add(number_, "统一社会信用代码", values["credit_code"],
+                               _("检查对象名录库中没有该统一社会信用代码的对象"))
+                elif target.pk not in editable_targets:
+                    errors.add(number_, "统一社会信用代码", values["credit_code"], _("该检查对象不在您的管辖范围内"))
+                    target = None
+            # the rule of the inspector's page (and of do_set_recusal): the draw only sends an inspector to
+            # targets of his own area, so a recusal elsewhere would bar him from nothing
+            if inspector is not None and target is not None and \
+                    not target.jurisdiction.path.startswith(inspector.jurisdiction.path):
+                errors.add(number_, "统一社会信用代码", values["credit_code"],
+                           _("该检查对象属于%(target)s，不在执法人员%(name)s所属的%(inspector)s内") % {
+                               "target": target.jurisdiction.name, "name": inspector.name,
+                               "inspector": inspector.jurisdiction.name})
+            if errors.total > before or not values.complete:
+                continue
+            current = existing.get((inspector.pk, target.pk))
+            if current is None:
+                plan.create.append(Recusal(inspector=inspector, target=target, reason=values["reason"]))
+            elif current.reason != values["reason"]:
+                plan.update.append((current, {"reason": [current.reason, values["reason"]]}))
+            else:
+                plan.unchanged += 1
+        return plan
+
+
 IMPORTERS: dict[str, RegistryImporter] = {i.kind: i for i in (TargetImporter(), InspectorImporter(),
-                                                              CheckItemImporter())}
+                                                              CheckItemImporter(), RecusalImporter())}
 
 
 def export_workbook(importer: RegistryImporter, queryset: models.QuerySet) -> bytes:

@@ -160,14 +160,28 @@ def do_reactivate_target(target: Target, *, acting_user, reason: str, effective_
 
 @transaction.atomic
 def do_set_recusal(inspector: Inspector, target: Target, *, acting_user, reason: str) -> Recusal:
+    """Bar the inspector from the target, or — for a pair already recused — give it this reason.
+
+    The inspector's page adds one pair at a time; the recusal workbook (回避名单) calls this for every row
+    of a checked file, so a yearly round of declarations leaves the same events as the page would.
+    """
     ensure_can_edit(acting_user, inspector.jurisdiction)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写回避理由")})
-    recusal, created = Recusal.objects.get_or_create(inspector=inspector, target=target,
-                                                     defaults={"reason": reason})
+    # the draw only pairs an inspector with targets of his own area: a recusal elsewhere would bar nothing
+    if not target.jurisdiction.path.startswith(inspector.jurisdiction.path):
+        raise ValidationError({"target": _("检查对象不在该执法人员所属行政区内")})
+    recusal, created = Recusal.objects.select_for_update().get_or_create(inspector=inspector, target=target,
+                                                                         defaults={"reason": reason})
     if created:
         record_events([PendingEvent("inspector.recusal_add", inspector, inspector.jurisdiction_id,
                                     {"target": [None, target.credit_code]}, reason)], actor=acting_user)
+    elif recusal.reason != reason:
+        record_events([PendingEvent("inspector.recusal_update", inspector, inspector.jurisdiction_id,
+                                    {"target": [target.credit_code, target.credit_code],
+                                     "reason": [recusal.reason, reason]}, reason)], actor=acting_user)
+        recusal.reason = reason
+        recusal.save(update_fields=["reason"])
     return recusal
 
 
@@ -247,12 +261,13 @@ def do_apply_categories(changes: Iterable[CategoryChange], *, acting_user, effec
 
 @transaction.atomic
 def do_import_registry(kind: str, handle, file_name: str, *, acting_user) -> dict[str, int]:
-    """Import a whole registry workbook (targets, inspectors or items), or nothing at all.
+    """Import a whole registry workbook (targets, inspectors, items or recusals), or nothing at all.
 
     Every row is checked before anything is written: ``ImportRejected`` lists every problem by row and
     column. A valid file is read a second time and stored chunk by chunk in this one transaction: new
     rows created, changed rows updated, each change with its audit event and — for a target's category,
-    positive-list flag and status — its dated history with the file as the reason.
+    positive-list flag and status — its dated history with the file as the reason. Recusals go through
+    ``do_set_recusal`` one by one, with the row's reason; nothing is ever removed.
     """
     from shuangsuiji.registry.excel import IMPORTERS
 
@@ -303,6 +318,14 @@ def _import_checked(importer, kind: str, handle, file_name: str, acting_user, er
 
 def _store_registry_plan(plan, reason: str, acting_user) -> None:
     model = plan.model
+    if model is Recusal:
+        # a recusal's own service, pair by pair: a county's declarations are hundreds of rows, not the
+        # tens of thousands of a registry, and the page and the workbook then leave the same record
+        for recusal in plan.create:
+            do_set_recusal(recusal.inspector, recusal.target, acting_user=acting_user, reason=recusal.reason)
+        for recusal, changes in plan.update:
+            do_set_recusal(recusal.inspector, recusal.target, acting_user=acting_user, reason=changes["reason"][1])
+        return
     label = model._meta.model_name
     created = model.objects.bulk_create(plan.create, batch_size=2000)
     fields = sorted({name for _obj, changes in plan.update for name in changes

@@ -84,6 +84,8 @@ class Registry:
     columns: tuple[Column, ...]
     form: type | None = None
     excel_kind: str = ""
+    excel_related: tuple[tuple[str, Any], ...] = ()
+    """Workbooks kept with this list besides its own: (kind, menu title), e.g. the inspectors' recusals."""
     related: tuple[str, ...] = ()
     m2m: tuple[str, ...] = ()
     order: tuple[str, ...] = ()
@@ -141,7 +143,8 @@ REGISTRIES = {
          Column(gettext_lazy("业务专长"), lambda i: "、".join(s.name for s in i.specialties.all())),
          Column(gettext_lazy("状态"), lambda i: i.get_status_display()),
          Column(gettext_lazy("外部专家"), lambda i: i.get_external_kind_display() if i.is_external else "")),
-        form=forms.InspectorForm, excel_kind="inspectors", related=("jurisdiction", "department"),
+        form=forms.InspectorForm, excel_kind="inspectors",
+        excel_related=(("recusals", gettext_lazy("回避名单")),), related=("jurisdiction", "department"),
         m2m=("specialties",), order=("jurisdiction__path", "department__name", "name"),
     ),
     "checkitem": Registry(

@@ -15,14 +15,15 @@ from openpyxl import Workbook
 
 from shuangsuiji.engine import policy as policies
 from shuangsuiji.registry.excel import IMPORTERS, export_workbook
-from shuangsuiji.registry.models import Jurisdiction, TargetHistory, TargetStatus
+from shuangsuiji.registry.models import Jurisdiction, Recusal, TargetHistory, TargetStatus
 from shuangsuiji.registry.services import do_import_registry
 from shuangsuiji.registry.views import REGISTRIES, filtered
 from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
 from shuangsuiji.tabular.importing import ImportRejected
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SLUG_OF = {"targets": "target", "inspectors": "inspector", "items": "checkitem"}
+SLUG_OF = {"targets": "target", "inspectors": "inspector", "items": "checkitem", "recusals": "inspector"}
+"""The list page each kind belongs to (recusals are kept with the inspectors)."""
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
@@ -49,7 +50,13 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
     importer = _importer(kind)
     registry = REGISTRIES[SLUG_OF[kind]]
     _form, queryset = filtered(registry, request)
-    if kind == "targets":
+    if kind == "recusals":
+        # the recusals of the inspectors the list shows (same filters), through the recusals' own gate
+        queryset = (Recusal.objects.visible_to(request.user)
+                    .filter(inspector__in=queryset.order_by().values("pk"))
+                    .select_related("inspector", "target")
+                    .order_by("inspector__jurisdiction__path", "inspector__certificate_number", "target__credit_code"))
+    elif kind == "targets":
         queryset = queryset.prefetch_related("outlets")
     elif kind == "items":
         queryset = queryset.select_related("jurisdiction", "specialty").prefetch_related("cooperating_departments")
@@ -67,7 +74,8 @@ def import_workbook(request: HttpRequest, kind: str) -> HttpResponse:
         kept = rejected_download(request.session, origin)
         if kept is not None:
             return xlsx_response(*kept)
-    context = {"importer": importer, "kind": kind, "list_url": REGISTRIES[SLUG_OF[kind]].url("list")}
+    registry = REGISTRIES[SLUG_OF[kind]]
+    context = {"importer": importer, "kind": kind, "list_url": registry.url("list"), "list_title": registry.title}
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:

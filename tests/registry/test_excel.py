@@ -109,9 +109,18 @@ def test_county_cannot_import_into_another_county_or_overwrite_its_rows(tree, us
     assert Target.objects.get(pk=other.pk).name == "阜平原企业"
 
 
+@pytest.mark.parametrize("kind", sorted(IMPORTERS))
 @pytest.mark.parametrize("role", ["leader", "inspector", "department_user"])
-def test_read_only_roles_cannot_import(users, role):
-    assert login(users[role]).get("/registry/targets/import/").status_code == 403
+def test_read_only_roles_cannot_import(users, role, kind):
+    assert login(users[role]).get(f"/registry/{kind}/import/").status_code == 403
+    assert login(users[role]).get(f"/registry/{kind}/template.xlsx").status_code == 200
+    assert login(users[role]).get(f"/registry/{kind}/export.xlsx").status_code == 200
+
+
+@pytest.mark.parametrize("kind", sorted(IMPORTERS))
+@pytest.mark.parametrize("role", ["city_admin", "county_admin"])
+def test_admins_open_every_import(users, role, kind):
+    assert login(users[role]).get(f"/registry/{kind}/import/").status_code == 200
 
 
 def test_export_is_scoped_filtered_and_re_importable(tree, users):
@@ -162,11 +171,13 @@ def test_a_partial_sheet_never_resets_what_it_does_not_mention(tree, users):
     assert not TargetHistory.objects.filter(target=target).exists()
 
 
-def test_the_templates_example_row_is_refused(users):
-    template = login(users["city_admin"]).get("/registry/items/template.xlsx").content
+@pytest.mark.parametrize("kind", sorted(IMPORTERS))
+def test_the_templates_example_row_is_refused(users, kind):
+    """As that, and not as a bad cell: every example key is a valid one (a credit code with its check digit)."""
+    template = login(users["city_admin"]).get(f"/registry/{kind}/template.xlsx").content
     upload = io.BytesIO(template)
     upload.name = "template.xlsx"
-    response = login(users["city_admin"]).post("/registry/items/import/", {"file": upload})
+    response = login(users["city_admin"]).post(f"/registry/{kind}/import/", {"file": upload})
     assert response.status_code == 400
     assert any("示例行" in e.message for e in response.context["rejected"].errors)
 

@@ -1,4 +1,4 @@
-"""python manage.py import_registry {targets,inspectors,items} FILE — the Excel import, unattended."""
+"""python manage.py import_registry {targets,inspectors,items,recusals} FILE — the Excel import, unattended."""
 
 import os
 import sys
