@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -92,6 +93,9 @@ CHUNK = 2000
 
 
 class RegistryImporter(Importer):
+    title: Any
+    """The registry's name on the pages, in the reader's language (``label`` names the files and sheets, which
+    stay Chinese like the templates' columns)."""
     model: type[models.Model]
     key: str
     key_header: str
@@ -229,6 +233,7 @@ def _jurisdiction_column(example: str = "130608") -> Column:
 class TargetImporter(RegistryImporter):
     kind = "targets"
     label = "检查对象名录库"
+    title = gettext_lazy("检查对象名录库")
     model = Target
     key = "credit_code"
     key_header = "统一社会信用代码"
@@ -312,6 +317,7 @@ class InspectorImporter(RegistryImporter):
         ("phone", ""))}
     kind = "inspectors"
     label = "检查人员名录库"
+    title = gettext_lazy("检查人员名录库")
     model = Inspector
     key = "certificate_number"
     key_header = "执法证号"
@@ -395,6 +401,7 @@ class CheckItemImporter(RegistryImporter):
         ("is_active", True))}
     kind = "items"
     label = "随机抽查事项清单"
+    title = gettext_lazy("随机抽查事项清单")
     model = CheckItem
     key = "code"
     key_header = "事项编码"
@@ -494,6 +501,7 @@ class RecusalImporter(RegistryImporter):
 
     kind = "recusals"
     label = "回避名单"
+    title = gettext_lazy("回避名单")
     model = Recusal
     key = "credit_code"  # with the certificate number: the pair is the key (row_key)
     key_header = "统一社会信用代码"
