@@ -1,8 +1,10 @@
 """Fixtures shared by the Django tests: a small jurisdiction tree and one user per role."""
 
 import datetime
+import io
 
 import pytest
+from openpyxl import Workbook
 
 from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.registry.models import Department, Inspector, Jurisdiction, Level
@@ -26,6 +28,18 @@ def media_in_tmp(settings, tmp_path):
     """Files the tests store (attachments, rejected uploads) go to a temporary directory, not the demo's
     var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def xlsx_upload(rows: list[list], name: str = "upload.xlsx") -> io.BytesIO:
+    """An uploaded .xlsx in memory with these rows (the first is the header), read from its start."""
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = name
+    return buffer
 
 
 def make_jurisdiction(code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:

@@ -5,10 +5,10 @@ import io
 from collections.abc import Iterable
 
 import pytest
-from openpyxl import Workbook
 
 from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.registry.models import Outlet, Target
+from tests.conftest import xlsx_upload
 
 
 def code_for(division: str, serial: int) -> str:
@@ -39,14 +39,7 @@ def targets(tree):
 
 def workbook(rows: list[list]) -> io.BytesIO:
     """An .xlsx in memory with these rows (the first is the header)."""
-    book = Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return xlsx_upload(rows)
 
 
 def hour(day: datetime.date, h: int) -> datetime.datetime:

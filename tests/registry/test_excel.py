@@ -15,19 +15,11 @@ from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.excel import IMPORTERS
 from shuangsuiji.registry.models import CheckItem, Inspector, Specialty, Target, TargetHistory
 from shuangsuiji.tabular.importing import Errors, Sheet
+from tests.conftest import xlsx_upload
 
 
 def workbook(rows: list[list], kind_headers: list[str]) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(kind_headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    buffer.name = "upload.xlsx"
-    return buffer
+    return xlsx_upload([kind_headers, *rows])
 
 
 TARGET_HEADERS = ["统一社会信用代码", "单位名称", "行政区划代码", "监管类别", "正面清单", "排口"]

@@ -8,28 +8,20 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.models import Inspector, Recusal, Target
 from shuangsuiji.registry.services import do_import_registry, do_set_recusal
 from shuangsuiji.tabular.importing import ImportRejected
+from tests.conftest import xlsx_upload
 
 HEADERS = ["执法证号", "统一社会信用代码", "回避理由"]
 
 
 def workbook(rows: list[list], headers: list[str] = HEADERS) -> io.BytesIO:
-    book = Workbook()
-    sheet = book.active
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    buffer.name = "回避名单.xlsx"
-    return buffer
+    return xlsx_upload([headers, *rows], "回避名单.xlsx")
 
 
 def login(user) -> Client:

@@ -11,7 +11,6 @@ import io
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.intake.importers import IMPORTERS as INTAKE
@@ -19,6 +18,7 @@ from shuangsuiji.intake.services import do_import
 from shuangsuiji.registry.excel import IMPORTERS as REGISTRY
 from shuangsuiji.registry.services import do_import_registry
 from shuangsuiji.tabular.importing import ImportRejected
+from tests.conftest import xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +35,7 @@ def _importer(registry: dict, kind: str):
 
 
 def _workbook(headers: list[str], rows: list[list]) -> io.BytesIO:
-    book = Workbook()
-    book.active.append(headers)
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    return buffer
+    return xlsx_upload([headers, *rows])
 
 
 def _rows(columns) -> st.SearchStrategy:
