@@ -120,6 +120,10 @@ class ListedTarget(models.Model):
     """A row of the year's list of sources under random inspection (指导意见 (十一)), as published."""
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="listed_targets")
+    year = models.PositiveSmallIntegerField(_("年度"), editable=False)
+    """The publication's year, kept on the row: the portal shows a year's list in one order, and a national
+    year's million rows are read in that order from one index (``listed_public_order``) instead of being
+    joined to their batches and sorted for every page (bench/list_bench.py)."""
     target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="+",
                                help_text=_("内部关联，不在门户显示"))
     credit_code = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
@@ -138,9 +142,16 @@ class ListedTarget(models.Model):
         verbose_name_plural = _("名录公开条目")
         ordering = ["publication", "jurisdiction_code", "credit_code"]
         constraints = [models.UniqueConstraint(fields=["publication", "target"], name="listed_target_once")]
+        indexes = [models.Index(fields=["-year", "jurisdiction_code", "credit_code", "id"],
+                                name="listed_public_order")]
 
     def __str__(self) -> str:
         return f"{self.name}（{self.credit_code}）"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.year is None:
+            self.year = self.publication.year
+        super().save(*args, **kwargs)
 
 
 class Outcome(models.TextChoices):

@@ -235,13 +235,13 @@ def listed_targets(params, *, default_year: bool = True) -> tuple[ListFilter, Qu
     """Rows of released annual lists; without ``year`` the latest year that has one (the page's "this year")."""
     form = ListFilter(params)
     rows = ListedTarget.objects.published().select_related("publication").order_by(
-        "-publication__year", "jurisdiction_code", "credit_code", "id")
+        "-year", "jurisdiction_code", "credit_code", "id")
     if not form.is_valid():
         return form, rows.none()
     data = form.cleaned_data
     year = data["year"] or (latest_list_year() if default_year else None)
     if year:
-        rows = rows.filter(publication__year=year)
+        rows = rows.filter(year=year)
     if data["jurisdiction"]:
         rows = _subtree(rows, "publication__jurisdiction", data["jurisdiction"])
     if data["industry"]:

@@ -309,7 +309,7 @@ def do_prepare_annual_list(*, jurisdiction: Jurisdiction, year: int, acting_user
     targets = (Target.objects.filter(jurisdiction=jurisdiction, status=TargetStatus.ACTIVE)
                .exclude(pk__in=listed).order_by("credit_code"))
     rows = ListedTarget.objects.bulk_create(
-        (ListedTarget(publication=publication, target=t, credit_code=t.credit_code, name=t.name,
+        (ListedTarget(publication=publication, year=year, target=t, credit_code=t.credit_code, name=t.name,
                       jurisdiction_name=jurisdiction.name, jurisdiction_code=jurisdiction.code,
                       industry_code=t.industry_code, industry_name=t.industry_name, address=t.address,
                       is_key_unit=t.category == Category.KEY) for t in targets.iterator(chunk_size=2000)),

@@ -145,7 +145,7 @@ def test_the_annual_list_is_the_jurisdictions_active_targets_as_they_were(tree, 
     batch = services.do_prepare_annual_list(jurisdiction=tree["a"], year=2026, acting_user=users["county_admin"])
     assert batch.kind == PublicationKind.ANNUAL_LIST and batch.month == 0
     assert batch.deadline == services.annual_list_deadline(2026)[0]
-    assert list(batch.listed_targets.values_list("credit_code", flat=True)) == [target.credit_code]
+    assert list(batch.listed_targets.values_list("credit_code", "year")) == [(target.credit_code, 2026)]
     assert closed.credit_code not in ListedTarget.objects.values_list("credit_code", flat=True)
     services.do_review(batch, acting_user=users["city_admin"])
     services.do_release(batch, acting_user=users["county_admin"])
