@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from shuangsuiji.audit.models import ChainHead, Event
 
@@ -108,16 +109,22 @@ def verify_chain() -> list[str]:
     for event in Event.objects.order_by("id").iterator(chunk_size=5000):
         count += 1
         if event.prev_hash != prev:
-            problems.append(f"event {event.pk}: previous hash {event.prev_hash[:12]}… ≠ {prev[:12]}…")
+            # a deletion (or an insertion) between this event and the one before it
+            problems.append(_("事件 %(pk)s：所记前一哈希 %(stored)s… 与前一事件的哈希 %(actual)s… 不符"
+                              "（其前有事件被删除或插入）")
+                            % {"pk": event.pk, "stored": event.prev_hash[:12], "actual": prev[:12]})
         expected = _event_hash(event.prev_hash, event.occurred_at, event.actor_id, event.action,
                                event.content_type_id, event.object_id, event.changes, event.reason)
         if expected != event.hash:
-            problems.append(f"event {event.pk}: content does not match its hash")
+            problems.append(_("事件 %(pk)s：内容与其哈希不符（已被改动）") % {"pk": event.pk})
         prev = event.hash
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != prev or head.count != count):
-        problems.append(f"chain head says {head.count} events ending {head.last_hash[:12]}…, "
-                        f"found {count} ending {prev[:12]}…")
+        # counts every deletion, and is the only witness when the newest events are the ones gone
+        problems.append(_("链头记录 %(head_count)s 个事件、末哈希 %(head_hash)s…，实际 %(count)s 个、末哈希 %(hash)s…"
+                          "（有事件被删除）")
+                        % {"head_count": head.count, "head_hash": head.last_hash[:12], "count": count,
+                           "hash": prev[:12]})
     return problems
 
 

@@ -1,8 +1,10 @@
 """The audit log is a hash chain: every change leaves an event, and any edit or removal shows."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
 from shuangsuiji.audit.models import Event
@@ -46,8 +48,9 @@ def test_database_refuses_to_update_an_event(events):
 def test_deleting_an_event_breaks_the_chain(events):
     Event.objects.filter(pk=Event.objects.order_by("id")[1].pk).delete()
     problems = verify_chain()
-    assert any("previous hash" in p for p in problems)
-    assert any("chain head says 3 events" in p for p in problems)
+    second = Event.objects.order_by("id")[1].pk  # the event after the deleted one
+    assert any(p.startswith(f"事件 {second}：所记前一哈希") for p in problems)
+    assert any(p.startswith("链头记录 3 个事件") and "实际 2 个" in p for p in problems)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,3 +68,14 @@ def test_a_mapping_is_stored_as_a_mapping_and_still_chains(users):
     event.refresh_from_db()
     assert event.changes == {"counts": {"key": 3, "special": 1, "dates": ["2021-04-01"]}}
     assert verify_chain() == []
+
+
+def test_the_command_says_the_chain_is_whole_or_what_breaks_it(events):
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "已核验 3 个审计事件，哈希链完整" in out.getvalue()
+    Event.objects.filter(pk=Event.objects.order_by("-id")[0].pk).delete()  # the newest: only the head can tell
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 处不一致"):
+        call_command("verify_audit", stdout=io.StringIO(), stderr=err)
+    assert "链头记录 3 个事件" in err.getvalue() and "实际 2 个" in err.getvalue()
