@@ -26,6 +26,13 @@ DEBUG = envbool("DEBUG", "True")
 SECRET_KEY = os.getenv("SECRET_KEY", "insecure-development-key-change-me-" + "0" * 20)
 ALLOWED_HOSTS = [host for host in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if host]
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# Behind a reverse proxy that ends HTTPS (HTTPS=True): cookies go only over HTTPS and the proxy's
+# X-Forwarded-Proto is trusted. Off by default: many intranets serve plain HTTP, where secure cookies would make
+# signing in impossible. HSTS only when asked for (HSTS_SECONDS): a browser then refuses HTTP for that long.
+HTTPS = envbool("HTTPS", "False")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", "0")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -132,7 +139,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1"}
+SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
+                        # a jurisdiction's level and an item list's level share their choices: one name
+                        "ENUM_NAME_OVERRIDES": {"LevelEnum": "shuangsuiji.registry.models.Level"}}
 # The public API (/api/public/) answers anyone; per client address at most this many requests (DRF rate, e.g.
 # "600/minute"; empty: no limit). Counted in the default cache, so per process unless CACHES is shared.
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "600/minute") or None

@@ -10,6 +10,7 @@ pages sees each row once. A parameter the API does not know, or a value it canno
 the parameter: a typo must not silently return everything.
 """
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -194,17 +195,28 @@ def documented(fields: dict[str, str], *names: str, many: bool = True):
     """The schema of a list (or one object): its filter and paging parameters and its rows, each described."""
     row = _row_serializer(fields)
     if not many:
-        return extend_schema(responses=row)
+        return _named(responses=row)
     page = type(f"{row.__name__}Page", (serializers.Serializer,), {
         "count": serializers.IntegerField(help_text="总条数，最多 10,000"),
         "count_capped": serializers.BooleanField(help_text="总条数超过 10,000 时为 true"),
         "next": serializers.URLField(allow_null=True, help_text="下一页的地址，没有时为 null"),
         "previous": serializers.URLField(allow_null=True, help_text="上一页的地址，没有时为 null"),
         "results": row(many=True)})
-    return extend_schema(
-        parameters=[OpenApiParameter(name, kind, description=text)
-                    for name, (kind, text) in ((n, PARAMETER_DOCS[n]) for n in (*names, "page", "page_size"))],
-        responses=page)
+    documents = ((n, PARAMETER_DOCS[n]) for n in (*names, "page", "page_size"))
+    return _named(parameters=[OpenApiParameter(name, kind, description=text) for name, (kind, text) in documents],
+                  responses=page)
+
+
+def _named(**kwargs):
+    """The view's GET documented by ``kwargs`` and named after the view (ResultList → ``public_result_list``): a
+    plain GET view is a "retrieve" to drf-spectacular, so a list and its detail would otherwise share a name and
+    be told apart by a number."""
+
+    def decorate(view):
+        name = "public_" + "_".join(word.lower() for word in re.findall(r"[A-Z][a-z]*", view.__name__))
+        return extend_schema_view(get=extend_schema(operation_id=name, **kwargs))(view)
+
+    return decorate
 
 
 def fields_of(kind: str, **extra: str) -> dict[str, str]:

@@ -363,3 +363,15 @@ def test_the_documented_fields_are_what_the_api_serves(client, published, tree):
         rows = client.get(f"/api/public/{dataset.api}/").json()["results"]
         assert rows, dataset.api
         assert set(rows[0]) == set(dataset.fields) - {"__name__"}, dataset.api
+
+
+def test_every_public_operation_has_its_own_name():
+    """A list and its detail are both plain GET views; each is named after its view, not numbered apart."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    names = [operation["operationId"] for path in schema["paths"].values() for operation in path.values()]
+    assert len(names) == len(set(names))
+    assert {"public_result_list", "public_result_detail", "public_plan_list", "public_plan_detail",
+            "public_listed_target_list"} <= set(names)
+    assert not any(name[-1].isdigit() for name in names)
