@@ -83,3 +83,14 @@ def test_an_empty_sheet_and_an_empty_csv_say_so_on_the_list():
         notes = [row[0] for row in back["错误清单"].values]
         assert "· 文件是空的：第一行应为表头" in notes
         assert not any(str(note).startswith("出错的单元格") for note in notes)
+
+
+def test_a_small_file_that_unpacks_to_gigabytes_comes_back_as_the_list(monkeypatch):
+    """openpyxl holds a whole workbook in memory: a crafted .xlsx, small but declaring huge parts, is not opened."""
+    from shuangsuiji.tabular import annotate
+
+    content = _xlsx([["单位名称"], ["甲公司"]])
+    monkeypatch.setattr(annotate, "UNPACKED_LIMIT", 100)  # as if this file's few kilobytes were gigabytes
+    rejected = ImportRejected([CellError(2, "单位名称", "甲公司", "有误")], total=1, rows=1)
+    back = load_workbook(io.BytesIO(annotated_workbook(content, "名录.xlsx", rejected)))
+    assert back.sheetnames == ["错误清单"]  # the list alone, as for a file that cannot be opened
