@@ -7,7 +7,6 @@ them is decided there (``intake.permissions``), and the pages only hide what the
 
 from collections import Counter
 from datetime import date, timedelta
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -62,6 +61,7 @@ from shuangsuiji.intake.permissions import (
     reports_clues_somewhere,
 )
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetHistory
+from shuangsuiji.registry.views_excel import xlsx_response
 from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
 from shuangsuiji.tabular.importing import ImportRejected
 
@@ -546,10 +546,7 @@ def _import_kind(kind: str) -> str:
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     importer = importer_for(_import_kind(kind))
-    response = HttpResponse(importer.template(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{kind}-template.xlsx"
-    return response
+    return xlsx_response(importer.template(), f"{kind}-template.xlsx")
 
 
 @login_required
@@ -582,11 +579,7 @@ def import_errors(request: HttpRequest) -> HttpResponse:
     kept = rejected_download(request.session, "intake")
     if kept is None:
         raise Http404
-    content, file_name = kept
-    response = HttpResponse(content,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
-    return response
+    return xlsx_response(*kept)
 
 
 # --- classification ----------------------------------------------------------------------------------------------
