@@ -308,6 +308,10 @@ def keep_rejected(session: SessionBase, origin: str, upload: Any, file_name: str
         "errors": [[e.row, e.column, e.value, e.message] for e in rejected.errors]}
 
 
+KEPT_AT_LEAST = 24 * 3600
+"""Seconds a rejected upload is kept at least: sessions end after a short idle time but slide while in use."""
+
+
 def forget_rejected(session: SessionBase) -> None:
     """Drop the kept upload: an import went through, or another was rejected after it."""
     kept = session.pop(SESSION_KEY, None)
@@ -316,10 +320,12 @@ def forget_rejected(session: SessionBase) -> None:
 
 
 def _sweep() -> None:
-    """Delete uploads older than a session can live: their sessions ended (a logout, an expiry) unseen."""
+    """Delete uploads kept longer than a working day or an idle session's life, whichever is longer: their
+    sessions most likely ended (a logout, an expiry) unseen. A session kept alive past that gets the list of
+    problems alone, without its workbook marked."""
     if not default_storage.exists(STORE):
         return
-    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    cutoff = timezone.now() - timedelta(seconds=max(settings.SESSION_COOKIE_AGE, KEPT_AT_LEAST))
     for name in default_storage.listdir(STORE)[1]:
         path = f"{STORE}/{name}"
         if default_storage.get_modified_time(path) < cutoff:

@@ -47,14 +47,25 @@ def test_the_next_upload_or_a_successful_import_deletes_the_kept_file(db):
 
 
 def test_uploads_older_than_a_session_are_swept_and_a_swept_one_comes_back_as_the_list(db, settings):
-    settings.SESSION_COOKIE_AGE = 3600
+    settings.SESSION_COOKIE_AGE = 3 * 86400
     abandoned, current = SessionStore(), SessionStore()
     keep_rejected(abandoned, "intake", _upload(_csv("甲公司")), "旧.csv", REJECTED)
     old = abandoned["tabular-rejected-upload"]["content"]
-    two_hours_ago = time.time() - 7200
-    os.utime(default_storage.path(old), (two_hours_ago, two_hours_ago))
+    four_days_ago = time.time() - 4 * 86400
+    os.utime(default_storage.path(old), (four_days_ago, four_days_ago))
     keep_rejected(current, "intake", _upload(_csv("乙公司")), "新.csv", REJECTED)
     assert not default_storage.exists(old)
     assert default_storage.exists(current["tabular-rejected-upload"]["content"])
     book, _name = rejected_download(abandoned, "intake")  # its file is gone: the list alone
     assert book[:2] == b"PK"
+
+
+def test_a_short_idle_timeout_does_not_sweep_an_upload_of_the_same_working_day(db, settings):
+    settings.SESSION_COOKIE_AGE = 30 * 60  # sessions slide: one in use outlives its idle timeout
+    earlier, current = SessionStore(), SessionStore()
+    keep_rejected(earlier, "intake", _upload(_csv("甲公司")), "旧.csv", REJECTED)
+    kept = earlier["tabular-rejected-upload"]["content"]
+    two_hours_ago = time.time() - 7200
+    os.utime(default_storage.path(kept), (two_hours_ago, two_hours_ago))
+    keep_rejected(current, "intake", _upload(_csv("乙公司")), "新.csv", REJECTED)
+    assert default_storage.exists(kept)
