@@ -8,8 +8,10 @@ from shuangsuiji.accounts import views as account_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(extra_context={"failure_limit": settings.AXES_FAILURE_LIMIT}),
+         name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", account_views.account, name="account"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("shuangsuiji.registry.urls")),
     path("intake/", include("shuangsuiji.intake.urls")),

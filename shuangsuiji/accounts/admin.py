@@ -8,8 +8,10 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from shuangsuiji.accounts.forms import UserAddForm, UserEditForm
 from shuangsuiji.accounts.models import User
@@ -17,8 +19,10 @@ from shuangsuiji.accounts.services import (
     do_create_user,
     do_set_admin_permissions,
     do_set_password,
+    do_unlock_login,
     do_update_user,
     ensure_can_manage,
+    locked_until,
 )
 from shuangsuiji.registry.models import Department, Inspector, Jurisdiction
 
@@ -36,6 +40,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("jurisdiction", "department")
     search_fields = ("username", "last_name", "first_name", "phone")
     autocomplete_fields = ("inspector",)
+    actions = ["unlock_logins"]
     add_fieldsets = (
         (None, {"fields": ("username", "usable_password", "password1", "password2")}),
         PROFILE_FIELDSET,
@@ -53,12 +58,34 @@ class UserAdmin(BaseUserAdmin):
             (None, {"fields": ("username", "password")}),
             PROFILE_FIELDSET,
             SCOPE_FIELDSET,
-            (gettext_lazy("账号状态"), {"fields": access}),
-            (gettext_lazy("重要日期"), {"fields": ("last_login", "date_joined")}),
+            (gettext_lazy("账号状态"), {"fields": [*access, "login_lock", "must_change_password"]}),
+            (gettext_lazy("重要日期"), {"fields": ("last_login", "date_joined", "password_changed_at")}),
         )
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
-        return ("last_login", "date_joined") if obj is not None else ()
+        if obj is None:
+            return ()
+        return ("last_login", "date_joined", "password_changed_at", "must_change_password", "login_lock")
+
+    @admin.display(description=gettext_lazy("登录锁定"))
+    def login_lock(self, user: User) -> str:
+        until = locked_until(user.username)
+        if until is None:
+            return _("未锁定")
+        return _("连续登录失败，锁定至%(until)s（可用列表页的“解除登录锁定”提前解除）") % {
+            "until": date_format(timezone.localtime(until), "Y-m-d H:i")}
+
+    @admin.action(description=gettext_lazy("解除登录锁定"))
+    def unlock_logins(self, request: HttpRequest, queryset) -> None:
+        """Forget the failed sign-ins of the chosen users (each through the service, which checks scope and
+        writes the event)."""
+        unlocked = [user.display_name for user in queryset if do_unlock_login(user, acting_user=request.user)]
+        if unlocked:
+            messages.success(request, ngettext("已解除%(n)d个用户的登录锁定：%(names)s",
+                                               "已解除%(n)d个用户的登录锁定：%(names)s", len(unlocked))
+                             % {"n": len(unlocked), "names": "、".join(unlocked)})
+        else:
+            messages.info(request, _("所选用户没有登录失败记录，无需解除"))
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

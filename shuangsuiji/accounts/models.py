@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,6 +29,10 @@ class User(AbstractUser):
         on_delete=models.PROTECT, related_name="user",
     )
     phone = models.CharField(_("电话"), max_length=32, blank=True)
+    password_changed_at = models.DateTimeField(_("密码设置时间"), default=timezone.now)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False,
+        help_text=_("管理员为他人设置的密码，须由本人在下次登录时改掉"))
 
     class Meta:
         verbose_name = _("用户")

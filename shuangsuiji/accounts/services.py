@@ -6,10 +6,17 @@ he has), must carry a reason, and is written to the audit chain in the same tran
 their hashes never enter an event.
 """
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from axes.utils import reset as reset_login_failures
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role, User
@@ -115,10 +122,7 @@ def do_create_user(user: User, *, acting_user: User | None, password: str | None
     if not user._state.adding:
         raise ValueError("do_create_user takes a new, unsaved user")
     changes = validate_user(user, acting_user=acting_user)
-    if password:
-        user.set_password(password)
-    else:
-        user.set_unusable_password()
+    _set_password(user, password, owner_chose=False)
     user.save()
     record_events([PendingEvent("user.create", user, user.jurisdiction_id, changes, reason or _("新增用户"))],
                   actor=acting_user)
@@ -147,21 +151,111 @@ def do_change_role(user: User, *, acting_user: User | None, role: str, jurisdict
     return do_update_user(user, acting_user=acting_user, reason=reason)
 
 
-@transaction.atomic
-def do_set_password(user: User, password: str | None, *, acting_user: User | None) -> User:
-    """Set a password (None disables password sign-in). The event says that it changed, not what to."""
-    stored = User.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=user.pk)
-    if acting_user is None or acting_user.pk != user.pk:
-        ensure_can_manage(acting_user, stored)
+def _set_password(user: User, password: str | None, *, owner_chose: bool) -> None:
+    """Check and set ``password`` (None: no password sign-in). One the owner did not choose himself — an admin
+    set it, or a command — he must change at his next sign-in: others have known it."""
     if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise ValidationError({"password": error.messages}) from None
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.save(update_fields=["password"])
+    user.password_changed_at = timezone.now()
+    user.must_change_password = bool(password) and not owner_chose
+
+
+@transaction.atomic
+def do_set_password(user: User, password: str | None, *, acting_user: User | None) -> User:
+    """Set a password (None disables password sign-in). The event says that it changed, not what to.
+
+    The user's other sessions end (Django signs out every session made with the old password); the caller
+    keeps the acting user's own session with ``update_session_auth_hash``.
+    """
+    stored = User.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=user.pk)
+    own = acting_user is not None and acting_user.pk == user.pk
+    if not own:
+        ensure_can_manage(acting_user, stored)
+    _set_password(user, password, owner_chose=own)
+    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
     record_events([PendingEvent("user.password", user, user.jurisdiction_id,
                                 {"password": [None, _("已设置") if password else _("已停用密码登录")]},
-                                _("设置密码"))], actor=acting_user)
+                                _("本人修改密码") if own else _("设置密码"))], actor=acting_user)
     return user
+
+
+def password_expires_at(user: User) -> datetime | None:
+    """When the user's password must be changed by (None: it does not expire)."""
+    days = settings.PASSWORD_MAX_AGE_DAYS
+    return user.password_changed_at + timedelta(days=days) if days else None
+
+
+def must_change_password(user: User) -> str:
+    """Why ``user`` must set a new password before doing anything else ("" if he need not)."""
+    if not user.has_usable_password():
+        return ""
+    if user.must_change_password:
+        return _("您的密码由管理员设置，请先改为只有您自己知道的密码。")
+    expires = password_expires_at(user)
+    if expires is not None and expires <= timezone.now():
+        return _("您的密码已使用超过%(days)d天，请先修改密码。") % {"days": settings.PASSWORD_MAX_AGE_DAYS}
+    return ""
+
+
+def locked_until(username: str) -> datetime | None:
+    """When sign-in under ``username`` opens again after too many failures (None: it is not locked)."""
+    limit, cool_off = settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
+    since = timezone.now() - cool_off
+    last = (AccessAttempt.objects.filter(username=username, failures_since_start__gte=limit,
+                                         attempt_time__gte=since)
+            .order_by("-attempt_time").values_list("attempt_time", flat=True).first())
+    return last + cool_off if last is not None else None
+
+
+def lockout_message(username: str) -> str:
+    """What a sign-in under a locked name is told: until when, and who can open it sooner."""
+    until = locked_until(username) or timezone.now() + settings.AXES_COOLOFF_TIME
+    return _("用户名“%(username)s”连续%(limit)d次登录失败，已锁定至%(until)s。"
+             "请届时再试，或请本单位管理员解除锁定。") % {
+        "username": username, "limit": settings.AXES_FAILURE_LIMIT,
+        "until": date_format(timezone.localtime(until), "Y-m-d H:i")}
+
+
+def previous_sign_in(user: User) -> AccessLog | None:
+    """The user's sign-in before the current one (time and address), from django-axes' access log."""
+    return AccessLog.objects.filter(username=user.username).order_by("-attempt_time")[1:2].first()
+
+
+def failures_since(user: User, since: datetime | None) -> int:
+    """Failed sign-ins under the user's name since ``since`` (all that are logged when None)."""
+    failures = AccessFailureLog.objects.filter(username=user.username)
+    return (failures.filter(attempt_time__gt=since) if since else failures).count()
+
+
+@transaction.atomic
+def do_unlock_login(user: User, *, acting_user: User | None) -> int:
+    """Forget ``user``'s failed sign-ins, lifting a lockout before it ends by itself (the user called and
+    proved who he is). Returns how many failures were forgotten; an event records it."""
+    ensure_can_manage(acting_user, user)
+    was_locked = locked_until(user.username)
+    forgotten = reset_login_failures(username=user.username)
+    if forgotten:
+        record_events([PendingEvent("user.unlock", user, user.jurisdiction_id,
+                                    {"locked_until": [was_locked, None]}, _("解除登录锁定"))], actor=acting_user)
+    return forgotten
+
+
+def record_lockout(username: str, failures: int, until: datetime | None) -> None:
+    """Write the audit event of an account locked after ``failures`` failed sign-ins (no event for a name that
+    is nobody's: the failure log keeps those)."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return
+    with transaction.atomic():
+        record_events([PendingEvent("user.locked_out", user, user.jurisdiction_id,
+                                    {"failures": [None, failures], "locked_until": [None, until]},
+                                    _("连续登录失败，账号锁定"))])
 
 
 @transaction.atomic

@@ -67,6 +67,8 @@ ACTIONS: dict[str, Action] = {
     "user.role_change": Action(pgettext_lazy("audit action", "修改用户角色或范围")),
     "user.password": Action(pgettext_lazy("audit action", "设置密码")),
     "user.permissions": Action(pgettext_lazy("audit action", "修改后台权限")),
+    "user.locked_out": Action(pgettext_lazy("audit action", "连续登录失败，账号锁定")),
+    "user.unlock": Action(pgettext_lazy("audit action", "解除登录锁定")),
     # intake.services: outside data and the quarterly classification
     "penalty.create": Action(pgettext_lazy("audit action", "录入行政处罚")),
     "penalty.update": Action(pgettext_lazy("audit action", "修改行政处罚")),
@@ -189,6 +191,9 @@ KEYS: dict[str, Key] = {
     "record.amend_approve request": Key(field="fieldwork.AmendmentRequest.state"),
     "record.amend_reject request": Key(field="fieldwork.AmendmentRequest.state"),
     "task.plan_visit planned_on": Key(field="fieldwork.TaskSchedule.planned_on"),
+    # accounts
+    "failures": Key(pgettext_lazy("audit change", "连续登录失败次数")),
+    "locked_until": Key(pgettext_lazy("audit change", "锁定至")),
     # intake
     "keyunit.remove year": Key(field="intake.KeyUnit.year"),
     "keyunit.remove directory": Key(field="intake.KeyUnit.directory"),

@@ -223,3 +223,38 @@ def test_what_is_typed_before_the_script_arrives_is_kept_and_sent(open_page, use
     page.wait_for_function(f"() => {key}.dirty === false && {key}.fields.some(([n, v]) => v === '三号车间')")
     record.refresh_from_db()
     assert record.place == "三号车间" and record.revision > revision
+
+
+def test_a_session_that_ended_on_site_keeps_the_draft_and_photo_and_asks_to_sign_in(
+        open_page, users, task, live_server, tmp_path):
+    """Sessions end after a short idle time (settings.SESSION_COOKIE_AGE). Before the 401 answer, the autosave
+    followed the redirect to the login page, took its 200 for a save and marked the draft as sent."""
+    page = open_page(users["inspector"], "pw-inspector", PHONE)
+    page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
+    page.click("button:has-text('开始检查')")
+    wait_for_record_page(page)
+    record = InspectionRecord.objects.get(task=task)
+    page.context.clear_cookies()  # the session ended while the inspector was looking at the plant
+    page.fill("#id_findings", "会话过期后填写的检查情况")
+    page.wait_for_selector("#fw-banner:has-text('登录已过期')")
+    page.set_input_files("#fw-file", photo_file(tmp_path))
+    page.wait_for_selector("#fw-upload-state:has-text('1 张照片待联网后上传')")
+    shot(page, "phone-7-session-ended", full=False)
+    stored = page.evaluate("JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))")
+    assert stored["dirty"] and ["findings", "会话过期后填写的检查情况"] in stored["fields"]
+    record.refresh_from_db()
+    assert record.findings == ""
+    page.click("#fw-banner button:has-text('重新登录')")
+    page.wait_for_url("**/login/?next=*")
+    page.fill("#id_username", "inspector")
+    page.fill("#id_password", "pw-inspector")
+    page.click("form button.btn-success")
+    page.wait_for_url(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
+                           ".dataset.key)).dirty")
+    page.wait_for_selector("#fw-attachments img")
+    record.refresh_from_db()
+    assert record.findings == "会话过期后填写的检查情况"
+    assert record.attachments.get().original_name == "车间.jpg"

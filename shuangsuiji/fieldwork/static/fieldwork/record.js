@@ -168,6 +168,14 @@
     return { response, data };
   }
 
+  // The session ended (401) or the password must be changed first (403 with the page to go to): nothing sent
+  // is lost — the draft, signatures and photos stay on the phone and go out after signing in again.
+  function needsSignIn(response, data) {
+    if (!((response.status === 401 || response.status === 403) && data.url)) return false;
+    showBanner(data.message || response.statusText, "warning", [[text.signIn, () => { location.href = data.url; }]]);
+    return true;
+  }
+
   function conflict(data) {
     showBanner(`${text.conflict} ${data.message || ""}`, "warning", [
       [text.loadServer, () => { localStorage.removeItem(key); location.reload(); }],
@@ -190,6 +198,7 @@
     const { response, data } = await post(form.dataset.draftUrl, body);
     if (response.status === 409 && data.sealed) { localStorage.removeItem(key); location.href = data.url; return false; }
     if (response.status === 409) { conflict(data); return false; }
+    if (needsSignIn(response, data)) return false;
     if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return false; }
     const fresh = load();
     fresh.base = data.revision;
@@ -212,6 +221,7 @@
       body.set("revision", String(state.base));
       body.set("signed_at", sig.signedAt);
       const { response, data } = await post(form.dataset.signUrl, body);
+      if (needsSignIn(response, data)) return;
       const after = load();
       after.signatures = (after.signatures || []).filter((s) => s.id !== sig.id);
       store(after);
@@ -296,6 +306,7 @@
     body.set("file", file, file.name);
     body.set("taken_at", String(lastModified || file.lastModified || ""));
     const { response, data } = await post(form.dataset.uploadUrl, body);
+    if (needsSignIn(response, data)) return false;  // stays queued
     if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return true; }
     const fresh = load() || state;
     // Our upload moved the revision on by one; anything else means a team mate saved meanwhile.
@@ -321,7 +332,8 @@
     uploadState.textContent = text.uploading;
     if (navigator.onLine && (await sync()) !== false) {
       for (const file of files) {
-        try { await upload(file, file.lastModified); } catch (e) { await enqueue(file); }
+        // false: not taken for now (sign in again first); it waits in the queue like an offline photo
+        try { if (!(await upload(file, file.lastModified))) await enqueue(file); } catch (e) { await enqueue(file); }
       }
       uploadState.textContent = text.uploaded;
       document.querySelectorAll('.fw-signer[data-state="ok"]').forEach((li) => { li.dataset.state = "stale"; });

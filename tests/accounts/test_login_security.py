@@ -1,0 +1,259 @@
+"""Account security (settings: 等保 8.1.4.1): failed sign-ins lock a name, an admin can lift it within his scope,
+passwords have some complexity and an age, a password someone else set is changed first, idle sessions end,
+and a script whose session ended hears it instead of receiving the login page."""
+
+import base64
+import re
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import User
+from shuangsuiji.accounts.services import do_set_password, do_unlock_login, locked_until, must_change_password
+from shuangsuiji.audit.models import Event
+from shuangsuiji.audit.services import verify_chain
+
+GOOD = "Qingyuan-2021"
+
+
+def sign_in(client: Client, username: str, password: str):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def fail(client: Client, username: str, times: int) -> None:
+    for _ in range(times):
+        response = sign_in(client, username, "wrong-password")
+        # the failure that reaches the limit is answered with the lockout
+        assert (response.status_code, "用户名或密码不正确" in response.text) in ((200, True), (429, False))
+
+
+@pytest.fixture
+def leader(users):
+    return users["leader"]
+
+
+def test_five_failures_lock_the_name_even_for_the_right_password_and_say_until_when(client, users, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    fail(client, "county_admin", 4)
+    assert locked_until("county_admin") is None
+    fail_fifth = sign_in(client, "county_admin", "wrong-password")
+    assert fail_fifth.status_code == 429
+    until = locked_until("county_admin")
+    assert until is not None and timedelta(minutes=29) < until - timezone.now() <= settings.AXES_COOLOFF_TIME
+    refused = sign_in(client, "county_admin", "pw-county_admin")
+    assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    local = timezone.localtime(until).strftime("%Y-%m-%d %H:%M")
+    assert f"连续5次登录失败，已锁定至{local}" in refused.text and "管理员解除锁定" in refused.text
+    assert 'value="county_admin"' in refused.text  # the name stays in the form
+    # one event for the lockout, not one per refused attempt; the chain stays whole
+    events = Event.objects.filter(action="user.locked_out")
+    assert events.count() == 1
+    assert events.get().changes["failures"] == [None, 5] and events.get().object_id == str(users["county_admin"].pk)
+    assert verify_chain() == []
+
+
+def test_the_lock_ends_by_itself_after_the_cool_off(client, users, settings):
+    fail(client, "leader", settings.AXES_FAILURE_LIMIT - 1)
+    assert sign_in(client, "leader", "wrong-password").status_code == 429
+    AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
+    assert locked_until("leader") is None
+    assert sign_in(client, "leader", "pw-leader").status_code == 302
+    assert client.session["_auth_user_id"] == str(users["leader"].pk)
+
+
+def test_failures_count_consecutively_a_success_starts_again(client, users, settings):
+    fail(client, "leader", settings.AXES_FAILURE_LIMIT - 1)
+    assert sign_in(client, "leader", "pw-leader").status_code == 302
+    client.logout()
+    fail(client, "leader", settings.AXES_FAILURE_LIMIT - 1)
+    assert sign_in(client, "leader", "pw-leader").status_code == 302
+
+
+def test_the_lock_is_per_name_not_for_everyone(client, users, settings):
+    fail(client, "leader", settings.AXES_FAILURE_LIMIT)
+    assert sign_in(client, "county_admin", "pw-county_admin").status_code == 302
+
+
+def test_guessing_through_the_api_s_basic_auth_locks_the_name_too(users, settings):
+    api = Client()
+
+    def basic(password: str):
+        token = base64.b64encode(f"inspector:{password}".encode()).decode()
+        return api.get("/api/registry/targets/", HTTP_AUTHORIZATION=f"Basic {token}")
+
+    assert basic("pw-inspector").status_code == 200
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert basic("guess").status_code in (401, 403)
+    locking = basic("guess")
+    assert locking.status_code == 429 and "已锁定至" in locking.json()["detail"]
+    refused = basic("pw-inspector")
+    assert refused.status_code == 429 and "已锁定至" in refused.json()["detail"]
+
+
+def test_an_admin_unlocks_within_his_scope_and_the_event_says_so(client, users, settings):
+    fail(client, "inspector", settings.AXES_FAILURE_LIMIT)
+    with pytest.raises(PermissionDenied):
+        do_unlock_login(users["inspector"], acting_user=users["other_county_admin"])
+    with pytest.raises(PermissionDenied):
+        do_unlock_login(users["inspector"], acting_user=users["leader"])
+    assert locked_until("inspector") is not None
+    assert do_unlock_login(users["inspector"], acting_user=users["county_admin"]) > 0
+    assert locked_until("inspector") is None
+    event = Event.objects.get(action="user.unlock")
+    assert event.actor_id == users["county_admin"].pk and event.changes["locked_until"][1] is None
+    assert sign_in(client, "inspector", "pw-inspector").status_code == 302
+    # nothing to lift: no event
+    assert do_unlock_login(users["inspector"], acting_user=users["county_admin"]) == 0
+    assert Event.objects.filter(action="user.unlock").count() == 1
+
+
+def test_the_admin_shows_the_lock_and_its_action_lifts_it(client, users, settings):
+    root = User.objects.create_superuser("root", password="pw-root")
+    fail(Client(), "leader", settings.AXES_FAILURE_LIMIT)
+    client.force_login(root)
+    page = client.get(f"/admin/accounts/user/{users['leader'].pk}/change/")
+    assert "锁定至" in page.text
+    response = client.post("/admin/accounts/user/", {"action": "unlock_logins",
+                                                      "_selected_action": [users["leader"].pk]}, follow=True)
+    assert "已解除1个用户的登录锁定" in response.text
+    assert locked_until("leader") is None
+
+
+@pytest.mark.parametrize("role", ["city_admin", "county_admin", "department_user", "inspector", "leader"])
+def test_every_role_changes_his_own_password_and_other_sessions_end(role, users):
+    user = users[role]
+    here, elsewhere = Client(), Client()
+    assert sign_in(here, role, f"pw-{role}").status_code == 302
+    assert sign_in(elsewhere, role, f"pw-{role}").status_code == 302
+    page = here.get("/account/")
+    assert page.status_code == 200 and user.username in page.text and "修改密码" in page.text
+    response = here.post("/account/", {"old_password": f"pw-{role}", "new_password1": GOOD,
+                                       "new_password2": GOOD})
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert here.get("/").status_code == 200  # this session stays
+    assert elsewhere.get("/").status_code == 302  # the one made with the old password ended
+    user.refresh_from_db()
+    assert user.check_password(GOOD) and not user.must_change_password
+    assert timezone.now() - user.password_changed_at < timedelta(minutes=1)
+    event = Event.objects.get(action="user.password", object_id=str(user.pk))
+    assert event.actor_id == user.pk and event.reason == "本人修改密码" and GOOD not in str(event.changes)
+
+
+@pytest.mark.parametrize(("password", "says"), [
+    ("qingyuan2021", "至少3类"),
+    ("Qy-21", "太短"),
+    ("Leader-2021", "与"),  # too like the user name
+])
+def test_a_weak_new_password_is_refused_with_the_reason(client, leader, password, says):
+    client.force_login(leader)
+    response = client.post("/account/", {"old_password": "pw-leader", "new_password1": password,
+                                         "new_password2": password})
+    assert response.status_code == 200 and says in response.text
+    leader.refresh_from_db()
+    assert leader.check_password("pw-leader")
+
+
+def test_a_wrong_old_password_is_refused(client, leader):
+    client.force_login(leader)
+    response = client.post("/account/", {"old_password": "nope", "new_password1": GOOD, "new_password2": GOOD})
+    assert response.status_code == 200 and "旧密码不正确" in response.text
+
+
+def test_the_service_refuses_a_weak_password_by_field(users):
+    with pytest.raises(ValidationError) as error:
+        do_set_password(users["leader"], "abcdefgh", acting_user=users["city_admin"])
+    assert "password" in error.value.message_dict
+    assert users["leader"].__class__.objects.get(pk=users["leader"].pk).check_password("pw-leader")
+
+
+def test_a_password_an_admin_set_must_be_changed_before_anything_else(client, users):
+    leader = users["leader"]
+    do_set_password(leader, GOOD, acting_user=users["city_admin"])
+    leader.refresh_from_db()
+    assert leader.must_change_password and "管理员设置" in must_change_password(leader)
+    assert sign_in(client, "leader", GOOD).status_code == 302
+    page = client.get("/planning/", follow=True)
+    assert page.redirect_chain[-1][0] == "/account/?next=%2Fplanning%2F"
+    assert "请先改为只有您自己知道的密码" in page.text
+    api = client.get("/api/registry/targets/")
+    assert api.status_code == 403 and "管理员设置" in api.json()["detail"]
+    assert client.get("/public/").status_code == 200  # the portal is everyone's
+    new = "Baoding-Leader-9"
+    response = client.post("/account/", {"old_password": GOOD, "new_password1": new, "new_password2": new,
+                                         "next": "/planning/"})
+    assert response.status_code == 302 and response["Location"] == "/planning/"
+    assert client.get("/planning/").status_code == 200
+
+
+def test_the_next_page_after_the_change_stays_on_this_site(client, leader):
+    client.force_login(leader)
+    response = client.post("/account/", {"old_password": "pw-leader", "new_password1": GOOD,
+                                         "new_password2": GOOD, "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def test_a_password_older_than_the_limit_must_be_changed(client, leader, settings):
+    settings.PASSWORD_MAX_AGE_DAYS = 90
+    User.objects.filter(pk=leader.pk).update(password_changed_at=timezone.now() - timedelta(days=91))
+    client.force_login(leader)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/account/")
+    assert "超过90天" in client.get("/account/").text
+    settings.PASSWORD_MAX_AGE_DAYS = 0  # the bureau can switch ageing off
+    assert client.get("/").status_code == 200
+
+
+def test_signing_in_tells_of_failures_since_the_last_sign_in_and_of_an_expiry_soon(client, leader, settings):
+    assert sign_in(client, "leader", "pw-leader").status_code == 302
+    client.logout()
+    fail(client, "leader", 2)
+    User.objects.filter(pk=leader.pk).update(
+        password_changed_at=timezone.now() - timedelta(days=settings.PASSWORD_MAX_AGE_DAYS - 5))
+    page = client.post("/login/", {"username": "leader", "password": "pw-leader"}, follow=True)
+    assert "有2次使用您用户名的登录失败" in page.text
+    assert re.search(r"您的密码将在[45]天后过期", page.text)
+    account = client.get("/account/").text
+    assert "上次登录" in account and "127.0.0.1" in account
+
+
+def test_an_idle_session_slides_but_is_written_at_most_once_a_minute(client, leader, settings):
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    client.force_login(leader)
+    first = client.get("/account/")
+    assert first.cookies["sessionid"]["max-age"] == 30 * 60  # written: the expiry slides
+    assert "无操作30分钟后自动退出登录" in first.text
+    second = client.get("/account/")
+    assert "sessionid" not in second.cookies  # within the minute: not written again
+    session = client.session
+    session["accounts:seen"] -= 61
+    session.save()
+    assert client.get("/account/").cookies["sessionid"]["max-age"] == 30 * 60
+
+
+def test_a_script_whose_session_ended_gets_401_and_where_to_sign_in(client):
+    response = client.post("/fieldwork/records/1/draft/", {}, HTTP_ACCEPT="application/json",
+                           HTTP_REFERER="http://testserver/fieldwork/records/1/edit/")
+    assert response.status_code == 401  # back to the form after signing in, not to its autosave address
+    assert response.json()["url"] == "/login/?next=%2Ffieldwork%2Frecords%2F1%2Fedit%2F"
+    assert "登录已过期" in response.json()["message"]
+    htmx = client.get("/planning/tasks/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/planning/")
+    assert htmx.status_code == 200 and htmx["HX-Redirect"] == "/login/?next=%2Fplanning%2F"
+    foreign = client.post("/fieldwork/records/1/draft/", {}, HTTP_ACCEPT="application/json",
+                          HTTP_REFERER="https://elsewhere.example/phish/")
+    assert foreign.json()["url"] == "/login/?next=%2Ffieldwork%2Frecords%2F1%2Fdraft%2F"
+    page = client.get("/planning/tasks/")  # a page load is still sent to the login page
+    assert page.status_code == 302 and page["Location"].startswith("/login/")
+
+
+def test_the_schema_names_the_api_s_sign_in_schemes_without_warnings():
+    from drf_spectacular.drainage import GENERATOR_STATS
+    from drf_spectacular.generators import SchemaGenerator
+
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert schema["components"]["securitySchemes"]["basicAuth"] == {"type": "http", "scheme": "basic"}
+    assert not GENERATOR_STATS._warn_cache, list(GENERATOR_STATS._warn_cache)
