@@ -146,6 +146,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends when the 
 AXES_LOCKOUT_CALLABLE = "shuangsuiji.accounts.views.locked_out"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+# a stale form token from a page's script (the record form's autosave) is answered in JSON it can show
+CSRF_FAILURE_VIEW = "shuangsuiji.accounts.views.csrf_failure"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -72,11 +72,11 @@ class SessionPolicyMiddleware:
             if reason and not self._open_anyway(request):
                 return self._to_password_form(request, reason)
         response = self.get_response(request)
-        if response.status_code == 302 and not user.is_authenticated and _is_script(request):
+        if response.status_code == 302 and not user.is_authenticated and is_script(request):
             login = resolve_url(settings.LOGIN_URL)
             if urlsplit(response["Location"]).path == login:
-                return _script_answer(request, _("登录已过期，请重新登录（未保存的内容仍在本机）"), 401,
-                                      f"{login}?{urlencode({'next': _page_of(request)})}")
+                return script_answer(request, _("登录已过期，请重新登录（未保存的内容仍在本机）"), 401,
+                                      f"{login}?{urlencode({'next': page_of(request)})}")
         return response
 
     @staticmethod
@@ -89,17 +89,17 @@ class SessionPolicyMiddleware:
     @staticmethod
     def _to_password_form(request: HttpRequest, reason: str) -> HttpResponse:
         account = reverse("account")
-        if _is_script(request) or request.path.startswith("/api/"):
-            return _script_answer(request, reason, 403, account)
+        if is_script(request) or request.path.startswith("/api/"):
+            return script_answer(request, reason, 403, account)
         return redirect(f"{account}?{urlencode({'next': request.get_full_path()})}")
 
 
-def _is_script(request: HttpRequest) -> bool:
+def is_script(request: HttpRequest) -> bool:
     accept = request.headers.get("Accept", "")
     return bool(getattr(request, "htmx", False)) or ("application/json" in accept and "text/html" not in accept)
 
 
-def _page_of(request: HttpRequest) -> str:
+def page_of(request: HttpRequest) -> str:
     """The page to come back to after signing in: the page whose script made the request (htmx names it; a
     fetch sends it as the referrer), else the requested path."""
     for header in ("HX-Current-URL", "Referer"):
@@ -109,7 +109,7 @@ def _page_of(request: HttpRequest) -> str:
     return request.get_full_path()
 
 
-def _script_answer(request: HttpRequest, message: str, status: int, url: str) -> HttpResponse:
+def script_answer(request: HttpRequest, message: str, status: int, url: str) -> HttpResponse:
     if getattr(request, "htmx", False):
         return HttpResponseClientRedirect(url)  # htmx follows it as a page load
     return JsonResponse({"ok": False, "message": message, "detail": message, "url": url}, status=status,

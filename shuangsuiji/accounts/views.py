@@ -8,8 +8,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import csrf
 
 from shuangsuiji.accounts import workbench
+from shuangsuiji.accounts.middleware import is_script, page_of, script_answer
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.services import (
     do_set_password,
@@ -76,3 +78,12 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None = No
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429, json_dumps_params={"ensure_ascii": False})
     return render(request, "registration/login.html", {"locked": message, "username": username}, status=429)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form token. For a page's script (the record form's autosave, say), JSON that says to reload
+    the page — its token is stale after signing in elsewhere — instead of an HTML error page it cannot show;
+    for a person, Django's own page."""
+    if is_script(request):
+        return script_answer(request, _("页面已过期，请重新打开（未保存的内容仍在本机）"), 403, page_of(request))
+    return csrf.csrf_failure(request, reason)

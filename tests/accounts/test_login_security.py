@@ -257,3 +257,14 @@ def test_the_schema_names_the_api_s_sign_in_schemes_without_warnings():
     schema = SchemaGenerator().get_schema(request=None, public=True)
     assert schema["components"]["securitySchemes"]["basicAuth"] == {"type": "http", "scheme": "basic"}
     assert not GENERATOR_STATS._warn_cache, list(GENERATOR_STATS._warn_cache)
+
+
+def test_a_script_with_a_stale_form_token_is_told_to_reopen_the_page(users):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["inspector"])
+    response = client.post("/fieldwork/records/1/draft/", {"csrfmiddlewaretoken": "stale"},
+                           HTTP_ACCEPT="application/json", HTTP_REFERER="http://testserver/fieldwork/records/1/edit/")
+    assert response.status_code == 403
+    assert response.json()["url"] == "/fieldwork/records/1/edit/" and "页面已过期" in response.json()["message"]
+    page = client.post("/account/", {"csrfmiddlewaretoken": "stale"})
+    assert page.status_code == 403 and "text/html" in page["Content-Type"]  # a person gets Django's page

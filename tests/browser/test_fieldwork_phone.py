@@ -84,6 +84,36 @@ def wait_for_record_page(page) -> None:
     page.wait_for_selector("html.fw-js", state="attached")
 
 
+def wait_until_sent(page) -> None:
+    page.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
+                           ".dataset.key)).dirty")
+
+
+def kept_on_the_phone_only(page, record, findings: str) -> None:
+    stored = page.evaluate("JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))")
+    assert stored["dirty"] and ["findings", findings] in stored["fields"]
+    record.refresh_from_db()
+    assert record.findings == ""
+
+
+def reaches_the_server(page, record, findings: str) -> None:
+    """Once the phone is back (online, signed in), what it kept — the findings and the photo — is sent."""
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_until_sent(page)
+    page.wait_for_selector("#fw-attachments img")
+    record.refresh_from_db()
+    assert record.findings == findings
+    assert record.attachments.get().original_name == "车间.jpg"
+
+
+def start_record(page, task, live_server) -> tuple:
+    """The inspector opens his task on the phone and starts its record: (the record page, the record)."""
+    page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
+    page.click("button:has-text('开始检查')")
+    wait_for_record_page(page)
+    return page, InspectionRecord.objects.get(task=task)
+
+
 def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task, live_server, tmp_path):
     page = open_page(users["inspector"], "pw-inspector", PHONE)
     page.goto(f"{live_server.url}/fieldwork/tasks/")
@@ -109,8 +139,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     page.fill("#id_site_manager_position", "环保负责人")
     page.set_input_files("#fw-file", photo_file(tmp_path))
     page.wait_for_selector("#fw-attachments img")
-    page.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
-                           ".dataset.key)).dirty")
+    wait_until_sent(page)
     shot(page, "phone-3-record-form")
     # Signing is done on the page as the team reopens it (and, after a full-page screenshot, on a page whose
     # layout is not left stretched by it).
@@ -142,11 +171,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
 
 
 def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_server, tmp_path):
-    page = open_page(users["inspector"], "pw-inspector", PHONE)
-    page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
-    page.click("button:has-text('开始检查')")
-    wait_for_record_page(page)
-    record = InspectionRecord.objects.get(task=task)
+    page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
     page.context.set_offline(True)
     page.evaluate("window.dispatchEvent(new Event('offline'))")
     page.fill("#id_findings", "断网时填写的检查情况")
@@ -154,29 +179,16 @@ def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_se
     page.set_input_files("#fw-file", photo_file(tmp_path))  # a photo taken in the dead zone waits on the phone
     page.wait_for_selector("#fw-upload-state:has-text('1 张照片待联网后上传')")
     shot(page, "phone-6-offline", full=False)
-    stored = page.evaluate("JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))")
-    assert stored["dirty"] and ["findings", "断网时填写的检查情况"] in stored["fields"]
-    record.refresh_from_db()
-    assert record.findings == ""
+    kept_on_the_phone_only(page, record, "断网时填写的检查情况")
     page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
-                           ".dataset.key)).dirty")
-    page.wait_for_selector("#fw-attachments img")
-    record.refresh_from_db()
-    assert record.findings == "断网时填写的检查情况"
-    assert record.attachments.get().original_name == "车间.jpg"
+    reaches_the_server(page, record, "断网时填写的检查情况")
     # The draft typed offline is still there after the tab is closed and opened again.
     page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
     assert page.input_value("#id_findings") == "断网时填写的检查情况"
 
 
 def test_a_phone_with_unsynced_edits_restores_them(open_page, users, task, live_server):
-    page = open_page(users["inspector"], "pw-inspector", PHONE)
-    page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
-    page.click("button:has-text('开始检查')")
-    wait_for_record_page(page)
-    record = InspectionRecord.objects.get(task=task)
+    page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
     page.context.set_offline(True)
     page.evaluate("window.dispatchEvent(new Event('offline'))")
     page.fill("#id_place", "二号车间")
@@ -190,8 +202,7 @@ def test_a_phone_with_unsynced_edits_restores_them(open_page, users, task, live_
     assert "已恢复本机尚未同步的修改" in fresh.inner_text("#fw-banner")
     page.context.unroute("**/draft/")
     fresh.evaluate("window.dispatchEvent(new Event('online'))")
-    fresh.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
-                            ".dataset.key)).dirty")
+    wait_until_sent(fresh)
     record.refresh_from_db()
     assert record.place == "二号车间"
 
@@ -199,11 +210,7 @@ def test_a_phone_with_unsynced_edits_restores_them(open_page, users, task, live_
 def test_what_is_typed_before_the_script_arrives_is_kept_and_sent(open_page, users, task, live_server):
     """On a slow connection the form shows before record.js has run; a place typed then must still be kept on
     the phone and reach the server — and a page loaded untouched must not count as edited."""
-    page = open_page(users["inspector"], "pw-inspector", PHONE)
-    page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
-    page.click("button:has-text('开始检查')")
-    wait_for_record_page(page)
-    record = InspectionRecord.objects.get(task=task)
+    page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
     key = "JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))"
     assert page.evaluate(f"{key}.dirty") is False  # an untouched page is not an edit
     revision = record.revision
@@ -229,21 +236,14 @@ def test_a_session_that_ended_on_site_keeps_the_draft_and_photo_and_asks_to_sign
         open_page, users, task, live_server, tmp_path):
     """Sessions end after a short idle time (settings.SESSION_COOKIE_AGE). Before the 401 answer, the autosave
     followed the redirect to the login page, took its 200 for a save and marked the draft as sent."""
-    page = open_page(users["inspector"], "pw-inspector", PHONE)
-    page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
-    page.click("button:has-text('开始检查')")
-    wait_for_record_page(page)
-    record = InspectionRecord.objects.get(task=task)
-    page.context.clear_cookies()  # the session ended while the inspector was looking at the plant
+    page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
+    page.context.clear_cookies(name="sessionid")  # the session ended while the inspector looked at the plant
     page.fill("#id_findings", "会话过期后填写的检查情况")
     page.wait_for_selector("#fw-banner:has-text('登录已过期')")
     page.set_input_files("#fw-file", photo_file(tmp_path))
     page.wait_for_selector("#fw-upload-state:has-text('1 张照片待联网后上传')")
     shot(page, "phone-7-session-ended", full=False)
-    stored = page.evaluate("JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))")
-    assert stored["dirty"] and ["findings", "会话过期后填写的检查情况"] in stored["fields"]
-    record.refresh_from_db()
-    assert record.findings == ""
+    kept_on_the_phone_only(page, record, "会话过期后填写的检查情况")
     page.click("#fw-banner button:has-text('重新登录')")
     page.wait_for_url("**/login/?next=*")
     page.fill("#id_username", "inspector")
@@ -251,10 +251,4 @@ def test_a_session_that_ended_on_site_keeps_the_draft_and_photo_and_asks_to_sign
     page.click("form button.btn-success")
     page.wait_for_url(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
     wait_for_record_page(page)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("() => !JSON.parse(localStorage.getItem(document.getElementById('record-form')"
-                           ".dataset.key)).dirty")
-    page.wait_for_selector("#fw-attachments img")
-    record.refresh_from_db()
-    assert record.findings == "会话过期后填写的检查情况"
-    assert record.attachments.get().original_name == "车间.jpg"
+    reaches_the_server(page, record, "会话过期后填写的检查情况")
