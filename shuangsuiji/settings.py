@@ -177,8 +177,13 @@ REST_FRAMEWORK = {
                                        "shuangsuiji.accounts.api.LockAwareBasicAuthentication"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
-                        # a jurisdiction's level and an item list's level share their choices: one name
-                        "ENUM_NAME_OVERRIDES": {"LevelEnum": "shuangsuiji.registry.models.Level"}}
+                        # a jurisdiction's level and an item list's level share their choices: one name. An
+                        # outlet's kind and a signer's role keep the names they had before the planning API
+                        # brought other kinds and roles (a plan's, a team member's), so clients built from the
+                        # schema do not see their types renamed.
+                        "ENUM_NAME_OVERRIDES": {"LevelEnum": "shuangsuiji.registry.models.Level",
+                                                "KindEnum": "shuangsuiji.registry.models.Outlet.Kind",
+                                                "RoleEnum": "shuangsuiji.fieldwork.models.SignerRole"}}
 # The public API (/api/public/) answers anyone; per client address at most this many requests (DRF rate, e.g.
 # "600/minute"; empty: no limit). Counted in the default cache, so per process unless CACHES is shared.
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "600/minute") or None

@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/registry/", include("shuangsuiji.registry.api_urls")),
     path("api/fieldwork/", include("shuangsuiji.fieldwork.api_urls")),
+    path("api/planning/", include("shuangsuiji.planning.api_urls")),
     path("public/", include("shuangsuiji.disclosure.urls_public")),
     path("api/public/", include("shuangsuiji.disclosure.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

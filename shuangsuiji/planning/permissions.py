@@ -12,11 +12,12 @@
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.intake.permissions import is_admin_of
-from shuangsuiji.planning.models import Plan, PlanKind
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, Task, TaskStatus
 from shuangsuiji.registry.models import Department, Jurisdiction, Level
 
 
@@ -49,6 +50,26 @@ def can_approve(user, plan: Plan) -> bool:
 def reads_plans(user) -> bool:
     """Everyone but inspectors reads the plans of his scope (inspectors see their own tasks only)."""
     return user.is_superuser or (user.role != Role.INSPECTOR and user.jurisdiction_id is not None)
+
+
+def visible_plans(user) -> QuerySet:
+    """The plans a user reads, on the pages and in the API alike."""
+    if not reads_plans(user):
+        return Plan.objects.none()
+    return Plan.objects.visible_to(user)
+
+
+def visible_tasks(user) -> QuerySet:
+    """Tasks a user may see, on the pages and in the API alike: an inspector his own, once their plan is
+    dispatched; everyone else the tasks of the plans he may read."""
+    tasks = Task.objects.visible_to(user)
+    if user.role == Role.INSPECTOR and not user.is_superuser:
+        if user.inspector_id is None:
+            return Task.objects.none()
+        return tasks.filter(members__inspector_id=user.inspector_id, members__active=True,
+                            members__draw__plan__status=PlanStatus.DISPATCHED).exclude(
+            status=TaskStatus.WITHDRAWN).distinct()
+    return tasks.filter(selections__plan__in=visible_plans(user)).distinct()
 
 
 def ensure_can_run(user, plan: Plan) -> None:

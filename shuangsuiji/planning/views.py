@@ -45,29 +45,17 @@ from shuangsuiji.planning.models import (
     TaskStatus,
     quarter_text,
 )
-from shuangsuiji.planning.permissions import can_approve, can_edit, can_run, reads_plans
+from shuangsuiji.planning.permissions import (
+    can_approve,
+    can_edit,
+    can_run,
+    reads_plans,
+    visible_plans,
+    visible_tasks,
+)
 from shuangsuiji.registry.models import Jurisdiction
 
 PER_PAGE = 50
-
-
-def visible_plans(user) -> QuerySet:
-    if not reads_plans(user):
-        return Plan.objects.none()
-    return Plan.objects.visible_to(user)
-
-
-def visible_tasks(user) -> QuerySet:
-    """Tasks a user may see: an inspector his own, once their plan is dispatched; everyone else the tasks
-    of the plans he may read."""
-    tasks = Task.objects.visible_to(user)
-    if user.role == Role.INSPECTOR and not user.is_superuser:
-        if user.inspector_id is None:
-            return Task.objects.none()
-        return tasks.filter(members__inspector_id=user.inspector_id, members__active=True,
-                            members__draw__plan__status=PlanStatus.DISPATCHED).exclude(
-            status=TaskStatus.WITHDRAWN).distinct()
-    return tasks.filter(selections__plan__in=visible_plans(user)).distinct()
 
 
 def _page(request: HttpRequest, queryset):

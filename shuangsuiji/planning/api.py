@@ -1,0 +1,406 @@
+"""Read-only REST API of plans, draws and tasks (抽查计划、抽取、抽查任务) for provincial platforms and mobile apps.
+
+A user reads here what the planning pages show him, chosen by the same functions: plans through
+``visible_plans`` (an inspector reads none), tasks through ``visible_tasks`` (an inspector his own, once their
+plan is dispatched; outside one's scope a plan or a task does not exist, 404). Within a task an inspector
+sees what the task page shows him: his own team, without certificate numbers, plans or substitutions.
+
+A draw shows each value of the ceremony once the step that makes it exists, as the plan page does; its
+secret, and the complete manifest, only once the plan's reveal has published them. Inspectors' phone
+numbers stay out, as in the registry API. Nothing can be written: plans and tasks change only through the
+pages and ``planning.services``. Lists prefetch what they serialize, so a page costs the same number of
+queries whatever its rows.
+"""
+
+from typing import Any
+
+import django_filters
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.db.models.fields.json import KT
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.reverse import reverse
+
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.fieldwork.models import InspectionRecord, task_number
+from shuangsuiji.planning.models import (
+    Draw,
+    DrawStatus,
+    Plan,
+    PlanStratum,
+    Substitution,
+    Task,
+    TaskMember,
+    TaskPlan,
+)
+from shuangsuiji.planning.permissions import visible_plans, visible_tasks
+from shuangsuiji.planning.services import published_manifest
+from shuangsuiji.registry.models import CheckItem
+
+
+def draw_revealed(draw: Draw, plan: Plan) -> bool:
+    """Whether the plan's reveal published this draw's secret: it was drawn before the reveal. A draw made
+    after it (a re-draw the city approved for a revealed plan) keeps its secret until it is revealed itself."""
+    return plan.revealed_at is not None and draw.drawn_at is not None and draw.drawn_at <= plan.revealed_at
+
+
+def in_jurisdiction(queryset: QuerySet, field: str, code: str) -> QuerySet:
+    """Rows of the jurisdiction with this division code and of its sub-jurisdictions. The path is the chain
+    of codes, each followed by a dot, so a whole segment is matched: 1306 does not find 130623."""
+    code = code.strip()
+    return queryset.filter(Q(**{f"{field}__path__startswith": f"{code}."})
+                           | Q(**{f"{field}__path__contains": f".{code}."}))
+
+
+def is_inspector_view(user) -> bool:
+    return user.role == Role.INSPECTOR and not user.is_superuser
+
+
+# --- plans ---------------------------------------------------------------------------------------------------
+
+
+class PlanStratumSerializer(serializers.ModelSerializer):
+    shortfall = serializers.IntegerField(read_only=True, help_text=_("计划抽查数低于政策最低数的数量"))
+
+    class Meta:
+        model = PlanStratum
+        fields = ["stratum", "population", "minimum", "explanation", "citation", "must_include", "requested",
+                  "drawn", "shortfall", "shortfall_state", "shortfall_reason", "shortfall_decision",
+                  "shortfall_decided_at"]
+
+
+class PlanDrawSerializer(serializers.ModelSerializer):
+    """A draw as the plan page shows it at each step; the secret only once the reveal published it."""
+
+    witnesses = serializers.ListField(child=serializers.CharField(), read_only=True)
+    draw_date = serializers.CharField(read_only=True, allow_null=True,
+                                      help_text=_("冻结时公布的抽取日期"))
+    selection_hash = serializers.CharField(read_only=True, allow_null=True,
+                                           help_text=_("抽取结果哈希：抽取时即公布，承诺全部抽中名单"))
+    revealed = serializers.SerializerMethodField(help_text=_("密钥是否已经公开"))
+    secret = serializers.SerializerMethodField(help_text=_("密钥：公开密钥之前为 null"))
+    manifest = serializers.SerializerMethodField(
+        help_text=_("抽取清单的地址：抽取之后才有；公开密钥之前是封存清单（无密钥、无名单），之后是完整清单"))
+    manifest_complete = serializers.SerializerMethodField(help_text=_("清单地址给出的是否为完整清单"))
+
+    class Meta:
+        model = Draw
+        fields = ["number", "status", "inputs_hash", "frozen_at", "draw_date", "commitment", "committed_at",
+                  "public_source", "public_value", "public_reference", "witnesses", "public_recorded_at", "seed",
+                  "selection_hash", "drawn_at", "window_warning", "superseded_at", "revealed", "secret",
+                  "manifest", "manifest_complete"]
+
+    def get_revealed(self, draw: Draw) -> bool:
+        return draw_revealed(draw, draw.plan)
+
+    def get_secret(self, draw: Draw) -> str | None:
+        return (draw.secret or None) if draw_revealed(draw, draw.plan) else None
+
+    def get_manifest(self, draw: Draw) -> str | None:
+        if not draw.has_manifest:
+            return None
+        return reverse("planning-api:plan-manifest", kwargs={"pk": draw.plan_id, "number": draw.number},
+                       request=self.context.get("request"))
+
+    def get_manifest_complete(self, draw: Draw) -> bool:
+        return bool(draw.has_manifest) and draw_revealed(draw, draw.plan)
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True, allow_null=True,
+                                       help_text=_("发起联合抽查的科室；双随机抽查计划为 null"))
+    departments = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    check_items = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    warnings = serializers.ListField(child=serializers.CharField(), read_only=True)
+    strata = PlanStratumSerializer(many=True, read_only=True)
+    draws = PlanDrawSerializer(many=True, read_only=True)
+    current_draw = serializers.SerializerMethodField(help_text=_("当前有效抽取的序号；尚未冻结时为 null"))
+    task_count = serializers.IntegerField(read_only=True, help_text=_("本计划有效的抽查任务数"))
+    revealed = serializers.SerializerMethodField(help_text=_("计划的密钥是否已经公开"))
+
+    class Meta:
+        model = Plan
+        fields = ["id", "jurisdiction", "jurisdiction_name", "level", "year", "quarter", "kind", "department",
+                  "departments", "status", "policy_id", "policy_version", "policy_title", "policy_fingerprint",
+                  "inspectors_counted", "classified", "require_specialties", "max_load", "warnings", "check_items",
+                  "strata", "draws", "current_draw", "task_count", "created_at", "dispatched_at", "revealed",
+                  "revealed_at"]
+
+    def get_current_draw(self, plan: Plan) -> int | None:
+        # From the prefetched draws, as Plan.current_draw chooses: the newest one not superseded.
+        live = [draw.number for draw in plan.draws.all() if draw.status != DrawStatus.SUPERSEDED]
+        return max(live, default=None)
+
+    def get_revealed(self, plan: Plan) -> bool:
+        return plan.revealed_at is not None
+
+
+class PlanFilter(django_filters.FilterSet):
+    jurisdiction = django_filters.CharFilter(method="in_jurisdiction", label=_("行政区划代码（含下级）"))
+
+    class Meta:
+        model = Plan
+        fields = ["level", "year", "quarter", "kind", "status"]
+
+    def in_jurisdiction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return in_jurisdiction(queryset, "jurisdiction", value)
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """抽查计划: the plans the user reads on the planning pages, with strata, draws and the ceremony's values."""
+
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    queryset = Plan.objects.none()  # the model, for the router and the schema; rows come from get_queryset
+
+    def get_queryset(self) -> QuerySet:
+        user = self.request.user
+        if not user.is_authenticated:
+            return Plan.objects.none()
+        # The frozen inputs and the manifest can run to megabytes: a list reads only the two values it shows.
+        draws = (Draw.objects.defer("inputs", "manifest", "public")
+                 .annotate(draw_date=KT("inputs__assignment__draw_date"),
+                           selection_hash=KT("manifest__selection_hash"),
+                           has_manifest=ExpressionWrapper(Q(manifest__isnull=False), output_field=BooleanField()))
+                 .order_by("number"))
+        return (visible_plans(user).select_related("jurisdiction", "department")
+                .prefetch_related(Prefetch("strata", queryset=PlanStratum.objects.order_by("id")),
+                                  Prefetch("draws", queryset=draws),
+                                  Prefetch("check_items", queryset=CheckItem.objects.order_by("code")),
+                                  "departments")
+                .annotate(task_count=Count("selections", filter=Q(selections__active=True)))
+                .order_by("-year", "-quarter", "jurisdiction__path", "-kind", "pk"))
+
+    @extend_schema(operation_id="planning_plans_manifest",
+                   parameters=[OpenApiParameter("number", int, OpenApiParameter.PATH, description=_("第几次抽取"))],
+                   responses={(200, "application/json"): OpenApiTypes.OBJECT})
+    @action(detail=True, url_path=r"draws/(?P<number>[0-9]+)/manifest", url_name="manifest", filter_backends=[])
+    def manifest(self, request: Request, pk: str, number: str) -> HttpResponse:
+        """A draw's manifest as the plan page gives it: sealed (hashes, commitment, public value, selection
+        hash) until the reveal, complete — what tools/verify_draw.py checks — after."""
+        plan = self.get_object()
+        draw = get_object_or_404(plan.draws.all(), number=int(number), manifest__isnull=False)
+        body, complete = published_manifest(draw, sealed=not draw_revealed(draw, plan))
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["X-Manifest-State"] = "complete" if complete else "sealed"
+        return response
+
+
+# --- tasks ---------------------------------------------------------------------------------------------------
+
+
+class TaskSelectionSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.CharField(source="plan.jurisdiction.code", read_only=True)
+    level = serializers.CharField(source="plan.level", read_only=True)
+    kind = serializers.CharField(source="plan.kind", read_only=True)
+    department = serializers.CharField(source="plan.department.name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TaskPlan
+        fields = ["plan", "jurisdiction", "level", "kind", "department", "stratum", "must_include", "rank", "ticket",
+                  "active"]
+
+
+class TaskItemSerializer(serializers.ModelSerializer):
+    specialty = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = CheckItem
+        fields = ["id", "code", "name", "content", "specialty"]
+
+
+class TaskMemberSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="inspector.name", read_only=True)
+    department = serializers.CharField(source="inspector.department.name", read_only=True, allow_null=True)
+    certificate_number = serializers.SerializerMethodField(
+        help_text=_("执法证号；执法人员本人查看时为 null（任务页面不向执法人员显示）"))
+    plan = serializers.SerializerMethodField(help_text=_("派出该成员的抽取所属计划；执法人员本人查看时为 null"))
+
+    class Meta:
+        model = TaskMember
+        fields = ["inspector", "name", "role", "certificate_number", "department", "slot", "slot_kind",
+                  "requirement", "active", "plan"]
+
+    def get_certificate_number(self, member: TaskMember) -> str | None:
+        return None if self.context.get("inspector_view") else member.inspector.certificate_number
+
+    def get_plan(self, member: TaskMember) -> int | None:
+        return None if self.context.get("inspector_view") else member.plan_id
+
+
+class TaskSubstitutionSerializer(serializers.ModelSerializer):
+    plan = serializers.IntegerField(source="plan_id", read_only=True)
+    old_inspector_name = serializers.CharField(source="old_inspector.name", read_only=True, allow_null=True)
+    new_inspector_name = serializers.CharField(source="new_inspector.name", read_only=True, allow_null=True)
+    new_credit_code = serializers.CharField(read_only=True, allow_null=True,
+                                            help_text=_("递补对象的统一社会信用代码"))
+
+    class Meta:
+        model = Substitution
+        fields = ["kind", "plan", "old_inspector", "old_inspector_name", "new_inspector", "new_inspector_name",
+                  "new_task", "new_credit_code", "reason", "acted_at"]
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    number = serializers.SerializerMethodField(help_text=_("任务编号，现场和检查记录表上使用"))
+    jurisdiction = serializers.CharField(source="target.jurisdiction.code", read_only=True)
+    jurisdiction_name = serializers.CharField(source="target.jurisdiction.name", read_only=True)
+    credit_code = serializers.CharField(source="target.credit_code", read_only=True)
+    target_name = serializers.CharField(source="target.name", read_only=True)
+    address = serializers.CharField(source="target.address", read_only=True)
+    plans = serializers.SerializerMethodField(
+        help_text=_("任务所属的计划及抽中它的类别、位次和号签；执法人员本人查看时为空"))
+    merged = serializers.SerializerMethodField(
+        help_text=_("一次检查同时计入多个计划（市级与县级、联合与双随机）；执法人员本人查看时为 null"))
+    items = serializers.SerializerMethodField(help_text=_("各计划适用于对象类别的抽查事项"))
+    departments = serializers.SerializerMethodField(help_text=_("内部联合抽查的参加科室"))
+    team = serializers.SerializerMethodField(
+        help_text=_("检查组；执法人员本人查看时只有他所在抽取的在组成员"))
+    substitutions = serializers.SerializerMethodField(help_text=_("递补替换记录；执法人员本人查看时为空"))
+    record = serializers.SerializerMethodField(
+        help_text=_("已提交的检查记录 id（最新的一份，见 /api/fieldwork/records/）"))
+    record_number = serializers.SerializerMethodField(help_text=_("已提交的检查记录编号"))
+
+    class Meta:
+        model = Task
+        fields = ["id", "number", "year", "quarter", "jurisdiction", "jurisdiction_name", "credit_code",
+                  "target_name", "address", "category", "is_joint", "status", "deadline", "dispatched_at",
+                  "inspected_on", "withdrawn_reason", "plans", "merged", "items", "departments", "team",
+                  "substitutions", "record", "record_number"]
+
+    # Everything below reads the viewset's prefetches; none makes a query.
+
+    def _inspector_view(self) -> bool:
+        return bool(self.context.get("inspector_view"))
+
+    @staticmethod
+    def _live(task: Task) -> list[TaskPlan]:
+        return [selection for selection in task.selections.all() if selection.active]
+
+    def get_number(self, task: Task) -> str:
+        return task_number(task)
+
+    @extend_schema_field(TaskSelectionSerializer(many=True))
+    def get_plans(self, task: Task) -> list[dict[str, Any]]:
+        if self._inspector_view():
+            return []
+        return TaskSelectionSerializer(task.selections.all(), many=True, context=self.context).data
+
+    def get_merged(self, task: Task) -> bool | None:
+        if self._inspector_view():
+            return None
+        return len({selection.plan_id for selection in self._live(task)}) > 1
+
+    @extend_schema_field(TaskItemSerializer(many=True))
+    def get_items(self, task: Task) -> list[dict[str, Any]]:
+        # As Task.check_items(): the items of every plan the task counts for that apply to its category.
+        applies = f"applies_{task.category}"
+        items = {item.pk: item for selection in self._live(task) for item in selection.plan.check_items.all()
+                 if getattr(item, applies, False)}
+        return TaskItemSerializer(sorted(items.values(), key=lambda item: item.code), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_departments(self, task: Task) -> list[str]:
+        # As Task.departments(): the participating departments of the joint plans the task counts for.
+        names = {department.name for selection in self._live(task)
+                 for department in selection.plan.departments.all()}
+        return sorted(names)
+
+    @extend_schema_field(TaskMemberSerializer(many=True))
+    def get_team(self, task: Task) -> list[dict[str, Any]]:
+        members = list(task.members.all())
+        if self._inspector_view():
+            # As on his task page: the team of the draws he belongs to (his partners), not other plans' teams.
+            me = self.context.get("inspector_id")
+            own_draws = {m.draw_id for m in members if m.inspector_id == me and m.active}
+            members = [m for m in members if m.draw_id in own_draws and m.active]
+        return TaskMemberSerializer(members, many=True, context=self.context).data
+
+    @extend_schema_field(TaskSubstitutionSerializer(many=True))
+    def get_substitutions(self, task: Task) -> list[dict[str, Any]]:
+        if self._inspector_view():
+            return []
+        return TaskSubstitutionSerializer(task.substitutions.all(), many=True).data
+
+    def _record(self, task: Task) -> InspectionRecord | None:
+        sealed = task.sealed_records  # oldest first: an amendment comes after what it corrects
+        return sealed[-1] if sealed else None
+
+    def get_record(self, task: Task) -> int | None:
+        record = self._record(task)
+        return record.pk if record else None
+
+    def get_record_number(self, task: Task) -> str | None:
+        record = self._record(task)
+        return record.number if record else None
+
+
+class TaskFilter(django_filters.FilterSet):
+    jurisdiction = django_filters.CharFilter(method="in_jurisdiction", label=_("行政区划代码（含下级）"))
+    plan = django_filters.ModelChoiceFilter(
+        field_name="selections__plan", label=_("抽查计划 id"),
+        queryset=lambda request: visible_plans(request.user) if request is not None else Plan.objects.none())
+    mine = django_filters.BooleanFilter(method="only_mine", label=_("仅本人所在检查组的任务"))
+
+    class Meta:
+        model = Task
+        fields = ["year", "quarter", "status", "is_joint"]
+
+    def in_jurisdiction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return in_jurisdiction(queryset, "target__jurisdiction", value)
+
+    def only_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        # As planning's "my tasks": the tasks whose team has the user's officer in it, still in the team.
+        if not value:
+            return queryset
+        inspector_id = getattr(self.request.user, "inspector_id", None)
+        if inspector_id is None:
+            return queryset.none()
+        return queryset.filter(members__inspector_id=inspector_id, members__active=True)
+
+
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """抽查任务: the tasks the user sees on the task pages — an inspector his own dispatched tasks."""
+
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilter
+    queryset = Task.objects.none()  # the model, for the router and the schema; rows come from get_queryset
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        user = self.request.user
+        context["inspector_view"] = user.is_authenticated and is_inspector_view(user)
+        context["inspector_id"] = getattr(user, "inspector_id", None)
+        return context
+
+    def get_queryset(self) -> QuerySet:
+        user = self.request.user
+        if not user.is_authenticated:
+            return Task.objects.none()
+        selections = (TaskPlan.objects.select_related("plan__jurisdiction", "plan__department")
+                      .prefetch_related(Prefetch("plan__check_items",
+                                                 queryset=CheckItem.objects.select_related("specialty")),
+                                        "plan__departments")
+                      .order_by("pk"))
+        # plan_id from the draw without loading the draw (its inputs and manifest are large).
+        members = (TaskMember.objects.select_related("inspector__department").annotate(plan_id=F("draw__plan_id"))
+                   .order_by("draw_id", "slot", "-active"))
+        records = (InspectionRecord.objects.visible_to(user).sealed().only("id", "number", "task_id", "sealed_at")
+                   .order_by("sealed_at", "id"))
+        prefetches = [Prefetch("selections", queryset=selections), Prefetch("members", queryset=members),
+                      Prefetch("records", queryset=records, to_attr="sealed_records")]
+        if not is_inspector_view(user):
+            prefetches.append(Prefetch("substitutions", queryset=Substitution.objects.select_related(
+                "old_inspector", "new_inspector").annotate(plan_id=F("draw__plan_id"),
+                                                           new_credit_code=F("new_task__target__credit_code"))
+                .order_by("pk")))
+        return (visible_tasks(user).select_related("target__jurisdiction").prefetch_related(*prefetches)
+                .order_by("-year", "-quarter", "target__jurisdiction__path", "target__name", "pk"))
