@@ -386,6 +386,7 @@ def do_request_redraw(plan: Plan, *, reason: str, acting_user) -> RedrawRequest:
     plan = _lock(plan)
     ensure_can_run(acting_user, plan)
     _expect(plan, PlanStatus.DRAWN, PlanStatus.DISPATCHED)
+    _refuse_after_reveal(plan)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写重新抽取的理由")})
     if plan.redraw_requests.filter(state=RedrawState.PENDING).exists():
@@ -408,6 +409,8 @@ def do_approve_redraw(request: RedrawRequest, *, approve: bool, decision: str, a
         raise ValidationError(_("该申请已经审批"))
     if not approve and not decision.strip():
         raise ValidationError({"decision": _("不予批准时请填写意见")})
+    if approve:
+        _refuse_after_reveal(plan)
     now = timezone.now()
     request.state = RedrawState.APPROVED if approve else RedrawState.REJECTED
     request.decided_by = acting_user
@@ -419,6 +422,14 @@ def do_approve_redraw(request: RedrawRequest, *, approve: bool, decision: str, a
     _event("redraw_" + ("approve" if approve else "reject"), plan, acting_user,
            {"draw": request.draw.number, "request": request.reason}, reason=decision)
     return request
+
+
+def _refuse_after_reveal(plan: Plan) -> None:
+    """A revealed plan is not drawn again: the reveal published the plan's secrets, and a new draw's secret
+    shown beside them before its public value is known would let whoever supplies that value steer the draw
+    (DESIGN §4). The quarter's inspections are over by then anyway."""
+    if plan.revealed_at is not None:
+        raise ValidationError(_("该计划的密钥和抽取结果已经公开，不能再重新抽取"))
 
 
 def _supersede(plan: Plan, draw: Draw, now, reason: str) -> None:

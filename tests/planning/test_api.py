@@ -4,6 +4,7 @@ secret stays out until the reveal published it, a task carries its items, team a
 what the user sees, a page costs the same number of queries whatever its rows, and the schema builds clean."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.drainage import GENERATOR_STATS
@@ -235,16 +236,25 @@ def test_the_secret_and_the_selection_stay_out_until_the_reveal(city):
     assert set(selected) <= {pick["id"] for stratum in complete.json()["strata"] for pick in stratum["selected"]}
 
 
-def test_a_redraw_after_the_reveal_keeps_the_new_draws_secret(city):
-    """The reveal published the secrets of the draws made before it; a re-draw the city approves afterwards
-    gets a new secret, which must wait for a reveal of its own."""
+def test_a_redraw_after_the_reveal_is_refused_and_one_made_before_that_rule_keeps_its_secret(city):
+    """The reveal published the secrets of the draws made before it; a re-draw approved afterwards (possible
+    before the services refused it) has a new secret, which must wait for a reveal of its own."""
     users = city["users"]
     plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
     first = ceremony(plan)
     services.do_dispatch(plan, acting_user=None)
-    services.do_reveal(plan, acting_user=None)
     request = services.do_request_redraw(plan, reason="名录库漏录新企业", acting_user=users["county_admin"])
+    services.do_reveal(plan, acting_user=None)
+    # The services refuse a re-draw of a revealed plan now; plans re-drawn after their reveal before that
+    # exist in stored data, and the API must not publish their new secret either.
+    with pytest.raises(ValidationError, match="不能再重新抽取"):
+        services.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
+    with pytest.raises(ValidationError, match="不能再重新抽取"):
+        services.do_request_redraw(plan, reason="再抽一次", acting_user=users["county_admin"])
+    revealed_at = Plan.objects.get(pk=plan.pk).revealed_at
+    Plan.objects.filter(pk=plan.pk).update(revealed_at=None)
     services.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
+    Plan.objects.filter(pk=plan.pk).update(revealed_at=revealed_at)
     second = ceremony(Plan.objects.get(pk=plan.pk), dice="6,6,2,1")
     assert Plan.objects.get(pk=plan.pk).revealed_at is not None and second.secret
     client = api(users["county_admin"])

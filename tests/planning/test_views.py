@@ -54,8 +54,11 @@ def test_the_plan_page_shows_strata_ceremony_hashes_and_tasks_but_never_the_secr
         assert shown in text
     assert draw.secret not in text
     services.do_dispatch(plan, acting_user=None)
+    assert "申请重新抽取" in client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
     services.do_reveal(plan, acting_user=None)
-    assert draw.secret in client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+    revealed = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+    assert draw.secret in revealed
+    assert "申请重新抽取" not in revealed  # a revealed plan is not drawn again
 
 
 def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(client, city):
