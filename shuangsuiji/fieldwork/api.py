@@ -10,6 +10,7 @@ import django_filters
 from rest_framework import serializers, viewsets
 
 from shuangsuiji.fieldwork.models import Attachment, InspectionRecord, ItemResult, Signature, task_number
+from shuangsuiji.registry.api import JurisdictionCodeFilter
 
 
 class ItemResultSerializer(serializers.ModelSerializer):
@@ -51,8 +52,7 @@ class RecordSerializer(serializers.ModelSerializer):
 
 
 class RecordFilter(django_filters.FilterSet):
-    jurisdiction = django_filters.CharFilter(field_name="target__jurisdiction__path", lookup_expr="contains",
-                                             label="行政区划代码（含下级）")
+    jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
     sealed_after = django_filters.IsoDateTimeFilter(field_name="sealed_at", lookup_expr="gte")
     publishable = django_filters.BooleanFilter(method="only_publishable", label="仅可公开（审核通过）")
 

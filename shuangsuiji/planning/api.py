@@ -41,6 +41,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import visible_plans, visible_tasks
 from shuangsuiji.planning.services import published_manifest
+from shuangsuiji.registry.api import JurisdictionCodeFilter
 from shuangsuiji.registry.models import CheckItem
 
 
@@ -48,14 +49,6 @@ def draw_revealed(draw: Draw, plan: Plan) -> bool:
     """Whether the plan's reveal published this draw's secret: it was drawn before the reveal. A draw made
     after it (a re-draw the city approved for a revealed plan) keeps its secret until it is revealed itself."""
     return plan.revealed_at is not None and draw.drawn_at is not None and draw.drawn_at <= plan.revealed_at
-
-
-def in_jurisdiction(queryset: QuerySet, field: str, code: str) -> QuerySet:
-    """Rows of the jurisdiction with this division code and of its sub-jurisdictions. The path is the chain
-    of codes, each followed by a dot, so a whole segment is matched: 1306 does not find 130623."""
-    code = code.strip()
-    return queryset.filter(Q(**{f"{field}__path__startswith": f"{code}."})
-                           | Q(**{f"{field}__path__contains": f".{code}."}))
 
 
 def is_inspector_view(user) -> bool:
@@ -144,14 +137,11 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PlanFilter(django_filters.FilterSet):
-    jurisdiction = django_filters.CharFilter(method="in_jurisdiction", label=_("行政区划代码（含下级）"))
+    jurisdiction = JurisdictionCodeFilter()
 
     class Meta:
         model = Plan
         fields = ["level", "year", "quarter", "kind", "status"]
-
-    def in_jurisdiction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return in_jurisdiction(queryset, "jurisdiction", value)
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
@@ -344,7 +334,7 @@ class TaskSerializer(serializers.ModelSerializer):
 
 
 class TaskFilter(django_filters.FilterSet):
-    jurisdiction = django_filters.CharFilter(method="in_jurisdiction", label=_("行政区划代码（含下级）"))
+    jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
     plan = django_filters.ModelChoiceFilter(
         field_name="selections__plan", label=_("抽查计划 id"),
         queryset=lambda request: visible_plans(request.user) if request is not None else Plan.objects.none())
@@ -353,9 +343,6 @@ class TaskFilter(django_filters.FilterSet):
     class Meta:
         model = Task
         fields = ["year", "quarter", "status", "is_joint"]
-
-    def in_jurisdiction(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return in_jurisdiction(queryset, "target__jurisdiction", value)
 
     def only_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # As planning's "my tasks": the tasks whose team has the user's officer in it, still in the team.

@@ -6,6 +6,8 @@ numbers) stays out of the API.
 """
 
 import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Outlet, Target
@@ -69,9 +71,27 @@ class CheckItemSerializer(serializers.ModelSerializer):
                   "check_method", "is_active"]
 
 
+def in_jurisdiction(queryset: QuerySet, field: str, code: str) -> QuerySet:
+    """Rows of the jurisdiction with this division code and of its sub-jurisdictions. The path is the chain
+    of codes, each followed by a dot, so a whole segment is matched: 1306 does not find 130623."""
+    code = code.strip()
+    return queryset.filter(Q(**{f"{field}__path__startswith": f"{code}."})
+                           | Q(**{f"{field}__path__contains": f".{code}."}))
+
+
+class JurisdictionCodeFilter(django_filters.CharFilter):
+    """The APIs' ``jurisdiction`` parameter: a division code, its sub-jurisdictions included. ``field_name`` is
+    the path to the row's jurisdiction ("jurisdiction", "target__jurisdiction")."""
+
+    def __init__(self, field_name: str = "jurisdiction", **kwargs) -> None:
+        super().__init__(field_name=field_name, label=_("行政区划代码（含下级）"), **kwargs)
+
+    def filter(self, qs: QuerySet, value: str) -> QuerySet:
+        return in_jurisdiction(qs, self.field_name, value) if value else qs
+
+
 class TargetFilter(django_filters.FilterSet):
-    jurisdiction = django_filters.CharFilter(field_name="jurisdiction__path", lookup_expr="contains",
-                                             label="行政区划代码（含下级）")
+    jurisdiction = JurisdictionCodeFilter()
     q = django_filters.CharFilter(method="search", label="名称或统一社会信用代码")
 
     class Meta:
