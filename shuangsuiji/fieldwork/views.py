@@ -65,6 +65,7 @@ from shuangsuiji.fieldwork.models import (
 from shuangsuiji.intake.models import Complaint, Exceedance, Penalty
 from shuangsuiji.intake.permissions import can_record, is_any_admin
 from shuangsuiji.planning.models import Task, TaskStatus
+from shuangsuiji.planning.permissions import visible_tasks
 from shuangsuiji.registry.models import Jurisdiction
 
 PER_PAGE = 50
@@ -102,11 +103,14 @@ def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = 
 
 
 def _tasks_of(user) -> QuerySet:
-    """The dispatched tasks of the user's teams (an inspector), or of his scope (everyone else)."""
-    tasks = Task.objects.visible_to(user).filter(status=TaskStatus.DISPATCHED)
+    """The dispatched tasks of the user's teams (an inspector), or of his scope (everyone else).
+
+    An inspector's are planning's rule (``visible_tasks``): a team he joined by a draw not yet dispatched is
+    not his yet, even when the visit is out already for another plan's team (a target the city drew after
+    the county dispatched it)."""
     if _is_inspector(user):
-        return tasks.filter(members__inspector_id=user.inspector_id or 0, members__active=True).distinct()
-    return tasks
+        return visible_tasks(user).filter(status=TaskStatus.DISPATCHED)
+    return Task.objects.visible_to(user).filter(status=TaskStatus.DISPATCHED)
 
 
 def _latest_records(task_ids) -> dict[int, InspectionRecord]:

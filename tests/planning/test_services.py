@@ -7,7 +7,10 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef
+from django.urls import reverse
 
+from shuangsuiji.accounts.models import User
 from shuangsuiji.audit.services import verify_chain
 from shuangsuiji.engine import manifest
 from shuangsuiji.planning import services
@@ -334,3 +337,29 @@ def test_the_secret_is_not_revealed_while_the_quarter_s_targets_are_still_to_be_
     services.do_reveal(plan, acting_user=county)
     plan.refresh_from_db()
     assert plan.revealed_at is not None
+
+
+def test_a_visit_joined_by_a_draw_not_yet_dispatched_is_not_on_that_teams_phones(city, client):
+    """The county dispatched its visit; the city then drew the same target, and its team joined the visit.
+    The city's officers see it on their phones once the city dispatches, as on planning's task page."""
+    tree = city["tree"]
+    county = county_plan(city)
+    city_plan = services.do_create_plan(jurisdiction=tree["city"], year=2021, quarter=2,
+                                        acting_user=city["users"]["city_admin"])
+    services.do_set_requested(city_plan, {"key": 5}, acting_user=city["users"]["city_admin"])
+    ceremony(county)
+    services.do_dispatch(county, acting_user=None)
+    city_draw = ceremony(city_plan)
+    member = (TaskMember.objects.filter(draw=city_draw, active=True, task__status=TaskStatus.DISPATCHED)
+              .exclude(inspector__in=TaskMember.objects.filter(task_id=OuterRef("task_id"), draw__plan=county)
+                       .values("inspector")).select_related("task__target", "inspector").first())
+    assert member is not None, "a merged visit with a city officer of its own"
+    officer = User.objects.create_user("city-officer", password="x", role="inspector",
+                                       jurisdiction=member.inspector.jurisdiction, inspector=member.inspector)
+    client.force_login(officer)
+    phone = reverse("fieldwork:my_tasks")
+    assert member.task.target.name not in client.get(phone).content.decode()
+    assert client.get(reverse("fieldwork:task_brief", args=[member.task.pk])).status_code == 404
+    services.do_dispatch(city_plan, acting_user=None)
+    assert member.task.target.name in client.get(phone).content.decode()
+    assert client.get(reverse("fieldwork:task_brief", args=[member.task.pk])).status_code == 200
