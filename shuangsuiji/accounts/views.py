@@ -69,6 +69,13 @@ def account(request: HttpRequest) -> HttpResponse:
     })
 
 
+@login_required
+def alive(request: HttpRequest) -> HttpResponse:
+    """Nothing but a request: the session middleware slides the session's expiry (static/js/session.js asks
+    while its user works on a page). Signed out, a script gets 401 from the middleware."""
+    return HttpResponse(status=204)
+
+
 def locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
                credentials: dict | None = None) -> HttpResponse:
     """What django-axes answers a sign-in under a locked user name: when it opens again and who can open it

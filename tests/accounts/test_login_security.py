@@ -268,3 +268,22 @@ def test_a_script_with_a_stale_form_token_is_told_to_reopen_the_page(users):
     assert response.json()["url"] == "/fieldwork/records/1/edit/" and "页面已过期" in response.json()["message"]
     page = client.post("/account/", {"csrfmiddlewaretoken": "stale"})
     assert page.status_code == 403 and "text/html" in page["Content-Type"]  # a person gets Django's page
+
+
+def test_a_page_in_use_keeps_its_session_alive_and_hears_when_it_has_ended(client, leader):
+    client.force_login(leader)
+    alive = client.get("/account/alive/", HTTP_ACCEPT="application/json")
+    assert alive.status_code == 204 and alive.cookies["sessionid"]["max-age"] > 0  # the expiry slid
+    client.logout()
+    ended = client.get("/account/alive/", HTTP_ACCEPT="application/json",
+                       HTTP_REFERER="http://testserver/planning/new/")
+    assert ended.status_code == 401 and ended.json()["url"] == "/login/?next=%2Fplanning%2Fnew%2F"
+
+
+def test_pages_ask_for_the_keep_alive_a_few_times_within_the_idle_timeout(client, leader, settings):
+    client.force_login(leader)
+    settings.SESSION_COOKIE_AGE = 30 * 60
+    assert 'data-every="300"' in client.get("/account/").text
+    settings.SESSION_COOKIE_AGE = 6 * 60
+    assert 'data-every="120"' in client.get("/account/").text
+    assert "js/session.js" not in Client().get("/login/").text  # nothing to keep alive before signing in
