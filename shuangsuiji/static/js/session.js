@@ -18,7 +18,7 @@
     if (ended) return;
     ended = true;
     const banner = document.createElement("div");
-    banner.className = "alert alert-warning m-0 rounded-0 text-center app-session-ended";
+    banner.className = "alert alert-warning m-0 rounded-0 text-center sticky-top app-session-ended";  // seen wherever he scrolled
     banner.setAttribute("role", "alert");
     banner.append(document.createTextNode(`${me.dataset.ended} `));
     const link = document.createElement("a");
