@@ -227,6 +227,16 @@ def previous_sign_in(user: User) -> AccessLog | None:
     return AccessLog.objects.filter(username=user.username).order_by("-attempt_time")[1:2].first()
 
 
+def recent_sign_ins(user: User, count: int = 10) -> list[dict[str, Any]]:
+    """The user's latest sign-ins and failed attempts under his name, newest first, for him to spot one that
+    was not his: {"at", "ok", "locked", "ip"}."""
+    done = [{"at": log.attempt_time, "ok": True, "locked": False, "ip": log.ip_address}
+            for log in AccessLog.objects.filter(username=user.username).order_by("-attempt_time")[:count]]
+    failed = [{"at": log.attempt_time, "ok": False, "locked": log.locked_out, "ip": log.ip_address}
+              for log in AccessFailureLog.objects.filter(username=user.username).order_by("-attempt_time")[:count]]
+    return sorted(done + failed, key=lambda row: row["at"], reverse=True)[:count]
+
+
 def failures_since(user: User, since: datetime | None) -> int:
     """Failed sign-ins under the user's name since ``since`` (all that are logged when None)."""
     failures = AccessFailureLog.objects.filter(username=user.username)

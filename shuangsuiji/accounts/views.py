@@ -19,6 +19,7 @@ from shuangsuiji.accounts.services import (
     must_change_password,
     password_expires_at,
     previous_sign_in,
+    recent_sign_ins,
 )
 from shuangsuiji.registry.models import CheckItem, Inspector, InspectorStatus, Level, Target, TargetStatus
 
@@ -65,7 +66,7 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html", {
         "form": form, "next": next_url, "reason": must_change_password(user),
         "expires_at": password_expires_at(user), "idle_minutes": settings.SESSION_COOKIE_AGE // 60,
-        "previous": previous_sign_in(user),
+        "previous": previous_sign_in(user), "recent": recent_sign_ins(user),
     })
 
 

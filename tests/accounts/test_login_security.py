@@ -218,6 +218,9 @@ def test_signing_in_tells_of_failures_since_the_last_sign_in_and_of_an_expiry_so
     assert re.search(r"您的密码将在[45]天后过期", page.text)
     account = client.get("/account/").text
     assert "上次登录" in account and "127.0.0.1" in account
+    # newest first: this sign-in, the two failures, the sign-in before them
+    results = re.findall(r"<td>(成功|密码错误|失败，已锁定)</td>", account[account.index("最近的登录"):])
+    assert results == ["成功", "密码错误", "密码错误", "成功"]
 
 
 def test_an_idle_session_slides_but_is_written_at_most_once_a_minute(client, leader, settings):
