@@ -2,6 +2,8 @@ from rest_framework.routers import DefaultRouter
 
 from shuangsuiji.registry import api
 
+app_name = "registry-api"  # each API its own root and names (both routers called their root "api-root")
+
 router = DefaultRouter()
 router.register("jurisdictions", api.JurisdictionViewSet)
 router.register("departments", api.DepartmentViewSet)

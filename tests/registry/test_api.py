@@ -76,3 +76,15 @@ def test_schema_is_served(users):
     response = client_for(users["city_admin"]).get("/api/schema/")
     assert response.status_code == 200
     assert b"/api/registry/targets/" in response.content
+
+
+def test_each_staff_api_has_its_own_root(users):
+    """The routers once shared the name "api-root": reversing it gave the fieldwork API for every root."""
+    from django.urls import reverse
+
+    client = client_for(users["city_admin"])
+    roots = {"registry-api": ("/api/registry/", "targets"), "fieldwork-api": ("/api/fieldwork/", "records"),
+             "planning-api": ("/api/planning/", "tasks")}
+    for namespace, (path, endpoint) in roots.items():
+        assert reverse(f"{namespace}:api-root") == path
+        assert client.get(path).json()[endpoint].endswith(f"{path}{endpoint}/")
