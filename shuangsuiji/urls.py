@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", account_views.account, name="account"),
     path("account/alive/", account_views.alive, name="account_alive"),
+    path("accounts/", include("shuangsuiji.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("shuangsuiji.registry.urls")),
     path("intake/", include("shuangsuiji.intake.urls")),

@@ -6,12 +6,25 @@ field instead of as an error page.
 """
 
 from django import forms
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    SetPasswordForm,
+    UserChangeForm,
+    UserCreationForm,
+    UsernameField,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.db.models.fields import BLANK_CHOICE_LABEL
+from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from shuangsuiji.accounts.models import User
+from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.accounts.services import validate_user
+from shuangsuiji.registry.filters import FilterForm
+from shuangsuiji.registry.forms import offer_departments_of_jurisdiction
+from shuangsuiji.registry.models import Department, Inspector, InspectorStatus, Jurisdiction, Level
 
 
 def reason_field() -> forms.CharField:
@@ -24,7 +37,7 @@ class ServiceCheckedMixin:
     ``reason = reason_field()``)."""
 
     acting_user: User | None = None
-    """Set per request by the admin (``UserAdmin.get_form``)."""
+    """Set per request: by the admin (``UserAdmin.get_form``), by the pages' forms when they are made."""
 
     def _post_clean(self) -> None:
         super()._post_clean()
@@ -54,3 +67,123 @@ class UserEditForm(ServiceCheckedMixin, UserChangeForm):
 
     class Meta(UserChangeForm.Meta):
         model = User
+
+
+# ------------------------------------------------------------------------------ the 用户管理 pages
+
+PAGE_FIELDS = ("username", "last_name", "first_name", "phone", "email", "role", "jurisdiction", "department",
+               "inspector")
+BINDING_FIELDS = ("role", "jurisdiction", "department", "inspector")
+
+
+class ScopedUserFieldsMixin:
+    """The page forms' choices: only the acting admin's jurisdictions, departments and officers.
+
+    The service refuses anything outside his scope anyway; offering it would only lead to that error. An
+    officer's record is offered once: a record already bound to another login cannot be bound again.
+    """
+
+    def scope_choices(self, acting_user: User) -> None:
+        self.acting_user = acting_user
+        self.user = acting_user  # offer_departments_of_jurisdiction narrows around the admin's jurisdiction
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.editable_by(acting_user).order_by("path")
+        # nobody but a superuser goes without (check_binding); superusers are made in the admin, not here
+        self.fields["jurisdiction"].required = not self.instance.is_superuser
+        self.fields["department"].queryset = (
+            Department.objects.editable_by(acting_user)
+            .filter(Q(is_active=True) | Q(pk=self.instance.department_id)).select_related("jurisdiction"))
+        current = self.instance.inspector_id
+        self.fields["inspector"].queryset = (
+            Inspector.objects.editable_by(acting_user)
+            .filter(Q(user__isnull=True) & ~Q(status=InspectorStatus.LEFT) | Q(pk=current))
+            .select_related("jurisdiction").order_by("jurisdiction__path", "name"))
+        self.fields["inspector"].label_from_instance = lambda inspector: f"{inspector.jurisdiction.name}·{inspector}"
+        self.fields["department"].help_text = _("科室用户必选")
+        self.fields["inspector"].help_text = _("执法人员用户必选：本行政区检查人员名录库中尚未开通账号的执法人员")
+        offer_departments_of_jurisdiction(self, "department", "inspector")
+        if not acting_user.is_superuser and acting_user.jurisdiction.level != Level.CITY:
+            # a county admin has no city-level jurisdiction to bind a city admin to
+            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] != Role.CITY_ADMIN]
+
+
+class UserCreatePageForm(ScopedUserFieldsMixin, ServiceCheckedMixin, UserCreationForm):
+    """A new account with a temporary password, which its owner must change at his first sign-in."""
+
+    reason = forms.CharField(label=_("备注"), required=False, max_length=500,
+                             help_text=_("记入变更记录，如：新入职执法人员；不填为“新增用户”"))
+
+    field_order = (*PAGE_FIELDS, "password1", "password2", "reason")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = PAGE_FIELDS
+
+    def __init__(self, *args, acting_user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope_choices(acting_user)
+        # no role preselected (the model's default is 局领导): a wrong default would be saved by whoever does not look
+        self.fields["role"].choices = [("", BLANK_CHOICE_LABEL), *self.fields["role"].choices]
+        self.initial["role"] = ""
+        self.fields["password1"].label = _("临时密码")
+        self.fields["password2"].label = _("确认临时密码")
+        self.fields["password2"].help_text = _("告知本人；他首次登录时须改为只有自己知道的密码")
+
+
+class UserEditPageForm(ScopedUserFieldsMixin, ServiceCheckedMixin, forms.ModelForm):
+    reason = reason_field()
+
+    class Meta:
+        model = User
+        fields = PAGE_FIELDS
+        field_classes = {"username": UsernameField}
+
+    def __init__(self, *args, acting_user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope_choices(acting_user)
+        if self.instance.pk == acting_user.pk:
+            # the service refuses anyone his own role or scope; say so before he tries
+            for name in BINDING_FIELDS:
+                self.fields[name].disabled = True
+            self.fields["role"].help_text = _("自己的角色和范围须由上级管理员修改")
+
+
+class AdminSetPasswordForm(SetPasswordForm):
+    """An admin sets a temporary password for someone else (the Django form's checks, the service's save)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("临时密码")
+        self.fields["new_password2"].label = _("确认临时密码")
+
+
+class AccountStatusForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), max_length=500,
+                             widget=forms.TextInput(attrs={"placeholder": _("如：调离本单位")}))
+
+
+class UserFilterForm(FilterForm):
+    role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部")), *Role.choices], required=False)
+    jurisdiction = forms.ModelChoiceField(label=_("行政区"), queryset=Jurisdiction.objects.none(), required=False)
+    is_active = forms.ChoiceField(label=_("账号状态"), required=False, choices=[
+        ("", _("全部")),
+        ("1", pgettext_lazy("account status", "启用")),
+        ("0", pgettext_lazy("account status", "停用")),
+    ])
+
+    def jurisdictions(self, user: User):
+        # the accounts an admin keeps are below him; the city above a county admin holds none of them
+        return Jurisdiction.objects.editable_by(user)
+
+    def apply(self, queryset):
+        q = (self.value("q") or "").strip()
+        if q:
+            # a Chinese name is written family name first, without a space: "张三" is last_name + first_name
+            queryset = queryset.annotate(full_name=Concat("last_name", "first_name")).filter(
+                Q(username__icontains=q) | Q(full_name__icontains=q))
+        if self.value("role"):
+            queryset = queryset.filter(role=self.value("role"))
+        if self.value("jurisdiction"):
+            queryset = queryset.filter(jurisdiction__path__startswith=self.value("jurisdiction").path)
+        if self.bool_value(self.value("is_active")) is not None:
+            queryset = queryset.filter(is_active=self.bool_value(self.value("is_active")))
+        return queryset

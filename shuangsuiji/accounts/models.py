@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,28 @@ class Role(models.TextChoices):
     DEPARTMENT = "department_user", _("科室用户")
     INSPECTOR = "inspector", _("执法人员")
     LEADER = "leader", _("局领导")
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "UserQuerySet":
+        """The scoping gate of accounts (DESIGN §5): the users whose accounts ``user`` manages.
+
+        Unlike the registries, accounts are not read by the whole scope: a leader, a department user or an
+        officer sees no one's account, an admin those of his jurisdiction's subtree, a superuser everyone.
+        It is ``services.ensure_can_manage`` as a query, so a page lists exactly the users it can act on —
+        superusers are managed by superusers only, and an account without a jurisdiction by no admin.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if not user.manages_users:
+            return self.none()
+        return self.filter(is_superuser=False, jurisdiction__path__startswith=user.jurisdiction.path)
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
+    """Django's user manager (create_user, create_superuser) with the scoping gate."""
 
 
 class User(AbstractUser):
@@ -34,6 +57,8 @@ class User(AbstractUser):
         _("须修改密码"), default=False,
         help_text=_("管理员为他人设置的密码，须由本人在下次登录时改掉"))
 
+    objects = UserManager()
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -49,6 +74,11 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role in (Role.CITY_ADMIN, Role.COUNTY_ADMIN)
+
+    @property
+    def manages_users(self) -> bool:
+        """City and county admins keep the accounts of their own scope (the 用户管理 pages)."""
+        return self.is_superuser or (self.is_admin_role and self.jurisdiction_id is not None)
 
     @property
     def oversees(self) -> bool:

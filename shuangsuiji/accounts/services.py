@@ -6,6 +6,7 @@ he has), must carry a reason, and is written to the audit chain in the same tran
 their hashes never enter an event.
 """
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -205,12 +207,17 @@ def must_change_password(user: User) -> str:
 
 def locked_until(username: str) -> datetime | None:
     """When sign-in under ``username`` opens again after too many failures (None: it is not locked)."""
+    return locked_until_each([username]).get(username)
+
+
+def locked_until_each(usernames: Iterable[str]) -> dict[str, datetime]:
+    """``locked_until`` for many names in one query (a page of the user list): the locked names only."""
     limit, cool_off = settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
     since = timezone.now() - cool_off
-    last = (AccessAttempt.objects.filter(username=username, failures_since_start__gte=limit,
+    last = (AccessAttempt.objects.filter(username__in=list(usernames), failures_since_start__gte=limit,
                                          attempt_time__gte=since)
-            .order_by("-attempt_time").values_list("attempt_time", flat=True).first())
-    return last + cool_off if last is not None else None
+            .order_by().values_list("username").annotate(last=Max("attempt_time")))
+    return {username: at + cool_off for username, at in last}
 
 
 def lockout_message(username: str) -> str:

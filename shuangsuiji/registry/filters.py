@@ -45,8 +45,7 @@ class FilterForm(forms.Form):
                 field.empty_label = _("全部")
         base = user.jurisdiction if user.jurisdiction_id else None
         if "jurisdiction" in self.fields:
-            # ancestors included: a county filters the check items by the city that issued them
-            self.fields["jurisdiction"].queryset = Jurisdiction.objects.visible_to(user)
+            self.fields["jurisdiction"].queryset = self.jurisdictions(user)
         for name in self.department_fields:
             self.fields[name].queryset = Department.objects.visible_to(user).select_related("jurisdiction")
         self.is_valid()
@@ -57,6 +56,11 @@ class FilterForm(forms.Form):
             self._offer(name, self._departments_of(focus, base))
 
     department_fields: tuple[str, ...] = ()
+
+    def jurisdictions(self, user):
+        """The jurisdictions the list can be narrowed to."""
+        # ancestors included: a county filters the check items by the city that issued them
+        return Jurisdiction.objects.visible_to(user)
 
     def value(self, name):
         return self.cleaned_data.get(name) if hasattr(self, "cleaned_data") else None

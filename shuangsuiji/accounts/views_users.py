@@ -1,0 +1,194 @@
+"""用户管理: the pages on which city and county admins keep the accounts of their scope — list, detail with the
+login state and history, create, edit, set a temporary password, lift a sign-in lock, deactivate and reactivate.
+
+Laid out like the registry pages. Every account comes through ``User.objects.visible_to`` (an admin's subtree):
+outside it an account does not exist (404); a role that manages no accounts gets 403 on every page. Saving goes
+through ``accounts.services``, which checks scope again and writes the audit event. Users are never deleted.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shuangsuiji.accounts.forms import (
+    AccountStatusForm,
+    AdminSetPasswordForm,
+    UserCreatePageForm,
+    UserEditPageForm,
+    UserFilterForm,
+)
+from shuangsuiji.accounts.models import User, UserQuerySet
+from shuangsuiji.accounts.services import (
+    do_create_user,
+    do_set_password,
+    do_unlock_login,
+    do_update_user,
+    locked_until,
+    locked_until_each,
+    must_change_password,
+    password_expires_at,
+)
+from shuangsuiji.audit.services import history_for
+from shuangsuiji.registry.views import PAGE_SIZE, CappedPaginator
+
+RELATED = ("jurisdiction", "department", "inspector")
+
+
+def _accounts(request: HttpRequest) -> UserQuerySet:
+    """The accounts the acting user keeps; refused outright for a role that keeps none."""
+    if not request.user.manages_users:
+        raise PermissionDenied(_("只有市局和分局管理员可以管理用户"))
+    return User.objects.visible_to(request.user)
+
+
+def _account(request: HttpRequest, pk: int) -> User:
+    return get_object_or_404(_accounts(request).select_related(*RELATED), pk=pk)
+
+
+def _add_errors(form: Form, error: ValidationError | PermissionDenied, password_field: str = "") -> None:
+    """Put what the service refused on the form: by field where it names one, else above the form (a scope
+    that changed since the form was shown, say)."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages_ in error.message_dict.items():
+        field = password_field if name == "password" and password_field else name
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    accounts = _accounts(request)
+    form = UserFilterForm(request.GET, user=request.user)
+    if form.out_of_scope():
+        raise Http404
+    queryset = form.apply(accounts.select_related(*RELATED)).order_by("jurisdiction__path", "username")
+    page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    members = list(page.object_list)
+    locked = locked_until_each(account.username for account in members)  # one query for the page, not per row
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/user_list.html", {
+        "filter_form": form, "page": page, "rows": [(account, locked.get(account.username)) for account in members],
+        "query": query.urlencode(), "filters_active": any(value for name, value in query.items() if name != "q"),
+    })
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    return render(request, "accounts/user_detail.html", {
+        "account": account, "is_self": account.pk == request.user.pk,
+        "locked_until": locked_until(account.username), "expires_at": password_expires_at(account),
+        "password_reason": must_change_password(account), "history": history_for(account)[:100],
+    })
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    _accounts(request)
+    form = UserCreatePageForm(request.POST or None, acting_user=request.user,
+                              initial={"jurisdiction": request.user.jurisdiction_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = do_create_user(form.instance, acting_user=request.user,
+                                     password=form.cleaned_data["password1"], reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error, password_field="password2")
+        else:
+            messages.success(request, _("已新增用户“%(name)s”。请把临时密码告知本人：他首次登录时须先改为只有自己"
+                                        "知道的密码。") % {"name": account.display_name})
+            return redirect("accounts:user_detail", account.pk)
+    return _form_page(request, form, None, _("新增用户"))
+
+
+@login_required
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    form = UserEditPageForm(request.POST or None, instance=account, acting_user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_update_user(form.instance, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存：%(name)s") % {"name": account.display_name})
+            return redirect("accounts:user_detail", account.pk)
+    return _form_page(request, form, account, _("编辑"))
+
+
+@login_required
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set a temporary password for someone else; its owner must change it at his next sign-in."""
+    account = _account(request, pk)
+    if account.pk == request.user.pk:
+        return redirect("account")  # one's own password is changed with the old one, on 账号与密码
+    form = AdminSetPasswordForm(account, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            do_set_password(account, form.cleaned_data["new_password1"], acting_user=request.user)
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error, password_field="new_password2")
+        else:
+            messages.success(request, _("已为“%(name)s”设置临时密码。他下次登录时须先修改密码；已登录的会话已退出。")
+                             % {"name": account.display_name})
+            return redirect("accounts:user_detail", account.pk)
+    return _form_page(request, form, account, _("重置密码"), password_page=True)
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account(request, pk)
+    if do_unlock_login(account, acting_user=request.user):
+        messages.success(request, _("已解除“%(name)s”的登录锁定") % {"name": account.display_name})
+    else:
+        messages.info(request, _("“%(name)s”没有登录失败记录，无需解除") % {"name": account.display_name})
+    return redirect("accounts:user_detail", account.pk)
+
+
+def _set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+    """停用 / 启用: a reasoned change of ``is_active`` (a deactivated user cannot sign in; his sessions end)."""
+    account = _account(request, pk)
+    if account.is_active == active:
+        return redirect("accounts:user_detail", account.pk)
+    form = AccountStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account.is_active = active
+        try:
+            do_update_user(account, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except (ValidationError, PermissionDenied) as error:
+            account.is_active = not active
+            _add_errors(form, error)
+        else:
+            done = _("已启用账号：%(name)s") if active else _("已停用账号：%(name)s")
+            messages.success(request, done % {"name": account.display_name})
+            return redirect("accounts:user_detail", account.pk)
+    return _form_page(request, form, account, _("启用账号") if active else _("停用账号"))
+
+
+@login_required
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, False)
+
+
+@login_required
+def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _set_active(request, pk, True)
+
+
+def _form_page(request: HttpRequest, form: Form, account: User | None, title: str, *,
+               password_page: bool = False) -> HttpResponse:
+    return render(request, "accounts/user_form.html", {
+        "form": form, "account": account, "title": title, "password_page": password_page,
+        "cancel_url": reverse("accounts:user_detail", args=[account.pk]) if account else reverse("accounts:user_list"),
+    })
