@@ -14,7 +14,7 @@ from django.contrib.auth.forms import (
     UsernameField,
 )
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
@@ -170,11 +170,11 @@ class UserFilterForm(FilterForm):
         ("0", pgettext_lazy("account status", "停用")),
     ])
 
-    def jurisdictions(self, user: User):
+    def jurisdictions(self, user: User) -> QuerySet[Jurisdiction]:
         # the accounts an admin keeps are below him; the city above a county admin holds none of them
         return Jurisdiction.objects.editable_by(user)
 
-    def apply(self, queryset):
+    def apply(self, queryset: QuerySet[User]) -> QuerySet[User]:
         q = (self.value("q") or "").strip()
         if q:
             # a Chinese name is written family name first, without a space: "张三" is last_name + first_name

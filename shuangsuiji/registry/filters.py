@@ -1,7 +1,7 @@
 """The list filters of 两库一单, shared by the pages and the Excel export (the same rows either way)."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.registry.models import (
@@ -57,7 +57,7 @@ class FilterForm(forms.Form):
 
     department_fields: tuple[str, ...] = ()
 
-    def jurisdictions(self, user):
+    def jurisdictions(self, user) -> QuerySet[Jurisdiction]:
         """The jurisdictions the list can be narrowed to."""
         # ancestors included: a county filters the check items by the city that issued them
         return Jurisdiction.objects.visible_to(user)
