@@ -162,6 +162,7 @@ class AccountStatusForm(forms.Form):
 
 
 class UserFilterForm(FilterForm):
+    q = forms.CharField(label=_("姓名或用户名"), required=False)
     role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部")), *Role.choices], required=False)
     jurisdiction = forms.ModelChoiceField(label=_("行政区"), queryset=Jurisdiction.objects.none(), required=False)
     is_active = forms.ChoiceField(label=_("账号状态"), required=False, choices=[

@@ -212,13 +212,19 @@ def test_a_redraw_needs_the_citys_approval_and_keeps_the_first_draw(city):
     assert plan.draws.count() == 2
 
 
+def county_and_city_plans(city) -> tuple:
+    """County A's plan and the city's, both taking every key unit of county A: the city all 5 of its key units,
+    the county its 4 (must-include)."""
+    county = county_plan(city)
+    city_plan = services.do_create_plan(jurisdiction=city["tree"]["city"], year=2021, quarter=2,
+                                        acting_user=city["users"]["city_admin"])
+    services.do_set_requested(city_plan, {"key": 5}, acting_user=city["users"]["city_admin"])
+    return county, city_plan
+
+
 def test_a_target_drawn_by_the_city_and_the_county_gets_one_visit_counting_for_both(city):
     tree = city["tree"]
-    county_plan_ = county_plan(city)
-    city_plan = services.do_create_plan(jurisdiction=tree["city"], year=2021, quarter=2,
-                                        acting_user=city["users"]["city_admin"])
-    # Both take every key unit of county A: the city all 5 of its key units, the county its 4 (must-include).
-    services.do_set_requested(city_plan, {"key": 5}, acting_user=city["users"]["city_admin"])
+    county_plan_, city_plan = county_and_city_plans(city)
     ceremony(county_plan_)
     city_draw = ceremony(city_plan)
     for key, target in city["targets"].items():
@@ -342,11 +348,7 @@ def test_the_secret_is_not_revealed_while_the_quarter_s_targets_are_still_to_be_
 def test_a_visit_joined_by_a_draw_not_yet_dispatched_is_not_on_that_teams_phones(city, client):
     """The county dispatched its visit; the city then drew the same target, and its team joined the visit.
     The city's officers see it on their phones once the city dispatches, as on planning's task page."""
-    tree = city["tree"]
-    county = county_plan(city)
-    city_plan = services.do_create_plan(jurisdiction=tree["city"], year=2021, quarter=2,
-                                        acting_user=city["users"]["city_admin"])
-    services.do_set_requested(city_plan, {"key": 5}, acting_user=city["users"]["city_admin"])
+    county, city_plan = county_and_city_plans(city)
     ceremony(county)
     services.do_dispatch(county, acting_user=None)
     city_draw = ceremony(city_plan)
