@@ -4,10 +4,17 @@ import datetime
 import io
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from openpyxl import Workbook
 
 from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.registry.models import Department, Inspector, Jurisdiction, Level
+
+# No per-example time limit for the property tests: Hypothesis's default of 200 ms fails an example that a
+# loaded machine (CI beside other work, the suite on every core) runs slowly, which says nothing of the code.
+# Speed is measured by bench/, not by tests.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(autouse=True)
