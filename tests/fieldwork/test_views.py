@@ -306,3 +306,32 @@ def test_a_returned_record_is_owed_on_the_phone_by_its_publication_deadline(task
     card = next(t for t in groups["today"] + groups["draft"] if t.pk == task.pk)  # edited today: "today"
     assert card.due == due and card.due_is_publication
     assert f"公开期限 <span class=\"\">{due:%Y-%m-%d}</span>" in response.content.decode()
+
+
+def test_the_record_list_counts_problems_without_grouping_the_whole_scope(task, target, items, team, users):
+    """The list shows each record's problem count and filters on it; the count must not come from a GROUP BY over
+    every record of the scope (with its sealed content) before the page is cut — for the city's thousands of
+    records that took seconds on every visit of /fieldwork/records/."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shuangsuiji.registry.models import Target
+
+    from .conftest import code_for, make_task
+
+    with_problem = submitted(task, users["inspector"], problem=Handling.RECTIFIED)
+    other = Target.objects.create(credit_code=code_for("130623", 8), name="涞水县丙纸业有限公司",
+                                  jurisdiction=target.jurisdiction, address="涞水县创业路9号",
+                                  legal_representative="孙丙")
+    clean = submitted(make_task(other, items, [(team["first"], "officer"), (team["second"], "officer")]),
+                      users["inspector"])
+    client = client_for(users["county_admin"])
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("fieldwork:record_list"))
+    assert page.status_code == 200
+    rows = {r.number: r.problem_count for r in page.context["page"].object_list}
+    assert rows == {with_problem.number: 1, clean.number: 0}
+    listing = [q["sql"] for q in queries.captured_queries if 'FROM "fieldwork_inspectionrecord"' in q["sql"]]
+    assert listing and not any('GROUP BY "fieldwork_inspectionrecord"."id"' in sql for sql in listing)
+    only = client.get(reverse("fieldwork:record_list"), {"problems": "1"}).context["page"].object_list
+    assert [r.number for r in only] == [with_problem.number]
