@@ -18,6 +18,9 @@ from shuangsuiji.registry.forms import WorkdayScheduleForm
 from shuangsuiji.registry.models import WorkdayOverride
 from shuangsuiji.registry.services import do_enter_workday_schedule, keeps_reference_data
 
+# The years the schedule form accepts.
+YEARS = WorkdayScheduleForm.base_fields["year"]
+
 
 @login_required
 def workdays(request: HttpRequest) -> HttpResponse:
@@ -26,6 +29,10 @@ def workdays(request: HttpRequest) -> HttpResponse:
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or max(years_needed(today)))
     except ValueError:
+        year = today.year
+    if not YEARS.min_value <= year <= YEARS.max_value:
+        # A year the form would refuse is no year to show either (and beyond 9999 not even a date): as for
+        # ?year=abc, the current year instead of an error page.
         year = today.year
     form = None
     if keeps_reference_data(request.user):

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import ValidationError as FormError
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangsuiji.accounts import workbench
 from shuangsuiji.audit.models import Event
@@ -133,3 +134,12 @@ def test_the_workbench_reminds_the_city_office_of_a_year_the_coming_months_need(
     do_enter_workday_schedule(year=YEAR, holidays=parse_days(HOLIDAYS), workdays={}, source="通知",
                               acting_user=users["city_admin"])
     assert reminder(users["city_admin"], autumn).total == 0
+
+
+@pytest.mark.parametrize("year", ["99999", "0", "-5", "1999", "2101"])
+def test_a_year_out_of_range_in_the_address_shows_the_current_year(users, client, year):
+    """?year=99999 was a server error (no such date); a year the schedule form would refuse shows this year."""
+    client.force_login(users["county_admin"])
+    page = client.get(reverse("registry:workdays"), {"year": year})
+    assert page.status_code == 200
+    assert page.context["year"] == timezone.localdate().year
