@@ -52,6 +52,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
     TaskStatus,
+    past_due,
     quarter_text,
 )
 from shuangsuiji.planning.permissions import can_approve
@@ -488,9 +489,7 @@ def records_awaiting_review(user, today: date) -> Items:
 
 def overdue_tasks(user, today: date) -> Items:
     """Drawn tasks past their deadline without a submitted record (a draft is not a record yet)."""
-    tasks = (Task.objects.visible_to(user).filter(status__in=[TaskStatus.DRAWN, TaskStatus.DISPATCHED],
-                                                  deadline__lt=today)
-             .exclude(_sealed_record()))
+    tasks = past_due(Task.objects.visible_to(user), today)
     by_place, _late = _counts(tasks, "target__jurisdiction")
     rows = [Item(title=task.target.name, url=task.get_absolute_url(), due=task.deadline, overdue=True,
                  note=f"{task_number(task)} · {task.period}",
@@ -498,7 +497,7 @@ def overdue_tasks(user, today: date) -> Items:
                  place=task.target.jurisdiction.name)
             for task in tasks.select_related("target__jurisdiction").order_by("deadline", "target__name",
                                                                                 "pk")[:LIMIT]]
-    return _items(rows, by_place, dict(by_place), reverse("planning:task_list"))
+    return _items(rows, by_place, dict(by_place), f"{reverse('planning:task_list')}?overdue=1")
 
 
 def approvals(user, today: date) -> Items:
@@ -699,7 +698,7 @@ def _cell_url(key: str, place: Jurisdiction) -> str:
     by_id = urlencode({"jurisdiction": place.pk})
     by_code = urlencode({"jurisdiction": place.code})
     return {
-        "overdue_tasks": f"{reverse('planning:task_list')}?{by_id}",
+        "overdue_tasks": f"{reverse('planning:task_list')}?overdue=1&{by_id}",
         "review": f"{reverse('fieldwork:record_list')}?state=pending&{by_id}",
         "follow_ups": f"{reverse('fieldwork:followup_list')}?state=overdue&{by_id}",
         "months": f"{reverse('disclosure:overview')}?{by_code}",

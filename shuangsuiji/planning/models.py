@@ -18,9 +18,11 @@ target or an inspector replaced after the draw by the rule fixed in the manifest
 Rows change only through ``planning.services``.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -317,6 +319,13 @@ class TaskStatus(models.TextChoices):
     DRAWN = "drawn", _("待派发")
     DISPATCHED = "dispatched", _("已派发")
     WITHDRAWN = "withdrawn", _("已撤销")
+
+
+def past_due(tasks: QuerySet, today: date) -> QuerySet:
+    """Drawn tasks past their deadline without a submitted record (a draft is not a record yet): the workbench
+    counts them and the task list shows them, with this one definition so the two agree."""
+    return (tasks.filter(status__in=[TaskStatus.DRAWN, TaskStatus.DISPATCHED], deadline__lt=today)
+            .exclude(records__sealed_at__isnull=False))
 
 
 class Task(models.Model):

@@ -43,6 +43,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
     TaskStatus,
+    past_due,
     quarter_text,
 )
 from shuangsuiji.planning.permissions import (
@@ -422,6 +423,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     tasks = _filter_scope(request, _filter_period(request, base), "target__jurisdiction")
     if request.GET.get("joint") == "1":
         tasks = tasks.filter(is_joint=True)
+    if request.GET.get("overdue") == "1":
+        tasks = past_due(tasks, timezone.localdate())
     text = request.GET.get("q", "").strip()
     if text:
         tasks = tasks.filter(Q(target__name__icontains=text) | Q(target__credit_code__iexact=text.upper()))

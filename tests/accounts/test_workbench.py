@@ -187,6 +187,27 @@ def test_the_city_sees_every_county_and_a_row_per_county(two_counties, tree, use
     assert 'id="wb-counties"' in response.content.decode()
 
 
+
+def test_the_overdue_counts_link_to_a_list_of_just_those_tasks(two_counties, tree, items, team, users, client):
+    """"查看全部" under 逾期未提交记录的任务 and a county's count in the city's table open the task list narrowed to
+    the overdue tasks: they opened every task of the scope (hundreds), among which the overdue were to be found."""
+    a_task(tree["a"], [team["first"], team["second"]], name="涞水未到期厂", items=items)
+    done = a_task(tree["a"], [team["first"], team["second"]], name="涞水已提交厂", deadline=LONG_AGO, items=items)
+    submitted(done, users["inspector"])
+    response = page(client, users["city_admin"])
+    listed = client.get(section(response, "overdue_tasks").more_url)
+    assert {t.target.name for t in listed.context["page"].object_list} == {"涞水逾期厂", "阜平逾期厂"}
+    assert 'name="overdue" value="1" id="f-overdue" checked' in listed.content.decode()
+    bench = response.context["bench"]
+    column = bench.columns.index("逾期任务")
+    for row in bench.rows:
+        cell = row.cells[column]
+        if cell.n:  # a count of none is no link
+            shown = client.get(cell.url).context["page"].object_list
+            assert len(shown) == cell.n, row.jurisdiction.name
+    county_a = next(row for row in bench.rows if row.jurisdiction == tree["a"]).cells[column]
+    assert [t.target.name for t in client.get(county_a.url).context["page"].object_list] == ["涞水逾期厂"]
+
 def test_the_quarters_plans_and_the_next_draw_window(two_counties, tree, users, client):
     response = page(client, users["county_admin"])
     plans = section(response, "plans")
