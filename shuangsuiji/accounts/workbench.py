@@ -55,7 +55,7 @@ from shuangsuiji.planning.models import (
     past_due,
     quarter_text,
 )
-from shuangsuiji.planning.permissions import can_approve
+from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.registry.models import Jurisdiction, Level
 from shuangsuiji.registry.services import keeps_reference_data
 
@@ -488,8 +488,10 @@ def records_awaiting_review(user, today: date) -> Items:
 
 
 def overdue_tasks(user, today: date) -> Items:
-    """Drawn tasks past their deadline without a submitted record (a draft is not a record yet)."""
-    tasks = past_due(Task.objects.visible_to(user), today)
+    """Drawn tasks past their deadline without a submitted record (a draft is not a record yet) — of the plans
+    the user may read, as on the task list and the task's page: a city plan's task in a county is the city's,
+    and a county admin's item would have opened a page that does not exist for him."""
+    tasks = past_due(visible_tasks(user), today)
     by_place, _late = _counts(tasks, "target__jurisdiction")
     rows = [Item(title=task.target.name, url=task.get_absolute_url(), due=task.deadline, overdue=True,
                  note=f"{task_number(task)} · {task.period}",

@@ -18,7 +18,18 @@ from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord
-from shuangsuiji.planning.models import MemberRole, Plan, PlanStratum, ShortfallState, Stratum
+from shuangsuiji.planning.models import (
+    Draw,
+    DrawStatus,
+    MemberRole,
+    Plan,
+    PlanLevel,
+    PlanStratum,
+    ShortfallState,
+    Stratum,
+    TaskMember,
+    TaskPlan,
+)
 from shuangsuiji.registry.models import Inspector, Target
 from tests.fieldwork.conftest import code_for, items, make_task, submitted, target, task, team  # noqa: F401
 
@@ -207,6 +218,24 @@ def test_the_overdue_counts_link_to_a_list_of_just_those_tasks(two_counties, tre
             assert len(shown) == cell.n, row.jurisdiction.name
     county_a = next(row for row in bench.rows if row.jurisdiction == tree["a"]).cells[column]
     assert [t.target.name for t in client.get(county_a.url).context["page"].object_list] == ["涞水逾期厂"]
+
+
+def test_a_county_admin_is_not_sent_to_a_city_plans_task(tree, items, team, users, client):
+    """A city plan's overdue task in county A is the city's: it was listed on the county admin's workbench, but
+    its page (and the task list) are the plans' he may read — the link was a 404 and the counts disagreed."""
+    task = a_task(tree["a"], [team["first"], team["second"]], name="市局计划逾期厂", deadline=LONG_AGO, items=items)
+    city_plan = Plan.objects.create(jurisdiction=tree["city"], level=PlanLevel.CITY, year=task.year,
+                                    quarter=task.quarter, kind="regular", policy_id="baoding-2021", policy_version=1,
+                                    policy_fingerprint="0" * 64, policy_title="保定市2021", inspectors_counted=2,
+                                    status="dispatched")
+    draw = Draw.objects.create(plan=city_plan, number=1, status=DrawStatus.DRAWN)
+    TaskPlan.objects.filter(task=task).update(plan=city_plan, draw=draw)
+    TaskMember.objects.filter(task=task).update(draw=draw)
+    county = section(page(client, users["county_admin"]), "overdue_tasks")
+    listed = client.get(county.more_url).context["page"].object_list
+    assert county.total == len(listed) == 0
+    city = section(page(client, users["city_admin"]), "overdue_tasks")
+    assert titles(city) == ["市局计划逾期厂"] and client.get(city.items[0].url).status_code == 200
 
 def test_the_quarters_plans_and_the_next_draw_window(two_counties, tree, users, client):
     response = page(client, users["county_admin"])
