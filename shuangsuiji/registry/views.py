@@ -362,6 +362,8 @@ def inspector_recusal(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST" or not Inspector.objects.editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied(_("您的角色只能查看名录库"))
     if request.POST.get("remove"):
+        if not request.POST["remove"].isdigit():  # not an id: no such recusal, rather than a server error
+            raise Http404(_("没有这条回避记录"))
         recusal = get_object_or_404(Recusal, pk=request.POST["remove"], inspector=inspector)
         do_remove_recusal(recusal, acting_user=request.user, reason=request.POST.get("reason") or _("解除回避"))
         messages.success(request, _("已解除回避"))

@@ -137,6 +137,14 @@ def test_inspector_page_and_recusal(data, users):
     assert outside.status_code == 302 and Inspector.objects.get(pk=inspector.pk).recusals.count() == 1
 
 
+
+def test_removing_a_recusal_by_a_bad_id_is_a_404(data, users):
+    """A posted remove=<not a number> was a server error; it is no such recusal."""
+    client = login(users["county_admin"])
+    url = f"/registry/inspectors/{data['inspector'].pk}/recusals/"
+    assert client.post(url, {"remove": "abc", "reason": "x"}).status_code == 404
+    assert client.post(url, {"remove": "999999", "reason": "x"}).status_code == 404
+
 def test_county_sees_the_city_item_list_read_only(data, users):
     client = login(users["county_admin"])
     assert "排污许可执行" in client.get("/registry/items/").content.decode()
