@@ -43,9 +43,11 @@ class PlanForm(forms.Form):
             self.fields["kind"].initial = PlanKind.JOINT
             self.fields["department"].queryset = departments.filter(pk=user.department_id)
             self.fields["department"].initial = user.department_id
-            self.fields["jurisdiction"].initial = user.jurisdiction_id
         else:
             self.fields["department"].queryset = departments
+        if user.jurisdiction_id:
+            # One's own jurisdiction's plan is the usual one (a county admin has no other to choose).
+            self.fields["jurisdiction"].initial = user.jurisdiction_id
         self.fields["departments"].queryset = departments
         self.fields["departments"].label_from_instance = str
         self.fields["department"].label_from_instance = str

@@ -140,6 +140,17 @@ def test_plan_creation_form_for_a_department_user_makes_a_joint_plan(client, cit
     assert response.status_code == 200 and "无权" in response.content.decode()
 
 
+
+def test_the_plan_form_starts_on_ones_own_jurisdiction(client, city):
+    """A county admin has one jurisdiction to choose, yet the form opened on "请选择" and refused the plan until
+    he picked it; a link naming another jurisdiction still prefills that one."""
+    tree = city["tree"]
+    for role, own in (("county_admin", tree["a"]), ("city_admin", tree["city"])):
+        form = login(client, city["users"], role).get(reverse("planning:plan_create")).context["form"]
+        assert form["jurisdiction"].value() == own.pk, role
+    named = client.get(reverse("planning:plan_create"), {"jurisdiction": tree["b"].pk}).context["form"]
+    assert named["jurisdiction"].value() == tree["b"].pk
+
 def test_the_manifest_download_is_sealed_until_the_reveal(client, city, drawn):
     plan, _task = drawn
     login(client, city["users"], "county_admin")
