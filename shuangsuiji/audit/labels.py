@@ -167,7 +167,8 @@ KEYS: dict[str, Key] = {
     "plan.redraw_reject request": Key(field="planning.RedrawRequest.reason"),
     "plan.substitute_target out": Key(pgettext_lazy("audit change", "关停的检查对象")),
     "plan.substitute_target in": Key(pgettext_lazy("audit change", "递补的检查对象")),
-    "plan.substitute_inspector task": Key(pgettext_lazy("audit change", "任务编号")),
+    # the manifest names a task by its target's credit code, not by the task number the pages show (RW…)
+    "plan.substitute_inspector task": Key(pgettext_lazy("audit change", "任务（检查对象统一社会信用代码）")),
     "plan.substitute_inspector out": Key(field="planning.Substitution.old_inspector"),
     "plan.substitute_inspector in": Key(field="planning.Substitution.new_inspector"),
     # the field record

@@ -171,6 +171,11 @@ def test_an_inspector_substitution_from_the_task_page(client, city, drawn):
     client.post(reverse("planning:task_substitute_inspector", args=[task.pk]), {"member": member.pk, "reason": "病假"})
     assert not TaskMember.objects.get(pk=member.pk).active
     assert task.members.filter(active=True).count() == 2
+    # The history names the task by what the manifest records: the target's credit code, labelled as such (it
+    # was "任务编号", beside a value that is no task number the pages show).
+    page = client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+    assert "任务（检查对象统一社会信用代码）" in page and task.target.credit_code in page
+    assert "任务编号" not in page
 
 
 def test_the_admin_is_read_only_and_never_shows_the_secret(client, city, drawn):
