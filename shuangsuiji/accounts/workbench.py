@@ -190,6 +190,9 @@ class CountyRow:
     following_missing_late: bool
     cells: list[Cell]
     """One per column of ``Workbench.columns``."""
+    joint: Cell | None = None
+    """The jurisdiction's internal joint plans of this quarter (every quarter at both levels, 实施方案 二(五));
+    ``late`` when it has none after the quarter's draw window."""
     behind: int = 0
     """How many of the row's entries are overdue: the table lists the counties furthest behind first."""
 
@@ -722,6 +725,9 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
     current, following = windows
     today = workbench.today
     states = regular_plan_states(user, windows, today)
+    joint_plans = dict(Plan.objects.visible_to(user).filter(kind=PlanKind.JOINT, year=current.year,
+                                                            quarter=current.quarter)
+                       .order_by().values_list("jurisdiction").annotate(n=Count("pk")))
     keyed = {s.key: s.items for s in workbench.sections}
     columns = [(key, title) for key, title in _column_specs() if key in keyed]
     workbench.columns = [title for _key, title in columns]
@@ -732,9 +738,14 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
         later = states.get((place.pk, following.year, following.quarter))
         now_missing = now is None and current.closed(today)
         later_missing = later is None and following.closed(today)
+        joints = joint_plans.get(place.pk, 0)
+        joint = Cell(joints, int(not joints and current.closed(today)),
+                     f"{reverse('planning:plan_list')}?"
+                     + urlencode({"period": f"{current.year}-{current.quarter}", "kind": PlanKind.JOINT,
+                                  "jurisdiction": place.pk}))
         behind = (sum(1 for cell in cells if cell.late) + int(now_missing or bool(now and now.late))
-                  + int(later_missing or bool(later and later.late)))
-        workbench.rows.append(CountyRow(place, now, later, now_missing, later_missing, cells, behind))
+                  + int(later_missing or bool(later and later.late)) + joint.late)
+        workbench.rows.append(CountyRow(place, now, later, now_missing, later_missing, cells, joint, behind))
     # The user's own jurisdiction (the city's own plans) first, then the counties furthest behind; the sort is
     # stable, so counties equally behind stay in the order of their codes.
     workbench.rows.sort(key=lambda row: (row.jurisdiction.pk != root.pk, -row.behind))

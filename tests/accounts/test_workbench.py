@@ -237,6 +237,25 @@ def test_a_county_admin_is_not_sent_to_a_city_plans_task(tree, items, team, user
     city = section(page(client, users["city_admin"]), "overdue_tasks")
     assert titles(city) == ["市局计划逾期厂"] and client.get(city.items[0].url).status_code == 200
 
+
+def test_the_city_sees_which_county_has_no_joint_plan_this_quarter(two_counties, tree, users, client):
+    """Internal joint inspections every quarter at both levels (实施方案 二(五)): the city's table said nothing of
+    them, so a county without a joint plan was nowhere to be seen on the city's home page."""
+    year, quarter = TODAY.year, quarter_of(TODAY)
+    joint = Plan.objects.create(jurisdiction=tree["a"], level=PlanLevel.COUNTY, year=year, quarter=quarter,
+                                kind="joint", department=tree["departments"]["130623"], policy_id="baoding-2021",
+                                policy_version=1, policy_fingerprint="0" * 64, policy_title="保定市2021",
+                                inspectors_counted=2, status="draft")
+    response = page(client, users["city_admin"])
+    rows = {row.jurisdiction.code: row for row in response.context["bench"].rows}
+    assert rows[tree["a"].code].joint.n == 1
+    listed = client.get(rows[tree["a"].code].joint.url).context["page"].object_list
+    assert list(listed) == [joint]
+    closed = workbench.draw_window(year, quarter).closed(TODAY)
+    assert rows[tree["b"].code].joint.n == 0 and rows[tree["b"].code].joint.late == int(closed)
+    html = response.content.decode()
+    assert "本季度联合抽查" in html and "1 个计划" in html
+
 def test_the_quarters_plans_and_the_next_draw_window(two_counties, tree, users, client):
     response = page(client, users["county_admin"])
     plans = section(response, "plans")
