@@ -55,3 +55,7 @@ def test_the_navigation_bar_fits_a_1280_px_screen_in_either_language(open_page, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     sign_out = page.locator("nav form button, nav a[href*=logout]").first.bounding_box()
     assert sign_out is not None and sign_out["x"] + sign_out["width"] <= 1280 and sign_out["y"] < 60
+    # Each button on one line: in English "中文" and "Sign out" broke onto two (a 52 px tall button).
+    for button in ("nav button[name=language]", "nav form[action$='/logout/'] button"):
+        box = page.locator(button).bounding_box()
+        assert box is not None and box["height"] < 40 and box["x"] + box["width"] <= 1280, (button, box)
