@@ -38,3 +38,17 @@ def test_other_county_sees_nothing_of_it(open_page, users, target, live_server):
     page = open_page(users["other_county_admin"], "pw-other_county_admin")
     response = page.goto(f"{live_server.url}/registry/targets/{target.pk}/")
     assert response.status == 404
+
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_target_page_fits_a_phone_in_either_language(open_page, users, tree, live_server, language):
+    """In English "Unified social credit code" beside an 18-character code with letters (wider than digits)
+    pushed the page 10 px wider than a 390 px phone: a long value breaks instead."""
+    target = Target.objects.create(credit_code="92130609MA5U7DTM1W", name="徐水区升宏汽车修理中心",
+                                   jurisdiction=tree["a"], address="河北省保定市徐水区建设路362号")
+    page = open_page(users["leader"], "pw-leader", PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/registry/targets/{target.pk}/")
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
