@@ -156,6 +156,10 @@ def dynamic_report_export(request: HttpRequest) -> HttpResponse:
     book = Workbook(write_only=True)
     for title, items in ((_("新增检查对象"), new), (_("消亡检查对象"), defunct)):
         sheet = book.create_sheet(title)
+        # Excel's default width (8.43) showed the dates as ##### and cut the codes and names: wide enough for
+        # each column's content (set before the rows, as a write-only sheet requires).
+        for letter, width in zip("ABCDE", (14, 22, 36, 12, 30), strict=True):
+            sheet.column_dimensions[letter].width = width
         sheet.append([_("行政区"), _("统一社会信用代码"), _("单位名称"), _("日期"), _("原因")])
         for row in items:
             sheet.append([row.target.jurisdiction.name, row.target.credit_code, row.target.name, row.effective_date,

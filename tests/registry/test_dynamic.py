@@ -36,4 +36,8 @@ def test_quarter_lists_new_and_defunct_targets_in_scope(tree, users):
     assert export.status_code == 200, export.content[:500]
     workbook = load_workbook(io.BytesIO(export.content))
     assert [row[2] for row in list(workbook["消亡检查对象"].values)[1:]] == ["阜平旧企业"]
+    # Readable when opened: Excel's default width showed the dates as ##### and cut the codes and names.
+    for sheet in workbook.worksheets:
+        widths = {letter: sheet.column_dimensions[letter].width for letter in "BCD"}
+        assert widths["B"] >= 20 and widths["C"] >= 30 and widths["D"] >= 11, (sheet.title, widths)
     assert new.pk
