@@ -546,7 +546,8 @@ def _import_kind(kind: str) -> str:
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     importer = importer_for(_import_kind(kind))
-    return xlsx_response(importer.template(), f"{kind}-template.xlsx")
+    # named like the registry's templates (检查对象名录库导入模板.xlsx), in the words of the page, not the URL's
+    return xlsx_response(importer.template(), f"{importer.label}导入模板.xlsx")
 
 
 @login_required

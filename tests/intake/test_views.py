@@ -128,6 +128,16 @@ def test_an_unknown_import_kind_is_404(client, users):
     assert client.get(reverse("intake:import_template", args=["nonsense"])).status_code == 404
 
 
+
+def test_an_import_template_is_named_in_words(client, users):
+    """The registry's templates download as 检查对象名录库导入模板.xlsx; these came as penalties-template.xlsx."""
+    from urllib.parse import unquote
+
+    client.force_login(users["county_admin"])
+    response = client.get(reverse("intake:import_template", args=["penalties"]))
+    assert response.status_code == 200
+    assert "行政处罚导入模板.xlsx" in unquote(response["Content-Disposition"])
+
 def test_clue_approval_needs_an_admin_of_the_target_s_scope(client, users, records):
     clue = records["clue"]
     client.force_login(users["county_admin"])  # county A; the clue is about county B
