@@ -396,3 +396,15 @@ def test_pending_corrections_do_not_depend_on_the_interface_language(tree, items
         response = page(client, users["county_admin"])
         assert response["Content-Language"] == language
         assert section(response, "corrections").total == 0, language
+
+
+def test_the_list_of_what_has_nothing_to_do_reads_in_either_language(users, client):
+    """"目前没有待办：A、B" joined English titles with the Chinese enumeration comma too."""
+    for language, separator, foreign in (("zh-hans", "、", ", "), ("en", ", ", "、")):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = page(client, users["city_admin"])
+        idle = [section.title for section in response.context["bench"].idle]
+        assert len(idle) > 1
+        html = response.content.decode()
+        assert separator.join(str(title) for title in idle) in html, language
+        assert foreign.join(str(title) for title in idle[:2]) not in html, language
