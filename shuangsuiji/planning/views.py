@@ -356,7 +356,8 @@ def plan_draw(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     def dispatch(plan: Plan) -> str:
         services.do_dispatch(plan, acting_user=request.user)
-        return _("已派发，执法人员现在可以在“我的任务”中看到各自的任务")
+        # named as the inspector's menu names it: he has no "我的任务", his tasks are under 现场检查
+        return _("已派发，执法人员现在可以在“现场检查”中看到各自的任务")
 
     return _act(request, pk, dispatch)
 

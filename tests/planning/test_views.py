@@ -84,9 +84,12 @@ def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(c
     client.post(reverse("planning:plan_public", args=[plan.pk]),
                 {"source": "dice", "value": "3,5,1,6", "witnesses": "张三、李四"})
     client.post(reverse("planning:plan_draw", args=[plan.pk]))
-    client.post(reverse("planning:plan_dispatch", args=[plan.pk]))
+    dispatched = client.post(reverse("planning:plan_dispatch", args=[plan.pk]), follow=True)
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DISPATCHED and plan.selections.exists()
+    # The message names the inspectors' menu as they see it (现场检查); there is no "我的任务" in it.
+    told = [str(m) for m in dispatched.context["messages"]]
+    assert any("“现场检查”" in m for m in told) and not any("我的任务" in m for m in told), told
 
 
 def test_only_the_city_approves_shortfalls_and_redraws(client, city, drawn):

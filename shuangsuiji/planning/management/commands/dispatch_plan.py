@@ -7,7 +7,7 @@ from ._plans import PlanCommand, acting_user
 
 
 class Command(PlanCommand):
-    help = "派发：执法人员随即在“我的任务”中看到各自的任务和完成期限。"
+    help = "派发：执法人员随即在“现场检查”中看到各自的任务和完成期限。"
     step = "派发"
 
     def handle(self, *args, **options) -> None:
