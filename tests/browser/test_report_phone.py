@@ -28,3 +28,11 @@ def test_the_monthly_detail_names_read_on_a_phone(open_page, live_server, users,
     assert box is not None and box["width"] >= 140 and box["height"] < 80, box
     heading = page.locator("#report-rows thead").bounding_box()
     assert heading is not None and heading["height"] < 60, heading  # headings whole, not a character a line
+
+
+def test_the_quarterly_status_keeps_its_headings_whole_on_a_phone(open_page, live_server, users, task):
+    """抽取已验证, 按期公开（月）… broke after every character on a phone (a 123 px heading)."""
+    page = open_page(users["leader"], "pw-leader", PHONE)
+    page.goto(f"{live_server.url}/disclosure/reports/?kind=quarterly_status&year={task.year}&quarter={task.quarter}")
+    heading = page.locator("#report-rows thead").bounding_box()
+    assert heading is not None and heading["height"] <= 70, heading  # two rows of headings, each one line
