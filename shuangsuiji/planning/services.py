@@ -21,6 +21,7 @@ The ceremony of a plan, step by step (DESIGN §4):
 import copy
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 
@@ -579,8 +580,12 @@ def drand_round_time(chain: str, round_number: int) -> datetime:
 
 
 def dice_digits(text: str) -> str:
-    """Dice as typed ("3,5,1,6", "3 5 1 6" or "3516") → the digit string the engine records; each a 1–6."""
-    digits = "".join(part for part in text.replace("，", ",").replace(",", " ").split())
+    """Dice as typed ("3,5,1,6", "3 5 1 6" or "3516") → the digit string the engine records; each a 1–6.
+
+    A Chinese input method in full-width mode types "３，５，１，６", and a list is as often written with 、 (as
+    the witnesses are): NFKC makes the digits and the comma ASCII, 、 separates like a comma."""
+    text = unicodedata.normalize("NFKC", text).replace("、", ",")
+    digits = "".join(part for part in text.replace(",", " ").split())
     if not digits or not digits.isascii() or not digits.isdigit() or any(d not in "123456" for d in digits):
         raise ValidationError({"value": _("骰子点数应为 1–6 的数字，以逗号或空格分隔，如 3,5,1,6")})
     if len(digits) < MIN_DICE:

@@ -137,6 +137,19 @@ def test_the_commitment_is_the_hash_of_the_secret_and_public_values_are_checked(
     assert draw.public == {"kind": "dice", "value": "3516", "witnesses": ["张三", "李四"]}
 
 
+
+@pytest.mark.parametrize("typed", ["3,5,1,6", "3，5，1，6", "３，５，１，６", "3、5、1、6", "３　５　１　６", "3516"])
+def test_dice_are_read_as_a_chinese_input_method_types_them(typed):
+    """A full-width input method types "３，５，１，６", and a list is as often written with 、: the page refused
+    both, with witnesses waiting, though the dice were right."""
+    assert services.dice_digits(typed) == "3516"
+
+
+@pytest.mark.parametrize("typed", ["3,5,7,6", "３，５，⁷，６", "三五一六", "3.5.1.6"])
+def test_dice_other_than_1_to_6_are_still_refused(typed):
+    with pytest.raises(ValidationError, match="1–6"):
+        services.dice_digits(typed)
+
 def test_a_draw_writes_lawful_tasks_that_verify_and_cannot_be_repeated(city):
     county = city["users"]["county_admin"]
     plan = county_plan(city)
