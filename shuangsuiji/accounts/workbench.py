@@ -742,7 +742,7 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
         joint = Cell(joints, int(not joints and current.closed(today)),
                      f"{reverse('planning:plan_list')}?"
                      + urlencode({"period": f"{current.year}-{current.quarter}", "kind": PlanKind.JOINT,
-                                  "jurisdiction": place.pk}))
+                                  "jurisdiction": place.pk, "level": place.level}))
         behind = (sum(1 for cell in cells if cell.late) + int(now_missing or bool(now and now.late))
                   + int(later_missing or bool(later and later.late)) + joint.late)
         workbench.rows.append(CountyRow(place, now, later, now_missing, later_missing, cells, joint, behind))

@@ -33,6 +33,7 @@ from shuangsuiji.planning.models import (
     DrawStatus,
     Plan,
     PlanKind,
+    PlanLevel,
     PlanStatus,
     PlanStratum,
     RedrawRequest,
@@ -114,7 +115,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         return redirect("planning:my_tasks")
     base = visible_plans(request.user)
     plans = _filter_scope(request, _filter_period(request, base), "jurisdiction")
-    for key, choices in (("kind", PlanKind.values), ("status", PlanStatus.values)):
+    # level: the city's own plans without its counties' (the jurisdiction filter takes the whole subtree)
+    for key, choices in (("kind", PlanKind.values), ("status", PlanStatus.values), ("level", PlanLevel.values)):
         if request.GET.get(key) in choices:
             plans = plans.filter(**{key: request.GET[key]})
     if request.GET.get("shortfall") == "1":

@@ -253,6 +253,14 @@ def test_the_city_sees_which_county_has_no_joint_plan_this_quarter(two_counties,
     assert list(listed) == [joint]
     closed = workbench.draw_window(year, quarter).closed(TODAY)
     assert rows[tree["b"].code].joint.n == 0 and rows[tree["b"].code].joint.late == int(closed)
+    # The city's own row lists the city's own joint plan, not its counties' too.
+    city_joint = Plan.objects.create(jurisdiction=tree["city"], level=PlanLevel.CITY, year=year, quarter=quarter,
+                                     kind="joint", department=tree["departments"]["130600"],
+                                     policy_id="baoding-2021", policy_version=1, policy_fingerprint="0" * 64,
+                                     policy_title="保定市2021", inspectors_counted=2, status="draft")
+    rows = {row.jurisdiction.code: row for row in page(client, users["city_admin"]).context["bench"].rows}
+    assert rows[tree["city"].code].joint.n == 1
+    assert list(client.get(rows[tree["city"].code].joint.url).context["page"].object_list) == [city_joint]
     html = response.content.decode()
     assert "本季度联合抽查" in html and "1 个计划" in html
 
