@@ -507,7 +507,11 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     draw_date = draw_date or timezone.localdate()
     deadline = gather.quarter_end(plan.year, plan.quarter)
     if deadline < draw_date:
-        raise ValidationError(_("%(period)s已经结束，不能再抽取") % {"period": plan.period})
+        if deadline < timezone.localdate():
+            raise ValidationError(_("%(period)s已经结束，不能再抽取") % {"period": plan.period})
+        # the quarter is not over: the announced date is mistyped (a year too far, say), so say that
+        raise ValidationError(_("公布的抽取日期 %(day)s 晚于%(period)s的最后一天（%(end)s），请改为此前的日期") % {
+            "day": draw_date, "period": plan.period, "end": deadline})
     policy = policy_for(plan.year, plan.quarter)
     quarter_quotas, people, inspectors = gather.quotas(policy, plan.jurisdiction, plan.year, plan.quarter)
     rows = _refresh_strata(plan, quarter_quotas)

@@ -111,6 +111,26 @@ def test_freeze_reads_the_registry_again_and_hashes_the_canonical_inputs(city):
     assert Draw.objects.get(pk=draw.pk).plan.status == PlanStatus.FROZEN
 
 
+
+def test_an_announced_draw_date_after_the_quarter_is_called_mistyped_while_the_quarter_runs(city):
+    """A date a year too far was refused with "<this quarter>已经结束" though the quarter was running."""
+    import datetime
+
+    from django.utils import timezone
+
+    from shuangsuiji.engine.workdays import quarter_of
+
+    county = city["users"]["county_admin"]
+    today = timezone.localdate()
+    running = services.do_create_plan(jurisdiction=city["tree"]["a"], year=today.year, quarter=quarter_of(today),
+                                      acting_user=county)
+    with pytest.raises(ValidationError, match=r"晚于.*的最后一天") as refused:
+        services.do_approve_and_freeze(running, acting_user=county, draw_date=today + datetime.timedelta(days=366))
+    assert "已经结束" not in str(refused.value)
+    over = county_plan(city)  # 2021 Q2, long over
+    with pytest.raises(ValidationError, match="已经结束"):
+        services.do_approve_and_freeze(over, acting_user=county, draw_date=D(2021, 7, 2))
+
 def test_the_commitment_is_the_hash_of_the_secret_and_public_values_are_checked(city):
     county = city["users"]["county_admin"]
     plan = county_plan(city)
