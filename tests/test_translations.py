@@ -56,3 +56,22 @@ def test_the_reader_finds_an_untranslated_message(tmp_path):
     assert set(found) == {"已译", "模糊", "未译"}
     assert found["已译"]["msgstr"] == "Done" and found["未译"]["msgstr"] == "" and found["未译"]["msgctxt"] == "nav"
     assert "fuzzy" in found["模糊"]["flags"]
+
+
+def test_one_chinese_word_three_english_ones():
+    """执法人员 is the registry (Inspectors), one person (a field, a column, a user's role: Inspector) and a
+    place in a team beside an expert (Officer); without contexts the project catalogue's plural won everywhere."""
+    from django.utils import translation
+
+    from shuangsuiji.accounts.models import Role
+    from shuangsuiji.fieldwork.models import SignerRole
+    from shuangsuiji.planning.models import MemberRole, TaskMember
+    from shuangsuiji.registry.models import Inspector
+
+    with translation.override("en"):
+        assert translation.gettext("执法人员") == "Inspectors"
+        assert (str(Role.INSPECTOR.label), str(Inspector._meta.verbose_name),
+                str(TaskMember._meta.get_field("inspector").verbose_name)) == ("Inspector",) * 3
+        assert (str(MemberRole.OFFICER.label), str(SignerRole.OFFICER.label)) == ("Officer", "Officer")
+    with translation.override("zh-hans"):
+        assert str(MemberRole.OFFICER.label) == str(Role.INSPECTOR.label) == "执法人员"

@@ -27,6 +27,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.accounts.scoping import ScopedQuerySet
@@ -67,7 +68,7 @@ class Handling(models.TextChoices):
 
 
 class SignerRole(models.TextChoices):
-    OFFICER = "officer", _("执法人员")
+    OFFICER = "officer", pgettext_lazy("team role", "执法人员")
     EXPERT = "expert", _("外部专家")
     SITE_MANAGER = "site_manager", _("现场负责人")
 
@@ -328,7 +329,7 @@ class Signature(SealedChild):
 
     record = models.ForeignKey(InspectionRecord, on_delete=models.CASCADE, related_name="signatures")
     role = models.CharField(_("身份"), max_length=12, choices=SignerRole.choices)
-    inspector = models.ForeignKey(Inspector, verbose_name=_("执法人员"), null=True, blank=True,
+    inspector = models.ForeignKey(Inspector, verbose_name=pgettext_lazy("one", "执法人员"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("姓名"), max_length=64)
     certificate_number = models.CharField(_("执法证号"), max_length=32, blank=True)

@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.scoping import ScopedManager, ScopedQuerySet
 from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Jurisdiction, Target
@@ -396,7 +397,7 @@ class TaskPlan(models.Model):
 
 
 class MemberRole(models.TextChoices):
-    OFFICER = "officer", _("执法人员")
+    OFFICER = "officer", pgettext_lazy("team role", "执法人员")
     EXPERT = "expert", _("外部专家")
 
 
@@ -405,7 +406,7 @@ class TaskMember(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="members")
     draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="members")
-    inspector = models.ForeignKey(Inspector, verbose_name=_("执法人员"), on_delete=models.PROTECT,
+    inspector = models.ForeignKey(Inspector, verbose_name=pgettext_lazy("one", "执法人员"), on_delete=models.PROTECT,
                                   related_name="task_memberships")
     role = models.CharField(_("身份"), max_length=10, choices=MemberRole.choices)
     slot = models.PositiveSmallIntegerField(_("岗位序号"))
