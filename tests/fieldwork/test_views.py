@@ -306,3 +306,16 @@ def test_a_returned_record_is_owed_on_the_phone_by_its_publication_deadline(task
     card = next(t for t in groups["today"] + groups["draft"] if t.pk == task.pk)  # edited today: "today"
     assert card.due == due and card.due_is_publication
     assert f"公开期限 <span class=\"\">{due:%Y-%m-%d}</span>" in response.content.decode()
+
+
+def test_the_phone_pages_read_right_in_english(task, users):
+    """One Chinese word, several English ones: the task's one 检查对象 is a Target, its 执法人员 are Officers
+    beside an expert, the pad opens with Sign under the heading Signatures; remarks take English brackets."""
+    client = client_for(users["inspector"])
+    client.cookies["django_language"] = "en"
+    brief = client.get(reverse("fieldwork:task_brief", args=[task.pk])).content.decode()
+    assert ">Target</div>" in brief and "Check items (2)" in brief and ">Officer</span>" in brief
+    assert "(me)" in brief and "（" not in brief.split("<main", 1)[-1].split("</main>")[0]
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    form = client.get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
+    assert "9 · Signatures</div>" in form and form.count('fw-sign-button"') == form.count(">Sign</button>") >= 2
