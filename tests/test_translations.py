@@ -75,3 +75,18 @@ def test_one_chinese_word_three_english_ones():
         assert (str(MemberRole.OFFICER.label), str(SignerRole.OFFICER.label)) == ("Officer", "Officer")
     with translation.override("zh-hans"):
         assert str(MemberRole.OFFICER.label) == str(Role.INSPECTOR.label) == "执法人员"
+
+
+def test_no_message_has_two_english_translations():
+    """Django merges the catalogues into one: for a message found in two, the project's wins, then the first
+    app's in INSTALLED_APPS, on every page of every app. Two translations of one message mean one of them is
+    never shown, and the page it was written for reads the other's words (a plan's 类别 read "Kinds", the
+    public's 依据 "Evidence"). Where the English must differ, the message takes a context (msgctxt)."""
+    seen: dict[tuple[str | None, str], dict[str, set[str]]] = {}
+    for path in CATALOGUES:
+        for entry in entries(path):
+            key = (entry.get("msgctxt"), entry["msgid"])
+            english = entry.get("msgstr", entry.get("msgstr[0]", ""))
+            seen.setdefault(key, {}).setdefault(english, set()).add(str(path.relative_to(ROOT)))
+    differing = {key: found for key, found in seen.items() if len(found) > 1}
+    assert not differing, "\n".join(f"{key}: {found}" for key, found in differing.items())

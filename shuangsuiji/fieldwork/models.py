@@ -143,7 +143,7 @@ class InspectionRecord(models.Model):
                                related_name="inspection_records")
     amends = models.OneToOneField("self", verbose_name=_("更正的原记录"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="amendment")
-    amendment_reason = models.TextField(_("更正理由"), blank=True)
+    amendment_reason = models.TextField(pgettext_lazy("amendment", "更正理由"), blank=True)
     amendment_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正批准人"), null=True,
                                               blank=True, on_delete=models.PROTECT, related_name="+")
     amendment_approved_at = models.DateTimeField(_("更正批准时间"), null=True, blank=True)
@@ -470,7 +470,7 @@ class AmendmentRequest(models.Model):
 
     record = models.ForeignKey(InspectionRecord, verbose_name=_("原记录"), on_delete=models.PROTECT,
                                related_name="amendment_requests")
-    reason = models.TextField(_("更正理由"))
+    reason = models.TextField(pgettext_lazy("amendment", "更正理由"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("申请时间"))
@@ -481,8 +481,8 @@ class AmendmentRequest(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision = models.TextField(_("审批意见"), blank=True)
-    amendment = models.OneToOneField(InspectionRecord, verbose_name=_("更正记录"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="amendment_request")
+    amendment = models.OneToOneField(InspectionRecord, verbose_name=pgettext_lazy("amendment", "更正记录"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="amendment_request")
 
     scope_field = "record__target__jurisdiction"
     objects = models.Manager.from_queryset(ScopedByTarget)()

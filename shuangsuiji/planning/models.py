@@ -74,7 +74,8 @@ class Plan(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=PlanKind.choices, default=PlanKind.REGULAR)
     department = models.ForeignKey(Department, verbose_name=_("发起科室"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="initiated_plans")
-    check_items = models.ManyToManyField(CheckItem, verbose_name=_("抽查事项"), related_name="plans")
+    check_items = models.ManyToManyField(CheckItem, verbose_name=pgettext_lazy("list", "抽查事项"),
+                                         related_name="plans")
     departments = models.ManyToManyField(Department, verbose_name=_("参加科室"), blank=True,
                                          related_name="joint_plans",
                                          help_text=_("联合抽查的每个检查组须有每个参加科室的一名执法人员"))
