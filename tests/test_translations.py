@@ -3,6 +3,9 @@ which no test of a single page would notice."""
 
 import ast
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +93,23 @@ def test_no_message_has_two_english_translations():
             seen.setdefault(key, {}).setdefault(english, set()).add(str(path.relative_to(ROOT)))
     differing = {key: found for key, found in seen.items() if len(found) > 1}
     assert not differing, "\n".join(f"{key}: {found}" for key, found in differing.items())
+
+
+def test_every_message_of_the_code_has_an_english_translation(tmp_path):
+    """makemessages over a copy of the code finds no message that no catalogue translates: a new string, or a
+    new context for an old one, would otherwise show Chinese on the English pages without any test noticing
+    (Django looks a message up in all catalogues merged, so any one of them may hold it)."""
+    if shutil.which("xgettext") is None:
+        pytest.fail("xgettext is missing: scripts/system-deps.sh installs gettext")
+    copy = tmp_path / "shuangsuiji"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo"))
+    shutil.copy(ROOT.parent / "manage.py", tmp_path / "manage.py")
+    subprocess.run([sys.executable, "../manage.py", "makemessages", "-l", "en", "--no-location", "-v", "0"],
+                   cwd=copy, check=True, capture_output=True)
+    translated = {(e.get("msgctxt"), e["msgid"]) for path in CATALOGUES for e in entries(path)
+                  if any(v for k, v in e.items() if k.startswith("msgstr")) and "fuzzy" not in e["flags"]}
+    found = {(e.get("msgctxt"), e["msgid"]) for path in copy.glob("**/locale/en/LC_MESSAGES/django.po")
+             for e in entries(path)}
+    assert len(found) > 1000  # the copy was read
+    missing = sorted(found - translated, key=str)
+    assert not missing, f"not translated in any catalogue: {missing[:20]}"
