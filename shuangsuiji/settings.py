@@ -91,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "shuangsuiji.accounts.context_processors.session",
             ],
-            "builtins": ["shuangsuiji.aside"],
+            "builtins": ["shuangsuiji.punctuation"],
         },
     },
 ]

@@ -1,4 +1,4 @@
-"""{% aside %}: a remark in brackets of the page's language, available in every template without a load."""
+"""{% aside %}, {% colon %}, {% sep %}: the marks of the page's language, in every template without a load."""
 
 from django.template import engines
 from django.utils import translation
@@ -20,3 +20,13 @@ def test_chinese_brackets_in_chinese_ascii_ones_after_a_space_in_english():
 
 def test_nothing_for_an_empty_remark_and_the_inner_text_stays_escaped():
     assert render("en", name="<b>") == "Due 2026-09-30 (3 days overdue)|| (&lt;b&gt;)"
+
+
+def test_a_label_and_an_enumeration_take_the_marks_of_the_language():
+    source = ('{% load i18n %}{% translate "见证人" %}{% colon %}'
+              '{% for n in names %}{{ n }}{% if not forloop.last %}{% sep %}{% endif %}{% endfor %}')
+    template, names = engines["django"].from_string(source), {"names": ["刘淑芬", "陈志强"]}
+    with translation.override("zh-hans"):
+        assert template.render(names) == "见证人：刘淑芬、陈志强"
+    with translation.override("en"):
+        assert template.render(names) == "Witnesses: 刘淑芬, 陈志强"
