@@ -6,7 +6,8 @@ uses ASCII ones with spaces: "Due 2026-09-30 (3 days overdue)", "Witnesses: 刘�
 
 - ``{% aside %}…{% endaside %}``: a parenthetical remark;
 - ``{% colon %}``: after a label;
-- ``{% sep %}``: between the items of an enumeration.
+- ``{% sep %}``: between the items of an enumeration;
+- ``semicolon()`` (Python only): between clauses.
 
 Builtins of the template engine (settings.TEMPLATES), so no template loads them.
 """
@@ -52,3 +53,7 @@ def colon() -> str:
 @register.simple_tag
 def sep() -> str:
     return "、" if _chinese() else ", "
+
+
+def semicolon() -> str:
+    return "；" if _chinese() else "; "
