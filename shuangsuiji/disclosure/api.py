@@ -434,8 +434,9 @@ class VerificationList(PublicListView):
         return valid(public.verification(params))
 
     def row(self, obj):
-        return {**public.row_dict(obj), "report": obj.report,
-                "manifest_url": reverse("public-api:manifest", args=[obj.draw.plan_id, obj.draw.number],
+        status = public.draw_status(obj)
+        return {**public.row_dict(status), "report": status.report,
+                "manifest_url": reverse("public-api:manifest", args=[obj.plan_id, obj.number],
                                         request=self.request)}
 
 

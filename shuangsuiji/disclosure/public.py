@@ -21,7 +21,6 @@ from typing import Any
 from django import forms
 from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.disclosure.models import (
@@ -175,22 +174,16 @@ class PublicPaginator(CappedPaginator):
     fetches), and then only the page's rows are read in full.
     """
 
-    def __init__(self, object_list: QuerySet | list, per_page: int, *, ids_first: bool = False,
+    def __init__(self, object_list: QuerySet, per_page: int, *, ids_first: bool = False,
                  limit: int | None = None) -> None:
         super().__init__(object_list, per_page)
         self.ids_first = ids_first
         if limit is not None:
             self.limit = limit
 
-    @cached_property
-    def _counted(self) -> int:
-        if isinstance(self.object_list, list):  # the verification list is built in Python
-            return len(self.object_list)
-        return super()._counted
-
     def rows(self, start: int, stop: int) -> list:
         """The rows ``[start:stop]`` in the list's order."""
-        if isinstance(self.object_list, list) or not self.ids_first:
+        if not self.ids_first:
             return list(self.object_list[start:stop])
         ids = list(self.object_list.values_list("pk", flat=True)[start:stop])
         found = self.object_list.order_by().in_bulk(ids)
@@ -306,7 +299,11 @@ def draw_status(draw: Draw) -> DrawStatusRow:
     return DrawStatusRow(draw, "verified" if latest.ok else "failed", latest.checked_at, latest.report)
 
 
-def verification(params) -> tuple[PlanFilter, list[DrawStatusRow]]:
+def verification(params) -> tuple[PlanFilter, QuerySet]:
+    """The draws of the published plans ``params`` filter, for a status row each (``draw_status``).
+
+    A queryset, not the rows: every plan of every quarter has a draw, so nationally the list grows by some
+    24,000 a year; the page and the API page it and make the status rows of one page only."""
     form, plan_rows = plans(params)
     draws = (Draw.objects.filter(plan__in=plan_rows.values("id"), manifest__isnull=False)
              # the frozen inputs and the manifest are the bulk of a draw row and the status needs neither
@@ -315,7 +312,7 @@ def verification(params) -> tuple[PlanFilter, list[DrawStatusRow]]:
              .prefetch_related(Prefetch("verifications", queryset=DrawVerification.objects.order_by(
                  "-checked_at", "-id")))
              .order_by("-plan__year", "-plan__quarter", "plan__jurisdiction__path", "plan_id", "number"))
-    return form, [draw_status(d) for d in draws]
+    return form, draws
 
 
 # --- one result, one target ----------------------------------------------------------------------------------------

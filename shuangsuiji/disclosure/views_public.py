@@ -239,11 +239,16 @@ def tool(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
+def _status_row(draw: Draw) -> dict[str, Any]:
+    return public.row_dict(public.draw_status(draw))
+
+
 def verification(request: HttpRequest) -> HttpResponse:
-    form, rows = public.verification(request.GET)
+    form, draws = public.verification(request.GET)
     if "format" in request.GET:
-        return download(request, "verification", form, rows)
-    return render(request, "disclosure/public/verification.html", {
-        "form": form, "rows": rows, "query": _query(request)},
+        return download(request, "verification", form, _iterate(draws, 200), _status_row)
+    page = _page(request, draws)
+    return render(request, "disclosure/public/verification.html", _list_context(
+        request, form, page, rows=[public.draw_status(d) for d in page], jurisdictions=_jurisdictions(form)),
         status=200 if form.is_valid() else 400)
 
