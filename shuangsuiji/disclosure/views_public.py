@@ -129,8 +129,12 @@ def plans(request: HttpRequest) -> HttpResponse:
     form, rows = public.plans(request.GET)
     if "format" in request.GET:
         return download(request, "plans", form, _iterate(rows, 200))
+    page = _page(request, rows, 20)
+    for plan in page:
+        # The strata the draw takes; the check-only ones (positive list, joint) are not "to be drawn".
+        plan.drawn_strata = [s for s in plan.strata.all() if s.drawn]
     return render(request, "disclosure/public/plans.html", _list_context(
-        request, form, _page(request, rows, 20), jurisdictions=_jurisdictions(form)),
+        request, form, page, jurisdictions=_jurisdictions(form)),
         status=200 if form.is_valid() else 400)
 
 

@@ -9,6 +9,7 @@ import csv
 import datetime
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -454,3 +455,13 @@ def test_the_verification_page_is_paged_and_filtered_like_the_plans(client, tree
     rows = client.get("/api/public/verification/", {"page": "2"}).json()
     assert rows["count"] == 60 and len(rows["results"]) == 10
     assert len(json.loads(streamed(client.get("/public/verification/", {"format": "json"})))["results"]) == 60
+
+
+def test_the_plans_list_separates_the_drawn_strata_without_a_dangling_separator(client, tree):
+    # A check-only stratum last (the positive list, the joint inspections) used to leave "…40；" behind.
+    plan = make_plan(tree["a"], 2)
+    PlanStratum.objects.create(plan=plan, stratum="key", population=10, minimum=5, requested=5)
+    PlanStratum.objects.create(plan=plan, stratum="clue", population=2, minimum=0, requested=0, drawn=False)
+    text = client.get("/public/plans/").content.decode()
+    cell = re.search(r'data-label="计划抽查数">([^<]*)</td>', text).group(1)
+    assert cell == "一般排污单位 3；重点排污单位 5"
