@@ -175,8 +175,13 @@ def manifest(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     state = "complete" if complete else "sealed"
     response["X-Manifest-State"] = state
-    response["Content-Disposition"] = f'inline; filename="plan{pk}-draw{number}-{state}.json"'
+    response["Content-Disposition"] = f'inline; filename="{manifest_filename(pk, number, state)}"'
     return response
+
+
+def manifest_filename(plan_id: int, number: int, state: str) -> str:
+    """The name a downloaded manifest is saved under: the verify page's commands use it, so they run as written."""
+    return f"plan{plan_id}-draw{number}-{state}.json"
 
 
 def results(request: HttpRequest) -> HttpResponse:
@@ -231,7 +236,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                 stratum = {"name": spec.get("name", ""), "seed": drawn.get("seed", ""),
                            "take": spec.get("quota", 0) - must, "count": len(others), "first": first}
                 break
-    return render(request, "disclosure/public/verify.html", {"example": example, "stratum": stratum})
+    filename = manifest_filename(example.plan_id, example.number, "complete") if example is not None else ""
+    return render(request, "disclosure/public/verify.html", {"example": example, "stratum": stratum,
+                                                             "filename": filename})
 
 
 def tool(request: HttpRequest, name: str) -> HttpResponse:

@@ -465,3 +465,17 @@ def test_the_plans_list_separates_the_drawn_strata_without_a_dangling_separator(
     text = client.get("/public/plans/").content.decode()
     cell = re.search(r'data-label="计划抽查数">([^<]*)</td>', text).group(1)
     assert cell == "一般排污单位 3；重点排污单位 5"
+
+
+def test_the_verify_page_command_names_the_file_the_manifest_is_saved_as(client, tree):
+    # Followed literally, "python3 verify_draw.py manifest.json" found no file: the download is saved as
+    # plan<id>-draw<n>-complete.json. The example now gives the command with that name, and the plan page's
+    # button downloads the file instead of opening it.
+    plan = make_plan(tree["a"], 1, revealed=True)
+    saved = client.get(f"/public/plans/{plan.pk}/draws/1/manifest.json")["Content-Disposition"]
+    name = re.search(r'filename="([^"]+)"', saved).group(1)
+    assert name == f"plan{plan.pk}-draw1-complete.json"
+    text = client.get("/public/verify/").content.decode()
+    assert f"python3 verify_draw.py {name}</pre>" in text and "plan12-draw1-complete.json" in text
+    plan_page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert f'href="/public/plans/{plan.pk}/draws/1/manifest.json" download>' in plan_page
