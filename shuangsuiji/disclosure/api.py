@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -138,6 +139,10 @@ class PublicListView(PublicView):
         if unknown:
             raise ValidationError({name: [_("未知参数；可用参数：%(known)s") % {"known": "、".join(sorted(known))}]
                                    for name in unknown})
+        # A NUL would reach the database, which PostgreSQL refuses with a 500 (the filter forms check it too).
+        with_nul = sorted(name for name in self.allowed_params if "\x00" in query.get(name, ""))
+        if with_nul:
+            raise ValidationError({name: [str(ProhibitNullCharactersValidator.message)] for name in with_nul})
         return {name: query[name].strip() for name in self.allowed_params if query.get(name, "").strip()}
 
     def rows(self, params: dict[str, str]) -> QuerySet | list:

@@ -455,7 +455,15 @@ def redaction_field_label(field: str) -> str:
     return str(_("整条结果")) if field == "*" else str(MASKABLE_FIELDS.get(field, field))
 
 
+def _readable(key: str) -> bool:
+    """Whether a key from a URL can be looked up: PostgreSQL refuses a text holding NUL (a 500, where the page
+    has to say that nothing was found)."""
+    return "\x00" not in key
+
+
 def result(public_id: str) -> PublishedResult | None:
+    if not _readable(public_id):
+        return None
     return (PublishedResult.objects.published().select_related("publication__jurisdiction")
             .filter(public_id=public_id).first())
 
@@ -475,6 +483,8 @@ def target_history(credit_code: str) -> tuple[QuerySet, QuerySet]:
              .order_by("-inspected_on", "public_id"))
     listed = (ListedTarget.objects.published().filter(credit_code=code).select_related("publication")
               .order_by("-publication__year", "id"))
+    if not _readable(code):
+        return found.none(), listed.none()
     return found, listed
 
 

@@ -13,6 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shuangsuiji.disclosure import services
@@ -479,3 +481,19 @@ def test_the_verify_page_command_names_the_file_the_manifest_is_saved_as(client,
     assert f"python3 verify_draw.py {name}</pre>" in text and "plan12-draw1-complete.json" in text
     plan_page = client.get(f"/public/plans/{plan.pk}/").content.decode()
     assert f'href="/public/plans/{plan.pk}/draws/1/manifest.json" download>' in plan_page
+
+
+@pytest.mark.parametrize("path", ["/public/targets/%00/", "/public/results/%00/", "/api/public/results/%00/",
+                                  "/api/public/corrections/?public_id=%00", "/api/public/items/?jurisdiction=%00",
+                                  "/public/targets/91%00/?format=csv"])
+def test_a_nul_in_an_id_never_reaches_the_database(client, path):
+    # PostgreSQL refuses a text holding NUL: these were 500s there (SQLite just found nothing). Nothing can be
+    # found under such an id, so no query is made (SQLite's logged SQL cuts a string at the NUL, so the test
+    # cannot look for it in the queries).
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code in (400, 404) or (response.status_code == 200 and "format=csv" in path)
+    assert queries.captured_queries == []
+    if response.status_code == 400:
+        assert "public_id" in body.decode() or "jurisdiction" in body.decode()
