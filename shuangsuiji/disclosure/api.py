@@ -74,6 +74,10 @@ class _Page:
         return self.number - 1
 
 
+MAX_PAGE = 10**9
+"""No list has this many pages (500 million rows at the smallest page size)."""
+
+
 class PublicPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -99,7 +103,9 @@ class PublicPagination(PageNumberPagination):
         # unlike a page, a client may walk on past the counted rows through ``next``.
         pager = public.PublicPaginator(queryset, size, ids_first=getattr(view, "ids_first", False),
                                        limit=COUNT_LIMIT)
-        rows = pager.rows(offset, offset + size + 1)  # one more than the page: is there a next one?
+        # One more than the page: is there a next one? A page past MAX_PAGE has no rows, and its offset would not
+        # fit the database's integer (a 500 on SQLite and PostgreSQL alike).
+        rows = pager.rows(offset, offset + size + 1) if number <= MAX_PAGE else []
         self.counted, self.capped = pager.count, pager.capped
         if number > 1 and not rows[:size]:
             pages = -(-self.counted // size) or 1
