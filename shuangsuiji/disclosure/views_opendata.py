@@ -10,7 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.disclosure import api, public
@@ -41,7 +41,8 @@ DATASETS = [
             _("在用的抽查事项及其依据。")),
     Dataset(_("抽取验证状态"), "verification", "verification", api.VERIFICATION_FIELDS,
             api.VerificationList.allowed_params, _("每次抽取的清单是否通过验证（与独立验证程序相同的规则）。")),
-    Dataset(_("更正记录"), "", "corrections", api.CORRECTION_FIELDS, api.CorrectionList.allowed_params,
+    Dataset(pgettext_lazy("corrections", "更正记录"), "", "corrections", api.CORRECTION_FIELDS,
+            api.CorrectionList.allowed_params,
             _("已公开结果的每次更正：更正前后与理由。")),
 ]
 

@@ -499,3 +499,19 @@ def test_a_nul_in_an_id_never_reaches_the_database(client, path):
     assert queries.captured_queries == []
     if response.status_code == 400:
         assert "public_id" in body.decode() or "jurisdiction" in body.decode()
+
+
+def test_english_public_pages_use_their_own_words_where_another_app_translates_the_same_chinese(
+        client, data, users, tree):
+    # Django merges the apps' catalogues; the intake app's "类别" → "Kinds" and the fieldwork app's
+    # "更正记录" → "Amendment" won over the portal's "Stratum" and "Corrections".
+    chem = data["rows"]["chem"]
+    services.do_correct_result(chem, values={"problems": [dict(chem.problems[0], decision_number="涞环罚〔2026〕4号")]},
+                               reason="处罚决定书文号录入有误", acting_user=users["county_admin"])
+    plan = make_plan(tree["a"], 2)
+    client.cookies["django_language"] = "en"
+    plan_page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert "<th>Stratum</th>" in plan_page and 'data-label="Stratum"' in plan_page and "Kinds" not in plan_page
+    result_page = client.get("/public/results/JL2026-000001/").content.decode()
+    assert '<h2 class="h6">Corrections</h2>' in result_page and "Amendment" not in result_page
+    assert "Corrections</h3>" in client.get("/public/opendata/").content.decode()
