@@ -35,7 +35,6 @@ from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.models import Correction, PublishedResult
 from shuangsuiji.planning.models import Draw, Plan, PlanStratum
 from shuangsuiji.planning.services import published_manifest
-from shuangsuiji.registry.models import Jurisdiction
 
 # --- the common parts: throttle, paging, parameters --------------------------------------------------------------
 
@@ -170,13 +169,6 @@ def valid(form_and_rows: tuple[Any, Any]) -> Any:
     return rows
 
 
-def jurisdiction_param(code: str) -> Jurisdiction:
-    place = Jurisdiction.objects.filter(code=code).first()
-    if place is None:
-        raise ValidationError({"jurisdiction": [_("未知的行政区划代码：%(code)s") % {"code": code}]})
-    return place
-
-
 PARAMETER_DOCS = {
     "jurisdiction": (str, gettext_noop("行政区划代码，含下级，如 130623")),
     "year": (int, gettext_noop("年度，如 2026")),
@@ -252,11 +244,7 @@ class CheckItemList(PublicListView):
     allowed_params = ("jurisdiction",)
 
     def rows(self, params):
-        items = public.check_items()
-        if "jurisdiction" in params:
-            place = jurisdiction_param(params["jurisdiction"])
-            items = items.filter(jurisdiction__code__in=[*place.ancestor_codes(), place.code])
-        return items
+        return valid(public.check_items(params))
 
 
 # --- the year's list -----------------------------------------------------------------------------------------------

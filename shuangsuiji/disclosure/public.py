@@ -266,9 +266,22 @@ def plans(params) -> tuple[PlanFilter, QuerySet]:
     return form, rows
 
 
-def check_items() -> QuerySet:
-    return (CheckItem.objects.filter(is_active=True).select_related("jurisdiction", "responsible_department")
-            .order_by("code"))
+class ItemFilter(PublicFilter):
+    jurisdiction = forms.CharField(label=_("行政区"), required=False)
+
+
+def check_items(params=None) -> tuple[ItemFilter, QuerySet]:
+    """The items in use; with ``jurisdiction``, those that apply there: its own list and its ancestors' (each
+    city keeps a list, so nationally there are thousands, and a reader wants the ones of his place)."""
+    form = ItemFilter(params if params is not None else {})
+    rows = (CheckItem.objects.filter(is_active=True).select_related("jurisdiction", "responsible_department")
+            .order_by("code", "id"))
+    if not form.is_valid():
+        return form, rows.none()
+    place = form.cleaned_data["jurisdiction"]
+    if place:
+        rows = rows.filter(jurisdiction__code__in=[*place.ancestor_codes(), place.code])
+    return form, rows
 
 
 # --- verification status -------------------------------------------------------------------------------------------

@@ -109,10 +109,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def items(request: HttpRequest) -> HttpResponse:
-    rows = public.check_items()
+    form, rows = public.check_items(request.GET)
     if "format" in request.GET:
-        return download(request, "items", None, _iterate(rows))
-    return render(request, "disclosure/public/items.html", {"items": rows})
+        return download(request, "items", form, _iterate(rows))
+    return render(request, "disclosure/public/items.html", _list_context(
+        request, form, _page(request, rows), jurisdictions=_jurisdictions(form)),
+        status=200 if form.is_valid() else 400)
 
 
 def annual_list(request: HttpRequest) -> HttpResponse:

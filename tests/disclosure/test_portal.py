@@ -515,3 +515,23 @@ def test_english_public_pages_use_their_own_words_where_another_app_translates_t
     result_page = client.get("/public/results/JL2026-000001/").content.decode()
     assert '<h2 class="h6">Corrections</h2>' in result_page and "Amendment" not in result_page
     assert "Corrections</h3>" in client.get("/public/opendata/").content.decode()
+
+
+def test_the_items_page_filters_by_place_and_pages(client, tree):
+    # Every city keeps its own list (thousands of items nationally): the page lists those of one place, in pages.
+    department = tree["departments"]["130600"]
+    for n in range(55):
+        CheckItem.objects.create(code=f"130600-{n:02d}", name=f"事项{n}", legal_basis="条例", content="-",
+                                 jurisdiction=tree["city"], responsible_department=department)
+    CheckItem.objects.create(code="130624-01", name="阜平县自定事项", legal_basis="条例", content="-",
+                             jurisdiction=tree["b"], responsible_department=tree["departments"]["130624"])
+    first = client.get("/public/items/").content.decode()
+    assert first.count('data-label="事项编码"') == 50 and "共 56 条" in first and 'name="jurisdiction"' in first
+    in_a = client.get("/public/items/", {"jurisdiction": "130623"}).content.decode()
+    assert "共 55 条" in in_a and "阜平县自定事项" not in in_a  # the city's list applies in its counties
+    in_b = client.get("/public/items/", {"jurisdiction": "130624", "page": "2"}).content.decode()
+    assert "共 56 条" in in_b and "阜平县自定事项" in in_b
+    assert client.get("/public/items/", {"jurisdiction": "999999"}).status_code == 400
+    rows = list(csv.reader(io.StringIO(streamed(client.get("/public/items/", {"jurisdiction": "130623",
+                                                                          "format": "csv"})).lstrip("\ufeff"))))
+    assert len(rows) == 56
