@@ -157,7 +157,8 @@ def _name_or_code(queryset: QuerySet, q: str, name_field: str, *, public_id: boo
         return queryset.filter(credit_code=q.upper())
     condition = Q(**{f"{name_field}__icontains": q})
     if public_id:
-        condition |= Q(public_id=q)
+        # Public numbers are written in capitals (JL2026Q1-000001); people type them as they come.
+        condition |= Q(public_id__in={q, q.upper()})
     return queryset.filter(condition)
 
 

@@ -127,6 +127,7 @@ def ids_on(client, **params) -> list[str]:
     ({"q": "纺织"}, ["JL2026-000002"]),
     ({"q": "丙军工"}, []),  # a withheld result has no name to find
     ({"q": "JL2026-000005"}, ["JL2026-000005"]),
+    ({"q": "jl2026-000005"}, ["JL2026-000005"]),  # a public number typed in lower case
 ])
 def test_results_filters_on_the_page_and_in_the_downloads(client, data, params, expected):
     assert ids_on(client, **params) == expected
