@@ -33,7 +33,7 @@ from shuangsuiji.disclosure.models import (
     PublishedResult,
     RedactionBasis,
 )
-from shuangsuiji.disclosure.services import public_values
+from shuangsuiji.disclosure.services import VERIFIED_REPORT, public_values
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan
 from shuangsuiji.registry.models import CheckItem, Jurisdiction
 from shuangsuiji.registry.views import CappedPaginator
@@ -310,7 +310,9 @@ def draw_status(draw: Draw) -> DrawStatusRow:
     if not checks:
         return DrawStatusRow(draw, "unchecked", None, "")
     latest = checks[0]
-    return DrawStatusRow(draw, "verified" if latest.ok else "failed", latest.checked_at, latest.report)
+    if latest.ok:
+        return DrawStatusRow(draw, "verified", latest.checked_at, str(VERIFIED_REPORT))
+    return DrawStatusRow(draw, "failed", latest.checked_at, latest.report)
 
 
 def verification(params) -> tuple[PlanFilter, QuerySet]:

@@ -536,3 +536,17 @@ def test_the_items_page_filters_by_place_and_pages(client, tree):
     rows = list(csv.reader(io.StringIO(streamed(client.get("/public/items/", {"jurisdiction": "130623",
                                                                           "format": "csv"})).lstrip("\ufeff"))))
     assert len(rows) == 56
+
+
+def test_a_passed_check_reads_in_the_readers_language(client, tree):
+    # The report is stored in the language of whoever ran the check (Chinese from the nightly command).
+    plan = make_plan(tree["a"], 1, revealed=True)
+    failed = make_plan(tree["b"], 1, revealed=True)
+    DrawVerification.objects.create(draw=plan.draws.get(), ok=True,
+                                    report="密钥与承诺一致，种子、各类别抽取结果与人员分配均可复现")
+    DrawVerification.objects.create(draw=failed.draws.get(), ok=False, report="seed differs")
+    client.cookies["django_language"] = "en"
+    text = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert "The secret matches its commitment" in text and "密钥与承诺一致" not in text
+    rows = {r["plan_id"]: r for r in client.get("/api/public/verification/").json()["results"]}
+    assert rows[plan.pk]["report"].startswith("The secret matches") and rows[failed.pk]["report"] == "seed differs"
