@@ -4,7 +4,7 @@ The one place the portal pages (``views_public``), their CSV/JSON downloads and 
 data from. Every queryset here starts from a ``published()`` manager (released snapshot rows, plans from their
 freeze on) or from active check items; nothing here touches InspectionRecord, Target or Inspector (DESIGN §5).
 
-Each list has a filter form (``ResultFilter``, ``ListFilter``, ``PlanFilter``) and a function
+Each list has a filter form (``ResultFilter``, ``ListFilter``, ``PlanFilter``, ``ItemFilter``) and a function
 ``results(params) -> (form, queryset)``: an invalid form gives an empty queryset and the form's errors say
 which parameter is wrong and why — a typo must never silently list everything. ``row_dict(obj)`` is the
 public row of any list item, keyed by stable ids (a result's ``public_id``, a target's credit code, a plan's
