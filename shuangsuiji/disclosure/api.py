@@ -299,13 +299,14 @@ class DrawSerializer(serializers.ModelSerializer):
     def get_seed(self, draw: Draw) -> str | None:
         return (draw.seed or None) if self._revealed(draw) else None
 
+    # The draws come from public.listed_draws: ``has_manifest`` in place of the manifest itself.
     def get_manifest_url(self, draw: Draw) -> str | None:
-        if not draw.manifest:
+        if not draw.has_manifest:
             return None
         return reverse("public-api:manifest", args=[draw.plan_id, draw.number], request=self.context.get("request"))
 
     def get_manifest_complete(self, draw: Draw) -> bool:
-        return bool(draw.manifest) and self._revealed(draw)
+        return draw.has_manifest and self._revealed(draw)
 
 
 PLAN_FIELDS = {**fields_of("plans"), "jurisdiction": gettext_noop("行政区"),

@@ -250,10 +250,17 @@ def public_draws() -> QuerySet:
     return Draw.objects.exclude(status=DrawStatus.OPEN, inputs_hash="").order_by("number")
 
 
+def listed_draws() -> QuerySet:
+    """``public_draws`` for a list of plans: their hashes and whether each has a manifest (``has_manifest``),
+    without the frozen inputs and the manifest themselves — megabytes a city's draw, which a list of plans
+    decoded for every draw and never showed."""
+    return public_draws().defer("inputs", "manifest", "public").annotate(has_manifest=Q(manifest__isnull=False))
+
+
 def plans(params) -> tuple[PlanFilter, QuerySet]:
     form = PlanFilter(params)
     rows = (Plan.objects.published().select_related("jurisdiction", "department")
-            .prefetch_related("strata", Prefetch("draws", queryset=public_draws()))
+            .prefetch_related("strata", Prefetch("draws", queryset=listed_draws()))
             .order_by("-year", "-quarter", "jurisdiction__path", "kind", "id"))
     if not form.is_valid():
         return form, rows.none()
