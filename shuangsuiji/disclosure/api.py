@@ -363,7 +363,7 @@ class ManifestView(PublicView):
 
 def correction_row(correction: Correction) -> dict[str, Any]:
     return {"id": correction.pk, "public_id": correction.result.public_id,
-            "corrected_at": correction.corrected_at.isoformat(), "reason": correction.reason,
+            "corrected_at": public.instant(correction.corrected_at), "reason": correction.reason,
             "before": public.shown_before(correction), "after": public.shown_after(correction),
             "changes": public.correction_changes(correction)}
 

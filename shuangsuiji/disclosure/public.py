@@ -15,12 +15,13 @@ every list for the portal pages and the API alike (a capped count; the results i
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.disclosure.models import (
@@ -526,6 +527,12 @@ def names_for(credit_codes: list[str], year: int) -> dict[str, str]:
 # --- rows ------------------------------------------------------------------------------------------------------------
 
 
+def instant(moment: datetime | None) -> str:
+    """A moment as ISO 8601 in the system's time zone (+08:00), as the API's serializers write it; "" for none.
+    Stored moments are UTC: written as they are, one download said 01:30+00:00 where the API said 09:30+08:00."""
+    return timezone.localtime(moment).isoformat() if moment else ""
+
+
 def _result_row(r: PublishedResult, *, full: bool) -> dict[str, Any]:
     row = {
         "public_id": r.public_id, "jurisdiction": r.jurisdiction_name, "credit_code": r.credit_code,
@@ -533,7 +540,7 @@ def _result_row(r: PublishedResult, *, full: bool) -> dict[str, Any]:
         "inspected_on": r.inspected_on.isoformat(), "plan_id": r.plan_id, "plan": r.plan_label,
         "outcome": r.outcome, "outcome_label": str(Outcome(r.outcome).label),
         "withheld_basis": basis_label(r.withheld_basis) if r.withheld_basis else "",
-        "corrected_at": r.corrected_at.isoformat() if r.corrected_at else "",
+        "corrected_at": instant(r.corrected_at),
     }
     if full:
         row["items"] = r.items
@@ -561,8 +568,8 @@ def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
                 "requested": sum(s.requested for s in obj.strata.all() if s.drawn),
                 "inputs_hash": draw.inputs_hash if draw else "", "commitment": draw.commitment if draw else "",
                 "public_value": draw.public_value if draw else "",
-                "drawn_at": draw.drawn_at.isoformat() if draw and draw.drawn_at else "",
-                "revealed_at": obj.revealed_at.isoformat() if revealed else "",
+                "drawn_at": instant(draw.drawn_at if draw else None),
+                "revealed_at": instant(obj.revealed_at),
                 "secret": draw.secret if draw and revealed else ""}
     if isinstance(obj, CheckItem):
         return {"code": obj.code, "name": obj.name, "legal_basis": obj.legal_basis, "content": obj.content,
@@ -573,8 +580,8 @@ def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
     if isinstance(obj, DrawStatusRow):
         return {"plan_id": obj.draw.plan_id, "plan": str(obj.draw.plan), "draw": obj.draw.number,
                 "draw_status": obj.draw.get_status_display(), "state": obj.state, "state_label": obj.label,
-                "checked_at": obj.checked_at.isoformat() if obj.checked_at else "",
-                "revealed_at": obj.draw.plan.revealed_at.isoformat() if obj.draw.plan.revealed_at else ""}
+                "checked_at": instant(obj.checked_at),
+                "revealed_at": instant(obj.draw.plan.revealed_at)}
     raise TypeError(f"no public row for {type(obj).__name__}")
 
 

@@ -393,3 +393,16 @@ def test_plan_lists_do_not_read_the_draws_frozen_inputs_or_manifests(client, tre
     assert rows[sealed.pk]["draws"][0]["manifest_url"].endswith(f"/plans/{sealed.pk}/draws/1/manifest.json")
     assert rows[sealed.pk]["draws"][0]["manifest_complete"] is False
     assert rows[revealed.pk]["draws"][0]["manifest_complete"] is True
+
+
+def test_moments_read_in_the_system_time_zone_in_every_listing(client, tree):
+    """A plan row (the API list, the downloads) wrote its stored UTC moments as they were (01:30+00:00) beside its
+    draws, which the serializers write in Asia/Shanghai (09:30+08:00): the same draw at two times to a reader."""
+    plan = make_plan(tree["a"], PlanStatus.DISPATCHED, 3, revealed=True)
+    moment = datetime.datetime(2026, 6, 24, 1, 30, tzinfo=datetime.UTC)
+    Draw.objects.filter(plan=plan).update(drawn_at=moment)
+    Plan.objects.filter(pk=plan.pk).update(revealed_at=moment)
+    row = next(p for p in client.get("/api/public/plans/").json()["results"] if p["id"] == plan.pk)
+    detail = client.get(f"/api/public/plans/{plan.pk}/").json()
+    assert row["drawn_at"] == row["revealed_at"] == "2026-06-24T09:30:00+08:00"
+    assert detail["draws"][0]["drawn_at"] == row["drawn_at"]
