@@ -297,6 +297,14 @@ def make_plan(jurisdiction, quarter: int, *, status=PlanStatus.DISPATCHED, revea
     return plan
 
 
+def test_the_plan_page_names_the_witnesses_of_the_dice(client, tree):
+    """Who watched the dice is part of the public value (the manifest names them): the page said only "现场掷骰"."""
+    plan = make_plan(tree["a"], 2)
+    Draw.objects.filter(plan=plan).update(witnesses=["刘淑芬", "陈志强"])
+    page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert "见证人：刘淑芬、陈志强" in page
+
+
 def test_plans_list_and_filters(client, tree):
     q2 = make_plan(tree["a"], 2)
     q3 = make_plan(tree["b"], 3)
