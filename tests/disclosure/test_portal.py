@@ -521,6 +521,9 @@ def test_english_public_pages_use_their_own_words_where_another_app_translates_t
     client.cookies["django_language"] = "en"
     plan_page = client.get(f"/public/plans/{plan.pk}/").content.decode()
     assert "<th>Stratum</th>" in plan_page and 'data-label="Stratum"' in plan_page and "Kinds" not in plan_page
+    # links to lists say the lists' names, and no Chinese colon is left in an English page
+    assert ">Plans</a>" in plan_page and ">Check items</a>" in plan_page
+    assert ">Inspection plan</a>" not in plan_page and "：" not in plan_page.split("<main", 1)[-1].split("<footer")[0]
     result_page = client.get("/public/results/JL2026-000001/").content.decode()
     assert '<h2 class="h6">Corrections</h2>' in result_page and "Amendment" not in result_page
     assert "Corrections</h3>" in client.get("/public/opendata/").content.decode()
