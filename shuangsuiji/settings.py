@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served as static files
     "django_htmx",
     "shuangsuiji.accounts.apps.LoginRecordsConfig",  # django-axes: failed sign-ins, lockouts, the access log
     "shuangsuiji.audit",
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "shuangsuiji.accounts.context_processors.session",
             ],
+            "builtins": ["shuangsuiji.punctuation"],
         },
     },
 ]
@@ -184,7 +186,11 @@ SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
                         # schema do not see their types renamed.
                         "ENUM_NAME_OVERRIDES": {"LevelEnum": "shuangsuiji.registry.models.Level",
                                                 "KindEnum": "shuangsuiji.registry.models.Outlet.Kind",
-                                                "RoleEnum": "shuangsuiji.fieldwork.models.SignerRole"}}
+                                                "RoleEnum": "shuangsuiji.fieldwork.models.SignerRole"},
+                        # /api/docs/ loads Swagger UI from the static files (drf-spectacular-sidecar), not from a
+                        # CDN: the system runs on an intranet
+                        "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+                        "REDOC_DIST": "SIDECAR"}
 # The public API (/api/public/) answers anyone; per client address at most this many requests (DRF rate, e.g.
 # "600/minute"; empty: no limit). Counted in the default cache, so per process unless CACHES is shared.
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "600/minute") or None

@@ -3,6 +3,9 @@ which no test of a single page would notice."""
 
 import ast
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,57 @@ def test_the_reader_finds_an_untranslated_message(tmp_path):
     assert set(found) == {"已译", "模糊", "未译"}
     assert found["已译"]["msgstr"] == "Done" and found["未译"]["msgstr"] == "" and found["未译"]["msgctxt"] == "nav"
     assert "fuzzy" in found["模糊"]["flags"]
+
+
+def test_one_chinese_word_three_english_ones():
+    """执法人员 is the registry (Inspectors), one person (a field, a column, a user's role: Inspector) and a
+    place in a team beside an expert (Officer); without contexts the project catalogue's plural won everywhere."""
+    from django.utils import translation
+
+    from shuangsuiji.accounts.models import Role
+    from shuangsuiji.fieldwork.models import SignerRole
+    from shuangsuiji.planning.models import MemberRole, TaskMember
+    from shuangsuiji.registry.models import Inspector
+
+    with translation.override("en"):
+        assert translation.gettext("执法人员") == "Inspectors"
+        assert (str(Role.INSPECTOR.label), str(Inspector._meta.verbose_name),
+                str(TaskMember._meta.get_field("inspector").verbose_name)) == ("Inspector",) * 3
+        assert (str(MemberRole.OFFICER.label), str(SignerRole.OFFICER.label)) == ("Officer", "Officer")
+    with translation.override("zh-hans"):
+        assert str(MemberRole.OFFICER.label) == str(Role.INSPECTOR.label) == "执法人员"
+
+
+def test_no_message_has_two_english_translations():
+    """Django merges the catalogues into one: for a message found in two, the project's wins, then the first
+    app's in INSTALLED_APPS, on every page of every app. Two translations of one message mean one of them is
+    never shown, and the page it was written for reads the other's words (a plan's 类别 read "Kinds", the
+    public's 依据 "Evidence"). Where the English must differ, the message takes a context (msgctxt)."""
+    seen: dict[tuple[str | None, str], dict[str, set[str]]] = {}
+    for path in CATALOGUES:
+        for entry in entries(path):
+            key = (entry.get("msgctxt"), entry["msgid"])
+            english = entry.get("msgstr", entry.get("msgstr[0]", ""))
+            seen.setdefault(key, {}).setdefault(english, set()).add(str(path.relative_to(ROOT)))
+    differing = {key: found for key, found in seen.items() if len(found) > 1}
+    assert not differing, "\n".join(f"{key}: {found}" for key, found in differing.items())
+
+
+def test_every_message_of_the_code_has_an_english_translation(tmp_path):
+    """makemessages over a copy of the code finds no message that no catalogue translates: a new string, or a
+    new context for an old one, would otherwise show Chinese on the English pages without any test noticing
+    (Django looks a message up in all catalogues merged, so any one of them may hold it)."""
+    if shutil.which("xgettext") is None:
+        pytest.fail("xgettext is missing: scripts/system-deps.sh installs gettext")
+    copy = tmp_path / "shuangsuiji"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo"))
+    shutil.copy(ROOT.parent / "manage.py", tmp_path / "manage.py")
+    subprocess.run([sys.executable, "../manage.py", "makemessages", "-l", "en", "--no-location", "-v", "0"],
+                   cwd=copy, check=True, capture_output=True)
+    translated = {(e.get("msgctxt"), e["msgid"]) for path in CATALOGUES for e in entries(path)
+                  if any(v for k, v in e.items() if k.startswith("msgstr")) and "fuzzy" not in e["flags"]}
+    found = {(e.get("msgctxt"), e["msgid"]) for path in copy.glob("**/locale/en/LC_MESSAGES/django.po")
+             for e in entries(path)}
+    assert len(found) > 1000  # the copy was read
+    missing = sorted(found - translated, key=str)
+    assert not missing, f"not translated in any catalogue: {missing[:20]}"

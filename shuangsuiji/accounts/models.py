@@ -3,13 +3,14 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("市局管理员")
     COUNTY_ADMIN = "county_admin", _("分局管理员")
     DEPARTMENT = "department_user", _("科室用户")
-    INSPECTOR = "inspector", _("执法人员")
+    INSPECTOR = "inspector", pgettext_lazy("one", "执法人员")
     LEADER = "leader", _("局领导")
 
 

@@ -93,7 +93,7 @@ def validate_user(user: User, *, acting_user: User | None, reason: str = "",
                   stored: User | None = None) -> dict[str, list[Any]]:
     """Everything saving ``user`` checks, without saving: forms call it to show the errors by field.
 
-    Returns the changes against the stored user (every field for a new one). Raises ValidationError by
+    Returns the changes against the stored user (for a new one, every field given a value). Raises ValidationError by
     field, or PermissionDenied when the acting user may not make this change at all.
     """
     if stored is None and user.pk:
@@ -108,8 +108,10 @@ def validate_user(user: User, *, acting_user: User | None, reason: str = "",
     ensure_can_manage(acting_user, user)
     user.full_clean(exclude=["password"])
     before = _values(stored) if stored is not None else {}
+    # A new account's event says what was given: an unset flag or blank field (超级用户状态 no, 邮箱 none) is
+    # the default, and listing it would read as if someone had decided it.
     changes = {name: [before.get(name), value] for name, value in _values(user).items()
-               if before.get(name) != value}
+               if before.get(name) != value and (stored is not None or value not in (None, "", False))}
     if stored is not None and any(name in SCOPE_FIELDS for name in changes):
         if acting_user is not None and acting_user.pk == user.pk:
             raise PermissionDenied(_("不能修改自己的角色、范围或账号状态，请由上级管理员办理"))

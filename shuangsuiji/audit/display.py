@@ -25,6 +25,7 @@ from django.utils.translation import pgettext
 
 from shuangsuiji.audit.labels import ACTIONS, ITEM_MODELS, KEYS, Action
 from shuangsuiji.audit.models import Event
+from shuangsuiji.punctuation import semicolon, sep
 
 EMPTY = "—"
 ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
@@ -210,9 +211,9 @@ def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> 
     if isinstance(value, bool):
         return pgettext("audit change", "是") if value else pgettext("audit change", "否")
     if isinstance(value, list):
-        return "、".join(_text(item, reading, names) for item in value)
+        return sep().join(_text(item, reading, names) for item in value)
     if isinstance(value, dict):
-        return "；".join(f"{key}: {_text(item, _PLAIN, names)}" for key, item in value.items())
+        return semicolon().join(f"{key}: {_text(item, _PLAIN, names)}" for key, item in value.items())
     if reading.choices is not None and str(value) in reading.choices:
         return str(reading.choices[str(value)])
     if reading.related is not None and isinstance(value, int):

@@ -14,10 +14,12 @@ import re
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -33,7 +35,6 @@ from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.models import Correction, PublishedResult
 from shuangsuiji.planning.models import Draw, Plan, PlanStratum
 from shuangsuiji.planning.services import published_manifest
-from shuangsuiji.registry.models import Jurisdiction
 
 # --- the common parts: throttle, paging, parameters --------------------------------------------------------------
 
@@ -72,6 +73,10 @@ class _Page:
         return self.number - 1
 
 
+MAX_PAGE = 10**9
+"""No list has this many pages (500 million rows at the smallest page size)."""
+
+
 class PublicPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
@@ -97,7 +102,9 @@ class PublicPagination(PageNumberPagination):
         # unlike a page, a client may walk on past the counted rows through ``next``.
         pager = public.PublicPaginator(queryset, size, ids_first=getattr(view, "ids_first", False),
                                        limit=COUNT_LIMIT)
-        rows = pager.rows(offset, offset + size + 1)  # one more than the page: is there a next one?
+        # One more than the page: is there a next one? A page past MAX_PAGE has no rows, and its offset would not
+        # fit the database's integer (a 500 on SQLite and PostgreSQL alike).
+        rows = pager.rows(offset, offset + size + 1) if number <= MAX_PAGE else []
         self.counted, self.capped = pager.count, pager.capped
         if number > 1 and not rows[:size]:
             pages = -(-self.counted // size) or 1
@@ -137,6 +144,10 @@ class PublicListView(PublicView):
         if unknown:
             raise ValidationError({name: [_("未知参数；可用参数：%(known)s") % {"known": "、".join(sorted(known))}]
                                    for name in unknown})
+        # A NUL would reach the database, which PostgreSQL refuses with a 500 (the filter forms check it too).
+        with_nul = sorted(name for name in self.allowed_params if "\x00" in query.get(name, ""))
+        if with_nul:
+            raise ValidationError({name: [str(ProhibitNullCharactersValidator.message)] for name in with_nul})
         return {name: query[name].strip() for name in self.allowed_params if query.get(name, "").strip()}
 
     def rows(self, params: dict[str, str]) -> QuerySet | list:
@@ -158,24 +169,17 @@ def valid(form_and_rows: tuple[Any, Any]) -> Any:
     return rows
 
 
-def jurisdiction_param(code: str) -> Jurisdiction:
-    place = Jurisdiction.objects.filter(code=code).first()
-    if place is None:
-        raise ValidationError({"jurisdiction": [_("未知的行政区划代码：%(code)s") % {"code": code}]})
-    return place
-
-
 PARAMETER_DOCS = {
-    "jurisdiction": (str, "行政区划代码，含下级，如 130623"),
-    "year": (int, "年度，如 2026"),
-    "quarter": (int, "季度 1–4"),
-    "month": (str, "检查月份 YYYY-MM，如 2026-03"),
-    "industry": (str, "行业代码前缀（国民经济行业分类），如 C 或 C26"),
-    "outcome": (str, "检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开"),
-    "q": (str, "单位名称的一部分，或 18 位统一社会信用代码，或公开编号"),
-    "public_id": (str, "抽查结果的公开编号"),
-    "page": (int, "页码，从 1 起"),
-    "page_size": (int, "每页条数，默认 50，最多 500"),
+    "jurisdiction": (str, gettext_noop("行政区划代码，含下级，如 130623")),
+    "year": (int, gettext_noop("年度，如 2026")),
+    "quarter": (int, gettext_noop("季度 1–4")),
+    "month": (str, gettext_noop("检查月份 YYYY-MM，如 2026-03")),
+    "industry": (str, gettext_noop("行业代码前缀（国民经济行业分类），如 C 或 C26")),
+    "outcome": (str, gettext_noop("检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开")),
+    "q": (str, gettext_noop("单位名称的一部分，或 18 位统一社会信用代码，或公开编号")),
+    "public_id": (str, gettext_noop("抽查结果的公开编号")),
+    "page": (int, gettext_noop("页码，从 1 起")),
+    "page_size": (int, gettext_noop("每页条数，默认 50，最多 500")),
 }
 
 
@@ -227,8 +231,9 @@ def fields_of(kind: str, **extra: str) -> dict[str, str]:
 
 # --- check items ---------------------------------------------------------------------------------------------------
 
-ITEM_FIELDS = {**fields_of("items"), "list_level": "清单层级", "applies_general": "适用一般排污单位",
-               "applies_key": "适用重点排污单位", "applies_special": "适用特殊监管对象", "__name__": "check_item"}
+ITEM_FIELDS = {**fields_of("items"), "list_level": gettext_noop("清单层级"),
+               "applies_general": gettext_noop("适用一般排污单位"), "applies_key": gettext_noop("适用重点排污单位"),
+               "applies_special": gettext_noop("适用特殊监管对象"), "__name__": "check_item"}
 
 
 @documented(ITEM_FIELDS, "jurisdiction")
@@ -239,11 +244,7 @@ class CheckItemList(PublicListView):
     allowed_params = ("jurisdiction",)
 
     def rows(self, params):
-        items = public.check_items()
-        if "jurisdiction" in params:
-            place = jurisdiction_param(params["jurisdiction"])
-            items = items.filter(jurisdiction__code__in=[*place.ancestor_codes(), place.code])
-        return items
+        return valid(public.check_items(params))
 
 
 # --- the year's list -----------------------------------------------------------------------------------------------
@@ -298,19 +299,21 @@ class DrawSerializer(serializers.ModelSerializer):
     def get_seed(self, draw: Draw) -> str | None:
         return (draw.seed or None) if self._revealed(draw) else None
 
+    # The draws come from public.listed_draws: ``has_manifest`` in place of the manifest itself.
     def get_manifest_url(self, draw: Draw) -> str | None:
-        if not draw.manifest:
+        if not draw.has_manifest:
             return None
         return reverse("public-api:manifest", args=[draw.plan_id, draw.number], request=self.context.get("request"))
 
     def get_manifest_complete(self, draw: Draw) -> bool:
-        return bool(draw.manifest) and self._revealed(draw)
+        return draw.has_manifest and self._revealed(draw)
 
 
-PLAN_FIELDS = {**fields_of("plans"), "jurisdiction": "行政区",
-               "strata": "各类别：可抽对象数、政策最低数、计划抽查数、计算说明与依据",
-               "draws": "每次抽取：输入哈希、密钥承诺、公开随机数、抽取时间；公开密钥后还有密钥、种子与完整清单地址",
-               "check_items": "抽查事项编码", "__name__": "plan"}
+PLAN_FIELDS = {**fields_of("plans"), "jurisdiction": gettext_noop("行政区"),
+               "strata": gettext_noop("各类别：可抽对象数、政策最低数、计划抽查数、计算说明与依据"),
+               "draws": gettext_noop(
+                   "每次抽取：输入哈希、密钥承诺、公开随机数、抽取时间；公开密钥后还有密钥、种子与完整清单地址"),
+               "check_items": gettext_noop("抽查事项编码"), "__name__": "plan"}
 
 
 def plan_row(plan: Plan, request) -> dict[str, Any]:
@@ -360,17 +363,19 @@ class ManifestView(PublicView):
 
 def correction_row(correction: Correction) -> dict[str, Any]:
     return {"id": correction.pk, "public_id": correction.result.public_id,
-            "corrected_at": correction.corrected_at.isoformat(), "reason": correction.reason,
+            "corrected_at": public.instant(correction.corrected_at), "reason": correction.reason,
             "before": public.shown_before(correction), "after": public.shown_after(correction),
             "changes": public.correction_changes(correction)}
 
 
-CORRECTION_FIELDS = {"id": "更正编号", "public_id": "公开编号", "corrected_at": "更正时间", "reason": "更正理由",
-                     "before": "更正前（已依法隐去的内容、已更正的问题描述不再显示）",
-                     "after": "更正后（其后再次更正的问题描述不再显示）",
-                     "changes": "逐项的更正内容", "__name__": "correction"}
-RESULT_FIELDS = {**fields_of("results"), "outcome": "检查结果代码：ok / problem / withheld",
-                 "items": "抽查事项（编码、名称、结果）", "jurisdiction_code": "行政区划代码", "__name__": "result"}
+CORRECTION_FIELDS = {"id": gettext_noop("更正编号"), "public_id": gettext_noop("公开编号"),
+                     "corrected_at": gettext_noop("更正时间"), "reason": gettext_noop("更正理由"),
+                     "before": gettext_noop("更正前（已依法隐去的内容、已更正的问题描述不再显示）"),
+                     "after": gettext_noop("更正后（其后再次更正的问题描述不再显示）"),
+                     "changes": gettext_noop("逐项的更正内容"), "__name__": "correction"}
+RESULT_FIELDS = {**fields_of("results"), "outcome": gettext_noop("检查结果代码：ok / problem / withheld"),
+                 "items": gettext_noop("抽查事项（编码、名称、结果）"),
+                 "jurisdiction_code": gettext_noop("行政区划代码"), "__name__": "result"}
 
 
 def result_row(result: PublishedResult) -> dict[str, Any]:
@@ -419,8 +424,10 @@ class CorrectionList(PublicListView):
 
 # --- verification status -------------------------------------------------------------------------------------------
 
-VERIFICATION_FIELDS = {**fields_of("verification"), "state": "验证状态代码：sealed / unchecked / verified / failed",
-                       "report": "验证报告", "manifest_url": "抽取清单地址", "__name__": "verification"}
+VERIFICATION_FIELDS = {**fields_of("verification"),
+                       "state": gettext_noop("验证状态代码：sealed / unchecked / verified / failed"),
+                       "report": gettext_noop("验证报告"), "manifest_url": gettext_noop("抽取清单地址"),
+                       "__name__": "verification"}
 
 
 @documented(VERIFICATION_FIELDS, "year", "quarter", "jurisdiction")
@@ -434,8 +441,9 @@ class VerificationList(PublicListView):
         return valid(public.verification(params))
 
     def row(self, obj):
-        return {**public.row_dict(obj), "report": obj.report,
-                "manifest_url": reverse("public-api:manifest", args=[obj.draw.plan_id, obj.draw.number],
+        status = public.draw_status(obj)
+        return {**public.row_dict(status), "report": status.report,
+                "manifest_url": reverse("public-api:manifest", args=[obj.plan_id, obj.number],
                                         request=self.request)}
 
 

@@ -4,7 +4,7 @@ The one place the portal pages (``views_public``), their CSV/JSON downloads and 
 data from. Every queryset here starts from a ``published()`` manager (released snapshot rows, plans from their
 freeze on) or from active check items; nothing here touches InspectionRecord, Target or Inspector (DESIGN §5).
 
-Each list has a filter form (``ResultFilter``, ``ListFilter``, ``PlanFilter``) and a function
+Each list has a filter form (``ResultFilter``, ``ListFilter``, ``PlanFilter``, ``ItemFilter``) and a function
 ``results(params) -> (form, queryset)``: an invalid form gives an empty queryset and the form's errors say
 which parameter is wrong and why — a typo must never silently list everything. ``row_dict(obj)`` is the
 public row of any list item, keyed by stable ids (a result's ``public_id``, a target's credit code, a plan's
@@ -15,13 +15,13 @@ every list for the portal pages and the API alike (a capped count; the results i
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
 from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.functional import cached_property
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.disclosure.models import (
@@ -34,7 +34,7 @@ from shuangsuiji.disclosure.models import (
     PublishedResult,
     RedactionBasis,
 )
-from shuangsuiji.disclosure.services import public_values
+from shuangsuiji.disclosure.services import VERIFIED_REPORT, public_values
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan
 from shuangsuiji.registry.models import CheckItem, Jurisdiction
 from shuangsuiji.registry.views import CappedPaginator
@@ -158,7 +158,8 @@ def _name_or_code(queryset: QuerySet, q: str, name_field: str, *, public_id: boo
         return queryset.filter(credit_code=q.upper())
     condition = Q(**{f"{name_field}__icontains": q})
     if public_id:
-        condition |= Q(public_id=q)
+        # Public numbers are written in capitals (JL2026Q1-000001); people type them as they come.
+        condition |= Q(public_id__in={q, q.upper()})
     return queryset.filter(condition)
 
 
@@ -175,22 +176,16 @@ class PublicPaginator(CappedPaginator):
     fetches), and then only the page's rows are read in full.
     """
 
-    def __init__(self, object_list: QuerySet | list, per_page: int, *, ids_first: bool = False,
+    def __init__(self, object_list: QuerySet, per_page: int, *, ids_first: bool = False,
                  limit: int | None = None) -> None:
         super().__init__(object_list, per_page)
         self.ids_first = ids_first
         if limit is not None:
             self.limit = limit
 
-    @cached_property
-    def _counted(self) -> int:
-        if isinstance(self.object_list, list):  # the verification list is built in Python
-            return len(self.object_list)
-        return super()._counted
-
     def rows(self, start: int, stop: int) -> list:
         """The rows ``[start:stop]`` in the list's order."""
-        if isinstance(self.object_list, list) or not self.ids_first:
+        if not self.ids_first:
             return list(self.object_list[start:stop])
         ids = list(self.object_list.values_list("pk", flat=True)[start:stop])
         found = self.object_list.order_by().in_bulk(ids)
@@ -256,10 +251,17 @@ def public_draws() -> QuerySet:
     return Draw.objects.exclude(status=DrawStatus.OPEN, inputs_hash="").order_by("number")
 
 
+def listed_draws() -> QuerySet:
+    """``public_draws`` for a list of plans: their hashes and whether each has a manifest (``has_manifest``),
+    without the frozen inputs and the manifest themselves — megabytes a city's draw, which a list of plans
+    decoded for every draw and never showed."""
+    return public_draws().defer("inputs", "manifest", "public").annotate(has_manifest=Q(manifest__isnull=False))
+
+
 def plans(params) -> tuple[PlanFilter, QuerySet]:
     form = PlanFilter(params)
     rows = (Plan.objects.published().select_related("jurisdiction", "department")
-            .prefetch_related("strata", Prefetch("draws", queryset=public_draws()))
+            .prefetch_related("strata", Prefetch("draws", queryset=listed_draws()))
             .order_by("-year", "-quarter", "jurisdiction__path", "kind", "id"))
     if not form.is_valid():
         return form, rows.none()
@@ -273,9 +275,22 @@ def plans(params) -> tuple[PlanFilter, QuerySet]:
     return form, rows
 
 
-def check_items() -> QuerySet:
-    return (CheckItem.objects.filter(is_active=True).select_related("jurisdiction", "responsible_department")
-            .order_by("code"))
+class ItemFilter(PublicFilter):
+    jurisdiction = forms.CharField(label=_("行政区"), required=False)
+
+
+def check_items(params=None) -> tuple[ItemFilter, QuerySet]:
+    """The items in use; with ``jurisdiction``, those that apply there: its own list and its ancestors' (each
+    city keeps a list, so nationally there are thousands, and a reader wants the ones of his place)."""
+    form = ItemFilter(params if params is not None else {})
+    rows = (CheckItem.objects.filter(is_active=True).select_related("jurisdiction", "responsible_department")
+            .order_by("code", "id"))
+    if not form.is_valid():
+        return form, rows.none()
+    place = form.cleaned_data["jurisdiction"]
+    if place:
+        rows = rows.filter(jurisdiction__code__in=[*place.ancestor_codes(), place.code])
+    return form, rows
 
 
 # --- verification status -------------------------------------------------------------------------------------------
@@ -303,10 +318,16 @@ def draw_status(draw: Draw) -> DrawStatusRow:
     if not checks:
         return DrawStatusRow(draw, "unchecked", None, "")
     latest = checks[0]
-    return DrawStatusRow(draw, "verified" if latest.ok else "failed", latest.checked_at, latest.report)
+    if latest.ok:
+        return DrawStatusRow(draw, "verified", latest.checked_at, str(VERIFIED_REPORT))
+    return DrawStatusRow(draw, "failed", latest.checked_at, latest.report)
 
 
-def verification(params) -> tuple[PlanFilter, list[DrawStatusRow]]:
+def verification(params) -> tuple[PlanFilter, QuerySet]:
+    """The draws of the published plans ``params`` filter, for a status row each (``draw_status``).
+
+    A queryset, not the rows: every plan of every quarter has a draw, so nationally the list grows by some
+    24,000 a year; the page and the API page it and make the status rows of one page only."""
     form, plan_rows = plans(params)
     draws = (Draw.objects.filter(plan__in=plan_rows.values("id"), manifest__isnull=False)
              # the frozen inputs and the manifest are the bulk of a draw row and the status needs neither
@@ -315,7 +336,7 @@ def verification(params) -> tuple[PlanFilter, list[DrawStatusRow]]:
              .prefetch_related(Prefetch("verifications", queryset=DrawVerification.objects.order_by(
                  "-checked_at", "-id")))
              .order_by("-plan__year", "-plan__quarter", "plan__jurisdiction__path", "plan_id", "number"))
-    return form, [draw_status(d) for d in draws]
+    return form, draws
 
 
 # --- one result, one target ----------------------------------------------------------------------------------------
@@ -458,7 +479,15 @@ def redaction_field_label(field: str) -> str:
     return str(_("整条结果")) if field == "*" else str(MASKABLE_FIELDS.get(field, field))
 
 
+def _readable(key: str) -> bool:
+    """Whether a key from a URL can be looked up: PostgreSQL refuses a text holding NUL (a 500, where the page
+    has to say that nothing was found)."""
+    return "\x00" not in key
+
+
 def result(public_id: str) -> PublishedResult | None:
+    if not _readable(public_id):
+        return None
     return (PublishedResult.objects.published().select_related("publication__jurisdiction")
             .filter(public_id=public_id).first())
 
@@ -478,6 +507,8 @@ def target_history(credit_code: str) -> tuple[QuerySet, QuerySet]:
              .order_by("-inspected_on", "public_id"))
     listed = (ListedTarget.objects.published().filter(credit_code=code).select_related("publication")
               .order_by("-publication__year", "id"))
+    if not _readable(code):
+        return found.none(), listed.none()
     return found, listed
 
 
@@ -496,6 +527,12 @@ def names_for(credit_codes: list[str], year: int) -> dict[str, str]:
 # --- rows ------------------------------------------------------------------------------------------------------------
 
 
+def instant(moment: datetime | None) -> str:
+    """A moment as ISO 8601 in the system's time zone (+08:00), as the API's serializers write it; "" for none.
+    Stored moments are UTC: written as they are, one download said 01:30+00:00 where the API said 09:30+08:00."""
+    return timezone.localtime(moment).isoformat() if moment else ""
+
+
 def _result_row(r: PublishedResult, *, full: bool) -> dict[str, Any]:
     row = {
         "public_id": r.public_id, "jurisdiction": r.jurisdiction_name, "credit_code": r.credit_code,
@@ -503,7 +540,7 @@ def _result_row(r: PublishedResult, *, full: bool) -> dict[str, Any]:
         "inspected_on": r.inspected_on.isoformat(), "plan_id": r.plan_id, "plan": r.plan_label,
         "outcome": r.outcome, "outcome_label": str(Outcome(r.outcome).label),
         "withheld_basis": basis_label(r.withheld_basis) if r.withheld_basis else "",
-        "corrected_at": r.corrected_at.isoformat() if r.corrected_at else "",
+        "corrected_at": instant(r.corrected_at),
     }
     if full:
         row["items"] = r.items
@@ -531,8 +568,8 @@ def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
                 "requested": sum(s.requested for s in obj.strata.all() if s.drawn),
                 "inputs_hash": draw.inputs_hash if draw else "", "commitment": draw.commitment if draw else "",
                 "public_value": draw.public_value if draw else "",
-                "drawn_at": draw.drawn_at.isoformat() if draw and draw.drawn_at else "",
-                "revealed_at": obj.revealed_at.isoformat() if revealed else "",
+                "drawn_at": instant(draw.drawn_at if draw else None),
+                "revealed_at": instant(obj.revealed_at),
                 "secret": draw.secret if draw and revealed else ""}
     if isinstance(obj, CheckItem):
         return {"code": obj.code, "name": obj.name, "legal_basis": obj.legal_basis, "content": obj.content,
@@ -543,8 +580,8 @@ def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
     if isinstance(obj, DrawStatusRow):
         return {"plan_id": obj.draw.plan_id, "plan": str(obj.draw.plan), "draw": obj.draw.number,
                 "draw_status": obj.draw.get_status_display(), "state": obj.state, "state_label": obj.label,
-                "checked_at": obj.checked_at.isoformat() if obj.checked_at else "",
-                "revealed_at": obj.draw.plan.revealed_at.isoformat() if obj.draw.plan.revealed_at else ""}
+                "checked_at": instant(obj.checked_at),
+                "revealed_at": instant(obj.draw.plan.revealed_at)}
     raise TypeError(f"no public row for {type(obj).__name__}")
 
 

@@ -18,6 +18,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import jsonable, record_event
@@ -626,6 +627,10 @@ def do_decide_redaction(record: InspectionRecord, *, action: str, basis: str, re
 
 # --- draws ---------------------------------------------------------------------------------------------------
 
+VERIFIED_REPORT = gettext_lazy("密钥与承诺一致，种子、各类别抽取结果与人员分配均可复现")
+"""The report of a check that found nothing: stored in the language of whoever ran it, so the portal shows this
+text in the reader's language instead (``public.draw_status``)."""
+
 
 @transaction.atomic
 def do_verify_draw(draw: Draw) -> DrawVerification:
@@ -634,7 +639,7 @@ def do_verify_draw(draw: Draw) -> DrawVerification:
     if draw.plan.revealed_at is None or not draw.manifest:
         raise ValidationError(_("该抽取尚未公开密钥，无法验证"))
     problems = engine_manifest.verify(draw.manifest)
-    report = "\n".join(problems) if problems else _("密钥与承诺一致，种子、各类别抽取结果与人员分配均可复现")
+    report = "\n".join(problems) if problems else str(VERIFIED_REPORT)
     return DrawVerification.objects.create(draw=draw, ok=not problems, report=report)
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.disclosure import api, public
@@ -40,7 +41,8 @@ DATASETS = [
             _("在用的抽查事项及其依据。")),
     Dataset(_("抽取验证状态"), "verification", "verification", api.VERIFICATION_FIELDS,
             api.VerificationList.allowed_params, _("每次抽取的清单是否通过验证（与独立验证程序相同的规则）。")),
-    Dataset(_("更正记录"), "", "corrections", api.CORRECTION_FIELDS, api.CorrectionList.allowed_params,
+    Dataset(pgettext_lazy("corrections", "更正记录"), "", "corrections", api.CORRECTION_FIELDS,
+            api.CorrectionList.allowed_params,
             _("已公开结果的每次更正：更正前后与理由。")),
 ]
 
@@ -59,11 +61,13 @@ def opendata(request: HttpRequest) -> HttpResponse:
             spec.title, spec.page, spec.api, spec.fields, spec.params, spec.note,
             page_url=_url(f"public:{spec.page}") if spec.page else "", api_url=reverse(f"public-api:{spec.api}"),
             download_columns=[(key, str(label)) for key, label in public.COLUMNS.get(spec.page, [])],
-            api_fields=[(key, text) for key, text in spec.fields.items() if key != "__name__"]))
+            # The API's descriptions are Chinese literals (the OpenAPI schema is built from them at import):
+            # translated here, in the reader's language.
+            api_fields=[(key, gettext(text)) for key, text in spec.fields.items() if key != "__name__"]))
     base = request.build_absolute_uri(reverse("public-api:root"))
     context = {
         "datasets": datasets,
-        "parameters": [(name, text) for name, (_kind, text) in api.PARAMETER_DOCS.items()],
+        "parameters": [(name, gettext(text)) for name, (_kind, text) in api.PARAMETER_DOCS.items()],
         "api_base": base,
         "example": f"curl '{base}results/?month=2026-03&outcome=problem&page_size=2'",
         "page_size": api.PublicPagination.page_size,

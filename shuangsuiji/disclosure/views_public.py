@@ -109,10 +109,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def items(request: HttpRequest) -> HttpResponse:
-    rows = public.check_items()
+    form, rows = public.check_items(request.GET)
     if "format" in request.GET:
-        return download(request, "items", None, _iterate(rows))
-    return render(request, "disclosure/public/items.html", {"items": rows})
+        return download(request, "items", form, _iterate(rows))
+    return render(request, "disclosure/public/items.html", _list_context(
+        request, form, _page(request, rows), jurisdictions=_jurisdictions(form)),
+        status=200 if form.is_valid() else 400)
 
 
 def annual_list(request: HttpRequest) -> HttpResponse:
@@ -129,8 +131,12 @@ def plans(request: HttpRequest) -> HttpResponse:
     form, rows = public.plans(request.GET)
     if "format" in request.GET:
         return download(request, "plans", form, _iterate(rows, 200))
+    page = _page(request, rows, 20)
+    for plan in page:
+        # The strata the draw takes; the check-only ones (positive list, joint) are not "to be drawn".
+        plan.drawn_strata = [s for s in plan.strata.all() if s.drawn]
     return render(request, "disclosure/public/plans.html", _list_context(
-        request, form, _page(request, rows, 20), jurisdictions=_jurisdictions(form)),
+        request, form, page, jurisdictions=_jurisdictions(form)),
         status=200 if form.is_valid() else 400)
 
 
@@ -171,8 +177,13 @@ def manifest(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     state = "complete" if complete else "sealed"
     response["X-Manifest-State"] = state
-    response["Content-Disposition"] = f'inline; filename="plan{pk}-draw{number}-{state}.json"'
+    response["Content-Disposition"] = f'inline; filename="{manifest_filename(pk, number, state)}"'
     return response
+
+
+def manifest_filename(plan_id: int, number: int, state: str) -> str:
+    """The name a downloaded manifest is saved under: the verify page's commands use it, so they run as written."""
+    return f"plan{plan_id}-draw{number}-{state}.json"
 
 
 def results(request: HttpRequest) -> HttpResponse:
@@ -227,7 +238,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                 stratum = {"name": spec.get("name", ""), "seed": drawn.get("seed", ""),
                            "take": spec.get("quota", 0) - must, "count": len(others), "first": first}
                 break
-    return render(request, "disclosure/public/verify.html", {"example": example, "stratum": stratum})
+    filename = manifest_filename(example.plan_id, example.number, "complete") if example is not None else ""
+    return render(request, "disclosure/public/verify.html", {"example": example, "stratum": stratum,
+                                                             "filename": filename})
 
 
 def tool(request: HttpRequest, name: str) -> HttpResponse:
@@ -239,11 +252,16 @@ def tool(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
+def _status_row(draw: Draw) -> dict[str, Any]:
+    return public.row_dict(public.draw_status(draw))
+
+
 def verification(request: HttpRequest) -> HttpResponse:
-    form, rows = public.verification(request.GET)
+    form, draws = public.verification(request.GET)
     if "format" in request.GET:
-        return download(request, "verification", form, rows)
-    return render(request, "disclosure/public/verification.html", {
-        "form": form, "rows": rows, "query": _query(request)},
+        return download(request, "verification", form, _iterate(draws, 200), _status_row)
+    page = _page(request, draws)
+    return render(request, "disclosure/public/verification.html", _list_context(
+        request, form, page, rows=[public.draw_status(d) for d in page], jurisdictions=_jurisdictions(form)),
         status=200 if form.is_valid() else 400)
 

@@ -302,8 +302,19 @@ def add_cli(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -
                     "take=N, with_replacement=False). Empty lines are ignored; ids must be distinct.",
     )
     parser.add_argument("--seed", required=True, help="the seed string (e.g. a stratum seed from a manifest)")
-    parser.add_argument("--take", required=True, type=int, help="how many ids to select")
+    parser.add_argument("--take", required=True, type=_count, help="how many ids to select (0 or more)")
     parser.set_defaults(func=_run_sample)
+
+
+def _count(text: str) -> int:
+    """--take: a whole number of ids, 0 or more (a negative one once printed nothing, as if none were drawn)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative; the number of ids to select is 0 or more")
+    return value
 
 
 def _run_sample(args: argparse.Namespace) -> int:

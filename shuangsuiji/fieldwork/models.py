@@ -27,6 +27,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.accounts.scoping import ScopedQuerySet
@@ -67,7 +68,7 @@ class Handling(models.TextChoices):
 
 
 class SignerRole(models.TextChoices):
-    OFFICER = "officer", _("执法人员")
+    OFFICER = "officer", pgettext_lazy("team role", "执法人员")
     EXPERT = "expert", _("外部专家")
     SITE_MANAGER = "site_manager", _("现场负责人")
 
@@ -142,7 +143,7 @@ class InspectionRecord(models.Model):
                                related_name="inspection_records")
     amends = models.OneToOneField("self", verbose_name=_("更正的原记录"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="amendment")
-    amendment_reason = models.TextField(_("更正理由"), blank=True)
+    amendment_reason = models.TextField(pgettext_lazy("amendment", "更正理由"), blank=True)
     amendment_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("更正批准人"), null=True,
                                               blank=True, on_delete=models.PROTECT, related_name="+")
     amendment_approved_at = models.DateTimeField(_("更正批准时间"), null=True, blank=True)
@@ -328,7 +329,7 @@ class Signature(SealedChild):
 
     record = models.ForeignKey(InspectionRecord, on_delete=models.CASCADE, related_name="signatures")
     role = models.CharField(_("身份"), max_length=12, choices=SignerRole.choices)
-    inspector = models.ForeignKey(Inspector, verbose_name=_("执法人员"), null=True, blank=True,
+    inspector = models.ForeignKey(Inspector, verbose_name=pgettext_lazy("one", "执法人员"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("姓名"), max_length=64)
     certificate_number = models.CharField(_("执法证号"), max_length=32, blank=True)
@@ -469,7 +470,7 @@ class AmendmentRequest(models.Model):
 
     record = models.ForeignKey(InspectionRecord, verbose_name=_("原记录"), on_delete=models.PROTECT,
                                related_name="amendment_requests")
-    reason = models.TextField(_("更正理由"))
+    reason = models.TextField(pgettext_lazy("amendment", "更正理由"))
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(_("申请时间"))
@@ -480,8 +481,8 @@ class AmendmentRequest(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision = models.TextField(_("审批意见"), blank=True)
-    amendment = models.OneToOneField(InspectionRecord, verbose_name=_("更正记录"), null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="amendment_request")
+    amendment = models.OneToOneField(InspectionRecord, verbose_name=pgettext_lazy("amendment", "更正记录"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="amendment_request")
 
     scope_field = "record__target__jurisdiction"
     objects = models.Manager.from_queryset(ScopedByTarget)()

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.planning import gather
@@ -21,7 +22,7 @@ class PlanForm(forms.Form):
                                         empty_label=_("请选择"),
                                         help_text=_("仅内部联合抽查计划：负责所选事项的科室"))
     check_items = forms.ModelMultipleChoiceField(
-        CheckItem.objects.none(), label=_("抽查事项"), required=False,
+        CheckItem.objects.none(), label=pgettext_lazy("list", "抽查事项"), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("不选则用默认：双随机抽查计划为全部适用事项，联合抽查计划为发起科室负责的事项"))
     departments = forms.ModelMultipleChoiceField(

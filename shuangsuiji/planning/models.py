@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.scoping import ScopedManager, ScopedQuerySet
 from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Jurisdiction, Target
@@ -75,7 +76,8 @@ class Plan(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=PlanKind.choices, default=PlanKind.REGULAR)
     department = models.ForeignKey(Department, verbose_name=_("发起科室"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="initiated_plans")
-    check_items = models.ManyToManyField(CheckItem, verbose_name=_("抽查事项"), related_name="plans")
+    check_items = models.ManyToManyField(CheckItem, verbose_name=pgettext_lazy("list", "抽查事项"),
+                                         related_name="plans")
     departments = models.ManyToManyField(Department, verbose_name=_("参加科室"), blank=True,
                                          related_name="joint_plans",
                                          help_text=_("联合抽查的每个检查组须有每个参加科室的一名执法人员"))
@@ -405,7 +407,7 @@ class TaskPlan(models.Model):
 
 
 class MemberRole(models.TextChoices):
-    OFFICER = "officer", _("执法人员")
+    OFFICER = "officer", pgettext_lazy("team role", "执法人员")
     EXPERT = "expert", _("外部专家")
 
 
@@ -414,7 +416,7 @@ class TaskMember(models.Model):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="members")
     draw = models.ForeignKey(Draw, on_delete=models.PROTECT, related_name="members")
-    inspector = models.ForeignKey(Inspector, verbose_name=_("执法人员"), on_delete=models.PROTECT,
+    inspector = models.ForeignKey(Inspector, verbose_name=pgettext_lazy("one", "执法人员"), on_delete=models.PROTECT,
                                   related_name="task_memberships")
     role = models.CharField(_("身份"), max_length=10, choices=MemberRole.choices)
     slot = models.PositiveSmallIntegerField(_("岗位序号"))

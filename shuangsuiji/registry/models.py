@@ -13,6 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.scoping import ScopedManager
 
@@ -303,7 +304,7 @@ class Inspector(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        verbose_name = _("执法人员")
+        verbose_name = pgettext_lazy("one", "执法人员")
         verbose_name_plural = _("检查人员名录库")
         ordering = ["jurisdiction__path", "department__name", "name"]
         constraints = [

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.registry import filters, forms
@@ -103,7 +103,7 @@ def _target_related(target: Target, user) -> list[dict]:
         {"title": _("类别与状态变更"), "headers": [_("生效日期"), _("项目"), _("原值"), _("新值"), _("理由")],
          "rows": [[h.effective_date, h.get_field_display(), h.old_label, h.new_label, h.reason]
                   for h in target.history.all()[:50]]},
-        {"title": _("回避人员"), "headers": [_("执法人员"), _("回避理由")],
+        {"title": _("回避人员"), "headers": [pgettext("one", "执法人员"), _("回避理由")],
          "rows": [[r.inspector, r.reason] for r in target.recusal_entries.select_related("inspector")
                   if Inspector.objects.visible_to(user).filter(pk=r.inspector_id).exists()]},
     ]

@@ -30,6 +30,9 @@ def test_county_admin_creates_a_leader_of_his_county_with_an_event(tree, users):
     assert event.actor == users["county_admin"] and event.reason == "新任分局长"
     assert event.changes["role"] == [None, "leader"] and event.changes["jurisdiction"] == [None, "涞水县"]
     assert "password" not in event.changes and "s3cret" not in str(event.changes)
+    # what was given, not every default: no "superuser: no" as if someone had decided it
+    assert not {"is_superuser", "is_staff", "email", "first_name", "department", "inspector"} & set(event.changes)
+    assert event.changes["is_active"] == [None, True]
     assert event.jurisdiction_id == tree["a"].pk
     assert verify_chain() == []
 

@@ -113,6 +113,8 @@ def test_english_reads_the_same_event_in_english():
     with translation.override("en"):
         assert action_label("target.update") == "Target changed"
         assert said(event("target.update", Target, {"positive_list": [False, True]})) == ["Positive list：No → Yes"]
+        assert said(event("classification.run", None, {"counts": {"key": 3, "special": [1, 2]}})) == [
+            "counts：key: 3; special: 1, 2"]  # English marks between the parts
         assert "特殊" not in said(event("target.update", Target, {"category": ["special", "general"]}))[0]
 
 

@@ -45,7 +45,7 @@ def test_and_in_english_for_a_reader_who_chose_it(target, users):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     table = history_table(client, target)
     assert '<span title="target.update">Target changed</span>' in table
-    assert "Category</span>：General unit → Special-supervision unit" in table
+    assert "Category</span>: General unit → Special-supervision unit" in table
     assert "监管类别" not in table and "修改检查对象" not in table
 
 

@@ -119,3 +119,17 @@ def test_results_jurisdiction_filter_drills_down_on_a_phone(visit, data, tmp_pat
     page = visit("/public/results/?jurisdiction=130624", PHONE)
     assert page.locator("#f-jurisdiction").input_value() == "130624"
     assert "阜平县戊石材厂" in page.locator("table.public-results").inner_text()
+
+
+def test_verification_status_filtered_by_quarter_on_a_phone(visit, tree):
+    make_plan(tree["a"], 2)
+    make_plan(tree["b"], 3, revealed=True)
+    page = visit("/public/verification/", PHONE)
+    assert page.locator("td[data-label='清单']").count() == 2
+    page.select_option("#f-quarter", "3")
+    page.locator("form.public-filter button[type=submit]").click()
+    page.wait_for_url("**quarter=3*")
+    assert page.locator("td[data-label='清单']").count() == 1
+    assert "阜平县" in page.locator("td[data-label='计划']").inner_text()
+    assert page.get_by_text("共 1 条").is_visible()
+    assert fits(page)

@@ -4,6 +4,8 @@ order, and a bad parameter is a 400 naming the parameter."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shuangsuiji.disclosure.models import (
@@ -168,6 +170,7 @@ def test_search_by_credit_code(client, published):
     ({"page": "0"}, "page", "0"),
     ({"page": "x"}, "page", "x"),
     ({"page": "99"}, "page", "共 1 页"),
+    ({"page": "99999999999999999999"}, "page", "共 1 页"),  # an OFFSET the database cannot hold: was a 500
     ({"page_size": "100000"}, "page_size", "500"),
     ({"outcom": "ok"}, "outcom", "outcome"),
 ])
@@ -317,7 +320,9 @@ def test_verification_status_per_draw(client, tree):
     DrawVerification.objects.create(draw=revealed.draws.get(), ok=True, report="密钥与承诺一致")
     rows = {r["plan_id"]: r for r in client.get("/api/public/verification/").json()["results"]}
     assert rows[sealed.pk]["state"] == "sealed" and rows[sealed.pk]["report"] == ""
-    assert rows[revealed.pk]["state"] == "verified" and rows[revealed.pk]["report"] == "密钥与承诺一致"
+    # A passed check reads as the standard report, in the reader's language (services.VERIFIED_REPORT).
+    assert rows[revealed.pk]["state"] == "verified" and rows[revealed.pk]["report"] == (
+        "密钥与承诺一致，种子、各类别抽取结果与人员分配均可复现")
     assert rows[other.pk]["state"] == "unchecked"
     assert client.get("/api/public/verification/", {"jurisdiction": "130624"}).json()["count"] == 1
 
@@ -375,3 +380,29 @@ def test_every_public_operation_has_its_own_name():
     assert {"public_result_list", "public_result_detail", "public_plan_list", "public_plan_detail",
             "public_listed_target_list"} <= set(names)
     assert not any(name[-1].isdigit() for name in names)
+
+
+def test_plan_lists_do_not_read_the_draws_frozen_inputs_or_manifests(client, tree):
+    # Megabytes a city's draw: the lists decoded them for every draw and showed only hashes and a link.
+    sealed = make_plan(tree["a"], PlanStatus.DISPATCHED, 2)
+    revealed = make_plan(tree["b"], PlanStatus.DISPATCHED, 3, revealed=True)
+    with CaptureQueriesContext(connection) as queries:
+        rows = {r["id"]: r for r in client.get("/api/public/plans/").json()["results"]}
+        b"".join(client.get("/public/plans/", {"format": "json"}).streaming_content)
+    assert not [q["sql"] for q in queries.captured_queries if '"planning_draw"."inputs"' in q["sql"]]
+    assert rows[sealed.pk]["draws"][0]["manifest_url"].endswith(f"/plans/{sealed.pk}/draws/1/manifest.json")
+    assert rows[sealed.pk]["draws"][0]["manifest_complete"] is False
+    assert rows[revealed.pk]["draws"][0]["manifest_complete"] is True
+
+
+def test_moments_read_in_the_system_time_zone_in_every_listing(client, tree):
+    """A plan row (the API list, the downloads) wrote its stored UTC moments as they were (01:30+00:00) beside its
+    draws, which the serializers write in Asia/Shanghai (09:30+08:00): the same draw at two times to a reader."""
+    plan = make_plan(tree["a"], PlanStatus.DISPATCHED, 3, revealed=True)
+    moment = datetime.datetime(2026, 6, 24, 1, 30, tzinfo=datetime.UTC)
+    Draw.objects.filter(plan=plan).update(drawn_at=moment)
+    Plan.objects.filter(pk=plan.pk).update(revealed_at=moment)
+    row = next(p for p in client.get("/api/public/plans/").json()["results"] if p["id"] == plan.pk)
+    detail = client.get(f"/api/public/plans/{plan.pk}/").json()
+    assert row["drawn_at"] == row["revealed_at"] == "2026-06-24T09:30:00+08:00"
+    assert detail["draws"][0]["drawn_at"] == row["drawn_at"]

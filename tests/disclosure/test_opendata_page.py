@@ -1,6 +1,8 @@
 """/public/opendata/: every dataset documented with its page, downloads, API address, download columns and
 API fields (read from where they are made), the paging, the errors, a curl example and the OpenAPI schema."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -39,3 +41,14 @@ def test_opendata_links_the_portal_downloads(client, opendata_url):
         if dataset.page:
             page = reverse(f"public:{dataset.page}")
             assert f'href="{page}?format=csv"' in text and f'href="{page}?format=json"' in text
+
+
+def test_opendata_in_english_describes_the_api_fields_and_parameters_in_english(client, opendata_url):
+    # The descriptions are Chinese literals kept for the OpenAPI schema; the page used to show them untranslated.
+    client.cookies["django_language"] = "en"
+    text = client.get(opendata_url).content.decode()
+    assert "<code>outcome</code></td><td>Result code: ok / problem / withheld</td>" in text
+    assert "<code>page_size</code></td><td>Rows per page, 50 by default, at most 500</td>" in text
+    tables = re.findall(r"<tr><td[^>]*><code>\w+</code></td><td>([^<]*)</td></tr>", text)
+    assert len(tables) > 60
+    assert not [cell for cell in tables if re.search(r"[\u4e00-\u9fff]", cell)]

@@ -9,9 +9,12 @@ import csv
 import datetime
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shuangsuiji.disclosure import services
@@ -124,6 +127,7 @@ def ids_on(client, **params) -> list[str]:
     ({"q": "纺织"}, ["JL2026-000002"]),
     ({"q": "丙军工"}, []),  # a withheld result has no name to find
     ({"q": "JL2026-000005"}, ["JL2026-000005"]),
+    ({"q": "jl2026-000005"}, ["JL2026-000005"]),  # a public number typed in lower case
 ])
 def test_results_filters_on_the_page_and_in_the_downloads(client, data, params, expected):
     assert ids_on(client, **params) == expected
@@ -293,6 +297,14 @@ def make_plan(jurisdiction, quarter: int, *, status=PlanStatus.DISPATCHED, revea
     return plan
 
 
+def test_the_plan_page_names_the_witnesses_of_the_dice(client, tree):
+    """Who watched the dice is part of the public value (the manifest names them): the page said only "现场掷骰"."""
+    plan = make_plan(tree["a"], 2)
+    Draw.objects.filter(plan=plan).update(witnesses=["刘淑芬", "陈志强"])
+    page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert "见证人：刘淑芬、陈志强" in page
+
+
 def test_plans_list_and_filters(client, tree):
     q2 = make_plan(tree["a"], 2)
     q3 = make_plan(tree["b"], 3)
@@ -438,3 +450,114 @@ def test_the_page_and_the_api_page_results_the_same_way(client, data, monkeypatc
     assert read == [True, True]
     ids = [row["public_id"] for row in api["results"]]
     assert [page.index(f">{public_id}</a>") for public_id in ids] == sorted(page.index(f">{p}</a>") for p in ids)
+
+
+def test_the_verification_page_is_paged_and_filtered_like_the_plans(client, tree, django_assert_max_num_queries):
+    # Every plan of every quarter has a draw: nationally ~24,000 a year, so the page cannot list them all.
+    for quarter in range(1, 5):
+        make_plan(tree["a"], quarter, draws=9)  # make_plan's hashes repeat the draw's number: one digit
+    for quarter in range(1, 4):
+        make_plan(tree["b"], quarter, draws=8, revealed=True)
+    with django_assert_max_num_queries(8):
+        first = client.get("/public/verification/").content.decode()
+    assert first.count('data-label="清单"') == 50 and "共 60 条" in first and "page=2" in first
+    assert client.get("/public/verification/", {"page": "2"}).content.decode().count('data-label="清单"') == 10
+    assert 'name="quarter"' in first and 'name="jurisdiction"' in first
+    only_b = client.get("/public/verification/", {"jurisdiction": "130624"}).content.decode()
+    assert only_b.count('data-label="清单"') == 24 and "共 24 条" in only_b
+    rows = client.get("/api/public/verification/", {"page": "2"}).json()
+    assert rows["count"] == 60 and len(rows["results"]) == 10
+    assert len(json.loads(streamed(client.get("/public/verification/", {"format": "json"})))["results"]) == 60
+
+
+def test_the_plans_list_separates_the_drawn_strata_without_a_dangling_separator(client, tree):
+    # A check-only stratum last (the positive list, the joint inspections) used to leave "…40；" behind.
+    plan = make_plan(tree["a"], 2)
+    PlanStratum.objects.create(plan=plan, stratum="key", population=10, minimum=5, requested=5)
+    PlanStratum.objects.create(plan=plan, stratum="clue", population=2, minimum=0, requested=0, drawn=False)
+    text = client.get("/public/plans/").content.decode()
+    cell = re.search(r'data-label="计划抽查数">([^<]*)</td>', text).group(1)
+    assert cell == "一般排污单位 3；重点排污单位 5"
+
+
+def test_the_verify_page_command_names_the_file_the_manifest_is_saved_as(client, tree):
+    # Followed literally, "python3 verify_draw.py manifest.json" found no file: the download is saved as
+    # plan<id>-draw<n>-complete.json. The example now gives the command with that name, and the plan page's
+    # button downloads the file instead of opening it.
+    plan = make_plan(tree["a"], 1, revealed=True)
+    saved = client.get(f"/public/plans/{plan.pk}/draws/1/manifest.json")["Content-Disposition"]
+    name = re.search(r'filename="([^"]+)"', saved).group(1)
+    assert name == f"plan{plan.pk}-draw1-complete.json"
+    text = client.get("/public/verify/").content.decode()
+    assert f"python3 verify_draw.py {name}</pre>" in text and "plan12-draw1-complete.json" in text
+    plan_page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert f'href="/public/plans/{plan.pk}/draws/1/manifest.json" download>' in plan_page
+
+
+@pytest.mark.parametrize("path", ["/public/targets/%00/", "/public/results/%00/", "/api/public/results/%00/",
+                                  "/api/public/corrections/?public_id=%00", "/api/public/items/?jurisdiction=%00",
+                                  "/public/targets/91%00/?format=csv"])
+def test_a_nul_in_an_id_never_reaches_the_database(client, path):
+    # PostgreSQL refuses a text holding NUL: these were 500s there (SQLite just found nothing). Nothing can be
+    # found under such an id, so no query is made (SQLite's logged SQL cuts a string at the NUL, so the test
+    # cannot look for it in the queries).
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code in (400, 404) or (response.status_code == 200 and "format=csv" in path)
+    assert queries.captured_queries == []
+    if response.status_code == 400:
+        assert "public_id" in body.decode() or "jurisdiction" in body.decode()
+
+
+def test_english_public_pages_use_their_own_words_where_another_app_translates_the_same_chinese(
+        client, data, users, tree):
+    # Django merges the apps' catalogues; the intake app's "类别" → "Kinds" and the fieldwork app's
+    # "更正记录" → "Amendment" won over the portal's "Stratum" and "Corrections".
+    chem = data["rows"]["chem"]
+    services.do_correct_result(chem, values={"problems": [dict(chem.problems[0], decision_number="涞环罚〔2026〕4号")]},
+                               reason="处罚决定书文号录入有误", acting_user=users["county_admin"])
+    plan = make_plan(tree["a"], 2)
+    client.cookies["django_language"] = "en"
+    plan_page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert "<th>Stratum</th>" in plan_page and 'data-label="Stratum"' in plan_page and "Kinds" not in plan_page
+    # links to lists say the lists' names, and no Chinese colon is left in an English page
+    assert ">Plans</a>" in plan_page and ">Check items</a>" in plan_page
+    assert ">Inspection plan</a>" not in plan_page and "：" not in plan_page.split("<main", 1)[-1].split("<footer")[0]
+    result_page = client.get("/public/results/JL2026-000001/").content.decode()
+    assert '<h2 class="h6">Corrections</h2>' in result_page and "Amendment" not in result_page
+    assert "Corrections</h3>" in client.get("/public/opendata/").content.decode()
+
+
+def test_the_items_page_filters_by_place_and_pages(client, tree):
+    # Every city keeps its own list (thousands of items nationally): the page lists those of one place, in pages.
+    department = tree["departments"]["130600"]
+    for n in range(55):
+        CheckItem.objects.create(code=f"130600-{n:02d}", name=f"事项{n}", legal_basis="条例", content="-",
+                                 jurisdiction=tree["city"], responsible_department=department)
+    CheckItem.objects.create(code="130624-01", name="阜平县自定事项", legal_basis="条例", content="-",
+                             jurisdiction=tree["b"], responsible_department=tree["departments"]["130624"])
+    first = client.get("/public/items/").content.decode()
+    assert first.count('data-label="事项编码"') == 50 and "共 56 条" in first and 'name="jurisdiction"' in first
+    in_a = client.get("/public/items/", {"jurisdiction": "130623"}).content.decode()
+    assert "共 55 条" in in_a and "阜平县自定事项" not in in_a  # the city's list applies in its counties
+    in_b = client.get("/public/items/", {"jurisdiction": "130624", "page": "2"}).content.decode()
+    assert "共 56 条" in in_b and "阜平县自定事项" in in_b
+    assert client.get("/public/items/", {"jurisdiction": "999999"}).status_code == 400
+    rows = list(csv.reader(io.StringIO(streamed(client.get("/public/items/", {"jurisdiction": "130623",
+                                                                          "format": "csv"})).lstrip("\ufeff"))))
+    assert len(rows) == 56
+
+
+def test_a_passed_check_reads_in_the_readers_language(client, tree):
+    # The report is stored in the language of whoever ran the check (Chinese from the nightly command).
+    plan = make_plan(tree["a"], 1, revealed=True)
+    failed = make_plan(tree["b"], 1, revealed=True)
+    DrawVerification.objects.create(draw=plan.draws.get(), ok=True,
+                                    report="密钥与承诺一致，种子、各类别抽取结果与人员分配均可复现")
+    DrawVerification.objects.create(draw=failed.draws.get(), ok=False, report="seed differs")
+    client.cookies["django_language"] = "en"
+    text = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert "The secret matches its commitment" in text and "密钥与承诺一致" not in text
+    rows = {r["plan_id"]: r for r in client.get("/api/public/verification/").json()["results"]}
+    assert rows[plan.pk]["report"].startswith("The secret matches") and rows[failed.pk]["report"] == "seed differs"

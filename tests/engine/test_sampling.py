@@ -77,6 +77,13 @@ def test_command_line_refuses_duplicate_ids():
     assert run.returncode == 2 and b"duplicates" in run.stderr
 
 
+@pytest.mark.parametrize("take, said", [("-1", b"-1 is negative"), ("two", b"'two' is not a whole number")])
+def test_command_line_refuses_a_take_that_is_not_a_count(take, said):
+    run = subprocess.run([sys.executable, "-m", "shuangsuiji.engine", "sample", "--seed", "s", "--take", take],
+                         input=b"a\nb\n", capture_output=True, cwd=ROOT)
+    assert run.returncode == 2 and said in run.stderr and run.stdout == b""
+
+
 def candidates_strategy():
     rows = st.lists(st.tuples(st.text(alphabet="ABCDEFGHJK0123456789", min_size=1, max_size=8), st.booleans()),
                     max_size=40, unique_by=lambda c: c[0])

@@ -335,3 +335,16 @@ def test_the_record_list_counts_problems_without_grouping_the_whole_scope(task, 
     assert listing and not any('GROUP BY "fieldwork_inspectionrecord"."id"' in sql for sql in listing)
     only = client.get(reverse("fieldwork:record_list"), {"problems": "1"}).context["page"].object_list
     assert [r.number for r in only] == [with_problem.number]
+
+
+def test_the_phone_pages_read_right_in_english(task, users):
+    """One Chinese word, several English ones: the task's one 检查对象 is a Target, its 执法人员 are Officers
+    beside an expert, the pad opens with Sign under the heading Signatures; remarks take English brackets."""
+    client = client_for(users["inspector"])
+    client.cookies["django_language"] = "en"
+    brief = client.get(reverse("fieldwork:task_brief", args=[task.pk])).content.decode()
+    assert ">Target</div>" in brief and "Check items (2)" in brief and ">Officer</span>" in brief
+    assert "(me)" in brief and "（" not in brief.split("<main", 1)[-1].split("</main>")[0]
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    form = client.get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
+    assert "9 · Signatures</div>" in form and form.count('fw-sign-button"') == form.count(">Sign</button>") >= 2

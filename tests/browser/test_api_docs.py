@@ -1,0 +1,27 @@
+"""The API's documentation page works on an intranet: Swagger UI comes from the system's own static files."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_api_docs_render_with_nothing_fetched_from_outside(open_page, users, live_server):
+    page = open_page(users["city_admin"], "pw-city_admin")
+    outside: list[str] = []
+    here = urlsplit(live_server.url).netloc
+
+    def only_here(route):
+        # an intranet has no way out: a request elsewhere fails, as it would there
+        if urlsplit(route.request.url).netloc != here:
+            outside.append(route.request.url)
+            return route.abort()
+        return route.continue_()
+
+    page.route("**/*", only_here)
+    page.goto(f"{live_server.url}/api/docs/")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)  # the operations, read from /api/schema/
+    assert page.locator(".swagger-ui .opblock").count() > 10
+    assert page.get_by_text("/api/planning/plans/").first.is_visible()
+    assert outside == []
