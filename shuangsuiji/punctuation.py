@@ -7,7 +7,7 @@ uses ASCII ones with spaces: "Due 2026-09-30 (3 days overdue)", "Witnesses: 刘�
 - ``{% aside %}…{% endaside %}``: a parenthetical remark;
 - ``{% colon %}``: after a label;
 - ``{% sep %}``: between the items of an enumeration;
-- ``semicolon()`` (Python only): between clauses.
+- ``{% semicolon %}``: between clauses.
 
 Builtins of the template engine (settings.TEMPLATES), so no template loads them.
 """
@@ -55,5 +55,6 @@ def sep() -> str:
     return "、" if _chinese() else ", "
 
 
+@register.simple_tag
 def semicolon() -> str:
     return "；" if _chinese() else "; "
