@@ -25,7 +25,11 @@ def test_county_admin_creates_an_inspector_account(open_page, users, tree, recru
     page = open_page(users["county_admin"], "pw-county_admin", viewport)
     if viewport:
         page.click("button.navbar-toggler")
+        # The menu slides open (Bootstrap's collapse adds .show when the slide ends); on a loaded CI
+        # machine a tap during the slide could land before the dropdown under it was ready.
+        page.wait_for_selector(".navbar-collapse.show")
     page.click("a.dropdown-toggle:has-text('更多')")
+    page.wait_for_selector(".dropdown-menu.show a.dropdown-item:has-text('用户')")
     page.click("a.dropdown-item:has-text('用户')")
     page.wait_for_url("**/accounts/users/")
     page.click("a:has-text('新增用户')")
