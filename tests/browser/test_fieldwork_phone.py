@@ -54,8 +54,8 @@ def local(minutes_ago: int) -> str:
 
 def draw_signature(page, seed: int) -> None:
     canvas = page.locator("#fw-canvas")
-    canvas.wait_for(state="visible")
-    page.wait_for_timeout(400)  # the modal's fade: the canvas is sized once it is shown
+    # The canvas is sized (and cleared) when the modal's fade ends; strokes before that would be lost.
+    page.wait_for_selector("#fw-canvas[data-ready]")
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + 30, box["y"] + box["height"] * 0.6)
     page.mouse.down()

@@ -367,6 +367,7 @@
     pen.lineJoin = "round";
     pen.strokeStyle = "#111";
     ink = 0;
+    canvas.dataset.ready = "1";  // sized to the shown modal: strokes from here on are kept
   }
   function point(event) {
     const box = canvas.getBoundingClientRect();
@@ -395,6 +396,7 @@
   canvas.addEventListener("pointerup", lift);
   canvas.addEventListener("pointercancel", lift);
   modalElement.addEventListener("shown.bs.modal", resizeCanvas);
+  modalElement.addEventListener("hidden.bs.modal", () => { delete canvas.dataset.ready; });
   document.getElementById("fw-sign-clear").addEventListener("click", resizeCanvas);
   document.querySelectorAll(".fw-sign-button").forEach((button) => button.addEventListener("click", async () => {
     // Sign what the server holds: unsent edits go first.
