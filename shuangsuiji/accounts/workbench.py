@@ -619,7 +619,7 @@ def batches_to_review(user, today: date) -> Items:
 def pending_corrections(user) -> Items:
     """Published results behind their record (an approved amendment, a penalty decided, a redaction decision):
     ``disclosure.services.pending_corrections`` for the user's scope. Its cost grows with the published results
-    that could have moved (problems, amended or redacted records) — a few queries, but Python work per row."""
+    that could have moved (penalised, amended or redacted records) — a few queries, but Python work per row."""
     root = _root(user)
     if root is None or not user.oversees:
         return Items()

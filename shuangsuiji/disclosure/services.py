@@ -525,12 +525,16 @@ def pending_corrections(jurisdiction: Jurisdiction):
                .select_related("record__target__jurisdiction", "record__task"))
     current = {r.amends_id: r for r in InspectionRecord.objects.publishable().filter(
         amends__in=results.values("record")).select_related("target__jurisdiction", "task", "amends")}
-    # Only rows that can have moved are compared: amended records, problems (a penalty decided later), and
-    # rows a redaction decision touches (a case, a rule added or deactivated after release).
-    candidates = (Q(record__in=current.keys()) | Q(outcome=Outcome.PROBLEM)
-                  | Q(record__redaction_cases__isnull=False) | _rule_matches(jurisdiction))
+    # Only rows that can have moved are compared: amended records, records with a penalty decision (decided, or
+    # its number corrected, after release: the only part of a sealed record's row that changes without an
+    # amendment) and rows a redaction decision touches (a case, a rule added or deactivated after release).
+    # Not every problem row: the city's workbench runs this on each visit, and problems pile up year on year.
+    # Subqueries, not joins: joined, the one-to-many paths need a DISTINCT over every published row in scope.
+    candidates = (Q(record__in=current.keys())
+                  | Q(record__in=ItemResult.objects.filter(follow_up__penalty__isnull=False).values("record_id"))
+                  | Q(record__in=RedactionCase.objects.values("record_id")) | _rule_matches(jurisdiction))
     rules = active_rules()
-    rows = results.filter(candidates).distinct().prefetch_related(
+    rows = results.filter(candidates).prefetch_related(
         "corrections", "record__signatures", "record__items__follow_up__penalty", "record__redaction_cases",
         Prefetch("record__task__selections", queryset=TaskPlan.objects.select_related("plan__jurisdiction",
                                                                                      "plan__department")))

@@ -13,6 +13,7 @@ A policy's ``fingerprint`` is the SHA-256 of its canonical content, so a plan re
 text it was computed under; comments and layout of the file do not change it, any value does.
 """
 
+import functools
 import hashlib
 import json
 import re
@@ -595,7 +596,14 @@ def loads(text: str, source: str = "<text>") -> Policy:
 
 def load(path: str | Path) -> Policy:
     path = Path(path)
-    return loads(path.read_text(encoding="utf-8"), str(path))
+    return _parsed(path.read_text(encoding="utf-8"), str(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str, source: str) -> Policy:
+    # Keyed by the file's whole text, so an edited file is read afresh; a policy is frozen, so one parsed copy
+    # serves every caller (a staff home page asks for the quarter's policy a dozen times).
+    return loads(text, source)
 
 
 def load_all(directory: str | Path = POLICY_DIR) -> tuple[Policy, ...]:

@@ -28,6 +28,7 @@ from shuangsuiji.disclosure.models import (
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord
+from shuangsuiji.intake import services as intake
 from shuangsuiji.planning import services as planning
 from shuangsuiji.planning.models import MemberRole
 from shuangsuiji.registry.models import Target
@@ -268,6 +269,28 @@ def test_a_penalty_decided_after_publication_is_pending_and_republished_with_its
     result.refresh_from_db()
     assert result.problems[0]["decision_number"] == "涞环罚〔2026〕12号"
     assert services.pending_corrections(tree["a"]) == []
+    # The decision's number corrected in the penalty register: the public copy is behind again.
+    penalty = FollowUp.objects.get(record=record).penalty
+    penalty.decision_number = "涞环罚〔2026〕13号"
+    intake.do_save_penalty(penalty, acting_user=users["county_admin"], reason="文号录入有误")
+    (pending, _record, fresh), = services.pending_corrections(tree["a"])
+    assert pending.pk == result.pk and fresh["problems"][0]["decision_number"] == "涞环罚〔2026〕13号"
+
+
+def test_problem_rows_without_a_penalty_are_not_rebuilt_to_find_stale_ones(task, users, tree, monkeypatch):
+    """A sealed record's problem row changes only through a penalty decision (or an amendment or redaction
+    decision): the city's workbench, which runs the check on every visit, does not rebuild the others."""
+    record = reviewed(task, users, problem=Handling.RECTIFIED)
+    publish(record, users)
+    assert PublishedResult.objects.published().get().outcome == Outcome.PROBLEM
+    built = []
+    original = services.result_row
+    monkeypatch.setattr(services, "result_row", lambda r: built.append(r.pk) or original(r))
+    assert services.pending_corrections(tree["a"]) == [] and built == []
+    # A redaction case on it makes it a candidate: rebuilt, compared, and pending.
+    services.do_decide_redaction(record, action=RedactionAction.WITHHOLD, basis=RedactionBasis.PRIVACY,
+                                 reason="涉及个人隐私", acting_user=users["county_admin"])
+    assert [p[0].record_id for p in services.pending_corrections(tree["a"])] == [record.pk] and built == [record.pk]
 
 
 def test_the_public_copy_is_in_chinese_whoever_prepares_it_and_english_readers_see_nothing_stale(task, users, tree):

@@ -244,6 +244,18 @@ def test_load_all_and_select_by_date(tmp_path: Path):
         policy_module.load_all(tmp_path)
 
 
+def test_a_policy_file_is_parsed_once_and_read_afresh_when_edited(tmp_path: Path):
+    path = tmp_path / "baoding-2021.toml"
+    path.write_text(BAODING_TEXT, encoding="utf-8")
+    first = policy_module.load(path)
+    assert policy_module.load(path) is first  # one parsed copy while the text is unchanged
+    path.write_text(BAODING_TEXT.replace("version = 1", "version = 3"), encoding="utf-8")
+    assert policy_module.load(path).version == 3
+    path.write_text(BAODING_TEXT.replace("version = 1", 'version = "x"'), encoding="utf-8")
+    with pytest.raises(PolicyError):  # a broken edit is refused, not hidden behind the parsed copy
+        policy_module.load(path)
+
+
 def test_the_repository_policies_all_load():
     assert BAODING.id in {policy.id for policy in policy_module.load_all()}
 
