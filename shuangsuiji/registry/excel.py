@@ -13,7 +13,9 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -46,6 +48,7 @@ from shuangsuiji.tabular.importing import (
     choice,
     credit_code,
     day,
+    label,
     number,
     text,
     yes_no,
@@ -76,7 +79,8 @@ def coordinate(low: int, high: int):
 
 def outlets(value: Any) -> list[tuple[str, str, str, bool]]:
     """"DA001:废气:在线;DW001:废水" → [(code, name, kind, online monitored)]."""
-    kinds = {str(label): key for key, label in Outlet.Kind.choices}
+    with translation.override(settings.LANGUAGE_CODE):  # the sheet's language, whoever imports it
+        kinds = {str(label): key for key, label in Outlet.Kind.choices}
     result = []
     for part in _split(str(value)):
         fields = [f.strip() for f in part.replace("：", ":").split(":")]
@@ -270,11 +274,11 @@ class TargetImporter(RegistryImporter):
         ("status", TargetStatus.ACTIVE), ("defunct_date", None), ("defunct_reason", ""))}
 
     def export_row(self, t: Target) -> list[Any]:
-        outlet_text = "；".join(f"{o.code}:{o.get_kind_display()}{':在线' if o.online_monitored else ''}"
+        outlet_text = "；".join(f"{o.code}:{label(Outlet.Kind, o.kind)}{':在线' if o.online_monitored else ''}"
                                for o in t.outlets.all())
         return [t.credit_code, t.name, t.jurisdiction.code, t.address, t.industry_code, t.industry_name,
                 t.longitude, t.latitude, t.legal_representative, t.contact_name, t.contact_phone, t.permit_number,
-                t.get_category_display(), "是" if t.positive_list else "否", t.get_status_display(),
+                label(Category, t.category), "是" if t.positive_list else "否", label(TargetStatus, t.status),
                 t.defunct_date, t.defunct_reason, outlet_text]
 
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
@@ -344,9 +348,9 @@ class InspectorImporter(RegistryImporter):
 
     def export_row(self, i: Inspector) -> list[Any]:
         return [i.name, i.certificate_number, i.certificate_expiry, i.jurisdiction.code, i.department.name,
-                i.qualifications, "、".join(s.name for s in i.specialties.all()), i.get_status_display(),
-                "是" if i.is_double_random else "否", "是" if i.is_external else "否", i.get_external_kind_display(),
-                i.organisation, i.phone]
+                i.qualifications, "、".join(s.name for s in i.specialties.all()), label(InspectorStatus, i.status),
+                "是" if i.is_double_random else "否", "是" if i.is_external else "否",
+                label(ExternalKind, i.external_kind), i.organisation, i.phone]
 
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
         places = self.jurisdictions(acting_user)
@@ -426,7 +430,7 @@ class CheckItemImporter(RegistryImporter):
 
     def export_row(self, c: CheckItem) -> list[Any]:
         labels = {"general": "一般", "key": "重点", "special": "特殊"}
-        return [c.code, c.name, c.legal_basis, c.content, c.jurisdiction.code, c.get_list_level_display(),
+        return [c.code, c.name, c.legal_basis, c.content, c.jurisdiction.code, label(Level, c.list_level),
                 c.responsible_department.name, "、".join(d.name for d in c.cooperating_departments.all()),
                 "、".join(labels[x] for x in c.categories), c.specialty.name if c.specialty else "", c.check_method,
                 "是" if c.is_active else "否"]
@@ -599,10 +603,13 @@ IMPORTERS: dict[str, RegistryImporter] = {i.kind: i for i in (TargetImporter(), 
 def export_workbook(importer: RegistryImporter, queryset: models.QuerySet) -> bytes:
     """The rows as the import template lays them out, written in streaming mode (flat memory)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(importer.label[:31])
-    sheet.append([_header_cell(sheet, column.header, column.required) for column in importer.columns])
-    for obj in queryset.iterator(chunk_size=2000):
-        sheet.append(importer.export_row(obj))
+    # In the system's language whoever exports: the labels are the template's, so the file imports again (an
+    # English session wrote "Key unit" and "Active", which the import refuses).
+    with translation.override(settings.LANGUAGE_CODE):
+        sheet = book.create_sheet(str(importer.label)[:31])
+        sheet.append([_header_cell(sheet, column.header, column.required) for column in importer.columns])
+        for obj in queryset.iterator(chunk_size=2000):
+            sheet.append(importer.export_row(obj))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

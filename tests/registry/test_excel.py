@@ -1,5 +1,6 @@
 """Registry workbooks: template round trip, whole-file validation, updates with history, scope, command."""
 
+import datetime
 import io
 import tempfile
 from urllib.parse import unquote
@@ -347,3 +348,40 @@ def test_a_row_with_a_bad_cell_is_never_planned(tree):
     plans = list(importer.chunks(sheet, None))
     assert [e.column for e in errors.items] == ["排口"]
     assert not any(plan.create or plan.update for plan in plans)
+
+
+def test_an_english_session_exports_files_that_import_back_unchanged(tree, users):
+    """The sheets are the templates' (Chinese columns, Chinese labels) whatever the interface language: an
+    English session's export once read "Key unit", "Active" and "DW001:Water", which the import refused."""
+    from shuangsuiji.registry.models import Outlet
+
+    key = Target.objects.create(credit_code=complete("91130623000000001"), name="涞水甲", jurisdiction=tree["a"],
+                                category="key")
+    Outlet.objects.create(target=key, code="DW001", kind=Outlet.Kind.WATER, online_monitored=True)
+    Inspector.objects.create(name="王某", certificate_number="13062300009", jurisdiction=tree["a"],
+                             department=tree["departments"]["130623"], status="on_leave",
+                             certificate_expiry=datetime.date(2030, 1, 1))
+    client = login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    for kind in ("targets", "inspectors"):
+        content = client.get(f"/registry/{kind}/export.xlsx").content
+        rows = list(load_workbook(io.BytesIO(content)).worksheets[0].values)
+        cells = {str(cell) for row in rows for cell in row if cell is not None}
+        assert cells.isdisjoint({"Key unit", "Active", "On leave", "DW001:Water:在线"}), cells
+        buffer = io.BytesIO(content)
+        buffer.name = f"{kind}.xlsx"
+        response = client.post(f"/registry/{kind}/import/", {"file": buffer})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert Event.objects.filter(action=f"{kind}.import").get().changes["unchanged"] == [None, len(rows) - 1]
+    assert {"重点排污单位", "DW001:废水:在线"} <= {str(c) for row in load_workbook(io.BytesIO(
+        client.get("/registry/targets/export.xlsx").content)).worksheets[0].values for c in row}
+    assert not Event.objects.filter(action__in=["target.update", "inspector.update"]).exists()
+
+
+def test_a_wrong_label_is_explained_with_the_labels_the_sheet_accepts_in_any_language(tree, users):
+    upload = workbook([[complete("91130623000000001"), "涞水甲", "130623", "Key unit", "否", ""]], TARGET_HEADERS)
+    client = login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    page = client.post("/registry/targets/import/", {"file": upload}).content.decode()
+    assert "重点排污单位" in page and "Key unit、" not in page
+    assert not Target.objects.exists()
