@@ -7,6 +7,9 @@ that time. This module reads only what an import needs: the first worksheet's ce
 and inline strings, numbers, booleans, and dates recognised by their number format (as Excel shows
 them). Formulas are read as their cached values. CSV files (as monitoring platforms export them) are
 read as text in UTF-8, or GB18030 when they are not UTF-8.
+
+A damaged or hand-made file is refused with a ``SheetError`` that says where reading stopped, never with a
+server error; a cell reference beyond Excel's last column is refused before anything is allocated for it.
 """
 
 import csv
@@ -14,10 +17,13 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import IO, Any
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import ParseError, iterparse
+
+from django.utils.translation import gettext as _
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -26,6 +32,13 @@ _EPOCH = datetime(1899, 12, 30)
 _BUILTIN_DATE_FORMATS = {*range(14, 23), 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
 _DATE_CODE = re.compile(r"[ymdhs]")
 _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+_MAX_COLUMNS = 16384
+"""Excel's last column is XFD; a reference beyond it is not from a sheet Excel wrote (and would pad one row
+with billions of empty cells)."""
+_DAMAGED = (ParseError, ValueError, IndexError, KeyError, EOFError, OverflowError, zlib.error,
+            zipfile.BadZipFile)
+"""What a damaged part of an .xlsx raises while it is read: bad XML, a number or reference that is not one, a
+shared string that is not there, a date beyond the calendar, a truncated or corrupt compressed stream."""
 
 
 class SheetError(ValueError):
@@ -91,7 +104,7 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str:
         if element.tag == f"{_PKG_REL}Relationship" and element.get("Id") == first_id:
             target = element.get("Target", "")
             return target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
-    raise SheetError("工作簿中没有工作表")
+    raise SheetError(_("工作簿中没有工作表"))
 
 
 def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
@@ -101,55 +114,71 @@ def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
         shared = _shared_strings(archive)
         date_styles = _date_styles(archive)
         sheet = archive.open(sheet_path)
-    except (zipfile.BadZipFile, KeyError) as error:
-        raise SheetError("文件不是有效的 Excel 工作簿（.xlsx）") from error
-    cell_tag, value_tag, row_tag = f"{_MAIN}c", f"{_MAIN}v", f"{_MAIN}row"
+    except _DAMAGED as error:
+        raise SheetError(_("文件不是有效的 Excel 工作簿（.xlsx）")) from error
+    row_tag = f"{_MAIN}row"
     # A cell's reference ("AB123") names its column; a sheet has few columns, so remember each one.
     columns: dict[str, int] = {}
+    next_number = 1
     with sheet:
-        next_number = 1
-        for _event, element in iterparse(sheet):
-            if element.tag != row_tag:
-                continue
-            number = int(element.get("r") or next_number)
-            next_number = number + 1
-            values: list[Any] = []
-            for cell in element.iter(cell_tag):
-                reference = cell.get("r")
-                if reference:
-                    letters = reference.rstrip("0123456789")
-                    index = columns.get(letters)
-                    if index is None:
-                        index = columns[letters] = _column_index(letters)
-                    if index > len(values):
-                        values.extend([None] * (index - len(values)))
-                kind = cell.get("t")
-                value_element = cell.find(value_tag)
-                text = value_element.text if value_element is not None else None
-                if kind == "s":
-                    value: Any = shared[int(text)] if text is not None else None
-                elif kind == "inlineStr":
-                    value = "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
-                elif kind in ("str", "e"):
-                    value = text
-                elif kind == "b":
-                    value = text == "1" if text is not None else None
-                elif text is None:
-                    value = None
-                else:
-                    number_value = float(text)
-                    style = cell.get("s")
-                    if style is not None and int(style) in date_styles:
-                        value = _EPOCH + timedelta(days=number_value)
-                        # Excel stores times as fractions of a day; round away the float noise.
-                        value = value.replace(microsecond=0) + timedelta(seconds=round(value.microsecond / 1e6))
-                    elif number_value.is_integer() and "." not in text and "E" not in text.upper():
-                        value = int(text)
-                    else:
-                        value = text  # keep the exact decimal digits of the file
-                values.append(value)
-            element.clear()
-            yield number, values
+        try:
+            for _event, element in iterparse(sheet):
+                if element.tag != row_tag:
+                    continue
+                number = next_number = int(element.get("r") or next_number)
+                yield number, _row_values(element, number, columns, shared, date_styles)
+                element.clear()
+                next_number = number + 1
+        except SheetError:
+            raise
+        except _DAMAGED as error:
+            raise SheetError(_("文件已损坏：读到第 %(row)s 行时无法继续，请用 Excel 打开后另存为 .xlsx 再导入")
+                             % {"row": next_number}) from error
+
+
+def _row_values(row: Any, number: int, columns: dict[str, int], shared: list[str], date_styles: set[int]
+                ) -> list[Any]:
+    values: list[Any] = []
+    for cell in row.iter(f"{_MAIN}c"):
+        reference = cell.get("r")
+        if reference:
+            letters = reference.rstrip("0123456789")
+            index = columns.get(letters)
+            if index is None:
+                index = _column_index(letters)
+                if not 0 <= index < _MAX_COLUMNS:
+                    raise SheetError(_("第 %(row)s 行的单元格 %(cell)s 超出 Excel 的列范围（最后一列为 XFD）")
+                                     % {"row": number, "cell": reference[:20]})
+                columns[letters] = index
+            if index > len(values):
+                values.extend([None] * (index - len(values)))
+        values.append(_cell_value(cell, shared, date_styles))
+    return values
+
+
+def _cell_value(cell: Any, shared: list[str], date_styles: set[int]) -> Any:
+    kind = cell.get("t")
+    value_element = cell.find(f"{_MAIN}v")
+    text = value_element.text if value_element is not None else None
+    if kind == "s":
+        return shared[int(text)] if text is not None else None
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+    if kind in ("str", "e"):
+        return text
+    if kind == "b":
+        return text == "1" if text is not None else None
+    if text is None:
+        return None
+    number_value = float(text)
+    style = cell.get("s")
+    if style is not None and int(style) in date_styles:
+        value = _EPOCH + timedelta(days=number_value)
+        # Excel stores times as fractions of a day; round away the float noise.
+        return value.replace(microsecond=0) + timedelta(seconds=round(value.microsecond / 1e6))
+    if number_value.is_integer() and "." not in text and "E" not in text.upper():
+        return int(text)
+    return text  # keep the exact decimal digits of the file
 
 
 def _csv_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
@@ -161,7 +190,7 @@ def _csv_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
         except UnicodeDecodeError:
             continue
     else:
-        raise SheetError("CSV 文件的编码无法识别（应为 UTF-8 或 GBK）")
+        raise SheetError(_("CSV 文件的编码无法识别（应为 UTF-8 或 GBK）"))
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         yield number, [cell if cell.strip() else None for cell in row]
 
@@ -173,4 +202,4 @@ def read_rows(handle: IO[bytes], name: str) -> Iterator[tuple[int, list[Any]]]:
         return _csv_rows(handle)
     if lowered.endswith((".xlsx", ".xlsm")):
         return _xlsx_rows(handle)
-    raise SheetError("只能导入 .xlsx 或 .csv 文件")
+    raise SheetError(_("只能导入 .xlsx 或 .csv 文件"))

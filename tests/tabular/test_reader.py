@@ -1,0 +1,96 @@
+"""A damaged or hand-made .xlsx is refused with a message that says where reading stopped, never a crash."""
+
+import contextlib
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.test import Client
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from shuangsuiji.registry.models import Target
+from shuangsuiji.tabular.reader import SheetError, read_rows
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _workbook() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["统一社会信用代码", "单位名称", "行政区划代码", "日期"])
+    sheet.append(["91130623MA0000001X", 1.5, "130623", datetime.date(2021, 4, 12)])
+    sheet.append(["91130623MA0000002X", "乙公司", "130623"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD = _workbook()
+
+
+def _patched(part: str, change) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(GOOD))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            target.writestr(info, change(content) if info.filename == part else content)
+    return out.getvalue()
+
+
+def _read(content: bytes) -> list:
+    return list(read_rows(io.BytesIO(content), "名录.xlsx"))
+
+
+def test_the_unchanged_workbook_reads():
+    rows = [values for _n, values in _read(GOOD)]
+    assert rows[1] == ["91130623MA0000001X", "1.5", "130623", datetime.datetime(2021, 4, 12)]
+    assert rows[2][:2] == ["91130623MA0000002X", "乙公司"]
+
+
+@pytest.mark.parametrize(("part", "change", "message"), [
+    (SHEET, lambda c: c[:-40], "读到第 4 行"),  # cut off after the third row
+    (SHEET, lambda c: c.replace(b'r="2"', b'r="two"', 1), "读到第 2 行"),
+    (SHEET, lambda c: c.replace(b"<v>1.5</v>", b"<v>abc</v>", 1), "读到第 2 行"),
+    (SHEET, lambda c: c.replace(b'<c r="B2"', b'<c r="B2" s="x"', 1), "读到第 2 行"),
+    (SHEET, lambda c: c.replace(b"<v>44298</v>", b"<v>1e300</v>", 1), "读到第 2 行"),  # a date past the calendar
+    ("xl/styles.xml", lambda c: c[:-10], "不是有效的 Excel 工作簿"),
+    ("xl/workbook.xml", lambda c: b"<x", "不是有效的 Excel 工作簿"),
+])
+def test_a_damaged_part_is_refused_with_where_reading_stopped(part, change, message):
+    with pytest.raises(SheetError, match=message):
+        _read(_patched(part, change))
+
+
+def test_a_cell_beyond_excels_last_column_is_refused_before_anything_is_allocated():
+    # "ZZZZZZZ" would be column 8,353,082,582: the row was padded with that many empty cells (MemoryError).
+    content = _patched(SHEET, lambda c: c.replace(b'r="B2"', b'r="ZZZZZZZ2"', 1))
+    with pytest.raises(SheetError, match="第 2 行的单元格 ZZZZZZZ2 超出 Excel 的列范围"):
+        _read(content)
+    last = _patched(SHEET, lambda c: c.replace(b'r="D2"', b'r="XFD2"', 1))
+    assert len(_read(last)[1][1]) == 16384  # Excel's own last column still reads
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_any_corruption_of_the_sheet_reads_or_is_refused_as_a_sheet_error(data):
+    xml = zipfile.ZipFile(io.BytesIO(GOOD)).read(SHEET)
+    position = data.draw(st.integers(0, len(xml) - 1))
+    replacement = data.draw(st.binary(min_size=0, max_size=8))
+    with contextlib.suppress(SheetError):  # anything else (a crash) fails the test
+        _read(_patched(SHEET, lambda c: c[:position] + replacement + c[position + 1:]))
+
+
+@pytest.mark.django_db
+def test_the_import_page_answers_a_damaged_file_with_its_message_and_stores_nothing(tree, users):
+    client = Client()
+    client.force_login(users["county_admin"])
+    upload = io.BytesIO(_patched(SHEET, lambda c: c.replace(b'r="2"', b'r="two"', 1)))
+    upload.name = "名录.xlsx"
+    response = client.post("/registry/targets/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "文件已损坏：读到第 2 行时无法继续" in response.content.decode()
+    assert not Target.objects.exists()
