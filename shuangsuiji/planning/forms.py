@@ -90,8 +90,7 @@ class FreezeForm(forms.Form):
 
 class PublicValueForm(forms.Form):
     source = forms.ChoiceField(label=_("来源"), choices=PublicSource.choices, initial=PublicSource.DICE)
-    value = forms.CharField(label=_("公开随机数"), max_length=200,
-                            help_text=_("骰子点数（如 3,5,1,6）、按公布原样的开奖号码，或 drand 该轮的随机数"))
+    value = forms.CharField(label=_("公开随机数"), max_length=200)  # its help, per source, is on the plan page
     witnesses = forms.CharField(label=_("见证人"), required=False,
                                 help_text=_("掷骰时至少两人，姓名以逗号或顿号分隔"))
     lottery_name = forms.CharField(label=_("彩票名称"), required=False, max_length=100)

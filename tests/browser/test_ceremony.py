@@ -76,7 +76,15 @@ def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding
     assert draw.secret not in page.content()  # the secret is never shown before the reveal
     shoot(page, f"{label}-3-committed")
 
+    # The form shows the chosen source's own fields only.
+    page.select_option("#id_source", "lottery")
+    assert page.is_visible("#id_lottery_date") and not page.is_visible("#id_witnesses")
+    assert page.is_visible("text=开奖号码，按公布的原样填写") and not page.is_visible("text=掷出的点数")
+    shoot(page, f"{label}-3-lottery")
+    page.select_option("#id_source", "drand")
+    assert page.is_visible("#id_drand_round") and not page.is_visible("#id_lottery_name")
     page.select_option("#id_source", "dice")
+    assert page.is_visible("#id_witnesses") and not page.is_visible("#id_drand_round")
     page.fill("#id_value", "3,5,1,6")
     page.click("button:has-text('录入公开随机数')")
     assert "至少两名见证人" in page.inner_text("body")  # dice without witnesses are refused
