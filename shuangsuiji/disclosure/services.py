@@ -490,31 +490,50 @@ def _rule_matches(jurisdiction: Jurisdiction) -> Q:
     return condition
 
 
-def _keep_corrected_descriptions(result: PublishedResult, row: dict[str, Any]) -> dict[str, Any]:
-    """The record's row with each problem description that a correction replaced given as replaced.
+KEPT_FIELDS = ("target_name", "credit_code", "industry_code", "industry_name", "inspected_on")
+"""The row's own fields a correction by hand can fix while the sealed record keeps the old value."""
 
-    A description is rewritten by hand because it was wrong or told what it should not, usually without the
-    sealed record's notes changing; rebuilt from the record, the row would bring the old text back — listed
-    as a pending correction and put back on the portal by "重新公开". So a text once replaced stays replaced
-    (through every later replacement), unless the record's text is new. A mask is not a replacement: lifting
-    the redaction decision brings back what it hid, as corrected."""
-    replaced: dict[str, str] = {}
+
+def _latest(replaced: Mapping[Any, Any], value: Any) -> Any:
+    seen = set()
+    while value in replaced and value not in seen:  # A → B → C: the latest; a loop back stops where it began
+        seen.add(value)
+        value = replaced[value]
+    return value
+
+
+def _kept(value: Any) -> bool:
+    """A value a correction put in on purpose: not a blank a withholding leaves, not a mask."""
+    return bool(value) and value != redaction.MASK
+
+
+def _keep_corrections(result: PublishedResult, row: dict[str, Any]) -> dict[str, Any]:
+    """The record's row with what corrections replaced given as replaced: the problem descriptions, and the
+    row's own fields (a company name, a credit code, an industry, the day).
+
+    A correction by hand fixes what the public reads, usually without the sealed record changing (a typo in a
+    name, a description that was wrong or told what it should not). Rebuilt from the record, the row would
+    bring the old value back — listed as a pending correction and put back on the portal by "重新公开". So a
+    value once replaced stays replaced (through every later replacement), unless the record's value is new
+    (an approved amendment). A mask or a withholding is not a replacement: lifting the redaction decision brings
+    back what it hid, as corrected."""
+    descriptions: dict[str, str] = {}
+    fields: dict[str, dict[Any, Any]] = {name: {} for name in KEPT_FIELDS}
     for correction in sorted(result.corrections.all(), key=lambda c: (c.corrected_at, c.pk)):
+        for name, replaced in fields.items():
+            old, new = correction.before.get(name), correction.after.get(name)
+            if _kept(old) and _kept(new) and old != new:
+                replaced[old] = new
         before, after = correction.before.get("problems") or [], correction.after.get("problems") or []
         for old, new in zip(before, after, strict=False):
             text, by = old.get("description", ""), new.get("description", "")
-            if text and by and text != by and by != redaction.MASK and old.get("item") == new.get("item"):
-                replaced[text] = by
-    if not replaced or not row.get("problems"):
-        return row
-    problems = []
-    for problem in row["problems"]:
-        text, seen = problem.get("description", ""), set()
-        while text in replaced and text not in seen:  # A → B → C: the latest; a loop back stops where it began
-            seen.add(text)
-            text = replaced[text]
-        problems.append(dict(problem, description=text))
-    return {**row, "problems": problems}
+            if _kept(text) and _kept(by) and text != by and old.get("item") == new.get("item"):
+                descriptions[text] = by
+    row = {**row, **{name: _latest(replaced, row[name]) for name, replaced in fields.items() if replaced}}
+    if descriptions and row.get("problems"):
+        row["problems"] = [dict(problem, description=_latest(descriptions, problem.get("description", "")))
+                           for problem in row["problems"]]
+    return row
 
 
 def pending_corrections(jurisdiction: Jurisdiction):
@@ -541,7 +560,7 @@ def pending_corrections(jurisdiction: Jurisdiction):
     for result in rows.iterator(chunk_size=500):
         record = current.get(result.record_id, result.record)
         row, notes, withheld = apply_redactions(record, result_row(record), rules)
-        row = _keep_corrected_descriptions(result, row)
+        row = _keep_corrections(result, row)
         fresh = {**_model_values(row), "redactions": notes, "withheld_basis": withheld}
         fresh["inspected_on"] = fresh["inspected_on"].isoformat()
         if any(fresh[k] != _json(getattr(result, k)) for k in fresh):
@@ -559,7 +578,7 @@ def do_republish_amended(result: PublishedResult, *, reason: str, acting_user) -
                  .select_related("target__jurisdiction", "task", "amends").first())
     record = amendment or result.record
     row, notes, withheld = apply_redactions(record, result_row(record))
-    row = _keep_corrected_descriptions(result, row)
+    row = _keep_corrections(result, row)
     return _write_correction(result, {**row, "redactions": notes, "withheld_basis": withheld}, reason, acting_user,
                              record=record)
 

@@ -277,6 +277,35 @@ def test_a_penalty_decided_after_publication_is_pending_and_republished_with_its
     assert pending.pk == result.pk and fresh["problems"][0]["decision_number"] == "涞环罚〔2026〕13号"
 
 
+def test_a_name_corrected_by_hand_stays_corrected_when_a_penalty_is_republished(task, users, tree):
+    """The sealed record keeps the typo; rebuilt from it for the penalty, the row must not bring it back."""
+    record = reviewed(task, users, problem=Handling.CASE)
+    publish(record, users)
+    result = PublishedResult.objects.published().get()
+    county = users["county_admin"]
+    services.do_correct_result(result, values={"target_name": "涞水县甲化工股份有限公司"}, reason="单位名称录入有误",
+                               acting_user=county)
+    follow_up = FollowUp.objects.get(record=record)
+    today = timezone.localdate()
+    fieldwork.do_register_case(follow_up, case_number="涞环立〔2026〕31号", filed_on=today, acting_user=county)
+    fieldwork.do_record_penalty_decision(follow_up, decision_number="涞环罚〔2026〕14号", decided_on=today,
+                                         department=tree["departments"]["130623"], violation="", amount=None,
+                                         acting_user=county)
+    (pending, _record, fresh), = services.pending_corrections(tree["a"])
+    assert fresh["target_name"] == "涞水县甲化工股份有限公司"
+    assert fresh["problems"][0]["decision_number"] == "涞环罚〔2026〕14号"
+    correction = services.do_republish_amended(pending, reason="处罚决定已作出", acting_user=county)
+    result.refresh_from_db()
+    assert result.target_name == "涞水县甲化工股份有限公司" and "target_name" not in {
+        k for k in correction.after if correction.after[k] != correction.before[k]}
+    assert services.pending_corrections(tree["a"]) == []
+    # A mask is not a replacement: a decision to hide the name hides the corrected name too.
+    services.do_decide_redaction(record, action=RedactionAction.MASK, fields=["target_name"],
+                                 basis=RedactionBasis.COMMERCIAL_SECRET, reason="涉及商业秘密", acting_user=county)
+    (_pending, _record, fresh), = services.pending_corrections(tree["a"])
+    assert fresh["target_name"] == redaction.MASK
+
+
 def test_problem_rows_without_a_penalty_are_not_rebuilt_to_find_stale_ones(task, users, tree, monkeypatch):
     """A sealed record's problem row changes only through a penalty decision (or an amendment or redaction
     decision): the city's workbench, which runs the check on every visit, does not rebuild the others."""
