@@ -20,9 +20,10 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from shuangsuiji.accounts.models import Role, User
-from shuangsuiji.audit.services import PendingEvent, record_events
+from shuangsuiji.audit.services import PendingEvent, record_events, system_language
 from shuangsuiji.registry.models import Level
 
 SCOPE_FIELDS = ("role", "jurisdiction", "department", "inspector", "is_staff", "is_superuser", "is_active")
@@ -128,8 +129,8 @@ def do_create_user(user: User, *, acting_user: User | None, password: str | None
     changes = validate_user(user, acting_user=acting_user)
     _set_password(user, password, owner_chose=False)
     user.save()
-    record_events([PendingEvent("user.create", user, user.jurisdiction_id, changes, reason or _("新增用户"))],
-                  actor=acting_user)
+    record_events([PendingEvent("user.create", user, user.jurisdiction_id, changes,
+                                reason or gettext_lazy("新增用户"))], actor=acting_user)
     return user
 
 
@@ -183,9 +184,9 @@ def do_set_password(user: User, password: str | None, *, acting_user: User | Non
         ensure_can_manage(acting_user, stored)
     _set_password(user, password, owner_chose=own)
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    record_events([PendingEvent("user.password", user, user.jurisdiction_id,
-                                {"password": [None, _("已设置") if password else _("已停用密码登录")]},
-                                _("本人修改密码") if own else _("设置密码"))], actor=acting_user)
+    state = gettext_lazy("已设置") if password else gettext_lazy("已停用密码登录")
+    record_events([PendingEvent("user.password", user, user.jurisdiction_id, {"password": [None, state]},
+                                gettext_lazy("本人修改密码") if own else gettext_lazy("设置密码"))], actor=acting_user)
     return user
 
 
@@ -260,8 +261,8 @@ def do_unlock_login(user: User, *, acting_user: User | None) -> int:
     was_locked = locked_until(user.username)
     forgotten = reset_login_failures(username=user.username)
     if forgotten:
-        record_events([PendingEvent("user.unlock", user, user.jurisdiction_id,
-                                    {"locked_until": [was_locked, None]}, _("解除登录锁定"))], actor=acting_user)
+        record_events([PendingEvent("user.unlock", user, user.jurisdiction_id, {"locked_until": [was_locked, None]},
+                                    gettext_lazy("解除登录锁定"))], actor=acting_user)
     return forgotten
 
 
@@ -274,7 +275,7 @@ def record_lockout(username: str, failures: int, until: datetime | None) -> None
     with transaction.atomic():
         record_events([PendingEvent("user.locked_out", user, user.jurisdiction_id,
                                     {"failures": [None, failures], "locked_until": [None, until]},
-                                    _("连续登录失败，账号锁定"))])
+                                    gettext_lazy("连续登录失败，账号锁定"))])
 
 
 @transaction.atomic
@@ -285,15 +286,16 @@ def do_set_admin_permissions(user: User, *, acting_user: User | None, groups, pe
         raise PermissionDenied(_("只有超级管理员可以授予后台或超级管理员权限"))
     groups, permissions = list(groups), list(permissions)
     changes = {}
-    for name, values in (("groups", groups), ("user_permissions", permissions)):
-        old = sorted(str(v) for v in getattr(user, name).all())
-        new = sorted(str(v) for v in values)
-        if old != new:
-            changes[name] = [old, new]
+    with system_language():  # a permission's name says its model's, translated
+        for name, values in (("groups", groups), ("user_permissions", permissions)):
+            old = sorted(str(v) for v in getattr(user, name).all())
+            new = sorted(str(v) for v in values)
+            if old != new:
+                changes[name] = [old, new]
     if not changes:
         return user
     user.groups.set(groups)
     user.user_permissions.set(permissions)
     record_events([PendingEvent("user.permissions", user, user.jurisdiction_id, changes,
-                                reason or _("后台权限"))], actor=acting_user)
+                                reason or gettext_lazy("后台权限"))], actor=acting_user)
     return user

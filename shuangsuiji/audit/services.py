@@ -7,14 +7,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from shuangsuiji.audit.models import ChainHead, Event
 
 GENESIS = "0" * 64
+
+
+def system_language() -> translation.override:
+    """Text the system stores is in its own language (``LANGUAGE_CODE``), whatever the language of the user who
+    acted: a note, a reason, a warning, an event's object and values are read later by others, and compared
+    with text built again. ``with system_language(): note = _("…") % {…}``; a message the user is shown (an
+    error, a page) stays in his language."""
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 @dataclass
@@ -59,7 +68,10 @@ def jsonable(value: Any) -> Any:
 
 
 def record_events(pending: Iterable[PendingEvent], *, actor=None) -> list[Event]:
-    """Append events to the chain. Must run inside the caller's transaction (atomic block)."""
+    """Append events to the chain. Must run inside the caller's transaction (atomic block).
+
+    Written in the system's language: a reason or value given as a lazy translation (``gettext_lazy``) is
+    stored in it, as are the objects' names; text translated before the call must be built in it too."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_events must be called inside the transaction of the change it records")
     head = _lock_head()
@@ -69,26 +81,28 @@ def record_events(pending: Iterable[PendingEvent], *, actor=None) -> list[Event]
     prev = head.last_hash
     events = []
     content_types: dict[type, ContentType] = {}
-    for item in pending:
-        ct_id = None
-        object_id = ""
-        object_repr = ""
-        if item.obj is not None:
-            model = type(item.obj)
-            if model not in content_types:
-                content_types[model] = ContentType.objects.get_for_model(model)
-            ct_id = content_types[model].pk
-            object_id = str(item.obj.pk)
-            object_repr = str(item.obj)[:255]
-        changes = {key: jsonable(value) for key, value in item.changes.items()}
-        digest = _event_hash(prev, now, actor_id, item.action, ct_id, object_id, changes, item.reason)
-        events.append(Event(
-            occurred_at=now, actor_id=actor_id, actor_name=actor_name, action=item.action,
-            content_type_id=ct_id, object_id=object_id, object_repr=object_repr,
-            jurisdiction_id=item.jurisdiction_id, changes=changes, reason=item.reason,
-            prev_hash=prev, hash=digest,
-        ))
-        prev = digest
+    with system_language():  # an object's name and a value's label, e.g. a plan's "…季度双随机抽查计划"
+        for item in pending:
+            ct_id = None
+            object_id = ""
+            object_repr = ""
+            if item.obj is not None:
+                model = type(item.obj)
+                if model not in content_types:
+                    content_types[model] = ContentType.objects.get_for_model(model)
+                ct_id = content_types[model].pk
+                object_id = str(item.obj.pk)
+                object_repr = str(item.obj)[:255]
+            changes = {key: jsonable(value) for key, value in item.changes.items()}
+            reason = str(item.reason)
+            digest = _event_hash(prev, now, actor_id, item.action, ct_id, object_id, changes, reason)
+            events.append(Event(
+                occurred_at=now, actor_id=actor_id, actor_name=actor_name, action=item.action,
+                content_type_id=ct_id, object_id=object_id, object_repr=object_repr,
+                jurisdiction_id=item.jurisdiction_id, changes=changes, reason=reason,
+                prev_hash=prev, hash=digest,
+            ))
+            prev = digest
     Event.objects.bulk_create(events, batch_size=2000)
     ChainHead.objects.filter(pk=head.pk).update(last_hash=prev, count=models.F("count") + len(events))
     return events

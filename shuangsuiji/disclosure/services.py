@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuangsuiji.accounts.models import Role
-from shuangsuiji.audit.services import jsonable, record_event
+from shuangsuiji.audit.services import jsonable, record_event, system_language
 from shuangsuiji.disclosure import redaction
 from shuangsuiji.disclosure.models import (
     MASKABLE_FIELDS,
@@ -333,8 +333,10 @@ def do_discard(publication: Publication, *, reason: str, acting_user) -> None:
         raise ValidationError(_("已公开的批次不能撤销，只能更正"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写撤销理由")})
+    with system_language():
+        batch = str(publication)
     _event("discard", publication, publication.jurisdiction_id, acting_user,
-           {"batch": str(publication), "rows": publication.row_count}, reason=reason)
+           {"batch": batch, "rows": publication.row_count}, reason=reason)
     publication.results.all().delete()
     publication.listed_targets.all().delete()
     publication.delete()
@@ -651,8 +653,8 @@ def do_decide_redaction(record: InspectionRecord, *, action: str, basis: str, re
 # --- draws ---------------------------------------------------------------------------------------------------
 
 VERIFIED_REPORT = gettext_lazy("密钥与承诺一致，种子、各类别抽取结果与人员分配均可复现")
-"""The report of a check that found nothing: stored in the language of whoever ran it, so the portal shows this
-text in the reader's language instead (``public.draw_status``)."""
+"""The report of a check that found nothing: stored in the system's language; the portal shows this text in the
+reader's language instead (``public.draw_status``)."""
 
 
 @transaction.atomic
@@ -662,7 +664,8 @@ def do_verify_draw(draw: Draw) -> DrawVerification:
     if draw.plan.revealed_at is None or not draw.manifest:
         raise ValidationError(_("该抽取尚未公开密钥，无法验证"))
     problems = engine_manifest.verify(draw.manifest)
-    report = "\n".join(problems) if problems else str(VERIFIED_REPORT)
+    with system_language():
+        report = "\n".join(problems) if problems else str(VERIFIED_REPORT)
     return DrawVerification.objects.create(draw=draw, ok=not problems, report=report)
 
 

@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-from shuangsuiji.audit.services import PendingEvent, jsonable, record_events
+from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.engine import canonical, creditcode
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import permissions, sealing
@@ -234,11 +234,12 @@ def do_start_recheck_record(recheck: Recheck, *, acting_user) -> InspectionRecor
     record.save()
     problems = (ItemResult.objects.filter(follow_up__recheck=recheck).select_related("check_item")
                 .order_by("order", "id"))
-    ItemResult.objects.bulk_create(
-        ItemResult(record=record, check_item=p.check_item, order=n, code=p.code, name=p.name,
-                   content=_("复查整改情况：%(problem)s（整改期限 %(deadline)s）") % {
-                       "problem": p.notes, "deadline": p.deadline})
-        for n, p in enumerate(problems, start=1))
+    with system_language():
+        ItemResult.objects.bulk_create(
+            ItemResult(record=record, check_item=p.check_item, order=n, code=p.code, name=p.name,
+                       content=_("复查整改情况：%(problem)s（整改期限 %(deadline)s）") % {
+                           "problem": p.notes, "deadline": p.deadline})
+            for n, p in enumerate(problems, start=1))
     _event("record.start", record, record, acting_user, {"recheck": [None, recheck.number]})
     return record
 
@@ -710,8 +711,9 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
                 follow_up.status = FollowUpStatus.CLOSED
                 follow_up.closed_at = now
                 follow_up.closed_by = acting_user
-                follow_up.closing_note = _("经更正记录%(number)s更正，原认定的问题或处理方式已变更") % {
-                    "number": record.number}
+                with system_language():
+                    follow_up.closing_note = _("经更正记录%(number)s更正，原认定的问题或处理方式已变更") % {
+                        "number": record.number}
                 follow_up.closing_record = record
                 follow_up.save()
                 events.append(PendingEvent("followup.close", follow_up, record.target.jurisdiction_id,
@@ -763,10 +765,11 @@ def _finish_recheck(record: InspectionRecord, now: datetime, acting_user) -> Non
                  .select_related("problem"))
     for follow_up in rechecked:
         item = results.get(follow_up.problem.check_item_id)
-        if item is not None and item.outcome == Outcome.PROBLEM:
-            note = _("复查发现仍未整改到位，按复查记录%(number)s的处理方式继续处置") % {"number": record.number}
-        else:
-            note = _("复查确认已整改到位（复查记录%(number)s）") % {"number": record.number}
+        with system_language():
+            if item is not None and item.outcome == Outcome.PROBLEM:
+                note = _("复查发现仍未整改到位，按复查记录%(number)s的处理方式继续处置") % {"number": record.number}
+            else:
+                note = _("复查确认已整改到位（复查记录%(number)s）") % {"number": record.number}
         follow_up.status = FollowUpStatus.CLOSED
         follow_up.closed_at = now
         follow_up.closed_by = acting_user
@@ -802,10 +805,11 @@ def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = ""
                                          reviewed_at=now)
     _event("record.review", record, record, acting_user, {"decision": [None, review.decision]}, reason)
     if not passed:
+        with system_language():
+            decision = _("审核退回，更正后重新提交")
         request = AmendmentRequest.objects.create(record=record, reason=reason, requested_by=acting_user,
                                                   requested_at=now, via_review=True, state=RequestState.APPROVED,
-                                                  decided_by=acting_user, decided_at=now,
-                                                  decision=_("审核退回，更正后重新提交"))
+                                                  decided_by=acting_user, decided_at=now, decision=decision)
         request.amendment = _create_amendment(record, reason, acting_user, now)
         request.save(update_fields=["amendment"])
     return review
@@ -972,7 +976,9 @@ def do_record_penalty_decision(follow_up: FollowUp, *, decision_number: str, dec
         source_reference=follow_up.record.number)
     follow_up.penalty = penalty
     now = timezone.now()
-    _close(follow_up, _("已作出行政处罚决定（%(number)s）") % {"number": penalty.decision_number}, acting_user, now)
+    with system_language():
+        note = _("已作出行政处罚决定（%(number)s）") % {"number": penalty.decision_number}
+    _close(follow_up, note, acting_user, now)
     _event("followup.penalty", follow_up, follow_up.record, acting_user,
            {"penalty": [None, penalty.decision_number], "status": [FollowUpStatus.OPEN, FollowUpStatus.CLOSED]})
     return follow_up

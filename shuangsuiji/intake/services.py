@@ -18,8 +18,9 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from shuangsuiji.audit.services import PendingEvent, record_event, record_events
+from shuangsuiji.audit.services import PendingEvent, record_event, record_events, system_language
 from shuangsuiji.engine import policy as policies
 from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.workdays import previous_quarter
@@ -105,7 +106,7 @@ def do_record_penalty(*, target: Target, decision_number: str, decided_on: date,
     penalty = Penalty(target=target, decision_number=decision_number.strip(), decided_on=decided_on,
                       department=department, violation=violation, amount=amount, source=source,
                       source_reference=source_reference)
-    return do_save_penalty(penalty, acting_user=acting_user, reason=_("录入行政处罚决定"))
+    return do_save_penalty(penalty, acting_user=acting_user, reason=gettext_lazy("录入行政处罚决定"))
 
 
 @transaction.atomic
@@ -129,7 +130,8 @@ def do_record_exceedance(exceedance: Exceedance, *, acting_user) -> Exceedance:
         raise ValidationError({"value": _("监测值不大于标准限值，不是超标数据")})
     if exceedance.limit is not None and exceedance.limit <= 0:
         raise ValidationError({"limit": _("应大于0")})
-    return _save(exceedance, acting_user=acting_user, reason=_("手工录入在线监测超标数据"), check=ensure_can_record)
+    return _save(exceedance, acting_user=acting_user, reason=gettext_lazy("手工录入在线监测超标数据"),
+                 check=ensure_can_record)
 
 
 @transaction.atomic
@@ -271,7 +273,9 @@ def _ensure_can_import(acting_user) -> None:
 
 
 def _store_plan(plan: Plan, kind: str, file_name: str, acting_user) -> ImportResult:
-    reason = _("Excel导入：%(file)s") % {"file": file_name}
+    with system_language():
+        reason = _("Excel导入：%(file)s") % {"file": file_name}
+        removal = _("替换导入名录：%(file)s") % {"file": file_name}
     label = plan.model._meta.model_name
     create_action = "clue.report" if plan.model is Clue else f"{label}.create"
     plan.model.objects.bulk_create(plan.create, batch_size=1000)
@@ -284,8 +288,7 @@ def _store_plan(plan: Plan, kind: str, file_name: str, acting_user) -> ImportRes
                    for obj, changes in plan.update]
     for unit in plan.remove:
         events.append(PendingEvent("keyunit.remove", unit.target, unit.target.jurisdiction_id, {
-            "year": [unit.year, None], "directory": [unit.directory, None], "kinds": [unit.kinds, None]},
-            _("替换导入名录：%(file)s") % {"file": file_name}))
+            "year": [unit.year, None], "directory": [unit.directory, None], "kinds": [unit.kinds, None]}, removal))
     if plan.remove:
         plan.model.objects.filter(pk__in=[unit.pk for unit in plan.remove]).delete()
     if events:
@@ -320,10 +323,12 @@ def _store_readings(plan: ReadingsPlan, file_name: str, acting_user) -> ImportRe
     Exceedance.objects.bulk_update(plan.update, ["value", "limit", "unit"], batch_size=2000)
     withdrawn = [str(e) for e in Exceedance.objects.filter(pk__in=plan.withdraw)]
     Exceedance.objects.filter(pk__in=plan.withdraw).delete()
+    with system_language():
+        reason = _("导入在线监测数据：%(file)s") % {"file": file_name}
     record_event("monitoring.import", actor=acting_user, obj=batch, jurisdiction_id=batch.jurisdiction_id, changes={
         "readings": plan.readings, "outlets": plan.outlets, "within_limit": plan.within_limit,
         "created": len(plan.create), "known": plan.known, "updated": [str(e) for e in plan.update],
-        "withdrawn": withdrawn}, reason=_("导入在线监测数据：%(file)s") % {"file": file_name})
+        "withdrawn": withdrawn}, reason=reason)
     return ImportResult("exceedances", str(Exceedance._meta.verbose_name), plan.readings, len(plan.create),
                         len(plan.update), plan.known, len(plan.withdraw), plan.ignored_columns, batch)
 
@@ -395,13 +400,15 @@ def _gather(targets: models.QuerySet, year: int, quarter: int, span: rules.Windo
             directory_year: int | None) -> dict[int, dict[str, Any]]:
     """Each target's facts for ``rules.classify``, read in one query per kind of record."""
     facts: dict[int, dict[str, Any]] = defaultdict(lambda: defaultdict(list))
+    with system_language():  # the evidence's labels are stored with the classification
+        verified, unverified = _("经核实属实"), _("未核实或不属实")
     for row in (Penalty.objects.filter(target__in=targets, decided_on__range=(span.first, span.last))
                 .order_by("decided_on", "id").values("id", "target_id", "decision_number", "decided_on")):
         facts[row["target_id"]]["penalties"].append(rules.Evidence(
             "penalty", row["id"], f"{row['decision_number']}（{row['decided_on']}）"))
     for row in (Complaint.objects.filter(target__in=targets, received_on__range=(span.first, span.last))
                 .order_by("received_on", "id").values("id", "target_id", "reference", "received_on", "verified")):
-        state = _("经核实属实") if row["verified"] else _("未核实或不属实")
+        state = verified if row["verified"] else unverified
         facts[row["target_id"]]["complaints"].append(rules.ComplaintFact(rules.Evidence(
             "complaint", row["id"], f"{row['reference']}（{row['received_on']}，{state}）"), row["verified"]))
     for row in (Exceedance.objects.filter(target__in=targets, measured_at__gte=local_midnight(span.first),
@@ -447,8 +454,11 @@ def _category_change(outcome: rules.Outcome, reasons: list[dict], year: int, qua
     period = rules.quarter_text(year, quarter)
     category_reasons = [r for r in reasons if not r["rule"].startswith("positive_list")]
     positive_reasons = [r for r in reasons if r["rule"].startswith("positive_list")]
-    positive_text = ("；".join(r["text"] for r in positive_reasons) if positive_reasons
-                     else _("%(day)s 不在正面清单中") % {"day": rules.quarter_start(year, quarter)})
+    if positive_reasons:
+        positive_text = "；".join(r["text"] for r in positive_reasons)
+    else:
+        with system_language():
+            positive_text = _("%(day)s 不在正面清单中") % {"day": rules.quarter_start(year, quarter)}
     return CategoryChange(
         target_id=0, category=outcome.category,
         category_reason=f"{period}分类：" + "；".join(r["text"] for r in category_reasons),
@@ -480,13 +490,14 @@ def do_classify(*, year: int, quarter: int, jurisdiction: Jurisdiction, acting_u
 
     warnings = []
     directory_year = _directory_year(year, jurisdiction)
-    if directory_year is None:
-        warnings.append(_("尚未录入任何年度的重点排污单位名录：本次没有对象归为重点排污单位"))
-    elif directory_year != year:
-        warnings.append(_("%(year)s年重点排污单位名录尚未录入，沿用%(used)s年名录") % {
-            "year": year, "used": directory_year})
-    if not _monitoring_covered(jurisdiction, span):
-        warnings.append(_("%(window)s没有在线监测数据导入记录：超标次数可能不全") % {"window": span.label})
+    with system_language():  # kept with the run
+        if directory_year is None:
+            warnings.append(_("尚未录入任何年度的重点排污单位名录：本次没有对象归为重点排污单位"))
+        elif directory_year != year:
+            warnings.append(_("%(year)s年重点排污单位名录尚未录入，沿用%(used)s年名录") % {
+                "year": year, "used": directory_year})
+        if not _monitoring_covered(jurisdiction, span):
+            warnings.append(_("%(window)s没有在线监测数据导入记录：超标次数可能不全") % {"window": span.label})
 
     facts = _gather(targets, year, quarter, span, directory_year)
     target_ids = list(targets.values_list("id", flat=True).order_by("id"))
@@ -551,8 +562,10 @@ def do_classify(*, year: int, quarter: int, jurisdiction: Jurisdiction, acting_u
     counts["applied"] = do_apply_categories(changes, acting_user=acting_user, effective_date=first_day)
     run.counts = counts
     run.save(update_fields=["counts"])
+    with system_language():
+        reason = _("按%(policy)s进行%(period)s分类") % {"policy": policy.title,
+                                                     "period": rules.quarter_text(year, quarter)}
     record_event("classification.run", actor=acting_user, obj=run, jurisdiction_id=run.jurisdiction_id, changes={
         "year": year, "quarter": quarter, "policy": policy.label, "counts": counts, "warnings": warnings,
-    }, reason=_("按%(policy)s进行%(period)s分类") % {"policy": policy.title,
-                                                   "period": rules.quarter_text(year, quarter)})
+    }, reason=reason)
     return run

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.audit.services import history_for
@@ -387,7 +388,7 @@ def keyunit_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             unit = services.do_save_key_unit(form.save(commit=False), acting_user=request.user,
-                                             reason=_("列入重点排污单位名录"))
+                                             reason=gettext_lazy("列入重点排污单位名录"))
         except ValidationError as error:
             _form_errors(form, error)
         else:

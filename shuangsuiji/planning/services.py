@@ -31,7 +31,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangsuiji.audit.services import record_event
+from shuangsuiji.audit.services import record_event, system_language
 from shuangsuiji.engine import assignment, manifest
 from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, Quota
@@ -204,8 +204,9 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
     quarter_quotas, people, inspectors = gather.quotas(policy, jurisdiction, year, quarter)
     warnings = []
     if not people.classified:
-        warnings.append(_("%(period)s尚未进行季度分类，本计划按检查对象名录库中的当前类别编制") % {
-            "period": quarter_text(year, quarter)})
+        with system_language():
+            warnings.append(_("%(period)s尚未进行季度分类，本计划按检查对象名录库中的当前类别编制") % {
+                "period": quarter_text(year, quarter)})
     plan = Plan(jurisdiction=jurisdiction, level=jurisdiction.level, year=year, quarter=quarter, kind=kind,
                 department=department if kind == PlanKind.JOINT else None,
                 require_specialties=require_specialties, max_load=max_load, policy_id=policy.id,
@@ -217,12 +218,13 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
     plan.check_items.set(items)
     plan.departments.set(chosen_departments)
     clue_ids = [fact.id for fact in people.facts if fact.approved_clue and fact.positive_list]
-    PlanStratum.objects.bulk_create(_stratum_rows(plan, policy, quarter_quotas, clue_ids))
-    _event("create", plan, acting_user, {
-        "period": quarter_text(year, quarter), "kind": plan.kind, "policy": policy.label,
-        "check_items": [item.code for item in items], "departments": [d.name for d in chosen_departments],
-        "strata": [f"{s.get_stratum_display()} {s.population}/{s.minimum}" for s in plan.strata.order_by("id")],
-    })
+    with system_language():
+        PlanStratum.objects.bulk_create(_stratum_rows(plan, policy, quarter_quotas, clue_ids))
+        _event("create", plan, acting_user, {
+            "period": quarter_text(year, quarter), "kind": plan.kind, "policy": policy.label,
+            "check_items": [item.code for item in items], "departments": [d.name for d in chosen_departments],
+            "strata": [f"{s.get_stratum_display()} {s.population}/{s.minimum}" for s in plan.strata.order_by("id")],
+        })
     return plan
 
 
@@ -438,7 +440,9 @@ def _supersede(plan: Plan, draw: Draw, now, reason: str) -> None:
     TaskPlan.objects.filter(draw=draw).update(active=False)
     TaskMember.objects.filter(draw=draw).update(active=False)
     orphaned = Task.objects.filter(selections__draw=draw).exclude(selections__active=True)
-    orphaned.update(status=TaskStatus.WITHDRAWN, withdrawn_reason=_("所在抽取经批准作废：%(r)s") % {"r": reason[:200]})
+    with system_language():
+        withdrawn_reason = _("所在抽取经批准作废：%(r)s") % {"r": reason[:200]}
+    orphaned.update(status=TaskStatus.WITHDRAWN, withdrawn_reason=withdrawn_reason)
     plan.status = PlanStatus.DRAFT
     plan.dispatched_at = None
     plan.dispatched_by = None
@@ -560,11 +564,12 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     plan.policy_fingerprint, plan.policy_title = policy.fingerprint, policy.title
     plan.inspectors_counted, plan.classified = inspectors, people.classified
     plan.save()
-    _event("freeze", plan, acting_user, {
-        "draw": number, "inputs_hash": draw.inputs_hash, "draw_date": draw_date,
-        "requested": [f"{row.get_stratum_display()} {row.requested}" for row in rows if row.drawn],
-        "max_load": max_load,
-    })
+    with system_language():
+        _event("freeze", plan, acting_user, {
+            "draw": number, "inputs_hash": draw.inputs_hash, "draw_date": draw_date,
+            "requested": [f"{row.get_stratum_display()} {row.requested}" for row in rows if row.drawn],
+            "max_load": max_load,
+        })
     return draw
 
 
@@ -707,7 +712,8 @@ def do_draw(plan: Plan, *, acting_user, today: date | None = None) -> Draw:
     draw.status = DrawStatus.DRAWN
     draw.drawn_at = timezone.now()
     draw.drawn_by = acting_user
-    draw.window_warning = window_warning(plan, day)
+    with system_language():
+        draw.window_warning = window_warning(plan, day)
     draw.save()
     tasks = _write_tasks(plan, draw, result)
     plan.status = PlanStatus.DRAWN

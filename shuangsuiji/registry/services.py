@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from shuangsuiji.audit.services import PendingEvent, jsonable, record_events
+from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.registry.models import (
     Inspector,
     Jurisdiction,
@@ -78,12 +78,15 @@ def target_history_rows(target: Target, changes: Mapping[str, list[Any]], *, rea
                         acting_user, effective_date: date | None,
                         evidence: list[dict] | None = None) -> list[TargetHistory]:
     rows = []
+    if not reason:
+        with system_language():
+            reason = _("登记")
     for field in TRACKED_TARGET_FIELDS:
         if field in changes:
             old, new = changes[field]
             rows.append(TargetHistory(
                 target=target, field=field, old_value="" if old is None else str(old), new_value=str(new),
-                effective_date=effective_date or timezone.localdate(), reason=reason or _("登记"),
+                effective_date=effective_date or timezone.localdate(), reason=reason,
                 evidence=evidence or [], recorded_by=acting_user,
             ))
     return rows
@@ -300,7 +303,8 @@ def _import_checked(importer, kind: str, handle, file_name: str, acting_user, er
     if errors:
         raise errors.reject(checked.rows)
     handle.seek(0)
-    reason = _("Excel导入：%(file)s") % {"file": file_name}
+    with system_language():
+        reason = _("Excel导入：%(file)s") % {"file": file_name}
     totals = {"rows": checked.rows, "created": 0, "updated": 0, "unchanged": 0}
     stored = Sheet(handle, file_name, importer.columns, errors)
     for plan in importer.chunks(stored, acting_user):
@@ -428,8 +432,9 @@ def do_enter_workday_schedule(*, year: int, holidays: Mapping[date, str], workda
         raise ValidationError(problems)
     stored = {row.date: row for row in WorkdayOverride.objects.select_for_update().filter(date__year=year)}
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    wanted = [(day, False, note or _("放假")) for day, note in holidays.items()] + \
-             [(day, True, note or _("调休上班")) for day, note in workdays.items()]
+    with system_language():  # the days' notes are kept
+        wanted = [(day, False, note or _("放假")) for day, note in holidays.items()] + \
+                 [(day, True, note or _("调休上班")) for day, note in workdays.items()]
     for day, is_workday, note in sorted(wanted):
         row = stored.get(day)
         if row is not None and row.is_workday == is_workday:

@@ -365,7 +365,8 @@ def inspector_recusal(request: HttpRequest, pk: int) -> HttpResponse:
         if not request.POST["remove"].isdigit():  # not an id: no such recusal, rather than a server error
             raise Http404(_("没有这条回避记录"))
         recusal = get_object_or_404(Recusal, pk=request.POST["remove"], inspector=inspector)
-        do_remove_recusal(recusal, acting_user=request.user, reason=request.POST.get("reason") or _("解除回避"))
+        do_remove_recusal(recusal, acting_user=request.user,
+                          reason=request.POST.get("reason") or gettext_lazy("解除回避"))
         messages.success(request, _("已解除回避"))
         return redirect(inspector.get_absolute_url())
     form = forms.RecusalForm(request.POST, inspector=inspector)

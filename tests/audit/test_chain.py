@@ -79,3 +79,23 @@ def test_the_command_says_the_chain_is_whole_or_what_breaks_it(events):
     with pytest.raises(CommandError, match="1 处不一致"):
         call_command("verify_audit", stdout=io.StringIO(), stderr=err)
     assert "链头记录 3 个事件" in err.getvalue() and "实际 2 个" in err.getvalue()
+
+
+def test_events_are_written_in_the_systems_language_whoever_acts(tree, users):
+    """An English session's event names its object and says its lazily translated reason and values in the
+    system's language, as every reader of the chain reads them."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from shuangsuiji.disclosure.models import Publication, PublicationKind
+
+    batch = Publication(jurisdiction=tree["a"], year=2026, month=3, kind=PublicationKind.RESULTS, sequence=1)
+    with translation.override("en"), transaction.atomic():
+        event = record_event("disclosure.prepare", actor=users["county_admin"], obj=batch,
+                             jurisdiction_id=tree["a"].pk, changes={"kind": [None, PublicationKind.RESULTS.label]},
+                             reason=gettext_lazy("后台权限"))
+    event.refresh_from_db()
+    assert event.object_repr == "涞水县2026年3月抽查结果"
+    assert event.changes == {"kind": [None, "月度抽查结果"]}
+    assert event.reason == "后台权限"
+    assert verify_chain() == []

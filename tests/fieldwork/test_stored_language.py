@@ -1,0 +1,75 @@
+"""What fieldwork stores is in the system's language (Chinese) when an English-speaking user acts: a re-check's
+item content, the closing notes of follow-ups, the decision of a return, the events' objects."""
+
+import pytest
+from django.utils import timezone, translation
+
+from shuangsuiji.audit.models import Event
+from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.models import FollowUp, Handling, Recheck
+
+from .conftest import fill, sign_all, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_recheck_done_in_english_stores_its_content_and_closing_note_in_chinese(task, users):
+    inspector = users["inspector"]
+    record = submitted(task, inspector, problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=record)
+    with translation.override("en"):
+        recheck_record = services.do_start_recheck_record(recheck, acting_user=inspector)
+        fill(recheck_record, inspector)
+        sign_all(recheck_record, inspector)
+        services.do_submit_record(recheck_record, acting_user=inspector)
+    assert recheck_record.items.get().content.startswith("复查整改情况：布袋除尘器破损，未及时更换（整改期限 ")
+    follow_up = FollowUp.objects.get(record=record)
+    assert follow_up.closing_note == f"复查确认已整改到位（复查记录{recheck_record.number}）"
+    assert Event.objects.get(action="followup.close").reason == follow_up.closing_note
+
+
+def test_a_recheck_finding_the_problem_again_in_english_says_so_in_chinese(task, users):
+    inspector = users["inspector"]
+    record = submitted(task, inspector, problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=record)
+    recheck_record = services.do_start_recheck_record(recheck, acting_user=inspector)
+    fill(recheck_record, inspector, problem=Handling.CASE)
+    sign_all(recheck_record, inspector)
+    with translation.override("en"):
+        services.do_submit_record(recheck_record, acting_user=inspector)
+    assert FollowUp.objects.get(record=record).closing_note == \
+        f"复查发现仍未整改到位，按复查记录{recheck_record.number}的处理方式继续处置"
+
+
+def test_a_return_and_amendment_in_english_store_their_decision_and_closing_note_in_chinese(task, users):
+    inspector = users["inspector"]
+    original = submitted(task, inspector, problem=Handling.TRANSFER)
+    with translation.override("en"):
+        services.do_review_record(original, passed=False, reason="该问题不属实", acting_user=users["county_admin"])
+    assert original.amendment_requests.get().decision == "审核退回，更正后重新提交"
+    amendment = original.amendment
+    first = amendment.items.order_by("order").first()
+    services.do_save_draft(amendment, acting_user=inspector, values={},
+                           items={first.pk: {"outcome": "ok", "notes": "", "handling": "", "transfer_to": ""}})
+    sign_all(amendment, inspector)
+    with translation.override("en"):
+        services.do_submit_record(amendment, acting_user=inspector)
+    follow_up = FollowUp.objects.get(record=original)
+    assert follow_up.closing_note == f"经更正记录{amendment.number}更正，原认定的问题或处理方式已变更"
+    # the event's object is named as the model names it, in Chinese: "<record> 移交"
+    assert Event.objects.get(action="followup.close").object_repr.endswith(" 移交有关部门")
+
+
+def test_a_penalty_decision_entered_in_english_closes_the_follow_up_in_chinese(task, users, tree):
+    record = submitted(task, users["inspector"], problem=Handling.CASE)
+    follow_up = FollowUp.objects.get(record=record)
+    today = timezone.localdate()
+    services.do_register_case(follow_up, case_number="涞环立〔2024〕30号", filed_on=today,
+                              acting_user=users["inspector"])
+    with translation.override("en"):
+        services.do_record_penalty_decision(follow_up, decision_number="涞环罚〔2024〕12号", decided_on=today,
+                                            department=tree["departments"]["130623"], violation="",
+                                            amount=None, acting_user=users["county_admin"])
+    follow_up.refresh_from_db()
+    assert follow_up.closing_note == "已作出行政处罚决定（涞环罚〔2024〕12号）"
+    assert Event.objects.get(action="penalty.create").reason == "录入行政处罚决定"
