@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
+from shuangsuiji.audit.services import system_language
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import InspectionRecord, Mode, OffSiteMeans, Outcome, SignerRole
 
@@ -51,8 +52,11 @@ def record_context(record: InspectionRecord) -> dict:
 
 
 def render_record_pdf(record: InspectionRecord, *, printed_at: datetime | None = None) -> bytes:
-    context = record_context(record)
-    if printed_at is not None:
-        context["printed_at"] = printed_at
-    html = render_to_string("fieldwork/record_pdf.html", context)
+    # The official form, whoever prints it: its labels are Chinese, so the choices' labels (方式, 结果, 处理)
+    # and the dates are too — an English session printed "Problem found" beside "检查结果".
+    with system_language():
+        context = record_context(record)
+        if printed_at is not None:
+            context["printed_at"] = printed_at
+        html = render_to_string("fieldwork/record_pdf.html", context)
     return HTML(string=html).write_pdf()

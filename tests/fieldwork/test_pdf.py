@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import translation
 
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import Handling
@@ -49,3 +50,15 @@ def test_the_pdf_has_the_form_the_signatures_and_the_seal(task, users, tmp_path)
     if SHOTS:
         for png in rendered:
             shutil.copy(png, os.path.join(SHOTS, f"pdf-{png.name}"))
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (scripts/system-deps.sh test)")
+def test_the_pdf_is_the_chinese_form_whoever_prints_it(task, users, tmp_path):
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user, problem=Handling.ORDER)
+    sign_all(record, user)
+    record = services.do_submit_record(record, acting_user=user)
+    with translation.override("en"):
+        text = _text(render_record_pdf(record), tmp_path)
+    assert "责令改正" in text and "发现问题" in text
+    assert "Ordered to rectify" not in text and "Problem found" not in text
