@@ -1,9 +1,8 @@
 """Forms for entering outside data one record at a time; saving goes through ``intake.services``."""
 
-from datetime import date
-
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.engine import creditcode
@@ -112,7 +111,7 @@ class KeyUnitForm(_TargetForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = date.today().year
+        self.fields["year"].initial = timezone.localdate().year  # Beijing's year, not the server clock's
 
 
 class RemovalForm(forms.Form):
