@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shuangsuiji.accounts.middleware.ChosenLanguageMiddleware",
@@ -74,6 +76,23 @@ MIDDLEWARE = [
     # last, as django-axes asks: it turns a refused sign-in into the lockout page
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content Security Policy: scripts only from this server, and an inline script only with the response's nonce,
+# so text a user typed can never run as script on someone else's page. Everything is served locally (an
+# intranet, no CDN). Style attributes stay allowed (Bootstrap's utilities and a few widths); images may be
+# data:/blob: URLs (the drawn signatures and the photos waiting to upload).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 ROOT_URLCONF = "shuangsuiji.urls"
 WSGI_APPLICATION = "shuangsuiji.wsgi.application"
@@ -89,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "shuangsuiji.accounts.context_processors.session",
             ],
             "builtins": ["shuangsuiji.punctuation"],

@@ -21,14 +21,23 @@ def chromium():
         browser.close()
 
 
+def watch_policy(context, refused: list[str]) -> None:
+    """Collect what the Content Security Policy refuses on the context's pages, as Chromium logs it. A page whose
+    script the policy blocks looks fine until its buttons do nothing; the fixtures fail the test on any."""
+    context.on("console", lambda message: refused.append(message.text)
+               if "Content Security Policy" in message.text else None)
+
+
 @pytest.fixture
 def open_page(chromium, live_server):
     """open_page(user, viewport=None) → a logged-in page on the live server."""
     contexts = []
+    refused: list[str] = []
 
     def open_as(user, password: str, viewport: dict | None = None):
         context = chromium.new_context(viewport=viewport or {"width": 1366, "height": 900}, locale="zh-CN")
         contexts.append(context)
+        watch_policy(context, refused)
         page = context.new_page()
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", user.username)
@@ -40,3 +49,4 @@ def open_page(chromium, live_server):
     yield open_as
     for context in contexts:
         context.close()
+    assert refused == [], refused

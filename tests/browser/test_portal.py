@@ -4,7 +4,7 @@ results search filtered on a phone, a result's detail, a plan page with a supers
 
 import pytest
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, watch_policy
 from tests.disclosure.test_portal import data, make_plan  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,10 +14,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def visit(chromium, live_server):
     """visit(path, viewport=None) → a page of the live server, as anyone (no login)."""
     contexts = []
+    refused: list[str] = []
 
     def go(path: str, viewport: dict | None = None):
         context = chromium.new_context(viewport=viewport or {"width": 1366, "height": 900}, locale="zh-CN")
         contexts.append(context)
+        watch_policy(context, refused)
         page = context.new_page()
         page.goto(f"{live_server.url}{path}")
         return page
@@ -25,6 +27,7 @@ def visit(chromium, live_server):
     yield go
     for context in contexts:
         context.close()
+    assert refused == [], refused
 
 
 def fits(page) -> bool:
