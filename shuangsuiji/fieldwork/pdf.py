@@ -3,10 +3,12 @@ Noto Sans CJK SC, which ``scripts/system-deps.sh`` installs where it is missing)
 the attachments' hashes and the seal hash. A draft prints with a "草稿" mark across every page."""
 
 import base64
+import io
 from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from PIL import Image
 from weasyprint import HTML
 
 from shuangsuiji.audit.services import system_language
@@ -14,6 +16,9 @@ from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import InspectionRecord, Mode, OffSiteMeans, Outcome, SignerRole
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
+MAX_PHOTO_PIXELS = 50_000_000
+"""A 50-megapixel phone photo prints; a larger one (a few kilobytes can claim hundreds of millions of pixels)
+would take the PDF renderer gigabytes to decode. It stays listed, with its hash, among the attachments."""
 MAX_PHOTOS = 12
 
 
@@ -28,9 +33,13 @@ def _photos(record: InspectionRecord) -> list[dict]:
             continue
         try:
             with attachment.file.open("rb") as handle:
-                photos.append({"attachment": attachment, "src": _data_uri(handle.read(), attachment.content_type)})
-        except OSError:
+                data = handle.read()
+            with Image.open(io.BytesIO(data)) as image:  # the header only: the size, not the pixels
+                if image.width * image.height > MAX_PHOTO_PIXELS:
+                    continue
+        except (OSError, ValueError, Image.DecompressionBombError):
             continue
+        photos.append({"attachment": attachment, "src": _data_uri(data, attachment.content_type)})
     return photos
 
 

@@ -323,13 +323,26 @@ def _touch(record: InspectionRecord, acting_user) -> None:
 # --- attachments ----------------------------------------------------------------------------------------------
 
 
+def _check_photo_size(data: bytes) -> None:
+    """A photo the pages, the phone and the PDF can show: Pillow refuses to open an image of more than about
+    179 million pixels (a few kilobytes can claim that many; decoding it would take gigabytes), so say so here
+    instead of failing later. Only the header is read."""
+    try:
+        with Image.open(io.BytesIO(data)):
+            pass
+    except Image.DecompressionBombError as error:
+        raise ValidationError({"file": _("照片像素过多，无法显示和打印；请用手机相机的常规尺寸重新拍摄")}) from error
+    except (UnidentifiedImageError, OSError, ValueError):
+        return  # not readable as an image: kept as a file, shown as a download
+
+
 def _exif_time(data: bytes) -> datetime | None:
     """DateTimeOriginal of a photo, read as Beijing time (cameras store local time without a zone)."""
     try:
         with Image.open(io.BytesIO(data)) as image:
             exif = image.getexif()
             raw = exif.get_ifd(0x8769).get(0x9003) or exif.get(0x0132)
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
     if not raw:
         return None
@@ -352,6 +365,8 @@ def _store_file(row: StoredFile, upload: UploadedFile, *, taken_at: datetime | N
     row.size = len(data)
     row.original_name = canonical.nfc(upload.name or "file")[:255]
     row.content_type = (upload.content_type or "application/octet-stream")[:100]
+    if row.is_image:
+        _check_photo_size(data)
     exif = _exif_time(data) if row.is_image else None
     row.taken_at = exif or taken_at
     if row.taken_at is not None and row.taken_at > timezone.now() + CLOCK_SKEW:
@@ -404,10 +419,13 @@ def check_signature_png(data: bytes) -> None:
         raise ValidationError(_("签名须为PNG图像"))
     try:
         with Image.open(io.BytesIO(data)) as image:
-            image.load()
+            # The size from the header, before the pixels are decoded: a small file can claim a huge canvas.
             if image.width > 4000 or image.height > 2000 or image.width < 50 or image.height < 20:
                 raise ValidationError(_("签名图像尺寸不正确"))
+            image.load()
             rgba = image.convert("RGBA")
+    except Image.DecompressionBombError as error:
+        raise ValidationError(_("签名图像尺寸不正确")) from error
     except (UnidentifiedImageError, OSError) as error:
         raise ValidationError(_("签名图像无法读取")) from error
     paper = Image.new("L", rgba.size, 255)
