@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from shuangsuiji.registry.models import Target
+from shuangsuiji.tabular import reader
 from shuangsuiji.tabular.reader import SheetError, read_rows
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -94,3 +95,20 @@ def test_the_import_page_answers_a_damaged_file_with_its_message_and_stores_noth
     assert response.status_code == 400
     assert "文件已损坏：读到第 2 行时无法继续" in response.content.decode()
     assert not Target.objects.exists()
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_read(monkeypatch):
+    # A few megabytes of zip can unpack to gigabytes; the limits are lowered here to keep the test small.
+    padded = _patched("xl/styles.xml", lambda c: c + b" " * 300_000)
+    monkeypatch.setattr(reader, "_MAX_PART_BYTES", 200_000)
+    with pytest.raises(SheetError, match=r"工作簿过大：其中 xl/styles\.xml 解压后有"):
+        _read(padded)
+    monkeypatch.setattr(reader, "_MAX_SHEET_BYTES", 1_000)
+    with pytest.raises(SheetError, match=r"xl/worksheets/sheet1\.xml"):
+        _read(GOOD)
+
+
+def test_a_workbook_without_a_worksheet_says_so():
+    content = _patched("xl/workbook.xml", lambda c: c.replace(b"<sheet ", b"<notasheet "))
+    with pytest.raises(SheetError, match="工作簿中没有工作表"):
+        _read(content)
