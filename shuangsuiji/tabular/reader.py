@@ -36,7 +36,7 @@ _MAX_COLUMNS = 16384
 """Excel's last column is XFD; a reference beyond it is not from a sheet Excel wrote (and would pad one row
 with billions of empty cells)."""
 _MAX_SHEET_BYTES = 1024 * 2**20
-"""The first sheet unpacked: a million rows of the widest template are a few hundred megabytes."""
+"""A worksheet unpacked: a million rows of the widest template are a few hundred megabytes."""
 _MAX_PART_BYTES = 256 * 2**20
 """Any other part (shared strings, styles), unpacked."""
 _DAMAGED = (ParseError, ValueError, IndexError, KeyError, EOFError, OverflowError, zlib.error,
@@ -96,12 +96,12 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return strings
 
 
-def _check_sizes(archive: zipfile.ZipFile, sheet_path: str) -> None:
+def _check_sizes(archive: zipfile.ZipFile) -> None:
     """Refuse a workbook whose parts unpack to more than a sheet of a million rows would: a few megabytes of zip
     can unpack to gigabytes, and the shared strings are held in memory. The sizes are the ones the zip
     declares, which reading it enforces (a part that unpacks to more fails its check)."""
     for info in archive.infolist():
-        limit = _MAX_SHEET_BYTES if info.filename == sheet_path else _MAX_PART_BYTES
+        limit = _MAX_SHEET_BYTES if info.filename.startswith("xl/worksheets/") else _MAX_PART_BYTES
         if info.file_size > limit:
             raise SheetError(_("工作簿过大：其中 %(part)s 解压后有 %(size)s MB，超过 %(max)s MB，请拆分为几个文件"
                                "分别导入") % {"part": info.filename[:80], "size": info.file_size // 2**20,
@@ -126,8 +126,8 @@ def _first_sheet_path(archive: zipfile.ZipFile) -> str:
 def _xlsx_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
     try:
         archive = zipfile.ZipFile(handle)
+        _check_sizes(archive)
         sheet_path = _first_sheet_path(archive)
-        _check_sizes(archive, sheet_path)
         shared = _shared_strings(archive)
         date_styles = _date_styles(archive)
         sheet = archive.open(sheet_path)
