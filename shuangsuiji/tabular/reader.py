@@ -210,8 +210,15 @@ def _csv_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
             continue
     else:
         raise SheetError(_("CSV 文件的编码无法识别（应为 UTF-8 或 GBK）"))
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-        yield number, [cell if cell.strip() else None for cell in row]
+    if "\x00" in text:  # not text at all (and a database refuses it): a binary file named .csv, or damage
+        raise SheetError(_("CSV 文件第 %(row)s 行含有空字符（NUL），不是文本文件或已损坏") % {
+            "row": text.count("\n", 0, text.index("\x00")) + 1})
+    number = 0
+    try:
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            yield number, [cell if cell.strip() else None for cell in row]
+    except csv.Error as error:  # e.g. one cell of more than 128 KB: an unclosed quote swallowing the rest
+        raise SheetError(_("CSV 文件第 %(row)s 行无法读取（常见原因：引号没有成对）") % {"row": number + 1}) from error
 
 
 def read_rows(handle: IO[bytes], name: str) -> Iterator[tuple[int, list[Any]]]:

@@ -112,3 +112,12 @@ def test_a_workbook_without_a_worksheet_says_so():
     content = _patched("xl/workbook.xml", lambda c: c.replace(b"<sheet ", b"<notasheet "))
     with pytest.raises(SheetError, match="工作簿中没有工作表"):
         _read(content)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("统一社会信用代码,单位名称\n91130623MA0000001X,甲\x00公司\n".encode(), "第 2 行含有空字符"),
+    (('统一社会信用代码,单位名称\n91130623MA0000001X,"甲公司\n' + "乙" * 140_000 + "\n").encode(), "第 2 行无法读取"),
+])
+def test_a_csv_that_is_not_text_or_not_closed_is_refused_with_its_line(content, message):
+    with pytest.raises(SheetError, match=message):
+        list(read_rows(io.BytesIO(content), "名录.csv"))
