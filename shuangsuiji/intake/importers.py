@@ -46,6 +46,7 @@ from shuangsuiji.tabular.importing import (
     _text,
     _upsert,
     amount,
+    bounded,
     choice,
     credit_code,
     day,
@@ -54,7 +55,9 @@ from shuangsuiji.tabular.importing import (
     year,
     yes_no,
 )
-from shuangsuiji.tabular.importing import number as decimal_number
+
+reading = bounded(16, 4)
+"""A monitoring value or limit, as ``intake.Exceedance`` stores it."""
 
 
 def _scoped_targets(acting_user) -> models.QuerySet:
@@ -388,8 +391,8 @@ class ReadingsImporter(Importer):
         Column("outlet", "排口编号", text(32), example="DA001", note="名录库中该对象的排口编号"),
         Column("pollutant", "污染物", text(32), example="二氧化硫"),
         Column("measured_at", "监测时间", moment, example=datetime(2021, 4, 1, 13, 0), note="如 2021-04-01 13:00"),
-        Column("value", "监测值", decimal_number, example=Decimal("42.5")),
-        Column("limit", "标准限值", decimal_number, example=Decimal("35"), note="大于0"),
+        Column("value", "监测值", reading, example=Decimal("42.5")),
+        Column("limit", "标准限值", reading, example=Decimal("35"), note="大于0"),
         Column("unit", "单位", text(16), required=False, example="mg/m³"),
     )
     template_note = ("每行是一个排口一种污染物一个小时的监测值；监测值大于标准限值的记为一次超标，"
@@ -472,7 +475,7 @@ class ReadingsImporter(Importer):
         parsed: dict[str, Decimal] = {}
         for key, header in (("value", "监测值"), ("limit", "标准限值")):
             try:
-                parsed[key] = decimal_number(raw[key])
+                parsed[key] = reading(raw[key])
             except CellProblem as problem:
                 errors.add(row, header, raw[key], str(problem))
                 ok = False

@@ -132,8 +132,25 @@ def number(value: Any) -> Decimal:
     return result
 
 
+def bounded(max_digits: int, decimal_places: int) -> Callable[[Any], Decimal]:
+    """A number that fits a ``DecimalField(max_digits, decimal_places)``: PostgreSQL refuses a larger one when
+    the row is written (SQLite keeps it), which would end the import in a server error."""
+    whole = max_digits - decimal_places
+
+    def parse(value: Any) -> Decimal:
+        result = number(value)
+        if abs(result) >= Decimal(10) ** whole:
+            raise CellProblem(_("数值过大：整数部分最多 %(digits)s 位") % {"digits": whole})
+        return result
+
+    return parse
+
+
+_AMOUNT = bounded(14, 2)  # intake.Penalty.amount
+
+
 def amount(value: Any) -> Decimal:
-    result = number(value)
+    result = _AMOUNT(value)
     if result < 0 or result != result.quantize(Decimal("0.01")):
         raise CellProblem(_("应为不小于0、最多两位小数的金额（元）"))
     return result

@@ -432,3 +432,21 @@ def test_positive_list_rules_run_beside_a_bad_cell(users, targets):
     errors = rejected("positive_list", rows, users["county_admin"])
     assert {(r, c) for r, c, _m in errors} == {(2, "移出日期"), (2, "文号"), (3, "统一社会信用代码"), (3, "备注")}
     assert not PositiveListEntry.objects.exists()
+
+
+def test_numbers_too_large_for_their_column_are_refused_by_cell(users, targets):
+    """PostgreSQL refuses a number its column cannot hold when the row is written (SQLite keeps it): an amount
+    of 1e20 yuan, a reading of 10^12, ended the import in a server error there."""
+    plant = targets["plant"]
+    penalties = [PENALTY_HEADER,
+                 ["涞环罚〔2021〕1号", "2021-02-03", plant.credit_code, plant.name, "执法大队", "超标排放", "1e20"]]
+    assert rejected("penalties", penalties, users["county_admin"]) == [
+        (2, "罚款金额（元）", "数值过大：整数部分最多 12 位")]
+    over = [READING_HEADER, [plant.credit_code, "DA001", "二氧化硫", hour(D(2021, 3, 10), 1), "1e12", 35, "mg/m³"],
+            [plant.credit_code, "DA001", "二氧化硫", hour(D(2021, 3, 10), 2), 50, "-1e15", "mg/m³"]]
+    assert [(row, column) for row, column, message in rejected("exceedances", over, users["county_admin"])
+            if message == "数值过大：整数部分最多 12 位"] == [(2, "监测值"), (3, "标准限值")]
+    penalties[1][6] = "999999999999.99"  # the largest the column holds goes in
+    do_import("penalties", workbook(penalties), "p.xlsx", acting_user=users["county_admin"])
+    assert Penalty.objects.get().amount == Decimal("999999999999.99")
+    assert not Exceedance.objects.exists()

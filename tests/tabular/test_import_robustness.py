@@ -22,7 +22,7 @@ from tests.conftest import xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
-GARBAGE = ("？？", "2021-02-30", "-1", "x" * 300, "91130608MA0A0000X1", "是否", "0")
+GARBAGE = ("？？", "2021-02-30", "-1", "x" * 300, "91130608MA0A0000X1", "是否", "0", "1e20", "0.123456789")
 OTHER_GOOD = {  # besides the template's example, which the example-row rule refuses before the others run
     "统一社会信用代码": complete("91130623000000001"), "行政区划代码": "130623", "执法证号": "13062300001",
     "事项编码": "C-9", "处罚决定书文号": "涞环罚〔2021〕1号", "举报编号": "12369-20210412-0001",
