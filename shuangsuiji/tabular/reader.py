@@ -32,6 +32,7 @@ _EPOCH = datetime(1899, 12, 30)
 _BUILTIN_DATE_FORMATS = {*range(14, 23), 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58}
 _DATE_CODE = re.compile(r"[ymdhs]")
 _QUOTED_OR_BRACKETED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _MAX_COLUMNS = 16384
 """Excel's last column is XFD; a reference beyond it is not from a sheet Excel wrote (and would pad one row
 with billions of empty cells)."""
@@ -90,8 +91,8 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
             if element.tag == f"{_MAIN}si":
                 # A plain string is one <t>; rich text is runs <r><t>; phonetic hints (<rPh>) are not text.
                 plain = element.find(f"{_MAIN}t")
-                strings.append(plain.text or "" if plain is not None
-                               else "".join(t.text or "" for t in element.findall(f"{_MAIN}r/{_MAIN}t")))
+                strings.append(_unescaped(plain.text or "" if plain is not None
+                                          else "".join(t.text or "" for t in element.findall(f"{_MAIN}r/{_MAIN}t"))))
                 element.clear()
     return strings
 
@@ -171,8 +172,18 @@ def _row_values(row: Any, number: int, columns: dict[str, int], shared: list[str
                 columns[letters] = index
             if index > len(values):
                 values.extend([None] * (index - len(values)))
-        values.append(_cell_value(cell, shared, date_styles))
+        value = _cell_value(cell, shared, date_styles)
+        if isinstance(value, str) and "\x00" in value:  # no text has one, and a database refuses it
+            raise SheetError(_("第 %(row)s 行的单元格 %(cell)s 含有空字符（NUL）") % {
+                "row": number, "cell": (reference or "")[:20]})
+        values.append(value)
     return values
+
+
+def _unescaped(text: str) -> str:
+    """Excel writes a character XML cannot carry, or a carriage return, as ``_xHHHH_`` (a literal "_x" as
+    ``_x005F_x``): "第一行_x000D_\n第二行" is "第一行\r\n第二行"."""
+    return _ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text) if "_x" in text else text
 
 
 def _cell_value(cell: Any, shared: list[str], date_styles: set[int]) -> Any:
@@ -182,9 +193,9 @@ def _cell_value(cell: Any, shared: list[str], date_styles: set[int]) -> Any:
     if kind == "s":
         return shared[int(text)] if text is not None else None
     if kind == "inlineStr":
-        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+        return _unescaped("".join(t.text or "" for t in cell.iter(f"{_MAIN}t")))
     if kind in ("str", "e"):
-        return text
+        return _unescaped(text) if text is not None else None
     if kind == "b":
         return text == "1" if text is not None else None
     if text is None:

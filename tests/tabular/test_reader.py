@@ -121,3 +121,16 @@ def test_a_workbook_without_a_worksheet_says_so():
 def test_a_csv_that_is_not_text_or_not_closed_is_refused_with_its_line(content, message):
     with pytest.raises(SheetError, match=message):
         list(read_rows(io.BytesIO(content), "名录.csv"))
+
+
+def test_excels_escaped_characters_are_read_as_the_characters():
+    """Excel writes a carriage return in a cell as _x000D_ (and a literal "_x" as _x005F_x): the text imported is
+    the text typed, not the escape. A NUL so written is refused like any other."""
+    content = _patched(SHEET, lambda c: c.replace("乙公司".encode(), "乙_x000D_\n公司".encode())
+                       .replace(b">130623<", b">_x005F_x0041_<", 1))
+    rows = [values for _n, values in _read(content)]
+    assert rows[2][1] == "乙\r\n公司"
+    assert rows[1][2] == "_x0041_"
+    nul = _patched(SHEET, lambda c: c.replace("乙公司".encode(), "乙_x0000_公司".encode()))
+    with pytest.raises(SheetError, match="第 3 行的单元格 B3 含有空字符"):
+        _read(nul)
