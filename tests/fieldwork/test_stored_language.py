@@ -28,19 +28,6 @@ def test_a_recheck_done_in_english_stores_its_content_and_closing_note_in_chines
     assert Event.objects.get(action="followup.close").reason == follow_up.closing_note
 
 
-def test_a_recheck_finding_the_problem_again_in_english_says_so_in_chinese(task, users):
-    inspector = users["inspector"]
-    record = submitted(task, inspector, problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=record)
-    recheck_record = services.do_start_recheck_record(recheck, acting_user=inspector)
-    fill(recheck_record, inspector, problem=Handling.CASE)
-    sign_all(recheck_record, inspector)
-    with translation.override("en"):
-        services.do_submit_record(recheck_record, acting_user=inspector)
-    assert FollowUp.objects.get(record=record).closing_note == \
-        f"复查发现仍未整改到位，按复查记录{recheck_record.number}的处理方式继续处置"
-
-
 def test_a_return_and_amendment_in_english_store_their_decision_and_closing_note_in_chinese(task, users):
     inspector = users["inspector"]
     original = submitted(task, inspector, problem=Handling.TRANSFER)

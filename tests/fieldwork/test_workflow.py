@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import sealing, services
@@ -187,9 +187,11 @@ def test_a_recheck_that_finds_the_problem_again_hands_over_to_a_new_follow_up(ta
     recheck_record = services.do_start_recheck_record(recheck, acting_user=inspector)
     fill(recheck_record, inspector, problem=Handling.CASE)
     sign_all(recheck_record, inspector)
-    services.do_submit_record(recheck_record, acting_user=inspector)
+    with translation.override("en"):  # the note is stored in the system's language whoever submits
+        services.do_submit_record(recheck_record, acting_user=inspector)
     original = FollowUp.objects.get(record=record)
-    assert original.status == FollowUpStatus.CLOSED and "仍未整改到位" in original.closing_note
+    assert original.status == FollowUpStatus.CLOSED and original.closing_note == \
+        f"复查发现仍未整改到位，按复查记录{recheck_record.number}的处理方式继续处置"
     escalated = FollowUp.objects.get(record=recheck_record)
     assert escalated.handling == Handling.CASE and escalated.is_open
 
