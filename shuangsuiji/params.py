@@ -33,6 +33,23 @@ def number(value: object, *, low: int = 0, high: int = MAX_ID) -> int | None:
     return result if low <= result <= high else None
 
 
+class IdConverter:
+    """``<id:pk>`` in the URLs: an id or a number in a path, as Django's ``<int:…>`` but no larger than a bigint.
+    A larger one is no URL of the site (404): as a filter value (a foreign key's, ``plan_id=…``) it overflowed
+    SQLite's integers, a server error, where a missing id of any size is simply not found."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        result = int(value)
+        if result > MAX_ID:
+            raise ValueError(value)  # the converter's way of saying "no match"
+        return result
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
 def year(value: object) -> int | None:
     """A year a date can have (1–9999)."""
     return number(value, low=1, high=9999)
@@ -97,3 +114,4 @@ def text(value: str, label: str) -> str:
         raise ValidationError(_("%(field)s含有空字符（NUL），请删除后重新提交") % {"field": label},
                               code="null_characters")
     return value
+

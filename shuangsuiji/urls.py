@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from shuangsuiji import params
 from shuangsuiji.accounts import views as account_views
+
+# Ids in paths (every app's URLs use it): Django's <int:…> without its bound, which the database has.
+register_converter(params.IdConverter, "id")
 
 urlpatterns = [
     path("", account_views.home, name="home"),
