@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shuangsuiji.params.NulInQueryMiddleware",  # a NUL in a query parameter: 400 naming it, before any view
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shuangsuiji.accounts.middleware.SessionPolicyMiddleware",

@@ -39,3 +39,31 @@ def test_text_with_a_nul_names_the_field():
     assert params.text("理由", "理由") == "理由"
     with pytest.raises(ValidationError, match="说明含有空字符"):
         params.text("a\x00b", "说明")
+
+
+@pytest.mark.parametrize(("path", "name"), [
+    ("/intake/penalties/?q=a%00b", "q"), ("/fieldwork/follow-ups/?handling=%00", "handling"),
+    ("/disclosure/corrections/?public_id=%00", "public_id"),
+    ("/disclosure/reports/?jurisdiction=13%00", "jurisdiction"),
+])
+def test_a_nul_in_a_query_parameter_is_a_400_naming_it(client, users, path, name):
+    # The lists' hand-read filters sent it to the database: a 500 on PostgreSQL (SQLite found nothing).
+    client.force_login(users["city_admin"])
+    response = client.get(path)
+    assert response.status_code == 400
+    assert f"参数“{name}”含有空字符（NUL），请删除后重试" in response.content.decode()
+
+
+def test_the_api_says_it_in_json(client, users):
+    client.force_login(users["city_admin"])
+    response = client.get("/api/registry/targets/", {"q": "a\x00b", "page": "1"})
+    assert response.status_code == 400 and response.json() == {"q": ["参数“q”含有空字符（NUL），请删除后重试"]}
+
+
+@pytest.mark.parametrize("path", ["/api/public/plans/99999999999999999999/draws/1/manifest.json",
+                                  "/public/plans/99999999999999999999/draws/1/manifest.json",
+                                  "/planning/99999999999999999999/"])
+def test_an_id_past_a_bigint_is_no_address(client, users, path):
+    # As a foreign key's value it overflowed SQLite's integers (a 500); <id:…> does not match it.
+    client.force_login(users["city_admin"])
+    assert client.get(path).status_code == 404
