@@ -52,6 +52,19 @@ class IdConverter:
         return str(value)
 
 
+class KeyConverter:
+    """``<key:…>`` in the URLs: a key in a path (a public id, a credit code, a kind), as Django's ``<str:…>`` but
+    without NUL, which PostgreSQL refuses in the look-up (a 500 there): such a path is no address (404)."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 def year(value: object) -> int | None:
     """A year a date can have (1–9999)."""
     return number(value, low=1, high=9999)

@@ -9,6 +9,7 @@ from shuangsuiji.accounts import views as account_views
 
 # Ids in paths (every app's URLs use it): Django's <int:…> without its bound, which the database has.
 register_converter(params.IdConverter, "id")
+register_converter(params.KeyConverter, "key")  # and keys (public ids, credit codes): <str:…> without NUL
 
 urlpatterns = [
     path("", account_views.home, name="home"),

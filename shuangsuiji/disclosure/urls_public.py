@@ -15,10 +15,10 @@ urlpatterns = [
     path("plans/<id:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<id:pk>/draws/<id:number>/manifest.json", views.manifest, name="manifest"),
     path("results/", views.results, name="results"),
-    path("results/<str:public_id>/", views.result_detail, name="result_detail"),
-    path("targets/<str:credit_code>/", views.target, name="target"),
+    path("results/<key:public_id>/", views.result_detail, name="result_detail"),
+    path("targets/<key:credit_code>/", views.target, name="target"),
     path("verify/", views.verify, name="verify"),
-    path("verify/<str:name>", views.tool, name="tool"),
+    path("verify/<key:name>", views.tool, name="tool"),
     path("verification/", views.verification, name="verification"),
     path("opendata/", views_opendata.opendata, name="opendata"),
 ]

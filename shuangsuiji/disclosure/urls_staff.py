@@ -21,5 +21,5 @@ urlpatterns = [
     path("reports/download.xlsx", views.report_download, name="report_download"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<id:pk>/republish/", views.republish, name="republish"),
-    path("results/<str:public_id>/correct/", views.correct, name="correct"),
+    path("results/<key:public_id>/correct/", views.correct, name="correct"),
 ]

@@ -30,8 +30,8 @@ urlpatterns = [
     path("clues/<id:pk>/", views.clue_detail, name="clue_detail"),
     path("clues/<id:pk>/decide/", views.clue_decide, name="clue_decide"),
     # Excel in: kind is penalties / complaints / exceedances / key_units / positive_list / clues.
-    path("import/<str:kind>/template.xlsx", views.import_template, name="import_template"),
-    path("import/<str:kind>/", views.import_upload, name="import_upload"),
+    path("import/<key:kind>/template.xlsx", views.import_template, name="import_template"),
+    path("import/<key:kind>/", views.import_upload, name="import_upload"),
     path("import/errors.xlsx", views.import_errors, name="import_errors"),
     path("classification/", views.classification_summary, name="classification_summary"),
     path("classification/run/", views.classification_run, name="classification_run"),

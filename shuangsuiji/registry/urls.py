@@ -32,7 +32,7 @@ urlpatterns = [
     path("dynamic/", views_excel.dynamic_report, name="dynamic_report"),
     path("dynamic/export.xlsx", views_excel.dynamic_report_export, name="dynamic_report_export"),
     # Excel in and out (两库一单 arrive and leave as .xlsx); kind is targets / inspectors / items.
-    path("<str:kind>/template.xlsx", views_excel.download_template, name="excel_template"),
-    path("<str:kind>/import/", views_excel.import_workbook, name="excel_import"),
-    path("<str:kind>/export.xlsx", views_excel.export_list, name="excel_export"),
+    path("<key:kind>/template.xlsx", views_excel.download_template, name="excel_template"),
+    path("<key:kind>/import/", views_excel.import_workbook, name="excel_import"),
+    path("<key:kind>/export.xlsx", views_excel.export_list, name="excel_export"),
 ]
