@@ -32,7 +32,9 @@ urlpatterns = [
     path("public/", include("shuangsuiji.disclosure.urls_public")),
     path("api/public/", include("shuangsuiji.disclosure.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # A page to read (OPTIONS was a 500: its HTML renderer has no template for a metadata answer): 405 instead.
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema", http_method_names=["get", "head"]),
+         name="api-docs"),
 ]
 
 if settings.DEBUG:
