@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "shuangsuiji.params.NulInQueryMiddleware",  # a NUL in a query parameter: 400 naming it, before any view
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shuangsuiji.accounts.middleware.SessionPolicyMiddleware",
@@ -161,6 +162,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "30"))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "shuangsuiji.accounts.services.login_name"  # as axes's columns can hold it
 # axes warns that this leaves one address free to try many names (password spraying); locking by address as well
 # would lock a whole office behind its NAT after a few typos. The failure log (admin: 登录失败记录) shows spraying.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

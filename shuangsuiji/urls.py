@@ -1,10 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from shuangsuiji import params
 from shuangsuiji.accounts import views as account_views
+
+# Ids in paths (every app's URLs use it): Django's <int:…> without its bound, which the database has.
+register_converter(params.IdConverter, "id")
+register_converter(params.KeyConverter, "key")  # and keys (public ids, credit codes): <str:…> without NUL
 
 urlpatterns = [
     path("", account_views.home, name="home"),
@@ -27,8 +32,10 @@ urlpatterns = [
     path("public/", include("shuangsuiji.disclosure.urls_public")),
     path("api/public/", include("shuangsuiji.disclosure.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    # The split view serves its start-up script as a file: the Content Security Policy runs no inline script.
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file: the Content Security Policy runs no inline script. A
+    # page to read (OPTIONS was a 500: its HTML renderer has no template for a metadata answer): 405 instead.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema", http_method_names=["get", "head"]),
+         name="api-docs"),
 ]
 
 if settings.DEBUG:

@@ -15,6 +15,8 @@ class LockAwareBasicAuthentication(BasicAuthentication):
     keep hearing "invalid credentials" and never learn why."""
 
     def authenticate_credentials(self, userid, password, request=None):
+        if "\x00" in userid:  # no one's name (PostgreSQL refuses NUL in the look-up: it was a server error)
+            raise exceptions.AuthenticationFailed()
         try:
             return super().authenticate_credentials(userid, password, request)
         except exceptions.AuthenticationFailed:

@@ -223,6 +223,18 @@ def locked_until_each(usernames: Iterable[str]) -> dict[str, datetime]:
     return {username: at + cool_off for username, at in last}
 
 
+def login_name(request, credentials: dict | None = None) -> str | None:
+    """The user name django-axes counts a sign-in's failures under (AXES_USERNAME_CALLABLE): the name tried, as
+    its records can hold it. The login form does not limit the name's length and HTTP Basic neither its length
+    nor its characters, and a name of thousands of characters or holding a NUL was a server error on
+    PostgreSQL when axes stored the failure. Cut to the 255 characters its columns hold (no user's name is that
+    long, so no one's count is touched) and with NUL replaced (PostgreSQL refuses it in text)."""
+    name = (credentials or getattr(request, "data", request.POST)).get("username")
+    if name is None:
+        return None
+    return str(name).replace("\x00", "\ufffd")[:255]
+
+
 def lockout_message(username: str) -> str:
     """What a sign-in under a locked name is told: until when, and who can open it sooner."""
     until = locked_until(username) or timezone.now() + settings.AXES_COOLOFF_TIME

@@ -8,10 +8,10 @@ urlpatterns = [
     # 用户管理: city and county admins keep the accounts of their scope (the admin site stays the superuser's)
     path("users/", views_users.user_list, name="user_list"),
     path("users/new/", views_users.user_create, name="user_create"),
-    path("users/<int:pk>/", views_users.user_detail, name="user_detail"),
-    path("users/<int:pk>/edit/", views_users.user_edit, name="user_edit"),
-    path("users/<int:pk>/password/", views_users.user_password, name="user_password"),
-    path("users/<int:pk>/unlock/", views_users.user_unlock, name="user_unlock"),
-    path("users/<int:pk>/deactivate/", views_users.user_deactivate, name="user_deactivate"),
-    path("users/<int:pk>/reactivate/", views_users.user_reactivate, name="user_reactivate"),
+    path("users/<id:pk>/", views_users.user_detail, name="user_detail"),
+    path("users/<id:pk>/edit/", views_users.user_edit, name="user_edit"),
+    path("users/<id:pk>/password/", views_users.user_password, name="user_password"),
+    path("users/<id:pk>/unlock/", views_users.user_unlock, name="user_unlock"),
+    path("users/<id:pk>/deactivate/", views_users.user_deactivate, name="user_deactivate"),
+    path("users/<id:pk>/reactivate/", views_users.user_reactivate, name="user_reactivate"),
 ]

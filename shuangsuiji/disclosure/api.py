@@ -31,6 +31,7 @@ from rest_framework.reverse import reverse
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from shuangsuiji import params
 from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.models import Correction, PublishedResult
 from shuangsuiji.planning.models import Draw, Plan, PlanStratum
@@ -86,17 +87,20 @@ class PublicPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+        size = params.number(raw, low=1, high=self.max_page_size)
+        if size is None:
             raise ValidationError({"page_size": [_("每页条数应为 1 到 %(max)s 的整数，收到“%(value)s”") % {
                 "max": self.max_page_size, "value": raw}]})
-        return int(raw)
+        return size
 
     def paginate_queryset(self, queryset, request, view=None):
         size = self.get_page_size(request)
         raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
+        number = params.number(raw, low=1)
+        if number is None and raw.isascii() and raw.isdigit() and raw.strip("0"):
+            number = MAX_PAGE + 1  # more digits than any page: past the last one, as said below
+        if number is None:
             raise ValidationError({"page": [_("页码应为从 1 起的整数，收到“%(value)s”") % {"value": raw}]})
-        number = int(raw)
         offset = (number - 1) * size
         # The portal pages' pager (ids first where the view asks for it, the capped count), read by offset:
         # unlike a page, a client may walk on past the counted rows through ``next``.

@@ -11,10 +11,10 @@ urlpatterns = [
     path("items/", api.CheckItemList.as_view(), name="items"),
     path("list/", api.ListedTargetList.as_view(), name="list"),
     path("plans/", api.PlanList.as_view(), name="plans"),
-    path("plans/<int:pk>/", api.PlanDetail.as_view(), name="plan_detail"),
-    path("plans/<int:plan_id>/draws/<int:number>/manifest.json", api.ManifestView.as_view(), name="manifest"),
+    path("plans/<id:pk>/", api.PlanDetail.as_view(), name="plan_detail"),
+    path("plans/<id:plan_id>/draws/<id:number>/manifest.json", api.ManifestView.as_view(), name="manifest"),
     path("results/", api.ResultList.as_view(), name="results"),
-    path("results/<str:public_id>/", api.ResultDetail.as_view(), name="result_detail"),
+    path("results/<key:public_id>/", api.ResultDetail.as_view(), name="result_detail"),
     path("corrections/", api.CorrectionList.as_view(), name="corrections"),
     path("verification/", api.VerificationList.as_view(), name="verification"),
 ]

@@ -9,6 +9,7 @@ sealed record not at all.
 import django_filters
 from rest_framework import serializers, viewsets
 
+from shuangsuiji import params
 from shuangsuiji.fieldwork.models import Attachment, InspectionRecord, ItemResult, Signature, task_number
 from shuangsuiji.registry.api import JurisdictionCodeFilter
 
@@ -53,7 +54,7 @@ class RecordSerializer(serializers.ModelSerializer):
 
 class RecordFilter(django_filters.FilterSet):
     jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
-    sealed_after = django_filters.IsoDateTimeFilter(field_name="sealed_at", lookup_expr="gte")
+    sealed_after = params.IsoDateTimeFilter(field_name="sealed_at", lookup_expr="gte")
     publishable = django_filters.BooleanFilter(method="only_publishable", label="仅可公开（审核通过）")
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuangsuiji import params
 from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult, Mode, OffSiteMeans, Outcome
 from shuangsuiji.fieldwork.services import ITEM_FIELDS, RECORD_FIELDS
 from shuangsuiji.registry.models import Department, Target
@@ -40,6 +41,7 @@ class RecordForm(forms.ModelForm):
     class Meta:
         model = InspectionRecord
         fields = list(RECORD_FIELDS)
+        field_classes = {"started_at": params.DateTimeField, "ended_at": params.DateTimeField}
         widgets = {
             "mode": forms.RadioSelect,
             "started_at": LocalDateTimeInput,

@@ -9,7 +9,7 @@ inspector that is his own teams' work — and outside it an object answers 404. 
 import base64
 import binascii
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +25,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.disclosure.services import results_deadline
@@ -71,6 +72,8 @@ from shuangsuiji.planning.permissions import visible_tasks
 from shuangsuiji.registry.models import Jurisdiction
 
 PER_PAGE = 50
+# The last milliseconds since the epoch a photo's time can have: a datetime ends with year 9999.
+LAST_DAY_MS = int(datetime(9999, 12, 30, tzinfo=UTC).timestamp() * 1000)
 
 
 def _page(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -78,9 +81,9 @@ def _page(request: HttpRequest, queryset: QuerySet) -> Page:
 
 
 def _query(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _is_inspector(user) -> bool:
@@ -96,8 +99,8 @@ def _jurisdictions(user) -> QuerySet:
 
 
 def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = "target__jurisdiction") -> QuerySet:
-    chosen = request.GET.get("jurisdiction", "")
-    if chosen.isdigit():
+    chosen = params.number(request.GET.get("jurisdiction"))
+    if chosen is not None:
         jurisdiction = _jurisdictions(request.user).filter(pk=chosen).first()
         if jurisdiction is not None:
             return queryset.filter(**{f"{field}__path__startswith": jurisdiction.path})
@@ -397,7 +400,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         record = services.do_save_draft(record, acting_user=request.user, values=form.values(),
                                         items={item.instance.pk: item.values() for item in items},
-                                        base_revision=int(revision) if revision.isdigit() else None)
+                                        base_revision=params.number(revision))
     except services.DraftConflict as conflict:
         return render(request, "fieldwork/record_edit.html",
                       _edit_context(request, record, form, items, [conflict.message]), status=409)
@@ -446,7 +449,7 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
     try:
         record = services.do_save_draft(record, acting_user=request.user, values=form.values(),
                                         items={item.instance.pk: item.values() for item in items},
-                                        base_revision=int(revision) if revision.isdigit() else None)
+                                        base_revision=params.number(revision))
     except services.DraftConflict as conflict:
         return _json_error(conflict.message, 409, revision=conflict.revision)
     except PermissionDenied as error:
@@ -476,20 +479,25 @@ def record_sign(request: HttpRequest, pk: int) -> JsonResponse:
     record = _record(request, pk)
     signer = request.POST.get("signer", "")
     inspector = None
-    if signer.startswith("inspector:") and signer[10:].isdigit():
+    if signer.startswith("inspector:") and params.number(signer[10:]) is not None:
         inspector = next((p.inspector for p in services.participants(record) if p.inspector.pk == int(signer[10:])),
                          None)
         if inspector is None:
             return _json_error(_("签名人不是本次检查的检查组成员"), 400)
     elif signer != "site_manager":
         return _json_error(_("请选择签名人"), 400)
-    revision = request.POST.get("revision", "")
-    signed_at = parse_datetime(request.POST.get("signed_at", "") or "")
+    revision = params.number(request.POST.get("revision"))
+    try:  # when the phone says it was drawn: ignored when it is not a time (do_sign also ignores a wrong one)
+        signed_at = parse_datetime(request.POST.get("signed_at", "") or "")
+    except ValueError:  # well formed but no such day or hour (2021-02-30T25:00)
+        signed_at = None
+    if signed_at is not None and not params.storable_day(signed_at.date()):
+        signed_at = None
     if signed_at is not None and timezone.is_naive(signed_at):
         signed_at = timezone.make_aware(signed_at)
     try:
         signature = services.do_sign(record, acting_user=request.user, png=_png_from(request.POST.get("png", "")),
-                                     revision=int(revision) if revision.isdigit() else -1, inspector=inspector,
+                                     revision=-1 if revision is None else revision, inspector=inspector,
                                      signed_at=signed_at)
     except services.DraftConflict as conflict:
         return _json_error(conflict.message, 409, revision=conflict.revision)
@@ -532,15 +540,17 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
     upload = request.FILES.get("file")
-    taken = request.POST.get("taken_at", "")
+    # File.lastModified, milliseconds since the epoch; up to the last day a datetime has (a later time is refused
+    # below as later than now, rather than overflowing here)
+    taken = params.number(request.POST.get("taken_at"), high=LAST_DAY_MS)
     taken_at = None
-    if taken.isdigit():  # File.lastModified, milliseconds since the epoch
-        taken_at = datetime.fromtimestamp(int(taken) / 1000, tz=timezone.get_current_timezone())
+    if taken is not None:
+        taken_at = datetime.fromtimestamp(taken / 1000, tz=timezone.get_current_timezone())
     try:
         if upload is None:
             raise ValidationError(_("请选择要上传的照片或文件"))
         attachment = services.do_add_attachment(record, upload, acting_user=request.user, taken_at=taken_at,
-                                                caption=request.POST.get("caption", ""))
+                                                caption=params.text(request.POST.get("caption", ""), _("说明")))
     except (ValidationError, PermissionDenied) as error:
         message = "；".join(getattr(error, "messages", [str(error)]))
         if wants_json:
@@ -707,7 +717,8 @@ def record_review(request: HttpRequest, pk: int) -> HttpResponse:
 def record_amend(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     try:
-        services.do_request_amendment(record, reason=request.POST.get("reason", ""), acting_user=request.user)
+        services.do_request_amendment(record, reason=params.text(request.POST.get("reason", ""), _("理由")),
+                                      acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
         return _error_page(request, error, record.get_absolute_url())
     messages.success(request, _("更正申请已提交，等待审批"))
@@ -886,7 +897,7 @@ def followup_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def followup_close(request: HttpRequest, pk: int) -> HttpResponse:
     def act(follow_up: FollowUp) -> str:
-        note = request.POST.get("note", "")
+        note = params.text(request.POST.get("note", ""), _("办结情况"))
         services.do_close_follow_up(follow_up, note=note, files=request.FILES.getlist("files"),
                                     acting_user=request.user)
         return _("问题已办结")

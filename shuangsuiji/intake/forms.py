@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuangsuiji import params
 from shuangsuiji.engine import creditcode
 from shuangsuiji.intake.importers import IMPORTERS
 from shuangsuiji.intake.models import Clue, Complaint, Exceedance, KeyUnit, Penalty, PositiveListEntry
@@ -91,6 +92,7 @@ class ExceedanceForm(_TargetForm):
     class Meta:
         model = Exceedance
         fields = ["target", "outlet_code", "pollutant", "measured_at", "value", "limit", "unit"]
+        field_classes = {"measured_at": params.DateTimeField}
         widgets = {"measured_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
 
     def clean(self) -> dict:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shuangsuiji import params
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.engine.workdays import previous_quarter
 from shuangsuiji.intake import rules, services
@@ -75,9 +76,9 @@ def _page(request: HttpRequest, queryset: QuerySet) -> Page:
 
 def _query_string(request: HttpRequest) -> str:
     """The list's filters without the page number, for pagination links."""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _jurisdictions(user) -> QuerySet:
@@ -89,8 +90,8 @@ def _jurisdictions(user) -> QuerySet:
 
 
 def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = "target__jurisdiction") -> QuerySet:
-    chosen = request.GET.get("jurisdiction")
-    if chosen and chosen.isdigit():
+    chosen = params.number(request.GET.get("jurisdiction"))
+    if chosen is not None:
         jurisdiction = _jurisdictions(request.user).filter(pk=chosen).first()
         if jurisdiction is not None:
             return queryset.filter(**{f"{field}__path__startswith": jurisdiction.path})
@@ -98,10 +99,12 @@ def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = 
 
 
 def _parse_day(value: str | None) -> date | None:
+    """A day of ?from= or ?to=, ignored when it is not one (or one whose times cannot be stored)."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if params.storable_day(day) else None
 
 
 def _filter_period(request: HttpRequest, queryset: QuerySet, field: str) -> QuerySet:
@@ -109,7 +112,7 @@ def _filter_period(request: HttpRequest, queryset: QuerySet, field: str) -> Quer
     quarter = request.GET.get("quarter", "")
     if "-" in quarter:
         year, _sep, number = quarter.partition("-")
-        if year.isdigit() and number in ("1", "2", "3", "4"):
+        if params.year(year) is not None and number in ("1", "2", "3", "4"):
             queryset = queryset.filter(**{f"{field}__range": (rules.quarter_start(int(year), int(number)),
                                                              rules.quarter_end(int(year), int(number)))})
     first, last = _parse_day(request.GET.get("from")), _parse_day(request.GET.get("to"))
@@ -317,8 +320,8 @@ def complaint_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def exceedance_list(request: HttpRequest) -> HttpResponse:
     exceedances = Exceedance.objects.visible_to(request.user).select_related("outlet", "target__jurisdiction")
     exceedances = _filter_jurisdiction(request, _search_targets(request, exceedances, "pollutant"))
-    outlet = request.GET.get("outlet", "")
-    if outlet.isdigit():
+    outlet = params.number(request.GET.get("outlet"))
+    if outlet is not None:
         exceedances = exceedances.filter(outlet_id=outlet)
     first, last = _parse_day(request.GET.get("from")), _parse_day(request.GET.get("to"))
     if first:
@@ -364,9 +367,9 @@ def keyunit_list(request: HttpRequest) -> HttpResponse:
     units = KeyUnit.objects.visible_to(request.user).select_related("target__jurisdiction")
     units = _filter_jurisdiction(request, _search_targets(request, units, "directory"))
     years = sorted(set(KeyUnit.objects.visible_to(request.user).values_list("year", flat=True)), reverse=True)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        units = units.filter(year=int(year))
+    year = params.year(request.GET.get("year"))
+    if year is not None:
+        units = units.filter(year=year)
     return render(request, "intake/keyunit_list.html", _list_context(
         request, units, years=years, can_import=is_any_admin(request.user)))
 
@@ -500,8 +503,8 @@ def clue_create(request: HttpRequest) -> HttpResponse:
     if not reports_clues_somewhere(user):
         raise PermissionDenied(_("无权报告线索"))
     initial = {}
-    target_id = request.GET.get("target", "")
-    if target_id.isdigit():
+    target_id = params.number(request.GET.get("target"))
+    if target_id is not None:
         initial["target"] = Target.objects.visible_to(user).filter(pk=target_id).values_list(
             "credit_code", flat=True).first()
     form = ClueForm(request.POST or None, instance=Clue(), targets=Target.objects.visible_to(user), initial=initial)
@@ -601,13 +604,13 @@ def _default_quarter(user, jurisdiction: Jurisdiction) -> tuple[int, int]:
 def classification_summary(request: HttpRequest) -> HttpResponse:
     user = request.user
     jurisdictions = _jurisdictions(user)
-    chosen = request.GET.get("jurisdiction", "")
-    jurisdiction = (get_object_or_404(jurisdictions, pk=chosen) if chosen.isdigit()
+    chosen = params.number(request.GET.get("jurisdiction"))
+    jurisdiction = (get_object_or_404(jurisdictions, pk=chosen) if chosen is not None
                     else user.jurisdiction or jurisdictions.filter(parent__isnull=True).first())
     if jurisdiction is None:
         raise Http404
     year, quarter = _default_quarter(user, jurisdiction)
-    if request.GET.get("year", "").isdigit() and request.GET.get("quarter") in ("1", "2", "3", "4"):
+    if params.year(request.GET.get("year")) is not None and request.GET.get("quarter") in ("1", "2", "3", "4"):
         year, quarter = int(request.GET["year"]), int(request.GET["quarter"])
     last_year, last_quarter = previous_quarter(year, quarter)
     rows = Classification.objects.visible_to(user).filter(target__jurisdiction__path__startswith=jurisdiction.path)

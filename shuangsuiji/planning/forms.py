@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import PlanKind, PlanStratum, PublicSource
@@ -21,15 +22,17 @@ class PlanForm(forms.Form):
     department = forms.ModelChoiceField(Department.objects.none(), label=_("发起科室"), required=False,
                                         empty_label=_("请选择"),
                                         help_text=_("仅内部联合抽查计划：负责所选事项的科室"))
-    check_items = forms.ModelMultipleChoiceField(
+    check_items = params.ModelMultipleChoiceField(
         CheckItem.objects.none(), label=pgettext_lazy("list", "抽查事项"), required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("不选则用默认：双随机抽查计划为全部适用事项，联合抽查计划为发起科室负责的事项"))
-    departments = forms.ModelMultipleChoiceField(
+    departments = params.ModelMultipleChoiceField(
         Department.objects.none(), label=_("参加科室"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("仅内部联合抽查计划：不选则为发起科室和事项清单列明的配合科室"))
     require_specialties = forms.BooleanField(label=_("检查组须具备事项所需专长"), required=False)
-    max_load = forms.IntegerField(label=_("每人任务上限"), min_value=1, required=False,
+    # The bounds of the columns (and, for a drand round, of a round whose time is a date): a larger number was a
+    # server error on PostgreSQL, or an overflow computing the round's time.
+    max_load = forms.IntegerField(label=_("每人任务上限"), min_value=1, max_value=32767, required=False,
                                   help_text=_("不填则不设上限，抽取时取能完成分配的最小负荷并均衡分配"))
 
     def __init__(self, *args, user, **kwargs) -> None:
@@ -67,7 +70,7 @@ class RequestedForm(forms.Form):
         self.strata = strata
         for row in strata:
             self.fields[f"requested_{row.stratum}"] = forms.IntegerField(
-                label=row.get_stratum_display(), min_value=0, initial=row.requested)
+                label=row.get_stratum_display(), min_value=0, max_value=2**31 - 1, initial=row.requested)
             self.fields[f"reason_{row.stratum}"] = forms.CharField(
                 label=_("少抽理由"), required=False, initial=row.shortfall_reason,
                 widget=forms.Textarea(attrs={"rows": 2}))
@@ -96,7 +99,7 @@ class PublicValueForm(forms.Form):
     lottery_name = forms.CharField(label=_("彩票名称"), required=False, max_length=100)
     lottery_date = forms.DateField(label=_("开奖日期"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    drand_round = forms.IntegerField(label=_("drand 轮次"), required=False, min_value=1)
+    drand_round = forms.IntegerField(label=_("drand 轮次"), required=False, min_value=1, max_value=10**9)
 
     def witness_names(self) -> list[str]:
         text = self.cleaned_data["witnesses"].replace("、", ",").replace("，", ",")

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.planning import services
@@ -65,9 +66,9 @@ def _page(request: HttpRequest, queryset):
 
 
 def _query(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _periods(queryset: QuerySet) -> list[tuple[str, str]]:
@@ -77,7 +78,7 @@ def _periods(queryset: QuerySet) -> list[tuple[str, str]]:
 
 def _filter_period(request: HttpRequest, queryset: QuerySet) -> QuerySet:
     year, _sep, quarter = request.GET.get("period", "").partition("-")
-    if year.isdigit() and quarter in ("1", "2", "3", "4"):
+    if params.year(year) is not None and quarter in ("1", "2", "3", "4"):
         return queryset.filter(year=int(year), quarter=int(quarter))
     return queryset
 
@@ -90,8 +91,8 @@ def _scope_choices(user) -> QuerySet:
 
 
 def _filter_scope(request: HttpRequest, queryset: QuerySet, field: str) -> QuerySet:
-    chosen = request.GET.get("jurisdiction", "")
-    if chosen.isdigit():
+    chosen = params.number(request.GET.get("jurisdiction"))
+    if chosen is not None:
         scope = _scope_choices(request.user).filter(pk=chosen).first()
         if scope is not None:
             return queryset.filter(**{f"{field}__path__startswith": scope.path})
@@ -137,8 +138,9 @@ def _create_initial(request: HttpRequest) -> dict:
     """What a link to the form names (the home page's "编制下季度计划"): only prefills, the form still checks."""
     initial = {}
     for key in ("jurisdiction", "year", "quarter"):
-        if request.GET.get(key, "").isdigit():
-            initial[key] = int(request.GET[key])
+        value = params.number(request.GET.get(key))
+        if value is not None:
+            initial[key] = value
     if request.GET.get("kind") in PlanKind.values:
         initial["kind"] = request.GET["kind"]
     return initial

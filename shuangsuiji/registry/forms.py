@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from shuangsuiji import params
 from shuangsuiji.engine import creditcode
 from shuangsuiji.registry.filters import MAX_OPTIONS
 from shuangsuiji.registry.models import (
@@ -62,9 +63,12 @@ def scoped_jurisdictions(user):
     return Jurisdiction.objects.editable_by(user).order_by("path")
 
 
-def _posted_list(data, name: str) -> list:
+def _posted_ids(data, name: str) -> list:
+    """The ids posted for a choice field, leaving out what is not an id (the field's own validation says
+    what is wrong with it; here it would only make the options' query fail)."""
     values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
-    return list(values) if isinstance(values, (list, tuple)) else [values]
+    values = list(values) if isinstance(values, (list, tuple)) else [values]
+    return [value for value in values if params.number(str(value)) is not None]
 
 
 def offer_departments_of_jurisdiction(form: forms.ModelForm, *names: str) -> None:
@@ -75,7 +79,7 @@ def offer_departments_of_jurisdiction(form: forms.ModelForm, *names: str) -> Non
     jurisdiction = None
     if form.is_bound:
         jurisdiction = form.fields["jurisdiction"].queryset.filter(
-            pk=form.data.get("jurisdiction") if str(form.data.get("jurisdiction", "")).isdigit() else None).first()
+            pk=params.number(str(form.data.get("jurisdiction", "")))).first()
     if jurisdiction is None:
         jurisdiction = (form.instance.jurisdiction if form.instance.jurisdiction_id
                         else getattr(form.user, "jurisdiction", None))
@@ -83,7 +87,7 @@ def offer_departments_of_jurisdiction(form: forms.ModelForm, *names: str) -> Non
         field = form.fields[name]
         if field.queryset.count() <= MAX_OPTIONS:
             continue
-        chosen = _posted_list(form.data, name) if form.is_bound else (
+        chosen = _posted_ids(form.data, name) if form.is_bound else (
             [d.pk for d in getattr(form.instance, name).all()] if form.instance.pk and name == "cooperating_departments"
             else [getattr(form.instance, f"{name}_id", None)])
         shown = field.queryset.filter(Q(jurisdiction=jurisdiction) | Q(pk__in=[c for c in chosen if c]))
@@ -131,6 +135,7 @@ class InspectorForm(ReasonMixin, forms.ModelForm):
         model = Inspector
         fields = ["name", "certificate_number", "certificate_expiry", "jurisdiction", "department", "qualifications",
                   "specialties", "status", "is_double_random", "is_external", "external_kind", "organisation", "phone"]
+        field_classes = {"specialties": params.ModelMultipleChoiceField}
         widgets = {"certificate_expiry": DateInput(),
                    "specialties": forms.CheckboxSelectMultiple}
 
@@ -179,6 +184,7 @@ class CheckItemForm(ReasonMixin, forms.ModelForm):
         fields = ["code", "name", "legal_basis", "content", "jurisdiction", "list_level", "responsible_department",
                   "cooperating_departments", "applies_general", "applies_key", "applies_special", "specialty",
                   "check_method", "is_active"]
+        field_classes = {"cooperating_departments": params.ModelMultipleChoiceField}
         widgets = {"legal_basis": forms.Textarea(attrs={"rows": 3}), "content": forms.Textarea(attrs={"rows": 3}),
                    "cooperating_departments": forms.CheckboxSelectMultiple}
 

@@ -21,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from shuangsuiji import params
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.registry import filters, forms
 from shuangsuiji.registry.models import (
@@ -362,11 +363,16 @@ def inspector_recusal(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST" or not Inspector.objects.editable_by(request.user).filter(pk=pk).exists():
         raise PermissionDenied(_("您的角色只能查看名录库"))
     if request.POST.get("remove"):
-        if not request.POST["remove"].isdigit():  # not an id: no such recusal, rather than a server error
+        if params.number(request.POST["remove"]) is None:  # not an id: no such recusal, not a server error
             raise Http404(_("没有这条回避记录"))
         recusal = get_object_or_404(Recusal, pk=request.POST["remove"], inspector=inspector)
-        do_remove_recusal(recusal, acting_user=request.user,
-                          reason=request.POST.get("reason") or gettext_lazy("解除回避"))
+        try:
+            reason = params.text(request.POST.get("reason") or "", _("理由"))
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect(inspector.get_absolute_url())
+        # A reason left blank is stored as the system's default, in its language (gettext_lazy: see record_events)
+        do_remove_recusal(recusal, acting_user=request.user, reason=reason or gettext_lazy("解除回避"))
         messages.success(request, _("已解除回避"))
         return redirect(inspector.get_absolute_url())
     form = forms.RecusalForm(request.POST, inspector=inspector)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from shuangsuiji import params
 from shuangsuiji.engine import policy as policies
 from shuangsuiji.registry.excel import IMPORTERS, export_workbook
 from shuangsuiji.registry.models import Jurisdiction, Recusal, TargetHistory, TargetStatus
@@ -115,7 +116,8 @@ def dynamic_changes(request: HttpRequest, year: int, quarter: int):
             .select_related("target__jurisdiction").order_by("target__jurisdiction__path", "effective_date"))
     jurisdiction = None
     if request.GET.get("jurisdiction"):
-        jurisdiction = Jurisdiction.objects.visible_to(request.user).filter(pk=request.GET["jurisdiction"]).first()
+        chosen = params.number(request.GET["jurisdiction"])  # not an id: no such jurisdiction (404, as below)
+        jurisdiction = Jurisdiction.objects.visible_to(request.user).filter(pk=chosen).first() if chosen else None
         if jurisdiction is None:
             raise Http404
         rows = rows.filter(target__jurisdiction__path__startswith=jurisdiction.path)

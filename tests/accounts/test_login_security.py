@@ -94,6 +94,22 @@ def test_guessing_through_the_api_s_basic_auth_locks_the_name_too(users, setting
     assert refused.status_code == 429 and "已锁定至" in refused.json()["detail"]
 
 
+def test_a_name_longer_than_the_failure_records_hold_is_a_failed_sign_in(client, users):
+    # The login form does not limit the name's length; axes stored it in a 255-character column (a 500 on
+    # PostgreSQL). The count goes under its first 255 characters, which no user's name reaches.
+    response = sign_in(client, "x" * 5000, "wrong-password")
+    assert response.status_code == 200 and "用户名或密码不正确" in response.text
+    assert [len(a.username) for a in AccessAttempt.objects.all()] == [255]
+
+
+def test_a_nul_in_a_basic_auth_name_is_refused_before_any_look_up(users):
+    # PostgreSQL refuses NUL in the user look-up (a 500); no one's name holds one, so no failure is counted.
+    token = base64.b64encode(b"inspector\x00:pw-inspector").decode()
+    response = Client().get("/api/registry/targets/", HTTP_AUTHORIZATION=f"Basic {token}")
+    assert response.status_code in (401, 403)
+    assert not AccessAttempt.objects.exists()
+
+
 def test_an_admin_unlocks_within_his_scope_and_the_event_says_so(client, users, settings):
     fail(client, "inspector", settings.AXES_FAILURE_LIMIT)
     with pytest.raises(PermissionDenied):

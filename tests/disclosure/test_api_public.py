@@ -171,6 +171,8 @@ def test_search_by_credit_code(client, published):
     ({"page": "x"}, "page", "x"),
     ({"page": "99"}, "page", "共 1 页"),
     ({"page": "99999999999999999999"}, "page", "共 1 页"),  # an OFFSET the database cannot hold: was a 500
+    ({"page": "²"}, "page", "²"),  # "²".isdigit(), but int("²") fails: was a 500
+    ({"page_size": "²"}, "page_size", "²"),
     ({"page_size": "100000"}, "page_size", "500"),
     ({"outcom": "ok"}, "outcom", "outcome"),
 ])

@@ -211,3 +211,29 @@ def test_a_county_sees_the_city_s_run_but_only_its_own_totals(client, users, rec
     assert "保定市" in page  # the city's run classified this county too
     assert ">5<" not in page  # the city's total of five targets is not the county's business
     assert "分类对象合计" in page and ">4<" in page
+
+
+@pytest.mark.parametrize(("name", "query"), [
+    ("intake:penalty_list", {"quarter": "99999-1"}),  # a year no date has: was ValueError
+    ("intake:penalty_list", {"quarter": "²-1"}),  # "²".isdigit() but int("²") fails: was ValueError
+    ("intake:complaint_list", {"jurisdiction": "²"}),
+    ("intake:exceedance_list", {"outlet": "²"}),
+    ("intake:exceedance_list", {"outlet": "99999999999999999999"}),  # past SQLite's integer: was OverflowError
+    ("intake:exceedance_list", {"from": "0001-01-01", "to": "9999-12-31"}),  # no UTC time: was OverflowError
+    ("intake:keyunit_list", {"year": "²"}),
+    ("intake:clue_create", {"target": "²"}),
+    ("intake:classification_summary", {"jurisdiction": "²"}),
+    ("intake:classification_summary", {"year": "99999", "quarter": "1"}),
+])
+def test_malformed_filters_are_ignored(client, users, records, name, query):
+    client.force_login(users["city_admin"])
+    assert client.get(reverse(name), query).status_code == 200
+
+
+def test_an_exceedance_at_a_time_that_cannot_be_stored_is_a_form_error(client, users, targets):
+    client.force_login(users["department_user"])
+    data = {"target": targets["plant"].credit_code, "outlet_code": "DA002", "pollutant": "颗粒物",
+            "measured_at": "0001-01-01T00:00", "value": "18.5", "limit": "10", "unit": "mg/m³"}
+    response = client.post(reverse("intake:exceedance_create"), data)  # a 500 on PostgreSQL
+    assert response.status_code == 200 and "时间超出可记录的范围" in response.content.decode()
+    assert not targets["plant"].outlets.get(code="DA002").exceedances.exists()

@@ -215,3 +215,33 @@ def test_the_task_list_shows_each_tasks_progress_in_the_field(client, city, draw
     record = fieldwork.do_start_record(task, acting_user=officer)
     listed = client.get(reverse("planning:task_list"), {"q": task.target.credit_code}).content.decode()
     assert "填写中" in listed and record.get_absolute_url() in listed
+
+
+@pytest.mark.parametrize(("name", "query"), [
+    ("planning:plan_list", {"period": "²-1"}),  # "²".isdigit() but int("²") fails: these were 500s
+    ("planning:plan_list", {"jurisdiction": "²"}),
+    ("planning:task_list", {"jurisdiction": "²", "period": "99999999999999999999-1"}),
+    ("planning:plan_create", {"year": "²", "quarter": "99999999999999999999", "jurisdiction": "²"}),
+])
+def test_malformed_filters_are_ignored(client, city, name, query):
+    login(client, city["users"], "county_admin")
+    assert client.get(reverse(name), query).status_code == 200
+
+
+def test_numbers_past_their_columns_are_form_errors(client, city):
+    # Stored in a small integer (max_load), an integer (requested) or turned into a time (a drand round): a
+    # larger number was a 500 on PostgreSQL or an OverflowError.
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    login(client, city["users"], "county_admin")
+    huge = "99999999999999999999"
+    response = client.post(reverse("planning:plan_create"), {"jurisdiction": city["tree"]["a"].pk, "year": 2021,
+                                                             "quarter": 3, "kind": PlanKind.REGULAR, "max_load": huge})
+    assert response.status_code == 200 and "max_load" in response.context["form"].errors
+    stratum = plan.strata.first().stratum
+    response = client.post(reverse("planning:plan_requested", args=[plan.pk]), {f"requested_{stratum}": huge})
+    assert response.status_code < 500 and plan.strata.get(stratum=stratum).requested != int(huge)
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": DRAW_DAY.isoformat()})
+    client.post(reverse("planning:plan_commit", args=[plan.pk]))
+    response = client.post(reverse("planning:plan_public", args=[plan.pk]),
+                           {"source": "drand", "value": "a" * 64, "drand_round": huge})
+    assert response.status_code == 400 and "drand_round" in response.context["public_form"].errors

@@ -5,7 +5,8 @@ from django.test import Client
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
-from shuangsuiji.registry.models import Category, CheckItem, Inspector, Target, TargetHistory, TargetStatus
+from shuangsuiji.registry.filters import MAX_OPTIONS
+from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Target, TargetHistory, TargetStatus
 
 
 @pytest.fixture
@@ -144,6 +145,25 @@ def test_removing_a_recusal_by_a_bad_id_is_a_404(data, users):
     url = f"/registry/inspectors/{data['inspector'].pk}/recusals/"
     assert client.post(url, {"remove": "abc", "reason": "x"}).status_code == 404
     assert client.post(url, {"remove": "999999", "reason": "x"}).status_code == 404
+    assert client.post(url, {"remove": "²", "reason": "x"}).status_code == 404  # "²".isdigit(): was a 500
+
+
+def test_a_posted_choice_that_is_not_an_id_is_a_form_error(data, users, tree):
+    """The department choices are narrowed to the posted jurisdiction: a posted "²" or "abc" (not an id) was a
+    server error there, before the field's own validation could say so."""
+    client = login(users["city_admin"])
+    Department.objects.bulk_create(Department(jurisdiction=tree["a"], name=f"科室{n}") for n in range(MAX_OPTIONS))
+    for value in ("²", "abc", "99999999999999999999"):
+        response = client.post("/registry/inspectors/new/", {
+            "name": "李四", "certificate_number": "13062300009", "certificate_expiry": "2030-01-01",
+            "jurisdiction": value, "department": value, "status": "active", "reason": "新增"})
+        assert response.status_code == 200, value
+        assert "jurisdiction" in response.context["form"].errors
+        response = client.post("/registry/items/new/", {"code": "C-2", "name": "x", "jurisdiction": value,
+                                                         "responsible_department": value,
+                                                         "cooperating_departments": [value, "1"]})
+        assert response.status_code == 200, value
+    assert client.get("/registry/dynamic/", {"jurisdiction": "abc"}).status_code == 404  # was a 500
 
 def test_county_sees_the_city_item_list_read_only(data, users):
     client = login(users["county_admin"])

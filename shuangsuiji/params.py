@@ -1,0 +1,152 @@
+"""Values read from a request outside a form's own fields, and the limits every form's values share.
+
+Numbers read by hand (an id, a year, a page, a revision): ``str.isdigit()`` is not the test for them — it also
+accepts "²" and other Unicode digits that ``int()`` refuses (a server error), and it puts no bound on the
+length, so a year of twenty digits reached ``date()`` and an id overflowed the database's integer columns.
+``number`` accepts ASCII digits only, within bounds, and answers None for anything else: the caller then
+ignores the parameter, or says what is wrong with it.
+
+Times: a date and time is stored in UTC, and Beijing time on the calendar's first day (0001-01-01 00:00) is
+the year before it in UTC, which neither Python nor PostgreSQL has (nor a day after 9999-12-31): such a time
+is refused where it is read, saying between which days it must lie.
+
+Text read by hand (a reason, a caption): PostgreSQL refuses a NUL character in text (a server error, where
+SQLite stored it), as the forms' own text fields already say.
+"""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
+
+MAX_ID = 2**63 - 1  # the largest value of a BigAutoField (and of PostgreSQL's bigint)
+
+
+def number(value: object, *, low: int = 0, high: int = MAX_ID) -> int | None:
+    """The integer ``value`` writes in ASCII digits when it lies in [low, high], else None."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > len(str(high)):
+        return None
+    result = int(value)
+    return result if low <= result <= high else None
+
+
+class IdConverter:
+    """``<id:pk>`` in the URLs: an id or a number in a path, as Django's ``<int:…>`` but no larger than a bigint.
+    A larger one is no URL of the site (404): as a filter value (a foreign key's, ``plan_id=…``) it overflowed
+    SQLite's integers, a server error, where a missing id of any size is simply not found."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        result = int(value)
+        if result > MAX_ID:
+            raise ValueError(value)  # the converter's way of saying "no match"
+        return result
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+class KeyConverter:
+    """``<key:…>`` in the URLs: a key in a path (a public id, a credit code, a kind), as Django's ``<str:…>`` but
+    without NUL, which PostgreSQL refuses in the look-up (a 500 there): such a path is no address (404)."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+def year(value: object) -> int | None:
+    """A year a date can have (1–9999)."""
+    return number(value, low=1, high=9999)
+
+
+# The days whose every time of day, in any time zone, is a datetime in UTC too.
+FIRST_DAY = datetime.date(1, 1, 2)
+LAST_DAY = datetime.date(9999, 12, 30)
+
+
+def storable_day(day: datetime.date | None) -> bool:
+    """Whether the day's times can be stored (its local midnight, and the next day's, are datetimes in UTC)."""
+    return day is None or FIRST_DAY <= day <= LAST_DAY
+
+
+def check_storable(moment: datetime.datetime | None) -> None:
+    """Refuse a time too close to either end of the calendar to be stored (ValidationError)."""
+    if moment is not None and not storable_day(moment.date()):
+        raise ValidationError(_("时间超出可记录的范围：应在 %(first)s 至 %(last)s 之间") % {
+            "first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}, code="out_of_range")
+
+
+class DateTimeField(forms.DateTimeField):
+    """A form's date and time, refused (as a form error) when it cannot be stored."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        check_storable(moment)
+        return moment
+
+
+class IsoDateTimeFilterField(IsoDateTimeField):
+    """An API filter's ISO 8601 date and time, refused (a 400 naming the parameter) when it cannot be stored
+    or compared with stored times."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        check_storable(moment)
+        return moment
+
+
+class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = IsoDateTimeFilterField
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing a value that is no id before its look-up of the chosen ids: ``pk__in`` with a number
+    past 64 bits overflows SQLite's integers (a server error, where one id alone is simply not found)."""
+
+    def _check_values(self, value):
+        if not self.to_field_name:
+            for pk in value:
+                if number(str(pk).strip()) is None:
+                    raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                          params={"pk": pk})
+        return super()._check_values(value)
+
+
+def text(value: str, label: str) -> str:
+    """Free text read by hand, refused when it holds a NUL character (ValidationError naming the field)."""
+    if "\x00" in value:
+        raise ValidationError(_("%(field)s含有空字符（NUL），请删除后重新提交") % {"field": label},
+                              code="null_characters")
+    return value
+
+
+class NulInQueryMiddleware:
+    """A query parameter holding NUL is refused before any view reads it: 400 naming the parameter (JSON for
+    the API, as its other 400s; a page otherwise). PostgreSQL refuses NUL in text, so each list's hand-read
+    filters (?q=, ?handling=, ?public_id=, a jurisdiction's code …) was a server error there; no real value
+    holds one, and the forms' fields already refuse it in what is posted."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        names = sorted({name for name, values in request.GET.lists()
+                        if "\x00" in name or any("\x00" in value for value in values)})
+        if not names:
+            return self.get_response(request)
+        shown = [name.replace("\x00", "\\0") for name in names]
+        messages = {name: [str(_("参数“%(name)s”含有空字符（NUL），请删除后重试") % {"name": name})] for name in shown}
+        if request.path.startswith("/api/"):
+            return JsonResponse(messages, status=400, json_dumps_params={"ensure_ascii": False})
+        return render(request, "400.html", {"problems": [m for ms in messages.values() for m in ms]}, status=400)

@@ -1,0 +1,81 @@
+"""Malformed input to the fieldwork pages and API is refused with a message, never a server error (found by
+fuzzing every URL with malformed values, on SQLite and PostgreSQL)."""
+
+import base64
+
+from django.urls import reverse
+
+from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.models import AmendmentRequest, Attachment, Signature
+
+from .conftest import fill, photo, signature_png, submitted
+from .test_views import client_for, form_data
+
+
+def test_a_time_before_the_calendar_can_hold_it_in_utc_is_a_form_error(task, users):
+    # 0001-01-01 00:00 Beijing time is the year before in UTC: a 500 on PostgreSQL (SQLite stored it).
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    client = client_for(users["inspector"])
+    for name in ("fieldwork:record_edit", "fieldwork:record_draft"):
+        url = reverse(name, args=[record.pk])
+        response = client.post(url, form_data(record, started_at="0001-01-01T00:00", ended_at="9999-12-31T23:59"))
+        assert response.status_code == 400
+        assert "时间超出可记录的范围：应在 0001-01-02 至 9999-12-30 之间" in response.content.decode()
+    record.refresh_from_db()
+    assert record.started_at is None and record.revision == 0
+
+
+def test_the_records_api_refuses_a_time_it_cannot_compare(task, users):
+    submitted(task, users["inspector"])
+    client = client_for(users["county_admin"])
+    for value in ("0001-01-01", "9999-12-31T23:59:59"):
+        response = client.get("/api/fieldwork/records/", {"sealed_after": value})
+        assert response.status_code == 400, value  # was OverflowError on SQLite
+        assert "时间超出可记录的范围" in response.json()["sealed_after"][0]
+    assert client.get("/api/fieldwork/records/", {"sealed_after": "2021-01-01T00:00"}).json()["count"] == 1
+
+
+def test_a_signature_time_that_is_no_time_is_ignored(task, users):
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    data_url = "data:image/png;base64," + base64.b64encode(signature_png()).decode()
+    for signed_at in ("2021-02-30T10:00", "2021-01-01T25:00", "0001-01-01T00:00"):
+        response = client_for(user).post(reverse("fieldwork:record_sign", args=[record.pk]), {
+            "signer": "site_manager", "png": data_url, "revision": str(record.revision), "signed_at": signed_at})
+        assert response.status_code == 200, (signed_at, response.content)  # well formed but no such day: was a 500
+        record.refresh_from_db()
+    assert Signature.objects.filter(record=record).count() == 1
+
+
+def test_numbers_in_other_digits_are_not_numbers(task, users):
+    # "²".isdigit() is true and int("²") a ValueError: these were 500s.
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    client = client_for(user)
+    response = client.post(reverse("fieldwork:record_draft", args=[record.pk]), form_data(record, revision="²"))
+    assert response.status_code == 200
+    admin = client_for(users["county_admin"])
+    for name in ("records", "follow-ups"):
+        assert admin.get(f"/fieldwork/{name}/", {"jurisdiction": "²"}).status_code == 200
+    response = client.post(reverse("fieldwork:attachment_add", args=[record.pk]),
+                           {"file": photo(), "taken_at": "99999999999999999999"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and Attachment.objects.get().taken_at is None  # past any date: not a time
+
+
+def test_a_nul_in_free_text_is_refused_naming_the_field(task, users):
+    # PostgreSQL refuses NUL in text: these were 500s there, and SQLite stored the NUL.
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    response = client_for(user).post(reverse("fieldwork:attachment_add", args=[record.pk]),
+                                     {"file": photo(), "caption": "现场\x00照片"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400 and response.json()["message"] == "说明含有空字符（NUL），请删除后重新提交"
+    assert not Attachment.objects.exists()
+
+
+
+def test_a_nul_in_an_amendment_reason_is_refused(task, users):
+    record = submitted(task, users["inspector"])
+    response = client_for(users["county_admin"]).post(reverse("fieldwork:record_amend", args=[record.pk]),
+                                                      {"reason": "笔误\x00"})
+    assert response.status_code < 500
+    assert not AmendmentRequest.objects.exists()
