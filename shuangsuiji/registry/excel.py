@@ -13,15 +13,14 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.conf import settings
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from shuangsuiji.audit.services import system_language
 from shuangsuiji.registry.models import (
     Category,
     CheckItem,
@@ -79,7 +78,7 @@ def coordinate(low: int, high: int):
 
 def outlets(value: Any) -> list[tuple[str, str, str, bool]]:
     """"DA001:废气:在线;DW001:废水" → [(code, name, kind, online monitored)]."""
-    with translation.override(settings.LANGUAGE_CODE):  # the sheet's language, whoever imports it
+    with system_language():  # the sheet's language, whoever imports it
         kinds = {str(label): key for key, label in Outlet.Kind.choices}
     result = []
     for part in _split(str(value)):
@@ -605,7 +604,7 @@ def export_workbook(importer: RegistryImporter, queryset: models.QuerySet) -> by
     book = Workbook(write_only=True)
     # In the system's language whoever exports: the labels are the template's, so the file imports again (an
     # English session wrote "Key unit" and "Active", which the import refuses).
-    with translation.override(settings.LANGUAGE_CODE):
+    with system_language():
         sheet = book.create_sheet(str(importer.label)[:31])
         sheet.append([_header_cell(sheet, column.header, column.required) for column in importer.columns])
         for obj in queryset.iterator(chunk_size=2000):
