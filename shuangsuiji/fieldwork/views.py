@@ -367,6 +367,29 @@ def _apply_errors(errors: dict, form: RecordForm, items: list[ItemForm]) -> list
     return general
 
 
+def _script_text() -> dict[str, str]:
+    """The texts record.js shows, in the request's language; written out with ``json_script``, so a
+    translation with a quote or an angle bracket cannot break the page's JSON or end its script."""
+    return {
+        "saved": _("服务器保存于"),
+        "local": _("已保存在本机"),
+        "revision": _("草稿版本"),
+        "offlineSubmit": _("现在没有网络。草稿已保存在本机，联网后再提交。"),
+        "conflict": _("服务器上的草稿已被检查组其他成员更新。"),
+        "loadServer": _("载入服务器版本"),
+        "keepMine": _("保留本机修改并覆盖"),
+        "restored": _("已恢复本机尚未同步的修改，联网后会自动同步。"),
+        "signEmpty": _("请在框内手写签名"),
+        "signStale": _("签名后又修改了记录，本机签名已作废，请重新签名。"),
+        "uploading": _("正在上传…"),
+        "queued": _("张照片待联网后上传"),
+        "uploaded": _("已上传"),
+        "syncing": _("正在同步…"),
+        "sealed": _("该记录已提交封存。"),
+        "signIn": _("重新登录"),
+    }
+
+
 def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordForm, items: list[ItemForm],
                   general: list[str] | None = None) -> dict:
     approvals = record.on_site_requests.select_related("requested_by", "decided_by").order_by("-requested_at")
@@ -378,6 +401,7 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
                                                          None),
         "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
         "reason_form": ReasonForm(), "visit": record.visit_number, "handlings": Handling.choices,
+        "script_text": _script_text(),
     }
 
 

@@ -3,6 +3,8 @@ sealed record."""
 
 import base64
 import datetime
+import json
+import re
 
 import pytest
 from django.test import Client
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from shuangsuiji.disclosure.services import results_deadline
-from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork import services, views
 from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord, Signature
 from shuangsuiji.planning.models import Task
 
@@ -280,6 +282,33 @@ def test_the_phone_form_in_english(task, users, settings):
                     "Pollution-source inspection record"):
         assert english in page, english
     assert "提交并封存" not in page
+
+
+def _script_text(page: str) -> dict:
+    """The JSON block the phone page hands record.js, parsed as the browser would."""
+    match = re.search(r'<script id="fw-text" type="application/json">(.*?)</script>', page, re.S)
+    assert match, "the page has no script texts"
+    return json.loads(match.group(1))
+
+
+def test_the_phone_scripts_texts_are_json_in_the_readers_language(task, users, settings, monkeypatch):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    client = client_for(users["inspector"])
+    url = reverse("fieldwork:record_edit", args=[record.pk])
+    assert _script_text(client.get(url).content.decode())["saved"] == "服务器保存于"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        english = _script_text(client.get(url).content.decode())
+        # A translation holding a quote, a backslash or a closing tag stays one JSON string in its script.
+        awkward = 'Saved "on the server" \\ </script><script>alert(1)</script>'
+        monkeypatch.setattr(views, "_script_text", lambda: {"saved": awkward})
+        tricky = client.get(url).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert set(english) >= {"saved", "offlineSubmit", "signStale", "signIn"}
+    assert not any(re.search(r"[\u4e00-\u9fff]", text) for text in english.values()), english
+    assert _script_text(tricky) == {"saved": awkward}
+    assert "<script>alert(1)" not in tricky
 
 
 def test_an_autosave_with_bad_values_names_the_fields_as_the_form_labels_them(task, users):
