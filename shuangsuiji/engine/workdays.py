@@ -34,6 +34,11 @@ _PACKAGE_YEARS = range(
     max(chinese_calendar.holidays).year + 1,
 )
 _ONE_DAY = timedelta(days=1)
+# The package's tables: its holidays and its 调休 working weekends. ``chinese_calendar.is_workday`` reads them
+# after checking the day's year against min() and max() of all its holidays — a scan of some 600 dates on every
+# call, which made it most of the cost of counting working days (a deadline walks a month of days).
+_HOLIDAYS = chinese_calendar.holidays
+_SHIFTED_WORKDAYS = chinese_calendar.workdays
 
 
 class CalendarUnknownError(LookupError):
@@ -110,7 +115,10 @@ class WorkCalendar:
         if day in self._overrides:
             return self._overrides[day]
         if day.year in _PACKAGE_YEARS:
-            return chinese_calendar.is_workday(day)
+            if type(day) is not date:
+                day = date(day.year, day.month, day.day)  # a datetime: the tables are keyed by date
+            # the package's own rule, as chinese_calendar.is_workday applies it
+            return day in _SHIFTED_WORKDAYS or (day.weekday() < 5 and day not in _HOLIDAYS)
         if day.year in self._override_years:
             return day.weekday() < 5
         raise CalendarUnknownError(day.year)

@@ -8,8 +8,9 @@ chinese_calendar package, so these tests would catch a package that got 2021 wro
 import argparse
 import json
 import tomllib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
+import chinese_calendar
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -68,6 +69,16 @@ def test_every_day_of_2021_matches_the_notice():
         expected = day in NOTICE_2021_WORKING_WEEKENDS or (day.weekday() < 5 and day not in NOTICE_2021_REST)
         if CALENDAR.is_workday(day) != expected:
             wrong.append(day)
+    assert wrong == []
+
+
+def test_every_day_the_package_knows_is_read_as_the_package_reads_it():
+    """The calendar reads the package's tables itself (its is_workday rescans every holiday per call); for every
+    day of every year the package covers, and for a datetime on that day, the answer is the package's own."""
+    first, last = min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year
+    wrong = [day for day in days(f"{first}-01-01", f"{last}-12-31")
+             if CALENDAR.is_workday(day) != chinese_calendar.is_workday(day)
+             or CALENDAR.is_workday(datetime(day.year, day.month, day.day, 23)) != chinese_calendar.is_workday(day)]
     assert wrong == []
 
 
