@@ -4,6 +4,8 @@ import datetime
 import io
 
 import pytest
+from django.core.management import call_command
+from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 from openpyxl import Workbook
 
@@ -17,10 +19,27 @@ hypothesis_settings.register_profile("suite", deadline=None)
 hypothesis_settings.load_profile("suite")
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher's deliberate slowness would dominate the suite."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Database access for a module-scoped fixture that stores data once for all the module's tests, which only
+    read it (each test still runs in its own transaction, rolled back): seeding the demo takes a minute or two,
+    too long to repeat per test. Whatever the fixture stored is flushed when the module's tests are done. A
+    module using it must not hold tests that expect an empty database."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS,
+                                                        MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        try:
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ from django.test import RequestFactory
 from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
-from shuangsuiji.demo import services
 from shuangsuiji.demo.generator import generate
 from shuangsuiji.demo.services import DEMO_PASSWORD
 from shuangsuiji.engine.creditcode import complete
@@ -37,10 +36,17 @@ def seed(**options) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def seeded(db):
+@pytest.fixture(scope="module")
+def demo(module_db):
+    """The tiny demo, seeded once for this module's tests (they read it; the guards of an empty or partly
+    written database are in test_seed_demo_guards.py)."""
     seed()
     return generate("tiny", today=TODAY)
+
+
+@pytest.fixture
+def seeded(demo, db):
+    return demo
 
 
 def test_stores_the_whole_population(seeded):
@@ -131,28 +137,6 @@ def test_if_empty_is_idempotent(seeded):
             Event.objects.count()) == counts
     with pytest.raises(CommandError, match="只能装入空库"):
         seed()
-
-
-def test_if_empty_seeds_an_empty_database(db):
-    assert "完成" in seed(if_empty=True)
-    assert Target.objects.exists() and User.objects.filter(username="city").exists()
-
-
-def test_a_taken_username_stops_the_run_before_anything_is_written(db):
-    User.objects.create_user("county", password="x")
-    with pytest.raises(CommandError, match="county"):
-        seed()
-    assert not Jurisdiction.objects.exists() and not Event.objects.exists()
-
-
-def test_a_failing_step_leaves_nothing_behind(db, monkeypatch):
-    def broken(ctx):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(services, "STEPS", [*services.STEPS, services.Step("broken", "坏步骤", broken)])
-    with pytest.raises(RuntimeError):
-        seed()
-    assert not (Jurisdiction.objects.exists() or Target.objects.exists() or User.objects.exists())
 
 
 def test_targets_added_after_seeding_get_fresh_ids(seeded):
