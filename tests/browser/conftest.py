@@ -1,6 +1,7 @@
 """Real headless Chromium (Debian's, driven by Playwright) against the live test server."""
 
 import os
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -8,6 +9,24 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 390, "height": 844}
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core, from the npm registry (package.json's devDependencies): the accessibility rules browsers' own
+audits use."""
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def assert_accessible(page, where: str = "") -> None:
+    """Run axe-core on the page as it stands and fail on any violation of WCAG 2.1 A/AA or axe's best
+    practices: text without 4.5:1 contrast, a link or field without a name, a table heading without text, a
+    scrolling box the keyboard cannot reach. Each violation is listed with the elements it found."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the browser's debugger: not an inline script
+    violations = page.evaluate(r"""async (tags) => (await axe.run(document, {
+            runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})).violations.map(v =>
+        `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map(n => `    ${n.target.join(" ")}: `
+            + (n.any.concat(n.all, n.none)[0] || {message: ""}).message).join("\n"))""", AXE_TAGS)
+    assert not violations, f"{where or page.url}:\n" + "\n".join(violations)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from shuangsuiji.demo.services import DEMO_PASSWORD
 from shuangsuiji.planning.demo import LEFT_TO_PLAN
 from shuangsuiji.planning.models import Draw, Plan, PlanStatus, TaskMember, TaskStatus
 
-from .conftest import PHONE
+from .conftest import PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,6 +62,7 @@ def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding
     strata = page.inner_text("#strata")
     assert "重点排污单位" in strata and "指导意见 二(一)" in strata  # minimum with its citation
     shoot(page, f"{label}-2-draft")
+    assert_accessible(page, "2-draft")
 
     page.click("button:has-text('审定并冻结')")
     page.wait_for_selector("#inputs-hash")
@@ -75,6 +76,7 @@ def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding
     assert page.inner_text("#commitment").strip() == draw.commitment
     assert draw.secret not in page.content()  # the secret is never shown before the reveal
     shoot(page, f"{label}-3-committed")
+    assert_accessible(page, "3-committed")
 
     # The form shows the chosen source's own fields only.
     page.select_option("#id_source", "lottery")
@@ -104,6 +106,7 @@ def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding
     requested = sum(plan.strata.filter(drawn=True).values_list("requested", flat=True))
     assert page.locator("#tasks tbody tr").count() == min(requested, 50)
     shoot(page, f"{label}-4-drawn")
+    assert_accessible(page, "4-drawn")
 
     page.click("button:has-text('派发任务')")
     page.wait_for_selector("#plan-status:has-text('已派发')")

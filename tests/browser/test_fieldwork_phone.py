@@ -14,7 +14,7 @@ from shuangsuiji.planning.models import MemberRole
 from shuangsuiji.registry.models import CheckItem, Inspector, Target
 from tests.fieldwork.conftest import code_for, make_task
 
-from .conftest import PHONE
+from .conftest import PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,6 +124,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     page.click("button:has-text('开始检查')")
     wait_for_record_page(page)
     record = InspectionRecord.objects.get(task=task)
+    assert_accessible(page, "the record form on a phone")
 
     page.fill("#id_started_at", local(90))
     page.fill("#id_ended_at", local(10))

@@ -4,7 +4,7 @@ results search filtered on a phone, a result's detail, a plan page with a supers
 
 import pytest
 
-from tests.browser.conftest import PHONE, watch_policy
+from tests.browser.conftest import PHONE, assert_accessible, watch_policy
 from tests.disclosure.test_portal import data, make_plan  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -86,6 +86,7 @@ def test_plan_page_shows_the_ceremony_and_keeps_the_superseded_draw(visit, tree)
     assert "封存中" in second.inner_text()
     assert page.get_by_role("link", name="下载封存清单（JSON）").count() == 2
     assert fits(page)
+    assert_accessible(page, "a plan with a superseded draw, on a phone")  # its dimmed card keeps its contrast
 
 
 def test_verify_page_links_the_verifier(visit):
