@@ -382,17 +382,6 @@ STEPS: list[Step] = [
 ]
 
 
-def _refresh_statistics() -> None:
-    """On PostgreSQL, let the planner see what the step just wrote. The whole seed is one transaction, so
-    autovacuum never analyses its tables before the next step reads them; on a new database the planner then
-    takes every table for empty and joins the next step's reads by nested loops (the planning step's
-    population queries took about a second each on the tiny demo). ANALYZE inside the transaction samples the
-    rows the transaction itself wrote; SQLite plans without such statistics."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-
-
 def registry_is_empty() -> bool:
     return not (Jurisdiction.objects.exists() or Target.objects.exists() or Inspector.objects.exists())
 
@@ -413,7 +402,6 @@ def do_seed_demo(population: Population, *, progress: Progress = no_progress,
     for step in STEPS if steps is None else steps:
         started = time.perf_counter()
         step.run(ctx)
-        _refresh_statistics()
         ctx.timings[step.name] = time.perf_counter() - started
         if on_step:
             on_step(step, ctx.timings[step.name])
