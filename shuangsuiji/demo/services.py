@@ -25,6 +25,7 @@ from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import record_event
 from shuangsuiji.demo.data import catalog
 from shuangsuiji.demo.generator import Population, TargetRow
+from shuangsuiji.demo.statistics import refresh_statistics
 from shuangsuiji.disclosure.demo import seed_disclosure
 from shuangsuiji.fieldwork.demo import seed_fieldwork
 from shuangsuiji.intake.demo import seed_intake
@@ -402,6 +403,7 @@ def do_seed_demo(population: Population, *, progress: Progress = no_progress,
     for step in STEPS if steps is None else steps:
         started = time.perf_counter()
         step.run(ctx)
+        refresh_statistics()
         ctx.timings[step.name] = time.perf_counter() - started
         if on_step:
             on_step(step, ctx.timings[step.name])

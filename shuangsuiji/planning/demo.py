@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shuangsuiji.demo.generator import Population
+from shuangsuiji.demo.statistics import refresh_statistics
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather, services
@@ -147,5 +148,7 @@ def seed_planning(population: Population, *, progress: Progress = no_progress) -
         made = run_quarter(year, quarter, reveal=past, leave_out=() if past else (LEFT_TO_PLAN,), progress=progress)
         for key, value in made.items():
             totals[key] += value
+        # The next quarter's reads (what earlier quarters drew, recent pairs) join what this one wrote.
+        refresh_statistics()
     totals["planned_quarters"] = len(quarters)
     return totals
