@@ -19,13 +19,23 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 def assert_accessible(page, where: str = "") -> None:
     """Run axe-core on the page as it stands and fail on any violation of WCAG 2.1 A/AA or axe's best
     practices: text without 4.5:1 contrast, a link or field without a name, a table heading without text, a
-    scrolling box the keyboard cannot reach. Each violation is listed with the elements it found."""
+    scrolling box the keyboard cannot reach — and a field whose only name is its placeholder. Each violation is
+    listed with the elements it found."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the browser's debugger: not an inline script
     violations = page.evaluate(r"""async (tags) => (await axe.run(document, {
             runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]})).violations.map(v =>
         `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.slice(0, 5).map(n => `    ${n.target.join(" ")}: `
             + (n.any.concat(n.all, n.none)[0] || {message: ""}).message).join("\n"))""", AXE_TAGS)
+    # axe accepts a placeholder as a field's name, but the hint is gone as soon as one types: a field the
+    # system asks people to fill (a review opinion, a reason) needs a label, or at least a name of its own.
+    unnamed = page.evaluate("""() => [...document.querySelectorAll("input[placeholder], textarea[placeholder]")]
+        .filter(f => f.type !== "hidden" && !f.labels.length && !f.getAttribute("aria-label")
+                     && !f.getAttribute("aria-labelledby") && !f.title)
+        .map(f => `${f.tagName.toLowerCase()}[name=${f.name}] placeholder "${f.placeholder}"`)""")
+    if unnamed:
+        violations.append("placeholder-only name: a field named by its placeholder alone\n"
+                          + "\n".join(f"    {field}" for field in unnamed))
     assert not violations, f"{where or page.url}:\n" + "\n".join(violations)
 
 

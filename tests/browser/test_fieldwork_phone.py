@@ -170,6 +170,18 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     assert follow_up.recheck is not None
     shot(page, "phone-5-record-detail")
 
+    # The county's staff review it at a desk: every field they fill is named by a label they can still read
+    # while typing, not by a placeholder that disappears.
+    desk = open_page(users["county_admin"], "pw-county_admin")
+    desk.goto(f"{live_server.url}/fieldwork/records/{record.pk}/")
+    assert_accessible(desk, "the sealed record, as its reviewer sees it")
+    desk.click("label:has-text('通过')")
+    desk.get_by_label("审核意见").fill("记录完整，同意公开")
+    desk.click("button:has-text('提交审核')")
+    desk.wait_for_selector("text=审核通过，记录可以公开")
+    record.refresh_from_db()
+    assert (record.review.decision, record.review.reason) == ("passed", "记录完整，同意公开")
+
 
 def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_server, tmp_path):
     page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
