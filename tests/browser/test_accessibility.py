@@ -8,7 +8,6 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from django.db import connection
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.demo.services import DEMO_PASSWORD
@@ -43,12 +42,9 @@ def crawl(page, base: str, start: str, limit: int = PAGES_PER_ROLE) -> list[str]
     return checked
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="accessibility of the rendered pages: checked on SQLite")
 def test_the_pages_of_every_role_pass_axe(chromium, open_page, live_server, baoding):  # noqa: F811
     """One demo for all roles (seeding it is the slow part): staff at a desk, the inspector and the public on
-    a phone. The pages' markup does not depend on the database, and the demo seed takes several minutes on
-    PostgreSQL on a slow machine (its planning reads run without statistics, see the session note), so the
-    crawl runs on SQLite; the ceremony, record-form and portal tests check their pages on both."""
+    a phone."""
     for username, viewport, limit in (("city", None, PAGES_PER_ROLE), ("county", None, PAGES_PER_ROLE),
                                       ("inspector", PHONE, PAGES_PER_ROLE), ("dept", None, 6), ("leader", None, 6)):
         page = open_page(User.objects.get(username=username), DEMO_PASSWORD, viewport)
