@@ -292,3 +292,38 @@ def test_the_phone_list_shows_a_recheck_in_progress(task, users,
     with django_assert_max_num_queries(15):  # the records of every re-check come in one prefetch
         page = client.get(reverse("fieldwork:my_tasks")).content.decode()
     assert "填写中" in page.split(recheck.number, 1)[1].split("</a>", 1)[0]
+
+
+def test_the_approvals_page_shows_each_scope_its_requests_with_labelled_decisions(task, users):
+    """审批: the head of the unit sees the pending amendment and on-site requests of his scope, each with a
+    decision field that has its own label; another county's admin sees none of them; an inspector sees them
+    but cannot decide; a decision posted from the page is stored."""
+    original = submitted(task, users["inspector"])
+    services.do_review_record(original, passed=True, acting_user=users["county_admin"])
+    request = services.do_request_amendment(original, reason="漏记一张照片", acting_user=users["inspector"])
+    url = reverse("fieldwork:approvals")
+
+    def page(user) -> str:
+        client = Client()
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        return response.content.decode()
+
+    shown = page(users["county_admin"])
+    assert "漏记一张照片" in shown
+    label = f'<label class="form-label small mb-1" for="amendment-decision-{request.pk}">审批意见</label>'
+    assert label in shown and f'id="amendment-decision-{request.pk}" name="decision"' in shown
+    assert "漏记一张照片" in page(users["city_admin"])
+    assert "漏记一张照片" not in page(users["other_county_admin"])
+    as_inspector = page(users["inspector"])
+    assert "漏记一张照片" in as_inspector and 'name="decision"' not in as_inspector
+
+    client = Client()
+    client.force_login(users["county_admin"])
+    response = client.post(reverse("fieldwork:amendment_decide", args=[request.pk]),
+                           {"approve": "1", "decision": "同意补记照片"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.state, request.decision) == (RequestState.APPROVED, "同意补记照片")
+    assert "漏记一张照片" not in page(users["county_admin"])  # decided: no longer waiting
