@@ -93,7 +93,7 @@ def run_quarter(year: int, quarter: int, *, cities: Iterable[Jurisdiction] | Non
                 kind=PlanKind.JOINT, department=department, check_items=items, departments=departments))
     lap("plan")
     for plan in plans:
-        services.do_approve_and_freeze(plan, acting_user=acting_user, draw_date=day)
+        services.do_approve_and_freeze(plan, acting_user=acting_user, draw_date=day, today=day)
     lap("freeze")
     for plan in plans:
         services.do_commit_secret(plan, acting_user=acting_user)

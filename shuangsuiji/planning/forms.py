@@ -1,5 +1,7 @@
 """Forms of planning. They only collect input; the service functions decide and validate."""
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -89,6 +91,13 @@ class DecisionForm(forms.Form):
 class FreezeForm(forms.Form):
     draw_date = forms.DateField(label=_("公布的抽取日期"), widget=forms.DateInput(attrs={"type": "date"},
                                                                                  format="%Y-%m-%d"))
+
+    def __init__(self, *args, today: date | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if today is not None:
+            # the date picker offers no day already past; the service refuses one whatever the browser sends
+            self.fields["draw_date"].initial = today
+            self.fields["draw_date"].widget.attrs["min"] = today.isoformat()
 
 
 class PublicValueForm(forms.Form):

@@ -280,6 +280,12 @@ class Draw(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} 第{self.number}次抽取"
 
+    @property
+    def announced_date(self) -> date | None:
+        """The day of the draw announced at the freeze (it is part of the frozen inputs)."""
+        day = ((self.inputs or {}).get("assignment") or {}).get("draw_date")
+        return date.fromisoformat(day) if day else None
+
 
 class RedrawState(models.TextChoices):
     PENDING = "pending", _("待市局审批")

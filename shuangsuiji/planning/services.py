@@ -499,20 +499,29 @@ def _needs(plan: Plan, items: list[CheckItem], category: str | None) -> manifest
 
 
 @transaction.atomic
-def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = None) -> Draw:
+def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = None,
+                          today: date | None = None) -> Draw:
     """Step 1: approve the plan and freeze its inputs; the inputs hash is published at once.
 
     The populations and quotas are read again now, so the frozen inputs are what the registry says at this
-    moment; ``draw_date`` is the announced day of the draw (default today).
+    moment; ``draw_date`` is the announced day of the draw (default today). ``today`` is the day the freeze
+    is judged on (default the server's date; the demo and tests set it to replay a past quarter).
     """
     plan = _lock(plan)
     ensure_can_run(acting_user, plan)
     _expect(plan, PlanStatus.DRAFT)
-    draw_date = draw_date or timezone.localdate()
+    today = today or timezone.localdate()
+    draw_date = draw_date or today
     deadline = gather.quarter_end(plan.year, plan.quarter)
+    if deadline < today:
+        raise ValidationError(_("%(period)s已经结束，不能再抽取") % {"period": plan.period})
+    # The draw is announced so that anyone may watch it and check the inputs before it: a day already past
+    # announces nothing.
+    if draw_date < today:
+        raise ValidationError(_(
+            "公布的抽取日期 %(day)s 早于今天（%(today)s）：抽取日期须事先公布，请填写今天或以后的日期") % {
+            "day": draw_date, "today": today})
     if deadline < draw_date:
-        if deadline < timezone.localdate():
-            raise ValidationError(_("%(period)s已经结束，不能再抽取") % {"period": plan.period})
         # the quarter is not over: the announced date is mistyped (a year too far, say), so say that
         raise ValidationError(_("公布的抽取日期 %(day)s 晚于%(period)s的最后一天（%(end)s），请改为此前的日期") % {
             "day": draw_date, "period": plan.period, "end": deadline})
@@ -674,14 +683,20 @@ def do_record_public_value(plan: Plan, *, source: str, value: str, acting_user, 
     return draw
 
 
+def draw_window(plan: Plan) -> tuple[date, ...]:
+    """The days the plan's draw should fall on: the last working days of the quarter before the planned one
+    (实施方案 二(四)). Raises CalendarUnknownError for a year whose holidays the calendar does not know."""
+    return gather.calendar().draw_window(policy_for(plan.year, plan.quarter), plan.year, plan.quarter)
+
+
 def window_warning(plan: Plan, day: date) -> str:
     """The warning shown when a draw falls outside the last working days of the quarter before the planned
     one (实施方案 二(四)); empty when it falls inside. A warning, not a refusal: a late draw still beats none."""
     policy = policy_for(plan.year, plan.quarter)
     try:
-        window = gather.calendar().draw_window(policy, plan.year, plan.quarter)
+        window = draw_window(plan)
     except CalendarUnknownError as error:
-        return str(error)
+        return str(error).rstrip("。.")  # the page ends the warning itself
     if day in window:
         return ""
     return _("抽取日 %(day)s 不在规定的抽取期内（%(first)s 至 %(last)s，上一季度最后 %(n)s 个工作日；%(cite)s）") % {
@@ -700,13 +715,18 @@ def do_draw(plan: Plan, *, acting_user, today: date | None = None) -> Draw:
     ensure_can_run(acting_user, plan)
     _expect(plan, PlanStatus.PUBLIC)
     draw = Draw.objects.select_for_update().get(pk=plan.current_draw.pk)
+    day = today or timezone.localdate()
+    announced = draw.announced_date
+    # Drawing before the announced day would shut out whoever meant to watch it.
+    if announced is not None and day < announced:
+        raise ValidationError(_("公布的抽取日期是 %(day)s，不能提前抽取（今天是 %(today)s）") % {
+            "day": announced, "today": day})
     try:
         # The stored inputs are read strictly again, and must still hash to the inputs hash published at the
         # freeze: a draw under any other hash would not be the one announced.
         result = manifest.draw(draw.inputs, bytes.fromhex(draw.secret), draw.public, published=draw.inputs_hash)
     except (DrawError, assignment.AssignmentError) as error:
         raise ValidationError(_("抽取失败：%(e)s") % {"e": getattr(error, "zh", error)}) from error
-    day = today or timezone.localdate()
     draw.seed = result["seed"]
     draw.manifest = result
     draw.status = DrawStatus.DRAWN

@@ -6,6 +6,8 @@ tasks and nothing else — so nobody learns who inspects whom before the plan is
 one's scope a plan or task does not exist (404). Every change goes through ``planning.services``.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +22,8 @@ from django.views.decorators.http import require_POST
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
-from shuangsuiji.planning import services
+from shuangsuiji.engine.workdays import CalendarUnknownError
+from shuangsuiji.planning import gather, services
 from shuangsuiji.planning.forms import (
     DecisionForm,
     FreezeForm,
@@ -217,15 +220,36 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "departments": plan.departments.order_by("name"),
         "can_run": can_run(user, plan), "can_edit": editable, "can_approve": can_approve(user, plan),
         "requested_form": RequestedForm(strata=[s for s in strata if s.drawn]) if editable else None,
-        "freeze_form": FreezeForm(initial={"draw_date": timezone.localdate()}),
         "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
         "history": history_for(plan)[:50],
         "steps": _steps(plan, draw),
-        # Before the draw: would drawing today fall outside the draw window? Said while it can still wait.
-        "window_notice": services.window_warning(plan, timezone.localdate())
-        if plan.status in (PlanStatus.DRAFT, PlanStatus.FROZEN, PlanStatus.COMMITTED, PlanStatus.PUBLIC) else "",
+        **_draw_days(plan, draw, timezone.localdate()),
     }
     return context
+
+
+def _draw_days(plan: Plan, draw, today: date) -> dict:
+    """What the ceremony says about days before the draw: the draw window, the freeze form's announced date
+    (the window's first day when it is still ahead, else today), a warning while it can still be heeded,
+    and the announced day a draw waits for. The service refuses what the page does not offer."""
+    try:
+        window = services.draw_window(plan)
+    except CalendarUnknownError:
+        window = ()
+    days: dict = {"draw_window": window, "quarter_over": gather.quarter_end(plan.year, plan.quarter) < today,
+                  "window_notice": "", "notice_on_announced": False, "draw_waits_until": None}
+    if plan.status == PlanStatus.DRAFT:
+        proposed = window[0] if window and today < window[0] else today
+        days["freeze_form"] = FreezeForm(today=today, initial={"draw_date": proposed})
+        if not days["quarter_over"]:
+            days["window_notice"] = services.window_warning(plan, proposed) if proposed == today else ""
+    elif plan.status in (PlanStatus.FROZEN, PlanStatus.COMMITTED, PlanStatus.PUBLIC) and draw is not None:
+        announced = draw.announced_date or today
+        days["window_notice"] = services.window_warning(plan, max(announced, today))
+        days["notice_on_announced"] = today <= announced
+        if plan.status == PlanStatus.PUBLIC and today < announced:
+            days["draw_waits_until"] = announced
+    return days
 
 
 def _steps(plan: Plan, draw) -> list[dict]:

@@ -36,7 +36,7 @@ def test_from_a_dispatched_task_to_a_closed_finding(tree, users):
     plan = planning.do_create_plan(jurisdiction=a, year=2021, quarter=2, acting_user=users["county_admin"])
     day = datetime.date(2021, 3, 25)  # in the draw window of 2021 Q2
     admin_user = users["county_admin"]
-    planning.do_approve_and_freeze(plan, acting_user=admin_user, draw_date=day)
+    planning.do_approve_and_freeze(plan, acting_user=admin_user, draw_date=day, today=day)
     planning.do_commit_secret(plan, acting_user=admin_user)
     planning.do_record_public_value(plan, source="dice", value="3,5,1,6", witnesses=["王建国", "刘淑芬"],
                                     acting_user=admin_user)

@@ -29,7 +29,7 @@ def seed_without_plans(population: Population) -> None:
 
 def ceremony(plan: Plan, *, user=None, day: datetime.date = DRAW_DAY, dice: str = "3,5,1,6") -> Draw:
     """Freeze, commit, roll witness dice and draw ``plan`` as ``user``; the live draw."""
-    services.do_approve_and_freeze(plan, acting_user=user, draw_date=day)
+    services.do_approve_and_freeze(plan, acting_user=user, draw_date=day, today=day)
     services.do_commit_secret(plan, acting_user=user)
     services.do_record_public_value(plan, source="dice", value=dice, witnesses=["张三", "李四"], acting_user=user)
     return services.do_draw(plan, acting_user=user, today=day)

@@ -193,7 +193,7 @@ def test_the_secret_and_the_selection_stay_out_until_the_reveal(city):
     plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
     client = api(city["users"]["county_admin"])
     assert client.get(f"{PLANS}{plan.pk}/").json()["draws"] == []
-    services.do_approve_and_freeze(plan, acting_user=None, draw_date=DRAW_DAY)
+    services.do_approve_and_freeze(plan, acting_user=None, draw_date=DRAW_DAY, today=DRAW_DAY)
     services.do_commit_secret(plan, acting_user=None)
     draw = plan.current_draw
     assert draw.secret  # stored from the commitment on

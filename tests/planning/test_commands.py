@@ -41,7 +41,7 @@ def test_a_whole_quarter_by_commands(baoding, tmp_path):
     plans = Plan.objects.filter(year=2021, quarter=4)
     assert plans.filter(kind=PlanKind.REGULAR).count() == scopes
     assert plans.filter(kind=PlanKind.JOINT).exists() and "内部联合抽查" in out
-    assert "已冻结，输入哈希" in run("freeze_plan", *quarter, "--draw-date", "2021-09-24")
+    assert "已冻结，输入哈希" in run("freeze_plan", *quarter, "--draw-date", "2021-09-24", "--today", "2021-09-24")
     assert "密钥承诺" in run("commit_plan", *quarter)
     run("record_public_value", *quarter, "--source", "dice", "--value", "3,5,1,6", "--witness", "张三",
         "--witness", "李四")
@@ -72,7 +72,12 @@ def test_commands_fail_loudly_on_bad_input(baoding):
         run("commit_plan", str(plan.pk))  # not frozen yet
     with pytest.raises(CommandError, match="没有编号为 999 的计划"):
         run("freeze_plan", "999")
-    run("freeze_plan", str(plan.pk), "--draw-date", "2021-09-24")
+    errors = StringIO()
+    with pytest.raises(CommandError, match="1 个计划中 1 个冻结失败"):
+        call_command("freeze_plan", str(plan.pk), "--draw-date", "2021-09-23", "--today", "2021-09-24",
+                     stdout=StringIO(), stderr=errors)
+    assert "公布的抽取日期 2021-09-23 早于今天（2021-09-24）" in errors.getvalue()
+    run("freeze_plan", str(plan.pk), "--draw-date", "2021-09-24", "--today", "2021-09-24")
     run("commit_plan", str(plan.pk))
     with pytest.raises(CommandError, match="录入公开随机数失败"):
         run("record_public_value", str(plan.pk), "--source", "dice", "--value", "3,5,1,6", "--witness", "张三")

@@ -20,7 +20,7 @@ def test_two_simultaneous_draws_make_one(city):
                     "second writer wait for the first at BEGIN, and the in-memory test database has one connection")
     county = city["users"]["county_admin"]
     plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=county)
-    services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     services.do_commit_secret(plan, acting_user=county)
     services.do_record_public_value(plan, source="dice", value="3516", witnesses=["张三", "李四"], acting_user=county)
     barrier = threading.Barrier(2)

@@ -17,6 +17,7 @@ from shuangsuiji.planning import services
 from shuangsuiji.planning.models import (
     Draw,
     DrawStatus,
+    Plan,
     PlanKind,
     PlanStatus,
     ShortfallState,
@@ -68,14 +69,14 @@ def test_asking_less_than_a_minimum_needs_a_reason_and_the_citys_approval(city):
     row = strata(plan)["special"]
     assert (row.requested, row.shortfall_state, row.shortfall_reason) == (0, ShortfallState.PENDING, "两家均已停产待查")
     with pytest.raises(ValidationError, match="少抽审批"):
-        services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+        services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     with pytest.raises(PermissionDenied):
         services.do_approve_shortfall(row, approve=True, decision="", acting_user=county)
     with pytest.raises(ValidationError):
         services.do_approve_shortfall(row, approve=False, decision="", acting_user=city_admin)  # a refusal says why
     services.do_approve_shortfall(row, approve=True, decision="同意", acting_user=city_admin)
     assert strata(plan)["special"].shortfall_state == ShortfallState.APPROVED
-    draw = services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    draw = services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     special = next(s for s in draw.inputs["strata"] if s["name"] == "special")
     assert special["quota"] == 0
 
@@ -99,9 +100,9 @@ def test_freeze_reads_the_registry_again_and_hashes_the_canonical_inputs(city):
     general = city["targets"][f"{city['tree']['a'].code}-general-9"]
     do_mark_target_defunct(general, acting_user=county, defunct_date=D(2021, 3, 20), reason="注销")
     with pytest.raises(ValidationError, match="现在可抽对象只有 9 家"):
-        services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+        services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     services.do_set_requested(plan, {"general": 9}, reasons={"general": "一家已注销"}, acting_user=county)
-    draw = services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    draw = services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     assert draw.inputs_hash == manifest.inputs_hash(draw.inputs)
     general_input = next(s for s in draw.inputs["strata"] if s["name"] == "general")
     assert len(general_input["targets"]) == 9 and general.credit_code not in json.dumps(draw.inputs)
@@ -131,12 +132,31 @@ def test_an_announced_draw_date_after_the_quarter_is_called_mistyped_while_the_q
     with pytest.raises(ValidationError, match="已经结束"):
         services.do_approve_and_freeze(over, acting_user=county, draw_date=D(2021, 7, 2))
 
+def test_the_draw_date_is_announced_in_advance_and_kept(city):
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)  # 2021 Q2, replayed as if today were in March 2021
+    with pytest.raises(ValidationError, match=r"公布的抽取日期 2021-03-24 早于今天（2021-03-25）"):
+        services.do_approve_and_freeze(plan, acting_user=county, draw_date=D(2021, 3, 24), today=D(2021, 3, 25))
+    with pytest.raises(ValidationError, match="已经结束"):  # a date inside the quarter, but the quarter is over
+        services.do_approve_and_freeze(plan, acting_user=county, draw_date=D(2021, 6, 30), today=D(2021, 7, 1))
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT and not plan.draws.exists()
+    services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=D(2021, 3, 22))
+    services.do_commit_secret(plan, acting_user=county)
+    services.do_record_public_value(plan, source="dice", value="3,5,1,6", witnesses=["张三", "李四"],
+                                    acting_user=county)
+    with pytest.raises(ValidationError, match="公布的抽取日期是 2021-03-25，不能提前抽取（今天是 2021-03-24）"):
+        services.do_draw(plan, acting_user=county, today=D(2021, 3, 24))
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PUBLIC and not plan.current_draw.seed and not plan.selections.exists()
+    assert services.do_draw(plan, acting_user=county, today=DRAW_DAY).seed
+
+
 def test_the_commitment_is_the_hash_of_the_secret_and_public_values_are_checked(city):
     county = city["users"]["county_admin"]
     plan = county_plan(city)
     with pytest.raises(ValidationError, match="编制中"):
         services.do_commit_secret(plan, acting_user=county)
-    services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     with pytest.raises(ValidationError):  # no public value before the commitment
         services.do_record_public_value(plan, source="dice", value="3516", witnesses=["甲", "乙"], acting_user=county)
     draw = services.do_commit_secret(plan, acting_user=county)
@@ -201,7 +221,7 @@ def test_stored_inputs_that_no_longer_hash_to_the_published_hash_are_not_drawn(c
     at the freeze (here one stratum's quota lowered) are refused, not drawn under another hash."""
     county = city["users"]["county_admin"]
     plan = county_plan(city)
-    services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY)
+    services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     services.do_commit_secret(plan, acting_user=county)
     services.do_record_public_value(plan, source="dice", value="3,5,1,6", witnesses=["张三", "李四"],
                                     acting_user=county)

@@ -1,16 +1,19 @@
 """The planning pages, role by role: who sees which plan and task, who may press which button, and that
 outside one's scope a plan or a task does not exist (404)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, RedrawRequest, Task, TaskMember
 
-from .conftest import DRAW_DAY, ceremony
+from .conftest import ceremony
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +29,13 @@ def drawn(city):
 def login(client, users, name):
     client.force_login(users[name])
     return client
+
+
+def running_plan(city) -> Plan:
+    """County A's plan of the quarter running today: the only kind the pages still freeze, on today or later."""
+    today = timezone.localdate()
+    return services.do_create_plan(jurisdiction=city["tree"]["a"], year=today.year, quarter=quarter_of(today),
+                                   acting_user=None)
 
 
 @pytest.mark.parametrize(("role", "plan_status", "task_status"), [
@@ -62,16 +72,17 @@ def test_the_plan_page_shows_strata_ceremony_hashes_and_tasks_but_never_the_secr
 
 
 def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(client, city):
-    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    plan = running_plan(city)
+    today = timezone.localdate().isoformat()
     for reader in ("leader", "department_user"):
         login(client, city["users"], reader)
-        client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": DRAW_DAY.isoformat()})
+        client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today})
         assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
     login(client, city["users"], "other_county_admin")
-    assert client.post(reverse("planning:plan_freeze", args=[plan.pk]),
-                       {"draw_date": DRAW_DAY.isoformat()}).status_code == 404
+    assert client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today}).status_code == 404
     login(client, city["users"], "county_admin")
-    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": DRAW_DAY.isoformat()})
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today})
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.FROZEN
     client.post(reverse("planning:plan_commit", args=[plan.pk]))
     response = client.post(reverse("planning:plan_public", args=[plan.pk]),
                            {"source": "dice", "value": "3,5,1,6", "witnesses": "张三"}, follow=True)
@@ -90,6 +101,45 @@ def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(c
     # The message names the inspectors' menu as they see it (现场检查); there is no "我的任务" in it.
     told = [str(m) for m in dispatched.context["messages"]]
     assert any("“现场检查”" in m for m in told) and not any("我的任务" in m for m in told), told
+
+
+def test_the_freeze_form_offers_no_past_day_and_refuses_one(client, city):
+    plan = running_plan(city)
+    today = timezone.localdate()
+    login(client, city["users"], "county_admin")
+    page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+    assert f'min="{today.isoformat()}"' in page and f'value="{today.isoformat()}"' in page
+    yesterday = today - datetime.timedelta(days=1)
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": yesterday.isoformat()},
+                           follow=True)
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert f"公布的抽取日期 {yesterday} 早于今天" in told, told
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT and not plan.draws.exists()
+
+
+def test_a_plan_announced_for_a_later_day_waits_for_it(client, city):
+    today = timezone.localdate()
+    following = quarter_of(today) % 4 + 1
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], quarter=following, acting_user=None,
+                                   year=today.year + (following == 1))
+    announced = today + datetime.timedelta(days=1)
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": announced.isoformat()})
+    client.post(reverse("planning:plan_commit", args=[plan.pk]))
+    client.post(reverse("planning:plan_public", args=[plan.pk]),
+                {"source": "dice", "value": "3,5,1,6", "witnesses": "张三、李四"})
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.PUBLIC
+    response = client.get(reverse("planning:plan_detail", args=[plan.pk]))
+    page = response.content.decode()
+    assert f"公布的抽取日期是 {announced}，届时方可抽取" in page
+    # the window is judged on the announced day, not today
+    assert response.context["window_notice"] == services.window_warning(plan, announced)
+    assert ("按公布的抽取日期" in page) == bool(response.context["window_notice"]) and "如果今天抽取" not in page
+    assert reverse("planning:plan_draw", args=[plan.pk]) not in page  # no button that would be refused
+    response = client.post(reverse("planning:plan_draw", args=[plan.pk]), follow=True)
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert f"公布的抽取日期是 {announced}，不能提前抽取" in told, told
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.PUBLIC and not plan.selections.exists()
 
 
 def test_only_the_city_approves_shortfalls_and_redraws(client, city, drawn):
@@ -194,12 +244,30 @@ def test_the_admin_is_read_only_and_never_shows_the_secret(client, city, drawn):
 
 
 def test_the_plan_page_warns_before_a_draw_outside_the_draw_window(client, city):
-    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    plan = running_plan(city)
     login(client, city["users"], "county_admin")
     page = client.get(reverse("planning:plan_detail", args=[plan.pk]))
-    notice = services.window_warning(plan, timezone.localdate())  # today is years after 2021's window
+    notice = services.window_warning(plan, timezone.localdate())  # the window was the last quarter's end
     assert notice and page.context["window_notice"] == notice
     assert "如果今天抽取" in page.content.decode() and notice in page.content.decode()
+
+
+def test_a_draft_of_a_later_quarter_proposes_its_draw_window_and_one_of_a_past_quarter_no_freeze(client, city):
+    today = timezone.localdate()
+    following = quarter_of(today) % 4 + 1
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], quarter=following, acting_user=None,
+                                   year=today.year + (following == 1))
+    window = services.draw_window(plan)
+    login(client, city["users"], "county_admin")
+    page = client.get(reverse("planning:plan_detail", args=[plan.pk]))
+    proposed = window[0] if today < window[0] else today
+    assert f'value="{proposed.isoformat()}"' in page.content.decode()
+    assert f"规定的抽取期：{window[0]} 至 {window[-1]}" in page.content.decode()
+    assert page.context["window_notice"] == ""  # the proposed day is in the window
+    over = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    page = client.get(reverse("planning:plan_detail", args=[over.pk])).content.decode()
+    assert "2021年第2季度已经结束，不能再抽取" in page
+    assert reverse("planning:plan_freeze", args=[over.pk]) not in page and "如果今天抽取" not in page
 
 
 def test_the_task_list_shows_each_tasks_progress_in_the_field(client, city, drawn):
@@ -231,7 +299,7 @@ def test_malformed_filters_are_ignored(client, city, name, query):
 def test_numbers_past_their_columns_are_form_errors(client, city):
     # Stored in a small integer (max_load), an integer (requested) or turned into a time (a drand round): a
     # larger number was a 500 on PostgreSQL or an OverflowError.
-    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    plan = running_plan(city)
     login(client, city["users"], "county_admin")
     huge = "99999999999999999999"
     response = client.post(reverse("planning:plan_create"), {"jurisdiction": city["tree"]["a"].pk, "year": 2021,
@@ -240,8 +308,9 @@ def test_numbers_past_their_columns_are_form_errors(client, city):
     stratum = plan.strata.first().stratum
     response = client.post(reverse("planning:plan_requested", args=[plan.pk]), {f"requested_{stratum}": huge})
     assert response.status_code < 500 and plan.strata.get(stratum=stratum).requested != int(huge)
-    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": DRAW_DAY.isoformat()})
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": timezone.localdate().isoformat()})
     client.post(reverse("planning:plan_commit", args=[plan.pk]))
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.COMMITTED
     response = client.post(reverse("planning:plan_public", args=[plan.pk]),
                            {"source": "drand", "value": "a" * 64, "drand_round": huge})
     assert response.status_code == 400 and "drand_round" in response.context["public_form"].errors

@@ -17,12 +17,15 @@ class Command(PlanCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         super().add_arguments(parser)
         parser.add_argument("--draw-date", type=date.fromisoformat, help="公布的抽取日期（YYYY-MM-DD，默认今天）")
+        parser.add_argument("--today", type=date.fromisoformat,
+                            help="按此日期核对季度和公布的抽取日期（YYYY-MM-DD，默认今天；用于补录或测试）")
 
     def handle(self, *args, **options) -> None:
         user = acting_user(options["user"])
 
         def freeze(plan: Plan) -> str:
-            draw = services.do_approve_and_freeze(plan, acting_user=user, draw_date=options["draw_date"])
+            draw = services.do_approve_and_freeze(plan, acting_user=user, draw_date=options["draw_date"],
+                                                 today=options["today"])
             return f"已冻结，输入哈希 {draw.inputs_hash}"
 
         self.run_each(self.chosen(options), freeze)
