@@ -143,12 +143,14 @@ def seed_planning(population: Population, *, progress: Progress = no_progress) -
         year, quarter = previous_quarter(year, quarter)
         quarters.insert(0, (year, quarter))
     totals = {"plans": 0, "joint_plans": 0, "tasks": 0}
-    for year, quarter in [*quarters, current]:
+    for n, (year, quarter) in enumerate([*quarters, current]):
+        if n:
+            # This quarter's reads (what earlier quarters drew, recent pairs) join what those wrote; after the
+            # last quarter the seed's own step boundary analyses.
+            refresh_statistics()
         past = (year, quarter) != current
         made = run_quarter(year, quarter, reveal=past, leave_out=() if past else (LEFT_TO_PLAN,), progress=progress)
         for key, value in made.items():
             totals[key] += value
-        # The next quarter's reads (what earlier quarters drew, recent pairs) join what this one wrote.
-        refresh_statistics()
     totals["planned_quarters"] = len(quarters)
     return totals
