@@ -10,6 +10,7 @@ from shuangsuiji import params
 from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult, Mode, OffSiteMeans, Outcome
 from shuangsuiji.fieldwork.services import ITEM_FIELDS, RECORD_FIELDS
 from shuangsuiji.registry.models import Department, Target
+from shuangsuiji.validators import REASON_LENGTH
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -95,19 +96,22 @@ class ItemForm(forms.ModelForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("理由"), max_length=REASON_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class DecisionForm(forms.Form):
     approve = forms.TypedChoiceField(label=_("审批结果"), choices=[("1", _("批准")), ("0", _("不批准"))],
                                      coerce=lambda v: v == "1", widget=forms.RadioSelect)
-    decision = forms.CharField(label=_("审批意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.CharField(label=_("审批意见"), max_length=REASON_LENGTH,
+                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviewForm(forms.Form):
     passed = forms.TypedChoiceField(label=_("审核结果"), choices=[("1", _("通过")), ("0", _("退回"))],
                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    reason = forms.CharField(label=_("审核意见"), required=False, max_length=REASON_LENGTH,
+                             widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("退回时必填：写明需要更正的内容"))
 
 
@@ -151,7 +155,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class CloseForm(forms.Form):
-    note = forms.CharField(label=_("办结情况"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("办结情况"), max_length=REASON_LENGTH,
+                           widget=forms.Textarea(attrs={"rows": 3}))
     files = forms.FileField(label=_("佐证材料"), required=False, widget=MultipleFileInput,
                             help_text=_("整改后照片、回执、决定书等，可选多个文件"))
 

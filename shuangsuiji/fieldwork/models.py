@@ -32,6 +32,7 @@ from django.utils.translation import pgettext_lazy
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.accounts.scoping import ScopedQuerySet
 from shuangsuiji.registry.models import CheckItem, Inspector, Target
+from shuangsuiji.validators import validate_phone
 
 SEALED_MESSAGE = _("记录已提交封存，不能修改；如需更正，请申请更正（生成一份指向原记录的更正记录）")
 
@@ -164,7 +165,7 @@ class InspectionRecord(models.Model):
     target_name = models.CharField(_("单位名称"), max_length=128, blank=True)
     legal_representative = models.CharField(_("法定代表人（负责人）"), max_length=64, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True, validators=[validate_phone])
     address = models.CharField(_("地址"), max_length=255, blank=True)
     permit_number = models.CharField(_("排污许可证编号"), max_length=64, blank=True)
 
@@ -172,7 +173,7 @@ class InspectionRecord(models.Model):
                                 help_text=_("现场（或非现场）检查的总体情况、发现的问题和处理意见"))
     site_manager_name = models.CharField(_("现场负责人姓名"), max_length=64, blank=True)
     site_manager_position = models.CharField(_("职务"), max_length=64, blank=True)
-    site_manager_phone = models.CharField(_("电话"), max_length=32, blank=True)
+    site_manager_phone = models.CharField(_("电话"), max_length=32, blank=True, validators=[validate_phone])
     site_manager_statement = models.TextField(_("被检查单位意见"), blank=True, default="以上记录属实。")
     site_manager_refused = models.BooleanField(_("现场负责人拒绝签字"), default=False)
     site_manager_refusal_note = models.CharField(_("拒签情况说明"), max_length=255, blank=True)

@@ -41,7 +41,7 @@ from PIL import Image, UnidentifiedImageError
 
 from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.engine import canonical, creditcode
-from shuangsuiji.engine.workdays import quarter_of
+from shuangsuiji.engine.workdays import previous_quarter, quarter_of
 from shuangsuiji.fieldwork import permissions, sealing
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
@@ -67,8 +67,10 @@ from shuangsuiji.fieldwork.models import (
     TaskSchedule,
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
+from shuangsuiji.planning.gather import quarter_start
 from shuangsuiji.planning.models import MemberRole, Task, TaskStatus
 from shuangsuiji.registry.models import Department, Inspector
+from shuangsuiji.validators import validate_phone
 
 RECORD_FIELDS = (
     "mode", "off_site_means", "started_at", "ended_at", "place", "credit_code", "target_name",
@@ -551,6 +553,12 @@ def _policy(record: InspectionRecord):
     return policy_for(day.year, quarter_of(day))
 
 
+def earliest_visit(task: Task) -> date:
+    """The first day a task's visit can have taken place: that of the quarter before the task's, in whose last
+    days it is drawn (the first day its plan may be frozen)."""
+    return quarter_start(*previous_quarter(task.year, task.quarter))
+
+
 def completeness_errors(record: InspectionRecord) -> dict[str, list[str]]:
     """Everything that keeps ``record`` from being submitted, by field (``item-<id>-<field>`` for items,
     ``signatures`` for signatures): empty when it is complete."""
@@ -565,12 +573,22 @@ def completeness_errors(record: InspectionRecord) -> dict[str, list[str]]:
         errors["started_at"].append(_("请填写检查开始时间"))
     elif record.started_at > now + CLOCK_SKEW:
         errors["started_at"].append(_("检查开始时间晚于当前时间"))
+    elif record.task_id and timezone.localtime(record.started_at).date() < earliest_visit(record.task):
+        # a task exists from its draw at the end of the quarter before its own; a visit before that is a typo
+        errors["started_at"].append(_(
+            "检查开始时间早于任务所属%(period)s的抽取（最早 %(day)s），请填写实际检查的时间") % {
+            "period": record.task.period, "day": earliest_visit(record.task)})
     if record.ended_at is None:
         errors["ended_at"].append(_("请填写检查结束时间"))
     elif record.started_at is not None and record.ended_at < record.started_at:
         errors["ended_at"].append(_("检查结束时间早于开始时间"))
     elif record.ended_at > now + CLOCK_SKEW:
         errors["ended_at"].append(_("检查结束时间晚于当前时间"))
+    for name in ("contact_phone", "site_manager_phone"):
+        try:
+            validate_phone(getattr(record, name))
+        except ValidationError as error:
+            errors[name].extend(error.messages)
     if on_site and not record.place:
         errors["place"].append(_("请填写检查地点（具体到厂区、车间或点位）"))
     if not record.credit_code:

@@ -633,7 +633,10 @@ def record_on_site_request(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = ReasonForm(request.POST)
     try:
-        services.do_request_on_site(record, reason=form.data.get("reason", ""), acting_user=request.user)
+        reason = form.data.get("reason", "")
+        # an empty reason is the service's to explain; a typed one is held to the form's length
+        services.do_request_on_site(record, reason=_valid(form)["reason"] if reason.strip() else reason,
+                                    acting_user=request.user)
         messages.success(request, _("已提交现场检查审批申请，请等待执法机构负责人审批"))
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
@@ -723,10 +726,9 @@ def record_review(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
     form = ReviewForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError(_("请选择审核结果"))
-        passed = form.cleaned_data["passed"]
-        services.do_review_record(record, passed=passed, reason=form.cleaned_data["reason"], acting_user=request.user)
+        data = _valid(form)  # each problem with its field: a missing choice, an opinion past its length
+        passed = data["passed"]
+        services.do_review_record(record, passed=passed, reason=data["reason"], acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
         return _error_page(request, error, record.get_absolute_url())
     if passed:
@@ -756,10 +758,9 @@ def amendment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST)
     back = amendment_request.record.get_absolute_url()
     try:
-        if not form.is_valid():
-            raise ValidationError(_("请选择审批结果并填写审批意见"))
-        services.do_decide_amendment(amendment_request, approve=form.cleaned_data["approve"],
-                                     decision=form.cleaned_data["decision"], acting_user=request.user)
+        data = _valid(form)
+        services.do_decide_amendment(amendment_request, approve=data["approve"], decision=data["decision"],
+                                     acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
         return _error_page(request, error, back)
     messages.success(request, _("已审批"))
@@ -772,10 +773,9 @@ def on_site_decide(request: HttpRequest, pk: int) -> HttpResponse:
     approval = get_object_or_404(OnSiteApproval.objects.visible_to(request.user), pk=pk)
     form = DecisionForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError(_("请选择审批结果并填写审批意见"))
-        services.do_decide_on_site(approval, approve=form.cleaned_data["approve"],
-                                   decision=form.cleaned_data["decision"], acting_user=request.user)
+        data = _valid(form)
+        services.do_decide_on_site(approval, approve=data["approve"], decision=data["decision"],
+                                   acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
         return _error_page(request, error, reverse("fieldwork:approvals"))
     messages.success(request, _("已审批"))

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +53,7 @@ from shuangsuiji.tabular.importing import (
     text,
     yes_no,
 )
+from shuangsuiji.validators import LATITUDE, LONGITUDE, validate_phone
 
 SEPARATORS = ("、", "，", ",", ";", "；")
 
@@ -74,6 +76,15 @@ def coordinate(low: int, high: int):
         return result.quantize(number("0.000001"))
 
     return parse
+
+
+def phone(value: Any) -> str:
+    result = text(32)(value)
+    try:
+        validate_phone(result)
+    except ValidationError as error:
+        raise CellProblem(error.messages[0]) from error
+    return result
 
 
 def outlets(value: Any) -> list[tuple[str, str, str, bool]]:
@@ -248,11 +259,11 @@ class TargetImporter(RegistryImporter):
         Column("address", "地址", text(255), required=False, example="清苑区示例路1号"),
         Column("industry_code", "行业代码", text(5), required=False, example="C2614", note="GB/T 4754，如C2614"),
         Column("industry_name", "行业名称", text(64), required=False, example="有机化学原料制造"),
-        Column("longitude", "经度", coordinate(73, 136), required=False, example=115.4901),
-        Column("latitude", "纬度", coordinate(3, 54), required=False, example=38.7701),
+        Column("longitude", "经度", coordinate(*LONGITUDE), required=False, example=115.4901),
+        Column("latitude", "纬度", coordinate(*LATITUDE), required=False, example=38.7701),
         Column("legal_representative", "法定代表人", text(64), required=False, example="张某"),
         Column("contact_name", "联系人", text(64), required=False, example="李某"),
-        Column("contact_phone", "联系电话", text(32), required=False, example="0312-0000000"),
+        Column("contact_phone", "联系电话", phone, required=False, example="0312-0000000"),
         Column("permit_number", "排污许可证编号", text(64), required=False, example="91130608MA0A0000X0001P"),
         Column("category", "监管类别", choice(Category, {"一般": "general", "重点": "key", "特殊": "special"}),
                required=False, example="一般排污单位", options=tuple(str(c) for c in Category.labels),
@@ -342,7 +353,7 @@ class InspectorImporter(RegistryImporter):
         Column("external_kind", "专家类型", choice(ExternalKind), required=False,
                options=tuple(str(c) for c in ExternalKind.labels)),
         Column("organisation", "工作单位", text(128), required=False),
-        Column("phone", "联系电话", text(32), required=False, note="内部使用，不公开"),
+        Column("phone", "联系电话", phone, required=False, note="内部使用，不公开"),
     )
 
     def export_row(self, i: Inspector) -> list[Any]:

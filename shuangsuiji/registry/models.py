@@ -16,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.scoping import ScopedManager
+from shuangsuiji.validators import (
+    LATITUDE,
+    LATITUDE_MESSAGE,
+    LONGITUDE,
+    LONGITUDE_MESSAGE,
+    coordinate_validators,
+    validate_phone,
+)
 
 division_code = RegexValidator(r"^\d{6}$", _("行政区划代码应为6位数字"))
 
@@ -139,11 +147,13 @@ class Target(models.Model):
                                      validators=[RegexValidator(r"^[A-T](\d{2,4})?$|^\d{2,4}$",
                                                                 _("应为GB/T 4754行业代码，如C2614或2614"))])
     industry_name = models.CharField(_("行业名称"), max_length=64, blank=True)
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
-    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=coordinate_validators(LONGITUDE, LONGITUDE_MESSAGE))
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=coordinate_validators(LATITUDE, LATITUDE_MESSAGE))
     legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
     contact_name = models.CharField(_("联系人"), max_length=64, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=32, blank=True, validators=[validate_phone])
     permit_number = models.CharField(_("排污许可证编号"), max_length=64, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.ACTIVE,
                               db_index=True)
@@ -294,7 +304,7 @@ class Inspector(models.Model):
     is_external = models.BooleanField(_("外部专家"), default=False)
     external_kind = models.CharField(_("专家类型"), max_length=20, choices=ExternalKind.choices, blank=True)
     organisation = models.CharField(_("工作单位"), max_length=128, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True, validators=[validate_phone])
     recusals = models.ManyToManyField(Target, through="Recusal", verbose_name=_("回避对象"), blank=True,
                                       related_name="recused_inspectors")
     created_at = models.DateTimeField(auto_now_add=True)

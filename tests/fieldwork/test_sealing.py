@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine import canonical
@@ -163,6 +163,24 @@ def test_submission_names_every_missing_field(task, users):
     assert errors[f"item-{first.pk}-outcome"] == ["请选择“污染防治设施运行情况”的检查结果"]
     assert "张三 尚未签名" in errors["signatures"]
     assert "现场负责人尚未签名" in errors["signatures"]
+    record.refresh_from_db()
+    assert not record.is_sealed
+
+
+def test_a_visit_before_the_task_was_drawn_or_a_phone_that_is_not_one_is_not_sealed(task, users):
+    user = users["inspector"]
+    earliest = services.earliest_visit(task)
+    early = timezone.make_aware(datetime.datetime.combine(earliest - datetime.timedelta(days=1), datetime.time(9)))
+    record = fill(services.do_start_record(task, acting_user=user), user, started_at=early,
+                  ended_at=early + datetime.timedelta(hours=1), contact_phone="abc123", site_manager_phone="12")
+    sign_all(record, user)
+    with pytest.raises(ValidationError) as caught:
+        services.do_submit_record(record, acting_user=user)
+    errors = caught.value.message_dict
+    assert errors["started_at"] == [
+        f"检查开始时间早于任务所属{task.period}的抽取（最早 {earliest}），请填写实际检查的时间"]
+    assert errors["contact_phone"] == ["电话号码只能由数字、空格、+、-、括号组成，分机号用“转”连接"]
+    assert errors["site_manager_phone"] == ["电话号码应有 7 到 24 位数字（现为 2 位）"]
     record.refresh_from_db()
     assert not record.is_sealed
 

@@ -15,6 +15,7 @@ from shuangsuiji.disclosure.services import results_deadline
 from shuangsuiji.fieldwork import services, views
 from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord, Signature
 from shuangsuiji.planning.models import Task
+from shuangsuiji.validators import REASON_LENGTH
 
 from .conftest import fill, photo, sign_all, signature_png, submitted
 
@@ -189,6 +190,19 @@ def test_review_by_page_and_the_publishable_queryset(task, users):
         not InspectionRecord.objects.filter(pk=record.pk, review__isnull=False).exists()
     client_for(users["county_admin"]).post(url, {"passed": "1", "reason": ""})
     assert list(InspectionRecord.objects.publishable()) == [record]
+
+
+def test_a_review_opinion_past_its_length_is_refused_by_name_and_nothing_is_stored(task, users):
+    record = submitted(task, users["inspector"])
+    admin = client_for(users["county_admin"])
+    response = admin.post(reverse("fieldwork:record_review", args=[record.pk]),
+                          {"passed": "0", "reason": "请补充现场照片。" + "。" * REASON_LENGTH}, follow=True)
+    told = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("审核意见：") and str(REASON_LENGTH) in m for m in told), told
+    assert not InspectionRecord.objects.filter(pk=record.pk, review__isnull=False).exists()
+    assert not InspectionRecord.objects.filter(amends=record).exists()  # no correction draft either
+    missing = admin.post(reverse("fieldwork:record_review", args=[record.pk]), {"reason": "好"}, follow=True)
+    assert any(str(m).startswith("审核结果：") for m in missing.context["messages"])
 
 
 def test_follow_up_pages_and_the_county_overdue_count(task, users):

@@ -311,11 +311,11 @@ def test_the_shared_importer_keeps_no_count_of_its_own(tree):
 
 
 def test_a_bad_date_and_a_target_outside_the_county_are_reported_in_one_upload(tree, users):
-    headers = ["统一社会信用代码", "单位名称", "行政区划代码", "经度", "状态", "注销/关停日期"]
+    headers = ["统一社会信用代码", "单位名称", "行政区划代码", "经度", "状态", "注销/关停日期", "联系电话"]
     upload = workbook([
-        [complete("91130623000000001"), "甲公司", "130624", None, "已注销/关停", "2021-02-30"],
-        [complete("91130623000000002"), "乙公司", "130623", "东经115度", "已注销/关停", None],
-        ["X", "丙公司", "130623", None, "已注销/关停", None],
+        [complete("91130623000000001"), "甲公司", "130624", None, "已注销/关停", "2021-02-30", "0312-1234567"],
+        [complete("91130623000000002"), "乙公司", "130623", "东经115度", "已注销/关停", None, "无"],
+        ["X", "丙公司", "130623", None, "已注销/关停", None, None],
     ], headers)
     response = login(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
     assert response.status_code == 400
@@ -323,6 +323,7 @@ def test_a_bad_date_and_a_target_outside_the_county_are_reported_in_one_upload(t
     assert (2, "注销/关停日期", "应为日期，如 2021-04-01") in errors
     assert (2, "行政区划代码", "没有这个行政区划代码或名称，或它不在您的管辖范围内") in errors
     assert (3, "经度", "应为数字") in errors and (3, "注销/关停日期", "状态为已注销/关停时必填") in errors
+    assert (3, "联系电话", "电话号码只能由数字、空格、+、-、括号组成，分机号用“转”连接") in errors
     # without a readable credit code a blank date may be the stored target's: that rule waits for the code
     assert {(row, column) for row, column, _m in errors if row == 4} == {(4, "统一社会信用代码")}
     assert not Target.objects.exists()

@@ -91,6 +91,17 @@ def test_category_change_needs_a_reason_and_then_leaves_history(data, users):
     assert Event.objects.filter(action="target.update", actor=users["county_admin"]).exists()
 
 
+def test_create_refuses_coordinates_outside_china_and_a_phone_that_is_not_one(data, users):
+    target = Target(credit_code=complete("91130623000000009"), name="经纬度公司", jurisdiction=data["a"].jurisdiction)
+    response = login(users["county_admin"]).post("/registry/targets/new/", edit_payload(
+        target, longitude="200", latitude="-95", contact_phone="not a phone"))
+    assert response.status_code == 200 and not Target.objects.filter(name="经纬度公司").exists()
+    errors = response.context["form"].errors
+    assert errors["longitude"] == ["经度应在 73 到 136 之间（中国境内的东经度数）"]
+    assert errors["latitude"] == ["纬度应在 3 到 54 之间（中国境内的北纬度数）"]
+    assert "电话号码只能由数字" in errors["contact_phone"][0]
+
+
 def test_create_rejects_a_wrong_credit_code_with_its_reason(data, users):
     code = complete("91130623000000009")
     wrong = code[:-1] + ("1" if code[-1] != "1" else "2")

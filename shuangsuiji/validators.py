@@ -1,0 +1,55 @@
+"""Checks of values typed into more than one place (the registry's forms and imports, the field record), so
+that every path refuses the same things with the same words."""
+
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+REASON_LENGTH = 1000
+"""The most characters of a reason, an opinion or a decision typed into a form: enough for any real one, and
+a pasted document or a held-down key is refused rather than stored and shown on every page that cites it."""
+
+LONGITUDE = (73, 136)
+LATITUDE = (3, 54)
+"""China's extent in degrees (east longitude, north latitude), rounded outwards: a coordinate outside it is a
+typo (a swapped pair, a missing minus sign, a value in another unit) and would send the inspector's map astray."""
+
+_PHONE_CHARACTERS = re.compile(r"[0-9０-９+＋\-－—()（）\s,，、/;；转]*(?:ext\.?\s*[0-9]+)?", re.IGNORECASE)
+PHONE_DIGITS = (7, 24)  # two numbers, or one with an extension, fit; a pasted row of digits does not
+
+
+@deconstructible
+class PhoneValidator:
+    """A telephone number as people write them: 0312-1234567, 138 0000 0000, (0312)1234567转801, two numbers
+    separated by 、 or a comma. Only the characters such numbers use, and 7 to 24 digits in all."""
+
+    def __call__(self, value: str) -> None:
+        text = (value or "").strip()
+        if not text:
+            return
+        if not _PHONE_CHARACTERS.fullmatch(text):
+            raise ValidationError(_("电话号码只能由数字、空格、+、-、括号组成，分机号用“转”连接"), code="phone")
+        digits = sum(character.isdigit() for character in text)
+        if not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
+            raise ValidationError(_("电话号码应有 %(low)s 到 %(high)s 位数字（现为 %(n)s 位）") % {
+                "low": PHONE_DIGITS[0], "high": PHONE_DIGITS[1], "n": digits}, code="phone")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PhoneValidator)
+
+
+validate_phone = PhoneValidator()
+
+
+def coordinate_validators(bounds: tuple[int, int], message) -> list:
+    """The model validators of a coordinate within ``bounds`` (LONGITUDE or LATITUDE), refused with ``message``."""
+    low, high = bounds
+    return [MinValueValidator(Decimal(low), message), MaxValueValidator(Decimal(high), message)]
+
+
+LONGITUDE_MESSAGE = _("经度应在 73 到 136 之间（中国境内的东经度数）")
+LATITUDE_MESSAGE = _("纬度应在 3 到 54 之间（中国境内的北纬度数）")
