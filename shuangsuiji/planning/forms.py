@@ -12,6 +12,7 @@ from shuangsuiji.accounts.models import Role
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import PlanKind, PlanStratum, PublicSource
 from shuangsuiji.registry.models import CheckItem, Department, Jurisdiction, Level
+from shuangsuiji.validators import REASON_LENGTH
 
 QUARTERS = [(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))]
 
@@ -63,6 +64,15 @@ class PlanForm(forms.Form):
         self.fields["year"].initial = today.year
         self.fields["quarter"].initial = (today.month - 1) // 3 + 1
 
+    def clean(self) -> dict:
+        data = super().clean()
+        year, quarter = data.get("year"), data.get("quarter")
+        # A plan of a quarter that is over could never be drawn, and a draft stays on the list for good.
+        if year and quarter and gather.quarter_end(year, quarter) < timezone.localdate():
+            self.add_error("quarter", _("%(year)s年第%(quarter)s季度已经结束，不能再编制抽查计划") % {
+                "year": year, "quarter": quarter})
+        return data
+
 
 class RequestedForm(forms.Form):
     """One number (and, below the minimum, a reason) per drawn stratum of a draft plan."""
@@ -74,7 +84,7 @@ class RequestedForm(forms.Form):
             self.fields[f"requested_{row.stratum}"] = forms.IntegerField(
                 label=row.get_stratum_display(), min_value=0, max_value=2**31 - 1, initial=row.requested)
             self.fields[f"reason_{row.stratum}"] = forms.CharField(
-                label=_("少抽理由"), required=False, initial=row.shortfall_reason,
+                label=_("少抽理由"), required=False, max_length=REASON_LENGTH, initial=row.shortfall_reason,
                 widget=forms.Textarea(attrs={"rows": 2}))
 
     def values(self) -> tuple[dict[str, int], dict[str, str]]:
@@ -85,7 +95,8 @@ class RequestedForm(forms.Form):
 
 class DecisionForm(forms.Form):
     approve = forms.TypedChoiceField(choices=[("1", _("批准")), ("0", _("不批准"))], coerce=lambda v: v == "1")
-    decision = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    decision = forms.CharField(label=_("审批意见"), required=False, max_length=REASON_LENGTH,
+                               widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class FreezeForm(forms.Form):
@@ -116,9 +127,9 @@ class PublicValueForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("理由"), max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class InspectorSubstitutionForm(forms.Form):
     member = forms.IntegerField(widget=forms.HiddenInput)
-    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("理由"), max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))

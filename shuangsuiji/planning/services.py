@@ -36,7 +36,7 @@ from shuangsuiji.engine import assignment, manifest
 from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, Quota
 from shuangsuiji.engine.sampling import Candidate, DrawError
-from shuangsuiji.engine.workdays import CalendarUnknownError
+from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter
 from shuangsuiji.intake.models import Classification
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
@@ -339,8 +339,12 @@ def do_dispatch(plan: Plan, *, acting_user) -> Plan:
     ensure_can_run(acting_user, plan)
     _expect(plan, PlanStatus.DRAWN)
     now = timezone.now()
-    tasks = Task.objects.filter(selections__plan=plan, selections__active=True, status=TaskStatus.DRAWN)
-    count = tasks.update(status=TaskStatus.DISPATCHED, dispatched_at=now)
+    # The ids first, then an update by primary key: as one UPDATE … WHERE id IN (join), PostgreSQL planned a
+    # nested loop over every task for every task whenever the tables' statistics predated the draw that had
+    # just filled them (autovacuum had not analysed them yet) — minutes for a city's quarter.
+    drawn = TaskPlan.objects.filter(plan=plan, active=True, task__status=TaskStatus.DRAWN).values_list(
+        "task_id", flat=True)
+    count = Task.objects.filter(pk__in=list(drawn)).update(status=TaskStatus.DISPATCHED, dispatched_at=now)
     plan.status = PlanStatus.DISPATCHED
     plan.dispatched_at = now
     plan.dispatched_by = acting_user
@@ -498,6 +502,11 @@ def _needs(plan: Plan, items: list[CheckItem], category: str | None) -> manifest
     return manifest.Needs(departments=departments, specialties=tuple(sorted(specialties)))
 
 
+def freeze_opens(plan: Plan) -> date:
+    """The first day a plan may be frozen: that of the quarter before the planned one."""
+    return gather.quarter_start(*previous_quarter(plan.year, plan.quarter))
+
+
 @transaction.atomic
 def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = None,
                           today: date | None = None) -> Draw:
@@ -521,6 +530,14 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
         raise ValidationError(_(
             "公布的抽取日期 %(day)s 早于今天（%(today)s）：抽取日期须事先公布，请填写今天或以后的日期") % {
             "day": draw_date, "today": today})
+    # The draw belongs at the end of the quarter before the planned one (实施方案 二(四)); inputs frozen earlier
+    # would be a registry stale by then. Judged on the quarter, not on the window's working days, so that it
+    # holds for years whose holidays the calendar does not know yet.
+    opens = freeze_opens(plan)
+    if today < opens:
+        raise ValidationError(_(
+            "%(period)s的抽取在上一季度末进行，%(opens)s 起方可审定并冻结（冻结的是当天的名录库）") % {
+            "period": plan.period, "opens": opens})
     if deadline < draw_date:
         # the quarter is not over: the announced date is mistyped (a year too far, say), so say that
         raise ValidationError(_("公布的抽取日期 %(day)s 晚于%(period)s的最后一天（%(end)s），请改为此前的日期") % {

@@ -236,13 +236,15 @@ def _draw_days(plan: Plan, draw, today: date) -> dict:
         window = services.draw_window(plan)
     except CalendarUnknownError:
         window = ()
+    opens = services.freeze_opens(plan)
     days: dict = {"draw_window": window, "quarter_over": gather.quarter_end(plan.year, plan.quarter) < today,
+                  "freeze_opens": opens if today < opens else None,
                   "window_notice": "", "notice_on_announced": False, "draw_waits_until": None}
     if plan.status == PlanStatus.DRAFT:
         proposed = window[0] if window and today < window[0] else today
         days["freeze_form"] = FreezeForm(today=today, initial={"draw_date": proposed})
-        if not days["quarter_over"]:
-            days["window_notice"] = services.window_warning(plan, proposed) if proposed == today else ""
+        if not days["quarter_over"] and not days["freeze_opens"] and proposed == today:
+            days["window_notice"] = services.window_warning(plan, today)
     elif plan.status in (PlanStatus.FROZEN, PlanStatus.COMMITTED, PlanStatus.PUBLIC) and draw is not None:
         announced = draw.announced_date or today
         days["window_notice"] = services.window_warning(plan, max(announced, today))

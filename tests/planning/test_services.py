@@ -140,6 +140,9 @@ def test_the_draw_date_is_announced_in_advance_and_kept(city):
     with pytest.raises(ValidationError, match="已经结束"):  # a date inside the quarter, but the quarter is over
         services.do_approve_and_freeze(plan, acting_user=county, draw_date=D(2021, 6, 30), today=D(2021, 7, 1))
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT and not plan.draws.exists()
+    later = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=3, acting_user=county)
+    with pytest.raises(ValidationError, match="2021年第3季度的抽取在上一季度末进行，2021-04-01 起方可审定并冻结"):
+        services.do_approve_and_freeze(later, acting_user=county, draw_date=D(2021, 6, 24), today=D(2021, 3, 25))
     services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=D(2021, 3, 22))
     services.do_commit_secret(plan, acting_user=county)
     services.do_record_public_value(plan, source="dice", value="3,5,1,6", witnesses=["张三", "李四"],

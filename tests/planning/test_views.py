@@ -12,6 +12,7 @@ from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, RedrawRequest, Task, TaskMember
+from shuangsuiji.validators import REASON_LENGTH
 
 from .conftest import ceremony
 
@@ -182,15 +183,38 @@ def test_readers_are_told_who_runs_the_ceremony(client, city, drawn):
 
 
 def test_plan_creation_form_for_a_department_user_makes_a_joint_plan(client, city):
+    today = timezone.localdate()
     login(client, city["users"], "department_user")
     response = client.post(reverse("planning:plan_create"), {
-        "jurisdiction": city["tree"]["a"].pk, "year": 2021, "quarter": 2, "kind": PlanKind.JOINT,
-        "department": city["departments"]["enforcement_a"].pk})
+        "jurisdiction": city["tree"]["a"].pk, "year": today.year, "quarter": quarter_of(today),
+        "kind": PlanKind.JOINT, "department": city["departments"]["enforcement_a"].pk})
     plan = Plan.objects.get()
     assert response.status_code == 302 and plan.kind == PlanKind.JOINT
     response = client.post(reverse("planning:plan_create"), {
-        "jurisdiction": city["tree"]["a"].pk, "year": 2021, "quarter": 2, "kind": PlanKind.REGULAR})
+        "jurisdiction": city["tree"]["a"].pk, "year": today.year, "quarter": quarter_of(today),
+        "kind": PlanKind.REGULAR})
     assert response.status_code == 200 and "无权" in response.content.decode()
+
+
+def test_a_shortfall_reason_past_its_length_is_refused_by_name(client, city):
+    plan = running_plan(city)
+    row = plan.strata.filter(drawn=True, minimum__gt=0).first()
+    login(client, city["users"], "county_admin")
+    posted = {f"requested_{other.stratum}": other.requested for other in plan.strata.filter(drawn=True)}
+    posted |= {f"requested_{row.stratum}": row.minimum - 1, f"reason_{row.stratum}": "人手不足" * REASON_LENGTH}
+    response = client.post(reverse("planning:plan_requested", args=[plan.pk]), posted, follow=True)
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert f"少抽理由：确保该变量包含不超过 {REASON_LENGTH} 字符" in told, told
+    row.refresh_from_db()
+    assert row.requested == row.minimum and row.shortfall_reason == ""
+
+
+def test_the_plan_form_refuses_a_quarter_that_is_over(client, city):
+    login(client, city["users"], "county_admin")
+    response = client.post(reverse("planning:plan_create"), {
+        "jurisdiction": city["tree"]["a"].pk, "year": 2021, "quarter": 2, "kind": PlanKind.REGULAR})
+    assert response.status_code == 200 and not Plan.objects.exists()
+    assert response.context["form"].errors["quarter"] == ["2021年第2季度已经结束，不能再编制抽查计划"]
 
 
 
@@ -250,6 +274,24 @@ def test_the_plan_page_warns_before_a_draw_outside_the_draw_window(client, city)
     notice = services.window_warning(plan, timezone.localdate())  # the window was the last quarter's end
     assert notice and page.context["window_notice"] == notice
     assert "如果今天抽取" in page.content.decode() and notice in page.content.decode()
+
+
+def test_a_plan_two_quarters_ahead_is_not_frozen_before_the_quarter_before_it(client, city):
+    today = timezone.localdate()
+    year, quarter = today.year, quarter_of(today)
+    for _step in range(2):
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=year, quarter=quarter, acting_user=None)
+    opens = services.freeze_opens(plan)
+    login(client, city["users"], "county_admin")
+    page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+    assert f"的抽取在上一季度末进行，{opens} 起方可审定并冻结" in page
+    assert reverse("planning:plan_freeze", args=[plan.pk]) not in page
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": opens.isoformat()},
+                           follow=True)
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert f"{opens} 起方可审定并冻结（冻结的是当天的名录库）" in told, told
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
 
 
 def test_a_draft_of_a_later_quarter_proposes_its_draw_window_and_one_of_a_past_quarter_no_freeze(client, city):
