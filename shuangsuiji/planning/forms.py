@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.planning import gather
-from shuangsuiji.planning.models import PlanKind, PlanStratum, PublicSource
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStratum, PublicSource
 from shuangsuiji.registry.models import CheckItem, Department, Jurisdiction, Level
 from shuangsuiji.validators import REASON_LENGTH
 
@@ -61,8 +61,15 @@ class PlanForm(forms.Form):
         if user.jurisdiction_id:
             self.fields["check_items"].queryset = gather.visible_items(user.jurisdiction)
         today = timezone.localdate()
-        self.fields["year"].initial = today.year
-        self.fields["quarter"].initial = (today.month - 1) // 3 + 1
+        year, quarter = today.year, (today.month - 1) // 3 + 1
+        # Once this quarter's plan exists, the plan to make is the next quarter's (drawn at this quarter's end).
+        made = Plan.objects.filter(year=year, quarter=quarter)
+        made = (made.filter(kind=PlanKind.JOINT, department_id=user.department_id) if user.role == Role.DEPARTMENT
+                else made.filter(kind=PlanKind.REGULAR, jurisdiction_id=user.jurisdiction_id))
+        if user.jurisdiction_id and made.exists():
+            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        self.fields["year"].initial = year
+        self.fields["quarter"].initial = quarter
 
     def clean(self) -> dict:
         data = super().clean()

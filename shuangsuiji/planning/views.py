@@ -188,9 +188,16 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "planning/plan_detail.html", _detail_context(request, _plan_for(request, pk)))
 
 
-def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValueForm | None = None) -> dict:
+def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValueForm | None = None,
+                    typed=None, problems: dict[str, list[str]] | None = None) -> dict:
+    """``typed`` and ``problems``: the numbers and reasons as posted and what was wrong with them, by stratum,
+    when they were refused; the rows show them instead of what is stored."""
     user = request.user
     strata = list(plan.strata.order_by("id"))
+    for row in strata:
+        row.shown_requested = typed.get(f"requested_{row.stratum}", row.requested) if typed else row.requested
+        row.shown_reason = typed.get(f"reason_{row.stratum}", "") if typed else row.shortfall_reason
+        row.problems = (problems or {}).get(row.stratum, [])
     draw = plan.current_draw
     joint_total = None
     if plan.kind == PlanKind.REGULAR:
@@ -289,16 +296,36 @@ def _act(request: HttpRequest, pk: int, action) -> HttpResponse:
 @login_required
 @require_POST
 def plan_requested(request: HttpRequest, pk: int) -> HttpResponse:
-    def save(plan: Plan) -> str:
-        form = RequestedForm(request.POST, strata=list(plan.strata.filter(drawn=True).order_by("id")))
-        if not form.is_valid():
-            raise ValidationError([f"{form.fields[name].label}：{'；'.join(errors)}"
-                                   for name, errors in form.errors.items()])
-        requested, reasons = form.values()
-        services.do_set_requested(plan, requested, reasons=reasons, acting_user=request.user)
-        return _("已保存计划抽查数")
-
-    return _act(request, pk, save)
+    """The numbers asked for. Refused ones come back as typed, each problem under its stratum's row: a county
+    admin who wrote a reason for asking less should not have to write it again because another row was off."""
+    plan = _plan_for(request, pk)
+    form = RequestedForm(request.POST, strata=list(plan.strata.filter(drawn=True).order_by("id")))
+    problems: dict[str, list[str]] = {}
+    try:
+        if form.is_valid():
+            requested, reasons = form.values()
+            services.do_set_requested(plan, requested, reasons=reasons, acting_user=request.user)
+        else:
+            for name, errors in form.errors.items():
+                stratum = name.partition("_")[2]  # requested_<stratum>, reason_<stratum>
+                problems.setdefault(stratum, []).extend(f"{form.fields[name].label}：{e}" for e in errors)
+    except PermissionDenied as error:
+        _fail(request, error)
+        return redirect(plan)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for stratum, found in error.message_dict.items():
+                problems.setdefault(stratum, []).extend(found)
+        else:
+            problems.setdefault("", []).extend(error.messages)
+    if problems:
+        messages.error(request, _("计划抽查数未保存，请更正“各类别抽查数”中标红的内容"))
+        for message in problems.pop("", []):
+            messages.error(request, message)
+        context = _detail_context(request, plan, typed=request.POST, problems=problems)
+        return render(request, "planning/plan_detail.html", context, status=400)
+    messages.success(request, _("已保存计划抽查数"))
+    return redirect(plan)
 
 
 @login_required

@@ -202,11 +202,47 @@ def test_a_shortfall_reason_past_its_length_is_refused_by_name(client, city):
     login(client, city["users"], "county_admin")
     posted = {f"requested_{other.stratum}": other.requested for other in plan.strata.filter(drawn=True)}
     posted |= {f"requested_{row.stratum}": row.minimum - 1, f"reason_{row.stratum}": "人手不足" * REASON_LENGTH}
-    response = client.post(reverse("planning:plan_requested", args=[plan.pk]), posted, follow=True)
-    told = " ".join(str(m) for m in response.context["messages"])
-    assert f"少抽理由：确保该变量包含不超过 {REASON_LENGTH} 字符" in told, told
+    response = client.post(reverse("planning:plan_requested", args=[plan.pk]), posted)
+    assert response.status_code == 400
+    assert f"少抽理由：确保该变量包含不超过 {REASON_LENGTH} 字符" in response.content.decode()
     row.refresh_from_db()
     assert row.requested == row.minimum and row.shortfall_reason == ""
+
+
+def test_refused_numbers_come_back_as_typed_with_each_problem_under_its_row(client, city):
+    plan = running_plan(city)
+    rows = list(plan.strata.filter(drawn=True, minimum__gt=0).order_by("id"))
+    short = next(row for row in rows if row.minimum > row.must_include)  # may ask for less, with a reason
+    other = next(row for row in rows if row != short)
+    login(client, city["users"], "county_admin")
+    posted = {f"requested_{row.stratum}": row.requested for row in plan.strata.filter(drawn=True)}
+    posted |= {f"requested_{short.stratum}": short.minimum - 1, f"reason_{short.stratum}": "两家停产待查",
+               f"requested_{other.stratum}": other.population + 5}
+    response = client.post(reverse("planning:plan_requested", args=[plan.pk]), posted)
+    assert response.status_code == 400
+    page = response.content.decode()
+    # the reason and both numbers as typed, the problem under the row that has it
+    assert "两家停产待查</textarea>" in page
+    assert f'name="requested_{short.stratum}" value="{short.minimum - 1}"' in page
+    assert f'name="requested_{other.stratum}" value="{other.population + 5}"' in page
+    problems = page.split(f'data-problems="{other.stratum}"')[1].split("</div></div>")[0]
+    assert f"超过可抽对象数 {other.population}" in problems
+    assert f'data-problems="{short.stratum}"' not in page
+    short.refresh_from_db()
+    assert (short.requested, short.shortfall_reason) == (short.minimum, "")  # nothing of it stored
+
+
+def test_the_plan_form_proposes_the_next_quarter_once_this_ones_plan_exists(client, city):
+    today = timezone.localdate()
+    login(client, city["users"], "county_admin")
+    form = client.get(reverse("planning:plan_create")).context["form"]
+    assert (form["year"].initial, form["quarter"].initial) == (today.year, quarter_of(today))
+    running_plan(city)
+    form = client.get(reverse("planning:plan_create")).context["form"]
+    following = quarter_of(today) % 4 + 1
+    assert (form["year"].initial, form["quarter"].initial) == (today.year + (following == 1), following)
+    other = login(client, city["users"], "other_county_admin").get(reverse("planning:plan_create")).context["form"]
+    assert (other["year"].initial, other["quarter"].initial) == (today.year, quarter_of(today))  # not his plan
 
 
 def test_the_plan_form_refuses_a_quarter_that_is_over(client, city):
