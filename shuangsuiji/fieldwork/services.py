@@ -41,7 +41,7 @@ from PIL import Image, UnidentifiedImageError
 
 from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.engine import canonical, creditcode
-from shuangsuiji.engine.workdays import previous_quarter, quarter_of
+from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import permissions, sealing
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
@@ -67,7 +67,7 @@ from shuangsuiji.fieldwork.models import (
     TaskSchedule,
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
-from shuangsuiji.planning.gather import quarter_start
+from shuangsuiji.planning.gather import draws_open
 from shuangsuiji.planning.models import MemberRole, Task, TaskStatus
 from shuangsuiji.registry.models import Department, Inspector
 from shuangsuiji.validators import validate_phone
@@ -556,7 +556,7 @@ def _policy(record: InspectionRecord):
 def earliest_visit(task: Task) -> date:
     """The first day a task's visit can have taken place: that of the quarter before the task's, in whose last
     days it is drawn (the first day its plan may be frozen)."""
-    return quarter_start(*previous_quarter(task.year, task.quarter))
+    return draws_open(task.year, task.quarter)
 
 
 def completeness_errors(record: InspectionRecord) -> dict[str, list[str]]:

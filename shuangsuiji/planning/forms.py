@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStratum, PublicSource
 from shuangsuiji.registry.models import CheckItem, Department, Jurisdiction, Level
@@ -61,7 +62,7 @@ class PlanForm(forms.Form):
         if user.jurisdiction_id:
             self.fields["check_items"].queryset = gather.visible_items(user.jurisdiction)
         today = timezone.localdate()
-        year, quarter = today.year, (today.month - 1) // 3 + 1
+        year, quarter = today.year, quarter_of(today)
         # Once this quarter's plan exists, the plan to make is the next quarter's (drawn at this quarter's end).
         made = Plan.objects.filter(year=year, quarter=quarter)
         made = (made.filter(kind=PlanKind.JOINT, department_id=user.department_id) if user.role == Role.DEPARTMENT
@@ -114,7 +115,6 @@ class FreezeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if today is not None:
             # the date picker offers no day already past; the service refuses one whatever the browser sends
-            self.fields["draw_date"].initial = today
             self.fields["draw_date"].widget.attrs["min"] = today.isoformat()
 
 

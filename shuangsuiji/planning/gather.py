@@ -36,6 +36,12 @@ def quarter_start(year: int, quarter: int) -> date:
     return date(year, 3 * quarter - 2, 1)
 
 
+def draws_open(year: int, quarter: int) -> date:
+    """The first day of the quarter before (year, quarter): its plan may be frozen from then (the draw belongs
+    at that quarter's end), so nothing of the quarter's draw or its tasks can be dated earlier."""
+    return quarter_start(*previous_quarter(year, quarter))
+
+
 def quarter_end(year: int, quarter: int) -> date:
     return date(year + 1, 1, 1) - timedelta(days=1) if quarter == 4 else \
         date(year, 3 * quarter + 1, 1) - timedelta(days=1)

@@ -36,7 +36,7 @@ from shuangsuiji.engine import assignment, manifest
 from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, Quota
 from shuangsuiji.engine.sampling import Candidate, DrawError
-from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter
+from shuangsuiji.engine.workdays import CalendarUnknownError
 from shuangsuiji.intake.models import Classification
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
@@ -504,7 +504,7 @@ def _needs(plan: Plan, items: list[CheckItem], category: str | None) -> manifest
 
 def freeze_opens(plan: Plan) -> date:
     """The first day a plan may be frozen: that of the quarter before the planned one."""
-    return gather.quarter_start(*previous_quarter(plan.year, plan.quarter))
+    return gather.draws_open(plan.year, plan.quarter)
 
 
 @transaction.atomic
