@@ -689,8 +689,19 @@ def record_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = _record(request, pk)
+    return _detail_page(request, _record(request, pk))
+
+
+def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exception | None = None,
+                 review_form: ReviewForm | None = None, amend_reason: str = "") -> HttpResponse:
+    """The record's page; after a refused review or amendment request, with the refusal and what was typed.
+
+    A refusal renders the page again (400) rather than redirecting to it, so the reviewer's choice and a long
+    opinion are not lost to one missing or overlong field.
+    """
     user = request.user
+    if refused is not None:
+        messages.error(request, "；".join(getattr(refused, "messages", None) or [str(refused)]))
     review = getattr(record, "review", None)
     chain_back = []
     cursor = record.amends
@@ -715,9 +726,10 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": is_admin and record.is_sealed and review is None and amendment is None,
         "can_request_amendment": record.is_sealed and (is_member or is_admin) and amendment is None
         and open_amendment is None,
-        "review_form": ReviewForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
-        "history": history_for(record)[:50], "visit": record.visit_number, "today": timezone.localdate(),
-    })
+        "review_form": review_form or ReviewForm(), "amend_reason": amend_reason, "reason_form": ReasonForm(),
+        "decision_form": DecisionForm(), "history": history_for(record)[:50], "visit": record.visit_number,
+        "today": timezone.localdate(),
+    }, status=200 if refused is None else 403 if isinstance(refused, PermissionDenied) else 400)
 
 
 @login_required
@@ -730,7 +742,7 @@ def record_review(request: HttpRequest, pk: int) -> HttpResponse:
         passed = data["passed"]
         services.do_review_record(record, passed=passed, reason=data["reason"], acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
-        return _error_page(request, error, record.get_absolute_url())
+        return _detail_page(request, record, refused=error, review_form=form)
     if passed:
         messages.success(request, _("审核通过，记录可以公开"))
     else:
@@ -742,11 +754,13 @@ def record_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_amend(request: HttpRequest, pk: int) -> HttpResponse:
     record = _record(request, pk)
+    typed = request.POST.get("reason", "")
     try:
-        services.do_request_amendment(record, reason=params.text(request.POST.get("reason", ""), _("理由")),
-                                      acting_user=request.user)
+        # An empty reason is the service's to name; the form holds a typed one to its length (and refuses NUL).
+        reason = _valid(ReasonForm(request.POST))["reason"] if typed.strip() else typed
+        services.do_request_amendment(record, reason=reason, acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
-        return _error_page(request, error, record.get_absolute_url())
+        return _detail_page(request, record, refused=error, amend_reason=typed)
     messages.success(request, _("更正申请已提交，等待审批"))
     return redirect(record)
 

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from shuangsuiji.disclosure.services import results_deadline
 from shuangsuiji.fieldwork import services, views
-from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord, Signature
+from shuangsuiji.fieldwork.models import AmendmentRequest, FollowUp, Handling, InspectionRecord, Signature
 from shuangsuiji.planning.models import Task
 from shuangsuiji.validators import REASON_LENGTH
 
@@ -203,6 +203,30 @@ def test_a_review_opinion_past_its_length_is_refused_by_name_and_nothing_is_stor
     assert not InspectionRecord.objects.filter(amends=record).exists()  # no correction draft either
     missing = admin.post(reverse("fieldwork:record_review", args=[record.pk]), {"reason": "好"}, follow=True)
     assert any(str(m).startswith("审核结果：") for m in missing.context["messages"])
+
+
+def test_a_refused_review_comes_back_with_the_choice_and_the_opinion_as_typed(task, users):
+    record = submitted(task, users["inspector"])
+    admin = client_for(users["county_admin"])
+    opinion = "请补充现场照片，" + "并核对排放口编号。" * 120  # past the length limit: the reviewer's work is kept
+    response = admin.post(reverse("fieldwork:record_review", args=[record.pk]), {"passed": "0", "reason": opinion})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f">{opinion}</textarea>" in page
+    assert re.search(r'name="passed" id="[^"]+" value="0" checked', page)
+    assert not re.search(r'name="passed" id="[^"]+" value="1" checked', page)
+    assert any(str(m).startswith("审核意见：") for m in response.context["messages"])
+    assert not InspectionRecord.objects.filter(pk=record.pk, review__isnull=False).exists()
+    # Returned without an opinion: the service's refusal, the choice kept.
+    response = admin.post(reverse("fieldwork:record_review", args=[record.pk]), {"passed": "0", "reason": " "})
+    assert response.status_code == 400 and "退回须写明理由" in response.content.decode()
+    assert re.search(r'name="passed" id="[^"]+" value="0" checked', response.content.decode())
+    # An amendment request refused keeps its reason too; a stranger to the record is told he may not.
+    reason = "笔误" * 600
+    response = client_for(users["inspector"]).post(reverse("fieldwork:record_amend", args=[record.pk]),
+                                                   {"reason": reason})
+    assert response.status_code == 400 and f">{reason}</textarea>" in response.content.decode()
+    assert not AmendmentRequest.objects.exists()
 
 
 def test_follow_up_pages_and_the_county_overdue_count(task, users):
