@@ -499,6 +499,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
              .order_by("-year", "-quarter", "target__jurisdiction__path", "target__name"))
     page = _page(request, tasks)
     for task in page.object_list:
+        task.people = list(dict.fromkeys(member.inspector for member in task.team))  # once, if two draws chose him
         # Progress in the field: the newest record of the task (an amendment comes after what it corrects).
         records = sorted(task.records.all(), key=lambda r: (r.created_at, r.pk))
         task.progress = records[-1] if records else None
@@ -519,11 +520,18 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # An inspector sees the team he belongs to (his partners), not the teams of other plans' draws.
         own_draws = task.members.filter(inspector_id=user.inspector_id, active=True).values("draw_id")
         members = members.filter(draw_id__in=own_draws, active=True)
+    # A visit that counts for two plans (a county's and a joint one, or the city's) has a team from each draw;
+    # a person drawn by both is one member of the visit: one row, with his place in each draw.
+    team: dict[int, list[TaskMember]] = {}
+    for member in members:
+        team.setdefault(member.inspector_id, []).append(member)
+    rows = [{"inspector": places[0].inspector, "places": places, "active": any(p.active for p in places)}
+            for places in team.values()]
     selections = task.selections.select_related("plan__jurisdiction", "plan__department", "draw").order_by("pk")
     runnable = [s.plan for s in selections if s.active and can_run(user, s.plan)
                 and s.plan.status in (PlanStatus.DRAWN, PlanStatus.DISPATCHED)]
     return render(request, "planning/task_detail.html", {
-        "task": task, "members": members, "selections": selections, "items": task.check_items(),
+        "task": task, "team": rows, "selections": selections, "items": task.check_items(),
         "departments": task.departments(), "inspector_view": inspector_view,
         "substitutions": task.substitutions.select_related("old_inspector", "new_inspector", "new_task__target",
                                                            "acted_by", "draw__plan") if not inspector_view else [],

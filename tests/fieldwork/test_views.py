@@ -372,7 +372,8 @@ def test_a_returned_record_is_owed_on_the_phone_by_its_publication_deadline(task
     assert not groups["overdue"]
     card = next(t for t in groups["today"] + groups["draft"] if t.pk == task.pk)  # edited today: "today"
     assert card.due == due and card.due_is_publication
-    assert f"公开期限 <span class=\"\">{due:%Y-%m-%d}</span>" in response.content.decode()
+    # To him it is the date his correction is owed by (its result's publication deadline, which he does not run).
+    assert f"更正期限 <span class=\"\">{due:%Y-%m-%d}</span>" in response.content.decode()
 
 
 def test_the_record_list_counts_problems_without_grouping_the_whole_scope(task, target, items, team, users):

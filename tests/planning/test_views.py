@@ -392,3 +392,49 @@ def test_numbers_past_their_columns_are_form_errors(client, city):
     response = client.post(reverse("planning:plan_public", args=[plan.pk]),
                            {"source": "drand", "value": "a" * 64, "drand_round": huge})
     assert response.status_code == 400 and "drand_round" in response.context["public_form"].errors
+
+
+def test_a_person_drawn_by_two_plans_of_one_visit_is_one_row_with_both_places(client, city):
+    """A county's joint plan and its regular plan draw the same key unit: one visit, a team from each draw.
+    An officer both draws chose is one member of the visit (one row, his place in each draw beside it), on the
+    task page, in the task list and on his own view."""
+    tree, departments = city["tree"], city["departments"]
+    joint = services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=None,
+                                    kind=PlanKind.JOINT, department=departments["enforcement_a"])
+    regular = services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=None)
+    joint_draw = ceremony(joint)
+    task = Task.objects.get()
+    regular_draw = ceremony(regular)  # its key units are all must-include in the half-year's second quarter
+    task.refresh_from_db()
+    both = set(task.members.filter(draw=joint_draw).values_list("inspector", flat=True))
+    regular_members = task.members.filter(draw=regular_draw)
+    assert regular_members.exists()  # the regular draw joined the joint visit
+    if not both & set(regular_members.values_list("inspector", flat=True)):
+        # Fresh secrets choose the teams; make the regular draw's first place the joint team's officer, as a
+        # draw may well do, so the page has the case to show.
+        TaskMember.objects.filter(pk=regular_members.order_by("slot").first().pk).update(
+            inspector=task.members.filter(draw=joint_draw).order_by("slot").first().inspector)
+    shared = TaskMember.objects.filter(task=task, draw=regular_draw, inspector__in=both).first().inspector
+    login(client, city["users"], "county_admin")
+    response = client.get(reverse("planning:task_detail", args=[task.pk]))
+    rows = response.context["team"]
+    assert [row["inspector"] for row in rows].count(shared) == 1
+    places = next(row["places"] for row in rows if row["inspector"] == shared)
+    assert {place.draw_id for place in places} == {joint_draw.pk, regular_draw.pk}
+    assert len({row["inspector"] for row in rows}) == len(rows)
+    team_html = response.content.decode().split('id="team"')[1].split("</table>")[0]
+    assert team_html.count(f">{shared.name}<") == 1 and team_html.count(shared.certificate_number) == 1
+    # Each of his places can still be substituted on its own, the plan named beside "替换".
+    assert team_html.count("<summary>替换") == task.members.filter(active=True).count()
+    assert f"{tree['a'].name}·{departments['enforcement_a'].name}" in team_html
+    listing = client.get(reverse("planning:task_list")).content.decode()
+    cell = listing.split(task.target.name)[1].split("</tr>")[0]
+    assert cell.count(shared.name) == 1
+    # The officer himself, once the plans are dispatched: his partners from both draws, himself once.
+    for plan in (joint, regular):
+        services.do_dispatch(plan, acting_user=None)
+    officer = User.objects.filter(inspector=shared).first() or User.objects.create_user(
+        username="shared-officer", password="x", role="inspector", inspector=shared, jurisdiction=tree["a"])
+    client.force_login(officer)
+    own = client.get(reverse("planning:task_detail", args=[task.pk])).context["team"]
+    assert [row["inspector"] for row in own].count(shared) == 1
