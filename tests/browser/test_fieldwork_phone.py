@@ -118,6 +118,9 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     page = open_page(users["inspector"], "pw-inspector", PHONE)
     page.goto(f"{live_server.url}/fieldwork/tasks/")
     shot(page, "phone-1-my-tasks")
+    # Every tab of the section's navigation is on the screen (the fifth, 审批, was off its right edge).
+    tabs = page.eval_on_selector_all(".fw-subnav .nav-link", "links => links.map(a => a.getBoundingClientRect().right)")
+    assert len(tabs) == 5 and max(tabs) <= PHONE["width"], tabs
     page.click("text=涞水县甲化工有限公司")
     assert "geo:39.393100,115.713900" in page.content()
     shot(page, "phone-2-task-brief")
