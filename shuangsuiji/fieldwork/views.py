@@ -693,7 +693,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exception | None = None,
-                 review_form: ReviewForm | None = None, amend_reason: str = "") -> HttpResponse:
+                 review_form: ReviewForm | None = None, amend_reason: str = "",
+                 decision_form: DecisionForm | None = None) -> HttpResponse:
     """The record's page; after a refused review or amendment request, with the refusal and what was typed.
 
     A refusal renders the page again (400) rather than redirecting to it, so the reviewer's choice and a long
@@ -727,7 +728,8 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "can_request_amendment": record.is_sealed and (is_member or is_admin) and amendment is None
         and open_amendment is None,
         "review_form": review_form or ReviewForm(), "amend_reason": amend_reason, "reason_form": ReasonForm(),
-        "decision_form": DecisionForm(), "history": history_for(record)[:50], "visit": record.visit_number,
+        "decision_form": decision_form or _decision_form("amendment", open_amendment),
+        "history": history_for(record)[:50], "visit": record.visit_number,
         "today": timezone.localdate(),
     }, status=200 if refused is None else 403 if isinstance(refused, PermissionDenied) else 400)
 
@@ -765,47 +767,70 @@ def record_amend(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(record)
 
 
+def _decision_form(kind: str, pending, data=None) -> DecisionForm | None:
+    """The decision form of one pending request. Its ids carry the request's number: on the approvals page
+    several forms stand together, and a label ("批准") must check the radio of its own form, not the first."""
+    if pending is None:
+        return None
+    return DecisionForm(data, auto_id=f"{kind}-{pending.pk}-%s")
+
+
 @login_required
 @require_POST
 def amendment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     amendment_request = get_object_or_404(AmendmentRequest.objects.visible_to(request.user), pk=pk)
-    form = DecisionForm(request.POST)
-    back = amendment_request.record.get_absolute_url()
+    form = _decision_form("amendment", amendment_request, request.POST)
+    from_queue = request.POST.get("back") == "approvals"  # decided from the approvals page: back to it
     try:
         data = _valid(form)
         services.do_decide_amendment(amendment_request, approve=data["approve"], decision=data["decision"],
                                      acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
-        return _error_page(request, error, back)
+        if from_queue:
+            return _approvals_page(request, refused=error, bound=form, bound_to=amendment_request)
+        return _detail_page(request, amendment_request.record, refused=error, decision_form=form)
     messages.success(request, _("已审批"))
-    return redirect(back)
+    return redirect("fieldwork:approvals" if from_queue else amendment_request.record.get_absolute_url())
 
 
 @login_required
 @require_POST
 def on_site_decide(request: HttpRequest, pk: int) -> HttpResponse:
     approval = get_object_or_404(OnSiteApproval.objects.visible_to(request.user), pk=pk)
-    form = DecisionForm(request.POST)
+    form = _decision_form("on-site", approval, request.POST)
     try:
         data = _valid(form)
         services.do_decide_on_site(approval, approve=data["approve"], decision=data["decision"],
                                    acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
-        return _error_page(request, error, reverse("fieldwork:approvals"))
+        return _approvals_page(request, refused=error, bound=form, bound_to=approval)
     messages.success(request, _("已审批"))
     return redirect("fieldwork:approvals")
 
 
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
-    """What waits for the head of the enforcement unit: on-site checks of positive-list targets, amendments."""
-    on_site = (OnSiteApproval.objects.visible_to(request.user).filter(state=RequestState.PENDING)
-               .select_related("target__jurisdiction", "record", "requested_by"))
-    amendments = (AmendmentRequest.objects.visible_to(request.user).filter(state=RequestState.PENDING)
-                  .select_related("record__target__jurisdiction", "requested_by"))
+    return _approvals_page(request)
+
+
+def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, bound: DecisionForm | None = None,
+                    bound_to=None) -> HttpResponse:
+    """What waits for the head of the enforcement unit: on-site checks of positive-list targets, amendments.
+
+    After a refused decision, the page again (400) with that request's choice and opinion as typed."""
+    if refused is not None:
+        messages.error(request, "；".join(getattr(refused, "messages", None) or [str(refused)]))
+    on_site = list(OnSiteApproval.objects.visible_to(request.user).filter(state=RequestState.PENDING)
+                   .select_related("target__jurisdiction", "record", "requested_by"))
+    amendments = list(AmendmentRequest.objects.visible_to(request.user).filter(state=RequestState.PENDING)
+                      .select_related("record__target__jurisdiction", "requested_by"))
+    for kind, rows in (("on-site", on_site), ("amendment", amendments)):
+        for row in rows:
+            row.decision_form = bound if row == bound_to else _decision_form(kind, row)
     return render(request, "fieldwork/approvals.html", {
-        "on_site": on_site, "amendments": amendments, "decision_form": DecisionForm(),
-        "can_decide": not _is_inspector(request.user) and is_any_admin(request.user)})
+        "on_site": on_site, "amendments": amendments,
+        "can_decide": not _is_inspector(request.user) and is_any_admin(request.user),
+    }, status=200 if refused is None else 403 if isinstance(refused, PermissionDenied) else 400)
 
 
 @login_required

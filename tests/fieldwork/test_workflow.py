@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,11 +13,13 @@ from django.utils import timezone, translation
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import sealing, services
 from shuangsuiji.fieldwork.models import (
+    AmendmentRequest,
     FollowUp,
     FollowUpStatus,
     Handling,
     InspectionRecord,
     Mode,
+    OnSiteApproval,
     Recheck,
     RecheckStatus,
     RecordState,
@@ -24,8 +27,10 @@ from shuangsuiji.fieldwork.models import (
 )
 from shuangsuiji.intake.models import Classification, Clue, ClueStatus, Penalty, Source
 from shuangsuiji.intake.services import do_classify
+from shuangsuiji.planning.models import MemberRole
+from shuangsuiji.registry.models import Target
 
-from .conftest import fill, photo, sign_all, submitted
+from .conftest import code_for, fill, make_task, photo, sign_all, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -312,8 +317,8 @@ def test_the_approvals_page_shows_each_scope_its_requests_with_labelled_decision
 
     shown = page(users["county_admin"])
     assert "漏记一张照片" in shown
-    label = f'<label class="form-label small mb-1" for="amendment-decision-{request.pk}">审批意见</label>'
-    assert label in shown and f'id="amendment-decision-{request.pk}" name="decision"' in shown
+    label = f'<label class="form-label small mb-1" for="amendment-{request.pk}-decision">审批意见</label>'
+    assert label in shown and f'id="amendment-{request.pk}-decision" name="decision"' in shown
     assert "漏记一张照片" in page(users["city_admin"])
     assert "漏记一张照片" not in page(users["other_county_admin"])
     as_inspector = page(users["inspector"])
@@ -327,3 +332,55 @@ def test_the_approvals_page_shows_each_scope_its_requests_with_labelled_decision
     request.refresh_from_db()
     assert (request.state, request.decision) == (RequestState.APPROVED, "同意补记照片")
     assert "漏记一张照片" not in page(users["county_admin"])  # decided: no longer waiting
+
+
+def test_each_request_on_the_approvals_page_has_its_own_choice_and_a_refusal_keeps_what_was_typed(
+        task, items, team, tree, users):
+    """Two requests wait: an amendment and an on-site check. Their 批准/不批准 radios had the same ids, so the
+    label of the second form checked the first form's radio, and the second was refused for "no choice"."""
+    original = submitted(task, users["inspector"])
+    services.do_review_record(original, passed=True, acting_user=users["county_admin"])
+    amendment = services.do_request_amendment(original, reason="漏记一张照片", acting_user=users["inspector"])
+    listed = Target.objects.create(credit_code=code_for("130623", 2), name="涞水县乙建材有限公司",
+                                   jurisdiction=tree["a"], positive_list=True)
+    other = make_task(listed, items, [(team["first"], MemberRole.OFFICER), (team["second"], MemberRole.OFFICER)])
+    draft = services.do_start_record(other, acting_user=users["inspector"])
+    on_site = services.do_request_on_site(draft, reason="群众举报夜间偷排", acting_user=users["inspector"])
+    client = Client()
+    client.force_login(users["county_admin"])
+    page = client.get(reverse("fieldwork:approvals")).content.decode()
+    ids = re.findall(r'<input type="radio" class="btn-check" name="approve" id="([^"]+)"', page)
+    assert len(ids) == 4 and len(set(ids)) == 4, ids
+    for radio in ids:
+        assert page.count(f'for="{radio}"') == 1
+    # Refused for want of a choice: the same page again, this request's opinion as typed, the others untouched.
+    response = client.post(reverse("fieldwork:on_site_decide", args=[on_site.pk]), {"decision": "同意现场核实"})
+    assert response.status_code == 400
+    again = response.content.decode()
+    assert f'id="on-site-{on_site.pk}-decision" name="decision" value="同意现场核实"' in again
+    assert f'id="amendment-{amendment.pk}-decision" name="decision" value=""' in again
+    assert any(str(m).startswith("审批结果：") for m in response.context["messages"])
+    # Decided from this page, the head stays on it; from the record's page, he returns to the record.
+    response = client.post(reverse("fieldwork:amendment_decide", args=[amendment.pk]),
+                           {"approve": "0", "back": "approvals"})
+    assert response.status_code == 400 and 'value="0" checked' in response.content.decode()
+    assert 'name="back" value="approvals"' in response.content.decode()
+    response = client.post(reverse("fieldwork:amendment_decide", args=[amendment.pk]),
+                           {"approve": "0", "decision": "照片已在附件中", "back": "approvals"})
+    assert response.status_code == 302 and response["Location"] == reverse("fieldwork:approvals")
+    refused = client.post(reverse("fieldwork:on_site_decide", args=[on_site.pk]),
+                          {"approve": "1", "decision": "同" * 1001})
+    assert refused.status_code == 400 and f'value="{"同" * 1001}"' in refused.content.decode()
+    assert OnSiteApproval.objects.get(pk=on_site.pk).state == RequestState.PENDING
+
+
+def test_a_refused_amendment_decision_on_the_record_page_keeps_the_opinion(task, users):
+    original = submitted(task, users["inspector"])
+    services.do_review_record(original, passed=True, acting_user=users["county_admin"])
+    amendment = services.do_request_amendment(original, reason="漏记一张照片", acting_user=users["inspector"])
+    client = Client()
+    client.force_login(users["county_admin"])
+    response = client.post(reverse("fieldwork:amendment_decide", args=[amendment.pk]), {"decision": "同意补记"})
+    assert response.status_code == 400 and response.context["record"] == original
+    assert f'id="amendment-{amendment.pk}-decision" name="decision" value="同意补记"' in response.content.decode()
+    assert AmendmentRequest.objects.get(pk=amendment.pk).state == RequestState.PENDING
