@@ -391,7 +391,9 @@ def _script_text() -> dict[str, str]:
 
 
 def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordForm, items: list[ItemForm],
-                  general: list[str] | None = None) -> dict:
+                  general: list[str] | None = None, *, unsaved: bool = False) -> dict:
+    """``unsaved``: the page shows what was posted and refused before anything was stored; the phone must keep
+    it as its own unsent edit, or leaving the page would lose the whole record."""
     approvals = record.on_site_requests.select_related("requested_by", "decided_by").order_by("-requested_at")
     return {
         "record": record, "form": form, "items": items, "signers": _signers(record),
@@ -401,7 +403,7 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
                                                          None),
         "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
         "reason_form": ReasonForm(), "visit": record.visit_number, "handlings": Handling.choices,
-        "script_text": _script_text(),
+        "script_text": _script_text(), "unsaved": unsaved,
     }
 
 
@@ -419,7 +421,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form, items = _forms(record, request.POST)
     if not (form.is_valid() & all([item.is_valid() for item in items])):
         return render(request, "fieldwork/record_edit.html",
-                      _edit_context(request, record, form, items, [_("请更正标红的字段")]), status=400)
+                      _edit_context(request, record, form, items, [_("请更正标红的字段")], unsaved=True), status=400)
     revision = request.POST.get("revision", "")
     try:
         record = services.do_save_draft(record, acting_user=request.user, values=form.values(),
@@ -430,8 +432,8 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
                       _edit_context(request, record, form, items, [conflict.message]), status=409)
     except ValidationError as error:
         general = _apply_errors(error.message_dict, form, items) if hasattr(error, "error_dict") else error.messages
-        return render(request, "fieldwork/record_edit.html", _edit_context(request, record, form, items, general),
-                      status=400)
+        return render(request, "fieldwork/record_edit.html",
+                      _edit_context(request, record, form, items, general, unsaved=True), status=400)
     if request.POST.get("action") != "submit":
         messages.success(request, _("草稿已保存（版本%(revision)s）") % {"revision": record.revision})
         return redirect("fieldwork:record_edit", pk=record.pk)

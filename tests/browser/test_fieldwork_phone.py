@@ -268,3 +268,35 @@ def test_a_session_that_ended_on_site_keeps_the_draft_and_photo_and_asks_to_sign
     page.wait_for_url(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
     wait_for_record_page(page)
     reaches_the_server(page, record, "会话过期后填写的检查情况")
+
+
+def test_a_record_the_server_refuses_stays_on_the_phone_until_corrected(open_page, users, task, live_server):
+    """A phone number the server refuses made the draft's autosave fail; pressing 保存草稿 then marked the
+    phone's copy clean and posted the form, whose refusal the next page load took as saved: leaving and coming
+    back showed an empty record. Now the refused edit stays the phone's own until the server takes it."""
+    page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
+    page.fill("#id_findings", "检查了生产车间和废气治理设施")
+    page.fill("#id_site_manager_name", "王五")
+    page.fill("#id_site_manager_phone", "1504168561 7#")
+    page.click("button[name=action][value=save]")
+    page.wait_for_selector("#fw-errors")
+    shot(page, "phone-7-draft-refused", full=False)
+    assert "草稿未保存" in page.inner_text("#fw-errors") and "电话：电话号码只能由" in page.inner_text("#fw-errors")
+    assert page.input_value("#id_findings") == "检查了生产车间和废气治理设施"
+    record.refresh_from_db()
+    assert record.findings == ""  # nothing stored: the phone holds it
+    key = "JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))"
+    page.wait_for_function(f"() => {key}.dirty === true")
+    # He leaves for his task list and comes back: everything he typed is there, marked as not yet sent.
+    page.goto(f"{live_server.url}/fieldwork/tasks/")
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    assert page.input_value("#id_findings") == "检查了生产车间和废气治理设施"
+    assert page.input_value("#id_site_manager_phone") == "1504168561 7#"
+    # Restored from the phone and sent again at once: the banner says what the server still refuses.
+    page.wait_for_selector("#fw-banner:has-text('有字段格式不正确：电话')")
+    # Corrected, it reaches the server.
+    page.fill("#id_site_manager_phone", "15041685617")
+    wait_until_sent(page)
+    record.refresh_from_db()
+    assert (record.findings, record.site_manager_phone) == ("检查了生产车间和废气治理设施", "15041685617")

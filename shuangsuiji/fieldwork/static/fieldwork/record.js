@@ -440,10 +440,12 @@
     }
     showBanner(text.syncing, "info");
     const state = load();
-    if (state && (state.dirty || (state.signatures || []).length)) await sync();
+    const sent = state && (state.dirty || (state.signatures || []).length) ? await sync() : true;
     const fresh = load();
     if (fresh && (fresh.signatures || []).length) return;  // a signature could not be sent: the banner says why
-    if (fresh) { fresh.dirty = false; store(fresh); }
+    // Clean only once the server holds the edits: a refused draft stays this phone's unsent edit, whatever
+    // the page posted next makes of it.
+    if (fresh && sent) { fresh.dirty = false; store(fresh); }
     confirmed = true;
     // Outside this submit event: a form ignores requestSubmit() while it is dispatching one.
     setTimeout(() => form.requestSubmit(button), 0);
@@ -458,7 +460,9 @@
     setOnline(navigator.onLine);
     const server = Number(revisionInput.value);
     const state = load();
-    if (state && state.dirty && !sameFields(state.fields, fields())) {
+    // The server refused what this page shows (it answers a post with the typed values): nothing stored them.
+    const unsaved = "unsaved" in form.dataset;
+    if (!unsaved && state && state.dirty && !sameFields(state.fields, fields())) {
       if (state.base === server) {
         restore(state.fields);
         showBanner(text.restored, "info");
@@ -470,7 +474,7 @@
       const fresh = { base: server, seq: state ? state.seq : 0, dirty: false, fields: fields(),
                       signatures: state && state.base === server ? state.signatures || [] : [] };
       store(fresh);
-      if (typedBeforeScript()) edited();
+      if (unsaved || typedBeforeScript()) edited();
     }
     refreshVisibility();
     managerName();
