@@ -807,6 +807,15 @@ def _write_tasks(plan: Plan, draw: Draw, result: dict) -> int:
 # --- substitution ------------------------------------------------------------------------------------------
 
 
+def _ensure_not_inspected(task: Task) -> None:
+    """After the visit (its record sealed) the team and the target are what the record says: no substitution.
+    A mistake in the record is corrected by an amendment of the record, not by changing who was drawn."""
+    sealed = task.records.filter(sealed_at__isnull=False).order_by("sealed_at").first()
+    if sealed is not None:
+        raise ValidationError(_("%(name)s 的检查已完成（检查记录 %(number)s 已提交封存），不能再递补或替换；"
+                                "记录有误的，请对检查记录申请更正") % {"name": task.target.name, "number": sealed.number})
+
+
 def _live_selections(task: Task):
     return (task.selections.filter(active=True, draw__status=DrawStatus.DRAWN)
             .select_related("draw", "plan__jurisdiction"))
@@ -827,6 +836,7 @@ def do_substitute_target(task: Task, *, reason: str, acting_user) -> list[Task]:
         ensure_can_run(acting_user, plan)
         _expect(plan, PlanStatus.DRAWN, PlanStatus.DISPATCHED)
     task = Task.objects.select_for_update(of=("self",)).select_related("target").get(pk=task.pk)
+    _ensure_not_inspected(task)
     if task.target.is_active:
         raise ValidationError(_("%(name)s 在名录库中仍是在营状态。只有已注销/关停的对象才按号签递补："
                                 "请先在名录库中将其标记为注销/关停（写明日期和原因）") % {"name": task.target.name})
@@ -926,18 +936,22 @@ def _team_section(result: dict, code: str) -> list:
 
 
 @transaction.atomic
-def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, acting_user) -> TaskMember:
+def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, acting_user,
+                            draw: Draw | None = None) -> TaskMember:
     """An inspector who cannot take part (illness, a conflict found late) is replaced by the eligible
-    officer with the smallest ticket for this task (assignment spec §9); the manifest records it."""
+    officer with the smallest ticket for this task (assignment spec §9); the manifest records it. On a visit
+    that counts for two plans, ``draw`` says in which draw's team (he may be in both); by default the first."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写替换理由")})
-    member = (TaskMember.objects.select_related("draw__plan").filter(task=task, inspector=inspector, active=True,
-                                                                     draw__status=DrawStatus.DRAWN).first())
+    members = TaskMember.objects.select_related("draw__plan").filter(task=task, inspector=inspector, active=True,
+                                                                     draw__status=DrawStatus.DRAWN)
+    member = (members.filter(draw=draw) if draw is not None else members).order_by("draw_id", "slot").first()
     if member is None:
         raise ValidationError(_("%(name)s 不在该任务的有效检查组中") % {"name": inspector.name})
     plan = _lock(member.draw.plan)
     ensure_can_run(acting_user, plan)
     _expect(plan, PlanStatus.DRAWN, PlanStatus.DISPATCHED)
+    _ensure_not_inspected(Task.objects.select_for_update(of=("self",)).select_related("target").get(pk=task.pk))
     draw = Draw.objects.select_for_update().get(pk=member.draw_id)
     code = task.target.credit_code
     path = _team_section(draw.manifest, code)

@@ -525,7 +525,12 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     team: dict[int, list[TaskMember]] = {}
     for member in members:
         team.setdefault(member.inspector_id, []).append(member)
-    rows = [{"inspector": places[0].inspector, "places": places, "active": any(p.active for p in places)}
+    # After the visit the record says who went: a person drawn (by a plan drawn after the visit, say) who did
+    # not sign it is marked, and nobody is substituted any more.
+    inspected = task.records.filter(sealed_at__isnull=False).order_by("sealed_at").first()
+    signed = set(inspected.signatures.values_list("inspector_id", flat=True)) if inspected else set()
+    rows = [{"inspector": places[0].inspector, "places": places, "active": any(p.active for p in places),
+             "absent": inspected is not None and places[0].inspector_id not in signed}
             for places in team.values()]
     selections = task.selections.select_related("plan__jurisdiction", "plan__department", "draw").order_by("pk")
     runnable = [s.plan for s in selections if s.active and can_run(user, s.plan)
@@ -535,7 +540,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "departments": task.departments(), "inspector_view": inspector_view,
         "substitutions": task.substitutions.select_related("old_inspector", "new_inspector", "new_task__target",
                                                            "acted_by", "draw__plan") if not inspector_view else [],
-        "can_substitute": bool(runnable) and task.status != TaskStatus.WITHDRAWN,
+        "can_substitute": bool(runnable) and task.status != TaskStatus.WITHDRAWN and inspected is None,
+        "inspected": inspected,
         "reason_form": ReasonForm(), "history": [] if inspector_view else history_for(task)[:30],
     })
 
@@ -568,7 +574,7 @@ def task_substitute_inspector(request: HttpRequest, pk: int) -> HttpResponse:
             raise ValidationError(_("请填写替换理由"))
         member = get_object_or_404(task.members.select_related("inspector"), pk=form.cleaned_data["member"])
         replacement = services.do_substitute_inspector(task, member.inspector, reason=form.cleaned_data["reason"],
-                                                       acting_user=request.user)
+                                                       acting_user=request.user, draw=member.draw)
     except (ValidationError, PermissionDenied) as error:
         _fail(request, error)
     else:

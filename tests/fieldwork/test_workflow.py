@@ -28,7 +28,7 @@ from shuangsuiji.fieldwork.models import (
 from shuangsuiji.intake.models import Classification, Clue, ClueStatus, Penalty, Source
 from shuangsuiji.intake.services import do_classify
 from shuangsuiji.planning.models import MemberRole
-from shuangsuiji.registry.models import Target
+from shuangsuiji.registry.models import Inspector, Target
 
 from .conftest import code_for, fill, make_task, photo, sign_all, submitted
 
@@ -384,3 +384,38 @@ def test_a_refused_amendment_decision_on_the_record_page_keeps_the_opinion(task,
     assert response.status_code == 400 and response.context["record"] == original
     assert f'id="amendment-{amendment.pk}-decision" name="decision" value="同意补记"' in response.content.decode()
     assert AmendmentRequest.objects.get(pk=amendment.pk).state == RequestState.PENDING
+
+
+def test_after_the_visit_is_sealed_nobody_is_substituted_and_the_team_page_says_who_signed(
+        task, team, tree, users):
+    """A task whose record is sealed keeps its team and its target: an ill officer or a closed target is
+    replaced before the visit, not after. Someone drawn who did not sign (a later plan's draw merged into a
+    visit already made) is marked on the task page."""
+    from shuangsuiji.planning import services as planning
+    from shuangsuiji.planning.models import TaskMember
+
+    record = submitted(task, users["inspector"])
+    later = Inspector.objects.create(name="王五", certificate_number="13062300009",
+                                     certificate_expiry=timezone.localdate() + datetime.timedelta(days=900),
+                                     jurisdiction=tree["a"], department=tree["departments"]["130623"])
+    draw = task.members.first().draw
+    TaskMember.objects.create(task=task, draw=draw, inspector=later, role=MemberRole.OFFICER, slot=9,
+                              slot_kind="officer")
+    admin = users["county_admin"]
+    with pytest.raises(ValidationError, match=f"检查记录 {record.number} 已提交封存"):
+        planning.do_substitute_inspector(task, team["second"], reason="病假", acting_user=admin)
+    Target.objects.filter(pk=task.target_id).update(status="defunct", defunct_date=timezone.localdate())
+    with pytest.raises(ValidationError, match="不能再递补或替换"):
+        planning.do_substitute_target(task, reason="已关停", acting_user=admin)
+    assert task.members.filter(active=True).count() == 3 and task.substitutions.count() == 0
+    client = Client()
+    client.force_login(admin)
+    page = client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+    assert f"检查已完成，检查记录 {record.number} 已提交封存" in page
+    assert "<summary>替换" not in page and "对象已关停：按号签递补" not in page
+    marked = page.split(">王五")[1].split("</td>")[0]
+    assert "未在检查记录上签名" in marked
+    assert page.count("未在检查记录上签名") == 1  # the two who signed are not marked
+    response = client.post(reverse("planning:task_substitute_inspector", args=[task.pk]),
+                           {"member": task.members.get(inspector=team["second"]).pk, "reason": "病假"}, follow=True)
+    assert any("已提交封存" in str(m) for m in response.context["messages"])

@@ -410,10 +410,11 @@ def test_a_person_drawn_by_two_plans_of_one_visit_is_one_row_with_both_places(cl
     regular_members = task.members.filter(draw=regular_draw)
     assert regular_members.exists()  # the regular draw joined the joint visit
     if not both & set(regular_members.values_list("inspector", flat=True)):
-        # Fresh secrets choose the teams; make the regular draw's first place the joint team's officer, as a
-        # draw may well do, so the page has the case to show.
-        TaskMember.objects.filter(pk=regular_members.order_by("slot").first().pk).update(
-            inspector=task.members.filter(draw=joint_draw).order_by("slot").first().inspector)
+        # Fresh secrets choose the teams; give the joint team's first place to the regular team's first officer,
+        # as a draw may well do, so the page has the case to show (the regular draw's manifest stays true).
+        TaskMember.objects.filter(pk=task.members.filter(draw=joint_draw).order_by("slot").first().pk).update(
+            inspector=regular_members.order_by("slot").first().inspector)
+        both = set(task.members.filter(draw=joint_draw).values_list("inspector", flat=True))
     shared = TaskMember.objects.filter(task=task, draw=regular_draw, inspector__in=both).first().inspector
     login(client, city["users"], "county_admin")
     response = client.get(reverse("planning:task_detail", args=[task.pk]))
@@ -430,6 +431,12 @@ def test_a_person_drawn_by_two_plans_of_one_visit_is_one_row_with_both_places(cl
     listing = client.get(reverse("planning:task_list")).content.decode()
     cell = listing.split(task.target.name)[1].split("</tr>")[0]
     assert cell.count(shared.name) == 1
+    # His place in the regular draw is the one replaced when that place's form is sent (the joint one stays).
+    place = task.members.get(draw=regular_draw, inspector=shared, active=True)
+    client.post(reverse("planning:task_substitute_inspector", args=[task.pk]), {"member": place.pk, "reason": "病假"})
+    assert not TaskMember.objects.get(pk=place.pk).active
+    assert task.members.filter(draw=joint_draw, inspector=shared, active=True).exists()
+    assert task.substitutions.get().draw == regular_draw
     # The officer himself, once the plans are dispatched: his partners from both draws, himself once.
     for plan in (joint, regular):
         services.do_dispatch(plan, acting_user=None)
