@@ -813,7 +813,8 @@ def _ensure_not_inspected(task: Task) -> None:
     sealed = task.records.filter(sealed_at__isnull=False).order_by("sealed_at").first()
     if sealed is not None:
         raise ValidationError(_("%(name)s 的检查已完成（检查记录 %(number)s 已提交封存），不能再递补或替换；"
-                                "记录有误的，请对检查记录申请更正") % {"name": task.target.name, "number": sealed.number})
+                                "记录有误的，请对检查记录申请更正")
+                              % {"name": task.target.name, "number": sealed.number})
 
 
 def _live_selections(task: Task):
