@@ -205,7 +205,14 @@ def test_result_detail_shows_items_problems_and_redaction_notes(client, data):
     assert "单位名称：依法隐去（涉及个人隐私）" in masked and data["targets"]["masked"].name not in masked
     withheld = client.get("/public/results/JL2026-000003/").content.decode()
     assert "依法不予公开" in withheld and "涉及国家秘密" in withheld and "排污许可" not in withheld
-    assert client.get("/public/results/NO-SUCH/").status_code == 404
+    missing = client.get("/public/results/NO-SUCH/")
+    assert missing.status_code == 404
+    # In the portal's frame, leading back to the portal: no talk of jurisdiction, no link to the staff sign-in.
+    assert missing.templates[0].name == "disclosure/public/404.html"
+    page = missing.content.decode()
+    assert "它尚未公开" in page and "管辖范围" not in page and 'href="/public/"' in page and 'href="/"' not in page
+    staff = client.get("/planning/no-such-page/")
+    assert staff.status_code == 404 and staff.templates[0].name == "404.html"
 
 
 def test_corrections_are_shown_as_such_without_bringing_back_what_is_now_hidden(client, data, users):

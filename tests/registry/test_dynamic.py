@@ -25,6 +25,10 @@ def test_quarter_lists_new_and_defunct_targets_in_scope(tree, users):
     assert [r.target.name for r in page.context["defunct"]] == ["阜平旧企业"]
     assert page.context["due"] == datetime.date(2021, 6, 20)
     assert "2021年6月20日" in page.content.decode()
+    client.cookies["django_language"] = "en"  # a date in the English sentence is written the English way
+    english = client.get("/registry/dynamic/", {"year": 2021, "quarter": 2})
+    client.cookies["django_language"] = "zh-hans"
+    assert "due at the city bureau by June 20, 2021" in english.content.decode()
     other_quarter = client.get("/registry/dynamic/", {"year": 2021, "quarter": 3})
     assert not other_quarter.context["new"] and not other_quarter.context["defunct"]
 
