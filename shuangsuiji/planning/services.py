@@ -177,6 +177,9 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
         raise ValidationError({"quarter": _("季度应为 1–4")})
     if jurisdiction.level not in (Level.CITY, Level.COUNTY):
         raise ValidationError({"jurisdiction": _("抽查计划由市级或县级生态环境部门编制")})
+    if kind == PlanKind.JOINT and department is None:
+        # Said before the items: a joint plan's items are its department's, so without one there are none.
+        raise ValidationError({"department": _("内部联合抽查计划须选择发起科室，计划由该科室负责的抽查事项组成")})
     ensure_can_create(acting_user, jurisdiction, kind, department)
     policy = policy_for(year, quarter)
     available = list(gather.visible_items(jurisdiction))

@@ -303,6 +303,11 @@ def test_a_department_initiates_a_joint_plan_for_its_items_with_the_cooperating_
     with pytest.raises(PermissionDenied):  # not his department
         services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=department_user,
                                 kind=PlanKind.JOINT, department=city["departments"]["air_a"])
+    with pytest.raises(ValidationError) as caught:  # no department: said as such, not as "no items"
+        services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=city["users"]["county_admin"],
+                                kind=PlanKind.JOINT)
+    assert list(caught.value.message_dict) == ["department"]
+    assert "须选择发起科室" in caught.value.message_dict["department"][0]
     joint = services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=department_user,
                                     kind=PlanKind.JOINT, department=city["departments"]["enforcement_a"])
     assert list(joint.check_items.all()) == [city["items"]["risk"]]
