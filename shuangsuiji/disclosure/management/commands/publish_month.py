@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from shuangsuiji.accounts.commands import acting_user
+from shuangsuiji.accounts.commands import acting_user, check_year
 from shuangsuiji.disclosure import services
 from shuangsuiji.registry.models import Jurisdiction
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--release", action="store_true", help="审核后发布到公开门户（须同时给出 --review-as）")
 
     def handle(self, *args, **options) -> None:
+        check_year(options["year"])
         jurisdiction = Jurisdiction.objects.filter(code=options["jurisdiction"]).first()
         if jurisdiction is None:
             raise CommandError(f"没有行政区划代码为 {options['jurisdiction']} 的行政区")

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from shuangsuiji.accounts.commands import acting_user
+from shuangsuiji.accounts.commands import acting_user, check_year
 from shuangsuiji.intake.models import ClassificationRun
 from shuangsuiji.intake.services import do_classify
 from shuangsuiji.registry.models import Jurisdiction
@@ -27,6 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: int, quarter: int, jurisdiction: str | None, user: str | None, verbosity: int,
                **options) -> None:
+        check_year(year)
         actor = acting_user(user)
         if jurisdiction:
             scopes = list(Jurisdiction.objects.filter(code=jurisdiction))

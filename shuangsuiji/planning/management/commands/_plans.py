@@ -11,8 +11,10 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shuangsuiji.accounts.commands import acting_user  # noqa: F401 - the step commands import it from here
+from shuangsuiji import params
+from shuangsuiji.accounts.commands import acting_user, check_year  # noqa: F401 - the step commands import them here
 from shuangsuiji.planning.models import Plan, PlanKind, PlanLevel
+from shuangsuiji.registry.models import Jurisdiction
 
 
 def messages(error: Exception) -> str:
@@ -20,6 +22,25 @@ def messages(error: Exception) -> str:
         return "；".join(error.messages)
     return str(error)
 
+
+def numbered(ids: list[int]) -> list[Plan]:
+    """The plans of these numbers, in the order given, or CommandError naming the numbers no plan has.
+
+    Every command that takes plan numbers reads them here. A number past a bigint (``params.MAX_ID``, the bound
+    of the pages' ``<id:…>``) is no plan's and is not looked up: in ``pk__in`` it overflowed SQLite's integers.
+    """
+    lookup = [pk for pk in ids if params.number(str(pk)) is not None]
+    plans = {plan.pk: plan for plan in Plan.objects.filter(pk__in=lookup).select_related("jurisdiction")}
+    missing = [str(pk) for pk in ids if pk not in plans]
+    if missing:
+        raise CommandError(f"没有编号为 {'、'.join(missing)} 的计划")
+    return [plans[pk] for pk in ids]
+
+
+def check_jurisdiction(code: str | None) -> None:
+    """Refuse a jurisdiction code no jurisdiction has, rather than finding no plans for it."""
+    if code and not Jurisdiction.objects.filter(code=code).exists():
+        raise CommandError(f"没有行政区划代码为 {code} 的行政区")
 
 
 class PlanCommand(BaseCommand):
@@ -45,15 +66,13 @@ class PlanCommand(BaseCommand):
         if ids and by_quarter:
             raise CommandError("请用计划编号，或用 --year/--quarter 选择，不要同时使用")
         if ids:
-            plans = {plan.pk: plan for plan in Plan.objects.filter(pk__in=ids).select_related("jurisdiction")}
-            missing = [str(pk) for pk in ids if pk not in plans]
-            if missing:
-                raise CommandError(f"没有编号为 {'、'.join(missing)} 的计划")
-            return [plans[pk] for pk in ids]
+            return numbered(ids)
         if options["year"] is None or options["quarter"] is None:
             raise CommandError("请给出计划编号，或用 --year 和 --quarter 选择一个季度的计划")
         if bool(options["jurisdiction"]) == bool(options["all"]):
             raise CommandError("按季度选择时请用 --jurisdiction CODE 或 --all 二者之一")
+        check_year(options["year"])
+        check_jurisdiction(options["jurisdiction"])
         plans = Plan.objects.filter(year=options["year"], quarter=options["quarter"]).select_related("jurisdiction")
         if options["jurisdiction"]:
             plans = plans.filter(jurisdiction__code=options["jurisdiction"])

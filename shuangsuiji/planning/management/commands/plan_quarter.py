@@ -7,7 +7,7 @@ from shuangsuiji.planning import gather, services
 from shuangsuiji.planning.models import PlanKind, PlanLevel
 from shuangsuiji.registry.models import Jurisdiction
 
-from ._plans import acting_user, messages
+from ._plans import acting_user, check_year, messages
 
 
 class Command(BaseCommand):
@@ -29,6 +29,7 @@ class Command(BaseCommand):
                joint_by_code: str | None, user: str | None, **options) -> None:
         if bool(jurisdiction) == bool(all):
             raise CommandError("请用 --jurisdiction CODE 或 --all 二者之一")
+        check_year(year)
         scopes = Jurisdiction.objects.filter(level__in=[level] if level else PlanLevel.values).order_by("path")
         if jurisdiction:
             scopes = scopes.filter(code=jurisdiction)

@@ -1,0 +1,17 @@
+"""classify refuses a year outside those the system stores, naming the option, and classifies nothing."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from shuangsuiji.intake.models import ClassificationRun
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("year", ["0", "1", "9999", "99999999999"])
+def test_classify_refuses_a_year_out_of_range(tree, year):
+    with pytest.raises(CommandError, match=f"--year {year} 超出范围：年度应在 2 至 9998 之间"):
+        call_command("classify", "--year", year, "--quarter", "1", stdout=StringIO(), stderr=StringIO())
+    assert not ClassificationRun.objects.exists()
