@@ -6,7 +6,6 @@ gate. Nothing can be written here: records change only through the pages and the
 sealed record not at all.
 """
 
-import django_filters
 from rest_framework import serializers, viewsets
 
 from shuangsuiji import params
@@ -52,10 +51,10 @@ class RecordSerializer(serializers.ModelSerializer):
         return task_number(record.task) if record.task_id else record.recheck.number
 
 
-class RecordFilter(django_filters.FilterSet):
+class RecordFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
     sealed_after = params.IsoDateTimeFilter(field_name="sealed_at", lookup_expr="gte")
-    publishable = django_filters.BooleanFilter(method="only_publishable", label="仅可公开（审核通过）")
+    publishable = params.BooleanFilter(method="only_publishable", label="仅可公开（审核通过）")
 
     class Meta:
         model = InspectionRecord

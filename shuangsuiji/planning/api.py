@@ -27,6 +27,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.reverse import reverse
 
+from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.fieldwork.models import InspectionRecord, task_number
 from shuangsuiji.planning.models import (
@@ -136,7 +137,7 @@ class PlanSerializer(serializers.ModelSerializer):
         return plan.revealed_at is not None
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter()
 
     class Meta:
@@ -333,12 +334,12 @@ class TaskSerializer(serializers.ModelSerializer):
         return record.number if record else None
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
     plan = django_filters.ModelChoiceFilter(
         field_name="selections__plan", label=_("抽查计划 id"),
         queryset=lambda request: visible_plans(request.user) if request is not None else Plan.objects.none())
-    mine = django_filters.BooleanFilter(method="only_mine", label=_("仅本人所在检查组的任务"))
+    mine = params.BooleanFilter(method="only_mine", label=_("仅本人所在检查组的任务"))
 
     class Meta:
         model = Task

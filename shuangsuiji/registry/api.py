@@ -6,10 +6,13 @@ numbers) stays out of the API.
 """
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
+from shuangsuiji import params
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Outlet, Target
 
 
@@ -79,9 +82,21 @@ def in_jurisdiction(queryset: QuerySet, field: str, code: str) -> QuerySet:
                            | Q(**{f"{field}__path__contains": f".{code}."}))
 
 
+class JurisdictionCodeField(forms.CharField):
+    """A division code the system knows: an unknown one ("abc", a misspelt code) is refused, not a list of
+    nothing that reads as "no rows there". The tree itself is public (the portal shows it)."""
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value and not Jurisdiction.objects.filter(code=value.strip()).exists():
+            raise ValidationError(_("未知的行政区划代码：%(code)s"), code="unknown", params={"code": value})
+
+
 class JurisdictionCodeFilter(django_filters.CharFilter):
     """The APIs' ``jurisdiction`` parameter: a division code, its sub-jurisdictions included. ``field_name`` is
     the path to the row's jurisdiction ("jurisdiction", "target__jurisdiction")."""
+
+    field_class = JurisdictionCodeField
 
     def __init__(self, field_name: str = "jurisdiction", **kwargs) -> None:
         super().__init__(field_name=field_name, label=_("行政区划代码（含下级）"), **kwargs)
@@ -90,7 +105,7 @@ class JurisdictionCodeFilter(django_filters.CharFilter):
         return in_jurisdiction(qs, self.field_name, value) if value else qs
 
 
-class TargetFilter(django_filters.FilterSet):
+class TargetFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter()
     q = django_filters.CharFilter(method="search", label="名称或统一社会信用代码")
 

@@ -307,6 +307,34 @@ def test_the_api_serves_sealed_records_read_only(task, users, team):
     assert InspectionRecord.objects.get(pk=record.pk).findings == "检查了生产车间和治理设施。"
 
 
+def test_the_api_reads_yes_or_no_strictly_and_refuses_a_parameter_it_does_not_know(task, users):
+    """?publishable=1 was ignored (django-filter reads only true/false): a client syncing publishable records
+    got the unreviewed ones too. A misspelt parameter was ignored the same way."""
+    record = submitted(task, users["inspector"])
+    client = client_for(users["county_admin"])
+    url = "/api/fieldwork/records/"
+    for value in ("1", "true", "True", "yes"):
+        assert client.get(url, {"publishable": value}).json()["count"] == 0, value  # not reviewed yet
+    for value in ("0", "false", ""):
+        assert client.get(url, {"publishable": value}).json()["count"] == 1, value
+    refused = client.get(url, {"publishable": "maybe"})
+    assert refused.status_code == 400
+    assert refused.json() == {"publishable": ["应为 true 或 false（也可写 1 或 0），收到“maybe”"]}
+    services.do_review_record(record, passed=True, acting_user=users["county_admin"])
+    assert [r["number"] for r in client.get(url, {"publishable": "1"}).json()["results"]] == [record.number]
+    unknown = client.get(url, {"publishabel": "1", "page": "1"})
+    assert unknown.status_code == 400 and list(unknown.json()) == ["publishabel"]
+    assert "publishable" in unknown.json()["publishabel"][0] and "page" in unknown.json()["publishabel"][0]
+    # The same on the other lists, whose yes-or-no fields come from the model (is_joint, is_external).
+    assert client.get("/api/planning/tasks/", {"is_joint": "maybe"}).status_code == 400
+    assert client.get("/api/planning/tasks/", {"mine": "1"}).json()["count"] == 0  # the admin is in no team
+    assert client.get("/api/registry/inspectors/", {"is_external": "maybe"}).status_code == 400
+    assert client.get("/api/registry/inspectors/", {"page_size": "500"}).status_code == 400
+    for code in ("abc", "999999"):  # an unknown division code is said to be unknown, not "no rows there"
+        response = client.get(url, {"jurisdiction": code})
+        assert response.status_code == 400 and response.json() == {"jurisdiction": [f"未知的行政区划代码：{code}"]}
+
+
 def test_the_phone_form_in_english(task, users, settings):
     record = services.do_start_record(task, acting_user=users["inspector"])
     client = client_for(users["inspector"])

@@ -131,8 +131,9 @@ def test_the_city_reads_every_county_and_filters_by_jurisdiction(city, quarter, 
     assert ids(client, TASKS, jurisdiction="130624") == in_county(everything, "130624") == \
         tasks_of(quarter["b"]) | in_county(tasks_of(quarter["city"]), "130624")
     assert ids(client, TASKS, jurisdiction="130600") == everything
-    # A code is a whole division: a prefix of one finds nothing.
-    assert ids(client, TASKS, jurisdiction="1306") == set()
+    # A code is a whole division: a prefix of one is no code the system knows, and is said to be so.
+    refused = client.get(TASKS, {"jurisdiction": "1306"})
+    assert refused.status_code == 400 and refused.json() == {"jurisdiction": ["未知的行政区划代码：1306"]}
     assert client.get(f"{TASKS}{min(tasks_of(quarter['b']))}/").status_code == 200
 
 
