@@ -524,22 +524,41 @@ def no_duplicate_keys(pairs):
 
 
 def read_json(path):
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle, object_pairs_hook=no_duplicate_keys)
+    # utf-8-sig: spec §2 accepts any JSON text of the value, and an editor may save the file with a BOM
+    # (json refused it: "Unexpected UTF-8 BOM").
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start}): not a JSON manifest") from None
+    if not text.strip():
+        raise ValueError(f"{path} is empty: not a JSON manifest")
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicate_keys)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not JSON ({error}): not a JSON manifest") from None
+
+
+USAGE = "usage: python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json]"
 
 
 def main(argv):
     args = argv[1:]
+    if "-h" in args or "--help" in args:  # not file names: the usage, as any command answers them
+        print(USAGE)
+        print("Recomputes a revealed draw manifest (docs/draw-spec.md); with --sealed, holds it to the sealed "
+              "manifest published at the draw. Exit 0: everything matches; 1: it differs; 2: cannot read.")
+        return 0
     sealed_path = None
     if "--sealed" in args:
         k = args.index("--sealed")
         if k + 1 >= len(args):
-            print("usage: python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json]")
+            print(USAGE)
             return 2
         sealed_path = args[k + 1]
         del args[k:k + 2]
     if len(args) != 1:
-        print("usage: python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json]")
+        print(USAGE)
         return 2
     try:
         manifest = read_json(args[0])

@@ -1056,8 +1056,19 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 
 def _load(path: str) -> Any:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle, object_pairs_hook=_unique_keys)
+    # As tools/verify_draw.py reads it: utf-8-sig, because spec §2 accepts any JSON text of the value and an
+    # editor may save the file with a BOM; an empty or non-JSON file is named as such, not as a parser position.
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{path} is not UTF-8 text (byte {error.start}): not a JSON manifest") from None
+    if not text.strip():
+        raise ValueError(f"{path} is empty: not a JSON manifest")
+    try:
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path} is not JSON ({error}): not a JSON manifest") from None
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
