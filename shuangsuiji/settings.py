@@ -198,8 +198,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["shuangsuiji.params.FilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication",
-                                       "shuangsuiji.accounts.api.LockAwareBasicAuthentication"],
+    # HTTP Basic first: a request without credentials is then answered 401 with "WWW-Authenticate: Basic", as
+    # a client of an API documented as HTTP Basic expects (a session first made it a 403 with no challenge).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["shuangsuiji.accounts.api.LockAwareBasicAuthentication",
+                                       "rest_framework.authentication.SessionAuthentication"],
 }
 SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
                         # a jurisdiction's level and an item list's level share their choices: one name. An
