@@ -299,11 +299,41 @@ def add_cli(subparsers: "argparse._SubParsersAction[argparse.ArgumentParser]") -
         "sample",
         help="consistent sampling: ids (one per line) on stdin, the selected ids in ticket order on stdout",
         description="Prints the same ids in the same order as consistent_sampler.sampler(ids, seed=SEED, "
-                    "take=N, with_replacement=False). Empty lines are ignored; ids must be distinct.",
+                    "take=N, with_replacement=False). Empty lines are ignored; ids are taken exactly as written and "
+                    "must be distinct, in NFC, without spaces around them, and at least N (docs/draw-spec.md §5).",
     )
     parser.add_argument("--seed", required=True, help="the seed string (e.g. a stratum seed from a manifest)")
-    parser.add_argument("--take", required=True, type=_count, help="how many ids to select (0 or more)")
+    parser.add_argument("--take", required=True, type=_count, help="how many ids to select (0 to the number of ids)")
     parser.set_defaults(func=_run_sample)
+
+
+def _stdin_ids(data: bytes, take: int) -> list[str]:
+    """The ids of the lines of ``data`` (empty lines ignored, a CRLF ending taken off), or DrawError when they
+    are no valid stratum of spec §5 for ``take``.
+
+    Bytes are decoded as UTF-8 whatever the locale: the ids must hash exactly as the package hashes them. An id
+    is taken exactly as written, so one with spaces around it (or not in NFC, spec §2) is refused naming its
+    line rather than changed: trimmed, it would be another id with another ticket. ``take`` beyond the ids
+    given once printed them all and exited 0, as if the quota had been met; spec §5 makes it invalid.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DrawError(f"stdin is not UTF-8 text (byte {error.start}): ids are read as UTF-8") from None
+    ids = []
+    for number, line in enumerate(text.split("\n"), 1):
+        id = line.removesuffix("\r")
+        if not id:
+            continue
+        if id != id.strip():
+            raise DrawError(f"line {number}: id {id!r} has spaces around it; ids are taken exactly as written")
+        if not canonical.all_nfc([id]):
+            raise DrawError(f"line {number}: id {id!r} is not in Unicode NFC (docs/draw-spec.md §2)")
+        ids.append(id)
+    if take > len(ids):
+        raise DrawError(f"--take {take} is more than the {len(ids)} id(s) given; docs/draw-spec.md §5 needs "
+                        "0 ≤ take ≤ the number of ids")
+    return ids
 
 
 def _count(text: str) -> int:
@@ -318,10 +348,8 @@ def _count(text: str) -> int:
 
 
 def _run_sample(args: argparse.Namespace) -> int:
-    # Bytes decoded as UTF-8 whatever the locale: the ids must hash exactly as the package hashes them.
-    lines = sys.stdin.buffer.read().decode("utf-8").split("\n")
-    ids = [line.removesuffix("\r") for line in lines if line.removesuffix("\r")]
     try:
+        ids = _stdin_ids(sys.stdin.buffer.read(), args.take)
         chosen = sample(ids, args.seed, args.take)
     except DrawError as error:
         print(f"error: {error}", file=sys.stderr)

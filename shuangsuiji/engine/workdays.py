@@ -261,6 +261,10 @@ def _run_add(args: argparse.Namespace) -> int:
     except (CalendarUnknownError, ValueError, OSError) as error:
         print(f"workdays: {error}", file=sys.stderr)
         return 2
+    except OverflowError:  # stepping past 9999-12-31 (or before 0001-01-01): no such date exists
+        print(f"workdays: {args.n} working days from {args.date.isoformat()} is out of range: dates run from "
+              f"{date.min.isoformat()} to {date.max.isoformat()}", file=sys.stderr)
+        return 2
     return 0
 
 
