@@ -51,6 +51,7 @@ from shuangsuiji.tabular.importing import (
     credit_code,
     day,
     moment,
+    past_day,
     text,
     year,
     yes_no,
@@ -131,7 +132,7 @@ class PenaltyImporter(IntakeImporter):
     columns = (
         Column("decision_number", "处罚决定书文号", text(64), example="涞环罚〔2021〕12号",
                note="每份处罚决定书一个文号；再次导入同一文号会更新该条记录"),
-        Column("decided_on", "处罚决定日期", day, example=date(2021, 5, 18), note="如 2021-05-18"),
+        Column("decided_on", "处罚决定日期", past_day, example=date(2021, 5, 18), note="如 2021-05-18"),
         CODE,
         NAME,
         Column("department", "作出处罚的科室", text(64), example="执法大队",
@@ -179,7 +180,7 @@ class ComplaintImporter(IntakeImporter):
     columns = (
         Column("reference", "举报编号", text(64), example="12369-20210412-0031",
                note="信访举报系统中的编号；再次导入同一编号会更新该条记录"),
-        Column("received_on", "受理日期", day, example=date(2021, 4, 12)),
+        Column("received_on", "受理日期", past_day, example=date(2021, 4, 12)),
         Column("channel", "举报渠道", choice(Channel, {"电话": "12369", "热线": "12369"}), example="12369",
                note="12369、信件、网络、来访、其他", options=("12369", "信件", "网络", "来访", "其他")),
         CODE,
@@ -312,7 +313,7 @@ class ClueImporter(IntakeImporter):
                example="非现场监管发现", options=("非现场监管发现", "群众举报")),
         Column("complaint", "举报编号", text(64), required=False, example="",
                note="线索来源为群众举报时必填，须是已录入的举报"),
-        Column("found_on", "发现日期", day, example=date(2021, 5, 6)),
+        Column("found_on", "发现日期", past_day, example=date(2021, 5, 6)),
         Column("description", "线索内容", text(4000), example="在线监测显示夜间颗粒物浓度异常升高"),
     )
     template_note = ("导入的线索均为“待审批”，由执法机构负责人（管理员）逐条审批。对象须在发现日期列入正面清单。"

@@ -50,6 +50,7 @@ from shuangsuiji.tabular.importing import (
     day,
     label,
     number,
+    past_day,
     text,
     yes_no,
 )
@@ -271,7 +272,7 @@ class TargetImporter(RegistryImporter):
         Column("positive_list", "正面清单", yes_no, required=False, example="否", options=("是", "否")),
         Column("status", "状态", choice(TargetStatus, {"注销": "defunct", "关停": "defunct"}), required=False,
                example="在营", options=tuple(str(c) for c in TargetStatus.labels)),
-        Column("defunct_date", "注销/关停日期", day, required=False, note="状态为已注销/关停时必填"),
+        Column("defunct_date", "注销/关停日期", past_day, required=False, note="状态为已注销/关停时必填"),
         Column("defunct_reason", "注销/关停原因", text(255), required=False),
         Column("outlets", "排口", outlets, required=False, example="DA001:废气:在线；DW001:废水",
                note="编号:类型[:在线]，多个用分号分隔；只新增，不删除已有排口"),
@@ -310,6 +311,10 @@ class TargetImporter(RegistryImporter):
                 defunct_date = values["defunct_date"] or (current.defunct_date if current else None)
                 if status == TargetStatus.DEFUNCT and not defunct_date:
                     errors.add(number_, "注销/关停日期", None, _("状态为已注销/关停时必填"))
+                if status != TargetStatus.DEFUNCT and (values["defunct_date"] or values.get("defunct_reason")):
+                    # Stored as "在营", the date and reason were dropped without a word.
+                    errors.add(number_, "注销/关停日期", values["defunct_date"],
+                               _("状态为在营时不填注销/关停日期和原因；对象已注销/关停的，请把状态填为已注销/关停"))
             if errors.total > before or not values.complete or place is None:
                 continue
             fields = self.given_fields(values, self.DEFAULTS, current)

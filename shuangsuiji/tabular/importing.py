@@ -88,6 +88,22 @@ def day(value: Any) -> date:
     raise CellProblem(_("应为日期，如 2021-04-01"))
 
 
+EARLIEST_DAY = date(1949, 10, 1)
+
+
+def past_day(value: Any) -> date:
+    """A day that has happened: a decision, a complaint received, a closure, a clue found. One after today, or
+    before 1949-10-01, is a typing error (2099 for 2009), and stored it would move a target in or out of the
+    draws (a closure dated 2099 took the target out of them at once)."""
+    found = day(value)
+    today = timezone.localdate()
+    if found > today:
+        raise CellProblem(_("不能晚于今天（%(today)s）") % {"today": today.isoformat()})
+    if found < EARLIEST_DAY:
+        raise CellProblem(_("早于 1949-10-01，请核对年份"))
+    return found
+
+
 def moment(value: Any) -> datetime:
     return _Moments()(value)
 

@@ -83,6 +83,19 @@ def test_every_bad_row_is_reported_by_row_and_column_and_nothing_is_stored(tree,
     assert not Event.objects.filter(action__startswith="penalty").exists()
 
 
+def test_a_penalty_dated_after_today_or_before_1949_is_refused(users, targets):
+    """Dates that feed the quarter's classification: a penalty dated 2099 counted as recent for years."""
+    plant = targets["plant"]
+    rows = [PENALTY_HEADER,
+            ["涞环罚〔2021〕1号", "2099-01-01", plant.credit_code, plant.name, "执法大队", "超标排放", 1000],
+            ["涞环罚〔2021〕2号", "1850-03-01", plant.credit_code, plant.name, "执法大队", "超标排放", 1000],
+            ["涞环罚〔2021〕3号", "2021-02-03", plant.credit_code, plant.name, "执法大队", "超标排放", 1000]]
+    errors = rejected("penalties", rows, users["county_admin"])
+    assert [(row, column) for row, column, _message in errors] == [(2, "处罚决定日期"), (3, "处罚决定日期")]
+    assert errors[0][2].startswith("不能晚于今天（") and errors[1][2] == "早于 1949-10-01，请核对年份"
+    assert not Penalty.objects.exists()
+
+
 def test_name_and_department_are_checked_against_the_registry(users, targets):
     plant = targets["plant"]
     rows = [PENALTY_HEADER,

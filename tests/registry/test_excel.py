@@ -76,6 +76,29 @@ def test_any_error_imports_nothing_and_lists_every_problem(tree, users):
     assert report.status_code == 200
 
 
+def test_a_closure_date_must_have_happened_and_belongs_to_a_closed_target(tree, users):
+    """A closure dated 2099 (for 2009) took the target out of every draw at once; a date beside the status
+    在营 was dropped without a word."""
+    headers = ["统一社会信用代码", "单位名称", "行政区划代码", "状态", "注销/关停日期", "注销/关停原因"]
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    upload = workbook([
+        [complete("91130623000000001"), "甲公司", "130623", "已注销/关停", "2099-01-01", "吊销"],
+        [complete("91130623000000002"), "乙公司", "130623", "在营", "2026-01-01", "停产"],
+        [complete("91130623000000003"), "丙公司", "130623", "已注销/关停", "1850-03-01", "吊销"],
+        [complete("91130623000000004"), "丁公司", "130623", "已注销/关停", tomorrow.isoformat(), "吊销"],
+        [complete("91130623000000005"), "戊公司", "130623", "已注销/关停", "2021-03-01", "吊销"],
+    ], headers)
+    response = login(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
+    assert response.status_code == 400
+    errors = {(e.row, e.column): e.message for e in response.context["rejected"].errors}
+    assert errors[(2, "注销/关停日期")].startswith("不能晚于今天")
+    assert errors[(3, "注销/关停日期")].startswith("状态为在营时不填注销/关停日期和原因")
+    assert errors[(4, "注销/关停日期")] == "早于 1949-10-01，请核对年份"
+    assert errors[(5, "注销/关停日期")].startswith("不能晚于今天")
+    assert (6, "注销/关停日期") not in errors
+    assert not Target.objects.exists()
+
+
 def test_reimport_updates_by_key_and_records_the_change(tree, users):
     code = complete("91130623000000001")
     call_command("import_registry", "targets", _save(workbook([[code, "甲公司", "130623", "", "", ""]],
