@@ -8,6 +8,7 @@ filters, streamed row by row so a national list does not sit in memory.
 
 import csv
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from shuangsuiji.disclosure import public
+from shuangsuiji.disclosure.api import PublicThrottle
 from shuangsuiji.disclosure.models import Outcome, Publication
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan, Stratum
 from shuangsuiji.planning.services import published_manifest
@@ -60,6 +62,15 @@ def download(request: HttpRequest, kind: str, form, rows: Iterable[Any],
              to_row: Callable[[Any], dict[str, Any]] = public.row_dict) -> HttpResponse:
     """The list as ``?format=csv|json``; a filter that cannot be read is a 400 saying which and why."""
     fmt = request.GET.get("format", "")
+    # The downloads are the heaviest answers of the portal (a year's results in one file): they count against
+    # the same limit per address as the open-data API, or they would be the way around it.
+    throttle = PublicThrottle()
+    if not throttle.allow_request(request, None):
+        wait = math.ceil(throttle.wait() or 1)
+        response = HttpResponse(_("请求过于频繁，请 %(seconds)s 秒后再试") % {"seconds": wait}, status=429,
+                                content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = str(wait)
+        return response
     if fmt not in FORMATS:
         return HttpResponseBadRequest(_("format 参数应为 csv 或 json，收到“%(value)s”") % {"value": fmt},
                                       content_type="text/plain; charset=utf-8")

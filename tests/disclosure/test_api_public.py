@@ -209,6 +209,18 @@ def test_throttled_when_a_rate_is_set(client, published, settings):
     cache.clear()
     settings.PUBLIC_API_RATE = "2/minute"
     assert [client.get("/api/public/items/").status_code for _ in range(3)] == [200, 200, 429]
+    # The portal's downloads count against the same limit per address: they were the way around it.
+    cache.clear()
+    answers = [client.get("/public/results/", {"format": "json"}) for _ in range(2)]
+    answers.append(client.get("/api/public/items/"))
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    cache.clear()
+    client.get("/api/public/items/")
+    client.get("/api/public/items/")
+    refused = client.get("/public/results/", {"format": "csv"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert refused.content.decode().startswith("请求过于频繁，请")
+    assert client.get("/public/results/").status_code == 200  # the page itself is not a download
     cache.clear()
 
 
