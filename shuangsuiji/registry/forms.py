@@ -104,6 +104,7 @@ class TargetForm(ReasonMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)
         if self.instance.pk:
             # The credit code is the key the draw hashes; a wrong one is corrected by a new target.
@@ -114,6 +115,16 @@ class TargetForm(ReasonMixin, forms.ModelForm):
         problem = creditcode.validate(code)
         if problem:
             raise forms.ValidationError(problem)
+        if not self.instance.pk:
+            # Said here, naming the target where the user may see it (Django's own words were "具有 统一社会信用代码
+            # 的 检查对象 已存在"); one of another jurisdiction is not named, as its page would not exist for him.
+            existing = Target.objects.filter(credit_code=code).select_related("jurisdiction").first()
+            if existing is not None:
+                if self.user is not None and Target.objects.visible_to(self.user).filter(pk=existing.pk).exists():
+                    raise forms.ValidationError(
+                        _("该代码已登记为“%(name)s”（%(place)s）：请在名录库中打开该对象修改，不要重复新增"),
+                        params={"name": existing.name, "place": existing.jurisdiction.name})
+                raise forms.ValidationError(_("该代码已登记在其他行政区的名录库中；企业迁入本辖区的，请联系市局调整"))
         return code
 
 

@@ -145,6 +145,12 @@ def do_mark_target_defunct(target: Target, *, acting_user, defunct_date: date, r
         raise ValidationError({"defunct_reason": _("请填写注销/关停原因")})
     if target.status == TargetStatus.DEFUNCT:
         raise ValidationError(_("该对象已是注销/关停状态"))
+    today = timezone.localdate()
+    if defunct_date > today:
+        # The status changes now and takes the target out of the draws at once: a closure still to come is
+        # recorded on its day.
+        raise ValidationError({"defunct_date": _("注销/关停日期不能晚于今天（%(today)s）；尚未关停的，"
+                                                 "请到关停当天再标记") % {"today": today.isoformat()}})
     target.status = TargetStatus.DEFUNCT
     target.defunct_date = defunct_date
     target.defunct_reason = reason

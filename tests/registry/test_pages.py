@@ -1,5 +1,7 @@
 """Registry pages for every role: what each sees, what each may change, and what leaves a history."""
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -109,6 +111,31 @@ def test_create_rejects_a_wrong_credit_code_with_its_reason(data, users):
         Target(credit_code=wrong, name="新企业", jurisdiction=data["a"].jurisdiction)))
     assert response.status_code == 200 and "第18位" in response.content.decode()
     assert not Target.objects.filter(name="新企业").exists()
+
+
+def test_create_with_a_registered_code_names_the_target_where_the_user_may_see_it(data, users):
+    county = login(users["county_admin"])
+    ours = county.post("/registry/targets/new/", edit_payload(
+        Target(credit_code=data["a"].credit_code, name="重复企业", jurisdiction=data["a"].jurisdiction)))
+    assert ours.status_code == 200 and ours.context["form"].errors["credit_code"] == [
+        "该代码已登记为“涞水甲化工有限公司”（涞水县）：请在名录库中打开该对象修改，不要重复新增"]
+    # Another county's target is not named: its page does not exist for him.
+    theirs = county.post("/registry/targets/new/", edit_payload(
+        Target(credit_code=data["b"].credit_code, name="重复企业", jurisdiction=data["a"].jurisdiction)))
+    errors = theirs.context["form"].errors["credit_code"]
+    assert errors == ["该代码已登记在其他行政区的名录库中；企业迁入本辖区的，请联系市局调整"]
+    assert data["b"].name not in theirs.content.decode()
+    assert Target.objects.filter(name="重复企业").count() == 0
+
+
+def test_a_closure_after_today_is_refused_on_the_page(data, users):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    response = login(users["county_admin"]).post(f"/registry/targets/{data['a'].pk}/defunct/",
+                                                 {"defunct_date": tomorrow.isoformat(), "reason": "计划关停"},
+                                                 follow=True)
+    assert Target.objects.get(pk=data["a"].pk).status == TargetStatus.ACTIVE
+    told = " ".join(str(m) for m in response.context["messages"]) + response.content.decode()
+    assert "注销/关停日期不能晚于今天" in told
 
 
 def test_county_admin_cannot_create_in_another_county(data, users, tree):
