@@ -213,6 +213,13 @@ def test_result_detail_shows_items_problems_and_redaction_notes(client, data):
     assert "它尚未公开" in page and "管辖范围" not in page and 'href="/public/"' in page and 'href="/"' not in page
     staff = client.get("/planning/no-such-page/")
     assert staff.status_code == 404 and staff.templates[0].name == "404.html"
+    for path in ("/api/public/nosuch/", "/api/planning/nosuch/", "/api/public/plans/abc/"):
+        api = client.get(path)  # the APIs answer JSON, also for a path they do not have
+        assert api.status_code == 404 and api.json() == {"detail": "未找到。"}, path
+    # The portal only reads: anything but GET and HEAD is 405 (a POST met the CSRF check's 403 page first).
+    for method in ("post", "put", "delete"):
+        assert getattr(client, method)("/public/results/").status_code == 405, method
+    assert client.head("/public/results/").status_code == 200
 
 
 def test_corrections_are_shown_as_such_without_bringing_back_what_is_now_hidden(client, data, users):
