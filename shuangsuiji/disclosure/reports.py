@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import DrawVerification, Outcome, PublishedResult
@@ -115,7 +116,8 @@ def _team(record: InspectionRecord) -> str:
     """Who inspected: the officers and experts who signed the sealed record, experts marked."""
     signers = sorted((s for s in record.signatures.all() if s.role != SignerRole.SITE_MANAGER),
                      key=lambda s: (s.role != SignerRole.OFFICER, s.pk))
-    return "、".join(f"{s.name}（专家）" if s.role == SignerRole.EXPERT else s.name for s in signers)
+    expert = _("（专家）")
+    return "、".join(f"{s.name}{expert}" if s.role == SignerRole.EXPERT else s.name for s in signers)
 
 
 def _problems(row: dict) -> str:
@@ -131,14 +133,16 @@ def _problems(row: dict) -> str:
     return "\n".join(parts)
 
 
-def monthly_detail(jurisdiction: Jurisdiction, year: int, month: int) -> list[DetailRow]:
-    """The rows of the month's detail sheet, in the system's language (the sheet goes to the city on paper)."""
+def monthly_detail(jurisdiction: Jurisdiction, year: int, month: int,
+                   language: str = settings.LANGUAGE_CODE) -> list[DetailRow]:
+    """The rows of the month's detail sheet, in the system's language (the sheet goes to the city on paper);
+    the page's preview passes the reader's, so an English page does not show its fixed words in Chinese."""
     records = list(month_records(jurisdiction, year, month))
     published = set(PublishedResult.objects.published()
                     .filter(public_id__in=[services.root_number(r) for r in records])
                     .values_list("public_id", flat=True))
     rows = []
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):
         strata = dict(Stratum.choices)
         for n, record in enumerate(records, start=1):
             row = services.result_row(record)  # the same reading of a record as the published one
@@ -149,8 +153,8 @@ def monthly_detail(jurisdiction: Jurisdiction, year: int, month: int) -> list[De
             rows.append(DetailRow(
                 number=n, target_name=row["target_name"], credit_code=row["credit_code"],
                 jurisdiction=record.target.jurisdiction.name, stratum=stratum, plan=row["plan_label"],
-                inspected_on=row["inspected_on"], mode=row["mode"], team=_team(record),
-                outcome="发现问题" if row["outcome"] == Outcome.PROBLEM else "未发现问题",
+                inspected_on=row["inspected_on"], mode=record.get_mode_display(), team=_team(record),
+                outcome=str(Outcome(row["outcome"]).label),
                 problems=_problems(row), record_number=record.number,
                 published=services.root_number(record) in published))
     return rows

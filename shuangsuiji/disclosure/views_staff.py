@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -553,7 +553,8 @@ def report_page(request: HttpRequest) -> HttpResponse:
     jurisdiction = params["jurisdiction"]
     context["deadline"] = reports.deadline_of(params["kind"], params["period"])
     if params["kind"] == reports.MONTHLY:
-        context["rows"] = reports.monthly_detail(jurisdiction, params["year"], params["month"])
+        context["rows"] = reports.monthly_detail(jurisdiction, params["year"], params["month"],
+                                                 translation.get_language())
         context["unreviewed"] = reports.unreviewed_count(jurisdiction, params["year"], params["month"])
         context["title"] = report_books.monthly_title(jurisdiction, params["year"], params["month"])
     else:

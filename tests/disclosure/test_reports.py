@@ -8,7 +8,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shuangsuiji.accounts import workbench
 from shuangsuiji.accounts.models import User
@@ -187,6 +187,24 @@ def test_a_county_admin_reports_for_his_county_only_and_bad_parameters_are_expla
         assert response.status_code == status and text in response.content.decode()
     response = client.get(reverse("disclosure:report_download"), {"jurisdiction": "130624"})
     assert response.status_code == 302  # back to the page, with the message
+
+
+def test_the_preview_speaks_the_readers_language_and_the_sheet_stays_in_chinese(client, users, month, settings):
+    """The preview's fixed words (stratum, method, outcome) were Chinese under English headings."""
+    client.force_login(users["county_admin"])
+    query = {"jurisdiction": "130623", "year": month["year"], "month": month["month"]}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        rows = {r.target_name: r for r in client.get(reverse("disclosure:reports"), query).context["rows"]}
+        book = download(client, users["county_admin"], kind="monthly_detail", **query)
+    finally:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = settings.LANGUAGE_CODE
+        translation.activate(settings.LANGUAGE_CODE)
+    problem = rows["涞水甲厂"]
+    assert (problem.stratum, problem.mode, problem.outcome) == ("General unit", "On-site inspection", "Problem found")
+    assert rows["涞水乙厂"].outcome == "No problem found"
+    sheet = [row for row in table(book["情况明细表"]) if row[1] == "涞水甲厂"][0]
+    assert (sheet[4], sheet[7], sheet[9]) == ("一般排污单位", "现场检查", "发现问题")  # the paper stays Chinese
 
 
 # --- the reminders on the home page --------------------------------------------------------------------------
