@@ -203,7 +203,7 @@ def test_the_preview_speaks_the_readers_language_and_the_sheet_stays_in_chinese(
     problem = rows["涞水甲厂"]
     assert (problem.stratum, problem.mode, problem.outcome) == ("General unit", "On-site inspection", "Problem found")
     assert rows["涞水乙厂"].outcome == "No problem found"
-    sheet = [row for row in table(book["情况明细表"]) if row[1] == "涞水甲厂"][0]
+    sheet = next(row for row in table(book["情况明细表"]) if row[1] == "涞水甲厂")
     assert (sheet[4], sheet[7], sheet[9]) == ("一般排污单位", "现场检查", "发现问题")  # the paper stays Chinese
 
 
