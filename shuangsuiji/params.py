@@ -25,6 +25,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from rest_framework import exceptions
+from rest_framework.pagination import PageNumberPagination
 
 MAX_ID = 2**63 - 1  # the largest value of a BigAutoField (and of PostgreSQL's bigint)
 
@@ -164,6 +166,26 @@ class FilterBackend(django_filters.rest_framework.DjangoFilterBackend):
     """The staff APIs' filter backend: a view that lists only ``filterset_fields`` gets the strict set too."""
 
     filterset_base = FilterSet
+
+
+class Pagination(PageNumberPagination):
+    """The staff APIs' pages: a page that is no number, or past the last, is a 400 naming ``page`` (DRF answers
+    404 "无效页面", which reads as "no such list"), as the public API answers."""
+
+    def get_page_number(self, request, paginator) -> int:
+        raw = request.query_params.get(self.page_query_param) or "1"
+        page = number(raw, low=1)
+        if page is None:
+            raise exceptions.ValidationError({"page": [_("页码应为从 1 起的整数，收到“%(value)s”") % {"value": raw}]})
+        return page
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            pages = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            raise exceptions.ValidationError(
+                {"page": [_("页码超出范围：共 %(pages)s 页") % {"pages": pages}]}) from None
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

@@ -330,6 +330,11 @@ def test_the_api_reads_yes_or_no_strictly_and_refuses_a_parameter_it_does_not_kn
     assert client.get("/api/planning/tasks/", {"mine": "1"}).json()["count"] == 0  # the admin is in no team
     assert client.get("/api/registry/inspectors/", {"is_external": "maybe"}).status_code == 400
     assert client.get("/api/registry/inspectors/", {"page_size": "500"}).status_code == 400
+    for page, says in (("abc", "页码应为从 1 起的整数，收到“abc”"), ("0", "页码应为从 1 起的整数，收到“0”"),
+                       ("9", "页码超出范围：共 1 页")):  # a 404 "无效页面" read as "no such list"
+        response = client.get(url, {"page": page})
+        assert response.status_code == 400 and response.json() == {"page": [says]}, page
+    assert client.get(url, {"page": "1"}).json()["count"] == 1
     for code in ("abc", "999999"):  # an unknown division code is said to be unknown, not "no rows there"
         response = client.get(url, {"jurisdiction": code})
         assert response.status_code == 400 and response.json() == {"jurisdiction": [f"未知的行政区划代码：{code}"]}
