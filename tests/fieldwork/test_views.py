@@ -340,6 +340,21 @@ def test_the_api_reads_yes_or_no_strictly_and_refuses_a_parameter_it_does_not_kn
         assert response.status_code == 400 and response.json() == {"jurisdiction": [f"未知的行政区划代码：{code}"]}
 
 
+def test_a_return_in_review_reads_in_the_readers_language_on_the_record_page(task, users, settings):
+    """The system writes the return's decision itself (stored in Chinese, as the record's history); an
+    English page showed it in Chinese beside English words."""
+    record = submitted(task, users["inspector"])
+    services.do_review_record(record, passed=False, reason="检查地点不具体", acting_user=users["county_admin"])
+    client = client_for(users["county_admin"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        page = client.get(reverse("fieldwork:record_detail", args=[record.pk])).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "Returned in review; correct and submit again" in page and "审核退回，更正后重新提交" not in page
+    assert "检查地点不具体" in page  # what the reviewer wrote stays as written
+
+
 def test_the_phone_form_in_english(task, users, settings):
     record = services.do_start_record(task, acting_user=users["inspector"])
     client = client_for(users["inspector"])
