@@ -6,6 +6,7 @@ only through ``do_correct_result`` (or ``do_republish_amended`` when the record 
 which keeps the before and after in a ``Correction`` the portal shows.
 """
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -197,6 +198,13 @@ def active_rules() -> list[RedactionRule]:
     return list(RedactionRule.objects.filter(active=True).select_related("jurisdiction"))
 
 
+def industry_pattern(prefix: str) -> str:
+    """What a rule's prefix (digits) matches: the code's digits, after the section letter where the code has one.
+    Codes are stored as written, "C2614" or "2614" (GB/T 4754 either way); compared from the first character,
+    a rule for "33" matched no code written with its letter, which is how the registry holds most of them."""
+    return rf"^[A-Za-z]?{re.escape(prefix)}"
+
+
 def _rules_for(target: Target, rules: list[RedactionRule] | None = None) -> list[RedactionRule]:
     codes = [*target.jurisdiction.ancestor_codes(), target.jurisdiction.code]
     if rules is None:
@@ -204,7 +212,7 @@ def _rules_for(target: Target, rules: list[RedactionRule] | None = None) -> list
     else:
         rules = [r for r in rules if r.jurisdiction.code in codes]
     return [r for r in rules if r.target_id == target.pk
-            or (r.industry_prefix and target.industry_code.startswith(r.industry_prefix))]
+            or (r.industry_prefix and re.match(industry_pattern(r.industry_prefix), target.industry_code))]
 
 
 def apply_redactions(record: InspectionRecord, row: dict[str, Any], rules: list[RedactionRule] | None = None
@@ -351,6 +359,7 @@ def do_review(publication: Publication, *, note: str = "", acting_user) -> Publi
     _expect(publication, PublicationStatus.PREPARED)
     if acting_user is not None and publication.prepared_by_id == acting_user.pk:
         raise ValidationError(_("生成批次的人不能审核自己生成的批次，请由另一位管理员或局领导审核"))
+    _ensure_snapshot_current(publication)  # the reviewer must see what would go out
     publication.status = PublicationStatus.REVIEWED
     publication.reviewed_at = timezone.now()
     publication.reviewed_by = acting_user
@@ -361,12 +370,44 @@ def do_review(publication: Publication, *, note: str = "", acting_user) -> Publi
     return publication
 
 
+def redactions_changed(publication: Publication) -> list[str]:
+    """The results of a batch whose withholding or masking, decided again now (rules and case decisions as they
+    stand), differs from the snapshot: a decision made, or a rule added or lifted, after the batch was made."""
+    if publication.kind != PublicationKind.RESULTS:
+        return []
+    rules = active_rules()
+    results = (publication.results.select_related("record__target__jurisdiction", "record__task", "record__amends")
+               .prefetch_related("record__signatures", "record__items__follow_up__penalty",
+                                 "record__redaction_cases",
+                                 Prefetch("record__task__selections", queryset=TaskPlan.objects.select_related(
+                                     "plan__jurisdiction", "plan__department")))
+               .order_by("public_id"))
+    changed = []
+    for result in results:
+        _row, notes, withheld = apply_redactions(result.record, result_row(result.record), rules)
+        if _json(notes) != _json(result.redactions) or withheld != result.withheld_basis:
+            changed.append(result.public_id)
+    return changed
+
+
+def _ensure_snapshot_current(publication: Publication) -> None:
+    changed = redactions_changed(publication)
+    if changed:
+        raise ValidationError(_("本批次生成后，%(numbers)s 的不予公开或隐去决定有了变化，发布出去的将不是审核过的内容。"
+                                "请撤销本批次，重新生成并审核后再发布") % {"numbers": "、".join(changed)})
+
+
 @transaction.atomic
 def do_release(publication: Publication, *, acting_user) -> Publication:
-    """Put a reviewed batch on the portal. From now on its rows change only by recorded correction."""
+    """Put a reviewed batch on the portal. From now on its rows change only by recorded correction.
+
+    What goes out is what a second person reviewed: if a withholding or masking decision about one of its
+    results was made (or a rule added or lifted) after the batch was made, the release is refused. Released
+    anyway, a result the bureau had just decided to withhold was on the portal until someone corrected it."""
     publication = _lock(publication)
     ensure_can_publish(acting_user, publication.jurisdiction)
     _expect(publication, PublicationStatus.REVIEWED)
+    _ensure_snapshot_current(publication)
     publication.status = PublicationStatus.RELEASED
     publication.released_at = timezone.now()
     publication.released_by = acting_user
@@ -488,7 +529,7 @@ def _rule_matches(jurisdiction: Jurisdiction) -> Q:
                                          | Q(jurisdiction__path__startswith=jurisdiction.path))
     condition = Q(pk__in=[])
     for target_id, prefix in rules.values_list("target_id", "industry_prefix"):
-        condition |= Q(target_id=target_id) if target_id else Q(target__industry_code__startswith=prefix)
+        condition |= Q(target_id=target_id) if target_id else Q(target__industry_code__regex=industry_pattern(prefix))
     return condition
 
 
@@ -610,6 +651,8 @@ def do_add_redaction_rule(*, jurisdiction: Jurisdiction, action: str, basis: str
     fields = _check_redaction(action, fields, reason)
     if not industry_prefix and target is None:
         raise ValidationError(_("请填写行业代码前缀或选择检查对象"))
+    if industry_prefix and not re.fullmatch(r"[0-9]{1,4}", industry_prefix.strip()):
+        raise ValidationError({"industry_prefix": _("行业代码前缀应为 1–4 位数字，如 26 或 2614")})
     if target is not None and not target.jurisdiction.path.startswith(jurisdiction.path):
         raise ValidationError({"target": _("检查对象不在%(name)s") % {"name": jurisdiction.name}})
     rule = RedactionRule(jurisdiction=jurisdiction, action=action, fields=fields, basis=basis, reason=reason.strip(),

@@ -218,6 +218,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": services.can_review(user, batch.jurisdiction) and batch.prepared_by_id != user.pk,
         "own_batch": batch.prepared_by_id == user.pk,
         "note_form": NoteForm(), "reason_form": ReasonForm(),
+        # A withholding decided since the snapshot: the preview is no longer what would go out.
+        "changed": [] if batch.is_released else services.redactions_changed(batch),
     })
 
 
