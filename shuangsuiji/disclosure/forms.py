@@ -45,6 +45,9 @@ class PrepareForm(forms.Form):
                                widget=forms.NumberInput(attrs=INPUT))
 
     def __init__(self, *args, jurisdictions=None, **kwargs) -> None:
+        # Its own ids: the page holds the case form beside it with the same fields, and a label (“隐去字段”,
+        # “单位名称”) ticked the other form's box where the ids were the same.
+        kwargs.setdefault("auto_id", "rule-%s")
         super().__init__(*args, **kwargs)
         if jurisdictions is not None:
             self.fields["jurisdiction"].queryset = jurisdictions
@@ -88,6 +91,9 @@ class RuleForm(RedactionFields):
     field_order = ["jurisdiction", "industry_prefix", "credit_code", "action", "fields", "basis", "reason"]
 
     def __init__(self, *args, jurisdictions=None, **kwargs) -> None:
+        # Its own ids: the page holds the case form beside it with the same fields, and a label (“隐去字段”,
+        # “单位名称”) ticked the other form's box where the ids were the same.
+        kwargs.setdefault("auto_id", "rule-%s")
         super().__init__(*args, **kwargs)
         if jurisdictions is not None:
             self.fields["jurisdiction"].queryset = jurisdictions
@@ -110,6 +116,10 @@ class CaseForm(RedactionFields):
                                     help_text=_("现场检查记录表右上角的编号，如 QY2026Q1-000123"))
 
     field_order = ["record_number", "action", "fields", "basis", "reason"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "case-%s")  # see RuleForm
+        super().__init__(*args, **kwargs)
 
     def clean_record_number(self) -> str:
         return self.cleaned_data["record_number"].strip().upper()

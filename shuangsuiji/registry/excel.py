@@ -120,6 +120,15 @@ class RegistryImporter(Importer):
     def example_key(self) -> Any:
         return next(column.example for column in self.columns if column.key == self.key)
 
+    def is_example(self, values: Values, key: Any) -> bool:
+        """The template's example row: its key, and its name too where the sheet has a name column. The key alone
+        can be a real record's: the inspectors' example certificate number was a real officer's in the demo,
+        whose row in the registry's own export could then never be imported back."""
+        if key != self.example_key:
+            return False
+        name = next((column.example for column in self.columns if column.key == "name"), None)
+        return name is None or not values.has("name") or values.get("name") == name
+
     def row_key(self, values: Values) -> Any:
         """What names the row's record, or None when a cell of it could not be read (it has its error)."""
         return values[self.key] if values.has(self.key) else None
@@ -142,7 +151,7 @@ class RegistryImporter(Importer):
             values = sheet.parse(number_, raw)
             key = self.row_key(values)
             if key is not None:
-                if key == self.example_key:
+                if self.is_example(values, key):
                     errors.add(number_, self.key_header, self.key_text(key), _("这是模板中的示例行，请删除后再导入"))
                     continue
                 if key in first_row:

@@ -4,6 +4,7 @@ outside), the preview as the public will see it, the whole month from prepare to
 redaction rules and case decisions, corrections — and bad input answered with what is wrong, nothing written."""
 
 import datetime
+import re
 from unittest import mock
 
 import pytest
@@ -52,6 +53,18 @@ def world(tree, items, team, users):
 
 READ_STATUS = {"city_admin": 200, "county_admin": 200, "other_county_admin": 200, "leader": 200,
                "department_user": 403, "inspector": 403}
+
+
+def test_the_withholding_page_gives_each_form_its_own_ids(client, users, world):
+    """The rule form and the case form share their fields; with the same ids, a label of one ticked the other's
+    box (the case form was then refused for a missing choice, or a rule saved that nobody meant)."""
+    as_user(client, users, "county_admin")
+    page = client.get(reverse("disclosure:redaction")).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert 'id="rule-action_0"' in page and 'id="case-action_0"' in page
+    for label in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
+        assert label in ids, label
 
 
 @pytest.mark.parametrize("role", ROLES)

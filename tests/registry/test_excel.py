@@ -198,6 +198,22 @@ def test_the_templates_example_row_is_refused(users, kind):
     assert any("示例行" in e.message for e in response.context["rejected"].errors)
 
 
+def test_a_real_officer_with_the_examples_certificate_number_comes_back_through_export_and_import(tree, users):
+    """The inspectors' example certificate number (13060800001) is one a real officer can hold (the demo's first
+    officer of 清苑区 does): his row of the registry's own export was refused as "the template's example row"."""
+    Inspector.objects.create(name="宋芳军", certificate_number="13060800001", jurisdiction=tree["a"],
+                             department=tree["departments"]["130623"],
+                             certificate_expiry=datetime.date.today() + datetime.timedelta(days=400))
+    admin = login(users["city_admin"])
+    export = admin.get("/registry/inspectors/export.xlsx")
+    assert export.status_code == 200
+    upload = io.BytesIO(export.content)
+    upload.name = "export.xlsx"
+    response = admin.post("/registry/inspectors/import/", {"file": upload})
+    assert response.status_code == 302, [e.message for e in response.context["rejected"].errors]
+    assert Inspector.objects.get(certificate_number="13060800001").name == "宋芳军"
+
+
 # --- the rejected file comes back marked ------------------------------------------------------------------------
 
 BAD = "FFFF9999"
