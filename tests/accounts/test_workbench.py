@@ -416,3 +416,33 @@ def test_the_list_of_what_has_nothing_to_do_reads_in_either_language(users, clie
         html = response.content.decode()
         assert separator.join(str(title) for title in idle) in html, language
         assert foreign.join(str(title) for title in idle[:2]) not in html, language
+
+
+def test_the_registry_figures_of_the_home_page_count_what_their_links_list(tree, users, client):
+    """在营检查对象 774 led to a list of 800 (the defunct ones too): each figure's link now lists what it counts."""
+    import re
+
+    from shuangsuiji.registry.models import Category, CheckItem, InspectorStatus, TargetStatus
+
+    for serial, (category, status) in enumerate([("key", "active"), ("key", "defunct"), ("general", "active"),
+                                                 ("general", "defunct"), ("special", "active")], start=1):
+        Target.objects.create(credit_code=code_for("130623", 900 + serial), name=f"首页{serial}号",
+                              jurisdiction=tree["a"], category=Category(category), status=TargetStatus(status),
+                              defunct_date=datetime.date(2021, 1, 1) if status == "defunct" else None)
+    for serial, status in enumerate([InspectorStatus.ACTIVE, InspectorStatus.LEFT], start=1):
+        Inspector.objects.create(name=f"首页{serial}", certificate_number=f"1306239900{serial}", status=status,
+                                 jurisdiction=tree["a"], department=tree["departments"]["130623"],
+                                 certificate_expiry=datetime.date.today() + datetime.timedelta(days=400))
+    for code, active in (("HP-1", True), ("HP-2", False)):
+        CheckItem.objects.create(code=code, name=code, legal_basis="依据", content="内容", is_active=active,
+                                 jurisdiction=tree["city"], responsible_department=tree["departments"]["130600"])
+    client.force_login(users["city_admin"])
+    home = client.get(reverse("home")).content.decode()
+    tiles = re.findall(r'<a class="stretched-link[^"]*" href="([^"]+)">[^<]+</a>\s*<div class="display-6">([\d,]+)<',
+                       home)
+    assert len(tiles) == 4, tiles
+    rows = re.findall(r'<td><a href="([^"]+)">[^<]+</a></td>\s*<td>\d+</td><td class="text-end">([\d,]+)</td>', home)
+    assert rows
+    for href, figure in tiles + rows:
+        listed = client.get(href.replace("&amp;", "&")).context["page"].paginator.count
+        assert listed == int(figure.replace(",", "")), (href, figure, listed)
