@@ -2,10 +2,12 @@
 that every path refuses the same things with the same words."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -53,3 +55,34 @@ def coordinate_validators(bounds: tuple[int, int], message) -> list:
 
 LONGITUDE_MESSAGE = _("经度应在 73 到 136 之间（中国境内的东经度数）")
 LATITUDE_MESSAGE = _("纬度应在 3 到 54 之间（中国境内的北纬度数）")
+
+
+EARLIEST_DAY = date(1949, 10, 1)
+
+
+def past_day_problem(day: date) -> str | None:
+    """What is wrong with a day that must have happened (a decision, a complaint received, a closure, a clue
+    found), or None. One after today, or before 1949-10-01, is a typing error (2099 for 2009): stored, it would
+    count in a quarter's classification for years, or move a target in or out of the draws."""
+    today = timezone.localdate()
+    if day > today:
+        return str(_("不能晚于今天（%(today)s）") % {"today": today.isoformat()})
+    if day < EARLIEST_DAY:
+        return str(_("早于 1949-10-01，请核对年份"))
+    return None
+
+
+@deconstructible
+class PastDayValidator:
+    """The model validator of such a day (the forms of the pages refuse what the imports refuse)."""
+
+    def __call__(self, value: date | None) -> None:
+        problem = past_day_problem(value) if value is not None else None
+        if problem:
+            raise ValidationError(problem, code="not_past")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PastDayValidator)
+
+
+validate_past_day = PastDayValidator()

@@ -11,6 +11,7 @@ scoped through its target's jurisdiction (``scope_field``), so the scoping gate 
 """
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.accounts.scoping import ScopedManager
 from shuangsuiji.registry.models import Category, Department, Jurisdiction, Outlet, Target
+from shuangsuiji.validators import validate_past_day
 
 
 def quarter_label(year: int, quarter: int) -> str:
@@ -36,12 +38,13 @@ class Penalty(models.Model):
     """行政处罚: a penalty decision against a target (from the 环境行政处罚系统, or from fieldwork)."""
 
     decision_number = models.CharField(_("处罚决定书文号"), max_length=64, unique=True)
-    decided_on = models.DateField(_("处罚决定日期"), db_index=True)
+    decided_on = models.DateField(_("处罚决定日期"), db_index=True, validators=[validate_past_day])
     target = models.ForeignKey(Target, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="penalties")
     department = models.ForeignKey(Department, verbose_name=_("作出处罚的科室"), on_delete=models.PROTECT,
                                    related_name="penalties")
     violation = models.TextField(_("违法行为"))
-    amount = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(_("罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True,
+                                 validators=[MinValueValidator(0, _("罚款金额不能为负数"))])
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.FORM)
     source_reference = models.CharField(_("来源编号"), max_length=64, blank=True,
                                         help_text=_("如现场检查记录编号"))
@@ -85,7 +88,7 @@ class Complaint(models.Model):
     """
 
     reference = models.CharField(_("举报编号"), max_length=64, unique=True)
-    received_on = models.DateField(_("受理日期"), db_index=True)
+    received_on = models.DateField(_("受理日期"), db_index=True, validators=[validate_past_day])
     channel = models.CharField(_("举报渠道"), max_length=10, choices=Channel.choices)
     target = models.ForeignKey(Target, verbose_name=_("被举报对象"), on_delete=models.PROTECT,
                                related_name="complaints")
@@ -270,7 +273,7 @@ class Clue(models.Model):
     source = models.CharField(_("线索来源"), max_length=10, choices=ClueSource.choices)
     complaint = models.ForeignKey(Complaint, verbose_name=_("相关举报"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="clues")
-    found_on = models.DateField(_("发现日期"))
+    found_on = models.DateField(_("发现日期"), validators=[validate_past_day])
     description = models.TextField(_("线索内容"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报告人"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")

@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from shuangsuiji.engine import creditcode
 from shuangsuiji.tabular.reader import SheetError, read_rows
+from shuangsuiji.validators import past_day_problem
 
 MAX_ERRORS = 2000
 """Errors kept for the report; a file with more (a wrong template, a shifted column) says how many."""
@@ -88,19 +89,12 @@ def day(value: Any) -> date:
     raise CellProblem(_("应为日期，如 2021-04-01"))
 
 
-EARLIEST_DAY = date(1949, 10, 1)
-
-
 def past_day(value: Any) -> date:
-    """A day that has happened: a decision, a complaint received, a closure, a clue found. One after today, or
-    before 1949-10-01, is a typing error (2099 for 2009), and stored it would move a target in or out of the
-    draws (a closure dated 2099 took the target out of them at once)."""
+    """A day that has happened (``validators.past_day_problem``): after today or before 1949-10-01 is refused."""
     found = day(value)
-    today = timezone.localdate()
-    if found > today:
-        raise CellProblem(_("不能晚于今天（%(today)s）") % {"today": today.isoformat()})
-    if found < EARLIEST_DAY:
-        raise CellProblem(_("早于 1949-10-01，请核对年份"))
+    problem = past_day_problem(found)
+    if problem:
+        raise CellProblem(problem)
     return found
 
 

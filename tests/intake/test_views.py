@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangsuiji.intake.models import (
     Classification,
@@ -106,6 +107,24 @@ def test_a_form_refuses_a_target_outside_scope_with_a_clear_error(client, users,
     assert response.status_code == 200
     assert "不在您的管辖范围内" in response.content.decode()
     assert not Penalty.objects.filter(decision_number="涞环罚〔2021〕10号").exists()
+
+
+def test_a_penalty_form_refuses_a_future_day_and_a_negative_fine_at_their_fields(client, users, tree, targets):
+    """A decision dated 2031 was saved (and would count in a later quarter's classification); a negative fine
+    reached the database's constraint, whose name was all the page said."""
+    client.force_login(users["county_admin"])
+    today = timezone.localdate()  # Beijing's day, which the check uses
+    tomorrow = today + datetime.timedelta(days=1)
+    response = client.post(reverse("intake:penalty_create"), {
+        "decision_number": "涞环罚〔2031〕1号", "decided_on": tomorrow.isoformat(),
+        "target": targets["mill"].credit_code, "department": tree["departments"]["130623"].pk,
+        "violation": "超标排放", "amount": "-500"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["decided_on"] == [f"不能晚于今天（{today.isoformat()}）"]
+    assert errors["amount"] == ["罚款金额不能为负数"]
+    assert "penalty_amount_not_negative" not in response.content.decode()
+    assert not Penalty.objects.filter(decision_number="涞环罚〔2031〕1号").exists()
 
 
 @pytest.mark.parametrize("role", ["inspector", "leader"])

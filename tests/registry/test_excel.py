@@ -8,6 +8,7 @@ from urllib.parse import unquote
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
@@ -80,12 +81,12 @@ def test_a_closure_date_must_have_happened_and_belongs_to_a_closed_target(tree, 
     """A closure dated 2099 (for 2009) took the target out of every draw at once; a date beside the status
     在营 was dropped without a word."""
     headers = ["统一社会信用代码", "单位名称", "行政区划代码", "状态", "注销/关停日期", "注销/关停原因"]
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    later = timezone.localdate() + datetime.timedelta(days=2)
     upload = workbook([
         [complete("91130623000000001"), "甲公司", "130623", "已注销/关停", "2099-01-01", "吊销"],
         [complete("91130623000000002"), "乙公司", "130623", "在营", "2026-01-01", "停产"],
         [complete("91130623000000003"), "丙公司", "130623", "已注销/关停", "1850-03-01", "吊销"],
-        [complete("91130623000000004"), "丁公司", "130623", "已注销/关停", tomorrow.isoformat(), "吊销"],
+        [complete("91130623000000004"), "丁公司", "130623", "已注销/关停", later.isoformat(), "吊销"],
         [complete("91130623000000005"), "戊公司", "130623", "已注销/关停", "2021-03-01", "吊销"],
     ], headers)
     response = login(users["county_admin"]).post("/registry/targets/import/", {"file": upload})

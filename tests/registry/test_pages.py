@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
@@ -129,9 +130,9 @@ def test_create_with_a_registered_code_names_the_target_where_the_user_may_see_i
 
 
 def test_a_closure_after_today_is_refused_on_the_page(data, users):
-    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    later = timezone.localdate() + datetime.timedelta(days=2)
     response = login(users["county_admin"]).post(f"/registry/targets/{data['a'].pk}/defunct/",
-                                                 {"defunct_date": tomorrow.isoformat(), "reason": "计划关停"},
+                                                 {"defunct_date": later.isoformat(), "reason": "计划关停"},
                                                  follow=True)
     assert Target.objects.get(pk=data["a"].pk).status == TargetStatus.ACTIVE
     told = " ".join(str(m) for m in response.context["messages"]) + response.content.decode()
