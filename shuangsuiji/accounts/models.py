@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from shuangsuiji.validators import validate_phone
+
 
 class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("市局管理员")
@@ -52,7 +54,7 @@ class User(AbstractUser):
         "registry.Inspector", verbose_name=_("执法人员档案"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="user",
     )
-    phone = models.CharField(_("电话"), max_length=32, blank=True)
+    phone = models.CharField(_("电话"), max_length=32, blank=True, validators=[validate_phone])
     password_changed_at = models.DateTimeField(_("密码设置时间"), default=timezone.now)
     must_change_password = models.BooleanField(
         _("须修改密码"), default=False,

@@ -173,6 +173,7 @@ def test_county_admin_creates_an_inspector_account_who_must_change_the_password_
     ({"role": Role.COUNTY_ADMIN, "inspector": "", "jurisdiction": "city"}, "jurisdiction"),  # above his county
     ({"role": Role.CITY_ADMIN, "inspector": ""}, "role"),                 # a role he cannot hand out
     ({"reason": "", "role": ""}, "role"),                                 # no role chosen for him
+    ({"phone": "xyz"}, "phone"),                                          # no telephone number
 ])
 def test_a_refused_account_is_not_created_and_the_form_says_why(users, tree, recruit, changes, field):
     if changes.get("jurisdiction") == "city":
