@@ -20,6 +20,7 @@ from shuangsuiji.registry.models import (
     TargetHistory,
 )
 from shuangsuiji.registry.services import TRACKED_TARGET_FIELDS
+from shuangsuiji.validators import validate_past_day
 
 
 class DateInput(forms.DateInput):
@@ -35,8 +36,10 @@ class ReasonMixin(forms.Form):
     reason = forms.CharField(label=_("变更理由"), required=False, max_length=500,
                              help_text=_("记入变更记录；修改监管类别、正面清单或状态时必填"),
                              widget=forms.TextInput(attrs={"placeholder": _("如：列入2021年重点排污单位名录")}))
+    # A change takes effect when saved (the draws read the category now): dated after today, or before
+    # 1949-10-01, it made the history contradict itself (a change "of 2030", then one "of 1990").
     effective_date = forms.DateField(label=_("生效日期"), required=False, help_text=_("不填为今天"),
-                                     widget=DateInput())
+                                     widget=DateInput(), validators=[validate_past_day])
 
     def reason_is_optional(self, placeholder: str) -> None:
         """For rows without a dated history (inspectors, items, departments) the reason is only a note."""
@@ -129,14 +132,14 @@ class TargetForm(ReasonMixin, forms.ModelForm):
 
 
 class DefunctForm(forms.Form):
-    defunct_date = forms.DateField(label=_("注销/关停日期"), widget=DateInput(),
+    defunct_date = forms.DateField(label=_("注销/关停日期"), widget=DateInput(), validators=[validate_past_day],
                                    help_text=_("此后不再参与抽取；对象及其检查记录保留在名录库中"))
     reason = forms.CharField(label=_("注销/关停原因"), max_length=255,
                              widget=forms.TextInput(attrs={"placeholder": _("如：企业已注销（营业执照注销公告）")}))
 
 
 class ReactivateForm(forms.Form):
-    effective_date = forms.DateField(label=_("恢复日期"), widget=DateInput())
+    effective_date = forms.DateField(label=_("恢复日期"), widget=DateInput(), validators=[validate_past_day])
     reason = forms.CharField(label=_("恢复理由"), max_length=255,
                              widget=forms.TextInput(attrs={"placeholder": _("如：误标注销，企业仍在生产")}))
 

@@ -83,6 +83,12 @@ def test_category_change_needs_a_reason_and_then_leaves_history(data, users):
     refused = client.post(url, edit_payload(data["a"], category="key"))
     assert refused.status_code == 200 and "必须填写变更理由" in refused.content.decode()
     assert Target.objects.get(pk=data["a"].pk).category == Category.GENERAL
+    # A change takes effect now: dated after today or before 1949 it is refused at the date.
+    for day, says in (((timezone.localdate() + datetime.timedelta(days=2)).isoformat(), "不能晚于今天"),
+                      ("1900-01-01", "早于 1949-10-01")):
+        dated = client.post(url, edit_payload(data["a"], category="key", reason="列入名录", effective_date=day))
+        assert dated.status_code == 200 and says in dated.context["form"].errors["effective_date"][0], day
+    assert not TargetHistory.objects.filter(target=data["a"], field="category").exists()
     saved = client.post(url, edit_payload(data["a"], category="key", reason="列入重点排污单位名录",
                                           effective_date="2021-03-01"))
     assert saved.status_code == 302
@@ -135,8 +141,13 @@ def test_a_closure_after_today_is_refused_on_the_page(data, users):
                                                  {"defunct_date": later.isoformat(), "reason": "计划关停"},
                                                  follow=True)
     assert Target.objects.get(pk=data["a"].pk).status == TargetStatus.ACTIVE
-    told = " ".join(str(m) for m in response.context["messages"]) + response.content.decode()
-    assert "注销/关停日期不能晚于今天" in told
+    assert response.context["form"].errors["defunct_date"][0].startswith("不能晚于今天")
+    # The service refuses it too, for every other path (a script, the admin).
+    from django.core.exceptions import ValidationError
+
+    from shuangsuiji.registry.services import do_mark_target_defunct
+    with pytest.raises(ValidationError, match="注销/关停日期不能晚于今天"):
+        do_mark_target_defunct(data["a"], acting_user=users["county_admin"], defunct_date=later, reason="计划关停")
 
 
 def test_county_admin_cannot_create_in_another_county(data, users, tree):
