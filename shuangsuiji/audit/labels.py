@@ -128,6 +128,7 @@ ACTIONS: dict[str, Action] = {
     # disclosure.services: 一公开
     "disclosure.prepare": Action(pgettext_lazy("audit action", "生成公开批次"), snapshot=True),
     "disclosure.discard": Action(pgettext_lazy("audit action", "作废公开批次"), snapshot=True),
+    "disclosure.return": Action(pgettext_lazy("audit action", "审核退回公开批次"), snapshot=True),
     "disclosure.review": Action(pgettext_lazy("audit action", "审核公开批次"), snapshot=True),
     "disclosure.release": Action(pgettext_lazy("audit action", "发布公开批次"), snapshot=True),
     "disclosure.correct": Action(pgettext_lazy("audit action", "更正公开结果")),

@@ -341,10 +341,35 @@ def do_discard(publication: Publication, *, reason: str, acting_user) -> None:
         raise ValidationError(_("已公开的批次不能撤销，只能更正"))
     if not reason.strip():
         raise ValidationError({"reason": _("请填写撤销理由")})
+    _event("discard", publication, publication.jurisdiction_id, acting_user, _batch_changes(publication),
+           reason=reason)
+    _throw_away(publication)
+
+
+@transaction.atomic
+def do_return(publication: Publication, *, reason: str, acting_user) -> None:
+    """The reviewer's other answer: the snapshot is not right (a result that should be withheld, a wrong
+    month). It is thrown away with his reason, and its results wait to be prepared again. Before, he could only
+    approve, or leave the batch for its preparer to notice."""
+    publication = _lock(publication)
+    if not can_review(acting_user, publication.jurisdiction):
+        raise PermissionDenied(_("只有管理员或局领导可以审核公开批次"))
+    _expect(publication, PublicationStatus.PREPARED)
+    if acting_user is not None and publication.prepared_by_id == acting_user.pk:
+        raise ValidationError(_("生成批次的人不能审核自己生成的批次，请由另一位管理员或局领导审核"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明退回理由：哪些结果有什么问题")})
+    _event("return", publication, publication.jurisdiction_id, acting_user, _batch_changes(publication),
+           reason=reason)
+    _throw_away(publication)
+
+
+def _batch_changes(publication: Publication) -> dict[str, Any]:
     with system_language():
-        batch = str(publication)
-    _event("discard", publication, publication.jurisdiction_id, acting_user,
-           {"batch": batch, "rows": publication.row_count}, reason=reason)
+        return {"batch": str(publication), "rows": publication.row_count}
+
+
+def _throw_away(publication: Publication) -> None:
     publication.results.all().delete()
     publication.listed_targets.all().delete()
     publication.delete()

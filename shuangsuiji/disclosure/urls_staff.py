@@ -13,6 +13,7 @@ urlpatterns = [
     path("batches/<id:pk>/review/", views.review, name="review"),
     path("batches/<id:pk>/release/", views.release, name="release"),
     path("batches/<id:pk>/discard/", views.discard, name="discard"),
+    path("batches/<id:pk>/return/", views.return_batch, name="return_batch"),
     path("redaction/", views.redaction, name="redaction"),
     path("redaction/rules/add/", views.rule_add, name="rule_add"),
     path("redaction/rules/<id:pk>/deactivate/", views.rule_deactivate, name="rule_deactivate"),

@@ -281,6 +281,21 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     return _batch_action(request, pk, act)
 
 
+@login_required
+@require_POST
+def return_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+
+    def act(batch: Publication) -> str:
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        label = str(batch)
+        services.do_return(batch, reason=reason, acting_user=request.user)
+        batch.pk = None
+        return _("已退回“%(batch)s”，其中的结果等待重新生成") % {"batch": label}
+
+    return _batch_action(request, pk, act)
+
+
 # --- redaction -----------------------------------------------------------------------------------------------
 
 

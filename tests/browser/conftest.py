@@ -36,6 +36,14 @@ def assert_accessible(page, where: str = "") -> None:
     if unnamed:
         violations.append("placeholder-only name: a field named by its placeholder alone\n"
                           + "\n".join(f"    {field}" for field in unnamed))
+    # Two elements with one id: a label ("批准", "单位名称") of the second form ticks the first form's box, and
+    # the second form is refused for a choice its user made (the approvals and withholding pages did this).
+    repeated = page.evaluate("""() => { const seen = {};
+        for (const element of document.querySelectorAll("[id]")) seen[element.id] = (seen[element.id] || 0) + 1;
+        return Object.entries(seen).filter(([, n]) => n > 1).map(([id, n]) => `#${id} ×${n}`); }""")
+    if repeated:
+        violations.append("duplicate-id: an id given to more than one element\n"
+                          + "\n".join(f"    {entry}" for entry in repeated))
     assert not violations, f"{where or page.url}:\n" + "\n".join(violations)
 
 

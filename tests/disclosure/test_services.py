@@ -466,6 +466,37 @@ def test_a_withholding_decided_between_the_snapshot_and_its_release_stops_the_re
     assert Publication.objects.get(pk=again.pk).status == PublicationStatus.PREPARED
 
 
+def test_the_reviewer_returns_a_batch_with_his_reason_and_its_results_wait_again(task, users):
+    """A reviewer could only approve: a batch he found wrong waited for its preparer to notice."""
+    from django.test import Client
+    from django.urls import reverse
+
+    record = reviewed(task, users)
+    year, month = month_of(record)
+    county = users["county_admin"]
+    batch = services.do_prepare_results(jurisdiction=record.target.jurisdiction, year=year, month=month,
+                                        acting_user=county)
+    with pytest.raises(ValidationError, match="不能审核自己生成"):
+        services.do_return(batch, reason="月份错了", acting_user=county)
+    with pytest.raises(PermissionDenied):
+        services.do_return(batch, reason="月份错了", acting_user=users["other_county_admin"])
+    with pytest.raises(ValidationError, match="请写明退回理由"):
+        services.do_return(batch, reason=" ", acting_user=users["leader"])
+    client = Client()
+    client.force_login(users["leader"])
+    page = client.get(reverse("disclosure:batch_detail", args=[batch.pk])).content.decode()
+    assert 'id="return-form"' in page and 'id="review-form"' in page
+    response = client.post(reverse("disclosure:return_batch", args=[batch.pk]),
+                           {"reason": "该对象涉及在办案件，应不予公开"}, follow=True)
+    assert any("已退回" in str(m) for m in response.context["messages"])
+    assert not Publication.objects.filter(pk=batch.pk).exists() and not PublishedResult.objects.exists()
+    event = Event.objects.get(action="disclosure.return")
+    assert event.reason == "该对象涉及在办案件，应不予公开" and event.actor == users["leader"]
+    again = services.do_prepare_results(jurisdiction=record.target.jurisdiction, year=year, month=month,
+                                        acting_user=county)  # the results wait to be prepared again
+    assert again.results.get().public_id == record.number
+
+
 PHONE = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
 TEXT = st.text(alphabet="检查发现布袋破损，已整改。联系人电话：", max_size=12)
 DECISION = st.from_regex(r"[冀保涞]环罚〔20[0-9]{2}〕[1-9][0-9]{0,3}号", fullmatch=True)
