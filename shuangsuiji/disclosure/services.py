@@ -351,17 +351,23 @@ def do_return(publication: Publication, *, reason: str, acting_user) -> None:
     """The reviewer's other answer: the snapshot is not right (a result that should be withheld, a wrong
     month). It is thrown away with his reason, and its results wait to be prepared again. Before, he could only
     approve, or leave the batch for its preparer to notice."""
+    publication = _locked_for_review(publication, acting_user)
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明退回理由：哪些结果有什么问题")})
+    _event("return", publication, publication.jurisdiction_id, acting_user, _batch_changes(publication),
+           reason=reason)
+    _throw_away(publication)
+
+
+def _locked_for_review(publication: Publication, acting_user) -> Publication:
+    """The prepared batch, locked, once ``acting_user`` may review it: a second person, admin or leader."""
     publication = _lock(publication)
     if not can_review(acting_user, publication.jurisdiction):
         raise PermissionDenied(_("只有管理员或局领导可以审核公开批次"))
     _expect(publication, PublicationStatus.PREPARED)
     if acting_user is not None and publication.prepared_by_id == acting_user.pk:
         raise ValidationError(_("生成批次的人不能审核自己生成的批次，请由另一位管理员或局领导审核"))
-    if not reason.strip():
-        raise ValidationError({"reason": _("请写明退回理由：哪些结果有什么问题")})
-    _event("return", publication, publication.jurisdiction_id, acting_user, _batch_changes(publication),
-           reason=reason)
-    _throw_away(publication)
+    return publication
 
 
 def _batch_changes(publication: Publication) -> dict[str, Any]:
@@ -378,12 +384,7 @@ def _throw_away(publication: Publication) -> None:
 @transaction.atomic
 def do_review(publication: Publication, *, note: str = "", acting_user) -> Publication:
     """A second person checks the snapshot before it goes out (the preparer cannot review his own)."""
-    publication = _lock(publication)
-    if not can_review(acting_user, publication.jurisdiction):
-        raise PermissionDenied(_("只有管理员或局领导可以审核公开批次"))
-    _expect(publication, PublicationStatus.PREPARED)
-    if acting_user is not None and publication.prepared_by_id == acting_user.pk:
-        raise ValidationError(_("生成批次的人不能审核自己生成的批次，请由另一位管理员或局领导审核"))
+    publication = _locked_for_review(publication, acting_user)
     _ensure_snapshot_current(publication)  # the reviewer must see what would go out
     publication.status = PublicationStatus.REVIEWED
     publication.reviewed_at = timezone.now()
