@@ -41,5 +41,5 @@ def test_a_problem_of_the_whole_file_is_not_row_1(tree, tmp_path):
     err = StringIO()
     with pytest.raises(CommandError, match="1 处错误"):
         call_command("import_registry", "targets", str(path), stdout=StringIO(), stderr=err, verbosity=0)
-    assert "hostname: 只能导入 .xlsx 或 .csv 文件" in err.getvalue()
+    assert "hostname：只能导入 .xlsx 或 .csv 文件" in err.getvalue()
     assert "第1行" not in err.getvalue()

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from shuangsuiji.accounts.commands import acting_user
 from shuangsuiji.intake.importers import IMPORTERS
 from shuangsuiji.intake.services import do_import
-from shuangsuiji.tabular.annotate import annotated_workbook
+from shuangsuiji.tabular.commands import check_paths, describe, write_marked
 from shuangsuiji.tabular.importing import ImportRejected
 
 
@@ -32,13 +32,14 @@ class Command(BaseCommand):
     def handle(self, *args, kind: str, file: Path, replace: bool, user: str | None, template: bool,
                errors_out: Path | None, verbosity: int, **options) -> None:
         if template:
+            if file.is_dir() or not (file.parent.is_dir()):
+                raise CommandError(f"无法把模板写到 {file}：请给出已有目录中的文件名")
             file.write_bytes(IMPORTERS[kind]().template())
             self.stdout.write(f"已写出模板：{file}")
             return
         if replace and kind != "key_units":
             raise CommandError("--replace 只用于 key_units")
-        if not file.is_file():
-            raise CommandError(f"文件不存在：{file}")
+        check_paths(file, errors_out)
         actor = acting_user(user)
         started = time.perf_counter()
         try:
@@ -46,13 +47,11 @@ class Command(BaseCommand):
                 result = do_import(kind, handle, file.name, acting_user=actor, replace=replace)
         except ImportRejected as rejected:
             for error in rejected.errors:
-                column = f"“{error.column}”列" if error.column else ""
-                value = f"（{error.value}）" if error.value else ""
-                self.stderr.write(f"第{error.row}行{column}{value}：{error.message}")
+                self.stderr.write(describe(error, file.name))
             if rejected.total > len(rejected.errors):
                 self.stderr.write(f"……另有 {rejected.total - len(rejected.errors)} 处错误未列出")
             if errors_out:
-                errors_out.write_bytes(annotated_workbook(file.read_bytes(), file.name, rejected))
+                write_marked(errors_out, file, file.name, rejected)
                 self.stderr.write(f"已把标注了错误的原文件写入 {errors_out}")
             raise CommandError(f"{file.name} 有 {rejected.total} 处错误，未导入任何数据") from rejected
         except PermissionDenied as error:

@@ -9,7 +9,7 @@ from tqdm import tqdm
 from shuangsuiji.accounts.models import User
 from shuangsuiji.registry.excel import IMPORTERS
 from shuangsuiji.registry.services import do_import_registry
-from shuangsuiji.tabular.annotate import annotated_workbook
+from shuangsuiji.tabular.commands import check_paths, describe, write_marked
 from shuangsuiji.tabular.importing import ImportRejected
 
 
@@ -29,16 +29,7 @@ class Command(BaseCommand):
             acting_user = User.objects.filter(username=user).first()
             if acting_user is None:
                 raise CommandError(f"没有用户 {user}")
-        if os.path.isdir(file):
-            raise CommandError(f"{file} 是一个目录，请给出要导入的文件")
-        if not os.path.isfile(file):
-            raise CommandError(f"文件不存在：{file}")
-        if errors_out:  # checked before the import: a rejected file's marks must have somewhere to go
-            if os.path.isdir(errors_out):
-                raise CommandError(f"--errors-out {errors_out} 是一个目录，请给出要写入的文件名")
-            folder = os.path.dirname(errors_out) or "."
-            if not os.path.isdir(folder):
-                raise CommandError(f"--errors-out 无法写入 {errors_out}：目录 {folder} 不存在")
+        check_paths(file, errors_out)
         size = os.path.getsize(file)
         with open(file, "rb") as raw, tqdm.wrapattr(raw, "read", total=size, desc="读取并校验", unit="B",
                                                    unit_scale=True, file=sys.stderr,
@@ -48,19 +39,9 @@ class Command(BaseCommand):
             except ImportRejected as rejected:
                 name = os.path.basename(file)
                 for error in rejected.errors:
-                    # A problem of the whole file (not a workbook, empty) comes as row 1 of no column whose
-                    # value is the file's name: it is no row's, and "第1行" sent the user to the header.
-                    if not error.column and error.row <= 1 and error.value == name:
-                        self.stderr.write(f"{name}: {error.message}")
-                        continue
-                    column = f"“{error.column}”列" if error.column else ""
-                    self.stderr.write(f"第{error.row}行 {column} {error.value!r}: {error.message}")
+                    self.stderr.write(describe(error, name))
                 if errors_out:
-                    try:
-                        with open(file, "rb") as original, open(errors_out, "wb") as out:
-                            out.write(annotated_workbook(original.read(), name, rejected))
-                    except OSError as error:  # e.g. no permission: checked only by trying
-                        raise CommandError(f"--errors-out 无法写入 {errors_out}：{error.strerror}") from None
+                    write_marked(errors_out, file, name, rejected)
                     self.stderr.write(f"已把标注了错误的原文件写入 {errors_out}")
                 raise CommandError(f"{rejected.total} 处错误，未导入任何数据") from None
         self.stdout.write(self.style.SUCCESS(
