@@ -222,11 +222,11 @@ def test_an_admin_edits_his_own_profile_but_not_his_own_role(users, tree):
     client = as_user(admin)
     form = client.get(url("edit", admin)).context["form"]
     assert all(form.fields[name].disabled for name in ("role", "jurisdiction", "department", "inspector"))
-    response = client.post(url("edit", admin), edit_payload(admin, phone="0312-1", role=Role.CITY_ADMIN,
+    response = client.post(url("edit", admin), edit_payload(admin, phone="0312-5550001", role=Role.CITY_ADMIN,
                                                             jurisdiction=tree["city"].pk, reason="自封"))
     assert response.status_code == 302
     admin.refresh_from_db()
-    assert (admin.phone, admin.role, admin.jurisdiction) == ("0312-1", Role.COUNTY_ADMIN, tree["a"])
+    assert (admin.phone, admin.role, admin.jurisdiction) == ("0312-5550001", Role.COUNTY_ADMIN, tree["a"])
     # his own password is changed with the old one, on 账号与密码
     assert client.get(url("password", admin))["Location"] == "/account/"
 
