@@ -367,12 +367,15 @@ def inspector_recusal(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404(_("没有这条回避记录"))
         recusal = get_object_or_404(Recusal, pk=request.POST["remove"], inspector=inspector)
         try:
-            reason = params.text(request.POST.get("reason") or "", _("理由"))
+            reason = params.text(request.POST.get("reason") or "", _("理由")).strip()
+            if not reason:
+                # A recusal keeps an officer away from a target he has ties to: lifting it is a decision with
+                # its reason, not one click (it was one button, and a blank reason stored "解除回避").
+                raise ValidationError(_("解除回避须写明理由（如：亲属已离职）"))
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect(inspector.get_absolute_url())
-        # A reason left blank is stored as the system's default, in its language (gettext_lazy: see record_events)
-        do_remove_recusal(recusal, acting_user=request.user, reason=reason or gettext_lazy("解除回避"))
+        do_remove_recusal(recusal, acting_user=request.user, reason=reason)
         messages.success(request, _("已解除回避"))
         return redirect(inspector.get_absolute_url())
     form = forms.RecusalForm(request.POST, inspector=inspector)

@@ -43,7 +43,9 @@ def test_holidays_entered_in_english_without_names_are_noted_in_chinese(users):
     assert notes == {datetime.date(year, 1, 1): "放假", saturday: "调休上班"}
 
 
-def test_a_recusal_lifted_on_the_english_page_without_a_reason_gives_it_in_chinese(tree, users):
+def test_a_recusal_is_lifted_only_with_a_reason_which_is_stored_as_typed(tree, users):
+    """It was one button, and a blank reason stored "解除回避": a recusal keeps an officer from a target he has
+    ties to, and a misclick lifted it for the next draw."""
     inspector = users["inspector"].inspector
     target = Target.objects.create(credit_code=code_for("130623", 1), name="涞水县甲化工有限公司",
                                    jurisdiction=tree["a"])
@@ -51,6 +53,10 @@ def test_a_recusal_lifted_on_the_english_page_without_a_reason_gives_it_in_chine
     client = Client()
     client.force_login(users["county_admin"])
     client.cookies["django_language"] = "en"
-    response = client.post(reverse("registry:inspector_recusal", args=[inspector.pk]), {"remove": recusal.pk})
-    assert response.status_code == 302
-    assert Event.objects.get(action="inspector.recusal_remove").reason == "解除回避"
+    url = reverse("registry:inspector_recusal", args=[inspector.pk])
+    refused = client.post(url, {"remove": recusal.pk, "reason": "  "}, follow=True)
+    assert Recusal.objects.filter(pk=recusal.pk).exists() and not Event.objects.exists()
+    assert any("Lifting a recusal needs its reason" in str(m) for m in refused.context["messages"])
+    response = client.post(url, {"remove": recusal.pk, "reason": "亲属已离职"})
+    assert response.status_code == 302 and not Recusal.objects.filter(pk=recusal.pk).exists()
+    assert Event.objects.get(action="inspector.recusal_remove").reason == "亲属已离职"
