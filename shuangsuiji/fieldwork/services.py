@@ -334,8 +334,11 @@ def _check_photo_size(data: bytes) -> None:
             pass
     except Image.DecompressionBombError as error:
         raise ValidationError({"file": _("照片像素过多，无法显示和打印；请用手机相机的常规尺寸重新拍摄")}) from error
-    except (UnidentifiedImageError, OSError, ValueError):
-        return  # not readable as an image: kept as a file, shown as a download
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        # Sent as a JPEG, PNG, GIF or WebP (types Pillow reads) but not one: shown inline it was a broken
+        # picture, and as a follow-up's evidence it counted towards closing the problem.
+        raise ValidationError({"file": _("文件内容不是图片（与其类型不符），无法作为照片；"
+                                         "请重新拍照或上传原图")}) from error
 
 
 def _exif_time(data: bytes) -> datetime | None:
@@ -964,6 +967,22 @@ def do_add_evidence(follow_up: FollowUp, upload: UploadedFile, *, acting_user, t
 
 
 @transaction.atomic
+def _check_day_since_visit(follow_up: FollowUp, day: date | None, field: str, label: str) -> None:
+    """A date of what followed the inspection: given, not after today, and not before the visit that found the
+    problem (a case filed in 2019 for a 2026 visit made the follow-up overdue by years)."""
+    if day is None:
+        raise ValidationError({field: _("请填写%(label)s") % {"label": label}})
+    today = timezone.localdate()
+    if day > today:
+        raise ValidationError({field: _("%(label)s不能晚于今天（%(today)s）") % {"label": label, "today": today}})
+    record = follow_up.record
+    started = record.started_at or record.ended_at
+    visit = timezone.localdate(started) if started else None
+    if visit is not None and day < visit:
+        raise ValidationError({field: _("%(label)s不能早于发现该问题的现场检查（%(visit)s）") % {
+            "label": label, "visit": visit}})
+
+
 def do_register_case(follow_up: FollowUp, *, case_number: str, filed_on: date, acting_user) -> FollowUp:
     """立案: the case number and the date it was filed; the decision follows (``do_record_penalty_decision``)."""
     follow_up = _lock_follow_up(follow_up)
@@ -974,8 +993,7 @@ def do_register_case(follow_up: FollowUp, *, case_number: str, filed_on: date, a
     case_number = _nfc(case_number)
     if not case_number:
         raise ValidationError({"case_number": _("请填写立案编号")})
-    if filed_on is None or filed_on > timezone.localdate():
-        raise ValidationError({"case_filed_on": _("立案日期不能为空，也不能晚于今天")})
+    _check_day_since_visit(follow_up, filed_on, "case_filed_on", _("立案日期"))
     before = [follow_up.case_number, follow_up.case_filed_on]
     follow_up.case_number = case_number
     follow_up.case_filed_on = filed_on
@@ -1031,8 +1049,7 @@ def do_record_transfer(follow_up: FollowUp, *, reference: str, transferred_on: d
     reference = _nfc(reference)
     if not reference:
         raise ValidationError({"transfer_reference": _("请填写移交/移送文书编号")})
-    if transferred_on is None or transferred_on > timezone.localdate():
-        raise ValidationError({"transferred_on": _("移交/移送日期不能为空，也不能晚于今天")})
+    _check_day_since_visit(follow_up, transferred_on, "transferred_on", _("移交/移送日期"))
     before = [follow_up.transfer_reference, follow_up.transferred_on]
     follow_up.transfer_reference = reference
     follow_up.transferred_on = transferred_on

@@ -235,6 +235,44 @@ def test_a_case_ends_in_a_penalty_that_feeds_classification(task, users, tree):
     assert [e["kind"] for e in evidence] == ["penalty"] and evidence[0]["label"].startswith("涞环罚〔2024〕12号")
 
 
+def test_what_follows_an_inspection_is_not_dated_before_it_and_evidence_must_be_a_real_picture(task, users, tree):
+    """A case "filed" in 2019 for a 2026 visit made its follow-up overdue by years; a transfer dated 2000 was
+    kept; a text file sent as a JPEG was accepted as evidence and shown as a broken picture."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    inspector = users["inspector"]
+    record = submitted(task, inspector, problem=Handling.CASE)
+    follow_up = FollowUp.objects.get(record=record)
+    visit = timezone.localdate(record.started_at)
+    before = visit - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as caught:
+        services.do_register_case(follow_up, case_number="涞环立〔2019〕1号", filed_on=before, acting_user=inspector)
+    assert caught.value.message_dict == {"case_filed_on": [f"立案日期不能早于发现该问题的现场检查（{visit}）"]}
+    later = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="立案日期不能晚于今天"):
+        services.do_register_case(follow_up, case_number="涞环立〔2030〕1号", filed_on=later, acting_user=inspector)
+    with pytest.raises(ValidationError, match="请填写立案日期"):
+        services.do_register_case(follow_up, case_number="涞环立〔2030〕1号", filed_on=None, acting_user=inspector)
+    assert FollowUp.objects.get(pk=follow_up.pk).case_number == ""
+    fake = SimpleUploadedFile("photo.jpg", b"hello, not an image", content_type="image/jpeg")
+    with pytest.raises(ValidationError, match="文件内容不是图片"):
+        services.do_add_evidence(follow_up, fake, acting_user=inspector)
+    assert not follow_up.evidence.exists()
+    pdf = SimpleUploadedFile("回执.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
+    services.do_add_evidence(follow_up, pdf, acting_user=inspector)  # a document stays a download
+    assert follow_up.evidence.get().original_name == "回执.pdf"
+
+
+def test_a_transfer_is_not_dated_before_the_inspection(task, users):
+    inspector = users["inspector"]
+    record = submitted(task, inspector, problem=Handling.TRANSFER)
+    follow_up = FollowUp.objects.get(record=record)
+    with pytest.raises(ValidationError, match="移交/移送日期不能早于发现该问题的现场检查"):
+        services.do_record_transfer(follow_up, reference="涞环移〔2000〕1号", transferred_on=datetime.date(2000, 1, 1),
+                                    acting_user=inspector)
+    assert FollowUp.objects.get(pk=follow_up.pk).transfer_reference == ""
+
+
 def test_transfer_and_on_the_spot_rectification_close_with_evidence(task, users, target, items, team):
     from .conftest import make_task
 
