@@ -142,7 +142,8 @@ class PenaltyDecisionForm(forms.Form):
     decided_on = forms.DateField(label=_("处罚决定日期"), widget=DateInput)
     department = forms.ModelChoiceField(label=_("作出处罚的科室"), queryset=Department.objects.none())
     amount = forms.DecimalField(label=_("罚款金额（元）"), max_digits=14, decimal_places=2, min_value=0, required=False)
-    violation = forms.CharField(label=_("违法行为"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    violation = forms.CharField(label=_("违法行为"), required=False, max_length=2 * REASON_LENGTH,
+                                widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text=_("不填则取检查记录中的问题描述"))
 
     def __init__(self, *args, target: Target, **kwargs) -> None:

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -874,11 +875,24 @@ def followup_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user).select_related(
+    return _followup_page(request, _follow_up(request, pk))
+
+
+def _follow_up(request: HttpRequest, pk: int) -> FollowUp:
+    return get_object_or_404(FollowUp.objects.visible_to(request.user).select_related(
         "target__jurisdiction", "record", "problem", "recheck", "penalty", "closed_by", "closing_record"), pk=pk)
+
+
+def _followup_page(request: HttpRequest, follow_up: FollowUp, *, refused: Exception | None = None,
+                   bound: dict[str, Form] | None = None) -> HttpResponse:
+    """The follow-up's page; after a refused step, again (400) with that step's form as typed: a penalty
+    decision's number, amount and a long violation text came back empty, to be typed again."""
     user = request.user
+    if refused is not None:
+        messages.error(request, "；".join(refused.messages if isinstance(refused, ValidationError)
+                                         else [str(refused)]))
     can_act = follow_up.is_open and permissions.can_follow_up(user, follow_up)
-    return render(request, "fieldwork/followup_detail.html", {
+    context = {
         "follow_up": follow_up, "evidence": follow_up.evidence.order_by("uploaded_at"), "can_act": can_act,
         "can_penalise": can_act and can_record(user, follow_up.target.jurisdiction),
         "case_form": CaseForm(initial={"case_number": follow_up.case_number,
@@ -888,20 +902,29 @@ def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                "transferred_on": follow_up.transferred_on}),
         "close_form": CloseForm(), "evidence_form": EvidenceForm(), "today": timezone.localdate(),
         "history": history_for(follow_up)[:30],
-    })
+        **(bound or {}),
+    }
+    status = 200 if refused is None else 403 if isinstance(refused, PermissionDenied) else 400
+    return render(request, "fieldwork/followup_detail.html", context, status=status)
 
 
-def _follow_up_action(request: HttpRequest, pk: int, action) -> HttpResponse:
+def _follow_up_action(request: HttpRequest, pk: int, action, *, name: str = "", form: Form | None = None
+                      ) -> HttpResponse:
+    """Run one step; refused, the page again with ``form`` (under ``name``) as typed and each problem at its
+    field where the form has it."""
     follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=pk)
     try:
         message = action(follow_up)
     except (ValidationError, PermissionDenied) as error:
-        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-            messages.error(request, "；".join(m for ms in error.message_dict.values() for m in ms))
-        else:
-            messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
-    else:
-        messages.success(request, message)
+        if form is None:  # an upload: nothing typed to keep
+            messages.error(request, "；".join(error.messages if isinstance(error, ValidationError) else [str(error)]))
+            return redirect("fieldwork:followup_detail", pk=follow_up.pk)
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict") and form.is_bound:
+            for field, problems in error.message_dict.items():
+                if field in form.fields and field not in form.errors:
+                    form.add_error(field, problems)
+        return _followup_page(request, _follow_up(request, pk), refused=error, bound={name: form})
+    messages.success(request, message)
     return redirect("fieldwork:followup_detail", pk=follow_up.pk)
 
 
@@ -916,36 +939,42 @@ def _valid(form) -> dict:
 @login_required
 @require_POST
 def followup_case(request: HttpRequest, pk: int) -> HttpResponse:
+    form = CaseForm(request.POST)
+
     def act(follow_up: FollowUp) -> str:
-        data = _valid(CaseForm(request.POST))
+        data = _valid(form)
         services.do_register_case(follow_up, case_number=data["case_number"], filed_on=data["case_filed_on"],
                                   acting_user=request.user)
         return _("已登记立案")
-    return _follow_up_action(request, pk, act)
+    return _follow_up_action(request, pk, act, name="case_form", form=form)
 
 
 @login_required
 @require_POST
 def followup_penalty(request: HttpRequest, pk: int) -> HttpResponse:
+    form = PenaltyDecisionForm(request.POST, target=_follow_up(request, pk).target)
+
     def act(follow_up: FollowUp) -> str:
-        data = _valid(PenaltyDecisionForm(request.POST, target=follow_up.target))
+        data = _valid(form)
         services.do_record_penalty_decision(
             follow_up, decision_number=data["decision_number"], decided_on=data["decided_on"],
             department=data["department"], violation=data["violation"], amount=data["amount"],
             acting_user=request.user)
         return _("处罚决定已录入行政处罚库，问题已办结")
-    return _follow_up_action(request, pk, act)
+    return _follow_up_action(request, pk, act, name="penalty_form", form=form)
 
 
 @login_required
 @require_POST
 def followup_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+    form = TransferForm(request.POST)
+
     def act(follow_up: FollowUp) -> str:
-        data = _valid(TransferForm(request.POST))
+        data = _valid(form)
         services.do_record_transfer(follow_up, reference=data["transfer_reference"],
                                     transferred_on=data["transferred_on"], acting_user=request.user)
         return _("已登记移交/移送")
-    return _follow_up_action(request, pk, act)
+    return _follow_up_action(request, pk, act, name="transfer_form", form=form)
 
 
 @login_required
@@ -961,12 +990,14 @@ def followup_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_close(request: HttpRequest, pk: int) -> HttpResponse:
+    form = CloseForm(request.POST)  # shown again as typed if refused (files cannot be: they are chosen again)
+
     def act(follow_up: FollowUp) -> str:
         note = params.text(request.POST.get("note", ""), _("办结情况"))
         services.do_close_follow_up(follow_up, note=note, files=request.FILES.getlist("files"),
                                     acting_user=request.user)
         return _("问题已办结")
-    return _follow_up_action(request, pk, act)
+    return _follow_up_action(request, pk, act, name="close_form", form=form)
 
 
 def overview(request: HttpRequest) -> HttpResponse:

@@ -270,6 +270,35 @@ def test_penalty_decision_by_page(task, users, tree):
     assert follow_up.penalty.decision_number == "涞环罚〔2024〕31号" and not follow_up.is_open
 
 
+def test_a_refused_follow_up_step_comes_back_as_typed_with_the_problem_at_its_field(task, users, tree):
+    """A penalty decision refused for its date came back empty: number, amount and a long violation text."""
+    record = submitted(task, users["inspector"], problem=Handling.CASE)
+    follow_up = FollowUp.objects.get(record=record)
+    admin = client_for(users["county_admin"])
+    visit = timezone.localdate(record.started_at)
+    early = admin.post(reverse("fieldwork:followup_case", args=[follow_up.pk]),
+                       {"case_number": "涞环立〔2019〕1号", "case_filed_on": "2019-01-01"})
+    assert early.status_code == 400
+    form = early.context["case_form"]
+    assert form["case_number"].value() == "涞环立〔2019〕1号"
+    assert form.errors["case_filed_on"] == [f"立案日期不能早于发现该问题的现场检查（{visit}）"]
+    filed = timezone.localdate()
+    admin.post(reverse("fieldwork:followup_case", args=[follow_up.pk]),
+               {"case_number": "涞环立〔2024〕31号", "case_filed_on": filed.isoformat()})
+    violation = "未按规定运行废气治理设施，" * 80
+    refused = admin.post(reverse("fieldwork:followup_penalty", args=[follow_up.pk]), {
+        "decision_number": "涞环罚〔2024〕31号", "decided_on": (filed - datetime.timedelta(days=1)).isoformat(),
+        "department": tree["departments"]["130623"].pk, "amount": "50000", "violation": violation})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert 'value="涞环罚〔2024〕31号"' in page and 'value="50000"' in page and violation in page
+    assert refused.context["penalty_form"].errors["decided_on"] == ["处罚决定日期早于立案日期"]
+    assert FollowUp.objects.get(pk=follow_up.pk).is_open
+    note = "企业已停产整改，" * 30
+    closed = admin.post(reverse("fieldwork:followup_close", args=[follow_up.pk]), {"note": note})
+    assert closed.status_code == 400 and note in closed.content.decode()  # refused (no evidence), kept
+
+
 def test_the_pdf_page(task, users):
     record = submitted(task, users["inspector"])
     response = client_for(users["leader"]).get(reverse("fieldwork:record_pdf", args=[record.pk]))
