@@ -128,9 +128,21 @@ def _latest_records(task_ids) -> dict[int, InspectionRecord]:
     return latest
 
 
-def _error_page(request: HttpRequest, error: Exception, back: str) -> HttpResponse:
+def _tell(request: HttpRequest, error: Exception) -> None:
     messages.error(request, "；".join(getattr(error, "messages", None) or [str(error)]))
+
+
+def _error_page(request: HttpRequest, error: Exception, back: str) -> HttpResponse:
+    _tell(request, error)
     return redirect(back)
+
+
+def _answer_status(request: HttpRequest, refused: Exception | None) -> int:
+    """A page shown again after a refusal: the refusal told above it, and its status (403 when not allowed)."""
+    if refused is None:
+        return 200
+    _tell(request, refused)
+    return 403 if isinstance(refused, PermissionDenied) else 400
 
 
 # --- the inspector's tasks ------------------------------------------------------------------------------------
@@ -704,8 +716,7 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
     opinion are not lost to one missing or overlong field.
     """
     user = request.user
-    if refused is not None:
-        messages.error(request, "；".join(getattr(refused, "messages", None) or [str(refused)]))
+    status = _answer_status(request, refused)
     review = getattr(record, "review", None)
     chain_back = []
     cursor = record.amends
@@ -734,7 +745,7 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "decision_form": decision_form or _decision_form("amendment", open_amendment),
         "history": history_for(record)[:50], "visit": record.visit_number,
         "today": timezone.localdate(),
-    }, status=200 if refused is None else 403 if isinstance(refused, PermissionDenied) else 400)
+    }, status=status)
 
 
 @login_required
@@ -821,8 +832,7 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
     """What waits for the head of the enforcement unit: on-site checks of positive-list targets, amendments.
 
     After a refused decision, the page again (400) with that request's choice and opinion as typed."""
-    if refused is not None:
-        messages.error(request, "；".join(getattr(refused, "messages", None) or [str(refused)]))
+    status = _answer_status(request, refused)
     on_site = list(OnSiteApproval.objects.visible_to(request.user).filter(state=RequestState.PENDING)
                    .select_related("target__jurisdiction", "record", "requested_by"))
     amendments = list(AmendmentRequest.objects.visible_to(request.user).filter(state=RequestState.PENDING)
@@ -833,7 +843,7 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
     return render(request, "fieldwork/approvals.html", {
         "on_site": on_site, "amendments": amendments,
         "can_decide": not _is_inspector(request.user) and is_any_admin(request.user),
-    }, status=200 if refused is None else 403 if isinstance(refused, PermissionDenied) else 400)
+    }, status=status)
 
 
 @login_required
@@ -888,9 +898,7 @@ def _followup_page(request: HttpRequest, follow_up: FollowUp, *, refused: Except
     """The follow-up's page; after a refused step, again (400) with that step's form as typed: a penalty
     decision's number, amount and a long violation text came back empty, to be typed again."""
     user = request.user
-    if refused is not None:
-        messages.error(request, "；".join(refused.messages if isinstance(refused, ValidationError)
-                                         else [str(refused)]))
+    status = _answer_status(request, refused)
     can_act = follow_up.is_open and permissions.can_follow_up(user, follow_up)
     context = {
         "follow_up": follow_up, "evidence": follow_up.evidence.order_by("uploaded_at"), "can_act": can_act,
@@ -904,7 +912,6 @@ def _followup_page(request: HttpRequest, follow_up: FollowUp, *, refused: Except
         "history": history_for(follow_up)[:30],
         **(bound or {}),
     }
-    status = 200 if refused is None else 403 if isinstance(refused, PermissionDenied) else 400
     return render(request, "fieldwork/followup_detail.html", context, status=status)
 
 
@@ -917,8 +924,7 @@ def _follow_up_action(request: HttpRequest, pk: int, action, *, name: str = "", 
         message = action(follow_up)
     except (ValidationError, PermissionDenied) as error:
         if form is None:  # an upload: nothing typed to keep
-            messages.error(request, "；".join(error.messages if isinstance(error, ValidationError) else [str(error)]))
-            return redirect("fieldwork:followup_detail", pk=follow_up.pk)
+            return _error_page(request, error, reverse("fieldwork:followup_detail", args=[follow_up.pk]))
         if isinstance(error, ValidationError) and hasattr(error, "error_dict") and form.is_bound:
             for field, problems in error.message_dict.items():
                 if field in form.fields and field not in form.errors:
