@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.models import Role, User
-from shuangsuiji.accounts.services import validate_user
+from shuangsuiji.accounts.services import check_binding, validate_user
 from shuangsuiji.registry.filters import FilterForm
 from shuangsuiji.registry.forms import offer_departments_of_jurisdiction
 from shuangsuiji.registry.models import Department, Inspector, InspectorStatus, Jurisdiction, Level
@@ -42,7 +42,17 @@ class ServiceCheckedMixin:
     def _post_clean(self) -> None:
         super()._post_clean()
         if self.errors:
-            return  # the service's checks read the instance, which is only whole when every field is
+            # The service's checks read the instance, which is only whole when every field is. The binding of
+            # role, jurisdiction, department and officer record reads those four alone: when they are whole, say
+            # now what is wrong with them too, rather than after the other fields are mended and sent again.
+            if not any(name in self.errors for name in BINDING_FIELDS):
+                try:
+                    check_binding(self.instance)
+                except ValidationError as error:
+                    for field, messages in error.message_dict.items():
+                        if field not in self.errors:
+                            self.add_error(field if field in self.fields else None, messages)
+            return
         try:
             validate_user(self.instance, acting_user=self.acting_user,
                           reason=self.cleaned_data.get("reason") or "")

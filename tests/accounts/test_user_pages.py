@@ -336,3 +336,14 @@ def test_the_list_makes_the_same_number_of_queries_however_many_users(users, tre
     assert queries() == few
     rows = client.get(url("list")).context["rows"]
     assert len(rows) == 38 and sum(1 for _account, locked in rows if locked) == 32
+
+
+def test_a_form_with_two_mistakes_names_both_at_once(users, tree, recruit):
+    """A phone number that is no number and an inspector login without his record: both are named on the first
+    answer, so the admin does not mend one, send, and only then learn of the other."""
+    response = as_user(users["county_admin"]).post(url("new"), create_payload(tree, recruit, phone="xyz",
+                                                                              inspector=""))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"phone", "inspector"} <= set(errors), errors
+    assert not User.objects.filter(username="lisi").exists() and not Event.objects.exists()
