@@ -42,6 +42,10 @@ class Level(models.TextChoices):
     COUNTY = "county", _("县级")
 
 
+LEVEL_RANK = {Level.PROVINCE: 0, Level.CITY: 1, Level.COUNTY: 2}
+"""Province above city above county (a county may sit directly under a province: 省直辖县)."""
+
+
 class Jurisdiction(models.Model):
     """An area in the tree province → city → county; every record belongs to one.
 
@@ -76,6 +80,26 @@ class Jurisdiction(models.Model):
     def compute_path(self) -> str:
         prefix = self.parent.path if self.parent_id else ""
         return f"{prefix}{self.code}."
+
+    def clean(self) -> None:
+        # The tree is the scoping gate (``path``): a county filed under another county would hand its data to that
+        # county's admin, a city under its own county make a loop. Each level sits strictly below its parent (so
+        # no loop is possible either).
+        rank = LEVEL_RANK.get(self.level)
+        if rank is None:
+            return  # the field's own check names a missing or unknown level
+        if self.parent_id is not None and LEVEL_RANK.get(self.parent.level, rank) >= rank:
+            raise ValidationError({"parent": _("%(level)s行政区的上级须高于%(level)s，%(parent)s是%(actual)s") % {
+                "level": self.get_level_display(), "parent": self.parent.name,
+                "actual": self.parent.get_level_display()}})
+        if self.pk is not None:
+            blocking = [child for child in self.children.order_by("path")
+                        if LEVEL_RANK.get(child.level, rank + 1) <= rank]
+            if blocking:
+                message = _("%(name)s的下级%(children)s不低于%(level)s，层级不能改为%(level)s")
+                raise ValidationError({"level": message % {
+                    "name": self.name, "children": "、".join(child.name for child in blocking[:5]),
+                    "level": self.get_level_display()}})
 
     def ancestor_codes(self) -> list[str]:
         return [code for code in self.path.split(".") if code and code != self.code]

@@ -122,6 +122,8 @@ def do_save(obj: models.Model, *, acting_user, reason: str = "", m2m: Mapping[st
     if not creating and not changes and not m2m_changes:
         return obj
     obj.save()
+    if isinstance(obj, Jurisdiction) and not creating and stored.path != obj.path:
+        _move_subtree(stored.path, obj.path)
     if m2m:
         for name, values in m2m.items():
             getattr(obj, name).set(values)
@@ -136,6 +138,16 @@ def do_save(obj: models.Model, *, acting_user, reason: str = "", m2m: Mapping[st
         {**changes, **m2m_changes}, reason,
     )], actor=acting_user)
     return obj
+
+
+def _move_subtree(old: str, new: str) -> None:
+    """Carry a jurisdiction's new code or parent down to every jurisdiction below it: ``path`` is the scoping gate,
+    and a county left with its city's old prefix drops out of the city's scope (its data vanishes from the city's
+    oversight) while keeping its own."""
+    below = list(Jurisdiction.objects.select_for_update().filter(path__startswith=old).exclude(path=old))
+    for jurisdiction in below:
+        jurisdiction.path = new + jurisdiction.path[len(old):]
+    Jurisdiction.objects.bulk_update(below, ["path"], batch_size=500)
 
 
 @transaction.atomic

@@ -112,3 +112,84 @@ def test_the_audit_log_reads_actions_and_changes_in_words(tree, staff, users):
     event = Event.objects.get(action="target.update", object_id=str(target.pk))
     detail = client.get(f"/admin/audit/event/{event.pk}/change/").content.decode()
     assert "联系人：— → 王五" in detail
+
+
+# --- the jurisdiction tree: the scoping gate's paths ---------------------------------------------------------
+
+
+def jurisdiction_payload(jurisdiction, **changes) -> dict:
+    payload = {"code": jurisdiction.code, "name": jurisdiction.name, "level": jurisdiction.level,
+               "parent": jurisdiction.parent_id or "", "bureau_name": jurisdiction.bureau_name, "reason": "区划调整",
+               "effective_date": ""}
+    payload.update(changes)
+    return payload
+
+
+@pytest.fixture
+def superuser(tree):
+    from shuangsuiji.accounts.models import User
+
+    return User.objects.create_superuser(username="root", password="pw-root", jurisdiction=tree["city"])
+
+
+def test_a_county_cannot_be_filed_under_another_county(tree, users, superuser):
+    """Under 阜平县, 涞水县 and its targets would fall into the scope of 阜平县's admin."""
+    target = Target.objects.create(credit_code=complete("91130623000000005"), name="涞水丁", jurisdiction=tree["a"])
+    client = Client()
+    client.force_login(superuser)
+    url = f"/admin/registry/jurisdiction/{tree['a'].pk}/change/"
+    refused = client.post(url, jurisdiction_payload(tree["a"], parent=tree["b"].pk, name="涞水县（改）"))
+    page = refused.content.decode()
+    assert refused.status_code == 200 and "县级行政区的上级须高于县级，阜平县是县级" in page
+    assert 'value="涞水县（改）"' in page  # what was typed stays
+    tree["a"].refresh_from_db()
+    assert (tree["a"].parent_id, tree["a"].name) == (tree["city"].pk, "涞水县")
+    assert not Target.objects.visible_to(users["other_county_admin"]).filter(pk=target.pk).exists()
+
+
+def test_a_city_cannot_be_filed_under_its_own_county(tree, superuser):
+    client = Client()
+    client.force_login(superuser)
+    url = f"/admin/registry/jurisdiction/{tree['city'].pk}/change/"
+    refused = client.post(url, jurisdiction_payload(tree["city"], parent=tree["a"].pk))
+    assert refused.status_code == 200 and "市级行政区的上级须高于市级" in refused.content.decode()
+    tree["city"].refresh_from_db()
+    assert tree["city"].parent_id == tree["province"].pk
+
+
+def test_a_level_below_its_children_is_refused(tree, superuser):
+    client = Client()
+    client.force_login(superuser)
+    url = f"/admin/registry/jurisdiction/{tree['city'].pk}/change/"
+    refused = client.post(url, jurisdiction_payload(tree["city"], level="county"))
+    assert refused.status_code == 200 and "下级涞水县、阜平县不低于县级" in refused.content.decode()
+
+
+def test_a_new_city_code_carries_its_counties_along(tree, users, superuser):
+    """The counties keep being the city's: its admin, leader and department users still see their targets."""
+    target = Target.objects.create(credit_code=complete("91130623000000006"), name="涞水戊", jurisdiction=tree["a"])
+    client = Client()
+    client.force_login(superuser)
+    response = client.post(f"/admin/registry/jurisdiction/{tree['city'].pk}/change/",
+                           jurisdiction_payload(tree["city"], code="130699"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    tree["a"].refresh_from_db()
+    assert tree["a"].path == "130000.130699.130623."
+    for key in ("city_admin", "leader", "county_admin"):
+        users[key].refresh_from_db()
+        assert Target.objects.visible_to(users[key]).filter(pk=target.pk).exists(), key
+    assert not Target.objects.visible_to(users["other_county_admin"]).filter(pk=target.pk).exists()
+
+
+def test_a_county_moved_to_another_city_leaves_the_first_citys_scope(tree, users):
+    from shuangsuiji.registry.models import Jurisdiction, Level
+
+    other_city = Jurisdiction(code="130700", name="张家口市", level=Level.CITY, parent=tree["province"])
+    do_save(other_city, acting_user=None)
+    target = Target.objects.create(credit_code=complete("91130623000000007"), name="涞水己", jurisdiction=tree["a"])
+    county = tree["a"]
+    county.parent = other_city
+    do_save(county, acting_user=None, reason="区划调整")
+    assert not Target.objects.visible_to(users["city_admin"]).filter(pk=target.pk).exists()
+    users["county_admin"].refresh_from_db()
+    assert Target.objects.visible_to(users["county_admin"]).filter(pk=target.pk).exists()
