@@ -112,7 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "shuangsuiji.accounts.context_processors.session",
             ],
-            "builtins": ["shuangsuiji.punctuation"],
+            "builtins": ["shuangsuiji.punctuation", "shuangsuiji.systemtext"],
         },
     },
 ]

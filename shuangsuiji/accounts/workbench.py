@@ -58,6 +58,7 @@ from shuangsuiji.planning.models import (
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.registry.models import Jurisdiction, Level
 from shuangsuiji.registry.services import keeps_reference_data
+from shuangsuiji.systemtext import system_text
 
 LIMIT = 8
 """Items listed per kind; the rest are counted, one click away on the page where they are handled."""
@@ -677,8 +678,8 @@ def reporting_reminders(user, today: date) -> Items:
     Reminders only: whether the stamped paper went out is not in the system, so none is ever overdue."""
     if not is_admin(user):
         return Items()
-    rows = [Item(title=deadline.description, url=_report_url(deadline), due=deadline.due, note=deadline.citation,
-                 due_label=pgettext("workbench", "报送期限"))
+    rows = [Item(title=system_text(deadline.description), url=_report_url(deadline), due=deadline.due,
+                 note=deadline.citation, due_label=pgettext("workbench", "报送期限"))
             for deadline in reports.upcoming(today, REMIND_DAYS)]
     return Items(items=rows[:LIMIT], total=len(rows), more_url=reverse("disclosure:reports"))
 

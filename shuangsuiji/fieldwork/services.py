@@ -70,6 +70,7 @@ from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
 from shuangsuiji.planning.gather import draws_open
 from shuangsuiji.planning.models import MemberRole, Task, TaskStatus
 from shuangsuiji.registry.models import Department, Inspector
+from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import validate_phone
 
 RECORD_FIELDS = (
@@ -599,7 +600,7 @@ def completeness_errors(record: InspectionRecord) -> dict[str, list[str]]:
     else:
         problem = creditcode.validate(record.credit_code)
         if problem:
-            errors["credit_code"].append(problem)
+            errors["credit_code"].append(system_text(problem))
     for name, message in (("target_name", _("请填写被检查单位名称")), ("address", _("请填写被检查单位地址")),
                           ("legal_representative", _("请填写法定代表人（负责人）")),
                           ("findings", _("请填写检查情况（未发现问题也请写明）"))):

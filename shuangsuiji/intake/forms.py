@@ -10,6 +10,7 @@ from shuangsuiji.engine import creditcode
 from shuangsuiji.intake.importers import IMPORTERS
 from shuangsuiji.intake.models import Clue, Complaint, Exceedance, KeyUnit, Penalty, PositiveListEntry
 from shuangsuiji.registry.models import Department, Target
+from shuangsuiji.systemtext import system_text
 
 
 class TargetCodeField(forms.CharField):
@@ -34,7 +35,7 @@ class TargetCodeField(forms.CharField):
         code = creditcode.normalize(super().clean(value) or "")
         problem = creditcode.validate(code)
         if problem:
-            raise forms.ValidationError(problem)
+            raise forms.ValidationError(system_text(problem))
         target = self.queryset.filter(credit_code=code).select_related("jurisdiction").first()
         if target is None:
             raise forms.ValidationError(_("检查对象名录库中没有该代码的对象，或该对象不在您的管辖范围内"))

@@ -20,6 +20,7 @@ from shuangsuiji.registry.models import (
     TargetHistory,
 )
 from shuangsuiji.registry.services import TRACKED_TARGET_FIELDS
+from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import validate_past_day
 
 
@@ -117,7 +118,7 @@ class TargetForm(ReasonMixin, forms.ModelForm):
         code = creditcode.normalize(self.cleaned_data["credit_code"])
         problem = creditcode.validate(code)
         if problem:
-            raise forms.ValidationError(problem)
+            raise forms.ValidationError(system_text(problem))
         if not self.instance.pk:
             # Said here, naming the target where the user may see it (Django's own words were "具有 统一社会信用代码
             # 的 检查对象 已存在"); one of another jurisdiction is not named, as its page would not exist for him.

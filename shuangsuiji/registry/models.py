@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.scoping import ScopedManager
+from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import (
     LATITUDE,
     LATITUDE_MESSAGE,
@@ -33,7 +34,7 @@ def validate_credit_code(value: str) -> None:
 
     problem = creditcode.validate(value)
     if problem:
-        raise ValidationError(problem, code="credit_code")
+        raise ValidationError(system_text(problem), code="credit_code")
 
 
 class Level(models.TextChoices):

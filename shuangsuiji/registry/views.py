@@ -39,6 +39,7 @@ from shuangsuiji.registry.services import (
     do_save,
     do_set_recusal,
 )
+from shuangsuiji.systemtext import system_text
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
@@ -102,7 +103,7 @@ def _target_related(target: Target, user) -> list[dict]:
          "rows": [[o.code, o.name, o.get_kind_display(), _("是") if o.online_monitored else _("否")]
                   for o in target.outlets.all()]},
         {"title": _("类别与状态变更"), "headers": [_("生效日期"), _("项目"), _("原值"), _("新值"), _("理由")],
-         "rows": [[h.effective_date, h.get_field_display(), h.old_label, h.new_label, h.reason]
+         "rows": [[h.effective_date, h.get_field_display(), h.old_label, h.new_label, system_text(h.reason)]
                   for h in target.history.all()[:50]]},
         {"title": _("回避人员"), "headers": [pgettext("one", "执法人员"), _("回避理由")],
          "rows": [[r.inspector, r.reason] for r in target.recusal_entries.select_related("inspector")

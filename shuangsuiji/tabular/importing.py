@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from shuangsuiji.engine import creditcode
+from shuangsuiji.systemtext import system_text
 from shuangsuiji.tabular.reader import SheetError, read_rows
 from shuangsuiji.validators import past_day_problem
 
@@ -65,7 +66,7 @@ def credit_code(value: Any) -> str:
     code = creditcode.normalize(_text(value))
     problem = creditcode.validate(code)
     if problem:
-        raise CellProblem(problem)
+        raise CellProblem(system_text(problem))
     return code
 
 

@@ -1,0 +1,34 @@
+"""The plan page says the engine's quota explanations, stored in Chinese, in the reader's language."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from shuangsuiji.planning import services
+from shuangsuiji.planning.models import Stratum
+
+pytestmark = pytest.mark.django_db
+
+
+def page(user, plan, language: str | None = None) -> str:
+    client = Client()
+    client.force_login(user)
+    if language:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(f"/planning/{plan.pk}/").content.decode()
+
+
+def test_the_quota_explanations_read_in_english_and_stay_as_stored_in_chinese(city, users):
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    key = plan.strata.get(stratum=Stratum.KEY).explanation
+    assert key.startswith("重点排污单位 4 家。")  # stored as the engine wrote it
+
+    english = page(users["county_admin"], plan, "en")
+    assert ("4 key units. County level, at least 50% each quarter: ⌈50% × 4⌉ = 2. This is the second quarter of "
+            "the first half-year: all 4 not yet inspected on site in it must be inspected. "
+            "Minimum this quarter: 4.") in english
+    assert "重点排污单位 4 家" not in english and "本季度最低抽查" not in english
+    assert "Positive-list targets are not inspected on site in principle" in english  # the shell's own note
+
+    chinese = page(users["county_admin"], plan)
+    assert key in chinese
