@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -196,8 +197,15 @@ def _batch(request: HttpRequest, pk: int) -> Publication:
 
 @login_required
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The batch's rows exactly as the portal will show them (the portal's own row serialiser and columns)."""
-    batch = _batch(request, pk)
+    return _batch_page(request, _batch(request, pk))
+
+
+def _batch_page(request: HttpRequest, batch: Publication, *, typed: dict[str, Form] | None = None,
+                status: int = 200) -> HttpResponse:
+    """The batch's rows exactly as the portal will show them (the portal's own row serialiser and columns).
+
+    ``typed``: a refused decision's form (``note_form``, ``return_form`` or ``reason_form``) as it was posted, shown
+    with its problem instead of an empty one."""
     user = request.user
     if batch.kind == PublicationKind.ANNUAL_LIST:
         rows = batch.listed_targets.select_related("publication").order_by("jurisdiction_code", "credit_code")
@@ -217,18 +225,33 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overdue": batch.is_overdue(), "can_publish": services.can_publish(user, batch.jurisdiction),
         "can_review": services.can_review(user, batch.jurisdiction) and batch.prepared_by_id != user.pk,
         "own_batch": batch.prepared_by_id == user.pk,
-        "note_form": NoteForm(), "reason_form": ReasonForm(),
+        "note_form": NoteForm(), "return_form": ReasonForm(auto_id="return-%s"), "reason_form": ReasonForm(),
+        **(typed or {}),
         # A withholding decided since the snapshot: the preview is no longer what would go out.
         "changed": [] if batch.is_released else services.redactions_changed(batch),
-    })
+    }, status=status)
 
 
-def _batch_action(request: HttpRequest, pk: int, act) -> HttpResponse:
+def _batch_action(request: HttpRequest, pk: int, act, *, typed: tuple[str, Form] | None = None) -> HttpResponse:
+    """Run ``act`` on the batch. ``typed`` names the decision's form: refused, the page is shown again with what
+    was typed and the refusal at its field (a redirect lost the reviewer's note or reason)."""
     batch = _batch(request, pk)
     try:
         message = act(batch)
     except ValidationError as error:
-        _fail(request, error)
+        about_text = typed is not None and (typed[1].errors or hasattr(error, "error_dict"))
+        if not about_text:
+            _fail(request, error)  # the batch's state (already reviewed, one's own batch): said above the page
+            return redirect("disclosure:batch_detail", pk=pk)
+        name, form = typed
+        field = next(iter(form.fields))
+        if hasattr(error, "error_dict"):
+            for problems in error.message_dict.values():
+                form.add_error(field, problems)
+        else:
+            _fail(request, error)  # what was not done, above the page; the form's own problem at its field
+        batch.refresh_from_db()
+        return _batch_page(request, batch, typed={name: form}, status=400)
     else:
         messages.success(request, message)
         if batch.pk is None:  # discarded
@@ -240,15 +263,17 @@ def _batch_action(request: HttpRequest, pk: int, act) -> HttpResponse:
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
-    form.is_valid()
 
     def act(batch: Publication) -> str:
         if not services.can_review(request.user, batch.jurisdiction):
             raise PermissionDenied(_("只有管理员或局领导可以审核公开批次"))
-        services.do_review(batch, note=form.cleaned_data.get("note", ""), acting_user=request.user)
+        if not form.is_valid():
+            # not approved without the note its reviewer wrote (a note too long was dropped and the batch approved)
+            raise ValidationError(_("未审核：请更正审核意见"))
+        services.do_review(batch, note=form.cleaned_data["note"], acting_user=request.user)
         return _("已审核，可以发布")
 
-    return _batch_action(request, pk, act)
+    return _batch_action(request, pk, act, typed=("note_form", form))
 
 
 @login_required
@@ -272,28 +297,32 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     def act(batch: Publication) -> str:
         services.ensure_can_publish(request.user, batch.jurisdiction)
         if not form.is_valid():
-            raise ValidationError(_("请填写撤销理由"))
+            blank = form.has_error("reason", "required")
+            raise ValidationError(_("请填写撤销理由") if blank else _("未撤销：请更正撤销理由"))
         label = str(batch)
         services.do_discard(batch, reason=form.cleaned_data["reason"], acting_user=request.user)
         batch.pk = None
         return _("已撤销“%(batch)s”，其中的结果可重新生成") % {"batch": label}
 
-    return _batch_action(request, pk, act)
+    return _batch_action(request, pk, act, typed=("reason_form", form))
 
 
 @login_required
 @require_POST
 def return_batch(request: HttpRequest, pk: int) -> HttpResponse:
-    form = ReasonForm(request.POST)
+    form = ReasonForm(request.POST, auto_id="return-%s")
 
     def act(batch: Publication) -> str:
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        if not services.can_review(request.user, batch.jurisdiction):
+            raise PermissionDenied(_("只有管理员或局领导可以审核公开批次"))
+        if not form.is_valid():
+            raise ValidationError(_("未退回：请更正退回理由"))  # a reason too long was reported as none at all
         label = str(batch)
-        services.do_return(batch, reason=reason, acting_user=request.user)
+        services.do_return(batch, reason=form.cleaned_data["reason"], acting_user=request.user)
         batch.pk = None
         return _("已退回“%(batch)s”，其中的结果等待重新生成") % {"batch": label}
 
-    return _batch_action(request, pk, act)
+    return _batch_action(request, pk, act, typed=("return_form", form))
 
 
 # --- redaction -----------------------------------------------------------------------------------------------

@@ -296,3 +296,48 @@ def test_who_releases_and_republishes(client, users, world, role):
     assert PublishedResult.objects.get(pk=result.pk).outcome == ("withheld" if acted else result.outcome)
     if role == "anonymous":
         assert release["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("role", ["leader", "city_admin"])
+def test_a_review_note_too_long_is_refused_as_typed_and_the_batch_stays_unreviewed(client, users, world, role):
+    """A note over its 2,000 characters (a browser counts a line break as one, the server as two) was dropped and
+    the batch approved without it."""
+    as_user(client, users, role)
+    note = "第3条的检查结果须核对。\r\n" * 200
+    response = client.post(reverse("disclosure:review", args=[world["batch"].pk]), {"note": note})
+    page = response.content.decode()
+    assert response.status_code == 400 and "不超过 2000 字符" in page
+    assert "第3条的检查结果须核对。" in page  # what was typed stays in the box
+    batch = Publication.objects.get(pk=world["batch"].pk)
+    assert batch.status == PublicationStatus.PREPARED and batch.reviewed_by is None
+
+
+@pytest.mark.parametrize("role", ["leader", "city_admin"])
+def test_a_return_refused_keeps_the_reason_and_says_why(client, users, world, role):
+    as_user(client, users, role)
+    url = reverse("disclosure:return_batch", args=[world["batch"].pk])
+    reason = "第2条应依法不予公开。\r\n" * 200
+    response = client.post(url, {"reason": reason})
+    page = response.content.decode()
+    assert response.status_code == 400 and "不超过 2000 字符" in page and "请写明退回理由" not in page
+    assert "第2条应依法不予公开。" in page and re.search(r"<details[^>]* open", page)
+    response = client.post(url, {"reason": " "})
+    assert response.status_code == 400 and "请填写理由" in response.content.decode()
+    assert Publication.objects.filter(pk=world["batch"].pk, status=PublicationStatus.PREPARED).exists()
+
+
+def test_a_discard_refused_keeps_the_reason_and_says_why(client, users, world):
+    as_user(client, users, "county_admin")
+    response = client.post(reverse("disclosure:discard", args=[world["batch"].pk]), {"reason": "重新生成" * 600})
+    page = response.content.decode()
+    assert response.status_code == 400 and "不超过 2000 字符" in page and "重新生成重新生成" in page
+    assert Publication.objects.filter(pk=world["batch"].pk).exists()
+
+
+@pytest.mark.parametrize("role", ["department_user", "inspector", "other_county_admin"])
+def test_a_review_by_a_role_without_it_writes_nothing(client, users, world, role):
+    as_user(client, users, role)
+    for name, data in (("review", {"note": "x" * 3000}), ("return_batch", {"reason": "x"})):
+        response = client.post(reverse(f"disclosure:{name}", args=[world["batch"].pk]), data)
+        assert response.status_code in (403, 404), name
+    assert Publication.objects.filter(pk=world["batch"].pk, status=PublicationStatus.PREPARED).exists()
