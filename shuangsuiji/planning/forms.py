@@ -44,10 +44,16 @@ class PlanForm(forms.Form):
         scope = Jurisdiction.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY])
         if user.jurisdiction_id and not user.is_superuser:
             scope = scope.filter(path__startswith=user.jurisdiction.path)
+        department_user = user.role == Role.DEPARTMENT and not user.is_superuser
+        if department_user:
+            # A department initiates joint plans of its own jurisdiction only (permissions.can_create): offered a
+            # regular plan or a county below, it was refused after filling the whole form in.
+            scope = scope.filter(departments=user.department_id)
+            self.fields["kind"].choices = [(PlanKind.JOINT, PlanKind.JOINT.label)]
         self.fields["jurisdiction"].queryset = scope.order_by("path")
         departments = Department.objects.filter(jurisdiction__in=scope, has_enforcement_duty=True).select_related(
             "jurisdiction").order_by("jurisdiction__path", "name")
-        if user.role == Role.DEPARTMENT and not user.is_superuser:
+        if department_user:
             self.fields["kind"].initial = PlanKind.JOINT
             self.fields["department"].queryset = departments.filter(pk=user.department_id)
             self.fields["department"].initial = user.department_id

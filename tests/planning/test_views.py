@@ -193,7 +193,39 @@ def test_plan_creation_form_for_a_department_user_makes_a_joint_plan(client, cit
     response = client.post(reverse("planning:plan_create"), {
         "jurisdiction": city["tree"]["a"].pk, "year": today.year, "quarter": quarter_of(today),
         "kind": PlanKind.REGULAR})
-    assert response.status_code == 200 and "无权" in response.content.decode()
+    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert Plan.objects.count() == 1
+
+
+def test_a_department_user_is_offered_only_the_joint_plans_he_may_make(client, city):
+    """His department's jurisdiction and the joint kind: offered the regular kind and the city's other
+    jurisdictions, he was refused (无权) after filling the whole form in."""
+    login(client, city["users"], "department_user")
+    form = client.get(reverse("planning:plan_create")).context["form"]
+    assert list(form.fields["jurisdiction"].queryset) == [city["tree"]["a"]]
+    assert [value for value, _label in form.fields["kind"].choices] == [PlanKind.JOINT]
+    assert {d.jurisdiction_id for d in form.fields["departments"].queryset} == {city["tree"]["a"].pk}
+    today = timezone.localdate()
+    response = client.post(reverse("planning:plan_create"), {
+        "jurisdiction": city["tree"]["b"].pk, "year": today.year, "quarter": quarter_of(today),
+        "kind": PlanKind.JOINT, "department": city["departments"]["enforcement_a"].pk})
+    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["city_admin", "county_admin"])
+def test_admins_are_still_offered_both_kinds_and_their_subtree(client, city, role):
+    login(client, city["users"], role)
+    form = client.get(reverse("planning:plan_create")).context["form"]
+    assert {value for value, _label in form.fields["kind"].choices} == {PlanKind.REGULAR, PlanKind.JOINT}
+    expected = {"city_admin": {"city", "a", "b"}, "county_admin": {"a"}}[role]
+    assert set(form.fields["jurisdiction"].queryset) == {city["tree"][key] for key in expected}
+
+
+@pytest.mark.parametrize("role", ["leader", "inspector"])
+def test_readers_get_no_plan_form(client, city, role):
+    login(client, city["users"], role)
+    assert client.get(reverse("planning:plan_create")).status_code == 403
 
 
 def test_a_shortfall_reason_past_its_length_is_refused_by_name(client, city):
