@@ -164,10 +164,7 @@ class InspectorForm(ReasonMixin, forms.ModelForm):
         self.reason_is_optional(_("如：换发执法证"))
 
     def clean(self):
-        cleaned = super().clean()
-        department, jurisdiction = cleaned.get("department"), cleaned.get("jurisdiction")
-        if department and jurisdiction and department.jurisdiction_id != jurisdiction.pk:
-            self.add_error("department", _("科室须属于所选行政区"))
+        cleaned = super().clean()  # the department of another jurisdiction: Inspector.clean says so
         if not cleaned.get("is_external") and not cleaned.get("certificate_expiry"):
             self.add_error("certificate_expiry", _("执法人员须填写执法证有效期"))
         if cleaned.get("is_external") and not cleaned.get("external_kind"):

@@ -132,6 +132,22 @@ class Department(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("registry:department_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        # Officers, logins, item lists and plans are bound to a department of their own jurisdiction: moved to
+        # another county, its officers would answer to that county's joint plans and its user start plans there.
+        if self.pk is None or self.jurisdiction_id is None:
+            return
+        stored = Department.objects.filter(pk=self.pk).values_list("jurisdiction_id", flat=True).first()
+        if stored is None or stored == self.jurisdiction_id:
+            return
+        bound = [relation.related_model._meta.verbose_name for relation in self._meta.related_objects
+                 if relation.related_model._meta.app_label in ("accounts", "registry", "planning", "intake")
+                 and getattr(self, relation.get_accessor_name()).exists()]
+        if bound:
+            raise ValidationError({"jurisdiction": _("科室“%(name)s”已关联%(bound)s，不能改属其他行政区；机构调整的，"
+                                                     "请在新行政区新增科室，再停用本科室") % {
+                "name": self.name, "bound": "、".join(dict.fromkeys(str(label) for label in bound))}})
+
 
 class Specialty(models.Model):
     """业务专长, e.g. radiation or solid waste; a check item may need one, an inspector may hold several."""
@@ -358,6 +374,12 @@ class Inspector(models.Model):
     @property
     def level(self) -> str:
         return self.jurisdiction.level
+
+    def clean(self) -> None:
+        # Said by the page's form too; here so the admin holds to it (an officer of one county in another's
+        # department would be drawn into that county's joint teams).
+        if self.department_id and self.jurisdiction_id and self.department.jurisdiction_id != self.jurisdiction_id:
+            raise ValidationError({"department": _("科室须属于所选行政区")})
 
     def is_certified_on(self, day: date) -> bool:
         """Holds a valid 执法证 on ``day`` and may count toward the two officers of a team."""

@@ -6,7 +6,7 @@ from django.test import Client
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
-from shuangsuiji.registry.models import Target
+from shuangsuiji.registry.models import Department, Inspector, Target
 from shuangsuiji.registry.services import do_save
 
 
@@ -193,3 +193,54 @@ def test_a_county_moved_to_another_city_leaves_the_first_citys_scope(tree, users
     assert not Target.objects.visible_to(users["city_admin"]).filter(pk=target.pk).exists()
     users["county_admin"].refresh_from_db()
     assert Target.objects.visible_to(users["county_admin"]).filter(pk=target.pk).exists()
+
+
+# --- departments and their officers stay in one jurisdiction --------------------------------------------------
+
+
+def department_payload(department, **changes) -> dict:
+    payload = {"jurisdiction": department.jurisdiction_id, "name": department.name, "code": department.code,
+               "has_enforcement_duty": "on", "is_active": "on", "reason": "", "effective_date": ""}
+    payload.update(changes)
+    return payload
+
+
+def test_a_department_with_officers_and_a_login_cannot_move_to_another_county(tree, users, superuser):
+    """Moved, the officers of 涞水县 would make up 阜平县's joint teams and its department user start plans there."""
+    department = tree["departments"][tree["a"].code]
+    for acting, url in ((superuser, f"/admin/registry/department/{department.pk}/change/"),
+                        (users["city_admin"], f"/registry/departments/{department.pk}/edit/")):
+        client = Client()
+        client.force_login(acting)
+        refused = client.post(url, department_payload(department, jurisdiction=tree["b"].pk, name="执法大队（改）"))
+        page = refused.content.decode()
+        assert refused.status_code in (200, 400), url
+        assert "科室“执法大队（改）”已关联用户、执法人员，不能改属其他行政区" in page, url
+        assert "执法大队（改）" in page
+        department.refresh_from_db()
+        assert (department.jurisdiction_id, department.name) == (tree["a"].pk, "执法大队")
+
+
+def test_a_department_nothing_refers_to_may_move_and_be_renamed(tree, superuser):
+    department = Department.objects.create(jurisdiction=tree["a"], name="新设科室")
+    client = Client()
+    client.force_login(superuser)
+    response = client.post(f"/admin/registry/department/{department.pk}/change/",
+                           department_payload(department, jurisdiction=tree["b"].pk))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    department.refresh_from_db()
+    assert department.jurisdiction_id == tree["b"].pk
+
+
+def test_the_admin_refuses_an_officer_in_another_jurisdictions_department(tree, users, superuser):
+    officer = Inspector.objects.get(certificate_number="13062300001")
+    client = Client()
+    client.force_login(superuser)
+    refused = client.post(f"/admin/registry/inspector/{officer.pk}/change/", {
+        "name": officer.name, "certificate_number": officer.certificate_number, "certificate_expiry": "2030-01-01",
+        "jurisdiction": tree["a"].pk, "department": tree["departments"][tree["b"].code].pk, "status": officer.status,
+        "is_double_random": "on", "reason": "", "effective_date": "", "external_kind": "", "organisation": "",
+        "phone": "", "qualifications": ""})
+    assert refused.status_code == 200 and "科室须属于所选行政区" in refused.content.decode()
+    officer.refresh_from_db()
+    assert officer.department_id == tree["departments"][tree["a"].code].pk
