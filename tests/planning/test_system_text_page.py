@@ -32,3 +32,15 @@ def test_the_quota_explanations_read_in_english_and_stay_as_stored_in_chinese(ci
 
     chinese = page(users["county_admin"], plan)
     assert key in chinese
+
+
+def test_the_plans_author_is_made_by_while_the_form_button_is_make(city, users):
+    """One Chinese word, two English ones: the page's label names who made the plan, the form's button acts."""
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    english = page(users["county_admin"], plan, "en")
+    assert '<dt class="col-sm-3">Made by</dt>' in english
+    client = Client()
+    client.force_login(users["county_admin"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = client.get("/planning/new/").content.decode()
+    assert "</i> Make</button>" in form
