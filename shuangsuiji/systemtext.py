@@ -34,6 +34,7 @@ WRITTEN_BY_SERVICES = (
     gettext_noop("录入行政处罚决定"),
     gettext_noop("手工录入在线监测超标数据"),
     gettext_noop("列入重点排污单位名录"),
+    gettext_noop("执法人员档案改属%(name)s"),
     gettext_noop("Excel导入：%(file)s"),
     gettext_noop("替换导入名录：%(file)s"),
     gettext_noop("导入在线监测数据：%(file)s"),

@@ -1,0 +1,78 @@
+"""An officer moved to another jurisdiction takes his login along: a login bound to a county its officer record
+has left would keep that county's scope (and fail the binding check the next time anyone saved it)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import translation
+
+from shuangsuiji.accounts.models import Role, User
+from shuangsuiji.accounts.services import check_binding
+from shuangsuiji.audit.models import Event
+from shuangsuiji.audit.services import verify_chain
+from shuangsuiji.registry.models import Inspector
+from shuangsuiji.registry.services import do_save
+from shuangsuiji.systemtext import system_text
+
+pytestmark = pytest.mark.django_db
+
+
+def moved(inspector: Inspector, tree) -> Inspector:
+    inspector.jurisdiction = tree["b"]
+    inspector.department = tree["departments"]["130624"]
+    return inspector
+
+
+def test_the_login_follows_its_officer_with_its_own_audited_event(tree, users):
+    officer = users["inspector"].inspector
+    do_save(moved(officer, tree), acting_user=users["city_admin"], reason="调任阜平县")
+    login = User.objects.get(pk=users["inspector"].pk)
+    assert login.jurisdiction == tree["b"]
+    check_binding(login)  # the binding holds again
+    event = Event.objects.get(action="user.role_change")
+    assert event.reason == "调任阜平县" and event.jurisdiction_id == tree["b"].pk
+    assert Event.objects.filter(action="inspector.update").count() == 1
+    assert verify_chain() == []
+
+
+def test_without_a_reason_the_login_event_says_why(tree, users):
+    do_save(moved(users["inspector"].inspector, tree), acting_user=users["city_admin"])
+    reason = Event.objects.get(action="user.role_change").reason
+    assert reason == "执法人员档案改属阜平县"
+
+    with translation.override("en"):
+        assert system_text(reason) == "Officer record moved to 阜平县"
+
+
+def test_the_page_moves_both(tree, users):
+    client = Client()
+    client.force_login(users["city_admin"])
+    officer = users["inspector"].inspector
+    response = client.post(f"/registry/inspectors/{officer.pk}/edit/", {
+        "name": officer.name, "certificate_number": officer.certificate_number, "certificate_expiry": "2030-01-01",
+        "jurisdiction": tree["b"].pk, "department": tree["departments"]["130624"].pk, "status": "active",
+        "is_double_random": "on", "reason": "调任阜平县"})
+    assert response.status_code == 302, response.context["form"].errors
+    assert User.objects.get(pk=users["inspector"].pk).jurisdiction == tree["b"]
+
+
+def test_a_login_whose_role_cannot_follow_refuses_the_move_and_stores_nothing(tree, users):
+    """A county admin's own officer record moved to the city: a county admin is bound to a county, so the move is
+    refused at the jurisdiction, naming the login, and neither row changes."""
+    admin = users["other_county_admin"]
+    officer = Inspector.objects.create(name="王五", certificate_number="13062400003", jurisdiction=tree["b"],
+                                       certificate_expiry=datetime.date(2030, 1, 1),
+                                       department=tree["departments"]["130624"])
+    admin.inspector = officer
+    admin.save()
+    officer.jurisdiction = tree["city"]
+    officer.department = tree["departments"]["130600"]
+    with pytest.raises(ValidationError) as refused:
+        do_save(officer, acting_user=users["city_admin"], reason="调市局")
+    assert "other_county_admin" in refused.value.message_dict["jurisdiction"][0]
+    assert Inspector.objects.get(pk=officer.pk).jurisdiction == tree["b"]
+    stored = User.objects.get(pk=admin.pk)
+    assert stored.jurisdiction == tree["b"] and stored.role == Role.COUNTY_ADMIN
+    assert not Event.objects.filter(action__in=("inspector.update", "user.role_change")).exists()
