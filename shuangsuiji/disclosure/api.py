@@ -178,7 +178,7 @@ PARAMETER_DOCS = {
     "year": (int, gettext_noop("年度，如 2026")),
     "quarter": (int, gettext_noop("季度 1–4")),
     "month": (str, gettext_noop("检查月份 YYYY-MM，如 2026-03")),
-    "industry": (str, gettext_noop("行业代码前缀（国民经济行业分类），如 C 或 C26")),
+    "industry": (str, gettext_noop("行业代码前缀（国民经济行业分类），如 C、C26 或 26：带不带门类字母的代码都能查到")),
     "outcome": (str, gettext_noop("检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开")),
     "q": (str, gettext_noop("单位名称的一部分，或 18 位统一社会信用代码，或公开编号")),
     "public_id": (str, gettext_noop("抽查结果的公开编号")),

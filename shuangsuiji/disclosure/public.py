@@ -14,6 +14,7 @@ every list for the portal pages and the API alike (a capped count; the results i
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -41,7 +42,56 @@ from shuangsuiji.registry.views import CappedPaginator
 
 CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-INDUSTRY = re.compile(r"[A-Za-z]\d{0,4}")
+INDUSTRY = re.compile(r"[A-Za-z]?\d{0,4}")
+
+SECTIONS = {"A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50), "F": (51, 52), "G": (53, 60),
+            "H": (61, 62), "I": (63, 65), "J": (66, 69), "K": (70, 70), "L": (71, 72), "M": (73, 75), "N": (76, 79),
+            "O": (80, 82), "P": (83, 83), "Q": (84, 85), "R": (86, 90), "S": (91, 96), "T": (97, 97)}
+"""GB/T 4754-2017: each section (门类) letter and its divisions (大类, the code's first two digits)."""
+
+INDUSTRY_HELP = _("国民经济行业分类代码的开头，如 C、C26 或 26：带不带门类字母的代码都能查到")
+
+
+def industry_prefixes(typed: str) -> list[str]:
+    """The stored code prefixes an industry prefix typed on the portal means, in the two ways codes are stored.
+
+    The registry keeps a code as it was written, "C2614" or "2614" (GB/T 4754 either way; the model's validator
+    allows both), and the published rows copy it. A division's two digits belong to one section, so "26",
+    "C26" and "c26" all mean "C26…" or "26…"; "C" alone means "C…" or any of its divisions 13–43 written without
+    the letter, and "C1" means "C1…" or 13–19 (not B's 10–12); "4" means "4…" or "C4…", "D4…", "E4…". An OR of
+    prefixes, not a pattern: each one can use the ``varchar_pattern_ops`` index on PostgreSQL. ``typed`` is what
+    the filter accepted (``INDUSTRY``).
+    """
+    letter, digits = (typed[0].upper(), typed[1:]) if typed[:1].isalpha() else ("", typed)
+    if letter:
+        return sorted({letter + digits} | _unlettered(letter, digits))
+    return sorted({digits} | {section + digits for section in SECTIONS if _unlettered(section, digits)})
+
+
+def _unlettered(section: str, digits: str) -> set[str]:
+    """The prefixes of the codes of ``section`` that begin with ``digits``, written without the letter: a whole
+    decade of divisions in one prefix (C is 13–19, 2, 3, 40–43), so that "C1" does not reach B's 10–12."""
+    first, last = SECTIONS.get(section, (1, 0))
+    divisions = range(first, last + 1)
+    matching = [division for division in divisions if f"{division:02d}".startswith(digits[:2])]
+    if len(digits) >= 2:
+        return {digits} if matching else set()
+    prefixes = set()
+    for tens in {division // 10 for division in matching}:
+        if all(tens * 10 + unit in divisions for unit in range(10)):
+            prefixes.add(str(tens))
+        else:
+            prefixes.update(f"{division:02d}" for division in matching if division // 10 == tens)
+    return prefixes
+
+
+def industry_filter(typed: str, field: str = "industry_code") -> Q:
+    """Rows whose ``field`` starts with one of ``industry_prefixes(typed)``."""
+    query = Q()
+    for prefix in industry_prefixes(typed):
+        query |= Q(**{f"{field}__startswith": prefix})
+    return query
+
 
 # Columns a results list reads: the search must not drag the JSON columns of 650,000 rows through memory
 # for a page of 50; the downloads add the items and problems.
@@ -71,11 +121,12 @@ class PublicFilter(forms.Form):
         return place
 
     def clean_industry(self) -> str:
-        value = self.cleaned_data.get("industry", "")
+        # a code typed with a Chinese input method comes in full width: "Ｃ２６" is C26
+        value = unicodedata.normalize("NFKC", self.cleaned_data.get("industry", "")).strip()
         if value and not INDUSTRY.fullmatch(value):
             raise forms.ValidationError(
-                _("行业代码前缀应为国民经济行业分类代码的开头（门类字母加数字），如 C 或 C26，收到“%(value)s”"),
-                params={"value": value})
+                _("行业代码前缀应为国民经济行业分类代码的开头（门类字母加数字，或只写数字），如 C、C26 或 26，"
+                  "收到“%(value)s”"), params={"value": value})
         return value.upper()
 
     def active(self) -> dict[str, Any]:
@@ -118,7 +169,7 @@ def jurisdiction_choices(chosen: Jurisdiction | None = None) -> list[tuple[str, 
 class ResultFilter(PublicFilter):
     jurisdiction = forms.CharField(label=_("行政区"), required=False)
     month = forms.CharField(label=_("检查月份"), required=False, help_text=_("YYYY-MM"))
-    industry = forms.CharField(label=_("行业代码"), required=False)
+    industry = forms.CharField(label=_("行业代码"), required=False, help_text=INDUSTRY_HELP)
     outcome = forms.ChoiceField(label=_("检查结果"), required=False,
                                 choices=[("", _("全部结果")), *Outcome.choices])
     q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
@@ -137,7 +188,7 @@ class ResultFilter(PublicFilter):
 class ListFilter(PublicFilter):
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     jurisdiction = forms.CharField(label=_("行政区"), required=False)
-    industry = forms.CharField(label=_("行业代码"), required=False)
+    industry = forms.CharField(label=_("行业代码"), required=False, help_text=INDUSTRY_HELP)
     q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
 
 
@@ -213,7 +264,7 @@ def results(params) -> tuple[ResultFilter, QuerySet]:
     if data["month"]:
         rows = rows.filter(inspected_on__gte=data["month"][0], inspected_on__lt=data["month"][1])
     if data["industry"]:
-        rows = rows.filter(industry_code__startswith=data["industry"])
+        rows = rows.filter(industry_filter(data["industry"]))
     if data["outcome"]:
         rows = rows.filter(outcome=data["outcome"])
     if data["q"]:
@@ -240,7 +291,7 @@ def listed_targets(params, *, default_year: bool = True) -> tuple[ListFilter, Qu
     if data["jurisdiction"]:
         rows = _subtree(rows, "publication__jurisdiction", data["jurisdiction"])
     if data["industry"]:
-        rows = rows.filter(industry_code__startswith=data["industry"])
+        rows = rows.filter(industry_filter(data["industry"]))
     if data["q"]:
         rows = _name_or_code(rows, data["q"], "name")
     return form, rows
