@@ -63,6 +63,28 @@ def check_binding(user: User) -> None:
         raise ValidationError(errors)
 
 
+def moved_login(inspector) -> User | None:
+    """The login bound to the officer record ``inspector``, moved (unsaved) to the record's jurisdiction; None if
+    there is none or it is there already. Raises ValidationError at ``jurisdiction`` when the login's role cannot
+    follow (a county admin's own record moved to the city). ``Inspector.clean`` asks it before any save, so the
+    pages and the admin say so at the field; ``registry.services.do_save`` saves what it returns."""
+    login = User.objects.select_related("department").filter(inspector_id=inspector.pk).first()
+    if login is None or inspector.jurisdiction_id is None or login.jurisdiction_id == inspector.jurisdiction_id:
+        return None
+    login.inspector = inspector  # as it is about to be saved, not as stored
+    login.jurisdiction = inspector.jurisdiction
+    if login.department_id is not None and login.department.jurisdiction_id != inspector.jurisdiction_id:
+        login.department = inspector.department  # the officer's department is of his jurisdiction
+    try:
+        check_binding(login)
+    except ValidationError as error:
+        problems = "；".join(message for messages in error.message_dict.values() for message in messages)
+        raise ValidationError({"jurisdiction": _(
+            "该执法人员已开通账号“%(username)s”，账号须随档案改属%(name)s，但%(problems)s；请先在用户管理中调整该账号")
+            % {"username": login.username, "name": inspector.jurisdiction.name, "problems": problems}}) from error
+    return login
+
+
 def ensure_can_manage(acting_user: User | None, user: User) -> None:
     """Raise PermissionDenied unless ``acting_user`` may give ``user`` his role and scope as they are now.
 

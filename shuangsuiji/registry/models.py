@@ -380,6 +380,11 @@ class Inspector(models.Model):
         # department would be drawn into that county's joint teams).
         if self.department_id and self.jurisdiction_id and self.department.jurisdiction_id != self.jurisdiction_id:
             raise ValidationError({"department": _("科室须属于所选行政区")})
+        if self.pk is not None:
+            # his login moves with him (registry.services.do_save); one whose role cannot is refused here, at the field
+            from shuangsuiji.accounts.services import moved_login  # accounts builds on the registry
+
+            moved_login(self)
 
     def is_certified_on(self, day: date) -> bool:
         """Holds a valid 执法证 on ``day`` and may count toward the two officers of a team."""

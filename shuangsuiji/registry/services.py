@@ -146,26 +146,15 @@ def _carry_login(inspector: Inspector, *, acting_user, reason: str) -> None:
     """An officer moved to another jurisdiction takes his login along, in the same transaction: a login must be of
     its officer's jurisdiction (``accounts.services.check_binding``), and one left behind would keep the old
     county's scope while his tasks come from the new one. The login's change is the user's own audited event."""
-    from shuangsuiji.accounts.models import User  # accounts builds on the registry, not the other way round
-    from shuangsuiji.accounts.services import do_update_user
+    from shuangsuiji.accounts.services import do_update_user, moved_login  # accounts builds on the registry
 
-    user = User.objects.select_for_update().filter(inspector=inspector).first()
-    if user is None or user.jurisdiction_id == inspector.jurisdiction_id:
+    login = moved_login(inspector)
+    if login is None:
         return
-    user.jurisdiction = inspector.jurisdiction
-    if user.department_id is not None and user.department.jurisdiction_id != inspector.jurisdiction_id:
-        user.department = inspector.department  # of the officer's new jurisdiction (Inspector.clean)
     if not reason:
         with system_language():
             reason = _("执法人员档案改属%(name)s") % {"name": inspector.jurisdiction.name}
-    try:
-        do_update_user(user, acting_user=acting_user, reason=reason)
-    except ValidationError as error:
-        # e.g. a county admin's own officer record moved to the city: his role fits no city; say it at the field
-        problems = "；".join(message for messages in error.message_dict.values() for message in messages)
-        raise ValidationError({"jurisdiction": _(
-            "该执法人员已开通账号“%(username)s”，账号须随档案改属%(name)s，但%(problems)s；请先在用户管理中调整该账号")
-            % {"username": user.username, "name": inspector.jurisdiction.name, "problems": problems}}) from error
+    do_update_user(login, acting_user=acting_user, reason=reason)
 
 
 def _move_subtree(old: str, new: str) -> None:

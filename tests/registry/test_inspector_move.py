@@ -76,3 +76,41 @@ def test_a_login_whose_role_cannot_follow_refuses_the_move_and_stores_nothing(tr
     stored = User.objects.get(pk=admin.pk)
     assert stored.jurisdiction == tree["b"] and stored.role == Role.COUNTY_ADMIN
     assert not Event.objects.filter(action__in=("inspector.update", "user.role_change")).exists()
+
+
+@pytest.fixture
+def county_admins_officer(tree, users) -> Inspector:
+    """County B's admin holds an officer record of county B himself."""
+    officer = Inspector.objects.create(name="王五", certificate_number="13062400003", jurisdiction=tree["b"],
+                                       certificate_expiry=datetime.date(2030, 1, 1),
+                                       department=tree["departments"]["130624"])
+    User.objects.filter(pk=users["other_county_admin"].pk).update(inspector=officer)
+    return officer
+
+
+def to_the_city(client: Client, url: str, officer: Inspector, tree, **extra) -> str:
+    response = client.post(url, {
+        "name": officer.name, "certificate_number": officer.certificate_number, "certificate_expiry": "2030-01-01",
+        "jurisdiction": tree["city"].pk, "department": tree["departments"]["130600"].pk, "status": "active",
+        "is_double_random": "on", "reason": "调市局", **extra})
+    assert response.status_code == 200
+    officer.refresh_from_db()
+    assert officer.jurisdiction == tree["b"]
+    return response.content.decode()
+
+
+def test_the_page_and_the_admin_say_it_at_the_field(tree, users, county_admins_officer, django_user_model):
+    """Asked in the model's clean, before any save: the page's form and the admin's show it beside 行政区 (the
+    admin would otherwise have failed inside its save with a server error)."""
+    client = Client()
+    client.force_login(users["city_admin"])
+    page = to_the_city(client, f"/registry/inspectors/{county_admins_officer.pk}/edit/", county_admins_officer, tree)
+    assert "other_county_admin" in page and "请先在用户管理中调整该账号" in page
+
+    superuser = django_user_model.objects.create_superuser(username="root", password="pw-root")
+    client.force_login(superuser)
+    admin = to_the_city(client, f"/admin/registry/inspector/{county_admins_officer.pk}/change/",
+                        county_admins_officer, tree, effective_date="", external_kind="", organisation="", phone="",
+                        qualifications="")
+    assert "other_county_admin" in admin
+    assert not Event.objects.filter(action__in=("inspector.update", "user.role_change")).exists()
