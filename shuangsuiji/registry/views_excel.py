@@ -57,8 +57,6 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
                     .filter(inspector__in=queryset.order_by().values("pk"))
                     .select_related("inspector", "target")
                     .order_by("inspector__jurisdiction__path", "inspector__certificate_number", "target__credit_code"))
-    elif kind == "targets":
-        queryset = queryset.prefetch_related("outlets")
     elif kind == "items":
         queryset = queryset.select_related("jurisdiction", "specialty").prefetch_related("cooperating_departments")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
