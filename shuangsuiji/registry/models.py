@@ -101,6 +101,15 @@ class Jurisdiction(models.Model):
                 raise ValidationError({"level": message % {
                     "name": self.name, "children": "、".join(child.name for child in blocking[:5]),
                     "level": self.get_level_display()}})
+            # An admin's role names the level he keeps (accounts.services.ROLE_LEVEL): a county made a city would
+            # leave its county admins bound to a city, the binding every later save of theirs refuses.
+            from shuangsuiji.accounts.services import ROLE_LEVEL  # accounts builds on the registry
+
+            admins = [user.username for user in self.users.order_by("username")
+                      if ROLE_LEVEL.get(user.role, self.level) != self.level]
+            if admins:
+                message = _("%(name)s有%(users)s等管理员账号按原层级绑定，请先在用户管理中调整其角色")
+                raise ValidationError({"level": message % {"name": self.name, "users": "、".join(admins[:5])}})
 
     def ancestor_codes(self) -> list[str]:
         return [code for code in self.path.split(".") if code and code != self.code]

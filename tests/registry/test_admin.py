@@ -244,3 +244,25 @@ def test_the_admin_refuses_an_officer_in_another_jurisdictions_department(tree, 
     assert refused.status_code == 200 and "科室须属于所选行政区" in refused.content.decode()
     officer.refresh_from_db()
     assert officer.department_id == tree["departments"][tree["a"].code].pk
+
+
+def test_a_level_change_that_would_strand_an_admin_is_refused(tree, users, superuser):
+    """涞水县 made a city of the province (区划调整) would leave its county admin bound to a city: refused, naming him;
+    without an admin bound there (阜平县 once its admin is moved away) the same change passes."""
+    client = Client()
+    client.force_login(superuser)
+    refused = client.post(f"/admin/registry/jurisdiction/{tree['a'].pk}/change/",
+                          jurisdiction_payload(tree["a"], level="city", parent=tree["province"].pk))
+    assert refused.status_code == 200
+    assert "涞水县有county_admin等管理员账号按原层级绑定" in refused.content.decode()
+    tree["a"].refresh_from_db()
+    assert tree["a"].level == "county"
+
+    from shuangsuiji.accounts.models import User
+
+    User.objects.filter(jurisdiction=tree["b"]).update(jurisdiction=tree["a"])
+    allowed = client.post(f"/admin/registry/jurisdiction/{tree['b'].pk}/change/",
+                          jurisdiction_payload(tree["b"], level="city", parent=tree["province"].pk))
+    assert allowed.status_code == 302
+    tree["b"].refresh_from_db()
+    assert tree["b"].level == "city"
