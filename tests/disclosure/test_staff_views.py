@@ -201,7 +201,7 @@ def test_the_overview_flags_an_overdue_month_in_red(client, users, tree, items, 
     assert page.context["overdue_months"] == 1
     grid = page.context["grid"]
     assert [(row["jurisdiction"], row["overdue"]) for row in grid] == [(tree["a"], 1), (tree["b"], 0)]
-    assert 'title="逾期未公开">✘' in page.content.decode()
+    assert 'title="逾期未公开"><span aria-hidden="true">✘</span>' in page.content.decode()
     with mock.patch.object(views_staff.timezone, "localdate", return_value=deadline + datetime.timedelta(days=1)):
         page = client.get(reverse("disclosure:overview"), {"year": year, "jurisdiction": tree["a"].code})
     text = page.content.decode()
@@ -341,3 +341,26 @@ def test_a_review_by_a_role_without_it_writes_nothing(client, users, world, role
         response = client.post(reverse(f"disclosure:{name}", args=[world["batch"].pk]), data)
         assert response.status_code in (403, 404), name
     assert Publication.objects.filter(pk=world["batch"].pk, status=PublicationStatus.PREPARED).exists()
+
+
+def test_the_grid_has_a_key_to_its_marks(client, users, world):
+    """The city's county × month grid shows marks (✔ ✘ ● ○ ·) and numbers: a key under it says what each means,
+    and a screen reader hears the meaning in each cell rather than "cross mark"."""
+    client.force_login(users["city_admin"])
+    text = client.get(reverse("disclosure:overview"), {"year": world["year"]}).content.decode()
+    assert 'id="grid" aria-describedby="grid-legend"' in text
+    key = text.split('id="grid-legend"')[1].split("</ul>")[0]
+    for mark, meaning in [("✔", "已按期公开"), ("✘", "逾期：期限过后仍未公开，或晚于期限公开"),
+                          ("●", "已生成批次，尚未全部公开"), ("○", "未到期"), ("·", "当月没有需要公开的检查结果")]:
+        assert re.search(rf">{mark}</span> {meaning}</li>", key), mark
+    assert "✘ 或 ○ 下的数字：尚未生成批次的检查结果条数" in key
+    grid = text.split('id="grid"')[1].split("</table>")[0]
+    # county A's month has a released batch and a prepared one; county B has nothing to publish
+    assert '<span aria-hidden="true">●</span><span class="visually-hidden">待审核/待发布</span>' in grid
+    assert '<span aria-hidden="true">·</span><span class="visually-hidden">无需公开</span>' in grid
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("disclosure:overview"), {"year": world["year"]}).content.decode()
+    key = english.split('id="grid-legend"')[1].split("</ul>")[0]
+    assert "Key" in key and "Overdue: not published by the deadline, or published after it" in key
+    assert "No results to publish that month" in key and "Number under ✘ or ○: results not yet in a batch" in key
+    assert "Batch prepared, not all published yet" in key and "图例" not in key
