@@ -1,9 +1,12 @@
 """The list filters of 两库一单, shared by the pages and the Excel export (the same rows either way)."""
 
+import unicodedata
+
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shuangsuiji.registry.industry import INDUSTRY, industry_filter
 from shuangsuiji.registry.models import (
     Category,
     Department,
@@ -126,8 +129,11 @@ class TargetFilterForm(FilterForm):
                 queryset = queryset.filter(**{name: self.value(name)})
         if self.bool_value(self.value("positive_list")) is not None:
             queryset = queryset.filter(positive_list=self.bool_value(self.value("positive_list")))
-        if self.value("industry"):
-            queryset = queryset.filter(industry_code__startswith=self.value("industry").strip().upper())
+        typed = unicodedata.normalize("NFKC", self.value("industry") or "").strip().upper()  # "Ｃ２６" is C26
+        if typed:
+            # "26", "C26": codes stored with their section letter and without (as the portal's filter reads them)
+            queryset = queryset.filter(industry_filter(typed) if INDUSTRY.fullmatch(typed)
+                                       else Q(industry_code__startswith=typed))
         return queryset
 
 

@@ -285,3 +285,22 @@ def test_filters_offer_a_drill_down_of_the_scope(data, users, tree):
 def test_search_by_the_start_of_a_credit_code(data, users):
     content = login(users["city_admin"]).get("/registry/targets/", {"q": data["a"].credit_code[:10]}).content
     assert "涞水甲化工有限公司" in content.decode() and "阜平乙建材有限公司" not in content.decode()
+
+
+def test_the_industry_filter_finds_codes_with_and_without_their_section_letter(tree, users):
+    """The registry keeps C2614 and 2614 alike (both are GB/T 4754 codes): 26, C26 and a full-width Ｃ２６ find both;
+    C1 does not reach mining's 10–12."""
+    rows = {code: Target.objects.create(credit_code=complete(f"9113062300000{n:04d}"), name=f"行业{code}",
+                                        jurisdiction=tree["a"], industry_code=code)
+            for n, code in enumerate(("C2614", "2614", "C1310", "1011", "D4411"), start=1)}
+    client = login(users["city_admin"])
+
+    def found(typed: str) -> set[str]:
+        response = client.get("/registry/targets/", {"industry": typed})
+        assert response.status_code == 200
+        return {code for code, target in rows.items() if target.name in response.content.decode()}
+
+    assert found("26") == found("C26") == found("Ｃ２６") == found("c26") == {"C2614", "2614"}
+    assert found("C1") == {"C1310"}
+    assert found("4") == {"D4411"}
+    assert found("C2614") == {"C2614", "2614"}
