@@ -25,7 +25,11 @@ def envint(name: str, default: str) -> int:
 
 
 DEBUG = envbool("DEBUG", "True")
-SECRET_KEY = os.getenv("SECRET_KEY", "insecure-development-key-change-me-" + "0" * 20)
+# The key `make run` and the tests sign with when SECRET_KEY is not set. Its prefix is the one Django's deploy check
+# knows (`manage.py check --deploy` warns, security.W009), and shuangsuiji.wsgi refuses to serve with it when DEBUG
+# is off: anyone can read it here, so sessions and password-reset links signed with it could be forged.
+DEVELOPMENT_SECRET_KEY = "django-insecure-development-key-change-me-" + "0" * 20
+SECRET_KEY = os.getenv("SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = [host for host in os.getenv("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if host]
 CSRF_TRUSTED_ORIGINS = [o for o in os.getenv("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 # Behind a reverse proxy that ends HTTPS (HTTPS=True): cookies go only over HTTPS and the proxy's
