@@ -220,8 +220,14 @@ SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
                         "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
                         "REDOC_DIST": "SIDECAR"}
 # The public API (/api/public/) answers anyone; per client address at most this many requests (DRF rate, e.g.
-# "600/minute"; empty: no limit). Counted in the default cache, so per process unless CACHES is shared.
+# "600/minute"; empty: no limit). Counted in the default cache, so per process unless CACHE_DIR is set.
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "600/minute") or None
+# The default cache (the public API's counts, nothing that must survive): each process's memory, or with CACHE_DIR
+# files in that directory, which every gunicorn worker — and every app server that mounts it — shares.
+CACHE_DIR = os.getenv("CACHE_DIR", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_DIR,
+                      "OPTIONS": {"MAX_ENTRIES": 10000}}
+          if CACHE_DIR else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Policies live as versioned files beside the code (DESIGN §3).
 POLICY_DIR = PROJECT_DIR / "policies"

@@ -9,7 +9,7 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-OURS = {"DEBUG", "HTTPS", "HSTS_SECONDS", "SECRET_KEY"}
+OURS = {"DEBUG", "HTTPS", "HSTS_SECONDS", "SECRET_KEY", "CACHE_DIR"}
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -61,3 +61,13 @@ def test_the_deploy_check_names_the_development_key():
     assert "security.W009" in _run(code, DEBUG="False").stderr
     assert "security.W009" not in _run(code, DEBUG="False", SECRET_KEY="x" * 20 + "a-long-random-key" * 3).stderr
 
+
+def test_cache_dir_gives_every_process_one_cache(tmp_path):
+    """The public API's limit (PUBLIC_API_RATE) counts in the default cache: with CACHE_DIR the workers share it,
+    so the limit is per address, not per address and worker."""
+    setup = "import django; django.setup(); from django.core.cache import cache; "
+    assert _run(setup + "cache.set('seen', 7)", CACHE_DIR=str(tmp_path)).returncode == 0
+    shared = _run(setup + "print(cache.get('seen'))", CACHE_DIR=str(tmp_path))
+    assert shared.stdout.strip() == "7", shared.stderr
+    alone = _run(setup + "print(cache.get('seen'))")
+    assert alone.stdout.strip() == "None", alone.stderr
