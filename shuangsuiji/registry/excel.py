@@ -411,6 +411,19 @@ class InspectorImporter(RegistryImporter):
                 "是" if i.is_double_random else "否", "是" if i.is_external else "否",
                 label(ExternalKind, i.external_kind), i.organisation, i.phone]
 
+    @staticmethod
+    def login_follows(number_: int, values: Values, moved: Inspector, errors: Errors) -> bool:
+        """An officer moved to another jurisdiction takes his login along (``_store_registry_plan``); a login whose
+        role cannot follow is the row's error, as on the officer's page."""
+        from shuangsuiji.accounts.services import moved_login  # accounts builds on the registry
+
+        try:
+            moved_login(moved)
+        except ValidationError as error:
+            errors.add(number_, "行政区划代码", values["jurisdiction"], error.message_dict["jurisdiction"][0])
+            return False
+        return True
+
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
         places = self.jurisdictions(acting_user)
         departments = {(d.jurisdiction_id, d.name): d for d in Department.objects.filter(
@@ -449,6 +462,10 @@ class InspectorImporter(RegistryImporter):
                         values["external_kind"] or (current.external_kind if current else "")):
                     errors.add(number_, "专家类型", None, _("外部专家必填"))
             if errors.total > before or not values.complete or department is None:
+                continue
+            if current is not None and current.jurisdiction_id != place.pk and not self.login_follows(
+                    number_, values, Inspector(pk=current.pk, name=current.name, jurisdiction=place,
+                                               department=department), errors):
                 continue
             fields = self.given_fields(values, self.DEFAULTS, current)
             fields.update(jurisdiction_id=place.pk, department_id=department.pk)

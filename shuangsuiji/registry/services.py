@@ -381,6 +381,10 @@ def _store_registry_plan(plan, reason: str, acting_user) -> None:
                                            reason=reason, acting_user=acting_user, effective_date=None)
         TargetHistory.objects.bulk_create(history, batch_size=5000)
         _import_outlets(plan.outlets)
+    if model is Inspector:
+        for officer, changes in plan.update:
+            if "jurisdiction_id" in changes:
+                _carry_login(officer, acting_user=acting_user, reason=reason)
     updated = {id(obj): changes for obj, changes in plan.update}
     new = {id(obj) for obj in created}
     for obj, name, wanted in getattr(plan, "m2m", ()):

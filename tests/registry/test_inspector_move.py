@@ -114,3 +114,35 @@ def test_the_page_and_the_admin_say_it_at_the_field(tree, users, county_admins_o
                         qualifications="")
     assert "other_county_admin" in admin
     assert not Event.objects.filter(action__in=("inspector.update", "user.role_change")).exists()
+
+
+INSPECTOR_HEADERS = ["姓名", "执法证号", "执法证有效期至", "行政区划代码", "科室"]
+
+
+def test_an_import_that_moves_an_officer_moves_his_login(tree, users):
+    from tests.conftest import xlsx_upload
+
+    upload = xlsx_upload([INSPECTOR_HEADERS, ["张三", "13062300001", "2030-01-01", "130624", "执法大队"]])
+    client = Client()
+    client.force_login(users["city_admin"])
+    assert client.post("/registry/inspectors/import/", {"file": upload}).status_code == 302
+    assert Inspector.objects.get(certificate_number="13062300001").jurisdiction == tree["b"]
+    login = User.objects.get(pk=users["inspector"].pk)
+    assert login.jurisdiction == tree["b"]
+    check_binding(login)
+    assert Event.objects.get(action="user.role_change").reason == "Excel导入：upload.xlsx"
+    assert verify_chain() == []
+
+
+def test_an_import_whose_officer_login_cannot_follow_names_the_row(tree, users, county_admins_officer):
+    from tests.conftest import xlsx_upload
+
+    upload = xlsx_upload([INSPECTOR_HEADERS, ["王五", "13062400003", "2030-01-01", "130600", "综合执法支队"]])
+    client = Client()
+    client.force_login(users["city_admin"])
+    response = client.post("/registry/inspectors/import/", {"file": upload})
+    assert response.status_code == 400
+    assert "other_county_admin" in response.content.decode()
+    county_admins_officer.refresh_from_db()
+    assert county_admins_officer.jurisdiction == tree["b"]
+    assert not Event.objects.filter(action__in=("inspector.update", "user.role_change", "inspectors.import")).exists()
