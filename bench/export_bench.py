@@ -36,6 +36,8 @@ import tempfile
 import time
 import zipfile
 
+from fresh_db import fresh_environment  # bench/ is the script's own directory, first on sys.path
+
 BASE_DATE = "2026-11-30"
 """seed_demo's base date: certificate expiries and closure dates follow it, so it is fixed for comparable runs."""
 
@@ -131,20 +133,6 @@ def run_phase(args: list[str], env: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _environment(folder: str) -> dict:
-    env = dict(os.environ)
-    env.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    env["DEBUG"] = "False"  # as in production: no query log kept in memory
-    if env["DATABASE_URL"].startswith("postgres"):
-        import psycopg
-
-        base, name = env["DATABASE_URL"].rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-    return env
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="baoding", choices=("tiny", "baoding", "hebei"))
@@ -155,7 +143,7 @@ def main() -> None:
     options = parser.parse_args()
     folder = tempfile.mkdtemp()
     try:
-        env = _environment(folder)
+        env = fresh_environment(folder)
         seeded = run_phase(["seed", options.scale], env)
         result = run_phase(["export", options.user, str(options.rounds), "1" if options.profile else "0"], env)
     finally:

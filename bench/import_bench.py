@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+from fresh_db import fresh_environment  # bench/ is the script's own directory, first on sys.path
+
 COUNTIES = [("130602", "竞秀区"), ("130606", "莲池区"), ("130607", "满城区"), ("130608", "清苑区"),
             ("130609", "徐水区")]
 
@@ -135,25 +137,11 @@ def run_phase(phase: str, path: str, env: dict) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def _environment(folder: str) -> dict:
-    env = dict(os.environ)
-    env.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    env["DEBUG"] = "False"  # as in production: no query log kept in memory
-    if env["DATABASE_URL"].startswith("postgres"):
-        import psycopg
-
-        base, name = env["DATABASE_URL"].rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-    return env
-
-
 def main_readings() -> None:
     folder = tempfile.mkdtemp()
     path = os.path.join(folder, "readings.xlsx")
     build_readings(path)
-    env = _environment(folder)
+    env = fresh_environment(folder)
     floor = run_phase("floor", path, env)
     imported = run_phase("readings", path, env)
     assert floor["rows"] == imported["rows"]
@@ -167,7 +155,7 @@ def main(sizes: list[int]) -> None:
         folder = tempfile.mkdtemp()
         path = os.path.join(folder, f"targets-{rows}.xlsx")
         build_workbook(rows, path)
-        env = _environment(folder)
+        env = fresh_environment(folder)
         floor = run_phase("floor", path, env)
         imported = run_phase("import", path, env)
         assert floor["rows"] == imported["rows"] == rows

@@ -23,6 +23,8 @@ import tempfile
 import time
 from datetime import date
 
+from fresh_db import fresh_environment  # bench/ is the script's own directory, first on sys.path
+
 YEAR = 2021
 TODAY = date(YEAR, 12, 20)
 
@@ -69,17 +71,7 @@ def phase_run() -> dict:
 
 
 def main() -> None:
-    env = dict(os.environ)
-    folder = tempfile.mkdtemp()
-    env.setdefault("DATABASE_URL", f"sqlite:///{folder}/bench.sqlite3")
-    env["DEBUG"] = "False"  # as in production: no query log kept in memory
-    if env["DATABASE_URL"].startswith("postgres"):
-        import psycopg
-
-        base, name = env["DATABASE_URL"].rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
+    env = fresh_environment(tempfile.mkdtemp())
     out = subprocess.run([sys.executable, __file__, "--phase"], capture_output=True, text=True, env=env, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     steps = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in result["steps"].items())
