@@ -613,10 +613,21 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes Excel (and LibreOffice) read a CSV cell as a formula when the file is opened."""
+
+
 def csv_cell(key: str, value: Any) -> str:
-    """A CSV cell: lists of problems or notes as one readable line, flags as 是/否."""
+    """A CSV cell: lists of problems or notes as one readable line, flags as 是/否. A text that Excel would run
+    as a formula (a name or finding typed "=HYPERLINK(…)", "@SUM(…)", "-1+…") gets a leading apostrophe, as
+    OWASP advises: the CSV is made to be opened in Excel (its BOM), by anyone who downloads it. The JSON keeps
+    every value as it is."""
     if isinstance(value, bool):
         return str(_("是") if value else _("否"))
     if isinstance(value, list):
-        return _plain(key, value) if value else ""
-    return "" if value is None else str(value)
+        text = _plain(key, value) if value else ""
+    elif isinstance(value, str):
+        text = value
+    else:
+        return "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from shuangsuiji.disclosure import reports
 from shuangsuiji.planning.models import DRAWN_STRATA, Stratum
 from shuangsuiji.registry.models import Jurisdiction, Level
+from shuangsuiji.tabular.writer import keep_text
 
 THIN = Side(style="thin", color="000000")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -61,6 +62,7 @@ def _sheet(book: Workbook, name: str, title: str, subtitle: str, headings: Seque
     for values in rows:
         sheet.append(list(values))
         row = sheet.max_row
+        keep_text(sheet[row])  # a target's name or a finding typed as "=…" is text, not a formula
         for column in range(1, columns + 1):
             cell = sheet.cell(row, column)
             cell.border = BOX

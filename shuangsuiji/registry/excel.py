@@ -54,7 +54,7 @@ from shuangsuiji.tabular.importing import (
     text,
     yes_no,
 )
-from shuangsuiji.tabular.writer import streaming_sheet
+from shuangsuiji.tabular.writer import as_text, streaming_sheet
 from shuangsuiji.validators import LATITUDE, LONGITUDE, validate_phone
 
 SEPARATORS = ("、", "，", ",", ";", "；")
@@ -685,7 +685,7 @@ def export_workbook(importer: RegistryImporter, queryset: models.QuerySet) -> by
         sheet = streaming_sheet(book, str(importer.label)[:31])
         sheet.append([_header_cell(sheet, column.header, column.required) for column in importer.columns])
         for row in importer.export_rows(queryset):
-            sheet.append(row)
+            sheet.append(as_text(sheet, row))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

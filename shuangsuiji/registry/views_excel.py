@@ -21,6 +21,7 @@ from shuangsuiji.registry.services import do_import_registry
 from shuangsuiji.registry.views import REGISTRIES, filtered
 from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
 from shuangsuiji.tabular.importing import ImportRejected
+from shuangsuiji.tabular.writer import as_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SLUG_OF = {"targets": "target", "inspectors": "inspector", "items": "checkitem", "recusals": "inspector"}
@@ -162,8 +163,8 @@ def dynamic_report_export(request: HttpRequest) -> HttpResponse:
             sheet.column_dimensions[letter].width = width
         sheet.append([_("行政区"), _("统一社会信用代码"), _("单位名称"), _("日期"), _("原因")])
         for row in items:
-            sheet.append([row.target.jurisdiction.name, row.target.credit_code, row.target.name, row.effective_date,
-                          row.reason])
+            sheet.append(as_text(sheet, [row.target.jurisdiction.name, row.target.credit_code, row.target.name,
+                                         row.effective_date, row.reason]))
     buffer = io.BytesIO()
     book.save(buffer)
     scope = jurisdiction.name if jurisdiction else (request.user.jurisdiction.name if request.user.jurisdiction_id

@@ -43,6 +43,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from shuangsuiji.tabular.importing import NOTE_HEADER, CellError, ImportRejected, _header
 from shuangsuiji.tabular.reader import SheetError, read_rows
+from shuangsuiji.tabular.writer import keep_text
 
 LIST_SHEET = "错误清单"
 """The extra sheet: the problems of no row, then every problem. Fixed Chinese, like the templates' sheets."""
@@ -103,7 +104,7 @@ def _open(content: bytes | None, file_name: str) -> tuple[Workbook | None, Works
         for number, values in rows:
             for index, value in enumerate(values, start=1):
                 if value is not None:
-                    sheet.cell(number, index, value)
+                    keep_text([sheet.cell(number, index, value)])  # as the CSV had it: text, not a formula
         # A CSV has no formatting to keep; give it a readable header and columns, as the templates have.
         number, header = next(((n, v) for n, v in rows if any(value is not None for value in v)), (0, []))
         for index in range(1, len(header) + 1):
@@ -265,6 +266,7 @@ def _list_sheet(book: Workbook, data: Worksheet | None, marks: _Marks, file_name
     target = _quoted(data.title) if data is not None else ""
     for index, error in enumerate(rejected.errors):
         sheet.append([error.row, error.column, error.value, error.message])
+        keep_text(sheet[sheet.max_row])
         where = marks.located.get(index)
         if where is not None:
             link = sheet.cell(sheet.max_row, 1)

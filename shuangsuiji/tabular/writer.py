@@ -117,6 +117,32 @@ class StreamingSheet(WriteOnlyWorksheet):
         self._writer.xf.send(None)
 
 
+def is_formula_text(value: Any) -> bool:
+    """Text openpyxl would store as a formula: "=…" (a name or finding typed so, or imported so)."""
+    return type(value) is str and len(value) > 1 and value[0] == "="
+
+
+def as_text(sheet: WriteOnlyWorksheet, values: Any) -> list:
+    """A row for a write-only sheet whose texts stay texts: a value that openpyxl would store as a formula
+    ("=HYPERLINK(…)", "=WEBSERVICE(…)") goes in as a text cell, shown as typed, never run by whoever opens the
+    export in Excel. Text cells are never calculated, so "+", "-" and "@" at the start are harmless here."""
+    row = []
+    for value in values:
+        if is_formula_text(value):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            value = cell
+        row.append(value)
+    return row
+
+
+def keep_text(cells: Any) -> None:
+    """``as_text`` for the cells of an ordinary (not write-only) sheet, after the values are in."""
+    for cell in cells:
+        if cell.data_type == "f" and is_formula_text(cell.value):
+            cell.data_type = "s"
+
+
 def streaming_sheet(book: Workbook, title: str) -> WriteOnlyWorksheet:
     """A new sheet of the write-only ``book``, as ``book.create_sheet(title)`` makes it but faster to fill."""
     sheet = StreamingSheet(parent=book, title=title)
