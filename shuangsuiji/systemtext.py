@@ -59,6 +59,14 @@ WRITTEN_BY_SERVICES = (
     gettext_noop("复查确认已整改到位（复查记录%(number)s）"),
     gettext_noop("审核退回，更正后重新提交"),
     gettext_noop("已作出行政处罚决定（%(number)s）"),
+    # planning: a plan's strata as its events list them ("内部联合抽查 5/1": population/minimum; "重点排污单位 3")
+    gettext_noop("重点排污单位"),
+    gettext_noop("特殊监管对象"),
+    gettext_noop("一般排污单位"),
+    gettext_noop("正面清单（经批准核查线索）"),
+    gettext_noop("内部联合抽查"),
+    gettext_noop("%(stratum)s %(population)d/%(minimum)d"),
+    gettext_noop("%(stratum)s %(n)d"),
     # values inside the messages
     gettext_noop("%(year)s年第%(quarter)s季度"),
     gettext_noop("市级"),
@@ -154,7 +162,7 @@ _SHAPES = {
 }
 # Values that are themselves the system's words: a text whose value here is not ("2026年第3季度分类：" and a
 # person's own words) is no message of the system and stays as written.
-_KNOWN_VALUES = frozenset({"reasons", "detail", "level"})
+_KNOWN_VALUES = frozenset({"reasons", "detail", "level", "stratum"})
 _SENTENCE = re.compile(r"[^。]+。|[^。]+$")
 
 

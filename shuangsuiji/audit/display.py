@@ -26,6 +26,7 @@ from django.utils.translation import pgettext
 from shuangsuiji.audit.labels import ACTIONS, ITEM_MODELS, KEYS, Action
 from shuangsuiji.audit.models import Event
 from shuangsuiji.punctuation import semicolon, sep
+from shuangsuiji.systemtext import system_text
 
 EMPTY = "—"
 ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
@@ -213,7 +214,7 @@ def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> 
     if isinstance(value, list):
         return sep().join(_text(item, reading, names) for item in value)
     if isinstance(value, dict):
-        return semicolon().join(f"{key}: {_text(item, _PLAIN, names)}" for key, item in value.items())
+        return semicolon().join(f"{system_text(key)}: {_text(item, _PLAIN, names)}" for key, item in value.items())
     if reading.choices is not None and str(value) in reading.choices:
         return str(reading.choices[str(value)])
     if reading.related is not None and isinstance(value, int):
@@ -233,7 +234,8 @@ def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> 
             return _text(datetime.fromisoformat(value), reading, names)
         except ValueError:
             return value
-    return str(value)
+    # a text the system wrote in its own language ("2026年第4季度", a stratum, a warning) in the reader's
+    return system_text(str(value))
 
 
 def _related_name(model: type[models.Model], pk: int, names: dict[tuple[type, Any], str]) -> str:

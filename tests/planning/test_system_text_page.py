@@ -44,3 +44,14 @@ def test_the_plans_author_is_made_by_while_the_form_button_is_make(city, users):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     form = client.get("/planning/new/").content.decode()
     assert "</i> Make</button>" in form
+
+
+def test_the_plans_history_says_its_quarter_and_strata_in_english(city, users):
+    """The plan's creation event stores the quarter and each stratum as the system wrote them ("2021年第2季度",
+    "重点排污单位 4/4"): the change history says them in the reader's language, and as stored in Chinese."""
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    history = page(users["county_admin"], plan, "en").split("Change history", 1)[1]
+    assert "Q2 2021" in history and "2021年第2季度" not in history
+    assert "Key unit: 4/4" in history
+    chinese = page(users["county_admin"], plan).split("变更记录", 1)[1]
+    assert "2021年第2季度" in chinese and "重点排污单位 4/4" in chinese
