@@ -12,6 +12,7 @@ standard library only) re-run the inspector assignment, and replays every substi
 Exit status 0: everything matches; 1: differences (each printed); 2: the files cannot be read.
 """
 
+import datetime
 import hashlib
 import json
 import math
@@ -26,7 +27,18 @@ from verify_assignment import verify_assignment
 
 VERSION = "shuangsuiji-draw/1"
 HEX64 = re.compile(r"[0-9a-f]{64}")
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: \\d would take full-width ones
+
+
+def is_day(value):
+    """§2: ten ASCII characters naming a real day of the Gregorian calendar."""
+    if not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 class Bad(Exception):
@@ -105,7 +117,7 @@ def public_value_problems(pv):
     elif kind == "lottery":
         if not (isinstance(pv["lottery"], str) and pv["lottery"]):
             problems.append("the lottery is not named")
-        if not (isinstance(pv["date"], str) and ISO_DAY.fullmatch(pv["date"])):
+        if not is_day(pv["date"]):
             problems.append("the lottery date is not YYYY-MM-DD")
     else:
         if not HEX64.fullmatch(value):
@@ -272,7 +284,7 @@ def check_stratum_inputs(s):
 def check_assignment_inputs(a):
     keys = {"draw_date", "deadline", "team_size", "max_load", "inspectors", "recent_pairs", "recusals"}
     require(isinstance(a, dict) and set(a) == keys, "inputs.assignment: wrong keys")
-    require(all(isinstance(a[k], str) and ISO_DAY.fullmatch(a[k]) for k in ("draw_date", "deadline")),
+    require(all(is_day(a[k]) for k in ("draw_date", "deadline")),
             "inputs.assignment: dates")
     require(a["deadline"] >= a["draw_date"], "inputs.assignment: deadline before the draw date")
     require(is_integer(a["team_size"]) and a["team_size"] >= 2, "inputs.assignment.team_size ≥ 2")

@@ -48,7 +48,7 @@ ROLES: tuple[Role, ...] = ("department", "specialty", "officer", "expert")
 MIN_TEAM = 2
 """行政处罚法 第四十二条: never fewer than two officers, whatever a policy file says."""
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d takes "２０２１" too
 _HEX_SEED = re.compile(r"^[0-9a-f]{64}$")
 _LISTED = 10
 """How many ids a message spells out before it says "等 N 名"."""
@@ -263,7 +263,7 @@ def _plain_inspector(data: Any) -> Inspector | None:
         return None
     certificate = None
     if expiry:
-        if not _DATE.match(expiry):
+        if not _DATE.fullmatch(expiry):
             return None
         try:
             certificate = date.fromisoformat(expiry)
@@ -337,7 +337,7 @@ def _int(value: Any, where: str) -> int:
 def _date(value: Any, where: str) -> date:
     text = _str(value, where)
     try:
-        if not _DATE.match(text):
+        if not _DATE.fullmatch(text):
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:

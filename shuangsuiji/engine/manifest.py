@@ -54,7 +54,21 @@ LEVELS = ("city", "county")
 PUBLIC_KINDS = ("dice", "lottery", "drand")
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _is_day(value: Any) -> bool:
+    """A date as draw-spec §2 writes it: ten ASCII characters naming a real day ("2021-02-30", "2021-06-25\\n"
+    and full-width digits are not)."""
+    if type(value) is not str or not _DATE.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 _NEEDS = ("departments", "specialties", "expert_specialties")
 
 
@@ -957,7 +971,7 @@ def _read_assignment(data: Any) -> assignment.Problem:
     where = "inputs.assignment"
     _keys(data, {"draw_date", "deadline", "team_size", "max_load", "inspectors", "recent_pairs", "recusals"}, where)
     for key in ("draw_date", "deadline"):
-        if type(data[key]) is not str or not _DATE.match(data[key]):
+        if not _is_day(data[key]):
             raise DrawError(f"{where}.{key} must be a YYYY-MM-DD date")
     if data["deadline"] < data["draw_date"]:
         raise DrawError(f"{where}: the deadline is before the draw date")
@@ -1006,7 +1020,7 @@ def _public_problems(record: Any) -> list[str]:
     elif kind == "lottery":
         if type(record["lottery"]) is not str or not record["lottery"]:
             problems.append("lottery must name the lottery")
-        if type(record["date"]) is not str or not _DATE.match(record["date"]):
+        if not _is_day(record["date"]):
             problems.append("date must be YYYY-MM-DD")
     else:
         if not _HEX64.match(value):

@@ -331,3 +331,21 @@ def test_standalone_reproduces_the_spec_vectors():
         assert standalone.systematic_positions(pis, canonical.parse_fraction(case["u"])) == case["selected"]
     for case in vectors["canonical"]:
         assert standalone.encode(case["value"]) == case["json"]
+
+
+@pytest.mark.parametrize("day", ["2021-06-25\n", "2021-02-30", "２０２１-０６-２５"])
+def test_a_lottery_date_that_is_no_real_day_is_refused_by_the_engine_and_both_verifiers(day, monkeypatch):
+    """draw-spec §2: a date is ten ASCII characters naming a real day. The engine's check took a trailing newline
+    (``$``), full-width digits (``\\d``) and 30 February, and the standalone verifier the last two: a manifest one
+    verifier passed, the other refused."""
+    inputs = m.freeze(m.Plan("130602", "city", 2021, 1), m.PolicyRef("p", 2, "ef" * 32),
+                      [m.StratumInput("key", 1, [Candidate("K1"), Candidate("K2")])])
+    value = {"kind": "lottery", "lottery": "福彩3D", "date": day, "value": "4 0 9"}
+    with pytest.raises(m.DrawError, match="date"):
+        m.draw(inputs, bytes(32), value)
+    with monkeypatch.context() as patched:  # the manifest a lax engine would have written
+        patched.setattr(m, "_is_day", lambda text: True)
+        manifest = m.draw(inputs, bytes(32), value)
+    engine, tool = both(manifest)
+    assert any("date" in problem for problem in engine), engine
+    assert any("date" in problem for problem in tool), tool
