@@ -222,6 +222,10 @@ SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
 # The public API (/api/public/) answers anyone; per client address at most this many requests (DRF rate, e.g.
 # "600/minute"; empty: no limit). Counted in the default cache, so per process unless CACHE_DIR is set.
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "600/minute") or None
+# The address that limit counts: with TRUSTED_PROXIES=0 the connection's (REMOTE_ADDR); behind N reverse proxies the
+# N-th of X-Forwarded-For from the right (the outermost proxy appended it). Without it DRF took the whole header,
+# which the client writes: a new one each request escaped the limit.
+REST_FRAMEWORK["NUM_PROXIES"] = envint("TRUSTED_PROXIES", "0")
 # The default cache (the public API's counts, nothing that must survive): each process's memory, or with CACHE_DIR
 # files in that directory, which every gunicorn worker — and every app server that mounts it — shares.
 CACHE_DIR = os.getenv("CACHE_DIR", "")
