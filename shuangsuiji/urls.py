@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from shuangsuiji import params
+from shuangsuiji import health, params
 from shuangsuiji.accounts import views as account_views
 
 # Ids in paths (every app's URLs use it): Django's <int:…> without its bound, which the database has.
@@ -20,6 +20,7 @@ urlpatterns = [
     path("account/alive/", account_views.alive, name="account_alive"),
     path("accounts/", include("shuangsuiji.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health.healthz, name="healthz"),
     path("registry/", include("shuangsuiji.registry.urls")),
     path("intake/", include("shuangsuiji.intake.urls")),
     path("planning/", include("shuangsuiji.planning.urls")),
