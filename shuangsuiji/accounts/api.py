@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication
 
-from shuangsuiji.accounts.services import lockout_message
+from shuangsuiji.accounts.services import lockout_message, must_change_password
 
 
 class LockAwareBasicAuthentication(BasicAuthentication):
@@ -18,11 +18,17 @@ class LockAwareBasicAuthentication(BasicAuthentication):
         if "\x00" in userid:  # no one's name (PostgreSQL refuses NUL in the look-up: it was a server error)
             raise exceptions.AuthenticationFailed()
         try:
-            return super().authenticate_credentials(userid, password, request)
+            user, auth = super().authenticate_credentials(userid, password, request)
         except exceptions.AuthenticationFailed:
             if request is not None and getattr(request, "axes_locked_out", False):
                 raise exceptions.Throttled(detail=lockout_message(userid)) from None
             raise
+        # A password that must be changed first opens nothing, here as on the pages (SessionPolicyMiddleware, which
+        # runs before DRF signs a Basic client in and so never saw him): its owner changes it on the web first.
+        reason = must_change_password(user)
+        if reason:
+            raise exceptions.PermissionDenied(detail=reason)
+        return user, auth
 
 
 class LockAwareBasicScheme(OpenApiAuthenticationExtension):
