@@ -173,6 +173,8 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True  # consecutive failures count, not a day's typos
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends when the page says it does
 AXES_LOCKOUT_CALLABLE = "shuangsuiji.accounts.views.locked_out"
+# accounts/admin.py shows the sign-in records without delete: a deleted lock would be an unaudited unlock
+AXES_ENABLE_ADMIN = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 # a stale form token from a page's script (the record form's autosave) is answered in JSON it can show

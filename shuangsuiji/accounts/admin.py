@@ -1,6 +1,8 @@
 """Users in the admin: scoped like everything else, saved through ``accounts.services`` so every creation,
 role change and password change is checked against the admin's own scope and lands in the audit chain."""
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
@@ -151,3 +153,30 @@ class UserAdmin(BaseUserAdmin):
                 update_session_auth_hash(request, user)
                 return redirect("admin:accounts_user_change", user.pk)
         return super().user_change_password(request, id, form_url)
+
+
+# --- 登录记录: django-axes's records, shown but not deleted ----------------------------------------------------------
+# A lock is lifted on the user's page (解除锁定, ``do_unlock_login``, an audited event); deleting its attempt here
+# would lift it with no trace, and deleting the access or failure log would erase the record of who signed in or
+# tried to. Old rows go by the scheduled commands (docs/operations.md), not by hand. Expired attempts may still be
+# cleaned up by axes's own action: they lock nobody.
+
+
+class SignInRecordsMixin:
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptRecordAdmin(SignInRecordsMixin, AccessAttemptAdmin):
+    pass
+
+
+@admin.register(AccessLog)
+class AccessLogRecordAdmin(SignInRecordsMixin, AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class AccessFailureLogRecordAdmin(SignInRecordsMixin, AccessFailureLogAdmin):
+    pass

@@ -306,3 +306,22 @@ def test_pages_ask_for_the_keep_alive_a_few_times_within_the_idle_timeout(client
     settings.SESSION_COOKIE_AGE = 6 * 60
     assert 'data-every="120"' in client.get("/account/").text
     assert "js/session.js" not in Client().get("/login/").text  # nothing to keep alive before signing in
+
+
+def test_the_admin_shows_sign_in_records_but_deletes_none_so_a_lock_is_lifted_only_with_its_event(users, settings):
+    """Deleting a lock's attempt row in the admin lifted it with no audit event; the records stay, read-only."""
+    from django.contrib.auth import get_user_model
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post("/login/", {"username": "inspector", "password": "wrong-password"})
+    attempt = AccessAttempt.objects.get(username="inspector")
+    root = get_user_model().objects.create_superuser(username="root", password="pw-root")
+    admin = Client()
+    admin.force_login(root)
+    assert admin.get("/admin/axes/accessattempt/").status_code == 200  # shown
+    assert admin.get("/admin/axes/accessfailurelog/").status_code == 200
+    assert admin.get(f"/admin/axes/accessattempt/{attempt.pk}/delete/").status_code == 403
+    refused = admin.post("/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": [attempt.pk],
+                                                        "post": "yes"})
+    assert refused.status_code in (200, 302)
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()  # still locked
