@@ -21,7 +21,15 @@ from shuangsuiji.accounts.services import (
     previous_sign_in,
     recent_sign_ins,
 )
-from shuangsuiji.registry.models import CheckItem, Inspector, InspectorStatus, Level, Target, TargetStatus
+from shuangsuiji.registry.models import (
+    CheckItem,
+    Inspector,
+    InspectorStatus,
+    Jurisdiction,
+    Level,
+    Target,
+    TargetStatus,
+)
 
 
 @login_required
@@ -29,14 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The signed-in user's start page: first what he has to act on now (the workbench), then what his scope
     holds, county by county."""
     user = request.user
-    active_targets = Target.objects.visible_to(user).filter(status=TargetStatus.ACTIVE)
-    by_category = dict(active_targets.values_list("category").annotate(n=Count("id")))
-    by_county = (
-        active_targets.filter(jurisdiction__level=Level.COUNTY)
-        .values("jurisdiction__id", "jurisdiction__name", "jurisdiction__code")
-        .annotate(n=Count("id"))
-        .order_by("jurisdiction__code")
-    )
+    by_category, by_county = registry_overview(user)
     context = {
         "bench": workbench.for_user(user),
         "target_count": sum(by_category.values()),
@@ -46,6 +47,27 @@ def home(request: HttpRequest) -> HttpResponse:
         "item_count": CheckItem.objects.visible_to(user).filter(is_active=True).count(),
     }
     return render(request, "accounts/home.html", context)
+
+
+def registry_overview(user) -> tuple[dict[str, int], list[dict]]:
+    """Active targets in ``user``'s scope by category, and by county (counties with any, in code order).
+
+    One count grouped by the target's own columns — (jurisdiction, category), which the index on (jurisdiction,
+    status, category) answers without reading the table — and the names from the jurisdictions: grouping by
+    the joined names sorted every active target (two scans of a national registry, ~1 s each time the home page
+    opened)."""
+    counts = (Target.objects.visible_to(user).filter(status=TargetStatus.ACTIVE).order_by()
+              .values_list("jurisdiction_id", "category").annotate(n=Count("*")))  # COUNT(id) would read the rows
+    by_category: dict[str, int] = {}
+    by_place: dict[int, int] = {}
+    for place, category, n in counts:
+        by_category[category] = by_category.get(category, 0) + n
+        by_place[place] = by_place.get(place, 0) + n
+    counties = (Jurisdiction.objects.filter(pk__in=list(by_place), level=Level.COUNTY).order_by("code")
+                .values_list("pk", "name", "code"))
+    by_county = [{"jurisdiction__id": pk, "jurisdiction__name": name, "jurisdiction__code": code,
+                  "n": by_place[pk]} for pk, name, code in counties]
+    return by_category, by_county
 
 
 @login_required
