@@ -19,9 +19,10 @@ import datetime
 import django_filters
 import django_filters.rest_framework
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
@@ -228,3 +229,19 @@ class NulInQueryMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse(messages, status=400, json_dumps_params={"ensure_ascii": False})
         return render(request, "400.html", {"problems": [m for ms in messages.values() for m in ms]}, status=400)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address a request came from, as the public API's limit and the sign-in records count it.
+
+    With ``TRUSTED_PROXIES`` = 0 (no proxy) the connection's own, ``REMOTE_ADDR``: an ``X-Forwarded-For`` the client
+    wrote is never believed. Behind N reverse proxies, each appending the address it saw, the N-th entry of
+    ``X-Forwarded-For`` from the right (what the outermost proxy saw), as DRF reads it with ``NUM_PROXIES``.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        return hops[-min(proxies, len(hops))] or remote
+    return remote

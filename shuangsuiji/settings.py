@@ -227,7 +227,11 @@ PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "600/minute") or None
 # The address that limit counts: with TRUSTED_PROXIES=0 the connection's (REMOTE_ADDR); behind N reverse proxies the
 # N-th of X-Forwarded-For from the right (the outermost proxy appended it). Without it DRF took the whole header,
 # which the client writes: a new one each request escaped the limit.
-REST_FRAMEWORK["NUM_PROXIES"] = envint("TRUSTED_PROXIES", "0")
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", "0")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES
+# The sign-in records (attempts, failures, access log) name the same address (``params.client_address``): behind
+# the proxy they showed the proxy's, so "many names tried from one address" could not be seen.
+AXES_CLIENT_IP_CALLABLE = "shuangsuiji.params.client_address"
 # The default cache (the public API's counts, nothing that must survive): each process's memory, or with CACHE_DIR
 # files in that directory, which every gunicorn worker — and every app server that mounts it — shares.
 CACHE_DIR = os.getenv("CACHE_DIR", "")

@@ -49,6 +49,9 @@ class PublicThrottle(AnonRateThrottle):
     def get_rate(self) -> str | None:
         return getattr(settings, "PUBLIC_API_RATE", None)
 
+    def get_ident(self, request) -> str:
+        return params.client_address(request)  # the address the sign-in records name too
+
 
 COUNT_LIMIT = public.PublicPaginator.limit
 """Lists count at most this many rows (as the registry pages do): an exact COUNT(*) over a year of national

@@ -325,3 +325,16 @@ def test_the_admin_shows_sign_in_records_but_deletes_none_so_a_lock_is_lifted_on
                                                         "post": "yes"})
     assert refused.status_code in (200, 302)
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists()  # still locked
+
+
+@pytest.mark.parametrize(("proxies", "forwarded", "recorded"), [
+    (0, "203.0.113.66", "127.0.0.1"),                 # no proxy: the client's own header is not believed
+    (1, "198.51.100.1, 203.0.113.7", "203.0.113.7"),  # behind one proxy: the address it appended
+])
+def test_the_failure_log_names_the_address_the_api_limit_counts(users, settings, proxies, forwarded, recorded):
+    from axes.models import AccessFailureLog
+
+    settings.TRUSTED_PROXIES = proxies
+    Client().post("/login/", {"username": "inspector", "password": "wrong-password"},
+                  headers={"X-Forwarded-For": forwarded})
+    assert AccessFailureLog.objects.get().ip_address == recorded
