@@ -52,6 +52,13 @@ def ensure_not_self(user, requested_by) -> None:
         raise PermissionDenied(_("不能审批本人提出的申请"))
 
 
+def ensure_not_on_team(user, record) -> None:
+    """A record is reviewed, and its correction approved, by someone who was not on its team: an admin who also
+    holds an officer record may have been drawn onto it (four eyes, as ``ensure_not_self`` for requests)."""
+    if user is not None and user.inspector_id is not None and user.inspector_id in team_inspector_ids(record):
+        raise PermissionDenied(_("您是本次检查的检查组成员，不能审核本组的检查记录，请由其他管理员办理"))
+
+
 def can_follow_up(user, follow_up) -> bool:
     return can_administer(user, follow_up.record) or is_team_member(user, follow_up.record)
 

@@ -832,6 +832,7 @@ def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = ""
     amendment at once — the original is never edited."""
     record = _lock(record)
     permissions.ensure_admin(acting_user, record)
+    permissions.ensure_not_on_team(acting_user, record)
     if not record.is_sealed:
         raise ValidationError(_("草稿尚未提交，不能审核"))
     if RecordReview.objects.filter(record=record).exists():
@@ -884,6 +885,7 @@ def do_decide_amendment(request: AmendmentRequest, *, approve: bool, decision: s
     record = _lock(request.record)
     permissions.ensure_admin(acting_user, record)
     permissions.ensure_not_self(acting_user, request.requested_by)
+    permissions.ensure_not_on_team(acting_user, record)
     if request.state != RequestState.PENDING:
         raise ValidationError(_("该申请已审批"))
     decision = _nfc(decision)

@@ -457,3 +457,22 @@ def test_after_the_visit_is_sealed_nobody_is_substituted_and_the_team_page_says_
     response = client.post(reverse("planning:task_substitute_inspector", args=[task.pk]),
                            {"member": task.members.get(inspector=team["second"]).pk, "reason": "病假"}, follow=True)
     assert any("已提交封存" in str(m) for m in response.context["messages"])
+
+
+def test_an_admin_drawn_onto_the_team_reviews_neither_its_record_nor_its_correction(task, users, team):
+    """The county admin also holds the second officer's record (the team's 李四): he may not pass or return the
+    record his own team made, nor approve its correction; another admin may."""
+    admin = users["county_admin"]
+    admin.inspector = team["second"]
+    team["partner"].inspector = None
+    team["partner"].save()
+    admin.save()
+    record = submitted(task, users["inspector"])
+    with pytest.raises(PermissionDenied, match="检查组成员"):
+        services.do_review_record(record, passed=True, acting_user=admin)
+    assert InspectionRecord.objects.get(pk=record.pk).state == RecordState.PENDING  # not reviewed
+    services.do_review_record(record, passed=True, acting_user=users["city_admin"])
+    request = services.do_request_amendment(record, reason="漏记一张照片", acting_user=users["inspector"])
+    with pytest.raises(PermissionDenied, match="检查组成员"):
+        services.do_decide_amendment(request, approve=True, decision="同意", acting_user=admin)
+    services.do_decide_amendment(request, approve=True, decision="同意", acting_user=users["city_admin"])
