@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from PIL import Image
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 from shuangsuiji.audit.services import system_language
 from shuangsuiji.fieldwork import services
@@ -20,6 +21,10 @@ MAX_PHOTO_PIXELS = 50_000_000
 """A 50-megapixel phone photo prints; a larger one (a few kilobytes can claim hundreds of millions of pixels)
 would take the PDF renderer gigabytes to decode. It stays listed, with its hash, among the attachments."""
 MAX_PHOTOS = 12
+
+FETCHER = URLFetcher(allowed_protocols={"data"}, timeout=1)
+"""Everything the record prints is in its HTML (photos and signatures as data: URIs, fonts from the system): the
+renderer fetches nothing else, so no text in a record could make the server read a file or call an address."""
 
 
 def _data_uri(data: bytes, content_type: str) -> str:
@@ -68,4 +73,4 @@ def render_record_pdf(record: InspectionRecord, *, printed_at: datetime | None =
         if printed_at is not None:
             context["printed_at"] = printed_at
         html = render_to_string("fieldwork/record_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, url_fetcher=FETCHER).write_pdf()

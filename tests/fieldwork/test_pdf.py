@@ -1,5 +1,6 @@
 """The printable record: a PDF in Chinese with the signatures and the seal hash, rendered to PNG to be looked at."""
 
+import base64
 import os
 import shutil
 import subprocess
@@ -11,7 +12,7 @@ from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import Handling
 from shuangsuiji.fieldwork.pdf import render_record_pdf
 
-from .conftest import fill, photo, sign_all
+from .conftest import fill, photo, sign_all, signature_png
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,20 @@ def test_the_pdf_is_the_chinese_form_whoever_prints_it(task, users, tmp_path):
         text = _text(render_record_pdf(record), tmp_path)
     assert "责令改正" in text and "发现问题" in text
     assert "Ordered to rectify" not in text and "Problem found" not in text
+
+
+def test_the_renderer_fetches_nothing_but_data_uris():
+    """Hardening: a file or network address in the printed HTML is not read, whatever put it there."""
+    from weasyprint import HTML
+
+    from shuangsuiji.fieldwork.pdf import FETCHER
+
+    for url in ("file:///etc/hostname", "http://127.0.0.1:9/x.png", "https://example.invalid/x.css"):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            FETCHER.fetch(url)
+    assert FETCHER.fetch("data:text/plain;base64,b2s=")  # what the record's photos and signatures are
+    refused = HTML(string='<img src="file:///etc/hostname"><p>ok</p>', url_fetcher=FETCHER).write_pdf()
+    assert refused.startswith(b"%PDF") and b"/Image" not in refused
+    png = base64.b64encode(signature_png()).decode("ascii")
+    printed = HTML(string=f'<img src="data:image/png;base64,{png}">', url_fetcher=FETCHER).write_pdf()
+    assert b"/Image" in printed  # a signature as the record embeds it still prints
