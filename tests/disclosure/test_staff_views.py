@@ -364,3 +364,44 @@ def test_the_grid_has_a_key_to_its_marks(client, users, world):
     assert "Key" in key and "Overdue: not published by the deadline, or published after it" in key
     assert "No results to publish that month" in key and "Number under ✘ or ○: results not yet in a batch" in key
     assert "Batch prepared, not all published yet" in key and "图例" not in key
+
+
+def test_the_grid_translates_its_words_once_not_in_each_cell(client, users, world, tree, monkeypatch):
+    """A national grid has thirty thousand cells (2,644 counties × the year's months) and a row per county in the
+    table of annual lists: translated in each, the words took most of the page's time (bench/staff_bench.py). The
+    number of translations does not grow with the counties; each cell still says what it means."""
+    from django.utils import translation
+
+    from shuangsuiji.registry.models import Level
+    from tests.conftest import make_jurisdiction
+
+    calls = []
+    real = translation._trans.gettext
+
+    def counting(message):
+        calls.append(message)
+        return real(message)
+
+    client.force_login(users["city_admin"])
+
+    def translations() -> tuple[int, str]:
+        calls.clear()
+        monkeypatch.setattr(translation._trans, "gettext", counting)
+        try:
+            text = client.get(reverse("disclosure:overview"), {"year": world["year"]}).content.decode()
+        finally:
+            monkeypatch.setattr(translation._trans, "gettext", real)
+        return len(calls), text
+
+    translations()  # the first request of a session reads what later ones keep
+    few, _text = translations()
+    for n in range(1, 9):
+        make_jurisdiction(f"1306{50 + n}", f"新县{n}", Level.COUNTY, tree["city"])
+    many, text = translations()
+    assert many == few
+    grid = text.split('id="grid"')[1].split("</table>")[0]
+    row = grid.split("新县8</a></th>")[1].split("</tr>")[0]
+    assert row.count('<td class="text-secondary" title="无需公开"><span aria-hidden="true">·</span>'
+                     '<span class="visually-hidden">无需公开</span></td>') == len(re.findall("<td", row)) - 1
+    annual = text.split('id="annual"')[1].split("</table>")[0]
+    assert '<td data-label="行政区">新县8</td>' in annual and '<td data-label="状态">' in annual
