@@ -624,8 +624,10 @@ def _file_response(stored) -> FileResponse:
         handle = stored.file.open("rb")
     except OSError as error:
         raise Http404(_("文件不存在")) from error
+    # A picture (its type checked when it came) is shown; anything else is a download of bytes, whatever type the
+    # uploading browser claimed for it ("text/html" made into a page would run on this site).
     return FileResponse(handle, as_attachment=not stored.is_image, filename=stored.original_name,
-                        content_type=stored.content_type or "application/octet-stream")
+                        content_type=(stored.content_type if stored.is_image else "") or "application/octet-stream")
 
 
 @login_required

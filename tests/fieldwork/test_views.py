@@ -493,3 +493,20 @@ def test_the_phone_pages_read_right_in_english(task, users):
     record = services.do_start_record(task, acting_user=users["inspector"])
     form = client.get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
     assert "9 · Signatures</div>" in form and form.count('fw-sign-button"') == form.count(">Sign</button>") >= 2
+
+
+def test_a_file_that_is_no_picture_downloads_as_bytes_whatever_type_it_claimed(task, users, team):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    page = SimpleUploadedFile("说明.html", b"<script>alert(1)</script>", content_type="text/html")
+    services.do_add_attachment(record, page, acting_user=users["inspector"])
+    services.do_add_attachment(record, photo(), acting_user=users["inspector"])
+    client = client_for(users["inspector"])
+    html, picture = record.attachments.order_by("id")
+    served = client.get(reverse("fieldwork:attachment_file", args=[html.pk]))
+    assert served["Content-Type"] == "application/octet-stream"
+    assert served["Content-Disposition"].startswith("attachment")
+    assert served["X-Content-Type-Options"] == "nosniff"
+    shown = client.get(reverse("fieldwork:attachment_file", args=[picture.pk]))
+    assert shown["Content-Type"] == "image/jpeg" and shown["Content-Disposition"].startswith("inline")
