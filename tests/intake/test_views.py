@@ -256,3 +256,36 @@ def test_an_exceedance_at_a_time_that_cannot_be_stored_is_a_form_error(client, u
     response = client.post(reverse("intake:exceedance_create"), data)  # a 500 on PostgreSQL
     assert response.status_code == 200 and "时间超出可记录的范围" in response.content.decode()
     assert not targets["plant"].outlets.get(code="DA002").exceedances.exists()
+
+
+def test_the_summary_asks_for_the_changed_rows_without_naming_them(client, users, targets, tree):
+    """The changes since last quarter are read with a subquery: a province's classification named each changed
+    target's id in the page's query and again in its count (tens of thousands of ids, seconds per request;
+    bench/staff_bench.py). The queries stay the same size however many targets changed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.intake.conftest import make_target
+
+    client.force_login(users["city_admin"])
+    query = {"jurisdiction": tree["city"].pk, "year": 2021, "quarter": 3}
+
+    def sizes() -> tuple[int, int, str]:
+        Classification.objects.all().delete()
+        do_classify(year=2021, quarter=2, jurisdiction=tree["city"], acting_user=None)
+        # a positive-list target of the second quarter is an ordinary one in the third: every target changes
+        Classification.objects.filter(year=2021, quarter=2).update(category="special")
+        do_classify(year=2021, quarter=3, jurisdiction=tree["city"], acting_user=None)
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("intake:classification_summary"), query).content.decode()
+        return (len(captured.captured_queries), max(len(q["sql"]) for q in captured.captured_queries), page)
+
+    sizes()  # the first request of a session reads what later ones keep
+    few_queries, few_longest, _page = sizes()
+    for serial in range(10, 110):
+        make_target(tree["a"], serial, f"涞水县新厂{serial}")
+    many_queries, many_longest, page = sizes()
+    # (a digit more in an id is not a list of a hundred more of them)
+    assert many_queries == few_queries and many_longest - few_longest < 10, (few_longest, many_longest)
+    changed = Classification.objects.filter(year=2021, quarter=3).exclude(category="special").count()
+    assert changed == len(targets) + 100 and page.count("特殊监管对象 → ") >= 1
