@@ -146,6 +146,7 @@ class PenaltyImporter(IntakeImporter):
         _duplicates(rows, lambda v: v["decision_number"], "处罚决定书文号", errors)
         targets = resolve_targets(rows, acting_user, errors, "统一社会信用代码")
         departments = _departments_for(targets.values())
+        own_departments: dict[int, str] = {}
         existing = {p.decision_number: p for p in Penalty.objects.filter(
             decision_number__in=[v["decision_number"] for _n, v in rows if v.has("decision_number")])
             .select_related("target__jurisdiction")}
@@ -159,8 +160,14 @@ class PenaltyImporter(IntakeImporter):
             if target is not None and values.has("department"):
                 department = departments[target.jurisdiction_id].get(values["department"])
                 if department is None:
+                    own = own_departments.setdefault(target.jurisdiction_id, "、".join(
+                        Department.objects.filter(jurisdiction_id=target.jurisdiction_id).order_by("code")
+                        .values_list("name", flat=True)))
+                    # the names to choose from: a clerk types the short name he uses (执法大队)
                     errors.add(number, "作出处罚的科室", values["department"],
-                               _("%(name)s及其上级生态环境部门没有这个科室") % {"name": target.jurisdiction.name})
+                               (_("%(name)s及其上级生态环境部门没有这个科室；%(name)s的科室有：%(known)s") if own
+                                else _("%(name)s及其上级生态环境部门没有这个科室")) % {
+                                   "name": target.jurisdiction.name, "known": own})
             old = existing.get(values["decision_number"]) if values.has("decision_number") else None
             if old is not None and old.target_id not in scope:
                 errors.add(number, "处罚决定书文号", values["decision_number"],

@@ -81,7 +81,7 @@ def annotated_workbook(content: bytes | None, file_name: str, rejected: ImportRe
     if book is None:
         book = Workbook()
         book.remove(book.active)
-    marks = _Marks(sheet, rejected.errors)
+    marks = _Marks(sheet, rejected.errors, rejected.header_row)
     if marks.header_row:  # an empty sheet has nothing to mark: its problem is the file's
         marks.apply()
     _list_sheet(book, sheet, marks, file_name, rejected)
@@ -132,13 +132,13 @@ def _open(content: bytes | None, file_name: str) -> tuple[Workbook | None, Works
 class _Marks:
     """Where each problem goes: a cell of the data sheet, a data row's note, or the file as a whole."""
 
-    def __init__(self, sheet: Worksheet | None, errors: Iterable[CellError]) -> None:
+    def __init__(self, sheet: Worksheet | None, errors: Iterable[CellError], header_row: int = 0) -> None:
         self.sheet = sheet
         self.header_row = 0
         self.positions: dict[str, int] = {}
         self.note_column = 0
         if sheet is not None:
-            self._find_header(sheet)
+            self._find_header(sheet, header_row)
         self.cells: dict[tuple[int, int], list[str]] = defaultdict(list)
         self.rows: dict[int, list[str]] = defaultdict(list)
         self.whole_file: list[CellError] = []
@@ -147,9 +147,10 @@ class _Marks:
         for index, error in enumerate(errors):
             self._place(index, error)
 
-    def _find_header(self, sheet: Worksheet) -> None:
-        # The header is the first row with a value, as ``Sheet`` finds it.
-        for row in sheet.iter_rows():
+    def _find_header(self, sheet: Worksheet, header_row: int) -> None:
+        # The header is the row ``Sheet`` named the columns in (a title may stand above it); when that is not
+        # known, the first row with a value.
+        for row in sheet.iter_rows(min_row=header_row or 1):
             if any(cell.value is not None for cell in row):
                 self.header_row = row[0].row
                 for cell in row:
@@ -307,6 +308,7 @@ def keep_rejected(session: SessionBase, origin: str, upload: Any, file_name: str
               if len(content) <= ANNOTATE_LIMIT else None)
     session[SESSION_KEY] = {
         "origin": origin, "file": file_name, "content": stored, "total": rejected.total, "rows": rejected.rows,
+        "header_row": rejected.header_row,
         "errors": [[e.row, e.column, e.value, e.message] for e in rejected.errors]}
 
 
@@ -346,5 +348,6 @@ def rejected_download(session: SessionBase, origin: str) -> tuple[bytes, str] | 
                 content = handle.read()
         except FileNotFoundError:  # swept meanwhile: the list alone is still the answer
             content = None
-    rejected = ImportRejected([CellError(*error) for error in kept["errors"]], kept["total"], kept["rows"])
+    rejected = ImportRejected([CellError(*error) for error in kept["errors"]], kept["total"], kept["rows"],
+                              kept.get("header_row", 0))
     return annotated_workbook(content, kept["file"], rejected), annotated_name(kept["file"])

@@ -9,7 +9,9 @@ ever half-imported.
 
 import functools
 import io
+import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,6 +33,8 @@ from shuangsuiji.validators import past_day_problem
 
 MAX_ERRORS = 2000
 """Errors kept for the report; a file with more (a wrong template, a shifted column) says how many."""
+HEADER_SEARCH = 10
+"""Rows with anything in them searched for the header row (titles and notes above the table)."""
 NOTE_HEADER = "错误说明"
 """The column ``annotate`` adds to a rejected file's rows; a fixed file uploaded again still has it."""
 
@@ -73,7 +77,14 @@ def credit_code(value: Any) -> str:
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 _DATETIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
                      "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H时", "%Y年%m月%d日 %H:%M",
-                     "%Y年%m月%d日%H时")
+                     "%Y年%m月%d日%H:%M", "%Y年%m月%d日%H时", "%Y年%m月%d日 %H时")
+
+
+def _typed(value: Any) -> str:
+    """A cell as a clerk typed it, in the spelling the parsers read: full-width digits and marks as ASCII
+    (NFKC: "２０２１年３月５日", "１，０００"), and no blanks inside a date ("2021 年 3 月 5 日")."""
+    raw = unicodedata.normalize("NFKC", _text(value))
+    return re.sub(r"\s+([日时])", r"\1", re.sub(r"\s*([年月/.\-:])\s*", r"\1", raw))
 
 
 def day(value: Any) -> date:
@@ -81,12 +92,20 @@ def day(value: Any) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    raw = _text(value)
+    raw = _typed(value)
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(raw, fmt).date()
         except ValueError:
             continue
+    # A date cell pasted as text keeps Excel's midnight ("2021-04-01 00:00:00"): the day it shows.
+    for fmt in _DATETIME_FORMATS:
+        try:
+            moment = datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+        if moment.time() == datetime.min.time():
+            return moment.date()
     raise CellProblem(_("应为日期，如 2021-04-01"))
 
 
@@ -118,7 +137,7 @@ class _Moments:
         if isinstance(value, datetime):
             naive = value
         else:
-            raw = _text(value)
+            raw = _typed(value)
             for fmt in _DATETIME_FORMATS:
                 try:
                     naive = datetime.strptime(raw, fmt)
@@ -133,7 +152,7 @@ class _Moments:
 
 
 def number(value: Any) -> Decimal:
-    raw = _text(value).replace(",", "")
+    raw = unicodedata.normalize("NFKC", _text(value)).replace(",", "")
     try:
         result = Decimal(raw)
     except InvalidOperation:
@@ -161,14 +180,15 @@ _AMOUNT = bounded(14, 2)  # intake.Penalty.amount
 
 
 def amount(value: Any) -> Decimal:
-    result = _AMOUNT(value)
+    # "5,000元" as a clerk writes a fine; the column says the unit already
+    result = _AMOUNT(value.strip().removesuffix("元") if isinstance(value, str) else value)
     if result < 0 or result != result.quantize(Decimal("0.01")):
         raise CellProblem(_("应为不小于0、最多两位小数的金额（元）"))
     return result
 
 
 def year(value: Any) -> int:
-    raw = _text(value).removesuffix("年")
+    raw = unicodedata.normalize("NFKC", _text(value)).removesuffix("年")
     if not re.fullmatch(r"(19|20)\d\d", raw):
         raise CellProblem(_("应为四位年份，如 2021"))
     return int(raw)
@@ -246,10 +266,12 @@ class CellError:
 class ImportRejected(Exception):
     """The file has problems; nothing was stored. ``errors`` lists them (at most ``MAX_ERRORS``)."""
 
-    def __init__(self, errors: list[CellError], total: int | None = None, rows: int = 0) -> None:
+    def __init__(self, errors: list[CellError], total: int | None = None, rows: int = 0, header_row: int = 0) -> None:
         self.errors = errors
         self.total = total if total is not None else len(errors)
         self.rows = rows
+        self.header_row = header_row
+        """The row the columns were named in (0: not found), so the marked workbook marks the same cells."""
         super().__init__(_("文件有%(n)s处错误，未导入任何数据") % {"n": self.total})
 
 
@@ -259,6 +281,7 @@ class Errors:
     def __init__(self) -> None:
         self.items: list[CellError] = []
         self.total = 0
+        self.header_row = 0
 
     def add(self, row: int, column: str, value: Any, message: str) -> None:
         self.total += 1
@@ -269,7 +292,7 @@ class Errors:
         return self.total > 0
 
     def reject(self, rows: int) -> ImportRejected:
-        return ImportRejected(sorted(self.items, key=lambda e: e.row), self.total, rows)
+        return ImportRejected(sorted(self.items, key=lambda e: e.row), self.total, rows, self.header_row)
 
 
 def _header(value: Any) -> str:
@@ -291,14 +314,13 @@ class Sheet:
         self.rows = 0
         try:
             self._rows = read_rows(handle, name)
-            header_number, header = next(
-                ((number, values) for number, values in self._rows if any(v is not None for v in values)),
-                (1, []))
+            header_number, header = self._header_row()
         except SheetError as error:
             raise ImportRejected([CellError(1, "", name, str(error))]) from error
         positions = {_header(value): index for index, value in enumerate(header) if _header(value)}
         if not positions:
             raise ImportRejected([CellError(1, "", name, _("文件是空的：第一行应为表头"))])
+        errors.header_row = header_number
         self.index: list[tuple[Column, int | None]] = []
         for column in self.columns:
             position = positions.pop(column.header, None)
@@ -308,6 +330,25 @@ class Sheet:
         self.ignored = [header for header in positions if header and header != NOTE_HEADER]
         if errors:
             raise errors.reject(0)
+
+    def _header_row(self) -> tuple[int, list[Any]]:
+        """The row naming the columns: the first that holds one of the template's headers among the first
+        ``HEADER_SEARCH`` rows with anything in them, so a title a clerk puts above the table (often cells
+        merged across it: "清苑区2026年第一季度行政处罚台账") is passed over; else the first row with anything."""
+        known = {column.header for column in self.columns}
+        leading: list[tuple[int, list[Any]]] = []
+        for number, values in self._rows:
+            if all(_blank(value) for value in values):
+                continue
+            leading.append((number, values))
+            if known & {_header(value) for value in values} or len(leading) == HEADER_SEARCH:
+                break
+        if not leading:
+            return 1, []
+        chosen = next((index for index, (_number, values) in enumerate(leading)
+                       if known & {_header(value) for value in values}), 0)
+        self._rows = itertools.chain(leading[chosen + 1:], self._rows)
+        return leading[chosen]
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """(row number, {column key: raw cell}) for every non-empty row after the header."""

@@ -105,7 +105,7 @@ def test_name_and_department_are_checked_against_the_registry(users, targets):
     assert not Penalty.objects.exists()
     rows[1][3] = None
     assert rejected("penalties", rows, users["county_admin"]) == [
-        (2, "作出处罚的科室", "涞水县及其上级生态环境部门没有这个科室")]
+        (2, "作出处罚的科室", "涞水县及其上级生态环境部门没有这个科室；涞水县的科室有：执法大队")]
 
 
 def test_a_missing_column_and_an_empty_file_are_reported(users):
