@@ -392,6 +392,7 @@ def _script_text() -> dict[str, str]:
         "loadServer": _("载入服务器版本"),
         "keepMine": _("保留本机修改并覆盖"),
         "restored": _("已恢复本机尚未同步的修改，联网后会自动同步。"),
+        "merged": _("已载入服务器上的最新草稿，并保留了本机修改过的内容，请核对。"),
         "signEmpty": _("请在框内手写签名"),
         "signStale": _("签名后又修改了记录，本机签名已作废，请重新签名。"),
         "uploading": _("正在上传…"),
@@ -404,9 +405,12 @@ def _script_text() -> dict[str, str]:
 
 
 def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordForm, items: list[ItemForm],
-                  general: list[str] | None = None, *, unsaved: bool = False) -> dict:
+                  general: list[str] | None = None, *, unsaved: bool = False,
+                  conflict_base: int | None = None) -> dict:
     """``unsaved``: the page shows what was posted and refused before anything was stored; the phone must keep
-    it as its own unsent edit, or leaving the page would lose the whole record."""
+    it as its own unsent edit, or leaving the page would lose the whole record. ``conflict_base``: the page
+    shows what was posted on that revision and refused because a team mate saved a newer one; the phone keeps
+    it as its unsent edit on that revision and asks which to keep."""
     approvals = record.on_site_requests.select_related("requested_by", "decided_by").order_by("-requested_at")
     return {
         "record": record, "form": form, "items": items, "signers": _signers(record),
@@ -416,7 +420,7 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
                                                          None),
         "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
         "reason_form": ReasonForm(), "visit": record.visit_number, "handlings": Handling.choices,
-        "script_text": _script_text(), "unsaved": unsaved,
+        "script_text": _script_text(), "unsaved": unsaved, "conflict_base": conflict_base,
     }
 
 
@@ -442,8 +446,12 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                         base_revision=params.number(revision))
     except services.DraftConflict as conflict:
         return render(request, "fieldwork/record_edit.html",
-                      _edit_context(request, record, form, items, [conflict.message]), status=409)
+                      _edit_context(request, record, form, items, [conflict.message],
+                                    conflict_base=params.number(revision)), status=409)
     except ValidationError as error:
+        if getattr(error, "code", None) == "sealed":  # a team mate's phone submitted it meanwhile
+            messages.info(request, error.messages[0])
+            return redirect(record)
         general = _apply_errors(error.message_dict, form, items) if hasattr(error, "error_dict") else error.messages
         return render(request, "fieldwork/record_edit.html",
                       _edit_context(request, record, form, items, general, unsaved=True), status=400)
@@ -510,6 +518,17 @@ def _png_from(data_url: str) -> bytes:
         raise ValidationError(_("签名数据已损坏，请重新签名")) from error
 
 
+def _phone_time(value: str | None) -> datetime | None:
+    """An ISO time the phone sent, aware; None when it is none."""
+    try:
+        when = parse_datetime(value or "")
+    except ValueError:  # well formed but no such day or hour (2021-02-30T25:00)
+        return None
+    if when is None or not params.storable_day(when.date()):
+        return None
+    return timezone.make_aware(when) if timezone.is_naive(when) else when
+
+
 @login_required
 @require_POST
 def record_sign(request: HttpRequest, pk: int) -> JsonResponse:
@@ -526,14 +545,17 @@ def record_sign(request: HttpRequest, pk: int) -> JsonResponse:
     elif signer != "site_manager":
         return _json_error(_("请选择签名人"), 400)
     revision = params.number(request.POST.get("revision"))
-    try:  # when the phone says it was drawn: ignored when it is not a time (do_sign also ignores a wrong one)
-        signed_at = parse_datetime(request.POST.get("signed_at", "") or "")
-    except ValueError:  # well formed but no such day or hour (2021-02-30T25:00)
-        signed_at = None
-    if signed_at is not None and not params.storable_day(signed_at.date()):
-        signed_at = None
-    if signed_at is not None and timezone.is_naive(signed_at):
-        signed_at = timezone.make_aware(signed_at)
+    # when the phone says it was drawn: ignored when it is not a time (do_sign also ignores a wrong one)
+    signed_at = _phone_time(request.POST.get("signed_at"))
+    # The phone's clock when it sent this: a clock a day off would otherwise date the signature a day off (a
+    # signature drawn offline is sent later, so the time it was drawn can only come from the phone). Its error
+    # is what the phone's "now" differs from the server's; the time it was drawn is moved by as much.
+    sent_at = _phone_time(request.POST.get("sent_at"))
+    if signed_at is not None and sent_at is not None:
+        try:
+            signed_at += timezone.now() - sent_at
+        except OverflowError:
+            signed_at = None
     try:
         signature = services.do_sign(record, acting_user=request.user, png=_png_from(request.POST.get("png", "")),
                                      revision=-1 if revision is None else revision, inspector=inspector,

@@ -25,6 +25,7 @@
   const SKIP = new Set(["csrfmiddlewaretoken", "revision", "action"]);
   let syncing = null;
   let timer = null;
+  let conflicted = false;  // the server holds a team mate's newer version: nothing is posted until he chooses
 
   // --- local state --------------------------------------------------------------------------------------
   function load() {
@@ -35,7 +36,7 @@
   }
   function fields(source = form) {
     const entries = [];
-    for (const [name, value] of new FormData(source)) {
+    for (const [name, value] of source instanceof FormData ? source : new FormData(source)) {
       if (!SKIP.has(name) && typeof value === "string") entries.push([name, value]);
     }
     return entries;
@@ -176,16 +177,36 @@
     return true;
   }
 
+  // What this phone changed since the version it last had from the server (state.origin), laid over the
+  // server's newer version: a team mate's edits of the other fields are kept, not overwritten by the stale
+  // values this page still shows for them.
+  function grouped(entries) {
+    const map = new Map();
+    for (const [name, value] of entries || []) {
+      if (!map.has(name)) map.set(name, []);
+      map.get(name).push(value);
+    }
+    return map;
+  }
+  function merged(mine, origin, server) {
+    const [m, o, s] = [grouped(mine), grouped(origin), grouped(server)];
+    const entries = [];
+    for (const name of new Set([...s.keys(), ...m.keys(), ...o.keys()])) {
+      const ours = JSON.stringify(m.get(name) || []) !== JSON.stringify(o.get(name) || []);
+      for (const value of (ours ? m.get(name) : s.get(name)) || []) entries.push([name, value]);
+    }
+    return entries;
+  }
   function conflict(data) {
+    conflicted = true;
     showBanner(`${text.conflict} ${data.message || ""}`, "warning", [
       [text.loadServer, () => { localStorage.removeItem(key); location.reload(); }],
       [text.keepMine, () => {
+        // Load the server's version and put this phone's own changes on it (start() does, after the reload).
         const state = load();
-        state.base = data.revision;
+        state.merge = true;
         store(state);
-        revisionInput.value = data.revision;
-        hideBanner();
-        sync();
+        location.reload();
       }],
     ]);
   }
@@ -203,6 +224,7 @@
     const fresh = load();
     fresh.base = data.revision;
     if (fresh.seq === sentSeq) fresh.dirty = false;
+    fresh.origin = fields(body);
     store(fresh);
     revisionInput.value = data.revision;
     setSaved(fresh, data.saved_at);
@@ -220,6 +242,7 @@
       body.set("png", sig.png);
       body.set("revision", String(state.base));
       body.set("signed_at", sig.signedAt);
+      body.set("sent_at", new Date().toISOString());  // the phone's clock now: signed_at is corrected by its error
       const { response, data } = await post(form.dataset.signUrl, body);
       if (needsSignIn(response, data)) return;
       const after = load();
@@ -441,6 +464,9 @@
     showBanner(text.syncing, "info");
     const state = load();
     const sent = state && (state.dirty || (state.signatures || []).length) ? await sync() : true;
+    // A team mate saved a newer version: posting now would take his for ours (or be refused, and the page
+    // that says so would show this phone's edits as saved). The conflict banner stays until he chooses.
+    if (conflicted) return;
     const fresh = load();
     if (fresh && (fresh.signatures || []).length) return;  // a signature could not be sent: the banner says why
     // Clean only once the server holds the edits: a refused draft stays this phone's unsent edit, whatever
@@ -462,7 +488,19 @@
     const state = load();
     // The server refused what this page shows (it answers a post with the typed values): nothing stored them.
     const unsaved = "unsaved" in form.dataset;
-    if (!unsaved && state && state.dirty && !sameFields(state.fields, fields())) {
+    // A post the server refused because a team mate saved first: the page shows what was posted, which this
+    // phone still has to send, on the version it was typed on.
+    if ("conflictBase" in form.dataset && !(state && state.dirty && state.base !== server)) {
+      store({ base: Number(form.dataset.conflictBase), seq: state ? state.seq + 1 : 1, dirty: true,
+              fields: fields(), origin: state && state.origin, signatures: [] });
+      conflict({ revision: server, message: "" });
+    } else if (state && state.merge) {
+      const mine = merged(state.fields, state.origin, fields());
+      store({ base: server, seq: state.seq, dirty: false, fields: fields(), origin: fields(), signatures: [] });
+      restore(mine);
+      if (!sameFields(fields(), load().fields)) edited();
+      showBanner(text.merged, "info");
+    } else if (!unsaved && state && state.dirty && !sameFields(state.fields, fields())) {
       if (state.base === server) {
         restore(state.fields);
         showBanner(text.restored, "info");
@@ -472,6 +510,7 @@
       }
     } else {
       const fresh = { base: server, seq: state ? state.seq : 0, dirty: false, fields: fields(),
+                      origin: unsaved && state ? state.origin : fields(),
                       signatures: state && state.base === server ? state.signatures || [] : [] };
       store(fresh);
       if (unsaved || typedBeforeScript()) edited();

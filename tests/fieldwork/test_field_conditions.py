@@ -1,0 +1,61 @@
+"""The phone record under field conditions, server side: a phone whose clock is a day off, a record a team
+mate's phone sealed while this phone's submission waited, a post refused because a team mate saved first."""
+
+import base64
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from shuangsuiji.fieldwork import services, views
+from shuangsuiji.fieldwork.models import InspectionRecord, Signature
+
+from .conftest import fill, sign_all, signature_png
+from .test_views import client_for, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_signature_from_a_phone_whose_clock_is_a_day_behind_is_dated_by_the_server(task, users):
+    """The phone sends when the signature was drawn and, with it, its own clock at sending; a clock a day
+    behind dated the sealed signature a day early (anything within seven days was taken as it came)."""
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    phone_now = timezone.now() - datetime.timedelta(days=1)  # the phone's clock is a day behind
+    drawn = phone_now - datetime.timedelta(minutes=5)  # drawn offline five minutes ago, by that clock
+    response = client_for(user).post(reverse("fieldwork:record_sign", args=[record.pk]), {
+        "signer": f"inspector:{user.inspector_id}", "revision": str(record.revision),
+        "png": "data:image/png;base64," + base64.b64encode(signature_png()).decode(),
+        "signed_at": drawn.isoformat(), "sent_at": phone_now.isoformat()})
+    assert response.status_code == 200, response.content
+    signed_at = Signature.objects.get(record=record).signed_at
+    expected = timezone.now() - datetime.timedelta(minutes=5)
+    assert abs((signed_at - expected).total_seconds()) < 30, signed_at
+
+
+def test_a_submission_that_finds_the_record_sealed_by_a_team_mate_goes_to_the_sealed_record(
+        task, users, team, monkeypatch):
+    """Two phones press 提交 at once: the second waits on the row lock, then finds the record sealed. It was
+    shown the form again under '草稿未保存，请更正以下内容' with the sealing as the error to correct."""
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    sign_all(record, user)
+    stale = InspectionRecord.objects.get(pk=record.pk)  # as the second phone's request read it
+    posted = form_data(record, action="submit")
+    services.do_submit_record(record, acting_user=team["partner"])  # the first phone's submission
+    monkeypatch.setattr(views, "_record", lambda request, pk: stale)
+    response = client_for(user).post(reverse("fieldwork:record_edit", args=[record.pk]), posted)
+    assert response.status_code == 302 and response.url == record.get_absolute_url()
+
+
+def test_a_post_refused_for_a_team_mates_newer_draft_keeps_the_posted_revision(task, users, team):
+    """The page that says a team mate saved first shows what was posted; it tells the phone the revision that
+    was typed on, so the phone keeps it as unsent instead of taking it for saved."""
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    posted = form_data(record, findings="本机填写", action="save")
+    services.do_save_draft(record, acting_user=team["partner"], values={"place": "二号车间"}, base_revision=0)
+    response = client_for(user).post(reverse("fieldwork:record_edit", args=[record.pk]), posted)
+    assert response.status_code == 409
+    assert 'data-conflict-base="0"' in response.content.decode()
