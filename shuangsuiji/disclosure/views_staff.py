@@ -119,7 +119,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         state.is_overdue = state.overdue(today)
         state.can_prepare = (state.unpublished and services.can_publish(user, state.jurisdiction)
                              and not any(not b.is_released for b in state.batches))
-    counties = list(_counties(user))
+    # The counties whose months were worked out above: a superuser sees every county, but the states are those of
+    # his own jurisdiction (or the first province), and a row outside it read 无需公开 whatever it held.
+    counties = list(_counties(user).filter(path__startswith=root.path)) if root else []
     # The city's view: one row per county, one cell per month; a county's months in detail below when chosen
     # (a county admin sees his own months in detail at once).
     chosen = request.GET.get("jurisdiction", "")

@@ -405,3 +405,20 @@ def test_the_grid_translates_its_words_once_not_in_each_cell(client, users, worl
                      '<span class="visually-hidden">无需公开</span></td>') == len(re.findall("<td", row)) - 1
     annual = text.split('id="annual"')[1].split("</table>")[0]
     assert '<td data-label="行政区">新县8</td>' in annual and '<td data-label="状态">' in annual
+
+
+def test_a_superusers_grid_lists_only_the_counties_whose_months_it_worked_out(client, users, world, tree):
+    """The grid's states are worked out for the reader's own jurisdiction; a superuser bound to the city saw every
+    county of the country below them, those of other cities reading 无需公开 whatever they held."""
+    from shuangsuiji.accounts.models import User
+    from shuangsuiji.registry.models import Level
+    from tests.conftest import make_jurisdiction
+
+    other_city = make_jurisdiction("130700", "张家口市", Level.CITY, tree["province"])
+    elsewhere = make_jurisdiction("130702", "桥东区", Level.COUNTY, other_city)
+    root = User.objects.create_superuser(username="root", password="pw-root", jurisdiction=tree["city"])
+    client.force_login(root)
+    page = client.get(reverse("disclosure:overview"), {"year": world["year"]})
+    assert page.status_code == 200
+    assert [row["jurisdiction"] for row in page.context["grid"]] == [tree["a"], tree["b"]]
+    assert elsewhere not in [row["jurisdiction"] for row in page.context["annual"]]
