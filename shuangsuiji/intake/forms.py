@@ -121,6 +121,10 @@ class RemovalForm(forms.Form):
     reason = forms.CharField(label=_("移出理由"), max_length=255)
 
 
+class DeletionForm(forms.Form):
+    reason = forms.CharField(label=_("删除理由"), max_length=255, help_text=_("如：重复录入、对象录错"))
+
+
 class PositiveListForm(ReasonMixin, _TargetForm):
     class Meta:
         model = PositiveListEntry

@@ -117,6 +117,41 @@ def do_save_complaint(complaint: Complaint, *, acting_user, reason: str = "") ->
     return _save(complaint, acting_user=acting_user, reason=reason, check=ensure_can_record)
 
 
+def _delete(model: type[models.Model], pk: int, *, acting_user, reason: str, kept: tuple[str, ...],
+            in_use: str) -> None:
+    """Delete a record entered by mistake (twice under two numbers, for the wrong target): its event, on the
+    target, keeps the ``kept`` fields, since the record itself is gone. ``in_use`` says why a record another
+    one refers to stays."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写删除的理由")})
+    stored = model.objects.select_for_update().select_related("target__jurisdiction").get(pk=pk)
+    ensure_can_record(acting_user, stored.target.jurisdiction)
+    values = field_values(stored)
+    try:
+        stored.delete()
+    except models.ProtectedError as error:
+        raise ValidationError(in_use) from error
+    record_events([PendingEvent(f"{model._meta.model_name}.delete", stored.target, stored.target.jurisdiction_id,
+                                {name: [values[name], None] for name in kept}, reason.strip())],
+                  actor=acting_user)
+
+
+@transaction.atomic
+def do_delete_penalty(penalty: Penalty, *, acting_user, reason: str) -> None:
+    """Delete a penalty entered by mistake (admins and department users of the target's scope)."""
+    _delete(Penalty, penalty.pk, acting_user=acting_user, reason=reason,
+            kept=("decision_number", "decided_on", "violation"),
+            in_use=_("该处罚决定已由现场检查的后续处理登记，不能删除；如有错误请修改"))
+
+
+@transaction.atomic
+def do_delete_complaint(complaint: Complaint, *, acting_user, reason: str) -> None:
+    """Delete a complaint entered by mistake (admins and department users of the target's scope)."""
+    _delete(Complaint, complaint.pk, acting_user=acting_user, reason=reason,
+            kept=("reference", "received_on", "content"),
+            in_use=_("该举报已关联正面清单企业线索，不能删除；如有错误请修改"))
+
+
 @transaction.atomic
 def do_record_exceedance(exceedance: Exceedance, *, acting_user) -> Exceedance:
     """Record one exceedance by hand (an alarm of the monitoring platform, a reading not yet exported).

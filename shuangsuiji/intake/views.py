@@ -6,6 +6,7 @@ them is decided there (``intake.permissions``), and the pages only hide what the
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from shuangsuiji.intake.forms import (
     ClueDecisionForm,
     ClueForm,
     ComplaintForm,
+    DeletionForm,
     ExceedanceForm,
     ImportForm,
     KeyUnitForm,
@@ -218,12 +220,34 @@ def penalty_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def penalty_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def penalty_detail(request: HttpRequest, pk: int, delete_form: DeletionForm | None = None) -> HttpResponse:
     penalty = get_object_or_404(Penalty.objects.visible_to(request.user).select_related(
         "target__jurisdiction", "department__jurisdiction", "created_by"), pk=pk)
     return render(request, "intake/penalty_detail.html", {
-        "penalty": penalty, "history": history_for(penalty),
+        "penalty": penalty, "history": history_for(penalty), "delete_form": delete_form or DeletionForm(),
         "can_edit": can_record(request.user, penalty.target.jurisdiction)})
+
+
+def _delete(request: HttpRequest, record: Penalty | Complaint, delete: Callable[..., None],
+            detail: Callable[..., HttpResponse], listing: str) -> HttpResponse:
+    """Delete a record entered by mistake, or show its page again with the refusal and the reason as typed."""
+    form = DeletionForm(request.POST)
+    if form.is_valid():
+        try:
+            delete(record, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("已删除%(record)s；已分类的季度请重新分类") % {"record": record})
+            return redirect(listing)
+    return detail(request, record.pk, delete_form=form)
+
+
+@login_required
+@require_POST
+def penalty_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    penalty = get_object_or_404(Penalty.objects.visible_to(request.user), pk=pk)
+    return _delete(request, penalty, services.do_delete_penalty, penalty_detail, "intake:penalty_list")
 
 
 def _penalty_form(request: HttpRequest, penalty: Penalty) -> HttpResponse:
@@ -275,12 +299,20 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def complaint_detail(request: HttpRequest, pk: int, delete_form: DeletionForm | None = None) -> HttpResponse:
     complaint = get_object_or_404(Complaint.objects.visible_to(request.user).select_related(
         "target__jurisdiction", "created_by"), pk=pk)
     return render(request, "intake/complaint_detail.html", {
         "complaint": complaint, "history": history_for(complaint), "clues": complaint.clues.all(),
+        "delete_form": delete_form or DeletionForm(),
         "can_edit": can_record(request.user, complaint.target.jurisdiction)})
+
+
+@login_required
+@require_POST
+def complaint_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    complaint = get_object_or_404(Complaint.objects.visible_to(request.user), pk=pk)
+    return _delete(request, complaint, services.do_delete_complaint, complaint_detail, "intake:complaint_list")
 
 
 def _complaint_form(request: HttpRequest, complaint: Complaint) -> HttpResponse:
