@@ -393,6 +393,13 @@ def do_add_attachment(record: InspectionRecord, upload: UploadedFile, *, acting_
     record = _lock(record)
     _ensure_draft(record)
     permissions.ensure_team_member(acting_user, record)
+    if upload.size:
+        upload.seek(0)
+        # The same file again is the phone retrying an upload whose answer it never got (the network dropped after
+        # the server had it): the attachment it already has, not a second copy of the photo in the record.
+        same = record.attachments.filter(sha256=sealing.file_sha256(upload)).order_by("id").first()
+        if same is not None:
+            return same
     attachment = _store_file(Attachment(record=record), upload, taken_at=taken_at, caption=caption,
                              acting_user=acting_user)
     _touch(record, acting_user)

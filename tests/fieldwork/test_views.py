@@ -510,3 +510,21 @@ def test_a_file_that_is_no_picture_downloads_as_bytes_whatever_type_it_claimed(t
     assert served["X-Content-Type-Options"] == "nosniff"
     shown = client.get(reverse("fieldwork:attachment_file", args=[picture.pk]))
     assert shown["Content-Type"] == "image/jpeg" and shown["Content-Disposition"].startswith("inline")
+
+
+def test_a_photo_sent_again_after_a_lost_answer_is_attached_once(task, users):
+    """The phone retries an upload whose answer the network lost; the server had it: the record keeps one copy and
+    the retry is told about the one it has, with no second event."""
+    from shuangsuiji.audit.models import Event
+
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    url = reverse("fieldwork:attachment_add", args=[record.pk])
+    client = client_for(users["inspector"])
+    first = client.post(url, {"file": photo()}, HTTP_ACCEPT="application/json").json()
+    events = Event.objects.filter(action="record.attach").count()
+    again = client.post(url, {"file": photo()}, HTTP_ACCEPT="application/json").json()
+    assert again["ok"] and again["sha256"] == first["sha256"] and again["url"] == first["url"]
+    assert record.attachments.count() == 1
+    assert Event.objects.filter(action="record.attach").count() == events
+    other = client.post(url, {"file": photo("另一张.jpg", color="red")}, HTTP_ACCEPT="application/json").json()
+    assert other["sha256"] != first["sha256"] and record.attachments.count() == 2
