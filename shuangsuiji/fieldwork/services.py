@@ -134,7 +134,9 @@ def _ensure_draft(record: InspectionRecord) -> None:
 
 def _nfc(value: Any) -> Any:
     if isinstance(value, str):
-        return canonical.nfc(value.strip())
+        # A browser posts a textarea's line breaks as CRLF, the API's JSON as LF: one text, one sealed form, and a
+        # line break counts one character, as the page's counter counts it.
+        return canonical.nfc(value.strip()).replace("\r\n", "\n").replace("\r", "\n")
     if isinstance(value, list):
         return [_nfc(v) for v in value]
     return value

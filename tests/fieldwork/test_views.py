@@ -528,3 +528,15 @@ def test_a_photo_sent_again_after_a_lost_answer_is_attached_once(task, users):
     assert Event.objects.filter(action="record.attach").count() == events
     other = client.post(url, {"file": photo("另一张.jpg", color="red")}, HTTP_ACCEPT="application/json").json()
     assert other["sha256"] != first["sha256"] and record.attachments.count() == 2
+
+
+def test_line_breaks_are_stored_as_the_api_sends_them_whatever_the_browser_posts(task, users):
+    """A browser posts a textarea's line breaks as CRLF; the record keeps LF, so the text seals the same whether it
+    came from the phone's page or the API, and a line break counts one character."""
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    response = client_for(users["inspector"]).post(
+        reverse("fieldwork:record_draft", args=[record.pk]),
+        {"findings": "车间一：布袋破损\r\n车间二：正常\r\n", "revision": str(record.revision)},
+        HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, response.content
+    assert InspectionRecord.objects.get(pk=record.pk).findings == "车间一：布袋破损\n车间二：正常"
