@@ -11,6 +11,7 @@ from shuangsuiji.intake.importers import IMPORTERS
 from shuangsuiji.intake.models import Clue, Complaint, Exceedance, KeyUnit, Penalty, PositiveListEntry
 from shuangsuiji.registry.models import Department, Target
 from shuangsuiji.systemtext import system_text
+from shuangsuiji.validators import document_number
 
 
 class TargetCodeField(forms.CharField):
@@ -75,6 +76,10 @@ class PenaltyForm(ReasonMixin, _TargetForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments.select_related("jurisdiction")
         self.fields["department"].label_from_instance = lambda d: f"{d.jurisdiction.name}·{d.name}"
+
+    def clean_decision_number(self) -> str:
+        # in the stored spelling before the uniqueness check: 涞环罚[2021]1号 is 涞环罚〔2021〕1号, already recorded
+        return document_number(self.cleaned_data["decision_number"])
 
 
 class ComplaintForm(ReasonMixin, _TargetForm):

@@ -56,6 +56,7 @@ from shuangsuiji.tabular.importing import (
     year,
     yes_no,
 )
+from shuangsuiji.validators import document_number
 
 reading = bounded(16, 4)
 """A monitoring value or limit, as ``intake.Exceedance`` stores it."""
@@ -130,7 +131,8 @@ class PenaltyImporter(IntakeImporter):
     kind = "penalties"
     label = "行政处罚"
     columns = (
-        Column("decision_number", "处罚决定书文号", text(64), example="涞环罚〔2021〕12号",
+        Column("decision_number", "处罚决定书文号", lambda value: document_number(text(64)(value)),
+               example="涞环罚〔2021〕12号",
                note="每份处罚决定书一个文号；再次导入同一文号会更新该条记录"),
         Column("decided_on", "处罚决定日期", past_day, example=date(2021, 5, 18), note="如 2021-05-18"),
         CODE,

@@ -43,6 +43,7 @@ from shuangsuiji.intake.models import (
 from shuangsuiji.intake.permissions import ensure_admin_of, ensure_can_record, ensure_can_report_clue
 from shuangsuiji.registry.models import Department, Jurisdiction, Level, Target, TargetStatus
 from shuangsuiji.registry.services import CategoryChange, changed_fields, do_apply_categories, field_values
+from shuangsuiji.validators import document_number
 
 Progress = Callable[..., Iterable]
 
@@ -90,6 +91,7 @@ def do_save_penalty(penalty: Penalty, *, acting_user, reason: str = "") -> Penal
     """Create or correct a penalty decision (admins and department users of the target's scope)."""
     if penalty._state.adding and penalty.created_by_id is None and acting_user is not None:
         penalty.created_by = acting_user
+    penalty.decision_number = document_number(penalty.decision_number)  # before the uniqueness check
     _check_department(penalty)
     return _save(penalty, acting_user=acting_user, reason=reason, check=ensure_can_record)
 

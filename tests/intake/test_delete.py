@@ -22,11 +22,15 @@ D = datetime.date
 
 @pytest.fixture
 def twice(tree, targets):
-    """The same decision entered twice, the second time with its brackets typed differently."""
+    """The same decision entered twice, the second time with its brackets typed differently — stored before the
+    service wrote every number in one spelling (``validators.document_number``), which now refuses the second."""
     department = tree["departments"]["130623"]
-    return [do_record_penalty(target=targets["plant"], decision_number=number, decided_on=D(2021, 2, 1),
+    first = do_record_penalty(target=targets["plant"], decision_number="涞环罚〔2021〕1号", decided_on=D(2021, 2, 1),
                               department=department, violation="超标排放", acting_user=None, amount=Decimal("1000"))
-            for number in ("涞环罚〔2021〕1号", "涞环罚[2021]1号")]
+    second = Penalty.objects.create(target=targets["plant"], decision_number="涞环罚[2021]1号",
+                                    decided_on=D(2021, 2, 1), department=department, violation="超标排放",
+                                    amount=Decimal("1000"), source=first.source)
+    return [first, second]
 
 
 def test_a_penalty_entered_twice_is_deleted_and_counts_once(client, users, tree, targets, twice):

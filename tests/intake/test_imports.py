@@ -463,3 +463,23 @@ def test_numbers_too_large_for_their_column_are_refused_by_cell(users, targets):
     do_import("penalties", workbook(penalties), "p.xlsx", acting_user=users["county_admin"])
     assert Penalty.objects.get().amount == Decimal("999999999999.99")
     assert not Exceedance.objects.exists()
+
+
+def test_one_decision_typed_with_other_brackets_is_the_same_penalty(tree, users, targets):
+    """GB/T 9704 writes the year of a 文号 in 〔〕; clerks type [2021], 【2021】, （2021） and full-width digits. Each
+    spelling was a penalty of its own, and the classification counted one decision twice."""
+    plant = targets["plant"]
+    rows = [PENALTY_HEADER,
+            ["涞环罚[2021]1号", "2021-02-03", plant.credit_code, plant.name, "执法大队", "超标排放", 1000],
+            ["涞环罚【２０２１】２号 ", "2021-02-04", plant.credit_code, plant.name, "执法大队", "超标排放", 1000]]
+    do_import("penalties", workbook(rows), "p.xlsx", acting_user=users["county_admin"])
+    stored = sorted(Penalty.objects.values_list("decision_number", flat=True))
+    assert stored == ["涞环罚〔2021〕1号", "涞环罚〔2021〕2号"]
+    again = [PENALTY_HEADER,
+             ["涞环罚（2021）1号", "2021-02-03", plant.credit_code, plant.name, "执法大队", "超标排放", 1000]]
+    result = do_import("penalties", workbook(again), "p.xlsx", acting_user=users["county_admin"])
+    assert (result.created, result.unchanged) == (0, 1)
+    twice = [PENALTY_HEADER,
+             ["涞环罚〔2021〕3号", "2021-02-03", plant.credit_code, plant.name, "执法大队", "超标排放", 1000],
+             ["涞环罚[2021]3号", "2021-02-03", plant.credit_code, plant.name, "执法大队", "超标排放", 1000]]
+    assert (3, "处罚决定书文号", "与第2行重复") in rejected("penalties", twice, users["county_admin"])

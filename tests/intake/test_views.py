@@ -289,3 +289,14 @@ def test_the_summary_asks_for_the_changed_rows_without_naming_them(client, users
     assert many_queries == few_queries and many_longest - few_longest < 10, (few_longest, many_longest)
     changed = Classification.objects.filter(year=2021, quarter=3).exclude(category="special").count()
     assert changed == len(targets) + 100 and page.count("特殊监管对象 → ") >= 1
+
+
+def test_the_penalty_form_knows_a_decision_recorded_with_other_brackets(client, users, tree, targets):
+    client.force_login(users["department_user"])
+    payload = {"decision_number": "涞环罚〔2021〕9号", "decided_on": "2021-05-06",
+               "target": targets["mill"].credit_code, "department": tree["departments"]["130623"].pk,
+               "violation": "未按规定运行治污设施", "amount": "20000"}
+    assert client.post(reverse("intake:penalty_create"), payload).status_code == 302
+    again = client.post(reverse("intake:penalty_create"), {**payload, "decision_number": "涞环罚【2021】9号"})
+    assert again.status_code == 200 and "decision_number" in again.context["form"].errors
+    assert Penalty.objects.count() == 1
