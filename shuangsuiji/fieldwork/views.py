@@ -401,6 +401,7 @@ def _script_text() -> dict[str, str]:
         "syncing": _("正在同步…"),
         "sealed": _("该记录已提交封存。"),
         "signIn": _("重新登录"),
+        "dismiss": _("知道了"),
     }
 
 

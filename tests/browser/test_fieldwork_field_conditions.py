@@ -32,6 +32,11 @@ def test_two_phones_edit_one_record_and_neither_loses_what_he_typed(
     wait_until_sent(first)
     second.fill("#id_findings", "李四填写的检查情况")
     second.wait_for_selector("#fw-banner:has-text('已被检查组其他成员更新')")
+    # He is typing far down the form: the banner is in the sticky status box, on his screen, not at the page's top.
+    second.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    second.wait_for_timeout(200)
+    box = second.locator("#fw-banner").bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
     shot(second, "phone-conflict", full=False)
     # He presses 提交 before choosing: the page must not post the form (the server refuses it for the newer
     # draft, and the refusal's page took what it showed for saved: leaving it lost his findings).

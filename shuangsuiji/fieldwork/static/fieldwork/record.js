@@ -99,10 +99,12 @@
     });
   }
 
+  // The banner sits in the sticky status box, seen while typing anywhere on the form: one that asks for a choice
+  // stays until it is made; one that only tells something can be put away.
   function showBanner(message, kind, actions) {
     banner.className = `alert alert-${kind || "warning"}`;
     banner.replaceChildren(document.createTextNode(message));
-    for (const [label, handler] of actions || []) {
+    for (const [label, handler] of (actions && actions.length ? actions : [[text.dismiss, hideBanner]])) {
       const button = document.createElement("button");
       button.type = "button";
       button.className = "btn btn-sm btn-outline-dark ms-2 mt-1";
