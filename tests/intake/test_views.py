@@ -300,3 +300,27 @@ def test_the_penalty_form_knows_a_decision_recorded_with_other_brackets(client, 
     again = client.post(reverse("intake:penalty_create"), {**payload, "decision_number": "涞环罚【2021】9号"})
     assert again.status_code == 200 and "decision_number" in again.context["form"].errors
     assert Penalty.objects.count() == 1
+
+
+def test_the_summary_counts_in_the_database_and_reads_no_quarter_row_by_row(client, users, targets, tree):
+    """A province's quarter is tens of thousands of classifications: the page counts them by category, flag,
+    division and change grouped in the database (bench/staff_bench.py), and reads rows only for a page of the
+    changed ones — never the whole quarter into Python."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    do_classify(year=2021, quarter=2, jurisdiction=tree["city"], acting_user=None)
+    Classification.objects.filter(year=2021, quarter=2).update(category="special")
+    do_classify(year=2021, quarter=3, jurisdiction=tree["city"], acting_user=None)
+    client.force_login(users["city_admin"])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("intake:classification_summary"),
+                          {"jurisdiction": tree["city"].pk, "year": 2021, "quarter": 3})
+    assert page.status_code == 200
+    whole = [q["sql"] for q in captured.captured_queries
+             if 'FROM "intake_classification"' in q["sql"].split("WHERE")[0] and "LIMIT" not in q["sql"]
+             and "COUNT(" not in q["sql"]]
+    assert whole == [], whole
+    quarter = Classification.objects.filter(year=2021, quarter=3)
+    assert page.context["totals"]["all"] == quarter.count()
+    assert sum(n for _old, _new, n in page.context["transitions"]) == quarter.exclude(category="special").count()
