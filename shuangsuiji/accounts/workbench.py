@@ -318,7 +318,7 @@ def my_open_tasks(user, today: date) -> Items:
     states = _task_states()
     rows = []
     found = list(tasks.select_related("target__jurisdiction").order_by("deadline", "target__name", "pk")[:LIMIT])
-    publication_deadline = functools.cache(lambda year, month: disclosure.results_deadline(year, month)[0])
+    publication_deadline = functools.cache(disclosure.known_results_deadline)
     for task in found:
         state = ("returned" if task.returned else "amending" if task.amending
                  else "draft" if task.draft_id else "not_started")
@@ -454,8 +454,9 @@ def regular_plan_states(user, windows: Iterable[DrawWindow], today: date) -> dic
 # --- the county's fieldwork ----------------------------------------------------------------------------------
 
 
-def _deadlines(months: Iterable[tuple[int, int]]) -> dict[tuple[int, int], date]:
-    return {(year, month): disclosure.results_deadline(year, month)[0] for year, month in set(months)}
+def _deadlines(months: Iterable[tuple[int, int]]) -> dict[tuple[int, int], date | None]:
+    # None for a month whose deadline falls in a year whose holidays are not entered yet (the calendar section asks)
+    return {(year, month): disclosure.known_results_deadline(year, month) for year, month in set(months)}
 
 
 def records_awaiting_review(user, today: date) -> Items:
@@ -474,7 +475,8 @@ def records_awaiting_review(user, today: date) -> Items:
     for group in groups:
         _add(by_place, group["target__jurisdiction"], group["n"])
         month = group["month"]
-        if group["published"] and month and today > deadlines[(month.year, month.month)]:
+        deadline = deadlines.get((month.year, month.month)) if group["published"] and month else None
+        if deadline is not None and today > deadline:
             _add(late, group["target__jurisdiction"], group["n"])
     rows = []
     for record in records.select_related("target__jurisdiction").order_by("ended_at", "pk")[:LIMIT]:
@@ -582,7 +584,7 @@ def unreleased_months(user, today: date) -> Items:
     rows = []
     for state in states:
         place = state.jurisdiction
-        overdue = today > state.deadline
+        overdue = state.deadline is not None and today > state.deadline
         _add(by_place, place.pk)
         if overdue:
             _add(late, place.pk)

@@ -39,6 +39,7 @@ from shuangsuiji.disclosure.models import (
     RedactionRule,
 )
 from shuangsuiji.engine import manifest as engine_manifest
+from shuangsuiji.engine.workdays import CalendarUnknownError
 from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.intake.permissions import is_admin_of
@@ -97,6 +98,16 @@ def results_deadline(year: int, month: int) -> tuple[date, str]:
     policy = policy_for(year, (month - 1) // 3 + 1)
     due = calendar().monthly_publication_deadline(policy, year, month)
     return due, policy.monthly_publication.citation
+
+
+def known_results_deadline(year: int, month: int) -> date | None:
+    """``results_deadline``'s day, or None while the working days of the year it falls in are unknown (December's
+    falls in January: until the next year's holidays are entered in 工作日安排, it cannot be counted). Pages show
+    such a month without a deadline, not overdue, rather than failing; the 工作台 asks for the holidays."""
+    try:
+        return results_deadline(year, month)[0]
+    except CalendarUnknownError:
+        return None
 
 
 def annual_list_deadline(year: int) -> tuple[date, str]:
@@ -293,7 +304,10 @@ def do_prepare_results(*, jurisdiction: Jurisdiction, year: int, month: int, act
     if not records:
         raise ValidationError(_("%(name)s%(year)s年%(month)s月没有已审核通过、尚未公开的检查结果") % {
             "name": jurisdiction.name, "year": year, "month": month})
-    deadline, citation = results_deadline(year, month)
+    try:
+        deadline, citation = results_deadline(year, month)
+    except CalendarUnknownError as error:  # December's deadline, before next year's holidays are entered
+        raise ValidationError(str(error)) from error
     publication = _new_batch(jurisdiction, PublicationKind.RESULTS, year, month, deadline, citation, acting_user)
     rules = active_rules()
     rows = PublishedResult.objects.bulk_create([_store_result(publication, r, rules) for r in records])
@@ -310,7 +324,10 @@ def do_prepare_annual_list(*, jurisdiction: Jurisdiction, year: int, acting_user
     """Take the snapshot of the year's list of sources under random inspection: the jurisdiction's own
     active targets as the registry holds them now."""
     ensure_can_publish(acting_user, jurisdiction)
-    deadline, citation = annual_list_deadline(year)
+    try:
+        deadline, citation = annual_list_deadline(year)
+    except CalendarUnknownError as error:
+        raise ValidationError(str(error)) from error
     publication = _new_batch(jurisdiction, PublicationKind.ANNUAL_LIST, year, 0, deadline, citation, acting_user)
     listed = set(ListedTarget.objects.filter(publication__jurisdiction=jurisdiction, publication__year=year,
                                              publication__kind=PublicationKind.ANNUAL_LIST)
@@ -745,7 +762,8 @@ class MonthState:
     jurisdiction: Jurisdiction
     year: int
     month: int
-    deadline: date
+    deadline: date | None
+    """None while the working days it falls in are unknown (``known_results_deadline``)."""
     batches: list[Publication]
     unpublished: int
     """Reviewed results of the month not in any batch yet."""
@@ -756,7 +774,8 @@ class MonthState:
 
     def overdue(self, today: date) -> bool:
         """Something of the month was not out by the deadline: still unpublished after it, or released late."""
-        if today > self.deadline and (self.unpublished or any(not b.is_released for b in self.batches)):
+        if self.deadline is not None and today > self.deadline and (
+                self.unpublished or any(not b.is_released for b in self.batches)):
             return True
         return any(b.is_released and b.is_overdue() for b in self.batches)
 
@@ -783,7 +802,7 @@ def month_states(jurisdiction: Jurisdiction, year: int, today: date | None = Non
         batches.setdefault((batch.jurisdiction_id, batch.month), []).append(batch)
     keys = sorted(set(counts) | set(batches))
     places = Jurisdiction.objects.in_bulk({k[0] for k in keys})
-    deadlines = {month: results_deadline(year, month)[0] for month in {k[1] for k in keys}}
+    deadlines = {month: known_results_deadline(year, month) for month in {k[1] for k in keys}}
     states = [MonthState(places[j], year, month, deadlines[month], batches.get((j, month), []),
                          counts.get((j, month), 0)) for j, month in keys]
     return sorted(states, key=lambda s: (s.jurisdiction.path, s.month))

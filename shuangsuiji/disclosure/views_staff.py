@@ -44,6 +44,7 @@ from shuangsuiji.disclosure.models import (
     RedactionCase,
     RedactionRule,
 )
+from shuangsuiji.engine.workdays import CalendarUnknownError
 from shuangsuiji.fieldwork.models import InspectionRecord
 from shuangsuiji.registry.models import Jurisdiction, Level, Target
 from shuangsuiji.registry.views_excel import xlsx_response
@@ -138,7 +139,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     for batch in (Publication.objects.visible_to(user).filter(kind=PublicationKind.ANNUAL_LIST, year=year)
                   .select_related("jurisdiction").order_by("sequence")):
         lists.setdefault(batch.jurisdiction_id, []).append(batch)
-    list_deadline = services.annual_list_deadline(year)[0] if counties else None
+    try:
+        list_deadline = services.annual_list_deadline(year)[0] if counties else None
+    except CalendarUnknownError:  # the year's holidays not entered yet: the list is shown without its deadline
+        list_deadline = None
     annual = []
     for county in counties:
         batches = lists.get(county.pk, [])

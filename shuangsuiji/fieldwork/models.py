@@ -83,7 +83,7 @@ def task_number(task) -> str:
 
 
 def owed_by(deadline: date, *, amending: bool, returned: bool, visit_ended: date | None,
-            publication_deadline: Callable[[int, int], date]) -> tuple[date | None, bool]:
+            publication_deadline: Callable[[int, int], date | None]) -> tuple[date | None, bool]:
     """When a task's record is owed, and whether that date is its result's publication deadline.
 
     The task's deadline, unless the open record is an amendment: for a record returned in review the visit

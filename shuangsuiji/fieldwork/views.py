@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
-from shuangsuiji.disclosure.services import results_deadline
+from shuangsuiji.disclosure.services import known_results_deadline
 from shuangsuiji.fieldwork import permissions, services
 from shuangsuiji.fieldwork.forms import (
     CaseForm,
@@ -166,8 +166,8 @@ def _owed_by(task, record: InspectionRecord | None) -> tuple[date | None, bool]:
                    publication_deadline=_publication_deadline)
 
 
-def _publication_deadline(year: int, month: int) -> date:
-    return results_deadline(year, month)[0]
+def _publication_deadline(year: int, month: int) -> date | None:
+    return known_results_deadline(year, month)
 
 
 @login_required

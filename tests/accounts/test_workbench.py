@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
@@ -30,7 +31,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
 )
-from shuangsuiji.registry.models import Category, Inspector, Level, Target
+from shuangsuiji.registry.models import Category, Inspector, Level, Target, WorkdayOverride
 from tests.conftest import make_jurisdiction
 from tests.fieldwork.conftest import code_for, items, make_task, submitted, target, task, team  # noqa: F401
 
@@ -303,8 +304,12 @@ def test_months_to_publish_and_batches_for_the_second_person(tree, items, team, 
     record = submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"])
     fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
     day = timezone.localdate(record.ended_at)
-    # The running month is published after it ends: no task yet...
-    assert section(page(client, users["county_admin"]), "months").total == 0
+    # The bureau has entered next year's holidays (a December's deadline falls in January; without them it is
+    # unknown: test_a_december_whose_deadline_falls_in_an_unknown_year_shows_no_error).
+    WorkdayOverride.objects.get_or_create(date=datetime.date(day.year + 1, 1, 1), defaults={"is_workday": False})
+    # The running month is published after it ends: no task yet (asked on the record's day: the visit ended
+    # hours ago, which may be last month by now)...
+    assert workbench.unreleased_months(users["county_admin"], day).total == 0
     # ...but there is one from the first day of the next month.
     next_month = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     months = workbench.unreleased_months(users["county_admin"], next_month)
@@ -505,3 +510,38 @@ def test_the_table_of_counties_reverses_its_links_once_per_page(tree, users, mon
     assert urls["未公开月份"] == f"{reverse('disclosure:overview')}?jurisdiction={place.code}"
     assert urls["待更正"] == reverse("disclosure:corrections")
     assert row.joint.url.startswith(reverse("planning:plan_list") + "?period=")
+
+
+def test_a_december_whose_deadline_falls_in_an_unknown_year_shows_no_error(tree, items, team, users, client,
+                                                                            monkeypatch):
+    """December's results are due in January. Until next year's holidays are entered (工作日安排) that deadline
+    cannot be counted: the 工作台 and the 一公开 overview failed with a server error all December. They now show
+    the month without a deadline, not overdue; preparing its batch is refused with what to do. (Simulated for
+    any day the test runs: the calendar is made to know no year at all, the worst case.)"""
+    from shuangsuiji.engine import workdays
+
+    record = submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"])
+    day = timezone.localdate(record.ended_at)
+    monkeypatch.setattr(workdays, "_PACKAGE_YEARS", range(2004, 2004))  # an empty range, as the module has a range
+    assert disclosure.known_results_deadline(day.year, day.month) is None
+    for role in ("county_admin", "city_admin", "leader"):
+        sections = workbench.for_user(users[role], day).sections
+        waiting = next(s for s in sections if s.key == "review").items
+        assert waiting.total == 1 and waiting.items[0].due is None and not waiting.items[0].overdue, role
+        assert page(client, users[role]).status_code == 200
+    client.force_login(users["inspector"])
+    for url in ("/", reverse("fieldwork:my_tasks"), record.get_absolute_url()):
+        assert client.get(url).status_code == 200, url
+    client.force_login(users["county_admin"])
+    for url in (record.get_absolute_url(), reverse("fieldwork:record_list"), reverse("disclosure:reports")):
+        assert client.get(url).status_code == 200, url
+    fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
+    next_month = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    months = workbench.unreleased_months(users["county_admin"], next_month)
+    assert months.total == 1 and months.items[0].due is None and not months.items[0].overdue
+    with pytest.raises(ValidationError, match="工作日安排未知"):
+        disclosure.do_prepare_results(jurisdiction=tree["a"], year=day.year, month=day.month,
+                                      acting_user=users["county_admin"])
+    client.force_login(users["city_admin"])
+    overview = client.get(reverse("disclosure:overview"), {"year": day.year})
+    assert overview.status_code == 200
