@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.demo.services import DEMO_PASSWORD
@@ -89,7 +90,7 @@ def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding
     assert page.is_visible("#id_witnesses") and not page.is_visible("#id_drand_round")
     page.fill("#id_value", "3,5,1,6")
     page.click("button:has-text('录入公开随机数')")
-    assert "至少两名见证人" in page.inner_text("body")  # dice without witnesses are refused
+    expect(page.locator("body")).to_contain_text("至少两名见证人")  # dice without witnesses are refused
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.COMMITTED
     page.fill("#id_value", "3,5,1,6")
     page.fill("#id_witnesses", "张三、李四")

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 from PIL import Image
+from playwright.sync_api import expect
 
 from shuangsuiji.fieldwork.models import FollowUp, InspectionRecord
 from shuangsuiji.planning.models import MemberRole
@@ -122,7 +123,9 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     tabs = page.eval_on_selector_all(".fw-subnav .nav-link", "links => links.map(a => a.getBoundingClientRect().right)")
     assert len(tabs) == 5 and max(tabs) <= PHONE["width"], tabs
     page.click("text=涞水县甲化工有限公司")
-    assert "geo:39.393100,115.713900" in page.content()
+    # expect() waits for the task page: content() read just after the click can catch the new document
+    # before it is parsed (an empty string, seen in CI).
+    expect(page.locator('a[href^="geo:39.393100,115.713900"]')).to_have_count(1)
     shot(page, "phone-2-task-brief")
     page.click("button:has-text('开始检查')")
     wait_for_record_page(page)

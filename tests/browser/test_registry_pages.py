@@ -1,6 +1,7 @@
 """A county admin keeps a target through the real pages, on a desktop and on a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.models import Target, TargetHistory
@@ -26,7 +27,7 @@ def test_county_admin_finds_edits_and_sees_the_history(open_page, users, target,
     page.click("a:has-text('编辑')")
     page.select_option("#id_category", "key")
     page.click("button:has-text('保存')")
-    assert "必须填写变更理由" in page.content()  # a category change must say why
+    expect(page.locator("body")).to_contain_text("必须填写变更理由")  # a category change must say why
     page.fill("#id_reason", "列入重点排污单位名录")
     page.click("button:has-text('保存')")
     page.wait_for_selector("text=已保存")
