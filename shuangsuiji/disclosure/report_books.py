@@ -170,7 +170,7 @@ def quarterly_workbook(jurisdiction: Jurisdiction, year: int, quarter: int, toda
 
         _sheet(book, "结果公开", f"{title}——抽查结果公开", period,
                [("序号", "行政区", "月份", "公开期限", "公开日期", "情况")], (6, 16, 10, 14, 14, 16),
-               [(n, m.jurisdiction, f"{year}年{m.month}月", m.deadline.isoformat(),
+               [(n, m.jurisdiction, f"{year}年{m.month}月", m.deadline.isoformat() if m.deadline else "待录入放假安排",
                  m.released_on.isoformat() if m.released_on else "—", m.state)
                 for n, m in enumerate(status.months, start=1)])
         _sheet(book, "抽取验证", f"{title}——抽取与验证", period,

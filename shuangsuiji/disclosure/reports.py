@@ -200,7 +200,8 @@ class PlaceStatus:
 class MonthRow:
     jurisdiction: str
     month: int
-    deadline: date
+    deadline: date | None
+    """None while the working days it falls in are unknown (``services.known_results_deadline``)."""
     released_on: date | None
     state: str
 
@@ -310,13 +311,17 @@ def quarterly_status(jurisdiction: Jurisdiction, year: int, quarter: int, today:
         status = place(state.jurisdiction)
         released = [b.released_at for b in state.batches if b.released_at is not None]
         released_on = timezone.localdate(max(released)) if released else None
+        # December's deadline falls in January: until next year's holidays are entered it is not known, and a month
+        # without a known deadline is not yet due (the fourth quarter's status is owed by 25 December).
+        past_due = state.deadline is not None and today > state.deadline
         if state.released:
             on_time = not state.overdue(today)
             label = "按期公开" if on_time else "逾期公开"
         else:
             on_time = False
-            label = "逾期未公开" if today > state.deadline else "未到期，待公开"
-        if today > state.deadline or state.released:
+            label = ("逾期未公开" if past_due else "未到期，待公开" if state.deadline
+                     else "期限待定（待录入放假安排），待公开")
+        if past_due or state.released:
             status.months_due += 1
             status.months_on_time += on_time
         months.append(MonthRow(state.jurisdiction.name, state.month, state.deadline, released_on, label))

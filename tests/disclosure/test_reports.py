@@ -228,3 +228,25 @@ def test_the_workbench_lists_the_reports_due_within_a_month_with_their_links(use
     # after Christmas: last year's December sheet, due in January, is the next one
     january = workbench.reporting_reminders(users["city_admin"], datetime.date(2026, 12, 26)).items
     assert (january[0].due, january[0].title) == (datetime.date(2027, 1, 5), "报送2026年12月“双随机、一公开”情况明细表")
+
+
+def test_the_quarterly_status_of_a_month_whose_deadline_is_not_known_yet(client, users, tree, items, team,
+                                                                          monkeypatch):
+    """The fourth quarter's status is due on 25 December, when December's results are due in a January whose
+    holidays may not be entered yet: the page and the workbook were a server error (its month compared today
+    with no deadline). The month is now listed as not due, its deadline waiting for the holidays."""
+    from shuangsuiji.engine import workdays
+
+    record = reviewed(another_task(tree, items, team, 36, name="涞水十二月厂"), users)
+    year, month = month_of(record)
+    quarter = (month - 1) // 3 + 1
+    monkeypatch.setattr(workdays, "_PACKAGE_YEARS", range(2004, 2004))  # the calendar knows no year at all
+    client.force_login(users["county_admin"])
+    query = {"kind": "quarterly_status", "year": year, "quarter": quarter}
+    response = client.get(reverse("disclosure:reports"), query)
+    assert response.status_code == 200
+    [county] = response.context["status"].places
+    assert (county.months_due, county.months_on_time) == (0, 0)
+    book = download(client, users["county_admin"], **query)
+    [row] = table(book["结果公开"])
+    assert row[3] == "待录入放假安排" and row[5] == "期限待定（待录入放假安排），待公开"
