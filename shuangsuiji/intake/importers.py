@@ -511,8 +511,10 @@ class ReadingsImporter(Importer):
         plan.outlets = len(outlet_ids)
         stored: dict[tuple[int, str, datetime], Exceedance] = {}
         for start in range(0, len(outlet_ids), 2000):
-            for exceedance in Exceedance.objects.filter(outlet_id__in=outlet_ids[start:start + 2000],
-                                                        measured_at__gte=plan.first, measured_at__lte=plan.last):
+            # with the outlet: a stored row updated or withdrawn is named in the event by its outlet's code
+            for exceedance in Exceedance.objects.select_related("outlet").filter(
+                    outlet_id__in=outlet_ids[start:start + 2000], measured_at__gte=plan.first,
+                    measured_at__lte=plan.last):
                 stored[(exceedance.outlet_id, exceedance.pollutant, exceedance.measured_at)] = exceedance
         over_keys = set()
         for outlet_id, target_id, pollutant, measured_at, value, limit, unit in over:

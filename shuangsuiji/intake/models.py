@@ -15,6 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.accounts.scoping import ScopedManager
@@ -185,7 +186,15 @@ class Exceedance(models.Model):
         indexes = [models.Index(fields=["target", "measured_at"])]
 
     def __str__(self) -> str:
-        return f"{self.outlet_id} {self.pollutant} {self.measured_at:%Y-%m-%d %H:%M}"
+        # the outlet's code and Beijing time, as the monitoring platform shows them (not a row id and UTC)
+        return f"{self.outlet.code} {self.pollutant} {timezone.localtime(self.measured_at):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("intake:exceedance_detail", args=[self.pk])
+
+    def outlet_label(self) -> str:
+        """The outlet as people name it (code and name): what a deletion's event keeps of it."""
+        return f"{self.outlet.code} {self.outlet.name}".strip()
 
 
 class KeyUnit(models.Model):

@@ -120,22 +120,26 @@ def do_save_complaint(complaint: Complaint, *, acting_user, reason: str = "") ->
 
 
 def _delete(model: type[models.Model], pk: int, *, acting_user, reason: str, kept: tuple[str, ...],
-            in_use: str) -> None:
+            in_use: str, refuse: Callable[[Any], str | None] = lambda stored: None) -> None:
     """Delete a record entered by mistake (twice under two numbers, for the wrong target): its event, on the
-    target, keeps the ``kept`` fields, since the record itself is gone. ``in_use`` says why a record another
-    one refers to stays."""
+    target, keeps the ``kept`` fields (an attribute name, or a method of the record giving a text), since the
+    record itself is gone. ``in_use`` says why a record another one refers to stays; ``refuse`` gives the reason
+    a record may not be deleted at all, read from the locked row."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写删除的理由")})
     stored = model.objects.select_for_update().select_related("target__jurisdiction").get(pk=pk)
     ensure_can_record(acting_user, stored.target.jurisdiction)
+    refusal = refuse(stored)
+    if refusal:
+        raise ValidationError(refusal)
     values = field_values(stored)
+    kept_values = {name: [values[name] if name in values else getattr(stored, name)(), None] for name in kept}
     try:
         stored.delete()
     except models.ProtectedError as error:
         raise ValidationError(in_use) from error
     record_events([PendingEvent(f"{model._meta.model_name}.delete", stored.target, stored.target.jurisdiction_id,
-                                {name: [values[name], None] for name in kept}, reason.strip())],
-                  actor=acting_user)
+                                kept_values, reason.strip())], actor=acting_user)
 
 
 @transaction.atomic
@@ -152,6 +156,19 @@ def do_delete_complaint(complaint: Complaint, *, acting_user, reason: str) -> No
     _delete(Complaint, complaint.pk, acting_user=acting_user, reason=reason,
             kept=("reference", "received_on", "content"),
             in_use=_("该举报已关联正面清单企业线索，不能删除；如有错误请修改"))
+
+
+@transaction.atomic
+def do_delete_exceedance(exceedance: Exceedance, *, acting_user, reason: str) -> None:
+    """Delete an exceedance recorded by hand by mistake (the wrong outlet, time or value): one the monitoring
+    import wrote is corrected by importing that month's readings again, which keeps the import's counts true."""
+    def imported(stored: Exceedance) -> str | None:
+        if stored.batch_id is None:
+            return None
+        return _("该超标数据由在线监测数据导入写入，不能单独删除；如有错误，请重新导入该时段的监测数据更正")
+
+    _delete(Exceedance, exceedance.pk, acting_user=acting_user, reason=reason,
+            kept=("outlet_label", "pollutant", "measured_at", "value", "limit"), in_use="", refuse=imported)
 
 
 @transaction.atomic
@@ -358,7 +375,7 @@ def _store_readings(plan: ReadingsPlan, file_name: str, acting_user) -> ImportRe
         exceedance.batch = batch
     Exceedance.objects.bulk_create(plan.create, batch_size=5000)
     Exceedance.objects.bulk_update(plan.update, ["value", "limit", "unit"], batch_size=2000)
-    withdrawn = [str(e) for e in Exceedance.objects.filter(pk__in=plan.withdraw)]
+    withdrawn = [str(e) for e in Exceedance.objects.select_related("outlet").filter(pk__in=plan.withdraw)]
     Exceedance.objects.filter(pk__in=plan.withdraw).delete()
     with system_language():
         reason = _("导入在线监测数据：%(file)s") % {"file": file_name}

@@ -228,7 +228,7 @@ def penalty_detail(request: HttpRequest, pk: int, delete_form: DeletionForm | No
         "can_edit": can_record(request.user, penalty.target.jurisdiction)})
 
 
-def _delete(request: HttpRequest, record: Penalty | Complaint, delete: Callable[..., None],
+def _delete(request: HttpRequest, record: Penalty | Complaint | Exceedance, delete: Callable[..., None],
             detail: Callable[..., HttpResponse], listing: str) -> HttpResponse:
     """Delete a record entered by mistake, or show its page again with the refusal and the reason as typed."""
     form = DeletionForm(request.POST)
@@ -383,6 +383,25 @@ def exceedance_create(request: HttpRequest) -> HttpResponse:
             return redirect(reverse("intake:exceedance_list") + f"?outlet={saved.outlet_id}")
     return render(request, "intake/form.html", {"form": form, "title": _("录入在线监测超标数据"),
                                                 "section": "exceedances", "cancel": reverse("intake:exceedance_list")})
+
+
+@login_required
+def exceedance_detail(request: HttpRequest, pk: int, delete_form: DeletionForm | None = None) -> HttpResponse:
+    exceedance = get_object_or_404(Exceedance.objects.visible_to(request.user).select_related(
+        "outlet", "target__jurisdiction", "batch__imported_by"), pk=pk)
+    return render(request, "intake/exceedance_detail.html", {
+        "exceedance": exceedance, "history": history_for(exceedance), "delete_form": delete_form or DeletionForm(),
+        # as measured, without the column's trailing zeros (80.5, not 80.5000; 0.0035 stays 0.0035)
+        "value": format(exceedance.value.normalize(), "f"), "limit": format(exceedance.limit.normalize(), "f"),
+        # one the import wrote is corrected by importing again; only a hand-entered one is deleted here
+        "can_edit": exceedance.batch_id is None and can_record(request.user, exceedance.target.jurisdiction)})
+
+
+@login_required
+@require_POST
+def exceedance_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    exceedance = get_object_or_404(Exceedance.objects.visible_to(request.user).select_related("outlet"), pk=pk)
+    return _delete(request, exceedance, services.do_delete_exceedance, exceedance_detail, "intake:exceedance_list")
 
 
 @login_required
