@@ -8,6 +8,7 @@ them is decided there (``intake.permissions``), and the pages only hide what the
 from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -223,9 +224,16 @@ def penalty_list(request: HttpRequest) -> HttpResponse:
 def penalty_detail(request: HttpRequest, pk: int, delete_form: DeletionForm | None = None) -> HttpResponse:
     penalty = get_object_or_404(Penalty.objects.visible_to(request.user).select_related(
         "target__jurisdiction", "department__jurisdiction", "created_by"), pk=pk)
-    return render(request, "intake/penalty_detail.html", {
-        "penalty": penalty, "history": history_for(penalty), "delete_form": delete_form or DeletionForm(),
-        "can_edit": can_record(request.user, penalty.target.jurisdiction)})
+    return _record_page(request, "penalty", penalty, delete_form)
+
+
+def _record_page(request: HttpRequest, name: str, record: Penalty | Complaint | Exceedance,
+                 delete_form: DeletionForm | None, *, can_edit: bool = True, **extra: Any) -> HttpResponse:
+    """A recorded row's page (intake/<name>_detail.html): its history, and its delete card for those who record
+    in its scope — with the refused deletion's form when there was one."""
+    return render(request, f"intake/{name}_detail.html", {
+        name: record, "history": history_for(record), "delete_form": delete_form or DeletionForm(),
+        "can_edit": can_edit and can_record(request.user, record.target.jurisdiction), **extra})
 
 
 def _delete(request: HttpRequest, record: Penalty | Complaint | Exceedance, delete: Callable[..., None],
@@ -302,10 +310,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, pk: int, delete_form: DeletionForm | None = None) -> HttpResponse:
     complaint = get_object_or_404(Complaint.objects.visible_to(request.user).select_related(
         "target__jurisdiction", "created_by"), pk=pk)
-    return render(request, "intake/complaint_detail.html", {
-        "complaint": complaint, "history": history_for(complaint), "clues": complaint.clues.all(),
-        "delete_form": delete_form or DeletionForm(),
-        "can_edit": can_record(request.user, complaint.target.jurisdiction)})
+    return _record_page(request, "complaint", complaint, delete_form, clues=complaint.clues.all())
 
 
 @login_required
@@ -389,12 +394,11 @@ def exceedance_create(request: HttpRequest) -> HttpResponse:
 def exceedance_detail(request: HttpRequest, pk: int, delete_form: DeletionForm | None = None) -> HttpResponse:
     exceedance = get_object_or_404(Exceedance.objects.visible_to(request.user).select_related(
         "outlet", "target__jurisdiction", "batch__imported_by"), pk=pk)
-    return render(request, "intake/exceedance_detail.html", {
-        "exceedance": exceedance, "history": history_for(exceedance), "delete_form": delete_form or DeletionForm(),
-        # as measured, without the column's trailing zeros (80.5, not 80.5000; 0.0035 stays 0.0035)
-        "value": format(exceedance.value.normalize(), "f"), "limit": format(exceedance.limit.normalize(), "f"),
-        # one the import wrote is corrected by importing again; only a hand-entered one is deleted here
-        "can_edit": exceedance.batch_id is None and can_record(request.user, exceedance.target.jurisdiction)})
+    # One the import wrote is corrected by importing again; only a hand-entered one is deleted here. The values
+    # as measured, without the column's trailing zeros (80.5, not 80.5000; 0.0035 stays 0.0035).
+    return _record_page(request, "exceedance", exceedance, delete_form, can_edit=exceedance.batch_id is None,
+                        value=format(exceedance.value.normalize(), "f"),
+                        limit=format(exceedance.limit.normalize(), "f"))
 
 
 @login_required
