@@ -39,7 +39,7 @@ from shuangsuiji.disclosure.models import (
     RedactionAction,
     RedactionBasis,
 )
-from shuangsuiji.engine.workdays import quarter_of
+from shuangsuiji.engine.workdays import CalendarUnknownError, quarter_of
 from shuangsuiji.fieldwork.models import InspectionRecord
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.planning import gather
@@ -123,10 +123,23 @@ class _Seeder:
         _backdate(batch, day)
         return batch
 
+    def early_in_year(self, year: int) -> date:
+        """The year's fifth working day, when its list is released. Seeded in early January, before the bureau has
+        entered the new year's holidays, the calendar cannot count it: Monday to Friday stand in (the day is
+        capped at today anyway), rather than the whole seed failing."""
+        try:
+            return self.calendar.add_workdays(date(year, 1, 1), 5)
+        except CalendarUnknownError:
+            day, weekdays = date(year, 1, 1), 0
+            while weekdays < 5:
+                day += timedelta(days=1)
+                weekdays += day.weekday() < 5
+            return day
+
     def annual_lists(self, years: Iterable[int]) -> None:
         for year in sorted(set(years)):
             deadline = services.annual_list_deadline(year)[0]
-            day = min(self.calendar.add_workdays(date(year, 1, 1), 5), deadline, self.today)
+            day = min(self.early_in_year(year), deadline, self.today)
             for county in self.progress(self.counties, total=len(self.counties), desc=f"{year}年名录", unit="县"):
                 batch = services.do_prepare_annual_list(jurisdiction=county, year=year,
                                                         acting_user=self.preparer(county))
