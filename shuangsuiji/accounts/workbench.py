@@ -90,6 +90,8 @@ class Item:
     """What ``due`` is the end of, when "期限" alone would not say (a draw window, a publication deadline)."""
     days_left: int | None = None
     """Days from today to ``due`` (negative when overdue); set by ``for_user``."""
+    due_pending: str = ""
+    """Said in place of ``due`` when it cannot be counted yet (a year whose holidays are not entered)."""
 
     @property
     def days_late(self) -> int:
@@ -325,12 +327,12 @@ def my_open_tasks(user, today: date) -> Items:
         label, css = states[state]
         url = (reverse("fieldwork:record_edit", args=[task.draft_id]) if task.draft_id
                else reverse("fieldwork:task_brief", args=[task.pk]))
-        due, is_publication = owed_by(
-            task.deadline, amending=task.amending, returned=task.returned,
-            visit_ended=timezone.localdate(task.amended_end) if task.amended_end else None,
-            publication_deadline=publication_deadline)
+        ended = timezone.localdate(task.amended_end) if task.amended_end else None
+        due, is_publication = owed_by(task.deadline, amending=task.amending, returned=task.returned,
+                                      visit_ended=ended, publication_deadline=publication_deadline)
         due_label = pgettext("workbench", "公开期限") if is_publication else ""
         rows.append(Item(title=task.target.name, url=url, due=due, overdue=due is not None and due < today,
+                         due_pending=_pending(ended.year, ended.month) if is_publication and due is None else "",
                          note=f"{task_number(task)} · {task.target.address or task.target.jurisdiction.name}",
                          badge=label, badge_css=css, due_label=due_label))
         if task.amending and rows[-1].overdue:
@@ -375,7 +377,12 @@ def draw_window(year: int, quarter: int) -> DrawWindow:
     except ValidationError as error:  # no policy in force that day
         return DrawWindow(year, quarter, problem="；".join(error.messages))
     except CalendarUnknownError as error:
-        return DrawWindow(year, quarter, problem=str(error))
+        # Said to every admin, county ones too, who cannot enter the holidays: who does, and where.
+        return DrawWindow(year, quarter, problem=_(
+            "抽取期是%(before)s最后 %(n)s 个工作日；%(year)s年的放假和调休安排尚未录入，暂无法确定。"
+            "国务院办公厅通知发布后，由市局管理员在“工作日安排”中录入。") % {
+            "before": quarter_text(*previous_quarter(year, quarter)), "n": policy.draw_window.workdays,
+            "year": error.year})
     return DrawWindow(year, quarter, days, str(policy.draw_window.citation))
 
 
@@ -454,6 +461,12 @@ def regular_plan_states(user, windows: Iterable[DrawWindow], today: date) -> dic
 # --- the county's fieldwork ----------------------------------------------------------------------------------
 
 
+def _pending(year: int, month: int) -> str:
+    """What stands in for a month's publication deadline while it cannot be counted: December's falls in the
+    next year, whose holidays the city office has not entered yet (``disclosure.known_results_deadline``)."""
+    return _("待市局录入%(year)s年放假安排") % {"year": disclosure.results_deadline_year(year, month)}
+
+
 def _deadlines(months: Iterable[tuple[int, int]]) -> dict[tuple[int, int], date | None]:
     # None for a month whose deadline falls in a year whose holidays are not entered yet (the calendar section asks)
     return {(year, month): disclosure.known_results_deadline(year, month) for year, month in set(months)}
@@ -480,12 +493,14 @@ def records_awaiting_review(user, today: date) -> Items:
             _add(late, group["target__jurisdiction"], group["n"])
     rows = []
     for record in records.select_related("target__jurisdiction").order_by("ended_at", "pk")[:LIMIT]:
-        due = None
+        due, pending = None, ""
         if record.task_id and record.ended_at:
             ended = timezone.localtime(record.ended_at)
             due = deadlines.get((ended.year, ended.month))
+            pending = "" if due else _pending(ended.year, ended.month)
         rows.append(Item(title=record.target.name, url=record.get_absolute_url(), due=due,
                          overdue=due is not None and today > due, due_label=pgettext("workbench", "公开期限"),
+                         due_pending=pending,
                          note=_("%(number)s · %(day)s 提交") % {
                              "number": record.number, "day": f"{timezone.localtime(record.sealed_at):%m-%d}"},
                          badge=_("复查") if record.recheck_id else "", badge_css="text-bg-warning",
@@ -598,6 +613,7 @@ def unreleased_months(user, today: date) -> Items:
         rows.append(Item(title=_("%(name)s%(year)s年%(month)s月抽查结果") % {
             "name": place.name, "year": state.year, "month": state.month}, url=url, due=state.deadline,
             overdue=overdue, due_label=pgettext("workbench", "公开期限"), note=note, badge=badge,
+            due_pending="" if state.deadline else _pending(state.year, state.month),
             badge_css="text-bg-warning", place=place.name))
     return _items(_urgent_first(rows)[:LIMIT], by_place, late, reverse("disclosure:overview"))
 

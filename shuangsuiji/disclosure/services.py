@@ -100,6 +100,19 @@ def results_deadline(year: int, month: int) -> tuple[date, str]:
     return due, policy.monthly_publication.citation
 
 
+def results_deadline_year(year: int, month: int) -> int:
+    """The year a month's publication deadline falls in: ten working days after the month, so December's is
+    in January of the next year."""
+    return year + (month == 12)
+
+
+def calendar_pending_message(year: int, month: int) -> str:
+    """Why a month's results cannot be put in a batch yet, and who must do what first."""
+    return _("%(year)s年%(month)s月结果的公开期限在%(due)s年，按工作日计算，而%(due)s年的放假和调休安排尚未录入，"
+             "暂不能生成批次。请市局管理员按国务院办公厅的通知在“工作日安排”中录入该年放假安排，之后即可生成。") % {
+        "year": year, "month": month, "due": results_deadline_year(year, month)}
+
+
 def known_results_deadline(year: int, month: int) -> date | None:
     """``results_deadline``'s day, or None while the working days of the year it falls in are unknown (December's
     falls in January: until the next year's holidays are entered in 工作日安排, it cannot be counted). Pages show
@@ -307,7 +320,7 @@ def do_prepare_results(*, jurisdiction: Jurisdiction, year: int, month: int, act
     try:
         deadline, citation = results_deadline(year, month)
     except CalendarUnknownError as error:  # December's deadline, before next year's holidays are entered
-        raise ValidationError(str(error)) from error
+        raise ValidationError(calendar_pending_message(year, month)) from error
     publication = _new_batch(jurisdiction, PublicationKind.RESULTS, year, month, deadline, citation, acting_user)
     rules = active_rules()
     rows = PublishedResult.objects.bulk_create([_store_result(publication, r, rules) for r in records])

@@ -37,8 +37,13 @@ from tests.fieldwork.conftest import code_for, items, make_task, submitted, targ
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-LONG_AGO = TODAY - datetime.timedelta(days=20)
+
+
+def long_ago() -> datetime.date:
+    """Twenty days before today, asked when a test runs: a date kept from when the module was imported was
+    yesterday for tests run after midnight (the suite takes many minutes), and last quarter after a quarter's
+    last midnight, while the pages count from the day they are asked on."""
+    return timezone.localdate() - datetime.timedelta(days=20)
 
 
 def page(client, user):
@@ -81,7 +86,7 @@ def county_b_team(tree):
 
 def test_a_returned_record_is_late_once_its_result_is_due_for_publication(tree, items, team, users):
     returned = a_task(tree["a"], [team["first"], team["second"]], name="退回厂", items=items,
-                      deadline=TODAY + datetime.timedelta(days=400))
+                      deadline=timezone.localdate() + datetime.timedelta(days=400))
     record = submitted(returned, users["inspector"])
     fieldwork.do_review_record(record, passed=False, reason="检查地点不具体", acting_user=users["county_admin"])
     ended = timezone.localdate(record.ended_at)
@@ -95,7 +100,7 @@ def test_a_returned_record_is_late_once_its_result_is_due_for_publication(tree, 
 def test_the_inspector_sees_his_open_tasks_with_their_state_and_not_a_colleagues(tree, items, team, users, client):
     me, partner, outsider = team["first"], team["second"], team["outsider_inspector"]
     todo = a_task(tree["a"], [me, partner], name="甲未开始厂", items=items)
-    late = a_task(tree["a"], [me, partner], name="乙逾期厂", deadline=LONG_AGO, items=items)
+    late = a_task(tree["a"], [me, partner], name="乙逾期厂", deadline=long_ago(), items=items)
     drafting = a_task(tree["a"], [me, partner], name="丙草稿厂", items=items)
     fieldwork.do_start_record(drafting, acting_user=users["inspector"])
     returned = a_task(tree["a"], [me, partner], name="丁退回厂", items=items)
@@ -139,10 +144,11 @@ def test_the_inspector_sees_the_problems_he_must_close(tree, items, team, users,
     other = a_task(tree["a"], [team["second"], team["outsider_inspector"]], name="别组厂", items=items)
     submitted(other, team["partner"], problem=Handling.CASE)
     # A due date in the past as time would have made it (the services date a follow-up from the inspection).
-    FollowUp.objects.filter(target=mine.target).update(due_date=LONG_AGO)
+    due = long_ago()
+    FollowUp.objects.filter(target=mine.target).update(due_date=due)
     follow_ups = section(page(client, users["inspector"]), "follow_ups")
     assert titles(follow_ups) == ["整改厂"]
-    assert follow_ups.items[0].overdue and follow_ups.items[0].due == LONG_AGO
+    assert follow_ups.items[0].overdue and follow_ups.items[0].due == due
     assert follow_ups.items[0].url == FollowUp.objects.get(target=mine.target).get_absolute_url()
 
 
@@ -158,15 +164,15 @@ def test_an_inspector_with_nothing_to_do_is_told_so(users, client):
 @pytest.fixture
 def two_counties(tree, items, team, users, county_b_team):
     """County A: an overdue task, a record awaiting review, an overdue follow-up; county B the same."""
-    a_late = a_task(tree["a"], [team["first"], team["second"]], name="涞水逾期厂", deadline=LONG_AGO, items=items)
+    a_late = a_task(tree["a"], [team["first"], team["second"]], name="涞水逾期厂", deadline=long_ago(), items=items)
     a_record = submitted(a_task(tree["a"], [team["first"], team["second"]], name="涞水待审厂", items=items),
                          users["inspector"], problem=Handling.CASE)
-    b_late = a_task(tree["b"], county_b_team, name="阜平逾期厂", deadline=LONG_AGO, items=items)
+    b_late = a_task(tree["b"], county_b_team, name="阜平逾期厂", deadline=long_ago(), items=items)
     b_user = User.objects.create_user(
         username="b_inspector", password="x", role="inspector", jurisdiction=tree["b"], inspector=county_b_team[0])
     b_record = submitted(a_task(tree["b"], county_b_team, name="阜平待审厂", items=items), b_user,
                          problem=Handling.CASE)
-    FollowUp.objects.update(due_date=LONG_AGO)
+    FollowUp.objects.update(due_date=long_ago())
     return {"a_late": a_late, "b_late": b_late, "a_record": a_record, "b_record": b_record}
 
 
@@ -205,7 +211,7 @@ def test_the_overdue_counts_link_to_a_list_of_just_those_tasks(two_counties, tre
     """"查看全部" under 逾期未提交记录的任务 and a county's count in the city's table open the task list narrowed to
     the overdue tasks: they opened every task of the scope (hundreds), among which the overdue were to be found."""
     a_task(tree["a"], [team["first"], team["second"]], name="涞水未到期厂", items=items)
-    done = a_task(tree["a"], [team["first"], team["second"]], name="涞水已提交厂", deadline=LONG_AGO, items=items)
+    done = a_task(tree["a"], [team["first"], team["second"]], name="涞水已提交厂", deadline=long_ago(), items=items)
     submitted(done, users["inspector"])
     response = page(client, users["city_admin"])
     listed = client.get(section(response, "overdue_tasks").more_url)
@@ -225,7 +231,7 @@ def test_the_overdue_counts_link_to_a_list_of_just_those_tasks(two_counties, tre
 def test_a_county_admin_is_not_sent_to_a_city_plans_task(tree, items, team, users, client):
     """A city plan's overdue task in county A is the city's: it was listed on the county admin's workbench, but
     its page (and the task list) are the plans' he may read — the link was a 404 and the counts disagreed."""
-    task = a_task(tree["a"], [team["first"], team["second"]], name="市局计划逾期厂", deadline=LONG_AGO, items=items)
+    task = a_task(tree["a"], [team["first"], team["second"]], name="市局计划逾期厂", deadline=long_ago(), items=items)
     city_plan = Plan.objects.create(jurisdiction=tree["city"], level=PlanLevel.CITY, year=task.year,
                                     quarter=task.quarter, kind="regular", policy_id="baoding-2021", policy_version=1,
                                     policy_fingerprint="0" * 64, policy_title="保定市2021", inspectors_counted=2,
@@ -243,7 +249,8 @@ def test_a_county_admin_is_not_sent_to_a_city_plans_task(tree, items, team, user
 def test_the_city_sees_which_county_has_no_joint_plan_this_quarter(two_counties, tree, users, client):
     """Internal joint inspections every quarter at both levels (实施方案 二(五)): the city's table said nothing of
     them, so a county without a joint plan was nowhere to be seen on the city's home page."""
-    year, quarter = TODAY.year, quarter_of(TODAY)
+    today = timezone.localdate()
+    year, quarter = today.year, quarter_of(today)
     joint = Plan.objects.create(jurisdiction=tree["a"], level=PlanLevel.COUNTY, year=year, quarter=quarter,
                                 kind="joint", department=tree["departments"]["130623"], policy_id="baoding-2021",
                                 policy_version=1, policy_fingerprint="0" * 64, policy_title="保定市2021",
@@ -253,7 +260,7 @@ def test_the_city_sees_which_county_has_no_joint_plan_this_quarter(two_counties,
     assert rows[tree["a"].code].joint.n == 1
     listed = client.get(rows[tree["a"].code].joint.url).context["page"].object_list
     assert list(listed) == [joint]
-    closed = workbench.draw_window(year, quarter).closed(TODAY)
+    closed = workbench.draw_window(year, quarter).closed(today)
     assert rows[tree["b"].code].joint.n == 0 and rows[tree["b"].code].joint.late == int(closed)
     # The city's own row lists the city's own joint plan, not its counties' too.
     city_joint = Plan.objects.create(jurisdiction=tree["city"], level=PlanLevel.CITY, year=year, quarter=quarter,
@@ -273,12 +280,13 @@ def test_the_quarters_plans_and_the_next_draw_window(two_counties, tree, users, 
     assert [(i.title, i.url, i.badge) for i in plans.items] == [(str(plan), plan.get_absolute_url(), "已派发")]
     assert "已提交记录 1 / 2 项任务" in plans.items[0].note
     following = section(response, "next")
-    year, quarter = workbench.next_quarter(TODAY.year, quarter_of(TODAY))
+    today = timezone.localdate()
+    year, quarter = workbench.next_quarter(today.year, quarter_of(today))
     missing = following.items[0]
     assert missing.badge == "尚未编制" and f"{year}年第{quarter}季度" in missing.title
     assert missing.url.startswith(reverse("planning:plan_create"))
     window = workbench.draw_window(year, quarter)
-    assert missing.due == window.last and missing.overdue == window.closed(TODAY)
+    assert missing.due == window.last and missing.overdue == window.closed(today)
     hint = next(s for s in response.context["bench"].sections if s.key == "next").hint
     assert window.days[0].isoformat() in hint and "实施方案" in hint
     # The link prefills the plan form with the quarter it names.
@@ -368,11 +376,11 @@ def queries_of(client, user) -> int:
 def test_the_number_of_queries_does_not_grow_with_the_items(tree, items, team, users, county_b_team, client):
     def add(n: int) -> None:
         for _ in range(n):
-            a_task(tree["a"], [team["first"], team["second"]], deadline=LONG_AGO, items=items)
-            a_task(tree["b"], county_b_team, deadline=LONG_AGO, items=items)
+            a_task(tree["a"], [team["first"], team["second"]], deadline=long_ago(), items=items)
+            a_task(tree["b"], county_b_team, deadline=long_ago(), items=items)
             submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"],
                       problem=Handling.CASE)
-        FollowUp.objects.update(due_date=LONG_AGO)
+        FollowUp.objects.update(due_date=long_ago())
 
     add(1)
     roles = ("inspector", "county_admin", "city_admin", "leader", "department_user")
@@ -539,9 +547,37 @@ def test_a_december_whose_deadline_falls_in_an_unknown_year_shows_no_error(tree,
     next_month = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     months = workbench.unreleased_months(users["county_admin"], next_month)
     assert months.total == 1 and months.items[0].due is None and not months.items[0].overdue
-    with pytest.raises(ValidationError, match="工作日安排未知"):
+    with pytest.raises(ValidationError, match="放假和调休安排尚未录入"):
         disclosure.do_prepare_results(jurisdiction=tree["a"], year=day.year, month=day.month,
                                       acting_user=users["county_admin"])
     client.force_login(users["city_admin"])
     overview = client.get(reverse("disclosure:overview"), {"year": day.year})
     assert overview.status_code == 200
+
+
+def test_what_waits_for_next_years_holidays_says_so_and_who_enters_them(tree, items, team, users, client,
+                                                                         monkeypatch):
+    """Before the next year's holidays are entered, December's results (due in January) and a draw window in
+    that year cannot be dated. The 工作台 showed such a month with no date and no word, and a county admin was
+    told by the refusal and the window's note to enter the holidays himself, which only the city office can.
+    Now the deadline reads 待市局录入某年放假安排, and the refusal and the note say who enters them, where."""
+    from shuangsuiji.engine import workdays
+
+    reviewed = submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"])
+    fieldwork.do_review_record(reviewed, passed=True, acting_user=users["county_admin"])
+    waiting = submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"])
+    day = timezone.localdate(waiting.ended_at)
+    due_year = day.year + (day.month == 12)
+    monkeypatch.setattr(workdays, "_PACKAGE_YEARS", range(2004, 2004))  # the calendar knows no year at all
+
+    next_month = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    [month] = workbench.unreleased_months(users["county_admin"], next_month).items
+    assert month.due is None and month.due_pending == f"待市局录入{due_year}年放假安排"
+    html = page(client, users["county_admin"]).content.decode()
+    assert f"公开期限 待市局录入{due_year}年放假安排" in html  # the record awaiting review
+    with pytest.raises(ValidationError, match=r"请市局管理员.*在“工作日安排”中录入"):
+        disclosure.do_prepare_results(jurisdiction=tree["a"], year=day.year, month=day.month,
+                                      acting_user=users["county_admin"])
+    window = workbench.draw_window(day.year, quarter_of(day))
+    assert not window.days and "由市局管理员在“工作日安排”中录入" in window.hint(day)
+    assert "chinese_calendar" not in window.hint(day)
