@@ -63,8 +63,14 @@ class PlanQuerySet(ScopedQuerySet):
     def published(self) -> "PlanQuerySet":
         """Plans the public portal may show: from the freeze on, when the inputs hash is published (DESIGN §4
         step 1). What of them is public grows with the ceremony; the secret and the selection only with
-        ``revealed_at`` (see ``published_manifest``)."""
-        return self.exclude(status=PlanStatus.DRAFT)
+        ``revealed_at`` (see ``published_manifest``).
+
+        A plan whose draw the city let be drawn again is a draft once more until its new freeze, yet the draw it
+        superseded was published and stays so (DESIGN §4: "the superseded draw stays published"): a plan with a
+        frozen draw is published whatever its status. By status alone it vanished from the portal and the public
+        API (404, its sealed manifest too) from the approval of the re-draw until the new freeze."""
+        frozen = Draw.objects.filter(plan=models.OuterRef("pk")).exclude(inputs_hash="")
+        return self.filter(~Q(status=PlanStatus.DRAFT) | models.Exists(frozen))
 
 
 class Plan(models.Model):

@@ -6,6 +6,7 @@ what the user sees, a page costs the same number of queries whatever its rows, a
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
@@ -268,6 +269,33 @@ def test_a_redraw_after_the_reveal_is_refused_and_one_made_before_that_rule_keep
     sealed = client.get(new["manifest"])
     assert sealed["X-Manifest-State"] == "sealed" and second.secret not in sealed.content.decode()
     assert client.get(old["manifest"]).json()["secret"] == first.secret
+
+
+
+def test_a_superseded_draw_stays_published_while_its_plan_is_drawn_again(city):
+    """DESIGN §4: "the superseded draw stays published". An approved re-draw puts the plan back to a draft until its
+    new freeze, and the portal and this API read plans by status: the plan, its published hashes and its sealed
+    manifest answered 404 from the approval on."""
+    users, client = city["users"], Client()
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    never_frozen = services.do_create_plan(jurisdiction=city["tree"]["b"], year=2021, quarter=2,
+                                                    acting_user=None)
+    first = ceremony(plan)
+    request = services.do_request_redraw(plan, reason="名录库漏录新企业", acting_user=users["county_admin"])
+    services.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
+    response = client.get(f"/api/public/plans/{plan.pk}/")
+    assert response.status_code == 200
+    (draw,) = response.json()["draws"]
+    assert (draw["number"], draw["inputs_hash"], draw["commitment"]) == (1, first.inputs_hash, first.commitment)
+    assert draw["secret"] is None and first.secret not in response.content.decode()
+    manifest = client.get(draw["manifest_url"])
+    assert manifest.status_code == 200 and manifest["X-Manifest-State"] == "sealed"
+    assert first.secret not in manifest.content.decode()
+    listed = {row["id"] for row in client.get("/api/public/plans/").json()["results"]}
+    assert plan.pk in listed and never_frozen.pk not in listed
+    assert client.get(f"/public/plans/{plan.pk}/").status_code == 200
+    assert client.get(f"/api/public/plans/{never_frozen.pk}/").status_code == 404
 
 
 def test_a_plan_shows_its_strata_against_the_policy(city):
