@@ -85,10 +85,12 @@ def population(jurisdiction: Jurisdiction, year: int, quarter: int) -> Populatio
 def last_on_site(targets, year: int) -> dict[int, date]:
     """Each target's latest on-site inspection in ``year`` (the quota rules look no further back than the
     half-year): the recorded date, or — until fieldwork records it — the first day of the quarter of a task
-    that was not withdrawn."""
+    that was not withdrawn. A visit counts in the year it was made: last December's task visited in January
+    covers the first half of this year (the half-year rule is about visits, not plans)."""
     latest: dict[int, date] = {}
+    visited_this_year = Q(task__inspected_on__gte=date(year, 1, 1), task__inspected_on__lte=date(year, 12, 31))
     for target_id, inspected_on, task_year, quarter in (
-            TaskPlan.objects.filter(task__target__in=targets, task__year=year, active=True)
+            TaskPlan.objects.filter(Q(task__year=year) | visited_this_year, task__target__in=targets, active=True)
             .exclude(task__status=TaskStatus.WITHDRAWN).order_by()
             .values_list("task__target_id", "task__inspected_on", "task__year", "task__quarter").distinct()):
         day = inspected_on or quarter_start(task_year, quarter)
