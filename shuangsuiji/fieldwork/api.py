@@ -34,7 +34,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class RecordSerializer(serializers.ModelSerializer):
     visit = serializers.SerializerMethodField()
     jurisdiction = serializers.CharField(source="target.jurisdiction.code", read_only=True)
-    amends = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    # null on every record but an amendment: the schema must say so (a read-only related field is not by default)
+    amends = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
     state = serializers.CharField(read_only=True)
     items = ItemResultSerializer(many=True, read_only=True)
     signatures = SignatureSerializer(many=True, read_only=True)

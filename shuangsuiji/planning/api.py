@@ -201,7 +201,7 @@ class TaskSelectionSerializer(serializers.ModelSerializer):
 
 
 class TaskItemSerializer(serializers.ModelSerializer):
-    specialty = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    specialty = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # as in the registry
 
     class Meta:
         model = CheckItem

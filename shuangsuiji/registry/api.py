@@ -17,7 +17,9 @@ from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisd
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # allow_null: a read-only related field is documented as never null otherwise, and the top of the tree (the
+    # province) and an item without a specialty are null — a client generated from the schema failed on them.
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Jurisdiction
@@ -65,7 +67,7 @@ class CheckItemSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
     responsible_department = serializers.StringRelatedField()
     cooperating_departments = serializers.StringRelatedField(many=True)
-    specialty = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    specialty = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = CheckItem

@@ -91,3 +91,18 @@ def test_each_staff_api_has_its_own_root(users):
     for namespace, (path, endpoint) in roots.items():
         assert reverse(f"{namespace}:api-root") == path
         assert client.get(path).json()[endpoint].endswith(f"{path}{endpoint}/")
+
+
+def test_the_schema_says_which_related_codes_are_null(data, users):
+    """A read-only related field is documented as a string that is never null unless it says otherwise: a client
+    generated from the schema (a provincial platform's) refused the province's parent, an item without a
+    specialty (here and in a task's items) and every record that amends none."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    components = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    for component, field in (("Jurisdiction", "parent"), ("CheckItem", "specialty"), ("TaskItem", "specialty"),
+                             ("Record", "amends")):
+        assert components[component]["properties"][field].get("nullable") is True, (component, field)
+    client = client_for(users["city_admin"])
+    assert None in {row["parent"] for row in client.get("/api/registry/jurisdictions/").json()["results"]}
+    assert [row["specialty"] for row in client.get("/api/registry/items/").json()["results"]] == [None]
