@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import DrawVerification, Outcome, PublishedResult
-from shuangsuiji.engine.workdays import CalendarUnknownError, Deadline
+from shuangsuiji.engine.workdays import Deadline
 from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, Handling, InspectionRecord, SignerRole
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.intake.services import policy_for
@@ -45,11 +45,13 @@ QUARTERLY = "quarterly_status"
 
 
 def deadlines(year: int) -> tuple[Deadline, ...]:
-    """Every report due to the city for the periods of ``year`` (the engine's ``reporting_deadlines``), or
-    none when no policy is in force that year or the calendar does not know it."""
+    """Every report due to the city for the periods of ``year`` (the engine's ``reporting_deadlines``), none
+    when no policy is in force that year; a deadline the calendar cannot count yet (a policy that moves dates
+    to working days, December's detail before the next year's holidays are entered) is left out, not the
+    year's other reports with it."""
     try:
-        return calendar().reporting_deadlines(policy_for(year, 1), year)
-    except (ValidationError, CalendarUnknownError):
+        return calendar().reporting_deadlines(policy_for(year, 1), year, known_only=True)
+    except ValidationError:
         return ()
 
 

@@ -164,60 +164,44 @@ class WorkCalendar:
         """Last day to publish a month's results, counting from the month's last day."""
         return self.publication_deadline(policy, _month_end(year, month))
 
-    def reporting_deadlines(self, policy: Policy, year: int) -> tuple[Deadline, ...]:
+    def reporting_deadlines(self, policy: Policy, year: int, *, known_only: bool = False) -> tuple[Deadline, ...]:
         """Every report due to the city for the periods of ``year``, in date order.
 
         The policy's dates are calendar dates; only if it says so (``shift_to_workday``) does a date that
-        falls on a rest day move to the next working day, and only then is the calendar consulted.
+        falls on a rest day move to the next working day, and only then is the calendar consulted. With
+        ``known_only`` a deadline in a year the calendar does not know is left out instead of raising
+        ``CalendarUnknownError``: December's detail is due in January, and until the next year's holidays are
+        entered it alone is unknown, not the year's other reports.
         """
         calendar = policy.reporting_calendar
         upkeep = policy.registry_upkeep
         annual = policy.annual_list
 
-        def due(day: date) -> date:
-            return self.next_workday(day) if calendar.shift_to_workday else day
+        deadlines: list[Deadline] = []
 
-        deadlines = [
-            Deadline(
-                "annual_list",
-                str(year),
-                due(annual.due.in_year(year)),
-                f"公开{year}年列入随机抽查日常监管的污染源名单",
-                annual.citation,
-            )
-        ]
+        def add(kind: DeadlineKind, period: str, day: date, description: str, citation: str) -> None:
+            if calendar.shift_to_workday:
+                try:
+                    day = self.next_workday(day)
+                except CalendarUnknownError:
+                    if not known_only:
+                        raise
+                    return
+            deadlines.append(Deadline(kind, period, day, description, citation))
+
+        add("annual_list", str(year), annual.due.in_year(year), f"公开{year}年列入随机抽查日常监管的污染源名单",
+            annual.citation)
         for month in range(1, 13):
             report_year, report_month = (year + 1, 1) if month == 12 else (year, month + 1)
-            deadlines.append(
-                Deadline(
-                    "monthly_detail",
-                    f"{year}-{month:02d}",
-                    due(date(report_year, report_month, calendar.monthly_detail_day)),
-                    f"报送{year}年{month}月“双随机、一公开”情况明细表",
-                    calendar.citation,
-                )
-            )
+            add("monthly_detail", f"{year}-{month:02d}", date(report_year, report_month, calendar.monthly_detail_day),
+                f"报送{year}年{month}月“双随机、一公开”情况明细表", calendar.citation)
         for quarter, day in enumerate(calendar.quarterly_status_due, start=1):
-            deadlines.append(
-                Deadline(
-                    "quarterly_status",
-                    f"{year}Q{quarter}",
-                    due(day.in_year(year)),
-                    f"报送{year}年第{quarter}季度“双随机、一公开”监管工作落实情况",
-                    calendar.citation,
-                )
-            )
+            add("quarterly_status", f"{year}Q{quarter}", day.in_year(year),
+                f"报送{year}年第{quarter}季度“双随机、一公开”监管工作落实情况", calendar.citation)
         for day in upkeep.adjustment_due:
             quarter = quarter_of(day.in_year(year))
-            deadlines.append(
-                Deadline(
-                    "registry_adjustment",
-                    f"{year}Q{quarter}",
-                    due(day.in_year(year)),
-                    f"报送{year}年第{quarter}季度需调整的检查人员库和检查对象名录库信息",
-                    upkeep.citation,
-                )
-            )
+            add("registry_adjustment", f"{year}Q{quarter}", day.in_year(year),
+                f"报送{year}年第{quarter}季度需调整的检查人员库和检查对象名录库信息", upkeep.citation)
         return tuple(sorted(deadlines, key=lambda deadline: (deadline.due, deadline.kind)))
 
 

@@ -250,3 +250,20 @@ def test_the_quarterly_status_of_a_month_whose_deadline_is_not_known_yet(client,
     book = download(client, users["county_admin"], **query)
     [row] = table(book["结果公开"])
     assert row[3] == "待录入放假安排" and row[5] == "期限待定（待录入放假安排），待公开"
+
+
+def test_decembers_reminders_stay_while_the_next_years_holidays_are_unknown(monkeypatch):
+    """A policy that moves report dates to working days needs next year's holidays for December's detail (due in
+    January). Before, that one unknown date emptied the whole year: from 1 December the 工作台 reminded of
+    neither the 20 December registry report nor the 25 December quarterly status."""
+    from shuangsuiji.engine import workdays
+    from tests.engine.test_workdays import variant
+
+    monkeypatch.setattr(workdays, "_PACKAGE_YEARS", range(2004, 2027))  # 2027 unknown, whatever the package knows
+    shifted = variant(reporting_calendar={"shift_to_workday": True})
+    monkeypatch.setattr(reports, "policy_for", lambda year, quarter: shifted)
+    due = {(d.kind, d.period): d.due for d in reports.upcoming(datetime.date(2026, 12, 1))}
+    assert due[("quarterly_status", "2026Q4")] == datetime.date(2026, 12, 25)
+    assert due[("registry_adjustment", "2026Q4")] == datetime.date(2026, 12, 21)
+    assert ("monthly_detail", "2026-12") not in due
+    assert reports.deadline_of("monthly_detail", "2026-12") is None

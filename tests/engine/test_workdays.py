@@ -181,6 +181,26 @@ def test_reporting_deadlines_can_move_to_the_next_working_day():
     assert deadlines[("annual_list", "2021")] == date(2021, 2, 1)  # Sunday 1/31 → Monday
 
 
+def test_a_deadline_the_calendar_cannot_count_yet_leaves_the_others_of_the_year(monkeypatch):
+    """With dates moved to working days, December's detail (due in January) needs the next year's holidays.
+    Asked with ``known_only`` — as the pages ask — only that deadline is left out; before, the whole year's
+    reports disappeared from December on, the 20 December registry report and the 25 December status with it."""
+    from shuangsuiji.engine import workdays
+
+    monkeypatch.setattr(workdays, "_PACKAGE_YEARS", range(2004, 2027))  # 2027 unknown, whatever the package knows
+    shifted = variant(reporting_calendar={"shift_to_workday": True})
+    calendar = WorkCalendar()
+    with pytest.raises(CalendarUnknownError):
+        calendar.reporting_deadlines(shifted, 2026)
+    deadlines = {(d.kind, d.period): d.due for d in calendar.reporting_deadlines(shifted, 2026, known_only=True)}
+    assert ("monthly_detail", "2026-12") not in deadlines and len(deadlines) == 1 + 11 + 4 + 4
+    assert deadlines[("quarterly_status", "2026Q4")] == date(2026, 12, 25)
+    assert deadlines[("registry_adjustment", "2026Q4")] == date(2026, 12, 21)  # Sunday the 20th → Monday
+    assert calendar.reporting_deadlines(shifted, 2027, known_only=True) == ()
+    # the policy's own calendar dates need no calendar at all
+    assert len(calendar.reporting_deadlines(BAODING, 2027, known_only=True)) == 1 + 12 + 4 + 4
+
+
 def test_unknown_year_raises_never_guesses():
     with pytest.raises(CalendarUnknownError, match="2040年的工作日安排未知"):
         CALENDAR.is_workday(date(2040, 3, 1))
