@@ -390,5 +390,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
                 "old_inspector", "new_inspector").annotate(plan_id=F("draw__plan_id"),
                                                            new_credit_code=F("new_task__target__credit_code"))
                 .order_by("pk")))
+        # Newest quarter first, then in the order the tasks were made: keys that never change, so a client paging
+        # through the list while the registry is edited sees each task once (ordered by the target's name, a
+        # target renamed between two pages moved its task to a page already read, and it was lost to that pull).
         return (visible_tasks(user).select_related("target__jurisdiction").prefetch_related(*prefetches)
-                .order_by("-year", "-quarter", "target__jurisdiction__path", "target__name", "pk"))
+                .order_by("-year", "-quarter", "pk"))

@@ -13,10 +13,11 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
+from shuangsuiji import params
 from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanStatus, Task, TaskMember, TaskStatus
-from shuangsuiji.registry.models import Inspector
+from shuangsuiji.registry.models import Inspector, Target
 from tests.fieldwork.conftest import submitted
 
 from .conftest import DRAW_DAY, ceremony
@@ -419,6 +420,36 @@ def test_plan_filters(city, quarter):
     assert ids(client, PLANS, status="dispatched") == {quarter["a"].pk, quarter["b"].pk}
     assert ids(client, PLANS, year=2021, quarter=2, kind="regular") == {p.pk for p in quarter.values()}
     assert ids(client, PLANS, kind="joint") == set()
+
+
+
+def walk(client: APIClient, url: str, between=None) -> list[int]:
+    """Every id of a list, page by page as a client follows ``next``; ``between`` runs after the first page."""
+    body = client.get(url).json()
+    seen = [row["id"] for row in body["results"]]
+    if between is not None:
+        between(seen)
+    while body["next"]:
+        body = client.get(body["next"]).json()
+        seen += [row["id"] for row in body["results"]]
+    return seen
+
+
+def test_a_walk_through_the_tasks_sees_each_once_when_a_target_is_renamed(quarter, city, monkeypatch):
+    """The list was ordered by the target's name within a jurisdiction: a target renamed in the registry while a
+    provincial platform paged through the tasks moved its task to a page already read — lost to that pull — and
+    pushed another into two pages."""
+    monkeypatch.setattr(params.Pagination, "page_size", 2)
+    client = api(city["users"]["city_admin"])
+    everything = walk(client, TASKS)
+    assert len(everything) > 4 and len(set(everything)) == len(everything)
+
+    def rename_a_later_one(seen: list[int]) -> None:
+        later = Task.objects.exclude(pk__in=seen).filter(target__jurisdiction=city["tree"]["a"]).order_by("pk").last()
+        Target.objects.filter(pk=later.target_id).update(name="0" + later.target.name)  # sorts before every name
+
+    seen = walk(client, TASKS, rename_a_later_one)
+    assert sorted(seen) == sorted(everything)
 
 
 # --- cost and schema ------------------------------------------------------------------------------------------
