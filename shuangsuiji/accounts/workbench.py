@@ -584,12 +584,12 @@ def approvals(user, today: date) -> Items:
 def unreleased_months(user, today: date) -> Items:
     """Months whose inspection results are not all released (``disclosure.services.month_states``): results
     not in a batch yet, or a batch not yet reviewed or released, each against the month's deadline. Last
-    year's months too while the first quarter lasts: December's deadline falls in January, and a month still
-    open then is the oldest debt."""
+    year's months too, all year: December's deadline falls in January, and a month of last year still open is
+    the oldest debt — it used to drop off this list (and the city's table) on 1 April, still unpublished."""
     root = _root(user)
     if root is None or not user.oversees:
         return Items()
-    years = [today.year - 1, today.year] if quarter_of(today) == 1 else [today.year]
+    years = [today.year - 1, today.year]
     # The running month's results are published after it ends: it is a task only once a batch of it exists.
     states = [s for year in years for s in disclosure.month_states(root, year, today) if not s.released
               and ((s.year, s.month) < (today.year, today.month) or any(not b.is_released for b in s.batches))]

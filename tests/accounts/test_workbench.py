@@ -581,3 +581,19 @@ def test_what_waits_for_next_years_holidays_says_so_and_who_enters_them(tree, it
     window = workbench.draw_window(day.year, quarter_of(day))
     assert not window.days and "由市局管理员在“工作日安排”中录入" in window.hint(day)
     assert "chinese_calendar" not in window.hint(day)
+
+
+def test_a_month_of_last_year_left_unpublished_stays_on_the_list_after_the_first_quarter(tree, items, team, users):
+    """Last year's months were looked at only in January to March: from 1 April an unpublished month of last
+    year — overdue, or December's still waiting for the new year's holidays — vanished from the 工作台 and the
+    city's table of counties, though nothing had been published."""
+    record = submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"])
+    fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
+    day = timezone.localdate(record.ended_at)
+    # Next year's holidays entered, so that a December's deadline (in January) is known whenever this runs.
+    WorkdayOverride.objects.get_or_create(date=datetime.date(day.year + 1, 1, 1), defaults={"is_workday": False})
+    next_year_april = datetime.date(day.year + 1, 4, 15)
+    for role in ("county_admin", "city_admin", "leader"):
+        months = workbench.unreleased_months(users[role], next_year_april)
+        assert titles(months) == [f"涞水县{day.year}年{day.month}月抽查结果"], role
+        assert months.items[0].overdue and months.overdue == 1, role
