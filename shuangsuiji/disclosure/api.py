@@ -35,7 +35,7 @@ from shuangsuiji import params
 from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.models import Correction, PublishedResult
 from shuangsuiji.planning.models import Draw, Plan, PlanStratum
-from shuangsuiji.planning.services import published_manifest
+from shuangsuiji.planning.services import draw_revealed, published_manifest
 
 # --- the common parts: throttle, paging, parameters --------------------------------------------------------------
 
@@ -298,7 +298,7 @@ class DrawSerializer(serializers.ModelSerializer):
                   "manifest_complete"]
 
     def _revealed(self, draw: Draw) -> bool:
-        return draw.plan.revealed_at is not None
+        return draw_revealed(draw)  # not the plan's reveal alone: a later re-draw keeps its secret
 
     def get_secret(self, draw: Draw) -> str | None:
         return (draw.secret or None) if self._revealed(draw) else None

@@ -37,6 +37,7 @@ from shuangsuiji.disclosure.models import (
 )
 from shuangsuiji.disclosure.services import VERIFIED_REPORT, public_values
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan
+from shuangsuiji.planning.services import draw_revealed
 from shuangsuiji.registry.industry import INDUSTRY, industry_filter, industry_prefixes  # noqa: F401 (tests)
 from shuangsuiji.registry.models import CheckItem, Jurisdiction
 from shuangsuiji.registry.views import CappedPaginator
@@ -316,7 +317,7 @@ class DrawStatusRow:
 def draw_status(draw: Draw) -> DrawStatusRow:
     """A draw's verification state as the public may see it: before the reveal only "sealed", whatever the
     server may have checked (its report would name what is still secret)."""
-    if draw.plan.revealed_at is None:
+    if not draw_revealed(draw):
         return DrawStatusRow(draw, "sealed", None, "")
     checks = list(draw.verifications.all())
     if not checks:
@@ -565,7 +566,7 @@ def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
                 "is_key_unit": obj.is_key_unit}
     if isinstance(obj, Plan):
         draw = next((d for d in obj.draws.all() if d.status != DrawStatus.SUPERSEDED), None)
-        revealed = obj.revealed_at is not None
+        revealed = draw is not None and draw_revealed(draw, obj)  # a re-draw after the reveal keeps its secret
         return {"id": obj.pk, "title": str(obj), "jurisdiction_code": obj.jurisdiction.code,
                 "jurisdiction": obj.jurisdiction.name, "year": obj.year, "quarter": obj.quarter,
                 "status": obj.get_status_display(),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import urlencode
@@ -24,7 +24,7 @@ from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.api import PublicThrottle
 from shuangsuiji.disclosure.models import Outcome, Publication
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan, Stratum
-from shuangsuiji.planning.services import published_manifest
+from shuangsuiji.planning.services import draw_revealed, published_manifest
 
 PAGE_SIZE = 50
 FORMATS = ("csv", "json")
@@ -170,8 +170,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shown = []
     for draw in draws:
         draw.plan = plan  # the status check reads plan.revealed_at; no query per draw
-        entry = {"draw": draw, "status": public.draw_status(draw), "superseded": draw.status == DrawStatus.SUPERSEDED}
-        if revealed and draw.manifest:
+        entry = {"draw": draw, "status": public.draw_status(draw), "superseded": draw.status == DrawStatus.SUPERSEDED,
+                 "revealed": draw_revealed(draw, plan)}  # the plan's reveal did not publish a later re-draw's secret
+        if entry["revealed"] and draw.manifest:
             codes = [s["id"] for st in draw.manifest.get("strata", []) for s in st.get("selected", [])]
             entry["selection"] = _selection(draw, public.names_for(codes, plan.year))
         shown.append(entry)
@@ -234,8 +235,10 @@ def target(request: HttpRequest, credit_code: str) -> HttpResponse:
 
 
 def verify(request: HttpRequest) -> HttpResponse:
+    # A draw the reveal published (drawn before it): a re-draw made after the reveal keeps its seed (draw_revealed).
     example = (Draw.objects.filter(plan__in=Plan.objects.published().filter(revealed_at__isnull=False),
-                                   manifest__isnull=False).exclude(status=DrawStatus.SUPERSEDED)
+                                   manifest__isnull=False, drawn_at__lte=F("plan__revealed_at"))
+               .exclude(status=DrawStatus.SUPERSEDED)
                .select_related("plan__jurisdiction", "plan__department").order_by("-plan__revealed_at").first())
     stratum = None
     if example is not None:

@@ -41,15 +41,9 @@ from shuangsuiji.planning.models import (
     TaskPlan,
 )
 from shuangsuiji.planning.permissions import visible_plans, visible_tasks
-from shuangsuiji.planning.services import published_manifest
+from shuangsuiji.planning.services import draw_revealed, published_manifest
 from shuangsuiji.registry.api import JurisdictionCodeFilter
 from shuangsuiji.registry.models import CheckItem
-
-
-def draw_revealed(draw: Draw, plan: Plan) -> bool:
-    """Whether the plan's reveal published this draw's secret: it was drawn before the reveal. A draw made
-    after it (a re-draw the city approved for a revealed plan) keeps its secret until it is revealed itself."""
-    return plan.revealed_at is not None and draw.drawn_at is not None and draw.drawn_at <= plan.revealed_at
 
 
 def is_inspector_view(user) -> bool:

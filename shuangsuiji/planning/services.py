@@ -991,10 +991,19 @@ def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, ac
     return replacement
 
 
+def draw_revealed(draw: Draw, plan: Plan | None = None) -> bool:
+    """Whether the plan's reveal published this draw's secret: it was drawn before the reveal. A draw made
+    after it (a re-draw approved for a revealed plan before ``_refuse_after_reveal``; such draws are in stored
+    data) keeps its secret until it is revealed itself. ``plan`` saves the query when the caller holds it."""
+    plan = plan if plan is not None else draw.plan
+    return plan.revealed_at is not None and draw.drawn_at is not None and draw.drawn_at <= plan.revealed_at
+
+
 def published_manifest(draw: Draw, *, sealed: bool = False) -> tuple[str, bool]:
     """The manifest as it may be published now, as JSON text, and whether it is the complete one: the
-    sealed manifest (hashes, commitment, public value, selection hash; no secret, no list) until the plan
-    is revealed, the complete manifest — what ``tools/verify_draw.py`` checks — after."""
-    complete = draw.plan.revealed_at is not None and not sealed
+    sealed manifest (hashes, commitment, public value, selection hash; no secret, no list) until the draw
+    is revealed (``draw_revealed``), the complete manifest — what ``tools/verify_draw.py`` checks — after.
+    By the plan's reveal alone the portal gave anyone a later re-draw's secret and selection."""
+    complete = draw_revealed(draw) and not sealed
     body = draw.manifest if complete else manifest.seal(draw.manifest)
     return json.dumps(body, ensure_ascii=False, sort_keys=True, indent=1) + "\n", complete

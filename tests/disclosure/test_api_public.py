@@ -297,7 +297,8 @@ def make_plan(jurisdiction, status: str, quarter: int, *, revealed: bool = False
         }
         Draw.objects.create(plan=plan, number=1, status=DrawStatus.DRAWN, inputs_hash="1" * 64,
                             commitment="2" * 64, secret=SECRET, seed=SEED, public_value="3,5,1,6",
-                            public_source="dice", manifest=manifest, drawn_at=timezone.now())
+                            public_source="dice", manifest=manifest,
+                            drawn_at=timezone.now() - datetime.timedelta(days=30))  # before the reveal
     return plan
 
 

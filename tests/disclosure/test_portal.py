@@ -306,7 +306,7 @@ def make_plan(jurisdiction, quarter: int, *, status=PlanStatus.DISPATCHED, revea
                     "strata": [{"name": "general", "quota": 3, "selected": selected}]}
         Draw.objects.create(plan=plan, number=number, inputs_hash=f"{number}" * 64, commitment="c" * 64,
                             secret=SECRET, seed=SEED, public_value="3516", public_source="dice", manifest=manifest,
-                            drawn_at=timezone.now(),
+                            drawn_at=timezone.now() - datetime.timedelta(days=30),  # before the reveal
                             status=DrawStatus.DRAWN if number == draws else DrawStatus.SUPERSEDED)
     return plan
 

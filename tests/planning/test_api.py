@@ -299,6 +299,38 @@ def test_a_superseded_draw_stays_published_while_its_plan_is_drawn_again(city):
     assert client.get(f"/api/public/plans/{never_frozen.pk}/").status_code == 404
 
 
+
+def test_the_public_api_and_portal_keep_the_secret_of_a_redraw_made_after_the_reveal(city):
+    """As the staff API does (above): the portal, its manifest and /api/public/ took the plan's reveal for every
+    draw's, and gave anyone a later re-draw's secret, seed and complete selection."""
+    users = city["users"]
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    first = ceremony(plan)
+    services.do_dispatch(plan, acting_user=None)
+    request = services.do_request_redraw(plan, reason="名录库漏录新企业", acting_user=users["county_admin"])
+    services.do_reveal(plan, acting_user=None)
+    revealed_at = Plan.objects.get(pk=plan.pk).revealed_at
+    Plan.objects.filter(pk=plan.pk).update(revealed_at=None)  # stored data from before the services refused it
+    services.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
+    Plan.objects.filter(pk=plan.pk).update(revealed_at=revealed_at)
+    second = ceremony(Plan.objects.get(pk=plan.pk), dice="6,6,2,1")
+    client = Client()
+    body = client.get(f"/api/public/plans/{plan.pk}/")
+    old, new = body.json()["draws"]
+    assert (old["secret"], old["seed"], old["manifest_complete"]) == (first.secret, first.seed, True)
+    assert (new["secret"], new["seed"], new["manifest_complete"]) == (None, None, False)
+    (row,) = [r for r in client.get("/api/public/plans/").json()["results"] if r["id"] == plan.pk]
+    assert row["secret"] == ""
+    manifest = client.get(new["manifest_url"])
+    assert manifest["X-Manifest-State"] == "sealed" and client.get(old["manifest_url"]).json()["secret"] == first.secret
+    states = {r["draw"]: r["state"] for r in client.get("/api/public/verification/").json()["results"]}
+    assert states[2] == "sealed"
+    shown = "".join(b"".join(client.get(path)).decode() for path in (
+        f"/public/plans/{plan.pk}/", f"/public/plans/{plan.pk}/draws/2/manifest.json", "/public/verify/",
+        "/public/plans/?format=csv", "/public/plans/?format=json"))
+    assert first.secret in shown and second.secret not in shown and second.seed not in shown
+    assert second.secret not in body.content.decode() + manifest.content.decode()
+
 def test_a_plan_shows_its_strata_against_the_policy(city):
     county, admin = city["users"]["county_admin"], city["users"]["city_admin"]
     plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=county)
