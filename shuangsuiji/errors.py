@@ -1,16 +1,42 @@
-"""The answer to an address that leads nowhere, in the frame of the part of the site it was asked of."""
+"""The answer to an address that leads nowhere, or to a request the server failed, in the frame of the part of
+the site it was asked of: a page for people, JSON for the APIs' programs."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views import defaults
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """The public portal's visitors get its own page, with its navigation and a way back to it; the staff's
     page says "not in your jurisdiction" and leads to the staff home, which sends a visitor to sign in. A
     client of the APIs gets JSON, as from every other answer there (an unknown path was an HTML page)."""
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         return JsonResponse({"detail": _("未找到。")}, status=404, json_dumps_params={"ensure_ascii": False})
     public = request.path.startswith(reverse("public:home"))
     return render(request, "disclosure/public/404.html" if public else "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A failure of the server: to an API client JSON, as every other answer of the APIs — Django's page was HTML,
+    which a platform's nightly pull could only log as unreadable. The pages keep Django's own."""
+    if _is_api(request):
+        return JsonResponse({"detail": _("服务器内部错误，请稍后重试；如一直出现，请联系系统管理员。")}, status=500,
+                            json_dumps_params={"ensure_ascii": False})
+    return defaults.server_error(request)
+
+
+def api_exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
+    """DRF's handler, with Django's "No Target matches the given query." (get_object_or_404's message, in English
+    and naming an internal model) said as every other missing object of the APIs is: "未找到。". A message a view
+    wrote itself (a published result that is not there) is kept."""
+    if isinstance(exc, Http404) and str(exc).endswith("matches the given query."):
+        exc = exceptions.NotFound(_("未找到。"))
+    return exception_handler(exc, context)

@@ -208,6 +208,7 @@ REST_FRAMEWORK = {
     # a client of an API documented as HTTP Basic expects (a session first made it a 403 with no challenge).
     "DEFAULT_AUTHENTICATION_CLASSES": ["shuangsuiji.accounts.api.LockAwareBasicAuthentication",
                                        "rest_framework.authentication.SessionAuthentication"],
+    "EXCEPTION_HANDLER": "shuangsuiji.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
                         # a jurisdiction's level and an item list's level share their choices: one name. An

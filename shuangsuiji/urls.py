@@ -45,3 +45,4 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "shuangsuiji.errors.page_not_found"
+handler500 = "shuangsuiji.errors.server_error"

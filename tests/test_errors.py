@@ -1,0 +1,37 @@
+"""What the APIs answer when something is missing or the server fails: JSON saying so, in the API's words, as every
+other answer there — never an HTML page, nor Django's English message naming an internal model."""
+
+import pytest
+from django.test import Client, RequestFactory
+from rest_framework.test import APIClient
+
+from shuangsuiji import errors
+from shuangsuiji.registry.api import TargetViewSet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_missing_object_is_said_as_every_other_404_of_the_apis(users):
+    client = APIClient()
+    client.force_authenticate(users["city_admin"])
+    for path in ("/api/registry/targets/999999/", "/api/planning/plans/999999/",
+                 "/api/planning/plans/999999/draws/1/manifest/", "/api/fieldwork/records/999999/",
+                 "/api/public/plans/999999/", "/api/public/plans/999999/draws/1/manifest.json", "/api/nowhere/"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.json() == {"detail": "未找到。"}, (path, response.content)
+    # a message of the view's own stays
+    assert client.get("/api/public/results/JL0000/").json() == {"detail": "没有这条已公开的抽查结果"}
+
+
+def test_a_server_error_in_an_api_is_json_and_a_page_stays_a_page(users, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(TargetViewSet, "list", fail)
+    client = Client(raise_request_exception=False)
+    client.force_login(users["city_admin"])
+    response = client.get("/api/registry/targets/")
+    assert response.status_code == 500 and response["Content-Type"] == "application/json"
+    assert "服务器内部错误" in response.json()["detail"] and "a bug" not in response.content.decode()
+    page = errors.server_error(RequestFactory().get("/registry/targets/"))
+    assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
