@@ -145,6 +145,24 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = BooleanFilterField
 
 
+class IntegerFilter(django_filters.NumberFilter):
+    """An API filter's whole number, within ``min_value``/``max_value`` when given. django-filter's NumberFilter reads
+    a decimal, which an integer column rounds down: ``?year=2026.5`` listed every plan of 2026 — to a client, the
+    filter it asked for — and ``?quarter=5`` an empty list that reads as "nothing there". Both are a 400 naming the
+    parameter here."""
+
+    field_class = forms.IntegerField
+
+
+def year_filter() -> IntegerFilter:
+    """``year``: as the public API reads it (ListFilter, PlanFilter of disclosure.public)."""
+    return IntegerFilter(min_value=2000, max_value=2100, label=_("年度"))
+
+
+def quarter_filter() -> IntegerFilter:
+    return IntegerFilter(min_value=1, max_value=4, label=_("季度 1–4"))
+
+
 class FilterSet(django_filters.rest_framework.FilterSet):
     """The staff APIs' filter sets: yes-or-no fields read strictly, and a parameter the list does not know
     refused with the ones it does (it was ignored, so a misspelt filter returned the whole list)."""

@@ -133,6 +133,8 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class PlanFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter()
+    year = params.year_filter()
+    quarter = params.quarter_filter()
 
     class Meta:
         model = Plan
@@ -334,6 +336,8 @@ class TaskFilter(params.FilterSet):
         field_name="selections__plan", label=_("抽查计划 id"),
         queryset=lambda request: visible_plans(request.user) if request is not None else Plan.objects.none())
     mine = params.BooleanFilter(method="only_mine", label=_("仅本人所在检查组的任务"))
+    year = params.year_filter()
+    quarter = params.quarter_filter()
 
     class Meta:
         model = Task

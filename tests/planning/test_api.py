@@ -431,6 +431,18 @@ def test_task_filters(city, quarter):
     assert client.get(TASKS, {"status": "finished"}).status_code == 400
 
 
+
+def test_a_year_or_quarter_that_is_no_whole_number_in_range_is_refused(city, quarter):
+    """A decimal was rounded down by the integer column: ?year=2021.5 listed every plan and task of 2021, as if
+    filtered as asked; a quarter past 4 listed nothing, which reads as "no rows there"."""
+    client = api(city["users"]["city_admin"])
+    for url in (PLANS, TASKS):
+        assert client.get(url, {"year": "2021.0", "quarter": "2"}).json()["count"] > 0
+        for name, value in (("year", "2021.5"), ("year", "20211"), ("quarter", "5"), ("quarter", "0"),
+                            ("quarter", "1.5")):
+            response = client.get(url, {name: value})
+            assert response.status_code == 400 and list(response.json()) == [name], (url, name, value)
+
 def test_mine_is_the_users_own_teams(city, quarter):
     users = city["users"]
     assert ids(api(users["county_admin"]), TASKS, mine="true") == set()  # no officer linked to him
