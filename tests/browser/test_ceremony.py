@@ -60,34 +60,43 @@ def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding
     page.wait_for_selector("#ceremony")
     plan = Plan.objects.get(jurisdiction=county.jurisdiction, year=today.year, quarter=quarter)
     assert plan.status == PlanStatus.DRAFT
-    strata = page.inner_text("#strata")
-    assert "重点排污单位" in strata and "指导意见 二(一)" in strata  # minimum with its citation
+    # Each step below is a form post whose answer is a new page: the element waited for can be in the document
+    # before the rest of it is parsed, so what is read afterwards is read through expect(), which waits for it.
+    strata = page.locator("#strata")
+    expect(strata).to_contain_text("重点排污单位")
+    expect(strata).to_contain_text("指导意见 二(一)")  # minimum with its citation
     shoot(page, f"{label}-2-draft")
     assert_accessible(page, "2-draft")
 
     page.click("button:has-text('审定并冻结')")
     page.wait_for_selector("#inputs-hash")
     draw = Draw.objects.get(plan=plan)
-    assert page.inner_text("#inputs-hash").strip() == draw.inputs_hash
-    assert "请立即公布" in page.inner_text("body")
+    expect(page.locator("#inputs-hash")).to_have_text(draw.inputs_hash)
+    expect(page.locator("body")).to_contain_text("请立即公布")
 
     page.click("button:has-text('生成密钥并承诺')")
     page.wait_for_selector("#commitment")
     draw.refresh_from_db()
-    assert page.inner_text("#commitment").strip() == draw.commitment
+    expect(page.locator("#commitment")).to_have_text(draw.commitment)
+    page.wait_for_load_state()  # the whole page is parsed: the absence below is checked on all of it
     assert draw.secret not in page.content()  # the secret is never shown before the reveal
     shoot(page, f"{label}-3-committed")
     assert_accessible(page, "3-committed")
 
-    # The form shows the chosen source's own fields only.
+    # The form shows the chosen source's own fields only (the page's script shows and hides them on the
+    # change event: expect() waits for it rather than reading the fields' visibility at once).
     page.select_option("#id_source", "lottery")
-    assert page.is_visible("#id_lottery_date") and not page.is_visible("#id_witnesses")
-    assert page.is_visible("text=开奖号码，按公布的原样填写") and not page.is_visible("text=掷出的点数")
+    expect(page.locator("#id_lottery_date")).to_be_visible()
+    expect(page.locator("#id_witnesses")).to_be_hidden()
+    expect(page.locator("text=开奖号码，按公布的原样填写")).to_be_visible()
+    expect(page.locator("text=掷出的点数")).to_be_hidden()
     shoot(page, f"{label}-3-lottery")
     page.select_option("#id_source", "drand")
-    assert page.is_visible("#id_drand_round") and not page.is_visible("#id_lottery_name")
+    expect(page.locator("#id_drand_round")).to_be_visible()
+    expect(page.locator("#id_lottery_name")).to_be_hidden()
     page.select_option("#id_source", "dice")
-    assert page.is_visible("#id_witnesses") and not page.is_visible("#id_drand_round")
+    expect(page.locator("#id_witnesses")).to_be_visible()
+    expect(page.locator("#id_drand_round")).to_be_hidden()
     page.fill("#id_value", "3,5,1,6")
     page.click("button:has-text('录入公开随机数')")
     expect(page.locator("body")).to_contain_text("至少两名见证人")  # dice without witnesses are refused
@@ -96,16 +105,18 @@ def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding
     page.fill("#id_witnesses", "张三、李四")
     page.click("button:has-text('录入公开随机数')")
     page.wait_for_selector("#public-value")
-    assert page.inner_text("#public-value").strip() == "3516"
-    assert "张三、李四" in page.inner_text("#ceremony")
+    expect(page.locator("#public-value")).to_have_text("3516")
+    expect(page.locator("#ceremony")).to_contain_text("张三、李四")
 
     page.click("button:has-text('抽取')")
     page.wait_for_selector("#seed")
     draw.refresh_from_db()
-    assert page.inner_text("#seed").strip() == draw.seed
-    assert draw.secret not in page.content()
+    expect(page.locator("#seed")).to_have_text(draw.seed)
     requested = sum(plan.strata.filter(drawn=True).values_list("requested", flat=True))
-    assert page.locator("#tasks tbody tr").count() == min(requested, 50)
+    # The table of tasks comes after #seed in the page: counted at once, its rows were still being parsed.
+    expect(page.locator("#tasks tbody tr")).to_have_count(min(requested, 50))
+    page.wait_for_load_state()
+    assert draw.secret not in page.content()
     shoot(page, f"{label}-4-drawn")
     assert_accessible(page, "4-drawn")
 

@@ -34,7 +34,10 @@ def test_two_phones_edit_one_record_and_neither_loses_what_he_typed(
     second.wait_for_selector("#fw-banner:has-text('已被检查组其他成员更新')")
     # He is typing far down the form: the banner is in the sticky status box, on his screen, not at the page's top.
     second.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    second.wait_for_timeout(200)
+    # Bootstrap makes the page's scrolling smooth: the banner is measured once the scroll has reached the
+    # bottom, not after a fixed pause that a loaded machine can outlast.
+    second.wait_for_function("() => Math.ceil(window.scrollY + window.innerHeight)"
+                             " >= document.documentElement.scrollHeight - 1")
     box = second.locator("#fw-banner").bounding_box()
     assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
     shot(second, "phone-conflict", full=False)

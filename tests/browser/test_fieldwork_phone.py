@@ -159,7 +159,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
         if n == 0:  # nothing drawn yet: the page refuses an empty signature
             page.locator("#fw-canvas").wait_for(state="visible")
             page.click("#fw-sign-ok")
-            assert page.inner_text("#fw-sign-error") == "请在框内手写签名"
+            expect(page.locator("#fw-sign-error")).to_have_text("请在框内手写签名")
         draw_signature(page, n)
         page.wait_for_selector(f".fw-signer[data-signer='{signer}'][data-state='ok']")
     shot(page, "phone-4-signed")
@@ -203,7 +203,7 @@ def test_the_draft_survives_a_dropped_connection(open_page, users, task, live_se
     reaches_the_server(page, record, "断网时填写的检查情况")
     # The draft typed offline is still there after the tab is closed and opened again.
     page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
-    assert page.input_value("#id_findings") == "断网时填写的检查情况"
+    expect(page.locator("#id_findings")).to_have_value("断网时填写的检查情况")
 
 
 def test_a_phone_with_unsynced_edits_restores_them(open_page, users, task, live_server):
@@ -217,8 +217,9 @@ def test_a_phone_with_unsynced_edits_restores_them(open_page, users, task, live_
     page.context.set_offline(False)
     fresh = page.context.new_page()
     fresh.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
-    assert fresh.input_value("#id_place") == "二号车间"
-    assert "已恢复本机尚未同步的修改" in fresh.inner_text("#fw-banner")
+    # Put back by record.js from the phone's storage: expect() waits for the script rather than reading at once.
+    expect(fresh.locator("#id_place")).to_have_value("二号车间")
+    expect(fresh.locator("#fw-banner")).to_contain_text("已恢复本机尚未同步的修改")
     page.context.unroute("**/draft/")
     fresh.evaluate("window.dispatchEvent(new Event('online'))")
     wait_until_sent(fresh)
@@ -235,9 +236,11 @@ def test_what_is_typed_before_the_script_arrives_is_kept_and_sent(open_page, use
     revision = record.revision
 
     def slow_script(route) -> None:
-        # the script arrives 1.5 s after the page, as on a weak signal in a plant
+        # The script arrives after the page, as on a weak signal in a plant: it runs when the test lets it, once
+        # the place is typed. (It used to run 1.5 s after it arrived, which a loaded machine could take to
+        # reload the page and reach the field: the script had then run before the typing it is about.)
         body = route.fetch().text()
-        route.fulfill(body=f"setTimeout(function () {{ {body} }}, 1500);", content_type="text/javascript")
+        route.fulfill(body=f"window.arriveRecordJs = function () {{ {body} }};", content_type="text/javascript")
 
     page.route("**/record.js", slow_script)
     page.evaluate("localStorage.removeItem(document.getElementById('record-form').dataset.key)")
@@ -245,6 +248,9 @@ def test_what_is_typed_before_the_script_arrives_is_kept_and_sent(open_page, use
     page.wait_for_selector("#record-form")
     assert page.evaluate("document.documentElement.classList.contains('fw-js')") is False
     page.fill("#id_place", "三号车间")
+    page.wait_for_function("() => typeof window.arriveRecordJs === 'function'")
+    assert page.evaluate("document.documentElement.classList.contains('fw-js')") is False  # typed before it ran
+    page.evaluate("setTimeout(window.arriveRecordJs, 0)")
     page.wait_for_selector("html.fw-js", state="attached")
     page.wait_for_function(f"() => {key}.dirty === false && {key}.fields.some(([n, v]) => v === '三号车间')")
     record.refresh_from_db()
@@ -283,9 +289,12 @@ def test_a_record_the_server_refuses_stays_on_the_phone_until_corrected(open_pag
     page.fill("#id_site_manager_phone", "1504168561 7#")
     page.click("button[name=action][value=save]")
     page.wait_for_selector("#fw-errors")
+    # The refusal is a new page (the form was posted): read through expect(), which waits for the rest of it.
+    errors = page.locator("#fw-errors")
+    expect(errors).to_contain_text("草稿未保存")
+    expect(errors).to_contain_text("电话：电话号码只能由")
+    expect(page.locator("#id_findings")).to_have_value("检查了生产车间和废气治理设施")
     shot(page, "phone-7-draft-refused", full=False)
-    assert "草稿未保存" in page.inner_text("#fw-errors") and "电话：电话号码只能由" in page.inner_text("#fw-errors")
-    assert page.input_value("#id_findings") == "检查了生产车间和废气治理设施"
     record.refresh_from_db()
     assert record.findings == ""  # nothing stored: the phone holds it
     key = "JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))"
@@ -294,8 +303,8 @@ def test_a_record_the_server_refuses_stays_on_the_phone_until_corrected(open_pag
     page.goto(f"{live_server.url}/fieldwork/tasks/")
     page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
     wait_for_record_page(page)
-    assert page.input_value("#id_findings") == "检查了生产车间和废气治理设施"
-    assert page.input_value("#id_site_manager_phone") == "1504168561 7#"
+    expect(page.locator("#id_findings")).to_have_value("检查了生产车间和废气治理设施")
+    expect(page.locator("#id_site_manager_phone")).to_have_value("1504168561 7#")
     # Restored from the phone and sent again at once: the banner says what the server still refuses.
     page.wait_for_selector("#fw-banner:has-text('有字段格式不正确：电话')")
     # Corrected, it reaches the server.

@@ -31,7 +31,7 @@ def test_county_admin_finds_edits_and_sees_the_history(open_page, users, target,
     page.fill("#id_reason", "列入重点排污单位名录")
     page.click("button:has-text('保存')")
     page.wait_for_selector("text=已保存")
-    assert "列入重点排污单位名录" in page.inner_text("body")
+    expect(page.locator("body")).to_contain_text("列入重点排污单位名录")  # the history, below the message
     assert TargetHistory.objects.filter(target=target, field="category", new_value="key").exists()
 
 

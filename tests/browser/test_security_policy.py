@@ -4,6 +4,7 @@ does not run, and the browser fixtures notice whatever the policy refuses."""
 import pytest
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from .conftest import watch_policy
 
@@ -48,4 +49,6 @@ def test_the_pages_own_scripts_run_under_the_policy(open_page, live_server, user
     page.goto(f"{live_server.url}/intake/classification/")
     page.evaluate("document.getElementById('classify-submit').form.addEventListener('submit', e => e.preventDefault())")
     page.click("#classify-submit")
-    assert page.is_disabled("#classify-submit") and page.is_visible("#classify-wait")
+    # The page's script answers the submit event: expect() waits for it rather than reading at once.
+    expect(page.locator("#classify-submit")).to_be_disabled()
+    expect(page.locator("#classify-wait")).to_be_visible()

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.audit.models import Event
@@ -44,12 +45,17 @@ def test_county_admin_creates_an_inspector_account(open_page, users, tree, recru
     page.click("button:has-text('保存')")
     page.wait_for_selector(".invalid-feedback")
     assert not User.objects.filter(username="lisi").exists()
-    assert page.input_value("#id_username") == "lisi" and page.input_value("#id_inspector") == str(recruit.pk)
+    # The refusal is a new page: its fields are read through expect(), which waits until they are parsed.
+    expect(page.locator("#id_username")).to_have_value("lisi")
+    expect(page.locator("#id_inspector")).to_have_value(str(recruit.pk))
     page.fill("#id_password1", "Li-Si-2021")
     page.fill("#id_password2", "Li-Si-2021")
     page.click("button:has-text('保存')")
     page.wait_for_selector("text=已新增用户")
-    assert "须修改密码" in page.inner_text("body") and "新增用户" in page.inner_text(".history-table")
+    # The message is at the top of the new page; what is under it may not be parsed yet.
+    expect(page.locator("body")).to_contain_text("须修改密码")
+    expect(page.locator(".history-table")).to_contain_text("新增用户")
+    page.wait_for_load_state()  # the width is measured on the whole page, laid out
     assert page.evaluate("document.documentElement.scrollWidth") <= (viewport or {"width": 1366})["width"]
     user = User.objects.get(username="lisi")
     assert user.inspector == recruit and user.must_change_password and user.check_password("Li-Si-2021")
