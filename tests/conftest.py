@@ -22,6 +22,28 @@ hypothesis_settings.load_profile("suite")
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def calendar_knows_the_years_the_suite_runs_in():
+    """Tests make records today and publish them, plan next quarter, count deadlines ten working days on. From
+    1 December the calendar package (it knows its years up to a State Council notice) meets a January it does
+    not know, and from 1 January a whole year: a hundred tests failed on the real date, about nothing they
+    test. For the suite the package's range reaches into next year (a year it has no holidays of counts Monday
+    to Friday). Session-wide, so module-scoped seeds see it too; the tests about an unknown year set the range
+    themselves (``monkeypatch.setattr(workdays, "_PACKAGE_YEARS", ...)``), which wins for their duration."""
+    from django.utils import timezone
+
+    from shuangsuiji.engine import workdays
+
+    first, last = workdays.package_years()
+    needed = timezone.localdate().year + 1
+    if last >= needed:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workdays, "_PACKAGE_YEARS", range(first, needed + 1))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher's deliberate slowness would dominate the suite."""
