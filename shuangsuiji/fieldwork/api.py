@@ -6,6 +6,8 @@ gate. Nothing can be written here: records change only through the pages and the
 sealed record not at all.
 """
 
+import django_filters
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from shuangsuiji import params
@@ -56,10 +58,16 @@ class RecordFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
     sealed_after = params.IsoDateTimeFilter(field_name="sealed_at", lookup_expr="gte")
     publishable = params.BooleanFilter(method="only_publishable", label="仅可公开（审核通过）")
+    credit_code = django_filters.CharFilter(method="by_credit_code", label=_("统一社会信用代码"))
 
     class Meta:
         model = InspectionRecord
         fields = ["mode", "credit_code"]
+
+    def by_credit_code(self, queryset, name, value):
+        # Stored in capitals, as GB 32100 writes it (and as the registry API's q reads it): typed in small letters
+        # or with a space around it, the exact match found nothing and the list said "no records of this target".
+        return queryset.filter(credit_code=value.strip().upper())
 
     def only_publishable(self, queryset, name, value):
         return queryset.publishable() if value else queryset

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from shuangsuiji.disclosure.services import results_deadline
+from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.fieldwork import services, views
 from shuangsuiji.fieldwork.models import AmendmentRequest, FollowUp, Handling, InspectionRecord, Signature
 from shuangsuiji.planning.models import Task
+from shuangsuiji.registry.models import Target
 from shuangsuiji.validators import REASON_LENGTH
 
 from .conftest import fill, photo, sign_all, signature_png, submitted
@@ -335,6 +337,18 @@ def test_the_api_serves_sealed_records_read_only(task, users, team):
     assert client_for(team["outsider"]).get("/api/fieldwork/records/").json()["results"] == []
     assert InspectionRecord.objects.get(pk=record.pk).findings == "检查了生产车间和治理设施。"
 
+
+
+def test_the_api_finds_a_targets_records_by_its_credit_code_however_it_is_typed(task, users):
+    Target.objects.filter(pk=task.target_id).update(credit_code=complete("91130623MA0A0000Q"))  # letters in it
+    task.target.refresh_from_db()
+    record = submitted(task, users["inspector"])
+    assert any(c.isalpha() for c in record.credit_code)
+    client = client_for(users["county_admin"])
+    for typed in (record.credit_code, record.credit_code.lower(), f" {record.credit_code.lower()} "):
+        found = client.get("/api/fieldwork/records/", {"credit_code": typed}).json()["results"]
+        assert [r["number"] for r in found] == [record.number], typed
+    assert client.get("/api/fieldwork/records/", {"credit_code": "91130600MA0000000X"}).json()["count"] == 0
 
 def test_the_api_reads_yes_or_no_strictly_and_refuses_a_parameter_it_does_not_know(task, users):
     """?publishable=1 was ignored (django-filter reads only true/false): a client syncing publishable records
