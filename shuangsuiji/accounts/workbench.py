@@ -24,7 +24,7 @@ from django.utils.translation import pgettext
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.disclosure import reports
 from shuangsuiji.disclosure import services as disclosure
-from shuangsuiji.disclosure.models import Publication, PublicationStatus
+from shuangsuiji.disclosure.models import Publication, PublicationKind, PublicationStatus
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of, years_needed
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
@@ -691,14 +691,31 @@ def calendar_years(user, today: date) -> Items:
                  more_url=reverse("registry:workdays"))
 
 
+def _annual_lists_out(user, years: set[int]) -> set[int]:
+    """The years whose list of targets under random inspection every county in the user's scope has released."""
+    if not years:
+        return set()
+    counties = set(Jurisdiction.objects.visible_to(user).filter(level=Level.COUNTY).values_list("pk", flat=True))
+    released: dict[int, set[int]] = {}
+    for year, place in (Publication.objects.visible_to(user)
+                        .filter(kind=PublicationKind.ANNUAL_LIST, year__in=years, status=PublicationStatus.RELEASED)
+                        .order_by().values_list("year", "jurisdiction_id").distinct()):
+        released.setdefault(year, set()).add(place)
+    return {year for year in years if counties and counties <= released.get(year, set())}
+
+
 def reporting_reminders(user, today: date) -> Items:
     """Reports due to the city in the next ``REMIND_DAYS`` days (the engine's ``reporting_deadlines``).
-    Reminders only: whether the stamped paper went out is not in the system, so none is ever overdue."""
+    Reminders only: whether the stamped paper went out is not in the system, so none is ever overdue. The
+    year's list of targets is in the system, though: once every county of the scope has released it, it is no
+    longer reminded (it was, all January, after the lists were out)."""
     if not is_admin(user):
         return Items()
+    upcoming = reports.upcoming(today, REMIND_DAYS)
+    out = _annual_lists_out(user, {int(d.period) for d in upcoming if d.kind == "annual_list"})
     rows = [Item(title=system_text(deadline.description), url=_report_url(deadline), due=deadline.due,
                  note=deadline.citation, due_label=pgettext("workbench", "报送期限"))
-            for deadline in reports.upcoming(today, REMIND_DAYS)]
+            for deadline in upcoming if not (deadline.kind == "annual_list" and int(deadline.period) in out)]
     return Items(items=rows[:LIMIT], total=len(rows), more_url=reverse("disclosure:reports"))
 
 

@@ -267,3 +267,29 @@ def test_decembers_reminders_stay_while_the_next_years_holidays_are_unknown(monk
     assert due[("registry_adjustment", "2026Q4")] == datetime.date(2026, 12, 21)
     assert ("monthly_detail", "2026-12") not in due
     assert reports.deadline_of("monthly_detail", "2026-12") is None
+
+
+def test_the_years_list_is_no_longer_reminded_once_released_in_the_scope(users, tree):
+    """The reminder 公开某年列入随机抽查日常监管的污染源名单 stayed on the 工作台 all January after the lists
+    were out: unlike the stamped papers, the list is in the system. It now goes once every county of the
+    user's scope has released it — for a county his own, for the city all of them."""
+    from shuangsuiji.disclosure import services
+
+    today = datetime.date(2027, 1, 10)
+    title = "公开2027年列入随机抽查日常监管的污染源名单"
+
+    def reminded(role: str) -> bool:
+        return title in [i.title for i in workbench.reporting_reminders(users[role], today).items]
+
+    assert reminded("county_admin") and reminded("city_admin")
+    for serial, (county, admin) in enumerate(((tree["a"], "county_admin"), (tree["b"], "other_county_admin")),
+                                             start=71):
+        Target.objects.create(credit_code=code_for(county.code, serial), name=f"{county.name}{serial}号厂",
+                              jurisdiction=county)
+        batch = services.do_prepare_annual_list(jurisdiction=county, year=2027, acting_user=users[admin])
+        services.do_review(batch, acting_user=users["leader"])
+        services.do_release(batch, acting_user=users[admin])
+        if county == tree["a"]:
+            assert not reminded("county_admin") and reminded("other_county_admin")
+            assert reminded("city_admin")  # 阜平县's is not out yet
+    assert not reminded("city_admin") and not reminded("other_county_admin")
