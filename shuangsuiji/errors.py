@@ -37,6 +37,24 @@ def api_exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's handler, with Django's "No Target matches the given query." (get_object_or_404's message, in English
     and naming an internal model) said as every other missing object of the APIs is: "未找到。". A message a view
     wrote itself (a published result that is not there) is kept."""
-    if isinstance(exc, Http404) and str(exc).endswith("matches the given query."):
-        exc = exceptions.NotFound(_("未找到。"))
+    if isinstance(exc, Http404):
+        refused = _unknown_format(context)
+        if refused is not None:
+            exc = refused
+        elif str(exc).endswith("matches the given query."):
+            exc = exceptions.NotFound(_("未找到。"))
     return exception_handler(exc, context)
+
+
+def _unknown_format(context: dict) -> exceptions.ValidationError | None:
+    """``?format=`` naming no renderer of the view: DRF's content negotiation answers 404, which reads as "no such
+    list" (the paging's own reason for a 400); like every other parameter it cannot read, a 400 naming it."""
+    request, view = context.get("request"), context.get("view")
+    wanted = request.query_params.get("format") if request is not None else None
+    if not wanted or view is None:
+        return None
+    formats = sorted({renderer.format for renderer in view.get_renderers()})
+    if wanted in formats:
+        return None
+    return exceptions.ValidationError({"format": [_("未知格式“%(value)s”；可用格式：%(known)s") % {
+        "value": wanted, "known": "、".join(formats)}]})

@@ -35,3 +35,15 @@ def test_a_server_error_in_an_api_is_json_and_a_page_stays_a_page(users, monkeyp
     assert "服务器内部错误" in response.json()["detail"] and "a bug" not in response.content.decode()
     page = errors.server_error(RequestFactory().get("/registry/targets/"))
     assert page.status_code == 500 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_format_the_api_does_not_have_is_a_400_naming_it(users):
+    """DRF answered ?format=xml with a 404, which reads as "no such list"."""
+    client = APIClient()
+    client.force_authenticate(users["city_admin"])
+    for path in ("/api/registry/targets/", "/api/planning/tasks/", "/api/public/results/", "/api/public/plans/"):
+        response = client.get(path, {"format": "xml"})
+        assert response.status_code == 400, (path, response.content)
+        (message,) = response.json()["format"]
+        assert "xml" in message and "json" in message
+        assert client.get(path, {"format": "json"}).status_code == 200
