@@ -36,7 +36,7 @@ from shuangsuiji.engine import assignment, manifest
 from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, Quota
 from shuangsuiji.engine.sampling import Candidate, DrawError
-from shuangsuiji.engine.workdays import CalendarUnknownError
+from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter
 from shuangsuiji.intake.models import Classification
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
@@ -716,7 +716,12 @@ def window_warning(plan: Plan, day: date) -> str:
     try:
         window = draw_window(plan)
     except CalendarUnknownError as error:
-        return str(error).rstrip("。.")  # the page ends the warning itself
+        # Said to a county admin too, who cannot enter the holidays: who does, and where (the page ends it).
+        before_year, before_quarter = previous_quarter(plan.year, plan.quarter)
+        return _("抽取期（%(before)s最后 %(n)s 个工作日）要按%(year)s年的放假安排计算，该年安排尚未由市局管理员"
+                 "在“工作日安排”中录入，无法核对抽取日") % {
+            "before": f"{before_year}年第{before_quarter}季度", "n": policy.draw_window.workdays,
+            "year": error.year}
     if day in window:
         return ""
     return _("抽取日 %(day)s 不在规定的抽取期内（%(first)s 至 %(last)s，上一季度最后 %(n)s 个工作日；%(cite)s）") % {

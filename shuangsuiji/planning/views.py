@@ -248,9 +248,11 @@ def _draw_days(plan: Plan, draw, today: date) -> dict:
                   "freeze_opens": opens if today < opens else None,
                   "window_notice": "", "notice_on_announced": False, "draw_waits_until": None}
     if plan.status == PlanStatus.DRAFT:
-        proposed = window[0] if window and today < window[0] else today
+        # With the window unknown (its year's holidays not entered) no day is proposed: today was, months
+        # before the window, and one click announced a draw far too early.
+        proposed = (window[0] if today < window[0] else today) if window else None
         days["freeze_form"] = FreezeForm(today=today, initial={"draw_date": proposed})
-        if not days["quarter_over"] and not days["freeze_opens"] and proposed == today:
+        if not days["quarter_over"] and not days["freeze_opens"] and proposed in (today, None):
             days["window_notice"] = services.window_warning(plan, today)
     elif plan.status in (PlanStatus.FROZEN, PlanStatus.COMMITTED, PlanStatus.PUBLIC) and draw is not None:
         announced = draw.announced_date or today

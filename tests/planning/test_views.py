@@ -477,3 +477,25 @@ def test_a_person_drawn_by_two_plans_of_one_visit_is_one_row_with_both_places(cl
     client.force_login(officer)
     own = client.get(reverse("planning:task_detail", args=[task.pk])).context["team"]
     assert [row["inspector"] for row in own].count(shared) == 1
+
+
+def test_a_plan_whose_draw_window_is_not_known_yet_proposes_no_day_and_says_who_enters_the_holidays(
+        client, city, monkeypatch):
+    """Next quarter's plan before its window's year has its holidays entered (a Q2 plan in January, a Q3 plan in
+    April before the notice is in): the freeze form proposed today — months before the window — as the day to
+    announce, and the notice was the engine's text naming the package and asking the reader to enter the
+    holidays. Now no day is proposed, and the notice says the city admin enters them, under 工作日安排."""
+    from shuangsuiji.engine import workdays
+
+    today = timezone.localdate()
+    following = quarter_of(today) % 4 + 1
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], quarter=following, acting_user=None,
+                                   year=today.year + (following == 1))
+    monkeypatch.setattr(workdays, "_PACKAGE_YEARS", range(2004, 2004))  # the calendar knows no year at all
+    login(client, city["users"], "county_admin")
+    response = client.get(reverse("planning:plan_detail", args=[plan.pk]))
+    page = response.content.decode()
+    assert response.context["freeze_form"].initial["draw_date"] is None
+    assert f'value="{today.isoformat()}"' not in page
+    assert "由市局管理员在“工作日安排”中录入" in response.context["window_notice"]
+    assert "chinese_calendar" not in page
