@@ -239,17 +239,16 @@ def test_the_secret_and_the_selection_stay_out_until_the_reveal(city):
     assert set(selected) <= {pick["id"] for stratum in complete.json()["strata"] for pick in stratum["selected"]}
 
 
-def test_a_redraw_after_the_reveal_is_refused_and_one_made_before_that_rule_keeps_its_secret(city):
-    """The reveal published the secrets of the draws made before it; a re-draw approved afterwards (possible
-    before the services refused it) has a new secret, which must wait for a reveal of its own."""
+def redrawn_after_its_reveal(city) -> tuple:
+    """A plan drawn, dispatched and revealed, then drawn again: (the plan, its first draw, its second). The services
+    refuse a re-draw of a revealed plan now; plans re-drawn after their reveal before that exist in stored data,
+    so the reveal is lifted for the approval and put back, as such data stands."""
     users = city["users"]
     plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
     first = ceremony(plan)
     services.do_dispatch(plan, acting_user=None)
     request = services.do_request_redraw(plan, reason="名录库漏录新企业", acting_user=users["county_admin"])
     services.do_reveal(plan, acting_user=None)
-    # The services refuse a re-draw of a revealed plan now; plans re-drawn after their reveal before that
-    # exist in stored data, and the API must not publish their new secret either.
     with pytest.raises(ValidationError, match="不能再重新抽取"):
         services.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
     with pytest.raises(ValidationError, match="不能再重新抽取"):
@@ -260,6 +259,14 @@ def test_a_redraw_after_the_reveal_is_refused_and_one_made_before_that_rule_keep
     Plan.objects.filter(pk=plan.pk).update(revealed_at=revealed_at)
     second = ceremony(Plan.objects.get(pk=plan.pk), dice="6,6,2,1")
     assert Plan.objects.get(pk=plan.pk).revealed_at is not None and second.secret
+    return plan, first, second
+
+
+def test_a_redraw_after_the_reveal_is_refused_and_one_made_before_that_rule_keeps_its_secret(city):
+    """The reveal published the secrets of the draws made before it; a re-draw approved afterwards (possible
+    before the services refused it) has a new secret, which must wait for a reveal of its own."""
+    users = city["users"]
+    plan, first, second = redrawn_after_its_reveal(city)
     client = api(users["county_admin"])
     response = client.get(f"{PLANS}{plan.pk}/")
     old, new = response.json()["draws"]
@@ -272,15 +279,13 @@ def test_a_redraw_after_the_reveal_is_refused_and_one_made_before_that_rule_keep
     assert client.get(old["manifest"]).json()["secret"] == first.secret
 
 
-
 def test_a_superseded_draw_stays_published_while_its_plan_is_drawn_again(city):
     """DESIGN §4: "the superseded draw stays published". An approved re-draw puts the plan back to a draft until its
     new freeze, and the portal and this API read plans by status: the plan, its published hashes and its sealed
     manifest answered 404 from the approval on."""
     users, client = city["users"], Client()
     plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
-    never_frozen = services.do_create_plan(jurisdiction=city["tree"]["b"], year=2021, quarter=2,
-                                                    acting_user=None)
+    never_frozen = services.do_create_plan(jurisdiction=city["tree"]["b"], year=2021, quarter=2, acting_user=None)
     first = ceremony(plan)
     request = services.do_request_redraw(plan, reason="名录库漏录新企业", acting_user=users["county_admin"])
     services.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
@@ -299,21 +304,10 @@ def test_a_superseded_draw_stays_published_while_its_plan_is_drawn_again(city):
     assert client.get(f"/api/public/plans/{never_frozen.pk}/").status_code == 404
 
 
-
 def test_the_public_api_and_portal_keep_the_secret_of_a_redraw_made_after_the_reveal(city):
     """As the staff API does (above): the portal, its manifest and /api/public/ took the plan's reveal for every
     draw's, and gave anyone a later re-draw's secret, seed and complete selection."""
-    users = city["users"]
-    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
-    first = ceremony(plan)
-    services.do_dispatch(plan, acting_user=None)
-    request = services.do_request_redraw(plan, reason="名录库漏录新企业", acting_user=users["county_admin"])
-    services.do_reveal(plan, acting_user=None)
-    revealed_at = Plan.objects.get(pk=plan.pk).revealed_at
-    Plan.objects.filter(pk=plan.pk).update(revealed_at=None)  # stored data from before the services refused it
-    services.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
-    Plan.objects.filter(pk=plan.pk).update(revealed_at=revealed_at)
-    second = ceremony(Plan.objects.get(pk=plan.pk), dice="6,6,2,1")
+    plan, first, second = redrawn_after_its_reveal(city)
     client = Client()
     body = client.get(f"/api/public/plans/{plan.pk}/")
     old, new = body.json()["draws"]
