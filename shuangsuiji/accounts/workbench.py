@@ -332,7 +332,8 @@ def my_open_tasks(user, today: date) -> Items:
                                       visit_ended=ended, publication_deadline=publication_deadline)
         due_label = pgettext("workbench", "公开期限") if is_publication else ""
         rows.append(Item(title=task.target.name, url=url, due=due, overdue=due is not None and due < today,
-                         due_pending=_pending(ended.year, ended.month) if is_publication and due is None else "",
+                         due_pending=disclosure.pending_deadline_note(ended.year, ended.month)
+                         if is_publication and due is None else "",
                          note=f"{task_number(task)} · {task.target.address or task.target.jurisdiction.name}",
                          badge=label, badge_css=css, due_label=due_label))
         if task.amending and rows[-1].overdue:
@@ -461,12 +462,6 @@ def regular_plan_states(user, windows: Iterable[DrawWindow], today: date) -> dic
 # --- the county's fieldwork ----------------------------------------------------------------------------------
 
 
-def _pending(year: int, month: int) -> str:
-    """What stands in for a month's publication deadline while it cannot be counted: December's falls in the
-    next year, whose holidays the city office has not entered yet (``disclosure.known_results_deadline``)."""
-    return _("待市局录入%(year)s年放假安排") % {"year": disclosure.results_deadline_year(year, month)}
-
-
 def _deadlines(months: Iterable[tuple[int, int]]) -> dict[tuple[int, int], date | None]:
     # None for a month whose deadline falls in a year whose holidays are not entered yet (the calendar section asks)
     return {(year, month): disclosure.known_results_deadline(year, month) for year, month in set(months)}
@@ -497,7 +492,7 @@ def records_awaiting_review(user, today: date) -> Items:
         if record.task_id and record.ended_at:
             ended = timezone.localtime(record.ended_at)
             due = deadlines.get((ended.year, ended.month))
-            pending = "" if due else _pending(ended.year, ended.month)
+            pending = "" if due else disclosure.pending_deadline_note(ended.year, ended.month)
         rows.append(Item(title=record.target.name, url=record.get_absolute_url(), due=due,
                          overdue=due is not None and today > due, due_label=pgettext("workbench", "公开期限"),
                          due_pending=pending,
@@ -613,7 +608,7 @@ def unreleased_months(user, today: date) -> Items:
         rows.append(Item(title=_("%(name)s%(year)s年%(month)s月抽查结果") % {
             "name": place.name, "year": state.year, "month": state.month}, url=url, due=state.deadline,
             overdue=overdue, due_label=pgettext("workbench", "公开期限"), note=note, badge=badge,
-            due_pending="" if state.deadline else _pending(state.year, state.month),
+            due_pending="" if state.deadline else disclosure.pending_deadline_note(state.year, state.month),
             badge_css="text-bg-warning", place=place.name))
     return _items(_urgent_first(rows)[:LIMIT], by_place, late, reverse("disclosure:overview"))
 

@@ -106,6 +106,12 @@ def results_deadline_year(year: int, month: int) -> int:
     return year + (month == 12)
 
 
+def pending_deadline_note(year: int, month: int) -> str:
+    """What stands in for a month's publication deadline while it cannot be counted: December's falls in the
+    next year, whose holidays the city office has not entered yet (``known_results_deadline``)."""
+    return _("待市局录入%(year)s年放假安排") % {"year": results_deadline_year(year, month)}
+
+
 def calendar_pending_message(year: int, month: int) -> str:
     """Why a month's results cannot be put in a batch yet, and who must do what first."""
     return _("%(year)s年%(month)s月结果的公开期限在%(due)s年，按工作日计算，而%(due)s年的放假和调休安排尚未录入，"

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
-from shuangsuiji.disclosure.services import known_results_deadline
+from shuangsuiji.disclosure.services import known_results_deadline, pending_deadline_note
 from shuangsuiji.fieldwork import permissions, services
 from shuangsuiji.fieldwork.forms import (
     CaseForm,
@@ -156,14 +156,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return overview(request)
 
 
-def _owed_by(task, record: InspectionRecord | None) -> tuple[date | None, bool]:
-    """``owed_by`` for the task's latest record (none, a draft, an amendment, or sealed)."""
+def _owed_by(task, record: InspectionRecord | None) -> tuple[date | None, bool, str]:
+    """``owed_by`` for the task's latest record (none, a draft, an amendment, or sealed), and what stands in
+    for a correction's deadline that cannot be counted yet (December's, before next year's holidays)."""
     amends = None if record is None or record.is_sealed else record.amends
     review = getattr(amends, "review", None)
-    return owed_by(task.deadline, amending=amends is not None,
-                   returned=review is not None and review.decision == ReviewDecision.RETURNED,
-                   visit_ended=timezone.localdate(amends.ended_at) if amends and amends.ended_at else None,
-                   publication_deadline=_publication_deadline)
+    ended = timezone.localdate(amends.ended_at) if amends and amends.ended_at else None
+    due, is_publication = owed_by(task.deadline, amending=amends is not None,
+                                  returned=review is not None and review.decision == ReviewDecision.RETURNED,
+                                  visit_ended=ended, publication_deadline=_publication_deadline)
+    pending = pending_deadline_note(ended.year, ended.month) if is_publication and due is None and ended else ""
+    return due, is_publication, pending
 
 
 def _publication_deadline(year: int, month: int) -> date | None:
@@ -186,7 +189,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         task.number = task_number(task)
         planned = getattr(task, "schedule", None)
         task.planned_on = planned.planned_on if planned else None
-        task.due, task.due_is_publication = _owed_by(task, record)
+        task.due, task.due_is_publication, task.due_pending = _owed_by(task, record)
         task.days_left = (task.due - today).days if task.due else None
         task.overdue_days = -task.days_left if task.due else None
         if record is not None and record.is_sealed:

@@ -467,6 +467,28 @@ def test_a_returned_record_is_owed_on_the_phone_by_its_publication_deadline(task
     assert f"更正期限 <span class=\"\">{due:%Y-%m-%d}</span>" in response.content.decode()
 
 
+def test_a_returned_record_whose_deadline_waits_for_next_years_holidays_says_so_on_the_phone(task, users,
+                                                                                           monkeypatch):
+    """A December visit's correction is owed by its result's publication deadline, in January; before the new
+    year's holidays are entered it cannot be counted. The card showed the task's own deadline, long past, as if
+    it were the one that mattered; it now says the date waits for the city office."""
+    from shuangsuiji.engine import workdays
+
+    record = submitted(task, users["inspector"])
+    services.do_review_record(record, passed=False, reason="检查地点不具体", acting_user=users["county_admin"])
+    Task.objects.filter(pk=task.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=5))
+    ended = timezone.localdate(record.ended_at)
+    monkeypatch.setattr(workdays, "_PACKAGE_YEARS", range(2004, 2004))  # the calendar knows no year at all
+    response = client_for(users["inspector"]).get(reverse("fieldwork:my_tasks"))
+    card = next(t for t in response.context["groups"]["today"] + response.context["groups"]["draft"]
+                if t.pk == task.pk)
+    due_year = ended.year + (ended.month == 12)
+    assert card.due is None and card.due_pending == f"待市局录入{due_year}年放假安排"
+    html = response.content.decode()
+    assert f"更正期限 <span class=\"text-secondary\">待市局录入{due_year}年放假安排</span>" in html
+    assert f"期限 {timezone.localdate() - datetime.timedelta(days=5):%Y-%m-%d}" not in html
+
+
 def test_the_record_list_counts_problems_without_grouping_the_whole_scope(task, target, items, team, users):
     """The list shows each record's problem count and filters on it; the count must not come from a GROUP BY over
     every record of the scope (with its sealed content) before the page is cut — for the city's thousands of
