@@ -7,6 +7,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from openpyxl import Workbook
 from shuangsuiji import params
 from shuangsuiji.engine import policy as policies
 from shuangsuiji.registry.excel import IMPORTERS, export_workbook
-from shuangsuiji.registry.models import Jurisdiction, Recusal, TargetHistory, TargetStatus
+from shuangsuiji.registry.models import Inspector, Jurisdiction, Recusal, TargetHistory, TargetStatus
 from shuangsuiji.registry.services import do_import_registry
 from shuangsuiji.registry.views import REGISTRIES, filtered
 from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
@@ -32,6 +33,18 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def with_shown_phone(queryset: QuerySet, user) -> QuerySet:
+    """The inspectors with ``shown_phone``, the phone number this reader may see (``InspectorImporter.export_row``
+    writes it): an officer's phone is for those who keep the registry and for himself, as on his page
+    (``views._private_fields``); a leader's, a department's or another officer's export gets the column empty."""
+    if user.is_superuser:
+        return queryset.annotate(shown_phone=F("phone"))
+    keeps = Q(pk__in=Inspector.objects.editable_by(user).values("pk"))
+    if user.inspector_id is not None:
+        keeps |= Q(pk=user.inspector_id)
+    return queryset.annotate(shown_phone=Case(When(keeps, then=F("phone")), default=Value("")))
 
 
 def _importer(kind: str):
@@ -60,6 +73,8 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
                     .order_by("inspector__jurisdiction__path", "inspector__certificate_number", "target__credit_code"))
     elif kind == "items":
         queryset = queryset.select_related("jurisdiction", "specialty").prefetch_related("cooperating_departments")
+    elif kind == "inspectors":
+        queryset = with_shown_phone(queryset, request.user)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(export_workbook(importer, queryset), f"{importer.label}-{stamp}.xlsx")
 

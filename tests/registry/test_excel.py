@@ -140,6 +140,31 @@ def test_admins_open_every_import(users, role, kind):
     assert login(users[role]).get(f"/registry/{kind}/import/").status_code == 200
 
 
+def test_the_inspectors_export_gives_phone_numbers_only_to_those_who_keep_the_registry(tree, users):
+    """An officer's phone is for the admins who keep the registry and for himself: his page hides it from everyone
+    else and the API never shows it, but the list's export wrote every officer's phone for any reader — a leader,
+    a department user, any officer for all his colleagues."""
+    own = users["inspector"].inspector
+    own.phone = "13800000001"
+    own.save()
+    Inspector.objects.create(name="李四", certificate_number="13062300002", jurisdiction=tree["a"],
+                             department=tree["departments"]["130623"], certificate_expiry=datetime.date(2030, 1, 1),
+                             phone="13800000002")
+
+    def phones(role: str) -> set[str]:
+        response = login(users[role]).get("/registry/inspectors/export.xlsx")
+        assert response.status_code == 200
+        rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
+        column = rows[0].index("联系电话")
+        return {row[column] for row in rows[1:] if row[column]}
+
+    assert phones("leader") == set()
+    assert phones("department_user") == set()
+    assert phones("inspector") == {"13800000001"}  # his own, as on his page
+    assert phones("county_admin") == {"13800000001", "13800000002"}  # the keepers' export imports back whole
+    assert phones("city_admin") == {"13800000001", "13800000002"}
+
+
 def test_export_is_scoped_filtered_and_re_importable(tree, users):
     Target.objects.create(credit_code=complete("91130623000000001"), name="涞水甲", jurisdiction=tree["a"],
                           category="key")
