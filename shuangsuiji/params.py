@@ -249,6 +249,36 @@ class NulInQueryMiddleware:
         return render(request, "400.html", {"problems": [m for ms in messages.values() for m in ms]}, status=400)
 
 
+class RequestSizeMiddleware:
+    """A request whose body is larger than ``MAX_REQUEST_BYTES`` is refused (413) before anything reads it.
+
+    Django bounds the fields of a form (DATA_UPLOAD_MAX_MEMORY_SIZE) but not its files: an upload of any size was
+    streamed to a temporary file as soon as something read the body — the form token's check, before the sign-in's
+    — so anyone could send gigabytes to any address, and the 50 MB limit of a photo was checked only once the whole
+    file was on disk. The length the client announces is enough to refuse: a body is never read past it. Every
+    middleware's ``__call__`` runs before the form token is checked (a view's hook), so the place in the list only
+    decides what the answer may use (the reader's language, his session). JSON for the API and for a page's script
+    (the phone's photo upload shows ``message``), a page otherwise."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        announced = request.META.get("CONTENT_LENGTH") or ""
+        limit = settings.MAX_REQUEST_BYTES
+        # more digits than any limit has is too large, before int() (which refuses thousands of digits); a length
+        # that is no number is Django's to ignore (it reads no body then)
+        if not (announced.isascii() and announced.isdigit()) or (len(announced) <= 18 and int(announced) <= limit):
+            return self.get_response(request)
+        message = str(_("提交的内容过大，一次提交不超过 %(max)s MB；照片请用手机相机的常规尺寸，"
+                        "大批数据请拆分为几个文件") % {"max": limit // 2**20})
+        wants_json = "application/json" in request.headers.get("Accept", "")
+        if request.path.startswith("/api/") or wants_json:
+            return JsonResponse({"ok": False, "message": message, "detail": message}, status=413,
+                                json_dumps_params={"ensure_ascii": False})
+        return render(request, "400.html", {"problems": [message]}, status=413)
+
+
 def client_address(request: HttpRequest) -> str:
     """The address a request came from, as the public API's limit and the sign-in records count it.
 

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "shuangsuiji.params.NulInQueryMiddleware",  # a NUL in a query parameter: 400 naming it, before any view
+    "shuangsuiji.params.RequestSizeMiddleware",  # a body over MAX_REQUEST_MB: 413 before anything reads it
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "shuangsuiji.accounts.middleware.SessionPolicyMiddleware",
@@ -196,6 +197,11 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(PROJECT_DIR / "var" / "media")))
 MEDIA_URL = "media/"
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# The largest request body taken at all (params.RequestSizeMiddleware), files included: a phone's photo or video
+# (50 MB at most, fieldwork.services.MAX_ATTACHMENT_BYTES) with its form, an import's workbook. The reverse proxy's
+# own limit must allow as much (nginx's default, client_max_body_size 1m, refuses most photos).
+MAX_REQUEST_MB = envint("MAX_REQUEST_MB", "100")
+MAX_REQUEST_BYTES = MAX_REQUEST_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
