@@ -263,21 +263,12 @@ def _check_values(values: Mapping[str, Any]) -> None:
         raise ValidationError({"off_site_means": _("非现场检查手段不在可选范围内")})
 
 
-@transaction.atomic
-def do_save_draft(record: InspectionRecord, *, acting_user, values: Mapping[str, Any],
-                  items: Mapping[int, Mapping[str, Any]] | None = None,
-                  base_revision: int | None = None) -> InspectionRecord:
-    """Store what the team typed. ``values`` and ``items`` (by item-result id) hold only what the form sent;
-    ``base_revision`` is the revision the page was editing — when the stored draft has moved on since, the
-    save is refused with ``DraftConflict`` so a team mate's work is not overwritten unseen."""
-    record = _lock(record)
-    _ensure_draft(record)
-    permissions.ensure_team_member(acting_user, record)
-    if base_revision is not None and base_revision != record.revision:
-        raise DraftConflict(_("草稿已被他人于%(when)s更新（版本%(revision)s），请先载入最新草稿再修改") % {
-            "when": timezone.localtime(record.updated_at).strftime("%H:%M"), "revision": record.revision},
-            record.revision)
+def _draft_changes(record: InspectionRecord, values: Mapping[str, Any], items: Mapping[int, Mapping[str, Any]],
+                   ) -> tuple[dict[str, Any], dict[ItemResult, dict[str, Any]], dict[str, list[Any]]]:
+    """What a save would change, nothing changed yet: the record's new values, each item's, and the audit
+    event's ``changes`` (empty when the save holds what is stored)."""
     _check_values(values)
+    own: dict[str, Any] = {}
     changes: dict[str, list[Any]] = {}
     for name, value in values.items():
         value = _nfc(value)
@@ -287,14 +278,14 @@ def do_save_draft(record: InspectionRecord, *, acting_user, values: Mapping[str,
             value = [] if name == "off_site_means" else ""
         if getattr(record, name) != value:
             changes[name] = [jsonable(getattr(record, name)), jsonable(value)]
-            setattr(record, name, value)
+            own[name] = value
+    per_item: dict[ItemResult, dict[str, Any]] = {}
     if items:
         stored = {item.pk: item for item in record.items.select_for_update(of=("self",))}
         for pk, fields in items.items():
             item = stored.get(pk)
             if item is None:
                 raise ValidationError(_("检查事项 %(id)s 不属于本记录") % {"id": pk})
-            dirty = []
             for name, value in fields.items():
                 if name not in ITEM_FIELDS:
                     raise ValidationError(_("未知字段：%(name)s") % {"name": name})
@@ -307,12 +298,37 @@ def do_save_draft(record: InspectionRecord, *, acting_user, values: Mapping[str,
                     raise ValidationError({f"item-{pk}-handling": _("处理方式不在可选范围内")})
                 if getattr(item, name) != value:
                     changes[f"{item.code}.{name}"] = [jsonable(getattr(item, name)), jsonable(value)]
-                    setattr(item, name, value)
-                    dirty.append(name)
-            if dirty:
-                item.save(update_fields=dirty)
+                    per_item.setdefault(item, {})[name] = value
+    return own, per_item, changes
+
+
+@transaction.atomic
+def do_save_draft(record: InspectionRecord, *, acting_user, values: Mapping[str, Any],
+                  items: Mapping[int, Mapping[str, Any]] | None = None,
+                  base_revision: int | None = None) -> InspectionRecord:
+    """Store what the team typed. ``values`` and ``items`` (by item-result id) hold only what the form sent;
+    ``base_revision`` is the revision the page was editing — when the stored draft has moved on since, the
+    save is refused with ``DraftConflict`` so a team mate's work is not overwritten unseen.
+
+    A save that holds exactly what is stored is no conflict, whatever its revision: it overwrites nothing. It is
+    how a phone sends again a save whose reply it never got (the connection dropped after the server stored
+    it): the phone still has the revision before its own save, and was told its own save was a team mate's."""
+    record = _lock(record)
+    _ensure_draft(record)
+    permissions.ensure_team_member(acting_user, record)
+    own, per_item, changes = _draft_changes(record, values, items or {})
     if not changes:
         return record
+    if base_revision is not None and base_revision != record.revision:
+        raise DraftConflict(_("草稿已被他人于%(when)s更新（版本%(revision)s），请先载入最新草稿再修改") % {
+            "when": timezone.localtime(record.updated_at).strftime("%H:%M"), "revision": record.revision},
+            record.revision)
+    for name, value in own.items():
+        setattr(record, name, value)
+    for item, fields in per_item.items():
+        for name, value in fields.items():
+            setattr(item, name, value)
+        item.save(update_fields=list(fields))
     _touch(record, acting_user)
     _event("record.draft", record, record, acting_user, changes)
     return record

@@ -63,8 +63,8 @@ def test_two_phones_edit_one_record_and_neither_loses_what_he_typed(
 
 
 def test_submit_pressed_twice_posts_once(open_page, users, task, live_server):  # noqa: F811
-    """Both taps wait for the same autosave, and the browser keeps only the last of two form submissions: one
-    post. (A tap after the post left reaches a sealed record: tests/fieldwork/test_field_conditions.py.)"""
+    """The second tap comes while the first waits for the autosave and is ignored: one post. (A tap after the
+    post left reaches a sealed record: tests/fieldwork/test_field_conditions.py.)"""
     page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
     posts = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/edit/") else None)

@@ -59,3 +59,35 @@ def test_a_post_refused_for_a_team_mates_newer_draft_keeps_the_posted_revision(t
     response = client_for(user).post(reverse("fieldwork:record_edit", args=[record.pk]), posted)
     assert response.status_code == 409
     assert 'data-conflict-base="0"' in response.content.decode()
+
+
+def test_a_save_sent_again_after_its_reply_was_lost_is_no_conflict(task, users, team):
+    """The server stored the phone's save but the reply never arrived; the phone sends the same save again on
+    the revision it still has. It was refused as a team mate's newer draft (409) — the phone's own."""
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    posted = form_data(record, findings="检查了生产车间", place="一号车间")
+    client = client_for(user)
+    url = reverse("fieldwork:record_draft", args=[record.pk])
+    assert client.post(url, posted).json()["revision"] == 1  # stored; this reply is lost on the way back
+    again = client.post(url, posted)
+    assert again.status_code == 200, again.content
+    assert again.json()["revision"] == 1  # nothing stored twice
+    record.refresh_from_db()
+    assert (record.revision, record.findings) == (1, "检查了生产车间")
+    # 保存草稿 and 提交 post the form on the old revision just the same: saved, not a conflict page
+    response = client.post(reverse("fieldwork:record_edit", args=[record.pk]), {**posted, "action": "save"})
+    assert response.status_code == 302
+
+
+def test_a_different_save_on_an_old_revision_is_still_a_conflict(task, users, team):
+    """Only a save that holds what is stored passes on an old revision: one that would overwrite a team mate's
+    edit is refused as before."""
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    services.do_save_draft(record, acting_user=team["partner"], values={"place": "二号车间"}, base_revision=0)
+    with pytest.raises(services.DraftConflict):
+        services.do_save_draft(record, acting_user=user, values={"place": "一号车间"}, base_revision=0)
+    assert services.do_save_draft(record, acting_user=user, values={"place": "二号车间"}, base_revision=0).revision == 1
+    record.refresh_from_db()
+    assert (record.revision, record.place) == (1, "二号车间")

@@ -26,6 +26,7 @@
   let syncing = null;
   let timer = null;
   let conflicted = false;  // the server holds a team mate's newer version: nothing is posted until he chooses
+  let unreachable = false;  // the last sync got no answer: the phone says it is online, the server is not there
 
   // --- local state --------------------------------------------------------------------------------------
   function load() {
@@ -213,25 +214,47 @@
     ]);
   }
 
-  async function sendDraft(state) {
-    const body = new FormData(form);
-    body.set("revision", String(state.base));
-    body.delete("action");
-    const sentSeq = state.seq;
-    const { response, data } = await post(form.dataset.draftUrl, body);
+  // A save whose reply never came (the connection dropped on the way back) may have been stored. Until the
+  // server has answered it, it stays in state.inflight, and the next sync sends it again first, unchanged and
+  // on the revision it was typed on: the server takes a save that holds what it stores as no conflict and
+  // answers with the revision. Sent on that old revision, anything newer would find the phone's own save on
+  // the server and be refused as a team mate's newer draft.
+  function draftBody(entries, base) {
+    const body = new FormData();
+    for (const [name, value] of entries) body.append(name, value);
+    body.set("revision", String(base));
+    return body;
+  }
+  async function postDraft(entries, base, seq) {
+    const sending = load();
+    sending.inflight = { base, seq, fields: entries };
+    store(sending);
+    const { response, data } = await post(form.dataset.draftUrl, draftBody(entries, base));
+    const fresh = load();
+    // Answered (stored, refused as a conflict or as invalid): the server's decision is known. A sign-in page or a
+    // proxy's error decided nothing, and the save may still be the one stored before.
+    if (response.ok || response.status === 409 || response.status === 400) delete fresh.inflight;
+    store(fresh);
     if (response.status === 409 && data.sealed) { localStorage.removeItem(key); location.href = data.url; return false; }
     if (response.status === 409) { conflict(data); return false; }
     if (needsSignIn(response, data)) return false;
     if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return false; }
-    const fresh = load();
     fresh.base = data.revision;
-    if (fresh.seq === sentSeq) fresh.dirty = false;
-    fresh.origin = fields(body);
+    if (fresh.seq === seq) fresh.dirty = false;
+    fresh.origin = entries;
     store(fresh);
     revisionInput.value = data.revision;
     setSaved(fresh, data.saved_at);
     setSigners(data.signers);
     return true;
+  }
+  async function sendDraft(state) {
+    if (state.inflight) {
+      if (!(await postDraft(state.inflight.fields, state.inflight.base, state.inflight.seq))) return false;
+      state = load();
+      if (!state.dirty) return true;
+    }
+    return postDraft(fields(), state.base, state.seq);
   }
 
   async function sendSignatures() {
@@ -264,6 +287,7 @@
     if (syncing) return syncing;
     if (!navigator.onLine) { setOnline(false); return Promise.resolve(false); }
     syncing = (async () => {
+      unreachable = false;
       try {
         const state = load();
         if (state && state.dirty && !(await sendDraft(state))) return false;
@@ -272,6 +296,7 @@
         setOnline(true);
         return true;
       } catch (e) {
+        unreachable = true;
         setOnline(false);
         return false;
       } finally {
@@ -454,30 +479,51 @@
     input.value = now();
     input.dispatchEvent(new Event("change", { bubbles: true }));
   }));
+  // Whether the form may be posted now: the phone's edits, signatures and photos have reached the server.
+  async function readyToPost(button) {
+    const offline = () => showBanner(button && button.value === "submit" ? text.offlineSubmit : `${text.local} ${clock()}`,
+                                     "secondary");
+    if (!navigator.onLine) { offline(); return false; }
+    showBanner(text.syncing, "info");
+    const state = load();
+    const photos = async () => (window.indexedDB ? (await queued()).length : 0);
+    const unsent = (state && (state.dirty || (state.signatures || []).length)) || (await photos());
+    const sent = unsent ? await sync() : true;
+    // No answer (a dead zone the phone takes for a connection, or a reply lost on the way back): the form posted
+    // now would end on the browser's error page, and 提交 would seal the record without the photos still queued.
+    // The edits stay on the phone; pressed again where the signal is, the save goes through.
+    if (!sent && unreachable) { offline(); return false; }
+    // A photo the server has not taken yet (sign in again first: the banner says so) is not left out of the seal.
+    if (button && button.value === "submit" && (await photos())) return false;
+    // A team mate saved a newer version: posting now would take his for ours (or be refused, and the page
+    // that says so would show this phone's edits as saved). The conflict banner stays until he chooses.
+    if (conflicted) return false;
+    const fresh = load();
+    if (fresh && (fresh.signatures || []).length) return false;  // a signature could not be sent: the banner says why
+    // Clean only once the server holds the edits: a refused draft stays this phone's unsent edit, whatever
+    // the page posted next makes of it.
+    if (fresh && sent) { fresh.dirty = false; store(fresh); }
+    return true;
+  }
   let confirmed = false;
+  let checking = false;
   form.addEventListener("submit", async (event) => {
     if (confirmed) return;
     const button = event.submitter;
     event.preventDefault();
-    if (!navigator.onLine) {
-      showBanner(button && button.value === "submit" ? text.offlineSubmit : `${text.local} ${clock()}`, "secondary");
-      return;
+    if (checking) return;  // a second tap while the first waits for the sync: one post
+    checking = true;
+    try {
+      if (!(await readyToPost(button))) return;
+    } finally {
+      checking = false;
     }
-    showBanner(text.syncing, "info");
-    const state = load();
-    const sent = state && (state.dirty || (state.signatures || []).length) ? await sync() : true;
-    // A team mate saved a newer version: posting now would take his for ours (or be refused, and the page
-    // that says so would show this phone's edits as saved). The conflict banner stays until he chooses.
-    if (conflicted) return;
-    const fresh = load();
-    if (fresh && (fresh.signatures || []).length) return;  // a signature could not be sent: the banner says why
-    // Clean only once the server holds the edits: a refused draft stays this phone's unsent edit, whatever
-    // the page posted next makes of it.
-    if (fresh && sent) { fresh.dirty = false; store(fresh); }
     confirmed = true;
     // Outside this submit event: a form ignores requestSubmit() while it is dispatching one.
     setTimeout(() => form.requestSubmit(button), 0);
   });
+  // Back on this page from the browser's history (after a post whose answer never came): its buttons check again.
+  window.addEventListener("pageshow", (event) => { if (event.persisted) confirmed = false; });
   window.addEventListener("online", () => { setOnline(true); sync(); });
   window.addEventListener("offline", () => setOnline(false));
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") sync(); });
@@ -503,7 +549,9 @@
       if (!sameFields(fields(), load().fields)) edited();
       showBanner(text.merged, "info");
     } else if (!unsaved && state && state.dirty && !sameFields(state.fields, fields())) {
-      if (state.base === server) {
+      // A newer revision may be this phone's own save whose reply was lost (state.inflight): the sync below sends
+      // it again first and finds out, showing a conflict only when the server holds someone else's.
+      if (state.base === server || state.inflight) {
         restore(state.fields);
         showBanner(text.restored, "info");
       } else {

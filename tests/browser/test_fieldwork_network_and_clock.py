@@ -1,0 +1,91 @@
+"""The phone record on a factory floor: a save whose reply never arrives, a phone whose clock or time zone is
+wrong, a reload with no network. Set FIELDWORK_SHOTS=<dir> to keep screenshots of what the inspector sees."""
+
+import pytest
+from playwright.sync_api import expect
+
+from shuangsuiji.fieldwork.models import InspectionRecord
+
+from .conftest import PHONE
+from .test_fieldwork_phone import shot, start_record, task, wait_for_record_page, wait_until_sent  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STATE = "JSON.parse(localStorage.getItem(document.getElementById('record-form').dataset.key))"
+
+
+def drop_replies(page, pattern: str, count: int = 1) -> list[str]:
+    """The next ``count`` posts to ``pattern`` reach the server, which stores them, but their replies never
+    reach the phone (the connection drops on the way back). Returns the list of dropped posts."""
+    dropped: list[str] = []
+
+    def handler(route) -> None:
+        if route.request.method != "POST" or len(dropped) >= count:
+            route.continue_()
+            return
+        route.fetch()  # the server has it
+        dropped.append(route.request.url)
+        route.abort("connectionreset")
+
+    page.route(pattern, handler)
+    return dropped
+
+
+def test_an_autosave_whose_reply_was_lost_is_not_taken_for_a_team_mates_draft(open_page, users, task, live_server):  # noqa: F811
+    """The server stored the save; the phone, not knowing, sent it again on the revision it had and was told a
+    team mate had saved a newer draft — its own."""
+    page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
+    dropped = drop_replies(page, "**/draft/")
+    page.fill("#id_place", "一号生产车间")
+    page.wait_for_function("() => document.getElementById('fw-net').textContent === '离线'")
+    assert len(dropped) == 1
+    record.refresh_from_db()
+    assert record.place == "一号生产车间"  # stored, though the phone never heard
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # the signal is back
+    wait_until_sent(page)
+    expect(page.locator("#fw-banner")).not_to_contain_text("其他成员")
+    assert page.evaluate(f"{STATE}.base") == InspectionRecord.objects.get(pk=record.pk).revision
+
+
+def test_edits_typed_after_a_lost_reply_reach_the_server_without_a_false_conflict(
+        open_page, users, task, live_server):  # noqa: F811
+    page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
+    dropped = drop_replies(page, "**/draft/")
+    page.fill("#id_place", "一号生产车间")
+    page.wait_for_function("() => document.getElementById('fw-net').textContent === '离线'")
+    assert len(dropped) == 1
+    page.fill("#id_findings", "信号恢复前又写的检查情况")  # he goes on typing; the autosave tries again
+    wait_until_sent(page)
+    shot(page, "phone-lost-reply-then-typed", full=False)
+    expect(page.locator("#fw-banner")).not_to_contain_text("其他成员")
+    record.refresh_from_db()
+    assert (record.place, record.findings) == ("一号生产车间", "信号恢复前又写的检查情况")
+    assert page.evaluate(f"{STATE}.base") == record.revision
+
+
+def test_save_pressed_when_the_reply_is_lost_keeps_the_edit_and_saves_when_pressed_again(
+        open_page, users, task, live_server):  # noqa: F811
+    """保存草稿 first sends the unsent edits. That reply was lost, and the form was posted anyway with the revision
+    the phone had: the answer was the 409 page '草稿已被他人…更新' about the phone's own save (and in a real dead
+    zone, the browser's error page). Now the page says the edit is kept on the phone, and pressed again it saves."""
+    page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
+    revision = record.revision
+    page.route("**/draft/", lambda route: route.abort())  # no autosave gets through while he types
+    page.fill("#id_findings", "检查了生产车间")
+    page.wait_for_function("() => document.getElementById('fw-net').textContent === '离线'")
+    page.unroute("**/draft/")
+    dropped = drop_replies(page, "**/draft/")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/edit/") else None)
+    page.click("button[name=action][value=save]")
+    expect(page.locator("#fw-banner")).to_contain_text("已保存在本机")
+    shot(page, "phone-save-reply-lost", full=False)
+    assert len(dropped) == 1 and posts == []
+    record.refresh_from_db()
+    assert record.findings == "检查了生产车间" and record.revision == revision + 1  # stored once
+    page.click("button[name=action][value=save]")  # where the signal is
+    expect(page.locator(".alert-success")).to_contain_text(f"草稿已保存（版本{revision + 1}）")
+    shot(page, "phone-save-pressed-again", full=False)
+    assert page.locator("#fw-errors").count() == 0
+    record.refresh_from_db()
+    assert record.findings == "检查了生产车间" and record.revision == revision + 1
