@@ -112,9 +112,11 @@ def _target_related(target: Target, user) -> list[dict]:
 
 
 def _department_related(department: Department, user) -> list[dict]:
+    # A county reads the city's departments (its item list names them) but not the city's officers: only those
+    # of the reader's inspector registry, as everywhere else.
+    officers = Inspector.objects.visible_to(user).filter(department=department)
     return [{"title": _("执法人员"), "headers": [_("姓名"), _("执法证号"), _("状态")],
-             "rows": [[i.name, i.certificate_number, i.get_status_display()]
-                      for i in department.inspectors.all()[:200]]}]
+             "rows": [[i.name, i.certificate_number, i.get_status_display()] for i in officers[:200]]}]
 
 
 def _jurisdiction_related(jurisdiction: Jurisdiction, user) -> list[dict]:

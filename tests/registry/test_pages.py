@@ -54,6 +54,23 @@ def test_another_countys_objects_do_not_exist(data, users):
         assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("role", ["county_admin", "department_user", "inspector"])
+def test_the_citys_department_page_lists_only_the_officers_the_reader_may_see(data, tree, users, role):
+    """A county reads the city's departments (the city's item list names them), not the city's officers: the
+    department's page listed them all, name, certificate number and status, although the inspector registry of
+    the same reader has none of them and their pages do not exist for him."""
+    city_officer = Inspector.objects.create(name="市局王五", certificate_number="13060000001",
+                                            jurisdiction=tree["city"], department=tree["departments"]["130600"],
+                                            certificate_expiry=datetime.date(2030, 1, 1))
+    page = login(users[role]).get(f"/registry/departments/{tree['departments']['130600'].pk}/")
+    assert page.status_code == 200
+    assert "市局王五" not in page.content.decode() and city_officer.certificate_number not in page.content.decode()
+    own = login(users[role]).get(f"/registry/departments/{tree['departments']['130623'].pk}/").content.decode()
+    assert data["inspector"].name in own  # his own county's officers are listed as before
+    assert "市局王五" in login(users["city_admin"]).get(
+        f"/registry/departments/{tree['departments']['130600'].pk}/").content.decode()
+
+
 @pytest.mark.parametrize("role", ["leader", "department_user", "inspector"])
 def test_read_only_roles_read_but_cannot_change(data, users, role):
     client = login(users[role])
