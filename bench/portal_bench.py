@@ -310,6 +310,8 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--targets", default="api,page",
                         help="what to measure: api (/api/public/results/), page (/public/results/)")
     parser.add_argument("--each", action="store_true", help="also measure each search alone, on every target")
+    parser.add_argument("--only", help="with --each: measure only these searches alone (comma-separated names of "
+                        "queries(), e.g. name_two_chars), and no mix")
     parser.add_argument("--build-only", action="store_true", help="build the data and stop")
     parser.add_argument("--json-out", help="also write the report to this file")
     args = parser.parse_args(argv)
@@ -344,12 +346,18 @@ def main(argv: list[str] | None = None) -> dict:
             paths = [path for name, path in named.items() if name not in SEPARATE]
             check_pages(port, paths)
             wrk(base, paths, min(3, args.duration), args.connections)  # warm-up: workers' connections and caches
-            wait_idle(port)
-            report["runs"][f"{kind} mix"] = wrk(base, paths, args.duration, args.connections)
-            print(kind, "mix", report["runs"][f"{kind} mix"], flush=True)
-            if args.each:
+            if not args.only:
+                wait_idle(port)
+                report["runs"][f"{kind} mix"] = wrk(base, paths, args.duration, args.connections)
+                print(kind, "mix", report["runs"][f"{kind} mix"], flush=True)
+            if args.each or args.only:
+                chosen = set(args.only.split(",")) if args.only else set(named)
+                if chosen - set(named):
+                    raise SystemExit(f"--only: no search named {', '.join(sorted(chosen - set(named)))}")
                 # The separately measured searches last: their backlog is the heaviest.
                 for name, path in sorted(named.items(), key=lambda item: item[0] in SEPARATE):
+                    if name not in chosen:
+                        continue
                     wait_idle(port)
                     report["runs"][f"{kind} {name}"] = wrk(base, [path], max(1, args.duration // 2),
                                                            args.connections)
