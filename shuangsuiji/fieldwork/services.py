@@ -97,6 +97,11 @@ rectification within three days, a transfer's receipt within fifteen."""
 MAX_SIGNATURE_BYTES = 512 * 1024
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 CLOCK_SKEW = timedelta(minutes=10)
+"""How far in the future a time the phone gives may be before it is refused (clocks drift; a phone's clock
+set by the network is within seconds)."""
+CLOCK_WARNING = timedelta(minutes=5)
+"""A phone whose clock (or time zone) shows a time further than this from the server's is told so on the record
+page: its 开始/结束 times would be wrong."""
 
 
 class DraftConflict(Exception):
@@ -598,10 +603,13 @@ def completeness_errors(record: InspectionRecord) -> dict[str, list[str]]:
     if on_site and record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id):
         errors["mode"].append(_("该对象为正面清单企业，现场检查须经执法机构负责人批准：请申请审批，或改为非现场检查"))
     now = timezone.now()
+    # The reference is said: a time in the future mostly comes from a phone whose clock or time zone is wrong.
+    server = {"now": timezone.localtime(now).strftime("%m-%d %H:%M")}
     if record.started_at is None:
         errors["started_at"].append(_("请填写检查开始时间"))
     elif record.started_at > now + CLOCK_SKEW:
-        errors["started_at"].append(_("检查开始时间晚于当前时间"))
+        errors["started_at"].append(
+            _("检查开始时间晚于当前时间（北京时间 %(now)s），请核对；手机时间不准的，请先校准") % server)
     elif record.task_id and timezone.localtime(record.started_at).date() < earliest_visit(record.task):
         # a task exists from its draw at the end of the quarter before its own; a visit before that is a typo
         errors["started_at"].append(_(
@@ -612,7 +620,8 @@ def completeness_errors(record: InspectionRecord) -> dict[str, list[str]]:
     elif record.started_at is not None and record.ended_at < record.started_at:
         errors["ended_at"].append(_("检查结束时间早于开始时间"))
     elif record.ended_at > now + CLOCK_SKEW:
-        errors["ended_at"].append(_("检查结束时间晚于当前时间"))
+        errors["ended_at"].append(
+            _("检查结束时间晚于当前时间（北京时间 %(now)s），请核对；手机时间不准的，请先校准") % server)
     for name in ("contact_phone", "site_manager_phone"):
         try:
             validate_phone(getattr(record, name))

@@ -405,6 +405,13 @@ def _script_text() -> dict[str, str]:
         "sealed": _("该记录已提交封存。"),
         "signIn": _("重新登录"),
         "dismiss": _("知道了"),
+        "clockAhead": _("手机时间比北京时间快%(diff)s（手机 %(phone)s，北京时间 %(server)s）。"
+                        "请在手机设置中校准日期、时间和时区。“现在”按钮按北京时间填写，手填时间也请以北京时间为准。"),
+        "clockBehind": _("手机时间比北京时间慢%(diff)s（手机 %(phone)s，北京时间 %(server)s）。"
+                         "请在手机设置中校准日期、时间和时区。“现在”按钮按北京时间填写，手填时间也请以北京时间为准。"),
+        "hoursMinutes": _("%(hours)s小时%(minutes)s分钟"),
+        "hours": _("%(hours)s小时"),
+        "minutes": _("%(minutes)s分钟"),
     }
 
 
@@ -425,6 +432,10 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
         "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
         "reason_form": ReasonForm(), "visit": record.visit_number, "handlings": Handling.choices,
         "script_text": _script_text(), "unsaved": unsaved, "conflict_base": conflict_base,
+        # the phone's clock is measured against these (record.js): its error, its zone, when to warn
+        "server_now": _server_now_ms(),
+        "server_zone": int(timezone.localtime().utcoffset().total_seconds() // 60),
+        "clock_tolerance": int(services.CLOCK_WARNING.total_seconds() // 60),
     }
 
 
@@ -509,7 +520,8 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
         return _json_error("；".join(error.messages), 400)
     return JsonResponse({"ok": True, "revision": record.revision,
                          "saved_at": timezone.localtime(record.updated_at).strftime("%H:%M:%S"),
-                         "signers": _signer_states(record)}, json_dumps_params={"ensure_ascii": False})
+                         "signers": _signer_states(record), "now": _server_now_ms()},
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def _png_from(data_url: str) -> bytes:
@@ -533,6 +545,28 @@ def _phone_time(value: str | None) -> datetime | None:
     return timezone.make_aware(when) if timezone.is_naive(when) else when
 
 
+def _by_server_clock(request: HttpRequest, when: datetime | None) -> datetime | None:
+    """A time the phone read from its own clock (a signature drawn, a photo taken), moved by that clock's error.
+
+    A phone whose clock is an hour or a day off (or whose time was set by hand) would otherwise date the
+    signature or photo in the sealed record as wrongly; and a photo dated in the future by a fast clock was
+    refused — and dropped from the phone's queue. The phone sends its clock at sending (``sent_at``); the error
+    is how far that is from the server's now, and a thing drawn or taken offline, sent later, is moved by as
+    much. Without ``sent_at`` (an older page), the time is taken as it came."""
+    sent_at = _phone_time(request.POST.get("sent_at"))
+    if when is None or sent_at is None:
+        return when
+    try:
+        return when + (timezone.now() - sent_at)
+    except OverflowError:
+        return None
+
+
+def _server_now_ms() -> int:
+    """The server's clock, for the phone to measure its own against (milliseconds since the epoch)."""
+    return int(timezone.now().timestamp() * 1000)
+
+
 @login_required
 @require_POST
 def record_sign(request: HttpRequest, pk: int) -> JsonResponse:
@@ -549,17 +583,9 @@ def record_sign(request: HttpRequest, pk: int) -> JsonResponse:
     elif signer != "site_manager":
         return _json_error(_("请选择签名人"), 400)
     revision = params.number(request.POST.get("revision"))
-    # when the phone says it was drawn: ignored when it is not a time (do_sign also ignores a wrong one)
-    signed_at = _phone_time(request.POST.get("signed_at"))
-    # The phone's clock when it sent this: a clock a day off would otherwise date the signature a day off (a
-    # signature drawn offline is sent later, so the time it was drawn can only come from the phone). Its error
-    # is what the phone's "now" differs from the server's; the time it was drawn is moved by as much.
-    sent_at = _phone_time(request.POST.get("sent_at"))
-    if signed_at is not None and sent_at is not None:
-        try:
-            signed_at += timezone.now() - sent_at
-        except OverflowError:
-            signed_at = None
+    # when the phone says it was drawn: ignored when it is not a time (do_sign also ignores a wrong one); a
+    # signature drawn offline is sent later, so the time it was drawn can only come from the phone's clock
+    signed_at = _by_server_clock(request, _phone_time(request.POST.get("signed_at")))
     try:
         signature = services.do_sign(record, acting_user=request.user, png=_png_from(request.POST.get("png", "")),
                                      revision=-1 if revision is None else revision, inspector=inspector,
@@ -610,7 +636,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     taken = params.number(request.POST.get("taken_at"), high=LAST_DAY_MS)
     taken_at = None
     if taken is not None:
-        taken_at = datetime.fromtimestamp(taken / 1000, tz=timezone.get_current_timezone())
+        taken_at = _by_server_clock(request, datetime.fromtimestamp(taken / 1000, tz=timezone.get_current_timezone()))
     try:
         if upload is None:
             raise ValidationError(_("请选择要上传的照片或文件"))

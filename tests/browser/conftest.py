@@ -67,12 +67,13 @@ def watch_policy(context, refused: list[str]) -> None:
 
 @pytest.fixture
 def open_page(chromium, live_server):
-    """open_page(user, viewport=None) → a logged-in page on the live server."""
+    """open_page(user, viewport=None, **options) → a logged-in page on the live server; ``options`` go to the
+    browser context (``timezone_id="Europe/London"``: a phone set to another time zone)."""
     contexts = []
     refused: list[str] = []
 
-    def open_as(user, password: str, viewport: dict | None = None):
-        context = chromium.new_context(viewport=viewport or {"width": 1366, "height": 900}, locale="zh-CN")
+    def open_as(user, password: str, viewport: dict | None = None, **options):
+        context = chromium.new_context(viewport=viewport or {"width": 1366, "height": 900}, locale="zh-CN", **options)
         contexts.append(context)
         watch_policy(context, refused)
         page = context.new_page()

@@ -1,13 +1,24 @@
 """The phone record on a factory floor: a save whose reply never arrives, a phone whose clock or time zone is
 wrong, a reload with no network. Set FIELDWORK_SHOTS=<dir> to keep screenshots of what the inspector sees."""
 
+import os
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from shuangsuiji.fieldwork.models import InspectionRecord
 
-from .conftest import PHONE
-from .test_fieldwork_phone import shot, start_record, task, wait_for_record_page, wait_until_sent  # noqa: F401
+from .conftest import PHONE, assert_accessible
+from .test_fieldwork_phone import (  # noqa: F401
+    photo_file,
+    shot,
+    start_record,
+    task,
+    wait_for_record_page,
+    wait_until_sent,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,3 +100,75 @@ def test_save_pressed_when_the_reply_is_lost_keeps_the_edit_and_saves_when_press
     assert page.locator("#fw-errors").count() == 0
     record.refresh_from_db()
     assert record.findings == "检查了生产车间" and record.revision == revision + 1
+
+
+def phone_clock(hours: float) -> str:
+    """An init script: the phone's clock is ``hours`` off (Date and Date.now, as a phone set by hand)."""
+    shift = int(hours * 3600 * 1000)
+    return f"""(() => {{ const shift = {shift}; const Real = Date;
+      class Shifted extends Real {{
+        constructor(...args) {{ if (args.length) super(...args); else super(Real.now() + shift); }}
+        static now() {{ return Real.now() + shift; }}
+      }}
+      globalThis.Date = Shifted; }})();"""
+
+
+def beijing_now() -> set[str]:
+    """What a 现在 button should fill: the server's wall time now (or a minute ago, across a minute's turn)."""
+    now = timezone.localtime()
+    return {(now - timedelta(minutes=m)).strftime("%Y-%m-%dT%H:%M") for m in (0, 1)}
+
+
+def test_a_phone_whose_clock_is_three_hours_slow_is_told_and_now_fills_beijing_time(
+        open_page, users, task, live_server):  # noqa: F811
+    """开始/结束：现在 read the phone's clock: three hours slow, the record got a visit three hours early and
+    nothing said so."""
+    page = open_page(users["inspector"], "pw-inspector", PHONE)
+    page.add_init_script(phone_clock(-3))
+    page, record = start_record(page, task, live_server)
+    warning = page.locator("#fw-clock")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("手机时间比北京时间慢3小时（手机")
+    expect(warning).to_contain_text(f"北京时间 {timezone.localtime().strftime('%m-%d')}")
+    assert_accessible(page, "the record form with the clock warning")
+    page.click("button[data-now=id_started_at]")
+    assert page.input_value("#id_started_at") in beijing_now()
+    shot(page, "phone-clock-slow", full=False)
+    wait_until_sent(page)
+    record.refresh_from_db()
+    assert timezone.localtime(record.started_at).strftime("%Y-%m-%dT%H:%M") in beijing_now()
+
+
+def test_a_phone_set_to_another_time_zone_is_told_and_now_fills_beijing_time(open_page, users, task, live_server):  # noqa: F811
+    """A phone set to London time shows eight hours less (its clock is right): the server reads the record's
+    times as Beijing's, and the visit was recorded eight hours early."""
+    page = open_page(users["inspector"], "pw-inspector", PHONE, timezone_id="Europe/London")
+    page, _record = start_record(page, task, live_server)
+    expect(page.locator("#fw-clock")).to_contain_text("手机时间比北京时间慢8小时（手机")
+    page.click("button[data-now=id_ended_at]")
+    assert page.input_value("#id_ended_at") in beijing_now()
+
+
+def test_a_phone_with_a_right_clock_is_not_warned(open_page, users, task, live_server):  # noqa: F811
+    page, _record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
+    page.fill("#id_place", "一号车间")
+    wait_until_sent(page)  # the autosave's reply says the server's time too
+    expect(page.locator("#fw-clock")).to_be_hidden()
+
+
+def test_a_photo_from_a_phone_whose_clock_is_fast_is_dated_by_the_server_not_dropped(
+        open_page, users, task, live_server, tmp_path):  # noqa: F811
+    """The phone's clock is an hour fast, and so is the photo's time (File.lastModified). The server refused it
+    as taken in the future, and the phone took the refusal as done with it: the photo was gone from the queue."""
+    page = open_page(users["inspector"], "pw-inspector", PHONE)
+    page.add_init_script(phone_clock(1))
+    page, record = start_record(page, task, live_server)
+    path = photo_file(tmp_path)
+    taken = timezone.now() + timedelta(hours=1)  # as the phone's camera dated it
+    os.utime(path, (taken.timestamp(), taken.timestamp()))
+    page.set_input_files("#fw-file", path)
+    page.wait_for_selector("#fw-attachments img")
+    shot(page, "phone-clock-fast-photo", full=False)
+    attachment = record.attachments.get()
+    assert abs((attachment.taken_at - timezone.now()).total_seconds()) < 120, attachment.taken_at
+

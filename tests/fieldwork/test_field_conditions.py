@@ -1,5 +1,6 @@
 """The phone record under field conditions, server side: a phone whose clock is a day off, a record a team
-mate's phone sealed while this phone's submission waited, a post refused because a team mate saved first."""
+mate's phone sealed while this phone's submission waited, a post refused because a team mate saved first, a save
+whose reply was lost and is sent again."""
 
 import base64
 import datetime
@@ -11,7 +12,7 @@ from django.utils import timezone
 from shuangsuiji.fieldwork import services, views
 from shuangsuiji.fieldwork.models import InspectionRecord, Signature
 
-from .conftest import fill, sign_all, signature_png
+from .conftest import fill, photo, sign_all, signature_png
 from .test_views import client_for, form_data
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,38 @@ def test_a_different_save_on_an_old_revision_is_still_a_conflict(task, users, te
     assert services.do_save_draft(record, acting_user=user, values={"place": "二号车间"}, base_revision=0).revision == 1
     record.refresh_from_db()
     assert (record.revision, record.place) == (1, "二号车间")
+
+
+def test_a_photo_from_a_phone_whose_clock_is_a_day_behind_is_dated_by_the_server(task, users):
+    """File.lastModified comes from the phone's clock: a day behind, the sealed record had the photo a day early
+    (and a clock ahead had it refused as taken in the future). It is corrected as a signature's time is."""
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    phone_now = timezone.now() - datetime.timedelta(days=1)
+    taken = phone_now - datetime.timedelta(minutes=20)  # taken offline twenty minutes ago, by that clock
+    response = client_for(user).post(reverse("fieldwork:attachment_add", args=[record.pk]), {
+        "file": photo(), "taken_at": str(int(taken.timestamp() * 1000)), "sent_at": phone_now.isoformat()},
+        headers={"Accept": "application/json"})
+    assert response.status_code == 200, response.content
+    taken_at = record.attachments.get().taken_at
+    expected = timezone.now() - datetime.timedelta(minutes=20)
+    assert abs((taken_at - expected).total_seconds()) < 30, taken_at
+
+
+def test_the_autosave_tells_the_phone_the_servers_time(task, users):
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    answer = client_for(user).post(reverse("fieldwork:record_draft", args=[record.pk]), form_data(record)).json()
+    assert abs(answer["now"] / 1000 - timezone.now().timestamp()) < 30
+
+
+def test_a_start_in_the_future_is_refused_naming_the_servers_time(task, users):
+    """A start hours ahead mostly comes from a phone whose clock is fast: the refusal says what time it is."""
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    later = timezone.now() + datetime.timedelta(hours=3)
+    record = services.do_save_draft(record, acting_user=user, values={"started_at": later, "ended_at": later})
+    errors = services.completeness_errors(record)
+    now = timezone.localtime().strftime("%m-%d %H:")
+    assert errors["started_at"][0].startswith(f"检查开始时间晚于当前时间（北京时间 {now}")
+    assert "手机时间不准" in errors["ended_at"][0]

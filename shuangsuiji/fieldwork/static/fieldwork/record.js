@@ -68,12 +68,56 @@
     }
     refreshVisibility();
   }
-  function now() {
-    const d = new Date();
-    const pad = (n) => String(n).padStart(2, "0");
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+
+  // --- the phone's clock --------------------------------------------------------------------------------
+  // The server reads the record's times as wall times of its own zone (Beijing), and 开始/结束：现在 read the
+  // phone's clock: a clock hours or a day off, or a phone set to another zone, wrote wrong times into a record
+  // that is then sealed, unseen. The page and every autosave's reply carry the server's time, so the phone
+  // knows its clock's error: the buttons fill the server's time, and a warning stays in the status box while
+  // the phone shows another time than the server.
+  const serverZone = Number(form.dataset.serverZone) * 60000;
+  const tolerance = Number(form.dataset.clockTolerance) * 60000;
+  let clockError = 0;  // the phone's clock minus the server's, in ms (network delays of seconds aside)
+  let clockDismissed = false;
+  const clockBox = document.getElementById("fw-clock");
+  const pad = (n) => String(n).padStart(2, "0");
+  // A moment as a wall clock shows it: a Date whose UTC fields are that clock's.
+  function serverWall() { return new Date(Date.now() - (Math.abs(clockError) > tolerance ? clockError : 0) + serverZone); }
+  function phoneWall() { return new Date(Date.now() - new Date().getTimezoneOffset() * 60000); }
+  function dayTime(d) { return `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`; }
+  function learnClock(serverNow, phoneNow) {
+    if (!Number.isFinite(serverNow) || !Number.isFinite(phoneNow)) return;
+    clockError = phoneNow - serverNow;
+    const server = new Date(phoneNow - clockError + serverZone);
+    const phone = new Date(phoneNow - new Date(phoneNow).getTimezoneOffset() * 60000);
+    const off = phone - server;  // what the phone shows minus what the server's clock shows, zone and all
+    if (Math.abs(off) <= tolerance) { clockBox.hidden = true; return; }
+    const [hours, minutes] = [Math.floor(Math.round(Math.abs(off) / 60000) / 60), Math.round(Math.abs(off) / 60000) % 60];
+    const diff = (hours && minutes ? text.hoursMinutes : hours ? text.hours : text.minutes)
+      .replace("%(hours)s", hours).replace("%(minutes)s", minutes);
+    clockBox.replaceChildren(document.createTextNode((off > 0 ? text.clockAhead : text.clockBehind)
+      .replace("%(diff)s", diff).replace("%(phone)s", dayTime(phone)).replace("%(server)s", dayTime(server))));
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm btn-outline-dark ms-2 mt-1";
+    button.textContent = text.dismiss;
+    button.addEventListener("click", () => { clockDismissed = true; clockBox.hidden = true; });
+    clockBox.append(button);
+    clockBox.hidden = clockDismissed;
   }
-  function clock() { return new Date().toLocaleTimeString("zh-CN", { hour12: false }); }
+  // The page says when the server made it; the phone's clock at that moment is when its answer began to
+  // arrive (a page from the browser's cache says an old time, and is not read).
+  (function clockOfPage() {
+    const nav = performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+    if (nav && nav.transferSize === 0 && nav.decodedBodySize > 0) return;
+    const arrived = Date.now() - (nav ? performance.now() - nav.responseStart : 0);
+    learnClock(Number(form.dataset.serverNow), arrived);
+  })();
+  function now() {
+    const d = serverWall();
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  }
+  function clock() { const d = serverWall(); return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`; }
 
   // --- what is shown --------------------------------------------------------------------------------------
   function checkedValue(scope, name) {
@@ -239,6 +283,7 @@
     if (response.status === 409) { conflict(data); return false; }
     if (needsSignIn(response, data)) return false;
     if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return false; }
+    learnClock(data.now, Date.now());
     fresh.base = data.revision;
     if (fresh.seq === seq) fresh.dirty = false;
     fresh.origin = entries;
@@ -355,6 +400,7 @@
     const body = new FormData();
     body.set("file", file, file.name);
     body.set("taken_at", String(lastModified || file.lastModified || ""));
+    body.set("sent_at", new Date().toISOString());  // the phone's clock now: taken_at is corrected by its error
     const { response, data } = await post(form.dataset.uploadUrl, body);
     if (needsSignIn(response, data)) return false;  // stays queued
     if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return true; }
