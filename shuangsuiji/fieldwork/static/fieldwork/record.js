@@ -568,6 +568,16 @@
     // Outside this submit event: a form ignores requestSubmit() while it is dispatching one.
     setTimeout(() => form.requestSubmit(button), 0);
   });
+  // With no network this page cannot be loaded again: a reload (a pull-down on the phone's screen) or a link
+  // would leave the inspector on the browser's error page until the signal is back. His draft stays on the phone
+  // and comes back with the page, but in the dead zone he could not go on with it: the browser asks first.
+  window.addEventListener("beforeunload", (event) => {
+    if (confirmed) return;
+    const state = load();
+    if (navigator.onLine && !(unreachable && state && state.dirty)) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
   // Back on this page from the browser's history (after a post whose answer never came): its buttons check again.
   window.addEventListener("pageshow", (event) => { if (event.persisted) confirmed = false; });
   window.addEventListener("online", () => { setOnline(true); sync(); });
