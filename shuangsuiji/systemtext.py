@@ -119,6 +119,8 @@ WRITTEN_IN_CHINESE = (
     gettext_noop("%(level)s每季度至少抽查 %(ratio)s：⌈%(ratio)s × %(n)d⌉ = %(required)d 家。"),
     gettext_noop("本季度是上半年的第二个季度，上半年尚未现场检查的 %(n)d 家全部必查。"),
     gettext_noop("本季度是下半年的第二个季度，下半年尚未现场检查的 %(n)d 家全部必查。"),
+    gettext_noop("其中列入重点排污单位名录的 %(n)d 家，上半年尚未现场检查的 %(m)d 家必查。"),
+    gettext_noop("其中列入重点排污单位名录的 %(n)d 家，下半年尚未现场检查的 %(m)d 家必查。"),
     gettext_noop("上半年每家重点排污单位至少检查一次，本季度未抽到的下季度必查。"),
     gettext_noop("下半年每家重点排污单位至少检查一次，本季度未抽到的下季度必查。"),
     gettext_noop("%(level)s全年至少按 1:%(per)s（双随机执法人员数 : 被抽查单位数）抽查：⌈%(inspectors)d × %(per)s⌉ = "

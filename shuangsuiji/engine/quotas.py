@@ -41,6 +41,9 @@ class TargetFacts:
     approved_clue: bool = False
     """An on-site inspection on a clue was approved: the target must be in the next draw."""
     last_on_site_inspection: date | None = None
+    key_listed: bool = False
+    """On the 重点排污单位名录 whatever its category this quarter: a key unit classified special (policy
+    ``special_beats_key``) is still one of 辖区所有重点排污单位 the half-year coverage speaks of."""
 
 
 @dataclass(frozen=True)
@@ -190,7 +193,7 @@ def compute_quotas(
 
     quotas = [
         _key_quota(policy, strata["key"], clues("key"), level, year, quarter),
-        _special_quota(policy, strata["special"], clues("special"), level),
+        _special_quota(policy, strata["special"], clues("special"), level, year, quarter),
         _general_quota(policy, strata["general"], clues("general"), level, inspectors, quarter, progress),
         _joint_quota(policy, strata, targets, quarter, progress),
     ]
@@ -241,12 +244,7 @@ def _key_quota(
         half = "上半年" if quarter <= 2 else "下半年"
         citations += policy.key_half_year_coverage.citations
         if quarter in (2, 4):
-            half_start = date(year, 1 if quarter == 2 else 7, 1)
-            uncovered = [
-                target.id
-                for target in members
-                if target.last_on_site_inspection is None or target.last_on_site_inspection < half_start
-            ]
+            uncovered = _not_inspected_this_half(members, year, quarter)
             must += uncovered
             explanation += f"本季度是{half}的第二个季度，{half}尚未现场检查的 {len(uncovered)} 家全部必查。"
         else:
@@ -254,7 +252,19 @@ def _key_quota(
     return _make_quota(policy, "key", members, required, must, explanation, citations + clues.citations)
 
 
-def _special_quota(policy: Policy, members: list[TargetFacts], clues: _Clues, level: Level) -> Quota:
+def _not_inspected_this_half(members: Iterable[TargetFacts], year: int, quarter: int) -> list[str]:
+    """Ids of the members not inspected on site since the half-year of (year, quarter) began."""
+    half_start = date(year, 1 if quarter <= 2 else 7, 1)
+    return [
+        target.id
+        for target in members
+        if target.last_on_site_inspection is None or target.last_on_site_inspection < half_start
+    ]
+
+
+def _special_quota(
+    policy: Policy, members: list[TargetFacts], clues: _Clues, level: Level, year: int, quarter: int
+) -> Quota:
     ratio = policy.special_quarterly.at(level)
     required = ceil_fraction(ratio * len(members))
     explanation = (
@@ -262,7 +272,17 @@ def _special_quota(policy: Policy, members: list[TargetFacts], clues: _Clues, le
         f"⌈{_percent(ratio)} × {len(members)}⌉ = {required} 家。"
     )
     citations = policy.special_quarterly.citations + clues.citations
-    return _make_quota(policy, "special", members, required, clues.ids, explanation, citations)
+    must = list(clues.ids)
+    # The half-year coverage is owed to every unit on the key directory (指导意见 二(一): 辖区所有重点排污单位);
+    # one classified special this quarter must not escape it because its stratum's 50% draw passed it over.
+    listed = [target for target in members if target.key_listed]
+    if listed and policy.key_half_year_coverage.at(level) and quarter in (2, 4):
+        half = "上半年" if quarter == 2 else "下半年"
+        uncovered = _not_inspected_this_half(listed, year, quarter)
+        must += uncovered
+        citations += policy.key_half_year_coverage.citations
+        explanation += f"其中列入重点排污单位名录的 {len(listed)} 家，{half}尚未现场检查的 {len(uncovered)} 家必查。"
+    return _make_quota(policy, "special", members, required, must, explanation, citations)
 
 
 def _spread(annual: int, done: int, quarter: int) -> tuple[int, int, int]:

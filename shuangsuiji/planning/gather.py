@@ -73,13 +73,25 @@ def population(jurisdiction: Jurisdiction, year: int, quarter: int) -> Populatio
                Classification.objects.filter(year=year, quarter=quarter, target__in=targets).order_by()
                .values_list("target_id", "category", "positive_list", "must_inspect")}
     last = last_on_site(targets, year)
+    listed = key_listed_specials(targets, year, quarter)
     facts = []
     for target_id, code, category, positive in rows:
         # A target registered after the quarter's classification has no row yet; its registry values stand.
         category, positive, must = classes.get(target_id, (category, positive, False))
         facts.append(TargetFacts(id=code, category=category, positive_list=positive, approved_clue=must,
-                                 last_on_site_inspection=last.get(target_id)))
+                                 last_on_site_inspection=last.get(target_id),
+                                 key_listed=category == "key" or target_id in listed))
     return Population(tuple(facts), bool(classes))
+
+
+def key_listed_specials(targets, year: int, quarter: int) -> set[int]:
+    """The targets the quarter's classification made special although they are on the key-unit directory (its
+    reasons name the directory): they still owe the key units' half-year coverage. Only special rows are read,
+    a small share of a plan's targets."""
+    return {target_id for target_id, reasons in
+            Classification.objects.filter(year=year, quarter=quarter, target__in=targets, category="special")
+            .order_by().values_list("target_id", "reasons")
+            if any(reason.get("rule") == "key_directory" for reason in reasons or ())}
 
 
 def last_on_site(targets, year: int) -> dict[int, date]:

@@ -90,6 +90,29 @@ def test_county_half_year_coverage_makes_uninspected_key_units_must_include():
     assert quotas_for(targets, quarter=3).quota("key").must_include == ()
 
 
+def test_key_units_classified_special_still_owe_the_half_year_coverage():
+    """A unit on the key directory that the quarter classifies special (special_beats_key) is still one of
+    辖区所有重点排污单位 (指导意见 二(一)): in the half-year's second quarter, if it was not inspected on site since
+    the half began, it must be drawn in its special stratum. Before, only the key stratum carried the rule, so a
+    key unit special in both quarters of a half could go uninspected, passed over twice by the 50% draw."""
+    targets = [
+        *population(keys=4, specials=6),
+        TargetFacts("KS-NEW", "special", key_listed=True),
+        TargetFacts("KS-OLD", "special", key_listed=True, last_on_site_inspection=date(2020, 12, 1)),
+        TargetFacts("KS-DONE", "special", key_listed=True, last_on_site_inspection=date(2021, 2, 1)),
+    ]
+    special = quotas_for(targets, quarter=2).quota("special")
+    assert special.must_include == ("KS-NEW", "KS-OLD")
+    assert "其中列入重点排污单位名录的 3 家，上半年尚未现场检查的 2 家必查。" in special.explanation
+    assert "指导意见 二(一)" in special.citation
+    assert quotas_for(targets, quarter=4).quota("special").must_include == ("KS-DONE", "KS-NEW", "KS-OLD")
+    # the first quarter of a half owes nothing yet, the city level owes no coverage, and plain specials never do
+    assert quotas_for(targets, quarter=1).quota("special").must_include == ()
+    assert quotas_for(targets, quarter=2, level="city").quota("special").must_include == ()
+    plain = quotas_for(population(specials=6), quarter=2).quota("special")
+    assert plain.must_include == () and "重点排污单位名录" not in plain.explanation
+
+
 def test_positive_list_leaves_on_site_strata_unless_a_clue_was_approved():
     targets = [
         *population(keys=10, generals=10),
