@@ -5,10 +5,12 @@ import os
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import InspectionRecord
 
 from .conftest import PHONE, assert_accessible
@@ -103,6 +105,41 @@ def test_save_pressed_when_the_reply_is_lost_keeps_the_edit_and_saves_when_press
     assert record.findings == "检查了生产车间" and record.revision == revision + 1
 
 
+
+def test_a_photo_whose_upload_reply_was_lost_is_not_stored_twice_nor_taken_for_a_team_mates_draft(
+        open_page, users, task, live_server, tmp_path):  # noqa: F811
+    """The server stored the photo (a new revision of the draft) but the reply never came: the photo waits in
+    the queue to be sent again, and the phone still had the revision before it. The next edit's autosave, sent
+    first on that revision, was refused as a team mate's newer draft."""
+    page, record = start_record(open_page(users["inspector"], "pw-inspector", PHONE), task, live_server)
+    path = photo_file(tmp_path)
+    dropped: list[str] = []
+
+    def stored_then_dropped(route) -> None:
+        if dropped:
+            route.continue_()
+            return
+        # What the phone posted, stored as the server does (Playwright cannot pass a file's body on), then the
+        # connection drops before the reply.
+        with open(path, "rb") as photo:
+            upload = SimpleUploadedFile("车间.jpg", photo.read(), content_type="image/jpeg")
+        services.do_add_attachment(record, upload, acting_user=users["inspector"])
+        dropped.append(route.request.url)
+        route.abort("connectionreset")
+
+    page.route("**/attachments/", stored_then_dropped)
+    page.set_input_files("#fw-file", path)
+    expect(page.locator("#fw-upload-state")).to_contain_text("1 张照片待联网后上传")
+    assert len(dropped) == 1 and record.attachments.count() == 1  # stored, though the phone never heard
+    page.fill("#id_findings", "拍照后填写的检查情况")
+    wait_until_sent(page)
+    page.wait_for_selector("#fw-attachments img")
+    expect(page.locator("#fw-banner")).not_to_contain_text("其他成员")
+    expect(page.locator("#fw-upload-state")).to_have_text("")
+    record.refresh_from_db()
+    assert record.findings == "拍照后填写的检查情况" and record.attachments.count() == 1
+    assert page.evaluate(f"{STATE}.base") == record.revision
+
 def phone_clock(hours: float) -> str:
     """An init script: the phone's clock is ``hours`` off (Date and Date.now, as a phone set by hand)."""
     shift = int(hours * 3600 * 1000)
@@ -148,6 +185,7 @@ def test_a_phone_set_to_another_time_zone_is_told_and_now_fills_beijing_time(ope
     expect(page.locator("#fw-clock")).to_contain_text("手机时间比北京时间慢8小时（手机")
     page.click("button[data-now=id_ended_at]")
     assert page.input_value("#id_ended_at") in beijing_now()
+    wait_until_sent(page)  # nothing left in flight for the test's end to cut off
 
 
 def test_a_phone_with_a_right_clock_is_not_warned(open_page, users, task, live_server):  # noqa: F811

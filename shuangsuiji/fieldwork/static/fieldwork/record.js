@@ -334,6 +334,10 @@
     syncing = (async () => {
       unreachable = false;
       try {
+        // A photo whose reply was lost may be stored, and the server's revision moved on with it: sent again first
+        // (the server knows it by its hash and answers with the revision), the draft goes on the revision that
+        // has it. Sent first on the old one, it was refused as a team mate's newer draft.
+        if ((load() || {}).uploading) await flushUploads();
         const state = load();
         if (state && state.dirty && !(await sendDraft(state))) return false;
         await sendSignatures();
@@ -396,12 +400,17 @@
     document.getElementById("fw-attachments").append(li);
   }
   async function upload(file, lastModified) {
-    const state = load() || { base: Number(revisionInput.value) };
+    const state = load() || { base: Number(revisionInput.value), seq: 0, dirty: false, fields: fields(), signatures: [] };
+    state.uploading = true;  // until answered: the server may store it (a new revision) without the phone hearing
+    store(state);
     const body = new FormData();
     body.set("file", file, file.name);
     body.set("taken_at", String(lastModified || file.lastModified || ""));
     body.set("sent_at", new Date().toISOString());  // the phone's clock now: taken_at is corrected by its error
     const { response, data } = await post(form.dataset.uploadUrl, body);
+    const answered = load() || state;
+    delete answered.uploading;
+    store(answered);
     if (needsSignIn(response, data)) return false;  // stays queued
     if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return true; }
     const fresh = load() || state;
