@@ -323,12 +323,14 @@ def _joint_quota(
     progress: YearProgress,
 ) -> Quota:
     joint = policy.joint_inspection
-    local_key_units = list(map(_CATEGORY, targets)).count("key")
+    # 当地重点排污单位 are the directory's units, those classified special this quarter (special_beats_key) included
+    local_key_units = sum(1 for target in targets if target.category == "key" or target.key_listed)
     annual = ceil_fraction(joint.annual_key_ratio * local_key_units)
     done = sum(progress.joint_key_inspections.values())
     remaining, quarters_left, share = _spread(annual, done, quarter)
-    if joint.key_units_first and strata["key"]:
-        pool, pool_note = strata["key"], "联合抽查对象为重点排污单位。"
+    key_units = [*strata["key"], *(target for target in strata["special"] if target.key_listed)]
+    if joint.key_units_first and key_units:
+        pool, pool_note = key_units, "联合抽查对象为重点排污单位。"
     else:
         pool = [target for members in strata.values() for target in members]
         pool_note = (

@@ -144,6 +144,24 @@ def test_joint_inspections_at_least_one_a_quarter_and_five_percent_a_year():
     assert quotas_for([]).quota("joint").minimum == 0
 
 
+def test_joint_inspections_count_and_prefer_key_units_classified_special():
+    """附件 二(二) and 实施方案 二(五): 年度内部联合抽查重点排污单位数量不低于当地重点排污单位数量的5%, key units first.
+    A unit on the key directory classified special this quarter is still one of the local key units: it counts in
+    the 5% base and may be jointly inspected as a key unit. Before, the base counted only the key stratum (here
+    0, so the annual 5% vanished) and the pool fell back to every target, saying there was no key unit."""
+    targets = [*population(generals=10), *(TargetFacts(f"KS{i:03d}", "special", key_listed=True) for i in range(60))]
+    joint = quotas_for(targets).quota("joint")
+    assert "本地重点排污单位（60 家）" in joint.explanation
+    assert joint.minimum == 1  # ⌈5% × 60⌉ = 3 a year, ⌈3/4⌉ = 1 this quarter
+    assert joint.eligible == tuple(f"KS{i:03d}" for i in range(60))
+    assert "联合抽查对象为重点排污单位。" in joint.explanation
+    mixed = [*population(keys=100), *(TargetFacts(f"KS{i:03d}", "special", key_listed=True) for i in range(60))]
+    assert quotas_for(mixed).quota("joint").minimum == 2  # ⌈5% × 160⌉ = 8 a year, ⌈8/4⌉ = 2
+    assert quotas_for(mixed).quota("joint").population == 160
+    # plain specials are no key units
+    assert "本地重点排污单位（0 家）" in quotas_for(population(specials=5)).quota("joint").explanation
+
+
 def test_minimum_never_exceeds_population():
     result = quotas_for(population(specials=1, generals=3), inspectors=50)
     assert result.quota("general").minimum == 3
