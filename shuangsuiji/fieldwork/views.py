@@ -444,6 +444,10 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The phone form. POST saves the draft (``action=save``) or saves and submits (``action=submit``)."""
     record = _record(request, pk)
     if record.is_sealed:
+        # Said: a phone whose 提交 got no answer (the connection dropped) comes back here not knowing it went through.
+        messages.info(request, _("该记录已于%(when)s由%(who)s提交封存，不能再修改") % {
+            "when": timezone.localtime(record.sealed_at).strftime("%Y-%m-%d %H:%M"),
+            "who": record.sealed_by.display_name if record.sealed_by else _("系统")})
         return redirect(record)
     if not permissions.is_team_member(request.user, record):
         raise PermissionDenied(_("只有本次检查的检查组成员可以填写检查记录"))

@@ -10,8 +10,10 @@ from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import InspectionRecord
+from shuangsuiji.fieldwork.models import FollowUp, InspectionRecord
+from tests.fieldwork.conftest import fill, sign_all
 
 from .conftest import PHONE, assert_accessible
 from .test_fieldwork_phone import (  # noqa: F401
@@ -139,6 +141,37 @@ def test_a_photo_whose_upload_reply_was_lost_is_not_stored_twice_nor_taken_for_a
     record.refresh_from_db()
     assert record.findings == "拍照后填写的检查情况" and record.attachments.count() == 1
     assert page.evaluate(f"{STATE}.base") == record.revision
+
+
+def test_a_submission_whose_reply_was_lost_is_sealed_once_and_the_phone_finds_it_sealed(
+        open_page, users, task, live_server):  # noqa: F811
+    """提交 is a form post: the server sealed the record, the connection dropped before its answer, and the
+    phone shows the browser's error page. Back on the record (the browser's back button, or again from the task
+    list) he finds it sealed; a second 提交 or the browser's re-post seals nothing twice."""
+    user = users["inspector"]
+    record = sign_all(fill(services.do_start_record(task, acting_user=user), user), user)
+    page = open_page(user, "pw-inspector", PHONE)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    dropped = drop_replies(page, "**/edit/")
+    page.click("#fw-submit")
+    page.wait_for_function("() => location.href.startsWith('chrome-error:')")  # the browser's error page
+    assert len(dropped) == 1
+    record.refresh_from_db()
+    assert record.is_sealed
+    # Back (the error page took the form's place in the history: back is the page before it), then the record
+    # again from his task list: it is sealed, and the phone goes to the sealed record.
+    page.go_back()
+    page.goto(f"{live_server.url}/fieldwork/tasks/")
+    page.click("text=涞水县甲化工有限公司")
+    page.wait_for_url(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    page.wait_for_url(f"{live_server.url}/fieldwork/records/{record.pk}/")
+    expect(page.locator(".alert-info")).to_contain_text("提交封存，不能再修改")  # it went through, and he is told so
+    expect(page.locator("body")).to_contain_text(record.seal_hash[:16])
+    shot(page, "phone-submit-reply-lost-sealed", full=False)
+    seals = Event.objects.filter(action="record.seal", object_id=str(record.pk)).count()
+    assert seals == 1 and FollowUp.objects.filter(record=record).count() == 0
 
 def phone_clock(hours: float) -> str:
     """An init script: the phone's clock is ``hours`` off (Date and Date.now, as a phone set by hand)."""
