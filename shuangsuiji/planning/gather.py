@@ -98,12 +98,15 @@ def last_on_site(targets, year: int) -> dict[int, date]:
     """Each target's latest on-site inspection in ``year`` (the quota rules look no further back than the
     half-year): the recorded date, or — until fieldwork records it — the first day of the quarter of a task
     that was not withdrawn. A visit counts in the year it was made: last December's task visited in January
-    covers the first half of this year (the half-year rule is about visits, not plans)."""
+    covers the first half of this year (the half-year rule is about visits, not plans). A task whose record was
+    submitted without an on-site date was checked off site only: the policy reads 巡查 as on-site
+    (key_half_year_coverage), so it covers nothing."""
     latest: dict[int, date] = {}
     visited_this_year = Q(task__inspected_on__gte=date(year, 1, 1), task__inspected_on__lte=date(year, 12, 31))
+    checked_off_site = Q(task__inspected_on__isnull=True, task__records__sealed_at__isnull=False)
     for target_id, inspected_on, task_year, quarter in (
             TaskPlan.objects.filter(Q(task__year=year) | visited_this_year, task__target__in=targets, active=True)
-            .exclude(task__status=TaskStatus.WITHDRAWN).order_by()
+            .exclude(task__status=TaskStatus.WITHDRAWN).exclude(checked_off_site).order_by()
             .values_list("task__target_id", "task__inspected_on", "task__year", "task__quarter").distinct()):
         day = inspected_on or quarter_start(task_year, quarter)
         if target_id not in latest or day > latest[target_id]:
