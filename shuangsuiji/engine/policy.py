@@ -175,7 +175,7 @@ class SubmittedRecords(Rule):
 
 @dataclass(frozen=True, kw_only=True)
 class RegistryUpkeep(Rule):
-    defunct_report: Literal["quarterly", "monthly"]
+    defunct_report: Literal["quarterly"]
     adjustment_due: tuple[MonthDay, ...]
 
 
@@ -259,6 +259,19 @@ def _typed[T](kind: type[T], label: str) -> Callable[[Any], T]:
 
 _bool = _typed(bool, "true 或 false")
 _str = _typed(str, "字符串")
+
+
+def _always(practice: str) -> Callable[[Any], bool]:
+    """A flag the system always honours: ``true`` only. A city whose policy says otherwise needs the system
+    changed first; a ``false`` accepted and then ignored would let a plan or a record break that city's rule
+    with nobody told."""
+
+    def parse(value: Any) -> bool:
+        if not _bool(value):
+            raise _Bad(f"本系统始终{practice}，不支持设为 false")
+        return True
+
+    return parse
 
 
 def _count(minimum: int) -> Callable[[Any], int]:
@@ -387,10 +400,14 @@ RULES: dict[str, tuple[type[Rule], dict[str, Callable[[Any], Any]]]] = {
     "draw_window": (WorkdayCount, {"workdays": _count(1)}),
     "monthly_publication": (WorkdayCount, {"workdays": _count(1)}),
     "annual_list": (AnnualList, {"due": _month_day}),
-    "submitted_records": (SubmittedRecords, {"immutable": _bool, "all_participants_sign": _bool}),
+    "submitted_records": (
+        SubmittedRecords,
+        {"immutable": _always("在记录提交后封存，只能以更正补充"), "all_participants_sign": _bool},
+    ),
     "registry_upkeep": (
+        # The 动态管理 report the system writes is quarterly (registry.views dynamic_report).
         RegistryUpkeep,
-        {"defunct_report": _choice("quarterly", "monthly"), "adjustment_due": _month_days},
+        {"defunct_report": _choice("quarterly"), "adjustment_due": _month_days},
     ),
     "reporting_calendar": (
         ReportingCalendar,
@@ -398,7 +415,12 @@ RULES: dict[str, tuple[type[Rule], dict[str, Callable[[Any], Any]]]] = {
     ),
     "inspection_team": (
         InspectionTeam,
-        {"min_officers": _count(1), "valid_certificate": _bool, "recusal": _bool, "experts_beyond_minimum": _bool},
+        {
+            "min_officers": _count(1),
+            "valid_certificate": _always("只派执法证在有效期内的人员"),
+            "recusal": _always("执行回避，不派与检查对象有利害关系的人员"),
+            "experts_beyond_minimum": _always("只在执法人员人数之外吸收专家等参加"),
+        },
     ),
 }
 """Every rule of DESIGN.md §3 (and its policy switches): its class and the parser of each value field."""

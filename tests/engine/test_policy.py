@@ -131,6 +131,27 @@ def test_wrong_types_are_named():
     assert found["rules.inspection_team.min_officers"].startswith("应为整数")
 
 
+def test_a_rule_the_system_always_applies_cannot_be_switched_off():
+    # Were false accepted, the system would go on applying the rule (or not applying the city's variant) with
+    # nobody told: a city whose policy differs needs the system changed first, and the loader says which rule.
+    data = baoding_data()
+    for name in ("valid_certificate", "recusal", "experts_beyond_minimum"):
+        data["rules"]["inspection_team"][name] = False
+    data["rules"]["submitted_records"]["immutable"] = False
+    data["rules"]["registry_upkeep"]["defunct_report"] = "monthly"
+    found = problems_of(data)
+    assert found["rules.inspection_team.valid_certificate"].startswith("本系统始终只派执法证在有效期内的人员")
+    assert found["rules.inspection_team.recusal"].startswith("本系统始终执行回避")
+    assert found["rules.inspection_team.experts_beyond_minimum"].endswith("不支持设为 false")
+    assert found["rules.submitted_records.immutable"].startswith("本系统始终在记录提交后封存")
+    assert found["rules.registry_upkeep.defunct_report"] == "应为 quarterly 之一，实为 'monthly'"
+    assert len(found) == 5
+    # a flag of the wrong type is still named as one
+    data = baoding_data()
+    data["rules"]["inspection_team"]["recusal"] = "yes"
+    assert problems_of(data)["rules.inspection_team.recusal"].startswith("应为true 或 false")
+
+
 def test_ratio_outside_unit_interval_or_inexact_is_refused():
     data = baoding_data()
     data["rules"]["key_quarterly"]["city"] = "150%"
@@ -282,7 +303,7 @@ GUANGZHOU_LIKE_RULES = {
     "monthly_publication": ("workdays = 20", "八", "20个工作日内公开"),
     "annual_list": ('due = "02-15"', "八", "2月15日前公开名单"),
     "submitted_records": ("immutable = true, all_participants_sign = true", "九", "不得修改"),
-    "registry_upkeep": ('defunct_report = "monthly", adjustment_due = ["01-10", "07-10"]', "十", "每半年调整"),
+    "registry_upkeep": ('defunct_report = "quarterly", adjustment_due = ["01-10", "07-10"]', "十", "每半年调整"),
     "reporting_calendar": (
         'monthly_detail_day = 10, quarterly_status_due = ["04-15", "07-15", "10-15", "12-28"], shift_to_workday = true',
         "十一",
