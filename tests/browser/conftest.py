@@ -1,14 +1,52 @@
 """Real headless Chromium (Debian's, driven by Playwright) against the live test server."""
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 390, "height": 844}
+
+
+
+class OneRequestAtATimeOnSharedSQLite(ThreadedWSGIServer):
+    """The live server, answering one request at a time when its threads share the test's connection.
+
+    On SQLite the test database is in memory, so every server thread uses the test's one connection
+    (``connections_override``). A page that asks for several things at once — a record's signature images, a
+    phone's photo upload beside its autosave — then ran two queries on one connection at the same moment, and
+    SQLite refused one ("bad parameter or other API misuse", "database table is locked"): a 500 no real
+    server gives, failing a test now and then. Requests still have a thread per connection (keep-alive
+    connections do not block each other); only the application runs one at a time, its response read whole.
+    On PostgreSQL each thread has its own connection and nothing is serialized."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application) -> None:
+        if not self.connections_override:
+            super().set_app(application)
+            return
+
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                response = application(environ, start_response)
+                try:
+                    return [b"".join(response)]
+                finally:
+                    close = getattr(response, "close", None)
+                    if close is not None:
+                        close()
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATimeOnSharedSQLite
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 """axe-core, from the npm registry (package.json's devDependencies): the accessibility rules browsers' own
