@@ -136,15 +136,22 @@ def population_fingerprint(plans: list[PlanData]) -> str:
 
 
 def check_recorded(scale: str, population: str, manifests: str) -> str:
-    """Compare the run's manifests with those recorded for the same population; what was found, in words."""
+    """Compare the run's manifests with those recorded for the same population; what was found, in words.
+
+    The manifests are compared first: each holds its plan's frozen inputs (every target, weight, officer and
+    recusal the draw saw), so the same digest means the same population drawn into the same bytes. The
+    population's fingerprint is the ``repr`` of the engine's input objects, which moves when one of their
+    classes gains a field (by 2026-11-30 it had moved since the recording, the manifests still byte for byte
+    the recorded ones); it only tells a changed population from a changed engine when the manifests differ."""
     recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}
     entry = recorded.get(scale)
     if entry is None:
         return "not recorded"
+    if entry["manifests_sha256"] == manifests:
+        return "identical to the recorded ones"
     if entry["population"] != population:
         return "population changed since the recording: not comparable"
-    assert entry["manifests_sha256"] == manifests, f"{scale}: the manifests differ from the recorded ones"
-    return "identical to the recorded ones"
+    raise AssertionError(f"{scale}: the manifests differ from the recorded ones")
 
 
 def plan_inputs(baoding: policy.Policy, plan: PlanData) -> manifest.FrozenInputs:
