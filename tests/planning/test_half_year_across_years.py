@@ -13,6 +13,14 @@ from .conftest import D
 pytestmark = pytest.mark.django_db
 
 
+def _dispatched_plan(county, year: int, quarter: int) -> tuple[Plan, Draw]:
+    """A county's regular plan of (year, quarter), drawn and dispatched, as its tasks' planning sees it."""
+    plan = Plan.objects.create(jurisdiction=county, level=PlanLevel.COUNTY, year=year, quarter=quarter,
+                               kind="regular", policy_id="baoding-2021", policy_version=1, policy_fingerprint="0" * 64,
+                               policy_title="保定市2021", inspectors_counted=6, status=PlanStatus.DISPATCHED)
+    return plan, Draw.objects.create(plan=plan, number=1, status=DrawStatus.DRAWN)
+
+
 def _december_task(plan: Plan, draw: Draw, target, inspected_on=None) -> Task:
     task = Task.objects.create(year=2026, quarter=4, target=target, status=TaskStatus.DISPATCHED,
                                category=target.category, deadline=D(2026, 12, 31), inspected_on=inspected_on)
@@ -26,10 +34,7 @@ def test_last_decembers_task_visited_in_january_covers_the_first_half_of_the_new
     second quarter of 2027 must not take that key unit again as never inspected this half-year. Before, only
     2027's own tasks were read, so the January visit did not count."""
     county = city["tree"]["a"]
-    plan = Plan.objects.create(jurisdiction=county, level=PlanLevel.COUNTY, year=2026, quarter=4, kind="regular",
-                               policy_id="baoding-2021", policy_version=1, policy_fingerprint="0" * 64,
-                               policy_title="保定市2021", inspectors_counted=6, status=PlanStatus.DISPATCHED)
-    draw = Draw.objects.create(plan=plan, number=1, status=DrawStatus.DRAWN)
+    plan, draw = _dispatched_plan(county, 2026, 4)
     key = [city["targets"][f"{county.code}-key-{n}"] for n in range(4)]
     _december_task(plan, draw, key[0], inspected_on=D(2027, 1, 5))  # late, in the new year
     _december_task(plan, draw, key[1], inspected_on=D(2026, 12, 20))  # in time, last year's second half
@@ -53,10 +58,7 @@ def test_a_task_checked_off_site_only_does_not_cover_the_half_year(city):
     an on-site date counted as visited on its quarter's first day whether or not its record was in, so an
     off-site check covered the half-year."""
     county = city["tree"]["a"]
-    plan = Plan.objects.create(jurisdiction=county, level=PlanLevel.COUNTY, year=2027, quarter=1, kind="regular",
-                               policy_id="baoding-2021", policy_version=1, policy_fingerprint="0" * 64,
-                               policy_title="保定市2021", inspectors_counted=6, status=PlanStatus.DISPATCHED)
-    draw = Draw.objects.create(plan=plan, number=1, status=DrawStatus.DRAWN)
+    plan, draw = _dispatched_plan(county, 2027, 1)
     key = [city["targets"][f"{county.code}-key-{n}"] for n in range(4)]
     tasks = []
     for target in key[:3]:
