@@ -7,8 +7,8 @@ count — about 0.7 s of the database's CPU per request over a national year of 
 (bench/README.md). A GIN index on the array of the upper-cased name's characters, ``string_to_array(UPPER(name),
 NULL)`` (disclosure migration 0004), gives the rows holding every character of such a piece; the ``LIKE`` beside
 it keeps those where they stand together, so what matches is exactly what ``icontains`` matches, on either
-database. Built-in and cheap per row, the condition costs little where the planner prefers the ordered scan (a
-piece in most names, such as 公司).
+database. Where the planner rightly keeps the ordered scan (a piece in nearly every name, such as 公司), each row
+pays for its array of characters: such a search is about twice as slow as before (bench/README.md).
 """
 
 from django.db import connection
