@@ -24,7 +24,7 @@ from shuangsuiji.accounts.services import (
     do_unlock_login,
     do_update_user,
     ensure_can_manage,
-    locked_until,
+    locked_addresses,
 )
 from shuangsuiji.registry.models import Department, Inspector, Jurisdiction
 
@@ -71,11 +71,12 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.display(description=gettext_lazy("登录锁定"))
     def login_lock(self, user: User) -> str:
-        until = locked_until(user.username)
-        if until is None:
+        locks = locked_addresses(user.username)
+        if not locks:
             return _("未锁定")
-        return _("连续登录失败，锁定至%(until)s（可用列表页的“解除登录锁定”提前解除）") % {
-            "until": date_format(timezone.localtime(until), "Y-m-d H:i")}
+        return _("连续登录失败，从 %(addresses)s 登录锁定至%(until)s（可用列表页的“解除登录锁定”提前解除）") % {
+            "addresses": "、".join(sorted(locks)),
+            "until": date_format(timezone.localtime(max(locks.values())), "Y-m-d H:i")}
 
     @admin.action(description=gettext_lazy("解除登录锁定"))
     def unlock_logins(self, request: HttpRequest, queryset) -> None:

@@ -5,10 +5,11 @@ from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication
 
 from shuangsuiji.accounts.services import lockout_message, must_change_password
+from shuangsuiji.params import client_address
 
 
 class LockAwareBasicAuthentication(BasicAuthentication):
-    """Basic auth that says a name is locked (429, with until when) instead of "wrong password".
+    """Basic auth that says a name is locked from the client's address (429, until when) instead of "wrong password".
 
     django-axes counts the failures and refuses a locked name inside ``authenticate``, but it marks the lockout
     on the request it was given — DRF's, which its middleware never sees — so without this the client would
@@ -21,7 +22,7 @@ class LockAwareBasicAuthentication(BasicAuthentication):
             user, auth = super().authenticate_credentials(userid, password, request)
         except exceptions.AuthenticationFailed:
             if request is not None and getattr(request, "axes_locked_out", False):
-                raise exceptions.Throttled(detail=lockout_message(userid)) from None
+                raise exceptions.Throttled(detail=lockout_message(userid, client_address(request))) from None
             raise
         # A password that must be changed first opens nothing, here as on the pages (SessionPolicyMiddleware, which
         # runs before DRF signs a Basic client in and so never saw him): its owner changes it on the web first.

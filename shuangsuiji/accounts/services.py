@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -230,19 +230,40 @@ def must_change_password(user: User) -> str:
     return ""
 
 
-def locked_until(username: str) -> datetime | None:
-    """When sign-in under ``username`` opens again after too many failures (None: it is not locked)."""
-    return locked_until_each([username]).get(username)
+def locked_until(username: str, address: str | None = None) -> datetime | None:
+    """When sign-in under ``username`` opens again after too many failures (None: it is not locked): from
+    ``address``, or from the address locked longest when None (the lock is per name and address,
+    AXES_LOCKOUT_PARAMETERS)."""
+    locks = locked_addresses(username)
+    if address is not None:
+        return locks.get(address)
+    return max(locks.values(), default=None)
+
+
+def locked_addresses(username: str) -> dict[str, datetime]:
+    """The addresses ``username`` may not sign in from after too many failures, each with when it opens again."""
+    return _locks([username]).get(username, {})
 
 
 def locked_until_each(usernames: Iterable[str]) -> dict[str, datetime]:
     """``locked_until`` for many names in one query (a page of the user list): the locked names only."""
+    return {username: max(locks.values()) for username, locks in _locks(usernames).items()}
+
+
+def _locks(usernames: Iterable[str]) -> dict[str, dict[str, datetime]]:
+    """{name: {address: locked until}} of the names locked from some address. django-axes keeps one attempt row
+    per name, address and browser and counts a name and address's failures over its browsers, so they are
+    summed here as it sums them."""
     limit, cool_off = settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
     since = timezone.now() - cool_off
-    last = (AccessAttempt.objects.filter(username__in=list(usernames), failures_since_start__gte=limit,
-                                         attempt_time__gte=since)
-            .order_by().values_list("username").annotate(last=Max("attempt_time")))
-    return {username: at + cool_off for username, at in last}
+    rows = (AccessAttempt.objects.filter(username__in=list(usernames), attempt_time__gte=since)
+            .order_by().values_list("username", "ip_address")
+            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time")))
+    locks: dict[str, dict[str, datetime]] = {}
+    for username, address, failures, last in rows:
+        if failures >= limit:
+            locks.setdefault(username, {})[address or ""] = last + cool_off
+    return locks
 
 
 def login_name(request, credentials: dict | None = None) -> str | None:
@@ -257,12 +278,12 @@ def login_name(request, credentials: dict | None = None) -> str | None:
     return str(name).replace("\x00", "\ufffd")[:255]
 
 
-def lockout_message(username: str) -> str:
-    """What a sign-in under a locked name is told: until when, and who can open it sooner."""
-    until = locked_until(username) or timezone.now() + settings.AXES_COOLOFF_TIME
-    return _("用户名“%(username)s”连续%(limit)d次登录失败，已锁定至%(until)s。"
+def lockout_message(username: str, address: str) -> str:
+    """What a sign-in under a name locked from ``address`` is told: until when, and who can open it sooner."""
+    until = locked_until(username, address) or timezone.now() + settings.AXES_COOLOFF_TIME
+    return _("用户名“%(username)s”在此网络地址（%(address)s）连续%(limit)d次登录失败，从此地址登录已锁定至%(until)s。"
              "请届时再试，或请本单位管理员解除锁定。") % {
-        "username": username, "limit": settings.AXES_FAILURE_LIMIT,
+        "username": username, "address": address, "limit": settings.AXES_FAILURE_LIMIT,
         "until": date_format(timezone.localtime(until), "Y-m-d H:i")}
 
 
@@ -300,15 +321,16 @@ def do_unlock_login(user: User, *, acting_user: User | None) -> int:
     return forgotten
 
 
-def record_lockout(username: str, failures: int, until: datetime | None) -> None:
-    """Write the audit event of an account locked after ``failures`` failed sign-ins (no event for a name that
-    is nobody's: the failure log keeps those)."""
+def record_lockout(username: str, address: str, failures: int, until: datetime | None) -> None:
+    """Write the audit event of an account locked from ``address`` after ``failures`` failed sign-ins (no event
+    for a name that is nobody's: the failure log keeps those)."""
     user = User.objects.filter(username=username).first()
     if user is None:
         return
     with transaction.atomic():
         record_events([PendingEvent("user.locked_out", user, user.jurisdiction_id,
-                                    {"failures": [None, failures], "locked_until": [None, until]},
+                                    {"failures": [None, failures], "locked_until": [None, until],
+                                     "address": [None, address]},
                                     gettext_lazy("连续登录失败，账号锁定"))])
 
 

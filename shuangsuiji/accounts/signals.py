@@ -13,12 +13,12 @@ from shuangsuiji.accounts.services import failures_since, password_expires_at, p
 
 
 @receiver(user_locked_out, dispatch_uid="shuangsuiji.accounts.audit_lockout")
-def audit_lockout(sender, request, username: str | None, **kwargs) -> None:
+def audit_lockout(sender, request, username: str | None, ip_address: str | None = None, **kwargs) -> None:
     # axes signals again on every attempt refused during the lockout; only the failure that locked the
-    # account has its count on the request
+    # name (from the address it came from: AXES_LOCKOUT_PARAMETERS) has its count on the request
     failures = getattr(request, "axes_failures_since_start", None)
     if username and failures is not None and failures >= settings.AXES_FAILURE_LIMIT:
-        record_lockout(username, failures, timezone.now() + settings.AXES_COOLOFF_TIME)
+        record_lockout(username, ip_address or "", failures, timezone.now() + settings.AXES_COOLOFF_TIME)
 
 
 @receiver(user_logged_in, dispatch_uid="shuangsuiji.accounts.sign_in_notices")

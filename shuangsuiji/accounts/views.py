@@ -21,6 +21,7 @@ from shuangsuiji.accounts.services import (
     previous_sign_in,
     recent_sign_ins,
 )
+from shuangsuiji.params import client_address
 from shuangsuiji.registry.models import (
     CheckItem,
     Inspector,
@@ -101,10 +102,11 @@ def alive(request: HttpRequest) -> HttpResponse:
 
 def locked_out(request: HttpRequest, original_response: HttpResponse | None = None,
                credentials: dict | None = None) -> HttpResponse:
-    """What django-axes answers a sign-in under a locked user name: when it opens again and who can open it
+    """What django-axes answers a sign-in under a user name locked from the client's address: when it opens again
+    and who can open it
     sooner. The login page for people, JSON for the API (whose clients sign in with Basic auth)."""
     username = ((credentials or {}).get("username") or request.POST.get("username") or "").strip()
-    message = lockout_message(username)
+    message = lockout_message(username, client_address(request))
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=429, json_dumps_params={"ensure_ascii": False})
     return render(request, "registration/login.html", {"locked": message, "username": username}, status=429)

@@ -29,7 +29,7 @@ from shuangsuiji.accounts.services import (
     do_set_password,
     do_unlock_login,
     do_update_user,
-    locked_until,
+    locked_addresses,
     locked_until_each,
     must_change_password,
     password_expires_at,
@@ -88,7 +88,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account(request, pk)
     return render(request, "accounts/user_detail.html", {
         "account": account, "is_self": account.pk == request.user.pk,
-        "locked_until": locked_until(account.username), "expires_at": password_expires_at(account),
+        "locks": sorted(locked_addresses(account.username).items()), "expires_at": password_expires_at(account),
         "password_reason": must_change_password(account), "history": history_for(account)[:100],
     })
 

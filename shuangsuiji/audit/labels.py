@@ -199,6 +199,7 @@ KEYS: dict[str, Key] = {
     # accounts
     "failures": Key(pgettext_lazy("audit change", "连续登录失败次数")),
     "locked_until": Key(pgettext_lazy("audit change", "锁定至")),
+    "user.locked_out address": Key(pgettext_lazy("audit change", "锁定的登录地址")),
     # intake
     "keyunit.remove year": Key(field="intake.KeyUnit.year"),
     "keyunit.remove directory": Key(field="intake.KeyUnit.directory"),

@@ -24,6 +24,11 @@ def sign_in(client: Client, username: str, password: str):
     return client.post("/login/", {"username": username, "password": password})
 
 
+def from_address(address: str) -> Client:
+    """A browser on another machine: the test client's requests come from ``address`` (REMOTE_ADDR)."""
+    return Client(REMOTE_ADDR=address)
+
+
 def fail(client: Client, username: str, times: int) -> None:
     for _ in range(times):
         response = sign_in(client, username, "wrong-password")
@@ -47,13 +52,58 @@ def test_five_failures_lock_the_name_even_for_the_right_password_and_say_until_w
     refused = sign_in(client, "county_admin", "pw-county_admin")
     assert refused.status_code == 429 and "_auth_user_id" not in client.session
     local = timezone.localtime(until).strftime("%Y-%m-%d %H:%M")
-    assert f"连续5次登录失败，已锁定至{local}" in refused.text and "管理员解除锁定" in refused.text
+    assert f"在此网络地址（127.0.0.1）连续5次登录失败，从此地址登录已锁定至{local}" in refused.text
+    assert "管理员解除锁定" in refused.text
     assert 'value="county_admin"' in refused.text  # the name stays in the form
     # one event for the lockout, not one per refused attempt; the chain stays whole
     events = Event.objects.filter(action="user.locked_out")
     assert events.count() == 1
     assert events.get().changes["failures"] == [None, 5] and events.get().object_id == str(users["county_admin"].pk)
+    assert events.get().changes["address"] == [None, "127.0.0.1"]
     assert verify_chain() == []
+
+
+def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another(users, settings):
+    """Login names are predictable: five wrong passwords typed by anyone used to keep the county admin out, from
+    his own desk, for half an hour (say during the draw ceremony). They lock the name from that address only."""
+    settings.AXES_FAILURE_LIMIT = 5
+    stranger, owner = from_address("10.0.0.66"), from_address("10.0.0.7")
+    fail(stranger, "county_admin", 4)
+    locking = sign_in(stranger, "county_admin", "wrong-password")
+    assert locking.status_code == 429 and "10.0.0.66" in locking.text
+    # from the stranger's address the name stays locked, even for the right password
+    assert sign_in(stranger, "county_admin", "pw-county_admin").status_code == 429
+    assert "_auth_user_id" not in stranger.session
+    assert locked_until("county_admin", "10.0.0.66") is not None and locked_until("county_admin", "10.0.0.7") is None
+    # the owner at his desk signs in, and is told of the failures under his name
+    signed_in = sign_in(owner, "county_admin", "pw-county_admin")
+    assert signed_in.status_code == 302 and owner.session["_auth_user_id"] == str(users["county_admin"].pk)
+    assert "有5次使用您用户名的登录失败" in owner.get("/", follow=True).text
+    # his sign-in does not lift the stranger's lock, and the lock is in the audit chain with its address
+    assert sign_in(stranger, "county_admin", "pw-county_admin").status_code == 429
+    event = Event.objects.get(action="user.locked_out")
+    assert event.object_id == str(users["county_admin"].pk) and event.changes["address"] == [None, "10.0.0.66"]
+    assert verify_chain() == []
+
+
+def test_failures_from_several_addresses_do_not_add_up_to_a_lock(users, settings):
+    settings.AXES_FAILURE_LIMIT = 5
+    for last in range(1, 4):
+        fail(from_address(f"10.0.1.{last}"), "leader", settings.AXES_FAILURE_LIMIT - 1)
+    assert locked_until("leader") is None
+    assert sign_in(from_address("10.0.1.1"), "leader", "pw-leader").status_code == 302
+
+
+def test_behind_the_declared_proxy_the_address_the_proxy_saw_is_locked(users, settings):
+    """TRUSTED_PROXIES=1: the address is the proxy's X-Forwarded-For entry (params.client_address), not the
+    proxy's own, which every client shares; a client's own X-Forwarded-For entry before it changes nothing."""
+    settings.TRUSTED_PROXIES = 1
+    stranger = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="1.2.3.4, 172.16.0.5")
+    owner = Client(REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="172.16.0.8")
+    fail(stranger, "inspector", settings.AXES_FAILURE_LIMIT)
+    assert locked_until("inspector", "172.16.0.5") is not None
+    assert sign_in(stranger, "inspector", "pw-inspector").status_code == 429
+    assert sign_in(owner, "inspector", "pw-inspector").status_code == 302
 
 
 def test_the_lock_ends_by_itself_after_the_cool_off(client, users, settings):
@@ -73,7 +123,7 @@ def test_failures_count_consecutively_a_success_starts_again(client, users, sett
     assert sign_in(client, "leader", "pw-leader").status_code == 302
 
 
-def test_the_lock_is_per_name_not_for_everyone(client, users, settings):
+def test_the_lock_is_per_name_not_for_everyone_at_the_address(client, users, settings):
     fail(client, "leader", settings.AXES_FAILURE_LIMIT)
     assert sign_in(client, "county_admin", "pw-county_admin").status_code == 302
 
@@ -92,6 +142,10 @@ def test_guessing_through_the_api_s_basic_auth_locks_the_name_too(users, setting
     assert locking.status_code == 429 and "已锁定至" in locking.json()["detail"]
     refused = basic("pw-inspector")
     assert refused.status_code == 429 and "已锁定至" in refused.json()["detail"]
+    # a platform pulling from its own server is not locked out by guesses from elsewhere
+    token = base64.b64encode(b"inspector:pw-inspector").decode()
+    elsewhere = Client(REMOTE_ADDR="10.0.2.2").get("/api/registry/targets/", HTTP_AUTHORIZATION=f"Basic {token}")
+    assert elsewhere.status_code == 200
 
 
 def test_a_name_longer_than_the_failure_records_hold_is_a_failed_sign_in(client, users):
@@ -132,7 +186,7 @@ def test_the_admin_shows_the_lock_and_its_action_lifts_it(client, users, setting
     fail(Client(), "leader", settings.AXES_FAILURE_LIMIT)
     client.force_login(root)
     page = client.get(f"/admin/accounts/user/{users['leader'].pk}/change/")
-    assert "锁定至" in page.text
+    assert "连续登录失败，从 127.0.0.1 登录锁定至" in page.text
     response = client.post("/admin/accounts/user/", {"action": "unlock_logins",
                                                       "_selected_action": [users["leader"].pk]}, follow=True)
     assert "已解除1个用户的登录锁定" in response.text
