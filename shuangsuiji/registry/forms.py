@@ -18,6 +18,7 @@ from shuangsuiji.registry.models import (
     Specialty,
     Target,
     TargetHistory,
+    departments_outside,
 )
 from shuangsuiji.registry.services import TRACKED_TARGET_FIELDS
 from shuangsuiji.systemtext import system_text
@@ -75,11 +76,15 @@ def _posted_ids(data, name: str) -> list:
     return [value for value in values if params.number(str(value)) is not None]
 
 
-def offer_departments_of_jurisdiction(form: forms.ModelForm, *names: str) -> None:
+def offer_departments_of_jurisdiction(form: forms.ModelForm, *names: str, with_ancestors: bool = False) -> None:
     """Keep the department fields' validation over the whole scope, but when the scope holds more than
     ``MAX_OPTIONS`` departments offer only those of the form's jurisdiction (as posted, else the row's,
     else the user's) and the ones already chosen — a province has thousands, a select of them is unusable.
-    Choosing another jurisdiction and saving shows that jurisdiction's departments."""
+    Choosing another jurisdiction and saving shows that jurisdiction's departments.
+
+    ``with_ancestors``: the fields take a department of the jurisdiction or of one above it (a check item's);
+    those are offered, the jurisdiction's own first, whatever the scope's size — a city's list of the
+    counties' 170 departments offered choices its clean refuses."""
     jurisdiction = None
     if form.is_bound:
         jurisdiction = form.fields["jurisdiction"].queryset.filter(
@@ -87,16 +92,22 @@ def offer_departments_of_jurisdiction(form: forms.ModelForm, *names: str) -> Non
     if jurisdiction is None:
         jurisdiction = (form.instance.jurisdiction if form.instance.jurisdiction_id
                         else getattr(form.user, "jurisdiction", None))
+    places = Q(jurisdiction=jurisdiction)
+    if with_ancestors and jurisdiction is not None:
+        places = Q(jurisdiction__code__in=[jurisdiction.code, *jurisdiction.ancestor_codes()])
     for name in names:
         field = form.fields[name]
-        if field.queryset.count() <= MAX_OPTIONS:
+        if (jurisdiction is None if with_ancestors else field.queryset.count() <= MAX_OPTIONS):
             continue
         chosen = _posted_ids(form.data, name) if form.is_bound else (
             [d.pk for d in getattr(form.instance, name).all()] if form.instance.pk and name == "cooperating_departments"
             else [getattr(form.instance, f"{name}_id", None)])
-        shown = field.queryset.filter(Q(jurisdiction=jurisdiction) | Q(pk__in=[c for c in chosen if c]))
+        shown = list(field.queryset.filter(places | Q(pk__in=[c for c in chosen if c])).order_by(
+            "jurisdiction__path", "name"))
+        if with_ancestors:  # the nearest first: an item is mostly its own jurisdiction's departments' work
+            shown.sort(key=lambda d: -len(d.jurisdiction.path))
         empty = [] if isinstance(field, forms.ModelMultipleChoiceField) else [("", field.empty_label)]
-        field.widget.choices = [*empty, *((d.pk, str(d)) for d in shown.order_by("jurisdiction__path", "name"))]
+        field.widget.choices = [*empty, *((d.pk, str(d)) for d in shown)]
 
 
 class TargetForm(ReasonMixin, forms.ModelForm):
@@ -204,17 +215,28 @@ class CheckItemForm(ReasonMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["jurisdiction"].queryset = scoped_jurisdictions(user)
+        own = getattr(user, "jurisdiction", None)
+        if self.instance.pk is None and own is not None and self.fields["jurisdiction"].queryset.filter(
+                pk=own.pk).exists():
+            # a new item is mostly the admin's own list: its place and level filled in, still changeable
+            self.initial.update(jurisdiction=own.pk, list_level=own.level)
         departments = Department.objects.visible_to(user).select_related("jurisdiction")
         self.fields["responsible_department"].queryset = departments
         self.fields["cooperating_departments"].queryset = departments
-        offer_departments_of_jurisdiction(self, "responsible_department", "cooperating_departments")
+        offer_departments_of_jurisdiction(self, "responsible_department", "cooperating_departments",
+                                          with_ancestors=True)
         self.reason_is_optional(_("如：依据2021年新修订的事项清单"))
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean()  # the responsible department of another jurisdiction: CheckItem.clean says so
         responsible = cleaned.get("responsible_department")
-        if responsible and responsible in (cleaned.get("cooperating_departments") or ()):
+        cooperating = cleaned.get("cooperating_departments") or ()
+        if responsible and responsible in cooperating:
             self.add_error("cooperating_departments", _("配合科室不能包含责任科室"))
+        elif cleaned.get("jurisdiction"):
+            outside = departments_outside(cleaned["jurisdiction"], cooperating)
+            if outside:
+                self.add_error("cooperating_departments", outside)
         if not any(cleaned.get(f) for f in ("applies_general", "applies_key", "applies_special")):
             self.add_error("applies_general", _("至少适用一类监管对象"))
         return cleaned

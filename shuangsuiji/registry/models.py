@@ -6,6 +6,7 @@ marked so. Changes go through ``registry.services`` so each one writes its audit
 target's category, positive-list flag and status, a dated ``TargetHistory`` row with its reason.
 """
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -421,6 +422,16 @@ class Recusal(models.Model):
         return f"{self.inspector_id} ↛ {self.target_id}"
 
 
+def departments_outside(jurisdiction: Jurisdiction, departments: Iterable[Department]) -> str:
+    """Empty when every department belongs to ``jurisdiction`` or one above it; otherwise the sentence that names
+    those that do not."""
+    wrong = [str(d) for d in departments if not jurisdiction.path.startswith(d.jurisdiction.path)]
+    if not wrong:
+        return ""
+    return _("应为%(name)s或其上级行政区的科室，以下不是：%(wrong)s") % {"name": jurisdiction.name,
+                                                                  "wrong": "、".join(wrong)}
+
+
 class CheckItem(models.Model):
     """An entry of 随机抽查事项清单: what may be inspected, on what legal basis, by whom."""
 
@@ -459,6 +470,15 @@ class CheckItem(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:checkitem_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # The rule the Excel import holds to: an item's departments are its own jurisdiction's or a higher one's.
+        # A county's department responsible for a city item could never start its joint plan (a joint plan is
+        # started in the item's jurisdiction by the department responsible for it).
+        if self.jurisdiction_id and self.responsible_department_id:
+            outside = departments_outside(self.jurisdiction, [self.responsible_department])
+            if outside:
+                raise ValidationError({"responsible_department": outside})
 
     @property
     def categories(self) -> list[str]:

@@ -232,6 +232,60 @@ def test_a_posted_choice_that_is_not_an_id_is_a_form_error(data, users, tree):
         assert response.status_code == 200, value
     assert client.get("/registry/dynamic/", {"jurisdiction": "abc"}).status_code == 404  # was a 500
 
+def _item_post(tree, **changes) -> dict:
+    post = {"code": "C-9", "name": "危险废物规范化管理", "legal_basis": "固体废物污染环境防治法", "content": "查台账",
+            "jurisdiction": tree["city"].pk, "list_level": "city",
+            "responsible_department": tree["departments"]["130600"].pk, "applies_general": "on",
+            "check_method": "现场检查", "is_active": "on", "reason": "新增"}
+    return post | changes
+
+
+def test_a_city_item_takes_only_departments_of_the_city_or_above(data, users, tree):
+    """The import's rule on the page too: a county's department responsible for (or cooperating on) a city item
+    is refused with the department named, and nothing is stored; the form offers the city's departments first,
+    then the province's, and none of the counties'."""
+    province = Department.objects.create(jurisdiction=tree["province"], name="固体废物及化学品处")
+    county = tree["departments"]["130623"]
+    client = login(users["city_admin"])
+    page = client.get("/registry/items/new/")
+    assert page.context["form"]["jurisdiction"].value() == tree["city"].pk  # the admin's own list, preset
+    offered = [label for value, label in page.context["form"].fields["responsible_department"].widget.choices
+               if value]
+    assert offered == ["保定市·综合执法支队", "河北省·固体废物及化学品处"]
+    cooperating = [label for _value, label in page.context["form"].fields["cooperating_departments"].widget.choices]
+    assert "涞水县·执法大队" not in cooperating and cooperating[0] == "保定市·综合执法支队"
+
+    response = client.post("/registry/items/new/", _item_post(tree, responsible_department=county.pk))
+    assert response.status_code == 200
+    assert response.context["form"].errors["responsible_department"] == [
+        "应为保定市或其上级行政区的科室，以下不是：涞水县·执法大队"]
+    response = client.post("/registry/items/new/", _item_post(tree, cooperating_departments=[county.pk, province.pk]))
+    assert response.context["form"].errors["cooperating_departments"] == [
+        "应为保定市或其上级行政区的科室，以下不是：涞水县·执法大队"]
+    assert not CheckItem.objects.filter(code="C-9").exists()
+
+    response = client.post("/registry/items/new/", _item_post(tree, cooperating_departments=[province.pk]))
+    assert response.status_code == 302
+    item = CheckItem.objects.get(code="C-9")
+    assert list(item.cooperating_departments.all()) == [province]
+
+
+def test_a_county_item_takes_the_county_city_and_province_departments(data, users, tree):
+    client = login(users["county_admin"])
+    form = client.get("/registry/items/new/").context["form"]
+    assert (form["jurisdiction"].value(), form["list_level"].value()) == (tree["a"].pk, "county")
+    post = _item_post(tree, jurisdiction=tree["a"].pk, list_level="county",
+                      responsible_department=tree["departments"]["130623"].pk,
+                      cooperating_departments=[tree["departments"]["130600"].pk])
+    assert client.post("/registry/items/new/", post).status_code == 302
+    post = _item_post(tree, code="C-10", jurisdiction=tree["a"].pk, list_level="county",
+                      responsible_department=tree["departments"]["130624"].pk)
+    response = client.post("/registry/items/new/", post)
+    # the other county's department is outside this admin's scope: the choice itself is refused
+    assert "responsible_department" in response.context["form"].errors
+    assert not CheckItem.objects.filter(code="C-10").exists()
+
+
 def test_county_sees_the_city_item_list_read_only(data, users):
     client = login(users["county_admin"])
     assert "排污许可执行" in client.get("/registry/items/").content.decode()
