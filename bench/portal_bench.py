@@ -166,7 +166,7 @@ def build(scale: str, results: int, seed: int = 2026) -> dict:
         pending.append(PublishedResult(
             publication=batches[(place, month)], public_id=f"JL{YEAR}-{jurisdiction.code}-{n:07d}", record=record,
             target_id=target_id, jurisdiction=jurisdiction, jurisdiction_name=jurisdiction.name,
-            inspected_on=inspected, **values))
+            inspected_on=inspected, changed_at=batches[(place, month)].released_at, **values))
         if len(pending) == CHUNK:
             PublishedResult.objects.bulk_create(pending)
             pending = []

@@ -6,14 +6,20 @@ jurisdiction code, a plan's strata and draws). Like the pages it reads only publ
 batches' snapshot rows, plans from their freeze, manifests as ``published_manifest`` gives them, active check
 items — never an internal table (DESIGN §5). Ids are the stable public ones: a result's ``public_id``, a
 target's credit code, a plan's id. Lists are paged by page number in a fixed order, so a client walking the
-pages sees each row once. A parameter the API does not know, or a value it cannot read, is a 400 that names
-the parameter: a typo must not silently return everything.
+pages sees each row once while nothing is published meanwhile; a copy of the results is kept in sync with
+``changed_since`` and the cursor of ``next`` instead (``ResultList``, docs/publication.md). A parameter the API
+does not know, or a value it cannot read, is a 400 that names the parameter: a typo must not silently return
+everything.
 """
 
+import base64
+import binascii
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
@@ -29,6 +35,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.throttling import AnonRateThrottle
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from shuangsuiji import params
@@ -185,6 +192,11 @@ PARAMETER_DOCS = {
     "outcome": (str, gettext_noop("检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开")),
     "q": (str, gettext_noop("单位名称的一部分，或 18 位统一社会信用代码，或公开编号")),
     "public_id": (str, gettext_noop("抽查结果的公开编号")),
+    "changed_since": (datetime, gettext_noop(
+        "只列出此时刻及以后公开、更正或有其他变化的结果，按最近变更时间从早到晚排列、用 next 地址（after 游标）翻页，"
+        "供保持一份副本同步；带时区偏移的 ISO 8601 时间，如 2026-03-01T00:00:00+08:00，地址中的“+”写作 %2B")),
+    "after": (str, gettext_noop(
+        "游标：上一页回答的 next 地址所带的值，从上一页最后一行之后接着读；原样使用，不要自己拼写")),
     "page": (int, gettext_noop("页码，从 1 起")),
     "page_size": (int, gettext_noop("每页条数，默认 50，最多 500")),
 }
@@ -381,6 +393,7 @@ CORRECTION_FIELDS = {"id": gettext_noop("更正编号"), "public_id": gettext_no
                      "after": gettext_noop("更正后（其后再次更正的问题描述不再显示）"),
                      "changes": gettext_noop("逐项的更正内容"), "__name__": "correction"}
 RESULT_FIELDS = {**fields_of("results"), "outcome": gettext_noop("检查结果代码：ok / problem / withheld"),
+                 "changed_at": gettext_noop("最近变更时间：所在批次公开的时间，更正过的为最近一次更正的时间"),
                  "items": gettext_noop("抽查事项（编码、名称、结果）"),
                  "jurisdiction_code": gettext_noop("行政区划代码"), "__name__": "result"}
 
@@ -389,11 +402,76 @@ def result_row(result: PublishedResult) -> dict[str, Any]:
     return {**public.row_dict(result), "jurisdiction_code": result.jurisdiction.code}
 
 
-@documented(RESULT_FIELDS, "jurisdiction", "month", "industry", "outcome", "q")
-class ResultList(PublicListView):
-    """抽查结果: rows of released monthly batches, newest inspection first."""
+SYNC_PARAMS = ("changed_since", "after")
+"""The results list's parameters that read it in the order of change, by cursor, for keeping a copy in sync."""
 
-    allowed_params = ("jurisdiction", "month", "industry", "outcome", "q")
+UNENCODED_PLUS = re.compile(r".*\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}(:?\d{2})?")
+"""A time whose offset's "+" reached us as a space: an unencoded "+" in a query string means a space."""
+
+
+def read_moment(name: str, raw: str) -> datetime:
+    """The ISO 8601 date and time with an offset that parameter ``name`` gives; a 400 naming it when it has none.
+
+    Without an offset a moment is ambiguous by the client's time zone (Beijing's eight hours, where a sync must
+    not lose a row), so it is refused rather than guessed."""
+    example = "2026-03-01T00:00:00+08:00"
+    if UNENCODED_PLUS.fullmatch(raw):
+        message = _("时区偏移前的“+”在地址中须写作 %%2B（未编码的“+”会被读作空格），如 %(name)s=%(encoded)s，"
+                    "收到“%(value)s”") % {"name": name, "encoded": example.replace("+", "%2B"), "value": raw}
+        raise ValidationError({name: [message]})
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: [_("应为带时区偏移的 ISO 8601 日期时间，如 %(example)s，收到“%(value)s”") % {
+            "example": example, "value": raw}]}) from None
+    if moment.utcoffset() is None:
+        raise ValidationError({name: [_("缺少时区偏移：请写明与 UTC 的差，如 %(example)s 或 2026-02-28T16:00:00Z，"
+                                        "收到“%(value)s”") % {"example": example, "value": raw}]})
+    try:
+        params.check_storable(moment)
+    except DjangoValidationError as error:
+        raise ValidationError({name: error.messages}) from None
+    return moment
+
+
+CURSOR_VERSION = "1"
+
+
+def change_cursor(result: PublishedResult) -> str:
+    """The position just past ``result`` in the order of change: its change time (UTC, to the microsecond, as
+    stored) and public id. Opaque to clients, who take it from ``next``; versioned, so its form can change."""
+    moment = result.changed_at.astimezone(UTC).isoformat(timespec="microseconds")
+    text = f"{CURSOR_VERSION}|{moment}|{result.public_id}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def read_cursor(raw: str) -> tuple[datetime, str]:
+    """The position ``change_cursor`` wrote into ``after``; a 400 naming ``after`` for anything else."""
+    shown = raw if len(raw) <= 80 else raw[:80] + "…"
+    refused = ValidationError({"after": [_("无法识别的游标“%(value)s”：after 应原样取自上一页回答的 next 地址，"
+                                           "不要自己拼写或修改") % {"value": shown}]})
+    try:
+        text = base64.b64decode(raw + "=" * (-len(raw) % 4), altchars=b"-_", validate=True).decode()
+        version, moment_text, public_id = text.split("|", 2)
+        moment = datetime.fromisoformat(moment_text)
+    except (ValueError, binascii.Error):  # not base64, not UTF-8, too few parts, no time
+        raise refused from None
+    if (version != CURSOR_VERSION or moment.utcoffset() is None or not params.storable_day(moment.date())
+            or not public_id or len(public_id) > 48 or "\x00" in public_id):
+        raise refused
+    return moment, public_id
+
+
+@documented(RESULT_FIELDS, "jurisdiction", "month", "industry", "outcome", "q", *SYNC_PARAMS)
+class ResultList(PublicListView):
+    """抽查结果: rows of released monthly batches, newest inspection first.
+
+    With ``changed_since`` (or a cursor ``after``) the list is what a copy kept in sync reads instead: the rows
+    published, corrected or otherwise changed from that moment on, oldest change first, then by public id, paged
+    by a cursor. Page numbers shift when a batch is released while a client pages through (rows are skipped or
+    read twice); a cursor is a position in an order where every change goes to the end, so they do not."""
+
+    allowed_params = ("jurisdiction", "month", "industry", "outcome", "q", *SYNC_PARAMS)
     ids_first = True  # see public.PublicPaginator
 
     def rows(self, params):
@@ -401,6 +479,55 @@ class ResultList(PublicListView):
 
     def row(self, obj):
         return result_row(obj)
+
+    def get(self, request) -> Response:
+        if not any(name in request.query_params for name in SYNC_PARAMS):
+            return super().get(request)
+        params = self.params()
+        problems: dict[str, list[str]] = {}
+        since = position = None  # a blank one is no bound, as a blank filter is none
+        try:
+            since = read_moment("changed_since", params["changed_since"]) if "changed_since" in params else None
+        except ValidationError as error:
+            problems.update(error.detail)
+        try:
+            position = read_cursor(params["after"]) if "after" in params else None
+        except ValidationError as error:
+            problems.update(error.detail)
+        if PublicPagination.page_query_param in request.query_params:
+            problems["page"] = [_("按变更时间读取（changed_since、after）时没有页码：请沿回答中的 next 地址翻页，"
+                                  "它带着从上一页最后一行之后接着读的游标 after")]
+        if problems:
+            raise ValidationError(problems)
+        rows = self.rows(params)
+        paginator = ChangePagination()
+        page = paginator.paginate(public.changed_results(rows, since=since),
+                                  public.changed_results(rows, since=since, past=position), request)
+        return paginator.get_paginated_response([self.row(obj) for obj in page])
+
+
+class ChangePagination(PublicPagination):
+    """Pages of the results in the order of change, by cursor: ``next`` carries ``after``, the position past the
+    page's last row; there is no ``previous`` (a copy kept in sync reads forwards)."""
+
+    def paginate(self, listed: QuerySet, remaining: QuerySet, request) -> list[PublishedResult]:
+        """A page of ``remaining`` (the rows past the cursor); the count is of ``listed``, all the rows since."""
+        size = self.get_page_size(request)
+        rows = list(remaining[:size + 1])
+        pager = public.PublicPaginator(listed, size, limit=COUNT_LIMIT)
+        self.counted, self.capped = pager.count, pager.capped
+        self.request = request
+        self.next_url = None
+        if len(rows) > size:
+            url = remove_query_param(request.build_absolute_uri(), self.page_query_param)
+            self.next_url = replace_query_param(url, "after", change_cursor(rows[size - 1]))
+        return rows[:size]
+
+    def get_next_link(self) -> str | None:
+        return self.next_url
+
+    def get_previous_link(self) -> str | None:
+        return None
 
 
 @documented({**RESULT_FIELDS, "corrections": "更正记录", "__name__": "result_detail"}, many=False)

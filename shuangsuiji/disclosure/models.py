@@ -193,6 +193,11 @@ class PublishedResult(models.Model):
                                   help_text=_("[{field, basis, reason}]：门户显示“依法隐去”及其依据"))
     withheld_basis = models.CharField(_("不予公开依据"), max_length=20, blank=True)
     corrected_at = models.DateTimeField(_("最近更正时间"), null=True, blank=True)
+    changed_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True, editable=False)
+    """When what the public reads of this row last changed: its batch's release, then each correction (a
+    redaction decided after release reaches the portal as a correction too). Empty while the batch is not
+    released. Set only by ``do_release`` and ``_write_correction`` (services); the open-data API's
+    ``changed_since`` reads it, so a mirror learns of every change without reading everything again."""
 
     objects = models.Manager.from_queryset(PublishedQuerySet)()
 
@@ -204,6 +209,8 @@ class PublishedResult(models.Model):
             models.Index(fields=["jurisdiction", "inspected_on"]),
             models.Index(fields=["industry_code", "inspected_on"]),
             models.Index(fields=["outcome", "inspected_on"]),
+            # The sync order of the open-data API (changed_since, after): a page is a range of this index.
+            models.Index(fields=["changed_at", "public_id"], name="result_change_order"),
         ]
 
     def __str__(self) -> str:

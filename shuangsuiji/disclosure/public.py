@@ -52,7 +52,7 @@ INDUSTRY_HELP = _("国民经济行业分类代码的开头，如 C、C26 或 26�
 # for a page of 50; the downloads add the items and problems.
 RESULT_LIST_FIELDS = ("id", "public_id", "jurisdiction_name", "credit_code", "target_name", "industry_code",
                       "industry_name", "inspected_on", "plan_id", "plan_label", "outcome", "withheld_basis",
-                      "corrected_at")
+                      "corrected_at", "changed_at")
 
 
 # --- filter forms --------------------------------------------------------------------------------------------------
@@ -228,6 +228,26 @@ def results(params) -> tuple[ResultFilter, QuerySet]:
     if data["q"]:
         rows = _name_or_code(rows, data["q"], "target_name", public_id=True, chars=True)
     return form, rows
+
+
+def changed_results(rows: QuerySet, *, since: datetime | None = None,
+                    past: tuple[datetime, str] | None = None) -> QuerySet:
+    """``rows`` of ``results`` in the order of their last change (oldest first, then public id): what a copy kept
+    in sync reads. From ``since`` on when given; with ``past`` (a row's change time and public id), only the rows
+    after that row in this order — a page that starts where the last one ended, whatever was published meanwhile
+    (a release or a correction moves its rows to the end, past every row read so far).
+
+    Rows without a change time (batches not yet released) have no place in the order and are left out; the
+    ``published()`` gate of ``results`` stays in force. Reads the index (changed_at, public_id) (disclosure 0005)."""
+    rows = rows.filter(changed_at__isnull=False).order_by("changed_at", "public_id")
+    if since is not None:
+        rows = rows.filter(changed_at__gte=since)
+    if past is not None:
+        moment, public_id = past
+        # The range on changed_at alone is what the index can seek to; the OR then skips the rows of the same
+        # moment up to the last one read (a batch's rows share its release time).
+        rows = rows.filter(changed_at__gte=moment).filter(Q(changed_at__gt=moment) | Q(public_id__gt=public_id))
+    return rows
 
 
 def latest_list_year() -> int | None:
@@ -549,7 +569,7 @@ def _result_row(r: PublishedResult, *, full: bool) -> dict[str, Any]:
         "inspected_on": r.inspected_on.isoformat(), "plan_id": r.plan_id, "plan": r.plan_label,
         "outcome": r.outcome, "outcome_label": str(Outcome(r.outcome).label),
         "withheld_basis": basis_label(r.withheld_basis) if r.withheld_basis else "",
-        "corrected_at": instant(r.corrected_at),
+        "corrected_at": instant(r.corrected_at), "changed_at": instant(r.changed_at),
     }
     if full:
         row["items"] = r.items
@@ -600,7 +620,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
                 ("inspected_on", _("检查日期")), ("plan_id", _("计划编号")), ("plan", _("抽查计划")),
                 ("outcome_label", _("检查结果")), ("problems", _("发现的问题及处理")),
                 ("withheld_basis", _("不予公开依据")), ("redactions", _("隐去的内容")),
-                ("corrected_at", _("最近更正时间"))],
+                ("corrected_at", _("最近更正时间")), ("changed_at", _("最近变更时间"))],
     "list": [("year", _("年度")), ("credit_code", _("统一社会信用代码")), ("name", _("单位名称")),
              ("jurisdiction_code", _("行政区划代码")), ("jurisdiction", _("行政区")), ("industry_code", _("行业代码")),
              ("industry_name", _("行业名称")), ("address", _("地址")), ("is_key_unit", _("重点排污单位"))],

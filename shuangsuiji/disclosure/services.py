@@ -474,6 +474,8 @@ def do_release(publication: Publication, *, acting_user) -> Publication:
     publication.released_at = timezone.now()
     publication.released_by = acting_user
     publication.save(update_fields=["status", "released_at", "released_by"])
+    # Its rows change for the public now: a mirror that asks what changed since its last sync must get them.
+    publication.results.update(changed_at=publication.released_at)
     _event("release", publication, publication.jurisdiction_id, acting_user,
            {"rows": publication.row_count, "deadline": publication.deadline.isoformat(),
             "late": publication.is_overdue()})
@@ -515,7 +517,7 @@ def _write_correction(result: PublishedResult, after: Mapping[str, Any], reason:
                 else value)
     if record is not None:
         result.record = record
-    result.corrected_at = timezone.now()
+    result.corrected_at = result.changed_at = timezone.now()
     # The JSON lists may rightly be empty (no problems, nothing redacted, a withheld result's items), which
     # full_clean would call "blank"; the rest of the row is validated.
     result.full_clean(exclude=["publication", "record", "target", "jurisdiction", "items", "problems", "redactions"])

@@ -47,6 +47,19 @@ DATASETS = [
 ]
 
 
+SYNC_EXAMPLE = """\
+url='{base}results/?changed_since=2026-04-15T09:40:00%2B08:00&page_size=500'
+while [ "$url" != null ]; do
+  curl -sf "$url" > page.json || exit 1
+  jq -c '.results[]' page.json >> changes.jsonl
+  url=$(jq -r .next page.json)
+done
+jq -r .changed_at changes.jsonl | sort | tail -n 1"""
+"""A sync in the shell for the open-data page: the last sync's latest change time minus five minutes, the "+" of
+its offset written %2B; every page through ``next`` (jq), each row to be upserted by public_id; then the latest
+change time read, from which the next sync starts."""
+
+
 def _url(name: str) -> str:
     try:
         return reverse(name)
@@ -70,6 +83,7 @@ def opendata(request: HttpRequest) -> HttpResponse:
         "parameters": [(name, gettext(text)) for name, (_kind, text) in api.PARAMETER_DOCS.items()],
         "api_base": base,
         "example": f"curl '{base}results/?month=2026-03&outcome=problem&page_size=2'",
+        "sync_example": SYNC_EXAMPLE.format(base=base),
         "page_size": api.PublicPagination.page_size,
         "max_page_size": api.PublicPagination.max_page_size,
         "rate": settings.PUBLIC_API_RATE,

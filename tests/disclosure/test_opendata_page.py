@@ -52,3 +52,24 @@ def test_opendata_in_english_describes_the_api_fields_and_parameters_in_english(
     tables = re.findall(r"<tr><td[^>]*><code>\w+</code></td><td>([^<]*)</td></tr>", text)
     assert len(tables) > 60
     assert not [cell for cell in tables if re.search(r"[\u4e00-\u9fff]", cell)]
+
+
+def test_opendata_explains_how_to_keep_a_copy_in_sync(client, opendata_url):
+    text = client.get(opendata_url).content.decode()
+    section = text[text.index('id="sync"'):text.index('id="sync"') + 6000]
+    for words in ("<code>changed_since</code>", "<code>after</code>", "<code>changed_at</code>", "public_id",
+                  "5 分钟", "%2B"):
+        assert words in section, words
+    # The shell example: the offset's "+" encoded, every page through next, the latest change time kept.
+    assert "curl -sf &quot;$url&quot;" in section and "changed_since=2026-04-15T09:40:00%2B08:00" in section
+    assert "jq -r .next" in section and "jq -r .changed_at" in section
+    assert "http://testserver/api/public/results/?changed_since=" in section
+
+
+def test_the_sync_explanation_reads_in_english(client, opendata_url):
+    client.cookies["django_language"] = "en"
+    text = client.get(opendata_url).content.decode()
+    start = text.index('id="api"')
+    prose = re.sub(r"<[^>]+>", " ", text[start:text.index("</pre>", text.index('id="sync"'))])
+    assert not re.findall(r"[\u4e00-\u9fff]+", prose)
+    assert "Keeping a copy of the results in sync" in prose and "minus a few minutes" in prose
