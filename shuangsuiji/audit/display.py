@@ -65,7 +65,10 @@ def action_label(action: str) -> str:
     return str(known.label) if known else action
 
 
-WITHHELD = pgettext("audit change", "（不向您显示）")
+def withheld() -> str:
+    """What a reader sees in place of a value kept from him, in the reader's language (called per request: a
+    constant would hold the language of the moment the module was imported)."""
+    return pgettext("audit change", "（不向您显示）")
 
 
 def changes_of(event: Event, hidden: Collection[str] = ()) -> list[Change]:
@@ -76,7 +79,16 @@ def changes_of(event: Event, hidden: Collection[str] = ()) -> list[Change]:
     rows = _changes(event)
     if not hidden:
         return rows
-    return [Change(row.key, row.label, str(WITHHELD)) if row.key in hidden else row for row in rows]
+    return [Change(row.key, row.label, withheld()) if row.key in hidden else row for row in rows]
+
+
+def reason_of(event: Event, hidden: Collection[str] = ()) -> str:
+    """The event's reason as this reader may read it: withheld where the page keeps ``"reason"`` from him and the
+    action's reason is personal (``Action.private_reason``)."""
+    action = ACTIONS.get(event.action)
+    if event.reason and "reason" in hidden and action is not None and action.private_reason:
+        return withheld()
+    return event.reason
 
 
 def _changes(event: Event) -> list[Change]:

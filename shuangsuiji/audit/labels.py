@@ -25,6 +25,9 @@ class Action:
     not ``[old, new]`` per field; read as pairs, a list of two secrets would show as "one → the other"."""
     keys: str = ""
     """"app_label.Model.field" whose choices name the keys of ``changes`` (one change per stratum, say)."""
+    private_reason: bool = False
+    """The event's reason is personal (why an officer recuses himself from a firm): a page that withholds
+    ``"reason"`` from its reader (``history_hidden``) shows it withheld, in the reason column and in ``changes``."""
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,9 @@ ACTIONS: dict[str, Action] = {
     "specialty.update": Action(pgettext_lazy("audit action", "修改业务专长")),
     "workdayoverride.create": Action(pgettext_lazy("audit action", "新增工作日调整")),
     "workdayoverride.update": Action(pgettext_lazy("audit action", "修改工作日调整")),
-    "inspector.recusal_add": Action(pgettext_lazy("audit action", "添加回避对象")),
-    "inspector.recusal_remove": Action(pgettext_lazy("audit action", "解除回避对象")),
-    "inspector.recusal_update": Action(pgettext_lazy("audit action", "修改回避理由")),
+    "inspector.recusal_add": Action(pgettext_lazy("audit action", "添加回避对象"), private_reason=True),
+    "inspector.recusal_remove": Action(pgettext_lazy("audit action", "解除回避对象"), private_reason=True),
+    "inspector.recusal_update": Action(pgettext_lazy("audit action", "修改回避理由"), private_reason=True),
     "targets.import": Action(pgettext_lazy("audit action", "导入检查对象名录")),
     "inspectors.import": Action(pgettext_lazy("audit action", "导入检查人员名录")),
     "items.import": Action(pgettext_lazy("audit action", "导入抽查事项清单")),

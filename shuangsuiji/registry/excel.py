@@ -615,7 +615,9 @@ class RecusalImporter(RegistryImporter):
         return key[1]
 
     def export_row(self, r: Recusal) -> list[Any]:
-        return [r.inspector.certificate_number, r.target.credit_code, r.reason, r.inspector.name, r.target.name]
+        # the reason as the reader may see it (views_excel.with_shown_reason); rows without it are read in full
+        return [r.inspector.certificate_number, r.target.credit_code, getattr(r, "shown_reason", r.reason),
+                r.inspector.name, r.target.name]
 
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
         numbers = sorted({v["certificate_number"] for _n, v in rows if v.has("certificate_number")})

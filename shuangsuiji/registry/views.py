@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from shuangsuiji import params
+from shuangsuiji.audit.display import withheld
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.registry import filters, forms
 from shuangsuiji.registry.models import (
@@ -106,9 +107,16 @@ def _target_related(target: Target, user) -> list[dict]:
          "rows": [[h.effective_date, h.get_field_display(), h.old_label, h.new_label, system_text(h.reason)]
                   for h in target.history.all()[:50]]},
         {"title": _("回避人员"), "headers": [pgettext("one", "执法人员"), _("回避理由")],
-         "rows": [[r.inspector, r.reason] for r in target.recusal_entries.select_related("inspector")
-                  if Inspector.objects.visible_to(user).filter(pk=r.inspector_id).exists()]},
+         "rows": _target_recusals(target, user)},
     ]
+
+
+def _target_recusals(target: Target, user) -> list[list]:
+    recusals = list(target.recusal_entries.filter(inspector__in=Inspector.objects.visible_to(user))
+                    .select_related("inspector").order_by("inspector__name"))
+    readable = set(officers_private_to(user).filter(pk__in=[r.inspector_id for r in recusals])
+                   .values_list("pk", flat=True))
+    return [[r.inspector, r.reason if r.inspector_id in readable else withheld()] for r in recusals]
 
 
 def _department_related(department: Department, user) -> list[dict]:
@@ -225,6 +233,7 @@ def object_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "editable": editable, "edit_url": registry.url("edit", pk) if editable else "",
         "recusal_form": forms.RecusalForm(inspector=obj) if slug == "inspector" and editable else None,
         "recusals": obj.recusal_entries.select_related("target") if slug == "inspector" else (),
+        "recusal_reasons_shown": slug == "inspector" and "reason" not in _private_fields(obj, request.user, editable),
     })
 
 
@@ -243,10 +252,20 @@ def _hidden_fields(obj: models.Model, user, editable: bool) -> set[str]:
 
 def _private_fields(obj: models.Model, user, editable: bool) -> set[str]:
     """Fields this reader may not see, on the page or in its change history."""
-    # an officer's own phone number is for those who keep the registry, and for himself
+    # An officer's own phone number, and why he recuses himself from a firm (a relative works there, he used to),
+    # are for those who keep the registry and for himself.
     if isinstance(obj, Inspector) and not editable and getattr(user, "inspector_id", None) != obj.pk:
-        return {"phone"}
+        return {"phone", "reason"}
     return set()
+
+
+def officers_private_to(user) -> "models.QuerySet[Inspector]":
+    """The officers whose private details (phone number, recusal reasons) this reader may read: those whose
+    registry he keeps, and himself."""
+    keeps = Inspector.objects.editable_by(user)
+    if getattr(user, "inspector_id", None) is not None:
+        keeps = keeps | Inspector.objects.filter(pk=user.inspector_id)
+    return keeps
 
 
 def _field_rows(obj: models.Model, registry: Registry, user, editable: bool) -> list[tuple[str, Any]]:

@@ -17,9 +17,9 @@ from openpyxl import Workbook
 from shuangsuiji import params
 from shuangsuiji.engine import policy as policies
 from shuangsuiji.registry.excel import IMPORTERS, export_workbook
-from shuangsuiji.registry.models import Inspector, Jurisdiction, Recusal, TargetHistory, TargetStatus
+from shuangsuiji.registry.models import Jurisdiction, Recusal, TargetHistory, TargetStatus
 from shuangsuiji.registry.services import do_import_registry
-from shuangsuiji.registry.views import REGISTRIES, filtered
+from shuangsuiji.registry.views import REGISTRIES, filtered, officers_private_to
 from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
 from shuangsuiji.tabular.importing import ImportRejected
 from shuangsuiji.tabular.writer import as_text
@@ -35,15 +35,22 @@ def xlsx_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def with_shown_reason(queryset: QuerySet, user) -> QuerySet:
+    """The recusals with ``shown_reason``, their reason as this reader may read it (as on the officer's page):
+    for those who keep the officer's registry and for the officer himself; anyone else's export has it empty."""
+    if user.is_superuser:
+        return queryset.annotate(shown_reason=F("reason"))
+    keeps = Q(inspector__in=officers_private_to(user).values("pk"))
+    return queryset.annotate(shown_reason=Case(When(keeps, then=F("reason")), default=Value("")))
+
+
 def with_shown_phone(queryset: QuerySet, user) -> QuerySet:
     """The inspectors with ``shown_phone``, the phone number this reader may see (``InspectorImporter.export_row``
     writes it): an officer's phone is for those who keep the registry and for himself, as on his page
     (``views._private_fields``); a leader's, a department's or another officer's export gets the column empty."""
     if user.is_superuser:
         return queryset.annotate(shown_phone=F("phone"))
-    keeps = Q(pk__in=Inspector.objects.editable_by(user).values("pk"))
-    if user.inspector_id is not None:
-        keeps |= Q(pk=user.inspector_id)
+    keeps = Q(pk__in=officers_private_to(user).values("pk"))
     return queryset.annotate(shown_phone=Case(When(keeps, then=F("phone")), default=Value("")))
 
 
@@ -71,6 +78,7 @@ def export_list(request: HttpRequest, kind: str) -> HttpResponse:
                     .filter(inspector__in=queryset.order_by().values("pk"))
                     .select_related("inspector", "target")
                     .order_by("inspector__jurisdiction__path", "inspector__certificate_number", "target__credit_code"))
+        queryset = with_shown_reason(queryset, request.user)
     elif kind == "items":
         queryset = queryset.select_related("jurisdiction", "specialty").prefetch_related("cooperating_departments")
     elif kind == "inspectors":

@@ -21,3 +21,9 @@ def event_changes(event: Event, hidden: Collection[str] | str = ()) -> list[disp
     """``event|event_changes:history_hidden``: the fields the page withholds from this reader are masked; a
     page that sets no ``history_hidden`` passes "" (Django's value for a missing variable), which hides nothing."""
     return display.changes_of(event, () if isinstance(hidden, str) else hidden)
+
+
+@register.filter
+def event_reason(event: Event, hidden: Collection[str] | str = ()) -> str:
+    """``event|event_reason:history_hidden``: the reason, unless it is personal and the page withholds it."""
+    return display.reason_of(event, () if isinstance(hidden, str) else hidden)
