@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shuangsuiji.caching.PrivateAnswersMiddleware",  # a signed-in user's answers: Cache-Control private, no-store
     "django.contrib.messages.middleware.MessageMiddleware",
     "shuangsuiji.params.NulInQueryMiddleware",  # a NUL in a query parameter: 400 naming it, before any view
     "shuangsuiji.params.RequestSizeMiddleware",  # a body over MAX_REQUEST_MB: 413 before anything reads it
