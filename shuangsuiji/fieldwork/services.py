@@ -11,9 +11,10 @@ The life of a record:
 1. ``do_start_record`` — a team member opens the task: the draft is created once (a second tap, a second
    phone get the same draft), prefilled from the registry, with the task's check items.
 2. ``do_save_draft`` — any number of times, also from a phone that was offline (the page keeps the
-   draft in the browser and sends it when the connection is back). Each change raises ``revision``;
-   a save based on an older revision than the stored one is refused (``DraftConflict``) rather than
-   silently overwriting a team mate's work.
+   draft in the browser and sends it when the connection is back). Each change raises ``revision``.
+   Every phone of the team edits the one draft: a save stores the fields its phone changed and keeps a team
+   mate's newer values of the others; only a field both changed differently is refused (``DraftConflict``)
+   rather than silently overwriting a team mate's work.
 3. ``do_add_attachment`` / ``do_sign`` — photos and files (hashed, with the time taken), and signatures
    drawn on the screen, each bound to the revision and content hash it signed.
 4. ``do_submit_record`` — every required field, item and signature is checked (a clear message per field
@@ -31,6 +32,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -39,6 +41,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.engine import canonical, creditcode
 from shuangsuiji.engine.workdays import quarter_of
@@ -105,12 +108,14 @@ page: its 开始/结束 times would be wrong."""
 
 
 class DraftConflict(Exception):
-    """The draft changed on the server since the revision the caller edited."""
+    """A save would overwrite what a team mate stored since the caller's phone had the draft. ``fields``: the
+    fields that collide, each ``{"key", "label", "by", "at"}`` (empty when only the revision is known)."""
 
-    def __init__(self, message: str, revision: int) -> None:
+    def __init__(self, message: str, revision: int, fields: list[dict] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.revision = revision
+        self.fields = fields or []
 
 
 @dataclass(frozen=True)
@@ -268,25 +273,65 @@ def _check_values(values: Mapping[str, Any]) -> None:
         raise ValidationError({"off_site_means": _("非现场检查手段不在可选范围内")})
 
 
-def _draft_changes(record: InspectionRecord, values: Mapping[str, Any], items: Mapping[int, Mapping[str, Any]],
-                   ) -> tuple[dict[str, Any], dict[ItemResult, dict[str, Any]], dict[str, list[Any]]]:
-    """What a save would change, nothing changed yet: the record's new values, each item's, and the audit
-    event's ``changes`` (empty when the save holds what is stored)."""
+def _record_value(name: str, value: Any) -> Any:
+    """A record field's value as it is stored (what a form or the API sent, normalised)."""
+    value = _nfc(value)
+    if name == "site_manager_refused":
+        return bool(value)
+    if value is None and name not in ("started_at", "ended_at"):
+        return [] if name == "off_site_means" else ""
+    return value
+
+
+def _item_value(name: str, value: Any) -> Any:
+    value = _nfc(value)
+    return "" if value is None and name != "deadline" else value
+
+
+@dataclass(frozen=True)
+class DraftField:
+    """One field a save sends: its name in the form (``place``, ``item-12-notes``) and in the audit event
+    (``place``, ``C01.notes``), what is stored and what the save holds."""
+
+    key: str
+    audit_key: str
+    name: str
+    item: ItemResult | None
+    stored: Any
+    new: Any
+
+    @property
+    def label(self) -> str:
+        model = ItemResult if self.item is not None else InspectionRecord
+        label = str(model._meta.get_field(self.name).verbose_name)
+        return f"{self.item.name}·{label}" if self.item is not None else label
+
+    def shown(self, value: Any) -> str:
+        """A value as the inspector reads it (a choice's label, not its code), cut short."""
+        if value in (None, "", []):
+            return _("（空）")
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        if isinstance(value, datetime):
+            return timezone.localtime(value).strftime("%m-%d %H:%M")
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return "、".join(str(OffSiteMeans(v).label) if v in OffSiteMeans.values else str(v) for v in value)
+        model = ItemResult if self.item is not None else InspectionRecord
+        text = str(dict(model._meta.get_field(self.name).flatchoices).get(value, value))
+        return text if len(text) <= 24 else f"{text[:24]}…"
+
+
+def _sent_fields(record: InspectionRecord, values: Mapping[str, Any], items: Mapping[int, Mapping[str, Any]],
+                 *, lock: bool) -> list[DraftField]:
+    """Every field a save sends, checked and normalised, beside what is stored; nothing changed yet."""
     _check_values(values)
-    own: dict[str, Any] = {}
-    changes: dict[str, list[Any]] = {}
-    for name, value in values.items():
-        value = _nfc(value)
-        if name == "site_manager_refused":
-            value = bool(value)
-        elif value is None and name not in ("started_at", "ended_at"):
-            value = [] if name == "off_site_means" else ""
-        if getattr(record, name) != value:
-            changes[name] = [jsonable(getattr(record, name)), jsonable(value)]
-            own[name] = value
-    per_item: dict[ItemResult, dict[str, Any]] = {}
+    sent = [DraftField(name, name, name, None, getattr(record, name), _record_value(name, value))
+            for name, value in values.items()]
     if items:
-        stored = {item.pk: item for item in record.items.select_for_update(of=("self",))}
+        rows = record.items.select_for_update(of=("self",)) if lock else record.items.all()
+        stored = {item.pk: item for item in rows}
         for pk, fields in items.items():
             item = stored.get(pk)
             if item is None:
@@ -294,48 +339,128 @@ def _draft_changes(record: InspectionRecord, values: Mapping[str, Any], items: M
             for name, value in fields.items():
                 if name not in ITEM_FIELDS:
                     raise ValidationError(_("未知字段：%(name)s") % {"name": name})
-                value = _nfc(value)
-                if value is None and name != "deadline":
-                    value = ""
+                value = _item_value(name, value)
                 if name == "outcome" and value not in ("", *Outcome.values):
                     raise ValidationError({f"item-{pk}-outcome": _("检查结果不在可选范围内")})
                 if name == "handling" and value not in ("", *Handling.values):
                     raise ValidationError({f"item-{pk}-handling": _("处理方式不在可选范围内")})
-                if getattr(item, name) != value:
-                    changes[f"{item.code}.{name}"] = [jsonable(getattr(item, name)), jsonable(value)]
-                    per_item.setdefault(item, {})[name] = value
-    return own, per_item, changes
+                sent.append(DraftField(f"item-{pk}-{name}", f"{item.code}.{name}", name, item, getattr(item, name),
+                                       value))
+    return sent
+
+
+def stored_otherwise(record: InspectionRecord, values: Mapping[str, Any],
+                     items: Mapping[int, Mapping[str, Any]] | None = None) -> list[DraftField]:
+    """The fields of ``values`` / ``items`` whose stored value is another: after a save that kept a team mate's
+    edits, what the phone did not have yet and must now show."""
+    return [f for f in _sent_fields(record, values, items or {}, lock=False) if f.new != f.stored]
+
+
+def _last_changed(record: InspectionRecord, fields: list[DraftField]) -> dict[str, Event]:
+    """The newest draft save of each field (from the audit log, which names who saved it and when)."""
+    wanted = {f.audit_key for f in fields}
+    found: dict[str, Event] = {}
+    events = (Event.objects.filter(content_type=ContentType.objects.get_for_model(InspectionRecord),
+                                   object_id=str(record.pk), action="record.draft")
+              .only("actor_name", "occurred_at", "changes").order_by("-id"))
+    for event in events.iterator(chunk_size=100):
+        for key in wanted & set(event.changes) - set(found):
+            found[key] = event
+        if len(found) == len(wanted):
+            break
+    return found
+
+
+def _collision_message(record: InspectionRecord, collisions: list[DraftField]) -> tuple[str, list[dict]]:
+    last = _last_changed(record, collisions)
+    today = timezone.localdate()
+    parts: list[str] = []
+    named: list[dict] = []
+    for field in collisions:
+        event = last.get(field.audit_key)
+        who = event.actor_name if event is not None and event.actor_name else _("检查组其他成员")
+        at = timezone.localtime(event.occurred_at if event is not None else record.updated_at)
+        when = at.strftime("%H:%M") if at.date() == today else at.strftime("%m-%d %H:%M")
+        parts.append(_("“%(field)s”已由%(who)s于%(when)s改为“%(value)s”") % {
+            "field": field.label, "who": who, "when": when, "value": field.shown(field.stored)})
+        named.append({"key": field.key, "label": field.label, "by": who, "at": when})
+    message = _("%(fields)s，与本机的修改不同。本次保存未存入任何内容，请选择保留哪一方的修改。") % {
+        "fields": "；".join(parts)}
+    return message, named
+
+
+def _mine(record: InspectionRecord, changed: list[DraftField], base_values: Mapping[str, Any],
+          base_items: Mapping[int, Mapping[str, Any]], base_revision: int | None) -> list[DraftField]:
+    """Of the fields whose sent value differs from the stored one, those this phone edited (its base is the stored
+    value: nobody changed it since the phone had it). A field the phone did not edit (sent as it had it) keeps the
+    team mate's newer value; one both edited differently is a collision, and nothing is stored."""
+    bases = {name: _record_value(name, value) for name, value in base_values.items() if name in RECORD_FIELDS}
+    for pk, fields in base_items.items():
+        bases.update({f"item-{pk}-{name}": _item_value(name, value) for name, value in fields.items()
+                      if name in ITEM_FIELDS})
+    mine: list[DraftField] = []
+    collisions: list[DraftField] = []
+    for field in changed:
+        if field.key not in bases:
+            # What the phone had is not known: only an unchanged draft proves nobody else wrote it.
+            (mine if base_revision == record.revision else collisions).append(field)
+        elif field.new == bases[field.key]:
+            continue
+        elif field.stored == bases[field.key]:
+            mine.append(field)
+        else:
+            collisions.append(field)
+    if collisions:
+        message, named = _collision_message(record, collisions)
+        raise DraftConflict(message, record.revision, named)
+    return mine
 
 
 @transaction.atomic
 def do_save_draft(record: InspectionRecord, *, acting_user, values: Mapping[str, Any],
-                  items: Mapping[int, Mapping[str, Any]] | None = None,
-                  base_revision: int | None = None) -> InspectionRecord:
-    """Store what the team typed. ``values`` and ``items`` (by item-result id) hold only what the form sent;
-    ``base_revision`` is the revision the page was editing — when the stored draft has moved on since, the
-    save is refused with ``DraftConflict`` so a team mate's work is not overwritten unseen.
+                  items: Mapping[int, Mapping[str, Any]] | None = None, base_revision: int | None = None,
+                  base_values: Mapping[str, Any] | None = None,
+                  base_items: Mapping[int, Mapping[str, Any]] | None = None) -> InspectionRecord:
+    """Store what the team typed. ``values`` and ``items`` (by item-result id) hold what the form sent.
+
+    Two inspectors' phones edit one draft at once, so a save is a compare-and-set per field: ``base_values`` and
+    ``base_items`` (same shapes) hold what the phone had for each field before its edit. A field it changed is
+    stored when the stored value is still that base (or already the new value); a field it sent unchanged keeps a
+    team mate's newer value; a field a team mate changed otherwise since is a collision: ``DraftConflict`` naming
+    the field, who changed it and when, and nothing is stored. A photo or signature of a team mate is no field
+    and never collides. Without bases (an older caller), ``base_revision`` decides for the whole draft: when the
+    stored draft moved on since that revision, the save is refused.
 
     A save that holds exactly what is stored is no conflict, whatever its revision: it overwrites nothing. It is
     how a phone sends again a save whose reply it never got (the connection dropped after the server stored
-    it): the phone still has the revision before its own save, and was told its own save was a team mate's."""
+    it): the phone still has the revision before its own save, and was told its own save was a team mate's.
+
+    Any change raises the revision (``_touch``), so every signature of the earlier content no longer counts."""
     record = _lock(record)
     _ensure_draft(record)
     permissions.ensure_team_member(acting_user, record)
-    own, per_item, changes = _draft_changes(record, values, items or {})
-    if not changes:
+    changed = [f for f in _sent_fields(record, values, items or {}, lock=True) if f.new != f.stored]
+    if not changed:
         return record
-    if base_revision is not None and base_revision != record.revision:
-        raise DraftConflict(_("草稿已被他人于%(when)s更新（版本%(revision)s），请先载入最新草稿再修改") % {
-            "when": timezone.localtime(record.updated_at).strftime("%H:%M"), "revision": record.revision},
-            record.revision)
-    for name, value in own.items():
-        setattr(record, name, value)
-    for item, fields in per_item.items():
-        for name, value in fields.items():
-            setattr(item, name, value)
-        item.save(update_fields=list(fields))
+    if base_values is None and base_items is None:
+        if base_revision is not None and base_revision != record.revision:
+            raise DraftConflict(_("草稿已被他人于%(when)s更新（版本%(revision)s），请先载入最新草稿再修改") % {
+                "when": timezone.localtime(record.updated_at).strftime("%H:%M"), "revision": record.revision},
+                record.revision)
+    else:
+        changed = _mine(record, changed, base_values or {}, base_items or {}, base_revision)
+        if not changed:
+            return record
+    per_item: dict[ItemResult, list[str]] = defaultdict(list)
+    for field in changed:
+        setattr(field.item if field.item is not None else record, field.name, field.new)
+        if field.item is not None:
+            per_item[field.item].append(field.name)
+    for item, names in per_item.items():
+        item.save(update_fields=names)
     _touch(record, acting_user)
-    _event("record.draft", record, record, acting_user, changes)
+    _event("record.draft", record, record, acting_user,
+           {f.audit_key: [jsonable(f.stored), jsonable(f.new)] for f in changed})
     return record
 
 

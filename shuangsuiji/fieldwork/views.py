@@ -8,9 +8,12 @@ inspector that is his own teams' work — and outside it an object answers 404. 
 
 import base64
 import binascii
+import copy
+import json
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +21,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -339,6 +342,62 @@ def _forms(record: InspectionRecord, data=None) -> tuple[RecordForm, list[ItemFo
     return form, items
 
 
+def _entries(record: InspectionRecord) -> list[list[str]]:
+    """The stored draft as the form's entries, in the shape record.js reads its form (``FormData``): [name, value]
+    pairs in the page's order, a radio or a checkbox only when checked. An autosave's reply carries them, so the
+    phone shows a team mate's values of the fields its inspector is not editing, and edits on from them."""
+    form, items = _forms(record)
+    entries: list[list[str]] = []
+    for bound in [*form, *(field for item in items for field in item)]:
+        widget, value = bound.field.widget, bound.value()
+        if isinstance(widget, forms.CheckboxInput):
+            if value:
+                entries.append([bound.html_name, "on"])
+        elif isinstance(widget, forms.RadioSelect):  # also CheckboxSelectMultiple: the checked ones, in page order
+            chosen = set(widget.format_value(value))
+            entries += [[bound.html_name, str(choice)] for choice, _label in bound.field.choices
+                        if str(choice) in chosen]
+        elif isinstance(widget, forms.Select):
+            entries.append([bound.html_name, (widget.format_value(value) or [""])[0]])
+        else:
+            entries.append([bound.html_name, widget.format_value(value) or ""])
+    return entries
+
+
+def _bases(request: HttpRequest, record: InspectionRecord) -> tuple[dict | None, dict | None]:
+    """What the phone had of each field before its edit: ``base``, the form's entries as JSON ([[name, value],
+    …], as ``_entries`` gives them), parsed as the form parses a post. (None, None) when not sent (a page without
+    record.js) or unreadable: the save's revision decides alone then, as before."""
+    raw = request.POST.get("base")
+    if not raw:
+        return None, None
+    data = QueryDict(mutable=True)
+    try:
+        for name, value in json.loads(raw):
+            if not (isinstance(name, str) and isinstance(value, str)):
+                return None, None
+            data.appendlist(name, value)
+    except (ValueError, TypeError):
+        return None, None
+    # A copy: a form's validation writes what it read into its instance, and this is not what the record holds.
+    form, items = _forms(copy.copy(record), data)
+    if not (form.is_valid() & all([item.is_valid() for item in items])):
+        return None, None
+    return form.values(), {item.instance.pk: item.values() for item in items}
+
+
+def _save(request: HttpRequest, record: InspectionRecord, form: RecordForm, items: list[ItemForm]
+          ) -> tuple[InspectionRecord, list[str]]:
+    """The posted draft saved field by field against what the phone had (``base``); returns the record and the
+    labels of the fields whose stored value is a team mate's, not what this phone sent."""
+    base_values, base_items = _bases(request, record)
+    values, item_values = form.values(), {item.instance.pk: item.values() for item in items}
+    record = services.do_save_draft(record, acting_user=request.user, values=values, items=item_values,
+                                    base_revision=params.number(request.POST.get("revision", "")),
+                                    base_values=base_values, base_items=base_items)
+    return record, [field.label for field in services.stored_otherwise(record, values, item_values)]
+
+
 def _signers(record: InspectionRecord) -> list[dict]:
     """Who signs and the state of each signature (signed on this revision, stale, missing)."""
     signatures = {s.inspector_id if s.inspector_id else "site_manager": s
@@ -396,6 +455,8 @@ def _script_text() -> dict[str, str]:
         "keepMine": _("保留本机修改并覆盖"),
         "restored": _("已恢复本机尚未同步的修改，联网后会自动同步。"),
         "merged": _("已载入服务器上的最新草稿，并保留了本机修改过的内容，请核对。"),
+        "theirs": _("已载入检查组其他成员的修改："),
+        "photos": _("%(count)s张照片"),
         "signEmpty": _("请在框内手写签名"),
         "signStale": _("签名后又修改了记录，本机签名已作废，请重新签名。"),
         "uploading": _("正在上传…"),
@@ -460,9 +521,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
                       _edit_context(request, record, form, items, [_("请更正标红的字段")], unsaved=True), status=400)
     revision = request.POST.get("revision", "")
     try:
-        record = services.do_save_draft(record, acting_user=request.user, values=form.values(),
-                                        items={item.instance.pk: item.values() for item in items},
-                                        base_revision=params.number(revision))
+        record, theirs = _save(request, record, form, items)
     except services.DraftConflict as conflict:
         return render(request, "fieldwork/record_edit.html",
                       _edit_context(request, record, form, items, [conflict.message],
@@ -476,6 +535,8 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
                       _edit_context(request, record, form, items, general, unsaved=True), status=400)
     if request.POST.get("action") != "submit":
         messages.success(request, _("草稿已保存（版本%(revision)s）") % {"revision": record.revision})
+        if theirs:
+            messages.info(request, _("已保留检查组其他成员的修改：%(fields)s") % {"fields": "、".join(theirs)})
         return redirect("fieldwork:record_edit", pk=record.pk)
     try:
         record = services.do_submit_record(record, acting_user=request.user)
@@ -498,7 +559,9 @@ def _json_error(message: str, status: int, **extra) -> JsonResponse:
 @login_required
 @require_POST
 def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
-    """Autosave from the phone (JSON answer). 409 when the stored draft moved on since ``revision``."""
+    """Autosave from the phone (JSON answer). ``base``: what the phone had of each field before its edit (see
+    ``_bases``); 409 only when a field it changed was changed otherwise by a team mate meanwhile (without
+    ``base``: when the stored draft moved on since ``revision``). The answer carries the stored draft."""
     record = _record(request, pk)
     if record.is_sealed:
         return _json_error(_("该记录已提交封存"), 409, sealed=True, url=record.get_absolute_url())
@@ -511,20 +574,21 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
         named += [f"{i.instance.name}·{i.fields[k].label}" if k in i.fields else i.instance.name
                   for i in items for k in i.errors]
         return _json_error(_("有字段格式不正确：%(fields)s") % {"fields": "、".join(named)}, 400, errors=errors)
-    revision = request.POST.get("revision", "")
     try:
-        record = services.do_save_draft(record, acting_user=request.user, values=form.values(),
-                                        items={item.instance.pk: item.values() for item in items},
-                                        base_revision=params.number(revision))
+        record, theirs = _save(request, record, form, items)
     except services.DraftConflict as conflict:
-        return _json_error(conflict.message, 409, revision=conflict.revision)
+        return _json_error(conflict.message, 409, revision=conflict.revision, fields=conflict.fields)
     except PermissionDenied as error:
         return _json_error(str(error), 403)
     except ValidationError as error:
         return _json_error("；".join(error.messages), 400)
+    # fields: the stored draft (the phone's own edits and a team mate's), theirs: which of them came from him
     return JsonResponse({"ok": True, "revision": record.revision,
                          "saved_at": timezone.localtime(record.updated_at).strftime("%H:%M:%S"),
-                         "signers": _signer_states(record), "now": _server_now_ms()},
+                         "signers": _signer_states(record), "now": _server_now_ms(),
+                         "fields": _entries(record), "theirs": theirs,
+                         "attachments": [{**_attachment_json(a), "ours": a.uploaded_by_id == request.user.pk}
+                                         for a in record.attachments.order_by("uploaded_at", "id")]},
                         json_dumps_params={"ensure_ascii": False})
 
 
@@ -628,6 +692,12 @@ def signature_image(request: HttpRequest, pk: int, signature_pk: int) -> HttpRes
     return response
 
 
+def _attachment_json(attachment: Attachment) -> dict:
+    return {"name": attachment.original_name, "sha256": attachment.sha256,
+            "url": reverse("fieldwork:attachment_file", args=[attachment.pk]),
+            "taken_at": timezone.localtime(attachment.taken_at).strftime("%m-%d %H:%M") if attachment.taken_at else ""}
+
+
 @login_required
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -654,12 +724,8 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#attachments")
     if wants_json:
         record.refresh_from_db()
-        return JsonResponse({"ok": True, "revision": record.revision, "name": attachment.original_name,
-                             "sha256": attachment.sha256, "url": reverse("fieldwork:attachment_file",
-                                                                         args=[attachment.pk]),
-                             "taken_at": timezone.localtime(attachment.taken_at).strftime("%m-%d %H:%M")
-                             if attachment.taken_at else "", "signers": _signer_states(record)},
-                            json_dumps_params={"ensure_ascii": False})
+        return JsonResponse({"ok": True, "revision": record.revision, **_attachment_json(attachment),
+                             "signers": _signer_states(record)}, json_dumps_params={"ensure_ascii": False})
     return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#attachments")
 
 

@@ -2,6 +2,7 @@
 FIELDWORK_SHOTS=<dir> to keep screenshots of what each phone shows."""
 
 import pytest
+from playwright.sync_api import expect
 
 from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.fieldwork.models import InspectionRecord
@@ -28,10 +29,13 @@ def test_two_phones_edit_one_record_and_neither_loses_what_he_typed(
     second = open_page(partner, "pw-partner", PHONE)
     second.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
     wait_for_record_page(second)
+    # Both write the findings, differently (a team mate's edit of another field is no conflict: test_fieldwork_team)
     first.fill("#id_place", "一号生产车间")
+    first.fill("#id_findings", "张三填写的检查情况")
     wait_until_sent(first)
     second.fill("#id_findings", "李四填写的检查情况")
     second.wait_for_selector("#fw-banner:has-text('已被检查组其他成员更新')")
+    expect(second.locator("#fw-banner")).to_contain_text("“检查情况”已由")
     # He is typing far down the form: the banner is in the sticky status box, on his screen, not at the page's top.
     second.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     # Bootstrap makes the page's scrolling smooth: the banner is measured once the scroll has reached the
@@ -50,7 +54,7 @@ def test_two_phones_edit_one_record_and_neither_loses_what_he_typed(
     second.wait_for_timeout(500)
     assert posts == []
     assert second.evaluate(f"{STATE}.dirty") is True
-    # He keeps his: his findings go to the server on top of the first phone's place, which stays.
+    # He keeps his: his findings replace the first phone's, whose place stays.
     second.click("#fw-banner button:has-text('保留本机修改')")
     wait_for_record_page(second)
     second.wait_for_selector("#fw-banner:has-text('保留了本机修改过的内容')")

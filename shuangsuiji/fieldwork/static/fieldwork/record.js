@@ -3,8 +3,11 @@
    Every edit is written at once to localStorage (the draft survives a closed tab, a flat battery, a dead
    network) and sent to the server when there is a connection: debounced after typing, every 15 s while
    something is unsent, on the "online" event and when the page is hidden. The server numbers each change
-   of content (revision); a save based on an older revision is refused (409), and the page then asks whether
-   to load the server's version or to keep the local one.
+   of content (revision). Every phone of the team edits the one draft: a save sends the form and, as "base",
+   what this phone last had from the server (state.origin); the server stores the fields this phone changed,
+   keeps a team mate's newer values of the others and answers with the stored draft, which the page then shows
+   (the fields being typed in stay as typed). Only a field both changed differently is refused (409, naming it),
+   and the page then asks whether to load the server's version or to keep the local one.
 
    Signatures are drawn on a canvas and sent as PNG with the revision they sign. A signature drawn offline
    waits in localStorage; if the record is edited after it was drawn, it no longer covers the content and is
@@ -22,7 +25,7 @@
   const banner = document.getElementById("fw-banner");
   const net = document.getElementById("fw-net");
   const savedLine = document.getElementById("fw-saved");
-  const SKIP = new Set(["csrfmiddlewaretoken", "revision", "action"]);
+  const SKIP = new Set(["csrfmiddlewaretoken", "revision", "action", "base"]);
   let syncing = null;
   let timer = null;
   let conflicted = false;  // the server holds a team mate's newer version: nothing is posted until he chooses
@@ -43,13 +46,22 @@
     return entries;
   }
   function sameFields(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
+  // The same values, whatever the order of the fields (the server lists them in its own order).
+  function sameValues(a, b) {
+    const [x, y] = [grouped(a), grouped(b)];
+    return [...new Set([...x.keys(), ...y.keys()])].every((name) => JSON.stringify(x.get(name) || []) === JSON.stringify(y.get(name) || []));
+  }
   // On a slow connection the form is on screen before this script has arrived, and what is typed then reaches
   // no listener. The page's markup still says what the server sent (serialising writes attributes, not what
   // was typed), so the form read from it again is the server's version; any difference is an edit.
-  function typedBeforeScript() {
+  // It is also the base of this phone's edits: what it had from the server, not what was typed into it.
+  function servedFields() {
     const page = new DOMParser().parseFromString(document.documentElement.outerHTML, "text/html");
     const served = page.getElementById(form.id);
-    return served !== null && !sameFields(fields(served), fields());
+    return served === null ? null : fields(served);
+  }
+  function typedBeforeScript(served) {
+    return served !== null && !sameFields(served, fields());
   }
   function restore(entries) {
     const values = new Map();
@@ -62,7 +74,7 @@
       const wanted = values.get(element.name) || [];
       if (element.type === "radio" || element.type === "checkbox") {
         element.checked = wanted.includes(element.value === undefined ? "on" : element.value);
-      } else {
+      } else if (element.value !== (wanted.length ? wanted[0] : "")) {
         element.value = wanted.length ? wanted[0] : "";
       }
     }
@@ -246,6 +258,13 @@
   }
   function conflict(data) {
     conflicted = true;
+    // The fields both changed are marked, so he sees what to compare before choosing.
+    for (const field of data.fields || []) {
+      for (const element of form.querySelectorAll(`[name="${CSS.escape(field.key)}"]`)) {
+        const wrap = element.closest(".fw-field") || element.closest("[id^='wrap-']") || element.closest(".fw-item");
+        if (wrap) wrap.classList.add("fw-collision");
+      }
+    }
     showBanner(`${text.conflict} ${data.message || ""}`, "warning", [
       [text.loadServer, () => { localStorage.removeItem(key); location.reload(); }],
       [text.keepMine, () => {
@@ -263,17 +282,20 @@
   // on the revision it was typed on: the server takes a save that holds what it stores as no conflict and
   // answers with the revision. Sent on that old revision, anything newer would find the phone's own save on
   // the server and be refused as a team mate's newer draft.
-  function draftBody(entries, base) {
+  // With the fields goes what this phone had of them from the server before its edits (origin): the server
+  // takes a field whose value differs from it as this phone's edit, one equal to it as not edited here.
+  function draftBody(entries, base, origin) {
     const body = new FormData();
     for (const [name, value] of entries) body.append(name, value);
     body.set("revision", String(base));
+    if (origin) body.set("base", JSON.stringify(origin));
     return body;
   }
-  async function postDraft(entries, base, seq) {
+  async function postDraft(entries, base, seq, origin) {
     const sending = load();
-    sending.inflight = { base, seq, fields: entries };
+    sending.inflight = { base, seq, fields: entries, origin };
     store(sending);
-    const { response, data } = await post(form.dataset.draftUrl, draftBody(entries, base));
+    const { response, data } = await post(form.dataset.draftUrl, draftBody(entries, base, origin));
     const fresh = load();
     // Answered (stored, refused as a conflict or as invalid): the server's decision is known. A sign-in page or a
     // proxy's error decided nothing, and the save may still be the one stored before.
@@ -286,20 +308,35 @@
     learnClock(data.now, Date.now());
     fresh.base = data.revision;
     if (fresh.seq === seq) fresh.dirty = false;
-    fresh.origin = entries;
+    fresh.origin = data.fields || entries;
+    if (data.fields) {
+      // The stored draft, with a team mate's edits: shown in every field not typed in since this save was sent.
+      const current = fields();
+      const shown = merged(current, entries, data.fields);
+      if (!sameValues(shown, current)) {
+        restore(shown);
+        managerName();
+      }
+      fresh.fields = fields();
+    }
     store(fresh);
     revisionInput.value = data.revision;
     setSaved(fresh, data.saved_at);
     setSigners(data.signers);
+    const theirs = [...(data.theirs || [])];
+    const photos = data.attachments ? showAttachments(data.attachments) : 0;
+    if (photos) theirs.push(text.photos.replace("%(count)s", photos));
+    if (theirs.length && !conflicted) showBanner(`${text.theirs}${theirs.join("、")}`, "info");
     return true;
   }
   async function sendDraft(state) {
     if (state.inflight) {
-      if (!(await postDraft(state.inflight.fields, state.inflight.base, state.inflight.seq))) return false;
+      const { fields: sent, base, seq, origin } = state.inflight;
+      if (!(await postDraft(sent, base, seq, origin))) return false;
       state = load();
       if (!state.dirty) return true;
     }
-    return postDraft(fields(), state.base, state.seq);
+    return postDraft(fields(), state.base, state.seq, state.origin);
   }
 
   async function sendSignatures() {
@@ -384,10 +421,12 @@
     uploadState.textContent = waiting.length ? `${waiting.length} ${text.queued}` : "";
   }
   function addAttachmentRow(data) {
+    if (document.querySelector(`#fw-attachments li[data-sha256="${CSS.escape(data.sha256)}"]`)) return;  // shown already
     const empty = document.getElementById("fw-no-attachments");
     if (empty) empty.remove();
     const li = document.createElement("li");
     li.className = "list-group-item d-flex gap-2 align-items-center small";
+    li.dataset.sha256 = data.sha256;
     const img = document.createElement("img");
     img.src = data.url;
     img.alt = "";
@@ -398,6 +437,16 @@
     label.textContent = `${data.name} · ${data.taken_at || ""} · ${data.sha256.slice(0, 12)}…`;
     li.append(img, label);
     document.getElementById("fw-attachments").append(li);
+  }
+  // The photos the server holds (a team mate's too): the list shows them, and no longer one he removed.
+  // Returns how many a team mate added (this inspector's own, sent again after a lost reply, are not his).
+  function showAttachments(list) {
+    const held = new Set(list.map((a) => a.sha256));
+    document.querySelectorAll("#fw-attachments li[data-sha256]").forEach((li) => { if (!held.has(li.dataset.sha256)) li.remove(); });
+    const shown = new Set([...document.querySelectorAll("#fw-attachments li[data-sha256]")].map((li) => li.dataset.sha256));
+    const added = list.filter((a) => !shown.has(a.sha256));
+    added.forEach(addAttachmentRow);
+    return added.filter((a) => !a.ours).length;
   }
   async function upload(file, lastModified) {
     const state = load() || { base: Number(revisionInput.value), seq: 0, dirty: false, fields: fields(), signatures: [] };
@@ -574,6 +623,14 @@
       checking = false;
     }
     confirmed = true;
+    // The post is saved field by field too: a team mate's edit since the sync is kept, not overwritten.
+    const origin = (load() || {}).origin;
+    let baseInput = form.querySelector("input[name=base]");
+    if (origin && !baseInput) {
+      baseInput = Object.assign(document.createElement("input"), { type: "hidden", name: "base" });
+      form.append(baseInput);
+    }
+    if (baseInput) baseInput.value = origin ? JSON.stringify(origin) : "";
     // Outside this submit event: a form ignores requestSubmit() while it is dispatching one.
     setTimeout(() => form.requestSubmit(button), 0);
   });
@@ -609,7 +666,8 @@
       conflict({ revision: server, message: "" });
     } else if (state && state.merge) {
       const mine = merged(state.fields, state.origin, fields());
-      store({ base: server, seq: state.seq, dirty: false, fields: fields(), origin: fields(), signatures: [] });
+      store({ base: server, seq: state.seq, dirty: false, fields: fields(), origin: servedFields() || fields(),
+              signatures: [] });
       restore(mine);
       if (!sameFields(fields(), load().fields)) edited();
       showBanner(text.merged, "info");
@@ -619,16 +677,25 @@
       if (state.base === server || state.inflight) {
         restore(state.fields);
         showBanner(text.restored, "info");
+      } else if (state.origin) {
+        // A team mate saved meanwhile: his fields as the server has them, this phone's edits on top; the sync
+        // below sends them on the version they were typed on, and the server says if one collides with his.
+        restore(merged(state.fields, state.origin, fields()));
+        state.fields = fields();
+        store(state);
+        showBanner(text.restored, "info");
       } else {
         restore(state.fields);
         conflict({ revision: server, message: "" });
       }
     } else {
+      const served = servedFields();
       const fresh = { base: server, seq: state ? state.seq : 0, dirty: false, fields: fields(),
-                      origin: unsaved && state ? state.origin : fields(),
+                      // a refused post's page shows what was posted: its base is what the phone had before, if known
+                      origin: unsaved ? (state && state.origin) || null : served || fields(),
                       signatures: state && state.base === server ? state.signatures || [] : [] };
       store(fresh);
-      if (unsaved || typedBeforeScript()) edited();
+      if (unsaved || typedBeforeScript(served)) edited();
     }
     refreshVisibility();
     managerName();
