@@ -39,10 +39,9 @@ urlpatterns = [
          name="api-docs"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ address, DEBUG or not (DEBUG is the default of `make run`): MEDIA_ROOT holds the field records' photos
+# and files, follow-up evidence and rejected uploads, which the fieldwork and import views serve each to those who
+# may see it. Django's static() under DEBUG served them to anyone who had the path, signed in or not.
 
 handler404 = "shuangsuiji.errors.page_not_found"
 handler500 = "shuangsuiji.errors.server_error"
