@@ -75,6 +75,8 @@ def _backdate(batch: Publication, day: date) -> None:
         values["reviewed_at"] = _at(day, 10)
     if batch.released_at:
         values["released_at"] = _at(day, 15)
+        # The rows changed for the public at that release (what the open-data API's changed_since reads).
+        PublishedResult.objects.filter(publication=batch).update(changed_at=values["released_at"])
     Publication.objects.filter(pk=batch.pk).update(**values)
 
 

@@ -75,6 +75,11 @@ def test_the_demo_publishes_on_time_but_for_one_late_and_one_overdue_month_with_
         assert all(p["description"] == "＊＊＊" for p in masked.problems)
     correction = Correction.objects.published().get()
     assert correction.reason and correction.before != correction.after
+    # Each published row changed for the public when its batch was released (backdated with it), the corrected
+    # one when it was corrected: a mirror of the demo syncs by the dates the portal shows.
+    for row in PublishedResult.objects.published().select_related("publication"):
+        expected = correction.corrected_at if row.pk == correction.result_id else row.publication.released_at
+        assert row.changed_at == expected, row.public_id
 
     past = Plan.objects.filter(status="dispatched").exclude(year=TODAY.year, quarter=4)
     # Past quarters are revealed, but for plans whose inspections are not all done (reveal waits for them).
