@@ -9,6 +9,7 @@ ones release and correction write."""
 import base64
 import datetime
 import importlib
+import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -209,3 +210,16 @@ def test_the_migration_dates_the_rows_already_published(tree):
     fill(apps, None)
     times = dict(PublishedResult.objects.values_list("pk", "changed_at"))
     assert times == {plain.pk: march.released_at, corrected.pk: corrected_at, waiting.pk: None}
+
+
+def test_the_downloads_and_the_browsable_api_carry_the_change_time(client, tree, items, team, users):
+    record, = published_records(tree, items, team, users, [51])
+    released = PublishedResult.objects.get(public_id=record.number).changed_at
+    download = client.get("/public/results/", {"format": "json"})
+    rows = json.loads(b"".join(download.streaming_content))["results"]
+    assert [r["changed_at"] for r in rows] == [instant(released)]
+    csv = b"".join(client.get("/public/results/", {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    header, line = csv.splitlines()[:2]
+    assert header.endswith(",最近变更时间") and line.endswith(instant(released))  # appended: old columns stay put
+    page = client.get(URL, {"changed_since": BEGINNING}, HTTP_ACCEPT="text/html")
+    assert page.status_code == 200 and record.number in page.content.decode()
