@@ -115,6 +115,10 @@ class RegistryImporter(Importer):
     model: type[models.Model]
     key: str
     key_header: str
+    taken_elsewhere: Any
+    """What a row is told whose key is a record the importer may not even see: that the key is taken, which the
+    row cannot change, but not where (outside one's jurisdiction a record does not exist, DESIGN §5), and what
+    he can do about it."""
     partial_rows = True
 
     @property
@@ -253,8 +257,12 @@ class RegistryImporter(Importer):
             return True
         if self.model.objects.editable_by(acting_user).filter(pk=obj.pk).exists():
             return True
-        errors.add(number_, self.key_header, getattr(obj, self.key),
-                   _("该记录已存在于其他行政区的名录库中，您无权修改"))
+        if self.model.objects.visible_to(acting_user).filter(pk=obj.pk).exists():
+            # one he reads (the city's check items, for a county): his pages name its jurisdiction too
+            message = _("该记录属于%(place)s，您可以查看，但无权修改") % {"place": obj.jurisdiction.name}
+        else:
+            message = str(self.taken_elsewhere)
+        errors.add(number_, self.key_header, getattr(obj, self.key), message)
         return False
 
 
@@ -270,6 +278,8 @@ class TargetImporter(RegistryImporter):
     model = Target
     key = "credit_code"
     key_header = "统一社会信用代码"
+    taken_elsewhere = gettext_lazy("该代码已登记在其他行政区的名录库中，不能在此新增或修改；"
+                                   "企业迁入本辖区的，请联系市局调整")
     columns = (
         Column("credit_code", "统一社会信用代码", credit_code, example="91130608MA0A0000X0",
                note="18位，按GB 32100-2015校验；已存在的代码将更新该对象"),
@@ -384,6 +394,8 @@ class InspectorImporter(RegistryImporter):
     model = Inspector
     key = "certificate_number"
     key_header = "执法证号"
+    taken_elsewhere = gettext_lazy("该执法证号已登记在其他行政区的检查人员名录库中，不能在此新增或修改；"
+                                   "人员调入本辖区的，请联系市局调整")
     columns = (
         Column("name", "姓名", text(64), example="王某"),
         Column("certificate_number", "执法证号", text(32), example="13060800001",
@@ -486,6 +498,7 @@ class CheckItemImporter(RegistryImporter):
     model = CheckItem
     key = "code"
     key_header = "事项编码"
+    taken_elsewhere = gettext_lazy("该事项编码已被其他行政区的抽查事项使用，请为本行政区的事项换用其他编码")
     CATEGORY_NAMES = {"一般": "general", "一般排污单位": "general", "重点": "key", "重点排污单位": "key",
                       "特殊": "special", "特殊监管对象": "special"}
     columns = (
@@ -622,18 +635,18 @@ class RecusalImporter(RegistryImporter):
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
         numbers = sorted({v["certificate_number"] for _n, v in rows if v.has("certificate_number")})
         codes = sorted({v["credit_code"] for _n, v in rows if v.has("credit_code")})
-        inspectors = {i.certificate_number: i for i in Inspector.objects.filter(certificate_number__in=numbers)
-                      .select_related("jurisdiction")}
-        targets = {t.credit_code: t for t in Target.objects.filter(credit_code__in=codes)
-                   .select_related("jurisdiction")}
+        # Only those the importer keeps: one outside his jurisdiction is answered as one that does not exist
+        # (DESIGN §5), where "not in your jurisdiction" told him that the number or the code is another
+        # county's. A recusal bars an officer from a target of his own area, so nothing of another is needed.
         if acting_user is None:
-            editable_inspectors = {i.pk for i in inspectors.values()}
-            editable_targets = {t.pk for t in targets.values()}
+            scope_inspectors, scope_targets = Inspector.objects.all(), Target.objects.all()
         else:
-            editable_inspectors = set(Inspector.objects.editable_by(acting_user).filter(
-                pk__in=[i.pk for i in inspectors.values()]).values_list("pk", flat=True))
-            editable_targets = set(Target.objects.editable_by(acting_user).filter(
-                pk__in=[t.pk for t in targets.values()]).values_list("pk", flat=True))
+            scope_inspectors = Inspector.objects.editable_by(acting_user)
+            scope_targets = Target.objects.editable_by(acting_user)
+        inspectors = {i.certificate_number: i for i in scope_inspectors.filter(certificate_number__in=numbers)
+                      .select_related("jurisdiction")}
+        targets = {t.credit_code: t for t in scope_targets.filter(credit_code__in=codes)
+                   .select_related("jurisdiction")}
         existing = {(r.inspector_id, r.target_id): r for r in Recusal.objects.filter(
             inspector__in=[i.pk for i in inspectors.values()], target__in=[t.pk for t in targets.values()])}
         plan = Plan(Recusal)
@@ -643,18 +656,13 @@ class RecusalImporter(RegistryImporter):
             if values.has("certificate_number"):
                 inspector = inspectors.get(values["certificate_number"])
                 if inspector is None:
-                    errors.add(number_, "执法证号", values["certificate_number"], _("检查人员名录库中没有这个执法证号"))
-                elif inspector.pk not in editable_inspectors:
-                    errors.add(number_, "执法证号", values["certificate_number"], _("该执法人员不在您的管辖范围内"))
-                    inspector = None
+                    errors.add(number_, "执法证号", values["certificate_number"],
+                               _("您管辖范围内的检查人员名录库中没有这个执法证号"))
             if values.has("credit_code"):
                 target = targets.get(values["credit_code"])
                 if target is None:
                     errors.add(number_, "统一社会信用代码", values["credit_code"],
-                               _("检查对象名录库中没有该统一社会信用代码的对象"))
-                elif target.pk not in editable_targets:
-                    errors.add(number_, "统一社会信用代码", values["credit_code"], _("该检查对象不在您的管辖范围内"))
-                    target = None
+                               _("您管辖范围内的检查对象名录库中没有该统一社会信用代码的对象"))
             # the rule of the inspector's page (and of do_set_recusal): the draw only sends an inspector to
             # targets of his own area, so a recusal elsewhere would bar him from nothing
             if inspector is not None and target is not None and \

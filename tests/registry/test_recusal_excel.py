@@ -141,11 +141,13 @@ def test_every_kind_of_bad_row_is_refused_with_its_reason_and_nothing_is_importe
         [me, a2, None],
         [me, bad_code, "亲属任职"],
     ], users["county_admin"])
+    # another county's officer and target are answered as ones that do not exist: "不在您的管辖范围内" told a
+    # county that the number and the code were registered elsewhere
     assert errors == {
-        (3, "执法证号", "检查人员名录库中没有这个执法证号"),
-        (4, "统一社会信用代码", "检查对象名录库中没有该统一社会信用代码的对象"),
-        (5, "执法证号", "该执法人员不在您的管辖范围内"),
-        (6, "统一社会信用代码", "该检查对象不在您的管辖范围内"),
+        (3, "执法证号", "您管辖范围内的检查人员名录库中没有这个执法证号"),
+        (4, "统一社会信用代码", "您管辖范围内的检查对象名录库中没有该统一社会信用代码的对象"),
+        (5, "执法证号", "您管辖范围内的检查人员名录库中没有这个执法证号"),
+        (6, "统一社会信用代码", "您管辖范围内的检查对象名录库中没有该统一社会信用代码的对象"),
         (7, "统一社会信用代码", "与第2行重复"),
         (8, "回避理由", "必填"),
         (9, "统一社会信用代码", next(m for r, c, m in errors if r == 9)),
@@ -178,12 +180,12 @@ def test_a_rejected_recusal_file_comes_back_marked(data, users):
     response = client.post("/registry/recusals/import/", {"file": upload})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "该执法人员不在您的管辖范围内" in page and "导入不会解除任何回避" in page
+    assert "您管辖范围内的检查人员名录库中没有这个执法证号" in page and "导入不会解除任何回避" in page
     back = load_workbook(io.BytesIO(client.get("/registry/recusals/import/?download=errors").content))
     data_sheet = back.worksheets[0]
     assert data_sheet["F1"].value == "错误说明"
     assert data_sheet["A3"].fill.fgColor.rgb == "FFFF9999" and "管辖范围" in data_sheet["A3"].comment.text
-    assert data_sheet["F3"].value == "执法证号：该执法人员不在您的管辖范围内"
+    assert data_sheet["F3"].value == "执法证号：您管辖范围内的检查人员名录库中没有这个执法证号"
     assert data_sheet["F2"].value is None
     assert "错误清单" in back.sheetnames
     assert not Recusal.objects.exists()
@@ -222,6 +224,7 @@ def test_the_command_imports_recusals_and_writes_the_marked_file(data, users, tm
         call_command("import_registry", "recusals", str(bad), "--user", "county_admin", "--errors-out", str(out),
                      verbosity=0)
     note = load_workbook(out).worksheets[0]["D2"].value
-    assert "执法证号：该执法人员不在您的管辖范围内" in note and "统一社会信用代码：该检查对象不在您的管辖范围内" in note
+    assert "执法证号：您管辖范围内的检查人员名录库中没有这个执法证号" in note
+    assert "统一社会信用代码：您管辖范围内的检查对象名录库中没有该统一社会信用代码的对象" in note
     call_command("import_registry", "recusals", str(bad), verbosity=0)  # the system: no scope
     assert Recusal.objects.count() == 2
