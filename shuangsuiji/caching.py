@@ -10,7 +10,8 @@ sends a signed-out reader to the login page.
 Not for the public portal (``/public/``, ``/api/public/``), which answers everyone alike from published data and
 may be cached as any public site, nor for the static files (WhiteNoise answers them before this runs). The
 inspector's phone keeps its draft, signatures and photos in localStorage and IndexedDB, not in the browser's
-cache (docs/operations.md, "The phones in the field"), so nothing it does offline needs a stored page.
+cache (docs/operations.md, "The phones in the field"): with no network, going back to the record page is the
+browser's error page, as a reload already was, and the draft comes back with the page once the signal is.
 """
 
 from collections.abc import Callable
