@@ -38,6 +38,7 @@ from shuangsuiji.fieldwork.models import (
     owed_by,
     task_number,
 )
+from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import (
@@ -522,7 +523,8 @@ def approvals(user, today: date) -> Items:
     """What waits for a decision: a plan's shortfall below a policy minimum and a re-draw (the city decides,
     before the draw window closes for a shortfall — an unapproved one stops the freeze), an amendment of a
     sealed record and an on-site check of a positive-list target (the jurisdiction's admins, never on their
-    own request). A county admin sees his requests waiting for the city as well."""
+    own request), a positive-list firm's clue (the same admins). A county admin sees his requests waiting for
+    the city as well."""
     if not is_admin(user):
         return Items()
     by_place: dict[int, int] = {}
@@ -558,6 +560,16 @@ def approvals(user, today: date) -> Items:
                          badge=_("重新抽取待审批") if mine else _("待市局审批"),
                          badge_css="text-bg-danger" if mine else "text-bg-light border",
                          place=request.plan.jurisdiction.name))
+
+    # A positive-list firm's clue waits for the head of the enforcement unit: the seed wants the firm inspected
+    # at once once it is approved (实施方案 二(三)), so an unseen request is time lost.
+    clues = Clue.objects.visible_to(user).filter(status=ClueStatus.PENDING)
+    for key, n in _counts(clues, "target__jurisdiction")[0].items():
+        _add(by_place, key, n)
+    for clue in clues.select_related("target__jurisdiction").order_by("reported_at", "pk")[:LIMIT]:
+        rows.append(Item(title=clue.target.name, url=clue.get_absolute_url(),
+                         note=f"{clue.get_source_display()} · {clue.description[:40]}", badge=_("线索待审批"),
+                         badge_css="text-bg-primary", place=clue.target.jurisdiction.name))
 
     decide = reverse("fieldwork:approvals")
     kinds = ((AmendmentRequest, pgettext("workbench", "更正申请")), (OnSiteApproval, _("正面清单企业现场检查")))

@@ -69,9 +69,16 @@ from shuangsuiji.fieldwork.models import (
     owed_by,
     task_number,
 )
-from shuangsuiji.intake.models import Complaint, Exceedance, Penalty
+from shuangsuiji.intake.models import Clue, ClueStatus, Complaint, Exceedance, Penalty
 from shuangsuiji.intake.permissions import can_record, is_any_admin
-from shuangsuiji.planning.models import Task, TaskStatus
+from shuangsuiji.planning.models import (
+    PlanStratum,
+    RedrawRequest,
+    RedrawState,
+    ShortfallState,
+    Task,
+    TaskStatus,
+)
 from shuangsuiji.planning.permissions import visible_tasks
 from shuangsuiji.registry.models import Jurisdiction
 
@@ -953,7 +960,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
 
 def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, bound: DecisionForm | None = None,
                     bound_to=None) -> HttpResponse:
-    """What waits for the head of the enforcement unit: on-site checks of positive-list targets, amendments.
+    """What waits for the head of the enforcement unit: on-site checks of positive-list targets, amendments,
+    decided here; and what the workbench counts as waiting too but is decided on its own page: positive-list
+    firms' clues, plans' shortfalls and re-draws (the city's).
 
     After a refused decision, the page again (400) with that request's choice and opinion as typed."""
     status = _answer_status(request, refused)
@@ -964,8 +973,19 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
     for kind, rows in (("on-site", on_site), ("amendment", amendments)):
         for row in rows:
             row.decision_form = bound if row == bound_to else _decision_form(kind, row)
+    user = request.user
+    clues = (Clue.objects.visible_to(user).filter(status=ClueStatus.PENDING)
+             .select_related("target__jurisdiction", "reported_by").order_by("reported_at", "pk"))
+    shortfalls = (PlanStratum.objects.visible_to(user).filter(shortfall_state=ShortfallState.PENDING)
+                  .select_related("plan__jurisdiction", "plan__department").order_by("plan_id", "pk"))
+    redraws = (RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
+               .select_related("plan__jurisdiction", "plan__department", "requested_by")
+               .order_by("requested_at", "pk"))
     return render(request, "fieldwork/approvals.html", {
-        "on_site": on_site, "amendments": amendments,
+        "on_site": on_site, "amendments": amendments, "clues": clues,
+        "plan_requests": [(s.plan, _("%(stratum)s少抽 %(n)s 家") % {
+            "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]
+        + [(r.plan, _("重新抽取"), r.reason) for r in redraws],
         "can_decide": not _is_inspector(request.user) and is_any_admin(request.user),
     }, status=status)
 

@@ -19,6 +19,7 @@ from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord
+from shuangsuiji.intake.models import Clue, ClueSource, ClueStatus
 from shuangsuiji.planning.models import (
     Draw,
     DrawStatus,
@@ -306,6 +307,41 @@ def test_a_shortfall_waits_for_the_city_and_the_county_sees_it_waiting(tree, ite
     county = section(page(client, users["county_admin"]), "approvals")
     assert [i.badge for i in county.items] == ["待市局审批"]
     assert section(page(client, users["other_county_admin"]), "approvals").total == 0
+
+
+def test_a_positive_list_clue_waits_on_the_workbench_and_every_request_is_on_the_approvals_page(
+        tree, items, team, users, client):
+    """A clue against a positive-list firm waits for the head of the enforcement unit, and the seed wants the firm
+    inspected at once once he approves: it is on the workbench's 待审批 (it was nowhere there). The page the
+    section's 查看全部 and the county table's 待审批 cell open lists every kind the section counts — clues,
+    shortfalls and re-draws too, each linking to the page where it is decided (it listed only amendments and
+    on-site requests, so a count of 2 opened a page saying 无)."""
+    a_task(tree["a"], [team["first"], team["second"]], items=items)
+    plan = Plan.objects.get(jurisdiction=tree["a"])
+    PlanStratum.objects.create(plan=plan, stratum=Stratum.KEY, population=10, minimum=5, requested=3,
+                               explanation="≥50%", citation="指导意见 二(一)",
+                               shortfall_state=ShortfallState.PENDING, shortfall_reason="停产")
+    firm = Target.objects.create(credit_code=code_for("130623", 77), name="涞水县正面清单企业", jurisdiction=tree["a"])
+    clue = Clue.objects.create(target=firm, source=ClueSource.OFF_SITE, found_on=timezone.localdate(),
+                               description="在线监测数据异常，疑似超标排放", reported_by=users["county_admin"])
+    Clue.objects.create(target=firm, source=ClueSource.OFF_SITE, found_on=timezone.localdate(), description="已批",
+                        status=ClueStatus.APPROVED, decided_at=timezone.now())
+
+    county = section(page(client, users["county_admin"]), "approvals")
+    assert county.total == 2 and county.by_place == {tree["a"].pk: 2}
+    waiting = next(i for i in county.items if i.title == "涞水县正面清单企业")
+    assert (waiting.badge, waiting.url) == ("线索待审批", clue.get_absolute_url())
+    assert "在线监测数据异常" in waiting.note
+    assert section(page(client, users["city_admin"]), "approvals").total == 2
+    assert section(page(client, users["other_county_admin"]), "approvals").total == 0
+
+    client.force_login(users["county_admin"])
+    shown = client.get(county.more_url).content.decode()
+    assert clue.get_absolute_url() in shown and "在线监测数据异常" in shown and "已批" not in shown
+    assert plan.get_absolute_url() in shown and "少抽 2 家" in shown
+    client.force_login(users["other_county_admin"])
+    other = client.get(county.more_url).content.decode()
+    assert clue.get_absolute_url() not in other and plan.get_absolute_url() not in other
 
 
 def test_months_to_publish_and_batches_for_the_second_person(tree, items, team, users, client):
