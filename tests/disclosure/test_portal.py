@@ -342,6 +342,24 @@ def test_plan_page_strata_and_a_superseded_draw_kept_as_such(client, tree):
     assert client.get(f"/public/plans/{plan.pk}/draws/1/manifest.json")["X-Manifest-State"] == "sealed"
 
 
+def test_the_plan_page_gives_a_share_only_where_the_rule_is_one(client, tree):
+    """Key and special minimums are shares of their population (10%/50%, 50%) and the page says which; the
+    general minimum follows the officers (1:5 a year) and the joint one a count a quarter, so a share there
+    (2 of 4,000 printed "0%", 1 of 80 "1%") read as the rule and told the public there was hardly any."""
+    plan = make_plan(tree["a"], 3)
+    plan.strata.all().delete()
+    PlanStratum.objects.create(plan=plan, stratum="key", population=40, minimum=20, requested=20, drawn=True,
+                               explanation="⌈50% × 40⌉ = 20", citation="实施方案 二(三)")
+    PlanStratum.objects.create(plan=plan, stratum="general", population=4000, minimum=2, requested=2, drawn=True,
+                               explanation="年度 1:5", citation="实施方案 二(三)")
+    PlanStratum.objects.create(plan=plan, stratum="joint", population=80, minimum=1, requested=1, drawn=False,
+                               explanation="每季度至少 1 次", citation="实施方案 二(二)")
+    rows = client.get(f"/public/plans/{plan.pk}/").content.decode().split("<tbody>", 1)[1].split("</tbody>")[0]
+    key, general, joint = rows.split("</tr>")[:3]
+    assert "（50%）" in key
+    assert "%）" not in general and "%）" not in joint
+
+
 def test_revealed_plan_shows_secret_selection_with_names_and_verification(client, tree, data):
     plan = make_plan(tree["a"], 1, revealed=True)
     draw = plan.draws.get()
