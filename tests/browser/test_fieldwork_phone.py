@@ -183,7 +183,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     assert_accessible(desk, "the sealed record, as its reviewer sees it")
     desk.click("label:has-text('通过')")
     desk.get_by_label("审核意见").fill("记录完整，同意公开")
-    desk.click("button:has-text('提交审核')")
+    desk.click("button:has-text('保存审核结果')")
     desk.wait_for_selector("text=审核通过，记录可以公开")
     record.refresh_from_db()
     assert (record.review.decision, record.review.reason) == ("passed", "记录完整，同意公开")
