@@ -259,12 +259,14 @@ def task_brief(request: HttpRequest, pk: int) -> HttpResponse:
     team = services.participants(probe)
     history = _target_history(task.target)
     positive_list = services.positive_list_in_quarter(task)
+    scheduled_on = getattr(getattr(task, "schedule", None), "planned_on", None)
     return render(request, "fieldwork/task_brief.html", {
         "task": task, "number": task_number(task), "record": record, "team": team, "items": task.check_items(),
         "positive_list": positive_list, "is_member": permissions.is_team_member(user, probe),
         "on_site_clue": services.approved_clue(task) if positive_list else None,
-        "plan_form": PlanVisitForm(initial={"planned_on": getattr(getattr(task, "schedule", None), "planned_on",
-                                                                  None) or timezone.localdate()}),
+        # the date field starts at today for a task not scheduled yet, so the page says which it is
+        "scheduled_on": scheduled_on,
+        "plan_form": PlanVisitForm(initial={"planned_on": scheduled_on or timezone.localdate()}),
         "exceedance_count": history["exceedances"].count(), **history,
         "exceedances": history["exceedances"][:5], "today": timezone.localdate(),
     })

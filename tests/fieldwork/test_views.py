@@ -71,6 +71,20 @@ def test_the_inspector_sees_his_tasks_and_only_his(task, users, team, tree, item
         assert expected in brief, expected
 
 
+def test_the_brief_says_whether_a_visit_is_scheduled(task, users):
+    """The date field starts at today for a task not scheduled yet: without a word, the inspector could not tell
+    a date he had set from the default."""
+    client = client_for(users["inspector"])
+    url = reverse("fieldwork:task_brief", args=[task.pk])
+    brief = client.get(url).content.decode()
+    assert "尚未安排" in brief and "改期" not in brief
+    day = task.deadline - datetime.timedelta(days=1)
+    assert client.post(reverse("fieldwork:task_plan", args=[task.pk]), {"planned_on": day.isoformat()}).status_code == 302
+    brief = client.get(url).content.decode()
+    assert "已安排" in brief and "尚未安排" not in brief and "改期" in brief
+    assert f'value="{day.isoformat()}"' in brief
+
+
 def test_records_are_404_outside_scope_and_for_other_teams(task, users, team):
     record = submitted(task, users["inspector"])
     url = reverse("fieldwork:record_detail", args=[record.pk])
