@@ -7,22 +7,16 @@ import datetime
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.models import Inspector, Target
 from shuangsuiji.registry.services import do_remove_recusal, do_set_recusal
+from tests.registry.test_pages import login
 
 REASON = "配偶为该单位股东"
 UPDATED = "配偶曾为该单位股东"
 LIFTED = "配偶已转让股份"
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
