@@ -41,7 +41,8 @@ def test_signing_out_drops_the_sent_drafts_and_keeps_the_unsent(open_page, users
     page.evaluate("localStorage.setItem('unrelated', 'kept')")
     assert sorted(page.evaluate(DRAFTS)) == sorted([f"fieldwork-record-{record.pk}", "fieldwork-record-999999"])
     page.goto(f"{live_server.url}/")
-    page.click(".navbar-toggler")  # the phone's menu holds 退出
+    page.click(".navbar-toggler")  # the phone's menu holds 退出; clicked once it has opened
+    page.wait_for_selector(".navbar-collapse.show:not(.collapsing)")
     page.locator("#app-logout button").click()
     page.wait_for_url(f"{live_server.url}/login/**")
     assert page.evaluate(DRAFTS) == ["fieldwork-record-999999"]
