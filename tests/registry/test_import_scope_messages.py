@@ -54,7 +54,8 @@ ITEM_HEADERS = ["事项编码", "抽查事项", "检查依据", "检查内容", 
 
 
 def item_row(code: str) -> list[str]:
-    return [code, "污染防治设施运行情况", "《大气污染防治法》第二十条", "检查污染防治设施是否正常运行", "130623", "执法大队"]
+    return [code, "污染防治设施运行情况", "《大气污染防治法》第二十条", "检查污染防治设施是否正常运行",
+            "130623", "执法大队"]
 
 
 def test_another_county_s_item_code_is_refused_without_naming_the_county(tree, users):
