@@ -697,7 +697,6 @@ def signature_image(request: HttpRequest, pk: int, signature_pk: int) -> HttpRes
     record = _record(request, pk)
     signature = get_object_or_404(record.signatures, pk=signature_pk)
     response = HttpResponse(bytes(signature.image), content_type="image/png")
-    response["Cache-Control"] = "private, max-age=86400"
     return response
 
 
