@@ -79,7 +79,8 @@ def test_the_brief_says_whether_a_visit_is_scheduled(task, users):
     brief = client.get(url).content.decode()
     assert "尚未安排" in brief and "改期" not in brief
     day = task.deadline - datetime.timedelta(days=1)
-    assert client.post(reverse("fieldwork:task_plan", args=[task.pk]), {"planned_on": day.isoformat()}).status_code == 302
+    response = client.post(reverse("fieldwork:task_plan", args=[task.pk]), {"planned_on": day.isoformat()})
+    assert response.status_code == 302
     brief = client.get(url).content.decode()
     assert "已安排" in brief and "尚未安排" not in brief and "改期" in brief
     assert f'value="{day.isoformat()}"' in brief
