@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji import params
 from shuangsuiji.engine import creditcode
+from shuangsuiji.registry.excel import CheckItemImporter, InspectorImporter
 from shuangsuiji.registry.filters import MAX_OPTIONS
 from shuangsuiji.registry.models import (
     CheckItem,
@@ -110,6 +111,19 @@ def offer_departments_of_jurisdiction(form: forms.ModelForm, *names: str, with_a
         field.widget.choices = [*empty, *((d.pk, str(d)) for d in shown)]
 
 
+def refuse_a_taken_key(form: forms.ModelForm, model, *, known, unknown, **key) -> None:
+    """Refuse a key another record already holds, saying what to do: Django's own words ("具有 执法证号 的 执法人员
+    已存在") say neither which record nor what next. The record is named where the user may open it (``known``,
+    with its name and place); one of another jurisdiction is not, as its page would not exist for him."""
+    existing = model.objects.filter(**key).exclude(pk=form.instance.pk).select_related("jurisdiction").first()
+    if existing is None:
+        return
+    user = getattr(form, "user", None)
+    if user is not None and model.objects.visible_to(user).filter(pk=existing.pk).exists():
+        raise forms.ValidationError(known, params={"name": existing.name, "place": existing.jurisdiction.name})
+    raise forms.ValidationError(unknown)
+
+
 class TargetForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = Target
@@ -131,15 +145,10 @@ class TargetForm(ReasonMixin, forms.ModelForm):
         if problem:
             raise forms.ValidationError(system_text(problem))
         if not self.instance.pk:
-            # Said here, naming the target where the user may see it (Django's own words were "具有 统一社会信用代码
-            # 的 检查对象 已存在"); one of another jurisdiction is not named, as its page would not exist for him.
-            existing = Target.objects.filter(credit_code=code).select_related("jurisdiction").first()
-            if existing is not None:
-                if self.user is not None and Target.objects.visible_to(self.user).filter(pk=existing.pk).exists():
-                    raise forms.ValidationError(
-                        _("该代码已登记为“%(name)s”（%(place)s）：请在名录库中打开该对象修改，不要重复新增"),
-                        params={"name": existing.name, "place": existing.jurisdiction.name})
-                raise forms.ValidationError(_("该代码已登记在其他行政区的名录库中；企业迁入本辖区的，请联系市局调整"))
+            refuse_a_taken_key(
+                self, Target, credit_code=code,
+                known=_("该代码已登记为“%(name)s”（%(place)s）：请在名录库中打开该对象修改，不要重复新增"),
+                unknown=_("该代码已登记在其他行政区的名录库中；企业迁入本辖区的，请联系市局调整"))
         return code
 
 
@@ -173,6 +182,14 @@ class InspectorForm(ReasonMixin, forms.ModelForm):
         self.fields["specialties"].queryset = Specialty.objects.all()
         offer_departments_of_jurisdiction(self, "department")
         self.reason_is_optional(_("如：换发执法证"))
+
+    def clean_certificate_number(self):
+        number = self.cleaned_data["certificate_number"]
+        refuse_a_taken_key(
+            self, Inspector, certificate_number=number,
+            known=_("该执法证号已登记为“%(name)s”（%(place)s）：请在检查人员名录库中打开该人员修改，不要重复新增"),
+            unknown=InspectorImporter.taken_elsewhere)
+        return number
 
     def clean(self):
         cleaned = super().clean()  # the department of another jurisdiction: Inspector.clean says so
@@ -226,6 +243,14 @@ class CheckItemForm(ReasonMixin, forms.ModelForm):
         offer_departments_of_jurisdiction(self, "responsible_department", "cooperating_departments",
                                           with_ancestors=True)
         self.reason_is_optional(_("如：依据2021年新修订的事项清单"))
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        refuse_a_taken_key(
+            self, CheckItem, code=code,
+            known=_("该事项编码已用于“%(name)s”（%(place)s）：请在随机抽查事项清单中打开该事项修改，或换用其他编码"),
+            unknown=CheckItemImporter.taken_elsewhere)
+        return code
 
     def clean(self):
         cleaned = super().clean()  # the responsible department of another jurisdiction: CheckItem.clean says so

@@ -152,6 +152,52 @@ def test_create_with_a_registered_code_names_the_target_where_the_user_may_see_i
     assert Target.objects.filter(name="重复企业").count() == 0
 
 
+def test_a_taken_certificate_number_or_item_code_says_whose_it_is_and_what_to_do(data, users, tree):
+    """Django's own words were "具有 执法证号 的 检查人员 已存在": neither whose nor what next. The record is named
+    where the user may open it; another county's is not (its page does not exist for him), and nothing is
+    stored either way."""
+    Inspector.objects.create(name="李四", certificate_number="13062400001", jurisdiction=tree["b"],
+                             certificate_expiry=datetime.date(2030, 1, 1), department=tree["departments"]["130624"])
+    county = login(users["county_admin"])
+
+    def new_officer(number: str):
+        return county.post("/registry/inspectors/new/", {
+            "name": "王五", "certificate_number": number, "certificate_expiry": "2030-01-01",
+            "jurisdiction": tree["a"].pk, "department": tree["departments"]["130623"].pk, "status": "active",
+            "is_double_random": "on", "reason": ""})
+
+    ours = new_officer("13062300001")
+    assert ours.context["form"].errors["certificate_number"] == [
+        "该执法证号已登记为“张三”（涞水县）：请在检查人员名录库中打开该人员修改，不要重复新增"]
+    theirs = new_officer("13062400001")
+    assert theirs.context["form"].errors["certificate_number"] == [
+        "该执法证号已登记在其他行政区的检查人员名录库中，不能在此新增或修改；人员调入本辖区的，请联系市局调整"]
+    assert "李四" not in theirs.content.decode()
+    assert not Inspector.objects.filter(name="王五").exists()
+    # his own number, kept on an edit, is no clash
+    officer = data["inspector"]
+    edited = county.post(f"/registry/inspectors/{officer.pk}/edit/", {
+        "name": "张三丰", "certificate_number": officer.certificate_number, "certificate_expiry": "2031-01-01",
+        "jurisdiction": tree["a"].pk, "department": tree["departments"]["130623"].pk, "status": "active",
+        "is_double_random": "on", "reason": "换发执法证"})
+    assert edited.status_code == 302 and Inspector.objects.get(pk=officer.pk).name == "张三丰"
+
+    item = county.post("/registry/items/new/", _item_post(
+        tree, code="C-1", jurisdiction=tree["a"].pk, list_level="county",
+        responsible_department=tree["departments"]["130623"].pk))
+    assert item.context["form"].errors["code"] == [
+        "该事项编码已用于“排污许可执行”（保定市）：请在随机抽查事项清单中打开该事项修改，或换用其他编码"]
+    CheckItem.objects.create(code="B-1", name="阜平县事项", legal_basis="x", content="x", jurisdiction=tree["b"],
+                             responsible_department=tree["departments"]["130624"])
+    hidden = county.post("/registry/items/new/", _item_post(
+        tree, code="B-1", jurisdiction=tree["a"].pk, list_level="county",
+        responsible_department=tree["departments"]["130623"].pk))
+    assert hidden.context["form"].errors["code"] == [
+        "该事项编码已被其他行政区的抽查事项使用，请为本行政区的事项换用其他编码"]
+    assert "阜平县事项" not in hidden.content.decode()
+    assert CheckItem.objects.filter(code__in=["C-1", "B-1"]).count() == 2
+
+
 def test_a_closure_after_today_is_refused_on_the_page(data, users):
     later = timezone.localdate() + datetime.timedelta(days=2)
     response = login(users["county_admin"]).post(f"/registry/targets/{data['a'].pk}/defunct/",
