@@ -135,7 +135,7 @@ def _place_row(name: str, place: reports.PlaceStatus) -> list:
         count = place.strata[stratum]
         row += [count.minimum, count.drawn, count.inspected, count.with_problems]
     row += [place.joint_tasks, place.joint_inspected, place.inspector_count, place.problems, place.closed,
-            place.cases, place.penalties, place.transfers, f"{place.months_on_time}/{place.months_due}",
+            place.cases, place.penalties, place.transfers, place.months_published,
             f"{place.draws_verified}/{place.draws}"]
     return row
 

@@ -197,6 +197,12 @@ class PlaceStatus:
     def inspector_count(self) -> int:
         return len(self.inspectors)
 
+    @property
+    def months_published(self) -> str:
+        """"on time/due", or "—" where no month's results were due: a city's own inspections are published
+        under its counties, and its row read "0/0", as if none of its months had been on time."""
+        return f"{self.months_on_time}/{self.months_due}" if self.months_due else "—"
+
 
 @dataclass
 class MonthRow:

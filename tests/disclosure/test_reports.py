@@ -4,6 +4,7 @@ they hold, for whom, and the reminders of their deadlines on the home page."""
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -153,6 +154,7 @@ def test_the_quarterly_counts_match_the_quarters_records(client, users, tree, it
     [row] = table(sheet, first=5)
     assert row[0] == "涞水县" and row[9:13] == (4, 5, 4, 1)
     assert row[15] == 2 and row[16:19] == (1, 0, 1)
+    assert row[21] == (f"{county.months_on_time}/{county.months_due}" if county.months_due else "—")
     assert [s.title for s in book] == ["落实情况", "结果公开", "抽取验证"]
     assert all(s.page_setup.orientation == "landscape" for s in book)
 
@@ -249,7 +251,11 @@ def test_the_quarterly_status_of_a_month_whose_deadline_is_not_known_yet(client,
     assert response.status_code == 200
     [county] = response.context["status"].places
     assert (county.months_due, county.months_on_time) == (0, 0)
+    # no month due is no "0/0" (which read as none on time), on the page and in the workbook
+    assert re.search(r"<td>—</td><td>\d+/\d+</td></tr>", response.content.decode())  # 按期公开, then 抽取已验证
     book = download(client, users["county_admin"], **query)
+    [summary] = table(book["落实情况"], first=5)
+    assert summary[21] == "—"
     [row] = table(book["结果公开"])
     assert row[3] == "待录入放假安排" and row[5] == "期限待定（待录入放假安排），待公开"
 
