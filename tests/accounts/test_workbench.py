@@ -479,6 +479,7 @@ def test_the_registry_figures_of_the_home_page_count_what_their_links_list(tree,
         Target.objects.create(credit_code=code_for("130623", 900 + serial), name=f"首页{serial}号",
                               jurisdiction=tree["a"], category=Category(category), status=TargetStatus(status),
                               defunct_date=datetime.date(2021, 1, 1) if status == "defunct" else None)
+    Target.objects.create(credit_code=code_for("130624", 900), name="阜平首页厂", jurisdiction=tree["b"])
     for serial, status in enumerate([InspectorStatus.ACTIVE, InspectorStatus.LEFT], start=1):
         Inspector.objects.create(name=f"首页{serial}", certificate_number=f"1306239900{serial}", status=status,
                                  jurisdiction=tree["a"], department=tree["departments"]["130623"],
@@ -496,6 +497,12 @@ def test_the_registry_figures_of_the_home_page_count_what_their_links_list(tree,
     for href, figure in tiles + rows:
         listed = client.get(href.replace("&amp;", "&")).context["page"].paginator.count
         assert listed == int(figure.replace(",", "")), (href, figure, listed)
+    assert len(rows) == 2
+    # A county's own scope has one row, which would only repeat the tiles: no table of counties.
+    for role in ("county_admin", "inspector"):
+        client.force_login(users[role])
+        page = client.get(reverse("home")).content.decode()
+        assert "各县（市、区）检查对象" not in page and "在营检查对象" in page
 
 
 def test_the_registry_overview_costs_the_same_for_many_counties(tree, users, client):
