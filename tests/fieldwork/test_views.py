@@ -258,6 +258,9 @@ def test_follow_up_pages_and_the_county_overdue_count(task, users):
     assert "布袋除尘器破损" in listing and "逾期" in listing
     home = admin.get(reverse("home")).content.decode()
     assert 'title="逾期未办结问题">1<' in home  # the menu flags it on every page
+    for role in ("department_user", "inspector"):  # neither follows the county's problems as a whole
+        assert "逾期未办结问题" not in client_for(users[role]).get(reverse("home")).content.decode()
+    assert 'title="逾期未办结问题">1<' in client_for(users["city_admin"]).get(reverse("home")).content.decode()
     assert client_for(users["other_county_admin"]).get(follow_up.get_absolute_url()).status_code == 404
     response = admin.post(reverse("fieldwork:followup_close", args=[follow_up.pk]),
                           {"note": "已更换布袋", "files": [photo("整改后.jpg")]})

@@ -3,7 +3,6 @@
 from django import template
 from django.utils import timezone
 
-from shuangsuiji.accounts.models import Role
 from shuangsuiji.fieldwork.models import FollowUp, OffSiteMeans, RecordState
 
 register = template.Library()
@@ -35,9 +34,11 @@ def means_labels(means: list[str]) -> str:
 
 @register.simple_tag(takes_context=True)
 def overdue_follow_ups(context) -> int:
-    """Overdue follow-ups in the signed-in user's scope (0 for inspectors, who see them on their tasks)."""
+    """Overdue follow-ups in the signed-in user's scope, for those who follow it as a whole (admins, leaders): an
+    inspector sees his own on his tasks, and a department user, whose 工作台 lists none, was shown the whole
+    city's count in red on every page, with nothing of it his to act on."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or (user.role == Role.INSPECTOR and not user.is_superuser):
+    if user is None or not user.is_authenticated or not user.oversees:
         return 0
     return FollowUp.objects.visible_to(user).overdue(timezone.localdate()).count()
