@@ -136,6 +136,22 @@ def _lock(record: InspectionRecord) -> InspectionRecord:
             .get(pk=record.pk))
 
 
+def _by_at(user, when: datetime | None) -> dict[str, str]:
+    """Who did it and when, for telling a second person what the first one did a moment before."""
+    return {"who": user.display_name if user is not None else _("系统"),
+            "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""}
+
+
+def _removed(record: InspectionRecord, action: str, key: str, value: str) -> dict[str, str]:
+    """Who removed the photo or signature another phone is removing now, from the removal's audit event."""
+    # The record's few removal events, matched here: SQLite has no JSON containment lookup.
+    events = Event.objects.filter(action=action, object_id=str(record.pk)).order_by("-id")
+    event = next((e for e in events if e.changes.get(key) == [value, None]), None)
+    if event is None:
+        return {"who": _("检查组其他成员"), "when": ""}
+    return {"who": event.actor_name or _("系统"), "when": timezone.localtime(event.occurred_at).strftime("%H:%M")}
+
+
 def _ensure_draft(record: InspectionRecord) -> None:
     if record.is_sealed:
         raise ValidationError(_("该记录已于%(when)s提交封存，不能再修改") % {
@@ -561,6 +577,12 @@ def do_remove_attachment(attachment: Attachment, *, acting_user) -> None:
     record = _lock(attachment.record)
     _ensure_draft(record)
     permissions.ensure_team_member(acting_user, record)
+    if not record.attachments.filter(pk=attachment.pk).exists():
+        # A team mate's phone removed it while this one waited for the record: nothing left to remove, and a
+        # second "removed" in the audit trail (and a new revision voiding the signatures) would be false.
+        raise ValidationError(_("“%(name)s”已由%(who)s于%(when)s删除") % {
+            "name": attachment.original_name, **_removed(record, "record.detach", "sha256", attachment.sha256)},
+            code="gone")
     _event("record.detach", record, record, acting_user,
            {"attachment": [attachment.original_name, None], "sha256": [attachment.sha256, None]})
     attachment.delete()
@@ -642,6 +664,10 @@ def do_remove_signature(signature: Signature, *, acting_user) -> None:
     record = _lock(signature.record)
     _ensure_draft(record)
     permissions.ensure_team_member(acting_user, record)
+    if not record.signatures.filter(pk=signature.pk).exists():
+        # Removed (or signed again, which replaces it) from another phone while this one waited for the record.
+        raise ValidationError(_("%(name)s的签名已由%(who)s于%(when)s删除或重签，请刷新后查看") % {
+            "name": signature.name, **_removed(record, "record.unsign", "signer", signature.name)}, code="gone")
     _event("record.unsign", record, record, acting_user, {"signer": [signature.name, None]})
     signature.delete()
 
@@ -678,7 +704,9 @@ def do_decide_on_site(approval: OnSiteApproval, *, approve: bool, decision: str,
     permissions.ensure_admin(acting_user, record)
     permissions.ensure_not_self(acting_user, approval.requested_by)
     if approval.state != RequestState.PENDING:
-        raise ValidationError(_("该申请已审批"))
+        raise ValidationError(_("该申请已由%(who)s于%(when)s审批：%(state)s") % {
+            **_by_at(approval.decided_by, approval.decided_at), "state": approval.get_state_display()},
+            code="decided")
     if not decision.strip():
         raise ValidationError({"decision": _("请填写审批意见")})
     _ensure_draft(record)
@@ -994,8 +1022,10 @@ def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = ""
     permissions.ensure_not_on_team(acting_user, record)
     if not record.is_sealed:
         raise ValidationError(_("草稿尚未提交，不能审核"))
-    if RecordReview.objects.filter(record=record).exists():
-        raise ValidationError(_("该记录已审核"))
+    done = RecordReview.objects.filter(record=record).select_related("reviewed_by").first()
+    if done is not None:
+        raise ValidationError(_("该记录已由%(who)s于%(when)s审核：%(decision)s") % {
+            **_by_at(done.reviewed_by, done.reviewed_at), "decision": done.get_decision_display()}, code="reviewed")
     reason = _nfc(reason)
     if not passed and not reason:
         raise ValidationError({"reason": _("退回须写明理由")})
@@ -1046,7 +1076,9 @@ def do_decide_amendment(request: AmendmentRequest, *, approve: bool, decision: s
     permissions.ensure_not_self(acting_user, request.requested_by)
     permissions.ensure_not_on_team(acting_user, record)
     if request.state != RequestState.PENDING:
-        raise ValidationError(_("该申请已审批"))
+        raise ValidationError(_("该申请已由%(who)s于%(when)s审批：%(state)s") % {
+            **_by_at(request.decided_by, request.decided_at), "state": request.get_state_display()},
+            code="decided")
     decision = _nfc(decision)
     if not decision:
         raise ValidationError({"decision": _("请填写审批意见")})
@@ -1103,8 +1135,8 @@ def _lock_follow_up(follow_up: FollowUp) -> FollowUp:
 
 def _ensure_open(follow_up: FollowUp) -> None:
     if not follow_up.is_open:
-        raise ValidationError(_("该问题已于%(when)s办结") % {
-            "when": timezone.localtime(follow_up.closed_at).strftime("%Y-%m-%d %H:%M")})
+        raise ValidationError(_("该问题已由%(who)s于%(when)s办结") % _by_at(follow_up.closed_by, follow_up.closed_at),
+                              code="closed")
 
 
 def _close(follow_up: FollowUp, note: str, acting_user, now: datetime) -> None:
@@ -1128,7 +1160,6 @@ def do_add_evidence(follow_up: FollowUp, upload: UploadedFile, *, acting_user, t
     return evidence
 
 
-@transaction.atomic
 def _check_day_since_visit(follow_up: FollowUp, day: date | None, field: str, label: str) -> None:
     """A date of what followed the inspection: given, not after today, and not before the visit that found the
     problem (a case filed in 2019 for a 2026 visit made the follow-up overdue by years)."""
@@ -1145,8 +1176,11 @@ def _check_day_since_visit(follow_up: FollowUp, day: date | None, field: str, la
             "label": label, "visit": visit}})
 
 
+@transaction.atomic
 def do_register_case(follow_up: FollowUp, *, case_number: str, filed_on: date, acting_user) -> FollowUp:
-    """立案: the case number and the date it was filed; the decision follows (``do_record_penalty_decision``)."""
+    """立案: the case number and the date it was filed; the decision follows (``do_record_penalty_decision``).
+    Registered again (a correction, or a team mate's phone at the same moment), it waits for the row lock and
+    replaces what is stored, the audit event saying what it replaced."""
     follow_up = _lock_follow_up(follow_up)
     permissions.ensure_can_follow_up(acting_user, follow_up)
     _ensure_open(follow_up)
