@@ -26,6 +26,7 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 
@@ -153,6 +154,15 @@ class IntegerFilter(django_filters.NumberFilter):
 
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The schema says the bounds it reads with (drf-spectacular's django-filter extension said a bare integer, so
+        # a client built from it sent quarter 0 or year 1 and met a 400 it had not been told of).
+        schema: dict = {"type": "integer", "description": self.label}  # lazy: the schema's ?lang= translates it
+        bounds = {"minimum": self.extra.get("min_value"), "maximum": self.extra.get("max_value")}
+        schema.update({key: value for key, value in bounds.items() if value is not None})
+        extend_schema_field(schema)(self)
+
 
 def year_filter() -> IntegerFilter:
     """``year``: as the public API reads it (ListFilter, PlanFilter of disclosure.public)."""
@@ -190,6 +200,14 @@ class FilterBackend(django_filters.rest_framework.DjangoFilterBackend):
 class Pagination(PageNumberPagination):
     """The staff APIs' pages: a page that is no number, or past the last, is a 400 naming ``page`` (DRF answers
     404 "无效页面", which reads as "no such list"), as the public API answers."""
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        """``page`` as it is read: from 1 (the schema said any integer, and page 0 or -1 is a 400)."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {**parameter["schema"], "minimum": 1}
+        return parameters
 
     def get_page_number(self, request, paginator) -> int:
         raw = request.query_params.get(self.page_query_param) or "1"

@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
                                                 "RoleEnum": "shuangsuiji.fieldwork.models.SignerRole"},
                         # /api/docs/ loads Swagger UI from the static files (drf-spectacular-sidecar), not from a
                         # CDN: the system runs on an intranet
+                        # the answers besides 200 (400, 401, 403, 404, 429) that drf-spectacular does not see
+                        "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                                                 "shuangsuiji.apischema.document_error_answers"],
                         "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
                         "REDOC_DIST": "SIDECAR"}
 # The public API (/api/public/) answers anyone; per client address at most this many requests (DRF rate, e.g.

@@ -40,7 +40,7 @@ from rest_framework.views import APIView
 
 from shuangsuiji import params
 from shuangsuiji.disclosure import public
-from shuangsuiji.disclosure.models import Correction, PublishedResult
+from shuangsuiji.disclosure.models import Correction, Outcome, PublishedResult
 from shuangsuiji.planning.models import Draw, Plan, PlanStratum
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 
@@ -183,22 +183,28 @@ def valid(form_and_rows: tuple[Any, Any]) -> Any:
     return rows
 
 
+# The bounds and forms each parameter is read with (the filter forms of disclosure.public, PublicPagination): the
+# schema said a bare integer or string, so a client built from it (and a fuzzer checking the API against it) sent
+# page 0, quarter 7 or month "abc" as valid values and was refused with a 400 the schema did not explain.
 PARAMETER_DOCS = {
     "jurisdiction": (str, gettext_noop("行政区划代码，含下级，如 130623")),
-    "year": (int, gettext_noop("年度，如 2026")),
-    "quarter": (int, gettext_noop("季度 1–4")),
-    "month": (str, gettext_noop("检查月份 YYYY-MM，如 2026-03")),
+    "year": ({"type": "integer", "minimum": 2000, "maximum": 2100}, gettext_noop("年度，如 2026")),
+    "quarter": ({"type": "integer", "minimum": 1, "maximum": 4}, gettext_noop("季度 1–4")),
+    "month": ({"type": "string", "pattern": r"^(20[0-9]{2}|2100)-(0?[1-9]|1[0-2])$"},
+              gettext_noop("检查月份 YYYY-MM，如 2026-03")),
     "industry": (str, gettext_noop("行业代码前缀（国民经济行业分类），如 C、C26 或 26：带不带门类字母的代码都能查到")),
-    "outcome": (str, gettext_noop("检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开")),
-    "q": (str, gettext_noop("单位名称的一部分，或 18 位统一社会信用代码，或公开编号")),
+    "outcome": ({"type": "string", "enum": list(Outcome.values)},
+                gettext_noop("检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开")),
+    "q": ({"type": "string", "maxLength": 64}, gettext_noop("单位名称的一部分，或 18 位统一社会信用代码，或公开编号")),
     "public_id": (str, gettext_noop("抽查结果的公开编号")),
     "changed_since": (datetime, gettext_noop(
         "只列出此时刻及以后公开、更正或有其他变化的结果，按最近变更时间从早到晚排列、用 next 地址（after 游标）翻页，"
         "供保持一份副本同步；带时区偏移的 ISO 8601 时间，如 2026-03-01T00:00:00+08:00，地址中的“+”写作 %2B")),
     "after": (str, gettext_noop(
         "游标：上一页回答的 next 地址所带的值，从上一页最后一行之后接着读；原样使用，不要自己拼写")),
-    "page": (int, gettext_noop("页码，从 1 起")),
-    "page_size": (int, gettext_noop("每页条数，默认 50，最多 500")),
+    "page": ({"type": "integer", "minimum": 1}, gettext_noop("页码，从 1 起")),
+    "page_size": ({"type": "integer", "minimum": 1, "maximum": PublicPagination.max_page_size},
+                  gettext_noop("每页条数，默认 50，最多 500")),
 }
 
 

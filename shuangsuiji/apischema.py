@@ -1,0 +1,61 @@
+"""What the OpenAPI schema (/api/schema/) says besides what drf-spectacular reads from the views: the answers other
+than 200 that every operation of the APIs gives.
+
+drf-spectacular documents a view's own 200 only, so a client generated from the schema (and a fuzzer checking the
+API against it) met answers it was told nothing of: the 400 naming a parameter the list cannot read (an unknown
+parameter, a page past the last, ``?format=`` naming no format), the 404 of an id that is not there or not in the
+caller's scope, the staff API's 401 without credentials and 403 with a password that must be changed first, and the
+429 of the public API's rate and of a name locked after failed sign-ins.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext, gettext_noop
+
+DETAIL = "ErrorDetail"
+PARAMETERS = "ParameterErrors"
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    DETAIL: {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
+             "description": gettext_noop("为什么没有回答请求的内容")},
+    PARAMETERS: {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                 "description": gettext_noop("每个读不了的参数及其原因，如 {\"page\": [\"页码超出范围：共 3 页\"]}")},
+}
+
+ANSWERS: dict[str, tuple[str, str]] = {
+    "400": (PARAMETERS, gettext_noop("参数有误：未知参数、读不了的值、超出范围的页码或未知格式，逐个说明")),
+    "401": (DETAIL, gettext_noop("未登录或用户名、密码错误")),
+    "403": (DETAIL, gettext_noop("无权读取：须先修改密码，或本角色不能读取此项")),
+    "404": (DETAIL, gettext_noop("不存在，或不在本人的管辖范围内")),
+    "429": (DETAIL, gettext_noop("请求过多（公开接口按来源地址限速），或该用户名因连续登录失败已被锁定；稍后重试")),
+}
+
+
+def _answer(code: str) -> dict[str, Any]:
+    schema, description = ANSWERS[code]
+    return {"description": gettext(description),
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+def document_error_answers(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular's postprocessing hook: every operation's non-200 answers, as the views give them.
+
+    400 everywhere (``?format=`` and unknown parameters are refused by every view, a detail's too); 404 where the
+    path names something; 401 and 403 where signing in is required (the staff APIs); 429 for the public API
+    (its rate) and for the staff API (HTTP Basic of a locked name)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    # the descriptions in the language the schema was asked in (?lang=), as drf-spectacular's own
+    schemas.update({name: {**schema, "description": gettext(schema["description"])}
+                    for name, schema in SCHEMAS.items()})
+    for methods in result.get("paths", {}).values():
+        for operation in methods.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            codes = ["400", "429"]
+            if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
+                codes.append("404")
+            if {} not in operation.get("security", [{}]):
+                codes += ["401", "403"]
+            for code in sorted(codes):
+                operation["responses"].setdefault(code, _answer(code))
+    return result

@@ -1,0 +1,174 @@
+"""The OpenAPI schema (/api/schema/) says what the APIs answer, as a client generated from it (and schemathesis,
+which found these) reads it: every answer besides 200 that an operation gives is documented with the body it
+has, and every bounded parameter says its bounds, which are exactly those the API reads it with."""
+
+import base64
+import re
+
+import jsonschema
+import pytest
+from django.core.cache import cache
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from shuangsuiji.accounts.services import do_set_password
+
+pytestmark = pytest.mark.django_db
+
+MISSING_ID = "987654321"
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def operations(schema: dict) -> list[tuple[str, dict]]:
+    """The APIs' GET operations (the schema's own address aside), each with its path."""
+    return [(path, methods["get"]) for path, methods in schema["paths"].items()
+            if path.startswith("/api/") and path != "/api/schema/"]
+
+
+def is_public(operation: dict) -> bool:
+    return {} in operation.get("security", [{}])
+
+
+def address(path: str, operation: dict, value: str = MISSING_ID) -> str:
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "path":
+            path = path.replace("{" + parameter["name"] + "}", value)
+    return path
+
+
+def check_documented(schema: dict, operation: dict, response) -> None:
+    """The answer's status is documented for the operation, and its body is what the schema says it is."""
+    code = str(response.status_code)
+    assert code in operation["responses"], (operation["operationId"], code)
+    documented = operation["responses"][code]["content"]["application/json"]["schema"]
+    jsonschema.validate(response.json(), {**documented, "components": schema["components"]})
+
+
+def staff_client(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_a_parameter_the_api_cannot_read_is_a_documented_400_everywhere(schema, users):
+    """``?format=`` naming no format is refused by every operation, a detail's too (errors._unknown_format)."""
+    staff = staff_client(users["city_admin"])
+    checked = 0
+    for path, operation in operations(schema):
+        client = APIClient() if is_public(operation) else staff
+        response = client.get(address(path, operation), {"format": "nonesuch"})
+        assert response.status_code == 400, path
+        assert "format" in response.json()
+        check_documented(schema, operation, response)
+        checked += 1
+    assert checked >= 25
+
+
+def test_a_missing_object_is_a_documented_404(schema, users):
+    staff = staff_client(users["city_admin"])
+    with_path = [(path, operation) for path, operation in operations(schema)
+                 if any(parameter["in"] == "path" for parameter in operation.get("parameters", []))]
+    assert len(with_path) >= 10
+    for path, operation in with_path:
+        client = APIClient() if is_public(operation) else staff
+        response = client.get(address(path, operation))
+        assert response.status_code == 404, path
+        check_documented(schema, operation, response)
+
+
+def basic(username: str, password: str) -> dict:
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+
+
+def test_the_staff_apis_document_401_without_credentials_and_403_with_a_password_to_change(schema, users):
+    do_set_password(users["leader"], "Qingyuan-2021", acting_user=users["city_admin"])
+    staff = [(path, operation) for path, operation in operations(schema) if not is_public(operation)]
+    assert len(staff) >= 15
+    for path, operation in staff:
+        anonymous = APIClient().get(address(path, operation))
+        assert anonymous.status_code == 401, path
+        check_documented(schema, operation, anonymous)
+        must_change = APIClient().get(address(path, operation), **basic("leader", "Qingyuan-2021"))
+        assert must_change.status_code == 403, path
+        check_documented(schema, operation, must_change)
+
+
+def test_the_public_api_documents_its_rate_limit(schema, settings):
+    settings.PUBLIC_API_RATE = "1/minute"
+    cache.clear()  # the throttle counts there
+    try:
+        public = [(path, operation) for path, operation in operations(schema) if is_public(operation)]
+        assert len(public) == 10
+        client = APIClient()
+        client.get("/api/public/")
+        for path, operation in public:
+            response = client.get(address(path, operation))
+            assert response.status_code == 429, path
+            check_documented(schema, operation, response)
+    finally:
+        cache.clear()
+
+
+def bounded_parameters(schema: dict) -> list[tuple[str, dict, str, str, int]]:
+    """(path, operation, parameter, "minimum" or "maximum", bound) of every list's bounded integer parameter."""
+    found = []
+    for path, operation in operations(schema):
+        if "{" in path:
+            continue
+        for parameter in operation.get("parameters", []):
+            for side in ("minimum", "maximum"):
+                if parameter["in"] == "query" and side in parameter["schema"]:
+                    found.append((path, operation, parameter["name"], side, parameter["schema"][side]))
+    return found
+
+
+def test_every_list_documents_the_bounds_of_its_numbers(schema):
+    """The bounds each list reads its numbers with (the schema said a bare integer: page 0, quarter 7 or page_size
+    1000 looked valid to a client and were refused)."""
+    bounds = {(path, name, side): bound for path, _operation, name, side, bound in bounded_parameters(schema)}
+    for path, operation in operations(schema):
+        if any(parameter["name"] == "page" for parameter in operation.get("parameters", [])):
+            assert bounds[path, "page", "minimum"] == 1, path
+    for path in ("/api/planning/plans/", "/api/planning/tasks/", "/api/public/plans/", "/api/public/verification/"):
+        assert (bounds[path, "quarter", "minimum"], bounds[path, "quarter", "maximum"]) == (1, 4)
+        assert (bounds[path, "year", "minimum"], bounds[path, "year", "maximum"]) == (2000, 2100)
+    assert (bounds["/api/public/results/", "page_size", "minimum"],
+            bounds["/api/public/results/", "page_size", "maximum"]) == (1, 500)
+
+
+def test_a_documented_bound_is_the_one_the_api_reads_with(schema, users):
+    """At each bound the value is read; one step past it is a 400 naming the parameter."""
+    staff = staff_client(users["city_admin"])
+    checked = 0
+    for path, operation, name, side, bound in bounded_parameters(schema):
+        client = APIClient() if is_public(operation) else staff
+        inside = client.get(path, {name: bound})
+        assert inside.status_code == 200, (path, name, bound, inside.json())
+        past = bound - 1 if side == "minimum" else bound + 1
+        outside = client.get(path, {name: past})
+        assert outside.status_code == 400, (path, name, past)
+        assert name in outside.json()
+        check_documented(schema, operation, outside)
+        checked += 1
+    assert checked >= 30
+
+
+@pytest.mark.parametrize(("month", "read"), [("2026-03", True), ("2100-12", True), ("2026-3", True),
+                                             ("2026-13", False), ("1999-12", False), ("2101-01", False),
+                                             ("2026-00", False), ("March", False)])
+def test_the_month_pattern_is_the_form_the_public_results_read(schema, month, read):
+    (parameter,) = [p for p in schema["paths"]["/api/public/results/"]["get"]["parameters"] if p["name"] == "month"]
+    assert bool(re.fullmatch(parameter["schema"]["pattern"], month)) is read
+    response = APIClient().get("/api/public/results/", {"month": month})
+    assert response.status_code == (200 if read else 400)
+
+
+def test_the_outcome_filter_lists_its_values(schema):
+    (parameter,) = [p for p in schema["paths"]["/api/public/results/"]["get"]["parameters"] if p["name"] == "outcome"]
+    for value in parameter["schema"]["enum"]:
+        assert APIClient().get("/api/public/results/", {"outcome": value}).status_code == 200
+    assert APIClient().get("/api/public/results/", {"outcome": "bad"}).status_code == 400
