@@ -55,7 +55,7 @@ def django_setup() -> None:
     django.setup()
 
 
-def prepare(url: str, scale: str) -> dict:
+def prepare(url: str, scale: str, national_year: int | None = None) -> dict:
     import psycopg
 
     base, name = url.rsplit("/", 1)
@@ -72,7 +72,22 @@ def prepare(url: str, scale: str) -> dict:
     timings["seed"] = time.perf_counter() - started
     report = add_work()
     report["seconds"]["seed"] = round(timings["seed"], 1)
+    if national_year is not None:
+        report["national_year"] = add_year(national_year)
     return report
+
+
+def add_year(cities: int) -> dict:
+    """``--national-year``: the other cities' year in bulk (bench/national_year.py), then ``VACUUM ANALYZE``."""
+    from django.db import connection
+    from national_year import add_national_year
+
+    made = add_national_year(cities or None, BASE_DATE, BAODING)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    made["seconds"]["vacuum"] = round(time.perf_counter() - started, 1)
+    return made
 
 
 def add_work() -> dict:
@@ -151,8 +166,14 @@ def pages() -> dict[str, str]:
         "plans": "/planning/",
         "tasks": "/planning/tasks/",
         "tasks, overdue": "/planning/tasks/?overdue=1",
+        "tasks, page 1000": "/planning/tasks/?page=1000",
+        "tasks, name search": "/planning/tasks/?q=药业有限",
+        "tasks, this quarter": f"/planning/tasks/?period={BASE_DATE.year}-{(BASE_DATE.month - 1) // 3 + 1}",
         "records": "/fieldwork/records/",
+        "records, page 1000": "/fieldwork/records/?page=1000",
+        "records, name search": "/fieldwork/records/?q=药业有限",
         "records to review": "/fieldwork/records/?state=pending",
+        "rechecks": "/fieldwork/rechecks/",
         "follow-ups": "/fieldwork/follow-ups/",
         "follow-ups, overdue": "/fieldwork/follow-ups/?state=overdue",
         "approvals": "/fieldwork/approvals/",
@@ -164,6 +185,9 @@ def pages() -> dict[str, str]:
     }
     if plan:
         found["plan page"] = f"/planning/{plan.pk}/"
+    synthesized = Plan.objects.exclude(jurisdiction__path__contains=f"{BAODING}.").order_by("-pk").first()
+    if synthesized:  # --national-year's: the page must render its rows as it does the services'
+        found["plan page, synthesized"] = f"/planning/{synthesized.pk}/"
     if task:
         found["task page"] = f"/planning/tasks/{task.pk}/"
     if record:
@@ -198,7 +222,7 @@ def measure(users: list[str], only: str, rounds: int, profile: str, explain: boo
 
     from shuangsuiji.accounts.models import User
 
-    found = {label: path for label, path in pages().items() if only in label}
+    found = {label: path for label, path in pages().items() if any(part in label for part in only.split(","))}
     report: dict = {"milliseconds": {}, "queries": {}, "status": {}}
     for username in users:
         client = Client()
@@ -238,11 +262,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--reuse", action="store_true", help="measure the data already in the database")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--users", default=",".join(USERS), help="logins to measure, comma-separated")
-    parser.add_argument("--only", default="", help="only the pages whose label contains this")
+    parser.add_argument("--only", default="",
+                        help="only the pages whose label contains this (or one of these, comma-separated)")
     parser.add_argument("--profile", default="", help="cProfile one request of the pages whose label contains this")
     parser.add_argument("--classify-province", action="store_true",
                         help="classify all of 河北省 for the base date's quarter first (28 s), as a province "
                              "would: the classification summary then reads 70,000 rows")
+    parser.add_argument("--national-year", type=int, metavar="CITIES", default=None,
+                        help="after Baoding's year, write a year of plans, tasks, records and publications in bulk "
+                             "for CITIES more cities, one of each province in turn (0: every city); with --reuse, "
+                             "on the database as it is")
     parser.add_argument("--explain", action="store_true", help=f"EXPLAIN ANALYZE the slow queries of pages over "
                                                                f"{SLOW_MS} ms")
     args = parser.parse_args(argv)
@@ -252,8 +281,10 @@ def main(argv: list[str] | None = None) -> dict:
     report = {}
     if args.reuse:
         django_setup()
+        if args.national_year is not None:
+            report["national_year"] = add_year(args.national_year)
     else:
-        report["setup"] = prepare(url, args.scale)
+        report["setup"] = prepare(url, args.scale, args.national_year)
     from django.db import connection
 
     from shuangsuiji.registry.models import Jurisdiction, Target

@@ -33,6 +33,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -190,8 +191,9 @@ def task_items(tasks: list[Task]) -> dict[int, list[CheckItem]]:
 
 
 class _Seeder:
-    def __init__(self, population: Population, progress: Progress) -> None:
+    def __init__(self, population: Population, progress: Progress, tasks: QuerySet | None = None) -> None:
         self.population = population
+        self.scope = tasks if tasks is not None else Task.objects.all()
         self.today = population.today
         self.progress = progress
         self.rng = random.Random(f"{population.seed}:fieldwork:{self.today.isoformat()}")
@@ -218,7 +220,7 @@ class _Seeder:
 
     def tasks(self) -> list[Task]:
         current = (self.today.year, quarter_of(self.today))
-        tasks = [t for t in Task.objects.filter(status=TaskStatus.DISPATCHED, records__isnull=True)
+        tasks = [t for t in self.scope.filter(status=TaskStatus.DISPATCHED, records__isnull=True)
                  .select_related("target__jurisdiction").order_by("year", "quarter", "pk")
                  if (t.year, t.quarter) <= current]
         last = max(((t.year, t.quarter) for t in tasks if (t.year, t.quarter) < current), default=None)
@@ -578,10 +580,15 @@ class _Seeder:
 
 
 @transaction.atomic
-def seed_fieldwork(population: Population, *, progress: Progress = no_progress) -> dict[str, int]:
+def seed_fieldwork(population: Population, *, progress: Progress = no_progress,
+                   tasks: QuerySet | None = None) -> dict[str, int]:
     """The fieldwork step of ``seed_demo``: records, reviews, amendments and follow-ups for the dispatched tasks
-    up to ``population.today`` (the current quarter's up to the day before). Returns counts of what was made."""
-    seeder = _Seeder(population, progress)
+    up to ``population.today`` (the current quarter's up to the day before). Returns counts of what was made.
+
+    ``tasks``: only these (of those dispatched and without a record), e.g. one share of the country at a time
+    (bench/staff_bench.py's national year): each call re-decides which tasks of the last past quarter are left
+    undone, so tasks left undone by an earlier call would otherwise be visited by the next."""
+    seeder = _Seeder(population, progress, tasks)
     visits = seeder.plan(seeder.tasks())
     if not visits:
         return {"records": 0}
