@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import jsonable, record_event, system_language
 from shuangsuiji.disclosure import redaction
 from shuangsuiji.disclosure.models import (
@@ -81,10 +82,37 @@ def ensure_can_publish(user, jurisdiction: Jurisdiction) -> None:
 
 
 def _lock(publication: Publication) -> Publication:
-    return Publication.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=publication.pk)
+    """The batch re-read under a row lock. Gone — discarded or returned by someone else while this caller waited
+    for the lock (or since his page was loaded) — it is a refusal that says who threw it away and when."""
+    try:
+        # Only the jurisdiction joined: when the row was changed while this waited, PostgreSQL re-reads the locked
+        # row but keeps the joined rows it found before, so a joined reviewer or releaser would be the old none.
+        return Publication.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=publication.pk)
+    except Publication.DoesNotExist:
+        thrown = (Event.objects.filter(action__in=("disclosure.discard", "disclosure.return"),
+                                       object_id=str(publication.pk), content_type__model="publication")
+                  .order_by("-id").first())
+        if thrown is None:
+            raise ValidationError(_("该批次已不存在，请刷新后查看"), code="gone") from None
+        told = (_("“%(batch)s”已由%(who)s于%(when)s撤销：%(reason)s") if thrown.action == "disclosure.discard"
+                else _("“%(batch)s”已由%(who)s于%(when)s退回：%(reason)s"))
+        raise ValidationError(told % {
+            "batch": thrown.object_repr, "who": thrown.actor_name or _("系统"),
+            "when": timezone.localtime(thrown.occurred_at).strftime("%Y-%m-%d %H:%M"), "reason": thrown.reason},
+            code="gone") from None
 
 
 def _expect(publication: Publication, status: str) -> None:
+    # A batch a moment ago reviewed or released by someone else: say who and when, not only its status.
+    done = {PublicationStatus.REVIEWED: (publication.reviewed_by, publication.reviewed_at,
+                                         _("该批次已由%(who)s于%(when)s审核")),
+            PublicationStatus.RELEASED: (publication.released_by, publication.released_at,
+                                         _("该批次已由%(who)s于%(when)s公开"))}
+    if publication.status != status and publication.status in done:
+        who, when, told = done[publication.status]
+        raise ValidationError(told % {"who": who.display_name if who is not None else _("系统"),
+                                      "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else ""},
+                              code="moved_on")
     if publication.status != status:
         raise ValidationError(_("该批次当前状态为“%(now)s”，此操作需要在“%(wanted)s”状态下进行") % {
             "now": publication.get_status_display(), "wanted": PublicationStatus(status).label})

@@ -245,6 +245,10 @@ def _batch_action(request: HttpRequest, pk: int, act, *, typed: tuple[str, Form]
     try:
         message = act(batch)
     except ValidationError as error:
+        if getattr(error, "code", None) == "gone":
+            # Discarded or returned by someone else a moment ago: its page is gone too (404), so the overview.
+            _fail(request, error)
+            return redirect("disclosure:overview")
         about_text = typed is not None and (typed[1].errors or hasattr(error, "error_dict"))
         if not about_text:
             _fail(request, error)  # the batch's state (already reviewed, one's own batch): said above the page

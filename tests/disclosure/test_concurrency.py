@@ -1,0 +1,83 @@
+"""Two people act on the same publication batch at the same moment: one reviewer returns it while another
+approves it, two admins discard it, two release it. The second waits for the first and is told what happened
+(in words, not a server error), and the batch's history is written once."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shuangsuiji.audit.models import Event
+from shuangsuiji.disclosure import services
+from shuangsuiji.disclosure.models import Publication, PublicationStatus
+from tests.concurrency import collide, require_postgres
+from tests.disclosure.test_services import another_task, month_of, reviewed
+from tests.fieldwork.conftest import items, team  # noqa: F401
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def batch(tree, items, team, users):  # noqa: F811
+    record = reviewed(another_task(tree, items, team, 71), users)
+    year, month = month_of(record)
+    return services.do_prepare_results(jurisdiction=tree["a"], year=year, month=month,
+                                       acting_user=users["county_admin"])
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_a_reviewer_approves_a_batch_another_returns_at_that_moment(batch, users):
+    """The return deletes the batch; the approval waiting for it found no row and answered 500. Now the second
+    reviewer lands on the overview, told who returned it and when."""
+    require_postgres()
+    leader = client_for(users["leader"])
+    first, second = collide(
+        lambda: services.do_return(batch, reason="第3行企业名称有误", acting_user=users["city_admin"]),
+        lambda: leader.post(reverse("disclosure:review", args=[batch.pk]), {"note": "同意公开"}, follow=True))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    response = second.value
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("disclosure:overview")
+    page = response.content.decode()
+    assert "已由city_admin于" in page and "退回" in page, page
+    assert not Publication.objects.filter(pk=batch.pk).exists()
+    assert not Event.objects.filter(action="disclosure.review").exists()
+
+
+def test_two_admins_discard_the_same_batch_at_once(batch, users):
+    require_postgres()
+    first, second = collide(
+        lambda: services.do_discard(batch, reason="重新生成", acting_user=users["county_admin"]),
+        lambda: services.do_discard(Publication.objects.get(pk=batch.pk), reason="月份错了",
+                                    acting_user=users["city_admin"]))
+    assert first.error is None
+    assert "已由county_admin于" in second.refused and "撤销" in second.refused, second.error
+    assert Event.objects.filter(action="disclosure.discard").count() == 1
+
+
+def test_two_admins_release_the_same_batch_at_once(batch, users):
+    require_postgres()
+    services.do_review(batch, acting_user=users["leader"])
+    city = client_for(users["city_admin"])
+    first, second = collide(
+        lambda: services.do_release(batch, acting_user=users["county_admin"]),
+        lambda: city.post(reverse("disclosure:release", args=[batch.pk]), follow=True))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    page = second.value.content.decode()
+    assert "该批次已由county_admin于" in page and "公开" in page
+    assert Publication.objects.get(pk=batch.pk).status == PublicationStatus.RELEASED
+    assert Event.objects.filter(action="disclosure.release").count() == 1
+
+
+def test_two_reviewers_approve_the_same_batch_at_once(batch, users):
+    require_postgres()
+    first, second = collide(
+        lambda: services.do_review(batch, acting_user=users["leader"]),
+        lambda: services.do_review(Publication.objects.get(pk=batch.pk), acting_user=users["city_admin"]))
+    assert first.error is None
+    assert "该批次已由leader于" in second.refused and "审核" in second.refused, second.error
+    assert Event.objects.filter(action="disclosure.review").count() == 1
