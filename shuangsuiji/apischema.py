@@ -5,7 +5,8 @@ drf-spectacular documents a view's own 200 only, so a client generated from the 
 API against it) met answers it was told nothing of: the 400 naming a parameter the list cannot read (an unknown
 parameter, a page past the last, ``?format=`` naming no format), the 404 of an id that is not there or not in the
 caller's scope, the staff API's 401 without credentials and 403 with a password that must be changed first, and the
-429 of the public API's rate and of a name locked after failed sign-ins.
+429 of the public API's rate and of a name locked after failed sign-ins. And that a query parameter left blank
+is read as absent.
 """
 
 from typing import Any
@@ -51,6 +52,11 @@ def document_error_answers(result: dict[str, Any], generator: Any, request: Any,
         for operation in methods.values():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            for parameter in operation.get("parameters", []):
+                # a blank value is no value (a filter left empty in a form): ?status= lists everything, as the
+                # schema now says; it said the value had to be one of the statuses, yet the list answered it
+                if parameter.get("in") == "query":
+                    parameter["allowEmptyValue"] = True
             codes = ["400", "429"]
             if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
                 codes.append("404")

@@ -95,7 +95,7 @@ class PublicPagination(PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
+        if not raw:  # a blank one is none, as a blank filter is (and the staff APIs' blank page)
             return self.page_size
         size = params.number(raw, low=1, high=self.max_page_size)
         if size is None:
@@ -105,7 +105,7 @@ class PublicPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         size = self.get_page_size(request)
-        raw = request.query_params.get(self.page_query_param, "1")
+        raw = request.query_params.get(self.page_query_param) or "1"
         number = params.number(raw, low=1)
         if number is None and raw.isascii() and raw.isdigit() and raw.strip("0"):
             number = MAX_PAGE + 1  # more digits than any page: past the last one, as said below
