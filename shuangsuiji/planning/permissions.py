@@ -12,12 +12,12 @@
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.intake.permissions import is_admin_of
-from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, Task, TaskStatus
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, Task, TaskPlan, TaskStatus
 from shuangsuiji.registry.models import Department, Jurisdiction, Level
 
 
@@ -69,7 +69,9 @@ def visible_tasks(user) -> QuerySet:
         return tasks.filter(members__inspector_id=user.inspector_id, members__active=True,
                             members__draw__plan__status=PlanStatus.DISPATCHED).exclude(
             status=TaskStatus.WITHDRAWN).distinct()
-    return tasks.filter(selections__plan__in=visible_plans(user)).distinct()
+    # A semi-join (EXISTS), not a join made unique by DISTINCT: a merged visit counts for several plans, and
+    # DISTINCT over every task of the scope sorted a national year's ~665,000 rows for each list and each count.
+    return tasks.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), plan__in=visible_plans(user))))
 
 
 def ensure_can_run(user, plan: Plan) -> None:

@@ -11,8 +11,8 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -60,12 +60,14 @@ from shuangsuiji.planning.permissions import (
     visible_tasks,
 )
 from shuangsuiji.registry.models import Jurisdiction
+from shuangsuiji.registry.views import CappedPaginator
 
 PER_PAGE = 50
 
 
 def _page(request: HttpRequest, queryset):
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    # Capped: an exact count of a national year's tasks (~665,000) read them all for every page (bench/README.md)
+    return CappedPaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def _query(request: HttpRequest) -> str:
@@ -77,6 +79,13 @@ def _query(request: HttpRequest) -> str:
 def _periods(queryset: QuerySet) -> list[tuple[str, str]]:
     pairs = queryset.order_by().values_list("year", "quarter").distinct()
     return [(f"{y}-{q}", quarter_text(y, q)) for y, q in sorted(set(pairs), reverse=True)]
+
+
+def _task_periods(user) -> list[tuple[str, str]]:
+    """The quarters of the tasks ``user`` sees, read from his plans that have tasks (a few thousand rows a year),
+    not from the tasks (~665,000 a national year): a task is of its plan's quarter, its target in the plan's
+    area, and ``visible_tasks`` are the tasks of the plans he reads."""
+    return _periods(visible_plans(user).filter(Exists(TaskPlan.objects.filter(plan=OuterRef("pk")))))
 
 
 def _filter_period(request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -126,9 +135,13 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("shortfall") == "1":
         plans = plans.filter(strata__shortfall_state__in=[ShortfallState.PENDING, ShortfallState.APPROVED,
                                                          ShortfallState.REJECTED]).distinct()
+    # Counted per plan of the page (a correlated subquery the database evaluates after the LIMIT), not by joining
+    # every plan's selections and grouping them: that read a national year's ~665,000 rows for each page.
+    live_tasks = (TaskPlan.objects.filter(plan=OuterRef("pk"), active=True).order_by().values("plan")
+                  .annotate(n=Count("pk")).values("n"))
     plans = (plans.select_related("jurisdiction", "department")
              .prefetch_related(Prefetch("strata", queryset=PlanStratum.objects.order_by("id")))
-             .annotate(task_count=Count("selections", filter=Q(selections__active=True)))
+             .annotate(task_count=Coalesce(Subquery(live_tasks, output_field=IntegerField()), 0))
              .order_by("-year", "-quarter", "jurisdiction__path", "-kind", "pk"))
     return render(request, "planning/plan_list.html", {
         "page": _page(request, plans), "query": _query(request), "periods": _periods(base),
@@ -489,7 +502,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if text:
         tasks = tasks.filter(Q(target__name__icontains=text) | Q(target__credit_code__iexact=text.upper()))
     # Progress of what the filters chose, whatever the status filter then shows.
-    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("id", distinct=True)))
+    # COUNT(*), not COUNT(DISTINCT id): ``visible_tasks`` is a semi-join and no filter here joins a many-valued
+    # relation, so no task is counted twice; the DISTINCT sorted every task of the scope.
+    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("*")))
     if request.GET.get("status") in TaskStatus.values:
         tasks = tasks.filter(status=request.GET["status"])
     tasks = (tasks.select_related("target__jurisdiction")
@@ -506,7 +521,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         records = sorted(task.records.all(), key=lambda r: (r.created_at, r.pk))
         task.progress = records[-1] if records else None
     return render(request, "planning/task_list.html", {
-        "page": page, "query": _query(request), "periods": _periods(base), "today": timezone.localdate(),
+        "page": page, "query": _query(request), "periods": _task_periods(request.user), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
     })
 

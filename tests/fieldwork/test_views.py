@@ -594,3 +594,22 @@ def test_line_breaks_are_stored_as_the_api_sends_them_whatever_the_browser_posts
         HTTP_ACCEPT="application/json")
     assert response.status_code == 200, response.content
     assert InspectionRecord.objects.get(pk=record.pk).findings == "车间一：布袋破损\n车间二：正常"
+
+
+def test_the_record_list_counts_up_to_the_cap(task, tree, items, team, users, monkeypatch):
+    # A national year is ~600,000 records: an exact count read every one of them for each page (bench/README.md).
+    from shuangsuiji.planning.models import MemberRole
+    from shuangsuiji.registry.views import CappedPaginator
+
+    from .conftest import code_for, make_task
+
+    other = make_task(Target.objects.create(credit_code=code_for("130623", 2), name="涞水县乙化工有限公司",
+                                            jurisdiction=tree["a"]), items,
+                      [(team["first"], MemberRole.OFFICER), (team["second"], MemberRole.OFFICER)])
+    for visit in (task, other):
+        services.do_start_record(visit, acting_user=users["inspector"])
+    client = client_for(users["county_admin"])
+    assert "共 2 条" in client.get(reverse("fieldwork:record_list")).content.decode()
+    monkeypatch.setattr(CappedPaginator, "limit", 1)
+    page = client.get(reverse("fieldwork:record_list")).content.decode()
+    assert "超过 1 条" in page and "第 1 页" in page

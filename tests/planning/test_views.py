@@ -499,3 +499,60 @@ def test_a_plan_whose_draw_window_is_not_known_yet_proposes_no_day_and_says_who_
     assert f'value="{today.isoformat()}"' not in page
     assert "由市局管理员在“工作日安排”中录入" in response.context["window_notice"]
     assert "chinese_calendar" not in page
+
+
+def test_the_task_and_plan_lists_count_up_to_the_cap(client, city, drawn, monkeypatch):
+    # A national year is ~665,000 tasks: an exact count read every one of them for each page (bench/README.md).
+    from shuangsuiji.registry.views import CappedPaginator
+
+    services.do_create_plan(jurisdiction=city["tree"]["b"], year=2021, quarter=2, acting_user=None)
+    login(client, city["users"], "city_admin")
+    tasks = Task.objects.count()
+    assert tasks > 2
+    exact = client.get(reverse("planning:task_list")).content.decode()
+    assert f"共 {tasks} 条" in exact
+    monkeypatch.setattr(CappedPaginator, "limit", 1)  # two plans, more tasks
+    for name in ("planning:task_list", "planning:plan_list"):
+        page = client.get(reverse(name)).content.decode()
+        assert "超过 1 条" in page and "第 1 页" in page, name
+
+
+def test_the_task_list_reads_tasks_without_distinct_and_each_merged_visit_once(client, city, drawn):
+    # DISTINCT over every task of the scope (the join to the plans made unique, a count of distinct ids, the
+    # quarters offered) sorted a national year's ~665,000 tasks for each page (bench/README.md).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan, _task = drawn
+    services.do_dispatch(plan, acting_user=None)
+    city_plan = services.do_create_plan(jurisdiction=city["tree"]["city"], year=2021, quarter=2, acting_user=None)
+    ceremony(city_plan)
+    merged = Task.objects.filter(selections__plan=plan).filter(selections__plan=city_plan).distinct()
+    tasks = Task.objects.filter(year=2021, quarter=2).count()
+    login(client, city["users"], "city_admin")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("planning:task_list"))
+    assert merged.exists() and f"共 {tasks} 条" in response.content.decode()
+    assert sum(response.context["counts"].values()) == tasks
+    assert [task.pk for task in response.context["page"].object_list].count(merged.first().pk) == 1
+    assert response.context["periods"] == [("2021-2", "2021年第2季度")]
+    reading_tasks = [q["sql"] for q in queries.captured_queries if '"planning_task"' in q["sql"]]
+    assert reading_tasks and not [sql for sql in reading_tasks if "DISTINCT" in sql.upper()], reading_tasks
+
+
+def test_the_plan_list_counts_each_plans_tasks_without_grouping_the_plans(client, city, drawn):
+    # Joined to every plan's selections and grouped, the page read a national year's ~665,000 selections to show
+    # 50 plans (bench/README.md); counted per plan of the page, it reads theirs.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    plan, _task = drawn
+    services.do_create_plan(jurisdiction=city["tree"]["b"], year=2021, quarter=2, acting_user=None)
+    login(client, city["users"], "city_admin")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("planning:plan_list"))
+    counts = {p.pk: p.task_count for p in response.context["page"].object_list}
+    assert counts[plan.pk] == plan.selections.filter(active=True).count() > 0
+    assert sorted(counts.values())[0] == 0  # county B's draft: no task yet, 0 and not None
+    grouped = [q["sql"] for q in queries.captured_queries if 'GROUP BY "planning_plan"."id"' in q["sql"]]
+    assert not grouped, grouped
