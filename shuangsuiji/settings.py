@@ -181,6 +181,7 @@ AXES_LOCKOUT_CALLABLE = "shuangsuiji.accounts.views.locked_out"
 AXES_ENABLE_ADMIN = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
+AXES_HANDLER = "shuangsuiji.accounts.loginrecords.StorableDatabaseHandler"  # a NUL in a header stored, not a 500
 # a stale form token from a page's script (the record form's autosave) is answered in JSON it can show
 CSRF_FAILURE_VIEW = "shuangsuiji.accounts.views.csrf_failure"
 

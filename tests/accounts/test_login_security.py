@@ -392,3 +392,25 @@ def test_the_failure_log_names_the_address_the_api_limit_counts(users, settings,
     Client().post("/login/", {"username": "inspector", "password": "wrong-password"},
                   headers={"X-Forwarded-For": forwarded})
     assert AccessFailureLog.objects.get().ip_address == recorded
+
+
+@pytest.mark.parametrize("header", ["User-Agent", "Accept"])
+def test_a_nul_in_a_header_the_sign_in_records_keep_is_stored_replaced(users, header):
+    """django-axes stores the client's User-Agent and Accept with every failed (and successful) sign-in; a NUL in
+    either was a server error on PostgreSQL, which refuses it in text (schemathesis sent one with HTTP Basic)."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    token = base64.b64encode(b"inspector:wrong-password").decode()
+    value = "application/json, text/x\x00y" if header == "Accept" else "probe\x00x"
+    response = Client().get("/api/registry/targets/", HTTP_AUTHORIZATION=f"Basic {token}", headers={header: value})
+    assert response.status_code == 401
+    column = "http_accept" if header == "Accept" else "user_agent"
+    shown = value.replace("\x00", "\ufffd")
+    assert getattr(AccessAttempt.objects.get(username="inspector"), column) == shown
+    assert getattr(AccessFailureLog.objects.get(username="inspector"), column) == shown
+    # the sign-in page too, failing and succeeding (the access log)
+    page = Client()
+    assert page.post("/login/", {"username": "leader", "password": "wrong"}, headers={header: value}).status_code == 200
+    signed_in = page.post("/login/", {"username": "leader", "password": "pw-leader"}, headers={header: value})
+    assert signed_in.status_code == 302
+    assert getattr(AccessLog.objects.get(username="leader"), column) == shown
