@@ -11,7 +11,10 @@ follow-ups (``fieldwork.demo.seed_fieldwork``, bulk writes) and the year's publi
 (``disclosure.demo.seed_disclosure``) — so the plan, fieldwork and disclosure pages have rows to show. The other
 cities have registries but no plans: a national year of plans and records through the services would take
 hours. So those pages are measured at Baoding's volume of work (46 plans a quarter, ~1,600 tasks) inside a
-national registry, and their query counts per request are what says whether they grow with the data.
+national registry, and their query counts per request are what says whether they grow with the data; with
+``--national-year CITIES``, CITIES more cities (one of each province in turn; 0: all) get a year of plans, tasks,
+teams, records, follow-ups and publications written in bulk (``bench/national_year.py`` says what is synthesized
+and how it differs from the services' rows).
 
 Timed, in one process through Django's test client (the middleware, the view, the template rendered) with
 ``DEBUG=False``: each page for each login, the median of ``--rounds`` runs after a warm-up, and the number of
@@ -22,6 +25,7 @@ PAGE; ``--explain`` prints EXPLAIN ANALYZE of each query over 50 ms of the slow 
     ... bench/staff_bench.py --reuse                     # measure again on the data already there
     ... bench/staff_bench.py --reuse --only targets --users admin --profile "targets, name"
     ... bench/staff_bench.py --reuse --only classification --users province --classify-province
+    ... bench/staff_bench.py --scale national --national-year 57   # 58 cities' year, every province (24 min)
 """
 
 import argparse
