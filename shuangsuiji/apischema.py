@@ -4,9 +4,9 @@ than 200 that every operation of the APIs gives.
 drf-spectacular documents a view's own 200 only, so a client generated from the schema (and a fuzzer checking the
 API against it) met answers it was told nothing of: the 400 naming a parameter the list cannot read (an unknown
 parameter, a page past the last, ``?format=`` naming no format), the 404 of an id that is not there or not in the
-caller's scope, the staff API's 401 without credentials and 403 with a password that must be changed first, and the
-429 of the public API's rate and of a name locked after failed sign-ins. And that a query parameter left blank
-is read as absent.
+caller's scope, the staff API's 401 without credentials and 403 with a password that must be changed first, the
+406 to an Accept header that names no format the API gives, and the 429 of the public API's rate and of a name
+locked after failed sign-ins. And that a query parameter left blank is read as absent.
 """
 
 from typing import Any
@@ -28,6 +28,7 @@ ANSWERS: dict[str, tuple[str, str]] = {
     "401": (DETAIL, gettext_noop("未登录或用户名、密码错误")),
     "403": (DETAIL, gettext_noop("无权读取：须先修改密码，或本角色不能读取此项")),
     "404": (DETAIL, gettext_noop("不存在，或不在本人的管辖范围内")),
+    "406": (DETAIL, gettext_noop("请求的 Accept 头中没有本接口能给出的格式（JSON）")),
     "429": (DETAIL, gettext_noop("请求过多（公开接口按来源地址限速），或该用户名因连续登录失败已被锁定；稍后重试")),
 }
 
@@ -41,9 +42,9 @@ def _answer(code: str) -> dict[str, Any]:
 def document_error_answers(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular's postprocessing hook: every operation's non-200 answers, as the views give them.
 
-    400 everywhere (``?format=`` and unknown parameters are refused by every view, a detail's too); 404 where the
-    path names something; 401 and 403 where signing in is required (the staff APIs); 429 for the public API
-    (its rate) and for the staff API (HTTP Basic of a locked name)."""
+    400 and 406 everywhere (``?format=``, unknown parameters and the Accept header are read by every view, a
+    detail's too); 404 where the path names something; 401 and 403 where signing in is required (the staff APIs);
+    429 for the public API (its rate) and for the staff API (HTTP Basic of a locked name)."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     # the descriptions in the language the schema was asked in (?lang=), as drf-spectacular's own
     schemas.update({name: {**schema, "description": gettext(schema["description"])}
@@ -57,7 +58,7 @@ def document_error_answers(result: dict[str, Any], generator: Any, request: Any,
                 # schema now says; it said the value had to be one of the statuses, yet the list answered it
                 if parameter.get("in") == "query":
                     parameter["allowEmptyValue"] = True
-            codes = ["400", "429"]
+            codes = ["400", "406", "429"]
             if any(parameter.get("in") == "path" for parameter in operation.get("parameters", [])):
                 codes.append("404")
             if {} not in operation.get("security", [{}]):

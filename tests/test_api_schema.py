@@ -191,3 +191,12 @@ def test_every_query_parameter_left_blank_is_read_as_absent(schema, users):
             assert response.status_code == 200, (path, parameter["name"], response.content[:200])
             checked += 1
     assert checked >= 60
+
+
+def test_an_accept_header_naming_no_format_of_the_api_is_a_documented_406(schema, users):
+    staff = staff_client(users["city_admin"])
+    for path, operation in operations(schema):
+        client = APIClient() if is_public(operation) else staff
+        response = client.get(address(path, operation), HTTP_ACCEPT="application/xml")
+        assert response.status_code == 406, path
+        check_documented(schema, operation, response)
