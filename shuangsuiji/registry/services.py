@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.registry.models import (
     Inspector,
@@ -168,12 +169,24 @@ def _move_subtree(old: str, new: str) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
 def do_mark_target_defunct(target: Target, *, acting_user, defunct_date: date, reason: str) -> Target:
-    """消亡: the target stays in the registry for its history but leaves every future draw."""
+    """消亡: the target stays in the registry for its history but leaves every future draw.
+
+    The state is read under the row lock: two admins marking it at once, the second was told "已标记" and
+    overwrote the first's date and reason (a second history row)."""
     if not reason.strip():
         raise ValidationError({"defunct_reason": _("请填写注销/关停原因")})
-    if target.status == TargetStatus.DEFUNCT:
-        raise ValidationError(_("该对象已是注销/关停状态"))
+    stored = Target.objects.select_for_update().get(pk=target.pk)
+    if stored.status == TargetStatus.DEFUNCT:
+        marked = (stored.history.filter(field=TargetHistory.Field.STATUS, new_value=TargetStatus.DEFUNCT)
+                  .select_related("recorded_by").order_by("-pk").first())
+        if marked is None:
+            raise ValidationError(_("该对象已是注销/关停状态"))
+        raise ValidationError(_("该对象已由%(who)s于%(when)s标记为注销/关停（%(day)s，%(reason)s）") % {
+            "who": marked.recorded_by.display_name if marked.recorded_by else _("系统"),
+            "when": timezone.localtime(marked.recorded_at).strftime("%Y-%m-%d %H:%M"),
+            "day": stored.defunct_date, "reason": stored.defunct_reason}, code="done")
     today = timezone.localdate()
     if defunct_date > today:
         # The status changes now and takes the target out of the draws at once: a closure still to come is
@@ -226,6 +239,16 @@ def do_set_recusal(inspector: Inspector, target: Target, *, acting_user, reason:
 @transaction.atomic
 def do_remove_recusal(recusal: Recusal, *, acting_user, reason: str) -> None:
     ensure_can_edit(acting_user, recusal.inspector.jurisdiction)
+    if not Recusal.objects.select_for_update().filter(pk=recusal.pk).exists():
+        # Lifted by another admin while this one waited (or since his page was loaded): a second removal event
+        # would say it was lifted twice.
+        code = recusal.target.credit_code
+        events = Event.objects.filter(action="inspector.recusal_remove", object_id=str(recusal.inspector_id))
+        lifted = next((e for e in events.order_by("-id") if e.changes.get("target") == [code, None]), None)
+        raise ValidationError(_("%(name)s的回避已由%(who)s于%(when)s解除") % {
+            "name": recusal.target.name, "who": lifted.actor_name if lifted else _("他人"),
+            "when": timezone.localtime(lifted.occurred_at).strftime("%Y-%m-%d %H:%M") if lifted else ""},
+            code="gone")
     record_events([PendingEvent("inspector.recusal_remove", recusal.inspector, recusal.inspector.jurisdiction_id,
                                 {"target": [recusal.target.credit_code, None]}, reason)], actor=acting_user)
     recusal.delete()
@@ -313,8 +336,22 @@ def do_import_registry(kind: str, handle, file_name: str, *, acting_user) -> dic
         raise PermissionDenied(_("只有市局和分局管理员可以导入名录库"))
     importer = IMPORTERS[kind]
     errors = Errors()
+    queue_imports()
     with collection_paused():
         return _import_checked(importer, kind, handle, file_name, acting_user, errors)
+
+
+def queue_imports() -> None:
+    """Make an import wait for any other import still running, before it reads what is stored.
+
+    Two imports of the same workbook at once (the city office and a county, a double click) each read the stored
+    rows before the other had written: both created the same new rows (the second failed on the unique credit
+    code: a server error) and both recorded the same updates, history and audit events twice. Every import takes
+    this lock on the top of the jurisdiction tree first, so the second reads what the first stored. FOR NO KEY
+    UPDATE: the rows that refer to a jurisdiction (audit events, targets) are still written meanwhile. SQLite
+    serialises writers anyway."""
+    list(Jurisdiction.objects.select_for_update(no_key=True).filter(parent__isnull=True).order_by("pk")
+         .values_list("pk", flat=True))
 
 
 @contextmanager

@@ -397,8 +397,12 @@ def inspector_recusal(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, error.messages[0])
             return redirect(inspector.get_absolute_url())
-        do_remove_recusal(recusal, acting_user=request.user, reason=reason)
-        messages.success(request, _("已解除回避"))
+        try:
+            do_remove_recusal(recusal, acting_user=request.user, reason=reason)
+        except ValidationError as error:  # lifted by another admin a moment ago
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("已解除回避"))
         return redirect(inspector.get_absolute_url())
     form = forms.RecusalForm(request.POST, inspector=inspector)
     if form.is_valid():

@@ -1,0 +1,92 @@
+"""Two admins act on the registry at the same moment: the same workbook imported twice (the city office and the
+county, or a double click), a target marked closed twice, a recusal lifted twice. The second waits for the first
+and finds its work done: nothing is created, audited or given history twice, and the page does not answer 500."""
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from shuangsuiji.audit.models import Event
+from shuangsuiji.engine.creditcode import complete
+from shuangsuiji.registry.models import Recusal, Target, TargetHistory
+from shuangsuiji.registry.services import (
+    do_import_registry,
+    do_mark_target_defunct,
+    do_remove_recusal,
+    do_set_recusal,
+)
+from tests.concurrency import collide, require_postgres
+from tests.conftest import xlsx_upload
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+HEADERS = ["统一社会信用代码", "单位名称", "行政区划代码", "监管类别", "正面清单", "排口"]
+
+
+def workbook():
+    return xlsx_upload([HEADERS,
+                        [complete("91130623000000001"), "涞水甲化工有限公司", "130623", "重点排污单位", "否", ""],
+                        [complete("91130623000000002"), "涞水乙建材有限公司", "130623", "", "否", ""],
+                        [complete("91130623000000003"), "涞水丙纸业有限公司", "130623", "一般排污单位", "否", ""]])
+
+
+def test_the_same_targets_workbook_imported_twice_at_once(tree, users):
+    require_postgres()
+    Target.objects.create(credit_code=complete("91130623000000003"), name="涞水丙纸业有限公司", jurisdiction=tree["a"],
+                          category="special")
+    city = Client()
+    city.force_login(users["city_admin"])
+    upload = workbook()
+    first, second = collide(
+        lambda: do_import_registry("targets", workbook(), "名录.xlsx", acting_user=users["county_admin"]),
+        lambda: city.post("/registry/targets/import/", {"file": upload}))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    assert first.value["created"] == 2 and first.value["updated"] == 1
+    assert second.value.status_code == 302
+    assert Target.objects.count() == 3
+    assert Event.objects.filter(action="target.update").count() == 1
+    assert TargetHistory.objects.filter(target__credit_code=complete("91130623000000003"),
+                                        field="category").count() == 1
+    imports = list(Event.objects.filter(action="targets.import").order_by("id"))
+    assert [e.changes["created"][1] for e in imports] == [2, 0]
+    assert [e.changes["unchanged"][1] for e in imports] == [0, 3]
+
+
+def test_a_target_marked_closed_by_two_admins_at_once(tree, users):
+    """The second is told who closed it, when and why; the first's date and reason stay, with one history row."""
+    require_postgres()
+    target = Target.objects.create(credit_code=complete("91130623000000009"), name="涞水丁铸造厂",
+                                   jurisdiction=tree["a"])
+    today = timezone.localdate()
+    city = Client()
+    city.force_login(users["city_admin"])
+    first, second = collide(
+        lambda: do_mark_target_defunct(target, acting_user=users["county_admin"], defunct_date=today,
+                                       reason="吊销营业执照"),
+        lambda: city.post(f"/registry/targets/{target.pk}/defunct/",
+                          {"defunct_date": today.isoformat(), "reason": "已搬迁"}, follow=True))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    assert "该对象已由county_admin于" in second.value.content.decode() and "吊销营业执照" in \
+        second.value.content.decode()
+    target.refresh_from_db()
+    assert (target.status, target.defunct_reason) == ("defunct", "吊销营业执照")
+    assert target.history.filter(field="status").count() == 1
+    assert Event.objects.filter(action="target.update", object_id=str(target.pk)).count() == 1
+
+
+def test_a_recusal_lifted_by_two_admins_at_once(tree, users):
+    require_postgres()
+    target = Target.objects.create(credit_code=complete("91130623000000010"), name="涞水戊化工厂",
+                                   jurisdiction=tree["a"])
+    inspector = users["inspector"].inspector
+    recusal = do_set_recusal(inspector, target, acting_user=users["county_admin"], reason="亲属任职")
+    city, pk = Client(), recusal.pk  # the first removal clears the pk of its own copy
+    city.force_login(users["city_admin"])
+    first, second = collide(
+        lambda: do_remove_recusal(recusal, acting_user=users["county_admin"], reason="亲属已离职"),
+        lambda: city.post(f"/registry/inspectors/{inspector.pk}/recusals/",
+                          {"remove": str(pk), "reason": "已离职"}, follow=True))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    assert "涞水戊化工厂的回避已由county_admin于" in second.value.content.decode()
+    assert not Recusal.objects.exists()
+    assert Event.objects.filter(action="inspector.recusal_remove").count() == 1
