@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import PendingEvent, record_event, record_events, system_language
 from shuangsuiji.engine import policy as policies
 from shuangsuiji.engine.policy import Policy
@@ -42,7 +43,13 @@ from shuangsuiji.intake.models import (
 )
 from shuangsuiji.intake.permissions import ensure_admin_of, ensure_can_record, ensure_can_report_clue
 from shuangsuiji.registry.models import Department, Jurisdiction, Level, Target, TargetStatus
-from shuangsuiji.registry.services import CategoryChange, changed_fields, do_apply_categories, field_values
+from shuangsuiji.registry.services import (
+    CategoryChange,
+    changed_fields,
+    do_apply_categories,
+    field_values,
+    queue_imports,
+)
 from shuangsuiji.validators import document_number
 
 Progress = Callable[..., Iterable]
@@ -119,7 +126,19 @@ def do_save_complaint(complaint: Complaint, *, acting_user, reason: str = "") ->
     return _save(complaint, acting_user=acting_user, reason=reason, check=ensure_can_record)
 
 
-def _delete(model: type[models.Model], pk: int, *, acting_user, reason: str, kept: tuple[str, ...],
+def _gone(record: models.Model, action: str, key: str, value: Any) -> ValidationError:
+    """The refusal for a record deleted by someone else a moment ago (two admins, two tabs): who and when, from
+    the deletion's event on the target (matched in Python: SQLite has no JSON containment lookup)."""
+    events = Event.objects.filter(action=action, object_id=str(record.target_id)).order_by("-id")
+    event = next((e for e in events if str((e.changes.get(key) or [None])[0]) == str(value)), None)
+    if event is None:
+        return ValidationError(_("“%(record)s”已被删除，请刷新后查看") % {"record": record}, code="gone")
+    return ValidationError(_("“%(record)s”已由%(who)s于%(when)s删除") % {
+        "record": record, "who": event.actor_name or _("系统"),
+        "when": timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")}, code="gone")
+
+
+def _delete(model: type[models.Model], record: models.Model, *, acting_user, reason: str, kept: tuple[str, ...],
             in_use: str, refuse: Callable[[Any], str | None] = lambda stored: None) -> None:
     """Delete a record entered by mistake (twice under two numbers, for the wrong target): its event, on the
     target, keeps the ``kept`` fields (an attribute name, or a method of the record giving a text), since the
@@ -127,7 +146,12 @@ def _delete(model: type[models.Model], pk: int, *, acting_user, reason: str, kep
     a record may not be deleted at all, read from the locked row."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写删除的理由")})
-    stored = model.objects.select_for_update().select_related("target__jurisdiction").get(pk=pk)
+    stored = model.objects.select_for_update().select_related("target__jurisdiction").filter(pk=record.pk).first()
+    if stored is None:  # deleted by someone else while this waited for the row (a 500 before)
+        first = kept[0]
+        value = getattr(record, first) if first in {f.attname for f in model._meta.concrete_fields} \
+            else getattr(record, first)()
+        raise _gone(record, f"{model._meta.model_name}.delete", first, value)
     ensure_can_record(acting_user, stored.target.jurisdiction)
     refusal = refuse(stored)
     if refusal:
@@ -145,7 +169,7 @@ def _delete(model: type[models.Model], pk: int, *, acting_user, reason: str, kep
 @transaction.atomic
 def do_delete_penalty(penalty: Penalty, *, acting_user, reason: str) -> None:
     """Delete a penalty entered by mistake (admins and department users of the target's scope)."""
-    _delete(Penalty, penalty.pk, acting_user=acting_user, reason=reason,
+    _delete(Penalty, penalty, acting_user=acting_user, reason=reason,
             kept=("decision_number", "decided_on", "violation"),
             in_use=_("该处罚决定已由现场检查的后续处理登记，不能删除；如有错误请修改"))
 
@@ -153,7 +177,7 @@ def do_delete_penalty(penalty: Penalty, *, acting_user, reason: str) -> None:
 @transaction.atomic
 def do_delete_complaint(complaint: Complaint, *, acting_user, reason: str) -> None:
     """Delete a complaint entered by mistake (admins and department users of the target's scope)."""
-    _delete(Complaint, complaint.pk, acting_user=acting_user, reason=reason,
+    _delete(Complaint, complaint, acting_user=acting_user, reason=reason,
             kept=("reference", "received_on", "content"),
             in_use=_("该举报已关联正面清单企业线索，不能删除；如有错误请修改"))
 
@@ -167,7 +191,7 @@ def do_delete_exceedance(exceedance: Exceedance, *, acting_user, reason: str) ->
             return None
         return _("该超标数据由在线监测数据导入写入，不能单独删除；如有错误，请重新导入该时段的监测数据更正")
 
-    _delete(Exceedance, exceedance.pk, acting_user=acting_user, reason=reason,
+    _delete(Exceedance, exceedance, acting_user=acting_user, reason=reason,
             kept=("outlet_label", "pollutant", "measured_at", "value", "limit"), in_use="", refuse=imported)
 
 
@@ -201,7 +225,9 @@ def do_remove_key_unit(unit: KeyUnit, *, acting_user, reason: str) -> None:
     """Take a target off a year's directory (a correction of the published list); the event keeps the entry."""
     if not reason.strip():
         raise ValidationError({"reason": _("请填写移出名录的理由")})
-    stored = KeyUnit.objects.select_for_update().select_related("target__jurisdiction").get(pk=unit.pk)
+    stored = KeyUnit.objects.select_for_update().select_related("target__jurisdiction").filter(pk=unit.pk).first()
+    if stored is None:  # removed by another admin while this waited for the row
+        raise _gone(unit, "keyunit.remove", "year", unit.year)
     ensure_admin_of(acting_user, stored.target.jurisdiction)
     record_events([PendingEvent("keyunit.remove", stored.target, stored.target.jurisdiction_id, {
         "year": [stored.year, None], "directory": [stored.directory, None], "kinds": [stored.kinds, None],
@@ -269,8 +295,10 @@ def do_decide_clue(clue: Clue, *, approve: bool, reason: str, acting_user) -> Cl
     stored = Clue.objects.select_for_update().select_related("target__jurisdiction").get(pk=clue.pk)
     ensure_admin_of(acting_user, stored.target.jurisdiction)
     if stored.status != ClueStatus.PENDING:
-        raise ValidationError(_("该线索已于%(when)s审批，不能再次审批") % {
-            "when": timezone.localtime(stored.decided_at).strftime("%Y-%m-%d %H:%M")})
+        raise ValidationError(_("该线索已由%(who)s于%(when)s审批（%(status)s），不能再次审批") % {
+            "who": stored.decided_by.display_name if stored.decided_by else _("系统"),
+            "when": timezone.localtime(stored.decided_at).strftime("%Y-%m-%d %H:%M"),
+            "status": stored.get_status_display()}, code="decided")
     if not reason.strip():
         raise ValidationError({"decision_reason": _("请填写审批意见")})
     stored.status = ClueStatus.APPROVED if approve else ClueStatus.REJECTED
@@ -396,6 +424,9 @@ def do_import(kind: str, handle: IO[bytes], file_name: str, *, acting_user, repl
     the entries of the file's years, within the importer's scope, that the file no longer lists.
     """
     _ensure_can_import(acting_user)
+    # The same file imported twice at once created its new rows twice (a server error on the unique key) and
+    # recorded its updates twice: the second import waits here and reads what the first stored.
+    queue_imports()
     importer = importer_for(kind, replace=replace)
     plan = importer.read(handle, file_name, acting_user)
     if isinstance(plan, ReadingsPlan):
@@ -534,6 +565,17 @@ def do_classify(*, year: int, quarter: int, jurisdiction: Jurisdiction, acting_u
     evidence links. Only an admin of ``jurisdiction`` (or the system) may classify it.
     """
     ensure_admin_of(acting_user, jurisdiction)
+    runs = ClassificationRun.objects.filter(jurisdiction=jurisdiction, year=year, quarter=quarter)
+    known = runs.aggregate(last=models.Max("pk"))["last"] or 0
+    # A run is a bulk write like an import: it waits for a running import or run. A run of the same quarter
+    # that finished while this one waited (two presses of 分类 at once) already did the work, on the same data.
+    queue_imports()
+    finished = runs.filter(pk__gt=known).select_related("run_by").order_by("-pk").first()
+    if finished is not None:
+        raise ValidationError(_("%(name)s%(period)s的分类已由%(who)s于%(when)s完成（%(n)s家），无需重复分类") % {
+            "name": jurisdiction.name, "period": rules.quarter_text(year, quarter),
+            "who": finished.run_by.display_name if finished.run_by else _("系统"),
+            "when": timezone.localtime(finished.run_at).strftime("%H:%M"), "n": finished.targets}, code="done")
     policy = policy_for(year, quarter)
     span = rules.window(policy, year, quarter)
     first_day = rules.quarter_start(year, quarter)

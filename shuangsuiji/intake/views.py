@@ -244,6 +244,9 @@ def _delete(request: HttpRequest, record: Penalty | Complaint | Exceedance, dele
         try:
             delete(record, acting_user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
+            if getattr(error, "code", None) == "gone":  # deleted by someone else a moment ago: its page is gone too
+                messages.error(request, error.messages[0])
+                return redirect(listing)
             _form_errors(form, error)
         else:
             messages.success(request, _("已删除%(record)s；已分类的季度请重新分类") % {"record": record})
@@ -465,7 +468,11 @@ def keyunit_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("请填写移出名录的理由"))
         return redirect("intake:keyunit_detail", pk=pk)
-    services.do_remove_key_unit(unit, acting_user=request.user, reason=form.cleaned_data["reason"])
+    try:
+        services.do_remove_key_unit(unit, acting_user=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:  # removed by another admin a moment ago
+        messages.error(request, error.messages[0])
+        return redirect(reverse("intake:keyunit_list") + f"?year={unit.year}")
     messages.success(request, _("已将%(target)s移出%(year)s年名录") % {"target": unit.target, "year": unit.year})
     return redirect(reverse("intake:keyunit_list") + f"?year={unit.year}")
 
