@@ -1029,6 +1029,8 @@ def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = ""
     reason = _nfc(reason)
     if not passed and not reason:
         raise ValidationError({"reason": _("退回须写明理由")})
+    if not passed:
+        _ensure_no_amendment(record)
     now = timezone.now()
     review = RecordReview.objects.create(record=record, decision=ReviewDecision.PASSED if passed else
                                          ReviewDecision.RETURNED, reason=reason, reviewed_by=acting_user,
@@ -1037,12 +1039,35 @@ def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = ""
     if not passed:
         with system_language():
             decision = _("审核退回，更正后重新提交")
+        # The team's own request waiting for approval is answered by the return (the record allows one open
+        # request: a second one here was a server error).
+        pending = AmendmentRequest.objects.select_for_update(of=("self",)).filter(
+            record=record, state=RequestState.PENDING).first()
+        if pending is not None:
+            pending.state, pending.decided_by, pending.decided_at = RequestState.APPROVED, acting_user, now
+            pending.decision = decision
+            pending.amendment = _create_amendment(record, reason, acting_user, now)
+            pending.save()
+            _event("record.amend_approve", record, record, acting_user,
+                   {"request": [RequestState.PENDING, RequestState.APPROVED]}, decision)
+            return review
         request = AmendmentRequest.objects.create(record=record, reason=reason, requested_by=acting_user,
                                                   requested_at=now, via_review=True, state=RequestState.APPROVED,
                                                   decided_by=acting_user, decided_at=now, decision=decision)
         request.amendment = _create_amendment(record, reason, acting_user, now)
         request.save(update_fields=["amendment"])
     return review
+
+
+def _ensure_no_amendment(record: InspectionRecord) -> None:
+    """One amendment of a record at a time: an admin approving the team's request and another returning the record
+    in review at the same moment both opened one (the second failed on its number: a server error)."""
+    amendment = (InspectionRecord.objects.filter(amends=record).select_related("amendment_approved_by")
+                 .order_by("pk").first())
+    if amendment is not None:
+        raise ValidationError(_("该记录已有更正记录%(number)s（%(who)s于%(when)s批准更正），请在更正记录上继续") % {
+            "number": amendment.number, **_by_at(amendment.amendment_approved_by, amendment.amendment_approved_at)},
+            code="amended")
 
 
 @transaction.atomic
@@ -1082,6 +1107,8 @@ def do_decide_amendment(request: AmendmentRequest, *, approve: bool, decision: s
     decision = _nfc(decision)
     if not decision:
         raise ValidationError({"decision": _("请填写审批意见")})
+    if approve:
+        _ensure_no_amendment(record)
     now = timezone.now()
     request.state = RequestState.APPROVED if approve else RequestState.REJECTED
     request.decided_by = acting_user

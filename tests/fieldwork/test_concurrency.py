@@ -22,7 +22,7 @@ from tests.concurrency import collide, require_postgres
 
 from .conftest import fill, photo, sign_all, signature_png, submitted
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def client_for(user) -> Client:
@@ -31,6 +31,7 @@ def client_for(user) -> Client:
     return client
 
 
+@pytest.mark.postgres_only
 def test_two_inspectors_register_the_case_at_once(task, users, team):
     """立案 from two phones: the second waits for the first and is stored as a correction of it (the audit trail
     says what it replaced); before, the step ran outside a transaction and the page answered 500."""
@@ -54,6 +55,7 @@ def test_two_inspectors_register_the_case_at_once(task, users, team):
                                                          ["涞环立〔2026〕30号", "涞环立〔2026〕31号"]]
 
 
+@pytest.mark.postgres_only
 def test_two_admins_review_the_same_record_at_once(task, users, tree):
     require_postgres()
     record = submitted(task, users["inspector"])
@@ -72,6 +74,7 @@ def test_two_admins_review_the_same_record_at_once(task, users, tree):
     assert Event.objects.filter(action="record.review", object_id=str(record.pk)).count() == 1
 
 
+@pytest.mark.postgres_only
 def test_two_admins_decide_the_same_amendment_request_at_once(task, users, tree):
     require_postgres()
     record = submitted(task, users["inspector"])
@@ -87,6 +90,7 @@ def test_two_admins_decide_the_same_amendment_request_at_once(task, users, tree)
     assert InspectionRecord.objects.filter(amends=record).count() == 1
 
 
+@pytest.mark.postgres_only
 def test_two_admins_decide_the_same_on_site_request_at_once(task, users, tree):
     require_postgres()
     record = services.do_start_record(task, acting_user=users["inspector"])
@@ -102,6 +106,7 @@ def test_two_admins_decide_the_same_on_site_request_at_once(task, users, tree):
     assert record.on_site_approval_id is None and record.mode == "off_site"
 
 
+@pytest.mark.postgres_only
 def test_two_inspectors_submit_the_same_record_at_once(task, users, team):
     require_postgres()
     record = services.do_start_record(task, acting_user=users["inspector"])
@@ -115,6 +120,7 @@ def test_two_inspectors_submit_the_same_record_at_once(task, users, team):
     assert Event.objects.filter(action="record.seal", object_id=str(record.pk)).count() == 1
 
 
+@pytest.mark.postgres_only
 def test_two_phones_remove_the_same_photo_at_once(task, users, team):
     """The second removal finds the photo gone: told who removed it, and no second audit event or revision."""
     require_postgres()
@@ -134,6 +140,7 @@ def test_two_phones_remove_the_same_photo_at_once(task, users, team):
     assert record.revision == before + 2  # the attachment and its one removal
 
 
+@pytest.mark.postgres_only
 def test_two_phones_remove_the_same_signature_at_once(task, users, team):
     require_postgres()
     record = services.do_start_record(task, acting_user=users["inspector"])
@@ -149,6 +156,7 @@ def test_two_phones_remove_the_same_signature_at_once(task, users, team):
     assert Event.objects.filter(action="record.unsign", object_id=str(record.pk)).count() == 1
 
 
+@pytest.mark.postgres_only
 def test_two_inspectors_close_the_same_follow_up_at_once(task, users, team):
     require_postgres()
     record = submitted(task, users["inspector"], problem=Handling.RECTIFIED)
@@ -162,3 +170,50 @@ def test_two_inspectors_close_the_same_follow_up_at_once(task, users, team):
     follow_up.refresh_from_db()
     assert follow_up.closing_note == "已整改" and follow_up.evidence.count() == 1
     assert Event.objects.filter(action="followup.close", object_id=str(follow_up.pk)).count() == 1
+
+
+@pytest.mark.postgres_only
+def test_an_amendment_approved_while_another_admin_returns_the_record(task, users, tree):
+    """Both open the record's amendment: the second is refused in words (it was a 500 on the unique number, or
+    on the one open request a record may have), and the record has one amendment."""
+    require_postgres()
+    record = submitted(task, users["inspector"])
+    request = services.do_request_amendment(record, reason="开始时间填错", acting_user=users["inspector"])
+    other = User.objects.create_user(username="county_admin2", password="pw", role=Role.COUNTY_ADMIN,
+                                     jurisdiction=tree["a"])
+    first, second = collide(
+        lambda: services.do_decide_amendment(request, approve=True, decision="同意", acting_user=users["county_admin"]),
+        lambda: client_for(other).post(reverse("fieldwork:record_review", args=[record.pk]),
+                                       {"passed": "0", "reason": "现场照片不清楚"}))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    assert second.value.status_code == 400
+    assert "已有更正记录" in second.value.content.decode()
+    assert InspectionRecord.objects.filter(amends=record).count() == 1
+    assert not RecordReview.objects.filter(record=record).exists()
+
+
+@pytest.mark.postgres_only
+def test_a_return_in_review_while_the_team_asks_for_an_amendment(task, users, team):
+    """The team's request waits for the review: the return has opened the amendment, and the request is told so."""
+    require_postgres()
+    record = submitted(task, users["inspector"])
+    first, second = collide(
+        lambda: services.do_review_record(record, passed=False, reason="现场照片不清楚",
+                                          acting_user=users["county_admin"]),
+        lambda: services.do_request_amendment(record, reason="开始时间填错", acting_user=team["partner"]))
+    assert first.error is None
+    assert "已有更正记录" in second.refused, second.error
+    assert InspectionRecord.objects.filter(amends=record).count() == 1
+
+
+def test_a_return_in_review_after_the_team_asked_for_an_amendment(task, users):
+    """Not even a race (so on both databases): a pending request of the team, then a return in review, was a 500
+    (one open request per record). The return now answers the team's request: approved, with the amendment."""
+    record = submitted(task, users["inspector"])
+    request = services.do_request_amendment(record, reason="开始时间填错", acting_user=users["inspector"])
+    response = client_for(users["county_admin"]).post(reverse("fieldwork:record_review", args=[record.pk]),
+                                                      {"passed": "0", "reason": "现场照片不清楚"})
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.state == "approved" and request.amendment is not None
+    assert InspectionRecord.objects.filter(amends=record).count() == 1
