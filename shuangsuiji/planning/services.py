@@ -340,6 +340,11 @@ def do_dispatch(plan: Plan, *, acting_user) -> Plan:
     """Step 5: the drawn tasks go to their teams; each inspector sees his tasks with their deadlines."""
     plan = _lock(plan)
     ensure_can_run(acting_user, plan)
+    if plan.status == PlanStatus.DISPATCHED and plan.dispatched_at is not None:
+        # Two admins pressing 派发 at once: the second is told who sent the tasks and when, not only the status.
+        raise ValidationError(_("该计划已由%(who)s于%(when)s派发") % {
+            "who": plan.dispatched_by.display_name if plan.dispatched_by else _("系统"),
+            "when": timezone.localtime(plan.dispatched_at).strftime("%Y-%m-%d %H:%M")}, code="done")
     _expect(plan, PlanStatus.DRAWN)
     now = timezone.now()
     # The ids first, then an update by primary key: as one UPDATE … WHERE id IN (join), PostgreSQL planned a
@@ -416,7 +421,10 @@ def do_approve_redraw(request: RedrawRequest, *, approve: bool, decision: str, a
     ensure_can_approve(acting_user, plan)
     request = RedrawRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != RedrawState.PENDING:
-        raise ValidationError(_("该申请已经审批"))
+        raise ValidationError(_("该申请已由%(who)s于%(when)s审批（%(state)s）") % {
+            "who": request.decided_by.display_name if request.decided_by else _("系统"),
+            "when": timezone.localtime(request.decided_at).strftime("%Y-%m-%d %H:%M") if request.decided_at else "",
+            "state": request.get_state_display()}, code="decided")
     if not approve and not decision.strip():
         raise ValidationError({"decision": _("不予批准时请填写意见")})
     if approve:
@@ -825,6 +833,14 @@ def _ensure_not_inspected(task: Task) -> None:
                               % {"name": task.target.name, "number": sealed.number})
 
 
+def _by_at(substitution: Substitution | None) -> dict[str, str]:
+    """Who made a substitution and when, for the admin who tried the same one at the same moment."""
+    if substitution is None:
+        return {"who": _("他人"), "when": ""}
+    who = substitution.acted_by.display_name if substitution.acted_by else _("系统")
+    return {"who": who, "when": timezone.localtime(substitution.acted_at).strftime("%Y-%m-%d %H:%M")}
+
+
 def _live_selections(task: Task):
     return (task.selections.filter(active=True, draw__status=DrawStatus.DRAWN)
             .select_related("draw", "plan__jurisdiction"))
@@ -846,6 +862,16 @@ def do_substitute_target(task: Task, *, reason: str, acting_user) -> list[Task]:
         _expect(plan, PlanStatus.DRAWN, PlanStatus.DISPATCHED)
     task = Task.objects.select_for_update(of=("self",)).select_related("target").get(pk=task.pk)
     _ensure_not_inspected(task)
+    if _live_selections(task).filter(pk__in=[s.pk for s in selections]).count() < len(selections):
+        # Another admin substituted it while this call waited for the plan: the manifest's engine would only say,
+        # in English, that the target is no longer selected.
+        done = (Substitution.objects.filter(task=task, kind=SubstitutionKind.TARGET).select_related("acted_by")
+                .order_by("-pk").first())
+        if done is None:  # a draw of it superseded meanwhile (a re-draw approved)
+            raise ValidationError(_("%(name)s 所在的抽取刚刚发生变化，请刷新后查看") % {"name": task.target.name},
+                                  code="changed")
+        raise ValidationError(_("%(name)s 已由%(who)s于%(when)s按号签递补，请刷新后查看") % {
+            "name": task.target.name, **_by_at(done)}, code="done")
     if task.target.is_active:
         raise ValidationError(_("%(name)s 在名录库中仍是在营状态。只有已注销/关停的对象才按号签递补："
                                 "请先在名录库中将其标记为注销/关停（写明日期和原因）") % {"name": task.target.name})
@@ -961,6 +987,14 @@ def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, ac
     ensure_can_run(acting_user, plan)
     _expect(plan, PlanStatus.DRAWN, PlanStatus.DISPATCHED)
     _ensure_not_inspected(Task.objects.select_for_update(of=("self",)).select_related("target").get(pk=task.pk))
+    if not TaskMember.objects.filter(pk=member.pk, active=True).exists():
+        # Replaced by another admin while this call waited for the plan (the engine would answer with bare numbers).
+        done = (Substitution.objects.filter(task=task, kind=SubstitutionKind.INSPECTOR, old_inspector=inspector,
+                                            draw_id=member.draw_id)
+                .select_related("acted_by", "new_inspector").order_by("-pk").first())
+        raise ValidationError(_("%(name)s 已由%(who)s于%(when)s替换为%(new)s，请刷新后查看") % {
+            "name": inspector.name, "new": done.new_inspector.name if done and done.new_inspector else "—",
+            **_by_at(done)}, code="done")
     draw = Draw.objects.select_for_update().get(pk=member.draw_id)
     code = task.target.credit_code
     path = _team_section(draw.manifest, code)
