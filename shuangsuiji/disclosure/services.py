@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -677,16 +677,28 @@ def pending_corrections(jurisdiction: Jurisdiction):
     stale = []
     results = (PublishedResult.objects.published().filter(jurisdiction__path__startswith=jurisdiction.path)
                .select_related("record__target__jurisdiction", "record__task"))
-    current = {r.amends_id: r for r in InspectionRecord.objects.publishable().filter(
-        amends__in=results.values("record")).select_related("target__jurisdiction", "task", "amends")}
+    # The amended records (few) are looked up among the scope's published results by their keys first, then their
+    # amendments read: as one query, PostgreSQL read every published row of the country and sorted the scope's
+    # (0.3 s for a province). The amended records come by their keys too: joined, they were merged with every
+    # record of the country in key order.
+    amended = InspectionRecord.objects.sealed().filter(amends__isnull=False).values("amends")
+    behind = list(results.filter(record__in=amended).order_by().values_list("record", flat=True))
+    current = {r.amends_id: r for r in InspectionRecord.objects.publishable().filter(amends__in=behind)
+               .select_related("target__jurisdiction", "task").prefetch_related("amends")}
     # Only rows that can have moved are compared: amended records, records with a penalty decision (decided, or
     # its number corrected, after release: the only part of a sealed record's row that changes without an
     # amendment) and rows a redaction decision touches (a case, a rule added or deactivated after release).
     # Not every problem row: the city's workbench runs this on each visit, and problems pile up year on year.
-    # Subqueries, not joins: joined, the one-to-many paths need a DISTINCT over every published row in scope.
-    candidates = (Q(record__in=current.keys())
-                  | Q(record__in=ItemResult.objects.filter(follow_up__penalty__isnull=False).values("record_id"))
-                  | Q(record__in=RedactionCase.objects.values("record_id")) | _rule_matches(jurisdiction))
+    # The candidates' records are read first, each set from its own few rows in scope, and handed over as a list:
+    # as subqueries OR-ed together they could use no index, and PostgreSQL walked every published result of the
+    # country in the list's order to test each (0.28 s for a city, whatever its scope). Joins would need a
+    # DISTINCT over every published row in scope.
+    in_scope = {"record__target__jurisdiction__path__startswith": jurisdiction.path}
+    moved = {*current.keys(),
+             *ItemResult.objects.filter(follow_up__penalty__isnull=False, **in_scope).values_list("record_id",
+                                                                                                  flat=True),
+             *RedactionCase.objects.filter(**in_scope).values_list("record_id", flat=True)}
+    candidates = Q(record__in=sorted(moved)) | _rule_matches(jurisdiction)
     rules = active_rules()
     rows = results.filter(candidates).prefetch_related(
         "corrections", "record__signatures", "record__items__follow_up__penalty", "record__redaction_cases",
@@ -763,6 +775,13 @@ def do_deactivate_redaction_rule(rule: RedactionRule, *, reason: str, acting_use
     ensure_can_publish(acting_user, rule.jurisdiction)
     if not reason.strip():
         raise ValidationError({"reason": _("请填写停用理由")})
+    if not rule.active:
+        # Two admins (or a page left open) lifting it: a second event would say it went from active to inactive.
+        off = (Event.objects.filter(action="disclosure.redaction_rule_off", object_id=str(rule.pk),
+                                    content_type__model="redactionrule").order_by("-id").first())
+        raise ValidationError(_("该规则已由%(who)s于%(when)s停用") % {
+            "who": (off.actor_name or _("系统")) if off else _("他人"),
+            "when": timezone.localtime(off.occurred_at).strftime("%Y-%m-%d %H:%M") if off else ""}, code="done")
     rule.active = False
     rule.save(update_fields=["active"])
     _event("redaction_rule_off", rule, rule.jurisdiction_id, acting_user, {"active": [True, False]}, reason=reason)
@@ -835,11 +854,14 @@ def month_states(jurisdiction: Jurisdiction, year: int, today: date | None = Non
     today = today or timezone.localdate()
     start, _end = month_bounds(year, 1)
     end = month_bounds(year, 12)[1]
-    published = PublishedResult.objects.values("public_id")
+    # NOT EXISTS by the unique public_id, not NOT IN: NOT IN hashed every published result of the country for
+    # each query, whatever the scope (104,130 rows at a national year's share, twice a query).
+    published = PublishedResult.objects.filter(public_id=OuterRef("number"))
+    amended_published = PublishedResult.objects.filter(public_id=OuterRef("amends__number"))
     pending = (InspectionRecord.objects.publishable()
                .filter(target__jurisdiction__path__startswith=jurisdiction.path, task__isnull=False,
                        ended_at__gte=start, ended_at__lt=end)
-               .exclude(number__in=published).exclude(amends__isnull=False, amends__number__in=published)
+               .exclude(Exists(published)).exclude(Exists(amended_published))
                .annotate(month=TruncMonth("ended_at")).values("target__jurisdiction", "month")
                .annotate(n=Count("id")))
     counts: dict[tuple[int, int], int] = {}

@@ -1,6 +1,6 @@
 """Two people act on the same publication batch at the same moment: one reviewer returns it while another
-approves it, two admins discard it, two release it. The second waits for the first and is told what happened
-(in words, not a server error), and the batch's history is written once."""
+approves it, two admins discard it, two release it; two lift the same redaction rule. The second waits for the
+first and is told what happened (in words, not a server error), and the history is written once."""
 
 import pytest
 from django.test import Client
@@ -81,3 +81,19 @@ def test_two_reviewers_approve_the_same_batch_at_once(batch, users):
     assert first.error is None
     assert "该批次已由leader于" in second.refused and "审核" in second.refused, second.error
     assert Event.objects.filter(action="disclosure.review").count() == 1
+
+
+def test_two_admins_lift_the_same_redaction_rule_at_once(tree, users):
+    """The second was stored as a second "active → inactive" event; now it is told who lifted the rule and when."""
+    require_postgres()
+    rule = services.do_add_redaction_rule(jurisdiction=tree["a"], action="mask", basis="commercial",
+                                          fields=["industry"], reason="工艺涉密", industry_prefix="99",
+                                          acting_user=users["county_admin"])
+    city = client_for(users["city_admin"])
+    first, second = collide(
+        lambda: services.do_deactivate_redaction_rule(rule, reason="已解密", acting_user=users["county_admin"]),
+        lambda: city.post(reverse("disclosure:rule_deactivate", args=[rule.pk]), {"reason": "不再需要"},
+                          follow=True))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    assert "该规则已由county_admin于" in second.value.content.decode()
+    assert Event.objects.filter(action="disclosure.redaction_rule_off").count() == 1
