@@ -113,7 +113,9 @@ class RecordQuerySet(ScopedQuerySet):
         return self.filter(sealed_at__isnull=True)
 
     def awaiting_review(self) -> "RecordQuerySet":
-        return self.sealed().filter(review__isnull=True)
+        # NOT EXISTS, not a LEFT JOIN to the review that is NULL: PostgreSQL estimated that join at one row and
+        # hashed every review of the country against every sealed record before the scope was applied.
+        return self.sealed().exclude(Exists(RecordReview.objects.filter(record=OuterRef("pk"))))
 
     def publishable(self) -> "RecordQuerySet":
         """Records ready for publication (一公开): sealed, passed in review, and not replaced by an amendment
