@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
@@ -93,13 +94,20 @@ def check_storable(moment: datetime.datetime | None) -> None:
             "first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}, code="out_of_range")
 
 
+def local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    """The same instant in the system's time zone. ISO 8601 lets a client write any offset under 24 hours
+    (``+23:13``), which Python keeps and PostgreSQL refuses beyond ±15:59 ("time zone displacement out of range",
+    a server error there; SQLite was sent UTC). Call after ``check_storable``: the instant then has a local time."""
+    return timezone.localtime(moment) if moment is not None and timezone.is_aware(moment) else moment
+
+
 class DateTimeField(forms.DateTimeField):
     """A form's date and time, refused (as a form error) when it cannot be stored."""
 
     def to_python(self, value):
         moment = super().to_python(value)
         check_storable(moment)
-        return moment
+        return local(moment)
 
 
 class IsoDateTimeFilterField(IsoDateTimeField):
@@ -109,7 +117,7 @@ class IsoDateTimeFilterField(IsoDateTimeField):
     def to_python(self, value):
         moment = super().to_python(value)
         check_storable(moment)
-        return moment
+        return local(moment)
 
 
 class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -68,3 +68,11 @@ def test_an_id_past_a_bigint_or_a_key_with_nul_is_no_address(client, users, path
     # As a foreign key's value it overflowed SQLite's integers (a 500); <id:…> does not match it.
     client.force_login(users["city_admin"])
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("field", [params.DateTimeField(), params.IsoDateTimeFilterField()])
+def test_a_time_is_read_in_the_system_time_zone_whatever_offset_it_was_written_with(field):
+    """PostgreSQL refuses an offset beyond ±15:59, which ISO 8601 allows (+23:13): a 500 there."""
+    moment = field.clean("2026-03-01T10:00:00+23:13")
+    assert moment.utcoffset() == timezone.localtime(moment).utcoffset() == datetime.timedelta(hours=8)
+    assert moment == datetime.datetime(2026, 2, 28, 10, 47, tzinfo=datetime.UTC)

@@ -437,7 +437,7 @@ def read_moment(name: str, raw: str) -> datetime:
         params.check_storable(moment)
     except DjangoValidationError as error:
         raise ValidationError({name: error.messages}) from None
-    return moment
+    return params.local(moment)
 
 
 CURSOR_VERSION = "1"
@@ -465,7 +465,7 @@ def read_cursor(raw: str) -> tuple[datetime, str]:
     if (version != CURSOR_VERSION or moment.utcoffset() is None or not params.storable_day(moment.date())
             or not public_id or len(public_id) > 48 or "\x00" in public_id):
         raise refused
-    return moment, public_id
+    return params.local(moment), public_id  # a cursor written by hand may carry any offset
 
 
 @documented(RESULT_FIELDS, "jurisdiction", "month", "industry", "outcome", "q", *SYNC_PARAMS)

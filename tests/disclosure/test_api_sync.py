@@ -223,3 +223,21 @@ def test_the_downloads_and_the_browsable_api_carry_the_change_time(client, tree,
     assert header.endswith(",最近变更时间") and line.endswith(instant(released))  # appended: old columns stay put
     page = client.get(URL, {"changed_since": BEGINNING}, HTTP_ACCEPT="text/html")
     assert page.status_code == 200 and record.number in page.content.decode()
+
+
+def test_a_moment_or_cursor_with_any_offset_iso_8601_allows_reads_the_same_instant(client, tree, items, team, users):
+    """ISO 8601 allows offsets under 24 hours; PostgreSQL compares times with offsets up to ±15:59 only, so
+    ``changed_since=…+23:13`` (schemathesis sent one) and a cursor carrying such an offset were a server error
+    there. The same instant is read in the system's time zone."""
+    first, = published_records(tree, items, team, users, [21])
+    moment = timezone.now()
+    second, = published_records(tree, items, team, users, [22])
+    far_east = datetime.timezone(datetime.timedelta(hours=23, minutes=13))
+    response = client.get(URL, {"changed_since": moment.astimezone(far_east).isoformat()})
+    assert response.status_code == 200
+    assert ids(response.json()) == [second.number]
+    released = PublishedResult.objects.get(public_id=first.number).changed_at
+    past_first = cursor(f"1|{released.astimezone(far_east).isoformat(timespec='microseconds')}|{first.number}")
+    response = client.get(URL, {"changed_since": BEGINNING, "after": past_first})
+    assert response.status_code == 200
+    assert ids(response.json()) == [second.number]
