@@ -81,6 +81,21 @@ def ensure_can_publish(user, jurisdiction: Jurisdiction) -> None:
         raise PermissionDenied(_("只有%(name)s的管理员可以办理公开") % {"name": jurisdiction.name})
 
 
+def thrown_away(pk: int) -> Event | None:
+    """The event of the discard or return that deleted batch ``pk`` (None when it was not thrown away)."""
+    return (Event.objects.filter(action__in=("disclosure.discard", "disclosure.return"), object_id=str(pk),
+                                 content_type__model="publication").select_related("jurisdiction")
+            .order_by("-id").first())
+
+
+def thrown_away_message(event: Event) -> str:
+    """Who threw the batch away, when and why, for the admin or leader who acted on it a moment later."""
+    told = (_("“%(batch)s”已由%(who)s于%(when)s撤销：%(reason)s") if event.action == "disclosure.discard"
+            else _("“%(batch)s”已由%(who)s于%(when)s退回：%(reason)s"))
+    return told % {"batch": event.object_repr, "who": event.actor_name or _("系统"),
+                   "when": timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M"), "reason": event.reason}
+
+
 def _lock(publication: Publication) -> Publication:
     """The batch re-read under a row lock. Gone — discarded or returned by someone else while this caller waited
     for the lock (or since his page was loaded) — it is a refusal that says who threw it away and when."""
@@ -89,17 +104,10 @@ def _lock(publication: Publication) -> Publication:
         # row but keeps the joined rows it found before, so a joined reviewer or releaser would be the old none.
         return Publication.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=publication.pk)
     except Publication.DoesNotExist:
-        thrown = (Event.objects.filter(action__in=("disclosure.discard", "disclosure.return"),
-                                       object_id=str(publication.pk), content_type__model="publication")
-                  .order_by("-id").first())
+        thrown = thrown_away(publication.pk)
         if thrown is None:
             raise ValidationError(_("该批次已不存在，请刷新后查看"), code="gone") from None
-        told = (_("“%(batch)s”已由%(who)s于%(when)s撤销：%(reason)s") if thrown.action == "disclosure.discard"
-                else _("“%(batch)s”已由%(who)s于%(when)s退回：%(reason)s"))
-        raise ValidationError(told % {
-            "batch": thrown.object_repr, "who": thrown.actor_name or _("系统"),
-            "when": timezone.localtime(thrown.occurred_at).strftime("%Y-%m-%d %H:%M"), "reason": thrown.reason},
-            code="gone") from None
+        raise ValidationError(thrown_away_message(thrown), code="gone") from None
 
 
 def _expect(publication: Publication, status: str) -> None:

@@ -238,9 +238,28 @@ def _batch_page(request: HttpRequest, batch: Publication, *, typed: dict[str, Fo
     }, status=status)
 
 
+def _thrown_away(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """A batch of the user's scope discarded or returned by someone else since his page was loaded: the overview,
+    told who threw it away and why (it was "page not found")."""
+    _reader(request)
+    if Publication.objects.filter(pk=pk).exists():
+        return None
+    event = services.thrown_away(pk)
+    user = request.user
+    if event is None or event.jurisdiction is None or not (
+            user.is_superuser or (user.jurisdiction is not None
+                                  and event.jurisdiction.path.startswith(user.jurisdiction.path))):
+        return None  # not one the user could see: page not found, as before
+    messages.error(request, services.thrown_away_message(event))
+    return redirect("disclosure:overview")
+
+
 def _batch_action(request: HttpRequest, pk: int, act, *, typed: tuple[str, Form] | None = None) -> HttpResponse:
     """Run ``act`` on the batch. ``typed`` names the decision's form: refused, the page is shown again with what
     was typed and the refusal at its field (a redirect lost the reviewer's note or reason)."""
+    gone = _thrown_away(request, pk)
+    if gone is not None:
+        return gone
     batch = _batch(request, pk)
     try:
         message = act(batch)

@@ -13,7 +13,7 @@ from tests.concurrency import collide, require_postgres
 from tests.disclosure.test_services import another_task, month_of, reviewed
 from tests.fieldwork.conftest import items, team  # noqa: F401
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -30,6 +30,7 @@ def client_for(user) -> Client:
     return client
 
 
+@pytest.mark.postgres_only
 def test_a_reviewer_approves_a_batch_another_returns_at_that_moment(batch, users):
     """The return deletes the batch; the approval waiting for it found no row and answered 500. Now the second
     reviewer lands on the overview, told who returned it and when."""
@@ -48,6 +49,7 @@ def test_a_reviewer_approves_a_batch_another_returns_at_that_moment(batch, users
     assert not Event.objects.filter(action="disclosure.review").exists()
 
 
+@pytest.mark.postgres_only
 def test_two_admins_discard_the_same_batch_at_once(batch, users):
     require_postgres()
     first, second = collide(
@@ -59,6 +61,7 @@ def test_two_admins_discard_the_same_batch_at_once(batch, users):
     assert Event.objects.filter(action="disclosure.discard").count() == 1
 
 
+@pytest.mark.postgres_only
 def test_two_admins_release_the_same_batch_at_once(batch, users):
     require_postgres()
     services.do_review(batch, acting_user=users["leader"])
@@ -73,6 +76,7 @@ def test_two_admins_release_the_same_batch_at_once(batch, users):
     assert Event.objects.filter(action="disclosure.release").count() == 1
 
 
+@pytest.mark.postgres_only
 def test_two_reviewers_approve_the_same_batch_at_once(batch, users):
     require_postgres()
     first, second = collide(
@@ -83,6 +87,7 @@ def test_two_reviewers_approve_the_same_batch_at_once(batch, users):
     assert Event.objects.filter(action="disclosure.review").count() == 1
 
 
+@pytest.mark.postgres_only
 def test_two_admins_lift_the_same_redaction_rule_at_once(tree, users):
     """The second was stored as a second "active → inactive" event; now it is told who lifted the rule and when."""
     require_postgres()
@@ -97,3 +102,15 @@ def test_two_admins_lift_the_same_redaction_rule_at_once(tree, users):
     assert first.error is None and second.error is None, (first.error, second.error)
     assert "该规则已由county_admin于" in second.value.content.decode()
     assert Event.objects.filter(action="disclosure.redaction_rule_off").count() == 1
+
+
+def test_a_batch_returned_before_the_second_reviewer_presses(batch, users):
+    """Not at the same moment but from a page loaded before the return (both databases): the overview, told who
+    returned it and why, not "page not found"; someone outside the county still gets not found."""
+    services.do_return(batch, reason="第3行企业名称有误", acting_user=users["city_admin"])
+    response = client_for(users["leader"]).post(reverse("disclosure:review", args=[batch.pk]), {"note": "同意"},
+                                                follow=True)
+    assert response.redirect_chain[-1][0] == reverse("disclosure:overview")
+    assert "已由city_admin于" in response.content.decode() and "第3行企业名称有误" in response.content.decode()
+    outsider = client_for(users["other_county_admin"]).post(reverse("disclosure:release", args=[batch.pk]))
+    assert outsider.status_code == 404
