@@ -426,7 +426,7 @@ def do_import(kind: str, handle: IO[bytes], file_name: str, *, acting_user, repl
     _ensure_can_import(acting_user)
     # The same file imported twice at once created its new rows twice (a server error on the unique key) and
     # recorded its updates twice: the second import waits here and reads what the first stored.
-    queue_imports()
+    queue_imports(acting_user)
     importer = importer_for(kind, replace=replace)
     plan = importer.read(handle, file_name, acting_user)
     if isinstance(plan, ReadingsPlan):
@@ -569,7 +569,7 @@ def do_classify(*, year: int, quarter: int, jurisdiction: Jurisdiction, acting_u
     known = runs.aggregate(last=models.Max("pk"))["last"] or 0
     # A run is a bulk write like an import: it waits for a running import or run. A run of the same quarter
     # that finished while this one waited (two presses of 分类 at once) already did the work, on the same data.
-    queue_imports()
+    queue_imports(acting_user)
     finished = runs.filter(pk__gt=known).select_related("run_by").order_by("-pk").first()
     if finished is not None:
         raise ValidationError(_("%(name)s%(period)s的分类已由%(who)s于%(when)s完成（%(n)s家），无需重复分类") % {

@@ -169,7 +169,6 @@ def _move_subtree(old: str, new: str) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def do_mark_target_defunct(target: Target, *, acting_user, defunct_date: date, reason: str) -> Target:
     """消亡: the target stays in the registry for its history but leaves every future draw.
 
@@ -336,22 +335,29 @@ def do_import_registry(kind: str, handle, file_name: str, *, acting_user) -> dic
         raise PermissionDenied(_("只有市局和分局管理员可以导入名录库"))
     importer = IMPORTERS[kind]
     errors = Errors()
-    queue_imports()
+    queue_imports(acting_user)
     with collection_paused():
         return _import_checked(importer, kind, handle, file_name, acting_user, errors)
 
 
-def queue_imports() -> None:
-    """Make an import wait for any other import still running, before it reads what is stored.
+def queue_imports(acting_user=None) -> None:
+    """Make an import wait for any other import still running in the same province, before it reads what is
+    stored.
 
     Two imports of the same workbook at once (the city office and a county, a double click) each read the stored
     rows before the other had written: both created the same new rows (the second failed on the unique credit
     code: a server error) and both recorded the same updates, history and audit events twice. Every import takes
-    this lock on the top of the jurisdiction tree first, so the second reads what the first stored. FOR NO KEY
-    UPDATE: the rows that refer to a jurisdiction (audit events, targets) are still written meanwhile. SQLite
-    serialises writers anyway."""
-    list(Jurisdiction.objects.select_for_update(no_key=True).filter(parent__isnull=True).order_by("pk")
-         .values_list("pk", flat=True))
+    this lock on the top of the jurisdiction tree above the importer (his province) first, so the second reads
+    what the first stored. Only the importer's own top: a lock on every top made each import in the country wait
+    for every other, and a 100,000-row workbook holds it for half a minute. Another province's rows are not his
+    to import. The system and a superuser, who have no jurisdiction, lock every top, always in the same order.
+    FOR NO KEY UPDATE: the rows that refer to a jurisdiction (audit events, targets) are still written meanwhile.
+    SQLite serialises writers anyway."""
+    tops = Jurisdiction.objects.filter(parent__isnull=True)
+    place = getattr(acting_user, "jurisdiction", None)
+    if place is not None:
+        tops = tops.filter(code=place.path.split(".", 1)[0])
+    list(tops.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
 
 
 @contextmanager

@@ -2,21 +2,26 @@
 county, or a double click), a target marked closed twice, a recusal lifted twice. The second waits for the first
 and finds its work done: nothing is created, audited or given history twice, and the page does not answer 500."""
 
+import threading
+
 import pytest
+from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
-from shuangsuiji.registry.models import Recusal, Target, TargetHistory
+from shuangsuiji.registry.models import Level, Recusal, Target, TargetHistory
 from shuangsuiji.registry.services import (
     do_import_registry,
     do_mark_target_defunct,
     do_remove_recusal,
     do_set_recusal,
+    queue_imports,
 )
 from tests.concurrency import collide, require_postgres
-from tests.conftest import xlsx_upload
+from tests.conftest import make_jurisdiction, xlsx_upload
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -90,3 +95,46 @@ def test_a_recusal_lifted_by_two_admins_at_once(tree, users):
     assert "涞水戊化工厂的回避已由county_admin于" in second.value.content.decode()
     assert not Recusal.objects.exists()
     assert Event.objects.filter(action="inspector.recusal_remove").count() == 1
+
+
+def test_an_import_waits_only_for_imports_of_its_own_province(tree, users):
+    """The lock is the importer's own top of the tree: another province's import runs beside it (a lock on every
+    top made each import in the country wait for every other); the same province's waits, and so does the system,
+    which has no jurisdiction and locks every top."""
+    require_postgres()
+    shanxi = make_jurisdiction("140000", "山西省", Level.PROVINCE)
+    taiyuan = make_jurisdiction("140100", "太原市", Level.CITY, shanxi)
+    shanxi_admin = User.objects.create_user(username="taiyuan", password="pw-taiyuan", role=Role.CITY_ADMIN,
+                                            jurisdiction=taiyuan)
+    held, done = threading.Event(), threading.Event()
+
+    def county_import_running() -> None:
+        try:
+            with transaction.atomic():
+                queue_imports(users["county_admin"])
+                held.set()
+                done.wait(30)
+        finally:
+            connection.close()
+
+    def gets_the_lock(user) -> bool:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '300ms'")
+            try:
+                with transaction.atomic():
+                    queue_imports(user)
+                return True
+            except OperationalError:  # the lock timed out: it would have waited
+                return False
+
+    running = threading.Thread(target=county_import_running)
+    running.start()
+    try:
+        assert held.wait(30)
+        assert gets_the_lock(shanxi_admin)
+        assert not gets_the_lock(users["city_admin"])
+        assert not gets_the_lock(None)
+    finally:
+        done.set()
+        running.join(30)
