@@ -16,6 +16,7 @@ from shuangsuiji.disclosure.models import ListedTarget, PublicationKind, Publish
 from shuangsuiji.disclosure.public import INDUSTRY_HELP, industry_filter, industry_prefixes, listed_targets, results
 from shuangsuiji.registry.models import Target
 from tests.disclosure.test_portal import batch, credit_code, make_result, streamed
+from tests.queryplans import query_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -110,11 +111,7 @@ def test_postgresql_reads_the_prefixes_from_the_pattern_index(stored):
         pytest.skip("the varchar_pattern_ops index is PostgreSQL's")
     # the filter alone, as the planner may read it at scale (here the join to the few batches comes first)
     rows = PublishedResult.objects.filter(industry_filter("26")).values("id")
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: the planner would rather scan them
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(line for (line,) in cursor.fetchall())
+    plan = query_plan(rows)
     assert "disclosure_result_industry_prefix" in plan, plan
     assert not re.search(r" ~\*? '", plan), plan  # no regular expression (~, ~*), only LIKE (~~)
     assert "~~ '26%'" in plan and "~~ 'C26%'" in plan, plan  # LIKE, each a prefix

@@ -11,6 +11,7 @@ from shuangsuiji.disclosure.public import results
 from shuangsuiji.registry.models import Target
 from shuangsuiji.textsearch import contains_piece
 from tests.disclosure.test_portal import batch, credit_code, make_result
+from tests.queryplans import query_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +52,5 @@ def test_postgresql_answers_a_short_piece_from_the_characters_index(stored, type
     # The search's condition as the page writes it, alone: its expression must be the index's, or no plan can use it.
     rows = PublishedResult.objects.filter(contains_piece("target_name", typed)).values("pk")
     assert {row.target_name for row in PublishedResult.objects.filter(pk__in=rows)} == found(typed)
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # A table of a few rows is cheaper read whole or along another index: forbid those, to see whether the
-        # characters' index can answer the condition at all (over a national year the planner picks it).
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute("SET LOCAL enable_indexonlyscan = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+    plan = query_plan(rows, forbid=("seqscan", "indexscan", "indexonlyscan"))
     assert "disclosure_result_name_chars" in plan, plan

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 
 from shuangsuiji.planning.models import Task, past_due
+from tests.queryplans import query_plan
 
 from .conftest import submitted
 
@@ -17,15 +18,8 @@ pytestmark = [pytest.mark.django_db,
 
 
 def plan_of(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # A test table of a few rows is cheaper to read whole: forbid that (and bitmaps of the other indexes on
-        # task_id, which would read the rows for sealed_at) to see whether the partial index answers the question.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute("ANALYZE fieldwork_inspectionrecord")
-        cursor.execute("EXPLAIN " + sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    # bitmaps of the other indexes on task_id would read the rows for sealed_at: the partial index must answer
+    return query_plan(queryset, forbid=("seqscan", "bitmapscan"), analyze=("fieldwork_inspectionrecord",))
 
 
 def test_overdue_tasks_ask_the_partial_index_for_submitted_records(task, users):
