@@ -15,7 +15,7 @@ queries whatever its rows.
 from typing import Any
 
 import django_filters
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Prefetch, Q, QuerySet
 from django.db.models.fields.json import KT
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -158,12 +158,11 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
                            selection_hash=KT("manifest__selection_hash"),
                            has_manifest=ExpressionWrapper(Q(manifest__isnull=False), output_field=BooleanField()))
                  .order_by("number"))
-        return (visible_plans(user).select_related("jurisdiction", "department")
+        return (visible_plans(user).with_task_count().select_related("jurisdiction", "department")
                 .prefetch_related(Prefetch("strata", queryset=PlanStratum.objects.order_by("id")),
                                   Prefetch("draws", queryset=draws),
                                   Prefetch("check_items", queryset=CheckItem.objects.order_by("code")),
                                   "departments")
-                .annotate(task_count=Count("selections", filter=Q(selections__active=True)))
                 .order_by("-year", "-quarter", "jurisdiction__path", "-kind", "pk"))
 
     @extend_schema(operation_id="planning_plans_manifest",

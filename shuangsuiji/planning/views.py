@@ -11,8 +11,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -135,13 +134,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("shortfall") == "1":
         plans = plans.filter(strata__shortfall_state__in=[ShortfallState.PENDING, ShortfallState.APPROVED,
                                                          ShortfallState.REJECTED]).distinct()
-    # Counted per plan of the page (a correlated subquery the database evaluates after the LIMIT), not by joining
-    # every plan's selections and grouping them: that read a national year's ~665,000 rows for each page.
-    live_tasks = (TaskPlan.objects.filter(plan=OuterRef("pk"), active=True).order_by().values("plan")
-                  .annotate(n=Count("pk")).values("n"))
-    plans = (plans.select_related("jurisdiction", "department")
+    plans = (plans.with_task_count().select_related("jurisdiction", "department")
              .prefetch_related(Prefetch("strata", queryset=PlanStratum.objects.order_by("id")))
-             .annotate(task_count=Coalesce(Subquery(live_tasks, output_field=IntegerField()), 0))
              .order_by("-year", "-quarter", "jurisdiction__path", "-kind", "pk"))
     return render(request, "planning/plan_list.html", {
         "page": _page(request, plans), "query": _query(request), "periods": _periods(base),

@@ -556,3 +556,9 @@ def test_the_plan_list_counts_each_plans_tasks_without_grouping_the_plans(client
     assert sorted(counts.values())[0] == 0  # county B's draft: no task yet, 0 and not None
     grouped = [q["sql"] for q in queries.captured_queries if 'GROUP BY "planning_plan"."id"' in q["sql"]]
     assert not grouped, grouped
+    # the API's plan list, the same counts the same way
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get("/api/planning/plans/").json()["results"]
+    assert {row["id"]: row["task_count"] for row in listed} == counts
+    grouped = [q["sql"] for q in queries.captured_queries if 'GROUP BY "planning_plan"."id"' in q["sql"]]
+    assert not grouped, grouped
