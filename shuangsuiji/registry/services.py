@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -319,21 +319,35 @@ def do_apply_categories(changes: Iterable[CategoryChange], *, acting_user, effec
     return len(changed)
 
 
-@transaction.atomic
 def do_import_registry(kind: str, handle, file_name: str, *, acting_user) -> dict[str, int]:
     """Import a whole registry workbook (targets, inspectors, items or recusals), or nothing at all.
 
     Every row is checked before anything is written: ``ImportRejected`` lists every problem by row and
-    column. A valid file is read a second time and stored chunk by chunk in this one transaction: new
+    column. A valid file is read a second time and stored chunk by chunk in one transaction: new
     rows created, changed rows updated, each change with its audit event and — for a target's category,
     positive-list flag and status — its dated history with the file as the reason. Recusals go through
     ``do_set_recusal`` one by one, with the row's reason; nothing is ever removed.
+
+    Imports in two provinces do not wait for each other (``queue_imports``). If both create the same new key at
+    the same moment (a credit code, a certificate number, an item code), the second's insert waits for the
+    first's commit and then breaks the unique constraint: its transaction is rolled back whole and the file read
+    once more, when the first's rows are on record, so that the key is reported by row and column like any key
+    already taken, instead of a server error.
     """
     from shuangsuiji.registry.excel import IMPORTERS
 
     if acting_user is not None and not acting_user.can_edit_registry:
         raise PermissionDenied(_("只有市局和分局管理员可以导入名录库"))
     importer = IMPORTERS[kind]
+    try:
+        return _import_registry(importer, kind, handle, file_name, acting_user)
+    except IntegrityError:
+        handle.seek(0)
+        return _import_registry(importer, kind, handle, file_name, acting_user)
+
+
+@transaction.atomic
+def _import_registry(importer, kind: str, handle, file_name: str, acting_user) -> dict[str, int]:
     errors = Errors()
     queue_imports(acting_user)
     with collection_paused():

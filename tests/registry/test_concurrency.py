@@ -138,3 +138,31 @@ def test_an_import_waits_only_for_imports_of_its_own_province(tree, users):
     finally:
         done.set()
         running.join(30)
+
+
+def test_two_provinces_importing_the_same_new_credit_code_at_once(tree, users):
+    """Imports in two provinces do not wait for each other, so both may create the same new credit code at the
+    same moment. The second's insert waits for the first's commit and breaks the unique key; it is read once
+    more, and the admin gets the row and column of a code already registered elsewhere (400), not a 500, and
+    nothing of his file is stored."""
+    require_postgres()
+    shanxi = make_jurisdiction("140000", "山西省", Level.PROVINCE)
+    taiyuan = make_jurisdiction("140100", "太原市", Level.CITY, shanxi)
+    shanxi_admin = User.objects.create_user(username="taiyuan", password="pw-taiyuan", role=Role.CITY_ADMIN,
+                                            jurisdiction=taiyuan)
+    code = complete("91130623000000001")
+    theirs = xlsx_upload([HEADERS, [complete("91140100000000009"), "太原甲热力有限公司", "140100", "", "否", ""],
+                          [code, "太原乙化工有限公司", "140100", "", "否", ""]])
+    client = Client()
+    client.force_login(shanxi_admin)
+    first, second = collide(
+        lambda: do_import_registry("targets", workbook(), "名录.xlsx", acting_user=users["county_admin"]),
+        lambda: client.post("/registry/targets/import/", {"file": theirs}))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    assert first.value["created"] == 3
+    assert second.value.status_code == 400
+    page = second.value.content.decode()
+    assert "该代码已登记在其他行政区的名录库中" in page and code in page
+    assert Target.objects.get(credit_code=code).jurisdiction == tree["a"]
+    assert not Target.objects.filter(jurisdiction=taiyuan).exists()
+    assert Event.objects.filter(action="targets.import").count() == 1
