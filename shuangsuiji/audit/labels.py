@@ -90,10 +90,12 @@ ACTIONS: dict[str, Action] = {
     "clue.report": Action(pgettext_lazy("audit action", "报告线索")),
     "clue.approve": Action(pgettext_lazy("audit action", "批准线索核查")),
     "clue.reject": Action(pgettext_lazy("audit action", "不批准线索核查")),
+    "clue.check_opened": Action(pgettext_lazy("audit action", "安排线索核查"), snapshot=True),
     "monitoring.import": Action(pgettext_lazy("audit action", "导入在线监测数据"), snapshot=True),
     "classification.run": Action(pgettext_lazy("audit action", "季度分类"), snapshot=True),
     # planning.services: the plan and the draw ceremony (DESIGN §4)
     "plan.create": Action(pgettext_lazy("audit action", "编制抽查计划"), snapshot=True),
+    "plan.open_clue_check": Action(pgettext_lazy("audit action", "安排线索核查"), snapshot=True),
     "plan.set_requested": Action(pgettext_lazy("audit action", "调整计划抽查数"), keys="planning.PlanStratum.stratum"),
     "plan.shortfall_approve": Action(pgettext_lazy("audit action", "批准少抽"), snapshot=True),
     "plan.shortfall_reject": Action(pgettext_lazy("audit action", "不批准少抽"), snapshot=True),
@@ -172,6 +174,9 @@ KEYS: dict[str, Key] = {
     "requested": Key(field="planning.PlanStratum.requested"),
     "plan.redraw_approve request": Key(field="planning.RedrawRequest.reason"),
     "plan.redraw_reject request": Key(field="planning.RedrawRequest.reason"),
+    "plan.open_clue_check clue": Key(pgettext_lazy("audit change", "线索编号")),
+    "plan.open_clue_check target": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码")),
+    "clue.check_opened plan": Key(pgettext_lazy("audit change", "线索核查计划编号")),
     "plan.substitute_target out": Key(pgettext_lazy("audit change", "关停的检查对象")),
     "plan.substitute_target in": Key(pgettext_lazy("audit change", "递补的检查对象")),
     # the manifest names a task by its target's credit code, not by the task number the pages show (RW…)

@@ -156,6 +156,17 @@ class PositiveList(Rule):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ClueCheck(Rule):
+    """What an approved clue about a positive-list firm leads to (实施方案 二(三): 应立即开展现场检查)."""
+
+    immediate: bool
+    """True: the admins open a 线索核查 plan for the clue at once (one target, must-include, its team drawn
+    like any plan's), which never counts toward a random-inspection quota; a clue nobody opened a check for
+    still falls back to ``positive_list.clue_makes_must_inspect``. False: no such plan can be opened, and the
+    clue waits for the next quarter's draw."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class JointInspection(Rule):
     min_per_quarter: int
     annual_key_ratio: Fraction
@@ -216,6 +227,7 @@ class Policy:
     special_beats_key: Switch
     general_annual: PerInspector
     positive_list: PositiveList
+    clue_check: ClueCheck
     ratio_uncapped: Switch
     joint_inspection: JointInspection
     merged_visit: Switch
@@ -391,6 +403,7 @@ RULES: dict[str, tuple[type[Rule], dict[str, Callable[[Any], Any]]]] = {
     "special_beats_key": (Switch, {"enabled": _bool}),
     "general_annual": (PerInspector, {"city": _per_inspector, "county": _per_inspector}),
     "positive_list": (PositiveList, {"leaves_on_site_strata": _bool, "clue_makes_must_inspect": _bool}),
+    "clue_check": (ClueCheck, {"immediate": _bool}),
     "ratio_uncapped": (Switch, {"enabled": _bool}),
     "joint_inspection": (
         JointInspection,

@@ -37,6 +37,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -195,10 +196,12 @@ def positive_list_in_quarter(task: Task) -> bool:
 
 
 def approved_clue(task: Task) -> Clue | None:
-    """The approved clue that put a positive-list target into this quarter's draw: the approval of the
-    head of the enforcement unit for an on-site check already exists (实施方案 二(三))."""
-    return (Clue.objects.filter(target_id=task.target_id, status=ClueStatus.APPROVED, applied_year=task.year,
-                                applied_quarter=task.quarter).order_by("-decided_at").first())
+    """The approved clue that put a positive-list target into this quarter's draw, or whose 线索核查 the task
+    is: the approval of the head of the enforcement unit for an on-site check already exists (实施方案 二(三))."""
+    return (Clue.objects.filter(Q(applied_year=task.year, applied_quarter=task.quarter)
+                                | Q(check_plan__selections__task=task, check_plan__selections__active=True),
+                                target_id=task.target_id, status=ClueStatus.APPROVED)
+            .order_by("-decided_at").first())
 
 
 def _prefill(record: InspectionRecord) -> None:

@@ -517,7 +517,9 @@ def _gather(targets: models.QuerySet, year: int, quarter: int, span: rules.Windo
         period = f"{row['start']} 至 {row['end'] or '今'}"
         facts[row["target_id"]]["positive_listing"] = rules.Evidence(
             "positive_list", row["id"], f"{row['document_number']}（{period}）")
-    for row in (Clue.objects.filter(target__in=targets, status=ClueStatus.APPROVED,
+    # A clue whose 线索核查 was opened (planning.services.do_open_clue_check) is used: the check visits the firm,
+    # so no later quarter takes it up again.
+    for row in (Clue.objects.filter(target__in=targets, status=ClueStatus.APPROVED, check_plan__isnull=True,
                                     decided_at__lt=local_midnight(first_day))
                 .filter(Q(applied_year__isnull=True) | Q(applied_year=year, applied_quarter=quarter))
                 .order_by("found_on", "id").values("id", "target_id", "found_on", "description")):

@@ -22,7 +22,9 @@ class PlanForm(forms.Form):
     jurisdiction = forms.ModelChoiceField(Jurisdiction.objects.none(), label=_("行政区"), empty_label=_("请选择"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label=_("季度"), choices=QUARTERS, coerce=int)
-    kind = forms.ChoiceField(label=_("类型"), choices=PlanKind.choices, initial=PlanKind.REGULAR)
+    # A 线索核查 is opened from its approved clue (planning.services.do_open_clue_check), not made here.
+    kind = forms.ChoiceField(label=_("类型"), initial=PlanKind.REGULAR,
+                             choices=[(k, label) for k, label in PlanKind.choices if k != PlanKind.CLUE])
     department = forms.ModelChoiceField(Department.objects.none(), label=_("发起科室"), required=False,
                                         empty_label=_("请选择"),
                                         help_text=_("仅内部联合抽查计划：负责所选事项的科室"))

@@ -17,7 +17,7 @@ from shuangsuiji.engine import assignment
 from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, TargetFacts, YearProgress, compute_quotas
 from shuangsuiji.engine.workdays import WorkCalendar, previous_quarter
-from shuangsuiji.intake.models import Classification
+from shuangsuiji.intake.models import Classification, Clue, ClueStatus
 from shuangsuiji.planning.models import Plan, PlanKind, Stratum, TaskMember, TaskPlan, TaskStatus
 from shuangsuiji.registry.models import (
     CheckItem,
@@ -74,10 +74,16 @@ def population(jurisdiction: Jurisdiction, year: int, quarter: int) -> Populatio
                .values_list("target_id", "category", "positive_list", "must_inspect")}
     last = last_on_site(targets, year)
     listed = key_listed_specials(targets, year, quarter)
+    # The classification made a target must-inspect for an approved clue it applied to the quarter; a clue whose
+    # 线索核查 was opened since is taken up by that check (planning.services.do_open_clue_check), not by this draw.
+    clued = set(Clue.objects.filter(target__in=targets, status=ClueStatus.APPROVED, applied_year=year,
+                                    applied_quarter=quarter, check_plan__isnull=True)
+                .values_list("target_id", flat=True))
     facts = []
     for target_id, code, category, positive in rows:
         # A target registered after the quarter's classification has no row yet; its registry values stand.
         category, positive, must = classes.get(target_id, (category, positive, False))
+        must = must and target_id in clued
         facts.append(TargetFacts(id=code, category=category, positive_list=positive, approved_clue=must,
                                  last_on_site_inspection=last.get(target_id),
                                  key_listed=category == "key" or target_id in listed))
@@ -100,12 +106,14 @@ def last_on_site(targets, year: int) -> dict[int, date]:
     that was not withdrawn. A visit counts in the year it was made: last December's task visited in January
     covers the first half of this year (the half-year rule is about visits, not plans). A task whose record was
     submitted without an on-site date was checked off site only: the policy reads 巡查 as on-site
-    (key_half_year_coverage), so it covers nothing."""
+    (key_half_year_coverage), so it covers nothing. A 线索核查 is no random inspection and covers nothing of the
+    random-inspection quotas either (实施方案 二(三)): only the selections of regular and joint plans count."""
     latest: dict[int, date] = {}
     visited_this_year = Q(task__inspected_on__gte=date(year, 1, 1), task__inspected_on__lte=date(year, 12, 31))
     checked_off_site = Q(task__inspected_on__isnull=True, task__records__sealed_at__isnull=False)
     for target_id, inspected_on, task_year, quarter in (
             TaskPlan.objects.filter(Q(task__year=year) | visited_this_year, task__target__in=targets, active=True)
+            .exclude(plan__kind=PlanKind.CLUE)
             .exclude(task__status=TaskStatus.WITHDRAWN).exclude(checked_off_site).order_by()
             .values_list("task__target_id", "task__inspected_on", "task__year", "task__quarter").distinct()):
         day = inspected_on or quarter_start(task_year, quarter)
@@ -123,10 +131,11 @@ def double_random_inspectors(jurisdiction: Jurisdiction, year: int, quarter: int
 
 
 def year_progress(jurisdiction: Jurisdiction, level: str, year: int, quarter: int) -> YearProgress:
-    """What the jurisdiction's plans of this level drew in the year's earlier quarters (live draws only)."""
+    """What the jurisdiction's plans of this level drew in the year's earlier quarters (live draws only). A 线索核查
+    is not a random inspection: its selections are left out by kind, whatever its stratum is called."""
     selections = (TaskPlan.objects.filter(active=True, plan__jurisdiction=jurisdiction, plan__level=level,
                                           plan__year=year, plan__quarter__lt=quarter)
-                  .exclude(task__status=TaskStatus.WITHDRAWN))
+                  .exclude(plan__kind=PlanKind.CLUE).exclude(task__status=TaskStatus.WITHDRAWN))
     general: dict[int, int] = defaultdict(int)
     joint: dict[int, int] = defaultdict(int)
     for plan_quarter, stratum in selections.values_list("plan__quarter", "stratum"):

@@ -44,6 +44,7 @@ class PlanLevel(models.TextChoices):
 class PlanKind(models.TextChoices):
     REGULAR = "regular", _("双随机抽查")
     JOINT = "joint", _("内部联合抽查")
+    CLUE = "clue", _("线索核查")
 
 
 class PlanStatus(models.TextChoices):
@@ -93,6 +94,10 @@ class Plan(models.Model):
                                    on_delete=models.PROTECT, related_name="initiated_plans")
     check_items = models.ManyToManyField(CheckItem, verbose_name=pgettext_lazy("list", "抽查事项"),
                                          related_name="plans")
+    clue = models.OneToOneField(
+        "intake.Clue", verbose_name=_("核查的线索"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="check_plan",
+        help_text=_("线索核查计划：正面清单企业经批准现场检查的线索，一条线索只安排一次核查"))
     departments = models.ManyToManyField(Department, verbose_name=_("参加科室"), blank=True,
                                          related_name="joint_plans",
                                          help_text=_("联合抽查的每个检查组须有每个参加科室的一名执法人员"))
@@ -133,7 +138,12 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="plan_quarter_1_4"),
             models.CheckConstraint(condition=Q(kind="regular", department__isnull=True)
-                                   | Q(kind="joint", department__isnull=False), name="plan_joint_has_department"),
+                                   | Q(kind="joint", department__isnull=False)
+                                   | Q(kind="clue", department__isnull=True), name="plan_joint_has_department"),
+            # A clue check refers to its clue, and only a clue check does (the one-to-one link makes it one per clue).
+            models.CheckConstraint(condition=Q(kind="clue", clue__isnull=False)
+                                   | Q(kind__in=["regular", "joint"], clue__isnull=True),
+                                   name="plan_clue_check_has_clue"),
             models.UniqueConstraint(fields=["jurisdiction", "level", "year", "quarter"],
                                     condition=Q(kind="regular"), name="plan_one_regular_per_quarter",
                                     violation_error_message=_("该行政区本季度已有双随机抽查计划")),
@@ -144,7 +154,8 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         # "大气环境处内部联合抽查": Chinese joins the two, English needs a space between them.
-        kind = self.get_kind_display() if self.kind == PlanKind.REGULAR else \
+        # A clue check is not named after its firm: its title is public from the freeze on, before the visit.
+        kind = self.get_kind_display() if self.kind != PlanKind.JOINT else \
             _("%(department)s%(kind)s") % {"department": self.department.name, "kind": self.get_kind_display()}
         return str(_("%(jurisdiction)s%(period)s%(kind)s计划") % {
             "jurisdiction": self.jurisdiction.name, "period": self.period, "kind": kind})
@@ -159,6 +170,12 @@ class Plan(models.Model):
     @property
     def is_joint(self) -> bool:
         return self.kind == PlanKind.JOINT
+
+    @property
+    def is_clue_check(self) -> bool:
+        """A targeted on-site check of one positive-list firm on an approved clue (实施方案 二(三)): drawn
+        for its team only, and never counted as a random inspection."""
+        return self.kind == PlanKind.CLUE
 
     def reached(self, status: str) -> bool:
         """Whether the ceremony has come at least as far as ``status``."""
@@ -178,7 +195,9 @@ class Stratum(models.TextChoices):
 
 
 DRAWN_STRATA = (Stratum.KEY, Stratum.SPECIAL, Stratum.GENERAL)
-"""Strata a regular plan draws from; clue targets are must-include inside them, joint is its own plan."""
+"""Strata a regular plan draws from; clue targets are must-include inside them, joint is its own plan. A clue
+check plan draws its one target (must-include, quota 1) in a stratum named ``clue``: the manifest says so
+without any change of the draw's format, and the quotas never read that stratum."""
 
 
 class ShortfallState(models.TextChoices):
@@ -361,6 +380,8 @@ class Task(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.DRAWN,
                               db_index=True)
     is_joint = models.BooleanField(_("内部联合抽查"), default=False)
+    is_clue_check = models.BooleanField(_("线索核查"), default=False,
+                                        help_text=_("该次检查（也）是对经批准线索的现场核查，不是随机抽查"))
     category = models.CharField(_("监管类别"), max_length=10, choices=Category.choices,
                                 help_text=_("对象在该季度的类别，决定适用的抽查事项"))
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)

@@ -25,9 +25,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,8 @@ from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, Quota
 from shuangsuiji.engine.sampling import Candidate, DrawError
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter
-from shuangsuiji.intake.models import Classification
+from shuangsuiji.intake.models import Classification, Clue, ClueStatus, PositiveListEntry
+from shuangsuiji.intake.permissions import is_admin_of
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import (
@@ -177,6 +178,8 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
         raise ValidationError({"quarter": _("季度应为 1–4")})
     if jurisdiction.level not in (Level.CITY, Level.COUNTY):
         raise ValidationError({"jurisdiction": _("抽查计划由市级或县级生态环境部门编制")})
+    if kind == PlanKind.CLUE:
+        raise ValidationError({"kind": _("线索核查由已批准的线索安排：请在该线索的页面点“立即安排现场检查”")})
     if kind == PlanKind.JOINT and department is None:
         # Said before the items: a joint plan's items are its department's, so without one there are none.
         raise ValidationError({"department": _("内部联合抽查计划须选择发起科室，计划由该科室负责的抽查事项组成")})
@@ -311,6 +314,171 @@ def do_approve_shortfall(stratum: PlanStratum, *, approve: bool, decision: str, 
     _event("shortfall_" + ("approve" if approve else "reject"), plan, acting_user, {
         "stratum": row.stratum, "minimum": row.minimum, "requested": row.requested}, reason=decision)
     return row
+
+
+# --- 线索核查: an approved clue's immediate on-site check ----------------------------------------------------
+#
+# 实施方案 二(三): a positive-list firm is not inspected on site in principle, but when a clue of a violation is
+# found "应立即开展现场检查". The clue's approval (intake.services.do_decide_clue) is the enforcement unit head's
+# decision; opening the check makes a plan of kind ``clue`` — one target, must-include, quota 1 — that then goes
+# through the same ceremony as any plan, so its team is drawn with every hard constraint and can be verified.
+#
+# The rule between a clue check and the quarter's regular draw (also in docs/guide/county-admin.md):
+# - a clue is used once. When a check is opened for it, it no longer makes its firm must-include in a later
+#   classification or regular draw (intake.services._gather, gather.population), and the quarter it was applied
+#   to is cleared;
+# - the other way round, when a quarter's classification used the clue and a regular plan of that quarter has
+#   frozen or drawn its firm as must-include, the firm is visited by that plan: opening a check is refused.
+# - a clue check counts toward no random-inspection ratio or quota: its stratum (``clue``) is one the quotas and
+#   the quarterly status never read, and ``gather.last_on_site`` and ``gather.year_progress`` leave it out.
+
+
+def clue_check_jurisdiction(target: Target) -> Jurisdiction:
+    """Where a clue check belongs: the target's own jurisdiction, which is its county (a target registered
+    directly under a city is checked by the city). Its inspectors are that jurisdiction's."""
+    return target.jurisdiction
+
+
+def regular_plan_taking(clue: Clue) -> tuple[Plan, str] | None:
+    """The regular plan that takes the clue's firm because of this clue, and how far it is: a quarter whose
+    classification used the clue (``applied_year``/``applied_quarter``) and whose plan drew the firm as
+    must-include, or froze it so (its draw will take it: frozen inputs do not change). None otherwise."""
+    if clue.applied_year is None:
+        return None
+    target = clue.target
+    plans = Plan.objects.filter(
+        kind=PlanKind.REGULAR, year=clue.applied_year, quarter=clue.applied_quarter,
+        jurisdiction__code__in=[target.jurisdiction.code, *target.jurisdiction.ancestor_codes()])
+    drawn = (TaskPlan.objects.filter(plan__in=plans, active=True, draw__status=DrawStatus.DRAWN, task__target=target,
+                                     must_include=True).select_related("plan__jurisdiction").first())
+    if drawn is not None:
+        return drawn.plan, _("已抽中")
+    code = target.credit_code
+    for draw in (Draw.objects.filter(plan__in=plans, status=DrawStatus.OPEN).exclude(inputs_hash="")
+                 .select_related("plan__jurisdiction")):
+        for stratum in (draw.inputs or {}).get("strata", []):
+            if any(row[0] == code and row[2] for row in stratum.get("targets", [])):
+                return draw.plan, _("已冻结，将在抽取时抽中")
+    return None
+
+
+def clue_check_items(target: Target, jurisdiction: Jurisdiction, year: int, quarter: int) -> list[CheckItem]:
+    """The items a clue check may cover: the jurisdiction's list (its own and its ancestors'), those that apply
+    to the firm's category in the quarter. The clue says no item, so the admin picks among these."""
+    category = _categories([target], year, quarter)[target.pk]
+    return gather.items_for(category, gather.visible_items(jurisdiction))
+
+
+def current_quarter(today: date | None = None) -> tuple[int, int]:
+    """The (year, quarter) of ``today`` (default the server's date): the quarter a clue check opened now is of."""
+    today = today or timezone.localdate()
+    return today.year, (today.month - 1) // 3 + 1
+
+
+def can_open_clue_check(user, clue: Clue) -> bool:
+    """Who opens a check: an admin whose jurisdiction covers the target, as for the clue's decision."""
+    return is_admin_of(user, clue.target.jurisdiction)
+
+
+def _opened_by(plan: Plan) -> dict[str, str]:
+    return {"who": plan.created_by.display_name if plan.created_by else _("系统"),
+            "when": timezone.localtime(plan.created_at).strftime("%Y-%m-%d %H:%M"), "plan": str(plan)}
+
+
+@transaction.atomic
+def do_open_clue_check(clue: Clue, *, acting_user, check_items: Iterable[CheckItem] | None = None,
+                       require_specialties: bool = False, today: date | None = None) -> Plan:
+    """Open the 线索核查 of an approved clue about a positive-list firm (实施方案 二(三) "应立即开展现场检查"): a
+    plan of kind ``clue`` for the quarter of ``today``, in the target's jurisdiction, with the firm as its one
+    must-include target. ``check_items`` default to every item of the list that applies to the firm."""
+    clue = (Clue.objects.select_for_update(of=("self",)).select_related("target__jurisdiction", "decided_by")
+            .get(pk=clue.pk))
+    target = clue.target
+    if not can_open_clue_check(acting_user, clue):
+        raise PermissionDenied(_("只有%(name)s的管理员可以安排线索核查") % {"name": target.jurisdiction.name})
+    existing = Plan.objects.filter(clue=clue).select_related("created_by", "jurisdiction").first()
+    if existing is not None:
+        # Two admins pressing at once: the second waited for the clue's lock and is told who was first.
+        raise ValidationError(_("该线索已由%(who)s于%(when)s安排线索核查（%(plan)s），一条线索只核查一次")
+                              % _opened_by(existing), code="done")
+    if clue.status != ClueStatus.APPROVED:
+        if clue.status == ClueStatus.PENDING:
+            raise ValidationError(_("该线索尚未审批：须经执法机构负责人批准现场检查后，才能安排线索核查"))
+        raise ValidationError(_("该线索未获批准现场检查（%(who)s于%(when)s审批），不能安排线索核查") % {
+            "who": clue.decided_by.display_name if clue.decided_by else _("系统"),
+            "when": timezone.localtime(clue.decided_at).strftime("%Y-%m-%d %H:%M")})
+    today = today or timezone.localdate()
+    year, quarter = current_quarter(today)
+    policy = policy_for(year, quarter)
+    if not policy.clue_check.immediate:
+        raise ValidationError(_("%(policy)s不设立即线索核查（clue_check.immediate = false）：经批准的线索纳入下一季度"
+                                "的抽取") % {"policy": policy.title})
+    if not target.is_active:
+        raise ValidationError(_("%(name)s 在名录库中已注销/关停，不能安排现场检查") % {"name": target.name})
+    listed = PositiveListEntry.objects.filter(target=target, start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)).exists()
+    if not listed:
+        raise ValidationError(_("%(name)s 今天（%(day)s）不在正面清单上：不在正面清单的企业照常参加随机抽查，"
+                                "无需线索核查") % {"name": target.name, "day": today})
+    taken = regular_plan_taking(clue)
+    if taken is not None:
+        plan, state = taken
+        raise ValidationError(_("%(period)s的分类已因该线索将%(name)s列为必查对象，%(plan)s%(state)s："
+                                "该企业由该计划现场检查，不再另行安排线索核查") % {
+            "period": quarter_text(clue.applied_year, clue.applied_quarter), "name": target.name, "plan": plan,
+            "state": state}, code="taken")
+    jurisdiction = clue_check_jurisdiction(target)
+    if jurisdiction.level not in (Level.CITY, Level.COUNTY):
+        raise ValidationError(_("%(name)s 登记在%(place)s，不属于任何市、县：请先在名录库中改正其行政区") % {
+            "name": target.name, "place": jurisdiction.name})
+    available = clue_check_items(target, jurisdiction, year, quarter)
+    if check_items is None:
+        items = available
+    else:
+        items = list(check_items)
+        outside = [item.code for item in items if item not in available]
+        if outside:
+            raise ValidationError({"check_items": _(
+                "以下事项不适用于%(name)s（不在本行政区的抽查事项清单中，或不适用于其类别）：%(codes)s") % {
+                "name": target.name, "codes": "、".join(outside)}})
+    if not items:
+        raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
+    classified = Classification.objects.filter(target=target, year=year, quarter=quarter).exists()
+    plan = Plan(jurisdiction=jurisdiction, level=jurisdiction.level, year=year, quarter=quarter, kind=PlanKind.CLUE,
+                clue=clue, require_specialties=require_specialties, policy_id=policy.id,
+                policy_version=policy.version, policy_fingerprint=policy.fingerprint, policy_title=policy.title,
+                inspectors_counted=gather.double_random_inspectors(jurisdiction, year, quarter),
+                classified=classified, created_by=acting_user)
+    plan.full_clean(exclude=["check_items", "departments"])
+    plan.save()
+    plan.check_items.set(items)
+    with system_language():
+        PlanStratum.objects.create(
+            plan=plan, stratum=Stratum.CLUE, population=1, minimum=1, must_include=1, requested=1, drawn=True,
+            explanation=_("线索核查：%(day)s 发现的线索经%(who)s批准现场检查，该企业为唯一的必查对象；检查人员照常随机"
+                          "选派。这是针对线索的检查，不计入任何随机抽查比例。") % {
+                "day": clue.found_on, "who": clue.decided_by.display_name if clue.decided_by else _("系统")},
+            citation=policy.clue_check.citation[:500])
+        changes = {"period": quarter_text(year, quarter), "kind": plan.kind, "policy": policy.label,
+                   "check_items": [item.code for item in items], "clue": clue.pk, "target": target.credit_code}
+        _event("open_clue_check", plan, acting_user, changes, reason=clue.description[:200])
+        record_event("clue.check_opened", actor=acting_user, obj=clue, jurisdiction_id=target.jurisdiction_id,
+                     changes={"plan": plan.pk, "period": quarter_text(year, quarter)})
+    if clue.applied_year is not None:
+        # The quarter the classification applied it to no longer needs it: the check takes it up.
+        Clue.objects.filter(pk=clue.pk).update(applied_year=None, applied_quarter=None)
+    return plan
+
+
+def _clue_check_stratum(plan: Plan, items: list[CheckItem]) -> manifest.StratumInput:
+    """The one stratum of a clue check: its firm, must-include, quota 1 — nothing random about the target, the
+    team is drawn from the seed like any plan's. Refused when the firm closed since the check was opened."""
+    target = Target.objects.get(pk=plan.clue.target_id)
+    if not target.is_active:
+        raise ValidationError(_("%(name)s 在名录库中已注销/关停，不能再冻结线索核查") % {"name": target.name})
+    category = _categories([target], plan.year, plan.quarter)[target.pk]
+    return manifest.StratumInput(name=Stratum.CLUE.value, quota=1, targets=[Candidate(target.credit_code, 1, True)],
+                                 needs=_needs(plan, items, category))
 
 
 # --- the ceremony ------------------------------------------------------------------------------------------
@@ -554,13 +722,18 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
         raise ValidationError(_("公布的抽取日期 %(day)s 晚于%(period)s的最后一天（%(end)s），请改为此前的日期") % {
             "day": draw_date, "period": plan.period, "end": deadline})
     policy = policy_for(plan.year, plan.quarter)
-    quarter_quotas, people, inspectors = gather.quotas(policy, plan.jurisdiction, plan.year, plan.quarter)
-    rows = _refresh_strata(plan, quarter_quotas)
     items = list(plan.check_items.select_related("specialty"))
     strata = []
     candidate_ids: set[str] = set()
+    if plan.is_clue_check:
+        rows = list(plan.strata.select_for_update())
+        strata.append(_clue_check_stratum(plan, items))
+        candidate_ids.add(plan.clue.target.credit_code)
+    else:
+        quarter_quotas, people, inspectors = gather.quotas(policy, plan.jurisdiction, plan.year, plan.quarter)
+        rows = _refresh_strata(plan, quarter_quotas)
     for row in rows:
-        if not row.drawn:
+        if not row.drawn or plan.is_clue_check:
             continue
         quota = quarter_quotas.quota(row.stratum)
         must = set(quota.must_include)
@@ -599,7 +772,8 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     plan.status = PlanStatus.FROZEN
     plan.policy_id, plan.policy_version = policy.id, policy.version
     plan.policy_fingerprint, plan.policy_title = policy.fingerprint, policy.title
-    plan.inspectors_counted, plan.classified = inspectors, people.classified
+    if not plan.is_clue_check:  # a clue check computes no quota: these figures stay as they were when opened
+        plan.inspectors_counted, plan.classified = inspectors, people.classified
     plan.save()
     with system_language():
         _event("freeze", plan, acting_user, {
@@ -719,7 +893,10 @@ def draw_window(plan: Plan) -> tuple[date, ...]:
 
 def window_warning(plan: Plan, day: date) -> str:
     """The warning shown when a draw falls outside the last working days of the quarter before the planned
-    one (实施方案 二(四)); empty when it falls inside. A warning, not a refusal: a late draw still beats none."""
+    one (实施方案 二(四)); empty when it falls inside. A warning, not a refusal: a late draw still beats none.
+    A clue check has no window: it is drawn the day its clue calls for it (实施方案 二(三) "立即")."""
+    if plan.is_clue_check:
+        return ""
     policy = policy_for(plan.year, plan.quarter)
     try:
         window = draw_window(plan)
@@ -805,12 +982,14 @@ def _write_tasks(plan: Plan, draw: Draw, result: dict) -> int:
     categories = _categories(targets.values(), plan.year, plan.quarter)
     created = Task.objects.bulk_create(
         Task(year=plan.year, quarter=plan.quarter, target=targets[code], deadline=deadline, is_joint=plan.is_joint,
-             category=categories[targets[code].pk])
+             is_clue_check=plan.is_clue_check, category=categories[targets[code].pk])
         for code in codes if targets[code].pk not in existing)
     tasks = {**{task.target.credit_code: task for task in created},
              **{target.credit_code: existing[target.pk] for target in targets.values() if target.pk in existing}}
     if plan.is_joint:
         Task.objects.filter(pk__in=[task.pk for task in existing.values()]).update(is_joint=True)
+    if plan.is_clue_check:
+        Task.objects.filter(pk__in=[task.pk for task in existing.values()]).update(is_clue_check=True)
     TaskPlan.objects.bulk_create(
         TaskPlan(task=tasks[pick["id"]], plan=plan, draw=draw, stratum=name, must_include=pick["via"] == "must",
                  rank=rank, ticket=pick["ticket"])
@@ -921,6 +1100,7 @@ def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict)
         tasks[code] = existing or Task.objects.create(
             year=plan.year, quarter=plan.quarter, target=targets[code],
             deadline=gather.quarter_end(plan.year, plan.quarter), is_joint=plan.is_joint,
+            is_clue_check=plan.is_clue_check,
             category=categories[targets[code].pk], status=TaskStatus.DISPATCHED if dispatched else TaskStatus.DRAWN,
             dispatched_at=now if dispatched else None)
     last_rank = {s: r or 0 for s, r in TaskPlan.objects.filter(draw=draw).values("stratum")

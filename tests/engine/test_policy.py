@@ -120,6 +120,28 @@ def test_missing_rule_is_named():
     assert problems_of(data) == {"rules.draw_window": "缺少此规则"}
 
 
+def test_clue_check_rule_is_required_and_checked():
+    # 实施方案 二(三) "应立即开展现场检查": the rule that lets a clue get its check at once is part of every policy.
+    assert BAODING.clue_check.immediate is True
+    assert [(c.document, c.clause) for c in BAODING.clue_check.citations] == [("实施方案", "二(三)")]
+    assert "应立即开展现场检查" in BAODING.clue_check.citations[0].quote
+    data = baoding_data()
+    del data["rules"]["clue_check"]
+    assert problems_of(data) == {"rules.clue_check": "缺少此规则"}
+    data = baoding_data()
+    data["rules"]["clue_check"]["immediate"] = "yes"
+    data["rules"]["clue_check"]["days"] = 3
+    found = problems_of(data)
+    assert found["rules.clue_check.immediate"].startswith("应为true 或 false")
+    assert found["rules.clue_check.days"].startswith("未知的键")
+    data = baoding_data()
+    del data["rules"]["clue_check"]["immediate"]
+    del data["rules"]["clue_check"]["cite"]
+    found = problems_of(data)
+    assert found["rules.clue_check.immediate"] == "缺少此项"
+    assert "rules.clue_check.cite" in found
+
+
 def test_wrong_types_are_named():
     data = baoding_data()
     data["rules"]["draw_window"]["workdays"] = "5"
@@ -296,6 +318,7 @@ GUANGZHOU_LIKE_RULES = {
     "special_beats_key": ("enabled = false", "二", "重点排污单位优先"),
     "general_annual": ('city = "1:2.5", county = "1:2.5"', "三", "一般排污单位1:2.5"),
     "positive_list": ("leaves_on_site_strata = false, clue_makes_must_inspect = true", "四", "仍参加抽取"),
+    "clue_check": ("immediate = false", "四", "线索纳入下次抽取"),
     "ratio_uncapped": ("enabled = true", "五", "不设上限"),
     "joint_inspection": ('min_per_quarter = 2, annual_key_ratio = "1/10", key_units_first = true', "六", "联合"),
     "merged_visit": ("enabled = false", "六", "市县分别检查"),
