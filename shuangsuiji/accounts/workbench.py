@@ -57,6 +57,7 @@ from shuangsuiji.planning.models import (
     quarter_text,
 )
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
+from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.registry.models import Jurisdiction, Level
 from shuangsuiji.registry.services import keeps_reference_data
 from shuangsuiji.systemtext import system_text
@@ -570,6 +571,15 @@ def approvals(user, today: date) -> Items:
         rows.append(Item(title=clue.target.name, url=clue.get_absolute_url(),
                          note=f"{clue.get_source_display()} · {clue.description[:40]}", badge=_("线索待审批"),
                          badge_css="text-bg-primary", place=clue.target.jurisdiction.name))
+    # Approved, and then "应立即开展现场检查": a clue without its 线索核查 waits for the admins who open it
+    # (planning.services.do_open_clue_check) — unless the quarter's regular draw already took the firm for it.
+    unchecked = clues_awaiting_check(Clue.objects.visible_to(user))
+    for key, n in _counts(unchecked, "target__jurisdiction")[0].items():
+        _add(by_place, key, n)
+    for clue in unchecked.select_related("target__jurisdiction").order_by("decided_at", "pk")[:LIMIT]:
+        rows.append(Item(title=clue.target.name, url=clue.get_absolute_url() + "#clue-check",
+                         note=f"{clue.get_source_display()} · {clue.description[:40]}",
+                         badge=_("待安排线索核查"), badge_css="text-bg-danger", place=clue.target.jurisdiction.name))
 
     decide = reverse("fieldwork:approvals")
     kinds = ((AmendmentRequest, pgettext("workbench", "更正申请")), (OnSiteApproval, _("正面清单企业现场检查")))

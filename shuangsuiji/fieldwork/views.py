@@ -80,6 +80,7 @@ from shuangsuiji.planning.models import (
     TaskStatus,
 )
 from shuangsuiji.planning.permissions import visible_tasks
+from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.views import CappedPaginator
 
@@ -979,13 +980,16 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
     user = request.user
     clues = (Clue.objects.visible_to(user).filter(status=ClueStatus.PENDING)
              .select_related("target__jurisdiction", "reported_by").order_by("reported_at", "pk"))
+    # Approved and waiting for their 线索核查, opened on the clue's page (实施方案 二(三) "应立即开展现场检查").
+    unchecked = (clues_awaiting_check(Clue.objects.visible_to(user))
+                 .select_related("target__jurisdiction", "decided_by").order_by("decided_at", "pk"))
     shortfalls = (PlanStratum.objects.visible_to(user).filter(shortfall_state=ShortfallState.PENDING)
                   .select_related("plan__jurisdiction", "plan__department").order_by("plan_id", "pk"))
     redraws = (RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
                .select_related("plan__jurisdiction", "plan__department", "requested_by")
                .order_by("requested_at", "pk"))
     return render(request, "fieldwork/approvals.html", {
-        "on_site": on_site, "amendments": amendments, "clues": clues,
+        "on_site": on_site, "amendments": amendments, "clues": clues, "unchecked_clues": unchecked,
         "plan_requests": [(s.plan, _("%(stratum)s少抽 %(n)s 家") % {
             "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]
         + [(r.plan, _("重新抽取"), r.reason) for r in redraws],

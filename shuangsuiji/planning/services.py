@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,7 +69,7 @@ from shuangsuiji.planning.permissions import (
     ensure_can_edit,
     ensure_can_run,
 )
-from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Level, Target
+from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Level, Target, TargetStatus
 
 MIN_DICE = 4
 """Fewest dice accepted: the secret already makes the seed unpredictable; the dice only take the last word
@@ -373,6 +373,18 @@ def current_quarter(today: date | None = None) -> tuple[int, int]:
     """The (year, quarter) of ``today`` (default the server's date): the quarter a clue check opened now is of."""
     today = today or timezone.localdate()
     return today.year, (today.month - 1) // 3 + 1
+
+
+def clues_awaiting_check(clues: QuerySet) -> QuerySet:
+    """The approved clues among ``clues`` that wait for their 线索核查: no check opened, the firm still active, and
+    not taken by the regular draw of the quarter the classification applied them to (a frozen but undrawn plan is
+    only found when the check is opened, which then says why). The workbench and the approvals page both read
+    this, so their counts agree."""
+    taken = TaskPlan.objects.filter(plan__kind=PlanKind.REGULAR, plan__year=OuterRef("applied_year"),
+                                    plan__quarter=OuterRef("applied_quarter"), task__target=OuterRef("target"),
+                                    must_include=True, active=True)
+    return (clues.filter(status=ClueStatus.APPROVED, check_plan__isnull=True, target__status=TargetStatus.ACTIVE)
+            .exclude(Exists(taken)))
 
 
 def can_open_clue_check(user, clue: Clue) -> bool:

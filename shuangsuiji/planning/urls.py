@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.planning import views
+from shuangsuiji.planning import views, views_clue
 
 app_name = "planning"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("<id:pk>/redraw/", views.plan_redraw_request, name="plan_redraw_request"),
     path("<id:pk>/redraw/<id:request_pk>/", views.plan_redraw_decide, name="plan_redraw_decide"),
     path("<id:pk>/draws/<id:number>/manifest.json", views.plan_manifest, name="plan_manifest"),
+    path("clue-checks/<id:clue_pk>/open/", views_clue.clue_check_open, name="clue_check_open"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/mine/", views.my_tasks, name="my_tasks"),
     path("tasks/<id:pk>/", views.task_detail, name="task_detail"),

@@ -247,7 +247,8 @@ def _draw_days(plan: Plan, draw, today: date) -> dict:
     (the window's first day when it is still ahead, else today), a warning while it can still be heeded,
     and the announced day a draw waits for. The service refuses what the page does not offer."""
     try:
-        window = services.draw_window(plan)
+        # A clue check has no draw window: it is drawn the day its clue calls for it (实施方案 二(三) "立即").
+        window = () if plan.is_clue_check else services.draw_window(plan)
     except CalendarUnknownError:
         window = ()
     opens = services.freeze_opens(plan)
@@ -257,7 +258,7 @@ def _draw_days(plan: Plan, draw, today: date) -> dict:
     if plan.status == PlanStatus.DRAFT:
         # With the window unknown (its year's holidays not entered) no day is proposed: today was, months
         # before the window, and one click announced a draw far too early.
-        proposed = (window[0] if today < window[0] else today) if window else None
+        proposed = (window[0] if today < window[0] else today) if window else (today if plan.is_clue_check else None)
         days["freeze_form"] = FreezeForm(today=today, initial={"draw_date": proposed})
         if not days["quarter_over"] and not days["freeze_opens"] and proposed in (today, None):
             days["window_notice"] = services.window_warning(plan, today)

@@ -324,20 +324,24 @@ def test_a_positive_list_clue_waits_on_the_workbench_and_every_request_is_on_the
     firm = Target.objects.create(credit_code=code_for("130623", 77), name="涞水县正面清单企业", jurisdiction=tree["a"])
     clue = Clue.objects.create(target=firm, source=ClueSource.OFF_SITE, found_on=timezone.localdate(),
                                description="在线监测数据异常，疑似超标排放", reported_by=users["county_admin"])
-    Clue.objects.create(target=firm, source=ClueSource.OFF_SITE, found_on=timezone.localdate(), description="已批",
-                        status=ClueStatus.APPROVED, decided_at=timezone.now())
+    approved = Clue.objects.create(target=firm, source=ClueSource.OFF_SITE, found_on=timezone.localdate(),
+                                   description="已批", status=ClueStatus.APPROVED, decided_at=timezone.now())
 
+    # The approved clue waits too, for its 线索核查 (实施方案 二(三) "应立即开展现场检查").
     county = section(page(client, users["county_admin"]), "approvals")
-    assert county.total == 2 and county.by_place == {tree["a"].pk: 2}
-    waiting = next(i for i in county.items if i.title == "涞水县正面清单企业")
-    assert (waiting.badge, waiting.url) == ("线索待审批", clue.get_absolute_url())
+    assert county.total == 3 and county.by_place == {tree["a"].pk: 3}
+    waiting = next(i for i in county.items if i.badge == "线索待审批")
+    assert (waiting.title, waiting.url) == ("涞水县正面清单企业", clue.get_absolute_url())
     assert "在线监测数据异常" in waiting.note
-    assert section(page(client, users["city_admin"]), "approvals").total == 2
+    to_check = next(i for i in county.items if i.badge == "待安排线索核查")
+    assert to_check.url == approved.get_absolute_url() + "#clue-check" and "已批" in to_check.note
+    assert section(page(client, users["city_admin"]), "approvals").total == 3
     assert section(page(client, users["other_county_admin"]), "approvals").total == 0
 
     client.force_login(users["county_admin"])
     shown = client.get(county.more_url).content.decode()
-    assert clue.get_absolute_url() in shown and "在线监测数据异常" in shown and "已批" not in shown
+    assert clue.get_absolute_url() in shown and "在线监测数据异常" in shown
+    assert f'data-clue-check="{approved.pk}"' in shown and "待安排线索核查" in shown
     assert plan.get_absolute_url() in shown and "少抽 2 家" in shown
     client.force_login(users["other_county_admin"])
     other = client.get(county.more_url).content.decode()

@@ -40,3 +40,31 @@ def stratum_label(name: str) -> str:
 def get_count(counts: dict, key: str) -> int:
     return counts.get(key, 0)
 
+
+
+@register.inclusion_tag("planning/_clue_check_panel.html", takes_context=True)
+def clue_check_panel(context, clue) -> dict:
+    """The 线索核查 part of a clue's page (实施方案 二(三) "应立即开展现场检查"): the check opened for it, or — for
+    an approved clue without one — the button of those who may open it, or why it is not needed."""
+    from shuangsuiji.intake.models import ClueStatus
+    from shuangsuiji.planning import services
+    from shuangsuiji.planning.models import Plan
+    from shuangsuiji.planning.permissions import visible_plans
+
+    user = context["request"].user
+    found = {"clue": clue, "request": context["request"], "csrf_token": context.get("csrf_token")}
+    plan = Plan.objects.filter(clue=clue).select_related("jurisdiction", "created_by").first()
+    if plan is not None:
+        found.update(plan=plan, plan_visible=visible_plans(user).filter(pk=plan.pk).exists())
+        return found
+    if clue.status != ClueStatus.APPROVED:
+        return found
+    taken = services.regular_plan_taking(clue)
+    if taken is not None:
+        found.update(taken_by=taken[0], taken_state=taken[1])
+        return found
+    if services.can_open_clue_check(user, clue):
+        jurisdiction = services.clue_check_jurisdiction(clue.target)
+        found.update(can_open=True, items=services.clue_check_items(clue.target, jurisdiction,
+                                                                    *services.current_quarter()))
+    return found
