@@ -1,5 +1,5 @@
-"""线索核查 (实施方案 二(三) "应立即开展现场检查"): an approved clue about a positive-list firm gets a plan of its own at
-once — one target, must-include, quota 1 — through the same ceremony as any plan; it is refused when it would
+"""线索核查 (实施方案 二(三) "应立即开展现场检查"): an approved clue about a positive-list firm gets a plan of its own
+at once — one target, must-include, quota 1 — through the same ceremony as any plan; it is refused when it would
 repeat a check; the clue is used once; and the check counts toward no random-inspection ratio or quota."""
 
 import datetime
@@ -17,7 +17,7 @@ from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
 from shuangsuiji.disclosure import reports
 from shuangsuiji.engine import manifest
-from shuangsuiji.intake.models import Classification, Clue, ClueSource, ClueStatus, PositiveListEntry
+from shuangsuiji.intake.models import Classification, Clue, ClueSource, PositiveListEntry
 from shuangsuiji.intake.services import do_classify, do_decide_clue, do_report_clue
 from shuangsuiji.planning import gather, services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, Stratum, Task, TaskPlan, TaskStatus
@@ -148,7 +148,7 @@ def test_a_policy_without_the_immediate_check_refuses_it(city, monkeypatch):
         return replace(policy, clue_check=replace(policy.clue_check, immediate=False))
 
     monkeypatch.setattr(services, "policy_for", without)
-    with pytest.raises(ValidationError, match="clue_check.immediate = false"):
+    with pytest.raises(ValidationError, match=r"clue_check\.immediate = false"):
         services.do_open_clue_check(clue, acting_user=city["users"]["county_admin"])
 
 
