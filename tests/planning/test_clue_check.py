@@ -263,3 +263,20 @@ def test_a_clue_check_counts_toward_no_quota_nor_the_quarterly_status(city):
     assert (place.joint_tasks, place.clue_tasks, place.clue_inspected) == (0, 1, 0)
     total = status.total()
     assert sum(count.drawn for count in total.strata.values()) == 0 and total.clue_tasks == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_opening_the_same_clue_at_once_make_one_check(city):
+    """The second waits on the clue's row lock, then is told who opened the check and when."""
+    from tests.concurrency import collide, require_postgres
+
+    require_postgres()
+    clue = approved_clue(city)
+    first, second = collide(
+        lambda: services.do_open_clue_check(Clue.objects.get(pk=clue.pk), acting_user=city["users"]["county_admin"]),
+        lambda: services.do_open_clue_check(Clue.objects.get(pk=clue.pk), acting_user=city["users"]["city_admin"]))
+    assert first.error is None, first.error
+    assert "已由county_admin于" in second.refused and "一条线索只核查一次" in second.refused, second.error
+    assert Plan.objects.filter(kind=PlanKind.CLUE).count() == 1
+    assert Event.objects.filter(action="plan.open_clue_check").count() == 1
