@@ -153,4 +153,63 @@ def seed_planning(population: Population, *, progress: Progress = no_progress) -
         for key, value in made.items():
             totals[key] += value
     totals["planned_quarters"] = len(quarters)
+    before = Task.objects.count()
+    totals["clue_checks"] = seed_clue_checks(population.today)
+    totals["tasks"] += Task.objects.count() - before
     return totals
+
+
+CLUE_CHECK_COUNTY = "130608"
+"""清苑区 (the demo ``county`` login, whose officer is the ``inspector`` login): a clue found this week about one of
+its positive-list firms was approved and its 线索核查 drawn and dispatched the same day; a second approved clue
+still waits on the workbench for its check."""
+
+
+def seed_clue_checks(today: date) -> int:
+    """线索核查 in the demo (实施方案 二(三) "应立即开展现场检查"): two clues approved this week about positive-list
+    firms of ``CLUE_CHECK_COUNTY`` — one taken through its check's whole ceremony with witness dice on the spot and
+    dispatched, the other left for the demo user to open. Returns the checks made (0 when the county has fewer than
+    two positive-list firms, or the quarter began less than three days ago)."""
+    from shuangsuiji.accounts.models import Role, User
+    from shuangsuiji.intake.models import Clue, ClueSource, ClueStatus, PositiveListEntry
+
+    found_on = today - timedelta(days=2)
+    if quarter_of(found_on) != quarter_of(today) or found_on.year != today.year:
+        return 0
+    by_county: dict[Jurisdiction, list[int]] = {}
+    for entry in (PositiveListEntry.objects.filter(target__jurisdiction__level=Level.COUNTY, target__status="active",
+                                                   start__lte=found_on, end__isnull=True)
+                  .exclude(target__clues__isnull=False).select_related("target__jurisdiction").order_by("target_id")):
+        by_county.setdefault(entry.target.jurisdiction, []).append(entry.target_id)
+    # 清苑区 where it has two such firms (the smaller demo scales may have none there), else the first county that has
+    chosen = sorted((j for j, ids in by_county.items() if len(ids) >= 2),
+                    key=lambda j: (j.code != CLUE_CHECK_COUNTY, j.code))
+    if not chosen:
+        return 0
+    county, firms = chosen[0], by_county[chosen[0]][:2]
+    admin = (User.objects.filter(role=Role.COUNTY_ADMIN, jurisdiction=county).order_by("pk").first()
+             or User.objects.filter(role=Role.CITY_ADMIN, jurisdiction__code__in=county.ancestor_codes())
+             .order_by("pk").first())
+    decided = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(9, 30)))
+    clues = Clue.objects.bulk_create(
+        Clue(target_id=firm, source=ClueSource.OFF_SITE, found_on=found_on, description=text, reported_by=admin,
+             status=ClueStatus.APPROVED, decided_by=admin, decided_at=decided, decision_reason="同意立即开展现场检查")
+        for firm, text in zip(firms, ("污染源在线监控显示夜间颗粒物浓度异常升高，疑似治理设施未正常运行",
+                                      "分表计电数据显示治污设施用电量骤降，生产设施用电正常"), strict=True))
+    plan = services.do_open_clue_check(clues[0], acting_user=admin, today=today)
+    services.do_approve_and_freeze(plan, acting_user=admin, draw_date=today, today=today)
+    services.do_commit_secret(plan, acting_user=admin)
+    rng = random.Random(f"clue-check:{today}")
+    services.do_record_public_value(plan, source="dice", value=",".join(str(rng.randint(1, 6)) for _ in range(8)),
+                                    witnesses=rng.sample(WITNESSES, 2), acting_user=admin)
+    services.do_draw(plan, acting_user=admin, today=today)
+    services.do_dispatch(plan, acting_user=admin)
+    # the morning after the approval, one step after the other (demo realism only)
+    start = timezone.make_aware(datetime.combine(today, time(8, 30)))
+    Clue.objects.filter(pk__in=[c.pk for c in clues]).update(reported_at=start - timedelta(days=2))
+    Plan.objects.filter(pk=plan.pk).update(created_at=start, dispatched_at=start + timedelta(minutes=50))
+    Draw.objects.filter(plan=plan).update(**{field: start + timedelta(minutes=m) for field, m in (
+        ("frozen_at", 10), ("committed_at", 20), ("public_recorded_at", 30), ("drawn_at", 40))})
+    Task.objects.filter(selections__plan=plan).update(created_at=start + timedelta(minutes=40),
+                                                      dispatched_at=start + timedelta(minutes=50))
+    return 1

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from shuangsuiji.demo.generator import generate
 from shuangsuiji.engine import manifest
+from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.planning import demo
 from shuangsuiji.planning.models import Draw, Plan, PlanKind, PlanStatus, Task
 from shuangsuiji.registry.models import Jurisdiction, Level
@@ -38,7 +39,18 @@ def test_seed_planning_draws_a_past_year_and_the_current_quarter_but_one_county(
         .values_list("code", flat=True))
     assert not current.filter(jurisdiction__code=demo.LEFT_TO_PLAN).exists()
     assert counts["plans"] == Plan.objects.filter(kind=PlanKind.REGULAR).count() == 3 * 23 + 22
-    for draw in Draw.objects.select_related("plan"):
+    # One 线索核查 of 清苑区 drawn the day after its clue's approval, outside any window (it has none), dispatched;
+    # a second approved clue waits for its check.
+    check = Plan.objects.get(kind=PlanKind.CLUE)
+    assert counts["clue_checks"] == 1 and check.jurisdiction.level == Level.COUNTY
+    assert (check.year, check.quarter, check.status) == (2021, 4, PlanStatus.DISPATCHED)
+    assert timezone.localtime(check.current_draw.drawn_at).date() == TODAY
+    assert manifest.verify(check.current_draw.manifest) == []
+    assert Task.objects.filter(is_clue_check=True, selections__plan=check).count() == 1
+    assert check.clue.target.clues.count() == 1
+    assert Clue.objects.filter(status=ClueStatus.APPROVED, check_plan__isnull=True, found_on=date(2021, 12, 18)
+                               ).count() == 1
+    for draw in Draw.objects.select_related("plan").exclude(plan__kind=PlanKind.CLUE):
         window = demo.draw_day(draw.plan.year, draw.plan.quarter)
         assert timezone.localtime(draw.drawn_at).date() == window and draw.window_warning == ""
         assert manifest.verify(draw.manifest) == []
