@@ -157,8 +157,12 @@ class Plan(models.Model):
         # A clue check is not named after its firm: its title is public from the freeze on, before the visit.
         kind = self.get_kind_display() if self.kind != PlanKind.JOINT else \
             _("%(department)s%(kind)s") % {"department": self.department.name, "kind": self.get_kind_display()}
-        return str(_("%(jurisdiction)s%(period)s%(kind)s计划") % {
+        title = str(_("%(jurisdiction)s%(period)s%(kind)s计划") % {
             "jurisdiction": self.jurisdiction.name, "period": self.period, "kind": kind})
+        if self.kind == PlanKind.CLUE and self.pk:
+            # A county may check several clues in a quarter: its number tells them apart, the firm stays unnamed.
+            title += str(_("（第%(number)s号）") % {"number": self.pk})
+        return title
 
     def get_absolute_url(self) -> str:
         return reverse("planning:plan_detail", args=[self.pk])

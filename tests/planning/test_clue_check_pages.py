@@ -56,7 +56,7 @@ def test_opening_from_the_clue_page_leads_to_the_plan_and_a_second_press_is_told
     shown = client.get(plan.get_absolute_url()).content.decode()
     assert 'id="clue-check-notice"' in shown and clue.target.name in shown and "线索核查" in shown
     assert "不计入任何随机抽查比例" in shown and "规定的抽取期" not in shown
-    assert 'name="requested_clue"' not in shown  # one target, quota 1: nothing to change
+    assert 'name="requested_clue"' not in shown and "保存计划抽查数" not in shown  # one target, quota 1
     assert "freeze" in shown  # the ceremony starts on this page like any plan's
     # the clue's page now shows the check instead of the button
     shown = client.get(clue.get_absolute_url()).content.decode()
