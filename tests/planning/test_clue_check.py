@@ -280,3 +280,26 @@ def test_two_admins_opening_the_same_clue_at_once_make_one_check(city):
     assert "已由county_admin于" in second.refused and "一条线索只核查一次" in second.refused, second.error
     assert Plan.objects.filter(kind=PlanKind.CLUE).count() == 1
     assert Event.objects.filter(action="plan.open_clue_check").count() == 1
+
+
+def test_the_check_s_record_is_on_site_with_the_clue_s_approval_and_the_inspector_sees_the_label(city, client):
+    """The clue's approval is the enforcement unit head's approval of the on-site visit: no second request."""
+    from shuangsuiji.accounts.models import Role, User
+    from shuangsuiji.fieldwork.models import Mode
+    from shuangsuiji.fieldwork.services import do_start_record
+
+    county = city["users"]["county_admin"]
+    clue = approved_clue(city)
+    plan = services.do_open_clue_check(clue, acting_user=county)
+    ceremony(plan, user=county, day=today())
+    services.do_dispatch(plan, acting_user=county)
+    [task] = Task.objects.all()
+    member = task.members.filter(active=True).select_related("inspector").first()
+    officer = (User.objects.filter(inspector=member.inspector).first()
+               or User.objects.create_user(username="officer", password="pw-officer", role=Role.INSPECTOR,
+                                           jurisdiction=city["tree"]["a"], inspector=member.inspector))
+    record = do_start_record(task, acting_user=officer)
+    assert (record.positive_list, record.on_site_clue, record.mode) == (True, clue, Mode.ON_SITE)
+    client.force_login(officer)
+    mine = client.get("/planning/tasks/mine/", follow=True).content.decode()
+    assert clue.target.name in mine and "线索核查" in mine
