@@ -121,3 +121,15 @@ def test_plan_list_task_pages_and_the_public_portal_say_clue_check(city, client)
     rows = client.get("/api/public/plans/").json()
     titles = [row["title"] for row in rows.get("results", rows)]
     assert any("线索核查" in title for title in titles)
+
+
+def test_an_undrawn_clue_check_is_not_late_for_a_draw_window_it_does_not_have(city):
+    """Opened mid-quarter, long after the quarter's draw window closed: this quarter's plans on the workbench do
+    not call it overdue (the regular plan's window has no say over it)."""
+    county = city["users"]["county_admin"]
+    plan = services.do_open_clue_check(approved_clue(city), acting_user=county)
+    today = timezone.localdate()
+    window = workbench.draw_window(plan.year, plan.quarter)
+    items = workbench.quarter_plans(county, plan.year, plan.quarter, window, today).items
+    [item] = [i for i in items if i.url == plan.get_absolute_url()]
+    assert (item.overdue, item.due) == (False, None) and "线索核查" in item.title
