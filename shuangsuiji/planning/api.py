@@ -258,7 +258,8 @@ class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
         fields = ["id", "number", "year", "quarter", "jurisdiction", "jurisdiction_name", "credit_code",
-                  "target_name", "address", "category", "is_joint", "status", "deadline", "dispatched_at",
+                  "target_name", "address", "category", "is_joint", "is_clue_check", "status", "deadline",
+                  "dispatched_at",
                   "inspected_on", "withdrawn_reason", "plans", "merged", "items", "departments", "team",
                   "substitutions", "record", "record_number"]
 
@@ -340,7 +341,7 @@ class TaskFilter(params.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["year", "quarter", "status", "is_joint"]
+        fields = ["year", "quarter", "status", "is_joint", "is_clue_check"]
 
     def only_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # As planning's "my tasks": the tasks whose team has the user's officer in it, still in the team.

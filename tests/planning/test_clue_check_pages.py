@@ -133,3 +133,14 @@ def test_an_undrawn_clue_check_is_not_late_for_a_draw_window_it_does_not_have(ci
     items = workbench.quarter_plans(county, plan.year, plan.quarter, window, today).items
     [item] = [i for i in items if i.url == plan.get_absolute_url()]
     assert (item.overdue, item.due) == (False, None) and "线索核查" in item.title
+
+
+def test_the_planning_api_says_which_tasks_are_clue_checks(city, client):
+    county = city["users"]["county_admin"]
+    plan = services.do_open_clue_check(approved_clue(city), acting_user=county)
+    ceremony(plan, user=county, day=timezone.localdate())
+    client.force_login(county)
+    rows = client.get("/api/planning/tasks/?is_clue_check=true").json()["results"]
+    assert [row["is_clue_check"] for row in rows] == [True]
+    assert [p["kind"] for p in rows[0]["plans"]] == ["clue"]
+    assert client.get("/api/planning/tasks/?is_clue_check=false").json()["results"] == []
