@@ -263,6 +263,10 @@ def test_a_clue_check_counts_toward_no_quota_nor_the_quarterly_status(city):
     assert (place.joint_tasks, place.clue_tasks, place.clue_inspected) == (0, 1, 0)
     total = status.total()
     assert sum(count.drawn for count in total.strata.values()) == 0 and total.clue_tasks == 1
+    assert place.inspector_count == 0 and place.problems == 0  # the random inspections' figures only
+    from shuangsuiji.disclosure import report_books
+
+    assert report_books._place_row("涞水县", place)[-2:] == [1, 0]  # the workbook's own 线索核查 columns
 
 
 @pytest.mark.postgres_only
