@@ -273,9 +273,12 @@ class Clue(models.Model):
     """A clue of a violation by a positive-list target (实施方案 二(三)).
 
     Positive-list targets are not inspected on site in principle; an on-site check needs the approval
-    of the head of the enforcement unit. Once approved, the target enters the next quarter's draw as
-    must-inspect: the first classification of a quarter that begins after the approval applies it and
-    records that quarter here, so one approval puts the target in one draw.
+    of the head of the enforcement unit. Once approved, the seed wants the firm inspected at once: an admin
+    opens its 线索核查 (``planning.services.do_open_clue_check``, the plan's ``clue`` is this row), and the
+    clue is used by it. A clue nobody opened a check for enters the next quarter's draw as must-inspect
+    (the fallback, ``positive_list.clue_makes_must_inspect``): the first classification of a quarter that
+    begins after the approval applies it and records that quarter here, so one approval puts the target in
+    one draw — or in one check.
     """
 
     target = models.ForeignKey(Target, verbose_name=_("检查对象"), on_delete=models.PROTECT, related_name="clues")
