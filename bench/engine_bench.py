@@ -141,8 +141,10 @@ def check_recorded(scale: str, population: str, manifests: str) -> str:
     The manifests are compared first: each holds its plan's frozen inputs (every target, weight, officer and
     recusal the draw saw), so the same digest means the same population drawn into the same bytes. The
     population's fingerprint is the ``repr`` of the engine's input objects, which moves when one of their
-    classes gains a field (by 2026-11-30 it had moved since the recording, the manifests still byte for byte
-    the recorded ones); it only tells a changed population from a changed engine when the manifests differ."""
+    classes gains a field; it only tells a changed population from a changed engine when the manifests differ.
+    It had moved by 2026-11-30 with the manifests still byte for byte the recorded ones, so a changed engine would
+    have passed as a changed population: the fingerprints were recorded again on 2026-12-01 (the manifests
+    identical at every scale), and must be again whenever they move with the manifests unchanged."""
     recorded = json.loads(RECORDED.read_text()) if RECORDED.exists() else {}
     entry = recorded.get(scale)
     if entry is None:
@@ -338,7 +340,9 @@ def phases(baoding: policy.Policy, plans: list[PlanData]) -> dict[str, float]:
 
 
 def measure(scale: str, with_phases: bool = False, workers: int = 2) -> dict[str, Any]:
-    baoding = policy.load(ROOT / "policies" / "baoding-2021.toml")
+    # Version 1 of the Baoding policy, under which the recorded manifests were drawn (a manifest holds its policy's
+    # fingerprint). Version 2 only adds the rule clue_check, which no quota or draw of a quarterly plan reads.
+    baoding = policy.load(ROOT / "policies" / "baoding-2021-v1.toml")
     started = time.perf_counter()
     plans = prepare(scale)
     prepared = time.perf_counter() - started

@@ -26,8 +26,13 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-FORMAT = 1
-"""Version of the file format itself (not of a policy); a loader refuses formats it does not know."""
+FORMAT = 2
+"""Version of the file format itself (not of a policy); a loader refuses formats it does not know. Format 2 added
+the rule ``clue_check``; a format-1 file (written before it) is still read, without that rule, because plans made
+under such a file name it by its fingerprint and the file may not be edited."""
+
+SINCE_FORMAT = {"clue_check": 2}
+"""Rules a file of an older format does not have (and may not have: it would be a rule its format never knew)."""
 
 POLICY_DIR = Path(__file__).resolve().parents[2] / "policies"
 
@@ -227,7 +232,8 @@ class Policy:
     special_beats_key: Switch
     general_annual: PerInspector
     positive_list: PositiveList
-    clue_check: ClueCheck
+    clue_check: ClueCheck | None
+    """None in a format-1 file: no 线索核查, an approved clue waits for the next quarter's draw."""
     ratio_uncapped: Switch
     joint_inspection: JointInspection
     merged_visit: Switch
@@ -246,7 +252,12 @@ class Policy:
         return f"{self.id} v{self.version} ({self.fingerprint[:12]})"
 
     def rules(self) -> tuple[Rule, ...]:
-        return tuple(getattr(self, name) for name in RULES)
+        return tuple(rule for name in RULES if (rule := getattr(self, name)) is not None)
+
+    @property
+    def immediate_clue_check(self) -> bool:
+        """Whether an approved clue about a positive-list firm gets its 线索核查 at once (rule ``clue_check``)."""
+        return self.clue_check is not None and self.clue_check.immediate
 
     def in_force(self, day: date) -> bool:
         return self.effective <= day and (self.ends is None or day <= self.ends)
@@ -540,13 +551,18 @@ def _parse_citations(
     return tuple(citations)
 
 
-def _parse_rules(raw: Any, documents: Mapping[str, SourceDocument], out: _Collector) -> dict[str, Rule]:
-    rules: dict[str, Rule] = {}
+def _parse_rules(raw: Any, documents: Mapping[str, SourceDocument], out: _Collector,
+                 file_format: int = FORMAT) -> dict[str, Rule | None]:
+    known = {name: rule for name, rule in RULES.items() if SINCE_FORMAT.get(name, 1) <= file_format}
+    rules: dict[str, Rule | None] = {name: None for name in RULES if name not in known}
     if not isinstance(raw, dict):
         out.add("rules", "缺少规则表 [rules]")
         return rules
-    out.unknown(raw, RULES, "rules")
-    for name, (cls, value_fields) in RULES.items():
+    for name in sorted((raw.keys() & SINCE_FORMAT.keys()) - known.keys()):
+        out.add(f"rules.{name}", f"格式 {file_format} 的文件没有此规则（自格式 {SINCE_FORMAT[name]} 起）："
+                                 f"新增规则须复制为新版本并使用格式 {FORMAT}")
+    out.unknown({key: value for key, value in raw.items() if key not in SINCE_FORMAT}, known, "rules")
+    for name, (cls, value_fields) in known.items():
         where = f"rules.{name}"
         table = raw.get(name)
         if table is None:
@@ -599,8 +615,8 @@ def from_data(data: Mapping[str, Any], source: str = "<data>") -> Policy:
         "effective": _date_value,
     }
     header = {key: out.field(data, key, "policy", parse) for key, parse in header_parsers.items()}
-    if header["format"] is not None and header["format"] != FORMAT:
-        out.add("policy.format", f"本程序只认识格式 {FORMAT}，文件是格式 {header['format']}")
+    if header["format"] is not None and header["format"] > FORMAT:
+        out.add("policy.format", f"本程序只认识格式 1 至 {FORMAT}，文件是格式 {header['format']}")
     if header["id"] is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", header["id"]):
         out.add("policy.id", f"应只含小写字母、数字和连字符，实为“{header['id']}”")
     if header["jurisdiction_code"] is not None and not re.fullmatch(r"\d{6}", header["jurisdiction_code"]):
@@ -609,7 +625,8 @@ def from_data(data: Mapping[str, Any], source: str = "<data>") -> Policy:
     if ends is not None and header["effective"] is not None and ends < header["effective"]:
         out.add("policy.ends", f"失效日期 {ends} 早于生效日期 {header['effective']}")
     documents = _parse_documents(data.get("documents"), out)
-    rules = _parse_rules(data.get("rules"), documents, out)
+    file_format = header["format"] if header["format"] is not None and header["format"] <= FORMAT else FORMAT
+    rules = _parse_rules(data.get("rules"), documents, out, file_format)
     if out.problems:
         raise PolicyError(source, out.problems)
     return Policy(

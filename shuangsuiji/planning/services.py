@@ -422,7 +422,7 @@ def do_open_clue_check(clue: Clue, *, acting_user, check_items: Iterable[CheckIt
     today = today or timezone.localdate()
     year, quarter = current_quarter(today)
     policy = policy_for(year, quarter)
-    if not policy.clue_check.immediate:
+    if not policy.immediate_clue_check:
         raise ValidationError(_("%(policy)s不设立即线索核查（clue_check.immediate = false）：经批准的线索纳入下一季度"
                                 "的抽取") % {"policy": policy.title})
     if not target.is_active:

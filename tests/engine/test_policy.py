@@ -42,7 +42,7 @@ def test_baoding_has_every_rule_of_design_section_3_with_citations():
 
 
 def test_baoding_header_and_documents():
-    assert (BAODING.id, BAODING.version, BAODING.format) == ("baoding-2021", 1, 1)
+    assert (BAODING.id, BAODING.version, BAODING.format) == ("baoding-2021", 2, 2)
     assert BAODING.jurisdiction_code == "130600"
     assert BAODING.effective == date(2021, 1, 1)
     assert BAODING.ends is None
@@ -214,7 +214,7 @@ def test_unknown_keys_are_named_everywhere():
 def test_header_problems_are_named():
     data = baoding_data()
     del data["title"]
-    data["format"] = 2
+    data["format"] = 3
     data["jurisdiction_code"] = "1306"
     data["effective"] = "2021-01-01"
     data["ends"] = date(2020, 1, 1)
@@ -266,24 +266,24 @@ def test_fingerprint_is_sha256_of_canonical_content():
     assert BAODING.fingerprint == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     reformatted = "# a comment that changes nothing\n\n" + BAODING_TEXT.replace('city = "10%"', 'city   =   "10%"')
     assert policy_module.loads(reformatted).fingerprint == BAODING.fingerprint
-    changed = BAODING_TEXT.replace("version = 1", "version = 2")
+    changed = BAODING_TEXT.replace("version = 2", "version = 3")
     assert policy_module.loads(changed).fingerprint != BAODING.fingerprint
-    assert BAODING.label == f"baoding-2021 v1 ({BAODING.fingerprint[:12]})"
+    assert BAODING.label == f"baoding-2021 v2 ({BAODING.fingerprint[:12]})"
 
 
 def test_load_all_and_select_by_date(tmp_path: Path):
     (tmp_path / "baoding-2021.toml").write_text(BAODING_TEXT, encoding="utf-8")
-    later = BAODING_TEXT.replace("version = 1", "version = 2").replace(
+    later = BAODING_TEXT.replace("version = 2", "version = 3").replace(
         "effective = 2021-01-01", "effective = 2022-01-01"
     )
     (tmp_path / "baoding-2022.toml").write_text(later, encoding="utf-8")
     policies = policy_module.load_all(tmp_path)
-    assert policy_module.select(policies, date(2021, 6, 1)).version == 1
-    assert policy_module.select(policies, date(2022, 6, 1)).version == 2
+    assert policy_module.select(policies, date(2021, 6, 1)).version == 2
+    assert policy_module.select(policies, date(2022, 6, 1)).version == 3
     with pytest.raises(LookupError, match="没有生效的政策文件"):
         policy_module.select(policies, date(2020, 6, 1))
     (tmp_path / "copy.toml").write_text(BAODING_TEXT, encoding="utf-8")
-    with pytest.raises(PolicyError, match="版本 1 出现在两个文件中"):
+    with pytest.raises(PolicyError, match="版本 2 出现在两个文件中"):
         policy_module.load_all(tmp_path)
 
 
@@ -292,15 +292,46 @@ def test_a_policy_file_is_parsed_once_and_read_afresh_when_edited(tmp_path: Path
     path.write_text(BAODING_TEXT, encoding="utf-8")
     first = policy_module.load(path)
     assert policy_module.load(path) is first  # one parsed copy while the text is unchanged
-    path.write_text(BAODING_TEXT.replace("version = 1", "version = 3"), encoding="utf-8")
+    path.write_text(BAODING_TEXT.replace("version = 2", "version = 3"), encoding="utf-8")
     assert policy_module.load(path).version == 3
-    path.write_text(BAODING_TEXT.replace("version = 1", 'version = "x"'), encoding="utf-8")
+    path.write_text(BAODING_TEXT.replace("version = 2", 'version = "x"'), encoding="utf-8")
     with pytest.raises(PolicyError):  # a broken edit is refused, not hidden behind the parsed copy
         policy_module.load(path)
 
 
 def test_the_repository_policies_all_load():
     assert BAODING.id in {policy.id for policy in policy_module.load_all()}
+
+
+# The fingerprint of version 1 as the plans made under it recorded it (before version 2 existed): the file may not
+# change by a byte of content, or those plans would name a policy nobody can find.
+BAODING_V1_FINGERPRINT = "bcb44b51c029"
+
+
+def test_version_1_stays_as_plans_recorded_it_and_version_2_is_in_force():
+    first = policy_module.load(policy_module.POLICY_DIR / "baoding-2021-v1.toml")
+    assert (first.format, first.version, first.fingerprint[:12]) == (1, 1, BAODING_V1_FINGERPRINT)
+    assert first.clue_check is None and not first.immediate_clue_check
+    assert sorted(rule.name for rule in BAODING.rules()) == sorted([*(r.name for r in first.rules()), "clue_check"])
+    # the two differ only by the rule and the positive-list interpretation that points to it
+    same = [name for name in policy_module.RULES if name not in ("clue_check", "positive_list")]
+    assert all(getattr(first, name) == getattr(BAODING, name) for name in same)
+    assert first.positive_list.clue_makes_must_inspect == BAODING.positive_list.clue_makes_must_inspect
+    for day in (date(2021, 1, 1), date(2026, 12, 1)):
+        assert policy_module.select(policy_module.load_all(), day).version == 2
+
+
+def test_a_rule_newer_than_the_files_format_is_named():
+    """A format-1 file has no clue_check: reading one with it is refused (the rule would have to go into a new
+    version in the current format), and a current-format file without it lacks a rule."""
+    data = baoding_data()
+    data["format"] = 1
+    assert problems_of(data) == {
+        "rules.clue_check": "格式 1 的文件没有此规则（自格式 2 起）：新增规则须复制为新版本并使用格式 2"}
+    del data["rules"]["clue_check"]
+    assert policy_module.from_data(data).clue_check is None
+    data["format"] = 2
+    assert problems_of(data) == {"rules.clue_check": "缺少此规则"}
 
 
 # A fictitious Guangzhou-like policy written from scratch in the compact inline-table style: other cities
@@ -340,7 +371,7 @@ GUANGZHOU_LIKE_RULES = {
 }
 GUANGZHOU_LIKE = (
     """
-format = 1
+format = 2
 id = "guangzhou-like-test"
 version = 3
 title = "示例：广州式比例"
