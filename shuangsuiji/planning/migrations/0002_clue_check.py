@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('intake', '0003_past_days'),
         ('planning', '0001_initial'),
-        ('registry', '0004_target_name_chars'),
+        ('registry', '0003_target_search_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
