@@ -82,6 +82,7 @@ from shuangsuiji.planning.models import (
 from shuangsuiji.planning.permissions import visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.registry.models import Jurisdiction
+from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
 
 PER_PAGE = 50
@@ -816,8 +817,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     records = _filter_jurisdiction(request, InspectionRecord.objects.visible_to(request.user))
     q = request.GET.get("q", "").strip()
     if q:
-        records = records.filter(Q(number__icontains=q) | Q(target__name__icontains=q)
-                                 | Q(target__credit_code=q.upper()))
+        records = records.filter(Q(number__icontains=q) | by_target(q))
     state = request.GET.get("state", "")
     records = _state_filter(records, state)
     mode = request.GET.get("mode", "")
@@ -1024,8 +1024,7 @@ def followup_list(request: HttpRequest) -> HttpResponse:
         follow_ups = follow_ups.filter(handling=handling)
     q = request.GET.get("q", "").strip()
     if q:
-        follow_ups = follow_ups.filter(Q(record__number__icontains=q) | Q(target__name__icontains=q)
-                                       | Q(target__credit_code=q.upper()) | Q(case_number__icontains=q))
+        follow_ups = follow_ups.filter(Q(record__number__icontains=q) | by_target(q) | Q(case_number__icontains=q))
     follow_ups = follow_ups.select_related("target__jurisdiction", "record", "problem", "recheck").order_by(
         "due_date", "pk")
     return render(request, "fieldwork/followup_list.html", {

@@ -66,6 +66,7 @@ from shuangsuiji.intake.permissions import (
     reports_clues_somewhere,
 )
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetHistory
+from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views_excel import xlsx_response
 from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
 from shuangsuiji.tabular.importing import ImportRejected
@@ -130,7 +131,7 @@ def _search_targets(request: HttpRequest, queryset: QuerySet, *extra: str) -> Qu
     text = request.GET.get("q", "").strip()
     if not text:
         return queryset
-    condition = Q(target__name__icontains=text) | Q(target__credit_code__iexact=text.upper())
+    condition = by_target(text)  # the target's name or credit code, from the registry's indexes
     for name in extra:
         condition |= Q(**{f"{name}__icontains": text})
     return queryset.filter(condition)

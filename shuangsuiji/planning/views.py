@@ -11,7 +11,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -59,6 +59,7 @@ from shuangsuiji.planning.permissions import (
     visible_tasks,
 )
 from shuangsuiji.registry.models import Jurisdiction
+from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
 
 PER_PAGE = 50
@@ -495,7 +496,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = past_due(tasks, timezone.localdate())
     text = request.GET.get("q", "").strip()
     if text:
-        tasks = tasks.filter(Q(target__name__icontains=text) | Q(target__credit_code__iexact=text.upper()))
+        tasks = tasks.filter(by_target(text))  # the target's name or credit code, from the registry's indexes
     # Progress of what the filters chose, whatever the status filter then shows.
     # COUNT(*), not COUNT(DISTINCT id): ``visible_tasks`` is a semi-join and no filter here joins a many-valued
     # relation, so no task is counted twice; the DISTINCT sorted every task of the scope.

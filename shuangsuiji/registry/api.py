@@ -14,6 +14,7 @@ from rest_framework import serializers, viewsets
 
 from shuangsuiji import params
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Outlet, Target
+from shuangsuiji.textsearch import contains_piece
 
 
 class JurisdictionSerializer(serializers.ModelSerializer):
@@ -119,7 +120,7 @@ class TargetFilter(params.FilterSet):
         value = value.strip()
         if len(value) == 18 and value.isalnum():
             return queryset.filter(credit_code=value.upper())
-        return queryset.filter(name__icontains=value)
+        return queryset.filter(contains_piece("name", value))
 
 
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):

@@ -17,6 +17,7 @@ from shuangsuiji.registry.models import (
     Specialty,
     TargetStatus,
 )
+from shuangsuiji.textsearch import contains_piece
 
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
 
@@ -121,7 +122,8 @@ class TargetFilterForm(FilterForm):
                 # the start of a credit code (e.g. "91130623"): a prefix match the code's index answers
                 queryset = queryset.filter(credit_code__startswith=code)
             else:
-                queryset = queryset.filter(Q(name__icontains=q) | Q(address__icontains=q))
+                # a piece of one or two characters by the index of the characters (registry migration 0004)
+                queryset = queryset.filter(contains_piece("name", q) | contains_piece("address", q))
         if self.value("jurisdiction"):
             queryset = queryset.filter(jurisdiction__path__startswith=self.value("jurisdiction").path)
         for name in ("category", "status"):
