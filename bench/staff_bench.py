@@ -26,6 +26,7 @@ PAGE; ``--explain`` prints EXPLAIN ANALYZE of each query over 50 ms of the slow 
     ... bench/staff_bench.py --reuse --only targets --users admin --profile "targets, name"
     ... bench/staff_bench.py --reuse --only classification --users province --classify-province
     ... bench/staff_bench.py --scale national --national-year 57   # 58 cities' year, every province (24 min)
+    ... bench/staff_bench.py --reuse --users city,province --only "search "   # the staff's searches by firm name
 """
 
 import argparse
@@ -187,6 +188,8 @@ def pages() -> dict[str, str]:
         "classification summary": "/intake/classification/",
         "penalties": "/intake/penalties/",
     }
+    followed = FollowUp.objects.filter(target__jurisdiction__path__startswith=baoding.path).order_by("pk").first()
+    found.update(searches(followed.target if followed else target))
     if plan:
         found["plan page"] = f"/planning/{plan.pk}/"
     synthesized = Plan.objects.exclude(jurisdiction__path__contains=f"{BAODING}.").order_by("-pk").first()
@@ -199,6 +202,22 @@ def pages() -> dict[str, str]:
     if follow_up:
         found["follow-up page"] = f"/fieldwork/follow-ups/{follow_up.pk}/"
     return found
+
+
+SEARCHED = {"targets": "/registry/targets/", "tasks": "/planning/tasks/", "records": "/fieldwork/records/",
+            "follow-ups": "/fieldwork/follow-ups/?state=", "penalties": "/intake/penalties/",
+            "complaints": "/intake/complaints/", "clues": "/intake/clues/"}
+PIECES = {"1 character": "化", "2 characters": "化工", "2 characters, rare": "盛聚", "4 characters": "药业有限"}
+
+
+def searches(target) -> dict[str, str]:
+    """``search LIST, PIECE``: each staff list searched by a piece of a firm's name and by a credit code (of a
+    Baoding target with a follow-up, so with a task and a record); the follow-ups in every state."""
+    from urllib.parse import quote
+
+    pieces = {**PIECES, "credit code": target.credit_code}
+    return {f"search {listed}, {kind}": f"{path}{'&' if '?' in path else '?'}q={quote(piece)}"
+            for listed, path in SEARCHED.items() for kind, piece in pieces.items()}
 
 
 def explain_slow(client, path: str, threshold_ms: float = 50) -> list[str]:
