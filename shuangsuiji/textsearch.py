@@ -5,7 +5,8 @@ characters or more (disclosure migration 0002). People search Chinese names by t
 one, and those give no trigram: each such search read the whole ordered index until it had a page and a capped
 count — about 0.7 s of the database's CPU per request over a national year of results, 0.7 requests/s under load
 (bench/README.md). A GIN index on the array of the upper-cased name's characters, ``string_to_array(UPPER(name),
-NULL)`` (disclosure migration 0004), gives the rows holding every character of such a piece; the ``LIKE`` beside
+NULL)`` (disclosure migration 0004 for the results' names, registry migration 0004 for the targets' names and
+addresses, which the staff's searches read), gives the rows holding every character of such a piece; the ``LIKE`` beside
 it keeps those where they stand together, so what matches is exactly what ``icontains`` matches, on either
 database. Where the planner rightly keeps the ordered scan (a piece in nearly every name, such as 公司), each row
 pays for its array of characters: such a search is about twice as slow as before (bench/README.md).
@@ -27,7 +28,7 @@ class HasChars(Lookup):
 
     def as_sql(self, compiler, connection) -> tuple[str, list]:
         if connection.vendor != "postgresql":
-            raise NotImplementedError("the characters' index is PostgreSQL's (disclosure migration 0004)")
+            raise NotImplementedError("the characters' indexes are PostgreSQL's (disclosure and registry 0004)")
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return (f"string_to_array(UPPER({lhs}::text), NULL) @> string_to_array(UPPER({rhs}), NULL)",
