@@ -539,15 +539,21 @@ def positive_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def clue_list(request: HttpRequest) -> HttpResponse:
-    clues = Clue.objects.visible_to(request.user).select_related("target__jurisdiction", "reported_by", "decided_by")
+    clues = Clue.objects.visible_to(request.user).select_related("target__jurisdiction", "reported_by", "decided_by",
+                                                                 "check_plan")
     clues = _filter_jurisdiction(request, _search_targets(request, clues, "description"))
     clues = _filter_period(request, clues, "found_on")
     if request.GET.get("status") in ClueStatus.values:
         clues = clues.filter(status=request.GET["status"])
     user = request.user
+    today = timezone.localdate()
+    try:  # whether an approved clue without its 线索核查 waits for one, or for the next draw
+        immediate = services.policy_for(today.year, (today.month - 1) // 3 + 1).immediate_clue_check
+    except ValidationError:  # no policy in force: the page still lists the clues
+        immediate = False
     return render(request, "intake/clue_list.html", _list_context(
         request, clues, statuses=ClueStatus.choices, can_import=is_any_admin(user),
-        can_add=reports_clues_somewhere(user)))
+        can_add=reports_clues_somewhere(user), immediate=immediate))
 
 
 @login_required

@@ -99,6 +99,24 @@ def test_the_workbench_item_lasts_until_the_check_is_opened(city):
     assert not [i for i in workbench.approvals(county, today).items if i.badge == "待安排线索核查"]
 
 
+def test_the_clue_list_says_which_clues_wait_for_their_check_and_links_the_check_once_opened(city, client):
+    clue = approved_clue(city)
+    county = city["users"]["county_admin"]
+    listed = page(client, county, reverse("intake:clue_list"))
+    assert f'href="{clue.get_absolute_url()}#clue-check">待安排线索核查</a>' in listed
+    plan = services.do_open_clue_check(clue, acting_user=county)
+    listed = page(client, county, reverse("intake:clue_list"))
+    assert "待安排线索核查" not in listed
+    link = f'<a href="{plan.get_absolute_url()}">线索核查</a>'
+    assert f'{link} <span class="text-secondary small">编制中</span>' in listed
+
+
+def test_a_rejected_clue_waits_for_no_check_in_the_list(city, client):
+    approved_clue(city, approve=False)
+    listed = page(client, city["users"]["county_admin"], reverse("intake:clue_list"))
+    assert "待安排线索核查" not in listed and "线索核查</a>" not in listed
+
+
 def test_plan_list_task_pages_and_the_public_portal_say_clue_check(city, client):
     county = city["users"]["county_admin"]
     clue = approved_clue(city)
