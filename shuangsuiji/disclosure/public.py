@@ -591,8 +591,9 @@ def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
     if isinstance(obj, Plan):
         draw = next((d for d in obj.draws.all() if d.status != DrawStatus.SUPERSEDED), None)
         revealed = draw is not None and draw_revealed(draw, obj)  # a re-draw after the reveal keeps its secret
-        return {"id": obj.pk, "title": str(obj), "jurisdiction_code": obj.jurisdiction.code,
-                "jurisdiction": obj.jurisdiction.name, "year": obj.year, "quarter": obj.quarter,
+        return {"id": obj.pk, "title": str(obj), "kind": obj.get_kind_display(),
+                "jurisdiction_code": obj.jurisdiction.code, "jurisdiction": obj.jurisdiction.name,
+                "year": obj.year, "quarter": obj.quarter,
                 "status": obj.get_status_display(),
                 "requested": sum(s.requested for s in obj.strata.all() if s.drawn),
                 "inputs_hash": draw.inputs_hash if draw else "", "commitment": draw.commitment if draw else "",
@@ -624,8 +625,9 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
     "list": [("year", _("年度")), ("credit_code", _("统一社会信用代码")), ("name", _("单位名称")),
              ("jurisdiction_code", _("行政区划代码")), ("jurisdiction", _("行政区")), ("industry_code", _("行业代码")),
              ("industry_name", _("行业名称")), ("address", _("地址")), ("is_key_unit", _("重点排污单位"))],
-    "plans": [("id", _("计划编号")), ("title", _("计划")), ("jurisdiction_code", _("行政区划代码")),
-              ("year", _("年度")), ("quarter", _("季度")), ("status", _("状态")), ("requested", _("计划抽查数")),
+    "plans": [("id", _("计划编号")), ("title", _("计划")), ("kind", _("类型")),
+              ("jurisdiction_code", _("行政区划代码")), ("year", _("年度")), ("quarter", _("季度")),
+              ("status", _("状态")), ("requested", _("计划抽查数")),
               ("inputs_hash", _("输入哈希")), ("commitment", _("密钥承诺")), ("public_value", _("公开随机数")),
               ("drawn_at", _("抽取时间")), ("revealed_at", _("公开时间")), ("secret", _("密钥"))],
     "items": [("code", _("事项编码")), ("name", _("抽查事项")), ("legal_basis", _("检查依据")),
