@@ -168,14 +168,15 @@ still waits on the workbench for its check."""
 def seed_clue_checks(today: date) -> int:
     """线索核查 in the demo (实施方案 二(三) "应立即开展现场检查"): two clues approved this week about positive-list
     firms of ``CLUE_CHECK_COUNTY`` — one taken through its check's whole ceremony with witness dice on the spot and
-    dispatched, the other left for the demo user to open. Returns the checks made (0 when the county has fewer than
-    two positive-list firms, or the quarter began less than three days ago)."""
+    dispatched, the other left for the demo user to open. Returns the checks made (0 when no county has two
+    positive-list firms)."""
     from shuangsuiji.accounts.models import Role, User
     from shuangsuiji.intake.models import Clue, ClueSource, ClueStatus, PositiveListEntry
 
-    found_on = today - timedelta(days=2)
-    if quarter_of(found_on) != quarter_of(today) or found_on.year != today.year:
-        return 0
+    # Found two days ago, decided yesterday; in a quarter's first days, no earlier than its first day (a check belongs
+    # to the quarter it is opened in), found and decided that morning if need be.
+    found_on = max(today - timedelta(days=2), gather.quarter_start(today.year, quarter_of(today)))
+    decided_on = max(today - timedelta(days=1), found_on)
     by_county: dict[Jurisdiction, list[int]] = {}
     for entry in (PositiveListEntry.objects.filter(target__jurisdiction__level=Level.COUNTY, target__status="active",
                                                    start__lte=found_on, end__isnull=True)
@@ -190,7 +191,7 @@ def seed_clue_checks(today: date) -> int:
     admin = (User.objects.filter(role=Role.COUNTY_ADMIN, jurisdiction=county).order_by("pk").first()
              or User.objects.filter(role=Role.CITY_ADMIN, jurisdiction__code__in=county.ancestor_codes())
              .order_by("pk").first())
-    decided = timezone.make_aware(datetime.combine(today - timedelta(days=1), time(9, 30)))
+    decided = timezone.make_aware(datetime.combine(decided_on, time(9, 30) if decided_on < today else time(8, 0)))
     clues = Clue.objects.bulk_create(
         Clue(target_id=firm, source=ClueSource.OFF_SITE, found_on=found_on, description=text, reported_by=admin,
              status=ClueStatus.APPROVED, decided_by=admin, decided_at=decided, decision_reason="同意立即开展现场检查")
@@ -206,7 +207,8 @@ def seed_clue_checks(today: date) -> int:
     services.do_dispatch(plan, acting_user=admin)
     # the morning after the approval, one step after the other (demo realism only)
     start = timezone.make_aware(datetime.combine(today, time(8, 30)))
-    Clue.objects.filter(pk__in=[c.pk for c in clues]).update(reported_at=start - timedelta(days=2))
+    Clue.objects.filter(pk__in=[c.pk for c in clues]).update(
+        reported_at=timezone.make_aware(datetime.combine(found_on, time(7, 30))))
     Plan.objects.filter(pk=plan.pk).update(created_at=start, dispatched_at=start + timedelta(minutes=50))
     Draw.objects.filter(plan=plan).update(**{field: start + timedelta(minutes=m) for field, m in (
         ("frozen_at", 10), ("committed_at", 20), ("public_recorded_at", 30), ("drawn_at", 40))})

@@ -1,0 +1,25 @@
+"""The demo's 线索核查 on any day of a quarter: on its first day too, one clue's check is drawn and dispatched and
+another clue waits for its check, each found, decided and checked in that order within the quarter."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from shuangsuiji.intake.models import Clue, ClueStatus
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus
+
+
+@pytest.mark.parametrize("today", [date(2021, 10, 1), date(2021, 10, 2), date(2021, 11, 17)])
+def test_the_demo_has_a_dispatched_check_and_a_waiting_clue_from_the_first_days_of_a_quarter(db, today):
+    call_command("seed_demo", scale="tiny", today=today, stdout=StringIO(), stderr=StringIO())
+    [plan] = Plan.objects.filter(kind=PlanKind.CLUE).select_related("clue")
+    assert plan.status == PlanStatus.DISPATCHED and (plan.year, plan.quarter) == (2021, 4)
+    waiting = Clue.objects.filter(status=ClueStatus.APPROVED, check_plan__isnull=True, found_on__gte=date(2021, 10, 1))
+    assert waiting.count() == 1
+    for clue in (plan.clue, waiting.get()):
+        assert date(2021, 10, 1) <= clue.found_on <= today
+        assert clue.reported_at <= clue.decided_at <= plan.created_at
+        assert timezone.localdate(clue.decided_at) <= today
