@@ -796,6 +796,27 @@ def do_deactivate_redaction_rule(rule: RedactionRule, *, reason: str, acting_use
     return rule
 
 
+def _refuse_decided_already(record: InspectionRecord, action: str, fields: list[str]) -> None:
+    """A decision that adds nothing to the record's earlier cases is refused, naming who decided first: two admins
+    deciding at once (or a page left open) would otherwise make two cases, two audit events and, once published,
+    two corrections saying the same. Masking further fields, or withholding what was masked, adds something."""
+    cases = list(RedactionCase.objects.filter(record=record).select_related("decided_by").order_by("decided_at", "pk"))
+    withheld = next((case for case in cases if case.action == RedactionAction.WITHHOLD), None)
+    masked = {field for case in cases if case.action == RedactionAction.MASK for field in case.fields}
+    if withheld is not None:
+        first = withheld
+    elif action == RedactionAction.MASK and cases and set(fields) <= masked:
+        first = next(case for case in cases if case.action == RedactionAction.MASK and set(case.fields) & set(fields))
+    else:
+        return
+    raise ValidationError(_("%(number)s 已由%(who)s于%(when)s决定%(action)s（%(basis)s），本次决定没有新的内容") % {
+        "number": record.number, "who": first.decided_by.display_name if first.decided_by else _("系统"),
+        "when": timezone.localtime(first.decided_at).strftime("%Y-%m-%d %H:%M"),
+        "action": first.get_action_display() if first.action == RedactionAction.WITHHOLD
+        else f"{first.get_action_display()}{'、'.join(str(MASKABLE_FIELDS.get(f, f)) for f in fields)}",
+        "basis": first.get_basis_display()}, code="done")
+
+
 @transaction.atomic
 def do_decide_redaction(record: InspectionRecord, *, action: str, basis: str, reason: str, acting_user,
                         fields: Iterable[str] = ()) -> RedactionCase:
@@ -803,6 +824,9 @@ def do_decide_redaction(record: InspectionRecord, *, action: str, basis: str, re
     (``pending_corrections`` lists it)."""
     ensure_can_publish(acting_user, record.target.jurisdiction)
     fields = _check_redaction(action, fields, reason)
+    # The record's row is the lock two admins deciding at once queue on; the second then sees the first's case.
+    InspectionRecord.objects.select_for_update().filter(pk=record.pk).first()
+    _refuse_decided_already(record, action, fields)
     case = RedactionCase(record=record, action=action, fields=fields, basis=basis, reason=reason.strip(),
                          decided_by=acting_user)
     case.full_clean()

@@ -114,3 +114,21 @@ def test_a_batch_returned_before_the_second_reviewer_presses(batch, users):
     assert "已由city_admin于" in response.content.decode() and "第3行企业名称有误" in response.content.decode()
     outsider = client_for(users["other_county_admin"]).post(reverse("disclosure:release", args=[batch.pk]))
     assert outsider.status_code == 404
+
+
+@pytest.mark.postgres_only
+def test_two_admins_withhold_the_same_record_at_once(tree, items, team, users):  # noqa: F811
+    """Two cases, two events and two corrections once published; now one, and the second admin is told who."""
+    require_postgres()
+    record = reviewed(another_task(tree, items, team, 72), users)
+    city = client_for(users["city_admin"])
+    first, second = collide(
+        lambda: services.do_decide_redaction(record, action="withhold", basis="law", reason="涉及正在办理的案件",
+                                             acting_user=users["county_admin"]),
+        lambda: city.post(reverse("disclosure:case_add"), {
+            "record_number": record.number, "action": "withhold", "basis": "law", "reason": "案件办理中"}))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    assert second.value.status_code == 400
+    assert "已由county_admin于" in second.value.content.decode()
+    assert record.redaction_cases.count() == 1
+    assert Event.objects.filter(action="disclosure.redaction_case").count() == 1

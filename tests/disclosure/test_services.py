@@ -433,6 +433,30 @@ def test_a_case_decision_masks_one_record_and_after_release_waits_as_a_correctio
     assert Correction.objects.published().get(result=row).before["target_name"] == second.target.name
 
 
+def test_a_case_decision_that_adds_nothing_is_refused_naming_the_first(tree, items, team, users):
+    """Two cases saying the same (a page left open, two admins) made two cases, two events and, once published,
+    two corrections; a decision that masks more, or withholds what was masked, still goes through."""
+    county, city = users["county_admin"], users["city_admin"]
+    record = reviewed(another_task(tree, items, team, 33, name="涞水县重复决定纸业"), users, problem=Handling.RECTIFIED)
+    services.do_decide_redaction(record, action=RedactionAction.MASK, basis=RedactionBasis.PRIVACY,
+                                 fields=["problems"], reason="问题描述涉及个人信息", acting_user=county)
+    with pytest.raises(ValidationError, match=r"已由county_admin于.*决定隐去字段问题描述（涉及个人隐私）") as refused:
+        services.do_decide_redaction(record, action=RedactionAction.MASK, basis=RedactionBasis.PRIVACY,
+                                     fields=["problems"], reason="同上", acting_user=city)
+    assert record.number in str(refused.value)
+    masked_more = services.do_decide_redaction(record, action=RedactionAction.MASK, basis=RedactionBasis.PRIVACY,
+                                               fields=["problems", "target_name"], reason="名称亦涉及个人",
+                                               acting_user=city)
+    withheld = services.do_decide_redaction(record, action=RedactionAction.WITHHOLD, basis=RedactionBasis.LAW,
+                                            reason="涉及正在办理的案件", acting_user=county)
+    for action, fields in ((RedactionAction.WITHHOLD, []), (RedactionAction.MASK, ["industry"])):
+        with pytest.raises(ValidationError, match=r"已由county_admin于.*决定整条不予公开（"):
+            services.do_decide_redaction(record, action=action, basis=RedactionBasis.LAW, fields=fields,
+                                         reason="再次决定", acting_user=city)
+    assert list(record.redaction_cases.order_by("pk"))[1:] == [masked_more, withheld]
+    assert Event.objects.filter(action="disclosure.redaction_case").count() == 3
+
+
 def test_a_withholding_decided_between_the_snapshot_and_its_release_stops_the_release(tree, items, team, users):
     """A case decision (or a rule) made after the batch was made and reviewed was ignored by the release: the
     result the bureau had just decided to withhold went out under its name."""
