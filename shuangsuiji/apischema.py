@@ -4,9 +4,9 @@ than 200 that every operation of the APIs gives.
 drf-spectacular documents a view's own 200 only, so a client generated from the schema (and a fuzzer checking the
 API against it) met answers it was told nothing of: the 400 naming a parameter the list cannot read (an unknown
 parameter, a page past the last, ``?format=`` naming no format), the 404 of an id that is not there or not in the
-caller's scope, the staff API's 401 without credentials and 403 with a password that must be changed first, the
-406 to an Accept header that names no format the API gives, and the 429 of the public API's rate and of a name
-locked after failed sign-ins. And that a query parameter left blank is read as absent.
+caller's scope, the staff API's 401 without credentials or with a refused token and 403 with a password that must
+be changed first, the 406 to an Accept header that names no format the API gives, and the 429 of the public API's
+rate and of a name locked after failed sign-ins. And that a query parameter left blank is read as absent.
 """
 
 from typing import Any
@@ -25,8 +25,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 
 ANSWERS: dict[str, tuple[str, str]] = {
     "400": (PARAMETERS, gettext_noop("参数有误：未知参数、读不了的值、超出范围的页码或未知格式，逐个说明")),
-    "401": (DETAIL, gettext_noop("未登录或用户名、密码错误")),
-    "403": (DETAIL, gettext_noop("无权读取：须先修改密码，或本角色不能读取此项")),
+    "401": (DETAIL, gettext_noop(
+        "未登录，或用户名、密码错误，或 API 令牌无效（未知、格式不对、已吊销、已过期、所有者已停用）")),
+    "403": (DETAIL, gettext_noop("无权读取：须先修改密码，或本角色不能读取此项，或用 API 令牌请求修改")),
     "404": (DETAIL, gettext_noop("不存在，或不在本人的管辖范围内")),
     "406": (DETAIL, gettext_noop("请求的 Accept 头中没有本接口能给出的格式（JSON）")),
     "429": (DETAIL, gettext_noop("请求过多（公开接口按来源地址限速），或该用户名因连续登录失败已被锁定；稍后重试")),

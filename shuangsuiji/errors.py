@@ -36,13 +36,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def api_exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's handler, with Django's "No Target matches the given query." (get_object_or_404's message, in English
     and naming an internal model) said as every other missing object of the APIs is: "未找到。". A message a view
-    wrote itself (a published result that is not there) is kept."""
+    wrote itself (a published result that is not there) is kept. A refused API token is challenged with Bearer."""
     if isinstance(exc, Http404):
         refused = _unknown_format(context)
         if refused is not None:
             exc = refused
         elif str(exc).endswith("matches the given query."):
             exc = exceptions.NotFound(_("未找到。"))
+    challenge = getattr(exc, "challenge", None)
+    if challenge and getattr(exc, "auth_header", None):
+        # a refused API token: its own scheme's challenge, not the first scheme's (Basic) DRF put there
+        exc.auth_header = challenge
     return exception_handler(exc, context)
 
 

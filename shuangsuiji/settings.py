@@ -216,7 +216,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # HTTP Basic first: a request without credentials is then answered 401 with "WWW-Authenticate: Basic", as
     # a client of an API documented as HTTP Basic expects (a session first made it a 403 with no challenge).
+    # A personal API token (Bearer) next: a refused token is answered 401 with a Bearer challenge of its own
+    # (accounts.api.TokenRefused); the session last, so a header a script sends wins over a browser's cookie.
     "DEFAULT_AUTHENTICATION_CLASSES": ["shuangsuiji.accounts.api.LockAwareBasicAuthentication",
+                                       "shuangsuiji.accounts.api.ApiTokenAuthentication",
                                        "rest_framework.authentication.SessionAuthentication"],
     "EXCEPTION_HANDLER": "shuangsuiji.errors.api_exception_handler",
 }

@@ -8,10 +8,11 @@ import re
 import jsonschema
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from shuangsuiji.accounts.services import do_set_password
+from shuangsuiji.accounts.services import do_create_token, do_revoke_token, do_set_password
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,26 @@ def test_the_staff_apis_document_401_without_credentials_and_403_with_a_password
         must_change = APIClient().get(address(path, operation), **basic("leader", "Qingyuan-2021"))
         assert must_change.status_code == 403, path
         check_documented(schema, operation, must_change)
+
+
+def test_the_staff_apis_document_the_bearer_token_beside_basic_and_its_401(schema, users):
+    """A personal API token (Authorization: Bearer ssj_…) is a documented way in to every staff operation, and a
+    refused one is the documented 401 with its reason; the public API asks for none."""
+    bearer = schema["components"]["securitySchemes"]["bearerAuth"]
+    assert (bearer["type"], bearer["scheme"], bearer["bearerFormat"]) == ("http", "bearer", "ssj_…")
+    assert schema["components"]["securitySchemes"]["basicAuth"] == {"type": "http", "scheme": "basic"}
+    token, secret = do_create_token(users["leader"], acting_user=users["leader"], name="看板",
+                                    valid_through=timezone.localdate())
+    do_revoke_token(token, acting_user=users["leader"], reason="不用了")
+    for path, operation in operations(schema):
+        schemes = [name for requirement in operation.get("security", [{}]) for name in requirement]
+        if is_public(operation):
+            assert "bearerAuth" not in schemes, path
+            continue
+        assert {"basicAuth", "bearerAuth"} <= set(schemes), path
+        refused = APIClient().get(address(path, operation), HTTP_AUTHORIZATION=f"Bearer {secret}")
+        assert refused.status_code == 401 and "吊销" in refused.json()["detail"], path
+        check_documented(schema, operation, refused)
 
 
 def test_the_public_api_documents_its_rate_limit(schema, settings):

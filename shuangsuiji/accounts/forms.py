@@ -5,6 +5,8 @@ fit its jurisdiction, a user outside the acting admin's scope or a missing reaso
 field instead of as an error page.
 """
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
@@ -17,13 +19,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.db.models.functions import Concat
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.models import Role, User
-from shuangsuiji.accounts.services import check_binding, validate_user
+from shuangsuiji.accounts.services import (
+    TOKEN_DEFAULT_DAYS,
+    TOKEN_MAX_DAYS,
+    check_binding,
+    check_token_request,
+    validate_user,
+)
 from shuangsuiji.registry.filters import FilterForm
-from shuangsuiji.registry.forms import offer_departments_of_jurisdiction
+from shuangsuiji.registry.forms import DateInput, offer_departments_of_jurisdiction
 from shuangsuiji.registry.models import Department, Inspector, InspectorStatus, Jurisdiction, Level
 
 
@@ -198,3 +207,45 @@ class UserFilterForm(FilterForm):
         if self.bool_value(self.value("is_active")) is not None:
             queryset = queryset.filter(is_active=self.bool_value(self.value("is_active")))
         return queryset
+
+
+# ------------------------------------------------------------------------------ API tokens
+
+class ApiTokenCreateForm(forms.Form):
+    """A new token: what it is for, and the last day it works. ``services.check_token_request`` judges both, so
+    the page says at the field what the service would refuse."""
+
+    name = forms.CharField(label=_("用途"), max_length=100, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": _("如：省平台夜间同步")}),
+                           help_text=_("说明令牌给谁、做什么用；列表和变更记录中据此认出它"))
+    valid_through = forms.DateField(label=_("有效期至"), widget=DateInput(),
+                                    error_messages={"required": _("请填写有效期至哪一天"),
+                                                    "invalid": _("日期格式应为 年-月-日，如 2026-03-01")})
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["valid_through"].initial = today + timedelta(days=TOKEN_DEFAULT_DAYS)
+        self.fields["valid_through"].help_text = gettext("默认%(default)d天，最长%(max)d天（至%(latest)s）；"
+                                                         "到期后令牌失效，须另建") % {
+            "default": TOKEN_DEFAULT_DAYS, "max": TOKEN_MAX_DAYS,
+            "latest": (today + timedelta(days=TOKEN_MAX_DAYS)).isoformat()}
+        self.fields["valid_through"].widget.attrs.update(
+            min=today.isoformat(), max=(today + timedelta(days=TOKEN_MAX_DAYS)).isoformat())
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "valid_through" in self.errors:
+            return cleaned
+        try:
+            check_token_request(cleaned.get("name", ""), cleaned.get("valid_through"))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                self.add_error(field, messages)
+        return cleaned
+
+
+class ApiTokenRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("吊销理由"), max_length=500,
+                             widget=forms.TextInput(attrs={"placeholder": _("如：脚本停用、令牌可能泄露")}),
+                             error_messages={"required": _("请填写吊销理由，如：脚本停用、令牌可能泄露")})

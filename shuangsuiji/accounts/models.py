@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -94,3 +96,68 @@ class User(AbstractUser):
     def can_edit_registry(self) -> bool:
         """City and county admins keep the registries of their own scope; everyone else reads."""
         return self.is_superuser or (self.is_admin_role and self.jurisdiction_id is not None)
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ApiTokenQuerySet":
+        """The tokens ``user`` may see and revoke: his own, and those of the accounts he manages (the same subtree
+        ``User.objects.visible_to`` gives him on the 用户管理 pages). A token is its owner's key, so whoever may
+        act on the account may take the key away; nobody else learns it exists."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(models.Q(owner=user) | models.Q(owner__in=User.objects.visible_to(user)))
+
+    def active(self) -> "ApiTokenQuerySet":
+        """Neither revoked nor expired now."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A personal, read-only key to the staff API (``Authorization: Bearer ssj_…``) for a bureau's integration: it
+    acts as its owner, with exactly his scope and role, without his password (which expires, locks after
+    failures, and could not tell a script's requests from the person's).
+
+    Only the SHA-256 of the secret is stored: the secret is shown once, when it is made, and a request is looked
+    up by the hash of the secret it brings (no comparison of secrets, so no timing to measure). ``prefix`` is a
+    public part of the token (``ssj_<prefix>_…``) to recognise it by on the pages and in the audit chain."""
+
+    owner = models.ForeignKey(User, verbose_name=_("所有者"), on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("用途"), max_length=100, help_text=_("说明令牌给谁、做什么用，如：省平台夜间同步"))
+    prefix = models.CharField(_("令牌前缀"), max_length=16, db_index=True)
+    secret_hash = models.CharField(_("令牌哈希（SHA-256）"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    created_by = models.ForeignKey(User, verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+")
+    expires_at = models.DateTimeField(_("失效时间"))
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+    last_used_from = models.GenericIPAddressField(_("最近使用地址"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, verbose_name=_("吊销人"), null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    revoke_reason = models.CharField(_("吊销理由"), max_length=500, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（ssj_{self.prefix}…）"
+
+    @property
+    def valid_through(self) -> date:
+        """The last day the token works (it expires at the start of the next day, local time)."""
+        return (timezone.localtime(self.expires_at) - timedelta(microseconds=1)).date()
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_active(self) -> bool:
+        return not self.is_revoked and not self.is_expired

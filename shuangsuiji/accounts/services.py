@@ -6,8 +6,12 @@ he has), must carry a reason, and is written to the audit chain in the same tran
 their hashes never enter an event.
 """
 
+import hashlib
+import ipaddress
+import re
+import secrets
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -16,13 +20,13 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shuangsuiji.accounts.models import Role, User
+from shuangsuiji.accounts.models import ApiToken, Role, User
 from shuangsuiji.audit.services import PendingEvent, record_events, system_language
 from shuangsuiji.registry.models import Level
 
@@ -168,6 +172,11 @@ def do_update_user(user: User, *, acting_user: User | None, reason: str = "") ->
     user.save()
     record_events([PendingEvent("user.role_change" if scope_changed else "user.update", user,
                                 user.jurisdiction_id, changes, reason)], actor=acting_user)
+    if stored.is_active and not user.is_active:
+        # a deactivated account's scripts stop with it, and stay stopped if it is enabled again: a token is
+        # made anew by its owner, who then knows where it goes (the API also refuses any token of an inactive owner)
+        _revoke_tokens(ApiToken.objects.active().filter(owner=user).select_related("owner"), acting_user=acting_user,
+                       reason=_system_text(gettext_lazy("账号停用：%(reason)s"), reason=reason))
     return user
 
 
@@ -355,3 +364,133 @@ def do_set_admin_permissions(user: User, *, acting_user: User | None, groups, pe
     record_events([PendingEvent("user.permissions", user, user.jurisdiction_id, changes,
                                 reason or gettext_lazy("后台权限"))], actor=acting_user)
     return user
+
+
+# ------------------------------------------------------------------------------ API tokens
+
+TOKEN_START = "ssj_"
+TOKEN_SHAPE = re.compile(r"ssj_([0-9a-f]{8})_[A-Za-z0-9_-]{43}")
+"""``ssj_`` + 8 hex digits of public prefix + ``_`` + 32 random bytes in URL-safe base64 (43 characters)."""
+TOKEN_DEFAULT_DAYS = 90
+TOKEN_MAX_DAYS = 365
+TOKEN_MAX_ACTIVE = 10
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)
+"""``last_used_at`` is written at most this often per token: a nightly pull of thousands of pages is not a
+database write per page."""
+
+
+def _system_text(text, **values: Any) -> str:
+    with system_language():
+        return str(text) % values
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a token, and what a request's token is looked up by."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh (prefix, token): the prefix is public (it is shown on the pages), the 32 random bytes after it are
+    the secret."""
+    prefix = secrets.token_hex(4)
+    return prefix, f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def token_expiry(valid_through: date) -> datetime:
+    """A token valid through a day expires at the start of the next, in the system's time zone."""
+    return timezone.make_aware(datetime.combine(valid_through + timedelta(days=1), time.min))
+
+
+def check_token_request(name: str, valid_through: date | None, today: date | None = None) -> None:
+    """Raise ValidationError by field unless a token can be made with this name and last day."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    if not (name or "").strip():
+        errors["name"] = _("请填写用途，说明令牌给谁、做什么用，如：省平台夜间同步")
+    latest = today + timedelta(days=TOKEN_MAX_DAYS)
+    if valid_through is None:
+        errors["valid_through"] = _("请填写有效期至哪一天（最长%(days)d天，即最晚%(latest)s）") % {
+            "days": TOKEN_MAX_DAYS, "latest": latest.isoformat()}
+    elif valid_through < today:
+        errors["valid_through"] = _("有效期至%(day)s已经过去：请选今天或以后的日期") % {
+            "day": valid_through.isoformat()}
+    elif valid_through > latest:
+        errors["valid_through"] = _("有效期最长%(days)d天，即最晚%(latest)s；%(day)s超出了%(over)d天") % {
+            "days": TOKEN_MAX_DAYS, "latest": latest.isoformat(), "day": valid_through.isoformat(),
+            "over": (valid_through - latest).days}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_create_token(owner: User, *, acting_user: User | None, name: str, valid_through: date) -> tuple[ApiToken, str]:
+    """Make ``owner`` a read-only API token valid through ``valid_through``; returns it and its secret, which is
+    stored nowhere (only its SHA-256) and must be shown to him now or never.
+
+    Only the owner makes his own tokens (an admin who made one for someone else would hold that person's key);
+    ``acting_user`` None is the system (a command). At most ``TOKEN_MAX_ACTIVE`` unrevoked, unexpired tokens per
+    person, counted under a lock of his row, so two requests at once cannot both take the tenth place."""
+    if acting_user is not None and acting_user.pk != owner.pk:
+        raise PermissionDenied(_("API 令牌只能由本人创建"))
+    owner = User.objects.select_for_update(of=("self",)).get(pk=owner.pk)
+    if not owner.is_active:
+        raise PermissionDenied(_("账号已停用，不能创建 API 令牌"))
+    name = (name or "").strip()
+    check_token_request(name, valid_through)
+    held = ApiToken.objects.active().filter(owner=owner).count()
+    if held >= TOKEN_MAX_ACTIVE:
+        raise ValidationError(_("每人最多%(limit)d个有效的 API 令牌（未吊销且未过期），您已有%(held)d个；"
+                                "请先吊销不再使用的令牌") % {"limit": TOKEN_MAX_ACTIVE, "held": held})
+    prefix, secret = new_token()
+    token = ApiToken.objects.create(owner=owner, name=name, prefix=prefix, secret_hash=token_hash(secret),
+                                    created_by=acting_user or owner, expires_at=token_expiry(valid_through))
+    # the event names the token by its public prefix; neither the secret nor its hash enters the chain
+    record_events([PendingEvent("apitoken.create", owner, owner.jurisdiction_id,
+                                {"api_token": str(token), "valid_through": valid_through},
+                                gettext_lazy("创建 API 令牌"))], actor=acting_user)
+    return token, secret
+
+
+@transaction.atomic
+def do_revoke_token(token: ApiToken, *, acting_user: User | None, reason: str) -> ApiToken:
+    """Revoke ``token`` for good: its owner, or an admin who manages its owner (``ensure_can_manage``), with a
+    reason. A token revoked already is refused, naming when and by whom."""
+    token = ApiToken.objects.select_for_update(of=("self",)).select_related("owner__jurisdiction").get(pk=token.pk)
+    if acting_user is not None and acting_user.pk != token.owner_id:
+        ensure_can_manage(acting_user, token.owner)
+    if token.revoked_at is not None:
+        raise ValidationError(_("该令牌已于%(when)s由%(who)s吊销") % {
+            "when": date_format(timezone.localtime(token.revoked_at), "Y-m-d H:i"),
+            "who": token.revoked_by.display_name if token.revoked_by else _("系统")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写吊销理由，如：脚本停用、令牌可能泄露")})
+    _revoke_tokens([token], acting_user=acting_user, reason=reason.strip())
+    return token
+
+
+def _revoke_tokens(tokens: Iterable[ApiToken], *, acting_user: User | None, reason: str) -> None:
+    """Revoke each token with an event on its owner; inside the caller's transaction."""
+    now = timezone.now()
+    events = []
+    for token in tokens:
+        token.revoked_at, token.revoked_by, token.revoke_reason = now, acting_user, reason[:500]
+        token.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        events.append(PendingEvent("apitoken.revoke", token.owner, token.owner.jurisdiction_id,
+                                   {"api_token": str(token)}, reason))
+    if events:
+        record_events(events, actor=acting_user)
+
+
+def touch_token(token: ApiToken, address: str) -> None:
+    """Note that ``token`` was used now, from ``address`` — unless that was noted less than a minute ago. The
+    condition is in the update itself, so parallel requests of one pull write it once."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_TOUCH_EVERY:
+        return
+    try:
+        address = str(ipaddress.ip_address(address))
+    except ValueError:
+        address = None  # an unreadable X-Forwarded-For hop: the time still counts
+    ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - TOKEN_TOUCH_EVERY),
+                            pk=token.pk).update(last_used_at=now, last_used_from=address)
+    token.last_used_at, token.last_used_from = now, address

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.accounts import views_users
+from shuangsuiji.accounts import views_tokens, views_users
 
 app_name = "accounts"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("users/<id:pk>/unlock/", views_users.user_unlock, name="user_unlock"),
     path("users/<id:pk>/deactivate/", views_users.user_deactivate, name="user_deactivate"),
     path("users/<id:pk>/reactivate/", views_users.user_reactivate, name="user_reactivate"),
+    # API 令牌: everyone his own; an admin revokes those of the accounts he keeps (from their page)
+    path("tokens/", views_tokens.token_list, name="token_list"),
+    path("tokens/<id:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),
 ]

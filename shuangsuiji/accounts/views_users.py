@@ -23,7 +23,7 @@ from shuangsuiji.accounts.forms import (
     UserEditPageForm,
     UserFilterForm,
 )
-from shuangsuiji.accounts.models import User, UserQuerySet
+from shuangsuiji.accounts.models import ApiToken, User, UserQuerySet
 from shuangsuiji.accounts.services import (
     do_create_user,
     do_set_password,
@@ -90,6 +90,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "account": account, "is_self": account.pk == request.user.pk,
         "locks": sorted(locked_addresses(account.username).items()), "expires_at": password_expires_at(account),
         "password_reason": must_change_password(account), "history": history_for(account)[:100],
+        "tokens": ApiToken.objects.filter(owner=account).select_related("revoked_by"),
     })
 
 
@@ -173,7 +174,9 @@ def _set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
             done = _("已启用账号：%(name)s") if active else _("已停用账号：%(name)s")
             messages.success(request, done % {"name": account.display_name})
             return redirect("accounts:user_detail", account.pk)
-    return _form_page(request, form, account, _("启用账号") if active else _("停用账号"))
+    # deactivating revokes the account's tokens for good (services.do_update_user): the page says so first
+    tokens = 0 if active else ApiToken.objects.active().filter(owner=account).count()
+    return _form_page(request, form, account, _("启用账号") if active else _("停用账号"), revokes_tokens=tokens)
 
 
 @login_required
@@ -187,8 +190,9 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: Form, account: User | None, title: str, *,
-               password_page: bool = False) -> HttpResponse:
+               password_page: bool = False, revokes_tokens: int = 0) -> HttpResponse:
     return render(request, "accounts/user_form.html", {
         "form": form, "account": account, "title": title, "password_page": password_page,
+        "revokes_tokens": revokes_tokens,
         "cancel_url": reverse("accounts:user_detail", args=[account.pk]) if account else reverse("accounts:user_list"),
     })

@@ -72,6 +72,9 @@ ACTIONS: dict[str, Action] = {
     "user.permissions": Action(pgettext_lazy("audit action", "修改后台权限")),
     "user.locked_out": Action(pgettext_lazy("audit action", "连续登录失败，账号锁定")),
     "user.unlock": Action(pgettext_lazy("audit action", "解除登录锁定")),
+    # a token's events are its owner's (they show in his history); they hold its name and public prefix only
+    "apitoken.create": Action(pgettext_lazy("audit action", "创建 API 令牌"), snapshot=True),
+    "apitoken.revoke": Action(pgettext_lazy("audit action", "吊销 API 令牌"), snapshot=True),
     # intake.services: outside data and the quarterly classification
     "penalty.create": Action(pgettext_lazy("audit action", "录入行政处罚")),
     "penalty.update": Action(pgettext_lazy("audit action", "修改行政处罚")),
@@ -208,6 +211,8 @@ KEYS: dict[str, Key] = {
     "failures": Key(pgettext_lazy("audit change", "连续登录失败次数")),
     "locked_until": Key(pgettext_lazy("audit change", "锁定至")),
     "user.locked_out address": Key(pgettext_lazy("audit change", "锁定的登录地址")),
+    "api_token": Key(pgettext_lazy("audit change", "API 令牌")),
+    "apitoken.create valid_through": Key(pgettext_lazy("audit change", "有效期至")),
     # intake
     "keyunit.remove year": Key(field="intake.KeyUnit.year"),
     "keyunit.remove directory": Key(field="intake.KeyUnit.directory"),
