@@ -691,7 +691,8 @@ def do_create_cross_check(*, jurisdiction: Jurisdiction, year: int, quarter: int
     return plan
 
 
-CROSS_CITATION = "国发〔2019〕5号；保定市生态环境局“双随机、一公开”监管实施方案 二(五)；指导意见（十）"
+CROSS_CITATION = ("国发〔2019〕5号；保定市生态环境局 2021 年“双随机、一公开”监管工作实施方案 二(五)；"
+                  "关于进一步做好污染源“双随机、一公开”监管工作的指导意见（十）")
 """Where a cross-department check comes from: no rule of the policy file (it sets no ratio for it)."""
 
 
