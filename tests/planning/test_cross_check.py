@@ -226,6 +226,23 @@ def test_two_cross_checks_of_one_quarter_may_share_a_jurisdiction(city):
     assert first.pk != second.pk and str(first) != str(second)
 
 
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_entering_from_the_same_form_at_once_make_two_checks(city):
+    """Nothing to serialise: no unique key, each gets his own plan, both drawn and verified afterwards."""
+    from tests.concurrency import collide, require_postgres
+
+    require_postgres()
+    first, second = collide(lambda: create(city), lambda: create(city, user="city_admin"))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    plans = list(Plan.objects.filter(kind=PlanKind.CROSS).order_by("pk"))
+    assert len(plans) == 2 and len({str(plan) for plan in plans}) == 2
+    assert Event.objects.filter(action="plan.create_cross_check").count() == 2
+    for plan in plans:
+        draw = ceremony(plan, user=city["users"]["county_admin"], day=today())
+        assert manifest.verify(draw.manifest) == []
+
+
 def test_a_cross_department_check_counts_toward_no_quota_nor_the_quarterly_status(city):
     """Drawn by another department, not under the bureau's strata: the quotas' "already done", the key units'
     half-year coverage and the quarterly 落实情况's random figures leave it out; it has a column of its own."""
