@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -184,11 +185,15 @@ class CrossCheckForm(forms.Form):
         if user.jurisdiction_id and not user.is_superuser:
             scope = scope.filter(path__startswith=user.jurisdiction.path)
         self.fields["jurisdiction"].queryset = scope.order_by("path")
+        items = CheckItem.objects.filter(is_active=True)
         if user.jurisdiction_id:
             self.fields["jurisdiction"].initial = user.jurisdiction_id
-            self.fields["check_items"].queryset = gather.visible_items(user.jurisdiction)
-        else:
-            self.fields["check_items"].queryset = CheckItem.objects.filter(is_active=True).order_by("code")
+            # a city admin may enter a county's check: its own list's items are offered too (the service keeps
+            # those of the chosen jurisdiction that apply to the targets)
+            own = user.jurisdiction
+            items = items.filter(Q(jurisdiction__path__startswith=own.path)
+                                 | Q(jurisdiction__code__in=own.ancestor_codes()))
+        self.fields["check_items"].queryset = items.order_by("code")
         self.fields["period"].choices = [(f"{year}-{quarter}", _("%(year)s年第%(quarter)s季度") % {
             "year": year, "quarter": quarter}) for year, quarter in cross_check_quarters(today)]
 

@@ -138,3 +138,14 @@ def test_an_undrawn_cross_check_is_not_late_for_a_draw_window_it_does_not_have(c
     items = workbench.quarter_plans(county, plan.year, plan.quarter, window, today).items
     [item] = [i for i in items if i.url == plan.get_absolute_url()]
     assert (item.overdue, item.due) == (False, None) and "跨部门联合抽查" in item.title
+
+
+def test_a_city_admin_narrows_a_county_s_check_to_the_county_s_own_item(city, client):
+    city_admin = city["users"]["city_admin"]
+    client.force_login(city_admin)
+    form = page(client, city_admin, FORM)
+    risk = city["items"]["risk"]  # county A's own list
+    assert f'value="{risk.pk}"' in form
+    response = client.post(FORM, posted(city, check_items=[risk.pk]))
+    plan = Plan.objects.get(kind=PlanKind.CROSS)
+    assert response.status_code == 302 and list(plan.check_items.all()) == [risk]
