@@ -302,3 +302,15 @@ def test_the_years_list_is_no_longer_reminded_once_released_in_the_scope(users, 
             assert not reminded("county_admin") and reminded("other_county_admin")
             assert reminded("city_admin")  # 阜平县's is not out yet
     assert not reminded("city_admin") and not reminded("other_county_admin")
+
+
+def test_the_monthly_sheet_names_a_cross_department_check_by_its_kind(client, users, tree, month):
+    """Its targets were drawn by another department, not under the bureau's strata: the 抽查类别 says so."""
+    from shuangsuiji.planning.models import Plan, PlanKind
+
+    before = reports.monthly_detail(tree["a"], month["year"], month["month"])
+    assert [row.stratum for row in before if row.target_name == "涞水甲厂"] == ["一般排污单位"]
+    selection = month["problem"].task.selections.get(active=True)
+    Plan.objects.filter(pk=selection.plan_id).update(kind=PlanKind.CROSS, department=None)
+    rows = reports.monthly_detail(tree["a"], month["year"], month["month"])
+    assert [row.stratum for row in rows if row.target_name == "涞水甲厂"] == ["跨部门联合抽查"]
