@@ -3,6 +3,7 @@ which found these) reads it: every answer besides 200 that an operation gives is
 has, and every bounded parameter says its bounds, which are exactly those the API reads it with."""
 
 import base64
+import json
 import re
 
 import jsonschema
@@ -221,3 +222,23 @@ def test_an_accept_header_naming_no_format_of_the_api_is_a_documented_406(schema
         response = client.get(address(path, operation), HTTP_ACCEPT="application/xml")
         assert response.status_code == 406, path
         check_documented(schema, operation, response)
+
+
+def test_the_planning_schema_says_which_plans_and_tasks_are_cross_department(schema):
+    """A 跨部门联合抽查 is told apart like a 线索核查: the tasks' flag and filter, and the plan's own facts."""
+    components = schema["components"]["schemas"]
+    task = next(body for name, body in components.items() if name == "Task")
+    assert task["properties"]["is_cross_department"]["type"] == "boolean"
+    assert task["properties"]["is_clue_check"]["type"] == "boolean"
+    plan = next(body for name, body in components.items() if name == "Plan")
+    cross = plan["properties"]["cross"]
+    assert cross.get("nullable") is True or {"type": "null"} in cross.get("oneOf", cross.get("anyOf", []))
+    referred = json.dumps(cross)
+    assert "CrossCheck" in referred
+    assert set(components["CrossCheck"]["properties"]) == {
+        "initiator", "initiated_here", "participants", "platform_ref", "deadline"}
+    tasks = schema["paths"]["/api/planning/tasks/"]["get"]
+    assert {"is_cross_department", "is_clue_check"} <= {p["name"] for p in tasks["parameters"]}
+    plans = schema["paths"]["/api/planning/plans/"]["get"]
+    [kind] = [p for p in plans["parameters"] if p["name"] == "kind"]
+    assert "cross" in kind["schema"]["enum"]

@@ -423,8 +423,8 @@ def quarter_plans(user, year: int, quarter: int, window: DrawWindow, today: date
         drawn = plan.reached(PlanStatus.DRAWN)
         tasks, done = progress.get(plan.pk, (0, 0))
         note = _("已提交记录 %(done)s / %(n)s 项任务") % {"done": done, "n": tasks} if drawn else ""
-        # A 线索核查 has no draw window: it is opened mid-quarter and drawn at once (实施方案 二(三)).
-        windowed = not drawn and not plan.is_clue_check
+        # A 线索核查 or a 跨部门联合抽查 has no draw window: its targets are given and it is drawn when it comes.
+        windowed = not drawn and not plan.targets_given
         rows.append(Item(title=str(plan), url=plan.get_absolute_url(), note=note, due_label=_("抽取期截止"),
                          due=window.last if windowed else None, overdue=windowed and window.closed(today),
                          badge=plan.get_status_display(), badge_css=PLAN_BADGES.get(plan.status, "text-bg-secondary"),

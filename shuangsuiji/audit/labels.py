@@ -99,6 +99,7 @@ ACTIONS: dict[str, Action] = {
     # planning.services: the plan and the draw ceremony (DESIGN §4)
     "plan.create": Action(pgettext_lazy("audit action", "编制抽查计划"), snapshot=True),
     "plan.open_clue_check": Action(pgettext_lazy("audit action", "安排线索核查"), snapshot=True),
+    "plan.create_cross_check": Action(pgettext_lazy("audit action", "登记跨部门联合抽查"), snapshot=True),
     "plan.set_requested": Action(pgettext_lazy("audit action", "调整计划抽查数"), keys="planning.PlanStratum.stratum"),
     "plan.shortfall_approve": Action(pgettext_lazy("audit action", "批准少抽"), snapshot=True),
     "plan.shortfall_reject": Action(pgettext_lazy("audit action", "不批准少抽"), snapshot=True),
@@ -180,6 +181,11 @@ KEYS: dict[str, Key] = {
     "plan.open_clue_check clue": Key(pgettext_lazy("audit change", "线索编号")),
     "plan.open_clue_check target": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码")),
     "clue.check_opened plan": Key(pgettext_lazy("audit change", "线索核查计划编号")),
+    "plan.create_cross_check initiator": Key(field="planning.CrossCheck.initiator"),
+    "plan.create_cross_check participants": Key(field="planning.CrossCheck.participants"),
+    "plan.create_cross_check platform_ref": Key(field="planning.CrossCheck.platform_ref"),
+    "plan.create_cross_check deadline": Key(field="planning.CrossCheck.deadline"),
+    "plan.create_cross_check targets": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码")),
     "plan.substitute_target out": Key(pgettext_lazy("audit change", "关停的检查对象")),
     "plan.substitute_target in": Key(pgettext_lazy("audit change", "递补的检查对象")),
     # the manifest names a task by its target's credit code, not by the task number the pages show (RW…)

@@ -150,8 +150,9 @@ def monthly_detail(jurisdiction: Jurisdiction, year: int, month: int,
             row = services.result_row(record)  # the same reading of a record as the published one
             selection = min((s for s in record.task.selections.all() if s.active), key=lambda s: s.pk, default=None)
             stratum = ""
-            if selection is not None and selection.plan.is_clue_check:
-                stratum = str(PlanKind.CLUE.label)  # targeted, not random (实施方案 二(三))
+            if selection is not None and selection.plan.targets_given:
+                # targeted (实施方案 二(三)) or drawn by another department (二(五)): not the bureau's random draw
+                stratum = str(selection.plan.get_kind_display())
             elif selection is not None:
                 stratum = str(strata[Stratum.JOINT if selection.plan.is_joint else selection.stratum])
             rows.append(DetailRow(
@@ -188,6 +189,10 @@ class PlaceStatus:
     """线索核查 (实施方案 二(三)): targeted checks of positive-list firms on an approved clue, shown beside the random
     inspections and counted in none of their figures (strata, inspectors, problems found)."""
     clue_inspected: int = 0
+    cross_tasks: int = 0
+    """跨部门联合抽查 (实施方案 二(五)): targets drawn by the initiating department on the 协同监管平台, shown beside
+    the random inspections and, like a clue check, counted in none of their figures."""
+    cross_inspected: int = 0
     inspectors: set[int] = field(default_factory=set)
     problems: int = 0
     closed: int = 0
@@ -242,7 +247,8 @@ class QuarterStatus:
                 into = total.strata[key]
                 for name in ("minimum", "requested", "drawn", "inspected", "with_problems"):
                     setattr(into, name, getattr(into, name) + getattr(count, name))
-            for name in ("joint_tasks", "joint_inspected", "clue_tasks", "clue_inspected",
+            for name in ("joint_tasks", "joint_inspected", "clue_tasks", "clue_inspected", "cross_tasks",
+                         "cross_inspected",
                          "problems", "closed", "cases", "penalties", "transfers",
                          "months_due", "months_on_time", "draws", "draws_verified"):
                 setattr(total, name, getattr(total, name) + getattr(place, name))
@@ -298,6 +304,10 @@ def quarterly_status(jurisdiction: Jurisdiction, year: int, quarter: int, today:
             status.clue_tasks += 1
             status.clue_inspected += record is not None
             continue
+        if plan.is_cross_department:
+            status.cross_tasks += 1
+            status.cross_inspected += record is not None
+            continue
         if record is not None:
             status.inspectors |= members[task_id]
         if plan.is_joint:
@@ -312,9 +322,10 @@ def quarterly_status(jurisdiction: Jurisdiction, year: int, quarter: int, today:
             count.inspected += 1
             count.with_problems += any(i.outcome == ItemOutcome.PROBLEM for i in record.items.all())
 
-    # Problems found in the quarter's random inspections, where they stand now (闭环); a clue check's are its own.
+    # Problems found in the quarter's random inspections, where they stand now (闭环); a clue check's and a
+    # cross-department check's are their own.
     plan_of_task = {task_id: plan_id for plan_id, task_id, _stratum in selections
-                    if not by_plan[plan_id].is_clue_check}
+                    if not by_plan[plan_id].targets_given}
     for follow_up in FollowUp.objects.filter(record__task_id__in=list(plan_of_task)).select_related("record"):
         status = place(by_plan[plan_of_task[follow_up.record.task_id]].jurisdiction)
         status.problems += 1

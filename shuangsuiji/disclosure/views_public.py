@@ -164,7 +164,7 @@ def _selection(draw: Draw, names: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_object_or_404(Plan.objects.published().select_related("jurisdiction", "department"), pk=pk)
+    plan = get_object_or_404(Plan.objects.published().select_related("jurisdiction", "department", "cross"), pk=pk)
     revealed = plan.revealed_at is not None
     draws = list(public.public_draws().filter(plan=plan).prefetch_related("verifications"))
     shown = []

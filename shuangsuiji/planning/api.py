@@ -31,6 +31,7 @@ from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.fieldwork.models import InspectionRecord, task_number
 from shuangsuiji.planning.models import (
+    CrossCheck,
     Draw,
     DrawStatus,
     Plan,
@@ -100,6 +101,20 @@ class PlanDrawSerializer(serializers.ModelSerializer):
         return bool(draw.has_manifest) and draw_revealed(draw, draw.plan)
 
 
+class CrossCheckSerializer(serializers.ModelSerializer):
+    """The facts of a 跨部门联合抽查: who initiated it, who takes part, its task on the 部门协同监管平台."""
+
+    initiator = serializers.CharField(source="initiator_name", read_only=True,
+                                      help_text=_("发起部门（本局发起时为本局名称）"))
+    initiated_here = serializers.BooleanField(read_only=True, help_text=_("是否由本局发起"))
+    participants = serializers.ListField(child=serializers.CharField(), read_only=True,
+                                         help_text=_("本局以外参加检查的部门"))
+
+    class Meta:
+        model = CrossCheck
+        fields = ["initiator", "initiated_here", "participants", "platform_ref", "deadline"]
+
+
 class PlanSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
@@ -113,6 +128,8 @@ class PlanSerializer(serializers.ModelSerializer):
     current_draw = serializers.SerializerMethodField(help_text=_("当前有效抽取的序号；尚未冻结时为 null"))
     task_count = serializers.IntegerField(read_only=True, help_text=_("本计划有效的抽查任务数"))
     revealed = serializers.SerializerMethodField(help_text=_("计划的密钥是否已经公开"))
+    cross = CrossCheckSerializer(read_only=True, allow_null=True, source="cross_or_none",
+                                 help_text=_("跨部门联合抽查（kind = cross）的发起部门、参与部门等；其他计划为 null"))
 
     class Meta:
         model = Plan
@@ -120,7 +137,7 @@ class PlanSerializer(serializers.ModelSerializer):
                   "departments", "status", "policy_id", "policy_version", "policy_title", "policy_fingerprint",
                   "inspectors_counted", "classified", "require_specialties", "max_load", "warnings", "check_items",
                   "strata", "draws", "current_draw", "task_count", "created_at", "dispatched_at", "revealed",
-                  "revealed_at"]
+                  "revealed_at", "cross"]
 
     def get_current_draw(self, plan: Plan) -> int | None:
         # From the prefetched draws, as Plan.current_draw chooses: the newest one not superseded.
@@ -158,7 +175,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
                            selection_hash=KT("manifest__selection_hash"),
                            has_manifest=ExpressionWrapper(Q(manifest__isnull=False), output_field=BooleanField()))
                  .order_by("number"))
-        return (visible_plans(user).with_task_count().select_related("jurisdiction", "department")
+        return (visible_plans(user).with_task_count().select_related("jurisdiction", "department", "cross")
                 .prefetch_related(Prefetch("strata", queryset=PlanStratum.objects.order_by("id")),
                                   Prefetch("draws", queryset=draws),
                                   Prefetch("check_items", queryset=CheckItem.objects.order_by("code")),
@@ -258,7 +275,8 @@ class TaskSerializer(serializers.ModelSerializer):
     class Meta:
         model = Task
         fields = ["id", "number", "year", "quarter", "jurisdiction", "jurisdiction_name", "credit_code",
-                  "target_name", "address", "category", "is_joint", "is_clue_check", "status", "deadline",
+                  "target_name", "address", "category", "is_joint", "is_clue_check", "is_cross_department",
+                  "status", "deadline",
                   "dispatched_at",
                   "inspected_on", "withdrawn_reason", "plans", "merged", "items", "departments", "team",
                   "substitutions", "record", "record_number"]
@@ -341,7 +359,7 @@ class TaskFilter(params.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["year", "quarter", "status", "is_joint", "is_clue_check"]
+        fields = ["year", "quarter", "status", "is_joint", "is_clue_check", "is_cross_department"]
 
     def only_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # As planning's "my tasks": the tasks whose team has the user's officer in it, still in the team.

@@ -155,6 +155,7 @@ def seed_planning(population: Population, *, progress: Progress = no_progress) -
     totals["planned_quarters"] = len(quarters)
     before = Task.objects.count()
     totals["clue_checks"] = seed_clue_checks(population.today)
+    totals["cross_checks"] = seed_cross_checks(population.today)
     totals["tasks"] += Task.objects.count() - before
     return totals
 
@@ -209,6 +210,57 @@ def seed_clue_checks(today: date) -> int:
     start = timezone.make_aware(datetime.combine(today, time(8, 30)))
     Clue.objects.filter(pk__in=[c.pk for c in clues]).update(
         reported_at=timezone.make_aware(datetime.combine(found_on, time(7, 30))))
+    Plan.objects.filter(pk=plan.pk).update(created_at=start, dispatched_at=start + timedelta(minutes=50))
+    Draw.objects.filter(plan=plan).update(**{field: start + timedelta(minutes=m) for field, m in (
+        ("frozen_at", 10), ("committed_at", 20), ("public_recorded_at", 30), ("drawn_at", 40))})
+    Task.objects.filter(selections__plan=plan).update(created_at=start + timedelta(minutes=40),
+                                                      dispatched_at=start + timedelta(minutes=50))
+    return 1
+
+
+CROSS_INITIATOR = "保定市市场监督管理局"
+CROSS_PARTICIPANTS = ("保定市应急管理局",)
+
+
+def seed_cross_checks(today: date) -> int:
+    """A 跨部门联合抽查 in the demo (实施方案 二(五); 国发〔2019〕5号): initiated by 保定市市场监督管理局, whose draw on
+    the 部门协同监管平台 gave four firms of ``CLUE_CHECK_COUNTY`` (else of the first county that has them) not yet
+    visited this quarter; the county's admin entered them, drew the teams with witness dice and dispatched the
+    tasks today. Returns the checks made (0 when no county has four such firms)."""
+    from shuangsuiji.accounts.models import Role, User
+    from shuangsuiji.registry.models import Target
+
+    year, quarter = today.year, quarter_of(today)
+    busy = Task.objects.filter(year=year, quarter=quarter).values("target_id")
+    free = (Target.objects.filter(jurisdiction__level=Level.COUNTY, status="active", positive_list=False)
+            .exclude(pk__in=busy).select_related("jurisdiction").order_by("jurisdiction__code", "credit_code"))
+    by_county: dict[Jurisdiction, list[Target]] = {}
+    for target in free:
+        by_county.setdefault(target.jurisdiction, []).append(target)
+    chosen = sorted((j for j, targets in by_county.items() if len(targets) >= 4),
+                    key=lambda j: (j.code != CLUE_CHECK_COUNTY, j.code))
+    if not chosen:
+        return 0
+    county = chosen[0]
+    # the platform's draw, not ours: any four will do, picked reproducibly for the day
+    targets = random.Random(f"cross-check:{today}").sample(by_county[county], 4)
+    admin = (User.objects.filter(role=Role.COUNTY_ADMIN, jurisdiction=county).order_by("pk").first()
+             or User.objects.filter(role=Role.CITY_ADMIN, jurisdiction__code__in=county.ancestor_codes())
+             .order_by("pk").first())
+    plan = services.do_create_cross_check(
+        jurisdiction=county, year=year, quarter=quarter, acting_user=admin,
+        targets_text="\n".join(target.credit_code for target in targets), initiator=CROSS_INITIATOR,
+        participants=CROSS_PARTICIPANTS, platform_ref=f"SCJG-{year}-{quarter}-0107",
+        deadline=min(gather.quarter_end(year, quarter), today + timedelta(days=30)), today=today)
+    services.do_approve_and_freeze(plan, acting_user=admin, draw_date=today, today=today)
+    services.do_commit_secret(plan, acting_user=admin)
+    rng = random.Random(f"cross-check-dice:{today}")
+    services.do_record_public_value(plan, source="dice", value=",".join(str(rng.randint(1, 6)) for _ in range(8)),
+                                    witnesses=rng.sample(WITNESSES, 2), acting_user=admin)
+    services.do_draw(plan, acting_user=admin, today=today)
+    services.do_dispatch(plan, acting_user=admin)
+    # entered when the platform's list arrived this morning, one step after the other (demo realism only)
+    start = timezone.make_aware(datetime.combine(today, time(10, 0)))
     Plan.objects.filter(pk=plan.pk).update(created_at=start, dispatched_at=start + timedelta(minutes=50))
     Draw.objects.filter(plan=plan).update(**{field: start + timedelta(minutes=m) for field, m in (
         ("frozen_at", 10), ("committed_at", 20), ("public_recorded_at", 30), ("drawn_at", 40))})

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -22,9 +23,11 @@ class PlanForm(forms.Form):
     jurisdiction = forms.ModelChoiceField(Jurisdiction.objects.none(), label=_("行政区"), empty_label=_("请选择"))
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(label=_("季度"), choices=QUARTERS, coerce=int)
-    # A 线索核查 is opened from its approved clue (planning.services.do_open_clue_check), not made here.
+    # A 线索核查 is opened from its approved clue (planning.services.do_open_clue_check), a 跨部门联合抽查 entered on
+    # its own form (CrossCheckForm): neither is made here.
     kind = forms.ChoiceField(label=_("类型"), initial=PlanKind.REGULAR,
-                             choices=[(k, label) for k, label in PlanKind.choices if k != PlanKind.CLUE])
+                             choices=[(k, label) for k, label in PlanKind.choices
+                                      if k not in (PlanKind.CLUE, PlanKind.CROSS)])
     department = forms.ModelChoiceField(Department.objects.none(), label=_("发起科室"), required=False,
                                         empty_label=_("请选择"),
                                         help_text=_("仅内部联合抽查计划：负责所选事项的科室"))
@@ -148,3 +151,58 @@ class ReasonForm(forms.Form):
 class InspectorSubstitutionForm(forms.Form):
     member = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("理由"), max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CrossCheckForm(forms.Form):
+    """A 跨部门联合抽查 entered by an admin: its facts and the targets the initiating department drew on the
+    部门协同监管平台. The service (``do_create_cross_check``) checks each line of the credit codes."""
+
+    jurisdiction = forms.ModelChoiceField(Jurisdiction.objects.none(), label=_("行政区"), empty_label=_("请选择"))
+    period = forms.ChoiceField(label=_("季度"))
+    initiator = forms.CharField(label=_("发起部门"), required=False, max_length=100,
+                                help_text=_("不填为本局发起；其他部门发起时填写其名称，如 保定市市场监督管理局"))
+    participants = forms.CharField(
+        label=_("参与部门"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("本局以外参加检查的部门，每行一个；其他部门发起时，发起部门自动列入"))
+    platform_ref = forms.CharField(label=_("协同监管平台任务编号"), required=False, max_length=64)
+    deadline = forms.DateField(label=_("检查截止日期"), required=False,
+                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                               help_text=_("发起部门规定的日期，须在所选季度内；不填为季度末"))
+    targets = forms.CharField(
+        label=_("检查对象的统一社会信用代码"), required=False, max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 8, "class": "font-monospace", "spellcheck": "false"}),
+        help_text=_("发起部门在协同监管平台抽取的对象，每行一个；可直接粘贴表格中的一列，空行和首尾空格会被忽略"))
+    check_items = params.ModelMultipleChoiceField(
+        CheckItem.objects.none(), label=pgettext_lazy("list", "抽查事项"), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("不选则为适用于这些检查对象的全部事项"))
+    require_specialties = forms.BooleanField(label=_("检查组须具备事项所需专长"), required=False)
+
+    def __init__(self, *args, user, today: date | None = None, **kwargs) -> None:
+        from shuangsuiji.planning.services import cross_check_quarters
+
+        super().__init__(*args, **kwargs)
+        scope = Jurisdiction.objects.visible_to(user).filter(level__in=[Level.CITY, Level.COUNTY])
+        if user.jurisdiction_id and not user.is_superuser:
+            scope = scope.filter(path__startswith=user.jurisdiction.path)
+        self.fields["jurisdiction"].queryset = scope.order_by("path")
+        items = CheckItem.objects.filter(is_active=True)
+        if user.jurisdiction_id:
+            self.fields["jurisdiction"].initial = user.jurisdiction_id
+            # a city admin may enter a county's check: its own list's items are offered too (the service keeps
+            # those of the chosen jurisdiction that apply to the targets)
+            own = user.jurisdiction
+            items = items.filter(Q(jurisdiction__path__startswith=own.path)
+                                 | Q(jurisdiction__code__in=own.ancestor_codes()))
+        self.fields["check_items"].queryset = items.order_by("code")
+        self.fields["period"].choices = [(f"{year}-{quarter}", _("%(year)s年第%(quarter)s季度") % {
+            "year": year, "quarter": quarter}) for year, quarter in cross_check_quarters(today)]
+
+    def clean_period(self) -> tuple[int, int]:
+        year, quarter = self.cleaned_data["period"].split("-")
+        return int(year), int(quarter)
+
+    def participant_names(self) -> list[str]:
+        text = self.cleaned_data["participants"]
+        for mark in ("、", "，", ",", "；", ";"):
+            text = text.replace(mark, "\n")
+        return [name.strip() for name in text.splitlines() if name.strip()]

@@ -18,7 +18,7 @@ from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, TargetFacts, YearProgress, compute_quotas
 from shuangsuiji.engine.workdays import WorkCalendar, previous_quarter
 from shuangsuiji.intake.models import Classification, Clue, ClueStatus
-from shuangsuiji.planning.models import Plan, PlanKind, Stratum, TaskMember, TaskPlan, TaskStatus
+from shuangsuiji.planning.models import GIVEN_TARGET_KINDS, Plan, PlanKind, Stratum, TaskMember, TaskPlan, TaskStatus
 from shuangsuiji.registry.models import (
     CheckItem,
     Department,
@@ -107,13 +107,14 @@ def last_on_site(targets, year: int) -> dict[int, date]:
     covers the first half of this year (the half-year rule is about visits, not plans). A task whose record was
     submitted without an on-site date was checked off site only: the policy reads 巡查 as on-site
     (key_half_year_coverage), so it covers nothing. A 线索核查 is no random inspection and covers nothing of the
-    random-inspection quotas either (实施方案 二(三)): only the selections of regular and joint plans count."""
+    random-inspection quotas either (实施方案 二(三)), nor does a 跨部门联合抽查 (its targets were drawn by another
+    department on the 协同监管平台): only the selections of regular and joint plans count."""
     latest: dict[int, date] = {}
     visited_this_year = Q(task__inspected_on__gte=date(year, 1, 1), task__inspected_on__lte=date(year, 12, 31))
     checked_off_site = Q(task__inspected_on__isnull=True, task__records__sealed_at__isnull=False)
     for target_id, inspected_on, task_year, quarter in (
             TaskPlan.objects.filter(Q(task__year=year) | visited_this_year, task__target__in=targets, active=True)
-            .exclude(plan__kind=PlanKind.CLUE)
+            .exclude(plan__kind__in=GIVEN_TARGET_KINDS)
             .exclude(task__status=TaskStatus.WITHDRAWN).exclude(checked_off_site).order_by()
             .values_list("task__target_id", "task__inspected_on", "task__year", "task__quarter").distinct()):
         day = inspected_on or quarter_start(task_year, quarter)
@@ -132,10 +133,10 @@ def double_random_inspectors(jurisdiction: Jurisdiction, year: int, quarter: int
 
 def year_progress(jurisdiction: Jurisdiction, level: str, year: int, quarter: int) -> YearProgress:
     """What the jurisdiction's plans of this level drew in the year's earlier quarters (live draws only). A 线索核查
-    is not a random inspection: its selections are left out by kind, whatever its stratum is called."""
+    is not a random inspection, nor is a 跨部门联合抽查: their selections are left out by kind (GIVEN_TARGET_KINDS)."""
     selections = (TaskPlan.objects.filter(active=True, plan__jurisdiction=jurisdiction, plan__level=level,
                                           plan__year=year, plan__quarter__lt=quarter)
-                  .exclude(plan__kind=PlanKind.CLUE).exclude(task__status=TaskStatus.WITHDRAWN))
+                  .exclude(plan__kind__in=GIVEN_TARGET_KINDS).exclude(task__status=TaskStatus.WITHDRAWN))
     general: dict[int, int] = defaultdict(int)
     joint: dict[int, int] = defaultdict(int)
     for plan_quarter, stratum in selections.values_list("plan__quarter", "stratum"):

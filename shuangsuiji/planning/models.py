@@ -45,6 +45,14 @@ class PlanKind(models.TextChoices):
     REGULAR = "regular", _("双随机抽查")
     JOINT = "joint", _("内部联合抽查")
     CLUE = "clue", _("线索核查")
+    CROSS = "cross", _("跨部门联合抽查")
+
+
+GIVEN_TARGET_KINDS = (PlanKind.CLUE, PlanKind.CROSS)
+"""Kinds whose targets are given, not drawn by the bureau: a 线索核查's firm (its approved clue) and a 跨部门联合抽查's
+targets (drawn by the initiating department on the 部门协同监管平台). Every target is must-include, only the team is
+drawn by the engine, and none of them counts toward any random-inspection ratio or quota of the bureau: the targets
+were not drawn under its strata (MEE counts joint checks with other departments as a category of their own)."""
 
 
 class PlanStatus(models.TextChoices):
@@ -139,10 +147,11 @@ class Plan(models.Model):
             models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="plan_quarter_1_4"),
             models.CheckConstraint(condition=Q(kind="regular", department__isnull=True)
                                    | Q(kind="joint", department__isnull=False)
-                                   | Q(kind="clue", department__isnull=True), name="plan_joint_has_department"),
+                                   | Q(kind="clue", department__isnull=True)
+                                   | Q(kind="cross", department__isnull=True), name="plan_joint_has_department"),
             # A clue check refers to its clue, and only a clue check does (the one-to-one link makes it one per clue).
             models.CheckConstraint(condition=Q(kind="clue", clue__isnull=False)
-                                   | Q(kind__in=["regular", "joint"], clue__isnull=True),
+                                   | Q(kind__in=["regular", "joint", "cross"], clue__isnull=True),
                                    name="plan_clue_check_has_clue"),
             models.UniqueConstraint(fields=["jurisdiction", "level", "year", "quarter"],
                                     condition=Q(kind="regular"), name="plan_one_regular_per_quarter",
@@ -159,8 +168,9 @@ class Plan(models.Model):
             _("%(department)s%(kind)s") % {"department": self.department.name, "kind": self.get_kind_display()}
         title = str(_("%(jurisdiction)s%(period)s%(kind)s计划") % {
             "jurisdiction": self.jurisdiction.name, "period": self.period, "kind": kind})
-        if self.kind == PlanKind.CLUE and self.pk:
-            # A county may check several clues in a quarter: its number tells them apart, the firm stays unnamed.
+        if self.kind in GIVEN_TARGET_KINDS and self.pk:
+            # A county may check several clues (or join several cross-department checks) in a quarter: the number
+            # tells them apart, the firms stay unnamed.
             title += str(_("（第%(number)s号）") % {"number": self.pk})
         return title
 
@@ -181,6 +191,23 @@ class Plan(models.Model):
         for its team only, and never counted as a random inspection."""
         return self.kind == PlanKind.CLUE
 
+    @property
+    def is_cross_department(self) -> bool:
+        """A 跨部门联合抽查 (国发〔2019〕5号; 实施方案 二(五)): its targets drawn by the initiating department on the
+        部门协同监管平台, its team drawn here; never counted as a random inspection of the bureau."""
+        return self.kind == PlanKind.CROSS
+
+    @property
+    def cross_or_none(self) -> "CrossCheck | None":
+        """The facts of a cross-department check; None for every other kind."""
+        return getattr(self, "cross", None)  # a missing reverse one-to-one raises an AttributeError subclass
+
+    @property
+    def targets_given(self) -> bool:
+        """Whether the plan's targets are given rather than drawn (``GIVEN_TARGET_KINDS``): one stratum, every
+        target must-include, no draw window, no quota, and counted in no random-inspection ratio."""
+        return self.kind in GIVEN_TARGET_KINDS
+
     def reached(self, status: str) -> bool:
         """Whether the ceremony has come at least as far as ``status``."""
         return STATUS_ORDER.index(self.status) >= STATUS_ORDER.index(status)
@@ -190,12 +217,54 @@ class Plan(models.Model):
         return self.draws.exclude(status=DrawStatus.SUPERSEDED).order_by("-number").first()
 
 
+class CrossCheck(models.Model):
+    """The facts of a 跨部门联合抽查 plan (kind ``cross``), kept beside the plan rather than on it: who initiated it,
+    which departments outside the bureau take part, its task on the 部门协同监管平台, the initiator's deadline and
+    the targets the platform drew (must-include, all of them; the bureau draws only the teams)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="cross", verbose_name=_("抽查计划"))
+    initiator = models.CharField(_("发起部门"), max_length=100, blank=True,
+                                 help_text=_("不填为本局发起；其他部门发起时填写其名称，如 保定市市场监督管理局"))
+    participants = models.JSONField(_("参与部门"), default=list,
+                                    help_text=_("本局以外参加检查的部门（其他部门发起时含发起部门）"))
+    platform_ref = models.CharField(_("协同监管平台任务编号"), max_length=64, blank=True)
+    deadline = models.DateField(_("检查截止日期"), null=True, blank=True,
+                                help_text=_("发起部门规定的截止日期，须在本季度内；不填为季度末"))
+    targets = models.ManyToManyField(Target, verbose_name=_("检查对象"), related_name="cross_checks")
+
+    class Meta:
+        verbose_name = _("跨部门联合抽查")
+        verbose_name_plural = _("跨部门联合抽查")
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+    @property
+    def initiated_here(self) -> bool:
+        return not self.initiator
+
+    @property
+    def initiator_name(self) -> str:
+        return self.initiator or bureau_name(self.plan.jurisdiction)
+
+    @property
+    def taking_part(self) -> list[str]:
+        """Every department taking part: the bureau itself first, then the others."""
+        return [bureau_name(self.plan.jurisdiction), *self.participants]
+
+
+def bureau_name(jurisdiction: Jurisdiction) -> str:
+    """The bureau of a jurisdiction as the public reads it (registry's name, else "X生态环境局")."""
+    return jurisdiction.bureau_name or str(_("%(name)s生态环境局") % {"name": jurisdiction.name})
+
+
 class Stratum(models.TextChoices):
     KEY = "key", _("重点排污单位")
     SPECIAL = "special", _("特殊监管对象")
     GENERAL = "general", _("一般排污单位")
     CLUE = "clue", _("正面清单（经批准核查线索）")
     JOINT = "joint", _("内部联合抽查")
+    CROSS = "cross", _("跨部门联合抽查（协同监管平台抽取的对象）")
 
 
 DRAWN_STRATA = (Stratum.KEY, Stratum.SPECIAL, Stratum.GENERAL)
@@ -386,6 +455,9 @@ class Task(models.Model):
     is_joint = models.BooleanField(_("内部联合抽查"), default=False)
     is_clue_check = models.BooleanField(_("线索核查"), default=False,
                                         help_text=_("该次检查（也）是对经批准线索的现场核查，不是随机抽查"))
+    is_cross_department = models.BooleanField(
+        _("跨部门联合抽查"), default=False,
+        help_text=_("该次检查（也）是与其他部门的跨部门联合抽查，对象由发起部门在协同监管平台抽取，不计入本局抽查比例"))
     category = models.CharField(_("监管类别"), max_length=10, choices=Category.choices,
                                 help_text=_("对象在该季度的类别，决定适用的抽查事项"))
     created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)

@@ -33,6 +33,12 @@ def can_create(user, jurisdiction: Jurisdiction, kind: str, department: Departme
             and department.jurisdiction_id == jurisdiction.pk)
 
 
+def can_enter_cross_check(user) -> bool:
+    """Who reaches the form of a 跨部门联合抽查: the admins (the service then checks the jurisdiction chosen: his
+    own, or for a city admin the city or any of its counties)."""
+    return user.is_superuser or (user.is_active and user.is_admin_role)
+
+
 def can_edit(user, plan: Plan) -> bool:
     """Change what a draft plan asks for: its admins, or the department that initiated a joint plan."""
     return can_create(user, plan.jurisdiction, plan.kind, plan.department)

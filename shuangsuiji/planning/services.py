@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangsuiji.audit.services import record_event, system_language
-from shuangsuiji.engine import assignment, manifest
+from shuangsuiji.engine import assignment, creditcode, manifest
 from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, Quota
 from shuangsuiji.engine.sampling import Candidate, DrawError
@@ -43,6 +43,7 @@ from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import (
     DRAWN_STRATA,
+    CrossCheck,
     Draw,
     DrawStatus,
     MemberRole,
@@ -61,6 +62,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
     TaskStatus,
+    bureau_name,
     quarter_text,
 )
 from shuangsuiji.planning.permissions import (
@@ -180,6 +182,9 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
         raise ValidationError({"jurisdiction": _("抽查计划由市级或县级生态环境部门编制")})
     if kind == PlanKind.CLUE:
         raise ValidationError({"kind": _("线索核查由已批准的线索安排：请在该线索的页面点“立即安排现场检查”")})
+    if kind == PlanKind.CROSS:
+        raise ValidationError({"kind": _(
+            "跨部门联合抽查请在计划列表点“新建跨部门联合抽查”登记（检查对象由发起部门抽取）")})
     if kind == PlanKind.JOINT and department is None:
         # Said before the items: a joint plan's items are its department's, so without one there are none.
         raise ValidationError({"department": _("内部联合抽查计划须选择发起科室，计划由该科室负责的抽查事项组成")})
@@ -365,8 +370,7 @@ def regular_plan_taking(clue: Clue) -> tuple[Plan, str] | None:
 def clue_check_items(target: Target, jurisdiction: Jurisdiction, year: int, quarter: int) -> list[CheckItem]:
     """The items a clue check may cover: the jurisdiction's list (its own and its ancestors'), those that apply
     to the firm's category in the quarter. The clue says no item, so the admin picks among these."""
-    category = _categories([target], year, quarter)[target.pk]
-    return gather.items_for(category, gather.visible_items(jurisdiction))
+    return given_items([target], jurisdiction, year, quarter)
 
 
 def current_quarter(today: date | None = None) -> tuple[int, int]:
@@ -482,15 +486,214 @@ def do_open_clue_check(clue: Clue, *, acting_user, check_items: Iterable[CheckIt
     return plan
 
 
-def _clue_check_stratum(plan: Plan, items: list[CheckItem]) -> manifest.StratumInput:
-    """The one stratum of a clue check: its firm, must-include, quota 1 — nothing random about the target, the
-    team is drawn from the seed like any plan's. Refused when the firm closed since the check was opened."""
-    target = Target.objects.get(pk=plan.clue.target_id)
-    if not target.is_active:
-        raise ValidationError(_("%(name)s 在名录库中已注销/关停，不能再冻结线索核查") % {"name": target.name})
-    category = _categories([target], plan.year, plan.quarter)[target.pk]
-    return manifest.StratumInput(name=Stratum.CLUE.value, quota=1, targets=[Candidate(target.credit_code, 1, True)],
+def given_targets(plan: Plan) -> list[Target]:
+    """The targets of a plan whose targets are given (``Plan.targets_given``): a clue check's firm, or the targets
+    the initiating department drew on the 部门协同监管平台 for a cross-department check."""
+    if plan.is_clue_check:
+        return [Target.objects.get(pk=plan.clue.target_id)]
+    return list(plan.cross.targets.order_by("credit_code"))
+
+
+def _given_stratum(plan: Plan, items: list[CheckItem]) -> manifest.StratumInput:
+    """The one stratum of a plan whose targets are given (a clue check's ``clue``, a cross-department check's
+    ``cross``): every target must-include, quota their number — nothing random about the targets, the teams are
+    drawn from the seed like any plan's. Refused when a target closed since the plan was made."""
+    targets = given_targets(plan)
+    closed = [target.name for target in targets if not target.is_active]
+    if closed:
+        raise ValidationError(_("%(name)s 在名录库中已注销/关停，不能再冻结%(kind)s") % {
+            "name": "、".join(closed), "kind": plan.get_kind_display()})
+    # A clue check's one firm has its category's items; a cross-department check's targets share one stratum, so
+    # its tasks need what all its chosen items need (only when the plan requires specialties).
+    category = _categories(targets, plan.year, plan.quarter)[targets[0].pk] if plan.is_clue_check else None
+    name = Stratum.CLUE if plan.is_clue_check else Stratum.CROSS
+    return manifest.StratumInput(name=name.value, quota=len(targets),
+                                 targets=[Candidate(target.credit_code, 1, True) for target in targets],
                                  needs=_needs(plan, items, category))
+
+
+def plan_deadline(plan: Plan) -> date:
+    """The tasks' deadline: the quarter's last day, or the initiator's earlier deadline of a cross-department
+    check (检查截止日期)."""
+    end = gather.quarter_end(plan.year, plan.quarter)
+    if plan.is_cross_department:
+        return plan.cross.deadline or end
+    return end
+
+
+# --- 跨部门联合抽查 ----------------------------------------------------------------------------------------------
+#
+# 国发〔2019〕5号; 实施方案 二(五) "各分局要主动发起和积极参与其他市场监管领域部门的跨部门联合抽查"; 指导意见 (十).
+# The initiating department draws the targets on the 部门协同监管平台; each participating department matches its
+# own officers to them at random. Here: a plan of kind ``cross`` whose targets are given (entered by credit code,
+# all must-include, one stratum ``cross``) and whose teams the unchanged engine draws through the usual ceremony.
+# Like a clue check it counts toward no random-inspection ratio or quota of the bureau (``GIVEN_TARGET_KINDS``).
+
+
+class LineProblem:
+    """What is wrong with one line of the pasted credit codes, by its line number."""
+
+    def __init__(self, line: int, code: str, message: str) -> None:
+        self.line, self.code, self.message = line, code, message
+
+    def __str__(self) -> str:
+        return _("第%(line)s行 %(code)s：%(message)s") % {"line": self.line, "code": self.code, "message": self.message}
+
+
+def read_cross_targets(jurisdiction: Jurisdiction, text: str) -> tuple[list[tuple[int, Target]], list[LineProblem]]:
+    """The targets named by ``text``, one 统一社会信用代码 a line as pasted from a spreadsheet's column (spaces
+    trimmed, blank lines ignored, lower case accepted): each found, numbered by its line, and what is wrong with
+    every other line — an invalid code, a duplicated line, an unknown code, a target outside ``jurisdiction``
+    (its own area, or a city's counties too) or one closed."""
+    problems: list[LineProblem] = []
+    lines: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        code = creditcode.normalize(raw)
+        if not code:
+            continue
+        wrong = creditcode.validate(code)
+        if wrong:
+            problems.append(LineProblem(number, code, _("不是有效的统一社会信用代码（%(why)s）") % {"why": wrong}))
+        elif code in lines:
+            problems.append(LineProblem(number, code, _("与第%(first)s行重复") % {"first": lines[code]}))
+        else:
+            lines[code] = number
+    found = {target.credit_code: target for target in
+             Target.objects.filter(credit_code__in=list(lines)).select_related("jurisdiction")}
+    targets = []
+    for code, number in lines.items():
+        target = found.get(code)
+        if target is None:
+            problems.append(LineProblem(number, code, _("名录库中没有该代码的检查对象")))
+        elif not target.jurisdiction.path.startswith(jurisdiction.path):
+            problems.append(LineProblem(number, code, _("%(name)s 登记在%(place)s，不在%(here)s辖区内") % {
+                "name": target.name, "place": target.jurisdiction.name, "here": jurisdiction.name}))
+        elif not target.is_active:
+            problems.append(LineProblem(number, code, _("%(name)s 在名录库中已注销/关停") % {"name": target.name}))
+        else:
+            targets.append((number, target))
+    problems.sort(key=lambda problem: problem.line)
+    return targets, problems
+
+
+def given_items(targets: Iterable[Target], jurisdiction: Jurisdiction, year: int, quarter: int) -> list[CheckItem]:
+    """The items a plan with given targets may cover: the jurisdiction's list (its own and its ancestors'), those
+    that apply to the category of at least one target in the quarter."""
+    categories = set(_categories(targets, year, quarter).values())
+    return [item for item in gather.visible_items(jurisdiction) if categories & set(item.categories)]
+
+
+def cross_check_quarters(today: date | None = None) -> list[tuple[int, int]]:
+    """The quarters a cross-department check may be entered for: the current one and the next."""
+    year, quarter = current_quarter(today)
+    return [(year, quarter), (year + 1, 1) if quarter == 4 else (year, quarter + 1)]
+
+
+def _department_name(raw: str) -> str:
+    return " ".join(raw.split())
+
+
+@transaction.atomic
+def do_create_cross_check(*, jurisdiction: Jurisdiction, year: int, quarter: int, acting_user, targets_text: str,
+                          participants: Iterable[str], initiator: str = "", platform_ref: str = "",
+                          deadline: date | None = None, check_items: Iterable[CheckItem] | None = None,
+                          require_specialties: bool = False, today: date | None = None) -> Plan:
+    """Enter a 跨部门联合抽查 for (jurisdiction, year, quarter): its targets were drawn by the initiating department
+    on the 部门协同监管平台 (``targets_text``: credit codes, one a line), the bureau draws their teams through the
+    usual ceremony. ``initiator`` empty (or the bureau's own name) is the bureau itself; ``participants`` are the
+    departments outside the bureau taking part (an outside initiator is one of them); ``deadline`` the
+    initiator's, within the quarter (default its end). ``check_items`` default to every item that applies to at
+    least one target."""
+    if jurisdiction.level not in (Level.CITY, Level.COUNTY):
+        raise ValidationError({"jurisdiction": _("抽查计划由市级或县级生态环境部门编制")})
+    if not is_admin_of(acting_user, jurisdiction):
+        raise PermissionDenied(_("只有%(name)s的管理员可以登记跨部门联合抽查") % {"name": jurisdiction.name})
+    today = today or timezone.localdate()
+    allowed = cross_check_quarters(today)
+    if (year, quarter) not in allowed:
+        raise ValidationError({"quarter": _("跨部门联合抽查只能登记在本季度（%(now)s）或下一季度（%(next)s）") % {
+            "now": quarter_text(*allowed[0]), "next": quarter_text(*allowed[1])}})
+    period = quarter_text(year, quarter)
+    bureau = bureau_name(jurisdiction)
+    initiator = _department_name(initiator)
+    if initiator == bureau:
+        initiator = ""
+    if len(initiator) > 100:
+        raise ValidationError({"initiator": _("发起部门名称不能超过 100 个字")})
+    names: list[str] = [initiator] if initiator else []
+    for raw in participants:
+        name = _department_name(raw)
+        if not name or name in names:
+            continue
+        if name == bureau:
+            raise ValidationError({"participants": _("参与部门中的“%(name)s”是本局：只填写本局以外的部门") % {
+                "name": name}})
+        if len(name) > 100:
+            raise ValidationError({"participants": _("参与部门“%(name)s…”的名称超过 100 个字") % {"name": name[:20]}})
+        names.append(name)
+    if not names:
+        raise ValidationError({"participants": _(
+            "跨部门联合抽查须有本局以外的部门参加：请在“参与部门”中至少填写一个其他部门（如 保定市市场监督管理局）；"
+            "只有本局参加的检查请编制双随机抽查计划")})
+    platform_ref = platform_ref.strip()
+    if len(platform_ref) > 64:
+        raise ValidationError({"platform_ref": _("协同监管平台任务编号不能超过 64 个字符")})
+    start, end = gather.quarter_start(year, quarter), gather.quarter_end(year, quarter)
+    if deadline is not None and not start <= deadline <= end:
+        raise ValidationError({"deadline": _("检查截止日期 %(day)s 不在%(period)s内（%(start)s 至 %(end)s）") % {
+            "day": deadline, "period": period, "start": start, "end": end}})
+    if deadline is not None and deadline < today:
+        raise ValidationError({"deadline": _("检查截止日期 %(day)s 早于今天（%(today)s），任务已无法按期完成") % {
+            "day": deadline, "today": today}})
+    found, problems = read_cross_targets(jurisdiction, targets_text)
+    if problems:
+        raise ValidationError({"targets": [str(problem) for problem in problems]})
+    if not found:
+        raise ValidationError({"targets": _("请填写发起部门在协同监管平台抽取的检查对象的统一社会信用代码，每行一个")})
+    targets = [target for _line, target in found]
+    available = given_items(targets, jurisdiction, year, quarter)
+    if check_items is None:
+        items = available
+    else:
+        items = list(check_items)
+        outside = [item.code for item in items if item not in available]
+        if outside:
+            raise ValidationError({"check_items": _(
+                "以下事项不适用于这些检查对象（不在本行政区的抽查事项清单中，或不适用于其类别）：%(codes)s") % {
+                "codes": "、".join(outside)}})
+    if not items:
+        raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
+    policy = policy_for(year, quarter)
+    classified = Classification.objects.filter(target__in=targets, year=year, quarter=quarter).count() == len(targets)
+    plan = Plan(jurisdiction=jurisdiction, level=jurisdiction.level, year=year, quarter=quarter, kind=PlanKind.CROSS,
+                require_specialties=require_specialties, policy_id=policy.id, policy_version=policy.version,
+                policy_fingerprint=policy.fingerprint, policy_title=policy.title,
+                inspectors_counted=gather.double_random_inspectors(jurisdiction, year, quarter),
+                classified=classified, created_by=acting_user)
+    plan.full_clean(exclude=["check_items", "departments"])
+    plan.save()
+    plan.check_items.set(items)
+    cross = CrossCheck.objects.create(plan=plan, initiator=initiator, participants=names,
+                                      platform_ref=platform_ref, deadline=deadline)
+    cross.targets.set(targets)
+    n = len(targets)
+    with system_language():
+        PlanStratum.objects.create(
+            plan=plan, stratum=Stratum.CROSS, population=n, minimum=n, must_include=n, requested=n, drawn=True,
+            explanation=_("跨部门联合抽查：%(initiator)s在部门协同监管平台抽取的 %(n)s 家检查对象，均为必查对象；"
+                          "本局执法人员照常随机选派。检查对象不是按本局各类别抽取的，不计入本局任何随机抽查比例。") % {
+                "initiator": cross.initiator_name, "n": n},
+            citation=CROSS_CITATION)
+        _event("create_cross_check", plan, acting_user, {
+            "period": period, "kind": plan.kind, "policy": policy.label, "initiator": cross.initiator_name,
+            "participants": names, "platform_ref": platform_ref, "deadline": deadline,
+            "targets": [target.credit_code for target in targets], "check_items": [item.code for item in items]})
+    return plan
+
+
+CROSS_CITATION = ("国发〔2019〕5号；保定市生态环境局 2021 年“双随机、一公开”监管工作实施方案 二(五)；"
+                  "关于进一步做好污染源“双随机、一公开”监管工作的指导意见（十）")
+"""Where a cross-department check comes from: no rule of the policy file (it sets no ratio for it)."""
 
 
 # --- the ceremony ------------------------------------------------------------------------------------------
@@ -712,9 +915,11 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     _expect(plan, PlanStatus.DRAFT)
     today = today or timezone.localdate()
     draw_date = draw_date or today
-    deadline = gather.quarter_end(plan.year, plan.quarter)
-    if deadline < today:
+    deadline = plan_deadline(plan)
+    if gather.quarter_end(plan.year, plan.quarter) < today:
         raise ValidationError(_("%(period)s已经结束，不能再抽取") % {"period": plan.period})
+    if deadline < today:
+        raise ValidationError(_("发起部门规定的检查截止日期 %(day)s 已过，不能再抽取") % {"day": deadline})
     # The draw is announced so that anyone may watch it and check the inputs before it: a day already past
     # announces nothing.
     if draw_date < today:
@@ -729,6 +934,9 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
         raise ValidationError(_(
             "%(period)s的抽取在上一季度末进行，%(opens)s 起方可审定并冻结（冻结的是当天的名录库）") % {
             "period": plan.period, "opens": opens})
+    if deadline < draw_date and plan.is_cross_department:
+        raise ValidationError(_("公布的抽取日期 %(day)s 晚于发起部门规定的检查截止日期 %(end)s，请改为此前的日期") % {
+            "day": draw_date, "end": deadline})
     if deadline < draw_date:
         # the quarter is not over: the announced date is mistyped (a year too far, say), so say that
         raise ValidationError(_("公布的抽取日期 %(day)s 晚于%(period)s的最后一天（%(end)s），请改为此前的日期") % {
@@ -737,15 +945,15 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     items = list(plan.check_items.select_related("specialty"))
     strata = []
     candidate_ids: set[str] = set()
-    if plan.is_clue_check:
+    if plan.targets_given:
         rows = list(plan.strata.select_for_update())
-        strata.append(_clue_check_stratum(plan, items))
-        candidate_ids.add(plan.clue.target.credit_code)
+        strata.append(_given_stratum(plan, items))
+        candidate_ids.update(target.id for target in strata[-1].targets)
     else:
         quarter_quotas, people, inspectors = gather.quotas(policy, plan.jurisdiction, plan.year, plan.quarter)
         rows = _refresh_strata(plan, quarter_quotas)
     for row in rows:
-        if not row.drawn or plan.is_clue_check:
+        if not row.drawn or plan.targets_given:
             continue
         quota = quarter_quotas.quota(row.stratum)
         must = set(quota.must_include)
@@ -784,7 +992,7 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     plan.status = PlanStatus.FROZEN
     plan.policy_id, plan.policy_version = policy.id, policy.version
     plan.policy_fingerprint, plan.policy_title = policy.fingerprint, policy.title
-    if not plan.is_clue_check:  # a clue check computes no quota: these figures stay as they were when opened
+    if not plan.targets_given:  # no quota computed: these figures stay as they were when the plan was made
         plan.inspectors_counted, plan.classified = inspectors, people.classified
     plan.save()
     with system_language():
@@ -907,7 +1115,7 @@ def window_warning(plan: Plan, day: date) -> str:
     """The warning shown when a draw falls outside the last working days of the quarter before the planned
     one (实施方案 二(四)); empty when it falls inside. A warning, not a refusal: a late draw still beats none.
     A clue check has no window: it is drawn the day its clue calls for it (实施方案 二(三) "立即")."""
-    if plan.is_clue_check:
+    if plan.targets_given:
         return ""
     policy = policy_for(plan.year, plan.quarter)
     try:
@@ -990,11 +1198,12 @@ def _write_tasks(plan: Plan, draw: Draw, result: dict) -> int:
     if policy_for(plan.year, plan.quarter).merged_visit.enabled:
         existing = {task.target_id: task for task in Task.objects.filter(
             target__in=targets.values(), year=plan.year, quarter=plan.quarter).exclude(status=TaskStatus.WITHDRAWN)}
-    deadline = gather.quarter_end(plan.year, plan.quarter)
+    deadline = plan_deadline(plan)
     categories = _categories(targets.values(), plan.year, plan.quarter)
     created = Task.objects.bulk_create(
         Task(year=plan.year, quarter=plan.quarter, target=targets[code], deadline=deadline, is_joint=plan.is_joint,
-             is_clue_check=plan.is_clue_check, category=categories[targets[code].pk])
+             is_clue_check=plan.is_clue_check, is_cross_department=plan.is_cross_department,
+             category=categories[targets[code].pk])
         for code in codes if targets[code].pk not in existing)
     tasks = {**{task.target.credit_code: task for task in created},
              **{target.credit_code: existing[target.pk] for target in targets.values() if target.pk in existing}}
@@ -1002,6 +1211,11 @@ def _write_tasks(plan: Plan, draw: Draw, result: dict) -> int:
         Task.objects.filter(pk__in=[task.pk for task in existing.values()]).update(is_joint=True)
     if plan.is_clue_check:
         Task.objects.filter(pk__in=[task.pk for task in existing.values()]).update(is_clue_check=True)
+    if plan.is_cross_department:
+        # One visit for both (进一次门、查多项事): the merged task keeps the earlier of the two deadlines.
+        merged = Task.objects.filter(pk__in=[task.pk for task in existing.values()])
+        merged.update(is_cross_department=True)
+        merged.filter(deadline__gt=deadline).update(deadline=deadline)
     TaskPlan.objects.bulk_create(
         TaskPlan(task=tasks[pick["id"]], plan=plan, draw=draw, stratum=name, must_include=pick["via"] == "must",
                  rank=rank, ticket=pick["ticket"])
@@ -1111,8 +1325,8 @@ def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict)
             Task.objects.filter(pk=existing.pk).update(is_joint=True)
         tasks[code] = existing or Task.objects.create(
             year=plan.year, quarter=plan.quarter, target=targets[code],
-            deadline=gather.quarter_end(plan.year, plan.quarter), is_joint=plan.is_joint,
-            is_clue_check=plan.is_clue_check,
+            deadline=plan_deadline(plan), is_joint=plan.is_joint,
+            is_clue_check=plan.is_clue_check, is_cross_department=plan.is_cross_department,
             category=categories[targets[code].pk], status=TaskStatus.DISPATCHED if dispatched else TaskStatus.DRAWN,
             dispatched_at=now if dispatched else None)
     last_rank = {s: r or 0 for s, r in TaskPlan.objects.filter(draw=draw).values("stratum")

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from shuangsuiji.planning import views, views_clue
+from shuangsuiji.planning import views, views_clue, views_cross
 
 app_name = "planning"
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
     path("new/", views.plan_create, name="plan_create"),
+    path("new/cross-department/", views_cross.cross_check_create, name="cross_check_create"),
     path("<id:pk>/", views.plan_detail, name="plan_detail"),
     path("<id:pk>/requested/", views.plan_requested, name="plan_requested"),
     path("<id:pk>/strata/<id:stratum_pk>/shortfall/", views.plan_shortfall, name="plan_shortfall"),

@@ -53,6 +53,7 @@ from shuangsuiji.planning.models import (
 from shuangsuiji.planning.permissions import (
     can_approve,
     can_edit,
+    can_enter_cross_check,
     can_run,
     reads_plans,
     visible_plans,
@@ -142,6 +143,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "page": _page(request, plans), "query": _query(request), "periods": _periods(base),
         "jurisdictions": _scope_choices(request.user), "kinds": PlanKind.choices, "statuses": PlanStatus.choices,
         "can_create": request.user.is_superuser or request.user.is_admin_role or request.user.role == Role.DEPARTMENT,
+        "can_enter_cross_check": can_enter_cross_check(request.user),
     })
 
 
@@ -248,8 +250,9 @@ def _draw_days(plan: Plan, draw, today: date) -> dict:
     (the window's first day when it is still ahead, else today), a warning while it can still be heeded,
     and the announced day a draw waits for. The service refuses what the page does not offer."""
     try:
-        # A clue check has no draw window: it is drawn the day its clue calls for it (实施方案 二(三) "立即").
-        window = () if plan.is_clue_check else services.draw_window(plan)
+        # A clue check has no draw window: it is drawn the day its clue calls for it (实施方案 二(三) "立即"); nor
+        # has a cross-department check, drawn when the initiating department's targets arrive.
+        window = () if plan.targets_given else services.draw_window(plan)
     except CalendarUnknownError:
         window = ()
     opens = services.freeze_opens(plan)
@@ -259,7 +262,7 @@ def _draw_days(plan: Plan, draw, today: date) -> dict:
     if plan.status == PlanStatus.DRAFT:
         # With the window unknown (its year's holidays not entered) no day is proposed: today was, months
         # before the window, and one click announced a draw far too early.
-        proposed = (window[0] if today < window[0] else today) if window else (today if plan.is_clue_check else None)
+        proposed = (window[0] if today < window[0] else today) if window else (today if plan.targets_given else None)
         days["freeze_form"] = FreezeForm(today=today, initial={"draw_date": proposed})
         if not days["quarter_over"] and not days["freeze_opens"] and proposed in (today, None):
             days["window_notice"] = services.window_warning(plan, today)

@@ -252,8 +252,8 @@ def test_the_quarterly_status_of_a_month_whose_deadline_is_not_known_yet(client,
     [county] = response.context["status"].places
     assert (county.months_due, county.months_on_time) == (0, 0)
     # no month due is no "0/0" (which read as none on time), on the page and in the workbook
-    # 按期公开, then 抽取已验证 and 线索核查
-    assert re.search(r"<td>—</td><td>\d+/\d+</td><td>\d+/\d+</td></tr>", response.content.decode())
+    # 按期公开, then 抽取已验证, 线索核查 and 跨部门联合抽查
+    assert re.search(r"<td>—</td><td>\d+/\d+</td><td>\d+/\d+</td><td>\d+/\d+</td></tr>", response.content.decode())
     book = download(client, users["county_admin"], **query)
     [summary] = table(book["落实情况"], first=5)
     assert summary[21] == "—"
@@ -302,3 +302,15 @@ def test_the_years_list_is_no_longer_reminded_once_released_in_the_scope(users, 
             assert not reminded("county_admin") and reminded("other_county_admin")
             assert reminded("city_admin")  # 阜平县's is not out yet
     assert not reminded("city_admin") and not reminded("other_county_admin")
+
+
+def test_the_monthly_sheet_names_a_cross_department_check_by_its_kind(client, users, tree, month):
+    """Its targets were drawn by another department, not under the bureau's strata: the 抽查类别 says so."""
+    from shuangsuiji.planning.models import Plan, PlanKind
+
+    before = reports.monthly_detail(tree["a"], month["year"], month["month"])
+    assert [row.stratum for row in before if row.target_name == "涞水甲厂"] == ["一般排污单位"]
+    selection = month["problem"].task.selections.get(active=True)
+    Plan.objects.filter(pk=selection.plan_id).update(kind=PlanKind.CROSS, department=None)
+    rows = reports.monthly_detail(tree["a"], month["year"], month["month"])
+    assert [row.stratum for row in rows if row.target_name == "涞水甲厂"] == ["跨部门联合抽查"]

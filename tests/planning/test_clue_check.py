@@ -266,7 +266,8 @@ def test_a_clue_check_counts_toward_no_quota_nor_the_quarterly_status(city):
     assert place.inspector_count == 0 and place.problems == 0  # the random inspections' figures only
     from shuangsuiji.disclosure import report_books
 
-    assert report_books._place_row("涞水县", place)[-2:] == [1, 0]  # the workbook's own 线索核查 columns
+    # the workbook's own 线索核查 columns, then the 跨部门联合抽查 ones
+    assert report_books._place_row("涞水县", place)[-4:] == [1, 0, 0, 0]
 
 
 @pytest.mark.postgres_only

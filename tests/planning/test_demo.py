@@ -10,7 +10,7 @@ from shuangsuiji.demo.generator import generate
 from shuangsuiji.engine import manifest
 from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.planning import demo
-from shuangsuiji.planning.models import Draw, Plan, PlanKind, PlanStatus, Task
+from shuangsuiji.planning.models import GIVEN_TARGET_KINDS, Draw, Plan, PlanKind, PlanStatus, Task
 from shuangsuiji.registry.models import Jurisdiction, Level
 
 from .conftest import seed_without_plans
@@ -50,7 +50,19 @@ def test_seed_planning_draws_a_past_year_and_the_current_quarter_but_one_county(
     assert check.clue.target.clues.count() == 1
     assert Clue.objects.filter(status=ClueStatus.APPROVED, check_plan__isnull=True, found_on=date(2021, 12, 18)
                                ).count() == 1
-    for draw in Draw.objects.select_related("plan").exclude(plan__kind=PlanKind.CLUE):
+    # One 跨部门联合抽查 initiated by 保定市市场监督管理局: four firms of one county, drawn today and dispatched.
+    cross = Plan.objects.get(kind=PlanKind.CROSS)
+    assert counts["cross_checks"] == 1 and cross.jurisdiction.level == Level.COUNTY
+    assert (cross.year, cross.quarter, cross.status) == (2021, 4, PlanStatus.DISPATCHED)
+    assert (cross.cross.initiator, cross.cross.participants) == ("保定市市场监督管理局", ["保定市市场监督管理局",
+                                                                                       "保定市应急管理局"])
+    assert cross.current_draw.witnesses and timezone.localtime(cross.current_draw.drawn_at).date() == TODAY
+    assert manifest.verify(cross.current_draw.manifest) == []
+    tasks = Task.objects.filter(selections__plan=cross)
+    assert tasks.count() == 4 and not tasks.filter(is_cross_department=False).exists()
+    assert {t.target.jurisdiction for t in tasks} == {cross.jurisdiction}
+    assert set(tasks.values_list("deadline", flat=True)) == {date(2021, 12, 31)}
+    for draw in Draw.objects.select_related("plan").exclude(plan__kind__in=GIVEN_TARGET_KINDS):
         window = demo.draw_day(draw.plan.year, draw.plan.quarter)
         assert timezone.localtime(draw.drawn_at).date() == window and draw.window_warning == ""
         assert manifest.verify(draw.manifest) == []
