@@ -66,6 +66,7 @@ from shuangsuiji.planning.models import (
     quarter_text,
 )
 from shuangsuiji.planning.permissions import (
+    can_run,
     ensure_can_approve,
     ensure_can_create,
     ensure_can_edit,
@@ -689,6 +690,59 @@ def do_create_cross_check(*, jurisdiction: Jurisdiction, year: int, quarter: int
             "participants": names, "platform_ref": platform_ref, "deadline": deadline,
             "targets": [target.credit_code for target in targets], "check_items": [item.code for item in items]})
     return plan
+
+
+def can_withdraw_draft(user, plan: Plan) -> bool:
+    """Whether ``user`` may withdraw ``plan`` now (``do_withdraw_draft``): a draft whose targets are given, never
+    frozen, and the user may run its ceremony."""
+    return (plan.targets_given and plan.status == PlanStatus.DRAFT and can_run(user, plan)
+            and not plan.draws.exists())
+
+
+@transaction.atomic
+def do_withdraw_draft(plan: Plan, *, reason: str, acting_user) -> dict:
+    """Withdraw a draft 线索核查 or 跨部门联合抽查 that will not be drawn: entered with a wrong firm, department or
+    deadline, its firm closed before the freeze (the freeze then refuses it), or its quarter over. Nothing of it
+    was public — a plan is published from its freeze — so the draft is deleted; its audit event keeps what it
+    held (kind, period, targets, departments, items) and the reason. A clue whose check is withdrawn waits again
+    on the workbench for a check of its own. Returns the facts the event recorded.
+
+    A regular or internal joint plan is not withdrawn (one a quarter, it is corrected in place), nor a plan that
+    has had a draw: a re-draw puts a plan back to draft, but its earlier inputs hash was published."""
+    try:
+        plan = _lock(plan)
+    except Plan.DoesNotExist:
+        # Two admins withdrawing at once: the second waited for the first's lock and finds nothing left.
+        raise ValidationError(_("该计划草稿已被撤销"), code="done") from None
+    ensure_can_run(acting_user, plan)
+    if not plan.targets_given:
+        raise ValidationError(_("只有线索核查和跨部门联合抽查的草稿可以撤销；%(kind)s计划在编制状态下直接修改") % {
+            "kind": plan.get_kind_display()})
+    _expect(plan, PlanStatus.DRAFT)
+    earlier = plan.draws.order_by("number").first()
+    if earlier is not None:
+        raise ValidationError(_("该计划已于%(when)s冻结过（第%(number)s次抽取，输入哈希已公布），不能撤销") % {
+            "when": timezone.localtime(earlier.frozen_at).strftime("%Y-%m-%d %H:%M") if earlier.frozen_at else "",
+            "number": earlier.number})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写撤销理由，如：发起部门已取消该次联合抽查、企业已关停")})
+    stratum = plan.strata.first()
+    facts: dict = {"title": str(plan), "period": quarter_text(plan.year, plan.quarter), "kind": plan.kind,
+                   "check_items": sorted(plan.check_items.values_list("code", flat=True))}
+    cross = plan.cross_or_none
+    if cross is not None:
+        facts.update(initiator=cross.initiator_name, participants=cross.participants,
+                     platform_ref=cross.platform_ref, deadline=cross.deadline,
+                     targets=sorted(cross.targets.values_list("credit_code", flat=True)))
+    elif plan.clue_id is not None:
+        facts.update(clue=plan.clue_id, targets=[plan.clue.target.credit_code])
+    if stratum is not None:
+        facts["stratum"] = stratum.stratum
+    with system_language():
+        _event("withdraw_draft", plan, acting_user, facts, reason=reason)
+    plan.delete()
+    return facts
 
 
 CROSS_CITATION = ("国发〔2019〕5号；保定市生态环境局 2021 年“双随机、一公开”监管工作实施方案 二(五)；"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<id:pk>/draw/", views.plan_draw, name="plan_draw"),
     path("<id:pk>/dispatch/", views.plan_dispatch, name="plan_dispatch"),
     path("<id:pk>/reveal/", views.plan_reveal, name="plan_reveal"),
+    path("<id:pk>/withdraw/", views.plan_withdraw, name="plan_withdraw"),
     path("<id:pk>/redraw/", views.plan_redraw_request, name="plan_redraw_request"),
     path("<id:pk>/redraw/<id:request_pk>/", views.plan_redraw_decide, name="plan_redraw_decide"),
     path("<id:pk>/draws/<id:number>/manifest.json", views.plan_manifest, name="plan_manifest"),

@@ -236,6 +236,7 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "items": plan.check_items.select_related("responsible_department", "specialty").order_by("code"),
         "departments": plan.departments.order_by("name"),
         "can_run": can_run(user, plan), "can_edit": editable, "can_approve": can_approve(user, plan),
+        "can_withdraw": services.can_withdraw_draft(user, plan),
         "requested_form": RequestedForm(strata=[s for s in strata if s.drawn]) if editable else None,
         "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
         "history": history_for(plan)[:50],
@@ -441,6 +442,21 @@ def plan_reveal(request: HttpRequest, pk: int) -> HttpResponse:
         return _("密钥已公开，完整的抽取清单可以下载复核")
 
     return _act(request, pk, reveal)
+
+
+@login_required
+@require_POST
+def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a draft 线索核查 or 跨部门联合抽查: gone, back to the plan list; refused, back to the plan."""
+    plan = _plan_for(request, pk)
+    try:
+        facts = services.do_withdraw_draft(plan, reason=request.POST.get("reason", ""), acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _fail(request, error)
+        gone = isinstance(error, ValidationError) and getattr(error, "code", None) == "done"
+        return redirect("planning:plan_list" if gone else plan)  # withdrawn by another admin meanwhile
+    messages.success(request, _("已撤销“%(title)s”（草稿，未公开）；撤销记录保留在变更记录中") % {"title": facts["title"]})
+    return redirect("planning:plan_list")
 
 
 @login_required
