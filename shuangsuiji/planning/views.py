@@ -455,7 +455,8 @@ def plan_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         _fail(request, error)
         gone = isinstance(error, ValidationError) and getattr(error, "code", None) == "done"
         return redirect("planning:plan_list" if gone else plan)  # withdrawn by another admin meanwhile
-    messages.success(request, _("已撤销“%(title)s”（草稿，未公开）；撤销记录保留在变更记录中") % {"title": facts["title"]})
+    messages.success(request, _("已撤销“%(title)s”（草稿，未公开）；撤销记录保留在变更记录中") % {
+        "title": facts["title"]})
     return redirect("planning:plan_list")
 
 
