@@ -60,6 +60,7 @@ def record_context(record: InspectionRecord) -> dict:
         "team": team, "attachments": record.attachments.order_by("uploaded_at", "id"), "photos": _photos(record),
         "means": [(value, label, value in record.off_site_means) for value, label in OffSiteMeans.choices],
         "outcomes": Outcome.choices, "on_site": record.mode == Mode.ON_SITE, "visit": record.visit_number,
+        "sources": services.record_sources(record),
         "problems": [item for item in record.items.order_by("order") if item.outcome == Outcome.PROBLEM],
         "printed_at": timezone.localtime(timezone.now()),
     }

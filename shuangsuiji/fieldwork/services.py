@@ -72,7 +72,7 @@ from shuangsuiji.fieldwork.models import (
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
 from shuangsuiji.planning.gather import draws_open
-from shuangsuiji.planning.models import MemberRole, Task, TaskStatus
+from shuangsuiji.planning.models import MemberRole, Task, TaskPlan, TaskStatus
 from shuangsuiji.registry.models import Department, Inspector
 from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import validate_phone
@@ -170,6 +170,27 @@ def _nfc(value: Any) -> Any:
 
 
 # --- who takes part -------------------------------------------------------------------------------------------
+
+
+def record_sources(record: InspectionRecord) -> list[str]:
+    """Where the inspection comes from (the form's 检查来源), one line per plan the task counts for: its title,
+    which names its kind (双随机抽查, 内部联合抽查, 线索核查, 跨部门联合抽查), and for a cross-department check who
+    initiated it and who took part. A re-check has none: the form says 复查 and names the record it follows."""
+    if not record.task_id:
+        return []
+    lines = []
+    for selection in (TaskPlan.objects.filter(task_id=record.task_id, active=True)
+                      .select_related("plan__jurisdiction", "plan__department", "plan__cross")
+                      .order_by("plan_id").distinct()):
+        plan = selection.plan
+        line = str(plan)
+        cross = plan.cross_or_none
+        if cross is not None:
+            line += str(_("（发起部门：%(initiator)s；参与部门：%(taking_part)s）") % {
+                "initiator": cross.initiator_name, "taking_part": "、".join(cross.taking_part)})
+        if line not in lines:
+            lines.append(line)
+    return lines
 
 
 def participants(record: InspectionRecord) -> list[Participant]:

@@ -873,6 +873,7 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "follow_ups": FollowUp.objects.filter(Q(record=record) | Q(closing_record=record))
         .select_related("problem", "recheck").distinct(),
         "rechecks": record.rechecks.all(), "is_member": is_member, "is_admin": is_admin,
+        "sources": services.record_sources(record),
         "can_review": is_admin and record.is_sealed and review is None and amendment is None,
         "can_request_amendment": record.is_sealed and (is_member or is_admin) and amendment is None
         and open_amendment is None,
