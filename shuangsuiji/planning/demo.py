@@ -166,6 +166,18 @@ its positive-list firms was approved and its 线索核查 drawn and dispatched t
 still waits on the workbench for its check."""
 
 
+def _draw_with_dice_today(plan: Plan, admin, today: date, dice_seed: str) -> None:
+    """A plan whose targets are given, through the whole ceremony in one sitting: frozen, committed, two witnesses'
+    dice (from ``dice_seed``, so a demo day rolls the same), drawn and dispatched."""
+    services.do_approve_and_freeze(plan, acting_user=admin, draw_date=today, today=today)
+    services.do_commit_secret(plan, acting_user=admin)
+    rng = random.Random(dice_seed)
+    services.do_record_public_value(plan, source="dice", value=",".join(str(rng.randint(1, 6)) for _ in range(8)),
+                                    witnesses=rng.sample(WITNESSES, 2), acting_user=admin)
+    services.do_draw(plan, acting_user=admin, today=today)
+    services.do_dispatch(plan, acting_user=admin)
+
+
 def seed_clue_checks(today: date) -> int:
     """线索核查 in the demo (实施方案 二(三) "应立即开展现场检查"): two clues approved this week about positive-list
     firms of ``CLUE_CHECK_COUNTY`` — one taken through its check's whole ceremony with witness dice on the spot and
@@ -199,13 +211,7 @@ def seed_clue_checks(today: date) -> int:
         for firm, text in zip(firms, ("污染源在线监控显示夜间颗粒物浓度异常升高，疑似治理设施未正常运行",
                                       "分表计电数据显示治污设施用电量骤降，生产设施用电正常"), strict=True))
     plan = services.do_open_clue_check(clues[0], acting_user=admin, today=today)
-    services.do_approve_and_freeze(plan, acting_user=admin, draw_date=today, today=today)
-    services.do_commit_secret(plan, acting_user=admin)
-    rng = random.Random(f"clue-check:{today}")
-    services.do_record_public_value(plan, source="dice", value=",".join(str(rng.randint(1, 6)) for _ in range(8)),
-                                    witnesses=rng.sample(WITNESSES, 2), acting_user=admin)
-    services.do_draw(plan, acting_user=admin, today=today)
-    services.do_dispatch(plan, acting_user=admin)
+    _draw_with_dice_today(plan, admin, today, f"clue-check:{today}")
     # the morning after the approval, one step after the other (demo realism only)
     start = timezone.make_aware(datetime.combine(today, time(8, 30)))
     Clue.objects.filter(pk__in=[c.pk for c in clues]).update(
@@ -252,13 +258,7 @@ def seed_cross_checks(today: date) -> int:
         targets_text="\n".join(target.credit_code for target in targets), initiator=CROSS_INITIATOR,
         participants=CROSS_PARTICIPANTS, platform_ref=f"SCJG-{year}-{quarter}-0107",
         deadline=min(gather.quarter_end(year, quarter), today + timedelta(days=30)), today=today)
-    services.do_approve_and_freeze(plan, acting_user=admin, draw_date=today, today=today)
-    services.do_commit_secret(plan, acting_user=admin)
-    rng = random.Random(f"cross-check-dice:{today}")
-    services.do_record_public_value(plan, source="dice", value=",".join(str(rng.randint(1, 6)) for _ in range(8)),
-                                    witnesses=rng.sample(WITNESSES, 2), acting_user=admin)
-    services.do_draw(plan, acting_user=admin, today=today)
-    services.do_dispatch(plan, acting_user=admin)
+    _draw_with_dice_today(plan, admin, today, f"cross-check-dice:{today}")
     # entered when the platform's list arrived this morning, one step after the other (demo realism only)
     start = timezone.make_aware(datetime.combine(today, time(10, 0)))
     Plan.objects.filter(pk=plan.pk).update(created_at=start, dispatched_at=start + timedelta(minutes=50))

@@ -392,6 +392,20 @@ def clues_awaiting_check(clues: QuerySet) -> QuerySet:
             .exclude(Exists(taken)))
 
 
+def _chosen_items(chosen: Iterable[CheckItem] | None, available: list[CheckItem], whom: str) -> list[CheckItem]:
+    """The items of a plan whose targets are given: those chosen (default every one ``available``), each of
+    which must be available — on the jurisdiction's list and applying to ``whom`` (the firm, or the targets)."""
+    items = available if chosen is None else list(chosen)
+    outside = [item.code for item in items if item not in available]
+    if outside:
+        raise ValidationError({"check_items": _(
+            "以下事项不适用于%(name)s（不在本行政区的抽查事项清单中，或不适用于其类别）：%(codes)s") % {
+            "name": whom, "codes": "、".join(outside)}})
+    if not items:
+        raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
+    return items
+
+
 def can_open_clue_check(user, clue: Clue) -> bool:
     """Who opens a check: an admin whose jurisdiction covers the target, as for the clue's decision."""
     return is_admin_of(user, clue.target.jurisdiction)
@@ -448,18 +462,7 @@ def do_open_clue_check(clue: Clue, *, acting_user, check_items: Iterable[CheckIt
     if jurisdiction.level not in (Level.CITY, Level.COUNTY):
         raise ValidationError(_("%(name)s 登记在%(place)s，不属于任何市、县：请先在名录库中改正其行政区") % {
             "name": target.name, "place": jurisdiction.name})
-    available = clue_check_items(target, jurisdiction, year, quarter)
-    if check_items is None:
-        items = available
-    else:
-        items = list(check_items)
-        outside = [item.code for item in items if item not in available]
-        if outside:
-            raise ValidationError({"check_items": _(
-                "以下事项不适用于%(name)s（不在本行政区的抽查事项清单中，或不适用于其类别）：%(codes)s") % {
-                "name": target.name, "codes": "、".join(outside)}})
-    if not items:
-        raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
+    items = _chosen_items(check_items, clue_check_items(target, jurisdiction, year, quarter), target.name)
     classified = Classification.objects.filter(target=target, year=year, quarter=quarter).exists()
     plan = Plan(jurisdiction=jurisdiction, level=jurisdiction.level, year=year, quarter=quarter, kind=PlanKind.CLUE,
                 clue=clue, require_specialties=require_specialties, policy_id=policy.id,
@@ -652,18 +655,7 @@ def do_create_cross_check(*, jurisdiction: Jurisdiction, year: int, quarter: int
     if not found:
         raise ValidationError({"targets": _("请填写发起部门在协同监管平台抽取的检查对象的统一社会信用代码，每行一个")})
     targets = [target for _line, target in found]
-    available = given_items(targets, jurisdiction, year, quarter)
-    if check_items is None:
-        items = available
-    else:
-        items = list(check_items)
-        outside = [item.code for item in items if item not in available]
-        if outside:
-            raise ValidationError({"check_items": _(
-                "以下事项不适用于这些检查对象（不在本行政区的抽查事项清单中，或不适用于其类别）：%(codes)s") % {
-                "codes": "、".join(outside)}})
-    if not items:
-        raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
+    items = _chosen_items(check_items, given_items(targets, jurisdiction, year, quarter), _("这些检查对象"))
     policy = policy_for(year, quarter)
     classified = Classification.objects.filter(target__in=targets, year=year, quarter=quarter).count() == len(targets)
     plan = Plan(jurisdiction=jurisdiction, level=jurisdiction.level, year=year, quarter=quarter, kind=PlanKind.CROSS,
