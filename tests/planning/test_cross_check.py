@@ -172,9 +172,9 @@ def test_each_refusal_says_what_is_wrong_and_stores_nothing(city, case, field, m
     elif case == "deadline_outside":
         kwargs.update(deadline=gather.quarter_end(year, quarter) + datetime.timedelta(days=1))
     elif case == "deadline_past":
-        kwargs.update(deadline=today() - datetime.timedelta(days=1))
-        if kwargs["deadline"] < gather.quarter_start(year, quarter):
-            pytest.skip("the first day of a quarter has no past day inside it")
+        # judged on a day with a past day inside the quarter (on its first day, yesterday is outside it)
+        day = max(today(), gather.quarter_start(year, quarter) + datetime.timedelta(days=1))
+        kwargs.update(today=day, deadline=day - datetime.timedelta(days=1))
     elif case == "quarter_far":
         after = services.cross_check_quarters()[1]
         kwargs.update(period=(after[0] + 1, 1) if after[1] == 4 else (after[0], after[1] + 1))
