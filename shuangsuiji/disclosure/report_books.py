@@ -135,8 +135,8 @@ def _place_row(name: str, place: reports.PlaceStatus) -> list:
     for stratum in DRAWN_STRATA:
         count = place.strata[stratum]
         row += [count.minimum, count.drawn, count.inspected, count.with_problems]
-    row += [place.joint_tasks, place.joint_inspected, place.inspector_count, place.problems, place.closed,
-            place.cases, place.penalties, place.transfers, place.months_published,
+    row += [place.joint_tasks, place.joint_inspected, place.off_site, place.inspector_count, place.problems,
+            place.closed, place.cases, place.penalties, place.transfers, place.months_published,
             f"{place.draws_verified}/{place.draws}", place.clue_tasks, place.clue_inspected, place.cross_tasks,
             place.cross_inspected]
     return row
@@ -157,19 +157,21 @@ def quarterly_workbook(jurisdiction: Jurisdiction, year: int, quarter: int, toda
         top: list[str | None] = ["行政区"]
         for label in strata:
             top += [label, None, None, None]
-        top += ["内部联合抽查", None, "参加检查的执法人员（人）", "发现问题及处置（项）", None, None, None, None,
+        top += ["内部联合抽查", None, "其中非现场检查（项）", "参加检查的执法人员（人）", "发现问题及处置（项）",
+                None, None, None, None,
                 "结果按期公开（月）", "抽取已验证（次）", "线索核查（不计入抽查比例）", None,
                 "跨部门联合抽查（不计入抽查比例）", None]
         second: list[str | None] = [None] + ["政策最低数", "抽取", "已检查", "发现问题"] * 3
-        second += ["抽取", "已检查", None, "发现", "已办结", "立案处罚", "作出处罚决定", "移交移送", None, None,
+        second += ["抽取", "已检查", None, None, "发现", "已办结", "立案处罚", "作出处罚决定", "移交移送", None, None,
                    "安排", "已检查", "安排", "已检查"]
-        merges = ["A0:A1", "B0:E0", "F0:I0", "J0:M0", "N0:O0", "P0:P1", "Q0:U0", "V0:V1", "W0:W1", "X0:Y0", "Z0:AA0"]
+        merges = ["A0:A1", "B0:E0", "F0:I0", "J0:M0", "N0:O0", "P0:P1", "Q0:Q1", "R0:V0", "W0:W1", "X0:X1", "Y0:Z0",
+                  "AA0:AB0"]
         # The city's own plans are a row of their own, beside its counties' (市本级).
         rows = [_place_row(f"{p.jurisdiction.name}（市本级）" if p.jurisdiction.level == Level.CITY
                            and len(status.places) > 1 else p.jurisdiction.name, p) for p in status.places]
         if len(status.places) > 1:
             rows.append(_place_row("合计", status.total()))
-        widths = [12] + [7] * 12 + [7, 7, 10, 7, 7, 7, 9, 7, 10, 10, 9, 7, 9, 7]
+        widths = [12] + [7] * 12 + [7, 7, 9, 10, 7, 7, 7, 9, 7, 10, 10, 9, 7, 9, 7]
         _sheet(book, "落实情况", title, period, [top, second], widths, rows, merges=merges)
 
         _sheet(book, "结果公开", f"{title}——抽查结果公开", period,

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import DrawVerification, Outcome, PublishedResult
 from shuangsuiji.engine.workdays import Deadline
-from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, Handling, InspectionRecord, SignerRole
+from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, Handling, InspectionRecord, Mode, SignerRole
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning.gather import calendar, quarter_end, quarter_start
@@ -193,6 +193,9 @@ class PlaceStatus:
     """跨部门联合抽查 (实施方案 二(五)): targets drawn by the initiating department on the 协同监管平台, shown beside
     the random inspections and, like a clue check, counted in none of their figures."""
     cross_inspected: int = 0
+    off_site: int = 0
+    """The random inspections (strata and internal joint) whose current record is a 非现场检查: the share the city
+    watches, for off-site checks are the cheap way to a quota (a desk look at online data counted as a visit)."""
     inspectors: set[int] = field(default_factory=set)
     problems: int = 0
     closed: int = 0
@@ -207,6 +210,23 @@ class PlaceStatus:
     @property
     def inspector_count(self) -> int:
         return len(self.inspectors)
+
+    @property
+    def random_inspected(self) -> int:
+        """Random inspections with a sealed record: every drawn stratum's and the internal joint ones."""
+        return sum(count.inspected for count in self.strata.values()) + self.joint_inspected
+
+    @property
+    def all_off_site(self) -> bool:
+        """Every random inspection of the quarter done off site. 实施方案 二(四) allows "现场或'非现场'检查方式",
+        but a county that does none on site is the pattern MEE's paper warned of (中国环境报 2024-12, "警惕过度
+        追求非现场执法比重的倾向"), so the city is shown it to ask why."""
+        return self.random_inspected > 0 and self.off_site == self.random_inspected
+
+    @property
+    def off_site_share(self) -> str:
+        """"off-site/inspected", or "—" where nothing was inspected yet."""
+        return f"{self.off_site}/{self.random_inspected}" if self.random_inspected else "—"
 
     @property
     def months_published(self) -> str:
@@ -239,6 +259,11 @@ class QuarterStatus:
     months: list[MonthRow]
     draws: list[DrawRow]
 
+    @property
+    def all_off_site(self) -> list[str]:
+        """The places whose every random inspection so far was off site, for the note under the table."""
+        return [place.jurisdiction.name for place in self.places if place.all_off_site]
+
     def total(self) -> PlaceStatus:
         """The sum over the places, for the city's last row."""
         total = PlaceStatus(self.places[0].jurisdiction if self.places else Jurisdiction())
@@ -248,7 +273,7 @@ class QuarterStatus:
                 for name in ("minimum", "requested", "drawn", "inspected", "with_problems"):
                     setattr(into, name, getattr(into, name) + getattr(count, name))
             for name in ("joint_tasks", "joint_inspected", "clue_tasks", "clue_inspected", "cross_tasks",
-                         "cross_inspected",
+                         "cross_inspected", "off_site",
                          "problems", "closed", "cases", "penalties", "transfers",
                          "months_due", "months_on_time", "draws", "draws_verified"):
                 setattr(total, name, getattr(total, name) + getattr(place, name))
@@ -313,6 +338,7 @@ def quarterly_status(jurisdiction: Jurisdiction, year: int, quarter: int, today:
         if plan.is_joint:
             status.joint_tasks += 1
             status.joint_inspected += record is not None
+            status.off_site += record is not None and record.mode == Mode.OFF_SITE
             continue
         count = status.strata.get(stratum)
         if count is None:
@@ -320,6 +346,7 @@ def quarterly_status(jurisdiction: Jurisdiction, year: int, quarter: int, today:
         count.drawn += 1
         if record is not None:
             count.inspected += 1
+            status.off_site += record.mode == Mode.OFF_SITE
             count.with_problems += any(i.outcome == ItemOutcome.PROBLEM for i in record.items.all())
 
     # Problems found in the quarter's random inspections, where they stand now (闭环); a clue check's and a

@@ -15,7 +15,7 @@ from shuangsuiji.accounts import workbench
 from shuangsuiji.accounts.models import User
 from shuangsuiji.disclosure import reports
 from shuangsuiji.fieldwork import services as fieldwork
-from shuangsuiji.fieldwork.models import Handling
+from shuangsuiji.fieldwork.models import Handling, Mode
 from shuangsuiji.planning.models import MemberRole, PlanStratum, Stratum, TaskPlan
 from shuangsuiji.registry.models import Inspector, Target
 from tests.disclosure.test_services import another_task, month_of, publish, reviewed
@@ -153,14 +153,50 @@ def test_the_quarterly_counts_match_the_quarters_records(client, users, tree, it
     assert sheet["A1"].value == f"涞水县{year}年第{quarter}季度“双随机、一公开”监管工作落实情况"
     [row] = table(sheet, first=5)
     assert row[0] == "涞水县" and row[9:13] == (4, 5, 4, 1)
-    assert row[15] == 2 and row[16:19] == (1, 0, 1)
-    assert row[21] == (f"{county.months_on_time}/{county.months_due}" if county.months_due else "—")
+    assert row[15] == 0  # every inspection on site
+    assert row[16] == 2 and row[17:20] == (1, 0, 1)
+    assert row[22] == (f"{county.months_on_time}/{county.months_due}" if county.months_due else "—")
     assert [s.title for s in book] == ["落实情况", "结果公开", "抽取验证"]
     assert all(s.page_setup.orientation == "landscape" for s in book)
 
     book = download(client, users["city_admin"], kind="quarterly_status", year=year, quarter=quarter)
     names = [row[0] for row in table(book["落实情况"], first=5)]
     assert names == ["涞水县", "阜平县", "合计"]
+
+
+def test_the_quarter_shows_how_many_random_inspections_were_off_site_and_flags_a_county_with_only_those(
+        client, users, tree, items, team, b_team, b_inspector):
+    """非现场 is the cheap way to a quota (a desk look at online data counted as an inspection): the quarterly
+    status counts them beside the inspections and names a county whose every random inspection was off site."""
+    off_site = {"mode": Mode.OFF_SITE, "site_manager_name": "", "off_site_means": ["online_monitoring"]}
+    submitted(another_task(tree, items, team, 51, name="涞水非现场厂"), users["inspector"], **off_site)
+    submitted(another_task(tree, items, team, 52, name="涞水现场厂"), users["inspector"])
+    another_task(tree, items, team, 53, name="涞水未查厂")  # drawn, not inspected: counts in neither
+    submitted(b_task(tree, items, b_team, 54), b_inspector, **off_site)
+    submitted(b_task(tree, items, b_team, 55), b_inspector, **off_site)
+    plan = TaskPlan.objects.filter(task__target__jurisdiction=tree["a"]).first().plan
+    year, quarter = plan.year, plan.quarter
+    status = reports.quarterly_status(tree["city"], year, quarter)
+    a, b = (next(p for p in status.places if p.jurisdiction == tree[key]) for key in "ab")
+    assert (a.off_site, a.random_inspected, a.off_site_share, a.all_off_site) == (1, 2, "1/2", False)
+    assert (b.off_site, b.random_inspected, b.off_site_share, b.all_off_site) == (2, 2, "2/2", True)
+    assert status.all_off_site == [tree["b"].name] and status.total().off_site == 3
+
+    client.force_login(users["city_admin"])
+    page = client.get(reverse("disclosure:reports"), {"kind": "quarterly_status", "year": year, "quarter": quarter})
+    html = page.content.decode()
+    assert "其中非现场" in html and 'id="report-off-site"' in html
+    note = re.search(r'id="report-off-site">(.*?)</div>', html, re.S).group(1)
+    assert tree["b"].name in note and tree["a"].name not in note
+
+    book = download(client, users["city_admin"], kind="quarterly_status", year=year, quarter=quarter)
+    sheet = book["落实情况"]
+    assert sheet["P3"].value == "其中非现场检查（项）" and "P3:P4" in {str(r) for r in sheet.merged_cells}
+    assert {row[0]: row[15] for row in table(sheet, first=5)} == {tree["a"].name: 1, tree["b"].name: 2, "合计": 3}
+
+    client.force_login(users["county_admin"])  # his own county only: one inspection on site, no note
+    page = client.get(reverse("disclosure:reports"), {"kind": "quarterly_status", "year": year, "quarter": quarter})
+    assert 'id="report-off-site"' not in page.content.decode()
 
 
 # --- who, and bad parameters ---------------------------------------------------------------------------------
@@ -256,7 +292,7 @@ def test_the_quarterly_status_of_a_month_whose_deadline_is_not_known_yet(client,
     assert re.search(r"<td>—</td><td>\d+/\d+</td><td>\d+/\d+</td><td>\d+/\d+</td></tr>", response.content.decode())
     book = download(client, users["county_admin"], **query)
     [summary] = table(book["落实情况"], first=5)
-    assert summary[21] == "—"
+    assert summary[22] == "—"
     [row] = table(book["结果公开"])
     assert row[3] == "待录入放假安排" and row[5] == "期限待定（待录入放假安排），待公开"
 

@@ -271,7 +271,7 @@ def test_a_cross_department_check_counts_toward_no_quota_nor_the_quarterly_statu
     sheet = openpyxl.load_workbook(io.BytesIO(book))["落实情况"]
     wanted = "跨部门联合抽查（不计入抽查比例）"
     [heading] = [cell for row in sheet.iter_rows(max_row=4) for cell in row if cell.value == wanted]
-    assert heading.column_letter == "Z" and f"Z{heading.row}:AA{heading.row}" in {str(r) for r in sheet.merged_cells}
+    assert heading.column_letter == "AA" and f"AA{heading.row}:AB{heading.row}" in {str(r) for r in sheet.merged_cells}
 
 
 def test_a_target_closed_before_the_freeze_stops_the_freeze_with_its_name(city):
