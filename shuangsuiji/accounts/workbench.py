@@ -24,7 +24,7 @@ from django.utils.translation import pgettext
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.disclosure import reports
 from shuangsuiji.disclosure import services as disclosure
-from shuangsuiji.disclosure.models import Publication, PublicationKind, PublicationStatus
+from shuangsuiji.disclosure.models import Objection, Publication, PublicationKind, PublicationStatus
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of, years_needed
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
@@ -671,6 +671,21 @@ def pending_corrections(user) -> Items:
     return _items(rows, by_place, {}, url)
 
 
+def waiting_objections(user) -> Items:
+    """Enterprises' objections to their published results, not yet answered, oldest first (no deadline in the
+    policy: the days they have waited are shown)."""
+    if not (is_admin(user) or user.role == Role.LEADER):
+        return Items()
+    waiting = Objection.objects.visible_to(user).waiting()
+    by_place, late = _counts(waiting, "jurisdiction")
+    rows = [Item(title=f"{o.number} {o.organisation}", url=o.get_absolute_url(),
+                 note=_("%(day)s 收到 · 对 %(id)s") % {"day": timezone.localdate(o.received_at).isoformat(),
+                                                     "id": o.result.public_id},
+                 badge=_("待答复"), badge_css="text-bg-warning", place=o.jurisdiction.name)
+            for o in waiting.select_related("jurisdiction", "result").order_by("received_at", "pk")[:LIMIT]]
+    return _items(rows, by_place, late, reverse("disclosure:objections"))
+
+
 # --- reports to the city -----------------------------------------------------------------------------------
 
 REMIND_DAYS = 31
@@ -843,6 +858,7 @@ def for_user(user, today: date | None = None) -> Workbench:
                 Section("months", _("月度结果公开"), unreleased_months(user, today)),
                 Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)),
                 Section("corrections", _("待更正的公开结果"), pending_corrections(user)),
+                Section("objections", _("待答复的异议"), waiting_objections(user)),
                 Section("reports", _("近期报送"), reporting_reminders(user, today),
                         hint=_("向市局报送的材料及其期限（实施方案 四(三)）；是否已报送以纸质件为准")),
             ]
@@ -857,6 +873,7 @@ def for_user(user, today: date | None = None) -> Workbench:
                 Section("follow_ups", _("逾期未办结的问题"), open_follow_ups(user, today, overdue_only=True)),
                 Section("months", _("月度结果公开"), unreleased_months(user, today)),
                 Section("corrections", _("待更正的公开结果"), pending_corrections(user)),
+                Section("objections", _("待答复的异议"), waiting_objections(user)),
             ]
             _county_rows(user, workbench, windows)
     for section in sections:

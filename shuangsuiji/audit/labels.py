@@ -148,6 +148,8 @@ ACTIONS: dict[str, Action] = {
     "disclosure.redaction_rule": Action(pgettext_lazy("audit action", "新增不予公开规则"), snapshot=True),
     "disclosure.redaction_rule_off": Action(pgettext_lazy("audit action", "停用不予公开规则")),
     "disclosure.redaction_case": Action(pgettext_lazy("audit action", "个案不予公开决定"), snapshot=True),
+    "disclosure.objection_receive": Action(pgettext_lazy("audit action", "收到对公开结果的异议"), snapshot=True),
+    "disclosure.objection_answer": Action(pgettext_lazy("audit action", "答复异议"), snapshot=True),
     # demo
     "demo.seed": Action(pgettext_lazy("audit action", "装入演示数据"), snapshot=True),
 }

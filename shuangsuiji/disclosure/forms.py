@@ -236,3 +236,44 @@ class CorrectionForm(forms.Form):
         if problems != self.result.problems:
             values["problems"] = problems
         return values
+
+
+class ObjectionForm(forms.Form):
+    """The enterprise's objection. Every field is checked by ``services.do_receive_objection``, which reports
+    all that is wrong at once; the form only carries the text (and tells a phone's keyboard what to show)."""
+
+    credit_code = forms.CharField(label=_("本单位统一社会信用代码"), required=False, max_length=40,
+                                  widget=forms.TextInput(attrs={**INPUT, "autocomplete": "off",
+                                                                "autocapitalize": "characters", "required": True}))
+    organisation = forms.CharField(label=_("单位名称"), required=False, max_length=200,
+                                   widget=forms.TextInput(attrs={**INPUT, "autocomplete": "organization",
+                                                                 "required": True}))
+    contact_name = forms.CharField(label=_("联系人"), required=False, max_length=60,
+                                   widget=forms.TextInput(attrs={**INPUT, "autocomplete": "name", "required": True}))
+    contact_phone = forms.CharField(label=_("联系电话"), required=False, max_length=60,
+                                    widget=forms.TextInput(attrs={**INPUT, "autocomplete": "tel", "inputmode": "tel",
+                                                                  "required": True}))
+    content = forms.CharField(label=_("异议内容"), required=False, max_length=services.OBJECTION_TEXT_MAX + 200,
+                              help_text=_("对哪一项内容有异议（检查日期、事项、发现的问题、处理……）、为什么、正确的应是什么；"
+                                          "证明材料请在答复前按联系电话与我们联系提供"),
+                              widget=forms.Textarea(attrs={**INPUT, "rows": 6, "required": True,
+                                                           "maxlength": services.OBJECTION_TEXT_MAX}))
+
+
+class ObjectionLookupForm(forms.Form):
+    number = forms.CharField(label=_("异议编号"), max_length=40,
+                             widget=forms.TextInput(attrs={**INPUT, "autocomplete": "off",
+                                                           "autocapitalize": "characters"}))
+    credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=40,
+                                  widget=forms.TextInput(attrs={**INPUT, "autocomplete": "off",
+                                                                "autocapitalize": "characters"}))
+
+
+class ObjectionAnswerForm(forms.Form):
+    accepted = forms.TypedChoiceField(label=_("答复结论"), coerce=lambda value: value == "yes",
+                                      choices=[("yes", _("采纳")), ("no", _("不予采纳"))],
+                                      widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+    reply = forms.CharField(label=_("答复"), required=False, max_length=services.OBJECTION_TEXT_MAX + 200,
+                            help_text=_("企业凭异议编号在公开门户看到这段答复。采纳的，写明怎样更正（如已更正公开结果、"
+                                        "已申请更正检查记录）；不予采纳的，写明理由和依据"),
+                            widget=forms.Textarea(attrs={**INPUT, "rows": 5}))

@@ -14,6 +14,7 @@ and ``published_manifest`` rather than a copy.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -340,3 +341,61 @@ class DrawVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw} {self.checked_at:%Y-%m-%d}"
+
+
+class ObjectionStatus(models.TextChoices):
+    RECEIVED = "received", _("待答复")
+    ACCEPTED = "accepted", _("已采纳")
+    REJECTED = "rejected", _("不予采纳")
+
+
+class ObjectionQuerySet(ScopedQuerySet):
+    def waiting(self) -> "ObjectionQuerySet":
+        return self.filter(status=ObjectionStatus.RECEIVED)
+
+
+class Objection(models.Model):
+    """An inspected enterprise's objection to its published result (异议), and the bureau's answer.
+
+    The portal's one way in: the enterprise names itself by the result's credit code and leaves a contact; the
+    county (or the city) answers in writing, and the answer is what the enterprise reads back with its number
+    and credit code. A result found wrong is put right the existing way — an amended record, or a recorded
+    correction the portal shows — and the answer says so. The contact is for the bureau only, never shown on
+    the portal; the address it came from is kept to stop one address flooding the queue."""
+
+    number = models.CharField(_("异议编号"), max_length=20, unique=True)
+    result = models.ForeignKey(PublishedResult, verbose_name=_("公开的抽查结果"), on_delete=models.PROTECT,
+                               related_name="objections")
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT,
+                                     related_name="+", help_text=_("结果所属行政区，由它答复"))
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    organisation = models.CharField(_("提出单位"), max_length=128)
+    contact_name = models.CharField(_("联系人"), max_length=32)
+    contact_phone = models.CharField(_("联系电话"), max_length=40)
+    content = models.TextField(_("异议内容"), max_length=2000)
+    received_at = models.DateTimeField(_("收到时间"), default=timezone.now, db_index=True)
+    received_from = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ObjectionStatus.choices,
+                              default=ObjectionStatus.RECEIVED, db_index=True)
+    reply = models.TextField(_("答复"), blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+
+    scope_field = "jurisdiction"
+    objects = models.Manager.from_queryset(ObjectionQuerySet)()
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status=ObjectionStatus.RECEIVED) | (~Q(reply="") & Q(
+                answered_at__isnull=False)), name="objection_answer_has_reply"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("disclosure:objection_detail", args=[self.pk])

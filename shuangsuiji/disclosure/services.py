@@ -7,9 +7,10 @@ which keeps the before and after in a ``Correction`` the portal shows.
 """
 
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +31,8 @@ from shuangsuiji.disclosure.models import (
     Correction,
     DrawVerification,
     ListedTarget,
+    Objection,
+    ObjectionStatus,
     Outcome,
     Publication,
     PublicationKind,
@@ -39,6 +42,7 @@ from shuangsuiji.disclosure.models import (
     RedactionCase,
     RedactionRule,
 )
+from shuangsuiji.engine import creditcode
 from shuangsuiji.engine import manifest as engine_manifest
 from shuangsuiji.engine.workdays import CalendarUnknownError
 from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult
@@ -48,6 +52,7 @@ from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning.gather import calendar
 from shuangsuiji.planning.models import Draw, TaskPlan
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetStatus
+from shuangsuiji.validators import validate_phone
 
 REVIEWERS = {Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.LEADER}
 """Who may review a batch someone else prepared: an admin of the jurisdiction or a leader above it."""
@@ -909,3 +914,110 @@ def month_states(jurisdiction: Jurisdiction, year: int, today: date | None = Non
     states = [MonthState(places[j], year, month, deadlines[month], batches.get((j, month), []),
                          counts.get((j, month), 0)) for j, month in keys]
     return sorted(states, key=lambda s: (s.jurisdiction.path, s.month))
+
+
+# --- objections (异议) ------------------------------------------------------------------------------------------
+
+OBJECTIONS_PER_ADDRESS = 5
+"""Objections one address may lodge in 24 hours: a firm has one or two results a year; more is a script."""
+
+OBJECTION_TEXT_MAX = 2000
+NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+"""The number's random part: no 0/O, 1/I to misread on a phone. Six of them (about 10⁹ values) make a number
+nobody guesses, which is what lets the number and the public credit code stand for a password on the portal."""
+
+
+def objection_number(today: date) -> str:
+    return f"YY{today:%Y%m%d}-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(6))
+
+
+def objection_form_allowed(result: PublishedResult) -> bool:
+    """A withheld result names no firm, so no firm can show it is the one inspected."""
+    return result.outcome != Outcome.WITHHELD and bool(result.credit_code)
+
+
+def do_receive_objection(result: PublishedResult, *, credit_code: str, organisation: str, contact_name: str,
+                         contact_phone: str, content: str, address: str | None) -> Objection:
+    """The inspected enterprise objects to its published result. Every problem is reported at once, by field;
+    one objection per result waits for its answer at a time, and one address lodges at most
+    ``OBJECTIONS_PER_ADDRESS`` a day."""
+    problems: dict[str, list[str]] = {}
+
+    def problem(field: str | None, message: str) -> None:
+        problems.setdefault(field or "__all__", []).append(message)
+
+    code = creditcode.normalize(credit_code or "")
+    if not code:
+        problem("credit_code", _("请填写本单位的统一社会信用代码"))
+    elif code != result.credit_code:
+        problem("credit_code", _("统一社会信用代码与这条结果的检查对象不符：只有被检查的单位可以对它提出异议"))
+    fields = {"organisation": (organisation, 128, _("请填写单位名称")),
+              "contact_name": (contact_name, 32, _("请填写联系人")),
+              "content": (content, OBJECTION_TEXT_MAX, _("请写明对哪一项内容有异议、理由是什么"))}
+    clean: dict[str, str] = {}
+    for field, (value, longest, missing) in fields.items():
+        clean[field] = (value or "").strip()
+        if not clean[field]:
+            problem(field, missing)
+        elif len(clean[field]) > longest:
+            problem(field, _("不能超过 %(n)s 个字（现在 %(m)s 个）") % {"n": longest, "m": len(clean[field])})
+    phone = (contact_phone or "").strip()
+    if not phone:
+        problem("contact_phone", _("请填写联系电话，以便核实和答复"))
+    else:
+        try:
+            validate_phone(phone)
+        except ValidationError as error:
+            problem("contact_phone", "；".join(error.messages))
+    if not objection_form_allowed(result):
+        problem(None, _("这条结果依法不予公开，不能在线提出异议；请与%(place)s生态环境分局联系。") % {
+            "place": result.jurisdiction_name})
+    with transaction.atomic():
+        # The result's row queues two submissions of the same objection (a double tap), so the second sees
+        # the first and is refused instead of lodging a copy.
+        result = PublishedResult.objects.published().select_for_update(of=("self",)).get(pk=result.pk)
+        waiting = result.objections.filter(status=ObjectionStatus.RECEIVED).first()
+        if waiting is not None:
+            problem(None, _("这条结果已有一条 %(day)s 收到、尚未答复的异议；答复后可以再提出") % {
+                "day": timezone.localdate(waiting.received_at).isoformat()})
+        recent = Objection.objects.filter(received_from=address, received_at__gte=timezone.now() - timedelta(days=1))
+        if address and recent.count() >= OBJECTIONS_PER_ADDRESS:
+            limit = _("同一网络地址 24 小时内最多提出 %(n)s 条异议，请稍后再提出或直接与%(place)s生态环境分局联系")
+            problem(None, limit % {"n": OBJECTIONS_PER_ADDRESS, "place": result.jurisdiction_name})
+        if problems:
+            raise ValidationError(problems)
+        objection = Objection.objects.create(
+            number=objection_number(timezone.localdate()), result=result, jurisdiction_id=result.jurisdiction_id,
+            credit_code=code, organisation=clean["organisation"], contact_name=clean["contact_name"],
+            contact_phone=phone, content=clean["content"], received_from=address or None)
+        # The contact stays out of the chain: it is personal, and the chain keeps what it is given for ever.
+        _event("objection_receive", objection, result.jurisdiction_id, None,
+               {"number": objection.number, "result": result.public_id, "organisation": objection.organisation,
+                "content": objection.content})
+    return objection
+
+
+def do_answer_objection(objection: Objection, *, accepted: bool, reply: str, acting_user) -> Objection:
+    """The county (or the city) answers in writing; the enterprise reads the answer with its number. Answered
+    once: a second answer is refused with who answered first and when."""
+    ensure_can_publish(acting_user, objection.jurisdiction)
+    reply = (reply or "").strip()
+    if not reply:
+        raise ValidationError({"reply": _("请填写答复：采纳的，写明怎样更正；不予采纳的，写明理由")})
+    if len(reply) > OBJECTION_TEXT_MAX:
+        raise ValidationError({"reply": _("不能超过 %(n)s 个字（现在 %(m)s 个）") % {
+            "n": OBJECTION_TEXT_MAX, "m": len(reply)}})
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update(of=("self",)).select_related("answered_by").get(
+            pk=objection.pk)
+        if objection.status != ObjectionStatus.RECEIVED:
+            raise ValidationError(_("异议 %(number)s 已由%(who)s于 %(when)s 答复，不能再次答复") % {
+                "number": objection.number,
+                "who": objection.answered_by.display_name if objection.answered_by else "—",
+                "when": timezone.localtime(objection.answered_at).strftime("%Y-%m-%d %H:%M")})
+        objection.status = ObjectionStatus.ACCEPTED if accepted else ObjectionStatus.REJECTED
+        objection.reply, objection.answered_at, objection.answered_by = reply, timezone.now(), acting_user
+        objection.save(update_fields=["status", "reply", "answered_at", "answered_by"])
+        _event("objection_answer", objection, objection.jurisdiction_id, acting_user,
+               {"number": objection.number, "status": objection.status, "reply": reply})
+    return objection

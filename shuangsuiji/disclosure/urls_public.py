@@ -6,7 +6,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from shuangsuiji.disclosure import views_opendata
+from shuangsuiji.disclosure import views_objections, views_opendata
 from shuangsuiji.disclosure import views_public as views
 
 app_name = "public"
@@ -32,4 +32,7 @@ urlpatterns = [
     path("verify/<key:name>", read(views.tool), name="tool"),
     path("verification/", read(views.verification), name="verification"),
     path("opendata/", read(views_opendata.opendata), name="opendata"),
+    # The portal's one way in (异议): a form with its CSRF check, and the objection's status by its number.
+    path("results/<key:public_id>/objection/", views_objections.lodge, name="objection_new"),
+    path("objections/", views_objections.status, name="objection_status"),
 ]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from shuangsuiji.disclosure import views_objections
 from shuangsuiji.disclosure import views_staff as views
 
 app_name = "disclosure"
@@ -23,4 +24,6 @@ urlpatterns = [
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/<id:pk>/republish/", views.republish, name="republish"),
     path("results/<key:public_id>/correct/", views.correct, name="correct"),
+    path("objections/", views_objections.objection_list, name="objections"),
+    path("objections/<id:pk>/", views_objections.objection_detail, name="objection_detail"),
 ]

@@ -382,7 +382,7 @@ def test_the_leader_reads_where_the_city_stands_and_acts_only_on_batches(two_cou
     response = page(client, users["leader"])
     bench = response.context["bench"]
     assert [s.key for s in bench.sections] == ["plans", "next", "batches", "overdue_tasks", "review", "follow_ups",
-                                               "months", "corrections"]
+                                               "months", "corrections", "objections"]
     # The same items the city office has, in his scope...
     assert set(titles(section(response, "overdue_tasks"))) == {"涞水逾期厂", "阜平逾期厂"}
     assert set(titles(section(response, "review"))) == {"涞水待审厂", "阜平待审厂"}
