@@ -145,15 +145,16 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, PermissionDenied) as error:
             _add_errors(form, error, password_field="new_password2")
         else:
-            done = _("已为“%(name)s”设置临时密码。他下次登录时须先修改密码；已登录的会话已退出。") % {
-                "name": account.display_name}
+            # one message a case, not sentences joined: Chinese joins them without the space English needs
             if revoked:
-                done += " " + ngettext("他的%(n)d个有效 API 令牌已吊销，使用它的程序须由他本人另建令牌。",
-                                       "他的%(n)d个有效 API 令牌已吊销，使用它们的程序须由他本人另建令牌。",
-                                       revoked) % {"n": revoked}
+                done = ngettext("已为“%(name)s”设置临时密码。他下次登录时须先修改密码；已登录的会话已退出。"
+                                "他的%(n)d个有效 API 令牌已吊销，使用它的程序须由他本人另建令牌。",
+                                "已为“%(name)s”设置临时密码。他下次登录时须先修改密码；已登录的会话已退出。"
+                                "他的%(n)d个有效 API 令牌已吊销，使用它们的程序须由他本人另建令牌。", revoked)
             else:
-                done += " " + _("他没有有效的 API 令牌，无需吊销。")
-            messages.success(request, done)
+                done = _("已为“%(name)s”设置临时密码。他下次登录时须先修改密码；已登录的会话已退出。"
+                         "他没有有效的 API 令牌，无需吊销。")
+            messages.success(request, done % {"name": account.display_name, "n": revoked})
             return redirect("accounts:user_detail", account.pk)
     # a reset revokes the account's working tokens (services.do_set_password): the page says so first
     tokens = ApiToken.objects.active().filter(owner=account).count()
