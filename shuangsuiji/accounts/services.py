@@ -407,7 +407,7 @@ def record_address_lockout(address: str, until: datetime) -> None:
     """Write the audit event of ``address`` capped for every name until ``until``: its failures within the
     cool-off, how many names they tried and which of them are accounts (the names that are nobody's are in the
     failure log only: they are whatever the client typed). The event is about no one account, so it is on no
-    user's history; the superuser reads it with the chain."""
+    user's history (no page lists such events: docs/operations.md says where to read them)."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     rows = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since)
     counts = rows.aggregate(failures=Sum("failures_since_start"), names=Count("username", distinct=True))
