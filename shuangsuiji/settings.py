@@ -164,14 +164,20 @@ SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
 # from his own desk by typing wrong passwords anywhere, the county admin during a draw ceremony say. Per address
 # alone would lock a whole office behind its NAT after a few typos. The address is ``params.client_address``
 # (TRUSTED_PROXIES): behind a proxy not declared, every client has the proxy's, and this is a lock per name again.
-# One name guessed from many addresses, or many names from one, shows in the failure log (admin: 登录失败记录) and
-# in the failures a user is told of when he signs in.
+# One name guessed from many addresses shows in the failure log (admin: 登录失败记录) and in the failures a user is
+# told of when he signs in. Many names from one address (password spraying: four guesses at every name stay under
+# the per-name limit) are capped too: LOGIN_ADDRESS_FAILURE_LIMIT failures from one address within the cool-off,
+# whatever the names, refuse that address for every name until the oldest of them is LOGIN_LOCKOUT_MINUTES old
+# (loginrecords.StorableDatabaseHandler; 0: no cap). axes's own AXES_LOCKOUT_PARAMETERS cannot say it: its combinations
+# share one failure limit, and with "ip_address" among them a sign-in that succeeds forgets every failure of its
+# address, so the sprayer's own account would reset his count.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", "30"))
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", "30")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "shuangsuiji.accounts.services.login_name"  # as axes's columns can hold it
 AXES_RESET_ON_SUCCESS = True  # consecutive failures count, not a day's typos

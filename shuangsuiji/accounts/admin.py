@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from shuangsuiji.accounts.forms import UserAddForm, UserEditForm
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.services import (
+    address_locks_for,
     do_create_user,
     do_set_admin_permissions,
     do_set_password,
@@ -89,6 +90,12 @@ class UserAdmin(BaseUserAdmin):
                              % {"n": len(unlocked), "names": "、".join(unlocked)})
         else:
             messages.info(request, _("所选用户没有登录失败记录，无需解除"))
+        # an address capped for every name is no one user's lock: say which stay closed (as the user pages do)
+        capped = {address: until for user in queryset for address, until in address_locks_for(user.username).items()}
+        for address, until in sorted(capped.items()):
+            messages.warning(request, _("网络地址 %(address)s 因登录失败过多（不论用户名）仍锁定至%(until)s，"
+                                        "解除个人锁定不能解除") % {
+                "address": address, "until": date_format(timezone.localtime(until), "Y-m-d H:i")})
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -149,8 +156,11 @@ class UserAdmin(BaseUserAdmin):
             form = self.change_password_form(user, request.POST)
             if form.is_valid() and (form.cleaned_data["set_usable_password"] or "unset-password" in request.POST):
                 password = form.cleaned_data["password1"] if form.cleaned_data["set_usable_password"] else None
-                do_set_password(user, password, acting_user=request.user)
+                revoked = do_set_password(user, password, acting_user=request.user)
                 messages.success(request, _("密码已设置") if password else _("已停用该用户的密码登录"))
+                if revoked:  # someone else's password: his working tokens went with it (do_set_password)
+                    messages.warning(request, ngettext("该用户的%(n)d个有效 API 令牌已吊销",
+                                                       "该用户的%(n)d个有效 API 令牌已吊销", revoked) % {"n": revoked})
                 update_session_auth_hash(request, user)
                 return redirect("admin:accounts_user_change", user.pk)
         return super().user_change_password(request, id, form_url)

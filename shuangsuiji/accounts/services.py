@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -203,11 +203,15 @@ def _set_password(user: User, password: str | None, *, owner_chose: bool) -> Non
 
 
 @transaction.atomic
-def do_set_password(user: User, password: str | None, *, acting_user: User | None) -> User:
-    """Set a password (None disables password sign-in). The event says that it changed, not what to.
+def do_set_password(user: User, password: str | None, *, acting_user: User | None) -> int:
+    """Set a password (None disables password sign-in). The event says that it changed, not what to. Returns how
+    many of the user's API tokens were revoked with it.
 
     The user's other sessions end (Django signs out every session made with the old password); the caller
-    keeps the acting user's own session with ``update_session_auth_hash``.
+    keeps the acting user's own session with ``update_session_auth_hash``. Someone else setting it — an admin's
+    reset, the path of a forgotten or compromised password — revokes the user's working API tokens too, in this
+    transaction: whoever held the password could have made one, and a token is not stopped by the new password.
+    The owner's own change (the routine one every 90 days) keeps them: nothing says anyone else knew it.
     """
     stored = User.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=user.pk)
     own = acting_user is not None and acting_user.pk == user.pk
@@ -218,7 +222,11 @@ def do_set_password(user: User, password: str | None, *, acting_user: User | Non
     state = gettext_lazy("已设置") if password else gettext_lazy("已停用密码登录")
     record_events([PendingEvent("user.password", user, user.jurisdiction_id, {"password": [None, state]},
                                 gettext_lazy("本人修改密码") if own else gettext_lazy("设置密码"))], actor=acting_user)
-    return user
+    if own:
+        return 0
+    return _revoke_tokens(ApiToken.objects.active().filter(owner=user).select_related("owner"),
+                          acting_user=acting_user,
+                          reason=_system_text(gettext_lazy("管理员重置密码，原有 API 令牌一并吊销")))
 
 
 def password_expires_at(user: User) -> datetime | None:
@@ -275,6 +283,42 @@ def _locks(usernames: Iterable[str]) -> dict[str, dict[str, datetime]]:
     return locks
 
 
+def address_locked_until(address: str | None) -> datetime | None:
+    """When sign-in from ``address`` opens again for every name (None: it is not capped): LOGIN_ADDRESS_FAILURE_LIMIT
+    failed sign-ins from it within the cool-off, whatever the names tried, refuse it (password spraying: a few
+    guesses at each of many names stay under the per-name limit).
+
+    Counted from the same attempt rows as the per-name lock, one per name, address and browser, each holding its
+    failures and the time of its last: a row stops counting a cool-off after its last failure, so the cap ends
+    when the rows still counting hold fewer than the limit. A name's success from the address forgets that name's
+    failures there (AXES_RESET_ON_SUCCESS), not the other names'; refused attempts are not counted (axes does not
+    record them), so the end named on the page holds."""
+    limit, cool_off = settings.LOGIN_ADDRESS_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
+    if not limit or not address:
+        return None
+    rows = (AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=timezone.now() - cool_off)
+            .order_by("-attempt_time").values_list("failures_since_start", "attempt_time"))
+    counted = 0
+    for failures, last in rows:
+        counted += failures
+        if counted >= limit:  # the newer rows alone fall below the limit once this one stops counting
+            return last + cool_off
+    return None
+
+
+def address_locks_for(username: str) -> dict[str, datetime]:
+    """The capped addresses (``address_locked_until``) ``username`` was last seen at: those of his failures
+    within the cool-off and of his last ten sign-ins (his office, his home, his phone's network) — what his admin
+    is told when lifting his name's lock does not let him in from there."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    addresses = set(AccessFailureLog.objects.filter(username=username, attempt_time__gte=since)
+                    .values_list("ip_address", flat=True).distinct())
+    addresses.update(AccessLog.objects.filter(username=username).order_by("-attempt_time")
+                     .values_list("ip_address", flat=True)[:10])
+    locks = {address: address_locked_until(address) for address in addresses if address}
+    return {address: until for address, until in sorted(locks.items()) if until is not None}
+
+
 def login_name(request, credentials: dict | None = None) -> str | None:
     """The user name django-axes counts a sign-in's failures under (AXES_USERNAME_CALLABLE): the name tried, as
     its records can hold it. The login form does not limit the name's length and HTTP Basic neither its length
@@ -288,8 +332,24 @@ def login_name(request, credentials: dict | None = None) -> str | None:
 
 
 def lockout_message(username: str, address: str) -> str:
-    """What a sign-in under a name locked from ``address`` is told: until when, and who can open it sooner."""
-    until = locked_until(username, address) or timezone.now() + settings.AXES_COOLOFF_TIME
+    """What a sign-in under a name locked from ``address`` is told: until when, and who can open it sooner. When
+    the address is capped for every name (``address_locked_until``), it is told that first: no admin's unlock of the
+    name opens that."""
+    until = locked_until(username, address)
+    capped = address_locked_until(address)
+    if capped is None:
+        return _name_lockout_message(username, address, until)
+    told = _("此网络地址（%(address)s）在%(minutes)d分钟内已有%(limit)d次登录失败（不论用户名），从此地址登录任何"
+             "用户名均已锁定至%(until)s。请届时再试，或从其他网络登录；管理员解除个人账号的锁定不能解除此地址的"
+             "锁定。") % {
+        "address": address, "minutes": settings.AXES_COOLOFF_TIME // timedelta(minutes=1),
+        "limit": settings.LOGIN_ADDRESS_FAILURE_LIMIT, "until": date_format(timezone.localtime(capped), "Y-m-d H:i")}
+    # both: each lock and its end (the name's may end later; an admin's unlock lifts only that one)
+    return f"{told} {_name_lockout_message(username, address, until)}" if until is not None else told
+
+
+def _name_lockout_message(username: str, address: str, until: datetime | None) -> str:
+    until = until or timezone.now() + settings.AXES_COOLOFF_TIME
     return _("用户名“%(username)s”在此网络地址（%(address)s）连续%(limit)d次登录失败，从此地址登录已锁定至%(until)s。"
              "请届时再试，或请本单位管理员解除锁定。") % {
         "username": username, "address": address, "limit": settings.AXES_FAILURE_LIMIT,
@@ -341,6 +401,23 @@ def record_lockout(username: str, address: str, failures: int, until: datetime |
                                     {"failures": [None, failures], "locked_until": [None, until],
                                      "address": [None, address]},
                                     gettext_lazy("连续登录失败，账号锁定"))])
+
+
+def record_address_lockout(address: str, until: datetime) -> None:
+    """Write the audit event of ``address`` capped for every name until ``until``: its failures within the
+    cool-off, how many names they tried and which of them are accounts (the names that are nobody's are in the
+    failure log only: they are whatever the client typed). The event is about no one account, so it is on no
+    user's history (no page lists such events: docs/operations.md says where to read them)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since)
+    counts = rows.aggregate(failures=Sum("failures_since_start"), names=Count("username", distinct=True))
+    accounts = sorted(User.objects.filter(username__in=rows.values("username")).values_list("username", flat=True))
+    with transaction.atomic():
+        record_events([PendingEvent("login.address_locked_out", None, None,
+                                    {"address": [None, address], "failures": [None, counts["failures"]],
+                                     "names": [None, counts["names"]], "accounts": [None, accounts],
+                                     "locked_until": [None, until]},
+                                    gettext_lazy("同一地址登录失败过多，地址锁定"))])
 
 
 @transaction.atomic
@@ -468,8 +545,8 @@ def do_revoke_token(token: ApiToken, *, acting_user: User | None, reason: str) -
     return token
 
 
-def _revoke_tokens(tokens: Iterable[ApiToken], *, acting_user: User | None, reason: str) -> None:
-    """Revoke each token with an event on its owner; inside the caller's transaction."""
+def _revoke_tokens(tokens: Iterable[ApiToken], *, acting_user: User | None, reason: str) -> int:
+    """Revoke each token with an event on its owner; inside the caller's transaction. Returns how many."""
     now = timezone.now()
     events = []
     for token in tokens:
@@ -479,6 +556,7 @@ def _revoke_tokens(tokens: Iterable[ApiToken], *, acting_user: User | None, reas
                                    {"api_token": str(token)}, reason))
     if events:
         record_events(events, actor=acting_user)
+    return len(events)
 
 
 def touch_token(token: ApiToken, address: str) -> None:

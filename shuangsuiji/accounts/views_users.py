@@ -13,7 +13,10 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from shuangsuiji.accounts.forms import (
@@ -25,6 +28,7 @@ from shuangsuiji.accounts.forms import (
 )
 from shuangsuiji.accounts.models import ApiToken, User, UserQuerySet
 from shuangsuiji.accounts.services import (
+    address_locks_for,
     do_create_user,
     do_set_password,
     do_unlock_login,
@@ -89,6 +93,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accounts/user_detail.html", {
         "account": account, "is_self": account.pk == request.user.pk,
         "locks": sorted(locked_addresses(account.username).items()), "expires_at": password_expires_at(account),
+        "address_locks": sorted(address_locks_for(account.username).items()),
         "password_reason": must_change_password(account), "history": history_for(account)[:100],
         "tokens": ApiToken.objects.filter(owner=account).select_related("revoked_by"),
     })
@@ -136,14 +141,24 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdminSetPasswordForm(account, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            do_set_password(account, form.cleaned_data["new_password1"], acting_user=request.user)
+            revoked = do_set_password(account, form.cleaned_data["new_password1"], acting_user=request.user)
         except (ValidationError, PermissionDenied) as error:
             _add_errors(form, error, password_field="new_password2")
         else:
-            messages.success(request, _("已为“%(name)s”设置临时密码。他下次登录时须先修改密码；已登录的会话已退出。")
-                             % {"name": account.display_name})
+            # one message a case, not sentences joined: Chinese joins them without the space English needs
+            if revoked:
+                done = ngettext("已为“%(name)s”设置临时密码。他下次登录时须先修改密码；已登录的会话已退出。"
+                                "他的%(n)d个有效 API 令牌已吊销，使用它的程序须由他本人另建令牌。",
+                                "已为“%(name)s”设置临时密码。他下次登录时须先修改密码；已登录的会话已退出。"
+                                "他的%(n)d个有效 API 令牌已吊销，使用它们的程序须由他本人另建令牌。", revoked)
+            else:
+                done = _("已为“%(name)s”设置临时密码。他下次登录时须先修改密码；已登录的会话已退出。"
+                         "他没有有效的 API 令牌，无需吊销。")
+            messages.success(request, done % {"name": account.display_name, "n": revoked})
             return redirect("accounts:user_detail", account.pk)
-    return _form_page(request, form, account, _("重置密码"), password_page=True)
+    # a reset revokes the account's working tokens (services.do_set_password): the page says so first
+    tokens = ApiToken.objects.active().filter(owner=account).count()
+    return _form_page(request, form, account, _("重置密码"), password_page=True, revokes_tokens=tokens)
 
 
 @login_required
@@ -154,7 +169,18 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("已解除“%(name)s”的登录锁定") % {"name": account.display_name})
     else:
         messages.info(request, _("“%(name)s”没有登录失败记录，无需解除") % {"name": account.display_name})
+    # An address capped for every name (too many failures from it, whatever the names) is no one user's lock: his
+    # unlock does not lift it, and the admin hears so instead of the user finding out at the login page.
+    for address, until in address_locks_for(account.username).items():
+        messages.warning(request, _("但“%(name)s”最近使用的网络地址 %(address)s 因登录失败过多（不论用户名），从该地址"
+                                    "登录任何用户名都已锁定至%(until)s，解除个人锁定不能解除。请他从其他网络登录，"
+                                    "或届时再试；如需提前解除，请联系系统运维人员。") % {
+            "name": account.display_name, "address": address, "until": _when(until)})
     return redirect("accounts:user_detail", account.pk)
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
 def _set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:

@@ -72,6 +72,8 @@ ACTIONS: dict[str, Action] = {
     "user.permissions": Action(pgettext_lazy("audit action", "修改后台权限")),
     "user.locked_out": Action(pgettext_lazy("audit action", "连续登录失败，账号锁定")),
     "user.unlock": Action(pgettext_lazy("audit action", "解除登录锁定")),
+    # accounts.loginrecords: an address refused for every name (LOGIN_ADDRESS_FAILURE_LIMIT); about no one account
+    "login.address_locked_out": Action(pgettext_lazy("audit action", "同一地址登录失败过多，地址锁定")),
     # a token's events are its owner's (they show in his history); they hold its name and public prefix only
     "apitoken.create": Action(pgettext_lazy("audit action", "创建 API 令牌"), snapshot=True),
     "apitoken.revoke": Action(pgettext_lazy("audit action", "吊销 API 令牌"), snapshot=True),
@@ -228,6 +230,10 @@ KEYS: dict[str, Key] = {
     "failures": Key(pgettext_lazy("audit change", "连续登录失败次数")),
     "locked_until": Key(pgettext_lazy("audit change", "锁定至")),
     "user.locked_out address": Key(pgettext_lazy("audit change", "锁定的登录地址")),
+    "login.address_locked_out address": Key(pgettext_lazy("audit change", "锁定的登录地址")),
+    "login.address_locked_out failures": Key(pgettext_lazy("audit change", "锁定时段内的登录失败次数")),
+    "login.address_locked_out names": Key(pgettext_lazy("audit change", "尝试的用户名数")),
+    "login.address_locked_out accounts": Key(pgettext_lazy("audit change", "涉及的账号")),
     "api_token": Key(pgettext_lazy("audit change", "API 令牌")),
     "apitoken.create valid_through": Key(pgettext_lazy("audit change", "有效期至")),
     # intake
