@@ -132,3 +132,28 @@ def test_the_home_search_has_a_visible_label_not_a_placeholder(client, data):
     form = re.search(r'<form method="get" action="/public/results/" role="search">.*?</form>', text, re.S).group(0)
     assert '<label class="form-label" for="home-q">' in form and 'id="home-q"' in form
     assert "placeholder=" not in form
+
+
+def test_what_the_guide_says_of_a_sealed_manifest_alone_is_what_the_verifier_says(client, tree, tmp_path):
+    """docs/guide/verify.md and the verify page tell a reader who runs the verifier on a sealed manifest what the
+    message means (the draw is not wrong, the secret is not out yet): the message quoted is the verifier's."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.disclosure.test_portal import TOOLS, make_plan
+
+    plan = make_plan(tree["a"], 2)
+    response = client.get(f"/public/plans/{plan.pk}/draws/1/manifest.json")
+    assert response["X-Manifest-State"] == "sealed"
+    sealed = tmp_path / f"plan{plan.pk}-draw1-sealed.json"
+    sealed.write_bytes(response.content)
+    run = subprocess.run([sys.executable, str(TOOLS / "verify_draw.py"), str(sealed)], capture_output=True,
+                         text=True, check=False)
+    assert run.returncode == 1
+    quoted = "only a revealed manifest can be recomputed"
+    assert f"{quoted} (give the sealed one with --sealed)" in run.stdout
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "guide" / "verify.md").read_text(encoding="utf-8")
+    assert f"`{quoted} (give the sealed one with --sealed)`，退出码 1" in guide
+    page = client.get("/public/verify/").content.decode()
+    assert f"程序会报“{quoted}”（退出码 1）" in page
