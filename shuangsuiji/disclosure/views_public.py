@@ -254,7 +254,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                 others = [t[0] for t in spec["targets"] if not t[2]]
                 must = len(spec["targets"]) - len(others)
                 first = [s["id"] for s in drawn.get("selected", []) if s.get("via") == "ticket"][:3]
-                stratum = {"name": spec.get("name", ""), "seed": drawn.get("seed", ""),
+                name = spec.get("name", "")
+                stratum = {"name": name, "label": Stratum(name).label if name in Stratum.values else name,
+                           "seed": drawn.get("seed", ""),
                            "take": spec.get("quota", 0) - must, "count": len(others), "first": first}
                 break
     filename = manifest_filename(example.plan_id, example.number, "complete") if example is not None else ""

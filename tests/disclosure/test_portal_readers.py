@@ -157,3 +157,40 @@ def test_what_the_guide_says_of_a_sealed_manifest_alone_is_what_the_verifier_say
     assert f"`{quoted} (give the sealed one with --sealed)`，退出码 1" in guide
     page = client.get("/public/verify/").content.decode()
     assert f"程序会报“{quoted}”（退出码 1）" in page
+
+
+def test_a_stratum_is_named_in_words_and_its_manifest_key_introduced_as_such(client, tree):
+    """The selection and the verify page's example showed a bare "general" in the Chinese interface; the key is
+    kept (the reader finds it in the manifest and in the seed), said to be the manifest's spelling."""
+    from tests.disclosure.test_portal import make_plan
+
+    plan = make_plan(tree["a"], 1, revealed=True)
+    text = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert ('<strong>一般排污单位</strong> <small class="text-secondary">（清单中写作 '
+            '<span class="font-monospace">general</span>）</small>') in text
+    verify = client.get("/public/verify/").content.decode()
+    assert "类别“一般排污单位”（清单中写作 general）：从" in verify
+    client.cookies["django_language"] = "en"
+    verify = client.get("/public/verify/").content.decode()
+    assert "stratum “General unit” (general in the manifest):" in verify
+
+
+@pytest.mark.parametrize(("stored", "english"), [
+    ("线索核查：2026-11-29 发现的线索经钱立新批准现场检查，该企业为唯一的必查对象；检查人员照常随机选派。"
+     "这是针对线索的检查，不计入任何随机抽查比例。",
+     "Clue check: the clue found on 2026-11-29 was approved for an on-site check by 钱立新;"),
+    ("跨部门联合抽查：保定市市场监督管理局在部门协同监管平台抽取的 4 家检查对象，均为必查对象；"
+     "本局执法人员照常随机选派。检查对象不是按本局各类别抽取的，不计入本局任何随机抽查比例。",
+     "Cross-department joint check: the 4 targets 保定市市场监督管理局 drew on the joint supervision platform"),
+])
+def test_a_clue_or_cross_department_plans_explanation_reads_in_english(stored, english):
+    """The one stratum's explanation of a clue check or a cross-department check, as planning.services writes
+    it, stayed Chinese on the English plan page (public and staff)."""
+    from django.utils import translation
+
+    from shuangsuiji.systemtext import system_text
+
+    with translation.override("en"):
+        assert system_text(stored).startswith(english)
+    with translation.override("zh-hans"):
+        assert system_text(stored) == stored
