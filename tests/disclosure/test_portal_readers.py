@@ -194,3 +194,13 @@ def test_a_clue_or_cross_department_plans_explanation_reads_in_english(stored, e
         assert system_text(stored).startswith(english)
     with translation.override("zh-hans"):
         assert system_text(stored) == stored
+
+
+@pytest.mark.parametrize(("path", "filtered", "says"), [
+    ("/public/verification/", {"year": "2020"}, "没有符合条件的已抽取计划"),
+    ("/public/items/", {"jurisdiction": "130624"}, "没有符合条件的抽查事项"),
+])
+def test_an_empty_filtered_list_says_nothing_matches_not_that_there_is_nothing(client, tree, path, filtered, says):
+    """"尚无已抽取的公开计划" under a year filter read as "no plan was ever drawn"."""
+    text = client.get(path, filtered).content.decode()
+    assert says in text and "尚无" not in text
