@@ -51,6 +51,11 @@ WRITTEN_BY_SERVICES = (
     gettext_noop("本季度本级其他联合抽查计划已计划 %(n)s 家，本计划至少 %(m)s 家。"),
     gettext_noop("正面清单企业原则上不进行现场检查；经批准核查线索的 %(n)s 家已作为必查对象计入各类别。"),
     gettext_noop("联合抽查由科室发起的内部联合抽查计划完成，此处核对本季度各联合抽查计划合计是否达到最低数。"),
+    # the one stratum of a clue check and of a cross-department check (public on the portal's plan page)
+    gettext_noop("线索核查：%(day)s 发现的线索经%(who)s批准现场检查，该企业为唯一的必查对象；检查人员照常随机"
+                 "选派。这是针对线索的检查，不计入任何随机抽查比例。"),
+    gettext_noop("跨部门联合抽查：%(initiator)s在部门协同监管平台抽取的 %(n)s 家检查对象，均为必查对象；"
+                 "本局执法人员照常随机选派。检查对象不是按本局各类别抽取的，不计入本局任何随机抽查比例。"),
     gettext_noop("所在抽取经批准作废：%(r)s"),
     gettext_noop("抽取日 %(day)s 不在规定的抽取期内（%(first)s 至 %(last)s，上一季度最后 %(n)s 个工作日；%(cite)s）"),
     gettext_noop("抽取期（%(before)s最后 %(n)s 个工作日）要按%(year)s年的放假安排计算，该年安排尚未由市局管理员"

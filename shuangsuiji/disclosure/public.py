@@ -20,9 +20,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.disclosure.models import (
@@ -36,14 +37,18 @@ from shuangsuiji.disclosure.models import (
     RedactionBasis,
 )
 from shuangsuiji.disclosure.services import VERIFIED_REPORT, public_values
+from shuangsuiji.engine import creditcode
+from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan
 from shuangsuiji.planning.services import draw_revealed
 from shuangsuiji.registry.industry import INDUSTRY, industry_filter, industry_prefixes  # noqa: F401 (tests)
 from shuangsuiji.registry.models import CheckItem, Jurisdiction
 from shuangsuiji.registry.views import CappedPaginator
+from shuangsuiji.systemtext import system_text
 from shuangsuiji.textsearch import contains_piece
 
 CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+LOOKS_LIKE_CODE = re.compile(r"[0-9A-Z]{2}[0-9]{6}[0-9A-Z]{10}")
 MONTH = re.compile(r"(\d{4})-(\d{1,2})")
 INDUSTRY_HELP = _("国民经济行业分类代码的开头，如 C、C26 或 26：带不带门类字母的代码都能查到")
 
@@ -161,15 +166,34 @@ def _subtree(queryset: QuerySet, field: str, place: Jurisdiction) -> QuerySet:
 
 def _name_or_code(queryset: QuerySet, q: str, name_field: str, *, public_id: bool = False,
                   chars: bool = False) -> QuerySet:
-    if CREDIT_CODE.fullmatch(q.upper()):
-        return queryset.filter(credit_code=q.upper())
+    # A Chinese input method types letters and digits full-width (９１１３…ＭＡ…) unless switched: a code or a
+    # public number is read as its half-width spelling, as the registry reads one (creditcode.normalize). The
+    # name keeps its own spelling: folding it would turn a name's full-width brackets （） into ASCII ones.
+    code = creditcode.normalize(q)
+    if CREDIT_CODE.fullmatch(code):
+        return queryset.filter(credit_code=code)
     # Only the results' names have an index of their characters (migration 0004): the annual list's short
     # searches walk a year's ordered index and stop at the page (bench/README.md, 25 ms nationally).
     condition = contains_piece(name_field, q, indexed=chars)
     if public_id:
         # Public numbers are written in capitals (JL2026Q1-000001); people type them as they come.
-        condition |= Q(public_id__in={q, q.upper()})
+        condition |= Q(public_id__in={q, q.upper(), code})
     return queryset.filter(condition)
+
+
+def credit_code_hint(q: str) -> str | None:
+    """What is wrong with a search that looks like a credit code but is not a valid one, or None.
+
+    A mistyped code finds nothing, and "no published results" then reads as "never inspected": the reader is
+    told that the code itself is wrong and where (the check character, a letter the standard does not use)."""
+    code = creditcode.normalize(q or "")
+    if not LOOKS_LIKE_CODE.fullmatch(code):  # 18 letters or digits, the 3rd to 8th a division code
+        return None
+    problem = creditcode.validate(code)
+    if problem is None:
+        return None
+    return _("“%(code)s”不是有效的统一社会信用代码：%(problem)s。请核对后再查询。") % {
+        "code": code, "problem": system_text(problem)}
 
 
 # --- paging --------------------------------------------------------------------------------------------------------
@@ -496,6 +520,24 @@ def _plain(key: str, value: Any) -> str:
         return "；".join(f"{redaction_field_label(n.get('field', ''))}：{basis_label(n.get('basis', ''))}"
                         for n in value)
     return str(value)
+
+
+def stored_label(text: str, choices) -> str:
+    """A choice's label stored in the system's language (a snapshot row keeps 现场检查, 未发现问题), in the
+    reader's: the English portal showed the Chinese words. Anything else is shown as stored."""
+    with translation.override(settings.LANGUAGE_CODE):
+        stored = {str(label): value for value, label in choices.choices}
+    value = stored.get(text)
+    return str(choices(value).label) if value is not None else text
+
+
+def readable_items(items: list[dict]) -> list[dict[str, Any]]:
+    """A result's check items for its page: each outcome in the reader's language and whether it is a problem
+    (set apart on the page: one problem among seventeen items must not look like the rest)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        problem = str(ItemOutcome.PROBLEM.label)
+    return [{"name": item.get("name", ""), "outcome": stored_label(item.get("outcome", ""), ItemOutcome),
+             "problem": item.get("outcome") == problem} for item in items]
 
 
 def basis_label(basis: str) -> str:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.api import PublicThrottle
 from shuangsuiji.disclosure.models import Outcome, Publication
+from shuangsuiji.fieldwork.models import Mode as ItemMode
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan, Stratum
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 
@@ -107,7 +108,9 @@ def _jurisdictions(form: public.PublicFilter) -> list[tuple[str, str]]:
 
 
 def _list_context(request: HttpRequest, form, page, **extra) -> dict[str, Any]:
-    return {"form": form, "page": page, "query": _query(request), **extra}
+    # A search for a mistyped credit code says so, instead of only "nothing found" (public.credit_code_hint).
+    return {"form": form, "page": page, "query": _query(request),
+            "code_hint": public.credit_code_hint(request.GET.get("q", "")), **extra}
 
 
 # --- pages ---------------------------------------------------------------------------------------------------------
@@ -214,10 +217,12 @@ def result_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     if result is None:
         raise Http404(_("没有这条已公开的抽查结果"))
     corrections = [{"correction": c, "changes": public.correction_changes(c)} for c in public.corrections(result)]
+    items = public.readable_items(result.items)
     notes = [{"field": public.redaction_field_label(n.get("field", "")),
               "basis": public.basis_label(n.get("basis", ""))} for n in result.redactions]
     return render(request, "disclosure/public/result_detail.html", {
-        "result": result, "withheld": result.outcome == Outcome.WITHHELD, "notes": notes,
+        "result": result, "items": items, "mode": public.stored_label(result.mode, ItemMode),
+        "withheld": result.outcome == Outcome.WITHHELD, "notes": notes,
         "withheld_basis": public.basis_label(result.withheld_basis), "corrections": corrections,
         "plan_public": result.plan_id and Plan.objects.published().filter(pk=result.plan_id).exists()})
 
@@ -249,7 +254,9 @@ def verify(request: HttpRequest) -> HttpResponse:
                 others = [t[0] for t in spec["targets"] if not t[2]]
                 must = len(spec["targets"]) - len(others)
                 first = [s["id"] for s in drawn.get("selected", []) if s.get("via") == "ticket"][:3]
-                stratum = {"name": spec.get("name", ""), "seed": drawn.get("seed", ""),
+                name = spec.get("name", "")
+                stratum = {"name": name, "label": Stratum(name).label if name in Stratum.values else name,
+                           "seed": drawn.get("seed", ""),
                            "take": spec.get("quota", 0) - must, "count": len(others), "first": first}
                 break
     filename = manifest_filename(example.plan_id, example.number, "complete") if example is not None else ""

@@ -137,3 +137,51 @@ def test_verification_status_filtered_by_quarter_on_a_phone(visit, tree):
     assert "阜平县" in page.locator("td[data-label='计划']").inner_text()
     assert page.get_by_text("共 1 条").is_visible()
     assert fits(page)
+
+
+def test_a_result_on_a_phone_keeps_each_outcome_on_one_line_and_sets_the_problem_apart(visit, data):
+    """On a 390-pixel phone a long item name squeezed its outcome into 未发现问 / 题, and the one item with a
+    problem looked like the sixteen without."""
+    chem = data["rows"]["chem"]
+    long_name = "大气污染防治设施运行及大气污染物排放情况"
+    chem.items = [{"code": f"C-{n:02d}", "name": long_name if n else "危险废物规范化环境管理情况",
+                   "outcome": "发现问题" if n == 0 else "未发现问题"} for n in range(3)]
+    chem.save()
+    page = visit("/public/results/JL2026-000001/", PHONE)
+    outcomes = page.locator("ul.public-items li > span:last-child")
+    assert outcomes.count() == 3
+    for n in range(3):
+        box = outcomes.nth(n)  # its text on one line: a range over it has one box per line
+        lines = box.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                             "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+        assert lines == 1, box.inner_text()
+    problem = page.locator("li.public-item-problem > span:last-child")
+    assert problem.inner_text() == "发现问题"
+    assert problem.evaluate("e => getComputedStyle(e).color") != outcomes.nth(1).evaluate(
+        "e => getComputedStyle(e).color")
+    assert fits(page)
+    assert_accessible(page, "a result with a problem, on a phone")
+
+
+def test_the_home_search_says_what_to_type_on_a_phone(visit, data):
+    """The placeholder was the only hint and a phone cut it after 统一社会信; the label above the box wraps."""
+    page = visit("/public/", PHONE)
+    label = page.locator("label[for=home-q]")
+    assert label.is_visible() and "统一社会信用代码" in label.inner_text()
+    assert label.evaluate("e => e.scrollWidth <= e.clientWidth")
+    assert page.get_by_label("查询抽查结果：输入单位名称（可只输一部分）或统一社会信用代码").count() == 1
+    assert fits(page)
+
+
+def test_the_current_section_is_underlined_and_focus_is_visible_on_the_header(visit, data):
+    page = visit("/public/plans/", PHONE)
+    current = page.locator(".public-nav a[aria-current=page]")
+    assert current.inner_text() == "抽查计划"
+    assert "underline" in current.evaluate("e => getComputedStyle(e).textDecorationLine")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the brand, then the first section
+    focused = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
+        return {tag: document.activeElement.tagName, outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
+                shadow: s.boxShadow}; }""")
+    assert focused["tag"] == "A"
+    assert (focused["outline"] != "none" and focused["width"] >= 2) or focused["shadow"] != "none", focused

@@ -25,9 +25,9 @@ def test_opendata_documents_every_dataset_and_the_api(client, opendata_url, sett
         assert f'href="/api/public/{endpoint}/"' in text
     for dataset in views_opendata.DATASETS:
         for key, label in public.COLUMNS.get(dataset.page, []):  # the downloads' columns
-            assert f"<code>{key}</code></td><td>{label}</td>" in text
+            assert f"<code>{key}</code></th><td>{label}</td>" in text
         for key, meaning in dataset.fields.items():  # the API's fields
-            assert key == "__name__" or f"<code>{key}</code></td><td>{meaning}</td>" in text
+            assert key == "__name__" or f"<code>{key}</code></th><td>{meaning}</td>" in text
     for parameter in ("jurisdiction", "month", "industry", "outcome", "q", "page", "page_size"):
         assert f"<code>{parameter}</code>" in text
     assert "curl &#x27;http://testserver/api/public/results/?month=2026-03&amp;outcome=problem" in text
@@ -47,9 +47,9 @@ def test_opendata_in_english_describes_the_api_fields_and_parameters_in_english(
     # The descriptions are Chinese literals kept for the OpenAPI schema; the page used to show them untranslated.
     client.cookies["django_language"] = "en"
     text = client.get(opendata_url).content.decode()
-    assert "<code>outcome</code></td><td>Result code: ok / problem / withheld</td>" in text
-    assert "<code>page_size</code></td><td>Rows per page, 50 by default, at most 500</td>" in text
-    tables = re.findall(r"<tr><td[^>]*><code>\w+</code></td><td>([^<]*)</td></tr>", text)
+    assert "<code>outcome</code></th><td>Result code: ok / problem / withheld</td>" in text
+    assert "<code>page_size</code></th><td>Rows per page, 50 by default, at most 500</td>" in text
+    tables = re.findall(r"<tr><th[^>]*><code>\w+</code></th><td>([^<]*)</td></tr>", text)
     assert len(tables) > 60
     assert not [cell for cell in tables if re.search(r"[\u4e00-\u9fff]", cell)]
 
