@@ -26,7 +26,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -213,6 +213,38 @@ class _Seeder:
                                        reason="单位名称按营业执照更正", acting_user=self.preparer(result.jurisdiction))
             self.counts["corrections"] += 1
 
+    def objections(self) -> None:
+        """Two enterprises object to their published results: one in the county of the ``county`` login waits on
+        its 工作台, one elsewhere was answered (not accepted, with the reasons the enterprise reads)."""
+        county_logins = [code for code, user in self.county_users.items() if user is not None]
+        waiting_place = county_logins[0] if county_logins else None
+        published = (PublishedResult.objects.published().exclude(outcome=Outcome.WITHHELD).exclude(credit_code="")
+                     .select_related("jurisdiction").order_by("-inspected_on", "public_id"))
+        # A result with a problem if there is one (what a firm objects to), else any: the draws, and so which
+        # results a small demo publishes, change with every seed.
+        published = published.order_by(Case(When(outcome=Outcome.PROBLEM, then=0), default=1), "-inspected_on",
+                                       "public_id")
+        waiting = (published.filter(jurisdiction__code=waiting_place).first()
+                   or published.exclude(jurisdiction__code__in=county_logins).first())
+        answered = published.exclude(jurisdiction__code__in=county_logins).exclude(
+            pk=getattr(waiting, "pk", None)).first()
+        for result, text in ((waiting, "公开的问题“{problem}”与实际不符：检查后第二天我厂已整改完毕并报送了整改材料，"
+                                       "请核实后更正“发现的问题及处理”。"),
+                             (answered, "我厂对“{problem}”的结论有异议：检查当天相关设施运行正常，不存在该问题。")):
+            if result is None:
+                continue
+            problem = next((p.get("description") for p in result.problems if p.get("description")), "发现的问题")
+            text = text.format(problem=problem[:40])
+            objection = services.do_receive_objection(
+                result, credit_code=result.credit_code, organisation=result.target_name, contact_name="刘经理",
+                contact_phone=f"0312-{self.rng.randint(2000000, 8999999)}", content=text, address="192.0.2.10")
+            if result is answered:
+                services.do_answer_objection(
+                    objection, accepted=False, acting_user=self.preparer(result.jurisdiction),
+                    reply="经复核检查记录、现场照片和执法记录仪视频，检查时该问题确实存在，检查结论无误，不予采纳。"
+                          "如对处理决定不服，可依法申请行政复议或提起行政诉讼。")
+            self.counts["objections"] = self.counts.get("objections", 0) + 1
+
     def reveal_and_verify(self) -> None:
         current = (self.today.year, quarter_of(self.today))
         for plan in Plan.objects.filter(status=PlanStatus.DISPATCHED, revealed_at__isnull=True):
@@ -257,6 +289,7 @@ def seed_disclosure(population: Population, *, progress: Progress = no_progress)
     seeder.redaction(months)
     seeder.months(months)
     seeder.correction()
+    seeder.objections()
     seeder.reveal_and_verify()
     published = PublishedResult.objects.published()
     seeder.counts["published_results"] = published.count()

@@ -949,6 +949,8 @@ def do_receive_objection(result: PublishedResult, *, credit_code: str, organisat
     code = creditcode.normalize(credit_code or "")
     if not code:
         problem("credit_code", _("请填写本单位的统一社会信用代码"))
+    elif wrong := creditcode.validate(code):  # a typo is named as one, not as another firm's code
+        problem("credit_code", wrong)
     elif code != result.credit_code:
         problem("credit_code", _("统一社会信用代码与这条结果的检查对象不符：只有被检查的单位可以对它提出异议"))
     fields = {"organisation": (organisation, 128, _("请填写单位名称")),

@@ -13,6 +13,8 @@ from shuangsuiji.disclosure.models import (
     Correction,
     DrawVerification,
     ListedTarget,
+    Objection,
+    ObjectionStatus,
     Outcome,
     Publication,
     PublicationKind,
@@ -80,6 +82,16 @@ def test_the_demo_publishes_on_time_but_for_one_late_and_one_overdue_month_with_
     for row in PublishedResult.objects.published().select_related("publication"):
         expected = correction.corrected_at if row.pk == correction.result_id else row.publication.released_at
         assert row.changed_at == expected, row.public_id
+
+    # One objection waits (for the ``county`` login's county when it has a published result), one elsewhere was
+    # answered (not accepted).
+    objections = {o.status: o for o in Objection.objects.select_related("jurisdiction", "result")}
+    assert set(objections) == {ObjectionStatus.RECEIVED, ObjectionStatus.REJECTED}
+    waiting_here = PublishedResult.objects.published().filter(jurisdiction__code="130608").exclude(credit_code="")
+    assert (objections[ObjectionStatus.RECEIVED].jurisdiction.code == "130608") == waiting_here.exists()
+    assert objections[ObjectionStatus.REJECTED].reply and objections[ObjectionStatus.REJECTED].answered_by
+    assert all(o.credit_code == o.result.credit_code and o.result.publication.is_released
+               for o in objections.values())
 
     past = Plan.objects.filter(status="dispatched").exclude(year=TODAY.year, quarter=4)
     # Past quarters are revealed, but for plans whose inspections are not all done (reveal waits for them).

@@ -51,11 +51,14 @@ def test_the_inspected_firm_lodges_an_objection_which_waits_in_its_countys_scope
 
 def test_everything_wrong_is_said_at_once_by_field_and_nothing_is_stored(result):
     with pytest.raises(ValidationError) as caught:
-        lodge(result, credit_code="91130623MA0000001X", organisation="", contact_name=" ",
+        lodge(result, credit_code=code_for("130623", 99), organisation="", contact_name=" ",
               contact_phone="电话", content="")
     problems = caught.value.message_dict
     assert set(problems) == {"credit_code", "organisation", "contact_name", "contact_phone", "content"}
     assert "只有被检查的单位" in problems["credit_code"][0]
+    with pytest.raises(ValidationError) as caught:  # a typo is named as one, not as another firm's code
+        lodge(result, credit_code=result.credit_code[:-1])
+    assert caught.value.message_dict["credit_code"] == ["长度应为18位，实为17位"]
     with pytest.raises(ValidationError) as caught:
         lodge(result, content="长" * (services.OBJECTION_TEXT_MAX + 1))
     assert "不能超过 2000 个字（现在 2001 个）" in caught.value.message_dict["content"][0]

@@ -98,7 +98,8 @@ PAGES = {"results": "/public/results/", "list": "/public/list/", "plans": "/publ
 @pytest.mark.parametrize(("path", "current"), [
     ("/public/results/", "results"), ("/public/results/JL2026-000001/", "results"), ("/public/list/", "list"),
     ("/public/plans/", "plans"), ("/public/items/", "items"), ("/public/verify/", "verify"),
-    ("/public/verification/", "verify"), ("/public/", None), ("/public/opendata/", None)])
+    ("/public/verification/", "verify"), ("/public/", None), ("/public/opendata/", None),
+    ("/public/results/JL2026-000001/objection/", "results"), ("/public/objections/", None)])
 def test_the_navigation_marks_the_section_the_page_is_in(client, data, path, current):
     text = client.get(path).content.decode()
     nav = re.search(r'<nav class="public-nav".*?</nav>', text, re.S).group(0)
@@ -108,7 +109,8 @@ def test_the_navigation_marks_the_section_the_page_is_in(client, data, path, cur
 
 @pytest.mark.parametrize("path", ["/public/", "/public/results/", "/public/results/JL2026-000001/",
                                   "/public/results/JL2026-000003/", "/public/list/", "/public/plans/",
-                                  "/public/items/", "/public/verify/", "/public/verification/", "/public/opendata/"])
+                                  "/public/items/", "/public/verify/", "/public/verification/", "/public/opendata/",
+                                  "/public/results/JL2026-000001/objection/", "/public/objections/"])
 def test_every_public_page_has_a_title_one_heading_and_tables_with_headers(client, data, path):
     text = client.get(path).content.decode()
     assert re.search(r'<html lang="zh-hans">', text)
