@@ -582,10 +582,12 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
     if not (form.is_valid() & all([item.is_valid() for item in items])):
         errors = {**{k: v for k, v in form.errors.items()},
                   **{f"{i.prefix}-{k}": v for i in items for k, v in i.errors.items()}}
-        # Say which field, as the form labels it (an item's field with the item's name), not its key.
-        named = [str(form.fields[k].label) for k in form.errors if k in form.fields]
-        named += [f"{i.instance.name}·{i.fields[k].label}" if k in i.fields else i.instance.name
-                  for i in items for k in i.errors]
+        # Say which field, as the form labels it (an item's field with the item's name), not its key — and what
+        # is wrong with it: the banner is all the phone shows of a refused autosave ("电话" alone left the
+        # inspector guessing what the server wanted of the number).
+        named = [f"{form.fields[k].label}（{'；'.join(v)}）" for k, v in form.errors.items() if k in form.fields]
+        named += [f"{i.instance.name}·{i.fields[k].label}（{'；'.join(v)}）" if k in i.fields else i.instance.name
+                  for i in items for k, v in i.errors.items()]
         return _json_error(_("有字段格式不正确：%(fields)s") % {"fields": "、".join(named)}, 400, errors=errors)
     try:
         record, theirs = _save(request, record, form, items)
