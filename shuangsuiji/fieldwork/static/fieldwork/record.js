@@ -31,6 +31,17 @@
   let conflicted = false;  // the server holds a team mate's newer version: nothing is posted until he chooses
   let unreachable = false;  // the last sync got no answer: the phone says it is online, the server is not there
 
+  // The status box sticks to the top and grows with its banners: a jump to a field (the list of what to correct,
+  // fieldwork.css's scroll-margin-top) lands below it, not under it.
+  const statusBox = document.getElementById("fw-status");
+  function statusHeight() {
+    document.documentElement.style.setProperty("--fw-status-height", `${statusBox.offsetHeight}px`);
+  }
+  if (statusBox) {
+    statusHeight();
+    if (window.ResizeObserver) new ResizeObserver(statusHeight).observe(statusBox);
+  }
+
   // --- local state --------------------------------------------------------------------------------------
   function load() {
     try { return JSON.parse(localStorage.getItem(key)) || null; } catch (e) { return null; }
