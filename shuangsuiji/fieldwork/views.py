@@ -481,6 +481,7 @@ def _script_text() -> dict[str, str]:
         "uploading": _("正在上传…"),
         "queued": _("张照片待联网后上传"),
         "uploaded": _("已上传"),
+        "notUploaded": _("未上传："),
         "syncing": _("正在同步…"),
         "sealed": _("该记录已提交封存。"),
         "signIn": _("重新登录"),

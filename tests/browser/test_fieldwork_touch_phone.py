@@ -1,13 +1,17 @@
 """The field record as an inspector's thumb meets it: a touch phone 390 and 360 px wide. Tap targets of at least
-44 px, nothing wider than the screen, a list of what to correct whose links land in sight."""
+44 px, nothing wider than the screen, a confirmation before the seal that cannot be undone, a list of what to
+correct whose links land in sight, a refused photo named beside the upload button."""
 
 import pytest
 from playwright.sync_api import expect
 
 from shuangsuiji.fieldwork.models import InspectionRecord
+from tests.fieldwork.conftest import fill, sign_all
 
 from .conftest import PHONE
 from .test_fieldwork_phone import (  # noqa: F401
+    confirm_seal,
+    photo_file,
     shot,
     task,
     wait_for_record_page,
@@ -67,12 +71,42 @@ def test_a_mouse_keeps_the_compact_desk_layout(open_page, users, task, live_serv
     assert page.eval_on_selector(".fw-sign-button", "b => b.getBoundingClientRect().height") < 40
 
 
+def test_submit_asks_before_sealing_and_going_back_seals_nothing(
+        open_page, users, task, live_server):  # noqa: F811
+    """提交并封存 sits next to 保存草稿 at the bottom of the screen, and sealing cannot be undone: one tap sealed."""
+    user = users["inspector"]
+    page, record = open_record(open_page, users, task, live_server)
+    sign_all(fill(record, user), user)
+    page.reload()
+    wait_for_record_page(page)
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/edit/") else None)
+    page.click("#fw-submit")
+    dialog = page.locator("#fw-seal-modal")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("提交后记录即封存，任何人都不能再修改")
+    shot(page, "touch-seal-confirm", full=False)
+    page.click("#fw-seal-modal button:has-text('返回检查')")
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(300)
+    assert posts == []
+    record.refresh_from_db()
+    assert not record.is_sealed
+    # Asked again, and confirmed: sealed.
+    page.click("#fw-submit")
+    confirm_seal(page)
+    page.wait_for_url(f"{live_server.url}/fieldwork/records/{record.pk}/")
+    record.refresh_from_db()
+    assert record.is_sealed and len(posts) == 1
+
+
 def test_the_list_of_what_to_correct_lands_below_the_status_box_and_ends_with_the_signatures(
         open_page, users, task, live_server):  # noqa: F811
     """Each line of 提交前请补充或更正以下内容 is a link to its field; the sticky status box covered the field it
     jumped to. The signatures' lines came first and linked nowhere, though signing is the last step."""
     page, _record = open_record(open_page, users, task, live_server)
     page.click("#fw-submit")
+    confirm_seal(page)
     page.wait_for_selector("#fw-errors")
     wait_for_record_page(page)
     lines = page.locator("#fw-errors li")
@@ -89,3 +123,24 @@ def test_the_list_of_what_to_correct_lands_below_the_status_box_and_ends_with_th
         assert box["y"] >= status["y"] + status["height"], (link, status, box)
         assert box["y"] < PHONE["height"] - 80, (link, box)  # on the screen, above the bottom action bar
     shot(page, "touch-error-jump", full=False)
+
+
+def test_a_refused_photo_is_named_beside_the_upload_button(
+        open_page, users, task, live_server, tmp_path):  # noqa: F811
+    """Two photos chosen at once, one of them not a picture: the banner said only "文件内容不是图片…" — which one?
+    — and the line under the button said 已上传."""
+    page, record = open_record(open_page, users, task, live_server)
+    fake = tmp_path / "设备.jpg"
+    fake.write_bytes(b"not a picture " * 20)
+    page.set_input_files("#fw-file", [str(fake), photo_file(tmp_path)])
+    page.wait_for_selector("#fw-attachments img")
+    error = page.locator("#fw-upload-error")
+    expect(error).to_contain_text("“设备.jpg”未上传：文件内容不是图片")
+    assert "车间.jpg" not in error.inner_text()
+    assert [a.original_name for a in record.attachments.all()] == ["车间.jpg"]
+    shot(page, "touch-photo-refused", full=False)
+    # The next choice starts afresh: the old refusal does not linger under a photo that went through.
+    with page.expect_response("**/attachments/"):
+        page.set_input_files("#fw-file", photo_file(tmp_path))
+    expect(error).to_have_text("")
+    page.wait_for_load_state("networkidle")
