@@ -88,6 +88,7 @@ def test_submit_asks_before_sealing_and_going_back_seals_nothing(
     shot(page, "touch-seal-confirm", full=False)
     page.click("#fw-seal-modal button:has-text('返回检查')")
     expect(dialog).to_be_hidden()
+    expect(page.locator("#fw-banner")).not_to_contain_text("正在同步")  # the sync before asking is over
     page.wait_for_timeout(300)
     assert posts == []
     record.refresh_from_db()

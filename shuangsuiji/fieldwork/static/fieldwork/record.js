@@ -659,6 +659,8 @@
     checking = true;
     try {
       if (!(await readyToPost(button))) return;
+      // Synced: "正在同步…" is over, and would stay on the screen of one who goes back to check the record.
+      if (banner.firstChild && banner.firstChild.textContent === text.syncing) hideBanner();
       if (button && button.value === "submit" && !(await sealConfirmed())) return;
     } finally {
       checking = false;
