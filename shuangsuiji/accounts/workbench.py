@@ -332,7 +332,9 @@ def my_open_tasks(user, today: date) -> Items:
         ended = timezone.localdate(task.amended_end) if task.amended_end else None
         due, is_publication = owed_by(task.deadline, amending=task.amending, returned=task.returned,
                                       visit_ended=ended, publication_deadline=publication_deadline)
-        due_label = pgettext("workbench", "公开期限") if is_publication else ""
+        # The same date the task list (fieldwork/_task_card.html) and the inspector guide call 更正期限: what he
+        # owes is the amendment; that it is owed by the result's publication deadline is the county's concern.
+        due_label = pgettext("workbench", "更正期限") if is_publication else ""
         rows.append(Item(title=task.target.name, url=url, due=due, overdue=due is not None and due < today,
                          due_pending=disclosure.pending_deadline_note(ended.year, ended.month)
                          if is_publication and due is None else "",

@@ -438,12 +438,18 @@ def _signer_states(record: InspectionRecord) -> list[dict]:
              if row["signature"] else ""} for row in _signers(record)]
 
 
-def _apply_errors(errors: dict, form: RecordForm, items: list[ItemForm]) -> list[str]:
-    """Put each error on its field; return the ones that belong to no field (signatures, the item list)."""
+def _apply_errors(error: ValidationError, form: RecordForm, items: list[ItemForm]) -> tuple[list[str], list[str]]:
+    """Put each error on its field; return the ones that belong to no field (the item list, …) and, apart, the
+    signatures' — listed last and linked to the signatures, where the form ends: signing is the last step, and
+    the list began with "… 尚未签名" that sent the inspector to sign a record he still had to complete."""
+    if not hasattr(error, "error_dict"):
+        return error.messages, []
     general: list[str] = []
     by_prefix = {item.prefix: item for item in items}
-    for key, messages_ in errors.items():
+    for key, messages_ in error.message_dict.items():
         prefix, _sep, field = key.rpartition("-")
+        if key == "signatures":
+            continue
         if key in form.fields:
             for message in messages_:
                 form.add_error(key, message)
@@ -452,7 +458,7 @@ def _apply_errors(errors: dict, form: RecordForm, items: list[ItemForm]) -> list
                 by_prefix[prefix].add_error(field, message)
         else:
             general.extend(messages_)
-    return general
+    return general, error.message_dict.get("signatures", [])
 
 
 def _script_text() -> dict[str, str]:
@@ -475,6 +481,7 @@ def _script_text() -> dict[str, str]:
         "uploading": _("正在上传…"),
         "queued": _("张照片待联网后上传"),
         "uploaded": _("已上传"),
+        "notUploaded": _("未上传："),
         "syncing": _("正在同步…"),
         "sealed": _("该记录已提交封存。"),
         "signIn": _("重新登录"),
@@ -491,7 +498,7 @@ def _script_text() -> dict[str, str]:
 
 def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordForm, items: list[ItemForm],
                   general: list[str] | None = None, *, unsaved: bool = False,
-                  conflict_base: int | None = None) -> dict:
+                  conflict_base: int | None = None, signing: list[str] | None = None) -> dict:
     """``unsaved``: the page shows what was posted and refused before anything was stored; the phone must keep
     it as its own unsent edit, or leaving the page would lose the whole record. ``conflict_base``: the page
     shows what was posted on that revision and refused because a team mate saved a newer one; the phone keeps
@@ -500,7 +507,8 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
     return {
         "record": record, "form": form, "items": items, "signers": _signers(record),
         "attachments": record.attachments.order_by("uploaded_at", "id"), "general_errors": general or [],
-        "has_errors": bool(general) or form.errors or any(i.errors for i in items),
+        "signature_errors": signing or [],
+        "has_errors": bool(general) or bool(signing) or form.errors or any(i.errors for i in items),
         "approvals": approvals, "pending_approval": next((a for a in approvals if a.state == RequestState.PENDING),
                                                          None),
         "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
@@ -543,9 +551,9 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if getattr(error, "code", None) == "sealed":  # a team mate's phone submitted it meanwhile
             messages.info(request, error.messages[0])
             return redirect(record)
-        general = _apply_errors(error.message_dict, form, items) if hasattr(error, "error_dict") else error.messages
+        general, signing = _apply_errors(error, form, items)
         return render(request, "fieldwork/record_edit.html",
-                      _edit_context(request, record, form, items, general, unsaved=True), status=400)
+                      _edit_context(request, record, form, items, general, unsaved=True, signing=signing), status=400)
     if request.POST.get("action") != "submit":
         messages.success(request, _("草稿已保存（版本%(revision)s）") % {"revision": record.revision})
         if theirs:
@@ -557,9 +565,9 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if getattr(error, "code", None) == "already_sealed":
             messages.info(request, error.messages[0])
             return redirect(record)
-        general = _apply_errors(error.message_dict, form, items) if hasattr(error, "error_dict") else error.messages
-        return render(request, "fieldwork/record_edit.html", _edit_context(request, record, form, items, general),
-                      status=400)
+        general, signing = _apply_errors(error, form, items)
+        return render(request, "fieldwork/record_edit.html",
+                      _edit_context(request, record, form, items, general, signing=signing), status=400)
     messages.success(request, _("检查记录已提交并封存，封存哈希 %(hash)s…") % {"hash": record.seal_hash[:16]})
     return redirect(record)
 
@@ -582,10 +590,12 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
     if not (form.is_valid() & all([item.is_valid() for item in items])):
         errors = {**{k: v for k, v in form.errors.items()},
                   **{f"{i.prefix}-{k}": v for i in items for k, v in i.errors.items()}}
-        # Say which field, as the form labels it (an item's field with the item's name), not its key.
-        named = [str(form.fields[k].label) for k in form.errors if k in form.fields]
-        named += [f"{i.instance.name}·{i.fields[k].label}" if k in i.fields else i.instance.name
-                  for i in items for k in i.errors]
+        # Say which field, as the form labels it (an item's field with the item's name), not its key — and what
+        # is wrong with it: the banner is all the phone shows of a refused autosave ("电话" alone left the
+        # inspector guessing what the server wanted of the number).
+        named = [f"{form.fields[k].label}（{'；'.join(v)}）" for k, v in form.errors.items() if k in form.fields]
+        named += [f"{i.instance.name}·{i.fields[k].label}（{'；'.join(v)}）" if k in i.fields else i.instance.name
+                  for i in items for k, v in i.errors.items()]
         return _json_error(_("有字段格式不正确：%(fields)s") % {"fields": "、".join(named)}, 400, errors=errors)
     try:
         record, theirs = _save(request, record, form, items)

@@ -127,8 +127,10 @@ def test_the_inspector_sees_his_open_tasks_with_their_state_and_not_a_colleagues
     ended = timezone.localdate(record.ended_at)
     returned_item = next(item for item in tasks.items if item.title == "丁退回厂")
     assert returned_item.due == disclosure.results_deadline(ended.year, ended.month)[0]
-    assert returned_item.due_label == "公开期限" and not returned_item.overdue
+    # … and called 更正期限, as on his task list: one date, one name on both of his pages.
+    assert returned_item.due_label == "更正期限" and not returned_item.overdue
     html = response.content.decode()
+    assert "更正期限" in html and "公开期限" not in html
     assert "己同事的厂" not in html and "戊已提交厂" not in html
     assert "wb-overdue" in html and "逾期 20 天" in html
     assert late.target.name in html

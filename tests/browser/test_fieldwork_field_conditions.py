@@ -8,7 +8,14 @@ from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.fieldwork.models import InspectionRecord
 
 from .conftest import PHONE
-from .test_fieldwork_phone import shot, start_record, task, wait_for_record_page, wait_until_sent  # noqa: F401
+from .test_fieldwork_phone import (  # noqa: F401
+    confirm_seal,
+    shot,
+    start_record,
+    task,
+    wait_for_record_page,
+    wait_until_sent,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -77,6 +84,7 @@ def test_submit_pressed_twice_posts_once(open_page, users, task, live_server):  
     page.fill("#id_findings", "检查了生产车间")
     page.click("#fw-submit")
     page.click("#fw-submit", no_wait_after=True)
+    confirm_seal(page)  # asked once, for the one post
     page.wait_for_selector("#fw-errors")
     page.wait_for_timeout(500)
     assert len(posts) == 1, posts

@@ -17,6 +17,7 @@ from tests.fieldwork.conftest import fill, sign_all
 
 from .conftest import PHONE, assert_accessible
 from .test_fieldwork_phone import (  # noqa: F401
+    confirm_seal,
     photo_file,
     shot,
     start_record,
@@ -155,6 +156,7 @@ def test_a_submission_whose_reply_was_lost_is_sealed_once_and_the_phone_finds_it
     wait_for_record_page(page)
     dropped = drop_replies(page, "**/edit/")
     page.click("#fw-submit")
+    confirm_seal(page)
     page.wait_for_function("() => location.href.startsWith('chrome-error:')")  # the browser's error page
     assert len(dropped) == 1
     record.refresh_from_db()

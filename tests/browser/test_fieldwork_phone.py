@@ -107,6 +107,12 @@ def reaches_the_server(page, record, findings: str) -> None:
     assert record.attachments.get().original_name == "车间.jpg"
 
 
+def confirm_seal(page) -> None:
+    """提交并封存 asks once more before the record is sealed for good: the inspector confirms."""
+    page.locator("#fw-seal-modal").wait_for(state="visible")
+    page.click("#fw-seal-confirm")
+
+
 def start_record(page, task, live_server) -> tuple:
     """The inspector opens his task on the phone and starts its record: (the record page, the record)."""
     page.goto(f"{live_server.url}/fieldwork/tasks/{task.pk}/")
@@ -166,6 +172,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     assert record.signatures.count() == 3
 
     page.click("#fw-submit")
+    confirm_seal(page)
     page.wait_for_url(f"{live_server.url}/fieldwork/records/{record.pk}/")
     record.refresh_from_db()
     assert record.is_sealed

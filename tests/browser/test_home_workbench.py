@@ -41,6 +41,9 @@ def test_the_inspectors_tasks_are_the_first_thing_on_his_phone(open_page, users,
     assert "涞水县逾期化工厂" in overdue.inner_text() and "wb-overdue" in overdue.get_attribute("class")
     assert "逾期 3 天" in overdue.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # 我的全部检查任务 is a row a thumb hits, not a 20-px line of small text.
+    more = card.locator("a.wb-more").bounding_box()
+    assert more is not None and more["height"] >= 44, more
     overdue.click()
     page.wait_for_url(f"**/fieldwork/tasks/{tasks[0].pk}/")
 

@@ -92,3 +92,17 @@ def test_a_nul_in_an_amendment_reason_is_refused(task, users):
                                                       {"reason": "笔误\x00"})
     assert response.status_code < 500
     assert not AmendmentRequest.objects.exists()
+
+
+def test_a_refused_autosave_says_which_field_and_what_is_wrong_with_it(task, users):
+    """The phone shows a refused autosave as one line in its status box: it named the field only ("有字段格式
+    不正确：电话"), and the inspector had to guess what the number lacked."""
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    response = client_for(user).post(reverse("fieldwork:record_draft", args=[record.pk]),
+                                     form_data(record, site_manager_phone="1504168561 7#"))
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert message.startswith("有字段格式不正确：电话（电话号码只能由"), message
+    record.refresh_from_db()
+    assert record.revision == 0

@@ -31,6 +31,17 @@
   let conflicted = false;  // the server holds a team mate's newer version: nothing is posted until he chooses
   let unreachable = false;  // the last sync got no answer: the phone says it is online, the server is not there
 
+  // The status box sticks to the top and grows with its banners: a jump to a field (the list of what to correct,
+  // fieldwork.css's scroll-margin-top) lands below it, not under it.
+  const statusBox = document.getElementById("fw-status");
+  function statusHeight() {
+    document.documentElement.style.setProperty("--fw-status-height", `${statusBox.offsetHeight}px`);
+  }
+  if (statusBox) {
+    statusHeight();
+    if (window.ResizeObserver) new ResizeObserver(statusHeight).observe(statusBox);
+  }
+
   // --- local state --------------------------------------------------------------------------------------
   function load() {
     try { return JSON.parse(localStorage.getItem(key)) || null; } catch (e) { return null; }
@@ -394,6 +405,7 @@
 
   // --- photos -------------------------------------------------------------------------------------------
   const uploadState = document.getElementById("fw-upload-state");
+  const uploadError = document.getElementById("fw-upload-error");
   function openQueue() {
     return new Promise((resolve, reject) => {
       const request = indexedDB.open("fieldwork-uploads", 1);
@@ -461,7 +473,14 @@
     delete answered.uploading;
     store(answered);
     if (needsSignIn(response, data)) return false;  // stays queued
-    if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return true; }
+    if (!response.ok) {
+      // Said beside the upload button and naming the photo: of several chosen at once, which one, and why
+      // (the banner alone said "文件内容不是图片" with the other photos' rows appearing, and "已上传" under them).
+      const line = document.createElement("div");
+      line.textContent = `“${file.name}”${text.notUploaded}${data.message || response.statusText}`;
+      uploadError.append(line);
+      return true;
+    }
     const fresh = load() || state;
     // Our upload moved the revision on by one; anything else means a team mate saved meanwhile.
     if (data.revision === fresh.base + 1) fresh.base = data.revision;
@@ -484,13 +503,18 @@
     const files = [...event.target.files];
     event.target.value = "";
     uploadState.textContent = text.uploading;
+    uploadError.replaceChildren();
     if (navigator.onLine && (await sync()) !== false) {
+      const before = document.querySelectorAll("#fw-attachments li[data-sha256]").length;
       for (const file of files) {
         // false: not taken for now (sign in again first); it waits in the queue like an offline photo
         try { if (!(await upload(file, file.lastModified))) await enqueue(file); } catch (e) { await enqueue(file); }
       }
       uploadState.textContent = text.uploaded;
-      document.querySelectorAll('.fw-signer[data-state="ok"]').forEach((li) => { li.dataset.state = "stale"; });
+      // A refused photo changed nothing: the signatures stand unless one was taken.
+      if (document.querySelectorAll("#fw-attachments li[data-sha256]").length > before) {
+        document.querySelectorAll('.fw-signer[data-state="ok"]').forEach((li) => { li.dataset.state = "stale"; });
+      }
     } else {
       for (const file of files) await enqueue(file);
     }
@@ -611,6 +635,22 @@
   }
   let confirmed = false;
   let checking = false;
+  // 提交并封存 cannot be undone: the inspector says so once more, after the sync (so a refusal for a conflict or
+  // the network comes first, without asking). Without Bootstrap the button posts as it did.
+  const sealElement = document.getElementById("fw-seal-modal");
+  const sealModal = window.bootstrap && sealElement ? new bootstrap.Modal(sealElement) : null;
+  function sealConfirmed() {
+    if (!sealModal) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let answer = false;
+      const ok = document.getElementById("fw-seal-confirm");
+      const yes = () => { answer = true; sealModal.hide(); };
+      ok.addEventListener("click", yes, { once: true });
+      sealElement.addEventListener("hidden.bs.modal", () => { ok.removeEventListener("click", yes); resolve(answer); },
+                                   { once: true });
+      sealModal.show();
+    });
+  }
   form.addEventListener("submit", async (event) => {
     if (confirmed) return;
     const button = event.submitter;
@@ -619,6 +659,9 @@
     checking = true;
     try {
       if (!(await readyToPost(button))) return;
+      // Synced: "正在同步…" is over, and would stay on the screen of one who goes back to check the record.
+      if (banner.firstChild && banner.firstChild.textContent === text.syncing) hideBanner();
+      if (button && button.value === "submit" && !(await sealConfirmed())) return;
     } finally {
       checking = false;
     }
