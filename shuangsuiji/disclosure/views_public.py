@@ -9,6 +9,7 @@ filters, streamed row by row so a national list does not sit in memory.
 import csv
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,8 @@ def _json_chunks(filters: dict[str, Any], rows: Iterable[dict[str, Any]]) -> Ite
 
 
 def download(request: HttpRequest, kind: str, form, rows: Iterable[Any],
-             to_row: Callable[[Any], dict[str, Any]] = public.row_dict) -> HttpResponse:
+             to_row: Callable[[Any], dict[str, Any]] = public.row_dict, *, named: dict[str, Any] | None = None
+             ) -> HttpResponse:
     """The list as ``?format=csv|json``; a filter that cannot be read is a 400 saying which and why."""
     fmt = request.GET.get("format", "")
     # The downloads are the heaviest answers of the portal (a year's results in one file): they count against
@@ -85,8 +87,21 @@ def download(request: HttpRequest, kind: str, form, rows: Iterable[Any],
         response = StreamingHttpResponse(_csv_lines(kind, dicts), content_type="text/csv; charset=utf-8")
     else:
         response = StreamingHttpResponse(_json_chunks(filters, dicts), content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{kind}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{download_name(kind, named or filters)}.{fmt}"'
     return response
+
+
+def download_name(kind: str, filters: dict[str, Any]) -> str:
+    """The file's name says what was asked for (``results-130623-2026-4-problem``): a reader downloading a few
+    months or places gets files that do not overwrite one another. Only the ASCII letters, digits and dashes of
+    each filter's value are kept (a name searched for in Chinese is left out rather than mangled), in the
+    filter form's order."""
+    parts = [kind]
+    for value in filters.values():
+        cleaned = re.sub(r"[^0-9A-Za-z-]+", "", str(value))
+        if cleaned:
+            parts.append(cleaned[:32])
+    return "-".join(parts)
 
 
 def _iterate(queryset, chunk: int = 2000):
@@ -230,7 +245,8 @@ def result_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 def target(request: HttpRequest, credit_code: str) -> HttpResponse:
     found, listed = public.target_history(credit_code)
     if "format" in request.GET:
-        return download(request, "results", None, _iterate(found.defer(None)))
+        return download(request, "results", None, _iterate(found.defer(None)),
+                        named={"credit_code": credit_code})
     found_rows, listed_rows = list(found[:500]), list(listed)
     if not found_rows and not listed_rows:
         raise Http404(_("没有该统一社会信用代码的已公开信息"))

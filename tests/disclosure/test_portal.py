@@ -174,7 +174,10 @@ def test_an_unknown_format_is_a_400(client, data):
 def test_csv_has_a_bom_chinese_headers_and_the_filtered_rows(client, data):
     response = client.get("/public/results/", {"outcome": "problem", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv") and response.streaming
-    assert 'filename="results.csv"' in response["Content-Disposition"]
+    assert 'filename="results-problem.csv"' in response["Content-Disposition"]  # named by what was asked for
+    named = client.get("/public/results/", {"jurisdiction": "130623", "q": "纺织", "format": "json"})
+    assert 'filename="results-130623.json"' in named["Content-Disposition"]  # a Chinese search word left out
+    assert 'filename="results.csv"' in client.get("/public/results/", {"format": "csv"})["Content-Disposition"]
     text = streamed(response)
     assert text.startswith("\ufeff公开编号,")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
@@ -250,8 +253,9 @@ def test_a_target_page_lists_its_published_results_and_list_rows(client, data):
     text = client.get(f"/public/targets/{chem.credit_code}/").content.decode()
     assert "涞水县甲化工有限公司" in text and "JL2026-000001" in text and "2026年 · 涞水县" in text
     assert "JL2026-000002" not in text
-    rows = list(csv.reader(io.StringIO(streamed(client.get(f"/public/targets/{chem.credit_code}/",
-                                                           {"format": "csv"})).lstrip("\ufeff"))))
+    saved = client.get(f"/public/targets/{chem.credit_code}/", {"format": "csv"})
+    assert f'filename="results-{chem.credit_code}.csv"' in saved["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(streamed(saved).lstrip("\ufeff"))))
     assert [r[0] for r in rows[1:]] == ["JL2026-000001"]
     assert client.get(f"/public/targets/{credit_code('130623', 77)}/").status_code == 404
     assert client.get(f"/public/targets/{data['targets']['secret'].credit_code}/").status_code == 404
