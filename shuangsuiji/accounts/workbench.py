@@ -767,7 +767,7 @@ def _column_specs() -> list[tuple[str, str]]:
     """The table's count columns: (section key, short heading)."""
     return [("overdue_tasks", _("逾期任务")), ("review", _("待审核记录")), ("follow_ups", _("逾期问题")),
             ("months", _("未公开月份")), ("batches", _("待审批次")), ("corrections", _("待更正")),
-            ("approvals", _("待审批"))]
+            ("objections", _("待答复异议")), ("approvals", _("待审批"))]
 
 
 def _cell_urls() -> dict[str, tuple[str, str]]:
@@ -781,6 +781,7 @@ def _cell_urls() -> dict[str, tuple[str, str]]:
         "months": (f"{reverse('disclosure:overview')}?", "code"),
         "batches": (f"{reverse('disclosure:overview')}?", "code"),
         "corrections": (reverse("disclosure:corrections"), ""),
+        "objections": (f"{reverse('disclosure:objections')}?", "pk"),
         "approvals": (reverse("fieldwork:approvals"), ""),
     }
 

@@ -24,6 +24,7 @@ from shuangsuiji.disclosure.models import Correction, Objection, ObjectionStatus
 from shuangsuiji.disclosure.views_staff import _reader
 from shuangsuiji.engine import creditcode
 from shuangsuiji.params import client_address
+from shuangsuiji.registry.models import Jurisdiction
 
 # --- the portal ----------------------------------------------------------------------------------------------
 
@@ -92,6 +93,11 @@ def objection_list(request: HttpRequest) -> HttpResponse:
     if wanted not in {*ObjectionStatus.values, "all"}:
         wanted = ObjectionStatus.RECEIVED
     rows = Objection.objects.visible_to(request.user).select_related("result", "jurisdiction", "answered_by")
+    place = None
+    if request.GET.get("jurisdiction", "").isdigit():  # one county, from the 工作台's table (a place in scope)
+        place = Jurisdiction.objects.visible_to(request.user).filter(pk=int(request.GET["jurisdiction"])).first()
+        if place is not None:
+            rows = rows.filter(jurisdiction__path__startswith=place.path)
     counts = {value: rows.filter(status=value).count() for value in ObjectionStatus.values}
     if wanted != "all":
         rows = rows.filter(status=wanted)
@@ -102,7 +108,7 @@ def objection_list(request: HttpRequest) -> HttpResponse:
     order = "received_at" if wanted == ObjectionStatus.RECEIVED else "-received_at"  # the oldest waits first
     return render(request, "disclosure/staff/objections.html", {
         "rows": rows.order_by(order, "pk")[:200], "wanted": wanted, "counts": counts, "search": search,
-        "statuses": ObjectionStatus.choices,
+        "statuses": ObjectionStatus.choices, "place": place,
     })
 
 

@@ -566,6 +566,7 @@ def test_the_table_of_counties_reverses_its_links_once_per_page(tree, users, mon
     assert urls["逾期任务"] == f"{reverse('planning:task_list')}?overdue=1&jurisdiction={place.pk}"
     assert urls["未公开月份"] == f"{reverse('disclosure:overview')}?jurisdiction={place.code}"
     assert urls["待更正"] == reverse("disclosure:corrections")
+    assert urls["待答复异议"] == f"{reverse('disclosure:objections')}?jurisdiction={place.pk}"
     assert row.joint.url.startswith(reverse("planning:plan_list") + "?period=")
 
 

@@ -218,6 +218,8 @@ def test_a_county_admin_answers_on_the_page_and_a_missing_reply_comes_back_under
     assert "已答复异议" in done.content.decode()
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.ACCEPTED
+    assert objection.number in client.get(reverse("disclosure:objections"), {
+        "status": "all", "jurisdiction": objection.jurisdiction_id}).content.decode()  # the 工作台 table's link
     waiting = client.get(reverse("disclosure:objections")).content.decode()
     assert objection.number not in waiting  # the list shows those waiting by default
     assert objection.number in client.get(reverse("disclosure:objections"), {"status": "all"}).content.decode()
