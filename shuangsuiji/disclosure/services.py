@@ -1010,8 +1010,9 @@ def do_answer_objection(objection: Objection, *, accepted: bool, reply: str, act
         raise ValidationError({"reply": _("不能超过 %(n)s 个字（现在 %(m)s 个）") % {
             "n": OBJECTION_TEXT_MAX, "m": len(reply)}})
     with transaction.atomic():
-        objection = Objection.objects.select_for_update(of=("self",)).select_related("answered_by").get(
-            pk=objection.pk)
+        # No join: PostgreSQL re-reads a row it waited for, but not the rows joined to it, so the first answer's
+        # author would read as nobody; he is fetched after the lock.
+        objection = Objection.objects.select_for_update().get(pk=objection.pk)
         if objection.status != ObjectionStatus.RECEIVED:
             raise ValidationError(_("异议 %(number)s 已由%(who)s于 %(when)s 答复，不能再次答复") % {
                 "number": objection.number,

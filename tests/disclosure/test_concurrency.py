@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.disclosure import services
-from shuangsuiji.disclosure.models import Publication, PublicationStatus
+from shuangsuiji.disclosure.models import Objection, ObjectionStatus, Publication, PublicationStatus, PublishedResult
 from tests.concurrency import collide, require_postgres
 from tests.disclosure.test_services import another_task, month_of, reviewed
 from tests.fieldwork.conftest import items, team  # noqa: F401
@@ -132,3 +132,49 @@ def test_two_admins_withhold_the_same_record_at_once(tree, items, team, users): 
     assert "已由county_admin于" in second.value.content.decode()
     assert record.redaction_cases.count() == 1
     assert Event.objects.filter(action="disclosure.redaction_case").count() == 1
+
+
+@pytest.fixture
+def published_result(tree, items, team, users):  # noqa: F811
+    from tests.disclosure.test_services import publish
+
+    record = reviewed(another_task(tree, items, team, 72, name="涞水异议厂"), users)
+    publish(record, users)
+    return PublishedResult.objects.published().get(record=record)
+
+
+OBJECTION = {"organisation": "涞水异议厂", "contact_name": "钱经理", "contact_phone": "0312-4500001",
+             "content": "检查日期有误。"}
+
+
+@pytest.mark.postgres_only
+def test_a_double_tap_on_the_objection_form_lodges_one_objection(published_result):
+    """Two submissions of the same objection at the same moment: the result's row queues the second, which sees
+    the first and is refused in words; one objection, one audit event."""
+    require_postgres()
+
+    def lodge():
+        return services.do_receive_objection(published_result, credit_code=published_result.credit_code,
+                                             address="10.0.0.1", **OBJECTION)
+
+    first, second = collide(lodge, lodge)
+    assert first.error is None, first.error
+    assert "尚未答复的异议" in second.refused
+    assert Objection.objects.count() == 1 == Event.objects.filter(action="disclosure.objection_receive").count()
+
+
+@pytest.mark.postgres_only
+def test_two_admins_answering_one_objection_give_one_answer(published_result, users):
+    require_postgres()
+    objection = services.do_receive_objection(published_result, credit_code=published_result.credit_code,
+                                              address="10.0.0.1", **OBJECTION)
+    first, second = collide(
+        lambda: services.do_answer_objection(objection, accepted=False, reply="日期无误。",
+                                             acting_user=users["county_admin"]),
+        lambda: services.do_answer_objection(objection, accepted=True, reply="已更正。",
+                                             acting_user=users["city_admin"]))
+    assert first.error is None, first.error
+    assert "不能再次答复" in second.refused and "county_admin" in second.refused
+    objection.refresh_from_db()
+    assert (objection.status, objection.reply) == (ObjectionStatus.REJECTED, "日期无误。")
+    assert Event.objects.filter(action="disclosure.objection_answer").count() == 1
