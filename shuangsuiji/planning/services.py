@@ -422,8 +422,9 @@ def do_open_clue_check(clue: Clue, *, acting_user, check_items: Iterable[CheckIt
     """Open the 线索核查 of an approved clue about a positive-list firm (实施方案 二(三) "应立即开展现场检查"): a
     plan of kind ``clue`` for the quarter of ``today``, in the target's jurisdiction, with the firm as its one
     must-include target. ``check_items`` default to every item of the list that applies to the firm."""
-    clue = (Clue.objects.select_for_update(of=("self",)).select_related("target__jurisdiction", "decided_by")
-            .get(pk=clue.pk))
+    # ``decided_by`` is not joined: PostgreSQL re-reads the clue it waited for, not the rows joined to it, and a
+    # decision made meanwhile would be told as nobody's.
+    clue = Clue.objects.select_for_update(of=("self",)).select_related("target__jurisdiction").get(pk=clue.pk)
     target = clue.target
     if not can_open_clue_check(acting_user, clue):
         raise PermissionDenied(_("只有%(name)s的管理员可以安排线索核查") % {"name": target.jurisdiction.name})
