@@ -6,6 +6,7 @@ shows back is the objection's own status and answer, to whoever holds its number
 The bureau's side lists the objections of its scope (``Objection.objects.visible_to``) and answers them.
 """
 
+import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -94,8 +95,10 @@ def objection_list(request: HttpRequest) -> HttpResponse:
         wanted = ObjectionStatus.RECEIVED
     rows = Objection.objects.visible_to(request.user).select_related("result", "jurisdiction", "answered_by")
     place = None
-    if request.GET.get("jurisdiction", "").isdigit():  # one county, from the 工作台's table (a place in scope)
-        place = Jurisdiction.objects.visible_to(request.user).filter(pk=int(request.GET["jurisdiction"])).first()
+    wanted_place = request.GET.get("jurisdiction", "")
+    # One county, from the 工作台's table (a place in scope); ASCII digits only ("²".isdigit() is true).
+    if re.fullmatch(r"[0-9]{1,9}", wanted_place):
+        place = Jurisdiction.objects.visible_to(request.user).filter(pk=int(wanted_place)).first()
         if place is not None:
             rows = rows.filter(jurisdiction__path__startswith=place.path)
     counts = {value: rows.filter(status=value).count() for value in ObjectionStatus.values}
