@@ -79,9 +79,22 @@ def _month_end(year: int, month: int) -> date:
     return date(year + 1, 1, 1) - _ONE_DAY if month == 12 else date(year, month + 1, 1) - _ONE_DAY
 
 
+def quarter_start(year: int, quarter: int) -> date:
+    return _quarter_bounds(year, quarter)[0]
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    return _quarter_bounds(year, quarter)[1]
+
+
 def previous_quarter(year: int, quarter: int) -> tuple[int, int]:
     _quarter_bounds(year, quarter)
     return (year - 1, 4) if quarter == 1 else (year, quarter - 1)
+
+
+def next_quarter(year: int, quarter: int) -> tuple[int, int]:
+    _quarter_bounds(year, quarter)
+    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
 DeadlineKind = Literal["monthly_detail", "quarterly_status", "registry_adjustment", "annual_list"]

@@ -20,11 +20,14 @@ Decisions taken here, where the documents are silent:
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Literal
 
 from shuangsuiji.engine.policy import Policy
-from shuangsuiji.engine.workdays import previous_quarter
+
+# Intake's views read the next quarter as rules'; the one definition is the engine's.
+from shuangsuiji.engine.workdays import next_quarter as next_quarter
+from shuangsuiji.engine.workdays import previous_quarter, quarter_end, quarter_start
 
 Category = Literal["general", "key", "special"]
 
@@ -104,21 +107,6 @@ class Window:
     first: date
     last: date
     label: str
-
-
-def quarter_start(year: int, quarter: int) -> date:
-    if quarter not in (1, 2, 3, 4):
-        raise ValueError(f"季度应为 1–4，实为 {quarter}")
-    return date(year, 3 * quarter - 2, 1)
-
-
-def quarter_end(year: int, quarter: int) -> date:
-    return quarter_start(*next_quarter(year, quarter)) - timedelta(days=1)
-
-
-def next_quarter(year: int, quarter: int) -> tuple[int, int]:
-    quarter_start(year, quarter)
-    return (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
 def quarter_text(year: int, quarter: int) -> str:

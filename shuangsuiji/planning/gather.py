@@ -9,14 +9,17 @@ decides anything; ``engine.quotas`` and the draw do.
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Q
 
 from shuangsuiji.engine import assignment
 from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, TargetFacts, YearProgress, compute_quotas
-from shuangsuiji.engine.workdays import WorkCalendar, previous_quarter
+from shuangsuiji.engine.workdays import WorkCalendar, previous_quarter, quarter_start
+
+# The planning code reads a quarter's bounds as gather's; the one definition is the engine's.
+from shuangsuiji.engine.workdays import quarter_end as quarter_end
 from shuangsuiji.intake.models import Classification, Clue, ClueStatus
 from shuangsuiji.planning.models import GIVEN_TARGET_KINDS, Plan, PlanKind, Stratum, TaskMember, TaskPlan, TaskStatus
 from shuangsuiji.registry.models import (
@@ -32,19 +35,10 @@ from shuangsuiji.registry.models import (
 )
 
 
-def quarter_start(year: int, quarter: int) -> date:
-    return date(year, 3 * quarter - 2, 1)
-
-
 def draws_open(year: int, quarter: int) -> date:
     """The first day of the quarter before (year, quarter): its plan may be frozen from then (the draw belongs
     at that quarter's end), so nothing of the quarter's draw or its tasks can be dated earlier."""
     return quarter_start(*previous_quarter(year, quarter))
-
-
-def quarter_end(year: int, quarter: int) -> date:
-    return date(year + 1, 1, 1) - timedelta(days=1) if quarter == 4 else \
-        date(year, 3 * quarter + 1, 1) - timedelta(days=1)
 
 
 def calendar() -> WorkCalendar:

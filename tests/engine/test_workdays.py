@@ -16,7 +16,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shuangsuiji.engine import policy as policy_module
-from shuangsuiji.engine.workdays import CalendarUnknownError, WorkCalendar, add_cli, previous_quarter
+from shuangsuiji.engine.workdays import (
+    CalendarUnknownError,
+    WorkCalendar,
+    add_cli,
+    next_quarter,
+    previous_quarter,
+    quarter_end,
+    quarter_of,
+    quarter_start,
+)
 
 
 def days(start: str, end: str) -> set[date]:
@@ -135,6 +144,25 @@ def test_draw_window_is_in_the_quarter_before_the_planned_one():
     three_days = variant(draw_window={"workdays": 3})
     assert CALENDAR.draw_window(three_days, 2021, 4) == tuple(date(2021, 9, d) for d in (28, 29, 30))
     assert previous_quarter(2021, 1) == (2020, 4)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+def test_a_day_lies_within_its_quarter_and_quarters_follow_each_other(day):
+    year, quarter = day.year, quarter_of(day)
+    first, last = quarter_start(year, quarter), quarter_end(year, quarter)
+    assert first <= day <= last
+    assert first.day == 1 and first.month == 3 * quarter - 2
+    # The day after a quarter's last is the next quarter's first, and back again.
+    assert quarter_start(*next_quarter(year, quarter)) == last + timedelta(days=1)
+    assert previous_quarter(*next_quarter(year, quarter)) == (year, quarter)
+    assert quarter_end(*previous_quarter(year, quarter)) == first - timedelta(days=1)
+
+
+@pytest.mark.parametrize("quarter", [0, 5, -1])
+def test_a_quarter_outside_one_to_four_is_refused_by_name(quarter):
+    for function in (quarter_start, quarter_end, next_quarter, previous_quarter):
+        with pytest.raises(ValueError, match=f"季度应为 1–4，实为 {quarter}"):
+            function(2021, quarter)
 
 
 def test_monthly_publication_deadline_counts_ten_working_days_after_month_end():
