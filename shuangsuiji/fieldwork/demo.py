@@ -4,9 +4,10 @@ with the follow-up of every problem found — some closed, some open, some overd
 ``seed_fieldwork(population)`` is the step of ``seed_demo`` after planning's (it needs dispatched tasks). It
 is deterministic (random from the population's seed and ``population.today``):
 
-- every dispatched task gets a record on a working day between dispatch and its deadline, if that day is
-  before ``today``: the current quarter's tasks are done up to today and the rest are still to visit (the
-  teams' phones list them), and a few of the last past quarter are still undone (overdue on the phones);
+- every dispatched task gets a record on a working day of its own quarter between dispatch and its deadline,
+  if that day is before ``today``: the current quarter's tasks are done up to today and the rest are still to
+  visit (the teams' phones list them), and a few of the last past quarter are still undone (overdue on the
+  phones);
 - positive-list targets are checked off site (online monitoring, 分表计电, video, drones) unless an approved
   clue brought them into the draw; a small share of the others is checked off site too;
 - problems are found in ``PROBLEM_SHARE`` of the records — the national share of 2019 (4.79%) — and handled
@@ -42,7 +43,7 @@ from shuangsuiji.audit.services import PendingEvent, record_events
 from shuangsuiji.demo.data import catalog
 from shuangsuiji.demo.generator import Population
 from shuangsuiji.engine import canonical
-from shuangsuiji.engine.workdays import CalendarUnknownError, WorkCalendar, quarter_of
+from shuangsuiji.engine.workdays import CalendarUnknownError, WorkCalendar, quarter_of, quarter_start
 from shuangsuiji.fieldwork import sealing
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
@@ -248,7 +249,10 @@ class _Seeder:
             if not team:
                 continue
             start = (task.dispatched_at.date() if task.dispatched_at else task.deadline - timedelta(days=60))
-            day = _workday(self.rng, start + timedelta(days=3), task.deadline - timedelta(days=1))
+            # A quarter's tasks are dispatched in the last days of the quarter before; the teams go in their
+            # own quarter, the one the task counts for.
+            first = max(start + timedelta(days=3), quarter_start(task.year, task.quarter))
+            day = _workday(self.rng, first, task.deadline - timedelta(days=1))
             if day >= self.today:  # the team has not been there yet: the task is open on their phones
                 self.counts["tasks_in_progress"] += 1
                 continue

@@ -3,9 +3,11 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from shuangsuiji.demo.generator import generate
 from shuangsuiji.demo.services import STEPS, do_seed_demo
+from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import demo, sealing
 from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, InspectionRecord, Mode, Outcome, RecordReview
 from shuangsuiji.planning.models import Task
@@ -27,6 +29,11 @@ def test_seed_fieldwork_gives_the_year_its_records_and_follow_ups(db):
     current = dispatched.filter(year=TODAY.year, quarter=4)
     assert 0 < counts["tasks_in_progress"] == current.filter(records__isnull=True).count() < current.count()
     assert not originals.filter(started_at__date__gte=TODAY).exists()
+    # A quarter's tasks are dispatched in the last days of the quarter before; the teams go in their own quarter.
+    for record in originals.filter(task__isnull=False).select_related("task"):
+        day, task = timezone.localdate(record.started_at), record.task
+        assert (day.year, quarter_of(day)) == (task.year, task.quarter), (record.number, day)
+        assert timezone.localdate(task.dispatched_at) < day <= task.deadline, (record.number, day)
     assert not RecordReview.objects.filter(reviewed_at__date__gte=TODAY).exists()
     assert not FollowUp.objects.filter(closed_at__date__gte=TODAY).exists()
     # What waits for review was sealed in the last days (the county reviews within a week), not months ago.
