@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
@@ -69,6 +70,13 @@ def public_api_unthrottled(settings):
     """The public API's per-address limit counts in a cache that outlives a test; the suite's many requests
     from one address must not run into it (the throttle's own test sets a rate)."""
     settings.PUBLIC_API_RATE = None
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The default cache keeps counts per address (the objection status page's wrong lookups among them) that
+    would outlive a test in the same process; every test starts with none."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

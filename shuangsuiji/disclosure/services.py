@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
@@ -997,6 +998,41 @@ def do_receive_objection(result: PublishedResult, *, credit_code: str, organisat
                {"number": objection.number, "result": result.public_id, "organisation": objection.organisation,
                 "content": objection.content})
     return objection
+
+
+OBJECTION_LOOKUP_MISSES = 20
+"""Wrong number-and-code pairs one address may try in an hour on the status page. A firm that mistypes its
+number tries a few times; a script walking the numbers of a firm whose credit code is public tries thousands."""
+
+
+class ObjectionLookupLimited(Exception):
+    """The address has tried too many wrong pairs this hour; ``wait`` is the seconds until it may try again."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
+def find_objection(number: str, credit_code: str, *, address: str | None) -> Objection | None:
+    """The objection with this number and credit code, or None; a miss counts against the address.
+
+    The count is kept in the cache, per address and clock hour (a store of its own would keep addresses for
+    nothing once the hour is over). Once the address has missed ``OBJECTION_LOOKUP_MISSES`` times, every
+    lookup from it is refused until the hour is over, a right pair too: otherwise the refusal would tell a
+    script which of its guesses was right."""
+    now = int(timezone.now().timestamp())
+    key = f"objection-lookup-misses:{address or '-'}:{now // 3600}"
+    if cache.get(key, 0) >= OBJECTION_LOOKUP_MISSES:
+        raise ObjectionLookupLimited(3600 - now % 3600)
+    found = (Objection.objects.filter(number=creditcode.normalize(number), credit_code=creditcode.normalize(
+        credit_code)).select_related("result").first())
+    if found is None:
+        cache.add(key, 0, timeout=3600)
+        try:
+            cache.incr(key)
+        except ValueError:  # gone since (the hour turned, or the cache was cleared): this miss starts a count
+            cache.add(key, 1, timeout=3600)
+    return found
 
 
 def do_answer_objection(objection: Objection, *, accepted: bool, reply: str, acting_user) -> Objection:

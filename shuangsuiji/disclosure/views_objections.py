@@ -6,6 +6,7 @@ shows back is the objection's own status and answer, to whoever holds its number
 The bureau's side lists the objections of its scope (``Objection.objects.visible_to``) and answers them.
 """
 
+import math
 import re
 from urllib.parse import urlencode
 
@@ -23,7 +24,6 @@ from shuangsuiji.disclosure import public, services
 from shuangsuiji.disclosure.forms import ObjectionAnswerForm, ObjectionForm, ObjectionLookupForm, put_errors
 from shuangsuiji.disclosure.models import Correction, Objection, ObjectionStatus
 from shuangsuiji.disclosure.views_staff import _reader
-from shuangsuiji.engine import creditcode
 from shuangsuiji.params import client_address
 from shuangsuiji.registry.models import Jurisdiction
 
@@ -66,22 +66,32 @@ def status(request: HttpRequest) -> HttpResponse:
     is answered as "not found", whichever half is wrong, so the page tells nobody which numbers exist."""
     asked = "number" in request.GET or "credit_code" in request.GET
     form = ObjectionLookupForm(request.GET if asked else None)
-    objection, answer = None, 200
+    objection, answer, wait = None, 200, None
     if asked and not form.is_valid():
         answer = 400
     elif asked:
-        number = creditcode.normalize(form.cleaned_data["number"])  # the same cleaning: width, case, spaces
-        code = creditcode.normalize(form.cleaned_data["credit_code"])
-        objection = (Objection.objects.filter(number=number, credit_code=code).select_related("result").first())
-        if objection is None:
-            form.add_error(None, _("没有找到这条异议：请核对异议编号和统一社会信用代码"))
-            answer = 404
+        try:
+            # The number is cleaned as a credit code is: full width, case, spaces.
+            objection = services.find_objection(form.cleaned_data["number"], form.cleaned_data["credit_code"],
+                                                address=client_address(request) or None)
+        except services.ObjectionLookupLimited as limited:
+            wait = limited.wait
+            form.add_error(None, _("这个网络地址一小时内查不到的次数过多，请 %(minutes)s 分钟后再查询") % {
+                "minutes": math.ceil(wait / 60)})
+            answer = 429
+        else:
+            if objection is None:
+                form.add_error(None, _("没有找到这条异议：请核对异议编号和统一社会信用代码"))
+                answer = 404
     corrections = (Correction.objects.published().filter(result=objection.result,
                                                            corrected_at__gte=objection.received_at)
                    if objection else Correction.objects.none())
-    return render(request, "disclosure/public/objection_status.html", {
+    response = render(request, "disclosure/public/objection_status.html", {
         "form": form, "objection": objection, "corrections": list(corrections), "new": request.GET.get("new") == "1",
     }, status=answer)
+    if wait is not None:
+        response["Retry-After"] = str(wait)
+    return response
 
 
 # --- the bureau ----------------------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 may lodge one, what is refused and how it is said, who reads and answers it, and what the enterprise reads back."""
 
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangsuiji.accounts import workbench
 from shuangsuiji.audit.models import Event
@@ -170,6 +172,27 @@ def test_a_wrong_number_or_code_is_not_found_whichever_half_is_wrong(client, res
         html = response.content.decode()
         assert "没有找到这条异议" in html and GOOD["content"] not in html
     assert client.get(url).status_code == 200  # the empty lookup form
+
+
+def test_an_address_that_misses_too_often_is_refused_for_the_hour_even_with_the_right_pair(client, result,
+                                                                                          monkeypatch):
+    objection = lodge(result)
+    monkeypatch.setattr(services, "OBJECTION_LOOKUP_MISSES", 3)
+    url = reverse("public:objection_status")
+    right = {"number": objection.number, "credit_code": result.credit_code}
+    assert client.get(url, right).status_code == 200  # a right pair is no miss
+    for n in range(3):
+        assert client.get(url, {**right, "number": f"YY20260101-ABCDE{n + 2}"}).status_code == 404
+    refused = client.get(url, right)  # the right pair too: a refusal must not tell a guess from the right one
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 3600
+    html = refused.content.decode()
+    assert "查不到的次数过多" in html and GOOD["content"] not in html
+    # Another address is not held up by this one's misses.
+    assert client.get(url, right, REMOTE_ADDR="10.9.9.9").status_code == 200
+    # The next hour starts a new count.
+    later = timezone.now() + timedelta(hours=1)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    assert client.get(url, right).status_code == 200
 
 
 def test_the_portal_has_no_objection_form_for_an_unpublished_result(client, tree, items, team, users):
