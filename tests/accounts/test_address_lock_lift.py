@@ -20,6 +20,7 @@ from shuangsuiji.audit.services import verify_chain
 pytestmark = pytest.mark.django_db
 
 OFFICE = "10.0.0.66"
+LIFT = "/accounts/address-locks/lift/"
 
 
 @pytest.fixture(autouse=True)
@@ -136,3 +137,101 @@ def test_the_command_needs_a_reason_and_an_address_it_can_read(capped):
     with pytest.raises(CommandError, match=r"ADDRESS：网络地址 10\.0\.0\.8 现在没有"):
         call_command("lift_address_lock", "10.0.0.8", "--reason", "核实")
     assert address_locked_until(capped) is not None and lifts() == []
+
+
+# --- the page ----------------------------------------------------------------------------------------------------
+
+
+def client_of(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_page_says_what_the_lift_does_then_does_it(capped, users):
+    city = client_of(users["city_admin"])
+    page = city.get(LIFT, {"address": capped, "next": "/audit/?about=none"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "解除地址登录锁定：<span class=\"font-monospace\">10.0.0.66</span>" in html
+    assert "从该地址锁定的账号" in html and ">leader<" in html
+    assert "从该地址锁定的账号也一并解除" in html  # the warning before the button
+    done = city.post(LIFT, {"address": capped, "reason": "核实为本局办公网出口", "next": "/audit/?about=none"})
+    assert done.status_code == 302 and done.url == "/audit/?about=none"
+    assert address_locked_until(capped) is None
+    messages = city.get(done.url).content.decode()
+    assert "已解除网络地址 10.0.0.66 的登录锁定，已记入审计日志。" in messages
+    assert "账号 leader 从该地址的登录锁定也一并解除。" in messages
+    assert "解除地址登录锁定" in messages.split('id="audit-events"', 1)[1]  # the lift's own row, at the top
+
+
+def test_without_a_reason_the_page_says_so_and_lifts_nothing(capped, users):
+    refused = client_of(users["city_admin"]).post(LIFT, {"address": capped, "reason": ""})
+    assert refused.status_code == 400 and "请填写解除理由" in refused.content.decode()
+    assert address_locked_until(capped) is not None and lifts() == []
+
+
+def test_a_lock_lifted_meanwhile_is_said(capped, users):
+    do_lift_address_lock(capped, acting_user=None, reason="运维已解除")
+    late = client_of(users["city_admin"]).post(LIFT, {"address": capped, "reason": "核实"})
+    assert late.status_code == 400 and "现在没有因登录失败过多而锁定，无需解除" in late.content.decode()
+    assert len(lifts()) == 1
+
+
+@pytest.mark.parametrize("address", ["", "not-an-address", "1.2.3.4.5", "²"])
+def test_an_unreadable_address_is_a_clear_400(users, address):
+    page = client_of(users["city_admin"]).get(LIFT, {"address": address})
+    assert page.status_code == 400 and "不是网络地址：请填写 IPv4 或 IPv6 地址" in page.content.decode()
+
+
+def test_an_address_not_locked_is_said_and_offers_no_form(users):
+    page = client_of(users["city_admin"]).get(LIFT, {"address": "10.0.0.9"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "网络地址 10.0.0.9 现在没有因登录失败过多而锁定，无需解除。" in html
+    assert 'name="reason"' not in html
+
+
+@pytest.mark.parametrize("role", ["county_admin", "other_county_admin", "leader", "department_user", "inspector"])
+def test_only_the_city_office_has_the_page(capped, users, role):
+    client = client_of(users[role])
+    assert client.get(LIFT, {"address": capped}).status_code == 403
+    assert client.post(LIFT, {"address": capped, "reason": "试试"}).status_code == 403
+    assert address_locked_until(capped) is not None and lifts() == []
+
+
+def test_it_goes_back_only_to_a_page_of_the_system(capped, users):
+    done = client_of(users["city_admin"]).post(LIFT, {"address": capped, "reason": "核实",
+                                                      "next": "https://elsewhere.example/"})
+    assert done.status_code == 302 and done.url == "/audit/"
+
+
+# --- the user's page, where the lock is mentioned ----------------------------------------------------------------
+
+
+def test_the_users_page_offers_the_city_the_lift_and_tells_a_county_whom_to_ask(capped, users):
+    account = users["county_admin"]  # his four failures were from the capped address: he was seen there
+    city = client_of(users["city_admin"]).get(f"/accounts/users/{account.pk}/").content.decode()
+    line = city.split('id="address-lock"', 1)[1].split("</div>", 1)[0]
+    assert f'href="{LIFT}?address=10.0.0.66&amp;next=/accounts/users/{account.pk}/"' in line
+    assert "解除地址锁定" in line
+    county = client_of(account).get(f"/accounts/users/{account.pk}/").content.decode()
+    line = county.split('id="address-lock"', 1)[1].split("</div>", 1)[0]
+    assert LIFT not in line and "如需提前解除，请联系市局管理员。" in line
+
+
+def test_unlocking_a_name_tells_the_city_where_the_address_is_lifted(users):
+    """The leader and the county admin signed in from the office before strangers' names capped it: unlocking
+    either name does not open the address, and each admin is told what he can do about it."""
+    office = Client(REMOTE_ADDR="10.0.0.77")
+    assert sign_in(office, "leader", "pw-leader").status_code == 302
+    assert sign_in(Client(REMOTE_ADDR="10.0.0.77"), "county_admin", "pw-county_admin").status_code == 302
+    stranger = Client(REMOTE_ADDR="10.0.0.77")
+    for name in ("x1", "x2", "x3"):
+        for _ in range(4):
+            sign_in(stranger, name, "wrong-password")
+    assert address_locked_until("10.0.0.77") is not None
+    done = client_of(users["city_admin"]).post(f"/accounts/users/{users['leader'].pk}/unlock/", follow=True)
+    assert "核实该地址可以放开的，在他的页面上点“解除地址锁定”" in done.content.decode()
+    account = users["county_admin"]
+    told = client_of(account).post(f"/accounts/users/{account.pk}/unlock/", follow=True).content.decode()
+    assert "如需提前解除，请联系市局管理员。" in told and "在他的页面上点" not in told
