@@ -63,8 +63,8 @@ class EventFilterForm(FilterForm):
                                           required=False)
     about = forms.ChoiceField(label=gettext_lazy("有无对象"), required=False, choices=[
         ("", gettext_lazy("全部")),
-        (ABOUT_NOTHING, gettext_lazy("仅无对象的事件（地址锁定等）")),
-        (ABOUT_OBJECT, gettext_lazy("仅关于某一对象的事件")),
+        (ABOUT_NOTHING, gettext_lazy("无对象的事件")),
+        (ABOUT_OBJECT, gettext_lazy("有对象的事件")),
     ])
 
     def __init__(self, data=None, *, user=None):

@@ -75,8 +75,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def _verification(request: HttpRequest, user: User) -> dict | None:
     """The chain checked from its first event (``verify_chain``, as ``manage.py verify_audit`` does), when the page
-    was asked to: it reads every event — a second for ten thousand on the project's machine (0.66 s for the demo's
-11,000), a minute or two for a million — too slow to repeat on every opening of the page."""
+    was asked to: it reads every event — a second or two for ten thousand on the project's machine (0.7–2.3 s for the
+demo's 11,000), minutes for a million — too slow to repeat on every opening of the page."""
     if request.GET.get("verify") != "1" or not user.lifts_address_locks:
         return None
     started = time.monotonic()

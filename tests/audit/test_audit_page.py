@@ -350,3 +350,4 @@ def test_a_county_does_not_run_the_whole_chains_check(events, users):
     _code, html = page(users["county_admin"], "?verify=1")
     assert "哈希链完整" not in html and 'name="verify"' not in html
     assert "全系统只有一条哈希链，由市局核验。" in html
+    assert "哈希链共" not in html  # the whole system's size is not his to read
