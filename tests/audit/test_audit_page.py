@@ -269,6 +269,9 @@ def test_the_rows_in_english(events, users):
     html = client.get("/audit/?action=target.update").content.decode()
     assert "Category</span>: General unit → Special-supervision unit" in table(html)
     assert "修改检查对象" not in html and "审计日志" not in html
+    # the reason the system wrote for a lockout is said in the reader's language too
+    html = client.get("/audit/?about=none").content.decode()
+    assert "Address locked after too many failed sign-ins" in table(html) and "同一地址" not in table(html)
 
 
 def test_an_account_links_to_its_user_page_for_whoever_manages_it(users, tree):
