@@ -41,6 +41,12 @@ WRITTEN_BY_SERVICES = (
     gettext_noop("按%(policy)s进行%(period)s分类"),
     gettext_noop("放假"),
     gettext_noop("调休上班"),
+    # accounts: the reasons of the sign-in locks and password events, read on the 审计日志 page
+    gettext_noop("连续登录失败，账号锁定"),
+    gettext_noop("同一地址登录失败过多，地址锁定"),
+    gettext_noop("设置密码"),
+    gettext_noop("本人修改密码"),
+    gettext_noop("管理员重置密码，原有 API 令牌一并吊销"),
     # intake: a classification's warnings and the positive-list reason
     gettext_noop("%(day)s 不在正面清单中"),
     gettext_noop("尚未录入任何年度的重点排污单位名录：本次没有对象归为重点排污单位"),

@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/", account_views.account, name="account"),
     path("account/alive/", account_views.alive, name="account_alive"),
     path("accounts/", include("shuangsuiji.accounts.urls")),
+    path("audit/", include("shuangsuiji.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("registry/", include("shuangsuiji.registry.urls")),

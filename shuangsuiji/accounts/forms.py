@@ -180,6 +180,15 @@ class AccountStatusForm(forms.Form):
                              widget=forms.TextInput(attrs={"placeholder": _("如：调离本单位")}))
 
 
+class AddressLockLiftForm(forms.Form):
+    """解除地址登录锁定: the address (carried from the lockout's row or the user's page) and why."""
+
+    address = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    reason = forms.CharField(label=_("解除理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("记入审计日志，如：经核实为本单位办公网出口，培训时多人输错密码"),
+                             error_messages={"required": _("请填写解除理由")})
+
+
 class UserFilterForm(FilterForm):
     q = forms.CharField(label=_("姓名或用户名"), required=False)
     role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部")), *Role.choices], required=False)

@@ -93,6 +93,20 @@ class User(AbstractUser):
         return self.is_superuser or (reads and self.jurisdiction_id is not None)
 
     @property
+    def reads_audit_log(self) -> bool:
+        """The 审计日志 page (``/audit/``) is the security administrator's (等保's 安全审计): the admins who keep the
+        accounts of their scope, as on the 用户管理 pages. Its events are every change of the scope, the accounts'
+        included (passwords set, sign-in locks and the addresses behind them), which those pages keep from a
+        leader, a department user and an officer; they read each object's history on its own page."""
+        return self.manages_users
+
+    @property
+    def lifts_address_locks(self) -> bool:
+        """An address capped for every name (``services.address_locked_until``) is no one county's: a county admin
+        lifting it would reopen the spraying at every county's users. The city office decides."""
+        return self.is_superuser or (self.role == Role.CITY_ADMIN and self.jurisdiction_id is not None)
+
+    @property
     def can_edit_registry(self) -> bool:
         """City and county admins keep the registries of their own scope; everyone else reads."""
         return self.is_superuser or (self.is_admin_role and self.jurisdiction_id is not None)

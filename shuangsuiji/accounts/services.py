@@ -11,6 +11,7 @@ import ipaddress
 import re
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -418,6 +419,82 @@ def record_address_lockout(address: str, until: datetime) -> None:
                                      "names": [None, counts["names"]], "accounts": [None, accounts],
                                      "locked_until": [None, until]},
                                     gettext_lazy("同一地址登录失败过多，地址锁定"))])
+
+
+@dataclass(frozen=True)
+class AddressLock:
+    """An address capped for every name (``address_locked_until``), as the page lifting it shows it and the event of
+    the lift records it."""
+
+    address: str
+    until: datetime
+    failures: int
+    """Failed sign-ins from the address within the cool-off: what lifting it forgets."""
+    names: int
+    """How many names they tried."""
+    locked_accounts: list[str]
+    """The accounts whose own name is locked from the address too (``AXES_FAILURE_LIMIT`` failures there): lifting
+    the address forgets their failures there as well, so those locks go with it."""
+
+
+def canonical_address(address: str) -> str:
+    """``address`` as django-axes stores it (``ipaddress``'s spelling: IPv6 compressed, lower case), or
+    ValidationError at ``address`` when it is no IPv4 or IPv6 address."""
+    try:
+        return str(ipaddress.ip_address((address or "").strip()))
+    except ValueError:
+        raise ValidationError({"address": _("“%(address)s”不是网络地址：请填写 IPv4 或 IPv6 地址，如 10.0.0.66") % {
+            "address": (address or "")[:64]}}) from None
+
+
+def address_lock(address: str) -> AddressLock | None:
+    """The cap on ``address`` now (None: sign-in from it is open to every name)."""
+    until = address_locked_until(address)
+    if until is None:
+        return None
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = (AccessAttempt.objects.filter(ip_address=address, attempt_time__gte=since).order_by()
+            .values("username").annotate(failures=Sum("failures_since_start")))
+    per_name = {row["username"]: row["failures"] for row in rows}
+    locked = [name for name, failures in per_name.items() if failures >= settings.AXES_FAILURE_LIMIT]
+    return AddressLock(address, until, sum(per_name.values()), len(per_name),
+                       sorted(User.objects.filter(username__in=locked).values_list("username", flat=True)))
+
+
+@transaction.atomic
+def do_lift_address_lock(address: str, *, acting_user: User | None, reason: str) -> AddressLock:
+    """Lift the cap on ``address`` before it ends by itself (the city office found it is its own network's exit,
+    say, where a training session's typos added up): every failed sign-in from it is forgotten, as django-axes'
+    ``axes_reset_ip`` forgets them, so every name signs in from it again — and the names locked from it by their
+    own failures are unlocked there too (their failures are among those forgotten; the event names them). The
+    failure log keeps every attempt. ``acting_user`` None is the server's operator (``manage.py
+    lift_address_lock``); otherwise a city admin or a superuser (``User.lifts_address_locks``). Returns the lock
+    as it was; ValidationError at ``address`` when the address is not one or is not capped, at ``reason`` when
+    none is given."""
+    if acting_user is not None and not acting_user.lifts_address_locks:
+        raise PermissionDenied(_("只有市局管理员可以解除网络地址的登录锁定：一个地址的锁定涉及所有用户名，"
+                                 "不只是本行政区的"))
+    errors: dict[str, list[str]] = {}
+    try:
+        address = canonical_address(address)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = [_("请填写解除理由，如：经核实为本单位办公网出口，培训时多人输错密码")]
+    if errors:
+        raise ValidationError(errors)
+    # the address's attempts locked first: of two admins lifting it at once, the second finds it open and is told so
+    list(AccessAttempt.objects.select_for_update().filter(ip_address=address).values_list("pk", flat=True))
+    lock = address_lock(address)
+    if lock is None:
+        raise ValidationError({"address": _("网络地址 %(address)s 现在没有因登录失败过多而锁定，无需解除") % {
+            "address": address}})
+    reset_login_failures(ip=address)
+    record_events([PendingEvent("login.address_unlock", None, None, {
+        "address": lock.address, "locked_until": lock.until, "failures": lock.failures, "names": lock.names,
+        "accounts": lock.locked_accounts}, reason)], actor=acting_user)
+    return lock
 
 
 @transaction.atomic

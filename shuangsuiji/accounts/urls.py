@@ -14,6 +14,8 @@ urlpatterns = [
     path("users/<id:pk>/unlock/", views_users.user_unlock, name="user_unlock"),
     path("users/<id:pk>/deactivate/", views_users.user_deactivate, name="user_deactivate"),
     path("users/<id:pk>/reactivate/", views_users.user_reactivate, name="user_reactivate"),
+    # an address locked for every name, lifted by the city office (from the 审计日志 page or a user's page)
+    path("address-locks/lift/", views_users.address_lock_lift, name="address_lock_lift"),
     # API 令牌: everyone his own; an admin revokes those of the accounts he keeps (from their page)
     path("tokens/", views_tokens.token_list, name="token_list"),
     path("tokens/<id:pk>/revoke/", views_tokens.token_revoke, name="token_revoke"),

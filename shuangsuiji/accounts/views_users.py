@@ -6,6 +6,9 @@ outside it an account does not exist (404); a role that manages no accounts gets
 through ``accounts.services``, which checks scope again and writes the audit event. Users are never deleted.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +18,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from shuangsuiji.accounts.forms import (
     AccountStatusForm,
+    AddressLockLiftForm,
     AdminSetPasswordForm,
     UserCreatePageForm,
     UserEditPageForm,
@@ -28,8 +33,11 @@ from shuangsuiji.accounts.forms import (
 )
 from shuangsuiji.accounts.models import ApiToken, User, UserQuerySet
 from shuangsuiji.accounts.services import (
+    address_lock,
     address_locks_for,
+    canonical_address,
     do_create_user,
+    do_lift_address_lock,
     do_set_password,
     do_unlock_login,
     do_update_user,
@@ -172,11 +180,57 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     # An address capped for every name (too many failures from it, whatever the names) is no one user's lock: his
     # unlock does not lift it, and the admin hears so instead of the user finding out at the login page.
     for address, until in address_locks_for(account.username).items():
-        messages.warning(request, _("但“%(name)s”最近使用的网络地址 %(address)s 因登录失败过多（不论用户名），从该地址"
-                                    "登录任何用户名都已锁定至%(until)s，解除个人锁定不能解除。请他从其他网络登录，"
-                                    "或届时再试；如需提前解除，请联系系统运维人员。") % {
-            "name": account.display_name, "address": address, "until": _when(until)})
+        if request.user.lifts_address_locks:
+            told = _("但“%(name)s”最近使用的网络地址 %(address)s 因登录失败过多（不论用户名），从该地址登录任何用户名"
+                     "都已锁定至%(until)s，解除个人锁定不能解除。请他从其他网络登录，或届时再试；核实该地址可以放开的，"
+                     "在他的页面上点“解除地址锁定”。")
+        else:
+            told = _("但“%(name)s”最近使用的网络地址 %(address)s 因登录失败过多（不论用户名），从该地址登录任何用户名"
+                     "都已锁定至%(until)s，解除个人锁定不能解除。请他从其他网络登录，或届时再试；如需提前解除，"
+                     "请联系市局管理员。")
+        messages.warning(request, told % {"name": account.display_name, "address": address, "until": _when(until)})
     return redirect("accounts:user_detail", account.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def address_lock_lift(request: HttpRequest) -> HttpResponse:
+    """解除地址登录锁定: the city office lifts the cap on an address (``services.do_lift_address_lock``), with a reason,
+    from a lockout's row on the 审计日志 page or from the page of a user last seen at the address. The page says
+    what the lift does before it is done: the lock's end, the failures it forgets, the accounts unlocked with it."""
+    if not request.user.lifts_address_locks:
+        raise PermissionDenied(_("只有市局管理员可以解除网络地址的登录锁定：一个地址的锁定涉及所有用户名，"
+                                 "不只是本行政区的"))
+    data = request.POST if request.method == "POST" else None
+    form = AddressLockLiftForm(data, initial={"address": request.GET.get("address", "")})
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("audit:event_list")
+    given = (data or request.GET).get("address", "")
+    address, problem = "", ""
+    try:
+        address = canonical_address(given)
+    except ValidationError as error:
+        problem = error.message_dict["address"][0]
+    if address and request.method == "POST" and form.is_valid():
+        try:
+            lifted = do_lift_address_lock(address, acting_user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:  # lifted meanwhile (by another admin, or the lock ran out)
+            problem = "；".join(error.message_dict.pop("address", []))
+            for problems in error.message_dict.values():
+                form.add_error("reason", problems)
+        else:
+            messages.success(request, _("已解除网络地址 %(address)s 的登录锁定，已记入审计日志。") % {
+                "address": lifted.address})
+            if lifted.locked_accounts:
+                messages.info(request, _("账号 %(accounts)s 从该地址的登录锁定也一并解除。") % {
+                    "accounts": "、".join(lifted.locked_accounts)})
+            return redirect(back)
+    return render(request, "accounts/address_lock_lift.html", {
+        "form": form, "address": address or given[:64], "lock": address_lock(address) if address else None,
+        "problem": problem, "back": back, "cooloff_minutes": settings.AXES_COOLOFF_TIME // timedelta(minutes=1),
+    }, status=400 if problem or form.errors else 200)
 
 
 def _when(moment) -> str:

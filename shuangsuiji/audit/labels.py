@@ -74,6 +74,8 @@ ACTIONS: dict[str, Action] = {
     "user.unlock": Action(pgettext_lazy("audit action", "解除登录锁定")),
     # accounts.loginrecords: an address refused for every name (LOGIN_ADDRESS_FAILURE_LIMIT); about no one account
     "login.address_locked_out": Action(pgettext_lazy("audit action", "同一地址登录失败过多，地址锁定")),
+    # lifted early by the city office (the 审计日志 page, a user's page) or the operator (manage.py lift_address_lock)
+    "login.address_unlock": Action(pgettext_lazy("audit action", "解除地址登录锁定"), snapshot=True),
     # a token's events are its owner's (they show in his history); they hold its name and public prefix only
     "apitoken.create": Action(pgettext_lazy("audit action", "创建 API 令牌"), snapshot=True),
     "apitoken.revoke": Action(pgettext_lazy("audit action", "吊销 API 令牌"), snapshot=True),
@@ -234,6 +236,11 @@ KEYS: dict[str, Key] = {
     "login.address_locked_out failures": Key(pgettext_lazy("audit change", "锁定时段内的登录失败次数")),
     "login.address_locked_out names": Key(pgettext_lazy("audit change", "尝试的用户名数")),
     "login.address_locked_out accounts": Key(pgettext_lazy("audit change", "涉及的账号")),
+    "login.address_unlock address": Key(pgettext_lazy("audit change", "解除锁定的登录地址")),
+    "login.address_unlock locked_until": Key(pgettext_lazy("audit change", "原锁定至")),
+    "login.address_unlock failures": Key(pgettext_lazy("audit change", "清除的登录失败次数")),
+    "login.address_unlock names": Key(pgettext_lazy("audit change", "尝试的用户名数")),
+    "login.address_unlock accounts": Key(pgettext_lazy("audit change", "从该地址的账号锁定一并解除")),
     "api_token": Key(pgettext_lazy("audit change", "API 令牌")),
     "apitoken.create valid_through": Key(pgettext_lazy("audit change", "有效期至")),
     # intake

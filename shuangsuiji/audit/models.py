@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shuangsuiji.accounts.scoping import ScopedManager
+
 
 class Event(models.Model):
     occurred_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
@@ -32,6 +34,12 @@ class Event(models.Model):
     reason = models.TextField(_("理由"), blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    # Read through the scoping gate (the 审计日志 page): an event is its jurisdiction's; one recorded with none (an
+    # address locked out, the shared reference data, the demo's load) or above a city is the city office's.
+    scope_field = "jurisdiction"
+    scope_unplaced_above_county = True
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("审计事件")

@@ -250,12 +250,16 @@ def _hidden_fields(obj: models.Model, user, editable: bool) -> set[str]:
     return hidden | _private_fields(obj, user, editable)
 
 
+INSPECTOR_PRIVATE = frozenset({"phone", "reason"})
+"""An officer's own phone number, and why he recuses himself from a firm (a relative works there, he used to): for
+those who keep the registry and for himself (``officers_private_to``), on his page, in his history and in the
+审计日志."""
+
+
 def _private_fields(obj: models.Model, user, editable: bool) -> set[str]:
     """Fields this reader may not see, on the page or in its change history."""
-    # An officer's own phone number, and why he recuses himself from a firm (a relative works there, he used to),
-    # are for those who keep the registry and for himself.
     if isinstance(obj, Inspector) and not editable and getattr(user, "inspector_id", None) != obj.pk:
-        return {"phone", "reason"}
+        return set(INSPECTOR_PRIVATE)
     return set()
 
 
