@@ -631,7 +631,7 @@ def unreleased_months(user, today: date) -> Items:
             url = f"{reverse('disclosure:overview')}?{urlencode({'year': state.year, 'jurisdiction': place.code})}"
             badge = _("待生成批次")
         note = _("%(n)s 条已审核结果未公开") % {"n": state.unpublished} if state.unpublished else ""
-        rows.append(Item(title=_("%(name)s%(year)s年%(month)s月抽查结果") % {
+        rows.append(Item(title=_("%(name)s%(year)d年%(month)d月抽查结果") % {
             "name": place.name, "year": state.year, "month": state.month}, url=url, due=state.deadline,
             overdue=overdue, due_label=pgettext("workbench", "公开期限"), note=note, badge=badge,
             due_pending="" if state.deadline else disclosure.pending_deadline_note(state.year, state.month),

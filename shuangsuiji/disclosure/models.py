@@ -90,7 +90,9 @@ class Publication(models.Model):
         if self.kind == PublicationKind.ANNUAL_LIST:
             label = _("%(jurisdiction)s%(year)s年随机抽查对象名录")
         else:
-            label = _("%(jurisdiction)s%(year)s年%(month)s月抽查结果")
+            # %(month)d, not %(month)s: the English catalogue writes it %(month)02d, 2026-01 like its dates
+            # (it read 2026-1), while Chinese keeps 2026年1月. The same in every message naming a month.
+            label = _("%(jurisdiction)s%(year)d年%(month)d月抽查结果")
         text = str(label) % {"jurisdiction": self.jurisdiction.name, "year": self.year, "month": self.month}
         return text if self.sequence == 1 else f"{text}（{_('补充第%(n)s批') % {'n': self.sequence - 1}}）"
 

@@ -156,7 +156,7 @@ def pending_deadline_note(year: int, month: int) -> str:
 
 def calendar_pending_message(year: int, month: int) -> str:
     """Why a month's results cannot be put in a batch yet, and who must do what first."""
-    return _("%(year)s年%(month)s月结果的公开期限在%(due)s年，按工作日计算，而%(due)s年的放假和调休安排尚未录入，"
+    return _("%(year)d年%(month)d月结果的公开期限在%(due)s年，按工作日计算，而%(due)s年的放假和调休安排尚未录入，"
              "暂不能生成批次。请市局管理员按国务院办公厅的通知在“工作日安排”中录入该年放假安排，之后即可生成。") % {
         "year": year, "month": month, "due": results_deadline_year(year, month)}
 
@@ -360,10 +360,10 @@ def do_prepare_results(*, jurisdiction: Jurisdiction, year: int, month: int, act
     if not 1 <= month <= 12:
         raise ValidationError(_("月份应为 1–12"))
     if date(year, month, 1) > timezone.localdate():
-        raise ValidationError(_("%(year)s年%(month)s月尚未开始，不能公开其结果") % {"year": year, "month": month})
+        raise ValidationError(_("%(year)d年%(month)d月尚未开始，不能公开其结果") % {"year": year, "month": month})
     records = list(publishable_records(jurisdiction, year, month))
     if not records:
-        raise ValidationError(_("%(name)s%(year)s年%(month)s月没有已审核通过、尚未公开的检查结果") % {
+        raise ValidationError(_("%(name)s%(year)d年%(month)d月没有已审核通过、尚未公开的检查结果") % {
             "name": jurisdiction.name, "year": year, "month": month})
     try:
         deadline, citation = results_deadline(year, month)

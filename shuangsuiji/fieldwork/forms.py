@@ -160,6 +160,9 @@ class CloseForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
     files = forms.FileField(label=_("佐证材料"), required=False, widget=MultipleFileInput,
                             help_text=_("整改后照片、回执、决定书等，可选多个文件"))
+    # 办结 cannot be undone. The page's dialog ticks this box (and hides it); without JavaScript it is ticked by
+    # hand, and the view closes nothing until it is.
+    confirm = forms.BooleanField(label=_("确认办结：已核对办结情况和佐证材料，办结后不能撤销"), required=False)
 
 
 class EvidenceForm(forms.Form):

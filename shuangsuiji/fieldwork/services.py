@@ -596,11 +596,21 @@ def do_add_attachment(record: InspectionRecord, upload: UploadedFile, *, acting_
     return attachment
 
 
+def ensure_attachment_removable(attachment: Attachment, acting_user) -> None:
+    """Refuse, as ``do_remove_attachment`` would, a photo of a sealed record or of another team's: the page
+    asking "确认删除？" is not shown for a removal that would be refused."""
+    _ensure_removable(attachment.record, acting_user)
+
+
+def _ensure_removable(record: InspectionRecord, acting_user) -> None:
+    _ensure_draft(record)
+    permissions.ensure_team_member(acting_user, record)
+
+
 @transaction.atomic
 def do_remove_attachment(attachment: Attachment, *, acting_user) -> None:
     record = _lock(attachment.record)
-    _ensure_draft(record)
-    permissions.ensure_team_member(acting_user, record)
+    _ensure_removable(record, acting_user)
     if not record.attachments.filter(pk=attachment.pk).exists():
         # A team mate's phone removed it while this one waited for the record: nothing left to remove, and a
         # second "removed" in the audit trail (and a new revision voiding the signatures) would be false.
@@ -1306,6 +1316,16 @@ def do_record_transfer(follow_up: FollowUp, *, reference: str, transferred_on: d
     return follow_up
 
 
+def ensure_closable(follow_up: FollowUp, acting_user) -> None:
+    """What refuses 办结 whatever is typed (not his to close, closed already, closed by its re-check instead):
+    said before 办结 is asked to be confirmed, and again, on the locked row, by ``do_close_follow_up``."""
+    permissions.ensure_can_follow_up(acting_user, follow_up)
+    _ensure_open(follow_up)
+    if follow_up.handling == Handling.ORDER:
+        raise ValidationError(_("责令改正的问题由复查记录办结：请完成复查任务%(number)s") % {
+            "number": follow_up.recheck.number if follow_up.recheck_id else ""})
+
+
 @transaction.atomic
 def do_close_follow_up(follow_up: FollowUp, *, note: str, acting_user, files: Iterable[UploadedFile] = ()
                        ) -> FollowUp:
@@ -1313,12 +1333,8 @@ def do_close_follow_up(follow_up: FollowUp, *, note: str, acting_user, files: It
     not to penalise). An order to rectify is closed by its re-check record instead, a case by its decision
     (or, when no penalty is imposed, by the document that says so)."""
     follow_up = _lock_follow_up(follow_up)
-    permissions.ensure_can_follow_up(acting_user, follow_up)
-    _ensure_open(follow_up)
+    ensure_closable(follow_up, acting_user)
     note = _nfc(note)
-    if follow_up.handling == Handling.ORDER:
-        raise ValidationError(_("责令改正的问题由复查记录办结：请完成复查任务%(number)s") % {
-            "number": follow_up.recheck.number if follow_up.recheck_id else ""})
     if not note:
         raise ValidationError({"note": _("请填写办结情况")})
     if follow_up.handling == Handling.CASE and not follow_up.case_number:

@@ -751,16 +751,30 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#attachments")
 
 
+def confirmed(request: HttpRequest) -> bool:
+    """The person said yes to a step that cannot be undone: the page's dialog (static/js/confirm.js) or, without
+    JavaScript, the confirmation page or box sends confirm=1 (a box ticked without a script sends "on")."""
+    return request.POST.get("confirm", "") in ("1", "on")
+
+
 @login_required
 @require_POST
 def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A photo is evidence and its removal cannot be undone: a post that does not say confirm=1 (the trash button
+    of a phone without JavaScript, a mis-tap's second tap) is answered with the question, not the removal."""
     attachment = get_object_or_404(Attachment.objects.filter(
-        record__in=InspectionRecord.objects.visible_to(request.user)), pk=pk)
+        record__in=InspectionRecord.objects.visible_to(request.user)).select_related("record__target"), pk=pk)
+    back = reverse("fieldwork:record_edit", args=[attachment.record_id])
     try:
+        if not confirmed(request):
+            services.ensure_attachment_removable(attachment, request.user)
+            return render(request, "fieldwork/attachment_delete.html",
+                          {"attachment": attachment, "record": attachment.record, "back": back + "#attachments"})
         services.do_remove_attachment(attachment, acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
-        return _error_page(request, error, reverse("fieldwork:record_edit", args=[attachment.record_id]))
-    return redirect(reverse("fieldwork:record_edit", args=[attachment.record_id]) + "#attachments")
+        return _error_page(request, error, back)
+    messages.success(request, _("已删除“%(name)s”") % {"name": attachment.original_name})
+    return redirect(back + "#attachments")
 
 
 def _file_response(stored) -> FileResponse:
@@ -1157,10 +1171,22 @@ def followup_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_close(request: HttpRequest, pk: int) -> HttpResponse:
-    form = CloseForm(request.POST)  # shown again as typed if refused (files cannot be: they are chosen again)
+    # Shown again as typed if refused (files cannot be: they are chosen again), but with 确认办结 unticked: a
+    # refusal for something else closed nothing, and the next try is confirmed anew.
+    data = request.POST.copy()
+    data.pop("confirm", None)
+    form = CloseForm(data)
 
     def act(follow_up: FollowUp) -> str:
         note = params.text(request.POST.get("note", ""), _("办结情况"))
+        if not confirmed(request):
+            services.ensure_closable(follow_up, request.user)
+            # 办结 cannot be undone; unconfirmed (a phone without JavaScript, the box left unticked) nothing is
+            # closed or stored. A missing note is said at the same time, so one more try can be the last.
+            problems = {"confirm": _("办结后不能撤销：请核对后勾选“确认办结”")}
+            if not note.strip():
+                problems["note"] = _("请填写办结情况")
+            raise ValidationError(problems)
         services.do_close_follow_up(follow_up, note=note, files=request.FILES.getlist("files"),
                                     acting_user=request.user)
         return _("问题已办结")

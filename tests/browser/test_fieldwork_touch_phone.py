@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from shuangsuiji.fieldwork.models import InspectionRecord
 from tests.fieldwork.conftest import fill, sign_all
 
-from .conftest import PHONE
+from .conftest import PHONE, assert_accessible
 from .test_fieldwork_phone import (  # noqa: F401
     confirm_seal,
     photo_file,
@@ -144,4 +144,22 @@ def test_a_refused_photo_is_named_beside_the_upload_button(
     with page.expect_response("**/attachments/"):
         page.set_input_files("#fw-file", photo_file(tmp_path))
     expect(error).to_have_text("")
+    page.wait_for_load_state("networkidle")
+
+
+def test_each_items_result_choices_are_a_group_named_by_the_item(open_page, users, task, live_server):  # noqa: F811
+    """A screen reader entering an item's 未发现问题/发现问题/不涉及 announced a nameless group: which item's
+    result was being chosen was said nowhere near the buttons, whose labels are the same for every item."""
+    page, record = open_record(open_page, users, task, live_server)
+    items = list(record.items.order_by("order"))
+    assert len(items) == 2
+    for number, item in enumerate(items, start=1):
+        group = page.get_by_role("radiogroup", name=item.name)
+        expect(group).to_have_count(1)
+        expect(group).to_have_accessible_name(f"{number}. {item.name} {item.code}")
+        expect(group.get_by_role("radio")).to_have_count(3)
+        expect(group.get_by_role("radio", name="发现问题", exact=True)).to_have_count(1)
+    # The other group of the form is named too, by its field's label.
+    expect(page.get_by_role("radiogroup", name="检查方式")).to_have_count(1)
+    assert_accessible(page, "the record form's named groups")
     page.wait_for_load_state("networkidle")

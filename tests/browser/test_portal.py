@@ -178,10 +178,10 @@ def test_the_current_section_is_underlined_and_focus_is_visible_on_the_header(vi
     current = page.locator(".public-nav a[aria-current=page]")
     assert current.inner_text() == "抽查计划"
     assert "underline" in current.evaluate("e => getComputedStyle(e).textDecorationLine")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Tab")  # the brand, then the first section
+    for _ in range(3):  # 跳到正文, the brand, then the first section
+        page.keyboard.press("Tab")
     focused = page.evaluate("""() => { const s = getComputedStyle(document.activeElement);
-        return {tag: document.activeElement.tagName, outline: s.outlineStyle, width: parseFloat(s.outlineWidth),
-                shadow: s.boxShadow}; }""")
-    assert focused["tag"] == "A"
+        return {tag: document.activeElement.tagName, text: document.activeElement.textContent.trim(),
+                outline: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow}; }""")
+    assert (focused["tag"], focused["text"]) == ("A", "抽查结果")
     assert (focused["outline"] != "none" and focused["width"] >= 2) or focused["shadow"] != "none", focused

@@ -129,7 +129,7 @@ def test_two_phones_remove_the_same_photo_at_once(task, users, team):
     partner, pk = client_for(team["partner"]), attachment.pk
     first, second = collide(
         lambda: services.do_remove_attachment(attachment, acting_user=users["inspector"]),
-        lambda: partner.post(reverse("fieldwork:attachment_delete", args=[pk]), follow=True))
+        lambda: partner.post(reverse("fieldwork:attachment_delete", args=[pk]), {"confirm": "1"}, follow=True))
     assert first.error is None and second.error is None, (first.error, second.error)
     assert second.value.status_code == 200
     assert "已由inspector于" in second.value.content.decode()

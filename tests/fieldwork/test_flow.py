@@ -81,7 +81,7 @@ def test_from_a_dispatched_task_to_a_closed_finding(tree, users):
     admin.force_login(users["county_admin"])
     assert follow_up.problem.notes in admin.get(reverse("fieldwork:followup_list") + "?state=overdue").content.decode()
     inspector.post(reverse("fieldwork:followup_close", args=[follow_up.pk]),
-                   {"note": "整改后照片已上传", "files": [photo("整改后.jpg", "blue")]})
+                   {"note": "整改后照片已上传", "files": [photo("整改后.jpg", "blue")], "confirm": "1"})
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.CLOSED and follow_up.evidence.count() == 1
 

@@ -263,7 +263,7 @@ def test_follow_up_pages_and_the_county_overdue_count(task, users):
     assert 'title="逾期未办结问题">1<' in client_for(users["city_admin"]).get(reverse("home")).content.decode()
     assert client_for(users["other_county_admin"]).get(follow_up.get_absolute_url()).status_code == 404
     response = admin.post(reverse("fieldwork:followup_close", args=[follow_up.pk]),
-                          {"note": "已更换布袋", "files": [photo("整改后.jpg")]})
+                          {"note": "已更换布袋", "files": [photo("整改后.jpg")], "confirm": "1"})
     assert response.status_code == 302
     follow_up.refresh_from_db()
     assert not follow_up.is_open
@@ -315,7 +315,7 @@ def test_a_refused_follow_up_step_comes_back_as_typed_with_the_problem_at_its_fi
     assert refused.context["penalty_form"].errors["decided_on"] == ["处罚决定日期早于立案日期"]
     assert FollowUp.objects.get(pk=follow_up.pk).is_open
     note = "企业已停产整改，" * 30
-    closed = admin.post(reverse("fieldwork:followup_close", args=[follow_up.pk]), {"note": note})
+    closed = admin.post(reverse("fieldwork:followup_close", args=[follow_up.pk]), {"note": note, "confirm": "1"})
     assert closed.status_code == 400 and note in closed.content.decode()  # refused (no evidence), kept
 
 

@@ -1,0 +1,53 @@
+/* A step that cannot be undone asks first, as 提交并封存 does (fieldwork/record.js): a form marked
+   data-confirm="<modal id>" opens that Bootstrap dialog when it is sent; the dialog's [data-confirm-ok] button
+   sends it with confirm=1, its other ways out (返回/保留, ×, Esc, a tap beside it) send nothing. The dialog names
+   what is at stake in its [data-confirm-name] (the form's data-confirm-name: a photo's file name).
+   The server asks too: a form without confirm=1 is answered with a confirmation page, or refused with its box
+   确认… to tick, so a phone without this script (or without Bootstrap) loses nothing to one tap either. With the
+   script the box is hidden: the dialog ticks it. */
+(function () {
+  "use strict";
+  if (!window.bootstrap) return;
+
+  function say(form) {
+    const box = form.elements.namedItem("confirm");
+    if (box && box.type === "checkbox") {
+      box.checked = true;
+    } else if (box) {
+      box.value = "1";
+    } else {
+      form.append(Object.assign(document.createElement("input"), { type: "hidden", name: "confirm", value: "1" }));
+    }
+  }
+
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    const dialog = document.getElementById(form.dataset.confirm);
+    if (!dialog) continue;
+    const box = form.elements.namedItem("confirm");
+    if (box && box.type === "checkbox") {
+      // The column the form's include put it in, with its label and any error: the dialog says it instead.
+      (box.closest("[class*='col-']") || box.parentElement).hidden = true;
+    }
+    form.addEventListener("submit", (event) => {
+      if (form.dataset.confirmed) return;
+      event.preventDefault();
+      const submitter = event.submitter;
+      for (const slot of dialog.querySelectorAll("[data-confirm-name]")) slot.textContent = form.dataset.confirmName || "";
+      const modal = bootstrap.Modal.getOrCreateInstance(dialog);
+      const ok = dialog.querySelector("[data-confirm-ok]");
+      let yes = false;
+      const agree = () => { yes = true; modal.hide(); };
+      ok.addEventListener("click", agree, { once: true });
+      dialog.addEventListener("hidden.bs.modal", () => {
+        ok.removeEventListener("click", agree);
+        if (!yes) return;
+        say(form);
+        form.dataset.confirmed = "1";
+        form.requestSubmit(submitter && submitter.form === form ? submitter : null);
+      }, { once: true });
+      modal.show();
+    });
+    // Back on the page from the browser's history: it asks again.
+    window.addEventListener("pageshow", (event) => { if (event.persisted) delete form.dataset.confirmed; });
+  }
+})();

@@ -1,0 +1,187 @@
+# ruff: noqa: F811 (the ``task`` fixture, imported by name, is a parameter here)
+"""On a touch phone, the two steps an inspector cannot undo ask first, as 提交并封存 does: the trash button of a
+draft's photo (evidence) and 办结 (the problem's handling over for good). A mis-tap followed by 保留/返回核对
+changes nothing; 确认删除/确认办结 does the step. Without JavaScript the server asks: a confirmation page for the
+photo, a box 确认办结 to tick. Set FIELDWORK_SHOTS=<dir> to keep screenshots."""
+
+import pytest
+from playwright.sync_api import expect
+
+from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.models import Attachment, FollowUp, Handling
+from tests.fieldwork.conftest import photo, submitted
+
+from .conftest import PHONE, assert_accessible
+from .test_fieldwork_phone import photo_file, shot, task, wait_for_record_page  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+TOUCH = {"has_touch": True, "is_mobile": True}
+
+
+def posts_to(page, ending: str) -> list[str]:
+    """The POSTs the page sends to a URL ending so, as they go."""
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.method == "POST" and r.url.endswith(ending) else None)
+    return sent
+
+
+@pytest.fixture
+def draft_with_photo(task, users):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    attachment = services.do_add_attachment(record, photo("车间.jpg"), acting_user=users["inspector"])
+    return record, attachment
+
+
+def test_a_mis_tapped_trash_button_keeps_the_photo_and_a_confirmed_one_deletes_it(
+        open_page, users, live_server, draft_with_photo):
+    record, attachment = draft_with_photo
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    deletes = posts_to(page, f"/attachments/{attachment.pk}/delete/")
+    trash = page.get_by_role("button", name="删除“车间.jpg”")
+    trash.tap()
+    dialog = page.locator("#fw-detach-modal")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("“车间.jpg”将从本记录中删除，不能恢复")
+    assert_accessible(page, "the photo's 确认删除？ dialog")
+    shot(page, "confirm-photo-dialog", full=False)
+    dialog.get_by_role("button", name="保留").tap()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(300)
+    assert deletes == [] and Attachment.objects.filter(pk=attachment.pk).exists()
+    expect(page.locator("#fw-attachments li[data-sha256]")).to_have_count(1)
+
+    # Closed by its ×, the same: nothing sent.
+    trash.tap()
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="关闭").tap()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(300)
+    assert deletes == [] and Attachment.objects.filter(pk=attachment.pk).exists()
+
+    trash.tap()
+    expect(dialog).to_be_visible()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="确认删除").tap()
+    wait_for_record_page(page)
+    assert len(deletes) == 1 and not Attachment.objects.filter(pk=attachment.pk).exists()
+    expect(page.get_by_role("alert").filter(has_text="已删除“车间.jpg”")).to_be_visible()
+    expect(page.locator("#fw-attachments li[data-sha256]")).to_have_count(0)
+    expect(page.locator("#fw-banner")).to_be_hidden()  # no conflict with the phone's own draft
+    shot(page, "confirm-photo-deleted", full=False)
+
+
+def test_without_javascript_the_server_asks_before_deleting_a_photo(open_page, users, live_server, draft_with_photo):
+    record, attachment = draft_with_photo
+    page = open_page(users["inspector"], "pw-inspector", PHONE, java_script_enabled=False, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="删除“车间.jpg”").tap()
+    expect(page.get_by_role("heading", name="确认删除？")).to_be_visible()
+    expect(page.locator("#fw-detach-text")).to_contain_text("“车间.jpg”将从本记录中删除，不能恢复")
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+    shot(page, "confirm-photo-nojs", full=False)
+    page.get_by_role("link", name="保留").tap()
+    page.wait_for_url(f"**/fieldwork/records/{record.pk}/edit/#attachments")
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="删除“车间.jpg”").tap()
+    page.get_by_role("button", name="确认删除").tap()
+    page.wait_for_url(f"**/fieldwork/records/{record.pk}/edit/#attachments")
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()
+    assert "已删除“车间.jpg”" in page.inner_text("main")
+
+
+@pytest.fixture
+def problem(task, users):
+    """A problem put right on the spot (立行立改): the team closes it with a photo of the repair."""
+    return FollowUp.objects.get(record=submitted(task, users["inspector"], problem=Handling.RECTIFIED))
+
+
+def fill_closing(page, tmp_path) -> None:
+    page.locator("#id_note").fill("现场已更换破损布袋，整改后照片附后")
+    page.set_input_files("#id_files", photo_file(tmp_path))
+
+
+def test_a_mis_tapped_close_keeps_the_problem_open_and_a_confirmed_one_closes_it(
+        open_page, users, live_server, problem, tmp_path):
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}{problem.get_absolute_url()}")
+    closes = posts_to(page, f"/follow-ups/{problem.pk}/close/")
+    # The box for a phone without JavaScript is not shown: the dialog asks instead.
+    expect(page.get_by_label("确认办结：已核对办结情况和佐证材料，办结后不能撤销")).to_be_hidden()
+    fill_closing(page, tmp_path)
+    page.locator("#close-submit").tap()
+    dialog = page.locator("#fw-close-modal")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("办结后问题即结束处置，不能撤销")
+    assert_accessible(page, "the 确认办结？ dialog")
+    shot(page, "confirm-close-dialog", full=False)
+    dialog.get_by_role("button", name="返回核对").tap()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(300)
+    problem.refresh_from_db()
+    assert closes == [] and problem.is_open and problem.evidence.count() == 0
+    assert page.locator("#id_note").input_value() == "现场已更换破损布袋，整改后照片附后"  # still there
+
+    page.locator("#close-submit").tap()
+    expect(dialog).to_be_visible()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="确认办结").tap()
+    expect(page.get_by_role("alert").filter(has_text="问题已办结")).to_be_visible()
+    problem.refresh_from_db()
+    assert len(closes) == 1 and not problem.is_open and problem.evidence.count() == 1
+    shot(page, "confirm-close-done", full=False)
+
+
+def test_without_javascript_closing_needs_its_box_ticked(open_page, users, live_server, problem, tmp_path):
+    page = open_page(users["inspector"], "pw-inspector", PHONE, java_script_enabled=False, **TOUCH)
+    page.goto(f"{live_server.url}{problem.get_absolute_url()}")
+    box = page.get_by_label("确认办结：已核对办结情况和佐证材料，办结后不能撤销")
+    expect(box).to_be_visible()
+    fill_closing(page, tmp_path)
+    with page.expect_navigation():
+        page.locator("#close-submit").tap()  # the box left unticked: a mis-tap
+    expect(page.locator(".invalid-feedback")).to_contain_text("办结后不能撤销：请核对后勾选“确认办结”")
+    problem.refresh_from_db()
+    assert problem.is_open and problem.evidence.count() == 0
+    assert page.locator("#id_note").input_value() == "现场已更换破损布袋，整改后照片附后"
+    shot(page, "confirm-close-nojs-refused")
+    page.set_input_files("#id_files", photo_file(tmp_path))  # a file is chosen again, as the page says
+    page.get_by_label("确认办结：已核对办结情况和佐证材料，办结后不能撤销").check()
+    with page.expect_navigation():
+        page.locator("#close-submit").tap()
+    expect(page.get_by_role("alert").filter(has_text="问题已办结")).to_be_visible()
+    problem.refresh_from_db()
+    assert not problem.is_open and problem.evidence.count() == 1
+
+
+def test_the_photos_confirmation_page_passes_the_accessibility_checks(open_page, users, live_server,
+                                                                      draft_with_photo):
+    """The page a phone without JavaScript gets (axe needs a script to run, so it is reached here by sending the
+    form past the dialog: submit() fires no submit event)."""
+    record, attachment = draft_with_photo
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    with page.expect_navigation():
+        page.evaluate(f"document.getElementById('detach-{attachment.pk}').submit()")
+    expect(page.get_by_role("heading", name="确认删除？")).to_be_visible()
+    assert_accessible(page, "the confirmation page of a photo's removal")
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_the_refused_close_passes_the_accessibility_checks(open_page, users, live_server, problem, tmp_path):
+    """The 办结 a phone without JavaScript sends with its box unticked, reached past the dialog as above."""
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}{problem.get_absolute_url()}")
+    fill_closing(page, tmp_path)
+    with page.expect_navigation():
+        page.evaluate("document.getElementById('close-form').submit()")
+    expect(page.locator(".invalid-feedback")).to_contain_text("办结后不能撤销：请核对后勾选“确认办结”")
+    assert_accessible(page, "the 办结 refused for its unticked box")
+    problem.refresh_from_db()
+    assert problem.is_open
