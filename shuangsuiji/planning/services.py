@@ -1232,19 +1232,41 @@ def _categories(targets: Iterable[Target], year: int, quarter: int) -> dict[int,
     return {target.pk: found.get(target.pk, target.category) for target in targets}
 
 
+def _visits_to_join(plan: Plan, targets: Iterable[Target]) -> dict[int, Task]:
+    """The quarter's visits a new selection of the same targets joins (进一次门、查多项事, policy ``merged_visit``),
+    by target: tasks not withdrawn whose record has not been started. A record's items are fixed when it starts and
+    a sealed record is the visit done, so a plan joining a begun visit would count as checked items nobody checked
+    (a joint, clue or cross-department check drawn after the firm's regular visit); such a plan gets a visit of its
+    own."""
+    if not policy_for(plan.year, plan.quarter).merged_visit.enabled:
+        return {}
+    # Locked first, then asked for records in a statement of its own: a record started while this waited for the
+    # lock is seen (do_start_record locks the task too), which a join in the locking statement would not re-read.
+    tasks = list(Task.objects.select_for_update().filter(target__in=list(targets), year=plan.year,
+                                                         quarter=plan.quarter)
+                 .exclude(status=TaskStatus.WITHDRAWN).order_by("pk"))
+    begun = set(Task.objects.filter(pk__in=[task.pk for task in tasks], records__isnull=False)
+                .values_list("pk", flat=True))
+    joinable: dict[int, Task] = {}
+    for task in tasks:
+        if task.pk not in begun:
+            joinable.setdefault(task.target_id, task)
+    return joinable
+
+
 def _write_tasks(plan: Plan, draw: Draw, result: dict) -> int:
-    """Store what the engine returned: a task per selected target (one per target and quarter when the
-    policy merges visits), the selection that makes it count for this plan, its items and its team."""
+    """Store what the engine returned: a task per selected target (joining the quarter's visit to it that has
+    not begun when the policy merges visits), the selection that makes it count for this plan, its items and its
+    team."""
     picks = [(stratum["name"], rank, pick) for stratum in result["strata"]
              for rank, pick in enumerate(stratum["selected"], start=1)]
     codes = sorted({pick["id"] for _name, _rank, pick in picks})
-    # Locking the selected targets makes two plans that draw the same target at the same time write one task.
-    targets = {t.credit_code: t for t in Target.objects.select_for_update().filter(credit_code__in=codes)
+    # Locking the selected targets makes two plans that draw the same target at the same time write one task. No key
+    # update: an officer starting a record holds its task and then checks the record's target reference (a key share
+    # lock), which a full update lock here would wait on while this waits on the task (_visits_to_join).
+    targets = {t.credit_code: t for t in Target.objects.select_for_update(no_key=True).filter(credit_code__in=codes)
                .order_by("pk")}
-    existing: dict[int, Task] = {}
-    if policy_for(plan.year, plan.quarter).merged_visit.enabled:
-        existing = {task.target_id: task for task in Task.objects.filter(
-            target__in=targets.values(), year=plan.year, quarter=plan.quarter).exclude(status=TaskStatus.WITHDRAWN)}
+    existing = _visits_to_join(plan, targets.values())
     deadline = plan_deadline(plan)
     categories = _categories(targets.values(), plan.year, plan.quarter)
     created = Task.objects.bulk_create(
@@ -1359,15 +1381,15 @@ def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict)
     codes = [r["in"] for r in event["replacements"]]
     if not codes:
         return []
-    targets = {t.credit_code: t for t in Target.objects.select_for_update().filter(credit_code__in=codes)}
-    merged = policy_for(plan.year, plan.quarter).merged_visit.enabled
+    targets = {t.credit_code: t for t in Target.objects.select_for_update(no_key=True)  # as in _write_tasks
+               .filter(credit_code__in=codes)}
+    joinable = _visits_to_join(plan, targets.values())
     dispatched = plan.status == PlanStatus.DISPATCHED
     now = timezone.now()
     categories = _categories(targets.values(), plan.year, plan.quarter)
     tasks: dict[str, Task] = {}
     for code in codes:
-        existing = (Task.objects.filter(target=targets[code], year=plan.year, quarter=plan.quarter)
-                    .exclude(status=TaskStatus.WITHDRAWN).first() if merged else None)
+        existing = joinable.get(targets[code].pk)
         if existing is not None and plan.is_joint:
             Task.objects.filter(pk=existing.pk).update(is_joint=True)
         tasks[code] = existing or Task.objects.create(

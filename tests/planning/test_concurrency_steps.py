@@ -124,3 +124,34 @@ def test_two_admins_dispatch_the_same_plan_at_once(city, drawn):
     assert first.error is None
     assert "该计划已由county_admin于" in second.refused and "派发" in second.refused, second.error
     assert Event.objects.filter(action="plan.dispatch").count() == 1
+
+
+def test_a_record_started_while_another_plan_draws_the_same_firm(city):
+    """The county's officer starts the record of a key unit's visit at the moment the city draws the same firm:
+    the draw waits for the task, then sees the record begun and gives the city a visit of its own, so the record's
+    items (fixed when it started) are not counted for the city's plan."""
+    require_postgres()
+    from shuangsuiji.fieldwork.services import do_start_record
+
+    county_admin, city_admin = city["users"]["county_admin"], city["users"]["city_admin"]
+    county = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=county_admin)
+    ceremony(county, user=county_admin)
+    services.do_dispatch(county, acting_user=county_admin)
+    city_plan = services.do_create_plan(jurisdiction=city["tree"]["city"], year=2021, quarter=2,
+                                        acting_user=city_admin)
+    services.do_set_requested(city_plan, {"key": 5}, acting_user=city_admin)
+    services.do_approve_and_freeze(city_plan, acting_user=city_admin, draw_date=D(2021, 3, 29), today=D(2021, 3, 29))
+    services.do_commit_secret(city_plan, acting_user=city_admin)
+    services.do_record_public_value(city_plan, source="dice", value="3,5,1,6", witnesses=["张三", "李四"],
+                                    acting_user=city_admin)
+    task = Task.objects.filter(selections__plan=county, selections__stratum=Stratum.KEY).order_by("pk").first()
+    member = task.members.filter(active=True).select_related("inspector").first()
+    officer = User.objects.create_user("officer-race", password="x", role=Role.INSPECTOR,
+                                       jurisdiction=member.inspector.jurisdiction, inspector=member.inspector)
+    first, second = collide(lambda: do_start_record(task, acting_user=officer),
+                            lambda: services.do_draw(Plan.objects.get(pk=city_plan.pk), acting_user=city_admin,
+                                                     today=D(2021, 3, 29)))
+    assert first.error is None and second.error is None, (first.error, second.error)
+    old, new = Task.objects.filter(target=task.target).order_by("pk")
+    assert old.pk == task.pk and set(old.selections.values_list("plan_id", flat=True)) == {county.pk}
+    assert set(new.selections.values_list("plan_id", flat=True)) == {city_plan.pk}

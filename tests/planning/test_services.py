@@ -293,6 +293,50 @@ def test_a_target_drawn_by_the_city_and_the_county_gets_one_visit_counting_for_b
     assert city_plan.selections.filter(stratum=Stratum.KEY).count() == 5
 
 
+def _officer(member: TaskMember) -> User:
+    return (User.objects.filter(inspector=member.inspector).first()
+            or User.objects.create_user(f"officer-{member.inspector_id}", password="x", role="inspector",
+                                        jurisdiction=member.inspector.jurisdiction, inspector=member.inspector))
+
+
+def test_a_plan_drawing_a_target_whose_visit_has_begun_gets_a_visit_of_its_own(city):
+    """进一次门 joins visits still to be made. The county's visit to one key unit has its record started, to another
+    sealed: their items were fixed when the record started, so the city's later draw of the same firms gets a new
+    visit with the city's items and team; the firm whose visit has not begun is still visited once for both."""
+    from django.utils import timezone
+
+    from shuangsuiji.fieldwork.models import InspectionRecord
+    from shuangsuiji.fieldwork.services import do_start_record
+
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    services.do_dispatch(county, acting_user=None)
+    started, sealed, untouched = Task.objects.filter(selections__plan=county,
+                                                     selections__stratum=Stratum.KEY).order_by("pk")[:3]
+    draft = do_start_record(started, acting_user=_officer(started.members.filter(active=True).first()))
+    items_before = list(draft.items.values_list("code", flat=True))
+    InspectionRecord.objects.create(number="JL-sealed", task=sealed, target=sealed.target, sealed_at=timezone.now(),
+                                    seal_hash="0" * 64)
+    city_draw = ceremony(city_plan)
+
+    for begun in (started, sealed):
+        tasks = list(Task.objects.filter(target=begun.target).order_by("pk"))
+        assert len(tasks) == 2, "the begun visit and a new one"
+        old, new = tasks
+        assert old.pk == begun.pk
+        assert set(old.selections.values_list("plan_id", flat=True)) == {county.pk}
+        assert not old.members.filter(draw=city_draw).exists()
+        assert set(new.selections.values_list("plan_id", flat=True)) == {city_plan.pk}
+        assert set(new.members.filter(active=True).values_list("draw_id", flat=True)) == {city_draw.pk}
+        assert new.status == TaskStatus.DRAWN and not new.records.exists()
+    draft.refresh_from_db()
+    assert list(draft.items.values_list("code", flat=True)) == items_before
+    [joined] = Task.objects.filter(target=untouched.target)
+    assert set(joined.selections.values_list("plan_id", flat=True)) == {county.pk, city_plan.pk}
+    assert city_plan.selections.filter(stratum=Stratum.KEY).count() == 5
+    assert verify_chain() == []
+
+
 def test_a_department_initiates_a_joint_plan_for_its_items_with_the_cooperating_departments(city):
     tree, department_user = city["tree"], city["users"]["department_user"]
     with pytest.raises(ValidationError, match="不是以下事项的责任科室"):
@@ -349,6 +393,44 @@ def test_a_closed_target_is_replaced_by_the_next_ticket_and_the_manifest_still_v
     assert Substitution.objects.get(task=first).new_task == substitute
     ticket = TaskPlan.objects.get(task=substitute, draw=draw).ticket
     assert ticket == event["replacements"][0]["ticket"]
+
+
+def test_a_substitute_whose_visit_this_quarter_has_begun_gets_a_visit_of_its_own(city):
+    """The substitute target already has a visit this quarter (another plan's) with its record started: the
+    substitution makes a new visit rather than joining one whose items are fixed; an unbegun one it joins."""
+    from django.utils import timezone
+
+    from shuangsuiji.fieldwork.models import InspectionRecord
+
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    services.do_set_requested(plan, {"general": 5}, reasons={"general": "试点"}, acting_user=county)
+    services.do_approve_shortfall(strata(plan)["general"], approve=True, decision="同意",
+                                  acting_user=city["users"]["city_admin"])
+    draw = ceremony(plan, user=county)
+    first = TaskPlan.objects.get(draw=draw, stratum=Stratum.GENERAL, rank=1).task
+    do_mark_target_defunct(first.target, acting_user=county, defunct_date=D(2021, 4, 2), reason="吊销营业执照")
+
+    class Rehearsal(Exception):
+        pass
+
+    with pytest.raises(Rehearsal), transaction.atomic():  # learn who the rule picks, then undo it
+        (rehearsed,) = services.do_substitute_target(first, reason="已吊销营业执照", acting_user=county)
+        target = rehearsed.target
+        raise Rehearsal
+    for begun in (True, False):
+        with pytest.raises(Rehearsal), transaction.atomic():
+            other = Task.objects.create(year=2021, quarter=2, target=target, deadline=D(2021, 6, 30),
+                                        status=TaskStatus.DISPATCHED)
+            if begun:
+                InspectionRecord.objects.create(number="JL-other", task=other, target=target,
+                                                sealed_at=timezone.now(), seal_hash="0" * 64)
+            (substitute,) = services.do_substitute_target(Task.objects.get(pk=first.pk), reason="已吊销营业执照",
+                                                          acting_user=county)
+            assert substitute.target == target
+            assert (substitute.pk == other.pk) is not begun
+            assert other.selections.filter(plan=plan).exists() is not begun
+            raise Rehearsal
 
 
 def test_an_unavailable_inspector_is_replaced_by_the_next_eligible_by_ticket(city):
