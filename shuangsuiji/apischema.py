@@ -11,7 +11,11 @@ rate and of a name locked after failed sign-ins. And that a query parameter left
 
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.utils.translation import gettext, gettext_noop
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import exceptions
 
 DETAIL = "ErrorDetail"
 PARAMETERS = "ParameterErrors"
@@ -67,3 +71,14 @@ def document_error_answers(result: dict[str, Any], generator: Any, request: Any,
             for code in sorted(codes):
                 operation["responses"].setdefault(code, _answer(code))
     return result
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """/api/docs/, Swagger UI over /api/schema/: like the schema, for a signed-in user or a valid API token
+    (``SERVE_PERMISSIONS``). It is a page: a browser that is not signed in is sent to the login page and back,
+    not shown the API's 401; a client that sent credentials the API refuses still gets that 401."""
+
+    def handle_exception(self, exc: Exception) -> HttpResponse:
+        if isinstance(exc, exceptions.NotAuthenticated) and "HTTP_AUTHORIZATION" not in self.request.META:
+            return redirect_to_login(self.request.get_full_path())
+        return super().handle_exception(exc)

@@ -243,7 +243,12 @@ SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
                         "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                                                  "shuangsuiji.apischema.document_error_answers"],
                         "SWAGGER_UI_DIST": "SIDECAR", "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-                        "REDOC_DIST": "SIDECAR"}
+                        "REDOC_DIST": "SIDECAR",
+                        # The description of the staff APIs (/api/schema/, /api/docs/) names every internal
+                        # endpoint and field: for a signed-in user or a valid API token, as the APIs themselves
+                        # (the authentication classes are REST_FRAMEWORK's). The public API's own description
+                        # stays open at /api/public/schema/.
+                        "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"]}
 # The public API (/api/public/) answers anyone; per client address at most this many requests (DRF rate, e.g.
 # "600/minute"; empty: no limit). Counted in the default cache, so per process unless CACHE_DIR is set.
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "600/minute") or None

@@ -87,7 +87,7 @@ def opendata(request: HttpRequest) -> HttpResponse:
         "page_size": api.PublicPagination.page_size,
         "max_page_size": api.PublicPagination.max_page_size,
         "rate": settings.PUBLIC_API_RATE,
-        "schema_url": reverse("api-schema") + "?format=json",
+        "schema_url": reverse("public-api-schema") + "?format=json",
         "verifier_url": _url("public:verify"),
     }
     return render(request, "disclosure/opendata.html", context)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji import params
+from shuangsuiji.fieldwork import filetypes
 from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult, Mode, OffSiteMeans, Outcome
 from shuangsuiji.fieldwork.services import ITEM_FIELDS, RECORD_FIELDS
 from shuangsuiji.registry.models import Department, Target
@@ -158,11 +159,15 @@ class MultipleFileInput(forms.ClearableFileInput):
 class CloseForm(forms.Form):
     note = forms.CharField(label=_("办结情况"), max_length=REASON_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    files = forms.FileField(label=_("佐证材料"), required=False, widget=MultipleFileInput,
-                            help_text=_("整改后照片、回执、决定书等，可选多个文件"))
+    files = forms.FileField(label=_("佐证材料"), required=False, widget=MultipleFileInput)
     # 办结 cannot be undone. The page's dialog ticks this box (and hides it); without JavaScript it is ticked by
     # hand, and the view closes nothing until it is.
     confirm = forms.BooleanField(label=_("确认办结：已核对办结情况和佐证材料，办结后不能撤销"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = _("整改后照片、回执、决定书等，可选多个文件。可上传：%(allowed)s") % {
+            "allowed": filetypes.allowed_text()}
 
 
 class EvidenceForm(forms.Form):

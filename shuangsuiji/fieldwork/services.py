@@ -46,7 +46,7 @@ from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.engine import canonical, creditcode
 from shuangsuiji.engine.workdays import quarter_of
-from shuangsuiji.fieldwork import permissions, sealing
+from shuangsuiji.fieldwork import filetypes, permissions, sealing
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
     Attachment,
@@ -546,19 +546,29 @@ def _exif_time(data: bytes) -> datetime | None:
         return None
 
 
-def _store_file(row: StoredFile, upload: UploadedFile, *, taken_at: datetime | None, caption: str,
-                acting_user) -> StoredFile:
+def _admit(upload: UploadedFile) -> filetypes.FileType:
+    """What kind of allowed file ``upload`` is, or a ``ValidationError`` on ``file`` saying why it is not taken:
+    checked before anything is stored or the record changes, so a refused file voids no signature."""
     if upload.size is None or upload.size == 0:
         raise ValidationError({"file": _("文件是空的")})
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError({"file": _("文件过大（%(size)s MB），单个文件不超过 %(max)s MB") % {
             "size": upload.size // (1024 * 1024), "max": MAX_ATTACHMENT_BYTES // (1024 * 1024)}})
     upload.seek(0)
+    head = upload.read(filetypes.HEAD_BYTES)
+    upload.seek(0)
+    return filetypes.identify(canonical.nfc(upload.name or ""), head)
+
+
+def _store_file(row: StoredFile, upload: UploadedFile, file_type: filetypes.FileType, *,
+                taken_at: datetime | None, caption: str, acting_user) -> StoredFile:
+    upload.seek(0)
     data = upload.read()
     row.sha256 = sealing.file_sha256(io.BytesIO(data))
     row.size = len(data)
     row.original_name = canonical.nfc(upload.name or "file")[:255]
-    row.content_type = (upload.content_type or "application/octet-stream")[:100]
+    # the type the content was found to be, not what the sending browser claimed
+    row.content_type = file_type.mime
     if row.is_image:
         _check_photo_size(data)
     exif = _exif_time(data) if row.is_image else None
@@ -581,14 +591,13 @@ def do_add_attachment(record: InspectionRecord, upload: UploadedFile, *, acting_
     record = _lock(record)
     _ensure_draft(record)
     permissions.ensure_team_member(acting_user, record)
-    if upload.size:
-        upload.seek(0)
-        # The same file again is the phone retrying an upload whose answer it never got (the network dropped after
-        # the server had it): the attachment it already has, not a second copy of the photo in the record.
-        same = record.attachments.filter(sha256=sealing.file_sha256(upload)).order_by("id").first()
-        if same is not None:
-            return same
-    attachment = _store_file(Attachment(record=record), upload, taken_at=taken_at, caption=caption,
+    file_type = _admit(upload)
+    # The same file again is the phone retrying an upload whose answer it never got (the network dropped after
+    # the server had it): the attachment it already has, not a second copy of the photo in the record.
+    same = record.attachments.filter(sha256=sealing.file_sha256(upload)).order_by("id").first()
+    if same is not None:
+        return same
+    attachment = _store_file(Attachment(record=record), upload, file_type, taken_at=taken_at, caption=caption,
                              acting_user=acting_user)
     _touch(record, acting_user)
     _event("record.attach", record, record, acting_user,
@@ -1214,8 +1223,8 @@ def do_add_evidence(follow_up: FollowUp, upload: UploadedFile, *, acting_user, t
     follow_up = _lock_follow_up(follow_up)
     permissions.ensure_can_follow_up(acting_user, follow_up)
     _ensure_open(follow_up)
-    evidence = _store_file(FollowUpEvidence(follow_up=follow_up), upload, taken_at=taken_at, caption=caption,
-                           acting_user=acting_user)
+    evidence = _store_file(FollowUpEvidence(follow_up=follow_up), upload, _admit(upload), taken_at=taken_at,
+                           caption=caption, acting_user=acting_user)
     _event("followup.evidence", follow_up, follow_up.record, acting_user,
            {"file": [None, evidence.original_name], "sha256": [None, evidence.sha256]}, caption)
     return evidence
@@ -1341,9 +1350,11 @@ def do_close_follow_up(follow_up: FollowUp, *, note: str, acting_user, files: It
         raise ValidationError(_("请先登记立案编号；不予处罚的，请上传不予处罚决定书等材料"))
     if follow_up.handling in (Handling.TRANSFER, Handling.JUDICIARY) and not follow_up.transfer_reference:
         raise ValidationError(_("请先登记移交/移送文书编号和日期"))
-    for upload in files:
-        evidence = _store_file(FollowUpEvidence(follow_up=follow_up), upload, taken_at=None, caption=note[:255],
-                               acting_user=acting_user)
+    # every file judged before any is stored: one refused leaves no other on the disk
+    admitted = [(upload, _admit(upload)) for upload in files]
+    for upload, file_type in admitted:
+        evidence = _store_file(FollowUpEvidence(follow_up=follow_up), upload, file_type, taken_at=None,
+                               caption=note[:255], acting_user=acting_user)
         _event("followup.evidence", follow_up, follow_up.record, acting_user,
                {"file": [None, evidence.original_name], "sha256": [None, evidence.sha256]})
     if not follow_up.evidence.exists():

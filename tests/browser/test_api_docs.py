@@ -27,3 +27,17 @@ def test_the_api_docs_render_with_nothing_fetched_from_outside(open_page, users,
     expect(page.locator(".swagger-ui .opblock").nth(10)).to_be_attached()
     expect(page.get_by_text("/api/planning/plans/").first).to_be_visible()
     assert outside == []
+
+
+def test_the_api_docs_ask_a_visitor_who_is_not_signed_in_to_sign_in_first(chromium, users, live_server):
+    """The description of the staff APIs is not for the public: the login page, and after signing in the docs."""
+    context = chromium.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/api/docs/")
+    assert urlsplit(page.url).path == "/login/"
+    page.fill("#id_username", "inspector")
+    page.fill("#id_password", "pw-inspector")
+    page.click("form button.btn-success")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    assert urlsplit(page.url).path == "/api/docs/"
+    context.close()

@@ -136,7 +136,7 @@ def test_a_refused_photo_is_named_beside_the_upload_button(
     page.set_input_files("#fw-file", [str(fake), photo_file(tmp_path)])
     page.wait_for_selector("#fw-attachments img")
     error = page.locator("#fw-upload-error")
-    expect(error).to_contain_text("“设备.jpg”未上传：文件内容不是图片")
+    expect(error).to_contain_text("不能上传“设备.jpg”：文件内容不是 JPG 文件")
     assert "车间.jpg" not in error.inner_text()
     assert [a.original_name for a in record.attachments.all()] == ["车间.jpg"]
     shot(page, "touch-photo-refused", full=False)
@@ -145,6 +145,31 @@ def test_a_refused_photo_is_named_beside_the_upload_button(
         page.set_input_files("#fw-file", photo_file(tmp_path))
     expect(error).to_have_text("")
     page.wait_for_load_state("networkidle")
+
+
+def test_a_file_of_a_type_a_record_does_not_hold_is_refused_on_the_phone_naming_it_and_the_types_allowed(
+        open_page, users, task, live_server, tmp_path):  # noqa: F811
+    """A program, and a web page named as a photo, are refused by the server with the types a record takes; a
+    scanned PDF chosen with them goes in. The page says what it takes before anything is chosen."""
+    page, record = open_record(open_page, users, task, live_server)
+    allowed = "照片（JPG、PNG、WebP）、文档（PDF）、录音（MP3、M4A、WAV、AMR）、录像（MP4、MOV、3GP）"
+    expect(page.locator("#fw-allowed-files")).to_have_text(f"可上传：{allowed}")
+    program = tmp_path / "工具.exe"
+    program.write_bytes(b"MZ\x90\x00" + b"\x00" * 60)
+    web_page = tmp_path / "现场.jpg"
+    web_page.write_bytes(b"<html><script>alert(1)</script></html>")
+    scan = tmp_path / "笔录.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.set_input_files("#fw-file", [str(program), str(web_page), str(scan)])
+    page.wait_for_selector("#fw-attachments li:has-text('笔录.pdf')")
+    error = page.locator("#fw-upload-error")
+    expect(error.locator("div")).to_have_text([
+        f"不能上传“工具.exe”：不允许此类文件。可上传的类型：{allowed}",
+        f"不能上传“现场.jpg”：文件内容不是 JPG 文件（与扩展名不符，可能是改了扩展名的其他文件）。"
+        f"可上传的类型：{allowed}"])
+    assert [a.original_name for a in record.attachments.all()] == ["笔录.pdf"]
+    error.scroll_into_view_if_needed()
+    shot(page, "touch-file-type-refused", full=False)
 
 
 def test_each_items_result_choices_are_a_group_named_by_the_item(open_page, users, task, live_server):  # noqa: F811

@@ -345,7 +345,7 @@ def test_verification_status_per_draw(client, tree):
 def test_root_lists_the_endpoints_and_the_schema_documents_them(client):
     root = client.get("/api/public/").json()
     assert set(root) == {"items", "list", "plans", "results", "corrections", "verification"}
-    schema = client.get("/api/schema/", {"format": "json"})
+    schema = client.get("/api/public/schema/", {"format": "json"})
     assert schema.status_code == 200
     paths = schema.json()["paths"]
     assert {p for p in paths if p.startswith("/api/public/")} >= {

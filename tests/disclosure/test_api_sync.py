@@ -191,7 +191,7 @@ def test_the_schema_documents_the_sync_parameters_and_the_change_time(client):
     assert parameters["after"]["schema"]["type"] == "string" and "next" in parameters["after"]["description"]
     row = schema["components"]["schemas"]["PublicResult"]["properties"]
     assert "changed_at" in row and "更正" in row["changed_at"]["description"]
-    served = client.get("/api/schema/", {"format": "json"}).json()
+    served = client.get("/api/public/schema/", {"format": "json"}).json()
     assert "changed_since" in {p["name"] for p in served["paths"]["/api/public/results/"]["get"]["parameters"]}
 
 

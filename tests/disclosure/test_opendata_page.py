@@ -31,7 +31,7 @@ def test_opendata_documents_every_dataset_and_the_api(client, opendata_url, sett
     for parameter in ("jurisdiction", "month", "industry", "outcome", "q", "page", "page_size"):
         assert f"<code>{parameter}</code>" in text
     assert "curl &#x27;http://testserver/api/public/results/?month=2026-03&amp;outcome=problem" in text
-    assert 'href="/api/schema/?format=json"' in text
+    assert 'href="/api/public/schema/?format=json"' in text
     assert "600/minute" in text and "429" in text and "400" in text
 
 

@@ -255,7 +255,7 @@ def test_what_follows_an_inspection_is_not_dated_before_it_and_evidence_must_be_
         services.do_register_case(follow_up, case_number="涞环立〔2030〕1号", filed_on=None, acting_user=inspector)
     assert FollowUp.objects.get(pk=follow_up.pk).case_number == ""
     fake = SimpleUploadedFile("photo.jpg", b"hello, not an image", content_type="image/jpeg")
-    with pytest.raises(ValidationError, match="文件内容不是图片"):
+    with pytest.raises(ValidationError, match="文件内容不是 JPG 文件"):
         services.do_add_evidence(follow_up, fake, acting_user=inspector)
     assert not follow_up.evidence.exists()
     pdf = SimpleUploadedFile("回执.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")

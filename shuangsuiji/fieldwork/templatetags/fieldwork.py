@@ -1,8 +1,10 @@
-"""Template helpers of fieldwork: state badges, the off-site means, and the overdue count in the menu."""
+"""Template helpers of fieldwork: state badges, the off-site means, the overdue count in the menu, and the kinds of
+file an upload may be."""
 
 from django import template
 from django.utils import timezone
 
+from shuangsuiji.fieldwork import filetypes
 from shuangsuiji.fieldwork.models import FollowUp, OffSiteMeans, RecordState
 
 register = template.Library()
@@ -42,3 +44,9 @@ def overdue_follow_ups(context) -> int:
     if user is None or not user.is_authenticated or not user.oversees:
         return 0
     return FollowUp.objects.visible_to(user).overdue(timezone.localdate()).count()
+
+
+@register.simple_tag
+def allowed_files() -> str:
+    """The kinds of file an attachment or evidence may be, said beside the upload control (as the refusal says)."""
+    return filetypes.allowed_text()

@@ -477,7 +477,9 @@
       // Said beside the upload button and naming the photo: of several chosen at once, which one, and why
       // (the banner alone said "文件内容不是图片" with the other photos' rows appearing, and "已上传" under them).
       const line = document.createElement("div");
-      line.textContent = `“${file.name}”${text.notUploaded}${data.message || response.statusText}`;
+      const message = data.message || response.statusText;
+      // a refusal of the file's type names it already ("不能上传“x.exe”：…"): not twice
+      line.textContent = message.includes(`“${file.name}”`) ? message : `“${file.name}”${text.notUploaded}${message}`;
       uploadError.append(line);
       return true;
     }
