@@ -1112,9 +1112,15 @@ def _follow_up_action(request: HttpRequest, pk: int, action, *, name: str = "", 
 def _valid(form) -> dict:
     """The form's data, or every problem named with its field ("处罚决定日期：该字段是必填项。")."""
     if not form.is_valid():
-        raise ValidationError([f"{form.fields[name].label}：{error}" if name in form.fields else str(error)
-                               for name, errors in form.errors.items() for error in errors])
+        raise ValidationError([problem for problems in _named_problems(form).values() for problem in problems])
     return form.cleaned_data
+
+
+def _named_problems(form) -> dict[str, list[str]]:
+    """The form's problems by field, each named with its field's label."""
+    form.is_valid()
+    return {name: [f"{form.fields[name].label}：{error}" if name in form.fields else str(error) for error in errors]
+            for name, errors in form.errors.items()}
 
 
 @login_required
@@ -1133,9 +1139,17 @@ def followup_case(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_penalty(request: HttpRequest, pk: int) -> HttpResponse:
-    form = PenaltyDecisionForm(request.POST, target=_follow_up(request, pk).target)
+    # As 办结: shown again as typed if refused, the box 确认办结 unticked.
+    data = request.POST.copy()
+    data.pop("confirm", None)
+    form = PenaltyDecisionForm(data, target=_follow_up(request, pk).target)
 
     def act(follow_up: FollowUp) -> str:
+        if not confirmed(request):
+            services.ensure_penalty_closable(follow_up, request.user)
+            # Unconfirmed, nothing is recorded or closed; what is missing or wrong in the form is said at the same
+            # time, so one more try can be the last.
+            raise ValidationError({"confirm": _("办结后不能撤销：请核对后勾选“确认办结”"), **_named_problems(form)})
         data = _valid(form)
         services.do_record_penalty_decision(
             follow_up, decision_number=data["decision_number"], decided_on=data["decided_on"],
