@@ -482,6 +482,9 @@ def _script_text() -> dict[str, str]:
         "queued": _("张照片待联网后上传"),
         "uploaded": _("已上传"),
         "notUploaded": _("未上传："),
+        "taken": _("拍摄"),
+        "remove": _("删除"),
+        "removeNamed": _("删除“%(name)s”"),
         "syncing": _("正在同步…"),
         "sealed": _("该记录已提交封存。"),
         "signIn": _("重新登录"),
@@ -715,8 +718,9 @@ def signature_image(request: HttpRequest, pk: int, signature_pk: int) -> HttpRes
 
 
 def _attachment_json(attachment: Attachment) -> dict:
-    return {"name": attachment.original_name, "sha256": attachment.sha256,
+    return {"id": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256,
             "url": reverse("fieldwork:attachment_file", args=[attachment.pk]),
+            "delete_url": reverse("fieldwork:attachment_delete", args=[attachment.pk]),
             "taken_at": timezone.localtime(attachment.taken_at).strftime("%m-%d %H:%M") if attachment.taken_at else ""}
 
 
@@ -742,7 +746,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         message = "；".join(getattr(error, "messages", [str(error)]))
         if wants_json:
             return _json_error(message, 400)
-        messages.error(request, message)
+        messages.error(request, message, extra_tags="attachments")  # shown at the photos (record_edit.html)
         return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#attachments")
     if wants_json:
         record.refresh_from_db()
@@ -773,7 +777,8 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.do_remove_attachment(attachment, acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
         return _error_page(request, error, back)
-    messages.success(request, _("已删除“%(name)s”") % {"name": attachment.original_name})
+    messages.success(request, _("已删除“%(name)s”") % {"name": attachment.original_name},
+                     extra_tags="attachments")  # shown at the photos, where the page comes back (record_edit.html)
     return redirect(back + "#attachments")
 
 

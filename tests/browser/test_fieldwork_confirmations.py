@@ -68,7 +68,11 @@ def test_a_mis_tapped_trash_button_keeps_the_photo_and_a_confirmed_one_deletes_i
         dialog.get_by_role("button", name="确认删除").tap()
     wait_for_record_page(page)
     assert len(deletes) == 1 and not Attachment.objects.filter(pk=attachment.pk).exists()
-    expect(page.get_by_role("alert").filter(has_text="已删除“车间.jpg”")).to_be_visible()
+    # Said where the phone is (the page comes back at its photos), not at the top of the page out of sight.
+    told = page.get_by_role("alert").filter(has_text="已删除“车间.jpg”")
+    expect(told).to_be_visible()
+    expect(told).to_be_in_viewport()
+    expect(page.locator("#attachments .alert-success")).to_have_text("已删除“车间.jpg”")
     expect(page.locator("#fw-attachments li[data-sha256]")).to_have_count(0)
     expect(page.locator("#fw-banner")).to_be_hidden()  # no conflict with the phone's own draft
     shot(page, "confirm-photo-deleted", full=False)
@@ -93,7 +97,43 @@ def test_without_javascript_the_server_asks_before_deleting_a_photo(open_page, u
     page.get_by_role("button", name="确认删除").tap()
     page.wait_for_url(f"**/fieldwork/records/{record.pk}/edit/#attachments")
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
-    assert "已删除“车间.jpg”" in page.inner_text("main")
+    expect(page.locator("#attachments .alert-success")).to_have_text("已删除“车间.jpg”")
+    expect(page.get_by_role("alert").filter(has_text="已删除“车间.jpg”")).to_be_in_viewport()
+
+
+def test_a_photo_just_uploaded_can_be_deleted_at_once_and_asks_first(open_page, users, live_server, task,
+                                                                    tmp_path):
+    """The row the page adds for a photo it has just uploaded carries the trash button the server's rows have,
+    asking 确认删除？ the same way (it had none until the page was loaded again)."""
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    page.set_input_files("#fw-file", photo_file(tmp_path))
+    expect(page.locator("#fw-attachments li[data-sha256]")).to_have_count(1)
+    attachment = Attachment.objects.get(record=record)
+    deletes = posts_to(page, f"/attachments/{attachment.pk}/delete/")
+    trash = page.get_by_role("button", name="删除“车间.jpg”")
+    expect(trash).to_be_visible()
+    trash.scroll_into_view_if_needed()
+    shot(page, "photo-just-uploaded", full=False)
+    trash.tap()
+    dialog = page.locator("#fw-detach-modal")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("“车间.jpg”将从本记录中删除，不能恢复")
+    assert_accessible(page, "the 确认删除？ dialog of a photo just uploaded")
+    dialog.get_by_role("button", name="保留").tap()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(300)
+    assert deletes == [] and Attachment.objects.filter(pk=attachment.pk).exists()
+
+    trash.tap()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="确认删除").tap()
+    wait_for_record_page(page)
+    assert len(deletes) == 1 and not Attachment.objects.filter(pk=attachment.pk).exists()
+    expect(page.locator("#attachments .alert-success")).to_have_text("已删除“车间.jpg”")
+    expect(page.locator("#fw-attachments li[data-sha256]")).to_have_count(0)
 
 
 @pytest.fixture

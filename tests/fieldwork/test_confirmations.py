@@ -53,8 +53,21 @@ def test_a_confirmed_removal_removes_the_photo(draft_photo, users, team, who):
     response = client_for(user).post(reverse("fieldwork:attachment_delete", args=[draft_photo.pk]),
                                      {"confirm": "1"}, follow=True)
     assert response.redirect_chain[0][0] == reverse("fieldwork:record_edit", args=[record.pk]) + "#attachments"
-    assert "已删除“车间.jpg”" in response.content.decode()
+    text = response.content.decode()
+    # Said at the photos, where the page comes back (#attachments), not above the form out of a phone's sight.
+    assert text.index('id="attachments"') < text.index("已删除“车间.jpg”") < text.index('id="fw-attachments"')
+    assert text.count("已删除“车间.jpg”") == 1
     assert not Attachment.objects.filter(pk=draft_photo.pk).exists() and removals(record) == 1
+
+
+def test_a_photo_just_uploaded_comes_with_its_delete_form(task, users):
+    """The page's script builds the uploaded photo's row, trash button and all, from this answer."""
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    answer = client_for(users["inspector"]).post(reverse("fieldwork:attachment_add", args=[record.pk]),
+                                                 {"file": photo("车间.jpg")}, HTTP_ACCEPT="application/json").json()
+    attachment = Attachment.objects.get(record=record)
+    assert answer["id"] == attachment.pk
+    assert answer["delete_url"] == reverse("fieldwork:attachment_delete", args=[attachment.pk])
 
 
 @pytest.mark.parametrize("role", ["county_admin", "city_admin", "leader", "department_user", "outsider",
