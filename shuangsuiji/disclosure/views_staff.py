@@ -156,7 +156,8 @@ def overview(request: HttpRequest) -> HttpResponse:
                .select_related("jurisdiction", "prepared_by").order_by("deadline", "pk"))
     return render(request, "disclosure/staff/overview.html", {
         "year": year, "years": range(today.year, today.year - 4, -1), "today": today, "states": states,
-        "months": months, "grid": grid, "detail": detail, "chosen": chosen, "single": len(counties) == 1,
+        "month_starts": [date(year, m, 1) for m in months], "grid": grid, "detail": detail, "chosen": chosen,
+        "single": len(counties) == 1,
         "overdue_months": sum(1 for s in states if s.is_overdue), "annual": annual, "list_deadline": list_deadline,
         "waiting": waiting, "can_publish_any": any(services.can_publish(user, c) for c in counties),
         "prepare_form": PrepareForm(jurisdictions=_counties(user), initial={"year": year}),

@@ -4,10 +4,12 @@ read "2026-1" in a batch's name, a workbench item and a refusal, and "1/2026" in
 keeps 2026年1月."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from shuangsuiji.disclosure import services
@@ -88,3 +90,18 @@ def test_the_workbench_names_a_month_to_publish(tree, users, monkeypatch):
     english = said("en", lambda: workbench.unreleased_months(users["county_admin"], today).items[0].title)
     chinese = said("zh-hans", lambda: workbench.unreleased_months(users["county_admin"], today).items[0].title)
     assert (english, chinese) == ("涞水县 results of 2026-02", "涞水县2026年2月抽查结果")
+
+
+def test_the_progress_grid_heads_its_months_as_the_pages_write_a_month(client, tree, users):
+    """The city's grid of each county's months: its columns read 1月…12月, in English 2026-01…2026-12 (they read
+    1…12, a bare number beside the year's other months written 2026-01)."""
+    year = timezone.localdate().year - 1  # a year gone by: all twelve months
+    client.force_login(users["city_admin"])
+    heads = {}
+    for language in ("zh-hans", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(reverse("disclosure:overview"), {"year": year}).content.decode()
+        grid = page[page.index('id="grid"'):page.index("</thead>", page.index('id="grid"'))]
+        heads[language] = re.findall(r"<th>([^<]*)</th>", grid)
+    assert heads["zh-hans"] == [f"{m}月" for m in range(1, 13)] + ["逾期"]
+    assert heads["en"] == [f"{year}-{m:02d}" for m in range(1, 13)] + ["Overdue"]
