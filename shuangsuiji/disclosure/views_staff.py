@@ -653,8 +653,8 @@ def report_download(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if params["kind"] == reports.MONTHLY:
         content = report_books.monthly_workbook(jurisdiction, year, params["month"], today)
-        name = report_books.monthly_title(jurisdiction, year, params["month"])
+        name = report_books.monthly_file_name(jurisdiction, year, params["month"])
     else:
         content = report_books.quarterly_workbook(jurisdiction, year, params["quarter"], today)
-        name = report_books.quarterly_title(jurisdiction, year, params["quarter"])
-    return xlsx_response(content, f"{name}.xlsx")
+        name = f"{report_books.quarterly_title(jurisdiction, year, params['quarter'])}.xlsx"
+    return xlsx_response(content, name)
