@@ -251,3 +251,12 @@ def test_a_case_not_yet_filed_says_so_rather_than_asking(task, users, tree):
     refused = decide(users["county_admin"], follow_up, tree)
     assert "请先登记立案编号和立案日期" in "".join(m.message for m in refused.context["messages"])
     assert "confirm" not in refused.context["penalty_form"].errors
+
+
+def test_a_refused_upload_without_javascript_is_said_at_the_photos(task, users):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    response = client_for(users["inspector"]).post(reverse("fieldwork:attachment_add", args=[record.pk]), {},
+                                                   follow=True)
+    assert response.redirect_chain[0][0].endswith("#attachments")
+    text = response.content.decode()
+    assert text.index('id="attachments"') < text.index("请选择要上传的照片或文件") < text.index('id="fw-attachments"')
