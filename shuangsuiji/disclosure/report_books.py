@@ -109,6 +109,12 @@ def monthly_title(jurisdiction: Jurisdiction, year: int, month: int) -> str:
     return f"{jurisdiction.name}{year}年{month}月“双随机、一公开”情况明细表"
 
 
+def monthly_file_name(jurisdiction: Jurisdiction, year: int, month: int) -> str:
+    """The sheet's download: its title with the month in two digits (2026年01月), so a folder of them sorts by
+    month (2026年1月 came after 2026年11月 and before 2026年2月)."""
+    return f"{jurisdiction.name}{year}年{month:02d}月“双随机、一公开”情况明细表.xlsx"
+
+
 def monthly_workbook(jurisdiction: Jurisdiction, year: int, month: int, today: date) -> bytes:
     """每月5日前报送的上月情况明细表: one row per inspection of the month (``reports.monthly_detail``)."""
     with translation.override(settings.LANGUAGE_CODE):

@@ -92,12 +92,16 @@ def download(request: HttpRequest, kind: str, form, rows: Iterable[Any],
 
 
 def download_name(kind: str, filters: dict[str, Any]) -> str:
-    """The file's name says what was asked for (``results-130623-2026-4-problem``): a reader downloading a few
+    """The file's name says what was asked for (``results-130623-2026-04-problem``): a reader downloading a few
     months or places gets files that do not overwrite one another. Only the ASCII letters, digits and dashes of
     each filter's value are kept (a name searched for in Chinese is left out rather than mangled), in the
-    filter form's order."""
+    filter form's order. A month is written with two digits whichever way it was typed (2026-4 → 2026-04), as
+    the other downloads name a month."""
     parts = [kind]
-    for value in filters.values():
+    for key, value in filters.items():
+        month = public.MONTH.fullmatch(str(value)) if key == "month" else None
+        if month:
+            value = f"{month.group(1)}-{int(month.group(2)):02d}"
         cleaned = re.sub(r"[^0-9A-Za-z-]+", "", str(value))
         if cleaned:
             parts.append(cleaned[:32])

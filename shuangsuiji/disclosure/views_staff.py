@@ -156,7 +156,8 @@ def overview(request: HttpRequest) -> HttpResponse:
                .select_related("jurisdiction", "prepared_by").order_by("deadline", "pk"))
     return render(request, "disclosure/staff/overview.html", {
         "year": year, "years": range(today.year, today.year - 4, -1), "today": today, "states": states,
-        "months": months, "grid": grid, "detail": detail, "chosen": chosen, "single": len(counties) == 1,
+        "month_starts": [date(year, m, 1) for m in months], "grid": grid, "detail": detail, "chosen": chosen,
+        "single": len(counties) == 1,
         "overdue_months": sum(1 for s in states if s.is_overdue), "annual": annual, "list_deadline": list_deadline,
         "waiting": waiting, "can_publish_any": any(services.can_publish(user, c) for c in counties),
         "prepare_form": PrepareForm(jurisdictions=_counties(user), initial={"year": year}),
@@ -652,8 +653,8 @@ def report_download(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     if params["kind"] == reports.MONTHLY:
         content = report_books.monthly_workbook(jurisdiction, year, params["month"], today)
-        name = report_books.monthly_title(jurisdiction, year, params["month"])
+        name = report_books.monthly_file_name(jurisdiction, year, params["month"])
     else:
         content = report_books.quarterly_workbook(jurisdiction, year, params["quarter"], today)
-        name = report_books.quarterly_title(jurisdiction, year, params["quarter"])
-    return xlsx_response(content, f"{name}.xlsx")
+        name = f"{report_books.quarterly_title(jurisdiction, year, params['quarter'])}.xlsx"
+    return xlsx_response(content, name)

@@ -146,8 +146,12 @@ class PenaltyDecisionForm(forms.Form):
     violation = forms.CharField(label=_("违法行为"), required=False, max_length=2 * REASON_LENGTH,
                                 widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text=_("不填则取检查记录中的问题描述"))
+    # Recording the decision closes the problem for good: asked like 办结 (the dialog ticks and hides the box).
+    confirm = forms.BooleanField(label=_("确认办结：已核对处罚决定，录入后问题即办结，不能撤销"), required=False)
 
     def __init__(self, *args, target: Target, **kwargs) -> None:
+        # Ids of its own: the page's 办结 form has its box ``confirm`` too.
+        kwargs.setdefault("auto_id", "id_penalty_%s")
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = penalty_departments(target)
 

@@ -71,6 +71,7 @@ from shuangsuiji.fieldwork.models import (
     TaskSchedule,
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
+from shuangsuiji.intake.permissions import ensure_can_record
 from shuangsuiji.planning.gather import draws_open
 from shuangsuiji.planning.models import MemberRole, Task, TaskPlan, TaskStatus
 from shuangsuiji.registry.models import Department, Inspector
@@ -1271,6 +1272,19 @@ def do_register_case(follow_up: FollowUp, *, case_number: str, filed_on: date, a
     return follow_up
 
 
+def ensure_penalty_closable(follow_up: FollowUp, acting_user) -> None:
+    """What refuses 录入处罚决定并办结 whatever is typed (not his to record or close, closed already, not a case,
+    no case filed): said before the step is asked to be confirmed, and again, on the locked row, by
+    ``do_record_penalty_decision``."""
+    permissions.ensure_can_follow_up(acting_user, follow_up)
+    _ensure_open(follow_up)
+    if follow_up.handling != Handling.CASE:
+        raise ValidationError(_("只有立案处罚的问题有处罚决定"))
+    if not follow_up.case_number:
+        raise ValidationError(_("请先登记立案编号和立案日期"))
+    ensure_can_record(acting_user, follow_up.target.jurisdiction)
+
+
 @transaction.atomic
 def do_record_penalty_decision(follow_up: FollowUp, *, decision_number: str, decided_on: date,
                                department: Department, violation: str, amount: Decimal | None,
@@ -1280,12 +1294,7 @@ def do_record_penalty_decision(follow_up: FollowUp, *, decision_number: str, dec
     from shuangsuiji.intake.services import do_record_penalty
 
     follow_up = _lock_follow_up(follow_up)
-    permissions.ensure_can_follow_up(acting_user, follow_up)
-    _ensure_open(follow_up)
-    if follow_up.handling != Handling.CASE:
-        raise ValidationError(_("只有立案处罚的问题有处罚决定"))
-    if not follow_up.case_number:
-        raise ValidationError(_("请先登记立案编号和立案日期"))
+    ensure_penalty_closable(follow_up, acting_user)
     if decided_on is not None and follow_up.case_filed_on and decided_on < follow_up.case_filed_on:
         raise ValidationError({"decided_on": _("处罚决定日期早于立案日期")})
     if decided_on is not None and decided_on > timezone.localdate():

@@ -482,6 +482,9 @@ def _script_text() -> dict[str, str]:
         "queued": _("张照片待联网后上传"),
         "uploaded": _("已上传"),
         "notUploaded": _("未上传："),
+        "taken": _("拍摄"),
+        "remove": _("删除"),
+        "removeNamed": _("删除“%(name)s”"),
         "syncing": _("正在同步…"),
         "sealed": _("该记录已提交封存。"),
         "signIn": _("重新登录"),
@@ -715,8 +718,9 @@ def signature_image(request: HttpRequest, pk: int, signature_pk: int) -> HttpRes
 
 
 def _attachment_json(attachment: Attachment) -> dict:
-    return {"name": attachment.original_name, "sha256": attachment.sha256,
+    return {"id": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256,
             "url": reverse("fieldwork:attachment_file", args=[attachment.pk]),
+            "delete_url": reverse("fieldwork:attachment_delete", args=[attachment.pk]),
             "taken_at": timezone.localtime(attachment.taken_at).strftime("%m-%d %H:%M") if attachment.taken_at else ""}
 
 
@@ -742,7 +746,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         message = "；".join(getattr(error, "messages", [str(error)]))
         if wants_json:
             return _json_error(message, 400)
-        messages.error(request, message)
+        messages.error(request, message, extra_tags="attachments")  # shown at the photos (record_edit.html)
         return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#attachments")
     if wants_json:
         record.refresh_from_db()
@@ -773,7 +777,8 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.do_remove_attachment(attachment, acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
         return _error_page(request, error, back)
-    messages.success(request, _("已删除“%(name)s”") % {"name": attachment.original_name})
+    messages.success(request, _("已删除“%(name)s”") % {"name": attachment.original_name},
+                     extra_tags="attachments")  # shown at the photos, where the page comes back (record_edit.html)
     return redirect(back + "#attachments")
 
 
@@ -1112,9 +1117,15 @@ def _follow_up_action(request: HttpRequest, pk: int, action, *, name: str = "", 
 def _valid(form) -> dict:
     """The form's data, or every problem named with its field ("处罚决定日期：该字段是必填项。")."""
     if not form.is_valid():
-        raise ValidationError([f"{form.fields[name].label}：{error}" if name in form.fields else str(error)
-                               for name, errors in form.errors.items() for error in errors])
+        raise ValidationError([problem for problems in _named_problems(form).values() for problem in problems])
     return form.cleaned_data
+
+
+def _named_problems(form) -> dict[str, list[str]]:
+    """The form's problems by field, each named with its field's label."""
+    form.is_valid()
+    return {name: [f"{form.fields[name].label}：{error}" if name in form.fields else str(error) for error in errors]
+            for name, errors in form.errors.items()}
 
 
 @login_required
@@ -1133,9 +1144,17 @@ def followup_case(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_penalty(request: HttpRequest, pk: int) -> HttpResponse:
-    form = PenaltyDecisionForm(request.POST, target=_follow_up(request, pk).target)
+    # As 办结: shown again as typed if refused, the box 确认办结 unticked.
+    data = request.POST.copy()
+    data.pop("confirm", None)
+    form = PenaltyDecisionForm(data, target=_follow_up(request, pk).target)
 
     def act(follow_up: FollowUp) -> str:
+        if not confirmed(request):
+            services.ensure_penalty_closable(follow_up, request.user)
+            # Unconfirmed, nothing is recorded or closed; what is missing or wrong in the form is said at the same
+            # time, so one more try can be the last.
+            raise ValidationError({"confirm": _("办结后不能撤销：请核对后勾选“确认办结”"), **_named_problems(form)})
         data = _valid(form)
         services.do_record_penalty_decision(
             follow_up, decision_number=data["decision_number"], decided_on=data["decided_on"],

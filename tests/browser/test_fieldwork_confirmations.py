@@ -5,6 +5,7 @@ changes nothing; 确认删除/确认办结 does the step. Without JavaScript the
 photo, a box 确认办结 to tick. Set FIELDWORK_SHOTS=<dir> to keep screenshots."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from shuangsuiji.fieldwork import services
@@ -67,7 +68,11 @@ def test_a_mis_tapped_trash_button_keeps_the_photo_and_a_confirmed_one_deletes_i
         dialog.get_by_role("button", name="确认删除").tap()
     wait_for_record_page(page)
     assert len(deletes) == 1 and not Attachment.objects.filter(pk=attachment.pk).exists()
-    expect(page.get_by_role("alert").filter(has_text="已删除“车间.jpg”")).to_be_visible()
+    # Said where the phone is (the page comes back at its photos), not at the top of the page out of sight.
+    told = page.get_by_role("alert").filter(has_text="已删除“车间.jpg”")
+    expect(told).to_be_visible()
+    expect(told).to_be_in_viewport()
+    expect(page.locator("#attachments .alert-success")).to_have_text("已删除“车间.jpg”")
     expect(page.locator("#fw-attachments li[data-sha256]")).to_have_count(0)
     expect(page.locator("#fw-banner")).to_be_hidden()  # no conflict with the phone's own draft
     shot(page, "confirm-photo-deleted", full=False)
@@ -92,7 +97,43 @@ def test_without_javascript_the_server_asks_before_deleting_a_photo(open_page, u
     page.get_by_role("button", name="确认删除").tap()
     page.wait_for_url(f"**/fieldwork/records/{record.pk}/edit/#attachments")
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
-    assert "已删除“车间.jpg”" in page.inner_text("main")
+    expect(page.locator("#attachments .alert-success")).to_have_text("已删除“车间.jpg”")
+    expect(page.get_by_role("alert").filter(has_text="已删除“车间.jpg”")).to_be_in_viewport()
+
+
+def test_a_photo_just_uploaded_can_be_deleted_at_once_and_asks_first(open_page, users, live_server, task,
+                                                                    tmp_path):
+    """The row the page adds for a photo it has just uploaded carries the trash button the server's rows have,
+    asking 确认删除？ the same way (it had none until the page was loaded again)."""
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    page.set_input_files("#fw-file", photo_file(tmp_path))
+    expect(page.locator("#fw-attachments li[data-sha256]")).to_have_count(1)
+    attachment = Attachment.objects.get(record=record)
+    deletes = posts_to(page, f"/attachments/{attachment.pk}/delete/")
+    trash = page.get_by_role("button", name="删除“车间.jpg”")
+    expect(trash).to_be_visible()
+    trash.scroll_into_view_if_needed()
+    shot(page, "photo-just-uploaded", full=False)
+    trash.tap()
+    dialog = page.locator("#fw-detach-modal")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("“车间.jpg”将从本记录中删除，不能恢复")
+    assert_accessible(page, "the 确认删除？ dialog of a photo just uploaded")
+    dialog.get_by_role("button", name="保留").tap()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(300)
+    assert deletes == [] and Attachment.objects.filter(pk=attachment.pk).exists()
+
+    trash.tap()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="确认删除").tap()
+    wait_for_record_page(page)
+    assert len(deletes) == 1 and not Attachment.objects.filter(pk=attachment.pk).exists()
+    expect(page.locator("#attachments .alert-success")).to_have_text("已删除“车间.jpg”")
+    expect(page.locator("#fw-attachments li[data-sha256]")).to_have_count(0)
 
 
 @pytest.fixture
@@ -185,3 +226,73 @@ def test_the_refused_close_passes_the_accessibility_checks(open_page, users, liv
     assert_accessible(page, "the 办结 refused for its unticked box")
     problem.refresh_from_db()
     assert problem.is_open
+
+
+@pytest.fixture
+def filed_case(task, users):
+    """A case filed (立案): the county's admin records the decision, which closes the problem."""
+    follow_up = FollowUp.objects.get(record=submitted(task, users["inspector"], problem=Handling.CASE))
+    return services.do_register_case(follow_up, case_number="涞环立〔2026〕31号", filed_on=timezone.localdate(),
+                                     acting_user=users["county_admin"])
+
+
+PENALTY_BOX = "确认办结：已核对处罚决定，录入后问题即办结，不能撤销"
+
+
+def fill_decision(page, tree) -> None:
+    page.locator("#id_penalty_decision_number").fill("涞环罚〔2026〕31号")
+    page.locator("#id_penalty_decided_on").fill(timezone.localdate().isoformat())
+    page.locator("#id_penalty_department").select_option(str(tree["departments"]["130623"].pk))
+    page.locator("#id_penalty_amount").fill("20000")
+
+
+def test_a_mis_tapped_penalty_decision_records_nothing_and_a_confirmed_one_closes(
+        open_page, users, live_server, filed_case, tree):
+    page = open_page(users["county_admin"], "pw-county_admin", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}{filed_case.get_absolute_url()}")
+    sent = posts_to(page, f"/follow-ups/{filed_case.pk}/penalty/")
+    expect(page.get_by_label(PENALTY_BOX)).to_be_hidden()  # the dialog asks instead
+    fill_decision(page, tree)
+    page.locator("#penalty-submit").tap()
+    dialog = page.locator("#fw-penalty-modal")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("处罚决定录入行政处罚库后，问题即办结，不能撤销")
+    assert_accessible(page, "the 录入处罚决定并办结 dialog")
+    shot(page, "confirm-penalty-dialog", full=False)
+    dialog.get_by_role("button", name="返回核对").tap()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(300)
+    filed_case.refresh_from_db()
+    assert sent == [] and filed_case.is_open and filed_case.penalty_id is None
+    assert page.locator("#id_penalty_decision_number").input_value() == "涞环罚〔2026〕31号"  # still there
+
+    page.locator("#penalty-submit").tap()
+    expect(dialog).to_be_visible()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="确认办结").tap()
+    expect(page.get_by_role("alert").filter(has_text="处罚决定已录入行政处罚库，问题已办结")).to_be_visible()
+    filed_case.refresh_from_db()
+    assert len(sent) == 1 and not filed_case.is_open and filed_case.penalty.decision_number == "涞环罚〔2026〕31号"
+
+
+def test_without_javascript_a_penalty_decision_needs_its_box_ticked(open_page, users, live_server, filed_case, tree):
+    page = open_page(users["county_admin"], "pw-county_admin", PHONE, java_script_enabled=False, **TOUCH)
+    page.goto(f"{live_server.url}{filed_case.get_absolute_url()}")
+    expect(page.get_by_label(PENALTY_BOX)).to_be_visible()
+    fill_decision(page, tree)
+    with page.expect_navigation():
+        page.locator("#penalty-submit").tap()  # the box left unticked
+    expect(page.locator("#penalty-form .invalid-feedback")).to_contain_text("办结后不能撤销：请核对后勾选“确认办结”")
+    filed_case.refresh_from_db()
+    assert filed_case.is_open and filed_case.penalty_id is None
+    # Back as typed: nothing to fill in again.
+    assert page.locator("#id_penalty_decision_number").input_value() == "涞环罚〔2026〕31号"
+    assert page.locator("#id_penalty_amount").input_value() == "20000"
+    assert page.locator("#id_penalty_department").input_value() == str(tree["departments"]["130623"].pk)
+    shot(page, "confirm-penalty-nojs-refused")
+    page.get_by_label(PENALTY_BOX).check()
+    with page.expect_navigation():
+        page.locator("#penalty-submit").tap()
+    expect(page.get_by_role("alert").filter(has_text="问题已办结")).to_be_visible()
+    filed_case.refresh_from_db()
+    assert not filed_case.is_open

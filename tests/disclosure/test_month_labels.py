@@ -4,10 +4,15 @@ read "2026-1" in a batch's name, a workbench item and a refusal, and "1/2026" in
 keeps 2026年1月."""
 
 import datetime
+import io
+import re
+from urllib.parse import unquote
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from shuangsuiji.disclosure import services
@@ -88,3 +93,49 @@ def test_the_workbench_names_a_month_to_publish(tree, users, monkeypatch):
     english = said("en", lambda: workbench.unreleased_months(users["county_admin"], today).items[0].title)
     chinese = said("zh-hans", lambda: workbench.unreleased_months(users["county_admin"], today).items[0].title)
     assert (english, chinese) == ("涞水县 results of 2026-02", "涞水县2026年2月抽查结果")
+
+
+def test_the_progress_grid_heads_its_months_as_the_pages_write_a_month(client, tree, users):
+    """The city's grid of each county's months: its columns read 1月…12月, in English 2026-01…2026-12 (they read
+    1…12, a bare number beside the year's other months written 2026-01)."""
+    year = timezone.localdate().year - 1  # a year gone by: all twelve months
+    client.force_login(users["city_admin"])
+    heads = {}
+    for language in ("zh-hans", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        page = client.get(reverse("disclosure:overview"), {"year": year}).content.decode()
+        grid = page[page.index('id="grid"'):page.index("</thead>", page.index('id="grid"'))]
+        heads[language] = re.findall(r"<th>([^<]*)</th>", grid)
+    assert heads["zh-hans"] == [f"{m}月" for m in range(1, 13)] + ["逾期"]
+    assert heads["en"] == [f"{year}-{m:02d}" for m in range(1, 13)] + ["Overdue"]
+
+
+# --- a month in a download's name: two digits, as in its dates ------------------------------------------------
+
+
+@pytest.mark.parametrize(("month", "name"), [
+    (1, "涞水县2026年01月“双随机、一公开”情况明细表.xlsx"),
+    (11, "涞水县2026年11月“双随机、一公开”情况明细表.xlsx"),
+])
+def test_the_monthly_sheet_downloads_under_a_name_that_sorts_by_month(client, tree, users, month, name):
+    """2026年1月 sorted after 2026年11月 in a folder of them; the sheet's own title keeps 2026年1月."""
+    client.force_login(users["county_admin"])
+    response = client.get(reverse("disclosure:report_download"), {"kind": "monthly_detail", "year": 2026,
+                                                                     "month": month, "jurisdiction": "130623"})
+    assert response.status_code == 200
+    assert unquote(response["Content-Disposition"]) == f"attachment; filename*=UTF-8''{name}"
+    title = openpyxl.load_workbook(io.BytesIO(response.content)).active["A1"].value
+    assert title == f"涞水县2026年{month}月“双随机、一公开”情况明细表"
+
+
+def test_the_quarterly_sheet_keeps_its_name(client, tree, users):
+    client.force_login(users["county_admin"])
+    response = client.get(reverse("disclosure:report_download"), {"kind": "quarterly_status", "year": 2026,
+                                                                     "quarter": 1, "jurisdiction": "130623"})
+    assert unquote(response["Content-Disposition"]).endswith("涞水县2026年第1季度“双随机、一公开”监管工作落实情况.xlsx")
+
+
+@pytest.mark.parametrize("typed", ["2026-4", "2026-04"])
+def test_the_portals_download_names_a_month_with_two_digits(client, data, typed):
+    response = client.get("/public/results/", {"jurisdiction": "130623", "month": typed, "format": "csv"})
+    assert 'filename="results-130623-2026-04.csv"' in response["Content-Disposition"]

@@ -285,7 +285,7 @@ def test_penalty_decision_by_page(task, users, tree):
         assert label in text
     admin.post(reverse("fieldwork:followup_penalty", args=[follow_up.pk]), {
         "decision_number": "涞环罚〔2024〕31号", "decided_on": timezone.localdate().isoformat(),
-        "department": tree["departments"]["130623"].pk, "amount": "20000"})
+        "department": tree["departments"]["130623"].pk, "amount": "20000", "confirm": "1"})
     follow_up.refresh_from_db()
     assert follow_up.penalty.decision_number == "涞环罚〔2024〕31号" and not follow_up.is_open
 
@@ -308,7 +308,8 @@ def test_a_refused_follow_up_step_comes_back_as_typed_with_the_problem_at_its_fi
     violation = "未按规定运行废气治理设施，" * 80
     refused = admin.post(reverse("fieldwork:followup_penalty", args=[follow_up.pk]), {
         "decision_number": "涞环罚〔2024〕31号", "decided_on": (filed - datetime.timedelta(days=1)).isoformat(),
-        "department": tree["departments"]["130623"].pk, "amount": "50000", "violation": violation})
+        "department": tree["departments"]["130623"].pk, "amount": "50000", "violation": violation,
+        "confirm": "1"})
     assert refused.status_code == 400
     page = refused.content.decode()
     assert 'value="涞环罚〔2024〕31号"' in page and 'value="50000"' in page and violation in page

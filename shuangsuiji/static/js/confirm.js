@@ -21,33 +21,39 @@
   }
 
   for (const form of document.querySelectorAll("form[data-confirm]")) {
-    const dialog = document.getElementById(form.dataset.confirm);
-    if (!dialog) continue;
     const box = form.elements.namedItem("confirm");
     if (box && box.type === "checkbox") {
       // The column the form's include put it in, with its label and any error: the dialog says it instead.
       (box.closest("[class*='col-']") || box.parentElement).hidden = true;
     }
-    form.addEventListener("submit", (event) => {
-      if (form.dataset.confirmed) return;
-      event.preventDefault();
-      const submitter = event.submitter;
-      for (const slot of dialog.querySelectorAll("[data-confirm-name]")) slot.textContent = form.dataset.confirmName || "";
-      const modal = bootstrap.Modal.getOrCreateInstance(dialog);
-      const ok = dialog.querySelector("[data-confirm-ok]");
-      let yes = false;
-      const agree = () => { yes = true; modal.hide(); };
-      ok.addEventListener("click", agree, { once: true });
-      dialog.addEventListener("hidden.bs.modal", () => {
-        ok.removeEventListener("click", agree);
-        if (!yes) return;
-        say(form);
-        form.dataset.confirmed = "1";
-        form.requestSubmit(submitter && submitter.form === form ? submitter : null);
-      }, { once: true });
-      modal.show();
-    });
-    // Back on the page from the browser's history: it asks again.
-    window.addEventListener("pageshow", (event) => { if (event.persisted) delete form.dataset.confirmed; });
   }
+  // Listened for on the document: a form the page adds later (the trash button of a photo just uploaded,
+  // fieldwork/record.js) asks as the server's do.
+  document.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!form.matches("form[data-confirm]") || form.dataset.confirmed || event.defaultPrevented) return;
+    const dialog = document.getElementById(form.dataset.confirm);
+    if (!dialog) return;
+    event.preventDefault();
+    const submitter = event.submitter;
+    for (const slot of dialog.querySelectorAll("[data-confirm-name]")) slot.textContent = form.dataset.confirmName || "";
+    const modal = bootstrap.Modal.getOrCreateInstance(dialog);
+    const ok = dialog.querySelector("[data-confirm-ok]");
+    let yes = false;
+    const agree = () => { yes = true; modal.hide(); };
+    ok.addEventListener("click", agree, { once: true });
+    dialog.addEventListener("hidden.bs.modal", () => {
+      ok.removeEventListener("click", agree);
+      if (!yes) return;
+      say(form);
+      form.dataset.confirmed = "1";
+      form.requestSubmit(submitter && submitter.form === form ? submitter : null);
+    }, { once: true });
+    modal.show();
+  });
+  // Back on the page from the browser's history: it asks again.
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    for (const form of document.querySelectorAll("form[data-confirmed]")) delete form.dataset.confirmed;
+  });
 })();

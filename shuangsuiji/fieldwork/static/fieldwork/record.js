@@ -432,22 +432,43 @@
     const waiting = await queued();
     uploadState.textContent = waiting.length ? `${waiting.length} ${text.queued}` : "";
   }
+  // The row the server renders for a photo (record_edit.html), trash button included: its form, like the
+  // server's, is marked data-confirm, so it asks 确认删除？ (js/confirm.js) before the photo is removed.
   function addAttachmentRow(data) {
     if (document.querySelector(`#fw-attachments li[data-sha256="${CSS.escape(data.sha256)}"]`)) return;  // shown already
     const empty = document.getElementById("fw-no-attachments");
     if (empty) empty.remove();
     const li = document.createElement("li");
-    li.className = "list-group-item d-flex gap-2 align-items-center small";
+    li.className = "list-group-item d-flex gap-2 align-items-center";
     li.dataset.sha256 = data.sha256;
-    const img = document.createElement("img");
-    img.src = data.url;
-    img.alt = "";
-    img.className = "fw-thumb";
-    img.onerror = () => img.replaceWith(Object.assign(document.createElement("i"), { className: "bi bi-file-earmark fs-3" }));
+    const link = Object.assign(document.createElement("a"), { href: data.url, target: "_blank" });
+    const img = Object.assign(document.createElement("img"), { src: data.url, alt: data.name, className: "fw-thumb" });
+    img.onerror = () => link.replaceWith(Object.assign(document.createElement("i"), { className: "bi bi-file-earmark fs-3" }));
+    link.append(img);
     const label = document.createElement("div");
-    label.className = "flex-grow-1 min-w-0";
-    label.textContent = `${data.name} · ${data.taken_at || ""} · ${data.sha256.slice(0, 12)}…`;
-    li.append(img, label);
+    label.className = "flex-grow-1 min-w-0 small";
+    const name = Object.assign(document.createElement("div"), { className: "text-truncate", textContent: data.name });
+    const about = Object.assign(document.createElement("div"), { className: "text-secondary" });
+    if (data.taken_at) about.append(`${text.taken} ${data.taken_at} · `);
+    about.append(Object.assign(document.createElement("span"), { className: "font-monospace",
+                                                                 textContent: `${data.sha256.slice(0, 12)}…` }));
+    label.append(name, about);
+    li.append(link, label);
+    if (data.delete_url) {
+      const detach = Object.assign(document.createElement("form"), { id: `detach-${data.id}`, method: "post",
+                                                                     action: data.delete_url });
+      detach.dataset.confirm = "fw-detach-modal";
+      detach.dataset.confirmName = data.name;
+      detach.append(Object.assign(document.createElement("input"), { type: "hidden", name: "csrfmiddlewaretoken",
+                                                                     value: csrf }));
+      document.getElementById("fw-detach-forms").append(detach);
+      const trash = Object.assign(document.createElement("button"), { className: "btn btn-sm btn-outline-danger",
+                                                                      title: text.remove });
+      trash.setAttribute("form", detach.id);
+      trash.setAttribute("aria-label", text.removeNamed.replace("%(name)s", data.name));
+      trash.append(Object.assign(document.createElement("i"), { className: "bi bi-trash" }));
+      li.append(trash);
+    }
     document.getElementById("fw-attachments").append(li);
   }
   // The photos the server holds (a team mate's too): the list shows them, and no longer one he removed.
