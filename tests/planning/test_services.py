@@ -371,14 +371,20 @@ def test_a_department_initiates_a_joint_plan_for_its_items_with_the_cooperating_
     assert set(task.check_items()) == {city["items"]["permit"], city["items"]["air"], city["items"]["risk"]}
 
 
-def test_a_closed_target_is_replaced_by_the_next_ticket_and_the_manifest_still_verifies(city):
+def general_drawn(city) -> tuple:
+    """County A's plan taking 5 general units, drawn: the plan, its draw and the task of the first ticket."""
     county = city["users"]["county_admin"]
     plan = county_plan(city)
     services.do_set_requested(plan, {"general": 5}, reasons={"general": "试点"}, acting_user=county)
     services.do_approve_shortfall(strata(plan)["general"], approve=True, decision="同意",
                                   acting_user=city["users"]["city_admin"])
     draw = ceremony(plan, user=county)
-    first = TaskPlan.objects.get(draw=draw, stratum=Stratum.GENERAL, rank=1).task
+    return plan, draw, TaskPlan.objects.get(draw=draw, stratum=Stratum.GENERAL, rank=1).task
+
+
+def test_a_closed_target_is_replaced_by_the_next_ticket_and_the_manifest_still_verifies(city):
+    county = city["users"]["county_admin"]
+    _plan, draw, first = general_drawn(city)
     with pytest.raises(ValidationError, match="仍是在营状态"):
         services.do_substitute_target(first, reason="拒不配合", acting_user=county)
     do_mark_target_defunct(first.target, acting_user=county, defunct_date=D(2021, 4, 2), reason="吊销营业执照")
@@ -403,12 +409,7 @@ def test_a_substitute_whose_visit_this_quarter_has_begun_gets_a_visit_of_its_own
     from shuangsuiji.fieldwork.models import InspectionRecord
 
     county = city["users"]["county_admin"]
-    plan = county_plan(city)
-    services.do_set_requested(plan, {"general": 5}, reasons={"general": "试点"}, acting_user=county)
-    services.do_approve_shortfall(strata(plan)["general"], approve=True, decision="同意",
-                                  acting_user=city["users"]["city_admin"])
-    draw = ceremony(plan, user=county)
-    first = TaskPlan.objects.get(draw=draw, stratum=Stratum.GENERAL, rank=1).task
+    plan, _draw, first = general_drawn(city)
     do_mark_target_defunct(first.target, acting_user=county, defunct_date=D(2021, 4, 2), reason="吊销营业执照")
 
     class Rehearsal(Exception):
