@@ -911,6 +911,17 @@ def _signature_errors(record: InspectionRecord, errors: dict[str, list[str]]) ->
             errors["signatures"].append(_("现场负责人姓名与签名人不一致，请重新签名"))
 
 
+def ensure_sealable(record: InspectionRecord, acting_user) -> None:
+    """What refuses 提交并封存 whatever the record holds (sealed already, not one of the team): said before the
+    page asks for the seal to be confirmed, and again, on the locked row, by ``do_submit_record``. The
+    confirmation is the page's: code that calls ``do_submit_record`` has decided already."""
+    if record.is_sealed:
+        raise ValidationError(_("该记录已于%(when)s由%(who)s提交，无需重复提交") % {
+            "when": timezone.localtime(record.sealed_at).strftime("%Y-%m-%d %H:%M"),
+            "who": record.sealed_by.display_name if record.sealed_by else _("系统")}, code="already_sealed")
+    permissions.ensure_team_member(acting_user, record)
+
+
 @transaction.atomic
 def do_submit_record(record: InspectionRecord, *, acting_user) -> InspectionRecord:
     """Check, seal and file the record, open a follow-up for each problem, a re-check for orders to rectify.
@@ -919,11 +930,7 @@ def do_submit_record(record: InspectionRecord, *, acting_user) -> InspectionReco
     lost response) wait for the first and then find it sealed: one record is stored, once.
     """
     record = _lock(record)
-    if record.is_sealed:
-        raise ValidationError(_("该记录已于%(when)s由%(who)s提交，无需重复提交") % {
-            "when": timezone.localtime(record.sealed_at).strftime("%Y-%m-%d %H:%M"),
-            "who": record.sealed_by.display_name if record.sealed_by else _("系统")}, code="already_sealed")
-    permissions.ensure_team_member(acting_user, record)
+    ensure_sealable(record, acting_user)
     if record.site_manager_refused or record.mode != Mode.ON_SITE:
         record.signatures.filter(role=SignerRole.SITE_MANAGER).delete()
     errors = completeness_errors(record)

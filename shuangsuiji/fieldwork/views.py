@@ -448,7 +448,7 @@ def _apply_errors(error: ValidationError, form: RecordForm, items: list[ItemForm
     by_prefix = {item.prefix: item for item in items}
     for key, messages_ in error.message_dict.items():
         prefix, _sep, field = key.rpartition("-")
-        if key == "signatures":
+        if key in ("signatures", "confirm"):  # said apart: the signatures last, the box 确认提交并封存 at the button
             continue
         if key in form.fields:
             for message in messages_:
@@ -501,17 +501,20 @@ def _script_text() -> dict[str, str]:
 
 def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordForm, items: list[ItemForm],
                   general: list[str] | None = None, *, unsaved: bool = False,
-                  conflict_base: int | None = None, signing: list[str] | None = None) -> dict:
+                  conflict_base: int | None = None, signing: list[str] | None = None,
+                  unconfirmed: list[str] | None = None) -> dict:
     """``unsaved``: the page shows what was posted and refused before anything was stored; the phone must keep
     it as its own unsent edit, or leaving the page would lose the whole record. ``conflict_base``: the page
     shows what was posted on that revision and refused because a team mate saved a newer one; the phone keeps
-    it as its unsent edit on that revision and asks which to keep."""
+    it as its unsent edit on that revision and asks which to keep. ``unconfirmed``: why 提交并封存 was refused
+    for its box 确认提交并封存 left unticked, said at the box."""
     approvals = record.on_site_requests.select_related("requested_by", "decided_by").order_by("-requested_at")
     return {
         "record": record, "form": form, "items": items, "signers": _signers(record),
         "attachments": record.attachments.order_by("uploaded_at", "id"), "general_errors": general or [],
-        "signature_errors": signing or [],
-        "has_errors": bool(general) or bool(signing) or form.errors or any(i.errors for i in items),
+        "signature_errors": signing or [], "confirm_errors": unconfirmed or [],
+        "has_errors": (bool(general) or bool(signing) or bool(unconfirmed) or form.errors
+                       or any(i.errors for i in items)),
         "approvals": approvals, "pending_approval": next((a for a in approvals if a.state == RequestState.PENDING),
                                                          None),
         "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
@@ -563,14 +566,24 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, _("已保留检查组其他成员的修改：%(fields)s") % {"fields": "、".join(theirs)})
         return redirect("fieldwork:record_edit", pk=record.pk)
     try:
+        if not confirmed(request):
+            services.ensure_sealable(record, request.user)
+            # Sealing cannot be undone; unconfirmed (a phone without JavaScript, the box left unticked) nothing is
+            # sealed. The draft stays saved, as when the dialog's 返回检查 is tapped or the record is refused as
+            # incomplete, and what else keeps it from being sealed is said at the same time: one more try can be
+            # the last.
+            raise ValidationError({"confirm": _("封存后不能修改：请核对后勾选“确认提交并封存”"),
+                                   **services.completeness_errors(record)})
         record = services.do_submit_record(record, acting_user=request.user)
     except ValidationError as error:
         if getattr(error, "code", None) == "already_sealed":
             messages.info(request, error.messages[0])
             return redirect(record)
         general, signing = _apply_errors(error, form, items)
+        unconfirmed = error.message_dict.get("confirm", []) if hasattr(error, "error_dict") else []
         return render(request, "fieldwork/record_edit.html",
-                      _edit_context(request, record, form, items, general, signing=signing), status=400)
+                      _edit_context(request, record, form, items, general, signing=signing, unconfirmed=unconfirmed),
+                      status=400)
     messages.success(request, _("检查记录已提交并封存，封存哈希 %(hash)s…") % {"hash": record.seal_hash[:16]})
     return redirect(record)
 

@@ -1,7 +1,7 @@
-"""Two steps an inspector cannot undo ask first on the server as well as in the page's dialog: removing a draft's
-photo (evidence) and 办结. A post without confirm=1 — a phone without JavaScript, a mis-tap — removes and closes
-nothing: the photo's removal is answered with a page asking 确认删除？, 办结 is refused with its box 确认办结 to
-tick. Who may do either is unchanged."""
+"""Steps that cannot be undone ask first on the server as well as in the page's dialog: removing a draft's photo
+(evidence), 办结 and 提交并封存. A post without confirm=1 — a phone without JavaScript, a mis-tap — removes, closes
+and seals nothing: the photo's removal is answered with a page asking 确认删除？, 办结 is refused with its box
+确认办结 to tick, 提交并封存 with its box 确认提交并封存. Who may do any of them is unchanged."""
 
 import pytest
 from django.urls import reverse
@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Attachment, FollowUp, FollowUpStatus, Handling
+from shuangsuiji.fieldwork.models import Attachment, FollowUp, FollowUpStatus, Handling, InspectionRecord
 from shuangsuiji.intake.models import Penalty
 
 from .conftest import fill, photo, sign_all, submitted
-from .test_views import client_for
+from .test_views import client_for, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -260,3 +260,151 @@ def test_a_refused_upload_without_javascript_is_said_at_the_photos(task, users):
     assert response.redirect_chain[0][0].endswith("#attachments")
     text = response.content.decode()
     assert text.index('id="attachments"') < text.index("请选择要上传的照片或文件") < text.index('id="fw-attachments"')
+
+
+# --- 提交并封存: the record sealed for good --------------------------------------------------------------------
+
+SEAL_BOX = "确认提交并封存（封存后不能修改，只能申请更正）"
+SEAL_UNCONFIRMED = "封存后不能修改：请核对后勾选“确认提交并封存”"
+
+
+@pytest.fixture
+def ready(task, users):
+    """A record complete and signed by all: one post of 提交并封存 away from its seal."""
+    user = users["inspector"]
+    return sign_all(fill(services.do_start_record(task, acting_user=user), user), user)
+
+
+def seal(user, record, **data):
+    return client_for(user).post(reverse("fieldwork:record_edit", args=[record.pk]),
+                                 form_data(record, action="submit", **data))
+
+
+def seals(record) -> int:
+    return Event.objects.filter(action="record.seal", object_id=str(record.pk)).count()
+
+
+def test_the_record_form_has_the_box_for_a_phone_without_javascript(ready, users):
+    text = client_for(users["inspector"]).get(reverse("fieldwork:record_edit", args=[ready.pk])).content.decode()
+    assert SEAL_BOX in text and 'name="confirm" id="fw-seal-box"' in text
+    assert 'id="fw-seal-modal"' in text  # and the dialog for one with it
+    assert SEAL_UNCONFIRMED not in text and "is-invalid" not in text
+
+
+def test_sealing_without_confirming_seals_nothing_and_asks_only_for_the_box(ready, users):
+    refused = seal(users["inspector"], ready)
+    assert refused.status_code == 400
+    assert refused.context["confirm_errors"] == [SEAL_UNCONFIRMED]
+    text = refused.content.decode()
+    summary = text[text.index('id="fw-errors"'):text.index("</ul>", text.index('id="fw-errors"'))]
+    # Complete and signed: the box is all there is to correct, listed and linked to, and marked at the button.
+    assert summary.count("<li>") == 1 and 'href="#wrap-fw-seal-box"' in summary and SEAL_UNCONFIRMED in summary
+    assert 'class="form-check-input is-invalid" name="confirm" id="fw-seal-box" aria-invalid="true"' in text
+    assert 'id="fw-seal-box" checked' not in text and ' checked aria-invalid' not in text  # unticked
+    ready.refresh_from_db()
+    assert not ready.is_sealed and seals(ready) == 0 and not FollowUp.objects.filter(record=ready).exists()
+    # The same post with the box ticked seals: the refused one left the signatures valid.
+    assert seal(users["inspector"], ready, confirm="on").status_code == 302
+    assert InspectionRecord.objects.get(pk=ready.pk).is_sealed and seals(ready) == 1
+
+
+def test_a_refused_seal_brings_back_what_was_typed_saved_as_a_draft(ready, users):
+    """Every field comes back as typed. The draft is saved, as 保存草稿 would (and as the dialog's 返回检查 leaves
+    it): the typing is not lost by leaving the page, and a team mate's phone sees it."""
+    user = users["inspector"]
+    item = ready.items.order_by("order").first()
+    typed = {"findings": "补充：危废间标识不全", "place": "二号车间", "contact_phone": "13800000000",
+             f"item-{item.pk}-outcome": "problem", f"item-{item.pk}-notes": "危险废物贮存场所未设置识别标志",
+             f"item-{item.pk}-handling": "rectified", f"item-{item.pk}-rectification": "企业当场张贴识别标志"}
+    revision = ready.revision
+    refused = seal(user, ready, **typed)
+    assert refused.status_code == 400
+    form = refused.context["form"]
+    assert (form["findings"].value(), form["place"].value(), form["contact_phone"].value()) == (
+        "补充：危废间标识不全", "二号车间", "13800000000")
+    item_form = next(i for i in refused.context["items"] if i.instance.pk == item.pk)
+    assert item_form["notes"].value() == "危险废物贮存场所未设置识别标志"
+    assert item_form["rectification"].value() == "企业当场张贴识别标志"
+    text = refused.content.decode()
+    assert "补充：危废间标识不全" in text and 'value="二号车间"' in text and "企业当场张贴识别标志" in text
+    ready.refresh_from_db()
+    assert not ready.is_sealed and seals(ready) == 0
+    assert (ready.findings, ready.place, ready.revision) == ("补充：危废间标识不全", "二号车间", revision + 1)
+    assert f'name="revision" id="id_revision" value="{revision + 1}"' in text  # the next post is on the saved draft
+    # The content changed after the signatures, which is said with the box at once: one more try can be the last.
+    assert refused.context["confirm_errors"] == [SEAL_UNCONFIRMED]
+    assert any("签名后记录又有修改" in line for line in refused.context["signature_errors"])
+
+
+def test_an_incomplete_record_without_confirming_names_everything_at_once(task, users):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    refused = seal(users["inspector"], record)
+    assert refused.status_code == 400
+    assert refused.context["confirm_errors"] == [SEAL_UNCONFIRMED]
+    assert "请填写检查开始时间" in refused.context["form"].errors["started_at"]
+    assert refused.context["signature_errors"]
+    assert not InspectionRecord.objects.get(pk=record.pk).is_sealed
+
+
+def test_a_ticked_box_on_an_incomplete_record_is_not_asked_again_but_comes_back_unticked(task, users):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    refused = seal(users["inspector"], record, confirm="on")
+    assert refused.status_code == 400 and refused.context["confirm_errors"] == []
+    text = refused.content.decode()
+    assert SEAL_UNCONFIRMED not in text and 'id="fw-seal-box" checked' not in text
+    assert not InspectionRecord.objects.get(pk=record.pk).is_sealed
+
+
+@pytest.mark.parametrize("confirm", ["1", "on"])  # the dialog ticks the box; ticked by hand it is "on" too
+@pytest.mark.parametrize("who", ["inspector", "partner"])
+def test_a_confirmed_seal_seals(ready, users, team, confirm, who):
+    user = team["partner"] if who == "partner" else users["inspector"]
+    response = seal(user, ready, confirm=confirm)
+    assert response.status_code == 302 and response.url == ready.get_absolute_url()
+    ready.refresh_from_db()
+    assert ready.is_sealed and ready.sealed_by == user and seals(ready) == 1
+
+
+@pytest.mark.parametrize("confirm", ["", "0", "yes"])
+def test_anything_else_is_no_confirmation(ready, users, confirm):
+    assert seal(users["inspector"], ready, confirm=confirm).status_code == 400
+    assert not InspectionRecord.objects.get(pk=ready.pk).is_sealed
+
+
+@pytest.mark.parametrize("role", ["county_admin", "city_admin", "leader", "department_user", "outsider",
+                                  "other_county_admin"])
+def test_one_who_may_not_seal_is_told_so_not_asked(ready, users, team, role):
+    """Outside the team nobody seals, confirmed or not; he is told why (or finds nothing), never asked to tick."""
+    user = team["outsider"] if role == "outsider" else users[role]
+    for data in ({}, {"confirm": "1"}):
+        response = seal(user, ready, **data)
+        assert response.status_code in (403, 404), (role, data, response.status_code)
+        text = response.content.decode()
+        assert SEAL_UNCONFIRMED not in text and SEAL_BOX not in text
+        if response.status_code == 403:
+            assert "只有本次检查的检查组成员可以填写检查记录" in text
+    ready.refresh_from_db()
+    assert not ready.is_sealed and seals(ready) == 0
+
+
+def test_a_sealed_record_says_so_rather_than_asking(ready, users, team):
+    services.do_submit_record(ready, acting_user=team["partner"])
+    response = client_for(users["inspector"]).post(reverse("fieldwork:record_edit", args=[ready.pk]),
+                                                   form_data(ready, action="submit"), follow=True)
+    text = response.content.decode()
+    assert "提交封存，不能再修改" in text and SEAL_UNCONFIRMED not in text
+    assert seals(ready) == 1
+
+
+def test_saving_a_draft_needs_no_confirmation(ready, users):
+    response = client_for(users["inspector"]).post(reverse("fieldwork:record_edit", args=[ready.pk]),
+                                                   form_data(ready, findings="改了检查情况", action="save"))
+    assert response.status_code == 302
+    ready.refresh_from_db()
+    assert ready.findings == "改了检查情况" and not ready.is_sealed
+
+
+def test_the_service_seals_when_code_calls_it(ready, users):
+    """The confirmation is the page's: ``do_submit_record`` (the demo, a command, a future API) takes no box."""
+    sealed = services.do_submit_record(ready, acting_user=users["inspector"])
+    assert sealed.is_sealed and seals(ready) == 1

@@ -43,7 +43,7 @@ def test_a_submission_that_finds_the_record_sealed_by_a_team_mate_goes_to_the_se
     record = fill(services.do_start_record(task, acting_user=user), user)
     sign_all(record, user)
     stale = InspectionRecord.objects.get(pk=record.pk)  # as the second phone's request read it
-    posted = form_data(record, action="submit")
+    posted = form_data(record, action="submit", confirm="1")
     services.do_submit_record(record, acting_user=team["partner"])  # the first phone's submission
     monkeypatch.setattr(views, "_record", lambda request, pk: stale)
     response = client_for(user).post(reverse("fieldwork:record_edit", args=[record.pk]), posted)

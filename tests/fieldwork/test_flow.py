@@ -61,7 +61,8 @@ def test_from_a_dispatched_task_to_a_closed_finding(tree, users):
     services.do_add_attachment(record, photo("整改前.jpg"), acting_user=users["inspector"])
     sign_all(record, users["inspector"])
     response = inspector.post(reverse("fieldwork:record_edit", args=[record.pk]), {
-        "revision": str(InspectionRecord.objects.get(pk=record.pk).revision), "action": "submit", "mode": "on_site",
+        "revision": str(InspectionRecord.objects.get(pk=record.pk).revision), "action": "submit", "confirm": "1",
+        "mode": "on_site",
         "started_at": "2021-04-20T09:30", "ended_at": "2021-04-20T10:30", "place": "一号车间",
         "credit_code": record.credit_code, "target_name": record.target_name,
         "legal_representative": "赵大勇", "address": record.address, "findings": "危废间标识不全，已当场整改。",

@@ -130,7 +130,8 @@ def test_the_form_submits_and_then_refuses_to_edit(task, users):
     record = fill(services.do_start_record(task, acting_user=user), user)
     sign_all(record, user)
     client = client_for(user)
-    response = client.post(reverse("fieldwork:record_edit", args=[record.pk]), form_data(record, action="submit"))
+    response = client.post(reverse("fieldwork:record_edit", args=[record.pk]),
+                           form_data(record, action="submit", confirm="1"))
     assert response.status_code == 302 and response.url == record.get_absolute_url()
     record.refresh_from_db()
     assert record.is_sealed
@@ -139,7 +140,7 @@ def test_the_form_submits_and_then_refuses_to_edit(task, users):
     # The form is gone for a sealed record; a stale tab posting again changes nothing.
     assert client.get(reverse("fieldwork:record_edit", args=[record.pk])).status_code == 302
     response = client.post(reverse("fieldwork:record_edit", args=[record.pk]),
-                           form_data(record, findings="改写", action="submit"))
+                           form_data(record, findings="改写", action="submit", confirm="1"))
     assert response.status_code == 302
     response = client.post(reverse("fieldwork:record_draft", args=[record.pk]), form_data(record, findings="改写"))
     assert response.status_code == 409 and response.json()["sealed"]

@@ -25,7 +25,8 @@
   const banner = document.getElementById("fw-banner");
   const net = document.getElementById("fw-net");
   const savedLine = document.getElementById("fw-saved");
-  const SKIP = new Set(["csrfmiddlewaretoken", "revision", "action", "base"]);
+  // confirm: the box 确认提交并封存 says yes to one post, it is no part of the draft
+  const SKIP = new Set(["csrfmiddlewaretoken", "revision", "action", "base", "confirm"]);
   let syncing = null;
   let timer = null;
   let conflicted = false;  // the server holds a team mate's newer version: nothing is posted until he chooses
@@ -622,7 +623,7 @@
 
   // --- the form -----------------------------------------------------------------------------------------
   // Inputs of the upload and approval forms sit inside this form's markup but belong to those forms.
-  const ours = (event) => event.target.form === form;
+  const ours = (event) => event.target.form === form && !SKIP.has(event.target.name);
   form.addEventListener("input", (event) => { if (ours(event)) { refreshVisibility(); managerName(); edited(); } });
   form.addEventListener("change", (event) => { if (ours(event)) { refreshVisibility(); edited(); } });
   document.querySelectorAll("[data-now]").forEach((button) => button.addEventListener("click", () => {
@@ -659,9 +660,12 @@
   let confirmed = false;
   let checking = false;
   // 提交并封存 cannot be undone: the inspector says so once more, after the sync (so a refusal for a conflict or
-  // the network comes first, without asking). Without Bootstrap the button posts as it did.
+  // the network comes first, without asking). The dialog answered 确认提交并封存 ticks the box the server asks for,
+  // shown only to a phone without the dialog (no JavaScript, or no Bootstrap: then the box is the question).
   const sealElement = document.getElementById("fw-seal-modal");
   const sealModal = window.bootstrap && sealElement ? new bootstrap.Modal(sealElement) : null;
+  const sealBox = document.getElementById("fw-seal-box");
+  if (sealModal && sealBox) sealBox.closest(".fw-seal-box").hidden = true;
   function sealConfirmed() {
     if (!sealModal) return Promise.resolve(true);
     return new Promise((resolve) => {
@@ -684,7 +688,10 @@
       if (!(await readyToPost(button))) return;
       // Synced: "正在同步…" is over, and would stay on the screen of one who goes back to check the record.
       if (banner.firstChild && banner.firstChild.textContent === text.syncing) hideBanner();
-      if (button && button.value === "submit" && !(await sealConfirmed())) return;
+      if (button && button.value === "submit") {
+        if (!(await sealConfirmed())) return;
+        if (sealModal && sealBox) sealBox.checked = true;
+      }
     } finally {
       checking = false;
     }
@@ -711,7 +718,11 @@
     event.returnValue = "";
   });
   // Back on this page from the browser's history (after a post whose answer never came): its buttons check again.
-  window.addEventListener("pageshow", (event) => { if (event.persisted) confirmed = false; });
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    confirmed = false;
+    if (sealModal && sealBox) sealBox.checked = false;  // asked again, by the dialog
+  });
   window.addEventListener("online", () => { setOnline(true); sync(); });
   window.addEventListener("offline", () => setOnline(false));
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") sync(); });
