@@ -1,8 +1,9 @@
 # ruff: noqa: F811 (the ``task`` fixture, imported by name, is a parameter here)
-"""On a touch phone, the two steps an inspector cannot undo ask first, as 提交并封存 does: the trash button of a
-draft's photo (evidence) and 办结 (the problem's handling over for good). A mis-tap followed by 保留/返回核对
-changes nothing; 确认删除/确认办结 does the step. Without JavaScript the server asks: a confirmation page for the
-photo, a box 确认办结 to tick. Set FIELDWORK_SHOTS=<dir> to keep screenshots."""
+"""On a touch phone, the steps an inspector cannot undo ask first: the trash button of a draft's photo (evidence),
+办结 (the problem's handling over for good) and 提交并封存 (the record sealed). A mis-tap followed by
+保留/返回核对/返回检查 changes nothing; 确认删除/确认办结/确认提交并封存 does the step. Without JavaScript the server
+asks: a confirmation page for the photo, a box 确认办结 or 确认提交并封存 to tick. Set FIELDWORK_SHOTS=<dir> to keep
+screenshots."""
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import Attachment, FollowUp, Handling
-from tests.fieldwork.conftest import photo, submitted
+from tests.fieldwork.conftest import fill, photo, sign_all, submitted
 
 from .conftest import PHONE, assert_accessible
 from .test_fieldwork_phone import photo_file, shot, task, wait_for_record_page  # noqa: F401
@@ -296,3 +297,98 @@ def test_without_javascript_a_penalty_decision_needs_its_box_ticked(open_page, u
     expect(page.get_by_role("alert").filter(has_text="问题已办结")).to_be_visible()
     filed_case.refresh_from_db()
     assert not filed_case.is_open
+
+
+# --- 提交并封存: the record sealed for good ---------------------------------------------------------------------
+
+SEAL_BOX = "确认提交并封存（封存后不能修改，只能申请更正）"
+SEAL_UNCONFIRMED = "封存后不能修改：请核对后勾选“确认提交并封存”"
+
+
+@pytest.fixture
+def ready(task, users):
+    """A record complete and signed by all: one 提交并封存 away from its seal."""
+    user = users["inspector"]
+    return sign_all(fill(services.do_start_record(task, acting_user=user), user), user)
+
+
+def test_a_mis_tapped_seal_keeps_the_draft_and_a_confirmed_one_seals(open_page, users, live_server, ready):
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    wait_for_record_page(page)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.post_data or "") if r.method == "POST" and r.url.endswith(
+        f"/records/{ready.pk}/edit/") else None)
+    expect(page.get_by_label(SEAL_BOX)).to_be_hidden()  # the dialog asks instead: not asked twice
+    page.locator("#id_findings").fill("补充：危废间标识不全")
+    page.locator("#fw-submit").tap()
+    dialog = page.locator("#fw-seal-modal")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="返回检查").tap()
+    expect(dialog).to_be_hidden()
+    page.wait_for_timeout(300)
+    ready.refresh_from_db()
+    # Nothing sealed; the draft is what was typed, on the phone and (synced before asking) on the server.
+    assert posts == [] and not ready.is_sealed
+    assert page.locator("#id_findings").input_value() == "补充：危废间标识不全"
+    assert ready.findings == "补充：危废间标识不全"
+    assert not page.get_by_label(SEAL_BOX).is_checked()
+
+    sign_all(ready, users["inspector"])  # the team signs what it now says
+    page.reload()
+    wait_for_record_page(page)
+    page.locator("#fw-submit").tap()
+    expect(dialog).to_be_visible()
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="确认提交并封存").tap()
+    page.wait_for_url(f"**/fieldwork/records/{ready.pk}/")
+    ready.refresh_from_db()
+    assert ready.is_sealed and ready.findings == "补充：危废间标识不全"
+    assert len(posts) == 1 and "confirm=on" in posts[0] and "action=submit" in posts[0]
+
+
+def test_without_javascript_sealing_needs_its_box_ticked(open_page, users, live_server, ready):
+    page = open_page(users["inspector"], "pw-inspector", PHONE, java_script_enabled=False, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    box = page.get_by_label(SEAL_BOX)
+    expect(box).to_be_visible()
+    expect(box).to_be_in_viewport()  # beside the button, in the bar at the bottom of the screen
+    page.locator("#id_contact_phone").fill("13800000000")
+    with page.expect_navigation():
+        page.locator("#fw-submit").tap()  # the box left unticked: a mis-tap
+    ready.refresh_from_db()
+    assert not ready.is_sealed
+    expect(page.locator("#wrap-fw-seal-box .invalid-feedback")).to_have_text(SEAL_UNCONFIRMED)
+    expect(page.locator("#wrap-fw-seal-box .invalid-feedback")).to_be_in_viewport()
+    expect(page.locator("#fw-errors")).to_contain_text(SEAL_UNCONFIRMED)
+    expect(page.locator("#fw-errors")).to_contain_text("签名后记录又有修改")  # said at once with the box
+    assert page.locator("#id_contact_phone").input_value() == "13800000000"  # back as typed, and saved
+    assert ready.contact_phone == "13800000000"
+    expect(box).not_to_be_checked()
+    shot(page, "confirm-seal-nojs-refused", full=False)
+    shot(page, "confirm-seal-nojs-refused-full")
+
+    sign_all(ready, users["inspector"])  # signed again, on what was saved
+    box.check()
+    with page.expect_navigation():
+        page.locator("#fw-submit").tap()
+    page.wait_for_url(f"**/fieldwork/records/{ready.pk}/")
+    ready.refresh_from_db()
+    assert ready.is_sealed and ready.contact_phone == "13800000000"
+
+
+def test_the_refused_seal_passes_the_accessibility_checks(open_page, users, live_server, ready):
+    """The 提交并封存 a phone without JavaScript sends with its box unticked, reached past the dialog (submit()
+    fires no submit event)."""
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    wait_for_record_page(page)
+    with page.expect_navigation():
+        page.evaluate("""() => { const form = document.getElementById('record-form');
+            form.append(Object.assign(document.createElement('input'),
+                                      {type: 'hidden', name: 'action', value: 'submit'}));
+            form.submit(); }""")
+    expect(page.locator("#fw-errors")).to_contain_text(SEAL_UNCONFIRMED)
+    assert_accessible(page, "提交并封存 refused for its unticked box")
+    ready.refresh_from_db()
+    assert not ready.is_sealed
