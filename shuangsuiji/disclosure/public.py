@@ -38,6 +38,7 @@ from shuangsuiji.disclosure.models import (
 )
 from shuangsuiji.disclosure.services import VERIFIED_REPORT, public_values
 from shuangsuiji.engine import creditcode
+from shuangsuiji.fieldwork.models import Handling
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan
 from shuangsuiji.planning.services import draw_revealed
@@ -500,25 +501,34 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, An
     for key in after:
         if before.get(key) != after.get(key) and key in CORRECTION_LABELS:
             changes.append({"field": key, "label": CORRECTION_LABELS[key],
-                            "before": _plain(key, before.get(key)), "after": _plain(key, after.get(key))})
+                            "before": _plain(key, before.get(key), page=True),
+                            "after": _plain(key, after.get(key), page=True)})
     return changes
 
 
-def _plain(key: str, value: Any) -> str:
+def _plain(key: str, value: Any, *, page: bool = False) -> str:
+    """A value of a result as one line. On a ``page`` the words the system stored for a code (an item's outcome,
+    a problem's handling) and the punctuation are the reader's; a download's cell keeps them as published. A
+    Chinese page reads the same either way."""
     if value in (None, "", []):
         return "—"
     if key == "outcome":
         return str(Outcome(value).label) if value in Outcome.values else str(value)
     if key == "withheld_basis":
         return basis_label(value)
+    chinese = not page or (translation.get_language() or "").startswith("zh")
+    colon, semicolon = ("：", "；") if chinese else (": ", "; ")
+    said = stored_label if page else (lambda text, _choices: text)
     if key == "items":
-        return "；".join(f"{i.get('name', '')}：{i.get('outcome', '')}" for i in value)
+        return semicolon.join(f"{i.get('name', '')}{colon}{said(i.get('outcome', ''), ItemOutcome)}" for i in value)
     if key == "problems":
-        return "；".join(f"{p.get('item', '')}：{p.get('description', '')}（{p.get('handling', '')}"
-                        f"{' ' + p['decision_number'] if p.get('decision_number') else ''}）" for p in value)
+        return semicolon.join(
+            f"{p.get('item', '')}{colon}{p.get('description', '')}{'（' if chinese else ' ('}"
+            f"{said(p.get('handling', ''), Handling)}{' ' + p['decision_number'] if p.get('decision_number') else ''}"
+            f"{'）' if chinese else ')'}" for p in value)
     if key == "redactions":
-        return "；".join(f"{redaction_field_label(n.get('field', ''))}：{basis_label(n.get('basis', ''))}"
-                        for n in value)
+        return semicolon.join(f"{redaction_field_label(n.get('field', ''))}{colon}{basis_label(n.get('basis', ''))}"
+                              for n in value)
     return str(value)
 
 
@@ -538,6 +548,12 @@ def readable_items(items: list[dict]) -> list[dict[str, Any]]:
         problem = str(ItemOutcome.PROBLEM.label)
     return [{"name": item.get("name", ""), "outcome": stored_label(item.get("outcome", ""), ItemOutcome),
              "problem": item.get("outcome") == problem} for item in items]
+
+
+def readable_problems(problems: list[dict]) -> list[dict[str, Any]]:
+    """A result's problems for its page, each handling in the reader's language (stored as its Chinese label,
+    立案处罚); the item, the description and the decision's number as published."""
+    return [dict(problem, handling=stored_label(problem.get("handling", ""), Handling)) for problem in problems]
 
 
 def basis_label(basis: str) -> str:

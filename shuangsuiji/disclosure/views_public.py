@@ -25,7 +25,7 @@ from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.api import PublicThrottle
 from shuangsuiji.disclosure.models import Outcome, Publication
 from shuangsuiji.fieldwork.models import Mode as ItemMode
-from shuangsuiji.planning.models import Draw, DrawStatus, Plan, Stratum
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, Stratum, said_plan_title
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 
 PAGE_SIZE = 50
@@ -145,8 +145,12 @@ def items(request: HttpRequest) -> HttpResponse:
     form, rows = public.check_items(request.GET)
     if "format" in request.GET:
         return download(request, "items", form, _iterate(rows))
+    page = _page(request, rows)
+    for item in page:
+        # The method is typed in the catalogue; the default the system fills in (现场检查) is said in the reader's.
+        item.method = public.stored_label(item.check_method, ItemMode)
     return render(request, "disclosure/public/items.html", _list_context(
-        request, form, _page(request, rows), jurisdictions=_jurisdictions(form)),
+        request, form, page, jurisdictions=_jurisdictions(form)),
         status=200 if form.is_valid() else 400)
 
 
@@ -241,6 +245,7 @@ def result_detail(request: HttpRequest, public_id: str) -> HttpResponse:
               "basis": public.basis_label(n.get("basis", ""))} for n in result.redactions]
     return render(request, "disclosure/public/result_detail.html", {
         "result": result, "items": items, "mode": public.stored_label(result.mode, ItemMode),
+        "plan_label": said_plan_title(result.plan_label), "problems": public.readable_problems(result.problems),
         "withheld": result.outcome == Outcome.WITHHELD, "notes": notes,
         "withheld_basis": public.basis_label(result.withheld_basis), "corrections": corrections,
         "plan_public": result.plan_id and Plan.objects.published().filter(pk=result.plan_id).exists()})

@@ -18,6 +18,7 @@ target or an inspector replaced after the draw by the rule fixed in the manifest
 Rows change only through ``planning.services``.
 """
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -25,8 +26,9 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.scoping import ScopedManager, ScopedQuerySet
 from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Jurisdiction, Target
@@ -34,6 +36,53 @@ from shuangsuiji.registry.models import Category, CheckItem, Department, Inspect
 
 def quarter_text(year: int, quarter: int) -> str:
     return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter}
+
+
+def plan_title(jurisdiction: str, year: int, quarter: int, kind: str, *, department: str = "",
+               number: int | None = None) -> str:
+    """A plan's title in the reader's language from its parts (``Plan.__str__``); the names stay as written."""
+    label = PlanKind(kind).label
+    # "大气环境处内部联合抽查": Chinese joins the two, English needs a space between them.
+    # A clue check is not named after its firm: its title is public from the freeze on, before the visit.
+    kind_text = _("%(department)s%(kind)s") % {"department": department, "kind": label} if department else label
+    title = str(_("%(jurisdiction)s%(period)s%(kind)s计划") % {
+        "jurisdiction": jurisdiction, "period": quarter_text(year, quarter), "kind": kind_text})
+    if number:
+        # A county may check several clues (or join several cross-department checks) in a quarter: the number
+        # tells them apart, the firms stay unnamed.
+        title += str(_("（第%(number)s号）") % {"number": number})
+    return title
+
+
+_STORED_TITLE = re.compile(r"(?P<jurisdiction>.+?)(?P<year>\d{4})年第(?P<quarter>[1-4])季度(?P<kind>.+?)计划"
+                           r"(?:（第(?P<number>\d+)号）)?")
+
+
+def said_plan_title(text: str) -> str:
+    """A plan's title as a published row stores it (``plan_label``, composed in Chinese when the row was
+    written) in the reader's language, composed again from the parts the text holds: the jurisdiction's and the
+    department's names stay as published, the period and the kind are said in the reader's words. A text the
+    system did not compose — the parts put together again in Chinese do not give it back exactly — is shown as
+    stored, and so is every title on a Chinese page: the public record is what was published."""
+    match = _STORED_TITLE.fullmatch(text or "")
+    if match is None or (get_language() or "").startswith("zh"):
+        return text or ""
+    parts = match.groupdict()
+    with translation.override(settings.LANGUAGE_CODE):
+        labels = {str(label): value for value, label in PlanKind.choices}
+    kind, department = labels.get(parts["kind"]), ""
+    joint = str(next(label for label, value in labels.items() if value == PlanKind.JOINT))
+    if kind is None and parts["kind"].endswith(joint) and parts["kind"] != joint:
+        kind, department = PlanKind.JOINT, parts["kind"][:-len(joint)]
+    if kind is None or (kind == PlanKind.JOINT) != bool(department) or (kind in GIVEN_TARGET_KINDS) != bool(
+            parts["number"]):
+        return text
+    values = dict(jurisdiction=parts["jurisdiction"], year=int(parts["year"]), quarter=int(parts["quarter"]),
+                  kind=kind, department=department, number=int(parts["number"]) if parts["number"] else None)
+    with translation.override(settings.LANGUAGE_CODE):
+        if plan_title(**values) != text:
+            return text
+    return plan_title(**values)
 
 
 class PlanLevel(models.TextChoices):
@@ -162,17 +211,9 @@ class Plan(models.Model):
         ]
 
     def __str__(self) -> str:
-        # "大气环境处内部联合抽查": Chinese joins the two, English needs a space between them.
-        # A clue check is not named after its firm: its title is public from the freeze on, before the visit.
-        kind = self.get_kind_display() if self.kind != PlanKind.JOINT else \
-            _("%(department)s%(kind)s") % {"department": self.department.name, "kind": self.get_kind_display()}
-        title = str(_("%(jurisdiction)s%(period)s%(kind)s计划") % {
-            "jurisdiction": self.jurisdiction.name, "period": self.period, "kind": kind})
-        if self.kind in GIVEN_TARGET_KINDS and self.pk:
-            # A county may check several clues (or join several cross-department checks) in a quarter: the number
-            # tells them apart, the firms stay unnamed.
-            title += str(_("（第%(number)s号）") % {"number": self.pk})
-        return title
+        return plan_title(self.jurisdiction.name, self.year, self.quarter, self.kind,
+                          department=self.department.name if self.kind == PlanKind.JOINT else "",
+                          number=self.pk if self.kind in GIVEN_TARGET_KINDS else None)
 
     def get_absolute_url(self) -> str:
         return reverse("planning:plan_detail", args=[self.pk])
