@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import Attachment, FollowUp, Handling
-from tests.fieldwork.conftest import fill, photo, sign_all, submitted
+from tests.fieldwork.conftest import photo, sign_all, submitted
+from tests.fieldwork.test_confirmations import SEAL_BOX, SEAL_UNCONFIRMED, ready  # noqa: F401
 
 from .conftest import PHONE, assert_accessible
 from .test_fieldwork_phone import photo_file, shot, task, wait_for_record_page  # noqa: F401
@@ -300,17 +301,6 @@ def test_without_javascript_a_penalty_decision_needs_its_box_ticked(open_page, u
 
 
 # --- 提交并封存: the record sealed for good ---------------------------------------------------------------------
-
-SEAL_BOX = "确认提交并封存（封存后不能修改，只能申请更正）"
-SEAL_UNCONFIRMED = "封存后不能修改：请核对后勾选“确认提交并封存”"
-
-
-@pytest.fixture
-def ready(task, users):
-    """A record complete and signed by all: one 提交并封存 away from its seal."""
-    user = users["inspector"]
-    return sign_all(fill(services.do_start_record(task, acting_user=user), user), user)
-
 
 def test_a_mis_tapped_seal_keeps_the_draft_and_a_confirmed_one_seals(open_page, users, live_server, ready):
     page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
