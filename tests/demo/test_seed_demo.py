@@ -8,8 +8,10 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
 from django.test import RequestFactory
+from django.utils import translation
 
 from shuangsuiji.accounts.models import Role, User
+from shuangsuiji.audit.display import changes_of
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
 from shuangsuiji.demo.generator import generate
@@ -128,6 +130,12 @@ def test_one_audit_event_for_the_run(seeded):
     assert event.action == "demo.seed"
     assert event.changes["scale"] == "tiny" and event.changes["targets"] == len(seeded.targets)
     assert verify_chain() == []
+    # read on the 审计日志 page: every count says what it counts, in the reader's language, not its code
+    for language, sample in (("zh-hans", "检查对象数"), ("en", "Targets")):
+        with translation.override(language):
+            changes = changes_of(event)
+        assert [c.key for c in changes if c.label == c.key] == []
+        assert sample in {c.label for c in changes}
 
 
 def test_if_empty_is_idempotent(seeded):
