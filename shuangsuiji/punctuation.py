@@ -7,13 +7,17 @@ uses ASCII ones with spaces: "Due 2026-09-30 (3 days overdue)", "Witnesses: 刘�
 - ``{% aside %}…{% endaside %}``: a parenthetical remark;
 - ``{% colon %}``: after a label;
 - ``{% sep %}``: between the items of an enumeration;
-- ``{% semicolon %}``: between clauses.
+- ``{% comma %}``: between the parts of a clause (not an enumeration, which takes ``{% sep %}``);
+- ``{% semicolon %}``: between clauses;
+- ``{% period %}``: at the end of a sentence put together from translated pieces;
+- ``|join_sep``, ``|join_semicolon``: a list joined with ``{% sep %}`` or ``{% semicolon %}`` (its items escaped).
 
 Builtins of the template engine (settings.TEMPLATES), so no template loads them.
 """
 
 from django import template
 from django.template.base import Parser, Token
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -56,5 +60,31 @@ def sep() -> str:
 
 
 @register.simple_tag
+def comma() -> str:
+    return "，" if _chinese() else ", "
+
+
+@register.simple_tag
 def semicolon() -> str:
     return "；" if _chinese() else "; "
+
+
+@register.simple_tag
+def period() -> str:
+    # English puts a space between sentences, Chinese none after its full stop
+    return "。" if _chinese() else ". "
+
+
+@register.filter(is_safe=True, needs_autoescape=True)
+def join_sep(values: object, autoescape: bool = True) -> SafeString:
+    return _join(values, sep(), autoescape)
+
+
+@register.filter(is_safe=True, needs_autoescape=True)
+def join_semicolon(values: object, autoescape: bool = True) -> SafeString:
+    return _join(values, semicolon(), autoescape)
+
+
+def _join(values: object, mark: str, autoescape: bool) -> SafeString:
+    escape = conditional_escape if autoescape else str
+    return mark_safe(mark.join(str(escape(value)) for value in values))  # type: ignore[attr-defined]
