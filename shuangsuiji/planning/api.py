@@ -306,10 +306,11 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TaskItemSerializer(many=True))
     def get_items(self, task: Task) -> list[dict[str, Any]]:
-        # As Task.check_items(): the items of every plan the task counts for that apply to its category.
-        applies = f"applies_{task.category}"
+        # As Task.check_items(): the items of every plan the task counts for that apply to the target (its
+        # category in the quarter and its industry).
+        industry = task.target.industry_code
         items = {item.pk: item for selection in self._live(task) for item in selection.plan.check_items.all()
-                 if getattr(item, applies, False)}
+                 if item.applies_to(task.category, industry)}
         return TaskItemSerializer(sorted(items.values(), key=lambda item: item.code), many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
