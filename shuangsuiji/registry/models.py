@@ -31,8 +31,8 @@ from shuangsuiji.validators import (
 
 division_code = RegexValidator(r"^\d{6}$", _("行政区划代码应为6位数字"))
 
-INDUSTRIES_HELP = _("国民经济行业分类（GB/T 4754-2017）代码或其开头，多个用空格、逗号或顿号隔开，如 M7452 或 B E；"
-                    "行业代码以其中之一开头的检查对象才检查本事项。留空表示适用所有行业")
+INDUSTRIES_HELP = _("国民经济行业分类（GB/T 4754-2017）代码或其开头，多个用空格、逗号或顿号隔开，如 M7452，"
+                    "或 B、E（采矿业、建筑业）；行业代码以其中之一开头的检查对象才检查本事项。留空表示适用所有行业")
 
 
 def scope_message(error: ScopeError) -> str:
