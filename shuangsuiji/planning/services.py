@@ -399,7 +399,7 @@ def _chosen_items(chosen: Iterable[CheckItem] | None, available: list[CheckItem]
     outside = [item.code for item in items if item not in available]
     if outside:
         raise ValidationError({"check_items": _(
-            "以下事项不适用于%(name)s（不在本行政区的抽查事项清单中，或不适用于其类别）：%(codes)s") % {
+            "以下事项不适用于%(name)s（不在本行政区的抽查事项清单中，或不适用于其类别、行业）：%(codes)s") % {
             "name": whom, "codes": "、".join(outside)}})
     if not items:
         raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
