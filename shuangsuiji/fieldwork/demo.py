@@ -68,7 +68,7 @@ from shuangsuiji.fieldwork.models import (
 from shuangsuiji.fieldwork.services import DUE_DAYS, RECHECK_WITHIN_DAYS
 from shuangsuiji.intake.models import Classification, Clue, ClueStatus, Penalty, Source
 from shuangsuiji.planning.models import Plan, Task, TaskMember, TaskPlan, TaskStatus
-from shuangsuiji.registry.models import CheckItem
+from shuangsuiji.registry.models import CheckItem, items_for_target
 
 Progress = Callable[..., Iterable]
 
@@ -187,9 +187,8 @@ def task_items(tasks: list[Task]) -> dict[int, list[CheckItem]]:
     result = {}
     for task in tasks:
         chosen = {i for plan_id in plans.get(task.pk, ()) for i in by_plan[plan_id]}
-        result[task.pk] = sorted((catalogue[i] for i in chosen
-                                  if catalogue[i].applies_to(task.category, task.target.industry_code)),
-                                 key=lambda item: item.code)
+        result[task.pk] = items_for_target(sorted((catalogue[i] for i in chosen), key=lambda item: item.code),
+                                           task.category, task.target.industry_code)
     return result
 
 

@@ -31,7 +31,15 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.accounts.scoping import ScopedManager, ScopedQuerySet
-from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Jurisdiction, Target
+from shuangsuiji.registry.models import (
+    Category,
+    CheckItem,
+    Department,
+    Inspector,
+    Jurisdiction,
+    Target,
+    items_for_target,
+)
 
 
 def quarter_text(year: int, quarter: int) -> str:
@@ -533,8 +541,7 @@ class Task(models.Model):
         items = CheckItem.objects.filter(
             Q(**{f"applies_{self.category}": True}), plans__selections__task=self, plans__selections__active=True,
         ).distinct().select_related("responsible_department", "specialty").order_by("code")
-        industry = self.target.industry_code
-        return [item for item in items if item.applies_to(self.category, industry)]
+        return items_for_target(items, self.category, self.target.industry_code)
 
     def departments(self) -> models.QuerySet:
         """The departments of the joint plans the task counts for: one officer of each joins the visit."""

@@ -528,6 +528,17 @@ class CheckItem(models.Model):
         return category in self.categories and industry_in_scope(self.industries, industry_code)
 
 
+def items_for_target(items: Iterable[CheckItem], category: str, industry_code: str) -> list[CheckItem]:
+    """The items of a visit to a target of ``category`` and ``industry_code``, in the order given: those that
+    apply to it (``CheckItem.applies_to``).
+
+    When the industry scopes would leave a visit with nothing to check — a joint plan on items for one industry
+    draws from every key unit, not only that industry's — the items of its category are kept: the inspector
+    marks 不涉及 where an item does not fit, as before the scopes, rather than seal an empty record."""
+    by_category = [item for item in items if category in item.categories]
+    return [item for item in by_category if industry_in_scope(item.industries, industry_code)] or by_category
+
+
 class WorkdayOverride(models.Model):
     """A day the State Council's notice makes a holiday or a working day, for years the calendar
     package does not know yet. The engine's working-day functions take these as overrides."""

@@ -85,3 +85,17 @@ def test_the_brief_the_task_page_and_the_api_list_the_same_items(tree, scoped, t
     assert codes(page.context["items"]) == ["HB-001", "HB-002"]
     row = next(r for r in admin.get("/api/planning/tasks/").json()["results"] if r["id"] == task.pk)
     assert [i["code"] for i in row["items"]] == ["HB-001", "HB-002"]
+
+
+def test_a_visit_whose_items_all_lie_outside_the_firms_industry_keeps_them(tree, scoped, team, users):
+    """A plan on 机动车排放检验机构检验行为 alone still draws from every unit of its strata: its tannery visit keeps
+    the item (to be marked 不涉及) rather than start a record with nothing to check."""
+    vehicle = next(item for item in scoped if item.code == "HB-014")
+    tannery = Target.objects.create(credit_code=code_for("130681", 21), name="涿州市甲皮革有限公司",
+                                    jurisdiction=tree["b"], industry_code="C1910")
+    task = make_task(tannery, [vehicle], officers(team))
+    assert codes(task.check_items()) == ["HB-014"]
+    loaded = Task.objects.select_related("target").get(pk=task.pk)
+    assert codes(task_items([loaded])[task.pk]) == ["HB-014"]
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    assert list(record.items.values_list("code", flat=True)) == ["HB-014"]
