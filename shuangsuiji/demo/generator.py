@@ -24,7 +24,8 @@ The API (all rows are NamedTuples of str/int/bool/date/float/tuple)::
     population.specialties     tuple[Specialty]       code, name
     population.check_items     list[CheckItemRow]     code, name, legal_basis, content, jurisdiction_code,
                                                       list_level, responsible_department, cooperating_departments,
-                                                      categories, specialty, check_method (departments by code)
+                                                      categories, specialty, check_method, industries
+                                                      (departments by code)
     population.inspectors      list[InspectorRow]     certificate_number, name, jurisdiction_code, department_code,
                                                       specialties, certificate_expiry, status, is_double_random,
                                                       is_external, external_kind, organisation, qualifications, phone
@@ -92,6 +93,7 @@ class CheckItemRow(NamedTuple):
     categories: tuple[str, ...]
     specialty: str | None
     check_method: str
+    industries: str
 
 
 class OutletRow(NamedTuple):
@@ -640,7 +642,7 @@ def _check_items(tree: _Tree, departments: dict[str, dict[str, DepartmentRow]]) 
             rows.append(CheckItemRow(
                 f"{owner}-{spec.number:02d}", spec.name, spec.legal_basis, spec.content, owner, levels[owner],
                 department(spec.responsible), tuple(department(n) for n in spec.cooperating), spec.categories,
-                spec.specialty, spec.method,
+                spec.specialty, spec.method, spec.industries,
             ))
     return rows
 

@@ -201,7 +201,8 @@ def _store_reference(ctx: SeedContext) -> None:
                   responsible_department_id=ctx.departments[i.responsible_department],
                   applies_general="general" in i.categories, applies_key="key" in i.categories,
                   applies_special="special" in i.categories,
-                  specialty_id=ctx.specialties[i.specialty] if i.specialty else None, check_method=i.check_method)
+                  specialty_id=ctx.specialties[i.specialty] if i.specialty else None, check_method=i.check_method,
+                  industries=i.industries)
         for i in population.check_items
     )
     through = CheckItem.cooperating_departments.through

@@ -258,7 +258,10 @@ def fields_of(kind: str, **extra: str) -> dict[str, str]:
 
 ITEM_FIELDS = {**fields_of("items"), "list_level": gettext_noop("清单层级"),
                "applies_general": gettext_noop("适用一般排污单位"), "applies_key": gettext_noop("适用重点排污单位"),
-               "applies_special": gettext_noop("适用特殊监管对象"), "__name__": "check_item"}
+               "applies_special": gettext_noop("适用特殊监管对象"),
+               "industries": gettext_noop("适用行业：国民经济行业分类（GB/T 4754-2017）代码或其开头，以空格隔开，"
+                                          "行业代码以其中之一开头的检查对象才检查本事项；空为所有行业"),
+               "__name__": "check_item"}
 
 
 @documented(ITEM_FIELDS, "jurisdiction")

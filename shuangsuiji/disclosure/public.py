@@ -664,7 +664,7 @@ def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
                 "jurisdiction": obj.jurisdiction.name, "list_level": obj.get_list_level_display(),
                 "responsible_department": obj.responsible_department.name, "check_method": obj.check_method,
                 "applies_general": obj.applies_general, "applies_key": obj.applies_key,
-                "applies_special": obj.applies_special}
+                "applies_special": obj.applies_special, "industries": obj.industries}
     if isinstance(obj, DrawStatusRow):
         return {"plan_id": obj.draw.plan_id, "plan": str(obj.draw.plan), "draw": obj.draw.number,
                 "draw_status": obj.draw.get_status_display(), "state": obj.state, "state_label": obj.label,
@@ -690,7 +690,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
               ("drawn_at", _("抽取时间")), ("revealed_at", _("公开时间")), ("secret", _("密钥"))],
     "items": [("code", _("事项编码")), ("name", _("抽查事项")), ("legal_basis", _("检查依据")),
               ("content", _("检查内容")), ("jurisdiction", _("制定机关所在行政区")),
-              ("responsible_department", _("责任科室")),
+              ("responsible_department", _("责任科室")), ("industries", _("适用行业")),
               ("check_method", _("检查方式"))],
     "verification": [("plan_id", _("计划编号")), ("plan", _("计划")), ("draw", _("第几次抽取")),
                      ("draw_status", _("抽取状态")), ("state_label", _("验证状态")), ("checked_at", _("验证时间")),

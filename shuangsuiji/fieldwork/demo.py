@@ -68,7 +68,7 @@ from shuangsuiji.fieldwork.models import (
 from shuangsuiji.fieldwork.services import DUE_DAYS, RECHECK_WITHIN_DAYS
 from shuangsuiji.intake.models import Classification, Clue, ClueStatus, Penalty, Source
 from shuangsuiji.planning.models import Plan, Task, TaskMember, TaskPlan, TaskStatus
-from shuangsuiji.registry.models import CheckItem
+from shuangsuiji.registry.models import CheckItem, items_for_target
 
 Progress = Callable[..., Iterable]
 
@@ -175,7 +175,8 @@ def _store_file(folder: str, data: bytes) -> tuple[str, str]:
 
 def task_items(tasks: list[Task]) -> dict[int, list[CheckItem]]:
     """``Task.check_items()`` for many tasks in three queries: the items of every plan a task counts for
-    (its live selections) that apply to the target's category in the quarter, by code."""
+    (its live selections) that apply to the target (its category in the quarter and its industry), by code.
+    The tasks come with their targets loaded."""
     plans = defaultdict(set)
     for task_id, plan_id in TaskPlan.objects.filter(task__in=tasks, active=True).values_list("task_id", "plan_id"):
         plans[task_id].add(plan_id)
@@ -186,8 +187,8 @@ def task_items(tasks: list[Task]) -> dict[int, list[CheckItem]]:
     result = {}
     for task in tasks:
         chosen = {i for plan_id in plans.get(task.pk, ()) for i in by_plan[plan_id]}
-        result[task.pk] = sorted((catalogue[i] for i in chosen if getattr(catalogue[i], f"applies_{task.category}")),
-                                 key=lambda item: item.code)
+        result[task.pk] = items_for_target(sorted((catalogue[i] for i in chosen), key=lambda item: item.code),
+                                           task.category, task.target.industry_code)
     return result
 
 

@@ -44,7 +44,7 @@ from shuangsuiji.planning.models import (
 from shuangsuiji.planning.permissions import visible_plans, visible_tasks
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 from shuangsuiji.registry.api import JurisdictionCodeFilter
-from shuangsuiji.registry.models import CheckItem
+from shuangsuiji.registry.models import CheckItem, items_for_target
 
 
 def is_inspector_view(user) -> bool:
@@ -306,11 +306,12 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TaskItemSerializer(many=True))
     def get_items(self, task: Task) -> list[dict[str, Any]]:
-        # As Task.check_items(): the items of every plan the task counts for that apply to its category.
-        applies = f"applies_{task.category}"
-        items = {item.pk: item for selection in self._live(task) for item in selection.plan.check_items.all()
-                 if getattr(item, applies, False)}
-        return TaskItemSerializer(sorted(items.values(), key=lambda item: item.code), many=True).data
+        # As Task.check_items(): the items of every plan the task counts for that apply to the target (its
+        # category in the quarter and its industry).
+        items = {item.pk: item for selection in self._live(task) for item in selection.plan.check_items.all()}
+        chosen = items_for_target(sorted(items.values(), key=lambda item: item.code), task.category,
+                                  task.target.industry_code)
+        return TaskItemSerializer(chosen, many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_departments(self, task: Task) -> list[str]:

@@ -31,7 +31,15 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.accounts.scoping import ScopedManager, ScopedQuerySet
-from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Jurisdiction, Target
+from shuangsuiji.registry.models import (
+    Category,
+    CheckItem,
+    Department,
+    Inspector,
+    Jurisdiction,
+    Target,
+    items_for_target,
+)
 
 
 def quarter_text(year: int, quarter: int) -> str:
@@ -526,12 +534,14 @@ class Task(models.Model):
     def period(self) -> str:
         return quarter_text(self.year, self.quarter)
 
-    def check_items(self) -> models.QuerySet:
-        """The items of every plan the task counts for that apply to the target's category ("进一次门、
-        查多项事"); derived, not copied, because a plan's items are fixed once it exists."""
-        return CheckItem.objects.filter(
+    def check_items(self) -> list[CheckItem]:
+        """The items of every plan the task counts for that apply to the target ("进一次门、查多项事"): to
+        its category in the task's quarter and to its industry (``CheckItem.applies_to``), by code. Derived,
+        not copied, because a plan's items are fixed once it exists."""
+        items = CheckItem.objects.filter(
             Q(**{f"applies_{self.category}": True}), plans__selections__task=self, plans__selections__active=True,
         ).distinct().select_related("responsible_department", "specialty").order_by("code")
+        return items_for_target(items, self.category, self.target.industry_code)
 
     def departments(self) -> models.QuerySet:
         """The departments of the joint plans the task counts for: one officer of each joins the visit."""

@@ -399,7 +399,7 @@ def _chosen_items(chosen: Iterable[CheckItem] | None, available: list[CheckItem]
     outside = [item.code for item in items if item not in available]
     if outside:
         raise ValidationError({"check_items": _(
-            "以下事项不适用于%(name)s（不在本行政区的抽查事项清单中，或不适用于其类别）：%(codes)s") % {
+            "以下事项不适用于%(name)s（不在本行政区的抽查事项清单中，或不适用于其类别、行业）：%(codes)s") % {
             "name": whom, "codes": "、".join(outside)}})
     if not items:
         raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
@@ -583,9 +583,11 @@ def read_cross_targets(jurisdiction: Jurisdiction, text: str) -> tuple[list[tupl
 
 def given_items(targets: Iterable[Target], jurisdiction: Jurisdiction, year: int, quarter: int) -> list[CheckItem]:
     """The items a plan with given targets may cover: the jurisdiction's list (its own and its ancestors'), those
-    that apply to the category of at least one target in the quarter."""
-    categories = set(_categories(targets, year, quarter).values())
-    return [item for item in gather.visible_items(jurisdiction) if categories & set(item.categories)]
+    that apply to at least one target (``CheckItem.applies_to``: its category in the quarter and its industry)."""
+    targets = list(targets)
+    categories = _categories(targets, year, quarter)
+    return [item for item in gather.visible_items(jurisdiction)
+            if any(item.applies_to(categories[target.pk], target.industry_code) for target in targets)]
 
 
 def cross_check_quarters(today: date | None = None) -> list[tuple[int, int]]:

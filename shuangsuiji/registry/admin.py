@@ -171,7 +171,7 @@ class RecusalAdmin(ScopedAdmin):
 
 @admin.register(CheckItem)
 class CheckItemAdmin(ScopedAdmin):
-    list_display = ("code", "name", "responsible_department", "list_level", "specialty", "is_active")
+    list_display = ("code", "name", "responsible_department", "list_level", "industries", "specialty", "is_active")
     list_filter = ("list_level", "is_active")
     search_fields = ("code", "name", "legal_basis")
     filter_horizontal = ("cooperating_departments",)

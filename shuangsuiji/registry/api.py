@@ -73,7 +73,7 @@ class CheckItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = CheckItem
         fields = ["id", "code", "name", "legal_basis", "content", "jurisdiction", "list_level",
-                  "responsible_department", "cooperating_departments", "categories", "specialty",
+                  "responsible_department", "cooperating_departments", "categories", "industries", "specialty",
                   "check_method", "is_active"]
 
 

@@ -22,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from shuangsuiji.audit.services import system_language
+from shuangsuiji.registry.industry import ScopeError, normalise_scope
 from shuangsuiji.registry.models import (
     Category,
     CheckItem,
@@ -36,6 +37,7 @@ from shuangsuiji.registry.models import (
     Specialty,
     Target,
     TargetStatus,
+    scope_message,
 )
 from shuangsuiji.tabular.importing import (
     CellProblem,
@@ -68,6 +70,21 @@ def _split(value: str) -> list[str]:
 
 def names(value: Any) -> list[str]:
     return _split(str(value))
+
+
+ALL_INDUSTRIES = "所有行业"
+"""What the items' sheet says of a blank industry scope: a blank cell leaves a stored item's scope as it is."""
+
+
+def industry_scope(value: Any) -> str:
+    """An item's 适用行业 cell: its GB/T 4754 codes normalised, or "" for 所有行业."""
+    typed = str(value).strip()
+    if typed in (ALL_INDUSTRIES, "全部", "全部行业"):
+        return ""
+    try:
+        return normalise_scope(typed)
+    except ScopeError as error:
+        raise CellProblem(scope_message(error)) from None
 
 
 def coordinate(low: int, high: int):
@@ -491,7 +508,7 @@ class InspectorImporter(RegistryImporter):
 class CheckItemImporter(RegistryImporter):
     DEFAULTS = {name: (name, default) for name, default in (
         ("name", ""), ("legal_basis", ""), ("content", ""), ("list_level", None), ("check_method", "现场检查"),
-        ("is_active", True))}
+        ("industries", ""), ("is_active", True))}
     kind = "items"
     label = "随机抽查事项清单"
     title = gettext_lazy("随机抽查事项清单")
@@ -513,6 +530,10 @@ class CheckItemImporter(RegistryImporter):
         Column("cooperating_departments", "配合科室", names, required=False, example="生态环境综合执法支队"),
         Column("categories", "适用类别", names, required=False, example="一般、重点、特殊",
                note="一般、重点、特殊中的一项或多项；不填为全部"),
+        Column("industries", "适用行业", industry_scope, required=False, example="所有行业",
+               note="国民经济行业分类（GB/T 4754-2017）代码或其开头，多个用空格、逗号或顿号隔开，如 M7452、B E、C26；"
+                    "行业代码以其中之一开头的检查对象才检查本事项。填“所有行业”为适用所有行业；"
+                    "不填：新事项适用所有行业，已有事项保持原值"),
         Column("specialty", "所需专长", text(64), required=False, example=""),
         Column("check_method", "检查方式", text(32), required=False, example="现场检查"),
         Column("is_active", "在用", yes_no, required=False, example="是", options=("是", "否")),
@@ -522,8 +543,8 @@ class CheckItemImporter(RegistryImporter):
         labels = {"general": "一般", "key": "重点", "special": "特殊"}
         return [c.code, c.name, c.legal_basis, c.content, c.jurisdiction.code, label(Level, c.list_level),
                 c.responsible_department.name, "、".join(d.name for d in c.cooperating_departments.all()),
-                "、".join(labels[x] for x in c.categories), c.specialty.name if c.specialty else "", c.check_method,
-                "是" if c.is_active else "否"]
+                "、".join(labels[x] for x in c.categories), c.industries or ALL_INDUSTRIES,
+                c.specialty.name if c.specialty else "", c.check_method, "是" if c.is_active else "否"]
 
     def plan(self, rows, acting_user, errors: Errors) -> Plan:
         places = self.jurisdictions(acting_user)

@@ -11,6 +11,7 @@ from shuangsuiji import params
 from shuangsuiji.engine import creditcode
 from shuangsuiji.registry.excel import CheckItemImporter, InspectorImporter
 from shuangsuiji.registry.filters import MAX_OPTIONS
+from shuangsuiji.registry.industry import ScopeError, normalise_scope
 from shuangsuiji.registry.models import (
     CheckItem,
     Department,
@@ -20,6 +21,7 @@ from shuangsuiji.registry.models import (
     Target,
     TargetHistory,
     departments_outside,
+    scope_message,
 )
 from shuangsuiji.registry.services import TRACKED_TARGET_FIELDS
 from shuangsuiji.systemtext import system_text
@@ -222,8 +224,8 @@ class CheckItemForm(ReasonMixin, forms.ModelForm):
     class Meta:
         model = CheckItem
         fields = ["code", "name", "legal_basis", "content", "jurisdiction", "list_level", "responsible_department",
-                  "cooperating_departments", "applies_general", "applies_key", "applies_special", "specialty",
-                  "check_method", "is_active"]
+                  "cooperating_departments", "applies_general", "applies_key", "applies_special", "industries",
+                  "specialty", "check_method", "is_active"]
         field_classes = {"cooperating_departments": params.ModelMultipleChoiceField}
         widgets = {"legal_basis": forms.Textarea(attrs={"rows": 3}), "content": forms.Textarea(attrs={"rows": 3}),
                    "cooperating_departments": forms.CheckboxSelectMultiple}
@@ -251,6 +253,13 @@ class CheckItemForm(ReasonMixin, forms.ModelForm):
             known=_("该事项编码已用于“%(name)s”（%(place)s）：请在随机抽查事项清单中打开该事项修改，或换用其他编码"),
             unknown=CheckItemImporter.taken_elsewhere)
         return code
+
+    def clean_industries(self) -> str:
+        # normalised here too, so that a form shown again (another field wrong) shows what will be stored
+        try:
+            return normalise_scope(self.cleaned_data["industries"])
+        except ScopeError as error:
+            raise forms.ValidationError(scope_message(error)) from None
 
     def clean(self):
         cleaned = super().clean()  # the responsible department of another jurisdiction: CheckItem.clean says so

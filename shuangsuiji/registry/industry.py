@@ -5,6 +5,8 @@ published rows copy it; a prefix typed on the registry's list or the public port
 """
 
 import re
+import unicodedata
+from collections.abc import Iterable
 
 from django.db.models import Q
 
@@ -55,3 +57,87 @@ def industry_filter(typed: str, field: str = "industry_code") -> Q:
     for prefix in industry_prefixes(typed):
         query |= Q(**{f"{field}__startswith": prefix})
     return query
+
+
+# --- an item's industry scope (CheckItem.industries, 适用行业) ---------------------------------------------------
+
+SCOPE_TOKEN = re.compile(r"[A-T](\d{2,4})?|\d{2,4}")
+"""One code of an item's scope: a section letter alone, a letter with 2–4 digits, or 2–4 digits (GB/T 4754)."""
+
+SCOPE_SEPARATORS = re.compile(r"[\s,;、]+")
+
+
+class ScopeError(ValueError):
+    """An item's industry scope holds a code that is no GB/T 4754-2017 code (``token``) for ``reason``."""
+
+    def __init__(self, token: str, reason: str) -> None:
+        super().__init__(token, reason)
+        self.token = token
+        self.reason = reason
+
+
+def section_of(division: str) -> str:
+    """The section letter of a two-digit division ("26" -> "C"); "" for a number no section has."""
+    if len(division) < 2 or not division[:2].isdigit():
+        return ""
+    number = int(division[:2])
+    return next((letter for letter, (first, last) in SECTIONS.items() if first <= number <= last), "")
+
+
+def parse_scope(text: str) -> tuple[str, ...]:
+    """The codes of an item's industry scope as typed, normalised: upper case, in the order given, each once.
+
+    Codes are separated by spaces, commas, semicolons or 、 (full-width forms too). Raises ``ScopeError`` for the
+    first code that is not a section letter, a letter with 2–4 digits or 2–4 digits, or whose division no
+    section has ("99"), or whose letter is not its division's ("C06": 06 is B's) — such a code would never match.
+    """
+    codes: list[str] = []
+    for raw in SCOPE_SEPARATORS.split(unicodedata.normalize("NFKC", text or "").strip()):
+        if not raw:
+            continue
+        token = raw.upper()
+        if not SCOPE_TOKEN.fullmatch(token):
+            raise ScopeError(raw, "format")
+        letter, digits = (token[0], token[1:]) if token[0].isalpha() else ("", token)
+        if digits:
+            section = section_of(digits)
+            if not section:
+                raise ScopeError(raw, "division")
+            if letter and letter != section:
+                raise ScopeError(raw, "section")
+        if token not in codes:
+            codes.append(token)
+    return tuple(codes)
+
+
+def normalise_scope(text: str) -> str:
+    """``parse_scope`` joined by one space: the form an item's scope is stored in."""
+    return " ".join(parse_scope(text))
+
+
+def _lettered(code: str) -> str:
+    """``code`` with its section letter: "2614" -> "C2614"; a letter-led code as it is; "" when no section has
+    the division (a letter-less code with an unknown division)."""
+    if code[:1].isalpha():
+        return code.upper()
+    section = section_of(code)
+    return section + code if section else ""
+
+
+def industry_in_scope(scope: str | Iterable[str], industry_code: str) -> bool:
+    """Whether a target of ``industry_code`` is within an item's industry ``scope`` (its codes or prefixes).
+
+    A blank scope is every industry. A target without a (known) code gets every item: the inspector can still
+    mark one 不涉及, and one item too many is better than a check missed. Otherwise the code and the scope's codes
+    are compared with their section letters, so "2614", "C2614", scope "C", "C26" and "26" agree. A target
+    coded only as coarsely as "C26" (or "C") is within a finer scope "C2614": its class is not known, so the
+    item may apply.
+    """
+    codes = parse_scope(scope) if isinstance(scope, str) else tuple(scope)
+    if not codes:
+        return True
+    target = _lettered(unicodedata.normalize("NFKC", industry_code or "").strip())
+    if not target:
+        return True
+    return any(target.startswith(lettered) or lettered.startswith(target)
+               for lettered in (_lettered(code) for code in codes) if lettered)

@@ -6,6 +6,7 @@ marked so. Changes go through ``registry.services`` so each one writes its audit
 target's category, positive-list flag and status, a dated ``TargetHistory`` row with its reason.
 """
 
+import contextlib
 from collections.abc import Iterable
 from datetime import date
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.scoping import ScopedManager
+from shuangsuiji.registry.industry import ScopeError, industry_in_scope, normalise_scope, parse_scope, section_of
 from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import (
     LATITUDE,
@@ -28,6 +30,30 @@ from shuangsuiji.validators import (
 )
 
 division_code = RegexValidator(r"^\d{6}$", _("行政区划代码应为6位数字"))
+
+INDUSTRIES_HELP = _("国民经济行业分类（GB/T 4754-2017）代码或其开头，多个用空格、逗号或顿号隔开，如 M7452，"
+                    "或 B、E（采矿业、建筑业）；行业代码以其中之一开头的检查对象才检查本事项。留空表示适用所有行业")
+
+
+def scope_message(error: ScopeError) -> str:
+    """What is wrong with one code of an item's industry scope, naming it."""
+    token = error.token
+    if error.reason == "division":
+        return _("适用行业中的“%(code)s”不是国民经济行业分类代码：没有 %(division)s 这个大类") % {
+            "code": token, "division": token.lstrip("ABCDEFGHIJKLMNOPQRSTabcdefghijklmnopqrst")[:2]}
+    if error.reason == "section":
+        digits = token[1:3]
+        return _("适用行业中的“%(code)s”不是国民经济行业分类代码：%(division)s 大类属于 %(section)s 门类") % {
+            "code": token, "division": digits, "section": section_of(digits)}
+    return _("适用行业中的“%(code)s”不是国民经济行业分类代码：应为门类字母（A–T）、门类字母加2至4位数字或2至4位"
+             "数字，如 M7452、B、C26") % {"code": token}
+
+
+def validate_industries(value: str) -> None:
+    try:
+        parse_scope(value)
+    except ScopeError as error:
+        raise ValidationError(scope_message(error), code="industries") from None
 
 
 def validate_credit_code(value: str) -> None:
@@ -451,6 +477,9 @@ class CheckItem(models.Model):
     applies_special = models.BooleanField(_("适用特殊监管对象"), default=True)
     specialty = models.ForeignKey(Specialty, verbose_name=_("所需专长"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="check_items")
+    # The 检查对象 a real item list names: an item for 机动车排放检验机构 is no business of a tannery's.
+    industries = models.CharField(_("适用行业"), max_length=255, blank=True, validators=[validate_industries],
+                                  help_text=INDUSTRIES_HELP)
     check_method = models.CharField(_("检查方式"), max_length=32, blank=True, default="现场检查")
     is_active = models.BooleanField(_("在用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -472,6 +501,9 @@ class CheckItem(models.Model):
         return reverse("registry:checkitem_detail", args=[self.pk])
 
     def clean(self) -> None:
+        # Stored normalised ("b  e48，e48" -> "B E48"): the validator has already said which code is bad.
+        with contextlib.suppress(ScopeError):
+            self.industries = normalise_scope(self.industries)
         # The rule the Excel import holds to: an item's departments are its own jurisdiction's or a higher one's.
         # A county's department responsible for a city item could never start its joint plan (a joint plan is
         # started in the item's jurisdiction by the department responsible for it).
@@ -484,6 +516,27 @@ class CheckItem(models.Model):
     def categories(self) -> list[str]:
         return [c for c, on in ((Category.GENERAL, self.applies_general), (Category.KEY, self.applies_key),
                                 (Category.SPECIAL, self.applies_special)) if on]
+
+    @property
+    def industries_display(self) -> str:
+        """The industry scope as pages and exports show it: the codes, or that it is every industry."""
+        return self.industries or str(_("所有行业"))
+
+    def applies_to(self, category: str, industry_code: str) -> bool:
+        """Whether the item is checked at a target of ``category`` (its category in the task's quarter) and
+        ``industry_code`` (``Target.industry_code``): the one rule of a task's, a record's and a plan's items."""
+        return category in self.categories and industry_in_scope(self.industries, industry_code)
+
+
+def items_for_target(items: Iterable[CheckItem], category: str, industry_code: str) -> list[CheckItem]:
+    """The items of a visit to a target of ``category`` and ``industry_code``, in the order given: those that
+    apply to it (``CheckItem.applies_to``).
+
+    When the industry scopes would leave a visit with nothing to check — a joint plan on items for one industry
+    draws from every key unit, not only that industry's — the items of its category are kept: the inspector
+    marks 不涉及 where an item does not fit, as before the scopes, rather than seal an empty record."""
+    by_category = [item for item in items if category in item.categories]
+    return [item for item in by_category if industry_in_scope(item.industries, industry_code)] or by_category
 
 
 class WorkdayOverride(models.Model):

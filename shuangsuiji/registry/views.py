@@ -165,6 +165,7 @@ REGISTRIES = {
          Column(gettext_lazy("抽查事项"), lambda c: c.name, link=True),
          Column(gettext_lazy("责任科室"), lambda c: c.responsible_department.name),
          Column(gettext_lazy("清单层级"), lambda c: c.get_list_level_display()),
+         Column(gettext_lazy("适用行业"), lambda c: c.industries_display),
          Column(gettext_lazy("所需专长"), lambda c: c.specialty or ""),
          Column(gettext_lazy("在用"), lambda c: _("是") if c.is_active else _("否"))),
         form=forms.CheckItemForm, excel_kind="items", related=("responsible_department", "specialty"),
@@ -281,6 +282,8 @@ def _field_rows(obj: models.Model, registry: Registry, user, editable: bool) -> 
         value = getattr(obj, f"get_{f.name}_display")() if f.choices else getattr(obj, f.name)
         if isinstance(value, bool):
             value = _("是") if value else _("否")
+        if isinstance(obj, CheckItem) and f.name == "industries":
+            value = obj.industries_display
         # a field declared without a label would show its English attribute name
         label = TIMESTAMP_LABELS.get(f.name, f.verbose_name) if f.verbose_name == f.name.replace("_", " ") \
             else f.verbose_name

@@ -152,3 +152,19 @@ def test_targets_added_after_seeding_get_fresh_ids(seeded):
     target = do_save(Target(credit_code=complete("91130608MA0000001"), name="清苑区新建化工有限公司",
                             jurisdiction=county.jurisdiction), acting_user=county, reason="新增")
     assert target.pk > max(Target.objects.exclude(pk=target.pk).values_list("pk", flat=True))
+
+
+def test_the_demo_items_have_their_industries_and_the_records_follow_them(seeded):
+    from shuangsuiji.fieldwork.models import ItemResult
+
+    scopes = dict(CheckItem.objects.filter(code__in=["130600-14", "130600-16", "130600-01"])
+                  .values_list("code", "industries"))
+    assert scopes == {"130600-14": "M7452", "130600-16": "B E", "130600-01": ""}
+    results = list(ItemResult.objects.filter(record__task__isnull=False, record__recheck__isnull=True)
+                   .select_related("check_item", "record__task__target"))
+    assert results, "the tiny demo has records started from tasks"
+    for result in results:
+        task = result.record.task
+        assert result.check_item.applies_to(task.category, task.target.industry_code), (result.code, task.target)
+    vehicle = {r.record.task.target.industry_code for r in results if r.check_item.code.endswith("-14")}
+    assert vehicle <= {"M7452", "7452", ""}

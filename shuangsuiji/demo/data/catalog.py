@@ -192,6 +192,8 @@ class CheckItemSpec(NamedTuple):
     categories: tuple[str, ...]
     specialty: str | None
     method: str = "现场检查"
+    industries: str = ""
+    """适用行业: the GB/T 4754-2017 codes or prefixes of the 检查对象 the item is for; blank, every industry."""
 
 
 CHECK_ITEMS: tuple[CheckItemSpec, ...] = (
@@ -278,7 +280,7 @@ CHECK_ITEMS: tuple[CheckItemSpec, ...] = (
         "《中华人民共和国大气污染防治法》第五十四条",
         "机动车排放检验机构是否依法通过资质认定；检验设备、检验流程是否合规；"
         "是否出具虚假排放检验报告。",
-        "机动车污染防治处", ("生态环境监测处",), ("general",), "vehicle"),
+        "机动车污染防治处", ("生态环境监测处",), ("general",), "vehicle", industries="M7452"),
     CheckItemSpec(
         15, "排污单位自行监测及监测数据质量",
         "《中华人民共和国环境保护法》第四十二条；《排污许可管理条例》第十九条",
@@ -290,7 +292,7 @@ CHECK_ITEMS: tuple[CheckItemSpec, ...] = (
         "《中华人民共和国自然保护区条例》第二十六条、第三十二条",
         "自然保护区核心区、缓冲区内有无建设生产设施；有无开矿、采石、挖沙等禁止性活动；"
         "实验区内建设项目是否依法审批。",
-        "自然生态保护处", ("生态环境综合执法支队",), ("general",), "ecology"),
+        "自然生态保护处", ("生态环境综合执法支队",), ("general",), "ecology", industries="B E"),
     CheckItemSpec(
         17, "企业环境信息依法披露情况",
         "《中华人民共和国环境保护法》第五十五条；《企业环境信息依法披露管理办法》",
