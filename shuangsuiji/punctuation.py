@@ -4,7 +4,7 @@ Chinese sets its marks full-width against the text: "期限 2026-09-30（逾期 
 uses ASCII ones with spaces: "Due 2026-09-30 (3 days overdue)", "Witnesses: 刘淑芬, 陈志强". Written into templates as
 "（{% translate … %}）" or "{% translate … %}：", the English pages showed Chinese marks.
 
-- ``{% aside %}…{% endaside %}``: a parenthetical remark;
+- ``{% aside %}…{% endaside %}``: a parenthetical remark (``bracketed`` in Python);
 - ``{% colon %}``: after a label;
 - ``{% sep %}``: between the items of an enumeration;
 - ``{% comma %}``: between the parts of a clause (not an enumeration, which takes ``{% sep %}``);
@@ -12,10 +12,16 @@ uses ASCII ones with spaces: "Due 2026-09-30 (3 days overdue)", "Witnesses: 刘�
 - ``{% period %}``: at the end of a sentence put together from translated pieces;
 - ``|join_sep``, ``|join_semicolon``: a list joined with ``{% sep %}`` or ``{% semicolon %}`` (its items escaped).
 
-Builtins of the template engine (settings.TEMPLATES), so no template loads them.
+Builtins of the template engine (settings.TEMPLATES), so no template loads them. Python code that puts a list into a
+message the user reads (an error, a flash message, a page value, an API error body) joins it with ``join_sep``,
+``join_comma`` or ``join_semicolon`` below, the same marks as the tags. Under ``system_language()`` (text that is
+stored: audit reasons, notes) the active language is Chinese, so these join with Chinese marks there too.
 """
 
+from collections.abc import Callable, Iterable
+
 from django import template
+from django.conf import settings
 from django.template.base import Parser, Token
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -25,7 +31,8 @@ register = template.Library()
 
 
 def _chinese() -> bool:
-    return (get_language() or "").startswith("zh")
+    # no active language (translation.deactivate_all) means the untranslated source text, which is Chinese
+    return (get_language() or settings.LANGUAGE_CODE).startswith("zh")
 
 
 class AsideNode(template.Node):
@@ -34,12 +41,7 @@ class AsideNode(template.Node):
 
     def render(self, context: template.Context) -> SafeString:
         # the inner nodes escaped what needed escaping; brackets add nothing unsafe
-        inner = self.nodelist.render(context).strip()
-        if not inner:
-            return mark_safe("")
-        if _chinese():
-            return mark_safe(f"（{inner}）")
-        return mark_safe(f" ({inner})")
+        return mark_safe(bracketed(self.nodelist.render(context).strip()))
 
 
 @register.tag
@@ -75,16 +77,41 @@ def period() -> str:
     return "。" if _chinese() else ". "
 
 
-@register.filter(is_safe=True, needs_autoescape=True)
-def join_sep(values: object, autoescape: bool = True) -> SafeString:
-    return _join(values, sep(), autoescape)
+def bracketed(text: str) -> str:
+    """A parenthetical remark set after the word it qualifies, as ``{% aside %}`` sets it: "（…）" in Chinese,
+    " (…)" in English; nothing for an empty remark."""
+    if not text:
+        return ""
+    return f"（{text}）" if _chinese() else f" ({text})"
 
 
-@register.filter(is_safe=True, needs_autoescape=True)
-def join_semicolon(values: object, autoescape: bool = True) -> SafeString:
-    return _join(values, semicolon(), autoescape)
+def join_sep(values: Iterable[object]) -> str:
+    """The items of an enumeration: "HB-001、HB-002" in Chinese, "HB-001, HB-002" in English (plain text, not
+    escaped: a template escapes it, or uses the ``|join_sep`` filter)."""
+    return sep().join(str(value) for value in values)
 
 
-def _join(values: object, mark: str, autoescape: bool) -> SafeString:
+def join_comma(values: Iterable[object]) -> str:
+    """Parts of a clause, "…，…" in Chinese, "…, …" in English (plain text)."""
+    return comma().join(str(value) for value in values)
+
+
+def join_semicolon(values: Iterable[object]) -> str:
+    """Clauses or whole messages, e.g. a ValidationError's: "…；…" in Chinese, "…; …" in English (plain text)."""
+    return semicolon().join(str(value) for value in values)
+
+
+@register.filter(name="join_sep", is_safe=True, needs_autoescape=True)
+def join_sep_filter(values: object, autoescape: bool = True) -> SafeString:
+    return _escaped(values, join_sep, autoescape)
+
+
+@register.filter(name="join_semicolon", is_safe=True, needs_autoescape=True)
+def join_semicolon_filter(values: object, autoescape: bool = True) -> SafeString:
+    return _escaped(values, join_semicolon, autoescape)
+
+
+def _escaped(values: object, join: Callable[[Iterable[object]], str], autoescape: bool) -> SafeString:
+    # escape each item, then join with the same function Python uses: the marks themselves need no escaping
     escape = conditional_escape if autoescape else str
-    return mark_safe(mark.join(str(escape(value)) for value in values))  # type: ignore[attr-defined]
+    return mark_safe(join(escape(value) for value in values))  # type: ignore[attr-defined]

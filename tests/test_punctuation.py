@@ -30,3 +30,40 @@ def test_a_label_and_an_enumeration_take_the_marks_of_the_language():
         assert template.render(names) == "见证人：刘淑芬、陈志强"
     with translation.override("en"):
         assert template.render(names) == "Witnesses: 刘淑芬, 陈志强"
+
+
+def test_python_joins_with_the_marks_of_the_active_language():
+    from shuangsuiji.punctuation import bracketed, join_comma, join_semicolon, join_sep
+
+    with translation.override("zh-hans"):
+        assert join_sep(["HB-001", "HB-002"]) == "HB-001、HB-002"
+        assert join_semicolon(["请填写理由", "日期不能晚于今天"]) == "请填写理由；日期不能晚于今天"
+        assert join_comma(["a", "b"]) == "a，b"
+        assert bracketed("专家") == "（专家）"
+    with translation.override("en"):
+        assert join_sep(["HB-001", "HB-002"]) == "HB-001, HB-002"
+        assert join_semicolon(["Give a reason", "No later than today"]) == "Give a reason; No later than today"
+        assert join_comma(iter(["a", "b"])) == "a, b"  # any iterable, each item made text
+        assert join_sep([1, 2]) == "1, 2"
+        assert bracketed("expert") == " (expert)" and bracketed("") == ""
+
+
+def test_stored_text_built_under_the_system_language_keeps_chinese_marks_on_an_english_page():
+    from shuangsuiji.audit.services import system_language
+    from shuangsuiji.punctuation import join_semicolon, join_sep
+
+    with translation.override("en"), system_language():
+        assert join_sep(["刘淑芬", "陈志强"]) == "刘淑芬、陈志强"
+        assert join_semicolon(["甲", "乙"]) == "甲；乙"
+    # no active language at all is the untranslated source text: Chinese
+    with translation.override(None):
+        assert join_sep(["甲", "乙"]) == "甲、乙"
+
+
+def test_the_template_filters_join_as_python_does_and_escape_each_item():
+    template = engines["django"].from_string("{{ codes|join_sep }}|{{ errors|join_semicolon }}")
+    context = {"codes": ["A-01", "<b>"], "errors": ["x", "y"]}
+    with translation.override("en"):
+        assert template.render(context) == "A-01, &lt;b&gt;|x; y"
+    with translation.override("zh-hans"):
+        assert template.render(context) == "A-01、&lt;b&gt;|x；y"
