@@ -9,6 +9,8 @@ from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
+from shuangsuiji.punctuation import join_sep
+
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
@@ -61,4 +63,4 @@ def _unknown_format(context: dict) -> exceptions.ValidationError | None:
     if wanted in formats:
         return None
     return exceptions.ValidationError({"format": [_("未知格式“%(value)s”；可用格式：%(known)s") % {
-        "value": wanted, "known": "、".join(formats)}]})
+        "value": wanted, "known": join_sep(formats)}]})

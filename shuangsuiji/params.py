@@ -31,6 +31,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 
+from shuangsuiji.punctuation import join_sep
+
 MAX_ID = 2**63 - 1  # the largest value of a BigAutoField (and of PostgreSQL's bigint)
 
 
@@ -193,7 +195,7 @@ class FilterSet(django_filters.rest_framework.FilterSet):
     def is_valid(self) -> bool:
         valid = super().is_valid()
         unknown = sorted(set(self.data) - set(self.filters) - self.OTHER_PARAMETERS)
-        known = "、".join(sorted({*self.filters, *self.OTHER_PARAMETERS}))
+        known = join_sep(sorted({*self.filters, *self.OTHER_PARAMETERS}))
         for name in unknown:
             self.errors[name] = self.form.error_class([_("未知参数；可用参数：%(known)s") % {"known": known}])
         return valid and not unknown

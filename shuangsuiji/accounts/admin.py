@@ -27,6 +27,7 @@ from shuangsuiji.accounts.services import (
     ensure_can_manage,
     locked_addresses,
 )
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Department, Inspector, Jurisdiction
 
 SCOPE_FIELDSET = (gettext_lazy("角色与范围"), {"fields": ("role", "jurisdiction", "department", "inspector",
@@ -76,7 +77,7 @@ class UserAdmin(BaseUserAdmin):
         if not locks:
             return _("未锁定")
         return _("连续登录失败，从 %(addresses)s 登录锁定至%(until)s（可用列表页的“解除登录锁定”提前解除）") % {
-            "addresses": "、".join(sorted(locks)),
+            "addresses": join_sep(sorted(locks)),
             "until": date_format(timezone.localtime(max(locks.values())), "Y-m-d H:i")}
 
     @admin.action(description=gettext_lazy("解除登录锁定"))
@@ -87,7 +88,7 @@ class UserAdmin(BaseUserAdmin):
         if unlocked:
             messages.success(request, ngettext("已解除%(n)d个用户的登录锁定：%(names)s",
                                                "已解除%(n)d个用户的登录锁定：%(names)s", len(unlocked))
-                             % {"n": len(unlocked), "names": "、".join(unlocked)})
+                             % {"n": len(unlocked), "names": join_sep(unlocked)})
         else:
             messages.info(request, _("所选用户没有登录失败记录，无需解除"))
         # an address capped for every name is no one user's lock: say which stay closed (as the user pages do)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from shuangsuiji.accounts.models import ApiToken, Role, User
 from shuangsuiji.audit.services import PendingEvent, record_events, system_language
+from shuangsuiji.punctuation import join_semicolon
 from shuangsuiji.registry.models import Level
 
 SCOPE_FIELDS = ("role", "jurisdiction", "department", "inspector", "is_staff", "is_superuser", "is_active")
@@ -83,7 +84,7 @@ def moved_login(inspector) -> User | None:
     try:
         check_binding(login)
     except ValidationError as error:
-        problems = "；".join(message for messages in error.message_dict.values() for message in messages)
+        problems = join_semicolon(message for messages in error.message_dict.values() for message in messages)
         raise ValidationError({"jurisdiction": _(
             "该执法人员已开通账号“%(username)s”，账号须随档案改属%(name)s，但%(problems)s；请先在用户管理中调整该账号")
             % {"username": login.username, "name": inspector.jurisdiction.name, "problems": problems}}) from error

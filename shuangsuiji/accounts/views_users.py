@@ -47,6 +47,7 @@ from shuangsuiji.accounts.services import (
     password_expires_at,
 )
 from shuangsuiji.audit.services import history_for
+from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.views import PAGE_SIZE, CappedPaginator
 
 RELATED = ("jurisdiction", "department", "inspector")
@@ -217,7 +218,7 @@ def address_lock_lift(request: HttpRequest) -> HttpResponse:
         try:
             lifted = do_lift_address_lock(address, acting_user=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:  # lifted meanwhile (by another admin, or the lock ran out)
-            problem = "；".join(error.message_dict.pop("address", []))
+            problem = join_semicolon(error.message_dict.pop("address", []))
             for problems in error.message_dict.values():
                 form.add_error("reason", problems)
         else:
@@ -225,7 +226,7 @@ def address_lock_lift(request: HttpRequest) -> HttpResponse:
                 "address": lifted.address})
             if lifted.locked_accounts:
                 messages.info(request, _("账号 %(accounts)s 从该地址的登录锁定也一并解除。") % {
-                    "accounts": "、".join(lifted.locked_accounts)})
+                    "accounts": join_sep(lifted.locked_accounts)})
             return redirect(back)
     return render(request, "accounts/address_lock_lift.html", {
         "form": form, "address": address or given[:64], "lock": address_lock(address) if address else None,

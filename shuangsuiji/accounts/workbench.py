@@ -58,6 +58,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
+from shuangsuiji.punctuation import join_semicolon
 from shuangsuiji.registry.models import Jurisdiction, Level
 from shuangsuiji.registry.services import keeps_reference_data
 from shuangsuiji.systemtext import system_text
@@ -380,7 +381,7 @@ def draw_window(year: int, quarter: int) -> DrawWindow:
         policy = policy_for(year, quarter)
         days = gather.calendar().draw_window(policy, year, quarter)
     except ValidationError as error:  # no policy in force that day
-        return DrawWindow(year, quarter, problem="；".join(error.messages))
+        return DrawWindow(year, quarter, problem=join_semicolon(error.messages))
     except CalendarUnknownError as error:
         # Said to every admin, county ones too, who cannot enter the holidays: who does, and where.
         return DrawWindow(year, quarter, problem=_(

@@ -43,6 +43,7 @@ from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.models import Correction, Outcome, PublishedResult
 from shuangsuiji.planning.models import Draw, Plan, PlanStratum
 from shuangsuiji.planning.services import draw_revealed, published_manifest
+from shuangsuiji.punctuation import join_sep
 
 # --- the common parts: throttle, paging, parameters --------------------------------------------------------------
 
@@ -156,7 +157,7 @@ class PublicListView(PublicView):
         known = {*self.allowed_params, "page", "page_size", "format"}
         unknown = sorted(set(query) - known)
         if unknown:
-            raise ValidationError({name: [_("未知参数；可用参数：%(known)s") % {"known": "、".join(sorted(known))}]
+            raise ValidationError({name: [_("未知参数；可用参数：%(known)s") % {"known": join_sep(sorted(known))}]
                                    for name in unknown})
         # A NUL would reach the database, which PostgreSQL refuses with a 500 (the filter forms check it too).
         with_nul = sorted(name for name in self.allowed_params if "\x00" in query.get(name, ""))

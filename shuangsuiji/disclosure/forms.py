@@ -16,6 +16,7 @@ from shuangsuiji.disclosure.models import (
     RedactionBasis,
 )
 from shuangsuiji.fieldwork.models import ItemResult
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Jurisdiction
 
 INPUT = {"class": "form-control"}
@@ -214,7 +215,7 @@ class CorrectionForm(forms.Form):
             if removed:
                 self.data = self.data.copy()  # a bound form's QueryDict is immutable
                 self.data[name] = published
-                self.add_error(name, SCRUBBED % {"mask": redaction.MASK, "removed": "、".join(removed)})
+                self.add_error(name, SCRUBBED % {"mask": redaction.MASK, "removed": join_sep(removed)})
         return data
 
     def changes(self) -> dict:

@@ -35,6 +35,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
 )
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Jurisdiction
 
 MONTHLY = "monthly_detail"
@@ -119,7 +120,7 @@ def _team(record: InspectionRecord) -> str:
     signers = sorted((s for s in record.signatures.all() if s.role != SignerRole.SITE_MANAGER),
                      key=lambda s: (s.role != SignerRole.OFFICER, s.pk))
     expert = _("（专家）")
-    return "、".join(f"{s.name}{expert}" if s.role == SignerRole.EXPERT else s.name for s in signers)
+    return join_sep(f"{s.name}{expert}" if s.role == SignerRole.EXPERT else s.name for s in signers)
 
 
 def _problems(row: dict) -> str:

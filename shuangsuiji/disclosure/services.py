@@ -52,6 +52,7 @@ from shuangsuiji.intake.permissions import is_admin_of
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning.gather import calendar
 from shuangsuiji.planning.models import Draw, TaskPlan
+from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetStatus
 from shuangsuiji.validators import validate_phone
 
@@ -498,7 +499,7 @@ def _ensure_snapshot_current(publication: Publication) -> None:
     changed = redactions_changed(publication)
     if changed:
         raise ValidationError(_("本批次生成后，%(numbers)s 的不予公开或隐去决定有了变化，发布出去的将不是审核过的内容。"
-                                "请撤销本批次，重新生成并审核后再发布") % {"numbers": "、".join(changed)})
+                                "请撤销本批次，重新生成并审核后再发布") % {"numbers": join_sep(changed)})
 
 
 @transaction.atomic
@@ -620,7 +621,7 @@ def do_correct_result(result: PublishedResult, *, values: Mapping[str, Any], rea
     ensure_can_publish(acting_user, result.jurisdiction)
     unknown = set(values) - set(CORRECTABLE_FIELDS)
     if unknown:
-        raise ValidationError(_("不能更正的字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
+        raise ValidationError(_("不能更正的字段：%(fields)s") % {"fields": join_sep(sorted(unknown))})
     if "outcome" in values and values["outcome"] not in Outcome.values:
         raise ValidationError({"outcome": _("检查结果不在可选范围内")})
     if "problems" in values:
@@ -755,7 +756,7 @@ def _check_redaction(action: str, fields: Iterable[str], reason: str) -> list[st
         raise ValidationError({"fields": _("请选择要隐去的字段")})
     unknown = [f for f in fields if f not in MASKABLE_FIELDS]
     if unknown:
-        raise ValidationError({"fields": _("不能隐去的字段：%(fields)s") % {"fields": "、".join(unknown)}})
+        raise ValidationError({"fields": _("不能隐去的字段：%(fields)s") % {"fields": join_sep(unknown)}})
     if not reason.strip():
         raise ValidationError({"reason": _("请填写不予公开的理由")})
     return fields if action == RedactionAction.MASK else []
@@ -819,7 +820,7 @@ def _refuse_decided_already(record: InspectionRecord, action: str, fields: list[
         "number": record.number, "who": first.decided_by.display_name if first.decided_by else _("系统"),
         "when": timezone.localtime(first.decided_at).strftime("%Y-%m-%d %H:%M"),
         "action": first.get_action_display() if first.action == RedactionAction.WITHHOLD
-        else f"{first.get_action_display()}{'、'.join(str(MASKABLE_FIELDS.get(f, f)) for f in fields)}",
+        else f"{first.get_action_display()}{join_sep(str(MASKABLE_FIELDS.get(f, f)) for f in fields)}",
         "basis": first.get_basis_display()}, code="done")
 
 
@@ -971,7 +972,7 @@ def do_receive_objection(result: PublishedResult, *, credit_code: str, organisat
         try:
             validate_phone(phone)
         except ValidationError as error:
-            problem("contact_phone", "；".join(error.messages))
+            problem("contact_phone", join_semicolon(error.messages))
     if not objection_form_allowed(result):
         problem(None, _("这条结果依法不予公开，不能在线提出异议；请与%(place)s生态环境分局联系。") % {
             "place": result.jurisdiction_name})

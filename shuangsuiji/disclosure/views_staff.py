@@ -46,6 +46,7 @@ from shuangsuiji.disclosure.models import (
 )
 from shuangsuiji.engine.workdays import CalendarUnknownError
 from shuangsuiji.fieldwork.models import InspectionRecord
+from shuangsuiji.punctuation import colon, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction, Level, Target
 from shuangsuiji.registry.views_excel import xlsx_response
 
@@ -100,7 +101,7 @@ def _year(request: HttpRequest) -> int:
 
 
 def _fail(request: HttpRequest, error: ValidationError | PermissionDenied) -> None:
-    text = "；".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    text = join_semicolon(error.messages) if isinstance(error, ValidationError) else str(error)
     messages.error(request, text)
 
 
@@ -172,7 +173,7 @@ def prepare(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
+            messages.error(request, f"{label}{colon()}{join_semicolon(errors)}" if label else join_semicolon(errors))
         return redirect("disclosure:overview")
     data = form.cleaned_data
     jurisdiction = data["jurisdiction"]
@@ -387,7 +388,7 @@ def _redaction_page(request: HttpRequest, rule_form: RuleForm, case_form: CaseFo
     cases = list(RedactionCase.objects.visible_to(user).select_related("record__target", "decided_by")
                  .order_by("-decided_at")[:200])
     for decision in [*rules, *cases]:
-        decision.field_labels = "、".join(str(MASKABLE_FIELDS.get(f, f)) for f in decision.fields)
+        decision.field_labels = join_sep(str(MASKABLE_FIELDS.get(f, f)) for f in decision.fields)
     return render(request, "disclosure/staff/redaction.html", {
         "rules": [(r, services.can_publish(user, r.jurisdiction)) for r in rules], "cases": cases,
         "rule_form": rule_form, "case_form": case_form, "reason_form": ReasonForm(),

@@ -74,6 +74,7 @@ from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
 from shuangsuiji.intake.permissions import ensure_can_record
 from shuangsuiji.planning.gather import draws_open
 from shuangsuiji.planning.models import MemberRole, Task, TaskPlan, TaskStatus
+from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Department, Inspector
 from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import validate_phone
@@ -188,7 +189,7 @@ def record_sources(record: InspectionRecord) -> list[str]:
         cross = plan.cross_or_none
         if cross is not None:
             line += str(_("（发起部门：%(initiator)s；参与部门：%(taking_part)s）") % {
-                "initiator": cross.initiator_name, "taking_part": "、".join(cross.taking_part)})
+                "initiator": cross.initiator_name, "taking_part": join_sep(cross.taking_part)})
         if line not in lines:
             lines.append(line)
     return lines
@@ -306,7 +307,7 @@ def do_start_recheck_record(recheck: Recheck, *, acting_user) -> InspectionRecor
 def _check_values(values: Mapping[str, Any]) -> None:
     unknown = set(values) - set(RECORD_FIELDS)
     if unknown:
-        raise ValidationError(_("未知字段：%(names)s") % {"names": "、".join(sorted(unknown))})
+        raise ValidationError(_("未知字段：%(names)s") % {"names": join_sep(sorted(unknown))})
     if "mode" in values and values["mode"] not in Mode.values:
         raise ValidationError({"mode": _("检查方式应为现场检查或非现场检查")})
     means = values.get("off_site_means")
@@ -358,7 +359,7 @@ class DraftField:
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, list):
-            return "、".join(str(OffSiteMeans(v).label) if v in OffSiteMeans.values else str(v) for v in value)
+            return join_sep(str(OffSiteMeans(v).label) if v in OffSiteMeans.values else str(v) for v in value)
         model = ItemResult if self.item is not None else InspectionRecord
         text = str(dict(model._meta.get_field(self.name).flatchoices).get(value, value))
         return text if len(text) <= 24 else f"{text[:24]}…"
@@ -426,7 +427,7 @@ def _collision_message(record: InspectionRecord, collisions: list[DraftField]) -
             "field": field.label, "who": who, "when": when, "value": field.shown(field.stored)})
         named.append({"key": field.key, "label": field.label, "by": who, "at": when})
     message = _("%(fields)s，与本机的修改不同。本次保存未存入任何内容，请选择保留哪一方的修改。") % {
-        "fields": "；".join(parts)}
+        "fields": join_semicolon(parts)}
     return message, named
 
 

@@ -81,6 +81,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
+from shuangsuiji.punctuation import bracketed, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
@@ -143,7 +144,7 @@ def _latest_records(task_ids) -> dict[int, InspectionRecord]:
 
 
 def _tell(request: HttpRequest, error: Exception) -> None:
-    messages.error(request, "；".join(getattr(error, "messages", None) or [str(error)]))
+    messages.error(request, join_semicolon(getattr(error, "messages", None) or [str(error)]))
 
 
 def _error_page(request: HttpRequest, error: Exception, back: str) -> HttpResponse:
@@ -287,7 +288,7 @@ def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
         services.do_plan_visit(task, planned_on=form.cleaned_data["planned_on"], acting_user=request.user)
         messages.success(request, _("已安排在 %(day)s 检查") % {"day": form.cleaned_data["planned_on"]})
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, join_semicolon(getattr(error, "messages", [str(error)])))
     return redirect("fieldwork:task_brief", pk=task.pk)
 
 
@@ -563,7 +564,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("action") != "submit":
         messages.success(request, _("草稿已保存（版本%(revision)s）") % {"revision": record.revision})
         if theirs:
-            messages.info(request, _("已保留检查组其他成员的修改：%(fields)s") % {"fields": "、".join(theirs)})
+            messages.info(request, _("已保留检查组其他成员的修改：%(fields)s") % {"fields": join_sep(theirs)})
         return redirect("fieldwork:record_edit", pk=record.pk)
     try:
         if not confirmed(request):
@@ -609,10 +610,12 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
         # Say which field, as the form labels it (an item's field with the item's name), not its key — and what
         # is wrong with it: the banner is all the phone shows of a refused autosave ("电话" alone left the
         # inspector guessing what the server wanted of the number).
-        named = [f"{form.fields[k].label}（{'；'.join(v)}）" for k, v in form.errors.items() if k in form.fields]
-        named += [f"{i.instance.name}·{i.fields[k].label}（{'；'.join(v)}）" if k in i.fields else i.instance.name
+        named = [f"{form.fields[k].label}{bracketed(join_semicolon(v))}" for k, v in form.errors.items()
+                 if k in form.fields]
+        named += [f"{i.instance.name}·{i.fields[k].label}{bracketed(join_semicolon(v))}" if k in i.fields
+                  else i.instance.name
                   for i in items for k, v in i.errors.items()]
-        return _json_error(_("有字段格式不正确：%(fields)s") % {"fields": "、".join(named)}, 400, errors=errors)
+        return _json_error(_("有字段格式不正确：%(fields)s") % {"fields": join_sep(named)}, 400, errors=errors)
     try:
         record, theirs = _save(request, record, form, items)
     except services.DraftConflict as conflict:
@@ -620,7 +623,7 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
     except PermissionDenied as error:
         return _json_error(str(error), 403)
     except ValidationError as error:
-        return _json_error("；".join(error.messages), 400)
+        return _json_error(join_semicolon(error.messages), 400)
     # fields: the stored draft (the phone's own edits and a team mate's), theirs: which of them came from him
     return JsonResponse({"ok": True, "revision": record.revision,
                          "saved_at": timezone.localtime(record.updated_at).strftime("%H:%M:%S"),
@@ -702,7 +705,7 @@ def record_sign(request: HttpRequest, pk: int) -> JsonResponse:
     except PermissionDenied as error:
         return _json_error(str(error), 403)
     except ValidationError as error:
-        return _json_error("；".join(error.messages), 400)
+        return _json_error(join_semicolon(error.messages), 400)
     record.refresh_from_db()
     return JsonResponse({"ok": True, "signer": signer, "name": signature.name,
                          "signed_at": timezone.localtime(signature.signed_at).strftime("%m-%d %H:%M"),
@@ -756,7 +759,7 @@ def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
         attachment = services.do_add_attachment(record, upload, acting_user=request.user, taken_at=taken_at,
                                                 caption=params.text(request.POST.get("caption", ""), _("说明")))
     except (ValidationError, PermissionDenied) as error:
-        message = "；".join(getattr(error, "messages", [str(error)]))
+        message = join_semicolon(getattr(error, "messages", [str(error)]))
         if wants_json:
             return _json_error(message, 400)
         messages.error(request, message, extra_tags="attachments")  # shown at the photos (record_edit.html)
@@ -832,7 +835,7 @@ def record_on_site_request(request: HttpRequest, pk: int) -> HttpResponse:
                                     acting_user=request.user)
         messages.success(request, _("已提交现场检查审批申请，请等待执法机构负责人审批"))
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, "；".join(getattr(error, "messages", [str(error)])))
+        messages.error(request, join_semicolon(getattr(error, "messages", [str(error)])))
     return redirect(reverse("fieldwork:record_edit", args=[record.pk]) + "#mode")
 
 

@@ -31,6 +31,7 @@ from shuangsuiji.intake.models import (
     PositiveListEntry,
     Source,
 )
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Department, Outlet, Target
 from shuangsuiji.tabular.importing import (
     CellProblem,
@@ -162,7 +163,7 @@ class PenaltyImporter(IntakeImporter):
             if target is not None and values.has("department"):
                 department = departments[target.jurisdiction_id].get(values["department"])
                 if department is None:
-                    own = own_departments.setdefault(target.jurisdiction_id, "、".join(
+                    own = own_departments.setdefault(target.jurisdiction_id, join_sep(
                         Department.objects.filter(jurisdiction_id=target.jurisdiction_id).order_by("code")
                         .values_list("name", flat=True)))
                     # the names to choose from: a clerk types the short name he uses (执法大队)

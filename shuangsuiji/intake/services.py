@@ -42,6 +42,7 @@ from shuangsuiji.intake.models import (
     Source,
 )
 from shuangsuiji.intake.permissions import ensure_admin_of, ensure_can_record, ensure_can_report_clue
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Department, Jurisdiction, Level, Target, TargetStatus
 from shuangsuiji.registry.services import (
     CategoryChange,
@@ -342,7 +343,7 @@ class ImportResult:
             if self.removed:
                 text += _("，移出%(removed)s条") % {"removed": self.removed}
         if self.ignored_columns:
-            text += _("。已忽略模板以外的列：%(columns)s") % {"columns": "、".join(self.ignored_columns)}
+            text += _("。已忽略模板以外的列：%(columns)s") % {"columns": join_sep(self.ignored_columns)}
         return text
 
 

@@ -72,6 +72,7 @@ from shuangsuiji.planning.permissions import (
     ensure_can_edit,
     ensure_can_run,
 )
+from shuangsuiji.punctuation import bracketed, join_sep
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Level, Target, TargetStatus
 
 MIN_DICE = 4
@@ -86,7 +87,7 @@ def _lock(plan: Plan) -> Plan:
 
 def _expect(plan: Plan, *statuses: str) -> None:
     if plan.status not in statuses:
-        wanted = "、".join(str(PlanStatus(s).label) for s in statuses)
+        wanted = join_sep(str(PlanStatus(s).label) for s in statuses)
         raise ValidationError(_("计划当前状态为“%(now)s”，此操作需要在“%(wanted)s”状态下进行") % {
             "now": plan.get_status_display(), "wanted": wanted})
 
@@ -144,7 +145,7 @@ def _check_joint(jurisdiction: Jurisdiction, department: Department | None, item
                if item.jurisdiction_id == jurisdiction.pk and item.responsible_department_id != department.pk]
     if foreign:
         raise ValidationError({"check_items": _("%(dept)s不是以下事项的责任科室，不能发起其联合抽查：%(codes)s") % {
-            "dept": department.name, "codes": "、".join(foreign)}})
+            "dept": department.name, "codes": join_sep(foreign)}})
     if department not in departments:
         raise ValidationError({"departments": _("参加科室应包括发起科室")})
     if len(departments) < 2:
@@ -152,7 +153,7 @@ def _check_joint(jurisdiction: Jurisdiction, department: Department | None, item
     wrong = [d.name for d in departments if d.jurisdiction_id != jurisdiction.pk or not d.has_enforcement_duty]
     if wrong:
         raise ValidationError({"departments": _("以下科室不是%(name)s具有执法职能的科室：%(names)s") % {
-            "name": jurisdiction.name, "names": "、".join(wrong)}})
+            "name": jurisdiction.name, "names": join_sep(wrong)}})
 
 
 def default_joint_departments(department: Department, items: Iterable[CheckItem]) -> list[Department]:
@@ -200,7 +201,7 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
         outside = [item.code for item in items if item not in available]
         if outside:
             raise ValidationError({"check_items": _("以下事项不在本行政区适用的抽查事项清单中：%(codes)s") % {
-                "codes": "、".join(outside)}})
+                "codes": join_sep(outside)}})
     if not items:
         raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
     chosen_departments: list[Department] = []
@@ -400,7 +401,7 @@ def _chosen_items(chosen: Iterable[CheckItem] | None, available: list[CheckItem]
     if outside:
         raise ValidationError({"check_items": _(
             "以下事项不适用于%(name)s（不在本行政区的抽查事项清单中，或不适用于其类别、行业）：%(codes)s") % {
-            "name": whom, "codes": "、".join(outside)}})
+            "name": whom, "codes": join_sep(outside)}})
     if not items:
         raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
     return items
@@ -507,7 +508,7 @@ def _given_stratum(plan: Plan, items: list[CheckItem]) -> manifest.StratumInput:
     closed = [target.name for target in targets if not target.is_active]
     if closed:
         raise ValidationError(_("%(name)s 在名录库中已注销/关停，不能再冻结%(kind)s") % {
-            "name": "、".join(closed), "kind": plan.get_kind_display()})
+            "name": join_sep(closed), "kind": plan.get_kind_display()})
     # A clue check's one firm has its category's items; a cross-department check's targets share one stratum, so
     # its tasks need what all its chosen items need (only when the plan requires specialties).
     category = _categories(targets, plan.year, plan.quarter)[targets[0].pk] if plan.is_clue_check else None
@@ -1104,7 +1105,8 @@ def public_value(source: str, *, value: str, witnesses: Iterable[str] = (), lott
             chain = (drand_chain or DEFAULT_DRAND_CHAIN).strip().lower()
             if chain not in DRAND_CHAINS:
                 raise ValidationError({"drand_chain": _("不认识的 drand 链哈希；可用：%(chains)s") % {
-                    "chains": "、".join(f"{name}（{key[:12]}…）" for key, (name, _g, _p) in DRAND_CHAINS.items())}})
+                    "chains": join_sep(f"{name}{bracketed(key[:12] + '…')}"
+                                       for key, (name, _g, _p) in DRAND_CHAINS.items())}})
             if drand_round is None or drand_round < 1:
                 raise ValidationError({"drand_round": _("请填写 drand 轮次（正整数）")})
             if not DRAND_RANDOMNESS.fullmatch(value.strip().lower()):

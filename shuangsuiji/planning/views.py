@@ -59,6 +59,7 @@ from shuangsuiji.planning.permissions import (
     visible_plans,
     visible_tasks,
 )
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
@@ -592,7 +593,7 @@ def task_substitute_target(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValidationError, PermissionDenied) as error:
         _fail(request, error)
         return redirect(task)
-    names = "、".join(t.target.name for t in substitutes) or _("无（该类别已无可递补对象）")
+    names = join_sep(t.target.name for t in substitutes) or _("无（该类别已无可递补对象）")
     messages.success(request, _("已按号签递补：%(names)s") % {"names": names})
     return redirect(substitutes[0] if substitutes else task)
 

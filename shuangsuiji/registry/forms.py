@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji import params
 from shuangsuiji.engine import creditcode
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.excel import CheckItemImporter, InspectorImporter
 from shuangsuiji.registry.filters import MAX_OPTIONS
 from shuangsuiji.registry.industry import ScopeError, normalise_scope
@@ -58,7 +59,7 @@ class ReasonMixin(forms.Form):
         tracked = [f for f in TRACKED_TARGET_FIELDS if f in getattr(self, "changed_data", ())]
         # A change of category, positive-list flag or status is a legal fact: it must say why.
         if isinstance(instance, Target) and instance.pk and tracked and not (cleaned.get("reason") or "").strip():
-            labels = "、".join(str(TargetHistory.Field(f).label) for f in tracked)
+            labels = join_sep(str(TargetHistory.Field(f).label) for f in tracked)
             self.add_error("reason", _("修改%(fields)s必须填写变更理由") % {"fields": labels})
         return cleaned
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.scoping import ScopedManager
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.industry import ScopeError, industry_in_scope, normalise_scope, parse_scope, section_of
 from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import (
@@ -126,7 +127,7 @@ class Jurisdiction(models.Model):
             if blocking:
                 message = _("%(name)s的下级%(children)s不低于%(level)s，层级不能改为%(level)s")
                 raise ValidationError({"level": message % {
-                    "name": self.name, "children": "、".join(child.name for child in blocking[:5]),
+                    "name": self.name, "children": join_sep(child.name for child in blocking[:5]),
                     "level": self.get_level_display()}})
             # An admin's role names the level he keeps (accounts.services.ROLE_LEVEL): a county made a city would
             # leave its county admins bound to a city, the binding every later save of theirs refuses.
@@ -136,7 +137,7 @@ class Jurisdiction(models.Model):
                       if ROLE_LEVEL.get(user.role, self.level) != self.level]
             if admins:
                 message = _("%(name)s有%(users)s等管理员账号按原层级绑定，请先在用户管理中调整其角色")
-                raise ValidationError({"level": message % {"name": self.name, "users": "、".join(admins[:5])}})
+                raise ValidationError({"level": message % {"name": self.name, "users": join_sep(admins[:5])}})
 
     def ancestor_codes(self) -> list[str]:
         return [code for code in self.path.split(".") if code and code != self.code]
@@ -182,7 +183,7 @@ class Department(models.Model):
         if bound:
             raise ValidationError({"jurisdiction": _("科室“%(name)s”已关联%(bound)s，不能改属其他行政区；机构调整的，"
                                                      "请在新行政区新增科室，再停用本科室") % {
-                "name": self.name, "bound": "、".join(dict.fromkeys(str(label) for label in bound))}})
+                "name": self.name, "bound": join_sep(dict.fromkeys(str(label) for label in bound))}})
 
 
 class Specialty(models.Model):
@@ -455,7 +456,7 @@ def departments_outside(jurisdiction: Jurisdiction, departments: Iterable[Depart
     if not wrong:
         return ""
     return _("应为%(name)s或其上级行政区的科室，以下不是：%(wrong)s") % {"name": jurisdiction.name,
-                                                                  "wrong": "、".join(wrong)}
+                                                                  "wrong": join_sep(wrong)}
 
 
 class CheckItem(models.Model):

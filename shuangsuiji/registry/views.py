@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from shuangsuiji import params
 from shuangsuiji.audit.display import withheld
 from shuangsuiji.audit.services import history_for
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry import filters, forms
 from shuangsuiji.registry.models import (
     CheckItem,
@@ -152,7 +153,7 @@ REGISTRIES = {
          Column(gettext_lazy("执法证有效期至"), lambda i: i.certificate_expiry or ""),
          Column(gettext_lazy("行政区"), lambda i: i.jurisdiction.name),
          Column(gettext_lazy("科室"), lambda i: i.department.name),
-         Column(gettext_lazy("业务专长"), lambda i: "、".join(s.name for s in i.specialties.all())),
+         Column(gettext_lazy("业务专长"), lambda i: join_sep(s.name for s in i.specialties.all())),
          Column(gettext_lazy("状态"), lambda i: i.get_status_display()),
          Column(gettext_lazy("外部专家"), lambda i: i.get_external_kind_display() if i.is_external else "")),
         form=forms.InspectorForm, excel_kind="inspectors",
@@ -289,7 +290,7 @@ def _field_rows(obj: models.Model, registry: Registry, user, editable: bool) -> 
             else f.verbose_name
         rows.append((label, "" if value is None else value))
     for name in registry.m2m:
-        rows.append((obj._meta.get_field(name).verbose_name, "、".join(str(x) for x in getattr(obj, name).all())))
+        rows.append((obj._meta.get_field(name).verbose_name, join_sep(str(x) for x in getattr(obj, name).all())))
     return rows
 
 

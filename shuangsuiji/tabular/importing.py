@@ -27,6 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from shuangsuiji.engine import creditcode
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.systemtext import system_text
 from shuangsuiji.tabular.reader import SheetError, read_rows
 from shuangsuiji.validators import past_day_problem
@@ -233,7 +234,7 @@ def choice(choices: type[models.TextChoices], aliases: dict[str, str] | None = N
         raw = _text(value)
         if raw in known:
             return known[raw]
-        raise CellProblem(_("应为以下之一：%(options)s") % {"options": "、".join(labels)})
+        raise CellProblem(_("应为以下之一：%(options)s") % {"options": join_sep(labels)})
 
     return parse
 

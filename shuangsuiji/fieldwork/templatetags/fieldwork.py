@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from shuangsuiji.fieldwork import filetypes
 from shuangsuiji.fieldwork.models import FollowUp, OffSiteMeans, RecordState
+from shuangsuiji.punctuation import join_sep
 
 register = template.Library()
 
@@ -31,7 +32,7 @@ def state_label(state: str) -> str:
 @register.filter
 def means_labels(means: list[str]) -> str:
     labels = dict(OffSiteMeans.choices)
-    return "、".join(str(labels.get(m, m)) for m in means or [])
+    return join_sep(str(labels.get(m, m)) for m in means or [])
 
 
 @register.simple_tag(takes_context=True)
