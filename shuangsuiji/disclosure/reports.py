@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import DrawVerification, Outcome, PublishedResult
+from shuangsuiji.disclosure.public import stored_label
 from shuangsuiji.engine.workdays import Deadline
 from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, Handling, InspectionRecord, Mode, SignerRole
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
@@ -35,7 +36,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
 )
-from shuangsuiji.punctuation import join_sep
+from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 
 MONTHLY = "monthly_detail"
@@ -124,15 +125,21 @@ def _team(record: InspectionRecord) -> str:
 
 
 def _problems(row: dict) -> str:
+    """The problems of a row, one a line, in the active language: the page's preview passes the reader's, the
+    workbook runs under Chinese, where this gives the words and marks the city's form has always had
+    ("项目：问题；立案处罚（整改期限2026-09-30），处罚决定书X")."""
     parts = []
     for problem in row["problems"]:
-        text = f"{problem['item']}：{problem['description']}"
-        handling = problem["handling"]
+        text = f"{problem['item']}{colon()}{problem['description']}"
+        # stored as its Chinese label (the row is the public's copy), said in the active language
+        handling = stored_label(problem["handling"], Handling)
         if problem["deadline"]:
-            handling += f"（整改期限{problem['deadline']}）"
+            handling += bracketed(_("整改期限%(deadline)s") % {"deadline": problem["deadline"]})
         if problem["decision_number"]:
-            handling += f"，处罚决定书{problem['decision_number']}"
-        parts.append(f"{text}；{handling}" if handling else text)
+            handling += comma() + _("处罚决定书%(number)s") % {"number": problem["decision_number"]}
+        # a deadline without a handling would open with English's space before the bracket
+        handling = handling.lstrip()
+        parts.append(join_semicolon((text, handling)) if handling else text)
     return "\n".join(parts)
 
 

@@ -247,6 +247,47 @@ def test_the_preview_speaks_the_readers_language_and_the_sheet_stays_in_chinese(
     assert (sheet[4], sheet[7], sheet[9]) == ("一般排污单位", "现场检查", "发现问题")  # the paper stays Chinese
 
 
+def test_the_problems_on_the_preview_follow_the_reader_and_the_sheet_keeps_the_citys_chinese_wording(
+        client, users, tree, items, team, month, settings):
+    """The problems column was put together with Chinese words and marks (：；（整改期限…）), which an English
+    preview showed as they were; the workbook, a Chinese form sent to the city, keeps them to the character."""
+    ordered = reviewed(another_task(tree, items, team, 35, name="涞水丙厂"), users, problem=Handling.ORDER,
+                       deadline=datetime.date(2030, 9, 30))
+    assert month_of(ordered) == (month["year"], month["month"])
+    client.force_login(users["county_admin"])
+    query = {"jurisdiction": "130623", "year": month["year"], "month": month["month"]}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        response = client.get(reverse("disclosure:reports"), query)
+        book = download(client, users["county_admin"], kind="monthly_detail", **query)
+    finally:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = settings.LANGUAGE_CODE
+        translation.activate(settings.LANGUAGE_CODE)
+    item = ordered.items.order_by("order").first().name
+    rows = {r.target_name: r.problems for r in response.context["rows"]}
+    assert rows["涞水丙厂"] == f"{item}: 布袋除尘器破损，未及时更换; Ordered to rectify (due 2030-09-30)"
+    assert rows["涞水甲厂"] == f"{item}: 布袋除尘器破损，未及时更换; Case opened for a penalty"
+    assert "(due 2030-09-30)" in response.content.decode()  # shown on the page, not only kept in the row
+    sheet = {row[1]: row[10] for row in table(book["情况明细表"])}
+    assert sheet["涞水丙厂"] == f"{item}：布袋除尘器破损，未及时更换；责令改正（整改期限2030-09-30）"
+    assert sheet["涞水甲厂"] == f"{item}：布袋除尘器破损，未及时更换；立案处罚"
+
+
+@pytest.mark.parametrize("language, expected", [
+    ("zh-hans", "除尘设施：布袋破损；立案处罚（整改期限2030-09-30），处罚决定书涞环罚〔2030〕3号\n废水排放：超标"),
+    ("en", "除尘设施: 布袋破损; Case opened for a penalty (due 2030-09-30), penalty decision 涞环罚〔2030〕3号\n"
+           "废水排放: 超标"),
+])
+def test_a_rows_problems_are_put_together_in_the_active_language(language, expected):
+    row = {"problems": [
+        {"item": "除尘设施", "description": "布袋破损", "handling": "立案处罚", "deadline": "2030-09-30",
+         "decision_number": "涞环罚〔2030〕3号"},
+        {"item": "废水排放", "description": "超标", "handling": "", "deadline": "", "decision_number": ""},
+    ]}
+    with translation.override(language):
+        assert reports._problems(row) == expected
+
+
 # --- the reminders on the home page --------------------------------------------------------------------------
 
 
