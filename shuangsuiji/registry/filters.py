@@ -3,10 +3,19 @@
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from shuangsuiji.registry.industry import INDUSTRY, industry_filter
+from shuangsuiji.registry.industry import (
+    INDUSTRY,
+    SCOPE_TOKEN,
+    ScopeError,
+    industry_filter,
+    industry_in_scope,
+    parse_scope,
+    section_of,
+)
 from shuangsuiji.registry.models import (
     Category,
     Department,
@@ -53,6 +62,9 @@ class FilterForm(forms.Form):
         for name in self.department_fields:
             self.fields[name].queryset = Department.objects.visible_to(user).select_related("jurisdiction")
         self.is_valid()
+        for name in self.errors:
+            if name in self.fields:  # said under the field (includes/list_filter.html), as a form says it
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_error"
         focus = self.value("jurisdiction") or base
         if "jurisdiction" in self.fields:
             self._offer("jurisdiction", self._jurisdictions_around(focus), label=self._indented)
@@ -173,8 +185,27 @@ class CheckItemFilterForm(FilterForm):
     category = forms.ChoiceField(label=_("适用类别"), choices=_choices(Category.choices), required=False)
     list_level = forms.ChoiceField(label=_("清单层级"), choices=_choices(Level.choices), required=False)
     is_active = forms.ChoiceField(label=_("在用"), choices=YES_NO, required=False)
+    # a firm's code, not a prefix: the items that firm's visit would get (blank-scope items too)
+    for_industry = forms.CharField(label=_("适用于行业代码"), required=False, max_length=16,
+                                   widget=forms.TextInput(attrs={"placeholder": "C1910", "autocomplete": "off"}))
 
     department_fields = ("responsible_department",)
+
+    def clean_for_industry(self) -> str:
+        """A firm's industry code (GB/T 4754, as the target registry keeps it: C1910 or 1910), upper case. A code no
+        section has would be within every scope (``industry_in_scope`` gives an unknown code every item), so it
+        is refused rather than answered with the whole list."""
+        typed = unicodedata.normalize("NFKC", self.cleaned_data.get("for_industry") or "").strip()  # "Ｃ１９１０"
+        if not typed:
+            return ""
+        if not SCOPE_TOKEN.fullmatch(typed.upper()):
+            raise ValidationError(_("“%(code)s”不是行业代码：应为GB/T 4754行业代码，如C1910或1910") % {"code": typed},
+                                  code="format")
+        try:
+            parse_scope(typed)
+        except ScopeError as error:
+            raise ValidationError(_scope_error(error), code=error.reason) from None
+        return typed.upper()
 
     def apply(self, queryset):
         q = (self.value("q") or "").strip()
@@ -189,7 +220,26 @@ class CheckItemFilterForm(FilterForm):
             queryset = queryset.filter(**{f"applies_{self.value('category')}": True})
         if self.bool_value(self.value("is_active")) is not None:
             queryset = queryset.filter(is_active=self.bool_value(self.value("is_active")))
+        if "for_industry" in self.errors:
+            return queryset.none()  # nothing is found for what is no industry code; the field says why
+        code = self.value("for_industry")
+        if code:
+            # the one rule of which items a target gets (CheckItem.applies_to), read in Python: a scope is a list
+            # of codes and prefixes, compared with their section letters, which no lookup expresses
+            scoped = queryset.exclude(industries="").values_list("pk", "industries")
+            queryset = queryset.filter(Q(industries="") | Q(pk__in=[pk for pk, scope in scoped
+                                                                     if industry_in_scope(scope, code)]))
         return queryset
+
+
+def _scope_error(error: ScopeError) -> str:
+    """What is wrong with a typed industry code that looks like one but is none (``parse_scope``'s reasons)."""
+    if error.reason == "section":
+        digits = error.token[1:3]
+        return _("“%(code)s”不是国民经济行业分类代码：%(division)s 大类属于 %(section)s 门类") % {
+            "code": error.token, "division": digits, "section": section_of(digits)}
+    return _("“%(code)s”不是国民经济行业分类代码：没有 %(division)s 这个大类") % {
+        "code": error.token, "division": error.token.lstrip("ABCDEFGHIJKLMNOPQRSTabcdefghijklmnopqrst")[:2]}
 
 
 class DepartmentFilterForm(FilterForm):

@@ -119,3 +119,60 @@ def test_export_writes_the_scope_and_所有行业_clears_it_on_the_way_back(tree
     assert client.post("/registry/items/import/", {"file": xlsx_upload([ITEM_HEADERS, *rows])}).status_code == 302
     item.refresh_from_db()
     assert item.industries == ""
+
+
+# --- the list's filter: the items that apply to a firm's industry ---------------------------------------------
+
+
+@pytest.fixture
+def scoped(tree):
+    def make(code: str, industries: str) -> CheckItem:
+        return CheckItem.objects.create(code=code, name=f"事项{code}", legal_basis="条例", content="查",
+                                        jurisdiction=tree["city"], industries=industries,
+                                        responsible_department=tree["departments"]["130600"])
+    return {"paper": make("C-01", "C22"), "leather": make("C-02", "C1910 C1920"), "mining": make("C-03", "B"),
+            "every": make("C-04", ""), "vehicles": make("C-05", "M7452")}
+
+
+@pytest.mark.parametrize(("typed", "found"), [
+    ("C1910", ["C-02", "C-04"]), ("1910", ["C-02", "C-04"]), ("ｃ１９１０", ["C-02", "C-04"]),
+    (" m7452 ", ["C-04", "C-05"]), ("0610", ["C-03", "C-04"]), ("C2211", ["C-01", "C-04"]),
+    ("", ["C-01", "C-02", "C-03", "C-04", "C-05"]),
+])
+def test_the_list_finds_the_items_that_apply_to_a_firms_industry_and_those_for_every_industry(
+        tree, users, scoped, typed, found):
+    response = login(users["county_admin"]).get("/registry/items/", {"for_industry": typed})
+    assert response.status_code == 200
+    assert [obj.code for obj, _cells in response.context["rows"]] == found
+    assert all(obj.applies_to("general", typed) for obj, _cells in response.context["rows"] if typed)
+
+
+def test_the_export_holds_the_same_items_as_the_filtered_list(tree, users, scoped):
+    response = login(users["county_admin"]).get("/registry/items/export.xlsx", {"for_industry": "C1910"})
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
+    assert codes == ["C-02", "C-04"]
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("造纸", "“造纸”不是行业代码"), ("C19101", "“C19101”不是行业代码"), ("C19 10", "“C19 10”不是行业代码"),
+    ("9910", "没有 99 这个大类"), ("C0610", "06 大类属于 B 门类"),
+])
+def test_a_typed_code_that_is_none_is_said_on_the_filter_and_finds_nothing(tree, users, scoped, typed, said):
+    response = login(users["county_admin"]).get("/registry/items/", {"for_industry": typed})
+    assert response.status_code == 200
+    errors = response.context["filter_form"].errors["for_industry"]
+    assert any(said in e for e in errors), errors
+    assert response.context["rows"] == []  # not the whole list, as if every item applied
+    page = response.content.decode()
+    assert 'id="id_for_industry_error"' in page and 'aria-describedby="id_for_industry_error"' in page
+
+
+def test_the_filters_error_is_in_the_readers_language(tree, users, scoped):
+    client = login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    response = client.get("/registry/items/", {"for_industry": "C0610"})
+    page = response.content.decode()
+    assert "For industry code" in page
+    assert "“C0610” is not a GB/T 4754 industry code: division 06 belongs to section B" in page
