@@ -323,6 +323,24 @@ def test_the_plan_page_names_the_witnesses_of_the_dice(client, tree):
     assert "见证人：刘淑芬、陈志强" in page
 
 
+def test_the_plan_page_gives_an_items_industry_scope_after_its_name_in_the_readers_punctuation(client, tree):
+    """An item for one industry read like one for every target: the plan page gave only the names."""
+    plan = make_plan(tree["a"], 2)
+    department = tree["departments"]["130600"]
+
+    def make(code: str, name: str, industries: str = "") -> CheckItem:
+        return CheckItem.objects.create(code=code, name=name, legal_basis="条例", content="-", industries=industries,
+                                        jurisdiction=tree["city"], responsible_department=department)
+
+    plan.check_items.set([make("C-05", "机动车排放检验机构检验行为", "M7452"), make("C-01", "排污许可制度执行情况"),
+                          make("C-03", "矿山开采生态保护", "B E")])
+    page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert ("排污许可制度执行情况、矿山开采生态保护（适用行业 B、E）、"
+            "机动车排放检验机构检验行为（适用行业 M7452）") in page
+    english = client.get(f"/public/plans/{plan.pk}/", headers={"cookie": "django_language=en"}).content.decode()
+    assert "矿山开采生态保护 (Industries B, E), 机动车排放检验机构检验行为 (Industries M7452)" in english
+
+
 def test_plans_list_and_filters(client, tree):
     q2 = make_plan(tree["a"], 2)
     q3 = make_plan(tree["b"], 3)
