@@ -148,23 +148,29 @@
     const checked = scope.querySelector(`input[name="${name}"]:checked`);
     return checked ? checked.value : "";
   }
+  // The conditional sections are shown and hidden by fieldwork.css, from the choices themselves (CSS :has()), with
+  // or without this script. A browser without :has() ignores those rules: this does the same, by the sections'
+  // hidden attribute — a section holding an error stays in sight there too.
+  const cssShows = Boolean(window.CSS && CSS.supports && CSS.supports("selector(:has(a))"));
+  const named = (list, value) => list.split(" ").includes(value);
+  function show(el, wanted) {
+    el.hidden = !wanted && !el.classList.contains("fw-has-error") && !el.querySelector(".fw-has-error");
+  }
   function refreshVisibility() {
+    if (cssShows) return;
     const mode = checkedValue(form, "mode");
     const refused = document.getElementById("id_site_manager_refused");
-    const isRefused = refused && refused.checked;
+    const isRefused = Boolean(refused && refused.checked);
     document.querySelectorAll("[data-show-when-mode]").forEach((el) => {
-      const hideRefused = el.dataset.hideWhenRefused && isRefused;
-      el.hidden = el.dataset.showWhenMode !== mode || Boolean(hideRefused);
+      show(el, named(el.dataset.showWhenMode, mode) && !(el.dataset.hideWhenRefused && isRefused));
     });
-    document.querySelectorAll("[data-show-when-refused]").forEach((el) => { el.hidden = !isRefused; });
+    document.querySelectorAll("[data-show-when-refused]").forEach((el) => show(el, isRefused));
     document.querySelectorAll(".fw-item").forEach((item) => {
       const prefix = item.dataset.item;
       const outcome = checkedValue(item, `${prefix}-outcome`);
       const handling = (item.querySelector(`select[name="${prefix}-handling"]`) || {}).value || "";
-      item.querySelectorAll("[data-show-when-outcome]").forEach((el) => { el.hidden = el.dataset.showWhenOutcome !== outcome; });
-      item.querySelectorAll("[data-show-when-handling]").forEach((el) => {
-        el.hidden = !el.dataset.showWhenHandling.split(" ").includes(handling);
-      });
+      item.querySelectorAll("[data-show-when-outcome]").forEach((el) => show(el, named(el.dataset.showWhenOutcome, outcome)));
+      item.querySelectorAll("[data-show-when-handling]").forEach((el) => show(el, named(el.dataset.showWhenHandling, handling)));
     });
   }
 
