@@ -14,7 +14,6 @@ from shuangsuiji.registry.industry import (
     industry_filter,
     industry_in_scope,
     parse_scope,
-    section_of,
 )
 from shuangsuiji.registry.models import (
     Category,
@@ -25,6 +24,7 @@ from shuangsuiji.registry.models import (
     Level,
     Specialty,
     TargetStatus,
+    scope_message,
 )
 from shuangsuiji.textsearch import contains_piece
 
@@ -204,7 +204,7 @@ class CheckItemFilterForm(FilterForm):
         try:
             parse_scope(typed)
         except ScopeError as error:
-            raise ValidationError(_scope_error(error), code=error.reason) from None
+            raise ValidationError(scope_message(error, typed_alone=True), code=error.reason) from None
         return typed.upper()
 
     def apply(self, queryset):
@@ -230,16 +230,6 @@ class CheckItemFilterForm(FilterForm):
             queryset = queryset.filter(Q(industries="") | Q(pk__in=[pk for pk, scope in scoped
                                                                      if industry_in_scope(scope, code)]))
         return queryset
-
-
-def _scope_error(error: ScopeError) -> str:
-    """What is wrong with a typed industry code that looks like one but is none (``parse_scope``'s reasons)."""
-    if error.reason == "section":
-        digits = error.token[1:3]
-        return _("“%(code)s”不是国民经济行业分类代码：%(division)s 大类属于 %(section)s 门类") % {
-            "code": error.token, "division": digits, "section": section_of(digits)}
-    return _("“%(code)s”不是国民经济行业分类代码：没有 %(division)s 这个大类") % {
-        "code": error.token, "division": error.token.lstrip("ABCDEFGHIJKLMNOPQRSTabcdefghijklmnopqrst")[:2]}
 
 
 class DepartmentFilterForm(FilterForm):

@@ -36,16 +36,21 @@ INDUSTRIES_HELP = _("国民经济行业分类（GB/T 4754-2017）代码或其开
                     "或 B、E（采矿业、建筑业）；行业代码以其中之一开头的检查对象才检查本事项。留空表示适用所有行业")
 
 
-def scope_message(error: ScopeError) -> str:
-    """What is wrong with one code of an item's industry scope, naming it."""
+def scope_message(error: ScopeError, *, typed_alone: bool = False) -> str:
+    """What is wrong with one code of an item's industry scope, naming it; ``typed_alone``: a code typed on its own
+    (the item list's filter 适用于行业代码), said without "适用行业中的"."""
     token = error.token
     if error.reason == "division":
-        return _("适用行业中的“%(code)s”不是国民经济行业分类代码：没有 %(division)s 这个大类") % {
-            "code": token, "division": token.lstrip("ABCDEFGHIJKLMNOPQRSTabcdefghijklmnopqrst")[:2]}
+        values = {"code": token, "division": token.lstrip("ABCDEFGHIJKLMNOPQRSTabcdefghijklmnopqrst")[:2]}
+        if typed_alone:
+            return _("“%(code)s”不是国民经济行业分类代码：没有 %(division)s 这个大类") % values
+        return _("适用行业中的“%(code)s”不是国民经济行业分类代码：没有 %(division)s 这个大类") % values
     if error.reason == "section":
         digits = token[1:3]
-        return _("适用行业中的“%(code)s”不是国民经济行业分类代码：%(division)s 大类属于 %(section)s 门类") % {
-            "code": token, "division": digits, "section": section_of(digits)}
+        values = {"code": token, "division": digits, "section": section_of(digits)}
+        if typed_alone:
+            return _("“%(code)s”不是国民经济行业分类代码：%(division)s 大类属于 %(section)s 门类") % values
+        return _("适用行业中的“%(code)s”不是国民经济行业分类代码：%(division)s 大类属于 %(section)s 门类") % values
     return _("适用行业中的“%(code)s”不是国民经济行业分类代码：应为门类字母（A–T）、门类字母加2至4位数字或2至4位"
              "数字，如 M7452、B、C26") % {"code": token}
 
