@@ -13,16 +13,11 @@ from django.utils import timezone
 from shuangsuiji.accounts.models import ApiToken
 from shuangsuiji.accounts.services import TOKEN_MAX_ACTIVE, do_create_token, do_revoke_token, token_hash
 from shuangsuiji.audit.models import Event
+from tests.clients import signed_in
 
 ROLES = ["city_admin", "county_admin", "other_county_admin", "department_user", "inspector", "leader"]
 LIST = "/accounts/tokens/"
 SECRET = re.compile(r"ssj_[0-9a-f]{8}_[A-Za-z0-9_-]{43}")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def make(user, name: str = "分局看板") -> ApiToken:

@@ -15,6 +15,7 @@ from django.test import Client
 from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Target, TargetHistory
+from tests.clients import signed_in
 
 READ_ONLY = ["leader", "department_user", "inspector"]
 IN_COUNTY_A = ["county_admin", "department_user", "inspector"]
@@ -44,12 +45,6 @@ URLS = {"target": "targets", "inspector": "inspectors", "checkitem": "items", "d
 NAME = {"target": "name", "inspector": "name", "checkitem": "name", "department": "name"}
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def names_listed(client: Client, kind: str, world: dict) -> set[str]:
     content = client.get(f"/registry/{URLS[kind]}/").content.decode()
     return {county for county in ("a", "b") if getattr(world[county][kind], NAME[kind]) in content}
@@ -61,13 +56,13 @@ def names_listed(client: Client, kind: str, world: dict) -> set[str]:
     ("inspector", {"a"}), ("other_county_admin", {"b"}),
 ])
 def test_each_role_lists_its_scope_in_every_registry(world, users, kind, role, counties):
-    assert names_listed(login(users[role]), kind, world) == counties
+    assert names_listed(signed_in(users[role]), kind, world) == counties
 
 
 @pytest.mark.parametrize("role", IN_COUNTY_A)
 @pytest.mark.parametrize("kind", list(URLS))
 def test_another_countys_detail_and_edit_answer_404(world, users, role, kind):
-    client = login(users[role])
+    client = signed_in(users[role])
     pk = world["b"][kind].pk
     assert client.get(f"/registry/{URLS[kind]}/{pk}/").status_code == 404
     assert client.get(f"/registry/{URLS[kind]}/{pk}/edit/").status_code == 404
@@ -77,7 +72,7 @@ def test_another_countys_detail_and_edit_answer_404(world, users, role, kind):
 
 @pytest.mark.parametrize("role", IN_COUNTY_A)
 def test_another_countys_actions_answer_404(world, users, role):
-    client = login(users[role])
+    client = signed_in(users[role])
     assert client.post(f"/registry/targets/{world['b']['target'].pk}/defunct/",
                        {"defunct_date": "2021-06-30", "reason": "x"}).status_code == 404
     assert client.post(f"/registry/inspectors/{world['b']['inspector'].pk}/recusals/",
@@ -94,7 +89,7 @@ def exported_cells(response) -> set[str]:
 @pytest.mark.parametrize("kind, excel", [("target", "targets"), ("inspector", "inspectors"),
                                          ("checkitem", "items")])
 def test_export_holds_only_the_scope_and_another_countys_filter_is_404(world, users, tree, kind, excel):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     own = client.get(f"/registry/{excel}/export.xlsx")
     assert own.status_code == 200
     cells = exported_cells(own)
@@ -105,7 +100,7 @@ def test_export_holds_only_the_scope_and_another_countys_filter_is_404(world, us
 
 
 def test_another_countys_department_as_a_filter_is_404(world, users):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     assert client.get("/registry/inspectors/", {"department": world["b"]["department"].pk}).status_code == 404
     assert client.get("/registry/inspectors/export.xlsx",
                       {"department": world["b"]["department"].pk}).status_code == 404
@@ -114,7 +109,7 @@ def test_another_countys_department_as_a_filter_is_404(world, users):
 
 
 def test_city_admin_exports_one_county_by_filter(world, users, tree):
-    cells = exported_cells(login(users["city_admin"]).get("/registry/targets/export.xlsx",
+    cells = exported_cells(signed_in(users["city_admin"]).get("/registry/targets/export.xlsx",
                                                           {"jurisdiction": tree["b"].pk}))
     assert world["b"]["target"].name in cells and world["a"]["target"].name not in cells
 
@@ -122,7 +117,7 @@ def test_city_admin_exports_one_county_by_filter(world, users, tree):
 @pytest.mark.parametrize("role", READ_ONLY)
 @pytest.mark.parametrize("kind", list(URLS))
 def test_read_only_roles_read_in_scope_but_cannot_change(world, users, role, kind):
-    client = login(users[role])
+    client = signed_in(users[role])
     obj = world["a"][kind]
     detail = client.get(f"/registry/{URLS[kind]}/{obj.pk}/")
     assert detail.status_code == 200
@@ -139,7 +134,7 @@ def test_read_only_roles_read_in_scope_but_cannot_change(world, users, role, kin
 
 @pytest.mark.parametrize("role", READ_ONLY)
 def test_read_only_roles_cannot_act(world, users, role):
-    client = login(users[role])
+    client = signed_in(users[role])
     target, inspector = world["a"]["target"], world["a"]["inspector"]
     assert client.get(f"/registry/targets/{target.pk}/defunct/").status_code == 403
     assert client.post(f"/registry/targets/{target.pk}/defunct/",
@@ -154,7 +149,7 @@ def test_read_only_roles_cannot_act(world, users, role):
 @pytest.mark.parametrize("role, county", [("city_admin", "a"), ("city_admin", "b"), ("county_admin", "a"),
                                           ("other_county_admin", "b")])
 def test_admins_see_edit_buttons_and_forms_in_their_scope(world, users, role, county):
-    client = login(users[role])
+    client = signed_in(users[role])
     for kind, url in URLS.items():
         obj = world[county][kind]
         assert f"/registry/{url}/{obj.pk}/edit/" in client.get(f"/registry/{url}/{obj.pk}/").content.decode()
@@ -166,17 +161,17 @@ def test_county_admin_reads_the_city_list_but_cannot_edit_it(world, users, tree)
     city_item = CheckItem.objects.create(code="C-1", name="市级排污许可检查", legal_basis="排污许可管理条例",
                                          content="查许可", jurisdiction=tree["city"],
                                          responsible_department=tree["departments"]["130600"])
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     page = client.get(f"/registry/items/{city_item.pk}/")
     assert page.status_code == 200 and f"/registry/items/{city_item.pk}/edit/" not in page.content.decode()
     assert client.get(f"/registry/items/{city_item.pk}/edit/").status_code == 403
 
 
 def test_jurisdictions_are_read_only_for_everyone(world, users, tree):
-    client = login(users["city_admin"])
+    client = signed_in(users["city_admin"])
     page = client.get(f"/registry/jurisdictions/{tree['a'].pk}/").content.decode()
     assert "涞水县" in page and "/edit/" not in page.split("变更记录")[0].split("</nav>", 1)[1]
-    assert login(users["county_admin"]).get(f"/registry/jurisdictions/{tree['b'].pk}/").status_code == 404
+    assert signed_in(users["county_admin"]).get(f"/registry/jurisdictions/{tree['b'].pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("url", [
@@ -191,7 +186,7 @@ def test_anonymous_is_sent_to_login(world, url):
 
 def test_an_inspector_edit_leaves_an_event_with_reason_and_changes(world, users):
     inspector = world["a"]["inspector"]
-    response = login(users["county_admin"]).post(f"/registry/inspectors/{inspector.pk}/edit/", {
+    response = signed_in(users["county_admin"]).post(f"/registry/inspectors/{inspector.pk}/edit/", {
         "name": inspector.name, "certificate_number": inspector.certificate_number,
         "certificate_expiry": "2032-06-30", "jurisdiction": inspector.jurisdiction_id,
         "department": inspector.department_id, "status": "active", "is_double_random": "on",
@@ -204,7 +199,7 @@ def test_an_inspector_edit_leaves_an_event_with_reason_and_changes(world, users)
 
 def test_positive_list_and_status_changes_keep_dated_history(world, users):
     target = world["a"]["target"]
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     client.post(f"/registry/targets/{target.pk}/edit/", {
         "credit_code": target.credit_code, "name": target.name, "jurisdiction": target.jurisdiction_id,
         "category": "general", "positive_list": "on", "reason": "列入正面清单", "effective_date": "2021-04-01"})

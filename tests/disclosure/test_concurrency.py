@@ -3,12 +3,12 @@ approves it, two admins discard it, two release it; two lift the same redaction 
 first and is told what happened (in words, not a server error), and the history is written once."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import Objection, ObjectionStatus, Publication, PublicationStatus, PublishedResult
+from tests.clients import signed_in
 from tests.concurrency import collide, require_postgres
 from tests.disclosure.test_services import another_task, month_of, reviewed
 from tests.fieldwork.conftest import items, team  # noqa: F401
@@ -24,18 +24,12 @@ def batch(tree, items, team, users):  # noqa: F811
                                        acting_user=users["county_admin"])
 
 
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.postgres_only
 def test_a_reviewer_approves_a_batch_another_returns_at_that_moment(batch, users):
     """The return deletes the batch; the approval waiting for it found no row and answered 500. Now the second
     reviewer lands on the overview, told who returned it and when."""
     require_postgres()
-    leader = client_for(users["leader"])
+    leader = signed_in(users["leader"])
     first, second = collide(
         lambda: services.do_return(batch, reason="第3行企业名称有误", acting_user=users["city_admin"]),
         lambda: leader.post(reverse("disclosure:review", args=[batch.pk]), {"note": "同意公开"}, follow=True))
@@ -65,7 +59,7 @@ def test_two_admins_discard_the_same_batch_at_once(batch, users):
 def test_two_admins_release_the_same_batch_at_once(batch, users):
     require_postgres()
     services.do_review(batch, acting_user=users["leader"])
-    city = client_for(users["city_admin"])
+    city = signed_in(users["city_admin"])
     first, second = collide(
         lambda: services.do_release(batch, acting_user=users["county_admin"]),
         lambda: city.post(reverse("disclosure:release", args=[batch.pk]), follow=True))
@@ -94,7 +88,7 @@ def test_two_admins_lift_the_same_redaction_rule_at_once(tree, users):
     rule = services.do_add_redaction_rule(jurisdiction=tree["a"], action="mask", basis="commercial",
                                           fields=["industry"], reason="工艺涉密", industry_prefix="99",
                                           acting_user=users["county_admin"])
-    city = client_for(users["city_admin"])
+    city = signed_in(users["city_admin"])
     first, second = collide(
         lambda: services.do_deactivate_redaction_rule(rule, reason="已解密", acting_user=users["county_admin"]),
         lambda: city.post(reverse("disclosure:rule_deactivate", args=[rule.pk]), {"reason": "不再需要"},
@@ -108,11 +102,11 @@ def test_a_batch_returned_before_the_second_reviewer_presses(batch, users):
     """Not at the same moment but from a page loaded before the return (both databases): the overview, told who
     returned it and why, not "page not found"; someone outside the county still gets not found."""
     services.do_return(batch, reason="第3行企业名称有误", acting_user=users["city_admin"])
-    response = client_for(users["leader"]).post(reverse("disclosure:review", args=[batch.pk]), {"note": "同意"},
+    response = signed_in(users["leader"]).post(reverse("disclosure:review", args=[batch.pk]), {"note": "同意"},
                                                 follow=True)
     assert response.redirect_chain[-1][0] == reverse("disclosure:overview")
     assert "已由city_admin于" in response.content.decode() and "第3行企业名称有误" in response.content.decode()
-    outsider = client_for(users["other_county_admin"]).post(reverse("disclosure:release", args=[batch.pk]))
+    outsider = signed_in(users["other_county_admin"]).post(reverse("disclosure:release", args=[batch.pk]))
     assert outsider.status_code == 404
 
 
@@ -121,7 +115,7 @@ def test_two_admins_withhold_the_same_record_at_once(tree, items, team, users): 
     """Two cases, two events and two corrections once published; now one, and the second admin is told who."""
     require_postgres()
     record = reviewed(another_task(tree, items, team, 72), users)
-    city = client_for(users["city_admin"])
+    city = signed_in(users["city_admin"])
     first, second = collide(
         lambda: services.do_decide_redaction(record, action="withhold", basis="law", reason="涉及正在办理的案件",
                                              acting_user=users["county_admin"]),

@@ -2,7 +2,6 @@
 tabs): the second waits for the first and is told what the first did; nothing is stored or audited twice."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,17 +17,12 @@ from shuangsuiji.fieldwork.models import (
     RecordReview,
     Signature,
 )
+from tests.clients import signed_in
 from tests.concurrency import collide, require_postgres
 
 from .conftest import fill, photo, sign_all, signature_png, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.postgres_only
@@ -39,7 +33,7 @@ def test_two_inspectors_register_the_case_at_once(task, users, team):
     record = submitted(task, users["inspector"], problem=Handling.CASE)
     follow_up = FollowUp.objects.get(record=record)
     today = timezone.localdate()
-    partner = client_for(team["partner"])
+    partner = signed_in(team["partner"])
 
     first, second = collide(
         lambda: services.do_register_case(follow_up, case_number="涞环立〔2026〕30号", filed_on=today,
@@ -63,7 +57,7 @@ def test_two_admins_review_the_same_record_at_once(task, users, tree):
                                      jurisdiction=tree["a"])
     first, second = collide(
         lambda: services.do_review_record(record, passed=True, acting_user=users["county_admin"]),
-        lambda: client_for(other).post(reverse("fieldwork:record_review", args=[record.pk]),
+        lambda: signed_in(other).post(reverse("fieldwork:record_review", args=[record.pk]),
                                        {"passed": "0", "reason": "现场照片不清楚"}))
     assert first.error is None and second.error is None, (first.error, second.error)
     assert second.value.status_code == 400
@@ -126,7 +120,7 @@ def test_two_phones_remove_the_same_photo_at_once(task, users, team):
     require_postgres()
     record = services.do_start_record(task, acting_user=users["inspector"])
     attachment = services.do_add_attachment(record, photo(), acting_user=users["inspector"])
-    partner, pk = client_for(team["partner"]), attachment.pk
+    partner, pk = signed_in(team["partner"]), attachment.pk
     first, second = collide(
         lambda: services.do_remove_attachment(attachment, acting_user=users["inspector"]),
         lambda: partner.post(reverse("fieldwork:attachment_delete", args=[pk]), {"confirm": "1"}, follow=True))
@@ -183,7 +177,7 @@ def test_an_amendment_approved_while_another_admin_returns_the_record(task, user
                                      jurisdiction=tree["a"])
     first, second = collide(
         lambda: services.do_decide_amendment(request, approve=True, decision="同意", acting_user=users["county_admin"]),
-        lambda: client_for(other).post(reverse("fieldwork:record_review", args=[record.pk]),
+        lambda: signed_in(other).post(reverse("fieldwork:record_review", args=[record.pk]),
                                        {"passed": "0", "reason": "现场照片不清楚"}))
     assert first.error is None and second.error is None, (first.error, second.error)
     assert second.value.status_code == 400
@@ -211,7 +205,7 @@ def test_a_return_in_review_after_the_team_asked_for_an_amendment(task, users):
     (one open request per record). The return now answers the team's request: approved, with the amendment."""
     record = submitted(task, users["inspector"])
     request = services.do_request_amendment(record, reason="开始时间填错", acting_user=users["inspector"])
-    response = client_for(users["county_admin"]).post(reverse("fieldwork:record_review", args=[record.pk]),
+    response = signed_in(users["county_admin"]).post(reverse("fieldwork:record_review", args=[record.pk]),
                                                       {"passed": "0", "reason": "现场照片不清楚"})
     assert response.status_code == 302
     request.refresh_from_db()

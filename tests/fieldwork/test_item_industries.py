@@ -3,20 +3,14 @@ an emission-testing station's does; the record started from the task gets the sa
 started keeps its own."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.demo import task_items
 from shuangsuiji.planning.models import MemberRole, Task
 from shuangsuiji.registry.models import CheckItem, Target
+from tests.clients import signed_in
 from tests.fieldwork.conftest import code_for, make_task
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -76,11 +70,11 @@ def test_a_record_started_gets_only_the_items_that_apply_and_a_started_one_keeps
 
 def test_the_brief_the_task_page_and_the_api_list_the_same_items(tree, scoped, team, users):
     task = make_task(firm(tree, 11, "涞水县甲皮革有限公司", "C1910"), scoped, officers(team))
-    inspector = client_for(users["inspector"])
+    inspector = signed_in(users["inspector"])
     brief = inspector.get(reverse("fieldwork:task_brief", args=[task.pk]))
     assert codes(brief.context["items"]) == ["HB-001", "HB-002"]
     assert "机动车排放检验机构检验行为" not in brief.content.decode()
-    admin = client_for(users["county_admin"])
+    admin = signed_in(users["county_admin"])
     page = admin.get(reverse("planning:task_detail", args=[task.pk]))
     assert codes(page.context["items"]) == ["HB-001", "HB-002"]
     row = next(r for r in admin.get("/api/planning/tasks/").json()["results"] if r["id"] == task.pk)

@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -18,16 +17,11 @@ from shuangsuiji.fieldwork.models import AmendmentRequest, FollowUp, Handling, I
 from shuangsuiji.planning.models import Task
 from shuangsuiji.registry.models import Target
 from shuangsuiji.validators import REASON_LENGTH
+from tests.clients import signed_in
 
 from .conftest import fill, photo, sign_all, signature_png, submitted
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def form_data(record: InspectionRecord, **changes) -> dict:
@@ -59,13 +53,13 @@ def test_the_inspector_sees_his_tasks_and_only_his(task, users, team, tree, item
     other = Target.objects.create(credit_code=code_for("130623", 7), name="涞水县乙建材厂", jurisdiction=tree["a"])
     foreign = make_task(other, items, [(team["outsider_inspector"], "officer"), (team["second"], "officer")])
     services.do_plan_visit(task, planned_on=timezone.localdate(), acting_user=users["inspector"])
-    response = client_for(users["inspector"]).get(reverse("fieldwork:my_tasks"))
+    response = signed_in(users["inspector"]).get(reverse("fieldwork:my_tasks"))
     page = response.content.decode()
     assert response.status_code == 200
     assert "涞水县甲化工有限公司" in page and "今日" in page
     assert "涞水县乙建材厂" not in page
-    assert client_for(users["inspector"]).get(reverse("fieldwork:task_brief", args=[foreign.pk])).status_code == 404
-    brief = client_for(users["inspector"]).get(reverse("fieldwork:task_brief", args=[task.pk])).content.decode()
+    assert signed_in(users["inspector"]).get(reverse("fieldwork:task_brief", args=[foreign.pk])).status_code == 404
+    brief = signed_in(users["inspector"]).get(reverse("fieldwork:task_brief", args=[task.pk])).content.decode()
     for expected in ("geo:39.393100,115.713900", "污染防治设施运行情况", "检查污染防治设施是否正常运行", "李四",
                      "开始检查，填写记录表"):
         assert expected in brief, expected
@@ -74,7 +68,7 @@ def test_the_inspector_sees_his_tasks_and_only_his(task, users, team, tree, item
 def test_the_brief_says_whether_a_visit_is_scheduled(task, users):
     """The date field starts at today for a task not scheduled yet: without a word, the inspector could not tell
     a date he had set from the default."""
-    client = client_for(users["inspector"])
+    client = signed_in(users["inspector"])
     url = reverse("fieldwork:task_brief", args=[task.pk])
     brief = client.get(url).content.decode()
     assert "尚未安排" in brief and "改期" not in brief
@@ -92,22 +86,22 @@ def test_records_are_404_outside_scope_and_for_other_teams(task, users, team):
     expected = {"inspector": 200, "county_admin": 200, "city_admin": 200, "leader": 200, "department_user": 200,
                 "other_county_admin": 404}
     for name, status in expected.items():
-        assert client_for(users[name]).get(url).status_code == status, name
-    assert client_for(team["partner"]).get(url).status_code == 200
-    assert client_for(team["outsider"]).get(url).status_code == 404
-    assert client_for(team["outsider"]).get(reverse("fieldwork:record_pdf", args=[record.pk])).status_code == 404
+        assert signed_in(users[name]).get(url).status_code == status, name
+    assert signed_in(team["partner"]).get(url).status_code == 200
+    assert signed_in(team["outsider"]).get(url).status_code == 404
+    assert signed_in(team["outsider"]).get(reverse("fieldwork:record_pdf", args=[record.pk])).status_code == 404
     signature = record.signatures.first()
-    assert client_for(team["outsider"]).get(
+    assert signed_in(team["outsider"]).get(
         reverse("fieldwork:signature_image", args=[record.pk, signature.pk])).status_code == 404
-    listing = client_for(team["outsider"]).get(reverse("fieldwork:record_list")).content.decode()
+    listing = signed_in(team["outsider"]).get(reverse("fieldwork:record_list")).content.decode()
     assert record.number not in listing
-    assert record.number in client_for(users["county_admin"]).get(reverse("fieldwork:record_list")).content.decode()
-    assert record.number not in client_for(users["other_county_admin"]).get(
+    assert record.number in signed_in(users["county_admin"]).get(reverse("fieldwork:record_list")).content.decode()
+    assert record.number not in signed_in(users["other_county_admin"]).get(
         reverse("fieldwork:record_list")).content.decode()
 
 
 def test_the_form_saves_a_draft_and_names_what_is_missing_on_submit(task, users):
-    client = client_for(users["inspector"])
+    client = signed_in(users["inspector"])
     response = client.post(reverse("fieldwork:task_start", args=[task.pk]))
     record = InspectionRecord.objects.get(task=task)
     assert response.url == reverse("fieldwork:record_edit", args=[record.pk])
@@ -129,7 +123,7 @@ def test_the_form_submits_and_then_refuses_to_edit(task, users):
     user = users["inspector"]
     record = fill(services.do_start_record(task, acting_user=user), user)
     sign_all(record, user)
-    client = client_for(user)
+    client = signed_in(user)
     response = client.post(reverse("fieldwork:record_edit", args=[record.pk]),
                            form_data(record, action="submit", confirm="1"))
     assert response.status_code == 302 and response.url == record.get_absolute_url()
@@ -150,20 +144,20 @@ def test_the_form_submits_and_then_refuses_to_edit(task, users):
 def test_autosave_answers_json_and_refuses_a_stale_revision(task, users, team):
     record = services.do_start_record(task, acting_user=users["inspector"])
     url = reverse("fieldwork:record_draft", args=[record.pk])
-    response = client_for(users["inspector"]).post(url, form_data(record, place="一号车间"))
+    response = signed_in(users["inspector"]).post(url, form_data(record, place="一号车间"))
     assert response.status_code == 200 and response.json()["revision"] == 1
-    stale = client_for(team["partner"]).post(url, form_data(record, place="二号车间"))  # still revision 0
+    stale = signed_in(team["partner"]).post(url, form_data(record, place="二号车间"))  # still revision 0
     assert stale.status_code == 409 and stale.json()["revision"] == 1
     assert "草稿已被他人" in stale.json()["message"]
-    bad = client_for(users["inspector"]).post(url, form_data(record, revision="1", started_at="昨天"))
+    bad = signed_in(users["inspector"]).post(url, form_data(record, revision="1", started_at="昨天"))
     assert bad.status_code == 400 and "started_at" in bad.json()["errors"]
-    assert client_for(team["outsider"]).post(url, form_data(record)).status_code == 404
+    assert signed_in(team["outsider"]).post(url, form_data(record)).status_code == 404
 
 
 def test_signing_from_the_phone(task, users):
     user = users["inspector"]
     record = fill(services.do_start_record(task, acting_user=user), user)
-    client = client_for(user)
+    client = signed_in(user)
     url = reverse("fieldwork:record_sign", args=[record.pk])
     data_url = "data:image/png;base64," + base64.b64encode(signature_png()).decode()
     drawn = (timezone.now() - datetime.timedelta(minutes=5)).isoformat()
@@ -186,33 +180,33 @@ def test_photos_from_the_phone_are_hashed(task, users, team):
     record = services.do_start_record(task, acting_user=users["inspector"])
     url = reverse("fieldwork:attachment_add", args=[record.pk])
     taken = int((timezone.now() - datetime.timedelta(hours=1)).timestamp() * 1000)
-    response = client_for(users["inspector"]).post(url, {"file": photo(), "taken_at": str(taken)},
+    response = signed_in(users["inspector"]).post(url, {"file": photo(), "taken_at": str(taken)},
                                                    HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     attachment = record.attachments.get()
     assert response.json()["sha256"] == attachment.sha256 and len(attachment.sha256) == 64
     assert attachment.taken_at is not None
     url = reverse("fieldwork:attachment_file", args=[attachment.pk])
-    assert client_for(team["partner"]).get(url).status_code == 200
-    assert client_for(team["outsider"]).get(url).status_code == 404
+    assert signed_in(team["partner"]).get(url).status_code == 200
+    assert signed_in(team["outsider"]).get(url).status_code == 404
 
 
 def test_review_by_page_and_the_publishable_queryset(task, users):
     record = submitted(task, users["inspector"])
     url = reverse("fieldwork:record_review", args=[record.pk])
-    client_for(users["inspector"]).post(url, {"passed": "1"})
+    signed_in(users["inspector"]).post(url, {"passed": "1"})
     assert not InspectionRecord.objects.publishable().exists()
-    assert client_for(users["other_county_admin"]).post(url, {"passed": "1"}).status_code == 404
-    client_for(users["county_admin"]).post(url, {"passed": "0", "reason": ""})
+    assert signed_in(users["other_county_admin"]).post(url, {"passed": "1"}).status_code == 404
+    signed_in(users["county_admin"]).post(url, {"passed": "0", "reason": ""})
     assert not hasattr(InspectionRecord.objects.get(pk=record.pk), "review") or \
         not InspectionRecord.objects.filter(pk=record.pk, review__isnull=False).exists()
-    client_for(users["county_admin"]).post(url, {"passed": "1", "reason": ""})
+    signed_in(users["county_admin"]).post(url, {"passed": "1", "reason": ""})
     assert list(InspectionRecord.objects.publishable()) == [record]
 
 
 def test_a_review_opinion_past_its_length_is_refused_by_name_and_nothing_is_stored(task, users):
     record = submitted(task, users["inspector"])
-    admin = client_for(users["county_admin"])
+    admin = signed_in(users["county_admin"])
     response = admin.post(reverse("fieldwork:record_review", args=[record.pk]),
                           {"passed": "0", "reason": "请补充现场照片。" + "。" * REASON_LENGTH}, follow=True)
     told = [str(m) for m in response.context["messages"]]
@@ -225,7 +219,7 @@ def test_a_review_opinion_past_its_length_is_refused_by_name_and_nothing_is_stor
 
 def test_a_refused_review_comes_back_with_the_choice_and_the_opinion_as_typed(task, users):
     record = submitted(task, users["inspector"])
-    admin = client_for(users["county_admin"])
+    admin = signed_in(users["county_admin"])
     opinion = "请补充现场照片，" + "并核对排放口编号。" * 120  # past the length limit: the reviewer's work is kept
     response = admin.post(reverse("fieldwork:record_review", args=[record.pk]), {"passed": "0", "reason": opinion})
     assert response.status_code == 400
@@ -241,7 +235,7 @@ def test_a_refused_review_comes_back_with_the_choice_and_the_opinion_as_typed(ta
     assert re.search(r'name="passed" id="[^"]+" value="0" checked', response.content.decode())
     # An amendment request refused keeps its reason too; a stranger to the record is told he may not.
     reason = "笔误" * 600
-    response = client_for(users["inspector"]).post(reverse("fieldwork:record_amend", args=[record.pk]),
+    response = signed_in(users["inspector"]).post(reverse("fieldwork:record_amend", args=[record.pk]),
                                                    {"reason": reason})
     assert response.status_code == 400 and f">{reason}</textarea>" in response.content.decode()
     assert not AmendmentRequest.objects.exists()
@@ -251,7 +245,7 @@ def test_follow_up_pages_and_the_county_overdue_count(task, users):
     record = submitted(task, users["inspector"], problem=Handling.RECTIFIED)
     follow_up = FollowUp.objects.get(record=record)
     FollowUp.objects.filter(pk=follow_up.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
-    admin = client_for(users["county_admin"])
+    admin = signed_in(users["county_admin"])
     overview = admin.get(reverse("fieldwork:home")).content.decode()
     assert 'id="overdue-count">1<' in overview
     assert "涞水县" in overview
@@ -260,9 +254,9 @@ def test_follow_up_pages_and_the_county_overdue_count(task, users):
     home = admin.get(reverse("home")).content.decode()
     assert 'title="逾期未办结问题">1<' in home  # the menu flags it on every page
     for role in ("department_user", "inspector"):  # neither follows the county's problems as a whole
-        assert "逾期未办结问题" not in client_for(users[role]).get(reverse("home")).content.decode()
-    assert 'title="逾期未办结问题">1<' in client_for(users["city_admin"]).get(reverse("home")).content.decode()
-    assert client_for(users["other_county_admin"]).get(follow_up.get_absolute_url()).status_code == 404
+        assert "逾期未办结问题" not in signed_in(users[role]).get(reverse("home")).content.decode()
+    assert 'title="逾期未办结问题">1<' in signed_in(users["city_admin"]).get(reverse("home")).content.decode()
+    assert signed_in(users["other_county_admin"]).get(follow_up.get_absolute_url()).status_code == 404
     response = admin.post(reverse("fieldwork:followup_close", args=[follow_up.pk]),
                           {"note": "已更换布袋", "files": [photo("整改后.jpg")], "confirm": "1"})
     assert response.status_code == 302
@@ -274,7 +268,7 @@ def test_follow_up_pages_and_the_county_overdue_count(task, users):
 def test_penalty_decision_by_page(task, users, tree):
     record = submitted(task, users["inspector"], problem=Handling.CASE)
     follow_up = FollowUp.objects.get(record=record)
-    admin = client_for(users["county_admin"])
+    admin = signed_in(users["county_admin"])
     admin.post(reverse("fieldwork:followup_case", args=[follow_up.pk]),
                {"case_number": "涞环立〔2024〕31号", "case_filed_on": timezone.localdate().isoformat()})
     page = admin.get(follow_up.get_absolute_url()).content.decode()
@@ -295,7 +289,7 @@ def test_a_refused_follow_up_step_comes_back_as_typed_with_the_problem_at_its_fi
     """A penalty decision refused for its date came back empty: number, amount and a long violation text."""
     record = submitted(task, users["inspector"], problem=Handling.CASE)
     follow_up = FollowUp.objects.get(record=record)
-    admin = client_for(users["county_admin"])
+    admin = signed_in(users["county_admin"])
     visit = timezone.localdate(record.started_at)
     early = admin.post(reverse("fieldwork:followup_case", args=[follow_up.pk]),
                        {"case_number": "涞环立〔2019〕1号", "case_filed_on": "2019-01-01"})
@@ -323,14 +317,14 @@ def test_a_refused_follow_up_step_comes_back_as_typed_with_the_problem_at_its_fi
 
 def test_the_pdf_page(task, users):
     record = submitted(task, users["inspector"])
-    response = client_for(users["leader"]).get(reverse("fieldwork:record_pdf", args=[record.pk]))
+    response = signed_in(users["leader"]).get(reverse("fieldwork:record_pdf", args=[record.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 
 
 def test_the_admin_cannot_change_a_record(task, users, admin_user):
     record = submitted(task, users["inspector"])
-    client = client_for(admin_user)
+    client = signed_in(admin_user)
     url = reverse("admin:fieldwork_inspectionrecord_change", args=[record.pk])
     assert client.get(url).status_code == 200  # readable
     response = client.post(url, {"findings": "改写", "place": "别处"})
@@ -342,7 +336,7 @@ def test_the_admin_cannot_change_a_record(task, users, admin_user):
 
 def test_the_api_serves_sealed_records_read_only(task, users, team):
     record = submitted(task, users["inspector"])
-    client = client_for(users["county_admin"])
+    client = signed_in(users["county_admin"])
     listing = client.get("/api/fieldwork/records/").json()
     assert [r["number"] for r in listing["results"]] == [record.number]
     detail = client.get(f"/api/fieldwork/records/{record.pk}/").json()
@@ -353,8 +347,8 @@ def test_the_api_serves_sealed_records_read_only(task, users, team):
                                            content_type="application/json")
         assert response.status_code == 405, method
     assert client.post("/api/fieldwork/records/", {}, content_type="application/json").status_code == 405
-    assert client_for(users["other_county_admin"]).get(f"/api/fieldwork/records/{record.pk}/").status_code == 404
-    assert client_for(team["outsider"]).get("/api/fieldwork/records/").json()["results"] == []
+    assert signed_in(users["other_county_admin"]).get(f"/api/fieldwork/records/{record.pk}/").status_code == 404
+    assert signed_in(team["outsider"]).get("/api/fieldwork/records/").json()["results"] == []
     assert InspectionRecord.objects.get(pk=record.pk).findings == "检查了生产车间和治理设施。"
 
 
@@ -364,7 +358,7 @@ def test_the_api_finds_a_targets_records_by_its_credit_code_however_it_is_typed(
     task.target.refresh_from_db()
     record = submitted(task, users["inspector"])
     assert any(c.isalpha() for c in record.credit_code)
-    client = client_for(users["county_admin"])
+    client = signed_in(users["county_admin"])
     for typed in (record.credit_code, record.credit_code.lower(), f" {record.credit_code.lower()} "):
         found = client.get("/api/fieldwork/records/", {"credit_code": typed}).json()["results"]
         assert [r["number"] for r in found] == [record.number], typed
@@ -374,7 +368,7 @@ def test_the_api_reads_yes_or_no_strictly_and_refuses_a_parameter_it_does_not_kn
     """?publishable=1 was ignored (django-filter reads only true/false): a client syncing publishable records
     got the unreviewed ones too. A misspelt parameter was ignored the same way."""
     record = submitted(task, users["inspector"])
-    client = client_for(users["county_admin"])
+    client = signed_in(users["county_admin"])
     url = "/api/fieldwork/records/"
     for value in ("1", "true", "True", "yes"):
         assert client.get(url, {"publishable": value}).json()["count"] == 0, value  # not reviewed yet
@@ -408,7 +402,7 @@ def test_a_return_in_review_reads_in_the_readers_language_on_the_record_page(tas
     English page showed it in Chinese beside English words."""
     record = submitted(task, users["inspector"])
     services.do_review_record(record, passed=False, reason="检查地点不具体", acting_user=users["county_admin"])
-    client = client_for(users["county_admin"])
+    client = signed_in(users["county_admin"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     try:
         page = client.get(reverse("fieldwork:record_detail", args=[record.pk])).content.decode()
@@ -420,7 +414,7 @@ def test_a_return_in_review_reads_in_the_readers_language_on_the_record_page(tas
 
 def test_the_phone_form_in_english(task, users, settings):
     record = services.do_start_record(task, acting_user=users["inspector"])
-    client = client_for(users["inspector"])
+    client = signed_in(users["inspector"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     try:
         page = client.get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
@@ -442,7 +436,7 @@ def _script_text(page: str) -> dict:
 
 def test_the_phone_scripts_texts_are_json_in_the_readers_language(task, users, settings, monkeypatch):
     record = services.do_start_record(task, acting_user=users["inspector"])
-    client = client_for(users["inspector"])
+    client = signed_in(users["inspector"])
     url = reverse("fieldwork:record_edit", args=[record.pk])
     assert _script_text(client.get(url).content.decode())["saved"] == "服务器保存于"
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
@@ -463,7 +457,7 @@ def test_the_phone_scripts_texts_are_json_in_the_readers_language(task, users, s
 def test_an_autosave_with_bad_values_names_the_fields_as_the_form_labels_them(task, users):
     record = services.do_start_record(task, acting_user=users["inspector"])
     item = record.items.order_by("order").first()
-    response = client_for(users["inspector"]).post(reverse("fieldwork:record_draft", args=[record.pk]), {
+    response = signed_in(users["inspector"]).post(reverse("fieldwork:record_draft", args=[record.pk]), {
         "started_at": "昨天上午", f"item-{item.pk}-deadline": "下周", "revision": record.revision})
     assert response.status_code == 400
     message = response.json()["message"]
@@ -478,7 +472,7 @@ def test_a_returned_record_is_owed_on_the_phone_by_its_publication_deadline(task
     Task.objects.filter(pk=task.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=5))
     ended = timezone.localdate(record.ended_at)
     due = results_deadline(ended.year, ended.month)[0]
-    response = client_for(users["inspector"]).get(reverse("fieldwork:my_tasks"))
+    response = signed_in(users["inspector"]).get(reverse("fieldwork:my_tasks"))
     groups = response.context["groups"]
     assert not groups["overdue"]
     card = next(t for t in groups["today"] + groups["draft"] if t.pk == task.pk)  # edited today: "today"
@@ -499,7 +493,7 @@ def test_a_returned_record_whose_deadline_waits_for_next_years_holidays_says_so_
     Task.objects.filter(pk=task.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=5))
     ended = timezone.localdate(record.ended_at)
     monkeypatch.setattr(workdays, "_PACKAGE_YEARS", range(2004, 2004))  # the calendar knows no year at all
-    response = client_for(users["inspector"]).get(reverse("fieldwork:my_tasks"))
+    response = signed_in(users["inspector"]).get(reverse("fieldwork:my_tasks"))
     card = next(t for t in response.context["groups"]["today"] + response.context["groups"]["draft"]
                 if t.pk == task.pk)
     due_year = ended.year + (ended.month == 12)
@@ -526,7 +520,7 @@ def test_the_record_list_counts_problems_without_grouping_the_whole_scope(task, 
                                   legal_representative="孙丙")
     clean = submitted(make_task(other, items, [(team["first"], "officer"), (team["second"], "officer")]),
                       users["inspector"])
-    client = client_for(users["county_admin"])
+    client = signed_in(users["county_admin"])
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("fieldwork:record_list"))
     assert page.status_code == 200
@@ -541,7 +535,7 @@ def test_the_record_list_counts_problems_without_grouping_the_whole_scope(task, 
 def test_the_phone_pages_read_right_in_english(task, users):
     """One Chinese word, several English ones: the task's one 检查对象 is a Target, its 执法人员 are Officers
     beside an expert, the pad opens with Sign under the heading Signatures; remarks take English brackets."""
-    client = client_for(users["inspector"])
+    client = signed_in(users["inspector"])
     client.cookies["django_language"] = "en"
     brief = client.get(reverse("fieldwork:task_brief", args=[task.pk])).content.decode()
     assert ">Target</div>" in brief and "Check items (2)" in brief and ">Officer</span>" in brief
@@ -559,7 +553,7 @@ def test_a_file_that_is_no_picture_downloads_as_bytes_whatever_type_it_claimed(t
     document = SimpleUploadedFile("说明.pdf", b"%PDF-1.4 <script>alert(1)</script>", content_type="text/html")
     services.do_add_attachment(record, document, acting_user=users["inspector"])
     services.do_add_attachment(record, photo(), acting_user=users["inspector"])
-    client = client_for(users["inspector"])
+    client = signed_in(users["inspector"])
     html, picture = record.attachments.order_by("id")
     served = client.get(reverse("fieldwork:attachment_file", args=[html.pk]))
     assert served["Content-Type"] == "application/octet-stream"
@@ -576,7 +570,7 @@ def test_a_photo_sent_again_after_a_lost_answer_is_attached_once(task, users):
 
     record = services.do_start_record(task, acting_user=users["inspector"])
     url = reverse("fieldwork:attachment_add", args=[record.pk])
-    client = client_for(users["inspector"])
+    client = signed_in(users["inspector"])
     first = client.post(url, {"file": photo()}, HTTP_ACCEPT="application/json").json()
     events = Event.objects.filter(action="record.attach").count()
     again = client.post(url, {"file": photo()}, HTTP_ACCEPT="application/json").json()
@@ -591,7 +585,7 @@ def test_line_breaks_are_stored_as_the_api_sends_them_whatever_the_browser_posts
     """A browser posts a textarea's line breaks as CRLF; the record keeps LF, so the text seals the same whether it
     came from the phone's page or the API, and a line break counts one character."""
     record = services.do_start_record(task, acting_user=users["inspector"])
-    response = client_for(users["inspector"]).post(
+    response = signed_in(users["inspector"]).post(
         reverse("fieldwork:record_draft", args=[record.pk]),
         {"findings": "车间一：布袋破损\r\n车间二：正常\r\n", "revision": str(record.revision)},
         HTTP_ACCEPT="application/json")
@@ -611,7 +605,7 @@ def test_the_record_list_counts_up_to_the_cap(task, tree, items, team, users, mo
                       [(team["first"], MemberRole.OFFICER), (team["second"], MemberRole.OFFICER)])
     for visit in (task, other):
         services.do_start_record(visit, acting_user=users["inspector"])
-    client = client_for(users["county_admin"])
+    client = signed_in(users["county_admin"])
     assert "共 2 条" in client.get(reverse("fieldwork:record_list")).content.decode()
     monkeypatch.setattr(CappedPaginator, "limit", 1)
     page = client.get(reverse("fieldwork:record_list")).content.decode()

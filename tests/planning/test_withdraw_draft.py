@@ -5,24 +5,18 @@ be checked. A draft was never public, so it is deleted; its audit event keeps wh
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test import Client
 from django.urls import reverse
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import CrossCheck, Plan, PlanKind, PlanStatus, PlanStratum
+from tests.clients import signed_in
 from tests.concurrency import collide, require_postgres
 
 from .conftest import ceremony
 from .test_clue_check import approved_clue
 from .test_cross_check import MARKET, codes, create, keys_a, this_quarter, today
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_cross_department_draft_is_withdrawn_with_its_facts_kept_in_the_audit_chain(city):
@@ -97,7 +91,7 @@ def test_a_draft_back_from_a_redraw_is_not_withdrawn(city):
 def test_who_withdraws_a_draft_on_its_page(city, role, allowed):
     plan = create(city)
     user = city["users"][role]
-    client = client_for(user)
+    client = signed_in(user)
     page = client.get(plan.get_absolute_url())
     shown = page.status_code == 200 and reverse("planning:plan_withdraw", args=[plan.pk]) in page.content.decode()
     assert shown is allowed
@@ -119,7 +113,7 @@ def test_who_withdraws_a_draft_on_its_page(city, role, allowed):
 
 def test_the_page_keeps_a_refused_withdrawal_on_the_plan_with_its_reason(city):
     plan = create(city)
-    client = client_for(city["users"]["county_admin"])
+    client = signed_in(city["users"]["county_admin"])
     response = client.post(reverse("planning:plan_withdraw", args=[plan.pk]), {"reason": ""}, follow=True)
     assert response.redirect_chain[-1][0] == plan.get_absolute_url()
     assert "请填写撤销理由" in response.content.decode()
@@ -131,7 +125,7 @@ def test_the_page_keeps_a_refused_withdrawal_on_the_plan_with_its_reason(city):
 def test_two_admins_withdrawing_at_once_withdraw_once(city):
     require_postgres()
     plan = create(city)
-    city_client = client_for(city["users"]["city_admin"])
+    city_client = signed_in(city["users"]["city_admin"])
     first, second = collide(
         lambda: services.do_withdraw_draft(plan, reason="发起部门已取消", acting_user=city["users"]["county_admin"]),
         lambda: city_client.post(reverse("planning:plan_withdraw", args=[plan.pk]), {"reason": "对象填错"},

@@ -7,7 +7,6 @@ from urllib.parse import unquote
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import Client
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -17,6 +16,7 @@ from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.excel import IMPORTERS
 from shuangsuiji.registry.models import CheckItem, Inspector, Specialty, Target, TargetHistory
 from shuangsuiji.tabular.importing import Errors, Sheet
+from tests.clients import signed_in
 from tests.conftest import xlsx_upload
 
 
@@ -27,14 +27,8 @@ def workbook(rows: list[list], kind_headers: list[str]) -> io.BytesIO:
 TARGET_HEADERS = ["统一社会信用代码", "单位名称", "行政区划代码", "监管类别", "正面清单", "排口"]
 
 
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_template_lists_the_columns_and_explains_them(users):
-    response = login(users["county_admin"]).get("/registry/targets/template.xlsx")
+    response = signed_in(users["county_admin"]).get("/registry/targets/template.xlsx")
     book = load_workbook(io.BytesIO(response.content))
     headers = [c.value for c in book.worksheets[0][1]]
     assert headers[:3] == ["统一社会信用代码", "单位名称", "行政区划代码"]
@@ -48,7 +42,7 @@ def test_valid_file_imports_with_history_and_outlets(tree, users):
          "DA001:废气:在线；DW001:废水"],
         [complete("91130623000000002"), "涞水乙建材有限公司", "涞水县", "", "是", ""],
     ], TARGET_HEADERS)
-    response = login(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
+    response = signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
     assert response.status_code == 302
     first = Target.objects.get(name="涞水甲化工有限公司")
     assert first.category == "key" and first.outlets.count() == 2
@@ -67,13 +61,13 @@ def test_any_error_imports_nothing_and_lists_every_problem(tree, users):
         [complete("91130623000000003"), "", "999999", "很重要", "也许", "X:水汽"],
         [complete("91130624000000004"), "阜平公司", "130624", "", "", ""],
     ], TARGET_HEADERS)
-    response = login(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
+    response = signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
     assert response.status_code == 400
     errors = {(e.row, e.column) for e in response.context["rejected"].errors}
     assert {(3, "统一社会信用代码"), (4, "统一社会信用代码"), (5, "单位名称"), (5, "监管类别"), (5, "正面清单"),
             (5, "排口"), (6, "行政区划代码")} <= errors
     assert not Target.objects.exists() and not Event.objects.exists()
-    report = login(users["county_admin"]).get("/registry/targets/import/?download=errors")
+    report = signed_in(users["county_admin"]).get("/registry/targets/import/?download=errors")
     assert report.status_code == 200
 
 
@@ -89,7 +83,7 @@ def test_a_closure_date_must_have_happened_and_belongs_to_a_closed_target(tree, 
         [complete("91130623000000004"), "丁公司", "130623", "已注销/关停", later.isoformat(), "吊销"],
         [complete("91130623000000005"), "戊公司", "130623", "已注销/关停", "2021-03-01", "吊销"],
     ], headers)
-    response = login(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
+    response = signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
     assert response.status_code == 400
     errors = {(e.row, e.column): e.message for e in response.context["rejected"].errors}
     assert errors[(2, "注销/关停日期")].startswith("不能晚于今天")
@@ -121,7 +115,7 @@ def _save(buffer: io.BytesIO) -> str:
 def test_county_cannot_import_into_another_county_or_overwrite_its_rows(tree, users):
     other = Target.objects.create(credit_code=complete("91130624000000009"), name="阜平原企业", jurisdiction=tree["b"])
     upload = workbook([[other.credit_code, "改名", "130623", "", "", ""]], TARGET_HEADERS)
-    response = login(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
+    response = signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
     assert response.status_code == 400
     assert Target.objects.get(pk=other.pk).name == "阜平原企业"
 
@@ -129,15 +123,15 @@ def test_county_cannot_import_into_another_county_or_overwrite_its_rows(tree, us
 @pytest.mark.parametrize("kind", sorted(IMPORTERS))
 @pytest.mark.parametrize("role", ["leader", "inspector", "department_user"])
 def test_read_only_roles_cannot_import(users, role, kind):
-    assert login(users[role]).get(f"/registry/{kind}/import/").status_code == 403
-    assert login(users[role]).get(f"/registry/{kind}/template.xlsx").status_code == 200
-    assert login(users[role]).get(f"/registry/{kind}/export.xlsx").status_code == 200
+    assert signed_in(users[role]).get(f"/registry/{kind}/import/").status_code == 403
+    assert signed_in(users[role]).get(f"/registry/{kind}/template.xlsx").status_code == 200
+    assert signed_in(users[role]).get(f"/registry/{kind}/export.xlsx").status_code == 200
 
 
 @pytest.mark.parametrize("kind", sorted(IMPORTERS))
 @pytest.mark.parametrize("role", ["city_admin", "county_admin"])
 def test_admins_open_every_import(users, role, kind):
-    assert login(users[role]).get(f"/registry/{kind}/import/").status_code == 200
+    assert signed_in(users[role]).get(f"/registry/{kind}/import/").status_code == 200
 
 
 def test_the_inspectors_export_gives_phone_numbers_only_to_those_who_keep_the_registry(tree, users):
@@ -152,7 +146,7 @@ def test_the_inspectors_export_gives_phone_numbers_only_to_those_who_keep_the_re
                              phone="13800000002")
 
     def phones(role: str) -> set[str]:
-        response = login(users[role]).get("/registry/inspectors/export.xlsx")
+        response = signed_in(users[role]).get("/registry/inspectors/export.xlsx")
         assert response.status_code == 200
         rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
         column = rows[0].index("联系电话")
@@ -170,15 +164,15 @@ def test_export_is_scoped_filtered_and_re_importable(tree, users):
                           category="key")
     Target.objects.create(credit_code=complete("91130623000000002"), name="涞水乙", jurisdiction=tree["a"])
     Target.objects.create(credit_code=complete("91130624000000003"), name="阜平丙", jurisdiction=tree["b"])
-    content = login(users["county_admin"]).get("/registry/targets/export.xlsx?category=key").content
+    content = signed_in(users["county_admin"]).get("/registry/targets/export.xlsx?category=key").content
     rows = list(load_workbook(io.BytesIO(content)).worksheets[0].values)
     assert [r[1] for r in rows[1:]] == ["涞水甲"]
-    everything = login(users["county_admin"]).get("/registry/targets/export.xlsx").content
+    everything = signed_in(users["county_admin"]).get("/registry/targets/export.xlsx").content
     names = {r[1] for r in list(load_workbook(io.BytesIO(everything)).worksheets[0].values)[1:]}
     assert names == {"涞水甲", "涞水乙"}
     buffer = io.BytesIO(everything)
     buffer.name = "export.xlsx"
-    response = login(users["county_admin"]).post("/registry/targets/import/", {"file": buffer})
+    response = signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": buffer})
     assert response.status_code == 302
     assert not Event.objects.filter(action="target.update").exists()  # nothing changed, nothing written
     assert Event.objects.get(action="targets.import").changes["unchanged"] == [None, 2]
@@ -188,14 +182,15 @@ def test_inspectors_and_items_import(tree, users):
     Specialty.objects.create(code="radiation", name="辐射")
     inspectors = workbook([["王某", "13062300009", "2027-12-31", "130623", "执法大队", "辐射"]],
                           ["姓名", "执法证号", "执法证有效期至", "行政区划代码", "科室", "业务专长"])
-    assert login(users["county_admin"]).post("/registry/inspectors/import/", {"file": inspectors}).status_code == 302
+    response = signed_in(users["county_admin"]).post("/registry/inspectors/import/", {"file": inspectors})
+    assert response.status_code == 302
     inspector = Inspector.objects.get(certificate_number="13062300009")
     assert [s.name for s in inspector.specialties.all()] == ["辐射"]
     items = workbook(
         [["C-9", "辐射安全", "《放射性污染防治法》", "许可证", "130600", "综合执法支队", "", "重点", "辐射"]],
         ["事项编码", "抽查事项", "检查依据", "检查内容", "行政区划代码", "责任科室", "配合科室", "适用类别",
          "所需专长"])
-    assert login(users["city_admin"]).post("/registry/items/import/", {"file": items}).status_code == 302
+    assert signed_in(users["city_admin"]).post("/registry/items/import/", {"file": items}).status_code == 302
     item = CheckItem.objects.get(code="C-9")
     assert item.categories == ["key"] and item.specialty.name == "辐射"
 
@@ -206,7 +201,7 @@ def test_a_partial_sheet_never_resets_what_it_does_not_mention(tree, users):
     Target.objects.create(credit_code=code, name="甲公司", jurisdiction=tree["a"], category="key",
                           status="defunct", defunct_date="2021-03-01", defunct_reason="注销", positive_list=True)
     upload = workbook([[code, "甲公司（更名）", "130623"]], ["统一社会信用代码", "单位名称", "行政区划代码"])
-    assert login(users["county_admin"]).post("/registry/targets/import/", {"file": upload}).status_code == 302
+    assert signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": upload}).status_code == 302
     target = Target.objects.get(credit_code=code)
     assert (target.name, target.category, target.status, target.positive_list) == ("甲公司（更名）", "key",
                                                                                      "defunct", True)
@@ -216,10 +211,10 @@ def test_a_partial_sheet_never_resets_what_it_does_not_mention(tree, users):
 @pytest.mark.parametrize("kind", sorted(IMPORTERS))
 def test_the_templates_example_row_is_refused(users, kind):
     """As that, and not as a bad cell: every example key is a valid one (a credit code with its check digit)."""
-    template = login(users["city_admin"]).get(f"/registry/{kind}/template.xlsx").content
+    template = signed_in(users["city_admin"]).get(f"/registry/{kind}/template.xlsx").content
     upload = io.BytesIO(template)
     upload.name = "template.xlsx"
-    response = login(users["city_admin"]).post(f"/registry/{kind}/import/", {"file": upload})
+    response = signed_in(users["city_admin"]).post(f"/registry/{kind}/import/", {"file": upload})
     assert response.status_code == 400
     assert any("示例行" in e.message for e in response.context["rejected"].errors)
 
@@ -230,7 +225,7 @@ def test_a_real_officer_with_the_examples_certificate_number_comes_back_through_
     Inspector.objects.create(name="宋芳军", certificate_number="13060800001", jurisdiction=tree["a"],
                              department=tree["departments"]["130623"],
                              certificate_expiry=datetime.date.today() + datetime.timedelta(days=400))
-    admin = login(users["city_admin"])
+    admin = signed_in(users["city_admin"])
     export = admin.get("/registry/inspectors/export.xlsx")
     assert export.status_code == 200
     upload = io.BytesIO(export.content)
@@ -277,7 +272,7 @@ def test_a_rejected_upload_comes_back_as_the_same_workbook_with_every_problem_ma
     book.save(upload)
     upload.seek(0)
     upload.name = "清苑区名录.xlsx"
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     assert client.post("/registry/targets/import/", {"file": upload}).status_code == 400
     assert not Target.objects.exists() and not Event.objects.exists()
 
@@ -328,7 +323,7 @@ def test_a_rejected_upload_comes_back_as_the_same_workbook_with_every_problem_ma
 
 def test_a_missing_column_and_a_rule_on_an_absent_column_are_explained(tree, users):
     upload = workbook([[complete("91130623000000001"), "130623"]], ["统一社会信用代码", "行政区划代码"])
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     assert client.post("/registry/targets/import/", {"file": upload}).status_code == 400
     back = load_workbook(io.BytesIO(client.get("/registry/targets/import/?download=errors").content))
     assert back.active.title == "错误清单"  # nothing to see on the data sheet: the note comes first
@@ -382,7 +377,7 @@ def test_a_bad_date_and_a_target_outside_the_county_are_reported_in_one_upload(t
         [complete("91130623000000002"), "乙公司", "130623", "东经115度", "已注销/关停", None, "无"],
         ["X", "丙公司", "130623", None, "已注销/关停", None, None],
     ], headers)
-    response = login(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
+    response = signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
     assert response.status_code == 400
     errors = {(e.row, e.column, e.message) for e in response.context["rejected"].errors}
     assert (2, "注销/关停日期", "应为日期，如 2021-04-01") in errors
@@ -397,7 +392,7 @@ def test_a_bad_date_and_a_target_outside_the_county_are_reported_in_one_upload(t
 def test_an_inspectors_bad_date_and_unknown_department_are_reported_together(tree, users):
     upload = workbook([["王某", "13062300009", "2027-02-30", "130623", "环评科", "火星学"]],
                       ["姓名", "执法证号", "执法证有效期至", "行政区划代码", "科室", "业务专长"])
-    response = login(users["county_admin"]).post("/registry/inspectors/import/", {"file": upload})
+    response = signed_in(users["county_admin"]).post("/registry/inspectors/import/", {"file": upload})
     assert response.status_code == 400
     errors = {(e.row, e.column, e.message) for e in response.context["rejected"].errors}
     assert errors == {(2, "执法证有效期至", "应为日期，如 2021-04-01"), (2, "科室", "该行政区没有这个科室"),
@@ -427,7 +422,7 @@ def test_an_english_session_exports_files_that_import_back_unchanged(tree, users
     Inspector.objects.create(name="王某", certificate_number="13062300009", jurisdiction=tree["a"],
                              department=tree["departments"]["130623"], status="on_leave",
                              certificate_expiry=datetime.date(2030, 1, 1))
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     client.cookies["django_language"] = "en"
     for kind in ("targets", "inspectors"):
         content = client.get(f"/registry/{kind}/export.xlsx").content
@@ -446,7 +441,7 @@ def test_an_english_session_exports_files_that_import_back_unchanged(tree, users
 
 def test_a_wrong_label_is_explained_with_the_labels_the_sheet_accepts_in_any_language(tree, users):
     upload = workbook([[complete("91130623000000001"), "涞水甲", "130623", "Key unit", "否", ""]], TARGET_HEADERS)
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     client.cookies["django_language"] = "en"
     page = client.post("/registry/targets/import/", {"file": upload}).content.decode()
     assert "重点排污单位" in page and "Key unit、" not in page

@@ -3,20 +3,14 @@
 import io
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.registry.models import CheckItem
+from tests.clients import signed_in
 from tests.conftest import xlsx_upload
 
 ITEM_HEADERS = ["事项编码", "抽查事项", "检查依据", "检查内容", "行政区划代码", "责任科室", "适用行业"]
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def item_post(tree, **changes) -> dict:
@@ -35,7 +29,7 @@ def item(tree):
 
 
 def test_the_form_stores_the_scope_normalised_and_the_audit_says_so(tree, users):
-    client = login(users["city_admin"])
+    client = signed_in(users["city_admin"])
     assert "industries" in client.get("/registry/items/new/").context["form"].fields
     response = client.post("/registry/items/new/", item_post(tree, industries=" m7452，M7452 "))
     assert response.status_code == 302
@@ -48,7 +42,7 @@ def test_the_form_stores_the_scope_normalised_and_the_audit_says_so(tree, users)
     ("M7452 X9", "“X9”"), ("C06", "06 大类属于 B 门类"), ("99", "没有 99 这个大类"), ("M74521", "“M74521”"),
 ])
 def test_the_form_names_a_bad_code_and_stores_nothing(tree, users, typed, said):
-    response = login(users["city_admin"]).post("/registry/items/new/", item_post(tree, industries=typed))
+    response = signed_in(users["city_admin"]).post("/registry/items/new/", item_post(tree, industries=typed))
     assert response.status_code == 200
     errors = response.context["form"].errors["industries"]
     assert any(said in e for e in errors), errors
@@ -58,7 +52,7 @@ def test_the_form_names_a_bad_code_and_stores_nothing(tree, users, typed, said):
 def test_the_item_pages_show_the_scope_or_that_it_is_every_industry(tree, users, item):
     blank = CheckItem.objects.create(code="C-01", name="排污许可执行", legal_basis="条例", content="查许可",
                                      jurisdiction=tree["city"], responsible_department=tree["departments"]["130600"])
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     listing = client.get("/registry/items/").content.decode()
     assert "适用行业" in listing and "B E" in listing and "所有行业" in listing
     assert ("适用行业", "B E") in client.get(f"/registry/items/{item.pk}/").context["fields"]
@@ -66,19 +60,19 @@ def test_the_item_pages_show_the_scope_or_that_it_is_every_industry(tree, users,
 
 
 def test_the_api_gives_the_scope(tree, users, item):
-    rows = login(users["county_admin"]).get("/api/registry/items/").json()["results"]
+    rows = signed_in(users["county_admin"]).get("/api/registry/items/").json()["results"]
     assert [row["industries"] for row in rows] == ["B E"]
 
 
 def test_the_template_has_the_column_and_explains_it(users):
-    book = load_workbook(io.BytesIO(login(users["city_admin"]).get("/registry/items/template.xlsx").content))
+    book = load_workbook(io.BytesIO(signed_in(users["city_admin"]).get("/registry/items/template.xlsx").content))
     assert "适用行业" in [c.value for c in book.worksheets[0][1]]
     notes = {row[0]: row[2] for row in book["填写说明"].iter_rows(values_only=True)}
     assert "GB/T 4754-2017" in notes["适用行业"] and "所有行业" in notes["适用行业"]
 
 
 def test_the_import_reads_the_column_and_names_a_bad_cell_by_row_and_column(tree, users):
-    client = login(users["city_admin"])
+    client = signed_in(users["city_admin"])
     rows = [["C-14", "机动车排放检验机构检验行为", "大气法", "检验行为", "130600", "综合执法支队", "m7452"],
             ["C-15", "自然保护地", "条例", "核心区", "130600", "综合执法支队", "B、E C06"],
             ["C-16", "排污许可", "条例", "许可", "130600", "综合执法支队", "Q1"]]
@@ -95,7 +89,7 @@ def test_the_import_reads_the_column_and_names_a_bad_cell_by_row_and_column(tree
 
 
 def test_an_import_without_the_column_keeps_working_and_keeps_the_scope(tree, users, item):
-    client = login(users["city_admin"])
+    client = signed_in(users["city_admin"])
     rows = [["C-16", "自然保护地内开发建设活动情况（修订）", "条例", "核心区", "130600", "综合执法支队"],
             ["C-20", "新事项", "条例", "内容", "130600", "综合执法支队"]]
     response = client.post("/registry/items/import/", {"file": xlsx_upload([ITEM_HEADERS[:6], *rows])})
@@ -106,7 +100,7 @@ def test_an_import_without_the_column_keeps_working_and_keeps_the_scope(tree, us
 
 
 def test_export_writes_the_scope_and_所有行业_clears_it_on_the_way_back(tree, users, item):
-    client = login(users["city_admin"])
+    client = signed_in(users["city_admin"])
     CheckItem.objects.create(code="C-01", name="排污许可执行", legal_basis="条例", content="查许可",
                              jurisdiction=tree["city"], responsible_department=tree["departments"]["130600"])
     book = load_workbook(io.BytesIO(b"".join([client.get("/registry/items/export.xlsx").content])))
@@ -141,14 +135,14 @@ def scoped(tree):
 ])
 def test_the_list_finds_the_items_that_apply_to_a_firms_industry_and_those_for_every_industry(
         tree, users, scoped, typed, found):
-    response = login(users["county_admin"]).get("/registry/items/", {"for_industry": typed})
+    response = signed_in(users["county_admin"]).get("/registry/items/", {"for_industry": typed})
     assert response.status_code == 200
     assert [obj.code for obj, _cells in response.context["rows"]] == found
     assert all(obj.applies_to("general", typed) for obj, _cells in response.context["rows"] if typed)
 
 
 def test_the_export_holds_the_same_items_as_the_filtered_list(tree, users, scoped):
-    response = login(users["county_admin"]).get("/registry/items/export.xlsx", {"for_industry": "C1910"})
+    response = signed_in(users["county_admin"]).get("/registry/items/export.xlsx", {"for_industry": "C1910"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]]
@@ -160,7 +154,7 @@ def test_the_export_holds_the_same_items_as_the_filtered_list(tree, users, scope
     ("9910", "没有 99 这个大类"), ("C0610", "06 大类属于 B 门类"),
 ])
 def test_a_typed_code_that_is_none_is_said_on_the_filter_and_finds_nothing(tree, users, scoped, typed, said):
-    response = login(users["county_admin"]).get("/registry/items/", {"for_industry": typed})
+    response = signed_in(users["county_admin"]).get("/registry/items/", {"for_industry": typed})
     assert response.status_code == 200
     errors = response.context["filter_form"].errors["for_industry"]
     assert any(said in e for e in errors), errors
@@ -170,7 +164,7 @@ def test_a_typed_code_that_is_none_is_said_on_the_filter_and_finds_nothing(tree,
 
 
 def test_the_filters_error_is_in_the_readers_language(tree, users, scoped):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     client.cookies["django_language"] = "en"
     response = client.get("/registry/items/", {"for_industry": "C0610"})
     page = response.content.decode()

@@ -10,6 +10,7 @@ from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.filters import MAX_OPTIONS
 from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Target, TargetHistory, TargetStatus
+from tests.clients import signed_in
 
 
 @pytest.fixture
@@ -21,12 +22,6 @@ def data(tree, users):
     item = CheckItem.objects.create(code="C-1", name="排污许可执行", legal_basis="排污许可管理条例", content="查许可",
                                     jurisdiction=tree["city"], responsible_department=tree["departments"]["130600"])
     return {"a": a, "b": b, "item": item, "inspector": users["inspector"].inspector}
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_anonymous_is_sent_to_login(data):
@@ -43,12 +38,12 @@ def test_anonymous_is_sent_to_login(data):
     ("other_county_admin", {"阜平乙建材有限公司"}),
 ])
 def test_each_role_lists_exactly_its_scope(data, users, role, visible):
-    content = login(users[role]).get("/registry/targets/").content.decode()
+    content = signed_in(users[role]).get("/registry/targets/").content.decode()
     assert {name for name in ("涞水甲化工有限公司", "阜平乙建材有限公司") if name in content} == visible
 
 
 def test_another_countys_objects_do_not_exist(data, users):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     for url in (f"/registry/targets/{data['b'].pk}/", f"/registry/targets/{data['b'].pk}/edit/",
                 f"/registry/targets/{data['b'].pk}/defunct/"):
         assert client.get(url).status_code == 404
@@ -62,18 +57,18 @@ def test_the_citys_department_page_lists_only_the_officers_the_reader_may_see(da
     city_officer = Inspector.objects.create(name="市局王五", certificate_number="13060000001",
                                             jurisdiction=tree["city"], department=tree["departments"]["130600"],
                                             certificate_expiry=datetime.date(2030, 1, 1))
-    page = login(users[role]).get(f"/registry/departments/{tree['departments']['130600'].pk}/")
+    page = signed_in(users[role]).get(f"/registry/departments/{tree['departments']['130600'].pk}/")
     assert page.status_code == 200
     assert "市局王五" not in page.content.decode() and city_officer.certificate_number not in page.content.decode()
-    own = login(users[role]).get(f"/registry/departments/{tree['departments']['130623'].pk}/").content.decode()
+    own = signed_in(users[role]).get(f"/registry/departments/{tree['departments']['130623'].pk}/").content.decode()
     assert data["inspector"].name in own  # his own county's officers are listed as before
-    assert "市局王五" in login(users["city_admin"]).get(
+    assert "市局王五" in signed_in(users["city_admin"]).get(
         f"/registry/departments/{tree['departments']['130600'].pk}/").content.decode()
 
 
 @pytest.mark.parametrize("role", ["leader", "department_user", "inspector"])
 def test_read_only_roles_read_but_cannot_change(data, users, role):
-    client = login(users[role])
+    client = signed_in(users[role])
     detail = client.get(f"/registry/targets/{data['a'].pk}/")
     assert detail.status_code == 200 and "编辑" not in detail.content.decode().split("基本信息")[0]
     assert client.get(f"/registry/targets/{data['a'].pk}/edit/").status_code == 403
@@ -95,7 +90,7 @@ def edit_payload(target: Target, **changes) -> dict:
 
 
 def test_category_change_needs_a_reason_and_then_leaves_history(data, users):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     url = f"/registry/targets/{data['a'].pk}/edit/"
     refused = client.post(url, edit_payload(data["a"], category="key"))
     assert refused.status_code == 200 and "必须填写变更理由" in refused.content.decode()
@@ -119,7 +114,7 @@ def test_category_change_needs_a_reason_and_then_leaves_history(data, users):
 
 def test_create_refuses_coordinates_outside_china_and_a_phone_that_is_not_one(data, users):
     target = Target(credit_code=complete("91130623000000009"), name="经纬度公司", jurisdiction=data["a"].jurisdiction)
-    response = login(users["county_admin"]).post("/registry/targets/new/", edit_payload(
+    response = signed_in(users["county_admin"]).post("/registry/targets/new/", edit_payload(
         target, longitude="200", latitude="-95", contact_phone="not a phone"))
     assert response.status_code == 200 and not Target.objects.filter(name="经纬度公司").exists()
     errors = response.context["form"].errors
@@ -131,14 +126,14 @@ def test_create_refuses_coordinates_outside_china_and_a_phone_that_is_not_one(da
 def test_create_rejects_a_wrong_credit_code_with_its_reason(data, users):
     code = complete("91130623000000009")
     wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
-    response = login(users["county_admin"]).post("/registry/targets/new/", edit_payload(
+    response = signed_in(users["county_admin"]).post("/registry/targets/new/", edit_payload(
         Target(credit_code=wrong, name="新企业", jurisdiction=data["a"].jurisdiction)))
     assert response.status_code == 200 and "第18位" in response.content.decode()
     assert not Target.objects.filter(name="新企业").exists()
 
 
 def test_create_with_a_registered_code_names_the_target_where_the_user_may_see_it(data, users):
-    county = login(users["county_admin"])
+    county = signed_in(users["county_admin"])
     ours = county.post("/registry/targets/new/", edit_payload(
         Target(credit_code=data["a"].credit_code, name="重复企业", jurisdiction=data["a"].jurisdiction)))
     assert ours.status_code == 200 and ours.context["form"].errors["credit_code"] == [
@@ -158,7 +153,7 @@ def test_a_taken_certificate_number_or_item_code_says_whose_it_is_and_what_to_do
     stored either way."""
     Inspector.objects.create(name="李四", certificate_number="13062400001", jurisdiction=tree["b"],
                              certificate_expiry=datetime.date(2030, 1, 1), department=tree["departments"]["130624"])
-    county = login(users["county_admin"])
+    county = signed_in(users["county_admin"])
 
     def new_officer(number: str):
         return county.post("/registry/inspectors/new/", {
@@ -200,7 +195,7 @@ def test_a_taken_certificate_number_or_item_code_says_whose_it_is_and_what_to_do
 
 def test_a_closure_after_today_is_refused_on_the_page(data, users):
     later = timezone.localdate() + datetime.timedelta(days=2)
-    response = login(users["county_admin"]).post(f"/registry/targets/{data['a'].pk}/defunct/",
+    response = signed_in(users["county_admin"]).post(f"/registry/targets/{data['a'].pk}/defunct/",
                                                  {"defunct_date": later.isoformat(), "reason": "计划关停"},
                                                  follow=True)
     assert Target.objects.get(pk=data["a"].pk).status == TargetStatus.ACTIVE
@@ -215,13 +210,13 @@ def test_a_closure_after_today_is_refused_on_the_page(data, users):
 
 def test_county_admin_cannot_create_in_another_county(data, users, tree):
     payload = edit_payload(Target(credit_code=complete("91130624000000010"), name="越界企业", jurisdiction=tree["b"]))
-    response = login(users["county_admin"]).post("/registry/targets/new/", payload)
+    response = signed_in(users["county_admin"]).post("/registry/targets/new/", payload)
     assert response.status_code == 200 and "jurisdiction" in response.context["form"].errors
     assert not Target.objects.filter(name="越界企业").exists()
 
 
 def test_defunct_keeps_the_target_with_date_and_reason(data, users):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     response = client.post(f"/registry/targets/{data['a'].pk}/defunct/",
                            {"defunct_date": "2021-06-30", "reason": "企业注销"})
     assert response.status_code == 302
@@ -231,7 +226,7 @@ def test_defunct_keeps_the_target_with_date_and_reason(data, users):
 
 
 def test_list_filters_and_search(data, users):
-    client = login(users["city_admin"])
+    client = signed_in(users["city_admin"])
     by_code = client.get("/registry/targets/", {"q": data["b"].credit_code}).content.decode()
     assert "阜平乙建材有限公司" in by_code and "涞水甲化工有限公司" not in by_code
     by_county = client.get("/registry/targets/", {"jurisdiction": data["a"].jurisdiction_id}).content.decode()
@@ -239,7 +234,7 @@ def test_list_filters_and_search(data, users):
 
 
 def test_inspector_page_and_recusal(data, users):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     inspector = data["inspector"]
     response = client.post(f"/registry/inspectors/{inspector.pk}/recusals/",
                            {"credit_code": data["a"].credit_code, "reason": "亲属任职"})
@@ -254,7 +249,7 @@ def test_inspector_page_and_recusal(data, users):
 
 def test_removing_a_recusal_by_a_bad_id_is_a_404(data, users):
     """A posted remove=<not a number> was a server error; it is no such recusal."""
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     url = f"/registry/inspectors/{data['inspector'].pk}/recusals/"
     assert client.post(url, {"remove": "abc", "reason": "x"}).status_code == 404
     assert client.post(url, {"remove": "999999", "reason": "x"}).status_code == 404
@@ -264,7 +259,7 @@ def test_removing_a_recusal_by_a_bad_id_is_a_404(data, users):
 def test_a_posted_choice_that_is_not_an_id_is_a_form_error(data, users, tree):
     """The department choices are narrowed to the posted jurisdiction: a posted "²" or "abc" (not an id) was a
     server error there, before the field's own validation could say so."""
-    client = login(users["city_admin"])
+    client = signed_in(users["city_admin"])
     Department.objects.bulk_create(Department(jurisdiction=tree["a"], name=f"科室{n}") for n in range(MAX_OPTIONS))
     for value in ("²", "abc", "99999999999999999999"):
         response = client.post("/registry/inspectors/new/", {
@@ -292,7 +287,7 @@ def test_a_city_item_takes_only_departments_of_the_city_or_above(data, users, tr
     then the province's, and none of the counties'."""
     province = Department.objects.create(jurisdiction=tree["province"], name="固体废物及化学品处")
     county = tree["departments"]["130623"]
-    client = login(users["city_admin"])
+    client = signed_in(users["city_admin"])
     page = client.get("/registry/items/new/")
     assert page.context["form"]["jurisdiction"].value() == tree["city"].pk  # the admin's own list, preset
     offered = [label for value, label in page.context["form"].fields["responsible_department"].widget.choices
@@ -317,7 +312,7 @@ def test_a_city_item_takes_only_departments_of_the_city_or_above(data, users, tr
 
 
 def test_a_county_item_takes_the_county_city_and_province_departments(data, users, tree):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     form = client.get("/registry/items/new/").context["form"]
     assert (form["jurisdiction"].value(), form["list_level"].value()) == (tree["a"].pk, "county")
     post = _item_post(tree, jurisdiction=tree["a"].pk, list_level="county",
@@ -333,13 +328,13 @@ def test_a_county_item_takes_the_county_city_and_province_departments(data, user
 
 
 def test_county_sees_the_city_item_list_read_only(data, users):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     assert "排污许可执行" in client.get("/registry/items/").content.decode()
     assert client.get(f"/registry/items/{data['item'].pk}/edit/").status_code == 403
 
 
 def test_interface_is_chinese_by_default_and_english_on_request(data, users):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en-US"
     assert client.get("/registry/targets/")["Content-Language"] == "zh-hans"
     client.post("/i18n/setlang/", {"language": "en", "next": "/registry/targets/"})
@@ -351,14 +346,14 @@ def test_interface_is_chinese_by_default_and_english_on_request(data, users):
 def test_a_readers_english_does_not_outlive_his_request(data, users):
     from django.utils import translation
 
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     client.post("/i18n/setlang/", {"language": "en", "next": "/registry/targets/"})
     client.get("/registry/targets/")
     assert translation.get_language() == "zh-hans"
 
 
 def test_a_defunct_mark_made_in_error_is_undone_with_date_and_reason(data, users):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     url = f"/registry/targets/{data['a'].pk}/"
     assert "/reactivate/" not in client.get(url).content.decode()  # only a defunct target offers it
     refused = client.post(f"{url}reactivate/", {"effective_date": "2021-07-01", "reason": "误标"})
@@ -371,7 +366,7 @@ def test_a_defunct_mark_made_in_error_is_undone_with_date_and_reason(data, users
     target = Target.objects.get(pk=data["a"].pk)
     assert target.is_active and target.defunct_date is None
     assert TargetHistory.objects.filter(target=target, field="status", new_value="active", reason="误标注销").exists()
-    assert login(users["leader"]).get(f"{url}reactivate/").status_code == 403
+    assert signed_in(users["leader"]).get(f"{url}reactivate/").status_code == 403
 
 
 def test_a_long_list_counts_up_to_the_cap_and_pages_on(data, users, tree, monkeypatch):
@@ -379,7 +374,7 @@ def test_a_long_list_counts_up_to_the_cap_and_pages_on(data, users, tree, monkey
 
     Target.objects.bulk_create(Target(credit_code=complete(f"9113062300000{n:04d}"), name=f"批量企业{n:04d}",
                                       jurisdiction=tree["a"]) for n in range(100, 230))
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     exact = client.get("/registry/targets/").content.decode()
     assert "共 131 条" in exact and "第 1 / 3 页" in exact
     monkeypatch.setattr(views.CappedPaginator, "limit", 60)
@@ -390,17 +385,17 @@ def test_a_long_list_counts_up_to_the_cap_and_pages_on(data, users, tree, monkey
 
 
 def test_filters_offer_a_drill_down_of_the_scope(data, users, tree):
-    form = login(users["city_admin"]).get("/registry/targets/").context["filter_form"]
+    form = signed_in(users["city_admin"]).get("/registry/targets/").context["filter_form"]
     offered = [label for value, label in form.fields["jurisdiction"].widget.choices if value]
     assert [label.strip("\u3000") for label in offered] == ["河北省", "保定市", "涞水县", "阜平县"]
-    county = login(users["city_admin"]).get("/registry/inspectors/", {"jurisdiction": tree["a"].pk})
+    county = signed_in(users["city_admin"]).get("/registry/inspectors/", {"jurisdiction": tree["a"].pk})
     departments = [label for value, label in county.context["filter_form"].fields["department"].widget.choices
                    if value]
     assert departments and all(label.startswith("涞水县") for label in departments)
 
 
 def test_search_by_the_start_of_a_credit_code(data, users):
-    content = login(users["city_admin"]).get("/registry/targets/", {"q": data["a"].credit_code[:10]}).content
+    content = signed_in(users["city_admin"]).get("/registry/targets/", {"q": data["a"].credit_code[:10]}).content
     assert "涞水甲化工有限公司" in content.decode() and "阜平乙建材有限公司" not in content.decode()
 
 
@@ -410,7 +405,7 @@ def test_the_industry_filter_finds_codes_with_and_without_their_section_letter(t
     rows = {code: Target.objects.create(credit_code=complete(f"9113062300000{n:04d}"), name=f"行业{code}",
                                         jurisdiction=tree["a"], industry_code=code)
             for n, code in enumerate(("C2614", "2614", "C1310", "1011", "D4411"), start=1)}
-    client = login(users["city_admin"])
+    client = signed_in(users["city_admin"])
 
     def found(typed: str) -> set[str]:
         response = client.get("/registry/targets/", {"industry": typed})

@@ -7,7 +7,6 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
-from django.test import Client
 from openpyxl import load_workbook
 
 from shuangsuiji.audit.models import Event
@@ -15,6 +14,7 @@ from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.models import Inspector, Recusal, Target
 from shuangsuiji.registry.services import do_import_registry, do_set_recusal
 from shuangsuiji.tabular.importing import ImportRejected
+from tests.clients import signed_in
 from tests.conftest import xlsx_upload
 
 HEADERS = ["执法证号", "统一社会信用代码", "回避理由"]
@@ -22,12 +22,6 @@ HEADERS = ["执法证号", "统一社会信用代码", "回避理由"]
 
 def workbook(rows: list[list], headers: list[str] = HEADERS) -> io.BytesIO:
     return xlsx_upload([headers, *rows], "回避名单.xlsx")
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -49,7 +43,7 @@ def errors_of(rows, user, headers=HEADERS) -> set[tuple[int, str, str]]:
 
 
 def test_the_template_has_the_columns_an_example_and_explains_them(users):
-    content = login(users["county_admin"]).get("/registry/recusals/template.xlsx").content
+    content = signed_in(users["county_admin"]).get("/registry/recusals/template.xlsx").content
     book = load_workbook(io.BytesIO(content))
     sheet = book.worksheets[0]
     assert [c.value for c in sheet[1]] == ["执法证号", "统一社会信用代码", "回避理由", "执法人员姓名", "单位名称"]
@@ -59,7 +53,7 @@ def test_the_template_has_the_columns_an_example_and_explains_them(users):
     assert any("导入时不读取" in note for note in notes)
     upload = io.BytesIO(content)
     upload.name = "template.xlsx"
-    response = login(users["county_admin"]).post("/registry/recusals/import/", {"file": upload})
+    response = signed_in(users["county_admin"]).post("/registry/recusals/import/", {"file": upload})
     assert response.status_code == 400
     assert any("示例行" in e.message for e in response.context["rejected"].errors)
 
@@ -80,7 +74,7 @@ def test_a_good_file_adds_and_updates_through_the_service_and_never_removes(data
     book.save(upload)
     upload.seek(0)
     upload.name = "回避名单.xlsx"
-    response = login(users["county_admin"]).post("/registry/recusals/import/", {"file": upload})
+    response = signed_in(users["county_admin"]).post("/registry/recusals/import/", {"file": upload})
     assert response.status_code == 302 and response["Location"] == "/registry/inspectors/"
     assert Recusal.objects.get(inspector=inspector, target=data["a1"]).reason == "近亲属在该单位任职"
     assert Recusal.objects.get(inspector=newcomer, target=data["a1"]).reason == "配偶为该单位股东"
@@ -95,22 +89,22 @@ def test_a_good_file_adds_and_updates_through_the_service_and_never_removes(data
 
     # a file without a pair removes nothing
     upload = workbook([[newcomer.certificate_number, data["a1"].credit_code, "配偶为该单位股东"]])
-    assert login(users["county_admin"]).post("/registry/recusals/import/", {"file": upload}).status_code == 302
+    assert signed_in(users["county_admin"]).post("/registry/recusals/import/", {"file": upload}).status_code == 302
     assert Recusal.objects.count() == 3
 
 
 def test_the_export_is_scoped_and_imports_back_unchanged(data, users):
     Recusal.objects.create(inspector=data["inspector"], target=data["a1"], reason="亲属任职")
     Recusal.objects.create(inspector=data["other"], target=data["b1"], reason="阜平的回避")
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     content = client.get("/registry/recusals/export.xlsx").content
     rows = list(load_workbook(io.BytesIO(content)).worksheets[0].values)
     assert rows == [("执法证号", "统一社会信用代码", "回避理由", "执法人员姓名", "单位名称"),
                     ("13062300001", data["a1"].credit_code, "亲属任职", "张三", "涞水甲化工")]
-    city = list(load_workbook(io.BytesIO(login(users["city_admin"]).get("/registry/recusals/export.xlsx").content))
+    city = list(load_workbook(io.BytesIO(signed_in(users["city_admin"]).get("/registry/recusals/export.xlsx").content))
                 .worksheets[0].values)
     assert len(city) == 3
-    filtered = login(users["city_admin"]).get("/registry/recusals/export.xlsx", {"q": "李四"}).content
+    filtered = signed_in(users["city_admin"]).get("/registry/recusals/export.xlsx", {"q": "李四"}).content
     assert [r[4] for r in list(load_workbook(io.BytesIO(filtered)).worksheets[0].values)[1:]] == ["阜平丙造纸"]
 
     # names edited in the helper columns are not read: the round trip changes nothing
@@ -173,7 +167,7 @@ def test_a_bad_cell_and_a_rule_of_the_same_row_are_reported_together(data, users
 
 
 def test_a_rejected_recusal_file_comes_back_marked(data, users):
-    client = login(users["county_admin"])
+    client = signed_in(users["county_admin"])
     upload = workbook([[data["inspector"].certificate_number, data["a1"].credit_code, "亲属任职", "张三", "涞水甲化工"],
                        [data["other"].certificate_number, data["a2"].credit_code, "亲属任职", "李四", "涞水乙建材"]],
                       [*HEADERS, "执法人员姓名", "单位名称"])
@@ -193,7 +187,7 @@ def test_a_rejected_recusal_file_comes_back_marked(data, users):
 
 @pytest.mark.parametrize("role", ["leader", "inspector", "department_user"])
 def test_read_only_roles_cannot_import_recusals(data, users, role):
-    client = login(users[role])
+    client = signed_in(users[role])
     assert client.get("/registry/recusals/import/").status_code == 403
     upload = workbook([[data["inspector"].certificate_number, data["a1"].credit_code, "亲属任职"]])
     assert client.post("/registry/recusals/import/", {"file": upload}).status_code == 403
@@ -205,7 +199,7 @@ def test_read_only_roles_cannot_import_recusals(data, users, role):
 
 
 def test_the_inspector_list_offers_the_recusal_workbooks_to_an_admin(data, users):
-    listing = login(users["county_admin"]).get("/registry/inspectors/", {"q": "张"}).content.decode()
+    listing = signed_in(users["county_admin"]).get("/registry/inspectors/", {"q": "张"}).content.decode()
     for url in ("/registry/recusals/export.xlsx?q=%E5%BC%A0", "/registry/recusals/template.xlsx",
                 "/registry/recusals/import/"):
         assert url in listing
