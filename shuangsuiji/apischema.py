@@ -14,8 +14,9 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.utils.translation import gettext, gettext_noop
-from drf_spectacular.views import SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 
 DETAIL = "ErrorDetail"
 PARAMETERS = "ParameterErrors"
@@ -36,6 +37,17 @@ ANSWERS: dict[str, tuple[str, str]] = {
     "406": (DETAIL, gettext_noop("请求的 Accept 头中没有本接口能给出的格式（JSON）")),
     "429": (DETAIL, gettext_noop("请求过多（公开接口按来源地址限速），或该用户名因连续登录失败已被锁定；稍后重试")),
 }
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema, in YAML unless JSON is asked for; its refusals (401, 406, 429…) in JSON, as the documented
+    ``ErrorDetail`` of every other API. The YAML renderer wrote a refusal as ``detail: {string: …, code: …}``."""
+
+    def handle_exception(self, exc: Exception) -> Any:
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
 
 
 def _answer(code: str) -> dict[str, Any]:

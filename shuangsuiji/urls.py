@@ -2,12 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
 
 from shuangsuiji import health, params
 from shuangsuiji.accounts import views as account_views
-from shuangsuiji.apischema import ApiDocsView
+from shuangsuiji.apischema import ApiDocsView, SchemaView
 
 # Ids in paths (every app's URLs use it): Django's <int:…> without its bound, which the database has.
 register_converter(params.IdConverter, "id")
@@ -38,11 +37,11 @@ urlpatterns = [
     path("public/", include("shuangsuiji.disclosure.urls_public")),
     # The public API's own description, for anyone (the open-data page links it): its endpoints only, and not
     # itself a documented endpoint of the full schema.
-    path("api/public/schema/", SpectacularAPIView.as_view(urlconf=PUBLIC_API, permission_classes=[AllowAny],
+    path("api/public/schema/", SchemaView.as_view(urlconf=PUBLIC_API, permission_classes=[AllowAny],
                                                           schema=None), name="public-api-schema"),
     path("api/public/", include("shuangsuiji.disclosure.api_urls")),
     # The description of every API, the staff APIs' too: signed in or with an API token (SERVE_PERMISSIONS).
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: the Content Security Policy runs no inline script. A
     # page to read (OPTIONS was a 500: its HTML renderer has no template for a metadata answer): 405 instead.
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema", http_method_names=["get", "head"]), name="api-docs"),

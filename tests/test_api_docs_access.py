@@ -26,7 +26,10 @@ def test_anonymous_gets_401_for_the_schema_and_the_login_page_for_the_docs():
         assert schema.status_code == 401
         assert schema.headers["WWW-Authenticate"].startswith("Basic")
         assert b"/api/fieldwork/" not in schema.content
-    assert client.get("/api/schema/", {"format": "json"}).json()["detail"]
+    # the refusal is JSON whichever format was asked: YAML wrote it as "detail: {string: …, code: …}"
+    for query in ({}, {"format": "json"}, {"format": "yaml"}):
+        refused = client.get("/api/schema/", query)
+        assert refused["Content-Type"] == "application/json" and refused.json()["detail"].startswith("身份认证")
     for path in ("/api/docs/", "/api/docs/?script="):
         page = client.get(path)
         assert page.status_code == 302
