@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.models import Inspector, Target
 from shuangsuiji.registry.services import do_remove_recusal, do_set_recusal
-from tests.registry.test_pages import login
+from tests.clients import signed_in
 
 REASON = "配偶为该单位股东"
 UPDATED = "配偶曾为该单位股东"
@@ -43,7 +43,7 @@ def data(tree, users):
     ("leader", False), ("department_user", False), ("inspector", False),
 ])
 def test_the_officers_page_and_history_show_the_reason_only_to_his_registry_keepers(data, users, role, reads):
-    page = login(users[role]).get(f"/registry/inspectors/{data['colleague'].pk}/")
+    page = signed_in(users[role]).get(f"/registry/inspectors/{data['colleague'].pk}/")
     assert page.status_code == 200
     text = page.content.decode()
     assert data["target"].credit_code in text  # the recusal itself is no secret: the draw keeps him away
@@ -53,7 +53,7 @@ def test_the_officers_page_and_history_show_the_reason_only_to_his_registry_keep
 
 
 def test_the_officer_reads_his_own_reasons(data, users):
-    text = login(users["inspector"]).get(f"/registry/inspectors/{data['own'].pk}/").content.decode()
+    text = signed_in(users["inspector"]).get(f"/registry/inspectors/{data['own'].pk}/").content.decode()
     assert "本人亲属任职" in text and "（不向您显示）" not in text
 
 
@@ -61,7 +61,7 @@ def test_the_officer_reads_his_own_reasons(data, users):
     ("county_admin", True), ("leader", False), ("department_user", False), ("inspector", False),
 ])
 def test_the_firms_page_names_the_recused_officers_and_gives_the_reason_only_to_keepers(data, users, role, reads):
-    text = login(users[role]).get(f"/registry/targets/{data['target'].pk}/").content.decode()
+    text = signed_in(users[role]).get(f"/registry/targets/{data['target'].pk}/").content.decode()
     assert "李四" in text
     assert (UPDATED in text) is reads
     assert ("（不向您显示）" in text) is not reads
@@ -69,7 +69,7 @@ def test_the_firms_page_names_the_recused_officers_and_gives_the_reason_only_to_
 
 def test_the_firms_page_gives_an_officer_his_own_reason_and_not_his_colleagues(data, users):
     do_set_recusal(data["colleague"], data["other"], acting_user=users["county_admin"], reason="李四的理由")
-    text = login(users["inspector"]).get(f"/registry/targets/{data['other'].pk}/").content.decode()
+    text = signed_in(users["inspector"]).get(f"/registry/targets/{data['other'].pk}/").content.decode()
     assert "本人亲属任职" in text and "李四的理由" not in text
 
 
@@ -80,7 +80,7 @@ def test_the_firms_page_gives_an_officer_his_own_reason_and_not_his_colleagues(d
     ("leader", {"张三": None, "李四": None}),
 ])
 def test_the_recusals_export_gives_each_reader_the_reasons_he_may_read(data, users, role, reasons):
-    response = login(users[role]).get("/registry/recusals/export.xlsx")
+    response = signed_in(users[role]).get("/registry/recusals/export.xlsx")
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
     assert rows[0][:4] == ("执法证号", "统一社会信用代码", "回避理由", "执法人员姓名")
     assert {row[3]: row[2] for row in rows[1:]} == reasons
