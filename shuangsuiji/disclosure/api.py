@@ -159,6 +159,12 @@ class PublicListView(PublicView):
         if unknown:
             raise ValidationError({name: [_("未知参数；可用参数：%(known)s") % {"known": join_sep(sorted(known))}]
                                    for name in unknown})
+        # Given twice (?year=2026&year=2025), a parameter was read as its last value and the other ignored: a
+        # client that meant both, or built the address by appending, got one year's rows without a word.
+        repeated = sorted(name for name in query if len(query.getlist(name)) > 1)
+        if repeated:
+            raise ValidationError({name: [_("参数只能给一次，收到 %(count)s 个值：%(values)s") % {
+                "count": len(query.getlist(name)), "values": join_sep(query.getlist(name))}] for name in repeated})
         # A NUL would reach the database, which PostgreSQL refuses with a 500 (the filter forms check it too).
         with_nul = sorted(name for name in self.allowed_params if "\x00" in query.get(name, ""))
         if with_nul:

@@ -156,4 +156,6 @@ def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "objection": objection, "result": objection.result, "form": form, "can_answer": can_answer,
         "can_correct": services.can_publish(request.user, objection.jurisdiction),
         "corrections": corrections, "record": objection.result.record,
+        # each handling in the reader's language (stored as its Chinese label), as the portal's page says it
+        "problems": public.readable_problems(objection.result.problems),
     }, status=400 if form.errors else 200)

@@ -183,6 +183,20 @@ def test_bad_parameters_are_a_400_naming_the_parameter(client, published, params
     assert says in body[name][0]
 
 
+@pytest.mark.parametrize(("path", "query", "name"), [
+    ("/api/public/list/", "year=2026&year=2025", "year"),
+    ("/api/public/results/", "outcome=ok&outcome=problem", "outcome"),
+    ("/api/public/results/", "page=1&page=2", "page"),
+    ("/api/public/plans/", "quarter=1&quarter=", "quarter"),
+])
+def test_a_parameter_given_twice_is_a_400_naming_it_not_its_last_value(client, published, path, query, name):
+    """Django reads a repeated parameter as its last value: ?year=2026&year=2025 answered 2025's rows alone."""
+    response = client.get(f"{path}?{query}")
+    body = response.json()
+    assert response.status_code == 400 and list(body) == [name], body
+    assert "2 个值" in body[name][0]
+
+
 def test_paging_walks_every_row_once_in_a_fixed_order(client, published):
     seen = []
     url = "/api/public/results/?page_size=3"

@@ -9,12 +9,13 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shuangsuiji.accounts import workbench
 from shuangsuiji.audit.models import Event
 from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import Objection, ObjectionStatus, Outcome, PublishedResult
+from shuangsuiji.fieldwork.models import Handling
 from tests.disclosure.test_services import another_task, publish, reviewed
 from tests.fieldwork.conftest import code_for, items, make_task, submitted, target, task, team  # noqa: F401
 
@@ -230,6 +231,25 @@ def test_who_reads_and_answers_objections_on_the_bureaus_pages(client, result, u
     assert posted.status_code == (302 if answers else {200: 403}.get(page, page))
     objection.refresh_from_db()
     assert (objection.status == ObjectionStatus.REJECTED) == answers
+
+
+def test_the_objection_page_says_each_problems_handling_in_the_readers_language(client, tree, items, team, users):
+    """The result beside the objection showed its problems' handling as stored, in Chinese on the English page
+    ("立行立改"), where the portal's page of the same result says it in English."""
+    record = reviewed(another_task(tree, items, team, 63), users, problem=Handling.RECTIFIED)
+    publish(record, users)
+    objection = lodge(PublishedResult.objects.published().get(record=record))
+    client.force_login(users["leader"])
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        english = str(Handling.RECTIFIED.label)
+    problems = re.findall(r'<li class="list-group-item">([^<]*)</li>', client.get(objection.get_absolute_url())
+                          .content.decode())
+    assert any(line.endswith(f" · {english}") for line in problems), problems
+    client.cookies["django_language"] = "zh-hans"
+    problems = re.findall(r'<li class="list-group-item">([^<]*)</li>', client.get(objection.get_absolute_url())
+                          .content.decode())
+    assert any(line.endswith(" · 立行立改") for line in problems), problems
 
 
 def test_a_county_admin_answers_on_the_page_and_a_missing_reply_comes_back_under_its_field(client, result, users):

@@ -133,3 +133,17 @@ def test_the_plan_pages_share_and_the_filters_help_use_the_readers_punctuation(c
     assert "（50%）" in page(client, f"/public/plans/{plan.pk}/", "zh-hans")
     assert "Industry code: " in page(client, "/public/results/", "en")
     assert "行业代码：" in page(client, "/public/list/", "zh-hans")
+
+
+def test_the_verify_pages_program_comments_and_prints_in_the_readers_language(client):
+    """The consistent-sampler snippet is the page's text too: its comment and what it prints were Chinese on the
+    English page (a reader copying it got "一致"/"不一致" back)."""
+    blocks = re.findall(r'<pre class="public-code">(.*?)</pre>', page(client, "/public/verify/", "en"), re.S)
+    snippet = next(block for block in blocks if "consistent_sampler.sampler" in block and "import json" in block)
+    assert "# check weighted strata with verify_draw.py" in snippet
+    assert '"matches" if got == want else "differs"' in snippet
+    assert not [block for block in blocks if re.search(r"[\u4e00-\u9fff]", block)]
+    snippet = next(block for block in re.findall(r'<pre class="public-code">(.*?)</pre>',
+                                                 page(client, "/public/verify/", "zh-hans"), re.S)
+                   if "import json" in block)
+    assert '"一致" if got == want else "不一致"' in snippet and "# 按权重抽取的类别请用 verify_draw.py 核对" in snippet
