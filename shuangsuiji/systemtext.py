@@ -84,6 +84,9 @@ WRITTEN_BY_SERVICES = (
     gettext_noop("%(year)s年第%(quarter)s季度"),
     gettext_noop("市级"),
     gettext_noop("县级"),
+    # a check item's 检查方式: a free text whose default, and the demo's and the import's value, is the record's mode
+    gettext_noop("现场检查"),
+    gettext_noop("非现场检查"),
 )
 
 # Written as f-strings by code without gettext: the admin's reasons, the demo's, the classification rules

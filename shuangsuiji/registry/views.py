@@ -285,6 +285,8 @@ def _field_rows(obj: models.Model, registry: Registry, user, editable: bool) -> 
             value = _("是") if value else _("否")
         if isinstance(obj, CheckItem) and f.name == "industries":
             value = obj.industries_display
+        if isinstance(obj, CheckItem) and f.name == "check_method":
+            value = system_text(value)  # "现场检查" as the portal says it; a method someone typed stays as typed
         # a field declared without a label would show its English attribute name
         label = TIMESTAMP_LABELS.get(f.name, f.verbose_name) if f.verbose_name == f.name.replace("_", " ") \
             else f.verbose_name

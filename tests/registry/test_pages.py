@@ -416,3 +416,20 @@ def test_the_industry_filter_finds_codes_with_and_without_their_section_letter(t
     assert found("C1") == {"C1310"}
     assert found("4") == {"D4411"}
     assert found("C2614") == {"C2614", "2614"}
+
+
+def test_an_items_check_method_is_said_in_the_readers_language_and_a_typed_one_as_typed(tree, users):
+    """The default 现场检查 is the record's mode, which the portal already says in English; the staff page showed
+    it in Chinese on English pages. A method someone typed is theirs, shown as typed."""
+    default = CheckItem.objects.create(code="C-01", name="排污许可执行", legal_basis="条例", content="查许可",
+                                       jurisdiction=tree["city"], responsible_department=tree["departments"]["130600"])
+    typed = CheckItem.objects.create(code="C-02", name="台账", legal_basis="条例", content="查台账",
+                                     check_method="书面核查", jurisdiction=tree["city"],
+                                     responsible_department=tree["departments"]["130600"])
+
+    def method(item: CheckItem, language: str) -> str:
+        fields = dict(signed_in(users["county_admin"], language).get(f"/registry/items/{item.pk}/").context["fields"])
+        return str(next(value for label, value in fields.items() if str(label) in ("检查方式", "Method")))
+
+    assert method(default, "zh-hans") == "现场检查" and method(default, "en") == "On-site inspection"
+    assert method(typed, "en") == "书面核查"
