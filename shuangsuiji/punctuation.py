@@ -10,7 +10,9 @@ uses ASCII ones with spaces: "Due 2026-09-30 (3 days overdue)", "Witnesses: 刘�
 - ``{% comma %}``: between the parts of a clause (not an enumeration, which takes ``{% sep %}``);
 - ``{% semicolon %}``: between clauses;
 - ``{% period %}``: at the end of a sentence put together from translated pieces;
-- ``|join_sep``, ``|join_semicolon``: a list joined with ``{% sep %}`` or ``{% semicolon %}`` (its items escaped).
+- ``|join_sep``, ``|join_semicolon``: a list joined with ``{% sep %}`` or ``{% semicolon %}`` (its items escaped);
+- ``|citation_line``: the engine's citation line ("指导意见 二(一)；实施方案 二(三)", stored as written) with
+  ``{% semicolon %}`` between its citations.
 
 Builtins of the template engine (settings.TEMPLATES), so no template loads them. Python code that puts a list into a
 message the user reads (an error, a flash message, a page value, an API error body) joins it with ``join_sep``,
@@ -101,6 +103,22 @@ def join_semicolon(values: Iterable[object]) -> str:
     return semicolon().join(str(value) for value in values)
 
 
+ENGINE_SEMICOLON = "；"
+"""What the engine (which has no gettext) puts between the citations of a rule or a quota; a stratum, a
+classification reason and a publication batch store that line as written."""
+
+
+def citation_line(text: str | None) -> str:
+    """A line of citations the engine joined, with the reader's semicolon between them: "指导意见 二(一)；实施方案
+    二(三)" in Chinese, "指导意见 二(一); 实施方案 二(三)" in English. A citation is a document's name and a clause
+    ("实施方案 二(三)"), never holding a semicolon of its own, so the line splits back into them."""
+    return join_semicolon(_citations(text))
+
+
+def _citations(text: object) -> list[str]:
+    return [part.strip() for part in str(text).split(ENGINE_SEMICOLON)] if text else []
+
+
 @register.filter(name="join_sep", is_safe=True, needs_autoescape=True)
 def join_sep_filter(values: object, autoescape: bool = True) -> SafeString:
     return _escaped(values, join_sep, autoescape)
@@ -109,6 +127,11 @@ def join_sep_filter(values: object, autoescape: bool = True) -> SafeString:
 @register.filter(name="join_semicolon", is_safe=True, needs_autoescape=True)
 def join_semicolon_filter(values: object, autoescape: bool = True) -> SafeString:
     return _escaped(values, join_semicolon, autoescape)
+
+
+@register.filter(name="citation_line", is_safe=True, needs_autoescape=True)
+def citation_line_filter(text: object, autoescape: bool = True) -> SafeString:
+    return _escaped(_citations(text), join_semicolon, autoescape)
 
 
 def _escaped(values: object, join: Callable[[Iterable[object]], str], autoescape: bool) -> SafeString:

@@ -111,9 +111,10 @@ def _values(user: User) -> dict[str, Any]:
     """What an event records of a user: readable names, never the password."""
     values: dict[str, Any] = {name: getattr(user, name) for name in PROFILE_FIELDS}
     values["role"] = user.role
-    for name in ("jurisdiction", "department", "inspector"):
-        related = getattr(user, name) if getattr(user, f"{name}_id") else None
-        values[name] = str(related) if related is not None else None
+    with system_language():  # stored in the event: an inspector's name reads "王振燕（13060800001）" whoever saves
+        for name in ("jurisdiction", "department", "inspector"):
+            related = getattr(user, name) if getattr(user, f"{name}_id") else None
+            values[name] = str(related) if related is not None else None
     values.update(is_staff=user.is_staff, is_superuser=user.is_superuser, is_active=user.is_active)
     return values
 

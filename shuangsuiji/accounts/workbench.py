@@ -58,7 +58,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
-from shuangsuiji.punctuation import join_semicolon
+from shuangsuiji.punctuation import citation_line, join_semicolon
 from shuangsuiji.registry.models import Jurisdiction, Level
 from shuangsuiji.registry.services import keeps_reference_data
 from shuangsuiji.systemtext import system_text
@@ -139,7 +139,8 @@ class DrawWindow:
         if not self.days:
             return self.problem
         span = {"first": self.days[0].isoformat(), "last": self.days[-1].isoformat(), "n": len(self.days),
-                "cite": self.citation, "before": quarter_text(*previous_quarter(self.year, self.quarter))}
+                "cite": citation_line(self.citation),
+                "before": quarter_text(*previous_quarter(self.year, self.quarter))}
         if today < self.days[0]:
             return _("抽取期 %(first)s 至 %(last)s（%(before)s最后 %(n)s 个工作日，%(cite)s），%(days)s 天后开始") % {
                 **span, "days": (self.days[0] - today).days}
@@ -751,7 +752,7 @@ def reporting_reminders(user, today: date) -> Items:
     upcoming = reports.upcoming(today, REMIND_DAYS)
     out = _annual_lists_out(user, {int(d.period) for d in upcoming if d.kind == "annual_list"})
     rows = [Item(title=system_text(deadline.description), url=_report_url(deadline), due=deadline.due,
-                 note=deadline.citation, due_label=pgettext("workbench", "报送期限"))
+                 note=citation_line(deadline.citation), due_label=pgettext("workbench", "报送期限"))
             for deadline in upcoming if not (deadline.kind == "annual_list" and int(deadline.period) in out)]
     return Items(items=rows[:LIMIT], total=len(rows), more_url=reverse("disclosure:reports"))
 

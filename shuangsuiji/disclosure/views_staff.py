@@ -9,6 +9,7 @@ department users and inspectors have nothing to do here (403). Every change goes
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -612,12 +614,20 @@ def _report_params(request: HttpRequest) -> dict:
             "period": period, "places": places}
 
 
+def month_options() -> list[tuple[int, str]]:
+    """The month dropdown's (value, label): the bare number under the label 月份 on a Chinese page, as it always
+    read; the month's name in English ("January", Django's own catalogue), where a bare "3" says little."""
+    if (translation.get_language() or settings.LANGUAGE_CODE).startswith("zh"):
+        return [(month, str(month)) for month in range(1, 13)]
+    return [(month, str(MONTHS[month])) for month in range(1, 13)]
+
+
 @login_required
 def report_page(request: HttpRequest) -> HttpResponse:
     """报送材料: pick a jurisdiction and a month or quarter, see when the policy wants it, download the sheet."""
     _reporter(request)
     today = timezone.localdate()
-    context = {"today": today, "years": range(today.year, today.year - 6, -1), "months": range(1, 13),
+    context = {"today": today, "years": range(today.year, today.year - 6, -1), "months": month_options(),
                "quarters": range(1, 5), "kinds": [(reports.MONTHLY, _("月度情况明细表")),
                                                   (reports.QUARTERLY, _("季度监管工作落实情况"))],
                "upcoming": reports.upcoming(today)}

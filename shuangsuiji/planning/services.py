@@ -72,7 +72,7 @@ from shuangsuiji.planning.permissions import (
     ensure_can_edit,
     ensure_can_run,
 )
-from shuangsuiji.punctuation import bracketed, join_sep
+from shuangsuiji.punctuation import bracketed, citation_line, join_sep
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Level, Target, TargetStatus
 
 MIN_DICE = 4
@@ -1182,7 +1182,7 @@ def window_warning(plan: Plan, day: date) -> str:
         return ""
     return _("抽取日 %(day)s 不在规定的抽取期内（%(first)s 至 %(last)s，上一季度最后 %(n)s 个工作日；%(cite)s）") % {
         "day": day, "first": window[0], "last": window[-1], "n": policy.draw_window.workdays,
-        "cite": policy.draw_window.citation}
+        "cite": citation_line(policy.draw_window.citation)}
 
 
 @transaction.atomic

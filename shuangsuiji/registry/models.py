@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.scoping import ScopedManager
-from shuangsuiji.punctuation import join_sep
+from shuangsuiji.punctuation import bracketed, join_sep
 from shuangsuiji.registry.industry import ScopeError, industry_in_scope, normalise_scope, parse_scope, section_of
 from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import (
@@ -408,7 +408,9 @@ class Inspector(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.certificate_number}）"
+        # the reader's brackets, "王振燕（13060800001）" or "王振燕 (13060800001)"; an audit event stores the name
+        # under system_language, so stored names stay Chinese
+        return f"{self.name}{bracketed(self.certificate_number)}"
 
     def get_absolute_url(self) -> str:
         return reverse("registry:inspector_detail", args=[self.pk])

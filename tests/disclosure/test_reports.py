@@ -229,6 +229,23 @@ def test_a_county_admin_reports_for_his_county_only_and_bad_parameters_are_expla
     assert response.status_code == 302  # back to the page, with the message
 
 
+@pytest.mark.parametrize(("language", "march", "december"), [
+    ("en", ">March</option>", ">December</option>"), ("zh-hans", ">3</option>", ">12</option>")])
+def test_the_month_dropdown_names_the_months_in_english_and_numbers_them_in_chinese(
+        client, users, settings, language, march, december):
+    """An English page read 1 … 12 under "Month"; Django's own catalogue names them. Chinese keeps its numbers."""
+    client.force_login(users["county_admin"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    try:
+        html = client.get(reverse("disclosure:reports"), {"month": "3", "year": "2026"}).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    month_select = html.split('id="r-month"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="3" selected>' + march.removeprefix(">") in month_select
+    assert '<option value="12">' + december.removeprefix(">") in month_select
+    assert month_select.count("<option") == 12
+
+
 def test_the_preview_speaks_the_readers_language_and_the_sheet_stays_in_chinese(client, users, month, settings):
     """The preview's fixed words (stratum, method, outcome) were Chinese under English headings."""
     client.force_login(users["county_admin"])

@@ -37,3 +37,36 @@ def test_an_inspectors_specialties_are_listed_in_the_readers_marks(data, users, 
                                       Specialty.objects.create(code="water", name="水"))
     page = client_in(users["city_admin"], language).get("/registry/inspectors/").content.decode()
     assert shown in page
+
+
+@pytest.mark.parametrize(("language", "shown", "not_shown"), [
+    ("en", "张三 (13062300001)", "张三（13062300001）"),
+    ("zh-hans", "张三（13062300001）", "张三 (13062300001)")])
+def test_an_inspectors_name_and_number_take_the_readers_brackets(data, users, language, shown, not_shown):
+    """The officer's page title and the account page's link say "张三 (13062300001)" in English, not the Chinese
+    full-width brackets; Chinese reads as before."""
+    inspector = data["inspector"]
+    page = client_in(users["city_admin"], language).get(f"/registry/inspectors/{inspector.pk}/").content.decode()
+    account = client_in(users["city_admin"], language).get(f"/accounts/users/{users['inspector'].pk}/")
+    for html in (page, account.content.decode()):
+        assert shown in html and not_shown not in html
+
+
+def test_an_account_linked_in_english_stores_the_inspectors_name_with_chinese_brackets(data, users):
+    """An audit event is stored in the system's language: the officer a user is bound to reads
+    "张三（13062300001）" in the event whoever saved it, and on any page."""
+    from django.utils import translation
+
+    from shuangsuiji.accounts.services import do_update_user
+    from shuangsuiji.audit.models import Event
+
+    account = users["inspector"]
+    account.first_name = "三"
+    with translation.override("en"):
+        assert str(data["inspector"]) == "张三 (13062300001)"
+        do_update_user(account, acting_user=users["city_admin"], reason="更正")
+        account.inspector = None
+        account.role = "leader"
+        do_update_user(account, acting_user=users["city_admin"], reason="改任局领导")
+    event = Event.objects.filter(action__startswith="user.").order_by("-id").first()
+    assert event.changes["inspector"] == ["张三（13062300001）", None]

@@ -1,0 +1,31 @@
+"""A list filter's field error does not put its row out of line (includes/list_filter.html)."""
+
+import pytest
+
+from .conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def bottom(page, selector: str) -> float:
+    box = page.locator(selector).bounding_box()
+    return box["y"] + box["height"]
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_filters_error_leaves_its_input_in_line_with_its_neighbours(open_page, users, live_server, viewport,
+                                                                      language):
+    """The item list's "for industry" filter said its error below its input, and the row, which lines its fields
+    up by their bottom edge, lifted that input above "in use" beside it and the buttons. The error now sits
+    between the label and the input: the inputs stay on one line, on a desktop and on a phone."""
+    page = open_page(users["county_admin"], "pw-county_admin", viewport)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/registry/items/?for_industry=XYZ9")
+    error = page.locator("#id_for_industry_error")
+    assert error.is_visible()  # a filter in use keeps the filters open on a phone
+    assert bottom(page, "#id_for_industry") == pytest.approx(bottom(page, "#id_is_active"), abs=1)
+    # the error reads before its input, beside the label, not under the input
+    assert error.bounding_box()["y"] < page.locator("#id_for_industry").bounding_box()["y"]
+    if viewport is None:  # on a desktop the buttons close the same row
+        assert bottom(page, "form.card button.btn-success") == pytest.approx(bottom(page, "#id_for_industry"), abs=4)
