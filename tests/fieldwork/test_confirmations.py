@@ -11,9 +11,10 @@ from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import Attachment, FollowUp, FollowUpStatus, Handling, InspectionRecord
 from shuangsuiji.intake.models import Penalty
+from tests.clients import signed_in as client_for
 
 from .conftest import fill, photo, sign_all, submitted
-from .test_views import client_for, form_data
+from .test_views import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from shuangsuiji.fieldwork import services, views
 from shuangsuiji.fieldwork.models import InspectionRecord, Signature
+from tests.clients import signed_in as client_for
 
 from .conftest import fill, photo, sign_all, signature_png
-from .test_views import client_for, form_data
+from .test_views import form_data
 
 pytestmark = pytest.mark.django_db
 

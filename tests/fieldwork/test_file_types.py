@@ -14,9 +14,9 @@ from PIL import Image
 
 from shuangsuiji.fieldwork import filetypes, sealing, services
 from shuangsuiji.fieldwork.models import Attachment, FollowUp, FollowUpEvidence, FollowUpStatus, Handling
+from tests.clients import signed_in as client_for
 
 from .conftest import fill, sign_all, submitted
-from .test_views import client_for
 
 pytestmark = pytest.mark.django_db
 

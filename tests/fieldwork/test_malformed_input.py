@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import AmendmentRequest, Attachment, Signature
+from tests.clients import signed_in as client_for
 
 from .conftest import fill, photo, signature_png, submitted
-from .test_views import client_for, form_data
+from .test_views import form_data
 
 
 def test_a_time_before_the_calendar_can_hold_it_in_utc_is_a_form_error(task, users):

@@ -5,8 +5,9 @@ punctuation: "Some fields are not in a valid format: Inspection started (…), P
 from django.urls import reverse
 
 from shuangsuiji.fieldwork import services
+from tests.clients import signed_in as client_for
 
-from .test_views import client_for, form_data
+from .test_views import form_data
 
 
 def refused_autosave(task, user, language: str) -> str:

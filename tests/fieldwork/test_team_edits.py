@@ -10,9 +10,10 @@ from django.urls import reverse
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import InspectionRecord, Outcome
+from tests.clients import signed_in as client_for
 
 from .conftest import photo, signature_png
-from .test_views import client_for, form_data
+from .test_views import form_data
 
 pytestmark = pytest.mark.django_db
 
