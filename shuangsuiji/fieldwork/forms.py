@@ -2,6 +2,7 @@
 submit is decided by ``services.completeness_errors``, and every save goes through ``fieldwork.services``."""
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +35,21 @@ class DateInput(forms.DateInput):
         return value.isoformat() if hasattr(value, "isoformat") else (value or "")
 
 
+TEXT_LIMITS = {"findings": 5000, "site_manager_statement": 1000, "notes": 2000, "rectification": 2000}
+"""Most characters a record's free-text boxes take. The columns are unbounded text, and a paste of 180,000
+characters was stored: the sealed record's page then ran 300,000 pixels down a phone (its change log shows the
+text) and the printed form ran to dozens of pages. 5000 characters is some pages of 检查情况."""
+
+
+def limit_text(form: forms.BaseForm) -> None:
+    """Refuse a free-text field longer than ``TEXT_LIMITS`` says, saying how long it is. No ``maxlength`` on the
+    box: a browser cuts a paste short without a word, and the inspector would not know what was lost."""
+    for name, limit in TEXT_LIMITS.items():
+        if name in form.fields:
+            form.fields[name].validators.append(MaxLengthValidator(
+                limit, message=_("最多%(limit_value)d字，现有%(show_value)d字，请精简")))
+
+
 class RecordForm(forms.ModelForm):
     """The record's own fields. Nothing is required here: a draft may be incomplete."""
 
@@ -61,6 +77,7 @@ class RecordForm(forms.ModelForm):
         for field in self.fields.values():
             field.required = False
         self.fields["mode"].choices = Mode.choices
+        limit_text(self)
 
     def clean_mode(self) -> str:
         return self.cleaned_data.get("mode") or (self.instance.mode if self.instance else Mode.ON_SITE)
@@ -91,6 +108,7 @@ class ItemForm(forms.ModelForm):
             field.required = False
         self.fields["outcome"].choices = Outcome.choices
         self.fields["handling"].choices = [("", _("请选择")), *Handling.choices]
+        limit_text(self)
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in ITEM_FIELDS}

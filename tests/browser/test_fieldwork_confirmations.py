@@ -382,3 +382,38 @@ def test_the_refused_seal_passes_the_accessibility_checks(open_page, users, live
     assert_accessible(page, "提交并封存 refused for its unticked box")
     ready.refresh_from_db()
     assert not ready.is_sealed
+
+
+# --- a tap while the dialog still fades in ---------------------------------------------------------------------
+
+QUICK_TAP = """(id) => document.getElementById(id).addEventListener("show.bs.modal",
+    () => setTimeout(() => document.querySelector(`#${id} [data-confirm-ok], #${id} #fw-seal-confirm`).click(), 20),
+    {once: true})"""
+"""A tap on the dialog's confirming button 20 ms after it starts to open, while Bootstrap still fades it in."""
+
+
+def test_a_quick_confirm_of_the_seal_seals_and_is_not_lost(open_page, users, live_server, ready):
+    """Bootstrap ignores hide() during the fade-in: the quick 确认提交并封存 was lost, the dialog stayed with a dead
+    button, and 返回检查 then sealed the record."""
+    sign_all(ready, users["inspector"])
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    wait_for_record_page(page)
+    page.evaluate(QUICK_TAP, "fw-seal-modal")
+    with page.expect_navigation(timeout=10000):
+        page.locator("#fw-submit").tap()
+    page.wait_for_url(f"**/fieldwork/records/{ready.pk}/")
+    ready.refresh_from_db()
+    assert ready.is_sealed
+
+
+def test_a_quick_confirm_of_a_photos_deletion_deletes_it(open_page, users, live_server, draft_with_photo):
+    record, attachment = draft_with_photo
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    page.evaluate(QUICK_TAP, "fw-detach-modal")
+    with page.expect_navigation(timeout=10000):
+        page.get_by_role("button", name="删除“车间.jpg”").tap()
+    expect(page.locator("#fw-detach-modal")).to_be_hidden()
+    assert not Attachment.objects.filter(pk=attachment.pk).exists()

@@ -319,3 +319,20 @@ def test_a_record_the_server_refuses_stays_on_the_phone_until_corrected(open_pag
     wait_until_sent(page)
     record.refresh_from_db()
     assert (record.findings, record.site_manager_phone) == ("检查了生产车间和废气治理设施", "15041685617")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_site_managers_name_and_position_boxes_sit_side_by_side(open_page, users, live_server, task, language):
+    """In English the label "Site manager's name *" took two lines on a phone and its box sat below 职务's."""
+    from shuangsuiji.fieldwork import services
+
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    page = open_page(users["inspector"], "pw-inspector", PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    name, position = page.locator("#id_site_manager_name"), page.locator("#id_site_manager_position")
+    assert abs(name.bounding_box()["y"] - position.bounding_box()["y"]) < 1
+    assert page.locator("label[for=id_site_manager_name]").inner_text().startswith("姓名" if language == "zh-hans"
+                                                                                    else "Name")
+    shot(page, f"site-manager-{language}", full=False)

@@ -41,9 +41,15 @@
     const ok = dialog.querySelector("[data-confirm-ok]");
     let yes = false;
     const agree = () => { yes = true; modal.hide(); };
-    ok.addEventListener("click", agree, { once: true });
+    // Bootstrap ignores hide() while the dialog fades in: a quick tap on the 确认 button was lost and the button
+    // (listened to once) went dead, so that 保留 then did what it was tapped to avoid. The tap counts once the
+    // dialog is shown, and the button answers every tap.
+    const shown = () => { if (yes) modal.hide(); };
+    ok.addEventListener("click", agree);
+    dialog.addEventListener("shown.bs.modal", shown, { once: true });
     dialog.addEventListener("hidden.bs.modal", () => {
       ok.removeEventListener("click", agree);
+      dialog.removeEventListener("shown.bs.modal", shown);
       if (!yes) return;
       say(form);
       form.dataset.confirmed = "1";

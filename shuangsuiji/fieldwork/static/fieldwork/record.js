@@ -678,9 +678,17 @@
       let answer = false;
       const ok = document.getElementById("fw-seal-confirm");
       const yes = () => { answer = true; sealModal.hide(); };
-      ok.addEventListener("click", yes, { once: true });
-      sealElement.addEventListener("hidden.bs.modal", () => { ok.removeEventListener("click", yes); resolve(answer); },
-                                   { once: true });
+      // Bootstrap ignores hide() while the dialog is still fading in: a quick tap on 确认提交并封存 was lost, the
+      // button (listened to once) went dead, and the inspector's 返回检查 then sealed the record. The tap counts
+      // once the dialog is shown, and the button answers every tap.
+      const shown = () => { if (answer) sealModal.hide(); };
+      ok.addEventListener("click", yes);
+      sealElement.addEventListener("shown.bs.modal", shown, { once: true });
+      sealElement.addEventListener("hidden.bs.modal", () => {
+        ok.removeEventListener("click", yes);
+        sealElement.removeEventListener("shown.bs.modal", shown);
+        resolve(answer);
+      }, { once: true });
       sealModal.show();
     });
   }
