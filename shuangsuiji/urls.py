@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
 from rest_framework.permissions import AllowAny
 
 from shuangsuiji import health, params
@@ -25,6 +27,8 @@ urlpatterns = [
     path("audit/", include("shuangsuiji.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
+    # pages name their icon; a browser or tool that asks the old way got a 404 on every visit
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"))),
     path("registry/", include("shuangsuiji.registry.urls")),
     path("intake/", include("shuangsuiji.intake.urls")),
     path("planning/", include("shuangsuiji.planning.urls")),
