@@ -182,6 +182,10 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     follow_up = FollowUp.objects.get(record=record)
     assert follow_up.recheck is not None
     shot(page, "phone-5-record-detail")
+    # the item without a problem shows no "问题记录与处理：" with nothing after it
+    bare = page.eval_on_selector_all(".table-responsive-stack td[data-label]",
+                                     "cells => cells.filter(c => !c.textContent.trim() && c.offsetHeight > 0).length")
+    assert bare == 0
 
     # The county's staff review it at a desk: every field they fill is named by a label they can still read
     # while typing, not by a placeholder that disappears.
