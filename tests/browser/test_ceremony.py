@@ -10,11 +10,9 @@ Set ``SCREENSHOTS=DIR`` to keep a full-page screenshot of every step (desktop an
 
 import os
 from datetime import date
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -23,6 +21,7 @@ from shuangsuiji.demo.services import DEMO_PASSWORD
 from shuangsuiji.planning.demo import LEFT_TO_PLAN
 from shuangsuiji.planning.models import Draw, Plan, PlanStatus, TaskMember, TaskStatus
 
+from ..seeding import seed_tiny_demo
 from .conftest import PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -37,8 +36,10 @@ def shoot(page, name: str) -> None:
 
 @pytest.fixture
 def baoding(db) -> date:
+    """Demo Baoding of today up to its draws: the ceremony needs the classifications and this quarter's other
+    plans, not the field records and publications."""
     today = timezone.localdate()
-    call_command("seed_demo", scale="tiny", today=today, stdout=StringIO(), stderr=StringIO())
+    seed_tiny_demo(today, through="planning")
     return today
 
 

@@ -7,10 +7,7 @@ draw → dispatch, on demo Baoding (tiny scale) seeded for today: the demo leave
 Set ``SCREENSHOTS=DIR`` to keep a full-page screenshot of every step for review.
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -21,6 +18,7 @@ from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.planning.gather import quarter_start
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, TaskStatus
 
+from ..seeding import seed_tiny_demo
 from .conftest import assert_accessible
 from .test_ceremony import shoot
 
@@ -29,7 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_county_admin_opens_and_draws_a_clue_check_the_same_day(open_page, live_server, db):
     today = timezone.localdate()
-    call_command("seed_demo", scale="tiny", today=today, stdout=StringIO(), stderr=StringIO())
+    seed_tiny_demo(today, through="planning")  # up to the draws: no field records or publications needed
     waiting = Clue.objects.filter(status=ClueStatus.APPROVED, check_plan__isnull=True,
                                   found_on__gte=quarter_start(today.year, quarter_of(today)),
                                   applied_year__isnull=True).select_related("target__jurisdiction")

@@ -8,10 +8,7 @@ names the departments. On demo Baoding (tiny scale) seeded for today; the form i
 Set ``SCREENSHOTS=DIR`` to keep a full-page screenshot of every step for review.
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,6 +17,7 @@ from shuangsuiji.demo.services import DEMO_PASSWORD
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, Task, TaskStatus
 from shuangsuiji.registry.models import Target
 
+from ..seeding import seed_tiny_demo
 from .conftest import PHONE, assert_accessible
 from .test_ceremony import shoot
 
@@ -28,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_county_admin_enters_a_cross_department_check_and_dispatches_it(open_page, live_server, db):
     today = timezone.localdate()
-    call_command("seed_demo", scale="tiny", today=today, stdout=StringIO(), stderr=StringIO())
+    seed_tiny_demo(today, through="planning")  # up to the draws: no field records or publications needed
     admin = User.objects.filter(role=Role.COUNTY_ADMIN, is_active=True).select_related("jurisdiction").first()
     county = admin.jurisdiction
     busy = Task.objects.filter(year=today.year, quarter=(today.month - 1) // 3 + 1).values("target_id")

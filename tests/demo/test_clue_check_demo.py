@@ -11,10 +11,18 @@ from django.utils import timezone
 from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus
 
+from ..seeding import seed_tiny_demo
 
-@pytest.mark.parametrize("today", [date(2021, 10, 1), date(2021, 10, 2), date(2021, 11, 17)])
-def test_the_demo_has_a_dispatched_check_and_a_waiting_clue_from_the_first_days_of_a_quarter(db, today):
-    call_command("seed_demo", scale="tiny", today=today, stdout=StringIO(), stderr=StringIO())
+
+# The clue checks are the planning step's; the first day of a quarter (a holiday too) runs the whole command, so
+# the later steps are tried on it as well, the other days only as far as the draws (the suite's time).
+@pytest.mark.parametrize("today, through", [(date(2021, 10, 1), None), (date(2021, 10, 2), "planning"),
+                                            (date(2021, 11, 17), "planning")])
+def test_the_demo_has_a_dispatched_check_and_a_waiting_clue_from_the_first_days_of_a_quarter(db, today, through):
+    if through is None:
+        call_command("seed_demo", scale="tiny", today=today, stdout=StringIO(), stderr=StringIO())
+    else:
+        seed_tiny_demo(today, through=through)
     [plan] = Plan.objects.filter(kind=PlanKind.CLUE).select_related("clue")
     assert plan.status == PlanStatus.DISPATCHED and (plan.year, plan.quarter) == (2021, 4)
     waiting = Clue.objects.filter(status=ClueStatus.APPROVED, check_plan__isnull=True, found_on__gte=date(2021, 10, 1))
