@@ -157,10 +157,13 @@
     el.hidden = !wanted && !el.classList.contains("fw-has-error") && !el.querySelector(".fw-has-error");
   }
   function refreshVisibility() {
-    if (cssShows) return;
     const mode = checkedValue(form, "mode");
     const refused = document.getElementById("id_site_manager_refused");
     const isRefused = Boolean(refused && refused.checked);
+    // The asterisks of what the refusal makes optional (his name, the unit's opinion): the server hides them on a
+    // page shown refused; their hidden attribute is kept right here, whatever the style sheet does with :has().
+    form.querySelectorAll("label > [data-hide-when-refused]").forEach((mark) => { mark.hidden = isRefused; });
+    if (cssShows) return;
     document.querySelectorAll("[data-show-when-mode]").forEach((el) => {
       show(el, named(el.dataset.showWhenMode, mode) && !(el.dataset.hideWhenRefused && isRefused));
     });
