@@ -672,28 +672,13 @@
   // the network comes first, without asking). The dialog answered 确认提交并封存 ticks the box the server asks for,
   // shown only to a phone without the dialog (no JavaScript, or no Bootstrap: then the box is the question).
   const sealElement = document.getElementById("fw-seal-modal");
-  const sealModal = window.bootstrap && sealElement ? new bootstrap.Modal(sealElement) : null;
+  // The dialog is asked by js/dialog.js (loaded before this script by base.html), as js/confirm.js asks its own.
+  const sealModal = window.bootstrap && window.askDialog && sealElement ? new bootstrap.Modal(sealElement) : null;
   const sealBox = document.getElementById("fw-seal-box");
   if (sealModal && sealBox) sealBox.closest(".fw-seal-box").hidden = true;
   function sealConfirmed() {
     if (!sealModal) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      let answer = false;
-      const ok = document.getElementById("fw-seal-confirm");
-      const yes = () => { answer = true; sealModal.hide(); };
-      // Bootstrap ignores hide() while the dialog is still fading in: a quick tap on 确认提交并封存 was lost, the
-      // button (listened to once) went dead, and the inspector's 返回检查 then sealed the record. The tap counts
-      // once the dialog is shown, and the button answers every tap.
-      const shown = () => { if (answer) sealModal.hide(); };
-      ok.addEventListener("click", yes);
-      sealElement.addEventListener("shown.bs.modal", shown, { once: true });
-      sealElement.addEventListener("hidden.bs.modal", () => {
-        ok.removeEventListener("click", yes);
-        sealElement.removeEventListener("shown.bs.modal", shown);
-        resolve(answer);
-      }, { once: true });
-      sealModal.show();
-    });
+    return askDialog(sealElement, document.getElementById("fw-seal-confirm"));
   }
   form.addEventListener("submit", async (event) => {
     if (confirmed) return;
