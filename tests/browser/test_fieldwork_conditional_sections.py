@@ -130,6 +130,49 @@ def test_the_refusal_note_follows_the_refusal_box(open_record, draft, script):
     expect(page.locator(MANAGER_SIGNER)).to_be_visible()
 
 
+# The red asterisks of the site manager's fields. Refused (现场负责人拒绝签字), the server asks for the refusal note
+# instead of his name and the unit's opinion (services.completeness_errors): those two are then no longer marked.
+MANAGER_MARKS = ("#wrap-id_site_manager_name label .text-danger", "#wrap-id_site_manager_statement label .text-danger")
+REFUSAL_MARK = f"{REFUSAL_NOTE} label .text-danger"
+
+
+def expect_manager_marks(page, shown: bool) -> None:
+    for mark in MANAGER_MARKS:
+        if shown:
+            expect(page.locator(mark)).to_be_visible()
+        else:
+            expect(page.locator(mark)).to_be_hidden()
+
+
+def test_the_site_managers_asterisks_follow_the_refusal_box(open_record, draft, script):
+    record, _items = draft
+    page = open_record(record, script)
+    expect_manager_marks(page, shown=True)
+    page.check("#id_site_manager_refused")
+    expect_manager_marks(page, shown=False)
+    expect(page.locator(REFUSAL_MARK)).to_be_visible()  # the refusal note is asked for instead
+    page.uncheck("#id_site_manager_refused")
+    expect_manager_marks(page, shown=True)
+
+
+def test_a_refused_record_is_shown_without_the_managers_asterisks(open_record, draft, users, script):
+    """A record saved with the box ticked and opened again: its page comes from the server without the two marks
+    (hidden in the page itself: right even in a browser with neither JavaScript nor CSS :has()); unticked on the
+    page, they are back."""
+    record, _items = draft
+    services.do_save_draft(record, acting_user=users["inspector"],
+                           values={"site_manager_refused": True, "site_manager_refusal_note": "拒绝签字，保安王五在场"})
+    page = open_record(record, script)
+    expect(page.locator("#id_site_manager_refused")).to_be_checked()
+    expect_manager_marks(page, shown=False)
+    expect(page.locator(REFUSAL_MARK)).to_be_visible()
+    if not script:
+        for mark in MANAGER_MARKS:
+            assert page.eval_on_selector(mark, "el => el.hidden") is True, mark
+    page.uncheck("#id_site_manager_refused")
+    expect_manager_marks(page, shown=True)
+
+
 def test_a_section_holding_an_error_stays_in_sight(open_record, draft, script):
     """A deadline the server cannot read (a phone browser without a date picker takes any text) on an item
     handled 立案处罚: the deadline's field is no part of that handling, but the error the list at the top links to
@@ -207,6 +250,12 @@ def test_without_has_support_record_js_still_shows_and_hides(open_page, users, l
     page.check("#id_site_manager_refused")
     assert page.eval_on_selector(REFUSAL_NOTE, "el => el.parentElement.hidden") is False
     assert page.eval_on_selector(MANAGER_SIGNER, hidden) is True
+    for mark in MANAGER_MARKS:  # refused: his name and the unit's opinion are no longer asked for
+        assert page.eval_on_selector(mark, hidden) is True, mark
+    page.uncheck("#id_site_manager_refused")
+    for mark in MANAGER_MARKS:
+        assert page.eval_on_selector(mark, hidden) is False, mark
+    page.check("#id_site_manager_refused")
     # A section holding an error is left in sight.
     page.eval_on_selector(OFF_SITE, "el => el.classList.add('fw-has-error')")
     page.check("#id_site_manager_refused")  # any edit refreshes what is shown

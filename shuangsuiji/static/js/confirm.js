@@ -7,7 +7,7 @@
    script the box is hidden: the dialog ticks it. */
 (function () {
   "use strict";
-  if (!window.bootstrap) return;
+  if (!window.bootstrap || !window.askDialog) return;  // js/dialog.js asks
 
   function say(form) {
     const box = form.elements.namedItem("confirm");
@@ -37,25 +37,12 @@
     event.preventDefault();
     const submitter = event.submitter;
     for (const slot of dialog.querySelectorAll("[data-confirm-name]")) slot.textContent = form.dataset.confirmName || "";
-    const modal = bootstrap.Modal.getOrCreateInstance(dialog);
-    const ok = dialog.querySelector("[data-confirm-ok]");
-    let yes = false;
-    const agree = () => { yes = true; modal.hide(); };
-    // Bootstrap ignores hide() while the dialog fades in: a quick tap on the 确认 button was lost and the button
-    // (listened to once) went dead, so that 保留 then did what it was tapped to avoid. The tap counts once the
-    // dialog is shown, and the button answers every tap.
-    const shown = () => { if (yes) modal.hide(); };
-    ok.addEventListener("click", agree);
-    dialog.addEventListener("shown.bs.modal", shown, { once: true });
-    dialog.addEventListener("hidden.bs.modal", () => {
-      ok.removeEventListener("click", agree);
-      dialog.removeEventListener("shown.bs.modal", shown);
+    askDialog(dialog, dialog.querySelector("[data-confirm-ok]")).then((yes) => {
       if (!yes) return;
       say(form);
       form.dataset.confirmed = "1";
       form.requestSubmit(submitter && submitter.form === form ? submitter : null);
-    }, { once: true });
-    modal.show();
+    });
   });
   // Back on the page from the browser's history: it asks again.
   window.addEventListener("pageshow", (event) => {

@@ -157,10 +157,13 @@
     el.hidden = !wanted && !el.classList.contains("fw-has-error") && !el.querySelector(".fw-has-error");
   }
   function refreshVisibility() {
-    if (cssShows) return;
     const mode = checkedValue(form, "mode");
     const refused = document.getElementById("id_site_manager_refused");
     const isRefused = Boolean(refused && refused.checked);
+    // The asterisks of what the refusal makes optional (his name, the unit's opinion): the server hides them on a
+    // page shown refused; their hidden attribute is kept right here, whatever the style sheet does with :has().
+    form.querySelectorAll("label > [data-hide-when-refused]").forEach((mark) => { mark.hidden = isRefused; });
+    if (cssShows) return;
     document.querySelectorAll("[data-show-when-mode]").forEach((el) => {
       show(el, named(el.dataset.showWhenMode, mode) && !(el.dataset.hideWhenRefused && isRefused));
     });
@@ -669,28 +672,13 @@
   // the network comes first, without asking). The dialog answered 确认提交并封存 ticks the box the server asks for,
   // shown only to a phone without the dialog (no JavaScript, or no Bootstrap: then the box is the question).
   const sealElement = document.getElementById("fw-seal-modal");
-  const sealModal = window.bootstrap && sealElement ? new bootstrap.Modal(sealElement) : null;
+  // The dialog is asked by js/dialog.js (loaded before this script by base.html), as js/confirm.js asks its own.
+  const sealModal = window.bootstrap && window.askDialog && sealElement ? new bootstrap.Modal(sealElement) : null;
   const sealBox = document.getElementById("fw-seal-box");
   if (sealModal && sealBox) sealBox.closest(".fw-seal-box").hidden = true;
   function sealConfirmed() {
     if (!sealModal) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      let answer = false;
-      const ok = document.getElementById("fw-seal-confirm");
-      const yes = () => { answer = true; sealModal.hide(); };
-      // Bootstrap ignores hide() while the dialog is still fading in: a quick tap on 确认提交并封存 was lost, the
-      // button (listened to once) went dead, and the inspector's 返回检查 then sealed the record. The tap counts
-      // once the dialog is shown, and the button answers every tap.
-      const shown = () => { if (answer) sealModal.hide(); };
-      ok.addEventListener("click", yes);
-      sealElement.addEventListener("shown.bs.modal", shown, { once: true });
-      sealElement.addEventListener("hidden.bs.modal", () => {
-        ok.removeEventListener("click", yes);
-        sealElement.removeEventListener("shown.bs.modal", shown);
-        resolve(answer);
-      }, { once: true });
-      sealModal.show();
-    });
+    return askDialog(sealElement, document.getElementById("fw-seal-confirm"));
   }
   form.addEventListener("submit", async (event) => {
     if (confirmed) return;

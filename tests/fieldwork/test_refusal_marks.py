@@ -1,0 +1,63 @@
+"""The red asterisks of the site manager's section say what the server asks for (services.completeness_errors):
+his name and the unit's opinion until he refuses to sign, then the refusal note instead. The page comes from the
+server with the marks as the box stands — the record as stored, or as posted when a post is shown again — so a
+phone with neither JavaScript nor CSS :has() reads them right too (tests/browser/test_fieldwork_conditional_sections.py
+follows the box live)."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.forms import TEXT_LIMITS
+from tests.clients import signed_in
+
+from .test_views import form_data
+
+pytestmark = pytest.mark.django_db
+
+OPTIONAL_IF_REFUSED = ("site_manager_name", "site_manager_statement")
+
+
+def marks(page: str) -> dict[str, str]:
+    """Each site-manager field's asterisk, as the page has it."""
+    found = {}
+    for name in (*OPTIONAL_IF_REFUSED, "site_manager_refusal_note"):
+        label = re.search(rf'id="wrap-id_{name}">\s*<label[^>]*>(.*?)</label>', page, re.S)
+        assert label, name
+        mark = re.search(r'<span class="text-danger"[^>]*>\*</span>', label.group(1))
+        assert mark, name
+        found[name] = mark.group(0)
+    return found
+
+
+def test_a_record_not_refused_marks_the_managers_name_and_opinion(task, users):
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    page = signed_in(users["inspector"]).get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
+    for name, mark in marks(page).items():
+        assert " hidden" not in mark, name
+
+
+def test_a_refused_record_comes_without_the_marks_of_what_is_no_longer_required(task, users):
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    services.do_save_draft(record, acting_user=user, values={"site_manager_refused": True})
+    page = signed_in(user).get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
+    found = marks(page)
+    for name in OPTIONAL_IF_REFUSED:
+        assert " hidden" in found[name], name
+    assert " hidden" not in found["site_manager_refusal_note"]  # asked for instead
+
+
+def test_a_post_shown_again_has_the_marks_of_the_box_as_posted(task, users):
+    """The box ticked and a findings too long: the draft is not saved, the stored record is not refused, but the
+    page shows the box ticked as posted, and the marks with it."""
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    response = signed_in(user).post(reverse("fieldwork:record_edit", args=[record.pk]), form_data(
+        record, site_manager_refused="on", findings="检" * (TEXT_LIMITS["findings"] + 1), action="save"))
+    assert response.status_code == 400
+    found = marks(response.content.decode())
+    for name in OPTIONAL_IF_REFUSED:
+        assert " hidden" in found[name], name
