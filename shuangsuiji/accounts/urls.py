@@ -8,8 +8,11 @@ urlpatterns = [
     # 用户管理: city and county admins keep the accounts of their scope (the admin site stays the superuser's)
     path("users/", views_users.user_list, name="user_list"),
     path("users/new/", views_users.user_create, name="user_create"),
+    # the form's department and officer choices for the jurisdiction chosen on it (js/follow_choices.js)
+    path("users/new/choices/", views_users.user_choices, name="user_create_choices"),
     path("users/<id:pk>/", views_users.user_detail, name="user_detail"),
     path("users/<id:pk>/edit/", views_users.user_edit, name="user_edit"),
+    path("users/<id:pk>/edit/choices/", views_users.user_choices, name="user_edit_choices"),
     path("users/<id:pk>/password/", views_users.user_password, name="user_password"),
     path("users/<id:pk>/unlock/", views_users.user_unlock, name="user_unlock"),
     path("users/<id:pk>/deactivate/", views_users.user_deactivate, name="user_deactivate"),

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,8 +21,9 @@ from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from shuangsuiji import params
 from shuangsuiji.accounts.forms import (
     AccountStatusForm,
     AddressLockLiftForm,
@@ -123,7 +124,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已新增用户“%(name)s”。请把临时密码告知本人：他首次登录时须先改为只有自己"
                                         "知道的密码。") % {"name": account.display_name})
             return redirect("accounts:user_detail", account.pk)
-    return _form_page(request, form, None, _("新增用户"))
+    return _form_page(request, form, None, _("新增用户"), choices_url=reverse("accounts:user_create_choices"))
 
 
 @login_required
@@ -138,7 +139,37 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存：%(name)s") % {"name": account.display_name})
             return redirect("accounts:user_detail", account.pk)
-    return _form_page(request, form, account, _("编辑"))
+    return _form_page(request, form, account, _("编辑"),
+                      choices_url=reverse("accounts:user_edit_choices", args=[account.pk]))
+
+
+CHOSEN_FIELDS = ("department", "inspector")
+"""The fields whose choices follow the jurisdiction chosen on the form (``offer_departments_of_jurisdiction``)."""
+
+
+@login_required
+@require_safe
+def user_choices(request: HttpRequest, pk: int | None = None) -> JsonResponse:
+    """The 科室 and 执法人员档案 choices the create (or edit) form offers for the jurisdiction now chosen on it, with
+    the department and officer chosen so far: ``js/follow_choices.js`` puts them in the selects when the admin picks
+    another jurisdiction, so its officers are offered without a submit that empties the password boxes.
+
+    They are the page's own form's choices, not a query of their own: the same scope (``editable_by`` the admin,
+    officers without a login), the same narrowing to the jurisdiction when the scope holds more than
+    ``MAX_OPTIONS``. A jurisdiction outside his scope does not exist (404), as on every page; a role that keeps no
+    accounts is refused (403), and so is an account he does not keep (404)."""
+    account = _account(request, pk) if pk is not None else None
+    if account is None:
+        _accounts(request)  # refuses a role that keeps no accounts (``_account`` did, for an edit)
+    form = (UserEditPageForm(request.GET, instance=account, acting_user=request.user) if account is not None
+            else UserCreatePageForm(request.GET, acting_user=request.user))
+    chosen = request.GET.get("jurisdiction", "")
+    # none chosen (the empty choice): the form offers the account's jurisdiction's, else the admin's own, as unsent
+    if chosen and not form.fields["jurisdiction"].queryset.filter(pk=params.number(chosen)).exists():
+        raise Http404
+    return JsonResponse({name: [{"value": str(value), "label": str(label)}
+                                for value, label in form.fields[name].widget.choices] for name in CHOSEN_FIELDS},
+                        json_dumps_params={"ensure_ascii": False})
 
 
 @login_required
@@ -271,9 +302,9 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: Form, account: User | None, title: str, *,
-               password_page: bool = False, revokes_tokens: int = 0) -> HttpResponse:
+               password_page: bool = False, revokes_tokens: int = 0, choices_url: str = "") -> HttpResponse:
     return render(request, "accounts/user_form.html", {
         "form": form, "account": account, "title": title, "password_page": password_page,
-        "revokes_tokens": revokes_tokens,
+        "revokes_tokens": revokes_tokens, "choices_url": choices_url,
         "cancel_url": reverse("accounts:user_detail", args=[account.pk]) if account else reverse("accounts:user_list"),
     })

@@ -111,7 +111,8 @@ def offer_departments_of_jurisdiction(form: forms.ModelForm, *names: str, with_a
         if with_ancestors:  # the nearest first: an item is mostly its own jurisdiction's departments' work
             shown.sort(key=lambda d: -len(d.jurisdiction.path))
         empty = [] if isinstance(field, forms.ModelMultipleChoiceField) else [("", field.empty_label)]
-        field.widget.choices = [*empty, *((d.pk, str(d)) for d in shown)]
+        # labelled as the field labels its own (the user form's officers: "涞水县·张三"), however many there are
+        field.widget.choices = [*empty, *((d.pk, field.label_from_instance(d)) for d in shown)]
 
 
 def refuse_a_taken_key(form: forms.ModelForm, model, *, known, unknown, **key) -> None:
