@@ -407,6 +407,53 @@ def test_a_quick_confirm_of_the_seal_seals_and_is_not_lost(open_page, users, liv
     assert ready.is_sealed
 
 
+QUICK_BACK = """(id) => { const dialog = document.getElementById(id);
+    dialog.addEventListener("show.bs.modal", () => setTimeout(
+        () => dialog.querySelector(".modal-footer [data-bs-dismiss=modal]").click()), {once: true});
+    dialog.addEventListener("shown.bs.modal", () => { window.dialogShown = true; }, {once: true}); }"""
+"""A tap on the dialog's way back (返回检查, 保留) as soon as it starts to open, while Bootstrap fades it in; the test
+then waits for the dialog to have opened (``window.dialogShown``) before it looks whether it closed."""
+
+
+def wait_until_the_dialog_opened(page) -> None:
+    # polled with evaluate(): wait_for_function evaluates a string, which the pages' policy refuses (no eval)
+    for _ in range(200):
+        if page.evaluate("() => window.dialogShown === true"):
+            return
+        page.wait_for_timeout(25)
+    raise AssertionError("the dialog did not open")
+
+
+def test_a_quick_tap_on_the_way_back_from_sealing_closes_the_dialog_and_seals_nothing(open_page, users, live_server,
+                                                                                      ready):
+    """Bootstrap ignores hide() during the fade-in, the dismissing buttons' too: a quick 返回检查 was lost and the
+    dialog stayed open over the record."""
+    sign_all(ready, users["inspector"])
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    wait_for_record_page(page)
+    page.evaluate(QUICK_BACK, "fw-seal-modal")
+    page.locator("#fw-submit").tap()
+    wait_until_the_dialog_opened(page)
+    expect(page.locator("#fw-seal-modal")).to_be_hidden(timeout=3000)
+    page.wait_for_timeout(300)
+    ready.refresh_from_db()
+    assert not ready.is_sealed
+
+
+def test_a_quick_tap_on_keep_closes_the_dialog_and_keeps_the_photo(open_page, users, live_server, draft_with_photo):
+    record, attachment = draft_with_photo
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    page.evaluate(QUICK_BACK, "fw-detach-modal")
+    page.get_by_role("button", name="删除“车间.jpg”").tap()
+    wait_until_the_dialog_opened(page)
+    expect(page.locator("#fw-detach-modal")).to_be_hidden(timeout=3000)
+    page.wait_for_timeout(300)
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
 def test_a_quick_confirm_of_a_photos_deletion_deletes_it(open_page, users, live_server, draft_with_photo):
     record, attachment = draft_with_photo
     page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)

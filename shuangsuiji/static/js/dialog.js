@@ -4,7 +4,9 @@
    so both are loaded after this file (base.html).
    Bootstrap ignores hide() while the dialog is still fading in: a quick tap on the button was lost, the button
    (listened to once) went dead, and the way out tapped next did what it was tapped to avoid. The tap counts, and
-   the dialog closes once it is fully shown; the button answers every tap until it closes. */
+   the dialog closes once it is fully shown; the button answers every tap until it closes. A quick tap on the way
+   back (返回检查, 保留, ×: the dialog's data-bs-dismiss buttons) was lost the same way and left the dialog open over
+   the page: it too closes the dialog once shown, answering no. */
 (function () {
   "use strict";
   if (!window.bootstrap) return;  // no dialogs: the pages' boxes and the server ask instead
@@ -13,12 +15,17 @@
     const modal = bootstrap.Modal.getOrCreateInstance(dialog);
     return new Promise((resolve) => {
       let yes = false;
-      const agree = () => { yes = true; modal.hide(); };
-      const shown = () => { if (yes) modal.hide(); };
+      let leaving = false;  // an answer was tapped, yes or no: the dialog closes as soon as Bootstrap lets it
+      const agree = () => { yes = true; leaving = true; modal.hide(); };
+      const decline = () => { if (!yes) leaving = true; };  // Bootstrap's own handler hides it, if it can yet
+      const back = dialog.querySelectorAll("[data-bs-dismiss=modal]");
+      const shown = () => { if (leaving) modal.hide(); };
       ok.addEventListener("click", agree);
+      for (const button of back) button.addEventListener("click", decline);
       dialog.addEventListener("shown.bs.modal", shown, { once: true });
       dialog.addEventListener("hidden.bs.modal", () => {
         ok.removeEventListener("click", agree);
+        for (const button of back) button.removeEventListener("click", decline);
         dialog.removeEventListener("shown.bs.modal", shown);
         resolve(yes);
       }, { once: true });
