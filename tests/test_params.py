@@ -114,7 +114,7 @@ def test_the_staff_api_filters_read_numbers_the_same_way(client, users):
 def test_the_english_refusal_says_the_value_too(client, db):
     client.cookies["django_language"] = "en"
     response = client.get("/api/public/plans/", {"quarter": "Q3"})
-    assert response.json() == {"quarter": ["should be a whole number from 1 to 4, got “Q3”"]}
+    assert response.json() == {"quarter": ['should be a whole number from 1 to 4, got "Q3"']}
 
 
 def test_a_portal_page_shares_the_reader(client, db):
