@@ -184,7 +184,8 @@ class IntegerField(forms.IntegerField):
             return None
         low = self.min_value if self.min_value is not None else 0
         high = self.max_value if self.max_value is not None else MAX_ID
-        result = number(raw, low=low, high=high)
+        # "2021.0" is the whole number 2021, as Django's field read it and clients rely on (tests/planning/test_api.py)
+        result = number(self.re_decimal.sub("", raw), low=low, high=high)
         if result is None:
             if self.max_value is None:
                 message = _("应为从 %(min)s 起的整数，收到“%(value)s”")

@@ -95,7 +95,7 @@ def test_the_public_api_reads_a_full_width_page_as_it_reads_a_full_width_year(cl
     ("/api/public/list/", "year", "20x6", "应为 2000 到 2100 的整数，收到“20x6”"),
     ("/api/public/plans/", "quarter", "5", "应为 1 到 4 的整数，收到“5”"),
     ("/api/public/verification/", "year", "٢٠٢٦", "应为 2000 到 2100 的整数，收到“٢٠٢٦”"),  # Arabic-Indic digits
-    ("/api/public/plans/", "year", "2026.0", "应为 2000 到 2100 的整数，收到“2026.0”"),
+    ("/api/public/plans/", "year", "2026.5", "应为 2000 到 2100 的整数，收到“2026.5”"),
     ("/api/public/list/", "page", "２x", "页码应为从 1 起的整数，收到“２x”"),
 ])
 def test_a_public_api_number_it_cannot_read_is_refused_naming_the_parameter_and_the_value(
