@@ -3,8 +3,11 @@
 Numbers read by hand (an id, a year, a page, a revision): ``str.isdigit()`` is not the test for them — it also
 accepts "²" and other Unicode digits that ``int()`` refuses (a server error), and it puts no bound on the
 length, so a year of twenty digits reached ``date()`` and an id overflowed the database's integer columns.
-``number`` accepts ASCII digits only, within bounds, and answers None for anything else: the caller then
-ignores the parameter, or says what is wrong with it.
+``number`` is the one reader of them: ASCII digits, and the full-width ones a Chinese input method types
+(１２３), within bounds; it answers None for anything else, and the caller then ignores the parameter, or says what
+is wrong with it. Forms and API filters read their whole numbers through it too (``IntegerField``): the public
+API read a full-width year (Django's IntegerField calls ``int()``, which takes any Unicode digits, "٢٠٢٦" and
+"2_026" too) but refused a full-width page.
 
 Times: a date and time is stored in UTC, and Beijing time on the calendar's first day (0001-01-01 00:00) is
 the year before it in UTC, which neither Python nor PostgreSQL has (nor a day after 9999-12-31): such a time
@@ -20,6 +23,7 @@ import django_filters
 import django_filters.rest_framework
 from django import forms
 from django.conf import settings
+from django.core import paginator
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest, JsonResponse
@@ -36,9 +40,20 @@ from shuangsuiji.punctuation import join_sep
 MAX_ID = 2**63 - 1  # the largest value of a BigAutoField (and of PostgreSQL's bigint)
 
 
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def digits(value: str) -> str:
+    """``value`` with its full-width digits written in ASCII (a Chinese input method's "２０２６" is 2026)."""
+    return value.translate(FULL_WIDTH_DIGITS)
+
+
 def number(value: object, *, low: int = 0, high: int = MAX_ID) -> int | None:
-    """The integer ``value`` writes in ASCII digits when it lies in [low, high], else None."""
-    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > len(str(high)):
+    """The integer ``value`` writes in ASCII or full-width digits when it lies in [low, high], else None."""
+    if not isinstance(value, str):
+        return None
+    value = digits(value)
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(high)):
         return None
     result = int(value)
     return result if low <= result <= high else None
@@ -156,13 +171,37 @@ class BooleanFilter(django_filters.BooleanFilter):
     field_class = BooleanFilterField
 
 
+class IntegerField(forms.IntegerField):
+    """A whole number read from a query (a filter's year or quarter), as ``number`` reads it, within
+    ``min_value``/``max_value``: a value it cannot read is refused with the bounds and the value given, in one
+    message (Django's said "输入整数。" or "确保该值大于或等于 2000。", without what was typed)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        raw = str(value).strip()
+        if raw in self.empty_values:
+            return None
+        low = self.min_value if self.min_value is not None else 0
+        high = self.max_value if self.max_value is not None else MAX_ID
+        # "2021.0" is the whole number 2021, as Django's field read it and clients rely on (tests/planning/test_api.py)
+        result = number(self.re_decimal.sub("", raw), low=low, high=high)
+        if result is None:
+            if self.max_value is None:
+                message = _("应为从 %(min)s 起的整数，收到“%(value)s”")
+            else:
+                message = _("应为 %(min)s 到 %(max)s 的整数，收到“%(value)s”")
+            raise ValidationError(message, code="invalid", params={"min": low, "max": high, "value": raw})
+        return result  # within the bounds: their validators, which would say it without the value, pass
+
+
 class IntegerFilter(django_filters.NumberFilter):
     """An API filter's whole number, within ``min_value``/``max_value`` when given. django-filter's NumberFilter reads
     a decimal, which an integer column rounds down: ``?year=2026.5`` listed every plan of 2026 — to a client, the
     filter it asked for — and ``?quarter=5`` an empty list that reads as "nothing there". Both are a 400 naming the
-    parameter here."""
+    parameter here, with the value given."""
 
-    field_class = forms.IntegerField
+    field_class = IntegerField
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -233,6 +272,24 @@ class Pagination(PageNumberPagination):
             pages = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
             raise exceptions.ValidationError(
                 {"page": [_("页码超出范围：共 %(pages)s 页") % {"pages": pages}]}) from None
+
+
+class Paginator(paginator.Paginator):
+    """The pages' pager (Django's): the page number in the address read as every number is, by ``number`` — Django's
+    ``int()`` took "٢" and " 2 " and refused nothing a page needs, but the API read the page by ``number``, so the
+    same address paged on the portal and was a 400 in the API. As ``get_page`` does with Django's, a page that is no
+    number shows the first page, one past the last (or past any integer) the last."""
+
+    def validate_number(self, page):  # Django calls it with the page positionally
+        if isinstance(page, str):
+            read = number(page.strip())
+            if read is None:
+                written = digits(page.strip())
+                if written.isascii() and written.isdigit():
+                    raise paginator.EmptyPage(self.error_messages["no_results"])
+                raise paginator.PageNotAnInteger(self.error_messages["invalid_page"])
+            page = read
+        return super().validate_number(page)
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

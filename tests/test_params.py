@@ -12,7 +12,8 @@ from shuangsuiji import params
 @pytest.mark.parametrize(("value", "expected"), [
     ("0", 0), ("12", 12), ("9223372036854775807", 2**63 - 1),
     ("9223372036854775808", None), ("99999999999999999999", None),  # past a bigint
-    ("²", None), ("١٢", None), ("１２", None),  # isdigit() says yes to these; int() refuses "²"
+    ("²", None), ("١٢", None),  # isdigit() says yes to these; int() refuses "²"
+    ("１２", 12), ("２０２６", 2026),  # a Chinese input method's full-width digits are read as every number's
     ("", None), ("-1", None), ("1.5", None), (" 1", None), (None, None), (12, None), ("x" * 5000, None),
 ])
 def test_number_reads_ascii_digits_within_a_bigint(value, expected):
@@ -76,3 +77,59 @@ def test_a_time_is_read_in_the_system_time_zone_whatever_offset_it_was_written_w
     moment = field.clean("2026-03-01T10:00:00+23:13")
     assert moment.utcoffset() == timezone.localtime(moment).utcoffset() == datetime.timedelta(hours=8)
     assert moment == datetime.datetime(2026, 2, 28, 10, 47, tzinfo=datetime.UTC)
+
+
+# --- every whole number of a query read alike: full-width digits in, a refusal naming the value ---------------------
+
+
+@pytest.mark.parametrize("path", ["/api/public/list/", "/api/public/plans/", "/api/public/verification/"])
+def test_the_public_api_reads_a_full_width_page_as_it_reads_a_full_width_year(client, db, path):
+    # The year was read by Django's IntegerField (int(), any Unicode digits), the page by ASCII digits only: a
+    # client typing "１" got a 400 for the page and the rows for the year.
+    year = "２０２６" if path != "/api/public/list/" else "2026"
+    response = client.get(path, {"year": year, "page": "１", "page_size": "２０"})
+    assert response.status_code == 200, response.content.decode()
+
+
+@pytest.mark.parametrize(("path", "name", "value", "message"), [
+    ("/api/public/list/", "year", "20x6", "应为 2000 到 2100 的整数，收到“20x6”"),
+    ("/api/public/plans/", "quarter", "5", "应为 1 到 4 的整数，收到“5”"),
+    ("/api/public/verification/", "year", "٢٠٢٦", "应为 2000 到 2100 的整数，收到“٢٠٢٦”"),  # Arabic-Indic digits
+    ("/api/public/plans/", "year", "2026.5", "应为 2000 到 2100 的整数，收到“2026.5”"),
+    ("/api/public/list/", "page", "２x", "页码应为从 1 起的整数，收到“２x”"),
+])
+def test_a_public_api_number_it_cannot_read_is_refused_naming_the_parameter_and_the_value(
+        client, db, path, name, value, message):
+    response = client.get(path, {name: value})
+    assert response.status_code == 400 and response.json() == {name: [message]}
+
+
+def test_the_staff_api_filters_read_numbers_the_same_way(client, users):
+    client.force_login(users["city_admin"])
+    assert client.get("/api/planning/plans/", {"year": "２０２６", "quarter": "１", "page": "１"}).status_code == 200
+    response = client.get("/api/planning/tasks/", {"year": "20x6"})
+    assert response.status_code == 400 and response.json() == {"year": ["应为 2000 到 2100 的整数，收到“20x6”"]}
+
+
+def test_the_english_refusal_says_the_value_too(client, db):
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/public/plans/", {"quarter": "Q3"})
+    assert response.json() == {"quarter": ['should be a whole number from 1 to 4, got "Q3"']}
+
+
+def test_a_portal_page_shares_the_reader(client, db):
+    """The portal pages read their filters with the API's forms: a full-width year lists, a bad one is refused
+    beside its name with the value given."""
+    assert client.get("/public/plans/", {"year": "２０２６", "quarter": "１"}).status_code == 200
+    response = client.get("/public/list/", {"year": "20x6"})
+    text = response.content.decode()
+    assert response.status_code == 400 and "（year）" in text and "应为 2000 到 2100 的整数，收到“20x6”" in text
+
+
+@pytest.mark.parametrize(("page", "shown"), [
+    ("２", 2), (" 3 ", 3), ("1", 1),
+    ("٢", 1), ("²", 1), ("x", 1), ("-1", 1),  # no number: the first page, as Django's get_page says
+    ("99999999999999999999999", 3), ("4", 3),  # past the last, or past any integer: the last
+])
+def test_the_pages_pager_reads_the_page_as_every_number_is_read(page, shown):
+    assert params.Paginator(list(range(25)), 10).get_page(page).number == shown

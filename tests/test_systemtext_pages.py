@@ -74,7 +74,7 @@ def test_the_reports_due_read_in_english(users):
     month = today.replace(day=1) - datetime.timedelta(days=1)  # last month, whose detail sheet is due this month
     query = {"kind": "monthly_detail", "jurisdiction": "130623", "year": month.year, "month": month.month}
     english = signed_in(users["county_admin"], "en").get(reverse("disclosure:reports"), query).content.decode()
-    assert f"涞水县: “double random, one public” detail sheet of {month.year}-{month.month:02d}" in english
+    assert f"涞水县: &quot;double random, one public&quot; detail sheet of {month.year}-{month.month:02d}" in english
     assert "情况明细表" not in english.split("<main", 1)[-1]
     chinese = signed_in(users["county_admin"]).get(reverse("disclosure:reports"), query).content.decode()
     assert f"涞水县{month.year}年{month.month}月“双随机、一公开”情况明细表" in chinese

@@ -113,3 +113,29 @@ def test_every_message_of_the_code_has_an_english_translation(tmp_path):
     assert len(found) > 1000  # the copy was read
     missing = sorted(found - translated, key=str)
     assert not missing, f"not translated in any catalogue: {missing[:20]}"
+
+
+CHINESE_MARKS = re.compile(r"[“”‘’，。：；（）「」『』《》【】！？]")
+"""Chinese punctuation: in English text a Chinese font sets these full-width, with wide gaps around the words."""
+CHINESE_QUOTED = re.compile(r"<code>.*?</code>|、")
+"""What may keep it: a literal Chinese answer quoted as code, and 、 named as a separator a reader may type."""
+
+
+def chinese_marks(english: str) -> list[str]:
+    return CHINESE_MARKS.findall(CHINESE_QUOTED.sub("", english))
+
+
+def test_the_check_finds_chinese_punctuation_in_english():
+    assert chinese_marks("The “Change history” at the foot") == ["“", "”"]
+    assert chinese_marks("each stratum’s numbers，then") == ["’", "，"]
+    assert chinese_marks('The "Change history", separated by 、, e.g. <code>{"month": ["收到“2026-13”"]}</code>') == []
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_english_is_punctuated_in_english(path):
+    """The English pages showed 'The “Change history” at…' with a full-width gap each side of the quotes (the
+    portal's and the staff pages' fonts set them as Chinese ones); English takes ASCII quotes and apostrophes,
+    around a Chinese name too."""
+    found = {e["msgid"]: marks for e in entries(path)
+             for key, english in e.items() if key.startswith("msgstr") and (marks := chinese_marks(english))}
+    assert not found, f"{path}: {list(found.items())[:10]}"

@@ -108,7 +108,8 @@ class PublicPagination(PageNumberPagination):
         size = self.get_page_size(request)
         raw = request.query_params.get(self.page_query_param) or "1"
         number = params.number(raw, low=1)
-        if number is None and raw.isascii() and raw.isdigit() and raw.strip("0"):
+        written = params.digits(raw)  # a page too is read in full-width digits, as every number is (params.number)
+        if number is None and written.isascii() and written.isdigit() and written.strip("0"):
             number = MAX_PAGE + 1  # more digits than any page: past the last one, as said below
         if number is None:
             raise ValidationError({"page": [_("页码应为从 1 起的整数，收到“%(value)s”") % {"value": raw}]})

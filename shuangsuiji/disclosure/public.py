@@ -26,6 +26,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from shuangsuiji import params
 from shuangsuiji.disclosure.models import (
     Correction,
     DrawVerification,
@@ -147,15 +148,15 @@ class ResultFilter(PublicFilter):
 
 
 class ListFilter(PublicFilter):
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    year = params.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     jurisdiction = forms.CharField(label=_("行政区"), required=False)
     industry = forms.CharField(label=_("行业代码"), required=False, help_text=INDUSTRY_HELP)
     q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
 
 
 class PlanFilter(PublicFilter):
-    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
-    quarter = forms.IntegerField(label=_("季度"), required=False, min_value=1, max_value=4)
+    year = params.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    quarter = params.IntegerField(label=_("季度"), required=False, min_value=1, max_value=4)
     jurisdiction = forms.CharField(label=_("行政区"), required=False)
 
 

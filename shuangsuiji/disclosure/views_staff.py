@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.disclosure import public, report_books, reports, services
 from shuangsuiji.disclosure.forms import (
@@ -223,7 +223,7 @@ def _batch_page(request: HttpRequest, batch: Publication, *, typed: dict[str, Fo
     else:
         rows = batch.results.order_by("inspected_on", "public_id")
         columns = public.COLUMNS["results"]
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    page = params.Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     table = []
     for obj in page.object_list:
         row = public.row_dict(obj)

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -75,7 +75,7 @@ PER_PAGE = 50
 
 
 def _page(request: HttpRequest, queryset: QuerySet) -> Page:
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    return params.Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def _query_string(request: HttpRequest) -> str:
@@ -707,7 +707,7 @@ def classification_summary(request: HttpRequest) -> HttpResponse:
                                                    quarter=last_quarter, category=OuterRef("category"))
     changed = (current.exclude(Exists(same_as_before)).annotate(before=previous)
                .select_related("target__jurisdiction").order_by("category", "target__name"))
-    changed_page = Paginator(changed, PER_PAGE).get_page(request.GET.get("page"))
+    changed_page = params.Paginator(changed, PER_PAGE).get_page(request.GET.get("page"))
     for row in changed_page:
         row.previous = row.before
     children = jurisdiction.children.order_by("code")

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -49,7 +48,7 @@ COUNT_LIMIT = 10_000
 its time on an exact COUNT(*) nobody reads. Beyond it the page says "more than 10,000"; filters narrow."""
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(params.Paginator):
     """Pages through at most ``limit`` rows of a list and says when there are more."""
 
     limit = COUNT_LIMIT

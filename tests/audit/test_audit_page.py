@@ -354,3 +354,16 @@ def test_a_county_does_not_run_the_whole_chains_check(events, users):
     assert "哈希链完整" not in html and 'name="verify"' not in html
     assert "全系统只有一条哈希链，由市局核验。" in html
     assert "哈希链共" not in html  # the whole system's size is not his to read
+
+
+@pytest.mark.parametrize("query, name", [("?since=2026-13-01", "since"), ("?until=abc", "until"),
+                                         ("?since=2026-03-05&until=2026-03-01", "until")])
+def test_the_box_of_a_filter_that_cannot_be_read_is_marked_invalid(events, users, query, name):
+    """As every list filter marks its own (includes/list_filter.html): red (.app-invalid, its colour tested in
+    tests/browser/test_list_filter_alignment.py), aria-invalid, and tied to its message."""
+    _code, html = page(users["city_admin"], query)
+    box = re.search(rf'<div class="([^"]*)"><input type="date" name="{name}"[^>]*>', html)
+    assert box and "app-invalid" in box.group(1).split()
+    assert 'aria-invalid="true"' in box.group(0) and f'aria-describedby="id_{name}_error"' in box.group(0)
+    other = "until" if name == "since" else "since"
+    assert 'aria-invalid' not in re.search(rf'<input type="date" name="{other}"[^>]*>', html).group(0)

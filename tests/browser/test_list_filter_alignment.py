@@ -29,3 +29,30 @@ def test_a_filters_error_leaves_its_input_in_line_with_its_neighbours(open_page,
     assert error.bounding_box()["y"] < page.locator("#id_for_industry").bounding_box()["y"]
     if viewport is None:  # on a desktop the buttons close the same row
         assert bottom(page, "form.card button.btn-success") == pytest.approx(bottom(page, "#id_for_industry"), abs=4)
+
+
+def border(page, selector: str) -> str:
+    return page.locator(selector).evaluate("box => getComputedStyle(box).borderTopColor")
+
+
+def danger(page) -> str:
+    """The page's --bs-danger (app.css darkens Bootstrap's for contrast) as the browser computes a colour."""
+    return page.evaluate("""() => { const probe = document.createElement("i");
+        probe.style.color = "var(--bs-danger)"; document.body.append(probe);
+        const colour = getComputedStyle(probe).color; probe.remove(); return colour; }""")
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("path", "user", "invalid", "valid"), [
+    ("/audit/?since=2026-13-01", "city_admin", "#id_since", "#id_until"),  # a date box
+    ("/registry/items/?for_industry=XYZ9", "county_admin", "#id_for_industry", "#id_q"),  # a text box
+])
+def test_a_filters_invalid_box_turns_red_as_an_invalid_select_does(open_page, users, viewport, path, user, invalid,
+                                                                   valid, live_server):
+    """The audit log's date box refused an impossible date and stayed grey: the red border (.app-invalid) was
+    less specific than the boxes' own border rule, so only a select ever turned red."""
+    page = open_page(users[user], f"pw-{user}", viewport)
+    page.goto(f"{live_server.url}{path}")
+    assert page.locator(invalid).get_attribute("aria-invalid") == "true"
+    assert border(page, invalid) == danger(page)
+    assert border(page, valid) != danger(page)

@@ -74,10 +74,10 @@ def test_a_monthly_report_is_named_by_its_month():
     march = next(d for d in WorkCalendar().reporting_deadlines(POLICY, 2021)
                  if d.description.startswith("报送2021年3月"))
     assert said("en", lambda: system_text(march.description)) == (
-        "Send the “double random, one public” detail sheet of 2021-03")
+        'Send the "double random, one public" detail sheet of 2021-03')
     assert said("zh-hans", lambda: system_text(march.description)) == march.description
     title = "涞水县2021年3月“双随机、一公开”情况明细表"
-    assert said("en", lambda: system_text(title)) == "涞水县: “double random, one public” detail sheet of 2021-03"
+    assert said("en", lambda: system_text(title)) == '涞水县: "double random, one public" detail sheet of 2021-03'
 
 
 def test_the_workbench_names_a_month_to_publish(tree, users, monkeypatch):

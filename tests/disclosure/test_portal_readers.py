@@ -174,7 +174,7 @@ def test_a_stratum_is_named_in_words_and_its_manifest_key_introduced_as_such(cli
     assert "类别“一般排污单位”（清单中写作 general）：从" in verify
     client.cookies["django_language"] = "en"
     verify = client.get("/public/verify/").content.decode()
-    assert "stratum “General unit” (general in the manifest):" in verify
+    assert 'stratum "General unit" (general in the manifest):' in verify
 
 
 @pytest.mark.parametrize(("stored", "english"), [

@@ -409,3 +409,15 @@ def test_the_service_seals_when_code_calls_it(ready, users):
     """The confirmation is the page's: ``do_submit_record`` (the demo, a command, a future API) takes no box."""
     sealed = services.do_submit_record(ready, acting_user=users["inspector"])
     assert sealed.is_sealed and seals(ready) == 1
+
+
+@pytest.mark.parametrize(("language", "label"), [
+    ("en", 'aria-label="Delete &quot;a&quot;&lt;b&amp;c.jpg&quot;"'),
+    ("zh-hans", 'aria-label="删除“a&quot;&lt;b&amp;c.jpg”"')])
+def test_a_photos_delete_button_names_it_in_one_whole_attribute(task, users, language, label):
+    """English quotes the name in ASCII quotes: the label is escaped as a whole, once, or its first quote would end
+    the attribute (and a name's own &, <, " be escaped twice)."""
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    services.do_add_attachment(record, photo('a"<b&c.jpg'), acting_user=users["inspector"])
+    text = client_for(users["inspector"], language).get(reverse("fieldwork:record_edit", args=[record.pk])).content
+    assert label in text.decode()

@@ -25,7 +25,7 @@ def test_a_plan_refused_for_items_of_another_county_lists_their_codes_in_the_rea
 
 
 @pytest.mark.parametrize(("language", "said"), [
-    ("en", "this step needs “Drawn, Dispatched”"), ("zh-hans", "此操作需要在“已抽取、已派发”状态下进行")])
+    ("en", "this step needs &quot;Drawn, Dispatched&quot;"), ("zh-hans", "此操作需要在“已抽取、已派发”状态下进行")])
 def test_a_refused_step_names_the_states_it_needs_in_the_readers_marks(city, language, said):
     plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
     client = Client()

@@ -169,4 +169,4 @@ def test_the_filters_error_is_in_the_readers_language(tree, users, scoped):
     response = client.get("/registry/items/", {"for_industry": "C0610"})
     page = response.content.decode()
     assert "For industry code" in page
-    assert "“C0610” is not a GB/T 4754 industry code: division 06 belongs to section B" in page
+    assert "&quot;C0610&quot; is not a GB/T 4754 industry code: division 06 belongs to section B" in page
