@@ -11,13 +11,11 @@ from shuangsuiji.accounts.models import User
 from shuangsuiji.registry.filters import MAX_OPTIONS
 from shuangsuiji.registry.models import Inspector
 
+from ..clients import signed_in
+
 NEW = "/accounts/users/new/choices/"
 
 
-def as_user(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def officer(tree, county: str, number: int) -> Inspector:
@@ -49,7 +47,7 @@ def places(options: dict[str, str]) -> set[str]:
 
 
 def test_the_city_admin_gets_the_chosen_jurisdictions_officers(users, tree, crowd):
-    client = as_user(users["city_admin"])
+    client = signed_in(users["city_admin"])
     a = choices(client, jurisdiction=tree["a"].pk)
     # past MAX_OPTIONS only the jurisdiction's own; an officer with a login already is not offered again
     assert set(a["inspector"]) == {"", str(crowd["recruit"].pk)}
@@ -66,7 +64,7 @@ def test_the_city_admin_gets_the_chosen_jurisdictions_officers(users, tree, crow
 
 
 def test_the_county_admin_gets_only_his_countys_officers(users, tree, crowd):
-    client = as_user(users["county_admin"])  # county A
+    client = signed_in(users["county_admin"])  # county A
     a = choices(client, jurisdiction=tree["a"].pk)
     assert set(a["inspector"]) == {"", str(crowd["recruit"].pk)}
     assert set(a["department"]) == {"", str(tree["departments"]["130623"].pk)}
@@ -83,7 +81,7 @@ def test_the_county_admin_gets_only_his_countys_officers(users, tree, crowd):
 
 
 def test_the_other_county_admin_gets_his_and_not_county_as(users, tree, crowd):
-    client = as_user(users["other_county_admin"])  # county B: as many officers as a list offers, all his own
+    client = signed_in(users["other_county_admin"])  # county B: as many officers as a list offers, all his own
     b = choices(client, jurisdiction=tree["b"].pk, inspector=crowd["recruit"].pk)
     assert places(b["inspector"]) == {"阜平县"} and str(crowd["recruit"].pk) not in b["inspector"]
     assert client.get(NEW, {"jurisdiction": tree["a"].pk}).status_code == 404
@@ -91,7 +89,7 @@ def test_the_other_county_admin_gets_his_and_not_county_as(users, tree, crowd):
 
 def test_a_superuser_gets_any_jurisdictions(users, tree, crowd):
     root = User.objects.create_superuser("root", password="pw-root", jurisdiction=tree["city"])
-    a = choices(as_user(root), jurisdiction=tree["a"].pk)
+    a = choices(signed_in(root), jurisdiction=tree["a"].pk)
     assert set(a["inspector"]) == {"", str(crowd["recruit"].pk)}
 
 
@@ -100,14 +98,14 @@ def test_the_edit_form_keeps_the_accounts_own_officer(users, tree, crowd):
     admin does not keep is no such page."""
     account = users["inspector"]
     address = f"/accounts/users/{account.pk}/edit/choices/"
-    a = choices(as_user(users["city_admin"]), address, jurisdiction=tree["a"].pk)
+    a = choices(signed_in(users["city_admin"]), address, jurisdiction=tree["a"].pk)
     assert set(a["inspector"]) == {"", str(account.inspector_id), str(crowd["recruit"].pk)}
-    assert as_user(users["other_county_admin"]).get(address, {"jurisdiction": tree["b"].pk}).status_code == 404
+    assert signed_in(users["other_county_admin"]).get(address, {"jurisdiction": tree["b"].pk}).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["leader", "department_user", "inspector"])
 def test_roles_that_keep_no_accounts_are_refused(users, tree, crowd, role):
-    client = as_user(users[role])
+    client = signed_in(users[role])
     assert client.get(NEW, {"jurisdiction": tree["a"].pk}).status_code == 403
     assert client.get(f"/accounts/users/{users['county_admin'].pk}/edit/choices/",
                       {"jurisdiction": tree["a"].pk}).status_code == 403
@@ -116,11 +114,19 @@ def test_roles_that_keep_no_accounts_are_refused(users, tree, crowd, role):
 def test_anonymous_is_sent_to_sign_in_and_a_change_is_not_taken(users, tree):
     response = Client().get(NEW, {"jurisdiction": tree["a"].pk})
     assert response.status_code == 302 and response["Location"].startswith("/login/?next=")
-    assert as_user(users["city_admin"]).post(NEW, {"jurisdiction": tree["a"].pk}).status_code == 405
+    assert signed_in(users["city_admin"]).post(NEW, {"jurisdiction": tree["a"].pk}).status_code == 405
 
 
 def test_the_form_page_names_the_address_and_its_script(users):
-    page = as_user(users["county_admin"]).get("/accounts/users/new/").content.decode()
+    page = signed_in(users["county_admin"]).get("/accounts/users/new/").content.decode()
     assert f'data-choices-url="{NEW}"' in page and "js/follow_choices" in page
-    edit = as_user(users["county_admin"]).get(f"/accounts/users/{users['inspector'].pk}/edit/").content.decode()
+    edit = signed_in(users["county_admin"]).get(f"/accounts/users/{users['inspector'].pk}/edit/").content.decode()
     assert f'data-choices-url="/accounts/users/{users["inspector"].pk}/edit/choices/"' in edit
+
+
+def test_the_english_notices_are_whole_attributes(users):
+    """The English notices quote the fields' names with ASCII quotes: they must come escaped inside their
+    data- attributes, or the attribute ends at the first quote and the script says half a sentence."""
+    page = signed_in(users["county_admin"], "en").get("/accounts/users/new/").content.decode()
+    assert 'data-choices-done="The choices of &quot;Department&quot; and &quot;Inspector record&quot; now' in page
+    assert 'data-choices-failed="The choices of &quot;Department&quot;' in page
