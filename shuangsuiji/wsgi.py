@@ -17,7 +17,7 @@ def _refuse_the_development_key() -> None:
     if not settings.DEBUG and development == settings.SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY is not set: with DEBUG off the server refuses the development key. Set SECRET_KEY to a "
-            "long random string kept out of the repository (docs/operations.md, “Running it for a bureau”).")
+            "long random string kept out of the repository (docs/operations.md, \"Running it for a bureau\").")
 
 
 _refuse_the_development_key()
