@@ -144,15 +144,25 @@ def expect_manager_marks(page, shown: bool) -> None:
             expect(page.locator(mark)).to_be_hidden()
 
 
+def expect_manager_required(page, required: bool) -> None:
+    """What the asterisks show, the boxes say to a screen reader (the asterisks are hidden from it)."""
+    for box in ("#id_site_manager_name", "#id_site_manager_statement"):
+        expect(page.locator(box)).to_have_attribute("aria-required", "true" if required else "false")
+
+
 def test_the_site_managers_asterisks_follow_the_refusal_box(open_record, draft, script):
     record, _items = draft
     page = open_record(record, script)
     expect_manager_marks(page, shown=True)
+    expect_manager_required(page, True)
     page.check("#id_site_manager_refused")
     expect_manager_marks(page, shown=False)
+    if script:  # without it the boxes keep what the server said (the asterisks follow by CSS alone)
+        expect_manager_required(page, False)
     expect(page.locator(REFUSAL_MARK)).to_be_visible()  # the refusal note is asked for instead
     page.uncheck("#id_site_manager_refused")
     expect_manager_marks(page, shown=True)
+    expect_manager_required(page, True)
 
 
 def test_a_refused_record_is_shown_without_the_managers_asterisks(open_record, draft, users, script):
@@ -166,11 +176,14 @@ def test_a_refused_record_is_shown_without_the_managers_asterisks(open_record, d
     expect(page.locator("#id_site_manager_refused")).to_be_checked()
     expect_manager_marks(page, shown=False)
     expect(page.locator(REFUSAL_MARK)).to_be_visible()
+    expect_manager_required(page, False)
     if not script:
         for mark in MANAGER_MARKS:
             assert page.eval_on_selector(mark, "el => el.hidden") is True, mark
     page.uncheck("#id_site_manager_refused")
     expect_manager_marks(page, shown=True)
+    if script:
+        expect_manager_required(page, True)
 
 
 def test_a_section_holding_an_error_stays_in_sight(open_record, draft, script):

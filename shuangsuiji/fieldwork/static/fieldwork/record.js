@@ -162,7 +162,12 @@
     const isRefused = Boolean(refused && refused.checked);
     // The asterisks of what the refusal makes optional (his name, the unit's opinion): the server hides them on a
     // page shown refused; their hidden attribute is kept right here, whatever the style sheet does with :has().
-    form.querySelectorAll("label > [data-hide-when-refused]").forEach((mark) => { mark.hidden = isRefused; });
+    // Their boxes say the same to a screen reader (aria-required), the asterisk being hidden from it.
+    form.querySelectorAll("label > [data-hide-when-refused]").forEach((mark) => {
+      mark.hidden = isRefused;
+      const box = document.getElementById(mark.parentElement.htmlFor);
+      if (box) box.setAttribute("aria-required", String(!isRefused));
+    });
     if (cssShows) return;
     document.querySelectorAll("[data-show-when-mode]").forEach((el) => {
       show(el, named(el.dataset.showWhenMode, mode) && !(el.dataset.hideWhenRefused && isRefused));
