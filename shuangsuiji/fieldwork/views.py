@@ -478,6 +478,7 @@ def _script_text() -> dict[str, str]:
         "theirs": _("已载入检查组其他成员的修改："),
         "photos": _("%(count)s张照片"),
         "signEmpty": _("请在框内手写签名"),
+        "signNameFirst": _("请先填写现场负责人姓名，再请其签名"),
         "signStale": _("签名后又修改了记录，本机签名已作废，请重新签名。"),
         "uploading": _("正在上传…"),
         "queued": _("张照片待联网后上传"),

@@ -618,7 +618,17 @@
     // Sign what the server holds: unsent edits go first.
     await sync();
     signer = button.dataset.signer;
-    const name = signer === "site_manager" ? (document.getElementById("id_site_manager_name").value || "") : button.dataset.name;
+    const nameBox = document.getElementById("id_site_manager_name");
+    const name = signer === "site_manager" ? nameBox.value.trim() : button.dataset.name;
+    // The server takes the site manager's signature under the name in the record, and refuses it without one:
+    // his name first, or he would draw on the pad for nothing and be asked to sign again.
+    if (signer === "site_manager" && !name) {
+      showBanner(text.signNameFirst, "warning");
+      // in the middle of the screen: scrolled only into view, the box sat under the sticky status box
+      nameBox.scrollIntoView({ block: "center" });
+      nameBox.focus({ preventScroll: true });
+      return;
+    }
     document.getElementById("fw-sign-name").textContent = name;
     signError.textContent = "";
     if (modal) modal.show();
