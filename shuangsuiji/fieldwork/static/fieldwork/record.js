@@ -156,6 +156,19 @@
   function show(el, wanted) {
     el.hidden = !wanted && !el.classList.contains("fw-has-error") && !el.querySelector(".fw-has-error");
   }
+  // A 整改期限 must be later than the day of the inspection (its end's, else its start's, else today by the
+  // server's clock: services.inspection_day): the phone's date picker offers no earlier day. The form is posted
+  // novalidate, so a day typed earlier is still saved with the draft and refused, said at the box, on submitting.
+  function deadlineFloor() {
+    const ended = document.getElementById("id_ended_at");
+    const started = document.getElementById("id_started_at");
+    const day = ((ended && ended.value) || (started && started.value) || now()).slice(0, 10);
+    const next = new Date(`${day}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(next.getTime())) return;
+    next.setUTCDate(next.getUTCDate() + 1);
+    const min = next.toISOString().slice(0, 10);
+    form.querySelectorAll('input[type="date"][name$="-deadline"]').forEach((box) => { box.min = min; });
+  }
   function refreshVisibility() {
     const mode = checkedValue(form, "mode");
     const refused = document.getElementById("id_site_manager_refused");
@@ -168,6 +181,7 @@
       const box = document.getElementById(mark.parentElement.htmlFor);
       if (box) box.setAttribute("aria-required", String(!isRefused));
     });
+    deadlineFloor();
     if (cssShows) return;
     document.querySelectorAll("[data-show-when-mode]").forEach((el) => {
       show(el, named(el.dataset.showWhenMode, mode) && !(el.dataset.hideWhenRefused && isRefused));
