@@ -521,6 +521,8 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
                                                          None),
         "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
         "reason_form": ReasonForm(), "visit": record.visit_number, "handlings": Handling.choices,
+        # the mode as the page shows it (a refused post's, else the stored): the place's asterisk follows it
+        "off_site": form["mode"].value() == Mode.OFF_SITE,
         "script_text": _script_text(), "unsaved": unsaved, "conflict_base": conflict_base,
         # the phone's clock is measured against these (record.js): its error, its zone, when to warn
         "server_now": _server_now_ms(),

@@ -91,6 +91,33 @@ def test_the_off_site_means_and_the_site_manager_follow_the_mode(open_record, dr
     expect(page.locator(SITE_MANAGER)).to_be_visible()
 
 
+PLACE_MARK = "#wrap-id_place label .text-danger"
+ON_SITE_HINT = "#signatures .card-body[data-show-when-mode='on_site']"
+OFF_SITE_HINT = "#signatures .card-body[data-show-when-mode='off_site']"
+
+
+def test_the_place_is_marked_required_on_site_only(open_record, draft, script):
+    """The server asks an off-site check for no place, and no site manager signs it: the place's asterisk (and,
+    with the script, what its box says to a screen reader) and the signatures' hint follow 检查方式."""
+    record, _items = draft
+    page = open_record(record, script)
+    expect(page.locator(PLACE_MARK)).to_be_visible()
+    expect(page.locator("#id_place")).to_have_attribute("aria-required", "true")
+    expect(page.locator(ON_SITE_HINT)).to_be_visible()
+    expect(page.locator(OFF_SITE_HINT)).to_be_hidden()
+    choose(page, "id_mode_1")  # 非现场检查
+    expect(page.locator(PLACE_MARK)).to_be_hidden()
+    if script:
+        expect(page.locator("#id_place")).to_have_attribute("aria-required", "false")
+    expect(page.locator(ON_SITE_HINT)).to_be_hidden()
+    expect(page.locator(OFF_SITE_HINT)).to_be_visible()
+    expect(page.locator(OFF_SITE_HINT)).to_contain_text("全体检查人员在屏幕上签名")
+    choose(page, "id_mode_0")
+    expect(page.locator(PLACE_MARK)).to_be_visible()
+    expect(page.locator("#id_place")).to_have_attribute("aria-required", "true")
+    expect(page.locator(OFF_SITE_HINT)).to_be_hidden()
+
+
 def test_an_items_problem_fields_follow_its_outcome_and_handling(open_record, draft, script):
     record, (first, second) = draft
     page = open_record(record, script)

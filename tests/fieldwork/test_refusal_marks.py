@@ -96,3 +96,21 @@ def test_a_refused_record_says_the_managers_name_and_opinion_are_not_required(ta
     for name in OPTIONAL_IF_REFUSED:
         assert 'aria-required="false"' in box(page, name), name
     assert 'aria-required="true"' in box(page, "site_manager_refusal_note")
+
+
+def test_an_off_site_record_asks_for_no_place(task, users):
+    """An off-site check is asked for no place (services.completeness_errors): its box says it is not required,
+    its asterisk is shown only while 现场检查 is chosen, and the signatures' hint names no site manager."""
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    client = signed_in(user)
+    url = reverse("fieldwork:record_edit", args=[record.pk])
+    page = client.get(url).content.decode()
+    assert 'aria-required="true"' in box(page, "place")
+    services.do_save_draft(record, acting_user=user, values={"mode": "off_site"})
+    page = client.get(url).content.decode()
+    assert 'aria-required="false"' in box(page, "place")
+    label = re.search(r'id="wrap-id_place">\s*<label[^>]*>(.*?)</label>', page, re.S).group(1)
+    assert 'data-show-when-mode="on_site">*</span>' in label
+    assert re.search(r'data-show-when-mode="on_site">全体检查人员和现场负责人在屏幕上签名', page)
+    assert re.search(r'data-show-when-mode="off_site">全体检查人员在屏幕上签名', page)

@@ -181,6 +181,11 @@
       const box = document.getElementById(mark.parentElement.htmlFor);
       if (box) box.setAttribute("aria-required", String(!isRefused));
     });
+    // The place is asked of an on-site check only: its box says so as its asterisk (data-show-when-mode) shows it.
+    form.querySelectorAll("label > [data-show-when-mode]").forEach((mark) => {
+      const box = document.getElementById(mark.parentElement.htmlFor);
+      if (box) box.setAttribute("aria-required", String(named(mark.dataset.showWhenMode, mode)));
+    });
     deadlineFloor();
     if (cssShows) return;
     document.querySelectorAll("[data-show-when-mode]").forEach((el) => {
