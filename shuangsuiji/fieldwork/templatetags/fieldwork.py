@@ -49,6 +49,12 @@ def overdue_follow_ups(context) -> int:
 
 
 @register.simple_tag
+def accepted_files() -> str:
+    """The ``accept`` of a file input for a record's photo or a follow-up's evidence (filetypes.ACCEPT)."""
+    return filetypes.ACCEPT
+
+
+@register.simple_tag
 def allowed_files() -> str:
     """The kinds of file an attachment or evidence may be, said beside the upload control (as the refusal says)."""
     return filetypes.allowed_text()
