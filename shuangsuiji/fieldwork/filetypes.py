@@ -66,6 +66,12 @@ ALLOWED: tuple[FileType, ...] = (
 """The allowlist: every kind of file an inspector may attach, in the order the pages list them."""
 
 
+ACCEPT = "image/*,video/*,audio/*,application/pdf"
+"""What a file input asks the phone for (its ``accept``): the allowlist's kinds, so that the phone's picker offers
+its camera, recorder and documents rather than every file it holds. Broader than the allowlist (image/* is a HEIC
+too, which the phone may convert): ``identify`` decides."""
+
+
 def allowed_text() -> str:
     """The allowed types as the pages and the errors say them: 照片（JPG、PNG、WebP）、文档（PDF）、…"""
     kinds: dict[str, list[str]] = {}

@@ -181,7 +181,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 class CloseForm(forms.Form):
     note = forms.CharField(label=_("办结情况"), max_length=REASON_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 3}))
-    files = forms.FileField(label=_("佐证材料"), required=False, widget=MultipleFileInput)
+    files = forms.FileField(label=_("佐证材料"), required=False,
+                            widget=MultipleFileInput(attrs={"accept": filetypes.ACCEPT}))
     # 办结 cannot be undone. The page's dialog ticks this box (and hides it); without JavaScript it is ticked by
     # hand, and the view closes nothing until it is.
     confirm = forms.BooleanField(label=_("确认办结：已核对办结情况和佐证材料，办结后不能撤销"), required=False)

@@ -478,6 +478,7 @@ def _script_text() -> dict[str, str]:
         "theirs": _("已载入检查组其他成员的修改："),
         "photos": _("%(count)s张照片"),
         "signEmpty": _("请在框内手写签名"),
+        "signNameFirst": _("请先填写现场负责人姓名，再请其签名"),
         "signStale": _("签名后又修改了记录，本机签名已作废，请重新签名。"),
         "uploading": _("正在上传…"),
         "queued": _("张照片待联网后上传"),
@@ -520,6 +521,8 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
                                                          None),
         "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
         "reason_form": ReasonForm(), "visit": record.visit_number, "handlings": Handling.choices,
+        # the mode as the page shows it (a refused post's, else the stored): the place's asterisk follows it
+        "off_site": form["mode"].value() == Mode.OFF_SITE,
         "script_text": _script_text(), "unsaved": unsaved, "conflict_base": conflict_base,
         # the phone's clock is measured against these (record.js): its error, its zone, when to warn
         "server_now": _server_now_ms(),

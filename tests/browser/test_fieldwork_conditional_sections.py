@@ -91,6 +91,33 @@ def test_the_off_site_means_and_the_site_manager_follow_the_mode(open_record, dr
     expect(page.locator(SITE_MANAGER)).to_be_visible()
 
 
+PLACE_MARK = "#wrap-id_place label .text-danger"
+ON_SITE_HINT = "#signatures .card-body[data-show-when-mode='on_site']"
+OFF_SITE_HINT = "#signatures .card-body[data-show-when-mode='off_site']"
+
+
+def test_the_place_is_marked_required_on_site_only(open_record, draft, script):
+    """The server asks an off-site check for no place, and no site manager signs it: the place's asterisk (and,
+    with the script, what its box says to a screen reader) and the signatures' hint follow 检查方式."""
+    record, _items = draft
+    page = open_record(record, script)
+    expect(page.locator(PLACE_MARK)).to_be_visible()
+    expect(page.locator("#id_place")).to_have_attribute("aria-required", "true")
+    expect(page.locator(ON_SITE_HINT)).to_be_visible()
+    expect(page.locator(OFF_SITE_HINT)).to_be_hidden()
+    choose(page, "id_mode_1")  # 非现场检查
+    expect(page.locator(PLACE_MARK)).to_be_hidden()
+    if script:
+        expect(page.locator("#id_place")).to_have_attribute("aria-required", "false")
+    expect(page.locator(ON_SITE_HINT)).to_be_hidden()
+    expect(page.locator(OFF_SITE_HINT)).to_be_visible()
+    expect(page.locator(OFF_SITE_HINT)).to_contain_text("全体检查人员在屏幕上签名")
+    choose(page, "id_mode_0")
+    expect(page.locator(PLACE_MARK)).to_be_visible()
+    expect(page.locator("#id_place")).to_have_attribute("aria-required", "true")
+    expect(page.locator(OFF_SITE_HINT)).to_be_hidden()
+
+
 def test_an_items_problem_fields_follow_its_outcome_and_handling(open_record, draft, script):
     record, (first, second) = draft
     page = open_record(record, script)
@@ -144,15 +171,25 @@ def expect_manager_marks(page, shown: bool) -> None:
             expect(page.locator(mark)).to_be_hidden()
 
 
+def expect_manager_required(page, required: bool) -> None:
+    """What the asterisks show, the boxes say to a screen reader (the asterisks are hidden from it)."""
+    for box in ("#id_site_manager_name", "#id_site_manager_statement"):
+        expect(page.locator(box)).to_have_attribute("aria-required", "true" if required else "false")
+
+
 def test_the_site_managers_asterisks_follow_the_refusal_box(open_record, draft, script):
     record, _items = draft
     page = open_record(record, script)
     expect_manager_marks(page, shown=True)
+    expect_manager_required(page, True)
     page.check("#id_site_manager_refused")
     expect_manager_marks(page, shown=False)
+    if script:  # without it the boxes keep what the server said (the asterisks follow by CSS alone)
+        expect_manager_required(page, False)
     expect(page.locator(REFUSAL_MARK)).to_be_visible()  # the refusal note is asked for instead
     page.uncheck("#id_site_manager_refused")
     expect_manager_marks(page, shown=True)
+    expect_manager_required(page, True)
 
 
 def test_a_refused_record_is_shown_without_the_managers_asterisks(open_record, draft, users, script):
@@ -166,11 +203,14 @@ def test_a_refused_record_is_shown_without_the_managers_asterisks(open_record, d
     expect(page.locator("#id_site_manager_refused")).to_be_checked()
     expect_manager_marks(page, shown=False)
     expect(page.locator(REFUSAL_MARK)).to_be_visible()
+    expect_manager_required(page, False)
     if not script:
         for mark in MANAGER_MARKS:
             assert page.eval_on_selector(mark, "el => el.hidden") is True, mark
     page.uncheck("#id_site_manager_refused")
     expect_manager_marks(page, shown=True)
+    if script:
+        expect_manager_required(page, True)
 
 
 def test_a_section_holding_an_error_stays_in_sight(open_record, draft, script):

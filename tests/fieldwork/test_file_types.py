@@ -3,6 +3,7 @@
 script and the follow-up pages refuse alike; a refused file stores nothing and voids no signature."""
 
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -188,3 +189,28 @@ def test_follow_up_evidence_is_held_to_the_same_types(task, users):
 def test_the_allowed_types_are_listed_from_the_allowlist():
     assert filetypes.allowed_text() == ALLOWED
     assert {file_type.mime for file_type in filetypes.ALLOWED} >= {"image/jpeg", "application/pdf", "video/mp4"}
+
+
+def file_inputs(page: str) -> dict[str, str]:
+    """Each file input of a page by its name, its opening tag."""
+    return {re.search(r'name="([^"]+)"', tag).group(1): tag
+            for tag in re.findall(r'<input\b[^>]*type="file"[^>]*>', page)}
+
+
+def test_every_upload_on_a_phone_asks_for_the_kinds_the_system_takes(task, users):
+    """A follow-up's evidence and 办结's files asked the phone for any file (no ``accept``): its picker opened on
+    the phone's downloads rather than its camera, and offered the office documents refused after the upload. They
+    ask for what the record's photos ask for."""
+    user = users["inspector"]
+    client = client_for(user)
+    record = services.do_start_record(task, acting_user=user)
+    edit = file_inputs(client.get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode())
+    assert f'accept="{filetypes.ACCEPT}"' in edit["file"]
+    record = submitted(task, user, problem=Handling.CASE)
+    follow_up = FollowUp.objects.get(record=record)
+    page = file_inputs(client.get(reverse("fieldwork:followup_detail", args=[follow_up.pk])).content.decode())
+    assert set(page) == {"file", "files"}  # 佐证材料, and 办结's
+    for name, tag in page.items():
+        assert f'accept="{filetypes.ACCEPT}"' in tag, name
+    for kind in ("image/*", "video/*", "audio/*", "application/pdf"):
+        assert kind in filetypes.ACCEPT

@@ -1,7 +1,8 @@
-"""Template helpers of fieldwork: state badges, the off-site means, the overdue count in the menu, and the kinds of
-file an upload may be."""
+"""Template helpers of fieldwork: state badges, the off-site means, the overdue count in the menu, the kinds of
+file an upload may be, and the record form's required boxes."""
 
 from django import template
+from django.forms import BoundField
 from django.utils import timezone
 
 from shuangsuiji.fieldwork import filetypes
@@ -48,6 +49,20 @@ def overdue_follow_ups(context) -> int:
 
 
 @register.simple_tag
+def accepted_files() -> str:
+    """The ``accept`` of a file input for a record's photo or a follow-up's evidence (filetypes.ACCEPT)."""
+    return filetypes.ACCEPT
+
+
+@register.simple_tag
 def allowed_files() -> str:
     """The kinds of file an attachment or evidence may be, said beside the upload control (as the refusal says)."""
     return filetypes.allowed_text()
+
+
+@register.filter
+def required_widget(field: BoundField, required: bool = True) -> str:
+    """The field's box marked ``aria-required`` as its red asterisk marks it: the record's fields are all optional
+    to a draft (RecordForm), so the box would otherwise not say to a screen reader that submitting asks for it.
+    ``required`` false: the asterisk is there but hidden (the site manager refused to sign), and so is this."""
+    return field.as_widget(attrs={"aria-required": "true" if required else "false"})

@@ -156,13 +156,37 @@
   function show(el, wanted) {
     el.hidden = !wanted && !el.classList.contains("fw-has-error") && !el.querySelector(".fw-has-error");
   }
+  // A 整改期限 must be later than the day of the inspection (its end's, else its start's, else today by the
+  // server's clock: services.inspection_day): the phone's date picker offers no earlier day. The form is posted
+  // novalidate, so a day typed earlier is still saved with the draft and refused, said at the box, on submitting.
+  function deadlineFloor() {
+    const ended = document.getElementById("id_ended_at");
+    const started = document.getElementById("id_started_at");
+    const day = ((ended && ended.value) || (started && started.value) || now()).slice(0, 10);
+    const next = new Date(`${day}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(next.getTime())) return;
+    next.setUTCDate(next.getUTCDate() + 1);
+    const min = next.toISOString().slice(0, 10);
+    form.querySelectorAll('input[type="date"][name$="-deadline"]').forEach((box) => { box.min = min; });
+  }
   function refreshVisibility() {
     const mode = checkedValue(form, "mode");
     const refused = document.getElementById("id_site_manager_refused");
     const isRefused = Boolean(refused && refused.checked);
     // The asterisks of what the refusal makes optional (his name, the unit's opinion): the server hides them on a
     // page shown refused; their hidden attribute is kept right here, whatever the style sheet does with :has().
-    form.querySelectorAll("label > [data-hide-when-refused]").forEach((mark) => { mark.hidden = isRefused; });
+    // Their boxes say the same to a screen reader (aria-required), the asterisk being hidden from it.
+    form.querySelectorAll("label > [data-hide-when-refused]").forEach((mark) => {
+      mark.hidden = isRefused;
+      const box = document.getElementById(mark.parentElement.htmlFor);
+      if (box) box.setAttribute("aria-required", String(!isRefused));
+    });
+    // The place is asked of an on-site check only: its box says so as its asterisk (data-show-when-mode) shows it.
+    form.querySelectorAll("label > [data-show-when-mode]").forEach((mark) => {
+      const box = document.getElementById(mark.parentElement.htmlFor);
+      if (box) box.setAttribute("aria-required", String(named(mark.dataset.showWhenMode, mode)));
+    });
+    deadlineFloor();
     if (cssShows) return;
     document.querySelectorAll("[data-show-when-mode]").forEach((el) => {
       show(el, named(el.dataset.showWhenMode, mode) && !(el.dataset.hideWhenRefused && isRefused));
@@ -613,7 +637,17 @@
     // Sign what the server holds: unsent edits go first.
     await sync();
     signer = button.dataset.signer;
-    const name = signer === "site_manager" ? (document.getElementById("id_site_manager_name").value || "") : button.dataset.name;
+    const nameBox = document.getElementById("id_site_manager_name");
+    const name = signer === "site_manager" ? nameBox.value.trim() : button.dataset.name;
+    // The server takes the site manager's signature under the name in the record, and refuses it without one:
+    // his name first, or he would draw on the pad for nothing and be asked to sign again.
+    if (signer === "site_manager" && !name) {
+      showBanner(text.signNameFirst, "warning");
+      // in the middle of the screen: scrolled only into view, the box sat under the sticky status box
+      nameBox.scrollIntoView({ block: "center" });
+      nameBox.focus({ preventScroll: true });
+      return;
+    }
     document.getElementById("fw-sign-name").textContent = name;
     signError.textContent = "";
     if (modal) modal.show();
