@@ -5,6 +5,7 @@ results search filtered on a phone, a result's detail, a plan page with a supers
 import pytest
 
 from tests.browser.conftest import PHONE, assert_accessible, watch_policy
+from tests.browser.test_list_filter_alignment import border, danger
 from tests.disclosure.test_portal import data, make_plan  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -185,3 +186,36 @@ def test_the_current_section_is_underlined_and_focus_is_visible_on_the_header(vi
                 outline: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow}; }""")
     assert (focused["tag"], focused["text"]) == ("A", "抽查结果")
     assert (focused["outline"] != "none" and focused["width"] >= 2) or focused["shadow"] != "none", focused
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("path", "invalid", "valid"), [
+    ("/public/results/?month=2026-13&outcome=zzz&industry=XYZ9", ["#f-month", "#f-outcome", "#f-industry"],
+     ["#f-q", "#f-jurisdiction"]),
+    ("/public/list/?year=1900&q=x", ["#f-year"], ["#f-q", "#f-industry", "#f-jurisdiction"]),
+    ("/public/plans/?quarter=7&jurisdiction=999999", ["#f-quarter", "#f-jurisdiction"], ["#f-year"]),
+    ("/public/verification/?year=abc", ["#f-year"], ["#f-quarter", "#f-jurisdiction"]),
+    ("/public/items/?jurisdiction=12", ["#f-jurisdiction"], []),
+], ids=["results", "list", "plans", "verification", "items"])
+def test_an_invalid_portal_filter_turns_its_box_red(visit, viewport, path, invalid, valid):
+    """The portal listed a bad filter in the box above the form and left every box grey, so on a phone, with
+    the list far below, a reader had to match the message to a box himself. Each box that cannot be read is now
+    red (.app-invalid, as the staff lists mark theirs), says so to a screen reader and points to its message."""
+    page = visit(path, viewport)
+    for box in invalid:
+        assert border(page, box) == danger(page), box
+        assert page.locator(box).get_attribute("aria-invalid") == "true"
+        error = page.locator(f"#{page.locator(box).get_attribute('aria-describedby').split()[0]}")
+        assert error.is_visible()
+        assert page.locator(f"label[for={box[1:]}]").inner_text().split()[0] in error.inner_text()
+    for box in valid:
+        assert border(page, box) != danger(page), box
+        assert page.locator(box).get_attribute("aria-invalid") is None
+    assert fits(page)
+
+
+def test_a_valid_portal_filter_stays_grey(visit):
+    page = visit("/public/results/?month=2026-03&outcome=problem&industry=C26")
+    for box in ("#f-month", "#f-outcome", "#f-industry", "#f-jurisdiction", "#f-q"):
+        assert border(page, box) != danger(page), box
+    assert page.locator(".alert-danger").count() == 0
