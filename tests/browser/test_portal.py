@@ -219,3 +219,31 @@ def test_a_valid_portal_filter_stays_grey(visit):
     for box in ("#f-month", "#f-outcome", "#f-industry", "#f-jurisdiction", "#f-q"):
         assert border(page, box) != danger(page), box
     assert page.locator(".alert-danger").count() == 0
+
+
+def test_a_draws_timestamps_and_words_do_not_break_inside_on_a_phone(visit, tree):
+    """Every line of a draw broke anywhere, as a hash must: on a phone the time beside the inputs hash read
+    (2026-09-2 / 3 09:00) and the sealed secret's sentence split SH / A-256. Only the hashes break anywhere now."""
+    from django.utils import timezone
+
+    from shuangsuiji.planning.models import Draw
+
+    plan = make_plan(tree["a"], 2)
+    Draw.objects.filter(plan=plan).update(frozen_at=timezone.now(), committed_at=timezone.now())
+    page = visit(f"/public/plans/{plan.pk}/", PHONE)
+
+    def lines(locator) -> int:
+        return locator.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                                "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+
+    times = page.locator("dl.public-hashes .public-when")
+    assert times.count() == 2
+    for n in range(2):
+        assert lines(times.nth(n)) == 1, times.nth(n).inner_text()
+    assert lines(page.locator("dl.public-hashes dd.font-monospace").first) > 1  # the hash itself still wraps
+    sealed = page.locator("dl.public-hashes dd", has_text="封存中")
+    words = sealed.evaluate("""e => { const text = e.firstChild; const at = text.data.indexOf("SHA-256");
+        const r = document.createRange(); r.setStart(text, at); r.setEnd(text, at + 7);
+        return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }""")
+    assert words == 1
+    assert fits(page)
