@@ -247,3 +247,17 @@ def test_a_draws_timestamps_and_words_do_not_break_inside_on_a_phone(visit, tree
         return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }""")
     assert words == 1
     assert fits(page)
+
+
+def test_a_stacked_code_cell_labels_it_in_the_pages_font_on_a_phone(visit, data):
+    """On a phone the list's cells stack, each after its label: in the credit code's cell the label took the
+    code's monospace type, wider than the page's, and pushed the code onto a line of its own."""
+    page = visit("/public/list/", PHONE)
+    cell = page.locator("td.font-monospace[data-label='统一社会信用代码']").first
+    label_font = cell.evaluate("e => getComputedStyle(e, '::before').fontFamily")
+    assert label_font == page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert label_font != cell.evaluate("e => getComputedStyle(e).fontFamily")  # the code keeps its own
+    lines = cell.evaluate("e => Math.round(e.getBoundingClientRect().height"
+                          " / parseFloat(getComputedStyle(e).lineHeight))")
+    assert lines == 1  # in Chinese the label and the code fit a phone's line
+    assert fits(page)
