@@ -261,3 +261,26 @@ def test_a_stacked_code_cell_labels_it_in_the_pages_font_on_a_phone(visit, data)
                           " / parseFloat(getComputedStyle(e).lineHeight))")
     assert lines == 1  # in Chinese the label and the code fit a phone's line
     assert fits(page)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_item_code_stays_on_one_line_in_the_check_item_list(visit, tree, live_server, language):
+    """On a desktop the item list's narrow first column broke the codes at their dash (130600- / 01)."""
+    from shuangsuiji.registry.models import CheckItem
+
+    department = tree["departments"]["130600"]
+    for n in range(1, 4):
+        CheckItem.objects.create(code=f"130600-{n:02d}", name="大气污染防治设施运行及大气污染物排放情况" * 2,
+                                 legal_basis="《中华人民共和国大气污染防治法》第十八条、第二十条、第二十九条" * 2,
+                                 content="大气污染防治设施是否正常运行；大气污染物是否达标排放。" * 3,
+                                 jurisdiction=tree["city"], responsible_department=department)
+    page = visit("/public/items/")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.reload()
+    cells = page.locator("table tbody tr td:first-child")
+    assert cells.count() == 3
+    for n in range(3):
+        rects = cells.nth(n).evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                                      "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+        assert rects == 1, cells.nth(n).inner_text()
+    assert fits(page)
