@@ -284,3 +284,15 @@ def test_an_item_code_stays_on_one_line_in_the_check_item_list(visit, tree, live
                                       "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
         assert rects == 1, cells.nth(n).inner_text()
     assert fits(page)
+
+
+@pytest.mark.parametrize("path", ["/public/plans/", "/public/verification/"])
+def test_the_place_filter_of_plans_has_a_row_of_its_own_on_a_phone(visit, tree, path):
+    """The plans' and verification's filter gave the place a third of a phone's row, which showed a county's
+    name cut after four characters (保定高新技…); it now spans the row, as wide as the button below it."""
+    page = visit(f"{path}?jurisdiction={tree['a'].code}", PHONE)
+    place = page.locator("#f-jurisdiction").bounding_box()
+    button = page.locator("form.public-filter button[type=submit]").bounding_box()
+    assert place["width"] == pytest.approx(button["width"], abs=1)
+    assert page.locator("#f-jurisdiction").input_value() == tree["a"].code
+    assert fits(page)
