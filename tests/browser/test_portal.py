@@ -212,6 +212,7 @@ def test_an_invalid_portal_filter_turns_its_box_red(visit, viewport, path, inval
         assert border(page, box) != danger(page), box
         assert page.locator(box).get_attribute("aria-invalid") is None
     assert fits(page)
+    assert_accessible(page, f"{path}, its filters refused")
 
 
 def test_a_valid_portal_filter_stays_grey(visit):
