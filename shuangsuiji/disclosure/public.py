@@ -584,10 +584,12 @@ def _readable(key: str) -> bool:
 
 
 def result(public_id: str) -> PublishedResult | None:
+    """The published result of a public number, written as people type one (jl2026q4-005090, full width): the
+    search box read it so, and the same number in the address bar was a 404."""
     if not _readable(public_id):
         return None
     return (PublishedResult.objects.published().select_related("publication__jurisdiction")
-            .filter(public_id=public_id).first())
+            .filter(public_id=creditcode.normalize(public_id)).first())
 
 
 def corrections(result_row: PublishedResult) -> list[Correction]:

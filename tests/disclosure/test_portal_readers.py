@@ -230,3 +230,14 @@ def test_an_empty_filtered_list_says_nothing_matches_not_that_there_is_nothing(c
     """"尚无已抽取的公开计划" under a year filter read as "no plan was ever drawn"."""
     text = client.get(path, filtered).content.decode()
     assert says in text and "尚无" not in text
+
+
+def test_a_public_number_typed_into_the_address_in_lower_case_or_full_width_opens_its_result(client, data):
+    """The search box read jl2026-000001 as JL2026-000001; the same number typed into the address (from a
+    printed notice) was a 404, on the page, the API and the objection form alike."""
+    for typed in ("jl2026-000001", fullwidth("JL2026-000001")):
+        page = client.get(f"/public/results/{typed}/")
+        assert page.status_code == 200 and "JL2026-000001" in page.content.decode()
+        assert client.get(f"/api/public/results/{typed}/").json()["public_id"] == "JL2026-000001"
+        assert client.get(f"/public/results/{typed}/objection/").status_code == 200
+    assert client.get("/public/results/jl2026-999999/").status_code == 404
