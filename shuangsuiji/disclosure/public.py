@@ -166,12 +166,22 @@ def _subtree(queryset: QuerySet, field: str, place: Jurisdiction) -> QuerySet:
                               .values("id")})
 
 
+def searched_code(q: str) -> str:
+    """What a search box's text is as a credit code: its canonical spelling (creditcode.normalize), and without
+    the spaces of a code copied from a document that groups its characters ("91130609 MAWDEAB00W"), which found
+    nothing and was not told why. Only when what remains looks like a code: a name keeps its spaces. (The
+    registry's own normalize keeps inner spaces, to report two codes pasted into one cell; a search has one.)"""
+    code = creditcode.normalize(q)
+    compact = re.sub(r"\s+", "", code)
+    return compact if compact != code and LOOKS_LIKE_CODE.fullmatch(compact) else code
+
+
 def _name_or_code(queryset: QuerySet, q: str, name_field: str, *, public_id: bool = False,
                   chars: bool = False) -> QuerySet:
     # A Chinese input method types letters and digits full-width (９１１３…ＭＡ…) unless switched: a code or a
     # public number is read as its half-width spelling, as the registry reads one (creditcode.normalize). The
     # name keeps its own spelling: folding it would turn a name's full-width brackets （） into ASCII ones.
-    code = creditcode.normalize(q)
+    code = searched_code(q)
     if CREDIT_CODE.fullmatch(code):
         return queryset.filter(credit_code=code)
     # Only the results' names have an index of their characters (migration 0004): the annual list's short
@@ -188,7 +198,7 @@ def credit_code_hint(q: str) -> str | None:
 
     A mistyped code finds nothing, and "no published results" then reads as "never inspected": the reader is
     told that the code itself is wrong and where (the check character, a letter the standard does not use)."""
-    code = creditcode.normalize(q or "")
+    code = searched_code(q or "")
     if not LOOKS_LIKE_CODE.fullmatch(code):  # 18 letters or digits, the 3rd to 8th a division code
         return None
     problem = creditcode.validate(code)
@@ -574,10 +584,12 @@ def _readable(key: str) -> bool:
 
 
 def result(public_id: str) -> PublishedResult | None:
+    """The published result of a public number, written as people type one (jl2026q4-005090, full width): the
+    search box read it so, and the same number in the address bar was a 404."""
     if not _readable(public_id):
         return None
     return (PublishedResult.objects.published().select_related("publication__jurisdiction")
-            .filter(public_id=public_id).first())
+            .filter(public_id=creditcode.normalize(public_id)).first())
 
 
 def corrections(result_row: PublishedResult) -> list[Correction]:

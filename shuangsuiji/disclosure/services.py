@@ -54,6 +54,7 @@ from shuangsuiji.planning.gather import calendar
 from shuangsuiji.planning.models import Draw, TaskPlan
 from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetStatus
+from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import validate_phone
 
 REVIEWERS = {Role.CITY_ADMIN, Role.COUNTY_ADMIN, Role.LEADER}
@@ -952,7 +953,7 @@ def do_receive_objection(result: PublishedResult, *, credit_code: str, organisat
     if not code:
         problem("credit_code", _("请填写本单位的统一社会信用代码"))
     elif wrong := creditcode.validate(code):  # a typo is named as one, not as another firm's code
-        problem("credit_code", wrong)
+        problem("credit_code", system_text(wrong))  # the engine says it in Chinese; the reader may read English
     elif code != result.credit_code:
         problem("credit_code", _("统一社会信用代码与这条结果的检查对象不符：只有被检查的单位可以对它提出异议"))
     fields = {"organisation": (organisation, 128, _("请填写单位名称")),

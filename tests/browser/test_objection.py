@@ -9,6 +9,7 @@ import pytest
 
 from shuangsuiji.disclosure.models import Objection, ObjectionStatus
 from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.test_list_filter_alignment import border, danger
 from tests.browser.test_portal import fits, visit  # noqa: F401
 from tests.disclosure.test_portal import data  # noqa: F401
 
@@ -30,6 +31,10 @@ def test_a_firm_objects_on_a_phone_and_reads_the_countys_answer(visit, open_page
     errors = page.locator(".invalid-feedback").all_inner_texts()
     assert {"长度应为18位，实为17位", "请填写联系人", "请填写联系电话，以便核实和答复"} <= set(errors)
     assert page.locator("#id_content").input_value() == content  # nothing typed is lost
+    # each box with a problem is red, as the page says ("marked in red below"); a good one is not
+    for box in ("#id_credit_code", "#id_contact_name", "#id_contact_phone"):
+        assert border(page, box) == danger(page), box
+    assert border(page, "#id_organisation") != danger(page)
     assert fits(page) and not Objection.objects.exists()
 
     page.fill("#id_credit_code", result.credit_code.lower())

@@ -5,6 +5,7 @@ results search filtered on a phone, a result's detail, a plan page with a supers
 import pytest
 
 from tests.browser.conftest import PHONE, assert_accessible, watch_policy
+from tests.browser.test_list_filter_alignment import border, danger
 from tests.disclosure.test_portal import data, make_plan  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -185,3 +186,114 @@ def test_the_current_section_is_underlined_and_focus_is_visible_on_the_header(vi
                 outline: s.outlineStyle, width: parseFloat(s.outlineWidth), shadow: s.boxShadow}; }""")
     assert (focused["tag"], focused["text"]) == ("A", "抽查结果")
     assert (focused["outline"] != "none" and focused["width"] >= 2) or focused["shadow"] != "none", focused
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize(("path", "invalid", "valid"), [
+    ("/public/results/?month=2026-13&outcome=zzz&industry=XYZ9", ["#f-month", "#f-outcome", "#f-industry"],
+     ["#f-q", "#f-jurisdiction"]),
+    ("/public/list/?year=1900&q=x", ["#f-year"], ["#f-q", "#f-industry", "#f-jurisdiction"]),
+    ("/public/plans/?quarter=7&jurisdiction=999999", ["#f-quarter", "#f-jurisdiction"], ["#f-year"]),
+    ("/public/verification/?year=abc", ["#f-year"], ["#f-quarter", "#f-jurisdiction"]),
+    ("/public/items/?jurisdiction=12", ["#f-jurisdiction"], []),
+], ids=["results", "list", "plans", "verification", "items"])
+def test_an_invalid_portal_filter_turns_its_box_red(visit, viewport, path, invalid, valid):
+    """The portal listed a bad filter in the box above the form and left every box grey, so on a phone, with
+    the list far below, a reader had to match the message to a box himself. Each box that cannot be read is now
+    red (.app-invalid, as the staff lists mark theirs), says so to a screen reader and points to its message."""
+    page = visit(path, viewport)
+    for box in invalid:
+        assert border(page, box) == danger(page), box
+        assert page.locator(box).get_attribute("aria-invalid") == "true"
+        error = page.locator(f"#{page.locator(box).get_attribute('aria-describedby').split()[0]}")
+        assert error.is_visible()
+        assert page.locator(f"label[for={box[1:]}]").inner_text().split()[0] in error.inner_text()
+    for box in valid:
+        assert border(page, box) != danger(page), box
+        assert page.locator(box).get_attribute("aria-invalid") is None
+    assert fits(page)
+    assert_accessible(page, f"{path}, its filters refused")
+
+
+def test_a_valid_portal_filter_stays_grey(visit):
+    page = visit("/public/results/?month=2026-03&outcome=problem&industry=C26")
+    for box in ("#f-month", "#f-outcome", "#f-industry", "#f-jurisdiction", "#f-q"):
+        assert border(page, box) != danger(page), box
+    assert page.locator(".alert-danger").count() == 0
+
+
+def test_a_draws_timestamps_and_words_do_not_break_inside_on_a_phone(visit, tree):
+    """Every line of a draw broke anywhere, as a hash must: on a phone the time beside the inputs hash read
+    (2026-09-2 / 3 09:00) and the sealed secret's sentence split SH / A-256. Only the hashes break anywhere now."""
+    from django.utils import timezone
+
+    from shuangsuiji.planning.models import Draw
+
+    plan = make_plan(tree["a"], 2)
+    Draw.objects.filter(plan=plan).update(frozen_at=timezone.now(), committed_at=timezone.now())
+    page = visit(f"/public/plans/{plan.pk}/", PHONE)
+
+    def lines(locator) -> int:
+        return locator.evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                                "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+
+    times = page.locator("dl.public-hashes .public-when")
+    assert times.count() == 2
+    for n in range(2):
+        assert lines(times.nth(n)) == 1, times.nth(n).inner_text()
+    assert lines(page.locator("dl.public-hashes dd.font-monospace").first) > 1  # the hash itself still wraps
+    sealed = page.locator("dl.public-hashes dd", has_text="封存中")
+    words = sealed.evaluate("""e => { const text = e.firstChild; const at = text.data.indexOf("SHA-256");
+        const r = document.createRange(); r.setStart(text, at); r.setEnd(text, at + 7);
+        return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }""")
+    assert words == 1
+    assert fits(page)
+
+
+def test_a_stacked_code_cell_labels_it_in_the_pages_font_on_a_phone(visit, data):
+    """On a phone the list's cells stack, each after its label: in the credit code's cell the label took the
+    code's monospace type, wider than the page's, and pushed the code onto a line of its own."""
+    page = visit("/public/list/", PHONE)
+    cell = page.locator("td.font-monospace[data-label='统一社会信用代码']").first
+    label_font = cell.evaluate("e => getComputedStyle(e, '::before').fontFamily")
+    assert label_font == page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert label_font != cell.evaluate("e => getComputedStyle(e).fontFamily")  # the code keeps its own
+    lines = cell.evaluate("e => Math.round(e.getBoundingClientRect().height"
+                          " / parseFloat(getComputedStyle(e).lineHeight))")
+    assert lines == 1  # in Chinese the label and the code fit a phone's line
+    assert fits(page)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_item_code_stays_on_one_line_in_the_check_item_list(visit, tree, live_server, language):
+    """On a desktop the item list's narrow first column broke the codes at their dash (130600- / 01)."""
+    from shuangsuiji.registry.models import CheckItem
+
+    department = tree["departments"]["130600"]
+    for n in range(1, 4):
+        CheckItem.objects.create(code=f"130600-{n:02d}", name="大气污染防治设施运行及大气污染物排放情况" * 2,
+                                 legal_basis="《中华人民共和国大气污染防治法》第十八条、第二十条、第二十九条" * 2,
+                                 content="大气污染防治设施是否正常运行；大气污染物是否达标排放。" * 3,
+                                 jurisdiction=tree["city"], responsible_department=department)
+    page = visit("/public/items/")
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.reload()
+    cells = page.locator("table tbody tr td:first-child")
+    assert cells.count() == 3
+    for n in range(3):
+        rects = cells.nth(n).evaluate("e => { const r = document.createRange(); r.selectNodeContents(e); "
+                                      "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+        assert rects == 1, cells.nth(n).inner_text()
+    assert fits(page)
+
+
+@pytest.mark.parametrize("path", ["/public/plans/", "/public/verification/"])
+def test_the_place_filter_of_plans_has_a_row_of_its_own_on_a_phone(visit, tree, path):
+    """The plans' and verification's filter gave the place a third of a phone's row, which showed a county's
+    name cut after four characters (保定高新技…); it now spans the row, as wide as the button below it."""
+    page = visit(f"{path}?jurisdiction={tree['a'].code}", PHONE)
+    place = page.locator("#f-jurisdiction").bounding_box()
+    button = page.locator("form.public-filter button[type=submit]").bounding_box()
+    assert place["width"] == pytest.approx(button["width"], abs=1)
+    assert page.locator("#f-jurisdiction").input_value() == tree["a"].code
+    assert fits(page)

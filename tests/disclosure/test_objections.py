@@ -133,6 +133,24 @@ def test_an_answer_needs_a_reply_and_is_given_once(result, users):
 # --- the portal ----------------------------------------------------------------------------------------------
 
 
+def test_a_mistyped_code_is_said_in_the_readers_language_and_its_box_is_marked(client, result):
+    """The engine names what is wrong with a credit code in Chinese: an English reader of the objection form got
+    "长度应为18位，实为17位" under his box, and the box itself stayed grey (Bootstrap's .is-invalid on a wrapper
+    styles nothing)."""
+    client.cookies["django_language"] = "en"
+    form_url = reverse("public:objection_new", args=[result.public_id])
+    refused = client.post(form_url, {"credit_code": result.credit_code[:-1], **GOOD})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "A credit code has 18 characters, this one 17" in html and "长度应为" not in html
+    box = re.search(r'<div class="([^"]*)"><input[^>]*name="credit_code"', html)
+    assert box and "app-invalid" in box.group(1).split()
+    assert re.search(r'<div class=""><input[^>]*name="organisation"', html)  # a good field stays as it was
+    client.cookies["django_language"] = "zh-hans"  # a Chinese page says it as the engine wrote it
+    assert "长度应为18位，实为17位" in client.post(form_url, {"credit_code": result.credit_code[:-1], **GOOD}
+                                                 ).content.decode()
+
+
 def test_the_portal_takes_the_objection_and_shows_its_number_status_and_answer(client, result, users):
     page = client.get(reverse("public:result_detail", args=[result.public_id]))
     form_url = reverse("public:objection_new", args=[result.public_id])

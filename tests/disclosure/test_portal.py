@@ -289,6 +289,18 @@ def test_items_are_the_active_ones_in_page_and_csv(client, tree):
     assert rows[0][:2] == ["事项编码", "抽查事项"] and [r[0] for r in rows[1:]] == ["C-01"]
 
 
+def test_the_item_list_says_an_items_industries_as_the_plan_page_does(client, tree):
+    """The 事项清单 gave an item's industries as stored (B E), the plan page listing the same item in the
+    reader's punctuation (B、E; B, E in English)."""
+    CheckItem.objects.create(code="C-03", name="矿山开采生态保护", legal_basis="条例", content="-", industries="B E",
+                             jurisdiction=tree["city"], responsible_department=tree["departments"]["130600"])
+    assert ">B、E</td>" in client.get("/public/items/").content.decode()
+    english = client.get("/public/items/", headers={"cookie": "django_language=en"}).content.decode()
+    assert ">B, E</td>" in english
+    rows = list(csv.reader(io.StringIO(streamed(client.get("/public/items/", {"format": "csv"})).lstrip("\ufeff"))))
+    assert rows[1][6] == "B E"  # the download keeps the stored codes, as the registry's import reads them
+
+
 # --- plans and verification ------------------------------------------------------------------------------------------
 
 SECRET, SEED = "5e" * 32, "a1" * 32

@@ -27,6 +27,30 @@ def test_a_credit_code_or_public_number_typed_full_width_finds_the_result(client
     assert "涞水县乙纺织厂" in page and "涞水县甲化工有限公司" not in page
 
 
+@pytest.mark.parametrize("spaced", ["{a} {b}", "{a}  {b}", "{a}\u3000{b}", " {a} {b} "])
+def test_a_credit_code_copied_with_spaces_finds_the_result_or_says_what_is_wrong(client, data, spaced):
+    """A code copied from a document that groups its characters (91130623 MA...) found nothing, and said
+    nothing either: the hint for a mistyped code only read a code without spaces."""
+    code = data["targets"]["mill"].credit_code
+    assert ids_on(client, q=spaced.format(a=code[:8], b=code[8:])) == ["JL2026-000002"]
+    page = client.get("/public/list/", {"q": spaced.format(a=code[:8], b=code[8:])}).content.decode()
+    assert "涞水县乙纺织厂" in page and "涞水县甲化工有限公司" not in page
+    api = client.get("/api/public/results/", {"q": spaced.format(a=code[:8], b=code[8:])}).json()
+    assert [r["public_id"] for r in api["results"]] == ["JL2026-000002"]
+    wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
+    text = client.get("/public/results/", {"q": spaced.format(a=wrong[:8], b=wrong[8:])}).content.decode()
+    assert f"第18位校验码应为“{code[-1]}”" in re.search(r'id="code-hint">([^<]*)<', text).group(1)
+
+
+def test_a_name_searched_with_a_space_keeps_it(client, data):
+    """Only what is a code once its spaces are gone is read as one: a name's space stays part of the search."""
+    row = data["rows"]["mill"]
+    row.target_name = "涞水县 乙纺织厂"
+    row.save()
+    assert ids_on(client, q="县 乙纺") == ["JL2026-000002"]
+    assert ids_on(client, q="县乙纺") == []
+
+
 def test_a_name_keeps_its_full_width_brackets(client, data):
     """Only a code is folded to half-width: a name's （） would become () and match nothing."""
     row = data["rows"]["mill"]
@@ -206,3 +230,14 @@ def test_an_empty_filtered_list_says_nothing_matches_not_that_there_is_nothing(c
     """"尚无已抽取的公开计划" under a year filter read as "no plan was ever drawn"."""
     text = client.get(path, filtered).content.decode()
     assert says in text and "尚无" not in text
+
+
+def test_a_public_number_typed_into_the_address_in_lower_case_or_full_width_opens_its_result(client, data):
+    """The search box read jl2026-000001 as JL2026-000001; the same number typed into the address (from a
+    printed notice) was a 404, on the page, the API and the objection form alike."""
+    for typed in ("jl2026-000001", fullwidth("JL2026-000001")):
+        page = client.get(f"/public/results/{typed}/")
+        assert page.status_code == 200 and "JL2026-000001" in page.content.decode()
+        assert client.get(f"/api/public/results/{typed}/").json()["public_id"] == "JL2026-000001"
+        assert client.get(f"/public/results/{typed}/objection/").status_code == 200
+    assert client.get("/public/results/jl2026-999999/").status_code == 404
