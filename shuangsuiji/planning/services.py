@@ -297,8 +297,11 @@ def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
     if problems:
         raise ValidationError(problems)
     if changes:
+        # The reason of a row asked below its minimum only: the box of a row put back to the minimum still holds
+        # its earlier shortfall reason, which would otherwise be recorded as the reason for asking enough.
         _event("set_requested", plan, acting_user, changes,
-               reason="；".join(r for s, r in reasons.items() if s in changes and r))
+               reason="；".join(rows[s].shortfall_reason for s in changes
+                               if rows[s].shortfall_state != ShortfallState.NONE and rows[s].shortfall_reason))
     return plan
 
 

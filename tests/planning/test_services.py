@@ -81,6 +81,23 @@ def test_asking_less_than_a_minimum_needs_a_reason_and_the_citys_approval(city):
     assert special["quota"] == 0
 
 
+def test_putting_a_stratum_back_to_its_minimum_does_not_record_the_old_shortfall_reason(city):
+    # The page sends each row's reason box with every save, and the box still holds the earlier reason: the
+    # change back to the minimum was recorded with "两家均已停产待查" as its reason, the history then reading as
+    # if the county had asked for enough because the firms were closed.
+    from shuangsuiji.audit.models import Event
+
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    services.do_set_requested(plan, {"special": 0}, reasons={"special": "两家均已停产待查"}, acting_user=county)
+    services.do_set_requested(plan, {"special": 1, "general": 10},
+                              reasons={"special": "两家均已停产待查", "general": ""}, acting_user=county)
+    row = strata(plan)["special"]
+    assert (row.requested, row.shortfall_state, row.shortfall_reason) == (1, ShortfallState.NONE, "")
+    events = list(Event.objects.filter(action="plan.set_requested").order_by("pk"))
+    assert [event.reason for event in events] == ["两家均已停产待查", ""]
+
+
 def test_asking_more_is_free_but_never_beyond_the_population_or_below_the_must_includes(city):
     county = city["users"]["county_admin"]
     plan = county_plan(city)
