@@ -202,6 +202,13 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
         if outside:
             raise ValidationError({"check_items": _("以下事项不在本行政区适用的抽查事项清单中：%(codes)s") % {
                 "codes": join_sep(outside)}})
+    if not items and kind == PlanKind.JOINT and check_items is None:
+        # A county's list is mostly the city's items, whose responsible departments are the city's: a county
+        # department is then responsible for none, and "choose at least one item" did not say why.
+        raise ValidationError({"check_items": _(
+            "%(dept)s不是%(name)s适用的任何抽查事项的责任科室，没有默认事项："
+            "请在“抽查事项”中勾选本次联合抽查的事项") % {
+            "dept": department.name, "name": jurisdiction.name}})
     if not items:
         raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
     chosen_departments: list[Department] = []

@@ -388,6 +388,25 @@ def test_a_department_initiates_a_joint_plan_for_its_items_with_the_cooperating_
     assert set(task.check_items()) == {city["items"]["permit"], city["items"]["air"], city["items"]["risk"]}
 
 
+def test_a_joint_plan_of_a_department_responsible_for_no_item_says_so_and_takes_chosen_city_items(city):
+    # A county's list is mostly the city's items, so a county department is often responsible for none: with
+    # no items ticked, the refusal said only "请至少选择一项抽查事项", as if the default had not been offered.
+    from shuangsuiji.registry.models import Department
+
+    tree, county = city["tree"], city["users"]["county_admin"]
+    soil = Department.objects.create(jurisdiction=tree["a"], name="土壤股", code=f"{tree['a'].code}-SO")
+    with pytest.raises(ValidationError) as caught:
+        services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=county,
+                                kind=PlanKind.JOINT, department=soil)
+    assert list(caught.value.message_dict) == ["check_items"]
+    assert "土壤股不是涞水县适用的任何抽查事项的责任科室" in caught.value.message_dict["check_items"][0]
+    assert not Plan.objects.exists()
+    joint = services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=county,
+                                    kind=PlanKind.JOINT, department=soil, check_items=[city["items"]["permit"]],
+                                    departments=[soil, city["departments"]["enforcement_a"]])
+    assert list(joint.check_items.all()) == [city["items"]["permit"]]
+
+
 def general_drawn(city) -> tuple:
     """County A's plan taking 5 general units, drawn: the plan, its draw and the task of the first ticket."""
     county = city["users"]["county_admin"]
