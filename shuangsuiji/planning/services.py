@@ -1098,18 +1098,29 @@ def public_value(source: str, *, value: str, witnesses: Iterable[str] = (), lott
                  ) -> dict:
     """The engine's canonical record of a public value, or ValidationError saying what is missing."""
     try:
+        # Every problem of the form at once, each at its field: at a draw the witnesses wait while it is fixed.
         if source == PublicSource.DICE:
             names = [w.strip() for w in witnesses if w.strip()]
+            problems: dict[str, list[str]] = {}
             if len(names) < 2:
-                raise ValidationError({"witnesses": _("掷骰须有至少两名见证人，请填写见证人姓名")})
-            return manifest.dice(dice_digits(value), names)
+                problems["witnesses"] = [_("掷骰须有至少两名见证人，请填写见证人姓名")]
+            try:
+                digits = dice_digits(value)
+            except ValidationError as error:
+                problems.update(error.message_dict)
+            if problems:
+                raise ValidationError(problems)
+            return manifest.dice(digits, names)
         if source == PublicSource.LOTTERY:
+            problems = {}
             if not lottery_name.strip():
-                raise ValidationError({"lottery_name": _("请填写彩票名称")})
+                problems["lottery_name"] = [_("请填写彩票名称")]
             if lottery_date is None:
-                raise ValidationError({"lottery_date": _("请填写开奖日期")})
+                problems["lottery_date"] = [_("请填写开奖日期")]
             if not value.strip():
-                raise ValidationError({"value": _("请按公布的原样填写开奖号码")})
+                problems["value"] = [_("请按公布的原样填写开奖号码")]
+            if problems:
+                raise ValidationError(problems)
             return manifest.lottery(lottery_name.strip(), lottery_date, value.strip())
         if source == PublicSource.DRAND:
             chain = (drand_chain or DEFAULT_DRAND_CHAIN).strip().lower()

@@ -396,12 +396,23 @@ def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
                 plan, source=data["source"], value=data["value"], witnesses=form.witness_names(),
                 lottery_name=data["lottery_name"], lottery_date=data["lottery_date"],
                 drand_round=data["drand_round"], acting_user=request.user)
+        else:
+            # The fields the form accepted are checked too, so that a blank value and a missing witness are
+            # said together rather than one after the other.
+            data = form.cleaned_data
+            witnesses = form.witness_names() if "witnesses" in data else ()
+            services.public_value(
+                data.get("source") or "", value=data.get("value") or "", witnesses=witnesses,
+                lottery_name=data.get("lottery_name") or "", lottery_date=data.get("lottery_date"),
+                drand_round=data.get("drand_round"))
     except PermissionDenied as error:
         _fail(request, error)
         return redirect(plan)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, problems in error.message_dict.items():
+                if field in form.fields and field in form.errors:
+                    continue  # the form's own word on that field stands (e.g. a blank value is "required")
                 form.add_error(field if field in form.fields else None, problems)
         else:
             form.add_error(None, error.messages)

@@ -104,6 +104,26 @@ def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(c
     assert any("“现场检查”" in m for m in told) and not any("我的任务" in m for m in told), told
 
 
+def test_the_public_value_form_says_every_problem_at_once(client, city):
+    # At the draw the witnesses wait while the form is fixed: a mistyped roll and a missing witness were said
+    # one after the other (the roll only once the witnesses were right), and so were a blank roll and them.
+    plan = running_plan(city)
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": timezone.localdate().isoformat()})
+    client.post(reverse("planning:plan_commit", args=[plan.pk]))
+    url = reverse("planning:plan_public", args=[plan.pk])
+    response = client.post(url, {"source": "dice", "value": "3,5,1,9", "witnesses": "张三"})
+    errors = response.context["public_form"].errors
+    assert response.status_code == 400 and set(errors) == {"value", "witnesses"}, errors
+    assert "1–6" in errors["value"][0] and "至少两名见证人" in errors["witnesses"][0]
+    response = client.post(url, {"source": "dice", "value": "", "witnesses": ""})
+    errors = response.context["public_form"].errors
+    assert set(errors) == {"value", "witnesses"} and len(errors["value"]) == 1, errors
+    response = client.post(url, {"source": "lottery", "value": "", "lottery_name": "", "lottery_date": ""})
+    assert set(response.context["public_form"].errors) == {"value", "lottery_name", "lottery_date"}
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.COMMITTED
+
+
 def test_the_freeze_form_offers_no_past_day_and_refuses_one(client, city):
     plan = running_plan(city)
     today = timezone.localdate()
