@@ -248,6 +248,24 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
     return plan
 
 
+def requested_problem(row: PlanStratum, value, reason: str | None) -> str | None:
+    """What is wrong with asking ``value`` of a stratum (with ``reason`` for asking less), or None. The plan
+    page also asks it of the rows typed right when another row's number is not a number, so that one save
+    says every row's problem."""
+    label = row.get_stratum_display()
+    if not isinstance(value, int) or value < 0:
+        return _("%(s)s：抽查数应为非负整数") % {"s": label}
+    if value > row.population:
+        return _("%(s)s：抽查数 %(n)s 超过可抽对象数 %(p)s") % {"s": label, "n": value, "p": row.population}
+    if value < row.must_include:
+        return _("%(s)s：抽查数 %(n)s 少于必查数 %(m)s，必查对象不能不查") % {
+            "s": label, "n": value, "m": row.must_include}
+    if value < row.minimum and not (reason or "").strip():
+        return _("%(s)s：抽查数 %(n)s 低于政策最低数 %(m)s，须填写理由并报市局审批") % {
+            "s": label, "n": value, "m": row.minimum}
+    return None
+
+
 @transaction.atomic
 def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
                      reasons: Mapping[str, str] | None = None) -> Plan:
@@ -266,26 +284,13 @@ def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
         if row is None or not row.drawn:
             raise ValidationError(_("本计划不抽取“%(s)s”") % {"s": Stratum(stratum).label if stratum in Stratum.values
                                                                 else stratum})
-        label = row.get_stratum_display()
-        if not isinstance(value, int) or value < 0:
-            problems.setdefault(stratum, []).append(_("%(s)s：抽查数应为非负整数") % {"s": label})
-            continue
-        if value > row.population:
-            problems.setdefault(stratum, []).append(_("%(s)s：抽查数 %(n)s 超过可抽对象数 %(p)s") % {
-                "s": label, "n": value, "p": row.population})
-            continue
-        if value < row.must_include:
-            problems.setdefault(stratum, []).append(_("%(s)s：抽查数 %(n)s 少于必查数 %(m)s，必查对象不能不查") % {
-                "s": label, "n": value, "m": row.must_include})
+        problem = requested_problem(row, value, reasons.get(stratum))
+        if problem:
+            problems.setdefault(stratum, []).append(problem)
             continue
         reason = (reasons.get(stratum) or "").strip()
         before = (row.requested, row.shortfall_state, row.shortfall_reason)
         if value < row.minimum:
-            if not reason:
-                problems.setdefault(stratum, []).append(
-                    _("%(s)s：抽查数 %(n)s 低于政策最低数 %(m)s，须填写理由并报市局审批") % {
-                        "s": label, "n": value, "m": row.minimum})
-                continue
             if (value, reason) != (row.requested, row.shortfall_reason) or row.shortfall_state == ShortfallState.NONE:
                 row.shortfall_state = ShortfallState.PENDING
                 row.shortfall_reason = reason

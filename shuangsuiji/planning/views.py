@@ -325,6 +325,13 @@ def plan_requested(request: HttpRequest, pk: int) -> HttpResponse:
             for name, errors in form.errors.items():
                 stratum = name.partition("_")[2]  # requested_<stratum>, reason_<stratum>
                 problems.setdefault(stratum, []).extend(f"{form.fields[name].label}：{e}" for e in errors)
+            # the rows typed as numbers are judged too: one save says every row's problem, not one at a time
+            for row in form.strata:
+                value = form.cleaned_data.get(f"requested_{row.stratum}")
+                if row.stratum not in problems and value is not None:
+                    problem = services.requested_problem(row, value, form.cleaned_data.get(f"reason_{row.stratum}"))
+                    if problem:
+                        problems[row.stratum] = [problem]
     except PermissionDenied as error:
         _fail(request, error)
         return redirect(plan)

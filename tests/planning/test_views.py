@@ -261,6 +261,26 @@ def test_a_shortfall_reason_past_its_length_is_refused_by_name(client, city):
     assert row.requested == row.minimum and row.shortfall_reason == ""
 
 
+def test_a_blank_number_does_not_hide_the_other_rows_problems(client, city):
+    # One row left blank: only "该字段是必填项" was said, and the row asking less without a reason (or more than
+    # its population) was told only at the next save.
+    plan = running_plan(city)
+    rows = list(plan.strata.filter(drawn=True, minimum__gt=0).order_by("id"))
+    short = next(row for row in rows if row.minimum > row.must_include)
+    blank = next(row for row in rows if row != short)
+    login(client, city["users"], "county_admin")
+    posted = {f"requested_{row.stratum}": row.requested for row in plan.strata.filter(drawn=True)}
+    posted |= {f"requested_{short.stratum}": short.minimum - 1, f"requested_{blank.stratum}": ""}
+    response = client.post(reverse("planning:plan_requested", args=[plan.pk]), posted)
+    assert response.status_code == 400
+    page = response.content.decode()
+    said = page.split(f'data-problems="{short.stratum}"')[1].split("</div></div>")[0]
+    assert f"低于政策最低数 {short.minimum}，须填写理由" in said
+    assert "该字段是必填项" in page.split(f'data-problems="{blank.stratum}"')[1].split("</div></div>")[0]
+    short.refresh_from_db()
+    assert short.requested == short.minimum
+
+
 def test_refused_numbers_come_back_as_typed_with_each_problem_under_its_row(client, city):
     plan = running_plan(city)
     rows = list(plan.strata.filter(drawn=True, minimum__gt=0).order_by("id"))
