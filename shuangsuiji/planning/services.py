@@ -215,6 +215,12 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
     if kind == PlanKind.JOINT:
         chosen_departments = (list(departments) if departments is not None
                               else default_joint_departments(department, items))
+        if departments is None and len(chosen_departments) < 2 and department.jurisdiction_id == jurisdiction.pk:
+            # The cooperating departments the item list names are the city's for the city's items: the default
+            # is then the initiator alone, and "at least two departments" did not say none had been chosen.
+            raise ValidationError({"departments": _(
+                "所选事项在事项清单中没有%(name)s的配合科室：请在“参加科室”中勾选参加本次联合抽查的科室"
+                "（至少两个，含发起科室）") % {"name": jurisdiction.name}})
         _check_joint(jurisdiction, department, items, chosen_departments)
     elif department is not None:
         raise ValidationError({"department": _("双随机抽查计划不设发起科室")})

@@ -401,6 +401,13 @@ def test_a_joint_plan_of_a_department_responsible_for_no_item_says_so_and_takes_
     assert list(caught.value.message_dict) == ["check_items"]
     assert "土壤股不是涞水县适用的任何抽查事项的责任科室" in caught.value.message_dict["check_items"][0]
     assert not Plan.objects.exists()
+    # The city's item names no cooperating department of the county: the default is the initiator alone, and
+    # "至少需要两个科室参加" did not say that none had been chosen.
+    with pytest.raises(ValidationError) as caught:
+        services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=county,
+                                kind=PlanKind.JOINT, department=soil, check_items=[city["items"]["permit"]])
+    assert "没有涞水县的配合科室：请在“参加科室”中勾选" in caught.value.message_dict["departments"][0]
+    assert not Plan.objects.exists()
     joint = services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=county,
                                     kind=PlanKind.JOINT, department=soil, check_items=[city["items"]["permit"]],
                                     departments=[soil, city["departments"]["enforcement_a"]])
