@@ -819,7 +819,9 @@ def uninspected_tasks(plan: Plan) -> int:
     """Dispatched tasks of the plan that have no submitted (sealed) record yet."""
     from shuangsuiji.fieldwork.models import InspectionRecord  # fieldwork builds on planning, not the reverse
 
-    sealed = InspectionRecord.objects.filter(sealed_at__isnull=False).values("task_id")
+    # A re-check's record has no task: a NULL in "NOT IN (…)" matches nothing, so one sealed re-check anywhere
+    # made every plan count no task to visit and let its secret out mid-quarter.
+    sealed = InspectionRecord.objects.filter(sealed_at__isnull=False, task__isnull=False).values("task_id")
     return (Task.objects.filter(selections__plan=plan, selections__active=True, status=TaskStatus.DISPATCHED)
             .exclude(pk__in=sealed).distinct().count())
 

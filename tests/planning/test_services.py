@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.audit.services import verify_chain
@@ -518,6 +519,16 @@ def test_the_secret_is_not_revealed_while_the_quarter_s_targets_are_still_to_be_
     plan = county_plan(city)  # 2021 Q2
     ceremony(plan, user=county)
     services.do_dispatch(plan, acting_user=county)
+    # A sealed record of no task (a 复查's) anywhere: "NOT IN (… NULL …)" then matched no task at all, so every
+    # plan counted none to visit and its secret (the whole selection) was revealed mid-quarter at one click.
+    from shuangsuiji.fieldwork.models import InspectionRecord, Recheck
+
+    task = Task.objects.filter(selections__plan=plan).first()
+    draft = InspectionRecord.objects.create(number="JL2021Q2-000001", task=task, target=task.target)
+    recheck = Recheck.objects.create(number="FC2021-000001", source_record=draft, target=task.target,
+                                     not_before=D(2021, 5, 1), due_date=D(2021, 6, 1))
+    InspectionRecord.objects.create(number="JLFC2021-000001", recheck=recheck, target=task.target,
+                                    sealed_at=timezone.now(), seal_hash="0" * 64)
     open_tasks = services.uninspected_tasks(plan)
     assert open_tasks == Task.objects.filter(selections__plan=plan).distinct().count() > 0
     monkeypatch.setattr(services.timezone, "localdate", lambda *args: D(2021, 6, 10))
