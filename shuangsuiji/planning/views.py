@@ -605,7 +605,9 @@ def task_substitute_target(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("请填写递补理由"))
+            # a reason too long was told to be written, as if it had been left blank
+            raise ValidationError(_("请填写递补理由") if form.has_error("reason", "required") else
+                                  _("未递补。递补理由：%(problem)s") % {"problem": form.errors["reason"][0]})
         substitutes = services.do_substitute_target(task, reason=form.cleaned_data["reason"],
                                                     acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
@@ -622,9 +624,17 @@ def task_substitute_inspector(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(visible_tasks(request.user).select_related("target"), pk=pk)
     form = InspectorSubstitutionForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写替换理由"))
-        member = get_object_or_404(task.members.select_related("inspector"), pk=form.cleaned_data["member"])
+        valid = form.is_valid()
+        chosen = form.cleaned_data.get("member")
+        member = get_object_or_404(task.members.select_related("inspector"), pk=chosen) if chosen else None
+        if not valid:
+            # The boxes of the team's rows close again on the page: the message names the officer, and a reason
+            # too long is not told to be written.
+            if member is None or form.has_error("reason", "required"):
+                raise ValidationError(_("未替换%(name)s：请填写替换理由") % {
+                    "name": member.inspector.name if member else ""})
+            raise ValidationError(_("未替换%(name)s。替换理由：%(problem)s") % {
+                "name": member.inspector.name, "problem": form.errors["reason"][0]})
         replacement = services.do_substitute_inspector(task, member.inspector, reason=form.cleaned_data["reason"],
                                                        acting_user=request.user, draw=member.draw)
     except (ValidationError, PermissionDenied) as error:

@@ -349,6 +349,27 @@ def test_the_manifest_download_is_sealed_until_the_reveal(client, city, drawn):
     assert client.get(url).status_code == 404
 
 
+def test_a_refused_substitution_names_the_officer_and_does_not_call_a_long_reason_blank(client, city, drawn):
+    # The team's boxes close again after the refusal: "请填写替换理由" said neither whom it was about nor, for a
+    # reason over its length, what was wrong with it (it had been written).
+    _plan, task = drawn
+    member = task.members.filter(active=True).select_related("inspector").first()
+    login(client, city["users"], "county_admin")
+    url = reverse("planning:task_substitute_inspector", args=[task.pk])
+
+    def told(response) -> list[str]:
+        return [str(m) for m in response.context["messages"]]
+
+    blank = client.post(url, {"member": member.pk, "reason": " "}, follow=True)
+    assert told(blank) == [f"未替换{member.inspector.name}：请填写替换理由"]
+    long = client.post(url, {"member": member.pk, "reason": "病" * (REASON_LENGTH + 1)}, follow=True)
+    assert told(long)[0].startswith(f"未替换{member.inspector.name}。替换理由：确保该变量包含不超过 {REASON_LENGTH}")
+    target = client.post(reverse("planning:task_substitute_target", args=[task.pk]),
+                         {"reason": "关" * (REASON_LENGTH + 1)}, follow=True)
+    assert told(target)[0].startswith(f"未递补。递补理由：确保该变量包含不超过 {REASON_LENGTH}")
+    assert TaskMember.objects.get(pk=member.pk).active and task.members.filter(active=True).count() == 2
+
+
 def test_an_inspector_substitution_from_the_task_page(client, city, drawn):
     _plan, task = drawn
     member = task.members.filter(active=True).first()
