@@ -326,6 +326,24 @@ def test_the_plan_form_refuses_a_quarter_that_is_over(client, city):
 
 
 
+def test_the_plan_form_refuses_a_quarter_beyond_the_next(client, city):
+    # A year mistyped (2062 for 2026) or a plan made a year ahead: a draft that cannot be withdrawn, its quotas
+    # counted on the registries of today, stayed on the list for good.
+    today = timezone.localdate()
+    year, quarter = services.cross_check_quarters(today)[-1]
+    later = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    login(client, city["users"], "county_admin")
+    response = client.post(reverse("planning:plan_create"), {
+        "jurisdiction": city["tree"]["a"].pk, "year": later[0], "quarter": later[1], "kind": PlanKind.REGULAR})
+    assert response.status_code == 200 and not Plan.objects.exists()
+    assert response.context["form"].errors["quarter"] == [
+        f"{later[0]}年第{later[1]}季度的计划还不能编制：只能编制本季度或下一季度（{year}年第{quarter}季度）的计划，"
+        "抽取在上一季度末进行"]
+    response = client.post(reverse("planning:plan_create"), {
+        "jurisdiction": city["tree"]["a"].pk, "year": year, "quarter": quarter, "kind": PlanKind.REGULAR})
+    assert response.status_code == 302 and Plan.objects.get().quarter == quarter
+
+
 def test_the_plan_form_starts_on_ones_own_jurisdiction(client, city):
     """A county admin has one jurisdiction to choose, yet the form opened on "请选择" and refused the plan until
     he picked it; a link naming another jurisdiction still prefills that one."""
