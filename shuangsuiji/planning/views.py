@@ -336,15 +336,15 @@ def plan_requested(request: HttpRequest, pk: int) -> HttpResponse:
         _fail(request, error)
         return redirect(plan)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for stratum, found in error.message_dict.items():
-                problems.setdefault(stratum, []).extend(found)
-        else:
-            problems.setdefault("", []).extend(error.messages)
+        if not hasattr(error, "error_dict"):
+            # The plan's state (frozen in another tab, say), not a number typed: nothing on the page to put
+            # right, so its present state rather than "correct what is marked red" over a stale form.
+            _fail(request, error)
+            return redirect(plan)
+        for stratum, found in error.message_dict.items():
+            problems.setdefault(stratum, []).extend(found)
     if problems:
         messages.error(request, _("计划抽查数未保存，请更正“各类别抽查数”中标红的内容"))
-        for message in problems.pop("", []):
-            messages.error(request, message)
         context = _detail_context(request, plan, typed=request.POST, problems=problems)
         return render(request, "planning/plan_detail.html", context, status=400)
     messages.success(request, _("已保存计划抽查数"))

@@ -281,6 +281,23 @@ def test_a_blank_number_does_not_hide_the_other_rows_problems(client, city):
     assert short.requested == short.minimum
 
 
+def test_numbers_saved_from_a_stale_tab_after_the_freeze_say_so_and_show_the_frozen_plan(client, city):
+    # Frozen in another tab: the save answered "请更正“各类别抽查数”中标红的内容" over the old draft form, with
+    # nothing marked red, at the address of the post.
+    plan = running_plan(city)
+    row = plan.strata.filter(drawn=True).first()
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": timezone.localdate().isoformat()},
+                follow=True)  # its own message read
+    posted = {f"requested_{other.stratum}": other.requested for other in plan.strata.filter(drawn=True)}
+    response = client.post(reverse("planning:plan_requested", args=[plan.pk]),
+                           posted | {f"requested_{row.stratum}": row.requested + 1})
+    assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    told = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert told == ["计划当前状态为“已审定并冻结”，此操作需要在“编制中”状态下进行"], told
+    assert plan.strata.get(pk=row.pk).requested == row.requested
+
+
 def test_refused_numbers_come_back_as_typed_with_each_problem_under_its_row(client, city):
     plan = running_plan(city)
     rows = list(plan.strata.filter(drawn=True, minimum__gt=0).order_by("id"))
