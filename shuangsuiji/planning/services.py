@@ -947,9 +947,13 @@ def _refresh_strata(plan: Plan, quarter_quotas: QuarterQuotas) -> list[PlanStrat
             problems.append(_("%(s)s：计划抽查 %(n)s 家，少于现在的必查数 %(m)s") % {
                 "s": label, "n": row.requested, "m": row.must_include})
         elif row.requested < row.minimum and row.shortfall_state != ShortfallState.APPROVED:
-            state = row.get_shortfall_state_display() if row.shortfall_state else _("未申请")
+            # what to do next, by the request's state: the state's label alone ("低于最低数，待市局审批") left the
+            # clerk to work out that the freeze waits for it
+            then = {ShortfallState.PENDING: _("少抽申请待市局审批，批准后方可冻结"),
+                    ShortfallState.REJECTED: _("市局未批准少抽，请改为不少于 %(m)s 家")}.get(
+                row.shortfall_state, _("少抽须填写理由并经市局批准，或改为不少于 %(m)s 家")) % {"m": row.minimum}
             problems.append(_("%(s)s：计划抽查 %(n)s 家，低于政策最低数 %(m)s（少抽审批：%(state)s）") % {
-                "s": label, "n": row.requested, "m": row.minimum, "state": state})
+                "s": label, "n": row.requested, "m": row.minimum, "state": then})
         elif row.requested >= row.minimum and row.shortfall_state:
             row.shortfall_state = ShortfallState.NONE
         row.save()

@@ -69,12 +69,18 @@ def test_asking_less_than_a_minimum_needs_a_reason_and_the_citys_approval(city):
     services.do_set_requested(plan, {"special": 0}, reasons={"special": "两家均已停产待查"}, acting_user=county)
     row = strata(plan)["special"]
     assert (row.requested, row.shortfall_state, row.shortfall_reason) == (0, ShortfallState.PENDING, "两家均已停产待查")
-    with pytest.raises(ValidationError, match="少抽审批"):
+    # The refusal says what the freeze waits for, not only the request's state.
+    with pytest.raises(ValidationError, match="少抽审批：少抽申请待市局审批，批准后方可冻结"):
         services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     with pytest.raises(PermissionDenied):
         services.do_approve_shortfall(row, approve=True, decision="", acting_user=county)
     with pytest.raises(ValidationError):
         services.do_approve_shortfall(row, approve=False, decision="", acting_user=city_admin)  # a refusal says why
+    services.do_approve_shortfall(row, approve=False, decision="理由不足", acting_user=city_admin)
+    with pytest.raises(ValidationError, match="市局未批准少抽，请改为不少于 1 家"):
+        services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
+    services.do_set_requested(plan, {"special": 0}, reasons={"special": "两家均已停产，待注销"}, acting_user=county)
+    row = strata(plan)["special"]
     services.do_approve_shortfall(row, approve=True, decision="同意", acting_user=city_admin)
     assert strata(plan)["special"].shortfall_state == ShortfallState.APPROVED
     draw = services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
