@@ -59,7 +59,7 @@ from shuangsuiji.planning.permissions import (
     visible_plans,
     visible_tasks,
 )
-from shuangsuiji.punctuation import join_sep
+from shuangsuiji.punctuation import colon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
@@ -324,7 +324,7 @@ def plan_requested(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             for name, errors in form.errors.items():
                 stratum = name.partition("_")[2]  # requested_<stratum>, reason_<stratum>
-                problems.setdefault(stratum, []).extend(f"{form.fields[name].label}：{e}" for e in errors)
+                problems.setdefault(stratum, []).extend(f"{form.fields[name].label}{colon()}{e}" for e in errors)
             # the rows typed as numbers are judged too: one save says every row's problem, not one at a time
             for row in form.strata:
                 value = form.cleaned_data.get(f"requested_{row.stratum}")

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -442,6 +443,11 @@ def test_a_refused_amendment_decision_on_the_record_page_keeps_the_opinion(task,
     response = client.post(reverse("fieldwork:amendment_decide", args=[amendment.pk]), {"decision": "同意补记"})
     assert response.status_code == 400 and response.context["record"] == original
     assert f'id="amendment-{amendment.pk}-decision" name="decision" value="同意补记"' in response.content.decode()
+    # said with the colon of the page's language ("Decision：This field is required." in English)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("fieldwork:amendment_decide", args=[amendment.pk]), {"decision": "同意补记"})
+    told = [str(m) for m in response.context["messages"]]
+    assert told and all("：" not in m for m in told) and any(": This field is required" in m for m in told), told
     assert AmendmentRequest.objects.get(pk=amendment.pk).state == RequestState.PENDING
 
 

@@ -13,6 +13,7 @@ from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, RedrawRequest, Task, TaskMember
 from shuangsuiji.validators import REASON_LENGTH
+from tests.clients import signed_in
 
 from .conftest import ceremony
 
@@ -279,6 +280,11 @@ def test_a_blank_number_does_not_hide_the_other_rows_problems(client, city):
     assert "该字段是必填项" in page.split(f'data-problems="{blank.stratum}"')[1].split("</div></div>")[0]
     short.refresh_from_db()
     assert short.requested == short.minimum
+    # in English the label and the problem are joined by an English colon ("Special-supervision unit：This …")
+    english = signed_in(city["users"]["county_admin"], "en").post(
+        reverse("planning:plan_requested", args=[plan.pk]), posted).content.decode()
+    said = english.split(f'data-problems="{blank.stratum}"')[1].split("</div></div>")[0]
+    assert ": This field is required." in said and "：" not in said
 
 
 def test_numbers_saved_from_a_stale_tab_after_the_freeze_say_so_and_show_the_frozen_plan(client, city):
