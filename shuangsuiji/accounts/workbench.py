@@ -433,9 +433,12 @@ def quarter_plans(user, year: int, quarter: int, window: DrawWindow, today: date
                          due=window.last if windowed else None, overdue=windowed and window.closed(today),
                          badge=plan.get_status_display(), badge_css=PLAN_BADGES.get(plan.status, "text-bg-secondary"),
                          place=own.name))
-    kind = PlanKind.JOINT if department_user else PlanKind.REGULAR
     may_create = is_admin(user) or (department_user and user.department_id is not None)
-    if may_create and not any(plan.kind == kind for plan in found):
+    # An admin's missing plans are the regular one and, where no department has initiated one, the joint one:
+    # a county with no department users had its joint plan flagged on the city's table and nowhere on its own.
+    kinds = [PlanKind.JOINT] if department_user else [PlanKind.REGULAR, PlanKind.JOINT]
+    missing = [kind for kind in kinds if may_create and not any(plan.kind == kind for plan in found)]
+    for kind in reversed(missing):
         title = _("编制%(period)s双随机抽查计划") if kind == PlanKind.REGULAR else \
             _("编制%(period)s内部联合抽查计划")
         rows.insert(0, Item(title=title % {"period": quarter_text(year, quarter)},

@@ -304,7 +304,10 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             # not approved without the note its reviewer wrote (a note too long was dropped and the batch approved)
             raise ValidationError(_("未审核：请更正审核意见"))
         services.do_review(batch, note=form.cleaned_data["note"], acting_user=request.user)
-        return _("已审核，可以发布")
+        if services.can_publish(request.user, batch.jurisdiction):
+            return _("已审核，可以发布")
+        # A leader reviews but does not release: "can be released" had him look for a button he has not.
+        return _("已审核，等待%(name)s的管理员发布") % {"name": batch.jurisdiction.name}
 
     return _batch_action(request, pk, act, typed=("note_form", form))
 

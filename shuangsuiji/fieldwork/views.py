@@ -81,7 +81,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
-from shuangsuiji.punctuation import bracketed, join_semicolon, join_sep
+from shuangsuiji.punctuation import bracketed, colon, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
@@ -1143,8 +1143,9 @@ def _valid(form) -> dict:
 def _named_problems(form) -> dict[str, list[str]]:
     """The form's problems by field, each named with its field's label."""
     form.is_valid()
-    return {name: [f"{form.fields[name].label}：{error}" if name in form.fields else str(error) for error in errors]
-            for name, errors in form.errors.items()}
+    # the colon of the interface's language: a full-width one read "Decision：This field is required." in English
+    return {name: [f"{form.fields[name].label}{colon()}{error}" if name in form.fields else str(error)
+                   for error in errors] for name, errors in form.errors.items()}
 
 
 @login_required

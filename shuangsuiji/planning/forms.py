@@ -12,7 +12,7 @@ from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.planning import gather
-from shuangsuiji.planning.models import Plan, PlanKind, PlanStratum, PublicSource
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStratum, PublicSource, quarter_text
 from shuangsuiji.registry.models import CheckItem, Department, Jurisdiction, Level
 from shuangsuiji.validators import REASON_LENGTH
 
@@ -84,12 +84,22 @@ class PlanForm(forms.Form):
         self.fields["quarter"].initial = quarter
 
     def clean(self) -> dict:
+        from shuangsuiji.planning.services import cross_check_quarters  # services import this module
+
         data = super().clean()
         year, quarter = data.get("year"), data.get("quarter")
         # A plan of a quarter that is over could never be drawn, and a draft stays on the list for good.
         if year and quarter and gather.quarter_end(year, quarter) < timezone.localdate():
             self.add_error("quarter", _("%(year)s年第%(quarter)s季度已经结束，不能再编制抽查计划") % {
                 "year": year, "quarter": quarter})
+        elif year and quarter and (year, quarter) > cross_check_quarters()[-1]:
+            # A quarter further ahead (a year mistyped, say) made a draft that cannot be withdrawn and stays on
+            # the list, its quotas counted on registries a year stale; it is drawn at the end of the quarter
+            # before it (实施方案 二(四)), so it is made then.
+            following = cross_check_quarters()[-1]
+            self.add_error("quarter", _(
+                "%(year)s年第%(quarter)s季度的计划还不能编制：只能编制本季度或下一季度（%(next)s）的计划，"
+                "抽取在上一季度末进行") % {"year": year, "quarter": quarter, "next": quarter_text(*following)})
         return data
 
 

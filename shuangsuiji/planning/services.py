@@ -202,12 +202,25 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
         if outside:
             raise ValidationError({"check_items": _("以下事项不在本行政区适用的抽查事项清单中：%(codes)s") % {
                 "codes": join_sep(outside)}})
+    if not items and kind == PlanKind.JOINT and check_items is None:
+        # A county's list is mostly the city's items, whose responsible departments are the city's: a county
+        # department is then responsible for none, and "choose at least one item" did not say why.
+        raise ValidationError({"check_items": _(
+            "%(dept)s不是%(name)s适用的任何抽查事项的责任科室，没有默认事项："
+            "请在“抽查事项”中勾选本次联合抽查的事项") % {
+            "dept": department.name, "name": jurisdiction.name}})
     if not items:
         raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
     chosen_departments: list[Department] = []
     if kind == PlanKind.JOINT:
         chosen_departments = (list(departments) if departments is not None
                               else default_joint_departments(department, items))
+        if departments is None and len(chosen_departments) < 2 and department.jurisdiction_id == jurisdiction.pk:
+            # The cooperating departments the item list names are the city's for the city's items: the default
+            # is then the initiator alone, and "at least two departments" did not say none had been chosen.
+            raise ValidationError({"departments": _(
+                "所选事项在事项清单中没有%(name)s的配合科室：请在“参加科室”中勾选参加本次联合抽查的科室"
+                "（至少两个，含发起科室）") % {"name": jurisdiction.name}})
         _check_joint(jurisdiction, department, items, chosen_departments)
     elif department is not None:
         raise ValidationError({"department": _("双随机抽查计划不设发起科室")})
@@ -241,6 +254,24 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
     return plan
 
 
+def requested_problem(row: PlanStratum, value, reason: str | None) -> str | None:
+    """What is wrong with asking ``value`` of a stratum (with ``reason`` for asking less), or None. The plan
+    page also asks it of the rows typed right when another row's number is not a number, so that one save
+    says every row's problem."""
+    label = row.get_stratum_display()
+    if not isinstance(value, int) or value < 0:
+        return _("%(s)s：抽查数应为非负整数") % {"s": label}
+    if value > row.population:
+        return _("%(s)s：抽查数 %(n)s 超过可抽对象数 %(p)s") % {"s": label, "n": value, "p": row.population}
+    if value < row.must_include:
+        return _("%(s)s：抽查数 %(n)s 少于必查数 %(m)s，必查对象不能不查") % {
+            "s": label, "n": value, "m": row.must_include}
+    if value < row.minimum and not (reason or "").strip():
+        return _("%(s)s：抽查数 %(n)s 低于政策最低数 %(m)s，须填写理由并报市局审批") % {
+            "s": label, "n": value, "m": row.minimum}
+    return None
+
+
 @transaction.atomic
 def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
                      reasons: Mapping[str, str] | None = None) -> Plan:
@@ -259,26 +290,13 @@ def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
         if row is None or not row.drawn:
             raise ValidationError(_("本计划不抽取“%(s)s”") % {"s": Stratum(stratum).label if stratum in Stratum.values
                                                                 else stratum})
-        label = row.get_stratum_display()
-        if not isinstance(value, int) or value < 0:
-            problems.setdefault(stratum, []).append(_("%(s)s：抽查数应为非负整数") % {"s": label})
-            continue
-        if value > row.population:
-            problems.setdefault(stratum, []).append(_("%(s)s：抽查数 %(n)s 超过可抽对象数 %(p)s") % {
-                "s": label, "n": value, "p": row.population})
-            continue
-        if value < row.must_include:
-            problems.setdefault(stratum, []).append(_("%(s)s：抽查数 %(n)s 少于必查数 %(m)s，必查对象不能不查") % {
-                "s": label, "n": value, "m": row.must_include})
+        problem = requested_problem(row, value, reasons.get(stratum))
+        if problem:
+            problems.setdefault(stratum, []).append(problem)
             continue
         reason = (reasons.get(stratum) or "").strip()
         before = (row.requested, row.shortfall_state, row.shortfall_reason)
         if value < row.minimum:
-            if not reason:
-                problems.setdefault(stratum, []).append(
-                    _("%(s)s：抽查数 %(n)s 低于政策最低数 %(m)s，须填写理由并报市局审批") % {
-                        "s": label, "n": value, "m": row.minimum})
-                continue
             if (value, reason) != (row.requested, row.shortfall_reason) or row.shortfall_state == ShortfallState.NONE:
                 row.shortfall_state = ShortfallState.PENDING
                 row.shortfall_reason = reason
@@ -297,8 +315,11 @@ def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
     if problems:
         raise ValidationError(problems)
     if changes:
+        # The reason of a row asked below its minimum only: the box of a row put back to the minimum still holds
+        # its earlier shortfall reason, which would otherwise be recorded as the reason for asking enough.
         _event("set_requested", plan, acting_user, changes,
-               reason="；".join(r for s, r in reasons.items() if s in changes and r))
+               reason="；".join(rows[s].shortfall_reason for s in changes
+                               if rows[s].shortfall_state != ShortfallState.NONE and rows[s].shortfall_reason))
     return plan
 
 
@@ -798,7 +819,9 @@ def uninspected_tasks(plan: Plan) -> int:
     """Dispatched tasks of the plan that have no submitted (sealed) record yet."""
     from shuangsuiji.fieldwork.models import InspectionRecord  # fieldwork builds on planning, not the reverse
 
-    sealed = InspectionRecord.objects.filter(sealed_at__isnull=False).values("task_id")
+    # A re-check's record has no task: a NULL in "NOT IN (…)" matches nothing, so one sealed re-check anywhere
+    # made every plan count no task to visit and let its secret out mid-quarter.
+    sealed = InspectionRecord.objects.filter(sealed_at__isnull=False, task__isnull=False).values("task_id")
     return (Task.objects.filter(selections__plan=plan, selections__active=True, status=TaskStatus.DISPATCHED)
             .exclude(pk__in=sealed).distinct().count())
 
@@ -924,9 +947,13 @@ def _refresh_strata(plan: Plan, quarter_quotas: QuarterQuotas) -> list[PlanStrat
             problems.append(_("%(s)s：计划抽查 %(n)s 家，少于现在的必查数 %(m)s") % {
                 "s": label, "n": row.requested, "m": row.must_include})
         elif row.requested < row.minimum and row.shortfall_state != ShortfallState.APPROVED:
-            state = row.get_shortfall_state_display() if row.shortfall_state else _("未申请")
+            # what to do next, by the request's state: the state's label alone ("低于最低数，待市局审批") left the
+            # clerk to work out that the freeze waits for it
+            then = {ShortfallState.PENDING: _("少抽申请待市局审批，批准后方可冻结"),
+                    ShortfallState.REJECTED: _("市局未批准少抽，请改为不少于 %(m)s 家")}.get(
+                row.shortfall_state, _("少抽须填写理由并经市局批准，或改为不少于 %(m)s 家")) % {"m": row.minimum}
             problems.append(_("%(s)s：计划抽查 %(n)s 家，低于政策最低数 %(m)s（少抽审批：%(state)s）") % {
-                "s": label, "n": row.requested, "m": row.minimum, "state": state})
+                "s": label, "n": row.requested, "m": row.minimum, "state": then})
         elif row.requested >= row.minimum and row.shortfall_state:
             row.shortfall_state = ShortfallState.NONE
         row.save()
@@ -1088,18 +1115,29 @@ def public_value(source: str, *, value: str, witnesses: Iterable[str] = (), lott
                  ) -> dict:
     """The engine's canonical record of a public value, or ValidationError saying what is missing."""
     try:
+        # Every problem of the form at once, each at its field: at a draw the witnesses wait while it is fixed.
         if source == PublicSource.DICE:
             names = [w.strip() for w in witnesses if w.strip()]
+            problems: dict[str, list[str]] = {}
             if len(names) < 2:
-                raise ValidationError({"witnesses": _("掷骰须有至少两名见证人，请填写见证人姓名")})
-            return manifest.dice(dice_digits(value), names)
+                problems["witnesses"] = [_("掷骰须有至少两名见证人，请填写见证人姓名")]
+            try:
+                digits = dice_digits(value)
+            except ValidationError as error:
+                problems.update(error.message_dict)
+            if problems:
+                raise ValidationError(problems)
+            return manifest.dice(digits, names)
         if source == PublicSource.LOTTERY:
+            problems = {}
             if not lottery_name.strip():
-                raise ValidationError({"lottery_name": _("请填写彩票名称")})
+                problems["lottery_name"] = [_("请填写彩票名称")]
             if lottery_date is None:
-                raise ValidationError({"lottery_date": _("请填写开奖日期")})
+                problems["lottery_date"] = [_("请填写开奖日期")]
             if not value.strip():
-                raise ValidationError({"value": _("请按公布的原样填写开奖号码")})
+                problems["value"] = [_("请按公布的原样填写开奖号码")]
+            if problems:
+                raise ValidationError(problems)
             return manifest.lottery(lottery_name.strip(), lottery_date, value.strip())
         if source == PublicSource.DRAND:
             chain = (drand_chain or DEFAULT_DRAND_CHAIN).strip().lower()

@@ -59,7 +59,7 @@ from shuangsuiji.planning.permissions import (
     visible_plans,
     visible_tasks,
 )
-from shuangsuiji.punctuation import join_sep
+from shuangsuiji.punctuation import colon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
@@ -324,20 +324,27 @@ def plan_requested(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             for name, errors in form.errors.items():
                 stratum = name.partition("_")[2]  # requested_<stratum>, reason_<stratum>
-                problems.setdefault(stratum, []).extend(f"{form.fields[name].label}：{e}" for e in errors)
+                problems.setdefault(stratum, []).extend(f"{form.fields[name].label}{colon()}{e}" for e in errors)
+            # the rows typed as numbers are judged too: one save says every row's problem, not one at a time
+            for row in form.strata:
+                value = form.cleaned_data.get(f"requested_{row.stratum}")
+                if row.stratum not in problems and value is not None:
+                    problem = services.requested_problem(row, value, form.cleaned_data.get(f"reason_{row.stratum}"))
+                    if problem:
+                        problems[row.stratum] = [problem]
     except PermissionDenied as error:
         _fail(request, error)
         return redirect(plan)
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for stratum, found in error.message_dict.items():
-                problems.setdefault(stratum, []).extend(found)
-        else:
-            problems.setdefault("", []).extend(error.messages)
+        if not hasattr(error, "error_dict"):
+            # The plan's state (frozen in another tab, say), not a number typed: nothing on the page to put
+            # right, so its present state rather than "correct what is marked red" over a stale form.
+            _fail(request, error)
+            return redirect(plan)
+        for stratum, found in error.message_dict.items():
+            problems.setdefault(stratum, []).extend(found)
     if problems:
         messages.error(request, _("计划抽查数未保存，请更正“各类别抽查数”中标红的内容"))
-        for message in problems.pop("", []):
-            messages.error(request, message)
         context = _detail_context(request, plan, typed=request.POST, problems=problems)
         return render(request, "planning/plan_detail.html", context, status=400)
     messages.success(request, _("已保存计划抽查数"))
@@ -396,12 +403,23 @@ def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
                 plan, source=data["source"], value=data["value"], witnesses=form.witness_names(),
                 lottery_name=data["lottery_name"], lottery_date=data["lottery_date"],
                 drand_round=data["drand_round"], acting_user=request.user)
+        else:
+            # The fields the form accepted are checked too, so that a blank value and a missing witness are
+            # said together rather than one after the other.
+            data = form.cleaned_data
+            witnesses = form.witness_names() if "witnesses" in data else ()
+            services.public_value(
+                data.get("source") or "", value=data.get("value") or "", witnesses=witnesses,
+                lottery_name=data.get("lottery_name") or "", lottery_date=data.get("lottery_date"),
+                drand_round=data.get("drand_round"))
     except PermissionDenied as error:
         _fail(request, error)
         return redirect(plan)
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             for field, problems in error.message_dict.items():
+                if field in form.fields and field in form.errors:
+                    continue  # the form's own word on that field stands (e.g. a blank value is "required")
                 form.add_error(field if field in form.fields else None, problems)
         else:
             form.add_error(None, error.messages)
@@ -587,7 +605,9 @@ def task_substitute_target(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("请填写递补理由"))
+            # a reason too long was told to be written, as if it had been left blank
+            raise ValidationError(_("请填写递补理由") if form.has_error("reason", "required") else
+                                  _("未递补。递补理由：%(problem)s") % {"problem": form.errors["reason"][0]})
         substitutes = services.do_substitute_target(task, reason=form.cleaned_data["reason"],
                                                     acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
@@ -604,9 +624,17 @@ def task_substitute_inspector(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(visible_tasks(request.user).select_related("target"), pk=pk)
     form = InspectorSubstitutionForm(request.POST)
     try:
-        if not form.is_valid():
-            raise ValidationError(_("请填写替换理由"))
-        member = get_object_or_404(task.members.select_related("inspector"), pk=form.cleaned_data["member"])
+        valid = form.is_valid()
+        chosen = form.cleaned_data.get("member")
+        member = get_object_or_404(task.members.select_related("inspector"), pk=chosen) if chosen else None
+        if not valid:
+            # The boxes of the team's rows close again on the page: the message names the officer, and a reason
+            # too long is not told to be written.
+            if member is None or form.has_error("reason", "required"):
+                raise ValidationError(_("未替换%(name)s：请填写替换理由") % {
+                    "name": member.inspector.name if member else ""})
+            raise ValidationError(_("未替换%(name)s。替换理由：%(problem)s") % {
+                "name": member.inspector.name, "problem": form.errors["reason"][0]})
         replacement = services.do_substitute_inspector(task, member.inspector, reason=form.cleaned_data["reason"],
                                                        acting_user=request.user, draw=member.draw)
     except (ValidationError, PermissionDenied) as error:

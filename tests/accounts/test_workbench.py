@@ -280,12 +280,19 @@ def test_the_quarters_plans_and_the_next_draw_window(two_counties, tree, users, 
     response = page(client, users["county_admin"])
     plans = section(response, "plans")
     plan = Plan.objects.get(jurisdiction=tree["a"])
-    assert [(i.title, i.url, i.badge) for i in plans.items] == [(str(plan), plan.get_absolute_url(), "已派发")]
-    assert "已提交记录 1 / 2 项任务" in plans.items[0].note
-    following = section(response, "next")
     today = timezone.localdate()
+    # County A has no department user: its admin is told its joint plan is missing too (the city's table said
+    # so in red, his own page nothing), the link prefilling the form with that kind and quarter.
+    joint, drawn = plans.items
+    assert (drawn.title, drawn.url, drawn.badge) == (str(plan), plan.get_absolute_url(), "已派发")
+    assert "已提交记录 1 / 2 项任务" in drawn.note
+    assert joint.badge == "尚未编制" and f"{today.year}年第{quarter_of(today)}季度内部联合抽查计划" in joint.title
+    form = client.get(joint.url).context["form"]
+    assert (form.initial["kind"], form.initial["quarter"]) == ("joint", quarter_of(today))
+    following = section(response, "next")
     year, quarter = workbench.next_quarter(today.year, quarter_of(today))
-    missing = following.items[0]
+    missing, missing_joint = following.items
+    assert "内部联合抽查计划" in missing_joint.title and "kind=joint" in missing_joint.url
     assert missing.badge == "尚未编制" and f"{year}年第{quarter}季度" in missing.title
     assert missing.url.startswith(reverse("planning:plan_create"))
     window = workbench.draw_window(year, quarter)

@@ -298,6 +298,16 @@ def test_who_releases_and_republishes(client, users, world, role):
         assert release["Location"].startswith("/login/")
 
 
+@pytest.mark.parametrize(("role", "told"), [("leader", "已审核，等待涞水县的管理员发布"),
+                                           ("city_admin", "已审核，可以发布")])
+def test_a_reviewer_is_told_who_releases_the_batch(client, users, world, role, told):
+    # A leader reviews but does not release: "已审核，可以发布" had him look for a release button he has not.
+    as_user(client, users, role)
+    response = client.post(reverse("disclosure:review", args=[world["batch"].pk]), {"note": ""}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [told]
+    assert Publication.objects.get(pk=world["batch"].pk).status == PublicationStatus.REVIEWED
+
+
 @pytest.mark.parametrize("role", ["leader", "city_admin"])
 def test_a_review_note_too_long_is_refused_as_typed_and_the_batch_stays_unreviewed(client, users, world, role):
     """A note over its 2,000 characters (a browser counts a line break as one, the server as two) was dropped and

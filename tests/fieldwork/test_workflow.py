@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -412,6 +413,27 @@ def test_each_request_on_the_approvals_page_has_its_own_choice_and_a_refusal_kee
     assert OnSiteApproval.objects.get(pk=on_site.pk).state == RequestState.PENDING
 
 
+def test_the_admin_who_asked_for_an_amendment_is_not_offered_its_decision(task, users):
+    # A county admin asking for a correction was shown 批准/不批准 and an opinion box on the record and the
+    # approvals page, and told "不能审批本人提出的申请" only once he had filled them in.
+    original = submitted(task, users["inspector"])
+    services.do_review_record(original, passed=True, acting_user=users["county_admin"])
+    request = services.do_request_amendment(original, reason="检查时间有误", acting_user=users["county_admin"])
+    decide = reverse("fieldwork:amendment_decide", args=[request.pk])
+
+    def pages(user) -> list[str]:
+        client = Client()
+        client.force_login(user)
+        return [client.get(url).content.decode() for url in (original.get_absolute_url(),
+                                                              reverse("fieldwork:approvals"))]
+
+    for shown in pages(users["county_admin"]):
+        assert "检查时间有误" in shown and decide not in shown
+        assert "本申请由您提出，须由另一位管理员审批" in shown
+    for shown in pages(users["city_admin"]):
+        assert decide in shown and "本申请由您提出" not in shown
+
+
 def test_a_refused_amendment_decision_on_the_record_page_keeps_the_opinion(task, users):
     original = submitted(task, users["inspector"])
     services.do_review_record(original, passed=True, acting_user=users["county_admin"])
@@ -421,6 +443,11 @@ def test_a_refused_amendment_decision_on_the_record_page_keeps_the_opinion(task,
     response = client.post(reverse("fieldwork:amendment_decide", args=[amendment.pk]), {"decision": "同意补记"})
     assert response.status_code == 400 and response.context["record"] == original
     assert f'id="amendment-{amendment.pk}-decision" name="decision" value="同意补记"' in response.content.decode()
+    # said with the colon of the page's language ("Decision：This field is required." in English)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("fieldwork:amendment_decide", args=[amendment.pk]), {"decision": "同意补记"})
+    told = [str(m) for m in response.context["messages"]]
+    assert told and all("：" not in m for m in told) and any(": This field is required" in m for m in told), told
     assert AmendmentRequest.objects.get(pk=amendment.pk).state == RequestState.PENDING
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.audit.services import verify_chain
@@ -68,17 +69,40 @@ def test_asking_less_than_a_minimum_needs_a_reason_and_the_citys_approval(city):
     services.do_set_requested(plan, {"special": 0}, reasons={"special": "两家均已停产待查"}, acting_user=county)
     row = strata(plan)["special"]
     assert (row.requested, row.shortfall_state, row.shortfall_reason) == (0, ShortfallState.PENDING, "两家均已停产待查")
-    with pytest.raises(ValidationError, match="少抽审批"):
+    # The refusal says what the freeze waits for, not only the request's state.
+    with pytest.raises(ValidationError, match="少抽审批：少抽申请待市局审批，批准后方可冻结"):
         services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     with pytest.raises(PermissionDenied):
         services.do_approve_shortfall(row, approve=True, decision="", acting_user=county)
     with pytest.raises(ValidationError):
         services.do_approve_shortfall(row, approve=False, decision="", acting_user=city_admin)  # a refusal says why
+    services.do_approve_shortfall(row, approve=False, decision="理由不足", acting_user=city_admin)
+    with pytest.raises(ValidationError, match="市局未批准少抽，请改为不少于 1 家"):
+        services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
+    services.do_set_requested(plan, {"special": 0}, reasons={"special": "两家均已停产，待注销"}, acting_user=county)
+    row = strata(plan)["special"]
     services.do_approve_shortfall(row, approve=True, decision="同意", acting_user=city_admin)
     assert strata(plan)["special"].shortfall_state == ShortfallState.APPROVED
     draw = services.do_approve_and_freeze(plan, acting_user=county, draw_date=DRAW_DAY, today=DRAW_DAY)
     special = next(s for s in draw.inputs["strata"] if s["name"] == "special")
     assert special["quota"] == 0
+
+
+def test_putting_a_stratum_back_to_its_minimum_does_not_record_the_old_shortfall_reason(city):
+    # The page sends each row's reason box with every save, and the box still holds the earlier reason: the
+    # change back to the minimum was recorded with "两家均已停产待查" as its reason, the history then reading as
+    # if the county had asked for enough because the firms were closed.
+    from shuangsuiji.audit.models import Event
+
+    county = city["users"]["county_admin"]
+    plan = county_plan(city)
+    services.do_set_requested(plan, {"special": 0}, reasons={"special": "两家均已停产待查"}, acting_user=county)
+    services.do_set_requested(plan, {"special": 1, "general": 10},
+                              reasons={"special": "两家均已停产待查", "general": ""}, acting_user=county)
+    row = strata(plan)["special"]
+    assert (row.requested, row.shortfall_state, row.shortfall_reason) == (1, ShortfallState.NONE, "")
+    events = list(Event.objects.filter(action="plan.set_requested").order_by("pk"))
+    assert [event.reason for event in events] == ["两家均已停产待查", ""]
 
 
 def test_asking_more_is_free_but_never_beyond_the_population_or_below_the_must_includes(city):
@@ -371,6 +395,32 @@ def test_a_department_initiates_a_joint_plan_for_its_items_with_the_cooperating_
     assert set(task.check_items()) == {city["items"]["permit"], city["items"]["air"], city["items"]["risk"]}
 
 
+def test_a_joint_plan_of_a_department_responsible_for_no_item_says_so_and_takes_chosen_city_items(city):
+    # A county's list is mostly the city's items, so a county department is often responsible for none: with
+    # no items ticked, the refusal said only "请至少选择一项抽查事项", as if the default had not been offered.
+    from shuangsuiji.registry.models import Department
+
+    tree, county = city["tree"], city["users"]["county_admin"]
+    soil = Department.objects.create(jurisdiction=tree["a"], name="土壤股", code=f"{tree['a'].code}-SO")
+    with pytest.raises(ValidationError) as caught:
+        services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=county,
+                                kind=PlanKind.JOINT, department=soil)
+    assert list(caught.value.message_dict) == ["check_items"]
+    assert "土壤股不是涞水县适用的任何抽查事项的责任科室" in caught.value.message_dict["check_items"][0]
+    assert not Plan.objects.exists()
+    # The city's item names no cooperating department of the county: the default is the initiator alone, and
+    # "至少需要两个科室参加" did not say that none had been chosen.
+    with pytest.raises(ValidationError) as caught:
+        services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=county,
+                                kind=PlanKind.JOINT, department=soil, check_items=[city["items"]["permit"]])
+    assert "没有涞水县的配合科室：请在“参加科室”中勾选" in caught.value.message_dict["departments"][0]
+    assert not Plan.objects.exists()
+    joint = services.do_create_plan(jurisdiction=tree["a"], year=2021, quarter=2, acting_user=county,
+                                    kind=PlanKind.JOINT, department=soil, check_items=[city["items"]["permit"]],
+                                    departments=[soil, city["departments"]["enforcement_a"]])
+    assert list(joint.check_items.all()) == [city["items"]["permit"]]
+
+
 def general_drawn(city) -> tuple:
     """County A's plan taking 5 general units, drawn: the plan, its draw and the task of the first ticket."""
     county = city["users"]["county_admin"]
@@ -475,6 +525,16 @@ def test_the_secret_is_not_revealed_while_the_quarter_s_targets_are_still_to_be_
     plan = county_plan(city)  # 2021 Q2
     ceremony(plan, user=county)
     services.do_dispatch(plan, acting_user=county)
+    # A sealed record of no task (a 复查's) anywhere: "NOT IN (… NULL …)" then matched no task at all, so every
+    # plan counted none to visit and its secret (the whole selection) was revealed mid-quarter at one click.
+    from shuangsuiji.fieldwork.models import InspectionRecord, Recheck
+
+    task = Task.objects.filter(selections__plan=plan).first()
+    draft = InspectionRecord.objects.create(number="JL2021Q2-000001", task=task, target=task.target)
+    recheck = Recheck.objects.create(number="FC2021-000001", source_record=draft, target=task.target,
+                                     not_before=D(2021, 5, 1), due_date=D(2021, 6, 1))
+    InspectionRecord.objects.create(number="JLFC2021-000001", recheck=recheck, target=task.target,
+                                    sealed_at=timezone.now(), seal_hash="0" * 64)
     open_tasks = services.uninspected_tasks(plan)
     assert open_tasks == Task.objects.filter(selections__plan=plan).distinct().count() > 0
     monkeypatch.setattr(services.timezone, "localdate", lambda *args: D(2021, 6, 10))

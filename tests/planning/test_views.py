@@ -13,6 +13,7 @@ from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, RedrawRequest, Task, TaskMember
 from shuangsuiji.validators import REASON_LENGTH
+from tests.clients import signed_in
 
 from .conftest import ceremony
 
@@ -102,6 +103,26 @@ def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(c
     # The message names the inspectors' menu as they see it (现场检查); there is no "我的任务" in it.
     told = [str(m) for m in dispatched.context["messages"]]
     assert any("“现场检查”" in m for m in told) and not any("我的任务" in m for m in told), told
+
+
+def test_the_public_value_form_says_every_problem_at_once(client, city):
+    # At the draw the witnesses wait while the form is fixed: a mistyped roll and a missing witness were said
+    # one after the other (the roll only once the witnesses were right), and so were a blank roll and them.
+    plan = running_plan(city)
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": timezone.localdate().isoformat()})
+    client.post(reverse("planning:plan_commit", args=[plan.pk]))
+    url = reverse("planning:plan_public", args=[plan.pk])
+    response = client.post(url, {"source": "dice", "value": "3,5,1,9", "witnesses": "张三"})
+    errors = response.context["public_form"].errors
+    assert response.status_code == 400 and set(errors) == {"value", "witnesses"}, errors
+    assert "1–6" in errors["value"][0] and "至少两名见证人" in errors["witnesses"][0]
+    response = client.post(url, {"source": "dice", "value": "", "witnesses": ""})
+    errors = response.context["public_form"].errors
+    assert set(errors) == {"value", "witnesses"} and len(errors["value"]) == 1, errors
+    response = client.post(url, {"source": "lottery", "value": "", "lottery_name": "", "lottery_date": ""})
+    assert set(response.context["public_form"].errors) == {"value", "lottery_name", "lottery_date"}
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.COMMITTED
 
 
 def test_the_freeze_form_offers_no_past_day_and_refuses_one(client, city):
@@ -241,6 +262,48 @@ def test_a_shortfall_reason_past_its_length_is_refused_by_name(client, city):
     assert row.requested == row.minimum and row.shortfall_reason == ""
 
 
+def test_a_blank_number_does_not_hide_the_other_rows_problems(client, city):
+    # One row left blank: only "该字段是必填项" was said, and the row asking less without a reason (or more than
+    # its population) was told only at the next save.
+    plan = running_plan(city)
+    rows = list(plan.strata.filter(drawn=True, minimum__gt=0).order_by("id"))
+    short = next(row for row in rows if row.minimum > row.must_include)
+    blank = next(row for row in rows if row != short)
+    login(client, city["users"], "county_admin")
+    posted = {f"requested_{row.stratum}": row.requested for row in plan.strata.filter(drawn=True)}
+    posted |= {f"requested_{short.stratum}": short.minimum - 1, f"requested_{blank.stratum}": ""}
+    response = client.post(reverse("planning:plan_requested", args=[plan.pk]), posted)
+    assert response.status_code == 400
+    page = response.content.decode()
+    said = page.split(f'data-problems="{short.stratum}"')[1].split("</div></div>")[0]
+    assert f"低于政策最低数 {short.minimum}，须填写理由" in said
+    assert "该字段是必填项" in page.split(f'data-problems="{blank.stratum}"')[1].split("</div></div>")[0]
+    short.refresh_from_db()
+    assert short.requested == short.minimum
+    # in English the label and the problem are joined by an English colon ("Special-supervision unit：This …")
+    english = signed_in(city["users"]["county_admin"], "en").post(
+        reverse("planning:plan_requested", args=[plan.pk]), posted).content.decode()
+    said = english.split(f'data-problems="{blank.stratum}"')[1].split("</div></div>")[0]
+    assert ": This field is required." in said and "：" not in said
+
+
+def test_numbers_saved_from_a_stale_tab_after_the_freeze_say_so_and_show_the_frozen_plan(client, city):
+    # Frozen in another tab: the save answered "请更正“各类别抽查数”中标红的内容" over the old draft form, with
+    # nothing marked red, at the address of the post.
+    plan = running_plan(city)
+    row = plan.strata.filter(drawn=True).first()
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": timezone.localdate().isoformat()},
+                follow=True)  # its own message read
+    posted = {f"requested_{other.stratum}": other.requested for other in plan.strata.filter(drawn=True)}
+    response = client.post(reverse("planning:plan_requested", args=[plan.pk]),
+                           posted | {f"requested_{row.stratum}": row.requested + 1})
+    assert response.status_code == 302 and response["Location"] == plan.get_absolute_url()
+    told = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert told == ["计划当前状态为“已审定并冻结”，此操作需要在“编制中”状态下进行"], told
+    assert plan.strata.get(pk=row.pk).requested == row.requested
+
+
 def test_refused_numbers_come_back_as_typed_with_each_problem_under_its_row(client, city):
     plan = running_plan(city)
     rows = list(plan.strata.filter(drawn=True, minimum__gt=0).order_by("id"))
@@ -286,6 +349,24 @@ def test_the_plan_form_refuses_a_quarter_that_is_over(client, city):
 
 
 
+def test_the_plan_form_refuses_a_quarter_beyond_the_next(client, city):
+    # A year mistyped (2062 for 2026) or a plan made a year ahead: a draft that cannot be withdrawn, its quotas
+    # counted on the registries of today, stayed on the list for good.
+    today = timezone.localdate()
+    year, quarter = services.cross_check_quarters(today)[-1]
+    later = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    login(client, city["users"], "county_admin")
+    response = client.post(reverse("planning:plan_create"), {
+        "jurisdiction": city["tree"]["a"].pk, "year": later[0], "quarter": later[1], "kind": PlanKind.REGULAR})
+    assert response.status_code == 200 and not Plan.objects.exists()
+    assert response.context["form"].errors["quarter"] == [
+        f"{later[0]}年第{later[1]}季度的计划还不能编制：只能编制本季度或下一季度（{year}年第{quarter}季度）的计划，"
+        "抽取在上一季度末进行"]
+    response = client.post(reverse("planning:plan_create"), {
+        "jurisdiction": city["tree"]["a"].pk, "year": year, "quarter": quarter, "kind": PlanKind.REGULAR})
+    assert response.status_code == 302 and Plan.objects.get().quarter == quarter
+
+
 def test_the_plan_form_starts_on_ones_own_jurisdiction(client, city):
     """A county admin has one jurisdiction to choose, yet the form opened on "请选择" and refused the plan until
     he picked it; a link naming another jurisdiction still prefills that one."""
@@ -307,6 +388,27 @@ def test_the_manifest_download_is_sealed_until_the_reveal(client, city, drawn):
     assert client.get(url).json()["secret"] == plan.current_draw.secret
     login(client, city["users"], "other_county_admin")
     assert client.get(url).status_code == 404
+
+
+def test_a_refused_substitution_names_the_officer_and_does_not_call_a_long_reason_blank(client, city, drawn):
+    # The team's boxes close again after the refusal: "请填写替换理由" said neither whom it was about nor, for a
+    # reason over its length, what was wrong with it (it had been written).
+    _plan, task = drawn
+    member = task.members.filter(active=True).select_related("inspector").first()
+    login(client, city["users"], "county_admin")
+    url = reverse("planning:task_substitute_inspector", args=[task.pk])
+
+    def told(response) -> list[str]:
+        return [str(m) for m in response.context["messages"]]
+
+    blank = client.post(url, {"member": member.pk, "reason": " "}, follow=True)
+    assert told(blank) == [f"未替换{member.inspector.name}：请填写替换理由"]
+    long = client.post(url, {"member": member.pk, "reason": "病" * (REASON_LENGTH + 1)}, follow=True)
+    assert told(long)[0].startswith(f"未替换{member.inspector.name}。替换理由：确保该变量包含不超过 {REASON_LENGTH}")
+    target = client.post(reverse("planning:task_substitute_target", args=[task.pk]),
+                         {"reason": "关" * (REASON_LENGTH + 1)}, follow=True)
+    assert told(target)[0].startswith(f"未递补。递补理由：确保该变量包含不超过 {REASON_LENGTH}")
+    assert TaskMember.objects.get(pk=member.pk).active and task.members.filter(active=True).count() == 2
 
 
 def test_an_inspector_substitution_from_the_task_page(client, city, drawn):
