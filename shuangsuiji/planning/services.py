@@ -74,6 +74,7 @@ from shuangsuiji.planning.permissions import (
 )
 from shuangsuiji.punctuation import bracketed, citation_line, join_sep
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Level, Target, TargetStatus
+from shuangsuiji.systemtext import system_text
 
 MIN_DICE = 4
 """Fewest dice accepted: the secret already makes the seed unpredictable; the dice only take the last word
@@ -580,7 +581,9 @@ def read_cross_targets(jurisdiction: Jurisdiction, text: str) -> tuple[list[tupl
             continue
         wrong = creditcode.validate(code)
         if wrong:
-            problems.append(LineProblem(number, code, _("不是有效的统一社会信用代码（%(why)s）") % {"why": wrong}))
+            # the engine says why in Chinese: an English page says it in English (its catalogue holds the reasons)
+            why = system_text(wrong)
+            problems.append(LineProblem(number, code, _("不是有效的统一社会信用代码（%(why)s）") % {"why": why}))
         elif code in lines:
             problems.append(LineProblem(number, code, _("与第%(first)s行重复") % {"first": lines[code]}))
         else:

@@ -6,6 +6,7 @@ no random-inspection ratio."""
 import datetime
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
@@ -139,6 +140,17 @@ def test_each_wrong_line_is_named_by_its_number_code_and_what_is_wrong(city):
     assert problems[4].startswith(f"第7行 {bad_digit}：不是有效的统一社会信用代码") and "校验码" in problems[4]
     assert len(problems) == 5
     assert not Plan.objects.exists() and not CrossCheck.objects.exists()
+
+
+def test_an_english_page_says_why_a_code_is_invalid_in_english(city):
+    """The engine says why a code is invalid in Chinese; the line's message is the reader's language throughout."""
+    good = codes(city, *keys_a(city, "key", 1))[0]
+    bad_digit = good[:-1] + ("0" if good[-1] != "0" else "1")
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        create(city, text=bad_digit)
+    [problem] = refused.value.message_dict["targets"]
+    assert "not a valid unified social credit code" in problem and "the check character" in problem
+    assert not re.search(r"[\u4e00-\u9fff]", problem), problem
 
 
 def test_a_city_plan_takes_the_targets_of_its_counties(city):
