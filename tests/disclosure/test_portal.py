@@ -560,6 +560,15 @@ def test_the_verify_page_command_names_the_file_the_manifest_is_saved_as(client,
     assert f'href="/public/plans/{plan.pk}/draws/1/manifest.json" download>' in plan_page
 
 
+def test_the_verification_list_downloads_the_manifest_like_the_plan_page(client, tree):
+    # The verification list's "JSON" link opened the manifest in the browser (the response is inline, so a
+    # reader can look at it) while the plan page's button saved it as plan<id>-draw<n>-complete.json, the name
+    # the verify page's commands use. Both now download it under that name.
+    plan = make_plan(tree["a"], 1, revealed=True)
+    text = client.get("/public/verification/").content.decode()
+    assert f'<a href="/public/plans/{plan.pk}/draws/1/manifest.json" download>JSON</a>' in text
+
+
 @pytest.mark.parametrize("path", ["/public/targets/%00/", "/public/results/%00/", "/api/public/results/%00/",
                                   "/api/public/corrections/?public_id=%00", "/api/public/items/?jurisdiction=%00",
                                   "/public/targets/91%00/?format=csv"])
