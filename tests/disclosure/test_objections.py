@@ -193,6 +193,16 @@ def test_a_wrong_number_or_code_is_not_found_whichever_half_is_wrong(client, res
     assert client.get(url).status_code == 200  # the empty lookup form
 
 
+def test_the_objection_lookup_button_is_green_like_the_portal_s_other_search_buttons(client):
+    # It was an outlined blue button, the only blue one on the portal, beside the green 查询 of the home page
+    # and the results list.
+    form = client.get(reverse("public:objection_status")).content.decode()
+    button = re.search(r'<form method="get"[^>]*id="objection-lookup".*?(<button[^>]*>)', form, re.S).group(1)
+    assert 'class="btn btn-success w-100"' in button and "btn-outline-primary" not in form
+    home = client.get(reverse("public:home")).content.decode()
+    assert '<button class="btn btn-success' in home
+
+
 def test_an_address_that_misses_too_often_is_refused_for_the_hour_even_with_the_right_pair(client, result,
                                                                                           monkeypatch):
     objection = lodge(result)
