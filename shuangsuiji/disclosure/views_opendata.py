@@ -88,6 +88,8 @@ def opendata(request: HttpRequest) -> HttpResponse:
         "max_page_size": api.PublicPagination.max_page_size,
         "rate": settings.PUBLIC_API_RATE,
         "schema_url": reverse("public-api-schema") + "?format=json",
+        # The API's language follows this cookie only (accounts.middleware): the page tells a client so.
+        "language_cookie": settings.LANGUAGE_COOKIE_NAME,
         "verifier_url": _url("public:verify"),
     }
     return render(request, "disclosure/opendata.html", context)

@@ -73,3 +73,24 @@ def test_the_sync_explanation_reads_in_english(client, opendata_url):
     prose = re.sub(r"<[^>]+>", " ", text[start:text.index("</pre>", text.index('id="sync"'))])
     assert not re.findall(r"[\u4e00-\u9fff]+", prose)
     assert "Keeping a copy of the results in sync" in prose and "minus a few minutes" in prose
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", "不看请求头 Accept-Language"),
+    ("en", "The API's error messages and labels (such as <code>outcome_label</code>) are in Chinese"),
+])
+def test_opendata_says_the_api_answers_in_chinese_unless_the_language_cookie_asks_for_english(
+        client, opendata_url, language, words):
+    # The API's messages follow the portal's language cookie, never Accept-Language (accounts.middleware): an
+    # English reader's script got Chinese errors and labels, and the English page did not say why or what to send.
+    client.cookies["django_language"] = language
+    text = client.get(opendata_url).content.decode()
+    section = text[text.index('id="api-language"'):]
+    section = section[:section.index("</p>")]
+    assert words in section and "<code>django_language=en</code>" in section
+    # What the page promises: without the cookie, an English browser's request is answered in Chinese.
+    del client.cookies["django_language"]
+    wrong = client.get("/api/public/results/", {"month": "2026-13"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "月份应写作" in wrong.json()["month"][0]
+    client.cookies["django_language"] = "en"
+    assert "Write the month" in client.get("/api/public/results/", {"month": "2026-13"}).json()["month"][0]
