@@ -256,8 +256,17 @@ def _target_history(target, exclude_record: InspectionRecord | None = None) -> d
 
 @login_required
 def task_brief(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the team needs before and at the gate: where, who, what to check, and the target's history."""
+    return _task_brief_page(request, pk)
+
+
+def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None = None,
+                     plan_form: PlanVisitForm | None = None) -> HttpResponse:
+    """What the team needs before and at the gate: where, who, what to check, and the target's history.
+
+    After a refused 计划检查日期, the page again (400) with the day as typed and the reason at its box: the
+    redirect showed today's date in the box and the reason only above the page."""
     user = request.user
+    status = _answer_status(request, refused)
     task = get_object_or_404(_tasks_of(user).select_related("target__jurisdiction"), pk=pk)
     record = _latest_records([task.pk]).get(task.pk)
     probe = record or InspectionRecord(task=task, target=task.target)
@@ -271,10 +280,10 @@ def task_brief(request: HttpRequest, pk: int) -> HttpResponse:
         "on_site_clue": services.approved_clue(task) if positive_list else None,
         # the date field starts at today for a task not scheduled yet, so the page says which it is
         "scheduled_on": scheduled_on,
-        "plan_form": PlanVisitForm(initial={"planned_on": scheduled_on or timezone.localdate()}),
+        "plan_form": plan_form or PlanVisitForm(initial={"planned_on": scheduled_on or timezone.localdate()}),
         "exceedance_count": history["exceedances"].count(), **history,
         "exceedances": history["exceedances"][:5], "today": timezone.localdate(),
-    })
+    }, status=status)
 
 
 @login_required
@@ -284,11 +293,16 @@ def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanVisitForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("请选择计划检查日期"))
+            raise ValidationError({"planned_on": _("请选择计划检查日期")})
         services.do_plan_visit(task, planned_on=form.cleaned_data["planned_on"], acting_user=request.user)
-        messages.success(request, _("已安排在 %(day)s 检查") % {"day": form.cleaned_data["planned_on"]})
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, join_semicolon(getattr(error, "messages", [str(error)])))
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            # the form's own "enter a valid date" gives way to the one reason said at the box
+            form.errors.pop("planned_on", None)
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        return _task_brief_page(request, task.pk, refused=error, plan_form=form)
+    messages.success(request, _("已安排在 %(day)s 检查") % {"day": form.cleaned_data["planned_on"]})
     return redirect("fieldwork:task_brief", pk=task.pk)
 
 
