@@ -1128,16 +1128,13 @@ def _followup_page(request: HttpRequest, follow_up: FollowUp, *, refused: Except
     return render(request, "fieldwork/followup_detail.html", context, status=status)
 
 
-def _follow_up_action(request: HttpRequest, pk: int, action, *, name: str = "", form: Form | None = None
-                      ) -> HttpResponse:
+def _follow_up_action(request: HttpRequest, pk: int, action, *, name: str, form: Form) -> HttpResponse:
     """Run one step; refused, the page again with ``form`` (under ``name``) as typed and each problem at its
     field where the form has it."""
     follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=pk)
     try:
         message = action(follow_up)
     except (ValidationError, PermissionDenied) as error:
-        if form is None:  # an upload: nothing typed to keep
-            return _error_page(request, error, reverse("fieldwork:followup_detail", args=[follow_up.pk]))
         if isinstance(error, ValidationError) and hasattr(error, "error_dict") and form.is_bound:
             for field, problems in error.message_dict.items():
                 if field in form.fields and field not in form.errors:
@@ -1214,11 +1211,15 @@ def followup_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    # Refused (a file of a kind not taken, an empty one), the page again with the reason at the file box and the
+    # caption as typed: it was said only above the page, after a redirect that dropped the caption.
+    form = EvidenceForm(request.POST, request.FILES)
+
     def act(follow_up: FollowUp) -> str:
-        data = _valid(EvidenceForm(request.POST, request.FILES))
+        data = _valid(form)
         services.do_add_evidence(follow_up, data["file"], caption=data["caption"], acting_user=request.user)
         return _("已上传佐证材料")
-    return _follow_up_action(request, pk, act)
+    return _follow_up_action(request, pk, act, name="evidence_form", form=form)
 
 
 @login_required
