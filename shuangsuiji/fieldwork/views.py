@@ -79,7 +79,7 @@ from shuangsuiji.planning.models import (
     Task,
     TaskStatus,
 )
-from shuangsuiji.planning.permissions import visible_tasks
+from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import bracketed, colon, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
@@ -1041,6 +1041,7 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
         for row in rows:
             row.decision_form = bound if row == bound_to else _decision_form(kind, row)
     user = request.user
+    inspector = _is_inspector(user)
     clues = (Clue.objects.visible_to(user).filter(status=ClueStatus.PENDING)
              .select_related("target__jurisdiction", "reported_by").order_by("reported_at", "pk"))
     # Approved and waiting for their 线索核查, opened on the clue's page (实施方案 二(三) "应立即开展现场检查").
@@ -1051,12 +1052,20 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
     redraws = (RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
                .select_related("plan__jurisdiction", "plan__department", "requested_by")
                .order_by("requested_at", "pk"))
+    plan_requests = ([(s.plan, _("%(stratum)s少抽 %(n)s 家") % {
+        "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]
+        + [(r.plan, _("重新抽取"), r.reason) for r in redraws])
+    if inspector:
+        # An inspector decides none of it (his workbench counts no approvals): he saw every clue and plan request
+        # of the county, "在线索页面审批"/"在计划页面审批" on pages he cannot act on (plans he cannot even open).
+        # What is his: his teams' requests (on_site, amendments: scoped to his teams) and the clues he reported.
+        clues, unchecked, plan_requests = clues.filter(reported_by=user), unchecked.none(), []
     return render(request, "fieldwork/approvals.html", {
         "on_site": on_site, "amendments": amendments, "clues": clues, "unchecked_clues": unchecked,
-        "plan_requests": [(s.plan, _("%(stratum)s少抽 %(n)s 家") % {
-            "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]
-        + [(r.plan, _("重新抽取"), r.reason) for r in redraws],
-        "can_decide": not _is_inspector(request.user) and is_any_admin(request.user),
+        "plan_requests": plan_requests, "inspector": inspector,
+        "can_decide": not inspector and is_any_admin(user),
+        # the plans' hint only to who approves them (the city); a county admin reads the card's 市局审批
+        "approves_plans": any(can_approve(user, plan) for plan, _what, _reason in plan_requests),
     }, status=status)
 
 
