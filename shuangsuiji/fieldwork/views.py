@@ -79,7 +79,7 @@ from shuangsuiji.planning.models import (
     Task,
     TaskStatus,
 )
-from shuangsuiji.planning.permissions import visible_tasks
+from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import bracketed, colon, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
@@ -256,8 +256,17 @@ def _target_history(target, exclude_record: InspectionRecord | None = None) -> d
 
 @login_required
 def task_brief(request: HttpRequest, pk: int) -> HttpResponse:
-    """What the team needs before and at the gate: where, who, what to check, and the target's history."""
+    return _task_brief_page(request, pk)
+
+
+def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None = None,
+                     plan_form: PlanVisitForm | None = None) -> HttpResponse:
+    """What the team needs before and at the gate: where, who, what to check, and the target's history.
+
+    After a refused 计划检查日期, the page again (400) with the day as typed and the reason at its box: the
+    redirect showed today's date in the box and the reason only above the page."""
     user = request.user
+    status = _answer_status(request, refused)
     task = get_object_or_404(_tasks_of(user).select_related("target__jurisdiction"), pk=pk)
     record = _latest_records([task.pk]).get(task.pk)
     probe = record or InspectionRecord(task=task, target=task.target)
@@ -271,10 +280,10 @@ def task_brief(request: HttpRequest, pk: int) -> HttpResponse:
         "on_site_clue": services.approved_clue(task) if positive_list else None,
         # the date field starts at today for a task not scheduled yet, so the page says which it is
         "scheduled_on": scheduled_on,
-        "plan_form": PlanVisitForm(initial={"planned_on": scheduled_on or timezone.localdate()}),
+        "plan_form": plan_form or PlanVisitForm(initial={"planned_on": scheduled_on or timezone.localdate()}),
         "exceedance_count": history["exceedances"].count(), **history,
         "exceedances": history["exceedances"][:5], "today": timezone.localdate(),
-    })
+    }, status=status)
 
 
 @login_required
@@ -284,11 +293,16 @@ def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
     form = PlanVisitForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(_("请选择计划检查日期"))
+            raise ValidationError({"planned_on": _("请选择计划检查日期")})
         services.do_plan_visit(task, planned_on=form.cleaned_data["planned_on"], acting_user=request.user)
-        messages.success(request, _("已安排在 %(day)s 检查") % {"day": form.cleaned_data["planned_on"]})
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, join_semicolon(getattr(error, "messages", [str(error)])))
+        if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            # the form's own "enter a valid date" gives way to the one reason said at the box
+            form.errors.pop("planned_on", None)
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
+        return _task_brief_page(request, task.pk, refused=error, plan_form=form)
+    messages.success(request, _("已安排在 %(day)s 检查") % {"day": form.cleaned_data["planned_on"]})
     return redirect("fieldwork:task_brief", pk=task.pk)
 
 
@@ -1027,6 +1041,7 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
         for row in rows:
             row.decision_form = bound if row == bound_to else _decision_form(kind, row)
     user = request.user
+    inspector = _is_inspector(user)
     clues = (Clue.objects.visible_to(user).filter(status=ClueStatus.PENDING)
              .select_related("target__jurisdiction", "reported_by").order_by("reported_at", "pk"))
     # Approved and waiting for their 线索核查, opened on the clue's page (实施方案 二(三) "应立即开展现场检查").
@@ -1037,12 +1052,20 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
     redraws = (RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
                .select_related("plan__jurisdiction", "plan__department", "requested_by")
                .order_by("requested_at", "pk"))
+    plan_requests = ([(s.plan, _("%(stratum)s少抽 %(n)s 家") % {
+        "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]
+        + [(r.plan, _("重新抽取"), r.reason) for r in redraws])
+    if inspector:
+        # An inspector decides none of it (his workbench counts no approvals): he saw every clue and plan request
+        # of the county, "在线索页面审批"/"在计划页面审批" on pages he cannot act on (plans he cannot even open).
+        # What is his: his teams' requests (on_site, amendments: scoped to his teams) and the clues he reported.
+        clues, unchecked, plan_requests = clues.filter(reported_by=user), unchecked.none(), []
     return render(request, "fieldwork/approvals.html", {
         "on_site": on_site, "amendments": amendments, "clues": clues, "unchecked_clues": unchecked,
-        "plan_requests": [(s.plan, _("%(stratum)s少抽 %(n)s 家") % {
-            "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]
-        + [(r.plan, _("重新抽取"), r.reason) for r in redraws],
-        "can_decide": not _is_inspector(request.user) and is_any_admin(request.user),
+        "plan_requests": plan_requests, "inspector": inspector,
+        "can_decide": not inspector and is_any_admin(user),
+        # the plans' hint only to who approves them (the city); a county admin reads the card's 市局审批
+        "approves_plans": any(can_approve(user, plan) for plan, _what, _reason in plan_requests),
     }, status=status)
 
 
@@ -1114,16 +1137,13 @@ def _followup_page(request: HttpRequest, follow_up: FollowUp, *, refused: Except
     return render(request, "fieldwork/followup_detail.html", context, status=status)
 
 
-def _follow_up_action(request: HttpRequest, pk: int, action, *, name: str = "", form: Form | None = None
-                      ) -> HttpResponse:
+def _follow_up_action(request: HttpRequest, pk: int, action, *, name: str, form: Form) -> HttpResponse:
     """Run one step; refused, the page again with ``form`` (under ``name``) as typed and each problem at its
     field where the form has it."""
     follow_up = get_object_or_404(FollowUp.objects.visible_to(request.user), pk=pk)
     try:
         message = action(follow_up)
     except (ValidationError, PermissionDenied) as error:
-        if form is None:  # an upload: nothing typed to keep
-            return _error_page(request, error, reverse("fieldwork:followup_detail", args=[follow_up.pk]))
         if isinstance(error, ValidationError) and hasattr(error, "error_dict") and form.is_bound:
             for field, problems in error.message_dict.items():
                 if field in form.fields and field not in form.errors:
@@ -1200,11 +1220,15 @@ def followup_transfer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def followup_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    # Refused (a file of a kind not taken, an empty one), the page again with the reason at the file box and the
+    # caption as typed: it was said only above the page, after a redirect that dropped the caption.
+    form = EvidenceForm(request.POST, request.FILES)
+
     def act(follow_up: FollowUp) -> str:
-        data = _valid(EvidenceForm(request.POST, request.FILES))
+        data = _valid(form)
         services.do_add_evidence(follow_up, data["file"], caption=data["caption"], acting_user=request.user)
         return _("已上传佐证材料")
-    return _follow_up_action(request, pk, act)
+    return _follow_up_action(request, pk, act, name="evidence_form", form=form)
 
 
 @login_required

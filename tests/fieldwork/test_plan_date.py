@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from shuangsuiji.fieldwork.models import TaskSchedule
 from tests.clients import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +44,42 @@ def test_a_task_due_today_can_still_be_put_on_today(task, users):
     task.save(update_fields=["deadline"])
     page = signed_in(users["inspector"]).get(reverse("fieldwork:task_brief", args=[task.pk])).content.decode()
     assert 'id="id_planned_on"' in page and "已过完成期限" not in page
+
+
+def _plan_box(page: str) -> str:
+    """The whole <input> tag of the date box."""
+    start = page.rindex("<input", 0, page.index('id="id_planned_on"'))
+    return page[start:].split(">", 1)[0]
+
+
+def test_a_refused_planned_date_comes_back_as_typed_with_its_reason_at_the_box(task, users):
+    """A refused day came back as today's (a redirect to the page, its box filled afresh) and its reason only
+    above the page: the page again (400), the day as typed, the box marked and pointing at the reason."""
+    client = signed_in(users["inspector"])
+    late = task.deadline + timedelta(days=2)
+    answer = client.post(reverse("fieldwork:task_plan", args=[task.pk]), {"planned_on": late.isoformat()})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    box = _plan_box(page)
+    assert f'value="{late:%Y-%m-%d}"' in box
+    assert "is-invalid" in box and 'aria-invalid="true"' in box and 'aria-describedby="id_planned_on-error"' in box
+    reason = page[page.index('id="id_planned_on-error"'):].split("</div>", 1)[0]
+    assert "计划日期晚于任务完成期限" in reason
+    assert not TaskSchedule.objects.filter(task=task).exists()
+
+
+def test_a_planned_date_not_given_is_said_at_the_box(task, users):
+    answer = signed_in(users["inspector"]).post(reverse("fieldwork:task_plan", args=[task.pk]), {"planned_on": ""})
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert 'aria-invalid="true"' in _plan_box(page)
+    assert "请选择计划检查日期" in page[page.index('id="id_planned_on-error"'):].split("</div>", 1)[0]
+
+
+def test_an_accepted_planned_date_still_goes_back_to_the_page(task, users):
+    client = signed_in(users["inspector"])
+    day = timezone.localdate()
+    answer = client.post(reverse("fieldwork:task_plan", args=[task.pk]), {"planned_on": day.isoformat()})
+    assert answer.status_code == 302
+    page = client.get(answer.url).content.decode()
+    assert f'value="{day:%Y-%m-%d}"' in _plan_box(page) and "aria-invalid" not in _plan_box(page)
