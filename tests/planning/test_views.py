@@ -132,11 +132,48 @@ def test_the_freeze_form_offers_no_past_day_and_refuses_one(client, city):
     page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
     assert f'min="{today.isoformat()}"' in page and f'value="{today.isoformat()}"' in page
     yesterday = today - datetime.timedelta(days=1)
-    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": yesterday.isoformat()},
-                           follow=True)
-    told = " ".join(str(m) for m in response.context["messages"])
-    assert f"公布的抽取日期 {yesterday} 早于今天" in told, told
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": yesterday.isoformat()})
+    assert response.status_code == 400
+    assert f"公布的抽取日期 {yesterday} 早于今天" in " ".join(response.context["freeze_form"].non_field_errors())
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT and not plan.draws.exists()
+
+
+def test_a_refused_freeze_keeps_the_typed_date_and_says_why_under_it(client, city):
+    """A redirect after a refusal put the proposed day (today) back in the box: a clerk who had typed the
+    announced day, and missed the message at the top, froze the plan on a day nobody had announced."""
+    plan = running_plan(city)
+    today = timezone.localdate()
+    far = today.replace(year=today.year + 1)  # a year too far: past the quarter's last day
+    login(client, city["users"], "county_admin")
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": far.isoformat()})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'value="{far.isoformat()}"' in page and f'value="{today.isoformat()}"' not in page
+    assert f'min="{today.isoformat()}"' in page  # still no past day offered
+    said = page.split('data-error="freeze">', 1)[1].split("</div>", 1)[0]
+    assert f"公布的抽取日期 {far} 晚于" in said, said
+    assert "未审定并冻结" in " ".join(str(m) for m in response.context["messages"])
+    # a date the form cannot read comes back as typed too, its problem under the box
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": "2026-02-31"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="2026-02-31"' in page and 'data-error="draw_date"' in page
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT and not plan.draws.exists()
+    # nothing refused: frozen, and back to the page
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today.isoformat()})
+    assert response.status_code == 302 and Plan.objects.get(pk=plan.pk).status == PlanStatus.FROZEN
+
+
+def test_a_freeze_refused_because_the_plan_was_frozen_in_another_tab_says_so_on_the_frozen_page(client, city):
+    plan = running_plan(city)
+    today = timezone.localdate().isoformat()
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today})
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today}, follow=True)
+    assert response.redirect_chain and response.status_code == 200  # the page as it is now, without a form
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert "计划当前状态为“已审定并冻结”" in told and "未审定并冻结" not in told, told
+    assert plan.draws.count() == 1
 
 
 def test_a_plan_announced_for_a_later_day_waits_for_it(client, city):
