@@ -6,7 +6,7 @@ tasks and nothing else — so nobody learns who inspects whom before the plan is
 one's scope a plan or task does not exist (404). Every change goes through ``planning.services``.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -246,6 +246,8 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "steps": _steps(plan, draw),
         **_draw_days(plan, draw, timezone.localdate()),
     }
+    if can_run(user, plan) and plan.status == PlanStatus.DISPATCHED and plan.revealed_at is None:
+        context.update(_reveal_waits(plan, timezone.localdate()))
     if freeze_form is not None and "freeze_form" in context:
         context["freeze_form"] = freeze_form
     return context
@@ -279,6 +281,14 @@ def _draw_days(plan: Plan, draw, today: date) -> dict:
         if plan.status == PlanStatus.PUBLIC and today < announced:
             days["draw_waits_until"] = announced
     return days
+
+
+def _reveal_waits(plan: Plan, today: date) -> dict:
+    """While tasks are still to be visited in the quarter, the secret would name them (do_reveal refuses):
+    the page says so, and from when it may be revealed, instead of a button that can only be refused."""
+    end = gather.quarter_end(plan.year, plan.quarter)
+    open_tasks = services.uninspected_tasks(plan) if today <= end else 0
+    return {"reveal_open_tasks": open_tasks, "reveal_opens": end + timedelta(days=1) if open_tasks else None}
 
 
 def _steps(plan: Plan, draw) -> list[dict]:

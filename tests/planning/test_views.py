@@ -4,6 +4,7 @@ outside one's scope a plan or a task does not exist (404)."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,6 +175,48 @@ def test_a_freeze_refused_because_the_plan_was_frozen_in_another_tab_says_so_on_
     told = " ".join(str(m) for m in response.context["messages"])
     assert "计划当前状态为“已审定并冻结”" in told and "未审定并冻结" not in told, told
     assert plan.draws.count() == 1
+
+
+def test_the_reveal_step_says_why_it_waits_while_tasks_are_open_instead_of_a_button(client, city, monkeypatch):
+    from shuangsuiji.fieldwork.models import InspectionRecord
+
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    ceremony(plan)
+    services.do_dispatch(plan, acting_user=None)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2021, 6, 10))
+    login(client, city["users"], "county_admin")
+    url = reverse("planning:plan_detail", args=[plan.pk])
+    tasks = list(Task.objects.filter(selections__plan=plan).distinct())
+    page = client.get(url).content.decode()
+    step = page.split('data-step="reveal"', 1)[1].split("</li>", 1)[0]
+    assert (f"还有 {len(tasks)} 项任务未提交检查记录，全部提交后才能公开密钥；"
+            "本季度结束后（2021-07-01 起）也可公开") in step
+    assert reverse("planning:plan_reveal", args=[plan.pk]) not in page
+    # another tab's button is still refused by the service
+    client.post(reverse("planning:plan_reveal", args=[plan.pk]))
+    assert Plan.objects.get(pk=plan.pk).revealed_at is None
+    # every record submitted: the button
+    for n, task in enumerate(tasks):
+        InspectionRecord.objects.create(number=f"JL2021Q2-{n:06}", task=task, target=task.target,
+                                        sealed_at=timezone.now(), seal_hash="0" * 64)
+    page = client.get(url).content.decode()
+    assert reverse("planning:plan_reveal", args=[plan.pk]) in page and 'id="reveal-waits"' not in page
+    # or the quarter over, whatever is still open
+    InspectionRecord.objects.filter(task=tasks[0]).delete()
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2021, 7, 1))
+    page = client.get(url).content.decode()
+    assert reverse("planning:plan_reveal", args=[plan.pk]) in page and 'id="reveal-waits"' not in page
+
+
+def test_the_reveal_step_waits_in_english_too(client, city, monkeypatch):
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    ceremony(plan)
+    services.do_dispatch(plan, acting_user=None)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2021, 6, 10))
+    login(client, city["users"], "county_admin")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+    assert "tasks have no submitted inspection record yet" in page and "(from 2021-07-01)" in page
 
 
 def test_a_plan_announced_for_a_later_day_waits_for_it(client, city):
