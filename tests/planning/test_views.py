@@ -219,6 +219,29 @@ def test_the_reveal_step_waits_in_english_too(client, city, monkeypatch):
     assert "tasks have no submitted inspection record yet" in page and "(from 2021-07-01)" in page
 
 
+@pytest.mark.parametrize(("cap", "chinese", "english"), [
+    (None, "不设上限（按任务数 {n} 计，不构成限制）",
+     "No cap (the engine was given the task count, {n}, which limits no one)"),
+    (3, "3", "3"),
+])
+def test_the_freeze_history_says_the_cap_the_plan_set(client, city, cap, chinese, english):
+    """Without a cap the engine is given the task count; the history said it as the plan's cap."""
+    from shuangsuiji.audit.display import changes_of
+    from shuangsuiji.audit.models import Event
+
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None,
+                                   max_load=cap)
+    ceremony(plan)
+    tasks = sum(row.requested for row in plan.strata.filter(drawn=True))
+    event = Event.objects.get(action="plan.freeze", object_id=str(plan.pk))
+    shown = {change.label: change.after for change in changes_of(event)}
+    assert shown["每人任务上限"] == chinese.format(n=tasks)
+    login(client, city["users"], "county_admin")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    history = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode().split("Change history")[1]
+    assert english.format(n=tasks) in history
+
+
 def test_a_plan_announced_for_a_later_day_waits_for_it(client, city):
     today = timezone.localdate()
     following = quarter_of(today) % 4 + 1
