@@ -1079,7 +1079,9 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
         _event("freeze", plan, acting_user, {
             "draw": number, "inputs_hash": draw.inputs_hash, "draw_date": draw_date,
             "requested": [f"{row.get_stratum_display()} {row.requested}" for row in rows if row.drawn],
-            "max_load": max_load,
+            # the cap the plan set; without one the engine is given the task count, which binds nobody: the
+            # history said "每人任务上限：102" of a plan that set none
+            "max_load": plan.max_load or _("不设上限（按任务数 %(n)s 计，不构成限制）") % {"n": max_load},
         })
     return draw
 

@@ -6,7 +6,7 @@ tasks and nothing else — so nobody learns who inspects whom before the plan is
 one's scope a plan or task does not exist (404). Every change goes through ``planning.services``.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -200,9 +200,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValueForm | None = None,
-                    typed=None, problems: dict[str, list[str]] | None = None) -> dict:
+                    freeze_form: FreezeForm | None = None, typed=None,
+                    problems: dict[str, list[str]] | None = None) -> dict:
     """``typed`` and ``problems``: the numbers and reasons as posted and what was wrong with them, by stratum,
-    when they were refused; the rows show them instead of what is stored."""
+    when they were refused; the rows show them instead of what is stored. ``public_form`` and ``freeze_form``:
+    a ceremony step's form as posted and refused, shown instead of a blank one."""
     user = request.user
     strata = list(plan.strata.order_by("id"))
     for row in strata:
@@ -244,6 +246,10 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "steps": _steps(plan, draw),
         **_draw_days(plan, draw, timezone.localdate()),
     }
+    if can_run(user, plan) and plan.status == PlanStatus.DISPATCHED and plan.revealed_at is None:
+        context.update(_reveal_waits(plan, timezone.localdate()))
+    if freeze_form is not None and "freeze_form" in context:
+        context["freeze_form"] = freeze_form
     return context
 
 
@@ -275,6 +281,14 @@ def _draw_days(plan: Plan, draw, today: date) -> dict:
         if plan.status == PlanStatus.PUBLIC and today < announced:
             days["draw_waits_until"] = announced
     return days
+
+
+def _reveal_waits(plan: Plan, today: date) -> dict:
+    """While tasks are still to be visited in the quarter, the secret would name them (do_reveal refuses):
+    the page says so, and from when it may be revealed, instead of a button that can only be refused."""
+    end = gather.quarter_end(plan.year, plan.quarter)
+    open_tasks = services.uninspected_tasks(plan) if today <= end else 0
+    return {"reveal_open_tasks": open_tasks, "reveal_opens": end + timedelta(days=1) if open_tasks else None}
 
 
 def _steps(plan: Plan, draw) -> list[dict]:
@@ -369,14 +383,32 @@ def plan_shortfall(request: HttpRequest, pk: int, stratum_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def plan_freeze(request: HttpRequest, pk: int) -> HttpResponse:
-    def freeze(plan: Plan) -> str:
-        form = FreezeForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(_("请填写有效的抽取日期"))
-        services.do_approve_and_freeze(plan, acting_user=request.user, draw_date=form.cleaned_data["draw_date"])
-        return _("已审定并冻结。输入哈希见“抽取过程”，请立即公布")
-
-    return _act(request, pk, freeze)
+    """Step 1. A refusal comes back with the date as typed and the reason under it, as step 3 does: a
+    redirect put the proposed day back in the box, and a clerk who had typed the announced day (and not read
+    the message at the top) froze on a day nobody announced."""
+    plan = _plan_for(request, pk)
+    today = timezone.localdate()
+    form = FreezeForm(request.POST, today=today)
+    try:
+        if form.is_valid():
+            services.do_approve_and_freeze(plan, acting_user=request.user, draw_date=form.cleaned_data["draw_date"])
+    except PermissionDenied as error:
+        _fail(request, error)
+        return redirect(plan)
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+    if not form.errors:
+        messages.success(request, _("已审定并冻结。输入哈希见“抽取过程”，请立即公布"))
+        return redirect(plan)
+    plan.refresh_from_db()
+    context = _detail_context(request, plan, freeze_form=form)
+    if "freeze_form" not in context or context["quarter_over"] or context["freeze_opens"]:
+        # The page offers no freeze form now (frozen in another tab, the quarter over, not yet open): the
+        # reason goes at the top of the page, which says the plan's present state.
+        _fail(request, ValidationError(list(form.non_field_errors()) or _("请填写有效的抽取日期")))
+        return redirect(plan)
+    messages.error(request, _("未审定并冻结，请看“审定并冻结输入”一步中标红的说明"))
+    return render(request, "planning/plan_detail.html", context, status=400)
 
 
 @login_required

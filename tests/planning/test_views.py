@@ -4,6 +4,7 @@ outside one's scope a plan or a task does not exist (404)."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,11 +133,113 @@ def test_the_freeze_form_offers_no_past_day_and_refuses_one(client, city):
     page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
     assert f'min="{today.isoformat()}"' in page and f'value="{today.isoformat()}"' in page
     yesterday = today - datetime.timedelta(days=1)
-    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": yesterday.isoformat()},
-                           follow=True)
-    told = " ".join(str(m) for m in response.context["messages"])
-    assert f"公布的抽取日期 {yesterday} 早于今天" in told, told
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": yesterday.isoformat()})
+    assert response.status_code == 400
+    assert f"公布的抽取日期 {yesterday} 早于今天" in " ".join(response.context["freeze_form"].non_field_errors())
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT and not plan.draws.exists()
+
+
+def test_a_refused_freeze_keeps_the_typed_date_and_says_why_under_it(client, city):
+    """A redirect after a refusal put the proposed day (today) back in the box: a clerk who had typed the
+    announced day, and missed the message at the top, froze the plan on a day nobody had announced."""
+    plan = running_plan(city)
+    today = timezone.localdate()
+    far = today.replace(year=today.year + 1)  # a year too far: past the quarter's last day
+    login(client, city["users"], "county_admin")
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": far.isoformat()})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'value="{far.isoformat()}"' in page and f'value="{today.isoformat()}"' not in page
+    assert f'min="{today.isoformat()}"' in page  # still no past day offered
+    said = page.split('data-error="freeze">', 1)[1].split("</div>", 1)[0]
+    assert f"公布的抽取日期 {far} 晚于" in said, said
+    assert "未审定并冻结" in " ".join(str(m) for m in response.context["messages"])
+    # a date the form cannot read comes back as typed too, its problem under the box
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": "2026-02-31"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="2026-02-31"' in page and 'data-error="draw_date"' in page
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT and not plan.draws.exists()
+    # nothing refused: frozen, and back to the page
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today.isoformat()})
+    assert response.status_code == 302 and Plan.objects.get(pk=plan.pk).status == PlanStatus.FROZEN
+
+
+def test_a_freeze_refused_because_the_plan_was_frozen_in_another_tab_says_so_on_the_frozen_page(client, city):
+    plan = running_plan(city)
+    today = timezone.localdate().isoformat()
+    login(client, city["users"], "county_admin")
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today})
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today}, follow=True)
+    assert response.redirect_chain and response.status_code == 200  # the page as it is now, without a form
+    told = " ".join(str(m) for m in response.context["messages"])
+    assert "计划当前状态为“已审定并冻结”" in told and "未审定并冻结" not in told, told
+    assert plan.draws.count() == 1
+
+
+def test_the_reveal_step_says_why_it_waits_while_tasks_are_open_instead_of_a_button(client, city, monkeypatch):
+    from shuangsuiji.fieldwork.models import InspectionRecord
+
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    ceremony(plan)
+    services.do_dispatch(plan, acting_user=None)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2021, 6, 10))
+    login(client, city["users"], "county_admin")
+    url = reverse("planning:plan_detail", args=[plan.pk])
+    tasks = list(Task.objects.filter(selections__plan=plan).distinct())
+    page = client.get(url).content.decode()
+    step = page.split('data-step="reveal"', 1)[1].split("</li>", 1)[0]
+    assert (f"还有 {len(tasks)} 项任务未提交检查记录，全部提交后才能公开密钥；"
+            "本季度结束后（2021-07-01 起）也可公开") in step
+    assert reverse("planning:plan_reveal", args=[plan.pk]) not in page
+    # another tab's button is still refused by the service
+    client.post(reverse("planning:plan_reveal", args=[plan.pk]))
+    assert Plan.objects.get(pk=plan.pk).revealed_at is None
+    # the quarter over, whatever is still open: the button
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2021, 7, 1))
+    page = client.get(url).content.decode()
+    assert reverse("planning:plan_reveal", args=[plan.pk]) in page and 'id="reveal-waits"' not in page
+    # or, within the quarter, every record submitted
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2021, 6, 10))
+    for n, task in enumerate(tasks):
+        InspectionRecord.objects.create(number=f"JL2021Q2-{n:06}", task=task, target=task.target,
+                                        sealed_at=timezone.now(), seal_hash="0" * 64)
+    page = client.get(url).content.decode()
+    assert reverse("planning:plan_reveal", args=[plan.pk]) in page and 'id="reveal-waits"' not in page
+
+
+def test_the_reveal_step_waits_in_english_too(client, city, monkeypatch):
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    ceremony(plan)
+    services.do_dispatch(plan, acting_user=None)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2021, 6, 10))
+    login(client, city["users"], "county_admin")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+    assert "tasks have no submitted inspection record yet" in page and "(from 2021-07-01)" in page
+
+
+@pytest.mark.parametrize(("cap", "chinese", "english"), [
+    (None, "不设上限（按任务数 {n} 计，不构成限制）",
+     "No cap (the engine was given the task count, {n}, which limits no one)"),
+    (3, "3", "3"),
+])
+def test_the_freeze_history_says_the_cap_the_plan_set(client, city, cap, chinese, english):
+    """Without a cap the engine is given the task count; the history said it as the plan's cap."""
+    from shuangsuiji.audit.display import changes_of
+    from shuangsuiji.audit.models import Event
+
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None,
+                                   max_load=cap)
+    ceremony(plan)
+    tasks = sum(row.requested for row in plan.strata.filter(drawn=True))
+    event = Event.objects.get(action="plan.freeze", object_id=str(plan.pk))
+    shown = {change.label: change.after for change in changes_of(event)}
+    assert shown["每人任务上限"] == chinese.format(n=tasks)
+    login(client, city["users"], "county_admin")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    history = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode().split("Change history")[1]
+    assert english.format(n=tasks) in history
 
 
 def test_a_plan_announced_for_a_later_day_waits_for_it(client, city):
