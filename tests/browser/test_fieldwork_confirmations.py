@@ -29,6 +29,13 @@ def posts_to(page, ending: str) -> list[str]:
     return sent
 
 
+def record_on_phone(open_page, users, live_server, record, **options):
+    """The record's form on the inspector's touch phone (``options``: the browser context's, e.g. no JavaScript)."""
+    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH, **options)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    return page
+
+
 @pytest.fixture
 def draft_with_photo(task, users):
     record = services.do_start_record(task, acting_user=users["inspector"])
@@ -39,8 +46,7 @@ def draft_with_photo(task, users):
 def test_a_mis_tapped_trash_button_keeps_the_photo_and_a_confirmed_one_deletes_it(
         open_page, users, live_server, draft_with_photo):
     record, attachment = draft_with_photo
-    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, record)
     wait_for_record_page(page)
     deletes = posts_to(page, f"/attachments/{attachment.pk}/delete/")
     trash = page.get_by_role("button", name="删除“车间.jpg”")
@@ -82,8 +88,7 @@ def test_a_mis_tapped_trash_button_keeps_the_photo_and_a_confirmed_one_deletes_i
 
 def test_without_javascript_the_server_asks_before_deleting_a_photo(open_page, users, live_server, draft_with_photo):
     record, attachment = draft_with_photo
-    page = open_page(users["inspector"], "pw-inspector", PHONE, java_script_enabled=False, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, record, java_script_enabled=False)
     with page.expect_navigation():
         page.get_by_role("button", name="删除“车间.jpg”").tap()
     expect(page.get_by_role("heading", name="确认删除？")).to_be_visible()
@@ -108,8 +113,7 @@ def test_a_photo_just_uploaded_can_be_deleted_at_once_and_asks_first(open_page, 
     """The row the page adds for a photo it has just uploaded carries the trash button the server's rows have,
     asking 确认删除？ the same way (it had none until the page was loaded again)."""
     record = services.do_start_record(task, acting_user=users["inspector"])
-    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, record)
     wait_for_record_page(page)
     page.set_input_files("#fw-file", photo_file(tmp_path))
     expect(page.locator("#fw-attachments li[data-sha256]")).to_have_count(1)
@@ -207,8 +211,7 @@ def test_the_photos_confirmation_page_passes_the_accessibility_checks(open_page,
     """The page a phone without JavaScript gets (axe needs a script to run, so it is reached here by sending the
     form past the dialog: submit() fires no submit event)."""
     record, attachment = draft_with_photo
-    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, record)
     wait_for_record_page(page)
     with page.expect_navigation():
         page.evaluate(f"document.getElementById('detach-{attachment.pk}').submit()")
@@ -303,8 +306,7 @@ def test_without_javascript_a_penalty_decision_needs_its_box_ticked(open_page, u
 # --- 提交并封存: the record sealed for good ---------------------------------------------------------------------
 
 def test_a_mis_tapped_seal_keeps_the_draft_and_a_confirmed_one_seals(open_page, users, live_server, ready):
-    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, ready)
     wait_for_record_page(page)
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.post_data or "") if r.method == "POST" and r.url.endswith(
@@ -338,8 +340,7 @@ def test_a_mis_tapped_seal_keeps_the_draft_and_a_confirmed_one_seals(open_page, 
 
 
 def test_without_javascript_sealing_needs_its_box_ticked(open_page, users, live_server, ready):
-    page = open_page(users["inspector"], "pw-inspector", PHONE, java_script_enabled=False, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, ready, java_script_enabled=False)
     box = page.get_by_label(SEAL_BOX)
     expect(box).to_be_visible()
     expect(box).to_be_in_viewport()  # beside the button, in the bar at the bottom of the screen
@@ -370,8 +371,7 @@ def test_without_javascript_sealing_needs_its_box_ticked(open_page, users, live_
 def test_the_refused_seal_passes_the_accessibility_checks(open_page, users, live_server, ready):
     """The 提交并封存 a phone without JavaScript sends with its box unticked, reached past the dialog (submit()
     fires no submit event)."""
-    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, ready)
     wait_for_record_page(page)
     with page.expect_navigation():
         page.evaluate("""() => { const form = document.getElementById('record-form');
@@ -396,8 +396,7 @@ def test_a_quick_confirm_of_the_seal_seals_and_is_not_lost(open_page, users, liv
     """Bootstrap ignores hide() during the fade-in: the quick 确认提交并封存 was lost, the dialog stayed with a dead
     button, and 返回检查 then sealed the record."""
     sign_all(ready, users["inspector"])
-    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, ready)
     wait_for_record_page(page)
     page.evaluate(QUICK_TAP, "fw-seal-modal")
     with page.expect_navigation(timeout=10000):
@@ -429,8 +428,7 @@ def test_a_quick_tap_on_the_way_back_from_sealing_closes_the_dialog_and_seals_no
     """Bootstrap ignores hide() during the fade-in, the dismissing buttons' too: a quick 返回检查 was lost and the
     dialog stayed open over the record."""
     sign_all(ready, users["inspector"])
-    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{ready.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, ready)
     wait_for_record_page(page)
     page.evaluate(QUICK_BACK, "fw-seal-modal")
     page.locator("#fw-submit").tap()
@@ -443,8 +441,7 @@ def test_a_quick_tap_on_the_way_back_from_sealing_closes_the_dialog_and_seals_no
 
 def test_a_quick_tap_on_keep_closes_the_dialog_and_keeps_the_photo(open_page, users, live_server, draft_with_photo):
     record, attachment = draft_with_photo
-    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, record)
     wait_for_record_page(page)
     page.evaluate(QUICK_BACK, "fw-detach-modal")
     page.get_by_role("button", name="删除“车间.jpg”").tap()
@@ -456,8 +453,7 @@ def test_a_quick_tap_on_keep_closes_the_dialog_and_keeps_the_photo(open_page, us
 
 def test_a_quick_confirm_of_a_photos_deletion_deletes_it(open_page, users, live_server, draft_with_photo):
     record, attachment = draft_with_photo
-    page = open_page(users["inspector"], "pw-inspector", PHONE, **TOUCH)
-    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    page = record_on_phone(open_page, users, live_server, record)
     wait_for_record_page(page)
     page.evaluate(QUICK_TAP, "fw-detach-modal")
     with page.expect_navigation(timeout=10000):

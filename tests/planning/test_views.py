@@ -177,14 +177,20 @@ def test_a_freeze_refused_because_the_plan_was_frozen_in_another_tab_says_so_on_
     assert plan.draws.count() == 1
 
 
-def test_the_reveal_step_says_why_it_waits_while_tasks_are_open_instead_of_a_button(client, city, monkeypatch):
-    from shuangsuiji.fieldwork.models import InspectionRecord
-
+def dispatched_mid_quarter(client, city, monkeypatch) -> Plan:
+    """A county plan of 2021 Q2 drawn and dispatched, on 2021-06-10 (its tasks open), its admin signed in."""
     plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
     ceremony(plan)
     services.do_dispatch(plan, acting_user=None)
     monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2021, 6, 10))
     login(client, city["users"], "county_admin")
+    return plan
+
+
+def test_the_reveal_step_says_why_it_waits_while_tasks_are_open_instead_of_a_button(client, city, monkeypatch):
+    from shuangsuiji.fieldwork.models import InspectionRecord
+
+    plan = dispatched_mid_quarter(client, city, monkeypatch)
     url = reverse("planning:plan_detail", args=[plan.pk])
     tasks = list(Task.objects.filter(selections__plan=plan).distinct())
     page = client.get(url).content.decode()
@@ -209,11 +215,7 @@ def test_the_reveal_step_says_why_it_waits_while_tasks_are_open_instead_of_a_but
 
 
 def test_the_reveal_step_waits_in_english_too(client, city, monkeypatch):
-    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
-    ceremony(plan)
-    services.do_dispatch(plan, acting_user=None)
-    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2021, 6, 10))
-    login(client, city["users"], "county_admin")
+    plan = dispatched_mid_quarter(client, city, monkeypatch)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
     assert "tasks have no submitted inspection record yet" in page and "(from 2021-07-01)" in page
