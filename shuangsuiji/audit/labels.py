@@ -177,6 +177,9 @@ KEYS: dict[str, Key] = {
     "infeasible": Key(pgettext_lazy("audit change", "无法满足的条件")),
     "secrets": Key(pgettext_lazy("audit change", "各次抽取的密钥")),
     "tasks": Key(pgettext_lazy("audit change", "任务数")),
+    # a dispatch counts the tasks it sent: a firm drawn by two plans has one task, sent with the first plan
+    "plan.dispatch tasks": Key(pgettext_lazy("audit change", "本次派发任务数")),
+    "already_dispatched": Key(pgettext_lazy("audit change", "已随其他计划派发的任务数")),
     "period": Key(pgettext_lazy("audit change", "季度")),
     "policy": Key(pgettext_lazy("audit change", "政策")),
     "strata": Key(pgettext_lazy("audit change", "各类别可抽对象数/政策最低数")),

@@ -793,8 +793,13 @@ def do_commit_secret(plan: Plan, *, acting_user) -> Draw:
 
 
 @transaction.atomic
-def do_dispatch(plan: Plan, *, acting_user) -> Plan:
-    """Step 5: the drawn tasks go to their teams; each inspector sees his tasks with their deadlines."""
+def do_dispatch(plan: Plan, *, acting_user) -> dict:
+    """Step 5: the drawn tasks go to their teams; each inspector sees his tasks with their deadlines.
+
+    A firm drawn by two plans of a quarter (the city's and its county's, or a regular and a joint plan) has one
+    task, dispatched with whichever plan went first; this plan's dispatch sends the rest. Returns the facts the
+    event recorded: ``tasks`` sent now and, when there are any, ``already_dispatched`` with another plan — so that
+    a plan of 78 tasks whose dispatch sent 67 says where the other 11 went."""
     plan = _lock(plan)
     ensure_can_run(acting_user, plan)
     if plan.status == PlanStatus.DISPATCHED and plan.dispatched_at is not None:
@@ -810,12 +815,16 @@ def do_dispatch(plan: Plan, *, acting_user) -> Plan:
     drawn = TaskPlan.objects.filter(plan=plan, active=True, task__status=TaskStatus.DRAWN).values_list(
         "task_id", flat=True)
     count = Task.objects.filter(pk__in=list(drawn)).update(status=TaskStatus.DISPATCHED, dispatched_at=now)
+    facts = {"tasks": count}
+    shared = TaskPlan.objects.filter(plan=plan, active=True).count() - count
+    if shared:
+        facts["already_dispatched"] = shared
     plan.status = PlanStatus.DISPATCHED
     plan.dispatched_at = now
     plan.dispatched_by = acting_user
     plan.save(update_fields=["status", "dispatched_at", "dispatched_by"])
-    _event("dispatch", plan, acting_user, {"tasks": count})
-    return plan
+    _event("dispatch", plan, acting_user, facts)
+    return facts
 
 
 def uninspected_tasks(plan: Plan) -> int:

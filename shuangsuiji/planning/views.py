@@ -478,9 +478,13 @@ def plan_draw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     def dispatch(plan: Plan) -> str:
-        services.do_dispatch(plan, acting_user=request.user)
+        facts = services.do_dispatch(plan, acting_user=request.user)
         # named as the inspector's menu names it: he has no "我的任务", his tasks are under 现场检查
-        return _("已派发，执法人员现在可以在“现场检查”中看到各自的任务")
+        if facts.get("already_dispatched"):
+            return _("已派发 %(n)s 项任务（另有 %(shared)s 项检查对象同时被其他计划抽中，其任务已随该计划派发），"
+                     "执法人员现在可以在“现场检查”中看到各自的任务") % {"n": facts["tasks"],
+                                                              "shared": facts["already_dispatched"]}
+        return _("已派发 %(n)s 项任务，执法人员现在可以在“现场检查”中看到各自的任务") % {"n": facts["tasks"]}
 
     return _act(request, pk, dispatch)
 

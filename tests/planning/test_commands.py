@@ -2,6 +2,7 @@
 manifest checked by the standalone verifier."""
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -46,8 +47,12 @@ def test_a_whole_quarter_by_commands(baoding, tmp_path):
     run("record_public_value", *quarter, "--source", "dice", "--value", "3,5,1,6", "--witness", "张三",
         "--witness", "李四")
     assert "已抽取，种子" in run("draw_plan", *quarter, "--today", "2021-09-24")
-    run("dispatch_plan", *quarter)
+    out = run("dispatch_plan", *quarter)
     assert set(plans.values_list("status", flat=True)) == {PlanStatus.DISPATCHED}
+    # every task is sent once, with the first plan that drew its firm; the others say it went with another plan
+    sent = [int(n) for n in re.findall(r"已派发 (\d+) 项任务", out)]
+    assert len(sent) == plans.count() and sum(sent) == Task.objects.filter(year=2021, quarter=4).count(), out
+    assert "已随其他计划派发" in out
     assert set(Task.objects.filter(year=2021, quarter=4).values_list("status", flat=True)) == {TaskStatus.DISPATCHED}
 
     plan = plans.get(jurisdiction__code="130608", kind=PlanKind.REGULAR)

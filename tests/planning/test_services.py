@@ -317,6 +317,28 @@ def test_a_target_drawn_by_the_city_and_the_county_gets_one_visit_counting_for_b
     assert city_plan.selections.filter(stratum=Stratum.KEY).count() == 5
 
 
+def test_a_dispatch_says_which_tasks_went_out_with_another_plan(city):
+    # The county's key units are drawn by the city too: their visits went out with the county's plan, so the city's
+    # dispatch sends only its other tasks. The event said only "任务数" with that smaller number.
+    county_plan_, city_plan = county_and_city_plans(city)
+    ceremony(county_plan_)
+    assert services.do_dispatch(county_plan_, acting_user=city["users"]["county_admin"]) == {
+        "tasks": county_plan_.selections.filter(active=True).count()}
+    ceremony(city_plan)
+    facts = services.do_dispatch(city_plan, acting_user=city["users"]["city_admin"])
+    drawn = city_plan.selections.filter(active=True)
+    shared = drawn.filter(task__selections__plan=county_plan_).count()
+    assert shared >= 4 and facts == {"tasks": drawn.count() - shared, "already_dispatched": shared}
+    from shuangsuiji.audit.display import changes_of
+    from shuangsuiji.audit.models import Event
+
+    event = Event.objects.filter(action="plan.dispatch", object_id=str(city_plan.pk)).get()
+    assert event.changes == facts
+    shown = {row.label: row.after for row in changes_of(event)}
+    assert shown.get("本次派发任务数") == str(facts["tasks"]), shown
+    assert shown.get("已随其他计划派发的任务数") == str(shared), shown
+
+
 def _officer(member: TaskMember) -> User:
     return (User.objects.filter(inspector=member.inspector).first()
             or User.objects.create_user(f"officer-{member.inspector_id}", password="x", role="inspector",

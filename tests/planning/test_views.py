@@ -104,6 +104,8 @@ def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(c
     # The message names the inspectors' menu as they see it (现场检查); there is no "我的任务" in it.
     told = [str(m) for m in dispatched.context["messages"]]
     assert any("“现场检查”" in m for m in told) and not any("我的任务" in m for m in told), told
+    # ... and says how many tasks went out
+    assert any(f"已派发 {plan.selections.filter(active=True).count()} 项任务" in m for m in told), told
 
 
 def test_the_public_value_form_says_every_problem_at_once(client, city):

@@ -1,7 +1,7 @@
 """``manage.py dispatch_plan PLAN ... | --year Y --quarter Q (--jurisdiction CODE | --all)``: dispatch."""
 
 from shuangsuiji.planning import services
-from shuangsuiji.planning.models import Plan, TaskStatus
+from shuangsuiji.planning.models import Plan
 
 from ._plans import PlanCommand, acting_user
 
@@ -14,8 +14,8 @@ class Command(PlanCommand):
         user = acting_user(options["user"])
 
         def dispatch(plan: Plan) -> str:
-            services.do_dispatch(plan, acting_user=user)
-            count = plan.selections.filter(active=True, task__status=TaskStatus.DISPATCHED).count()
-            return f"已派发 {count} 项任务"
+            facts = services.do_dispatch(plan, acting_user=user)
+            shared = facts.get("already_dispatched")
+            return f"已派发 {facts['tasks']} 项任务" + (f"（另有 {shared} 项已随其他计划派发）" if shared else "")
 
         self.run_each(self.chosen(options), dispatch)
