@@ -1,0 +1,121 @@
+"""A sealed record as its readers meet it: the page (Chinese and English) and the PDF say who the site manager
+was and that he refused to sign, and print no place for an off-site check where nobody went."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.pdf import render_record_pdf
+from tests.clients import signed_in
+
+from .conftest import fill, sign_all, submitted
+
+pytestmark = pytest.mark.django_db
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
+                                     reason="poppler-utils (scripts/system-deps.sh test)")
+
+REFUSAL = {"site_manager_name": "钱大明", "site_manager_position": "生产副总", "site_manager_phone": "13800138000",
+           "site_manager_refused": True, "site_manager_refusal_note": "拒不签字，村委会主任孙某在场见证"}
+
+
+def _page(user, record, settings, language: str) -> str:
+    client = signed_in(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    try:
+        response = client.get(reverse("fieldwork:record_detail", args=[record.pk]))
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _pdf_text(record, tmp_path) -> str:
+    path = tmp_path / "record.pdf"
+    path.write_bytes(render_record_pdf(record))
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
+                          text=True).stdout
+
+
+def _line(text: str, label: str) -> str:
+    return next(line for line in text.splitlines() if line.strip().startswith(label))
+
+
+def _sealed(task, user, **values):
+    record = fill(services.do_start_record(task, acting_user=user), user, **values)
+    sign_all(record, user)
+    return services.do_submit_record(record, acting_user=user)
+
+
+def test_a_refusal_to_sign_names_the_site_manager_and_his_opinion_on_the_page(task, users, settings):
+    record = _sealed(task, users["inspector"], site_manager_statement="布袋是昨天才坏的，不认可", **REFUSAL)
+    zh = _page(users["county_admin"], record, settings, "zh-hans")
+    for expected in ("钱大明", "生产副总", "13800138000", "拒绝签字", "拒不签字，村委会主任孙某在场见证",
+                     "布袋是昨天才坏的，不认可"):
+        assert expected in zh, expected
+    en = _page(users["inspector"], record, settings, "en")
+    for expected in ("Site manager", "钱大明", "13800138000", "Refused to sign", "Account of the refusal",
+                     "拒不签字，村委会主任孙某在场见证", "Statement of the inspected unit", "布袋是昨天才坏的，不认可"):
+        assert expected in en, expected
+
+
+def test_a_refused_record_does_not_show_the_prefilled_statement_as_the_managers_words(task, users, settings):
+    record = _sealed(task, users["inspector"], **REFUSAL)
+    assert record.site_manager_statement == "以上记录属实。"  # the form's default, sealed as it was
+    zh = _page(users["county_admin"], record, settings, "zh-hans")
+    assert "以上记录属实" not in zh and "未提出意见" in zh
+    assert "No statement given" in _page(users["county_admin"], record, settings, "en")
+
+
+def test_a_signed_record_says_the_site_manager_signed(task, users, settings):
+    record = submitted(task, users["inspector"])
+    page = _page(users["county_admin"], record, settings, "en")
+    assert "钱经理" in page and "Signed" in page and "Refused to sign" not in page
+    assert "以上记录属实。" in page
+
+
+@needs_pdftotext
+def test_the_pdf_prints_the_refusal_with_the_site_manager_and_his_opinion(task, users, tmp_path):
+    record = _sealed(task, users["inspector"], site_manager_statement="布袋是昨天才坏的，不认可", **REFUSAL)
+    text = _pdf_text(record, tmp_path)
+    for expected in ("现场负责人：钱大明（生产副总）", "13800138000", "现场负责人拒绝签字。",
+                     "拒签情况说明：拒不签字，村委会主任孙某在场见证", "被检查单位意见：布袋是昨天才坏的，不认可"):
+        assert expected in text, expected
+    silent = _sealed(_next_task(task), users["inspector"], **REFUSAL)
+    assert "被检查单位意见：未提出意见" in _pdf_text(silent, tmp_path)
+    assert "以上记录属实" not in _pdf_text(silent, tmp_path)
+
+
+def _next_task(task):
+    from .conftest import make_task
+
+    members = [(m.inspector, m.role) for m in task.members.all()]
+    return make_task(task.target, list(task.check_items()), members)
+
+
+OFF_SITE = {"mode": "off_site", "off_site_means": ["online_monitoring", "video"]}
+
+
+def test_an_off_site_record_shows_no_place_where_nobody_went(task, users, settings):
+    record = _sealed(task, users["inspector"], **OFF_SITE)
+    assert record.place == "涞水县经济开发区创业路8号"  # the draft's prefill, sealed as it was
+    zh = _page(users["county_admin"], record, settings, "zh-hans")
+    place = zh.split('id="record-place">')[1].split("</td>")[0]
+    assert "非现场检查，未到现场" in place and "创业路8号" not in place
+    en = _page(users["county_admin"], record, settings, "en")
+    assert "Off-site check: nobody went to the site" in en.split('id="record-place">')[1].split("</td>")[0]
+
+
+@needs_pdftotext
+def test_an_off_site_pdf_prints_no_place_where_nobody_went(task, users, tmp_path):
+    record = _sealed(task, users["inspector"], **OFF_SITE)
+    text = _pdf_text(record, tmp_path)
+    place = _line(text, "检查地点")
+    assert "非现场检查，未到现场" in place and "创业路8号" not in place
+    assert "创业路8号" in _line(text, "地址")  # the firm's address stays where it belongs
+    typed = _sealed(_next_task(task), users["inspector"], place="涞水县生态环境分局监控中心", **OFF_SITE)
+    assert "涞水县生态环境分局监控中心" in _line(_pdf_text(typed, tmp_path), "检查地点")
