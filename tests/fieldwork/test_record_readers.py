@@ -1,5 +1,6 @@
 """A sealed record as its readers meet it: the page (Chinese and English) and the PDF say who the site manager
-was and that he refused to sign, and print no place for an off-site check where nobody went."""
+was and that he refused to sign, print no place for an off-site check where nobody went, and say a re-check's
+item in the reader's language without changing what was sealed."""
 
 import shutil
 import subprocess
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.models import Handling, Recheck
 from shuangsuiji.fieldwork.pdf import render_record_pdf
 from tests.clients import signed_in
 
@@ -119,3 +121,33 @@ def test_an_off_site_pdf_prints_no_place_where_nobody_went(task, users, tmp_path
     assert "创业路8号" in _line(text, "地址")  # the firm's address stays where it belongs
     typed = _sealed(_next_task(task), users["inspector"], place="涞水县生态环境分局监控中心", **OFF_SITE)
     assert "涞水县生态环境分局监控中心" in _line(_pdf_text(typed, tmp_path), "检查地点")
+
+
+def _recheck_record(task, users):
+    inspector = users["inspector"]
+    original = submitted(task, inspector, problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=original)
+    record = fill(services.do_start_recheck_record(recheck, acting_user=inspector), inspector)
+    sign_all(record, inspector)
+    return services.do_submit_record(record, acting_user=inspector)
+
+
+def test_a_recheck_item_reads_in_the_readers_language_and_stays_as_sealed(task, users, settings):
+    record = _recheck_record(task, users)
+    stored = record.items.get().content
+    assert stored.startswith("复查整改情况：布袋除尘器破损，未及时更换（整改期限 ")
+    deadline = stored.rsplit(" ", 1)[1].rstrip("）")
+    assert stored in _page(users["county_admin"], record, settings, "zh-hans")
+    en = _page(users["county_admin"], record, settings, "en")
+    assert f"Check the rectification of: 布袋除尘器破损，未及时更换 (deadline {deadline})" in en
+    assert "复查整改情况" not in en
+    record.refresh_from_db()
+    assert record.items.get().content == stored
+
+
+@needs_pdftotext
+def test_a_recheck_pdf_stays_the_chinese_form_in_an_english_session(task, users, tmp_path):
+    record = _recheck_record(task, users)
+    with translation.override("en"):
+        text = _pdf_text(record, tmp_path)
+    assert "复查整改情况：布袋除尘器破损" in text and "Check the rectification" not in text
