@@ -151,3 +151,20 @@ def test_a_recheck_pdf_stays_the_chinese_form_in_an_english_session(task, users,
     with translation.override("en"):
         text = _pdf_text(record, tmp_path)
     assert "复查整改情况：布袋除尘器破损" in text and "Check the rectification" not in text
+
+
+def test_a_visit_over_midnight_shows_the_day_it_ended(task, users, settings):
+    """The page printed the end as a time only: 23:30 — 01:10 read as a visit that ended before it began."""
+    import datetime
+
+    from django.utils import timezone
+
+    start = timezone.localtime(timezone.now() - datetime.timedelta(days=2)).replace(hour=23, minute=30, second=0,
+                                                                                     microsecond=0)
+    end = start + datetime.timedelta(hours=1, minutes=40)
+    record = _sealed(task, users["inspector"], started_at=start, ended_at=end)
+    shown = _page(users["county_admin"], record, settings, "zh-hans").split('id="record-time">')[1].split("</td>")[0]
+    assert f"{start:%Y-%m-%d %H:%M} — {end:%Y-%m-%d %H:%M}" in shown
+    same_day = _sealed(_next_task(task), users["inspector"])
+    shown = _page(users["county_admin"], same_day, settings, "zh-hans").split('id="record-time">')[1].split("</td>")[0]
+    assert f"— {timezone.localtime(same_day.ended_at):%H:%M}" in shown
