@@ -168,3 +168,15 @@ def test_a_visit_over_midnight_shows_the_day_it_ended(task, users, settings):
     same_day = _sealed(_next_task(task), users["inspector"])
     shown = _page(users["county_admin"], same_day, settings, "zh-hans").split('id="record-time">')[1].split("</td>")[0]
     assert f"— {timezone.localtime(same_day.ended_at):%H:%M}" in shown
+
+
+def test_a_recheck_record_names_the_record_it_rechecks(task, users, settings, tmp_path):
+    record = _recheck_record(task, users)
+    source = record.recheck.source_record
+    en = _page(users["inspector"], record, settings, "en")
+    shown = en.split('id="recheck-source">')[1].split("</td>")[0]
+    assert source.number in shown and source.get_absolute_url() in shown
+    assert record.recheck.get_absolute_url() in en
+    assert "Original record" in en
+    if shutil.which("pdftotext"):
+        assert f"复查原检查记录 {source.number}" in _pdf_text(record, tmp_path)
