@@ -180,3 +180,29 @@ def test_a_recheck_record_names_the_record_it_rechecks(task, users, settings, tm
     assert "Original record" in en
     if shutil.which("pdftotext"):
         assert f"复查原检查记录 {source.number}" in _pdf_text(record, tmp_path)
+
+
+@needs_pdftotext
+def test_the_items_table_repeats_its_header_on_every_page_it_runs_over(target, items, team, users, tree, tmp_path):
+    """A record of a dozen items ran over three pages whose columns had no headings."""
+    from shuangsuiji.planning.models import MemberRole
+    from shuangsuiji.registry.models import CheckItem
+
+    from .conftest import make_task
+
+    more = [CheckItem.objects.create(code=f"HB-{n:03d}", name=f"第{n}项检查事项", legal_basis="《环境保护法》",
+                                     content="检查内容：" + "是否按规定运行并记录台账；" * 6, jurisdiction=tree["city"],
+                                     responsible_department=tree["departments"]["130600"]) for n in range(3, 15)]
+    officers = [(team["first"], MemberRole.OFFICER), (team["second"], MemberRole.OFFICER)]
+    task = make_task(target, [*items, *more], officers)
+    record = _sealed(task, users["inspector"])
+    path = tmp_path / "record.pdf"
+    path.write_bytes(render_record_pdf(record))
+    pages = int(next(line for line in subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                                                     check=True).stdout.splitlines()
+                     if line.startswith("Pages:")).split()[1])
+    assert pages >= 3
+    for page in range(2, pages):  # every page the items run over (the last one may start after them)
+        text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],
+                              capture_output=True, check=True, text=True).stdout
+        assert "检查事项及内容" in text and "问题记录及处理" in text, page
