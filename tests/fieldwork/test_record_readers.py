@@ -206,3 +206,19 @@ def test_the_items_table_repeats_its_header_on_every_page_it_runs_over(target, i
         text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],
                               capture_output=True, check=True, text=True).stdout
         assert "检查事项及内容" in text and "问题记录及处理" in text, page
+
+
+def test_an_amendment_says_who_approved_it(task, users, settings):
+    """The English page read "Approve: <name>", an order, where the record says who approved the amendment."""
+    original = submitted(task, users["inspector"])
+    services.do_review_record(original, passed=False, reason="联系电话有误", acting_user=users["county_admin"])
+    amendment = original.amendment
+    approver = amendment.amendment_approved_by.display_name
+    for name in ("record_detail", "record_edit"):
+        client = signed_in(users["inspector"], "en")
+        try:
+            page = client.get(reverse(f"fieldwork:{name}", args=[amendment.pk])).content.decode()
+        finally:
+            translation.activate(settings.LANGUAGE_CODE)
+        assert f"Approved by: {approver}" in page and "Approve:" not in page, name
+    assert f"批准：{approver}" in _page(users["county_admin"], amendment, settings, "zh-hans")
