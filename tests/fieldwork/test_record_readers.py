@@ -222,3 +222,18 @@ def test_an_amendment_says_who_approved_it(task, users, settings):
             translation.activate(settings.LANGUAGE_CODE)
         assert f"Approved by: {approver}" in page and "Approve:" not in page, name
     assert f"批准：{approver}" in _page(users["county_admin"], amendment, settings, "zh-hans")
+
+
+@needs_pdftotext
+def test_the_pdf_prints_what_each_photo_shows(task, users, tmp_path):
+    """The page showed a photo's caption (说明); the PDF printed only its file name."""
+    from .conftest import photo
+
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    services.do_add_attachment(record, photo("IMG_0001.jpg"), acting_user=user, caption="除尘器布袋破损处")
+    sign_all(record, user)
+    record = services.do_submit_record(record, acting_user=user)
+    text = _pdf_text(record, tmp_path)
+    assert "IMG_0001.jpg：除尘器布袋破损处" in text.replace("\n", "")
+    assert text.count("除尘器布袋破损处") == 2  # in the list of attachments and under the photo
