@@ -249,6 +249,27 @@ class InspectionRecord(models.Model):
     def state(self) -> str:
         return record_state(self)
 
+    @property
+    def site_manager_opinion(self) -> str:
+        """The inspected unit's opinion as the record's readers are shown it. A site manager who refused to sign
+        gave none unless it was typed: the form's prefilled "以上记录属实。" (the model's default), left as it was
+        in a refused record, is not shown as his words. Nothing stored changes."""
+        statement = self.site_manager_statement.strip()
+        if self.site_manager_refused and statement == self._meta.get_field("site_manager_statement").default:
+            return ""
+        return statement
+
+    @property
+    def place_shown(self) -> str:
+        """The place of inspection as the record's page and PDF print it: an off-site check went nowhere, so the
+        firm's address the draft was prefilled with (``services._prefill``) is not printed as its place; a place
+        the team typed for it (where the monitoring was watched) is. Empty: the page says 未到现场."""
+        place = self.place.strip()
+        if self.mode != Mode.OFF_SITE:
+            return place
+        addresses = {self.address.strip(), self.target.address.strip() if self.target_id else ""}
+        return "" if place in addresses else place
+
 
 class RecordState(models.TextChoices):
     DRAFT = "draft", _("草稿")

@@ -928,6 +928,7 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
     return render(request, "fieldwork/record_detail.html", {
         "record": record, "state": record.state, "review": review, "items": record.items.order_by("order"),
         "signatures": record.signatures.defer("image").select_related("inspector").order_by("signed_at"),
+        "manager_signature": record.signatures.defer("image").filter(role=SignerRole.SITE_MANAGER).first(),
         "attachments": record.attachments.order_by("uploaded_at", "id"), "amends_chain": chain_back,
         "amendment": amendment, "amendment_requests": record.amendment_requests.select_related(
             "requested_by", "decided_by", "amendment"),
