@@ -41,7 +41,7 @@ from shuangsuiji.disclosure.services import VERIFIED_REPORT, public_values
 from shuangsuiji.engine import creditcode
 from shuangsuiji.fieldwork.models import Handling
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
-from shuangsuiji.planning.models import Draw, DrawStatus, Plan
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind
 from shuangsuiji.planning.services import draw_revealed
 from shuangsuiji.registry.industry import INDUSTRY, industry_filter, industry_prefixes  # noqa: F401 (tests)
 from shuangsuiji.registry.models import CheckItem, Jurisdiction
@@ -52,6 +52,7 @@ from shuangsuiji.textsearch import contains_piece
 CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 LOOKS_LIKE_CODE = re.compile(r"[0-9A-Z]{2}[0-9]{6}[0-9A-Z]{10}")
 MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 INDUSTRY_HELP = _("国民经济行业分类代码的开头，如 C、C26 或 26：带不带门类字母的代码都能查到")
 
 
@@ -135,6 +136,43 @@ class ResultFilter(PublicFilter):
     outcome = forms.ChoiceField(label=_("检查结果"), required=False,
                                 choices=[("", _("全部结果")), *Outcome.choices])
     q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
+    # A range of the inspection day the list shows (检查日期), both ends included: a quarter, or the weeks since
+    # a complaint, which a month cannot say. The month stays, for the links that carry one.
+    inspected_from = forms.CharField(label=_("检查日期从"), required=False, help_text=_("YYYY-MM-DD，含当日"))
+    inspected_to = forms.CharField(label=_("检查日期到"), required=False, help_text=_("YYYY-MM-DD，含当日"))
+    plan_kind = forms.ChoiceField(
+        label=_("计划类型"), required=False, choices=[("", _("全部类型")), *PlanKind.choices],
+        error_messages={"invalid_choice": _("计划类型应为 regular（双随机抽查）、joint（内部联合抽查）、"
+                                            "clue（线索核查）或 cross（跨部门联合抽查），收到“%(value)s”")})
+
+    def _day(self, name: str) -> date | None:
+        value = self.cleaned_data.get(name, "")
+        if not value:
+            return None
+        match = DAY.fullmatch(value)
+        try:
+            day = date(int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None
+        except ValueError:  # 2026-02-30
+            day = None
+        if day is None or not 2000 <= day.year <= 2100:
+            raise forms.ValidationError(_("日期应写作 YYYY-MM-DD，如 2026-03-01，收到“%(value)s”"),
+                                        params={"value": value})
+        return day
+
+    def clean_inspected_from(self) -> date | None:
+        return self._day("inspected_from")
+
+    def clean_inspected_to(self) -> date | None:
+        return self._day("inspected_to")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = data.get("inspected_from"), data.get("inspected_to")
+        if first and last and first > last:
+            self.add_error("inspected_from", forms.ValidationError(
+                _("起始日期 %(first)s 晚于截止日期 %(last)s：请对调或改正其中一个"),
+                params={"first": first.isoformat(), "last": last.isoformat()}))
+        return data
 
     def clean_month(self) -> tuple[date, date] | None:
         value = self.cleaned_data.get("month", "")
@@ -257,6 +295,13 @@ def results(params) -> tuple[ResultFilter, QuerySet]:
         rows = _subtree(rows, "jurisdiction", data["jurisdiction"])
     if data["month"]:
         rows = rows.filter(inspected_on__gte=data["month"][0], inspected_on__lt=data["month"][1])
+    if data["inspected_from"]:
+        rows = rows.filter(inspected_on__gte=data["inspected_from"])
+    if data["inspected_to"]:
+        rows = rows.filter(inspected_on__lte=data["inspected_to"])
+    if data["plan_kind"]:
+        # The kind is the plan's, which the portal publishes from its freeze on: only published plans are read.
+        rows = rows.filter(plan_id__in=Plan.objects.published().filter(kind=data["plan_kind"]).values("id"))
     if data["industry"]:
         rows = rows.filter(industry_filter(data["industry"]))
     if data["outcome"]:
@@ -729,3 +774,4 @@ def csv_cell(key: str, value: Any) -> str:
     else:
         return "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+

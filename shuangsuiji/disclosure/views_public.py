@@ -25,7 +25,7 @@ from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.api import PublicThrottle
 from shuangsuiji.disclosure.models import Outcome, Publication
 from shuangsuiji.fieldwork.models import Mode as ItemMode
-from shuangsuiji.planning.models import Draw, DrawStatus, Plan, Stratum, said_plan_title
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind, Stratum, said_plan_title
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 
 PAGE_SIZE = 50
@@ -231,7 +231,8 @@ def results(request: HttpRequest) -> HttpResponse:
     # Ids first, as the API pages: the same pager, so the page does not pay for skipping unreleased rows.
     page = _page(request, rows.only(*public.RESULT_LIST_FIELDS), ids_first=True)
     return render(request, "disclosure/public/results.html", _list_context(
-        request, form, page, jurisdictions=_jurisdictions(form), outcomes=Outcome.choices),
+        request, form, page, jurisdictions=_jurisdictions(form), outcomes=Outcome.choices,
+        plan_kinds=PlanKind.choices),
         status=200 if form.is_valid() else 400)
 
 
