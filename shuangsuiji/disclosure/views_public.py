@@ -18,6 +18,7 @@ from django.core.paginator import Page
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -172,8 +173,12 @@ def plans(request: HttpRequest) -> HttpResponse:
     for plan in page:
         # The strata the draw takes; the check-only ones (positive list, joint) are not "to be drawn".
         plan.drawn_strata = [s for s in plan.strata.all() if s.drawn]
+    # Every county of the city for the quarter, those that published nothing too (public.quarter_overview).
+    overview = public.quarter_overview(form, timezone.localdate())
+    hint = _("选择年度和季度，可查看各县（市、区）该季度抽查计划的公开情况。") \
+        if overview is None and form.is_valid() else ""
     return render(request, "disclosure/public/plans.html", _list_context(
-        request, form, page, jurisdictions=_jurisdictions(form)),
+        request, form, page, jurisdictions=_jurisdictions(form), overview=overview, overview_hint=hint),
         status=200 if form.is_valid() else 400)
 
 
