@@ -41,7 +41,7 @@ from rest_framework.views import APIView
 from shuangsuiji import params
 from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.models import Correction, Outcome, PublishedResult
-from shuangsuiji.planning.models import Draw, Plan, PlanStratum
+from shuangsuiji.planning.models import Draw, Plan, PlanKind, PlanStratum
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 from shuangsuiji.punctuation import join_sep
 
@@ -200,6 +200,13 @@ PARAMETER_DOCS = {
     "quarter": ({"type": "integer", "minimum": 1, "maximum": 4}, gettext_noop("季度 1–4")),
     "month": ({"type": "string", "pattern": r"^(20[0-9]{2}|2100)-(0?[1-9]|1[0-2])$"},
               gettext_noop("检查月份 YYYY-MM，如 2026-03")),
+    "inspected_from": ({"type": "string", "format": "date"},
+                       gettext_noop("检查日期从 YYYY-MM-DD（含当日），如 2026-03-01；可与 month 同时使用")),
+    "inspected_to": ({"type": "string", "format": "date"},
+                     gettext_noop("检查日期到 YYYY-MM-DD（含当日），不得早于 inspected_from")),
+    "plan_kind": ({"type": "string", "enum": list(PlanKind.values)},
+                  gettext_noop("计划类型：regular 双随机抽查，joint 内部联合抽查，clue 线索核查，"
+                               "cross 跨部门联合抽查")),
     "industry": (str, gettext_noop("行业代码前缀（国民经济行业分类），如 C、C26 或 26：带不带门类字母的代码都能查到")),
     "outcome": ({"type": "string", "enum": list(Outcome.values)},
                 gettext_noop("检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开")),
@@ -479,7 +486,8 @@ def read_cursor(raw: str) -> tuple[datetime, str]:
     return params.local(moment), public_id  # a cursor written by hand may carry any offset
 
 
-@documented(RESULT_FIELDS, "jurisdiction", "month", "industry", "outcome", "q", *SYNC_PARAMS)
+@documented(RESULT_FIELDS, "jurisdiction", "month", "inspected_from", "inspected_to", "plan_kind", "industry",
+            "outcome", "q", *SYNC_PARAMS)
 class ResultList(PublicListView):
     """抽查结果: rows of released monthly batches, newest inspection first.
 
@@ -488,7 +496,8 @@ class ResultList(PublicListView):
     by a cursor. Page numbers shift when a batch is released while a client pages through (rows are skipped or
     read twice); a cursor is a position in an order where every change goes to the end, so they do not."""
 
-    allowed_params = ("jurisdiction", "month", "industry", "outcome", "q", *SYNC_PARAMS)
+    allowed_params = ("jurisdiction", "month", "inspected_from", "inspected_to", "plan_kind", "industry", "outcome",
+                      "q", *SYNC_PARAMS)
     ids_first = True  # see public.PublicPaginator
 
     def rows(self, params):

@@ -21,6 +21,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
@@ -39,12 +40,16 @@ from shuangsuiji.disclosure.models import (
 )
 from shuangsuiji.disclosure.services import VERIFIED_REPORT, public_values
 from shuangsuiji.engine import creditcode
+from shuangsuiji.engine.workdays import CalendarUnknownError, quarter_of
 from shuangsuiji.fieldwork.models import Handling
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
-from shuangsuiji.planning.models import Draw, DrawStatus, Plan
+from shuangsuiji.intake.services import policy_for
+from shuangsuiji.planning import gather
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind
 from shuangsuiji.planning.services import draw_revealed
+from shuangsuiji.punctuation import citation_line, join_semicolon
 from shuangsuiji.registry.industry import INDUSTRY, industry_filter, industry_prefixes  # noqa: F401 (tests)
-from shuangsuiji.registry.models import CheckItem, Jurisdiction
+from shuangsuiji.registry.models import CheckItem, Jurisdiction, Level
 from shuangsuiji.registry.views import CappedPaginator
 from shuangsuiji.systemtext import system_text
 from shuangsuiji.textsearch import contains_piece
@@ -52,6 +57,7 @@ from shuangsuiji.textsearch import contains_piece
 CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 LOOKS_LIKE_CODE = re.compile(r"[0-9A-Z]{2}[0-9]{6}[0-9A-Z]{10}")
 MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 INDUSTRY_HELP = _("国民经济行业分类代码的开头，如 C、C26 或 26：带不带门类字母的代码都能查到")
 
 
@@ -135,6 +141,43 @@ class ResultFilter(PublicFilter):
     outcome = forms.ChoiceField(label=_("检查结果"), required=False,
                                 choices=[("", _("全部结果")), *Outcome.choices])
     q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
+    # A range of the inspection day the list shows (检查日期), both ends included: a quarter, or the weeks since
+    # a complaint, which a month cannot say. The month stays, for the links that carry one.
+    inspected_from = forms.CharField(label=_("检查日期从"), required=False, help_text=_("YYYY-MM-DD，含当日"))
+    inspected_to = forms.CharField(label=_("检查日期到"), required=False, help_text=_("YYYY-MM-DD，含当日"))
+    plan_kind = forms.ChoiceField(
+        label=_("计划类型"), required=False, choices=[("", _("全部类型")), *PlanKind.choices],
+        error_messages={"invalid_choice": _("计划类型应为 regular（双随机抽查）、joint（内部联合抽查）、"
+                                            "clue（线索核查）或 cross（跨部门联合抽查），收到“%(value)s”")})
+
+    def _day(self, name: str) -> date | None:
+        value = self.cleaned_data.get(name, "")
+        if not value:
+            return None
+        match = DAY.fullmatch(value)
+        try:
+            day = date(int(match.group(1)), int(match.group(2)), int(match.group(3))) if match else None
+        except ValueError:  # 2026-02-30
+            day = None
+        if day is None or not 2000 <= day.year <= 2100:
+            raise forms.ValidationError(_("日期应写作 YYYY-MM-DD，如 2026-03-01，收到“%(value)s”"),
+                                        params={"value": value})
+        return day
+
+    def clean_inspected_from(self) -> date | None:
+        return self._day("inspected_from")
+
+    def clean_inspected_to(self) -> date | None:
+        return self._day("inspected_to")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        first, last = data.get("inspected_from"), data.get("inspected_to")
+        if first and last and first > last:
+            self.add_error("inspected_from", forms.ValidationError(
+                _("起始日期 %(first)s 晚于截止日期 %(last)s：请对调或改正其中一个"),
+                params={"first": first.isoformat(), "last": last.isoformat()}))
+        return data
 
     def clean_month(self) -> tuple[date, date] | None:
         value = self.cleaned_data.get("month", "")
@@ -257,6 +300,13 @@ def results(params) -> tuple[ResultFilter, QuerySet]:
         rows = _subtree(rows, "jurisdiction", data["jurisdiction"])
     if data["month"]:
         rows = rows.filter(inspected_on__gte=data["month"][0], inspected_on__lt=data["month"][1])
+    if data["inspected_from"]:
+        rows = rows.filter(inspected_on__gte=data["inspected_from"])
+    if data["inspected_to"]:
+        rows = rows.filter(inspected_on__lte=data["inspected_to"])
+    if data["plan_kind"]:
+        # The kind is the plan's, which the portal publishes from its freeze on: only published plans are read.
+        rows = rows.filter(plan_id__in=Plan.objects.published().filter(kind=data["plan_kind"]).values("id"))
     if data["industry"]:
         rows = rows.filter(industry_filter(data["industry"]))
     if data["outcome"]:
@@ -729,3 +779,95 @@ def csv_cell(key: str, value: Any) -> str:
     else:
         return "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+# --- a quarter's plans, place by place -----------------------------------------------------------------------------
+
+
+@dataclass
+class PlaceQuarter:
+    """One place of a quarter's overview: the plans it has published (none is the news)."""
+
+    place: Jurisdiction
+    plans: list[Plan]
+
+
+@dataclass
+class QuarterOverview:
+    """Every county of a city (and the city itself) for one quarter, with the plans each has published.
+
+    Read from the published plans and the jurisdiction tree, both public: a county that published nothing is
+    listed too, so the public sees that it is missing, and whether the day by which the quarter's targets were
+    to be set and published has passed (实施方案 二(四): within the last working days of the quarter before;
+    the draw window of ``engine.workdays``). ``deadline`` is None when it cannot be known (no policy in force,
+    a year whose holidays are not entered), with ``deadline_problem`` saying why."""
+
+    city: Jurisdiction
+    year: int
+    quarter: int
+    places: list[PlaceQuarter]
+    deadline: date | None
+    citation: str
+    workdays: int
+    late: bool
+    deadline_problem: str = ""
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for row in self.places if not row.plans)
+
+
+def _overview_city(form: PlanFilter) -> Jurisdiction | None:
+    """The city whose counties the overview lists: the one chosen, a chosen county's, or the only one there is."""
+    chosen = chosen_jurisdiction(form)
+    if chosen is not None and chosen.level == Level.COUNTY:
+        return chosen.parent
+    if chosen is not None and chosen.level == Level.CITY:
+        return chosen
+    cities = Jurisdiction.objects.filter(level=Level.CITY)
+    if chosen is not None:
+        cities = cities.filter(path__startswith=chosen.path)
+    found = list(cities.order_by("path")[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def overview_quarter(form: PlanFilter, today: date) -> tuple[int, int] | None:
+    """The quarter the overview is of: the one the filter names; with neither year nor quarter, today's; a year
+    alone names four quarters, and the overview is of one."""
+    if not form.is_valid():
+        return None
+    year, quarter = form.cleaned_data["year"], form.cleaned_data["quarter"]
+    if year and not quarter:
+        return None
+    return (year or today.year), (quarter or quarter_of(today))
+
+
+def quarter_overview(form: PlanFilter, today: date) -> QuarterOverview | None:
+    """The overview of the quarter and city the plans filter names (``overview_quarter``, ``_overview_city``)."""
+    period = overview_quarter(form, today)
+    city = _overview_city(form) if period else None
+    if city is None:
+        return None
+    year, quarter = period
+    places = [city, *Jurisdiction.objects.filter(parent=city, level=Level.COUNTY).order_by("path")]
+    found: dict[int, list[Plan]] = {place.pk: [] for place in places}
+    for plan in (Plan.objects.published().filter(year=year, quarter=quarter, jurisdiction__in=places)
+                 .select_related("jurisdiction", "department", "cross").order_by("id")):
+        found[plan.jurisdiction_id].append(plan)
+    kinds = list(PlanKind.values)  # the regular plan first, as the policy lists them
+    for plans_of_place in found.values():
+        plans_of_place.sort(key=lambda plan: kinds.index(plan.kind))
+    deadline, citation, workdays, problem = None, "", 0, ""
+    try:
+        policy = policy_for(year, quarter)
+        workdays = policy.draw_window.workdays
+        citation = citation_line(str(policy.draw_window.citation))
+        deadline = gather.calendar().draw_window(policy, year, quarter)[-1]
+    except CalendarUnknownError as error:
+        problem = str(_("%(year)s年的放假和调休安排尚未录入，期限暂无法确定") % {"year": error.year})
+    except ValidationError as error:  # no policy in force
+        problem = join_semicolon(error.messages)
+    return QuarterOverview(city=city, year=year, quarter=quarter,
+                           places=[PlaceQuarter(place, found[place.pk]) for place in places],
+                           deadline=deadline, citation=citation, workdays=workdays,
+                           late=deadline is not None and today > deadline, deadline_problem=problem)

@@ -4,12 +4,14 @@ The columns listed are read from where the data is made — the downloads' colum
 API's fields from the descriptions its schema is built from — so this page cannot drift from what is served.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +69,14 @@ def _url(name: str) -> str:
         return ""
 
 
+def error_example() -> str:
+    """The API's answer to a month that cannot be read, in the language of the request: the body of its 400, as
+    the same filter form writes it (the page showed the Chinese answer to English readers)."""
+    form = public.ResultFilter({"month": "2026-13"})
+    return json.dumps({name: [str(message) for message in messages] for name, messages in form.errors.items()},
+                      ensure_ascii=False, separators=(",", ":"))  # as the API writes it
+
+
 def opendata(request: HttpRequest) -> HttpResponse:
     datasets = []
     for spec in DATASETS:
@@ -91,5 +101,11 @@ def opendata(request: HttpRequest) -> HttpResponse:
         # The API's language follows this cookie only (accounts.middleware): the page tells a client so.
         "language_cookie": settings.LANGUAGE_COOKIE_NAME,
         "verifier_url": _url("public:verify"),
+        "error_example": error_example(),
     }
+    # The API answers in Chinese unless the language cookie says otherwise: a page read in another language shows
+    # its example as the cookie gets it, and the answer a client without the cookie gets.
+    if not (translation.get_language() or "").startswith("zh"):
+        with translation.override(settings.LANGUAGE_CODE):
+            context["error_example_default"] = error_example()
     return render(request, "disclosure/opendata.html", context)

@@ -18,6 +18,7 @@ from django.core.paginator import Page
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -25,7 +26,7 @@ from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.api import PublicThrottle
 from shuangsuiji.disclosure.models import Outcome, Publication
 from shuangsuiji.fieldwork.models import Mode as ItemMode
-from shuangsuiji.planning.models import Draw, DrawStatus, Plan, Stratum, said_plan_title
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind, Stratum, said_plan_title
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 
 PAGE_SIZE = 50
@@ -172,8 +173,12 @@ def plans(request: HttpRequest) -> HttpResponse:
     for plan in page:
         # The strata the draw takes; the check-only ones (positive list, joint) are not "to be drawn".
         plan.drawn_strata = [s for s in plan.strata.all() if s.drawn]
+    # Every county of the city for the quarter, those that published nothing too (public.quarter_overview).
+    overview = public.quarter_overview(form, timezone.localdate())
+    hint = _("选择年度和季度，可查看各县（市、区）该季度抽查计划的公开情况。") \
+        if overview is None and form.is_valid() else ""
     return render(request, "disclosure/public/plans.html", _list_context(
-        request, form, page, jurisdictions=_jurisdictions(form)),
+        request, form, page, jurisdictions=_jurisdictions(form), overview=overview, overview_hint=hint),
         status=200 if form.is_valid() else 400)
 
 
@@ -231,7 +236,8 @@ def results(request: HttpRequest) -> HttpResponse:
     # Ids first, as the API pages: the same pager, so the page does not pay for skipping unreleased rows.
     page = _page(request, rows.only(*public.RESULT_LIST_FIELDS), ids_first=True)
     return render(request, "disclosure/public/results.html", _list_context(
-        request, form, page, jurisdictions=_jurisdictions(form), outcomes=Outcome.choices),
+        request, form, page, jurisdictions=_jurisdictions(form), outcomes=Outcome.choices,
+        plan_kinds=PlanKind.choices),
         status=200 if form.is_valid() else 400)
 
 

@@ -366,8 +366,8 @@ def test_root_lists_the_endpoints_and_the_schema_documents_them(client):
         "/api/public/results/", "/api/public/results/{public_id}/", "/api/public/plans/{id}/",
         "/api/public/plans/{plan_id}/draws/{number}/manifest.json", "/api/public/verification/"}
     documented = {p["name"] for p in paths["/api/public/results/"]["get"]["parameters"]}
-    assert documented == {"jurisdiction", "month", "industry", "outcome", "q", "changed_since", "after", "page",
-                          "page_size"}
+    assert documented == {"jurisdiction", "month", "inspected_from", "inspected_to", "plan_kind", "industry",
+                          "outcome", "q", "changed_since", "after", "page", "page_size"}
 
 
 def test_counts_are_capped_but_pages_go_on(client, published, monkeypatch):

@@ -1,6 +1,7 @@
 """/public/opendata/: every dataset documented with its page, downloads, API address, download columns and
 API fields (read from where they are made), the paging, the errors, a curl example and the OpenAPI schema."""
 
+import html
 import re
 
 import pytest
@@ -94,3 +95,25 @@ def test_opendata_says_the_api_answers_in_chinese_unless_the_language_cookie_ask
     assert "月份应写作" in wrong.json()["month"][0]
     client.cookies["django_language"] = "en"
     assert "Write the month" in client.get("/api/public/results/", {"month": "2026-13"}).json()["month"][0]
+
+
+@pytest.mark.parametrize(("language", "example", "default"), [
+    ("zh-hans", '{"month":["月份应写作 YYYY-MM，如 2026-03，收到“2026-13”"]}', None),
+    ("en", '{"month":["Write the month as YYYY-MM, such as 2026-03; got \\"2026-13\\""]}',
+     '{"month":["月份应写作 YYYY-MM，如 2026-03，收到“2026-13”"]}'),
+])
+def test_the_error_example_is_the_apis_answer_in_the_readers_language(client, opendata_url, language, example,
+                                                                      default):
+    """The English page showed the Chinese error as its example. It shows the API's own answer to the same mistake
+    as the reader's cookie gets it, and on an English page the Chinese one a client without the cookie gets."""
+    client.cookies["django_language"] = language
+    section = client.get(opendata_url).content.decode()
+    section = html.unescape(section[section.index('id="api-errors"'):])
+    section = section[:section.index("</p>")]
+    api = client.get("/api/public/results/", {"month": "2026-13"})
+    assert api.status_code == 400 and api.content.decode() == example  # the example is the API's body
+    assert f"<code>{example}</code>" in section
+    if default is None:
+        assert "Cookie" not in section
+    else:
+        assert "without it the API answers in Chinese" in section and f"<code>{default}</code>" in section

@@ -1,0 +1,55 @@
+# ruff: noqa: F811 (fixtures of the portal tests, imported by name, are parameters here)
+"""In a real headless Chromium: the results search's date range and plan kind (a bad range turns its box red and
+says why), the plans page's per-county overview of a quarter, both accessible (axe-core) on a desk and on a
+phone."""
+
+import datetime
+
+import pytest
+
+from tests.browser.conftest import PHONE, assert_accessible
+from tests.browser.test_list_filter_alignment import border, danger
+from tests.browser.test_portal import fits, visit  # noqa: F401
+from tests.disclosure.test_portal import data, make_plan  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_range_the_wrong_way_round_turns_its_box_red_and_a_good_one_lists(visit, data, viewport):
+    page = visit("/public/results/", viewport)
+    page.fill("#f-inspected_from", "2026-05-01")
+    page.fill("#f-inspected_to", "2026-04-01")
+    page.locator("#results-filter button[type=submit]").click()
+    page.wait_for_url("**inspected_from=2026-05-01*")
+    error = page.locator("#f-inspected_from-error")
+    assert error.is_visible() and "起始日期 2026-05-01 晚于截止日期 2026-04-01" in error.inner_text()
+    assert border(page, "#f-inspected_from") == danger(page)
+    assert border(page, "#f-inspected_to") != danger(page)
+    assert page.locator("#f-inspected_from").get_attribute("aria-invalid") == "true"
+    assert page.locator("table.public-results tbody tr").count() == 1  # "nothing found", not the whole list
+    assert_accessible(page, "the results search with a bad range")
+    assert fits(page)
+    page.fill("#f-inspected_from", "2026-03-01")
+    page.fill("#f-inspected_to", "2026-03-31")
+    page.locator("#results-filter button[type=submit]").click()
+    page.wait_for_url("**inspected_from=2026-03-01*")
+    assert page.locator("#f-inspected_from-error").count() == 0
+    rows = page.locator("table.public-results tbody tr")
+    assert rows.count() == 2 and "2026-03-10" in rows.first.inner_text()
+    assert fits(page)
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_quarter_overview_names_the_county_with_no_plan_and_is_accessible(visit, tree, viewport):
+    make_plan(tree["a"], 2)
+    page = visit("/public/plans/?year=2026&quarter=2", viewport)
+    overview = page.locator("#quarter-overview")
+    assert overview.is_visible()
+    missing = overview.locator("tr[data-jurisdiction='130624']")
+    assert missing.is_visible() and "本季度尚未公开抽查计划" in missing.inner_text()
+    if datetime.date.today() > datetime.date(2026, 3, 31):
+        assert "发布期限 2026-03-31 已过" in missing.inner_text()
+    assert overview.locator("tr[data-jurisdiction='130623'] a").inner_text() == "双随机抽查"
+    assert_accessible(page, "the plans page with its quarter overview")
+    assert fits(page)

@@ -1,0 +1,80 @@
+"""The plans page lists every county of the city for a quarter, one that published nothing too, saying so and
+whether the day to publish (the last of the draw window, 实施方案 二(四)) has passed — from published plans and
+the jurisdiction tree only."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from shuangsuiji.disclosure import public
+from shuangsuiji.planning.models import PlanStatus
+from tests.disclosure.test_portal import make_plan
+
+pytestmark = pytest.mark.django_db
+
+MISSING = "本季度尚未公开抽查计划"
+
+
+def overview_section(text: str) -> str:
+    start = text.index('id="quarter-overview"')
+    return text[start:text.index("</section>", start)]
+
+
+def row_of(section: str, code: str) -> str:
+    start = section.index(f'data-jurisdiction="{code}"')
+    return section[start:section.index("</tr>", start)]
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """The portal's today, fixed: 2026-05-20, in the second quarter (whose plans were due by 2026-03-31)."""
+    day = datetime.date(2026, 5, 20)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: day)
+    return day
+
+
+def test_a_county_that_published_nothing_is_listed_as_such_and_late(client, tree, today):
+    make_plan(tree["a"], 2)  # 涞水县 has published its plan; 阜平县 only has a draft, which is not public
+    draft = make_plan(tree["b"], 2, status=PlanStatus.DRAFT, draws=0)
+    section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
+    assert "保定市及所辖各县（市、区）2026年第2季度抽查计划公开情况" in section
+    assert MISSING not in row_of(section, "130623") and "双随机抽查" in row_of(section, "130623")
+    missing = row_of(section, "130624")
+    assert "阜平县" in missing and MISSING in missing and f"/public/plans/{draft.pk}/" not in missing
+    assert "发布期限 2026-03-31 已过" in missing
+    assert "上一季度最后 5 个工作日内" in section and "实施方案 二(四)" in section
+    assert "2 个行政区本季度尚未公开抽查计划" in section  # 阜平县 and the city itself
+
+
+def test_before_the_deadline_a_missing_plan_is_not_yet_due(client, tree, today):
+    make_plan(tree["a"], 3)
+    section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "3"}).content.decode())
+    assert MISSING in row_of(section, "130624") and "发布期限 2026-06-30，尚未到期" in row_of(section, "130624")
+    assert "已过" not in section
+
+
+def test_without_a_filter_the_overview_is_of_this_quarter_and_a_county_filter_shows_its_city(client, tree, today):
+    make_plan(tree["b"], 2)
+    section = overview_section(client.get("/public/plans/").content.decode())
+    assert "2026年第2季度" in section and MISSING in row_of(section, "130623")
+    section = overview_section(client.get("/public/plans/", {"jurisdiction": "130624", "quarter": "2"})
+                               .content.decode())
+    assert MISSING in row_of(section, "130623") and MISSING not in row_of(section, "130624")
+    # a year alone names four quarters: the page says how to see one
+    text = client.get("/public/plans/", {"year": "2026"}).content.decode()
+    assert 'id="quarter-overview"' not in text and 'id="quarter-overview-hint"' in text
+
+
+def test_the_overview_reads_in_english(client, tree, today):
+    client.cookies["django_language"] = "en"
+    section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
+    assert "No plan published for this quarter yet" in section and "(the deadline, 2026-03-31, has passed)" in section
+    assert "3 jurisdictions have published no plan for this quarter yet." in section
+
+
+def test_the_overview_reads_only_published_plans(tree, today):
+    make_plan(tree["a"], 2, status=PlanStatus.DRAFT, draws=0)
+    overview = public.quarter_overview(public.PlanFilter({"year": "2026", "quarter": "2"}), today)
+    assert [row.place.code for row in overview.places] == ["130600", "130623", "130624"]
+    assert all(row.plans == [] for row in overview.places) and overview.missing == 3 and overview.late
