@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
-from shuangsuiji.disclosure.services import known_results_deadline, pending_deadline_note
+from shuangsuiji.disclosure.services import known_results_deadline, month_bounds, pending_deadline_note
 from shuangsuiji.fieldwork import permissions, services
 from shuangsuiji.fieldwork.forms import (
     CaseForm,
@@ -885,6 +885,12 @@ def record_list(request: HttpRequest) -> HttpResponse:
     mode = request.GET.get("mode", "")
     if mode in Mode.values:
         records = records.filter(mode=mode)
+    # The inspections of one month (ended then, as the monthly sheet and publication count them): the 报送材料
+    # page links its "另有 n 份…尚未审核" here.
+    month, month_error = _month(request.GET.get("month", ""))
+    if month is not None:
+        start, end = month_bounds(*month)
+        records = records.filter(ended_at__gte=start, ended_at__lt=end)
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)
     if request.GET.get("problems") == "1":
         records = records.filter(Exists(problems))
@@ -896,7 +902,19 @@ def record_list(request: HttpRequest) -> HttpResponse:
                .order_by("-sealed_at", "-created_at"))
     return render(request, "fieldwork/record_list.html", {
         "page": _page(request, records), "query": _query(request), "states": RecordState.choices, "modes": Mode.choices,
-        "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode})
+        "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode,
+        "month": request.GET.get("month", "").strip(), "month_error": month_error})
+
+
+def _month(value: str) -> tuple[tuple[int, int] | None, str]:
+    """``?month=YYYY-MM`` (a browser's month field): the (year, month), or why it is not one."""
+    value = value.strip()
+    if not value:
+        return None, ""
+    year, _dash, month = value.partition("-")
+    if _dash and year.isdigit() and month.isdigit() and len(year) == 4 and 1 <= int(month) <= 12 and int(year) > 1:
+        return (int(year), int(month)), ""
+    return None, _("“%(value)s”不是有效的月份，应为“年-月”，如 2026-11") % {"value": value[:20]}
 
 
 @login_required
