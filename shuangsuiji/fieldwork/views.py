@@ -1073,12 +1073,14 @@ def _approval_queue(request: HttpRequest) -> dict:
                .order_by("requested_at", "pk"))
     place = _chosen_jurisdiction(request)
     if place is not None:
-        on_site = on_site.filter(target__jurisdiction__path__startswith=place.path)
-        amendments = amendments.filter(record__target__jurisdiction__path__startswith=place.path)
-        clues = clues.filter(target__jurisdiction__path__startswith=place.path)
-        unchecked = unchecked.filter(target__jurisdiction__path__startswith=place.path)
-        shortfalls = shortfalls.filter(plan__jurisdiction__path__startswith=place.path)
-        redraws = redraws.filter(plan__jurisdiction__path__startswith=place.path)
+        # That jurisdiction's own, as the workbench's row counts them: the city's row is its own plans' requests,
+        # not its counties' (each has its row); a county has none below it.
+        on_site = on_site.filter(target__jurisdiction=place)
+        amendments = amendments.filter(record__target__jurisdiction=place)
+        clues = clues.filter(target__jurisdiction=place)
+        unchecked = unchecked.filter(target__jurisdiction=place)
+        shortfalls = shortfalls.filter(plan__jurisdiction=place)
+        redraws = redraws.filter(plan__jurisdiction=place)
     if _is_inspector(user):
         # His workbench counts no approvals: plans he cannot even open are not his (on_site and amendments are
         # scoped to his teams already).
