@@ -787,7 +787,7 @@ def _cell_urls() -> dict[str, tuple[str, str]]:
         "batches": (f"{reverse('disclosure:overview')}?", "code"),
         "corrections": (reverse("disclosure:corrections"), ""),
         "objections": (f"{reverse('disclosure:objections')}?", "pk"),
-        "approvals": (reverse("fieldwork:approvals"), ""),
+        "approvals": (f"{reverse('fieldwork:approvals')}?", "pk"),
     }
 
 

@@ -8,6 +8,7 @@ department users and inspectors have nothing to do here (403). Every change goes
 """
 
 from datetime import date
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -646,6 +647,9 @@ def report_page(request: HttpRequest) -> HttpResponse:
         context["rows"] = reports.monthly_detail(jurisdiction, params["year"], params["month"],
                                                  translation.get_language())
         context["unreviewed"] = reports.unreviewed_count(jurisdiction, params["year"], params["month"])
+        # the records it counts, on the list where they are reviewed (it said so and led nowhere)
+        context["unreviewed_query"] = urlencode({"state": "pending", "jurisdiction": jurisdiction.pk,
+                                                 "month": f"{params['year']}-{params['month']:02d}"})
         context["title"] = report_books.monthly_title(jurisdiction, params["year"], params["month"])
     else:
         context["status"] = reports.quarterly_status(jurisdiction, params["year"], params["quarter"], today)

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_POST
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
-from shuangsuiji.disclosure.services import known_results_deadline, pending_deadline_note
+from shuangsuiji.disclosure.services import known_results_deadline, month_bounds, pending_deadline_note
 from shuangsuiji.fieldwork import permissions, services
 from shuangsuiji.fieldwork.forms import (
     CaseForm,
@@ -885,6 +885,12 @@ def record_list(request: HttpRequest) -> HttpResponse:
     mode = request.GET.get("mode", "")
     if mode in Mode.values:
         records = records.filter(mode=mode)
+    # The inspections of one month (ended then, as the monthly sheet and publication count them): the 报送材料
+    # page links its "另有 n 份…尚未审核" here.
+    month, month_error = _month(request.GET.get("month", ""))
+    if month is not None:
+        start, end = month_bounds(*month)
+        records = records.filter(ended_at__gte=start, ended_at__lt=end)
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)
     if request.GET.get("problems") == "1":
         records = records.filter(Exists(problems))
@@ -896,7 +902,19 @@ def record_list(request: HttpRequest) -> HttpResponse:
                .order_by("-sealed_at", "-created_at"))
     return render(request, "fieldwork/record_list.html", {
         "page": _page(request, records), "query": _query(request), "states": RecordState.choices, "modes": Mode.choices,
-        "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode})
+        "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode,
+        "month": request.GET.get("month", "").strip(), "month_error": month_error})
+
+
+def _month(value: str) -> tuple[tuple[int, int] | None, str]:
+    """``?month=YYYY-MM`` (a browser's month field): the (year, month), or why it is not one."""
+    value = value.strip()
+    if not value:
+        return None, ""
+    year, _dash, month = value.partition("-")
+    if _dash and year.isdigit() and month.isdigit() and len(year) == 4 and 1 <= int(month) <= 12 and int(year) > 1:
+        return (int(year), int(month)), ""
+    return None, _("“%(value)s”不是有效的月份，应为“年-月”，如 2026-11") % {"value": value[:20]}
 
 
 @login_required
@@ -1021,6 +1039,68 @@ def on_site_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("fieldwork:approvals")
 
 
+def _is_department_user(user) -> bool:
+    return user.role == Role.DEPARTMENT and not user.is_superuser
+
+
+def _chosen_jurisdiction(request: HttpRequest) -> Jurisdiction | None:
+    """The jurisdiction of the user's scope a list is narrowed to (``?jurisdiction=`` a pk), if any."""
+    chosen = params.number(request.GET.get("jurisdiction"))
+    return None if chosen is None else _jurisdictions(request.user).filter(pk=chosen).first()
+
+
+def _approval_queue(request: HttpRequest) -> dict:
+    """What the 审批 tab lists for the user, narrowed to ``?jurisdiction=`` where given (the city's workbench links
+    each county's 待审批 cell here), and ``count``, the number of its entries (the overview's card).
+
+    An inspector and a department user decide none of it (DESIGN §1: a department initiates its joint
+    inspections; the enforcement unit's head decides the clues and requests, the city the plans): each sees what
+    is his — an inspector his teams' requests and the clues he reported, a department user the clues he reported
+    and the requests of his department's plans, not the county's queue on pages he cannot act on."""
+    user = request.user
+    on_site = (OnSiteApproval.objects.visible_to(user).filter(state=RequestState.PENDING)
+               .select_related("target__jurisdiction", "record", "requested_by"))
+    amendments = (AmendmentRequest.objects.visible_to(user).filter(state=RequestState.PENDING)
+                  .select_related("record__target__jurisdiction", "requested_by"))
+    clues = (Clue.objects.visible_to(user).filter(status=ClueStatus.PENDING)
+             .select_related("target__jurisdiction", "reported_by").order_by("reported_at", "pk"))
+    # Approved and waiting for their 线索核查, opened on the clue's page (实施方案 二(三) "应立即开展现场检查").
+    unchecked = (clues_awaiting_check(Clue.objects.visible_to(user))
+                 .select_related("target__jurisdiction", "decided_by").order_by("decided_at", "pk"))
+    shortfalls = (PlanStratum.objects.visible_to(user).filter(shortfall_state=ShortfallState.PENDING)
+                  .select_related("plan__jurisdiction", "plan__department").order_by("plan_id", "pk"))
+    redraws = (RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
+               .select_related("plan__jurisdiction", "plan__department", "requested_by")
+               .order_by("requested_at", "pk"))
+    place = _chosen_jurisdiction(request)
+    if place is not None:
+        # That jurisdiction's own, as the workbench's row counts them: the city's row is its own plans' requests,
+        # not its counties' (each has its row); a county has none below it.
+        on_site = on_site.filter(target__jurisdiction=place)
+        amendments = amendments.filter(record__target__jurisdiction=place)
+        clues = clues.filter(target__jurisdiction=place)
+        unchecked = unchecked.filter(target__jurisdiction=place)
+        shortfalls = shortfalls.filter(plan__jurisdiction=place)
+        redraws = redraws.filter(plan__jurisdiction=place)
+    if _is_inspector(user):
+        # His workbench counts no approvals: plans he cannot even open are not his (on_site and amendments are
+        # scoped to his teams already).
+        clues, unchecked = clues.filter(reported_by=user), unchecked.none()
+        shortfalls, redraws = shortfalls.none(), redraws.none()
+    elif _is_department_user(user):
+        on_site, amendments = on_site.none(), amendments.none()
+        clues, unchecked = clues.filter(reported_by=user), unchecked.none()
+        shortfalls = shortfalls.filter(plan__department_id=user.department_id or 0)
+        redraws = redraws.filter(plan__department_id=user.department_id or 0)
+    on_site, amendments = list(on_site), list(amendments)
+    plan_requests = ([(s.plan, _("%(stratum)s少抽 %(n)s 家") % {
+        "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]
+        + [(r.plan, _("重新抽取"), r.reason) for r in redraws])
+    count = len(on_site) + len(amendments) + clues.count() + unchecked.count() + len(plan_requests)
+    return {"on_site": on_site, "amendments": amendments, "clues": clues, "unchecked": unchecked,
+            "plan_requests": plan_requests, "count": count}
+
+
 @login_required
 def approvals(request: HttpRequest) -> HttpResponse:
     return _approvals_page(request)
@@ -1034,36 +1114,16 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
 
     After a refused decision, the page again (400) with that request's choice and opinion as typed."""
     status = _answer_status(request, refused)
-    on_site = list(OnSiteApproval.objects.visible_to(request.user).filter(state=RequestState.PENDING)
-                   .select_related("target__jurisdiction", "record", "requested_by"))
-    amendments = list(AmendmentRequest.objects.visible_to(request.user).filter(state=RequestState.PENDING)
-                      .select_related("record__target__jurisdiction", "requested_by"))
-    for kind, rows in (("on-site", on_site), ("amendment", amendments)):
+    queue = _approval_queue(request)
+    for kind, rows in (("on-site", queue["on_site"]), ("amendment", queue["amendments"])):
         for row in rows:
             row.decision_form = bound if row == bound_to else _decision_form(kind, row)
     user = request.user
     inspector = _is_inspector(user)
-    clues = (Clue.objects.visible_to(user).filter(status=ClueStatus.PENDING)
-             .select_related("target__jurisdiction", "reported_by").order_by("reported_at", "pk"))
-    # Approved and waiting for their 线索核查, opened on the clue's page (实施方案 二(三) "应立即开展现场检查").
-    unchecked = (clues_awaiting_check(Clue.objects.visible_to(user))
-                 .select_related("target__jurisdiction", "decided_by").order_by("decided_at", "pk"))
-    shortfalls = (PlanStratum.objects.visible_to(user).filter(shortfall_state=ShortfallState.PENDING)
-                  .select_related("plan__jurisdiction", "plan__department").order_by("plan_id", "pk"))
-    redraws = (RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
-               .select_related("plan__jurisdiction", "plan__department", "requested_by")
-               .order_by("requested_at", "pk"))
-    plan_requests = ([(s.plan, _("%(stratum)s少抽 %(n)s 家") % {
-        "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]
-        + [(r.plan, _("重新抽取"), r.reason) for r in redraws])
-    if inspector:
-        # An inspector decides none of it (his workbench counts no approvals): he saw every clue and plan request
-        # of the county, "在线索页面审批"/"在计划页面审批" on pages he cannot act on (plans he cannot even open).
-        # What is his: his teams' requests (on_site, amendments: scoped to his teams) and the clues he reported.
-        clues, unchecked, plan_requests = clues.filter(reported_by=user), unchecked.none(), []
+    plan_requests = queue["plan_requests"]
     return render(request, "fieldwork/approvals.html", {
-        "on_site": on_site, "amendments": amendments, "clues": clues, "unchecked_clues": unchecked,
-        "plan_requests": plan_requests, "inspector": inspector,
+        **queue, "unchecked_clues": queue["unchecked"], "inspector": inspector,
+        "department": _is_department_user(user), "place": _chosen_jurisdiction(request),
         "can_decide": not inspector and is_any_admin(user),
         # the plans' hint only to who approves them (the city); a county admin reads the card's 市局审批
         "approves_plans": any(can_approve(user, plan) for plan, _what, _reason in plan_requests),
@@ -1295,8 +1355,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldwork/overview.html", {
         "awaiting_review": records.awaiting_review().count(),
         "overdue": follow_ups.overdue(today).count(), "open": follow_ups.open().count(),
-        "pending_approvals": (OnSiteApproval.objects.visible_to(user).filter(state=RequestState.PENDING).count()
-                              + AmendmentRequest.objects.visible_to(user).filter(state=RequestState.PENDING).count()),
+        # what the 审批 tab it links to lists: the clues and the plans' requests too, not only the records'
+        "pending_approvals": _approval_queue(request)["count"],
         "open_rechecks": Recheck.objects.visible_to(user).filter(status=RecheckStatus.OPEN).count(),
         "rows": rows, "year": today.year,
         "recent": records.awaiting_review().select_related("target__jurisdiction").order_by("sealed_at")[:10],

@@ -71,7 +71,13 @@ class PlanForm(forms.Form):
         self.fields["departments"].label_from_instance = str
         self.fields["department"].label_from_instance = str
         if user.jurisdiction_id:
-            self.fields["check_items"].queryset = gather.visible_items(user.jurisdiction)
+            items = gather.visible_items(user.jurisdiction)
+            if department_user:
+                # Of his own jurisdiction's list, only the items his department is responsible for
+                # (services._check_joint): offered all of them, he was refused for another department's item.
+                items = items.exclude(Q(jurisdiction_id=user.jurisdiction_id)
+                                      & ~Q(responsible_department_id=user.department_id or 0))
+            self.fields["check_items"].queryset = items
         today = timezone.localdate()
         year, quarter = today.year, quarter_of(today)
         # Once this quarter's plan exists, the plan to make is the next quarter's (drawn at this quarter's end).

@@ -654,3 +654,30 @@ def test_a_month_of_last_year_left_unpublished_stays_on_the_list_after_the_first
         months = workbench.unreleased_months(users[role], next_year_april)
         assert titles(months) == [f"涞水县{day.year}年{day.month}月抽查结果"], role
         assert months.items[0].overdue and months.overdue == 1, role
+
+
+def test_each_countys_approvals_cell_opens_that_countys_queue(tree, items, team, users, client):
+    """The city's table: a county's 待审批 cell said 1 and opened the whole city's 审批 page (15 entries in the
+    demo, the county's one among them). It opens the queue of that county: as many entries as the cell says."""
+    firms = {key: Target.objects.create(credit_code=code_for(tree[key].code, 77), name=f"{tree[key].name}正面清单企业",
+                                        jurisdiction=tree[key]) for key in ("a", "b")}
+    for n, key in ((1, "a"), (2, "b"), (3, "b")):
+        Clue.objects.create(target=firms[key], source=ClueSource.OFF_SITE, found_on=timezone.localdate(),
+                            description=f"线索{n}", reported_by=users["city_admin"])
+    # the city's own row: its own plan's shortfall, not its counties' items
+    today = timezone.localdate()
+    city_plan = Plan.objects.create(jurisdiction=tree["city"], level=PlanLevel.CITY, year=today.year,
+                                    quarter=quarter_of(today), kind="regular", policy_id="baoding-2021",
+                                    policy_version=1, policy_fingerprint="0" * 64, policy_title="保定市2021",
+                                    inspectors_counted=2, status="draft")
+    PlanStratum.objects.create(plan=city_plan, stratum=Stratum.KEY, population=10, minimum=5, requested=3,
+                               explanation="≥10%", citation="指导意见 二(一)",
+                               shortfall_state=ShortfallState.PENDING, shortfall_reason="停产")
+    bench = page(client, users["city_admin"]).context["bench"]
+    column = bench.columns.index("待审批")
+    cells = {row.jurisdiction.code: row.cells[column] for row in bench.rows}
+    assert (cells[tree["city"].code].n, cells[tree["a"].code].n, cells[tree["b"].code].n) == (1, 1, 2)
+    for code, cell in cells.items():
+        shown = client.get(cell.url).content.decode()
+        assert shown.count("正面清单企业</a>") + shown.count("少抽 2 家") == cell.n, code
+    assert "线索1" not in client.get(cells[tree["b"].code].url).content.decode()

@@ -408,3 +408,18 @@ def test_the_monthly_sheet_names_a_cross_department_check_by_its_kind(client, us
     Plan.objects.filter(pk=selection.plan_id).update(kind=PlanKind.CROSS, department=None)
     rows = reports.monthly_detail(tree["a"], month["year"], month["month"])
     assert [row.stratum for row in rows if row.target_name == "涞水甲厂"] == ["跨部门联合抽查"]
+
+
+@pytest.mark.parametrize("role", ["city_admin", "county_admin", "leader"])
+def test_the_records_not_yet_reviewed_link_to_themselves(client, users, month, role):
+    """"另有 1 份已提交的记录尚未审核" said what was to be done and led nowhere: it opens the list of those records
+    (pending, the county, the month), as many as it says; a month typed wrong there is explained, not ignored."""
+    client.force_login(users[role])
+    page = client.get(reverse("disclosure:reports"), {"jurisdiction": "130623", "year": month["year"],
+                                                      "month": month["month"], "kind": "monthly_detail"})
+    assert page.context["unreviewed"] == 1
+    link = re.search(r'id="report-unreviewed" href="([^"]+)"', page.content.decode()).group(1).replace("&amp;", "&")
+    listed = client.get(link).context["page"].object_list
+    assert [r.target.name for r in listed] == ["涞水未审厂"]
+    wrong = client.get(reverse("fieldwork:record_list"), {"month": "2026-13"})
+    assert "不是有效的月份" in wrong.content.decode() and 'is-invalid" type="month"' in wrong.content.decode()

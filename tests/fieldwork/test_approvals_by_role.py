@@ -84,3 +84,74 @@ def test_a_leader_reads_everything_and_is_offered_no_decision(waiting, users):
     assert waiting.number in page
     assert "在线索页面审批" not in page and "在计划页面审批" not in page
     assert reverse("fieldwork:on_site_decide", args=[waiting.on_site_requests.get().pk]) not in page
+
+
+# --- a department user; the page per role; one county's queue; the overview's count ---------------------------
+
+
+@pytest.fixture
+def department_clue(waiting, tree, users):
+    """A pending clue the department user reported (department users report clues: intake.permissions)."""
+    firm = Target.objects.get(name="涞水县正面清单企业")
+    return Clue.objects.create(target=firm, source=ClueSource.OFF_SITE, found_on=timezone.localdate(),
+                               description="科室报告的线索", reported_by=users["department_user"])
+
+
+def test_a_department_user_sees_only_his_clues_and_his_departments_plans(department_clue, waiting, users, tree):
+    """DESIGN §1: a department initiates its internal joint inspections; it decides no clue, no team's request
+    and no plan. The tab listed the whole county's pending clues (who complained about which firm), the teams'
+    requests and every plan's shortfall."""
+    page = approvals(users["department_user"])
+    assert "科室报告的线索" in page
+    assert "检查员报告的线索" not in page and "管理员报告的线索" not in page and "待安排线索核查" not in page
+    assert waiting.number not in page and "在线监测数据异常" not in page
+    assert "少抽 2 家" not in page  # the county's regular plan is not his department's
+    assert "在线索页面审批" not in page and "在计划页面审批" not in page
+    assert 'id="fw-approvals-mine"' in page
+    plan = Plan.objects.get(jurisdiction=tree["a"])
+    plan.kind, plan.department = "joint", users["department_user"].department
+    plan.save(update_fields=["kind", "department"])
+    assert "少抽 2 家" in approvals(users["department_user"])  # his department's plan waits for the city
+
+
+# what each role's 审批 tab lists of the fixture's five pending things
+ALL = {"科室报告的线索", "检查员报告的线索", "管理员报告的线索", "待安排线索核查", "少抽 2 家", "在线监测数据异常"}
+SEES = {
+    "city_admin": ALL, "county_admin": ALL, "leader": ALL,
+    "other_county_admin": set(),
+    "department_user": {"科室报告的线索"},
+    "inspector": {"检查员报告的线索", "在线监测数据异常"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(SEES))
+def test_what_each_role_reads_on_the_approvals_tab(role, department_clue, users):
+    page = approvals(users[role])
+    assert {text for text in ALL if text in page} == SEES[role]
+
+
+@pytest.mark.parametrize("role", sorted(SEES))
+def test_the_overviews_pending_count_is_what_the_approvals_tab_lists(role, department_clue, users):
+    """The 现场检查 overview's 待审批申请 card counted the records' requests only (0 while its link listed 14
+    clues): it counts the entries of the page it links to."""
+    if role == "inspector":
+        return  # his 现场检查 tab is 我的检查, with no such card
+    answer = signed_in(users[role]).get(reverse("fieldwork:home"))
+    assert answer.status_code == 200
+    expected = {"city_admin": 6, "county_admin": 6, "other_county_admin": 0, "department_user": 1, "leader": 6}[role]
+    assert answer.context["pending_approvals"] == expected
+
+
+def test_the_tab_narrowed_to_one_county(department_clue, users, tree):
+    """The city's workbench links each county's 待审批 cell to that county's queue: the page it linked to was
+    the whole city's, so a cell saying 1 opened a list of 15."""
+    client = signed_in(users["city_admin"])
+    mine = client.get(reverse("fieldwork:approvals"), {"jurisdiction": tree["a"].pk}).content.decode()
+    assert "管理员报告的线索" in mine and "少抽 2 家" in mine and 'id="fw-approvals-place"' in mine
+    other = client.get(reverse("fieldwork:approvals"), {"jurisdiction": tree["b"].pk}).content.decode()
+    assert "管理员报告的线索" not in other and "少抽 2 家" not in other and "在线监测数据异常" not in other
+    assert "阜平县" in other
+    # a county outside one's scope narrows nothing (and names nothing)
+    theirs = signed_in(users["other_county_admin"]).get(reverse("fieldwork:approvals"),
+                                                         {"jurisdiction": tree["a"].pk}).content.decode()
+    assert "管理员报告的线索" not in theirs and 'id="fw-approvals-place"' not in theirs

@@ -610,3 +610,13 @@ def test_the_record_list_counts_up_to_the_cap(task, tree, items, team, users, mo
     monkeypatch.setattr(CappedPaginator, "limit", 1)
     page = client.get(reverse("fieldwork:record_list")).content.decode()
     assert "超过 1 条" in page and "第 1 页" in page
+
+
+def test_the_follow_ups_transfer_button_says_register_in_english(task, users, client):
+    """A transferred problem's 登记 (enter the receiving body's reference) read "Registered" in English: the
+    catalogues' 登记 is the reason an object came into the registry. A button is an action."""
+    submitted(task, users["inspector"], problem=Handling.TRANSFER)
+    client.force_login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    html = client.get(FollowUp.objects.get(target=task.target).get_absolute_url()).content.decode()
+    assert "Register</button>" in html and "Registered</button>" not in html

@@ -149,3 +149,13 @@ def test_a_city_admin_narrows_a_county_s_check_to_the_county_s_own_item(city, cl
     response = client.post(FORM, posted(city, check_items=[risk.pk]))
     plan = Plan.objects.get(kind=PlanKind.CROSS)
     assert response.status_code == 302 and list(plan.check_items.all()) == [risk]
+
+
+def test_the_button_that_enters_one_says_register_in_english(city, client):
+    """The form's button ("登记", to enter the check) read "Registered" in English: the catalogues' translation
+    of 登记 as the reason an object came into the registry. A button is an action."""
+    client.force_login(city["users"]["city_admin"])
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("planning:cross_check_create")).content.decode()
+    assert '<i class="bi bi-check-lg"></i> Register</button>' in html and "Registered</button>" not in html
+

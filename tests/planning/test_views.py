@@ -13,6 +13,7 @@ from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, RedrawRequest, Task, TaskMember
+from shuangsuiji.registry.models import CheckItem, Department
 from shuangsuiji.validators import REASON_LENGTH
 from tests.clients import signed_in
 
@@ -771,3 +772,21 @@ def test_the_plan_list_counts_each_plans_tasks_without_grouping_the_plans(client
     assert {row["id"]: row["task_count"] for row in listed} == counts
     grouped = [q["sql"] for q in queries.captured_queries if 'GROUP BY "planning_plan"."id"' in q["sql"]]
     assert not grouped, grouped
+
+
+def test_a_department_user_is_offered_only_the_items_his_department_may_initiate(client, city):
+    """Of his own jurisdiction's item list, a joint plan takes the items his department is responsible for
+    (services._check_joint): the form offered every item, and refused another department's after he had filled
+    it in ("…不是以下事项的责任科室"). The lists above his (the city's) stay: they are his to apply."""
+    a = city["tree"]["a"]
+    other = Department.objects.create(jurisdiction=a, name="法制科")
+    own = CheckItem.objects.create(code="A-91", name="本科室事项", legal_basis="大气污染防治法", content="达标排放",
+                                   jurisdiction=a, responsible_department=city["departments"]["enforcement_a"])
+    foreign = CheckItem.objects.create(code="A-92", name="他科室事项", legal_basis="大气污染防治法", content="达标排放",
+                                       jurisdiction=a, responsible_department=other)
+    login(client, city["users"], "department_user")
+    offered = set(client.get(reverse("planning:plan_create")).context["form"].fields["check_items"].queryset)
+    assert own in offered and foreign not in offered
+    assert {item for item in offered if item.jurisdiction_id != a.pk}  # the city's list is still offered
+    login(client, city["users"], "county_admin")
+    assert foreign in client.get(reverse("planning:plan_create")).context["form"].fields["check_items"].queryset
