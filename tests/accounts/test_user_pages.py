@@ -285,12 +285,19 @@ def test_deactivate_needs_a_reason_ends_sign_in_and_reactivate_restores_it(users
     assert User.objects.get(pk=user.pk).is_active
     assert client.post(url("deactivate", user), {"reason": "调离本单位"}).status_code == 302
     assert not User.objects.get(pk=user.pk).is_active
-    event = Event.objects.get(action="user.role_change", object_id=str(user.pk))
+    # the audit log names the step as the page does (停用账号), not as a change of role or scope
+    event = Event.objects.get(action="user.deactivate", object_id=str(user.pk))
     assert event.changes == {"is_active": [True, False]} and event.reason == "调离本单位"
     assert Client().post("/login/", {"username": user.username, "password": "pw-department_user"}).status_code == 200
     assert user.username in listed(client, is_active="0") and user.username not in listed(client, is_active="1")
     assert client.post(url("reactivate", user), {"reason": "返岗"}).status_code == 302
     assert User.objects.get(pk=user.pk).is_active
+    assert Event.objects.get(action="user.reactivate", object_id=str(user.pk)).changes == {"is_active": [False, True]}
+    assert not Event.objects.filter(action="user.role_change", object_id=str(user.pk)).exists()
+    city = as_user(users["city_admin"])
+    for action, label in (("user.deactivate", "停用账号"), ("user.reactivate", "启用账号")):
+        found = city.get("/audit/", {"action": action}).text
+        assert f'title="{action}"' in found and label in found and user.username in found
     assert Client().post("/login/", {"username": user.username, "password": "pw-department_user"}).status_code == 302
     # nobody deactivates himself
     assert url("deactivate", users["county_admin"]) not in client.get(url("detail", users["county_admin"])).text
