@@ -3,6 +3,7 @@ they save through the services (checks, audit events, a temporary password chang
 the list costs the same few queries however many users there are."""
 
 import datetime
+from html import unescape
 
 import pytest
 from axes.models import AccessAttempt
@@ -16,6 +17,7 @@ from shuangsuiji.accounts.services import locked_until
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
 from shuangsuiji.registry.models import Inspector
+from tests.clients import signed_in
 
 GOOD = "Laishui-2021!"
 TOO_SIMPLE = "onlysmallletters"  # long and uncommon, but of one kind of characters
@@ -354,3 +356,14 @@ def test_a_form_with_two_mistakes_names_both_at_once(users, tree, recruit):
     errors = response.context["form"].errors
     assert {"phone", "inspector"} <= set(errors), errors
     assert not User.objects.filter(username="lisi").exists() and not Event.objects.exists()
+
+
+def test_the_password_hints_and_errors_in_english_use_ascii_apostrophes(users):
+    # Django's own English has "can’t" and "didn’t"; the pages' CJK font sets U+2019 full width ("can’ t")
+    client = signed_in(users["county_admin"], "en")
+    page = unescape(client.get(url("new")).content.decode())
+    assert "Your password can't be too similar to your other personal information." in page
+    refused = client.post(url("password", users["inspector"]), {"new_password1": GOOD, "new_password2": GOOD + "x"})
+    assert "The two password fields didn't match." in unescape(refused.content.decode())
+    for html in (page, refused.content.decode()):
+        assert "’" not in html
