@@ -3,8 +3,11 @@
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -106,7 +109,7 @@ class EventFilterForm(FilterForm):
     def apply(self, queryset: QuerySet) -> QuerySet:
         q = (self.value("q") or "").strip()
         if q:
-            queryset = queryset.filter(Q(object_repr__icontains=q) | Q(object_id=q))
+            queryset = queryset.filter(Q(object_repr__icontains=q) | Q(object_id=q) | _accounts_named(q))
         if self.value("action"):
             label = str(ACTIONS[self.value("action")].label)
             queryset = queryset.filter(action__in=_actions_by_label()[label])
@@ -125,6 +128,20 @@ class EventFilterForm(FilterForm):
         elif self.value("about") == ABOUT_OBJECT:
             queryset = queryset.filter(content_type__isnull=False)
         return queryset
+
+
+def _accounts_named(q: str) -> Q:
+    """The events about the user accounts whose name holds ``q``: a user event names its account by its username
+    ("wangwu"), while the user pages and the 操作人 column call him by his name (王五), which the admin types."""
+    user = get_user_model()
+    named = (user._base_manager.annotate(full_name=Concat("last_name", "first_name"))
+             .filter(full_name__icontains=q).values_list("pk", flat=True)[:MAX_NAMED])
+    pks = [str(pk) for pk in named]
+    return Q(content_type=ContentType.objects.get_for_model(user), object_id__in=pks) if pks else Q(pk__in=[])
+
+
+MAX_NAMED = 200
+"""Accounts a name may match: a search for one person, not a list of the user table."""
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
