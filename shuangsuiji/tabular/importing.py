@@ -107,7 +107,22 @@ def day(value: Any) -> date:
             continue
         if moment.time() == datetime.min.time():
             return moment.date()
-    raise CellProblem(_("应为日期，如 2021-04-01"))
+    raise CellProblem(_no_such_day(raw) or _("应为日期，如 2021-04-01"))
+
+
+_DAY_SHAPE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def _no_such_day(raw: str) -> str:
+    """What is wrong with a cell written as a date of a day that does not exist ("2021-02-30", "2021年13月5日"):
+    told only that it "should be a date", the clerk looking at a date does not see what to fix."""
+    found = _DAY_SHAPE.fullmatch(raw)
+    if found is None:
+        return ""
+    year_, month, day_ = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return _("没有%(month)s月：月份应为 1 到 12") % {"month": month}
+    return _("%(year)s年%(month)s月没有%(day)s日") % {"year": year_, "month": month, "day": day_}
 
 
 def past_day(value: Any) -> date:
