@@ -115,7 +115,9 @@ class EventFilterForm(FilterForm):
             queryset = queryset.filter(action__in=_actions_by_label()[label])
         actor = (self.value("actor") or "").strip()
         if actor:
-            queryset = queryset.filter(Q(actor_name__icontains=actor) | Q(actor__username__icontains=actor))
+            # the events of no one (classification, the demo, a lockout) show 系统 in the column: found by it too
+            system = Q(actor_name="") if actor.casefold() in _system_words() else Q(pk__in=[])
+            queryset = queryset.filter(Q(actor_name__icontains=actor) | Q(actor__username__icontains=actor) | system)
         # whole days of the system's time zone, as the page shows the times
         if self.value("since"):
             queryset = queryset.filter(occurred_at__gte=_midnight(self.value("since")))
@@ -138,6 +140,11 @@ def _accounts_named(q: str) -> Q:
              .filter(full_name__icontains=q).values_list("pk", flat=True)[:MAX_NAMED])
     pks = [str(pk) for pk in named]
     return Q(content_type=ContentType.objects.get_for_model(user), object_id__in=pks) if pks else Q(pk__in=[])
+
+
+def _system_words() -> set[str]:
+    """The word the 操作人 column shows for the events of no one, in either language."""
+    return {"系统", _("系统").casefold()}
 
 
 MAX_NAMED = 200

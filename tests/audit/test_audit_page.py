@@ -186,6 +186,18 @@ def test_filter_by_actor_name_or_username(events, users):
     assert actions(by_username) == ["target.create"] and "阜平乙建材有限公司" in table(by_username)
 
 
+def test_the_events_of_no_one_are_found_by_the_word_the_column_shows(events, users):
+    _code, html = page(users["city_admin"], "?actor=系统")
+    assert actions(html) == ["login.address_locked_out"] and ">系统<" in table(html)
+    client = Client()
+    client.force_login(users["city_admin"])
+    client.cookies["django_language"] = "en"
+    html = client.get("/audit/?actor=system").content.decode()
+    assert actions(html) == ["login.address_locked_out"]
+    _code, html = page(users["city_admin"], "?actor=县")  # a name's part still finds names only
+    assert "login.address_locked_out" not in actions(html)
+
+
 def test_an_account_is_found_by_its_owners_name_as_well_as_its_username(events, users, tree):
     # a user event names its account by username; the admin looks for the person by the name the user pages show
     from shuangsuiji.accounts.models import Role, User
