@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -288,7 +289,8 @@ class ImportRejected(Exception):
         self.rows = rows
         self.header_row = header_row
         """The row the columns were named in (0: not found), so the marked workbook marks the same cells."""
-        super().__init__(_("文件有%(n)s处错误，未导入任何数据") % {"n": self.total})
+        super().__init__(ngettext("文件有%(n)s处错误，未导入任何数据", "文件有%(n)s处错误，未导入任何数据", self.total)
+                         % {"n": self.total})
 
 
 class Errors:

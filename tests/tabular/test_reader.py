@@ -163,5 +163,37 @@ def test_the_import_page_tells_an_old_xls_in_the_readers_language_and_stores_not
     upload.name = "名录.xlsx"
     response = client.post("/registry/targets/import/", {"file": upload})
     assert response.status_code == 400
-    assert "This is an old Excel (.xls) file" in response.content.decode()
+    html = response.content.decode()
+    assert "This is an old Excel (.xls) file" in html
+    assert "\"名录.xlsx\" has 1 problem; nothing was imported." in html  # not "1 problems"
+    assert 'id="import-marked-download"' not in html  # a file that cannot be read has no cells to mark
     assert not Target.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_readable_file_with_problems_offers_itself_marked_and_counts_them_in_english(tree, users):
+    client = Client()
+    client.force_login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    book = Workbook()
+    book.active.append(["统一社会信用代码", "单位名称", "行政区划代码"])
+    book.active.append(["123", None, "130623"])
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "名录.xlsx"
+    html = client.post("/registry/targets/import/", {"file": upload}).content.decode()
+    assert "\"名录.xlsx\" has 2 problems; nothing was imported." in html
+    assert 'id="import-marked-download"' in html
+
+
+@pytest.mark.django_db
+def test_the_intake_page_says_the_same_of_an_old_xls(tree, users):
+    client = Client()
+    client.force_login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    upload = io.BytesIO(OLE2)
+    upload.name = "台账.xlsx"
+    html = client.post("/intake/import/penalties/", {"file": upload}).content.decode()
+    assert "This is an old Excel (.xls) file" in html and "The file has 1 error; nothing was imported" in html
+    assert 'id="import-marked-download"' not in html
