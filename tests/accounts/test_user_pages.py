@@ -367,3 +367,17 @@ def test_the_password_hints_and_errors_in_english_use_ascii_apostrophes(users):
     assert "The two password fields didn't match." in unescape(refused.content.decode())
     for html in (page, refused.content.decode()):
         assert "’" not in html
+
+
+def test_a_refused_form_asks_for_the_passwords_again_and_says_why(users, tree):
+    client = as_user(users["county_admin"])
+    assert 'id="retype-password"' not in client.get(url("new")).content.decode()
+    refused = client.post(url("new"), {"username": "li si", "last_name": "李", "role": Role.LEADER,
+                                       "jurisdiction": tree["a"].pk, "password1": GOOD, "password2": GOOD})
+    html = refused.content.decode()
+    assert 'id="retype-password"' in html and "重新输入两遍密码" in html
+    assert 'value="li si"' in html and GOOD not in html  # the rest kept, the password not
+    reset = client.post(url("password", users["inspector"]), {"new_password1": GOOD, "new_password2": GOOD + "x"})
+    assert 'id="retype-password"' in reset.content.decode()
+    edit = client.post(url("edit", users["inspector"]), {"username": ""})  # no password on the edit form
+    assert edit.status_code == 200 and 'id="retype-password"' not in edit.content.decode()
