@@ -45,6 +45,8 @@ WRITTEN_BY_SERVICES = (
     gettext_noop("连续登录失败，账号锁定"),
     gettext_noop("同一地址登录失败过多，地址锁定"),
     gettext_noop("设置密码"),
+    gettext_noop("已设置"),
+    gettext_noop("已停用密码登录"),
     gettext_noop("本人修改密码"),
     gettext_noop("管理员重置密码，原有 API 令牌一并吊销"),
     # intake: a classification's warnings and the positive-list reason

@@ -166,15 +166,21 @@ def do_create_user(user: User, *, acting_user: User | None, password: str | None
 @transaction.atomic
 def do_update_user(user: User, *, acting_user: User | None, reason: str = "") -> User:
     """Save the edited ``user``. A change of role, scope or access needs a reason and is recorded as
-    ``user.role_change``; other edits as ``user.update``."""
+    ``user.role_change``, a change of the account's status alone as ``user.deactivate`` or ``user.reactivate`` (the
+    audit log's reader looks for 停用账号, not for a change of scope); other edits as ``user.update``."""
     stored = User.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=user.pk)
     changes = validate_user(user, acting_user=acting_user, reason=reason, stored=stored)
     if not changes:
         return user
-    scope_changed = any(name in SCOPE_FIELDS for name in changes)
+    scope_changed = {name for name in changes if name in SCOPE_FIELDS}
     user.save()
-    record_events([PendingEvent("user.role_change" if scope_changed else "user.update", user,
-                                user.jurisdiction_id, changes, reason)], actor=acting_user)
+    if scope_changed == {"is_active"}:
+        event = PendingEvent("user.reactivate" if user.is_active else "user.deactivate", user, user.jurisdiction_id,
+                             changes, reason)
+    else:
+        event = PendingEvent("user.role_change" if scope_changed else "user.update", user, user.jurisdiction_id,
+                             changes, reason)
+    record_events([event], actor=acting_user)
     if stored.is_active and not user.is_active:
         # a deactivated account's scripts stop with it, and stay stopped if it is enabled again: a token is
         # made anew by its owner, who then knows where it goes (the API also refuses any token of an inactive owner)

@@ -21,6 +21,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+from django.utils.text import capfirst
 from django.utils.translation import pgettext
 
 from shuangsuiji.audit.labels import ACTIONS, ITEM_MODELS, KEYS, Action
@@ -164,11 +165,12 @@ def _field_at(path: str):
 
 
 def _declared(field) -> str:
-    """The field's verbose name, or "" when it was given none (Django then makes one of the attribute name)."""
+    """The field's verbose name, or "" when it was given none (Django then makes one of the attribute name).
+    Capitalised as a form labels it: Django's own fields are named in lower case ("username", "active")."""
     if field is None:
         return ""
     name = field.verbose_name
-    return str(name) if isinstance(name, Promise) or name != field.name.replace("_", " ") else ""
+    return capfirst(str(name)) if isinstance(name, Promise) or name != field.name.replace("_", " ") else ""
 
 
 def _choices_of(field) -> dict[str, Any] | None:

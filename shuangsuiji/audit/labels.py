@@ -68,6 +68,8 @@ ACTIONS: dict[str, Action] = {
     "user.create": Action(pgettext_lazy("audit action", "新增用户")),
     "user.update": Action(pgettext_lazy("audit action", "修改用户")),
     "user.role_change": Action(pgettext_lazy("audit action", "修改用户角色或范围")),
+    "user.deactivate": Action(pgettext_lazy("audit action", "停用账号")),
+    "user.reactivate": Action(pgettext_lazy("audit action", "启用账号")),
     "user.password": Action(pgettext_lazy("audit action", "设置密码")),
     "user.permissions": Action(pgettext_lazy("audit action", "修改后台权限")),
     "user.locked_out": Action(pgettext_lazy("audit action", "连续登录失败，账号锁定")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from shuangsuiji.planning import views, views_clue, views_cross
+from shuangsuiji.planning import views, views_clue, views_cross, views_policy
 
 app_name = "planning"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("<id:pk>/redraw/", views.plan_redraw_request, name="plan_redraw_request"),
     path("<id:pk>/redraw/<id:request_pk>/", views.plan_redraw_decide, name="plan_redraw_decide"),
     path("<id:pk>/draws/<id:number>/manifest.json", views.plan_manifest, name="plan_manifest"),
+    # 监管政策: the policy versions, which applies to this quarter and the next, the plans made under each
+    path("policies/", views_policy.policy_list, name="policy_list"),
     path("clue-checks/<id:clue_pk>/open/", views_clue.clue_check_open, name="clue_check_open"),
     path("tasks/", views.task_list, name="task_list"),
     path("tasks/mine/", views.my_tasks, name="my_tasks"),

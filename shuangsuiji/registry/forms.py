@@ -197,7 +197,9 @@ class InspectorForm(ReasonMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()  # the department of another jurisdiction: Inspector.clean says so
-        if not cleaned.get("is_external") and not cleaned.get("certificate_expiry"):
+        # a date that could not be read is already said to be invalid: "须填写" beside it contradicts what he typed
+        if (not cleaned.get("is_external") and not cleaned.get("certificate_expiry")
+                and "certificate_expiry" not in self.errors):
             self.add_error("certificate_expiry", _("执法人员须填写执法证有效期"))
         if cleaned.get("is_external") and not cleaned.get("external_kind"):
             self.add_error("external_kind", _("外部专家须选择专家类型"))

@@ -34,6 +34,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -240,7 +241,8 @@ def _list_sheet(book: Workbook, data: Worksheet | None, marks: _Marks, file_name
         book.remove(book[LIST_SHEET])  # the list of a previous round
     sheet = book.create_sheet(LIST_SHEET, 1 if data is not None else 0)
     notes: list[tuple[str, Font | None]] = [
-        (_("“%(file)s”有%(n)s处错误，未导入任何数据。") % {"file": file_name, "n": rejected.total}, BOLD_RED)]
+        (ngettext("“%(file)s”有%(n)s处错误，未导入任何数据。", "“%(file)s”有%(n)s处错误，未导入任何数据。",
+                  rejected.total) % {"file": file_name, "n": rejected.total}, BOLD_RED)]
     if data is not None and marks.header_row:
         notes.append((_("出错的单元格已标红并附批注说明原因；每个出错行最后的“%(column)s”列汇总该行的全部问题。"
                         "请在原表中修改后重新导入。") % {"column": NOTE_HEADER}, None))

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -107,7 +108,22 @@ def day(value: Any) -> date:
             continue
         if moment.time() == datetime.min.time():
             return moment.date()
-    raise CellProblem(_("应为日期，如 2021-04-01"))
+    raise CellProblem(_no_such_day(raw) or _("应为日期，如 2021-04-01"))
+
+
+_DAY_SHAPE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def _no_such_day(raw: str) -> str:
+    """What is wrong with a cell written as a date of a day that does not exist ("2021-02-30", "2021年13月5日"):
+    told only that it "should be a date", the clerk looking at a date does not see what to fix."""
+    found = _DAY_SHAPE.fullmatch(raw)
+    if found is None:
+        return ""
+    year_, month, day_ = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return _("没有%(month)s月：月份应为 1 到 12") % {"month": month}
+    return _("%(year)s年%(month)s月没有%(day)s日") % {"year": year_, "month": month, "day": day_}
 
 
 def past_day(value: Any) -> date:
@@ -273,7 +289,8 @@ class ImportRejected(Exception):
         self.rows = rows
         self.header_row = header_row
         """The row the columns were named in (0: not found), so the marked workbook marks the same cells."""
-        super().__init__(_("文件有%(n)s处错误，未导入任何数据") % {"n": self.total})
+        super().__init__(ngettext("文件有%(n)s处错误，未导入任何数据", "文件有%(n)s处错误，未导入任何数据", self.total)
+                         % {"n": self.total})
 
 
 class Errors:

@@ -238,5 +238,30 @@ def read_rows(handle: IO[bytes], name: str) -> Iterator[tuple[int, list[Any]]]:
     if lowered.endswith(".csv"):
         return _csv_rows(handle)
     if lowered.endswith((".xlsx", ".xlsm")):
+        _refuse_empty_or_legacy(handle)
         return _xlsx_rows(handle)
+    if lowered.endswith((".xls", ".et")):
+        raise SheetError(_legacy_message())
     raise SheetError(_("只能导入 .xlsx 或 .csv 文件"))
+
+
+def _legacy_message() -> str:
+    return _("这是旧版 Excel（.xls）文件，不能直接导入：请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再导入")
+
+
+_LEGACY_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The start of an OLE2 compound file: Excel 97-2003 (.xls) and WPS (.et) workbooks, often renamed .xlsx."""
+
+
+def _refuse_empty_or_legacy(handle: IO[bytes]) -> None:
+    """An empty upload, or an old .xls under an .xlsx name, told as what it is: "not a valid workbook" left the
+    clerk with a file Excel opens and no idea what is wrong with it."""
+    try:
+        start = handle.read(len(_LEGACY_MAGIC))
+        handle.seek(0)
+    except (AttributeError, OSError, ValueError):
+        return  # not seekable: the zip reader says what it finds
+    if not start:
+        raise SheetError(_("文件是空的（0 字节）：请选择填好的 Excel 文件"))
+    if start == _LEGACY_MAGIC:
+        raise SheetError(_legacy_message())

@@ -3,6 +3,7 @@ they save through the services (checks, audit events, a temporary password chang
 the list costs the same few queries however many users there are."""
 
 import datetime
+from html import unescape
 
 import pytest
 from axes.models import AccessAttempt
@@ -16,6 +17,7 @@ from shuangsuiji.accounts.services import locked_until
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
 from shuangsuiji.registry.models import Inspector
+from tests.clients import signed_in
 
 GOOD = "Laishui-2021!"
 TOO_SIMPLE = "onlysmallletters"  # long and uncommon, but of one kind of characters
@@ -285,12 +287,19 @@ def test_deactivate_needs_a_reason_ends_sign_in_and_reactivate_restores_it(users
     assert User.objects.get(pk=user.pk).is_active
     assert client.post(url("deactivate", user), {"reason": "调离本单位"}).status_code == 302
     assert not User.objects.get(pk=user.pk).is_active
-    event = Event.objects.get(action="user.role_change", object_id=str(user.pk))
+    # the audit log names the step as the page does (停用账号), not as a change of role or scope
+    event = Event.objects.get(action="user.deactivate", object_id=str(user.pk))
     assert event.changes == {"is_active": [True, False]} and event.reason == "调离本单位"
     assert Client().post("/login/", {"username": user.username, "password": "pw-department_user"}).status_code == 200
     assert user.username in listed(client, is_active="0") and user.username not in listed(client, is_active="1")
     assert client.post(url("reactivate", user), {"reason": "返岗"}).status_code == 302
     assert User.objects.get(pk=user.pk).is_active
+    assert Event.objects.get(action="user.reactivate", object_id=str(user.pk)).changes == {"is_active": [False, True]}
+    assert not Event.objects.filter(action="user.role_change", object_id=str(user.pk)).exists()
+    city = as_user(users["city_admin"])
+    for action, label in (("user.deactivate", "停用账号"), ("user.reactivate", "启用账号")):
+        found = city.get("/audit/", {"action": action}).text
+        assert f'title="{action}"' in found and label in found and user.username in found
     assert Client().post("/login/", {"username": user.username, "password": "pw-department_user"}).status_code == 302
     # nobody deactivates himself
     assert url("deactivate", users["county_admin"]) not in client.get(url("detail", users["county_admin"])).text
@@ -347,3 +356,28 @@ def test_a_form_with_two_mistakes_names_both_at_once(users, tree, recruit):
     errors = response.context["form"].errors
     assert {"phone", "inspector"} <= set(errors), errors
     assert not User.objects.filter(username="lisi").exists() and not Event.objects.exists()
+
+
+def test_the_password_hints_and_errors_in_english_use_ascii_apostrophes(users):
+    # Django's own English has "can’t" and "didn’t"; the pages' CJK font sets U+2019 full width ("can’ t")
+    client = signed_in(users["county_admin"], "en")
+    page = unescape(client.get(url("new")).content.decode())
+    assert "Your password can't be too similar to your other personal information." in page
+    refused = client.post(url("password", users["inspector"]), {"new_password1": GOOD, "new_password2": GOOD + "x"})
+    assert "The two password fields didn't match." in unescape(refused.content.decode())
+    for html in (page, refused.content.decode()):
+        assert "’" not in html
+
+
+def test_a_refused_form_asks_for_the_passwords_again_and_says_why(users, tree):
+    client = as_user(users["county_admin"])
+    assert 'id="retype-password"' not in client.get(url("new")).content.decode()
+    refused = client.post(url("new"), {"username": "li si", "last_name": "李", "role": Role.LEADER,
+                                       "jurisdiction": tree["a"].pk, "password1": GOOD, "password2": GOOD})
+    html = refused.content.decode()
+    assert 'id="retype-password"' in html and "重新输入两遍密码" in html
+    assert 'value="li si"' in html and GOOD not in html  # the rest kept, the password not
+    reset = client.post(url("password", users["inspector"]), {"new_password1": GOOD, "new_password2": GOOD + "x"})
+    assert 'id="retype-password"' in reset.content.decode()
+    edit = client.post(url("edit", users["inspector"]), {"username": ""})  # no password on the edit form
+    assert edit.status_code == 200 and 'id="retype-password"' not in edit.content.decode()

@@ -186,6 +186,34 @@ def test_filter_by_actor_name_or_username(events, users):
     assert actions(by_username) == ["target.create"] and "阜平乙建材有限公司" in table(by_username)
 
 
+def test_the_events_of_no_one_are_found_by_the_word_the_column_shows(events, users):
+    _code, html = page(users["city_admin"], "?actor=系统")
+    assert actions(html) == ["login.address_locked_out"] and ">系统<" in table(html)
+    client = Client()
+    client.force_login(users["city_admin"])
+    client.cookies["django_language"] = "en"
+    html = client.get("/audit/?actor=system").content.decode()
+    assert actions(html) == ["login.address_locked_out"]
+    _code, html = page(users["city_admin"], "?actor=县")  # a name's part still finds names only
+    assert "login.address_locked_out" not in actions(html)
+
+
+def test_an_account_is_found_by_its_owners_name_as_well_as_its_username(events, users, tree):
+    # a user event names its account by username; the admin looks for the person by the name the user pages show
+    from shuangsuiji.accounts.models import Role, User
+    from shuangsuiji.accounts.services import do_create_user
+
+    do_create_user(User(username="wangwu", last_name="王", first_name="五", role=Role.LEADER, jurisdiction=tree["a"]),
+                   acting_user=users["county_admin"], password=None)
+    for query in ("?q=王五", "?q=wangwu", "?q=王"):
+        _code, html = page(users["city_admin"], query)
+        assert actions(html) == ["user.create"] and "wangwu" in table(html)
+    _code, html = page(users["city_admin"], "?q=李四")
+    assert actions(html) == []
+    _code, html = page(users["other_county_admin"], "?q=王五")  # not his county's account: still not his to read
+    assert actions(html) == []
+
+
 def test_filter_by_dates_whole_local_days(users, tree):
     def at(moment: datetime.datetime, name: str) -> None:
         with mock.patch("django.utils.timezone.now", return_value=moment):

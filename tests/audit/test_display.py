@@ -126,3 +126,16 @@ def test_a_decimal_reads_alike_however_it_was_stored():
     with translation.override("en"):
         assert said(event("penalty.update", Penalty, {"amount": ["0.5", "not a number"]}))[0].endswith(
             "0.50 → not a number")
+
+
+def test_an_accounts_event_reads_in_english_with_its_stored_chinese_values_and_django_field_names_capitalised(users):
+    # the password event stores "已设置" in the system's language; Django names its own fields in lower case
+    from shuangsuiji.accounts.models import User
+
+    with translation.override("en"):
+        assert said(event("user.password", User, {"password": [None, "已设置"]})) == ["Password：set"]
+        assert said(event("user.password", User, {"password": [None, "已停用密码登录"]})) == [
+            "Password：password sign-in disabled"]
+        assert said(event("user.create", User, {"username": [None, "wangwu"], "is_active": [None, True]})) == [
+            "Username：wangwu", "Active：Yes"]
+    assert said(event("user.password", User, {"password": [None, "已设置"]})) == ["密码：已设置"]

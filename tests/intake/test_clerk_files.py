@@ -51,7 +51,7 @@ def test_a_bad_cell_under_a_title_is_marked_where_it_is(tree, users, targets):
         do_import("penalties", io.BytesIO(content), "台账.xlsx", acting_user=users["county_admin"])
     assert [(e.row, e.column) for e in error.value.errors] == [(4, "处罚决定日期")]
     sheet = load_workbook(io.BytesIO(annotated_workbook(content, "台账.xlsx", error.value))).worksheets[0]
-    assert "应为日期" in sheet["B4"].comment.text
+    assert sheet["B4"].comment.text == "2021年2月没有30日"
     assert sheet.cell(3, 8).value == "错误说明" and "处罚决定日期" in sheet.cell(4, 8).value
     assert sheet["A1"].value == "涞水县2021年第一季度行政处罚台账" and sheet["A1"].comment is None
 

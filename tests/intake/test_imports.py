@@ -72,7 +72,7 @@ def test_every_bad_row_is_reported_by_row_and_column_and_nothing_is_stored(tree,
             ["涞环罚〔2021〕3号", "2021-02-03", plant.credit_code, "别的名字", "环评科", None, -5],
             ["涞环罚〔2021〕1号", "2021-02-03", targets["other"].credit_code, None, "执法大队", "x", None]]
     errors = rejected("penalties", rows, users["county_admin"])
-    assert (3, "处罚决定日期", "应为日期，如 2021-04-01") in errors
+    assert (3, "处罚决定日期", "2021年2月没有30日") in errors
     assert any(row == 3 and column == "统一社会信用代码" and "校验码" in message for row, column, message in errors)
     assert (4, "违法行为", "必填") in errors
     assert (4, "罚款金额（元）", "应为不小于0、最多两位小数的金额（元）") in errors
@@ -312,10 +312,10 @@ def test_the_import_page_lists_errors_and_offers_them_as_a_workbook(client, user
     page = client.post(reverse("intake:import_upload", args=["penalties"]), {"file": upload}).content.decode()
     assert "文件有 1 处错误，未导入任何数据" in page and "处罚决定日期" in page and "下载标注了错误的原文件" in page
     back = load_workbook(io.BytesIO(client.get(reverse("intake:import_errors")).content))
-    assert back.active["B2"].comment.text == "应为日期，如 2021-04-01"
+    assert back.active["B2"].comment.text == "2021年2月没有30日"
     listing = list(back["错误清单"].values)
     assert listing[listing.index(("行号", "列", "填写的值", "错误原因")) + 1] == (
-        2, "处罚决定日期", "2021-02-30", "应为日期，如 2021-04-01")
+        2, "处罚决定日期", "2021-02-30", "2021年2月没有30日")
     rows[1][1] = "2021-02-28"
     upload = workbook(rows)
     upload.name = "p.xlsx"
@@ -349,12 +349,12 @@ def test_a_rejected_intake_file_comes_back_marked_and_nothing_is_stored(client, 
     assert unquote(response["Content-Disposition"]).endswith("''处罚（错误标注）.xlsx")
     back = load_workbook(io.BytesIO(response.content))
     data = back.worksheets[0]
-    assert _marked(data["B3"]) and data["B3"].comment.text == "应为日期，如 2021-04-01"
+    assert _marked(data["B3"]) and data["B3"].comment.text == "2021年2月没有30日"
     assert _marked(data["C3"]) and "校验码" in data["C3"].comment.text
     assert _marked(data["F4"]) and data["F4"].comment.text == "必填"
     assert _marked(data["A5"]) and data["A5"].comment.text == "与第2行重复"
     assert data["H1"].value == "错误说明" and data["H2"].value is None
-    assert "处罚决定日期：应为日期，如 2021-04-01" in data["H3"].value and "统一社会信用代码：" in data["H3"].value
+    assert "处罚决定日期：2021年2月没有30日" in data["H3"].value and "统一社会信用代码：" in data["H3"].value
     assert data["H4"].value == "违法行为：必填" and data["H5"].value == "处罚决定书文号：与第2行重复"
     listing = list(back["错误清单"].values)
     assert listing[0][0] == "“处罚.xlsx”有4处错误，未导入任何数据。"
@@ -378,8 +378,8 @@ def test_a_rejected_csv_comes_back_as_a_marked_workbook_of_its_rows(client, user
     data = back["penalties"]
     assert [cell.value for cell in data[1]] == [*PENALTY_HEADER, "错误说明"] and data["A1"].font.bold
     assert data["G2"].value == "0100" and data["C2"].value == plant.credit_code  # the cells as the file had them
-    assert _marked(data["B2"]) and data["B2"].comment.text == "应为日期，如 2021-04-01"
-    assert data["H2"].value == "处罚决定日期：应为日期，如 2021-04-01" and data["H3"].value is None
+    assert _marked(data["B2"]) and data["B2"].comment.text == "2021年2月没有30日"
+    assert data["H2"].value == "处罚决定日期：2021年2月没有30日" and data["H3"].value is None
 
 
 def test_the_command_line_writes_the_marked_file_with_a_missing_column_noted(tmp_path, targets):
@@ -430,7 +430,7 @@ def test_a_bad_date_and_a_target_outside_the_county_are_reported_in_one_upload(u
                                     ["涞环罚〔2021〕10号", "2021-02-31", targets["plant"].credit_code, None, "环评科",
                                      "超标排放", -1]],
                       users["county_admin"])
-    assert (2, "处罚决定日期", "应为日期，如 2021-04-01") in errors
+    assert (2, "处罚决定日期", "2021年2月没有30日") in errors
     assert any(row == 2 and column == "统一社会信用代码" and "不在您的管辖范围内" in message
                for row, column, message in errors)
     assert {(3, "处罚决定日期"), (3, "作出处罚的科室"), (3, "罚款金额（元）")} <= {(r, c) for r, c, _m in errors}

@@ -290,13 +290,13 @@ def test_a_rejected_upload_comes_back_as_the_same_workbook_with_every_problem_ma
 
     assert _marked(data["A3"]) and "校验码" in _comment(data["A3"])
     assert data["A3"].comment.author == "导入检查"
-    assert _marked(data["E4"]) and _comment(data["E4"]) == "应为日期，如 2021-04-01"
+    assert _marked(data["E4"]) and _comment(data["E4"]) == "2021年2月没有30日"
     assert _marked(data["A5"]) and _comment(data["A5"]) == "与第2行重复"
     assert _marked(data["B6"]) and _comment(data["B6"]) == "必填"
     assert not any(_marked(cell) or cell.comment for cell in data[2])  # the good row
     assert data["F2"].value is None
     assert data["F3"].value.startswith("统一社会信用代码：") and "校验码" in data["F3"].value
-    assert data["F4"].value == "注销/关停日期：应为日期，如 2021-04-01"
+    assert data["F4"].value == "注销/关停日期：2021年2月没有30日"
     assert data["F5"].value == "统一社会信用代码：与第2行重复"
     assert data["F6"].value == "单位名称：必填"
 
@@ -380,7 +380,7 @@ def test_a_bad_date_and_a_target_outside_the_county_are_reported_in_one_upload(t
     response = signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
     assert response.status_code == 400
     errors = {(e.row, e.column, e.message) for e in response.context["rejected"].errors}
-    assert (2, "注销/关停日期", "应为日期，如 2021-04-01") in errors
+    assert (2, "注销/关停日期", "2021年2月没有30日") in errors
     assert (2, "行政区划代码", "没有这个行政区划代码或名称，或它不在您的管辖范围内") in errors
     assert (3, "经度", "应为数字") in errors and (3, "注销/关停日期", "状态为已注销/关停时必填") in errors
     assert (3, "联系电话", "电话号码只能由数字、空格、+、-、括号组成，分机号用“转”连接") in errors
@@ -395,7 +395,7 @@ def test_an_inspectors_bad_date_and_unknown_department_are_reported_together(tre
     response = signed_in(users["county_admin"]).post("/registry/inspectors/import/", {"file": upload})
     assert response.status_code == 400
     errors = {(e.row, e.column, e.message) for e in response.context["rejected"].errors}
-    assert errors == {(2, "执法证有效期至", "应为日期，如 2021-04-01"), (2, "科室", "该行政区没有这个科室"),
+    assert errors == {(2, "执法证有效期至", "2027年2月没有30日"), (2, "科室", "该行政区没有这个科室"),
                       (2, "业务专长", "未知的业务专长")}
     assert not Inspector.objects.filter(certificate_number="13062300009").exists()
 

@@ -433,3 +433,19 @@ def test_an_items_check_method_is_said_in_the_readers_language_and_a_typed_one_a
 
     assert method(default, "zh-hans") == "现场检查" and method(default, "en") == "On-site inspection"
     assert method(typed, "en") == "书面核查"
+
+
+def test_an_unreadable_certificate_expiry_is_said_once_and_a_missing_one_is_asked_for(tree, users):
+    county = signed_in(users["county_admin"])
+
+    def new_officer(expiry: str):
+        return county.post("/registry/inspectors/new/", {
+            "name": "王五", "certificate_number": "13062300077", "certificate_expiry": expiry,
+            "jurisdiction": tree["a"].pk, "department": tree["departments"]["130623"].pk, "status": "active",
+            "is_double_random": "on", "reason": ""})
+
+    typed = new_officer("2030-02-30")
+    assert typed.context["form"].errors["certificate_expiry"] == ["输入一个有效的日期。"]  # not also "须填写"
+    assert 'value="2030-02-30"' in typed.content.decode()
+    assert new_officer("").context["form"].errors["certificate_expiry"] == ["执法人员须填写执法证有效期"]
+    assert not Inspector.objects.filter(name="王五").exists()

@@ -134,3 +134,66 @@ def test_excels_escaped_characters_are_read_as_the_characters():
     nul = _patched(SHEET, lambda c: c.replace("乙公司".encode(), "乙_x0000_公司".encode()))
     with pytest.raises(SheetError, match="第 3 行的单元格 B3 含有空字符"):
         _read(nul)
+
+
+LEGACY = "这是旧版 Excel（.xls）文件，不能直接导入：请在 Excel 或 WPS 中“另存为”Excel 工作簿（.xlsx）后再导入"
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504  # how an Excel 97-2003 or WPS workbook starts
+
+
+@pytest.mark.parametrize("content, name, message", [
+    (b"", "名录.xlsx", "文件是空的（0 字节）：请选择填好的 Excel 文件"),
+    (OLE2, "名录.xlsx", LEGACY),  # an .xls renamed: Excel opens it, so "not a valid workbook" told nothing
+    (OLE2, "名录.xls", LEGACY),
+    (OLE2, "名录.et", LEGACY),
+    (b"%PDF-1.4", "名录.xlsx", "文件不是有效的 Excel 工作簿（.xlsx）"),
+    (b"%PDF-1.4", "名录.pdf", "只能导入 .xlsx 或 .csv 文件"),
+])
+def test_an_empty_file_and_an_old_xls_are_told_as_what_they_are(content, name, message):
+    with pytest.raises(SheetError) as error:
+        list(read_rows(io.BytesIO(content), name))
+    assert str(error.value) == message
+
+
+@pytest.mark.django_db
+def test_the_import_page_tells_an_old_xls_in_the_readers_language_and_stores_nothing(tree, users):
+    client = Client()
+    client.force_login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    upload = io.BytesIO(OLE2)
+    upload.name = "名录.xlsx"
+    response = client.post("/registry/targets/import/", {"file": upload})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This is an old Excel (.xls) file" in html
+    assert "\"名录.xlsx\" has 1 problem; nothing was imported." in html  # not "1 problems"
+    assert 'id="import-marked-download"' not in html  # a file that cannot be read has no cells to mark
+    assert not Target.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_readable_file_with_problems_offers_itself_marked_and_counts_them_in_english(tree, users):
+    client = Client()
+    client.force_login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    book = Workbook()
+    book.active.append(["统一社会信用代码", "单位名称", "行政区划代码"])
+    book.active.append(["123", None, "130623"])
+    upload = io.BytesIO()
+    book.save(upload)
+    upload.seek(0)
+    upload.name = "名录.xlsx"
+    html = client.post("/registry/targets/import/", {"file": upload}).content.decode()
+    assert "\"名录.xlsx\" has 2 problems; nothing was imported." in html
+    assert 'id="import-marked-download"' in html
+
+
+@pytest.mark.django_db
+def test_the_intake_page_says_the_same_of_an_old_xls(tree, users):
+    client = Client()
+    client.force_login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    upload = io.BytesIO(OLE2)
+    upload.name = "台账.xlsx"
+    html = client.post("/intake/import/penalties/", {"file": upload}).content.decode()
+    assert "This is an old Excel (.xls) file" in html and "The file has 1 error; nothing was imported" in html
+    assert 'id="import-marked-download"' not in html

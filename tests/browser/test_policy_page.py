@@ -1,0 +1,25 @@
+"""监管政策 through the real menu, on a desktop and on a phone: every version readable, nothing wider than the
+screen (a fingerprint is 64 characters without a space), and no accessibility rule broken."""
+
+import pytest
+
+from .conftest import PHONE, assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_an_admin_opens_the_policy_versions_from_the_menu(open_page, users, viewport):
+    page = open_page(users["city_admin"], "pw-city_admin", viewport)
+    if viewport:
+        page.click("button.navbar-toggler")
+        page.wait_for_selector(".navbar-collapse.show")
+    page.click("a.dropdown-toggle:has-text('更多')")
+    page.wait_for_selector(".dropdown-menu.show a.dropdown-item:has-text('监管政策')")
+    page.click("a.dropdown-item:has-text('监管政策')")
+    page.wait_for_url("**/planning/policies/")
+    page.wait_for_selector("#policy-baoding-2021-v1")
+    assert page.locator(".badge.text-bg-success").count() >= 1  # the version this quarter's plans follow
+    page.wait_for_load_state()
+    assert page.evaluate("document.documentElement.scrollWidth") <= (viewport or {"width": 1366})["width"]
+    assert_accessible(page, "policy versions")

@@ -1,0 +1,37 @@
+"""A date cell of a day that does not exist says which part is wrong: "should be a date" beside a cell that
+reads as one ("2028/02/30", "2021年13月5日") left the clerk looking for what to fix."""
+
+import pytest
+from django.utils import translation
+
+from shuangsuiji.tabular.importing import CellProblem, day
+
+
+@pytest.mark.parametrize("cell, message", [
+    ("2021-02-30", "2021年2月没有30日"),
+    ("2028/02/30", "2028年2月没有30日"),
+    ("2021.4.31", "2021年4月没有31日"),
+    ("2021 年 2 月 30 日", "2021年2月没有30日"),
+    ("２０２１－０４－３１", "2021年4月没有31日"),
+    ("2021年13月5日", "没有13月：月份应为 1 到 12"),
+    ("2021-00-10", "没有0月：月份应为 1 到 12"),
+    ("三月五日", "应为日期，如 2021-04-01"),  # not written as a date at all: what a date looks like
+    ("20210230", "应为日期，如 2021-04-01"),
+])
+def test_a_day_that_does_not_exist_is_named(cell, message):
+    with pytest.raises(CellProblem) as problem:
+        day(cell)
+    assert str(problem.value) == message
+
+
+def test_in_english():
+    with translation.override("en"), pytest.raises(CellProblem) as problem:
+        day("2021-02-30")
+    assert str(problem.value) == "Month 2 of 2021 has no day 30"
+    with translation.override("en"), pytest.raises(CellProblem) as problem:
+        day("2021/13/05")
+    assert str(problem.value) == "There is no month 13: months run from 1 to 12"
+
+
+def test_real_days_still_read():
+    assert str(day("2024-02-29")) == "2024-02-29" and str(day("2021年3月5日")) == "2021-03-05"
