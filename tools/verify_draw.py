@@ -26,8 +26,23 @@ import sys
 import unicodedata
 from fractions import Fraction
 
+if __name__ == "__main__" and sys.version_info < (3, 10):
+    # zip(strict=True) and friends: on 3.9 a genuine manifest would be reported as malformed, not refused
+    HERE = ".".join(map(str, sys.version_info[:3]))
+    print(f"cannot run 无法运行：verify_draw.py 需要 Python 3.10 或更新版本，这里是 {HERE}；"
+          f"needs Python 3.10 or later, this is {HERE} (https://www.python.org/downloads/)")
+    sys.exit(2)
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verify_assignment import verify_assignment
+try:
+    from verify_assignment import verify_assignment
+except ImportError:
+    if __name__ != "__main__":
+        raise
+    print("cannot run 无法运行：verify_assignment.py 不在 verify_draw.py 所在的目录。请从“如何自行验证抽取”页面"
+          "（/public/verify/）下载这两个文件，放在同一目录；verify_assignment.py is not in the folder of "
+          "verify_draw.py: download both files from the portal's verify page into one folder")
+    sys.exit(2)
 
 VERSION = "shuangsuiji-draw/1"
 HEX64 = re.compile(r"[0-9a-f]{64}")

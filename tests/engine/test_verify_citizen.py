@@ -158,3 +158,23 @@ def test_a_console_that_cannot_show_chinese_still_gets_the_result(tmp_path):
                           capture_output=True, env={"PYTHONIOENCODING": "ascii", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(b"OK ?") and b"Traceback" not in done.stderr
+
+
+def test_only_verify_draw_downloaded_says_which_file_is_missing(tmp_path):
+    shutil.copy(ROOT / "tools" / "verify_draw.py", tmp_path / "verify_draw.py")
+    done = subprocess.run([sys.executable, "-I", "-S", "verify_draw.py", str(VECTOR)], cwd=tmp_path,
+                          capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout.startswith("cannot run 无法运行：verify_assignment.py 不在 verify_draw.py 所在的目录")
+
+
+def test_a_python_too_old_is_told_so_not_shown_a_difference(tmp_path):
+    # On 3.9 zip(strict=True) raised TypeError, which the verifier reports as a malformed manifest: a genuine draw
+    # would have read as DIFFERS. Pretend to be 3.9 and run the file as a script.
+    for name in ("verify_draw.py", "verify_assignment.py"):
+        shutil.copy(ROOT / "tools" / name, tmp_path / name)
+    code = ("import runpy, sys; sys.version_info = (3, 9, 18, 'final', 0); "
+            f"sys.argv = ['verify_draw.py', {str(VECTOR)!r}]; runpy.run_path('verify_draw.py', run_name='__main__')")
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                          encoding="utf-8")
+    assert done.returncode == 2 and "需要 Python 3.10 或更新版本，这里是 3.9.18" in done.stdout, done.stdout
