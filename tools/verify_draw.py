@@ -608,7 +608,7 @@ GLOSSES = [
     (r"selection_hash:", "抽取结果哈希不符：重新抽取的结果算出的哈希与清单公布的不同"),
     (r"assignment: task (\S+): published team", "对象 {0} 的执法人员与重新随机分配的结果不同"),
     (r"assignment", "执法人员的随机分配无法按规则复现"),
-    (r"substitution (\d+)", "第 {1} 条替换记录与替换规则不符"),
+    (r"substitution ()(\d+)", "第 {2} 条替换记录与替换规则不符"),
     (r"sealed: (\w+) ", "与封存清单不一致：封存清单的 {0} 与本清单不同（两个文件可能不是同一次抽取）"),
     (r"sealed:", "所给的 --sealed 文件不是封存清单"),
 ]

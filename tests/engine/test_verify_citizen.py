@@ -104,6 +104,8 @@ TAMPERINGS = {
     "commitment": (lambda x: x.__setitem__("commitment", "1" * 64), ["密钥不符", "commitment: published 111"]),
     "a stratum dropped": (_drop_stratum, ["类别不符", "the manifest has ['general', 'key', 'special'], the inputs "
                                                    "['general', 'joint', 'key', 'special']"]),
+    "a substitution's reason": (lambda x: x["substitutions"][0].__setitem__("reason", " "),
+                                ["第 1 条替换记录与替换规则不符", "substitution 0 ("]),
     "an inclusion probability": (_probability, ["类别 general 的第 3 个对象的入样概率与重新计算的不同",
                                                 "stratum general: probabilities[2]: published \"1/1\""]),
 }
