@@ -7,11 +7,15 @@ secret against its commitment, recomputes the seed, re-runs every stratum's sele
 probabilities, derives the assignment problem and has ``verify_assignment.py`` (beside this file, also
 standard library only) re-run the inspector assignment, and replays every substitution.
 
-    python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json]
+    python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json] [--lang zh|en]
 
-Exit status 0: everything matches; 1: differences (each printed); 2: the files cannot be read.
+The result is printed in Chinese with each difference's technical detail in English beneath it (``--lang en``:
+English only). The first word is OK, DIFFERS, SEALED or "cannot read" in either language.
+Exit status 0: everything matches; 1: differences (each printed), or a sealed manifest given alone (it cannot be
+recomputed until the secret is published); 2: the files cannot be read.
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -22,8 +26,23 @@ import sys
 import unicodedata
 from fractions import Fraction
 
+if __name__ == "__main__" and sys.version_info < (3, 10):
+    # zip(strict=True) and friends: on 3.9 a genuine manifest would be reported as malformed, not refused
+    HERE = ".".join(map(str, sys.version_info[:3]))
+    print(f"cannot run 无法运行：verify_draw.py 需要 Python 3.10 或更新版本，这里是 {HERE}；"
+          f"needs Python 3.10 or later, this is {HERE} (https://www.python.org/downloads/)")
+    sys.exit(2)
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from verify_assignment import verify_assignment
+try:
+    from verify_assignment import verify_assignment
+except ImportError:
+    if __name__ != "__main__":
+        raise
+    print("cannot run 无法运行：verify_assignment.py 不在 verify_draw.py 所在的目录。请从“如何自行验证抽取”页面"
+          "（/public/verify/）下载这两个文件，放在同一目录；verify_assignment.py is not in the folder of "
+          "verify_draw.py: download both files from the portal's verify page into one folder")
+    sys.exit(2)
 
 VERSION = "shuangsuiji-draw/1"
 HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -473,7 +492,9 @@ def recompute(manifest, sealed, found):
     expected = [rerun_stratum(s, seed_hex) for s in inputs["strata"]]
     published = manifest["strata"]
     if [r.get("name") if isinstance(r, dict) else r for r in published] != [r["name"] for r in expected]:
-        found.append("strata: the manifest's strata are not the inputs' strata in order")
+        found.append(f"strata: the manifest's strata are not the inputs' strata in order: the manifest has "
+                     f"{[r.get('name') if isinstance(r, dict) else r for r in published]}, "
+                     f"the inputs {[r['name'] for r in expected]}")
         return
     for got, want in zip(published, expected, strict=True):
         label = f"stratum {want['name']}"
@@ -551,15 +572,128 @@ def read_json(path):
         raise ValueError(f"{path} is not JSON ({error}): not a JSON manifest") from None
 
 
-USAGE = "usage: python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json]"
+# --- what the citizen reads ----------------------------------------------------------------------------
+
+USAGE = "usage: python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json] [--lang zh|en]"
+LEVELS = {"city": "市级", "county": "县级"}
+
+
+def plan_of(plan):
+    """The draw a manifest's inputs.plan (or a sealed manifest's plan) names, in Chinese and in English."""
+    if not isinstance(plan, dict):
+        return "?", "?"
+    where, level = plan.get("jurisdiction", "?"), plan.get("level", "?")
+    year, quarter, n = plan.get("year", "?"), plan.get("quarter", "?"), plan.get("sequence", "?")
+    return (f"行政区划代码 {where}，{LEVELS.get(level, level)}，{year} 年第 {quarter} 季度计划的第 {n} 次抽取",
+            f"jurisdiction {where}, {level} level, {year} Q{quarter}, draw {n}")
+
+
+# Each difference's English line (what differs, where) begins with the manifest field it concerns; the Chinese
+# line says the same in words. Patterns in order, the first that matches the line's start.
+GLOSSES = [
+    (r"malformed manifest: state '(sealed)'", "这是封存清单，不是密钥公开后的完整清单"),
+    (r"malformed (manifest|substitution)", "清单格式不符合抽取规范，无法重新计算"),
+    (r"inputs_hash:", "输入哈希不符：清单中的输入（对象名单、抽取数量等）算出的哈希与清单公布的输入哈希不同"),
+    (r"commitment:", "密钥不符：密钥的 SHA-256 不等于事先公开的密钥承诺"),
+    (r"public_value:", "公开随机数的写法不符合规范"),
+    (r"seed:", "种子不符：它不是由输入哈希、密钥和公开随机数算出的值"),
+    (r"strata:", "类别不符：清单抽取结果中的类别与输入中的类别不一一对应"),
+    (r"stratum (.+?): selected\[(\d+)\]", "类别 {0} 的第 {2} 个抽中对象与重新抽取的结果不同"),
+    (r"stratum (.+?): selected:", "类别 {0} 抽中对象的个数与重新抽取的结果不同"),
+    (r"stratum (.+?): probabilities\[(\d+)\]", "类别 {0} 的第 {2} 个对象的入样概率与重新计算的不同"),
+    (r"stratum (.+?): probabilities:", "类别 {0} 的入样概率个数与重新计算的不同"),
+    (r"stratum (.+?): u ", "类别 {0} 的系统抽样起点 u 与重新计算的不同"),
+    (r"stratum (.+?): (seed|quota|weighted) ", "类别 {0} 的 {1} 与重新计算的不同"),
+    (r"stratum (.+?): keys", "类别 {0} 的记录项目不符合规范"),
+    (r"selection_hash:", "抽取结果哈希不符：重新抽取的结果算出的哈希与清单公布的不同"),
+    (r"assignment: task (\S+): published team", "对象 {0} 的执法人员与重新随机分配的结果不同"),
+    (r"assignment", "执法人员的随机分配无法按规则复现"),
+    (r"substitution ()(\d+)", "第 {2} 条替换记录与替换规则不符"),
+    (r"sealed: (\w+) ", "与封存清单不一致：封存清单的 {0} 与本清单不同（两个文件可能不是同一次抽取）"),
+    (r"sealed:", "所给的 --sealed 文件不是封存清单"),
+]
+
+
+def gloss(line):
+    for pattern, text in GLOSSES:
+        match = re.match(pattern, line)
+        if match:
+            groups = [*match.groups(), *[""] * 3]
+            number = str(int(groups[1]) + 1) if groups[1].isdigit() else groups[1]
+            return text.format(groups[0], groups[1], number)
+    return "与重新计算的结果不同"
+
+
+def report_differences(found, lang):
+    if lang == "en":
+        print(f"DIFFERS: {len(found)} problem(s)")
+        for line in found:
+            print(f"  - {line}")
+        return
+    print(f"DIFFERS 不一致：发现 {len(found)} 处问题（每处先用中文说明，下一行是英文的技术细节："
+          "published 为清单中的值，re-run / recomputed 为重新计算的值）")
+    for n, line in enumerate(found, 1):
+        print(f"  {n}. {gloss(line)}")
+        print(f"     {line}")
+
+
+def report_sealed_alone(manifest, lang):
+    """A sealed manifest given alone: what it already lets the reader check, and what to do for the rest."""
+    zh, en = plan_of(manifest.get("plan"))
+    inputs_hash, commitment = manifest.get("inputs_hash"), manifest.get("commitment")
+    if lang == "en":
+        print(f"SEALED: this is the sealed manifest of {en}, published before the secret; it cannot be recomputed "
+              "yet (only a revealed manifest can be recomputed) - this says nothing wrong about the draw.")
+        print(f"  Check now that the plan page shows the same inputs hash {inputs_hash} and commitment {commitment}.")
+        print("  Keep this file. Once the secret is published, download the complete manifest and run:")
+        print("  python3 verify_draw.py COMPLETE.json --sealed THIS-FILE.json")
+        return
+    print(f"SEALED 封存清单：这是{zh}在密钥公开前的封存清单，其中没有密钥和对象名单，还不能重新计算"
+          "（only a revealed manifest can be recomputed）。这不说明抽取有误。")
+    print(f"  现在可以核对：计划页面公布的输入哈希是 {inputs_hash}，密钥承诺是 {commitment}。")
+    print("  请保存此文件；密钥公开后下载完整抽取清单，运行：")
+    print("  python3 verify_draw.py 完整清单.json --sealed 本文件.json")
+
+
+def report_ok(manifest, sealed, lang):
+    counts = ", ".join(f"{r['name']} {len(r['selected'])}" for r in manifest["strata"])
+    zh, en = plan_of(manifest["inputs"]["plan"])
+    subs = len(manifest["substitutions"])
+    if lang == "en":
+        print(f"OK: {en}; inputs {manifest['inputs_hash']}; the secret opens its commitment; seed "
+              f"{manifest['seed']}; selection re-run identically ({counts}); assignment and {subs} "
+              f"substitution(s) verified" + ("; the sealed manifest agrees" if sealed is not None else ""))
+        print("  Check that the plan page shows the same inputs hash: then this is the draw it published.")
+        return
+    pool = "执法人员的随机分配和 " if "assignment" in manifest["inputs"] else ""
+    print("OK 验证通过：按抽取规范重新计算，结果与清单完全一致。")
+    print(f"  抽取：{zh}")
+    print(f"  输入哈希：{manifest['inputs_hash']}（请核对计划页面公布的输入哈希与此相同，才说明是该计划的这次抽取）")
+    print(f"  密钥的 SHA-256 等于事先公开的密钥承诺 {manifest['commitment']}")
+    print(f"  种子：{manifest['seed']}")
+    print(f"  重新抽取的对象、顺序和入样概率一致（各类别抽中数：{counts}）")
+    print(f"  {pool}{subs} 条替换记录按规则复现一致")
+    if sealed is not None:
+        print("  与当初公开的封存清单一致")
 
 
 def main(argv):
     args = argv[1:]
+    lang = "zh"
+    if "--lang" in args:
+        k = args.index("--lang")
+        if k + 1 >= len(args) or args[k + 1] not in ("zh", "en"):
+            print(USAGE)
+            print("--lang takes zh (中文, the default) or en (English)")
+            return 2
+        lang = args[k + 1]
+        del args[k:k + 2]
     if "-h" in args or "--help" in args:  # not file names: the usage, as any command answers them
         print(USAGE)
         print("Recomputes a revealed draw manifest (docs/draw-spec.md); with --sealed, holds it to the sealed "
               "manifest published at the draw. Exit 0: everything matches; 1: it differs; 2: cannot read.")
+        print("重新计算密钥公开后的完整抽取清单；加 --sealed 同时核对当初公开的封存清单。退出码 0：全部一致；"
+              "1：不一致；2：文件无法读取。--lang en 只用英文输出。")
         return 0
     sealed_path = None
     if "--sealed" in args:
@@ -576,20 +710,27 @@ def main(argv):
         manifest = read_json(args[0])
         sealed = read_json(sealed_path) if sealed_path else None
     except (OSError, ValueError) as error:
-        print(f"cannot read: {error}")
+        print(f"cannot read: {error}" if lang == "en" else f"cannot read 无法读取：{error}")
         return 2
+    if isinstance(manifest, dict) and manifest.get("state") == "sealed" and sealed is None:
+        report_sealed_alone(manifest, lang)
+        return 1
     found = verify_draw(manifest, sealed)
     if found:
-        print(f"DIFFERS: {len(found)} problem(s)")
-        for line in found:
-            print(f"  - {line}")
+        report_differences(found, lang)
         return 1
-    counts = ", ".join(f"{r['name']} {len(r['selected'])}" for r in manifest["strata"])
-    print(f"OK: inputs {manifest['inputs_hash']}; the secret opens its commitment; seed {manifest['seed']}; "
-          f"selection re-run identically ({counts}); assignment and {len(manifest['substitutions'])} "
-          f"substitution(s) verified" + ("; the sealed manifest agrees" if sealed is not None else ""))
+    report_ok(manifest, sealed, lang)
     return 0
 
 
+def utf8_output():
+    """A Chinese result must reach a console or file whose encoding is not UTF-8 (an old Windows code page, a
+    C locale) without a UnicodeEncodeError: what cannot be shown becomes '?'."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="replace")
+
+
 if __name__ == "__main__":
+    utf8_output()
     sys.exit(main(sys.argv))

@@ -32,6 +32,7 @@ from shuangsuiji.planning.services import draw_revealed, published_manifest
 PAGE_SIZE = 50
 FORMATS = ("csv", "json")
 TOOLS = Path(__file__).resolve().parents[2] / "tools"  # the repository's tools/, next to the package
+DOCS = Path(__file__).resolve().parents[2] / "docs"  # the specifications the tools implement
 
 
 # --- downloads -----------------------------------------------------------------------------------------------------
@@ -296,7 +297,13 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def tool(request: HttpRequest, name: str) -> HttpResponse:
-    """tools/verify_draw.py and the verify_assignment.py it imports, served as they are in the repository."""
+    """tools/verify_draw.py and the verify_assignment.py it imports, served as they are in the repository; and the
+    specifications they implement (docs/draw-spec.md, docs/assignment-spec.md), which the verify page and the
+    programs themselves cite, as plain text to read in the browser."""
+    if name in ("draw-spec.md", "assignment-spec.md"):
+        response = HttpResponse((DOCS / name).read_bytes(), content_type="text/plain; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{name}"'
+        return response
     if name not in ("verify_draw.py", "verify_assignment.py"):
         raise Http404
     response = HttpResponse((TOOLS / name).read_bytes(), content_type="text/x-python; charset=utf-8")

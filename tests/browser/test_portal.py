@@ -98,6 +98,24 @@ def test_verify_page_links_the_verifier(visit):
     assert download.value.suggested_filename == "verify_draw.py"
 
 
+def test_verify_page_opens_the_specification_it_cites_on_a_phone(visit):
+    # "完整规则见抽取规范 shuangsuiji-draw/1" named the rules with no way to read them from the portal.
+    page = visit("/public/verify/", PHONE)
+    assert page.locator("#compare-hash").is_visible() and fits(page)
+    assert_accessible(page, "the verify page, on a phone")
+    page.get_by_role("link", name="抽取规范 shuangsuiji-draw/1").click()
+    page.wait_for_url("**/public/verify/draw-spec.md")
+    assert page.locator("body").inner_text().startswith("# The draw — specification `shuangsuiji-draw/1`")
+
+
+def test_a_sealed_draw_says_what_can_be_checked_now(visit, tree):
+    plan = make_plan(tree["a"], 2)
+    page = visit(f"/public/plans/{plan.pk}/", PHONE)
+    now = page.locator("#draw-1-now")
+    assert now.is_visible() and "现在可以核对的" in now.inner_text() and "密钥公开后" in now.inner_text()
+    assert fits(page)
+
+
 def test_results_jurisdiction_filter_drills_down_on_a_phone(visit, data, tmp_path):
     """Nationally the filter cannot list every place: a province, then its city, then the county, each chosen
     with the phone's own picker and a search; the other filters stay as chosen on the way."""

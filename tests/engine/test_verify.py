@@ -236,7 +236,7 @@ def test_standalone_runs_with_the_standard_library_alone(tmp_path):
     manifest.write_bytes(VECTOR.read_bytes())
     # -I: no user site, no PYTHON* variables, no current directory on the path; -S: no site-packages at all
     command = [sys.executable, "-I", "-S", str(tmp_path / "verify_draw.py")]
-    ok = subprocess.run([*command, str(manifest), "--sealed", str(SEALED_VECTOR)], cwd=tmp_path,
+    ok = subprocess.run([*command, str(manifest), "--sealed", str(SEALED_VECTOR), "--lang", "en"], cwd=tmp_path,
                         capture_output=True, text=True, encoding="utf-8")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK") and "sealed manifest agrees" in ok.stdout
