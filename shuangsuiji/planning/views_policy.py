@@ -3,7 +3,8 @@
 An admin could read which policy a plan used on the plan's page only, after making it; before, and for a
 quarter without plans, nothing said which version the next plan would follow, or that an older version was
 kept because plans name it. This page lists every version with its documents and fingerprint, marks the one in
-force for this quarter and the next (the policy of a quarter's plans is the one in force on its first day,
+force for this quarter and the next, and shows each version's rules in words with the clauses they come
+from (``policy_text``) (the policy of a quarter's plans is the one in force on its first day,
 ``intake.services.policy_for``), and counts the plans of the reader's scope made under each."""
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from shuangsuiji.engine import policy as policies
 from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.workdays import next_quarter, quarter_start
 from shuangsuiji.planning.permissions import reads_plans, visible_plans
+from shuangsuiji.planning.policy_text import RuleText, rules_text
 
 
 @dataclass
@@ -28,6 +30,8 @@ class Version:
     """The reader's plans made under it (None: he reads no plans)."""
     quarters: list[tuple[int, int]]
     """Of this quarter and the next, those whose plans follow this version."""
+    rules: list[RuleText]
+    """Every rule of the version, said in words, with its citations."""
 
 
 def _quarter_of(day) -> tuple[int, int]:
@@ -55,6 +59,6 @@ def policy_list(request: HttpRequest) -> HttpResponse:
                       .annotate(n=Count("pk")).values_list("policy_fingerprint", "n"))
     versions = [Version(policy, files.get(policy.fingerprint, ""),
                         None if counts is None else counts.get(policy.fingerprint, 0),
-                        applies.get(policy.fingerprint, []))
+                        applies.get(policy.fingerprint, []), rules_text(policy))
                 for policy in sorted(known, key=lambda p: (p.id, p.effective, p.version), reverse=True)]
     return render(request, "planning/policy_list.html", {"versions": versions, "missing": missing})

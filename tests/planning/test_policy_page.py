@@ -71,3 +71,58 @@ def test_a_quarter_without_a_policy_in_force_is_said(users, monkeypatch):
     html = signed_in(users["city_admin"], "en").get(URL).content.decode()
     year, q = quarter(timezone.localdate())
     assert f"No policy file is in force for Q{q} {year}: that quarter can be neither classified nor planned." in html
+
+
+def rules_of(html: str, policy) -> str:
+    return html.split(f'id="policy-rules-{policy.id}-v{policy.version}"', 1)[1].split("</details>", 1)[0]
+
+
+def rule_of(html: str, policy, name: str) -> str:
+    return html.split(f'id="rule-{policy.id}-v{policy.version}-{name}"', 1)[1].split("</li>\n        </ul>", 1)[0]
+
+
+def test_each_versions_rules_are_said_in_words_with_their_citations_open_for_the_version_in_force(users):
+    known = policies.load_all()
+    v2 = next(p for p in known if p.version == 2)
+    v1 = next(p for p in known if p.version == 1)
+    html = signed_in(users["leader"]).get(URL).content.decode()
+    year, q = quarter(timezone.localdate())
+    assert policies.select(known, datetime.date(year, 3 * q - 2, 1)) is v2
+    assert f'id="policy-rules-{v2.id}-v2" open>' in html  # the version in force shows its rules
+    assert f'id="policy-rules-{v1.id}-v1">' in html  # an older one keeps them folded
+    key = rule_of(html, v2, "key_quarterly")
+    assert "重点排污单位每季度抽查比例" in key
+    assert "市级</span> <strong>10%</strong>" in key and "县级</span> <strong>50%</strong>" in key
+    general = rule_of(html, v2, "general_annual")
+    assert "市级</span> <strong>1:5</strong>" in general and "县级</span> <strong>1:10</strong>" in general
+    assert "<strong>5 个工作日</strong>" in rule_of(html, v2, "draw_window")
+    assert "<strong>1月31日</strong>" in rule_of(html, v2, "annual_list")
+    assert "本政策的理解：</em>“年初”未给出日期" in rule_of(html, v2, "annual_list")
+    assert "同一排放口在线监测超标</span> <strong>5 次及以上</strong>" in rule_of(html, v2, "special_criteria")
+    for rule in v2.rules():  # every rule, each of its citations with its clause and its quote
+        shown = rule_of(html, v2, rule.name)
+        for citation in rule.citations:
+            assert f"{citation.document} {citation.clause}" in shown
+            assert citation.quote in shown
+    assert "clue_check" not in rules_of(html, v1)  # a format-1 version has no such rule
+    assert len(v1.rules()) == rules_of(html, v1).count('<li class="border-top py-2"') == 17
+
+
+def test_the_rules_read_in_english(users):
+    v2 = next(p for p in policies.load_all() if p.version == 2)
+    html = signed_in(users["city_admin"], "en").get(URL).content.decode()
+    assert "Rules and their sources (18)" in html
+    assert "City</span> <strong>10%</strong>" in rule_of(html, v2, "key_quarterly")
+    assert "<strong>5 working days</strong>" in rule_of(html, v2, "draw_window")
+    assert "<strong>January 31</strong>" in rule_of(html, v2, "annual_list")
+    assert "<strong>Yes</strong>" in rule_of(html, v2, "ratio_uncapped")
+    assert "Key pollutant dischargers: minimum share inspected each quarter" in rule_of(html, v2, "key_quarterly")
+    assert "重点排污单位每季度抽查比例" not in html  # the labels are translated (the quotes are the documents')
+
+
+def test_every_rule_and_every_value_of_it_has_its_words():
+    from shuangsuiji.planning import policy_text
+
+    assert set(policy_text.RULES) == set(policies.RULES)
+    for name, (_kind, fields) in policies.RULES.items():
+        assert set(policy_text.RULES[name][1]) == set(fields), name
