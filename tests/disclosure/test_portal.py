@@ -150,6 +150,16 @@ def test_the_results_page_shows_withheld_rows_only_as_withheld(client, data):
     assert "涞水县丁个体加工点" not in text and data["targets"]["masked"].credit_code not in text
 
 
+def refused_results_page(client, params: dict, field: str, says: str) -> str:
+    """The results page refusing ``params``: a 400 that names ``field`` and says ``says``, listing nothing."""
+    page = client.get("/public/results/", params)
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "筛选条件有误" in text and f"（{field}）" in text and says in text
+    assert "/public/results/JL2026" not in text  # nothing listed
+    return text
+
+
 @pytest.mark.parametrize(("params", "field", "says"), [
     ({"month": "2026-13"}, "month", "YYYY-MM"),
     ({"industry": "26%"}, "industry", "C26"),
@@ -157,11 +167,7 @@ def test_the_results_page_shows_withheld_rows_only_as_withheld(client, data):
     ({"outcome": "bad"}, "outcome", "bad"),
 ])
 def test_a_bad_filter_says_which_and_why_and_lists_nothing(client, data, params, field, says):
-    page = client.get("/public/results/", params)
-    assert page.status_code == 400
-    text = page.content.decode()
-    assert "筛选条件有误" in text and f"（{field}）" in text and says in text
-    assert "/public/results/JL2026" not in text
+    refused_results_page(client, params, field, says)
     download = client.get("/public/results/", {**params, "format": "csv"})
     assert download.status_code == 400 and says in json.loads(download.content)["errors"][field][0]
 

@@ -10,7 +10,7 @@ import pytest
 
 from shuangsuiji.disclosure.models import PublishedResult
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus
-from tests.disclosure.test_portal import data, ids_on, make_plan  # noqa: F401 (the fixture, by name)
+from tests.disclosure.test_portal import data, ids_on, make_plan, refused_results_page  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -82,11 +82,7 @@ def test_the_plan_kind_on_the_page_the_download_and_the_api(client, kinds, kind,
     ({"plan_kind": "random"}, "plan_kind", "计划类型应为 regular"),
 ])
 def test_a_bad_range_or_kind_turns_its_box_red_and_says_why(client, data, params, field, says):
-    page = client.get("/public/results/", params)
-    assert page.status_code == 400
-    text = page.content.decode()
-    assert "筛选条件有误" in text and f"（{field}）" in text and says in text
-    assert "/public/results/JL2026" not in text  # nothing listed
+    text = refused_results_page(client, params, field, says)
     # the box itself is marked, and tells a screen reader where its message is
     box = text[text.index(f'for="f-{field}"') - 120:text.index(f'for="f-{field}"')]
     assert "app-invalid" in box

@@ -154,11 +154,16 @@ def test_an_empty_file_and_an_old_xls_are_told_as_what_they_are(content, name, m
     assert str(error.value) == message
 
 
-@pytest.mark.django_db
-def test_the_import_page_tells_an_old_xls_in_the_readers_language_and_stores_nothing(tree, users):
+def english_county_admin(users) -> Client:
     client = Client()
     client.force_login(users["county_admin"])
     client.cookies["django_language"] = "en"
+    return client
+
+
+@pytest.mark.django_db
+def test_the_import_page_tells_an_old_xls_in_the_readers_language_and_stores_nothing(tree, users):
+    client = english_county_admin(users)
     upload = io.BytesIO(OLE2)
     upload.name = "名录.xlsx"
     response = client.post("/registry/targets/import/", {"file": upload})
@@ -172,9 +177,7 @@ def test_the_import_page_tells_an_old_xls_in_the_readers_language_and_stores_not
 
 @pytest.mark.django_db
 def test_a_readable_file_with_problems_offers_itself_marked_and_counts_them_in_english(tree, users):
-    client = Client()
-    client.force_login(users["county_admin"])
-    client.cookies["django_language"] = "en"
+    client = english_county_admin(users)
     book = Workbook()
     book.active.append(["统一社会信用代码", "单位名称", "行政区划代码"])
     book.active.append(["123", None, "130623"])
@@ -189,9 +192,7 @@ def test_a_readable_file_with_problems_offers_itself_marked_and_counts_them_in_e
 
 @pytest.mark.django_db
 def test_the_intake_page_says_the_same_of_an_old_xls(tree, users):
-    client = Client()
-    client.force_login(users["county_admin"])
-    client.cookies["django_language"] = "en"
+    client = english_county_admin(users)
     upload = io.BytesIO(OLE2)
     upload.name = "台账.xlsx"
     html = client.post("/intake/import/penalties/", {"file": upload}).content.decode()
