@@ -1,7 +1,11 @@
+# ruff: noqa: F811 (the planning tests' fixture, imported by name, is a parameter here)
 """Staff pages on a phone (390×844) in a real headless Chromium: every entry of a page's own sub-menu is on the
 screen and can be tapped, and nothing makes the page wider than the screen."""
 
 import pytest
+
+from shuangsuiji.planning import services
+from tests.planning.conftest import ceremony, city  # noqa: F401
 
 from .conftest import PHONE
 
@@ -34,3 +38,27 @@ def test_a_sub_menu_is_whole_on_a_phone(open_page, users, live_server, role, sta
     page.locator(f"{menu} a.nav-link[href='{last}']").click(trial=True, timeout=2000)  # nothing covers it
     page.locator(f"{menu} a.nav-link[href='{last}']").click()
     page.wait_for_url(f"**{last}")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_plans_strata_wrap_in_the_stacked_list_on_a_phone(open_page, live_server, city, language):
+    """抽查计划's list stacks on a phone, but a plan's requested counts ("Key unit 4 (1)", "Special-supervision unit
+    2 (1)", …) were one unbreakable run: in English it widened the list to 440 px inside its 356 px box, the last
+    stratum out of sight. Each has a line of its own now."""
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    ceremony(plan)
+    page = open_page(city["users"]["city_admin"], "pw-city_admin", viewport=PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/planning/")
+    scroller = page.locator("main .table-responsive").first
+    widths = scroller.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    strata = page.locator("main .table-responsive tbody tr").first.locator("td.small > span")
+    assert strata.count() >= 3
+    right = scroller.evaluate("s => s.getBoundingClientRect().right")
+    for n in range(strata.count()):  # each stratum whole, on its own line, within the list
+        box = strata.nth(n).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= right, box
+        assert strata.nth(n).evaluate("s => s.getClientRects().length") == 1
+    tops = {round(strata.nth(n).bounding_box()["y"]) for n in range(strata.count())}
+    assert len(tops) == strata.count(), tops
