@@ -62,3 +62,31 @@ def test_a_plans_strata_wrap_in_the_stacked_list_on_a_phone(open_page, live_serv
         assert strata.nth(n).evaluate("s => s.getClientRects().length") == 1
     tops = {round(strata.nth(n).bounding_box()["y"]) for n in range(strata.count())}
     assert len(tops) == strata.count(), tops
+
+
+UNDER_44 = """() => [...document.querySelectorAll("main .nav-pills .nav-link, main .nav-tabs .nav-link, "
+                                                 + "main .btn-sm, main .form-control-sm, main .form-select-sm")]
+    .map(e => [e.textContent.trim().slice(0, 12) || e.name, e.getBoundingClientRect()])
+    .filter(([, r]) => r.width > 0 && r.height < 44).map(([name, r]) => `${name} ${Math.round(r.height)}`)"""
+
+
+@pytest.mark.parametrize("path", ["/intake/penalties/", "/registry/targets/", "/planning/tasks/", "/disclosure/"])
+def test_sub_menus_small_buttons_and_fields_are_a_thumbs_size_on_a_touch_phone(open_page, users, live_server, path):
+    """A page's sub-menu (37 px), its 导出Excel/导入/新增/筛选 buttons and its filter fields (31 px) were under the
+    44 px a thumb needs; the 更多 menu's entries 32 px. On a desk with a mouse they keep their size."""
+    page = open_page(users["city_admin"], "pw-city_admin", PHONE, has_touch=True)
+    page.goto(f"{live_server.url}{path}")
+    assert page.locator("main .nav-link, main .btn-sm").count() > 0
+    assert page.evaluate(UNDER_44) == []
+    page.click(".navbar-toggler")
+    page.click("#mainnav .nav-item.dropdown .dropdown-toggle")
+    entries = page.locator("#mainnav .nav-item.dropdown .dropdown-item")
+    entries.first.wait_for()
+    assert all(entries.nth(n).bounding_box()["height"] >= 40 for n in range(entries.count()))
+
+
+def test_a_desk_keeps_its_small_buttons(open_page, users, live_server):
+    page = open_page(users["city_admin"], "pw-city_admin", {"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/intake/penalties/")
+    assert page.locator("main .btn-sm").first.bounding_box()["height"] < 40
+    assert page.locator("main .intake-subnav .nav-link").first.bounding_box()["height"] < 40
