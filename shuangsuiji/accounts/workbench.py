@@ -174,6 +174,8 @@ class Cell:
     n: int
     late: int
     url: str
+    title: str = ""
+    """Its column's heading: the cell's label where a phone stacks a county's cells (the headings are hidden)."""
 
 
 @dataclass
@@ -819,7 +821,7 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
     joint_url = reverse("planning:plan_list")
     for place in places:
         cells = [Cell(keyed[key].by_place.get(place.pk, 0), keyed[key].overdue_by_place.get(place.pk, 0),
-                      _cell_url(urls, key, place)) for key, _title in columns]
+                      _cell_url(urls, key, place), title) for key, title in columns]
         now = states.get((place.pk, current.year, current.quarter))
         later = states.get((place.pk, following.year, following.quarter))
         now_missing = now is None and current.closed(today)
