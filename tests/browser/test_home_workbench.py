@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from shuangsuiji.planning.models import MemberRole
 from shuangsuiji.registry.models import Inspector, Target
-from tests.fieldwork.conftest import code_for, make_task
+from tests.fieldwork.conftest import code_for, items, make_task, team  # noqa: F401 (fixtures, by name)
 
 from .conftest import PHONE
 
@@ -92,3 +92,21 @@ def test_the_table_of_counties_stacks_on_a_phone(open_page, users, live_server, 
     if language == "zh-hans":  # English headings take two or three lines of their cells' width
         heading = page.locator("#wb-counties thead").bounding_box()
         assert heading is not None and heading["height"] < 60, heading
+
+
+def test_a_deadline_waiting_for_next_years_holidays_wraps_on_a_phone(open_page, tree, items, team, users, live_server,
+                                                                     monkeypatch):
+    """A record awaiting review whose publication falls in a year with no holidays entered reads "Publish by waits
+    for the city office to enter 2027's holidays": kept on one line, it made the county's 工作台 411 px wide on a
+    390 px phone in English."""
+    from shuangsuiji.engine import workdays
+    from tests.accounts.test_workbench import a_task
+    from tests.fieldwork.conftest import submitted
+
+    submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"])
+    monkeypatch.setattr(workdays, "_PACKAGE_YEARS", range(2004, 2004))  # the calendar knows no year at all
+    page = open_page(users["county_admin"], "pw-county_admin", viewport=PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/")
+    assert page.get_by_text("holidays", exact=False).first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -62,6 +62,12 @@ def test_a_plans_strata_wrap_in_the_stacked_list_on_a_phone(open_page, live_serv
         assert strata.nth(n).evaluate("s => s.getClientRects().length") == 1
     tops = {round(strata.nth(n).bounding_box()["y"]) for n in range(strata.count())}
     assert len(tops) == strata.count(), tops
+    # a piece longer than the line (a cross-department plan's "Cross-department joint check (targets drawn on the
+    # platform) 4 (4)") wraps within the list instead of widening it
+    strata.first.evaluate("s => s.prepend('跨部门联合抽查（协同监管平台抽取的对象）Cross-department joint check "
+                          "(targets drawn on the platform) ')")
+    widths = scroller.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert widths[0] <= widths[1], widths
 
 
 UNDER_44 = """() => [...document.querySelectorAll("main .nav-pills .nav-link, main .nav-tabs .nav-link, "
