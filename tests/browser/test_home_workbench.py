@@ -35,9 +35,9 @@ def test_the_inspectors_tasks_are_the_first_thing_on_his_phone(open_page, users,
     card = page.locator("#wb-tasks")
     box = card.bounding_box()
     assert box is not None and box["y"] + box["height"] <= PHONE["height"], box
-    items = card.locator("a.wb-item")
-    assert items.count() == 2
-    overdue = items.nth(0)
+    links = card.locator("a.wb-item")
+    assert links.count() == 2
+    overdue = links.nth(0)
     assert "涞水县逾期化工厂" in overdue.inner_text() and "wb-overdue" in overdue.get_attribute("class")
     assert "逾期 3 天" in overdue.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -94,8 +94,8 @@ def test_the_table_of_counties_stacks_on_a_phone(open_page, users, live_server, 
         assert heading is not None and heading["height"] < 60, heading
 
 
-def test_a_deadline_waiting_for_next_years_holidays_wraps_on_a_phone(open_page, tree, items, team, users, live_server,
-                                                                     monkeypatch):
+def test_a_deadline_waiting_for_next_years_holidays_wraps_on_a_phone(
+        open_page, tree, items, team, users, live_server, monkeypatch):  # noqa: F811
     """A record awaiting review whose publication falls in a year with no holidays entered reads "Publish by waits
     for the city office to enter 2027's holidays": kept on one line, it made the county's 工作台 411 px wide on a
     390 px phone in English."""
