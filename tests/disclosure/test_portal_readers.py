@@ -177,10 +177,10 @@ def test_what_the_guide_says_of_a_sealed_manifest_alone_is_what_the_verifier_say
     run = subprocess.run([sys.executable, str(TOOLS / "verify_draw.py"), str(sealed)], capture_output=True,
                          text=True, check=False)
     assert run.returncode == 1
-    quoted = "only a revealed manifest can be recomputed"
-    assert f"{quoted} (give the sealed one with --sealed)" in run.stdout
+    quoted = "SEALED 封存清单"
+    assert run.stdout.startswith(quoted) and "这不说明抽取有误" in run.stdout
     guide = (Path(__file__).resolve().parents[2] / "docs" / "guide" / "verify.md").read_text(encoding="utf-8")
-    assert f"`{quoted} (give the sealed one with --sealed)`，退出码 1" in guide
+    assert f"它答 `{quoted}`，退出码 1" in guide
     page = client.get("/public/verify/").content.decode()
     assert f"程序会报“{quoted}”（退出码 1）" in page
 
