@@ -85,8 +85,10 @@ def test_sub_menus_small_buttons_and_fields_are_a_thumbs_size_on_a_touch_phone(o
     assert page.locator("main .nav-link, main .btn-sm").count() > 0
     assert page.evaluate(UNDER_44) == []
     page.click(".navbar-toggler")
+    # a tap on 更多 while the menu still slides open can be lost: tap it once the menu has opened
+    page.wait_for_selector("#mainnav.show:not(.collapsing)")
     page.click("#mainnav .nav-item.dropdown .dropdown-toggle")
-    entries = page.locator("#mainnav .nav-item.dropdown .dropdown-item")
+    entries = page.locator("#mainnav .dropdown-menu.show .dropdown-item")
     entries.first.wait_for()
     assert all(entries.nth(n).bounding_box()["height"] >= 40 for n in range(entries.count()))
 
