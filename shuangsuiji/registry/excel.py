@@ -37,6 +37,7 @@ from shuangsuiji.registry.models import (
     Specialty,
     Target,
     TargetStatus,
+    list_level_mismatch,
     scope_message,
 )
 from shuangsuiji.tabular.importing import (
@@ -507,7 +508,7 @@ class InspectorImporter(RegistryImporter):
 
 class CheckItemImporter(RegistryImporter):
     DEFAULTS = {name: (name, default) for name, default in (
-        ("name", ""), ("legal_basis", ""), ("content", ""), ("list_level", None), ("check_method", "现场检查"),
+        ("name", ""), ("legal_basis", ""), ("content", ""), ("check_method", "现场检查"),
         ("industries", ""), ("is_active", True))}
     kind = "items"
     label = "随机抽查事项清单"
@@ -525,7 +526,8 @@ class CheckItemImporter(RegistryImporter):
         Column("content", "检查内容", text(5000), example="是否按证排污、是否按规定提交执行报告"),
         _jurisdiction_column("130600"),
         Column("list_level", "清单层级", choice(Level), required=False, example="市级",
-               options=tuple(str(c) for c in Level.labels)),
+               options=tuple(str(c) for c in Level.labels),
+               note="与行政区划代码的层级一致（市级行政区的事项为市级，县级的为县级）；不填按行政区确定"),
         Column("responsible_department", "责任科室", text(64), example="环境影响评价与排放管理处"),
         Column("cooperating_departments", "配合科室", names, required=False, example="生态环境综合执法支队"),
         Column("categories", "适用类别", names, required=False, example="一般、重点、特殊",
@@ -584,12 +586,16 @@ class CheckItemImporter(RegistryImporter):
                 specialty = specialties.get(values["specialty"]) if values["specialty"] else None
                 if values["specialty"] and specialty is None:
                     errors.add(number_, "所需专长", values["specialty"], _("未知的业务专长"))
+            # 实施方案 三(一): each bureau draws up its own level's list (本级清单) on the province's, so an item's
+            # list is the level of the jurisdiction that made it; a cell saying otherwise is a mistake in the file.
+            level = values["list_level"] if values.has("list_level") else None
+            if place is not None and level is not None and level != place.level:
+                errors.add(number_, "清单层级", label(Level, level), list_level_mismatch(place))
             if errors.total > before or not values.complete or place is None:
                 continue
             fields = self.given_fields(values, self.DEFAULTS, current)
-            fields.update(jurisdiction_id=place.pk, responsible_department_id=responsible.pk)
-            if fields.get("list_level", "") is None:  # a new item's list is its jurisdiction's level
-                fields["list_level"] = place.level
+            # blank or not, the level follows the jurisdiction: an item moved to a county is on the county's list
+            fields.update(jurisdiction_id=place.pk, responsible_department_id=responsible.pk, list_level=place.level)
             if categories or current is None:
                 applies = set(categories) or {"general", "key", "special"}
                 fields.update(applies_general="general" in applies, applies_key="key" in applies,

@@ -466,6 +466,13 @@ def departments_outside(jurisdiction: Jurisdiction, departments: Iterable[Depart
                                                                   "wrong": join_sep(wrong)}
 
 
+def list_level_mismatch(jurisdiction: Jurisdiction) -> str:
+    """Why another 清单层级 is refused: each bureau draws up its own level's list (实施方案 三(一): 本级清单),
+    so an item is on the list of its jurisdiction's level."""
+    return _("%(place)s是%(level)s行政区，其抽查事项属%(level)s清单：请填%(level)s或留空") % {
+        "place": jurisdiction.name, "level": jurisdiction.get_level_display()}
+
+
 class CheckItem(models.Model):
     """An entry of 随机抽查事项清单: what may be inspected, on what legal basis, by whom."""
 
@@ -515,10 +522,15 @@ class CheckItem(models.Model):
         # The rule the Excel import holds to: an item's departments are its own jurisdiction's or a higher one's.
         # A county's department responsible for a city item could never start its joint plan (a joint plan is
         # started in the item's jurisdiction by the department responsible for it).
+        wrong = {}
+        if self.jurisdiction_id and self.list_level != self.jurisdiction.level:
+            wrong["list_level"] = list_level_mismatch(self.jurisdiction)
         if self.jurisdiction_id and self.responsible_department_id:
             outside = departments_outside(self.jurisdiction, [self.responsible_department])
             if outside:
-                raise ValidationError({"responsible_department": outside})
+                wrong["responsible_department"] = outside
+        if wrong:
+            raise ValidationError(wrong)
 
     @property
     def categories(self) -> list[str]:
