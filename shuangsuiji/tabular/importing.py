@@ -7,6 +7,7 @@ changes, entries to remove), which the importing app's service stores in one tra
 ever half-imported.
 """
 
+import calendar
 import functools
 import io
 import itertools
@@ -111,19 +112,30 @@ def day(value: Any) -> date:
     raise CellProblem(_no_such_day(raw) or _("应为日期，如 2021-04-01"))
 
 
-_DAY_SHAPE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+# A day, and for a date-and-time cell its time of day, in the spellings of _DATE_FORMATS and _DATETIME_FORMATS.
+_DAY_SHAPE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+                        r"(?:[ T]?(\d{1,2})(?:时|:(\d{1,2})(?::(\d{1,2}))?))?")
 
 
 def _no_such_day(raw: str) -> str:
-    """What is wrong with a cell written as a date of a day that does not exist ("2021-02-30", "2021年13月5日"):
-    told only that it "should be a date", the clerk looking at a date does not see what to fix."""
+    """What is wrong with a cell written as a date (or a date and time) that does not exist ("2021-02-30",
+    "2021年13月5日", "2021-02-30 08:00", "2021-03-01 25:00"): told only that it "should be a date", the clerk
+    looking at a date does not see what to fix. The one reading of date cells and date-and-time cells alike.
+    Empty when the cell has another shape or names a real moment (its format is what is wrong)."""
     found = _DAY_SHAPE.fullmatch(raw)
     if found is None:
         return ""
-    year_, month, day_ = (int(part) for part in found.groups())
+    year_, month, day_ = (int(part) for part in found.groups()[:3])
     if not 1 <= month <= 12:
         return _("没有%(month)s月：月份应为 1 到 12") % {"month": month}
-    return _("%(year)s年%(month)s月没有%(day)s日") % {"year": year_, "month": month, "day": day_}
+    if not 1 <= day_ <= calendar.monthrange(year_, month)[1]:
+        return _("%(year)s年%(month)s月没有%(day)s日") % {"year": year_, "month": month, "day": day_}
+    hour, minute, second = (int(part) if part else 0 for part in found.groups()[3:])
+    if hour > 23:
+        return _("没有%(hour)s时：小时应为 0 到 23") % {"hour": hour}
+    if minute > 59 or second > 59:
+        return _("分、秒应为 0 到 59")
+    return ""
 
 
 def past_day(value: Any) -> date:
@@ -162,7 +174,7 @@ class _Moments:
                 except ValueError:
                     continue
             else:
-                raise CellProblem(_("应为日期和时刻，如 2021-04-01 13:00"))
+                raise CellProblem(_no_such_day(raw) or _("应为日期和时刻，如 2021-04-01 13:00"))
         moment = timezone.make_aware(naive.replace(tzinfo=None), self.zone) if naive.tzinfo is None else naive
         self.cache[value] = moment
         return moment

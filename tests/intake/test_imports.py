@@ -255,6 +255,14 @@ def test_readings_errors_by_row_and_column(users, targets):
     assert not Exceedance.objects.exists() and not MonitoringImport.objects.exists()
 
 
+def test_a_reading_at_an_impossible_day_is_told_like_a_date_cell(users, targets):
+    plant = targets["plant"]
+    rows = [READING_HEADER, [plant.credit_code, "DA001", "二氧化硫", "2021-02-30 08:00", 50, 35, None]]
+    errors = rejected("exceedances", rows, users["county_admin"])
+    assert errors == [(2, "监测时间", "2021年2月没有30日")]
+    assert not Exceedance.objects.exists() and not MonitoringImport.objects.exists()
+
+
 def test_readings_from_a_gbk_csv(users, targets):
     text = "统一社会信用代码,排口编号,污染物,监测时间,监测值,标准限值\n" + "".join(
         f"{targets['plant'].credit_code},DA001,颗粒物,2021-03-01 {h:02d}:00,{12 + h},10\n" for h in range(5))
