@@ -5,7 +5,8 @@ each of its values with a label and in the words the policy means it (a share as
 The wording lives here only: ``RULES`` below names every rule and every value field of the engine's ``RULES``
 (a test holds them equal, so a new rule cannot reach the page without its words)."""
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from shuangsuiji.engine.policy import Citation, MonthDay, Policy, Rule
+from shuangsuiji.engine.policy import Citation, MonthDay, Policy, Rule, SourceDocument
 
 Say = Callable[[Any], str]
 
@@ -136,6 +137,44 @@ RULES: dict[str, tuple[Promise, dict[str, tuple[Promise, Say]]]] = {
 """Each rule of ``engine.policy.RULES``: its label, and each of its value fields' label and how it is said."""
 
 
+# A 文号 as documents carry it: 保环办函〔2021〕13号 (its附件 too), or an order's number, 主席令第四十五号. A law's
+# ``number`` in the policy file is how it was adopted ("2020年5月28日第十三届全国人民代表大会第三次会议通过"):
+# no number to print after a clause, a sentence to look up when wanted.
+_DOCUMENT_NUMBER = re.compile(r"[〔\[［(（]\s*\d{4}\s*[〕\]］)）]\s*\d+\s*号|令第[〇零一二三四五六七八九十百千\d]+号")
+
+
+def is_document_number(number: str) -> bool:
+    return bool(_DOCUMENT_NUMBER.search(number))
+
+
+@dataclass(frozen=True)
+class CitationText:
+    """A citation as the page shows it: short (document and clause, and the 文号 where the document has one),
+    with the document's full title and number or adoption line (``source``) at hand for whoever wants it."""
+
+    document: str
+    clause: str
+    number: str
+    """The 文号, or empty: a law's adoption sentence is no 文号 and stays in ``source``."""
+    source: str
+    """The document's full title and its 文号 or adoption line, e.g. "中华人民共和国民法典（2020年…通过）"."""
+    quote: str
+    interpretation: str
+
+    @property
+    def heading(self) -> str:
+        return f"{self.document} {self.clause}"
+
+
+def citation_text(citation: Citation, documents: Mapping[str, SourceDocument]) -> CitationText:
+    found = documents.get(citation.document)
+    title = found.title if found is not None else citation.document
+    number = citation.number
+    source = gettext("%(title)s（%(number)s）") % {"title": title, "number": number} if number else title
+    return CitationText(citation.document, citation.clause, number if is_document_number(number) else "", source,
+                        citation.quote, citation.interpretation)
+
+
 @dataclass(frozen=True)
 class RuleText:
     name: str
@@ -143,15 +182,16 @@ class RuleText:
     values: list[tuple[str, str]]
     """(field label, value in words), in the order of the rule's fields."""
     note: str
-    citations: tuple[Citation, ...]
+    citations: tuple[CitationText, ...]
 
 
-def rule_text(rule: Rule) -> RuleText:
+def rule_text(rule: Rule, documents: Mapping[str, SourceDocument] | None = None) -> RuleText:
     label, fields = RULES[rule.name]
     return RuleText(rule.name, str(label), [(str(field_label), say(getattr(rule, field)))
                                             for field, (field_label, say) in fields.items()],
-                    rule.note, rule.citations)
+                    rule.note, tuple(citation_text(c, documents or {}) for c in rule.citations))
 
 
 def rules_text(policy: Policy) -> list[RuleText]:
-    return [rule_text(rule) for rule in policy.rules()]
+    documents = {d.key: d for d in policy.documents}
+    return [rule_text(rule, documents) for rule in policy.rules()]

@@ -126,3 +126,28 @@ def test_every_rule_and_every_value_of_it_has_its_words():
     assert set(policy_text.RULES) == set(policies.RULES)
     for name, (_kind, fields) in policies.RULES.items():
         assert set(policy_text.RULES[name][1]) == set(fields), name
+
+
+def test_a_citation_reads_as_document_and_clause_with_the_adoption_sentence_at_hand(users):
+    """A law's ``number`` in the policy file is how it was adopted, no 文号: it is not printed after the clause as
+    if it were one, but kept in the citation's title; a document's 文号 still follows its clause."""
+    v2 = next(p for p in policies.load_all() if p.version == 2)
+    law = next(d for d in v2.documents if d.key == "民法典")
+    assert "通过" in law.number  # what the policy file stores for a law
+    criteria = rule_of(signed_in(users["county_admin"]).get(URL).content.decode(), v2, "special_criteria")
+    cited = criteria.split("民法典 第一千二百五十九条</span>", 1)
+    assert cited[0].endswith(f'<span class="fw-semibold" title="{law.title}（{law.number}）">')
+    assert law.number not in cited[1].split("</li>", 1)[0]  # nothing after the heading repeats the sentence
+    guidance = next(d for d in v2.documents if d.key == "指导意见")
+    assert (f'指导意见 二(二)</span> <span class="text-secondary">{guidance.number}</span>') in criteria
+
+
+@pytest.mark.parametrize(("number", "expected"), [
+    ("保环办函〔2021〕13号", True), ("保环办函〔2021〕13号附件", True), ("冀环执法[2020]101号", True),
+    ("中华人民共和国主席令第四十五号", True),
+    ("2020年5月28日第十三届全国人民代表大会第三次会议通过", False), ("", False),
+])
+def test_what_counts_as_a_document_number(number, expected):
+    from shuangsuiji.planning.policy_text import is_document_number
+
+    assert is_document_number(number) is expected
