@@ -681,3 +681,42 @@ def test_each_countys_approvals_cell_opens_that_countys_queue(tree, items, team,
         shown = client.get(cell.url).content.decode()
         assert shown.count("正面清单企业</a>") + shown.count("少抽 2 家") == cell.n, code
     assert "线索1" not in client.get(cells[tree["b"].code].url).content.decode()
+
+
+def test_an_admins_own_request_is_said_beside_the_count_and_marked_on_the_page_it_opens(
+        tree, items, team, task, users, client):
+    """Nobody approves his own request (fieldwork ``ensure_not_self``), so the workbench does not count it as his
+    to decide — but the 审批 page lists it, and a count short of that list looked wrong: the section says it is
+    there, waiting for another admin, and the page it opens marks it and says the same."""
+    from django.core.exceptions import PermissionDenied
+
+    from shuangsuiji.accounts.models import Role
+
+    record = submitted(task, users["inspector"])
+    request = fieldwork.do_request_amendment(record, reason="现场负责人姓名写错", acting_user=users["county_admin"])
+    colleague = User.objects.create_user(username="county_admin2", password="pw-x", role=Role.COUNTY_ADMIN,
+                                         jurisdiction=tree["a"])
+    with pytest.raises(PermissionDenied):
+        fieldwork.do_decide_amendment(request, approve=True, decision="同意", acting_user=users["county_admin"])
+
+    response = page(client, users["county_admin"])
+    mine = section(response, "approvals")
+    assert (mine.total, mine.by_place, mine.items) == (0, {}, [])
+    assert mine.aside == "另有 1 项本人提出，待他人审批"
+    assert "待审批" not in [s.title for s in response.context["bench"].idle]  # shown, not "nothing to do"
+    html = response.content.decode()
+    shown = html.split('id="wb-approvals"', 1)[1].split("</section>", 1)[0]
+    assert f'href="{reverse("fieldwork:approvals")}">另有 1 项本人提出，待他人审批</a>' in shown
+
+    theirs = section(page(client, colleague), "approvals")
+    assert (theirs.total, theirs.aside) == (1, "")
+    assert theirs.items[0].note.startswith(record.number)
+
+    decide = reverse("fieldwork:amendment_decide", args=[request.pk])
+    client.force_login(users["county_admin"])
+    listed = client.get(mine.more_url).content.decode()  # the page the aside and the section link to
+    assert record.number in listed and "data-own-request" in listed and decide not in listed
+    assert 'id="fw-approvals-own"' in listed and "其中 1 项由您本人提出" in listed
+    client.force_login(colleague)
+    theirs_page = client.get(theirs.more_url).content.decode()
+    assert decide in theirs_page and 'id="fw-approvals-own"' not in theirs_page
