@@ -214,6 +214,9 @@ class PublishedResult(models.Model):
             models.Index(fields=["outcome", "inspected_on"]),
             # The sync order of the open-data API (changed_since, after): a page is a range of this index.
             models.Index(fields=["changed_at", "public_id"], name="result_change_order"),
+            # The results search's plan_kind filter ("plan_id IN (published plans of the kind)"): without it the
+            # page's count read every row; with it a rare kind's rows are found by bitmap (bench/README.md).
+            models.Index(fields=["plan_id"], name="result_plan"),
         ]
 
     def __str__(self) -> str:

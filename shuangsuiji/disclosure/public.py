@@ -13,6 +13,7 @@ every list for the portal pages and the API alike (a capped count; the results i
 ``jurisdiction_choices`` gives the jurisdiction filter's drill-down choices, never the whole national tree.
 """
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -784,12 +785,26 @@ def csv_cell(key: str, value: Any) -> str:
 # --- a quarter's plans, place by place -----------------------------------------------------------------------------
 
 
+# What a place that owes a plan kind has not published, in a citizen's words (one line each).
+MISSING_KIND = {
+    PlanKind.REGULAR: _("尚未公开本季度的双随机抽查计划"),
+    PlanKind.JOINT: _("尚未公开本季度的内部联合抽查计划"),
+}
+
+
 @dataclass
 class PlaceQuarter:
-    """One place of a quarter's overview: the plans it has published (none is the news)."""
+    """One place of a quarter's overview: the plans it has published and the kinds it owes but has not
+    published (``missing``, in the order the policy lists them; empty: nothing owed is missing)."""
 
     place: Jurisdiction
     plans: list[Plan]
+    missing: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[str]:
+        """Each missing kind said in words (``MISSING_KIND``)."""
+        return [str(MISSING_KIND[kind]) for kind in self.missing]
 
 
 @dataclass
@@ -811,10 +826,23 @@ class QuarterOverview:
     workdays: int
     late: bool
     deadline_problem: str = ""
+    joint_per_quarter: int = 0
+    joint_citation: str = ""
 
     @property
     def missing(self) -> int:
-        return sum(1 for row in self.places if not row.plans)
+        """Places that owe a plan they have not published: a joint plan alone does not stand for the regular one."""
+        return len(self.short)
+
+    @property
+    def short(self) -> list[PlaceQuarter]:
+        return [row for row in self.places if row.missing]
+
+    @property
+    def rows(self) -> list[PlaceQuarter]:
+        """The places as the table lists them: those short of a plan first (on a phone the list is two dozen
+        rows long, and what a reader looks for is who is missing), then the others, each in the tree's order."""
+        return self.short + [row for row in self.places if not row.missing]
 
 
 def _overview_city(form: PlanFilter) -> Jurisdiction | None:
@@ -858,16 +886,28 @@ def quarter_overview(form: PlanFilter, today: date) -> QuarterOverview | None:
     for plans_of_place in found.values():
         plans_of_place.sort(key=lambda plan: kinds.index(plan.kind))
     deadline, citation, workdays, problem = None, "", 0, ""
+    joint, joint_citation = 0, ""
     try:
         policy = policy_for(year, quarter)
         workdays = policy.draw_window.workdays
         citation = citation_line(str(policy.draw_window.citation))
+        # 实施方案 二(五): both levels must hold an internal joint inspection every quarter; its plan is drawn in
+        # the same window as the regular one (services.window_warning), so the same deadline holds for it.
+        joint = policy.joint_inspection.min_per_quarter
+        joint_citation = citation_line(str(policy.joint_inspection.citation))
         deadline = gather.calendar().draw_window(policy, year, quarter)[-1]
     except CalendarUnknownError as error:
         problem = str(_("%(year)s年的放假和调休安排尚未录入，期限暂无法确定") % {"year": error.year})
     except ValidationError as error:  # no policy in force
         problem = join_semicolon(error.messages)
-    return QuarterOverview(city=city, year=year, quarter=quarter,
-                           places=[PlaceQuarter(place, found[place.pk]) for place in places],
+    # Every place owes its regular plan each quarter, and the joint ones the policy asks for: counting any
+    # published plan let a county with only a joint (or cross-department) plan pass for one that published.
+    # Without a policy in force only the regular plan is known to be owed.
+    owed = [(PlanKind.REGULAR, 1), (PlanKind.JOINT, joint)]
+    rows = [PlaceQuarter(place, found[place.pk],
+                         [kind for kind, n in owed if n and sum(p.kind == kind for p in found[place.pk]) < n])
+            for place in places]
+    return QuarterOverview(city=city, year=year, quarter=quarter, places=rows,
                            deadline=deadline, citation=citation, workdays=workdays,
-                           late=deadline is not None and today > deadline, deadline_problem=problem)
+                           late=deadline is not None and today > deadline, deadline_problem=problem,
+                           joint_per_quarter=joint, joint_citation=joint_citation)

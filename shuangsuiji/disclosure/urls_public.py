@@ -25,6 +25,7 @@ urlpatterns = [
     path("plans/", read(views.plans), name="plans"),
     path("plans/<id:pk>/", read(views.plan_detail), name="plan_detail"),
     path("plans/<id:pk>/draws/<id:number>/manifest.json", read(views.manifest), name="manifest"),
+    path("plans/<id:pk>/draws/<id:number>/manifest-sealed.json", read(views.manifest_sealed), name="manifest_sealed"),
     path("results/", read(views.results), name="results"),
     path("results/<key:public_id>/", read(views.result_detail), name="result_detail"),
     path("targets/<key:credit_code>/", read(views.target), name="target"),

@@ -7,6 +7,7 @@ filters, streamed row by row so a national list does not sit in memory.
 """
 
 import csv
+import hashlib
 import json
 import math
 import re
@@ -204,6 +205,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         draw.plan = plan  # the status check reads plan.revealed_at; no query per draw
         entry = {"draw": draw, "status": public.draw_status(draw), "superseded": draw.status == DrawStatus.SUPERSEDED,
                  "revealed": draw_revealed(draw, plan)}  # the plan's reveal did not publish a later re-draw's secret
+        if draw.manifest:
+            # The sealed manifest's file hash, before the reveal and after it alike: noted from the page before the
+            # reveal, it lets a reader hold the sealed file served after it to the one served at the draw.
+            entry["sealed_sha256"] = sealed_sha256(draw)
         if entry["revealed"] and draw.manifest:
             codes = [s["id"] for st in draw.manifest.get("strata", []) for s in st.get("selected", [])]
             entry["selection"] = _selection(draw, public.names_for(codes, plan.year))
@@ -223,6 +228,26 @@ def manifest(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     response["X-Manifest-State"] = state
     response["Content-Disposition"] = f'inline; filename="{manifest_filename(pk, number, state)}"'
     return response
+
+
+def manifest_sealed(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """The sealed manifest, also after the reveal: a reader who did not save it at the draw still needs it for the
+    verifier's ``--sealed`` check. It is not a stored copy but ``seal`` of the stored manifest, the very function
+    and layout the draw's page served before the reveal; nothing it reads changes after the draw (a substitution
+    only appends to ``substitutions`` and the assignment), so the bytes are the same — the file hash on the plan
+    page, shown since the draw, lets anyone check that."""
+    draw = get_object_or_404(Draw.objects.select_related("plan").filter(plan__in=Plan.objects.published()),
+                             plan_id=pk, number=number, manifest__isnull=False)
+    body, _complete = published_manifest(draw, sealed=True)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["X-Manifest-State"] = "sealed"
+    response["Content-Disposition"] = f'inline; filename="{manifest_filename(pk, number, "sealed")}"'
+    return response
+
+
+def sealed_sha256(draw: Draw) -> str:
+    """SHA-256 of the sealed manifest's bytes as the portal serves them (``sha256sum`` of the downloaded file)."""
+    return hashlib.sha256(published_manifest(draw, sealed=True)[0].encode("utf-8")).hexdigest()
 
 
 def manifest_filename(plan_id: int, number: int, state: str) -> str:

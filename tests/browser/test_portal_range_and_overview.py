@@ -53,3 +53,26 @@ def test_the_quarter_overview_names_the_county_with_no_plan_and_is_accessible(vi
     assert overview.locator("tr[data-jurisdiction='130623'] a").inner_text() == "双随机抽查"
     assert_accessible(page, "the plans page with its quarter overview")
     assert fits(page)
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_county_short_of_its_regular_plan_comes_first_and_is_named_in_the_summary(visit, tree, viewport):
+    """On a phone the overview is two dozen stacked rows: the county that published only a joint plan was neither
+    flagged nor easy to find. It is named in the summary and is the table's first row; no row is hidden."""
+    from tests.disclosure.test_portal_quarter_overview import make_both, make_joint
+
+    make_both(tree, tree["city"], 2)
+    make_both(tree, tree["a"], 2)
+    make_joint(tree, "b", 2)
+    page = visit("/public/plans/?year=2026&quarter=2", viewport)
+    overview = page.locator("#quarter-overview")
+    assert "阜平县" in overview.locator("#quarter-overview-summary strong").inner_text()
+    rows = overview.locator("tbody tr")
+    assert rows.count() == 3 and all(rows.nth(i).is_visible() for i in range(3))
+    first = rows.first
+    assert first.get_attribute("data-jurisdiction") == "130624"
+    assert "尚未公开本季度的双随机抽查计划" in first.inner_text()
+    summary_box, first_box = overview.locator("#quarter-overview-summary").bounding_box(), first.bounding_box()
+    assert first_box["y"] > summary_box["y"] and first_box["y"] < rows.nth(1).bounding_box()["y"]
+    assert_accessible(page, "the plans page with a county short of its regular plan")
+    assert fits(page)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from shuangsuiji.disclosure import public
-from shuangsuiji.planning.models import PlanStatus
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus
 from tests.disclosure.test_portal import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,8 @@ def test_a_county_that_published_nothing_is_listed_as_such_and_late(client, tree
     assert "阜平县" in missing and MISSING in missing and f"/public/plans/{draft.pk}/" not in missing
     assert "发布期限 2026-03-31 已过" in missing
     assert "上一季度最后 5 个工作日内" in section and "实施方案 二(四)" in section
-    assert "2 个行政区本季度尚未公开抽查计划" in section  # 阜平县 and the city itself
+    # 阜平县 and the city itself published nothing, 涞水县 no joint plan: all three owe a plan, listed first
+    assert "发布期限已过，3 个行政区仍缺本季度应公开的计划：保定市、涞水县、阜平县。" in section
 
 
 def test_before_the_deadline_a_missing_plan_is_not_yet_due(client, tree, today):
@@ -70,7 +71,8 @@ def test_the_overview_reads_in_english(client, tree, today):
     client.cookies["django_language"] = "en"
     section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
     assert "No plan published for this quarter yet" in section and "(the deadline, 2026-03-31, has passed)" in section
-    assert "3 jurisdictions have published no plan for this quarter yet." in section
+    assert ("The deadline has passed and 3 jurisdictions still lack a plan they must publish for this quarter: "
+            "保定市, 涞水县, 阜平县.") in section
 
 
 def test_the_overview_reads_only_published_plans(tree, today):
@@ -78,3 +80,57 @@ def test_the_overview_reads_only_published_plans(tree, today):
     overview = public.quarter_overview(public.PlanFilter({"year": "2026", "quarter": "2"}), today)
     assert [row.place.code for row in overview.places] == ["130600", "130623", "130624"]
     assert all(row.plans == [] for row in overview.places) and overview.missing == 3 and overview.late
+
+
+def make_joint(tree, county: str, quarter: int) -> Plan:
+    """A published internal joint plan of the county (its department's), not its regular plan."""
+    plan = make_plan(tree[county], quarter)
+    Plan.objects.filter(pk=plan.pk).update(kind=PlanKind.JOINT, department=tree["departments"][tree[county].code])
+    return plan
+
+
+def make_both(tree, place, quarter: int) -> None:
+    """The place's joint plan and its regular one, both published."""
+    joint = make_plan(place, quarter)
+    Plan.objects.filter(pk=joint.pk).update(kind=PlanKind.JOINT, department=tree["departments"][place.code])
+    make_plan(place, quarter)
+
+
+def test_a_county_that_published_only_a_joint_plan_is_flagged_for_its_regular_one(client, tree, today):
+    """Any published plan counted: 阜平县 with a joint plan alone read as having published, though every county
+    owes its own regular plan each quarter (实施方案 二(四)) and a joint one (二(五)), and one is not the other."""
+    make_both(tree, tree["city"], 2)
+    make_both(tree, tree["a"], 2)
+    make_joint(tree, "b", 2)
+    overview = public.quarter_overview(public.PlanFilter({"year": "2026", "quarter": "2"}), today)
+    assert [(row.place.code, row.missing) for row in overview.rows] == [
+        ("130624", [PlanKind.REGULAR]), ("130600", []), ("130623", [])]
+    assert overview.missing == 1
+    section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
+    row = row_of(section, "130624")
+    assert "内部联合抽查" in row and "尚未公开本季度的双随机抽查计划" in row and "发布期限 2026-03-31 已过" in row
+    assert 'class="overview-missing"' in section.split('data-jurisdiction="130624"')[0][-40:]
+    assert "发布期限已过，1 个行政区仍缺本季度应公开的计划：阜平县。" in section
+    assert "并至少公开一份内部联合抽查计划（实施方案 二(五)；附件 二(二)“制定联合抽查计划”）" in section
+    assert section.index('data-jurisdiction="130624"') < section.index('data-jurisdiction="130600"')
+    client.cookies["django_language"] = "en"
+    section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
+    assert "No double-random inspection plan published for this quarter yet" in row_of(section, "130624")
+
+
+def test_a_county_with_its_regular_plan_but_no_joint_one_is_flagged_too(client, tree, today):
+    make_both(tree, tree["city"], 3)
+    make_plan(tree["a"], 3)
+    make_both(tree, tree["b"], 3)
+    section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "3"}).content.decode())
+    row = row_of(section, "130623")
+    assert "尚未公开本季度的内部联合抽查计划" in row and "发布期限 2026-06-30，尚未到期" in row
+    assert "1 个行政区尚缺本季度应公开的计划：涞水县。" in section and "已过" not in section
+    assert "各行政区都已公开" not in section
+
+
+def test_a_city_whose_places_published_all_they_owe_says_so(client, tree, today):
+    for place in (tree["city"], tree["a"], tree["b"]):
+        make_both(tree, place, 2)
+    section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
+    assert "各行政区都已公开本季度应公开的计划。" in section and "overview-missing" not in section

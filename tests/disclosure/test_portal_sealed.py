@@ -1,0 +1,87 @@
+"""The sealed manifest after the reveal: a reader who did not save it at the draw could not run the verifier's
+``--sealed`` check, because the portal then served only the complete manifest and the plan page did not say so."""
+
+import copy
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from shuangsuiji.planning.models import Draw
+from tests.disclosure.test_portal import TOOLS, make_plan
+
+pytestmark = pytest.mark.django_db
+
+VECTORS = Path(__file__).resolve().parents[1] / "engine" / "vectors"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_the_sealed_manifest_served_after_the_reveal_is_the_one_published_at_the_draw(client, tree, tmp_path):
+    """Byte for byte: the file hash the plan page showed before the reveal is the hash of what is served after it,
+    although a substitution has changed the stored manifest in between; the verifier accepts the pair."""
+    revealed = json.loads((VECTORS / "draw-manifest.json").read_text(encoding="utf-8"))
+    at_the_draw = copy.deepcopy(revealed)
+    at_the_draw["substitutions"] = []  # the vector's substitution comes after the draw, as do_substitute_* does
+    plan = make_plan(tree["a"], 3)
+    Draw.objects.filter(plan=plan).update(manifest=at_the_draw)
+    base = f"/public/plans/{plan.pk}/draws/1/"
+
+    before = client.get(base + "manifest.json")
+    assert before["X-Manifest-State"] == "sealed"
+    published = sha256(before.content)
+    page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert f'id="draw-1-sealed-sha256">{published}<' in page
+    assert client.get(base + "manifest-sealed.json").content == before.content
+
+    Draw.objects.filter(plan=plan).update(manifest=revealed)
+    plan.revealed_at = timezone.now()
+    plan.save(update_fields=["revealed_at"])
+
+    complete = client.get(base + "manifest.json")
+    assert complete["X-Manifest-State"] == "complete"
+    sealed = client.get(base + "manifest-sealed.json")
+    assert sealed.status_code == 200 and sealed["X-Manifest-State"] == "sealed"
+    assert f'filename="plan{plan.pk}-draw1-sealed.json"' in sealed["Content-Disposition"]
+    assert sha256(sealed.content) == published and sealed.content == before.content
+    # The engine's own sealed form of the test vector: the same fields and values.
+    assert json.loads(sealed.content) == json.loads((VECTORS / "draw-manifest-sealed.json").read_bytes())
+    page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert f'id="draw-1-sealed-sha256">{published}<' in page
+
+    (tmp_path / "complete.json").write_bytes(complete.content)
+    (tmp_path / "sealed.json").write_bytes(sealed.content)
+    run = subprocess.run([sys.executable, str(TOOLS / "verify_draw.py"), str(tmp_path / "complete.json"),
+                          "--sealed", str(tmp_path / "sealed.json")], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stdout
+
+
+def test_the_plan_page_offers_the_sealed_manifest_after_the_reveal_and_says_how_to_check_it(client, tree):
+    plan = make_plan(tree["a"], 2, revealed=True)
+    page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert f'href="/public/plans/{plan.pk}/draws/1/manifest-sealed.json" download' in page
+    assert "下载抽取时公开的封存清单（JSON）" in page
+    assert (f"python3 verify_draw.py plan{plan.pk}-draw1-complete.json "
+            f"--sealed plan{plan.pk}-draw1-sealed.json") in page
+    assert "抽取结果哈希则以本局保存的记录为准" in page  # what the re-served copy cannot prove, said honestly
+    verify = client.get("/public/verify/").content.decode()
+    assert "计划页面仍提供“抽取时公开的封存清单”" in verify
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert "Download the sealed manifest published at the draw (JSON)" in page
+    assert "Sealed manifest SHA-256" in page and "for its selection hash you rely on the bureau's record" in page
+    verify = client.get("/public/verify/").content.decode()
+    assert "still offers \"the sealed manifest published at the draw\"" in verify
+
+
+def test_before_the_reveal_the_plan_page_offers_only_the_sealed_manifest(client, tree):
+    plan = make_plan(tree["a"], 2)
+    page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert "manifest-sealed.json" not in page and 'id="draw-1-sealed"' not in page
+    assert 'id="draw-1-sealed-sha256"' in page
