@@ -459,8 +459,9 @@ class ScopedByTarget(ScopedQuerySet):
 
 
 class ReviewDecision(models.TextChoices):
-    PASSED = "passed", _("通过")
-    RETURNED = "returned", _("退回")
+    # the decision as a record's page and history say it (English "Passed", not the reviewer's button "Pass")
+    PASSED = "passed", pgettext_lazy("review decision", "通过")
+    RETURNED = "returned", pgettext_lazy("review decision", "退回")
 
 
 class RecordReview(models.Model):

@@ -236,7 +236,11 @@ def _prefill(record: InspectionRecord) -> None:
     record.contact_phone = target.contact_phone
     record.address = target.address
     record.permit_number = target.permit_number
-    record.place = target.address
+    # The place of inspection is where the team went: the firm's address is a fair first guess for an on-site
+    # check, but an off-site one (a positive-list firm's, the default) went nowhere, and a place prefilled
+    # there was sealed as if someone had (InspectionRecord.place_shown hid it on reading only). Its place stays
+    # empty until typed; record.js puts the address back in the box if the team switches to 现场检查.
+    record.place = target.address if record.mode == Mode.ON_SITE else ""
 
 
 # --- starting a record ----------------------------------------------------------------------------------------
@@ -760,12 +764,18 @@ def do_decide_on_site(approval: OnSiteApproval, *, approve: bool, decision: str,
     approval.decided_at = timezone.now()
     approval.decision = _nfc(decision)
     approval.save()
+    changes = {"approval": [RequestState.PENDING, approval.state]}
     if approve:
         record.on_site_approval = approval
         record.mode = Mode.ON_SITE
+        if not record.place.strip():
+            # The draft started off site with no place (_prefill): now the team goes to the firm, its address is
+            # the place to correct, as the form does when 现场检查 is tapped. A place already typed stays.
+            record.place = record.address
+            changes["place"] = ["", record.place]
         _touch(record, acting_user)
     _event("record.on_site_approve" if approve else "record.on_site_reject", record, record, acting_user,
-           {"approval": [RequestState.PENDING, approval.state]}, approval.decision)
+           changes, approval.decision)
     return approval
 
 

@@ -319,3 +319,28 @@ def test_the_form_without_javascript_on_a_phone(open_record, draft):
     expect_shown(problem_fields(page, second))
     expect(page.locator(OFF_SITE)).to_be_hidden()
     expect(page.locator(REFUSAL_NOTE)).to_be_hidden()
+
+
+def test_the_place_follows_a_switch_of_the_mode(open_record, draft):
+    """An off-site check went nowhere: tapping 非现场检查 takes the firm's address, prefilled as the place
+    (services._prefill), out of the box, and the server stores the draft without it; tapping 现场检查 again puts
+    it back to correct. A place the team typed stays whichever way of checking is chosen."""
+    record, _items = draft
+    page = open_record(record, True)
+    place = page.locator("#id_place")
+    expect(place).to_have_value(record.target.address)
+    choose(page, "id_mode_1")  # 非现场检查
+    expect(place).to_have_value("")
+    wait_until_sent(page)
+    record.refresh_from_db()
+    assert (record.mode, record.place) == ("off_site", "")
+    choose(page, "id_mode_0")  # 现场检查
+    expect(place).to_have_value(record.target.address)
+    place.fill("二号车间")
+    choose(page, "id_mode_1")
+    expect(place).to_have_value("二号车间")
+    choose(page, "id_mode_0")
+    expect(place).to_have_value("二号车间")
+    wait_until_sent(page)
+    record.refresh_from_db()
+    assert (record.mode, record.place) == ("on_site", "二号车间")

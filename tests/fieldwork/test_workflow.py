@@ -126,7 +126,8 @@ def test_positive_list_targets_are_off_site_unless_approved(task, users, team):
     inspector = users["inspector"]
     record = services.do_start_record(task, acting_user=inspector)
     assert record.positive_list and record.mode == Mode.OFF_SITE
-    record = fill(record, inspector, mode=Mode.ON_SITE)
+    # the off-site draft has no place (services._prefill): switched on site, the team names where it went
+    record = fill(record, inspector, mode=Mode.ON_SITE, place="一号车间")
     sign_all(record, inspector)
     with pytest.raises(ValidationError) as caught:
         services.do_submit_record(record, acting_user=inspector)

@@ -668,7 +668,24 @@
   // Inputs of the upload and approval forms sit inside this form's markup but belong to those forms.
   const ours = (event) => event.target.form === form && !SKIP.has(event.target.name);
   form.addEventListener("input", (event) => { if (ours(event)) { refreshVisibility(); managerName(); edited(); } });
-  form.addEventListener("change", (event) => { if (ours(event)) { refreshVisibility(); edited(); } });
+  // The place follows a switch of 检查方式 the team makes here (services._prefill): an off-site check went
+  // nowhere, so the firm's address standing in the box is taken out rather than sealed as a place nobody
+  // visited; back on site, an empty box gets the firm's address (from 地址) to correct. A place typed for
+  // either (a workshop, the monitoring centre) stays as typed. Only a tapped radio does this, not a draft loaded.
+  function placeFollowsMode(mode) {
+    const place = document.getElementById("id_place");
+    const address = document.getElementById("id_address");
+    if (!place || !address) return;
+    const firm = address.value.trim();
+    if (mode === "off_site" && firm && place.value.trim() === firm) place.value = "";
+    else if (mode === "on_site" && firm && !place.value.trim()) place.value = firm;
+  }
+  form.addEventListener("change", (event) => {
+    if (!ours(event)) return;
+    if (event.target.name === "mode" && event.target.checked) placeFollowsMode(event.target.value);
+    refreshVisibility();
+    edited();
+  });
   document.querySelectorAll("[data-now]").forEach((button) => button.addEventListener("click", () => {
     const input = document.getElementById(button.dataset.now);
     input.value = now();
