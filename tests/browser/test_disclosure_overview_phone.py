@@ -66,3 +66,19 @@ def test_the_county_month_grid_is_a_card_per_county_on_a_phone(open_page, live_s
     assert cell.evaluate("c => getComputedStyle(c).display") == "table-cell"
     assert cell.evaluate("c => getComputedStyle(c, '::before').content") == "none"
 
+
+TAPS = """links => links.map(a => [a.textContent.trim(), a.getBoundingClientRect().height])"""
+
+
+def test_the_county_lines_links_are_a_thumbs_size_on_a_touch_phone(open_page, live_server, users, world):
+    """A county's name atop its months, its months' and its lists' batches were links a line of text tall (18 to
+    21 px) on a touch phone: 44 px now, as the sub-menus' entries are. A desk with a mouse keeps its rows."""
+    page = open_page(users["city_admin"], "pw-city_admin", PHONE, has_touch=True)
+    page.goto(f"{live_server.url}/disclosure/?year={world['year']}&jurisdiction={world['batch'].jurisdiction.code}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    links = page.locator("#grid tbody th a, #months td a, #annual td a")
+    assert page.locator("#months td a").count() >= 1 and page.locator("#grid tbody th a").count() == 2
+    heights = links.evaluate_all(TAPS)
+    assert [link for link in heights if link[1] < 44] == [], heights
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert all(height < 30 for _text, height in links.evaluate_all(TAPS))
