@@ -85,6 +85,14 @@ def assert_accessible(page, where: str = "") -> None:
     assert not violations, f"{where or page.url}:\n" + "\n".join(violations)
 
 
+def open_phone_menu(page) -> None:
+    """Open a phone's menu (the navigation bar's ☰) and wait until it has opened: Bootstrap's collapse slides it
+    open and adds .show when the slide ends, and a tap on 更多 or 退出 during the slide, on a loaded machine, could
+    land before the entry under it was ready (the tap was lost, the test failed now and then)."""
+    page.click("button.navbar-toggler")
+    page.wait_for_selector("#mainnav.show:not(.collapsing)")
+
+
 @pytest.fixture(scope="session")
 def chromium():
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between

@@ -18,7 +18,7 @@ from shuangsuiji.accounts.services import do_create_token, token_hash
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.registry.models import Target
 
-from .conftest import PHONE, assert_accessible
+from .conftest import PHONE, assert_accessible, open_phone_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,8 +48,7 @@ def test_a_token_made_on_the_page_reads_the_api_from_a_plain_client(open_page, u
     page = open_page(users["county_admin"], "pw-county_admin", viewport,
                      permissions=["clipboard-read", "clipboard-write"])
     if viewport:
-        page.click("button.navbar-toggler")
-        page.wait_for_selector(".navbar-collapse.show")
+        open_phone_menu(page)
     page.click("#user-menu")
     page.click(".dropdown-menu.show a.dropdown-item:has-text('我的 API 令牌')")
     page.wait_for_url("**/accounts/tokens/")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from shuangsuiji.accounts.services import address_locked_until
 from shuangsuiji.audit.models import Event
 
-from .conftest import PHONE, assert_accessible
+from .conftest import PHONE, assert_accessible, open_phone_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,8 +34,7 @@ def capped(settings, users):
 def test_the_city_finds_a_locked_address_lifts_it_and_verifies_the_chain(open_page, users, capped, viewport):
     page = open_page(users["city_admin"], "pw-city_admin", viewport)
     if viewport:
-        page.click("button.navbar-toggler")
-        page.wait_for_selector(".navbar-collapse.show")
+        open_phone_menu(page)
     page.click("a.dropdown-toggle:has-text('更多')")
     page.wait_for_selector(".dropdown-menu.show a.dropdown-item:has-text('审计日志')")
     page.click("a.dropdown-item:has-text('审计日志')")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from shuangsuiji.fieldwork import services
 from tests.fieldwork.conftest import fill, sign_all
 
-from .conftest import PHONE
+from .conftest import PHONE, open_phone_menu
 from .test_fieldwork_phone import start_record, task, wait_until_sent  # noqa: F401 (task: a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,8 +41,7 @@ def test_signing_out_drops_the_sent_drafts_and_keeps_the_unsent(open_page, users
     page.evaluate("localStorage.setItem('unrelated', 'kept')")
     assert sorted(page.evaluate(DRAFTS)) == sorted([f"fieldwork-record-{record.pk}", "fieldwork-record-999999"])
     page.goto(f"{live_server.url}/")
-    page.click(".navbar-toggler")  # the phone's menu holds 退出; clicked once it has opened
-    page.wait_for_selector(".navbar-collapse.show:not(.collapsing)")
+    open_phone_menu(page)  # the phone's menu holds 退出
     page.locator("#app-logout button").click()
     page.wait_for_url(f"{live_server.url}/login/**")
     assert page.evaluate(DRAFTS) == ["fieldwork-record-999999"]

@@ -110,3 +110,20 @@ def test_a_deadline_waiting_for_next_years_holidays_wraps_on_a_phone(
     page.goto(f"{live_server.url}/")
     assert page.get_by_text("holidays", exact=False).first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+@pytest.mark.parametrize("role", ["city_admin", "leader"])
+def test_the_stacked_counties_links_are_a_thumbs_size_on_a_touch_phone(open_page, users, live_server, tasks, role):
+    """Stacked on a phone, a county's links (its plan's 已派发, 1 个计划, each count) were a line of text tall,
+    18 to 21 px under a thumb: 44 px now on a touch screen, as the sub-menus' entries are. Nothing is wider than
+    the screen; a desk with a mouse keeps its table's rows."""
+    page = open_page(users[role], f"pw-{role}", viewport=PHONE, has_touch=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    links = page.locator("#wb-counties td a")
+    assert links.count() >= 1
+    heights = links.evaluate_all("links => links.map(a => [a.textContent.trim(), a.getBoundingClientRect().height])")
+    assert [link for link in heights if link[1] < 44] == [], heights
+    assert page.locator("#wb-counties td.wb-place").first.is_visible()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert all(height < 30 for _text, height in links.evaluate_all(
+        "links => links.map(a => [a.textContent.trim(), a.getBoundingClientRect().height])"))

@@ -3,7 +3,7 @@ than the screen (a fingerprint is 64 characters without a space), and no accessi
 
 import pytest
 
-from .conftest import PHONE, assert_accessible
+from .conftest import PHONE, assert_accessible, open_phone_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -12,8 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_an_admin_opens_the_policy_versions_from_the_menu(open_page, users, viewport):
     page = open_page(users["city_admin"], "pw-city_admin", viewport)
     if viewport:
-        page.click("button.navbar-toggler")
-        page.wait_for_selector(".navbar-collapse.show")
+        open_phone_menu(page)
     page.click("a.dropdown-toggle:has-text('更多')")
     page.wait_for_selector(".dropdown-menu.show a.dropdown-item:has-text('监管政策')")
     page.click("a.dropdown-item:has-text('监管政策')")

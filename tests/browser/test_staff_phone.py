@@ -7,7 +7,7 @@ import pytest
 from shuangsuiji.planning import services
 from tests.planning.conftest import ceremony, city  # noqa: F401
 
-from .conftest import PHONE
+from .conftest import PHONE, open_phone_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -84,9 +84,7 @@ def test_sub_menus_small_buttons_and_fields_are_a_thumbs_size_on_a_touch_phone(o
     page.goto(f"{live_server.url}{path}")
     assert page.locator("main .nav-link, main .btn-sm").count() > 0
     assert page.evaluate(UNDER_44) == []
-    page.click(".navbar-toggler")
-    # a tap on 更多 while the menu still slides open can be lost: tap it once the menu has opened
-    page.wait_for_selector("#mainnav.show:not(.collapsing)")
+    open_phone_menu(page)
     page.click("#mainnav .nav-item.dropdown .dropdown-toggle")
     entries = page.locator("#mainnav .dropdown-menu.show .dropdown-item")
     entries.first.wait_for()

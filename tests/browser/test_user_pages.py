@@ -9,7 +9,7 @@ from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.audit.models import Event
 from shuangsuiji.registry.models import Inspector
 
-from .conftest import PHONE
+from .conftest import PHONE, open_phone_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,10 +25,7 @@ def recruit(tree):
 def test_county_admin_creates_an_inspector_account(open_page, users, tree, recruit, live_server, viewport):
     page = open_page(users["county_admin"], "pw-county_admin", viewport)
     if viewport:
-        page.click("button.navbar-toggler")
-        # The menu slides open (Bootstrap's collapse adds .show when the slide ends); on a loaded CI
-        # machine a tap during the slide could land before the dropdown under it was ready.
-        page.wait_for_selector(".navbar-collapse.show")
+        open_phone_menu(page)
     page.click("a.dropdown-toggle:has-text('更多')")
     page.wait_for_selector(".dropdown-menu.show a.dropdown-item:has-text('用户')")
     page.click("a.dropdown-item:has-text('用户')")
