@@ -474,20 +474,15 @@ def result_row(result: PublishedResult) -> dict[str, Any]:
 SYNC_PARAMS = ("changed_since", "after")
 """The results list's parameters that read it in the order of change, by cursor, for keeping a copy in sync."""
 
-UNENCODED_PLUS = re.compile(r".*\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}(:?\d{2})?")
-"""A time whose offset's "+" reached us as a space: an unencoded "+" in a query string means a space."""
-
-
 def read_moment(name: str, raw: str) -> datetime:
     """The ISO 8601 date and time with an offset that parameter ``name`` gives; a 400 naming it when it has none.
 
     Without an offset a moment is ambiguous by the client's time zone (Beijing's eight hours, where a sync must
     not lose a row), so it is refused rather than guessed."""
-    example = "2026-03-01T00:00:00+08:00"
-    if UNENCODED_PLUS.fullmatch(raw):
-        message = _("时区偏移前的“+”在地址中须写作 %%2B（未编码的“+”会被读作空格），如 %(name)s=%(encoded)s，"
-                    "收到“%(value)s”") % {"name": name, "encoded": example.replace("+", "%2B"), "value": raw}
-        raise ValidationError({name: [message]})
+    example = params.MOMENT_EXAMPLE
+    unencoded = params.unencoded_plus(raw, name)
+    if unencoded is not None:
+        raise ValidationError({name: unencoded.messages})
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
