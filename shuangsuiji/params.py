@@ -260,6 +260,13 @@ class FilterSet(django_filters.rest_framework.FilterSet):
     OTHER_PARAMETERS = frozenset({"page", "format"})
 
     def is_valid(self) -> bool:
+        for field in self.form.fields.values():
+            # Django's "选择一个有效的选项。 bad 不在可用的选项中。" named no value the filter takes (the schema's
+            # enum does, which a reader of the answer does not have): the message lists them
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                values = [str(value) for value, _label in field.choices if value not in ("", None)]
+                field.error_messages = {**field.error_messages, "invalid_choice": str(
+                    _("应为 %(choices)s 之一，收到“%%(value)s”") % {"choices": join_sep(values)})}
         valid = super().is_valid()
         unknown = sorted(set(self.data) - set(self.filters) - self.OTHER_PARAMETERS)
         known = join_sep(sorted({*self.filters, *self.OTHER_PARAMETERS}))

@@ -166,6 +166,7 @@ def test_search_by_credit_code(client, published):
     ({"month": "2026-13"}, "month", "YYYY-MM"),
     ({"month": "march"}, "month", "march"),
     ({"outcome": "bad"}, "outcome", "bad"),
+    ({"outcome": "bad"}, "outcome", "ok（未发现问题）、problem（发现问题）或 withheld（依法不予公开）"),
     ({"industry": "26%"}, "industry", "C26"),
     ({"jurisdiction": "999999"}, "jurisdiction", "999999"),
     ({"page": "0"}, "page", "0"),
