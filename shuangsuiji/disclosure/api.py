@@ -241,7 +241,6 @@ ROW_TYPES: dict[str, dict[str, Any]] = {
     "inspected_on": {"type": "string", "format": "date"},
     "changed_at": {"type": "string", "format": "date-time"}, "corrected_at": _TIME, "drawn_at": _TIME,
     "revealed_at": _TIME, "checked_at": _TIME,
-    "outcome": {"type": "string", "enum": list(Outcome.values)},
     "state": {"type": "string", "enum": ["sealed", "unchecked", "verified", "failed"]},
     "manifest_url": {"type": "string", "format": "uri"},
     "items": {"type": "array", "items": {"type": "object", "properties": {
@@ -259,7 +258,11 @@ schema says each one's keys and types from it. Filled in below, where the serial
 
 
 def _typed_field(key: str, text: str) -> serializers.Field:
-    """The schema's field for row key ``key``: its type from ROW_TYPES (text when not listed), described."""
+    """The schema's field for row key ``key``: its type from ROW_TYPES (text when not listed), described. A result's
+    outcome is the model's choice field, so the schema names its enum as ENUM_NAME_OVERRIDES says (PublicOutcomeEnum)
+    beside the field records' outcome (ok, problem, na)."""
+    if key == "outcome":
+        return serializers.ChoiceField(choices=Outcome.choices, help_text=str(text))
     if key not in _TYPED:
         _TYPED[key] = extend_schema_field(ROW_TYPES.get(key, _TEXT))(
             type(f"Public{key.title().replace('_', '')}Field", (serializers.JSONField,), {}))
