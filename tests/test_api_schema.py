@@ -222,6 +222,13 @@ def test_an_accept_header_naming_no_format_of_the_api_is_a_documented_406(schema
         response = client.get(address(path, operation), HTTP_ACCEPT="application/xml")
         assert response.status_code == 406, path
         check_documented(schema, operation, response)
+        # what was asked and what can be had (DRF said "无法满足Accept HTTP头的请求。", neither)
+        assert "“application/xml”" in response.json()["detail"] and "application/json" in response.json()["detail"]
+    client = APIClient()
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/public/results/", HTTP_ACCEPT="text/csv")
+    assert response.json() == {"detail": 'The Accept header names no format this API gives, got "text/csv"; '
+                                         "the formats are: application/json, text/html"}
 
 
 def test_the_planning_schema_says_which_plans_and_tasks_are_cross_department(schema):
