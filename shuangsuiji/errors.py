@@ -45,6 +45,8 @@ def api_exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
             exc = refused
         elif str(exc).endswith("matches the given query."):
             exc = exceptions.NotFound(_("未找到。"))
+    if isinstance(exc, exceptions.NotAcceptable):
+        exc = _not_acceptable(context)
     challenge = getattr(exc, "challenge", None)
     if challenge and getattr(exc, "auth_header", None):
         # a refused API token: its own scheme's challenge, not the first scheme's (Basic) DRF put there
@@ -64,3 +66,14 @@ def _unknown_format(context: dict) -> exceptions.ValidationError | None:
         return None
     return exceptions.ValidationError({"format": [_("未知格式“%(value)s”；可用格式：%(known)s") % {
         "value": wanted, "known": join_sep(formats)}]})
+
+
+def _not_acceptable(context: dict) -> exceptions.NotAcceptable:
+    """An Accept header naming no format the view gives: DRF's "无法满足Accept HTTP头的请求。" said neither what was
+    asked nor what could be had; the answer names both (the header cut short, as a client may send a long one)."""
+    request, view = context.get("request"), context.get("view")
+    accept = request.META.get("HTTP_ACCEPT", "") if request is not None else ""
+    shown = accept if len(accept) <= 80 else accept[:80] + "…"
+    known = sorted({renderer.media_type for renderer in view.get_renderers()}) if view is not None else []
+    message = _("请求头 Accept 中没有本接口能给出的格式，收到“%(accept)s”；可用格式：%(known)s")
+    return exceptions.NotAcceptable(message % {"accept": shown, "known": join_sep(known)})

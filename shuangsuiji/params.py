@@ -18,6 +18,7 @@ SQLite stored it), as the forms' own text fields already say.
 """
 
 import datetime
+import re
 
 import django_filters
 import django_filters.rest_framework
@@ -127,12 +128,39 @@ class DateTimeField(forms.DateTimeField):
         return local(moment)
 
 
+MOMENT_EXAMPLE = "2026-03-01T00:00:00+08:00"
+
+UNENCODED_PLUS = re.compile(r".*\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}(:?\d{2})?")
+"""A time whose offset's "+" reached us as a space: an unencoded "+" in a query string means a space."""
+
+
+def unencoded_plus(raw: str, name: str = "") -> ValidationError | None:
+    """The error of a date and time whose offset's "+" came as a space (``?sealed_after=…T00:00:00+08:00`` typed
+    into curl unencoded), None for any other value: the commonest way to write a good time and have it refused.
+    Its message is a template with its params, as django-filter formats every filter's error (``message % params``)."""
+    if not UNENCODED_PLUS.fullmatch(raw):
+        return None
+    values = {"name": name, "encoded": MOMENT_EXAMPLE.replace("+", "%2B"), "value": raw}
+    if name:
+        return ValidationError(_("时区偏移前的“+”在地址中须写作 %%2B（未编码的“+”会被读作空格），"
+                                 "如 %(name)s=%(encoded)s，收到“%(value)s”"), code="invalid", params=values)
+    return ValidationError(_("时区偏移前的“+”在地址中须写作 %%2B（未编码的“+”会被读作空格），如 %(encoded)s，"
+                             "收到“%(value)s”"), code="invalid", params=values)
+
+
 class IsoDateTimeFilterField(IsoDateTimeField):
     """An API filter's ISO 8601 date and time, refused (a 400 naming the parameter) when it cannot be stored
-    or compared with stored times."""
+    or compared with stored times, or read at all: Django's "输入一个有效的日期/时间。" said neither the form it
+    wants nor what it got, and an offset's unencoded "+" (a space by then) was refused with it."""
 
     def to_python(self, value):
-        moment = super().to_python(value)
+        try:
+            moment = super().to_python(value)
+        except ValidationError:
+            raw = str(value).strip()
+            raise unencoded_plus(raw) or ValidationError(
+                _("应为 ISO 8601 日期时间，如 %(example)s（不写时区偏移的按北京时间），收到“%(value)s”"),
+                code="invalid", params={"example": MOMENT_EXAMPLE, "value": raw}) from None
         check_storable(moment)
         return local(moment)
 
@@ -232,6 +260,13 @@ class FilterSet(django_filters.rest_framework.FilterSet):
     OTHER_PARAMETERS = frozenset({"page", "format"})
 
     def is_valid(self) -> bool:
+        for field in self.form.fields.values():
+            # Django's "选择一个有效的选项。 bad 不在可用的选项中。" named no value the filter takes (the schema's
+            # enum does, which a reader of the answer does not have): the message lists them
+            if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+                values = [str(value) for value, _label in field.choices if value not in ("", None)]
+                field.error_messages = {**field.error_messages, "invalid_choice": str(
+                    _("应为 %(choices)s 之一，收到“%%(value)s”") % {"choices": join_sep(values)})}
         valid = super().is_valid()
         unknown = sorted(set(self.data) - set(self.filters) - self.OTHER_PARAMETERS)
         known = join_sep(sorted({*self.filters, *self.OTHER_PARAMETERS}))

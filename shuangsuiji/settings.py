@@ -236,7 +236,9 @@ SPECTACULAR_SETTINGS = {"TITLE": "shuangsuiji API", "VERSION": "1",
                         # schema do not see their types renamed.
                         "ENUM_NAME_OVERRIDES": {"LevelEnum": "shuangsuiji.registry.models.Level",
                                                 "KindEnum": "shuangsuiji.registry.models.Outlet.Kind",
-                                                "RoleEnum": "shuangsuiji.fieldwork.models.SignerRole"},
+                                                "RoleEnum": "shuangsuiji.fieldwork.models.SignerRole",
+                                                # a public result's outcome (ok, problem, withheld)
+                                                "PublicOutcomeEnum": "shuangsuiji.disclosure.models.Outcome"},
                         # /api/docs/ loads Swagger UI from the static files (drf-spectacular-sidecar), not from a
                         # CDN: the system runs on an intranet
                         # the answers besides 200 (400, 401, 403, 404, 429) that drf-spectacular does not see

@@ -222,6 +222,13 @@ def test_an_accept_header_naming_no_format_of_the_api_is_a_documented_406(schema
         response = client.get(address(path, operation), HTTP_ACCEPT="application/xml")
         assert response.status_code == 406, path
         check_documented(schema, operation, response)
+        # what was asked and what can be had (DRF said "无法满足Accept HTTP头的请求。", neither)
+        assert "“application/xml”" in response.json()["detail"] and "application/json" in response.json()["detail"]
+    client = APIClient()
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/public/results/", HTTP_ACCEPT="text/csv")
+    assert response.json() == {"detail": 'The Accept header names no format this API gives, got "text/csv"; '
+                                         "the formats are: application/json, text/html"}
 
 
 def test_the_planning_schema_says_which_plans_and_tasks_are_cross_department(schema):
@@ -242,3 +249,17 @@ def test_the_planning_schema_says_which_plans_and_tasks_are_cross_department(sch
     plans = schema["paths"]["/api/planning/plans/"]["get"]
     [kind] = [p for p in plans["parameters"] if p["name"] == "kind"]
     assert "cross" in kind["schema"]["enum"]
+
+
+def test_the_records_time_filter_says_the_form_it_reads_in_the_readers_language():
+    """?sealed_after= was a bare date-time in the schema: nothing said that an offset's "+" must be written %2B in
+    an address, nor how a time without an offset is read; ?publishable='s description stayed Chinese in English."""
+    from django.utils import translation
+
+    for language, says in (("zh-hans", ("%2B", "北京时间")), ("en", ("%2B", "Beijing time"))):
+        with translation.override(language):
+            schema = SchemaGenerator().get_schema(request=None, public=True)
+        described = {parameter["name"]: parameter.get("description", "")
+                     for parameter in schema["paths"]["/api/fieldwork/records/"]["get"]["parameters"]}
+        assert all(word in described["sealed_after"] for word in says), language
+    assert described["publishable"] == "Publishable only (approved)"

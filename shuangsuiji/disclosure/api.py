@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -225,13 +225,58 @@ PARAMETER_DOCS = {
 
 _ROWS: dict[str, type] = {}
 
+# What each key of a public row holds, as public.row_dict writes it. The schema said nothing of it (every key was
+# "any value"), so a client generated from it typed every field as unknown, and nothing held the rows to a type.
+# A time or a value not there yet (revealed_at before the reveal, corrected_at of a result never corrected, a
+# plan's secret) is an empty string, never null, as in the downloads.
+_TEXT: dict[str, Any] = {"type": "string"}
+_TIME: dict[str, Any] = {"type": "string", "pattern": r"^$|^\d{4}-\d{2}-\d{2}T"}  # ISO 8601 with offset, or ""
+_WHOLE: dict[str, Any] = {"type": "integer"}
+_YES_NO: dict[str, Any] = {"type": "boolean"}
+_OBJECTS: dict[str, Any] = {"type": "array", "items": {"type": "object"}}
+ROW_TYPES: dict[str, dict[str, Any]] = {
+    "id": _WHOLE, "year": _WHOLE, "quarter": {"type": "integer", "minimum": 1, "maximum": 4},
+    "requested": _WHOLE, "draw": _WHOLE, "plan_id": {"type": "integer", "nullable": True},
+    "is_key_unit": _YES_NO, "applies_general": _YES_NO, "applies_key": _YES_NO, "applies_special": _YES_NO,
+    "inspected_on": {"type": "string", "format": "date"},
+    "changed_at": {"type": "string", "format": "date-time"}, "corrected_at": _TIME, "drawn_at": _TIME,
+    "revealed_at": _TIME, "checked_at": _TIME,
+    "state": {"type": "string", "enum": ["sealed", "unchecked", "verified", "failed"]},
+    "manifest_url": {"type": "string", "format": "uri"},
+    "items": {"type": "array", "items": {"type": "object", "properties": {
+        "code": _TEXT, "name": _TEXT, "outcome": _TEXT}}},
+    "problems": _OBJECTS, "changes": _OBJECTS,
+    "redactions": {"type": "array", "items": {"type": "object", "properties": {"field": _TEXT, "basis": _TEXT},
+                                              "required": ["field", "basis"]}},
+    "check_items": {"type": "array", "items": _TEXT},
+    "before": {"type": "object"}, "after": {"type": "object"},
+}
+_TYPED: dict[str, type] = {}
+NESTED_ROWS: dict[str, type] = {}
+"""Row keys holding a list of what a serializer writes (a plan's strata and draws, a result's corrections): the
+schema says each one's keys and types from it. Filled in below, where the serializers are defined."""
+
+
+def _typed_field(key: str, text: str) -> serializers.Field:
+    """The schema's field for row key ``key``: its type from ROW_TYPES (text when not listed), described. A result's
+    outcome is the model's choice field, so the schema names its enum as ENUM_NAME_OVERRIDES says (PublicOutcomeEnum)
+    beside the field records' outcome (ok, problem, na)."""
+    if key == "outcome":
+        return serializers.ChoiceField(choices=Outcome.choices, help_text=str(text))
+    if key not in _TYPED:
+        _TYPED[key] = extend_schema_field(ROW_TYPES.get(key, _TEXT))(
+            type(f"Public{key.title().replace('_', '')}Field", (serializers.JSONField,), {}))
+    return _TYPED[key](help_text=str(text))
+
 
 def _row_serializer(fields: dict[str, str]) -> type:
-    """A serializer only for the schema: the row's keys, each described (the rows come from public.row_dict)."""
+    """A serializer only for the schema: the row's keys, each typed and described (the rows come from
+    public.row_dict)."""
     name = "Public" + "".join(part.title() for part in fields.get("__name__", "row").split("_"))
     if name not in _ROWS:
         _ROWS[name] = type(name, (serializers.Serializer,), {
-            key: serializers.JSONField(help_text=str(text)) for key, text in fields.items() if key != "__name__"})
+            key: NESTED_ROWS[key](many=True, help_text=str(text)) if key in NESTED_ROWS else _typed_field(key, text)
+            for key, text in fields.items() if key != "__name__"})
     return _ROWS[name]
 
 
@@ -352,6 +397,8 @@ class DrawSerializer(serializers.ModelSerializer):
         return draw.has_manifest and self._revealed(draw)
 
 
+NESTED_ROWS.update(strata=StratumSerializer, draws=DrawSerializer)
+
 PLAN_FIELDS = {**fields_of("plans"), "jurisdiction": gettext_noop("行政区"),
                "strata": gettext_noop("各类别：可抽对象数、政策最低数、计划抽查数、计算说明与依据"),
                "draws": gettext_noop(
@@ -416,6 +463,7 @@ CORRECTION_FIELDS = {"id": gettext_noop("更正编号"), "public_id": gettext_no
                      "before": gettext_noop("更正前（已依法隐去的内容、已更正的问题描述不再显示）"),
                      "after": gettext_noop("更正后（其后再次更正的问题描述不再显示）"),
                      "changes": gettext_noop("逐项的更正内容"), "__name__": "correction"}
+NESTED_ROWS["corrections"] = _row_serializer(CORRECTION_FIELDS)
 RESULT_FIELDS = {**fields_of("results"), "outcome": gettext_noop("检查结果代码：ok / problem / withheld"),
                  "changed_at": gettext_noop("最近变更时间：所在批次公开的时间，更正过的为最近一次更正的时间"),
                  "items": gettext_noop("抽查事项（编码、名称、结果）"),
@@ -429,20 +477,15 @@ def result_row(result: PublishedResult) -> dict[str, Any]:
 SYNC_PARAMS = ("changed_since", "after")
 """The results list's parameters that read it in the order of change, by cursor, for keeping a copy in sync."""
 
-UNENCODED_PLUS = re.compile(r".*\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}(:?\d{2})?")
-"""A time whose offset's "+" reached us as a space: an unencoded "+" in a query string means a space."""
-
-
 def read_moment(name: str, raw: str) -> datetime:
     """The ISO 8601 date and time with an offset that parameter ``name`` gives; a 400 naming it when it has none.
 
     Without an offset a moment is ambiguous by the client's time zone (Beijing's eight hours, where a sync must
     not lose a row), so it is refused rather than guessed."""
-    example = "2026-03-01T00:00:00+08:00"
-    if UNENCODED_PLUS.fullmatch(raw):
-        message = _("时区偏移前的“+”在地址中须写作 %%2B（未编码的“+”会被读作空格），如 %(name)s=%(encoded)s，"
-                    "收到“%(value)s”") % {"name": name, "encoded": example.replace("+", "%2B"), "value": raw}
-        raise ValidationError({name: [message]})
+    example = params.MOMENT_EXAMPLE
+    unencoded = params.unencoded_plus(raw, name)
+    if unencoded is not None:
+        raise ValidationError({name: unencoded.messages})
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:

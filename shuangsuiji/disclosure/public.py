@@ -140,7 +140,10 @@ class ResultFilter(PublicFilter):
     month = forms.CharField(label=_("检查月份"), required=False, help_text=_("YYYY-MM"))
     industry = forms.CharField(label=_("行业代码"), required=False, help_text=INDUSTRY_HELP)
     outcome = forms.ChoiceField(label=_("检查结果"), required=False,
-                                choices=[("", _("全部结果")), *Outcome.choices])
+                                choices=[("", _("全部结果")), *Outcome.choices],
+                                error_messages={"invalid_choice": _(
+                                    "检查结果应为 ok（未发现问题）、problem（发现问题）或 withheld（依法不予公开），"
+                                    "收到“%(value)s”")})
     q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
     # A range of the inspection day the list shows (检查日期), both ends included: a quarter, or the weeks since
     # a complaint, which a month cannot say. The month stays, for the links that carry one.

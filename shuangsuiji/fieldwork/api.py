@@ -56,8 +56,11 @@ class RecordSerializer(serializers.ModelSerializer):
 
 class RecordFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
-    sealed_after = params.IsoDateTimeFilter(field_name="sealed_at", lookup_expr="gte")
-    publishable = params.BooleanFilter(method="only_publishable", label="仅可公开（审核通过）")
+    # described (the schema said a bare date-time): the form it is read in, and the "+" an address must encode
+    sealed_after = params.IsoDateTimeFilter(field_name="sealed_at", lookup_expr="gte", label=_(
+        "只列出此时刻及以后封存的记录：ISO 8601 日期时间，如 2026-03-01T00:00:00+08:00，地址中的“+”写作 %2B；"
+        "不写时区偏移的按北京时间"))
+    publishable = params.BooleanFilter(method="only_publishable", label=_("仅可公开（审核通过）"))
     credit_code = django_filters.CharFilter(method="by_credit_code", label=_("统一社会信用代码"))
 
     class Meta:

@@ -3,6 +3,7 @@ order, and a bad parameter is a 400 naming the parameter."""
 
 import datetime
 
+import jsonschema
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -165,6 +166,7 @@ def test_search_by_credit_code(client, published):
     ({"month": "2026-13"}, "month", "YYYY-MM"),
     ({"month": "march"}, "month", "march"),
     ({"outcome": "bad"}, "outcome", "bad"),
+    ({"outcome": "bad"}, "outcome", "ok（未发现问题）、problem（发现问题）或 withheld（依法不予公开）"),
     ({"industry": "26%"}, "industry", "C26"),
     ({"jurisdiction": "999999"}, "jurisdiction", "999999"),
     ({"page": "0"}, "page", "0"),
@@ -436,3 +438,69 @@ def test_moments_read_in_the_system_time_zone_in_every_listing(client, tree):
     detail = client.get(f"/api/public/plans/{plan.pk}/").json()
     assert row["drawn_at"] == row["revealed_at"] == "2026-06-24T09:30:00+08:00"
     assert detail["draws"][0]["drawn_at"] == row["drawn_at"]
+
+
+# --- the schema against the answers --------------------------------------------------------------------------------
+
+
+def as_json_schema(node):
+    """An OpenAPI 3.0 schema as JSON Schema: ``nullable`` as a "null" type, and an object that lists its keys
+    refusing any other (a key served but not in the schema is a disagreement a generated client trips on)."""
+    if isinstance(node, list):
+        return [as_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: as_json_schema(value) for key, value in node.items()}
+    if "properties" in node and "additionalProperties" not in node:
+        node["additionalProperties"] = False
+    if node.pop("nullable", False):
+        node = {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def typed(schema: dict) -> bool:
+    """Whether a property says what it holds (a type, an enum or a reference), not merely what it means."""
+    return bool({"type", "enum", "$ref", "allOf", "anyOf", "oneOf"} & set(schema))
+
+
+def test_every_public_answer_is_what_the_schema_says(client, published, tree):
+    """/api/public/schema/ as a client generated from it reads it: each key of each row has a type (every key
+    was "any value", so a generated client typed none of them), every key served is in the schema, and every
+    answer of every operation — lists, details, a withheld and a corrected result, a sealed and a revealed plan,
+    a verified draw — validates against it."""
+    chem = published["rows"]["chem"]
+    Correction.objects.create(result=chem, before={"target_name": "甲"}, after={"target_name": chem.target_name},
+                              reason="录入有误")
+    PublishedResult.objects.filter(pk=chem.pk).update(corrected_at=timezone.now())
+    sealed = make_plan(tree["a"], PlanStatus.DISPATCHED, 2)
+    revealed = make_plan(tree["a"], PlanStatus.DISPATCHED, 3, revealed=True)
+    DrawVerification.objects.create(draw=revealed.draws.get(), ok=True, report="一致")
+    CheckItem.objects.create(code="C-01", name="排污许可", legal_basis="条例", content="持证排污",
+                             jurisdiction=tree["city"], responsible_department=tree["departments"]["130600"],
+                             industries="C26 D44")
+    schema = client.get("/api/public/schema/", {"format": "json"}).json()
+    components = as_json_schema(schema["components"])
+
+    untyped = [f"{name}.{key}" for name, component in schema["components"]["schemas"].items()
+               for key, field in component.get("properties", {}).items() if not typed(field)]
+    assert untyped == []
+
+    fills = {"{id}": [str(sealed.pk), str(revealed.pk)], "{public_id}": [chem.public_id, "JL2026-000003"],
+             "{plan_id}/draws/{number}": [f"{sealed.pk}/draws/1", f"{revealed.pk}/draws/1"]}
+    checked = []
+    for path, methods in schema["paths"].items():
+        operation = methods["get"]
+        addresses = [path]
+        for hole, values in fills.items():
+            if hole in path:
+                addresses = [path.replace(hole, value) for value in values]
+        for address in addresses:
+            response = client.get(address)
+            assert response.status_code == 200, address
+            body = response.json()
+            documented = as_json_schema(operation["responses"]["200"]["content"]["application/json"]["schema"])
+            jsonschema.validate(body, {**documented, "components": components})
+            checked.append(address)
+            if "results" in body:
+                assert body["results"], address  # a list validated with rows in it, not only its envelope
+    assert len(checked) == 13

@@ -49,6 +49,28 @@ def test_the_records_api_reads_a_time_with_any_offset_iso_8601_allows(task, user
         assert response.json()["count"] == count
 
 
+def test_the_records_api_says_what_form_of_time_it_reads_and_what_it_got(task, users):
+    """Django's "输入一个有效的日期/时间。" said neither: a time with its offset's "+" unencoded (a space by then, the
+    commonest way to get it wrong with curl) is told to write %2B, as the public API's changed_since tells it, and
+    anything else is shown the form with an example; in English for an English reader."""
+    submitted(task, users["inspector"])
+    client = client_for(users["county_admin"])
+    response = client.get("/api/fieldwork/records/?sealed_after=2021-01-01T00:00:00+08:00")
+    assert response.status_code == 400
+    assert response.json() == {"sealed_after": [
+        "时区偏移前的“+”在地址中须写作 %2B（未编码的“+”会被读作空格），如 2026-03-01T00:00:00%2B08:00，"
+        "收到“2021-01-01T00:00:00 08:00”"]}
+    assert client.get("/api/fieldwork/records/?sealed_after=2021-01-01T00:00:00%2B08:00").json()["count"] == 1
+    response = client.get("/api/fieldwork/records/", {"sealed_after": "yesterday 50%"})
+    assert response.json() == {"sealed_after": [
+        "应为 ISO 8601 日期时间，如 2026-03-01T00:00:00+08:00（不写时区偏移的按北京时间），收到“yesterday 50%”"]}
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/fieldwork/records/", {"sealed_after": "yesterday"})
+    assert response.json() == {"sealed_after": [
+        'should be an ISO 8601 date and time, as in 2026-03-01T00:00:00+08:00 (without an offset it is read as '
+        'Beijing time); got "yesterday"']}
+
+
 def test_a_signature_time_that_is_no_time_is_ignored(task, users):
     user = users["inspector"]
     record = fill(services.do_start_record(task, acting_user=user), user)

@@ -106,3 +106,16 @@ def test_the_schema_says_which_related_codes_are_null(data, users):
     client = client_for(users["city_admin"])
     assert None in {row["parent"] for row in client.get("/api/registry/jurisdictions/").json()["results"]}
     assert [row["specialty"] for row in client.get("/api/registry/items/").json()["results"]] == [None]
+
+
+def test_a_value_no_choice_filter_takes_is_refused_with_the_values_it_takes(data, users):
+    """Django's "选择一个有效的选项。 bad 不在可用的选项中。" named none of them: a client read the schema to learn
+    what ?category= takes. Every staff API's choice filter (params.FilterSet) lists them, in the reader's language."""
+    client = client_for(users["city_admin"])
+    response = client.get("/api/registry/targets/", {"category": "big", "status": "x"})
+    assert response.status_code == 400
+    assert response.json() == {"category": ["应为 general、key、special 之一，收到“big”"],
+                               "status": ["应为 active、defunct 之一，收到“x”"]}
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/registry/targets/", {"category": "big"})
+    assert response.json() == {"category": ['should be one of general, key, special; got "big"']}
