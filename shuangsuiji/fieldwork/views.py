@@ -891,6 +891,11 @@ def record_list(request: HttpRequest) -> HttpResponse:
     if month is not None:
         start, end = month_bounds(*month)
         records = records.filter(ended_at__gte=start, ended_at__lt=end)
+    # The records submitted (sealed) in one year: the overview's "已提交记录" of each county opens exactly those,
+    # not every record of the county (its drafts and earlier years' too), which was a different number.
+    submitted, submitted_error = _year(request.GET.get("submitted", ""))
+    if submitted is not None:
+        records = records.sealed().filter(sealed_at__year=submitted)
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)
     if request.GET.get("problems") == "1":
         records = records.filter(Exists(problems))
@@ -903,7 +908,19 @@ def record_list(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldwork/record_list.html", {
         "page": _page(request, records), "query": _query(request), "states": RecordState.choices, "modes": Mode.choices,
         "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode,
-        "month": request.GET.get("month", "").strip(), "month_error": month_error})
+        "month": request.GET.get("month", "").strip(), "month_error": month_error,
+        "submitted": request.GET.get("submitted", "").strip()[:20], "submitted_error": submitted_error})
+
+
+def _year(value: str) -> tuple[int | None, str]:
+    """``?submitted=YYYY``: the year, or why it is not one."""
+    value = value.strip()
+    if not value:
+        return None, ""
+    year = params.number(value, low=1000, high=9999)
+    if year is not None:
+        return year, ""
+    return None, _("“%(value)s”不是有效的年份，应为四位数字，如 2026") % {"value": value[:20]}
 
 
 def _month(value: str) -> tuple[tuple[int, int] | None, str]:

@@ -30,3 +30,19 @@ def test_the_strata_table_fits_with_its_inputs_in_view(open_page, live_server, c
         # A Chinese heading stays whole (not broken after every character): the heading row is one line.
         heading = page.locator("#strata thead th").nth(1).bounding_box()
         assert heading is not None and heading["height"] < 60, heading
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_reader_gets_the_explanation_column_wide(open_page, live_server, city, language):
+    """A leader reads the plan, he does not edit it: the 政策最低数及依据 column (why this many, under which rule) was
+    squeezed to a strip a few words wide, because the category names were kept on one line (正面清单（经批准核查线索）,
+    "Internal joint inspection") and the 计划抽查 column kept the width of inputs he does not have."""
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    page = open_page(city["users"]["leader"], "pw-leader", viewport={"width": 1280, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}{plan.get_absolute_url()}")
+    assert page.locator("#strata input[type=number]").count() == 0  # a reader's page
+    row = page.locator("#strata tbody tr").first
+    widths = [row.locator("td").nth(i).bounding_box()["width"] for i in range(5)]
+    category, explanation, requested = widths[0], widths[2], widths[4]
+    assert explanation >= 2 * category and explanation >= 1.5 * requested, widths

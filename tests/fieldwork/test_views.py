@@ -620,3 +620,31 @@ def test_the_follow_ups_transfer_button_says_register_in_english(task, users, cl
     client.cookies["django_language"] = "en"
     html = client.get(FollowUp.objects.get(target=task.target).get_absolute_url()).content.decode()
     assert "Register</button>" in html and "Registered</button>" not in html
+
+
+def test_the_overviews_submitted_count_opens_the_records_it_counts(task, target, items, team, users):
+    """A leader reads "已提交记录 N" of a county this year and clicks it: the list opened every record of the
+    county (an inspector's draft, earlier years' records too), a larger number than the one he clicked."""
+    from .conftest import code_for, make_task
+
+    this_year = submitted(task, users["inspector"], problem=Handling.RECTIFIED)
+    drafted = Target.objects.create(credit_code=code_for("130623", 9), name="涞水县丁化工有限公司",
+                                    jurisdiction=target.jurisdiction, address="涞水县创业路11号",
+                                    legal_representative="李丁")
+    services.do_start_record(make_task(drafted, items, [(team["first"], "officer"), (team["second"], "officer")]),
+                             acting_user=users["inspector"])
+    leader = signed_in(users["leader"])
+    overview = leader.get(reverse("fieldwork:home"))
+    row = next(r for r in overview.context["rows"] if r["id"] == target.jurisdiction_id)
+    assert row["records"] == 1
+    links = re.findall(r'href="([^"]*submitted=[^"]*)"[^>]*>(\d+)<', overview.content.decode())
+    assert links, "the count is a link"
+    url, shown = links[0]
+    listing = leader.get(url.replace("&amp;", "&"))
+    assert [r.number for r in listing.context["page"].object_list] == [this_year.number]
+    assert int(shown) == listing.context["page"].paginator.count
+    last_year = str(timezone.localdate().year - 1)
+    assert not leader.get(reverse("fieldwork:record_list"), {"submitted": last_year}).context["page"].object_list
+    refused = leader.get(reverse("fieldwork:record_list"), {"submitted": "二〇二六年"})
+    assert refused.status_code == 200
+    assert "不是有效的年份" in refused.content.decode() and 'id="id_submitted_error"' in refused.content.decode()
