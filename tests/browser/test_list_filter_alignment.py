@@ -56,3 +56,20 @@ def test_a_filters_invalid_box_turns_red_as_an_invalid_select_does(open_page, us
     assert page.locator(invalid).get_attribute("aria-invalid") == "true"
     assert border(page, invalid) == danger(page)
     assert border(page, valid) != danger(page)
+
+
+DESK = {"width": 1280, "height": 900}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_record_lists_buttons_close_its_filter_row_at_1280(open_page, users, live_server, language):
+    """The record list's seven filters (提交年份 the seventh) took all twelve twelfths of the row at a desk's
+    1280 px, and 查询/重置 went down to a line of their own. The fields share the row now (col-xl): the buttons
+    close it, in line with the boxes, as on the other lists, and nothing scrolls sideways."""
+    page = open_page(users["city_admin"], "pw-city_admin", DESK)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/fieldwork/records/")
+    for box in ("#id_q", "#id_month", "#id_submitted"):
+        assert bottom(page, "form.card button.btn-success") == pytest.approx(bottom(page, box), abs=4), box
+    assert bottom(page, "form.card a.btn") == pytest.approx(bottom(page, "#id_submitted"), abs=4)
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
