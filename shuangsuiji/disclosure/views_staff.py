@@ -238,8 +238,16 @@ def _batch_page(request: HttpRequest, batch: Publication, *, typed: dict[str, Fo
         table.append({"obj": obj, "cells": [public.csv_cell(key, row.get(key)) for key, _label in columns],
                       "withheld": getattr(obj, "outcome", "") == "withheld",
                       "masked": bool(getattr(obj, "redactions", None))})
+    # A field empty in every row of the page (a batch not yet released was never corrected or changed) is named
+    # under the table instead of taking a column of dashes: sixteen columns of English headings scrolled sideways
+    # at 1280 px and squeezed the unit's name to three characters a line.
+    shown = [i for i in range(len(columns)) if any(r["cells"][i] not in ("", None) for r in table)] if table \
+        else list(range(len(columns)))
+    for r in table:
+        r["cells"] = [r["cells"][i] for i in shown]
     return render(request, "disclosure/staff/batch_detail.html", {
-        "batch": batch, "page": page, "table": table, "columns": [label for _key, label in columns],
+        "batch": batch, "page": page, "table": table, "columns": [columns[i] for i in shown],
+        "empty_columns": [label for i, (_key, label) in enumerate(columns) if i not in shown],
         "overdue": batch.is_overdue(), "can_publish": services.can_publish(user, batch.jurisdiction),
         "can_review": services.can_review(user, batch.jurisdiction) and batch.prepared_by_id != user.pk,
         "own_batch": batch.prepared_by_id == user.pk,

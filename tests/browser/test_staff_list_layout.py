@@ -1,0 +1,50 @@
+# ruff: noqa: F811 (fixtures of the fieldwork tests, imported by name, are parameters here)
+"""Staff lists read on a desk (1280 px) and a phone (390 px), in Chinese and English: the publication batch's
+preview fits the desk, the plan list's headings stay whole, and a record's items head each stacked block with
+their number."""
+
+import pytest
+
+from shuangsuiji.disclosure import services as disclosure
+from shuangsuiji.fieldwork import services as fieldwork
+from tests.disclosure.test_services import month_of
+from tests.fieldwork.conftest import items, submitted, target, task, team  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+DESK = {"width": 1280, "height": 900}
+
+LINES = """cell => { const range = document.createRange(); range.selectNodeContents(cell);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size; }"""
+"""How many lines a cell's text takes (its text boxes' distinct tops)."""
+
+
+def in_language(page, live_server, language: str) -> None:
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_batch_preview_fits_a_desk_and_keeps_room_for_the_name(open_page, live_server, users, task, language):
+    """In English the preview's sixteen headings, each kept on one line, made the table 1,900 px wide: it scrolled
+    sideways at 1280 px and the unit's name was squeezed to three characters a line. The headings wrap between
+    words now, the name keeps room, and the fields empty in every row (a batch not yet released was never
+    corrected) are named under the table instead of taking columns of dashes."""
+    record = submitted(task, users["inspector"])
+    fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
+    year, month = month_of(record)
+    batch = disclosure.do_prepare_results(jurisdiction=task.target.jurisdiction, year=year, month=month,
+                                          acting_user=users["county_admin"])
+    page = open_page(users["city_admin"], "pw-city_admin", DESK)
+    in_language(page, live_server, language)
+    page.goto(f"{live_server.url}/disclosure/batches/{batch.pk}/")
+    box = page.locator("#preview").locator("xpath=..")
+    widths = box.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+    name = page.locator("#preview th.app-preview-name")
+    assert name.bounding_box()["width"] >= 100  # 7rem: six or seven characters of a name a line
+    assert task.target.name in page.locator("#preview tbody").inner_text()
+    empty = page.locator("#empty-columns").inner_text()
+    assert ("最近更正时间" if language == "zh-hans" else "Last corrected at") in empty
+    headings = page.locator("#preview thead th").all_inner_texts()
+    assert "Last corrected at" not in headings and "最近更正时间" not in headings
