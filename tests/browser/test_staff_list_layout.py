@@ -7,6 +7,7 @@ import pytest
 
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.fieldwork import services as fieldwork
+from shuangsuiji.planning.models import PlanStratum, Stratum, TaskPlan
 from tests.disclosure.test_services import month_of
 from tests.fieldwork.conftest import items, submitted, target, task, team  # noqa: F401
 
@@ -48,3 +49,25 @@ def test_the_batch_preview_fits_a_desk_and_keeps_room_for_the_name(open_page, li
     assert ("最近更正时间" if language == "zh-hans" else "Last corrected at") in empty
     headings = page.locator("#preview thead th").all_inner_texts()
     assert "Last corrected at" not in headings and "最近更正时间" not in headings
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_plan_lists_headings_stay_whole(open_page, live_server, users, task, language):
+    """A plan's strata, each kept on one line, took the width, and the 任务 heading stood as 任 over 务. A heading
+    wraps between words now, never inside one: each Chinese heading is one line."""
+    plan = TaskPlan.objects.filter(task=task).first().plan
+    for stratum in (Stratum.KEY, Stratum.SPECIAL, Stratum.GENERAL, Stratum.CROSS):
+        PlanStratum.objects.create(plan=plan, stratum=stratum, population=400, minimum=120, requested=130,
+                                   explanation="—", citation="—")
+    page = open_page(users["city_admin"], "pw-city_admin", DESK)
+    in_language(page, live_server, language)
+    page.goto(f"{live_server.url}/planning/")
+    tasks = page.locator("table thead th").nth(4)
+    assert tasks.inner_text().strip() == ("任务" if language == "zh-hans" else "Tasks")
+    for heading in page.locator("table thead th").all():
+        if language == "zh-hans":
+            assert heading.evaluate(LINES) == 1, heading.inner_text()
+        else:  # an English heading may wrap between its words, never inside one
+            words = heading.inner_text().split()
+            assert heading.evaluate(LINES) <= len(words), heading.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
