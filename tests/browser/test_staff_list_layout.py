@@ -11,6 +11,8 @@ from shuangsuiji.planning.models import PlanStratum, Stratum, TaskPlan
 from tests.disclosure.test_services import month_of
 from tests.fieldwork.conftest import items, submitted, target, task, team  # noqa: F401
 
+from .conftest import PHONE
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESK = {"width": 1280, "height": 900}
@@ -71,3 +73,21 @@ def test_the_plan_lists_headings_stay_whole(open_page, live_server, users, task,
             words = heading.inner_text().split()
             assert heading.evaluate(LINES) <= len(words), heading.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+
+
+@pytest.mark.parametrize(("language", "heading"), [("zh-hans", "第1项"), ("en", "Item 1")])
+def test_a_records_items_are_headed_by_their_number_on_a_phone(open_page, live_server, users, task, language,
+                                                               heading):
+    """Stacked on a phone, an item began with a line "序号：1" ("No.: 1"), a field of its own. The number heads its
+    item now ("第1项", "Item 1", in bold, with no label before it); a desk keeps the bare number under "#"."""
+    record = submitted(task, users["inspector"])
+    page = open_page(users["county_admin"], "pw-county_admin", PHONE, is_mobile=True, has_touch=True)
+    in_language(page, live_server, language)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/")
+    number = page.locator("td.fw-item-no").first
+    assert number.inner_text().strip() == heading
+    assert number.evaluate("c => getComputedStyle(c, '::before').content") in ("none", "normal")
+    assert int(number.evaluate("c => getComputedStyle(c).fontWeight")) >= 600
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESK)
+    assert number.inner_text().strip() == "1"
