@@ -89,3 +89,18 @@ def test_unit_name_is_one_term_across_the_app():
                   for model, field in ((Target, "name"), (InspectionRecord, "target_name"),
                                        (PublishedResult, "target_name"))}
     assert labels == {"Unit name"}
+
+
+def test_the_method_pair_reads_alike_and_the_section_is_field_work(task, users):
+    """The record form's radio pair said "On-site inspection" beside "Off-site check": one method named as an
+    inspection, the other as a lesser "check". Both are inspections now. The fieldwork home's title and the task
+    brief's breadcrumb, which name the section (现场检查 in the menu), say "Field work" as the menu does, not
+    the method."""
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    form = _get(users["inspector"], "fieldwork:record_edit", record.pk, "en")
+    assert "On-site inspection" in form and "Off-site inspection" in form and "Off-site check<" not in form
+    brief = _get(users["inspector"], "fieldwork:task_brief", task.pk, "en")
+    crumb = re.search(r'<ol class="breadcrumb[^>]*>(.*?)</ol>', brief).group(1)
+    assert ">Field work</a>" in crumb and "On-site inspection" not in crumb
+    home = _get(users["county_admin"], "fieldwork:home", None, "en")
+    assert "<title>Field work" in home
