@@ -139,3 +139,37 @@ def test_english_is_punctuated_in_english(path):
     found = {e["msgid"]: marks for e in entries(path)
              for key, english in e.items() if key.startswith("msgstr") and (marks := chinese_marks(english))}
     assert not found, f"{path}: {list(found.items())[:10]}"
+
+
+TRANSLATED_AS = re.compile(r"{%\s*(?:translate|trans|blocktranslate|blocktrans)\b[^%]*?\bas\s+(\w+)\s*%}")
+"""A message translated into a template variable ({% translate "…" as name %})."""
+INCLUDED = re.compile(r"""{%\s*include\s+["']([^"']+)["']""")
+
+
+def unused_translations(text: str, included: list[str]) -> list[str]:
+    """The variables a template translates into and never reads, in itself or in a template it includes."""
+    unused = []
+    for match in TRANSLATED_AS.finditer(text):
+        rest = text[:match.start()] + text[match.end():] + "".join(included)
+        if not re.search(rf"\b{match.group(1)}\b", rest):
+            unused.append(match.group(1))
+    return unused
+
+
+def test_the_check_finds_a_translation_nobody_reads():
+    assert unused_translations('{% translate "月" as month %}{% translate "年" as year %}{{ year }}', []) == ["month"]
+    assert unused_translations('{% translate "稍候" as wait %}{% include "busy.html" %}', ["{{ wait }}"]) == []
+
+
+def test_no_template_translates_a_message_it_never_shows():
+    """The disclosure overview translated its month columns' date format ("n月", context "date format of a month
+    column") into a variable no part of it read (the view formats the heads): a message a translator keeps up
+    for nothing, and a reader of the template looks for where it shows."""
+    templates = {path: path.read_text(encoding="utf-8") for path in ROOT.glob("**/templates/**/*.html")}
+    by_name = {str(path).split("/templates/", 1)[1]: text for path, text in templates.items()}
+    found = {}
+    for path, text in templates.items():
+        included = [by_name.get(name, "") for name in INCLUDED.findall(text)]
+        if unused := unused_translations(text, included):
+            found[str(path.relative_to(ROOT))] = unused
+    assert not found, found
