@@ -263,3 +263,22 @@ def test_the_records_time_filter_says_the_form_it_reads_in_the_readers_language(
                      for parameter in schema["paths"]["/api/fieldwork/records/"]["get"]["parameters"]}
         assert all(word in described["sealed_after"] for word in says), language
     assert described["publishable"] == "Publishable only (approved)"
+
+
+def test_every_filter_and_path_parameter_is_described_in_the_readers_language():
+    """is_joint, code, positive_list… and the public API's path parameters had no description at all."""
+    from django.utils import translation
+
+    for language, word in (("zh-hans", "只列"), ("en", "lists only")):
+        with translation.override(language):
+            schema = SchemaGenerator().get_schema(request=None, public=True)
+        undescribed = [(path, parameter["name"]) for path, methods in schema["paths"].items()
+                       if path.startswith(("/api/registry/", "/api/planning/", "/api/fieldwork/", "/api/public/"))
+                       for operation in methods.values() if isinstance(operation, dict)
+                       for parameter in operation.get("parameters", []) if not parameter.get("description")]
+        assert undescribed == [], language
+        tasks = {p["name"]: p["description"] for p in schema["paths"]["/api/planning/tasks/"]["get"]["parameters"]}
+        assert word in tasks["is_joint"] and word in tasks["is_cross_department"], language
+        detail = schema["paths"]["/api/public/plans/{id}/"]["get"]["parameters"]
+        assert [p["schema"] for p in detail] == [{"type": "string", "pattern": "^[0-9]{1,19}$"}]
+    assert detail[0]["description"] == "The plan's id: id in the plans list"
