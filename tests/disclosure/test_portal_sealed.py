@@ -131,3 +131,11 @@ def test_a_search_over_the_limit_says_which_and_how_long_and_a_blank_page_size_i
         for blank in (" ", "  "):
             answer = api.get(path, {"page_size": blank, "page": blank})
             assert answer.status_code == 200, answer.content
+
+
+def test_the_open_data_page_says_where_the_api_serves_the_sealed_manifest(client):
+    for language, says in (("zh-hans", "公开密钥后，封存的清单仍在"),
+                           ("en", "After the reveal the sealed manifest stays at")):
+        client.cookies["django_language"] = language
+        page = client.get("/public/opendata/").content.decode()
+        assert says in page and "/manifest-sealed.json</code>" in page, language
