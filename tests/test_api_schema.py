@@ -282,3 +282,24 @@ def test_every_filter_and_path_parameter_is_described_in_the_readers_language():
         detail = schema["paths"]["/api/public/plans/{id}/"]["get"]["parameters"]
         assert [p["schema"] for p in detail] == [{"type": "string", "pattern": "^[0-9]{1,19}$"}]
     assert detail[0]["description"] == "The plan's id: id in the plans list"
+
+
+def test_the_public_schema_in_english_describes_its_parameters_and_fields_in_english():
+    """The public API's parameter and field descriptions were Chinese texts in the English schema too (only marked
+    for translation), though the open-data page says them in English."""
+    import re
+
+    from django.utils import translation
+
+    with translation.override("en"):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    han = re.compile("[\u4e00-\u9fff]")
+    chinese = [(path, p["name"]) for path, methods in schema["paths"].items() if path.startswith("/api/public/")
+               for operation in methods.values() if isinstance(operation, dict)
+               for p in operation.get("parameters", []) if han.search(p.get("description", ""))]
+    chinese += [(name, key) for name, component in schema["components"]["schemas"].items()
+                if name.startswith("Public") for key, field in component.get("properties", {}).items()
+                if han.search(field.get("description", ""))]
+    assert chinese == []
+    [year] = [p for p in schema["paths"]["/api/public/plans/"]["get"]["parameters"] if p["name"] == "year"]
+    assert year["description"] == "Year, e.g. 2026"

@@ -264,11 +264,11 @@ def _typed_field(key: str, text: str) -> serializers.Field:
     outcome is the model's choice field, so the schema names its enum as ENUM_NAME_OVERRIDES says (PublicOutcomeEnum)
     beside the field records' outcome (ok, problem, na)."""
     if key == "outcome":
-        return serializers.ChoiceField(choices=Outcome.choices, help_text=str(text))
+        return serializers.ChoiceField(choices=Outcome.choices, help_text=gettext_lazy(text))
     if key not in _TYPED:
         _TYPED[key] = extend_schema_field(ROW_TYPES.get(key, _TEXT))(
             type(f"Public{key.title().replace('_', '')}Field", (serializers.JSONField,), {}))
-    return _TYPED[key](help_text=str(text))
+    return _TYPED[key](help_text=gettext_lazy(text))
 
 
 def _row_serializer(fields: dict[str, str]) -> type:
@@ -277,7 +277,8 @@ def _row_serializer(fields: dict[str, str]) -> type:
     name = "Public" + "".join(part.title() for part in fields.get("__name__", "row").split("_"))
     if name not in _ROWS:
         _ROWS[name] = type(name, (serializers.Serializer,), {
-            key: NESTED_ROWS[key](many=True, help_text=str(text)) if key in NESTED_ROWS else _typed_field(key, text)
+            key: (NESTED_ROWS[key](many=True, help_text=gettext_lazy(text)) if key in NESTED_ROWS
+                  else _typed_field(key, text))
             for key, text in fields.items() if key != "__name__"})
     return _ROWS[name]
 
@@ -289,13 +290,16 @@ def documented(fields: dict[str, str], *names: str, many: bool = True, path: lis
     if not many:
         return _named(responses=row, parameters=path or [])
     page = type(f"{row.__name__}Page", (serializers.Serializer,), {
-        "count": serializers.IntegerField(help_text="总条数，最多 10,000"),
-        "count_capped": serializers.BooleanField(help_text="总条数超过 10,000 时为 true"),
-        "next": serializers.URLField(allow_null=True, help_text="下一页的地址，没有时为 null"),
-        "previous": serializers.URLField(allow_null=True, help_text="上一页的地址，没有时为 null"),
+        "count": serializers.IntegerField(help_text=gettext_lazy("总条数，最多 10,000")),
+        "count_capped": serializers.BooleanField(help_text=gettext_lazy("总条数超过 10,000 时为 true")),
+        "next": serializers.URLField(allow_null=True, help_text=gettext_lazy("下一页的地址，没有时为 null")),
+        "previous": serializers.URLField(allow_null=True, help_text=gettext_lazy("上一页的地址，没有时为 null")),
         "results": row(many=True)})
     documents = ((n, PARAMETER_DOCS[n]) for n in (*names, "page", "page_size"))
-    return _named(parameters=[OpenApiParameter(name, kind, description=text) for name, (kind, text) in documents],
+    # lazy, so the schema says them in the reader's language (the texts were Chinese in the English schema, though
+    # the open-data page has them in English)
+    return _named(parameters=[OpenApiParameter(name, kind, description=gettext_lazy(text))
+                              for name, (kind, text) in documents],
                   responses=page)
 
 
