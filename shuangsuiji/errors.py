@@ -1,12 +1,15 @@
 """The answer to an address that leads nowhere, or to a request the server failed, in the frame of the part of
 the site it was asked of: a page for people, JSON for the APIs' programs."""
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework import exceptions
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from shuangsuiji.punctuation import join_sep
@@ -21,7 +24,7 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     page says "not in your jurisdiction" and leads to the staff home, which sends a visitor to sign in. A
     client of the APIs gets JSON, as from every other answer there (an unknown path was an HTML page)."""
     if _is_api(request):
-        return JsonResponse({"detail": _("未找到。")}, status=404, json_dumps_params={"ensure_ascii": False})
+        return _detail(_("未找到。"), 404)
     public = request.path.startswith(reverse("public:home"))
     return render(request, "disclosure/public/404.html" if public else "404.html", status=404)
 
@@ -30,9 +33,43 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """A failure of the server: to an API client JSON, as every other answer of the APIs — Django's page was HTML,
     which a platform's nightly pull could only log as unreadable. The pages keep Django's own."""
     if _is_api(request):
-        return JsonResponse({"detail": _("服务器内部错误，请稍后重试；如一直出现，请联系系统管理员。")}, status=500,
-                            json_dumps_params={"ensure_ascii": False})
+        return _detail(_("服务器内部错误，请稍后重试；如一直出现，请联系系统管理员。"), 500)
     return defaults.server_error(request)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django refuses before any view (too many query parameters, a Host not allowed): to an API client
+    JSON in the APIs' shape, not Django's HTML "Bad Request (400)". The pages keep Django's own."""
+    if _is_api(request):
+        return _detail(_("请求无法处理：参数过多或请求头不合规范。"), 400)
+    return defaults.bad_request(request, exception)
+
+
+def _detail(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+ANSWERED_BY_HANDLER = {400: lambda request: bad_request(request, Exception()),
+                       404: lambda request: page_not_found(request, Http404()), 500: server_error}
+
+
+class ApiErrorsAsJsonMiddleware:
+    """With DEBUG on (``make run``, the developer's server an integrator tries the APIs against) Django answers an
+    unknown address, a non-numeric id or a failure with its debugging page, in HTML, whatever the handlers above
+    say: a client tried against it met HTML where production answers ``{"detail": …}``. Under /api/ such a page
+    is replaced by the handler's JSON, DEBUG or not; the traceback still goes to the server's log (Django logs
+    the error before it renders the page). DRF's own answers (its browsable pages included) pass untouched."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        answer = ANSWERED_BY_HANDLER.get(response.status_code)
+        if (answer is None or not _is_api(request) or isinstance(response, Response)
+                or response.get("Content-Type", "").startswith("application/json")):
+            return response
+        return answer(request)
 
 
 def api_exception_handler(exc: Exception, context: dict) -> HttpResponse | None:

@@ -26,6 +26,7 @@ from django import forms
 from django.conf import settings
 from django.core import paginator
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
@@ -223,6 +224,22 @@ class IntegerField(forms.IntegerField):
         return result  # within the bounds: their validators, which would say it without the value, pass
 
 
+class TextField(forms.CharField):
+    """Text read from a query (a name or credit code searched for), at most ``max_length`` characters: one over
+    is refused naming the field and the limit. Django's message was "确保该变量包含不超过 64 字符 (目前字符数 65)。",
+    with half-width brackets in a Chinese sentence and "变量" naming nothing a reader wrote."""
+
+    def __init__(self, *, max_length: int, **kwargs) -> None:
+        super().__init__(max_length=max_length, **kwargs)  # the widget's maxlength stays
+        self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if self.max_length is not None and len(value) > self.max_length:
+            raise ValidationError(_("%(label)s最多 %(limit)s 个字符，收到 %(count)s 个"), code="max_length",
+                                  params={"label": self.label, "limit": self.max_length, "count": len(value)})
+
+
 class IntegerFilter(django_filters.NumberFilter):
     """An API filter's whole number, within ``min_value``/``max_value`` when given. django-filter's NumberFilter reads
     a decimal, which an integer column rounds down: ``?year=2026.5`` listed every plan of 2026 — to a client, the
@@ -250,9 +267,29 @@ def quarter_filter() -> IntegerFilter:
     return IntegerFilter(min_value=1, max_value=4, label=_("季度 1–4"))
 
 
+FILTER_DESCRIPTIONS: dict[tuple[type, str], str] = {}
+"""What a filter a list makes from its model's field (``filterset_fields``, a filter set's ``Meta.fields``) reads, by
+(model, field name): ``describe_filters`` fills it beside the views, ``FilterSet`` gives it to the filter."""
+
+
+def describe_filters(model: type, **descriptions: str) -> None:
+    """The schema's description of the filters made from ``model``'s fields, each a lazy text (the schema is
+    served in the reader's language): without one a client read only a name and a type — ``is_joint``, ``code`` —
+    not what true keeps, nor whether a code is matched whole or by its beginning."""
+    FILTER_DESCRIPTIONS.update({(model, name): text for name, text in descriptions.items()})
+
+
 class FilterSet(django_filters.rest_framework.FilterSet):
     """The staff APIs' filter sets: yes-or-no fields read strictly, and a parameter the list does not know
     refused with the ones it does (it was ignored, so a misspelt filter returned the whole list)."""
+
+    @classmethod
+    def filter_for_field(cls, field, field_name, lookup_expr=None):
+        made = super().filter_for_field(field, field_name, lookup_expr)
+        described = FILTER_DESCRIPTIONS.get((field.model, field_name))
+        if described is not None:
+            made.extra["help_text"] = described  # what drf-spectacular says of the parameter
+        return made
 
     FILTER_DEFAULTS = {**django_filters.rest_framework.FilterSet.FILTER_DEFAULTS,
                        models.BooleanField: {"filter_class": BooleanFilter}}
@@ -294,7 +331,7 @@ class Pagination(PageNumberPagination):
         return parameters
 
     def get_page_number(self, request, paginator) -> int:
-        raw = request.query_params.get(self.page_query_param) or "1"
+        raw = request.query_params.get(self.page_query_param, "").strip() or "1"  # blank (" ") as empty: the first
         page = number(raw, low=1)
         if page is None:
             raise exceptions.ValidationError({"page": [_("页码应为从 1 起的整数，收到“%(value)s”") % {"value": raw}]})

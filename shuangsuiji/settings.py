@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "shuangsuiji.accounts.middleware.ChosenLanguageMiddleware",
+    # under /api/ Django's HTML error pages (DEBUG's debugging pages too) answered as JSON, in the reader's language
+    "shuangsuiji.errors.ApiErrorsAsJsonMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

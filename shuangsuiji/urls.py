@@ -55,5 +55,6 @@ urlpatterns = [
 # and files, follow-up evidence and rejected uploads, which the fieldwork and import views serve each to those who
 # may see it. Django's static() under DEBUG served them to anyone who had the path, signed in or not.
 
+handler400 = "shuangsuiji.errors.bad_request"
 handler404 = "shuangsuiji.errors.page_not_found"
 handler500 = "shuangsuiji.errors.server_error"

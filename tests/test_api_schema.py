@@ -124,7 +124,7 @@ def test_the_public_api_documents_its_rate_limit(schema, settings):
     cache.clear()  # the throttle counts there
     try:
         public = [(path, operation) for path, operation in operations(schema) if is_public(operation)]
-        assert len(public) == 10
+        assert len(public) == 11
         client = APIClient()
         client.get("/api/public/")
         for path, operation in public:
@@ -263,3 +263,43 @@ def test_the_records_time_filter_says_the_form_it_reads_in_the_readers_language(
                      for parameter in schema["paths"]["/api/fieldwork/records/"]["get"]["parameters"]}
         assert all(word in described["sealed_after"] for word in says), language
     assert described["publishable"] == "Publishable only (approved)"
+
+
+def test_every_filter_and_path_parameter_is_described_in_the_readers_language():
+    """is_joint, code, positive_list… and the public API's path parameters had no description at all."""
+    from django.utils import translation
+
+    for language, word in (("zh-hans", "只列"), ("en", "lists only")):
+        with translation.override(language):
+            schema = SchemaGenerator().get_schema(request=None, public=True)
+        undescribed = [(path, parameter["name"]) for path, methods in schema["paths"].items()
+                       if path.startswith(("/api/registry/", "/api/planning/", "/api/fieldwork/", "/api/public/"))
+                       for operation in methods.values() if isinstance(operation, dict)
+                       for parameter in operation.get("parameters", []) if not parameter.get("description")]
+        assert undescribed == [], language
+        tasks = {p["name"]: p["description"] for p in schema["paths"]["/api/planning/tasks/"]["get"]["parameters"]}
+        assert word in tasks["is_joint"] and word in tasks["is_cross_department"], language
+        detail = schema["paths"]["/api/public/plans/{id}/"]["get"]["parameters"]
+        assert [p["schema"] for p in detail] == [{"type": "string", "pattern": "^[0-9]{1,19}$"}]
+    assert detail[0]["description"] == "The plan's id: id in the plans list"
+
+
+def test_the_public_schema_in_english_describes_its_parameters_and_fields_in_english():
+    """The public API's parameter and field descriptions were Chinese texts in the English schema too (only marked
+    for translation), though the open-data page says them in English."""
+    import re
+
+    from django.utils import translation
+
+    with translation.override("en"):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    han = re.compile("[\u4e00-\u9fff]")
+    chinese = [(path, p["name"]) for path, methods in schema["paths"].items() if path.startswith("/api/public/")
+               for operation in methods.values() if isinstance(operation, dict)
+               for p in operation.get("parameters", []) if han.search(p.get("description", ""))]
+    chinese += [(name, key) for name, component in schema["components"]["schemas"].items()
+                if name.startswith("Public") for key, field in component.get("properties", {}).items()
+                if han.search(field.get("description", ""))]
+    assert chinese == []
+    [year] = [p for p in schema["paths"]["/api/public/plans/"]["get"]["parameters"] if p["name"] == "year"]
+    assert year["description"] == "Year, e.g. 2026"

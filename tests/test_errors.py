@@ -2,7 +2,7 @@
 other answer there — never an HTML page, nor Django's English message naming an internal model."""
 
 import pytest
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from rest_framework.test import APIClient
 
 from shuangsuiji import errors
@@ -47,3 +47,32 @@ def test_a_format_the_api_does_not_have_is_a_400_naming_it(users):
         (message,) = response.json()["format"]
         assert "xml" in message and "json" in message
         assert client.get(path, {"format": "json"}).status_code == 200
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unknown_api_path_a_non_numeric_id_and_a_failure_are_json_debug_or_not(users, monkeypatch, debug):
+    """With DEBUG off (a bureau's server) the handlers answer; with it on (``make run``, where an integrator first
+    tries the APIs) Django's debugging pages were HTML: the APIs answer in their JSON shape either way, in the
+    reader's language, and the pages keep theirs."""
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(TargetViewSet, "list", fail)
+    with override_settings(DEBUG=debug):
+        client = Client(raise_request_exception=False)
+        for path in ("/api/nowhere/", "/api/public/plans/abc/", "/api/public/plans/abc/draws/1/manifest.json",
+                     "/api/public/nowhere"):
+            response = client.get(path)
+            assert response.status_code == 404 and response["Content-Type"] == "application/json", (path, debug)
+            assert response.json() == {"detail": "未找到。"}
+        client.cookies["django_language"] = "en"
+        assert client.get("/api/public/plans/abc/").json() == {"detail": "Not found."}
+        if not debug:  # under DEBUG Django's own debugging page fails on it, re-reading the parameters
+            too_many = client.get("/api/public/plans/", {f"a{i}": "1" for i in range(1001)})
+            assert too_many.status_code == 400 and too_many["Content-Type"] == "application/json", too_many.content
+            assert "too many parameters" in too_many.json()["detail"]
+        client.force_login(users["city_admin"])
+        failed = client.get("/api/registry/targets/")
+        assert failed.status_code == 500 and failed["Content-Type"] == "application/json", debug
+        assert "a bug" not in failed.content.decode()
+        assert client.get("/public/nowhere/")["Content-Type"].startswith("text/html")

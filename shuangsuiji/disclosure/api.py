@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
@@ -96,7 +96,9 @@ class PublicPagination(PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if not raw:  # a blank one is none, as a blank filter is (and the staff APIs' blank page)
+        # a blank one is none, as a blank filter is (and the staff APIs' blank page): "?page_size= " too, which a
+        # form's field left with a space sends, was a 400 where "?page_size=" was the default
+        if not raw or not raw.strip():
             return self.page_size
         size = params.number(raw, low=1, high=self.max_page_size)
         if size is None:
@@ -106,7 +108,7 @@ class PublicPagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         size = self.get_page_size(request)
-        raw = request.query_params.get(self.page_query_param) or "1"
+        raw = request.query_params.get(self.page_query_param, "").strip() or "1"  # blank: the first, as empty
         number = params.number(raw, low=1)
         written = params.digits(raw)  # a page too is read in full-width digits, as every number is (params.number)
         if number is None and written.isascii() and written.isdigit() and written.strip("0"):
@@ -262,11 +264,11 @@ def _typed_field(key: str, text: str) -> serializers.Field:
     outcome is the model's choice field, so the schema names its enum as ENUM_NAME_OVERRIDES says (PublicOutcomeEnum)
     beside the field records' outcome (ok, problem, na)."""
     if key == "outcome":
-        return serializers.ChoiceField(choices=Outcome.choices, help_text=str(text))
+        return serializers.ChoiceField(choices=Outcome.choices, help_text=gettext_lazy(text))
     if key not in _TYPED:
         _TYPED[key] = extend_schema_field(ROW_TYPES.get(key, _TEXT))(
             type(f"Public{key.title().replace('_', '')}Field", (serializers.JSONField,), {}))
-    return _TYPED[key](help_text=str(text))
+    return _TYPED[key](help_text=gettext_lazy(text))
 
 
 def _row_serializer(fields: dict[str, str]) -> type:
@@ -275,24 +277,29 @@ def _row_serializer(fields: dict[str, str]) -> type:
     name = "Public" + "".join(part.title() for part in fields.get("__name__", "row").split("_"))
     if name not in _ROWS:
         _ROWS[name] = type(name, (serializers.Serializer,), {
-            key: NESTED_ROWS[key](many=True, help_text=str(text)) if key in NESTED_ROWS else _typed_field(key, text)
+            key: (NESTED_ROWS[key](many=True, help_text=gettext_lazy(text)) if key in NESTED_ROWS
+                  else _typed_field(key, text))
             for key, text in fields.items() if key != "__name__"})
     return _ROWS[name]
 
 
-def documented(fields: dict[str, str], *names: str, many: bool = True):
-    """The schema of a list (or one object): its filter and paging parameters and its rows, each described."""
+def documented(fields: dict[str, str], *names: str, many: bool = True, path: list | None = None):
+    """The schema of a list (or one object, with its ``path`` parameters): its filter and paging parameters and its
+    rows, each described."""
     row = _row_serializer(fields)
     if not many:
-        return _named(responses=row)
+        return _named(responses=row, parameters=path or [])
     page = type(f"{row.__name__}Page", (serializers.Serializer,), {
-        "count": serializers.IntegerField(help_text="总条数，最多 10,000"),
-        "count_capped": serializers.BooleanField(help_text="总条数超过 10,000 时为 true"),
-        "next": serializers.URLField(allow_null=True, help_text="下一页的地址，没有时为 null"),
-        "previous": serializers.URLField(allow_null=True, help_text="上一页的地址，没有时为 null"),
+        "count": serializers.IntegerField(help_text=gettext_lazy("总条数，最多 10,000")),
+        "count_capped": serializers.BooleanField(help_text=gettext_lazy("总条数超过 10,000 时为 true")),
+        "next": serializers.URLField(allow_null=True, help_text=gettext_lazy("下一页的地址，没有时为 null")),
+        "previous": serializers.URLField(allow_null=True, help_text=gettext_lazy("上一页的地址，没有时为 null")),
         "results": row(many=True)})
     documents = ((n, PARAMETER_DOCS[n]) for n in (*names, "page", "page_size"))
-    return _named(parameters=[OpenApiParameter(name, kind, description=text) for name, (kind, text) in documents],
+    # lazy, so the schema says them in the reader's language (the texts were Chinese in the English schema, though
+    # the open-data page has them in English)
+    return _named(parameters=[OpenApiParameter(name, kind, description=gettext_lazy(text))
+                              for name, (kind, text) in documents],
                   responses=page)
 
 
@@ -370,13 +377,14 @@ class DrawSerializer(serializers.ModelSerializer):
     secret = serializers.SerializerMethodField()
     seed = serializers.SerializerMethodField()
     manifest_url = serializers.SerializerMethodField()
+    manifest_sealed_url = serializers.SerializerMethodField()
     manifest_complete = serializers.SerializerMethodField()
 
     class Meta:
         model = Draw
         fields = ["number", "status", "inputs_hash", "frozen_at", "commitment", "committed_at", "public_source",
                   "public_value", "public_reference", "drawn_at", "secret", "seed", "manifest_url",
-                  "manifest_complete"]
+                  "manifest_sealed_url", "manifest_complete"]
 
     def _revealed(self, draw: Draw) -> bool:
         return draw_revealed(draw)  # not the plan's reveal alone: a later re-draw keeps its secret
@@ -392,6 +400,15 @@ class DrawSerializer(serializers.ModelSerializer):
         if not draw.has_manifest:
             return None
         return reverse("public-api:manifest", args=[draw.plan_id, draw.number], request=self.context.get("request"))
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_manifest_sealed_url(self, draw: Draw) -> str | None:
+        """The sealed manifest's address: before the reveal the same file as ``manifest_url``, after it still
+        there, for the verifier's ``--sealed`` check."""
+        if not draw.has_manifest:
+            return None
+        return reverse("public-api:manifest_sealed", args=[draw.plan_id, draw.number],
+                       request=self.context.get("request"))
 
     def get_manifest_complete(self, draw: Draw) -> bool:
         return draw.has_manifest and self._revealed(draw)
@@ -428,23 +445,58 @@ class PlanList(PublicListView):
         return plan_row(obj, self.request)
 
 
-@documented(PLAN_FIELDS, many=False)
+ID_PATH = {"type": "string", "pattern": f"^{params.IdConverter.regex}$"}  # as the converter gives it undescribed
+PLAN_ID = gettext_lazy("抽查计划的编号，即计划列表中的 id")
+"""The path parameters' descriptions: lazy, as the schema is served in the reader's language (the query parameters'
+are Chinese texts for now; these were not described at all)."""
+
+
+@documented(PLAN_FIELDS, many=False, path=[OpenApiParameter("id", ID_PATH, OpenApiParameter.PATH, description=PLAN_ID)])
 class PlanDetail(PublicView):
     def get(self, request, pk: int) -> Response:
         rows = valid(public.plans({})).prefetch_related("check_items")
         return Response(plan_row(get_object_or_404(rows, pk=pk), request))
 
 
-@extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT})
+DRAW_PATH = [OpenApiParameter("plan_id", ID_PATH, OpenApiParameter.PATH, description=PLAN_ID),
+             OpenApiParameter("number", ID_PATH, OpenApiParameter.PATH,
+                              description=gettext_lazy("该计划的第几次抽取，从 1 起，即计划的 draws 中的 number"))]
+"""The path parameters of a draw's manifests, described (the schema said only their pattern)."""
+
+
+def _published_draw(plan_id: int, number: int) -> Draw:
+    return get_object_or_404(Draw.objects.select_related("plan").filter(plan__in=Plan.objects.published()),
+                             plan_id=plan_id, number=number, manifest__isnull=False)
+
+
+@extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT}, parameters=DRAW_PATH)
 class ManifestView(PublicView):
     """A draw's manifest as published now: sealed until the plan is revealed, complete after."""
 
     def get(self, request, plan_id: int, number: int) -> HttpResponse:
-        draw = get_object_or_404(Draw.objects.select_related("plan").filter(plan__in=Plan.objects.published()),
-                                 plan_id=plan_id, number=number, manifest__isnull=False)
-        body, complete = published_manifest(draw)
+        body, complete = published_manifest(_published_draw(plan_id, number))
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["X-Manifest-State"] = "complete" if complete else "sealed"
+        return response
+
+
+@extend_schema_view(get=extend_schema(
+    operation_id="public_plan_draw_manifest_sealed", parameters=DRAW_PATH,
+    responses={(200, "application/json"): OpenApiTypes.OBJECT},
+    description=gettext_lazy(
+        "抽取的封存清单（哈希、密钥承诺、公开随机数、抽取结果哈希；无密钥、无抽中名单）。公开密钥前后都可下载，"
+        "与门户计划页的“封存清单”逐字节相同：其 SHA-256 即计划页自抽取时起显示的文件哈希，"
+        "可用于 verify_draw.py 的 --sealed 核对。响应头 X-Manifest-State 为 sealed。")))
+class SealedManifestView(PublicView):
+    """The sealed manifest, also after the reveal, as the portal serves it (views_public.manifest_sealed): the
+    manifest endpoint gives the complete one then, so a client that did not save the sealed one at the draw had
+    no way to it through the API for the verifier's ``--sealed`` check. The same ``published_manifest(sealed=True)``
+    writes both, hence the same bytes and the same hash as the plan page shows."""
+
+    def get(self, request, plan_id: int, number: int) -> HttpResponse:
+        body, _complete = published_manifest(_published_draw(plan_id, number), sealed=True)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["X-Manifest-State"] = "sealed"
         return response
 
 
@@ -599,7 +651,10 @@ class ChangePagination(PublicPagination):
         return None
 
 
-@documented({**RESULT_FIELDS, "corrections": "更正记录", "__name__": "result_detail"}, many=False)
+@documented({**RESULT_FIELDS, "corrections": "更正记录", "__name__": "result_detail"}, many=False, path=[
+    OpenApiParameter("public_id", {"type": "string", "pattern": f"^{params.KeyConverter.regex}$"},
+                     OpenApiParameter.PATH,
+                     description=gettext_lazy("抽查结果的公开编号，即结果列表中的 public_id"))])
 class ResultDetail(PublicView):
     def get(self, request, public_id: str) -> Response:
         result = public.result(public_id)

@@ -144,7 +144,7 @@ class ResultFilter(PublicFilter):
                                 error_messages={"invalid_choice": _(
                                     "检查结果应为 ok（未发现问题）、problem（发现问题）或 withheld（依法不予公开），"
                                     "收到“%(value)s”")})
-    q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
+    q = params.TextField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
     # A range of the inspection day the list shows (检查日期), both ends included: a quarter, or the weeks since
     # a complaint, which a month cannot say. The month stays, for the links that carry one.
     inspected_from = forms.CharField(label=_("检查日期从"), required=False, help_text=_("YYYY-MM-DD，含当日"))
@@ -198,7 +198,7 @@ class ListFilter(PublicFilter):
     year = params.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     jurisdiction = forms.CharField(label=_("行政区"), required=False)
     industry = forms.CharField(label=_("行业代码"), required=False, help_text=INDUSTRY_HELP)
-    q = forms.CharField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
+    q = params.TextField(label=_("单位名称或统一社会信用代码"), required=False, max_length=64)
 
 
 class PlanFilter(PublicFilter):

@@ -349,6 +349,12 @@ class TaskSerializer(serializers.ModelSerializer):
         return record.number if record else None
 
 
+params.describe_filters(
+    Task, is_joint=_("true 只列内部联合抽查的任务，false 只列其他任务"),
+    is_clue_check=_("true 只列线索核查的任务，false 只列其他任务"),
+    is_cross_department=_("true 只列跨部门联合抽查的任务，false 只列其他任务"))
+
+
 class TaskFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
     plan = django_filters.ModelChoiceFilter(

@@ -108,9 +108,25 @@ class JurisdictionCodeFilter(django_filters.CharFilter):
         return in_jurisdiction(qs, self.field_name, value) if value else qs
 
 
+params.describe_filters(
+    Jurisdiction, code=_("6 位行政区划代码，完全相同的那一个（不含下级），如 130623"))
+params.describe_filters(
+    Department, has_enforcement_duty=_("true 只列具有行政执法职能的部门，false 只列没有的"),
+    is_active=_("true 只列在用的，false 只列已停用的"))
+params.describe_filters(
+    Target, industry_code=_("行业代码，与登记的写法完全相同，如 C2614"),
+    positive_list=_("true 只列纳入监督执法正面清单的单位，false 只列未纳入的"))
+params.describe_filters(
+    Inspector, certificate_number=_("执法证号，完全相同"),
+    is_external=_("true 只列外部专家，false 只列执法人员"))
+params.describe_filters(
+    CheckItem, code=_("抽查事项编码，完全相同"), is_active=_("true 只列在用的，false 只列已停用的"))
+
+
 class TargetFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter()
-    q = django_filters.CharFilter(method="search", label="名称或统一社会信用代码")
+    # translated: the schema is served in the reader's language
+    q = django_filters.CharFilter(method="search", label=_("名称或统一社会信用代码"))
 
     class Meta:
         model = Target

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from shuangsuiji import params
 from shuangsuiji.registry.industry import (
     INDUSTRY,
     SCOPE_TOKEN,
@@ -186,8 +187,8 @@ class CheckItemFilterForm(FilterForm):
     list_level = forms.ChoiceField(label=_("清单层级"), choices=_choices(Level.choices), required=False)
     is_active = forms.ChoiceField(label=_("在用"), choices=YES_NO, required=False)
     # a firm's code, not a prefix: the items that firm's visit would get (blank-scope items too)
-    for_industry = forms.CharField(label=_("适用于行业代码"), required=False, max_length=16,
-                                   widget=forms.TextInput(attrs={"placeholder": "C1910", "autocomplete": "off"}))
+    for_industry = params.TextField(label=_("适用于行业代码"), required=False, max_length=16,
+                                    widget=forms.TextInput(attrs={"placeholder": "C1910", "autocomplete": "off"}))
 
     department_fields = ("responsible_department",)
 

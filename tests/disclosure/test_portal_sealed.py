@@ -85,3 +85,57 @@ def test_before_the_reveal_the_plan_page_offers_only_the_sealed_manifest(client,
     page = client.get(f"/public/plans/{plan.pk}/").content.decode()
     assert "manifest-sealed.json" not in page and 'id="draw-1-sealed"' not in page
     assert 'id="draw-1-sealed-sha256"' in page
+
+
+def test_the_public_api_offers_the_sealed_manifest_after_the_reveal_as_the_portal_does(client, tree):
+    """The API's manifest endpoint gives the complete manifest after the reveal: the sealed one, for the verifier's
+    ``--sealed`` check, is offered beside it (manifest_sealed_url), the same bytes as the portal's, and documented."""
+    from rest_framework.test import APIClient
+
+    from tests.test_api_schema import SchemaGenerator
+
+    revealed = json.loads((VECTORS / "draw-manifest.json").read_text(encoding="utf-8"))
+    plan = make_plan(tree["a"], 3)
+    Draw.objects.filter(plan=plan).update(manifest=revealed)
+    plan.revealed_at = timezone.now()
+    plan.save(update_fields=["revealed_at"])
+    api = APIClient()
+    (draw,) = api.get(f"/api/public/plans/{plan.pk}/").json()["draws"]
+    assert draw["manifest_complete"] is True
+    assert api.get(draw["manifest_url"])["X-Manifest-State"] == "complete"
+    assert draw["manifest_sealed_url"].endswith(f"/api/public/plans/{plan.pk}/draws/1/manifest-sealed.json")
+    sealed = api.get(draw["manifest_sealed_url"])
+    assert sealed.status_code == 200 and sealed["X-Manifest-State"] == "sealed"
+    assert sealed.content == client.get(f"/public/plans/{plan.pk}/draws/1/manifest-sealed.json").content
+    assert api.get(f"/api/public/plans/{plan.pk}/draws/9/manifest-sealed.json").json() == {"detail": "未找到。"}
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    operation = schema["paths"]["/api/public/plans/{plan_id}/draws/{number}/manifest-sealed.json"]["get"]
+    assert "--sealed" in operation["description"]
+    assert "manifest_sealed_url" in schema["components"]["schemas"]["Draw"]["properties"]
+
+
+@pytest.mark.parametrize(("language", "says"), [
+    ("zh-hans", "单位名称或统一社会信用代码最多 64 个字符，收到 65 个"),
+    ("en", "Unit name or credit code: at most 64 characters, got 65")])
+def test_a_search_over_the_limit_says_which_and_how_long_and_a_blank_page_size_is_the_default(language, says):
+    """Django said "确保该变量包含不超过 64 字符 (目前字符数 65)。"; "?page_size= " (a space) was a 400 where an empty
+    one is the default page."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.cookies["django_language"] = language
+    for path in ("/api/public/list/", "/api/public/results/"):
+        assert api.get(path, {"q": "a" * 65}).json() == {"q": [says]}, path
+        assert api.get(path, {"q": "a" * 64}).status_code == 200
+        for blank in (" ", "  "):
+            answer = api.get(path, {"page_size": blank, "page": blank})
+            assert answer.status_code == 200, answer.content
+
+
+def test_the_open_data_page_says_where_the_api_serves_the_sealed_manifest(client):
+    for language, says in (("zh-hans", "公开密钥后，封存的清单仍在"),
+                           ("en", "After the reveal the sealed manifest stays at")):
+        client.cookies["django_language"] = language
+        page = client.get("/public/opendata/").content.decode()
+        assert says in page and "/manifest-sealed.json</code>" in page, language
