@@ -796,6 +796,26 @@ MISSING_KIND = {
 
 
 @dataclass
+class PlanTiming:
+    """When a plan of the overview met 实施方案 二(四)'s "确定…抽查对象及抽查数量并在系统平台发布": the day of its
+    first draw (``published_on``, local), which fixes the targets and publishes the sealed list; the freeze only
+    publishes the counts. A re-draw the city allowed later does not move that day, as a correction does not make
+    a released result late (docs/publication.md). ``late``: that day is after the deadline, or the deadline has
+    passed with no draw at all (``published_on`` None)."""
+
+    plan: Plan
+    published_on: date | None
+    late: bool
+
+
+def first_drawn_on(plan: Plan) -> date | None:
+    """The local day of the plan's first draw among its published draws (superseded ones too: they stay
+    published), or None before any draw. Reads ``plan.draws`` as prefetched."""
+    days = [timezone.localtime(draw.drawn_at).date() for draw in plan.draws.all() if draw.drawn_at is not None]
+    return min(days, default=None)
+
+
+@dataclass
 class PlaceQuarter:
     """One place of a quarter's overview: the plans it has published and the kinds it owes but has not
     published (``missing``, in the order the policy lists them; empty: nothing owed is missing)."""
@@ -803,6 +823,12 @@ class PlaceQuarter:
     place: Jurisdiction
     plans: list[Plan]
     missing: list[str] = dataclasses.field(default_factory=list)
+    timings: list[PlanTiming] = dataclasses.field(default_factory=list)
+
+    @property
+    def late(self) -> list[PlanTiming]:
+        """Its published plans that were published (drawn) after the deadline, or not drawn by it."""
+        return [timing for timing in self.timings if timing.late]
 
     @property
     def gaps(self) -> list[str]:
@@ -840,6 +866,15 @@ class QuarterOverview:
     @property
     def short(self) -> list[PlaceQuarter]:
         return [row for row in self.places if row.missing]
+
+    @property
+    def late_plans(self) -> list[PlanTiming]:
+        """Published plans that met the deadline late or not at all, place by place (the summary counts them)."""
+        return [timing for row in self.places for timing in row.late]
+
+    @property
+    def late_places(self) -> list[PlaceQuarter]:
+        return [row for row in self.places if row.late]
 
     @property
     def rows(self) -> list[PlaceQuarter]:
@@ -883,7 +918,8 @@ def quarter_overview(form: PlanFilter, today: date) -> QuarterOverview | None:
     places = [city, *Jurisdiction.objects.filter(parent=city, level=Level.COUNTY).order_by("path")]
     found: dict[int, list[Plan]] = {place.pk: [] for place in places}
     for plan in (Plan.objects.published().filter(year=year, quarter=quarter, jurisdiction__in=places)
-                 .select_related("jurisdiction", "department", "cross").order_by("id")):
+                 .select_related("jurisdiction", "department", "cross")
+                 .prefetch_related(Prefetch("draws", queryset=listed_draws())).order_by("id")):
         found[plan.jurisdiction_id].append(plan)
     kinds = list(PlanKind.values)  # the regular plan first, as the policy lists them
     for plans_of_place in found.values():
@@ -908,9 +944,20 @@ def quarter_overview(form: PlanFilter, today: date) -> QuarterOverview | None:
     # Without a policy in force only the regular plan is known to be owed.
     owed = [(PlanKind.REGULAR, 1), (PlanKind.JOINT, joint)]
     rows = [PlaceQuarter(place, found[place.pk],
-                         [kind for kind, n in owed if n and sum(p.kind == kind for p in found[place.pk]) < n])
+                         [kind for kind, n in owed if n and sum(p.kind == kind for p in found[place.pk]) < n],
+                         [_timing(plan, deadline, today) for plan in found[place.pk]])
             for place in places]
     return QuarterOverview(city=city, year=year, quarter=quarter, places=rows,
                            deadline=deadline, citation=citation, workdays=workdays,
                            late=deadline is not None and today > deadline, deadline_problem=problem,
                            joint_per_quarter=joint, joint_citation=joint_citation)
+
+
+def _timing(plan: Plan, deadline: date | None, today: date) -> PlanTiming:
+    """``PlanTiming`` of a published plan against the quarter's deadline (never late when it is unknown)."""
+    day = first_drawn_on(plan)
+    # Only the plans 二(四)/二(五) ask for each quarter have its deadline: a clue's check is planned when the
+    # clue comes, a cross-department one when the other department starts it.
+    if deadline is None or plan.kind not in (PlanKind.REGULAR, PlanKind.JOINT):
+        return PlanTiming(plan, day, False)
+    return PlanTiming(plan, day, day > deadline if day is not None else today > deadline)
