@@ -39,7 +39,12 @@ from shuangsuiji.disclosure.models import (
     PublishedResult,
     RedactionBasis,
 )
-from shuangsuiji.disclosure.services import VERIFIED_REPORT, public_values
+from shuangsuiji.disclosure.services import (
+    VERIFIED_REPORT,
+    known_results_deadline,
+    pending_deadline_note,
+    public_values,
+)
 from shuangsuiji.engine import creditcode
 from shuangsuiji.engine.workdays import CalendarUnknownError, quarter_of
 from shuangsuiji.fieldwork.models import Handling
@@ -153,6 +158,18 @@ class ResultFilter(PublicFilter):
         label=_("计划类型"), required=False, choices=[("", _("全部类型")), *PlanKind.choices],
         error_messages={"invalid_choice": _("计划类型应为 regular（双随机抽查）、joint（内部联合抽查）、"
                                             "clue（线索核查）或 cross（跨部门联合抽查），收到“%(value)s”")})
+
+    # One published plan's results: the plan page links here, and the list links back to the plan.
+    plan = params.IntegerField(label=_("抽查计划编号"), required=False, min_value=1, max_value=params.MAX_ID)
+
+    def clean_plan(self) -> Plan | None:
+        number = self.cleaned_data.get("plan")
+        if number is None:
+            return None
+        plan = Plan.objects.published().select_related("jurisdiction", "department").filter(pk=number).first()
+        if plan is None:
+            raise forms.ValidationError(_("没有编号为 %(value)s 的已公开抽查计划"), params={"value": number})
+        return plan
 
     def _day(self, name: str) -> date | None:
         value = self.cleaned_data.get(name, "")
@@ -308,6 +325,8 @@ def results(params) -> tuple[ResultFilter, QuerySet]:
         rows = rows.filter(inspected_on__gte=data["inspected_from"])
     if data["inspected_to"]:
         rows = rows.filter(inspected_on__lte=data["inspected_to"])
+    if data["plan"]:
+        rows = rows.filter(plan_id=data["plan"].pk)
     if data["plan_kind"]:
         # The kind is the plan's, which the portal publishes from its freeze on: only published plans are read.
         rows = rows.filter(plan_id__in=Plan.objects.published().filter(kind=data["plan_kind"]).values("id"))
@@ -961,3 +980,53 @@ def _timing(plan: Plan, deadline: date | None, today: date) -> PlanTiming:
     if deadline is None or plan.kind not in (PlanKind.REGULAR, PlanKind.JOINT):
         return PlanTiming(plan, day, False)
     return PlanTiming(plan, day, day > deadline if day is not None else today > deadline)
+
+
+@dataclass
+class MonthDue:
+    """One month of a plan's quarter: the last day to publish its results (None: not yet countable) and whether
+    that day has passed."""
+
+    year: int
+    month: int
+    due: date | None
+    passed: bool
+
+    @property
+    def first(self) -> date:
+        """The month's first day, for the month's name in the reader's language (``|date:"F"``)."""
+        return date(self.year, self.month, 1)
+
+    @property
+    def pending(self) -> str:
+        """Why ``due`` is not known yet (December's falls in a year whose holidays are not entered)."""
+        return "" if self.due else str(pending_deadline_note(self.year, self.month))
+
+
+@dataclass
+class PlanResultsDue:
+    """When a plan's results are to be published: its checks run in its quarter, and each month's results are due
+    ``workdays`` working days after the month (附件 二(四), ``services.results_deadline``)."""
+
+    months: list[MonthDue]
+    workdays: int
+    citation: str
+
+    @property
+    def none_due(self) -> bool:
+        """No month's results are due yet: an empty list is not yet a gap."""
+        return not any(month.passed for month in self.months)
+
+
+def plan_results_due(plan: Plan, today: date) -> PlanResultsDue | None:
+    """The publication deadlines of the results of ``plan``'s quarter (None without a policy in force)."""
+    try:
+        policy = policy_for(plan.year, plan.quarter)
+    except ValidationError:
+        return None
+    months = []
+    for month in range(3 * plan.quarter - 2, 3 * plan.quarter + 1):
+        due = known_results_deadline(plan.year, month)
+        months.append(MonthDue(plan.year, month, due, due is not None and today > due))
+    return PlanResultsDue(months, policy.monthly_publication.workdays,
+                          citation_line(str(policy.monthly_publication.citation)))
