@@ -898,8 +898,10 @@ class QuarterOverview:
     @property
     def rows(self) -> list[PlaceQuarter]:
         """The places as the table lists them: those short of a plan first (on a phone the list is two dozen
-        rows long, and what a reader looks for is who is missing), then the others, each in the tree's order."""
-        return self.short + [row for row in self.places if not row.missing]
+        rows long, and what a reader looks for is who is missing), then those with a plan published late, then
+        the others, each in the tree's order."""
+        return (self.short + [row for row in self.places if row.late and not row.missing]
+                + [row for row in self.places if not row.missing and not row.late])
 
 
 def _overview_city(form: PlanFilter) -> Jurisdiction | None:

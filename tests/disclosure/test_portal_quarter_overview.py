@@ -155,6 +155,8 @@ def test_a_plan_drawn_after_the_deadline_is_marked_late_and_counted(client, tree
     assert "逾期公开，于 2026-04-08 公开，期限 2026-03-31" in row_of(section, "130624")
     assert "逾期" not in row_of(section, "130623") and "逾期" not in row_of(section, "130600")
     assert "各行政区都已公开本季度应公开的计划。" in section and "1 份计划未按期公开：阜平县。" in section
+    # listed first, as a place short of a plan is
+    assert section.index('data-jurisdiction="130624"') < section.index('data-jurisdiction="130600"')
     client.cookies["django_language"] = "en"
     section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
     assert "published late, on 2026-04-08; the deadline was 2026-03-31" in row_of(section, "130624")
