@@ -62,7 +62,7 @@ def test_a_plan_whose_results_are_not_yet_due_says_when_they_are(client, tree, t
     assert client.get("/public/results/", {"plan": plan.pk}).content.decode().count("（尚未到期）") == 3
     client.cookies["django_language"] = "en"
     section = client.get(f"/public/plans/{plan.pk}/").content.decode()
-    assert "The results of this plan are not due yet." in section and "April " + days[0] in section
+    assert "The results of this plan are not due yet." in section and "April: by " + days[0] in section
 
 
 def test_an_unknown_or_unpublished_plan_is_an_error_naming_it(client, tree):

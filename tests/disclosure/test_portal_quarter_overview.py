@@ -178,3 +178,15 @@ def test_a_superseded_first_draw_dates_the_plan_and_an_undrawn_plan_is_late_afte
     assert set(timings) == {undrawn.pk} and timings[undrawn.pk].published_on is None
     before = public.quarter_overview(public.PlanFilter({"year": "2026", "quarter": "2"}), datetime.date(2026, 3, 31))
     assert before.late_plans == []  # not drawn yet, but the deadline is today: not late
+
+
+def test_the_list_of_plans_has_a_heading_of_its_own_after_the_overview(client, tree, today):
+    """On a phone the list of plans ran on from the overview's two dozen rows with nothing between them."""
+    make_plan(tree["a"], 2)
+    text = client.get("/public/plans/").content.decode()
+    heading = text[text.index('id="plans-list-title"'):text.index("</h2>", text.index('id="plans-list-title"'))]
+    assert text.index("</section>", text.index('id="quarter-overview"')) < text.index('id="plans-list-title"')
+    assert "已公开的抽查计划" in heading and "各季度，新的在前" in heading
+    assert 'aria-labelledby="plans-list-title"' in text
+    text = client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode()
+    assert "各季度，新的在前" not in text
