@@ -24,7 +24,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -825,6 +825,7 @@ class PlanTiming:
     plan: Plan
     published_on: date | None
     late: bool
+    deadline: date | None = None
 
 
 def first_drawn_on(plan: Plan) -> date | None:
@@ -1032,3 +1033,25 @@ def plan_results_due(plan: Plan, today: date) -> PlanResultsDue | None:
         months.append(MonthDue(plan.year, month, due, due is not None and today > due))
     return PlanResultsDue(months, policy.monthly_publication.workdays,
                           citation_line(str(policy.monthly_publication.citation)))
+
+
+def quarter_deadline(year: int, quarter: int) -> date | None:
+    """The last day to draw and publish the quarter's regular and joint plans (the draw window's last day, 实施方案
+    二(四)), or None when it cannot be known (no policy in force, the year's holidays not entered)."""
+    try:
+        return gather.calendar().draw_window(policy_for(year, quarter), year, quarter)[-1]
+    except (CalendarUnknownError, ValidationError):
+        return None
+
+
+def plan_timing(plan: Plan, today: date) -> PlanTiming | None:
+    """The plan page's "published on" and whether late (as the overview says it), for the kinds with a quarterly
+    deadline; None for the others. Reads ``plan.draws`` (published draws)."""
+    if plan.kind not in (PlanKind.REGULAR, PlanKind.JOINT):
+        return None
+    deadline = quarter_deadline(plan.year, plan.quarter)
+    # the draws' times only: a draw row's bulk is its inputs and manifest
+    prefetch_related_objects([plan], Prefetch("draws", queryset=listed_draws()))
+    timing = _timing(plan, deadline, today)
+    timing.deadline = deadline
+    return timing

@@ -217,6 +217,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan, "strata": plan.strata.order_by("id"), "draws": shown, "revealed": revealed,
         # its results, published month by month: how many are out, and when the rest are due
         "result_count": PublishedResult.objects.published().filter(plan_id=plan.pk).count(),
+        # the day it counts as published (its first draw) and whether that was late, as the overview says
+        "timing": public.plan_timing(plan, timezone.localdate()),
         "results_due": public.plan_results_due(plan, timezone.localdate()),
         "check_items": plan.check_items.filter(is_active=True).order_by("code")})
 

@@ -190,3 +190,19 @@ def test_the_list_of_plans_has_a_heading_of_its_own_after_the_overview(client, t
     assert 'aria-labelledby="plans-list-title"' in text
     text = client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode()
     assert "各季度，新的在前" not in text
+
+
+def test_the_plan_page_says_when_the_plan_was_published_and_whether_late(client, tree, today):
+    """The overview flagged a late plan, and the plan it links to said nothing of it (its draw times are far down)."""
+    late, on_time = make_plan(tree["b"], 2), make_plan(tree["a"], 2)
+    drawn_on(late, datetime.date(2026, 4, 8))
+    drawn_on(on_time, datetime.date(2026, 3, 27))
+    page = client.get(f"/public/plans/{late.pk}/").content.decode()
+    line = page[page.index('id="plan-published-on"'):page.index("</p>", page.index('id="plan-published-on"'))]
+    assert "逾期公开：于 2026-04-08 首次抽取公开，期限 2026-03-31" in line
+    page = client.get(f"/public/plans/{on_time.pk}/").content.decode()
+    line = page[page.index('id="plan-published-on"'):page.index("</p>", page.index('id="plan-published-on"'))]
+    assert "首次抽取（即公开之日）：2026-03-27" in line and "逾期" not in line
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/public/plans/{late.pk}/").content.decode()
+    assert "Published late: first drawn and published on 2026-04-08, the deadline was 2026-03-31" in page
