@@ -24,7 +24,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +39,12 @@ from shuangsuiji.disclosure.models import (
     PublishedResult,
     RedactionBasis,
 )
-from shuangsuiji.disclosure.services import VERIFIED_REPORT, public_values
+from shuangsuiji.disclosure.services import (
+    VERIFIED_REPORT,
+    known_results_deadline,
+    pending_deadline_note,
+    public_values,
+)
 from shuangsuiji.engine import creditcode
 from shuangsuiji.engine.workdays import CalendarUnknownError, quarter_of
 from shuangsuiji.fieldwork.models import Handling
@@ -153,6 +158,18 @@ class ResultFilter(PublicFilter):
         label=_("计划类型"), required=False, choices=[("", _("全部类型")), *PlanKind.choices],
         error_messages={"invalid_choice": _("计划类型应为 regular（双随机抽查）、joint（内部联合抽查）、"
                                             "clue（线索核查）或 cross（跨部门联合抽查），收到“%(value)s”")})
+
+    # One published plan's results: the plan page links here, and the list links back to the plan.
+    plan = params.IntegerField(label=_("抽查计划编号"), required=False, min_value=1, max_value=params.MAX_ID)
+
+    def clean_plan(self) -> Plan | None:
+        number = self.cleaned_data.get("plan")
+        if number is None:
+            return None
+        plan = Plan.objects.published().select_related("jurisdiction", "department").filter(pk=number).first()
+        if plan is None:
+            raise forms.ValidationError(_("没有编号为 %(value)s 的已公开抽查计划"), params={"value": number})
+        return plan
 
     def _day(self, name: str) -> date | None:
         value = self.cleaned_data.get(name, "")
@@ -308,6 +325,8 @@ def results(params) -> tuple[ResultFilter, QuerySet]:
         rows = rows.filter(inspected_on__gte=data["inspected_from"])
     if data["inspected_to"]:
         rows = rows.filter(inspected_on__lte=data["inspected_to"])
+    if data["plan"]:
+        rows = rows.filter(plan_id=data["plan"].pk)
     if data["plan_kind"]:
         # The kind is the plan's, which the portal publishes from its freeze on: only published plans are read.
         rows = rows.filter(plan_id__in=Plan.objects.published().filter(kind=data["plan_kind"]).values("id"))
@@ -796,6 +815,27 @@ MISSING_KIND = {
 
 
 @dataclass
+class PlanTiming:
+    """When a plan of the overview met 实施方案 二(四)'s "确定…抽查对象及抽查数量并在系统平台发布": the day of its
+    first draw (``published_on``, local), which fixes the targets and publishes the sealed list; the freeze only
+    publishes the counts. A re-draw the city allowed later does not move that day, as a correction does not make
+    a released result late (docs/publication.md). ``late``: that day is after the deadline, or the deadline has
+    passed with no draw at all (``published_on`` None)."""
+
+    plan: Plan
+    published_on: date | None
+    late: bool
+    deadline: date | None = None
+
+
+def first_drawn_on(plan: Plan) -> date | None:
+    """The local day of the plan's first draw among its published draws (superseded ones too: they stay
+    published), or None before any draw. Reads ``plan.draws`` as prefetched."""
+    days = [timezone.localtime(draw.drawn_at).date() for draw in plan.draws.all() if draw.drawn_at is not None]
+    return min(days, default=None)
+
+
+@dataclass
 class PlaceQuarter:
     """One place of a quarter's overview: the plans it has published and the kinds it owes but has not
     published (``missing``, in the order the policy lists them; empty: nothing owed is missing)."""
@@ -803,6 +843,12 @@ class PlaceQuarter:
     place: Jurisdiction
     plans: list[Plan]
     missing: list[str] = dataclasses.field(default_factory=list)
+    timings: list[PlanTiming] = dataclasses.field(default_factory=list)
+
+    @property
+    def late(self) -> list[PlanTiming]:
+        """Its published plans that were published (drawn) after the deadline, or not drawn by it."""
+        return [timing for timing in self.timings if timing.late]
 
     @property
     def gaps(self) -> list[str]:
@@ -842,10 +888,21 @@ class QuarterOverview:
         return [row for row in self.places if row.missing]
 
     @property
+    def late_plans(self) -> list[PlanTiming]:
+        """Published plans that met the deadline late or not at all, place by place (the summary counts them)."""
+        return [timing for row in self.places for timing in row.late]
+
+    @property
+    def late_places(self) -> list[PlaceQuarter]:
+        return [row for row in self.places if row.late]
+
+    @property
     def rows(self) -> list[PlaceQuarter]:
         """The places as the table lists them: those short of a plan first (on a phone the list is two dozen
-        rows long, and what a reader looks for is who is missing), then the others, each in the tree's order."""
-        return self.short + [row for row in self.places if not row.missing]
+        rows long, and what a reader looks for is who is missing), then those with a plan published late, then
+        the others, each in the tree's order."""
+        return (self.short + [row for row in self.places if row.late and not row.missing]
+                + [row for row in self.places if not row.missing and not row.late])
 
 
 def _overview_city(form: PlanFilter) -> Jurisdiction | None:
@@ -883,7 +940,8 @@ def quarter_overview(form: PlanFilter, today: date) -> QuarterOverview | None:
     places = [city, *Jurisdiction.objects.filter(parent=city, level=Level.COUNTY).order_by("path")]
     found: dict[int, list[Plan]] = {place.pk: [] for place in places}
     for plan in (Plan.objects.published().filter(year=year, quarter=quarter, jurisdiction__in=places)
-                 .select_related("jurisdiction", "department", "cross").order_by("id")):
+                 .select_related("jurisdiction", "department", "cross")
+                 .prefetch_related(Prefetch("draws", queryset=listed_draws())).order_by("id")):
         found[plan.jurisdiction_id].append(plan)
     kinds = list(PlanKind.values)  # the regular plan first, as the policy lists them
     for plans_of_place in found.values():
@@ -908,9 +966,92 @@ def quarter_overview(form: PlanFilter, today: date) -> QuarterOverview | None:
     # Without a policy in force only the regular plan is known to be owed.
     owed = [(PlanKind.REGULAR, 1), (PlanKind.JOINT, joint)]
     rows = [PlaceQuarter(place, found[place.pk],
-                         [kind for kind, n in owed if n and sum(p.kind == kind for p in found[place.pk]) < n])
+                         [kind for kind, n in owed if n and sum(p.kind == kind for p in found[place.pk]) < n],
+                         [_timing(plan, deadline, today) for plan in found[place.pk]])
             for place in places]
     return QuarterOverview(city=city, year=year, quarter=quarter, places=rows,
                            deadline=deadline, citation=citation, workdays=workdays,
                            late=deadline is not None and today > deadline, deadline_problem=problem,
                            joint_per_quarter=joint, joint_citation=joint_citation)
+
+
+def _timing(plan: Plan, deadline: date | None, today: date) -> PlanTiming:
+    """``PlanTiming`` of a published plan against the quarter's deadline (never late when it is unknown)."""
+    day = first_drawn_on(plan)
+    # Only the plans 二(四)/二(五) ask for each quarter have its deadline: a clue's check is planned when the
+    # clue comes, a cross-department one when the other department starts it.
+    if deadline is None or plan.kind not in (PlanKind.REGULAR, PlanKind.JOINT):
+        return PlanTiming(plan, day, False)
+    return PlanTiming(plan, day, day > deadline if day is not None else today > deadline)
+
+
+@dataclass
+class MonthDue:
+    """One month of a plan's quarter: the last day to publish its results (None: not yet countable) and whether
+    that day has passed."""
+
+    year: int
+    month: int
+    due: date | None
+    passed: bool
+
+    @property
+    def first(self) -> date:
+        """The month's first day, for the month's name in the reader's language (``|date:"F"``)."""
+        return date(self.year, self.month, 1)
+
+    @property
+    def pending(self) -> str:
+        """Why ``due`` is not known yet (December's falls in a year whose holidays are not entered)."""
+        return "" if self.due else str(pending_deadline_note(self.year, self.month))
+
+
+@dataclass
+class PlanResultsDue:
+    """When a plan's results are to be published: its checks run in its quarter, and each month's results are due
+    ``workdays`` working days after the month (附件 二(四), ``services.results_deadline``)."""
+
+    months: list[MonthDue]
+    workdays: int
+    citation: str
+
+    @property
+    def none_due(self) -> bool:
+        """No month's results are due yet: an empty list is not yet a gap."""
+        return not any(month.passed for month in self.months)
+
+
+def plan_results_due(plan: Plan, today: date) -> PlanResultsDue | None:
+    """The publication deadlines of the results of ``plan``'s quarter (None without a policy in force)."""
+    try:
+        policy = policy_for(plan.year, plan.quarter)
+    except ValidationError:
+        return None
+    months = []
+    for month in range(3 * plan.quarter - 2, 3 * plan.quarter + 1):
+        due = known_results_deadline(plan.year, month)
+        months.append(MonthDue(plan.year, month, due, due is not None and today > due))
+    return PlanResultsDue(months, policy.monthly_publication.workdays,
+                          citation_line(str(policy.monthly_publication.citation)))
+
+
+def quarter_deadline(year: int, quarter: int) -> date | None:
+    """The last day to draw and publish the quarter's regular and joint plans (the draw window's last day, 实施方案
+    二(四)), or None when it cannot be known (no policy in force, the year's holidays not entered)."""
+    try:
+        return gather.calendar().draw_window(policy_for(year, quarter), year, quarter)[-1]
+    except (CalendarUnknownError, ValidationError):
+        return None
+
+
+def plan_timing(plan: Plan, today: date) -> PlanTiming | None:
+    """The plan page's "published on" and whether late (as the overview says it), for the kinds with a quarterly
+    deadline; None for the others. Reads ``plan.draws`` (published draws)."""
+    if plan.kind not in (PlanKind.REGULAR, PlanKind.JOINT):
+        return None
+    deadline = quarter_deadline(plan.year, plan.quarter)
+    # the draws' times only: a draw row's bulk is its inputs and manifest
+    prefetch_related_objects([plan], Prefetch("draws", queryset=listed_draws()))
+    timing = _timing(plan, deadline, today)
+    timing.deadline = deadline
+    return timing

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.api import PublicThrottle
-from shuangsuiji.disclosure.models import Outcome, Publication
+from shuangsuiji.disclosure.models import Outcome, Publication, PublishedResult
 from shuangsuiji.fieldwork.models import Mode as ItemMode
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind, Stratum, said_plan_title
 from shuangsuiji.planning.services import draw_revealed, published_manifest
@@ -215,6 +215,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         shown.append(entry)
     return render(request, "disclosure/public/plan_detail.html", {
         "plan": plan, "strata": plan.strata.order_by("id"), "draws": shown, "revealed": revealed,
+        # its results, published month by month: how many are out, and when the rest are due
+        "result_count": PublishedResult.objects.published().filter(plan_id=plan.pk).count(),
+        # the day it counts as published (its first draw) and whether that was late, as the overview says
+        "timing": public.plan_timing(plan, timezone.localdate()),
+        "results_due": public.plan_results_due(plan, timezone.localdate()),
         "check_items": plan.check_items.filter(is_active=True).order_by("code")})
 
 
@@ -261,9 +266,11 @@ def results(request: HttpRequest) -> HttpResponse:
         return download(request, "results", form, _iterate(rows))
     # Ids first, as the API pages: the same pager, so the page does not pay for skipping unreleased rows.
     page = _page(request, rows.only(*public.RESULT_LIST_FIELDS), ids_first=True)
+    plan = form.cleaned_data.get("plan") if form.is_valid() else None
     return render(request, "disclosure/public/results.html", _list_context(
         request, form, page, jurisdictions=_jurisdictions(form), outcomes=Outcome.choices,
-        plan_kinds=PlanKind.choices),
+        plan_kinds=PlanKind.choices, plan=plan,
+        results_due=public.plan_results_due(plan, timezone.localdate()) if plan else None),
         status=200 if form.is_valid() else 400)
 
 

@@ -66,7 +66,8 @@ def test_the_county_short_of_its_regular_plan_comes_first_and_is_named_in_the_su
     make_joint(tree, "b", 2)
     page = visit("/public/plans/?year=2026&quarter=2", viewport)
     overview = page.locator("#quarter-overview")
-    assert "阜平县" in overview.locator("#quarter-overview-summary strong").inner_text()
+    # the summary's first sentence: the second counts plans drawn late (make_plan draws them a month ago)
+    assert "阜平县" in overview.locator("#quarter-overview-summary strong:not(#quarter-overview-late)").inner_text()
     rows = overview.locator("tbody tr")
     assert rows.count() == 3 and all(rows.nth(i).is_visible() for i in range(3))
     first = rows.first
@@ -75,4 +76,31 @@ def test_the_county_short_of_its_regular_plan_comes_first_and_is_named_in_the_su
     summary_box, first_box = overview.locator("#quarter-overview-summary").bounding_box(), first.bounding_box()
     assert first_box["y"] > summary_box["y"] and first_box["y"] < rows.nth(1).bounding_box()["y"]
     assert_accessible(page, "the plans page with a county short of its regular plan")
+    assert fits(page)
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_a_late_plan_is_flagged_and_its_page_leads_to_its_results_on_a_phone(visit, tree, viewport):
+    """A plan drawn after the deadline reads as late in the overview and on its page, and its page has the box
+    leading to its results with their deadlines; all of it visible and accessible."""
+    from django.utils import timezone
+
+    from shuangsuiji.planning.models import Draw
+
+    plan = make_plan(tree["a"], 2)
+    Draw.objects.filter(plan=plan).update(drawn_at=timezone.make_aware(datetime.datetime(2026, 4, 8, 10)))
+    page = visit("/public/plans/?year=2026&quarter=2", viewport)
+    row = page.locator("#quarter-overview tr[data-jurisdiction='130623']")
+    assert row.locator(".overview-late").is_visible()
+    assert "逾期公开，于 2026-04-08 公开，期限 2026-03-31" in row.inner_text()
+    assert "涞水县" in page.locator("#quarter-overview-late").inner_text()
+    assert page.locator("#plans-list-title").is_visible()
+    assert fits(page)
+    row.locator("a").first.click()
+    page.wait_for_url(f"**/public/plans/{plan.pk}/")
+    assert "逾期公开：于 2026-04-08 首次抽取公开" in page.locator("#plan-published-on").inner_text()
+    box = page.locator("#plan-results")
+    assert box.is_visible() and "本计划尚无已公开的检查结果。" in box.inner_text()
+    assert "10 个工作日内公开" in box.inner_text()
+    assert_accessible(page, "a late plan's page with its results box")
     assert fits(page)

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from shuangsuiji.disclosure import public
-from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind, PlanStatus
 from tests.disclosure.test_portal import make_plan
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +134,75 @@ def test_a_city_whose_places_published_all_they_owe_says_so(client, tree, today)
         make_both(tree, place, 2)
     section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
     assert "各行政区都已公开本季度应公开的计划。" in section and "overview-missing" not in section
+
+
+def drawn_on(plan: Plan, day: datetime.date) -> None:
+    """The plan's draws drawn at 10:00 Beijing time of ``day`` (the public sees 抽取时间 on the plan page)."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    Draw.objects.filter(plan=plan).update(drawn_at=moment)
+
+
+def test_a_plan_drawn_after_the_deadline_is_marked_late_and_counted(client, tree, today):
+    """The overview flagged a missing plan but not one published after the deadline: a plan is published (二(四):
+    its targets 确定并在系统平台发布) on the day of its first draw, which the plan page shows."""
+    for place in (tree["city"], tree["a"], tree["b"]):
+        make_both(tree, place, 2)
+    for plan in Plan.objects.all():
+        drawn_on(plan, datetime.date(2026, 3, 27))  # within the window, by 2026-03-31
+    late = Plan.objects.filter(jurisdiction=tree["b"], kind=PlanKind.REGULAR).get()
+    drawn_on(late, datetime.date(2026, 4, 8))
+    section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
+    assert "逾期公开，于 2026-04-08 公开，期限 2026-03-31" in row_of(section, "130624")
+    assert "逾期" not in row_of(section, "130623") and "逾期" not in row_of(section, "130600")
+    assert "各行政区都已公开本季度应公开的计划。" in section and "1 份计划未按期公开：阜平县。" in section
+    # listed first, as a place short of a plan is
+    assert section.index('data-jurisdiction="130624"') < section.index('data-jurisdiction="130600"')
+    client.cookies["django_language"] = "en"
+    section = overview_section(client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode())
+    assert "published late, on 2026-04-08; the deadline was 2026-03-31" in row_of(section, "130624")
+    assert "1 plan not published on time: 阜平县." in section
+
+
+def test_a_superseded_first_draw_dates_the_plan_and_an_undrawn_plan_is_late_after_the_deadline(tree, today):
+    """A re-draw the city allowed does not make a plan drawn in time late; a frozen plan never drawn by the
+    deadline has not published its targets."""
+    redrawn = make_plan(tree["a"], 2, draws=2)
+    first, second = Draw.objects.filter(plan=redrawn).order_by("number")
+    Draw.objects.filter(pk=first.pk).update(drawn_at=timezone.make_aware(datetime.datetime(2026, 3, 30, 9)))
+    Draw.objects.filter(pk=second.pk).update(drawn_at=timezone.make_aware(datetime.datetime(2026, 4, 20, 9)))
+    undrawn = make_plan(tree["b"], 2)
+    Draw.objects.filter(plan=undrawn).update(drawn_at=None, manifest=None, status=DrawStatus.OPEN)
+    Plan.objects.filter(pk=undrawn.pk).update(status=PlanStatus.FROZEN)
+    overview = public.quarter_overview(public.PlanFilter({"year": "2026", "quarter": "2"}), today)
+    timings = {t.plan.pk: t for t in overview.late_plans}
+    assert set(timings) == {undrawn.pk} and timings[undrawn.pk].published_on is None
+    before = public.quarter_overview(public.PlanFilter({"year": "2026", "quarter": "2"}), datetime.date(2026, 3, 31))
+    assert before.late_plans == []  # not drawn yet, but the deadline is today: not late
+
+
+def test_the_list_of_plans_has_a_heading_of_its_own_after_the_overview(client, tree, today):
+    """On a phone the list of plans ran on from the overview's two dozen rows with nothing between them."""
+    make_plan(tree["a"], 2)
+    text = client.get("/public/plans/").content.decode()
+    heading = text[text.index('id="plans-list-title"'):text.index("</h2>", text.index('id="plans-list-title"'))]
+    assert text.index("</section>", text.index('id="quarter-overview"')) < text.index('id="plans-list-title"')
+    assert "已公开的抽查计划" in heading and "各季度，新的在前" in heading
+    assert 'aria-labelledby="plans-list-title"' in text
+    text = client.get("/public/plans/", {"year": "2026", "quarter": "2"}).content.decode()
+    assert "各季度，新的在前" not in text
+
+
+def test_the_plan_page_says_when_the_plan_was_published_and_whether_late(client, tree, today):
+    """The overview flagged a late plan, and the plan it links to said nothing of it (its draw times are far down)."""
+    late, on_time = make_plan(tree["b"], 2), make_plan(tree["a"], 2)
+    drawn_on(late, datetime.date(2026, 4, 8))
+    drawn_on(on_time, datetime.date(2026, 3, 27))
+    page = client.get(f"/public/plans/{late.pk}/").content.decode()
+    line = page[page.index('id="plan-published-on"'):page.index("</p>", page.index('id="plan-published-on"'))]
+    assert "逾期公开：于 2026-04-08 首次抽取公开，期限 2026-03-31" in line
+    page = client.get(f"/public/plans/{on_time.pk}/").content.decode()
+    line = page[page.index('id="plan-published-on"'):page.index("</p>", page.index('id="plan-published-on"'))]
+    assert "首次抽取（即公开之日）：2026-03-27" in line and "逾期" not in line
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/public/plans/{late.pk}/").content.decode()
+    assert "Published late: first drawn and published on 2026-04-08, the deadline was 2026-03-31" in page
