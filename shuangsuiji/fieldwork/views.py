@@ -71,6 +71,7 @@ from shuangsuiji.fieldwork.models import (
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Complaint, Exceedance, Penalty
 from shuangsuiji.intake.permissions import can_record, is_any_admin
+from shuangsuiji.planning import overlaps
 from shuangsuiji.planning.models import (
     PlanStratum,
     RedrawRequest,
@@ -274,6 +275,12 @@ def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None
     history = _target_history(task.target)
     positive_list = services.positive_list_in_quarter(task)
     scheduled_on = getattr(getattr(task, "schedule", None), "planned_on", None)
+    # One unit, one visit: the unit's other open tasks this quarter the user may open, their briefs once dispatched
+    others = overlaps.other_visits(task, visible_tasks(user), inspector_id=user.inspector_id if _is_inspector(user)
+                                   else None)
+    for other in others:
+        if other.status == TaskStatus.DISPATCHED:
+            other.link = reverse("fieldwork:task_brief", args=[other.pk])
     return render(request, "fieldwork/task_brief.html", {
         "task": task, "number": task_number(task), "record": record, "team": team, "items": task.check_items(),
         "positive_list": positive_list, "is_member": permissions.is_team_member(user, probe),
@@ -282,7 +289,7 @@ def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None
         "scheduled_on": scheduled_on,
         "plan_form": plan_form or PlanVisitForm(initial={"planned_on": scheduled_on or timezone.localdate()}),
         "exceedance_count": history["exceedances"].count(), **history,
-        "exceedances": history["exceedances"][:5], "today": timezone.localdate(),
+        "exceedances": history["exceedances"][:5], "today": timezone.localdate(), "other_visits": others,
     }, status=status)
 
 

@@ -22,7 +22,7 @@ from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.engine.workdays import CalendarUnknownError
-from shuangsuiji.planning import gather, services
+from shuangsuiji.planning import gather, overlaps, services
 from shuangsuiji.planning.forms import (
     DecisionForm,
     FreezeForm,
@@ -569,6 +569,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = tasks.filter(is_joint=True)
     if request.GET.get("overdue") == "1":
         tasks = past_due(tasks, timezone.localdate())
+    if request.GET.get("overlap") == "1":
+        # 同一单位多项任务: open tasks whose unit has another open task of the viewer's scope this quarter
+        tasks = overlaps.overlapping(tasks, base)
     text = request.GET.get("q", "").strip()
     if text:
         tasks = tasks.filter(by_target(text))  # the target's name or credit code, from the registry's indexes
@@ -578,7 +581,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     counts = dict(tasks.order_by().values_list("status").annotate(n=Count("*")))
     if request.GET.get("status") in TaskStatus.values:
         tasks = tasks.filter(status=request.GET["status"])
-    tasks = (tasks.select_related("target__jurisdiction")
+    tasks = (overlaps.with_overlap(tasks, base).select_related("target__jurisdiction")
              .prefetch_related(Prefetch("members", queryset=TaskMember.objects.filter(active=True)
                                         .select_related("inspector").order_by("draw_id", "slot"), to_attr="team"),
                                Prefetch("selections", queryset=TaskPlan.objects.filter(active=True)
@@ -623,13 +626,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     selections = task.selections.select_related("plan__jurisdiction", "plan__department", "draw").order_by("pk")
     runnable = [s.plan for s in selections if s.active and can_run(user, s.plan)
                 and s.plan.status in (PlanStatus.DRAWN, PlanStatus.DISPATCHED)]
+    # One unit, one visit: the unit's other open tasks this quarter that the viewer may open (overlaps)
+    others = overlaps.other_visits(task, visible_tasks(user),
+                                   inspector_id=user.inspector_id if inspector_view else None)
     return render(request, "planning/task_detail.html", {
         "task": task, "team": rows, "selections": selections, "items": task.check_items(),
         "departments": task.departments(), "inspector_view": inspector_view,
         "substitutions": task.substitutions.select_related("old_inspector", "new_inspector", "new_task__target",
                                                            "acted_by", "draw__plan") if not inspector_view else [],
         "can_substitute": bool(runnable) and task.status != TaskStatus.WITHDRAWN and inspected is None,
-        "inspected": inspected,
+        "inspected": inspected, "other_visits": others,
         "reason_form": ReasonForm(), "history": [] if inspector_view else history_for(task)[:30],
     })
 
