@@ -150,7 +150,7 @@ def test_the_notice_and_the_filter_in_english(client, city, overlap):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = detail(client, overlap["first"])
     assert "This unit has another task this quarter:" in page and "should in principle be done in one visit" in page
-    assert "Several tasks for one unit" in client.get(reverse("planning:task_list")).content.decode()
+    assert "Overlapping tasks only" in client.get(reverse("planning:task_list")).content.decode()
 
 
 def test_the_list_reads_the_overlaps_in_its_own_statement(client, city, overlap):
