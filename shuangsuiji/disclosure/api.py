@@ -209,6 +209,8 @@ PARAMETER_DOCS = {
     "plan_kind": ({"type": "string", "enum": list(PlanKind.values)},
                   gettext_noop("计划类型：regular 双随机抽查，joint 内部联合抽查，clue 线索核查，"
                                "cross 跨部门联合抽查")),
+    "plan": ({"type": "integer", "minimum": 1, "maximum": params.MAX_ID}, gettext_noop(
+        "只列出这一份已公开抽查计划的结果：计划的编号，即计划列表中的 id；不是已公开计划的编号时回答 400")),
     "industry": (str, gettext_noop("行业代码前缀（国民经济行业分类），如 C、C26 或 26：带不带门类字母的代码都能查到")),
     "outcome": ({"type": "string", "enum": list(Outcome.values)},
                 gettext_noop("检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开")),
@@ -581,8 +583,8 @@ def read_cursor(raw: str) -> tuple[datetime, str]:
     return params.local(moment), public_id  # a cursor written by hand may carry any offset
 
 
-@documented(RESULT_FIELDS, "jurisdiction", "month", "inspected_from", "inspected_to", "plan_kind", "industry",
-            "outcome", "q", *SYNC_PARAMS)
+@documented(RESULT_FIELDS, "jurisdiction", "month", "inspected_from", "inspected_to", "plan", "plan_kind",
+            "industry", "outcome", "q", *SYNC_PARAMS)
 class ResultList(PublicListView):
     """抽查结果: rows of released monthly batches, newest inspection first.
 
@@ -591,8 +593,9 @@ class ResultList(PublicListView):
     by a cursor. Page numbers shift when a batch is released while a client pages through (rows are skipped or
     read twice); a cursor is a position in an order where every change goes to the end, so they do not."""
 
-    allowed_params = ("jurisdiction", "month", "inspected_from", "inspected_to", "plan_kind", "industry", "outcome",
-                      "q", *SYNC_PARAMS)
+    # plan: one published plan's results, as the portal's results page reads it (/public/results/?plan=)
+    allowed_params = ("jurisdiction", "month", "inspected_from", "inspected_to", "plan", "plan_kind", "industry",
+                      "outcome", "q", *SYNC_PARAMS)
     ids_first = True  # see public.PublicPaginator
 
     def rows(self, params):
