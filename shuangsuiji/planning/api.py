@@ -381,7 +381,7 @@ describe_fields(TaskSubstitutionSerializer, plan=_("递补所在抽取的计划 
                 old_inspector_name=_("被替换人员的姓名；替换对象时为 null"),
                 new_inspector_name=_("递补人员的姓名；替换对象时为 null"))
 describe_fields(TaskSerializer, id=_("抽查任务的 id，用于详情地址"), jurisdiction=_("检查对象所在行政区的代码"),
-                jurisdiction_name=_("检查对象所在行政区的名称"), credit_code=_("检查对象的统一社会信用代码"),
+                jurisdiction_name=_("检查对象所在行政区的名称"), credit_code=_("被检查单位的统一社会信用代码"),
                 target_name=_("检查对象的名称"), address=_("检查对象的地址"))
 
 
