@@ -11,18 +11,24 @@ rate and of a name locked after failed sign-ins. And that a query parameter left
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
+
+from shuangsuiji.punctuation import join_sep
 
 DETAIL = "ErrorDetail"
 PARAMETERS = "ParameterErrors"
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     DETAIL: {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
+             "detail": gettext_noop("原因，说给读的人"),
              "description": gettext_noop("为什么没有回答请求的内容")},
     PARAMETERS: {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
                  "description": gettext_noop("每个读不了的参数及其原因，如 {\"page\": [\"页码超出范围：共 3 页\"]}")},
@@ -42,6 +48,23 @@ ANSWERS: dict[str, tuple[str, str]] = {
 class SchemaView(SpectacularAPIView):
     """The schema, in YAML unless JSON is asked for; its refusals (401, 406, 429…) in JSON, as the documented
     ``ErrorDetail`` of every other API. The YAML renderer wrote a refusal as ``detail: {string: …, code: …}``."""
+
+    @extend_schema(
+        description=gettext_lazy("本文档：各接口的 OpenAPI 3 描述，供生成客户端或核对回答；登录后或带 API 令牌可读"),
+        parameters=[
+            OpenApiParameter("format", str, enum=["json", "yaml"], description=gettext_lazy(
+                "描述的格式：yaml（默认）或 json；也可以用 Accept 头选择")),
+            OpenApiParameter("lang", str, enum=[code for code, _name in settings.LANGUAGES], description=gettext_lazy(
+                "描述所用的语言：zh-hans 中文，en 英文；不写时按界面语言（语言 cookie），没有时为中文"))],
+        responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, *args, **kwargs):
+        # an unknown language was served in the default one without a word, as a misspelt filter lists everything
+        raw = request.query_params.get("lang", "")
+        languages = [code for code, _name in settings.LANGUAGES]
+        if raw.strip() and raw not in languages:
+            raise exceptions.ValidationError({"lang": [gettext("未知语言“%(value)s”；可用语言：%(known)s") % {
+                "value": raw, "known": join_sep(languages)}]})
+        return super().get(request, *args, **kwargs)
 
     def handle_exception(self, exc: Exception) -> Any:
         response = super().handle_exception(exc)
@@ -66,6 +89,8 @@ def document_error_answers(result: dict[str, Any], generator: Any, request: Any,
     # the descriptions in the language the schema was asked in (?lang=), as drf-spectacular's own
     schemas.update({name: {**schema, "description": gettext(schema["description"])}
                     for name, schema in SCHEMAS.items()})
+    detail = schemas[DETAIL].pop("detail")
+    schemas[DETAIL]["properties"] = {"detail": {"type": "string", "description": gettext(detail)}}
     for methods in result.get("paths", {}).values():
         for operation in methods.values():
             if not isinstance(operation, dict) or "responses" not in operation:

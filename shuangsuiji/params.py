@@ -330,6 +330,14 @@ class Pagination(PageNumberPagination):
                 parameter["schema"] = {**parameter["schema"], "minimum": 1}
         return parameters
 
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        """The page's keys described, as the public API's pages are."""
+        response = super().get_paginated_response_schema(schema)
+        for key, text in (("count", _("总条数")), ("next", _("下一页的地址，没有时为 null")),
+                          ("previous", _("上一页的地址，没有时为 null")), ("results", _("本页各行"))):
+            response["properties"][key]["description"] = str(text)
+        return response
+
     def get_page_number(self, request, paginator) -> int:
         raw = request.query_params.get(self.page_query_param, "").strip() or "1"  # blank (" ") as empty: the first
         page = number(raw, low=1)

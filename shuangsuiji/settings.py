@@ -217,7 +217,7 @@ MAX_REQUEST_BYTES = MAX_REQUEST_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "shuangsuiji.apifields.AutoSchema",  # drf-spectacular's, every field described
     "DEFAULT_PAGINATION_CLASS": "shuangsuiji.params.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["shuangsuiji.params.FilterBackend"],

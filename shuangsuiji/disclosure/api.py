@@ -39,6 +39,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from shuangsuiji import params
+from shuangsuiji.apifields import describe_fields
 from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.models import Correction, Outcome, PublishedResult
 from shuangsuiji.planning.models import Draw, Plan, PlanKind, PlanStratum
@@ -209,6 +210,8 @@ PARAMETER_DOCS = {
     "plan_kind": ({"type": "string", "enum": list(PlanKind.values)},
                   gettext_noop("计划类型：regular 双随机抽查，joint 内部联合抽查，clue 线索核查，"
                                "cross 跨部门联合抽查")),
+    "plan": ({"type": "integer", "minimum": 1, "maximum": params.MAX_ID}, gettext_noop(
+        "只列出这一份已公开抽查计划的结果：计划的编号，即计划列表中的 id；不是已公开计划的编号时回答 400")),
     "industry": (str, gettext_noop("行业代码前缀（国民经济行业分类），如 C、C26 或 26：带不带门类字母的代码都能查到")),
     "outcome": ({"type": "string", "enum": list(Outcome.values)},
                 gettext_noop("检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开")),
@@ -283,24 +286,26 @@ def _row_serializer(fields: dict[str, str]) -> type:
     return _ROWS[name]
 
 
-def documented(fields: dict[str, str], *names: str, many: bool = True, path: list | None = None):
-    """The schema of a list (or one object, with its ``path`` parameters): its filter and paging parameters and its
-    rows, each described."""
+def documented(fields: dict[str, str], *names: str, many: bool = True, path: list | None = None,
+               description: str = ""):
+    """The schema of a list (or one object, with its ``path`` parameters): what it is (``description``, a lazy
+    text: drf-spectacular took the view's docstring, English in either language), its filter and paging
+    parameters and its rows, each described."""
     row = _row_serializer(fields)
     if not many:
-        return _named(responses=row, parameters=path or [])
+        return _named(responses=row, parameters=path or [], description=description)
     page = type(f"{row.__name__}Page", (serializers.Serializer,), {
         "count": serializers.IntegerField(help_text=gettext_lazy("总条数，最多 10,000")),
         "count_capped": serializers.BooleanField(help_text=gettext_lazy("总条数超过 10,000 时为 true")),
         "next": serializers.URLField(allow_null=True, help_text=gettext_lazy("下一页的地址，没有时为 null")),
         "previous": serializers.URLField(allow_null=True, help_text=gettext_lazy("上一页的地址，没有时为 null")),
-        "results": row(many=True)})
+        "results": row(many=True, help_text=gettext_lazy("本页各行"))})
     documents = ((n, PARAMETER_DOCS[n]) for n in (*names, "page", "page_size"))
     # lazy, so the schema says them in the reader's language (the texts were Chinese in the English schema, though
     # the open-data page has them in English)
     return _named(parameters=[OpenApiParameter(name, kind, description=gettext_lazy(text))
                               for name, (kind, text) in documents],
-                  responses=page)
+                  responses=page, description=description)
 
 
 def _named(**kwargs):
@@ -331,7 +336,8 @@ ITEM_FIELDS = {**fields_of("items"), "list_level": gettext_noop("清单层级"),
                "__name__": "check_item"}
 
 
-@documented(ITEM_FIELDS, "jurisdiction")
+@documented(ITEM_FIELDS, "jurisdiction", description=gettext_lazy(
+    "随机抽查事项清单：在用的抽查事项；加 jurisdiction 时为适用于该行政区的（本级及上级的清单）"))
 class CheckItemList(PublicListView):
     """随机抽查事项清单: the items in use; with ``jurisdiction``, those that apply there (its own and its
     ancestors' lists)."""
@@ -347,7 +353,8 @@ class CheckItemList(PublicListView):
 LIST_FIELDS = {**fields_of("list"), "__name__": "listed_target"}
 
 
-@documented(LIST_FIELDS, "year", "jurisdiction", "industry", "q")
+@documented(LIST_FIELDS, "year", "jurisdiction", "industry", "q", description=gettext_lazy(
+    "随机抽查对象名录：已公开的年度名录各行，不加 year 时为各年的"))
 class ListedTargetList(PublicListView):
     """随机抽查对象名录: rows of released annual lists, every year unless ``year`` says which."""
 
@@ -414,6 +421,15 @@ class DrawSerializer(serializers.ModelSerializer):
         return draw.has_manifest and self._revealed(draw)
 
 
+describe_fields(StratumSerializer, label=gettext_lazy("类别名称"),
+                shortfall_state=gettext_lazy("计划抽查数低于政策最低数时的处理状态"))
+describe_fields(DrawSerializer, status=gettext_lazy("抽取状态"),
+                secret=gettext_lazy("密钥：公开密钥之前为 null"), seed=gettext_lazy("种子：公开密钥之前为 null"),
+                manifest_url=gettext_lazy(
+                    "抽取清单的地址：抽取之后才有，此前为 null；公开密钥之前是封存清单，之后是完整清单"),
+                manifest_sealed_url=gettext_lazy(
+                    "封存清单的地址，公开密钥之后仍可下载，供 verify_draw.py --sealed 核对；抽取之前为 null"),
+                manifest_complete=gettext_lazy("manifest_url 给出的是否为完整清单"))
 NESTED_ROWS.update(strata=StratumSerializer, draws=DrawSerializer)
 
 PLAN_FIELDS = {**fields_of("plans"), "jurisdiction": gettext_noop("行政区"),
@@ -432,7 +448,8 @@ def plan_row(plan: Plan, request) -> dict[str, Any]:
             "check_items": [item.code for item in plan.check_items.all()]}
 
 
-@documented(PLAN_FIELDS, "year", "quarter", "jurisdiction")
+@documented(PLAN_FIELDS, "year", "quarter", "jurisdiction", description=gettext_lazy(
+    "季度抽查计划（审定冻结之后）：各类别数量与政策要求、输入哈希、密钥承诺，公开密钥后的密钥与种子"))
 class PlanList(PublicListView):
     """Quarterly plans from their freeze on: strata against the policy, hashes, commitment, reveal."""
 
@@ -451,7 +468,8 @@ PLAN_ID = gettext_lazy("抽查计划的编号，即计划列表中的 id")
 are Chinese texts for now; these were not described at all)."""
 
 
-@documented(PLAN_FIELDS, many=False, path=[OpenApiParameter("id", ID_PATH, OpenApiParameter.PATH, description=PLAN_ID)])
+@documented(PLAN_FIELDS, many=False, path=[OpenApiParameter("id", ID_PATH, OpenApiParameter.PATH, description=PLAN_ID)],
+            description=gettext_lazy("一份已公开的抽查计划；尚未审定冻结或不存在的回答 404"))
 class PlanDetail(PublicView):
     def get(self, request, pk: int) -> Response:
         rows = valid(public.plans({})).prefetch_related("check_items")
@@ -469,7 +487,9 @@ def _published_draw(plan_id: int, number: int) -> Draw:
                              plan_id=plan_id, number=number, manifest__isnull=False)
 
 
-@extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT}, parameters=DRAW_PATH)
+@extend_schema(responses={(200, "application/json"): OpenApiTypes.OBJECT}, parameters=DRAW_PATH,
+               description=gettext_lazy("一次抽取的清单，按现在公开的样子：公开密钥之前是封存清单（无密钥、无抽中名单），"
+                                        "之后是完整清单；响应头 X-Manifest-State 为 sealed 或 complete"))
 class ManifestView(PublicView):
     """A draw's manifest as published now: sealed until the plan is revealed, complete after."""
 
@@ -581,8 +601,10 @@ def read_cursor(raw: str) -> tuple[datetime, str]:
     return params.local(moment), public_id  # a cursor written by hand may carry any offset
 
 
-@documented(RESULT_FIELDS, "jurisdiction", "month", "inspected_from", "inspected_to", "plan_kind", "industry",
-            "outcome", "q", *SYNC_PARAMS)
+@documented(RESULT_FIELDS, "jurisdiction", "month", "inspected_from", "inspected_to", "plan", "plan_kind",
+            "industry", "outcome", "q", *SYNC_PARAMS, description=gettext_lazy(
+                "抽查结果：已公开的每月批次中的各行，按检查日期从新到旧。加 changed_since（或游标 after）时为保持副本"
+                "同步的读法：此时刻及以后公开、更正或有其他变化的结果，按变更时间从早到晚，沿 next 地址翻页"))
 class ResultList(PublicListView):
     """抽查结果: rows of released monthly batches, newest inspection first.
 
@@ -591,8 +613,9 @@ class ResultList(PublicListView):
     by a cursor. Page numbers shift when a batch is released while a client pages through (rows are skipped or
     read twice); a cursor is a position in an order where every change goes to the end, so they do not."""
 
-    allowed_params = ("jurisdiction", "month", "inspected_from", "inspected_to", "plan_kind", "industry", "outcome",
-                      "q", *SYNC_PARAMS)
+    # plan: one published plan's results, as the portal's results page reads it (/public/results/?plan=)
+    allowed_params = ("jurisdiction", "month", "inspected_from", "inspected_to", "plan", "plan_kind", "industry",
+                      "outcome", "q", *SYNC_PARAMS)
     ids_first = True  # see public.PublicPaginator
 
     def rows(self, params):
@@ -654,7 +677,8 @@ class ChangePagination(PublicPagination):
 @documented({**RESULT_FIELDS, "corrections": "更正记录", "__name__": "result_detail"}, many=False, path=[
     OpenApiParameter("public_id", {"type": "string", "pattern": f"^{params.KeyConverter.regex}$"},
                      OpenApiParameter.PATH,
-                     description=gettext_lazy("抽查结果的公开编号，即结果列表中的 public_id"))])
+                     description=gettext_lazy("抽查结果的公开编号，即结果列表中的 public_id"))],
+            description=gettext_lazy("一条已公开的抽查结果及其各次更正；尚未公开或不存在的回答 404"))
 class ResultDetail(PublicView):
     def get(self, request, public_id: str) -> Response:
         result = public.result(public_id)
@@ -664,7 +688,8 @@ class ResultDetail(PublicView):
                          "corrections": [correction_row(c) for c in public.corrections(result)]})
 
 
-@documented(CORRECTION_FIELDS, "public_id")
+@documented(CORRECTION_FIELDS, "public_id",
+            description=gettext_lazy("已公开结果的每次更正：更正前后与理由，按更正时间排列"))
 class CorrectionList(PublicListView):
     """Every recorded correction of a published result, with its reason."""
 
@@ -688,7 +713,8 @@ VERIFICATION_FIELDS = {**fields_of("verification"),
                        "__name__": "verification"}
 
 
-@documented(VERIFICATION_FIELDS, "year", "quarter", "jurisdiction")
+@documented(VERIFICATION_FIELDS, "year", "quarter", "jurisdiction", description=gettext_lazy(
+    "每份已公开计划的各次抽取及其清单是否通过验证（服务器按独立验证程序的规则核对，任何人都可重新核对）"))
 class VerificationList(PublicListView):
     """Each published plan's draws and whether their manifest verifies (the server's check with the standalone
     verifier's rules; anyone can re-run it)."""
@@ -705,7 +731,7 @@ class VerificationList(PublicListView):
                                         request=self.request)}
 
 
-@extend_schema(responses={200: OpenApiTypes.OBJECT})
+@extend_schema(responses={200: OpenApiTypes.OBJECT}, description=gettext_lazy("公开接口的目录：各列表的地址"))
 class ApiRoot(PublicView):
     def get(self, request) -> Response:
         names = ["items", "list", "plans", "results", "corrections", "verification"]

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from shuangsuiji import params
+from shuangsuiji.apifields import describe_fields
 from shuangsuiji.fieldwork.models import Attachment, InspectionRecord, ItemResult, Signature, task_number
-from shuangsuiji.registry.api import JurisdictionCodeFilter
+from shuangsuiji.registry.api import JurisdictionCodeFilter, described
 
 
 class ItemResultSerializer(serializers.ModelSerializer):
@@ -54,6 +55,16 @@ class RecordSerializer(serializers.ModelSerializer):
         return task_number(record.task) if record.task_id else record.recheck.number
 
 
+describe_fields(
+    RecordSerializer, id=_("检查记录的 id，用于详情地址"),
+    visit=_("所属任务的编号（复查记录为复查编号）"), jurisdiction=_("检查对象所在行政区的代码"),
+    items=_("逐项的检查结果"), signatures=_("签名"), attachments=_("照片和附件（只有文件的哈希等，不含文件本身）"),
+    amends=_("本记录更正的那份记录的编号；不是更正记录时为 null"),
+    state=_("记录状态：pending 待审核，passed 已通过（可公开），returned 已退回，superseded 已被更正"),
+    seal_hash=_("封存哈希：sealed_content 的 SHA-256，接收平台可据此核对"),
+    sealed_content=_("封存时记录的全部内容，封存后不再改变"))
+
+
 class RecordFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
     # described (the schema said a bare date-time): the form it is read in, and the "+" an address must encode
@@ -76,6 +87,8 @@ class RecordFilter(params.FilterSet):
         return queryset.publishable() if value else queryset
 
 
+@described(_("已封存的检查记录（草稿不在其中），各带封存哈希和封存内容，供接收平台核对；本人管辖范围内的，按 id 排列"),
+           _("一份已封存的检查记录，按 id；不在本人管辖范围内或尚未封存的回答 404"))
 class RecordViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RecordSerializer
     filterset_class = RecordFilter

@@ -29,6 +29,7 @@ from rest_framework.reverse import reverse
 
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.apifields import describe_fields
 from shuangsuiji.fieldwork.models import InspectionRecord, task_number
 from shuangsuiji.planning.models import (
     CrossCheck,
@@ -43,7 +44,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import visible_plans, visible_tasks
 from shuangsuiji.planning.services import draw_revealed, published_manifest
-from shuangsuiji.registry.api import JurisdictionCodeFilter
+from shuangsuiji.registry.api import JurisdictionCodeFilter, described
 from shuangsuiji.registry.models import CheckItem, items_for_target
 
 
@@ -158,6 +159,9 @@ class PlanFilter(params.FilterSet):
         fields = ["level", "year", "quarter", "kind", "status"]
 
 
+@described(_("抽查计划：本人在计划页面能看到的计划，含各类别、各次抽取和抽取仪式的各项数值，按年度、季度从新到旧；"
+             "执法人员看不到计划"),
+           _("一份抽查计划，按 id；本人看不到的回答 404"))
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     """抽查计划: the plans the user reads on the planning pages, with strata, draws and the ceremony's values."""
 
@@ -182,7 +186,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
                                   "departments")
                 .order_by("-year", "-quarter", "jurisdiction__path", "-kind", "pk"))
 
-    @extend_schema(operation_id="planning_plans_manifest",
+    @extend_schema(operation_id="planning_plans_manifest", description=_(
+        "一次抽取的清单，与计划页面给出的相同：公开密钥之前是封存清单（哈希、密钥承诺、公开随机数、抽取结果哈希），"
+        "之后是完整清单（tools/verify_draw.py 核对的内容）；响应头 X-Manifest-State 为 sealed 或 complete"),
                    parameters=[OpenApiParameter("number", int, OpenApiParameter.PATH, description=_("第几次抽取"))],
                    responses={(200, "application/json"): OpenApiTypes.OBJECT})
     @action(detail=True, url_path=r"draws/(?P<number>[0-9]+)/manifest", url_name="manifest", filter_backends=[])
@@ -195,6 +201,14 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         response = HttpResponse(body, content_type="application/json; charset=utf-8")
         response["X-Manifest-State"] = "complete" if complete else "sealed"
         return response
+
+
+describe_fields(PlanDrawSerializer, witnesses=_("抽取的见证人"))
+describe_fields(PlanSerializer, id=_("抽查计划的 id，用于详情和清单地址"), jurisdiction=_("行政区划代码"),
+                jurisdiction_name=_("行政区名称"), departments=_("内部联合抽查的参加科室"),
+                warnings=_("计划冻结时的提示（如执法人员不足）"), check_items=_("抽查事项编码"),
+                strata=_("各类别：可抽对象数、政策最低数、计划抽查数、计算说明与依据"),
+                draws=_("各次抽取，从第 1 次起"))
 
 
 # --- tasks ---------------------------------------------------------------------------------------------------
@@ -355,6 +369,22 @@ params.describe_filters(
     is_cross_department=_("true 只列跨部门联合抽查的任务，false 只列其他任务"))
 
 
+describe_fields(TaskSelectionSerializer, plan=_("抽查计划的 id"), jurisdiction=_("计划所属行政区的代码"),
+                level=_("计划的层级：city 市级，county 县级"), kind=_(
+                    "计划类型：regular 双随机抽查，joint 内部联合抽查，clue 线索核查，cross 跨部门联合抽查"),
+                department=_("发起联合抽查的科室；双随机抽查计划为 null"))
+describe_fields(TaskItemSerializer, id=_("抽查事项的 id（/api/registry/items/）"),
+                specialty=_("所需专业领域的代码；不限时为 null"))
+describe_fields(TaskMemberSerializer, inspector=_("执法检查人员的 id（/api/registry/inspectors/）"),
+                name=_("姓名"), department=_("所属部门（科室）的名称；外部专家为 null"))
+describe_fields(TaskSubstitutionSerializer, plan=_("递补所在抽取的计划 id"),
+                old_inspector_name=_("被替换人员的姓名；替换对象时为 null"),
+                new_inspector_name=_("递补人员的姓名；替换对象时为 null"))
+describe_fields(TaskSerializer, id=_("抽查任务的 id，用于详情地址"), jurisdiction=_("检查对象所在行政区的代码"),
+                jurisdiction_name=_("检查对象所在行政区的名称"), credit_code=_("被检查单位的统一社会信用代码"),
+                target_name=_("检查对象的名称"), address=_("检查对象的地址"))
+
+
 class TaskFilter(params.FilterSet):
     jurisdiction = JurisdictionCodeFilter("target__jurisdiction")
     plan = django_filters.ModelChoiceFilter(
@@ -378,6 +408,8 @@ class TaskFilter(params.FilterSet):
         return queryset.filter(members__inspector_id=inspector_id, members__active=True)
 
 
+@described(_("抽查任务：本人在任务页面能看到的任务，按年度、季度从新到旧；执法人员只有派发给本人检查组的任务"),
+           _("一项抽查任务，按 id；本人看不到的回答 404"))
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     """抽查任务: the tasks the user sees on the task pages — an inspector his own dispatched tasks."""
 

@@ -10,9 +10,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 
 from shuangsuiji import params
+from shuangsuiji.apifields import describe_fields
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Outlet, Target
 from shuangsuiji.textsearch import contains_piece
 
@@ -77,6 +79,22 @@ class CheckItemSerializer(serializers.ModelSerializer):
                   "check_method", "is_active"]
 
 
+describe_fields(JurisdictionSerializer, id=_("行政区的 id，用于详情地址"),
+                parent=_("上级行政区的代码；最上一级为 null"))
+describe_fields(DepartmentSerializer, id=_("部门的 id，用于详情地址"), jurisdiction=_("所属行政区的代码"))
+describe_fields(TargetSerializer, id=_("检查对象的 id，用于详情地址"), jurisdiction=_("所属行政区的代码"),
+                outlets=_("排放口"))
+describe_fields(InspectorSerializer, id=_("执法检查人员的 id，用于详情地址"),
+                jurisdiction=_("所属行政区的代码"), department=_("所属部门（科室）的名称"),
+                specialties=_("专业领域的代码"))
+describe_fields(CheckItemSerializer, id=_("抽查事项的 id，用于详情地址"),
+                jurisdiction=_("制定清单的行政区的代码"),
+                responsible_department=_("责任部门（科室）的名称"),
+                cooperating_departments=_("配合部门（科室）的名称"),
+                categories=_("适用的检查对象类别：general 一般排污单位，key 重点排污单位，special 特殊监管对象"),
+                specialty=_("所需专业领域的代码；不限时为 null"))
+
+
 def in_jurisdiction(queryset: QuerySet, field: str, code: str) -> QuerySet:
     """Rows of the jurisdiction with this division code and of its sub-jurisdictions. The path is the chain
     of codes, each followed by a dot, so a whole segment is matched: 1306 does not find 130623."""
@@ -139,6 +157,12 @@ class TargetFilter(params.FilterSet):
         return queryset.filter(contains_piece("name", value))
 
 
+def described(listed: str, one: str):
+    """The schema's description of a viewset's list and detail, in the reader's language (drf-spectacular took the
+    class's docstring, the same English text for both, in either language)."""
+    return extend_schema_view(list=extend_schema(description=listed), retrieve=extend_schema(description=one))
+
+
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
     """Objects outside the caller's jurisdiction do not exist here (404), as on the pages."""
 
@@ -146,24 +170,32 @@ class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
         return self.queryset.visible_to(self.request.user)
 
 
+@described(_("行政区划：本人管辖的行政区及其各级下级"),
+           _("一个行政区划，按 id；不在本人管辖范围内的回答 404"))
 class JurisdictionViewSet(ScopedViewSet):
     queryset = Jurisdiction.objects.select_related("parent")
     serializer_class = JurisdictionSerializer
     filterset_fields = ["level", "code"]
 
 
+@described(_("部门（科室）：本人管辖范围内的部门"),
+           _("一个部门，按 id；不在本人管辖范围内的回答 404"))
 class DepartmentViewSet(ScopedViewSet):
     queryset = Department.objects.select_related("jurisdiction")
     serializer_class = DepartmentSerializer
     filterset_fields = ["has_enforcement_duty", "is_active"]
 
 
+@described(_("检查对象库：本人管辖范围内的污染源等检查对象及其排放口，按 id 排列"),
+           _("一个检查对象及其排放口，按 id；不在本人管辖范围内的回答 404"))
 class TargetViewSet(ScopedViewSet):
     queryset = Target.objects.select_related("jurisdiction").prefetch_related("outlets").order_by("id")
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
 
 
+@described(_("执法检查人员库：本人管辖范围内的执法人员和外部专家，按 id 排列；不含电话号码"),
+           _("一名执法检查人员，按 id；不在本人管辖范围内的回答 404"))
 class InspectorViewSet(ScopedViewSet):
     queryset = (Inspector.objects.select_related("jurisdiction", "department__jurisdiction")
                 .prefetch_related("specialties").order_by("id"))
@@ -171,6 +203,8 @@ class InspectorViewSet(ScopedViewSet):
     filterset_fields = ["status", "is_external", "certificate_number"]
 
 
+@described(_("抽查事项清单：本人管辖范围内的抽查事项，按编码排列"),
+           _("一个抽查事项，按 id；不在本人管辖范围内的回答 404"))
 class CheckItemViewSet(ScopedViewSet):
     queryset = (CheckItem.objects.select_related("jurisdiction", "responsible_department__jurisdiction",
                                                  "specialty")

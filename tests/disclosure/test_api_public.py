@@ -368,8 +368,43 @@ def test_root_lists_the_endpoints_and_the_schema_documents_them(client):
         "/api/public/results/", "/api/public/results/{public_id}/", "/api/public/plans/{id}/",
         "/api/public/plans/{plan_id}/draws/{number}/manifest.json", "/api/public/verification/"}
     documented = {p["name"] for p in paths["/api/public/results/"]["get"]["parameters"]}
-    assert documented == {"jurisdiction", "month", "inspected_from", "inspected_to", "plan_kind", "industry",
-                          "outcome", "q", "changed_since", "after", "page", "page_size"}
+    assert documented == {"jurisdiction", "month", "inspected_from", "inspected_to", "plan", "plan_kind",
+                          "industry", "outcome", "q", "changed_since", "after", "page", "page_size"}
+
+
+def test_the_results_of_one_published_plan_as_the_portal_lists_them(client, published, tree):
+    """?plan=<id>, as /public/results/?plan= (the plan page's link): only that plan's released results; a number
+    that is no published plan (a draft, none at all, not a number) is a 400 naming ``plan``, as on the portal."""
+    plan = make_plan(tree["a"], PlanStatus.DISPATCHED, 1)
+    other = make_plan(tree["b"], PlanStatus.DISPATCHED, 1)
+    draft = make_plan(tree["a"], PlanStatus.DRAFT, 2)
+    rows = published["rows"]
+    PublishedResult.objects.filter(pk__in=[rows["chem"].pk, rows["secret"].pk, rows["draft"].pk]).update(
+        plan_id=plan.pk, changed_at=timezone.now())  # the May row is of the plan too, but not released
+    PublishedResult.objects.filter(pk=rows["b"].pk).update(plan_id=other.pk)
+    response, body = get(client, "/api/public/results/", plan=str(plan.pk))
+    assert response.status_code == 200, body
+    assert [row["public_id"] for row in body["results"]] == ["JL2026-000003", "JL2026-000001"]
+    assert all(row["plan_id"] == plan.pk for row in body["results"])
+    # the same rows as the portal's page lists for the plan
+    page = client.get("/public/results/", {"plan": plan.pk}).content.decode()
+    assert "JL2026-000001" in page and "JL2026-000004" not in page
+    assert ids_of(client, plan=other.pk, outcome="ok") == ["JL2026-000004"]
+    assert ids_of(client, plan=plan.pk, outcome="ok") == []
+    for value, says in ((draft.pk, f"没有编号为 {draft.pk} 的已公开抽查计划"), (987654321, "987654321"),
+                        ("x", "“x”"), ("0", "“0”")):
+        response, body = get(client, "/api/public/results/", plan=value)
+        assert response.status_code == 400 and list(body) == ["plan"], (value, body)
+        assert says in body["plan"][0], body
+    # a copy of one plan's results kept in sync: the plan of a result is not corrected, so the filter is safe there
+    synced = client.get("/api/public/results/", {"plan": plan.pk, "changed_since": "2000-01-01T00:00:00Z"}).json()
+    assert sorted(row["public_id"] for row in synced["results"]) == ["JL2026-000001", "JL2026-000003"]
+
+
+def ids_of(client, **params) -> list[str]:
+    response, body = get(client, "/api/public/results/", **params)
+    assert response.status_code == 200, body
+    return [row["public_id"] for row in body["results"]]
 
 
 def test_counts_are_capped_but_pages_go_on(client, published, monkeypatch):
