@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from shuangsuiji import params
 from shuangsuiji.fieldwork import filetypes
 from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult, Mode, OffSiteMeans, Outcome
-from shuangsuiji.fieldwork.services import ITEM_FIELDS, RECORD_FIELDS
+from shuangsuiji.fieldwork.services import (
+    ITEM_FIELDS,
+    RECORD_FIELDS,
+    inspection_day,
+    rectification_deadline_problem,
+)
 from shuangsuiji.registry.models import Department, Target
 from shuangsuiji.validators import REASON_LENGTH
 
@@ -102,13 +107,29 @@ class ItemForm(forms.ModelForm):
             "deadline": DateInput,
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, record_form: RecordForm | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.record_form = record_form
         for field in self.fields.values():
             field.required = False
         self.fields["outcome"].choices = Outcome.choices
         self.fields["handling"].choices = [("", _("请选择")), *Handling.choices]
         limit_text(self)
+
+    def clean(self) -> dict:
+        """An order's 整改期限 beyond a year after the inspection (a typo, 2206 for 2026) is refused as it is typed,
+        not only at 提交: the day is the one the same post gives (``record_form``), else the stored record's."""
+        data = super().clean()
+        deadline = data.get("deadline")
+        if (deadline is not None and data.get("handling") == Handling.ORDER and data.get("outcome") == Outcome.PROBLEM
+                and self.record_form is not None):
+            self.record_form.is_valid()  # its validation writes the posted times into its instance
+            day = inspection_day(self.record_form.instance)
+            if deadline > day:  # one not after the day is said at 提交 (the times may not be typed yet)
+                problem = rectification_deadline_problem(deadline, day)
+                if problem:
+                    self.add_error("deadline", problem)
+        return data
 
     def values(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in ITEM_FIELDS}

@@ -100,6 +100,11 @@ DUE_DAYS = {
 """Days from the inspection until a follow-up is overdue. 立案处罚: 行政处罚法 第六十条 (a decision within
 ninety days of filing). The others are the bureau's working rules: evidence of an on-the-spot
 rectification within three days, a transfer's receipt within fifteen."""
+RECTIFICATION_YEARS = 1
+"""The latest 整改期限 an order to rectify may set is this many years after the inspection day. The seed sets no
+period ("按时整改到位"); the longest any rule gave was the former 限期治理's, at most one year (水污染防治法 2008,
+第七十四条). A later date is a typing error (2206 for 2026): stored, the re-check would wait for centuries and the
+problem would never show as overdue."""
 MAX_SIGNATURE_BYTES = 512 * 1024
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 CLOCK_SKEW = timedelta(minutes=10)
@@ -786,6 +791,24 @@ def inspection_day(record: InspectionRecord) -> date:
     return timezone.localdate(record.ended_at or record.started_at or timezone.now())
 
 
+def latest_rectification_deadline(day: date) -> date:
+    """The last 整改期限 an inspection on ``day`` may set (``RECTIFICATION_YEARS`` later; 02-29 gives 02-28)."""
+    year = day.year + RECTIFICATION_YEARS
+    return day.replace(year=year) if not (day.month == 2 and day.day == 29) else date(year, 2, 28)
+
+
+def rectification_deadline_problem(deadline: date, day: date) -> str | None:
+    """What is wrong with the 整改期限 of an order to rectify found on ``day``, or None (the form and the
+    submission say the same)."""
+    if deadline <= day:
+        return _("整改期限应晚于检查日期")
+    latest = latest_rectification_deadline(day)
+    if deadline > latest:
+        return _("整改期限不能晚于检查日期（%(day)s）后一年，即 %(latest)s，请核对年份") % {
+            "day": day.isoformat(), "latest": latest.isoformat()}
+    return None
+
+
 def _policy(record: InspectionRecord):
     from shuangsuiji.intake.services import policy_for
 
@@ -881,8 +904,10 @@ def _item_errors(record: InspectionRecord, errors: dict[str, list[str]]) -> None
         elif item.handling == Handling.ORDER:
             if item.deadline is None:
                 errors[f"{key}-deadline"].append(_("责令改正须写明整改期限"))
-            elif item.deadline <= day:
-                errors[f"{key}-deadline"].append(_("整改期限应晚于检查日期"))
+            else:
+                problem = rectification_deadline_problem(item.deadline, day)
+                if problem:
+                    errors[f"{key}-deadline"].append(problem)
         elif item.handling in (Handling.TRANSFER, Handling.JUDICIARY) and not item.transfer_to:
             errors[f"{key}-transfer_to"].append(_("请填写移交或移送的单位"))
         elif item.handling == Handling.RECTIFIED and not item.rectification:

@@ -373,7 +373,8 @@ def _record(request: HttpRequest, pk: int) -> InspectionRecord:
 
 def _forms(record: InspectionRecord, data=None) -> tuple[RecordForm, list[ItemForm]]:
     form = RecordForm(data, instance=record)
-    items = [ItemForm(data, instance=item, prefix=f"item-{item.pk}") for item in record.items.order_by("order")]
+    items = [ItemForm(data, instance=item, prefix=f"item-{item.pk}", record_form=form)
+             for item in record.items.order_by("order")]
     return form, items
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from shuangsuiji import params
+from shuangsuiji.audit.services import system_language
 from shuangsuiji.engine import policy as policies
 from shuangsuiji.registry.excel import IMPORTERS, export_workbook
 from shuangsuiji.registry.models import Jurisdiction, Recusal, TargetHistory, TargetStatus
@@ -178,16 +179,19 @@ def dynamic_report_export(request: HttpRequest) -> HttpResponse:
     year, quarter = _quarter(request)
     _first, _last, jurisdiction, new, defunct = dynamic_changes(request, year, quarter)
     book = Workbook(write_only=True)
-    for title, items in ((_("新增检查对象"), new), (_("消亡检查对象"), defunct)):
-        sheet = book.create_sheet(title)
-        # Excel's default width (8.43) showed the dates as ##### and cut the codes and names: wide enough for
-        # each column's content (set before the rows, as a write-only sheet requires).
-        for letter, width in zip("ABCDE", (14, 22, 36, 12, 30), strict=True):
-            sheet.column_dimensions[letter].width = width
-        sheet.append([_("行政区"), _("统一社会信用代码"), _("单位名称"), _("日期"), _("原因")])
-        for row in items:
-            sheet.append(as_text(sheet, [row.target.jurisdiction.name, row.target.credit_code, row.target.name,
-                                         row.effective_date, row.reason]))
+    # In the system's language whoever downloads it, as the file name is: the county sends it to the city (按季度报送
+    # 消亡企业, as the monthly and quarterly sheets of disclosure.report_books), and its rows are Chinese anyway.
+    with system_language():
+        for title, items in ((_("新增检查对象"), new), (_("消亡检查对象"), defunct)):
+            sheet = book.create_sheet(title)
+            # Excel's default width (8.43) showed the dates as ##### and cut the codes and names: wide enough for
+            # each column's content (set before the rows, as a write-only sheet requires).
+            for letter, width in zip("ABCDE", (14, 22, 36, 12, 30), strict=True):
+                sheet.column_dimensions[letter].width = width
+            sheet.append([_("行政区"), _("统一社会信用代码"), _("单位名称"), _("日期"), _("原因")])
+            for row in items:
+                sheet.append(as_text(sheet, [row.target.jurisdiction.name, row.target.credit_code, row.target.name,
+                                             row.effective_date, row.reason]))
     buffer = io.BytesIO()
     book.save(buffer)
     scope = jurisdiction.name if jurisdiction else (request.user.jurisdiction.name if request.user.jurisdiction_id

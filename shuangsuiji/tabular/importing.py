@@ -505,7 +505,13 @@ class Importer:
     rules need every cell leaves this off and sees complete rows only."""
 
     def template(self) -> bytes:
-        """An .xlsx with the headers, one example row and a sheet explaining each column."""
+        """An .xlsx with the headers, one example row and a sheet explaining each column: all of it in the
+        system's language, as the sheet is read (an English session's 填写说明 said "Column", "Required" above
+        the Chinese columns and notes)."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self._template()
+
+    def _template(self) -> bytes:
         book = Workbook()
         sheet = book.active
         sheet.title = self.label[:31]

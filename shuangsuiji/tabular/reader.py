@@ -12,6 +12,7 @@ A damaged or hand-made file is refused with a ``SheetError`` that says where rea
 server error; a cell reference beyond Excel's last column is refused before anything is allocated for it.
 """
 
+import codecs
 import csv
 import io
 import posixpath
@@ -211,25 +212,65 @@ def _cell_value(cell: Any, shared: list[str], date_styles: set[int]) -> Any:
     return text  # keep the exact decimal digits of the file
 
 
-def _csv_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
-    raw = handle.read()
+_CSV_CHUNK = 2**20
+
+
+def _csv_encoding(handle: IO[bytes]) -> str:
+    """The CSV's encoding (UTF-8, else GB18030), found by decoding it once in chunks; refused when it is neither,
+    or holds a NUL (not text at all, and a database refuses it: a binary file named .csv, or damage).
+
+    In chunks, not whole: a file near the upload limit held as bytes, as text and as the reader's copy of the
+    text was several times its size in memory, once per pass (the import reads a file twice)."""
+    start = handle.tell()
     for encoding in ("utf-8-sig", "gb18030"):
+        handle.seek(start)
+        decoder = codecs.getincrementaldecoder(encoding)()
+        lines = 0
         try:
-            text = raw.decode(encoding)
-            break
+            while True:
+                chunk = handle.read(_CSV_CHUNK)
+                text = decoder.decode(chunk, final=not chunk)
+                if "\x00" in text:
+                    raise SheetError(_("CSV 文件第 %(row)s 行含有空字符（NUL），不是文本文件或已损坏") % {
+                        "row": lines + text.count("\n", 0, text.index("\x00")) + 1})
+                lines += text.count("\n")
+                if not chunk:
+                    break
         except UnicodeDecodeError:
             continue
-    else:
-        raise SheetError(_("CSV 文件的编码无法识别（应为 UTF-8 或 GBK）"))
-    if "\x00" in text:  # not text at all (and a database refuses it): a binary file named .csv, or damage
-        raise SheetError(_("CSV 文件第 %(row)s 行含有空字符（NUL），不是文本文件或已损坏") % {
-            "row": text.count("\n", 0, text.index("\x00")) + 1})
+        handle.seek(start)
+        return encoding
+    raise SheetError(_("CSV 文件的编码无法识别（应为 UTF-8 或 GBK）"))
+
+
+def _csv_rows(handle: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
+    encoding = _csv_encoding(handle)
+    text = io.TextIOWrapper(io.BufferedReader(_Unclosable(handle), _CSV_CHUNK), encoding=encoding, newline="")
     number = 0
     try:
-        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        for number, row in enumerate(csv.reader(text), start=1):
             yield number, [cell if cell.strip() else None for cell in row]
     except csv.Error as error:  # e.g. one cell of more than 128 KB: an unclosed quote swallowing the rest
         raise SheetError(_("CSV 文件第 %(row)s 行无法读取（常见原因：引号没有成对）") % {"row": number + 1}) from error
+
+
+class _Unclosable(io.RawIOBase):
+    """The upload as the raw stream a ``TextIOWrapper`` reads (an uploaded file has no ``readinto``); closing
+    the wrapper, or its collection, leaves the upload open: it is the caller's, who reads it again."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.handle.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        super().close()  # closes this adapter only, not ``handle``
 
 
 def read_rows(handle: IO[bytes], name: str) -> Iterator[tuple[int, list[Any]]]:

@@ -306,3 +306,19 @@ def test_the_workbench_lists_waiting_objections_for_admins_and_leaders(result, u
     services.do_answer_objection(objection, accepted=False, reply="日期无误。", acting_user=users["county_admin"])
     sections = {s.key: s for s in workbench.for_user(users["county_admin"]).sections}
     assert sections["objections"].items.total == 0
+
+
+def test_the_objection_page_says_how_long_it_has_waited_and_no_deadline(client, result, users):
+    """The policy sets no deadline for an answer (docs/publication.md), so none is shown or flagged: the list
+    and the objection's own page say how long it has waited, until it is answered."""
+    objection = lodge(result)
+    Objection.objects.filter(pk=objection.pk).update(received_at=timezone.now() - timedelta(days=12))
+    client.force_login(users["county_admin"])
+    client.cookies["django_language"] = "en"
+    for url in (reverse("disclosure:objections"), objection.get_absolute_url()):
+        page = client.get(url).content.decode()
+        assert re.search(r"waiting 1\xa0week, 5\xa0days", page), url
+    detail = client.get(objection.get_absolute_url()).content.decode()
+    assert 'id="objection-waited"' in detail
+    services.do_answer_objection(objection, accepted=False, reply="检查日期无误。", acting_user=users["county_admin"])
+    assert 'id="objection-waited"' not in client.get(objection.get_absolute_url()).content.decode()

@@ -268,8 +268,9 @@ def test_the_problems_on_the_preview_follow_the_reader_and_the_sheet_keeps_the_c
         client, users, tree, items, team, month, settings):
     """The problems column was put together with Chinese words and marks (：；（整改期限…）), which an English
     preview showed as they were; the workbook, a Chinese form sent to the city, keeps them to the character."""
+    due = timezone.localdate() + datetime.timedelta(days=90)  # an order's deadline is within a year of the visit
     ordered = reviewed(another_task(tree, items, team, 35, name="涞水丙厂"), users, problem=Handling.ORDER,
-                       deadline=datetime.date(2030, 9, 30))
+                       deadline=due)
     assert month_of(ordered) == (month["year"], month["month"])
     client.force_login(users["county_admin"])
     query = {"jurisdiction": "130623", "year": month["year"], "month": month["month"]}
@@ -282,11 +283,11 @@ def test_the_problems_on_the_preview_follow_the_reader_and_the_sheet_keeps_the_c
         translation.activate(settings.LANGUAGE_CODE)
     item = ordered.items.order_by("order").first().name
     rows = {r.target_name: r.problems for r in response.context["rows"]}
-    assert rows["涞水丙厂"] == f"{item}: 布袋除尘器破损，未及时更换; Ordered to rectify (due 2030-09-30)"
+    assert rows["涞水丙厂"] == f"{item}: 布袋除尘器破损，未及时更换; Ordered to rectify (due {due})"
     assert rows["涞水甲厂"] == f"{item}: 布袋除尘器破损，未及时更换; Case opened for a penalty"
-    assert "(due 2030-09-30)" in response.content.decode()  # shown on the page, not only kept in the row
+    assert f"(due {due})" in response.content.decode()  # shown on the page, not only kept in the row
     sheet = {row[1]: row[10] for row in table(book["情况明细表"])}
-    assert sheet["涞水丙厂"] == f"{item}：布袋除尘器破损，未及时更换；责令改正（整改期限2030-09-30）"
+    assert sheet["涞水丙厂"] == f"{item}：布袋除尘器破损，未及时更换；责令改正（整改期限{due}）"
     assert sheet["涞水甲厂"] == f"{item}：布袋除尘器破损，未及时更换；立案处罚"
 
 
