@@ -42,6 +42,7 @@ from shuangsuiji.disclosure.models import (
 from shuangsuiji.disclosure.services import (
     VERIFIED_REPORT,
     known_results_deadline,
+    month_label,
     pending_deadline_note,
     public_values,
 )
@@ -71,7 +72,9 @@ INDUSTRY_HELP = _("国民经济行业分类代码的开头，如 C、C26 或 26�
 # for a page of 50; the downloads add the items and problems.
 RESULT_LIST_FIELDS = ("id", "public_id", "jurisdiction_name", "credit_code", "target_name", "industry_code",
                       "industry_name", "inspected_on", "plan_id", "plan_label", "outcome", "withheld_basis",
-                      "corrected_at", "changed_at")
+                      "corrected_at", "changed_at", "publication__released_at", "publication__deadline")
+"""A results list's columns, with the batch's release and deadline (``release_timing``): read with
+``select_related("publication")``, a join in the page's one query."""
 
 
 # --- filter forms --------------------------------------------------------------------------------------------------
@@ -665,6 +668,31 @@ def result(public_id: str) -> PublishedResult | None:
             .filter(public_id=creditcode.normalize(public_id)).first())
 
 
+@dataclass
+class ReleaseTiming:
+    """When a published result's batch was released against the month's deadline (附件 二(四): 10 working days
+    after the month). ``deadline`` is the batch's, set when it was prepared by ``services.results_deadline`` (the
+    plan page's results deadlines come from the same function), and ``late`` is ``Publication.is_overdue``, as
+    the staff's overview and the portal's home page flag the batch: one deadline, one test."""
+
+    released_on: date
+    deadline: date
+    late: bool
+
+
+def release_timing(batch: Publication) -> ReleaseTiming:
+    """``ReleaseTiming`` of a released batch (a published result's ``publication``)."""
+    return ReleaseTiming(timezone.localdate(batch.released_at), batch.deadline, batch.is_overdue())
+
+
+def mark_late_releases(rows: list[PublishedResult]) -> list[PublishedResult]:
+    """Give each row of a results list its batch's ``release_timing`` (``row.release``); the rows are read with
+    ``RESULT_LIST_FIELDS`` and their publication joined."""
+    for row in rows:
+        row.release = release_timing(row.publication)
+    return rows
+
+
 def corrections(result_row: PublishedResult) -> list[Correction]:
     found = list(Correction.objects.published().filter(result=result_row).order_by("corrected_at", "id"))
     for correction in found:
@@ -676,7 +704,8 @@ def target_history(credit_code: str) -> tuple[QuerySet, QuerySet]:
     """A target's published results and its annual-list rows, by credit code. Results masked to hide the code
     do not carry it, so they are not found here — which is the point of masking it."""
     code = credit_code.upper()
-    found = (PublishedResult.objects.published().filter(credit_code=code).only(*RESULT_LIST_FIELDS)
+    found = (PublishedResult.objects.published().filter(credit_code=code).select_related("publication")
+             .only(*RESULT_LIST_FIELDS)
              .order_by("-inspected_on", "public_id"))
     listed = (ListedTarget.objects.published().filter(credit_code=code).select_related("publication")
               .order_by("-publication__year", "id"))
@@ -996,9 +1025,9 @@ class MonthDue:
     passed: bool
 
     @property
-    def first(self) -> date:
-        """The month's first day, for the month's name in the reader's language (``|date:"F"``)."""
-        return date(self.year, self.month, 1)
+    def label(self) -> str:
+        """The month as the portal names one (``services.month_label``: 4月, 2026-04)."""
+        return month_label(self.year, self.month)
 
     @property
     def pending(self) -> str:

@@ -20,8 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.models import Event
@@ -142,6 +143,17 @@ def results_deadline(year: int, month: int) -> tuple[date, str]:
     policy = policy_for(year, (month - 1) // 3 + 1)
     due = calendar().monthly_publication_deadline(policy, year, month)
     return due, policy.monthly_publication.citation
+
+
+MONTH_FORMAT = pgettext_lazy("date format of a month", "n月")
+"""A month named beside its deadline or as a column head, as a date format: 4月, and in English 2026-04, as the
+English pages write a month (a batch's name, a refusal, its dates). Django's month names read 四月 in Chinese
+where the rest of the portal says 4月 (the plan page's results deadlines did)."""
+
+
+def month_label(year: int, month: int) -> str:
+    """``MONTH_FORMAT`` of one month, in the active language."""
+    return date_format(date(year, month, 1), str(MONTH_FORMAT))
 
 
 def results_deadline_year(year: int, month: int) -> int:

@@ -265,7 +265,8 @@ def results(request: HttpRequest) -> HttpResponse:
     if "format" in request.GET:
         return download(request, "results", form, _iterate(rows))
     # Ids first, as the API pages: the same pager, so the page does not pay for skipping unreleased rows.
-    page = _page(request, rows.only(*public.RESULT_LIST_FIELDS), ids_first=True)
+    page = _page(request, rows.select_related("publication").only(*public.RESULT_LIST_FIELDS), ids_first=True)
+    public.mark_late_releases(page.object_list)
     plan = form.cleaned_data.get("plan") if form.is_valid() else None
     return render(request, "disclosure/public/results.html", _list_context(
         request, form, page, jurisdictions=_jurisdictions(form), outcomes=Outcome.choices,
@@ -287,6 +288,7 @@ def result_detail(request: HttpRequest, public_id: str) -> HttpResponse:
         "plan_label": said_plan_title(result.plan_label), "problems": public.readable_problems(result.problems),
         "withheld": result.outcome == Outcome.WITHHELD, "notes": notes,
         "withheld_basis": public.basis_label(result.withheld_basis), "corrections": corrections,
+        "release": public.release_timing(result.publication),
         "plan_public": result.plan_id and Plan.objects.published().filter(pk=result.plan_id).exists()})
 
 
@@ -295,7 +297,7 @@ def target(request: HttpRequest, credit_code: str) -> HttpResponse:
     if "format" in request.GET:
         return download(request, "results", None, _iterate(found.defer(None)),
                         named={"credit_code": credit_code})
-    found_rows, listed_rows = list(found[:500]), list(listed)
+    found_rows, listed_rows = public.mark_late_releases(list(found[:500])), list(listed)
     if not found_rows and not listed_rows:
         raise Http404(_("没有该统一社会信用代码的已公开信息"))
     name = next((r.name for r in listed_rows), "") or next((r.target_name for r in found_rows if r.target_name), "")

@@ -21,10 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from shuangsuiji import params
@@ -137,11 +135,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     by_cell = {(s.jurisdiction.pk, s.month): s for s in states}
     last_month = 12 if year < today.year else today.month
     months = list(range(1, last_month + 1))
-    # A month's column head, as a date format: 1月, and in English 2026-01 as the English pages write a month. Each
+    # A month's column head (services.month_label): 1月, and in English 2026-01. Each
     # cell carries its month too (a phone shows a county's months as a card, each mark under its month), the heads
     # worked out once here rather than in each of a national grid's thirty thousand cells.
-    month_format = pgettext("date format of a month column", "n月")
-    month_labels = [date_format(date(year, m, 1), month_format) for m in months]
+    month_labels = [services.month_label(year, m) for m in months]
     grid = [{"jurisdiction": c, "cells": list(zip(month_labels, [by_cell.get((c.pk, m)) for m in months], strict=True)),
              "overdue": sum(1 for m in months if (c.pk, m) in by_cell and by_cell[(c.pk, m)].is_overdue)}
             for c in counties]

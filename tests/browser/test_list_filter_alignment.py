@@ -73,3 +73,40 @@ def test_the_record_lists_buttons_close_its_filter_row_at_1280(open_page, users,
         assert bottom(page, "form.card button.btn-success") == pytest.approx(bottom(page, box), abs=4), box
     assert bottom(page, "form.card a.btn") == pytest.approx(bottom(page, "#id_submitted"), abs=4)
     assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+
+
+@pytest.mark.parametrize("width", [1024, 1200, 1280])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_record_lists_buttons_close_its_filter_row_at_every_desk_width(open_page, users, live_server, language,
+                                                                           width):
+    """From 992 to 1199 px the record list still gave its fields fixed twelfths (2+2+2+2+2+1+1): 查询/重置 went to a
+    line of their own. The fields share the row from lg on, the search two shares of it."""
+    page = open_page(users["city_admin"], "pw-city_admin", {"width": width, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/fieldwork/records/")
+    for box in ("#id_q", "#id_state", "#id_month", "#id_submitted"):
+        assert bottom(page, "form.card button.btn-success") == pytest.approx(bottom(page, box), abs=4), box
+    assert page.locator("#id_q").bounding_box()["width"] >= 140  # a record number or a few characters of a name
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("width", [800, 1024, 1200, 1280])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_task_lists_filter_row_adds_up_to_twelve(open_page, users, live_server, language, width):
+    """The task list's filters were 3+2+2+2+2+2 twelfths (13) from 768 px on: the overdue box and the buttons always
+    went to a line of their own. On a tablet the fields fill the first line (6+3+3) and the status, the check boxes
+    and the buttons the second; from 992 px the fields share one row the buttons close."""
+    page = open_page(users["city_admin"], "pw-city_admin", {"width": width, "height": 900})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/planning/tasks/")
+    assert page.locator("#f-j").is_visible()  # the city's four fields
+    top = {box: page.locator(box).bounding_box()["y"] for box in ("#f-q", "#f-period", "#f-j", "#f-status")}
+    button = page.locator("form.card button.btn-success")
+    if width < 992:
+        assert top["#f-q"] == top["#f-period"] == top["#f-j"] < top["#f-status"]
+        assert bottom(page, "form.card button.btn-success") == pytest.approx(bottom(page, "#f-status"), abs=4)
+    else:
+        assert len(set(top.values())) == 1, top
+        assert bottom(page, "form.card button.btn-success") == pytest.approx(bottom(page, "#f-q"), abs=4)
+        assert page.locator("#f-overdue").bounding_box()["x"] < button.bounding_box()["x"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

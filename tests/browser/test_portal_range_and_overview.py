@@ -10,6 +10,7 @@ import pytest
 from tests.browser.conftest import PHONE, assert_accessible
 from tests.browser.test_list_filter_alignment import border, danger
 from tests.browser.test_portal import fits, visit  # noqa: F401
+from tests.browser.test_staff_list_layout import LINES
 from tests.disclosure.test_portal import data, make_plan  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -66,7 +67,7 @@ def test_the_county_short_of_its_regular_plan_comes_first_and_is_named_in_the_su
     make_joint(tree, "b", 2)
     page = visit("/public/plans/?year=2026&quarter=2", viewport)
     overview = page.locator("#quarter-overview")
-    # the summary's first sentence: the second counts plans drawn late (make_plan draws them a month ago)
+    # the summary's first sentence (a second one would count plans drawn late: make_plan draws on time)
     assert "阜平县" in overview.locator("#quarter-overview-summary strong:not(#quarter-overview-late)").inner_text()
     rows = overview.locator("tbody tr")
     assert rows.count() == 3 and all(rows.nth(i).is_visible() for i in range(3))
@@ -103,4 +104,41 @@ def test_a_late_plan_is_flagged_and_its_page_leads_to_its_results_on_a_phone(vis
     assert box.is_visible() and "本计划尚无已公开的检查结果。" in box.inner_text()
     assert "10 个工作日内公开" in box.inner_text()
     assert_accessible(page, "a late plan's page with its results box")
+    assert fits(page)
+    # a month a line, named 4月 as the portal names a month (not 四月), each line whole: on a phone the months ran
+    # on in one sentence over five lines, a date broken at its hyphen
+    months = box.locator(".results-due-months li")
+    assert months.count() == 3 and months.first.inner_text().startswith("4月 ")
+    for i in range(3):
+        assert months.nth(i).evaluate(LINES) == 1, months.nth(i).inner_text()
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_result_released_late_says_so_on_its_page_and_in_the_list(visit, data, live_server, viewport, language):
+    """A result whose batch was released after the month's deadline is marked on its page and in the results list,
+    readable and accessible on a desk and a phone."""
+    from django.utils import timezone
+
+    from shuangsuiji.disclosure.models import Publication, PublishedResult
+
+    row = PublishedResult.objects.get(public_id="JL2026-000002")
+    Publication.objects.filter(pk=row.publication_id).update(
+        deadline=datetime.date(2026, 5, 15), released_at=timezone.make_aware(datetime.datetime(2026, 5, 20, 10)))
+    page = visit("/public/results/JL2026-000002/", viewport)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.reload()
+    late = page.locator("#result-release .text-danger")
+    assert late.is_visible()
+    assert ("逾期公开，于 2026-05-20 公开，期限 2026-05-15" if language == "zh-hans"
+            else "published late, on 2026-05-20; the deadline was 2026-05-15") in late.inner_text()
+    assert_accessible(page, "a result released late")
+    assert fits(page)
+    page.goto(f"{live_server.url}/public/results/")
+    flagged = page.locator(".public-results tr:has(.result-late)")
+    # the rows of that batch (April's), not March's released on time
+    in_batch = PublishedResult.objects.filter(publication_id=row.publication_id).count()
+    assert flagged.count() == in_batch < page.locator(".public-results tbody tr").count()
+    assert "JL2026-000002" in " ".join(flagged.all_inner_texts())
+    assert_accessible(page, "the results list with a result released late")
     assert fits(page)

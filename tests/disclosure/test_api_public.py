@@ -296,10 +296,13 @@ def test_items_are_the_active_ones(client, tree):
 
 
 def make_plan(jurisdiction, status: str, quarter: int, *, revealed: bool = False) -> Plan:
+    from tests.disclosure.test_portal import on_time_draw, revealed_after
+
+    drawn_at = on_time_draw(2026, quarter)  # in the plan's draw window, whatever day the suite runs
     plan = Plan.objects.create(jurisdiction=jurisdiction, level="county", year=2026, quarter=quarter, status=status,
                                policy_id="baoding", policy_version=1, policy_fingerprint="f" * 64,
                                policy_title="保定市政策", inspectors_counted=6,
-                               revealed_at=timezone.now() if revealed else None)
+                               revealed_at=revealed_after(drawn_at) if revealed else None)
     PlanStratum.objects.create(plan=plan, stratum="general", population=10, minimum=3, requested=3,
                                explanation="⌈5% × 10⌉", citation="指导意见 二(一)")
     if status != PlanStatus.DRAFT:
@@ -314,7 +317,7 @@ def make_plan(jurisdiction, status: str, quarter: int, *, revealed: bool = False
         Draw.objects.create(plan=plan, number=1, status=DrawStatus.DRAWN, inputs_hash="1" * 64,
                             commitment="2" * 64, secret=SECRET, seed=SEED, public_value="3,5,1,6",
                             public_source="dice", manifest=manifest,
-                            drawn_at=timezone.now() - datetime.timedelta(days=30))  # before the reveal
+                            drawn_at=drawn_at)  # before the reveal
     return plan
 
 

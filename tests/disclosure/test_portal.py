@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -312,11 +313,35 @@ def test_the_item_list_says_an_items_industries_as_the_plan_page_does(client, tr
 SECRET, SEED = "5e" * 32, "a1" * 32
 
 
+def on_time_draw(year: int, quarter: int) -> datetime.datetime:
+    """When a test plan of (year, quarter) was drawn: 10:00 Beijing time on the first day of its draw window (the
+    last working days of the quarter before, 实施方案 二(四); ``engine.workdays.draw_window``), so the plan is drawn
+    on time whatever day the suite runs. "30 days before today" was late for a plan of a quarter ended, and
+    before its window for one to come; at 00:30 Beijing time it was even another day than in UTC. Without a
+    calendar of those days (no policy in force, holidays not entered) the last day of the quarter before."""
+    from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter
+    from shuangsuiji.intake.services import policy_for
+    from shuangsuiji.planning import gather
+
+    try:
+        day = gather.calendar().draw_window(policy_for(year, quarter), year, quarter)[0]
+    except (CalendarUnknownError, ValidationError):
+        before_year, before = previous_quarter(year, quarter)
+        day = datetime.date(before_year + (before == 4), before * 3 % 12 + 1, 1) - datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+def revealed_after(drawn_at: datetime.datetime) -> datetime.datetime:
+    """A revealed test plan's reveal: now, or just after its draw when the test's now comes before it."""
+    return max(timezone.now(), drawn_at + datetime.timedelta(hours=1))
+
+
 def make_plan(jurisdiction, quarter: int, *, status=PlanStatus.DISPATCHED, revealed=False, draws=1) -> Plan:
+    drawn_at = on_time_draw(2026, quarter)
     plan = Plan.objects.create(jurisdiction=jurisdiction, level="county", year=2026, quarter=quarter, status=status,
                                policy_id="baoding", policy_version=1, policy_fingerprint="f" * 64,
                                policy_title="保定市政策", inspectors_counted=6,
-                               revealed_at=timezone.now() if revealed else None)
+                               revealed_at=revealed_after(drawn_at) if revealed else None)
     PlanStratum.objects.create(plan=plan, stratum="general", population=40, minimum=2, requested=3,
                                explanation="⌈5% × 40⌉ = 2", citation="实施方案 二(二)")
     for number in range(1, draws + 1):
@@ -328,7 +353,7 @@ def make_plan(jurisdiction, quarter: int, *, status=PlanStatus.DISPATCHED, revea
                     "strata": [{"name": "general", "quota": 3, "selected": selected}]}
         Draw.objects.create(plan=plan, number=number, inputs_hash=f"{number}" * 64, commitment="c" * 64,
                             secret=SECRET, seed=SEED, public_value="3516", public_source="dice", manifest=manifest,
-                            drawn_at=timezone.now() - datetime.timedelta(days=30),  # before the reveal
+                            drawn_at=drawn_at,  # on time, before the reveal
                             status=DrawStatus.DRAWN if number == draws else DrawStatus.SUPERSEDED)
     return plan
 

@@ -62,7 +62,9 @@ def test_a_plan_whose_results_are_not_yet_due_says_when_they_are(client, tree, t
     assert client.get("/public/results/", {"plan": plan.pk}).content.decode().count("（尚未到期）") == 3
     client.cookies["django_language"] = "en"
     section = client.get(f"/public/plans/{plan.pk}/").content.decode()
-    assert "The results of this plan are not due yet." in section and "April: by " + days[0] in section
+    assert "The results of this plan are not due yet." in section
+    # a month as the English pages write one (2026-04, as in a batch's name), not "April"
+    assert "2026-04: by " + days[0] in section and "April" not in section
 
 
 def test_an_unknown_or_unpublished_plan_is_an_error_naming_it(client, tree):
@@ -72,3 +74,44 @@ def test_an_unknown_or_unpublished_plan_is_an_error_naming_it(client, tree):
     assert response.status_code == 400
     assert f"没有编号为 {draft.pk} 的已公开抽查计划" in response.content.decode()
     assert client.get("/public/results/", {"plan": "x"}).status_code == 400
+
+
+def test_a_result_released_after_its_months_deadline_says_so_on_its_page_and_in_the_list(client, tree):
+    """A plan published late was flagged on the portal; a result released after its month's deadline (附件 二(四):
+    10 working days after the month) was not, on its page or in the list. Its deadline is the one the plan page
+    gives for the month (both from services.results_deadline), and the day is Beijing's: a batch released at
+    23:30 on the deadline is on time."""
+    from shuangsuiji.disclosure.models import Publication
+    from shuangsuiji.disclosure.services import known_results_deadline
+
+    plan = make_plan(tree["a"], 1)
+    target = Target.objects.create(credit_code=credit_code("130623", 1), name="涞水县甲化工有限公司",
+                                   jurisdiction=tree["a"], industry_code="C2614", industry_name="有机化学原料制造")
+    february, march = known_results_deadline(2026, 2), known_results_deadline(2026, 3)
+    late, on_time = batch(tree["a"], 2), batch(tree["a"], 3)
+    Publication.objects.filter(pk=late.pk).update(deadline=february, released_at=timezone.make_aware(
+        datetime.datetime.combine(february + datetime.timedelta(days=3), datetime.time(10))))
+    Publication.objects.filter(pk=on_time.pk).update(deadline=march, released_at=timezone.make_aware(
+        datetime.datetime.combine(march, datetime.time(23, 30))))
+    make_result(late, target, 1, plan_id=plan.pk)
+    make_result(on_time, target, 2, plan_id=plan.pk)
+    released_late = (february + datetime.timedelta(days=3)).isoformat()
+
+    def release_line(public_id: str, **headers) -> str:
+        page = client.get(f"/public/results/{public_id}/", headers=headers).content.decode()
+        return page[page.index('id="result-release"'):page.index("</p>", page.index('id="result-release"'))]
+
+    line = release_line("JL2026-000001")
+    assert "逾期公开，于" in line and released_late in line and f"期限 <span class=\"text-nowrap\">{february}" in line
+    on_time_line = release_line("JL2026-000002")
+    assert "逾期" not in on_time_line and f"{march.isoformat()} 公开。" in on_time_line
+    english = release_line("JL2026-000001", cookie="django_language=en")
+    assert f"published late, on <span class=\"text-nowrap\">{released_late}</span>; the deadline was" in english
+    listed = client.get("/public/results/", {"plan": plan.pk}).content.decode()
+    rows = listed[listed.index("<tbody>"):listed.index("</tbody>")].split("</tr>")
+    row_late = next(row for row in rows if "JL2026-000001" in row)
+    row_on_time = next(row for row in rows if "JL2026-000002" in row)
+    assert "result-late" in row_late and "result-late" not in row_on_time
+    assert f'title="逾期公开，于 {released_late} 公开，期限 {february.isoformat()}"' in row_late
+    # the deadline the result is held to is the one the plan page gives for its month
+    assert f"2月 {february.isoformat()}" in client.get(f"/public/plans/{plan.pk}/").content.decode()

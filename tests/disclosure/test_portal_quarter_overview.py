@@ -206,3 +206,31 @@ def test_the_plan_page_says_when_the_plan_was_published_and_whether_late(client,
     client.cookies["django_language"] = "en"
     page = client.get(f"/public/plans/{late.pk}/").content.decode()
     assert "Published late: first drawn and published on 2026-04-08, the deadline was 2026-03-31" in page
+
+
+@pytest.mark.parametrize("now", [
+    datetime.datetime(2026, 4, 1, 0, 30),  # a quarter's first day, just after Beijing midnight (UTC: 31 March)
+    datetime.datetime(2026, 6, 30, 23, 30),  # a quarter's last day, in its window's last hour
+    datetime.datetime(2026, 6, 22, 9, 0),  # the Monday after the Dragon Boat holiday (19-21 June)
+    datetime.datetime(2027, 1, 4, 8, 0),  # the next year, its first working day
+], ids=["quarter-first-day", "quarter-last-day", "monday-after-holiday", "next-year"])
+def test_the_test_plans_are_drawn_in_their_window_whatever_day_the_suite_runs(client, tree, monkeypatch, now):
+    """``make_plan`` drew "30 days before today": a first-quarter plan came out late, a later one drawn before its
+    window or after the reveal, depending on the day CI ran. Its draw is now in the plan's own window, before its
+    reveal, and the plan reads as on time, whatever the date and hour (Beijing time) the suite runs at."""
+    from shuangsuiji.intake.services import policy_for
+    from shuangsuiji.planning import gather
+
+    moment = timezone.make_aware(now)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    today = timezone.localdate()
+    assert today == now.date()
+    for quarter in (1, 2, 3, 4):
+        plan = make_plan(tree["a"], quarter, revealed=True)
+        window = gather.calendar().draw_window(policy_for(2026, quarter), 2026, quarter)
+        timing = public.plan_timing(plan, today)
+        assert timing.published_on in window and not timing.late, (quarter, timing)
+        assert plan.draws.get().drawn_at < plan.revealed_at
+        page = client.get(f"/public/plans/{plan.pk}/").content.decode()
+        line = page[page.index('id="plan-published-on"'):page.index("</p>", page.index('id="plan-published-on"'))]
+        assert "首次抽取（即公开之日）" in line and "逾期" not in line
