@@ -569,6 +569,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = tasks.filter(is_joint=True)
     if request.GET.get("overdue") == "1":
         tasks = past_due(tasks, timezone.localdate())
+    # The tasks of one place's own plans (a city plan's task in a county is the city's): the 完成情况 page's
+    # counts open exactly these.
+    plans_of = params.number(request.GET.get("plans_of"))
+    if plans_of is not None:
+        place = _scope_choices(request.user).filter(pk=plans_of).first()
+        tasks = tasks.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), active=True,
+                                                            plan__jurisdiction=place))) if place else tasks.none()
     text = request.GET.get("q", "").strip()
     if text:
         tasks = tasks.filter(by_target(text))  # the target's name or credit code, from the registry's indexes
