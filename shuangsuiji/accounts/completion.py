@@ -16,6 +16,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -64,7 +65,8 @@ class Mark:
     @property
     def word(self) -> str:
         """The state in words (a shortfall is never told by colour alone)."""
-        return {MET: _("达标"), SHORT: _("未达标"), OPEN: _("进行中"), NONE: _("不适用")}[self.state]
+        return {MET: pgettext("completion", "达标"), SHORT: pgettext("completion", "未达标"),
+                OPEN: pgettext("completion", "进行中"), NONE: pgettext("completion", "不适用")}[self.state]
 
 
 @dataclass
@@ -169,9 +171,9 @@ SHORTFALL_WORDS = {
 }
 
 
-def _key(stratum: PlanStratum | None) -> Mark:
+def _key(stratum: PlanStratum | None, has_plan: bool) -> Mark:
     if stratum is None:
-        return Mark(NONE, _("无常规计划"))
+        return Mark(NONE, _("计划中没有重点排污单位类别") if has_plan else _("无已公开的双随机抽查计划"))
     said = {"n": stratum.requested, "min": stratum.minimum, "short": stratum.shortfall}
     figures = [Figure(_("计划抽取"), stratum.requested), Figure(_("政策最低数"), stratum.minimum)]
     if not stratum.shortfall:
@@ -212,7 +214,9 @@ def _results(place: Jurisdiction, year: int, months: list[disclosure.MonthState]
         return Mark(NONE, _("本季度无待公开的结果"), url=url)
     late = [state for state in months if state.overdue(today)]
     if late:
-        names = _("、").join(pgettext("month", "%(month)s月") % {"month": state.month} for state in late)
+        # a month named as the 一公开 page's columns name it: 1月, in English 2026-01
+        month_format = pgettext("date format of a month column", "n月")
+        names = _("、").join(date_format(date(year, state.month, 1), month_format) for state in late)
         return Mark(SHORT, _("%(months)s未按期公开") % {"months": names}, url=url)
     if all(state.released for state in months):
         return Mark(MET, _("已按期公开"), url=url)
@@ -290,9 +294,12 @@ def for_user(user, year: int, quarter: int, today: date) -> Completion:
     rows = []
     for row in overview.places:
         place = row.place
-        marks = {"regular": _regular(row, overview), "joint": _joint(row, overview), "key": _key(strata.get(place.pk)),
+        has_plan = any(plan.kind == PlanKind.REGULAR for plan in row.plans)
+        marks = {"regular": _regular(row, overview), "joint": _joint(row, overview),
+                 "key": _key(strata.get(place.pk), has_plan),
                  "tasks": _tasks(place, year, quarter, tasks[place.pk]),
-                 "review": _review(tasks[place.pk]), "results": _results(place, year, months.get(place.pk, []), today)}
+                 "review": _review(tasks[place.pk]),
+                 "results": _results(place, year, months.get(place.pk, []), today)}
         if policy is not None:
             done = sum(gather.year_progress(place, place.level, year, quarter + 1).joint_key_inspections.values())
             key_units, wanted = joint_annual_minimum(policy, facts[place.pk])

@@ -572,6 +572,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     # The tasks of one place's own plans (a city plan's task in a county is the city's): the 完成情况 page's
     # counts open exactly these.
     plans_of = params.number(request.GET.get("plans_of"))
+    place = None
     if plans_of is not None:
         place = _scope_choices(request.user).filter(pk=plans_of).first()
         tasks = tasks.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), active=True,
@@ -601,6 +602,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/task_list.html", {
         "page": page, "query": _query(request), "periods": _task_periods(request.user), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
+        "plans_of": place,
     })
 
 
