@@ -28,7 +28,15 @@ from shuangsuiji.engine.quotas import joint_annual_minimum
 from shuangsuiji.fieldwork.models import InspectionRecord, RecordReview
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
-from shuangsuiji.planning.models import PlanKind, PlanStratum, ShortfallState, Stratum, TaskPlan, past_due
+from shuangsuiji.planning.models import (
+    PlanKind,
+    PlanStratum,
+    ShortfallState,
+    Stratum,
+    TaskPlan,
+    past_due,
+    quarter_text,
+)
 from shuangsuiji.planning.permissions import visible_tasks
 from shuangsuiji.planning.policy_text import percent, times, workdays
 from shuangsuiji.punctuation import citation_line
@@ -91,10 +99,15 @@ class PlaceRow:
 class Completion:
     year: int
     quarter: int
+
     columns: list[Column]
     rows: list[PlaceRow]
     problem: str = ""
     """Why the rules cannot be said (no policy in force for the quarter)."""
+
+    @property
+    def period(self) -> str:
+        return str(quarter_text(self.year, self.quarter))
 
 
 def _task_url(place: Jurisdiction, year: int, quarter: int, **extra: str) -> str:
@@ -176,8 +189,8 @@ def _key(stratum: PlanStratum | None, has_plan: bool) -> Mark:
         return Mark(NONE, _("计划中没有重点排污单位类别") if has_plan else _("无已公开的双随机抽查计划"))
     said = {"n": stratum.requested, "min": stratum.minimum, "short": stratum.shortfall}
     figures = [Figure(_("计划抽取"), stratum.requested), Figure(_("政策最低数"), stratum.minimum)]
-    if not stratum.shortfall:
-        return Mark(MET, _("计划抽取 %(n)s 家，不低于最低数 %(min)s 家") % said, figures,
+    if not stratum.shortfall:  # the text says both numbers; the figures only when it says the shortfall
+        return Mark(MET, _("计划抽取 %(n)s 家，不低于最低数 %(min)s 家") % said,
                     url=stratum.plan.get_absolute_url())
     state = MET if stratum.shortfall_state == ShortfallState.APPROVED else SHORT
     return Mark(state, _("少于最低数 %(short)s 家（%(decision)s）") % {
@@ -211,7 +224,7 @@ def _review(counts: dict[str, int]) -> Mark:
 def _results(place: Jurisdiction, year: int, months: list[disclosure.MonthState], today: date) -> Mark:
     url = f"{reverse('disclosure:overview')}?{urlencode({'year': year, 'jurisdiction': place.code})}"
     if not months:
-        return Mark(NONE, _("本季度无待公开的结果"), url=url)
+        return Mark(NONE, _("本季度无待公开的结果"))
     late = [state for state in months if state.overdue(today)]
     if late:
         # a month named as the 一公开 page's columns name it: 1月, in English 2026-01
