@@ -211,9 +211,11 @@ def _tasks(place: Jurisdiction, year: int, quarter: int, counts: dict[str, int])
     return Mark(MET if done == total else OPEN, _("已完成 %(done)s / %(n)s") % said, figures)
 
 
-def _review(counts: dict[str, int]) -> Mark:
+def _review(place: Jurisdiction, year: int, quarter: int, counts: dict[str, int]) -> Mark:
     sealed, waiting = counts.get("sealed", 0), counts.get("waiting", 0)
-    figures = [Figure(_("已提交"), sealed), Figure(_("已审核"), sealed - waiting), Figure(_("待审核"), waiting)]
+    query = {"state": "pending", "plans_of": place.pk, "period": f"{year}-{quarter}"}
+    figures = [Figure(_("已提交"), sealed), Figure(_("已审核"), sealed - waiting),
+               Figure(_("待审核"), waiting, f"{reverse('fieldwork:record_list')}?{urlencode(query)}")]
     if not sealed:
         return Mark(NONE, _("无已提交的记录"), figures)
     if waiting:
@@ -311,7 +313,7 @@ def for_user(user, year: int, quarter: int, today: date) -> Completion:
         marks = {"regular": _regular(row, overview), "joint": _joint(row, overview),
                  "key": _key(strata.get(place.pk), has_plan),
                  "tasks": _tasks(place, year, quarter, tasks[place.pk]),
-                 "review": _review(tasks[place.pk]),
+                 "review": _review(place, year, quarter, tasks[place.pk]),
                  "results": _results(place, year, months.get(place.pk, []), today)}
         if policy is not None:
             done = sum(gather.year_progress(place, place.level, year, quarter + 1).joint_key_inspections.values())

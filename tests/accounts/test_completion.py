@@ -196,12 +196,24 @@ def test_a_city_plans_task_in_a_county_is_the_citys(tree, items, team, users):
     assert mark(report, "130623", "tasks").figures[0].n == 0
 
 
-def test_submitted_records_are_reviewed_or_waiting(tree, items, team, users):
+def test_submitted_records_are_reviewed_or_waiting_and_open_exactly_those_waiting(client, tree, items, team, users):
     task = a_task(tree["a"], [team["first"], team["second"]], items=items)
     record = submitted(task, users["inspector"])
     year, quarter, today = this_quarter()
+    # a record of the city's plan in the same county is the city's, not the county's
+    citys = a_task(tree["a"], [team["first"], team["second"]], items=items)
+    city_plan = Plan.objects.create(jurisdiction=tree["city"], level=PlanLevel.CITY, year=year, quarter=quarter,
+                                    policy_id="baoding-2021", policy_version=1, policy_fingerprint="0" * 64,
+                                    policy_title="保定市2021", inspectors_counted=2, status="dispatched")
+    city_plan.check_items.add(*items)
+    TaskPlan.objects.filter(task=citys).update(plan=city_plan, draw=Draw.objects.create(plan=city_plan, number=1))
+    submitted(citys, users["inspector"])
     waiting = mark(completion.for_user(users["city_admin"], year, quarter, today), "130623", "review")
     assert waiting.state == completion.OPEN and waiting.text == "1 份待审核"
+    client.force_login(users["city_admin"])
+    listed = client.get(waiting.figures[2].url)
+    assert [r.pk for r in listed.context["page"].paginator.object_list] == [record.pk]
+    assert "仅显示涞水县本级计划任务的记录" in listed.content.decode()
     fieldwork.do_review_record(record, passed=True, reason="", acting_user=users["county_admin"])
     reviewed = mark(completion.for_user(users["city_admin"], year, quarter, today), "130623", "review")
     assert reviewed.state == completion.MET and [(f.label, f.n) for f in reviewed.figures] == [
