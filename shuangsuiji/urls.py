@@ -22,6 +22,7 @@ urlpatterns = [
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", account_views.account, name="account"),
+    path("completion/", account_views.completion_view, name="completion"),
     path("account/alive/", account_views.alive, name="account_alive"),
     path("accounts/", include("shuangsuiji.accounts.urls")),
     path("audit/", include("shuangsuiji.audit.urls")),

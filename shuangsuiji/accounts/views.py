@@ -1,16 +1,20 @@
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import csrf
 
-from shuangsuiji.accounts import workbench
+from shuangsuiji.accounts import completion, workbench
 from shuangsuiji.accounts.middleware import is_script, page_of, script_answer
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.services import (
@@ -21,6 +25,7 @@ from shuangsuiji.accounts.services import (
     previous_sign_in,
     recent_sign_ins,
 )
+from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.params import client_address
 from shuangsuiji.registry.models import (
     CheckItem,
@@ -119,3 +124,31 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if is_script(request):
         return script_answer(request, _("页面已过期，请重新打开（未保存的内容仍在本机）"), 403, page_of(request))
     return csrf.csrf_failure(request, reason)
+
+
+class QuarterForm(forms.Form):
+    """The 完成情况 page's quarter (the current one when neither is given)."""
+
+    year = forms.IntegerField(label=_lazy("年度"), min_value=2000, max_value=2100, required=False)
+    quarter = forms.TypedChoiceField(label=_lazy("季度"), coerce=int, required=False,
+                                     choices=[("", "—"), *((q, f"Q{q}") for q in range(1, 5))])
+
+
+@login_required
+def completion_view(request: HttpRequest) -> HttpResponse:
+    """完成情况: each place's random-inspection work of a quarter against the policy, for the city's periodic
+    assessment (``accounts.completion``). For those who oversee a jurisdiction: its admins and leaders."""
+    if not request.user.oversees:
+        raise PermissionDenied(_("完成情况仅供市、县管理员和局领导查阅"))
+    today = timezone.localdate()
+    form = QuarterForm(request.GET or None)
+    year, quarter = today.year, quarter_of(today)
+    if form.is_bound:
+        if not form.is_valid():
+            return render(request, "accounts/completion.html", {"form": form, "report": None}, status=400)
+        year = form.cleaned_data["year"] or year
+        quarter = form.cleaned_data["quarter"] or quarter
+    else:
+        form = QuarterForm(initial={"year": year, "quarter": quarter})
+    report = completion.for_user(request.user, year, quarter, today)
+    return render(request, "accounts/completion.html", {"form": form, "report": report, "today": today})

@@ -967,6 +967,14 @@ def quarter_overview(form: PlanFilter, today: date) -> QuarterOverview | None:
         return None
     year, quarter = period
     places = [city, *Jurisdiction.objects.filter(parent=city, level=Level.COUNTY).order_by("path")]
+    return places_quarter(city, places, year, quarter, today)
+
+
+def places_quarter(city: Jurisdiction, places: list[Jurisdiction], year: int, quarter: int,
+                   today: date) -> QuarterOverview:
+    """The overview of ``places`` (the city and its counties, or fewer: the staff's 完成情况 page gives a county
+    admin his own county) for one quarter: what each has published, what it owes and has not, and which plans
+    met the deadline late. The portal's overview and the staff's completion page both read it."""
     found: dict[int, list[Plan]] = {place.pk: [] for place in places}
     for plan in (Plan.objects.published().filter(year=year, quarter=quarter, jurisdiction__in=places)
                  .select_related("jurisdiction", "department", "cross")

@@ -315,6 +315,14 @@ def _general_quota(
     return _make_quota(policy, "general", members, share, clues.ids, explanation, citations)
 
 
+def joint_annual_minimum(policy: Policy, targets: Iterable[TargetFacts]) -> tuple[int, int]:
+    """The place's key units and the internal joint inspections of key units the year asks for:
+    ⌈annual_key_ratio × key units⌉. 当地重点排污单位 are the directory's units, those classified special this
+    quarter (special_beats_key) included. The joint quota and the city's completion page both count it here."""
+    local_key_units = sum(1 for target in targets if target.category == "key" or target.key_listed)
+    return local_key_units, ceil_fraction(policy.joint_inspection.annual_key_ratio * local_key_units)
+
+
 def _joint_quota(
     policy: Policy,
     strata: Mapping[Category, list[TargetFacts]],
@@ -323,9 +331,7 @@ def _joint_quota(
     progress: YearProgress,
 ) -> Quota:
     joint = policy.joint_inspection
-    # 当地重点排污单位 are the directory's units, those classified special this quarter (special_beats_key) included
-    local_key_units = sum(1 for target in targets if target.category == "key" or target.key_listed)
-    annual = ceil_fraction(joint.annual_key_ratio * local_key_units)
+    local_key_units, annual = joint_annual_minimum(policy, targets)
     done = sum(progress.joint_key_inspections.values())
     remaining, quarters_left, share = _spread(annual, done, quarter)
     key_units = [*strata["key"], *(target for target in strata["special"] if target.key_listed)]

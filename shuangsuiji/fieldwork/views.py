@@ -78,6 +78,7 @@ from shuangsuiji.planning.models import (
     RedrawState,
     ShortfallState,
     Task,
+    TaskPlan,
     TaskStatus,
 )
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
@@ -904,6 +905,17 @@ def record_list(request: HttpRequest) -> HttpResponse:
     submitted, submitted_error = _year(request.GET.get("submitted", ""))
     if submitted is not None:
         records = records.sealed().filter(sealed_at__year=submitted)
+    # The records of the tasks one place's own plans drew (in a quarter, ``period``): the 完成情况 page's 待审核
+    # opens exactly those it counts (a city plan's task in a county is the city's).
+    plans_of = params.number(request.GET.get("plans_of"))
+    place = None
+    if plans_of is not None:
+        place = _jurisdictions(request.user).filter(pk=plans_of).first()
+        drawn = TaskPlan.objects.filter(task=OuterRef("task"), active=True, plan__jurisdiction=place)
+        year, _sep, quarter = request.GET.get("period", "").partition("-")
+        if params.year(year) is not None and quarter in ("1", "2", "3", "4"):
+            drawn = drawn.filter(plan__year=int(year), plan__quarter=int(quarter))
+        records = records.filter(Exists(drawn)) if place is not None else records.none()
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)
     if request.GET.get("problems") == "1":
         records = records.filter(Exists(problems))
@@ -917,7 +929,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "page": _page(request, records), "query": _query(request), "states": RecordState.choices, "modes": Mode.choices,
         "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode,
         "month": request.GET.get("month", "").strip(), "month_error": month_error,
-        "submitted": request.GET.get("submitted", "").strip()[:20], "submitted_error": submitted_error})
+        "submitted": request.GET.get("submitted", "").strip()[:20], "submitted_error": submitted_error,
+        "plans_of": place, "period": request.GET.get("period", "").strip()[:20]})
 
 
 def _year(value: str) -> tuple[int | None, str]:

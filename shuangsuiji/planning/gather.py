@@ -63,9 +63,7 @@ class Population:
 def population(jurisdiction: Jurisdiction, year: int, quarter: int) -> Population:
     targets = scope_targets(jurisdiction).order_by()
     rows = list(targets.values_list("id", "credit_code", "category", "positive_list"))
-    classes = {target_id: (category, positive, must) for target_id, category, positive, must in
-               Classification.objects.filter(year=year, quarter=quarter, target__in=targets).order_by()
-               .values_list("target_id", "category", "positive_list", "must_inspect")}
+    classes = quarter_classes(targets, year, quarter)
     last = last_on_site(targets, year)
     listed = key_listed_specials(targets, year, quarter)
     # The classification made a target must-inspect for an approved clue it applied to the quarter; a clue whose
@@ -82,6 +80,37 @@ def population(jurisdiction: Jurisdiction, year: int, quarter: int) -> Populatio
                                  last_on_site_inspection=last.get(target_id),
                                  key_listed=category == "key" or target_id in listed))
     return Population(tuple(facts), bool(classes))
+
+
+def quarter_classes(targets, year: int, quarter: int) -> dict[int, tuple[str, bool, bool]]:
+    """The quarter's classification of the targets: ``target id → (category, positive list, must inspect)``; a
+    target without a row (registered since) keeps its registry values."""
+    return {target_id: (category, positive, must) for target_id, category, positive, must in
+            Classification.objects.filter(year=year, quarter=quarter, target__in=targets).order_by()
+            .values_list("target_id", "category", "positive_list", "must_inspect")}
+
+
+def key_unit_facts(places: Iterable[Jurisdiction], year: int, quarter: int) -> dict[int, list[TargetFacts]]:
+    """Each place's targets as ``population`` classifies them, with only what counting its key units needs
+    (category, key_listed): three queries for all the places, where ``population`` per place read every target's
+    last visit too. The places are the city and its counties (a city's facts are those of its whole city)."""
+    places = list(places)
+    if not places:
+        return {}
+    top = min(places, key=lambda place: len(place.path))
+    targets = scope_targets(top).order_by()
+    classes = quarter_classes(targets, year, quarter)
+    listed = key_listed_specials(targets, year, quarter)
+    found: dict[int, list[TargetFacts]] = {place.pk: [] for place in places}
+    for target_id, code, category, positive, path in targets.values_list(
+            "id", "credit_code", "category", "positive_list", "jurisdiction__path"):
+        category, positive, _must = classes.get(target_id, (category, positive, False))
+        facts = TargetFacts(id=code, category=category, positive_list=positive,
+                            key_listed=category == "key" or target_id in listed)
+        for place in places:
+            if path.startswith(place.path):
+                found[place.pk].append(facts)
+    return found
 
 
 def key_listed_specials(targets, year: int, quarter: int) -> set[int]:

@@ -572,6 +572,14 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("overlap") == "1":
         # 同一单位多项任务: open tasks whose unit has another open task of the viewer's scope this quarter
         tasks = overlaps.overlapping(tasks, base)
+    # The tasks of one place's own plans (a city plan's task in a county is the city's): the 完成情况 page's
+    # counts open exactly these.
+    plans_of = params.number(request.GET.get("plans_of"))
+    place = None
+    if plans_of is not None:
+        place = _scope_choices(request.user).filter(pk=plans_of).first()
+        tasks = tasks.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), active=True,
+                                                            plan__jurisdiction=place))) if place else tasks.none()
     text = request.GET.get("q", "").strip()
     if text:
         tasks = tasks.filter(by_target(text))  # the target's name or credit code, from the registry's indexes
@@ -597,6 +605,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/task_list.html", {
         "page": page, "query": _query(request), "periods": _task_periods(request.user), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
+        "plans_of": place,
     })
 
 
