@@ -47,6 +47,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
     TaskStatus,
+    drawn_by,
     past_due,
     quarter_text,
 )
@@ -569,6 +570,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = tasks.filter(is_joint=True)
     if request.GET.get("overdue") == "1":
         tasks = past_due(tasks, timezone.localdate())
+    # 抽取单位: the tasks a bureau's own plans drew (the workbench counts overdue tasks so, per bureau)
+    owner = params.number(request.GET.get("drawn_by"))
+    if owner is not None and _scope_choices(request.user).filter(pk=owner).exists():
+        tasks = drawn_by(tasks, owner)
     text = request.GET.get("q", "").strip()
     if text:
         tasks = tasks.filter(by_target(text))  # the target's name or credit code, from the registry's indexes
@@ -591,6 +596,15 @@ def task_list(request: HttpRequest) -> HttpResponse:
         # Progress in the field: the newest record of the task (an amendment comes after what it corrects).
         records = sorted(task.records.all(), key=lambda r: (r.created_at, r.pk))
         task.progress = records[-1] if records else None
+    # 填写中 is said to everyone; it links only where the record's gate lets the reader open it (a leader reads
+    # submitted records only: a draft is the team's work in progress).
+    from shuangsuiji.fieldwork.models import InspectionRecord
+
+    progress = [task.progress.pk for task in page.object_list if task.progress is not None]
+    readable = set(InspectionRecord.objects.visible_to(request.user).filter(pk__in=progress)
+                   .values_list("pk", flat=True)) if progress else set()
+    for task in page.object_list:
+        task.progress_readable = task.progress is not None and task.progress.pk in readable
     return render(request, "planning/task_list.html", {
         "page": page, "query": _query(request), "periods": _task_periods(request.user), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
