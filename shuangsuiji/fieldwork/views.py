@@ -426,8 +426,9 @@ def _save(request: HttpRequest, record: InspectionRecord, form: RecordForm, item
     return record, [field.label for field in services.stored_otherwise(record, values, item_values)]
 
 
-def _signers(record: InspectionRecord) -> list[dict]:
-    """Who signs and the state of each signature (signed on this revision, stale, missing)."""
+def _signers(record: InspectionRecord, user=None) -> list[dict]:
+    """Who signs and the state of each signature (signed on this revision, stale, missing); ``own``: whether
+    ``user``'s phone captures it — his own, and the site manager's (each member signs on his own phone)."""
     signatures = {s.inspector_id if s.inspector_id else "site_manager": s
                   for s in record.signatures.defer("image").order_by("signed_at")}
     rows = []
@@ -435,12 +436,13 @@ def _signers(record: InspectionRecord) -> list[dict]:
         rows.append({"key": f"inspector:{person.inspector.pk}", "name": person.inspector.name,
                      "detail": person.inspector.certificate_number, "role": person.role,
                      "role_label": SignerRole(person.role).label,
-                     "signature": signatures.get(person.inspector.pk)})
+                     "signature": signatures.get(person.inspector.pk),
+                     "own": user is None or person.inspector.pk == user.inspector_id})
     if record.mode == Mode.ON_SITE:
         rows.append({"key": "site_manager", "name": record.site_manager_name or _("（请先填写现场负责人姓名）"),
                      "detail": record.site_manager_position, "role": SignerRole.SITE_MANAGER,
                      "role_label": SignerRole.SITE_MANAGER.label, "signature": signatures.get("site_manager"),
-                     "refused": record.site_manager_refused})
+                     "refused": record.site_manager_refused, "own": True})
     for row in rows:
         signature = row["signature"]
         row["state"] = "missing" if signature is None else ("ok" if signature.revision == record.revision else "stale")
@@ -526,7 +528,7 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
     for its box 确认提交并封存 left unticked, said at the box."""
     approvals = record.on_site_requests.select_related("requested_by", "decided_by").order_by("-requested_at")
     return {
-        "record": record, "form": form, "items": items, "signers": _signers(record),
+        "record": record, "form": form, "items": items, "signers": _signers(record, request.user),
         "attachments": record.attachments.order_by("uploaded_at", "id"), "general_errors": general or [],
         "signature_errors": signing or [], "confirm_errors": unconfirmed or [],
         "has_errors": (bool(general) or bool(signing) or bool(unconfirmed) or form.errors
@@ -956,6 +958,9 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         chain_back.append(cursor)
         cursor = cursor.amends
     amendment = InspectionRecord.objects.filter(amends=record).first()
+    # its number links where the gate lets the reader open it (an amendment still a draft: not for a leader)
+    amendment_readable = amendment is not None and InspectionRecord.objects.visible_to(user).filter(
+        pk=amendment.pk).exists()
     is_member = permissions.is_team_member(user, record)
     is_admin = permissions.can_administer(user, record)
     open_amendment = record.amendment_requests.filter(state=RequestState.PENDING).select_related(
@@ -965,7 +970,8 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "signatures": record.signatures.defer("image").select_related("inspector").order_by("signed_at"),
         "manager_signature": record.signatures.defer("image").filter(role=SignerRole.SITE_MANAGER).first(),
         "attachments": record.attachments.order_by("uploaded_at", "id"), "amends_chain": chain_back,
-        "amendment": amendment, "amendment_requests": record.amendment_requests.select_related(
+        "amendment": amendment, "amendment_readable": amendment_readable,
+        "amendment_requests": record.amendment_requests.select_related(
             "requested_by", "decided_by", "amendment"),
         "open_amendment": open_amendment,
         "follow_ups": FollowUp.objects.filter(Q(record=record) | Q(closing_record=record))
