@@ -111,7 +111,7 @@ class Completion:
 
 
 def _task_url(place: Jurisdiction, year: int, quarter: int, **extra: str) -> str:
-    query = {"period": f"{year}-{quarter}", "plans_of": place.pk, **extra}
+    query = {"period": f"{year}-{quarter}", "drawn_by": place.pk, **extra}
     return f"{reverse('planning:task_list')}?{urlencode(query)}"
 
 
@@ -213,7 +213,7 @@ def _tasks(place: Jurisdiction, year: int, quarter: int, counts: dict[str, int])
 
 def _review(place: Jurisdiction, year: int, quarter: int, counts: dict[str, int]) -> Mark:
     sealed, waiting = counts.get("sealed", 0), counts.get("waiting", 0)
-    query = {"state": "pending", "plans_of": place.pk, "period": f"{year}-{quarter}"}
+    query = {"state": "pending", "drawn_by": place.pk, "period": f"{year}-{quarter}"}
     figures = [Figure(_("已提交"), sealed), Figure(_("已审核"), sealed - waiting),
                Figure(_("待审核"), waiting, f"{reverse('fieldwork:record_list')}?{urlencode(query)}")]
     if not sealed:

@@ -56,7 +56,7 @@ from shuangsuiji.planning.models import (
     past_due,
     quarter_text,
 )
-from shuangsuiji.planning.permissions import can_approve, visible_tasks
+from shuangsuiji.planning.permissions import can_approve, visible_plans, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import citation_line, join_semicolon
 from shuangsuiji.registry.models import Jurisdiction, Level
@@ -523,14 +523,19 @@ def overdue_tasks(user, today: date) -> Items:
     the user may read, as on the task list and the task's page: a city plan's task in a county is the city's,
     and a county admin's item would have opened a page that does not exist for him."""
     tasks = past_due(visible_tasks(user), today)
-    by_place, _late = _counts(tasks, "target__jurisdiction")
+    # Counted under the bureau whose plan drew the task (``drawn_by``: the city's own plans on the city's row), not
+    # under the target's county; a visit two bureaus drew is each one's, and the total counts it once.
+    by_place = dict(TaskPlan.objects.filter(task__in=tasks, active=True, plan__in=visible_plans(user)).order_by()
+                    .values_list("plan__jurisdiction").annotate(n=Count("task", distinct=True)))
     rows = [Item(title=task.target.name, url=task.get_absolute_url(), due=task.deadline, overdue=True,
                  note=f"{task_number(task)} · {task.period}",
                  badge=_("未派发") if task.status == TaskStatus.DRAWN else "", badge_css="text-bg-warning",
                  place=task.target.jurisdiction.name)
             for task in tasks.select_related("target__jurisdiction").order_by("deadline", "target__name",
                                                                                 "pk")[:LIMIT]]
-    return _items(rows, by_place, dict(by_place), f"{reverse('planning:task_list')}?overdue=1")
+    total = tasks.count() if by_place else 0
+    return Items(items=rows, total=total, overdue=total, by_place=by_place, overdue_by_place=dict(by_place),
+                 more_url=f"{reverse('planning:task_list')}?overdue=1")
 
 
 def approvals(user, today: date) -> Items:
@@ -788,12 +793,13 @@ def _column_specs() -> list[tuple[str, str]]:
             ("objections", _("待答复异议")), ("approvals", _("待审批"))]
 
 
-def _cell_urls() -> dict[str, tuple[str, str]]:
-    """Where each kind of item is listed, and which key of a county narrows that list to it: reversed once per
+def _cell_urls() -> dict[str, tuple[str, ...]]:
+    """Where each kind of item is listed, and which key of a county narrows that list to it (as the parameter
+    ``jurisdiction`` unless a third element names another: the overdue tasks by the plan's owner): reversed once per
     page, not once per cell (a province's table has a thousand cells, and reversing them took half the page's
     time)."""
     return {
-        "overdue_tasks": (f"{reverse('planning:task_list')}?overdue=1&", "pk"),
+        "overdue_tasks": (f"{reverse('planning:task_list')}?overdue=1&", "pk", "drawn_by"),
         "review": (f"{reverse('fieldwork:record_list')}?state=pending&", "pk"),
         "follow_ups": (f"{reverse('fieldwork:followup_list')}?state=overdue&", "pk"),
         "months": (f"{reverse('disclosure:overview')}?", "code"),
@@ -804,10 +810,10 @@ def _cell_urls() -> dict[str, tuple[str, str]]:
     }
 
 
-def _cell_url(urls: dict[str, tuple[str, str]], key: str, place: Jurisdiction) -> str:
+def _cell_url(urls: dict[str, tuple[str, ...]], key: str, place: Jurisdiction) -> str:
     """The list of one kind of item narrowed to one county, where the page has that filter."""
-    base, by = urls[key]
-    return base + urlencode({"jurisdiction": getattr(place, by)}) if by else base
+    base, by, *named = urls[key]
+    return base + urlencode({named[0] if named else "jurisdiction": getattr(place, by)}) if by else base
 
 
 def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWindow]) -> None:

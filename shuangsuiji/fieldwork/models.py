@@ -100,10 +100,21 @@ def owed_by(deadline: date, *, amending: bool, returned: bool, visit_ended: date
 
 class RecordQuerySet(ScopedQuerySet):
     def visible_to(self, user) -> "RecordQuerySet":
-        """The scoping gate, narrowed for inspectors: an inspector sees the records of his own teams only."""
+        """The scoping gate, narrowed by role (docs/guide/leader.md, "检查记录的草稿"):
+
+        - an inspector sees the records of his own teams only, drafts included (his team writes them);
+        - the admins see every record of their scope, drafts included, read-only: a draft past its deadline is
+          theirs to chase, and its page says who is writing it and when it was last saved;
+        - leaders and department users read submitted records only: a draft is the team's work in progress,
+          unsigned, not yet a record (as ``planning.models.past_due`` counts it).
+        """
         queryset = super().visible_to(user)
-        if user is not None and user.is_authenticated and not user.is_superuser and user.role == Role.INSPECTOR:
+        if user is None or not user.is_authenticated or user.is_superuser:
+            return queryset
+        if user.role == Role.INSPECTOR:
             return queryset.filter(teams_of(user, "task", "recheck"))
+        if not user.is_admin_role:
+            return queryset.sealed()
         return queryset
 
     def sealed(self) -> "RecordQuerySet":

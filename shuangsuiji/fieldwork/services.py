@@ -467,6 +467,29 @@ def _mine(record: InspectionRecord, changed: list[DraftField], base_values: Mapp
     return mine
 
 
+def _place_follows_mode(record: InspectionRecord, values: Mapping[str, Any],
+                        base_values: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The place follows a switch of 检查方式 made in this save, as record.js does it in the box and ``_prefill``
+    and ``do_decide_on_site`` do it on the server: switched off site, the firm's address standing as the place is
+    taken out (an off-site check went nowhere); switched on site, an empty place gets the firm's address to
+    correct. A place typed stays. This is what a phone without JavaScript (or the API) gets: its form posts the
+    new mode with the place box as it was. The switch is against what the phone had (its base), else the draft."""
+    if "mode" not in values:
+        return values
+    had = (base_values or {}).get("mode") or record.mode
+    mode = values["mode"]
+    if mode == had or mode not in Mode.values:
+        return values
+    place = _nfc(values.get("place", record.place)) or ""
+    address = _nfc(values.get("address", record.address)) or ""
+    firm = {text for text in (address, record.address.strip(), record.target.address.strip()) if text}
+    if mode == Mode.OFF_SITE and place in firm:
+        return {**values, "place": ""}
+    if mode == Mode.ON_SITE and not place and (address or record.target.address.strip()):
+        return {**values, "place": address or record.target.address.strip()}
+    return values
+
+
 @transaction.atomic
 def do_save_draft(record: InspectionRecord, *, acting_user, values: Mapping[str, Any],
                   items: Mapping[int, Mapping[str, Any]] | None = None, base_revision: int | None = None,
@@ -490,6 +513,7 @@ def do_save_draft(record: InspectionRecord, *, acting_user, values: Mapping[str,
     record = _lock(record)
     _ensure_draft(record)
     permissions.ensure_team_member(acting_user, record)
+    values = _place_follows_mode(record, values, base_values)
     changed = [f for f in _sent_fields(record, values, items or {}, lock=True) if f.new != f.stored]
     if not changed:
         return record
@@ -689,6 +713,11 @@ def do_sign(record: InspectionRecord, *, acting_user, png: bytes, revision: int,
         people = {p.inspector.pk: p for p in participants(record)}
         if inspector.pk not in people:
             raise PermissionDenied(_("%(name)s 不是本次检查的检查组成员") % {"name": inspector.name})
+        # Each inspector signs as himself, on his own phone, signed in as himself: a team mate's phone draws no
+        # one else's name (the site manager signs on an inspector's phone: the branch below).
+        if acting_user is not None and acting_user.inspector_id != inspector.pk:
+            raise PermissionDenied(_("只能以本人名义签名：%(name)s 须在本人登录的手机上签名") % {
+                "name": inspector.name})
         role, name, certificate = people[inspector.pk].role, inspector.name, inspector.certificate_number
         previous = record.signatures.filter(inspector=inspector)
     else:
@@ -718,12 +747,43 @@ def do_remove_signature(signature: Signature, *, acting_user) -> None:
     record = _lock(signature.record)
     _ensure_draft(record)
     permissions.ensure_team_member(acting_user, record)
+    other = signature.inspector_id
+    if (acting_user is not None and other is not None and other != acting_user.inspector_id
+            and other in permissions.team_inspector_ids(record)):
+        # A team mate's signature is his to take back; the site manager's (drawn on this phone) and that of someone
+        # no longer on the team (``_signature_errors`` asks for it to go) any member removes.
+        raise PermissionDenied(_("只能删除本人的签名：%(name)s的签名须由其本人删除或重签") % {"name": signature.name})
     if not record.signatures.filter(pk=signature.pk).exists():
         # Removed (or signed again, which replaces it) from another phone while this one waited for the record.
         raise ValidationError(_("%(name)s的签名已由%(who)s于%(when)s删除或重签，请刷新后查看") % {
             "name": signature.name, **_removed(record, "record.unsign", "signer", signature.name)}, code="gone")
     _event("record.unsign", record, record, acting_user, {"signer": [signature.name, None]})
     signature.delete()
+
+
+def team_changed(task: Task, *, reason: str, acting_user) -> None:
+    """A substitution (``planning.services``) changed the task's team, or withdrew the task: its draft follows, in
+    the substitution's transaction, each change an audit event of the record with the substitution's reason.
+
+    - The team goes on (an inspector replaced; a merged visit that lost one plan's team): the draft stays the
+      team's, newcomer included, and the signature of whoever left the team is removed — it would otherwise be
+      sealed as if he had taken part, and only he may remove his own (``do_remove_signature``), which he no
+      longer can. What he typed stays: the team reads it and corrects it.
+    - The task is withdrawn (its target closed and replaced): nobody is on its team any more, so nobody edits or
+      submits the draft (``permissions.is_team_member``); it is kept read-only as it was, and its page says why
+      (``record.withdrawn``). The substitute target's visit is another task with a record of its own.
+    """
+    drafts = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("target")
+              .filter(task=task, sealed_at__isnull=True).order_by("pk"))
+    for record in drafts:
+        if task.status == TaskStatus.WITHDRAWN:
+            _event("record.withdrawn", record, record, acting_user,
+                   {"task": [TaskStatus.DISPATCHED.value, TaskStatus.WITHDRAWN.value]}, reason)
+            continue
+        team = permissions.team_inspector_ids(record)
+        for signature in record.signatures.filter(inspector__isnull=False).exclude(inspector_id__in=team):
+            _event("record.unsign", record, record, acting_user, {"signer": [signature.name, None]}, reason)
+            signature.delete()
 
 
 # --- positive-list on-site approval ---------------------------------------------------------------------------

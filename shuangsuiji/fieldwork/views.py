@@ -78,8 +78,8 @@ from shuangsuiji.planning.models import (
     RedrawState,
     ShortfallState,
     Task,
-    TaskPlan,
     TaskStatus,
+    drawn_by,
 )
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
@@ -435,8 +435,9 @@ def _save(request: HttpRequest, record: InspectionRecord, form: RecordForm, item
     return record, [field.label for field in services.stored_otherwise(record, values, item_values)]
 
 
-def _signers(record: InspectionRecord) -> list[dict]:
-    """Who signs and the state of each signature (signed on this revision, stale, missing)."""
+def _signers(record: InspectionRecord, user=None) -> list[dict]:
+    """Who signs and the state of each signature (signed on this revision, stale, missing); ``own``: whether
+    ``user``'s phone captures it — his own, and the site manager's (each member signs on his own phone)."""
     signatures = {s.inspector_id if s.inspector_id else "site_manager": s
                   for s in record.signatures.defer("image").order_by("signed_at")}
     rows = []
@@ -444,12 +445,13 @@ def _signers(record: InspectionRecord) -> list[dict]:
         rows.append({"key": f"inspector:{person.inspector.pk}", "name": person.inspector.name,
                      "detail": person.inspector.certificate_number, "role": person.role,
                      "role_label": SignerRole(person.role).label,
-                     "signature": signatures.get(person.inspector.pk)})
+                     "signature": signatures.get(person.inspector.pk),
+                     "own": user is None or person.inspector.pk == user.inspector_id})
     if record.mode == Mode.ON_SITE:
         rows.append({"key": "site_manager", "name": record.site_manager_name or _("（请先填写现场负责人姓名）"),
                      "detail": record.site_manager_position, "role": SignerRole.SITE_MANAGER,
                      "role_label": SignerRole.SITE_MANAGER.label, "signature": signatures.get("site_manager"),
-                     "refused": record.site_manager_refused})
+                     "refused": record.site_manager_refused, "own": True})
     for row in rows:
         signature = row["signature"]
         row["state"] = "missing" if signature is None else ("ok" if signature.revision == record.revision else "stale")
@@ -535,7 +537,7 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
     for its box 确认提交并封存 left unticked, said at the box."""
     approvals = record.on_site_requests.select_related("requested_by", "decided_by").order_by("-requested_at")
     return {
-        "record": record, "form": form, "items": items, "signers": _signers(record),
+        "record": record, "form": form, "items": items, "signers": _signers(record, request.user),
         "attachments": record.attachments.order_by("uploaded_at", "id"), "general_errors": general or [],
         "signature_errors": signing or [], "confirm_errors": unconfirmed or [],
         "has_errors": (bool(general) or bool(signing) or bool(unconfirmed) or form.errors
@@ -905,17 +907,18 @@ def record_list(request: HttpRequest) -> HttpResponse:
     submitted, submitted_error = _year(request.GET.get("submitted", ""))
     if submitted is not None:
         records = records.sealed().filter(sealed_at__year=submitted)
-    # The records of the tasks one place's own plans drew (in a quarter, ``period``): the 完成情况 page's 待审核
-    # opens exactly those it counts (a city plan's task in a county is the city's).
-    plans_of = params.number(request.GET.get("plans_of"))
+    # The records of the tasks one bureau's own plans drew (``drawn_by``, as on the task list; in a quarter,
+    # ``period``): the 完成情况 page's 待审核 opens exactly those it counts (a city plan's task in a county is the
+    # city's). A bureau outside the reader's choices lists nothing rather than everything.
+    owner = params.number(request.GET.get("drawn_by"))
     place = None
-    if plans_of is not None:
-        place = _jurisdictions(request.user).filter(pk=plans_of).first()
-        drawn = TaskPlan.objects.filter(task=OuterRef("task"), active=True, plan__jurisdiction=place)
+    if owner is not None:
+        place = _jurisdictions(request.user).filter(pk=owner).first()
+        tasks = drawn_by(Task.objects.all(), owner)
         year, _sep, quarter = request.GET.get("period", "").partition("-")
         if params.year(year) is not None and quarter in ("1", "2", "3", "4"):
-            drawn = drawn.filter(plan__year=int(year), plan__quarter=int(quarter))
-        records = records.filter(Exists(drawn)) if place is not None else records.none()
+            tasks = tasks.filter(year=int(year), quarter=int(quarter))
+        records = records.filter(task__in=tasks) if place is not None else records.none()
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)
     if request.GET.get("problems") == "1":
         records = records.filter(Exists(problems))
@@ -930,7 +933,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode,
         "month": request.GET.get("month", "").strip(), "month_error": month_error,
         "submitted": request.GET.get("submitted", "").strip()[:20], "submitted_error": submitted_error,
-        "plans_of": place, "period": request.GET.get("period", "").strip()[:20]})
+        "drawn_by": place, "period": request.GET.get("period", "").strip()[:20]})
 
 
 def _year(value: str) -> tuple[int | None, str]:
@@ -977,6 +980,9 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         chain_back.append(cursor)
         cursor = cursor.amends
     amendment = InspectionRecord.objects.filter(amends=record).first()
+    # its number links where the gate lets the reader open it (an amendment still a draft: not for a leader)
+    amendment_readable = amendment is not None and InspectionRecord.objects.visible_to(user).filter(
+        pk=amendment.pk).exists()
     is_member = permissions.is_team_member(user, record)
     is_admin = permissions.can_administer(user, record)
     open_amendment = record.amendment_requests.filter(state=RequestState.PENDING).select_related(
@@ -986,7 +992,8 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "signatures": record.signatures.defer("image").select_related("inspector").order_by("signed_at"),
         "manager_signature": record.signatures.defer("image").filter(role=SignerRole.SITE_MANAGER).first(),
         "attachments": record.attachments.order_by("uploaded_at", "id"), "amends_chain": chain_back,
-        "amendment": amendment, "amendment_requests": record.amendment_requests.select_related(
+        "amendment": amendment, "amendment_readable": amendment_readable,
+        "amendment_requests": record.amendment_requests.select_related(
             "requested_by", "decided_by", "amendment"),
         "open_amendment": open_amendment,
         "follow_ups": FollowUp.objects.filter(Q(record=record) | Q(closing_record=record))

@@ -23,7 +23,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
@@ -483,6 +483,15 @@ class TaskStatus(models.TextChoices):
     DRAWN = "drawn", _("待派发")
     DISPATCHED = "dispatched", _("已派发")
     WITHDRAWN = "withdrawn", _("已撤销")
+
+
+def drawn_by(tasks: QuerySet, jurisdiction_id: int) -> QuerySet:
+    """The tasks a bureau's own plans drew (a live selection of a plan of that jurisdiction, not of those below
+    it): a city plan's visit to a county's firm is the city's to carry out, not the county's. The workbench counts
+    overdue tasks by it and the task list's 抽取单位 filter lists them, so each count opens exactly its list; a
+    visit two bureaus drew (merged) is each one's."""
+    return tasks.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), active=True,
+                                                       plan__jurisdiction_id=jurisdiction_id)))
 
 
 def past_due(tasks: QuerySet, today: date) -> QuerySet:

@@ -904,7 +904,7 @@ def do_approve_redraw(request: RedrawRequest, *, approve: bool, decision: str, a
     request.decision = decision.strip()
     request.save()
     if approve:
-        _supersede(plan, request.draw, now, request.reason)
+        _supersede(plan, request.draw, now, request.reason, acting_user)
     _event("redraw_" + ("approve" if approve else "reject"), plan, acting_user,
            {"draw": request.draw.number, "request": request.reason}, reason=decision)
     return request
@@ -918,7 +918,7 @@ def _refuse_after_reveal(plan: Plan) -> None:
         raise ValidationError(_("该计划的密钥和抽取结果已经公开，不能再重新抽取"))
 
 
-def _supersede(plan: Plan, draw: Draw, now, reason: str) -> None:
+def _supersede(plan: Plan, draw: Draw, now, reason: str, acting_user) -> None:
     Draw.objects.filter(pk=draw.pk).update(status=DrawStatus.SUPERSEDED, superseded_at=now)
     TaskPlan.objects.filter(draw=draw).update(active=False)
     TaskMember.objects.filter(draw=draw).update(active=False)
@@ -926,6 +926,10 @@ def _supersede(plan: Plan, draw: Draw, now, reason: str) -> None:
     with system_language():
         withdrawn_reason = _("所在抽取经批准作废：%(r)s") % {"r": reason[:200]}
     orphaned.update(status=TaskStatus.WITHDRAWN, withdrawn_reason=withdrawn_reason)
+    # the drafts of its visits follow (only a visit with a record started has one: few rows)
+    for task in Task.objects.filter(selections__draw=draw, records__isnull=False,
+                                    records__sealed_at__isnull=True).distinct():
+        _drafts_follow(task, withdrawn_reason, acting_user)
     plan.status = PlanStatus.DRAFT
     plan.dispatched_at = None
     plan.dispatched_by = None
@@ -1429,7 +1433,15 @@ def do_substitute_target(task: Task, *, reason: str, acting_user) -> list[Task]:
         task.status = TaskStatus.WITHDRAWN
         task.withdrawn_reason = reason.strip()[:255]
         task.save(update_fields=["status", "withdrawn_reason"])
+    _drafts_follow(task, reason, acting_user)
     return substitutes
+
+
+def _drafts_follow(task: Task, reason: str, acting_user) -> None:
+    """A draft record the old team started follows the new team, or stops with the withdrawn task."""
+    from shuangsuiji.fieldwork.services import team_changed
+
+    team_changed(task, reason=reason.strip(), acting_user=acting_user)
 
 
 def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict) -> list[Task]:
@@ -1558,6 +1570,7 @@ def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, ac
                                         "in": record.into})
     _event("substitute_inspector", plan, acting_user, {
         "draw": draw.number, "task": code, "out": record.out, "in": record.into}, reason=reason, obj=task)
+    _drafts_follow(task, reason, acting_user)
     return replacement
 
 

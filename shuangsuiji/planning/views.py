@@ -47,6 +47,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
     TaskStatus,
+    drawn_by,
     past_due,
     quarter_text,
 )
@@ -572,14 +573,12 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("overlap") == "1":
         # 同一单位多项任务: open tasks whose unit has another open task of the viewer's scope this quarter
         tasks = overlaps.overlapping(tasks, base)
-    # The tasks of one place's own plans (a city plan's task in a county is the city's): the 完成情况 page's
-    # counts open exactly these.
-    plans_of = params.number(request.GET.get("plans_of"))
-    place = None
-    if plans_of is not None:
-        place = _scope_choices(request.user).filter(pk=plans_of).first()
-        tasks = tasks.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), active=True,
-                                                            plan__jurisdiction=place))) if place else tasks.none()
+    # 抽取单位: the tasks a bureau's own plans drew (a city plan's task in a county is the city's); the workbench's
+    # overdue column and the 完成情况 page count tasks so, and their counts open exactly this list. A bureau
+    # outside the reader's choices lists nothing rather than everything.
+    owner = params.number(request.GET.get("drawn_by"))
+    if owner is not None:
+        tasks = drawn_by(tasks, owner) if _scope_choices(request.user).filter(pk=owner).exists() else tasks.none()
     text = request.GET.get("q", "").strip()
     if text:
         tasks = tasks.filter(by_target(text))  # the target's name or credit code, from the registry's indexes
@@ -602,10 +601,18 @@ def task_list(request: HttpRequest) -> HttpResponse:
         # Progress in the field: the newest record of the task (an amendment comes after what it corrects).
         records = sorted(task.records.all(), key=lambda r: (r.created_at, r.pk))
         task.progress = records[-1] if records else None
+    # 填写中 is said to everyone; it links only where the record's gate lets the reader open it (a leader reads
+    # submitted records only: a draft is the team's work in progress).
+    from shuangsuiji.fieldwork.models import InspectionRecord
+
+    progress = [task.progress.pk for task in page.object_list if task.progress is not None]
+    readable = set(InspectionRecord.objects.visible_to(request.user).filter(pk__in=progress)
+                   .values_list("pk", flat=True)) if progress else set()
+    for task in page.object_list:
+        task.progress_readable = task.progress is not None and task.progress.pk in readable
     return render(request, "planning/task_list.html", {
         "page": page, "query": _query(request), "periods": _task_periods(request.user), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
-        "plans_of": place,
     })
 
 

@@ -249,6 +249,61 @@ def test_a_county_admin_is_not_sent_to_a_city_plans_task(tree, items, team, user
     assert titles(city) == ["市局计划逾期厂"] and client.get(city.items[0].url).status_code == 200
 
 
+def _city_plan(tree, task):
+    """Make ``task`` the city's own (本级) plan's, as its draw would have: the city drew a county's firm."""
+    plan = Plan.objects.create(jurisdiction=tree["city"], level=PlanLevel.CITY, year=task.year, quarter=task.quarter,
+                               kind="regular", policy_id="baoding-2021", policy_version=1,
+                               policy_fingerprint="0" * 64, policy_title="保定市2021", inspectors_counted=2,
+                               status="dispatched")
+    draw = Draw.objects.create(plan=plan, number=1, status=DrawStatus.DRAWN)
+    TaskPlan.objects.filter(task=task).update(plan=plan, draw=draw)
+    TaskMember.objects.filter(task=task).update(draw=draw)
+    return plan
+
+
+def test_an_overdue_task_is_counted_under_the_bureau_whose_plan_drew_it(two_counties, tree, items, team, users,
+                                                                        client):
+    """A city plan's overdue task in county A was counted on county A's row of the city's table (by the target's
+    place) and the city's own row showed none; its link then listed county A's tasks of every plan. Tasks belong to
+    the bureau whose plan drew them: the city's row counts the city's, and each count opens exactly its list."""
+    city_task = a_task(tree["a"], [team["first"], team["second"]], name="市局计划逾期厂", deadline=long_ago(),
+                       items=items)
+    _city_plan(tree, city_task)
+    response = page(client, users["city_admin"])
+    bench = response.context["bench"]
+    column = bench.columns.index("逾期任务")
+    cells = {row.jurisdiction.code: row.cells[column] for row in bench.rows}
+    assert (cells[tree["city"].code].n, cells[tree["a"].code].n, cells[tree["b"].code].n) == (1, 1, 1)
+    assert cells[tree["city"].code].late == 1  # red on the city's own row
+    for code, names in ((tree["city"].code, ["市局计划逾期厂"]), (tree["a"].code, ["涞水逾期厂"]),
+                        (tree["b"].code, ["阜平逾期厂"])):
+        listed = client.get(cells[code].url)
+        assert [t.target.name for t in listed.context["page"].object_list] == names, code
+    assert section(response, "overdue_tasks").total == 3
+    # the city's row in the page: a count that links, not "–"
+    html = response.content.decode()
+    assert f'drawn_by={tree["city"].pk}' in html
+    # the task list says what it is narrowed to
+    listed = client.get(cells[tree["city"].code].url).content.decode()
+    assert f'<option value="{tree["city"].pk}" selected>保定市</option>' in listed.split('id="f-drawn-by"')[1]
+
+
+def test_a_visit_two_bureaus_drew_is_overdue_on_both_rows_and_counted_once(tree, items, team, users, client):
+    task = a_task(tree["a"], [team["first"], team["second"]], name="合并逾期厂", deadline=long_ago(), items=items)
+    county_selection = TaskPlan.objects.get(task=task)
+    plan = _city_plan(tree, task)  # moves the county's selection to the city …
+    TaskPlan.objects.create(task=task, plan=Plan.objects.get(jurisdiction=tree["a"]),  # … and back: both drew it
+                            draw=Draw.objects.get(plan__jurisdiction=tree["a"]), stratum=county_selection.stratum,
+                            rank=9)
+    assert TaskPlan.objects.filter(task=task, plan=plan).exists()
+    response = page(client, users["city_admin"])
+    bench = response.context["bench"]
+    column = bench.columns.index("逾期任务")
+    cells = {row.jurisdiction.code: row.cells[column] for row in bench.rows}
+    assert (cells[tree["city"].code].n, cells[tree["a"].code].n) == (1, 1)
+    assert section(response, "overdue_tasks").total == 1
+
+
 def test_the_city_sees_which_county_has_no_joint_plan_this_quarter(two_counties, tree, users, client):
     """Internal joint inspections every quarter at both levels (实施方案 二(五)): the city's table said nothing of
     them, so a county without a joint plan was nowhere to be seen on the city's home page."""
@@ -570,7 +625,7 @@ def test_the_table_of_counties_reverses_its_links_once_per_page(tree, users, mon
     row = next(row for row in bench.rows if row.jurisdiction.code == "130651")
     urls = dict(zip(bench.columns, (cell.url for cell in row.cells), strict=True))
     place = row.jurisdiction
-    assert urls["逾期任务"] == f"{reverse('planning:task_list')}?overdue=1&jurisdiction={place.pk}"
+    assert urls["逾期任务"] == f"{reverse('planning:task_list')}?overdue=1&drawn_by={place.pk}"
     assert urls["未公开月份"] == f"{reverse('disclosure:overview')}?jurisdiction={place.code}"
     assert urls["待更正"] == reverse("disclosure:corrections")
     assert urls["待答复异议"] == f"{reverse('disclosure:objections')}?jurisdiction={place.pk}"

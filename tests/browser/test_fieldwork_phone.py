@@ -10,16 +10,19 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from shuangsuiji.accounts.models import Role, User
+from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import FollowUp, InspectionRecord
 from shuangsuiji.planning.models import MemberRole
 from shuangsuiji.registry.models import CheckItem, Inspector, Target
-from tests.fieldwork.conftest import code_for, make_task
+from tests.fieldwork.conftest import code_for, make_task, signature_png
 
 from .conftest import PHONE, assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = os.environ.get("FIELDWORK_SHOTS")
+PARTNER_SIGNATURE = signature_png(7)
 
 
 def shot(page, name: str, full: bool = True) -> None:
@@ -154,8 +157,15 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     page.wait_for_selector("#fw-attachments img")
     wait_until_sent(page)
     shot(page, "phone-3-record-form")
-    # Signing is done on the page as the team reopens it (and, after a full-page screenshot, on a page whose
-    # layout is not left stretched by it).
+    # 李四 signs on his own phone (each inspector signs only as himself: this phone has no button for him) …
+    record.refresh_from_db()
+    lisi = task.members.get(slot=2).inspector
+    partner = User.objects.create_user(username="lisi", password="x", role=Role.INSPECTOR,
+                                       jurisdiction=record.target.jurisdiction, inspector=lisi)
+    services.do_sign(record, acting_user=partner, png=PARTNER_SIGNATURE, revision=record.revision,
+                     inspector=partner.inspector)
+    # … and the rest is signed on the page as the team reopens it (and, after a full-page screenshot, on a page
+    # whose layout is not left stretched by it).
     page.reload()
     wait_for_record_page(page)
 
@@ -177,7 +187,7 @@ def test_an_inspector_fills_signs_and_submits_on_a_phone(open_page, users, task,
     record.refresh_from_db()
     assert record.is_sealed
     assert record.seal_hash in page.content()
-    assert [s.name for s in record.signatures.order_by("signed_at")] == ["张三", "李四", "钱经理"]
+    assert [s.name for s in record.signatures.order_by("signed_at")] == ["李四", "张三", "钱经理"]
     assert record.attachments.get().original_name == "车间.jpg"
     follow_up = FollowUp.objects.get(record=record)
     assert follow_up.recheck is not None
