@@ -16,7 +16,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -230,8 +229,7 @@ def _results(place: Jurisdiction, year: int, months: list[disclosure.MonthState]
     late = [state for state in months if state.overdue(today)]
     if late:
         # a month named as the 一公开 page's columns name it: 1月, in English 2026-01
-        month_format = pgettext("date format of a month column", "n月")
-        names = _("、").join(date_format(date(year, state.month, 1), month_format) for state in late)
+        names = _("、").join(disclosure.month_label(year, state.month) for state in late)
         return Mark(SHORT, _("%(months)s未按期公开") % {"months": names}, url=url)
     if all(state.released for state in months):
         return Mark(MET, _("已按期公开"), url=url)
