@@ -763,6 +763,12 @@ def do_withdraw_draft(plan: Plan, *, reason: str, acting_user) -> dict:
         facts["stratum"] = stratum.stratum
     with system_language():
         _event("withdraw_draft", plan, acting_user, facts, reason=reason)
+        if plan.clue_id is not None:
+            # The clue's own history says its check was withdrawn and why: its page showed only the opening, and
+            # the clue then waited again for a check with nothing on it telling what became of the first one.
+            record_event("clue.check_withdrawn", actor=acting_user, obj=plan.clue,
+                         jurisdiction_id=plan.clue.target.jurisdiction_id,
+                         changes={"plan": plan.pk, "period": facts["period"]}, reason=reason)
     plan.delete()
     return facts
 
