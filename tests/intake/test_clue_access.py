@@ -178,3 +178,12 @@ def test_the_workbench_counts_no_clue_of_his_own_but_says_it_waits_for_another_a
     city = approvals(people["city_admin"], D(2021, 2, 10))
     assert city.aside == ""
     assert any("治污设施未运行" in item.note for item in city.items)
+
+
+def test_the_approvals_page_marks_his_own_clue_and_says_another_admin_decides_it(client, people, clues):
+    client.force_login(people["county_admin"])
+    page = client.get(reverse("fieldwork:approvals")).content.decode()
+    assert page.count("data-own-request") == 1 and 'id="fw-approvals-own"' in page
+    assert "治污设施未运行" in page and "雨水排口异常" in page  # listed all the same, his own marked
+    client.force_login(people["city_admin"])
+    assert "data-own-request" not in client.get(reverse("fieldwork:approvals")).content.decode()
