@@ -85,6 +85,8 @@ def test_the_list_and_the_detail_follow_the_gate(client, people, clues, role):
         assert (clues[key].description[:20] in listing) == seen, key
         assert (clues[key].description[:20] in pending) == seen, key
         assert client.get(url).status_code == (200 if seen else 404), key
+    # a section and an officer are told why the list is short
+    assert ('id="clues-whose"' in listing) == (role in ("department_user", "inspector"))
     # the 线索 card of the intake home counts what the list shows
     [card] = [c for c in client.get(reverse("intake:home")).context["cards"] if c["kind"] == "clues"]
     assert card["count"] == len(SEES[role])
