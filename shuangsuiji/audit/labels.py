@@ -100,6 +100,7 @@ ACTIONS: dict[str, Action] = {
     "clue.approve": Action(pgettext_lazy("audit action", "批准线索核查")),
     "clue.reject": Action(pgettext_lazy("audit action", "不批准线索核查")),
     "clue.check_opened": Action(pgettext_lazy("audit action", "安排线索核查"), snapshot=True),
+    "clue.check_withdrawn": Action(pgettext_lazy("audit action", "撤销线索核查草稿"), snapshot=True),
     "monitoring.import": Action(pgettext_lazy("audit action", "导入在线监测数据"), snapshot=True),
     "classification.run": Action(pgettext_lazy("audit action", "季度分类"), snapshot=True),
     # planning.services: the plan and the draw ceremony (DESIGN §4)
@@ -202,6 +203,7 @@ KEYS: dict[str, Key] = {
     "plan.open_clue_check clue": Key(pgettext_lazy("audit change", "线索编号")),
     "plan.open_clue_check target": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码")),
     "clue.check_opened plan": Key(pgettext_lazy("audit change", "线索核查计划编号")),
+    "clue.check_withdrawn plan": Key(pgettext_lazy("audit change", "线索核查计划编号")),
     "plan.create_cross_check initiator": Key(field="planning.CrossCheck.initiator"),
     "plan.create_cross_check participants": Key(field="planning.CrossCheck.participants"),
     "plan.create_cross_check platform_ref": Key(field="planning.CrossCheck.platform_ref"),

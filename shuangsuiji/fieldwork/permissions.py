@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
-from shuangsuiji.intake.permissions import is_admin_of
+from shuangsuiji.intake.permissions import ensure_not_self, is_admin_of  # noqa: F401 (permissions.ensure_not_self)
 
 
 def team_inspector_ids(record) -> set[int]:
@@ -45,11 +45,6 @@ def can_administer(user, record) -> bool:
 def ensure_admin(user, record) -> None:
     if not can_administer(user, record):
         raise PermissionDenied(_("只有%(name)s的管理员可以进行此操作") % {"name": record.target.jurisdiction.name})
-
-
-def ensure_not_self(user, requested_by) -> None:
-    if user is not None and requested_by is not None and user.pk == requested_by.pk:
-        raise PermissionDenied(_("不能审批本人提出的申请"))
 
 
 def ensure_not_on_team(user, record) -> None:

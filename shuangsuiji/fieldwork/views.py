@@ -1143,7 +1143,8 @@ def _approval_queue(request: HttpRequest) -> dict:
         + [(r.plan, _("重新抽取"), r.reason) for r in redraws])
     count = len(on_site) + len(amendments) + clues.count() + unchecked.count() + len(plan_requests)
     # his own requests another admin decides (ensure_not_self): listed, marked, and left out of his workbench's count
-    own = sum(1 for row in (*on_site, *amendments) if row.requested_by_id == user.pk)
+    own = sum(1 for row in (*on_site, *amendments) if row.requested_by_id == user.pk) + clues.filter(
+        reported_by=user).count()
     return {"on_site": on_site, "amendments": amendments, "clues": clues, "unchecked": unchecked,
             "plan_requests": plan_requests, "count": count, "own": own}
 

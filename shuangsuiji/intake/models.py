@@ -13,12 +13,13 @@ scoped through its target's jurisdiction (``scope_field``), so the scoping gate 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from shuangsuiji.accounts.scoping import ScopedManager
+from shuangsuiji.accounts.models import Role
+from shuangsuiji.accounts.scoping import ScopedManager, ScopedQuerySet
 from shuangsuiji.registry.models import Category, Department, Jurisdiction, Outlet, Target
 from shuangsuiji.validators import validate_past_day
 
@@ -269,6 +270,39 @@ class ClueStatus(models.TextChoices):
     REJECTED = "rejected", _("不予现场检查")
 
 
+class ClueQuerySet(ScopedQuerySet):
+    def visible_to(self, user) -> "ClueQuerySet":
+        """The scoping gate, narrowed by role (DESIGN §1). Admins and leaders read every clue of their scope. A
+        department user reads his department's (reported by him or a colleague of his section): the clues of other
+        sections and counties are the enforcement unit's business, not his. An inspector reads the clues he
+        reported and those tied to his own tasks — a 线索核查 he was drawn for, or the clue that put his task's
+        firm into the quarter's draw (``fieldwork.services.approved_clue``) — once their plan is dispatched."""
+        queryset = super().visible_to(user)
+        if user is None or not user.is_authenticated or user.is_superuser:
+            return queryset
+        if user.role == Role.DEPARTMENT:
+            if user.department_id is None:
+                return queryset.filter(reported_by=user)
+            return queryset.filter(Q(reported_by=user) | Q(reported_by__department_id=user.department_id))
+        if user.role == Role.INSPECTOR:
+            return queryset.filter(Q(reported_by=user) | self._tied_to_tasks_of(user))
+        return queryset
+
+    @staticmethod
+    def _tied_to_tasks_of(user) -> Q:
+        from shuangsuiji.planning.models import PlanStatus, Task, TaskStatus
+
+        if user.inspector_id is None:
+            return Q(pk__in=[])
+        tasks = (Task.objects.filter(members__inspector_id=user.inspector_id, members__active=True,
+                                     members__draw__plan__status=PlanStatus.DISPATCHED)
+                 .exclude(status=TaskStatus.WITHDRAWN))
+        checked = Exists(tasks.filter(selections__plan__clue=OuterRef("pk"), selections__active=True))
+        applied = Exists(tasks.filter(target=OuterRef("target"), year=OuterRef("applied_year"),
+                                      quarter=OuterRef("applied_quarter")))
+        return checked | Q(applied, status=ClueStatus.APPROVED)
+
+
 class Clue(models.Model):
     """A clue of a violation by a positive-list target (实施方案 二(三)).
 
@@ -300,7 +334,7 @@ class Clue(models.Model):
     applied_quarter = models.PositiveSmallIntegerField(_("纳入抽查的季度"), null=True, blank=True)
 
     scope_field = "target__jurisdiction"
-    objects = ScopedManager()
+    objects = models.Manager.from_queryset(ClueQuerySet)()
 
     class Meta:
         verbose_name = _("正面清单企业线索")

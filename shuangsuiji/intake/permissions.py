@@ -6,6 +6,8 @@
 - Penalties and complaints may also be entered one by one by a department user of the scope (the
   legal or enforcement section keeps them), and clues may be reported by department users and
   inspectors, who find them in off-site supervision.
+- Nobody approves his own request (``ensure_not_self``): the admin who reported a clue leaves its decision to
+  another admin.
 - Leaders read. ``acting_user=None`` is the system (seed, scheduled commands) and may do everything.
 """
 
@@ -54,6 +56,13 @@ def ensure_can_record(user, jurisdiction: Jurisdiction) -> None:
 def ensure_can_report_clue(user, jurisdiction: Jurisdiction) -> None:
     if not can_report_clue(user, jurisdiction):
         raise PermissionDenied(_("无权报告%(name)s的线索") % {"name": jurisdiction.name})
+
+
+def ensure_not_self(user, requested_by, message: str = "") -> None:
+    """Four eyes: nobody approves his own request — an amendment, an on-site check, a plan's shortfall or re-draw,
+    a clue he reported. ``requested_by`` None (the system, or an account since deleted) is nobody's."""
+    if user is not None and requested_by is not None and user.pk == requested_by.pk:
+        raise PermissionDenied(message or _("不能审批本人提出的申请"))
 
 
 def is_any_admin(user) -> bool:

@@ -41,7 +41,12 @@ from shuangsuiji.intake.models import (
     PositiveListEntry,
     Source,
 )
-from shuangsuiji.intake.permissions import ensure_admin_of, ensure_can_record, ensure_can_report_clue
+from shuangsuiji.intake.permissions import (
+    ensure_admin_of,
+    ensure_can_record,
+    ensure_can_report_clue,
+    ensure_not_self,
+)
 from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Department, Jurisdiction, Level, Target, TargetStatus
 from shuangsuiji.registry.services import (
@@ -292,9 +297,11 @@ def do_report_clue(clue: Clue, *, acting_user) -> Clue:
 @transaction.atomic
 def do_decide_clue(clue: Clue, *, approve: bool, reason: str, acting_user) -> Clue:
     """审批: the head of the enforcement unit (an admin of the target's scope) approves an on-site check
-    of a positive-list target, or refuses it, with his reasons; who and when are recorded."""
+    of a positive-list target, or refuses it, with his reasons; who and when are recorded. An admin who reported
+    the clue himself leaves the decision to another admin (four eyes, ``ensure_not_self``)."""
     stored = Clue.objects.select_for_update().select_related("target__jurisdiction").get(pk=clue.pk)
     ensure_admin_of(acting_user, stored.target.jurisdiction)
+    ensure_not_self(acting_user, stored.reported_by, _("不能审批本人报告的线索，请由另一位管理员审批"))
     if stored.status != ClueStatus.PENDING:
         raise ValidationError(_("该线索已由%(who)s于%(when)s审批（%(status)s），不能再次审批") % {
             "who": stored.decided_by.display_name if stored.decided_by else _("系统"),

@@ -314,7 +314,8 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
 def complaint_detail(request: HttpRequest, pk: int, delete_form: DeletionForm | None = None) -> HttpResponse:
     complaint = get_object_or_404(Complaint.objects.visible_to(request.user).select_related(
         "target__jurisdiction", "created_by"), pk=pk)
-    return _record_page(request, "complaint", complaint, delete_form, clues=complaint.clues.all())
+    return _record_page(request, "complaint", complaint, delete_form,
+                        clues=Clue.objects.visible_to(request.user).filter(complaint=complaint))
 
 
 @login_required
@@ -499,8 +500,9 @@ def positive_list(request: HttpRequest) -> HttpResponse:
 def positive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(PositiveListEntry.objects.visible_to(request.user).select_related(
         "target__jurisdiction", "created_by"), pk=pk)
+    clues = Clue.objects.visible_to(request.user).filter(target=entry.target).order_by("-found_on")
     return render(request, "intake/positive_detail.html", {
-        "entry": entry, "history": history_for(entry), "clues": entry.target.clues.order_by("-found_on"),
+        "entry": entry, "history": history_for(entry), "clues": clues,
         "can_edit": is_admin_of(request.user, entry.target.jurisdiction),
         "can_report": can_report_clue(request.user, entry.target.jurisdiction)})
 
@@ -560,9 +562,12 @@ def clue_list(request: HttpRequest) -> HttpResponse:
 def clue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     clue = get_object_or_404(Clue.objects.visible_to(request.user).select_related(
         "target__jurisdiction", "complaint", "reported_by", "decided_by"), pk=pk)
-    can_decide = clue.status == ClueStatus.PENDING and is_admin_of(request.user, clue.target.jurisdiction)
+    deciders = clue.status == ClueStatus.PENDING and is_admin_of(request.user, clue.target.jurisdiction)
+    # four eyes (permissions.ensure_not_self): the admin who reported it is told another admin decides
+    own = deciders and clue.reported_by_id == request.user.pk
+    can_decide = deciders and not own
     return render(request, "intake/clue_detail.html", {
-        "clue": clue, "history": history_for(clue), "can_decide": can_decide,
+        "clue": clue, "history": history_for(clue), "can_decide": can_decide, "own": own,
         "form": ClueDecisionForm(initial={"decision": "approve"}) if can_decide else None})
 
 
@@ -600,6 +605,10 @@ def clue_decide(request: HttpRequest, pk: int) -> HttpResponse:
                                     reason=form.cleaned_data["reason"], acting_user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            if not is_admin_of(request.user, clue.target.jurisdiction):
+                raise
+            messages.error(request, str(error))  # his own clue: another admin decides it
         else:
             messages.success(request, _("已审批"))
     else:

@@ -38,7 +38,7 @@ from shuangsuiji.engine.quotas import QuarterQuotas, Quota
 from shuangsuiji.engine.sampling import Candidate, DrawError
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter
 from shuangsuiji.intake.models import Classification, Clue, ClueStatus, PositiveListEntry
-from shuangsuiji.intake.permissions import is_admin_of
+from shuangsuiji.intake.permissions import ensure_not_self, is_admin_of
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import (
@@ -326,11 +326,13 @@ def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
 
 @transaction.atomic
 def do_approve_shortfall(stratum: PlanStratum, *, approve: bool, decision: str, acting_user) -> PlanStratum:
-    """The city's decision on a request to ask less than a policy minimum."""
+    """The city's decision on a request to ask less than a policy minimum; not by the one who asked for it (a city
+    admin setting his own city's plan asks, and another city admin decides: ``ensure_not_self``)."""
     plan = _lock(stratum.plan)
     ensure_can_approve(acting_user, plan)
     _expect(plan, PlanStatus.DRAFT)
-    row = PlanStratum.objects.select_for_update().get(pk=stratum.pk)
+    row = PlanStratum.objects.select_for_update().select_related("shortfall_requested_by").get(pk=stratum.pk)
+    ensure_not_self(acting_user, row.shortfall_requested_by)
     if row.shortfall_state != ShortfallState.PENDING:
         raise ValidationError(_("该类别没有待审批的少抽申请"))
     if not approve and not decision.strip():
@@ -761,6 +763,12 @@ def do_withdraw_draft(plan: Plan, *, reason: str, acting_user) -> dict:
         facts["stratum"] = stratum.stratum
     with system_language():
         _event("withdraw_draft", plan, acting_user, facts, reason=reason)
+        if plan.clue_id is not None:
+            # The clue's own history says its check was withdrawn and why: its page showed only the opening, and
+            # the clue then waited again for a check with nothing on it telling what became of the first one.
+            record_event("clue.check_withdrawn", actor=acting_user, obj=plan.clue,
+                         jurisdiction_id=plan.clue.target.jurisdiction_id,
+                         changes={"plan": plan.pk, "period": facts["period"]}, reason=reason)
     plan.delete()
     return facts
 
@@ -884,10 +892,12 @@ def do_request_redraw(plan: Plan, *, reason: str, acting_user) -> RedrawRequest:
 def do_approve_redraw(request: RedrawRequest, *, approve: bool, decision: str, acting_user) -> RedrawRequest:
     """The city's decision. Approved: the current draw is superseded — it stays on record with its
     manifest, its tasks are withdrawn unless another plan's draw keeps them — and the plan starts a new
-    ceremony from the freeze, with a new secret and a new public value."""
+    ceremony from the freeze, with a new secret and a new public value. Not by the one who asked for it.
+    """
     plan = _lock(request.plan)
     ensure_can_approve(acting_user, plan)
     request = RedrawRequest.objects.select_for_update().get(pk=request.pk)
+    ensure_not_self(acting_user, request.requested_by)
     if request.state != RedrawState.PENDING:
         raise ValidationError(_("该申请已由%(who)s于%(when)s审批（%(state)s）") % {
             "who": request.decided_by.display_name if request.decided_by else _("系统"),

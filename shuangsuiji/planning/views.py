@@ -22,6 +22,7 @@ from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.engine.workdays import CalendarUnknownError
+from shuangsuiji.intake.models import Clue
 from shuangsuiji.planning import gather, overlaps, services
 from shuangsuiji.planning.forms import (
     DecisionForm,
@@ -241,6 +242,8 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "departments": plan.departments.order_by("name"),
         "can_run": can_run(user, plan), "can_edit": editable, "can_approve": can_approve(user, plan),
         "can_withdraw": services.can_withdraw_draft(user, plan),
+        # a department user reads the plan, not every clue (intake.models.ClueQuerySet): no link to a 404
+        "clue_visible": plan.clue_id is not None and Clue.objects.visible_to(user).filter(pk=plan.clue_id).exists(),
         "requested_form": RequestedForm(strata=[s for s in strata if s.drawn]) if editable else None,
         "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
         "history": history_for(plan)[:50],

@@ -387,7 +387,7 @@ def test_a_positive_list_clue_waits_on_the_workbench_and_every_request_is_on_the
                                shortfall_state=ShortfallState.PENDING, shortfall_reason="停产")
     firm = Target.objects.create(credit_code=code_for("130623", 77), name="涞水县正面清单企业", jurisdiction=tree["a"])
     clue = Clue.objects.create(target=firm, source=ClueSource.OFF_SITE, found_on=timezone.localdate(),
-                               description="在线监测数据异常，疑似超标排放", reported_by=users["county_admin"])
+                               description="在线监测数据异常，疑似超标排放", reported_by=users["inspector"])
     approved = Clue.objects.create(target=firm, source=ClueSource.OFF_SITE, found_on=timezone.localdate(),
                                    description="已批", status=ClueStatus.APPROVED, decided_at=timezone.now())
 
@@ -718,7 +718,7 @@ def test_each_countys_approvals_cell_opens_that_countys_queue(tree, items, team,
                                         jurisdiction=tree[key]) for key in ("a", "b")}
     for n, key in ((1, "a"), (2, "b"), (3, "b")):
         Clue.objects.create(target=firms[key], source=ClueSource.OFF_SITE, found_on=timezone.localdate(),
-                            description=f"线索{n}", reported_by=users["city_admin"])
+                            description=f"线索{n}")  # imported: nobody's own, every admin's to decide
     # the city's own row: its own plan's shortfall, not its counties' items
     today = timezone.localdate()
     city_plan = Plan.objects.create(jurisdiction=tree["city"], level=PlanLevel.CITY, year=today.year,

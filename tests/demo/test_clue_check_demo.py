@@ -30,4 +30,5 @@ def test_the_demo_has_a_dispatched_check_and_a_waiting_clue_from_the_first_days_
     for clue in (plan.clue, waiting.get()):
         assert date(2021, 10, 1) <= clue.found_on <= today
         assert clue.reported_at <= clue.decided_at <= plan.created_at
+        assert clue.reported_by_id != clue.decided_by_id  # nobody decides a clue he reported himself
         assert timezone.localdate(clue.decided_at) <= today

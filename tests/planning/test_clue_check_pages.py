@@ -23,8 +23,7 @@ def page(client, user, url) -> str:
 
 
 @pytest.mark.parametrize("role, offered", [
-    ("county_admin", True), ("city_admin", True), ("department_user", False), ("inspector", False),
-    ("leader", False)])
+    ("county_admin", True), ("city_admin", True), ("inspector", False), ("leader", False)])
 def test_the_clue_page_offers_the_check_right_after_approval_to_those_who_may_open_it(city, client, role, offered):
     clue = approved_clue(city)
     shown = page(client, city["users"][role], clue.get_absolute_url())
@@ -69,7 +68,8 @@ def test_opening_from_the_clue_page_leads_to_the_plan_and_a_second_press_is_told
 
 
 @pytest.mark.parametrize("role, status", [
-    ("other_county_admin", 404), ("department_user", 403), ("inspector", 403), ("leader", 403)])
+    # the inspector's clue is not the department user's section's: for him it does not exist (intake ClueQuerySet)
+    ("other_county_admin", 404), ("department_user", 404), ("inspector", 403), ("leader", 403)])
 def test_opening_is_refused_to_everyone_else(city, client, role, status):
     clue = approved_clue(city)
     client.force_login(city["users"][role])

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from shuangsuiji.audit.models import Event
-from shuangsuiji.audit.services import verify_chain
+from shuangsuiji.audit.services import history_for, verify_chain
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import CrossCheck, Plan, PlanKind, PlanStatus, PlanStratum
 from tests.clients import signed_in
@@ -48,6 +48,18 @@ def test_a_withdrawn_clue_check_lets_the_clue_wait_for_a_check_again(city):
     assert list(services.clues_awaiting_check(Clue.objects.all())) == [clue]
     again = services.do_open_clue_check(Clue.objects.get(pk=clue.pk), acting_user=county)
     assert again.pk != plan.pk and again.clue_id == clue.pk
+
+
+def test_a_withdrawn_clue_check_is_told_on_the_clue_s_history(city):
+    county = city["users"]["county_admin"]
+    clue = approved_clue(city)
+    plan = services.do_open_clue_check(clue, acting_user=county)
+    pk = plan.pk
+    services.do_withdraw_draft(plan, reason="核查事项选错，重新安排", acting_user=county)
+    event = Event.objects.get(action="clue.check_withdrawn")
+    assert (event.object_id, event.actor, event.reason, event.changes["plan"]) == (
+        str(clue.pk), county, "核查事项选错，重新安排", pk)
+    assert [e.action for e in history_for(clue)][:2] == ["clue.check_withdrawn", "clue.check_opened"]
 
 
 def test_refusals_name_their_reason_and_delete_nothing(city, users):
