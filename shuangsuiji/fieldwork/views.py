@@ -643,7 +643,7 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
         named += [f"{i.instance.name}·{i.fields[k].label}{bracketed(join_semicolon(v))}" if k in i.fields
                   else i.instance.name
                   for i in items for k, v in i.errors.items()]
-        return _json_error(_("有字段格式不正确：%(fields)s") % {"fields": join_sep(named)}, 400, errors=errors)
+        return _json_error(_("有字段未通过检查：%(fields)s") % {"fields": join_sep(named)}, 400, errors=errors)
     try:
         record, theirs = _save(request, record, form, items)
     except services.DraftConflict as conflict:

@@ -327,7 +327,7 @@ def test_a_record_the_server_refuses_stays_on_the_phone_until_corrected(open_pag
     expect(page.locator("#id_findings")).to_have_value("检查了生产车间和废气治理设施")
     expect(page.locator("#id_site_manager_phone")).to_have_value("1504168561 7#")
     # Restored from the phone and sent again at once: the banner says what the server still refuses.
-    page.wait_for_selector("#fw-banner:has-text('有字段格式不正确：电话')")
+    page.wait_for_selector("#fw-banner:has-text('有字段未通过检查：电话')")
     # Corrected, it reaches the server.
     page.fill("#id_site_manager_phone", "15041685617")
     wait_until_sent(page)

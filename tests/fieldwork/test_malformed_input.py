@@ -126,6 +126,6 @@ def test_a_refused_autosave_says_which_field_and_what_is_wrong_with_it(task, use
                                      form_data(record, site_manager_phone="1504168561 7#"))
     assert response.status_code == 400
     message = response.json()["message"]
-    assert message.startswith("有字段格式不正确：电话（电话号码只能由"), message
+    assert message.startswith("有字段未通过检查：电话（电话号码只能由"), message
     record.refresh_from_db()
     assert record.revision == 0

@@ -1,6 +1,6 @@
 """The phone's one-line answer to a refused autosave names each field with what is wrong, in the reader's
-punctuation: "Some fields are not in a valid format: Inspection started (…), Phone (…)" in English,
-"有字段格式不正确：检查开始时间（…）、电话（…）" in Chinese."""
+punctuation: "Some fields were not accepted: Inspection started (…), Phone (…)" in English,
+"有字段未通过检查：检查开始时间（…）、电话（…）" in Chinese."""
 
 from django.urls import reverse
 
@@ -22,12 +22,12 @@ def refused_autosave(task, user, language: str) -> str:
 
 def test_a_refused_autosave_in_english_names_its_fields_with_english_marks(task, users):
     message = refused_autosave(task, users["inspector"], "en")
-    assert message.startswith("Some fields are not in a valid format: Inspection started (The time is outside")
+    assert message.startswith("Some fields were not accepted: Inspection started (The time is outside")
     assert "9999-12-30), Phone (A telephone number" in message
     assert not any(mark in message for mark in "（）、；")
 
 
 def test_a_refused_autosave_in_chinese_names_its_fields_with_chinese_marks(task, users):
     message = refused_autosave(task, users["inspector"], "zh-hans")
-    assert message.startswith("有字段格式不正确：检查开始时间（时间超出可记录的范围")
+    assert message.startswith("有字段未通过检查：检查开始时间（时间超出可记录的范围")
     assert "9999-12-30 之间）、电话（电话号码只能由" in message

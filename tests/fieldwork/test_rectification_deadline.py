@@ -68,6 +68,8 @@ def test_the_autosave_refuses_it_and_stores_nothing(task, users):
     assert response.status_code == 400
     body = response.json()
     assert f"{item.name}·整改期限" in body["message"] and latest.isoformat() in body["message"]
+    # a date out of range is not "badly formatted": the banner does not say it is
+    assert body["message"].startswith("有字段未通过检查：") and "格式" not in body["message"]
     assert body["errors"] == {f"item-{item.pk}-deadline": [
         f"整改期限不能晚于检查日期（{day.isoformat()}）后一年，即 {latest.isoformat()}，请核对年份"]}
     assert ItemResult.objects.get(pk=item.pk).deadline == stored
