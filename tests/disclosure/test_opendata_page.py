@@ -65,6 +65,9 @@ def test_opendata_explains_how_to_keep_a_copy_in_sync(client, opendata_url):
     assert "curl -sf &quot;$url&quot;" in section and "changed_since=2026-04-15T09:40:00%2B08:00" in section
     assert "jq -r .next" in section and "jq -r .changed_at" in section
     assert "http://testserver/api/public/results/?changed_since=" in section
+    # both filters that are safe for a partial copy are named (a result's plan and place are not correctable)
+    assert "<code>jurisdiction</code> 只同步一个行政区" in section
+    assert "<code>plan</code> 只同步一个计划的结果" in section
 
 
 def test_the_sync_explanation_reads_in_english(client, opendata_url):
