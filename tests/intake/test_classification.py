@@ -155,7 +155,7 @@ def test_positive_list_without_and_with_an_approved_clue(tree, users, targets):
 def test_a_clue_approved_after_the_quarter_began_waits_for_the_next(tree, users, targets):
     list_positive(targets["mill"])
     clue = do_report_clue(Clue(target=targets["mill"], source=ClueSource.OFF_SITE, found_on=D(2021, 4, 2),
-                               description="在线监测异常"), acting_user=users["county_admin"])
+                               description="在线监测异常"), acting_user=users["inspector"])
     do_decide_clue(clue, approve=True, reason="同意", acting_user=users["county_admin"])
     Clue.objects.filter(pk=clue.pk).update(decided_at=timezone.make_aware(datetime.datetime(2021, 4, 3, 9)))
     do_classify(year=2021, quarter=2, jurisdiction=tree["a"], acting_user=None)
