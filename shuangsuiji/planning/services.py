@@ -331,7 +331,8 @@ def do_approve_shortfall(stratum: PlanStratum, *, approve: bool, decision: str, 
     plan = _lock(stratum.plan)
     ensure_can_approve(acting_user, plan)
     _expect(plan, PlanStatus.DRAFT)
-    row = PlanStratum.objects.select_for_update().select_related("shortfall_requested_by").get(pk=stratum.pk)
+    # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join it would make.
+    row = PlanStratum.objects.select_for_update().get(pk=stratum.pk)
     ensure_not_self(acting_user, row.shortfall_requested_by)
     if row.shortfall_state != ShortfallState.PENDING:
         raise ValidationError(_("该类别没有待审批的少抽申请"))
