@@ -60,8 +60,9 @@ def test_a_replaced_inspector_leaves_the_draft_and_his_signature_goes(city, star
     # the draft is the team's still: the newcomer continues it, and it is sealed without the one who left
     record.refresh_from_db()
     assert record.sealed_at is None and newcomer.pk in fieldwork.permissions.team_inspector_ids(record)
-    newcomer_user = User.objects.create_user(username="newcomer", password="x", role=Role.INSPECTOR,
-                                             jurisdiction=newcomer.jurisdiction, inspector=newcomer)
+    # the substitute is drawn at random: he may be an officer who already has an account
+    newcomer_user = User.objects.filter(inspector=newcomer).first() or User.objects.create_user(
+        username="newcomer", password="x", role=Role.INSPECTOR, jurisdiction=newcomer.jurisdiction, inspector=newcomer)
     fieldwork.do_save_draft(record, acting_user=newcomer_user, values={"findings": "接手填写"})
     assert not any("已不在检查组中" in e for e in fieldwork.completeness_errors(record)["signatures"])
 
