@@ -11,7 +11,7 @@ import ipaddress
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from shuangsuiji.accounts.models import ApiToken, Role, User
 from shuangsuiji.audit.services import PendingEvent, record_events, system_language
-from shuangsuiji.punctuation import join_semicolon
+from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Level
 
 SCOPE_FIELDS = ("role", "jurisdiction", "department", "inspector", "is_staff", "is_superuser", "is_active")
@@ -443,6 +443,9 @@ class AddressLock:
     locked_accounts: list[str]
     """The accounts whose own name is locked from the address too (``AXES_FAILURE_LIMIT`` failures there): lifting
     the address forgets their failures there as well, so those locks go with it."""
+    kept_accounts: tuple[str, ...] = ()
+    """Of ``locked_accounts``, those the lifting admin does not manage (a superuser's, an account of no jurisdiction):
+    their failures from the address are kept, so their locks stay (``do_lift_address_lock``)."""
 
 
 def canonical_address(address: str) -> str:
@@ -455,8 +458,9 @@ def canonical_address(address: str) -> str:
             "address": (address or "")[:64]}}) from None
 
 
-def address_lock(address: str) -> AddressLock | None:
-    """The cap on ``address`` now (None: sign-in from it is open to every name)."""
+def address_lock(address: str, *, acting_user: User | None = None) -> AddressLock | None:
+    """The cap on ``address`` now (None: sign-in from it is open to every name); with ``acting_user``, which of the
+    locked accounts his lift would leave locked (``kept_accounts``)."""
     until = address_locked_until(address)
     if until is None:
         return None
@@ -465,8 +469,20 @@ def address_lock(address: str) -> AddressLock | None:
             .values("username").annotate(failures=Sum("failures_since_start")))
     per_name = {row["username"]: row["failures"] for row in rows}
     locked = [name for name, failures in per_name.items() if failures >= settings.AXES_FAILURE_LIMIT]
-    return AddressLock(address, until, sum(per_name.values()), len(per_name),
-                       sorted(User.objects.filter(username__in=locked).values_list("username", flat=True)))
+    accounts = sorted(User.objects.filter(username__in=locked).values_list("username", flat=True))
+    kept = set(_unmanaged(acting_user, accounts)) if acting_user is not None else set()
+    return AddressLock(address, until, sum(per_name.values()), len(per_name), accounts,
+                       tuple(name for name in accounts if name in kept))
+
+
+def _unmanaged(acting_user: User | None, usernames: Iterable[str]) -> list[str]:
+    """The names of ``usernames`` that are accounts ``acting_user`` may not act on (``ensure_can_manage``, as a
+    query: ``User.objects.visible_to``) — a superuser's above all, which only a superuser manages."""
+    if acting_user is None or acting_user.is_superuser:
+        return []
+    return list(User.objects.filter(username__in=list(usernames))
+                .exclude(pk__in=User.objects.visible_to(acting_user).values("pk"))
+                .values_list("username", flat=True))
 
 
 @transaction.atomic
@@ -476,9 +492,11 @@ def do_lift_address_lock(address: str, *, acting_user: User | None, reason: str)
     ``axes_reset_ip`` forgets them, so every name signs in from it again — and the names locked from it by their
     own failures are unlocked there too (their failures are among those forgotten; the event names them). The
     failure log keeps every attempt. ``acting_user`` None is the server's operator (``manage.py
-    lift_address_lock``); otherwise a city admin or a superuser (``User.lifts_address_locks``). Returns the lock
-    as it was; ValidationError at ``address`` when the address is not one or is not capped, at ``reason`` when
-    none is given."""
+    lift_address_lock``); otherwise a city admin or a superuser (``User.lifts_address_locks``). A city admin's lift
+    keeps the failures of the accounts he may not act on (a superuser's): their locks stay (``kept_accounts``), and
+    when those failures alone cap the address the lift is refused. Returns the lock as it was, less what was kept;
+    ValidationError at ``address`` when the address is not one or is not capped (or, for a city admin, capped by
+    the kept failures alone), at ``reason`` when none is given."""
     if acting_user is not None and not acting_user.lifts_address_locks:
         raise PermissionDenied(_("只有市局管理员可以解除网络地址的登录锁定：一个地址的锁定涉及所有用户名，"
                                  "不只是本行政区的"))
@@ -493,16 +511,31 @@ def do_lift_address_lock(address: str, *, acting_user: User | None, reason: str)
     if errors:
         raise ValidationError(errors)
     # the address's attempts locked first: of two admins lifting it at once, the second finds it open and is told so
-    list(AccessAttempt.objects.select_for_update().filter(ip_address=address).values_list("pk", flat=True))
-    lock = address_lock(address)
+    names = list(AccessAttempt.objects.select_for_update().filter(ip_address=address)
+                 .values_list("username", flat=True))
+    lock = address_lock(address, acting_user=acting_user)
     if lock is None:
         raise ValidationError({"address": _("网络地址 %(address)s 现在没有因登录失败过多而锁定，无需解除") % {
             "address": address}})
-    reset_login_failures(ip=address)
+    # A city admin's lift forgets no failure of an account he may not act on: lifting the address would otherwise
+    # unlock a superuser's name there (a lock only a superuser may lift, ``do_unlock_login``), and reset its count.
+    kept = _unmanaged(acting_user, set(names))
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    kept_failures = (AccessAttempt.objects.filter(ip_address=address, username__in=kept, attempt_time__gte=since)
+                     .aggregate(failures=Sum("failures_since_start"))["failures"] or 0)
+    AccessAttempt.objects.filter(ip_address=address).exclude(username__in=kept).delete()
+    if kept and address_locked_until(address) is not None:
+        # the kept failures alone still cap the address: lifting it is a superuser's decision (the raise rolls the
+        # deletion back: nothing is forgotten)
+        raise ValidationError({"address": _(
+            "网络地址 %(address)s 的登录失败中，仅超级管理员等您无权管理的账号（%(accounts)s）的失败"
+            "就已达到地址锁定的次数，您不能解除；请联系超级管理员") % {
+                "address": address, "accounts": join_sep(sorted(kept))}})
+    unlocked = [name for name in lock.locked_accounts if name not in lock.kept_accounts]
     record_events([PendingEvent("login.address_unlock", None, None, {
-        "address": lock.address, "locked_until": lock.until, "failures": lock.failures, "names": lock.names,
-        "accounts": lock.locked_accounts}, reason)], actor=acting_user)
-    return lock
+        "address": lock.address, "locked_until": lock.until, "failures": lock.failures - kept_failures,
+        "names": lock.names, "accounts": unlocked}, reason)], actor=acting_user)
+    return replace(lock, failures=lock.failures - kept_failures, locked_accounts=unlocked)
 
 
 @transaction.atomic

@@ -258,9 +258,14 @@ def address_lock_lift(request: HttpRequest) -> HttpResponse:
             if lifted.locked_accounts:
                 messages.info(request, _("账号 %(accounts)s 从该地址的登录锁定也一并解除。") % {
                     "accounts": join_sep(lifted.locked_accounts)})
+            if lifted.kept_accounts:
+                messages.warning(request, _("账号 %(accounts)s 从该地址的登录锁定未解除：您无权管理这些账号"
+                                            "（超级管理员的账号只有超级管理员可以解除）。") % {
+                    "accounts": join_sep(lifted.kept_accounts)})
             return redirect(back)
     return render(request, "accounts/address_lock_lift.html", {
-        "form": form, "address": address or given[:64], "lock": address_lock(address) if address else None,
+        "form": form, "address": address or given[:64],
+        "lock": address_lock(address, acting_user=request.user) if address else None,
         "problem": problem, "back": back, "cooloff_minutes": settings.AXES_COOLOFF_TIME // timedelta(minutes=1),
     }, status=400 if problem or form.errors else 200)
 

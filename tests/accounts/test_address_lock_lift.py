@@ -235,3 +235,62 @@ def test_unlocking_a_name_tells_the_city_where_the_address_is_lifted(users):
     account = users["county_admin"]
     told = client_of(account).post(f"/accounts/users/{account.pk}/unlock/", follow=True).content.decode()
     assert "如需提前解除，请联系市局管理员。" in told and "在他的页面上点" not in told
+
+
+# --- the accounts the lifting admin may not act on ----------------------------------------------------------------
+
+
+@pytest.fixture
+def root_capped(users):
+    """The office's address capped, with a superuser's name locked from it among others': 5 wrong passwords at
+    ``root`` (a lock only a superuser may lift, ``do_unlock_login``), 5 at the leader's."""
+    User.objects.create_superuser("root", password="pw-root")
+    office = Client(REMOTE_ADDR=OFFICE)
+    for name in ("root", "leader"):
+        for _ in range(5):
+            sign_in(office, name, "wrong-password")
+    assert address_locked_until(OFFICE) is not None and locked_until("root", OFFICE) is not None
+    return OFFICE
+
+
+def test_a_city_admins_lift_leaves_a_superusers_lock_and_says_so(root_capped, users):
+    """Lifting the address forgets its failures; a city admin's lift must not forget a superuser's, which would
+    unlock an account he may not unlock by its own page (``ensure_can_manage``)."""
+    lock = do_lift_address_lock(root_capped, acting_user=users["city_admin"], reason="核实为本局办公网出口")
+    assert address_locked_until(root_capped) is None and locked_until("leader", root_capped) is None
+    assert locked_until("root", root_capped) is not None  # still locked: his failures there are kept
+    assert sign_in(Client(REMOTE_ADDR=root_capped), "root", "pw-root").status_code != 302
+    assert lock.locked_accounts == ["leader"] and lock.kept_accounts == ("root",) and lock.failures == 5
+    [event] = lifts()
+    assert event.changes["accounts"] == ["leader"] and event.changes["failures"] == 5
+
+
+def test_a_superusers_lift_unlocks_every_name(root_capped):
+    lock = do_lift_address_lock(root_capped, acting_user=User.objects.get(username="root"), reason="核实")
+    assert locked_until("root", root_capped) is None and lock.locked_accounts == ["leader", "root"]
+    assert lock.kept_accounts == () and lifts()[0].changes["accounts"] == ["leader", "root"]
+
+
+def test_when_the_superusers_failures_alone_cap_it_the_city_cannot_lift_it(users, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 5  # the superuser's five failures alone cap the address
+    User.objects.create_superuser("root", password="pw-root")
+    office = Client(REMOTE_ADDR=OFFICE)
+    for _ in range(5):
+        sign_in(office, "root", "wrong-password")
+    assert address_locked_until(OFFICE) is not None
+    with pytest.raises(ValidationError, match="仅超级管理员等您无权管理的账号（root）的失败就已达到地址锁定的次数"):
+        do_lift_address_lock(OFFICE, acting_user=users["city_admin"], reason="核实")
+    assert address_locked_until(OFFICE) is not None and locked_until("root", OFFICE) is not None and lifts() == []
+
+
+def test_the_page_tells_the_city_which_locks_stay(root_capped, users):
+    city = client_of(users["city_admin"])
+    html = city.get(LIFT, {"address": root_capped}).content.decode()
+    assert 'id="lift-kept"' in html and "其中 root 不随之解除" in html
+    assert 'id="lift-kept"' not in client_of(User.objects.get(username="root")).get(
+        LIFT, {"address": root_capped}).content.decode()  # a superuser's lift lifts them all
+    done = city.post(LIFT, {"address": root_capped, "reason": "核实为本局办公网出口", "next": "/audit/"})
+    assert done.status_code == 302
+    told = city.get(done.url).content.decode()
+    assert "账号 leader 从该地址的登录锁定也一并解除。" in told
+    assert "账号 root 从该地址的登录锁定未解除" in told

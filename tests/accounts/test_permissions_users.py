@@ -12,6 +12,7 @@ from shuangsuiji.accounts.services import (
     do_create_user,
     do_set_admin_permissions,
     do_set_password,
+    do_unlock_login,
     do_update_user,
 )
 from shuangsuiji.audit.models import Event
@@ -233,3 +234,60 @@ def test_admin_password_change_is_recorded(staff_admin, users):
 def test_users_are_never_deleted_in_the_admin(staff_admin, users):
     assert staff_admin.get(f"/admin/accounts/user/{users['leader'].pk}/delete/").status_code in (302, 403, 404)
     assert User.objects.filter(pk=users["leader"].pk).exists()
+
+
+ACTIONS_ON_AN_ACCOUNT = {
+    "deactivate": lambda account, actor: do_update_user(_with(account, is_active=False), acting_user=actor,
+                                                        reason="离职"),
+    "password": lambda account, actor: do_set_password(account, "N3w-Passw0rd-2026", acting_user=actor),
+    "role": lambda account, actor: do_change_role(account, acting_user=actor, role=Role.LEADER,
+                                                  jurisdiction=actor.jurisdiction, reason="调整"),
+    "unlock": lambda account, actor: do_unlock_login(account, acting_user=actor),
+    "profile": lambda account, actor: do_update_user(_with(account, phone="13000000000"), acting_user=actor),
+}
+
+
+def _with(account: User, **fields) -> User:
+    for name, value in fields.items():
+        setattr(account, name, value)
+    return account
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS_ON_AN_ACCOUNT))
+@pytest.mark.parametrize("role", ["city_admin", "county_admin", "other_county_admin", "leader", "department_user",
+                                  "inspector"])
+def test_no_role_but_a_superuser_acts_on_a_superusers_account(tree, users, role, action):
+    """A city admin keeps every account of his city, but not a superuser's, even one bound to his city: deactivating
+    it, resetting its password, changing its role, lifting its lock or editing it is refused, and nothing changes."""
+    root = User.objects.create_superuser("root", password="pw-root", jurisdiction=tree["city"])
+    with pytest.raises(PermissionDenied):
+        ACTIONS_ON_AN_ACCOUNT[action](User.objects.get(pk=root.pk), users[role])
+    stored = User.objects.get(pk=root.pk)
+    assert stored.is_active and stored.is_superuser and stored.check_password("pw-root") and stored.phone == ""
+    assert not Event.objects.filter(object_id=str(root.pk)).exists()
+
+
+def test_a_superuser_acts_on_another_superusers_account(tree):
+    root = User.objects.create_superuser("root", password="pw-root")
+    other = User.objects.create_superuser("root2", password="pw-root2", jurisdiction=tree["city"])
+    do_set_password(other, "N3w-Passw0rd-2026", acting_user=root)
+    do_update_user(_with(other, is_active=False), acting_user=root, reason="离职")
+    assert not User.objects.get(pk=other.pk).is_active
+
+
+@pytest.mark.parametrize("role", ["city_admin", "county_admin"])
+def test_no_admin_raises_anyone_to_superuser_himself_included(tree, users, role):
+    for account in (users[role], users["department_user"]):
+        with pytest.raises(PermissionDenied):
+            do_update_user(_with(User.objects.get(pk=account.pk), is_superuser=True), acting_user=users[role],
+                           reason="提权")
+        assert not User.objects.get(pk=account.pk).is_superuser
+    assert not Event.objects.exists()
+
+
+@pytest.mark.parametrize("action", sorted(ACTIONS_ON_AN_ACCOUNT))
+def test_a_county_admin_acts_on_no_account_of_another_county_or_of_the_city(tree, users, action):
+    for outsider in ("other_county_admin", "city_admin", "leader"):
+        with pytest.raises(PermissionDenied):
+            ACTIONS_ON_AN_ACCOUNT[action](User.objects.get(pk=users[outsider].pk), users["county_admin"])
+    assert not Event.objects.exists()
