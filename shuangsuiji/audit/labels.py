@@ -105,7 +105,7 @@ ACTIONS: dict[str, Action] = {
     "classification.run": Action(pgettext_lazy("audit action", "季度分类"), snapshot=True),
     # planning.services: the plan and the draw ceremony (DESIGN §4)
     "plan.create": Action(pgettext_lazy("audit action", "编制抽查计划"), snapshot=True),
-    "plan.open_clue_check": Action(pgettext_lazy("audit action", "安排线索核查"), snapshot=True),
+    "plan.open_clue_check": Action(pgettext_lazy("audit action", "安排线索核查"), snapshot=True, private_reason=True),
     "plan.create_cross_check": Action(pgettext_lazy("audit action", "登记跨部门联合抽查"), snapshot=True),
     "plan.withdraw_draft": Action(pgettext_lazy("audit action", "撤销计划草稿"), snapshot=True),
     "plan.set_requested": Action(pgettext_lazy("audit action", "调整计划抽查数"), keys="planning.PlanStratum.stratum"),

@@ -530,10 +530,11 @@ def _gather(targets: models.QuerySet, year: int, quarter: int, span: rules.Windo
     for row in (Clue.objects.filter(target__in=targets, status=ClueStatus.APPROVED, check_plan__isnull=True,
                                     decided_at__lt=local_midnight(first_day))
                 .filter(Q(applied_year__isnull=True) | Q(applied_year=year, applied_quarter=quarter))
-                .order_by("found_on", "id").values("id", "target_id", "found_on", "description")):
-        summary = row["description"][:40]
+                .order_by("found_on", "id").values("id", "target_id", "found_on")):
+        # The label names the clue, never quotes it: its text is the reporter's words (a complainant's name and
+        # phone, say), and a classification is read by all who read the firm; the clue's own page is gated.
         facts[row["target_id"]]["approved_clues"].append(rules.Evidence(
-            "clue", row["id"], f"{row['found_on']} {summary}"))
+            "clue", row["id"], f"{row['found_on']} 线索 #{row['id']}"))
     return facts
 
 

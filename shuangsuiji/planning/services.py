@@ -508,7 +508,10 @@ def do_open_clue_check(clue: Clue, *, acting_user, check_items: Iterable[CheckIt
             citation=policy.clue_check.citation[:500])
         changes = {"period": quarter_text(year, quarter), "kind": plan.kind, "policy": policy.label,
                    "check_items": [item.code for item in items], "clue": clue.pk, "target": target.credit_code}
-        _event("open_clue_check", plan, acting_user, changes, reason=clue.description[:200])
+        # the clue named, not quoted: the plan's history is read by every role of the plan's scope, the clue's text
+        # (the reporter's words) only by those its own gate lets in (intake.models.ClueQuerySet)
+        _event("open_clue_check", plan, acting_user, changes,
+               reason=_("线索 #%(id)s（%(day)s 发现）经批准现场检查") % {"id": clue.pk, "day": clue.found_on})
         record_event("clue.check_opened", actor=acting_user, obj=clue, jurisdiction_id=target.jurisdiction_id,
                      changes={"plan": plan.pk, "period": quarter_text(year, quarter)})
     if clue.applied_year is not None:

@@ -243,7 +243,11 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "can_run": can_run(user, plan), "can_edit": editable, "can_approve": can_approve(user, plan),
         "can_withdraw": services.can_withdraw_draft(user, plan),
         # a department user reads the plan, not every clue (intake.models.ClueQuerySet): no link to a 404
-        "clue_visible": plan.clue_id is not None and Clue.objects.visible_to(user).filter(pk=plan.clue_id).exists(),
+        "clue_visible": (clue_visible := plan.clue_id is not None
+                         and Clue.objects.visible_to(user).filter(pk=plan.clue_id).exists()),
+        # the opening's event of a check opened before the rule quoted the clue's text as its reason: kept from those
+        # who may not read the clue (audit.labels: plan.open_clue_check's reason is private)
+        "history_hidden": frozenset() if clue_visible or plan.clue_id is None else frozenset({"reason"}),
         "requested_form": RequestedForm(strata=[s for s in strata if s.drawn]) if editable else None,
         "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
         "history": history_for(plan)[:50],
