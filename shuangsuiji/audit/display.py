@@ -72,20 +72,39 @@ def withheld() -> str:
     return pgettext("audit change", "（不向您显示）")
 
 
+EVERY_FIELD = "*"
+"""In ``hidden``: every value of the event is kept from the reader (an event about an object he may not read)."""
+
+
+def every_field_of(action: str) -> str:
+    """In ``hidden``: every value of the events of ``action`` is kept from the reader (a draft's saves, from a reader
+    who reads sealed records only)."""
+    return f"{action}:{EVERY_FIELD}"
+
+
+def _all_hidden(event: Event, hidden: Collection[str]) -> bool:
+    return EVERY_FIELD in hidden or every_field_of(event.action) in hidden
+
+
 def changes_of(event: Event, hidden: Collection[str] = ()) -> list[Change]:
     """The event's ``changes`` line by line, each key named and each value said as the page would say it.
 
     ``hidden``: fields the page keeps from this reader (an officer's phone number); their lines say that the
-    field changed, never its values — the history must not show what the page above it withholds."""
+    field changed, never its values — the history must not show what the page above it withholds. ``EVERY_FIELD``
+    (or ``every_field_of(action)`` for that action's events) keeps every value."""
     rows = _changes(event)
     if not hidden:
         return rows
+    if _all_hidden(event, hidden):
+        return [Change(row.key, row.label, withheld()) for row in rows]
     return [Change(row.key, row.label, withheld()) if row.key in hidden else row for row in rows]
 
 
 def reason_of(event: Event, hidden: Collection[str] = ()) -> str:
     """The event's reason as this reader may read it: withheld where the page keeps ``"reason"`` from him and the
-    action's reason is personal (``Action.private_reason``)."""
+    action's reason is personal (``Action.private_reason``), or every value of the event (``EVERY_FIELD``)."""
+    if event.reason and hidden and _all_hidden(event, hidden):
+        return withheld()
     action = ACTIONS.get(event.action)
     if event.reason and "reason" in hidden and action is not None and action.private_reason:
         return withheld()

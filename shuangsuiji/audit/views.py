@@ -26,6 +26,7 @@ from django.views.decorators.http import require_safe
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.services import address_locked_until
+from shuangsuiji.audit.display import EVERY_FIELD
 from shuangsuiji.audit.forms import EventFilterForm
 from shuangsuiji.audit.models import ChainHead, Event
 from shuangsuiji.audit.services import verify_chain
@@ -57,6 +58,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     links = _object_links(rows, user)
     hidden = _withheld(rows, user)
+    for pk in _unreadable(rows, user):
+        hidden[pk] = frozenset({EVERY_FIELD})
     locks = _address_locks(rows) if user.lifts_address_locks else {}
     query = request.GET.copy()
     query.pop("page", None)
@@ -112,6 +115,30 @@ def _object_links(events: Iterable[Event], user: User) -> dict[tuple[int, str], 
         for obj in gate(user).filter(pk__in=ids):
             links[content_type_id, str(obj.pk)] = url(obj)
     return links
+
+
+def _unreadable(events: Iterable[Event], user: User) -> set[int]:
+    """The events about an object that exists but that the reader's gate for its model keeps from him: a
+    superuser's account (``User.objects.visible_to``: managed by superusers only), an object of a scope or state he
+    may not read. The event's jurisdiction is his, so it is listed — that the object changed, by whom and when — but
+    its values and reason are not: the audit log must not show what the object's own page would not. An object
+    deleted since (a withdrawn draft) or of a model without a gate is not judged here."""
+    wanted: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for event in events:
+        if event.content_type_id and re.fullmatch(r"[0-9]{1,18}", event.object_id):
+            wanted[event.content_type_id][int(event.object_id)].append(event.pk)
+    unreadable: set[int] = set()
+    for content_type_id, about in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        gate = getattr(model._default_manager, "visible_to", None) if model is not None else None
+        if gate is None:
+            continue
+        ids = set(about)
+        existing = set(model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        readable = set(gate(user).filter(pk__in=existing).values_list("pk", flat=True))
+        for pk in existing - readable:
+            unreadable.update(about[pk])
+    return unreadable
 
 
 def _withheld(events: Iterable[Event], user: User) -> dict[int, frozenset[str]]:

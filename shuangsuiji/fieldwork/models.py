@@ -135,6 +135,13 @@ class RecordQuerySet(ScopedQuerySet):
         return self.sealed().filter(review__decision=ReviewDecision.PASSED).exclude(Exists(passed_amendment))
 
 
+def reads_drafts(user) -> bool:
+    """Whether the records ``user`` reads (``RecordQuerySet.visible_to``) include drafts: a superuser's, an admin's,
+    an officer's (his team's). A leader or a department user reads sealed records only — and so not the values of
+    their draft saves in a sealed record's history either."""
+    return bool(user.is_superuser or user.is_admin_role or user.role == Role.INSPECTOR)
+
+
 def teams_of(user, task_path: str, recheck_path: str) -> Q:
     """Rows whose task (or re-check) has ``user``'s inspector in its team."""
     from shuangsuiji.planning.models import TaskMember

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.audit.display import every_field_of
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.disclosure.services import known_results_deadline, month_bounds, pending_deadline_note
 from shuangsuiji.fieldwork import permissions, services
@@ -67,6 +68,7 @@ from shuangsuiji.fieldwork.models import (
     ReviewDecision,
     SignerRole,
     owed_by,
+    reads_drafts,
     task_number,
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Complaint, Exceedance, Penalty
@@ -1006,6 +1008,8 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "review_form": review_form or ReviewForm(), "amend_reason": amend_reason, "reason_form": ReasonForm(),
         "decision_form": decision_form or _decision_form("amendment", open_amendment),
         "history": history_for(record)[:50], "visit": record.visit_number,
+        # the draft's saves say who saved which field when; their values are the unsigned draft (models.reads_drafts)
+        "history_hidden": frozenset() if reads_drafts(user) else frozenset({every_field_of("record.draft")}),
         "today": timezone.localdate(),
     }, status=status)
 
