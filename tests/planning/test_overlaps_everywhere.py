@@ -199,6 +199,8 @@ def test_the_workbench_counts_exactly_the_overlapping_tasks_its_link_opens(clien
             overlap[k].get_absolute_url() for k in ("first", "first_city", "second", "second_city")} if n else set())
         home = client.get(reverse("home")).content.decode()
         assert ('id="wb-overlaps"' in home) == bool(n), name
+        # the count opens the list, even when every task is listed on the workbench already
+        assert (f'href="{section.items.more_url}">在任务列表中查看这 {n} 项任务' in home) == bool(n), name
     # inspectors and department users have no such item (nothing to arrange)
     for name in ("department_user",):
         assert "overlaps" not in {s.key for s in workbench.for_user(users[name]).sections}
@@ -216,6 +218,7 @@ def test_the_workbench_count_in_english(client, city, overlap):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     home = client.get(reverse("home")).content.decode()
     assert 'id="wb-overlaps"' in home and "Several tasks for one unit" in home
+    assert "Open the 4 tasks in the task list" in home
 
 
 # --- a withdrawn task is no visit to join ---------------------------------------------------------------------
