@@ -40,7 +40,7 @@ from shuangsuiji.fieldwork.models import (
 )
 from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.intake.services import policy_for
-from shuangsuiji.planning import gather
+from shuangsuiji.planning import gather, overlaps
 from shuangsuiji.planning.models import (
     Plan,
     PlanKind,
@@ -538,6 +538,20 @@ def overdue_tasks(user, today: date) -> Items:
                  more_url=f"{reverse('planning:task_list')}?overdue=1")
 
 
+def overlapping_tasks(user, today: date) -> Items:
+    """One unit, one visit (实施方案 二(五) "对同一监管对象的多个检查事项，原则上应一次完成"): the open tasks of the
+    user's scope whose unit has another open task of his scope in the same quarter — exactly the rows the task list
+    shows filtered by "只看同一单位多项任务" (every quarter, as that filter), so the count and its link agree."""
+    scope = visible_tasks(user)
+    tasks = overlaps.overlapping(scope, scope)
+    total = tasks.count()
+    rows = [Item(title=task.target.name, url=task.get_absolute_url(), due=task.deadline, overdue=task.deadline < today,
+                 note=f"{task_number(task)} · {task.period}", place=task.target.jurisdiction.name)
+            for task in tasks.select_related("target__jurisdiction").order_by("deadline", "target__name",
+                                                                                "pk")[:LIMIT]] if total else []
+    return Items(items=rows, total=total, more_url=f"{reverse('planning:task_list')}?overlap=1")
+
+
 def approvals(user, today: date) -> Items:
     """What waits for a decision: a plan's shortfall below a policy minimum and a re-draw (the city decides,
     before the draw window closes for a shortfall — an unapproved one stops the freeze), an amendment of a
@@ -882,6 +896,9 @@ def for_user(user, today: date | None = None) -> Workbench:
                 Section("calendar", _("工作日安排"), calendar_years(user, today), lead=True),
                 Section("approvals", _("待审批"), approvals(user, today)),
                 Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
+                Section("overlaps", _("同一单位多项任务"), overlapping_tasks(user, today),
+                        hint=_("同一单位本季度有两项以上未完成的任务，原则上应一次完成（实施方案 二(五)），"
+                               "可安排同日检查")),
                 Section("review", _("待审核的检查记录"), records_awaiting_review(user, today)),
                 Section("follow_ups", _("逾期未办结的问题"), open_follow_ups(user, today, overdue_only=True)),
                 Section("months", _("月度结果公开"), unreleased_months(user, today)),
@@ -898,6 +915,9 @@ def for_user(user, today: date | None = None) -> Workbench:
             sections += [
                 Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)),
                 Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
+                Section("overlaps", _("同一单位多项任务"), overlapping_tasks(user, today),
+                        hint=_("同一单位本季度有两项以上未完成的任务，原则上应一次完成（实施方案 二(五)），"
+                               "可安排同日检查")),
                 Section("review", _("待审核的检查记录"), records_awaiting_review(user, today)),
                 Section("follow_ups", _("逾期未办结的问题"), open_follow_ups(user, today, overdue_only=True)),
                 Section("months", _("月度结果公开"), unreleased_months(user, today)),

@@ -199,13 +199,19 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     if not _is_inspector(user):
         return redirect("fieldwork:home")
     today = timezone.localdate()
-    tasks = list(_tasks_of(user).select_related("target__jurisdiction", "schedule").order_by("deadline", "pk"))
+    # One unit, one visit: each open task whose unit has another open task of his this quarter is marked in the
+    # list's own statement, and names that task (one query for all the marks), scoped as the task brief's notice.
+    scope = visible_tasks(user)
+    tasks = list(overlaps.with_overlap(_tasks_of(user), scope).select_related("target__jurisdiction", "schedule")
+                 .order_by("deadline", "pk"))
+    others = overlaps.others_by_task(tasks, scope)
     latest = _latest_records([t.pk for t in tasks])
     groups: dict[str, list] = {"overdue": [], "today": [], "draft": [], "todo": [], "done": []}
     for task in tasks:
         record = latest.get(task.pk)
         task.record = record
         task.number = task_number(task)
+        task.other_visits = others[task.pk]
         planned = getattr(task, "schedule", None)
         task.planned_on = planned.planned_on if planned else None
         task.due, task.due_is_publication, task.due_pending = _owed_by(task, record)

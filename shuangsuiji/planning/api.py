@@ -31,6 +31,7 @@ from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.apifields import describe_fields
 from shuangsuiji.fieldwork.models import InspectionRecord, task_number
+from shuangsuiji.planning import overlaps
 from shuangsuiji.planning.models import (
     CrossCheck,
     Draw,
@@ -266,6 +267,13 @@ class TaskSubstitutionSerializer(serializers.ModelSerializer):
                   "new_task", "new_credit_code", "reason", "acted_at"]
 
 
+class OtherTaskSerializer(serializers.Serializer):
+    """Another open task of the same unit in the same quarter (planning.overlaps), by what a client knows it by."""
+
+    id = serializers.IntegerField(read_only=True, help_text=_("抽查任务的 id，用于详情地址"))
+    number = serializers.CharField(read_only=True, help_text=_("任务编号，现场和检查记录表上使用"))
+
+
 class TaskSerializer(serializers.ModelSerializer):
     number = serializers.SerializerMethodField(help_text=_("任务编号，现场和检查记录表上使用"))
     jurisdiction = serializers.CharField(source="target.jurisdiction.code", read_only=True)
@@ -285,6 +293,9 @@ class TaskSerializer(serializers.ModelSerializer):
     record = serializers.SerializerMethodField(
         help_text=_("已提交的检查记录 id（最新的一份，见 /api/fieldwork/records/）"))
     record_number = serializers.SerializerMethodField(help_text=_("已提交的检查记录编号"))
+    other_open_tasks = serializers.SerializerMethodField(help_text=_(
+        "同一单位本季度另有的未完成任务（实施方案 二(五)：对同一监管对象的多个检查事项，原则上应一次完成）："
+        "只列本人能看到的任务；本任务已完成（记录已提交）或已撤销时为空"))
 
     class Meta:
         model = Task
@@ -293,7 +304,7 @@ class TaskSerializer(serializers.ModelSerializer):
                   "status", "deadline",
                   "dispatched_at",
                   "inspected_on", "withdrawn_reason", "plans", "merged", "items", "departments", "team",
-                  "substitutions", "record", "record_number"]
+                  "substitutions", "record", "record_number", "other_open_tasks"]
 
     # Everything below reads the viewset's prefetches; none makes a query.
 
@@ -362,6 +373,11 @@ class TaskSerializer(serializers.ModelSerializer):
         record = self._record(task)
         return record.number if record else None
 
+    @extend_schema_field(OtherTaskSerializer(many=True))
+    def get_other_open_tasks(self, task: Task) -> list[dict[str, Any]]:
+        # Read for the whole page by the viewset (``other_open``), within the caller's visible_tasks.
+        return OtherTaskSerializer(self.context.get("other_open", {}).get(task.pk, []), many=True).data
+
 
 params.describe_filters(
     Task, is_joint=_("true 只列内部联合抽查的任务，false 只列其他任务"),
@@ -422,7 +438,16 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         context["inspector_view"] = user.is_authenticated and is_inspector_view(user)
         context["inspector_id"] = getattr(user, "inspector_id", None)
+        context["other_open"] = getattr(self, "_other_open", {})
         return context
+
+    def get_serializer(self, *args, **kwargs):
+        # The unit's other open tasks of each row (one unit, one visit), named only within the caller's own tasks
+        # — as the task page's notice — and read in one query for the page, not one per row.
+        if args and self.request.user.is_authenticated:
+            rows = list(args[0]) if kwargs.get("many") else [args[0]]
+            self._other_open = overlaps.others_by_task(rows, visible_tasks(self.request.user))
+        return super().get_serializer(*args, **kwargs)
 
     def get_queryset(self) -> QuerySet:
         user = self.request.user
@@ -448,5 +473,6 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         # Newest quarter first, then in the order the tasks were made: keys that never change, so a client paging
         # through the list while the registry is edited sees each task once (ordered by the target's name, a
         # target renamed between two pages moved its task to a page already read, and it was lost to that pull).
-        return (visible_tasks(user).select_related("target__jurisdiction").prefetch_related(*prefetches)
-                .order_by("-year", "-quarter", "pk"))
+        scope = visible_tasks(user)
+        return (overlaps.with_overlap(scope, scope).select_related("target__jurisdiction")
+                .prefetch_related(*prefetches).order_by("-year", "-quarter", "pk"))

@@ -10,7 +10,9 @@ Only tasks of ``scope`` — the viewer's ``visible_tasks`` — are named: a coun
 task, and an inspector only of the tasks of his own teams, as everywhere else.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from shuangsuiji.fieldwork.models import task_number  # the number the field knows a task by
 from shuangsuiji.planning.models import Task, TaskMember, TaskPlan, TaskStatus
@@ -35,8 +37,31 @@ def same_unit(scope: QuerySet) -> QuerySet:
 def with_overlap(tasks: QuerySet, scope: QuerySet) -> QuerySet:
     """Each task with ``overlap``: it is open and its unit has another open task of ``scope`` this quarter. One
     correlated subquery in the list's own statement, evaluated for the rows of its page."""
-    return tasks.annotate(overlap=Exists(same_unit(scope)) & ~Exists(
+    # A withdrawn task is not open either (``open_visits``): its row is not to be marked as a visit to join.
+    return tasks.annotate(overlap=Exists(same_unit(scope)) & ~Q(status=TaskStatus.WITHDRAWN) & ~Exists(
         Task.objects.filter(pk=OuterRef("pk"), records__sealed_at__isnull=False)))
+
+
+def others_by_task(tasks: Iterable[Task], scope: QuerySet) -> dict[int, list[Task]]:
+    """For the rows of a list read through ``with_overlap``: each marked row's other open tasks of ``scope`` (each
+    with ``number``), oldest first; a row not marked has none. One query for the whole page, none when no row is
+    marked, so a list with its badges costs the same whatever its rows."""
+    tasks = list(tasks)
+    marked = [task for task in tasks if getattr(task, "overlap", False)]
+    found: dict[int, list[Task]] = {task.pk: [] for task in tasks}
+    if not marked:
+        return found
+    units: dict[tuple[int, int, int], list[Task]] = {}
+    for other in (open_visits(scope).filter(target_id__in={task.target_id for task in marked},
+                                            year__in={task.year for task in marked},
+                                            quarter__in={task.quarter for task in marked})
+                  .only("pk", "target_id", "year", "quarter").order_by("pk")):
+        other.number = task_number(other)
+        units.setdefault((other.target_id, other.year, other.quarter), []).append(other)
+    for task in marked:
+        found[task.pk] = [other for other in units.get((task.target_id, task.year, task.quarter), [])
+                          if other.pk != task.pk]
+    return found
 
 
 def overlapping(tasks: QuerySet, scope: QuerySet) -> QuerySet:

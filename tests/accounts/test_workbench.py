@@ -445,8 +445,8 @@ def test_months_to_publish_and_batches_for_the_second_person(tree, items, team, 
 def test_the_leader_reads_where_the_city_stands_and_acts_only_on_batches(two_counties, users, client):
     response = page(client, users["leader"])
     bench = response.context["bench"]
-    assert [s.key for s in bench.sections] == ["plans", "next", "batches", "overdue_tasks", "review", "follow_ups",
-                                               "months", "corrections", "objections"]
+    assert [s.key for s in bench.sections] == ["plans", "next", "batches", "overdue_tasks", "overlaps", "review",
+                                               "follow_ups", "months", "corrections", "objections"]
     # The same items the city office has, in his scope...
     assert set(titles(section(response, "overdue_tasks"))) == {"涞水逾期厂", "阜平逾期厂"}
     assert set(titles(section(response, "review"))) == {"涞水待审厂", "阜平待审厂"}
