@@ -26,29 +26,24 @@ from shuangsuiji.disclosure import reports
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.disclosure.models import Objection, Publication, PublicationKind, PublicationStatus
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of, years_needed
+from shuangsuiji.fieldwork.approvals import admin_queue
 from shuangsuiji.fieldwork.models import (
-    AmendmentRequest,
     FollowUp,
     Handling,
     InspectionRecord,
-    OnSiteApproval,
     RecheckStatus,
-    RequestState,
     ReviewDecision,
     owed_by,
+    owned_in_scope,
+    owners,
     task_number,
 )
-from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather, overlaps
 from shuangsuiji.planning.models import (
     Plan,
     PlanKind,
     PlanStatus,
-    PlanStratum,
-    RedrawRequest,
-    RedrawState,
-    ShortfallState,
     Task,
     TaskMember,
     TaskPlan,
@@ -56,8 +51,7 @@ from shuangsuiji.planning.models import (
     past_due,
     quarter_text,
 )
-from shuangsuiji.planning.permissions import can_approve, visible_plans, visible_tasks
-from shuangsuiji.planning.services import clues_awaiting_check
+from shuangsuiji.planning.permissions import visible_plans, visible_tasks
 from shuangsuiji.punctuation import citation_line, join_semicolon
 from shuangsuiji.registry.models import Jurisdiction, Level
 from shuangsuiji.registry.services import keeps_reference_data
@@ -291,6 +285,15 @@ def _add(into: dict[int, int], key: int, n: int = 1) -> None:
     into[key] = into.get(key, 0) + n
 
 
+def _owner_query(user) -> dict[str, int]:
+    """``drawn_by`` the user's one bureau, so that a county's "more" opens exactly what it counted; a city's
+    lists show its counties' work too, which its count holds."""
+    root = _root(user)
+    if root is None or len(_places(user, root)) != 1:
+        return {}
+    return {"drawn_by": root.pk}
+
+
 def _sealed_record(task_ref: str = "pk") -> Exists:
     return Exists(InspectionRecord.objects.filter(task=OuterRef(task_ref), sealed_at__isnull=False))
 
@@ -358,7 +361,21 @@ def open_follow_ups(user, today: date, *, overdue_only: bool = False) -> Items:
     follow_ups = FollowUp.objects.visible_to(user).open()
     if overdue_only:
         follow_ups = follow_ups.filter(due_date__lt=today)
-    by_place, late = _counts(follow_ups, "target__jurisdiction", Q(due_date__lt=today))
+    if is_inspector(user):
+        by_place, late = _counts(follow_ups, "target__jurisdiction", Q(due_date__lt=today))
+        more = reverse("fieldwork:followup_list") + ("?state=overdue" if overdue_only else "")
+    else:
+        # An office's: the problems its own inspections found, counted under the bureau that drew them.
+        follow_ups = owned_in_scope(user, follow_ups, "record__")
+        by_place, late = {}, {}
+        for group in owners(follow_ups.order_by().annotate(late=Case(
+                When(due_date__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())),
+                "record__", "late"):
+            _add(by_place, group["owner"], group["n"])
+            if group["late"]:
+                _add(late, group["owner"], group["n"])
+        query = {"state": "overdue"} if overdue_only else {}
+        more = f"{reverse('fieldwork:followup_list')}?{urlencode({**query, **_owner_query(user)})}".rstrip("?")
     handlings = dict(Handling.choices)
     rows = []
     for follow_up in (follow_ups.select_related("target__jurisdiction", "record", "recheck")
@@ -372,8 +389,11 @@ def open_follow_ups(user, today: date, *, overdue_only: bool = False) -> Items:
                          badge=_("复查") if recheck else str(handlings[follow_up.handling]),
                          badge_css="text-bg-warning" if recheck else "text-bg-secondary",
                          place=follow_up.target.jurisdiction.name))
-    more = reverse("fieldwork:followup_list") + ("?state=overdue" if overdue_only else "")
-    return _items(rows, by_place, late, more)
+    items = _items(rows, by_place, late, more)
+    # a merged visit's problem is on each owner's row, and once in the totals
+    items.total = follow_ups.count() if by_place else 0
+    items.overdue = follow_ups.filter(due_date__lt=today).count() if late else 0
+    return items
 
 
 # --- plans and the draw --------------------------------------------------------------------------------------
@@ -486,21 +506,25 @@ def records_awaiting_review(user, today: date) -> Items:
     """Submitted records nobody has reviewed yet, oldest first. A random inspection's result must be published
     by the deadline of the month it ended in, and only a reviewed record is published: that deadline is the
     review's too (a re-check's record is not published and has none)."""
-    records = InspectionRecord.objects.visible_to(user).awaiting_review()
-    groups = list(records.order_by()
-                  .annotate(month=TruncMonth("ended_at"),
-                            published=Case(When(task__isnull=False, then=Value(True)), default=Value(False),
-                                           output_field=BooleanField()))
-                  .values("target__jurisdiction", "month", "published").annotate(n=Count("pk")))
-    deadlines = _deadlines((g["month"].year, g["month"].month) for g in groups if g["published"] and g["month"])
+    records = owned_in_scope(user, InspectionRecord.objects.visible_to(user).awaiting_review())
+    dated = records.order_by().annotate(month=TruncMonth("ended_at"), published=Case(
+        When(task__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()))
+    # Per owner for the table (a merged visit's record on each owner's row), and distinct for the totals.
+    groups = owners(dated, "", "month", "published")
+    totals = list(dated.values("month", "published").annotate(n=Count("pk")))
+    deadlines = _deadlines((g["month"].year, g["month"].month) for g in totals if g["published"] and g["month"])
+
+    def late_group(group: dict) -> bool:
+        month = group["month"]
+        deadline = deadlines.get((month.year, month.month)) if group["published"] and month else None
+        return deadline is not None and today > deadline
+
     by_place: dict[int, int] = {}
     late: dict[int, int] = {}
     for group in groups:
-        _add(by_place, group["target__jurisdiction"], group["n"])
-        month = group["month"]
-        deadline = deadlines.get((month.year, month.month)) if group["published"] and month else None
-        if deadline is not None and today > deadline:
-            _add(late, group["target__jurisdiction"], group["n"])
+        _add(by_place, group["owner"], group["n"])
+        if late_group(group):
+            _add(late, group["owner"], group["n"])
     rows = []
     for record in records.select_related("target__jurisdiction").order_by("ended_at", "pk")[:LIMIT]:
         due, pending = None, ""
@@ -515,7 +539,9 @@ def records_awaiting_review(user, today: date) -> Items:
                              "number": record.number, "day": f"{timezone.localtime(record.sealed_at):%m-%d}"},
                          badge=_("复查") if record.recheck_id else "", badge_css="text-bg-warning",
                          place=record.target.jurisdiction.name))
-    return _items(rows, by_place, late, f"{reverse('fieldwork:record_list')}?state=pending")
+    return Items(items=rows, total=sum(g["n"] for g in totals), overdue=sum(g["n"] for g in totals if late_group(g)),
+                 by_place=by_place, overdue_by_place=late,
+                 more_url=f"{reverse('fieldwork:record_list')}?{urlencode({'state': 'pending', **_owner_query(user)})}")
 
 
 def overdue_tasks(user, today: date) -> Items:
@@ -553,18 +579,20 @@ def overlapping_tasks(user, today: date) -> Items:
 
 
 def approvals(user, today: date) -> Items:
-    """What waits for a decision: a plan's shortfall below a policy minimum and a re-draw (the city decides,
-    before the draw window closes for a shortfall — an unapproved one stops the freeze), an amendment of a
-    sealed record and an on-site check of a positive-list target (the jurisdiction's admins, never on their
-    own request), a positive-list firm's clue (the same admins, never the one who reported it). A county admin sees
-    his requests waiting for the city as well."""
+    """What waits for his decision (``fieldwork.approvals``, as the 审批 page counts it): a plan's shortfall below a
+    policy minimum and a re-draw (the city decides, before the draw window closes for a shortfall — an unapproved
+    one stops the freeze), an amendment of a sealed record and an on-site check of a positive-list target (the
+    jurisdiction's admins, never on their own request nor their own team's record), a positive-list firm's clue (the
+    same admins, never the one who reported it), an approved clue's check to open. His own requests and what others
+    decide (a county's plan requests wait for the city) are said beside the count, not in it."""
     if not is_admin(user):
         return Items()
+    queue = admin_queue(user)
     by_place: dict[int, int] = {}
     late: dict[int, int] = {}
     rows: list[Item] = []
 
-    shortfalls = PlanStratum.objects.visible_to(user).filter(shortfall_state=ShortfallState.PENDING)
+    shortfalls = queue.shortfalls.mine
     groups = list(shortfalls.order_by().values("plan__jurisdiction", "plan__year", "plan__quarter")
                   .annotate(n=Count("pk")))
     windows = {key: draw_window(*key) for key in {(g["plan__year"], g["plan__quarter"]) for g in groups}}
@@ -576,30 +604,22 @@ def approvals(user, today: date) -> Items:
                                                                                                "pk")[:LIMIT]:
         plan = stratum.plan
         window = windows[(plan.year, plan.quarter)]
-        mine = can_approve(user, plan) and stratum.shortfall_requested_by_id != user.pk  # not his own (four eyes)
         rows.append(Item(title=_("%(plan)s：%(stratum)s少抽 %(n)s 家") % {
             "plan": plan, "stratum": stratum.get_stratum_display(), "n": stratum.shortfall},
             url=plan.get_absolute_url(), due=window.last, overdue=window.closed(today), due_label=_("抽取期截止"),
-            badge=_("少抽待审批") if mine else _("待市局审批"),
-            badge_css="text-bg-danger" if mine else "text-bg-light border", place=plan.jurisdiction.name))
+            badge=_("少抽待审批"), badge_css="text-bg-danger", place=plan.jurisdiction.name))
 
-    redraws = RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
+    redraws = queue.redraws.mine
     for key, n in _counts(redraws, "plan__jurisdiction")[0].items():
         _add(by_place, key, n)
     for request in (redraws.select_related("plan__jurisdiction", "plan__department")
                     .order_by("requested_at", "pk")[:LIMIT]):
-        mine = can_approve(user, request.plan) and request.requested_by_id != user.pk
         rows.append(Item(title=str(request.plan), url=request.plan.get_absolute_url(), note=request.reason[:60],
-                         badge=_("重新抽取待审批") if mine else _("待市局审批"),
-                         badge_css="text-bg-danger" if mine else "text-bg-light border",
-                         place=request.plan.jurisdiction.name))
+                         badge=_("重新抽取待审批"), badge_css="text-bg-danger", place=request.plan.jurisdiction.name))
 
     # A positive-list firm's clue waits for the head of the enforcement unit: the seed wants the firm inspected
     # at once once it is approved (实施方案 二(三)), so an unseen request is time lost.
-    # One he reported himself another admin decides (intake.services.do_decide_clue): said beside the count, below.
-    waiting_clues = Clue.objects.visible_to(user).filter(status=ClueStatus.PENDING)
-    own = waiting_clues.filter(reported_by=user).count()
-    clues = waiting_clues.exclude(reported_by=user)
+    clues = queue.clues.mine
     for key, n in _counts(clues, "target__jurisdiction")[0].items():
         _add(by_place, key, n)
     for clue in clues.select_related("target__jurisdiction").order_by("reported_at", "pk")[:LIMIT]:
@@ -608,7 +628,7 @@ def approvals(user, today: date) -> Items:
                          badge_css="text-bg-primary", place=clue.target.jurisdiction.name))
     # Approved, and then "应立即开展现场检查": a clue without its 线索核查 waits for the admins who open it
     # (planning.services.do_open_clue_check) — unless the quarter's regular draw already took the firm for it.
-    unchecked = clues_awaiting_check(Clue.objects.visible_to(user))
+    unchecked = queue.unchecked.mine
     for key, n in _counts(unchecked, "target__jurisdiction")[0].items():
         _add(by_place, key, n)
     for clue in unchecked.select_related("target__jurisdiction").order_by("decided_at", "pk")[:LIMIT]:
@@ -617,24 +637,25 @@ def approvals(user, today: date) -> Items:
                          badge=_("待安排线索核查"), badge_css="text-bg-danger", place=clue.target.jurisdiction.name))
 
     decide = reverse("fieldwork:approvals")
-    kinds = ((AmendmentRequest, pgettext("workbench", "更正申请")), (OnSiteApproval, _("正面清单企业现场检查")))
-    for model, label in kinds:
-        waiting = model.objects.visible_to(user).filter(state=RequestState.PENDING)
-        # Nobody approves his own request (fieldwork.permissions.ensure_not_self): not his to do, so not in his
-        # count, but said beside it — the 审批 page lists them, and a count short of that list looked wrong.
-        own += waiting.filter(requested_by=user).count()
-        pending = waiting.exclude(requested_by=user)
-        place = "record__target__jurisdiction" if model is AmendmentRequest else "target__jurisdiction"
+    kinds = ((queue.amendments.mine, True, pgettext("workbench", "更正申请")),
+             (queue.on_site.mine, False, _("正面清单企业现场检查")))
+    for pending, amendment, label in kinds:
+        place = "record__target__jurisdiction" if amendment else "target__jurisdiction"
         for key, n in _counts(pending, place)[0].items():
             _add(by_place, key, n)
         for request in pending.select_related(place, "record").order_by("requested_at", "pk")[:LIMIT]:
-            target = request.record.target if model is AmendmentRequest else request.target
+            target = request.record.target if amendment else request.target
             rows.append(Item(title=target.name, url=decide, note=f"{request.record.number} · {request.reason[:40]}",
                              badge=label, badge_css="text-bg-primary", place=target.jurisdiction.name))
     items = _items(_urgent_first(rows)[:LIMIT], by_place, late, decide)
+    own = sum(split.own.count() for split in queue.splits)
+    others = sum(split.others.count() for split in queue.splits)
+    said = []
     if own:
-        said = ngettext("另有 %(n)s 项本人提出，待他人审批", "另有 %(n)s 项本人提出，待他人审批", own)
-        items.aside = said % {"n": own}
+        said.append(ngettext("您提交的 %(n)s 项待他人审批", "您提交的 %(n)s 项待他人审批", own) % {"n": own})
+    if others:
+        said.append(ngettext("另有 %(n)s 项由他人审批", "另有 %(n)s 项由他人审批", others) % {"n": others})
+    items.aside = join_semicolon(said)
     return items
 
 
@@ -811,13 +832,14 @@ def _column_specs() -> list[tuple[str, str]]:
 
 def _cell_urls() -> dict[str, tuple[str, ...]]:
     """Where each kind of item is listed, and which key of a county narrows that list to it (as the parameter
-    ``jurisdiction`` unless a third element names another: the overdue tasks by the plan's owner): reversed once per
+    ``jurisdiction`` unless a third element names another: the overdue tasks, the records to review and the overdue
+    problems by the plan's owner): reversed once per
     page, not once per cell (a province's table has a thousand cells, and reversing them took half the page's
     time)."""
     return {
         "overdue_tasks": (f"{reverse('planning:task_list')}?overdue=1&", "pk", "drawn_by"),
-        "review": (f"{reverse('fieldwork:record_list')}?state=pending&", "pk"),
-        "follow_ups": (f"{reverse('fieldwork:followup_list')}?state=overdue&", "pk"),
+        "review": (f"{reverse('fieldwork:record_list')}?state=pending&", "pk", "drawn_by"),
+        "follow_ups": (f"{reverse('fieldwork:followup_list')}?state=overdue&", "pk", "drawn_by"),
         "months": (f"{reverse('disclosure:overview')}?", "code"),
         "batches": (f"{reverse('disclosure:overview')}?", "code"),
         "corrections": (reverse("disclosure:corrections"), ""),

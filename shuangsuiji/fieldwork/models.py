@@ -728,3 +728,82 @@ class TaskSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.planned_on}"
+
+
+# --- whose work a record is ------------------------------------------------------------------------------------
+# A record of a task is the work of the bureau whose plan drew the task (``planning.models.drawn_by``): the city
+# carries out its own level's inspections (指导意见 (十四) "市级生态环境部门在做好本级随机抽查工作的同时"), so it
+# reviews their records and follows up the problems they found, although the firm is in a county. A re-check's
+# record is the work of whoever owns the record it re-checks: its officers are the team that ordered the correction.
+
+
+def _rechecks_of(tasks: models.QuerySet) -> set[int]:
+    """The re-checks that follow up the records of ``tasks``, and those that follow up theirs in turn (a re-check
+    that finds the problem again orders another): one query per link of the longest chain, a few ids each."""
+    found = set(Recheck.objects.filter(source_record__task__in=tasks).values_list("pk", flat=True))
+    frontier = found
+    while frontier:
+        frontier = set(Recheck.objects.filter(source_record__recheck__in=frontier)
+                       .values_list("pk", flat=True)) - found
+        found |= frontier
+    return found
+
+
+def owned_by(queryset: models.QuerySet, jurisdictions, path: str = "") -> models.QuerySet:
+    """The records (``path=""``) or the rows reaching a record through ``path`` (``"record__"`` for follow-ups)
+    that are the work of one of ``jurisdictions`` (ids, or a queryset of them): a record of a task their own plans
+    drew, or of a re-check of such a record. A visit two bureaus drew (merged) is each one's."""
+    from shuangsuiji.planning.models import Task, TaskPlan
+
+    tasks = Task.objects.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), active=True,
+                                                               plan__jurisdiction__in=jurisdictions)))
+    return queryset.filter(Q(**{f"{path}task__in": tasks}) | Q(**{f"{path}recheck__in": _rechecks_of(tasks)}))
+
+
+def owned_in_scope(user, queryset: models.QuerySet, path: str = "") -> models.QuerySet:
+    """``owned_by`` any bureau of the user's scope — his jurisdiction and those below it, not the city a county
+    reads: a county admin's count leaves the city's own plans' records in his county to the city, which drew them,
+    reviews them and follows their problems up. The workbench and the navigation's badge count with it."""
+    from shuangsuiji.registry.models import Jurisdiction
+
+    places = Jurisdiction.objects.visible_to(user)
+    if user.jurisdiction_id is not None:
+        places = places.filter(path__startswith=user.jurisdiction.path)
+    return owned_by(queryset, places.values("pk"), path)
+
+
+def owners(queryset: models.QuerySet, path: str = "", *fields: str) -> list[dict]:
+    """Rows of ``queryset`` grouped by owner: ``{"owner": jurisdiction id, "n": count, **fields}``, the records of
+    tasks grouped in the database, the few re-checks' records resolved up their chain to the task they follow up.
+    A merged visit's record is in each owner's row (so the rows' sum may exceed the distinct total)."""
+    from shuangsuiji.planning.models import TaskPlan
+
+    selection = f"{path}task__selections__"
+    rows = [{"owner": row[f"{selection}plan__jurisdiction"], "n": row["n"], **{f: row[f] for f in fields}}
+            for row in queryset.filter(**{f"{selection}active": True}).order_by()
+            .values(f"{selection}plan__jurisdiction", *fields).annotate(n=models.Count("pk", distinct=True))]
+    rechecked = list(queryset.filter(**{f"{path}recheck__isnull": False}).order_by()
+                     .values(f"{path}recheck", *fields))
+    if not rechecked:
+        return rows
+    # re-check → the task its chain of source records starts from
+    root: dict[int, int] = {}
+    pending = {row[f"{path}recheck"]: {row[f"{path}recheck"]} for row in rechecked}  # link → re-checks it serves
+    while pending:
+        links = Recheck.objects.filter(pk__in=pending).values_list("pk", "source_record__task",
+                                                                    "source_record__recheck")
+        following: dict[int, set[int]] = {}
+        for pk, task, source_recheck in links:
+            if task is not None:
+                root.update(dict.fromkeys(pending[pk], task))
+            elif source_recheck is not None:
+                following.setdefault(source_recheck, set()).update(pending[pk])
+        pending = following
+    plans: dict[int, set[int]] = {}
+    for task, place in TaskPlan.objects.filter(task__in=set(root.values()), active=True).values_list(
+            "task", "plan__jurisdiction"):
+        plans.setdefault(task, set()).add(place)
+    for row in rechecked:
+        for place in plans.get(root.get(row[f"{path}recheck"]), ()):
+            rows.append({"owner": place, "n": 1, **{f: row[f] for f in fields}})
+    return rows

@@ -34,6 +34,7 @@ from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.display import every_field_of
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.disclosure.services import known_results_deadline, month_bounds, pending_deadline_note
+from shuangsuiji.fieldwork import approvals as approvals_queue
 from shuangsuiji.fieldwork import permissions, services
 from shuangsuiji.fieldwork.forms import (
     CaseForm,
@@ -68,6 +69,7 @@ from shuangsuiji.fieldwork.models import (
     ReviewDecision,
     SignerRole,
     owed_by,
+    owned_by,
     reads_drafts,
     task_number,
 )
@@ -918,15 +920,20 @@ def record_list(request: HttpRequest) -> HttpResponse:
     # The records of the tasks one bureau's own plans drew (``drawn_by``, as on the task list; in a quarter,
     # ``period``): the 完成情况 page's 待审核 opens exactly those it counts (a city plan's task in a county is the
     # city's). A bureau outside the reader's choices lists nothing rather than everything.
+    # Without a period, a bureau's work (``owned_by``): its tasks' records and their re-checks', as the workbench
+    # counts 待审核 under the bureau that reviews them; a quarter's are its tasks' own (re-checks have no quarter).
     owner = params.number(request.GET.get("drawn_by"))
     place = None
     if owner is not None:
         place = _jurisdictions(request.user).filter(pk=owner).first()
-        tasks = drawn_by(Task.objects.all(), owner)
         year, _sep, quarter = request.GET.get("period", "").partition("-")
-        if params.year(year) is not None and quarter in ("1", "2", "3", "4"):
-            tasks = tasks.filter(year=int(year), quarter=int(quarter))
-        records = records.filter(task__in=tasks) if place is not None else records.none()
+        if place is None:
+            records = records.none()
+        elif params.year(year) is not None and quarter in ("1", "2", "3", "4"):
+            records = records.filter(task__in=drawn_by(Task.objects.all(), owner).filter(year=int(year),
+                                                                                        quarter=int(quarter)))
+        else:
+            records = owned_by(records, [owner])
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)
     if request.GET.get("problems") == "1":
         records = records.filter(Exists(problems))
@@ -1152,11 +1159,22 @@ def _approval_queue(request: HttpRequest) -> dict:
         "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]
         + [(r.plan, _("重新抽取"), r.reason) for r in redraws])
     count = len(on_site) + len(amendments) + clues.count() + unchecked.count() + len(plan_requests)
-    # his own requests another admin decides (ensure_not_self): listed, marked, and left out of his workbench's count
-    own = sum(1 for row in (*on_site, *amendments) if row.requested_by_id == user.pk) + clues.filter(
-        reported_by=user).count()
+    own = others = 0
+    if is_any_admin(user) and not _is_inspector(user):
+        # An admin's count is what he may decide (as his workbench counts it); his own requests, which another
+        # admin decides (ensure_not_self), and the rest (a county's plan requests, which the city decides; a
+        # correction of his own team's record) are listed, marked, and said apart.
+        queue = approvals_queue.admin_queue(user)
+        if place is not None:
+            queue = approvals_queue.narrowed(queue, place)
+        count, own, others = queue.counts()
+        mine = {"on_site": set(queue.on_site.mine.values_list("pk", flat=True)),
+                "amendments": set(queue.amendments.mine.values_list("pk", flat=True))}
+        for key, rows in (("on_site", on_site), ("amendments", amendments)):
+            for row in rows:
+                row.decides = row.pk in mine[key]
     return {"on_site": on_site, "amendments": amendments, "clues": clues, "unchecked": unchecked,
-            "plan_requests": plan_requests, "count": count, "own": own}
+            "plan_requests": plan_requests, "count": count, "own": own, "others": others}
 
 
 @login_required
@@ -1216,9 +1234,17 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if q:
         follow_ups = follow_ups.filter(Q(record__number__icontains=q) | by_target(q) | Q(case_number__icontains=q))
+    # The problems one bureau's inspections found (``owned_by``): the workbench counts 逾期问题 under the bureau
+    # that drew the visit (a city plan's in a county is the city's to follow up) and its cell opens exactly these.
+    owner = params.number(request.GET.get("drawn_by"))
+    place = None
+    if owner is not None:
+        place = _jurisdictions(request.user).filter(pk=owner).first()
+        follow_ups = owned_by(follow_ups, [owner], "record__") if place is not None else follow_ups.none()
     follow_ups = follow_ups.select_related("target__jurisdiction", "record", "problem", "recheck").order_by(
         "due_date", "pk")
     return render(request, "fieldwork/followup_list.html", {
+        "drawn_by": place,
         "page": _page(request, follow_ups), "query": _query(request), "state": state, "handling": handling,
         "handlings": Handling.choices, "jurisdictions": _jurisdictions(request.user), "today": today,
         "overdue_count": FollowUp.objects.visible_to(request.user).overdue(today).count()})

@@ -369,7 +369,8 @@ def test_a_shortfall_waits_for_the_city_and_the_county_sees_it_waiting(tree, ite
     city = section(page(client, users["city_admin"]), "approvals")
     assert [i.badge for i in city.items] == ["少抽待审批"] and "少抽 2 家" in city.items[0].title
     county = section(page(client, users["county_admin"]), "approvals")
-    assert [i.badge for i in county.items] == ["待市局审批"]
+    # the city decides it: not the county's to count, said beside its count (test_approvals_count_what_he_decides)
+    assert (county.total, county.items, county.aside) == (0, [], "另有 1 项由他人审批")
     assert section(page(client, users["other_county_admin"]), "approvals").total == 0
 
 
@@ -393,7 +394,8 @@ def test_a_positive_list_clue_waits_on_the_workbench_and_every_request_is_on_the
 
     # The approved clue waits too, for its 线索核查 (实施方案 二(三) "应立即开展现场检查").
     county = section(page(client, users["county_admin"]), "approvals")
-    assert county.total == 3 and county.by_place == {tree["a"].pk: 3}
+    # the two clues are his to decide; the plan's shortfall the city's, said beside the count
+    assert county.total == 2 and county.by_place == {tree["a"].pk: 2} and county.aside == "另有 1 项由他人审批"
     waiting = next(i for i in county.items if i.badge == "线索待审批")
     assert (waiting.title, waiting.url) == ("涞水县正面清单企业", clue.get_absolute_url())
     assert "在线监测数据异常" in waiting.note
@@ -757,11 +759,11 @@ def test_an_admins_own_request_is_said_beside_the_count_and_marked_on_the_page_i
     response = page(client, users["county_admin"])
     mine = section(response, "approvals")
     assert (mine.total, mine.by_place, mine.items) == (0, {}, [])
-    assert mine.aside == "另有 1 项本人提出，待他人审批"
+    assert mine.aside == "您提交的 1 项待他人审批"
     assert "待审批" not in [s.title for s in response.context["bench"].idle]  # shown, not "nothing to do"
     html = response.content.decode()
     shown = html.split('id="wb-approvals"', 1)[1].split("</section>", 1)[0]
-    assert f'href="{reverse("fieldwork:approvals")}">另有 1 项本人提出，待他人审批</a>' in shown
+    assert f'href="{reverse("fieldwork:approvals")}">您提交的 1 项待他人审批</a>' in shown
 
     theirs = section(page(client, colleague), "approvals")
     assert (theirs.total, theirs.aside) == (1, "")
@@ -771,7 +773,7 @@ def test_an_admins_own_request_is_said_beside_the_count_and_marked_on_the_page_i
     client.force_login(users["county_admin"])
     listed = client.get(mine.more_url).content.decode()  # the page the aside and the section link to
     assert record.number in listed and "data-own-request" in listed and decide not in listed
-    assert 'id="fw-approvals-own"' in listed and "其中 1 项由您本人提出" in listed
+    assert 'id="fw-approvals-own"' in listed and "您提交的 1 项待他人审批" in listed
     client.force_login(colleague)
     theirs_page = client.get(theirs.more_url).content.decode()
     assert decide in theirs_page and 'id="fw-approvals-own"' not in theirs_page

@@ -176,7 +176,7 @@ def test_the_workbench_counts_no_clue_of_his_own_but_says_it_waits_for_another_a
     titles = [item.note for item in items.items]
     assert not any("治污设施未运行" in note for note in titles)  # his own
     assert any("雨水排口异常" in note for note in titles)
-    assert "1 项本人提出" in items.aside and items.total == city_total(people) - 1
+    assert "您提交的 1 项待他人审批" in items.aside and items.total == city_total(people) - 1
     city = approvals(people["city_admin"], D(2021, 2, 10))
     assert city.aside == ""
     assert any("治污设施未运行" in item.note for item in city.items)

@@ -1,0 +1,283 @@
+# ruff: noqa: F811 (fixtures of the fieldwork tests, imported by name, are parameters here)
+"""The workbench's counts say whose work it is.
+
+A record of a city plan's visit to a county's firm is the city's to review, and the problem it found the city's to
+follow up: the city carries out its own level's inspections (指导意见 (十四) "市级生态环境部门在做好本级随机抽查工作
+的同时"; the record's team is the city plan's). The workbench counted them under the firm's county, so the city's
+own row said nothing and the county's row held work that was not the county's. Each count now opens exactly the
+list it counts.
+
+And a count of approvals is what the reader may decide: nobody approves his own request
+(``intake.permissions.ensure_not_self``), a county does not approve its plan's shortfall (the city does). Those are
+said apart, on the workbench and on the 审批 page alike, and the 现场检查 overview's card agrees with the page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from shuangsuiji.accounts.models import Role, User
+from shuangsuiji.fieldwork import services as fieldwork
+from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord, Recheck
+from shuangsuiji.intake.models import Clue, ClueSource
+from shuangsuiji.planning.models import (
+    Draw,
+    DrawStatus,
+    MemberRole,
+    Plan,
+    PlanLevel,
+    PlanStratum,
+    ShortfallState,
+    Stratum,
+    TaskMember,
+    TaskPlan,
+)
+from shuangsuiji.registry.models import Inspector
+from tests.accounts.test_workbench import a_task, page, section
+from tests.fieldwork.conftest import code_for, fill, items, sign_all, submitted, target, task, team  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def _city_plan(tree, task):
+    """Make ``task`` the city's own (本级) plan's, as its draw would have: the city drew a county's firm."""
+    plan, _new = Plan.objects.get_or_create(
+        jurisdiction=tree["city"], level=PlanLevel.CITY, year=task.year, quarter=task.quarter, kind="regular",
+        defaults=dict(policy_id="baoding-2021", policy_version=1, policy_fingerprint="0" * 64,
+                      policy_title="保定市2021", inspectors_counted=2, status="dispatched"))
+    plan.check_items.add(*TaskPlan.objects.get(task=task).plan.check_items.all())
+    draw, _new = Draw.objects.get_or_create(plan=plan, number=1, defaults={"status": DrawStatus.DRAWN})
+    TaskPlan.objects.filter(task=task).update(plan=plan, draw=draw)
+    TaskMember.objects.filter(task=task).update(draw=draw)
+    return plan
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser(username="root", password="pw-root")
+
+
+def _cells(client, user, column: str) -> dict:
+    bench = page(client, user).context["bench"]
+    index = bench.columns.index(column)
+    return {row.jurisdiction.code: row.cells[index] for row in bench.rows}
+
+
+def _listed(client, url: str) -> list[str]:
+    """The numbers of the records (or of the follow-ups' records) the page at ``url`` lists."""
+    rows = client.get(url).context["page"].object_list
+    return sorted(row.number if isinstance(row, InspectionRecord) else row.record.number for row in rows)
+
+
+# --- 待审核 -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_records(tree, items, team, users):
+    """A record waiting for review of the county's own plan, and one of the city's plan, both of firms in county
+    A."""
+    members = [team["first"], team["second"]]
+    county = submitted(a_task(tree["a"], members, name="县级计划厂", items=items), users["inspector"])
+    city_task = a_task(tree["a"], members, name="市级计划厂", items=items)
+    _city_plan(tree, city_task)
+    return county, submitted(city_task, users["inspector"])
+
+
+@pytest.mark.parametrize("who", ["city_admin", "leader", "superuser"])
+def test_a_city_plans_record_waits_for_review_on_the_citys_row(who, two_records, tree, users, superuser, client):
+    county, city = two_records
+    user = superuser if who == "superuser" else users[who]
+    cells = _cells(client, user, "待审核记录")
+    assert (cells[tree["city"].code].n, cells[tree["a"].code].n, cells[tree["b"].code].n) == (1, 1, 0)
+    # the number equals the rows the link opens, for the city's row and for a county's
+    assert _listed(client, cells[tree["city"].code].url) == [city.number]
+    assert _listed(client, cells[tree["a"].code].url) == [county.number]
+    assert _listed(client, cells[tree["b"].code].url) == []
+    assert section(page(client, user), "review").total == 2
+
+
+def test_a_county_admin_counts_his_own_plans_records_and_opens_exactly_them(two_records, users, client):
+    """The county reads the city's record of its firm (the gate is by the firm's place) but it is not his to
+    review: his count and the list it opens hold his own plan's record only."""
+    county, _city = two_records
+    mine = section(page(client, users["county_admin"]), "review")
+    assert (mine.total, [i.title for i in mine.items]) == (1, ["县级计划厂"])
+    assert _listed(client, mine.more_url) == [county.number]
+    assert section(page(client, users["other_county_admin"]), "review").total == 0
+
+
+@pytest.mark.parametrize("who", ["department_user", "inspector"])
+def test_who_reviews_no_record_has_no_review_count(who, two_records, users, client):
+    assert section(page(client, users[who]), "review").total == 0
+
+
+def test_a_list_narrowed_to_a_bureau_outside_the_readers_scope_lists_nothing(two_records, tree, users, client):
+    client.force_login(users["other_county_admin"])
+    answer = client.get(reverse("fieldwork:followup_list"), {"drawn_by": tree["a"].pk})
+    assert answer.status_code == 200 and list(answer.context["page"].object_list) == []
+
+
+# --- 逾期问题 -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_problems(tree, items, team, users):
+    """An overdue problem found by the county's own plan's visit and one found by the city's, in county A."""
+    members = [team["first"], team["second"]]
+    county = submitted(a_task(tree["a"], members, name="县级问题厂", items=items), users["inspector"],
+                       problem=Handling.CASE)
+    city_task = a_task(tree["a"], members, name="市级问题厂", items=items)
+    _city_plan(tree, city_task)
+    city = submitted(city_task, users["inspector"], problem=Handling.CASE)
+    FollowUp.objects.update(due_date=timezone.localdate() - datetime.timedelta(days=3))
+    return county, city
+
+
+@pytest.mark.parametrize("who", ["city_admin", "leader", "superuser"])
+def test_a_city_plans_overdue_problem_is_on_the_citys_row(who, two_problems, tree, users, superuser, client):
+    county, city = two_problems
+    user = superuser if who == "superuser" else users[who]
+    cells = _cells(client, user, "逾期问题")
+    assert (cells[tree["city"].code].n, cells[tree["a"].code].n, cells[tree["b"].code].n) == (1, 1, 0)
+    assert cells[tree["city"].code].late == 1
+    assert _listed(client, cells[tree["city"].code].url) == [city.number]
+    assert _listed(client, cells[tree["a"].code].url) == [county.number]
+    follow_ups = section(page(client, user), "follow_ups")
+    assert (follow_ups.total, follow_ups.overdue) == (2, 2)
+
+
+def test_a_county_admin_follows_up_his_own_plans_problems(two_problems, users, client):
+    county, _city = two_problems
+    response = page(client, users["county_admin"])
+    mine = section(response, "follow_ups")
+    assert (mine.total, [i.title for i in mine.items]) == (1, ["县级问题厂"])
+    assert _listed(client, mine.more_url) == [county.number]
+    # the menu's red badge on every page says the same number (it said 2: the city's problem too)
+    assert 'title="逾期未办结问题">1<' in response.content.decode()
+    assert 'title="逾期未办结问题">2<' in page(client, users["city_admin"]).content.decode()
+    assert section(page(client, users["other_county_admin"]), "follow_ups").total == 0
+
+
+def test_the_inspector_still_sees_his_teams_problems(two_problems, users, client):
+    """His are his teams' whoever drew the visit (``visible_to``): both."""
+    assert section(page(client, users["inspector"]), "follow_ups").total == 2
+
+
+def test_a_department_user_has_no_overdue_problems_section(two_problems, users, client):
+    assert section(page(client, users["department_user"]), "follow_ups").total == 0
+
+
+def test_re_checks_of_a_city_plans_record_are_the_citys_down_the_chain(tree, items, team, users, client):
+    """A re-check is done by the officers who ordered it: its record, and a re-check of that re-check's, are the
+    work of the bureau that drew the first visit."""
+    city_task = a_task(tree["a"], [team["first"], team["second"]], name="市级复查厂", items=items)
+    _city_plan(tree, city_task)
+    inspector = users["inspector"]
+    first = submitted(city_task, inspector, problem=Handling.ORDER)
+    numbers = [first.number]
+    source = first
+    for problem in (Handling.ORDER, Handling.CASE):  # re-checked twice: the second re-check's source is a re-check
+        recheck = Recheck.objects.get(source_record=source)
+        record = fieldwork.do_start_recheck_record(recheck, acting_user=inspector)
+        fill(record, inspector, problem=problem)
+        sign_all(record, inspector)
+        source = fieldwork.do_submit_record(record, acting_user=inspector)
+        numbers.append(source.number)
+    assert Recheck.objects.filter(source_record__recheck__isnull=False).count() == 1
+    FollowUp.objects.update(due_date=timezone.localdate() - datetime.timedelta(days=3))
+    review = _cells(client, users["city_admin"], "待审核记录")
+    assert (review[tree["city"].code].n, review[tree["a"].code].n) == (3, 0)
+    assert _listed(client, review[tree["city"].code].url) == sorted(numbers)
+    problems = _cells(client, users["city_admin"], "逾期问题")
+    assert (problems[tree["city"].code].n, problems[tree["a"].code].n) == (1, 0)
+    assert _listed(client, problems[tree["city"].code].url) == [source.number]
+    assert section(page(client, users["county_admin"]), "review").total == 0
+
+
+# --- 待审批 -----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def requests(tree, task, users):
+    """Three pending things in county A: the county admin's own amendment request, a shortfall of the county's
+    plan (the city decides it) and a clue the inspector reported."""
+    record = submitted(task, users["inspector"])
+    fieldwork.do_request_amendment(record, reason="现场负责人姓名写错", acting_user=users["county_admin"])
+    PlanStratum.objects.create(plan=Plan.objects.get(jurisdiction=tree["a"]), stratum=Stratum.KEY, population=10,
+                               minimum=5, requested=3, explanation="≥50%", citation="指导意见 二(一)",
+                               shortfall_state=ShortfallState.PENDING, shortfall_reason="停产")
+    firm = task.target
+    Clue.objects.create(target=firm, source=ClueSource.OFF_SITE, found_on=timezone.localdate(),
+                        description="在线监测数据异常", reported_by=users["inspector"])
+    return record
+
+
+# role → (his to decide, his own waiting on another, the rest) as the page and the workbench say them; None: the
+# reader decides nothing, and his page and card count what is listed for him
+SPLITS = {
+    "county_admin": (1, 1, 1),
+    "city_admin": (3, 0, 0),
+    "superuser": (3, 0, 0),
+    "other_county_admin": (0, 0, 0),
+    "leader": None,
+    "department_user": None,
+    "inspector": None,
+}
+
+
+@pytest.mark.parametrize("who", sorted(SPLITS))
+def test_the_approvals_count_is_what_the_reader_decides(who, requests, users, superuser, client):
+    user = superuser if who == "superuser" else users[who]
+    client.force_login(user)
+    answer = client.get(reverse("fieldwork:approvals"))
+    html = answer.content.decode()
+    split = SPLITS[who]
+    if split is None:
+        assert 'id="fw-approvals-count"' not in html and 'id="fw-approvals-own"' not in html
+    else:
+        mine, own, others = split
+        assert f"待您审批 {mine} 项" in html
+        assert (f"您提交的 {own} 项待他人审批" in html) == bool(own)
+        assert (f"另有 {others} 项由他人审批" in html) == bool(others)
+    # the 现场检查 overview's card says the page's number
+    card = client.get(reverse("fieldwork:home"))
+    if card.status_code == 200 and "pending_approvals" in card.context:
+        expected = split[0] if split else None
+        if expected is not None:
+            assert card.context["pending_approvals"] == expected
+    # and the workbench's 待审批 counts it too, his own and the rest said beside
+    items = section(page(client, user), "approvals")
+    if split is None:
+        assert items.total == 0 and items.aside == ""
+    else:
+        mine, own, others = split
+        said = [text for n, text in ((own, f"您提交的 {own} 项待他人审批"), (others, f"另有 {others} 项由他人审批"))
+                if n]
+        assert (items.total, items.aside) == (mine, "；".join(said))
+        assert len(items.items) == mine
+
+
+def test_a_county_cells_approvals_open_a_page_saying_the_same_number(requests, tree, users, client):
+    cells = _cells(client, users["city_admin"], "待审批")
+    assert cells[tree["a"].code].n == 3
+    html = client.get(cells[tree["a"].code].url).content.decode()
+    assert "待您审批 3 项" in html
+
+
+def test_an_admin_on_the_records_team_does_not_count_its_correction(requests, tree, team, users, client):
+    """A record's correction is approved by someone not on its team (``ensure_not_on_team``): an admin drawn onto
+    it reads the request, is told another admin decides it, and does not count it."""
+    officer = Inspector.objects.create(name="王五", certificate_number="13062300009",
+                                       certificate_expiry=datetime.date(2030, 1, 1), jurisdiction=tree["a"],
+                                       department=tree["departments"]["130623"])
+    on_team = TaskMember.objects.filter(task=requests.task).first()
+    TaskMember.objects.create(task=requests.task, draw=on_team.draw, inspector=officer, role=MemberRole.OFFICER,
+                              slot=9, slot_kind="officer")
+    colleague = User.objects.create_user(username="county_admin2", password="pw-x", role=Role.COUNTY_ADMIN,
+                                         jurisdiction=tree["a"], inspector=officer)
+    client.force_login(colleague)
+    html = client.get(reverse("fieldwork:approvals")).content.decode()
+    assert "待您审批 1 项" in html and "另有 2 项由他人审批" in html and "data-not-mine" in html
+    assert reverse("fieldwork:amendment_decide", args=[requests.amendment_requests.get().pk]) not in html
+    assert section(page(client, colleague), "approvals").total == 1
