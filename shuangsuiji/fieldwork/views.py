@@ -87,6 +87,7 @@ from shuangsuiji.punctuation import bracketed, colon, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
+from shuangsuiji.textsearch import every_word
 
 PER_PAGE = 50
 # The last milliseconds since the epoch a photo's time can have: a datetime ends with year 9999.
@@ -890,7 +891,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     records = _filter_jurisdiction(request, InspectionRecord.objects.visible_to(request.user))
     q = request.GET.get("q", "").strip()
     if q:
-        records = records.filter(Q(number__icontains=q) | by_target(q))
+        records = records.filter(every_word(q, lambda word: Q(number__icontains=word) | by_target(word)))
     state = request.GET.get("state", "")
     records = _state_filter(records, state)
     mode = request.GET.get("mode", "")
@@ -1205,7 +1206,8 @@ def followup_list(request: HttpRequest) -> HttpResponse:
         follow_ups = follow_ups.filter(handling=handling)
     q = request.GET.get("q", "").strip()
     if q:
-        follow_ups = follow_ups.filter(Q(record__number__icontains=q) | by_target(q) | Q(case_number__icontains=q))
+        follow_ups = follow_ups.filter(every_word(q, lambda word: Q(record__number__icontains=word) | by_target(word)
+                                                  | Q(case_number__icontains=word)))
     follow_ups = follow_ups.select_related("target__jurisdiction", "record", "problem", "recheck").order_by(
         "due_date", "pk")
     return render(request, "fieldwork/followup_list.html", {

@@ -65,6 +65,7 @@ from shuangsuiji.punctuation import colon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
+from shuangsuiji.textsearch import every_word
 
 PER_PAGE = 50
 
@@ -584,7 +585,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = drawn_by(tasks, owner) if _scope_choices(request.user).filter(pk=owner).exists() else tasks.none()
     text = request.GET.get("q", "").strip()
     if text:
-        tasks = tasks.filter(by_target(text))  # the target's name or credit code, from the registry's indexes
+        # each word the target's name or credit code, from the registry's indexes
+        tasks = tasks.filter(every_word(text, by_target))
     # Progress of what the filters chose, whatever the status filter then shows.
     # COUNT(*), not COUNT(DISTINCT id): ``visible_tasks`` is a semi-join and no filter here joins a many-valued
     # relation, so no task is counted twice; the DISTINCT sorted every task of the scope.
