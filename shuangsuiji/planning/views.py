@@ -70,6 +70,14 @@ from shuangsuiji.textsearch import every_word
 PER_PAGE = 50
 
 
+TASK_ORDER = ("-year", "-quarter", "target__jurisdiction__path", "target__name", "pk")
+"""The task list's order: the newest quarter first, then the jurisdictions as their tree (a province's cities, each
+city's counties), each one's units by name, and last the task number (RW2026Q4-000123, the pk): a unit visited by
+two plans in a quarter (a county's and the city's) has two tasks with the same keys, and without the number the
+database may give them in either order on each page, so that paging repeated one and skipped the other. By plan is
+no order: a visit counted for two plans would be listed twice."""
+
+
 def _page(request: HttpRequest, queryset):
     # Capped: an exact count of a national year's tasks (~665,000) read them all for every page (bench/README.md)
     return CappedPaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
@@ -599,7 +607,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
                                Prefetch("selections", queryset=TaskPlan.objects.filter(active=True)
                                         .select_related("plan__jurisdiction", "plan__department"), to_attr="live"),
                                "records__review", "records__amendment__review")
-             .order_by("-year", "-quarter", "target__jurisdiction__path", "target__name"))
+             .order_by(*TASK_ORDER))
     page = _page(request, tasks)
     for task in page.object_list:
         task.people = list(dict.fromkeys(member.inspector for member in task.team))  # once, if two draws chose him
