@@ -110,13 +110,19 @@ classification reason and a publication batch store that line as written."""
 
 def citation_line(text: str | None) -> str:
     """A line of citations the engine joined, with the reader's semicolon between them: "指导意见 二(一)；实施方案
-    二(三)" in Chinese, "指导意见 二(一); 实施方案 二(三)" in English. A citation is a document's name and a clause
-    ("实施方案 二(三)"), never holding a semicolon of its own, so the line splits back into them."""
+    二(三)" in Chinese, "指导意见 二(一); 实施方案 二(三)" in English (a quoted heading in English quotes). A citation
+    is a document's name and a clause ("实施方案 二(三)"), never holding a semicolon of its own, so the line splits
+    back into them."""
     return join_semicolon(_citations(text))
 
 
 def _citations(text: object) -> list[str]:
-    return [part.strip() for part in str(text).split(ENGINE_SEMICOLON)] if text else []
+    parts = [part.strip() for part in str(text).split(ENGINE_SEMICOLON)] if text else []
+    if _chinese():
+        return parts
+    # A clause the policy names by its heading, 附件 二(二)“制定联合抽查计划”, is quoted as English quotes, as the
+    # English texts quote a Chinese phrase ("以上记录属实"): Chinese quotation marks inside an English line stood out.
+    return [" ".join(part.replace("“", ' "').replace("”", '"').split()) for part in parts]
 
 
 @register.filter(name="join_sep", is_safe=True, needs_autoescape=True)

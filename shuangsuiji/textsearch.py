@@ -12,11 +12,33 @@ database. Where the planner rightly keeps the ordered scan (a piece in nearly ev
 pays for its array of characters: such a search is about twice as slow as before (bench/README.md).
 """
 
+from collections.abc import Callable
+
 from django.db import connection
 from django.db.models import CharField, Lookup, Q
 
 SHORT = 2
 """Pieces up to this many characters are looked up by their characters; longer ones have trigrams."""
+
+MAX_WORDS = 10
+"""The words of one search that are looked for: each is a condition (SQLite parses ``a AND b AND …`` as a tree as
+deep as the words are many, and refuses one deeper than 1000), and no one narrows a list by more than a few."""
+
+
+def words(text: str) -> list[str]:
+    """The words typed in a staff list's search box: split at spaces (the full-width 　 too), each once, the first
+    ``MAX_WORDS`` of them."""
+    return list(dict.fromkeys(text.split()))[:MAX_WORDS]
+
+
+def every_word(text: str, condition: Callable[[str], Q]) -> Q:
+    """The rows that match each word of ``text`` (``condition(word)``, the list's fields for one word): every extra
+    word narrows, as in any search engine ("清苑 废气" is a 清苑 row that is also a 废气 one). One ``Q``, so the list
+    stays one query; a name typed with its space ("涞水县 乙纺织厂") is still found, its two words being in it."""
+    found = Q()
+    for word in words(text):
+        found &= condition(word)
+    return found
 
 
 @CharField.register_lookup

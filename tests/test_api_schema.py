@@ -393,3 +393,24 @@ def test_the_schema_describes_its_own_parameters_and_refuses_a_language_it_has_n
     assert index["description"] == "The public API's index: the address of each list"
     public = APIClient().get("/api/public/schema/", {"lang": "xx"})
     assert public.status_code == 400 and list(public.json()) == ["lang"]
+
+
+def test_every_operation_has_a_one_line_summary_in_the_readers_language(client):
+    """Swagger UI (/api/docs/) listed each operation by its bare path: no operation had a summary. Each has one, in
+    the reader's language, in the staff's schema and in the public API's own (/api/public/schema/)."""
+    from django.utils import translation
+
+    han = re.compile("[\u4e00-\u9fff]")
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            staff = SchemaGenerator().get_schema(request=None, public=True)
+        public = client.get("/api/public/schema/", {"format": "json", "lang": language}).json()
+        for schema in (staff, public):
+            summaries = {(path, method): operation.get("summary", "") for path, methods in schema["paths"].items()
+                         for method, operation in methods.items() if isinstance(operation, dict)}
+            assert len(summaries) > 10
+            assert [key for key, summary in summaries.items() if not summary.strip() or "\n" in summary] == []
+            assert all(bool(han.search(summary)) == (language == "zh-hans") for summary in summaries.values()), (
+                language, summaries)
+    assert staff["paths"]["/api/planning/tasks/"]["get"]["summary"] == "List the inspection tasks"
+    assert public["paths"]["/api/public/results/"]["get"]["summary"] == "List the published inspection results"

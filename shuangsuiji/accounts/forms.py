@@ -34,6 +34,7 @@ from shuangsuiji.accounts.services import (
 from shuangsuiji.registry.filters import FilterForm
 from shuangsuiji.registry.forms import DateInput, offer_departments_of_jurisdiction
 from shuangsuiji.registry.models import Department, Inspector, InspectorStatus, Jurisdiction, Level
+from shuangsuiji.textsearch import every_word
 
 
 def reason_field() -> forms.CharField:
@@ -208,7 +209,7 @@ class UserFilterForm(FilterForm):
         if q:
             # a Chinese name is written family name first, without a space: "张三" is last_name + first_name
             queryset = queryset.annotate(full_name=Concat("last_name", "first_name")).filter(
-                Q(username__icontains=q) | Q(full_name__icontains=q))
+                every_word(q, lambda word: Q(username__icontains=word) | Q(full_name__icontains=word)))
         if self.value("role"):
             queryset = queryset.filter(role=self.value("role"))
         if self.value("jurisdiction"):

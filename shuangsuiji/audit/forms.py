@@ -17,6 +17,7 @@ from shuangsuiji.params import FIRST_DAY, LAST_DAY, storable_day
 from shuangsuiji.registry.filters import FilterForm
 from shuangsuiji.registry.forms import DateInput
 from shuangsuiji.registry.models import Jurisdiction
+from shuangsuiji.textsearch import every_word
 
 ABOUT_NOTHING = "none"
 ABOUT_OBJECT = "object"
@@ -109,7 +110,8 @@ class EventFilterForm(FilterForm):
     def apply(self, queryset: QuerySet) -> QuerySet:
         q = (self.value("q") or "").strip()
         if q:
-            queryset = queryset.filter(Q(object_repr__icontains=q) | Q(object_id=q) | _accounts_named(q))
+            queryset = queryset.filter(every_word(q, lambda word: Q(object_repr__icontains=word) | Q(object_id=word)
+                                                  | _accounts_named(word)))
         if self.value("action"):
             label = str(ACTIONS[self.value("action")].label)
             queryset = queryset.filter(action__in=_actions_by_label()[label])

@@ -26,6 +26,7 @@ from shuangsuiji.disclosure.models import Correction, Objection, ObjectionStatus
 from shuangsuiji.disclosure.views_staff import _reader
 from shuangsuiji.params import client_address
 from shuangsuiji.registry.models import Jurisdiction
+from shuangsuiji.textsearch import every_word
 
 # --- the portal ----------------------------------------------------------------------------------------------
 
@@ -116,8 +117,8 @@ def objection_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(status=wanted)
     search = request.GET.get("q", "").strip()
     if search:
-        rows = rows.filter(Q(number__icontains=search) | Q(organisation__icontains=search)
-                           | Q(credit_code__icontains=search) | Q(result__public_id__icontains=search))
+        rows = rows.filter(every_word(search, lambda word: Q(number__icontains=word) | Q(organisation__icontains=word)
+                                      | Q(credit_code__icontains=word) | Q(result__public_id__icontains=word)))
     order = "received_at" if wanted == ObjectionStatus.RECEIVED else "-received_at"  # the oldest waits first
     return render(request, "disclosure/staff/objections.html", {
         "rows": rows.order_by(order, "pk")[:200], "wanted": wanted, "counts": counts, "search": search,

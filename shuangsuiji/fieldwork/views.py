@@ -91,6 +91,7 @@ from shuangsuiji.punctuation import bracketed, colon, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
+from shuangsuiji.textsearch import every_word
 
 PER_PAGE = 50
 # The last milliseconds since the epoch a photo's time can have: a datetime ends with year 9999.
@@ -900,7 +901,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
     records = _filter_jurisdiction(request, InspectionRecord.objects.visible_to(request.user))
     q = request.GET.get("q", "").strip()
     if q:
-        records = records.filter(Q(number__icontains=q) | by_target(q))
+        records = records.filter(every_word(q, lambda word: Q(number__icontains=word) | by_target(word)))
     state = request.GET.get("state", "")
     records = _state_filter(records, state)
     mode = request.GET.get("mode", "")
@@ -1233,7 +1234,8 @@ def followup_list(request: HttpRequest) -> HttpResponse:
         follow_ups = follow_ups.filter(handling=handling)
     q = request.GET.get("q", "").strip()
     if q:
-        follow_ups = follow_ups.filter(Q(record__number__icontains=q) | by_target(q) | Q(case_number__icontains=q))
+        follow_ups = follow_ups.filter(every_word(q, lambda word: Q(record__number__icontains=word) | by_target(word)
+                                                  | Q(case_number__icontains=word)))
     # The problems one bureau's inspections found (``owned_by``): the workbench counts 逾期问题 under the bureau
     # that drew the visit (a city plan's in a county is the city's to follow up) and its cell opens exactly these.
     owner = params.number(request.GET.get("drawn_by"))

@@ -70,6 +70,7 @@ from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views_excel import xlsx_response
 from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
 from shuangsuiji.tabular.importing import ImportRejected
+from shuangsuiji.textsearch import every_word
 
 PER_PAGE = 50
 
@@ -131,10 +132,14 @@ def _search_targets(request: HttpRequest, queryset: QuerySet, *extra: str) -> Qu
     text = request.GET.get("q", "").strip()
     if not text:
         return queryset
-    condition = by_target(text)  # the target's name or credit code, from the registry's indexes
-    for name in extra:
-        condition |= Q(**{f"{name}__icontains": text})
-    return queryset.filter(condition)
+
+    def one(word: str) -> Q:
+        condition = by_target(word)  # the target's name or credit code, from the registry's indexes
+        for name in extra:
+            condition |= Q(**{f"{name}__icontains": word})
+        return condition
+
+    return queryset.filter(every_word(text, one))
 
 
 def _quarter_choices() -> list[tuple[str, str]]:

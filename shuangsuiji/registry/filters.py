@@ -27,7 +27,7 @@ from shuangsuiji.registry.models import (
     TargetStatus,
     scope_message,
 )
-from shuangsuiji.textsearch import contains_piece
+from shuangsuiji.textsearch import contains_piece, every_word
 
 YES_NO = [("", _("全部")), ("1", _("是")), ("0", _("否"))]
 
@@ -118,6 +118,18 @@ class FilterForm(forms.Form):
                               if focus == base else [focus.code])
 
 
+def _target_word(word: str) -> Q:
+    """One word of the targets' search: a credit code, the start of one, or a piece of the name or address."""
+    code = word.upper()
+    if len(code) == 18 and code.isascii() and code.isalnum():
+        return Q(credit_code=code)
+    if code.isascii() and code.isalnum() and sum(c.isdigit() for c in code) >= 4:
+        # the start of a credit code (e.g. "91130623"): a prefix match the code's index answers
+        return Q(credit_code__startswith=code)
+    # a piece of one or two characters by the index of the characters (registry migration 0004)
+    return contains_piece("name", word) | contains_piece("address", word)
+
+
 class TargetFilterForm(FilterForm):
     jurisdiction = forms.ModelChoiceField(label=_("行政区"), queryset=Jurisdiction.objects.none(), required=False)
     category = forms.ChoiceField(label=_("监管类别"), choices=_choices(Category.choices), required=False)
@@ -128,15 +140,7 @@ class TargetFilterForm(FilterForm):
     def apply(self, queryset):
         q = (self.value("q") or "").strip()
         if q:
-            code = q.upper()
-            if len(code) == 18 and code.isascii() and code.isalnum():
-                queryset = queryset.filter(credit_code=code)
-            elif code.isascii() and code.isalnum() and sum(c.isdigit() for c in code) >= 4:
-                # the start of a credit code (e.g. "91130623"): a prefix match the code's index answers
-                queryset = queryset.filter(credit_code__startswith=code)
-            else:
-                # a piece of one or two characters by the index of the characters (registry migration 0004)
-                queryset = queryset.filter(contains_piece("name", q) | contains_piece("address", q))
+            queryset = queryset.filter(every_word(q, _target_word))
         if self.value("jurisdiction"):
             queryset = queryset.filter(jurisdiction__path__startswith=self.value("jurisdiction").path)
         for name in ("category", "status"):
@@ -165,7 +169,8 @@ class InspectorFilterForm(FilterForm):
     def apply(self, queryset):
         q = (self.value("q") or "").strip()
         if q:
-            queryset = queryset.filter(Q(name__icontains=q) | Q(certificate_number__icontains=q))
+            queryset = queryset.filter(every_word(q, lambda w: Q(name__icontains=w)
+                                                   | Q(certificate_number__icontains=w)))
         if self.value("jurisdiction"):
             queryset = queryset.filter(jurisdiction__path__startswith=self.value("jurisdiction").path)
         for name in ("department", "status", "external_kind"):
@@ -211,7 +216,8 @@ class CheckItemFilterForm(FilterForm):
     def apply(self, queryset):
         q = (self.value("q") or "").strip()
         if q:
-            queryset = queryset.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(legal_basis__icontains=q))
+            queryset = queryset.filter(every_word(q, lambda w: Q(name__icontains=w) | Q(code__icontains=w)
+                                                   | Q(legal_basis__icontains=w)))
         if self.value("jurisdiction"):
             queryset = queryset.filter(jurisdiction=self.value("jurisdiction"))
         for name in ("responsible_department", "list_level"):
@@ -240,7 +246,7 @@ class DepartmentFilterForm(FilterForm):
     def apply(self, queryset):
         q = (self.value("q") or "").strip()
         if q:
-            queryset = queryset.filter(name__icontains=q)
+            queryset = queryset.filter(every_word(q, lambda w: Q(name__icontains=w)))
         if self.value("jurisdiction"):
             queryset = queryset.filter(jurisdiction=self.value("jurisdiction"))
         if self.bool_value(self.value("has_enforcement_duty")) is not None:
@@ -254,7 +260,7 @@ class JurisdictionFilterForm(FilterForm):
     def apply(self, queryset):
         q = (self.value("q") or "").strip()
         if q:
-            queryset = queryset.filter(Q(name__icontains=q) | Q(code__startswith=q))
+            queryset = queryset.filter(every_word(q, lambda w: Q(name__icontains=w) | Q(code__startswith=w)))
         if self.value("level"):
             queryset = queryset.filter(level=self.value("level"))
         return queryset

@@ -4,6 +4,7 @@ indicator against its rule (each test fails if its indicator were a constant); t
 count; the queries do not grow with the tasks."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -283,3 +284,16 @@ def test_the_queries_do_not_grow_with_the_tasks(client, tree, items, team, users
         submitted(a_task(tree["a"], members, items=items), users["inspector"])
     assert Task.objects.count() == 14
     assert count() == few
+
+
+def test_in_english_a_quoted_clause_is_cited_in_english_quotes(client, users):
+    """The joint inspections' rule cites 附件 二(二)“制定联合抽查计划”: the English page showed the Chinese quotation
+    marks inside its English line; it writes "…", as the English texts quote Chinese, and Chinese keeps “…”."""
+    client.force_login(users["city_admin"])
+    client.cookies["django_language"] = "en"
+    text = html.unescape(client.get(reverse("completion")).content.decode())
+    assert '(实施方案 二(五); 附件 二(二) "制定联合抽查计划")' in text
+    assert "“" not in text and "”" not in text
+    client.cookies["django_language"] = "zh-hans"
+    text = html.unescape(client.get(reverse("completion")).content.decode())
+    assert "（实施方案 二(五)；附件 二(二)“制定联合抽查计划”）" in text

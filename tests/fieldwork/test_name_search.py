@@ -89,3 +89,24 @@ def test_postgresql_finds_the_targets_by_the_index_of_their_names(rows, model, t
     rows_found = model.objects.filter(by_target(typed)).values("pk")
     plan = query_plan(rows_found, forbid=("seqscan", "indexscan", "indexonlyscan"))
     assert index in plan and "registry_target_credit_code" in plan, plan
+
+
+@pytest.mark.parametrize("listed", LISTS)
+def test_each_word_typed_narrows_the_list(rows, users, listed):
+    # "清苑 废气": every word must match (AND), in any order, each against the same fields as one word alone.
+    assert found(users["city_admin"], listed, "化工 保定") == {"保定化工有限公司"}  # not one piece "化工 保定"
+    assert found(users["city_admin"], listed, "化　公司") == {"保定化工有限公司"}  # a full-width space splits too
+    assert found(users["city_admin"], listed, "热力 化学") == set()  # each word names another target: neither
+    code = rows["化学试剂厂"].credit_code
+    assert found(users["city_admin"], listed, f"{code.lower()} 试剂") == {"化学试剂厂"}  # the code still exact
+    assert found(users["city_admin"], listed, f"{code} 热力") == set()
+    assert found(users["county_admin"], listed, "化 化工") == {"保定化工有限公司"}  # and the scope still holds
+
+
+def test_a_word_of_the_record_s_own_fields_narrows_with_one_of_the_name(rows, users):
+    penalty = Penalty.objects.get(target=rows["保定化工有限公司"])
+    assert found(users["city_admin"], "penalties", f"{penalty.decision_number} 化工") == {"保定化工有限公司"}
+    assert found(users["city_admin"], "penalties", f"{penalty.decision_number} 热力") == set()
+    record = InspectionRecord.objects.get(task__target=rows["涞水县热力公司"])
+    assert found(users["city_admin"], "records", f"{record.number} 热力") == {"涞水县热力公司"}
+    assert found(users["city_admin"], "records", f"{record.number} 化工") == set()

@@ -170,3 +170,22 @@ def test_the_list_reads_the_overlaps_in_its_own_statement(client, city, overlap)
     narrow = queries(overlap="1", period="2021-2")
     assert (narrow[1], wide[1]) == (2, 4) and narrow[0] == wide[0]
     assert every[1] > 4 and every[0] == wide[0]
+
+
+def test_the_task_list_s_pages_never_share_a_task_nor_skip_one(client, city, overlap, monkeypatch):
+    # A unit's two tasks of a quarter (the county's and the city's) tie on every key of the list's order but the
+    # task number: one task a page, every page read, each task is listed exactly once, in a stable order.
+    from shuangsuiji.planning import views
+
+    monkeypatch.setattr(views, "PER_PAGE", 1)
+    login(client, city["users"]["city_admin"])
+    everything = list(Task.objects.values_list("pk", flat=True))
+    response = client.get(reverse("planning:task_list"))
+    listed_in_order = []
+    for number in range(1, response.context["page"].paginator.num_pages + 1):
+        page = client.get(reverse("planning:task_list"), {"page": number}).context["page"]
+        listed_in_order += [task.pk for task in page.object_list]
+    assert sorted(listed_in_order) == sorted(everything) and len(everything) > 2
+    # the tied tasks come in the order of their numbers, and the order ends at the number whatever the database
+    assert listed_in_order.index(overlap["first"].pk) < listed_in_order.index(overlap["first_city"].pk)
+    assert response.context["page"].paginator.object_list.query.order_by[-1] == "pk"

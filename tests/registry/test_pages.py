@@ -449,3 +449,16 @@ def test_an_unreadable_certificate_expiry_is_said_once_and_a_missing_one_is_aske
     assert 'value="2030-02-30"' in typed.content.decode()
     assert new_officer("").context["form"].errors["certificate_expiry"] == ["执法人员须填写执法证有效期"]
     assert not Inspector.objects.filter(name="王五").exists()
+
+
+def test_each_word_of_the_search_narrows_the_targets(data, users):
+    # AND across words, each against the name and address (or a credit code, exact or its start), in any order
+    client = signed_in(users["city_admin"])
+
+    def listed(typed: str) -> bool:
+        return "涞水甲化工有限公司" in client.get("/registry/targets/", {"q": typed}).content.decode()
+
+    code = data["a"].credit_code
+    assert listed("化工 涞水") and listed(f"{code} 化工") and listed(f"化工 {code[:10]}")
+    assert not listed("化工 建材") and not listed(f"{data['b'].credit_code} 化工")
+    assert "阜平乙建材有限公司" not in client.get("/registry/targets/", {"q": "化工 涞水"}).content.decode()
