@@ -564,6 +564,12 @@ def _category_change(outcome: rules.Outcome, reasons: list[dict], year: int, qua
     )
 
 
+def classifiable_from(year: int, quarter: int) -> date:
+    """The first day (year, quarter) may be classified: the first day of its window of evidence, the previous
+    quarter (指导意见 二(二)). Before it no penalty, complaint or exceedance of the window can exist."""
+    return rules.window(policy_for(year, quarter), year, quarter).first
+
+
 @transaction.atomic
 def do_classify(*, year: int, quarter: int, jurisdiction: Jurisdiction, acting_user,
                 progress: Progress = no_progress, today: date | None = None) -> ClassificationRun:
@@ -593,8 +599,7 @@ def do_classify(*, year: int, quarter: int, jurisdiction: Jurisdiction, acting_u
             "when": timezone.localtime(finished.run_at).strftime("%H:%M"), "n": finished.targets}, code="done")
     policy = policy_for(year, quarter)
     span = rules.window(policy, year, quarter)
-    today = today or timezone.localdate()
-    if today < span.first:
+    if (today or timezone.localdate()) < span.first:  # the same day as classifiable_from
         raise ValidationError(_(
             "%(period)s还不能分类：特殊监管对象按%(first)s至%(last)s的行政处罚、群众举报和在线监测超标认定，"
             "这段时间还没有开始，%(first)s起方可分类。请先检查所选的年度和季度") % {

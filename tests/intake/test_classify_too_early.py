@@ -58,3 +58,17 @@ def test_other_roles_still_cannot_classify_at_all(client, users, tree, targets, 
     client.force_login(users[role])
     client.post(reverse("intake:classification_run"), {"jurisdiction": tree["a"].pk, "year": 2027, "quarter": 1})
     assert not ClassificationRun.objects.exists()
+
+
+@pytest.mark.parametrize(("today", "proposed"), [(TODAY, "1"), (datetime.date(2027, 1, 4), "2")])
+def test_the_form_proposes_the_next_quarter_only_once_it_can_be_classified(client, users, tree, targets,
+                                                                           monkeypatch, today, proposed):
+    """On the page of a classified 2027 Q1 the form proposed 2027 Q2 even in December, one click from the
+    refusal; it proposes re-classifying 2027 Q1 until 2027 Q1 begins."""
+    do_classify(year=2027, quarter=1, jurisdiction=tree["a"], acting_user=None, today=TODAY)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: today)
+    client.force_login(users["county_admin"])
+    form = client.get(reverse("intake:classification_summary"),
+                      {"jurisdiction": tree["a"].pk, "year": 2027, "quarter": 1}).context["classify_form"]
+    assert (str(form["year"].value()), str(form["quarter"].value())) == ("2027", proposed)
+    assert dict(form.fields["quarter"].choices)[1] == "第1季度"
