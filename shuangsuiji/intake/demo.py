@@ -266,7 +266,7 @@ def seed_intake(population: Population, *, progress: Progress = no_progress) -> 
     classified = [*_quarters_back(*current, 3), current]
     for year, quarter in progress(classified, desc="季度分类", unit="季度"):
         for city in cities:
-            do_classify(year=year, quarter=quarter, jurisdiction=city, acting_user=None)
+            do_classify(year=year, quarter=quarter, jurisdiction=city, acting_user=None, today=today)
     counts["classified_quarters"] = len(classified)
     return counts
 

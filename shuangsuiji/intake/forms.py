@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji import params
@@ -186,6 +187,8 @@ class ClassifyForm(forms.Form):
     def __init__(self, *args, jurisdictions: QuerySet, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = jurisdictions
+        # Named as the page's own quarter selector names them ("第1季度"), in the request's language.
+        self.fields["quarter"].choices = [(q, gettext("第%(q)s季度") % {"q": q}) for q in (1, 2, 3, 4)]
 
 
 def departments_for(user) -> QuerySet:

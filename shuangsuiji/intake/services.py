@@ -565,15 +565,26 @@ def _category_change(outcome: rules.Outcome, reasons: list[dict], year: int, qua
     )
 
 
+def classifiable_from(year: int, quarter: int) -> date:
+    """The first day (year, quarter) may be classified: the first day of its window of evidence, the previous
+    quarter (指导意见 二(二)). Before it no penalty, complaint or exceedance of the window can exist."""
+    return rules.window(policy_for(year, quarter), year, quarter).first
+
+
 @transaction.atomic
 def do_classify(*, year: int, quarter: int, jurisdiction: Jurisdiction, acting_user,
-                progress: Progress = no_progress) -> ClassificationRun:
+                progress: Progress = no_progress, today: date | None = None) -> ClassificationRun:
     """Classify every active target of ``jurisdiction``'s subtree for (year, quarter) by the policy.
 
     Stores one ``Classification`` per target (replacing an earlier run's rows of the quarter), marks the
     approved clues the quarter takes up, and — unless a later quarter is already classified — applies the
     category and positive-list flag to the target with a dated history row carrying the reasons and
     evidence links. Only an admin of ``jurisdiction`` (or the system) may classify it.
+
+    Refuses a quarter whose window of evidence (the previous quarter, 指导意见 二(二)) has not begun by ``today``
+    (the local date unless given): no penalty, complaint or exceedance of it can exist yet, so every target
+    would come out "not special"; and a run of a later quarter stops every later run of the real next quarter
+    from updating the targets' categories (see ``later`` below).
     """
     ensure_admin_of(acting_user, jurisdiction)
     runs = ClassificationRun.objects.filter(jurisdiction=jurisdiction, year=year, quarter=quarter)
@@ -589,6 +600,13 @@ def do_classify(*, year: int, quarter: int, jurisdiction: Jurisdiction, acting_u
             "when": timezone.localtime(finished.run_at).strftime("%H:%M"), "n": finished.targets}, code="done")
     policy = policy_for(year, quarter)
     span = rules.window(policy, year, quarter)
+    if (today or timezone.localdate()) < span.first:  # the same day as classifiable_from
+        raise ValidationError(_(
+            "%(period)s还不能分类：特殊监管对象按%(first)s至%(last)s的行政处罚、群众举报和在线监测超标认定，"
+            "这段时间还没有开始，%(first)s起方可分类。请先检查所选的年度和季度") % {
+            "period": rules.quarter_text(year, quarter), "first": span.first.isoformat(),
+            "last": span.last.isoformat()},
+            code="too_early")
     first_day = rules.quarter_start(year, quarter)
     targets = Target.objects.filter(status=TargetStatus.ACTIVE, jurisdiction__path__startswith=jurisdiction.path)
     scoped = Classification.objects.filter(year=year, quarter=quarter,

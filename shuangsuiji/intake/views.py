@@ -749,6 +749,11 @@ def classification_summary(request: HttpRequest) -> HttpResponse:
             user.jurisdiction is not None and run.jurisdiction.path.startswith(user.jurisdiction.path))
     can_classify = is_admin_of(user, jurisdiction)
     next_year, next_quarter = rules.next_quarter(year, quarter)
+    # The form proposes the next quarter once this one is classified, but not one that cannot be classified yet
+    # (2027 Q2 in December 2026): then re-classifying the shown quarter, before its plan freezes, is what is due.
+    proposed = (year, quarter)
+    if groups and services.classifiable_from(next_year, next_quarter) <= timezone.localdate():
+        proposed = (next_year, next_quarter)
     return render(request, "intake/classification_summary.html", {
         "jurisdiction": jurisdiction, "jurisdictions": jurisdictions, "year": year, "quarter": quarter,
         "period": quarter_label(year, quarter), "previous_period": quarter_label(last_year, last_quarter),
@@ -760,8 +765,7 @@ def classification_summary(request: HttpRequest) -> HttpResponse:
         "page": changed_page, "query_string": _query_string(request),
         "per_child": per_child, "runs": runs, "can_classify": can_classify,
         "classify_form": ClassifyForm(jurisdictions=jurisdictions, initial={
-            "jurisdiction": jurisdiction.pk, "year": next_year if groups else year,
-            "quarter": next_quarter if groups else quarter}) if can_classify else None,
+            "jurisdiction": jurisdiction.pk, "year": proposed[0], "quarter": proposed[1]}) if can_classify else None,
         "previous_link": f"?jurisdiction={jurisdiction.pk}&year={last_year}&quarter={last_quarter}",
         "next_link": f"?jurisdiction={jurisdiction.pk}&year={next_year}&quarter={next_quarter}",
     })
