@@ -52,7 +52,7 @@ from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.intake.permissions import is_admin_of
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning.gather import calendar
-from shuangsuiji.planning.models import Draw, TaskPlan
+from shuangsuiji.planning.models import Draw, Plan, TaskPlan
 from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetStatus
 from shuangsuiji.systemtext import system_text
@@ -696,7 +696,28 @@ def _keep_corrections(result: PublishedResult, row: dict[str, Any]) -> dict[str,
     if descriptions and row.get("problems"):
         row["problems"] = [dict(problem, description=_latest(descriptions, problem.get("description", "")))
                            for problem in row["problems"]]
-    return row
+    return _keep_plan(result, row)
+
+
+def _keep_plan(result: PublishedResult, row: dict[str, Any]) -> dict[str, Any]:
+    """The record's row under the plan ``result`` was published under, whatever the task's selections say now.
+
+    The inspection was done under that plan's draw. A re-draw approved after the month was published withdraws
+    the drawn tasks (``planning.services._supersede``), and the row rebuilt from the record then had no plan
+    (or another plan's, where another draw kept the task): republished, the result left its plan's page and the
+    open-data ``plan=`` filter, and a copy of one plan's results kept in sync with ``changed_since`` was never
+    told (the docs promise that a result's plan is not corrected). A withheld row keeps the plan's id, not its
+    name, as the snapshot keeps it."""
+    if result.plan_id is None or row.get("plan_id") == result.plan_id:
+        return row
+    label = ""
+    if row.get("outcome") != Outcome.WITHHELD:
+        label = result.plan_label
+        if not label:  # published withheld, shown again now: its plan's name as the snapshot writes it
+            plan = Plan.objects.filter(pk=result.plan_id).first()
+            with translation.override(settings.LANGUAGE_CODE):
+                label = str(plan) if plan else ""
+    return {**row, "plan_id": result.plan_id, "plan_label": label}
 
 
 def pending_corrections(jurisdiction: Jurisdiction):

@@ -21,6 +21,8 @@ from drf_spectacular.validation import validate_schema
 from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import Outcome, PublicationStatus, PublishedResult, RedactionAction
 from shuangsuiji.disclosure.public import instant
+from shuangsuiji.planning import services as planning
+from shuangsuiji.planning.models import Draw, Plan
 from shuangsuiji.registry.models import Target
 from tests.disclosure.test_api_public import batch, credit_code, make_result
 from tests.disclosure.test_services import another_task, month_of, publish, reviewed
@@ -241,3 +243,29 @@ def test_a_moment_or_cursor_with_any_offset_iso_8601_allows_reads_the_same_insta
     response = client.get(URL, {"changed_since": BEGINNING, "after": past_first})
     assert response.status_code == 200
     assert ids(response.json()) == [second.number]
+
+
+def test_a_result_stays_under_its_plan_when_the_plan_is_drawn_again_after_publication(client, tree, items, team,
+                                                                                      users):
+    """A copy of one plan's results (``plan=``) learns of every change: a result keeps the plan it was published
+    under. A re-draw approved after the month was published withdraws the drawn tasks (planning._supersede); the
+    row rebuilt from its record for a later correction had no plan any more, so it left ``plan=`` silently (the
+    correction came only without the filter) and the plan's page no longer counted it."""
+    record, = published_records(tree, items, team, users, [61])
+    result = PublishedResult.objects.get(public_id=record.number)
+    plan = Plan.objects.get(pk=result.plan_id)
+    Draw.objects.filter(plan=plan).update(inputs_hash="a" * 64)  # frozen: the plan stays published while re-drawn
+    moment = timezone.localtime().isoformat()
+    request = planning.do_request_redraw(plan, reason="抽取时漏录一家企业", acting_user=users["county_admin"])
+    planning.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
+    services.do_decide_redaction(record, action=RedactionAction.MASK, fields=["items"], basis="commercial",
+                                 reason="事项涉及工艺", acting_user=users["county_admin"])
+    pending, = services.pending_corrections(tree["a"])
+    services.do_republish_amended(pending[0], reason="依个案决定隐去抽查事项", acting_user=users["county_admin"])
+
+    result.refresh_from_db()
+    assert result.plan_id == plan.pk and result.plan_label == str(plan)
+    assert result.items and all(item["code"] == "" for item in result.items)  # the masking went out
+    body = client.get(URL, {"changed_since": moment, "plan": plan.pk}).json()
+    assert ids(body) == [record.number] and body["results"][0]["plan_id"] == plan.pk
+    assert services.pending_corrections(tree["a"]) == []  # and it is not listed as behind its record again
