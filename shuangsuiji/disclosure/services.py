@@ -538,6 +538,18 @@ def do_release(publication: Publication, *, acting_user) -> Publication:
     return publication
 
 
+def results_moved(path: str) -> int:
+    """Date as changed now the published results of the jurisdictions under ``path`` (a division given a new
+    code, or moved under another parent: ``registry.services.do_save``, whose audit event records the change).
+
+    The API's ``jurisdiction_code`` and its ``jurisdiction`` filter read the registry, not the snapshot: without a
+    change time a copy kept by ``changed_since`` kept the old code for good, and a copy of the new parent's results
+    never got them. Not a correction: nothing the bureau published about the inspection changed (the row keeps
+    the jurisdiction's name it was published with). Returns the number of rows."""
+    rows = PublishedResult.objects.published().filter(jurisdiction__path__startswith=path)
+    return rows.update(changed_at=timezone.now())
+
+
 # --- corrections --------------------------------------------------------------------------------------------
 
 

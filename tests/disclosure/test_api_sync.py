@@ -23,6 +23,7 @@ from shuangsuiji.disclosure.models import Outcome, PublicationStatus, PublishedR
 from shuangsuiji.disclosure.public import instant
 from shuangsuiji.planning import services as planning
 from shuangsuiji.planning.models import Draw, Plan
+from shuangsuiji.registry import services as registry
 from shuangsuiji.registry.models import Target
 from tests.disclosure.test_api_public import batch, credit_code, make_result
 from tests.disclosure.test_services import another_task, month_of, publish, reviewed
@@ -190,6 +191,9 @@ def test_the_schema_documents_the_sync_parameters_and_the_change_time(client):
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert parameters["changed_since"]["schema"] == {"type": "string", "format": "date-time"}
     assert "ISO 8601" in parameters["changed_since"]["description"]
+    # how a client learns of removals: there are none to learn of, and since comes from the server's time
+    assert "不会被删除或撤回" in parameters["changed_since"]["description"]
+    assert "不要用本机时钟" in parameters["changed_since"]["description"]
     assert parameters["after"]["schema"]["type"] == "string" and "next" in parameters["after"]["description"]
     row = schema["components"]["schemas"]["PublicResult"]["properties"]
     assert "changed_at" in row and "更正" in row["changed_at"]["description"]
@@ -269,3 +273,33 @@ def test_a_result_stays_under_its_plan_when_the_plan_is_drawn_again_after_public
     body = client.get(URL, {"changed_since": moment, "plan": plan.pk}).json()
     assert ids(body) == [record.number] and body["results"][0]["plan_id"] == plan.pk
     assert services.pending_corrections(tree["a"]) == []  # and it is not listed as behind its record again
+
+
+def test_a_division_change_brings_its_results_again_with_the_new_code(client, tree, items, team, users):
+    """A result's ``jurisdiction_code`` is read from the registry, not the snapshot: a county given a new code
+    (撤县设区) or moved under another city changed it in every row of the county with no change time, so a copy
+    kept by ``changed_since`` kept the old code, and a copy of the new city's results never got them. The rows of
+    the moved subtree come again, with the change time of the move; the other county's do not."""
+    record, = published_records(tree, items, team, users, [71])
+    other = reviewed(another_task(tree, items, team, 72), users)
+    other.target.jurisdiction = tree["b"]  # a result of county B, which does not move
+    Target.objects.filter(pk=other.target_id).update(jurisdiction=tree["b"])
+    year, month = month_of(other)
+    batch_b = services.do_prepare_results(jurisdiction=tree["b"], year=year, month=month,
+                                          acting_user=users["other_county_admin"])
+    services.do_review(batch_b, acting_user=users["leader"])
+    services.do_release(batch_b, acting_user=users["other_county_admin"])
+    moment = timezone.localtime().isoformat()
+    county = tree["a"]
+    county.code = "130609"
+    registry.do_save(county, acting_user=users["city_admin"], reason="撤县设区")
+
+    body = client.get(URL, {"changed_since": moment}).json()
+    assert ids(body) == [record.number] and body["results"][0]["jurisdiction_code"] == "130609"
+    moved = PublishedResult.objects.get(public_id=record.number)
+    assert moved.changed_at > moved.publication.released_at and moved.corrected_at is None  # no correction
+    assert ids(client.get(URL, {"changed_since": moment, "jurisdiction": "130609"}).json()) == [record.number]
+    county.name = "涞水区"  # a new name alone: the rows keep the name they were published with, nothing comes
+    later = timezone.localtime().isoformat()
+    registry.do_save(county, acting_user=users["city_admin"], reason="更名")
+    assert ids(client.get(URL, {"changed_since": later}).json()) == []
