@@ -219,7 +219,8 @@ PARAMETER_DOCS = {
     "public_id": (str, gettext_noop("抽查结果的公开编号")),
     "changed_since": (datetime, gettext_noop(
         "只列出此时刻及以后公开、更正或有其他变化的结果，按最近变更时间从早到晚排列、用 next 地址（after 游标）翻页，"
-        "供保持一份副本同步；带时区偏移的 ISO 8601 时间，如 2026-03-01T00:00:00+08:00，地址中的“+”写作 %2B")),
+        "供保持一份副本同步；带时区偏移的 ISO 8601 时间，如 2026-03-01T00:00:00+08:00，地址中的“+”写作 %2B。"
+        "取上次读到的最晚的 changed_at 减去几分钟，不要用本机时钟。已公开的结果不会被删除或撤回，副本不必删除任何行")),
     "after": (str, gettext_noop(
         "游标：上一页回答的 next 地址所带的值，从上一页最后一行之后接着读；原样使用，不要自己拼写")),
     "page": ({"type": "integer", "minimum": 1}, gettext_noop("页码，从 1 起")),
@@ -537,7 +538,8 @@ CORRECTION_FIELDS = {"id": gettext_noop("更正编号"), "public_id": gettext_no
                      "changes": gettext_noop("逐项的更正内容"), "__name__": "correction"}
 NESTED_ROWS["corrections"] = _row_serializer(CORRECTION_FIELDS)
 RESULT_FIELDS = {**fields_of("results"), "outcome": gettext_noop("检查结果代码：ok / problem / withheld"),
-                 "changed_at": gettext_noop("最近变更时间：所在批次公开的时间，更正过的为最近一次更正的时间"),
+                 "changed_at": gettext_noop("最近变更时间：所在批次公开的时间，更正过的为最近一次更正的时间，"
+                                               "其后行政区划代码或上级调整过的为调整的时间"),
                  "items": gettext_noop("抽查事项（编码、名称、结果）"),
                  "jurisdiction_code": gettext_noop("行政区划代码"), "__name__": "result"}
 

@@ -52,7 +52,7 @@ from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.intake.permissions import is_admin_of
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning.gather import calendar
-from shuangsuiji.planning.models import Draw, TaskPlan
+from shuangsuiji.planning.models import Draw, Plan, TaskPlan
 from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetStatus
 from shuangsuiji.systemtext import system_text
@@ -538,6 +538,18 @@ def do_release(publication: Publication, *, acting_user) -> Publication:
     return publication
 
 
+def results_moved(path: str) -> int:
+    """Date as changed now the published results of the jurisdictions under ``path`` (a division given a new
+    code, or moved under another parent: ``registry.services.do_save``, whose audit event records the change).
+
+    The API's ``jurisdiction_code`` and its ``jurisdiction`` filter read the registry, not the snapshot: without a
+    change time a copy kept by ``changed_since`` kept the old code for good, and a copy of the new parent's results
+    never got them. Not a correction: nothing the bureau published about the inspection changed (the row keeps
+    the jurisdiction's name it was published with). Returns the number of rows."""
+    rows = PublishedResult.objects.published().filter(jurisdiction__path__startswith=path)
+    return rows.update(changed_at=timezone.now())
+
+
 # --- corrections --------------------------------------------------------------------------------------------
 
 
@@ -696,7 +708,28 @@ def _keep_corrections(result: PublishedResult, row: dict[str, Any]) -> dict[str,
     if descriptions and row.get("problems"):
         row["problems"] = [dict(problem, description=_latest(descriptions, problem.get("description", "")))
                            for problem in row["problems"]]
-    return row
+    return _keep_plan(result, row)
+
+
+def _keep_plan(result: PublishedResult, row: dict[str, Any]) -> dict[str, Any]:
+    """The record's row under the plan ``result`` was published under, whatever the task's selections say now.
+
+    The inspection was done under that plan's draw. A re-draw approved after the month was published withdraws
+    the drawn tasks (``planning.services._supersede``), and the row rebuilt from the record then had no plan
+    (or another plan's, where another draw kept the task): republished, the result left its plan's page and the
+    open-data ``plan=`` filter, and a copy of one plan's results kept in sync with ``changed_since`` was never
+    told (the docs promise that a result's plan is not corrected). A withheld row keeps the plan's id, not its
+    name, as the snapshot keeps it."""
+    if result.plan_id is None or row.get("plan_id") == result.plan_id:
+        return row
+    label = ""
+    if row.get("outcome") != Outcome.WITHHELD:
+        label = result.plan_label
+        if not label:  # published withheld, shown again now: its plan's name as the snapshot writes it
+            plan = Plan.objects.filter(pk=result.plan_id).first()
+            with translation.override(settings.LANGUAGE_CODE):
+                label = str(plan) if plan else ""
+    return {**row, "plan_id": result.plan_id, "plan_label": label}
 
 
 def pending_corrections(jurisdiction: Jurisdiction):

@@ -125,6 +125,11 @@ def do_save(obj: models.Model, *, acting_user, reason: str = "", m2m: Mapping[st
     obj.save()
     if isinstance(obj, Jurisdiction) and not creating and stored.path != obj.path:
         _move_subtree(stored.path, obj.path)
+        # The published results of the subtree now read another code and sit under another parent: dated as
+        # changed, in this transaction, so a copy kept in sync learns of it (disclosure builds on the registry).
+        from shuangsuiji.disclosure.services import results_moved
+
+        results_moved(obj.path)
     if isinstance(obj, Inspector) and not creating and stored.jurisdiction_id != obj.jurisdiction_id:
         _carry_login(obj, acting_user=acting_user, reason=reason)
     if m2m:

@@ -21,6 +21,9 @@ from drf_spectacular.validation import validate_schema
 from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import Outcome, PublicationStatus, PublishedResult, RedactionAction
 from shuangsuiji.disclosure.public import instant
+from shuangsuiji.planning import services as planning
+from shuangsuiji.planning.models import Draw, Plan
+from shuangsuiji.registry import services as registry
 from shuangsuiji.registry.models import Target
 from tests.disclosure.test_api_public import batch, credit_code, make_result
 from tests.disclosure.test_services import another_task, month_of, publish, reviewed
@@ -188,6 +191,9 @@ def test_the_schema_documents_the_sync_parameters_and_the_change_time(client):
     parameters = {p["name"]: p for p in operation["parameters"]}
     assert parameters["changed_since"]["schema"] == {"type": "string", "format": "date-time"}
     assert "ISO 8601" in parameters["changed_since"]["description"]
+    # how a client learns of removals: there are none to learn of, and since comes from the server's time
+    assert "不会被删除或撤回" in parameters["changed_since"]["description"]
+    assert "不要用本机时钟" in parameters["changed_since"]["description"]
     assert parameters["after"]["schema"]["type"] == "string" and "next" in parameters["after"]["description"]
     row = schema["components"]["schemas"]["PublicResult"]["properties"]
     assert "changed_at" in row and "更正" in row["changed_at"]["description"]
@@ -241,3 +247,64 @@ def test_a_moment_or_cursor_with_any_offset_iso_8601_allows_reads_the_same_insta
     response = client.get(URL, {"changed_since": BEGINNING, "after": past_first})
     assert response.status_code == 200
     assert ids(response.json()) == [second.number]
+
+
+@pytest.mark.parametrize("action", [RedactionAction.MASK, RedactionAction.WITHHOLD])
+def test_a_result_stays_under_its_plan_when_the_plan_is_drawn_again_after_publication(client, tree, items, team,
+                                                                                      users, action):
+    """A copy of one plan's results (``plan=``) learns of every change: a result keeps the plan it was published
+    under. A re-draw approved after the month was published withdraws the drawn tasks (planning._supersede); the
+    row rebuilt from its record for a later correction had no plan any more, so it left ``plan=`` silently (the
+    correction came only without the filter) and the plan's page no longer counted it."""
+    record, = published_records(tree, items, team, users, [61])
+    result = PublishedResult.objects.get(public_id=record.number)
+    plan = Plan.objects.get(pk=result.plan_id)
+    Draw.objects.filter(plan=plan).update(inputs_hash="a" * 64)  # frozen: the plan stays published while re-drawn
+    moment = timezone.localtime().isoformat()
+    request = planning.do_request_redraw(plan, reason="抽取时漏录一家企业", acting_user=users["county_admin"])
+    planning.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
+    services.do_decide_redaction(record, action=action, fields=["items"] if action == RedactionAction.MASK else [],
+                                 basis="commercial", reason="事项涉及工艺", acting_user=users["county_admin"])
+    pending, = services.pending_corrections(tree["a"])
+    services.do_republish_amended(pending[0], reason="依个案决定隐去抽查事项", acting_user=users["county_admin"])
+
+    result.refresh_from_db()
+    assert result.plan_id == plan.pk
+    if action == RedactionAction.MASK:
+        assert result.plan_label == str(plan)
+        assert result.items and all(item["code"] == "" for item in result.items)  # the masking went out
+    else:  # withheld: the plan's id stays, as the snapshot keeps it, its name does not
+        assert result.plan_label == "" and result.outcome == Outcome.WITHHELD
+    body = client.get(URL, {"changed_since": moment, "plan": plan.pk}).json()
+    assert ids(body) == [record.number] and body["results"][0]["plan_id"] == plan.pk
+    assert services.pending_corrections(tree["a"]) == []  # and it is not listed as behind its record again
+
+
+def test_a_division_change_brings_its_results_again_with_the_new_code(client, tree, items, team, users):
+    """A result's ``jurisdiction_code`` is read from the registry, not the snapshot: a county given a new code
+    (撤县设区) or moved under another city changed it in every row of the county with no change time, so a copy
+    kept by ``changed_since`` kept the old code, and a copy of the new city's results never got them. The rows of
+    the moved subtree come again, with the change time of the move; the other county's do not."""
+    record, = published_records(tree, items, team, users, [71])
+    other = reviewed(another_task(tree, items, team, 72), users)
+    other.target.jurisdiction = tree["b"]  # a result of county B, which does not move
+    Target.objects.filter(pk=other.target_id).update(jurisdiction=tree["b"])
+    year, month = month_of(other)
+    batch_b = services.do_prepare_results(jurisdiction=tree["b"], year=year, month=month,
+                                          acting_user=users["other_county_admin"])
+    services.do_review(batch_b, acting_user=users["leader"])
+    services.do_release(batch_b, acting_user=users["other_county_admin"])
+    moment = timezone.localtime().isoformat()
+    county = tree["a"]
+    county.code = "130609"
+    registry.do_save(county, acting_user=users["city_admin"], reason="撤县设区")
+
+    body = client.get(URL, {"changed_since": moment}).json()
+    assert ids(body) == [record.number] and body["results"][0]["jurisdiction_code"] == "130609"
+    moved = PublishedResult.objects.get(public_id=record.number)
+    assert moved.changed_at > moved.publication.released_at and moved.corrected_at is None  # no correction
+    assert ids(client.get(URL, {"changed_since": moment, "jurisdiction": "130609"}).json()) == [record.number]
+    county.name = "涞水区"  # a new name alone: the rows keep the name they were published with, nothing comes
+    later = timezone.localtime().isoformat()
+    registry.do_save(county, acting_user=users["city_admin"], reason="更名")
+    assert ids(client.get(URL, {"changed_since": later}).json()) == []

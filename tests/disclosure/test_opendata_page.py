@@ -120,3 +120,21 @@ def test_the_error_example_is_the_apis_answer_in_the_readers_language(client, op
         assert "Cookie" not in section
     else:
         assert "without it the API answers in Chinese" in section and f"<code>{default}</code>" in section
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", ("接口没有“已删除”的列表", "一经提交原则上不予撤销或修改", "重新完整读取一次", "不要换成本机的时钟")),
+    ("en", ("the API has no list of deleted rows", "neither revoked nor altered", "read everything once again",
+            "never use your computer's clock")),
+])
+def test_opendata_says_nothing_published_is_taken_down_and_what_a_division_change_does(client, opendata_url,
+                                                                                        language, words):
+    # A client keeping a copy asked how it learns of removals: there are none (results are corrected, plans and
+    # lists stay), and the one way a row leaves a partial copy, a division change, is told with what to do.
+    client.cookies["django_language"] = language
+    text = client.get(opendata_url).content.decode()
+    section = text[text.index('id="sync-removals"'):]
+    section = section[:section.index("</p>")]
+    for word in words:
+        assert word in section, word
+    assert "<code>jurisdiction_code</code>" in section and "<code>changed_at</code>" in section
