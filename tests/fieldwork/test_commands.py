@@ -1,12 +1,18 @@
-"""``verify_records`` finds what changed behind a seal, including a record that is gone."""
+"""``verify_records`` finds what changed behind a seal, including a record that is gone; ``verify_files`` every\nstored file missing, altered or unknown to the database."""
 
+import shutil
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from .conftest import submitted
+from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.models import FollowUp, Handling
+
+from .conftest import photo, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +36,62 @@ def test_verify_records(task, users):
     with pytest.raises(CommandError, match="1 处不一致"):
         call_command("verify_records", stdout=StringIO(), stderr=err)
     assert f"{record.number}：" in err.getvalue() and "数据库中已没有这份记录" in err.getvalue()
+
+
+def _stored(row) -> Path:
+    return Path(settings.MEDIA_ROOT) / row.file.name
+
+
+def test_verify_files_names_missing_altered_and_unknown_files(task, users):
+    """A follow-up's evidence and a draft's photo are stored files too, which verify_records never read: a restore
+    that lost or changed them, or a database older than the files, went unnoticed."""
+    inspector = users["inspector"]
+    record = submitted(task, inspector, problem=Handling.CASE)
+    follow_up = FollowUp.objects.get(record=record)
+    evidence = services.do_add_evidence(follow_up, photo("回执.jpg", "red"), acting_user=inspector)
+    out = StringIO()
+    call_command("verify_files", stdout=out, stderr=StringIO())
+    assert "已核验 1 个文件" in out.getvalue()
+    call_command("verify_records", stdout=StringIO(), stderr=StringIO())  # the sealed record is intact
+
+    _stored(evidence).write_bytes(b"altered")
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 处不一致"):
+        call_command("verify_files", stdout=StringIO(), stderr=err)
+    assert f"记录 {record.number} 的问题处置佐证材料“回执.jpg”：文件与上传时记录的SHA-256不符" in err.getvalue()
+    _stored(evidence).unlink()
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 处不一致"):
+        call_command("verify_files", stdout=StringIO(), stderr=err)
+    assert "“回执.jpg”：文件已丢失" in err.getvalue()
+
+    # the files of a later day beside a database restored from an earlier one
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "fieldwork")
+    with pytest.raises(CommandError, match="没有 fieldwork/ 目录，而数据库记有 1 个文件"):
+        call_command("verify_files", stdout=StringIO(), stderr=StringIO())
+    stray = Path(settings.MEDIA_ROOT) / "fieldwork/2026/11/ab/later.jpg"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"a photo uploaded after the database's backup")
+    err = StringIO()
+    with pytest.raises(CommandError, match="2 处不一致"):
+        call_command("verify_files", stdout=StringIO(), stderr=err)
+    assert "fieldwork/2026/11/ab/later.jpg：数据库中既没有这个文件的记录" in err.getvalue()
+    with pytest.raises(CommandError, match="1 处不一致"):
+        call_command("verify_files", "--no-strays", stdout=StringIO(), stderr=StringIO())
+
+
+def test_verify_files_passes_over_a_photo_removed_from_a_draft(task, users):
+    inspector = users["inspector"]
+    record = services.do_start_record(task, acting_user=inspector)
+    kept = services.do_add_attachment(record, photo("保留.jpg", "blue"), acting_user=inspector)
+    removed = services.do_add_attachment(record, photo("删除.jpg", "red"), acting_user=inspector)
+    services.do_remove_attachment(removed, acting_user=inspector)
+    assert _stored(removed).exists()  # the audit chain names it, so it is no stray
+    out = StringIO()
+    call_command("verify_files", stdout=out, stderr=StringIO())
+    assert "已核验 1 个文件" in out.getvalue() and "另有 1 个已从草稿中删除的附件文件" in out.getvalue()
+    _stored(kept).write_bytes(b"x")
+    err = StringIO()
+    with pytest.raises(CommandError, match="1 处不一致"):
+        call_command("verify_files", stdout=StringIO(), stderr=err)
+    assert f"记录 {record.number} 的附件“保留.jpg”：文件与上传时记录的SHA-256不符" in err.getvalue()
