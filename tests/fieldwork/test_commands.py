@@ -1,4 +1,5 @@
-"""``verify_records`` finds what changed behind a seal, including a record that is gone; ``verify_files`` every\nstored file missing, altered or unknown to the database."""
+"""``verify_records`` finds what changed behind a seal, including a record that is gone; ``verify_files`` every
+stored file missing, altered or unknown to the database."""
 
 import shutil
 from io import StringIO
@@ -75,7 +76,8 @@ def test_verify_files_names_missing_altered_and_unknown_files(task, users):
     err = StringIO()
     with pytest.raises(CommandError, match="2 处不一致"):
         call_command("verify_files", stdout=StringIO(), stderr=err)
-    assert "fieldwork/2026/11/ab/later.jpg：数据库中既没有这个文件的记录" in err.getvalue()
+    assert "fieldwork/2026/11/ab/later.jpg：" in err.getvalue()
+    assert "存入，数据库中既没有它的记录，也没有它的上传事件（数据库的最后一个审计事件在 " in err.getvalue()
     with pytest.raises(CommandError, match="1 处不一致"):
         call_command("verify_files", "--no-strays", stdout=StringIO(), stderr=StringIO())
 

@@ -9,10 +9,12 @@ status 1 when anything is wrong.
 """
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from tqdm import tqdm
 
 from shuangsuiji.audit.models import Event
@@ -43,6 +45,11 @@ def _logged_hashes(action: str, side: int) -> set[str]:
     return hashes
 
 
+def _last_event() -> str:
+    last = Event.objects.order_by("-pk").values_list("occurred_at", flat=True).first()
+    return f"{timezone.localtime(last):%Y-%m-%d %H:%M}" if last else "（无）"
+
+
 class Command(BaseCommand):
     help = "核验所有存储的文件（检查附件、问题处置佐证材料）：是否存在、SHA-256是否与上传时记录的一致，" \
            "以及有无数据库不认识的文件（数据库比文件旧）。"
@@ -55,8 +62,8 @@ class Command(BaseCommand):
         root = Path(settings.MEDIA_ROOT)
         total = Attachment.objects.count() + FollowUpEvidence.objects.count()
         if total and not (root / FOLDER).is_dir():
-            raise CommandError(f"MEDIA_ROOT（{root}）下没有 {FOLDER}/ 目录，而数据库记有 {total} 个文件：文件没有随数据库"
-                               "恢复，或 MEDIA_ROOT 指错了目录")
+            raise CommandError(f"MEDIA_ROOT（{root}）下没有 {FOLDER}/ 目录，而数据库记有 {total} 个文件："
+                               "文件没有随数据库恢复，或 MEDIA_ROOT 指错了目录")
         problems: list[str] = []
         named: set[str] = set()
         for label, row in tqdm(_rows(), total=total, disable=verbosity == 0, desc="核验", unit="个", leave=False):
@@ -74,7 +81,7 @@ class Command(BaseCommand):
             strays = sorted(path for path in (root / FOLDER).rglob("*")
                             if path.is_file() and path.relative_to(root).as_posix() not in named)
             detached = _logged_hashes("record.detach", 0) if strays else set()
-            uploaded = (_logged_hashes("record.attach", 1) | _logged_hashes("followup.evidence", 1)) if strays else set()
+            uploaded = _logged_hashes("record.attach", 1) | _logged_hashes("followup.evidence", 1) if strays else set()
             for path in strays:
                 with path.open("rb") as handle:
                     digest = file_sha256(handle)
@@ -84,8 +91,12 @@ class Command(BaseCommand):
                 elif digest in uploaded:
                     problems.append(f"{name}：审计日志记有这个文件的上传，数据库中却没有它的记录")
                 else:
-                    problems.append(f"{name}：数据库中既没有这个文件的记录，也没有它的上传事件——数据库可能是从"
-                                    "比文件更早的备份恢复的")
+                    # The file's time against the database's last event tells a backup's few minutes (uploads
+                    # between pg_dump and tar) from a database restored from the wrong, older day.
+                    stored_at = timezone.localtime(datetime.fromtimestamp(path.stat().st_mtime, UTC))
+                    problems.append(f"{name}：{stored_at:%Y-%m-%d %H:%M} 存入，数据库中既没有它的记录，也没有它的上传"
+                                    f"事件（数据库的最后一个审计事件在 {_last_event()}）：数据库是从比文件更早的备份"
+                                    "恢复的，或文件是在备份数据库之后上传的")
         for problem in problems:
             self.stderr.write(problem)
         if problems:
