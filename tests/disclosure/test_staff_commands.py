@@ -77,6 +77,7 @@ def test_verify_published_draws_passes_revealed_draws_and_fails_a_tampered_one(c
     out, err = run("verify_published_draws")
     assert "通过 1 次，不通过 0 次" in out and err == ""
     assert DrawVerification.objects.get().ok
+    assert run("verify_published_draws", "-v", "0") == ("", "")  # the nightly job mails nothing when all pass
 
     draw = Draw.objects.get(plan=plan)
     tampered = copy.deepcopy(draw.manifest)
@@ -84,7 +85,7 @@ def test_verify_published_draws_passes_revealed_draws_and_fails_a_tampered_one(c
     Draw.objects.filter(pk=draw.pk).update(manifest=tampered)
     with pytest.raises(CommandError, match="1 次抽取验证不通过"):
         run("verify_published_draws")
-    assert list(DrawVerification.objects.order_by("id").values_list("ok", flat=True)) == [True, False]
+    assert list(DrawVerification.objects.order_by("id").values_list("ok", flat=True)) == [True, True, False]
 
 
 MODELS = [Publication, ListedTarget, PublishedResult, RedactionRule, RedactionCase, Correction, DrawVerification]
