@@ -37,9 +37,10 @@ from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, Quota
 from shuangsuiji.engine.sampling import Candidate, DrawError
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter
-from shuangsuiji.intake.models import Classification, Clue, ClueStatus, PositiveListEntry
+from shuangsuiji.intake import rules as intake_rules
+from shuangsuiji.intake.models import Classification, ClassificationRun, Clue, ClueStatus, PositiveListEntry
 from shuangsuiji.intake.permissions import ensure_not_self, is_admin_of
-from shuangsuiji.intake.services import policy_for
+from shuangsuiji.intake.services import classifiable_from, policy_for
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import (
     DRAWN_STRATA,
@@ -546,6 +547,36 @@ def _given_stratum(plan: Plan, items: list[CheckItem]) -> manifest.StratumInput:
                                  needs=_needs(plan, items, category))
 
 
+def premature_classification(jurisdiction: Jurisdiction, year: int, quarter: int) -> ClassificationRun | None:
+    """The latest run of (year, quarter)'s classification that the targets of ``jurisdiction``'s plan carry and
+    that was stored before the quarter's window of evidence began (the previous quarter, 指导意见 二(二)), or None.
+
+    ``do_classify`` refuses such a run now, but one stored before that refusal still decides the plan's strata: no
+    penalty, complaint or exceedance of the window could exist when it ran, so it made no target special and the
+    plan would draw none of the ≥ 50% of special units the policy requires. Re-classifying replaces its rows."""
+    opens = classifiable_from(year, quarter)
+    begun = timezone.make_aware(datetime.combine(opens, datetime.min.time()))
+    return (ClassificationRun.objects.filter(
+        year=year, quarter=quarter, run_at__lt=begun,
+        rows__target__in=gather.scope_targets(jurisdiction), rows__year=year, rows__quarter=quarter)
+        .order_by("-run_at", "-pk").first())
+
+
+def premature_problem(jurisdiction: Jurisdiction, year: int, quarter: int) -> str | None:
+    """What the plan page and the freeze say of a premature classification (``premature_classification``)."""
+    run = premature_classification(jurisdiction, year, quarter)
+    if run is None:
+        return None
+    span = intake_rules.window(policy_for(year, quarter), year, quarter)
+    return _(
+        "%(period)s的季度分类是%(name)s于%(day)s做的，早于它所依据的%(first)s至%(last)s的开始：当时还不可能有这段时间的"
+        "行政处罚、群众举报和在线监测超标，没有对象认定为特殊监管对象，按它抽取将漏抽特殊监管对象（指导意见 二(二)）。"
+        "请重新进行%(period)s分类后再审定冻结") % {
+        "period": quarter_text(year, quarter), "name": run.jurisdiction.name,
+        "day": timezone.localtime(run.run_at).date().isoformat(),
+        "first": span.first.isoformat(), "last": span.last.isoformat()}
+
+
 def plan_deadline(plan: Plan) -> date:
     """The tasks' deadline: the quarter's last day, or the initiator's earlier deadline of a cross-department
     check (检查截止日期)."""
@@ -1041,6 +1072,12 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
         raise ValidationError(_(
             "%(period)s的抽取在上一季度末进行，%(opens)s 起方可审定并冻结（冻结的是当天的名录库）") % {
             "period": plan.period, "opens": opens})
+    # A classification stored before its window began made no target special: frozen, the draw would skip the
+    # special units the policy requires (指导意见 二(二)). Re-classifying is possible by now (the freeze opens with
+    # the window), so the freeze waits for it rather than only warning.
+    premature = None if plan.targets_given else premature_problem(plan.jurisdiction, plan.year, plan.quarter)
+    if premature:
+        raise ValidationError(premature, code="premature_classification")
     if deadline < draw_date and plan.is_cross_department:
         raise ValidationError(_("公布的抽取日期 %(day)s 晚于发起部门规定的检查截止日期 %(end)s，请改为此前的日期") % {
             "day": draw_date, "end": deadline})
