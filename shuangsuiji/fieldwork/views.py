@@ -359,7 +359,7 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recheck": recheck, "team": recheck.team.all(), "records": recheck.records.order_by("created_at"),
         "follow_ups": recheck.follow_ups.select_related("problem", "record"),
         "is_member": permissions.is_team_member(request.user, probe), "today": timezone.localdate(),
-        **_target_history(recheck.target)})
+        "recheck_days": services.RECHECK_WITHIN_DAYS, **_target_history(recheck.target)})
 
 
 @login_required

@@ -23,6 +23,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -584,6 +585,50 @@ def plan_deadline(plan: Plan) -> date:
     if plan.is_cross_department:
         return plan.cross.deadline or end
     return end
+
+
+@dataclass(frozen=True)
+class DeadlineBasis:
+    """Why a check is due when it is: the clause that sets it, or — where no clause sets one — that the date is
+    the bureau's own rule (``policy`` False), so nobody reads the quarter's end as the policy's deadline."""
+
+    text: str
+    policy: bool
+
+
+def deadline_basis(*, year: int, quarter: int, deadline: date, joint: bool = False, clue: bool = False,
+                   cross: bool = False) -> DeadlineBasis:
+    """The basis of the deadline of a check of (year, quarter) due on ``deadline``, as a task or a plan has it.
+
+    The seed's deadlines, read for each kind: a random check's targets are drawn for the next quarter
+    (实施方案 二(四)) and an internal joint check runs by the quarter (附件 二(三) "以季度为周期"), so the quarter's
+    end is theirs. A 线索核查 is to be made 立即 (实施方案 二(三)) — at once, with no number of days — and a
+    跨部门联合抽查's date is the initiating department's (实施方案 二(五) sets none): there the quarter's end is the
+    bureau's rule. No seed gives a complaint's handling period or a re-check's (``fieldwork.services
+    .RECHECK_WITHIN_DAYS``); the reporting calendar (实施方案 四(三)) dates reports, not checks."""
+    if clue:
+        return DeadlineBasis(_(
+            "季度末是本局的规定，不是政策规定的期限：政策要求发现违法问题线索的“应立即开展现场检查”"
+            "（实施方案 二(三)），没有规定天数，请尽早检查"), False)
+    if cross:
+        if deadline < gather.quarter_end(year, quarter):
+            return DeadlineBasis(_("发起部门规定的检查截止日期"), True)
+        return DeadlineBasis(_(
+            "季度末是本局的规定，不是政策规定的期限：发起部门没有规定截止日期，政策也没有规定（实施方案 二(五)）"),
+            False)
+    if joint:
+        return DeadlineBasis(_("季度末：部门内部联合抽查以季度为周期（附件 二(三)）"), True)
+    return DeadlineBasis(_("季度末：随机抽查对象按季度抽取，在所抽取的季度内检查（实施方案 二(四)）"), True)
+
+
+def plan_deadline_basis(plan: Plan) -> DeadlineBasis:
+    return deadline_basis(year=plan.year, quarter=plan.quarter, deadline=plan_deadline(plan), joint=plan.is_joint,
+                          clue=plan.is_clue_check, cross=plan.is_cross_department)
+
+
+def task_deadline_basis(task: Task) -> DeadlineBasis:
+    return deadline_basis(year=task.year, quarter=task.quarter, deadline=task.deadline, joint=task.is_joint,
+                          clue=task.is_clue_check, cross=task.is_cross_department)
 
 
 # --- 跨部门联合抽查 ----------------------------------------------------------------------------------------------

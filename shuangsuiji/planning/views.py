@@ -261,6 +261,7 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
         "history": history_for(plan)[:50],
         "steps": _steps(plan, draw),
+        "plan_deadline": services.plan_deadline(plan),
         # read live: a draft's stored warnings date from its making, and the run may have been replaced since
         "premature_classification": services.premature_problem(plan.jurisdiction, plan.year, plan.quarter)
         if plan.status == PlanStatus.DRAFT and not plan.targets_given else None,
