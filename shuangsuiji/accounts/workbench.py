@@ -89,6 +89,8 @@ class Item:
     """Days from today to ``due`` (negative when overdue); set by ``for_user``."""
     due_pending: str = ""
     """Said in place of ``due`` when it cannot be counted yet (a year whose holidays are not entered)."""
+    pending_year: int | None = None
+    """The year whose holidays ``due_pending`` waits for: its section links to where they are entered."""
 
     @property
     def days_late(self) -> int:
@@ -123,6 +125,8 @@ class DrawWindow:
     citation: str = ""
     problem: str = ""
     """Why the window is unknown (no policy in force, a year the working-day calendar does not know)."""
+    unknown_year: int | None = None
+    """The year whose holidays the window waits for, when that is why it is unknown."""
 
     @property
     def last(self) -> date | None:
@@ -184,6 +188,9 @@ class Section:
     """Said when there is nothing; a section with it is shown even then (an inspector's task list)."""
     lead: bool = False
     """Shown above the table of counties (the quarter's plans), the rest below it."""
+    calendar_years: list[int] = field(default_factory=list)
+    """Years whose holidays are not entered while a deadline of the section falls in them: the section says so and
+    links to 工作日安排 (set by ``for_user``)."""
 
 
 @dataclass
@@ -347,6 +354,8 @@ def my_open_tasks(user, today: date) -> Items:
         rows.append(Item(title=task.target.name, url=url, due=due, overdue=due is not None and due < today,
                          due_pending=disclosure.pending_deadline_note(ended.year, ended.month)
                          if is_publication and due is None else "",
+                         pending_year=disclosure.results_deadline_year(ended.year, ended.month)
+                         if is_publication and due is None else None,
                          note=f"{task_number(task)} · {task.target.address or task.target.jurisdiction.name}",
                          badge=label, badge_css=css, due_label=due_label))
         if task.amending and rows[-1].overdue:
@@ -413,7 +422,7 @@ def draw_window(year: int, quarter: int) -> DrawWindow:
             "抽取期是%(before)s最后 %(n)s 个工作日；%(year)s年的放假和调休安排尚未录入，暂无法确定。"
             "国务院办公厅通知发布后，由市局管理员在“工作日安排”中录入。") % {
             "before": quarter_text(*previous_quarter(year, quarter)), "n": policy.draw_window.workdays,
-            "year": error.year})
+            "year": error.year}, unknown_year=error.year)
     return DrawWindow(year, quarter, days, str(policy.draw_window.citation))
 
 
@@ -535,6 +544,7 @@ def records_awaiting_review(user, today: date) -> Items:
         rows.append(Item(title=record.target.name, url=record.get_absolute_url(), due=due,
                          overdue=due is not None and today > due, due_label=pgettext("workbench", "公开期限"),
                          due_pending=pending,
+                         pending_year=disclosure.results_deadline_year(ended.year, ended.month) if pending else None,
                          note=_("%(number)s · %(day)s 提交") % {
                              "number": record.number, "day": f"{timezone.localtime(record.sealed_at):%m-%d}"},
                          badge=_("复查") if record.recheck_id else "", badge_css="text-bg-warning",
@@ -695,6 +705,7 @@ def unreleased_months(user, today: date) -> Items:
             "name": place.name, "year": state.year, "month": state.month}, url=url, due=state.deadline,
             overdue=overdue, due_label=pgettext("workbench", "公开期限"), note=note, badge=badge,
             due_pending="" if state.deadline else disclosure.pending_deadline_note(state.year, state.month),
+            pending_year=None if state.deadline else disclosure.results_deadline_year(state.year, state.month),
             badge_css="text-bg-warning", place=place.name))
     return _items(_urgent_first(rows)[:LIMIT], by_place, late, reverse("disclosure:overview"))
 
@@ -911,7 +922,8 @@ def for_user(user, today: date | None = None) -> Workbench:
             Section("plans", _("本季度抽查计划（%(period)s）") % {"period": quarter_text(year, quarter)},
                     quarter_plans(user, year, quarter, windows[0], today), lead=True),
             Section("next", _("下季度抽取（%(period)s）") % {"period": quarter_text(*following)},
-                    quarter_plans(user, *following, windows[1], today), hint=windows[1].hint(today), lead=True),
+                    quarter_plans(user, *following, windows[1], today), hint=windows[1].hint(today), lead=True,
+                    calendar_years=[windows[1].unknown_year] if windows[1].unknown_year else []),
         ]
         if is_admin(user):
             sections += [
@@ -948,6 +960,10 @@ def for_user(user, today: date | None = None) -> Workbench:
             ]
             _county_rows(user, workbench, windows)
     for section in sections:
+        # a deadline the calendar cannot count yet (December's results, a draw in an unknown year): the section
+        # says which year's holidays are missing and where they are entered, to every role that sees it
+        section.calendar_years = sorted({*section.calendar_years, *(
+            item.pending_year for item in section.items.items if item.pending_year)})
         for item in section.items.items:
             if item.due is not None:
                 item.days_left = (item.due - today).days

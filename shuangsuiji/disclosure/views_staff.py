@@ -147,10 +147,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     for batch in (Publication.objects.visible_to(user).filter(kind=PublicationKind.ANNUAL_LIST, year=year)
                   .select_related("jurisdiction").order_by("sequence")):
         lists.setdefault(batch.jurisdiction_id, []).append(batch)
+    # The years whose holidays are missing while a deadline shown here falls in them (December's results in
+    # January, the list's if the policy counts it in working days): the page says so and links to 工作日安排.
+    calendar_years = {services.results_deadline_year(s.year, s.month) for s in states if s.deadline is None}
     try:
         list_deadline = services.annual_list_deadline(year)[0] if counties else None
-    except CalendarUnknownError:  # the year's holidays not entered yet: the list is shown without its deadline
+    except CalendarUnknownError as error:  # the year's holidays not entered yet: the list is shown without its deadline
         list_deadline = None
+        calendar_years.add(error.year)
     annual = []
     for county in counties:
         batches = lists.get(county.pk, [])
@@ -167,6 +171,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "month_labels": month_labels, "grid": grid, "detail": detail, "chosen": chosen,
         "single": len(counties) == 1,
         "overdue_months": sum(1 for s in states if s.is_overdue), "annual": annual, "list_deadline": list_deadline,
+        "calendar_years": sorted(calendar_years),
         "waiting": waiting, "can_publish_any": any(services.can_publish(user, c) for c in counties),
         "prepare_form": PrepareForm(jurisdictions=_counties(user), initial={"year": year}),
     })

@@ -33,7 +33,12 @@ from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.display import every_field_of
 from shuangsuiji.audit.services import history_for
-from shuangsuiji.disclosure.services import known_results_deadline, month_bounds, pending_deadline_note
+from shuangsuiji.disclosure.services import (
+    known_results_deadline,
+    month_bounds,
+    pending_deadline_note,
+    results_deadline_year,
+)
 from shuangsuiji.fieldwork import approvals as approvals_queue
 from shuangsuiji.fieldwork import permissions, services
 from shuangsuiji.fieldwork.forms import (
@@ -178,9 +183,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return overview(request)
 
 
-def _owed_by(task, record: InspectionRecord | None) -> tuple[date | None, bool, str]:
-    """``owed_by`` for the task's latest record (none, a draft, an amendment, or sealed), and what stands in
-    for a correction's deadline that cannot be counted yet (December's, before next year's holidays)."""
+def _owed_by(task, record: InspectionRecord | None) -> tuple[date | None, bool, str, int | None]:
+    """``owed_by`` for the task's latest record (none, a draft, an amendment, or sealed), what stands in
+    for a correction's deadline that cannot be counted yet (December's, before next year's holidays), and the
+    year whose holidays it waits for."""
     amends = None if record is None or record.is_sealed else record.amends
     review = getattr(amends, "review", None)
     ended = timezone.localdate(amends.ended_at) if amends and amends.ended_at else None
@@ -188,7 +194,7 @@ def _owed_by(task, record: InspectionRecord | None) -> tuple[date | None, bool, 
                                   returned=review is not None and review.decision == ReviewDecision.RETURNED,
                                   visit_ended=ended, publication_deadline=_publication_deadline)
     pending = pending_deadline_note(ended.year, ended.month) if is_publication and due is None and ended else ""
-    return due, is_publication, pending
+    return due, is_publication, pending, results_deadline_year(ended.year, ended.month) if pending else None
 
 
 def _publication_deadline(year: int, month: int) -> date | None:
@@ -217,7 +223,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         task.other_visits = others[task.pk]
         planned = getattr(task, "schedule", None)
         task.planned_on = planned.planned_on if planned else None
-        task.due, task.due_is_publication, task.due_pending = _owed_by(task, record)
+        task.due, task.due_is_publication, task.due_pending, task.pending_year = _owed_by(task, record)
         task.days_left = (task.due - today).days if task.due else None
         task.overdue_days = -task.days_left if task.due else None
         if record is not None and record.is_sealed:
@@ -241,8 +247,11 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     for recheck in rechecks:
         recheck.overdue = recheck.due_date < today
         recheck.draft = recheck.newest_records[0] if recheck.newest_records else None
+    # a correction owed by December's publication deadline, before next year's holidays are entered: the phone says
+    # which year is missing and links to where the city office enters it
+    calendar_years = sorted({task.pending_year for task in tasks if task.pending_year})
     return render(request, "fieldwork/my_tasks.html", {"groups": groups, "rechecks": rechecks, "today": today,
-                                                       "open_count": open_count})
+                                                       "open_count": open_count, "calendar_years": calendar_years})
 
 
 def _target_history(target, exclude_record: InspectionRecord | None = None) -> dict:
@@ -359,7 +368,7 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recheck": recheck, "team": recheck.team.all(), "records": recheck.records.order_by("created_at"),
         "follow_ups": recheck.follow_ups.select_related("problem", "record"),
         "is_member": permissions.is_team_member(request.user, probe), "today": timezone.localdate(),
-        **_target_history(recheck.target)})
+        "recheck_days": services.RECHECK_WITHIN_DAYS, **_target_history(recheck.target)})
 
 
 @login_required

@@ -752,7 +752,9 @@ def classification_summary(request: HttpRequest) -> HttpResponse:
     # The form proposes the next quarter once this one is classified, but not one that cannot be classified yet
     # (2027 Q2 in December 2026): then re-classifying the shown quarter, before its plan freezes, is what is due.
     proposed = (year, quarter)
-    if groups and services.classifiable_from(next_year, next_quarter) <= timezone.localdate():
+    # A plan whose quarter was classified too early links here with ?reclassify=1: the shown quarter is what is due.
+    if (groups and "reclassify" not in request.GET
+            and services.classifiable_from(next_year, next_quarter) <= timezone.localdate()):
         proposed = (next_year, next_quarter)
     return render(request, "intake/classification_summary.html", {
         "jurisdiction": jurisdiction, "jurisdictions": jurisdictions, "year": year, "quarter": quarter,

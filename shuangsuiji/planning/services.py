@@ -23,6 +23,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,9 +38,10 @@ from shuangsuiji.engine.policy import Policy
 from shuangsuiji.engine.quotas import QuarterQuotas, Quota
 from shuangsuiji.engine.sampling import Candidate, DrawError
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter
-from shuangsuiji.intake.models import Classification, Clue, ClueStatus, PositiveListEntry
+from shuangsuiji.intake import rules as intake_rules
+from shuangsuiji.intake.models import Classification, ClassificationRun, Clue, ClueStatus, PositiveListEntry
 from shuangsuiji.intake.permissions import ensure_not_self, is_admin_of
-from shuangsuiji.intake.services import policy_for
+from shuangsuiji.intake.services import classifiable_from, policy_for
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import (
     DRAWN_STRATA,
@@ -546,6 +548,36 @@ def _given_stratum(plan: Plan, items: list[CheckItem]) -> manifest.StratumInput:
                                  needs=_needs(plan, items, category))
 
 
+def premature_classification(jurisdiction: Jurisdiction, year: int, quarter: int) -> ClassificationRun | None:
+    """The latest run of (year, quarter)'s classification that the targets of ``jurisdiction``'s plan carry and
+    that was stored before the quarter's window of evidence began (the previous quarter, 指导意见 二(二)), or None.
+
+    ``do_classify`` refuses such a run now, but one stored before that refusal still decides the plan's strata: no
+    penalty, complaint or exceedance of the window could exist when it ran, so it made no target special and the
+    plan would draw none of the ≥ 50% of special units the policy requires. Re-classifying replaces its rows."""
+    opens = classifiable_from(year, quarter)
+    begun = timezone.make_aware(datetime.combine(opens, datetime.min.time()))
+    return (ClassificationRun.objects.filter(
+        year=year, quarter=quarter, run_at__lt=begun,
+        rows__target__in=gather.scope_targets(jurisdiction), rows__year=year, rows__quarter=quarter)
+        .order_by("-run_at", "-pk").first())
+
+
+def premature_problem(jurisdiction: Jurisdiction, year: int, quarter: int) -> str | None:
+    """What the plan page and the freeze say of a premature classification (``premature_classification``)."""
+    run = premature_classification(jurisdiction, year, quarter)
+    if run is None:
+        return None
+    span = intake_rules.window(policy_for(year, quarter), year, quarter)
+    return _(
+        "%(period)s的季度分类是%(name)s于%(day)s做的，早于它所依据的%(first)s至%(last)s的开始：当时还不可能有这段时间的"
+        "行政处罚、群众举报和在线监测超标，没有对象认定为特殊监管对象，按它抽取将漏抽特殊监管对象（指导意见 二(二)）。"
+        "请重新进行%(period)s分类后再审定冻结") % {
+        "period": quarter_text(year, quarter), "name": run.jurisdiction.name,
+        "day": timezone.localtime(run.run_at).date().isoformat(),
+        "first": span.first.isoformat(), "last": span.last.isoformat()}
+
+
 def plan_deadline(plan: Plan) -> date:
     """The tasks' deadline: the quarter's last day, or the initiator's earlier deadline of a cross-department
     check (检查截止日期)."""
@@ -553,6 +585,50 @@ def plan_deadline(plan: Plan) -> date:
     if plan.is_cross_department:
         return plan.cross.deadline or end
     return end
+
+
+@dataclass(frozen=True)
+class DeadlineBasis:
+    """Why a check is due when it is: the clause that sets it, or — where no clause sets one — that the date is
+    the bureau's own rule (``policy`` False), so nobody reads the quarter's end as the policy's deadline."""
+
+    text: str
+    policy: bool
+
+
+def deadline_basis(*, year: int, quarter: int, deadline: date, joint: bool = False, clue: bool = False,
+                   cross: bool = False) -> DeadlineBasis:
+    """The basis of the deadline of a check of (year, quarter) due on ``deadline``, as a task or a plan has it.
+
+    The seed's deadlines, read for each kind: a random check's targets are drawn for the next quarter
+    (实施方案 二(四)) and an internal joint check runs by the quarter (附件 二(三) "以季度为周期"), so the quarter's
+    end is theirs. A 线索核查 is to be made 立即 (实施方案 二(三)) — at once, with no number of days — and a
+    跨部门联合抽查's date is the initiating department's (实施方案 二(五) sets none): there the quarter's end is the
+    bureau's rule. No seed gives a complaint's handling period or a re-check's (``fieldwork.services
+    .RECHECK_WITHIN_DAYS``); the reporting calendar (实施方案 四(三)) dates reports, not checks."""
+    if clue:
+        return DeadlineBasis(_(
+            "季度末是本局的规定，不是政策规定的期限：政策要求发现违法问题线索的“应立即开展现场检查”"
+            "（实施方案 二(三)），没有规定天数，请尽早检查"), False)
+    if cross:
+        if deadline < gather.quarter_end(year, quarter):
+            return DeadlineBasis(_("发起部门规定的检查截止日期"), True)
+        return DeadlineBasis(_(
+            "季度末是本局的规定，不是政策规定的期限：发起部门没有规定截止日期，政策也没有规定（实施方案 二(五)）"),
+            False)
+    if joint:
+        return DeadlineBasis(_("季度末：部门内部联合抽查以季度为周期（附件 二(三)）"), True)
+    return DeadlineBasis(_("季度末：随机抽查对象按季度抽取，在所抽取的季度内检查（实施方案 二(四)）"), True)
+
+
+def plan_deadline_basis(plan: Plan) -> DeadlineBasis:
+    return deadline_basis(year=plan.year, quarter=plan.quarter, deadline=plan_deadline(plan), joint=plan.is_joint,
+                          clue=plan.is_clue_check, cross=plan.is_cross_department)
+
+
+def task_deadline_basis(task: Task) -> DeadlineBasis:
+    return deadline_basis(year=task.year, quarter=task.quarter, deadline=task.deadline, joint=task.is_joint,
+                          clue=task.is_clue_check, cross=task.is_cross_department)
 
 
 # --- 跨部门联合抽查 ----------------------------------------------------------------------------------------------
@@ -1041,6 +1117,12 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
         raise ValidationError(_(
             "%(period)s的抽取在上一季度末进行，%(opens)s 起方可审定并冻结（冻结的是当天的名录库）") % {
             "period": plan.period, "opens": opens})
+    # A classification stored before its window began made no target special: frozen, the draw would skip the
+    # special units the policy requires (指导意见 二(二)). Re-classifying is possible by now (the freeze opens with
+    # the window), so the freeze waits for it rather than only warning.
+    premature = None if plan.targets_given else premature_problem(plan.jurisdiction, plan.year, plan.quarter)
+    if premature:
+        raise ValidationError(premature, code="premature_classification")
     if deadline < draw_date and plan.is_cross_department:
         raise ValidationError(_("公布的抽取日期 %(day)s 晚于发起部门规定的检查截止日期 %(end)s，请改为此前的日期") % {
             "day": draw_date, "end": deadline})

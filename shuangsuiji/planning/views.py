@@ -261,6 +261,10 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
         "history": history_for(plan)[:50],
         "steps": _steps(plan, draw),
+        "plan_deadline": services.plan_deadline(plan),
+        # read live: a draft's stored warnings date from its making, and the run may have been replaced since
+        "premature_classification": services.premature_problem(plan.jurisdiction, plan.year, plan.quarter)
+        if plan.status == PlanStatus.DRAFT and not plan.targets_given else None,
         **_draw_days(plan, draw, timezone.localdate()),
     }
     if can_run(user, plan) and plan.status == PlanStatus.DISPATCHED and plan.revealed_at is None:
@@ -274,16 +278,20 @@ def _draw_days(plan: Plan, draw, today: date) -> dict:
     """What the ceremony says about days before the draw: the draw window, the freeze form's announced date
     (the window's first day when it is still ahead, else today), a warning while it can still be heeded,
     and the announced day a draw waits for. The service refuses what the page does not offer."""
+    unknown_year = None
     try:
         # A clue check has no draw window: it is drawn the day its clue calls for it (实施方案 二(三) "立即"); nor
         # has a cross-department check, drawn when the initiating department's targets arrive.
         window = () if plan.targets_given else services.draw_window(plan)
-    except CalendarUnknownError:
+    except CalendarUnknownError as error:
         window = ()
+        unknown_year = error.year
     opens = services.freeze_opens(plan)
     days: dict = {"draw_window": window, "quarter_over": gather.quarter_end(plan.year, plan.quarter) < today,
                   "freeze_opens": opens if today < opens else None,
-                  "window_notice": "", "notice_on_announced": False, "draw_waits_until": None}
+                  "window_notice": "", "notice_on_announced": False, "draw_waits_until": None,
+                  # until the draw, the page says which year's holidays the window waits for, and links there
+                  "calendar_years": [unknown_year] if unknown_year and not plan.reached(PlanStatus.DRAWN) else []}
     if plan.status == PlanStatus.DRAFT:
         # With the window unknown (its year's holidays not entered) no day is proposed: today was, months
         # before the window, and one click announced a draw far too early.

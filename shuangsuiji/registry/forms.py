@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Q
@@ -295,39 +296,75 @@ _DAY = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
 _LINE = re.compile(rf"^\s*{_DAY}(?:\s*(?:至|到|~|～|—|–|-)\s*{_DAY})?\s*(.*?)\s*$")
 
 
-def parse_days(text: str) -> dict[datetime.date, str]:
-    """Days, one line a day or a range ("2027-02-06 至 2027-02-12 春节"), each with what the line says after
-    its dates (the holiday's name). Every bad line is named with its number and the reason."""
-    days: dict[datetime.date, str] = {}
-    problems = []
+@dataclass(frozen=True)
+class DayLine:
+    """One line of a schedule as typed: its number, its text, the days it gives and what it calls them."""
+
+    number: int
+    text: str
+    first: datetime.date
+    last: datetime.date
+    note: str
+
+    @property
+    def days(self) -> list[datetime.date]:
+        return [self.first + datetime.timedelta(days=offset) for offset in range((self.last - self.first).days + 1)]
+
+    def problem(self, what: str) -> str:
+        """``what`` is wrong with this line, said with its number and text as the user typed it."""
+        return _("第 %(n)s 行“%(line)s”：%(what)s") % {"n": self.number, "line": self.text, "what": what}
+
+
+def read_day_lines(text: str) -> tuple[list[DayLine], list[tuple[int, str]]]:
+    """The lines of ``text`` that name days, one a line or a range ("2027-02-06 至 2027-02-12 春节"), each with
+    what it says after its dates (the holiday's name); and every other non-blank line's number and problem."""
+    lines: list[DayLine] = []
+    problems: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         match = _LINE.match(line)
         if match is None:
-            problems.append(_("第 %(n)s 行“%(line)s”：应为一个日期（2027-02-06）或一段日期"
-                              "（2027-02-06 至 2027-02-12），后面可写节日名称") % {"n": number, "line": line.strip()})
+            problems.append((number, _("第 %(n)s 行“%(line)s”：应为一个日期（2027-02-06）或一段日期"
+                                       "（2027-02-06 至 2027-02-12），后面可写节日名称") % {
+                "n": number, "line": line.strip()}))
             continue
         parts = [int(p) for p in match.groups()[:6] if p is not None]
         try:
             first = datetime.date(*parts[:3])
             last = datetime.date(*parts[3:6]) if len(parts) == 6 else first
         except ValueError:
-            problems.append(_("第 %(n)s 行“%(line)s”：日期不存在") % {"n": number, "line": line.strip()})
+            problems.append((number, _("第 %(n)s 行“%(line)s”：日期不存在") % {"n": number, "line": line.strip()}))
             continue
         if last < first or (last - first).days > 31:
-            problems.append(_("第 %(n)s 行“%(line)s”：结束日期应在开始日期之后，且一段不超过 31 天") % {
-                "n": number, "line": line.strip()})
+            problems.append((number, _("第 %(n)s 行“%(line)s”：结束日期应在开始日期之后，且一段不超过 31 天") % {
+                "n": number, "line": line.strip()}))
             continue
-        for offset in range((last - first).days + 1):
-            days[first + datetime.timedelta(days=offset)] = match.group(7)
+        lines.append(DayLine(number, line.strip(), first, last, match.group(7)))
+    return lines, problems
+
+
+def parse_days(text: str) -> dict[datetime.date, str]:
+    """The days of ``text`` (``read_day_lines``), each with its name; every bad line named with its number and
+    the reason."""
+    lines, problems = read_day_lines(text)
     if problems:
-        raise forms.ValidationError(problems)
-    return days
+        raise forms.ValidationError([message for _number, message in problems])
+    return {day: line.note for line in lines for day in line.days}
+
+
+def _listed(days: list[datetime.date]) -> str:
+    """Days as a line names them: the first few, then how many more (a month's range would fill the page)."""
+    shown = [day.isoformat() for day in days[:3]]
+    return join_sep(shown) + (_("等 %(n)s 天") % {"n": len(days)} if len(days) > 3 else "")
 
 
 class WorkdayScheduleForm(forms.Form):
-    """A year's schedule as the State Council's notice (国务院办公厅关于某年部分节假日安排的通知) gives it."""
+    """A year's schedule as the State Council's notice (国务院办公厅关于某年部分节假日安排的通知) gives it.
+
+    Every bad line of either field is named at its field with its number, its text and what is wrong — its
+    form, a day outside the year, a 调休 working day that is a weekday anyway, a day given as both — in one
+    submission: the notice is long, and fixing one line to be told of the next one cost a round per line."""
 
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     holidays = forms.CharField(label=_("放假日"), widget=forms.Textarea(attrs={"rows": 8}),
@@ -338,8 +375,44 @@ class WorkdayScheduleForm(forms.Form):
     source = forms.CharField(label=_("依据"), max_length=200,
                              help_text=_("通知的文号或名称，如：国办发明电〔2026〕X号"))
 
-    def clean_holidays(self) -> dict[datetime.date, str]:
-        return parse_days(self.cleaned_data["holidays"])
+    def clean_holidays(self) -> tuple[list[DayLine], list[tuple[int, str]]]:
+        return read_day_lines(self.cleaned_data["holidays"])
 
-    def clean_workdays(self) -> dict[datetime.date, str]:
-        return parse_days(self.cleaned_data.get("workdays") or "")
+    def clean_workdays(self) -> tuple[list[DayLine], list[tuple[int, str]]]:
+        return read_day_lines(self.cleaned_data.get("workdays") or "")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        year = cleaned.get("year")
+        # each field's lines and problems, the lines of its form already in them (read_day_lines)
+        holidays, holiday_problems = cleaned.get("holidays") or ([], [])
+        workdays, workday_problems = cleaned.get("workdays") or ([], [])
+        problems = {"holidays": list(holiday_problems), "workdays": list(workday_problems)}
+        for field, lines in (("holidays", holidays), ("workdays", workdays)):
+            for line in lines:
+                outside = [day for day in line.days if year is not None and day.year != year]
+                if outside:
+                    problems[field].append((line.number, line.problem(_("%(days)s 不在 %(year)s 年") % {
+                        "days": _listed(outside), "year": year})))
+        holiday_lines = {day: line for line in holidays for day in line.days}
+        for line in workdays:
+            weekdays = [day for day in line.days if day.weekday() < 5]
+            if weekdays:
+                problems["workdays"].append((line.number, line.problem(_(
+                    "%(days)s 是星期%(weekday)s，本来就是工作日；调休上班日应是周末") % {
+                    "days": _listed(weekdays), "weekday": "、".join(dict.fromkeys(
+                        "一二三四五"[day.weekday()] for day in weekdays))})))
+            both = [day for day in line.days if day in holiday_lines]
+            if both:
+                problems["workdays"].append((line.number, line.problem(_("%(days)s 已在放假日第 %(n)s 行填为放假日") % {
+                    "days": _listed(both), "n": join_sep(dict.fromkeys(
+                        str(holiday_lines[day].number) for day in both))})))
+        for field, found in problems.items():
+            if found:
+                # by line, as the user reads the box: a line's form and its days' problems side by side
+                self.add_error(field, [message for _number, message in sorted(found, key=lambda p: p[0])])
+        if not self.errors:
+            # what the service takes: each day with its name
+            cleaned["holidays"] = {day: line.note for line in holidays for day in line.days}
+            cleaned["workdays"] = {day: line.note for line in workdays for day in line.days}
+        return cleaned

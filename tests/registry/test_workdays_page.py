@@ -153,3 +153,51 @@ def test_a_year_out_of_range_in_the_address_shows_the_current_year(users, client
     page = client.get(reverse("registry:workdays"), {"year": year})
     assert page.status_code == 200
     assert page.context["year"] == timezone.localdate().year
+
+
+def test_the_form_names_every_bad_line_of_both_fields_at_once_and_stores_nothing(users, client):
+    """The form named each field's lines of a wrong form, but a line of the wrong year, a 调休 working day on a
+    weekday or a day given as both came only once those were fixed, as days (one per day of a range) without
+    the line they were typed on."""
+    from shuangsuiji.registry.forms import WorkdayScheduleForm
+
+    weekday = next(D(YEAR, 3, n) for n in range(2, 9) if D(YEAR, 3, n).weekday() == 2)
+    saturday = first_saturday_after(D(YEAR, 2, 2))
+    next_year = first_saturday_after(D(YEAR + 1, 1, 1))
+    holidays = (f"{YEAR}-01-01 元旦\n"
+                f"{YEAR - 1}-10-01 至 {YEAR - 1}-10-07 国庆节\n"  # last year's notice pasted
+                "清明节放假\n"
+                f"{YEAR}-02-06 至 {saturday.isoformat()} 春节\n"
+                f"{YEAR}-04-31\n")
+    workdays = (f"{weekday.isoformat()} 调休\n"
+                f"{saturday.isoformat()} 春节调休\n"
+                f"{next_year.isoformat()} 元旦调休\n")
+    form = WorkdayScheduleForm({"year": YEAR, "holidays": holidays, "workdays": workdays, "source": "通知"})
+    assert not form.is_valid()
+    said = form.errors["holidays"]
+    assert len(said) == 3
+    assert said[0] == (f"第 2 行“{YEAR - 1}-10-01 至 {YEAR - 1}-10-07 国庆节”：{YEAR - 1}-10-01、{YEAR - 1}-10-02、"
+                       f"{YEAR - 1}-10-03等 7 天 不在 {YEAR} 年")
+    assert said[1].startswith("第 3 行“清明节放假”：应为一个日期")
+    assert said[2] == f"第 5 行“{YEAR}-04-31”：日期不存在"
+    said = form.errors["workdays"]
+    assert len(said) == 3
+    assert said[0] == (f"第 1 行“{weekday.isoformat()} 调休”：{weekday.isoformat()} 是星期三，本来就是工作日；"
+                       "调休上班日应是周末")
+    assert said[1] == f"第 2 行“{saturday.isoformat()} 春节调休”：{saturday.isoformat()} 已在放假日第 4 行填为放假日"
+    assert said[2] == f"第 3 行“{next_year.isoformat()} 元旦调休”：{next_year.isoformat()} 不在 {YEAR} 年"
+
+    client.force_login(users["city_admin"])
+    page = client.post(reverse("registry:workdays"), {"year": YEAR, "holidays": holidays, "workdays": workdays,
+                                                      "source": "通知"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    for line in ("第 2 行", "第 3 行", "第 5 行", "已在放假日第 4 行填为放假日", "是星期三"):
+        assert line in html
+    assert not WorkdayOverride.objects.exists() and not Event.objects.filter(action="workdayoverride.create").exists()
+
+    # the good lines alone go in
+    good = WorkdayScheduleForm({"year": YEAR, "holidays": f"{YEAR}-01-01 元旦\n{YEAR}-02-06 至 {YEAR}-02-12 春节",
+                                "workdays": "", "source": "通知"})
+    assert good.is_valid(), good.errors
+    assert good.cleaned_data["holidays"][D(YEAR, 2, 9)] == "春节" and good.cleaned_data["workdays"] == {}

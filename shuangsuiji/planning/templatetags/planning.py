@@ -68,3 +68,13 @@ def clue_check_panel(context, clue) -> dict:
         found.update(can_open=True, items=services.clue_check_items(clue.target, jurisdiction,
                                                                     *services.current_quarter()))
     return found
+
+
+@register.filter
+def deadline_basis(obj):
+    """A task's or a plan's ``services.DeadlineBasis``: the clause its deadline rests on, or that it is the bureau's
+    own rule."""
+    from shuangsuiji.planning import services
+    from shuangsuiji.planning.models import Plan
+
+    return services.plan_deadline_basis(obj) if isinstance(obj, Plan) else services.task_deadline_basis(obj)

@@ -1,0 +1,22 @@
+"""A re-check's deadline (15 days after the rectification deadline) is the bureau's rule: the seed only asks that
+firms rectify 按时 (附件 三(三)); the re-check page says so rather than pass it off as the policy's."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shuangsuiji.fieldwork.models import Handling, Recheck
+
+from .conftest import submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_recheck_page_says_its_deadline_is_the_bureau_s_rule(task, users):
+    record = submitted(task, users["inspector"], problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=record)
+    client = Client()
+    client.force_login(users["inspector"])
+    page = client.get(reverse("fieldwork:recheck_detail", args=[recheck.pk])).content.decode()
+    assert 'id="deadline-basis"' in page
+    assert "整改期限后 15 天是本局的规定，不是政策规定的期限" in page and "附件 三(三)" in page
