@@ -227,8 +227,15 @@ def _review(place: Jurisdiction, year: int, quarter: int, counts: dict[str, int]
     return Mark(MET, _("全部已审核"), figures)
 
 
-def _results(place: Jurisdiction, year: int, months: list[disclosure.MonthState], today: date) -> Mark:
+def _results(place: Jurisdiction, year: int, months: list[disclosure.MonthState], today: date,
+             drawn: int = 0) -> Mark:
+    """The months of the place's own results: a result is published with the month of the firm's place
+    (``disclosure.publishable_records``). A city has no firms of its own: the results of the ``drawn`` tasks of its
+    own plans are in the months of the counties they were drawn in, and it is said so, not that it has none."""
     url = f"{reverse('disclosure:overview')}?{urlencode({'year': year, 'jurisdiction': place.code})}"
+    if not months and drawn and place.level != Level.COUNTY:
+        return Mark(NONE, _("本级计划 %(n)s 项任务的检查结果由检查对象所在县（市、区）按月公开，计入各县一行") % {
+            "n": drawn}, url=f"{reverse('disclosure:overview')}?{urlencode({'year': year})}")
     if not months:
         return Mark(NONE, _("本季度无待公开的结果"))
     late = [state for state in months if state.overdue(today)]
@@ -326,7 +333,7 @@ def for_user(user, year: int, quarter: int, today: date) -> Completion:
                  "key": _key(strata.get(place.pk), has_plan),
                  "tasks": _tasks(place, year, quarter, tasks[place.pk]),
                  "review": _review(place, year, quarter, tasks[place.pk]),
-                 "results": _results(place, year, months.get(place.pk, []), today)}
+                 "results": _results(place, year, months.get(place.pk, []), today, tasks[place.pk].get("total", 0))}
         if policy is not None:
             done = sum(gather.year_progress(place, place.level, year, quarter + 1).joint_key_inspections.values())
             key_units, wanted = joint_annual_minimum(policy, facts[place.pk])

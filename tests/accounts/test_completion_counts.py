@@ -71,3 +71,24 @@ def test_a_reviewed_re_check_leaves_the_waiting_count(rechecked, tree, users, cl
     figures = {figure.label: figure for figure in mark(report, tree["city"].code, "review").figures}
     assert (figures["已提交"].n, figures["已审核"].n, figures["待审核"].n) == (3, 1, 2)
     assert _listed(client, figures["待审核"].url) == sorted(set(numbers) - {last.number})
+
+
+def test_the_citys_results_are_said_to_be_in_the_counties_months(tree, items, team, users):
+    """结果公开 of the city's row said 本季度无待公开的结果 while its own plans' visits had results: a result is
+    published in the month of the firm's county (``publishable_records``), so the city's are counted on the
+    counties' rows. The city's row now says that, with how many of its tasks it is about."""
+    members = [team["first"], team["second"]]
+    today = timezone.localdate()
+    report = completion.for_user(users["city_admin"], today.year, (today.month - 1) // 3 + 1, today)
+    assert mark(report, tree["city"].code, "results").text == "本季度无待公开的结果"
+    city_task = a_task(tree["a"], members, name="市级计划厂", items=items)
+    _city_plan(tree, city_task)
+    record = submitted(city_task, users["inspector"])
+    fieldwork.do_review_record(record, passed=True, acting_user=users["city_admin"])
+    report = completion.for_user(users["city_admin"], city_task.year, city_task.quarter, today)
+    city = mark(report, tree["city"].code, "results")
+    assert city.state == completion.NONE
+    assert city.text == "本级计划 1 项任务的检查结果由检查对象所在县（市、区）按月公开，计入各县一行"
+    county_a = mark(report, tree["a"].code, "results")
+    assert county_a.state == completion.OPEN and county_a.text == "尚未全部公开，未过期限"
+    assert mark(report, tree["b"].code, "results").text == "本季度无待公开的结果"
