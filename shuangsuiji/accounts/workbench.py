@@ -219,6 +219,11 @@ class Workbench:
         return str(quarter_text(self.year, self.quarter))
 
     @property
+    def counts_approvals(self) -> bool:
+        """Whether the table has the 待您审批 column (an admin's), whose note says on which row a request is."""
+        return any(s.key == "approvals" for s in self.sections)
+
+    @property
     def busy(self) -> list[Section]:
         return [s for s in self.sections if s.items.total or s.empty or s.items.aside]
 
@@ -878,10 +883,13 @@ def _places(user, root: Jurisdiction) -> list[Jurisdiction]:
 
 
 def _column_specs() -> list[tuple[str, str]]:
-    """The table's count columns: (section key, short heading)."""
+    """The table's count columns: (section key, short heading). Each row counts its own place's items; 待您审批 says
+    whose decision it counts (the reader's, as the section and the 审批 page): a county's plan requests the city
+    decides are on that county's row, and the city's row holds its own plans' requests (another admin's, as nobody
+    decides his own) — the column sums to the section's count, and each cell opens exactly its rows."""
     return [("overdue_tasks", _("逾期任务")), ("review", _("待审核记录")), ("follow_ups", _("逾期问题")),
             ("months", _("未公开月份")), ("batches", _("待审批次")), ("corrections", _("待更正")),
-            ("objections", _("待答复异议")), ("approvals", _("待审批"))]
+            ("objections", _("待答复异议")), ("approvals", _("待您审批"))]
 
 
 def _cell_urls() -> dict[str, tuple[str, ...]]:

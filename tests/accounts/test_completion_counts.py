@@ -92,3 +92,30 @@ def test_the_citys_results_are_said_to_be_in_the_counties_months(tree, items, te
     county_a = mark(report, tree["a"].code, "results")
     assert county_a.state == completion.OPEN and county_a.text == "尚未全部公开，未过期限"
     assert mark(report, tree["b"].code, "results").text == "本季度无待公开的结果"
+
+
+def test_the_tables_approvals_column_says_it_counts_the_readers_decisions_row_by_row(tree, items, team, users,
+                                                                                       client):
+    """The city row's 待审批 showed only the city's own plans' requests while the city decides every county's
+    shortfall too, which sat on the county's row: the column read as "the city's queue". It is headed 待您审批 and
+    says where a request is counted; the rows sum to the section's count and the 审批 page's 待您审批."""
+    from shuangsuiji.planning.models import Plan, PlanStratum, ShortfallState, Stratum
+
+    make = {"population": 10, "minimum": 5, "requested": 3, "explanation": "≥50%", "citation": "指导意见 二(一)",
+            "shortfall_state": ShortfallState.PENDING, "shortfall_reason": "停产"}
+    a_task(tree["a"], [team["first"], team["second"]], items=items)  # the county's plan of the quarter
+    PlanStratum.objects.create(plan=Plan.objects.get(jurisdiction=tree["a"]), stratum=Stratum.KEY, **make)
+    client.force_login(users["city_admin"])
+    response = client.get("/")
+    bench = response.context["bench"]
+    assert "待审批" not in bench.columns
+    cells = _cells(client, users["city_admin"], "待您审批")
+    assert (cells[tree["city"].code].n, cells[tree["a"].code].n) == (0, 1)
+    html = response.content.decode()
+    assert "待您审批按申请所属行政区计数：县里的少抽、重新抽取申请在该县一行，本市一行是市级计划的申请" in html
+    approvals = next(s for s in bench.sections if s.key == "approvals").items
+    assert sum(cell.n for cell in cells.values()) == approvals.total == 1
+    assert "待您审批 1 项" in client.get(cells[tree["a"].code].url).content.decode()
+    # the county admin decides none of it: no table, no column, no note
+    client.force_login(users["county_admin"])
+    assert "待您审批按申请所属行政区计数" not in client.get("/").content.decode()
