@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from shuangsuiji.accounts.workbench import _places, _root
 from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.engine.quotas import joint_annual_minimum
-from shuangsuiji.fieldwork.models import InspectionRecord, RecordReview
+from shuangsuiji.fieldwork.models import InspectionRecord, RecordReview, of_tasks, owners
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import (
@@ -32,6 +32,7 @@ from shuangsuiji.planning.models import (
     PlanStratum,
     ShortfallState,
     Stratum,
+    Task,
     TaskPlan,
     past_due,
     quarter_text,
@@ -135,7 +136,8 @@ def _columns(policy, overview: public.QuarterOverview) -> list[Column]:
         "key": _("重点排污单位每季度抽查比例：市级 %(city)s、县级 %(county)s，低于最低数须经市局批准（%(cite)s）") % {
             "city": percent(key.city), "county": percent(key.county), "cite": citation_line(key.citation)},
         "tasks": _("本季度本级计划抽中的任务，期限内提交现场检查记录；逾期：过了完成期限仍无已提交的记录"),
-        "review": _("已提交的现场检查记录经审核后方可公开；审核期限即该月结果的公开期限"),
+        "review": _("本级计划本季度任务已提交的现场检查记录，及跟进其发现问题的复查记录（与工作台“待审核记录”"
+                    "同一口径），均须审核；检查记录经审核后方可公开，审核期限即该月结果的公开期限"),
         "results": _("抽查结果在当月检查结束后 %(days)s内公开（%(cite)s）") % {
             "days": workdays(policy.monthly_publication.workdays),
             "cite": citation_line(policy.monthly_publication.citation)},
@@ -213,7 +215,10 @@ def _tasks(place: Jurisdiction, year: int, quarter: int, counts: dict[str, int])
 def _review(place: Jurisdiction, year: int, quarter: int, counts: dict[str, int]) -> Mark:
     sealed, waiting = counts.get("sealed", 0), counts.get("waiting", 0)
     query = {"state": "pending", "drawn_by": place.pk, "period": f"{year}-{quarter}"}
-    figures = [Figure(_("已提交"), sealed), Figure(_("已审核"), sealed - waiting),
+    rechecks = counts.get("rechecks", 0)
+    # re-checks named when there are some: the rule says they are counted, the figure how many
+    figures = [Figure(_("已提交"), sealed), *([Figure(_("其中复查"), rechecks)] if rechecks else []),
+               Figure(_("已审核"), sealed - waiting),
                Figure(_("待审核"), waiting, f"{reverse('fieldwork:record_list')}?{urlencode(query)}")]
     if not sealed:
         return Mark(NONE, _("无已提交的记录"), figures)
@@ -222,8 +227,15 @@ def _review(place: Jurisdiction, year: int, quarter: int, counts: dict[str, int]
     return Mark(MET, _("全部已审核"), figures)
 
 
-def _results(place: Jurisdiction, year: int, months: list[disclosure.MonthState], today: date) -> Mark:
+def _results(place: Jurisdiction, year: int, months: list[disclosure.MonthState], today: date,
+             drawn: int = 0) -> Mark:
+    """The months of the place's own results: a result is published with the month of the firm's place
+    (``disclosure.publishable_records``). A city has no firms of its own: the results of the ``drawn`` tasks of its
+    own plans are in the months of the counties they were drawn in, and it is said so, not that it has none."""
     url = f"{reverse('disclosure:overview')}?{urlencode({'year': year, 'jurisdiction': place.code})}"
+    if not months and drawn and place.level != Level.COUNTY:
+        return Mark(NONE, _("本级计划 %(n)s 项任务的检查结果由检查对象所在县（市、区）按月公开，计入各县一行") % {
+            "n": drawn}, url=f"{reverse('disclosure:overview')}?{urlencode({'year': year})}")
     if not months:
         return Mark(NONE, _("本季度无待公开的结果"))
     late = [state for state in months if state.overdue(today)]
@@ -248,7 +260,8 @@ def _joint_year(done: int, key_units: int, wanted: int, year_over: bool) -> Mark
 
 def task_counts(user, places: list[Jurisdiction], year: int, quarter: int, today: date) -> dict[int, dict[str, int]]:
     """Per place, the live tasks of its own plans of the quarter, those with a submitted record, those past due
-    (``past_due``), and the submitted records of those tasks with how many wait for review: four grouped queries."""
+    (``past_due``), and the submitted records of those tasks and of their re-checks, with how many wait for review
+    and how many are re-checks': a few grouped queries (and one per link of the longest re-check chain)."""
     mine = visible_tasks(user)
     counts: dict[int, dict[str, int]] = {place.pk: {} for place in places}
 
@@ -264,13 +277,21 @@ def task_counts(user, places: list[Jurisdiction], year: int, quarter: int, today
     for row in (past_due(mine, today).filter(selections__in=selections).order_by()
                 .values("selections__plan__jurisdiction").annotate(n=Count("pk", distinct=True))):
         counts[row["selections__plan__jurisdiction"]]["overdue"] = row["n"]
+    # The records of those tasks and of the re-checks that follow them up (``of_tasks``), each under the bureau whose
+    # plan drew the visit (``owners``), as the workbench counts 待审核 and the list the count opens shows them.
     reviewed = Exists(RecordReview.objects.filter(record=OuterRef("pk")))
-    for row in (InspectionRecord.objects.visible_to(user).sealed()
-                .filter(task__selections__in=selections).order_by().annotate(reviewed=reviewed)
-                .values("task__selections__plan__jurisdiction")
-                .annotate(sealed=Count("pk", distinct=True),
-                          waiting=Count("pk", filter=Q(reviewed=False), distinct=True))):
-        counts[row["task__selections__plan__jurisdiction"]].update(sealed=row["sealed"], waiting=row["waiting"])
+    quarter_tasks = Task.objects.filter(selections__in=selections)
+    records = (of_tasks(InspectionRecord.objects.visible_to(user).sealed(), quarter_tasks)
+               .annotate(reviewed=reviewed, recheck_record=Case(When(recheck__isnull=False, then=Value(True)),
+                                                                 default=Value(False), output_field=BooleanField())))
+    for group in owners(records, "", "reviewed", "recheck_record"):
+        place = counts.get(group["owner"])
+        if place is None:  # a merged visit's other bureau, outside the reader's places
+            continue
+        for key, wanted in (("sealed", True), ("waiting", not group["reviewed"]),
+                            ("rechecks", group["recheck_record"])):
+            if wanted:
+                place[key] = place.get(key, 0) + group["n"]
     return counts
 
 
@@ -312,7 +333,7 @@ def for_user(user, year: int, quarter: int, today: date) -> Completion:
                  "key": _key(strata.get(place.pk), has_plan),
                  "tasks": _tasks(place, year, quarter, tasks[place.pk]),
                  "review": _review(place, year, quarter, tasks[place.pk]),
-                 "results": _results(place, year, months.get(place.pk, []), today)}
+                 "results": _results(place, year, months.get(place.pk, []), today, tasks[place.pk].get("total", 0))}
         if policy is not None:
             done = sum(gather.year_progress(place, place.level, year, quarter + 1).joint_key_inspections.values())
             key_units, wanted = joint_annual_minimum(policy, facts[place.pk])

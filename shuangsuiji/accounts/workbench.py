@@ -9,8 +9,8 @@ province with thirty thousand. ``for_user`` picks the kinds a role acts on. Noth
 
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
@@ -224,6 +224,11 @@ class Workbench:
     @property
     def period(self) -> str:
         return str(quarter_text(self.year, self.quarter))
+
+    @property
+    def counts_approvals(self) -> bool:
+        """Whether the table has the 待您审批 column (an admin's), whose note says on which row a request is."""
+        return any(s.key == "approvals" for s in self.sections)
 
     @property
     def busy(self) -> list[Section]:
@@ -781,19 +786,73 @@ def _report_url(deadline) -> str:
     return f"{reverse('disclosure:reports')}?{urlencode(query)}"
 
 
+@dataclass
+class CalendarNeed:
+    """The first deadline that cannot be counted without a year's holidays, and the earliest it can fall."""
+
+    earliest: date
+    what: str
+    """The deadline in words, with its rule's citation."""
+
+
+def first_need_of(year: int) -> CalendarNeed | None:
+    """The first deadline that counts days of ``year`` in working days: a month's results deadline (N working days
+    after the month, 附件 二(四)) that runs into ``year`` — December's, always, or an earlier month's when N is
+    long — or, when the policy moves reporting dates off rest days, a report due in ``year``. While ``year`` is
+    unknown its real day cannot be counted, so it is the earliest it can fall (``earliest_add_workdays``). A draw
+    window in ``year`` (its first quarter's last days, for the second quarter) always comes later. None when no
+    policy is in force for the year before."""
+    calendar = gather.calendar()
+    found: list[CalendarNeed] = []
+    for month in range(1, 13):
+        try:
+            policy = policy_for(year - 1, (month - 1) // 3 + 1)
+        except ValidationError:
+            continue
+        rule = policy.monthly_publication
+        month_end = (date(year, 1, 1) if month == 12 else date(year - 1, month + 1, 1)) - timedelta(days=1)
+        day = calendar.earliest_add_workdays(month_end, rule.workdays)
+        if day.year >= year:  # the count reached into ``year``: the first such month is the earliest
+            found.append(CalendarNeed(day, _("%(year)s年%(month)s月抽查结果的公开期限（当月结束后 %(n)s 个工作日）") % {
+                "year": year - 1, "month": month, "n": rule.workdays}))
+            break
+    try:
+        policy = policy_for(year - 1, 4)
+    except ValidationError:
+        policy = None
+    if policy is not None and policy.reporting_calendar.shift_to_workday:
+        # a date moved off a rest day only ever moves later: the date as written is the earliest
+        unshifted = replace(policy, reporting_calendar=replace(policy.reporting_calendar, shift_to_workday=False))
+        due = [d for y in (year - 1, year) for d in calendar.reporting_deadlines(unshifted, y) if d.due.year == year]
+        if due:
+            first = min(due, key=lambda d: d.due)
+            found.append(CalendarNeed(first.due, system_text(first.description)))
+    return min(found, key=lambda need: need.earliest) if found else None
+
+
 def calendar_years(user, today: date) -> Items:
     """For the city office, who enters them: the years the coming months need whose holidays and 调休 the
     calendar does not know yet. Until they are in, no deadline counted in working days in them can be
-    computed; the State Council's notice comes out in November or December, so the item is due by the year's
-    end, overdue once the year it is for has begun."""
+    computed; the State Council's notice comes out in November or December. The item is due the day before the
+    first deadline that needs the year (``first_need_of``: December's results deadline, in January), and says
+    which it is."""
     if not keeps_reference_data(user):
         return Items()
     known = gather.calendar()
-    rows = [Item(title=_("录入%(year)s年放假和调休安排") % {"year": year},
-                 url=f"{reverse('registry:workdays')}?year={year}", due=date(year - 1, 12, 31),
-                 overdue=today.year >= year, badge=_("日历未知"), badge_css="text-bg-danger",
-                 note=_("国务院办公厅通知发布后录入；此前该年以工作日计算的期限无法确定"))
-            for year in years_needed(today) if not known.knows(year)]
+    rows = []
+    for year in years_needed(today):
+        if known.knows(year):
+            continue
+        need = first_need_of(year)
+        due = need.earliest - timedelta(days=1) if need else date(year - 1, 12, 31)
+        note = _("国务院办公厅通知发布后录入；此前该年以工作日计算的期限无法确定")
+        if need:
+            note = _("国务院办公厅通知发布后录入：%(what)s按%(year)s年的工作日计算，最早在 %(day)s，须在此前录入") % {
+                "what": need.what, "year": year, "day": need.earliest.isoformat()}
+        rows.append(Item(title=_("录入%(year)s年放假和调休安排") % {"year": year},
+                         url=f"{reverse('registry:workdays')}?year={year}", due=due, overdue=today > due,
+                         badge=_("日历未知"), badge_css="text-bg-danger", note=note,
+                         due_label=pgettext("workbench", "录入期限")))
     return Items(items=rows, total=len(rows), overdue=sum(1 for row in rows if row.overdue),
                  more_url=reverse("registry:workdays"))
 
@@ -835,10 +894,13 @@ def _places(user, root: Jurisdiction) -> list[Jurisdiction]:
 
 
 def _column_specs() -> list[tuple[str, str]]:
-    """The table's count columns: (section key, short heading)."""
+    """The table's count columns: (section key, short heading). Each row counts its own place's items; 待您审批 says
+    whose decision it counts (the reader's, as the section and the 审批 page): a county's plan requests the city
+    decides are on that county's row, and the city's row holds its own plans' requests (another admin's, as nobody
+    decides his own) — the column sums to the section's count, and each cell opens exactly its rows."""
     return [("overdue_tasks", _("逾期任务")), ("review", _("待审核记录")), ("follow_ups", _("逾期问题")),
             ("months", _("未公开月份")), ("batches", _("待审批次")), ("corrections", _("待更正")),
-            ("objections", _("待答复异议")), ("approvals", _("待审批"))]
+            ("objections", _("待答复异议")), ("approvals", _("待您审批"))]
 
 
 def _cell_urls() -> dict[str, tuple[str, ...]]:

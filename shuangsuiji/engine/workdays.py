@@ -146,6 +146,19 @@ class WorkCalendar:
                 remaining -= 1
         return day
 
+    def earliest_add_workdays(self, day: date, n: int) -> date:
+        """The earliest ``add_workdays(day, n)`` (n ≥ 0) can turn out to be: a day of a year the calendar does not
+        know counts as a working day, since the State Council's notice may make any day one (a weekend by 调休).
+        Once that year is entered the real day is this one or later, so a reminder dated before it is never late."""
+        if n < 0:
+            raise ValueError(f"工作日数应不小于 0，实为 {n}")
+        remaining = n
+        while remaining:
+            day += _ONE_DAY
+            if not self.knows(day.year) or self.is_workday(day):
+                remaining -= 1
+        return day
+
     def next_workday(self, day: date) -> date:
         """``day`` if it is a working day, else the first working day after it."""
         while not self.is_workday(day):

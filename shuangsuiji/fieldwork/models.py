@@ -757,6 +757,12 @@ def owned_by(queryset: models.QuerySet, jurisdictions, path: str = "") -> models
 
     tasks = Task.objects.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), active=True,
                                                                plan__jurisdiction__in=jurisdictions)))
+    return of_tasks(queryset, tasks, path)
+
+
+def of_tasks(queryset: models.QuerySet, tasks: models.QuerySet, path: str = "") -> models.QuerySet:
+    """The records (or rows reaching a record through ``path``) of ``tasks`` and of the re-checks that follow them
+    up: one bureau's work of one quarter on the 完成情况 page, as ``owned_by`` is all of it."""
     return queryset.filter(Q(**{f"{path}task__in": tasks}) | Q(**{f"{path}recheck__in": _rechecks_of(tasks)}))
 
 

@@ -73,6 +73,7 @@ from shuangsuiji.fieldwork.models import (
     RequestState,
     ReviewDecision,
     SignerRole,
+    of_tasks,
     owed_by,
     owned_by,
     reads_drafts,
@@ -931,7 +932,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
     # ``period``): the 完成情况 page's 待审核 opens exactly those it counts (a city plan's task in a county is the
     # city's). A bureau outside the reader's choices lists nothing rather than everything.
     # Without a period, a bureau's work (``owned_by``): its tasks' records and their re-checks', as the workbench
-    # counts 待审核 under the bureau that reviews them; a quarter's are its tasks' own (re-checks have no quarter).
+    # counts 待审核 under the bureau that reviews them; a quarter's are that quarter's tasks' records and the
+    # re-checks that follow them up (``of_tasks``), as 完成情况 counts them.
     owner = params.number(request.GET.get("drawn_by"))
     place = None
     if owner is not None:
@@ -940,8 +942,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
         if place is None:
             records = records.none()
         elif params.year(year) is not None and quarter in ("1", "2", "3", "4"):
-            records = records.filter(task__in=drawn_by(Task.objects.all(), owner).filter(year=int(year),
-                                                                                        quarter=int(quarter)))
+            records = of_tasks(records, drawn_by(Task.objects.all(), owner).filter(year=int(year),
+                                                                                 quarter=int(quarter)))
         else:
             records = owned_by(records, [owner])
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)

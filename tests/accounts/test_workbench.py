@@ -454,7 +454,7 @@ def test_the_leader_reads_where_the_city_stands_and_acts_only_on_batches(two_cou
     assert set(titles(section(response, "review"))) == {"涞水待审厂", "阜平待审厂"}
     # ...and the table of counties, but nothing to make or decide: no plan to create, no approvals.
     assert {row.jurisdiction.name for row in bench.rows} >= {"涞水县", "阜平县"}
-    assert "待审批" not in bench.columns
+    assert "待您审批" not in bench.columns
     assert all(item.badge != "尚未编制" for s in bench.sections for item in s.items.items)
     assert 'id="wb-counties"' in response.content.decode()
 
@@ -731,7 +731,7 @@ def test_each_countys_approvals_cell_opens_that_countys_queue(tree, items, team,
                                explanation="≥10%", citation="指导意见 二(一)",
                                shortfall_state=ShortfallState.PENDING, shortfall_reason="停产")
     bench = page(client, users["city_admin"]).context["bench"]
-    column = bench.columns.index("待审批")
+    column = bench.columns.index("待您审批")
     cells = {row.jurisdiction.code: row.cells[column] for row in bench.rows}
     assert (cells[tree["city"].code].n, cells[tree["a"].code].n, cells[tree["b"].code].n) == (1, 1, 2)
     for code, cell in cells.items():

@@ -259,7 +259,7 @@ def test_the_approvals_count_is_what_the_reader_decides(who, requests, users, su
 
 
 def test_a_county_cells_approvals_open_a_page_saying_the_same_number(requests, tree, users, client):
-    cells = _cells(client, users["city_admin"], "待审批")
+    cells = _cells(client, users["city_admin"], "待您审批")
     assert cells[tree["a"].code].n == 3
     html = client.get(cells[tree["a"].code].url).content.decode()
     assert "待您审批 3 项" in html
