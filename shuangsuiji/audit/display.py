@@ -121,9 +121,13 @@ def _changes(event: Event) -> list[Change]:
 def _name_outsiders(event: Event, rows: list[Change]) -> list[Change]:
     """The lines of an outsider's words (``Key.named``) say where the words stand instead of quoting them; the
     lines of one event naming the same place are one line ("提出单位、异议内容：异议 YY…（2026-11-03 提出）")."""
+    if event.action not in _NAMING_ACTIONS:
+        return rows
     action = ACTIONS.get(event.action)
     model = _model_of(event)
+    order = _field_order(model)
     said: list[Change] = []
+    merged: dict[str, list[Change]] = {}  # a merged line's key: the lines it says
     for row in rows:
         named = _reading(model, event.action, action, row.key).named if row.key else ""
         if not named:
@@ -133,10 +137,17 @@ def _name_outsiders(event: Event, rows: list[Change]) -> list[Change]:
                              "day": date_format(timezone.localtime(event.occurred_at), "Y-m-d")}
         last = said[-1] if said else None
         if last is not None and last.after == text and last.before is None:
-            said[-1] = Change(last.key, f"{last.label}{sep()}{row.label}", text)
+            # in the model's field order: PostgreSQL's jsonb keeps a snapshot's keys in an order of its own
+            keys = sorted([*merged.get(last.key, [last]), row], key=lambda c: order.get(c.key, len(order)))
+            merged[last.key] = keys
+            said[-1] = Change(last.key, sep().join(c.label for c in keys), text)
         else:
             said.append(Change(row.key, row.label, text))
     return said
+
+
+_NAMING_ACTIONS = frozenset(code.partition(" ")[0] for code, key in KEYS.items() if key.named and " " in code)
+"""The actions with a key of an outsider's words (``Key.named`` is declared per action): the others are not re-read."""
 
 
 def _said(event: Event) -> list[Change]:
