@@ -65,6 +65,8 @@ WRITTEN_BY_SERVICES = (
                  "选派。这是针对线索的检查，不计入任何随机抽查比例。"),
     gettext_noop("跨部门联合抽查：%(initiator)s在部门协同监管平台抽取的 %(n)s 家检查对象，均为必查对象；"
                  "本局执法人员照常随机选派。检查对象不是按本局各类别抽取的，不计入本局任何随机抽查比例。"),
+    # a 线索核查's opening names its clue (the plan's history, shown to readers of the plan who may not read the clue)
+    gettext_noop("线索 #%(id)s（%(day)s 发现）经批准现场检查"),
     gettext_noop("所在抽取经批准作废：%(r)s"),
     gettext_noop("抽取日 %(day)s 不在规定的抽取期内（%(first)s 至 %(last)s，上一季度最后 %(n)s 个工作日；%(cite)s）"),
     gettext_noop("抽取期（%(before)s最后 %(n)s 个工作日）要按%(year)s年的放假安排计算，该年安排尚未由市局管理员"

@@ -55,6 +55,7 @@ class _Reading:
     choices: dict[str, Any] | None = None
     related: type[models.Model] | None = None
     places: int | None = None  # a decimal field's decimal places: "50000.00" and 80000 are read alike
+    named: str | Promise = ""  # the value is an outsider's words: the line names where they stand (``Key.named``)
 
 
 _PLAIN = _Reading("")
@@ -107,11 +108,49 @@ def reason_of(event: Event, hidden: Collection[str] = ()) -> str:
         return withheld()
     action = ACTIONS.get(event.action)
     if event.reason and "reason" in hidden and action is not None and action.private_reason:
+        if action.plain_reason and re.fullmatch(action.plain_reason, event.reason):
+            return event.reason
         return withheld()
     return event.reason
 
 
 def _changes(event: Event) -> list[Change]:
+    return _name_outsiders(event, _said(event))
+
+
+def _name_outsiders(event: Event, rows: list[Change]) -> list[Change]:
+    """The lines of an outsider's words (``Key.named``) say where the words stand instead of quoting them; the
+    lines of one event naming the same place are one line ("提出单位、异议内容：异议 YY…（2026-11-03 提出）")."""
+    if event.action not in _NAMING_ACTIONS:
+        return rows
+    action = ACTIONS.get(event.action)
+    model = _model_of(event)
+    order = _field_order(model)
+    said: list[Change] = []
+    merged: dict[str, list[Change]] = {}  # a merged line's key: the lines it says
+    for row in rows:
+        named = _reading(model, event.action, action, row.key).named if row.key else ""
+        if not named:
+            said.append(row)
+            continue
+        text = str(named) % {"object": event.object_repr or f"#{event.object_id}",
+                             "day": date_format(timezone.localtime(event.occurred_at), "Y-m-d")}
+        last = said[-1] if said else None
+        if last is not None and last.after == text and last.before is None:
+            # in the model's field order: PostgreSQL's jsonb keeps a snapshot's keys in an order of its own
+            keys = sorted([*merged.get(last.key, [last]), row], key=lambda c: order.get(c.key, len(order)))
+            merged[last.key] = keys
+            said[-1] = Change(last.key, sep().join(c.label for c in keys), text)
+        else:
+            said.append(Change(row.key, row.label, text))
+    return said
+
+
+_NAMING_ACTIONS = frozenset(code.partition(" ")[0] for code, key in KEYS.items() if key.named and " " in code)
+"""The actions with a key of an outsider's words (``Key.named`` is declared per action): the others are not re-read."""
+
+
+def _said(event: Event) -> list[Change]:
     changes = event.changes
     if not changes:
         return []
@@ -219,7 +258,8 @@ def _reading(model: type[models.Model] | None, code: str, action: Action | None,
     # A key that is a foreign key's attname, or its name holding a number, stores the related row's primary key.
     related = own.related_model if own is not None and (own.many_to_one or own.one_to_one) else None
     decimal = next((f for f in (own, source) if isinstance(f, models.DecimalField)), None)
-    return _Reading(label, choices, related, decimal.decimal_places if decimal is not None else None)
+    return _Reading(label, choices, related, decimal.decimal_places if decimal is not None else None,
+                    spec.named if spec is not None else "")
 
 
 def _choice_key(action: Action | None, key: str) -> _Reading | None:

@@ -28,6 +28,10 @@ class Action:
     private_reason: bool = False
     """The event's reason is personal (why an officer recuses himself from a firm): a page that withholds
     ``"reason"`` from its reader (``history_hidden``) shows it withheld, in the reason column and in ``changes``."""
+    plain_reason: str = ""
+    """A regular expression of the reasons of a ``private_reason`` action that name and do not quote, shown even where
+    ``"reason"`` is withheld: a 线索核查's opening names its clue ("线索 #12（2026-05-03 发现）…"), which harms no
+    one, while one stored before that rule quoted the clue's text and stays withheld."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ class Key:
     label: str | Promise = ""
     field: str = ""
     choices: str = ""
+    named: str | Promise = ""
+    """The value is free text a firm or a citizen wrote (an objection's words, the name it gave itself): no history
+    and no row of the 审计日志 quotes it — the log is read across the scope and kept for ever, the text on its own
+    page by those who handle it. The line says ``named`` % {"object": the event's object, "day": its day} instead
+    ("异议 YY20261103-K7M2QX（2026-11-03 提出）"); the stored event keeps the value, so the chain still verifies."""
 
 
 ACTIONS: dict[str, Action] = {
@@ -105,7 +114,8 @@ ACTIONS: dict[str, Action] = {
     "classification.run": Action(pgettext_lazy("audit action", "季度分类"), snapshot=True),
     # planning.services: the plan and the draw ceremony (DESIGN §4)
     "plan.create": Action(pgettext_lazy("audit action", "编制抽查计划"), snapshot=True),
-    "plan.open_clue_check": Action(pgettext_lazy("audit action", "安排线索核查"), snapshot=True, private_reason=True),
+    "plan.open_clue_check": Action(pgettext_lazy("audit action", "安排线索核查"), snapshot=True, private_reason=True,
+                                   plain_reason=r"线索 #\d+（\d{4}-\d{2}-\d{2} 发现）经批准现场检查"),
     "plan.create_cross_check": Action(pgettext_lazy("audit action", "登记跨部门联合抽查"), snapshot=True),
     "plan.withdraw_draft": Action(pgettext_lazy("audit action", "撤销计划草稿"), snapshot=True),
     "plan.set_requested": Action(pgettext_lazy("audit action", "调整计划抽查数"), keys="planning.PlanStratum.stratum"),
@@ -161,6 +171,9 @@ ACTIONS: dict[str, Action] = {
     # demo
     "demo.seed": Action(pgettext_lazy("audit action", "装入演示数据"), snapshot=True),
 }
+
+OBJECTION = pgettext_lazy("audit change", "异议 %(object)s（%(day)s 提出）")
+"""An objection named, not quoted (``Key.named``): its number and the day it came in."""
 
 KEYS: dict[str, Key] = {
     # Looked up as "<action> <key>", then "<app_label.model_name> <key>", then the model's own field,
@@ -282,6 +295,9 @@ KEYS: dict[str, Key] = {
     "batch": Key(pgettext_lazy("audit change", "批次")),
     "disclosure.redactionrule fields": Key(choices="shuangsuiji.disclosure.models.MASKABLE_FIELDS"),
     "disclosure.redactioncase fields": Key(choices="shuangsuiji.disclosure.models.MASKABLE_FIELDS"),
+    # an objection's own words and the name its firm gave itself: events stored before they were left out name them
+    "disclosure.objection_receive organisation": Key(field="disclosure.Objection.organisation", named=OBJECTION),
+    "disclosure.objection_receive content": Key(field="disclosure.Objection.content", named=OBJECTION),
     # the demo load's counts (demo.services.seed_demo), what was made of each kind
     "demo.seed scale": Key(pgettext_lazy("audit change", "演示规模")),
     "demo.seed seed": Key(pgettext_lazy("audit change", "生成种子")),

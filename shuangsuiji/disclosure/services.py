@@ -1041,9 +1041,10 @@ def do_receive_objection(result: PublishedResult, *, credit_code: str, organisat
             credit_code=code, organisation=clean["organisation"], contact_name=clean["contact_name"],
             contact_phone=phone, content=clean["content"], received_from=address or None)
         # The contact stays out of the chain: it is personal, and the chain keeps what it is given for ever.
+        # The objection named, not quoted: its words and the name the firm gave are on its own page, read by those
+        # who handle it; the chain is kept for ever and read across the scope (audit.labels, Key.named).
         _event("objection_receive", objection, result.jurisdiction_id, None,
-               {"number": objection.number, "result": result.public_id, "organisation": objection.organisation,
-                "content": objection.content})
+               {"number": objection.number, "result": result.public_id})
     return objection
 
 

@@ -142,6 +142,14 @@ def reads_drafts(user) -> bool:
     return bool(user.is_superuser or user.is_admin_role or user.role == Role.INSPECTOR)
 
 
+DRAFT_ACTIONS = ("record.draft", "record.attach", "record.detach", "record.sign", "record.unsign",
+                 "record.on_site_request", "record.on_site_approve", "record.on_site_reject")
+"""The events of a record's draft, whose values and reasons are the draft (``reads_drafts``): what was saved, the
+names of the files attached or removed (a name can hold a person's or a firm's), who signed which revision, why an
+on-site check was asked for and what was decided. A sealed record's history lists them to every reader of the record,
+their values to the readers of drafts only. The start (task, mode) and the seal say nothing of the draft's content."""
+
+
 def teams_of(user, task_path: str, recheck_path: str) -> Q:
     """Rows whose task (or re-check) has ``user``'s inspector in its team."""
     from shuangsuiji.planning.models import TaskMember

@@ -55,6 +55,7 @@ from shuangsuiji.fieldwork.forms import (
     TransferForm,
 )
 from shuangsuiji.fieldwork.models import (
+    DRAFT_ACTIONS,
     AmendmentRequest,
     Attachment,
     FollowUp,
@@ -1033,8 +1034,8 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "review_form": review_form or ReviewForm(), "amend_reason": amend_reason, "reason_form": ReasonForm(),
         "decision_form": decision_form or _decision_form("amendment", open_amendment),
         "history": history_for(record)[:50], "visit": record.visit_number,
-        # the draft's saves say who saved which field when; their values are the unsigned draft (models.reads_drafts)
-        "history_hidden": frozenset() if reads_drafts(user) else frozenset({every_field_of("record.draft")}),
+        # the draft's events say who did what when; their values are the unsigned draft (models.DRAFT_ACTIONS)
+        "history_hidden": frozenset() if reads_drafts(user) else frozenset(map(every_field_of, DRAFT_ACTIONS)),
         "today": timezone.localdate(),
     }, status=status)
 

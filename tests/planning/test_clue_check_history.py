@@ -4,8 +4,10 @@ department user reads his section's clues only), so an opening stored before thi
 clue, has its reason withheld from them."""
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 
 from shuangsuiji.audit.services import record_event
 from shuangsuiji.intake.models import Clue
@@ -34,8 +36,23 @@ def test_the_openings_reason_names_the_clue_and_never_quotes_it(city, role):
     status, html = plan_page(user, plan)
     assert status == READS_PLAN[role]
     assert SECRET not in html
-    if status == 200 and Clue.objects.visible_to(user).filter(pk=clue.pk).exists():
-        assert f"线索 #{clue.pk}（{clue.found_on:%Y-%m-%d} 发现）经批准现场检查" in html
+    if status != 200:
+        return
+    # the number and the day harm no one: every reader of the plan reads them, the clue's readers with its link
+    assert f"线索 #{clue.pk}（{clue.found_on:%Y-%m-%d} 发现）经批准现场检查" in html
+    assert "（不向您显示）" not in html
+    reads_clue = Clue.objects.visible_to(user).filter(pk=clue.pk).exists()
+    assert (reverse("intake:clue_detail", args=[clue.pk]) in html) is reads_clue
+
+
+def test_in_english_the_opening_names_the_clue_in_english(city):
+    clue = approved_clue(city)
+    plan = services.do_open_clue_check(clue, acting_user=city["users"]["county_admin"])
+    client = Client()
+    client.force_login(city["users"]["department_user"])  # who may not read the clue
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert f"Clue #{clue.pk} (found {clue.found_on:%Y-%m-%d}) approved for an on-site inspection" in html
 
 
 @pytest.mark.parametrize("role", ROLES)
