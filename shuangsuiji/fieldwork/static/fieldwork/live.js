@@ -58,17 +58,17 @@
 
   function show(message, linkText, href, kind) {
     const alert = document.createElement("div");
-    alert.className = `alert alert-${kind} d-flex flex-wrap align-items-center gap-2 mb-2 fw-live-alert`;
+    alert.className = `alert alert-${kind} d-flex flex-wrap align-items-center column-gap-2 row-gap-1 mb-2 fw-live-alert`;
     const icon = document.createElement("i");
-    icon.className = "bi bi-arrow-repeat";
+    icon.className = "bi bi-arrow-repeat me-1";
     icon.setAttribute("aria-hidden", "true");
     const words = document.createElement("span");
-    words.textContent = message;
+    words.append(icon, document.createTextNode(message));
     const link = document.createElement("a");
     link.className = "btn btn-sm btn-dark fw-live-reload";
     link.href = href;
     link.textContent = linkText;
-    alert.append(icon, words, link);
+    alert.append(words, link);
     box.replaceChildren(alert);
   }
 
@@ -86,7 +86,8 @@
     const sealed = why === "sealed";
     const message = { withdrawn: text.recordWithdrawn, reassigned: text.recordReassigned, sealed: text.recordSealed }[why]
       || text.recordOther;
-    show(message, sealed ? text.view : text.reload, sealed ? box.dataset.recordUrl : location.href,
+    // reloaded, the form of a task no longer his is refused: he goes back to his list instead
+    show(message, sealed ? text.view : text.toList, sealed ? box.dataset.recordUrl : box.dataset.listUrl,
          sealed ? "info" : "danger");
     document.dispatchEvent(new CustomEvent("fw:stopped", { detail: why }));
   }
