@@ -159,6 +159,9 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", "90")
 # Signed out after this many minutes without a request (the record form's autosave counts as one).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
+# How often an inspector's open task list or record form asks whether his tasks changed (fieldwork.live), in
+# seconds, while the page is visible; 0: never. The question is not activity: it does not keep a session alive.
+FIELDWORK_LIVE_SECONDS = envint("FIELDWORK_LIVE_SECONDS", "60")
 
 # django-axes counts failed sign-ins per user name and client address together (the login page, the admin's, the
 # API's Basic auth alike) and, at the limit, refuses that name from that address for LOGIN_LOCKOUT_MINUTES; an admin

@@ -46,7 +46,8 @@ class SessionPolicyMiddleware:
     """Two rules for every signed-in request, and one answer for a signed-out fetch.
 
     - An idle session ends after ``SESSION_COOKIE_AGE``: every request slides its expiry, but the session is
-      rewritten at most once a minute (not a database write per page view).
+      rewritten at most once a minute (not a database write per page view). A page's background poll
+      (``X-Background: poll``) does not: it is no sign that anyone is there.
     - A password that must be changed (set by an admin, or too old) is changed before anything else: pages
       lead to the change form, the API and the pages' scripts get 403 with the reason. The public portal, the
       form itself, signing out and the language switch stay open.
@@ -66,7 +67,10 @@ class SessionPolicyMiddleware:
         if user.is_authenticated:
             now = int(time.time())
             seen = request.session.get(self.SEEN)
-            if not isinstance(seen, int) or now - seen >= self.TOUCH_EVERY:
+            # A page's background poll (fieldwork's live.js) is no activity of its reader: a task list left open
+            # on a desk would otherwise never be signed out.
+            background = request.headers.get("X-Background") == "poll"
+            if not background and (not isinstance(seen, int) or now - seen >= self.TOUCH_EVERY):
                 request.session[self.SEEN] = now
             reason = must_change_password(user)
             if reason and not self._open_anyway(request):

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
+from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.engine import canonical, creditcode
@@ -69,11 +70,12 @@ from shuangsuiji.fieldwork.models import (
     SignerRole,
     StoredFile,
     TaskSchedule,
+    task_number,
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
 from shuangsuiji.intake.permissions import ensure_can_record
 from shuangsuiji.planning.gather import draws_open
-from shuangsuiji.planning.models import MemberRole, Task, TaskPlan, TaskStatus
+from shuangsuiji.planning.models import MemberRole, Substitution, Task, TaskPlan, TaskStatus
 from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Department, Inspector
 from shuangsuiji.systemtext import system_text
@@ -784,6 +786,31 @@ def team_changed(task: Task, *, reason: str, acting_user) -> None:
         for signature in record.signatures.filter(inspector__isnull=False).exclude(inspector_id__in=team):
             _event("record.unsign", record, record, acting_user, {"signer": [signature.name, None]}, reason)
             signature.delete()
+
+
+def left_team(user, record_pk: int) -> str | None:
+    """Why ``user`` may no longer open the draft ``record_pk`` he once wrote: the task was withdrawn, or an admin
+    replaced him on its team (``team_changed``). None when he never was on its team: to him the record does not
+    exist (404). His open page may still post to it (an autosave, a signature, 提交): each is refused, and saying
+    why — not "not found" — keeps him from going to a unit that is no longer his visit."""
+    if user is None or not user.is_authenticated or user.inspector_id is None or user.role != Role.INSPECTOR:
+        return None
+    record = (InspectionRecord.objects.filter(pk=record_pk, task__in=Task.objects.visible_to(user),
+                                              task__members__inspector_id=user.inspector_id)
+              .select_related("task").first())
+    if record is None:
+        return None
+    task = record.task
+    if task.status == TaskStatus.WITHDRAWN:
+        return _("任务%(task)s已撤销（%(reason)s），检查记录%(number)s不能再保存、签名或提交；已填写的内容原样保留") % {
+            "task": task_number(task), "reason": task.withdrawn_reason or "—", "number": record.number}
+    replaced = (Substitution.objects.filter(task=task, old_inspector_id=user.inspector_id)
+                .order_by("-acted_at", "-pk").first())
+    return _("您已不在任务%(task)s的检查组（%(when)s替换：%(reason)s），"
+             "检查记录%(number)s由现检查组填写、签名和提交") % {
+        "task": task_number(task), "number": record.number,
+        "when": timezone.localtime(replaced.acted_at).strftime("%Y-%m-%d %H:%M") if replaced else "—",
+        "reason": replaced.reason if replaced else "—"}
 
 
 # --- positive-list on-site approval ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ app_name = "fieldwork"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tasks/", views.my_tasks, name="my_tasks"),
+    path("tasks/changes/", views.task_changes, name="task_changes"),
     path("tasks/<id:pk>/", views.task_brief, name="task_brief"),
     path("tasks/<id:pk>/plan/", views.task_plan, name="task_plan"),
     path("tasks/<id:pk>/start/", views.task_start, name="task_start"),

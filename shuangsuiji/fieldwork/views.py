@@ -14,6 +14,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,11 +22,20 @@ from django.core.paginator import Page
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,7 +50,7 @@ from shuangsuiji.disclosure.services import (
     results_deadline_year,
 )
 from shuangsuiji.fieldwork import approvals as approvals_queue
-from shuangsuiji.fieldwork import permissions, services
+from shuangsuiji.fieldwork import live, permissions, services
 from shuangsuiji.fieldwork.forms import (
     CaseForm,
     CloseForm,
@@ -94,7 +104,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
-from shuangsuiji.punctuation import bracketed, colon, join_semicolon, join_sep
+from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
@@ -252,8 +262,66 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     # a correction owed by December's publication deadline, before next year's holidays are entered: the phone says
     # which year is missing and links to where the city office enters it
     calendar_years = sorted({task.pending_year for task in tasks if task.pending_year})
+    # The tasks the page shows, open and last submitted: its poll asks about each (live.js)
+    shown = [task.pk for group in groups.values() for task in group]
     return render(request, "fieldwork/my_tasks.html", {"groups": groups, "rechecks": rechecks, "today": today,
-                                                       "open_count": open_count, "calendar_years": calendar_years})
+                                                       "open_count": open_count, "calendar_years": calendar_years,
+                                                       "live": _live(user, shown)})
+
+
+def _live_text() -> dict[str, str]:
+    """The texts live.js shows when the page's tasks changed, in the request's language (``json_script``).
+    Each part counts tasks in a way that reads right for 1 and for many, in English too."""
+    return {
+        "changed": _("任务有变化") + colon(),
+        "separator": comma(),
+        "withdrawn": _("%(n)s 项已撤回"),
+        "reassigned": _("%(n)s 项已改派他人"),
+        "sealed": _("%(n)s 项的记录已由检查组提交"),
+        "added": _("%(n)s 项新任务"),
+        "updated": _("%(n)s 项有更新"),
+        "other": _("%(n)s 项已不在您的列表中"),
+        "reload": _("点此刷新"),
+        "recordWithdrawn": _("该任务已被管理员撤销：本记录不能再保存、签名或提交，请不要再去现场。"),
+        "recordReassigned": _("您已被替换出该任务的检查组：本记录不能再保存、签名或提交，请不要再去现场。"),
+        "recordSealed": _("该记录已由检查组其他成员提交封存，不能再修改。"),
+        "recordOther": _("该任务已不在您的任务列表中：本记录不能再保存、签名或提交。"),
+        "view": _("点此查看"),
+        "toList": _("返回我的任务"),
+    }
+
+
+def _live(user, task_ids: list[int]) -> dict:
+    """What the page's live.js needs: the snapshot it starts from, the address it polls, how often, its texts."""
+    state = live.snapshot(user, _tasks_of(user), task_ids)
+    return {"state": state, "text": _live_text(), "every": settings.FIELDWORK_LIVE_SECONDS,
+            "url": f"{reverse('fieldwork:task_changes')}?tasks={','.join(str(pk) for pk in task_ids)}"}
+
+
+@login_required
+def task_changes(request: HttpRequest) -> HttpResponse:
+    """The version of what an inspector's phone page shows (his open tasks, their record's state, deadline,
+    planned day and team; his open re-checks), for the page's poll: 304 while the request's ``If-None-Match`` is
+    the current version, else the snapshot as JSON (``live.snapshot``). ``tasks``: the ids the page shows, so the
+    answer can say why one of them left his list. Constant queries whatever the number of tasks."""
+    user = request.user
+    if not _is_inspector(user):
+        return _json_error(_("只有执法人员有“我的检查”任务列表"), 403)
+    parts = [part.strip() for part in request.GET.get("tasks", "").split(",") if part.strip()]
+    if len(parts) > live.MAX_KNOWN:
+        return _json_error(_("参数 tasks 最多列出%(max)s个任务编号，收到%(count)s个") % {
+            "max": live.MAX_KNOWN, "count": len(parts)}, 400)
+    bad = next((part for part in parts if params.number(part) is None), None)
+    if bad is not None:
+        return _json_error(_("参数 tasks 应为以逗号分隔的任务编号（数字），“%(value)s”不是") % {"value": bad[:40]}, 400)
+    state = live.snapshot(user, _tasks_of(user), [params.number(part) for part in parts])
+    etag = f'"{state["version"]}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        response = JsonResponse(state, json_dumps_params={"ensure_ascii": False})
+    response.headers["ETag"] = etag
+    return response
 
 
 def _target_history(target, exclude_record: InspectionRecord | None = None) -> dict:
@@ -388,10 +456,25 @@ def recheck_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _record(request: HttpRequest, pk: int) -> InspectionRecord:
-    return get_object_or_404(
-        InspectionRecord.objects.visible_to(request.user).select_related(
+    try:
+        return InspectionRecord.objects.visible_to(request.user).select_related(
             "task", "recheck", "target__jurisdiction", "amends", "on_site_approval__decided_by", "on_site_clue",
-            "sealed_by", "amendment_approved_by", "created_by"), pk=pk)
+            "sealed_by", "amendment_approved_by", "created_by").get(pk=pk)
+    except InspectionRecord.DoesNotExist:
+        left = services.left_team(request.user, pk)
+        if left is not None:
+            raise PermissionDenied(left) from None
+        raise Http404 from None
+
+
+def _phone_record(request: HttpRequest, pk: int) -> InspectionRecord | JsonResponse:
+    """``_record`` for the phone's scripts (autosave, signature, photo): a draft its inspector may no longer write
+    (his task withdrawn, he replaced) is refused in JSON saying why, with ``stopped`` — record.js then saves no
+    more — rather than the HTML page of a 403 the script could only show as "Forbidden"."""
+    try:
+        return _record(request, pk)
+    except PermissionDenied as error:
+        return _json_error(str(error), 403, stopped=True)
 
 
 def _forms(record: InspectionRecord, data=None) -> tuple[RecordForm, list[ItemForm]]:
@@ -571,6 +654,8 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
         # the mode as the page shows it (a refused post's, else the stored): the place's asterisk follows it
         "off_site": form["mode"].value() == Mode.OFF_SITE,
         "script_text": _script_text(), "unsaved": unsaved, "conflict_base": conflict_base,
+        # his task withdrawn or he replaced while the form is open: said at once (live.js), saves stop
+        "live": _live(request.user, [record.task_id]) if record.task_id and _is_inspector(request.user) else None,
         # the phone's clock is measured against these (record.js): its error, its zone, when to warn
         "server_now": _server_now_ms(),
         "server_zone": int(timezone.localtime().utcoffset().total_seconds() // 60),
@@ -650,7 +735,9 @@ def record_draft(request: HttpRequest, pk: int) -> JsonResponse:
     """Autosave from the phone (JSON answer). ``base``: what the phone had of each field before its edit (see
     ``_bases``); 409 only when a field it changed was changed otherwise by a team mate meanwhile (without
     ``base``: when the stored draft moved on since ``revision``). The answer carries the stored draft."""
-    record = _record(request, pk)
+    record = _phone_record(request, pk)
+    if isinstance(record, JsonResponse):
+        return record
     if record.is_sealed:
         return _json_error(_("该记录已提交封存"), 409, sealed=True, url=record.get_absolute_url())
     form, items = _forms(record, request.POST)
@@ -732,7 +819,9 @@ def _server_now_ms() -> int:
 def record_sign(request: HttpRequest, pk: int) -> JsonResponse:
     """A signature drawn on the screen: ``signer`` is ``inspector:<id>`` or ``site_manager``; ``png`` a data
     URL; ``revision`` the record revision shown while signing; ``signed_at`` when it was drawn (ISO)."""
-    record = _record(request, pk)
+    record = _phone_record(request, pk)
+    if isinstance(record, JsonResponse):
+        return record
     signer = request.POST.get("signer", "")
     inspector = None
     if signer.startswith("inspector:") and params.number(signer[10:]) is not None:
@@ -794,8 +883,10 @@ def _attachment_json(attachment: Attachment) -> dict:
 @require_POST
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """A photo or file from the phone (fetch: JSON answer; a plain form post: back to the form)."""
-    record = _record(request, pk)
     wants_json = request.headers.get("Accept", "").startswith("application/json")
+    record = _phone_record(request, pk) if wants_json else _record(request, pk)
+    if isinstance(record, JsonResponse):
+        return record
     upload = request.FILES.get("file")
     # File.lastModified, milliseconds since the epoch; up to the last day a datetime has (a later time is refused
     # below as later than now, rather than overflowing here)

@@ -49,7 +49,9 @@ def test_a_replaced_inspector_leaves_the_draft_and_his_signature_goes(city, star
     newcomer = services.do_substitute_inspector(task, member.inspector, reason="病假",
                                                 acting_user=city["users"]["county_admin"]).inspector
     assert not InspectionRecord.objects.visible_to(leaving).filter(pk=record.pk).exists()
-    assert signed_in(leaving).get(reverse("fieldwork:record_edit", args=[record.pk])).status_code == 404
+    # he was on its team: told why he may no longer write it (docs/guide/inspector.md), not "not found"
+    refused = signed_in(leaving).get(reverse("fieldwork:record_edit", args=[record.pk]))
+    assert refused.status_code == 403 and "您已不在任务" in refused.content.decode()
     with pytest.raises(PermissionDenied):
         fieldwork.do_save_draft(record, acting_user=leaving, values={"findings": "我来写"})
     # his signature is gone, with an event naming the substitution's reason; his team mates' stay

@@ -31,6 +31,7 @@
   let timer = null;
   let conflicted = false;  // the server holds a team mate's newer version: nothing is posted until he chooses
   let unreachable = false;  // the last sync got no answer: the phone says it is online, the server is not there
+  let stopped = false;  // the task was withdrawn or he left its team (live.js, or a save refused so): no more saves
 
   // The status box sticks to the top and grows with its banners: a jump to a field (the list of what to correct,
   // fieldwork.css's scroll-margin-top) lands below it, not under it.
@@ -349,6 +350,7 @@
     if (response.status === 409 && data.sealed) { localStorage.removeItem(key); location.href = data.url; return false; }
     if (response.status === 409) { conflict(data); return false; }
     if (needsSignIn(response, data)) return false;
+    if (data.stopped) stop();
     if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return false; }
     learnClock(data.now, Date.now());
     fresh.base = data.revision;
@@ -397,6 +399,7 @@
       body.set("sent_at", new Date().toISOString());  // the phone's clock now: signed_at is corrected by its error
       const { response, data } = await post(form.dataset.signUrl, body);
       if (needsSignIn(response, data)) return;
+      if (data.stopped) { stop(); showBanner(data.message, "danger"); return; }
       const after = load();
       after.signatures = (after.signatures || []).filter((s) => s.id !== sig.id);
       store(after);
@@ -410,7 +413,18 @@
     }
   }
 
+  // The server refuses every save of a draft whose task was withdrawn or whose team he left, and says why: the
+  // page stops sending (what he typed stays on the phone) and its buttons stop offering what would be refused.
+  function stop() {
+    stopped = true;
+    clearTimeout(timer);
+    for (const element of form.elements) element.disabled = true;
+    document.querySelectorAll(".fw-sign-button, #fw-file").forEach((el) => { el.disabled = true; });
+  }
+  document.addEventListener("fw:stopped", stop);
+
   function sync() {
+    if (stopped) return Promise.resolve(false);
     if (syncing) return syncing;
     if (!navigator.onLine) { setOnline(false); return Promise.resolve(false); }
     syncing = (async () => {
@@ -528,6 +542,7 @@
     delete answered.uploading;
     store(answered);
     if (needsSignIn(response, data)) return false;  // stays queued
+    if (data.stopped) { stop(); showBanner(data.message, "danger"); return false; }
     if (!response.ok) {
       // Said beside the upload button and naming the photo: of several chosen at once, which one, and why
       // (the banner alone said "文件内容不是图片" with the other photos' rows appearing, and "已上传" under them).

@@ -1,0 +1,137 @@
+/* An inspector's open page learns that his tasks changed, with no push service (docs/guide/inspector.md,
+   "页面上的任务有变化").
+
+   While the page is visible it asks the server every data-every seconds (fieldwork.views.task_changes) with the
+   version it knows in If-None-Match; the server answers 304 while nothing changed, else the new snapshot. Hidden
+   (the phone locked, another tab), it asks nothing; visible again, it asks at once if a turn was missed. A failed
+   or refused question waits longer each time (up to 10 minutes; a 429's Retry-After is kept).
+
+   The list page (data-mode="list") then says what changed against what it shows and offers a reload — it never
+   reloads by itself. The record form (data-mode="record") says at once when its task was withdrawn, he was
+   replaced, or a team mate submitted the record, and tells record.js to save no more ("fw:stopped"): the server
+   refuses those saves anyway. No third-party code. */
+(function () {
+  "use strict";
+  const box = document.getElementById("fw-live");
+  if (!box || !window.fetch) return;
+  const every = Number(box.dataset.every) * 1000;
+  if (!(every > 0)) return;
+  const text = JSON.parse(document.getElementById("fw-live-text").textContent);
+  const first = JSON.parse(document.getElementById("fw-live-state").textContent);
+  const mode = box.dataset.mode;
+  let version = first.version;
+  let wait = every;
+  let timer = null;
+  let last = Date.now();
+  let asking = false;
+  let over = false;  // the record form said its task is gone: nothing more to learn
+
+  // A task's state in a snapshot: what the list shows of it, or why it left the list.
+  function stateOf(snapshot, id) {
+    if (snapshot.tasks[id]) return JSON.stringify(snapshot.tasks[id]);
+    return snapshot.gone[id] ? `gone:${snapshot.gone[id]}` : "";
+  }
+
+  function changes(now) {
+    const counts = { withdrawn: 0, reassigned: 0, sealed: 0, added: 0, updated: 0, other: 0 };
+    const ids = new Set([...Object.keys(first.tasks), ...Object.keys(first.gone), ...Object.keys(now.tasks),
+                         ...Object.keys(now.gone)]);
+    for (const id of ids) {
+      const [before, after] = [stateOf(first, id), stateOf(now, id)];
+      if (before === after) continue;
+      if (now.gone[id]) counts[now.gone[id]] = (counts[now.gone[id]] || 0) + 1;
+      else if (!now.tasks[id]) counts.other += 1;
+      else if (!before) counts.added += 1;
+      else counts.updated += 1;
+    }
+    // a re-check: new, done, or its draft begun
+    const rechecks = new Set([...Object.keys(first.rechecks), ...Object.keys(now.rechecks)]);
+    for (const id of rechecks) {
+      const [before, after] = [first.rechecks[id], now.rechecks[id]];
+      if (JSON.stringify(before) === JSON.stringify(after)) continue;
+      if (!before) counts.added += 1;
+      else counts.updated += 1;
+    }
+    return Object.entries(counts).filter(([, n]) => n > 0)
+      .map(([kind, n]) => text[kind].replace("%(n)s", String(n)));
+  }
+
+  function show(message, linkText, href, kind) {
+    const alert = document.createElement("div");
+    alert.className = `alert alert-${kind} d-flex flex-wrap align-items-center column-gap-2 row-gap-1 mb-2 fw-live-alert`;
+    const icon = document.createElement("i");
+    icon.className = "bi bi-arrow-repeat me-1";
+    icon.setAttribute("aria-hidden", "true");
+    const words = document.createElement("span");
+    words.append(icon, document.createTextNode(message));
+    const link = document.createElement("a");
+    link.className = "btn btn-sm btn-dark fw-live-reload";
+    link.href = href;
+    link.textContent = linkText;
+    alert.append(words, link);
+    box.replaceChildren(alert);
+  }
+
+  function listChanged(now) {
+    const parts = changes(now);
+    if (!parts.length) { box.replaceChildren(); return; }  // changed, and back as the page shows it
+    show(`${text.changed}${parts.join(text.separator)}`, text.reload, location.href, "warning");
+  }
+
+  function recordChanged(now) {
+    const id = box.dataset.task;
+    const why = now.gone[id];
+    if (!why) return;
+    over = true;
+    const sealed = why === "sealed";
+    const message = { withdrawn: text.recordWithdrawn, reassigned: text.recordReassigned, sealed: text.recordSealed }[why]
+      || text.recordOther;
+    // reloaded, the form of a task no longer his is refused: he goes back to his list instead
+    show(message, sealed ? text.view : text.toList, sealed ? box.dataset.recordUrl : box.dataset.listUrl,
+         sealed ? "info" : "danger");
+    document.dispatchEvent(new CustomEvent("fw:stopped", { detail: why }));
+  }
+
+  async function ask() {
+    if (asking || over) return;
+    asking = true;
+    last = Date.now();
+    try {
+      const response = await fetch(box.dataset.url, {
+        credentials: "same-origin", cache: "no-store",
+        headers: { Accept: "application/json", "If-None-Match": `"${version}"`, "X-Background": "poll" },
+      });
+      if (response.status === 304) { wait = every; return; }
+      if (!response.ok) {
+        // signed out, refused or unavailable: ask less often; a later answer puts it right
+        const after = Number(response.headers.get("Retry-After")) * 1000;
+        wait = Math.min(Math.max(wait * 2, after || 0), 600000);
+        return;
+      }
+      const now = await response.json();
+      wait = every;
+      version = now.version;
+      if (mode === "record") recordChanged(now);
+      else listChanged(now);
+    } catch (e) {
+      wait = Math.min(wait * 2, 600000);  // no network: the record form says so itself
+    } finally {
+      asking = false;
+      schedule();
+    }
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    if (over || document.visibilityState !== "visible") return;
+    // a tenth at random either side: the phones of a whole office do not ask in the same second
+    timer = setTimeout(ask, wait * (0.9 + Math.random() * 0.2));
+  }
+
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "visible") { clearTimeout(timer); return; }
+    if (Date.now() - last >= wait) ask();
+    else schedule();
+  });
+  schedule();
+})();
