@@ -886,6 +886,7 @@ def do_request_redraw(plan: Plan, *, reason: str, acting_user) -> RedrawRequest:
         raise ValidationError({"reason": _("请填写重新抽取的理由")})
     if plan.redraw_requests.filter(state=RedrawState.PENDING).exists():
         raise ValidationError(_("该计划已有待审批的重新抽取申请"))
+    _refuse_withdrawing_sealed(plan.current_draw)  # said at once, not only when the city comes to decide
     request = RedrawRequest.objects.create(plan=plan, draw=plan.current_draw, reason=reason.strip(),
                                            requested_by=acting_user)
     _event("redraw_request", plan, acting_user, {"draw": request.draw.number}, reason=reason)
@@ -911,6 +912,8 @@ def do_approve_redraw(request: RedrawRequest, *, approve: bool, decision: str, a
         raise ValidationError({"decision": _("不予批准时请填写意见")})
     if approve:
         _refuse_after_reveal(plan)
+        # checked again under the plan's lock: a record may have been submitted since the request
+        _refuse_withdrawing_sealed(request.draw)
     now = timezone.now()
     request.state = RedrawState.APPROVED if approve else RedrawState.REJECTED
     request.decided_by = acting_user
@@ -930,6 +933,39 @@ def _refuse_after_reveal(plan: Plan) -> None:
     (DESIGN §4). The quarter's inspections are over by then anyway."""
     if plan.revealed_at is not None:
         raise ValidationError(_("该计划的密钥和抽取结果已经公开，不能再重新抽取"))
+
+
+SEALED_NAMED = 10
+"""How many of the visits that stop a re-draw its refusal names one by one (the rest are counted)."""
+
+
+def sealed_visits_of(draw: Draw) -> QuerySet:
+    """The tasks of ``draw`` that a re-draw would withdraw although their record is submitted: no other plan's live
+    draw keeps them (a visit shared with another plan stays open), and a sealed record exists. Oldest first."""
+    kept = TaskPlan.objects.filter(task=OuterRef("pk"), active=True).exclude(draw=draw)
+    return (Task.objects.filter(selections__draw=draw, records__sealed_at__isnull=False)
+            .exclude(Exists(kept)).select_related("target").distinct().order_by("pk"))
+
+
+def _refuse_withdrawing_sealed(draw: Draw | None) -> None:
+    """实施方案 二(四) "随机抽查结果一经提交原则上不予撤销或修改": a re-draw withdraws the superseded draw's tasks, and
+    a task whose record was submitted (and whose result may be published already) would vanish from the plan with
+    its result. Such a plan is not drawn again; the visits already made stand, and what was wrong with the draw is
+    set right by substitution of the visits not yet made."""
+    if draw is None:
+        return
+    from shuangsuiji.fieldwork.models import task_number  # fieldwork builds on planning, not the reverse
+
+    tasks = list(sealed_visits_of(draw)[:SEALED_NAMED + 1])
+    if not tasks:
+        return
+    named = [f"{task_number(task)} {task.target.name}" for task in tasks[:SEALED_NAMED]]
+    if len(tasks) > SEALED_NAMED:
+        named.append(_("等共 %(n)s 项") % {"n": sealed_visits_of(draw).count()})
+    raise ValidationError(_(
+        "不能重新抽取：以下任务的检查记录已提交，重新抽取将撤销这些任务（实施方案 二(四)：随机抽查结果一经提交"
+        "原则上不予撤销或修改）：%(tasks)s。尚未检查的对象或人员有问题的，请按规则递补替换") % {
+        "tasks": join_sep(named)}, code="sealed")
 
 
 def _supersede(plan: Plan, draw: Draw, now, reason: str, acting_user) -> None:
