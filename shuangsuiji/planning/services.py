@@ -102,6 +102,25 @@ def _event(action: str, plan: Plan, acting_user, changes: dict, reason: str = ""
 # --- creating a plan and what it asks for ----------------------------------------------------------------
 
 
+def plan_changed(*plans: Plan | int, at: datetime | None = None) -> None:
+    """Date ``plans`` as changed for the public (``Plan.changed_at``, the open-data plans API's ``changed_since``),
+    in the caller's transaction: every service that changes what the portal reads of a plan — its strata, status,
+    draws and their manifests, substitutions, the reveal — calls it, so a mirror that copied the plan reads it
+    again. A plan not published yet may be dated too: its freeze dates it again when it becomes public."""
+    ids = [plan if isinstance(plan, int) else plan.pk for plan in plans]
+    moment = at or timezone.now()
+    Plan.objects.filter(pk__in=ids).update(changed_at=moment)
+    for plan in plans:
+        if isinstance(plan, Plan):
+            plan.changed_at = moment
+
+
+def plans_moved(path: str) -> int:
+    """Date as changed now the plans of the jurisdictions under ``path`` (a division renamed, given a new code or
+    moved: ``registry.services.do_save``), as ``disclosure.services.results_moved`` dates their results."""
+    return Plan.objects.filter(jurisdiction__path__startswith=path).update(changed_at=timezone.now())
+
+
 def _stratum_rows(plan: Plan, policy: Policy, quarter_quotas: QuarterQuotas, clue_ids: Iterable[str]
                   ) -> list[PlanStratum]:
     """The strata of a new plan from the engine's quotas, each asking exactly the minimum to begin with."""
@@ -316,6 +335,7 @@ def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
     if problems:
         raise ValidationError(problems)
     if changes:
+        plan_changed(plan, at=now)  # a re-drawn plan is public while a draft: its strata are read
         # The reason of a row asked below its minimum only: the box of a row put back to the minimum still holds
         # its earlier shortfall reason, which would otherwise be recorded as the reason for asking enough.
         _event("set_requested", plan, acting_user, changes,
@@ -343,6 +363,7 @@ def do_approve_shortfall(stratum: PlanStratum, *, approve: bool, decision: str, 
     row.shortfall_decided_at = timezone.now()
     row.shortfall_decision = decision.strip()
     row.save()
+    plan_changed(plan, at=row.shortfall_decided_at)
     _event("shortfall_" + ("approve" if approve else "reject"), plan, acting_user, {
         "stratum": row.stratum, "minimum": row.minimum, "requested": row.requested}, reason=decision)
     return row
@@ -799,7 +820,8 @@ def do_commit_secret(plan: Plan, *, acting_user) -> Draw:
     draw.committed_by = acting_user
     draw.save()
     plan.status = PlanStatus.COMMITTED
-    plan.save(update_fields=["status"])
+    plan.changed_at = draw.committed_at
+    plan.save(update_fields=["status", "changed_at"])
     _event("commit", plan, acting_user, {"draw": draw.number, "commitment": draw.commitment})
     return draw
 
@@ -834,7 +856,8 @@ def do_dispatch(plan: Plan, *, acting_user) -> dict:
     plan.status = PlanStatus.DISPATCHED
     plan.dispatched_at = now
     plan.dispatched_by = acting_user
-    plan.save(update_fields=["status", "dispatched_at", "dispatched_by"])
+    plan.changed_at = now
+    plan.save(update_fields=["status", "dispatched_at", "dispatched_by", "changed_at"])
     _event("dispatch", plan, acting_user, facts)
     return facts
 
@@ -864,9 +887,9 @@ def do_reveal(plan: Plan, *, acting_user) -> Plan:
         # The selection names who is still to be visited; published now, it would warn them (DESIGN §4 step 5).
         raise ValidationError(_("本季度检查尚未结束：还有%(n)s项任务没有提交检查记录。公开密钥即公开全部抽取结果，"
                                 "须在季度结束或全部任务检查完毕后进行") % {"n": open_tasks})
-    plan.revealed_at = timezone.now()
+    plan.revealed_at = plan.changed_at = timezone.now()
     plan.revealed_by = acting_user
-    plan.save(update_fields=["revealed_at", "revealed_by"])
+    plan.save(update_fields=["revealed_at", "revealed_by", "changed_at"])
     _event("reveal", plan, acting_user, {
         "secrets": [f"#{d.number} {d.secret}" for d in plan.draws.exclude(secret="").order_by("number")]})
     return plan
@@ -983,7 +1006,8 @@ def _supersede(plan: Plan, draw: Draw, now, reason: str, acting_user) -> None:
     plan.status = PlanStatus.DRAFT
     plan.dispatched_at = None
     plan.dispatched_by = None
-    plan.save(update_fields=["status", "dispatched_at", "dispatched_by"])
+    plan.changed_at = now
+    plan.save(update_fields=["status", "dispatched_at", "dispatched_by", "changed_at"])
 
 
 
@@ -1133,6 +1157,7 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     draw = Draw.objects.create(plan=plan, number=number, inputs=frozen.value(), inputs_hash=frozen.digest,
                                frozen_at=now, frozen_by=acting_user)
     plan.status = PlanStatus.FROZEN
+    plan.changed_at = now  # published from now on (``Plan.objects.published``)
     plan.policy_id, plan.policy_version = policy.id, policy.version
     plan.policy_fingerprint, plan.policy_title = policy.fingerprint, policy.title
     if not plan.targets_given:  # no quota computed: these figures stay as they were when the plan was made
@@ -1255,7 +1280,8 @@ def do_record_public_value(plan: Plan, *, source: str, value: str, acting_user, 
     draw.public_recorded_by = acting_user
     draw.save()
     plan.status = PlanStatus.PUBLIC
-    plan.save(update_fields=["status"])
+    plan.changed_at = draw.public_recorded_at
+    plan.save(update_fields=["status", "changed_at"])
     _event("public_value", plan, acting_user, {
         "draw": draw.number, "source": source, "value": record["value"], "witnesses": "、".join(draw.witnesses),
         "reference": draw.public_reference})
@@ -1324,7 +1350,8 @@ def do_draw(plan: Plan, *, acting_user, today: date | None = None) -> Draw:
     draw.save()
     tasks = _write_tasks(plan, draw, result)
     plan.status = PlanStatus.DRAWN
-    plan.save(update_fields=["status"])
+    plan.changed_at = draw.drawn_at
+    plan.save(update_fields=["status", "changed_at"])
     section = result.get("assignment") or {}
     bindings = (section.get("result") or {}).get("bindings", [])
     _event("draw", plan, acting_user, {
@@ -1478,6 +1505,7 @@ def do_substitute_target(task: Task, *, reason: str, acting_user) -> list[Task]:
         _event("substitute_target", plan, acting_user, {
             "draw": draw.number, "out": task.target.credit_code,
             "in": [r["in"] for r in event["replacements"]]}, reason=reason, obj=task)
+    plan_changed(*plans.values())  # each draw's manifest records the substitution
     TaskMember.objects.filter(task=task, draw__in=[s.draw_id for s in selections]).update(active=False)
     if not task.selections.filter(active=True).exists():
         task.status = TaskStatus.WITHDRAWN
@@ -1609,6 +1637,7 @@ def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, ac
     record = result.substitutions[-1]
     draw.manifest = updated
     draw.save(update_fields=["manifest"])
+    plan_changed(plan)  # the manifest records the substitution
     newcomer = Inspector.objects.get(certificate_number=record.into, jurisdiction=plan.jurisdiction)
     TaskMember.objects.filter(pk=member.pk).update(active=False)
     replacement = TaskMember.objects.create(task=task, draw=draw, inspector=newcomer, role=member.role,
