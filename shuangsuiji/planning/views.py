@@ -613,7 +613,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
                                "records__review", "records__amendment__review")
              .order_by(*TASK_ORDER))
     page = _page(request, tasks)
+    # One unit, one visit: each marked row names the unit's other open tasks the reader may see, with their plans
+    # and teams (three queries for the page, none when no row is marked)
+    others = overlaps.others_by_task(page.object_list, base, described=True)
     for task in page.object_list:
+        task.other_visits = others[task.pk]
         task.people = list(dict.fromkeys(member.inspector for member in task.team))  # once, if two draws chose him
         # Progress in the field: the newest record of the task (an amendment comes after what it corrects).
         records = sorted(task.records.all(), key=lambda r: (r.created_at, r.pk))
