@@ -928,8 +928,8 @@ def for_user(user, today: date | None = None) -> Workbench:
                 Section("approvals", _("待审批"), approvals(user, today)),
                 Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
                 Section("overlaps", _("同一单位多项任务"), overlapping_tasks(user, today),
-                        hint=_("同一单位本季度有两项以上未完成的任务，原则上应一次完成（实施方案 二(五)），"
-                               "可安排同日检查")),
+                        hint=_("同一单位有两项以上未完成的任务（至少一项是本季度或以后的，上季度逾期的也算），"
+                               "原则上应一次完成（实施方案 二(五)），可安排同日检查")),
                 Section("review", _("待审核的检查记录"), records_awaiting_review(user, today)),
                 Section("follow_ups", _("逾期未办结的问题"), open_follow_ups(user, today, overdue_only=True)),
                 Section("months", _("月度结果公开"), unreleased_months(user, today)),
@@ -947,8 +947,8 @@ def for_user(user, today: date | None = None) -> Workbench:
                 Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)),
                 Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
                 Section("overlaps", _("同一单位多项任务"), overlapping_tasks(user, today),
-                        hint=_("同一单位本季度有两项以上未完成的任务，原则上应一次完成（实施方案 二(五)），"
-                               "可安排同日检查")),
+                        hint=_("同一单位有两项以上未完成的任务（至少一项是本季度或以后的，上季度逾期的也算），"
+                               "原则上应一次完成（实施方案 二(五)），可安排同日检查")),
                 Section("review", _("待审核的检查记录"), records_awaiting_review(user, today)),
                 Section("follow_ups", _("逾期未办结的问题"), open_follow_ups(user, today, overdue_only=True)),
                 Section("months", _("月度结果公开"), unreleased_months(user, today)),
