@@ -247,6 +247,9 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "superseded": plan.draws.filter(status=DrawStatus.SUPERSEDED).order_by("number"),
         "redraws": plan.redraw_requests.select_related("requested_by", "decided_by", "draw"),
         "pending_redraw": plan.redraw_requests.filter(state=RedrawState.PENDING).first(),
+        # 实施方案 二(四): a draw whose visits have submitted records is not drawn again; said before anyone asks
+        "sealed_visits": services.sealed_visits_of(draw).count()
+        if draw is not None and draw.status == DrawStatus.DRAWN and plan.revealed_at is None else 0,
         "items": plan.check_items.select_related("responsible_department", "specialty").order_by("code"),
         "departments": plan.departments.order_by("name"),
         "can_run": can_run(user, plan), "can_edit": editable, "can_approve": can_approve(user, plan),

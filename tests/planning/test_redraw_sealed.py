@@ -4,6 +4,7 @@ at the city's approval, naming the visits; a visit another plan's draw keeps doe
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from shuangsuiji.fieldwork.models import InspectionRecord, task_number
@@ -72,3 +73,21 @@ def test_a_sealed_visit_another_plan_keeps_does_not_stop_the_redraw(city):
     shared.refresh_from_db()
     assert shared.status != TaskStatus.WITHDRAWN  # the city's draw keeps the visit, and its record
     assert Task.objects.filter(selections__plan=county, status=TaskStatus.WITHDRAWN).exists()
+
+
+def test_the_plan_page_says_so_before_anyone_asks(client, city, dispatched):
+    plan, draw = dispatched
+    request = services.do_request_redraw(plan, reason="名录库漏录两家新企业",
+                                         acting_user=city["users"]["county_admin"])
+    url = reverse("planning:plan_detail", args=[plan.pk])
+    client.force_login(city["users"]["city_admin"])
+    assert 'id="redraw-sealed"' not in client.get(url).content.decode()  # nothing sealed yet: approvable
+    seal(Task.objects.filter(selections__draw=draw).order_by("pk").first(), "JL-4")
+    page = client.get(url).content.decode()
+    assert 'id="redraw-sealed"' in page and "原抽取已有 1 项任务的检查记录提交，不能批准重新抽取" in page
+    services.do_approve_redraw(request, approve=False, decision="已有检查结果", acting_user=city["users"]["city_admin"])
+    # the county's admin is not offered a request he would be refused
+    client.force_login(city["users"]["county_admin"])
+    page = client.get(url).content.decode()
+    assert "原抽取已有 1 项任务的检查记录提交，不能重新抽取" in page
+    assert reverse("planning:plan_redraw_request", args=[plan.pk]) not in page
