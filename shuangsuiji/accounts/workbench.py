@@ -52,7 +52,7 @@ from shuangsuiji.planning.models import (
     quarter_text,
 )
 from shuangsuiji.planning.permissions import visible_plans, visible_tasks
-from shuangsuiji.punctuation import citation_line, join_semicolon
+from shuangsuiji.punctuation import citation_line, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction, Level
 from shuangsuiji.registry.services import keeps_reference_data
 from shuangsuiji.systemtext import system_text
@@ -581,15 +581,24 @@ def overdue_tasks(user, today: date) -> Items:
 
 def overlapping_tasks(user, today: date) -> Items:
     """One unit, one visit (实施方案 二(五) "对同一监管对象的多个检查事项，原则上应一次完成"): the open tasks of the
-    user's scope whose unit has another open task of his scope in the same quarter — exactly the rows the task list
-    shows filtered by "只看同一单位多项任务" (every quarter, as that filter), so the count and its link agree."""
+    user's scope that make a visit to coordinate with another open task of his scope at their unit (one of the two
+    of this quarter or later: ``planning.overlaps``) — exactly the rows the task list shows filtered by
+    "只看同一单位多项任务", so the count and its link agree. Each row names the other tasks."""
     scope = visible_tasks(user)
-    tasks = overlaps.overlapping(scope, scope)
+    since = overlaps.this_quarter(today)
+    tasks = overlaps.overlapping(scope, scope, since=since)
     total = tasks.count()
+    shown = list(tasks.select_related("target__jurisdiction").order_by("deadline", "target__name", "pk")[:LIMIT]
+                 ) if total else []
+    for task in shown:
+        task.overlap = True  # each row is one (``overlapping``): name its other tasks, as the task list does
+    others = overlaps.others_by_task(shown, scope, since=since)
     rows = [Item(title=task.target.name, url=task.get_absolute_url(), due=task.deadline, overdue=task.deadline < today,
-                 note=f"{task_number(task)} · {task.period}", place=task.target.jurisdiction.name)
-            for task in tasks.select_related("target__jurisdiction").order_by("deadline", "target__name",
-                                                                                "pk")[:LIMIT]] if total else []
+                 note=_("%(number)s · %(period)s · 另有 %(others)s") % {
+                     "number": task_number(task), "period": task.period,
+                     "others": join_sep(other.number for other in others[task.pk])},
+                 place=task.target.jurisdiction.name)
+            for task in shown]
     return Items(items=rows, total=total, more_url=f"{reverse('planning:task_list')}?overlap=1")
 
 
@@ -993,8 +1002,8 @@ def for_user(user, today: date | None = None) -> Workbench:
                 Section("approvals", _("待审批"), approvals(user, today)),
                 Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
                 Section("overlaps", _("同一单位多项任务"), overlapping_tasks(user, today),
-                        hint=_("同一单位本季度有两项以上未完成的任务，原则上应一次完成（实施方案 二(五)），"
-                               "可安排同日检查")),
+                        hint=_("同一单位有两项以上未完成的任务（至少一项是本季度或以后的，上季度逾期的也算），"
+                               "原则上应一次完成（实施方案 二(五)），可安排同日检查")),
                 Section("review", _("待审核的检查记录"), records_awaiting_review(user, today)),
                 Section("follow_ups", _("逾期未办结的问题"), open_follow_ups(user, today, overdue_only=True)),
                 Section("months", _("月度结果公开"), unreleased_months(user, today)),
@@ -1012,8 +1021,8 @@ def for_user(user, today: date | None = None) -> Workbench:
                 Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)),
                 Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
                 Section("overlaps", _("同一单位多项任务"), overlapping_tasks(user, today),
-                        hint=_("同一单位本季度有两项以上未完成的任务，原则上应一次完成（实施方案 二(五)），"
-                               "可安排同日检查")),
+                        hint=_("同一单位有两项以上未完成的任务（至少一项是本季度或以后的，上季度逾期的也算），"
+                               "原则上应一次完成（实施方案 二(五)），可安排同日检查")),
                 Section("review", _("待审核的检查记录"), records_awaiting_review(user, today)),
                 Section("follow_ups", _("逾期未办结的问题"), open_follow_ups(user, today, overdue_only=True)),
                 Section("months", _("月度结果公开"), unreleased_months(user, today)),

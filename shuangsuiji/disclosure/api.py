@@ -288,7 +288,7 @@ def _row_serializer(fields: dict[str, str]) -> type:
 
 
 def documented(fields: dict[str, str], *names: str, many: bool = True, path: list | None = None,
-               description: str = ""):
+               description: str = "", parameters: dict[str, tuple[Any, str]] | None = None):
     """The schema of a list (or one object, with its ``path`` parameters): what it is (``description``, a lazy
     text: drf-spectacular took the view's docstring, English in either language), its filter and paging
     parameters and its rows, each described."""
@@ -301,7 +301,9 @@ def documented(fields: dict[str, str], *names: str, many: bool = True, path: lis
         "next": serializers.URLField(allow_null=True, help_text=gettext_lazy("下一页的地址，没有时为 null")),
         "previous": serializers.URLField(allow_null=True, help_text=gettext_lazy("上一页的地址，没有时为 null")),
         "results": row(many=True, help_text=gettext_lazy("本页各行"))})
-    documents = ((n, PARAMETER_DOCS[n]) for n in (*names, "page", "page_size"))
+    # ``parameters``: this list's own reading of a parameter another list shares (changed_since of plans)
+    documents = (((parameters or {}).get(n) or PARAMETER_DOCS[n]) for n in (*names, "page", "page_size"))
+    documents = zip((*names, "page", "page_size"), documents, strict=True)
     # lazy, so the schema says them in the reader's language (the texts were Chinese in the English schema, though
     # the open-data page has them in English)
     return _named(parameters=[OpenApiParameter(name, kind, description=gettext_lazy(text))
@@ -437,7 +439,16 @@ PLAN_FIELDS = {**fields_of("plans"), "jurisdiction": gettext_noop("行政区"),
                "strata": gettext_noop("各类别：可抽对象数、政策最低数、计划抽查数、计算说明与依据"),
                "draws": gettext_noop(
                    "每次抽取：输入哈希、密钥承诺、公开随机数、抽取时间；公开密钥后还有密钥、种子与完整清单地址"),
-               "check_items": gettext_noop("抽查事项编码"), "__name__": "plan"}
+               "check_items": gettext_noop("抽查事项编码"),
+               "changed_at": gettext_noop(
+                   "最近变更时间：计划公开的内容（各类别数量、状态、抽取、递补替换、重新抽取、公开密钥、所在行政区的"
+                   "代码或名称）最近一次变化的时间"),
+               "__name__": "plan"}
+PLAN_SYNC_DOCS = {"changed_since": (datetime, gettext_noop(
+    "只列出此时刻及以后公开或有变化的计划（冻结、承诺、公开随机数、抽取、派发、递补替换、重新抽取、公开密钥），"
+    "按最近变更时间从早到晚排列、用 next 地址（after 游标）翻页，供保持一份副本同步；带时区偏移的 ISO 8601 时间，"
+    "如 2026-03-01T00:00:00+08:00，地址中的“+”写作 %2B。取上次读到的最晚的 changed_at 减去几分钟，不要用本机时钟。"
+    "已公开的计划不会被删除，副本不必删除任何行"))}
 
 
 def plan_row(plan: Plan, request) -> dict[str, Any]:
@@ -449,18 +460,29 @@ def plan_row(plan: Plan, request) -> dict[str, Any]:
             "check_items": [item.code for item in plan.check_items.all()]}
 
 
-@documented(PLAN_FIELDS, "year", "quarter", "jurisdiction", description=gettext_lazy(
-    "季度抽查计划（审定冻结之后）：各类别数量与政策要求、输入哈希、密钥承诺，公开密钥后的密钥与种子"))
+@documented(PLAN_FIELDS, "year", "quarter", "jurisdiction", "changed_since", "after", parameters=PLAN_SYNC_DOCS,
+            description=gettext_lazy(
+                "季度抽查计划（审定冻结之后）：各类别数量与政策要求、输入哈希、密钥承诺，公开密钥后的密钥与种子。加 "
+                "changed_since（或游标 after）时为保持副本同步的读法：此时刻及以后公开或有变化的计划，"
+                "按变更时间从早到晚，沿 next 地址翻页"))
 class PlanList(PublicListView):
-    """Quarterly plans from their freeze on: strata against the policy, hashes, commitment, reveal."""
+    """Quarterly plans from their freeze on: strata against the policy, hashes, commitment, reveal.
 
-    allowed_params = ("year", "quarter", "jurisdiction")
+    With ``changed_since`` (or a cursor ``after``), as the results list: the plans whose public fields changed from
+    that moment on, oldest change first, then by id, paged by a cursor (``Plan.changed_at``)."""
+
+    allowed_params = ("year", "quarter", "jurisdiction", "changed_since", "after")
 
     def rows(self, params):
         return valid(public.plans(params)).prefetch_related("check_items")
 
     def row(self, obj):
         return plan_row(obj, self.request)
+
+    def get(self, request) -> Response:
+        if not any(name in request.query_params for name in SYNC_PARAMS):
+            return super().get(request)
+        return sync_page(self, request, public.changed_plans, key=int)
 
 
 ID_PATH = {"type": "string", "pattern": f"^{params.IdConverter.regex}$"}  # as the converter gives it undescribed
@@ -578,15 +600,16 @@ def read_moment(name: str, raw: str) -> datetime:
 CURSOR_VERSION = "1"
 
 
-def change_cursor(result: PublishedResult) -> str:
-    """The position just past ``result`` in the order of change: its change time (UTC, to the microsecond, as
-    stored) and public id. Opaque to clients, who take it from ``next``; versioned, so its form can change."""
-    moment = result.changed_at.astimezone(UTC).isoformat(timespec="microseconds")
-    text = f"{CURSOR_VERSION}|{moment}|{result.public_id}"
+def change_cursor(row: PublishedResult | Plan) -> str:
+    """The position just past ``row`` in the order of change: its change time (UTC, to the microsecond, as
+    stored) and key (a result's public id, a plan's id). Opaque to clients, who take it from ``next``; versioned,
+    so its form can change."""
+    moment = row.changed_at.astimezone(UTC).isoformat(timespec="microseconds")
+    text = f"{CURSOR_VERSION}|{moment}|{row.public_id if isinstance(row, PublishedResult) else row.pk}"
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def read_cursor(raw: str) -> tuple[datetime, str]:
+def read_cursor(raw: str, *, key: type = str) -> tuple[datetime, Any]:
     """The position ``change_cursor`` wrote into ``after``; a 400 naming ``after`` for anything else."""
     shown = raw if len(raw) <= 80 else raw[:80] + "…"
     refused = ValidationError({"after": [_("无法识别的游标“%(value)s”：after 应原样取自上一页回答的 next 地址，"
@@ -600,6 +623,10 @@ def read_cursor(raw: str) -> tuple[datetime, str]:
     if (version != CURSOR_VERSION or moment.utcoffset() is None or not params.storable_day(moment.date())
             or not public_id or len(public_id) > 48 or "\x00" in public_id):
         raise refused
+    if key is int:  # a plan's id
+        if not public_id.isascii() or not public_id.isdigit() or int(public_id) > params.MAX_ID:
+            raise refused
+        return params.local(moment), int(public_id)
     return params.local(moment), public_id  # a cursor written by hand may carry any offset
 
 
@@ -629,34 +656,40 @@ class ResultList(PublicListView):
     def get(self, request) -> Response:
         if not any(name in request.query_params for name in SYNC_PARAMS):
             return super().get(request)
-        params = self.params()
-        problems: dict[str, list[str]] = {}
-        since = position = None  # a blank one is no bound, as a blank filter is none
-        try:
-            since = read_moment("changed_since", params["changed_since"]) if "changed_since" in params else None
-        except ValidationError as error:
-            problems.update(error.detail)
-        try:
-            position = read_cursor(params["after"]) if "after" in params else None
-        except ValidationError as error:
-            problems.update(error.detail)
-        if PublicPagination.page_query_param in request.query_params:
-            problems["page"] = [_("按变更时间读取（changed_since、after）时没有页码：请沿回答中的 next 地址翻页，"
-                                  "它带着从上一页最后一行之后接着读的游标 after")]
-        if problems:
-            raise ValidationError(problems)
-        rows = self.rows(params)
-        paginator = ChangePagination()
-        page = paginator.paginate(public.changed_results(rows, since=since),
-                                  public.changed_results(rows, since=since, past=position), request)
-        return paginator.get_paginated_response([self.row(obj) for obj in page])
+        return sync_page(self, request, public.changed_results, key=str)
+
+
+def sync_page(view: PublicListView, request, changed, *, key: type) -> Response:
+    """A page of ``view``'s rows in the order of change (``changed``: ``public.changed_results`` or
+    ``changed_plans``), from ``changed_since`` and past the cursor ``after``; ``key`` reads the cursor's row key (a
+    result's public id, a plan's id)."""
+    params = view.params()
+    problems: dict[str, list[str]] = {}
+    since = position = None  # a blank one is no bound, as a blank filter is none
+    try:
+        since = read_moment("changed_since", params["changed_since"]) if "changed_since" in params else None
+    except ValidationError as error:
+        problems.update(error.detail)
+    try:
+        position = read_cursor(params["after"], key=key) if "after" in params else None
+    except ValidationError as error:
+        problems.update(error.detail)
+    if PublicPagination.page_query_param in request.query_params:
+        problems["page"] = [_("按变更时间读取（changed_since、after）时没有页码：请沿回答中的 next 地址翻页，"
+                              "它带着从上一页最后一行之后接着读的游标 after")]
+    if problems:
+        raise ValidationError(problems)
+    rows = view.rows(params)
+    paginator = ChangePagination()
+    page = paginator.paginate(changed(rows, since=since), changed(rows, since=since, past=position), request)
+    return paginator.get_paginated_response([view.row(obj) for obj in page])
 
 
 class ChangePagination(PublicPagination):
     """Pages of the results in the order of change, by cursor: ``next`` carries ``after``, the position past the
     page's last row; there is no ``previous`` (a copy kept in sync reads forwards)."""
 
-    def paginate(self, listed: QuerySet, remaining: QuerySet, request) -> list[PublishedResult]:
+    def paginate(self, listed: QuerySet, remaining: QuerySet, request) -> list:
         """A page of ``remaining`` (the rows past the cursor); the count is of ``listed``, all the rows since."""
         size = self.get_page_size(request)
         rows = list(remaining[:size + 1])

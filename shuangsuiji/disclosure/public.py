@@ -362,6 +362,20 @@ def changed_results(rows: QuerySet, *, since: datetime | None = None,
     return rows
 
 
+def changed_plans(rows: QuerySet, *, since: datetime | None = None,
+                  past: tuple[datetime, int] | None = None) -> QuerySet:
+    """``rows`` of ``plans`` in the order of their last public change (``Plan.changed_at``, oldest first, then id),
+    as ``changed_results`` reads the results: from ``since`` on, and past the row ``past`` (its change time and id).
+    Reads the index (changed_at, id) (planning 0004)."""
+    rows = rows.filter(changed_at__isnull=False).order_by("changed_at", "id")
+    if since is not None:
+        rows = rows.filter(changed_at__gte=since)
+    if past is not None:
+        moment, pk = past
+        rows = rows.filter(changed_at__gte=moment).filter(Q(changed_at__gt=moment) | Q(id__gt=pk))
+    return rows
+
+
 def latest_list_year() -> int | None:
     return (Publication.objects.published().filter(kind=PublicationKind.ANNUAL_LIST)
             .order_by("-year").values_list("year", flat=True).first())
@@ -773,7 +787,7 @@ def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
                 "public_value": draw.public_value if draw else "",
                 "drawn_at": instant(draw.drawn_at if draw else None),
                 "revealed_at": instant(obj.revealed_at),
-                "secret": draw.secret if draw and revealed else ""}
+                "secret": draw.secret if draw and revealed else "", "changed_at": instant(obj.changed_at)}
     if isinstance(obj, CheckItem):
         return {"code": obj.code, "name": obj.name, "legal_basis": obj.legal_basis, "content": obj.content,
                 "jurisdiction": obj.jurisdiction.name, "list_level": obj.get_list_level_display(),
@@ -802,7 +816,8 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
               ("jurisdiction_code", _("行政区划代码")), ("year", _("年度")), ("quarter", _("季度")),
               ("status", _("状态")), ("requested", _("计划抽查数")),
               ("inputs_hash", _("输入哈希")), ("commitment", _("密钥承诺")), ("public_value", _("公开随机数")),
-              ("drawn_at", _("抽取时间")), ("revealed_at", _("公开时间")), ("secret", _("密钥"))],
+              ("drawn_at", _("抽取时间")), ("revealed_at", _("公开时间")), ("secret", _("密钥")),
+              ("changed_at", _("最近变更时间"))],
     "items": [("code", _("事项编码")), ("name", _("抽查事项")), ("legal_basis", _("检查依据")),
               ("content", _("检查内容")), ("jurisdiction", _("制定机关所在行政区")),
               ("responsible_department", _("责任科室")), ("industries", _("适用行业")),

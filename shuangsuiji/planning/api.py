@@ -294,8 +294,9 @@ class TaskSerializer(serializers.ModelSerializer):
         help_text=_("已提交的检查记录 id（最新的一份，见 /api/fieldwork/records/）"))
     record_number = serializers.SerializerMethodField(help_text=_("已提交的检查记录编号"))
     other_open_tasks = serializers.SerializerMethodField(help_text=_(
-        "同一单位本季度另有的未完成任务（实施方案 二(五)：对同一监管对象的多个检查事项，原则上应一次完成）："
-        "只列本人能看到的任务；本任务已完成（记录已提交）或已撤销时为空"))
+        "同一单位另有的未完成任务，应与本任务一次完成（实施方案 二(五)：对同一监管对象的多个检查事项，原则上应一次"
+        "完成）：两项中至少一项是本季度或以后的任务，上季度逾期未完成的也列出；只列本人能看到的任务；"
+        "本任务已完成（记录已提交）或已撤销时为空"))
 
     class Meta:
         model = Task

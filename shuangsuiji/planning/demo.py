@@ -127,11 +127,12 @@ def _backdate(plans: list[Plan], day: date) -> None:
     if not ids:
         return
     Draw.objects.filter(plan_id__in=ids).update(**{field: start + timedelta(minutes=m) for field, m in steps.items()})
+    # changed_at: the public's last change, the dispatch or the reveal (as the services date it)
     Plan.objects.filter(pk__in=ids).update(created_at=start - timedelta(days=3),
-                                           dispatched_at=start + timedelta(minutes=40))
-    Plan.objects.filter(pk__in=ids, revealed_at__isnull=False).update(
-        revealed_at=timezone.make_aware(datetime.combine(gather.quarter_end(plans[0].year, plans[0].quarter),
-                                                         time(17, 0))))
+                                           dispatched_at=start + timedelta(minutes=40),
+                                           changed_at=start + timedelta(minutes=40))
+    revealed = timezone.make_aware(datetime.combine(gather.quarter_end(plans[0].year, plans[0].quarter), time(17, 0)))
+    Plan.objects.filter(pk__in=ids, revealed_at__isnull=False).update(revealed_at=revealed, changed_at=revealed)
     Task.objects.filter(selections__plan_id__in=ids).update(created_at=start + timedelta(minutes=30),
                                                             dispatched_at=start + timedelta(minutes=40))
 
@@ -219,7 +220,8 @@ def seed_clue_checks(today: date) -> int:
     start = timezone.make_aware(datetime.combine(today, time(8, 30)))
     Clue.objects.filter(pk__in=[c.pk for c in clues]).update(
         reported_at=timezone.make_aware(datetime.combine(found_on, time(7, 30))))
-    Plan.objects.filter(pk=plan.pk).update(created_at=start, dispatched_at=start + timedelta(minutes=50))
+    Plan.objects.filter(pk=plan.pk).update(created_at=start, dispatched_at=start + timedelta(minutes=50),
+                                           changed_at=start + timedelta(minutes=50))
     Draw.objects.filter(plan=plan).update(**{field: start + timedelta(minutes=m) for field, m in (
         ("frozen_at", 10), ("committed_at", 20), ("public_recorded_at", 30), ("drawn_at", 40))})
     Task.objects.filter(selections__plan=plan).update(created_at=start + timedelta(minutes=40),
@@ -264,7 +266,8 @@ def seed_cross_checks(today: date) -> int:
     _draw_with_dice_today(plan, admin, today, f"cross-check-dice:{today}")
     # entered when the platform's list arrived this morning, one step after the other (demo realism only)
     start = timezone.make_aware(datetime.combine(today, time(10, 0)))
-    Plan.objects.filter(pk=plan.pk).update(created_at=start, dispatched_at=start + timedelta(minutes=50))
+    Plan.objects.filter(pk=plan.pk).update(created_at=start, dispatched_at=start + timedelta(minutes=50),
+                                           changed_at=start + timedelta(minutes=50))
     Draw.objects.filter(plan=plan).update(**{field: start + timedelta(minutes=m) for field, m in (
         ("frozen_at", 10), ("committed_at", 20), ("public_recorded_at", 30), ("drawn_at", 40))})
     Task.objects.filter(selections__plan=plan).update(created_at=start + timedelta(minutes=40),

@@ -192,6 +192,10 @@ class Plan(models.Model):
     revealed_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
     revealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("公开人"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+    # When what the public reads of the plan last changed (its strata, status, draws, substitutions, reveal, its
+    # jurisdiction's code or name): the open-data API's ``/api/public/plans/?changed_since=``. Set in the
+    # transaction of every service that changes it (``services.plan_changed``).
+    changed_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True, editable=False)
 
     scope_field = "jurisdiction"
     objects = models.Manager.from_queryset(PlanQuerySet)()
@@ -217,6 +221,7 @@ class Plan(models.Model):
                                     condition=Q(kind="joint"), name="plan_one_joint_per_department",
                                     violation_error_message=_("该科室本季度已发起联合抽查计划")),
         ]
+        indexes = [models.Index(fields=["changed_at", "id"], name="plan_change_order")]
 
     def __str__(self) -> str:
         return plan_title(self.jurisdiction.name, self.year, self.quarter, self.kind,

@@ -104,6 +104,25 @@ def _event(action: str, plan: Plan, acting_user, changes: dict, reason: str = ""
 # --- creating a plan and what it asks for ----------------------------------------------------------------
 
 
+def plan_changed(*plans: Plan | int, at: datetime | None = None) -> None:
+    """Date ``plans`` as changed for the public (``Plan.changed_at``, the open-data plans API's ``changed_since``),
+    in the caller's transaction: every service that changes what the portal reads of a plan — its strata, status,
+    draws and their manifests, substitutions, the reveal — calls it, so a mirror that copied the plan reads it
+    again. A plan not published yet may be dated too: its freeze dates it again when it becomes public."""
+    ids = [plan if isinstance(plan, int) else plan.pk for plan in plans]
+    moment = at or timezone.now()
+    Plan.objects.filter(pk__in=ids).update(changed_at=moment)
+    for plan in plans:
+        if isinstance(plan, Plan):
+            plan.changed_at = moment
+
+
+def plans_moved(path: str) -> int:
+    """Date as changed now the plans of the jurisdictions under ``path`` (a division renamed, given a new code or
+    moved: ``registry.services.do_save``), as ``disclosure.services.results_moved`` dates their results."""
+    return Plan.objects.filter(jurisdiction__path__startswith=path).update(changed_at=timezone.now())
+
+
 def _stratum_rows(plan: Plan, policy: Policy, quarter_quotas: QuarterQuotas, clue_ids: Iterable[str]
                   ) -> list[PlanStratum]:
     """The strata of a new plan from the engine's quotas, each asking exactly the minimum to begin with."""
@@ -318,6 +337,7 @@ def do_set_requested(plan: Plan, requested: Mapping[str, int], *, acting_user,
     if problems:
         raise ValidationError(problems)
     if changes:
+        plan_changed(plan, at=now)  # a re-drawn plan is public while a draft: its strata are read
         # The reason of a row asked below its minimum only: the box of a row put back to the minimum still holds
         # its earlier shortfall reason, which would otherwise be recorded as the reason for asking enough.
         _event("set_requested", plan, acting_user, changes,
@@ -345,6 +365,7 @@ def do_approve_shortfall(stratum: PlanStratum, *, approve: bool, decision: str, 
     row.shortfall_decided_at = timezone.now()
     row.shortfall_decision = decision.strip()
     row.save()
+    plan_changed(plan, at=row.shortfall_decided_at)
     _event("shortfall_" + ("approve" if approve else "reject"), plan, acting_user, {
         "stratum": row.stratum, "minimum": row.minimum, "requested": row.requested}, reason=decision)
     return row
@@ -875,7 +896,8 @@ def do_commit_secret(plan: Plan, *, acting_user) -> Draw:
     draw.committed_by = acting_user
     draw.save()
     plan.status = PlanStatus.COMMITTED
-    plan.save(update_fields=["status"])
+    plan.changed_at = draw.committed_at
+    plan.save(update_fields=["status", "changed_at"])
     _event("commit", plan, acting_user, {"draw": draw.number, "commitment": draw.commitment})
     return draw
 
@@ -910,7 +932,8 @@ def do_dispatch(plan: Plan, *, acting_user) -> dict:
     plan.status = PlanStatus.DISPATCHED
     plan.dispatched_at = now
     plan.dispatched_by = acting_user
-    plan.save(update_fields=["status", "dispatched_at", "dispatched_by"])
+    plan.changed_at = now
+    plan.save(update_fields=["status", "dispatched_at", "dispatched_by", "changed_at"])
     _event("dispatch", plan, acting_user, facts)
     return facts
 
@@ -940,9 +963,9 @@ def do_reveal(plan: Plan, *, acting_user) -> Plan:
         # The selection names who is still to be visited; published now, it would warn them (DESIGN §4 step 5).
         raise ValidationError(_("本季度检查尚未结束：还有%(n)s项任务没有提交检查记录。公开密钥即公开全部抽取结果，"
                                 "须在季度结束或全部任务检查完毕后进行") % {"n": open_tasks})
-    plan.revealed_at = timezone.now()
+    plan.revealed_at = plan.changed_at = timezone.now()
     plan.revealed_by = acting_user
-    plan.save(update_fields=["revealed_at", "revealed_by"])
+    plan.save(update_fields=["revealed_at", "revealed_by", "changed_at"])
     _event("reveal", plan, acting_user, {
         "secrets": [f"#{d.number} {d.secret}" for d in plan.draws.exclude(secret="").order_by("number")]})
     return plan
@@ -962,6 +985,7 @@ def do_request_redraw(plan: Plan, *, reason: str, acting_user) -> RedrawRequest:
         raise ValidationError({"reason": _("请填写重新抽取的理由")})
     if plan.redraw_requests.filter(state=RedrawState.PENDING).exists():
         raise ValidationError(_("该计划已有待审批的重新抽取申请"))
+    _refuse_withdrawing_sealed(plan.current_draw)  # said at once, not only when the city comes to decide
     request = RedrawRequest.objects.create(plan=plan, draw=plan.current_draw, reason=reason.strip(),
                                            requested_by=acting_user)
     _event("redraw_request", plan, acting_user, {"draw": request.draw.number}, reason=reason)
@@ -987,6 +1011,8 @@ def do_approve_redraw(request: RedrawRequest, *, approve: bool, decision: str, a
         raise ValidationError({"decision": _("不予批准时请填写意见")})
     if approve:
         _refuse_after_reveal(plan)
+        # checked again under the plan's lock: a record may have been submitted since the request
+        _refuse_withdrawing_sealed(request.draw)
     now = timezone.now()
     request.state = RedrawState.APPROVED if approve else RedrawState.REJECTED
     request.decided_by = acting_user
@@ -1008,6 +1034,39 @@ def _refuse_after_reveal(plan: Plan) -> None:
         raise ValidationError(_("该计划的密钥和抽取结果已经公开，不能再重新抽取"))
 
 
+SEALED_NAMED = 10
+"""How many of the visits that stop a re-draw its refusal names one by one (the rest are counted)."""
+
+
+def sealed_visits_of(draw: Draw) -> QuerySet:
+    """The tasks of ``draw`` that a re-draw would withdraw although their record is submitted: no other plan's live
+    draw keeps them (a visit shared with another plan stays open), and a sealed record exists. Oldest first."""
+    kept = TaskPlan.objects.filter(task=OuterRef("pk"), active=True).exclude(draw=draw)
+    return (Task.objects.filter(selections__draw=draw, records__sealed_at__isnull=False)
+            .exclude(Exists(kept)).select_related("target").distinct().order_by("pk"))
+
+
+def _refuse_withdrawing_sealed(draw: Draw | None) -> None:
+    """实施方案 二(四) "随机抽查结果一经提交原则上不予撤销或修改": a re-draw withdraws the superseded draw's tasks, and
+    a task whose record was submitted (and whose result may be published already) would vanish from the plan with
+    its result. Such a plan is not drawn again; the visits already made stand, and what was wrong with the draw is
+    set right by substitution of the visits not yet made."""
+    if draw is None:
+        return
+    from shuangsuiji.fieldwork.models import task_number  # fieldwork builds on planning, not the reverse
+
+    tasks = list(sealed_visits_of(draw)[:SEALED_NAMED + 1])
+    if not tasks:
+        return
+    named = [f"{task_number(task)} {task.target.name}" for task in tasks[:SEALED_NAMED]]
+    if len(tasks) > SEALED_NAMED:
+        named.append(_("等共 %(n)s 项") % {"n": sealed_visits_of(draw).count()})
+    raise ValidationError(_(
+        "不能重新抽取：以下任务的检查记录已提交，重新抽取将撤销这些任务（实施方案 二(四)：随机抽查结果一经提交"
+        "原则上不予撤销或修改）：%(tasks)s。尚未检查的对象或人员有问题的，请按规则递补替换") % {
+        "tasks": join_sep(named)}, code="sealed")
+
+
 def _supersede(plan: Plan, draw: Draw, now, reason: str, acting_user) -> None:
     Draw.objects.filter(pk=draw.pk).update(status=DrawStatus.SUPERSEDED, superseded_at=now)
     TaskPlan.objects.filter(draw=draw).update(active=False)
@@ -1023,7 +1082,8 @@ def _supersede(plan: Plan, draw: Draw, now, reason: str, acting_user) -> None:
     plan.status = PlanStatus.DRAFT
     plan.dispatched_at = None
     plan.dispatched_by = None
-    plan.save(update_fields=["status", "dispatched_at", "dispatched_by"])
+    plan.changed_at = now
+    plan.save(update_fields=["status", "dispatched_at", "dispatched_by", "changed_at"])
 
 
 
@@ -1179,6 +1239,7 @@ def do_approve_and_freeze(plan: Plan, *, acting_user, draw_date: date | None = N
     draw = Draw.objects.create(plan=plan, number=number, inputs=frozen.value(), inputs_hash=frozen.digest,
                                frozen_at=now, frozen_by=acting_user)
     plan.status = PlanStatus.FROZEN
+    plan.changed_at = now  # published from now on (``Plan.objects.published``)
     plan.policy_id, plan.policy_version = policy.id, policy.version
     plan.policy_fingerprint, plan.policy_title = policy.fingerprint, policy.title
     if not plan.targets_given:  # no quota computed: these figures stay as they were when the plan was made
@@ -1301,7 +1362,8 @@ def do_record_public_value(plan: Plan, *, source: str, value: str, acting_user, 
     draw.public_recorded_by = acting_user
     draw.save()
     plan.status = PlanStatus.PUBLIC
-    plan.save(update_fields=["status"])
+    plan.changed_at = draw.public_recorded_at
+    plan.save(update_fields=["status", "changed_at"])
     _event("public_value", plan, acting_user, {
         "draw": draw.number, "source": source, "value": record["value"], "witnesses": "、".join(draw.witnesses),
         "reference": draw.public_reference})
@@ -1370,7 +1432,8 @@ def do_draw(plan: Plan, *, acting_user, today: date | None = None) -> Draw:
     draw.save()
     tasks = _write_tasks(plan, draw, result)
     plan.status = PlanStatus.DRAWN
-    plan.save(update_fields=["status"])
+    plan.changed_at = draw.drawn_at
+    plan.save(update_fields=["status", "changed_at"])
     section = result.get("assignment") or {}
     bindings = (section.get("result") or {}).get("bindings", [])
     _event("draw", plan, acting_user, {
@@ -1524,6 +1587,7 @@ def do_substitute_target(task: Task, *, reason: str, acting_user) -> list[Task]:
         _event("substitute_target", plan, acting_user, {
             "draw": draw.number, "out": task.target.credit_code,
             "in": [r["in"] for r in event["replacements"]]}, reason=reason, obj=task)
+    plan_changed(*plans.values())  # each draw's manifest records the substitution
     TaskMember.objects.filter(task=task, draw__in=[s.draw_id for s in selections]).update(active=False)
     if not task.selections.filter(active=True).exists():
         task.status = TaskStatus.WITHDRAWN
@@ -1655,6 +1719,7 @@ def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, ac
     record = result.substitutions[-1]
     draw.manifest = updated
     draw.save(update_fields=["manifest"])
+    plan_changed(plan)  # the manifest records the substitution
     newcomer = Inspector.objects.get(certificate_number=record.into, jurisdiction=plan.jurisdiction)
     TaskMember.objects.filter(pk=member.pk).update(active=False)
     replacement = TaskMember.objects.create(task=task, draw=draw, inspector=newcomer, role=member.role,

@@ -247,6 +247,9 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "superseded": plan.draws.filter(status=DrawStatus.SUPERSEDED).order_by("number"),
         "redraws": plan.redraw_requests.select_related("requested_by", "decided_by", "draw"),
         "pending_redraw": plan.redraw_requests.filter(state=RedrawState.PENDING).first(),
+        # 实施方案 二(四): a draw whose visits have submitted records is not drawn again; said before anyone asks
+        "sealed_visits": services.sealed_visits_of(draw).count()
+        if draw is not None and draw.status == DrawStatus.DRAWN and plan.revealed_at is None else 0,
         "items": plan.check_items.select_related("responsible_department", "specialty").order_by("code"),
         "departments": plan.departments.order_by("name"),
         "can_run": can_run(user, plan), "can_edit": editable, "can_approve": can_approve(user, plan),
@@ -621,7 +624,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
                                "records__review", "records__amendment__review")
              .order_by(*TASK_ORDER))
     page = _page(request, tasks)
+    # One unit, one visit: each marked row names the unit's other open tasks the reader may see, with their plans
+    # and teams (three queries for the page, none when no row is marked)
+    others = overlaps.others_by_task(page.object_list, base, described=True)
     for task in page.object_list:
+        task.other_visits = others[task.pk]
         task.people = list(dict.fromkeys(member.inspector for member in task.team))  # once, if two draws chose him
         # Progress in the field: the newest record of the task (an amendment comes after what it corrects).
         records = sorted(task.records.all(), key=lambda r: (r.created_at, r.pk))

@@ -130,6 +130,12 @@ def do_save(obj: models.Model, *, acting_user, reason: str = "", m2m: Mapping[st
         from shuangsuiji.disclosure.services import results_moved
 
         results_moved(obj.path)
+    if isinstance(obj, Jurisdiction) and not creating and (stored.path, stored.name) != (obj.path, obj.name):
+        # A published plan's row reads its jurisdiction's code and name (and its title the name): dated as changed
+        # for the plans API's changed_since, in this transaction (planning builds on the registry).
+        from shuangsuiji.planning.services import plans_moved
+
+        plans_moved(obj.path)
     if isinstance(obj, Inspector) and not creating and stored.jurisdiction_id != obj.jurisdiction_id:
         _carry_login(obj, acting_user=acting_user, reason=reason)
     if m2m:

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
@@ -22,7 +23,7 @@ from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import Outcome, PublicationStatus, PublishedResult, RedactionAction
 from shuangsuiji.disclosure.public import instant
 from shuangsuiji.planning import services as planning
-from shuangsuiji.planning.models import Draw, Plan
+from shuangsuiji.planning.models import Draw, Plan, Task, TaskPlan, TaskStatus
 from shuangsuiji.registry import services as registry
 from shuangsuiji.registry.models import Target
 from tests.disclosure.test_api_public import batch, credit_code, make_result
@@ -261,8 +262,13 @@ def test_a_result_stays_under_its_plan_when_the_plan_is_drawn_again_after_public
     plan = Plan.objects.get(pk=result.plan_id)
     Draw.objects.filter(plan=plan).update(inputs_hash="a" * 64)  # frozen: the plan stays published while re-drawn
     moment = timezone.localtime().isoformat()
-    request = planning.do_request_redraw(plan, reason="抽取时漏录一家企业", acting_user=users["county_admin"])
-    planning.do_approve_redraw(request, approve=True, decision="同意", acting_user=users["city_admin"])
+    # A re-draw is refused now that the task's record is submitted (planning._refuse_withdrawing_sealed, 实施方案
+    # 二(四)); a database keeps the tasks withdrawn by re-draws approved before that rule, as a re-draw did then.
+    with pytest.raises(ValidationError, match="不能重新抽取"):
+        planning.do_request_redraw(plan, reason="抽取时漏录一家企业", acting_user=users["county_admin"])
+    TaskPlan.objects.filter(plan=plan).update(active=False)
+    Task.objects.filter(selections__plan=plan).update(status=TaskStatus.WITHDRAWN,
+                                                      withdrawn_reason="所在抽取经批准作废")
     services.do_decide_redaction(record, action=action, fields=["items"] if action == RedactionAction.MASK else [],
                                  basis="commercial", reason="事项涉及工艺", acting_user=users["county_admin"])
     pending, = services.pending_corrections(tree["a"])

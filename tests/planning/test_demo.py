@@ -33,6 +33,9 @@ def test_seed_planning_draws_a_past_year_and_the_current_quarter_but_one_county(
     assert not past.filter(revealed_at__isnull=True).exists()
     current = Plan.objects.filter(year=2021, quarter=4)
     assert not current.filter(revealed_at__isnull=False).exists()
+    # What the open data says of each plan's last change is the demo's own history, not the moment it was seeded
+    for plan in Plan.objects.all():
+        assert plan.changed_at == (plan.revealed_at or plan.dispatched_at), plan
     # Every jurisdiction has its plan of the current quarter but the county left for a demo user to plan.
     assert set(current.filter(kind=PlanKind.REGULAR).values_list("jurisdiction__code", flat=True)) == set(
         Jurisdiction.objects.exclude(code=demo.LEFT_TO_PLAN).exclude(level=Level.PROVINCE)

@@ -17,7 +17,8 @@ from shuangsuiji.planning.models import Task, TaskMember, TaskStatus
 from . import test_overlaps
 from .test_services import _officer
 
-pytestmark = pytest.mark.django_db
+# the quarter the tests draw is the current one
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("current_quarter")]
 
 overlap = test_overlaps.overlap  # the fixture: two units with a county and a city visit each, open
 TASKS = "/api/planning/tasks/"
@@ -171,10 +172,10 @@ def test_the_api_page_reads_the_other_tasks_in_one_query(city, overlap):
 def test_the_schema_describes_the_field_in_the_readers_language(client, city):
     client.force_login(city["users"]["city_admin"])
     zh = client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "同一单位本季度另有的未完成任务" in zh
+    assert "同一单位另有的未完成任务" in zh and "上季度逾期未完成的也列出" in zh
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     en = client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "The other open tasks of the same unit this quarter" in en
+    assert "The other open tasks of the same unit" in en and "overdue" in en
 
 
 # --- the workbench -------------------------------------------------------------------------------------------

@@ -1,0 +1,146 @@
+"""A published plan's change time (``Plan.changed_at``) for a mirror of the open data: every service that changes
+what the public reads of a plan dates it in its own transaction, and /api/public/plans/?changed_since=… lists the
+plans changed from a moment on, oldest change first, paged by a cursor, as the results list does."""
+
+import datetime
+import importlib
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from shuangsuiji.disclosure.public import instant
+from shuangsuiji.planning import services
+from shuangsuiji.planning.models import Draw, Plan, Task
+from shuangsuiji.registry import services as registry
+
+from .conftest import DRAW_DAY
+from .test_services import county_and_city_plans
+
+URL = "/api/public/plans/"
+
+
+def dated(plan: Plan) -> datetime.datetime | None:
+    return Plan.objects.values_list("changed_at", flat=True).get(pk=plan.pk)
+
+
+def test_every_step_that_changes_what_the_public_reads_dates_the_plan(city):
+    county, admin, city_admin = city["tree"]["a"], city["users"]["county_admin"], city["users"]["city_admin"]
+    plan = services.do_create_plan(jurisdiction=county, year=2021, quarter=2, acting_user=admin)
+    steps = [
+        lambda: services.do_approve_and_freeze(plan, acting_user=admin, draw_date=DRAW_DAY, today=DRAW_DAY),
+        lambda: services.do_commit_secret(plan, acting_user=admin),
+        lambda: services.do_record_public_value(plan, source="dice", value="3,5,1,6", witnesses=["张三", "李四"],
+                                                acting_user=admin),
+        lambda: services.do_draw(plan, acting_user=admin, today=DRAW_DAY),
+        lambda: services.do_dispatch(plan, acting_user=admin),
+    ]
+    for step in steps:
+        before = timezone.now()
+        step()
+        assert dated(plan) >= before, step
+    task = Task.objects.filter(selections__plan=plan).order_by("pk").first()
+    member = task.members.filter(active=True).select_related("inspector").first()
+    before = timezone.now()
+    services.do_substitute_inspector(task, member.inspector, reason="因病住院", acting_user=admin)
+    assert dated(plan) >= before  # the manifest records the substitution
+    request = services.do_request_redraw(plan, reason="名录库漏录两家新企业", acting_user=admin)
+    before = timezone.now()
+    services.do_approve_redraw(request, approve=True, decision="同意", acting_user=city_admin)
+    assert dated(plan) >= before
+    before = timezone.now()
+    services.do_set_requested(plan, {"general": plan.strata.get(stratum="general").requested - 1},
+                              reasons={"general": "本季度两家停产检修"}, acting_user=admin)
+    assert dated(plan) >= before  # a re-drawn plan stays published: its strata are read
+
+
+def test_a_refused_step_leaves_the_change_time_as_it_was(city):
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2,
+                                   acting_user=city["users"]["county_admin"])
+    services.do_approve_and_freeze(plan, acting_user=city["users"]["county_admin"], draw_date=DRAW_DAY,
+                                   today=DRAW_DAY)
+    frozen = dated(plan)
+    with pytest.raises(Exception):  # noqa: B017 — not yet committed: no public value can be recorded
+        services.do_record_public_value(plan, source="dice", value="3,5,1,6", witnesses=["张三", "李四"],
+                                        acting_user=city["users"]["county_admin"])
+    assert dated(plan) == frozen
+
+
+def test_the_plans_api_lists_what_changed_since_a_moment_with_a_cursor(client, city):
+    from .conftest import ceremony
+
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    moment = timezone.now()
+    ceremony(city_plan)
+    body = client.get(URL, {"changed_since": timezone.localtime(moment).isoformat()}).json()
+    assert [row["id"] for row in body["results"]] == [city_plan.pk]
+    assert body["results"][0]["changed_at"] == instant(dated(city_plan))
+    assert set(body["results"][0]) == set(client.get(URL).json()["results"][0])
+    # the county's dispatch brings it back, after the city's plan
+    services.do_dispatch(county, acting_user=city["users"]["county_admin"])
+    body = client.get(URL, {"changed_since": timezone.localtime(moment).isoformat()}).json()
+    assert [row["id"] for row in body["results"]] == [city_plan.pk, county.pk]
+    # a page of one at a time: each plan once, in the order of change
+    seen, page = [], client.get(URL, {"changed_since": "2000-01-01T00:00:00+08:00", "page_size": 1}).json()
+    while True:
+        seen += [row["id"] for row in page["results"]]
+        if not page["next"]:
+            break
+        assert "after=" in page["next"] and len(seen) < 10
+        page = client.get(page["next"]).json()
+    assert seen == [city_plan.pk, county.pk]
+
+
+@pytest.mark.parametrize(("params", "name"), [
+    ({"changed_since": "2026-03-01"}, "changed_since"),
+    ({"after": "bm90IGEgY3Vyc29y"}, "after"),
+    ({"after": "MXwyMDI2LTAzLTAxVDAwOjAwOjAwKzAwOjAwfGFiYw"}, "after"),  # 1|…|abc: a plan's id is a number
+    ({"changed_since": "2026-03-01T00:00:00+08:00", "page": "2"}, "page"),
+])
+def test_a_moment_or_cursor_the_plans_api_cannot_read_is_a_400_naming_it(client, tree, params, name):
+    response = client.get(URL, params)
+    assert response.status_code == 400 and name in response.json()
+
+
+def test_the_schema_describes_the_plans_change_time_and_parameter_in_both_languages(client):
+    for language, says in (("zh-hans", "不要用本机时钟"), ("en", "clock")):
+        client.cookies["django_language"] = language
+        schema = client.get("/api/public/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE=language).json()
+        parameters = {p["name"]: p for p in schema["paths"]["/api/public/plans/"]["get"]["parameters"]}
+        assert says in parameters["changed_since"]["description"] and "after" in parameters
+        row = schema["components"]["schemas"]["PublicPlan"]["properties"]
+        assert row["changed_at"]["description"]
+        if language == "en":
+            assert not any("\u4e00" <= ch <= "\u9fff" for ch in parameters["changed_since"]["description"])
+
+
+def test_the_migration_dates_the_published_plans_from_the_times_they_keep(city):
+    from .conftest import ceremony
+
+    fill = importlib.import_module("shuangsuiji.planning.migrations.0004_plan_changed_at_h122").fill_changed_at
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    services.do_dispatch(county, acting_user=city["users"]["county_admin"])
+    services.do_approve_and_freeze(city_plan, acting_user=city["users"]["city_admin"], draw_date=DRAW_DAY,
+                                   today=DRAW_DAY)
+    draft = services.do_create_plan(jurisdiction=city["tree"]["b"], year=2021, quarter=2,
+                                    acting_user=city["users"]["city_admin"])
+    Plan.objects.update(changed_at=None)
+    fill(apps, None)
+    county.refresh_from_db()
+    assert dated(county) == county.dispatched_at  # after its draw's last step
+    assert dated(city_plan) == Draw.objects.get(plan=city_plan).frozen_at
+    assert dated(draft) is None  # not published: its freeze will date it
+
+
+def test_a_renamed_county_dates_its_plans(city, users):
+    from .conftest import ceremony
+
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    before = timezone.now()
+    place = city["tree"]["a"]
+    place.name = "涞水区"
+    registry.do_save(place, acting_user=users["city_admin"], reason="撤县设区")
+    assert dated(county) >= before and dated(city_plan) < before  # the city's own plan did not change
