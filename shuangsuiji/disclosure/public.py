@@ -342,6 +342,21 @@ def results(params) -> tuple[ResultFilter, QuerySet]:
     return form, rows
 
 
+def _in_change_order(rows: QuerySet, key: str, since: datetime | None, past: tuple[datetime, object] | None
+                     ) -> QuerySet:
+    """``rows`` ordered by (changed_at, ``key``), from ``since`` on and past the row ``past`` (its change time and
+    ``key``): the one sync order that results and plans share."""
+    rows = rows.filter(changed_at__isnull=False).order_by("changed_at", key)
+    if since is not None:
+        rows = rows.filter(changed_at__gte=since)
+    if past is not None:
+        moment, last = past
+        # The range on changed_at alone is what the index can seek to; the OR then skips the rows of the same
+        # moment up to the last one read (a batch's rows share its release time).
+        rows = rows.filter(changed_at__gte=moment).filter(Q(changed_at__gt=moment) | Q(**{f"{key}__gt": last}))
+    return rows
+
+
 def changed_results(rows: QuerySet, *, since: datetime | None = None,
                     past: tuple[datetime, str] | None = None) -> QuerySet:
     """``rows`` of ``results`` in the order of their last change (oldest first, then public id): what a copy kept
@@ -351,15 +366,7 @@ def changed_results(rows: QuerySet, *, since: datetime | None = None,
 
     Rows without a change time (batches not yet released) have no place in the order and are left out; the
     ``published()`` gate of ``results`` stays in force. Reads the index (changed_at, public_id) (disclosure 0005)."""
-    rows = rows.filter(changed_at__isnull=False).order_by("changed_at", "public_id")
-    if since is not None:
-        rows = rows.filter(changed_at__gte=since)
-    if past is not None:
-        moment, public_id = past
-        # The range on changed_at alone is what the index can seek to; the OR then skips the rows of the same
-        # moment up to the last one read (a batch's rows share its release time).
-        rows = rows.filter(changed_at__gte=moment).filter(Q(changed_at__gt=moment) | Q(public_id__gt=public_id))
-    return rows
+    return _in_change_order(rows, "public_id", since, past)
 
 
 def changed_plans(rows: QuerySet, *, since: datetime | None = None,
@@ -367,13 +374,7 @@ def changed_plans(rows: QuerySet, *, since: datetime | None = None,
     """``rows`` of ``plans`` in the order of their last public change (``Plan.changed_at``, oldest first, then id),
     as ``changed_results`` reads the results: from ``since`` on, and past the row ``past`` (its change time and id).
     Reads the index (changed_at, id) (planning 0004)."""
-    rows = rows.filter(changed_at__isnull=False).order_by("changed_at", "id")
-    if since is not None:
-        rows = rows.filter(changed_at__gte=since)
-    if past is not None:
-        moment, pk = past
-        rows = rows.filter(changed_at__gte=moment).filter(Q(changed_at__gt=moment) | Q(id__gt=pk))
-    return rows
+    return _in_change_order(rows, "id", since, past)
 
 
 def latest_list_year() -> int | None:
