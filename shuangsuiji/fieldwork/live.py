@@ -5,8 +5,9 @@ one the page has (docs/guide/inspector.md, "页面上的任务有变化").
 
 A snapshot is read in a fixed number of queries, whatever the number of tasks, through the same gates as the
 pages: ``views._tasks_of`` (planning's ``visible_tasks``) for his tasks, ``Task.objects.visible_to`` for those
-he no longer has, ``Recheck.objects.visible_to`` for his re-checks. A draft's autosaves are not in it: the list
-shows "草稿", not the draft's revision, and a team mate typing would otherwise call for a reload every minute.
+he no longer has, ``Recheck.objects.visible_to`` for his re-checks (those the page shows included, so a
+re-check's record form learns that a team mate submitted it). A draft's autosaves are not in it: the list shows
+"草稿", not the draft's revision, and a team mate typing would otherwise call for a reload every minute.
 """
 
 import hashlib
@@ -14,7 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shuangsuiji.fieldwork.models import InspectionRecord, Recheck, RecheckStatus
 from shuangsuiji.planning.models import Task, TaskMember, TaskStatus
@@ -35,10 +36,11 @@ def open_tasks(tasks: QuerySet) -> QuerySet:
     return tasks.filter(~Exists(InspectionRecord.objects.filter(task=OuterRef("pk"))) | Exists(_drafts()))
 
 
-def snapshot(user, tasks: QuerySet, known: Iterable[int] = ()) -> dict:
+def snapshot(user, tasks: QuerySet, known: Iterable[int] = (), known_rechecks: Iterable[int] = ()) -> dict:
     """``tasks``: the user's dispatched tasks (``views._tasks_of``). ``known``: the ids of the tasks the page
     shows; each of them that is no longer an open task of his is listed in ``gone`` with the reason — only when he
-    was on its team: the answer names nothing he never had. Four queries."""
+    was on its team: the answer names nothing he never had. ``known_rechecks``: the same for the re-checks the page
+    shows (``rechecks``, ``rechecks_gone``). Four queries."""
     mine = open_tasks(tasks)
     rows = list(mine.annotate(amending=Exists(_drafts().filter(amends__isnull=False)), drafting=Exists(_drafts()))
                 .values_list("pk", "deadline", "schedule__planned_on", "drafting", "amending"))
@@ -63,13 +65,33 @@ def snapshot(user, tasks: QuerySet, known: Iterable[int] = ()) -> dict:
                 .values_list("pk", "status", "on_team", "still_mine")):
             gone[str(pk)] = (WITHDRAWN if status == TaskStatus.WITHDRAWN else REASSIGNED if not on_team
                              else SEALED if still_mine else OTHER)
-    rechecks = {
-        str(pk): {"record": "draft" if drafting else "", "due": due.isoformat()}
-        for pk, due, drafting in Recheck.objects.visible_to(user).filter(status=RecheckStatus.OPEN).annotate(
-            drafting=Exists(InspectionRecord.objects.filter(recheck=OuterRef("pk"), sealed_at__isnull=True)))
-        .values_list("pk", "due_date", "drafting")}
-    state = {"tasks": current, "gone": gone, "rechecks": rechecks}
+    rechecks, rechecks_gone = _rechecks(user, known_rechecks)
+    state = {"tasks": current, "gone": gone, "rechecks": rechecks, "rechecks_gone": rechecks_gone}
     return {"version": version_of(state), **state}
+
+
+def _rechecks(user, known: Iterable[int]) -> tuple[dict, dict]:
+    """His open re-checks (what the list shows), and why each of ``known`` is no longer one, in one query.
+
+    A re-check is open until its record is sealed; one the page knows stays listed while an amendment of its record
+    is a draft (as ``open_tasks``), so the amendment's form does not say "submitted" when it opens. A re-check is
+    neither withdrawn nor given to other officers — its team is the officers who signed the order to rectify
+    (``services._create_recheck``) and nothing changes it — so a known one leaves only when its record is sealed;
+    one no longer visible to him at all (``visible_to``) is not named, and the form says it is gone (live.js)."""
+    known = {int(pk) for pk in known}
+    drafts = InspectionRecord.objects.filter(recheck=OuterRef("pk"), sealed_at__isnull=True)
+    rows = (Recheck.objects.visible_to(user).filter(Q(status=RecheckStatus.OPEN) | Q(pk__in=known))
+            .annotate(drafting=Exists(drafts), amending=Exists(drafts.filter(amends__isnull=False)))
+            .values_list("pk", "due_date", "status", "drafting", "amending"))
+    current: dict[str, dict] = {}
+    gone: dict[str, str] = {}
+    for pk, due, status, drafting, amending in rows:
+        if status == RecheckStatus.OPEN or drafting:
+            current[str(pk)] = {"record": "amending" if amending else "draft" if drafting else "",
+                                "due": due.isoformat()}
+        else:
+            gone[str(pk)] = SEALED
+    return current, gone
 
 
 def version_of(state: dict) -> str:

@@ -37,7 +37,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
@@ -75,7 +75,15 @@ from shuangsuiji.fieldwork.models import (
 from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
 from shuangsuiji.intake.permissions import ensure_can_record
 from shuangsuiji.planning.gather import draws_open
-from shuangsuiji.planning.models import MemberRole, Substitution, Task, TaskPlan, TaskStatus
+from shuangsuiji.planning.models import (
+    MemberRole,
+    Substitution,
+    SubstitutionKind,
+    Task,
+    TaskMember,
+    TaskPlan,
+    TaskStatus,
+)
 from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Department, Inspector
 from shuangsuiji.systemtext import system_text
@@ -788,29 +796,90 @@ def team_changed(task: Task, *, reason: str, acting_user) -> None:
             signature.delete()
 
 
-def left_team(user, record_pk: int) -> str | None:
-    """Why ``user`` may no longer open the draft ``record_pk`` he once wrote: the task was withdrawn, or an admin
-    replaced him on its team (``team_changed``). None when he never was on its team: to him the record does not
-    exist (404). His open page may still post to it (an autosave, a signature, 提交): each is refused, and saying
-    why — not "not found" — keeps him from going to a unit that is no longer his visit."""
+@dataclass(frozen=True)
+class Departure:
+    """Why an inspector is no longer on a task he was on, in words he may read: his own task's number, the
+    withdrawal's or his replacement's reason, when and by whom — nothing of the task he may no longer read (its
+    new team, its record's content)."""
+
+    task: Task
+    withdrawn: bool
+    reason: str
+    when: str
+    by: str
+
+    def facts(self) -> dict[str, str]:
+        return {"task": task_number(self.task), "reason": self.reason or "—", "when": self.when, "by": self.by}
+
+
+def departure(user, task_pk: int | None) -> Departure | None:
+    """Why ``user`` (an inspector) is no longer on the task ``task_pk``: it was withdrawn, or an admin replaced him
+    on its team (``team_changed``). None when he is still on it, or never was: to him such a task does not exist
+    (404). A former member reads nothing of the task any more — its brief, its records, their PDF — as
+    ``visible_to`` has it (active members only); a substitution is refused once a record is sealed
+    (``planning.services._ensure_not_inspected``), so no sealed record he signed is kept from him."""
+    if (task_pk is None or user is None or not user.is_authenticated or user.inspector_id is None
+            or user.role != Role.INSPECTOR):
+        return None
+    member = TaskMember.objects.filter(task=OuterRef("pk"), inspector_id=user.inspector_id)
+    task = (Task.objects.visible_to(user).filter(Exists(member), pk=task_pk)
+            .annotate(on_team=Exists(member.filter(active=True))).first())
+    if task is None or (task.on_team and task.status != TaskStatus.WITHDRAWN):
+        return None
+    withdrawn = task.status == TaskStatus.WITHDRAWN
+    changes = Substitution.objects.filter(task=task).select_related("acted_by").order_by("-acted_at", "-pk")
+    change = (changes.filter(kind=SubstitutionKind.TARGET) if withdrawn
+              else changes.filter(kind=SubstitutionKind.INSPECTOR, old_inspector_id=user.inspector_id)).first()
+    return Departure(
+        task=task, withdrawn=withdrawn,
+        reason=task.withdrawn_reason if withdrawn else (change.reason if change else ""),
+        when=timezone.localtime(change.acted_at).strftime("%Y-%m-%d %H:%M") if change else "—",
+        by=(change.acted_by.display_name if change.acted_by else _("系统")) if change else "—")
+
+
+def left_task(user, task_pk: int) -> str | None:
+    """What the task's page tells a former member (``departure``) instead of its brief."""
+    gone = departure(user, task_pk)
+    if gone is None:
+        return None
+    if gone.withdrawn:
+        return _("任务%(task)s已于%(when)s由%(by)s撤销（%(reason)s），不必再去检查；"
+                 "该任务的检查要点和企业情况不再向您显示") % gone.facts()
+    return _("您已不在任务%(task)s的检查组中（%(when)s由%(by)s替换：%(reason)s），不能再查看该任务的检查要点和"
+             "企业情况，也不能安排或开始检查；请不要再去现场") % gone.facts()
+
+
+# What a former member can no longer do with a record of the task, said by the page he opened.
+WRITE, READ, PDF = "write", "read", "pdf"
+
+
+def left_team(user, record_pk: int, doing: str = WRITE) -> str | None:
+    """Why ``user`` may no longer open the record ``record_pk`` of a task he was on (``departure``), in the words
+    of what he tried: write it (the form, an autosave, a signature, 提交), read its page, or download its PDF.
+    None when he never was on its team: to him the record does not exist (404). Saying why — not "not found" —
+    keeps him from going to a unit that is no longer his visit."""
     if user is None or not user.is_authenticated or user.inspector_id is None or user.role != Role.INSPECTOR:
         return None
-    record = (InspectionRecord.objects.filter(pk=record_pk, task__in=Task.objects.visible_to(user),
-                                              task__members__inspector_id=user.inspector_id)
-              .select_related("task").first())
-    if record is None:
+    record = InspectionRecord.objects.filter(pk=record_pk, task__isnull=False).only("number", "task_id").first()
+    gone = departure(user, record.task_id) if record is not None else None
+    if gone is None:
         return None
-    task = record.task
-    if task.status == TaskStatus.WITHDRAWN:
-        return _("任务%(task)s已撤销（%(reason)s），检查记录%(number)s不能再保存、签名或提交；已填写的内容原样保留") % {
-            "task": task_number(task), "reason": task.withdrawn_reason or "—", "number": record.number}
-    replaced = (Substitution.objects.filter(task=task, old_inspector_id=user.inspector_id)
-                .order_by("-acted_at", "-pk").first())
+    facts = {**gone.facts(), "number": record.number}
+    if doing == READ:
+        return (_("任务%(task)s已于%(when)s由%(by)s撤销（%(reason)s），检查记录%(number)s不再向您显示")
+                if gone.withdrawn
+                else _("您已不在任务%(task)s的检查组中（%(when)s由%(by)s替换：%(reason)s），"
+                       "不能再查看检查记录%(number)s")) % facts
+    if doing == PDF:
+        return (_("任务%(task)s已于%(when)s由%(by)s撤销（%(reason)s），不能再下载检查记录%(number)s的PDF")
+                if gone.withdrawn
+                else _("您已不在任务%(task)s的检查组中（%(when)s由%(by)s替换：%(reason)s），"
+                       "不能再下载检查记录%(number)s的PDF")) % facts
+    if gone.withdrawn:
+        return _("任务%(task)s已撤销（%(reason)s），检查记录%(number)s不能再保存、签名或提交；"
+                 "已填写的内容原样保留") % facts
     return _("您已不在任务%(task)s的检查组（%(when)s替换：%(reason)s），"
-             "检查记录%(number)s由现检查组填写、签名和提交") % {
-        "task": task_number(task), "number": record.number,
-        "when": timezone.localtime(replaced.acted_at).strftime("%Y-%m-%d %H:%M") if replaced else "—",
-        "reason": replaced.reason if replaced else "—"}
+             "检查记录%(number)s由现检查组填写、签名和提交") % facts
 
 
 # --- positive-list on-site approval ---------------------------------------------------------------------------

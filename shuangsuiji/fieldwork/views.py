@@ -266,7 +266,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     shown = [task.pk for group in groups.values() for task in group]
     return render(request, "fieldwork/my_tasks.html", {"groups": groups, "rechecks": rechecks, "today": today,
                                                        "open_count": open_count, "calendar_years": calendar_years,
-                                                       "live": _live(user, shown)})
+                                                       "live": _live(user, shown, [r.pk for r in rechecks])})
 
 
 def _live_text() -> dict[str, str]:
@@ -286,35 +286,54 @@ def _live_text() -> dict[str, str]:
         "recordReassigned": _("您已被替换出该任务的检查组：本记录不能再保存、签名或提交，请不要再去现场。"),
         "recordSealed": _("该记录已由检查组其他成员提交封存，不能再修改。"),
         "recordOther": _("该任务已不在您的任务列表中：本记录不能再保存、签名或提交。"),
+        "recheckOther": _("该复查任务已不在您的复查任务中：本记录不能再保存、签名或提交。"),
         "view": _("点此查看"),
         "toList": _("返回我的任务"),
     }
 
 
-def _live(user, task_ids: list[int]) -> dict:
+def _live(user, task_ids: list[int], recheck_ids: list[int] = ()) -> dict:
     """What the page's live.js needs: the snapshot it starts from, the address it polls, how often, its texts."""
-    state = live.snapshot(user, _tasks_of(user), task_ids)
+    state = live.snapshot(user, _tasks_of(user), task_ids, recheck_ids)
+    query = f"tasks={','.join(str(pk) for pk in task_ids)}"
+    if recheck_ids:
+        query += f"&rechecks={','.join(str(pk) for pk in recheck_ids)}"
     return {"state": state, "text": _live_text(), "every": settings.FIELDWORK_LIVE_SECONDS,
-            "url": f"{reverse('fieldwork:task_changes')}?tasks={','.join(str(pk) for pk in task_ids)}"}
+            "url": f"{reverse('fieldwork:task_changes')}?{query}"}
+
+
+def _known_ids(request: HttpRequest, name: str) -> list[int] | JsonResponse:
+    """The ids a poll lists in its parameter ``name`` (``tasks``, ``rechecks``), or the 400 saying what is wrong."""
+    if name == "tasks":
+        too_many = _("参数 tasks 最多列出%(max)s个任务编号，收到%(count)s个")
+        not_numbers = _("参数 tasks 应为以逗号分隔的任务编号（数字），“%(value)s”不是")
+    else:
+        too_many = _("参数 rechecks 最多列出%(max)s个复查任务编号，收到%(count)s个")
+        not_numbers = _("参数 rechecks 应为以逗号分隔的复查任务编号（数字），“%(value)s”不是")
+    parts = [part.strip() for part in request.GET.get(name, "").split(",") if part.strip()]
+    if len(parts) > live.MAX_KNOWN:
+        return _json_error(too_many % {"max": live.MAX_KNOWN, "count": len(parts)}, 400)
+    bad = next((part for part in parts if params.number(part) is None), None)
+    if bad is not None:
+        return _json_error(not_numbers % {"value": bad[:40]}, 400)
+    return [params.number(part) for part in parts]
 
 
 @login_required
 def task_changes(request: HttpRequest) -> HttpResponse:
     """The version of what an inspector's phone page shows (his open tasks, their record's state, deadline,
     planned day and team; his open re-checks), for the page's poll: 304 while the request's ``If-None-Match`` is
-    the current version, else the snapshot as JSON (``live.snapshot``). ``tasks``: the ids the page shows, so the
-    answer can say why one of them left his list. Constant queries whatever the number of tasks."""
+    the current version, else the snapshot as JSON (``live.snapshot``). ``tasks`` and ``rechecks``: the ids of the
+    tasks and re-checks the page shows, so the answer can say why one of them left his list. Constant queries
+    whatever the number of tasks."""
     user = request.user
     if not _is_inspector(user):
         return _json_error(_("只有执法人员有“我的检查”任务列表"), 403)
-    parts = [part.strip() for part in request.GET.get("tasks", "").split(",") if part.strip()]
-    if len(parts) > live.MAX_KNOWN:
-        return _json_error(_("参数 tasks 最多列出%(max)s个任务编号，收到%(count)s个") % {
-            "max": live.MAX_KNOWN, "count": len(parts)}, 400)
-    bad = next((part for part in parts if params.number(part) is None), None)
-    if bad is not None:
-        return _json_error(_("参数 tasks 应为以逗号分隔的任务编号（数字），“%(value)s”不是") % {"value": bad[:40]}, 400)
-    state = live.snapshot(user, _tasks_of(user), [params.number(part) for part in parts])
+    tasks, rechecks = _known_ids(request, "tasks"), _known_ids(request, "rechecks")
+    for refused in (tasks, rechecks):
+        if isinstance(refused, JsonResponse):
+            return refused
+    state = live.snapshot(user, _tasks_of(user), tasks, rechecks)
     etag = f'"{state["version"]}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
@@ -346,6 +365,18 @@ def _target_history(target, exclude_record: InspectionRecord | None = None) -> d
     }
 
 
+def _his_task(request: HttpRequest, tasks: QuerySet, pk: int) -> Task:
+    """The task of ``tasks``; a former member of it (withdrawn, or he replaced) is refused saying why — a link in
+    an old message or an open page should not answer "not found" for the visit he was to make."""
+    try:
+        return tasks.get(pk=pk)
+    except Task.DoesNotExist:
+        left = services.left_task(request.user, pk)
+        if left is not None:
+            raise PermissionDenied(left) from None
+        raise Http404 from None
+
+
 @login_required
 def task_brief(request: HttpRequest, pk: int) -> HttpResponse:
     return _task_brief_page(request, pk)
@@ -359,7 +390,7 @@ def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None
     redirect showed today's date in the box and the reason only above the page."""
     user = request.user
     status = _answer_status(request, refused)
-    task = get_object_or_404(_tasks_of(user).select_related("target__jurisdiction"), pk=pk)
+    task = _his_task(request, _tasks_of(user).select_related("target__jurisdiction"), pk)
     record = _latest_records([task.pk]).get(task.pk)
     probe = record or InspectionRecord(task=task, target=task.target)
     team = services.participants(probe)
@@ -387,7 +418,7 @@ def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None
 @login_required
 @require_POST
 def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(_tasks_of(request.user), pk=pk)
+    task = _his_task(request, _tasks_of(request.user), pk)
     form = PlanVisitForm(request.POST)
     try:
         if not form.is_valid():
@@ -407,7 +438,7 @@ def task_plan(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_start(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(_tasks_of(request.user), pk=pk)
+    task = _his_task(request, _tasks_of(request.user), pk)
     try:
         record = services.do_start_record(task, acting_user=request.user)
     except (ValidationError, PermissionDenied) as error:
@@ -455,13 +486,15 @@ def recheck_start(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the record form ------------------------------------------------------------------------------------------
 
 
-def _record(request: HttpRequest, pk: int) -> InspectionRecord:
+def _record(request: HttpRequest, pk: int, doing: str = services.WRITE) -> InspectionRecord:
+    """The record as the gate lets the user read it. A former member of its task is refused (403) saying why, in
+    the words of what he tried (``doing``: write it, read its page, download its PDF); anyone else gets 404."""
     try:
         return InspectionRecord.objects.visible_to(request.user).select_related(
             "task", "recheck", "target__jurisdiction", "amends", "on_site_approval__decided_by", "on_site_clue",
             "sealed_by", "amendment_approved_by", "created_by").get(pk=pk)
     except InspectionRecord.DoesNotExist:
-        left = services.left_team(request.user, pk)
+        left = services.left_team(request.user, pk, doing)
         if left is not None:
             raise PermissionDenied(left) from None
         raise Http404 from None
@@ -655,7 +688,9 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
         "off_site": form["mode"].value() == Mode.OFF_SITE,
         "script_text": _script_text(), "unsaved": unsaved, "conflict_base": conflict_base,
         # his task withdrawn or he replaced while the form is open: said at once (live.js), saves stop
-        "live": _live(request.user, [record.task_id]) if record.task_id and _is_inspector(request.user) else None,
+        # a re-check's: his team mate submitted it (a re-check is neither withdrawn nor reassigned: live._rechecks)
+        "live": (_live(request.user, [record.task_id]) if record.task_id
+                 else _live(request.user, [], [record.recheck_id])) if _is_inspector(request.user) else None,
         # the phone's clock is measured against these (record.js): its error, its zone, when to warn
         "server_now": _server_now_ms(),
         "server_zone": int(timezone.localtime().utcoffset().total_seconds() // 60),
@@ -1079,7 +1114,7 @@ def _month(value: str) -> tuple[tuple[int, int] | None, str]:
 
 @login_required
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, _record(request, pk))
+    return _detail_page(request, _record(request, pk, services.READ))
 
 
 def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exception | None = None,
@@ -1314,7 +1349,7 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
 def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from shuangsuiji.fieldwork.pdf import render_record_pdf
 
-    record = _record(request, pk)
+    record = _record(request, pk, services.PDF)
     response = HttpResponse(render_record_pdf(record), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{record.number}.pdf"'
     return response

@@ -209,4 +209,4 @@ def test_a_stranger_is_not_told_the_record_exists(task, team):
 
 def test_the_snapshot_is_json_a_phone_reads(task, users):
     body = ask(signed_in(users["inspector"]), [task.pk]).content.decode()
-    assert set(json.loads(body)) == {"version", "tasks", "gone", "rechecks"}
+    assert set(json.loads(body)) == {"version", "tasks", "gone", "rechecks", "rechecks_gone"}

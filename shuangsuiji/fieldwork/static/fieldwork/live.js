@@ -8,8 +8,8 @@
 
    The list page (data-mode="list") then says what changed against what it shows and offers a reload — it never
    reloads by itself. The record form (data-mode="record") says at once when its task was withdrawn, he was
-   replaced, or a team mate submitted the record, and tells record.js to save no more ("fw:stopped"): the server
-   refuses those saves anyway. No third-party code. */
+   replaced, or a team mate submitted the record — a re-check's form (data-recheck) when a team mate submitted
+   it — and tells record.js to save no more ("fw:stopped"): the server refuses those saves anyway. No third-party code. */
 (function () {
   "use strict";
   const box = document.getElementById("fw-live");
@@ -44,12 +44,14 @@
       else if (!before) counts.added += 1;
       else counts.updated += 1;
     }
-    // a re-check: new, done, or its draft begun
+    // a re-check: new, submitted by the team, or its draft begun
     const rechecks = new Set([...Object.keys(first.rechecks), ...Object.keys(now.rechecks)]);
     for (const id of rechecks) {
       const [before, after] = [first.rechecks[id], now.rechecks[id]];
       if (JSON.stringify(before) === JSON.stringify(after)) continue;
       if (!before) counts.added += 1;
+      else if (now.rechecks_gone[id]) counts[now.rechecks_gone[id]] += 1;
+      else if (!after) counts.other += 1;
       else counts.updated += 1;
     }
     return Object.entries(counts).filter(([, n]) => n > 0)
@@ -78,14 +80,22 @@
     show(`${text.changed}${parts.join(text.separator)}`, text.reload, location.href, "warning");
   }
 
+  // Why the form's task or re-check is no longer his to write, or "" while it is.
+  function whyStopped(now) {
+    if (box.dataset.task) return now.gone[box.dataset.task] || "";
+    const id = box.dataset.recheck;
+    // a re-check is neither withdrawn nor reassigned (fieldwork/live.py): submitted by his team mate, or out of
+    // his reach altogether
+    return now.rechecks_gone[id] || (now.rechecks[id] ? "" : "other");
+  }
+
   function recordChanged(now) {
-    const id = box.dataset.task;
-    const why = now.gone[id];
+    const why = whyStopped(now);
     if (!why) return;
     over = true;
     const sealed = why === "sealed";
     const message = { withdrawn: text.recordWithdrawn, reassigned: text.recordReassigned, sealed: text.recordSealed }[why]
-      || text.recordOther;
+      || (box.dataset.recheck ? text.recheckOther : text.recordOther);
     // reloaded, the form of a task no longer his is refused: he goes back to his list instead
     show(message, sealed ? text.view : text.toList, sealed ? box.dataset.recordUrl : box.dataset.listUrl,
          sealed ? "info" : "danger");

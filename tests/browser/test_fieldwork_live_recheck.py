@@ -1,0 +1,46 @@
+"""An inspector has his re-check's record form open at the unit; his partner submits the re-check record from his
+own phone. The open form learns it by its poll (fieldwork/live.js, the interval shortened here), says so in the
+re-check's words and saves no more. A re-check is neither withdrawn nor reassigned (fieldwork/live.py): a team
+mate's submission is what stops its form. Set FIELDWORK_SHOTS=<dir> to keep a screenshot."""
+
+import pytest
+from playwright.sync_api import expect
+
+from shuangsuiji.fieldwork import services as fieldwork
+from shuangsuiji.fieldwork.models import Handling, Recheck
+from tests.fieldwork.conftest import fill, items, sign_all, submitted, target, task, team  # noqa: F401 (fixtures)
+
+from .conftest import assert_accessible
+from .test_fieldwork_phone import SHOTS, wait_for_record_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SMALL_PHONE = {"width": 375, "height": 800}
+
+
+def test_a_recheck_form_says_so_when_the_partner_submits_it(open_page, live_server, settings, task, team,  # noqa: F811
+                                                            users):
+    settings.FIELDWORK_LIVE_SECONDS = 1
+    inspector = users["inspector"]
+    recheck = Recheck.objects.get(source_record=submitted(task, inspector, problem=Handling.ORDER))
+    record = fieldwork.do_start_recheck_record(recheck, acting_user=inspector)
+    page = open_page(inspector, "pw-inspector", SMALL_PHONE)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    expect(page.locator("#fw-live")).to_have_attribute("data-recheck", str(recheck.pk))
+    with page.expect_response(lambda r: "/fieldwork/tasks/changes/" in r.url and r.status == 304):
+        pass  # nothing changed: answered 304, the form says nothing
+    expect(page.locator("#fw-live .fw-live-alert")).to_have_count(0)
+
+    record = fill(record, team["partner"])
+    sign_all(record, team["partner"])
+    fieldwork.do_submit_record(record, acting_user=team["partner"])
+
+    alert = page.locator("#fw-live .fw-live-alert")
+    expect(alert).to_contain_text("该记录已由检查组其他成员提交封存，不能再修改。", timeout=15000)
+    expect(page.locator("#id_findings")).to_be_disabled()
+    expect(page.locator("button[value=submit]").first).to_be_disabled()
+    expect(alert.locator("a", has_text="点此查看")).to_have_attribute("href", f"/fieldwork/records/{record.pk}/")
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/recheck-form-stopped.png")
+    assert_accessible(page, "re-check record form submitted by the partner")
