@@ -44,3 +44,25 @@ def test_a_recheck_form_says_so_when_the_partner_submits_it(open_page, live_serv
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/recheck-form-stopped.png")
     assert_accessible(page, "re-check record form submitted by the partner")
+
+
+def test_the_task_list_says_a_recheck_was_submitted(open_page, live_server, settings, task, team,  # noqa: F811
+                                                     users):
+    """The list counts a re-check his partner submitted as submitted — it said "有更新" before the poll named the
+    re-checks the list shows — and offers a reload, after which the re-check is gone from it."""
+    settings.FIELDWORK_LIVE_SECONDS = 1
+    inspector = users["inspector"]
+    recheck = Recheck.objects.get(source_record=submitted(task, inspector, problem=Handling.ORDER))
+    page = open_page(inspector, "pw-inspector", SMALL_PHONE)
+    page.goto(f"{live_server.url}/fieldwork/tasks/")
+    expect(page.locator("main")).to_contain_text(recheck.number)
+    record = fieldwork.do_start_recheck_record(recheck, acting_user=team["partner"])
+    banner = page.locator("#fw-live .fw-live-alert")
+    expect(banner).to_contain_text("任务有变化：1 项有更新", timeout=15000)  # its draft begun
+    record = fill(record, team["partner"])
+    sign_all(record, team["partner"])
+    fieldwork.do_submit_record(record, acting_user=team["partner"])
+    expect(banner).to_contain_text("任务有变化：1 项的记录已由检查组提交", timeout=15000)
+    banner.locator("a", has_text="点此刷新").click()
+    expect(page.locator("#fw-live .fw-live-alert")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text(recheck.number)
