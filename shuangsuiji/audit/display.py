@@ -41,6 +41,9 @@ class Change:
     label: str
     after: str
     before: str | None = None
+    ref: tuple[str, int] | None = None
+    """("app_label.Model", pk) of a row ``after`` numbers (``Key.numbered``): its page is linked for a reader who may
+    open it (``url_for``)."""
 
     @property
     def pair(self) -> bool:
@@ -56,6 +59,7 @@ class _Reading:
     related: type[models.Model] | None = None
     places: int | None = None  # a decimal field's decimal places: "50000.00" and 80000 are read alike
     named: str | Promise = ""  # the value is an outsider's words: the line names where they stand (``Key.named``)
+    numbered: str = ""  # the value is a row's primary key, said "#pk" (``Key.numbered``)
 
 
 _PLAIN = _Reading("")
@@ -166,8 +170,8 @@ def _said(event: Event) -> list[Change]:
     snapshot = action.snapshot if action is not None else not all(_is_pair(v) for v in changes.values())
     if snapshot:
         # a step records every key it has, filled or not ("no warning", "no departments"): the empty ones say nothing
-        return [Change(key, (r := reading(key)).label, _text(value, r, names)) for key, value in changes.items()
-                if not _blank(value)]
+        return [Change(key, (r := reading(key)).label, _text(value, r, names), ref=_ref(r, value))
+                for key, value in changes.items() if not _blank(value)]
     # PostgreSQL's jsonb keeps keys in its own order; the model's field order reads the same on both databases.
     order = _field_order(model)
     items = sorted(changes.items(), key=lambda item: order.get(item[0], len(order)))
@@ -177,12 +181,13 @@ def _said(event: Event) -> list[Change]:
     for key, value in items:
         r = reading(key)
         if not _is_pair(value):
-            rows.append(Change(key, r.label, _text(value, r, names)))
+            rows.append(Change(key, r.label, _text(value, r, names), ref=_ref(r, value)))
         elif created:
             if not _blank(value[1]):
-                rows.append(Change(key, r.label, _text(value[1], r, names)))
+                rows.append(Change(key, r.label, _text(value[1], r, names), ref=_ref(r, value[1])))
         else:
-            rows.append(Change(key, r.label, _text(value[1], r, names), _text(value[0], r, names)))
+            rows.append(Change(key, r.label, _text(value[1], r, names), _text(value[0], r, names),
+                               ref=_ref(r, value[1])))
     return rows
 
 
@@ -259,7 +264,7 @@ def _reading(model: type[models.Model] | None, code: str, action: Action | None,
     related = own.related_model if own is not None and (own.many_to_one or own.one_to_one) else None
     decimal = next((f for f in (own, source) if isinstance(f, models.DecimalField)), None)
     return _Reading(label, choices, related, decimal.decimal_places if decimal is not None else None,
-                    spec.named if spec is not None else "")
+                    spec.named if spec is not None else "", spec.numbered if spec is not None else "")
 
 
 def _choice_key(action: Action | None, key: str) -> _Reading | None:
@@ -288,6 +293,8 @@ def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> 
         return sep().join(_text(item, reading, names) for item in value)
     if isinstance(value, dict):
         return semicolon().join(f"{system_text(key)}: {_text(item, _PLAIN, names)}" for key, item in value.items())
+    if reading.numbered and _is_pk(value):
+        return f"#{value}"
     if reading.choices is not None and str(value) in reading.choices:
         return str(reading.choices[str(value)])
     if reading.related is not None and isinstance(value, int):
@@ -309,6 +316,27 @@ def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> 
             return value
     # a text the system wrote in its own language ("2026年第4季度", a stratum, a warning) in the reader's
     return system_text(str(value))
+
+
+def _is_pk(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _ref(reading: _Reading, value: Any) -> tuple[str, int] | None:
+    return (reading.numbered, value) if reading.numbered and _is_pk(value) else None
+
+
+def url_for(ref: tuple[str, int] | None, reader) -> str:
+    """The page of the row ``ref`` numbers, when its model's scoping gate (``visible_to``) lets ``reader`` open it;
+    else "" — the line then says the number unlinked rather than lead to a 404."""
+    if ref is None or reader is None:
+        return ""
+    model = apps.get_model(ref[0])
+    gate = getattr(model._default_manager, "visible_to", None)
+    if gate is None or not hasattr(model, "get_absolute_url"):
+        return ""
+    row = gate(reader).filter(pk=ref[1]).first()
+    return row.get_absolute_url() if row is not None else ""
 
 
 def _related_name(model: type[models.Model], pk: int, names: dict[tuple[type, Any], str]) -> str:
