@@ -81,14 +81,25 @@ EVERY_FIELD = "*"
 """In ``hidden``: every value of the event is kept from the reader (an event about an object he may not read)."""
 
 
+def field_of(action: str, key: str) -> str:
+    """In ``hidden``: the value of ``key`` (or ``"reason"``, the event's reason) of the events of ``action`` is kept
+    from the reader, whatever the action's other events say (an on-site request's reason, from a reader who reads
+    the sealed record and not its draft, while the approval's result is shown)."""
+    return f"{action}:{key}"
+
+
 def every_field_of(action: str) -> str:
     """In ``hidden``: every value of the events of ``action`` is kept from the reader (a draft's saves, from a reader
     who reads sealed records only)."""
-    return f"{action}:{EVERY_FIELD}"
+    return field_of(action, EVERY_FIELD)
 
 
 def _all_hidden(event: Event, hidden: Collection[str]) -> bool:
     return EVERY_FIELD in hidden or every_field_of(event.action) in hidden
+
+
+def _key_hidden(event: Event, key: str, hidden: Collection[str]) -> bool:
+    return key in hidden or field_of(event.action, key) in hidden
 
 
 def changes_of(event: Event, hidden: Collection[str] = ()) -> list[Change]:
@@ -96,19 +107,21 @@ def changes_of(event: Event, hidden: Collection[str] = ()) -> list[Change]:
 
     ``hidden``: fields the page keeps from this reader (an officer's phone number); their lines say that the
     field changed, never its values — the history must not show what the page above it withholds. ``EVERY_FIELD``
-    (or ``every_field_of(action)`` for that action's events) keeps every value."""
+    (or ``every_field_of(action)`` for that action's events) keeps every value, ``field_of(action, key)`` one key of
+    that action's events."""
     rows = _changes(event)
     if not hidden:
         return rows
     if _all_hidden(event, hidden):
         return [Change(row.key, row.label, withheld()) for row in rows]
-    return [Change(row.key, row.label, withheld()) if row.key in hidden else row for row in rows]
+    return [Change(row.key, row.label, withheld()) if _key_hidden(event, row.key, hidden) else row for row in rows]
 
 
 def reason_of(event: Event, hidden: Collection[str] = ()) -> str:
     """The event's reason as this reader may read it: withheld where the page keeps ``"reason"`` from him and the
-    action's reason is personal (``Action.private_reason``), or every value of the event (``EVERY_FIELD``)."""
-    if event.reason and hidden and _all_hidden(event, hidden):
+    action's reason is personal (``Action.private_reason``), where it keeps this action's reason
+    (``field_of(action, "reason")``), or every value of the event (``EVERY_FIELD``)."""
+    if event.reason and hidden and (_all_hidden(event, hidden) or field_of(event.action, "reason") in hidden):
         return withheld()
     action = ACTIONS.get(event.action)
     if event.reason and "reason" in hidden and action is not None and action.private_reason:
