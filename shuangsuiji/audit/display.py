@@ -41,6 +41,9 @@ class Change:
     label: str
     after: str
     before: str | None = None
+    ref: tuple[str, int] | None = None
+    """("app_label.Model", pk) of a row ``after`` numbers (``Key.numbered``): its page is linked for a reader who may
+    open it (``url_for``)."""
 
     @property
     def pair(self) -> bool:
@@ -56,6 +59,7 @@ class _Reading:
     related: type[models.Model] | None = None
     places: int | None = None  # a decimal field's decimal places: "50000.00" and 80000 are read alike
     named: str | Promise = ""  # the value is an outsider's words: the line names where they stand (``Key.named``)
+    numbered: str = ""  # the value is a row's primary key, said "#pk" (``Key.numbered``)
 
 
 _PLAIN = _Reading("")
@@ -77,14 +81,25 @@ EVERY_FIELD = "*"
 """In ``hidden``: every value of the event is kept from the reader (an event about an object he may not read)."""
 
 
+def field_of(action: str, key: str) -> str:
+    """In ``hidden``: the value of ``key`` (or ``"reason"``, the event's reason) of the events of ``action`` is kept
+    from the reader, whatever the action's other events say (an on-site request's reason, from a reader who reads
+    the sealed record and not its draft, while the approval's result is shown)."""
+    return f"{action}:{key}"
+
+
 def every_field_of(action: str) -> str:
     """In ``hidden``: every value of the events of ``action`` is kept from the reader (a draft's saves, from a reader
     who reads sealed records only)."""
-    return f"{action}:{EVERY_FIELD}"
+    return field_of(action, EVERY_FIELD)
 
 
 def _all_hidden(event: Event, hidden: Collection[str]) -> bool:
     return EVERY_FIELD in hidden or every_field_of(event.action) in hidden
+
+
+def _key_hidden(event: Event, key: str, hidden: Collection[str]) -> bool:
+    return key in hidden or field_of(event.action, key) in hidden
 
 
 def changes_of(event: Event, hidden: Collection[str] = ()) -> list[Change]:
@@ -92,19 +107,21 @@ def changes_of(event: Event, hidden: Collection[str] = ()) -> list[Change]:
 
     ``hidden``: fields the page keeps from this reader (an officer's phone number); their lines say that the
     field changed, never its values — the history must not show what the page above it withholds. ``EVERY_FIELD``
-    (or ``every_field_of(action)`` for that action's events) keeps every value."""
+    (or ``every_field_of(action)`` for that action's events) keeps every value, ``field_of(action, key)`` one key of
+    that action's events."""
     rows = _changes(event)
     if not hidden:
         return rows
     if _all_hidden(event, hidden):
         return [Change(row.key, row.label, withheld()) for row in rows]
-    return [Change(row.key, row.label, withheld()) if row.key in hidden else row for row in rows]
+    return [Change(row.key, row.label, withheld()) if _key_hidden(event, row.key, hidden) else row for row in rows]
 
 
 def reason_of(event: Event, hidden: Collection[str] = ()) -> str:
     """The event's reason as this reader may read it: withheld where the page keeps ``"reason"`` from him and the
-    action's reason is personal (``Action.private_reason``), or every value of the event (``EVERY_FIELD``)."""
-    if event.reason and hidden and _all_hidden(event, hidden):
+    action's reason is personal (``Action.private_reason``), where it keeps this action's reason
+    (``field_of(action, "reason")``), or every value of the event (``EVERY_FIELD``)."""
+    if event.reason and hidden and (_all_hidden(event, hidden) or field_of(event.action, "reason") in hidden):
         return withheld()
     action = ACTIONS.get(event.action)
     if event.reason and "reason" in hidden and action is not None and action.private_reason:
@@ -166,8 +183,8 @@ def _said(event: Event) -> list[Change]:
     snapshot = action.snapshot if action is not None else not all(_is_pair(v) for v in changes.values())
     if snapshot:
         # a step records every key it has, filled or not ("no warning", "no departments"): the empty ones say nothing
-        return [Change(key, (r := reading(key)).label, _text(value, r, names)) for key, value in changes.items()
-                if not _blank(value)]
+        return [Change(key, (r := reading(key)).label, _text(value, r, names), ref=_ref(r, value))
+                for key, value in changes.items() if not _blank(value)]
     # PostgreSQL's jsonb keeps keys in its own order; the model's field order reads the same on both databases.
     order = _field_order(model)
     items = sorted(changes.items(), key=lambda item: order.get(item[0], len(order)))
@@ -177,12 +194,13 @@ def _said(event: Event) -> list[Change]:
     for key, value in items:
         r = reading(key)
         if not _is_pair(value):
-            rows.append(Change(key, r.label, _text(value, r, names)))
+            rows.append(Change(key, r.label, _text(value, r, names), ref=_ref(r, value)))
         elif created:
             if not _blank(value[1]):
-                rows.append(Change(key, r.label, _text(value[1], r, names)))
+                rows.append(Change(key, r.label, _text(value[1], r, names), ref=_ref(r, value[1])))
         else:
-            rows.append(Change(key, r.label, _text(value[1], r, names), _text(value[0], r, names)))
+            rows.append(Change(key, r.label, _text(value[1], r, names), _text(value[0], r, names),
+                               ref=_ref(r, value[1])))
     return rows
 
 
@@ -259,7 +277,7 @@ def _reading(model: type[models.Model] | None, code: str, action: Action | None,
     related = own.related_model if own is not None and (own.many_to_one or own.one_to_one) else None
     decimal = next((f for f in (own, source) if isinstance(f, models.DecimalField)), None)
     return _Reading(label, choices, related, decimal.decimal_places if decimal is not None else None,
-                    spec.named if spec is not None else "")
+                    spec.named if spec is not None else "", spec.numbered if spec is not None else "")
 
 
 def _choice_key(action: Action | None, key: str) -> _Reading | None:
@@ -288,6 +306,8 @@ def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> 
         return sep().join(_text(item, reading, names) for item in value)
     if isinstance(value, dict):
         return semicolon().join(f"{system_text(key)}: {_text(item, _PLAIN, names)}" for key, item in value.items())
+    if reading.numbered and _is_pk(value):
+        return f"#{value}"
     if reading.choices is not None and str(value) in reading.choices:
         return str(reading.choices[str(value)])
     if reading.related is not None and isinstance(value, int):
@@ -309,6 +329,27 @@ def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> 
             return value
     # a text the system wrote in its own language ("2026年第4季度", a stratum, a warning) in the reader's
     return system_text(str(value))
+
+
+def _is_pk(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _ref(reading: _Reading, value: Any) -> tuple[str, int] | None:
+    return (reading.numbered, value) if reading.numbered and _is_pk(value) else None
+
+
+def url_for(ref: tuple[str, int] | None, reader) -> str:
+    """The page of the row ``ref`` numbers, when its model's scoping gate (``visible_to``) lets ``reader`` open it;
+    else "" — the line then says the number unlinked rather than lead to a 404."""
+    if ref is None or reader is None:
+        return ""
+    model = apps.get_model(ref[0])
+    gate = getattr(model._default_manager, "visible_to", None)
+    if gate is None or not hasattr(model, "get_absolute_url"):
+        return ""
+    row = gate(reader).filter(pk=ref[1]).first()
+    return row.get_absolute_url() if row is not None else ""
 
 
 def _related_name(model: type[models.Model], pk: int, names: dict[tuple[type, Any], str]) -> str:

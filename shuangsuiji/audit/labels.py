@@ -48,6 +48,10 @@ class Key:
     and no row of the 审计日志 quotes it — the log is read across the scope and kept for ever, the text on its own
     page by those who handle it. The line says ``named`` % {"object": the event's object, "day": its day} instead
     ("异议 YY20261103-K7M2QX（2026-11-03 提出）"); the stored event keeps the value, so the chain still verifies."""
+    numbered: str = ""
+    """"app_label.Model" whose primary key the value is, said as "#12" rather than by the row's name: the row is read
+    by fewer than the history (a clue, whose name and text may point at who reported it). The line links the row's
+    page for a reader its model's ``visible_to`` lets in (``includes/event_changes.html``), and no one else."""
 
 
 ACTIONS: dict[str, Action] = {
@@ -213,7 +217,8 @@ KEYS: dict[str, Key] = {
     "requested": Key(field="planning.PlanStratum.requested"),
     "plan.redraw_approve request": Key(field="planning.RedrawRequest.reason"),
     "plan.redraw_reject request": Key(field="planning.RedrawRequest.reason"),
-    "plan.open_clue_check clue": Key(pgettext_lazy("audit change", "线索编号")),
+    # the clue numbered as the opening's reason numbers it ("线索 #12（…发现）"), not named: read through its own gate
+    "plan.open_clue_check clue": Key(pgettext_lazy("audit change", "线索编号"), numbered="intake.Clue"),
     "plan.open_clue_check target": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码")),
     "clue.check_opened plan": Key(pgettext_lazy("audit change", "线索核查计划编号")),
     "clue.check_withdrawn plan": Key(pgettext_lazy("audit change", "线索核查计划编号")),

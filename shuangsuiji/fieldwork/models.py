@@ -142,12 +142,21 @@ def reads_drafts(user) -> bool:
     return bool(user.is_superuser or user.is_admin_role or user.role == Role.INSPECTOR)
 
 
-DRAFT_ACTIONS = ("record.draft", "record.attach", "record.detach", "record.sign", "record.unsign",
-                 "record.on_site_request", "record.on_site_approve", "record.on_site_reject")
+DRAFT_ACTIONS = ("record.draft", "record.attach", "record.detach", "record.sign", "record.unsign")
 """The events of a record's draft, whose values and reasons are the draft (``reads_drafts``): what was saved, the
-names of the files attached or removed (a name can hold a person's or a firm's), who signed which revision, why an
-on-site check was asked for and what was decided. A sealed record's history lists them to every reader of the record,
-their values to the readers of drafts only. The start (task, mode) and the seal say nothing of the draft's content."""
+names of the files attached or removed (a name can hold a person's or a firm's), who signed which revision. A sealed
+record's history lists them to every reader of the record, their values to the readers of drafts only. The start
+(task, mode) and the seal say nothing of the draft's content."""
+
+ON_SITE_DRAFT_KEYS = {"record.on_site_request": ("reason",), "record.on_site_approve": ("place",),
+                      "record.on_site_reject": ("reason",)}
+"""What a positive-list firm's on-site request and its decision hold of the draft (``reads_drafts``): the request's
+reason, which may name who complained ("群众郑某举报…"), a rejection's opinion, which no sealed record carries and which
+may repeat it, and the place an approval pre-filled. The rest is the approval the record was sealed with
+(``sealing.content_document``: who decided, when, what, and the opinion; the page and the PDF show it to every reader
+of the record, 实施方案 二(三)'s approval of an on-site check of a 正面清单 firm being the record's evidence that the
+visit was lawful): every reader of the sealed record reads who asked and who decided when, and the result, in its
+history, and the approval's opinion as the page shows it."""
 
 
 def teams_of(user, task_path: str, recheck_path: str) -> Q:

@@ -41,7 +41,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
-from shuangsuiji.audit.display import every_field_of
+from shuangsuiji.audit.display import every_field_of, field_of
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.disclosure.services import (
     known_results_deadline,
@@ -66,6 +66,7 @@ from shuangsuiji.fieldwork.forms import (
 )
 from shuangsuiji.fieldwork.models import (
     DRAFT_ACTIONS,
+    ON_SITE_DRAFT_KEYS,
     AmendmentRequest,
     Attachment,
     FollowUp,
@@ -113,6 +114,10 @@ from shuangsuiji.textsearch import every_word
 PER_PAGE = 50
 # The last milliseconds since the epoch a photo's time can have: a datetime ends with year 9999.
 LAST_DAY_MS = int(datetime(9999, 12, 30, tzinfo=UTC).timestamp() * 1000)
+
+DRAFT_HISTORY_HIDDEN = frozenset([*map(every_field_of, DRAFT_ACTIONS), *(
+    field_of(action, key) for action, keys in ON_SITE_DRAFT_KEYS.items() for key in keys)])
+"""What a sealed record's history keeps from a reader of sealed records only (``models.reads_drafts``)."""
 
 
 def _page(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -1160,8 +1165,9 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "review_form": review_form or ReviewForm(), "amend_reason": amend_reason, "reason_form": ReasonForm(),
         "decision_form": decision_form or _decision_form("amendment", open_amendment),
         "history": history_for(record)[:50], "visit": record.visit_number,
-        # the draft's events say who did what when; their values are the unsigned draft (models.DRAFT_ACTIONS)
-        "history_hidden": frozenset() if reads_drafts(user) else frozenset(map(every_field_of, DRAFT_ACTIONS)),
+        # the draft's events say who did what when; their values are the unsigned draft (models.DRAFT_ACTIONS), but
+        # for the on-site approval the record was sealed with (models.ON_SITE_DRAFT_KEYS)
+        "history_hidden": frozenset() if reads_drafts(user) else DRAFT_HISTORY_HIDDEN,
         "today": timezone.localdate(),
     }, status=status)
 

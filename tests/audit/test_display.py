@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.template import Context, Template
 from django.utils import translation
 
-from shuangsuiji.audit.display import action_label, changes_of
+from shuangsuiji.audit.display import action_label, changes_of, field_of, reason_of, withheld
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork.models import InspectionRecord
 from shuangsuiji.intake.models import Penalty
@@ -139,3 +139,19 @@ def test_an_accounts_event_reads_in_english_with_its_stored_chinese_values_and_d
         assert said(event("user.create", User, {"username": [None, "wangwu"], "is_active": [None, True]})) == [
             "Username：wangwu", "Active：Yes"]
     assert said(event("user.password", User, {"password": [None, "已设置"]})) == ["密码：已设置"]
+
+
+def test_a_page_withholds_one_key_or_the_reason_of_one_actions_events():
+    """``field_of(action, key)``: that action's key (or its reason), not the same key of another action's events."""
+    approve = event("record.on_site_approve", InspectionRecord,
+                    {"approval": ["pending", "approved"], "place": ["", "甲厂"]})
+    approve.reason = "同意现场核实"
+    request = event("record.on_site_request", InspectionRecord, {"approval": [None, 7]})
+    request.reason = "群众郑某举报"
+    hidden = {field_of("record.on_site_approve", "place"), field_of("record.on_site_request", "reason")}
+    # the record's field first, then the key of the action's table (the model's order)
+    lines = [(c.label, c.after) for c in changes_of(approve, hidden)]
+    assert lines == [("检查地点", withheld()), ("审批状态", "已批准")]
+    assert reason_of(approve, hidden) == "同意现场核实"
+    assert reason_of(request, hidden) == withheld()
+    assert [c.after for c in changes_of(request, hidden)] == ["7"]

@@ -23,6 +23,14 @@ def event_changes(event: Event, hidden: Collection[str] | str = ()) -> list[disp
     return display.changes_of(event, () if isinstance(hidden, str) else hidden)
 
 
+@register.simple_tag(takes_context=True)
+def change_url(context: template.Context, change: display.Change) -> str:
+    """``{% change_url change as url %}``: the page of the row a line numbers (``Key.numbered``), for a reader who may
+    open it (``display.url_for``), else "" — the line says the number unlinked."""
+    request = context.get("request")
+    return display.url_for(change.ref, getattr(request, "user", None))
+
+
 @register.filter
 def event_reason(event: Event, hidden: Collection[str] | str = ()) -> str:
     """``event|event_reason:history_hidden``: the reason, unless it is personal and the page withholds it."""
