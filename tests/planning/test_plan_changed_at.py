@@ -144,3 +144,66 @@ def test_a_renamed_county_dates_its_plans(city, users):
     place.name = "涞水区"
     registry.do_save(place, acting_user=users["city_admin"], reason="撤县设区")
     assert dated(county) >= before and dated(city_plan) < before  # the city's own plan did not change
+
+
+def _changed_since(client, moment: datetime.datetime) -> list[dict]:
+    """What a mirror reads from ``moment`` on, every page through ``next``."""
+    rows, page = [], client.get(URL, {"changed_since": timezone.localtime(moment).isoformat(), "page_size": 1}).json()
+    while True:
+        rows += page["results"]
+        if not page["next"]:
+            return rows
+        page = client.get(page["next"]).json()
+
+
+def test_a_check_items_new_code_or_name_dates_exactly_the_published_plans_showing_it(client, city, users):
+    """A published plan shows its check items (the API's codes, the plan page's names): an item re-coded or renamed
+    in the registry changed those plans for the public, and a mirror reading changed_since never saw it."""
+    from .conftest import ceremony
+
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    ceremony(city_plan)
+    draft = services.do_create_plan(jurisdiction=city["tree"]["b"], year=2021, quarter=2,
+                                    acting_user=users["city_admin"])
+    risk, permit = city["items"]["risk"], city["items"]["permit"]  # county A's own item; the city's
+    assert risk in county.check_items.all() and risk not in city_plan.check_items.all()
+    assert permit in draft.check_items.all()
+    moment = timezone.now()
+    risk.code = "A-01-2021"
+    risk.list_level = risk.jurisdiction.level  # the fixture's county item, on the county's list as it must be
+    registry.do_save(risk, acting_user=users["city_admin"], reason="清单修订")
+    rows = _changed_since(client, moment)
+    assert [row["id"] for row in rows] == [county.pk]  # the city's plan does not show the item
+    assert "A-01-2021" in rows[0]["check_items"] and "A-01" not in rows[0]["check_items"]
+    moment = timezone.now()
+    permit.name = "排污许可证执行情况"
+    registry.do_save(permit, acting_user=users["city_admin"], reason="清单修订")
+    assert sorted(row["id"] for row in _changed_since(client, moment)) == sorted([county.pk, city_plan.pk])
+    assert dated(draft) is None or dated(draft) < moment  # not published: its freeze will date it
+    # what a plan does not show of an item (its basis) moves no plan
+    moment = timezone.now()
+    permit.legal_basis = "《排污许可管理条例》第三十四条"
+    registry.do_save(permit, acting_user=users["city_admin"], reason="依据更新")
+    assert _changed_since(client, moment) == []
+
+
+def test_a_check_item_renamed_by_the_items_workbook_dates_the_plans_showing_it(client, city, users):
+    from shuangsuiji.registry.excel import IMPORTERS
+    from tests.conftest import xlsx_upload
+
+    from .conftest import ceremony
+
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    ceremony(city_plan)
+    risk = city["items"]["risk"]
+    headers = {column.key: column.header for column in IMPORTERS["items"].columns}
+    upload = xlsx_upload([[headers[key] for key in ("code", "name", "legal_basis", "content", "jurisdiction",
+                                                    "responsible_department")],
+                          [risk.code, "环境风险防控与应急管理情况", risk.legal_basis, risk.content,
+                           risk.jurisdiction.code, risk.responsible_department.name]])
+    moment = timezone.now()
+    totals = registry.do_import_registry("items", upload, "事项清单.xlsx", acting_user=users["city_admin"])
+    assert totals["updated"] == 1
+    assert [row["id"] for row in _changed_since(client, moment)] == [county.pk]
