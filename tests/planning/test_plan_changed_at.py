@@ -207,3 +207,23 @@ def test_a_check_item_renamed_by_the_items_workbook_dates_the_plans_showing_it(c
     totals = registry.do_import_registry("items", upload, "事项清单.xlsx", acting_user=users["city_admin"])
     assert totals["updated"] == 1
     assert [row["id"] for row in _changed_since(client, moment)] == [county.pk]
+
+
+@pytest.mark.parametrize(("language", "plans_says", "results_says"), [
+    ("zh-hans", ("少抽审批", "所在行政区更名", "抽查事项改编码"), "的结果"),
+    ("en", ("shortfall decisions", "its jurisdiction renamed", "a check item of the plan"), "Only the results"),
+])
+def test_each_list_describes_what_its_changed_since_reads(client, language, plans_says, results_says):
+    """The plans list's changed_since named the draw's steps only (not a shortfall decision, a jurisdiction renamed
+    or moved, a check item changed), and its changed_at neither; the results list keeps its own reading."""
+    client.cookies["django_language"] = language
+    schema = client.get("/api/public/schema/", {"format": "json"}).json()
+
+    def described(path: str) -> str:
+        return {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}["changed_since"]["description"]
+
+    for words in plans_says:
+        assert words in described("/api/public/plans/"), words
+    assert results_says in described("/api/public/results/")
+    changed_at = schema["components"]["schemas"]["PublicPlan"]["properties"]["changed_at"]["description"]
+    assert ("抽查事项" if language == "zh-hans" else "check items") in changed_at
