@@ -321,7 +321,9 @@ def test_the_citys_row_says_its_results_are_counted_on_the_counties_rows(who, ci
     assert city.n == 0 and city.elsewhere == PUBLICATION_COLUMNS["未公开月份"]
     for column, says in PUBLICATION_COLUMNS.items():
         if column in bench.columns:  # 待审批次 and 待答复异议 are an admin's and a leader's
-            assert says in _cells(client, user, column)[tree["city"].code].elsewhere, column
+            cell = _cells(client, user, column)[tree["city"].code]
+            assert says in cell.elsewhere, column
+            assert client.get(cell.url).status_code == 200, column  # the reader may open the list it links to
     # the link opens 一公开, where county A's month is listed, and the reader may open it
     overview = client.get(city.url)
     assert city.url == reverse("disclosure:overview") and overview.status_code == 200
