@@ -142,6 +142,14 @@ def items_changed(item_ids: Iterable[int]) -> int:
     return Plan.objects.filter(pk__in=showing).update(changed_at=timezone.now())
 
 
+def department_renamed(department_id: int) -> int:
+    """Date as changed now the published joint plans of a department renamed: their title names it
+    (``Plan.__str__``, the public row's ``title``), read from the registry. As ``items_changed``, in the caller's
+    transaction (``registry.services.do_save``). Returns how many plans were dated."""
+    showing = Plan.objects.published().filter(kind=PlanKind.JOINT, department_id=department_id).values("pk")
+    return Plan.objects.filter(pk__in=showing).update(changed_at=timezone.now())
+
+
 def _stratum_rows(plan: Plan, policy: Policy, quarter_quotas: QuarterQuotas, clue_ids: Iterable[str]
                   ) -> list[PlanStratum]:
     """The strata of a new plan from the engine's quotas, each asking exactly the minimum to begin with."""

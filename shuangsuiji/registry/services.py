@@ -20,6 +20,7 @@ from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.registry.models import (
     CheckItem,
+    Department,
     Inspector,
     Jurisdiction,
     Recusal,
@@ -139,6 +140,11 @@ def do_save(obj: models.Model, *, acting_user, reason: str = "", m2m: Mapping[st
         plans_moved(obj.path)
     if isinstance(obj, CheckItem) and not creating:
         _items_changed([(obj, changes)])
+    if isinstance(obj, Department) and not creating and "name" in changes:
+        # a joint plan's public title names its department (planning builds on the registry)
+        from shuangsuiji.planning.services import department_renamed
+
+        department_renamed(obj.pk)
     if isinstance(obj, Inspector) and not creating and stored.jurisdiction_id != obj.jurisdiction_id:
         _carry_login(obj, acting_user=acting_user, reason=reason)
     if m2m:

@@ -210,8 +210,9 @@ def test_a_check_item_renamed_by_the_items_workbook_dates_the_plans_showing_it(c
 
 
 @pytest.mark.parametrize(("language", "plans_says", "results_says"), [
-    ("zh-hans", ("少抽审批", "所在行政区更名", "抽查事项改编码"), "的结果"),
-    ("en", ("shortfall decisions", "its jurisdiction renamed", "a check item of the plan"), "Only the results"),
+    ("zh-hans", ("少抽审批", "所在行政区更名", "发起科室更名", "抽查事项改编码"), "的结果"),
+    ("en", ("shortfall decisions", "its jurisdiction renamed", "a joint plan's department renamed",
+            "a check item of the plan"), "Only the results"),
 ])
 def test_each_list_describes_what_its_changed_since_reads(client, language, plans_says, results_says):
     """The plans list's changed_since named the draw's steps only (not a shortfall decision, a jurisdiction renamed
@@ -227,3 +228,27 @@ def test_each_list_describes_what_its_changed_since_reads(client, language, plan
     assert results_says in described("/api/public/results/")
     changed_at = schema["components"]["schemas"]["PublicPlan"]["properties"]["changed_at"]["description"]
     assert ("抽查事项" if language == "zh-hans" else "check items") in changed_at
+
+
+def test_a_renamed_department_dates_its_published_joint_plans(client, city, users):
+    """A joint plan's public title names its department (read from the registry): renamed, the plan changed for
+    the public, and a mirror reading changed_since kept the old title."""
+    from .conftest import ceremony
+
+    department = city["departments"]["enforcement_a"]
+    joint = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2,
+                                    acting_user=city["users"]["department_user"], kind="joint",
+                                    department=department)
+    ceremony(joint)
+    county, _city_plan = county_and_city_plans(city)
+    ceremony(county)
+    moment = timezone.now()
+    department.name = "生态环境保护综合执法大队"
+    registry.do_save(department, acting_user=users["city_admin"], reason="机构改革更名")
+    rows = _changed_since(client, moment)
+    assert [row["id"] for row in rows] == [joint.pk]  # the county's regular plan names no department
+    assert "生态环境保护综合执法大队" in rows[0]["title"]
+    moment = timezone.now()
+    department.code = "A-ENF"
+    registry.do_save(department, acting_user=users["city_admin"], reason="编码调整")
+    assert _changed_since(client, moment) == []  # its code is not on the plan
