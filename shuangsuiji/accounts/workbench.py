@@ -176,6 +176,9 @@ class Cell:
     url: str
     title: str = ""
     """Its column's heading: the cell's label where a phone stacks a county's cells (the headings are hidden)."""
+    elsewhere: str = ""
+    """Said in place of "–" where the row's items of this kind are counted on other rows: the city's own plans'
+    results are published in the months of the firms' counties (``COUNTED_IN_COUNTIES``)."""
 
 
 @dataclass
@@ -229,6 +232,12 @@ class Workbench:
     def counts_approvals(self) -> bool:
         """Whether the table has the 待您审批 column (an admin's), whose note says on which row a request is."""
         return any(s.key == "approvals" for s in self.sections)
+
+    @property
+    def counts_by_county(self) -> bool:
+        """Whether a row of the table (the city's) says its 一公开 items are on the counties' rows: the note above
+        the table says so for every such column at once."""
+        return any(cell.elsewhere for row in self.rows for cell in row.cells)
 
     @property
     def busy(self) -> list[Section]:
@@ -912,6 +921,21 @@ def _column_specs() -> list[tuple[str, str]]:
             ("objections", _("待答复异议")), ("approvals", _("待您审批"))]
 
 
+def _counted_in_counties() -> dict[str, str]:
+    """The 一公开 columns, counted by the firm's county, and what the city's row says of them when it has none.
+
+    A result is published in the month of the firm's county (``disclosure.month_states``, ``publishable_records``),
+    and its batch, its pending corrections and its objections are that county's: the city's own plans' results are
+    on the counties' rows, and its row read "–", as if it had nothing to publish. It says where they are instead,
+    as 完成情况's 结果公开 does (``completion._results``), and links to the page that lists them."""
+    return {
+        "months": _("本级计划的检查结果由检查对象所在县（市、区）按月公开，计入各县一行"),
+        "batches": _("公开批次按检查对象所在县（市、区）逐月生成，本级计划的结果在其中，计入各县一行"),
+        "corrections": _("待更正的公开结果计入检查对象所在县（市、区）一行，本级计划的结果也是"),
+        "objections": _("异议由结果所属的县（市、区）答复，计入各县一行，对本级计划结果的异议也是"),
+    }
+
+
 def _cell_urls() -> dict[str, tuple[str, ...]]:
     """Where each kind of item is listed, and which key of a county narrows that list to it (as the parameter
     ``jurisdiction`` unless a third element names another: the overdue tasks, the records to review and the overdue
@@ -955,10 +979,16 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
     columns = [(key, title) for key, title in _column_specs() if key in keyed]
     workbench.columns = [title for _key, title in columns]
     urls = _cell_urls()
+    elsewhere = _counted_in_counties()
     joint_url = reverse("planning:plan_list")
     for place in places:
         cells = [Cell(keyed[key].by_place.get(place.pk, 0), keyed[key].overdue_by_place.get(place.pk, 0),
                       _cell_url(urls, key, place), title) for key, title in columns]
+        if place.level != Level.COUNTY:
+            for (key, _title), cell in zip(columns, cells, strict=True):
+                if key in elsewhere and not cell.n:
+                    # the whole list, not this place's: narrowed to the city it showed no month of its own
+                    cell.elsewhere, cell.url = elsewhere[key], urls[key][0].rstrip("?&")
         now = states.get((place.pk, current.year, current.quarter))
         later = states.get((place.pk, following.year, following.quarter))
         now_missing = now is None and current.closed(today)

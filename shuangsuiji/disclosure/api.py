@@ -217,10 +217,14 @@ PARAMETER_DOCS = {
                 gettext_noop("检查结果：ok 未发现问题，problem 发现问题，withheld 依法不予公开")),
     "q": ({"type": "string", "maxLength": 64}, gettext_noop("单位名称的一部分，或 18 位统一社会信用代码，或公开编号")),
     "public_id": (str, gettext_noop("抽查结果的公开编号")),
+    # What the open-data page's table says, true of both lists that take it; each list's schema has its own
+    # reading (RESULT_SYNC_DOCS, PLAN_SYNC_DOCS): this one said "results" of the plans list too.
     "changed_since": (datetime, gettext_noop(
-        "只列出此时刻及以后公开、更正或有其他变化的结果，按最近变更时间从早到晚排列、用 next 地址（after 游标）翻页，"
+        "抽查结果和抽查计划的列表：只列出此时刻及以后公开或有变化的行（结果：公开、更正或其他变化；计划：审定冻结后"
+        "公开的内容的每次变化，见各自的 changed_at），按最近变更时间从早到晚排列、用 next 地址（after 游标）翻页，"
         "供保持一份副本同步；带时区偏移的 ISO 8601 时间，如 2026-03-01T00:00:00+08:00，地址中的“+”写作 %2B。"
-        "取上次读到的最晚的 changed_at 减去几分钟，不要用本机时钟。已公开的结果不会被删除或撤回，副本不必删除任何行")),
+        "取上次读到的最晚的 changed_at 减去几分钟，不要用本机时钟。"
+        "已公开的结果和计划都不会被删除，副本不必删除任何行")),
     "after": (str, gettext_noop(
         "游标：上一页回答的 next 地址所带的值，从上一页最后一行之后接着读；原样使用，不要自己拼写")),
     "page": ({"type": "integer", "minimum": 1}, gettext_noop("页码，从 1 起")),
@@ -441,11 +445,15 @@ PLAN_FIELDS = {**fields_of("plans"), "jurisdiction": gettext_noop("行政区"),
                    "每次抽取：输入哈希、密钥承诺、公开随机数、抽取时间；公开密钥后还有密钥、种子与完整清单地址"),
                "check_items": gettext_noop("抽查事项编码"),
                "changed_at": gettext_noop(
-                   "最近变更时间：计划公开的内容（各类别数量、状态、抽取、递补替换、重新抽取、公开密钥、所在行政区的"
-                   "代码或名称）最近一次变化的时间"),
+                   "最近变更时间：计划公开的内容（各类别数量及少抽审批、状态、抽取、递补替换、重新抽取、公开密钥、"
+                   "所在行政区的代码或名称、联合抽查发起科室的名称、抽查事项的编码、名称或适用行业）最近一次变化的时间"),
                "__name__": "plan"}
+# The plans list's own reading of changed_since: what dates a plan (planning.services: the freeze to the reveal,
+# plan_changed, plans_moved, items_changed). It left out the shortfall decision and the jurisdiction's change.
 PLAN_SYNC_DOCS = {"changed_since": (datetime, gettext_noop(
-    "只列出此时刻及以后公开或有变化的计划（冻结、承诺、公开随机数、抽取、派发、递补替换、重新抽取、公开密钥），"
+    "只列出此时刻及以后公开或有变化的计划：审定冻结（计划自此公开），其后承诺密钥、录入公开随机数、抽取、派发、"
+    "递补替换、重新抽取（及其后调整各类别数量、少抽审批）、公开密钥，所在行政区更名、改代码或改隶，"
+    "联合抽查计划的发起科室更名，计划的抽查事项改编码、名称或适用行业；"
     "按最近变更时间从早到晚排列、用 next 地址（after 游标）翻页，供保持一份副本同步；带时区偏移的 ISO 8601 时间，"
     "如 2026-03-01T00:00:00+08:00，地址中的“+”写作 %2B。取上次读到的最晚的 changed_at 减去几分钟，不要用本机时钟。"
     "已公开的计划不会被删除，副本不必删除任何行"))}
@@ -572,6 +580,12 @@ def result_row(result: PublishedResult) -> dict[str, Any]:
 
 SYNC_PARAMS = ("changed_since", "after")
 """The results list's parameters that read it in the order of change, by cursor, for keeping a copy in sync."""
+RESULT_SYNC_DOCS = {"changed_since": (datetime, gettext_noop(
+    "只列出此时刻及以后公开、更正或有其他变化（如所在行政区改代码或改隶）的结果，按最近变更时间从早到晚排列、"
+    "用 next 地址（after 游标）翻页，供保持一份副本同步；带时区偏移的 ISO 8601 时间，如 2026-03-01T00:00:00+08:00，"
+    "地址中的“+”写作 %2B。取上次读到的最晚的 changed_at 减去几分钟，不要用本机时钟。已公开的结果不会被删除或撤回，"
+    "副本不必删除任何行"))}
+"""The results list's own reading of changed_since in its schema (PARAMETER_DOCS has the one of both lists)."""
 
 def read_moment(name: str, raw: str) -> datetime:
     """The ISO 8601 date and time with an offset that parameter ``name`` gives; a 400 naming it when it has none.
@@ -631,7 +645,7 @@ def read_cursor(raw: str, *, key: type = str) -> tuple[datetime, Any]:
 
 
 @documented(RESULT_FIELDS, "jurisdiction", "month", "inspected_from", "inspected_to", "plan", "plan_kind",
-            "industry", "outcome", "q", *SYNC_PARAMS, description=gettext_lazy(
+            "industry", "outcome", "q", *SYNC_PARAMS, parameters=RESULT_SYNC_DOCS, description=gettext_lazy(
                 "抽查结果：已公开的每月批次中的各行，按检查日期从新到旧。加 changed_since（或游标 after）时为保持副本"
                 "同步的读法：此时刻及以后公开、更正或有其他变化的结果，按变更时间从早到晚，沿 next 地址翻页"))
 class ResultList(PublicListView):

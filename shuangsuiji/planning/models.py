@@ -193,8 +193,9 @@ class Plan(models.Model):
     revealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("公开人"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     # When what the public reads of the plan last changed (its strata, status, draws, substitutions, reveal, its
-    # jurisdiction's code or name): the open-data API's ``/api/public/plans/?changed_since=``. Set in the
-    # transaction of every service that changes it (``services.plan_changed``).
+    # jurisdiction's code or name, its check items' codes and names): the open-data API's
+    # ``/api/public/plans/?changed_since=``. Set in the transaction of every service that changes it
+    # (``services.plan_changed``, ``plans_moved``, ``items_changed``).
     changed_at = models.DateTimeField(_("最近变更时间"), null=True, blank=True, editable=False)
 
     scope_field = "jurisdiction"

@@ -123,6 +123,33 @@ def plans_moved(path: str) -> int:
     return Plan.objects.filter(jurisdiction__path__startswith=path).update(changed_at=timezone.now())
 
 
+PUBLIC_ITEM_FIELDS = frozenset({"code", "name", "industries", "is_active"})
+"""What the public reads of a check item on a published plan: the API row's ``check_items`` (the codes) and the
+portal's plan page (the name and industry scope of each item still in use). A change of any of them changes the
+plan as published; the rest of an item (its basis, content, departments) is read on the item list, not the plan."""
+
+
+def items_changed(item_ids: Iterable[int]) -> int:
+    """Date as changed now exactly the published plans that show the check items ``item_ids`` (an item's code,
+    name, industries or use changed: ``registry.services.do_save`` and the items' Excel import), in the caller's
+    transaction, as ``plans_moved`` dates them for a renamed jurisdiction: otherwise a mirror reading
+    ``changed_since`` kept the old code for good. Plans not published yet are left alone (their freeze dates
+    them). Returns how many plans were dated."""
+    ids = list(item_ids)
+    if not ids:
+        return 0
+    showing = Plan.objects.published().filter(check_items__in=ids).values("pk")
+    return Plan.objects.filter(pk__in=showing).update(changed_at=timezone.now())
+
+
+def department_renamed(department_id: int) -> int:
+    """Date as changed now the published joint plans of a department renamed: their title names it
+    (``Plan.__str__``, the public row's ``title``), read from the registry. As ``items_changed``, in the caller's
+    transaction (``registry.services.do_save``). Returns how many plans were dated."""
+    showing = Plan.objects.published().filter(kind=PlanKind.JOINT, department_id=department_id).values("pk")
+    return Plan.objects.filter(pk__in=showing).update(changed_at=timezone.now())
+
+
 def _stratum_rows(plan: Plan, policy: Policy, quarter_quotas: QuarterQuotas, clue_ids: Iterable[str]
                   ) -> list[PlanStratum]:
     """The strata of a new plan from the engine's quotas, each asking exactly the minimum to begin with."""

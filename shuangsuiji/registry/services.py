@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.registry.models import (
+    CheckItem,
+    Department,
     Inspector,
     Jurisdiction,
     Recusal,
@@ -136,6 +138,13 @@ def do_save(obj: models.Model, *, acting_user, reason: str = "", m2m: Mapping[st
         from shuangsuiji.planning.services import plans_moved
 
         plans_moved(obj.path)
+    if isinstance(obj, CheckItem) and not creating:
+        _items_changed([(obj, changes)])
+    if isinstance(obj, Department) and not creating and "name" in changes:
+        # a joint plan's public title names its department (planning builds on the registry)
+        from shuangsuiji.planning.services import department_renamed
+
+        department_renamed(obj.pk)
     if isinstance(obj, Inspector) and not creating and stored.jurisdiction_id != obj.jurisdiction_id:
         _carry_login(obj, acting_user=acting_user, reason=reason)
     if m2m:
@@ -152,6 +161,15 @@ def do_save(obj: models.Model, *, acting_user, reason: str = "", m2m: Mapping[st
         {**changes, **m2m_changes}, reason,
     )], actor=acting_user)
     return obj
+
+
+def _items_changed(updates: Iterable[tuple[CheckItem, Mapping[str, Any]]]) -> None:
+    """A published plan shows its check items' codes (the API) and names and industry scopes (the plan page): the
+    plans showing an item whose such field changed are dated as changed, in this transaction, for the plans API's
+    ``changed_since`` (planning builds on the registry), as a renamed jurisdiction dates them."""
+    from shuangsuiji.planning.services import PUBLIC_ITEM_FIELDS, items_changed
+
+    items_changed(item.pk for item, changes in updates if PUBLIC_ITEM_FIELDS.intersection(changes))
 
 
 def _carry_login(inspector: Inspector, *, acting_user, reason: str) -> None:
@@ -449,6 +467,8 @@ def _store_registry_plan(plan, reason: str, acting_user) -> None:
                                            reason=reason, acting_user=acting_user, effective_date=None)
         TargetHistory.objects.bulk_create(history, batch_size=5000)
         _import_outlets(plan.outlets)
+    if model is CheckItem:
+        _items_changed(plan.update)  # the file may rename an item (its code is the file's key)
     if model is Inspector:
         for officer, changes in plan.update:
             if "jurisdiction_id" in changes:

@@ -12,6 +12,7 @@ And a count of approvals is what the reader may decide: nobody approves his own 
 said apart, on the workbench and on the 审批 page alike, and the 现场检查 overview's card agrees with the page."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -281,3 +282,70 @@ def test_an_admin_on_the_records_team_does_not_count_its_correction(requests, tr
     assert "待您审批 1 项" in html and "另有 2 项由他人审批" in html and "data-not-mine" in html
     assert reverse("fieldwork:amendment_decide", args=[requests.amendment_requests.get().pk]) not in html
     assert section(page(client, colleague), "approvals").total == 1
+
+
+# --- 一公开: the city's row -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def city_plans_result(tree, items, team, users):
+    """A reviewed record of the city's own plan's visit to a firm of county A, ended last month and not published:
+    a month county A has to publish (a result is published in the month of the firm's county)."""
+    city_task = a_task(tree["a"], [team["first"], team["second"]], name="市级计划厂", items=items)
+    _city_plan(tree, city_task)
+    ended = timezone.now() - datetime.timedelta(days=35)  # a month before this one, whose results are due
+    record = submitted(city_task, users["inspector"], started_at=ended - datetime.timedelta(hours=2), ended_at=ended)
+    fieldwork.do_review_record(record, passed=True, acting_user=users["city_admin"])
+    return record
+
+
+PUBLICATION_COLUMNS = {"未公开月份": "本级计划的检查结果由检查对象所在县（市、区）按月公开，计入各县一行",
+                       "待审批次": "公开批次按检查对象所在县（市、区）逐月生成",
+                       "待更正": "待更正的公开结果计入检查对象所在县（市、区）一行",
+                       "待答复异议": "异议由结果所属的县（市、区）答复"}
+
+
+@pytest.mark.parametrize("who", ["city_admin", "leader", "superuser"])
+def test_the_citys_row_says_its_results_are_counted_on_the_counties_rows(who, city_plans_result, tree, users,
+                                                                        superuser, client):
+    """未公开月份 of the city's row read "–" while its own plan's result waited in county A's month: a result is
+    published in the month of the firm's county (as 完成情况's 结果公开 says), and so are its batch, corrections and
+    objections. The city's row now says where they are, and links to where they are listed; a county with nothing
+    still reads "–"."""
+    user = superuser if who == "superuser" else users[who]
+    bench = page(client, user).context["bench"]
+    months = _cells(client, user, "未公开月份")
+    assert months[tree["a"].code].n == 1 and not months[tree["a"].code].elsewhere  # the city's plan's month
+    assert not months[tree["b"].code].n and not months[tree["b"].code].elsewhere
+    city = months[tree["city"].code]
+    assert city.n == 0 and city.elsewhere == PUBLICATION_COLUMNS["未公开月份"]
+    for column, says in PUBLICATION_COLUMNS.items():
+        if column in bench.columns:  # 待审批次 and 待答复异议 are an admin's and a leader's
+            cell = _cells(client, user, column)[tree["city"].code]
+            assert says in cell.elsewhere, column
+            assert client.get(cell.url).status_code == 200, column  # the reader may open the list it links to
+    # the link opens 一公开, where county A's month is listed, and the reader may open it
+    overview = client.get(city.url)
+    assert city.url == reverse("disclosure:overview") and overview.status_code == 200
+    grid = {row["jurisdiction"].code: row for row in overview.context["grid"]}
+    assert any(state for _label, state in grid[tree["a"].code]["cells"])
+    text = page(client, user).content.decode()
+    assert "计入各县" in text and "市级计划的检查结果计入各县一行" in text
+    # the other columns of the city's row are its own (its plans' tasks, records and problems): no such note
+    assert not _cells(client, user, "待审核记录")[tree["city"].code].elsewhere
+
+
+@pytest.mark.parametrize("who", ["county_admin", "department_user", "inspector"])
+def test_who_has_no_table_of_counties_reads_no_such_note(who, city_plans_result, users, client):
+    response = page(client, users[who])
+    assert not response.context["bench"].rows and "计入各县" not in response.content.decode()
+
+
+def test_the_citys_row_says_so_in_english(city_plans_result, tree, users, client):
+    client.cookies["django_language"] = "en"
+    bench = page(client, users["city_admin"]).context["bench"]
+    city = next(row for row in bench.rows if row.jurisdiction == tree["city"])
+    notes = [cell.elsewhere for cell in city.cells if cell.elsewhere]
+    assert len(notes) == 4 and not [note for note in notes if re.search(r"[\u4e00-\u9fff]", note)]
+    text = page(client, users["city_admin"]).content.decode()
+    assert "in counties" in text and "the results of the city's own plans are on the counties' rows" in text

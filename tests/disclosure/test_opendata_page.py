@@ -138,3 +138,28 @@ def test_opendata_says_nothing_published_is_taken_down_and_what_a_division_chang
     for word in words:
         assert word in section, word
     assert "<code>jurisdiction_code</code>" in section and "<code>changed_at</code>" in section
+
+
+def _parameter_row(text: str, name: str) -> str:
+    found = re.search(rf"<tr><th[^>]*><code>{name}</code></th><td>([^<]*)</td></tr>", text)
+    assert found, name
+    return html.unescape(found.group(1))
+
+
+@pytest.mark.parametrize(("language", "both", "plans_note"), [
+    ("zh-hans", ("抽查结果和抽查计划", "结果和计划都不会被删除"), "抽查事项改编码、名称或适用行业"),
+    ("en", ("The results and plans lists", "Published results and plans are never deleted"),
+     "a check item of the plan given another code, name or industry scope"),
+])
+def test_the_parameter_table_describes_changed_since_for_results_and_plans(client, opendata_url, language, both,
+                                                                           plans_note):
+    """/api/public/plans/ takes changed_since too (Plan.changed_at): the page's table of parameters described it in
+    the results' words only ("…的结果", "已公开的结果不会被删除"), which a plans mirror read as not meant for it."""
+    client.cookies["django_language"] = language
+    text = client.get(opendata_url).content.decode()
+    row = _parameter_row(text, "changed_since")
+    for words in both:
+        assert words in row
+    start = text.index('id="sync-plans"')
+    paragraph = html.unescape(re.sub(r"<[^>]+>", "", text[start:text.index("</p>", start)]))
+    assert plans_note in " ".join(paragraph.split())

@@ -144,3 +144,111 @@ def test_a_renamed_county_dates_its_plans(city, users):
     place.name = "涞水区"
     registry.do_save(place, acting_user=users["city_admin"], reason="撤县设区")
     assert dated(county) >= before and dated(city_plan) < before  # the city's own plan did not change
+
+
+def _changed_since(client, moment: datetime.datetime) -> list[dict]:
+    """What a mirror reads from ``moment`` on, every page through ``next``."""
+    rows, page = [], client.get(URL, {"changed_since": timezone.localtime(moment).isoformat(), "page_size": 1}).json()
+    while True:
+        rows += page["results"]
+        if not page["next"]:
+            return rows
+        page = client.get(page["next"]).json()
+
+
+def test_a_check_items_new_code_or_name_dates_exactly_the_published_plans_showing_it(client, city, users):
+    """A published plan shows its check items (the API's codes, the plan page's names): an item re-coded or renamed
+    in the registry changed those plans for the public, and a mirror reading changed_since never saw it."""
+    from .conftest import ceremony
+
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    ceremony(city_plan)
+    draft = services.do_create_plan(jurisdiction=city["tree"]["b"], year=2021, quarter=2,
+                                    acting_user=users["city_admin"])
+    risk, permit = city["items"]["risk"], city["items"]["permit"]  # county A's own item; the city's
+    assert risk in county.check_items.all() and risk not in city_plan.check_items.all()
+    assert permit in draft.check_items.all()
+    moment = timezone.now()
+    risk.code = "A-01-2021"
+    risk.list_level = risk.jurisdiction.level  # the fixture's county item, on the county's list as it must be
+    registry.do_save(risk, acting_user=users["city_admin"], reason="清单修订")
+    rows = _changed_since(client, moment)
+    assert [row["id"] for row in rows] == [county.pk]  # the city's plan does not show the item
+    assert "A-01-2021" in rows[0]["check_items"] and "A-01" not in rows[0]["check_items"]
+    moment = timezone.now()
+    permit.name = "排污许可证执行情况"
+    registry.do_save(permit, acting_user=users["city_admin"], reason="清单修订")
+    assert sorted(row["id"] for row in _changed_since(client, moment)) == sorted([county.pk, city_plan.pk])
+    assert dated(draft) is None or dated(draft) < moment  # not published: its freeze will date it
+    # what a plan does not show of an item (its basis) moves no plan
+    moment = timezone.now()
+    permit.legal_basis = "《排污许可管理条例》第三十四条"
+    registry.do_save(permit, acting_user=users["city_admin"], reason="依据更新")
+    assert _changed_since(client, moment) == []
+
+
+def test_a_check_item_renamed_by_the_items_workbook_dates_the_plans_showing_it(client, city, users):
+    from shuangsuiji.registry.excel import IMPORTERS
+    from tests.conftest import xlsx_upload
+
+    from .conftest import ceremony
+
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    ceremony(city_plan)
+    risk = city["items"]["risk"]
+    headers = {column.key: column.header for column in IMPORTERS["items"].columns}
+    upload = xlsx_upload([[headers[key] for key in ("code", "name", "legal_basis", "content", "jurisdiction",
+                                                    "responsible_department")],
+                          [risk.code, "环境风险防控与应急管理情况", risk.legal_basis, risk.content,
+                           risk.jurisdiction.code, risk.responsible_department.name]])
+    moment = timezone.now()
+    totals = registry.do_import_registry("items", upload, "事项清单.xlsx", acting_user=users["city_admin"])
+    assert totals["updated"] == 1
+    assert [row["id"] for row in _changed_since(client, moment)] == [county.pk]
+
+
+@pytest.mark.parametrize(("language", "plans_says", "results_says"), [
+    ("zh-hans", ("少抽审批", "所在行政区更名", "发起科室更名", "抽查事项改编码"), "的结果"),
+    ("en", ("shortfall decisions", "its jurisdiction renamed", "a joint plan's department renamed",
+            "a check item of the plan"), "Only the results"),
+])
+def test_each_list_describes_what_its_changed_since_reads(client, language, plans_says, results_says):
+    """The plans list's changed_since named the draw's steps only (not a shortfall decision, a jurisdiction renamed
+    or moved, a check item changed), and its changed_at neither; the results list keeps its own reading."""
+    client.cookies["django_language"] = language
+    schema = client.get("/api/public/schema/", {"format": "json"}).json()
+
+    def described(path: str) -> str:
+        return {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}["changed_since"]["description"]
+
+    for words in plans_says:
+        assert words in described("/api/public/plans/"), words
+    assert results_says in described("/api/public/results/")
+    changed_at = schema["components"]["schemas"]["PublicPlan"]["properties"]["changed_at"]["description"]
+    assert ("抽查事项" if language == "zh-hans" else "check items") in changed_at
+
+
+def test_a_renamed_department_dates_its_published_joint_plans(client, city, users):
+    """A joint plan's public title names its department (read from the registry): renamed, the plan changed for
+    the public, and a mirror reading changed_since kept the old title."""
+    from .conftest import ceremony
+
+    department = city["departments"]["enforcement_a"]
+    joint = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2,
+                                    acting_user=city["users"]["department_user"], kind="joint",
+                                    department=department)
+    ceremony(joint)
+    county, _city_plan = county_and_city_plans(city)
+    ceremony(county)
+    moment = timezone.now()
+    department.name = "生态环境保护综合执法大队"
+    registry.do_save(department, acting_user=users["city_admin"], reason="机构改革更名")
+    rows = _changed_since(client, moment)
+    assert [row["id"] for row in rows] == [joint.pk]  # the county's regular plan names no department
+    assert "生态环境保护综合执法大队" in rows[0]["title"]
+    moment = timezone.now()
+    department.code = "A-ENF"
+    registry.do_save(department, acting_user=users["city_admin"], reason="编码调整")
+    assert _changed_since(client, moment) == []  # its code is not on the plan
