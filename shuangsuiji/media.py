@@ -1,4 +1,5 @@
-"""Whether ``MEDIA_ROOT`` is the volume the records' files live on, and can take one more.
+"""Whether ``MEDIA_ROOT`` is the volume the records' files live on and can take one more, and whether one stored
+file can be read.
 
 The field records' attachments and the follow-ups' evidence are stored under ``MEDIA_ROOT/fieldwork/``
 (``fieldwork.models.attachment_path``). That folder is the mark of the real volume: ``migrate`` creates it
@@ -10,8 +11,13 @@ stored there would land on the wrong disk. ``verify_files`` reads the same mark 
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from shuangsuiji.fieldwork.models import StoredFile
 
 logger = logging.getLogger(__name__)
 
@@ -53,3 +59,22 @@ def ensure_media_folder(**kwargs) -> None:
     except OSError:
         logger.warning("could not create the media folder %s: /healthz answers 503 until it exists", folder,
                        exc_info=True)
+
+
+def file_problem(stored: "StoredFile") -> str | None:
+    """Why a stored file cannot be read (missing, unreadable), or None; logged at ERROR, with the path.
+
+    The record's page and its PDF say so at the place of the photo: a sealed record's PDF is evidence, and a photo
+    silently left out of it reads as a record with fewer photos. A missing file means the media volume lost it
+    (a restore without the files, a disk fault): ``verify_files`` names every such file.
+    """
+    try:
+        with stored.file.open("rb"):
+            return None
+    except FileNotFoundError:
+        logger.error("the file %s (SHA-256 %s) of %s is missing: run manage.py verify_files",
+                     stored.file.name, stored.sha256, stored)
+        return _("文件缺失")
+    except OSError:
+        logger.exception("the file %s (SHA-256 %s) of %s cannot be read", stored.file.name, stored.sha256, stored)
+        return _("文件无法读取")
