@@ -1,22 +1,39 @@
-"""``/healthz``: 200 while the database answers, 503 when it does not, for anyone, showing no data."""
+"""``/healthz``: 200 while the database answers and MEDIA_ROOT can store a file, 503 when not, for anyone,
+showing no data."""
+
+import os
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError
 from django.test import Client
 
+from shuangsuiji import media
+
 pytestmark = pytest.mark.django_db
 
+OK = {"status": "ok", "database": "ok", "media": "ok"}
 
-def test_the_server_and_its_database_answer_without_a_sign_in():
+
+@pytest.fixture
+def volume(settings, tmp_path) -> Path:
+    """A mounted media volume: MEDIA_ROOT with the folder of the records' files, as migrate leaves it."""
+    settings.MEDIA_ROOT = tmp_path / "volume"
+    (settings.MEDIA_ROOT / media.FOLDER).mkdir(parents=True)
+    return settings.MEDIA_ROOT
+
+
+def test_the_server_and_its_database_answer_without_a_sign_in(volume):
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == OK
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert Client().head("/healthz").status_code == 200
     assert Client().post("/healthz").status_code == 405
 
 
-def test_a_database_that_does_not_answer_is_503_and_the_reason_stays_in_the_log(monkeypatch, caplog):
+def test_a_database_that_does_not_answer_is_503_and_the_reason_stays_in_the_log(volume, monkeypatch, caplog):
     from django.db.backends.utils import CursorWrapper
 
     def refuse(self, sql, params=None):
@@ -25,6 +42,58 @@ def test_a_database_that_does_not_answer_is_503_and_the_reason_stays_in_the_log(
     monkeypatch.setattr(CursorWrapper, "execute", refuse)
     response = Client().get("/healthz")
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "database": "unavailable"}
+    assert response.json() == {"status": "error", "database": "unavailable", "media": "ok"}
     assert "10.0.0.5" not in response.content.decode()
     assert "10.0.0.5" in caplog.text
+
+
+def _unavailable(caplog, path: Path) -> None:
+    response = Client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "ok", "media": "unavailable"}
+    assert str(path) not in response.content.decode() and "/" not in response.content.decode()
+    assert str(path) in caplog.text  # the operator's log says which directory and why
+
+
+def test_a_media_root_that_does_not_exist_is_503(settings, tmp_path, caplog):
+    settings.MEDIA_ROOT = tmp_path / "not-mounted"
+    _unavailable(caplog, settings.MEDIA_ROOT)
+    assert "does not exist" in caplog.text
+
+
+def test_an_empty_mount_point_is_503_though_it_is_writable(settings, tmp_path, caplog):
+    """The volume not mounted: its mount point is an empty directory, which root (or its owner) may write to —
+    a photo stored there would be on the wrong disk, and the records' files are not there to print."""
+    settings.MEDIA_ROOT = tmp_path / "mount-point"
+    settings.MEDIA_ROOT.mkdir()
+    _unavailable(caplog, settings.MEDIA_ROOT)
+    assert "not mounted" in caplog.text
+
+
+@pytest.mark.parametrize("read_only", ["root", "folder"])
+def test_a_read_only_media_volume_is_503(volume, monkeypatch, caplog, read_only):
+    target = volume if read_only == "root" else volume / media.FOLDER
+    real_access = os.access
+
+    def erofs(path, mode, **kwargs):  # what access(2) answers on a read-only mount, to root as well
+        if Path(path) == target and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(media.os, "access", erofs)
+    _unavailable(caplog, target)
+    assert "not writable" in caplog.text
+
+
+def test_a_media_root_that_is_a_file_is_503(settings, tmp_path, caplog):
+    settings.MEDIA_ROOT = tmp_path / "media-file"
+    settings.MEDIA_ROOT.write_text("not a directory")
+    _unavailable(caplog, settings.MEDIA_ROOT)
+
+
+def test_migrate_creates_the_folder_that_marks_the_volume(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "new-install"
+    assert Client().get("/healthz").status_code == 503
+    call_command("migrate", verbosity=0)
+    assert (settings.MEDIA_ROOT / media.FOLDER).is_dir()
+    assert Client().get("/healthz").json() == OK

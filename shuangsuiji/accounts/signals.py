@@ -1,15 +1,20 @@
-"""What happens around signing in: the audit chain learns of a lockout from django-axes (which decides it
-inside ``authenticate``), and a user who signs in hears what he should know at once."""
+"""What happens around signing in and out: the audit chain learns of a lockout from django-axes (which decides it
+inside ``authenticate``), a user who signs in hears what he should know at once, and one who signs out leaves no
+rejected upload behind."""
 
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.services import failures_since, password_expires_at, previous_sign_in, record_lockout
+from shuangsuiji.tabular.annotate import forget_at_logout
+
+# a rejected import's workbook (enterprises' data) kept for its uploader goes when he signs out, not at the sweep
+user_logged_out.connect(forget_at_logout, dispatch_uid="shuangsuiji.tabular.forget_at_logout")
 
 
 @receiver(user_locked_out, dispatch_uid="shuangsuiji.accounts.audit_lockout")

@@ -4,17 +4,22 @@ the attachments' hashes and the seal hash. A draft prints with a "草稿" mark a
 
 import base64
 import io
+import logging
 from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from PIL import Image
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from shuangsuiji.audit.services import system_language
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import InspectionRecord, Mode, OffSiteMeans, Outcome, SignerRole
+from shuangsuiji.media import file_problem
+
+logger = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 MAX_PHOTO_PIXELS = 50_000_000
@@ -32,19 +37,41 @@ def _data_uri(data: bytes, content_type: str) -> str:
 
 
 def _photos(record: InspectionRecord) -> list[dict]:
+    """Each photo of the record, with its picture as a data: URI, or with ``problem``: why it is not printed."""
     photos = []
+    printed = 0
     for attachment in record.attachments.order_by("uploaded_at", "id"):
-        if not attachment.is_image or attachment.size > MAX_PHOTO_BYTES or len(photos) >= MAX_PHOTOS:
+        if not attachment.is_image:
+            continue
+        photo = {"attachment": attachment, "src": None, "problem": None}
+        photos.append(photo)
+        if printed >= MAX_PHOTOS:
+            photo["problem"] = _("超过每份记录打印的照片数（%(n)d 张）") % {"n": MAX_PHOTOS}
+            continue
+        if attachment.size > MAX_PHOTO_BYTES:
+            photo["problem"] = _("超过打印的大小上限（%(mb)d MB）") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)}
+            continue
+        problem = file_problem(attachment)
+        if problem:
+            photo["problem"] = problem
             continue
         try:
             with attachment.file.open("rb") as handle:
                 data = handle.read()
             with Image.open(io.BytesIO(data)) as image:  # the header only: the size, not the pixels
-                if image.width * image.height > MAX_PHOTO_PIXELS:
-                    continue
-        except (OSError, ValueError, Image.DecompressionBombError):
+                too_large = image.width * image.height > MAX_PHOTO_PIXELS
+        except (ValueError, Image.DecompressionBombError, UnidentifiedImageError):
+            photo["problem"] = _("不是可读的图片")
             continue
-        photos.append({"attachment": attachment, "src": _data_uri(data, attachment.content_type)})
+        except OSError:  # gone or unreadable since file_problem looked
+            logger.exception("the file %s of %s cannot be read", attachment.file.name, attachment)
+            photo["problem"] = _("文件无法读取")
+            continue
+        if too_large:
+            photo["problem"] = _("像素数超过打印的上限")
+            continue
+        photo["src"] = _data_uri(data, attachment.content_type)
+        printed += 1
     return photos
 
 

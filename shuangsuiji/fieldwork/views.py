@@ -93,6 +93,7 @@ from shuangsuiji.fieldwork.models import (
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Complaint, Exceedance, Penalty
 from shuangsuiji.intake.permissions import can_record, is_any_admin
+from shuangsuiji.media import file_problem
 from shuangsuiji.planning import overlaps
 from shuangsuiji.planning.models import (
     PlanStratum,
@@ -1146,11 +1147,14 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
     is_admin = permissions.can_administer(user, record)
     open_amendment = record.amendment_requests.filter(state=RequestState.PENDING).select_related(
         "requested_by").first()
+    attachments = list(record.attachments.order_by("uploaded_at", "id"))
+    for attachment in attachments:  # a file gone from the disk is said at its place, not shown as a broken image
+        attachment.problem = file_problem(attachment)
     return render(request, "fieldwork/record_detail.html", {
         "record": record, "state": record.state, "review": review, "items": record.items.order_by("order"),
         "signatures": record.signatures.defer("image").select_related("inspector").order_by("signed_at"),
         "manager_signature": record.signatures.defer("image").filter(role=SignerRole.SITE_MANAGER).first(),
-        "attachments": record.attachments.order_by("uploaded_at", "id"), "amends_chain": chain_back,
+        "attachments": attachments, "amends_chain": chain_back,
         "amendment": amendment, "amendment_readable": amendment_readable,
         "amendment_requests": record.amendment_requests.select_related(
             "requested_by", "decided_by", "amendment"),

@@ -14,7 +14,7 @@ The streaming reader (``reader``) stays the import's path; openpyxl holds every 
 downloaded, and only for files up to ``ANNOTATE_LIMIT``. Until then the upload waits as a file of the
 default storage under a random name that only the uploader's session knows, with the error list in the
 session as it always was: one rejected upload per session, replaced by the next import, dropped by a
-successful one, swept once older than a session can live.
+successful one or a logout, swept (at the next rejection and nightly) once older than a session can live.
 """
 
 import io
@@ -24,7 +24,7 @@ import warnings
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -303,7 +303,7 @@ def keep_rejected(session: SessionBase, origin: str, upload: Any, file_name: str
     is kept per session, the latest. ``upload`` is the uploaded file, read again from its start.
     """
     forget_rejected(session)
-    _sweep()
+    sweep_rejected()
     upload.seek(0)
     content = upload.read(ANNOTATE_LIMIT + 1)
     stored = (default_storage.save(f"{STORE}/{secrets.token_hex(16)}", ContentFile(content))
@@ -325,17 +325,35 @@ def forget_rejected(session: SessionBase) -> None:
         default_storage.delete(kept["content"])
 
 
-def _sweep() -> None:
+def sweep_rejected(now: datetime | None = None) -> int:
     """Delete uploads kept longer than a working day or an idle session's life, whichever is longer: their
-    sessions most likely ended (a logout, an expiry) unseen. A session kept alive past that gets the list of
-    problems alone, without its workbook marked."""
+    sessions most likely ended (an expiry, a closed browser) unseen; returns how many went. A session kept alive
+    past that gets the list of problems alone, without its workbook marked.
+
+    Run at every rejection and nightly (``manage.py sweep_rejected_uploads``, docs/operations.md "Scheduled
+    jobs"): with only the first, the workbooks of the last rejections — enterprises' data — stayed until somebody's
+    import was rejected again, which may be never. A logout drops its own at once (``forget_at_logout``).
+    """
     if not default_storage.exists(STORE):
-        return
-    cutoff = timezone.now() - timedelta(seconds=max(settings.SESSION_COOKIE_AGE, KEPT_AT_LEAST))
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(seconds=max(settings.SESSION_COOKIE_AGE, KEPT_AT_LEAST))
+    swept = 0
     for name in default_storage.listdir(STORE)[1]:
         path = f"{STORE}/{name}"
         if default_storage.get_modified_time(path) < cutoff:
             default_storage.delete(path)
+            swept += 1
+    return swept
+
+
+def forget_at_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A ``user_logged_out`` receiver: the session's kept upload goes with the session, at once.
+
+    Django sends the signal before it flushes the session, which would drop the file's name and leave the file
+    to the nightly sweep."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        forget_rejected(session)
 
 
 def rejected_download(session: SessionBase, origin: str) -> tuple[bytes, str] | None:

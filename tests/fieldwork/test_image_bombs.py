@@ -52,5 +52,7 @@ def test_the_pdf_lists_a_photo_too_large_to_print_but_does_not_embed_it(task, us
     large = services.do_add_attachment(record, SimpleUploadedFile("全景.png", blank_png(10000, 6000),
                                                                  content_type="image/png"), acting_user=user)
     small = services.do_add_attachment(record, photo(), acting_user=user)
-    assert [p["attachment"] for p in pdf._photos(record)] == [small]
+    # not embedded: said at its place instead (a sealed record's PDF does not silently have fewer photos)
+    assert [(p["attachment"], p["src"] is not None, p["problem"]) for p in pdf._photos(record)] == [
+        (large, False, "像素数超过打印的上限"), (small, True, None)]
     assert large in pdf.record_context(record)["attachments"]

@@ -80,3 +80,96 @@ def test_the_renderer_fetches_nothing_but_data_uris():
     png = base64.b64encode(signature_png()).decode("ascii")
     printed = HTML(string=f'<img src="data:image/png;base64,{png}">', url_fetcher=FETCHER).write_pdf()
     assert b"/Image" in printed  # a signature as the record embeds it still prints
+
+
+# --- a photo that cannot be printed is said at its place ---------------------------------------------------------
+
+READERS = {"county_admin": 200, "city_admin": 200, "inspector": 200, "leader": 200, "department_user": 200,
+           "other_county_admin": 404, "outsider": 404}
+
+
+@pytest.fixture
+def two_photos(task, users):
+    """A sealed record with two photos: 车间.jpg, whose file is then lost from MEDIA_ROOT, and 排口.jpg."""
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    services.do_add_attachment(record, photo("车间.jpg", "red"), acting_user=user)
+    services.do_add_attachment(record, photo("排口.jpg", "blue"), acting_user=user)
+    sign_all(record, user)
+    record = services.do_submit_record(record, acting_user=user)
+    lost, kept = record.attachments.order_by("uploaded_at", "id")
+    os.remove(lost.file.path)
+    return record, lost, kept
+
+
+def _flat(pdf: bytes, tmp_path) -> str:
+    """The PDF's text in reading order (not -layout: photos side by side would interleave), without the spaces
+    and line breaks of the note wrapped in its narrow box."""
+    path = tmp_path / "record.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    return "".join(text.split())
+
+
+def _note(attachment, reason: str) -> str:
+    return f"照片{attachment.original_name}（{attachment.sha256[:12]}）未能载入：{reason}"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (scripts/system-deps.sh test)")
+def test_a_missing_photo_is_said_at_its_place_in_the_pdf_and_logged(two_photos, tmp_path, caplog):
+    record, lost, _kept = two_photos
+    pdf = render_record_pdf(record)
+    text = _flat(pdf, tmp_path)
+    assert _note(lost, "文件缺失") in text
+    assert "未能载入" not in text.replace(_note(lost, "文件缺失"), "")  # the other photo printed
+    assert _note(lost, "文件缺失") + "1.车间.jpg" in text  # at its place: the first photo's box, above its caption
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert any(lost.sha256 in r.getMessage() and "verify_files" in r.getMessage() for r in errors)
+    if SHOTS:
+        (tmp_path / "record.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(tmp_path / "record.pdf"),
+                        os.path.join(SHOTS, "pdf-missing-photo")], check=True)
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (scripts/system-deps.sh test)")
+def test_a_photo_too_large_or_beyond_the_count_is_said_too(two_photos, tmp_path, monkeypatch):
+    from shuangsuiji.fieldwork import pdf as module
+
+    record, _lost, kept = two_photos
+    monkeypatch.setattr(module, "MAX_PHOTO_BYTES", kept.size - 1)
+    assert _note(kept, "超过打印的大小上限（0MB）") in _flat(render_record_pdf(record), tmp_path)
+    monkeypatch.setattr(module, "MAX_PHOTO_BYTES", 8 * 1024 * 1024)
+    monkeypatch.setattr(module, "MAX_PHOTOS", 0)
+    assert _note(kept, "超过每份记录打印的照片数（0张）") in _flat(render_record_pdf(record), tmp_path)
+
+
+@pytest.mark.parametrize("role", sorted(READERS))
+def test_the_record_page_says_which_photo_is_missing(two_photos, users, team, role, caplog):
+    from django.urls import reverse
+
+    from tests.clients import signed_in
+
+    record, lost, kept = two_photos
+    user = team["outsider"] if role == "outsider" else users[role]
+    response = signed_in(user).get(reverse("fieldwork:record_detail", args=[record.pk]))
+    assert response.status_code == READERS[role]
+    if response.status_code != 200:
+        return
+    html = response.content.decode()
+    assert f"照片 {lost.original_name}（{lost.sha256[:12]}）未能载入：文件缺失" in html
+    assert reverse("fieldwork:attachment_file", args=[lost.pk]) not in html  # no broken image, no dead link
+    assert reverse("fieldwork:attachment_file", args=[kept.pk]) in html
+    assert html.count("未能载入") == 1
+    assert any(r.levelname == "ERROR" and lost.sha256 in r.getMessage() for r in caplog.records)
+
+
+def test_the_record_page_says_it_in_english_too(two_photos, users):
+    from django.urls import reverse
+
+    from tests.clients import signed_in
+
+    record, lost, _kept = two_photos
+    client = signed_in(users["inspector"])
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("fieldwork:record_detail", args=[record.pk]) + "?lang=en").content.decode()
+    assert f"Photo {lost.original_name} ({lost.sha256[:12]}) could not be loaded: the file is missing" in html

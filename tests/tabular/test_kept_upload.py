@@ -4,6 +4,7 @@ import io
 import os
 import time
 
+import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.storage import default_storage
 
@@ -69,3 +70,68 @@ def test_a_short_idle_timeout_does_not_sweep_an_upload_of_the_same_working_day(d
     os.utime(default_storage.path(kept), (two_hours_ago, two_hours_ago))
     keep_rejected(current, "intake", _upload(_csv("乙公司")), "新.csv", REJECTED)
     assert default_storage.exists(kept)
+
+
+# --- swept nightly, and at logout --------------------------------------------------------------------------------
+
+
+def _age(name: str, days: float) -> None:
+    then = time.time() - days * 86400
+    os.utime(default_storage.path(name), (then, then))
+
+
+def test_the_nightly_command_sweeps_only_the_old_rejected_uploads(db):
+    """Nobody's import is rejected again: without the command the abandoned workbook stayed for ever."""
+    from django.core.management import call_command
+
+    abandoned, current = SessionStore(), SessionStore()
+    keep_rejected(abandoned, "intake", _upload(_csv("甲公司")), "旧.csv", REJECTED)
+    keep_rejected(current, "intake", _upload(_csv("乙公司")), "新.csv", REJECTED)
+    old, young = abandoned["tabular-rejected-upload"]["content"], current["tabular-rejected-upload"]["content"]
+    _age(old, 2)
+    _age(young, 0.5)  # rejected this morning: its uploader may still download it
+    evidence = default_storage.save("fieldwork/2020/01/ab/photo.jpg", io.BytesIO(b"evidence"))
+    _age(evidence, 2000)  # the sweep is of rejected uploads alone
+    out = io.StringIO()
+    call_command("sweep_rejected_uploads", stdout=out)
+    assert not default_storage.exists(old)
+    assert default_storage.exists(young) and default_storage.exists(evidence)
+    assert "已删除 1 个" in out.getvalue()
+    quiet = io.StringIO()
+    call_command("sweep_rejected_uploads", verbosity=0, stdout=quiet)
+    assert quiet.getvalue() == "" and default_storage.exists(young)
+
+
+def test_the_command_runs_on_a_storage_with_no_rejected_upload_yet(db):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("sweep_rejected_uploads", stdout=out)
+    assert "已删除 0 个" in out.getvalue()
+
+
+@pytest.mark.parametrize("role", ["county_admin", "city_admin", "department_user", "inspector", "leader"])
+def test_logging_out_deletes_the_sessions_kept_upload_and_no_one_elses(users, role):
+    """Every role signs out the same way; the county and city admins are the ones who import."""
+    from django.test import Client
+
+    other = SessionStore()
+    keep_rejected(other, "intake", _upload(_csv("乙公司")), "别人的.csv", REJECTED)
+    client = Client()
+    client.force_login(users[role])
+    session = client.session
+    keep_rejected(session, "registry:targets", _upload(_csv("甲公司")), "名录.csv", REJECTED)
+    session.save()
+    mine = session["tabular-rejected-upload"]["content"]
+    assert default_storage.exists(mine)
+    assert client.post("/logout/").status_code == 302
+    assert not default_storage.exists(mine)  # at once, not at the nightly sweep
+    assert default_storage.exists(other["tabular-rejected-upload"]["content"])
+
+
+def test_logging_out_without_a_kept_upload_is_fine(users):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(users["county_admin"])
+    assert client.post("/logout/").status_code == 302

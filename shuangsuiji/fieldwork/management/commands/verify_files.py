@@ -20,10 +20,7 @@ from tqdm import tqdm
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork.models import Attachment, FollowUpEvidence, StoredFile
 from shuangsuiji.fieldwork.sealing import file_sha256
-
-# Where the application stores what this command checks (models.attachment_path, the demo's evidence);
-# rejected uploads live beside it in MEDIA_ROOT, are no evidence and are swept by the application.
-FOLDER = "fieldwork"
+from shuangsuiji.media import FOLDER  # where the application stores what this command checks; /healthz's mark too
 
 
 def _rows() -> Iterator[tuple[str, StoredFile]]:

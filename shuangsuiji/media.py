@@ -1,0 +1,80 @@
+"""Whether ``MEDIA_ROOT`` is the volume the records' files live on and can take one more, and whether one stored
+file can be read.
+
+The field records' attachments and the follow-ups' evidence are stored under ``MEDIA_ROOT/fieldwork/``
+(``fieldwork.models.attachment_path``). That folder is the mark of the real volume: ``migrate`` creates it
+(``ensure_media_folder``, on every install and upgrade) and the backups carry it, so a ``MEDIA_ROOT`` without it is
+an empty mount point (the volume not mounted) or a wrong path — even when that directory is writable, a file
+stored there would land on the wrong disk. ``verify_files`` reads the same mark against the database's rows.
+"""
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+if TYPE_CHECKING:
+    from shuangsuiji.fieldwork.models import StoredFile
+
+logger = logging.getLogger(__name__)
+
+FOLDER = "fieldwork"
+"""The folder of ``MEDIA_ROOT`` that holds every attachment and piece of evidence; rejected uploads live beside it,
+are no evidence and are swept (``sweep_rejected_uploads``)."""
+
+
+def media_problem() -> str | None:
+    """Why ``MEDIA_ROOT`` cannot store a file now (for the log: it names paths), or None when it can.
+
+    A handful of stat and access calls, no listing: ``/healthz`` asks it every few seconds. Both the root (rejected
+    uploads go to ``rejected-uploads/`` there) and the folder must be writable: a volume mounted read-only, or
+    remounted read-only after disk errors, fails ``os.access`` with EROFS.
+    """
+    root = Path(settings.MEDIA_ROOT)
+    folder = root / FOLDER
+    if not root.is_dir():
+        return f"MEDIA_ROOT ({root}) does not exist or is not a directory"
+    if not folder.is_dir():
+        return (f"MEDIA_ROOT ({root}) has no {FOLDER}/ folder: the media volume is not mounted, or MEDIA_ROOT "
+                "names the wrong directory (on a new install, `manage.py migrate` creates it)")
+    for path in (root, folder):
+        if not os.access(path, os.W_OK | os.X_OK):
+            return f"{path} is not writable by this process (mounted read-only, or owned by another user)"
+    return None
+
+
+def ensure_media_folder(**kwargs) -> None:
+    """Create ``MEDIA_ROOT/fieldwork/`` after ``migrate`` (a ``post_migrate`` receiver): a new install's mark.
+
+    Not created by the server itself, at start or at an upload: on an empty mount point that would put the mark
+    where the health check must not find it. A folder that cannot be made is logged, not raised: ``migrate`` is
+    about the database, and ``/healthz`` then says the media volume is unavailable.
+    """
+    folder = Path(settings.MEDIA_ROOT) / FOLDER
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        logger.warning("could not create the media folder %s: /healthz answers 503 until it exists", folder,
+                       exc_info=True)
+
+
+def file_problem(stored: "StoredFile") -> str | None:
+    """Why a stored file cannot be read (missing, unreadable), or None; logged at ERROR, with the path.
+
+    The record's page and its PDF say so at the place of the photo: a sealed record's PDF is evidence, and a photo
+    silently left out of it reads as a record with fewer photos. A missing file means the media volume lost it
+    (a restore without the files, a disk fault): ``verify_files`` names every such file.
+    """
+    try:
+        with stored.file.open("rb"):
+            return None
+    except FileNotFoundError:
+        logger.error("the file %s (SHA-256 %s) of %s is missing: run manage.py verify_files",
+                     stored.file.name, stored.sha256, stored)
+        return _("文件缺失")
+    except OSError:
+        logger.exception("the file %s (SHA-256 %s) of %s cannot be read", stored.file.name, stored.sha256, stored)
+        return _("文件无法读取")
