@@ -13,7 +13,8 @@ Asia/Shanghai ISO 8601 to the second, dates ISO.
   SHA-256 of the seal document's bytes, which are kept in ``sealed_content`` and written to the audit
   chain's ``record.seal`` event.
 
-``verify(record)`` rebuilds both documents from the rows and files and names every difference.
+``verify(record)`` rebuilds both documents from the rows and files and names every difference; ``verify_batch``
+does so for many records with four queries in all (``verify_records``).
 """
 
 import hashlib
