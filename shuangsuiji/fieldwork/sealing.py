@@ -13,11 +13,13 @@ Asia/Shanghai ISO 8601 to the second, dates ISO.
   SHA-256 of the seal document's bytes, which are kept in ``sealed_content`` and written to the audit
   chain's ``record.seal`` event.
 
-``verify(record)`` rebuilds both documents from the rows and files and names every difference.
+``verify(record)`` rebuilds both documents from the rows and files and names every difference; ``verify_batch``
+does so for many records with four queries in all (``verify_records``).
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -143,30 +145,73 @@ def seal_bytes(document: dict) -> bytes:
     return canonical.dumps(document)
 
 
+SIGNING_ORDER = {"officer": 0, "expert": 1, "site_manager": 2}
+
+
+def in_signing_order(signatures: Iterable[Signature]) -> list[Signature]:
+    """The order in which a seal lists signatures: officers, experts, the site manager; each by when it was made."""
+    return sorted(signatures, key=lambda s: (SIGNING_ORDER.get(s.role, 9), s.pk))
+
+
 def ordered_signatures(record: InspectionRecord) -> list[Signature]:
-    order = {"officer": 0, "expert": 1, "site_manager": 2}
-    return sorted(record.signatures.select_related("inspector"), key=lambda s: (order.get(s.role, 9), s.pk))
+    return in_signing_order(record.signatures.select_related("inspector"))
 
 
 def verify(record: InspectionRecord) -> list[str]:
     """What no longer matches the seal of ``record`` (empty when it is intact). Reads every attachment."""
+    return verify_batch([record])[0]
+
+
+def verify_batch(records: Sequence[InspectionRecord], *, files: bool = True) -> list[list[str]]:
+    """``verify`` of each of ``records``, in order, with four queries for the whole batch whatever its size.
+
+    ``files=False`` does not read the attachments' files: their names, sizes and hashes are still compared with
+    the seal, and ``verify_files`` reads every stored file against those hashes (``verify_records --no-files``).
+
+    The items, attachments, signatures and seal events of every record are read in one query each (per record
+    they were four to six queries, most of ``verify_records``' time), in the orders the one-record path used, so
+    the rebuilt bytes and the problems named are the same. The records should come with the relations the
+    content names (``select_related``, as ``verify_records`` does), or each costs its own queries."""
     from shuangsuiji.audit.models import Event
 
-    if not record.is_sealed:
-        return []
+    ids = [record.pk for record in records if record.is_sealed]
+    items = _by_record(ItemResult.objects.filter(record_id__in=ids).order_by("record_id", "order", "id"))
+    attachments = _by_record(Attachment.objects.filter(record_id__in=ids).order_by("record_id", "uploaded_at", "id"))
+    # ordered as record.signatures.all() (the model's ordering), which named bad images in this order
+    signatures = _by_record(Signature.objects.filter(record_id__in=ids).order_by("record_id", "role", "id"))
+    logged: dict[str, list] = defaultdict(list)
+    for object_id, changes in Event.objects.filter(
+            action="record.seal", content_type__app_label="fieldwork",
+            object_id__in=[str(pk) for pk in ids]).values_list("object_id", "changes"):
+        logged[object_id].append(changes)
+    return [_verify_one(record, items.get(record.pk, []), attachments.get(record.pk, []),
+                        signatures.get(record.pk, []), logged.get(str(record.pk), []), files)
+            if record.is_sealed else [] for record in records]
+
+
+def _by_record(rows: Iterable) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for row in rows:
+        grouped[row.record_id].append(row)
+    return grouped
+
+
+def _verify_one(record: InspectionRecord, items: list[ItemResult], attachments: list[Attachment],
+                signatures: list[Signature], logged: list, files: bool) -> list[str]:
     problems: list[str] = []
     stored = record.sealed_content.encode("utf-8")
     if hashlib.sha256(stored).hexdigest() != record.seal_hash:
         problems.append(_("%(number)s：封存内容与封存哈希不符") % {"number": record.number})
-    rebuilt = seal_bytes(seal_document(record, content_document(record), ordered_signatures(record),
+    rebuilt = seal_bytes(seal_document(record, content_document(record, items, attachments),
+                                       in_signing_order(signatures),
                                        record.sealed_at, record.sealed_by))
     if rebuilt != stored:
         problems.append(_("%(number)s：记录现有内容与封存时不一致") % {"number": record.number})
-    for signature in record.signatures.all():
+    for signature in signatures:
         if hashlib.sha256(bytes(signature.image)).hexdigest() != signature.image_hash:
             problems.append(_("%(number)s：%(name)s 的签名与其哈希不符")
                             % {"number": record.number, "name": signature.name})
-    for attachment in record.attachments.all():
+    for attachment in attachments if files else ():
         try:
             with attachment.file.open("rb") as handle:
                 actual = file_sha256(handle)
@@ -177,8 +222,6 @@ def verify(record: InspectionRecord) -> list[str]:
         if actual != attachment.sha256:
             problems.append(_("%(number)s：附件“%(file)s”与其哈希不符")
                             % {"number": record.number, "file": attachment.original_name})
-    logged = Event.objects.filter(action="record.seal", object_id=str(record.pk),
-                                  content_type__app_label="fieldwork").values_list("changes", flat=True)
     if not any(((changes or {}).get("seal_hash") or [None])[-1] == record.seal_hash for changes in logged):
         problems.append(_("%(number)s：审计日志中没有该封存哈希的封存事件") % {"number": record.number})
     return problems

@@ -6,20 +6,15 @@ restore from a tampered backup is found here. Exit status 1 when anything differ
 and on a schedule (docs/operations.md).
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
+from shuangsuiji.verification import finish
 
 
 class Command(BaseCommand):
     help = "核验审计日志的哈希链：每个事件的内容、与前一事件的衔接以及链头是否一致。"
 
     def handle(self, *args, verbosity: int, **options) -> None:
-        problems = verify_chain()
-        for problem in problems:
-            self.stderr.write(problem)
-        if problems:
-            raise CommandError(f"{len(problems)} 处不一致")
-        if verbosity:
-            self.stdout.write(self.style.SUCCESS(f"已核验 {Event.objects.count()} 个审计事件，哈希链完整。"))
+        finish(self, verify_chain(), verbosity, lambda: f"已核验 {Event.objects.count()} 个审计事件，哈希链完整。")

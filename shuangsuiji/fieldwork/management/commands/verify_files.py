@@ -21,6 +21,7 @@ from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork.models import Attachment, FollowUpEvidence, StoredFile
 from shuangsuiji.fieldwork.sealing import file_sha256
 from shuangsuiji.media import FOLDER  # where the application stores what this command checks; /healthz's mark too
+from shuangsuiji.verification import finish
 
 
 def _rows() -> Iterator[tuple[str, StoredFile]]:
@@ -94,10 +95,5 @@ class Command(BaseCommand):
                     problems.append(f"{name}：{stored_at:%Y-%m-%d %H:%M} 存入，数据库中既没有它的记录，也没有它的上传"
                                     f"事件（数据库的最后一个审计事件在 {_last_event()}）：数据库是从比文件更早的备份"
                                     "恢复的，或文件是在备份数据库之后上传的")
-        for problem in problems:
-            self.stderr.write(problem)
-        if problems:
-            raise CommandError(f"{len(problems)} 处不一致")
-        if verbosity:
-            note = f"（另有 {removed} 个已从草稿中删除的附件文件）" if removed else ""
-            self.stdout.write(self.style.SUCCESS(f"已核验 {total} 个文件，全部与上传时一致。{note}"))
+        note = f"（另有 {removed} 个已从草稿中删除的附件文件）" if removed else ""
+        finish(self, problems, verbosity, f"已核验 {total} 个文件，全部与上传时一致。{note}")
