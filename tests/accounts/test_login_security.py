@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
@@ -414,3 +415,44 @@ def test_a_nul_in_a_header_the_sign_in_records_keep_is_stored_replaced(users, he
     signed_in = page.post("/login/", {"username": "leader", "password": "pw-leader"}, headers={header: value})
     assert signed_in.status_code == 302
     assert getattr(AccessLog.objects.get(username="leader"), column) == shown
+
+
+def test_a_temporary_password_cannot_be_changed_to_itself(client, users):
+    """The first sign-in with the password an admin set leads to 账号与密码; typing it again as the new one would
+    clear the must-change mark and leave the admin knowing the password."""
+    leader = users["leader"]
+    do_set_password(leader, GOOD, acting_user=users["city_admin"])
+    assert sign_in(client, "leader", GOOD).status_code == 302
+    response = client.post("/account/", {"old_password": GOOD, "new_password1": GOOD, "new_password2": GOOD})
+    assert response.status_code == 200 and "新密码不能与原密码相同" in response.text
+    leader.refresh_from_db()
+    assert leader.must_change_password
+    assert client.get("/planning/")["Location"] == "/account/?next=%2Fplanning%2F"  # still sent to change it
+
+
+@pytest.mark.parametrize("role", ["city_admin", "county_admin", "department_user", "inspector", "leader"])
+def test_the_routine_change_refuses_the_current_password_for_every_role(role, users):
+    user = users[role]
+    user.set_password(GOOD)  # a password every other rule accepts: only its sameness is wrong
+    user.save(update_fields=["password"])
+    client = Client()
+    assert sign_in(client, role, GOOD).status_code == 302
+    changed_at = User.objects.get(pk=user.pk).password_changed_at
+    response = client.post("/account/", {"old_password": GOOD, "new_password1": GOOD, "new_password2": GOOD})
+    assert response.status_code == 200 and "新密码不能与原密码相同" in response.text
+    user.refresh_from_db()
+    assert user.password_changed_at == changed_at  # its age did not restart
+    assert not Event.objects.filter(action="user.password", object_id=str(user.pk)).exists()
+
+
+def test_the_service_refuses_the_current_password_but_a_new_account_has_none_to_compare(users):
+    leader = users["leader"]
+    leader.set_password(GOOD)
+    leader.save(update_fields=["password"])
+    with pytest.raises(ValidationError) as error:
+        do_set_password(leader, GOOD, acting_user=leader)
+    assert error.value.message_dict["password"] == ["新密码不能与原密码相同"]
+    fresh = User(username="newcomer")
+    fresh.set_unusable_password()
+    validate_password(GOOD, fresh)  # nothing to compare with: no error
+    validate_password(GOOD, User(username="newcomer2"))
