@@ -46,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
     by_category, by_county = registry_overview(user)
     context = {
         "bench": workbench.for_user(user),
+        "first_day": workbench.first_day(user),
         "target_count": sum(by_category.values()),
         "by_category": by_category,
         "by_county": by_county,
