@@ -456,3 +456,33 @@ def test_the_service_refuses_the_current_password_but_a_new_account_has_none_to_
     fresh.set_unusable_password()
     validate_password(GOOD, fresh)  # nothing to compare with: no error
     validate_password(GOOD, User(username="newcomer2"))
+
+
+def test_signing_in_over_http_with_https_set_says_it_is_the_set_up_not_the_browser(settings):
+    """HTTPS=True on a plain-HTTP intranet: the browser keeps no HTTPS-only cookie, so no sign-in ever goes through,
+    and Django's page blamed the browser's cookies. The page names the set-up to correct."""
+    settings.CSRF_COOKIE_SECURE = settings.SESSION_COOKIE_SECURE = True
+    client = Client(enforce_csrf_checks=True)  # a browser that dropped the Secure cookie: none is sent back
+    response = client.post("/login/", {"username": "leader", "password": "pw-leader"})
+    assert response.status_code == 403
+    assert "HTTPS=True" in response.text and "X-Forwarded-Proto" in response.text
+    # over HTTPS (the proxy says so) a missing cookie is the browser's: Django's own page, as before
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = client.post("/login/", {"username": "leader", "password": "pw-leader"},
+                           HTTP_X_FORWARDED_PROTO="https", HTTP_REFERER="https://testserver/login/")
+    assert response.status_code == 403 and "HTTPS=True" not in response.text
+
+
+@pytest.mark.parametrize("role", [None, "city_admin", "inspector"])
+def test_a_form_from_an_origin_the_server_does_not_trust_names_the_setting(role, users):
+    """A proxy serving https://ssj.example.gov.cn without X-Forwarded-Proto (or a host missing from
+    CSRF_TRUSTED_ORIGINS): every form is refused for its Origin. The page says which variable to set."""
+    client = Client(enforce_csrf_checks=True)
+    if role:
+        client.force_login(users[role])
+    response = client.post("/login/" if role is None else "/account/", {},
+                           HTTP_ORIGIN="https://ssj.example.gov.cn")
+    assert response.status_code == 403
+    assert "CSRF_TRUSTED_ORIGINS" in response.text and "https://ssj.example.gov.cn" in response.text
+    stale = client.post("/login/" if role is None else "/account/", {"csrfmiddlewaretoken": "stale"})
+    assert stale.status_code == 403 and "CSRF_TRUSTED_ORIGINS" not in stale.text  # a person's stale form: Django's
