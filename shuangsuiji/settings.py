@@ -153,6 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "shuangsuiji.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "shuangsuiji.accounts.validators.DifferentFromCurrentValidator"},
 ]
 # A password older than this many days must be changed before anything else (0: never expires). A password an
 # admin set for someone must be changed by its owner at his next sign-in, whatever this says.

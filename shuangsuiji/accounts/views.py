@@ -7,6 +7,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
     by_category, by_county = registry_overview(user)
     context = {
         "bench": workbench.for_user(user),
+        "first_day": workbench.first_day(user),
         "target_count": sum(by_category.values()),
         "by_category": by_category,
         "by_county": by_county,
@@ -123,7 +125,26 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     for a person, Django's own page."""
     if is_script(request):
         return script_answer(request, _("页面已过期，请重新打开（未保存的内容仍在本机）"), 403, page_of(request))
+    problem = setup_problem(request, reason)
+    if problem:
+        return render(request, "csrf_setup.html", {"problem": problem}, status=403)
     return csrf.csrf_failure(request, reason)
+
+
+def setup_problem(request: HttpRequest, reason: str) -> str | None:
+    """What a refused form says when the server's set-up, not the person, refused it: every form (signing in
+    first) fails that way until the operator corrects the environment, and Django's own page blames the browser's
+    cookies. Two mismatches between the environment and the proxy that a new deployment meets (docs/operations.md,
+    "Running it for a bureau"); the operator reads the page's words in the variables' names."""
+    if reason == REASON_NO_CSRF_COOKIE and settings.CSRF_COOKIE_SECURE and not request.is_secure():
+        return _("本系统设置为只经 HTTPS 使用（环境变量 HTTPS=True），这个页面却是经 HTTP 打开的：浏览器不保存只限 "
+                 "HTTPS 的 Cookie，表单因此无法提交。请改用 https:// 地址打开；如已是 https://，请运维人员让反向代理"
+                 "发送 X-Forwarded-Proto: https；纯 HTTP 的内网则不设 HTTPS。")
+    if reason.startswith("Origin checking failed"):
+        return _("这个页面的来源 %(origin)s 不是本系统认可的地址，表单因此无法提交。请运维人员把它加入环境变量 "
+                 "CSRF_TRUSTED_ORIGINS，并让反向代理转发原请求的 Host 和 X-Forwarded-Proto。") % {
+            "origin": request.META.get("HTTP_ORIGIN", "")}
+    return None
 
 
 class QuarterForm(forms.Form):

@@ -21,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
-from shuangsuiji.accounts.models import Role
+from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.disclosure import reports
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.disclosure.models import Objection, Publication, PublicationKind, PublicationStatus
@@ -53,7 +53,7 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.planning.permissions import visible_plans, visible_tasks
 from shuangsuiji.punctuation import citation_line, join_semicolon, join_sep
-from shuangsuiji.registry.models import Jurisdiction, Level
+from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Level, Specialty, Target
 from shuangsuiji.registry.services import keeps_reference_data
 from shuangsuiji.systemtext import system_text
 
@@ -1071,3 +1071,44 @@ def for_user(user, today: date | None = None) -> Workbench:
                 # A context of its own: other apps translate the bare word as a column heading.
                 item.due_label = item.due_label or pgettext("workbench", "期限")
     return workbench
+
+
+@dataclass(frozen=True)
+class SetUpStep:
+    title: str
+    done: bool
+    url: str
+    how: str
+
+
+def first_day(user) -> list[SetUpStep]:
+    """The first day's steps (docs/operations.md, "The first day"), while any is still to do in ``user``'s scope;
+    empty once all are done. An empty database's home page otherwise shows nothing but zeros and overdue
+    plans: the superuser and the admins are shown what comes next, in the order the imports need.
+
+    A handful of EXISTS queries, so the page stays cheap once the registries are full."""
+    if not is_admin(user):
+        return []
+    steps = []
+    if user.is_superuser:
+        steps += [
+            SetUpStep(_("行政区"), Jurisdiction.objects.exists(), reverse("admin:registry_jurisdiction_add"),
+                      _("管理后台：先省，再以省为上级的市，再以市为上级的各县（区）")),
+            SetUpStep(_("业务专长"), Specialty.objects.exists(), reverse("admin:registry_specialty_add"),
+                      _("管理后台：执法人员的业务专长、事项的所需专长须是其中之一")),
+            SetUpStep(_("市局管理员账号"), User.objects.filter(role=Role.CITY_ADMIN, is_active=True).exists(),
+                      reverse("accounts:user_create"),
+                      _("角色市局管理员，行政区为本市；他再开通各县（区）管理员的账号")),
+        ]
+    steps += [
+        SetUpStep(_("科室"), Department.objects.visible_to(user).exists(), reverse("registry:department_create"),
+                  _("执法人员的科室、事项的责任科室和配合科室须是其中之一")),
+        SetUpStep(_("抽查事项"), CheckItem.objects.visible_to(user).exists(),
+                  reverse("registry:excel_import", args=["items"]), _("下载模板填写后导入")),
+        SetUpStep(_("检查对象"), Target.objects.visible_to(user).exists(),
+                  reverse("registry:excel_import", args=["targets"]), _("下载模板填写后导入")),
+        SetUpStep(_("执法人员"), Inspector.objects.visible_to(user).exists(),
+                  reverse("registry:excel_import", args=["inspectors"]),
+                  _("下载模板填写后导入；再导入回避名单，并为执法人员开通账号")),
+    ]
+    return steps if not all(step.done for step in steps) else []

@@ -22,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
 from shuangsuiji.audit.services import system_language
+from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.industry import ScopeError, normalise_scope
 from shuangsuiji.registry.models import (
     Category,
@@ -284,6 +285,31 @@ class RegistryImporter(Importer):
         return False
 
 
+# On a first import the departments and specialties are new to whoever fills in the workbook: the error names the
+# ones there are (or says none are yet, and where they are made), so the cell can be corrected without a search.
+KNOWN_SHOWN = 10
+
+
+def _known(names: list[str]) -> str:
+    shown = join_sep(names[:KNOWN_SHOWN])
+    return shown + (_("等%(n)d个") % {"n": len(names)} if len(names) > KNOWN_SHOWN else "")
+
+
+def unknown_department(place: Jurisdiction, departments: dict) -> str:
+    """The error of a department the row's jurisdiction does not have (``departments``: (jurisdiction id, name))."""
+    names = sorted(name for (jurisdiction_id, name) in departments if jurisdiction_id == place.pk)
+    if not names:
+        return _("%(place)s还没有科室：请先在“更多 → 科室”中新增") % {"place": place.name}
+    return _("%(place)s没有这个科室，现有：%(names)s") % {"place": place.name, "names": _known(names)}
+
+
+def unknown_specialty(specialties: dict) -> str:
+    """The error of a specialty not among ``specialties`` (by name and by code)."""
+    names = sorted({specialty.name for specialty in specialties.values()})
+    if not names:
+        return _("未知的业务专长：系统中还没有业务专长，请超级管理员先在管理后台录入")
+    return _("未知的业务专长，现有：%(names)s") % {"names": _known(names)}
+
 def _jurisdiction_column(example: str = "130608") -> Column:
     return Column("jurisdiction", "行政区划代码", text(64), example=example,
                   note="6位行政区划代码或行政区名称，须在您的管辖范围内")
@@ -478,11 +504,11 @@ class InspectorImporter(RegistryImporter):
             if place is not None and values.has("department"):
                 department = departments.get((place.pk, values["department"]))
                 if department is None:
-                    errors.add(number_, "科室", values["department"], _("该行政区没有这个科室"))
+                    errors.add(number_, "科室", values["department"], unknown_department(place, departments))
             if values.has("specialties"):
                 unknown = [s for s in values["specialties"] or () if s not in specialties]
                 if unknown:
-                    errors.add(number_, "业务专长", "、".join(unknown), _("未知的业务专长"))
+                    errors.add(number_, "业务专长", "、".join(unknown), unknown_specialty(specialties))
             if known and values.has("is_external"):
                 external = values["is_external"] if values["is_external"] is not None else (
                     current.is_external if current else False)
@@ -585,7 +611,7 @@ class CheckItemImporter(RegistryImporter):
             if values.has("specialty"):
                 specialty = specialties.get(values["specialty"]) if values["specialty"] else None
                 if values["specialty"] and specialty is None:
-                    errors.add(number_, "所需专长", values["specialty"], _("未知的业务专长"))
+                    errors.add(number_, "所需专长", values["specialty"], unknown_specialty(specialties))
             # 实施方案 三(一): each bureau draws up its own level's list (本级清单) on the province's, so an item's
             # list is the level of the jurisdiction that made it; a cell saying otherwise is a mistake in the file.
             level = values["list_level"] if values.has("list_level") else None

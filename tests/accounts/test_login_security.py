@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
@@ -414,3 +415,74 @@ def test_a_nul_in_a_header_the_sign_in_records_keep_is_stored_replaced(users, he
     signed_in = page.post("/login/", {"username": "leader", "password": "pw-leader"}, headers={header: value})
     assert signed_in.status_code == 302
     assert getattr(AccessLog.objects.get(username="leader"), column) == shown
+
+
+def test_a_temporary_password_cannot_be_changed_to_itself(client, users):
+    """The first sign-in with the password an admin set leads to 账号与密码; typing it again as the new one would
+    clear the must-change mark and leave the admin knowing the password."""
+    leader = users["leader"]
+    do_set_password(leader, GOOD, acting_user=users["city_admin"])
+    assert sign_in(client, "leader", GOOD).status_code == 302
+    response = client.post("/account/", {"old_password": GOOD, "new_password1": GOOD, "new_password2": GOOD})
+    assert response.status_code == 200 and "新密码不能与原密码相同" in response.text
+    leader.refresh_from_db()
+    assert leader.must_change_password
+    assert client.get("/planning/")["Location"] == "/account/?next=%2Fplanning%2F"  # still sent to change it
+
+
+@pytest.mark.parametrize("role", ["city_admin", "county_admin", "department_user", "inspector", "leader"])
+def test_the_routine_change_refuses_the_current_password_for_every_role(role, users):
+    user = users[role]
+    user.set_password(GOOD)  # a password every other rule accepts: only its sameness is wrong
+    user.save(update_fields=["password"])
+    client = Client()
+    assert sign_in(client, role, GOOD).status_code == 302
+    changed_at = User.objects.get(pk=user.pk).password_changed_at
+    response = client.post("/account/", {"old_password": GOOD, "new_password1": GOOD, "new_password2": GOOD})
+    assert response.status_code == 200 and "新密码不能与原密码相同" in response.text
+    user.refresh_from_db()
+    assert user.password_changed_at == changed_at  # its age did not restart
+    assert not Event.objects.filter(action="user.password", object_id=str(user.pk)).exists()
+
+
+def test_the_service_refuses_the_current_password_but_a_new_account_has_none_to_compare(users):
+    leader = users["leader"]
+    leader.set_password(GOOD)
+    leader.save(update_fields=["password"])
+    with pytest.raises(ValidationError) as error:
+        do_set_password(leader, GOOD, acting_user=leader)
+    assert error.value.message_dict["password"] == ["新密码不能与原密码相同"]
+    fresh = User(username="newcomer")
+    fresh.set_unusable_password()
+    validate_password(GOOD, fresh)  # nothing to compare with: no error
+    validate_password(GOOD, User(username="newcomer2"))
+
+
+def test_signing_in_over_http_with_https_set_says_it_is_the_set_up_not_the_browser(settings):
+    """HTTPS=True on a plain-HTTP intranet: the browser keeps no HTTPS-only cookie, so no sign-in ever goes through,
+    and Django's page blamed the browser's cookies. The page names the set-up to correct."""
+    settings.CSRF_COOKIE_SECURE = settings.SESSION_COOKIE_SECURE = True
+    client = Client(enforce_csrf_checks=True)  # a browser that dropped the Secure cookie: none is sent back
+    response = client.post("/login/", {"username": "leader", "password": "pw-leader"})
+    assert response.status_code == 403
+    assert "HTTPS=True" in response.text and "X-Forwarded-Proto" in response.text
+    # over HTTPS (the proxy says so) a missing cookie is the browser's: Django's own page, as before
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    response = client.post("/login/", {"username": "leader", "password": "pw-leader"},
+                           HTTP_X_FORWARDED_PROTO="https", HTTP_REFERER="https://testserver/login/")
+    assert response.status_code == 403 and "HTTPS=True" not in response.text
+
+
+@pytest.mark.parametrize("role", [None, "city_admin", "inspector"])
+def test_a_form_from_an_origin_the_server_does_not_trust_names_the_setting(role, users):
+    """A proxy serving https://ssj.example.gov.cn without X-Forwarded-Proto (or a host missing from
+    CSRF_TRUSTED_ORIGINS): every form is refused for its Origin. The page says which variable to set."""
+    client = Client(enforce_csrf_checks=True)
+    if role:
+        client.force_login(users[role])
+    response = client.post("/login/" if role is None else "/account/", {},
+                           HTTP_ORIGIN="https://ssj.example.gov.cn")
+    assert response.status_code == 403
+    assert "CSRF_TRUSTED_ORIGINS" in response.text and "https://ssj.example.gov.cn" in response.text
+    stale = client.post("/login/" if role is None else "/account/", {"csrfmiddlewaretoken": "stale"})
+    assert stale.status_code == 403 and "CSRF_TRUSTED_ORIGINS" not in stale.text  # a person's stale form: Django's

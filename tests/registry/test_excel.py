@@ -395,9 +395,32 @@ def test_an_inspectors_bad_date_and_unknown_department_are_reported_together(tre
     response = signed_in(users["county_admin"]).post("/registry/inspectors/import/", {"file": upload})
     assert response.status_code == 400
     errors = {(e.row, e.column, e.message) for e in response.context["rejected"].errors}
-    assert errors == {(2, "执法证有效期至", "2027年2月没有30日"), (2, "科室", "该行政区没有这个科室"),
-                      (2, "业务专长", "未知的业务专长")}
+    # the errors name what there is (the county's departments), or that there is none yet and where it is made
+    assert errors == {(2, "执法证有效期至", "2027年2月没有30日"), (2, "科室", "涞水县没有这个科室，现有：执法大队"),
+                      (2, "业务专长", "未知的业务专长：系统中还没有业务专长，请超级管理员先在管理后台录入")}
     assert not Inspector.objects.filter(certificate_number="13062300009").exists()
+
+
+def test_an_unknown_specialty_or_department_is_told_with_those_there_are(tree, users):
+    """The first import of a bureau: whoever fills in the workbook learns the names from the error, not by a search."""
+    Specialty.objects.create(code="air", name="大气")
+    Specialty.objects.create(code="water", name="水")
+    tree["b"].departments.all().delete()
+    inspectors = workbook([["王某", "13062300009", "2027-12-31", "130623", "执法大队", "噪声"],
+                           ["李某", "13062400010", "2027-12-31", "130624", "执法大队", "air"]],
+                          ["姓名", "执法证号", "执法证有效期至", "行政区划代码", "科室", "业务专长"])
+    response = signed_in(users["city_admin"]).post("/registry/inspectors/import/", {"file": inspectors})
+    assert response.status_code == 400
+    errors = {(e.row, e.column, e.message) for e in response.context["rejected"].errors}
+    assert errors == {(2, "业务专长", "未知的业务专长，现有：大气、水"),
+                      (3, "科室", "阜平县还没有科室：请先在“更多 → 科室”中新增")}
+    items = workbook([["C-9", "噪声", "《噪声污染防治法》", "夜间施工", "130600", "综合执法支队", "噪声"]],
+                     ["事项编码", "抽查事项", "检查依据", "检查内容", "行政区划代码", "责任科室", "所需专长"])
+    response = signed_in(users["city_admin"]).post("/registry/items/import/", {"file": items})
+    assert [(e.column, e.message) for e in response.context["rejected"].errors] == [
+        ("所需专长", "未知的业务专长，现有：大气、水")]
+    assert not Inspector.objects.filter(certificate_number__in=["13062300009", "13062400010"]).exists()
+    assert not CheckItem.objects.filter(code="C-9").exists()
 
 
 def test_a_row_with_a_bad_cell_is_never_planned(tree):
