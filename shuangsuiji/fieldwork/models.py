@@ -611,6 +611,8 @@ class RecheckQuerySet(ScopedQuerySet):
 class RecheckStatus(models.TextChoices):
     OPEN = "open", _("待复查")
     DONE = "done", _("已复查")
+    # an amendment of the source record no longer orders rectification (services._cancel_rechecks)
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Recheck(models.Model):
@@ -628,6 +630,10 @@ class Recheck(models.Model):
                               db_index=True)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    cancelled_by_record = models.ForeignKey(InspectionRecord, verbose_name=_("取消依据的更正记录"), null=True,
+                                            blank=True, on_delete=models.PROTECT, related_name="cancelled_rechecks")
 
     scope_field = "target__jurisdiction"
     objects = models.Manager.from_queryset(RecheckQuerySet)()

@@ -294,6 +294,9 @@ def do_start_recheck_record(recheck: Recheck, *, acting_user) -> InspectionRecor
     existing = InspectionRecord.objects.filter(recheck=recheck, amends__isnull=True).first()
     if existing is not None:
         return existing
+    if recheck.status == RecheckStatus.CANCELLED:
+        raise ValidationError(_("复查任务%(number)s已取消（%(reason)s），不必再去复查") % {
+            "number": recheck.number, "reason": recheck.cancel_reason}, code="cancelled")
     if recheck.status != RecheckStatus.OPEN:
         raise ValidationError(_("该复查任务已完成"))
     record = InspectionRecord(recheck=recheck, target=recheck.target, number=f"JL{recheck.number}",
@@ -1206,7 +1209,39 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
                for f in created]
     if events:
         record_events(events, actor=acting_user)
+    if record.amends_id:
+        _cancel_rechecks(record, now, acting_user)
     return created + list(carried.values())
+
+
+def _cancel_rechecks(amendment: InspectionRecord, now: datetime, acting_user) -> list[Recheck]:
+    """An amendment that no longer orders rectification of what a re-check was to verify cancels that re-check:
+    its follow-ups were just closed (``_open_follow_ups``), so it has nothing left to check, and the officers would
+    otherwise go back to a unit that owes nothing.
+
+    Only open re-checks are cancelled. A done one keeps its sealed record and what it found: that visit took place
+    and its record is evidence whatever the source record now says (and its own findings have follow-ups of their
+    own). A draft record of a cancelled re-check is kept read-only as it was (``permissions.is_team_member``), as a
+    withdrawn task's draft is."""
+    rechecks = list(Recheck.objects.select_for_update(of=("self",))
+                    .filter(pk__in=FollowUp.objects.filter(closing_record=amendment).values("recheck_id"),
+                            status=RecheckStatus.OPEN)
+                    .exclude(follow_ups__status=FollowUpStatus.OPEN).order_by("pk"))
+    with system_language():
+        reason = _("经更正记录%(number)s更正，不再责令整改，无需复查") % {"number": amendment.number}
+    for recheck in rechecks:
+        recheck.status = RecheckStatus.CANCELLED
+        recheck.cancelled_at = now
+        recheck.cancel_reason = reason
+        recheck.cancelled_by_record = amendment
+        recheck.save(update_fields=["status", "cancelled_at", "cancel_reason", "cancelled_by_record"])
+        _event("recheck.cancel", recheck, amendment, acting_user,
+               {"status": [RecheckStatus.OPEN.value, RecheckStatus.CANCELLED.value],
+                "cancelled_by_record": [None, amendment.number]}, reason)
+        for draft in recheck.records.filter(sealed_at__isnull=True).select_related("target").order_by("pk"):
+            _event("record.recheck_cancelled", draft, draft, acting_user,
+                   {"recheck": [RecheckStatus.OPEN.value, RecheckStatus.CANCELLED.value]}, reason)
+    return rechecks
 
 
 def _create_recheck(record: InspectionRecord, orders: list[FollowUp], now: datetime) -> Recheck:

@@ -284,6 +284,7 @@ def _live_text() -> dict[str, str]:
         "withdrawn": _("%(n)s 项已撤回"),
         "reassigned": _("%(n)s 项已改派他人"),
         "sealed": _("%(n)s 项的记录已由检查组提交"),
+        "cancelled": _("%(n)s 项复查已取消（更正后不再责令整改）"),
         "added": _("%(n)s 项新任务"),
         "updated": _("%(n)s 项有更新"),
         "other": _("%(n)s 项已不在您的列表中"),
@@ -293,6 +294,8 @@ def _live_text() -> dict[str, str]:
         "recordSealed": _("该记录已由检查组其他成员提交封存，不能再修改。"),
         "recordOther": _("该任务已不在您的任务列表中：本记录不能再保存、签名或提交。"),
         "recheckOther": _("该复查任务已不在您的复查任务中：本记录不能再保存、签名或提交。"),
+        "recheckCancelled": _("该复查任务已取消：原检查记录经更正后不再责令整改，本记录不能再保存、签名或提交，"
+                              "请不要再去现场。"),
         "view": _("点此查看"),
         "toList": _("返回我的任务"),
     }
@@ -715,7 +718,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "who": record.sealed_by.display_name if record.sealed_by else _("系统")})
         return redirect(record)
     if not permissions.is_team_member(request.user, record):
-        raise PermissionDenied(_("只有本次检查的检查组成员可以填写检查记录"))
+        raise PermissionDenied(permissions.recheck_cancelled(record) or _("只有本次检查的检查组成员可以填写检查记录"))
     if request.method != "POST":
         form, items = _forms(record)
         return render(request, "fieldwork/record_edit.html", _edit_context(request, record, form, items))
