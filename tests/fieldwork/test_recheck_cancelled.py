@@ -125,3 +125,21 @@ def test_a_done_recheck_keeps_its_sealed_record(source, recheck, users):
     amend(source, users, NO_PROBLEM)
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.DONE and recheck.cancelled_by_record is None
+
+
+def test_a_recheck_with_another_order_left_stays_open(task, users):
+    """Two orders on one re-check; the amendment removes one: the other is still to be checked."""
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    record = fill(record, users["inspector"], problem=Handling.ORDER)
+    second = record.items.order_by("order")[1]
+    services.do_save_draft(record, acting_user=users["inspector"], values={}, items={second.pk: {
+        "outcome": Outcome.PROBLEM, "notes": "未按规定开展自行监测", "handling": Handling.ORDER,
+        "deadline": record.items.order_by("order").first().deadline}})
+    sign_all(record, users["inspector"])
+    source = services.do_submit_record(record, acting_user=users["inspector"])
+    recheck = Recheck.objects.get(source_record=source)
+    assert recheck.follow_ups.count() == 2
+    amend(source, users, NO_PROBLEM)
+    recheck.refresh_from_db()
+    assert recheck.status == RecheckStatus.OPEN
+    assert sorted(recheck.follow_ups.values_list("status", flat=True)) == [FollowUpStatus.CLOSED, FollowUpStatus.OPEN]
