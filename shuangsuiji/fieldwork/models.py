@@ -650,6 +650,30 @@ class Recheck(models.Model):
         return reverse("fieldwork:recheck_detail", args=[self.pk])
 
 
+class RecheckSubstitution(models.Model):
+    """An officer of a re-check who cannot go (ill, a recusal found late) replaced by one the admin names
+    (``services.do_substitute_recheck_officer``): a re-check's team is not drawn, no ticket chooses."""
+
+    recheck = models.ForeignKey(Recheck, verbose_name=_("复查任务"), on_delete=models.PROTECT,
+                                related_name="substitutions")
+    old_inspector = models.ForeignKey(Inspector, verbose_name=_("原执法人员"), on_delete=models.PROTECT,
+                                      related_name="+")
+    new_inspector = models.ForeignKey(Inspector, verbose_name=_("接替的执法人员"), on_delete=models.PROTECT,
+                                      related_name="+")
+    reason = models.TextField(_("理由"))
+    acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    acted_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("复查人员替换")
+        verbose_name_plural = _("复查人员替换")
+        ordering = ["recheck", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.recheck} {self.old_inspector} → {self.new_inspector}"
+
+
 class FollowUpStatus(models.TextChoices):
     OPEN = "open", _("处理中")
     CLOSED = "closed", _("已办结")

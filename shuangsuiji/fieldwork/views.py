@@ -60,6 +60,7 @@ from shuangsuiji.fieldwork.forms import (
     PenaltyDecisionForm,
     PlanVisitForm,
     ReasonForm,
+    RecheckSubstitutionForm,
     RecordForm,
     ReviewForm,
     TransferForm,
@@ -107,7 +108,7 @@ from shuangsuiji.planning.models import (
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
-from shuangsuiji.registry.models import Jurisdiction
+from shuangsuiji.registry.models import Inspector, InspectorStatus, Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
 from shuangsuiji.textsearch import every_word
@@ -471,14 +472,60 @@ def recheck_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    recheck = get_object_or_404(Recheck.objects.visible_to(request.user)
-                                .select_related("target__jurisdiction", "source_record"), pk=pk)
+    recheck = (Recheck.objects.visible_to(request.user).select_related("target__jurisdiction", "source_record")
+               .filter(pk=pk).first())
+    if recheck is None:
+        # a former officer of it (replaced) is told why, not "not found"
+        left = services.left_recheck(request.user, pk)
+        if left is not None:
+            raise PermissionDenied(left)
+        raise Http404
     probe = InspectionRecord(recheck=recheck, target=recheck.target)
+    team = list(recheck.team.select_related("jurisdiction").order_by("name", "pk"))
+    can_substitute = recheck.status == RecheckStatus.OPEN and permissions.can_administer(request.user, probe)
+    if can_substitute:
+        # each officer's replacements: the officers in post of his unit not on the team (the service checks the
+        # certificate and recusals again, and says what is wrong)
+        pool = list(Inspector.objects.filter(jurisdiction__in={i.jurisdiction_id for i in team}, is_external=False,
+                                             status=InspectorStatus.ACTIVE).exclude(pk__in=[i.pk for i in team])
+                    .order_by("name", "pk"))
+        for inspector in team:
+            inspector.candidates = [c for c in pool if c.jurisdiction_id == inspector.jurisdiction_id]
     return render(request, "fieldwork/recheck_detail.html", {
-        "recheck": recheck, "team": recheck.team.all(), "records": recheck.records.order_by("created_at"),
+        "recheck": recheck, "team": team, "records": recheck.records.order_by("created_at"),
         "follow_ups": recheck.follow_ups.select_related("problem", "record"),
         "is_member": permissions.is_team_member(request.user, probe), "today": timezone.localdate(),
+        "can_substitute": can_substitute,
+        "substitutions": recheck.substitutions.select_related("old_inspector", "new_inspector", "acted_by"),
         "recheck_days": services.RECHECK_WITHIN_DAYS, **_target_history(recheck.target)})
+
+
+@login_required
+@require_POST
+def recheck_substitute(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin replaces an officer of the re-check who cannot go (``services.do_substitute_recheck_officer``)."""
+    recheck = get_object_or_404(Recheck.objects.visible_to(request.user), pk=pk)
+    form = RecheckSubstitutionForm(request.POST)
+    valid = form.is_valid()
+    chosen = form.cleaned_data.get("member")
+    inspector = get_object_or_404(recheck.team.all(), pk=chosen) if chosen else None
+    if not valid:
+        # the boxes of the team's rows close again on the page: the message names the officer (as a task's)
+        if inspector is None or form.has_error("reason", "required"):
+            messages.error(request, _("未替换%(name)s：请填写替换理由") % {"name": inspector.name if inspector else ""})
+        else:
+            messages.error(request, join_semicolon([f"{form[name].label}{colon()}{message}"
+                                                    for name, errors in form.errors.items() for message in errors]))
+        return redirect(recheck)
+    newcomer = get_object_or_404(Inspector.objects.all(), pk=form.cleaned_data["newcomer"])
+    try:
+        services.do_substitute_recheck_officer(recheck, inspector, newcomer, reason=form.cleaned_data["reason"],
+                                               acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _tell(request, error)
+    else:
+        messages.success(request, _("已由 %(new)s 接替 %(old)s 复查") % {"new": newcomer.name, "old": inspector.name})
+    return redirect(recheck)
 
 
 @login_required
