@@ -73,10 +73,13 @@ def test_the_admin_page_replaces(recheck, users, team):
     refused = client.post(url, {"member": team["second"].pk, "newcomer": team["outsider_inspector"].pk,
                                 "reason": ""}, follow=True)
     assert [str(m) for m in refused.context["messages"]] == ["未替换李四：请填写替换理由"]
+    unchosen = client.post(url, {"member": team["second"].pk, "newcomer": "", "reason": "病假"}, follow=True)
+    assert [str(m) for m in unchosen.context["messages"]] == ["接替的执法人员：该字段是必填项。"]
     assert not RecheckSubstitution.objects.exists()
     done = client.post(url, {"member": team["second"].pk, "newcomer": team["outsider_inspector"].pk,
                              "reason": "病假"}, follow=True)
     assert "已由 王五 接替 李四 复查" in done.content.decode()
+    assert "王五 接替 李四（病假）" in done.content.decode()  # the page lists the replacement
     assert set(recheck.team.all()) == {team["first"], team["outsider_inspector"]}
 
 
