@@ -217,3 +217,11 @@ class CloseForm(forms.Form):
 class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("佐证材料"))
     caption = forms.CharField(label=_("说明"), max_length=255, required=False)
+
+
+class RecheckSubstitutionForm(forms.Form):
+    """Who of the re-check's officers is replaced, by whom, and why (``services.do_substitute_recheck_officer``)."""
+
+    member = forms.IntegerField(widget=forms.HiddenInput)
+    newcomer = forms.IntegerField(label=_("接替的执法人员"))
+    reason = forms.CharField(label=_("理由"), max_length=REASON_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))

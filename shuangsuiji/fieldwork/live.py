@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from shuangsuiji.fieldwork.models import InspectionRecord, Recheck, RecheckStatus
+from shuangsuiji.fieldwork.models import InspectionRecord, Recheck, RecheckStatus, RecheckSubstitution
 from shuangsuiji.planning.models import Task, TaskMember, TaskStatus
 
 # The most task ids a page may ask about: a phone's list holds its open tasks and its last 20 submitted ones.
@@ -25,6 +25,8 @@ MAX_KNOWN = 500
 
 # Why a task the page shows is no longer one of the inspector's open tasks.
 WITHDRAWN, REASSIGNED, SEALED, OTHER = "withdrawn", "reassigned", "sealed", "other"
+# Why a re-check left: an amendment of its source record no longer orders rectification.
+CANCELLED = "cancelled"
 
 
 def _drafts() -> QuerySet:
@@ -71,13 +73,15 @@ def snapshot(user, tasks: QuerySet, known: Iterable[int] = (), known_rechecks: I
 
 
 def _rechecks(user, known: Iterable[int]) -> tuple[dict, dict]:
-    """His open re-checks (what the list shows), and why each of ``known`` is no longer one, in one query.
+    """His open re-checks (what the list shows), and why each of ``known`` is no longer one, in one query (two when
+    one of ``known`` is no longer his).
 
     A re-check is open until its record is sealed; one the page knows stays listed while an amendment of its record
-    is a draft (as ``open_tasks``), so the amendment's form does not say "submitted" when it opens. A re-check is
-    neither withdrawn nor given to other officers — its team is the officers who signed the order to rectify
-    (``services._create_recheck``) and nothing changes it — so a known one leaves only when its record is sealed;
-    one no longer visible to him at all (``visible_to``) is not named, and the form says it is gone (live.js)."""
+    is a draft (as ``open_tasks``), so the amendment's form does not say "submitted" when it opens. A known one
+    leaves when its record is sealed, or when it is cancelled (an amendment of its source record no longer orders
+    rectification: ``services._cancel_rechecks``), its draft included, or when an admin replaced him on it
+    (``services.do_substitute_recheck_officer``: "reassigned"); one no longer visible to him for another reason is
+    not named, and the form says it is gone (live.js)."""
     known = {int(pk) for pk in known}
     drafts = InspectionRecord.objects.filter(recheck=OuterRef("pk"), sealed_at__isnull=True)
     rows = (Recheck.objects.visible_to(user).filter(Q(status=RecheckStatus.OPEN) | Q(pk__in=known))
@@ -85,8 +89,16 @@ def _rechecks(user, known: Iterable[int]) -> tuple[dict, dict]:
             .values_list("pk", "due_date", "status", "drafting", "amending"))
     current: dict[str, dict] = {}
     gone: dict[str, str] = {}
+    rows = list(rows)
+    # one of his the page shows, from which an admin replaced him (services.do_substitute_recheck_officer)
+    missing = known - {row[0] for row in rows}
+    if missing and user.inspector_id:
+        gone.update((str(pk), REASSIGNED) for pk in RecheckSubstitution.objects.filter(
+            recheck_id__in=missing, old_inspector_id=user.inspector_id).values_list("recheck_id", flat=True))
     for pk, due, status, drafting, amending in rows:
-        if status == RecheckStatus.OPEN or drafting:
+        if status == RecheckStatus.CANCELLED:
+            gone[str(pk)] = CANCELLED
+        elif status == RecheckStatus.OPEN or drafting:
             current[str(pk)] = {"record": "amending" if amending else "draft" if drafting else "",
                                 "due": due.isoformat()}
         else:

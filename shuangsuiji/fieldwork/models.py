@@ -611,6 +611,8 @@ class RecheckQuerySet(ScopedQuerySet):
 class RecheckStatus(models.TextChoices):
     OPEN = "open", _("待复查")
     DONE = "done", _("已复查")
+    # an amendment of the source record no longer orders rectification (services._cancel_rechecks)
+    CANCELLED = "cancelled", _("已取消")
 
 
 class Recheck(models.Model):
@@ -628,6 +630,10 @@ class Recheck(models.Model):
                               db_index=True)
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    cancelled_by_record = models.ForeignKey(InspectionRecord, verbose_name=_("取消依据的更正记录"), null=True,
+                                            blank=True, on_delete=models.PROTECT, related_name="cancelled_rechecks")
 
     scope_field = "target__jurisdiction"
     objects = models.Manager.from_queryset(RecheckQuerySet)()
@@ -642,6 +648,30 @@ class Recheck(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("fieldwork:recheck_detail", args=[self.pk])
+
+
+class RecheckSubstitution(models.Model):
+    """An officer of a re-check who cannot go (ill, a recusal found late) replaced by one the admin names
+    (``services.do_substitute_recheck_officer``): a re-check's team is not drawn, no ticket chooses."""
+
+    recheck = models.ForeignKey(Recheck, verbose_name=_("复查任务"), on_delete=models.PROTECT,
+                                related_name="substitutions")
+    old_inspector = models.ForeignKey(Inspector, verbose_name=_("原执法人员"), on_delete=models.PROTECT,
+                                      related_name="+")
+    new_inspector = models.ForeignKey(Inspector, verbose_name=_("接替的执法人员"), on_delete=models.PROTECT,
+                                      related_name="+")
+    reason = models.TextField(_("理由"))
+    acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    acted_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("复查人员替换")
+        verbose_name_plural = _("复查人员替换")
+        ordering = ["recheck", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.recheck} {self.old_inspector} → {self.new_inspector}"
 
 
 class FollowUpStatus(models.TextChoices):

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.fieldwork.models import RecheckStatus
 from shuangsuiji.intake.permissions import ensure_not_self, is_admin_of  # noqa: F401 (permissions.ensure_not_self)
 
 
@@ -26,16 +27,28 @@ def team_inspector_ids(record) -> set[int]:
     return set(record.recheck.team.values_list("pk", flat=True))
 
 
+def recheck_cancelled(record) -> str | None:
+    """Why nobody writes the record any more: its re-check was cancelled, an amendment of the source record no
+    longer ordering rectification (``services._cancel_rechecks``). Its draft is kept read-only as it was."""
+    if not record.recheck_id or record.recheck.status != RecheckStatus.CANCELLED:
+        return None
+    return _("复查任务%(number)s已取消（%(reason)s），本记录不能再保存、签名或提交；已填写的内容原样保留") % {
+        "number": record.recheck.number, "reason": record.recheck.cancel_reason}
+
+
 def is_team_member(user, record) -> bool:
     if user is None:
         return True
+    if recheck_cancelled(record):
+        return False
     return (user.is_active and user.role == Role.INSPECTOR and user.inspector_id is not None
             and user.inspector_id in team_inspector_ids(record))
 
 
 def ensure_team_member(user, record) -> None:
     if not is_team_member(user, record):
-        raise PermissionDenied(_("只有本次检查的检查组成员可以填写、签名和提交检查记录"))
+        raise PermissionDenied(recheck_cancelled(record)
+                               or _("只有本次检查的检查组成员可以填写、签名和提交检查记录"))
 
 
 def can_administer(user, record) -> bool:

@@ -63,6 +63,7 @@ from shuangsuiji.fieldwork.models import (
     Outcome,
     Recheck,
     RecheckStatus,
+    RecheckSubstitution,
     RecordReview,
     RequestState,
     ReviewDecision,
@@ -85,7 +86,7 @@ from shuangsuiji.planning.models import (
     TaskStatus,
 )
 from shuangsuiji.punctuation import join_semicolon, join_sep
-from shuangsuiji.registry.models import Department, Inspector
+from shuangsuiji.registry.models import Department, Inspector, InspectorStatus, Recusal
 from shuangsuiji.systemtext import system_text
 from shuangsuiji.validators import validate_phone
 
@@ -294,6 +295,9 @@ def do_start_recheck_record(recheck: Recheck, *, acting_user) -> InspectionRecor
     existing = InspectionRecord.objects.filter(recheck=recheck, amends__isnull=True).first()
     if existing is not None:
         return existing
+    if recheck.status == RecheckStatus.CANCELLED:
+        raise ValidationError(_("复查任务%(number)s已取消（%(reason)s），不必再去复查") % {
+            "number": recheck.number, "reason": recheck.cancel_reason}, code="cancelled")
     if recheck.status != RecheckStatus.OPEN:
         raise ValidationError(_("该复查任务已完成"))
     record = InspectionRecord(recheck=recheck, target=recheck.target, number=f"JL{recheck.number}",
@@ -860,6 +864,10 @@ def left_team(user, record_pk: int, doing: str = WRITE) -> str | None:
     keeps him from going to a unit that is no longer his visit."""
     if user is None or not user.is_authenticated or user.inspector_id is None or user.role != Role.INSPECTOR:
         return None
+    recheck_record = (InspectionRecord.objects.filter(pk=record_pk, recheck__isnull=False)
+                      .only("number", "recheck_id").first())
+    if recheck_record is not None:
+        return left_recheck(user, recheck_record.recheck_id, recheck_record.number)
     record = InspectionRecord.objects.filter(pk=record_pk, task__isnull=False).only("number", "task_id").first()
     gone = departure(user, record.task_id) if record is not None else None
     if gone is None:
@@ -880,6 +888,26 @@ def left_team(user, record_pk: int, doing: str = WRITE) -> str | None:
                  "已填写的内容原样保留") % facts
     return _("您已不在任务%(task)s的检查组（%(when)s替换：%(reason)s），"
              "检查记录%(number)s由现检查组填写、签名和提交") % facts
+
+
+def left_recheck(user, recheck_pk: int, record_number: str = "") -> str | None:
+    """Why ``user`` (an inspector) may no longer open the re-check ``recheck_pk`` or its record: an admin replaced
+    him (``do_substitute_recheck_officer``). None when he is on its team, or never was (404 to him)."""
+    if user is None or not user.is_authenticated or user.inspector_id is None or user.role != Role.INSPECTOR:
+        return None
+    change = (RecheckSubstitution.objects.filter(recheck_id=recheck_pk, old_inspector_id=user.inspector_id)
+              .exclude(recheck__team=user.inspector_id).select_related("recheck", "acted_by")
+              .order_by("-acted_at", "-pk").first())
+    if change is None:
+        return None
+    facts = {"number": change.recheck.number, "reason": change.reason,
+             "when": timezone.localtime(change.acted_at).strftime("%Y-%m-%d %H:%M"),
+             "by": change.acted_by.display_name if change.acted_by else _("系统")}
+    if record_number:
+        return _("您已不在复查任务%(number)s的复查人员中（%(when)s由%(by)s替换：%(reason)s），复查记录%(record)s"
+                 "由现复查人员填写、签名和提交，不再向您显示") % {**facts, "record": record_number}
+    return _("您已不在复查任务%(number)s的复查人员中（%(when)s由%(by)s替换：%(reason)s），"
+             "请不要再去现场") % facts
 
 
 # --- positive-list on-site approval ---------------------------------------------------------------------------
@@ -1206,7 +1234,39 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
                for f in created]
     if events:
         record_events(events, actor=acting_user)
+    if record.amends_id:
+        _cancel_rechecks(record, now, acting_user)
     return created + list(carried.values())
+
+
+def _cancel_rechecks(amendment: InspectionRecord, now: datetime, acting_user) -> list[Recheck]:
+    """An amendment that no longer orders rectification of what a re-check was to verify cancels that re-check:
+    its follow-ups were just closed (``_open_follow_ups``), so it has nothing left to check, and the officers would
+    otherwise go back to a unit that owes nothing.
+
+    Only open re-checks are cancelled. A done one keeps its sealed record and what it found: that visit took place
+    and its record is evidence whatever the source record now says (and its own findings have follow-ups of their
+    own). A draft record of a cancelled re-check is kept read-only as it was (``permissions.is_team_member``), as a
+    withdrawn task's draft is."""
+    rechecks = list(Recheck.objects.select_for_update(of=("self",))
+                    .filter(pk__in=FollowUp.objects.filter(closing_record=amendment).values("recheck_id"),
+                            status=RecheckStatus.OPEN)
+                    .exclude(follow_ups__status=FollowUpStatus.OPEN).order_by("pk"))
+    with system_language():
+        reason = _("经更正记录%(number)s更正，不再责令整改，无需复查") % {"number": amendment.number}
+    for recheck in rechecks:
+        recheck.status = RecheckStatus.CANCELLED
+        recheck.cancelled_at = now
+        recheck.cancel_reason = reason
+        recheck.cancelled_by_record = amendment
+        recheck.save(update_fields=["status", "cancelled_at", "cancel_reason", "cancelled_by_record"])
+        _event("recheck.cancel", recheck, amendment, acting_user,
+               {"status": [RecheckStatus.OPEN.value, RecheckStatus.CANCELLED.value],
+                "cancelled_by_record": [None, amendment.number]}, reason)
+        for draft in recheck.records.filter(sealed_at__isnull=True).select_related("target").order_by("pk"):
+            _event("record.recheck_cancelled", draft, draft, acting_user,
+                   {"recheck": [RecheckStatus.OPEN.value, RecheckStatus.CANCELLED.value]}, reason)
+    return rechecks
 
 
 def _create_recheck(record: InspectionRecord, orders: list[FollowUp], now: datetime) -> Recheck:
@@ -1220,6 +1280,71 @@ def _create_recheck(record: InspectionRecord, orders: list[FollowUp], now: datet
     recheck.team.set(officers)
     FollowUp.objects.filter(pk__in=[f.pk for f in orders]).update(recheck=recheck)
     return recheck
+
+
+@transaction.atomic
+def do_substitute_recheck_officer(recheck: Recheck, inspector: Inspector, newcomer: Inspector, *, reason: str,
+                                  acting_user) -> RecheckSubstitution:
+    """An officer of the re-check who cannot go (ill, a recusal found late) is replaced by ``newcomer``, whom the
+    admin of the target's jurisdiction names — a re-check's team is the officers who signed the order, not a draw,
+    so no ticket chooses. The task's rules where they are the same (``planning.services.do_substitute_inspector``):
+    a reason; not once the re-check record is sealed (the team is what the record says); the newcomer an officer
+    in post of the same unit as the one replaced, with a valid certificate and no recusal from this target. His
+    signature on the draft goes (only he could remove it), what he typed stays."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("请填写替换理由")})
+    recheck = (Recheck.objects.select_for_update(of=("self",)).select_related("target__jurisdiction")
+               .get(pk=recheck.pk))
+    if not permissions.is_admin_of(acting_user, recheck.target.jurisdiction):
+        raise PermissionDenied(_("只有%(name)s的管理员可以进行此操作") % {"name": recheck.target.jurisdiction.name})
+    if recheck.status == RecheckStatus.DONE:
+        sealed = recheck.records.filter(sealed_at__isnull=False).order_by("sealed_at").first()
+        raise ValidationError(_("复查任务%(number)s已完成（复查记录%(record)s已提交封存），不能再替换复查人员；"
+                                "记录有误的，请对复查记录申请更正") % {
+            "number": recheck.number, "record": sealed.number if sealed else "—"}, code="done")
+    if recheck.status == RecheckStatus.CANCELLED:
+        raise ValidationError(_("复查任务%(number)s已取消（%(reason)s），无需替换复查人员") % {
+            "number": recheck.number, "reason": recheck.cancel_reason}, code="cancelled")
+    team = set(recheck.team.values_list("pk", flat=True))
+    if inspector.pk not in team:
+        raise ValidationError(_("%(name)s 不在该复查任务的复查人员中，请刷新后查看") % {"name": inspector.name},
+                              code="not_on_team")
+    problems = _newcomer_problems(recheck, inspector, newcomer, team)
+    if problems:
+        raise ValidationError({"newcomer": problems})
+    recheck.team.remove(inspector)
+    recheck.team.add(newcomer)
+    substitution = RecheckSubstitution.objects.create(recheck=recheck, old_inspector=inspector,
+                                                      new_inspector=newcomer, reason=reason.strip(),
+                                                      acted_by=acting_user)
+    _event("recheck.substitute_officer", recheck, None, acting_user,
+           {"out": [inspector.certificate_number, None], "in": [None, newcomer.certificate_number]}, reason.strip())
+    for draft in (InspectionRecord.objects.select_for_update(of=("self",)).select_related("target")
+                  .filter(recheck=recheck, sealed_at__isnull=True).order_by("pk")):
+        for signature in draft.signatures.filter(inspector=inspector):
+            _event("record.unsign", draft, draft, acting_user, {"signer": [signature.name, None]}, reason.strip())
+            signature.delete()
+    return substitution
+
+
+def _newcomer_problems(recheck: Recheck, inspector: Inspector, newcomer: Inspector, team: set[int]) -> list[str]:
+    """Why ``newcomer`` may not replace ``inspector`` on the re-check, each said with his name."""
+    name = {"name": newcomer.name}
+    problems = []
+    if newcomer.pk in team:
+        problems.append(_("%(name)s 已是该复查任务的复查人员") % name)
+    if newcomer.is_external or newcomer.status != InspectorStatus.ACTIVE:
+        problems.append(_("%(name)s 不是在岗的执法人员") % name)
+    if newcomer.certificate_expiry is None or newcomer.certificate_expiry < timezone.localdate():
+        problems.append(_("%(name)s 的执法证已过期或未登记有效期") % name)
+    if newcomer.jurisdiction_id != inspector.jurisdiction_id:
+        problems.append(_("%(name)s 不属于%(unit)s，应由被替换人员所在单位的执法人员接替") % {
+            **name, "unit": inspector.jurisdiction.name})
+    recusal = Recusal.objects.filter(inspector=newcomer, target=recheck.target).first()
+    if recusal is not None:
+        problems.append(_("%(name)s 须回避%(target)s（%(reason)s）") % {
+            **name, "target": recheck.target.name, "reason": recusal.reason})
+    return problems
 
 
 def _finish_recheck(record: InspectionRecord, now: datetime, acting_user) -> None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rechecks/", views.recheck_list, name="recheck_list"),
     path("rechecks/<id:pk>/", views.recheck_detail, name="recheck_detail"),
     path("rechecks/<id:pk>/start/", views.recheck_start, name="recheck_start"),
+    path("rechecks/<id:pk>/substitute/", views.recheck_substitute, name="recheck_substitute"),
     path("records/", views.record_list, name="record_list"),
     path("records/<id:pk>/", views.record_detail, name="record_detail"),
     path("records/<id:pk>/edit/", views.record_edit, name="record_edit"),

@@ -60,6 +60,7 @@ from shuangsuiji.fieldwork.forms import (
     PenaltyDecisionForm,
     PlanVisitForm,
     ReasonForm,
+    RecheckSubstitutionForm,
     RecordForm,
     ReviewForm,
     TransferForm,
@@ -107,7 +108,7 @@ from shuangsuiji.planning.models import (
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
-from shuangsuiji.registry.models import Jurisdiction
+from shuangsuiji.registry.models import Inspector, InspectorStatus, Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
 from shuangsuiji.textsearch import every_word
@@ -284,6 +285,7 @@ def _live_text() -> dict[str, str]:
         "withdrawn": _("%(n)s 项已撤回"),
         "reassigned": _("%(n)s 项已改派他人"),
         "sealed": _("%(n)s 项的记录已由检查组提交"),
+        "cancelled": _("%(n)s 项复查已取消（更正后不再责令整改）"),
         "added": _("%(n)s 项新任务"),
         "updated": _("%(n)s 项有更新"),
         "other": _("%(n)s 项已不在您的列表中"),
@@ -293,6 +295,8 @@ def _live_text() -> dict[str, str]:
         "recordSealed": _("该记录已由检查组其他成员提交封存，不能再修改。"),
         "recordOther": _("该任务已不在您的任务列表中：本记录不能再保存、签名或提交。"),
         "recheckOther": _("该复查任务已不在您的复查任务中：本记录不能再保存、签名或提交。"),
+        "recheckCancelled": _("该复查任务已取消：原检查记录经更正后不再责令整改，本记录不能再保存、签名或提交，"
+                              "请不要再去现场。"),
         "view": _("点此查看"),
         "toList": _("返回我的任务"),
     }
@@ -468,14 +472,60 @@ def recheck_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    recheck = get_object_or_404(Recheck.objects.visible_to(request.user)
-                                .select_related("target__jurisdiction", "source_record"), pk=pk)
+    recheck = (Recheck.objects.visible_to(request.user).select_related("target__jurisdiction", "source_record")
+               .filter(pk=pk).first())
+    if recheck is None:
+        # a former officer of it (replaced) is told why, not "not found"
+        left = services.left_recheck(request.user, pk)
+        if left is not None:
+            raise PermissionDenied(left)
+        raise Http404
     probe = InspectionRecord(recheck=recheck, target=recheck.target)
+    team = list(recheck.team.select_related("jurisdiction").order_by("name", "pk"))
+    can_substitute = recheck.status == RecheckStatus.OPEN and permissions.can_administer(request.user, probe)
+    if can_substitute:
+        # each officer's replacements: the officers in post of his unit not on the team (the service checks the
+        # certificate and recusals again, and says what is wrong)
+        pool = list(Inspector.objects.filter(jurisdiction__in={i.jurisdiction_id for i in team}, is_external=False,
+                                             status=InspectorStatus.ACTIVE).exclude(pk__in=[i.pk for i in team])
+                    .order_by("name", "pk"))
+        for inspector in team:
+            inspector.candidates = [c for c in pool if c.jurisdiction_id == inspector.jurisdiction_id]
     return render(request, "fieldwork/recheck_detail.html", {
-        "recheck": recheck, "team": recheck.team.all(), "records": recheck.records.order_by("created_at"),
+        "recheck": recheck, "team": team, "records": recheck.records.order_by("created_at"),
         "follow_ups": recheck.follow_ups.select_related("problem", "record"),
         "is_member": permissions.is_team_member(request.user, probe), "today": timezone.localdate(),
+        "can_substitute": can_substitute,
+        "substitutions": recheck.substitutions.select_related("old_inspector", "new_inspector", "acted_by"),
         "recheck_days": services.RECHECK_WITHIN_DAYS, **_target_history(recheck.target)})
+
+
+@login_required
+@require_POST
+def recheck_substitute(request: HttpRequest, pk: int) -> HttpResponse:
+    """An admin replaces an officer of the re-check who cannot go (``services.do_substitute_recheck_officer``)."""
+    recheck = get_object_or_404(Recheck.objects.visible_to(request.user), pk=pk)
+    form = RecheckSubstitutionForm(request.POST)
+    valid = form.is_valid()
+    chosen = form.cleaned_data.get("member")
+    inspector = get_object_or_404(recheck.team.all(), pk=chosen) if chosen else None
+    if not valid:
+        # the boxes of the team's rows close again on the page: the message names the officer (as a task's)
+        if inspector is None or form.has_error("reason", "required"):
+            messages.error(request, _("未替换%(name)s：请填写替换理由") % {"name": inspector.name if inspector else ""})
+        else:
+            messages.error(request, join_semicolon([f"{form[name].label}{colon()}{message}"
+                                                    for name, errors in form.errors.items() for message in errors]))
+        return redirect(recheck)
+    newcomer = get_object_or_404(Inspector.objects.all(), pk=form.cleaned_data["newcomer"])
+    try:
+        services.do_substitute_recheck_officer(recheck, inspector, newcomer, reason=form.cleaned_data["reason"],
+                                               acting_user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        _tell(request, error)
+    else:
+        messages.success(request, _("已由 %(new)s 接替 %(old)s 复查") % {"new": newcomer.name, "old": inspector.name})
+    return redirect(recheck)
 
 
 @login_required
@@ -715,7 +765,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "who": record.sealed_by.display_name if record.sealed_by else _("系统")})
         return redirect(record)
     if not permissions.is_team_member(request.user, record):
-        raise PermissionDenied(_("只有本次检查的检查组成员可以填写检查记录"))
+        raise PermissionDenied(permissions.recheck_cancelled(record) or _("只有本次检查的检查组成员可以填写检查记录"))
     if request.method != "POST":
         form, items = _forms(record)
         return render(request, "fieldwork/record_edit.html", _edit_context(request, record, form, items))

@@ -1,7 +1,8 @@
 """An inspector has his re-check's record form open at the unit; his partner submits the re-check record from his
 own phone. The open form learns it by its poll (fieldwork/live.js, the interval shortened here), says so in the
 re-check's words and saves no more. A re-check is neither withdrawn nor reassigned (fieldwork/live.py): a team
-mate's submission is what stops its form. Set FIELDWORK_SHOTS=<dir> to keep a screenshot."""
+mate's submission stops its form, and so does its cancellation (an amendment of the source record no longer orders
+rectification). Set FIELDWORK_SHOTS=<dir> to keep a screenshot."""
 
 import pytest
 from playwright.sync_api import expect
@@ -9,6 +10,7 @@ from playwright.sync_api import expect
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.fieldwork.models import Handling, Recheck
 from tests.fieldwork.conftest import fill, items, sign_all, submitted, target, task, team  # noqa: F401 (fixtures)
+from tests.fieldwork.test_recheck_cancelled import NO_PROBLEM, amend
 
 from .conftest import assert_accessible
 from .test_fieldwork_phone import SHOTS, wait_for_record_page
@@ -65,4 +67,43 @@ def test_the_task_list_says_a_recheck_was_submitted(open_page, live_server, sett
     expect(banner).to_contain_text("任务有变化：1 项的记录已由检查组提交", timeout=15000)
     banner.locator("a", has_text="点此刷新").click()
     expect(page.locator("#fw-live .fw-live-alert")).to_have_count(0)
+    expect(page.locator("main")).not_to_contain_text(recheck.number)
+
+
+def test_a_recheck_form_says_so_when_the_amendment_cancels_it(open_page, live_server, settings, task, team,  # noqa: F811
+                                                             users):
+    settings.FIELDWORK_LIVE_SECONDS = 1
+    inspector = users["inspector"]
+    source = submitted(task, inspector, problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=source)
+    record = fieldwork.do_start_recheck_record(recheck, acting_user=inspector)
+    page = open_page(inspector, "pw-inspector", SMALL_PHONE)
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
+    wait_for_record_page(page)
+    with page.expect_response(lambda r: "/fieldwork/tasks/changes/" in r.url and r.status == 304):
+        pass
+    amend(source, users, NO_PROBLEM)
+    alert = page.locator("#fw-live .fw-live-alert")
+    expect(alert).to_contain_text("该复查任务已取消：原检查记录经更正后不再责令整改", timeout=15000)
+    expect(page.locator("#id_findings")).to_be_disabled()
+    expect(page.locator("button[value=submit]").first).to_be_disabled()
+    expect(alert.locator("a", has_text="返回我的任务")).to_have_attribute("href", "/fieldwork/tasks/")
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/recheck-form-cancelled.png")
+    assert_accessible(page, "re-check record form cancelled by an amendment")
+
+
+def test_the_task_list_says_a_recheck_was_cancelled(open_page, live_server, settings, task, team,  # noqa: F811
+                                                     users):
+    settings.FIELDWORK_LIVE_SECONDS = 1
+    inspector = users["inspector"]
+    source = submitted(task, inspector, problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=source)
+    page = open_page(inspector, "pw-inspector", SMALL_PHONE)
+    page.goto(f"{live_server.url}/fieldwork/tasks/")
+    expect(page.locator("main")).to_contain_text(recheck.number)
+    amend(source, users, NO_PROBLEM)
+    banner = page.locator("#fw-live .fw-live-alert")
+    expect(banner).to_contain_text("1 项复查已取消（更正后不再责令整改）", timeout=15000)
+    banner.locator("a", has_text="点此刷新").click()
     expect(page.locator("main")).not_to_contain_text(recheck.number)

@@ -33,7 +33,7 @@
   }
 
   function changes(now) {
-    const counts = { withdrawn: 0, reassigned: 0, sealed: 0, added: 0, updated: 0, other: 0 };
+    const counts = { withdrawn: 0, reassigned: 0, sealed: 0, cancelled: 0, added: 0, updated: 0, other: 0 };
     const ids = new Set([...Object.keys(first.tasks), ...Object.keys(first.gone), ...Object.keys(now.tasks),
                          ...Object.keys(now.gone)]);
     for (const id of ids) {
@@ -84,8 +84,8 @@
   function whyStopped(now) {
     if (box.dataset.task) return now.gone[box.dataset.task] || "";
     const id = box.dataset.recheck;
-    // a re-check is neither withdrawn nor reassigned (fieldwork/live.py): submitted by his team mate, or out of
-    // his reach altogether
+    // a re-check is neither withdrawn nor reassigned (fieldwork/live.py): submitted by his team mate, cancelled
+    // by an amendment of its source record, or out of his reach altogether
     return now.rechecks_gone[id] || (now.rechecks[id] ? "" : "other");
   }
 
@@ -94,7 +94,8 @@
     if (!why) return;
     over = true;
     const sealed = why === "sealed";
-    const message = { withdrawn: text.recordWithdrawn, reassigned: text.recordReassigned, sealed: text.recordSealed }[why]
+    const message = { withdrawn: text.recordWithdrawn, reassigned: text.recordReassigned, sealed: text.recordSealed,
+                      cancelled: text.recheckCancelled }[why]
       || (box.dataset.recheck ? text.recheckOther : text.recordOther);
     // reloaded, the form of a task no longer his is refused: he goes back to his list instead
     show(message, sealed ? text.view : text.toList, sealed ? box.dataset.recordUrl : box.dataset.listUrl,
