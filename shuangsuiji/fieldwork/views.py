@@ -680,9 +680,12 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
     it as its unsent edit on that revision and asks which to keep. ``unconfirmed``: why 提交并封存 was refused
     for its box 确认提交并封存 left unticked, said at the box."""
     approvals = record.on_site_requests.select_related("requested_by", "decided_by").order_by("-requested_at")
+    attachments = list(record.attachments.order_by("uploaded_at", "id"))
+    for attachment in attachments:  # a file gone from the disk is said at its place, as on the record's page
+        attachment.problem = file_problem(attachment)
     return {
         "record": record, "form": form, "items": items, "signers": _signers(record, request.user),
-        "attachments": record.attachments.order_by("uploaded_at", "id"), "general_errors": general or [],
+        "attachments": attachments, "general_errors": general or [],
         "signature_errors": signing or [], "confirm_errors": unconfirmed or [],
         "has_errors": (bool(general) or bool(signing) or bool(unconfirmed) or form.errors
                        or any(i.errors for i in items)),
