@@ -126,3 +126,16 @@ def test_the_pdf_says_what_the_page_says(sealed, users, tmp_path):
     assert f"审批意见：{DECISION}" in text
     for reason in (FIRST_REASON, SECOND_REASON, REJECTION):
         assert reason not in text
+
+
+@pytest.mark.parametrize("role", sorted(READERS))
+def test_the_history_numbers_each_request(sealed, users, team, role):
+    """The request's line said the approval's bare id ("现场检查申请：2"), read as a count; it says "#2" to every reader
+    of the record, the reason only to the readers of drafts (above)."""
+    user = team["outsider"] if role == "outsider" else users[role]
+    status, html = page(user, sealed)
+    if status != 200:
+        return
+    asked = " ".join(history_rows(html)["申请现场检查"].split())
+    for request in sealed.on_site_requests.all():
+        assert f"现场检查申请 ：#{request.pk} " in asked, asked
