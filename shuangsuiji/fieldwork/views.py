@@ -1172,6 +1172,9 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "review_form": review_form or ReviewForm(), "amend_reason": amend_reason, "reason_form": ReasonForm(),
         "decision_form": decision_form or _decision_form("amendment", open_amendment),
         "history": history_for(record)[:50], "visit": record.visit_number,
+        # the clue the on-site visit rests on, linked for a reader its gate lets in (a department user: no 404 link)
+        "clue_url": record.on_site_clue.get_absolute_url() if record.on_site_clue_id and Clue.objects.visible_to(
+            user).filter(pk=record.on_site_clue_id).exists() else "",
         # the draft's events say who did what when; their values are the unsigned draft (models.DRAFT_ACTIONS), but
         # for the on-site approval the record was sealed with (models.ON_SITE_DRAFT_KEYS)
         "history_hidden": frozenset() if reads_drafts(user) else DRAFT_HISTORY_HIDDEN,
