@@ -253,11 +253,15 @@ KEYS: dict[str, Key] = {
     "image_sha256": Key(field="fieldwork.Signature.image_hash"),
     "content_sha256": Key(pgettext_lazy("audit change", "内容哈希（SHA-256）")),
     "record.seal problems": Key(pgettext_lazy("audit change", "发现问题数")),
-    "record.on_site_request approval": Key(pgettext_lazy("audit change", "现场检查申请")),
+    # the request numbered ("现场检查申请：#2"), not a bare "2" read as a count; never its reason, which the record's
+    # page withholds from a leader and a department (fieldwork.models.ON_SITE_DRAFT_KEYS)
+    "record.on_site_request approval": Key(pgettext_lazy("audit change", "现场检查申请"),
+                                           numbered="fieldwork.OnSiteApproval"),
     "record.on_site_approve approval": Key(field="fieldwork.OnSiteApproval.state"),
     "record.on_site_reject approval": Key(field="fieldwork.OnSiteApproval.state"),
     "record.review decision": Key(field="fieldwork.RecordReview.decision"),
-    "record.amend_request request": Key(pgettext_lazy("audit change", "更正申请")),
+    "record.amend_request request": Key(pgettext_lazy("audit change", "更正申请"),
+                                        numbered="fieldwork.AmendmentRequest"),
     "record.amend_approve request": Key(field="fieldwork.AmendmentRequest.state"),
     "record.amend_reject request": Key(field="fieldwork.AmendmentRequest.state"),
     "task.plan_visit planned_on": Key(field="fieldwork.TaskSchedule.planned_on"),

@@ -730,9 +730,12 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
     it as its unsent edit on that revision and asks which to keep. ``unconfirmed``: why 提交并封存 was refused
     for its box 确认提交并封存 left unticked, said at the box."""
     approvals = record.on_site_requests.select_related("requested_by", "decided_by").order_by("-requested_at")
+    attachments = list(record.attachments.order_by("uploaded_at", "id"))
+    for attachment in attachments:  # a file gone from the disk is said at its place, as on the record's page
+        attachment.problem = file_problem(attachment)
     return {
         "record": record, "form": form, "items": items, "signers": _signers(record, request.user),
-        "attachments": record.attachments.order_by("uploaded_at", "id"), "general_errors": general or [],
+        "attachments": attachments, "general_errors": general or [],
         "signature_errors": signing or [], "confirm_errors": unconfirmed or [],
         "has_errors": (bool(general) or bool(signing) or bool(unconfirmed) or form.errors
                        or any(i.errors for i in items)),
@@ -1219,6 +1222,9 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "review_form": review_form or ReviewForm(), "amend_reason": amend_reason, "reason_form": ReasonForm(),
         "decision_form": decision_form or _decision_form("amendment", open_amendment),
         "history": history_for(record)[:50], "visit": record.visit_number,
+        # the clue the on-site visit rests on, linked for a reader its gate lets in (a department user: no 404 link)
+        "clue_url": record.on_site_clue.get_absolute_url() if record.on_site_clue_id and Clue.objects.visible_to(
+            user).filter(pk=record.on_site_clue_id).exists() else "",
         # the draft's events say who did what when; their values are the unsigned draft (models.DRAFT_ACTIONS), but
         # for the on-site approval the record was sealed with (models.ON_SITE_DRAFT_KEYS)
         "history_hidden": frozenset() if reads_drafts(user) else DRAFT_HISTORY_HIDDEN,

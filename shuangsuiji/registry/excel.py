@@ -11,10 +11,12 @@ targets' dated history and the audit events.
 
 import io
 from collections.abc import Iterable, Iterator
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -142,7 +144,7 @@ class RegistryImporter(Importer):
 
     @property
     def example_key(self) -> Any:
-        return next(column.example for column in self.columns if column.key == self.key)
+        return next(column.example_value for column in self.columns if column.key == self.key)
 
     def is_example(self, values: Values, key: Any) -> bool:
         """The template's example row: its key, and its name too where the sheet has a name column. The key alone
@@ -150,7 +152,7 @@ class RegistryImporter(Importer):
         whose row in the registry's own export could then never be imported back."""
         if key != self.example_key:
             return False
-        name = next((column.example for column in self.columns if column.key == "name"), None)
+        name = next((column.example_value for column in self.columns if column.key == "name"), None)
         return name is None or not values.has("name") or values.get("name") == name
 
     def export_rows(self, queryset: models.QuerySet) -> Iterator[list[Any]]:
@@ -310,6 +312,12 @@ def unknown_specialty(specialties: dict) -> str:
         return _("未知的业务专长：系统中还没有业务专长，请超级管理员先在管理后台录入")
     return _("未知的业务专长，现有：%(names)s") % {"names": _known(names)}
 
+def _certificate_expiry_example() -> date:
+    """The end of the year after next: a fixed date would in time show the template's own example as an
+    expired certificate."""
+    return date(localdate().year + 2, 12, 31)
+
+
 def _jurisdiction_column(example: str = "130608") -> Column:
     return Column("jurisdiction", "行政区划代码", text(64), example=example,
                   note="6位行政区划代码或行政区名称，须在您的管辖范围内")
@@ -444,7 +452,7 @@ class InspectorImporter(RegistryImporter):
         Column("name", "姓名", text(64), example="王某"),
         Column("certificate_number", "执法证号", text(32), example="13060800001",
                note="执法人员的执法证号；外部专家填专家库编号；已存在的证号将更新该人员"),
-        Column("certificate_expiry", "执法证有效期至", day, required=False, example="2026-12-31",
+        Column("certificate_expiry", "执法证有效期至", day, required=False, example=_certificate_expiry_example,
                note="执法人员必填；外部专家可不填"),
         _jurisdiction_column(),
         Column("department", "科室", text(64), example="执法大队", note="该行政区的科室名称"),
@@ -670,7 +678,7 @@ class RecusalImporter(RegistryImporter):
 
     @property
     def example_key(self) -> tuple[str, str]:
-        return self.columns[0].example, self.columns[1].example
+        return self.columns[0].example_value, self.columns[1].example_value
 
     def row_key(self, values: Values) -> tuple[str, str] | None:
         if not values.has("certificate_number", "credit_code"):

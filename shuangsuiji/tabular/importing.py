@@ -277,9 +277,15 @@ class Column:
     parse: Callable[[Any], Any]
     required: bool = True
     example: Any = None
+    """The template's example cell; a callable is called each time a template is made, for an example that
+    depends on the day (a certificate's expiry written as a fixed date would one day be past)."""
     note: str = ""
     options: tuple[str, ...] = ()
     """Values the template offers in a drop-down list."""
+
+    @property
+    def example_value(self) -> Any:
+        return self.example() if callable(self.example) else self.example
 
 
 @dataclass(frozen=True)
@@ -516,7 +522,7 @@ class Importer:
         sheet = book.active
         sheet.title = self.label[:31]
         sheet.append([column.header for column in self.columns])
-        sheet.append([column.example for column in self.columns])
+        sheet.append([column.example_value for column in self.columns])
         for cell, column in zip(sheet[1], self.columns, strict=True):
             cell.font = Font(bold=True, color="C00000" if column.required else "000000")
             cell.fill = PatternFill("solid", fgColor="E2EFDA")

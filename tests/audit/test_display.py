@@ -154,4 +154,13 @@ def test_a_page_withholds_one_key_or_the_reason_of_one_actions_events():
     assert lines == [("检查地点", withheld()), ("审批状态", "已批准")]
     assert reason_of(approve, hidden) == "同意现场核实"
     assert reason_of(request, hidden) == withheld()
-    assert [c.after for c in changes_of(request, hidden)] == ["7"]
+    assert [c.after for c in changes_of(request, hidden)] == ["#7"]
+
+
+def test_a_request_is_numbered_not_a_bare_id():
+    """"现场检查申请：2" read as a count; the request is said "#2", as a clue is; its reason stays out of the line."""
+    request = event("record.on_site_request", InspectionRecord, {"approval": [None, 2]})
+    request.reason = "群众郑某举报"
+    assert said(request) == ["现场检查申请：#2"]
+    amend = event("record.amend_request", InspectionRecord, {"request": [None, 5]})
+    assert said(amend) == ["更正申请：#5"]

@@ -5,6 +5,7 @@ and the history say it to every reader of the record. The request's reason may n
 opinion is in no sealed record: only the readers of drafts (``models.reads_drafts``: admins, the team, a superuser)
 read them in the history, and no page shows them."""
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.fieldwork import services
+from shuangsuiji.intake.models import Clue, ClueStatus
 from tests.clients import signed_in
 
 from .conftest import fill, sign_all
@@ -126,3 +128,70 @@ def test_the_pdf_says_what_the_page_says(sealed, users, tmp_path):
     assert f"审批意见：{DECISION}" in text
     for reason in (FIRST_REASON, SECOND_REASON, REJECTION):
         assert reason not in text
+
+
+@pytest.mark.parametrize("role", sorted(READERS))
+def test_the_history_numbers_each_request(sealed, users, team, role):
+    """The request's line said the approval's bare id ("现场检查申请：2"), read as a count; it says "#2" to every reader
+    of the record, the reason only to the readers of drafts (above)."""
+    user = team["outsider"] if role == "outsider" else users[role]
+    status, html = page(user, sealed)
+    if status != 200:
+        return
+    asked = " ".join(history_rows(html)["申请现场检查"].split())
+    for request in sealed.on_site_requests.all():
+        assert f"现场检查申请 ：#{request.pk} " in asked, asked
+
+
+# --- an approved clue as the on-site approval ----------------------------------------------------------------------
+
+FOUND_ON = datetime.date(2024, 6, 1)
+APPROVED_AT = datetime.datetime(2024, 6, 10, 9, 30, tzinfo=datetime.UTC)  # 17:30 in Beijing: the same day
+# who may open the clue's page from the record's (intake.models.ClueQuerySet): the team's inspector reads the clue
+# of his task; a department user reads the record, not another section's clue, and gets no link to a 404
+CLUE_LINKED = {"county_admin": True, "city_admin": True, "inspector": True, "leader": True, "department_user": False}
+
+
+@pytest.fixture
+def on_clue(task, users):
+    """A positive-list firm's record sealed on an approved clue (found 06-01, approved 06-10), no request of its own."""
+    task.target.positive_list = True
+    task.target.save()
+    clue = Clue.objects.create(target=task.target, source="off_site", found_on=FOUND_ON, description="分表计电显示停运",
+                               status=ClueStatus.APPROVED, decided_by=users["county_admin"], decided_at=APPROVED_AT,
+                               decision_reason="同意", applied_year=task.year, applied_quarter=task.quarter)
+    user = users["inspector"]
+    record = services.do_start_record(task, acting_user=user)
+    assert record.on_site_clue == clue
+    record = fill(record, user, mode="on_site", place="一号车间")
+    sign_all(record, user)
+    return services.do_submit_record(record, acting_user=user), clue
+
+
+@pytest.mark.parametrize("role", sorted(READERS))
+def test_the_page_dates_a_clue_approval_by_its_approval_day_as_the_pdf_does(on_clue, users, team, role):
+    """The page said the clue's found-on day (2024-06-01) where the PDF said its approval day: the sentence is about
+    the approval, so both say 06-10, and the clue as "#id" as the history numbers it."""
+    record, clue = on_clue
+    user = team["outsider"] if role == "outsider" else users[role]
+    status, html = page(user, record)
+    assert status == READERS[role][0]
+    if status != 200:
+        assert f"#{clue.pk}（" not in html
+        return
+    said = re.search(r'id="on-site-clue">(.*?)</td>', html, re.S)[1]
+    assert f"现场检查依经批准的问题线索 #{clue.pk}（2024-06-10 批准）" in said
+    assert "2024-06-01" not in said
+    assert (reverse("intake:clue_detail", args=[clue.pk]) in said) is CLUE_LINKED[role]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (scripts/system-deps.sh test)")
+def test_the_pdf_dates_a_clue_approval_as_the_page_does(on_clue, users, tmp_path):
+    record, clue = on_clue
+    response = signed_in(users["leader"]).get(reverse("fieldwork:record_pdf", args=[record.pk]))
+    assert response.status_code == 200
+    path = tmp_path / "record.pdf"
+    path.write_bytes(response.content)
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True,
+                                             text=True).stdout)
+    assert f"现场检查依经批准的问题线索#{clue.pk}（2024年6月10日批准）" in text

@@ -173,3 +173,42 @@ def test_the_record_page_says_it_in_english_too(two_photos, users):
     client.cookies["django_language"] = "en"
     html = client.get(reverse("fieldwork:record_detail", args=[record.pk]) + "?lang=en").content.decode()
     assert f"Photo {lost.original_name} ({lost.sha256[:12]}) could not be loaded: the file is missing" in html
+
+
+@pytest.fixture
+def draft_with_two_photos(task, users):
+    """As ``two_photos``, the record still a draft: the edit form lists the photos."""
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    services.do_add_attachment(record, photo("车间.jpg", "red"), acting_user=user)
+    services.do_add_attachment(record, photo("排口.jpg", "blue"), acting_user=user)
+    lost, kept = record.attachments.order_by("uploaded_at", "id")
+    os.remove(lost.file.path)
+    return record, lost, kept
+
+
+# the form is the team's: an administrator is refused (403); a draft is not shown to a leader or a department,
+# nor a record outside one's scope (404)
+EDITORS = {"inspector": 200, "county_admin": 403, "city_admin": 403, "leader": 404, "department_user": 404,
+           "other_county_admin": 404, "outsider": 404}
+
+
+@pytest.mark.parametrize("role", sorted(EDITORS))
+def test_the_draft_form_says_which_photo_is_missing(draft_with_two_photos, users, team, role, caplog):
+    """The edit form showed a broken image for a photo whose file was lost; it says so, as the record's page does."""
+    from django.urls import reverse
+
+    from tests.clients import signed_in
+
+    record, lost, kept = draft_with_two_photos
+    user = team["outsider"] if role == "outsider" else users[role]
+    response = signed_in(user).get(reverse("fieldwork:record_edit", args=[record.pk]))
+    assert response.status_code == EDITORS[role]
+    if response.status_code != 200:
+        return
+    html = response.content.decode()
+    assert f"照片 {lost.original_name}（{lost.sha256[:12]}）未能载入：文件缺失" in html
+    assert f'src="{reverse("fieldwork:attachment_file", args=[lost.pk])}"' not in html  # no broken image
+    assert f'src="{reverse("fieldwork:attachment_file", args=[kept.pk])}"' in html
+    assert html.count("未能载入") == 1
+    assert any(r.levelname == "ERROR" and lost.sha256 in r.getMessage() for r in caplog.records)

@@ -219,6 +219,19 @@ def test_the_templates_example_row_is_refused(users, kind):
     assert any("示例行" in e.message for e in response.context["rejected"].errors)
 
 
+@pytest.mark.parametrize("today", [datetime.date(2026, 12, 3), datetime.date(2031, 12, 31)])
+def test_the_inspectors_templates_example_certificate_is_never_expired(users, monkeypatch, today):
+    """The example 执法证有效期至 was a fixed 2026-12-31: from 2027 on the template's own example row showed an
+    expired certificate. It is now the end of the year after next, so more than a year on from any day."""
+    monkeypatch.setattr("shuangsuiji.registry.excel.localdate", lambda: today)
+    template = signed_in(users["city_admin"]).get("/registry/inspectors/template.xlsx").content
+    sheet = load_workbook(io.BytesIO(template)).worksheets[0]
+    column = [c.value for c in sheet[1]].index("执法证有效期至")
+    example = sheet[2][column]
+    assert isinstance(example.value, datetime.datetime) and example.number_format == "yyyy-mm-dd"
+    assert example.value.date() == datetime.date(today.year + 2, 12, 31)
+
+
 def test_a_real_officer_with_the_examples_certificate_number_comes_back_through_export_and_import(tree, users):
     """The inspectors' example certificate number (13060800001) is one a real officer can hold (the demo's first
     officer of 清苑区 does): his row of the registry's own export was refused as "the template's example row"."""

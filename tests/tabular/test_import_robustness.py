@@ -39,7 +39,7 @@ def _workbook(headers: list[str], rows: list[list]) -> io.BytesIO:
 
 
 def _rows(columns) -> st.SearchStrategy:
-    cell = [st.sampled_from([column.example, OTHER_GOOD.get(column.header, column.example), None, *GARBAGE])
+    cell = [st.sampled_from([column.example_value, OTHER_GOOD.get(column.header, column.example_value), None, *GARBAGE])
             for column in columns]
     return st.lists(st.tuples(*cell).map(list), min_size=1, max_size=4)
 
