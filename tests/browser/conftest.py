@@ -59,6 +59,12 @@ def assert_accessible(page, where: str = "") -> None:
     practices: text without 4.5:1 contrast, a link or field without a name, a table heading without text, a
     scrolling box the keyboard cannot reach — and a field whose only name is its placeholder. Each violation is
     listed with the elements it found."""
+    # A dialog is visible from the first frame of its fade-in; axe measured a half-faded button's colours under load
+    # (4.27:1 instead of the real 4.5:1 or more). Judge the page as it comes to rest: wait for every finite
+    # animation and transition (not a spinner's, which never ends).
+    page.evaluate("""() => Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+        .map(a => a.finished.catch(() => null)))""")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the browser's debugger: not an inline script
     violations = page.evaluate(r"""async (tags) => (await axe.run(document, {
