@@ -1335,8 +1335,10 @@ def _newcomer_problems(recheck: Recheck, inspector: Inspector, newcomer: Inspect
         problems.append(_("%(name)s 已是该复查任务的复查人员") % name)
     if newcomer.is_external or newcomer.status != InspectorStatus.ACTIVE:
         problems.append(_("%(name)s 不是在岗的执法人员") % name)
-    if newcomer.certificate_expiry is None or newcomer.certificate_expiry < timezone.localdate():
-        problems.append(_("%(name)s 的执法证已过期或未登记有效期") % name)
+    # as the draw's rule for a task (engine.assignment): the certificate must hold until the work is due
+    needed = max(recheck.due_date, timezone.localdate())
+    if newcomer.certificate_expiry is None or newcomer.certificate_expiry < needed:
+        problems.append(_("%(name)s 的执法证在 %(day)s 前到期或未登记有效期") % {**name, "day": needed.isoformat()})
     if newcomer.jurisdiction_id != inspector.jurisdiction_id:
         problems.append(_("%(name)s 不属于%(unit)s，应由被替换人员所在单位的执法人员接替") % {
             **name, "unit": inspector.jurisdiction.name})

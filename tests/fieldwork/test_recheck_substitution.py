@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
@@ -96,7 +97,8 @@ def test_the_newcomer_must_be_eligible(recheck, users, team, tree):
     with pytest.raises(ValidationError) as refused:
         substitute(recheck, users, team, newcomer=newcomer)
     assert refused.value.message_dict["newcomer"] == [
-        "王五 不是在岗的执法人员", "王五 的执法证已过期或未登记有效期",
+        "王五 不是在岗的执法人员",
+        f"王五 的执法证在 {max(recheck.due_date, timezone.localdate())} 前到期或未登记有效期",
         f"王五 不属于{team['second'].jurisdiction.name}，应由被替换人员所在单位的执法人员接替"]
     with pytest.raises(ValidationError) as refused:
         substitute(recheck, users, team, newcomer=team["first"])
@@ -105,6 +107,22 @@ def test_the_newcomer_must_be_eligible(recheck, users, team, tree):
         substitute(recheck, users, team, reason="  ")
     assert refused.value.message_dict == {"reason": ["请填写替换理由"]}
     assert not RecheckSubstitution.objects.exists()
+
+
+def test_the_newcomers_certificate_must_hold_until_the_recheck_is_due(recheck, users, team):
+    """A certificate valid today but expiring before the re-check's due day is refused, as the draw refuses it
+    for a task's deadline; one valid on the due day is accepted."""
+    newcomer = team["outsider_inspector"]
+    due = max(recheck.due_date, timezone.localdate())
+    Inspector.objects.filter(pk=newcomer.pk).update(certificate_expiry=due - datetime.timedelta(days=1))
+    newcomer.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        substitute(recheck, users, team, newcomer=newcomer)
+    assert refused.value.message_dict["newcomer"] == [f"王五 的执法证在 {due} 前到期或未登记有效期"]
+    Inspector.objects.filter(pk=newcomer.pk).update(certificate_expiry=due)
+    newcomer.refresh_from_db()
+    substitute(recheck, users, team, newcomer=newcomer)
+    assert newcomer in recheck.team.all()
 
 
 def test_refused_once_the_recheck_record_is_sealed(recheck, users, team):
