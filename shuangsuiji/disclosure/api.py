@@ -443,17 +443,19 @@ PLAN_FIELDS = {**fields_of("plans"), "jurisdiction": gettext_noop("行政区"),
                "strata": gettext_noop("各类别：可抽对象数、政策最低数、计划抽查数、计算说明与依据"),
                "draws": gettext_noop(
                    "每次抽取：输入哈希、密钥承诺、公开随机数、抽取时间；公开密钥后还有密钥、种子与完整清单地址"),
-               "check_items": gettext_noop("抽查事项编码"),
+               # the plan's items as they stand in the registry, in use or not: the plan page lists those in use
+               "check_items": gettext_noop(
+                   "抽查事项编码：计划所列的全部事项，其后停用的也在内（计划页面只列仍在用的事项）"),
                "changed_at": gettext_noop(
                    "最近变更时间：计划公开的内容（各类别数量及少抽审批、状态、抽取、递补替换、重新抽取、公开密钥、"
-                   "所在行政区的代码或名称、联合抽查发起科室的名称、抽查事项的编码、名称或适用行业）最近一次变化的时间"),
+                   "所在行政区的代码或名称、联合抽查发起科室的名称、抽查事项的编码、名称、适用行业或停用）最近一次变化的时间"),
                "__name__": "plan"}
 # The plans list's own reading of changed_since: what dates a plan (planning.services: the freeze to the reveal,
 # plan_changed, plans_moved, items_changed). It left out the shortfall decision and the jurisdiction's change.
 PLAN_SYNC_DOCS = {"changed_since": (datetime, gettext_noop(
     "只列出此时刻及以后公开或有变化的计划：审定冻结（计划自此公开），其后承诺密钥、录入公开随机数、抽取、派发、"
     "递补替换、重新抽取（及其后调整各类别数量、少抽审批）、公开密钥，所在行政区更名、改代码或改隶，"
-    "联合抽查计划的发起科室更名，计划的抽查事项改编码、名称或适用行业；"
+    "联合抽查计划的发起科室更名，计划的抽查事项改编码、名称或适用行业或停用；"
     "按最近变更时间从早到晚排列、用 next 地址（after 游标）翻页，供保持一份副本同步；带时区偏移的 ISO 8601 时间，"
     "如 2026-03-01T00:00:00+08:00，地址中的“+”写作 %2B。取上次读到的最晚的 changed_at 减去几分钟，不要用本机时钟。"
     "已公开的计划不会被删除，副本不必删除任何行"))}

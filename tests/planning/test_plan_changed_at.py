@@ -3,7 +3,9 @@ what the public reads of a plan dates it in its own transaction, and /api/public
 plans changed from a moment on, oldest change first, paged by a cursor, as the results list does."""
 
 import datetime
+import html
 import importlib
+import re
 
 import pytest
 from django.apps import apps
@@ -252,3 +254,41 @@ def test_a_renamed_department_dates_its_published_joint_plans(client, city, user
     department.code = "A-ENF"
     registry.do_save(department, acting_user=users["city_admin"], reason="编码调整")
     assert _changed_since(client, moment) == []  # its code is not on the plan
+
+
+@pytest.mark.parametrize(("language", "says"), [
+    ("zh-hans", {"changed_since": "抽查事项改编码、名称或适用行业或停用", "changed_at": "适用行业或停用",
+                 "check_items": "其后停用的也在内", "page": "抽查事项改编码、名称或适用行业或停用"}),
+    ("en", {"changed_since": "or taken out of use", "changed_at": "or an item taken out of use",
+            "check_items": "including those taken out of use since", "page": "or taken out of use all update"}),
+])
+def test_an_item_taken_out_of_use_dates_its_plans_and_the_public_texts_say_so(client, city, users, language, says):
+    """Taking a check item out of use (在用 off) dates the published plans showing it (items_changed: the plan page
+    lists only items in use), but the schema and the open-data page named only a new code, name or industry scope,
+    and check_items did not say it keeps the code of an item out of use: a mirror could not tell why a plan came
+    back with nothing different in its row."""
+    from .conftest import ceremony
+
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    ceremony(city_plan)
+    risk = city["items"]["risk"]
+    moment = timezone.now()
+    risk.is_active = False
+    risk.list_level = risk.jurisdiction.level
+    registry.do_save(risk, acting_user=users["city_admin"], reason="清单修订")
+    rows = _changed_since(client, moment)
+    assert [row["id"] for row in rows] == [county.pk]
+    assert risk.code in rows[0]["check_items"]  # the code stays in the row: what check_items says
+    assert risk.name not in client.get(f"/public/plans/{county.pk}/").content.decode()  # the page lists it no more
+
+    client.cookies["django_language"] = language
+    schema = client.get("/api/public/schema/", {"format": "json"}).json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/public/plans/"]["get"]["parameters"]}
+    assert says["changed_since"] in parameters["changed_since"]["description"]
+    row = schema["components"]["schemas"]["PublicPlan"]["properties"]
+    assert says["changed_at"] in row["changed_at"]["description"]
+    assert says["check_items"] in row["check_items"]["description"]
+    page = html.unescape(re.sub(r"<[^>]+>", "", client.get("/public/opendata/").content.decode()))
+    page = " ".join(page.split())
+    assert says["page"] in page and says["check_items"] in page
