@@ -579,13 +579,45 @@ LEVELS = {"city": "市级", "county": "县级"}
 
 
 def plan_of(plan):
-    """The draw a manifest's inputs.plan (or a sealed manifest's plan) names, in Chinese and in English."""
+    """The draw a manifest's inputs.plan (or a sealed manifest's plan) names, in Chinese and in English, in the
+    words of the portal's plan page ("2026年第3季度", 市级, 第 1 次抽取). A manifest carries no name of the place,
+    only its division code (行政区划代码, which the plan page shows beside the place's name): the code is kept."""
     if not isinstance(plan, dict):
         return "?", "?"
     where, level = plan.get("jurisdiction", "?"), plan.get("level", "?")
     year, quarter, n = plan.get("year", "?"), plan.get("quarter", "?"), plan.get("sequence", "?")
-    return (f"行政区划代码 {where}，{LEVELS.get(level, level)}，{year} 年第 {quarter} 季度计划的第 {n} 次抽取",
-            f"jurisdiction {where}, {level} level, {year} Q{quarter}, draw {n}")
+    zh = f"{year}年第{quarter}季度{LEVELS.get(level, level)}抽查计划（行政区划代码 {where}）的第 {n} 次抽取"
+    en = f"the {year} Q{quarter} {level}-level plan of division code {where}, draw {n}"
+    reason, supersedes = plan.get("reason"), plan.get("supersedes")
+    if n != 1 and isinstance(reason, str) and reason.strip():
+        # a re-draw: the reason the plan page shows with it, and the draw it replaced by its inputs hash
+        zh += f"（经批准重新抽取，原因：{reason}；取代输入哈希为 {supersedes} 的抽取）"
+        en += f" (an approved re-draw replacing the draw with inputs hash {supersedes})"
+    return zh, en
+
+
+PUBLIC_SOURCES = {"dice": ("现场掷骰", "dice thrown before witnesses"), "lottery": ("彩票开奖号码", "lottery draw"),
+                  "drand": ("drand 公共随机信标", "drand randomness beacon")}
+
+
+def public_value_of(value):
+    """The public random value as the plan page shows it under 公开随机数: the value, its source, and the
+    witnesses, lottery or round a reader saw or can look up. English stays free of Chinese names (a lottery's or
+    witness's name is Chinese): the value and its kind identify the draw as well."""
+    if not isinstance(value, dict) or value.get("kind") not in PUBLIC_SOURCES:
+        return "?", "?"
+    kind, shown = value["kind"], value.get("value", "?")
+    zh_source, en_source = PUBLIC_SOURCES[kind]
+    if kind == "dice":
+        witnesses = value.get("witnesses")
+        named = isinstance(witnesses, list) and all(isinstance(w, str) for w in witnesses)
+        names = "、".join(witnesses) if named else "?"
+        return f"{shown}（{zh_source}，见证人：{names}）", f"{shown} ({en_source})"
+    if kind == "lottery":
+        return (f"{shown}（{zh_source}：{value.get('lottery', '?')}，{value.get('date', '?')}）",
+                f"{shown} ({en_source} of {value.get('date', '?')})")
+    return (f"{shown}（{zh_source}第 {value.get('round', '?')} 轮）",
+            f"{shown} ({en_source}, round {value.get('round', '?')})")
 
 
 # Each difference's English line (what differs, where) begins with the manifest field it concerns; the Chinese
@@ -624,14 +656,26 @@ def gloss(line):
     return "与重新计算的结果不同"
 
 
-def report_differences(found, lang):
+def named_draw(manifest):
+    """The draw a manifest that differs says it is, when its inputs.plan can be read: which file was checked."""
+    inputs = manifest.get("inputs") if isinstance(manifest, dict) else None
+    plan = inputs.get("plan") if isinstance(inputs, dict) else None
+    return plan_of(plan) if isinstance(plan, dict) else None
+
+
+def report_differences(found, lang, manifest=None):
+    named = named_draw(manifest)
     if lang == "en":
         print(f"DIFFERS: {len(found)} problem(s)")
+        if named:
+            print(f"  The manifest says it is {named[1]}.")
         for line in found:
             print(f"  - {line}")
         return
     print(f"DIFFERS 不一致：发现 {len(found)} 处问题（每处先用中文说明，下一行是英文的技术细节："
           "published 为清单中的值，re-run / recomputed 为重新计算的值）")
+    if named:
+        print(f"  清单所载的抽取：{named[0]}")
     for n, line in enumerate(found, 1):
         print(f"  {n}. {gloss(line)}")
         print(f"     {line}")
@@ -640,17 +684,20 @@ def report_differences(found, lang):
 def report_sealed_alone(manifest, lang):
     """A sealed manifest given alone: what it already lets the reader check, and what to do for the rest."""
     zh, en = plan_of(manifest.get("plan"))
+    value_zh, value_en = public_value_of(manifest.get("public_value"))
     inputs_hash, commitment = manifest.get("inputs_hash"), manifest.get("commitment")
     if lang == "en":
         print(f"SEALED: this is the sealed manifest of {en}, published before the secret; it cannot be recomputed "
               "yet (only a revealed manifest can be recomputed) - this says nothing wrong about the draw.")
-        print(f"  Check now that the plan page shows the same inputs hash {inputs_hash} and commitment {commitment}.")
+        print(f"  Check now that the plan page shows the same inputs hash {inputs_hash} and commitment {commitment},"
+              f" and the public value {value_en}.")
         print("  Keep this file. Once the secret is published, download the complete manifest and run:")
         print("  python3 verify_draw.py COMPLETE.json --sealed THIS-FILE.json")
         return
     print(f"SEALED 封存清单：这是{zh}在密钥公开前的封存清单，其中没有密钥和对象名单，还不能重新计算"
           "（only a revealed manifest can be recomputed）。这不说明抽取有误。")
-    print(f"  现在可以核对：计划页面公布的输入哈希是 {inputs_hash}，密钥承诺是 {commitment}。")
+    print(f"  现在可以核对：计划页面公布的输入哈希是 {inputs_hash}，密钥承诺是 {commitment}，"
+          f"公开随机数是 {value_zh}。")
     print("  请保存此文件；密钥公开后下载完整抽取清单，运行：")
     print("  python3 verify_draw.py 完整清单.json --sealed 本文件.json")
 
@@ -658,17 +705,22 @@ def report_sealed_alone(manifest, lang):
 def report_ok(manifest, sealed, lang):
     counts = ", ".join(f"{r['name']} {len(r['selected'])}" for r in manifest["strata"])
     zh, en = plan_of(manifest["inputs"]["plan"])
+    value_zh, value_en = public_value_of(manifest["public_value"])
     subs = len(manifest["substitutions"])
     if lang == "en":
-        print(f"OK: {en}; inputs {manifest['inputs_hash']}; the secret opens its commitment; seed "
+        print(f"OK: {en}; public value {value_en}; inputs {manifest['inputs_hash']}; the secret opens its "
+              f"commitment; seed "
               f"{manifest['seed']}; selection re-run identically ({counts}); assignment and {subs} "
               f"substitution(s) verified" + ("; the sealed manifest agrees" if sealed is not None else ""))
-        print("  Check that the plan page shows the same inputs hash: then this is the draw it published.")
+        print("  Check that the plan page shows the same inputs hash (and the same division code and public value):"
+              " then this is the draw it published.")
         return
     pool = "执法人员的随机分配和 " if "assignment" in manifest["inputs"] else ""
     print("OK 验证通过：按抽取规范重新计算，结果与清单完全一致。")
     print(f"  抽取：{zh}")
-    print(f"  输入哈希：{manifest['inputs_hash']}（请核对计划页面公布的输入哈希与此相同，才说明是该计划的这次抽取）")
+    print(f"  公开随机数：{value_zh}")
+    print(f"  输入哈希：{manifest['inputs_hash']}（请核对计划页面公布的输入哈希与此相同，才说明是该计划的这次抽取；"
+          "计划页面标题下写有行政区划代码，“抽取记录”中有公开随机数）")
     print(f"  密钥的 SHA-256 等于事先公开的密钥承诺 {manifest['commitment']}")
     print(f"  种子：{manifest['seed']}")
     print(f"  重新抽取的对象、顺序和入样概率一致（各类别抽中数：{counts}）")
@@ -717,7 +769,7 @@ def main(argv):
         return 1
     found = verify_draw(manifest, sealed)
     if found:
-        report_differences(found, lang)
+        report_differences(found, lang, manifest)
         return 1
     report_ok(manifest, sealed, lang)
     return 0

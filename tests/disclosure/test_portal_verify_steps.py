@@ -43,7 +43,7 @@ def revealed_plan_with_a_real_manifest(tree):
     return plan, manifest
 
 
-@pytest.mark.parametrize("language, said", [("zh-hans", "OK 验证通过"), ("en", "OK: jurisdiction")])
+@pytest.mark.parametrize("language, said", [("zh-hans", "OK 验证通过"), ("en", "OK: the ")])
 def test_the_verify_page_followed_literally_verifies_the_plan_pages_draw(client, tree, tmp_path, language, said):
     plan, manifest = revealed_plan_with_a_real_manifest(tree)
     page = text_of(client, "/public/verify/", language)
@@ -97,3 +97,15 @@ def test_the_sealed_alone_paragraph_says_what_the_verifier_prints(client, tree, 
     assert manifest["commitment"] in done.stdout
     english = text_of(client, f"/public/plans/{plan.pk}/", "en")
     assert "What can be checked now" in english
+
+
+@pytest.mark.parametrize("language, label", [("zh-hans", "行政区划代码："), ("en", "Division code: ")])
+def test_the_plan_page_shows_the_division_code_the_verifier_names_the_plan_by(client, tree, language, label):
+    """A manifest names its plan by the division code (inputs.plan.jurisdiction) and verify_draw.py prints it; the
+    plan page named the place only, so a reader could not match the two without looking the code up elsewhere."""
+    plan, _manifest = revealed_plan_with_a_real_manifest(tree)
+    page = html.unescape(re.sub(r"<[^>]+>", "", text_of(client, f"/public/plans/{plan.pk}/", language)))
+    assert f"{label}{plan.jurisdiction.code}" in page
+    verify = html.unescape(re.sub(r"<[^>]+>", "", text_of(client, "/public/verify/", language)))
+    assert ("计划页面标题下写有行政区划代码" if language == "zh-hans" else
+            "the plan page shows the division code under its title") in verify

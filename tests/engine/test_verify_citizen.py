@@ -43,14 +43,15 @@ def test_the_genuine_manifest_is_reported_in_chinese_naming_the_draw(verifier):
     assert done.returncode == 0, done.stdout
     assert done.stdout.startswith("OK 验证通过")
     manifest = genuine()
-    assert "行政区划代码 130602，县级，2021 年第 3 季度计划的第 1 次抽取" in done.stdout
+    assert "抽取：2021年第3季度县级抽查计划（行政区划代码 130602）的第 1 次抽取\n" in done.stdout
     assert f"输入哈希：{manifest['inputs_hash']}（请核对计划页面公布的输入哈希" in done.stdout
     assert "与当初公开的封存清单一致" in done.stdout
 
 
 def test_english_only_with_lang_en(verifier):
     done = verifier(VECTOR, "--sealed", SEALED_VECTOR, "--lang", "en")
-    assert done.returncode == 0 and done.stdout.startswith("OK: jurisdiction 130602, county level, 2021 Q3, draw 1;")
+    assert done.returncode == 0
+    assert done.stdout.startswith("OK: the 2021 Q3 county-level plan of division code 130602, draw 1;")
     assert "sealed manifest agrees" in done.stdout and not CJK.search(done.stdout)
     bad = genuine()
     bad["commitment"] = "1" * 64
@@ -131,7 +132,8 @@ def test_a_sealed_manifest_alone_says_what_it_lets_one_check_now(verifier):
     assert sealed["inputs_hash"] in done.stdout and sealed["commitment"] in done.stdout
     assert "--sealed" in done.stdout
     english = verifier(SEALED_VECTOR, "--lang", "en")
-    assert english.stdout.startswith("SEALED: this is the sealed manifest of jurisdiction 130602")
+    assert english.stdout.startswith("SEALED: this is the sealed manifest of the 2021 Q3 county-level plan of "
+                                  "division code 130602, draw 1")
     assert "only a revealed manifest can be recomputed" in english.stdout
 
 
@@ -180,3 +182,40 @@ def test_a_python_too_old_is_told_so_not_shown_a_difference(tmp_path):
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code], cwd=tmp_path, capture_output=True, text=True,
                           encoding="utf-8")
     assert done.returncode == 2 and "需要 Python 3.10 或更新版本，这里是 3.9.18" in done.stdout, done.stdout
+
+
+def test_the_draw_is_named_as_the_plan_page_names_it_with_its_public_value(verifier):
+    """A manifest carries no place name, only the division code: the reader is told the quarter and level in the
+    words of the plan page's title, the code (which the plan page shows under its title) and the public value the
+    page's 抽取记录 shows, so a file of another draw is recognised without reading codes alone."""
+    done = verifier(VECTOR)
+    assert done.returncode == 0, done.stdout
+    assert "抽取：2021年第3季度县级抽查计划（行政区划代码 130602）的第 1 次抽取\n" in done.stdout
+    assert "公开随机数：4261536512436152（现场掷骰，见证人：张伟、李秀英、王建国）" in done.stdout
+    english = verifier(VECTOR, "--lang", "en")
+    assert "public value 4261536512436152 (dice thrown before witnesses);" in english.stdout
+    assert not CJK.search(english.stdout)
+    bad = genuine()
+    bad["commitment"] = "1" * 64
+    differs = verifier(bad)
+    assert differs.returncode == 1
+    assert "\n  清单所载的抽取：2021年第3季度县级抽查计划（行政区划代码 130602）的第 1 次抽取\n" in differs.stdout
+    differs = verifier(bad, "--lang", "en")
+    said = "\n  The manifest says it is the 2021 Q3 county-level plan of division code 130602, draw 1.\n"
+    assert said in differs.stdout
+
+
+def test_a_sealed_re_draw_names_its_reason_the_draw_it_replaced_and_its_public_value(verifier):
+    sealed = json.loads(SEALED_VECTOR.read_text(encoding="utf-8"))
+    sealed["plan"].update(sequence=2, supersedes="a" * 64, reason="可抽对象名单漏列两家企业")
+    sealed["public_value"] = {"kind": "lottery", "lottery": "福利彩票3D", "date": "2021-06-25", "value": "385"}
+    done = verifier(sealed)
+    assert done.returncode == 1 and done.stdout.startswith(
+        "SEALED 封存清单：这是2021年第3季度县级抽查计划（行政区划代码 130602）的第 2 次抽取（经批准重新抽取，"
+        f"原因：可抽对象名单漏列两家企业；取代输入哈希为 {'a' * 64} 的抽取）在密钥公开前的封存清单"), done.stdout
+    assert "公开随机数是 385（彩票开奖号码：福利彩票3D，2021-06-25）" in done.stdout
+    sealed["public_value"] = {"kind": "drand", "chain": "b" * 64, "round": 1234, "value": "c" * 64}
+    english = verifier(sealed, "--lang", "en")
+    assert f"draw 2 (an approved re-draw replacing the draw with inputs hash {'a' * 64})" in english.stdout
+    assert f"the public value {'c' * 64} (drand randomness beacon, round 1234)." in english.stdout
+    assert not CJK.search(english.stdout)
