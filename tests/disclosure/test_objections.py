@@ -322,3 +322,36 @@ def test_the_objection_page_says_how_long_it_has_waited_and_no_deadline(client, 
     assert 'id="objection-waited"' in detail
     services.do_answer_objection(objection, accepted=False, reply="检查日期无误。", acting_user=users["county_admin"])
     assert 'id="objection-waited"' not in client.get(objection.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(("language", "label", "rejected_says", "accepted_says"), [
+    ("zh-hans", "抽查结果", "对答复仍有异议的，可以在结果页面再次提出异议", "异议已采纳：这条结果将按更正程序更正"),
+    ("en", "Inspection result<", "you can lodge a new objection on the result's page",
+     "Objection accepted: the result will be corrected"),
+])
+def test_the_answer_page_says_what_the_firm_can_do_next(client, result, users, language, label, rejected_says,
+                                                        accepted_says):
+    """The status page stopped at the answer: a firm not accepted was not told it may object again (the service
+    allows a new objection once answered), one accepted not told that the correction follows on the result page;
+    in English the one result it names was labelled "Inspection results"."""
+    client.cookies["django_language"] = language
+    result_url = reverse("public:result_detail", args=[result.public_id])
+
+    def page_of(objection: Objection) -> str:
+        text = client.get(reverse("public:objection_status"),
+                          {"number": objection.number, "credit_code": result.credit_code}).content.decode()
+        return " ".join(re.sub(r"<[^>]+>", "", text).split()), text
+
+    first = lodge(result)
+    waiting, _ = page_of(first)
+    assert rejected_says not in waiting and accepted_says not in waiting
+    services.do_answer_objection(first, accepted=False, reply="检查日期无误。", acting_user=users["county_admin"])
+    said, text = page_of(first)
+    assert rejected_says in said and accepted_says not in said
+    assert f'<a href="{result_url}">' in text.split('id="objection-next"')[1].split("</p>")[0]
+    assert label in text
+    again = lodge(result)  # what the page says is allowed is allowed
+    services.do_answer_objection(again, accepted=True, reply="已核实，检查日期更正为 11 月 3 日。",
+                                 acting_user=users["county_admin"])
+    said, _ = page_of(again)
+    assert accepted_says in said and rejected_says not in said
