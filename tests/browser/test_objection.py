@@ -65,6 +65,11 @@ def test_a_firm_objects_on_a_phone_and_reads_the_countys_answer(visit, open_page
     assert page.locator("#objection-state").inner_text() == "不予采纳"
     assert page.locator("#objection-reply").inner_text() == "经核对执法记录仪视频，检查日期无误。"
     assert page.locator("#objection-received").count() == 0  # the "received" banner is for the first visit
+    # not accepted: the page says the firm may object again, and its link leads to where it can
+    assert "再次提出异议" in page.locator("#objection-next").inner_text() and fits(page)
+    page.locator("#objection-next a").click()
+    page.wait_for_url(f"**/public/results/{result.public_id}/")
+    assert page.locator("#objection-link a").is_visible()
     objection.refresh_from_db()
     assert objection.status == ObjectionStatus.REJECTED and objection.answered_by == users["county_admin"]
     assert re.fullmatch(r"YY\d{8}-\w{6}", objection.number)
