@@ -109,3 +109,12 @@ def test_the_plan_page_shows_the_division_code_the_verifier_names_the_plan_by(cl
     verify = html.unescape(re.sub(r"<[^>]+>", "", text_of(client, "/public/verify/", language)))
     assert ("计划页面标题下写有行政区划代码" if language == "zh-hans" else
             "the plan page shows the division code under its title") in verify
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_lang_option_is_not_broken_at_its_hyphens_on_a_phone(client, language):
+    """On a 390-pixel phone the English paragraph broke "--lang en" after its first hyphen ("-" / "-lang en"),
+    which a reader typed as "-lang"; the option is kept on one line, and shown as HTML, not as escaped tags."""
+    page = text_of(client, "/public/verify/", language)
+    paragraph = re.search(r'id="verify-output">(.*?)</p>', page, re.S).group(1)
+    assert '<span class="text-nowrap">--lang en</span>' in paragraph and "&lt;" not in paragraph
