@@ -3,20 +3,26 @@ file can be read.
 
 The field records' attachments and the follow-ups' evidence are stored under ``MEDIA_ROOT/fieldwork/``
 (``fieldwork.models.attachment_path``). That folder is the mark of the real volume: ``migrate`` creates it
-(``ensure_media_folder``, on every install and upgrade) and the backups carry it, so a ``MEDIA_ROOT`` without it is
-an empty mount point (the volume not mounted) or a wrong path — even when that directory is writable, a file
-stored there would land on the wrong disk. ``verify_files`` reads the same mark against the database's rows.
+(``ensure_media_folder``) while the database has no stored file yet, a new install's, and the backups carry it,
+so a ``MEDIA_ROOT`` without it is an empty mount point (the volume not mounted) or a wrong path — even when that
+directory is writable, a file stored there would land on the wrong disk. ``verify_files`` reads the same mark
+against the database's rows.
 """
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.apps import apps as global_apps
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from django.apps.registry import Apps
+
     from shuangsuiji.fieldwork.models import StoredFile
 
 logger = logging.getLogger(__name__)
@@ -50,15 +56,43 @@ def ensure_media_folder(**kwargs) -> None:
     """Create ``MEDIA_ROOT/fieldwork/`` after ``migrate`` (a ``post_migrate`` receiver): a new install's mark.
 
     Not created by the server itself, at start or at an upload: on an empty mount point that would put the mark
-    where the health check must not find it. A folder that cannot be made is logged, not raised: ``migrate`` is
-    about the database, and ``/healthz`` then says the media volume is unavailable.
+    where the health check must not find it. Nor by ``migrate`` when the database already holds stored files:
+    the folder is then missing because the volume is not mounted (or ``MEDIA_ROOT`` names the wrong directory),
+    and a mark made there would make ``/healthz`` answer 200 over a disk without the records' files — so it
+    says so on stderr and leaves ``/healthz`` at 503. A folder that cannot be made is logged, not raised:
+    ``migrate`` is about the database, and ``/healthz`` then says the media volume is unavailable.
     """
     folder = Path(settings.MEDIA_ROOT) / FOLDER
+    if folder.is_dir():
+        return
+    stored = _stored_files(kwargs.get("apps"), kwargs.get("using") or DEFAULT_DB_ALIAS)
+    if stored:
+        sys.stderr.write(
+            f"警告：MEDIA_ROOT（{settings.MEDIA_ROOT}）下没有 {FOLDER}/ 目录，而数据库记有 {stored} 个文件，"
+            f"因此没有创建它：媒体卷没有挂载，或 MEDIA_ROOT 指错了目录。/healthz 在此之前一直返回 503。"
+            f"请挂载媒体卷（或改正 MEDIA_ROOT），再运行 manage.py verify_files；不要手工创建 {FOLDER}/ 目录。\n")
+        return
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         logger.warning("could not create the media folder %s: /healthz answers 503 until it exists", folder,
                        exc_info=True)
+
+
+def _stored_files(migration_apps: "Apps | None", using: str) -> int:
+    """How many files (attachments, follow-ups' evidence) the database says are stored, by the migrated state's
+    models (a ``migrate`` to an older state, or ``flush``, passes no state, or one without the tables: 0)."""
+    registry = migration_apps or global_apps
+    count = 0
+    for name in ("Attachment", "FollowUpEvidence"):
+        try:
+            model = registry.get_model("fieldwork", name)
+        except LookupError:
+            continue
+        if model._meta.db_table not in connections[using].introspection.table_names():
+            continue
+        count += model._default_manager.using(using).count()
+    return count
 
 
 def file_problem(stored: "StoredFile") -> str | None:

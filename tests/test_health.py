@@ -10,6 +10,8 @@ from django.db import DatabaseError
 from django.test import Client
 
 from shuangsuiji import media
+from shuangsuiji.fieldwork import services
+from tests.fieldwork.conftest import items, photo, target, task, team  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -72,16 +74,16 @@ def test_an_empty_mount_point_is_503_though_it_is_writable(settings, tmp_path, c
 
 @pytest.mark.parametrize("read_only", ["root", "folder"])
 def test_a_read_only_media_volume_is_503(volume, monkeypatch, caplog, read_only):
-    target = volume if read_only == "root" else volume / media.FOLDER
+    unwritable = volume if read_only == "root" else volume / media.FOLDER
     real_access = os.access
 
     def erofs(path, mode, **kwargs):  # what access(2) answers on a read-only mount, to root as well
-        if Path(path) == target and mode & os.W_OK:
+        if Path(path) == unwritable and mode & os.W_OK:
             return False
         return real_access(path, mode, **kwargs)
 
     monkeypatch.setattr(media.os, "access", erofs)
-    _unavailable(caplog, target)
+    _unavailable(caplog, unwritable)
     assert "not writable" in caplog.text
 
 
@@ -96,4 +98,37 @@ def test_migrate_creates_the_folder_that_marks_the_volume(settings, tmp_path):
     assert Client().get("/healthz").status_code == 503
     call_command("migrate", verbosity=0)
     assert (settings.MEDIA_ROOT / media.FOLDER).is_dir()
+    assert Client().get("/healthz").json() == OK
+
+
+def test_migrate_does_not_mark_an_empty_mount_point_over_a_database_with_files(settings, tmp_path, capsys, caplog,
+                                                                             task, users):  # noqa: F811
+    """An upgrade's migrate run while the media volume is not mounted: the database holds the records' files, the
+    mount point beneath is empty. A mark made there would make /healthz answer 200 over a disk without them."""
+    settings.MEDIA_ROOT = tmp_path / "volume"
+    record = services.do_start_record(task, acting_user=users["inspector"])
+    services.do_add_attachment(record, photo(), acting_user=users["inspector"])
+    for mount_point in (tmp_path / "mount-point", tmp_path / "absent"):
+        if mount_point.name == "mount-point":
+            mount_point.mkdir()
+        settings.MEDIA_ROOT = mount_point
+        call_command("migrate", verbosity=0)
+        assert not (mount_point / media.FOLDER).exists()
+        warning = capsys.readouterr().err
+        assert str(mount_point) in warning and "数据库记有 1 个文件" in warning and "挂载媒体卷" in warning
+        _unavailable(caplog, mount_point)
+    # the volume mounted again: its folder is there, migrate leaves it and says nothing; /healthz is 200
+    settings.MEDIA_ROOT = tmp_path / "volume"
+    call_command("migrate", verbosity=0)
+    assert capsys.readouterr().err == ""
+    assert Client().get("/healthz").json() == OK
+
+
+def test_migrate_marks_the_volume_of_an_installation_without_files_yet(settings, tmp_path, capsys, task):  # noqa: F811
+    """Plans and tasks, but no photo yet: nothing the volume could be missing, so migrate makes the mark."""
+    settings.MEDIA_ROOT = tmp_path / "empty-volume"
+    settings.MEDIA_ROOT.mkdir()
+    call_command("migrate", verbosity=0)
+    assert (settings.MEDIA_ROOT / media.FOLDER).is_dir()
+    assert capsys.readouterr().err == ""
     assert Client().get("/healthz").json() == OK

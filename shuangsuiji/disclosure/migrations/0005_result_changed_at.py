@@ -19,6 +19,16 @@ def fill_changed_at(apps, schema_editor):
         changed_at=Subquery(released.values("released_at")[:1]))
     result.objects.filter(corrected_at__isnull=False, changed_at__lt=F("corrected_at")).update(
         changed_at=F("corrected_at"))
+    immediate_constraints(schema_editor)
+
+
+def immediate_constraints(schema_editor):
+    """Check the deferred foreign keys now, on PostgreSQL: a row updated twice in this transaction (a corrected
+    result: its release, then its correction) leaves its deferred check pending, and PostgreSQL refuses the
+    index below on a table with pending trigger events ("cannot CREATE INDEX … because it has pending trigger
+    events"): the upgrade of a database with corrected results stopped here."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
