@@ -1027,8 +1027,11 @@ def for_user(user, today: date | None = None) -> Workbench:
                     calendar_years=[windows[1].unknown_year] if windows[1].unknown_year else []),
         ]
         if is_admin(user):
+            if keeps_reference_data(user):
+                # Only the city office enters the holidays: to a county admin an empty section would read
+                # "目前没有待办：工作日安排" while the next year's is still missing (the sections that need it say so).
+                sections.append(Section("calendar", _("工作日安排"), calendar_years(user, today), lead=True))
             sections += [
-                Section("calendar", _("工作日安排"), calendar_years(user, today), lead=True),
                 Section("approvals", _("待审批"), approvals(user, today)),
                 Section("overdue_tasks", _("逾期未提交记录的任务"), overdue_tasks(user, today)),
                 Section("overlaps", _("同一单位多项任务"), overlapping_tasks(user, today),

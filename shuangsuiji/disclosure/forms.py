@@ -273,8 +273,17 @@ class ObjectionLookupForm(forms.Form):
 class ObjectionAnswerForm(forms.Form):
     accepted = forms.TypedChoiceField(label=_("答复结论"), coerce=lambda value: value == "yes",
                                       choices=[("yes", _("采纳")), ("no", _("不予采纳"))],
+                                      error_messages={"required": _("请选择答复结论：采纳或不予采纳")},
                                       widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
     reply = forms.CharField(label=_("答复"), required=False, max_length=services.OBJECTION_TEXT_MAX + 200,
                             help_text=_("企业凭异议编号在公开门户看到这段答复。采纳的，写明怎样更正（如已更正公开结果、"
                                         "已申请更正检查记录）；不予采纳的，写明理由和依据"),
                             widget=forms.Textarea(attrs={**INPUT, "rows": 5}))
+
+    def clean(self):
+        cleaned = super().clean()
+        # A missing conclusion stopped the form before the service could say the reply was empty too: both at
+        # once, in the service's words, so the second submit is the last.
+        if "accepted" not in cleaned and not (cleaned.get("reply") or "").strip():
+            self.add_error("reply", services.EMPTY_REPLY)
+        return cleaned

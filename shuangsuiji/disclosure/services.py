@@ -1083,13 +1083,17 @@ def find_objection(number: str, credit_code: str, *, address: str | None) -> Obj
     return found
 
 
+EMPTY_REPLY = gettext_lazy("请填写答复：采纳的，写明怎样更正；不予采纳的，写明理由")
+"""Said at the reply when it is empty, by the service and by the form (``ObjectionAnswerForm``)."""
+
+
 def do_answer_objection(objection: Objection, *, accepted: bool, reply: str, acting_user) -> Objection:
     """The county (or the city) answers in writing; the enterprise reads the answer with its number. Answered
     once: a second answer is refused with who answered first and when."""
     ensure_can_publish(acting_user, objection.jurisdiction)
     reply = (reply or "").strip()
     if not reply:
-        raise ValidationError({"reply": _("请填写答复：采纳的，写明怎样更正；不予采纳的，写明理由")})
+        raise ValidationError({"reply": EMPTY_REPLY})
     if len(reply) > OBJECTION_TEXT_MAX:
         raise ValidationError({"reply": _("不能超过 %(n)s 个字（现在 %(m)s 个）") % {
             "n": OBJECTION_TEXT_MAX, "m": len(reply)}})

@@ -1304,9 +1304,17 @@ def dice_digits(text: str) -> str:
     A Chinese input method in full-width mode types "３，５，１，６", and a list is as often written with 、 (as
     the witnesses are): NFKC makes the digits and the comma ASCII, 、 separates like a comma."""
     text = unicodedata.normalize("NFKC", text).replace("、", ",")
-    digits = "".join(part for part in text.replace(",", " ").split())
-    if not digits or not digits.isascii() or not digits.isdigit() or any(d not in "123456" for d in digits):
-        raise ValidationError({"value": _("骰子点数应为 1–6 的数字，以逗号或空格分隔，如 3,5,1,6")})
+    parts = text.replace(",", " ").split()
+    if not parts:
+        raise ValidationError({"value": _("请按掷出的顺序填写骰子点数，如 3,5,1,6")})
+    # Which entry is wrong, by its place: with witnesses waiting, "应为 1–6" alone sent them hunting through
+    # a dozen numbers for the 7 (or the 3.5 typed for "3,5").
+    wrong = [_("第 %(n)s 个“%(value)s”") % {"n": n, "value": part}
+             for n, part in enumerate(parts, 1) if any(d not in "123456" for d in part)]
+    if wrong:
+        raise ValidationError({"value": _("%(which)s不是 1–6 的骰子点数；各点数以逗号、顿号或空格分隔，如 3,5,1,6") % {
+            "which": join_sep(wrong)}})
+    digits = "".join(parts)
     if len(digits) < MIN_DICE:
         raise ValidationError({"value": _("请至少掷 %(n)s 次骰子") % {"n": MIN_DICE}})
     return digits

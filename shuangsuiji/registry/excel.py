@@ -10,6 +10,7 @@ targets' dated history and the audit events.
 """
 
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
@@ -40,6 +41,7 @@ from shuangsuiji.registry.models import (
     Specialty,
     Target,
     TargetStatus,
+    industry_code_problem,
     list_level_mismatch,
     scope_message,
 )
@@ -89,6 +91,16 @@ def industry_scope(value: Any) -> str:
         return normalise_scope(typed)
     except ScopeError as error:
         raise CellProblem(scope_message(error)) from None
+
+
+def industry_code(value: Any) -> str:
+    """A target's 行业代码 cell, upper case (full-width typing made ASCII): checked as the target form checks it."""
+    code = unicodedata.normalize("NFKC", str(int(value) if isinstance(value, float) and value.is_integer()
+                                             else value)).strip().upper()
+    problem = industry_code_problem(code)
+    if problem:
+        raise CellProblem(problem)
+    return code
 
 
 def coordinate(low: int, high: int):
@@ -338,7 +350,7 @@ class TargetImporter(RegistryImporter):
         Column("name", "单位名称", text(128), example="保定市示例化工有限公司"),
         _jurisdiction_column(),
         Column("address", "地址", text(255), required=False, example="清苑区示例路1号"),
-        Column("industry_code", "行业代码", text(5), required=False, example="C2614", note="GB/T 4754，如C2614"),
+        Column("industry_code", "行业代码", industry_code, required=False, example="C2614", note="GB/T 4754，如C2614"),
         Column("industry_name", "行业名称", text(64), required=False, example="有机化学原料制造"),
         Column("longitude", "经度", coordinate(*LONGITUDE), required=False, example=115.4901),
         Column("latitude", "纬度", coordinate(*LATITUDE), required=False, example=38.7701),
@@ -425,8 +437,6 @@ class TargetImporter(RegistryImporter):
                 continue
             fields = self.given_fields(values, self.DEFAULTS, current)
             fields["jurisdiction_id"] = place.pk
-            if "industry_code" in fields:
-                fields["industry_code"] = fields["industry_code"].upper()
             if fields.get("status", current.status if current else TargetStatus.ACTIVE) != TargetStatus.DEFUNCT:
                 fields.update(defunct_date=None, defunct_reason="")
             self.upsert(plan, current, values["credit_code"], fields)

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django import forms
@@ -23,6 +24,7 @@ from shuangsuiji.registry.models import (
     Target,
     TargetHistory,
     departments_outside,
+    industry_code_problem,
     scope_message,
 )
 from shuangsuiji.registry.services import TRACKED_TARGET_FIELDS
@@ -154,6 +156,13 @@ class TargetForm(ReasonMixin, forms.ModelForm):
                 self, Target, credit_code=code,
                 known=_("该代码已登记为“%(name)s”（%(place)s）：请在名录库中打开该对象修改，不要重复新增"),
                 unknown=_("该代码已登记在其他行政区的名录库中；企业迁入本辖区的，请联系市局调整"))
+        return code
+
+    def clean_industry_code(self):
+        code = unicodedata.normalize("NFKC", self.cleaned_data["industry_code"] or "").strip().upper()
+        problem = industry_code_problem(code)
+        if problem:
+            raise forms.ValidationError(problem)
         return code
 
 

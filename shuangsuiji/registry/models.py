@@ -7,6 +7,7 @@ target's category, positive-list flag and status, a dated ``TargetHistory`` row 
 """
 
 import contextlib
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -60,6 +61,26 @@ def validate_industries(value: str) -> None:
         parse_scope(value)
     except ScopeError as error:
         raise ValidationError(scope_message(error), code="industries") from None
+
+
+INDUSTRY_CODE_FORMAT = r"^[A-T](\d{2,4})?$|^\d{2,4}$"
+"""A target's 行业代码: a section letter, a letter with 2–4 digits, or 2–4 digits (GB/T 4754)."""
+
+
+def industry_code_problem(code: str) -> str | None:
+    """What is wrong with a target's 行业代码 as stored (upper case), or None; blank is allowed. The target form
+    and the Excel import both ask it, as an item's industry scope is checked: a division no section has ("C99")
+    or a letter not its division's ("C06") matched no item scope for that industry, so the target silently lost
+    those items; and the import stored any five characters."""
+    if not code:
+        return None
+    if not re.fullmatch(INDUSTRY_CODE_FORMAT, code):
+        return str(_("应为GB/T 4754行业代码，如C2614或2614"))
+    try:
+        parse_scope(code)
+    except ScopeError as error:
+        return str(scope_message(error, typed_alone=True))
+    return None
 
 
 def validate_credit_code(value: str) -> None:
@@ -227,7 +248,7 @@ class Target(models.Model):
     jurisdiction = models.ForeignKey(Jurisdiction, verbose_name=_("行政区"), on_delete=models.PROTECT,
                                      related_name="targets")
     industry_code = models.CharField(_("行业代码"), max_length=5, blank=True,
-                                     validators=[RegexValidator(r"^[A-T](\d{2,4})?$|^\d{2,4}$",
+                                     validators=[RegexValidator(INDUSTRY_CODE_FORMAT,
                                                                 _("应为GB/T 4754行业代码，如C2614或2614"))])
     industry_name = models.CharField(_("行业名称"), max_length=64, blank=True)
     longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True,

@@ -82,3 +82,14 @@ def test_a_policy_that_moves_reports_off_rest_days_needs_the_year_by_its_first_r
     monkeypatch.setattr(workbench, "policy_for", shifting)
     item = calendar_item(users["city_admin"], D(2026, 12, 3))
     assert item.due == D(2027, 1, 4) and "报送2026年12月" in item.note and "最早在 2027-01-05" in item.note
+
+
+def test_a_county_admins_workbench_does_not_list_the_missing_year_as_nothing_to_do(unknown_2027, users):
+    """Only the city office enters next year's holidays. A county admin's workbench said "目前没有待办：工作日安排"
+    while 2027 was still missing (and, on the same page, 待审核的检查记录 said so): the section is the city's."""
+    county = workbench.for_user(users["county_admin"], D(2026, 12, 3))
+    assert "calendar" not in {section.key for section in county.sections}
+    assert "工作日安排" not in {str(section.title) for section in county.idle}
+    city = workbench.for_user(users["city_admin"], D(2026, 12, 3))
+    [calendar] = [section for section in city.sections if section.key == "calendar"]
+    assert [item.title for item in calendar.items.items] == ["录入2027年放假和调休安排"]

@@ -98,9 +98,11 @@ def test_county_admin_walks_through_the_ceremony(open_page, live_server, baoding
     page.select_option("#id_source", "dice")
     expect(page.locator("#id_witnesses")).to_be_visible()
     expect(page.locator("#id_drand_round")).to_be_hidden()
-    page.fill("#id_value", "3,5,1,6")
+    page.fill("#id_value", "3,5,7,6")
     page.click("button:has-text('录入公开随机数')")
     expect(page.locator("body")).to_contain_text("至少两名见证人")  # dice without witnesses are refused
+    # and, at the same time, the wrong die is named by its place, not only "应为 1–6"
+    expect(page.locator("body")).to_contain_text("第 3 个“7”不是 1–6 的骰子点数")
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.COMMITTED
     page.fill("#id_value", "3,5,1,6")
     page.fill("#id_witnesses", "张三、李四")

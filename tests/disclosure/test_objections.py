@@ -296,6 +296,19 @@ def test_a_county_admin_answers_on_the_page_and_a_missing_reply_comes_back_under
     assert objection.number in client.get(reverse("disclosure:objections"), {"status": "all"}).content.decode()
 
 
+def test_an_empty_answer_says_both_what_is_missing_at_once(client, result, users):
+    """Neither the conclusion nor a reply: the page said only Django's "该字段是必填项。" at the conclusion, and
+    the empty reply came up on the second try."""
+    objection = lodge(result)
+    client.force_login(users["county_admin"])
+    refused = client.post(objection.get_absolute_url(), {"reply": "  "})
+    page = refused.content.decode()
+    assert refused.status_code == 400
+    assert "请选择答复结论：采纳或不予采纳" in page and "请填写答复" in page
+    objection.refresh_from_db()
+    assert objection.status == ObjectionStatus.RECEIVED
+
+
 def test_the_workbench_lists_waiting_objections_for_admins_and_leaders(result, users):
     objection = lodge(result)
     for role, shown in (("county_admin", True), ("city_admin", True), ("leader", True),

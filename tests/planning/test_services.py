@@ -217,6 +217,20 @@ def test_dice_other_than_1_to_6_are_still_refused(typed):
     with pytest.raises(ValidationError, match="1–6"):
         services.dice_digits(typed)
 
+@pytest.mark.parametrize(("typed", "message"), [
+    ("3,5,7,6", "第 3 个“7”不是 1–6 的骰子点数"),
+    ("3、5、1、6、0、9", "第 5 个“0”、第 6 个“9”不是 1–6 的骰子点数"),
+    ("3.5.1.6", "第 1 个“3.5.1.6”不是 1–6 的骰子点数"),
+    ("  ", "请按掷出的顺序填写骰子点数"),
+])
+def test_a_wrong_die_is_named_by_its_place(typed, message):
+    """The dice are read out with witnesses waiting: the page said only "应为 1–6 的数字", not which of the
+    numbers typed is wrong."""
+    with pytest.raises(ValidationError) as raised:
+        services.dice_digits(typed)
+    assert message in raised.value.message_dict["value"][0]
+
+
 def test_a_draw_writes_lawful_tasks_that_verify_and_cannot_be_repeated(city):
     county = city["users"]["county_admin"]
     plan = county_plan(city)

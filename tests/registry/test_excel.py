@@ -71,6 +71,26 @@ def test_any_error_imports_nothing_and_lists_every_problem(tree, users):
     assert report.status_code == 200
 
 
+def test_the_import_checks_an_industry_code_as_the_target_form_does(tree, users):
+    """The import took any five characters as 行业代码 ("ABC" was stored, which the form's pattern refuses), and
+    "C99" — no section has division 99 — though no item scope could ever match it."""
+    headers = ["统一社会信用代码", "单位名称", "行政区划代码", "行业代码"]
+    upload = workbook([
+        [complete("91130623000000001"), "甲公司", "130623", "ABC"],
+        [complete("91130623000000002"), "乙公司", "130623", "C99"],
+        [complete("91130623000000003"), "丙公司", "130623", "c2614"],
+    ], headers)
+    response = signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": upload})
+    assert response.status_code == 400
+    problems = {(e.row, e.column): e.message for e in response.context["rejected"].errors}
+    assert set(problems) == {(2, "行业代码"), (3, "行业代码")}
+    assert "GB/T 4754" in problems[(2, "行业代码")] and "没有 99 这个大类" in problems[(3, "行业代码")]
+    assert not Target.objects.exists()
+    fixed = workbook([[complete("91130623000000003"), "丙公司", "130623", "c2614"]], headers)
+    assert signed_in(users["county_admin"]).post("/registry/targets/import/", {"file": fixed}).status_code == 302
+    assert Target.objects.get(name="丙公司").industry_code == "C2614"
+
+
 def test_a_closure_date_must_have_happened_and_belongs_to_a_closed_target(tree, users):
     """A closure dated 2099 (for 2009) took the target out of every draw at once; a date beside the status
     在营 was dropped without a word."""

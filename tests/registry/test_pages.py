@@ -123,6 +123,20 @@ def test_create_refuses_coordinates_outside_china_and_a_phone_that_is_not_one(da
     assert "电话号码只能由数字" in errors["contact_phone"][0]
 
 
+def test_create_refuses_an_industry_code_no_section_has_and_reads_a_lower_case_one(data, users):
+    """"C99" passed the form's pattern, though no section has division 99: no item scoped to an industry could
+    ever match it, so the target lost those items without a word."""
+    client = signed_in(users["county_admin"])
+    target = Target(credit_code=complete("91130623000000009"), name="行业代码公司", jurisdiction=data["a"].jurisdiction)
+    for typed, message in (("C99", "没有 99 这个大类"), ("C06", "06 大类属于 B 门类")):
+        response = client.post("/registry/targets/new/", edit_payload(target, industry_code=typed))
+        assert response.status_code == 200 and message in response.context["form"].errors["industry_code"][0]
+    assert not Target.objects.filter(name="行业代码公司").exists()
+    response = client.post("/registry/targets/new/", edit_payload(target, industry_code="ｃ２６１４"))
+    assert response.status_code == 302
+    assert Target.objects.get(name="行业代码公司").industry_code == "C2614"
+
+
 def test_create_rejects_a_wrong_credit_code_with_its_reason(data, users):
     code = complete("91130623000000009")
     wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
