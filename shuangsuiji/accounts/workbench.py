@@ -228,7 +228,7 @@ class CountyRow:
     """One per column of ``Workbench.columns``."""
     joint: Cell | None = None
     """The jurisdiction's internal joint plans of this quarter (every quarter at both levels, 实施方案 二(五));
-    ``late`` when it has none after the quarter's draw window."""
+    ``late`` after the quarter's draw window when it has none (1) or how many of them are not drawn."""
     behind: int = 0
     """How many of the row's entries are overdue: the table lists the counties furthest behind first."""
 
@@ -1017,9 +1017,13 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
     current, following = windows
     today = workbench.today
     states = regular_plan_states(user, windows, today)
-    joint_plans = dict(Plan.objects.visible_to(user).filter(kind=PlanKind.JOINT, year=current.year,
-                                                            quarter=current.quarter)
-                       .order_by().values_list("jurisdiction").annotate(n=Count("pk")))
+    # How many joint plans each place has this quarter, and how many of them are not drawn yet: one not drawn once
+    # the draw window has closed is as late as a regular one (its own workbench lists it overdue, 完成情况 says 未达标),
+    # where the table showed "1 个计划" as if all were well.
+    undrawn = ~Q(status__in=[PlanStatus.DRAWN, PlanStatus.DISPATCHED])
+    joint_plans = {row["jurisdiction"]: (row["n"], row["undrawn"]) for row in (
+        Plan.objects.visible_to(user).filter(kind=PlanKind.JOINT, year=current.year, quarter=current.quarter)
+        .order_by().values("jurisdiction").annotate(n=Count("pk"), undrawn=Count("pk", filter=undrawn)))}
     keyed = {s.key: s.items for s in workbench.sections}
     columns = [(key, title) for key, title in _column_specs() if key in keyed]
     workbench.columns = [title for _key, title in columns]
@@ -1041,13 +1045,13 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
         later = states.get((place.pk, following.year, following.quarter))
         now_missing = now is None and current.closed(today)
         later_missing = later is None and following.closed(today)
-        joints = joint_plans.get(place.pk, 0)
-        joint = Cell(joints, int(not joints and current.closed(today)),
+        joints, joints_undrawn = joint_plans.get(place.pk, (0, 0))
+        joint = Cell(joints, (joints_undrawn or int(not joints)) if current.closed(today) else 0,
                      f"{joint_url}?"
                      + urlencode({"period": f"{current.year}-{current.quarter}", "kind": PlanKind.JOINT,
                                   "jurisdiction": place.pk, "level": place.level}))
         behind = (sum(1 for cell in cells if cell.late) + int(now_missing or bool(now and now.late))
-                  + int(later_missing or bool(later and later.late)) + joint.late)
+                  + int(later_missing or bool(later and later.late)) + int(bool(joint.late)))
         workbench.rows.append(CountyRow(place, now, later, now_missing, later_missing, cells, joint, behind))
         if now_missing or (now and now.late) or joint.late:
             workbench.draw_late = current.late_hint(today)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shuangsuiji.accounts import completion, workbench
 from shuangsuiji.engine.workdays import quarter_of
-from shuangsuiji.planning.models import Draw, Plan, TaskPlan, quarter_text
+from shuangsuiji.planning.models import Draw, Plan, PlanLevel, TaskPlan, quarter_text
 from tests.accounts.test_workbench import _city_plan, a_task, county_b_team, long_ago  # noqa: F401
 from tests.fieldwork.conftest import items, team  # noqa: F401
 
@@ -138,3 +138,30 @@ def test_nothing_is_said_of_the_draw_while_its_window_is_open_or_the_plans_are_d
     assert not plans.items.overdue and not plans.hint
     # The inspector has no plans at all.
     assert section(workbench.for_user(users["inspector"], first), "plans") is None
+
+
+def _joint(place, level, department, status: str, day: datetime.date) -> Plan:
+    return Plan.objects.create(jurisdiction=place, level=level, year=day.year, quarter=quarter_of(day), kind="joint",
+                               department=department, policy_id="baoding-2021", policy_version=1,
+                               policy_fingerprint="0" * 64, policy_title="保定市2021", inspectors_counted=2,
+                               status=status)
+
+
+def test_a_joint_plan_not_drawn_after_its_window_is_late_on_the_citys_table(tree, users, client, monkeypatch):
+    """A county's joint plan still 编制中 once the draw window has closed: its own workbench lists it overdue and
+    完成情况 says 未达标, while the city's table read "1 个计划" as if all were well. Red there too, and the county
+    counted among those behind; a drawn one is not."""
+    first = day_one()
+    _joint(tree["a"], PlanLevel.COUNTY, tree["departments"]["130623"], "draft", first)
+    _joint(tree["b"], PlanLevel.COUNTY, tree["departments"]["130624"], "dispatched", first)
+    county = section(workbench.for_user(users["county_admin"], first), "plans")
+    assert any(item.overdue and "内部联合抽查" in item.title and item.badge == "编制中" for item in county.items.items)
+    for role in ("city_admin", "leader"):
+        rows = {row.jurisdiction.code: row for row in workbench.for_user(users[role], first).rows}
+        assert (rows[tree["a"].code].joint.n, rows[tree["a"].code].joint.late) == (1, 1), role
+        assert (rows[tree["b"].code].joint.n, rows[tree["b"].code].joint.late) == (1, 0), role
+        assert rows[tree["city"].code].joint.late == 1  # none at all: late as before
+    on(monkeypatch, first)
+    client.force_login(users["city_admin"])
+    html = client.get(reverse("home")).content.decode()
+    assert "（1 个逾期未抽取）" in html
