@@ -14,7 +14,7 @@ from .conftest import PHONE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TEXTS = {"zh-hans": ("逾期的是抽取", "（均为往季）", "其中往季度的任务"),
-         "en": ("What is overdue is the draw", "(all of earlier quarters)", "Of these, tasks of earlier quarters")}
+         "en": ("What is overdue is the draw", "(past quarters)", "Of these, tasks of earlier quarters")}
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
