@@ -109,6 +109,10 @@ class Items:
     more_url: str = ""
     aside: str = ""
     """Said under the list: what is not counted and why (an admin's own requests, which another admin decides)."""
+    earlier: dict[tuple[int, int], int] = field(default_factory=dict)
+    """Of the overdue tasks, how many are of each quarter before the current one (each task once)."""
+    earlier_by_place: dict[int, dict[tuple[int, int], int]] = field(default_factory=dict)
+    """The same per jurisdiction (the bureau whose plan drew them), for the cells of the table of counties."""
 
     @property
     def more(self) -> int:
@@ -149,6 +153,19 @@ class DrawWindow:
         left = sum(1 for day in self.days if day >= today)
         return _("正在抽取期内：%(first)s 至 %(last)s，还剩 %(left)s 个工作日（%(cite)s）") % {**span, "left": left}
 
+    def late_hint(self, today: date) -> str:
+        """What is late once the window has closed on a plan not drawn, and since when. A quarter's draw window is
+        the end of the quarter before: on the quarter's first day its plans not yet drawn are overdue already —
+        which read to a new admin as if the quarter's checks were late. Nothing is said before the window closes."""
+        if not self.closed(today):
+            return ""
+        return _("逾期的是抽取：%(period)s的计划应在抽取期 %(first)s 至 %(last)s（%(before)s最后 %(n)s 个工作日，"
+                 "%(cite)s）内抽取，%(since)s 起仍未抽取的即为逾期；已抽取计划的任务按各自的完成期限计") % {
+            "period": quarter_text(self.year, self.quarter), "first": self.days[0].isoformat(),
+            "last": self.days[-1].isoformat(), "n": len(self.days), "cite": citation_line(self.citation),
+            "before": quarter_text(*previous_quarter(self.year, self.quarter)),
+            "since": (self.days[-1] + timedelta(days=1)).isoformat()}
+
 
 @dataclass
 class PlanState:
@@ -179,6 +196,10 @@ class Cell:
     elsewhere: str = ""
     """Said in place of "–" where the row's items of this kind are counted on other rows: the city's own plans'
     results are published in the months of the firms' counties (``COUNTED_IN_COUNTIES``)."""
+    earlier: int = 0
+    """Of ``n``, how many are of quarters gone by (overdue tasks whose quarter's plan has left the row)."""
+    earlier_note: str = ""
+    """Which quarters those are, and how many of each."""
 
 
 @dataclass
@@ -207,7 +228,7 @@ class CountyRow:
     """One per column of ``Workbench.columns``."""
     joint: Cell | None = None
     """The jurisdiction's internal joint plans of this quarter (every quarter at both levels, 实施方案 二(五));
-    ``late`` when it has none after the quarter's draw window."""
+    ``late`` after the quarter's draw window when it has none (1) or how many of them are not drawn."""
     behind: int = 0
     """How many of the row's entries are overdue: the table lists the counties furthest behind first."""
 
@@ -223,6 +244,8 @@ class Workbench:
     rows: list[CountyRow] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     """Headings of the count columns of the table of counties."""
+    draw_late: str = ""
+    """Said above the table when a row's plan of this quarter is red: what is late (the draw) and since when."""
 
     @property
     def period(self) -> str:
@@ -574,18 +597,40 @@ def overdue_tasks(user, today: date) -> Items:
     and a county admin's item would have opened a page that does not exist for him."""
     tasks = past_due(visible_tasks(user), today)
     # Counted under the bureau whose plan drew the task (``drawn_by``: the city's own plans on the city's row), not
-    # under the target's county; a visit two bureaus drew is each one's, and the total counts it once.
-    by_place = dict(TaskPlan.objects.filter(task__in=tasks, active=True, plan__in=visible_plans(user)).order_by()
-                    .values_list("plan__jurisdiction").annotate(n=Count("task", distinct=True)))
+    # under the target's county; a visit two bureaus drew is each one's, and the total counts it once. By the
+    # plan's quarter too, as 完成情况 counts a quarter's 逾期: a task of a quarter gone by stays overdue here (its
+    # quarter's row and plan have left the table), and its cell says how many are of which earlier quarter.
+    since = overlaps.this_quarter(today)
+    by_place: dict[int, int] = {}
+    earlier: dict[int, dict[tuple[int, int], int]] = {}
+    for group in (TaskPlan.objects.filter(task__in=tasks, active=True, plan__in=visible_plans(user)).order_by()
+                  .values("plan__jurisdiction", "plan__year", "plan__quarter")
+                  .annotate(n=Count("task", distinct=True))):
+        owner, period = group["plan__jurisdiction"], (group["plan__year"], group["plan__quarter"])
+        _add(by_place, owner, group["n"])
+        if period < since:
+            quarters_of = earlier.setdefault(owner, {})
+            quarters_of[period] = quarters_of.get(period, 0) + group["n"]
     rows = [Item(title=task.target.name, url=task.get_absolute_url(), due=task.deadline, overdue=True,
                  note=f"{task_number(task)} · {task.period}",
                  badge=_("未派发") if task.status == TaskStatus.DRAWN else "", badge_css="text-bg-warning",
                  place=task.target.jurisdiction.name)
             for task in tasks.select_related("target__jurisdiction").order_by("deadline", "target__name",
                                                                                 "pk")[:LIMIT]]
-    total = tasks.count() if by_place else 0
-    return Items(items=rows, total=total, overdue=total, by_place=by_place, overdue_by_place=dict(by_place),
-                 more_url=f"{reverse('planning:task_list')}?overdue=1")
+    # Each task once (a visit two bureaus drew is on both rows), by its own quarter: the section's count and hint.
+    quarters = {(row["year"], row["quarter"]): row["n"] for row in (
+        tasks.order_by().values("year", "quarter").annotate(n=Count("pk", distinct=True)))} if by_place else {}
+    total = sum(quarters.values())
+    items = Items(items=rows, total=total, overdue=total, by_place=by_place, overdue_by_place=dict(by_place),
+                  more_url=f"{reverse('planning:task_list')}?overdue=1", earlier_by_place=earlier,
+                  earlier={period: n for period, n in sorted(quarters.items()) if period < since})
+    return items
+
+
+def earlier_text(quarters: dict[tuple[int, int], int]) -> str:
+    """"2026年第3季度 2 项、2026年第4季度 1 项": the overdue tasks of quarters gone by, oldest first."""
+    return join_sep(ngettext("%(period)s %(n)s 项", "%(period)s %(n)s 项", n) % {
+        "period": quarter_text(*period), "n": n} for period, n in sorted(quarters.items()))
 
 
 def overlapping_tasks(user, today: date) -> Items:
@@ -972,9 +1017,13 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
     current, following = windows
     today = workbench.today
     states = regular_plan_states(user, windows, today)
-    joint_plans = dict(Plan.objects.visible_to(user).filter(kind=PlanKind.JOINT, year=current.year,
-                                                            quarter=current.quarter)
-                       .order_by().values_list("jurisdiction").annotate(n=Count("pk")))
+    # How many joint plans each place has this quarter, and how many of them are not drawn yet: one not drawn once
+    # the draw window has closed is as late as a regular one (its own workbench lists it overdue, 完成情况 says 未达标),
+    # where the table showed "1 个计划" as if all were well.
+    undrawn = ~Q(status__in=[PlanStatus.DRAWN, PlanStatus.DISPATCHED])
+    joint_plans = {row["jurisdiction"]: (row["n"], row["undrawn"]) for row in (
+        Plan.objects.visible_to(user).filter(kind=PlanKind.JOINT, year=current.year, quarter=current.quarter)
+        .order_by().values("jurisdiction").annotate(n=Count("pk"), undrawn=Count("pk", filter=undrawn)))}
     keyed = {s.key: s.items for s in workbench.sections}
     columns = [(key, title) for key, title in _column_specs() if key in keyed]
     workbench.columns = [title for _key, title in columns]
@@ -984,6 +1033,9 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
     for place in places:
         cells = [Cell(keyed[key].by_place.get(place.pk, 0), keyed[key].overdue_by_place.get(place.pk, 0),
                       _cell_url(urls, key, place), title) for key, title in columns]
+        for (key, _title), cell in zip(columns, cells, strict=True):
+            if past := keyed[key].earlier_by_place.get(place.pk):
+                cell.earlier, cell.earlier_note = sum(past.values()), earlier_text(past)
         if place.level != Level.COUNTY:
             for (key, _title), cell in zip(columns, cells, strict=True):
                 if key in elsewhere and not cell.n:
@@ -993,14 +1045,16 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
         later = states.get((place.pk, following.year, following.quarter))
         now_missing = now is None and current.closed(today)
         later_missing = later is None and following.closed(today)
-        joints = joint_plans.get(place.pk, 0)
-        joint = Cell(joints, int(not joints and current.closed(today)),
+        joints, joints_undrawn = joint_plans.get(place.pk, (0, 0))
+        joint = Cell(joints, (joints_undrawn or int(not joints)) if current.closed(today) else 0,
                      f"{joint_url}?"
                      + urlencode({"period": f"{current.year}-{current.quarter}", "kind": PlanKind.JOINT,
                                   "jurisdiction": place.pk, "level": place.level}))
         behind = (sum(1 for cell in cells if cell.late) + int(now_missing or bool(now and now.late))
-                  + int(later_missing or bool(later and later.late)) + joint.late)
+                  + int(later_missing or bool(later and later.late)) + int(bool(joint.late)))
         workbench.rows.append(CountyRow(place, now, later, now_missing, later_missing, cells, joint, behind))
+        if now_missing or (now and now.late) or joint.late:
+            workbench.draw_late = current.late_hint(today)
     # The user's own jurisdiction (the city's own plans) first, then the counties furthest behind; the sort is
     # stable, so counties equally behind stay in the order of their codes.
     workbench.rows.sort(key=lambda row: (row.jurisdiction.pk != root.pk, -row.behind))
@@ -1026,6 +1080,9 @@ def for_user(user, today: date | None = None) -> Workbench:
                     quarter_plans(user, *following, windows[1], today), hint=windows[1].hint(today), lead=True,
                     calendar_years=[windows[1].unknown_year] if windows[1].unknown_year else []),
         ]
+        if sections[0].items.overdue:
+            # The quarter's first days: its plans not drawn are late — the draw, not yet the checks; said so.
+            sections[0].hint = windows[0].late_hint(today)
         if is_admin(user):
             if keeps_reference_data(user):
                 # Only the city office enters the holidays: to a county admin an empty section would read
@@ -1064,6 +1121,10 @@ def for_user(user, today: date | None = None) -> Workbench:
             ]
             _county_rows(user, workbench, windows)
     for section in sections:
+        if section.items.earlier:
+            # A task overdue since a quarter gone by is still to be done: said with its quarter, as the rows say it.
+            section.hint = _("其中往季度的任务：%(quarters)s；季度过了仍须检查并提交记录（列表中标明季度）") % {
+                "quarters": earlier_text(section.items.earlier)}
         # a deadline the calendar cannot count yet (December's results, a draw in an unknown year): the section
         # says which year's holidays are missing and where they are entered, to every role that sees it
         section.calendar_years = sorted({*section.calendar_years, *(
