@@ -648,6 +648,9 @@ class Recheck(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        return reverse("fieldwork:recheck_detail", args=[self.pk])
+
     @property
     def cancel_reason(self) -> str:
         """Why it was cancelled, in the active language (the reader's; the system's under ``system_language``)."""
@@ -655,8 +658,6 @@ class Recheck(models.Model):
             return ""
         return gettext("经更正记录%(number)s更正，不再责令整改，无需复查") % {"number": self.cancelled_by_record.number}
 
-    def get_absolute_url(self) -> str:
-        return reverse("fieldwork:recheck_detail", args=[self.pk])
 
 
 class RecheckSubstitution(models.Model):

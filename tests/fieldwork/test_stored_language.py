@@ -29,7 +29,8 @@ def test_a_recheck_done_in_english_stores_its_content_and_closing_note_in_chines
     assert follow_up.closing_text == f"复查确认已整改到位（复查记录{recheck_record.number}）"
     assert Event.objects.get(action="followup.close").reason == follow_up.closing_text
     with translation.override("en"):
-        assert follow_up.closing_text == f"Re-check confirmed the rectification (re-check record {recheck_record.number})"
+        english = follow_up.closing_text
+    assert english == f"Re-check confirmed the rectification (re-check record {recheck_record.number})"
 
 
 def test_a_return_and_amendment_in_english_store_their_decision_and_closing_note_in_chinese(task, users):
