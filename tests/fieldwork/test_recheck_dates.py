@@ -16,6 +16,8 @@ from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import Handling, Outcome, Recheck, RecheckStatus
 from shuangsuiji.planning.models import Task
 
+from tests.clients import signed_in
+
 from .conftest import fill, sign_all
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +94,15 @@ def test_recheck_dates_are_the_same_for_every_order_of_the_deadlines(deadlines):
     assert expected[0] == max(deadlines) and expected[1] == max(deadlines) + datetime.timedelta(days=15)
     for permutation in itertools.islice(itertools.permutations(deadlines), 50):
         assert services.recheck_dates(permutation) == expected
+
+
+@pytest.mark.parametrize(("language", "rule"), [
+    ("zh-hans", "需复查问题中最晚的整改期限"), ("en", "The latest rectification deadline among the problems")])
+def test_the_recheck_page_says_the_rule(task, users, language, rule):
+    today = timezone.localdate()
+    record = seal_with_orders(task, users["inspector"], [today + datetime.timedelta(days=30),
+                                                          today + datetime.timedelta(days=9)])
+    recheck = Recheck.objects.get(source_record=record)
+    page = signed_in(users["inspector"], language).get(recheck.get_absolute_url()).content.decode()
+    assert 'id="rectification-basis"' in page and rule in page
+    assert (today + datetime.timedelta(days=30)).isoformat() in page
