@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import Handling, Outcome, Recheck, RecheckStatus
 from shuangsuiji.planning.models import Task
-
 from tests.clients import signed_in
 
 from .conftest import fill, sign_all
