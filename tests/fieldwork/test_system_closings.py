@@ -10,6 +10,7 @@ from django.utils import timezone, translation
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import ClosedAs, FollowUp, FollowUpStatus, Handling, Outcome, Recheck
+from shuangsuiji.systemtext import system_text
 from tests.clients import signed_in
 
 from .conftest import fill, photo, sign_all, submitted
@@ -68,9 +69,13 @@ def test_the_cancelled_drafts_notice_and_the_refusals_are_in_the_readers_languag
 
 
 def test_the_cancel_events_keep_the_chinese_they_were_written_with(cancelled):
+    """Stored as written (the events are hash-chained); the audit page says them in English (``system_text``)."""
     recheck, amendment, draft = cancelled
     for action, pk in (("recheck.cancel", recheck.pk), ("record.recheck_cancelled", draft.pk)):
-        assert Event.objects.get(action=action, object_id=str(pk)).reason == CHINESE_REASON.format(amendment.number)
+        reason = Event.objects.get(action=action, object_id=str(pk)).reason
+        assert reason == CHINESE_REASON.format(amendment.number)
+        with translation.override("en"):
+            assert system_text(reason) == ENGLISH_REASON.format(amendment.number)
 
 
 def test_a_follow_up_closed_by_an_amendment_reads_in_the_readers_language(cancelled, users):
