@@ -71,9 +71,11 @@ WRITTEN_BY_SERVICES = (
     gettext_noop("抽取日 %(day)s 不在规定的抽取期内（%(first)s 至 %(last)s，上一季度最后 %(n)s 个工作日；%(cite)s）"),
     gettext_noop("抽取期（%(before)s最后 %(n)s 个工作日）要按%(year)s年的放假安排计算，该年安排尚未由市局管理员"
                  "在“工作日安排”中录入，无法核对抽取日"),
-    # fieldwork: a re-check's item content (sealed with its record), follow-up notes and a review's return
+    # fieldwork: a re-check's item content (sealed with its record), a review's return, and the reasons of the events
+    # that closed a follow-up or cancelled a re-check (the rows themselves say them from their links)
     gettext_noop("复查整改情况：%(problem)s（整改期限 %(deadline)s）"),
     gettext_noop("经更正记录%(number)s更正，原认定的问题或处理方式已变更"),
+    gettext_noop("经更正记录%(number)s更正，不再责令整改，无需复查"),
     gettext_noop("复查发现仍未整改到位，按复查记录%(number)s的处理方式继续处置"),
     gettext_noop("复查确认已整改到位（复查记录%(number)s）"),
     gettext_noop("审核退回，更正后重新提交"),

@@ -48,6 +48,7 @@ from shuangsuiji.fieldwork import sealing
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
     Attachment,
+    ClosedAs,
     FollowUp,
     FollowUpEvidence,
     FollowUpStatus,
@@ -490,7 +491,7 @@ class _Seeder:
         for follow_up, visit, item in opened:
             self.close(follow_up, visit, item, rechecks)
         FollowUp.objects.bulk_update([f for f, _v, _i in opened],
-                                     ["status", "closed_at", "closed_by", "closing_note", "case_number",
+                                     ["status", "closed_at", "closed_by", "closing_note", "closed_as", "case_number",
                                       "case_filed_on", "penalty", "transfer_reference", "transferred_on", "recheck",
                                       "closing_record", "due_date"],
                                      batch_size=BATCH)
@@ -528,7 +529,9 @@ class _Seeder:
                 follow_up.penalty = penalty
                 Penalty.objects.filter(pk=penalty.pk).update(source=Source.FIELDWORK,
                                                              source_reference=visit["record"].number)
-                closed(_aware(penalty.decided_on, 16, 0), f"已作出行政处罚决定（{penalty.decision_number}）")
+                closed(_aware(penalty.decided_on, 16, 0), "")
+                if follow_up.status == FollowUpStatus.CLOSED:  # said from the decision, as the service closes it
+                    follow_up.closed_as = ClosedAs.PENALTY
             elif follow_up.case_filed_on and follow_up.due_date < today and rng.random() < 0.7:
                 # Not every case ends in a penalty: the investigation may find the facts do not hold.
                 when = _aware(follow_up.case_filed_on + timedelta(days=rng.randint(30, 80)), 15, 0)
@@ -579,7 +582,7 @@ class _Seeder:
                                     reviewed_by=self.reviewers.get(record.target.jurisdiction_id, self.city_reviewer),
                                     reviewed_at=recheck_record.sealed_at + timedelta(days=1))
         follow_up.status, follow_up.closed_at = FollowUpStatus.CLOSED, recheck_record.sealed_at
-        follow_up.closing_note = f"复查确认已整改到位（复查记录{recheck_record.number}）"
+        follow_up.closed_as = ClosedAs.RECTIFIED
         follow_up.closing_record, follow_up.closed_by = recheck_record, recheck_record.sealed_by
         self.counts["recheck_records"] += 1
 

@@ -26,8 +26,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.accounts.scoping import ScopedQuerySet
@@ -631,7 +631,7 @@ class Recheck(models.Model):
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
-    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    # The reason is not stored: it is always the amendment's (``cancel_reason``), said in the reader's language.
     cancelled_by_record = models.ForeignKey(InspectionRecord, verbose_name=_("取消依据的更正记录"), null=True,
                                             blank=True, on_delete=models.PROTECT, related_name="cancelled_rechecks")
 
@@ -642,12 +642,22 @@ class Recheck(models.Model):
         verbose_name = _("复查任务")
         verbose_name_plural = _("复查任务")
         ordering = ["due_date", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(status="cancelled") | Q(cancelled_by_record__isnull=False),
+                                              name="recheck_cancelled_has_record")]
 
     def __str__(self) -> str:
         return self.number
 
     def get_absolute_url(self) -> str:
         return reverse("fieldwork:recheck_detail", args=[self.pk])
+
+    @property
+    def cancel_reason(self) -> str:
+        """Why it was cancelled, in the active language (the reader's; the system's under ``system_language``)."""
+        if self.status != RecheckStatus.CANCELLED or self.cancelled_by_record_id is None:
+            return ""
+        return gettext("经更正记录%(number)s更正，不再责令整改，无需复查") % {"number": self.cancelled_by_record.number}
+
 
 
 class RecheckSubstitution(models.Model):
@@ -677,6 +687,17 @@ class RecheckSubstitution(models.Model):
 class FollowUpStatus(models.TextChoices):
     OPEN = "open", _("处理中")
     CLOSED = "closed", _("已办结")
+
+
+class ClosedAs(models.TextChoices):
+    """Who wrote a follow-up's closing: a person (``closing_note`` as typed) or the system, whose words are
+    not stored but said from the linked record or penalty decision in the reader's language (``closing_text``)."""
+
+    TYPED = "", _("办结人填写")
+    AMENDED = "amended", _("更正后不再处置")
+    RECTIFIED = "rectified", _("复查确认已整改")
+    UNRECTIFIED = "unrectified", _("复查发现仍未整改")
+    PENALTY = "penalty", _("作出处罚决定")
 
 
 class FollowUpQuerySet(ScopedByTarget):
@@ -716,6 +737,7 @@ class FollowUp(models.Model):
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     closing_note = models.TextField(_("办结情况"), blank=True)
+    closed_as = models.CharField(_("办结方式"), max_length=12, choices=ClosedAs.choices, blank=True)
     closing_record = models.ForeignKey(InspectionRecord, verbose_name=_("复查记录"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="closed_follow_ups")
 
@@ -728,7 +750,12 @@ class FollowUp(models.Model):
         ordering = ["due_date", "id"]
         indexes = [models.Index(fields=["status", "due_date"])]
         constraints = [models.CheckConstraint(condition=Q(status="open") | Q(closed_at__isnull=False),
-                                              name="followup_closed_has_time")]
+                                              name="followup_closed_has_time"),
+                       # the system's closing is said from what it links to, so that link is there
+                       models.CheckConstraint(condition=Q(closed_as="") | Q(closed_as="penalty", penalty__isnull=False)
+                                              | Q(closed_as__in=["amended", "rectified", "unrectified"],
+                                                  closing_record__isnull=False),
+                                              name="followup_system_closing_has_link")]
 
     def __str__(self) -> str:
         return f"{self.record.number} {self.get_handling_display()}"
@@ -742,6 +769,23 @@ class FollowUp(models.Model):
 
     def is_overdue(self, today=None) -> bool:
         return self.is_open and self.due_date < (today or timezone.localdate())
+
+    @property
+    def closing_text(self) -> str:
+        """The closing note in the active language: what the system wrote, said from the record (the amendment
+        or the re-check record) or the penalty decision it names; what a person typed, as typed."""
+        if self.closed_as == ClosedAs.PENALTY and self.penalty_id is not None:
+            return gettext("已作出行政处罚决定（%(number)s）") % {"number": self.penalty.decision_number}
+        if self.closing_record_id is None:
+            return self.closing_note
+        number = {"number": self.closing_record.number}
+        if self.closed_as == ClosedAs.AMENDED:
+            return gettext("经更正记录%(number)s更正，原认定的问题或处理方式已变更") % number
+        if self.closed_as == ClosedAs.RECTIFIED:
+            return gettext("复查确认已整改到位（复查记录%(number)s）") % number
+        if self.closed_as == ClosedAs.UNRECTIFIED:
+            return gettext("复查发现仍未整改到位，按复查记录%(number)s的处理方式继续处置") % number
+        return self.closing_note
 
 
 class FollowUpEvidence(StoredFile):

@@ -51,6 +51,7 @@ from shuangsuiji.fieldwork import filetypes, permissions, sealing
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
     Attachment,
+    ClosedAs,
     FollowUp,
     FollowUpEvidence,
     FollowUpStatus,
@@ -1209,14 +1210,13 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
                 follow_up.status = FollowUpStatus.CLOSED
                 follow_up.closed_at = now
                 follow_up.closed_by = acting_user
-                with system_language():
-                    follow_up.closing_note = _("经更正记录%(number)s更正，原认定的问题或处理方式已变更") % {
-                        "number": record.number}
+                follow_up.closed_as = ClosedAs.AMENDED
                 follow_up.closing_record = record
                 follow_up.save()
+                with system_language():  # the event's reason is stored text: the system's language
+                    note = follow_up.closing_text
                 events.append(PendingEvent("followup.close", follow_up, record.target.jurisdiction_id,
-                                           {"status": [FollowUpStatus.OPEN, FollowUpStatus.CLOSED]},
-                                           follow_up.closing_note))
+                                           {"status": [FollowUpStatus.OPEN, FollowUpStatus.CLOSED]}, note))
     created = [FollowUp(problem=item, record=record, target=record.target, handling=item.handling,
                         due_date=_due(item, day), opened_at=now)
                for key, item in problems.items() if key not in carried]
@@ -1224,11 +1224,7 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
     orders = [f for f in created if f.handling == Handling.ORDER]
     if orders:
         _create_recheck(record, orders, now)
-    for follow_up in carried.values():
-        if follow_up.recheck_id and follow_up.recheck.status == RecheckStatus.OPEN:
-            deadline = follow_up.problem.deadline
-            Recheck.objects.filter(pk=follow_up.recheck_id).update(
-                not_before=deadline, due_date=deadline + timedelta(days=RECHECK_WITHIN_DAYS))
+    _align_recheck_dates({f.recheck_id for f in carried.values() if f.recheck_id})
     events += [PendingEvent("followup.open", f, record.target.jurisdiction_id,
                             {"handling": [None, f.handling], "due_date": [None, f.due_date]}, f.problem.notes)
                for f in created]
@@ -1252,14 +1248,13 @@ def _cancel_rechecks(amendment: InspectionRecord, now: datetime, acting_user) ->
                     .filter(pk__in=FollowUp.objects.filter(closing_record=amendment).values("recheck_id"),
                             status=RecheckStatus.OPEN)
                     .exclude(follow_ups__status=FollowUpStatus.OPEN).order_by("pk"))
-    with system_language():
-        reason = _("经更正记录%(number)s更正，不再责令整改，无需复查") % {"number": amendment.number}
     for recheck in rechecks:
         recheck.status = RecheckStatus.CANCELLED
         recheck.cancelled_at = now
-        recheck.cancel_reason = reason
         recheck.cancelled_by_record = amendment
-        recheck.save(update_fields=["status", "cancelled_at", "cancel_reason", "cancelled_by_record"])
+        recheck.save(update_fields=["status", "cancelled_at", "cancelled_by_record"])
+        with system_language():  # the events' reason is stored text; the re-check says it in the reader's
+            reason = recheck.cancel_reason
         _event("recheck.cancel", recheck, amendment, acting_user,
                {"status": [RecheckStatus.OPEN.value, RecheckStatus.CANCELLED.value],
                 "cancelled_by_record": [None, amendment.number]}, reason)
@@ -1270,16 +1265,39 @@ def _cancel_rechecks(amendment: InspectionRecord, now: datetime, acting_user) ->
 
 
 def _create_recheck(record: InspectionRecord, orders: list[FollowUp], now: datetime) -> Recheck:
-    deadline = max(f.problem.deadline for f in orders)
+    not_before, due = recheck_dates(f.problem.deadline for f in orders)
     recheck = Recheck.objects.create(number=f"FC-{record.number}", source_record=record, target=record.target,
-                                     not_before=deadline, due_date=deadline + timedelta(days=RECHECK_WITHIN_DAYS),
-                                     created_at=now)
+                                     not_before=not_before, due_date=due, created_at=now)
     recheck.number = f"FC{timezone.localdate(now).year}-{recheck.pk:06d}"
     recheck.save(update_fields=["number"])
     officers = [s.inspector_id for s in record.signatures.all() if s.role == SignerRole.OFFICER]
     recheck.team.set(officers)
-    FollowUp.objects.filter(pk__in=[f.pk for f in orders]).update(recheck=recheck)
+    FollowUp.objects.filter(pk__in=[f.pk for f in orders]).update(recheck=recheck, due_date=due)
+    for follow_up in orders:
+        follow_up.recheck, follow_up.due_date = recheck, due
     return recheck
+
+
+def recheck_dates(deadlines: Iterable[date]) -> tuple[date, date]:
+    """(整改期限, 复查期限) of a re-check of orders with these rectification deadlines: the LATEST deadline, as a
+    re-check verifies every order it carries and means nothing before the last of them is due, and the bureau's
+    15 days after it (``RECHECK_WITHIN_DAYS``). Each order's follow-up is due with its re-check, which closes it.
+    A maximum, so the same whatever order the orders are created, carried over or listed in."""
+    latest = max(deadlines)
+    return latest, latest + timedelta(days=RECHECK_WITHIN_DAYS)
+
+
+def _align_recheck_dates(recheck_ids: Iterable[int]) -> None:
+    """Set the dates of open re-checks from the orders they still carry open (``recheck_dates``): after an
+    amendment carried orders over with their deadlines changed, or closed some of them."""
+    for recheck in Recheck.objects.filter(pk__in=set(recheck_ids), status=RecheckStatus.OPEN).order_by("pk"):
+        open_orders = recheck.follow_ups.filter(status=FollowUpStatus.OPEN).select_related("problem")
+        deadlines = [f.problem.deadline for f in open_orders if f.problem.deadline is not None]
+        if not deadlines:
+            continue  # nothing left to check: ``_cancel_rechecks`` cancels it
+        not_before, due = recheck_dates(deadlines)
+        Recheck.objects.filter(pk=recheck.pk).update(not_before=not_before, due_date=due)
+        open_orders.update(due_date=due)
 
 
 @transaction.atomic
@@ -1362,17 +1380,15 @@ def _finish_recheck(record: InspectionRecord, now: datetime, acting_user) -> Non
                  .select_related("problem"))
     for follow_up in rechecked:
         item = results.get(follow_up.problem.check_item_id)
-        with system_language():
-            if item is not None and item.outcome == Outcome.PROBLEM:
-                note = _("复查发现仍未整改到位，按复查记录%(number)s的处理方式继续处置") % {"number": record.number}
-            else:
-                note = _("复查确认已整改到位（复查记录%(number)s）") % {"number": record.number}
         follow_up.status = FollowUpStatus.CLOSED
         follow_up.closed_at = now
         follow_up.closed_by = acting_user
-        follow_up.closing_note = note
+        follow_up.closed_as = (ClosedAs.UNRECTIFIED if item is not None and item.outcome == Outcome.PROBLEM
+                               else ClosedAs.RECTIFIED)
         follow_up.closing_record = record
         follow_up.save()
+        with system_language():  # the event's reason is stored text: the system's language
+            note = follow_up.closing_text
         events.append(PendingEvent("followup.close", follow_up, record.target.jurisdiction_id,
                                    {"status": [FollowUpStatus.OPEN, FollowUpStatus.CLOSED],
                                     "closing_record": [None, record.number]}, note))
@@ -1536,11 +1552,12 @@ def _ensure_open(follow_up: FollowUp) -> None:
                               code="closed")
 
 
-def _close(follow_up: FollowUp, note: str, acting_user, now: datetime) -> None:
+def _close(follow_up: FollowUp, note: str, acting_user, now: datetime, closed_as: str = ClosedAs.TYPED) -> None:
     follow_up.status = FollowUpStatus.CLOSED
     follow_up.closed_at = now
     follow_up.closed_by = acting_user
     follow_up.closing_note = note
+    follow_up.closed_as = closed_as
     follow_up.save()
 
 
@@ -1631,9 +1648,7 @@ def do_record_penalty_decision(follow_up: FollowUp, *, decision_number: str, dec
         source_reference=follow_up.record.number)
     follow_up.penalty = penalty
     now = timezone.now()
-    with system_language():
-        note = _("已作出行政处罚决定（%(number)s）") % {"number": penalty.decision_number}
-    _close(follow_up, note, acting_user, now)
+    _close(follow_up, "", acting_user, now, ClosedAs.PENALTY)  # said from the decision (``closing_text``)
     _event("followup.penalty", follow_up, follow_up.record, acting_user,
            {"penalty": [None, penalty.decision_number], "status": [FollowUpStatus.OPEN, FollowUpStatus.CLOSED]})
     return follow_up

@@ -1,12 +1,13 @@
 """What fieldwork stores is in the system's language (Chinese) when an English-speaking user acts: a re-check's
-item content, the closing notes of follow-ups, the decision of a return, the events' objects."""
+item content, the decision of a return, the events' objects and reasons. A follow-up the system closed stores no
+sentence but a code (``closed_as``) and its link, said in the reader's language (``FollowUp.closing_text``)."""
 
 import pytest
 from django.utils import timezone, translation
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import FollowUp, Handling, Recheck
+from shuangsuiji.fieldwork.models import ClosedAs, FollowUp, Handling, Recheck
 
 from .conftest import fill, sign_all, submitted
 
@@ -24,8 +25,12 @@ def test_a_recheck_done_in_english_stores_its_content_and_closing_note_in_chines
         services.do_submit_record(recheck_record, acting_user=inspector)
     assert recheck_record.items.get().content.startswith("复查整改情况：布袋除尘器破损，未及时更换（整改期限 ")
     follow_up = FollowUp.objects.get(record=record)
-    assert follow_up.closing_note == f"复查确认已整改到位（复查记录{recheck_record.number}）"
-    assert Event.objects.get(action="followup.close").reason == follow_up.closing_note
+    assert follow_up.closed_as == ClosedAs.RECTIFIED and follow_up.closing_note == ""
+    assert follow_up.closing_text == f"复查确认已整改到位（复查记录{recheck_record.number}）"
+    assert Event.objects.get(action="followup.close").reason == follow_up.closing_text
+    with translation.override("en"):
+        english = follow_up.closing_text
+    assert english == f"Re-check confirmed the rectification (re-check record {recheck_record.number})"
 
 
 def test_a_return_and_amendment_in_english_store_their_decision_and_closing_note_in_chinese(task, users):
@@ -42,7 +47,9 @@ def test_a_return_and_amendment_in_english_store_their_decision_and_closing_note
     with translation.override("en"):
         services.do_submit_record(amendment, acting_user=inspector)
     follow_up = FollowUp.objects.get(record=original)
-    assert follow_up.closing_note == f"经更正记录{amendment.number}更正，原认定的问题或处理方式已变更"
+    assert follow_up.closed_as == ClosedAs.AMENDED and follow_up.closing_note == ""
+    assert follow_up.closing_text == f"经更正记录{amendment.number}更正，原认定的问题或处理方式已变更"
+    assert Event.objects.get(action="followup.close").reason == follow_up.closing_text
     # the event's object is named as the model names it, in Chinese: "<record> 移交"
     assert Event.objects.get(action="followup.close").object_repr.endswith(" 移交有关部门")
 
@@ -58,5 +65,6 @@ def test_a_penalty_decision_entered_in_english_closes_the_follow_up_in_chinese(t
                                             department=tree["departments"]["130623"], violation="",
                                             amount=None, acting_user=users["county_admin"])
     follow_up.refresh_from_db()
-    assert follow_up.closing_note == "已作出行政处罚决定（涞环罚〔2024〕12号）"
+    assert follow_up.closed_as == ClosedAs.PENALTY and follow_up.closing_note == ""
+    assert follow_up.closing_text == "已作出行政处罚决定（涞环罚〔2024〕12号）"
     assert Event.objects.get(action="penalty.create").reason == "录入行政处罚决定"

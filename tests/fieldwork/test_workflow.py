@@ -15,6 +15,7 @@ from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import sealing, services
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
+    ClosedAs,
     FollowUp,
     FollowUpStatus,
     Handling,
@@ -117,7 +118,8 @@ def test_an_amendment_carries_follow_ups_over_and_closes_removed_ones(task, user
     services.do_submit_record(amendment, acting_user=inspector)
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.CLOSED
-    assert "经更正记录" in follow_up.closing_note and follow_up.closing_record_id == amendment.pk
+    assert follow_up.closed_as == ClosedAs.AMENDED and follow_up.closing_record_id == amendment.pk
+    assert "经更正记录" in follow_up.closing_text
 
 
 def test_positive_list_targets_are_off_site_unless_approved(task, users, team):
@@ -184,7 +186,7 @@ def test_order_to_rectify_creates_a_recheck_that_closes_it(task, users):
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.DONE
     assert follow_up.status == FollowUpStatus.CLOSED and follow_up.closing_record == recheck_record
-    assert "已整改到位" in follow_up.closing_note
+    assert follow_up.closed_as == ClosedAs.RECTIFIED and "已整改到位" in follow_up.closing_text
 
 
 def test_a_recheck_that_finds_the_problem_again_hands_over_to_a_new_follow_up(task, users):
@@ -194,10 +196,11 @@ def test_a_recheck_that_finds_the_problem_again_hands_over_to_a_new_follow_up(ta
     recheck_record = services.do_start_recheck_record(recheck, acting_user=inspector)
     fill(recheck_record, inspector, problem=Handling.CASE)
     sign_all(recheck_record, inspector)
-    with translation.override("en"):  # the note is stored in the system's language whoever submits
+    with translation.override("en"):  # the closing is stored as a code whoever submits, said in the reader's words
         services.do_submit_record(recheck_record, acting_user=inspector)
     original = FollowUp.objects.get(record=record)
-    assert original.status == FollowUpStatus.CLOSED and original.closing_note == \
+    assert original.status == FollowUpStatus.CLOSED and original.closed_as == ClosedAs.UNRECTIFIED
+    assert original.closing_note == "" and original.closing_text == \
         f"复查发现仍未整改到位，按复查记录{recheck_record.number}的处理方式继续处置"
     escalated = FollowUp.objects.get(record=recheck_record)
     assert escalated.handling == Handling.CASE and escalated.is_open

@@ -1,0 +1,45 @@
+"""A re-check read on a phone in English: the rule of its dates is said under 整改期限, and once an amendment
+cancels it, the reason is in English (it is said from the amendment, not stored in Chinese). The page fits the
+phone's width. Set FIELDWORK_SHOTS=<dir> to keep screenshots."""
+
+import pytest
+from playwright.sync_api import expect
+
+from shuangsuiji.fieldwork.models import Handling, Recheck
+from tests.fieldwork.conftest import fill, items, sign_all, submitted, target, task, team  # noqa: F401 (fixtures)
+from tests.fieldwork.test_recheck_cancelled import NO_PROBLEM, amend
+
+from .conftest import assert_accessible
+from .test_fieldwork_phone import SHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+def fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_recheck_reads_in_english_on_a_phone(open_page, live_server, task, team, users):  # noqa: F811
+    inspector = users["inspector"]
+    source = submitted(task, inspector, problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=source)
+    page = open_page(inspector, "pw-inspector", PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}{recheck.get_absolute_url()}")
+    expect(page.locator("#rectification-basis")).to_contain_text(
+        "The latest rectification deadline among the problems to re-check")
+    assert fits(page)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/recheck-open-en.png", full_page=True)
+
+    amendment = amend(source, users, NO_PROBLEM)
+    page.goto(f"{live_server.url}{recheck.get_absolute_url()}")
+    cancelled = page.locator("#recheck-cancelled")
+    expect(cancelled).to_contain_text(f"Amendment {amendment.number} no longer orders rectification")
+    expect(cancelled).not_to_contain_text("经更正记录")
+    assert fits(page)
+    if SHOTS:
+        page.screenshot(path=f"{SHOTS}/recheck-cancelled-en.png", full_page=True)
+    assert_accessible(page, "a cancelled re-check in English")
