@@ -709,6 +709,7 @@ def _script_text() -> dict[str, str]:
         "local": _("已保存在本机"),
         "revision": _("草稿版本"),
         "offlineSubmit": _("现在没有网络。草稿已保存在本机，联网后再提交。"),
+        "onlineSubmit": _("已恢复网络，本机的修改已同步到服务器，现在可以提交。"),
         "conflict": _("服务器上的草稿已被检查组其他成员更新。"),
         "loadServer": _("载入服务器版本"),
         "keepMine": _("保留本机修改并覆盖"),
