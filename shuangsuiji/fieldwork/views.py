@@ -277,7 +277,8 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     shown = [task.pk for group in groups.values() for task in group]
     return render(request, "fieldwork/my_tasks.html", {
         "groups": groups, "rechecks": rechecks, "amending_rechecks": amending, "today": today,
-        "open_count": open_count, "calendar_years": calendar_years,
+        # every card still to be done, re-checks too: the heading counts what the list shows open
+        "open_count": open_count + len(rechecks) + len(amending), "calendar_years": calendar_years,
         "live": _live(user, shown, [r.pk for r in rechecks + amending])})
 
 

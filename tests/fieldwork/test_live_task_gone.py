@@ -101,6 +101,8 @@ def test_a_recheck_amendment_draft_is_on_the_list_under_drafts(amended_recheck, 
     assert page.context["live"]["state"]["rechecks"][str(recheck.pk)]["record"] == "amending"
     # its partner's list too, with no page of his having shown it before
     assert ask(signed_in(team["partner"])).json()["rechecks"][str(recheck.pk)]["record"] == "amending"
+    # the heading counts it with the tasks still to be done (the task itself is done: its record is sealed)
+    assert page.context["open_count"] == 1 and "1 项待完成" in html
     # the re-check's page leads to the draft
     detail = client.get(reverse("fieldwork:recheck_detail", args=[recheck.pk])).content.decode()
     assert reverse("fieldwork:record_edit", args=[amendment.pk]) in detail and "继续填写更正记录" in detail
