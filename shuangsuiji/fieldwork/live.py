@@ -18,13 +18,18 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shuangsuiji.fieldwork.models import InspectionRecord, Recheck, RecheckStatus, RecheckSubstitution
-from shuangsuiji.planning.models import Task, TaskMember, TaskStatus
+from shuangsuiji.planning.models import Substitution, SubstitutionKind, Task, TaskMember, TaskStatus
 
 # The most task ids a page may ask about: a phone's list holds its open tasks and its last 20 submitted ones.
 MAX_KNOWN = 500
 
-# Why a task the page shows is no longer one of the inspector's open tasks.
-WITHDRAWN, REASSIGNED, SEALED, OTHER = "withdrawn", "reassigned", "sealed", "other"
+# Why a task the page shows is no longer one of the inspector's open tasks. REDRAWN: his place on the team came
+# from a plan's draw that no longer holds the visit (a re-draw approved, or the target substituted in that plan)
+# while another plan's draw keeps the task for its own team — not an admin replacing him (REASSIGNED).
+# UNBOUND: his login is no longer bound to an officer record, so no task is his. OTHER: anything else; the page
+# says the task is no longer on his list (live.js says so too of a task the answer does not name at all).
+WITHDRAWN, REASSIGNED, REDRAWN, SEALED, UNBOUND, OTHER = (
+    "withdrawn", "reassigned", "redrawn", "sealed", "unbound", "other")
 # Why a re-check left: an amendment of its source record no longer orders rectification.
 CANCELLED = "cancelled"
 
@@ -57,15 +62,20 @@ def snapshot(user, tasks: QuerySet, known: Iterable[int] = (), known_rechecks: I
         for pk, deadline, planned, drafting, amending in rows}
     gone: dict[str, str] = {}
     missing = sorted({int(pk) for pk in known} - {int(pk) for pk in current})
-    if missing:
-        inspector_id = user.inspector_id or 0
-        member = TaskMember.objects.filter(task=OuterRef("pk"), inspector_id=inspector_id)
-        for pk, status, on_team, still_mine in (
+    if missing and user.inspector_id is None:
+        # said of each task the page shows: it tells nothing of the tasks, only that none is his any more
+        gone = {str(pk): UNBOUND for pk in missing}
+    elif missing:
+        member = TaskMember.objects.filter(task=OuterRef("pk"), inspector_id=user.inspector_id)
+        replaced = Substitution.objects.filter(task=OuterRef("pk"), kind=SubstitutionKind.INSPECTOR,
+                                               old_inspector_id=user.inspector_id)
+        for pk, status, on_team, was_replaced, still_mine in (
                 Task.objects.visible_to(user).filter(Exists(member), pk__in=missing)
-                .annotate(on_team=Exists(member.filter(active=True)),
+                .annotate(on_team=Exists(member.filter(active=True)), was_replaced=Exists(replaced),
                           still_mine=Exists(tasks.filter(pk=OuterRef("pk"))))
-                .values_list("pk", "status", "on_team", "still_mine")):
-            gone[str(pk)] = (WITHDRAWN if status == TaskStatus.WITHDRAWN else REASSIGNED if not on_team
+                .values_list("pk", "status", "on_team", "was_replaced", "still_mine")):
+            gone[str(pk)] = (WITHDRAWN if status == TaskStatus.WITHDRAWN
+                             else (REASSIGNED if was_replaced else REDRAWN) if not on_team
                              else SEALED if still_mine else OTHER)
     rechecks, rechecks_gone = _rechecks(user, known_rechecks)
     state = {"tasks": current, "gone": gone, "rechecks": rechecks, "rechecks_gone": rechecks_gone}
@@ -76,15 +86,17 @@ def _rechecks(user, known: Iterable[int]) -> tuple[dict, dict]:
     """His open re-checks (what the list shows), and why each of ``known`` is no longer one, in one query (two when
     one of ``known`` is no longer his).
 
-    A re-check is open until its record is sealed; one the page knows stays listed while an amendment of its record
-    is a draft (as ``open_tasks``), so the amendment's form does not say "submitted" when it opens. A known one
+    A re-check is open until its record is sealed, and again while an amendment of its record is a draft (as
+    ``open_tasks``): the list shows it under "填写中" (``amended_rechecks``), and the amendment's form does not
+    say "submitted" when it opens. A known one
     leaves when its record is sealed, or when it is cancelled (an amendment of its source record no longer orders
     rectification: ``services._cancel_rechecks``), its draft included, or when an admin replaced him on it
     (``services.do_substitute_recheck_officer``: "reassigned"); one no longer visible to him for another reason is
     not named, and the form says it is gone (live.js)."""
     known = {int(pk) for pk in known}
     drafts = InspectionRecord.objects.filter(recheck=OuterRef("pk"), sealed_at__isnull=True)
-    rows = (Recheck.objects.visible_to(user).filter(Q(status=RecheckStatus.OPEN) | Q(pk__in=known))
+    rows = (Recheck.objects.visible_to(user)
+            .filter(Q(status=RecheckStatus.OPEN) | Q(pk__in=known) | amended_rechecks(drafts))
             .annotate(drafting=Exists(drafts), amending=Exists(drafts.filter(amends__isnull=False)))
             .values_list("pk", "due_date", "status", "drafting", "amending"))
     current: dict[str, dict] = {}
@@ -104,6 +116,15 @@ def _rechecks(user, known: Iterable[int]) -> tuple[dict, dict]:
         else:
             gone[str(pk)] = SEALED
     return current, gone
+
+
+def amended_rechecks(drafts: QuerySet | None = None) -> Q:
+    """The re-checks done whose record is being corrected (an amendment draft, ``services._create_amendment``): his
+    to write again, on his list as an ordinary task's amendment is. ``drafts``: the unsealed records of the re-check
+    (``OuterRef("pk")``)."""
+    if drafts is None:
+        drafts = InspectionRecord.objects.filter(recheck=OuterRef("pk"), sealed_at__isnull=True)
+    return Q(Exists(drafts.filter(amends__isnull=False)), status=RecheckStatus.DONE)
 
 
 def version_of(state: dict) -> str:

@@ -260,20 +260,26 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     open_count = len(tasks) - len(groups["done"])
     groups["done"] = sorted(groups["done"], key=lambda t: t.record.sealed_at, reverse=True)[:20]
     newest_first = InspectionRecord.objects.order_by("-created_at")  # one query for every re-check's records
-    rechecks = list(Recheck.objects.visible_to(user).filter(status=RecheckStatus.OPEN)
+    # his open re-checks, and those done whose record is being corrected (an amendment draft): the latter under
+    # "填写中" with the ordinary amendments, marked "更正中" as they are
+    rechecks, amending = [], []
+    for recheck in (Recheck.objects.visible_to(user).filter(Q(status=RecheckStatus.OPEN) | live.amended_rechecks())
                     .select_related("target", "source_record").order_by("due_date")
-                    .prefetch_related(Prefetch("records", queryset=newest_first, to_attr="newest_records")))
-    for recheck in rechecks:
-        recheck.overdue = recheck.due_date < today
-        recheck.draft = recheck.newest_records[0] if recheck.newest_records else None
+                    .prefetch_related(Prefetch("records", queryset=newest_first, to_attr="newest_records"))):
+        newest = recheck.newest_records[0] if recheck.newest_records else None
+        recheck.draft = newest if newest is not None and not newest.is_sealed else None
+        recheck.overdue = recheck.status == RecheckStatus.OPEN and recheck.due_date < today
+        (amending if recheck.status == RecheckStatus.DONE else rechecks).append(recheck)
     # a correction owed by December's publication deadline, before next year's holidays are entered: the phone says
     # which year is missing and links to where the city office enters it
     calendar_years = sorted({task.pending_year for task in tasks if task.pending_year})
     # The tasks the page shows, open and last submitted: its poll asks about each (live.js)
     shown = [task.pk for group in groups.values() for task in group]
-    return render(request, "fieldwork/my_tasks.html", {"groups": groups, "rechecks": rechecks, "today": today,
-                                                       "open_count": open_count, "calendar_years": calendar_years,
-                                                       "live": _live(user, shown, [r.pk for r in rechecks])})
+    return render(request, "fieldwork/my_tasks.html", {
+        "groups": groups, "rechecks": rechecks, "amending_rechecks": amending, "today": today,
+        # every card still to be done, re-checks too: the heading counts what the list shows open
+        "open_count": open_count + len(rechecks) + len(amending), "calendar_years": calendar_years,
+        "live": _live(user, shown, [r.pk for r in rechecks + amending])})
 
 
 def _live_text() -> dict[str, str]:
@@ -294,6 +300,12 @@ def _live_text() -> dict[str, str]:
         "recordReassigned": _("您已被替换出该任务的检查组：本记录不能再保存、签名或提交，请不要再去现场。"),
         "recordSealed": _("该记录已由检查组其他成员提交封存，不能再修改。"),
         "recordOther": _("该任务已不在您的任务列表中：本记录不能再保存、签名或提交。"),
+        "recordRedrawn": _("该任务所在的抽取已变更（重新抽取或递补），您不再是该任务的检查人员：本记录不能再保存、"
+                           "签名或提交，请不要再去现场。"),
+        "recordUnbound": _("您的账号已不再关联执法人员档案，没有可填写的任务：本记录不能再保存、签名或提交，"
+                           "请联系管理员。"),
+        "redrawn": _("%(n)s 项因抽取变更已不由您检查"),
+        "unbound": _("%(n)s 项已不在您的列表中（账号不再关联执法人员档案）"),
         "recheckOther": _("该复查任务已不在您的复查任务中：本记录不能再保存、签名或提交。"),
         "recheckCancelled": _("该复查任务已取消：原检查记录经更正后不再责令整改，本记录不能再保存、签名或提交，"
                               "请不要再去现场。"),
@@ -491,8 +503,11 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     .order_by("name", "pk"))
         for inspector in team:
             inspector.candidates = [c for c in pool if c.jurisdiction_id == inspector.jurisdiction_id]
+    records = list(recheck.records.order_by("created_at"))
     return render(request, "fieldwork/recheck_detail.html", {
-        "recheck": recheck, "team": team, "records": recheck.records.order_by("created_at"),
+        "recheck": recheck, "team": team, "records": records,
+        # an amendment of its record being written (done, then corrected): the list's "更正中" card leads here
+        "amendment_draft": next((r for r in records if r.amends_id and not r.is_sealed), None),
         "follow_ups": recheck.follow_ups.select_related("problem", "record"),
         "is_member": permissions.is_team_member(request.user, probe), "today": timezone.localdate(),
         "can_substitute": can_substitute,
@@ -558,12 +573,18 @@ def _record(request: HttpRequest, pk: int, doing: str = services.WRITE) -> Inspe
 
 def _phone_record(request: HttpRequest, pk: int) -> InspectionRecord | JsonResponse:
     """``_record`` for the phone's scripts (autosave, signature, photo): a draft its inspector may no longer write
-    (his task withdrawn, he replaced) is refused in JSON saying why, with ``stopped`` — record.js then saves no
-    more — rather than the HTML page of a 403 the script could only show as "Forbidden"."""
+    (his task withdrawn, he replaced, or out of his view altogether) is refused in JSON saying why, with
+    ``stopped`` — record.js then saves no more — rather than the HTML page of a 403 or 404 the script could only
+    show as "Forbidden" or "Not Found"."""
     try:
         return _record(request, pk)
     except PermissionDenied as error:
         return _json_error(str(error), 403, stopped=True)
+    except Http404:
+        # out of his reach for a reason not his to read (its task left his view, his login lost its officer
+        # record): said in words, not as the HTML page "Not Found", and record.js stops sending
+        return _json_error(_("该记录已不在您可以填写的范围内（其任务已不在您的任务列表中）：不能再保存、签名或提交"),
+                           404, stopped=True)
 
 
 def _forms(record: InspectionRecord, data=None) -> tuple[RecordForm, list[ItemForm]]:
@@ -689,6 +710,7 @@ def _script_text() -> dict[str, str]:
         "local": _("已保存在本机"),
         "revision": _("草稿版本"),
         "offlineSubmit": _("现在没有网络。草稿已保存在本机，联网后再提交。"),
+        "onlineSubmit": _("已恢复网络，本机的修改已同步到服务器，现在可以提交。"),
         "conflict": _("服务器上的草稿已被检查组其他成员更新。"),
         "loadServer": _("载入服务器版本"),
         "keepMine": _("保留本机修改并覆盖"),

@@ -8,8 +8,10 @@
 
    The list page (data-mode="list") then says what changed against what it shows and offers a reload — it never
    reloads by itself. The record form (data-mode="record") says at once when its task was withdrawn, he was
-   replaced, or a team mate submitted the record — a re-check's form (data-recheck) when a team mate submitted
-   it — and tells record.js to save no more ("fw:stopped"): the server refuses those saves anyway. No third-party code. */
+   replaced, a re-draw took the visit from his team, a team mate submitted the record, his login lost its officer
+   record or its inspector role, or the task left his view for any other reason — a re-check's form (data-recheck)
+   when a team mate submitted it or it was cancelled — and tells record.js to save no more ("fw:stopped"): the
+   server refuses those saves anyway. No third-party code. */
 (function () {
   "use strict";
   const box = document.getElementById("fw-live");
@@ -33,13 +35,14 @@
   }
 
   function changes(now) {
-    const counts = { withdrawn: 0, reassigned: 0, sealed: 0, cancelled: 0, added: 0, updated: 0, other: 0 };
+    const counts = { withdrawn: 0, reassigned: 0, redrawn: 0, sealed: 0, cancelled: 0, unbound: 0, added: 0,
+                     updated: 0, other: 0 };
     const ids = new Set([...Object.keys(first.tasks), ...Object.keys(first.gone), ...Object.keys(now.tasks),
                          ...Object.keys(now.gone)]);
     for (const id of ids) {
       const [before, after] = [stateOf(first, id), stateOf(now, id)];
       if (before === after) continue;
-      if (now.gone[id]) counts[now.gone[id]] = (counts[now.gone[id]] || 0) + 1;
+      if (now.gone[id]) counts[now.gone[id] in counts ? now.gone[id] : "other"] += 1;
       else if (!now.tasks[id]) counts.other += 1;
       else if (!before) counts.added += 1;
       else counts.updated += 1;
@@ -80,27 +83,30 @@
     show(`${text.changed}${parts.join(text.separator)}`, text.reload, location.href, "warning");
   }
 
-  // Why the form's task or re-check is no longer his to write, or "" while it is.
+  // Why the form's task or re-check is no longer his to write, or "" while it is. A task neither among his open
+  // ones nor named in "gone" is out of his reach for a reason the answer may not name (it is no longer visible to
+  // him at all): the form says so rather than go on saving a draft that can no longer be submitted.
   function whyStopped(now) {
-    if (box.dataset.task) return now.gone[box.dataset.task] || "";
+    const task = box.dataset.task;
+    if (task) return now.gone[task] || (now.tasks[task] ? "" : "other");
     const id = box.dataset.recheck;
     // a re-check is neither withdrawn nor reassigned (fieldwork/live.py): submitted by his team mate, cancelled
     // by an amendment of its source record, or out of his reach altogether
     return now.rechecks_gone[id] || (now.rechecks[id] ? "" : "other");
   }
 
-  function recordChanged(now) {
-    const why = whyStopped(now);
+  function recordChanged(now, refused) {
+    const why = refused || whyStopped(now);
     if (!why) return;
     over = true;
     const sealed = why === "sealed";
     const message = { withdrawn: text.recordWithdrawn, reassigned: text.recordReassigned, sealed: text.recordSealed,
-                      cancelled: text.recheckCancelled }[why]
-      || (box.dataset.recheck ? text.recheckOther : text.recordOther);
+                      cancelled: text.recheckCancelled, redrawn: text.recordRedrawn, unbound: text.recordUnbound }[why]
+      || why.message || (box.dataset.recheck ? text.recheckOther : text.recordOther);
     // reloaded, the form of a task no longer his is refused: he goes back to his list instead
     show(message, sealed ? text.view : text.toList, sealed ? box.dataset.recordUrl : box.dataset.listUrl,
          sealed ? "info" : "danger");
-    document.dispatchEvent(new CustomEvent("fw:stopped", { detail: why }));
+    document.dispatchEvent(new CustomEvent("fw:stopped", { detail: refused ? "refused" : why }));
   }
 
   async function ask() {
@@ -113,6 +119,12 @@
         headers: { Accept: "application/json", "If-None-Match": `"${version}"`, "X-Background": "poll" },
       });
       if (response.status === 304) { wait = every; return; }
+      if (response.status === 403 && mode === "record") {
+        // no longer an inspector's login (his role changed): no task is his to write; the server says why
+        let data = {};
+        try { data = await response.json(); } catch (e) { data = {}; }
+        if (data.message) { recordChanged(null, { message: data.message }); return; }
+      }
       if (!response.ok) {
         // signed out, refused or unavailable: ask less often; a later answer puts it right
         const after = Number(response.headers.get("Retry-After")) * 1000;

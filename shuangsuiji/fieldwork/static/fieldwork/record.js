@@ -791,7 +791,15 @@
     confirmed = false;
     if (sealModal && sealBox) sealBox.checked = false;  // asked again, by the dialog
   });
-  window.addEventListener("online", () => { setOnline(true); sync(); });
+  // Back online: "现在没有网络……联网后再提交" would stay on a screen that says 在线, and keep him from pressing
+  // 提交 again; once what the phone kept has reached the server, the banner says he may submit now.
+  window.addEventListener("online", async () => {
+    setOnline(true);
+    const synced = await sync();
+    if (synced && banner.firstChild && banner.firstChild.textContent === text.offlineSubmit) {
+      showBanner(text.onlineSubmit, "success");
+    }
+  });
   window.addEventListener("offline", () => setOnline(false));
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "hidden") sync(); });
   setInterval(() => { const s = load(); if (s && (s.dirty || (s.signatures || []).length)) sync(); }, 15000);
