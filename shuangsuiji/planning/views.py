@@ -239,6 +239,8 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
     editable = plan.status == PlanStatus.DRAFT and can_edit(user, plan)
     context = {
         "plan": plan, "strata": strata, "draw": draw, "joint_total": joint_total,
+        # the key row, the joint row and the joint quota's base count key units three ways: the page says why
+        "key_counts_note": {Stratum.KEY, Stratum.JOINT} <= {row.stratum for row in strata},
         "joint_plans": Plan.objects.filter(kind=PlanKind.JOINT, jurisdiction=plan.jurisdiction, year=plan.year,
                                            quarter=plan.quarter).select_related("department"),
         "regular_plan": Plan.objects.filter(kind=PlanKind.REGULAR, jurisdiction=plan.jurisdiction, year=plan.year,

@@ -569,6 +569,17 @@ def test_a_substitutions_history_names_its_officers_and_firms_as_far_as_the_read
     assert old.name not in outsider and firm.name not in outsider
 
 
+def test_the_plan_page_says_why_its_key_unit_counts_differ(client, city, drawn):
+    # 80 drawable key units, 83 in the joint row, 84 in the joint quota's base: nothing on the page said why.
+    plan, _task = drawn
+    page = login(client, city["users"], "county_admin").get(reverse("planning:plan_detail", args=[plan.pk]))
+    assert page.context["key_counts_note"] and "重点排污单位的三个家数口径不同" in page.content.decode()
+    joint = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, kind=PlanKind.JOINT,
+                                    department=city["departments"]["enforcement_a"], acting_user=None)
+    page = client.get(reverse("planning:plan_detail", args=[joint.pk]))  # its one row counts one way
+    assert page.status_code == 200 and "data-key-counts" not in page.content.decode()
+
+
 def test_the_admin_is_read_only_and_never_shows_the_secret(client, city, drawn):
     plan, _task = drawn
     admin = User.objects.create_superuser(username="root", password="pw-root")
