@@ -76,5 +76,5 @@ def _refuse_waiting_batch(jurisdiction: Jurisdiction, year: int, month: int) -> 
         todo = f"已由 {waiting.reviewed_by.display_name if waiting.reviewed_by else '系统（命令行）'} 审核，" \
                f"请由管理员在“一公开”页面 {page} 发布；或在该页撤销后重新运行本命令"
     raise CommandError(f"{waiting}（批次 {waiting.pk}）已于 {timezone.localtime(waiting.prepared_at):%Y-%m-%d %H:%M} "
-                       f"由 {who} 生成，状态“{waiting.get_status_display()}”，尚未公开：本月的检查结果在这一批次中，"
-                       f"不再生成新批次。{todo}")
+                       f"由 {who} 生成，状态“{waiting.get_status_display()}”，尚未公开；"
+                       f"它公开或撤销之前，不能再生成本月的新批次。{todo}。")
