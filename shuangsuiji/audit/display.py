@@ -7,7 +7,7 @@ related row a key points at — and the tables of ``audit.labels`` for what the 
 """
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -26,7 +26,7 @@ from django.utils.translation import pgettext
 
 from shuangsuiji.audit.labels import ACTIONS, ITEM_MODELS, KEYS, Action
 from shuangsuiji.audit.models import Event
-from shuangsuiji.punctuation import semicolon, sep
+from shuangsuiji.punctuation import bracketed, semicolon, sep
 from shuangsuiji.systemtext import system_text
 
 EMPTY = "—"
@@ -60,6 +60,7 @@ class _Reading:
     places: int | None = None  # a decimal field's decimal places: "50000.00" and 80000 are read alike
     named: str | Promise = ""  # the value is an outsider's words: the line names where they stand (``Key.named``)
     numbered: str = ""  # the value is a row's primary key, said "#pk" (``Key.numbered``)
+    coded: str = ""  # the value is a row's code, said with the row's name where the reader may read it (``Key.coded``)
 
 
 _PLAIN = _Reading("")
@@ -175,7 +176,8 @@ def _said(event: Event) -> list[Change]:
         return [Change("", "", _text(changes, _PLAIN, {}))]
     action = ACTIONS.get(event.action)
     model = _model_of(event)
-    names: dict[tuple[type, Any], str] = {}  # related rows named once per event
+    # related rows named once per event; the coded rows' names the page read for its reader (``name_codes``)
+    names: dict[tuple[Any, Any], str] = dict(getattr(event, "code_names", {}))
 
     def reading(key: str) -> _Reading:
         return _reading(model, event.action, action, key)
@@ -277,7 +279,8 @@ def _reading(model: type[models.Model] | None, code: str, action: Action | None,
     related = own.related_model if own is not None and (own.many_to_one or own.one_to_one) else None
     decimal = next((f for f in (own, source) if isinstance(f, models.DecimalField)), None)
     return _Reading(label, choices, related, decimal.decimal_places if decimal is not None else None,
-                    spec.named if spec is not None else "", spec.numbered if spec is not None else "")
+                    spec.named if spec is not None else "", spec.numbered if spec is not None else "",
+                    spec.coded if spec is not None else "")
 
 
 def _choice_key(action: Action | None, key: str) -> _Reading | None:
@@ -297,7 +300,7 @@ def _item_key(model_label: str, key: str) -> _Reading | None:
     return _Reading(f"{prefix} {_declared(field) or name}", _choices_of(field))
 
 
-def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> str:
+def _text(value: Any, reading: _Reading, names: dict[tuple[Any, Any], str]) -> str:
     if _blank(value):
         return EMPTY
     if isinstance(value, bool):
@@ -308,6 +311,8 @@ def _text(value: Any, reading: _Reading, names: dict[tuple[type, Any], str]) -> 
         return semicolon().join(f"{system_text(key)}: {_text(item, _PLAIN, names)}" for key, item in value.items())
     if reading.numbered and _is_pk(value):
         return f"#{value}"
+    if reading.coded and isinstance(value, str):
+        return value + bracketed(names.get((reading.coded, value), ""))
     if reading.choices is not None and str(value) in reading.choices:
         return str(reading.choices[str(value)])
     if reading.related is not None and isinstance(value, int):
@@ -352,9 +357,35 @@ def url_for(ref: tuple[str, int] | None, reader) -> str:
     return row.get_absolute_url() if row is not None else ""
 
 
-def _related_name(model: type[models.Model], pk: int, names: dict[tuple[type, Any], str]) -> str:
+def _related_name(model: type[models.Model], pk: int, names: dict[tuple[Any, Any], str]) -> str:
     if (model, pk) not in names:
         # the base manager: the event names the row it pointed at, which the reader's scope need not hold
         row = model._base_manager.filter(pk=pk).first()
         names[model, pk] = str(row) if row is not None else f"#{pk}"
     return names[model, pk]
+
+
+def name_codes(events: Iterable[Event], reader) -> list[Event]:
+    """``events``, each given the names of the rows its coded keys name (``Key.coded``: a substitution's inspectors
+    by certificate number, its firms by credit code) that ``reader`` may read: one query per model for the whole
+    page, through the model's ``visible_to`` — a row outside the reader's scope stays a bare code. The names are
+    an attribute of the event objects read for this page; the stored, hash-chained event is not changed."""
+    events = list(events)
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        if not isinstance(event.changes, dict):
+            continue
+        for key, value in event.changes.items():
+            spec = KEYS.get(f"{event.action} {key}")
+            if spec is not None and spec.coded:
+                values = value if isinstance(value, list) else [value]
+                wanted.setdefault(spec.coded, set()).update(v for v in values if isinstance(v, str) and v)
+    names: dict[tuple[str, str], str] = {}
+    for path, codes in wanted.items():
+        app_label, model_name, field = path.split(".")
+        rows = apps.get_model(app_label, model_name)._default_manager.visible_to(reader)
+        for code, name in rows.filter(**{f"{field}__in": codes}).values_list(field, "name"):
+            names[path, code] = name
+    for event in events:
+        event.code_names = names
+    return events

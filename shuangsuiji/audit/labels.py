@@ -52,7 +52,14 @@ class Key:
     """"app_label.Model" whose primary key the value is, said as "#12" rather than by the row's name: the row is read
     by fewer than the history (a clue, whose name and text may point at who reported it). The line links the row's
     page for a reader its model's ``visible_to`` lets in (``includes/event_changes.html``), and no one else."""
+    coded: str = ""
+    """"app_label.Model.field" the value is (or lists) a row's code in: an inspector's certificate number, a firm's
+    credit code. Said "code（name）" for a reader whose ``visible_to`` holds the row (``display.name_codes``, one
+    query per model for a page of events), the code alone for anyone else; the stored event is not touched."""
 
+
+TARGET_CODE = "registry.Target.credit_code"
+CERTIFICATE = "registry.Inspector.certificate_number"
 
 ACTIONS: dict[str, Action] = {
     # registry.services: 两库一单 and the tables every jurisdiction shares
@@ -230,12 +237,13 @@ KEYS: dict[str, Key] = {
     "plan.create_cross_check platform_ref": Key(field="planning.CrossCheck.platform_ref"),
     "plan.create_cross_check deadline": Key(field="planning.CrossCheck.deadline"),
     "plan.create_cross_check targets": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码")),
-    "plan.substitute_target out": Key(pgettext_lazy("audit change", "关停的检查对象")),
-    "plan.substitute_target in": Key(pgettext_lazy("audit change", "递补的检查对象")),
+    "plan.substitute_target out": Key(pgettext_lazy("audit change", "关停的检查对象"), coded=TARGET_CODE),
+    "plan.substitute_target in": Key(pgettext_lazy("audit change", "递补的检查对象"), coded=TARGET_CODE),
     # the manifest names a task by its target's credit code, not by the task number the pages show (RW…)
-    "plan.substitute_inspector task": Key(pgettext_lazy("audit change", "任务（检查对象统一社会信用代码）")),
-    "plan.substitute_inspector out": Key(field="planning.Substitution.old_inspector"),
-    "plan.substitute_inspector in": Key(field="planning.Substitution.new_inspector"),
+    "plan.substitute_inspector task": Key(pgettext_lazy("audit change", "任务（检查对象统一社会信用代码）"),
+                                          coded=TARGET_CODE),
+    "plan.substitute_inspector out": Key(field="planning.Substitution.old_inspector", coded=CERTIFICATE),
+    "plan.substitute_inspector in": Key(field="planning.Substitution.new_inspector", coded=CERTIFICATE),
     # the field record
     "fieldwork.inspectionrecord off_site_means": Key(choices="shuangsuiji.fieldwork.models.OffSiteMeans"),
     "attachment": Key(pgettext_lazy("audit change", "附件")),

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_safe
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.accounts.services import address_locked_until
-from shuangsuiji.audit.display import EVERY_FIELD
+from shuangsuiji.audit.display import EVERY_FIELD, name_codes
 from shuangsuiji.audit.forms import EventFilterForm
 from shuangsuiji.audit.models import ChainHead, Event
 from shuangsuiji.audit.services import verify_chain
@@ -55,7 +55,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     invalid = form.is_bound and not form.is_valid()
     queryset = events.none() if invalid else form.apply(events).order_by("-id")
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    rows = name_codes(page.object_list, user)
     links = _object_links(rows, user)
     hidden = _withheld(rows, user)
     for pk in _unreadable(rows, user):

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.audit.display import name_codes
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.engine.workdays import CalendarUnknownError
 from shuangsuiji.intake.models import Clue
@@ -238,6 +239,8 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
     editable = plan.status == PlanStatus.DRAFT and can_edit(user, plan)
     context = {
         "plan": plan, "strata": strata, "draw": draw, "joint_total": joint_total,
+        # the key row, the joint row and the joint quota's base count key units three ways: the page says why
+        "key_counts_note": {Stratum.KEY, Stratum.JOINT} <= {row.stratum for row in strata},
         "joint_plans": Plan.objects.filter(kind=PlanKind.JOINT, jurisdiction=plan.jurisdiction, year=plan.year,
                                            quarter=plan.quarter).select_related("department"),
         "regular_plan": Plan.objects.filter(kind=PlanKind.REGULAR, jurisdiction=plan.jurisdiction, year=plan.year,
@@ -262,7 +265,8 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "history_hidden": frozenset() if clue_visible or plan.clue_id is None else frozenset({"reason"}),
         "requested_form": RequestedForm(strata=[s for s in strata if s.drawn]) if editable else None,
         "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
-        "history": history_for(plan)[:50],
+        # a substitution's inspectors and firms by name too, as far as this reader's scope reads them
+        "history": name_codes(history_for(plan)[:50], user),
         "steps": _steps(plan, draw),
         "plan_deadline": services.plan_deadline(plan),
         # read live: a draft's stored warnings date from its making, and the run may have been replaced since
@@ -684,7 +688,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                                            "acted_by", "draw__plan") if not inspector_view else [],
         "can_substitute": bool(runnable) and task.status != TaskStatus.WITHDRAWN and inspected is None,
         "inspected": inspected, "other_visits": others,
-        "reason_form": ReasonForm(), "history": [] if inspector_view else history_for(task)[:30],
+        "reason_form": ReasonForm(), "history": [] if inspector_view else name_codes(history_for(task)[:30], user),
     })
 
 

@@ -46,3 +46,19 @@ def test_a_reader_gets_the_explanation_column_wide(open_page, live_server, city,
     widths = [row.locator("td").nth(i).bounding_box()["width"] for i in range(5)]
     category, explanation, requested = widths[0], widths[2], widths[4]
     assert explanation >= 2 * category and explanation >= 1.5 * requested, widths
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_key_unit_counts_note_is_read_under_the_table_on_a_phone(open_page, live_server, city, language):
+    """The key row, the joint row and the joint quota's base count key units three ways; the sentence saying why sits
+    right under the table, on a phone too, inside the card and without a sideways scroll."""
+    plan = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, acting_user=None)
+    page = open_page(city["users"]["county_admin"], "pw-county_admin", viewport={"width": 390, "height": 844})
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}{plan.get_absolute_url()}")
+    note = page.locator("[data-key-counts]")
+    assert note.is_visible()
+    assert ("家数口径不同" if language == "zh-hans" else "counts of key units differ") in note.inner_text()
+    box, table = note.bounding_box(), page.locator("#strata").bounding_box()
+    assert box["y"] >= table["y"] + table["height"] - 1 and box["x"] + box["width"] <= 390, (box, table)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

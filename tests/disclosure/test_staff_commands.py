@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import (
     Correction,
     DrawVerification,
@@ -64,6 +65,27 @@ def test_publish_month_alone_leaves_the_batch_for_review(task, users, tree):
     out, _err = run("publish_month", "--jurisdiction", tree["a"].code, "--year", str(year), "--month", str(month))
     assert Publication.objects.get().status == PublicationStatus.PREPARED and "待审核" in out
     assert not PublishedResult.objects.published().exists()
+
+
+def test_publish_month_names_the_batch_already_waiting_and_what_to_do(task, users, tree):
+    """Re-run to review and release a month whose batch a first run (or the page) had prepared, it answered only
+    that the month had no results left to publish: true (they are in the waiting batch), but it named no batch."""
+    year, month = month_of(reviewed(task, users))
+    base = ["--jurisdiction", tree["a"].code, "--year", str(year), "--month", str(month)]
+    run("publish_month", *base, "--user", "county_admin")
+    batch = Publication.objects.get()
+    with pytest.raises(CommandError) as refused:
+        run("publish_month", *base, "--user", "county_admin", "--review-as", "leader", "--release")
+    message = str(refused.value)
+    assert f"{batch}（批次 {batch.pk}）" in message and "状态“待审核”" in message
+    assert f"由 {users['county_admin'].display_name} 生成" in message
+    assert f"在“一公开”页面 /disclosure/batches/{batch.pk}/ 审核" in message
+    assert Publication.objects.get().status == PublicationStatus.PREPARED  # nothing reviewed or prepared again
+
+    services.do_review(batch, acting_user=users["leader"])
+    with pytest.raises(CommandError, match=f"已由 {users['leader'].display_name} 审核，请由管理员在“一公开”页面 "
+                                           f"/disclosure/batches/{batch.pk}/ 发布"):
+        run("publish_month", *base, "--user", "county_admin")
 
 
 def test_verify_published_draws_passes_revealed_draws_and_fails_a_tampered_one(city):

@@ -97,3 +97,28 @@ def test_verify_files_passes_over_a_photo_removed_from_a_draft(task, users):
     with pytest.raises(CommandError, match="1 处不一致"):
         call_command("verify_files", stdout=StringIO(), stderr=err)
     assert f"记录 {record.number} 的附件“保留.jpg”：文件与上传时记录的SHA-256不符" in err.getvalue()
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
+
+
+def test_verify_files_names_a_moved_file_and_the_operations_guide_explains_each_message(task, users):
+    """A file moved on the disk is missing under its row's path and, at its new path, an upload the audit chain
+    knows with no row. docs/operations.md listed three of verify_files' messages: the operator reading the fourth
+    found nothing saying what it meant or what to do."""
+    inspector = users["inspector"]
+    record = services.do_start_record(task, acting_user=inspector)
+    attachment = services.do_add_attachment(record, photo("现场.jpg", "green"), acting_user=inspector)
+    moved = Path(settings.MEDIA_ROOT) / "fieldwork" / "elsewhere" / Path(attachment.file.name).name
+    moved.parent.mkdir(parents=True)
+    _stored(attachment).rename(moved)
+    err = StringIO()
+    with pytest.raises(CommandError, match="2 处不一致"):
+        call_command("verify_files", stdout=StringIO(), stderr=err)
+    fourth = "审计日志记有这个文件的上传，数据库中却没有它的记录"
+    assert f"fieldwork/elsewhere/{moved.name}：{fourth}" in err.getvalue()
+    assert "“现场.jpg”：文件已丢失" in err.getvalue()
+    guide = DOC.read_text(encoding="utf-8").split("### Backups, and checking a restore")[1].split("\n### ")[0]
+    for message in ("下没有 fieldwork/ 目录，而数据库记有", "文件已丢失", "与上传时记录的SHA-256不符，已被改动",
+                    "数据库中既没有它的记录，也没有它的上传事件", fourth):
+        assert message in guide, message

@@ -9,15 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuangsuiji.accounts.models import User
+from shuangsuiji.audit.display import changes_of, name_codes
+from shuangsuiji.audit.models import Event
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, RedrawRequest, Task, TaskMember
 from shuangsuiji.registry.models import CheckItem, Department
+from shuangsuiji.registry.services import do_mark_target_defunct
 from shuangsuiji.validators import REASON_LENGTH
 from tests.clients import signed_in
 
 from .conftest import ceremony
+from .test_services import general_drawn
 
 pytestmark = pytest.mark.django_db
 
@@ -531,6 +535,49 @@ def test_an_inspector_substitution_from_the_task_page(client, city, drawn):
     page = client.get(reverse("planning:task_detail", args=[task.pk])).content.decode()
     assert "任务（检查对象统一社会信用代码）" in page and task.target.credit_code in page
     assert "任务编号" not in page
+
+
+def test_a_substitutions_history_names_its_officers_and_firms_as_far_as_the_reader_may_read_them(
+        client, city, django_assert_num_queries):
+    # Staff read "执法人员：13062300002 → 13062300005" and a bare credit code: the history said the manifest's codes
+    # only. The names are read through visible_to, once per page: stored events are not rewritten.
+    _plan, _draw, task = general_drawn(city)  # 5 of 10 general units: a closed one has a substitute
+    users = city["users"]
+    member = task.members.filter(active=True).select_related("inspector").first()
+    replacement = services.do_substitute_inspector(task, member.inspector, reason="病假",
+                                                   acting_user=users["county_admin"])
+    do_mark_target_defunct(task.target, acting_user=users["county_admin"], defunct_date=datetime.date(2021, 4, 2),
+                           reason="吊销营业执照")
+    (substitute,) = services.do_substitute_target(task, reason="已吊销营业执照", acting_user=users["county_admin"])
+    old, new, firm = member.inspector, replacement.inspector, task.target
+    named = [f"{old.certificate_number}（{old.name}）", f"{new.certificate_number}（{new.name}）",
+             f"{firm.credit_code}（{firm.name}）", f"{substitute.target.credit_code}（{substitute.target.name}）"]
+    for role in ("county_admin", "city_admin", "leader", "department_user"):
+        page = login(client, users, role).get(reverse("planning:task_detail", args=[task.pk])).content.decode()
+        assert all(text in page for text in named), role
+    audit_log = login(client, users, "city_admin").get(reverse("audit:event_list")).content.decode()
+    assert all(text in audit_log for text in named)
+
+    events = list(Event.objects.filter(action__startswith="plan.substitute").order_by("id"))
+    stored = [event.changes for event in events]
+    with django_assert_num_queries(2):  # one query per model for the whole page, whatever its length
+        name_codes(events, users["county_admin"])
+    assert [e.changes for e in Event.objects.filter(pk__in=[e.pk for e in events]).order_by("id")] == stored
+    # a reader whose scope holds neither the officers nor the firms reads the codes alone
+    outsider = " ".join(c.after for e in name_codes(events, users["other_county_admin"]) for c in changes_of(e))
+    assert old.certificate_number in outsider and firm.credit_code in outsider
+    assert old.name not in outsider and firm.name not in outsider
+
+
+def test_the_plan_page_says_why_its_key_unit_counts_differ(client, city, drawn):
+    # 80 drawable key units, 83 in the joint row, 84 in the joint quota's base: nothing on the page said why.
+    plan, _task = drawn
+    page = login(client, city["users"], "county_admin").get(reverse("planning:plan_detail", args=[plan.pk]))
+    assert page.context["key_counts_note"] and "重点排污单位的三个家数口径不同" in page.content.decode()
+    joint = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, kind=PlanKind.JOINT,
+                                    department=city["departments"]["enforcement_a"], acting_user=None)
+    page = client.get(reverse("planning:plan_detail", args=[joint.pk]))  # its one row counts one way
+    assert page.status_code == 200 and "data-key-counts" not in page.content.decode()
 
 
 def test_the_admin_is_read_only_and_never_shows_the_secret(client, city, drawn):
