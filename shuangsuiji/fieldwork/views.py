@@ -532,7 +532,9 @@ def recheck_substitute(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, join_semicolon([f"{form[name].label}{colon()}{message}"
                                                     for name, errors in form.errors.items() for message in errors]))
         return redirect(recheck)
-    newcomer = get_object_or_404(Inspector.objects.all(), pk=form.cleaned_data["newcomer"])
+    # through the scoping gate: an officer of another county does not exist for a county admin (the service's
+    # refusal named him, his post, his certificate and his recusals to whoever posted his id)
+    newcomer = get_object_or_404(Inspector.objects.visible_to(request.user), pk=form.cleaned_data["newcomer"])
     try:
         services.do_substitute_recheck_officer(recheck, inspector, newcomer, reason=form.cleaned_data["reason"],
                                                acting_user=request.user)

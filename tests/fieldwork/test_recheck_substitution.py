@@ -109,6 +109,23 @@ def test_the_newcomer_must_be_eligible(recheck, users, team, tree):
     assert not RecheckSubstitution.objects.exists()
 
 
+def test_an_officer_outside_the_admins_scope_does_not_exist_for_him(recheck, users, team, tree):
+    """The newcomer is looked up through the scoping gate: a county admin who posts the id of another county's
+    officer gets a 404, not the service's refusal naming him, his post, his certificate and his recusals (an id
+    was enough to read them). The city office, who sees both counties, is told why he may not replace."""
+    stranger = team["outsider_inspector"]
+    Inspector.objects.filter(pk=stranger.pk).update(jurisdiction=tree["b"], status=InspectorStatus.ON_LEAVE)
+    Recusal.objects.create(inspector=stranger, target=recheck.target, reason="亲属任职")
+    url = reverse("fieldwork:recheck_substitute", args=[recheck.pk])
+    data = {"member": team["second"].pk, "newcomer": stranger.pk, "reason": "病假"}
+    probed = signed_in(users["county_admin"]).post(url, data, follow=True)
+    assert probed.status_code == 404
+    assert "王五" not in probed.content.decode() and "亲属任职" not in probed.content.decode()
+    told = signed_in(users["city_admin"]).post(url, data, follow=True)
+    assert f"王五 不属于{team['second'].jurisdiction.name}" in told.content.decode()
+    assert team["second"] in recheck.team.all() and not RecheckSubstitution.objects.exists()
+
+
 def test_the_newcomers_certificate_must_hold_until_the_recheck_is_due(recheck, users, team):
     """A certificate valid today but expiring before the re-check's due day is refused, as the draw refuses it
     for a task's deadline; one valid on the due day is accepted."""
