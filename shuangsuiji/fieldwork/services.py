@@ -812,17 +812,21 @@ class Departure:
     reason: str
     when: str
     by: str
+    redrawn: bool = False
+    """No admin replaced him: his place came from a plan's draw that no longer holds the visit (a re-draw, or the
+    target substituted in that plan) while another plan's draw keeps the task (``live.REDRAWN``)."""
 
     def facts(self) -> dict[str, str]:
         return {"task": task_number(self.task), "reason": self.reason or "—", "when": self.when, "by": self.by}
 
 
 def departure(user, task_pk: int | None) -> Departure | None:
-    """Why ``user`` (an inspector) is no longer on the task ``task_pk``: it was withdrawn, or an admin replaced him
-    on its team (``team_changed``). None when he is still on it, or never was: to him such a task does not exist
-    (404). A former member reads nothing of the task any more — its brief, its records, their PDF — as
-    ``visible_to`` has it (active members only); a substitution is refused once a record is sealed
-    (``planning.services._ensure_not_inspected``), so no sealed record he signed is kept from him."""
+    """Why ``user`` (an inspector) is no longer on the task ``task_pk``: it was withdrawn, an admin replaced him
+    on its team (``team_changed``), or the draw that put him on it no longer holds the visit (``redrawn``). None
+    when he is still on it, or never was: to him such a task does not exist (404). A former member reads nothing
+    of the task any more — its brief, its records, their PDF — as ``visible_to`` has it (active members only); a
+    substitution is refused once a record is sealed (``planning.services._ensure_not_inspected``), so no sealed
+    record he signed is kept from him."""
     if (task_pk is None or user is None or not user.is_authenticated or user.inspector_id is None
             or user.role != Role.INSPECTOR):
         return None
@@ -839,7 +843,8 @@ def departure(user, task_pk: int | None) -> Departure | None:
         task=task, withdrawn=withdrawn,
         reason=task.withdrawn_reason if withdrawn else (change.reason if change else ""),
         when=timezone.localtime(change.acted_at).strftime("%Y-%m-%d %H:%M") if change else "—",
-        by=(change.acted_by.display_name if change.acted_by else _("系统")) if change else "—")
+        by=(change.acted_by.display_name if change.acted_by else _("系统")) if change else "—",
+        redrawn=not withdrawn and change is None)
 
 
 def left_task(user, task_pk: int) -> str | None:
@@ -850,6 +855,9 @@ def left_task(user, task_pk: int) -> str | None:
     if gone.withdrawn:
         return _("任务%(task)s已于%(when)s由%(by)s撤销（%(reason)s），不必再去检查；"
                  "该任务的检查要点和企业情况不再向您显示") % gone.facts()
+    if gone.redrawn:
+        return _("任务%(task)s所在的抽取已变更（重新抽取或递补），您不再是该任务的检查人员，不能再查看该任务的检查要点"
+                 "和企业情况，也不能安排或开始检查；请不要再去现场") % gone.facts()
     return _("您已不在任务%(task)s的检查组中（%(when)s由%(by)s替换：%(reason)s），不能再查看该任务的检查要点和"
              "企业情况，也不能安排或开始检查；请不要再去现场") % gone.facts()
 
@@ -874,6 +882,13 @@ def left_team(user, record_pk: int, doing: str = WRITE) -> str | None:
     if gone is None:
         return None
     facts = {**gone.facts(), "number": record.number}
+    if gone.redrawn:
+        return {READ: _("任务%(task)s所在的抽取已变更（重新抽取或递补），您不再是该任务的检查人员，"
+                        "不能再查看检查记录%(number)s"),
+                PDF: _("任务%(task)s所在的抽取已变更（重新抽取或递补），您不再是该任务的检查人员，"
+                       "不能再下载检查记录%(number)s的PDF")}.get(
+            doing, _("任务%(task)s所在的抽取已变更（重新抽取或递补），您不再是该任务的检查人员；"
+                     "检查记录%(number)s由现检查组填写、签名和提交")) % facts
     if doing == READ:
         return (_("任务%(task)s已于%(when)s由%(by)s撤销（%(reason)s），检查记录%(number)s不再向您显示")
                 if gone.withdrawn

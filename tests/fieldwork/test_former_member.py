@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.planning import services
-from shuangsuiji.planning.models import Substitution
+from shuangsuiji.planning.models import Substitution, TaskMember
 from shuangsuiji.registry.models import Target
 from tests.clients import signed_in
 from tests.fieldwork.test_live_changes import dispatched, user_of  # noqa: F401 (a fixture, a parameter here)
@@ -106,3 +106,25 @@ def test_the_team_and_the_admins_still_read_what_they_read(city, replaced):  # n
         assert client.get(url["brief"]).status_code == 200, role
         assert client.get(url["detail"]).status_code == 404, role
         assert client.get(url["pdf"]).status_code == 404, role
+
+
+def test_a_member_whose_draw_no_longer_holds_the_visit_is_told_of_the_redraw_not_of_a_replacement(
+        city, dispatched):  # noqa: F811
+    task, (member, *_rest) = dispatched
+    record = fieldwork.do_start_record(task, acting_user=member)
+    # what planning.services._supersede does to the team of a draw drawn again while another plan keeps the visit
+    # (a merged visit): his place on it ends, and no Substitution names him
+    TaskMember.objects.filter(task=task, inspector=member.inspector).update(active=False)
+    client = signed_in(member)
+    url = pages(task, record)
+    said = {name: client.get(address) for name, address in url.items()}
+    assert {name: answer.status_code for name, answer in said.items()} == {"brief": 403, "detail": 403, "pdf": 403}
+    html = {name: answer.content.decode() for name, answer in said.items()}
+    grounds = f"任务{fieldwork.task_number(task)}所在的抽取已变更（重新抽取或递补），您不再是该任务的检查人员"
+    assert f"{grounds}，不能再查看该任务的检查要点和企业情况" in html["brief"]
+    assert f"{grounds}，不能再查看检查记录{record.number}" in html["detail"]
+    assert f"{grounds}，不能再下载检查记录{record.number}的PDF" in html["pdf"]
+    for name, page in html.items():
+        assert "替换" not in page, name  # nobody replaced him: no "— 由 — 替换：—"
+    form = client.get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
+    assert f"{grounds}；检查记录{record.number}由现检查组填写、签名和提交" in form
