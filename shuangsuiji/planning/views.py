@@ -45,6 +45,7 @@ from shuangsuiji.planning.models import (
     RedrawState,
     ShortfallState,
     Stratum,
+    Substitution,
     Task,
     TaskMember,
     TaskPlan,
@@ -267,6 +268,10 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
         # a substitution's inspectors and firms by name too, as far as this reader's scope reads them
         "history": name_codes(history_for(plan)[:50], user),
+        # its draws' substitutions: their events are the tasks' (``do_substitute_*``), so the history above lacks them
+        "substitutions": Substitution.objects.filter(draw__plan=plan).select_related(
+            "task__target", "old_inspector", "new_inspector", "new_task__target", "acted_by",
+        ).order_by("acted_at", "pk"),
         "steps": _steps(plan, draw),
         "plan_deadline": services.plan_deadline(plan),
         # read live: a draft's stored warnings date from its making, and the run may have been replaced since

@@ -569,6 +569,29 @@ def test_a_substitutions_history_names_its_officers_and_firms_as_far_as_the_read
     assert old.name not in outsider and firm.name not in outsider
 
 
+def test_the_plan_page_lists_its_draws_substitutions_with_who_and_why(client, city):
+    # Their events are the tasks' (do_substitute_*), so the plan's history never showed them: a city admin reading
+    # the plan could not see that its draw had been changed after the ceremony without opening every task.
+    plan, _draw, task = general_drawn(city)
+    users = city["users"]
+    member = task.members.filter(active=True).select_related("inspector").first()
+    replacement = services.do_substitute_inspector(task, member.inspector, reason="病假住院",
+                                                   acting_user=users["county_admin"])
+    do_mark_target_defunct(task.target, acting_user=users["county_admin"], defunct_date=datetime.date(2021, 4, 2),
+                           reason="吊销营业执照")
+    (substitute,) = services.do_substitute_target(task, reason="已吊销营业执照", acting_user=users["county_admin"])
+    for role in ("county_admin", "city_admin", "leader"):
+        page = login(client, users, role).get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+        card = page[page.index('id="substitutions"'):]
+        card = card[:card.index("</ul>")]
+        assert f"{member.inspector.name} → {replacement.inspector.name}" in card, role
+        assert "病假住院" in card and "已吊销营业执照" in card, role
+        assert substitute.target.name in card and task.target.name in card, role
+        assert card.count("list-group-item") == 2, role
+    assert login(client, users, "other_county_admin").get(
+        reverse("planning:plan_detail", args=[plan.pk])).status_code == 404
+
+
 def test_the_plan_page_says_why_its_key_unit_counts_differ(client, city, drawn):
     # 80 drawable key units, 83 in the joint row, 84 in the joint quota's base: nothing on the page said why.
     plan, _task = drawn
