@@ -537,18 +537,25 @@ def test_an_inspector_substitution_from_the_task_page(client, city, drawn):
     assert "任务编号" not in page
 
 
+def _both_substitutions(city, illness: str):
+    """A drawn general plan whose first task had its officer replaced (for ``illness``), then its firm closed and
+    replaced by the stratum's next unit: (plan, task, the member replaced, his replacement, the substitute task)."""
+    plan, _draw, task = general_drawn(city)  # 5 of 10 general units: a closed one has a substitute
+    admin = city["users"]["county_admin"]
+    member = task.members.filter(active=True).select_related("inspector").first()
+    replacement = services.do_substitute_inspector(task, member.inspector, reason=illness, acting_user=admin)
+    do_mark_target_defunct(task.target, acting_user=admin, defunct_date=datetime.date(2021, 4, 2),
+                           reason="吊销营业执照")
+    (substitute,) = services.do_substitute_target(task, reason="已吊销营业执照", acting_user=admin)
+    return plan, task, member, replacement, substitute
+
+
 def test_a_substitutions_history_names_its_officers_and_firms_as_far_as_the_reader_may_read_them(
         client, city, django_assert_num_queries):
     # Staff read "执法人员：13062300002 → 13062300005" and a bare credit code: the history said the manifest's codes
     # only. The names are read through visible_to, once per page: stored events are not rewritten.
-    _plan, _draw, task = general_drawn(city)  # 5 of 10 general units: a closed one has a substitute
+    _plan, task, member, replacement, substitute = _both_substitutions(city, "病假")
     users = city["users"]
-    member = task.members.filter(active=True).select_related("inspector").first()
-    replacement = services.do_substitute_inspector(task, member.inspector, reason="病假",
-                                                   acting_user=users["county_admin"])
-    do_mark_target_defunct(task.target, acting_user=users["county_admin"], defunct_date=datetime.date(2021, 4, 2),
-                           reason="吊销营业执照")
-    (substitute,) = services.do_substitute_target(task, reason="已吊销营业执照", acting_user=users["county_admin"])
     old, new, firm = member.inspector, replacement.inspector, task.target
     named = [f"{old.certificate_number}（{old.name}）", f"{new.certificate_number}（{new.name}）",
              f"{firm.credit_code}（{firm.name}）", f"{substitute.target.credit_code}（{substitute.target.name}）"]
@@ -572,14 +579,8 @@ def test_a_substitutions_history_names_its_officers_and_firms_as_far_as_the_read
 def test_the_plan_page_lists_its_draws_substitutions_with_who_and_why(client, city):
     # Their events are the tasks' (do_substitute_*), so the plan's history never showed them: a city admin reading
     # the plan could not see that its draw had been changed after the ceremony without opening every task.
-    plan, _draw, task = general_drawn(city)
+    plan, task, member, replacement, substitute = _both_substitutions(city, "病假住院")
     users = city["users"]
-    member = task.members.filter(active=True).select_related("inspector").first()
-    replacement = services.do_substitute_inspector(task, member.inspector, reason="病假住院",
-                                                   acting_user=users["county_admin"])
-    do_mark_target_defunct(task.target, acting_user=users["county_admin"], defunct_date=datetime.date(2021, 4, 2),
-                           reason="吊销营业执照")
-    (substitute,) = services.do_substitute_target(task, reason="已吊销营业执照", acting_user=users["county_admin"])
     for role in ("county_admin", "city_admin", "leader"):
         page = login(client, users, role).get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
         card = page[page.index('id="substitutions"'):]
