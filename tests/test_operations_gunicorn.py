@@ -5,11 +5,14 @@ gunicorn 25.1+ (the project pins 27) opens a control socket for ``gunicornc`` at
 ``$XDG_RUNTIME_DIR/gunicorn.ctl`` or ``~/.gunicorn/gunicorn.ctl`` — whatever the server's port. Two servers of one
 user (a second instance, staging beside production) shared it: the later one unlinked the other's and bound its
 own (again after every worker it forks), so ``gunicornc`` reached whichever had last, and stopping either deleted
-the path under the other. The documented command turns it off (the operations signal the master instead)."""
+the path under the other. The documented command turns it off (the operations signal the master instead), and
+names the PID file those signals read: the operator was told to ``kill -TERM PID`` with no word of where the PID
+was."""
 
 import os
 import re
 import shlex
+import signal
 import socket
 import subprocess
 import time
@@ -40,7 +43,7 @@ def _start(command: list[str], tmp_path: Path, name: str, env: dict[str, str]) -
     port = _free_port()
     args = [str(ROOT / command[0])]
     replaced = {"-w": "1", "-b": f"127.0.0.1:{port}", "--access-logfile": str(tmp_path / f"{name}-access.log"),
-                "--error-logfile": str(tmp_path / f"{name}-error.log")}
+                "--error-logfile": str(tmp_path / f"{name}-error.log"), "--pid": str(tmp_path / f"{name}.pid")}
     rest = iter(command[1:])
     for arg in rest:
         args.append(arg)
@@ -66,7 +69,13 @@ def _start(command: list[str], tmp_path: Path, name: str, env: dict[str, str]) -
 def test_the_documented_gunicorn_command_names_the_options_the_test_replaces():
     command = _documented_command()
     assert command[:2] == [".venv/bin/gunicorn", "shuangsuiji.wsgi"]
-    assert {"-w", "-b", "--access-logfile", "--error-logfile"} <= set(command)
+    assert {"-w", "-b", "--access-logfile", "--error-logfile", "--pid"} <= set(command)
+
+
+def test_every_signal_the_guide_sends_reads_the_pid_file_the_command_writes():
+    pid_file = _documented_command()[_documented_command().index("--pid") + 1]
+    kills = re.findall(r"kill -[A-Z0-9]+ ([^`\s]+(?: [^`\s#]+)?)", DOC.read_text(encoding="utf-8"))
+    assert kills and all(target == f'"$(cat {pid_file})"' for target in kills), kills
 
 
 def test_two_servers_of_one_user_started_as_documented_share_no_control_socket(tmp_path):
@@ -85,7 +94,11 @@ def test_two_servers_of_one_user_started_as_documented_share_no_control_socket(t
         assert sockets == [], f"a control socket the two servers share: {sockets}"
         logs = "".join((tmp_path / f"{name}-error.log").read_text() for name in ("production", "staging"))
         assert "Control socket listening" not in logs
+        for (server, _port), name in zip(servers, ("production", "staging"), strict=True):
+            os.kill(int((tmp_path / f"{name}.pid").read_text()), signal.SIGTERM)  # as the guide stops it
+            assert server.wait(timeout=30) == 0
     finally:
         for server, _port in servers:
-            server.terminate()
-            server.wait(timeout=30)
+            if server.poll() is None:
+                server.terminate()
+                server.wait(timeout=30)
