@@ -72,10 +72,22 @@ def test_the_documented_gunicorn_command_names_the_options_the_test_replaces():
     assert {"-w", "-b", "--access-logfile", "--error-logfile", "--pid"} <= set(command)
 
 
+def _pid_file() -> str:
+    command = _documented_command()
+    return command[command.index("--pid") + 1]
+
+
+def _stop_lines() -> list[str]:
+    """The guide's commands that stop the server (its sh blocks' lines marked so)."""
+    blocks = re.findall(r"```sh\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)
+    return [line.split("#")[0].strip() for block in blocks for line in block.splitlines()
+            if line.rstrip().endswith("# stop the server")]
+
+
 def test_every_signal_the_guide_sends_reads_the_pid_file_the_command_writes():
-    pid_file = _documented_command()[_documented_command().index("--pid") + 1]
     kills = re.findall(r"kill -[A-Z0-9]+ ([^`\s]+(?: [^`\s#]+)?)", DOC.read_text(encoding="utf-8"))
-    assert kills and all(target == f'"$(cat {pid_file})"' for target in kills), kills
+    assert kills and all(target == f'"$(cat {_pid_file()})"' for target in kills), kills
+    assert len(_stop_lines()) == 2  # "Running it for a bureau" and "Upgrading"
 
 
 def test_two_servers_of_one_user_started_as_documented_share_no_control_socket(tmp_path):
@@ -102,3 +114,24 @@ def test_two_servers_of_one_user_started_as_documented_share_no_control_socket(t
             if server.poll() is None:
                 server.terminate()
                 server.wait(timeout=30)
+
+
+def test_the_guides_stop_lets_the_server_start_again_at_once(tmp_path):
+    """``kill -TERM`` returns before the master has gone: a start right after it stopped with ``Already running on
+    PID …`` (the drill of 2026-12-03, restarting after a change of the environment file). The guide's stop waits
+    for the PID file to go."""
+    env = {**os.environ, "HOME": str(tmp_path), "PYTHONUNBUFFERED": "1"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    command = _documented_command()
+    server, _port = _start(command, tmp_path, "first", env)
+    try:
+        for stop in _stop_lines():
+            done = subprocess.run(["/bin/sh", "-c", stop.replace(_pid_file(), str(tmp_path / "first.pid"))],
+                                  timeout=60, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+            stopped = server
+            server, _port = _start(command, tmp_path, "first", env)  # at once, on the same PID file
+            assert stopped.poll() == 0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
