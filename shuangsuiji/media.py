@@ -32,6 +32,26 @@ FOLDER = "fieldwork"
 are no evidence and are swept (``sweep_rejected_uploads``)."""
 
 
+def volume_problem(context: str = "") -> str | None:
+    """Why ``MEDIA_ROOT`` is not the media volume, naming it and the missing mark, or None when it is.
+
+    The one check of the mark: ``/healthz`` (through ``media_problem``), ``verify_files`` and
+    ``sweep_rejected_uploads`` ask it before they look at a file, so that a command run while the volume is not
+    mounted refuses, rather than take an empty mount point for an empty volume ("0 deleted", exit status 0).
+    ``context`` follows the fact (``，而数据库记有 N 个文件``). In Chinese, like the commands' other output: the
+    operator reads it there as well as in the log.
+    """
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        fact = f"MEDIA_ROOT（{root}）不存在或不是目录"
+    elif not (root / FOLDER).is_dir():
+        fact = f"MEDIA_ROOT（{root}）下没有 {FOLDER}/ 目录"
+    else:
+        return None
+    return (f"{fact}{context}：媒体卷没有挂载（或没有恢复），或 MEDIA_ROOT 指错了目录"
+            f"（{FOLDER}/ 是媒体卷的标记，新安装时由 manage.py migrate 创建，备份带着它；不要手工创建）")
+
+
 def media_problem() -> str | None:
     """Why ``MEDIA_ROOT`` cannot store a file now (for the log: it names paths), or None when it can.
 
@@ -39,16 +59,13 @@ def media_problem() -> str | None:
     uploads go to ``rejected-uploads/`` there) and the folder must be writable: a volume mounted read-only, or
     remounted read-only after disk errors, fails ``os.access`` with EROFS.
     """
+    problem = volume_problem()
+    if problem:
+        return problem
     root = Path(settings.MEDIA_ROOT)
-    folder = root / FOLDER
-    if not root.is_dir():
-        return f"MEDIA_ROOT ({root}) does not exist or is not a directory"
-    if not folder.is_dir():
-        return (f"MEDIA_ROOT ({root}) has no {FOLDER}/ folder: the media volume is not mounted, or MEDIA_ROOT "
-                "names the wrong directory (on a new install, `manage.py migrate` creates it)")
-    for path in (root, folder):
+    for path in (root, root / FOLDER):
         if not os.access(path, os.W_OK | os.X_OK):
-            return f"{path} is not writable by this process (mounted read-only, or owned by another user)"
+            return f"{path} 不可写：媒体卷以只读方式挂载，或目录属于另一个用户"
     return None
 
 

@@ -60,7 +60,7 @@ def _unavailable(caplog, path: Path) -> None:
 def test_a_media_root_that_does_not_exist_is_503(settings, tmp_path, caplog):
     settings.MEDIA_ROOT = tmp_path / "not-mounted"
     _unavailable(caplog, settings.MEDIA_ROOT)
-    assert "does not exist" in caplog.text
+    assert "不存在或不是目录" in caplog.text
 
 
 def test_an_empty_mount_point_is_503_though_it_is_writable(settings, tmp_path, caplog):
@@ -69,7 +69,7 @@ def test_an_empty_mount_point_is_503_though_it_is_writable(settings, tmp_path, c
     settings.MEDIA_ROOT = tmp_path / "mount-point"
     settings.MEDIA_ROOT.mkdir()
     _unavailable(caplog, settings.MEDIA_ROOT)
-    assert "not mounted" in caplog.text
+    assert "下没有 fieldwork/ 目录：媒体卷没有挂载" in caplog.text
 
 
 @pytest.mark.parametrize("read_only", ["root", "folder"])
@@ -84,7 +84,7 @@ def test_a_read_only_media_volume_is_503(volume, monkeypatch, caplog, read_only)
 
     monkeypatch.setattr(media.os, "access", erofs)
     _unavailable(caplog, unwritable)
-    assert "not writable" in caplog.text
+    assert "不可写" in caplog.text
 
 
 def test_a_media_root_that_is_a_file_is_503(settings, tmp_path, caplog):

@@ -82,6 +82,19 @@ def test_verify_files_names_missing_altered_and_unknown_files(task, users):
         call_command("verify_files", "--no-strays", stdout=StringIO(), stderr=StringIO())
 
 
+def test_verify_files_refuses_a_media_volume_not_mounted_even_before_the_first_file(db):
+    """The check is /healthz's and sweep_rejected_uploads' (``media.volume_problem``): over an empty mount point it
+    said "已核验 0 个文件，全部与上传时一致" and exited 0 while the database held no file yet."""
+    mount_point = Path(settings.MEDIA_ROOT)
+    mount_point.mkdir(parents=True, exist_ok=True)
+    with pytest.raises(CommandError, match=r"下没有 fieldwork/ 目录，而数据库记有 0 个文件：媒体卷没有挂载"):
+        call_command("verify_files", verbosity=0, stdout=StringIO(), stderr=StringIO())
+    (mount_point / "fieldwork").mkdir()  # what migrate makes on a new install
+    out = StringIO()
+    call_command("verify_files", stdout=out, stderr=StringIO())
+    assert "已核验 0 个文件" in out.getvalue()
+
+
 def test_verify_files_passes_over_a_photo_removed_from_a_draft(task, users):
     inspector = users["inspector"]
     record = services.do_start_record(task, acting_user=inspector)

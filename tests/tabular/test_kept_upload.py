@@ -3,11 +3,15 @@
 import io
 import os
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.files.storage import default_storage
+from django.core.management.base import CommandError
 
+from shuangsuiji.media import FOLDER
 from shuangsuiji.tabular.annotate import STORE, forget_rejected, keep_rejected, rejected_download
 from shuangsuiji.tabular.importing import CellError, ImportRejected
 
@@ -80,10 +84,16 @@ def _age(name: str, days: float) -> None:
     os.utime(default_storage.path(name), (then, then))
 
 
+def _mounted() -> None:
+    """The media volume's mark, as ``migrate`` makes it on a new install (``media.ensure_media_folder``)."""
+    (Path(settings.MEDIA_ROOT) / FOLDER).mkdir(parents=True, exist_ok=True)
+
+
 def test_the_nightly_command_sweeps_only_the_old_rejected_uploads(db):
     """Nobody's import is rejected again: without the command the abandoned workbook stayed for ever."""
     from django.core.management import call_command
 
+    _mounted()
     abandoned, current = SessionStore(), SessionStore()
     keep_rejected(abandoned, "intake", _upload(_csv("甲公司")), "旧.csv", REJECTED)
     keep_rejected(current, "intake", _upload(_csv("乙公司")), "新.csv", REJECTED)
@@ -105,9 +115,33 @@ def test_the_nightly_command_sweeps_only_the_old_rejected_uploads(db):
 def test_the_command_runs_on_a_storage_with_no_rejected_upload_yet(db):
     from django.core.management import call_command
 
+    _mounted()
     out = io.StringIO()
     call_command("sweep_rejected_uploads", stdout=out)
     assert "已删除 0 个" in out.getvalue()
+
+
+@pytest.mark.parametrize("mount_point", ["empty", "missing"])
+def test_the_command_refuses_a_media_volume_that_is_not_mounted_and_deletes_nothing(db, mount_point):
+    """The volume not mounted, its mount point empty (or MEDIA_ROOT naming a directory that is not there): the
+    command said "已删除 0 个" and exited 0, so neither the nightly mail nor the scheduler told of it. It now
+    refuses with /healthz's and verify_files' check (``media.volume_problem``), naming MEDIA_ROOT and the mark."""
+    from django.core.management import call_command
+
+    root = Path(settings.MEDIA_ROOT)
+    left = root / STORE / "left-on-the-mount-point.xlsx"
+    if mount_point == "empty":
+        left.parent.mkdir(parents=True)
+        left.write_bytes(b"a workbook written while the volume was not mounted")
+        _age(f"{STORE}/{left.name}", 30)
+    out = io.StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("sweep_rejected_uploads", verbosity=0, stdout=out)
+    message = str(refused.value)
+    assert f"MEDIA_ROOT（{root}）" in message and "媒体卷没有挂载" in message and "没有删除任何文件" in message
+    assert (f"下没有 {FOLDER}/ 目录" if mount_point == "empty" else "不存在") in message
+    assert out.getvalue() == ""
+    assert left.exists() == (mount_point == "empty")  # nothing deleted
 
 
 @pytest.mark.parametrize("role", ["county_admin", "city_admin", "department_user", "inspector", "leader"])

@@ -20,7 +20,7 @@ from tqdm import tqdm
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork.models import Attachment, FollowUpEvidence, StoredFile
 from shuangsuiji.fieldwork.sealing import file_sha256
-from shuangsuiji.media import FOLDER  # where the application stores what this command checks; /healthz's mark too
+from shuangsuiji.media import FOLDER, volume_problem
 from shuangsuiji.verification import finish
 
 
@@ -59,9 +59,12 @@ class Command(BaseCommand):
     def handle(self, *args, no_strays: bool, verbosity: int, **options) -> None:
         root = Path(settings.MEDIA_ROOT)
         total = Attachment.objects.count() + FollowUpEvidence.objects.count()
-        if total and not (root / FOLDER).is_dir():
-            raise CommandError(f"MEDIA_ROOT（{root}）下没有 {FOLDER}/ 目录，而数据库记有 {total} 个文件："
-                               "文件没有随数据库恢复，或 MEDIA_ROOT 指错了目录")
+        # The check /healthz and sweep_rejected_uploads make: without the volume's mark there is nothing to verify
+        # against, even while the database holds no file (a run that said "0 files, all as uploaded" over an empty
+        # mount point would pass a volume that is not mounted).
+        problem = volume_problem(f"，而数据库记有 {total} 个文件")
+        if problem:
+            raise CommandError(problem)
         problems: list[str] = []
         named: set[str] = set()
         for label, row in tqdm(_rows(), total=total, disable=verbosity == 0, desc="核验", unit="个", leave=False):
@@ -75,7 +78,7 @@ class Command(BaseCommand):
             if actual != row.sha256:
                 problems.append(f"{label}：文件与上传时记录的SHA-256不符，已被改动（{row.file.name}）")
         removed = 0
-        if not no_strays and (root / FOLDER).is_dir():
+        if not no_strays:
             strays = sorted(path for path in (root / FOLDER).rglob("*")
                             if path.is_file() and path.relative_to(root).as_posix() not in named)
             detached = _logged_hashes("record.detach", 0) if strays else set()
