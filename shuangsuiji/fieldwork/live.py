@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from shuangsuiji.fieldwork.models import InspectionRecord, Recheck, RecheckStatus, RecheckSubstitution
-from shuangsuiji.planning.models import Substitution, SubstitutionKind, Task, TaskMember, TaskStatus
+from shuangsuiji.planning.models import Substitution, SubstitutionKind, Task, TaskMember, TaskStatus, told_places
 
 # The most task ids a page may ask about: a phone's list holds its open tasks and its last 20 submitted ones.
 MAX_KNOWN = 500
@@ -66,7 +66,8 @@ def snapshot(user, tasks: QuerySet, known: Iterable[int] = (), known_rechecks: I
         # said of each task the page shows: it tells nothing of the tasks, only that none is his any more
         gone = {str(pk): UNBOUND for pk in missing}
     elif missing:
-        member = TaskMember.objects.filter(task=OuterRef("pk"), inspector_id=user.inspector_id)
+        # a place he was told of (``told_places``): a task drawn for him but not dispatched is not named
+        member = TaskMember.objects.filter(told_places(), task=OuterRef("pk"), inspector_id=user.inspector_id)
         replaced = Substitution.objects.filter(task=OuterRef("pk"), kind=SubstitutionKind.INSPECTOR,
                                                old_inspector_id=user.inspector_id)
         for pk, status, on_team, was_replaced, still_mine in (

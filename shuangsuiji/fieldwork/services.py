@@ -85,6 +85,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
     TaskStatus,
+    told_places,
 )
 from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Department, Inspector, InspectorStatus, Recusal
@@ -830,7 +831,9 @@ def departure(user, task_pk: int | None) -> Departure | None:
     if (task_pk is None or user is None or not user.is_authenticated or user.inspector_id is None
             or user.role != Role.INSPECTOR):
         return None
-    member = TaskMember.objects.filter(task=OuterRef("pk"), inspector_id=user.inspector_id)
+    # a place he was told of only: before dispatch a task he was drawn for (then withdrawn, or he replaced) does not
+    # exist for him, and its withdrawal's or his replacement's reason (a firm closed, a relative there) is not his
+    member = TaskMember.objects.filter(told_places(), task=OuterRef("pk"), inspector_id=user.inspector_id)
     task = (Task.objects.visible_to(user).filter(Exists(member), pk=task_pk)
             .annotate(on_team=Exists(member.filter(active=True))).first())
     if task is None or (task.on_team and task.status != TaskStatus.WITHDRAWN):

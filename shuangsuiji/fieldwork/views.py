@@ -497,11 +497,17 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_substitute = recheck.status == RecheckStatus.OPEN and permissions.can_administer(request.user, probe)
     if can_substitute:
         # each officer's replacements: the officers in post of his unit not on the team (the service checks the
-        # certificate and recusals again, and says what is wrong)
-        pool = list(Inspector.objects.filter(jurisdiction__in={i.jurisdiction_id for i in team}, is_external=False,
-                                             status=InspectorStatus.ACTIVE).exclude(pk__in=[i.pk for i in team])
+        # certificate and recusals again, and says what is wrong) — through the scoping gate, as the form looks the
+        # newcomer up: a city officer on a county firm's re-check offered the county admin every officer of the
+        # city, names and certificates, whom the registry does not show him. Such a member is the city's to
+        # replace, and the page says so instead of a form.
+        readable = Inspector.objects.visible_to(request.user)
+        pool = list(readable.filter(jurisdiction__in={i.jurisdiction_id for i in team}, is_external=False,
+                                    status=InspectorStatus.ACTIVE).exclude(pk__in=[i.pk for i in team])
                     .order_by("name", "pk"))
+        replaceable = set(readable.filter(pk__in=[i.pk for i in team]).values_list("pk", flat=True))
         for inspector in team:
+            inspector.replaceable = inspector.pk in replaceable
             inspector.candidates = [c for c in pool if c.jurisdiction_id == inspector.jurisdiction_id]
     records = list(recheck.records.order_by("created_at"))
     return render(request, "fieldwork/recheck_detail.html", {

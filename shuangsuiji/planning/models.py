@@ -621,6 +621,15 @@ class TaskMember(models.Model):
         return f"{self.task} · {self.inspector}"
 
 
+def told_places(prefix: str = "") -> Q:
+    """The places on a team (``TaskMember``) their officer was told of: a draw of a plan dispatched, or one superseded
+    since (a re-draw: his phone says "redrawn"). A place in a draw not dispatched yet is secret from the officer as
+    the task is (``permissions.visible_tasks``): what a former member is told of a task he left (withdrawn,
+    replaced, re-drawn) is said only of these. ``prefix``: the path to the member (``"members__"``)."""
+    return (Q(**{f"{prefix}draw__plan__status": PlanStatus.DISPATCHED})
+            | Q(**{f"{prefix}draw__status": DrawStatus.SUPERSEDED}))
+
+
 class SubstitutionKind(models.TextChoices):
     TARGET = "target", _("检查对象关停，按号签递补")
     INSPECTOR = "inspector", _("执法人员不能参加，按号签递补")
