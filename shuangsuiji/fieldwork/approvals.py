@@ -4,7 +4,7 @@ number a page shows is the number the other counts.
 An admin's queue holds three kinds of rows: those he may decide (``mine``), his own requests, which another admin
 decides (``own``: nobody approves his own, ``intake.permissions.ensure_not_self``), and the rest he reads but
 decides neither (``others``: a county's plan request, which the city decides; a correction of a record his own team
-wrote, ``fieldwork.permissions.ensure_not_on_team``). Only ``mine`` is his count.
+wrote, or its on-site approval, ``fieldwork.permissions.ensure_not_on_team``). Only ``mine`` is his count.
 """
 
 from dataclasses import dataclass
@@ -62,7 +62,7 @@ def admin_queue(user) -> Queue:
     clues = Clue.objects.visible_to(user)
     return Queue(
         on_site=_split(user, OnSiteApproval.objects.visible_to(user).filter(state=RequestState.PENDING),
-                       "requested_by", everyone),
+                       "requested_by", not_on_team),
         amendments=_split(user, AmendmentRequest.objects.visible_to(user).filter(state=RequestState.PENDING),
                           "requested_by", not_on_team),
         clues=_split(user, clues.filter(status=ClueStatus.PENDING), "reported_by", everyone),

@@ -60,10 +60,14 @@ def ensure_admin(user, record) -> None:
         raise PermissionDenied(_("只有%(name)s的管理员可以进行此操作") % {"name": record.target.jurisdiction.name})
 
 
-def ensure_not_on_team(user, record) -> None:
-    """A record is reviewed, and its correction approved, by someone who was not on its team: an admin who also
-    holds an officer record may have been drawn onto it (four eyes, as ``ensure_not_self`` for requests)."""
+def ensure_not_on_team(user, record, *, on_site: bool = False) -> None:
+    """A record is reviewed, its correction approved, and a positive-list firm's on-site visit approved, by someone
+    who was not on its team: an admin who also holds an officer record may have been drawn onto it (four eyes, as
+    ``ensure_not_self`` for requests). The on-site approval is the evidence that the visit was lawful (实施方案
+    二(三)): a member of the team going in approved his own visit when another member had asked."""
     if user is not None and user.inspector_id is not None and user.inspector_id in team_inspector_ids(record):
+        if on_site:
+            raise PermissionDenied(_("您是本次检查的检查组成员，不能审批本组的现场检查申请，请由其他管理员办理"))
         raise PermissionDenied(_("您是本次检查的检查组成员，不能审核本组的检查记录，请由其他管理员办理"))
 
 

@@ -960,6 +960,7 @@ def do_decide_on_site(approval: OnSiteApproval, *, approve: bool, decision: str,
     record = _lock(approval.record)
     permissions.ensure_admin(acting_user, record)
     permissions.ensure_not_self(acting_user, approval.requested_by)
+    permissions.ensure_not_on_team(acting_user, record, on_site=True)
     if approval.state != RequestState.PENDING:
         raise ValidationError(_("该申请已由%(who)s于%(when)s审批：%(state)s") % {
             **_by_at(approval.decided_by, approval.decided_at), "state": approval.get_state_display()},

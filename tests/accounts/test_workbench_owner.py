@@ -15,6 +15,7 @@ import datetime
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -282,6 +283,36 @@ def test_an_admin_on_the_records_team_does_not_count_its_correction(requests, tr
     assert "待您审批 1 项" in html and "另有 2 项由他人审批" in html and "data-not-mine" in html
     assert reverse("fieldwork:amendment_decide", args=[requests.amendment_requests.get().pk]) not in html
     assert section(page(client, colleague), "approvals").total == 1
+
+
+def test_an_admin_on_the_records_team_does_not_decide_its_on_site_request(tree, task, team, users, client):
+    """The on-site approval is the evidence that a positive-list firm's visit was lawful (实施方案 二(三)): an admin
+    drawn onto the team approved the visit his team mate had asked for (only his own request was refused)."""
+    officer = Inspector.objects.create(name="王五", certificate_number="13062300009",
+                                       certificate_expiry=datetime.date(2030, 1, 1), jurisdiction=tree["a"],
+                                       department=tree["departments"]["130623"])
+    on_team = TaskMember.objects.filter(task=task).first()
+    TaskMember.objects.create(task=task, draw=on_team.draw, inspector=officer, role=MemberRole.OFFICER,
+                              slot=9, slot_kind="officer")
+    colleague = User.objects.create_user(username="county_admin2", password="pw-x", role=Role.COUNTY_ADMIN,
+                                         jurisdiction=tree["a"], inspector=officer)
+    record = fieldwork.do_start_record(task, acting_user=users["inspector"])
+    InspectionRecord.objects.filter(pk=record.pk).update(positive_list=True, mode="off_site")
+    approval = fieldwork.do_request_on_site(record, reason="群众举报夜间偷排", acting_user=users["inspector"])
+    client.force_login(colleague)
+    html = client.get(reverse("fieldwork:approvals")).content.decode()
+    assert "待您审批" not in html or "待您审批 0 项" in html
+    assert "另有 1 项由他人审批" in html and "data-not-mine" in html
+    assert reverse("fieldwork:on_site_decide", args=[approval.pk]) not in html
+    assert section(page(client, colleague), "approvals").total == 0
+    with pytest.raises(PermissionDenied, match="不能审批本组的现场检查申请"):
+        fieldwork.do_decide_on_site(approval, approve=True, decision="同意", acting_user=colleague)
+    record.refresh_from_db()
+    assert record.on_site_approval_id is None and record.mode == "off_site"
+    # another admin of the county, not on the team, decides it
+    fieldwork.do_decide_on_site(approval, approve=True, decision="同意", acting_user=users["county_admin"])
+    record.refresh_from_db()
+    assert record.on_site_approval_id == approval.pk
 
 
 # --- 一公开: the city's row -------------------------------------------------------------------------------------
