@@ -1389,6 +1389,10 @@ def _approval_queue(request: HttpRequest) -> dict:
         clues, unchecked = clues.filter(reported_by=user), unchecked.none()
         shortfalls = shortfalls.filter(plan__department_id=user.department_id or 0)
         redraws = redraws.filter(plan__department_id=user.department_id or 0)
+    if not reads_drafts(user):
+        # A pending on-site request belongs to a draft, and its reason may name who complained (ON_SITE_DRAFT_KEYS):
+        # a leader reads sealed records only, and reads the approval once the record is sealed with it.
+        on_site = on_site.none()
     on_site, amendments = list(on_site), list(amendments)
     plan_requests = ([(s.plan, _("%(stratum)s少抽 %(n)s 家") % {
         "stratum": s.get_stratum_display(), "n": s.shortfall}, "") for s in shortfalls]

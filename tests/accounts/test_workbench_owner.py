@@ -287,7 +287,8 @@ def test_an_admin_on_the_records_team_does_not_count_its_correction(requests, tr
 
 def test_an_admin_on_the_records_team_does_not_decide_its_on_site_request(tree, task, team, users, client):
     """The on-site approval is the evidence that a positive-list firm's visit was lawful (实施方案 二(三)): an admin
-    drawn onto the team approved the visit his team mate had asked for (only his own request was refused)."""
+    drawn onto the team approved the visit his team mate had asked for (only his own request was refused). And a
+    leader's 审批 page listed the draft's request with its reason."""
     officer = Inspector.objects.create(name="王五", certificate_number="13062300009",
                                        certificate_expiry=datetime.date(2030, 1, 1), jurisdiction=tree["a"],
                                        department=tree["departments"]["130623"])
@@ -309,6 +310,11 @@ def test_an_admin_on_the_records_team_does_not_decide_its_on_site_request(tree, 
         fieldwork.do_decide_on_site(approval, approve=True, decision="同意", acting_user=colleague)
     record.refresh_from_db()
     assert record.on_site_approval_id is None and record.mode == "off_site"
+    # a leader reads sealed records only: the pending request is a draft's, its reason may name who complained
+    client.force_login(users["leader"])
+    assert "群众举报夜间偷排" not in client.get(reverse("fieldwork:approvals")).content.decode()
+    client.force_login(users["county_admin"])
+    assert "群众举报夜间偷排" in client.get(reverse("fieldwork:approvals")).content.decode()
     # another admin of the county, not on the team, decides it
     fieldwork.do_decide_on_site(approval, approve=True, decision="同意", acting_user=users["county_admin"])
     record.refresh_from_db()

@@ -1,7 +1,8 @@
 """The 审批 tab per role. An inspector decides nothing there (his workbench counts no approvals) yet it listed
 every pending clue and plan request of the county, with "在线索页面审批" / "在计划页面审批" for pages he cannot act
 on (plans he cannot even open). He sees what is his: his teams' requests and the clues he reported. Admins see
-everything, each hint only to who decides it; a leader reads everything and decides nothing."""
+everything, each hint only to who decides it; a leader reads everything but a draft's on-site request and decides
+nothing."""
 
 import pytest
 from django.urls import reverse
@@ -78,10 +79,12 @@ def test_a_city_admin_is_told_where_he_decides_plans(waiting, users):
     assert "少抽 2 家" in page and "在计划页面审批" in page
 
 
-def test_a_leader_reads_everything_and_is_offered_no_decision(waiting, users):
+def test_a_leader_reads_everything_but_drafts_and_is_offered_no_decision(waiting, users):
+    """He reads sealed records only (``reads_drafts``): a pending on-site request is a draft's, and its reason may
+    name who complained (``ON_SITE_DRAFT_KEYS``); the page listed it, reason and all."""
     page = approvals(users["leader"])
     assert "检查员报告的线索" in page and "管理员报告的线索" in page and "少抽 2 家" in page
-    assert waiting.number in page
+    assert waiting.number not in page and "在线监测数据异常" not in page
     assert "在线索页面审批" not in page and "在计划页面审批" not in page
     assert reverse("fieldwork:on_site_decide", args=[waiting.on_site_requests.get().pk]) not in page
 
@@ -117,7 +120,7 @@ def test_a_department_user_sees_only_his_clues_and_his_departments_plans(departm
 # what each role's 审批 tab lists of the fixture's five pending things
 ALL = {"科室报告的线索", "检查员报告的线索", "管理员报告的线索", "待安排线索核查", "少抽 2 家", "在线监测数据异常"}
 SEES = {
-    "city_admin": ALL, "county_admin": ALL, "leader": ALL,
+    "city_admin": ALL, "county_admin": ALL, "leader": ALL - {"在线监测数据异常"},
     "other_county_admin": set(),
     "department_user": {"科室报告的线索"},
     "inspector": {"检查员报告的线索", "在线监测数据异常"},
@@ -140,7 +143,7 @@ def test_the_overviews_pending_count_is_what_the_approvals_tab_lists(role, depar
         return  # his 现场检查 tab is 我的检查, with no such card
     answer = signed_in(users[role]).get(reverse("fieldwork:home"))
     assert answer.status_code == 200
-    expected = {"city_admin": 6, "county_admin": 4, "other_county_admin": 0, "department_user": 1, "leader": 6}[role]
+    expected = {"city_admin": 6, "county_admin": 4, "other_county_admin": 0, "department_user": 1, "leader": 5}[role]
     assert answer.context["pending_approvals"] == expected
 
 
