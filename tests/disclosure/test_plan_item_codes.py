@@ -61,8 +61,8 @@ def test_the_json_download_and_the_api_give_the_same_codes_as_a_list(client, pla
 
 def test_the_open_data_page_says_how_the_column_is_written(client):
     text = client.get("/public/opendata/").content.decode()
-    assert ('<code>check_items</code></th><td>抽查事项编码</td>'
-            '<td class="text-body-secondary" id="column-plans-check_items">'
+    assert "<code>check_items</code></th><td>抽查事项编码</td></tr>" in text
+    assert ('<td colspan="2" class="text-body-secondary" id="column-plans-check_items">'
             "计划所列抽查事项的编码，按编码排列，多个时以英文分号和空格“; ”隔开") in text
     english = client.get("/public/opendata/", headers=ENGLISH).content.decode()
     assert 'several separated by a semicolon and a space (&quot;; &quot;' in english
