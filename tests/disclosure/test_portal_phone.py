@@ -33,3 +33,13 @@ def test_the_boxes_of_facts_stay_inside_the_margins(client, data):  # noqa: F811
         page = client.get(url).content.decode()
         boxes = re.findall(r'<dl class="([^"]*)"', page)
         assert boxes and all("mx-0" in box.split() for box in boxes if "row" in box.split()), (url, boxes)
+
+
+@pytest.mark.parametrize("language, command", [("zh-hans", "certutil -hashfile 文件名 SHA256"),
+                                               ("en", "certutil -hashfile FILE SHA256")])
+def test_the_windows_hash_command_is_not_broken_at_its_hyphen(client, language, command):
+    """The verify page's "certutil -hashfile" broke after its hyphen on a phone ("certutil -" / "hashfile"), which
+    reads as two commands; it is kept on one line, as HTML and not as escaped tags."""
+    page = client.get("/public/verify/", headers={"cookie": f"django_language={language}"}).content.decode()
+    paragraph = re.search(r'id="sealed-after-reveal">(.*?)</span>\s', page, re.S).group(0)
+    assert f'<span class="text-nowrap">{command}</span>' in page and "&lt;span" not in paragraph
