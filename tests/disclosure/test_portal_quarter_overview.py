@@ -216,7 +216,7 @@ def test_the_plan_page_says_when_the_plan_was_published_and_whether_late(client,
     line = WHOLE.sub(r"\1", page[start:page.index("</p>", start)])
     assert "首次抽取（即公开之日）：2026-03-27" in line and "逾期" not in line
     client.cookies["django_language"] = "en"
-    page = client.get(f"/public/plans/{late.pk}/").content.decode()
+    page = WHOLE.sub(r"\1", client.get(f"/public/plans/{late.pk}/").content.decode())
     assert "Published late: first drawn and published on 2026-04-08, the deadline was 2026-03-31" in page
 
 
