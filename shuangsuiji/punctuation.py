@@ -20,6 +20,7 @@ message the user reads (an error, a flash message, a page value, an API error bo
 stored: audit reasons, notes) the active language is Chinese, so these join with Chinese marks there too.
 """
 
+import re
 from collections.abc import Callable, Iterable
 
 from django import template
@@ -144,3 +145,14 @@ def _escaped(values: object, join: Callable[[Iterable[object]], str], autoescape
     # escape each item, then join with the same function Python uses: the marks themselves need no escaping
     escape = conditional_escape if autoescape else str
     return mark_safe(join(escape(value) for value in values))  # type: ignore[attr-defined]
+
+
+DAY_OR_MONTH = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
+
+@register.filter(name="whole_dates", is_safe=True, needs_autoescape=True)
+def whole_dates_filter(text: object, autoescape: bool = True) -> SafeString:
+    """``text`` with each ISO day or month (2026-10, 2026-10-30) kept on one line: a phone broke the English title
+    "竞秀区: inspection results, 2026-10" after the hyphen, leaving "10" alone on the next line."""
+    escaped = str(conditional_escape(text) if autoescape else text)
+    return mark_safe(DAY_OR_MONTH.sub(lambda m: f'<span class="text-nowrap">{m.group(0)}</span>', escaped))

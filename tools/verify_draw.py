@@ -578,16 +578,61 @@ USAGE = "usage: python tools/verify_draw.py MANIFEST.json [--sealed SEALED.json]
 LEVELS = {"city": "市级", "county": "县级"}
 
 
-def plan_of(plan):
+# The kind of plan a draw is of, told by the names of its strata: the system draws a regular plan (双随机抽查) from
+# the strata key, special and general, an internal joint plan (内部联合抽查) from its one stratum joint, a clue check
+# from clue and a cross-department check from cross. The names are the bureau's, not a rule of the draw spec, and
+# the manifest has no field for the kind: a draw whose strata are none of these is not given one. In the words of
+# the plan page's title (its kind is the plan's 类型), so a quarter's regular and joint plans of one place are told
+# apart by more than their hashes.
+KINDS = [
+    (frozenset({"key", "special", "general"}), "双随机抽查", "double-random inspection"),
+    (frozenset({"joint"}), "内部联合抽查", "internal joint inspection"),
+    (frozenset({"clue"}), "线索核查", "clue check"),
+    (frozenset({"cross"}), "跨部门联合抽查", "cross-department joint check"),
+]
+
+
+def kind_of(strata):
+    """The plan kind (Chinese, English) that a manifest's strata (the inputs' or a sealed manifest's, each with a
+    name) say, or None. A regular plan draws every one of key, special and general; a plan of another kind only its
+    own stratum."""
+    if not isinstance(strata, list) or not all(isinstance(s, dict) for s in strata):
+        return None
+    names = frozenset(s.get("name") for s in strata)
+    if len(names) != len(strata):
+        return None
+    return next(((zh, en) for kinds, zh, en in KINDS if names == kinds), None)
+
+
+def joint_departments(strata):
+    """The departments taking part in an internal joint plan, as its inputs list them (needs.departments of the one
+    stratum joint: one officer of each on every team); [] when the manifest does not say (a sealed one)."""
+    if not isinstance(strata, list) or len(strata) != 1 or not isinstance(strata[0], dict):
+        return []
+    needs = strata[0].get("needs")
+    found = needs.get("departments") if isinstance(needs, dict) else None
+    return found if isinstance(found, list) and all(isinstance(d, str) for d in found) else []
+
+
+def plan_of(plan, strata=None):
     """The draw a manifest's inputs.plan (or a sealed manifest's plan) names, in Chinese and in English, in the
-    words of the portal's plan page ("2026年第3季度", 市级, 第 1 次抽取). A manifest carries no name of the place,
-    only its division code (行政区划代码, which the plan page shows beside the place's name): the code is kept."""
+    words of the portal's plan page ("2026年第3季度", 市级, 双随机抽查, 第 1 次抽取). A manifest carries no name of
+    the place, only its division code (行政区划代码, which the plan page shows beside the place's name): the code
+    is kept. The kind is said when ``strata`` (the inputs' or the sealed manifest's) tell it (``kind_of``), with
+    the departments of a joint plan when the inputs list them."""
     if not isinstance(plan, dict):
         return "?", "?"
     where, level = plan.get("jurisdiction", "?"), plan.get("level", "?")
     year, quarter, n = plan.get("year", "?"), plan.get("quarter", "?"), plan.get("sequence", "?")
-    zh = f"{year}年第{quarter}季度{LEVELS.get(level, level)}抽查计划（行政区划代码 {where}）的第 {n} 次抽取"
-    en = f"the {year} Q{quarter} {level}-level plan of division code {where}, draw {n}"
+    kind = kind_of(strata)
+    kind_zh, kind_en = (kind[0], f" {kind[1]}") if kind else ("", "")
+    departments = joint_departments(strata) if kind and kind[0] == "内部联合抽查" else []
+    taking_part = f"，参加科室：{'、'.join(departments)}" if departments else ""
+    title = f"{kind_zh}计划" if kind else "抽查计划"  # 双随机抽查计划, as the page's title ends; or no kind said
+    zh = f"{year}年第{quarter}季度{LEVELS.get(level, level)}{title}（行政区划代码 {where}{taking_part}）的第 {n} 次抽取"
+    # English stays free of Chinese names: the number of departments, which the plan page lists
+    part_en = f" with {len(departments)} departments taking part" if departments else ""
+    en = f"the {year} Q{quarter} {level}-level{kind_en} plan of division code {where}{part_en}, draw {n}"
     reason, supersedes = plan.get("reason"), plan.get("supersedes")
     if n != 1 and isinstance(reason, str) and reason.strip():
         # a re-draw: the reason the plan page shows with it, and the draw it replaced by its inputs hash
@@ -660,7 +705,7 @@ def named_draw(manifest):
     """The draw a manifest that differs says it is, when its inputs.plan can be read: which file was checked."""
     inputs = manifest.get("inputs") if isinstance(manifest, dict) else None
     plan = inputs.get("plan") if isinstance(inputs, dict) else None
-    return plan_of(plan) if isinstance(plan, dict) else None
+    return plan_of(plan, inputs.get("strata")) if isinstance(plan, dict) else None
 
 
 def report_differences(found, lang, manifest=None):
@@ -683,7 +728,7 @@ def report_differences(found, lang, manifest=None):
 
 def report_sealed_alone(manifest, lang):
     """A sealed manifest given alone: what it already lets the reader check, and what to do for the rest."""
-    zh, en = plan_of(manifest.get("plan"))
+    zh, en = plan_of(manifest.get("plan"), manifest.get("strata"))
     value_zh, value_en = public_value_of(manifest.get("public_value"))
     inputs_hash, commitment = manifest.get("inputs_hash"), manifest.get("commitment")
     if lang == "en":
@@ -704,7 +749,7 @@ def report_sealed_alone(manifest, lang):
 
 def report_ok(manifest, sealed, lang):
     counts = ", ".join(f"{r['name']} {len(r['selected'])}" for r in manifest["strata"])
-    zh, en = plan_of(manifest["inputs"]["plan"])
+    zh, en = plan_of(manifest["inputs"]["plan"], manifest["inputs"]["strata"])
     value_zh, value_en = public_value_of(manifest["public_value"])
     subs = len(manifest["substitutions"])
     if lang == "en":
@@ -712,15 +757,16 @@ def report_ok(manifest, sealed, lang):
               f"commitment; seed "
               f"{manifest['seed']}; selection re-run identically ({counts}); assignment and {subs} "
               f"substitution(s) verified" + ("; the sealed manifest agrees" if sealed is not None else ""))
-        print("  Check that the plan page shows the same inputs hash (and the same division code and public value):"
-              " then this is the draw it published.")
+        print("  Check that the plan page shows the same inputs hash (under its title for the draw in force, in its"
+              " draw records for every draw) and the same division code and public value: then this is the draw it"
+              " published.")
         return
     pool = "执法人员的随机分配和 " if "assignment" in manifest["inputs"] else ""
     print("OK 验证通过：按抽取规范重新计算，结果与清单完全一致。")
     print(f"  抽取：{zh}")
     print(f"  公开随机数：{value_zh}")
     print(f"  输入哈希：{manifest['inputs_hash']}（请核对计划页面公布的输入哈希与此相同，才说明是该计划的这次抽取；"
-          "计划页面标题下写有行政区划代码，“抽取记录”中有公开随机数）")
+          "计划页面标题下写有现行抽取的输入哈希和行政区划代码，“抽取记录”中有每次抽取的输入哈希和公开随机数）")
     print(f"  密钥的 SHA-256 等于事先公开的密钥承诺 {manifest['commitment']}")
     print(f"  种子：{manifest['seed']}")
     print(f"  重新抽取的对象、顺序和入样概率一致（各类别抽中数：{counts}）")

@@ -417,7 +417,8 @@ def listed_draws() -> QuerySet:
 def plans(params) -> tuple[PlanFilter, QuerySet]:
     form = PlanFilter(params)
     rows = (Plan.objects.published().select_related("jurisdiction", "department")
-            .prefetch_related("strata", Prefetch("draws", queryset=listed_draws()))
+            .prefetch_related("strata", Prefetch("draws", queryset=listed_draws()),
+                              Prefetch("check_items", queryset=CheckItem.objects.only("id", "code")))
             .order_by("-year", "-quarter", "jurisdiction__path", "kind", "id"))
     if not form.is_valid():
         return form, rows.none()
@@ -621,6 +622,8 @@ def _plain(key: str, value: Any, *, page: bool = False) -> str:
     chinese = not page or (translation.get_language() or "").startswith("zh")
     colon, semicolon = ("：", "；") if chinese else (": ", "; ")
     said = stored_label if page else (lambda text, _choices: text)
+    if key == "check_items":
+        return ITEM_CODES_SEPARATOR.join(value)
     if key == "items":
         return semicolon.join(f"{i.get('name', '')}{colon}{said(i.get('outcome', ''), ItemOutcome)}" for i in value)
     if key == "problems":
@@ -788,7 +791,9 @@ def row_dict(obj: Any, *, full: bool = True) -> dict[str, Any]:
                 "public_value": draw.public_value if draw else "",
                 "drawn_at": instant(draw.drawn_at if draw else None),
                 "revealed_at": instant(obj.revealed_at),
-                "secret": draw.secret if draw and revealed else "", "changed_at": instant(obj.changed_at)}
+                "secret": draw.secret if draw and revealed else "", "changed_at": instant(obj.changed_at),
+                # the items' codes as they stand in the registry (prefetched by ``plans``), in code order
+                "check_items": [item.code for item in obj.check_items.all()]}
     if isinstance(obj, CheckItem):
         return {"code": obj.code, "name": obj.name, "legal_basis": obj.legal_basis, "content": obj.content,
                 "jurisdiction": obj.jurisdiction.name, "list_level": obj.get_list_level_display(),
@@ -818,7 +823,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
               ("status", _("状态")), ("requested", _("计划抽查数")),
               ("inputs_hash", _("输入哈希")), ("commitment", _("密钥承诺")), ("public_value", _("公开随机数")),
               ("drawn_at", _("抽取时间")), ("revealed_at", _("公开时间")), ("secret", _("密钥")),
-              ("changed_at", _("最近变更时间"))],
+              ("changed_at", _("最近变更时间")), ("check_items", _("抽查事项编码"))],
     "items": [("code", _("事项编码")), ("name", _("抽查事项")), ("legal_basis", _("检查依据")),
               ("content", _("检查内容")), ("jurisdiction", _("制定机关所在行政区")),
               ("responsible_department", _("责任科室")), ("industries", _("适用行业")),
@@ -827,6 +832,17 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
                      ("draw_status", _("抽取状态")), ("state_label", _("验证状态")), ("checked_at", _("验证时间")),
                      ("revealed_at", _("公开时间"))],
 }
+
+
+ITEM_CODES_SEPARATOR = "; "
+"""Between the check items' codes of a plan in one CSV cell: readable in a spreadsheet, split by a script on this
+text (an item's code is a short code such as BD-HJ-001, never a sentence). The JSON keeps the list."""
+
+COLUMN_NOTES: dict[str, dict[str, Any]] = {
+    "plans": {"check_items": _("计划所列抽查事项的编码，按编码排列，多个时以英文分号和空格“; ”隔开（JSON 中为数组）；"
+                               "事项的名称见随机抽查事项清单")},
+}
+"""How a download's column is written where one cell holds several values (the open-data page shows it)."""
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -28,7 +28,7 @@ class Dataset:
     note: str = ""
     page_url: str = ""
     api_url: str = ""
-    download_columns: list[tuple[str, str]] = field(default_factory=list)
+    download_columns: list[tuple[str, str, str]] = field(default_factory=list)  # key, header, how it is written
     api_fields: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -83,7 +83,8 @@ def opendata(request: HttpRequest) -> HttpResponse:
         datasets.append(Dataset(
             spec.title, spec.page, spec.api, spec.fields, spec.params, spec.note,
             page_url=_url(f"public:{spec.page}") if spec.page else "", api_url=reverse(f"public-api:{spec.api}"),
-            download_columns=[(key, str(label)) for key, label in public.COLUMNS.get(spec.page, [])],
+            download_columns=[(key, str(label), str(public.COLUMN_NOTES.get(spec.page, {}).get(key, "")))
+                              for key, label in public.COLUMNS.get(spec.page, [])],
             # The API's descriptions are Chinese literals (the OpenAPI schema is built from them at import):
             # translated here, in the reader's language.
             api_fields=[(key, gettext(text)) for key, text in spec.fields.items() if key != "__name__"]))

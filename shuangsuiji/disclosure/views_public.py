@@ -213,8 +213,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             codes = [s["id"] for st in draw.manifest.get("strata", []) for s in st.get("selected", [])]
             entry["selection"] = _selection(draw, public.names_for(codes, plan.year))
         shown.append(entry)
+    # The draw in force (a re-draw's, not the one it superseded), whose inputs hash stands under the title: what the
+    # verifier prints first, so a reader tells which plan a manifest is of (a place's regular and joint plans of a
+    # quarter have the same year, quarter and division code).
+    current = next((entry["draw"] for entry in shown if not entry["superseded"] and entry["draw"].inputs_hash), None)
     return render(request, "disclosure/public/plan_detail.html", {
         "plan": plan, "strata": plan.strata.order_by("id"), "draws": shown, "revealed": revealed,
+        "current_draw": current,
+        # a joint plan's departments, as its draw's inputs name them (verify_draw.py says them with the kind)
+        "departments": list(plan.departments.order_by("name").values_list("name", flat=True)) if plan.is_joint else [],
         # its results, published month by month: how many are out, and when the rest are due
         "result_count": PublishedResult.objects.published().filter(plan_id=plan.pk).count(),
         # the day it counts as published (its first draw) and whether that was late, as the overview says

@@ -219,3 +219,45 @@ def test_a_sealed_re_draw_names_its_reason_the_draw_it_replaced_and_its_public_v
     assert f"draw 2 (an approved re-draw replacing the draw with inputs hash {'a' * 64})" in english.stdout
     assert f"the public value {'c' * 64} (drand randomness beacon, round 1234)." in english.stdout
     assert not CJK.search(english.stdout)
+
+
+def redrawn(keep) -> tuple[dict, dict]:
+    """The vector's draw re-run on the strata ``keep`` selects (the vector mixes every kind of stratum in one
+    draw, as no plan of the system does), complete and sealed: a genuine manifest of one kind of plan."""
+    from shuangsuiji.engine import manifest as engine
+
+    vector = genuine()
+    inputs = copy.deepcopy(vector["inputs"])
+    inputs["strata"] = [stratum for stratum in inputs["strata"] if keep(stratum["name"])]
+    complete = engine.draw(inputs, bytes.fromhex(vector["secret"]), vector["public_value"])
+    return complete, engine.seal(complete)
+
+
+def test_a_regular_and_a_joint_plan_of_one_place_and_quarter_are_told_apart_by_their_kind(verifier, tmp_path):
+    """A quarter's regular plan and internal joint plan of one place share year, quarter, level and division code:
+    the verifier named both alike, and only their hashes told them apart. The strata say the kind (key, special,
+    general: the regular plan; joint alone: the joint one, its departments in the inputs), in the words of the
+    plan page's title."""
+    regular, regular_sealed = redrawn(lambda name: name != "joint")
+    done = verifier(regular)
+    assert done.returncode == 0, done.stdout
+    assert "抽取：2021年第3季度县级双随机抽查计划（行政区划代码 130602）的第 1 次抽取\n" in done.stdout
+    assert verifier(regular, "--lang", "en").stdout.startswith(
+        "OK: the 2021 Q3 county-level double-random inspection plan of division code 130602, draw 1;")
+    joint, joint_sealed = redrawn(lambda name: name == "joint")
+    done = verifier(joint)
+    assert done.returncode == 0, done.stdout
+    assert ("抽取：2021年第3季度县级内部联合抽查计划（行政区划代码 130602，参加科室：大气环境处、水生态环境处）"
+            "的第 1 次抽取\n") in done.stdout
+    english = verifier(joint, "--lang", "en").stdout
+    assert english.startswith("OK: the 2021 Q3 county-level internal joint inspection plan of division code 130602 "
+                              "with 2 departments taking part, draw 1;") and not CJK.search(english)
+    # the sealed manifests name their strata too (not the departments), and a manifest that differs is named alike
+    assert verifier(joint_sealed).stdout.startswith(
+        "SEALED 封存清单：这是2021年第3季度县级内部联合抽查计划（行政区划代码 130602）的第 1 次抽取"
+        "在密钥公开前的封存清单")
+    assert "县级双随机抽查计划（行政区划代码 130602）" in verifier(regular_sealed).stdout
+    joint["commitment"] = "1" * 64
+    assert "\n  清单所载的抽取：2021年第3季度县级内部联合抽查计划（" in verifier(joint).stdout
+    # strata of no one kind (the vector's own mix): no kind is claimed
+    assert "抽取：2021年第3季度县级抽查计划（行政区划代码 130602）" in verifier(VECTOR).stdout
