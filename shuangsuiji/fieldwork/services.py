@@ -1259,6 +1259,10 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
     elif orders:
         _create_recheck(record, orders, now)
     _align_recheck_dates({f.recheck_id for f in carried.values() if f.recheck_id} | ({joined.pk} if joined else set()))
+    if joined is not None:  # the joined orders are due with their re-check, as its events say
+        due = Recheck.objects.values_list("due_date", flat=True).get(pk=joined.pk)
+        for follow_up in orders:
+            follow_up.due_date = due
     events += [PendingEvent("followup.open", f, record.target.jurisdiction_id,
                             {"handling": [None, f.handling], "due_date": [None, f.due_date]}, f.problem.notes)
                for f in created]

@@ -58,6 +58,9 @@ def test_an_added_order_joins_the_open_recheck(source, recheck, users):
     assert recheck.not_before == TODAY + datetime.timedelta(days=20)
     assert recheck.due_date == recheck.not_before + datetime.timedelta(days=services.RECHECK_WITHIN_DAYS)
     assert set(open_orders.values_list("due_date", flat=True)) == {recheck.due_date}
+    added = recheck.follow_ups.get(problem__code="HB-002")
+    opened = Event.objects.get(action="followup.open", object_id=str(added.pk))
+    assert opened.changes["due_date"] == [None, recheck.due_date.isoformat()]
     event = Event.objects.get(action="recheck.join", object_id=str(recheck.pk))
     assert event.changes == {"orders": [None, "HB-002"]}
     assert event.reason == f"经更正记录{amendment.number}更正，新增或改列事项的责令改正并入复查任务{recheck.number}"
