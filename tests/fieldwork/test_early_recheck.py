@@ -73,10 +73,12 @@ def test_an_early_recheck_with_the_firms_report_is_sealed_and_shows_it(recheck, 
 
 
 def test_after_the_deadline_no_statement_is_asked(recheck, users):
-    yesterday = timezone.localdate() - datetime.timedelta(days=1)
-    Recheck.objects.filter(pk=recheck.pk).update(not_before=yesterday,
-                                                 due_date=yesterday + datetime.timedelta(days=15))
-    record = filled(recheck, users, "")
+    record = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
+    record = fill(record, users["inspector"], early_recheck_statement="")
+    # the day before the inspection's (not today's: two hours ago may be yesterday, just after midnight)
+    before = services.inspection_day(record) - datetime.timedelta(days=1)
+    Recheck.objects.filter(pk=recheck.pk).update(not_before=before, due_date=before + datetime.timedelta(days=15))
+    record = sign_all(record, users["inspector"])
     assert "early_recheck_statement" not in services.completeness_errors(record)
     record = services.do_submit_record(record, acting_user=users["inspector"])
     assert "early_recheck_statement" not in record.sealed_content
