@@ -76,6 +76,7 @@ WRITTEN_BY_SERVICES = (
     gettext_noop("复查整改情况：%(problem)s（整改期限 %(deadline)s）"),
     gettext_noop("经更正记录%(number)s更正，原认定的问题或处理方式已变更"),
     gettext_noop("经更正记录%(number)s更正，不再责令整改，无需复查"),
+    gettext_noop("经更正记录%(number)s更正，新增或改列事项的责令改正并入复查任务%(recheck)s"),
     gettext_noop("复查发现仍未整改到位，按复查记录%(number)s的处理方式继续处置"),
     gettext_noop("复查确认已整改到位（复查记录%(number)s）"),
     gettext_noop("审核退回，更正后重新提交"),

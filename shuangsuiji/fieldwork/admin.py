@@ -72,7 +72,8 @@ class RecordReviewAdmin(ReadOnlyAdmin):
 
 @admin.register(AmendmentRequest)
 class AmendmentRequestAdmin(ReadOnlyAdmin):
-    list_display = ["record", "state", "via_review", "requested_by", "requested_at", "decided_by", "amendment"]
+    list_display = ["record", "state", "via_review", "requested_by", "requested_at", "decided_by", "decided_as",
+                    "amendment"]
     list_filter = ["state", "via_review"]
     list_select_related = ["record", "requested_by", "decided_by", "amendment"]
 

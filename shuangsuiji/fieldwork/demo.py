@@ -49,6 +49,7 @@ from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
     Attachment,
     ClosedAs,
+    DecidedAs,
     FollowUp,
     FollowUpEvidence,
     FollowUpStatus,
@@ -466,7 +467,7 @@ class _Seeder:
         AmendmentRequest.objects.bulk_create(
             AmendmentRequest(record=visit["record"], reason=reason, requested_by=reviewer, requested_at=when,
                              via_review=True, state=RequestState.APPROVED, decided_by=reviewer, decided_at=when,
-                             decision="审核退回，更正后重新提交", amendment=amendment)
+                             decided_as=DecidedAs.REVIEW_RETURN, amendment=amendment)
             for amendment, visit, reason, reviewer, when in corrected + drafts)
         RecordReview.objects.bulk_create(
             RecordReview(record=amendment, decision=ReviewDecision.PASSED, reviewed_by=reviewer,

@@ -71,6 +71,7 @@ class RecordForm(forms.ModelForm):
             "ended_at": LocalDateTimeInput,
             "findings": forms.Textarea(attrs={"rows": 4}),
             "site_manager_statement": forms.Textarea(attrs={"rows": 2}),
+            "early_recheck_statement": forms.Textarea(attrs={"rows": 2}),
             "contact_phone": forms.TextInput(attrs={"inputmode": "tel"}),
             "site_manager_phone": forms.TextInput(attrs={"inputmode": "tel"}),
             "credit_code": forms.TextInput(attrs={"class": "font-monospace", "autocapitalize": "characters",

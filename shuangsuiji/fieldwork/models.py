@@ -206,6 +206,11 @@ class InspectionRecord(models.Model):
     address = models.CharField(_("地址"), max_length=255, blank=True)
     permit_number = models.CharField(_("排污许可证编号"), max_length=64, blank=True)
 
+    # A re-check before its 整改期限 has passed is lawful when the firm reports it has rectified early (the seed asks
+    # that problems be 按时整改到位, not that the officers wait): the record says so (``services.early_recheck``).
+    early_recheck_statement = models.TextField(
+        _("提前复查说明"), blank=True,
+        help_text=_("整改期限届满前复查的，写明企业何时、以何种方式报告已提前完成整改"))
     findings = models.TextField(_("检查情况"), blank=True,
                                 help_text=_("现场（或非现场）检查的总体情况、发现的问题和处理意见"))
     site_manager_name = models.CharField(_("现场负责人姓名"), max_length=64, blank=True)
@@ -530,6 +535,15 @@ class RequestState(models.TextChoices):
     REJECTED = "rejected", _("未批准")
 
 
+class DecidedAs(models.TextChoices):
+    """Who wrote a request's decision: the approver (``decision`` as typed) or the system, when a review's return
+    opened or answered the request — its words are not stored but said in the reader's language
+    (``AmendmentRequest.decision_text``)."""
+
+    TYPED = "", _("审批人填写")
+    REVIEW_RETURN = "review_return", _("审核退回时由系统填写")
+
+
 class AmendmentRequest(models.Model):
     """A request to correct a sealed record. Approved, it creates the amendment draft; the original stays."""
 
@@ -546,6 +560,7 @@ class AmendmentRequest(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision = models.TextField(_("审批意见"), blank=True)
+    decided_as = models.CharField(_("审批意见来源"), max_length=16, choices=DecidedAs.choices, blank=True)
     amendment = models.OneToOneField(InspectionRecord, verbose_name=pgettext_lazy("amendment", "更正记录"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="amendment_request")
 
@@ -564,6 +579,13 @@ class AmendmentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} {self.get_state_display()}"
+
+    @property
+    def decision_text(self) -> str:
+        """The decision in the active language: the system's, said from its code; the approver's, as typed."""
+        if self.decided_as == DecidedAs.REVIEW_RETURN:
+            return gettext("审核退回，更正后重新提交")
+        return self.decision
 
 
 class OnSiteApproval(models.Model):

@@ -105,6 +105,9 @@ def content_document(record: InspectionRecord, items: Iterable[ItemResult] | Non
             "rectification": text(item.rectification),
         } for item in items],
         "findings": text(record.findings),
+        # only when written: the records sealed before the field existed rebuild to the document they sealed
+        **({"early_recheck_statement": text(record.early_recheck_statement)}
+           if record.early_recheck_statement else {}),
         "site_manager": {
             "name": text(record.site_manager_name), "position": text(record.site_manager_position),
             "phone": text(record.site_manager_phone), "statement": text(record.site_manager_statement),

@@ -52,6 +52,7 @@ from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
     Attachment,
     ClosedAs,
+    DecidedAs,
     FollowUp,
     FollowUpEvidence,
     FollowUpStatus,
@@ -96,7 +97,7 @@ RECORD_FIELDS = (
     "mode", "off_site_means", "started_at", "ended_at", "place", "credit_code", "target_name",
     "legal_representative", "contact_name", "contact_phone", "address", "permit_number", "findings",
     "site_manager_name", "site_manager_position", "site_manager_phone", "site_manager_statement",
-    "site_manager_refused", "site_manager_refusal_note",
+    "site_manager_refused", "site_manager_refusal_note", "early_recheck_statement",
 )
 """What the team writes in a record (the rest is set by the system: task, target, approvals, seal)."""
 ITEM_FIELDS = ("outcome", "notes", "handling", "deadline", "transfer_to", "rectification")
@@ -1001,6 +1002,13 @@ def latest_rectification_deadline(day: date) -> date:
     return day.replace(year=year) if not (day.month == 2 and day.day == 29) else date(year, 2, 28)
 
 
+def early_recheck(record: InspectionRecord) -> bool:
+    """Whether ``record`` re-checks before its re-check's 整改期限 has passed: on that day or earlier, when the firm
+    still had time. Lawful when the firm reports it has rectified early; the record must then say so
+    (``early_recheck_statement``), which is sealed with it and shown on its page and PDF."""
+    return record.recheck_id is not None and inspection_day(record) <= record.recheck.not_before
+
+
 def rectification_deadline_problem(deadline: date, day: date) -> str | None:
     """What is wrong with the 整改期限 of an order to rectify found on ``day``, or None (the form and the
     submission say the same)."""
@@ -1076,6 +1084,10 @@ def completeness_errors(record: InspectionRecord) -> dict[str, list[str]]:
         if not getattr(record, name):
             errors[name].append(message)
     _item_errors(record, errors)
+    if early_recheck(record) and not record.early_recheck_statement.strip():
+        errors["early_recheck_statement"].append(_(
+            "整改期限（%(deadline)s）尚未届满：企业报告已提前完成整改的，请在“提前复查说明”中写明何时、以何种方式报告；"
+            "否则请在整改期限后再复查") % {"deadline": record.recheck.not_before.isoformat()})
     if on_site:
         if record.site_manager_refused:
             if not record.site_manager_refusal_note:
@@ -1213,10 +1225,12 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
     day = inspection_day(record)
     problems = {item.check_item_id: item for item in record.items.filter(outcome=Outcome.PROBLEM)}
     carried: dict[int, FollowUp] = {}
+    dropped_orders: list[FollowUp] = []  # the original's open orders this amendment closes
+    carried_over: list[FollowUp] = []
     events: list[PendingEvent] = []
     if record.amends_id:
-        carried_over = (FollowUp.objects.select_for_update(of=("self",)).filter(record=record.amends)
-                        .select_related("problem"))
+        carried_over = list(FollowUp.objects.select_for_update(of=("self",)).filter(record=record.amends)
+                            .select_related("problem").order_by("problem__order", "pk"))
         for follow_up in carried_over:
             item = problems.get(follow_up.problem.check_item_id)
             if item is not None and item.handling == follow_up.handling:
@@ -1226,6 +1240,8 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
                 follow_up.save()
                 carried[item.check_item_id] = follow_up
             elif follow_up.is_open:
+                if follow_up.handling == Handling.ORDER and follow_up.recheck_id:
+                    dropped_orders.append(follow_up)
                 follow_up.status = FollowUpStatus.CLOSED
                 follow_up.closed_at = now
                 follow_up.closed_by = acting_user
@@ -1241,9 +1257,16 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
                for key, item in problems.items() if key not in carried]
     FollowUp.objects.bulk_create(created)
     orders = [f for f in created if f.handling == Handling.ORDER]
-    if orders:
+    joined = _open_recheck_of({f.recheck_id for f in carried_over if f.recheck_id}) if orders else None
+    if joined is not None:
+        _join_recheck(joined, orders, [f for f in dropped_orders if f.recheck_id == joined.pk], record, acting_user)
+    elif orders:
         _create_recheck(record, orders, now)
-    _align_recheck_dates({f.recheck_id for f in carried.values() if f.recheck_id})
+    _align_recheck_dates({f.recheck_id for f in carried.values() if f.recheck_id} | ({joined.pk} if joined else set()))
+    if joined is not None:  # the joined orders are due with their re-check, as its events say
+        due = Recheck.objects.values_list("due_date", flat=True).get(pk=joined.pk)
+        for follow_up in orders:
+            follow_up.due_date = due
     events += [PendingEvent("followup.open", f, record.target.jurisdiction_id,
                             {"handling": [None, f.handling], "due_date": [None, f.due_date]}, f.problem.notes)
                for f in created]
@@ -1281,6 +1304,87 @@ def _cancel_rechecks(amendment: InspectionRecord, now: datetime, acting_user) ->
             _event("record.recheck_cancelled", draft, draft, acting_user,
                    {"recheck": [RecheckStatus.OPEN.value, RecheckStatus.CANCELLED.value]}, reason)
     return rechecks
+
+
+def _open_recheck_of(recheck_ids: set[int]) -> Recheck | None:
+    """The open one of the re-checks of the orders the amended record carried (``recheck_ids``), locked: an order
+    the amendment adds or moves to another item joins it, so that one firm has one re-check of one visit's
+    orders. None when there is none, or it is done (its record sealed: that visit took place) or cancelled."""
+    if not recheck_ids:
+        return None
+    return (Recheck.objects.select_for_update(of=("self",)).filter(pk__in=recheck_ids, status=RecheckStatus.OPEN)
+            .order_by("pk").first())
+
+
+def _join_recheck(recheck: Recheck, orders: list[FollowUp], dropped: list[FollowUp], amendment: InspectionRecord,
+                  acting_user) -> None:
+    """The orders an amendment added (or moved to another check item: a new follow-up, as it is another item)
+    join the open re-check ``recheck``; its dates are then aligned (``_align_recheck_dates``).
+
+    The re-check's draft record, if the officers started it, gets a row for each such order. An order moved from
+    an item the re-check carried (``dropped``: its follow-up the amendment just closed) takes that item's row
+    with it — what the officers typed there (result, notes, handling) stays, only the item and the line saying
+    what to check change — paired by the same problem text, else one to one when one order left and one came;
+    any other row of a dropped order stays as typed. A changed draft has a new revision: its signatures no
+    longer cover it."""
+    FollowUp.objects.filter(pk__in=[f.pk for f in orders]).update(recheck=recheck)
+    for follow_up in orders:
+        follow_up.recheck = recheck
+    moved = _pair_moved(orders, dropped)
+    with system_language():  # stored text: the system's language
+        reason = _("经更正记录%(number)s更正，新增或改列事项的责令改正并入复查任务%(recheck)s") % {
+            "number": amendment.number, "recheck": recheck.number}
+    changes = {"orders": [None, ", ".join(f.problem.code for f in orders)]}
+    if moved:  # which items' orders moved where ("A → B")
+        changes["moved"] = [None, ", ".join(f"{moved[f.pk].problem.code} → {f.problem.code}"
+                                            for f in orders if f.pk in moved)]
+    _event("recheck.join", recheck, amendment, acting_user, changes, reason)
+    draft = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("target")
+             .filter(recheck=recheck, sealed_at__isnull=True, amends__isnull=True).first())
+    if draft is None:
+        return
+    rows = {row.check_item_id: row for row in draft.items.all()}
+    before = [row.code for row in sorted(rows.values(), key=lambda row: row.order)]
+    last = max((row.order for row in rows.values()), default=0)
+    changed = False
+    for follow_up in orders:
+        problem = follow_up.problem
+        with system_language():  # the line is sealed with the record, as ``do_start_recheck_record`` writes it
+            content = _("复查整改情况：%(problem)s（整改期限 %(deadline)s）") % {
+                "problem": problem.notes, "deadline": problem.deadline}
+        old = moved.get(follow_up.pk)
+        row = rows.get(old.problem.check_item_id) if old is not None else None
+        if row is not None and problem.check_item_id not in rows:
+            changed = True
+            row.check_item_id, row.code, row.name, row.content = (problem.check_item_id, problem.code, problem.name,
+                                                                  content)
+            row.save(update_fields=["check_item", "code", "name", "content"])
+        elif problem.check_item_id not in rows:
+            last += 1
+            ItemResult.objects.create(record=draft, check_item_id=problem.check_item_id, order=last,
+                                      code=problem.code, name=problem.name, content=content)
+            changed = True
+    if changed:
+        _touch(draft, acting_user)
+        after = list(draft.items.order_by("order").values_list("code", flat=True))
+        _event("record.recheck_items", draft, draft, acting_user, {"items": [", ".join(before), ", ".join(after)]},
+               reason)
+
+
+def _pair_moved(orders: list[FollowUp], dropped: list[FollowUp]) -> dict[int, FollowUp]:
+    """Which new order (its follow-up's pk) is which dropped one moved to another item: the same problem text;
+    else, when exactly one of each is left, those two."""
+    pairs: dict[int, FollowUp] = {}
+    left = list(dropped)
+    for follow_up in orders:
+        same = next((old for old in left if old.problem.notes.strip() == follow_up.problem.notes.strip()), None)
+        if same is not None:
+            pairs[follow_up.pk] = same
+            left.remove(same)
+    unpaired = [f for f in orders if f.pk not in pairs]
+    if len(unpaired) == 1 and len(left) == 1:
+        pairs[unpaired[0].pk] = left[0]
+    return pairs
 
 
 def _create_recheck(record: InspectionRecord, orders: list[FollowUp], now: datetime) -> Recheck:
@@ -1442,7 +1546,7 @@ def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = ""
                                          reviewed_at=now)
     _event("record.review", record, record, acting_user, {"decision": [None, review.decision]}, reason)
     if not passed:
-        with system_language():
+        with system_language():  # the event's reason is stored text; the request says it from ``decided_as``
             decision = _("审核退回，更正后重新提交")
         # The team's own request waiting for approval is answered by the return (the record allows one open
         # request: a second one here was a server error).
@@ -1450,7 +1554,7 @@ def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = ""
             record=record, state=RequestState.PENDING).first()
         if pending is not None:
             pending.state, pending.decided_by, pending.decided_at = RequestState.APPROVED, acting_user, now
-            pending.decision = decision
+            pending.decision, pending.decided_as = "", DecidedAs.REVIEW_RETURN
             pending.amendment = _create_amendment(record, reason, acting_user, now)
             pending.save()
             _event("record.amend_approve", record, record, acting_user,
@@ -1458,7 +1562,8 @@ def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = ""
             return review
         request = AmendmentRequest.objects.create(record=record, reason=reason, requested_by=acting_user,
                                                   requested_at=now, via_review=True, state=RequestState.APPROVED,
-                                                  decided_by=acting_user, decided_at=now, decision=decision)
+                                                  decided_by=acting_user, decided_at=now,
+                                                  decided_as=DecidedAs.REVIEW_RETURN)
         request.amendment = _create_amendment(record, reason, acting_user, now)
         request.save(update_fields=["amendment"])
     return review

@@ -126,6 +126,9 @@ def fill(record, user, *, problem: str | None = None, deadline: datetime.date | 
     """Fill every required field like a team would; ``problem`` = a handling for the first item."""
     values = {"started_at": when(3), "ended_at": when(2), "findings": "检查了生产车间和治理设施。",
               "site_manager_name": "钱经理", "site_manager_position": "环保负责人", **extra}
+    if record.recheck_id and "early_recheck_statement" not in values:
+        # the tests re-check today, before the deadline: the firm's early report, as the team would write it
+        values["early_recheck_statement"] = "企业于昨日书面报告已提前完成整改。"
     item_values = {}
     for n, item in enumerate(record.items.order_by("order")):
         if n == 0 and problem:

@@ -7,7 +7,7 @@ from django.utils import timezone, translation
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import ClosedAs, FollowUp, Handling, Recheck
+from shuangsuiji.fieldwork.models import ClosedAs, DecidedAs, FollowUp, Handling, Recheck
 
 from .conftest import fill, sign_all, submitted
 
@@ -38,7 +38,10 @@ def test_a_return_and_amendment_in_english_store_their_decision_and_closing_note
     original = submitted(task, inspector, problem=Handling.TRANSFER)
     with translation.override("en"):
         services.do_review_record(original, passed=False, reason="该问题不属实", acting_user=users["county_admin"])
-    assert original.amendment_requests.get().decision == "审核退回，更正后重新提交"
+    request = original.amendment_requests.get()
+    assert (request.decided_as, request.decision) == (DecidedAs.REVIEW_RETURN, "")  # the system's words: a code
+    assert request.decision_text == "审核退回，更正后重新提交"
+    assert Event.objects.get(action="record.review").reason == "该问题不属实"
     amendment = original.amendment
     first = amendment.items.order_by("order").first()
     services.do_save_draft(amendment, acting_user=inspector, values={},

@@ -1,0 +1,137 @@
+"""An amendment (更正) that adds an order to rectify, or moves one to another check item, while the source record's
+re-check is open: the order joins that re-check (``services._join_recheck``), whose dates follow the latest deadline
+again; no second re-check of the same firm starts. Its draft, if started, gets the order's row; a moved order takes
+its old row, with what the officers typed, to the new item. Only without an open re-check does a new one start."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from shuangsuiji.audit.models import Event
+from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, Handling, Outcome, Recheck, RecheckStatus
+
+from .conftest import fill, sign_all, submitted
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+NO_PROBLEM = {"outcome": Outcome.NO_PROBLEM, "notes": "", "handling": "", "deadline": None}
+
+
+def order(notes: str = "布袋除尘器破损，未及时更换", days: int = 10) -> dict:
+    return {"outcome": Outcome.PROBLEM, "notes": notes, "handling": Handling.ORDER,
+            "deadline": TODAY + datetime.timedelta(days=days)}
+
+
+@pytest.fixture
+def source(task, users):
+    """The first item (HB-001) ordered to rectify within 10 days; the second (HB-002) without problem."""
+    return submitted(task, users["inspector"], problem=Handling.ORDER)
+
+
+@pytest.fixture
+def recheck(source):
+    return Recheck.objects.get(source_record=source)
+
+
+def amend(source, users, first: dict, second: dict):
+    """Return the record for correction and submit the amendment with its two items as given."""
+    services.do_review_record(source, passed=False, reason="责令改正的事项有误", acting_user=users["county_admin"])
+    source.refresh_from_db()
+    amendment = source.amendment
+    one, two = amendment.items.order_by("order")
+    services.do_save_draft(amendment, acting_user=users["inspector"], values={}, items={one.pk: first, two.pk: second})
+    sign_all(amendment, users["inspector"])
+    return services.do_submit_record(amendment, acting_user=users["inspector"])
+
+
+def test_an_added_order_joins_the_open_recheck(source, recheck, users):
+    amendment = amend(source, users, order(days=10), order("未按规定开展自行监测", days=20))
+    assert Recheck.objects.filter(target=source.target).count() == 1
+    recheck.refresh_from_db()
+    assert recheck.status == RecheckStatus.OPEN
+    open_orders = recheck.follow_ups.filter(status=FollowUpStatus.OPEN)
+    assert sorted(open_orders.values_list("problem__code", flat=True)) == ["HB-001", "HB-002"]
+    # the existing rule: the latest deadline, and every order due with the re-check
+    assert recheck.not_before == TODAY + datetime.timedelta(days=20)
+    assert recheck.due_date == recheck.not_before + datetime.timedelta(days=services.RECHECK_WITHIN_DAYS)
+    assert set(open_orders.values_list("due_date", flat=True)) == {recheck.due_date}
+    added = recheck.follow_ups.get(problem__code="HB-002")
+    opened = Event.objects.get(action="followup.open", object_id=str(added.pk))
+    assert opened.changes["due_date"] == [None, recheck.due_date.isoformat()]
+    event = Event.objects.get(action="recheck.join", object_id=str(recheck.pk))
+    assert event.changes == {"orders": [None, "HB-002"]}
+    assert event.reason == f"经更正记录{amendment.number}更正，新增或改列事项的责令改正并入复查任务{recheck.number}"
+
+
+def test_an_added_order_gets_a_row_in_the_started_draft(source, recheck, users):
+    draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
+    draft = fill(draft, users["inspector"])
+    revision = draft.revision
+    amend(source, users, order(), order("未按规定开展自行监测", days=20))
+    draft.refresh_from_db()
+    rows = list(draft.items.order_by("order"))
+    assert [row.code for row in rows] == ["HB-001", "HB-002"]
+    assert rows[0].outcome == Outcome.NO_PROBLEM  # what the officer typed stays
+    assert rows[1].outcome == "" and "未按规定开展自行监测" in rows[1].content
+    assert draft.revision > revision  # the signatures of the earlier content no longer count
+    event = Event.objects.get(action="record.recheck_items", object_id=str(draft.pk))
+    assert event.changes == {"items": ["HB-001", "HB-001, HB-002"]}
+
+
+def test_a_moved_order_stays_on_the_same_recheck(source, recheck, users):
+    """HB-001's order was filed under the wrong item: the amendment moves it to HB-002."""
+    follow_up = recheck.follow_ups.get()
+    amendment = amend(source, users, NO_PROBLEM, order(days=12))
+    assert Recheck.objects.filter(target=source.target).count() == 1
+    recheck.refresh_from_db()
+    assert recheck.status == RecheckStatus.OPEN and recheck.cancelled_by_record is None
+    assert not Event.objects.filter(action="recheck.cancel").exists()
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.CLOSED and follow_up.closing_record == amendment
+    moved = recheck.follow_ups.get(status=FollowUpStatus.OPEN)
+    assert moved.problem.code == "HB-002" and moved.record == amendment
+    assert recheck.not_before == TODAY + datetime.timedelta(days=12)
+    assert Event.objects.get(action="recheck.join").changes["moved"] == [None, "HB-001 → HB-002"]
+
+
+def test_a_moved_order_takes_its_draft_row_with_what_was_typed(source, recheck, users):
+    draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
+    row = draft.items.get()
+    services.do_save_draft(draft, acting_user=users["inspector"], values={}, items={row.pk: {
+        "outcome": Outcome.PROBLEM, "notes": "除尘器仍未更换", "handling": Handling.CASE}})
+    amend(source, users, NO_PROBLEM, order(days=12))
+    draft.refresh_from_db()
+    row = draft.items.get()
+    assert (row.code, row.outcome, row.notes, row.handling) == ("HB-002", Outcome.PROBLEM, "除尘器仍未更换",
+                                                                 Handling.CASE)
+    assert row.content == (f"复查整改情况：布袋除尘器破损，未及时更换（整改期限 "
+                           f"{TODAY + datetime.timedelta(days=12)}）")
+    assert Event.objects.get(action="record.recheck_items").changes == {"items": ["HB-001", "HB-002"]}
+    # the re-check, sealed, closes the moved order from its new row
+    draft = fill(draft, users["inspector"])
+    sign_all(draft, users["inspector"])
+    services.do_submit_record(draft, acting_user=users["inspector"])
+    moved = FollowUp.objects.get(recheck=recheck, problem__code="HB-002")
+    assert moved.status == FollowUpStatus.CLOSED and moved.closed_as == "rectified"
+
+
+def test_without_an_open_recheck_an_added_order_starts_one(source, recheck, users):
+    record = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
+    fill(record, users["inspector"])
+    sign_all(record, users["inspector"])
+    services.do_submit_record(record, acting_user=users["inspector"])
+    amendment = amend(source, users, order(), order("未按规定开展自行监测", days=20))
+    recheck.refresh_from_db()
+    assert recheck.status == RecheckStatus.DONE
+    new = Recheck.objects.get(source_record=amendment)
+    assert list(new.follow_ups.values_list("problem__code", flat=True)) == ["HB-002"]
+
+
+def test_dropping_every_order_still_cancels(source, recheck, users):
+    amend(source, users, NO_PROBLEM, NO_PROBLEM)
+    recheck.refresh_from_db()
+    assert recheck.status == RecheckStatus.CANCELLED
+    assert not Event.objects.filter(action="recheck.join").exists()
