@@ -135,7 +135,9 @@ def _columns(policy, overview: public.QuarterOverview) -> list[Column]:
             "times": times(joint.min_per_quarter), "cite": citation_line(joint.citation)},
         "key": _("重点排污单位每季度抽查比例：市级 %(city)s、县级 %(county)s，低于最低数须经市局批准（%(cite)s）") % {
             "city": percent(key.city), "county": percent(key.county), "cite": citation_line(key.citation)},
-        "tasks": _("本季度本级计划抽中的任务，期限内提交现场检查记录；逾期：过了完成期限仍无已提交的记录"),
+        "tasks": _("本季度本级所有计划（双随机抽查、内部联合抽查、线索核查、跨部门联合抽查）抽中的任务，期限内提交现场"
+                   "检查记录；逾期：过了完成期限仍无已提交的记录。有其他计划的任务时另列“双随机抽查计划任务”及其"
+                   "已提交记录数，即工作台各县（市、区）进度表“本季度双随机抽查计划”一栏的数"),
         "review": _("本级计划本季度任务已提交的现场检查记录，及跟进其发现问题的复查记录（与工作台“待审核记录”"
                     "同一口径），均须审核；检查记录经审核后方可公开，审核期限即该月结果的公开期限"),
         "results": _("抽查结果在当月检查结束后 %(days)s内公开（%(cite)s）") % {
@@ -204,6 +206,11 @@ def _tasks(place: Jurisdiction, year: int, quarter: int, counts: dict[str, int])
     figures = [Figure(_("任务"), total, _task_url(place, year, quarter)),
                Figure(_("已提交记录"), done),
                Figure(_("逾期"), overdue, _task_url(place, year, quarter, overdue="1"))]
+    regular, regular_done = counts.get("regular", 0), counts.get("regular_done", 0)
+    if regular != total:
+        # The workbench's table counts the regular plan's tasks only; said apart here, the two pages' numbers are
+        # each what its label says and a reader comparing them sees where the difference lies.
+        figures += [Figure(_("双随机抽查计划任务"), regular), Figure(_("双随机抽查计划已提交记录"), regular_done)]
     if not total:
         return Mark(NONE, _("无任务"), figures)
     said = {"done": done, "n": total, "late": overdue}
@@ -259,9 +266,10 @@ def _joint_year(done: int, key_units: int, wanted: int, year_over: bool) -> Mark
 
 
 def task_counts(user, places: list[Jurisdiction], year: int, quarter: int, today: date) -> dict[int, dict[str, int]]:
-    """Per place, the live tasks of its own plans of the quarter, those with a submitted record, those past due
-    (``past_due``), and the submitted records of those tasks and of their re-checks, with how many wait for review
-    and how many are re-checks': a few grouped queries (and one per link of the longest re-check chain)."""
+    """Per place, the live tasks of its own plans of the quarter (every kind), those with a submitted record, the same
+    two of its regular plan alone (the workbench's 本季度双随机抽查计划), those past due (``past_due``), and the
+    submitted records of those tasks and of their re-checks, with how many wait for review and how many are
+    re-checks': a few grouped queries (and one per link of the longest re-check chain)."""
     mine = visible_tasks(user)
     counts: dict[int, dict[str, int]] = {place.pk: {} for place in places}
 
@@ -272,8 +280,12 @@ def task_counts(user, places: list[Jurisdiction], year: int, quarter: int, today
     sealed = Exists(InspectionRecord.objects.filter(task=OuterRef("task"), sealed_at__isnull=False))
     for row in (selections.annotate(sealed=sealed).values("plan__jurisdiction")
                 .annotate(total=Count("task", distinct=True),
-                          done=Count("task", filter=Q(sealed=True), distinct=True))):
-        counts[row["plan__jurisdiction"]].update(total=row["total"], done=row["done"])
+                          done=Count("task", filter=Q(sealed=True), distinct=True),
+                          regular=Count("task", filter=Q(plan__kind=PlanKind.REGULAR), distinct=True),
+                          regular_done=Count("task", filter=Q(sealed=True, plan__kind=PlanKind.REGULAR),
+                                             distinct=True))):
+        counts[row["plan__jurisdiction"]].update(
+            total=row["total"], done=row["done"], regular=row["regular"], regular_done=row["regular_done"])
     for row in (past_due(mine, today).filter(selections__in=selections).order_by()
                 .values("selections__plan__jurisdiction").annotate(n=Count("pk", distinct=True))):
         counts[row["selections__plan__jurisdiction"]]["overdue"] = row["n"]

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from shuangsuiji.accounts.models import Role, User
+from shuangsuiji.accounts.models import Role, User, county_refusal
 from shuangsuiji.accounts.services import (
     TOKEN_DEFAULT_DAYS,
     TOKEN_MAX_DAYS,
@@ -33,7 +33,7 @@ from shuangsuiji.accounts.services import (
 )
 from shuangsuiji.registry.filters import FilterForm
 from shuangsuiji.registry.forms import DateInput, offer_departments_of_jurisdiction
-from shuangsuiji.registry.models import Department, Inspector, InspectorStatus, Jurisdiction, Level
+from shuangsuiji.registry.models import Department, Inspector, InspectorStatus, Jurisdiction
 from shuangsuiji.textsearch import every_word
 
 
@@ -121,9 +121,13 @@ class ScopedUserFieldsMixin:
         self.fields["department"].help_text = _("科室用户必选")
         self.fields["inspector"].help_text = _("执法人员用户必选：本行政区检查人员名录库中尚未开通账号的执法人员")
         offer_departments_of_jurisdiction(self, "department", "inspector")
-        if not acting_user.is_superuser and acting_user.jurisdiction.level != Level.CITY:
-            # a county admin has no city-level jurisdiction to bind a city admin to
-            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] != Role.CITY_ADMIN]
+        roles = acting_user.managed_roles
+        if roles is not None:
+            # a county admin keeps his county's working accounts only: the service refuses any other role
+            # (his own account's role stays among them: its field is shown, disabled, on his own edit page)
+            own = self.instance.role if self.instance.pk == acting_user.pk else None
+            self.fields["role"].choices = [c for c in self.fields["role"].choices if c[0] in roles or c[0] == own]
+            self.fields["role"].error_messages["invalid_choice"] = county_refusal()
 
 
 class UserCreatePageForm(ScopedUserFieldsMixin, ServiceCheckedMixin, UserCreationForm):

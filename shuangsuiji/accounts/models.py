@@ -18,6 +18,18 @@ class Role(models.TextChoices):
     LEADER = "leader", _("局领导")
 
 
+COUNTY_KEPT_ROLES = frozenset({Role.DEPARTMENT, Role.INSPECTOR})
+"""The roles whose accounts a county admin keeps in his county: its working accounts. A county's admins and leaders
+(of his own rank and above it) are kept by the city admin — an admin does not open, change or deactivate the
+accounts that oversee his own work, nor give a colleague the rights he holds. His own account's profile stays his
+(``services.validate_user`` refuses anyone his own role, scope and status)."""
+
+
+def county_refusal() -> str:
+    """Why a county admin may not act on an account: said by the service, the forms and the list alike."""
+    return str(_("分局管理员只管理本县的科室用户和执法人员账号；分局管理员和局领导的账号由市局管理员开设、修改和停用"))
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user) -> "UserQuerySet":
         """The scoping gate of accounts (DESIGN §5): the users whose accounts ``user`` manages.
@@ -33,7 +45,10 @@ class UserQuerySet(models.QuerySet):
             return self
         if not user.manages_users:
             return self.none()
-        return self.filter(is_superuser=False, jurisdiction__path__startswith=user.jurisdiction.path)
+        scoped = self.filter(is_superuser=False, jurisdiction__path__startswith=user.jurisdiction.path)
+        roles = user.managed_roles
+        # his own account stays on his pages: its profile is his (its role and scope no one changes himself)
+        return scoped if roles is None else scoped.filter(models.Q(role__in=roles) | models.Q(pk=user.pk))
 
 
 class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
@@ -84,6 +99,14 @@ class User(AbstractUser):
     def manages_users(self) -> bool:
         """City and county admins keep the accounts of their own scope (the 用户管理 pages)."""
         return self.is_superuser or (self.is_admin_role and self.jurisdiction_id is not None)
+
+    @property
+    def managed_roles(self) -> frozenset[str] | None:
+        """The roles of the accounts he keeps in his scope: None for every role (a superuser, a city admin), a
+        county admin's working accounts only (``COUNTY_KEPT_ROLES``), none for a role that keeps no accounts."""
+        if self.is_superuser or (self.manages_users and self.role == Role.CITY_ADMIN):
+            return None
+        return COUNTY_KEPT_ROLES if self.manages_users else frozenset()
 
     @property
     def oversees(self) -> bool:

@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from shuangsuiji.accounts.models import ApiToken, Role, User
+from shuangsuiji.accounts.models import ApiToken, Role, User, county_refusal
 from shuangsuiji.audit.services import PendingEvent, record_events, system_language
 from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Level
@@ -95,7 +95,9 @@ def ensure_can_manage(acting_user: User | None, user: User) -> None:
     """Raise PermissionDenied unless ``acting_user`` may give ``user`` his role and scope as they are now.
 
     Called on the stored user and again on the edited one, so a user can be neither taken from nor moved
-    out of the acting user's scope.
+    out of the acting user's scope, nor given a role the acting user does not keep (a county admin keeps his
+    county's department users and inspectors only, ``User.managed_roles``: he neither makes an inspector a
+    leader nor deactivates his county's leader). ``User.objects.visible_to`` is this rule as a query.
     """
     if acting_user is None or acting_user.is_superuser:
         return  # system actions (seed, commands) and superusers
@@ -105,6 +107,9 @@ def ensure_can_manage(acting_user: User | None, user: User) -> None:
         raise PermissionDenied(_("只有超级管理员可以管理超级管理员"))
     if user.jurisdiction_id is None or not user.jurisdiction.path.startswith(acting_user.jurisdiction.path):
         raise PermissionDenied(_("只能管理本行政区（含下级）的用户"))
+    roles = acting_user.managed_roles
+    if roles is not None and user.role not in roles and user.pk != acting_user.pk:
+        raise PermissionDenied(county_refusal())
 
 
 def _values(user: User) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from shuangsuiji.accounts.forms import (
     UserEditPageForm,
     UserFilterForm,
 )
-from shuangsuiji.accounts.models import ApiToken, User, UserQuerySet
+from shuangsuiji.accounts.models import ApiToken, User, UserQuerySet, county_refusal
 from shuangsuiji.accounts.services import (
     address_lock,
     address_locks_for,
@@ -94,6 +94,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_list.html", {
         "filter_form": form, "page": page, "rows": [(account, locked.get(account.username)) for account in members],
         "query": query.urlencode(), "filters_active": any(value for name, value in query.items() if name != "q"),
+        # a county admin's list lacks his county's admins and leaders (his own account too): said, not left a puzzle
+        "kept_roles_note": county_refusal() if request.user.managed_roles is not None else "",
     })
 
 

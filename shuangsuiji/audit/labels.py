@@ -231,14 +231,17 @@ KEYS: dict[str, Key] = {
     "plan.redraw_reject request": Key(field="planning.RedrawRequest.reason"),
     # the clue numbered as the opening's reason numbers it ("线索 #12（…发现）"), not named: read through its own gate
     "plan.open_clue_check clue": Key(pgettext_lazy("audit change", "线索编号"), numbered="intake.Clue"),
-    "plan.open_clue_check target": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码")),
+    # a clue check's firm, a joint check's firms: by credit code as stored, named for a reader who may read them
+    "plan.open_clue_check target": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码"), coded=TARGET_CODE),
     "clue.check_opened plan": Key(pgettext_lazy("audit change", "线索核查计划编号")),
     "clue.check_withdrawn plan": Key(pgettext_lazy("audit change", "线索核查计划编号")),
     "plan.create_cross_check initiator": Key(field="planning.CrossCheck.initiator"),
     "plan.create_cross_check participants": Key(field="planning.CrossCheck.participants"),
     "plan.create_cross_check platform_ref": Key(field="planning.CrossCheck.platform_ref"),
     "plan.create_cross_check deadline": Key(field="planning.CrossCheck.deadline"),
-    "plan.create_cross_check targets": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码")),
+    "plan.create_cross_check targets": Key(pgettext_lazy("audit change", "检查对象统一社会信用代码"),
+                                           coded=TARGET_CODE),
+    "plan.withdraw_draft targets": Key(field="planning.CrossCheck.targets", coded=TARGET_CODE),
     "plan.substitute_target out": Key(pgettext_lazy("audit change", "关停的检查对象"), coded=TARGET_CODE),
     "plan.substitute_target in": Key(pgettext_lazy("audit change", "递补的检查对象"), coded=TARGET_CODE),
     # the manifest names a task by its target's credit code, not by the task number the pages show (RW…)

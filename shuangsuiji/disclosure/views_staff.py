@@ -247,6 +247,8 @@ def _batch_page(request: HttpRequest, batch: Publication, *, typed: dict[str, Fo
         else list(range(len(columns)))
     for r in table:
         r["cells"] = [r["cells"][i] for i in shown]
+        # each cell with its column's heading: a phone stacks a row as "heading：value" lines
+        r["labelled"] = [(columns[i][1], cell) for i, cell in zip(shown, r["cells"], strict=True)]
     return render(request, "disclosure/staff/batch_detail.html", {
         "batch": batch, "page": page, "table": table, "columns": [columns[i] for i in shown],
         "empty_columns": [label for i, (_key, label) in enumerate(columns) if i not in shown],

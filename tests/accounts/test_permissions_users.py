@@ -23,12 +23,12 @@ def new_user(username: str, role: str, jurisdiction, **fields) -> User:
     return User(username=username, role=role, jurisdiction=jurisdiction, **fields)
 
 
-def test_county_admin_creates_a_leader_of_his_county_with_an_event(tree, users):
-    user = do_create_user(new_user("wang", Role.LEADER, tree["a"], last_name="王"), acting_user=users["county_admin"],
+def test_city_admin_creates_a_leader_of_a_county_with_an_event(tree, users):
+    user = do_create_user(new_user("wang", Role.LEADER, tree["a"], last_name="王"), acting_user=users["city_admin"],
                           password="s3cret-Passw0rd", reason="新任分局长")
     assert user.check_password("s3cret-Passw0rd")
     event = Event.objects.get(action="user.create", object_id=str(user.pk))
-    assert event.actor == users["county_admin"] and event.reason == "新任分局长"
+    assert event.actor == users["city_admin"] and event.reason == "新任分局长"
     assert event.changes["role"] == [None, "leader"] and event.changes["jurisdiction"] == [None, "涞水县"]
     assert "password" not in event.changes and "s3cret" not in str(event.changes)
     # what was given, not every default: no "superuser: no" as if someone had decided it
@@ -42,6 +42,8 @@ def test_county_admin_creates_a_leader_of_his_county_with_an_event(tree, users):
     ("b_leader", Role.LEADER, "b"),            # another county
     ("city_leader", Role.LEADER, "city"),      # above his own county
     ("boss", Role.CITY_ADMIN, "city"),         # a higher role
+    ("a_leader", Role.LEADER, "a"),            # his own county's leader: the city's to open
+    ("a_admin", Role.COUNTY_ADMIN, "a"),       # his own rank: the city's to open
 ])
 def test_county_admin_cannot_hand_out_more_than_he_has(tree, users, username, role, where):
     with pytest.raises(PermissionDenied):
@@ -86,21 +88,21 @@ def test_department_and_inspector_must_belong_to_the_users_jurisdiction(tree, us
 
 
 def test_role_change_needs_a_reason_and_is_recorded(tree, users):
-    leader = do_create_user(new_user("zhao", Role.LEADER, tree["a"]), acting_user=users["county_admin"],
+    leader = do_create_user(new_user("zhao", Role.LEADER, tree["a"]), acting_user=users["city_admin"],
                             password=None)
     with pytest.raises(ValidationError) as error:
-        do_change_role(leader, acting_user=users["county_admin"], role=Role.COUNTY_ADMIN, jurisdiction=tree["a"],
+        do_change_role(leader, acting_user=users["city_admin"], role=Role.COUNTY_ADMIN, jurisdiction=tree["a"],
                        reason=" ")
     assert "reason" in error.value.message_dict
     assert User.objects.get(pk=leader.pk).role == Role.LEADER
-    do_change_role(leader, acting_user=users["county_admin"], role=Role.COUNTY_ADMIN, jurisdiction=tree["a"],
+    do_change_role(leader, acting_user=users["city_admin"], role=Role.COUNTY_ADMIN, jurisdiction=tree["a"],
                    reason="任分局管理员")
     event = Event.objects.get(action="user.role_change", object_id=str(leader.pk))
     assert event.changes == {"role": ["leader", "county_admin"]} and event.reason == "任分局管理员"
 
 
 def test_profile_edits_need_no_reason_and_nobody_changes_his_own_role(tree, users):
-    admin = users["county_admin"]
+    admin = users["county_admin"]  # his own account's profile is his, though his rank's accounts are the city's
     admin.phone = "0312-1234567"
     do_update_user(admin, acting_user=admin)
     assert Event.objects.get(action="user.update").changes == {"phone": ["", "0312-1234567"]}
@@ -157,7 +159,7 @@ def staff_admin(users):
 
 def test_admin_lists_only_the_users_of_the_scope(staff_admin, users):
     listed = {user.username for user in staff_admin.get("/admin/accounts/user/").context["cl"].result_list}
-    assert listed == {"county_admin", "department_user", "inspector"}
+    assert listed == {"county_admin", "department_user", "inspector"}  # his county's working accounts, and his own
     assert staff_admin.get(f"/admin/accounts/user/{users['other_county_admin'].pk}/change/").status_code in (302,
                                                                                                            404)
 
@@ -165,12 +167,12 @@ def test_admin_lists_only_the_users_of_the_scope(staff_admin, users):
 def test_admin_add_goes_through_the_service(staff_admin, tree):
     response = staff_admin.post("/admin/accounts/user/add/", {
         "username": "liu", "usable_password": "true", "password1": "Liu-Passw0rd-2021",
-        "password2": "Liu-Passw0rd-2021", "last_name": "刘", "role": "leader", "jurisdiction": tree["a"].pk,
-        "reason": "新任局领导"})
+        "password2": "Liu-Passw0rd-2021", "last_name": "刘", "role": "department_user", "jurisdiction": tree["a"].pk,
+        "department": tree["departments"]["130623"].pk, "reason": "新任科室用户"})
     assert response.status_code == 302, response.content.decode()[:3000]
     user = User.objects.get(username="liu")
     assert user.check_password("Liu-Passw0rd-2021")
-    assert Event.objects.filter(action="user.create", object_id=str(user.pk), reason="新任局领导").exists()
+    assert Event.objects.filter(action="user.create", object_id=str(user.pk), reason="新任科室用户").exists()
 
 
 def test_admin_add_shows_the_services_errors_by_field(staff_admin, tree):
@@ -193,7 +195,12 @@ def change_payload(user: User, **changes) -> dict:
     return payload
 
 
-def test_admin_role_change_asks_for_a_reason(staff_admin, users):
+def test_admin_role_change_asks_for_a_reason(users):
+    city = users["city_admin"]  # a county's leader made its admin: the city's to do
+    User.objects.filter(pk=city.pk).update(is_staff=True)
+    city.user_permissions.set(Permission.objects.filter(content_type__app_label="accounts"))
+    staff_admin = Client()
+    staff_admin.force_login(city)
     user = users["leader"]
     user.jurisdiction = users["county_admin"].jurisdiction
     user.save()

@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 def test_a_user_created_and_given_a_password_in_english_is_recorded_in_chinese(tree, users):
     with translation.override("en"):
         user = do_create_user(User(username="wang", role=Role.LEADER, jurisdiction=tree["a"]),
-                              acting_user=users["county_admin"], password=None)
-        do_set_password(user, "Baoding-2026-strong", acting_user=users["county_admin"])
+                              acting_user=users["city_admin"], password=None)
+        do_set_password(user, "Baoding-2026-strong", acting_user=users["city_admin"])
     assert Event.objects.get(action="user.create").reason == "新增用户"
     event = Event.objects.get(action="user.password")
     assert (event.reason, event.changes["password"]) == ("设置密码", [None, "已设置"])

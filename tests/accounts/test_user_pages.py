@@ -205,7 +205,7 @@ def test_an_officer_of_another_county_cannot_be_bound(users, tree, recruit):
 
 
 def test_a_role_change_needs_a_reason_and_lands_in_the_history(users, tree):
-    client = as_user(users["county_admin"])
+    client = as_user(users["city_admin"])  # a county's leader is the city's to appoint
     user = users["department_user"]
     refused = client.post(url("edit", user), edit_payload(user, role=Role.LEADER, department=""))
     assert refused.status_code == 200 and "reason" in refused.context["form"].errors

@@ -204,7 +204,7 @@ def test_an_account_is_found_by_its_owners_name_as_well_as_its_username(events, 
     from shuangsuiji.accounts.services import do_create_user
 
     do_create_user(User(username="wangwu", last_name="王", first_name="五", role=Role.LEADER, jurisdiction=tree["a"]),
-                   acting_user=users["county_admin"], password=None)
+                   acting_user=users["city_admin"], password=None)  # a leader: the city's
     for query in ("?q=王五", "?q=wangwu", "?q=王"):
         _code, html = page(users["city_admin"], query)
         assert actions(html) == ["user.create"] and "wangwu" in table(html)

@@ -83,7 +83,8 @@ def test_the_table_of_counties_stacks_on_a_phone(open_page, users, live_server, 
     assert row.locator("td.wb-place").inner_text() in ("保定市", "涞水县", "阜平县")
     plan = row.locator("td[data-label]").first
     label = plan.evaluate("c => getComputedStyle(c, '::before').content")
-    assert ("本季度计划" if language == "zh-hans" else "This quarter's plan") in label, label
+    wanted = "本季度双随机抽查计划" if language == "zh-hans" else "This quarter's regular plan"
+    assert wanted in label, label
     box = plan.bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     page.set_viewport_size({"width": 1280, "height": 900})

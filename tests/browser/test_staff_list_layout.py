@@ -54,6 +54,36 @@ def test_the_batch_preview_fits_a_desk_and_keeps_room_for_the_name(open_page, li
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_batch_preview_is_a_card_per_row_on_a_phone(open_page, live_server, users, task, language):
+    """On a 390 px phone the preview's table scrolled sideways (its fields out of sight, their headings with them).
+    Each row is a card now, every field a "heading：value" line within the screen; on a desk it is the table."""
+    record = submitted(task, users["inspector"])
+    fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
+    year, month = month_of(record)
+    batch = disclosure.do_prepare_results(jurisdiction=task.target.jurisdiction, year=year, month=month,
+                                          acting_user=users["county_admin"])
+    page = open_page(users["city_admin"], "pw-city_admin", PHONE)
+    in_language(page, live_server, language)
+    page.goto(f"{live_server.url}/disclosure/batches/{batch.pk}/")
+    widths = page.locator("#preview").locator("xpath=..").evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert widths[0] <= widths[1], widths
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.locator("#preview thead").is_hidden()
+    cells = page.locator("#preview tbody tr").first.locator("td")
+    labels = cells.evaluate_all("cs => cs.map(c => getComputedStyle(c, '::before').content)")
+    name = "单位名称" if language == "zh-hans" else "Unit name"
+    assert any(name in label for label in labels), labels
+    assert all(label not in ("none", '""') for label in labels), labels
+    for n in range(cells.count()):
+        box = cells.nth(n).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (n, box)
+    assert task.target.name in page.locator("#preview tbody").inner_text()
+    page.set_viewport_size(DESK)  # a desk keeps the table, its headings shown
+    assert page.locator("#preview thead").is_visible()
+    assert cells.first.evaluate("c => getComputedStyle(c).display") == "table-cell"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_plan_lists_headings_stay_whole(open_page, live_server, users, task, language):
     """A plan's strata, each kept on one line, took the width, and the 任务 heading stood as 任 over 务. A heading
     wraps between words now, never inside one: each Chinese heading is one line."""
