@@ -726,7 +726,6 @@ def _script_text() -> dict[str, str]:
         "failed": _("未能保存到服务器："),
         "offline": _("没有网络"),
         "unreachable": _("服务器没有响应"),
-        "conflicted": _("与检查组其他成员的修改冲突，请在上方选择"),
         "offlineSubmit": _("现在没有网络。草稿已保存在本机，联网后再提交。"),
         "onlineSubmit": _("已恢复网络，本机的修改已同步到服务器，现在可以提交。"),
         "conflict": _("服务器上的草稿已被检查组其他成员更新。"),

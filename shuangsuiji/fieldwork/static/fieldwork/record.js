@@ -357,7 +357,6 @@
   }
   function conflict(data) {
     conflicted = true;
-    saveFailed(text.conflicted);
     // The fields both changed are marked, so he sees what to compare before choosing.
     for (const field of data.fields || []) {
       for (const element of form.querySelectorAll(`[name="${CSS.escape(field.key)}"]`)) {
