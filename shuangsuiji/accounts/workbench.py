@@ -26,11 +26,13 @@ from shuangsuiji.disclosure import reports
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.disclosure.models import Objection, Publication, PublicationKind, PublicationStatus
 from shuangsuiji.engine.workdays import CalendarUnknownError, previous_quarter, quarter_of, years_needed
+from shuangsuiji.fieldwork import live
 from shuangsuiji.fieldwork.approvals import admin_queue
 from shuangsuiji.fieldwork.models import (
     FollowUp,
     Handling,
     InspectionRecord,
+    Recheck,
     RecheckStatus,
     ReviewDecision,
     owed_by,
@@ -113,6 +115,8 @@ class Items:
     """Of the overdue tasks, how many are of each quarter before the current one (each task once)."""
     earlier_by_place: dict[int, dict[tuple[int, int], int]] = field(default_factory=dict)
     """The same per jurisdiction (the bureau whose plan drew them), for the cells of the table of counties."""
+    rechecks: int = 0
+    """Of ``total``, how many are re-checks (an inspector's visits that are not drawn tasks): said beside the count."""
 
     @property
     def more(self) -> int:
@@ -397,7 +401,31 @@ def my_open_tasks(user, today: date) -> Items:
                          badge=label, badge_css=css, due_label=due_label))
         if task.amending and rows[-1].overdue:
             _add(late, task.target.jurisdiction_id)
-    return _items(rows, by_place, late, reverse("fieldwork:my_tasks"))
+    # The re-checks he must visit count too: the number he reads first is every visit he owes, as the task list's
+    # heading counts them (fieldwork.views.my_tasks), and says how many of them are re-checks.
+    rechecks = Recheck.objects.visible_to(user).filter(Q(status=RecheckStatus.OPEN) | live.amended_rechecks())
+    recheck_places, recheck_late = _counts(rechecks, "target__jurisdiction",
+                                           Q(status=RecheckStatus.OPEN, due_date__lt=today))
+    for place, n in recheck_places.items():
+        _add(by_place, place, n)
+    for place, n in recheck_late.items():
+        _add(late, place, n)
+    # The tasks stay in their order (by deadline); each re-check goes among them by its own date, the one it is
+    # late after.
+    order = {id(row): task.deadline for row, task in zip(rows, found, strict=True)}
+    for recheck in rechecks.select_related("target__jurisdiction").order_by("due_date", "pk")[:LIMIT]:
+        is_open = recheck.status == RecheckStatus.OPEN
+        # a done re-check being corrected owes its amendment, not the visit: no re-check date to be late on
+        rows.append(Item(title=recheck.target.name, url=recheck.get_absolute_url(),
+                         due=recheck.due_date if is_open else None,
+                         overdue=is_open and recheck.due_date < today,
+                         note=f"{recheck.number} · {recheck.target.address or recheck.target.jurisdiction.name}",
+                         badge=_("复查") if is_open else _("复查更正中"), badge_css="text-bg-warning"))
+        order[id(rows[-1])] = recheck.due_date if is_open else date.max
+    rows.sort(key=lambda row: order[id(row)])  # stable: a task before a re-check due the same day
+    items = _items(rows[:LIMIT], by_place, late, reverse("fieldwork:my_tasks"))
+    items.rechecks = sum(recheck_places.values())
+    return items
 
 
 def open_follow_ups(user, today: date, *, overdue_only: bool = False) -> Items:

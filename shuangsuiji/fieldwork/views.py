@@ -314,12 +314,15 @@ def _live_text() -> dict[str, str]:
     }
 
 
-def _live(user, task_ids: list[int], recheck_ids: list[int] = ()) -> dict:
-    """What the page's live.js needs: the snapshot it starts from, the address it polls, how often, its texts."""
-    state = live.snapshot(user, _tasks_of(user), task_ids, recheck_ids)
+def _live(user, task_ids: list[int], recheck_ids: list[int] = (), record: int | None = None) -> dict:
+    """What the page's live.js needs: the snapshot it starts from, the address it polls, how often, its texts.
+    ``record``: the draft a record form shows, whose signatures the poll reports too."""
+    state = live.snapshot(user, _tasks_of(user), task_ids, recheck_ids, record)
     query = f"tasks={','.join(str(pk) for pk in task_ids)}"
     if recheck_ids:
         query += f"&rechecks={','.join(str(pk) for pk in recheck_ids)}"
+    if record is not None:
+        query += f"&record={record}"
     return {"state": state, "text": _live_text(), "every": settings.FIELDWORK_LIVE_SECONDS,
             "url": f"{reverse('fieldwork:task_changes')}?{query}"}
 
@@ -346,8 +349,9 @@ def task_changes(request: HttpRequest) -> HttpResponse:
     """The version of what an inspector's phone page shows (his open tasks, their record's state, deadline,
     planned day and team; his open re-checks), for the page's poll: 304 while the request's ``If-None-Match`` is
     the current version, else the snapshot as JSON (``live.snapshot``). ``tasks`` and ``rechecks``: the ids of the
-    tasks and re-checks the page shows, so the answer can say why one of them left his list. Constant queries
-    whatever the number of tasks."""
+    tasks and re-checks the page shows, so the answer can say why one of them left his list. ``record``: the
+    draft a record form shows, whose signatures the answer holds (a team mate's shows without a reload). Constant
+    queries whatever the number of tasks."""
     user = request.user
     if not _is_inspector(user):
         return _json_error(_("只有执法人员有“我的检查”任务列表"), 403)
@@ -355,7 +359,13 @@ def task_changes(request: HttpRequest) -> HttpResponse:
     for refused in (tasks, rechecks):
         if isinstance(refused, JsonResponse):
             return refused
-    state = live.snapshot(user, _tasks_of(user), tasks, rechecks)
+    record = None
+    if request.GET.get("record", "").strip():
+        record = params.number(request.GET["record"].strip())
+        if record is None:
+            return _json_error(_("参数 record 应为检查记录的编号（数字），“%(value)s”不是")
+                               % {"value": request.GET["record"].strip()[:40]}, 400)
+    state = live.snapshot(user, _tasks_of(user), tasks, rechecks, record)
     etag = f'"{state["version"]}"'
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
@@ -717,6 +727,11 @@ def _script_text() -> dict[str, str]:
         "saved": _("服务器保存于"),
         "local": _("已保存在本机"),
         "revision": _("草稿版本"),
+        "unsaved": _("有修改尚未保存到服务器"),
+        "saving": _("正在保存到服务器…"),
+        "failed": _("未能保存到服务器："),
+        "offline": _("没有网络"),
+        "unreachable": _("服务器没有响应"),
         "offlineSubmit": _("现在没有网络。草稿已保存在本机，联网后再提交。"),
         "onlineSubmit": _("已恢复网络，本机的修改已同步到服务器，现在可以提交。"),
         "conflict": _("服务器上的草稿已被检查组其他成员更新。"),
@@ -739,6 +754,7 @@ def _script_text() -> dict[str, str]:
         "syncing": _("正在同步…"),
         "sealed": _("该记录已提交封存。"),
         "signIn": _("重新登录"),
+        "viewSignature": _("查看签名"),
         "dismiss": _("知道了"),
         "clockAhead": _("手机时间比北京时间快%(diff)s（手机 %(phone)s，北京时间 %(server)s）。"
                         "请在手机设置中校准日期、时间和时区。“现在”按钮按北京时间填写，手填时间也请以北京时间为准。"),
@@ -778,8 +794,10 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
         "script_text": _script_text(), "unsaved": unsaved, "conflict_base": conflict_base,
         # his task withdrawn or he replaced while the form is open: said at once (live.js), saves stop
         # a re-check's: his team mate submitted it (a re-check is neither withdrawn nor reassigned: live._rechecks)
-        "live": (_live(request.user, [record.task_id]) if record.task_id
-                 else _live(request.user, [], [record.recheck_id])) if _is_inspector(request.user) else None,
+        # … and a team mate's signature (or its removal): the signatures section follows it without a reload
+        "live": (_live(request.user, [record.task_id], record=record.pk) if record.task_id
+                 else _live(request.user, [], [record.recheck_id], record=record.pk))
+        if _is_inspector(request.user) else None,
         # the phone's clock is measured against these (record.js): its error, its zone, when to warn
         "server_now": _server_now_ms(),
         "server_zone": int(timezone.localtime().utcoffset().total_seconds() // 60),
@@ -821,7 +839,9 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "fieldwork/record_edit.html",
                       _edit_context(request, record, form, items, general, unsaved=True, signing=signing), status=400)
     if request.POST.get("action") != "submit":
-        messages.success(request, _("草稿已保存（版本%(revision)s）") % {"revision": record.revision})
+        # record.js takes it away once the draft moves on: it said version N above a form at version N+3
+        messages.success(request, _("草稿已保存（版本%(revision)s）") % {"revision": record.revision},
+                         extra_tags="fw-draft-saved")
         if theirs:
             messages.info(request, _("已保留检查组其他成员的修改：%(fields)s") % {"fields": join_sep(theirs)})
         return redirect("fieldwork:record_edit", pk=record.pk)

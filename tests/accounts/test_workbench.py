@@ -18,7 +18,7 @@ from shuangsuiji.accounts.models import User
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services as fieldwork
-from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord
+from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord, Recheck
 from shuangsuiji.intake.models import Clue, ClueSource, ClueStatus
 from shuangsuiji.planning.models import (
     Draw,
@@ -153,6 +153,29 @@ def test_the_inspector_sees_the_problems_he_must_close(tree, items, team, users,
     assert titles(follow_ups) == ["整改厂"]
     assert follow_ups.items[0].overdue and follow_ups.items[0].due == due
     assert follow_ups.items[0].url == FollowUp.objects.get(target=mine.target).get_absolute_url()
+
+
+def test_the_visits_he_owes_count_his_rechecks_as_his_task_list_does(tree, items, team, users, client):
+    """我的检查任务 counts what he must visit, re-checks included and said so, the number his task list's heading
+    reads; an overdue re-check is among the first he sees."""
+    me, partner = team["first"], team["second"]
+    a_task(tree["a"], [me, partner], name="甲未开始厂", items=items)
+    ordered = submitted(a_task(tree["a"], [me, partner], name="乙整改厂", items=items), users["inspector"],
+                        problem=Handling.ORDER)
+    recheck = Recheck.objects.get(source_record=ordered)
+    Recheck.objects.filter(pk=recheck.pk).update(due_date=long_ago())
+    response = page(client, users["inspector"])
+    tasks = section(response, "tasks")
+    assert tasks.total == 2 and tasks.rechecks == 1 and tasks.overdue == 1
+    assert titles(tasks) == ["乙整改厂", "甲未开始厂"]
+    first = tasks.items[0]
+    assert first.badge == "复查" and first.overdue and first.url == recheck.get_absolute_url()
+    assert recheck.number in first.note
+    assert "含复查 1 项" in response.content.decode()
+    heading = client.get(reverse("fieldwork:my_tasks")).context["open_count"]
+    assert heading == tasks.total
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "incl. 1 re-check<" in page(client, users["inspector"]).content.decode()
 
 
 def test_an_inspector_with_nothing_to_do_is_told_so(users, client):
@@ -486,6 +509,9 @@ def test_the_number_of_queries_does_not_grow_with_the_items(tree, items, team, u
             a_task(tree["b"], county_b_team, deadline=long_ago(), items=items)
             submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"],
                       problem=Handling.CASE)
+            # a re-check of his to visit: counted among his tasks, in the same queries however many
+            submitted(a_task(tree["a"], [team["first"], team["second"]], items=items), users["inspector"],
+                      problem=Handling.ORDER)
         FollowUp.objects.update(due_date=long_ago())
 
     add(1)

@@ -6,7 +6,7 @@ withdrawn, he replaced) refuses every save saying why, not "not found"."""
 import json
 
 import pytest
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +19,7 @@ from shuangsuiji.planning import services
 from shuangsuiji.planning.models import MemberRole, Plan, Task, TaskStatus
 from shuangsuiji.registry.models import Target
 from tests.clients import signed_in
-from tests.fieldwork.conftest import fill, make_task, sign_all
+from tests.fieldwork.conftest import fill, make_task, sign_all, signature_png
 from tests.planning.conftest import ceremony, city  # noqa: F401 (a fixture, a parameter here)
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +159,48 @@ def test_the_record_form_polls_about_its_own_task(task, users):
     page = signed_in(users["inspector"]).get(reverse("fieldwork:record_edit", args=[record.pk]))
     html = page.content.decode()
     assert f'data-task="{task.pk}"' in html and 'data-mode="record"' in html
-    assert page.context["live"]["url"] == f"{URL}?tasks={task.pk}"
+    assert page.context["live"]["url"] == f"{URL}?tasks={task.pk}&record={record.pk}"
+
+
+def test_the_forms_poll_says_a_team_mates_signature_and_its_removal_in_constant_queries(task, team, users):
+    """The form's poll names its draft: the answer holds its signatures (which, on which version, the image's id),
+    so the form shows a team mate's without a reload; 304 while none changed; the same queries whatever the
+    number of signatures; nothing of a draft that is not his."""
+    record = fieldwork.do_start_record(task, acting_user=users["inspector"])
+    client = signed_in(users["inspector"])
+    url = client.get(reverse("fieldwork:record_edit", args=[record.pk])).context["live"]["url"]
+    first = client.get(url, HTTP_ACCEPT="application/json")
+    assert first.json()["signatures"] == {}
+    assert client.get(url, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    reset_queries()  # the log holds 9000 queries: full, it captured none
+    with CaptureQueriesContext(connection) as none_signed:
+        client.get(url, HTTP_ACCEPT="application/json")
+    signature = fieldwork.do_sign(record, acting_user=team["partner"], png=signature_png(2),
+                                  revision=record.revision, inspector=team["second"])
+    record.refresh_from_db()
+    fieldwork.do_sign(record, acting_user=users["inspector"], png=signature_png(1), revision=record.revision,
+                      inspector=team["first"])
+    reset_queries()  # the log holds 9000 queries: full, it captured none
+    with CaptureQueriesContext(connection) as two_signed:
+        second = client.get(url, HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200 and len(two_signed) == len(none_signed)
+    signed = second.json()["signatures"]
+    assert set(signed) == {f"inspector:{team['first'].pk}", f"inspector:{team['second'].pk}"}
+    his = signed[f"inspector:{team['second'].pk}"]
+    assert his["id"] == signature.pk and his["state"] == "ok"
+    assert signed[f"inspector:{team['first'].pk}"]["state"] == "ok"
+    # an edit after the signatures: they sign an earlier version
+    fill(record, users["inspector"])
+    assert {row["state"] for row in client.get(url, HTTP_ACCEPT="application/json").json()["signatures"].values()
+            } == {"stale"}
+    fieldwork.do_remove_signature(signature, acting_user=team["partner"])
+    assert set(client.get(url, HTTP_ACCEPT="application/json").json()["signatures"]) == {
+        f"inspector:{team['first'].pk}"}
+    # an outsider naming the draft learns nothing of it; a malformed id is refused saying what
+    outsider = signed_in(team["outsider"])
+    assert outsider.get(url, HTTP_ACCEPT="application/json").json()["signatures"] == {}
+    bad = client.get(f"{URL}?tasks={task.pk}&record=abc", HTTP_ACCEPT="application/json")
+    assert bad.status_code == 400 and "参数 record" in bad.json()["message"]
 
 
 def test_the_poll_keeps_no_session_alive(task, users):

@@ -14,7 +14,7 @@ from shuangsuiji.fieldwork.models import Handling, Recheck
 from shuangsuiji.planning.models import MemberRole
 from tests.clients import signed_in
 
-from .conftest import fill, make_task, sign_all, submitted
+from .conftest import fill, make_task, sign_all, signature_png, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -69,13 +69,18 @@ def test_an_amendment_of_a_recheck_record_is_not_told_sealed_when_it_opens(reche
     assert f'data-recheck="{recheck.pk}"' in page.content.decode()
 
 
-def test_the_recheck_form_polls_about_its_own_recheck(recheck, users):
+def test_the_recheck_form_polls_about_its_own_recheck(recheck, users, team):
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     page = signed_in(users["inspector"]).get(reverse("fieldwork:record_edit", args=[draft.pk]))
     html = page.content.decode()
     assert f'data-recheck="{recheck.pk}"' in html and 'data-mode="record"' in html and "data-task=" not in html
-    assert page.context["live"]["url"] == f"{URL}?tasks=&rechecks={recheck.pk}"
+    assert page.context["live"]["url"] == f"{URL}?tasks=&rechecks={recheck.pk}&record={draft.pk}"
     assert page.context["live"]["state"]["rechecks"][str(recheck.pk)]["record"] == "draft"
+    # the re-check record's signatures too: a team mate's shows on this form without a reload
+    services.do_sign(draft, acting_user=team["partner"], png=signature_png(3), revision=draft.revision,
+                     inspector=team["second"])
+    answer = signed_in(users["inspector"]).get(page.context["live"]["url"], HTTP_ACCEPT="application/json")
+    assert answer.json()["signatures"][f"inspector:{team['second'].pk}"]["state"] == "ok"
     assert "recheckOther" in page.context["live"]["text"]
 
 

@@ -11,7 +11,9 @@
    replaced, a re-draw took the visit from his team, a team mate submitted the record, his login lost its officer
    record or its inspector role, or the task left his view for any other reason — a re-check's form (data-recheck)
    when a team mate submitted it or it was cancelled — and tells record.js to save no more ("fw:stopped"): the
-   server refuses those saves anyway. No third-party code. */
+   server refuses those saves anyway. The form's poll names its draft (record=…): the answer holds the draft's
+   signatures, handed to record.js ("fw:signatures"), so a team mate's signature shows without a reload.
+   No third-party code. */
 (function () {
   "use strict";
   const box = document.getElementById("fw-live");
@@ -134,8 +136,11 @@
       const now = await response.json();
       wait = every;
       version = now.version;
-      if (mode === "record") recordChanged(now);
-      else listChanged(now);
+      if (mode === "record") {
+        // a team mate signed, re-signed or removed his signature: record.js shows it where he is, nothing reloads
+        if (now.signatures) document.dispatchEvent(new CustomEvent("fw:signatures", { detail: now.signatures }));
+        recordChanged(now);
+      } else listChanged(now);
     } catch (e) {
       wait = Math.min(wait * 2, 600000);  // no network: the record form says so itself
     } finally {

@@ -221,10 +221,30 @@
     net.textContent = online ? form.dataset.online : form.dataset.offline;
     net.className = `badge flex-shrink-0 ${online ? "text-bg-success" : "text-bg-secondary"}`;
   }
+  // The status line tells where the draft is, always: edits not yet on the server (kept on the phone), being saved,
+  // saved (which version, when), or not saved and why. "草稿已保存（版本N）", said after 【保存草稿】, goes as soon as
+  // it is no longer true (an edit, a save, a failure): it stayed above a form that had moved on.
+  const savedMessages = document.querySelectorAll("[data-fw-draft-saved]");
+  const servedRevision = revisionInput.value;
+  function setStatus(kind, detail) {
+    const local = `${text.local} ${clock()}`;
+    savedLine.dataset.state = kind;
+    savedLine.textContent = {
+      unsaved: () => `${text.unsaved} · ${local}`,
+      saving: () => text.saving,
+      saved: () => `${text.revision} ${revisionInput.value} · ${text.saved} ${detail}`,
+      failed: () => `${text.failed}${detail} · ${local}`,
+    }[kind]();
+    if (kind !== "saved" || revisionInput.value !== servedRevision) savedMessages.forEach((el) => el.remove());
+  }
   function setSaved(state, serverTime) {
-    const local = state.dirty ? ` · ${text.local} ${clock()}` : "";
-    const server = serverTime ? ` · ${text.saved} ${serverTime}` : "";
-    if (serverTime || state.dirty) savedLine.textContent = `${text.revision} ${state.base}${server}${local}`;
+    if (state.dirty) setStatus("unsaved");
+    else if (serverTime) setStatus("saved", serverTime);
+  }
+  // Not saved: said only while there is something unsaved (a poll's or an idle sync's failure changes nothing).
+  function saveFailed(why) {
+    const state = load();
+    if (state && (state.dirty || (state.signatures || []).length)) setStatus("failed", why);
   }
   function managerName() {
     const input = document.getElementById("id_site_manager_name");
@@ -245,6 +265,39 @@
       if (li) li.dataset.state = "pending";
     }
   }
+
+  // The draft's signatures as the server holds them (live.js's poll: "fw:signatures", keyed as the rows are): a team
+  // mate's new signature shows with its image link, a removed one goes, without a reload and without touching the
+  // fields. A signature drawn here and not yet sent stays "pending"; one this phone's unsent edit made stale stays
+  // stale (the server does not know the edit yet).
+  function signaturesFromServer(held) {
+    const state = load() || {};
+    const pending = new Set((state.signatures || []).map((sig) => sig.signer));
+    for (const li of document.querySelectorAll(".fw-signer")) {
+      const key = li.dataset.signer;
+      if (pending.has(key)) continue;
+      const sig = held[key];
+      let shown = sig ? sig.state : "missing";
+      if (shown === "ok" && state.dirty && li.dataset.state === "stale") shown = "stale";
+      li.dataset.state = shown;
+      const at = li.querySelector(".fw-signed-at");
+      if (at) at.textContent = sig ? sig.signed_at : "";
+      let link = li.querySelector(".fw-signature-image");
+      if (!sig) { if (link) link.remove(); continue; }
+      if (!link) {
+        link = document.createElement("a");
+        link.className = "btn btn-sm btn-link px-1 fw-signature-image";
+        link.target = "_blank";
+        link.title = text.viewSignature;
+        const icon = document.createElement("i");
+        icon.className = "bi bi-image";
+        link.append(icon);
+        li.querySelector(".fw-signer-actions").prepend(link);
+      }
+      link.href = form.dataset.signatureUrl.replace("/0.png", `/${sig.id}.png`);
+    }
+  }
+  document.addEventListener("fw:signatures", (event) => signaturesFromServer(event.detail || {}));
 
   // --- edits and sync -----------------------------------------------------------------------------------
   function edited() {
@@ -341,6 +394,7 @@
     const sending = load();
     sending.inflight = { base, seq, fields: entries, origin };
     store(sending);
+    setStatus("saving");
     const { response, data } = await post(form.dataset.draftUrl, draftBody(entries, base, origin));
     const fresh = load();
     // Answered (stored, refused as a conflict or as invalid): the server's decision is known. A sign-in page or a
@@ -349,9 +403,13 @@
     store(fresh);
     if (response.status === 409 && data.sealed) { localStorage.removeItem(key); location.href = data.url; return false; }
     if (response.status === 409) { conflict(data); return false; }
-    if (needsSignIn(response, data)) return false;
+    if (needsSignIn(response, data)) { saveFailed(data.message || response.statusText); return false; }
     if (data.stopped) stop();
-    if (!response.ok) { showBanner(data.message || response.statusText, "danger"); return false; }
+    if (!response.ok) {
+      showBanner(data.message || response.statusText, "danger");
+      saveFailed(data.message || response.statusText);
+      return false;
+    }
     learnClock(data.now, Date.now());
     fresh.base = data.revision;
     if (fresh.seq === seq) fresh.dirty = false;
@@ -405,6 +463,7 @@
       store(after);
       if (response.ok) {
         revisionInput.value = data.revision;
+        setSaved(load(), clock());  // a signature is a new version of the draft
         setSigners(data.signers);
       } else {
         showBanner(data.message || response.statusText, response.status === 409 ? "warning" : "danger");
@@ -426,7 +485,7 @@
   function sync() {
     if (stopped) return Promise.resolve(false);
     if (syncing) return syncing;
-    if (!navigator.onLine) { setOnline(false); return Promise.resolve(false); }
+    if (!navigator.onLine) { setOnline(false); saveFailed(text.offline); return Promise.resolve(false); }
     syncing = (async () => {
       unreachable = false;
       try {
@@ -443,6 +502,7 @@
       } catch (e) {
         unreachable = true;
         setOnline(false);
+        saveFailed(text.unreachable);
         return false;
       } finally {
         syncing = null;
@@ -854,6 +914,8 @@
     managerName();
     setSigners([]);
     showQueue();
+    // edits kept on the phone and not on the server (restored, or refused): the line does not say "saved"
+    if ((load() || {}).dirty && !conflicted) setStatus("unsaved");
     sync();
   })();
 })();
