@@ -26,17 +26,22 @@ def in_language(page, live_server, language: str) -> None:
     page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
 
 
+def _prepared_batch(task, users):
+    """The month's batch of one reviewed record, prepared and not yet released."""
+    record = submitted(task, users["inspector"])
+    fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
+    year, month = month_of(record)
+    return disclosure.do_prepare_results(jurisdiction=task.target.jurisdiction, year=year, month=month,
+                                         acting_user=users["county_admin"])
+
+
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_batch_preview_fits_a_desk_and_keeps_room_for_the_name(open_page, live_server, users, task, language):
     """In English the preview's sixteen headings, each kept on one line, made the table 1,900 px wide: it scrolled
     sideways at 1280 px and the unit's name was squeezed to three characters a line. The headings wrap between
     words now, the name keeps room, and the fields empty in every row (a batch not yet released was never
     corrected) are named under the table instead of taking columns of dashes."""
-    record = submitted(task, users["inspector"])
-    fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
-    year, month = month_of(record)
-    batch = disclosure.do_prepare_results(jurisdiction=task.target.jurisdiction, year=year, month=month,
-                                          acting_user=users["county_admin"])
+    batch = _prepared_batch(task, users)
     page = open_page(users["city_admin"], "pw-city_admin", DESK)
     in_language(page, live_server, language)
     page.goto(f"{live_server.url}/disclosure/batches/{batch.pk}/")
@@ -57,11 +62,7 @@ def test_the_batch_preview_fits_a_desk_and_keeps_room_for_the_name(open_page, li
 def test_the_batch_preview_is_a_card_per_row_on_a_phone(open_page, live_server, users, task, language):
     """On a 390 px phone the preview's table scrolled sideways (its fields out of sight, their headings with them).
     Each row is a card now, every field a "heading：value" line within the screen; on a desk it is the table."""
-    record = submitted(task, users["inspector"])
-    fieldwork.do_review_record(record, passed=True, acting_user=users["county_admin"])
-    year, month = month_of(record)
-    batch = disclosure.do_prepare_results(jurisdiction=task.target.jurisdiction, year=year, month=month,
-                                          acting_user=users["county_admin"])
+    batch = _prepared_batch(task, users)
     page = open_page(users["city_admin"], "pw-city_admin", PHONE)
     in_language(page, live_server, language)
     page.goto(f"{live_server.url}/disclosure/batches/{batch.pk}/")
