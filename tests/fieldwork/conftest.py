@@ -13,7 +13,7 @@ from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Handling, Outcome
+from shuangsuiji.fieldwork.models import Handling, Outcome, Recheck
 from shuangsuiji.planning.models import (
     Draw,
     DrawStatus,
@@ -174,3 +174,16 @@ def submitted(task, user, **kwargs):
     record = fill(record, user, **kwargs)
     sign_all(record, user)
     return services.do_submit_record(record, acting_user=user)
+
+
+@pytest.fixture
+def source(task, users):
+    """The ``inspector`` user's record of ``task``, submitted: the first item (HB-001) ordered to rectify within
+    10 days, the second (HB-002) without problem, signed by him and his partner."""
+    return submitted(task, users["inspector"], problem=Handling.ORDER)
+
+
+@pytest.fixture
+def recheck(source):
+    """The re-check that ``source``'s order opened: the ``inspector`` user's and his partner's to do."""
+    return Recheck.objects.get(source_record=source)

@@ -13,21 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Handling, Recheck
+from shuangsuiji.fieldwork.models import Recheck
 from shuangsuiji.fieldwork.pdf import render_record_pdf
 from tests.clients import signed_in
 
-from .conftest import fill, sign_all, submitted
+from .conftest import fill, sign_all
 
 pytestmark = pytest.mark.django_db
 
 STATEMENT = "企业于12月1日书面报告已提前完成整改，附更换布袋的照片。"
-
-
-@pytest.fixture
-def recheck(task, users):
-    source = submitted(task, users["inspector"], problem=Handling.ORDER)
-    return Recheck.objects.get(source_record=source)
 
 
 def filled(recheck, users, statement: str):

@@ -27,13 +27,6 @@ def ask(client, rechecks, etag=None, tasks=()):
                       HTTP_ACCEPT="application/json", **headers)
 
 
-@pytest.fixture
-def recheck(task, users):
-    """The re-check of an order to rectify the ``inspector`` user and his partner signed: theirs to do."""
-    record = submitted(task, users["inspector"], problem=Handling.ORDER)
-    return Recheck.objects.get(source_record=record)
-
-
 def test_a_recheck_record_sealed_by_the_partner_is_gone_as_sealed(recheck, users, team):
     client = signed_in(users["inspector"])
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])

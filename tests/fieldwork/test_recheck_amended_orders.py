@@ -12,7 +12,7 @@ from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, Handling, Outcome, Recheck, RecheckStatus
 
-from .conftest import fill, sign_all, submitted
+from .conftest import fill, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -23,17 +23,6 @@ NO_PROBLEM = {"outcome": Outcome.NO_PROBLEM, "notes": "", "handling": "", "deadl
 def order(notes: str = "布袋除尘器破损，未及时更换", days: int = 10) -> dict:
     return {"outcome": Outcome.PROBLEM, "notes": notes, "handling": Handling.ORDER,
             "deadline": TODAY + datetime.timedelta(days=days)}
-
-
-@pytest.fixture
-def source(task, users):
-    """The first item (HB-001) ordered to rectify within 10 days; the second (HB-002) without problem."""
-    return submitted(task, users["inspector"], problem=Handling.ORDER)
-
-
-@pytest.fixture
-def recheck(source):
-    return Recheck.objects.get(source_record=source)
 
 
 def amend(source, users, first: dict, second: dict):

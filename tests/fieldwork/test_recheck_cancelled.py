@@ -12,21 +12,11 @@ from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import FollowUpStatus, Handling, Outcome, Recheck, RecheckStatus
 from tests.clients import signed_in
 
-from .conftest import fill, sign_all, submitted
+from .conftest import fill, sign_all
 
 pytestmark = pytest.mark.django_db
 
 CHANGES = reverse("fieldwork:task_changes")
-
-
-@pytest.fixture
-def source(task, users):
-    return submitted(task, users["inspector"], problem=Handling.ORDER)
-
-
-@pytest.fixture
-def recheck(source):
-    return Recheck.objects.get(source_record=source)
 
 
 def amend(source, users, first_item: dict | None):

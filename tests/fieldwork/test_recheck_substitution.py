@@ -12,18 +12,13 @@ from django.utils import timezone
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Handling, Recheck, RecheckSubstitution
+from shuangsuiji.fieldwork.models import RecheckSubstitution
 from shuangsuiji.registry.models import Inspector, InspectorStatus, Recusal
 from tests.clients import signed_in
 
-from .conftest import fill, sign_all, submitted
+from .conftest import fill, sign_all
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def recheck(task, users):
-    return Recheck.objects.get(source_record=submitted(task, users["inspector"], problem=Handling.ORDER))
 
 
 def substitute(recheck, users, team, role="county_admin", newcomer=None, reason="病假"):

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from shuangsuiji.fieldwork.models import Handling, Recheck, RecheckSubstitution
+from shuangsuiji.fieldwork.models import RecheckSubstitution
 from shuangsuiji.planning import services as planning
 from shuangsuiji.planning.models import Task, TaskStatus
 from shuangsuiji.registry.models import Inspector, Target
@@ -15,14 +15,7 @@ from tests.clients import signed_in
 from tests.fieldwork.test_live_changes import user_of
 from tests.planning.conftest import ceremony, city  # noqa: F401 (a fixture, a parameter here)
 
-from .conftest import submitted
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def recheck(task, users):
-    return Recheck.objects.get(source_record=submitted(task, users["inspector"], problem=Handling.ORDER))
 
 
 @pytest.fixture
