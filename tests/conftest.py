@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from hypothesis import settings as hypothesis_settings
 from openpyxl import Workbook
 
@@ -42,6 +43,35 @@ def calendar_knows_the_years_the_suite_runs_in():
         return
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(workdays, "_PACKAGE_YEARS", range(first, needed + 1))
+        yield
+
+
+def _count_must_see_every_query(self, exc_type, exc_value, traceback) -> None:
+    """``CaptureQueriesContext.__exit__``, then a refusal of a count whose log ran full. Django's count (and
+    pytest-django's ``django_assert_num_queries`` and ``django_assert_max_num_queries``, built on it) is the growth
+    of the connection's ``queries_log``, a deque that keeps the last 9000: a full one drops its oldest query for
+    each new one and no longer grows, so the count is some of the queries, or none, and an "at most N queries"
+    test passes on nothing. A deque short of its maximum at the end has dropped nothing: its count is exact."""
+    _django_capture_exit(self, exc_type, exc_value, traceback)
+    log = self.connection.queries_log
+    if exc_type is None and len(log) == log.maxlen:
+        raise AssertionError(
+            f"The query log of the database connection {self.connection.alias!r} was full ({log.maxlen} queries) "
+            f"when this count ended: it dropped queries, so the count ({self.final_queries - self.initial_queries}) "
+            f"is not what ran. Count a piece that runs fewer queries, or reset_queries() before it.")
+
+
+_django_capture_exit = CaptureQueriesContext.__exit__
+
+
+@pytest.fixture(scope="session", autouse=True)
+def query_counts_see_every_query():
+    """A count of queries that could not see them all fails, saying so, instead of passing on what it saw. Between
+    tests the log does not fill: Django's test case empties it when a test's ``db`` fixture opens the database
+    (``TransactionTestCase._pre_setup``); within one test it takes 9000 queries logged while counting. Session-wide,
+    before any test counts, and for every use of the class, pytest-django's fixtures among them."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CaptureQueriesContext, "__exit__", _count_must_see_every_query)
         yield
 
 
