@@ -70,8 +70,9 @@ def phase_seed(scale: str) -> dict:
     from shuangsuiji.registry.models import Target
 
     call_command("migrate", verbosity=0)
+    # allow_production: the benchmark runs with DEBUG off, as in production, where seed_demo refuses by default
     call_command("seed_demo", scale=scale, registries_only=True, today=datetime.date.fromisoformat(BASE_DATE),
-                 verbosity=0)
+                 allow_production=True, verbosity=0)
     return {"targets": Target.objects.count()}
 
 

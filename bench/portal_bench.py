@@ -102,7 +102,9 @@ def build(scale: str, results: int, seed: int = 2026) -> dict:
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", scale=scale, registries_only=True, today=date(YEAR, 12, 20), verbosity=0)
+    # allow_production: the benchmark runs with DEBUG off, as in production, where seed_demo refuses by default
+    call_command("seed_demo", scale=scale, registries_only=True, today=date(YEAR, 12, 20), allow_production=True,
+                 verbosity=0)
     seeded = time.perf_counter() - started
 
     rng = random.Random(seed)

@@ -73,7 +73,8 @@ def prepare(url: str, scale: str, national_year: int | None = None) -> dict:
     timings = {}
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    call_command("seed_demo", scale=scale, registries_only=True, today=BASE_DATE, verbosity=0)
+    # allow_production: DEBUG is off, as in production, where seed_demo refuses by default
+    call_command("seed_demo", scale=scale, registries_only=True, today=BASE_DATE, allow_production=True, verbosity=0)
     timings["seed"] = time.perf_counter() - started
     report = add_work()
     report["seconds"]["seed"] = round(timings["seed"], 1)

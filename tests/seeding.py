@@ -7,6 +7,10 @@ within its time. Tests about the whole demo (tests/demo/) still seed all of it.
 """
 
 from datetime import date
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import override_settings
 
 from shuangsuiji.demo.generator import Population, generate
 from shuangsuiji.demo.services import STEPS, do_seed_demo
@@ -20,3 +24,12 @@ def seed_tiny_demo(today: date, *, through: str = STEP_NAMES[-1]) -> Population:
     population = generate("tiny", today=today)
     do_seed_demo(population, steps=STEPS[:last + 1])
     return population
+
+
+def seed_demo_command(*args: str, **options) -> str:
+    """``manage.py seed_demo`` as ``make run`` runs it, with DEBUG on (the settings' default; pytest-django turns it
+    off, and with DEBUG off the command refuses to load the demo's known password). Returns its output."""
+    out = StringIO()
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", *args, stdout=out, stderr=StringIO(), **options)
+    return out.getvalue()

@@ -2,16 +2,14 @@
 another clue waits for its check, each found, decided and checked in that order within the quarter."""
 
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus
 
-from ..seeding import seed_tiny_demo
+from ..seeding import seed_demo_command, seed_tiny_demo
 
 
 # The clue checks are the planning step's; the first day of a quarter (a holiday too) runs the whole command, so
@@ -20,7 +18,7 @@ from ..seeding import seed_tiny_demo
                                             (date(2021, 11, 17), "planning")])
 def test_the_demo_has_a_dispatched_check_and_a_waiting_clue_from_the_first_days_of_a_quarter(db, today, through):
     if through is None:
-        call_command("seed_demo", scale="tiny", today=today, stdout=StringIO(), stderr=StringIO())
+        seed_demo_command(scale="tiny", today=today)
     else:
         seed_tiny_demo(today, through=through)
     [plan] = Plan.objects.filter(kind=PlanKind.CLUE).select_related("clue")

@@ -1,11 +1,10 @@
 """seed_demo: stores a population whole, with one login per role, once."""
 
 from datetime import date
-from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.http import HttpRequest
 from django.test import RequestFactory
 from django.utils import translation
@@ -29,13 +28,13 @@ from shuangsuiji.registry.models import (
 )
 from shuangsuiji.registry.services import do_save
 
+from ..seeding import seed_demo_command
+
 TODAY = date(2021, 12, 20)
 
 
-def seed(**options) -> str:
-    out = StringIO()
-    call_command("seed_demo", scale="tiny", today=TODAY, stdout=out, stderr=StringIO(), **options)
-    return out.getvalue()
+def seed(*args: str, **options) -> str:
+    return seed_demo_command(*args, scale="tiny", today=TODAY, **options)
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,19 @@
-"""seed_demo's guards, each on a database of its own: it seeds an empty one, and stops without a trace on a
-taken user name or a failing step (test_seed_demo.py's tests share one seeded database)."""
+"""seed_demo's guards, each on a database of its own: it seeds an empty one as `make run` runs it, refuses a
+production one (DEBUG off) unless told otherwise, and stops without a trace on a taken user name or a failing step
+(test_seed_demo.py's tests share one seeded database)."""
+
+import os
+import re
+import shlex
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from io import StringIO
+from pathlib import Path
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from shuangsuiji.accounts.models import User
@@ -14,9 +25,22 @@ from shuangsuiji.registry.models import Jurisdiction, Target
 
 from .test_seed_demo import seed
 
+PROJECT = Path(__file__).resolve().parents[2]
 
-def test_if_empty_seeds_an_empty_database(db):
-    assert "完成" in seed(if_empty=True)
+
+def make_run_seed_arguments() -> list[str]:
+    """The arguments `make run` gives seed_demo, read from the Makefile's recipe (the README's demo contract)."""
+    recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", (PROJECT / "Makefile").read_text(), re.MULTILINE).group(1)
+    [line] = [line for line in recipe.splitlines() if "seed_demo" in line]
+    # make run reads no environment file and sets no DEBUG: the settings' default, DEBUG on (tests/test_settings.py)
+    assert "DEBUG" not in recipe and "--allow-production" not in line
+    return shlex.split(line.split("seed_demo", 1)[1])
+
+
+def test_make_run_seeds_an_empty_database(db):
+    arguments = make_run_seed_arguments()
+    assert arguments == ["--if-empty"]
+    assert "完成" in seed(*arguments)  # with DEBUG on, as make run has it
     assert Target.objects.exists() and User.objects.filter(username="city").exists()
     if connection.vendor == "postgresql":
         # The seed is one transaction (and this test another) that autovacuum cannot see into. Unless the seed
@@ -48,3 +72,33 @@ def test_a_failing_step_leaves_nothing_behind(db, monkeypatch):
         seed()
     assert not (Jurisdiction.objects.exists() or Target.objects.exists() or User.objects.exists()
                 or Clue.objects.exists())
+
+
+def test_debug_off_refuses_to_load_the_known_password_and_writes_nothing(db, settings):
+    settings.DEBUG = False  # a bureau's environment file (docs/operations.md)
+    with pytest.raises(CommandError) as refused:
+        call_command("seed_demo", "--if-empty", scale="tiny", stdout=StringIO(), stderr=StringIO())
+    message = str(refused.value)
+    assert "DEBUG" in message and "--allow-production" in message and "baoding2021" in message
+    assert not (Jurisdiction.objects.exists() or User.objects.exists() or Event.objects.exists())
+
+
+def test_allow_production_loads_the_demo_with_debug_off(db, settings):
+    settings.DEBUG = False  # the benchmarks' set-up: a demo population measured as in production
+    call_command("seed_demo", "--allow-production", scale="tiny", registries_only=True, stdout=StringIO(),
+                 stderr=StringIO())
+    assert Target.objects.exists() and User.objects.filter(username="city").exists()
+
+
+def test_the_command_exits_non_zero_before_it_writes_anything(tmp_path):
+    """`make run` (or seed_demo) run with a bureau's environment file read: exit status 1 and the reason, and not
+    a table written (make stops there, before its development server)."""
+    database = tmp_path / "production.sqlite3"
+    environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
+    environment.update(DEBUG="False", DATABASE_URL=f"sqlite:///{database}")
+    refused = subprocess.run([sys.executable, "manage.py", "seed_demo", "--if-empty"], cwd=PROJECT,
+                             env=environment, capture_output=True, text=True)
+    assert refused.returncode == 1, refused.stderr
+    assert "DEBUG" in refused.stderr and "--allow-production" in refused.stderr
+    with closing(sqlite3.connect(database)) as written:
+        assert written.execute("SELECT name FROM sqlite_master").fetchall() == []

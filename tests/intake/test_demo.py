@@ -1,10 +1,8 @@
 """The demo step of intake: a past year of outside data consistent with the generated categories."""
 
 from datetime import date
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
@@ -21,6 +19,8 @@ from shuangsuiji.intake.models import (
 )
 from shuangsuiji.registry.models import Target, TargetHistory
 
+from ..seeding import seed_demo_command
+
 TODAY = date(2021, 12, 20)
 
 
@@ -28,7 +28,7 @@ TODAY = date(2021, 12, 20)
 def demo(module_db):
     """The tiny demo seeded once on ``TODAY`` for this module's tests, which read it (the run across a new
     year, on a database of its own, is in test_demo_new_year.py)."""
-    call_command("seed_demo", scale="tiny", today=TODAY, stdout=StringIO(), stderr=StringIO())
+    seed_demo_command(scale="tiny", today=TODAY)
     return generate("tiny", today=TODAY), demo_counts()
 
 

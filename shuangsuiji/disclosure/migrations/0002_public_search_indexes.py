@@ -11,6 +11,8 @@ only: the embedded SQLite database serves one city, where a scan is fast enough.
 
 from django.db import migrations
 
+from shuangsuiji.pgextensions import create_trigram_extension
+
 INDEXES = [
     ("disclosure_result_public_order",
      "(inspected_on DESC, public_id) INCLUDE (publication_id, id, industry_code, target_name)"),
@@ -22,7 +24,7 @@ INDEXES = [
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    create_trigram_extension(schema_editor)  # or an error that says what the DBA must do
     for name, spec in INDEXES:
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON disclosure_publishedresult {spec}")
 

@@ -10,6 +10,8 @@
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from shuangsuiji.pgextensions import create_trigram_extension
+
 SEARCH_INDEXES = [
     ("disclosure_listed_name_trgm", "USING gin (UPPER(name::text) gin_trgm_ops)"),
     ("disclosure_listed_industry_prefix", "(industry_code varchar_pattern_ops)"),
@@ -25,7 +27,7 @@ def fill_years(apps, schema_editor):
 def create_search_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    create_trigram_extension(schema_editor)  # or an error that says what the DBA must do
     for name, spec in SEARCH_INDEXES:
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON disclosure_listedtarget {spec}")
 

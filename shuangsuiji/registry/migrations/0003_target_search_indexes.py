@@ -12,6 +12,8 @@ there were thirty thousand and joined the jurisdictions in a nested loop over al
 
 from django.db import migrations
 
+from shuangsuiji.pgextensions import create_trigram_extension
+
 INDEXES = [
     ("registry_target_name_trgm", "USING gin (UPPER(name::text) gin_trgm_ops)"),
     ("registry_target_address_trgm", "USING gin (UPPER(address::text) gin_trgm_ops)"),
@@ -21,7 +23,7 @@ INDEXES = [
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    create_trigram_extension(schema_editor)  # or an error that says what the DBA must do
     for name, spec in INDEXES:
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON registry_target {spec}")
 

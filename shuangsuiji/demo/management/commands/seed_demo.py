@@ -4,6 +4,7 @@ import time
 from datetime import date
 from functools import partial
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -33,9 +34,19 @@ class Command(BaseCommand):
                             help="只装入两库一单和演示用户，不生成一年的外部数据与分类（供基准测试的大规模人口）")
         parser.add_argument("--if-empty", action="store_true",
                             help="数据库已有行政区、检查对象或执法人员时跳过（make run 据此保持幂等）")
+        parser.add_argument("--allow-production", action="store_true",
+                            help="DEBUG 关闭（生产设置）时仍然装入（基准测试用）：演示用户的密码是公开的")
 
     def handle(self, *args, scale: str, seed: int, today: date | None, if_empty: bool, registries_only: bool,
-               verbosity: int, **options) -> None:
+               allow_production: bool, verbosity: int, **options) -> None:
+        # DEBUG off is how the settings say "a bureau's server" (docs/operations.md): an empty production database
+        # must not get demo accounts whose shared password is in the README. Checked before the database is read,
+        # so a mistaken `make run` with the environment file read stops here, before its development server.
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                f"设置 DEBUG 为关（环境变量 DEBUG），表明这是生产环境：演示用户的密码均为公开的 {DEMO_PASSWORD}，"
+                "拒绝装入演示数据。演示请在 DEBUG 打开时运行（make run 的默认，不读生产环境文件）；"
+                "确需在 DEBUG 关闭时装入（如基准测试），加 --allow-production。")
         if not registry_is_empty():
             if if_empty:
                 if verbosity:

@@ -1,0 +1,91 @@
+"""The migrations' ``pg_trgm`` as a bureau's database user, who is not a superuser (docs/operations.md, "Running it
+for a bureau"): without the extension and without the right to create it, ``migrate`` says what the DBA must do;
+once the DBA has created it, the same user migrates.
+
+PostgreSQL only (SQLite has no extensions). A scratch database and a role of its own, made and dropped here as the
+test database's superuser; ``migrate`` runs in a child process as that role, up to registry 0003 (the first
+migration that needs the extension; disclosure 0002 and 0003 call the same function), so the test stays within
+a minute. The whole migration as such a user is the drill recorded in docs/operations.md."""
+
+import os
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's extensions")
+
+
+def _connect(dbname: str) -> psycopg.Connection:
+    settings = connection.settings_dict
+    return psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None, user=settings["USER"],
+                           password=settings["PASSWORD"] or None, dbname=dbname, autocommit=True)
+
+
+class Scratch:
+    """An empty database and a non-superuser role, as a DBA gives them to the application."""
+
+    def __init__(self, name: str, role: str, password: str) -> None:
+        self.name, self.role, self.password = name, role, password
+
+    def url(self) -> str:
+        settings = connection.settings_dict
+        host = settings["HOST"] or "127.0.0.1"
+        return f"postgres://{self.role}:{self.password}@{host}:{settings['PORT'] or 5432}/{self.name}"
+
+    def sql(self, query: str) -> list[tuple]:
+        """``query`` in the scratch database as the test database's (superuser) account: the DBA."""
+        with _connect(self.name) as dba:
+            cursor = dba.execute(query)
+            return cursor.fetchall() if cursor.description else []
+
+    def migrate(self, tmp_path: Path, *targets: str) -> subprocess.CompletedProcess:
+        environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
+        environment.update(DATABASE_URL=self.url(), MEDIA_ROOT=str(tmp_path / "media"))
+        return subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", *targets], cwd=PROJECT,
+                              env=environment, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def scratch() -> Iterator[Scratch]:
+    with _connect("postgres") as admin:
+        [(superuser,)] = admin.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchall()
+        if not superuser:
+            pytest.skip("the test database's account cannot create roles and databases")
+        suffix = f"{os.getpid()}_{secrets.token_hex(3)}"
+        made = Scratch(f"trgm_drill_{suffix}", f"trgm_app_{suffix}", secrets.token_hex(16))
+        admin.execute(f"CREATE ROLE {made.role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{made.password}'")
+        try:
+            admin.execute(f"CREATE DATABASE {made.name}")  # owned by the DBA: the role has no CREATE on it
+            # PostgreSQL 15 no longer lets everyone create tables in public; the application's user needs that
+            made.sql(f"GRANT CREATE ON SCHEMA public TO {made.role}")
+            yield made
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {made.name} WITH (FORCE)")
+            admin.execute(f"DROP ROLE IF EXISTS {made.role}")
+
+
+def test_a_user_who_may_not_create_pg_trgm_is_told_what_to_do_and_migrates_once_the_dba_has(scratch, tmp_path):
+    refused = scratch.migrate(tmp_path, "registry", "0003")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    message = refused.stderr
+    assert "Traceback" not in message, message  # the reason alone, not a stack to read it from
+    assert "CREATE EXTENSION pg_trgm" in message and "docs/operations.md" in message, message
+    assert scratch.name in message and scratch.role in message and "permission denied" in message, message
+    applied = {name for (name,) in scratch.sql("SELECT name FROM django_migrations WHERE app = 'registry'")}
+    assert "0002_validated_phones_and_coordinates" in applied and "0003_target_search_indexes" not in applied
+    assert scratch.sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'") == []
+
+    scratch.sql("CREATE EXTENSION pg_trgm")  # what docs/operations.md tells the DBA to do
+    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert scratch.sql(f"SELECT rolsuper FROM pg_roles WHERE rolname = '{scratch.role}'") == [(False,)]
+    indexes = {name for (name,) in scratch.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_target'")}
+    assert {"registry_target_name_trgm", "registry_target_address_trgm"} <= indexes
