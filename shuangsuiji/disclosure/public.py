@@ -414,12 +414,16 @@ def listed_draws() -> QuerySet:
     return public_draws().defer("inputs", "manifest", "public").annotate(has_manifest=Q(manifest__isnull=False))
 
 
-def plans(params) -> tuple[PlanFilter, QuerySet]:
+def plans(params, *, item_codes: bool = True) -> tuple[PlanFilter, QuerySet]:
+    """The published plans, filtered by ``params``. ``item_codes``: with each plan's check items' codes
+    prefetched, for the rows that show them (the downloads and the API); the plans page does not show them and
+    passes False, saving the query."""
     form = PlanFilter(params)
     rows = (Plan.objects.published().select_related("jurisdiction", "department")
-            .prefetch_related("strata", Prefetch("draws", queryset=listed_draws()),
-                              Prefetch("check_items", queryset=CheckItem.objects.only("id", "code")))
+            .prefetch_related("strata", Prefetch("draws", queryset=listed_draws()))
             .order_by("-year", "-quarter", "jurisdiction__path", "kind", "id"))
+    if item_codes:
+        rows = rows.prefetch_related(Prefetch("check_items", queryset=CheckItem.objects.only("id", "code")))
     if not form.is_valid():
         return form, rows.none()
     data = form.cleaned_data

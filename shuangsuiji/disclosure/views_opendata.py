@@ -37,7 +37,7 @@ DATASETS = [
             _("每月公开批次中的检查结果，按检查日期从新到旧；依法不予公开的结果只留编号、日期和依据。")),
     Dataset(_("随机抽查对象名录"), "list", "list", api.LIST_FIELDS, api.ListedTargetList.allowed_params,
             _("每年年初公开的本年度随机抽查对象。页面默认显示最近一年，接口不加 year 时返回各年。")),
-    Dataset(_("抽查计划"), "plans", "plans", api.PLAN_FIELDS, api.PlanList.allowed_params,
+    Dataset(pgettext_lazy("list", "抽查计划"), "plans", "plans", api.PLAN_FIELDS, api.PlanList.allowed_params,
             _("审定冻结后的季度计划：各类别数量与政策要求、输入哈希、密钥承诺；检查结束公开密钥后可验证。")),
     Dataset(_("随机抽查事项清单"), "items", "items", api.ITEM_FIELDS, api.CheckItemList.allowed_params,
             _("在用的抽查事项及其依据。")),

@@ -168,9 +168,10 @@ def annual_list(request: HttpRequest) -> HttpResponse:
 
 
 def plans(request: HttpRequest) -> HttpResponse:
-    form, rows = public.plans(request.GET)
-    if "format" in request.GET:
+    if "format" in request.GET:  # the downloads carry the check items' codes; the page does not show them
+        form, rows = public.plans(request.GET)
         return download(request, "plans", form, _iterate(rows, 200))
+    form, rows = public.plans(request.GET, item_codes=False)
     page = _page(request, rows, 20)
     for plan in page:
         # The strata the draw takes; the check-only ones (positive list, joint) are not "to be drawn".

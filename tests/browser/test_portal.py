@@ -315,3 +315,46 @@ def test_the_place_filter_of_plans_has_a_row_of_its_own_on_a_phone(visit, tree, 
     assert place["width"] == pytest.approx(button["width"], abs=1)
     assert page.locator("#f-jurisdiction").input_value() == tree["a"].code
     assert fits(page)
+
+
+PAIR_GAPS = """(dl) => {
+  // [gap between the pair's label and value, gap from the pair to the next], of the pairs' text (the boxes less
+  // their padding), in px. Beside each other the first is negative (the value starts level with its label).
+  const content = (el) => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return {top: r.top + parseFloat(s.paddingTop), bottom: r.bottom - parseFloat(s.paddingBottom)};
+  };
+  const pairs = [...dl.querySelectorAll(':scope > dt')].map((dt) => [content(dt), content(dt.nextElementSibling)]);
+  return pairs.slice(0, -1).map(([dt, dd], i) => {
+    const next = pairs[i + 1][0];
+    return [dd.top - dt.bottom, next.top - Math.max(dt.bottom, dd.bottom)];
+  });
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_results_facts_on_a_phone_are_set_apart_pair_by_pair(visit, data, live_server, language):
+    # On a phone the English labels wrap to two or three lines, and each ended flush against the next label
+    # ("Inspection date" on top of "Inspection plan"): which value was whose could not be told.
+    page = visit("/public/", PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page.goto(f"{live_server.url}/public/results/JL2026-000001/")
+    facts = page.locator("#result-facts")
+    labels = facts.locator("dt")
+    assert labels.count() == 8
+    if language == "en":  # the case that hid the gap: a label taller than its value
+        assert any(box["height"] > 30 for box in (labels.nth(n).bounding_box() for n in range(8)))
+    gaps = facts.evaluate(PAIR_GAPS)
+    assert all(between >= 12 for _within, between in gaps), gaps
+    assert fits(page)
+
+
+def test_a_draws_hashes_on_a_phone_keep_each_label_nearer_its_value_than_the_next(visit, tree, live_server):
+    plan = make_plan(tree["a"], 2)
+    page = visit("/public/", PHONE)
+    page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+    page.goto(f"{live_server.url}/public/plans/{plan.pk}/")
+    gaps = page.locator("#draw-1 dl.public-hashes").evaluate(PAIR_GAPS)
+    assert len(gaps) >= 4
+    # Stacked: the value under its label, then a wider space before the next label.
+    assert all(0 <= within < 6 and between >= 12 for within, between in gaps), gaps

@@ -108,7 +108,7 @@ def test_a_late_plan_is_flagged_and_its_page_leads_to_its_results_on_a_phone(vis
     # a month a line, named 4月 as the portal names a month (not 四月), each line whole: on a phone the months ran
     # on in one sentence over five lines, a date broken at its hyphen
     months = box.locator(".results-due-months li")
-    assert months.count() == 3 and months.first.inner_text().startswith("4月 ")
+    assert months.count() == 3 and months.first.inner_text().startswith("4月：2026-05-")
     for i in range(3):
         assert months.nth(i).evaluate(LINES) == 1, months.nth(i).inner_text()
 

@@ -7,8 +7,11 @@ import io
 import json
 
 import pytest
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
 
 from shuangsuiji.disclosure import public
+from shuangsuiji.planning.models import Plan
 from shuangsuiji.registry.models import CheckItem
 from tests.disclosure.test_portal import make_plan, streamed
 
@@ -66,3 +69,24 @@ def test_the_open_data_page_says_how_the_column_is_written(client):
             "计划所列抽查事项的编码，按编码排列，多个时以英文分号和空格“; ”隔开") in text
     english = client.get("/public/opendata/", headers=ENGLISH).content.decode()
     assert 'several separated by a semicolon and a space (&quot;; &quot;' in english
+
+
+def page_queries(client, path: str, params: dict | None = None) -> list[str]:
+    """The SQL of one request, from an emptied log: ``CaptureQueriesContext`` counts by the log's length, and a
+    log already at its limit (9000 queries into a session) stays full, so it captured nothing there."""
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, params or {})
+        body = streamed(response) if response.streaming else response.content.decode()
+    assert response.status_code == 200, body
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_plans_page_does_not_read_the_item_codes_it_does_not_show(client, plan_with_items):
+    """The page prefetched every plan's check-item codes for the downloads' column and showed none of them: one
+    query per page too many. The downloads and the API still read them (above), in one query for all rows."""
+    through = Plan.check_items.through._meta.db_table
+    page = page_queries(client, "/public/plans/")
+    assert page and not [sql for sql in page if through in sql]
+    csv_queries = page_queries(client, "/public/plans/", {"format": "csv"})
+    assert len([sql for sql in csv_queries if through in sql]) == 1  # prefetched: one query, not one per plan

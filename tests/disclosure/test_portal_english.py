@@ -147,3 +147,19 @@ def test_the_verify_pages_program_comments_and_prints_in_the_readers_language(cl
                                                  page(client, "/public/verify/", "zh-hans"), re.S)
                    if "import json" in block)
     assert '"一致" if got == want else "不一致"' in snippet and "# 按权重抽取的类别请用 verify_draw.py 核对" in snippet
+
+
+def test_the_english_names_of_lists_are_plural_and_of_one_result_singular(client, data):
+    """The plans dataset was titled "Inspection plan" (the word of one plan, its msgid shared with a result's
+    label), the verify page's link to the plans list too, and one result's page "Inspection results JL…"."""
+    opendata = page(client, "/public/opendata/", "en")
+    titles = re.findall(r'<h3 class="h6 card-title">([^<]*)</h3>', opendata)
+    assert titles == ["Inspection results", "List of sources under random inspection", "Inspection plans",
+                      "Random check-item list", "Draw verification status", "Corrections"]
+    assert '<a href="/public/plans/">Inspection plans</a>' in page(client, "/public/verify/", "en")
+    result = page(client, "/public/results/JL2026-000001/", "en")
+    assert "<title>Inspection result JL2026-000001 ·" in result
+    assert "Plan</dt>" not in result and ">Inspection plan</dt>" in result  # the label of its one plan stays
+    # The Chinese pages read as before.
+    assert "<h3 class=\"h6 card-title\">抽查计划</h3>" in page(client, "/public/opendata/", "zh-hans")
+    assert "<title>抽查结果 JL2026-000001 ·" in page(client, "/public/results/JL2026-000001/", "zh-hans")

@@ -60,6 +60,8 @@ def test_a_plan_whose_results_are_not_yet_due_says_when_they_are(client, tree, t
     assert [m.month for m in due.months] == [4, 5, 6] and not any(m.passed for m in due.months)
     assert all(day in section for day in days) and "10 个工作日内公开（附件 二(四)" in section
     assert client.get("/public/results/", {"plan": plan.pk}).content.decode().count("（尚未到期）") == 3
+    # "4月 2026-05-…" read as one date: the month names the day it is due by, as the English does
+    assert f"4月：{days[0]} 前（尚未到期）" in section
     client.cookies["django_language"] = "en"
     section = client.get(f"/public/plans/{plan.pk}/").content.decode()
     assert "The results of this plan are not due yet." in section
@@ -114,4 +116,4 @@ def test_a_result_released_after_its_months_deadline_says_so_on_its_page_and_in_
     assert "result-late" in row_late and "result-late" not in row_on_time
     assert f'title="逾期公开，于 {released_late} 公开，期限 {february.isoformat()}"' in row_late
     # the deadline the result is held to is the one the plan page gives for its month
-    assert f"2月 {february.isoformat()}" in client.get(f"/public/plans/{plan.pk}/").content.decode()
+    assert f"2月：{february.isoformat()} 前" in client.get(f"/public/plans/{plan.pk}/").content.decode()
