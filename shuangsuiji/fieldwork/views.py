@@ -155,14 +155,14 @@ def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = 
 
 
 def _tasks_of(user) -> QuerySet:
-    """The dispatched tasks of the user's teams (an inspector), or of his scope (everyone else).
+    """The dispatched tasks of the user's teams (an inspector), or of his scope (everyone else): planning's rule
+    (``visible_tasks``) for both, so the task brief opens exactly the tasks the task page and the API show.
 
-    An inspector's are planning's rule (``visible_tasks``): a team he joined by a draw not yet dispatched is
-    not his yet, even when the visit is out already for another plan's team (a target the city drew after
-    the county dispatched it)."""
-    if _is_inspector(user):
-        return visible_tasks(user).filter(status=TaskStatus.DISPATCHED)
-    return Task.objects.visible_to(user).filter(status=TaskStatus.DISPATCHED)
+    An inspector's: a team he joined by a draw not yet dispatched is not his yet, even when the visit is out
+    already for another plan's team (a target the city drew after the county dispatched it). Everyone else's: the
+    visits of the plans he reads — a city plan's visit to a county's firm is the city's, and the county learns of
+    it from its record, not before (docs/guide/county-admin.md, "市局计划在本县的检查")."""
+    return visible_tasks(user).filter(status=TaskStatus.DISPATCHED)
 
 
 def _latest_records(task_ids) -> dict[int, InspectionRecord]:
