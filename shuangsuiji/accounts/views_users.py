@@ -2,8 +2,10 @@
 login state and history, create, edit, set a temporary password, lift a sign-in lock, deactivate and reactivate.
 
 Laid out like the registry pages. Every account comes through ``User.objects.visible_to`` (an admin's subtree):
-outside it an account does not exist (404); a role that manages no accounts gets 403 on every page. Saving goes
-through ``accounts.services``, which checks scope again and writes the audit event. Users are never deleted.
+outside it an account does not exist (404); one of his scope that he does not keep (a county's admins and
+leaders, to a county admin) is refused saying who keeps it (403); a role that manages no accounts gets 403 on every
+page. Saving goes through ``accounts.services``, which checks scope again and writes the audit event. Users are
+never deleted.
 """
 
 from datetime import timedelta
@@ -14,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -42,6 +44,7 @@ from shuangsuiji.accounts.services import (
     do_set_password,
     do_unlock_login,
     do_update_user,
+    ensure_can_manage,
     locked_addresses,
     locked_until_each,
     must_change_password,
@@ -62,7 +65,20 @@ def _accounts(request: HttpRequest) -> UserQuerySet:
 
 
 def _account(request: HttpRequest, pk: int) -> User:
-    return get_object_or_404(_accounts(request).select_related(*RELATED), pk=pk)
+    """The account, if the acting user keeps it. One of his scope that he does not keep — a county's admin or leader,
+    to a county admin — is refused saying who keeps it (403): its name is on pages he reads (the 审计日志, the
+    histories, the list's note), so a 404 would tell him a known account is not there. Outside his scope an account
+    does not exist (404), and neither does a superuser's (the operator's, managed by superusers only)."""
+    account = _accounts(request).select_related(*RELATED).filter(pk=pk).first()
+    if account is not None:
+        return account
+    user = request.user
+    if user.jurisdiction_id is not None:
+        known = (User.objects.filter(pk=pk, is_superuser=False, jurisdiction__path__startswith=user.jurisdiction.path)
+                 .select_related("jurisdiction").first())
+        if known is not None:
+            ensure_can_manage(user, known)  # raises PermissionDenied saying who keeps it (``county_refusal``)
+    raise Http404
 
 
 def _add_errors(form: Form, error: ValidationError | PermissionDenied, password_field: str = "") -> None:

@@ -375,8 +375,12 @@ def name_codes(events: Iterable[Event], reader) -> list[Event]:
     for event in events:
         if not isinstance(event.changes, dict):
             continue
+        model = ContentType.objects.get_for_id(event.content_type_id).model_class() if event.content_type_id else None
+        model_label = model._meta.label_lower if model is not None else ""
         for key, value in event.changes.items():
-            spec = KEYS.get(f"{event.action} {key}")
+            # looked up as ``_reading`` reads the key (a recusal's firm is the inspector's model key): the line
+            # names the code wherever it says it
+            spec = KEYS.get(f"{event.action} {key}") or KEYS.get(f"{model_label} {key}")
             if spec is not None and spec.coded:
                 values = value if isinstance(value, list) else [value]
                 wanted.setdefault(spec.coded, set()).update(v for v in values if isinstance(v, str) and v)

@@ -254,7 +254,7 @@ KEYS: dict[str, Key] = {
     "attachment": Key(pgettext_lazy("audit change", "附件")),
     "file": Key(pgettext_lazy("audit change", "文件")),
     # a recusal's events are the inspector's: which target they bar him from, and why
-    "registry.inspector target": Key(pgettext_lazy("audit change", "回避对象")),
+    "registry.inspector target": Key(pgettext_lazy("audit change", "回避对象"), coded=TARGET_CODE),
     "inspector.recusal_update reason": Key(field="registry.Recusal.reason"),
     "sha256": Key(pgettext_lazy("audit change", "文件哈希（SHA-256）")),
     "signer": Key(pgettext_lazy("audit change", "签名人")),

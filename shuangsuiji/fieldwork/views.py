@@ -105,7 +105,7 @@ from shuangsuiji.planning.models import (
     TaskStatus,
     drawn_by,
 )
-from shuangsuiji.planning.permissions import can_approve, visible_tasks
+from shuangsuiji.planning.permissions import can_approve, shown_places, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
 from shuangsuiji.registry.models import Inspector, InspectorStatus, Jurisdiction
@@ -155,14 +155,14 @@ def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = 
 
 
 def _tasks_of(user) -> QuerySet:
-    """The dispatched tasks of the user's teams (an inspector), or of his scope (everyone else).
+    """The dispatched tasks of the user's teams (an inspector), or of his scope (everyone else): planning's rule
+    (``visible_tasks``) for both, so the task brief opens exactly the tasks the task page and the API show.
 
-    An inspector's are planning's rule (``visible_tasks``): a team he joined by a draw not yet dispatched is
-    not his yet, even when the visit is out already for another plan's team (a target the city drew after
-    the county dispatched it)."""
-    if _is_inspector(user):
-        return visible_tasks(user).filter(status=TaskStatus.DISPATCHED)
-    return Task.objects.visible_to(user).filter(status=TaskStatus.DISPATCHED)
+    An inspector's: a team he joined by a draw not yet dispatched is not his yet, even when the visit is out
+    already for another plan's team (a target the city drew after the county dispatched it). Everyone else's: the
+    visits of the plans he reads — a city plan's visit to a county's firm is the city's, and the county learns of
+    it from its record, not before (docs/guide/county-admin.md, "市局计划在本县的检查")."""
+    return visible_tasks(user).filter(status=TaskStatus.DISPATCHED)
 
 
 def _latest_records(task_ids) -> dict[int, InspectionRecord]:
@@ -425,7 +425,10 @@ def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None
     task = _his_task(request, _tasks_of(user).select_related("target__jurisdiction"), pk)
     record = _latest_records([task.pk]).get(task.pk)
     probe = record or InspectionRecord(task=task, target=task.target)
-    team = services.participants(probe)
+    # the team as its readers were told of it: a merged visit's places from another plan's draw once that plan is
+    # dispatched (``shown_places``), though they sign the record like the rest
+    told = set(task.members.filter(shown_places(user), active=True).values_list("inspector_id", flat=True))
+    team = [person for person in services.participants(probe) if person.inspector.pk in told]
     history = _target_history(task.target)
     positive_list = services.positive_list_in_quarter(task)
     scheduled_on = getattr(getattr(task, "schedule", None), "planned_on", None)

@@ -43,7 +43,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
 )
-from shuangsuiji.planning.permissions import visible_plans, visible_tasks
+from shuangsuiji.planning.permissions import shown_places, visible_plans, visible_tasks
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 from shuangsuiji.registry.api import JurisdictionCodeFilter, described
 from shuangsuiji.registry.models import CheckItem, items_for_target
@@ -460,7 +460,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
                                         "plan__departments")
                       .order_by("pk"))
         # plan_id from the draw without loading the draw (its inputs and manifest are large).
-        members = (TaskMember.objects.select_related("inspector__department").annotate(plan_id=F("draw__plan_id"))
+        members = (TaskMember.objects.filter(shown_places(user)).select_related("inspector__department")
+                   .annotate(plan_id=F("draw__plan_id"))
                    .order_by("draw_id", "slot", "-active"))
         records = (InspectionRecord.objects.visible_to(user).sealed().only("id", "number", "task_id", "sealed_at")
                    .order_by("sealed_at", "id"))

@@ -621,13 +621,19 @@ class TaskMember(models.Model):
         return f"{self.task} · {self.inspector}"
 
 
-def told_places(prefix: str = "") -> Q:
-    """The places on a team (``TaskMember``) their officer was told of: a draw of a plan dispatched, or one superseded
-    since (a re-draw: his phone says "redrawn"). A place in a draw not dispatched yet is secret from the officer as
-    the task is (``permissions.visible_tasks``): what a former member is told of a task he left (withdrawn,
-    replaced, re-drawn) is said only of these. ``prefix``: the path to the member (``"members__"``)."""
-    return (Q(**{f"{prefix}draw__plan__status": PlanStatus.DISPATCHED})
-            | Q(**{f"{prefix}draw__status": DrawStatus.SUPERSEDED}))
+def told_places() -> Q:
+    """The places on a team (``TaskMember``) their officer was told of: a place of a draw whose plan is dispatched,
+    unless he left it before the dispatch (replaced, the firm closed and the visit withdrawn: a ``Substitution`` of the
+    draw acted on before it) and does not hold it now; or a place of a draw superseded since (a re-draw: his phone
+    says "redrawn"). A place in a draw not dispatched yet is secret from the officer as the task is
+    (``permissions.visible_tasks``), and so is one he left before the dispatch: the dispatch came without him. What a
+    former member is told of a task he left (withdrawn, replaced, re-drawn) is said only of these, and a team is shown
+    only by them to whoever does not read the draw's plan (``permissions.shown_places``)."""
+    left_before = Substitution.objects.filter(
+        Q(kind=SubstitutionKind.TARGET) | Q(old_inspector=OuterRef("inspector")), draw=OuterRef("draw"),
+        task=OuterRef("task"), acted_at__lt=OuterRef("draw__plan__dispatched_at"))
+    return ((Q(draw__plan__status=PlanStatus.DISPATCHED) & (Q(active=True) | ~Exists(left_before)))
+            | Q(draw__status=DrawStatus.SUPERSEDED))
 
 
 class SubstitutionKind(models.TextChoices):

@@ -12,12 +12,12 @@
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.intake.permissions import is_admin_of
-from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, Task, TaskPlan, TaskStatus
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, Task, TaskPlan, TaskStatus, told_places
 from shuangsuiji.registry.models import Department, Jurisdiction, Level
 
 
@@ -89,6 +89,16 @@ def visible_tasks(user) -> QuerySet:
     # A semi-join (EXISTS), not a join made unique by DISTINCT: a merged visit counts for several plans, and
     # DISTINCT over every task of the scope sorted a national year's ~665,000 rows for each list and each count.
     return tasks.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), plan__in=visible_plans(user))))
+
+
+def shown_places(user) -> Q:
+    """The places on a team (``TaskMember``) a reader is shown: those their officers were told of (``told_places``),
+    and every place of a draw whose plan he reads (its admins check the team before they dispatch it). A merged visit
+    out already for one plan does not show the team another plan's draw gave it until that plan is dispatched: nobody
+    outside a draw's plan is told anything of it before its dispatch."""
+    if user.is_superuser:
+        return Q()
+    return told_places() | Q(draw__plan__in=visible_plans(user))
 
 
 def ensure_can_run(user, plan: Plan) -> None:

@@ -60,6 +60,7 @@ from shuangsuiji.planning.permissions import (
     can_enter_cross_check,
     can_run,
     reads_plans,
+    shown_places,
     visible_plans,
     visible_tasks,
 )
@@ -232,8 +233,8 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
             plan__year=plan.year, plan__quarter=plan.quarter).values_list("requested", flat=True))
     selections = (TaskPlan.objects.filter(plan=plan, draw=draw).select_related("task__target__jurisdiction")
                   .prefetch_related(Prefetch("task__members", queryset=TaskMember.objects.filter(
-                      active=True).select_related("inspector__department").order_by("draw_id", "slot"),
-                      to_attr="team"))
+                      shown_places(user), active=True).select_related("inspector__department").order_by(
+                      "draw_id", "slot"), to_attr="team"))
                   .order_by("-active", "stratum", "rank")) if draw is not None and draw.manifest else \
         TaskPlan.objects.none()
     result = ((draw.manifest or {}).get("assignment") or {}).get("result") or {} if draw else {}
@@ -626,7 +627,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("status") in TaskStatus.values:
         tasks = tasks.filter(status=request.GET["status"])
     tasks = (overlaps.with_overlap(tasks, base).select_related("target__jurisdiction")
-             .prefetch_related(Prefetch("members", queryset=TaskMember.objects.filter(active=True)
+             .prefetch_related(Prefetch("members", queryset=TaskMember.objects.filter(
+                                            shown_places(request.user), active=True)
                                         .select_related("inspector").order_by("draw_id", "slot"), to_attr="team"),
                                Prefetch("selections", queryset=TaskPlan.objects.filter(active=True)
                                         .select_related("plan__jurisdiction", "plan__department"), to_attr="live"),
@@ -662,8 +664,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(visible_tasks(request.user).select_related("target__jurisdiction"), pk=pk)
     user = request.user
     inspector_view = user.role == Role.INSPECTOR and not user.is_superuser
-    members = task.members.select_related("inspector__department", "draw__plan").order_by("draw_id", "slot",
-                                                                                            "-active")
+    members = task.members.filter(shown_places(user)).select_related("inspector__department", "draw__plan").order_by(
+        "draw_id", "slot", "-active")
     if inspector_view:
         # An inspector sees the team he belongs to (his partners), not the teams of other plans' draws.
         own_draws = task.members.filter(inspector_id=user.inspector_id, active=True).values("draw_id")

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from shuangsuiji import params
-from shuangsuiji.audit.display import withheld
+from shuangsuiji.audit.display import name_codes, withheld
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry import filters, forms
@@ -230,7 +230,8 @@ def object_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "registry": registry, "object": obj, "fields": _field_rows(obj, registry, request.user, editable),
         "related": [dict(t, cells=[list(zip(t["headers"], row, strict=True)) for row in t["rows"]])
                     for t in registry.detail_related(obj, request.user)],
-        "history": history_for(obj)[:100], "history_hidden": _private_fields(obj, request.user, editable),
+        "history": name_codes(history_for(obj)[:100], request.user),
+        "history_hidden": _private_fields(obj, request.user, editable),
         "editable": editable, "edit_url": registry.url("edit", pk) if editable else "",
         "recusal_form": forms.RecusalForm(inspector=obj) if slug == "inspector" and editable else None,
         "recusals": obj.recusal_entries.select_related("target") if slug == "inspector" else (),

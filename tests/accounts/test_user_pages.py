@@ -381,3 +381,25 @@ def test_a_refused_form_asks_for_the_passwords_again_and_says_why(users, tree):
     assert 'id="retype-password"' in reset.content.decode()
     edit = client.post(url("edit", users["inspector"]), {"username": ""})  # no password on the edit form
     assert edit.status_code == 200 and 'id="retype-password"' not in edit.content.decode()
+
+
+def test_a_county_admin_is_told_who_keeps_an_account_of_his_county_he_does_not_keep(users, tree):
+    """His county's leader and fellow admin are named on pages he reads (the list's note, the 审计日志's events about
+    them, the histories' actors): their pages by address say they are the city admin's, not 'not found'."""
+    leader = User.objects.create_user("a_leader", password="pw-x", role=Role.LEADER, jurisdiction=tree["a"])
+    colleague = User.objects.create_user("a_admin2", password="pw-x", role=Role.COUNTY_ADMIN, jurisdiction=tree["a"])
+    client = as_user(users["county_admin"])
+    for account in (leader, colleague):
+        for name in ("detail", "edit", "password"):
+            response = client.get(url(name, account))
+            assert response.status_code == 403, (account, name)
+            assert "分局管理员和局领导的账号由市局管理员开设、修改和停用" in response.content.decode()
+        for name in ("edit", "password", "unlock", "deactivate"):
+            assert client.post(url(name, account), {**edit_payload(account, phone="1"), "new_password1": GOOD,
+                                                    "new_password2": GOOD, "reason": "x"}).status_code == 403
+    assert not Event.objects.filter(object_id__in=[str(leader.pk), str(colleague.pk)]).exclude(
+        action="user.create").exists()
+    # another county's admin is outside his scope: it does not exist for him
+    assert client.get(url("detail", users["other_county_admin"])).status_code == 404
+    # the city admin keeps both
+    assert as_user(users["city_admin"]).get(url("detail", leader)).status_code == 200

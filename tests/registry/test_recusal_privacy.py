@@ -84,3 +84,15 @@ def test_the_recusals_export_gives_each_reader_the_reasons_he_may_read(data, use
     rows = list(load_workbook(io.BytesIO(response.content)).worksheets[0].values)
     assert rows[0][:4] == ("执法证号", "统一社会信用代码", "回避理由", "执法人员姓名")
     assert {row[3]: row[2] for row in rows[1:]} == reasons
+
+
+@pytest.mark.parametrize("role", ["county_admin", "city_admin", "leader", "department_user", "inspector"])
+def test_the_history_names_the_firm_beside_its_code_as_other_histories_do(data, users, role):
+    """A recusal's events store the firm's credit code; the officer's history and the 审计日志 say it "code（name）"
+    for a reader who may read the firm, as a clue or cross-department plan's history does (``Key.coded``). The lifted
+    recusal is on the page only in its history: a bare code there named no firm."""
+    lifted = f"{data['other'].credit_code}（{data['other'].name}）"
+    text = signed_in(users[role]).get(f"/registry/inspectors/{data['colleague'].pk}/").content.decode()
+    assert lifted in text and f"{data['target'].credit_code}（{data['target'].name}）" in text
+    if users[role].reads_audit_log:
+        assert lifted in signed_in(users[role]).get("/audit/").content.decode()
