@@ -112,7 +112,7 @@ class RecordQuerySet(ScopedQuerySet):
         if user is None or not user.is_authenticated or user.is_superuser:
             return queryset
         if user.role == Role.INSPECTOR:
-            return queryset.filter(teams_of(user, "task", "recheck"))
+            return queryset.filter(teams_of(user, "task", "recheck") | rechecked_by(user, "pk"))
         if not user.is_admin_role:
             return queryset.sealed()
         return queryset
@@ -167,6 +167,17 @@ def teams_of(user, task_path: str, recheck_path: str) -> Q:
     tasks = TaskMember.objects.filter(inspector_id=inspector_id, active=True).values("task_id")
     rechecks = Recheck.team.through.objects.filter(inspector_id=inspector_id).values("recheck_id")
     return Q(**{f"{task_path}__in": tasks}) | Q(**{f"{recheck_path}__in": rechecks})
+
+
+def rechecked_by(user, record_path: str) -> Q:
+    """Rows of a record that a re-check of ``user``'s team goes back to: the record that ordered the
+    rectification (``record_path`` leads to it, "pk" for the record itself). An officer who took over a
+    re-check (substitution) was never on that record's team, yet must read the record and its problems to verify
+    them: the re-check page's links to both led him to "not found". Reading only: writing, signing and handling
+    the problems stay with the record's own team (``permissions``)."""
+    sources = Recheck.objects.filter(pk__in=Recheck.team.through.objects.filter(
+        inspector_id=user.inspector_id or 0).values("recheck_id")).values("source_record_id")
+    return Q(**{f"{record_path}__in": sources})
 
 
 class InspectionRecord(models.Model):
@@ -723,6 +734,13 @@ class ClosedAs(models.TextChoices):
 
 
 class FollowUpQuerySet(ScopedByTarget):
+    def visible_to(self, user) -> "FollowUpQuerySet":
+        """As ``ScopedByTarget``, and for an inspector also the problems his re-checks verify (``rechecked_by``)."""
+        queryset = super(ScopedByTarget, self).visible_to(user)
+        if user is not None and user.is_authenticated and not user.is_superuser and user.role == Role.INSPECTOR:
+            return queryset.filter(teams_of(user, *self.team_paths) | rechecked_by(user, "record"))
+        return queryset
+
     def open(self) -> "FollowUpQuerySet":
         return self.filter(status=FollowUpStatus.OPEN)
 

@@ -375,7 +375,10 @@ def task_changes(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _target_history(target, exclude_record: InspectionRecord | None = None) -> dict:
+def _target_history(target, user, exclude_record: InspectionRecord | None = None) -> dict:
+    """What the team should know of the firm before the visit. Every past record and open problem is listed
+    (its number, day and problems are the team's to know), but linked only where ``user`` may open it: an
+    inspector reads his own teams' records, and the links to other teams' answered him "not found"."""
     today = timezone.localdate()
     records = (InspectionRecord.objects.sealed().filter(target=target).select_related("review")
                .prefetch_related("items").order_by("-sealed_at"))
@@ -385,9 +388,18 @@ def _target_history(target, exclude_record: InspectionRecord | None = None) -> d
     for record in records[:10]:
         record.problems = [i for i in record.items.all() if i.outcome == Outcome.PROBLEM]
         past.append(record)
+    readable = set(InspectionRecord.objects.visible_to(user).filter(pk__in=[r.pk for r in past])
+                   .values_list("pk", flat=True))
+    for record in past:
+        record.readable = record.pk in readable
+    open_follow_ups = list(FollowUp.objects.open().filter(target=target).select_related("problem", "record"))
+    readable = set(FollowUp.objects.visible_to(user).filter(pk__in=[f.pk for f in open_follow_ups])
+                   .values_list("pk", flat=True))
+    for follow_up in open_follow_ups:
+        follow_up.readable = follow_up.pk in readable
     return {
         "past_records": past,
-        "open_follow_ups": FollowUp.objects.open().filter(target=target).select_related("problem", "record"),
+        "open_follow_ups": open_follow_ups,
         "exceedances": Exceedance.objects.filter(target=target, measured_at__gte=timezone.now() - timedelta(days=90))
         .select_related("outlet").order_by("-measured_at"),
         "complaints": Complaint.objects.filter(target=target, received_on__gte=today - timedelta(days=365))
@@ -429,7 +441,7 @@ def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None
     # dispatched (``shown_places``), though they sign the record like the rest
     told = set(task.members.filter(shown_places(user), active=True).values_list("inspector_id", flat=True))
     team = [person for person in services.participants(probe) if person.inspector.pk in told]
-    history = _target_history(task.target)
+    history = _target_history(task.target, request.user)
     positive_list = services.positive_list_in_quarter(task)
     scheduled_on = getattr(getattr(task, "schedule", None), "planned_on", None)
     # One unit, one visit: the unit's other open tasks this quarter the user may open, their briefs once dispatched
@@ -531,7 +543,7 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_member": permissions.is_team_member(request.user, probe), "today": timezone.localdate(),
         "can_substitute": can_substitute,
         "substitutions": recheck.substitutions.select_related("old_inspector", "new_inspector", "acted_by"),
-        "recheck_days": services.RECHECK_WITHIN_DAYS, **_target_history(recheck.target)})
+        "recheck_days": services.RECHECK_WITHIN_DAYS, **_target_history(recheck.target, request.user)})
 
 
 @login_required

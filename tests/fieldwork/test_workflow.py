@@ -160,6 +160,8 @@ def test_an_approved_clue_is_the_on_site_approval(task, users):
     client.force_login(users["inspector"])
     brief = client.get(reverse("fieldwork:task_brief", args=[task.pk])).content.decode()
     assert "现场检查已于" in brief and "无需再申请" in brief and users["county_admin"].display_name in brief
+    # … and only that: not the positive-list rule "request the approval in the record", which asked for it again
+    assert "在记录表中申请执法机构负责人批准" not in brief
     record = services.do_start_record(task, acting_user=users["inspector"])
     assert record.mode == Mode.ON_SITE and record.on_site_clue == clue
 
