@@ -264,6 +264,8 @@ KEYS: dict[str, Key] = {
     "recheck.join orders": Key(pgettext_lazy("audit change", "并入的责令改正事项")),
     "recheck.join moved": Key(pgettext_lazy("audit change", "改列的事项")),
     "record.recheck_items items": Key(pgettext_lazy("audit change", "复查事项")),
+    "record.recheck_items content": Key(pgettext_lazy("audit change", "复查内容（随责令改正更正）")),
+    "record.recheck_items dropped": Key(pgettext_lazy("audit change", "删除的复查行及已填内容")),
     "recheck.substitute_officer out": Key(field="fieldwork.RecheckSubstitution.old_inspector"),
     "recheck.substitute_officer in": Key(field="fieldwork.RecheckSubstitution.new_inspector"),
     "image_sha256": Key(field="fieldwork.Signature.image_hash"),

@@ -119,6 +119,26 @@ def _aware(day: date, hour: int, minute: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
+def _early(number: str) -> bool:
+    """Whether the demo re-checks the orders of record ``number`` early (about one in six): from a digest of the
+    number, so the same every run and without drawing from the seeder's random stream."""
+    return hashlib.sha256(number.encode()).digest()[0] % 6 == 0
+
+
+def _last_workday(first: date, last: date) -> date:
+    """The last working day in [first, last] (Monday to Friday where the calendar has no such year); ``last`` if
+    there is none."""
+    for n in range((last - first).days + 1):
+        day = last - timedelta(days=n)
+        try:
+            if CALENDAR.is_workday(day):
+                return day
+        except CalendarUnknownError:
+            if day.weekday() < 5:
+                return day
+    return last
+
+
 def _workday(rng: random.Random, first: date, last: date) -> date:
     """A working day in [first, last] by China's calendar (Monday to Friday where the year is not in it yet);
     the last day if there is none."""
@@ -322,6 +342,7 @@ class _Seeder:
             site_manager_name=visit["manager"] if on_site else "",
             site_manager_position=visit["manager_title"] if on_site else "",
             site_manager_statement="以上记录属实。" if on_site else "", revision=1, updated_at=visit["ends"],
+            early_recheck_statement=visit.get("early_statement", "") if recheck is not None else "",
             created_by=self.inspector_users.get(visit["team"][0].inspector_id),
         )
 
@@ -571,9 +592,18 @@ class _Seeder:
         day = _workday(self.rng, item.deadline + timedelta(days=1), item.deadline + timedelta(days=12))
         if day >= self.today - timedelta(days=1) or self.rng.random() < 0.12:
             return  # not re-checked yet: open, and overdue once the re-check's window has passed
+        statement = ""
+        if _early(record.number):
+            # the firm reported it had rectified early, so the officers went on or before the deadline, and say so
+            # as the seal requires (services.early_recheck). Picked from the record's number and a fixed choice
+            # of day, not from the seeder's random stream, so the rest of the demo stays what it was.
+            day = _last_workday(item.deadline - timedelta(days=4), item.deadline)
+            report = day - timedelta(days=2)
+            statement = (f"企业于{report.month}月{report.day}日书面报告已提前完成整改（{item.notes}），"
+                         "并报送整改照片，申请提前复查；经执法机构同意，于整改期限届满前复查。")
         begins = _aware(day, 10, 0)
         again = {**visit, "day": day, "begins": begins, "ends": begins + timedelta(minutes=45), "mode": Mode.ON_SITE,
-                 "means": [], "items": [item.check_item], "problems": {},
+                 "means": [], "items": [item.check_item], "problems": {}, "early_statement": statement,
                  "contents": {item.check_item_id: f"复查整改情况：{item.notes}（整改期限 {item.deadline}）"},
                  "manager": self.person(), "manager_title": self.rng.choice(MANAGER_TITLES), "notes": {}}
         recheck_record = self.record(again, number=f"JL{recheck.number}", recheck=recheck)

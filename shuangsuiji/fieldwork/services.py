@@ -315,14 +315,13 @@ def do_start_recheck_record(recheck: Recheck, *, acting_user) -> InspectionRecor
         record.mode = Mode.OFF_SITE
     _prefill(record)
     record.save()
-    problems = (ItemResult.objects.filter(follow_up__recheck=recheck).select_related("check_item")
-                .order_by("order", "id"))
-    with system_language():
-        ItemResult.objects.bulk_create(
-            ItemResult(record=record, check_item=p.check_item, order=n, code=p.code, name=p.name,
-                       content=_("复查整改情况：%(problem)s（整改期限 %(deadline)s）") % {
-                           "problem": p.notes, "deadline": p.deadline})
-            for n, p in enumerate(problems, start=1))
+    # Not the orders an amendment dropped (closed as amended): they are no longer owed, so not re-checked.
+    problems = (ItemResult.objects.filter(follow_up__recheck=recheck).exclude(follow_up__closed_as=ClosedAs.AMENDED)
+                .select_related("check_item").order_by("order", "id"))
+    ItemResult.objects.bulk_create(
+        ItemResult(record=record, check_item=p.check_item, order=n, code=p.code, name=p.name,
+                   content=_recheck_line(p))
+        for n, p in enumerate(problems, start=1))
     _event("record.start", record, record, acting_user, {"recheck": [None, recheck.number]})
     return record
 
@@ -1273,8 +1272,79 @@ def _open_follow_ups(record: InspectionRecord, now: datetime, acting_user) -> li
     if events:
         record_events(events, actor=acting_user)
     if record.amends_id:
+        _sync_recheck_drafts({f.recheck_id for f in carried_over if f.recheck_id}, record, acting_user)
         _cancel_rechecks(record, now, acting_user)
     return created + list(carried.values())
+
+
+def _recheck_line(problem: ItemResult) -> str:
+    """The system-written line of a re-check row saying what to verify: the order's problem and deadline. Stored
+    text, sealed with the record: the system's language."""
+    with system_language():
+        return _("复查整改情况：%(problem)s（整改期限 %(deadline)s）") % {
+            "problem": problem.notes, "deadline": problem.deadline}
+
+
+def _sync_recheck_drafts(recheck_ids: set[int], amendment: InspectionRecord, acting_user) -> None:
+    """Make the started draft of each open re-check of the amended record's orders say what the orders now say.
+
+    A carried order whose problem text or deadline the amendment changed gets its row's system-written line
+    (``_recheck_line``) rewritten; what the officers typed in the row stays. The row of an order the amendment
+    dropped (closed as amended, and not moved to another item by ``_join_recheck``) is removed: that order is no
+    longer owed, so nothing is re-checked or sealed for it; what had been typed in it is kept in the event. A
+    changed draft has a new revision, so its signatures are redone. A re-check left with no open order is not
+    touched here: ``_cancel_rechecks`` cancels it and its draft stays read-only as it was."""
+    rechecks = (Recheck.objects.filter(pk__in=recheck_ids, status=RecheckStatus.OPEN,
+                                       follow_ups__status=FollowUpStatus.OPEN).distinct().order_by("pk"))
+    for recheck in rechecks:
+        draft = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("target")
+                 .filter(recheck=recheck, sealed_at__isnull=True, amends__isnull=True).first())
+        if draft is None:
+            continue
+        live = {f.problem.check_item_id: f.problem for f in
+                recheck.follow_ups.exclude(closed_as=ClosedAs.AMENDED).select_related("problem")}
+        rows = list(draft.items.order_by("order", "pk"))
+        before = [row.code for row in rows]
+        rewritten: list[tuple[str, str]] = []
+        removed: list[ItemResult] = []
+        for row in rows:
+            problem = live.get(row.check_item_id)
+            if problem is None:
+                removed.append(row)
+                continue
+            line = _recheck_line(problem)
+            if row.content != line:
+                rewritten.append((row.content, line))
+                row.content = line
+                row.save(update_fields=["content"])
+        if not rewritten and not removed:
+            continue
+        ItemResult.objects.filter(pk__in=[row.pk for row in removed]).delete()
+        for n, row in enumerate(draft.items.order_by("order", "pk"), start=1):  # no gap where a row left
+            if row.order != n:
+                ItemResult.objects.filter(pk=row.pk).update(order=n)
+        _touch(draft, acting_user)
+        changes: dict[str, list] = {}
+        if rewritten:
+            changes["content"] = ["\n".join(old for old, _new in rewritten), "\n".join(new for _old, new in rewritten)]
+        if removed:
+            after = [row.code for row in rows if row not in removed]
+            changes["items"] = [", ".join(before), ", ".join(after)]
+        with system_language():  # stored text: the system's language
+            if removed:
+                changes["dropped"] = ["\n".join(_typed(row) for row in removed), None]
+            reason = _("经更正记录%(number)s更正，复查事项按更正后的责令改正调整") % {"number": amendment.number}
+            if removed:
+                reason += _("；已不再责令改正的事项（%(codes)s）不再复查，其复查行已删除") % {
+                    "codes": ", ".join(row.code for row in removed)}
+        _event("record.recheck_items", draft, draft, acting_user, changes, reason)
+
+
+def _typed(row: ItemResult) -> str:
+    """A removed re-check row as the event keeps it: its item and what the officers had typed in it."""
+    typed = [row.get_outcome_display() if row.outcome else "", row.notes,
+             row.get_handling_display() if row.handling else "", row.rectification]
+    return f"{row.code}：" + ("；".join(str(value) for value in typed if value) or "—")
 
 
 def _cancel_rechecks(amendment: InspectionRecord, now: datetime, acting_user) -> list[Recheck]:
@@ -1325,8 +1395,8 @@ def _join_recheck(recheck: Recheck, orders: list[FollowUp], dropped: list[Follow
     an item the re-check carried (``dropped``: its follow-up the amendment just closed) takes that item's row
     with it — what the officers typed there (result, notes, handling) stays, only the item and the line saying
     what to check change — paired by the same problem text, else one to one when one order left and one came;
-    any other row of a dropped order stays as typed. A changed draft has a new revision: its signatures no
-    longer cover it."""
+    any other row of a dropped order is removed afterwards (``_sync_recheck_drafts``). A changed draft has a new
+    revision: its signatures no longer cover it."""
     FollowUp.objects.filter(pk__in=[f.pk for f in orders]).update(recheck=recheck)
     for follow_up in orders:
         follow_up.recheck = recheck
@@ -1349,9 +1419,7 @@ def _join_recheck(recheck: Recheck, orders: list[FollowUp], dropped: list[Follow
     changed = False
     for follow_up in orders:
         problem = follow_up.problem
-        with system_language():  # the line is sealed with the record, as ``do_start_recheck_record`` writes it
-            content = _("复查整改情况：%(problem)s（整改期限 %(deadline)s）") % {
-                "problem": problem.notes, "deadline": problem.deadline}
+        content = _recheck_line(problem)
         old = moved.get(follow_up.pk)
         row = rows.get(old.problem.check_item_id) if old is not None else None
         if row is not None and problem.check_item_id not in rows:

@@ -539,6 +539,9 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recheck": recheck, "team": team, "records": records,
         # an amendment of its record being written (done, then corrected): the list's "更正中" card leads here
         "amendment_draft": next((r for r in records if r.amends_id and not r.is_sealed), None),
+        # the statement of the record that stands (the latest sealed: an amendment supersedes its original), shown
+        # here in full: an admin checking an early re-check should not have to open the record to read why
+        "sealed_record": next((r for r in reversed(records) if r.is_sealed), None),
         "follow_ups": recheck.follow_ups.select_related("problem", "record"),
         "is_member": permissions.is_team_member(request.user, probe), "today": timezone.localdate(),
         "can_substitute": can_substitute,

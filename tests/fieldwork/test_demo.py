@@ -8,7 +8,7 @@ from django.utils import timezone
 from shuangsuiji.demo.generator import generate
 from shuangsuiji.demo.services import STEPS, do_seed_demo
 from shuangsuiji.engine.workdays import quarter_of
-from shuangsuiji.fieldwork import demo, sealing
+from shuangsuiji.fieldwork import demo, sealing, services
 from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, InspectionRecord, Mode, Outcome, RecordReview
 from shuangsuiji.planning.models import Task
 
@@ -54,3 +54,11 @@ def test_seed_fieldwork_gives_the_year_its_records_and_follow_ups(db):
     tasks = list(Task.objects.all()[:200])
     found = demo.task_items(tasks)
     assert all(list(task.check_items()) == found[task.pk] for task in tasks)
+    # Some firms reported rectifying early and were re-checked on or before the deadline: such a record carries
+    # the statement its seal requires (services.early_recheck); one after the deadline carries none.
+    rechecked = list(InspectionRecord.objects.sealed().filter(recheck__isnull=False).select_related("recheck"))
+    early = [record for record in rechecked if services.early_recheck(record)]
+    assert early and len(early) < len(rechecked)
+    assert all("提前完成整改" in record.early_recheck_statement for record in early)
+    assert not any(record.early_recheck_statement for record in rechecked if record not in early)
+    assert not any("early_recheck_statement" in services.completeness_errors(record) for record in early)

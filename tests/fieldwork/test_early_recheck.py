@@ -66,6 +66,23 @@ def test_an_early_recheck_with_the_firms_report_is_sealed_and_shows_it(recheck, 
         assert "提前复查说明" in text and "书面报告已提前完成整改" in text
 
 
+@pytest.mark.parametrize(("who", "language"), [("county_admin", "zh-hans"), ("county_admin", "en"),
+                                                ("inspector", "zh-hans")])
+def test_the_recheck_page_shows_the_sealed_statement_itself(recheck, users, who, language):
+    record = services.do_submit_record(filled(recheck, users, STATEMENT), acting_user=users["inspector"])
+    page = signed_in(users[who], language).get(recheck.get_absolute_url()).content.decode()
+    assert 'id="early-recheck-statement"' in page and STATEMENT in page and record.number in page
+    label = "Early re-check statement" if language == "en" else "提前复查说明"
+    assert label in page
+
+
+def test_the_recheck_page_shows_no_statement_before_the_seal_nor_to_another_county(recheck, users):
+    filled(recheck, users, STATEMENT)  # typed in the draft, not sealed yet
+    page = signed_in(users["county_admin"]).get(recheck.get_absolute_url()).content.decode()
+    assert 'id="early-recheck-statement"' not in page
+    assert signed_in(users["other_county_admin"]).get(recheck.get_absolute_url()).status_code == 404
+
+
 def test_after_the_deadline_no_statement_is_asked(recheck, users):
     record = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     record = fill(record, users["inspector"], early_recheck_statement="")
@@ -78,6 +95,8 @@ def test_after_the_deadline_no_statement_is_asked(recheck, users):
     assert "early_recheck_statement" not in record.sealed_content
     page = signed_in(users["county_admin"]).get(record.get_absolute_url()).content.decode()
     assert 'id="early-recheck-statement"' not in page
+    page = signed_in(users["county_admin"]).get(recheck.get_absolute_url()).content.decode()
+    assert 'id="early-recheck-statement"' not in page
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -88,6 +107,11 @@ def test_the_form_shows_the_deadline(recheck, users, language):
     assert page.status_code == 200 and 'id="recheck-deadline"' in html
     assert recheck.not_before.isoformat() in html and recheck.due_date.isoformat() in html
     assert 'name="early_recheck_statement"' in html
+    # met in order: after the on-site/off-site choice, next to the check's times the deadline is compared with
+    statement = html.index('name="early_recheck_statement"')
+    assert html.index('name="mode"') < statement and html.index('name="off_site_means"') < statement
+    assert html.index('name="started_at"') < html.index('id="recheck-deadline"') < statement
+    assert statement < html.index('name="place"')
 
 
 def test_a_task_record_has_no_statement_field(task, users):

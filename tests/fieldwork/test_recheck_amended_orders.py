@@ -124,3 +124,79 @@ def test_dropping_every_order_still_cancels(source, recheck, users):
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.CANCELLED
     assert not Event.objects.filter(action="recheck.join").exists()
+
+
+def test_a_changed_order_rewrites_the_system_line_of_its_draft_row(source, recheck, users):
+    """The amendment gives HB-001's order a new text and deadline: the draft's line follows; what was typed stays."""
+    draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
+    row = draft.items.get()
+    services.do_save_draft(draft, acting_user=users["inspector"], values={}, items={row.pk: {
+        "outcome": Outcome.PROBLEM, "notes": "除尘器仍未更换", "handling": Handling.CASE}})
+    draft.refresh_from_db()
+    revision, old_line = draft.revision, draft.items.get().content
+    amendment = amend(source, users, order("布袋除尘器破损，需整体更换", days=25), NO_PROBLEM)
+    draft.refresh_from_db()
+    row = draft.items.get()
+    line = f"复查整改情况：布袋除尘器破损，需整体更换（整改期限 {TODAY + datetime.timedelta(days=25)}）"
+    assert row.content == line
+    assert (row.outcome, row.notes, row.handling) == (Outcome.PROBLEM, "除尘器仍未更换", Handling.CASE)
+    assert draft.revision > revision
+    event = Event.objects.get(action="record.recheck_items", object_id=str(draft.pk))
+    assert event.changes == {"content": [old_line, line]}
+    assert event.reason == f"经更正记录{amendment.number}更正，复查事项按更正后的责令改正调整"
+
+
+def test_an_unchanged_order_leaves_the_draft_alone(source, recheck, users):
+    draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
+    revision = draft.revision
+    first = source.items.get(code="HB-001")
+    amend(source, users, order(first.notes, days=(first.deadline - TODAY).days), NO_PROBLEM)
+    draft.refresh_from_db()
+    assert draft.revision == revision
+    assert not Event.objects.filter(action="record.recheck_items").exists()
+
+
+def two_orders(task, users):
+    """A sealed record ordering HB-001 (10 days) and HB-002 (20 days) to be rectified: one re-check of both."""
+    record = fill(services.do_start_record(task, acting_user=users["inspector"]), users["inspector"],
+                  problem=Handling.ORDER)
+    services.do_save_draft(record, acting_user=users["inspector"], values={}, items={
+        record.items.get(code="HB-002").pk: order("未按规定开展自行监测", days=20)})
+    sign_all(record, users["inspector"])
+    return services.do_submit_record(record, acting_user=users["inspector"])
+
+
+def test_a_dropped_order_loses_its_draft_row_and_is_not_sealed(task, users):
+    """Two orders re-checked together; the amendment keeps HB-002's and drops HB-001's."""
+    source = two_orders(task, users)
+    recheck = Recheck.objects.get(source_record=source)
+    draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
+    rows = {row.code: row for row in draft.items.all()}
+    services.do_save_draft(draft, acting_user=users["inspector"], values={}, items={
+        rows["HB-001"].pk: {"outcome": Outcome.NO_PROBLEM, "notes": "已更换"}})
+    draft.refresh_from_db()
+    revision = draft.revision
+    amendment = amend(source, users, NO_PROBLEM, order("未按规定开展自行监测", days=20))
+    recheck.refresh_from_db()
+    assert recheck.status == RecheckStatus.OPEN
+    draft.refresh_from_db()
+    assert [(row.order, row.code) for row in draft.items.order_by("order")] == [(1, "HB-002")]
+    assert draft.revision > revision
+    event = Event.objects.get(action="record.recheck_items", object_id=str(draft.pk))
+    assert event.changes["items"] == ["HB-001, HB-002", "HB-002"]
+    assert event.changes["dropped"] == ["HB-001：未发现问题；已更换", None]
+    assert "HB-001" in event.reason and amendment.number in event.reason
+    # sealed, the re-check closes only the order still owed
+    draft = fill(draft, users["inspector"])
+    sign_all(draft, users["inspector"])
+    services.do_submit_record(draft, acting_user=users["inspector"])
+    assert list(draft.items.values_list("code", flat=True)) == ["HB-002"]
+    assert FollowUp.objects.get(recheck=recheck, problem__code="HB-002").closed_as == "rectified"
+
+
+def test_a_draft_started_after_the_amendment_has_no_row_for_a_dropped_order(task, users):
+    source = two_orders(task, users)
+    recheck = Recheck.objects.get(source_record=source)
+    amend(source, users, NO_PROBLEM, order("未按规定开展自行监测", days=20))
+    draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
+    assert list(draft.items.values_list("code", flat=True)) == ["HB-002"]
