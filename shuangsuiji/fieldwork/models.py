@@ -505,8 +505,13 @@ class ScopedByTarget(ScopedQuerySet):
     def visible_to(self, user) -> "ScopedByTarget":
         queryset = super().visible_to(user)
         if user is not None and user.is_authenticated and not user.is_superuser and user.role == Role.INSPECTOR:
-            return queryset.filter(teams_of(user, *self.team_paths))
+            return queryset.filter(self.inspector_reads(user))
         return queryset
+
+    def inspector_reads(self, user) -> Q:
+        """What an inspector reads within his scope: his own teams' work. A subclass widens it here, so the
+        jurisdiction scope and the role test stay in ``visible_to`` alone."""
+        return teams_of(user, *self.team_paths)
 
 
 class ReviewDecision(models.TextChoices):
@@ -734,12 +739,9 @@ class ClosedAs(models.TextChoices):
 
 
 class FollowUpQuerySet(ScopedByTarget):
-    def visible_to(self, user) -> "FollowUpQuerySet":
-        """As ``ScopedByTarget``, and for an inspector also the problems his re-checks verify (``rechecked_by``)."""
-        queryset = super(ScopedByTarget, self).visible_to(user)
-        if user is not None and user.is_authenticated and not user.is_superuser and user.role == Role.INSPECTOR:
-            return queryset.filter(teams_of(user, *self.team_paths) | rechecked_by(user, "record"))
-        return queryset
+    def inspector_reads(self, user) -> Q:
+        """His teams' problems, and also the problems his re-checks verify (``rechecked_by``)."""
+        return super().inspector_reads(user) | rechecked_by(user, "record")
 
     def open(self) -> "FollowUpQuerySet":
         return self.filter(status=FollowUpStatus.OPEN)
