@@ -1381,7 +1381,7 @@ def recheck_rows_adjusted(record: InspectionRecord) -> dict | None:
 
 def _typed(row: ItemResult) -> str:
     """A removed re-check row as the event keeps it: its item and what the officers had typed in it."""
-    typed = [row.outcome_shown if row.outcome else "", row.notes,
+    typed = [row.get_outcome_display() if row.outcome else "", row.notes,
              row.get_handling_display() if row.handling else "", row.rectification]
     return f"{row.code}：" + ("；".join(str(value) for value in typed if value) or "—")
 
