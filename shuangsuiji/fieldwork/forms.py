@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji import params
 from shuangsuiji.fieldwork import filetypes
-from shuangsuiji.fieldwork.models import Handling, InspectionRecord, ItemResult, Mode, OffSiteMeans, Outcome
+from shuangsuiji.fieldwork.models import (
+    Handling,
+    InspectionRecord,
+    ItemResult,
+    Mode,
+    OffSiteMeans,
+    Outcome,
+    outcome_choices,
+)
 from shuangsuiji.fieldwork.services import (
     ITEM_FIELDS,
     RECORD_FIELDS,
@@ -113,7 +121,8 @@ class ItemForm(forms.ModelForm):
         self.record_form = record_form
         for field in self.fields.values():
             field.required = False
-        self.fields["outcome"].choices = Outcome.choices
+        self.fields["outcome"].choices = outcome_choices(self.instance.record_id is not None
+                                                        and self.instance.record.recheck_id is not None)
         self.fields["handling"].choices = [("", _("请选择")), *Handling.choices]
         limit_text(self)
 

@@ -58,6 +58,21 @@ class Outcome(models.TextChoices):
     NOT_APPLICABLE = "na", _("不涉及")
 
 
+# A re-check row verifies one order to rectify: the same stored values (sealed as "ok" / "problem", so no sealed
+# byte changes) read as what they mean there, 已整改 / 未整改, where a random check's row says 未发现问题 / 发现问题.
+RECHECK_OUTCOMES = {
+    Outcome.NO_PROBLEM: pgettext_lazy("re-check result", "已整改"),
+    Outcome.PROBLEM: pgettext_lazy("re-check result", "未整改"),
+}
+
+
+def outcome_choices(recheck: bool) -> list[tuple[str, str]]:
+    """The result choices of a check item: a re-check's rows say 已整改 / 未整改 (``RECHECK_OUTCOMES``)."""
+    if not recheck:
+        return list(Outcome.choices)
+    return [(value, RECHECK_OUTCOMES.get(value, label)) for value, label in Outcome.choices]
+
+
 class Handling(models.TextChoices):
     """What happens to a problem found (实施方案 二(四); 指导意见 (十五))."""
 
@@ -398,6 +413,13 @@ class ItemResult(SealedChild):
     @property
     def is_problem(self) -> bool:
         return self.outcome == Outcome.PROBLEM
+
+    @property
+    def outcome_shown(self) -> str:
+        """The result as pages and the PDF say it: on a re-check's record, 已整改 / 未整改 (``RECHECK_OUTCOMES``)."""
+        if self.outcome and self.record.recheck_id is not None:
+            return str(RECHECK_OUTCOMES.get(self.outcome, self.get_outcome_display()))
+        return self.get_outcome_display()
 
 
 class Signature(SealedChild):

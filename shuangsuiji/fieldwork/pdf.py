@@ -16,7 +16,7 @@ from weasyprint.urls import URLFetcher
 
 from shuangsuiji.audit.services import system_language
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import InspectionRecord, Mode, OffSiteMeans, Outcome, SignerRole
+from shuangsuiji.fieldwork.models import InspectionRecord, Mode, OffSiteMeans, Outcome, SignerRole, outcome_choices
 from shuangsuiji.media import file_problem
 
 logger = logging.getLogger(__name__)
@@ -86,9 +86,15 @@ def record_context(record: InspectionRecord) -> dict:
         "record": record, "items": record.items.order_by("order"), "officers": officers, "manager": manager,
         "team": team, "attachments": record.attachments.order_by("uploaded_at", "id"), "photos": _photos(record),
         "means": [(value, label, value in record.off_site_means) for value, label in OffSiteMeans.choices],
-        "outcomes": Outcome.choices, "on_site": record.mode == Mode.ON_SITE, "visit": record.visit_number,
+        # a re-check's rows are ticked 已整改 / 未整改 (models.RECHECK_OUTCOMES); the sealed values are the same
+        "outcomes": outcome_choices(record.is_recheck), "on_site": record.mode == Mode.ON_SITE,
+        "visit": record.visit_number,
         "sources": services.record_sources(record),
         "problems": [item for item in record.items.order_by("order") if item.outcome == Outcome.PROBLEM],
+        # a re-check's result in one line: how many of the orders it verified were rectified
+        "recheck_tally": {"rectified": record.items.filter(outcome=Outcome.NO_PROBLEM).count(),
+                          "unrectified": record.items.filter(outcome=Outcome.PROBLEM).count()}
+        if record.is_recheck else None,
         "printed_at": timezone.localtime(timezone.now()),
     }
 

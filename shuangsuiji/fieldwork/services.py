@@ -1340,6 +1340,45 @@ def _sync_recheck_drafts(recheck_ids: set[int], amendment: InspectionRecord, act
         _event("record.recheck_items", draft, draft, acting_user, changes, reason)
 
 
+def newest_amendment(record: InspectionRecord) -> InspectionRecord | None:
+    """The last sealed record of ``record``'s chain of amendments, or None when it was never amended (a draft
+    amendment does not count: nothing it says holds yet)."""
+    newest = None
+    while True:
+        following = InspectionRecord.objects.filter(amends=record, sealed_at__isnull=False).first()
+        if following is None:
+            return newest
+        newest = record = following
+
+
+def recheck_rows_adjusted(record: InspectionRecord) -> dict | None:
+    """Whether an amendment of the source record rewrote the rows of this re-check draft since it was started
+    (``_sync_recheck_drafts``, ``_join_recheck``), and by which amendment: the form says so above the rows, for the
+    officers see rows change (a problem's words, a deadline, a row gone) with nothing on the page saying why.
+    ``{"amendment": the newest sealed amendment of the source record, "at": when, "dropped": the codes of the rows
+    removed}``, or None (not a re-check's draft, or its rows were never adjusted)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from shuangsuiji.audit.models import Event
+
+    if record.recheck_id is None or record.is_sealed:
+        return None
+    events = list(Event.objects.filter(action="record.recheck_items", object_id=str(record.pk),
+                                       content_type=ContentType.objects.get_for_model(InspectionRecord))
+                  .order_by("pk").values("occurred_at", "changes"))
+    if not events:
+        return None
+    amendment = newest_amendment(record.recheck.source_record)
+    dropped: list[str] = []
+    for event in events:
+        before, after = (event["changes"] or {}).get("items") or ["", ""]
+        gone = [code for code in (before or "").split(", ") if code and code not in (after or "").split(", ")]
+        dropped += [code for code in gone if code not in dropped]
+    current = set(record.items.values_list("code", flat=True))  # a later amendment may have ordered it again
+    return {"amendment": amendment, "at": events[-1]["occurred_at"],
+            "dropped": [code for code in dropped if code not in current]}
+
+
 def _typed(row: ItemResult) -> str:
     """A removed re-check row as the event keeps it: its item and what the officers had typed in it."""
     typed = [row.get_outcome_display() if row.outcome else "", row.notes,

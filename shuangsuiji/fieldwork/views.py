@@ -542,7 +542,9 @@ def recheck_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # the statement of the record that stands (the latest sealed: an amendment supersedes its original), shown
         # here in full: an admin checking an early re-check should not have to open the record to read why
         "sealed_record": next((r for r in reversed(records) if r.is_sealed), None),
-        "follow_ups": recheck.follow_ups.select_related("problem", "record"),
+        "follow_ups": recheck.follow_ups.select_related("problem", "record", "closing_record"),
+        # the source record as corrected: an amendment moves, rewrites or drops the orders this re-check verifies
+        "source_amendment": services.newest_amendment(recheck.source_record),
         "is_member": permissions.is_team_member(request.user, probe), "today": timezone.localdate(),
         "can_substitute": can_substitute,
         "substitutions": recheck.substitutions.select_related("old_inspector", "new_inspector", "acted_by"),
@@ -807,6 +809,7 @@ def _edit_context(request: HttpRequest, record: InspectionRecord, form: RecordFo
                                                          None),
         "needs_approval": record.positive_list and not (record.on_site_approval_id or record.on_site_clue_id),
         "reason_form": ReasonForm(), "visit": record.visit_number, "handlings": Handling.choices,
+        "rows_adjusted": services.recheck_rows_adjusted(record),
         # the mode as the page shows it (a refused post's, else the stored): the place's asterisk follows it
         "off_site": form["mode"].value() == Mode.OFF_SITE,
         "script_text": _script_text(), "unsaved": unsaved, "conflict_base": conflict_base,
@@ -1271,8 +1274,13 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
     attachments = list(record.attachments.order_by("uploaded_at", "id"))
     for attachment in attachments:  # a file gone from the disk is said at its place, not shown as a broken image
         attachment.problem = file_problem(attachment)
+    items = list(record.items.order_by("order"))
     return render(request, "fieldwork/record_detail.html", {
-        "record": record, "state": record.state, "review": review, "items": record.items.order_by("order"),
+        "record": record, "state": record.state, "review": review, "items": items,
+        # a re-check's result in one line: how many of the orders it verified were rectified (its rows say which)
+        "recheck_tally": {"rectified": sum(i.outcome == Outcome.NO_PROBLEM for i in items),
+                          "unrectified": sum(i.outcome == Outcome.PROBLEM for i in items)}
+        if record.is_recheck and record.is_sealed else None,
         "signatures": record.signatures.defer("image").select_related("inspector").order_by("signed_at"),
         "manager_signature": record.signatures.defer("image").filter(role=SignerRole.SITE_MANAGER).first(),
         "attachments": attachments, "amends_chain": chain_back,
