@@ -7,7 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 
+from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import Outcome, RedactionBasis
 from shuangsuiji.planning.models import PlanStratum
 from shuangsuiji.registry.models import Target
@@ -113,3 +115,7 @@ def test_the_withheld_results_objection_note_names_its_bureau_not_a_branch(clien
                       withheld_basis="commercial", redactions=[{"field": "*", "basis": "commercial", "source": "case"}])
     page = client.get(f"/public/results/{row.public_id}/objection/").content.decode()
     assert "请与保定市生态环境局联系" in page and "分局" not in page
+    with pytest.raises(ValidationError, match="请与保定市生态环境局联系。"):  # the service says it the same way
+        services.do_receive_objection(row, credit_code=target.credit_code, organisation=target.name,
+                                      contact_name="王五", contact_phone="13800000000", content="检查日期有误",
+                                      address="10.0.0.1")
