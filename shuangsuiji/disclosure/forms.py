@@ -256,7 +256,7 @@ class ObjectionForm(forms.Form):
                                                                   "required": True}))
     content = forms.CharField(label=_("异议内容"), required=False, max_length=services.OBJECTION_TEXT_MAX + 200,
                               help_text=_("对哪一项内容有异议（检查日期、事项、发现的问题、处理……）、为什么、正确的应是什么；"
-                                          "证明材料请在答复前按联系电话与我们联系提供"),
+                                          "证明材料请在答复前按承办的生态环境部门来电提供"),
                               widget=forms.Textarea(attrs={**INPUT, "rows": 6, "required": True,
                                                            "maxlength": services.OBJECTION_TEXT_MAX}))
 

@@ -52,7 +52,7 @@ from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.intake.permissions import is_admin_of
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning.gather import calendar
-from shuangsuiji.planning.models import Draw, Plan, TaskPlan
+from shuangsuiji.planning.models import Draw, Plan, TaskPlan, bureau_name
 from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetStatus
 from shuangsuiji.systemtext import system_text
@@ -1020,8 +1020,9 @@ def do_receive_objection(result: PublishedResult, *, credit_code: str, organisat
         except ValidationError as error:
             problem("contact_phone", join_semicolon(error.messages))
     if not objection_form_allowed(result):
-        problem(None, _("这条结果依法不予公开，不能在线提出异议；请与%(place)s生态环境分局联系。") % {
-            "place": result.jurisdiction_name})
+        # the result's bureau as the registry names it: a city-level result has a 市局, not a 分局
+        problem(None, _("这条结果依法不予公开，不能在线提出异议；请与%(bureau)s联系。") % {
+            "bureau": bureau_name(result.jurisdiction)})
     with transaction.atomic():
         # The result's row queues two submissions of the same objection (a double tap), so the second sees
         # the first and is refused instead of lodging a copy.
@@ -1032,8 +1033,8 @@ def do_receive_objection(result: PublishedResult, *, credit_code: str, organisat
                 "day": timezone.localdate(waiting.received_at).isoformat()})
         recent = Objection.objects.filter(received_from=address, received_at__gte=timezone.now() - timedelta(days=1))
         if address and recent.count() >= OBJECTIONS_PER_ADDRESS:
-            limit = _("同一网络地址 24 小时内最多提出 %(n)s 条异议，请稍后再提出或直接与%(place)s生态环境分局联系")
-            problem(None, limit % {"n": OBJECTIONS_PER_ADDRESS, "place": result.jurisdiction_name})
+            limit = _("同一网络地址 24 小时内最多提出 %(n)s 条异议，请稍后再提出或直接与%(bureau)s联系")
+            problem(None, limit % {"n": OBJECTIONS_PER_ADDRESS, "bureau": bureau_name(result.jurisdiction)})
         if problems:
             raise ValidationError(problems)
         objection = Objection.objects.create(

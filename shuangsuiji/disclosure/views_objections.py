@@ -25,6 +25,7 @@ from shuangsuiji.disclosure.forms import ObjectionAnswerForm, ObjectionForm, Obj
 from shuangsuiji.disclosure.models import Correction, Objection, ObjectionStatus
 from shuangsuiji.disclosure.views_staff import _reader
 from shuangsuiji.params import client_address
+from shuangsuiji.planning.models import bureau_name
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.textsearch import every_word
 
@@ -57,7 +58,9 @@ def lodge(request: HttpRequest, public_id: str) -> HttpResponse:
             query = urlencode({"number": objection.number, "credit_code": objection.credit_code, "new": 1})
             return redirect(f"{reverse('public:objection_status')}?{query}")
     return render(request, "disclosure/public/objection_form.html",
-                  {"result": result, "form": form, "allowed": allowed},
+                  {"result": result, "form": form, "allowed": allowed,
+                   # whom to ask about a withheld result: a city-level result has a 市局, not a 分局
+                   "bureau": bureau_name(result.jurisdiction)},
                   status=400 if form.errors else 200)
 
 

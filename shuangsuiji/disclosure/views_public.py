@@ -27,7 +27,7 @@ from shuangsuiji.disclosure import public
 from shuangsuiji.disclosure.api import PublicThrottle
 from shuangsuiji.disclosure.models import Outcome, Publication, PublishedResult
 from shuangsuiji.fieldwork.models import Mode as ItemMode
-from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind, Stratum, said_plan_title
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind, Stratum, bureau_name, said_plan_title
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 
 PAGE_SIZE = 50
@@ -175,7 +175,7 @@ def plans(request: HttpRequest) -> HttpResponse:
     page = _page(request, rows, 20)
     for plan in page:
         # The strata the draw takes; the check-only ones (positive list, joint) are not "to be drawn".
-        plan.drawn_strata = [s for s in plan.strata.all() if s.drawn]
+        plan.drawn_counts = public.strata_counts(s for s in plan.strata.all() if s.drawn)
     # Every county of the city for the quarter, those that published nothing too (public.quarter_overview).
     overview = public.quarter_overview(form, timezone.localdate())
     hint = _("选择年度和季度，可查看各县（市、区）该季度抽查计划的公开情况。") \
@@ -220,6 +220,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     current = next((entry["draw"] for entry in shown if not entry["superseded"] and entry["draw"].inputs_hash), None)
     return render(request, "disclosure/public/plan_detail.html", {
         "plan": plan, "strata": plan.strata.order_by("id"), "draws": shown, "revealed": revealed,
+        "bureau": bureau_name(plan.jurisdiction),  # whose record the selection hash rests on (not "本局": whose?)
         "current_draw": current,
         # a joint plan's departments, as its draw's inputs name them (verify_draw.py says them with the kind)
         "departments": list(plan.departments.order_by("name").values_list("name", flat=True)) if plan.is_joint else [],
@@ -290,12 +291,15 @@ def result_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     corrections = [{"correction": c, "changes": public.correction_changes(c)} for c in public.corrections(result)]
     items = public.readable_items(result.items)
     notes = [{"field": public.redaction_field_label(n.get("field", "")),
-              "basis": public.basis_label(n.get("basis", ""))} for n in result.redactions]
+              "basis": public.basis_label(n.get("basis", "")), "article": public.basis_article(n.get("basis", ""))}
+             for n in result.redactions]
     return render(request, "disclosure/public/result_detail.html", {
         "result": result, "items": items, "mode": public.stored_label(result.mode, ItemMode),
         "plan_label": said_plan_title(result.plan_label), "problems": public.readable_problems(result.problems),
         "withheld": result.outcome == Outcome.WITHHELD, "notes": notes,
         "withheld_basis": public.basis_label(result.withheld_basis), "corrections": corrections,
+        "withheld_article": public.basis_article(result.withheld_basis),
+        "name_masked": any(n.get("field") == "target_name" for n in result.redactions),
         "release": public.release_timing(result.publication),
         "plan_public": result.plan_id and Plan.objects.published().filter(pk=result.plan_id).exists()})
 

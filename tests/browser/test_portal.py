@@ -71,11 +71,11 @@ def test_results_filtered_by_outcome_on_a_phone(visit, data):
 
 def test_result_detail_on_desktop(visit, data):
     page = visit("/public/results/JL2026-000004/")
-    assert page.get_by_text("单位名称：依法隐去（涉及个人隐私）").is_visible()
+    assert page.get_by_text("单位名称：依法隐去（涉及个人隐私，《政府信息公开条例》第十五条）").is_visible()
     assert "涞水县丁个体加工点" not in page.content()
     page = visit("/public/results/JL2026-000003/")
-    assert page.locator("h1").inner_text() == "依法不予公开"
-    assert "涉及国家秘密" in page.locator(".alert").inner_text()
+    assert page.locator("h1").inner_text() == "依法不予公开的抽查结果"
+    assert "涉及国家秘密（《政府信息公开条例》第十四条）" in page.locator(".alert").inner_text()
 
 
 def test_plan_page_shows_the_ceremony_and_keeps_the_superseded_draw(visit, tree):

@@ -79,8 +79,8 @@ def test_one_objection_waits_per_result_and_one_address_lodges_a_few_a_day(resul
         others.append(PublishedResult.objects.published().get(record=record))
     for other in others[:-1]:
         lodge(other)  # the same address: five in all with the first
-    with pytest.raises(ValidationError, match="24 小时内最多提出 5 条异议"):
-        lodge(others[-1])
+    with pytest.raises(ValidationError, match="24 小时内最多提出 5 条异议，请稍后再提出或直接与涞水县生态环境局联系"):
+        lodge(others[-1])  # the county's bureau by its name (bureau_name), not "涞水县生态环境分局" made up
     assert lodge(others[-1], address="10.0.0.9").result == others[-1]  # another address is not held up
 
 

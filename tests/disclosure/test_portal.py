@@ -212,7 +212,8 @@ def test_result_detail_shows_items_problems_and_redaction_notes(client, data):
                  "2026-03-10"):
         assert part in text
     masked = client.get("/public/results/JL2026-000004/").content.decode()
-    assert "单位名称：依法隐去（涉及个人隐私）" in masked and data["targets"]["masked"].name not in masked
+    assert "单位名称：依法隐去（涉及个人隐私，《政府信息公开条例》第十五条）" in masked
+    assert data["targets"]["masked"].name not in masked
     withheld = client.get("/public/results/JL2026-000003/").content.decode()
     assert "依法不予公开" in withheld and "涉及国家秘密" in withheld and "排污许可" not in withheld
     missing = client.get("/public/results/NO-SUCH/")
@@ -574,7 +575,7 @@ def test_the_plans_list_separates_the_drawn_strata_without_a_dangling_separator(
     PlanStratum.objects.create(plan=plan, stratum="clue", population=2, minimum=0, requested=0, drawn=False)
     text = client.get("/public/plans/").content.decode()
     cell = re.search(r'data-label="计划抽查数">([^<]*)</td>', text).group(1)
-    assert cell == "一般排污单位 3；重点排污单位 5"
+    assert cell == "一般排污单位 3 家；重点排污单位 5 家"
 
 
 def test_the_verify_page_command_names_the_file_the_manifest_is_saved_as(client, tree):

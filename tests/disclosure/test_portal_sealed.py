@@ -69,13 +69,15 @@ def test_the_plan_page_offers_the_sealed_manifest_after_the_reveal_and_says_how_
     assert "下载抽取时公开的封存清单（JSON）" in page
     assert (f"python3 verify_draw.py plan{plan.pk}-draw1-complete.json "
             f"--sealed plan{plan.pk}-draw1-sealed.json") in page
-    assert "抽取结果哈希则以本局保存的记录为准" in page  # what the re-served copy cannot prove, said honestly
+    # what the re-served copy cannot prove, said honestly, and whose record it is (the portal is every county's)
+    assert "抽取结果哈希则以涞水县生态环境局保存的记录为准" in page
     verify = client.get("/public/verify/").content.decode()
     assert "计划页面仍提供“抽取时公开的封存清单”" in verify
     client.cookies["django_language"] = "en"
     page = client.get(f"/public/plans/{plan.pk}/").content.decode()
     assert "Download the sealed manifest published at the draw (JSON)" in page
-    assert "Sealed manifest SHA-256" in page and "for its selection hash you rely on the bureau's record" in page
+    assert "Sealed manifest SHA-256" in page
+    assert "for its selection hash you rely on the record kept by 涞水县 Ecology and Environment Bureau" in page
     verify = client.get("/public/verify/").content.decode()
     assert "still offers \"the sealed manifest published at the draw\"" in verify
 
