@@ -10,7 +10,6 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from shuangsuiji.accounts.models import Role, User
-from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import FollowUp, Handling, Outcome, Recheck
@@ -26,11 +25,7 @@ from shuangsuiji.planning.models import (
     TaskStatus,
 )
 from shuangsuiji.registry.models import CheckItem, Inspector, Target
-
-
-def code_for(division: str, serial: int) -> str:
-    body = f"91{division}{serial:09d}"
-    return body + check_character(body)
+from tests.conftest import credit_code as code_for
 
 
 def signature_png(seed: int = 1, *, blank: bool = False) -> bytes:
