@@ -12,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from openpyxl import Workbook
 
 from shuangsuiji.accounts.models import Role, User
+from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.registry.models import Department, Inspector, Jurisdiction, Level
 
 # No per-example time limit for the property tests: Hypothesis's default of 200 ms fails an example that a
@@ -126,6 +127,13 @@ def xlsx_upload(rows: list[list], name: str = "upload.xlsx") -> io.BytesIO:
     buffer.seek(0)
     buffer.name = name
     return buffer
+
+
+def credit_code(division: str, serial: int) -> str:
+    """A valid unified social credit code (统一社会信用代码, its check character computed) of a firm registered in
+    the six-digit ``division``; ``serial`` tells the tests' firms apart."""
+    body = f"91{division}{serial:09d}"
+    return body + check_character(body)
 
 
 def make_jurisdiction(code: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from shuangsuiji.accounts import completion
 from shuangsuiji.fieldwork import services as fieldwork
-from shuangsuiji.fieldwork.models import Handling, Recheck
+from shuangsuiji.fieldwork.models import Recheck
 from tests.accounts.test_completion import mark
 from tests.accounts.test_workbench import a_task
-from tests.accounts.test_workbench_owner import _cells, _city_plan, _listed
-from tests.fieldwork.conftest import code_for, fill, items, sign_all, submitted, team  # noqa: F401
+from tests.accounts.test_workbench_owner import _cells, _city_plan, _listed, city_recheck_chain
+from tests.fieldwork.conftest import items, submitted, team  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -24,20 +24,10 @@ pytestmark = pytest.mark.django_db
 def rechecked(tree, items, team, users):
     """A city plan's visit to a firm of county A that ordered a rectification, its re-check finding it again, and
     the re-check of that re-check: three records of the city's, two of them re-checks; and a county plan's record."""
-    members = [team["first"], team["second"]]
-    city_task = a_task(tree["a"], members, name="市级复查厂", items=items)
-    _city_plan(tree, city_task)
-    inspector = users["inspector"]
-    source = submitted(city_task, inspector, problem=Handling.ORDER)
-    numbers = [source.number]
-    for problem in (Handling.ORDER, Handling.CASE):
-        record = fieldwork.do_start_recheck_record(Recheck.objects.get(source_record=source), acting_user=inspector)
-        fill(record, inspector, problem=problem)
-        sign_all(record, inspector)
-        source = fieldwork.do_submit_record(record, acting_user=inspector)
-        numbers.append(source.number)
-    county = submitted(a_task(tree["a"], members, name="县级计划厂", items=items), inspector)
-    return city_task, sorted(numbers), county
+    city_task, records = city_recheck_chain(tree, items, team, users["inspector"])
+    county = submitted(a_task(tree["a"], [team["first"], team["second"]], name="县级计划厂", items=items),
+                       users["inspector"])
+    return city_task, sorted(record.number for record in records), county
 
 
 @pytest.mark.parametrize("who", ["city_admin", "leader"])

@@ -6,13 +6,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from shuangsuiji.accounts.models import User
-from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.registry.models import CheckItem, Department, Jurisdiction, Target
-
-
-def credit_code(division: str, serial: int) -> str:
-    body = f"91{division}{serial:09d}"[:17]
-    return body + check_character(body)
+from tests.conftest import credit_code
 
 
 @pytest.fixture

@@ -34,7 +34,17 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.registry.models import Category, Inspector, Level, Target, WorkdayOverride
 from tests.conftest import make_jurisdiction
-from tests.fieldwork.conftest import code_for, items, make_task, submitted, target, task, team  # noqa: F401
+from tests.fieldwork.conftest import (  # noqa: F401 (fixtures, by name)
+    code_for,
+    items,
+    make_task,
+    ordered_record,
+    recheck_of,
+    submitted,
+    target,
+    task,
+    team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -160,9 +170,8 @@ def test_the_visits_he_owes_count_his_rechecks_as_his_task_list_does(tree, items
     reads; an overdue re-check is among the first he sees."""
     me, partner = team["first"], team["second"]
     a_task(tree["a"], [me, partner], name="甲未开始厂", items=items)
-    ordered = submitted(a_task(tree["a"], [me, partner], name="乙整改厂", items=items), users["inspector"],
-                        problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=ordered)
+    recheck = recheck_of(ordered_record(a_task(tree["a"], [me, partner], name="乙整改厂", items=items),
+                                        users["inspector"]))
     Recheck.objects.filter(pk=recheck.pk).update(due_date=long_ago())
     response = page(client, users["inspector"])
     tasks = section(response, "tasks")

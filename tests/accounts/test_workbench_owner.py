@@ -37,7 +37,16 @@ from shuangsuiji.planning.models import (
 )
 from shuangsuiji.registry.models import Inspector
 from tests.accounts.test_workbench import a_task, page, section
-from tests.fieldwork.conftest import code_for, fill, items, sign_all, submitted, target, task, team  # noqa: F401
+from tests.fieldwork.conftest import (  # noqa: F401 (fixtures, by name)
+    items,
+    ordered_record,
+    recheck_of,
+    rechecked,
+    submitted,
+    target,
+    task,
+    team,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +62,18 @@ def _city_plan(tree, task):
     TaskPlan.objects.filter(task=task).update(plan=plan, draw=draw)
     TaskMember.objects.filter(task=task).update(draw=draw)
     return plan
+
+
+def city_recheck_chain(tree, items, team, inspector) -> tuple:
+    """A city plan's visit to a firm of county A that ordered a rectification, its re-check finding it again (an
+    order again), and the re-check of that re-check finding it once more (a case): the city's task and its three
+    sealed records, first to last."""
+    city_task = a_task(tree["a"], [team["first"], team["second"]], name="市级复查厂", items=items)
+    _city_plan(tree, city_task)
+    records = [ordered_record(city_task, inspector)]
+    for problem in (Handling.ORDER, Handling.CASE):  # re-checked twice: the second re-check's source is a re-check
+        records.append(rechecked(recheck_of(records[-1]), inspector, problem=problem))
+    return city_task, records
 
 
 @pytest.fixture
@@ -173,19 +194,8 @@ def test_a_department_user_has_no_overdue_problems_section(two_problems, users, 
 def test_re_checks_of_a_city_plans_record_are_the_citys_down_the_chain(tree, items, team, users, client):
     """A re-check is done by the officers who ordered it: its record, and a re-check of that re-check's, are the
     work of the bureau that drew the first visit."""
-    city_task = a_task(tree["a"], [team["first"], team["second"]], name="市级复查厂", items=items)
-    _city_plan(tree, city_task)
-    inspector = users["inspector"]
-    first = submitted(city_task, inspector, problem=Handling.ORDER)
-    numbers = [first.number]
-    source = first
-    for problem in (Handling.ORDER, Handling.CASE):  # re-checked twice: the second re-check's source is a re-check
-        recheck = Recheck.objects.get(source_record=source)
-        record = fieldwork.do_start_recheck_record(recheck, acting_user=inspector)
-        fill(record, inspector, problem=problem)
-        sign_all(record, inspector)
-        source = fieldwork.do_submit_record(record, acting_user=inspector)
-        numbers.append(source.number)
+    _city_task, records = city_recheck_chain(tree, items, team, users["inspector"])
+    numbers, source = [record.number for record in records], records[-1]
     assert Recheck.objects.filter(source_record__recheck__isnull=False).count() == 1
     FollowUp.objects.update(due_date=timezone.localdate() - datetime.timedelta(days=3))
     review = _cells(client, users["city_admin"], "待审核记录")

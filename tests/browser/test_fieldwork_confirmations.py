@@ -10,8 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Attachment, FollowUp, Handling
-from tests.fieldwork.conftest import photo, sign_all, submitted
+from shuangsuiji.fieldwork.models import Attachment, Handling
+from tests.fieldwork.conftest import photo, problem_handled, sign_all  # noqa: F401 (problem_handled: a fixture)
 from tests.fieldwork.test_confirmations import SEAL_BOX, SEAL_UNCONFIRMED, ready  # noqa: F401
 
 from .conftest import PHONE, assert_accessible
@@ -143,9 +143,9 @@ def test_a_photo_just_uploaded_can_be_deleted_at_once_and_asks_first(open_page, 
 
 
 @pytest.fixture
-def problem(task, users):
+def problem(problem_handled):
     """A problem put right on the spot (立行立改): the team closes it with a photo of the repair."""
-    return FollowUp.objects.get(record=submitted(task, users["inspector"], problem=Handling.RECTIFIED))
+    return problem_handled(Handling.RECTIFIED)
 
 
 def fill_closing(page, tmp_path) -> None:
@@ -234,9 +234,9 @@ def test_the_refused_close_passes_the_accessibility_checks(open_page, users, liv
 
 
 @pytest.fixture
-def filed_case(task, users):
+def filed_case(problem_handled, users):
     """A case filed (立案): the county's admin records the decision, which closes the problem."""
-    follow_up = FollowUp.objects.get(record=submitted(task, users["inspector"], problem=Handling.CASE))
+    follow_up = problem_handled(Handling.CASE)
     return services.do_register_case(follow_up, case_number="涞环立〔2026〕31号", filed_on=timezone.localdate(),
                                      acting_user=users["county_admin"])
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (fixtures of the fieldwork tests, imported by name, are parameters here)
 """An inspector has his re-check's record form open at the unit; his partner submits the re-check record from his
 own phone. The open form learns it by its poll (fieldwork/live.js, the interval shortened here), says so in the
 re-check's words and saves no more. A re-check is neither withdrawn nor reassigned (fieldwork/live.py): a team
@@ -8,9 +9,18 @@ import pytest
 from playwright.sync_api import expect
 
 from shuangsuiji.fieldwork import services as fieldwork
-from shuangsuiji.fieldwork.models import Handling, Recheck
-from tests.fieldwork.conftest import fill, items, sign_all, submitted, target, task, team  # noqa: F401 (fixtures)
-from tests.fieldwork.test_recheck_cancelled import NO_PROBLEM, amend
+from tests.fieldwork.conftest import (  # noqa: F401 (fixtures)
+    NO_PROBLEM,
+    amended,
+    fill,
+    items,
+    recheck,
+    sign_all,
+    source,
+    target,
+    task,
+    team,
+)
 
 from .conftest import assert_accessible
 from .test_fieldwork_phone import SHOTS, wait_for_record_page
@@ -20,11 +30,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SMALL_PHONE = {"width": 375, "height": 800}
 
 
-def test_a_recheck_form_says_so_when_the_partner_submits_it(open_page, live_server, settings, task, team,  # noqa: F811
+def test_a_recheck_form_says_so_when_the_partner_submits_it(open_page, live_server, settings, recheck, team,
                                                             users):
     settings.FIELDWORK_LIVE_SECONDS = 1
     inspector = users["inspector"]
-    recheck = Recheck.objects.get(source_record=submitted(task, inspector, problem=Handling.ORDER))
     record = fieldwork.do_start_recheck_record(recheck, acting_user=inspector)
     page = open_page(inspector, "pw-inspector", SMALL_PHONE)
     page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
@@ -48,13 +57,12 @@ def test_a_recheck_form_says_so_when_the_partner_submits_it(open_page, live_serv
     assert_accessible(page, "re-check record form submitted by the partner")
 
 
-def test_the_task_list_says_a_recheck_was_submitted(open_page, live_server, settings, task, team,  # noqa: F811
+def test_the_task_list_says_a_recheck_was_submitted(open_page, live_server, settings, recheck, team,
                                                      users):
     """The list counts a re-check his partner submitted as submitted — it said "有更新" before the poll named the
     re-checks the list shows — and offers a reload, after which the re-check is gone from it."""
     settings.FIELDWORK_LIVE_SECONDS = 1
     inspector = users["inspector"]
-    recheck = Recheck.objects.get(source_record=submitted(task, inspector, problem=Handling.ORDER))
     page = open_page(inspector, "pw-inspector", SMALL_PHONE)
     page.goto(f"{live_server.url}/fieldwork/tasks/")
     expect(page.locator("main")).to_contain_text(recheck.number)
@@ -70,19 +78,17 @@ def test_the_task_list_says_a_recheck_was_submitted(open_page, live_server, sett
     expect(page.locator("main")).not_to_contain_text(recheck.number)
 
 
-def test_a_recheck_form_says_so_when_the_amendment_cancels_it(open_page, live_server, settings, task, team,  # noqa: F811
-                                                             users):
+def test_a_recheck_form_says_so_when_the_amendment_cancels_it(open_page, live_server, settings, source,
+                                                             recheck, users):
     settings.FIELDWORK_LIVE_SECONDS = 1
     inspector = users["inspector"]
-    source = submitted(task, inspector, problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=source)
     record = fieldwork.do_start_recheck_record(recheck, acting_user=inspector)
     page = open_page(inspector, "pw-inspector", SMALL_PHONE)
     page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/edit/")
     wait_for_record_page(page)
     with page.expect_response(lambda r: "/fieldwork/tasks/changes/" in r.url and r.status == 304):
         pass
-    amend(source, users, NO_PROBLEM)
+    amended(source, users, NO_PROBLEM)
     alert = page.locator("#fw-live .fw-live-alert")
     expect(alert).to_contain_text("该复查任务已取消：原检查记录经更正后不再责令整改", timeout=15000)
     expect(page.locator("#id_findings")).to_be_disabled()
@@ -93,16 +99,14 @@ def test_a_recheck_form_says_so_when_the_amendment_cancels_it(open_page, live_se
     assert_accessible(page, "re-check record form cancelled by an amendment")
 
 
-def test_the_task_list_says_a_recheck_was_cancelled(open_page, live_server, settings, task, team,  # noqa: F811
+def test_the_task_list_says_a_recheck_was_cancelled(open_page, live_server, settings, source, recheck,
                                                      users):
     settings.FIELDWORK_LIVE_SECONDS = 1
     inspector = users["inspector"]
-    source = submitted(task, inspector, problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=source)
     page = open_page(inspector, "pw-inspector", SMALL_PHONE)
     page.goto(f"{live_server.url}/fieldwork/tasks/")
     expect(page.locator("main")).to_contain_text(recheck.number)
-    amend(source, users, NO_PROBLEM)
+    amended(source, users, NO_PROBLEM)
     banner = page.locator("#fw-live .fw-live-alert")
     expect(banner).to_contain_text("1 项复查已取消（更正后不再责令整改）", timeout=15000)
     banner.locator("a", has_text="点此刷新").click()

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (fixtures of the fieldwork tests, imported by name, are parameters here)
 """A re-check read on a phone in English: the rule of its dates is said under 整改期限, and once an amendment
 cancels it, the reason is in English (it is said from the amendment, not stored in Chinese). The page fits the
 phone's width. Set FIELDWORK_SHOTS=<dir> to keep screenshots."""
@@ -5,9 +6,7 @@ phone's width. Set FIELDWORK_SHOTS=<dir> to keep screenshots."""
 import pytest
 from playwright.sync_api import expect
 
-from shuangsuiji.fieldwork.models import Handling, Recheck
-from tests.fieldwork.conftest import fill, items, sign_all, submitted, target, task, team  # noqa: F401 (fixtures)
-from tests.fieldwork.test_recheck_cancelled import NO_PROBLEM, amend
+from tests.fieldwork.conftest import NO_PROBLEM, amended, items, recheck, source, target, task, team  # noqa: F401 (fixtures)
 
 from .conftest import assert_accessible
 from .test_fieldwork_phone import SHOTS
@@ -21,10 +20,8 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def test_a_recheck_reads_in_english_on_a_phone(open_page, live_server, task, team, users):  # noqa: F811
+def test_a_recheck_reads_in_english_on_a_phone(open_page, live_server, source, recheck, users):
     inspector = users["inspector"]
-    source = submitted(task, inspector, problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=source)
     page = open_page(inspector, "pw-inspector", PHONE)
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
     page.goto(f"{live_server.url}{recheck.get_absolute_url()}")
@@ -34,7 +31,7 @@ def test_a_recheck_reads_in_english_on_a_phone(open_page, live_server, task, tea
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/recheck-open-en.png", full_page=True)
 
-    amendment = amend(source, users, NO_PROBLEM)
+    amendment = amended(source, users, NO_PROBLEM)
     page.goto(f"{live_server.url}{recheck.get_absolute_url()}")
     cancelled = page.locator("#recheck-cancelled")
     expect(cancelled).to_contain_text(f"Amendment {amendment.number} no longer orders rectification")

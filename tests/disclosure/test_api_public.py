@@ -19,20 +19,15 @@ from shuangsuiji.disclosure.models import (
     PublicationStatus,
     PublishedResult,
 )
-from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.fieldwork.models import InspectionRecord
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanStatus, PlanStratum, Task
 from shuangsuiji.registry.models import CheckItem, Target
+from tests.conftest import credit_code
 
 pytestmark = pytest.mark.django_db
 
 SECRET = "5e" * 32
 SEED = "a1" * 32
-
-
-def credit_code(division: str, serial: int) -> str:
-    body = f"91{division}{serial:09d}"
-    return body + check_character(body)
 
 
 def make_result(publication: Publication, target: Target, number: int, **values) -> PublishedResult:

@@ -28,20 +28,15 @@ from shuangsuiji.disclosure.models import (
     PublicationStatus,
     PublishedResult,
 )
-from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.fieldwork.models import InspectionRecord
 from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanStatus, PlanStratum, Task
 from shuangsuiji.registry.models import CheckItem, Target
 from shuangsuiji.registry.views import CappedPaginator
+from tests.conftest import credit_code
 
 pytestmark = pytest.mark.django_db
 
 TOOLS = Path(__file__).resolve().parents[2] / "tools"
-
-
-def credit_code(division: str, serial: int) -> str:
-    body = f"91{division}{serial:09d}"
-    return body + check_character(body)
 
 
 def batch(jurisdiction, month: int, status: str = PublicationStatus.RELEASED, kind=PublicationKind.RESULTS):

@@ -10,10 +10,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from shuangsuiji.accounts.models import Role, User
-from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Handling, Outcome, Recheck
+from shuangsuiji.fieldwork.models import FollowUp, Handling, Outcome, Recheck
 from shuangsuiji.planning.models import (
     Draw,
     DrawStatus,
@@ -26,11 +25,7 @@ from shuangsuiji.planning.models import (
     TaskStatus,
 )
 from shuangsuiji.registry.models import CheckItem, Inspector, Target
-
-
-def code_for(division: str, serial: int) -> str:
-    body = f"91{division}{serial:09d}"
-    return body + check_character(body)
+from tests.conftest import credit_code as code_for
 
 
 def signature_png(seed: int = 1, *, blank: bool = False) -> bytes:
@@ -176,14 +171,70 @@ def submitted(task, user, **kwargs):
     return services.do_submit_record(record, acting_user=user)
 
 
+NO_PROBLEM = {"outcome": Outcome.NO_PROBLEM, "notes": "", "handling": "", "deadline": None}
+"""An item's values, found without problem: what an amendment sets where the record's problem was wrong."""
+
+
+def amended(record, users, *rows: dict, values: dict | None = None):
+    """``record`` returned for correction by the county's admin (审核退回) and its amendment submitted by the
+    ``inspector`` user: its items, first to last, changed to ``rows`` (the items past them as they were), its
+    fields to ``values``. The sealed amendment."""
+    services.do_review_record(record, passed=False, reason="责令整改认定有误", acting_user=users["county_admin"])
+    record.refresh_from_db()
+    amendment = record.amendment
+    ids = list(amendment.items.order_by("order").values_list("pk", flat=True))
+    items = dict(zip(ids[:len(rows)], rows, strict=True))  # strict: more rows than items is the test's mistake
+    services.do_save_draft(amendment, acting_user=users["inspector"], values=values or {}, items=items)
+    sign_all(amendment, users["inspector"])
+    return services.do_submit_record(amendment, acting_user=users["inspector"])
+
+
+def ordered_record(task, user, **kwargs):
+    """``user``'s record of ``task``, submitted: the first item (HB-001) ordered to rectify (within 10 days unless
+    ``deadline`` says otherwise), the second (HB-002) without problem. The ``source`` fixture's, for any task."""
+    return submitted(task, user, problem=Handling.ORDER, **kwargs)
+
+
+def recheck_of(record) -> Recheck:
+    """The re-check that ``record``'s order to rectify opened."""
+    return Recheck.objects.get(source_record=record)
+
+
+def rechecked(recheck: Recheck, user, **kwargs):
+    """``recheck``'s record, begun by ``user``, filled (``kwargs`` as ``fill`` takes them: ``problem=`` finds the
+    problem again), signed by the team and submitted: the sealed re-check record."""
+    record = fill(services.do_start_recheck_record(recheck, acting_user=user), user, **kwargs)
+    sign_all(record, user)
+    return services.do_submit_record(record, acting_user=user)
+
+
 @pytest.fixture
 def source(task, users):
     """The ``inspector`` user's record of ``task``, submitted: the first item (HB-001) ordered to rectify within
     10 days, the second (HB-002) without problem, signed by him and his partner."""
-    return submitted(task, users["inspector"], problem=Handling.ORDER)
+    return ordered_record(task, users["inspector"])
 
 
 @pytest.fixture
 def recheck(source):
     """The re-check that ``source``'s order opened: the ``inspector`` user's and his partner's to do."""
-    return Recheck.objects.get(source_record=source)
+    return recheck_of(source)
+
+
+@pytest.fixture
+def problem_handled(task, users):
+    """A factory: the follow-up (the problem to see to) of the ``inspector`` user's record of ``task``, submitted
+    like ``source`` but with the first item's problem handled as it is told (``Handling.CASE``, ``RECTIFIED``…)."""
+    def make(handling: str) -> FollowUp:
+        return FollowUp.objects.get(record=submitted(task, users["inspector"], problem=handling))
+    return make
+
+
+@pytest.fixture
+def another_recheck(target, items, team, users):
+    """A factory: each call makes a re-check like ``recheck``, of a new task of the same firm for the same team
+    (for the tests that count queries over many re-checks)."""
+    def make() -> Recheck:
+        other = make_task(target, items, [(team["first"], MemberRole.OFFICER), (team["second"], MemberRole.OFFICER)])
+        return recheck_of(ordered_record(other, users["inspector"]))
+    return make

@@ -13,7 +13,7 @@ from shuangsuiji.fieldwork.models import Attachment, FollowUp, FollowUpStatus, H
 from shuangsuiji.intake.models import Penalty
 from tests.clients import signed_in as client_for
 
-from .conftest import fill, photo, sign_all, submitted
+from .conftest import fill, photo, sign_all
 from .test_views import form_data
 
 pytestmark = pytest.mark.django_db
@@ -96,9 +96,8 @@ def test_a_sealed_records_photo_is_not_asked_about(draft_photo, users):
 
 
 @pytest.fixture
-def open_problem(task, users):
-    record = submitted(task, users["inspector"], problem=Handling.RECTIFIED)
-    return FollowUp.objects.get(record=record)
+def open_problem(problem_handled):
+    return problem_handled(Handling.RECTIFIED)
 
 
 def close(user, follow_up, **data):
@@ -163,9 +162,8 @@ def test_a_closed_problem_says_so_rather_than_asking(open_problem, users):
     assert "办结" in told and "已由" in told and "勾选" not in told
 
 
-def test_an_order_to_rectify_is_not_asked_either(task, users):
-    record = submitted(task, users["inspector"], problem=Handling.ORDER)
-    follow_up = FollowUp.objects.get(record=record)
+def test_an_order_to_rectify_is_not_asked_either(problem_handled, users):
+    follow_up = problem_handled(Handling.ORDER)
     refused = close(users["inspector"], follow_up, note="已整改")
     assert "责令改正的问题由复查记录办结" in "".join(m.message for m in refused.context["messages"])
     assert "confirm" not in refused.context["close_form"].errors
@@ -175,8 +173,8 @@ def test_an_order_to_rectify_is_not_asked_either(task, users):
 
 
 @pytest.fixture
-def filed_case(task, users):
-    follow_up = FollowUp.objects.get(record=submitted(task, users["inspector"], problem=Handling.CASE))
+def filed_case(problem_handled, users):
+    follow_up = problem_handled(Handling.CASE)
     return services.do_register_case(follow_up, case_number="涞环立〔2026〕31号", filed_on=timezone.localdate(),
                                      acting_user=users["county_admin"])
 
@@ -247,8 +245,8 @@ def test_a_closed_case_says_so_rather_than_asking(filed_case, users, tree):
     assert "confirm" not in again.context["penalty_form"].errors
 
 
-def test_a_case_not_yet_filed_says_so_rather_than_asking(task, users, tree):
-    follow_up = FollowUp.objects.get(record=submitted(task, users["inspector"], problem=Handling.CASE))
+def test_a_case_not_yet_filed_says_so_rather_than_asking(problem_handled, users, tree):
+    follow_up = problem_handled(Handling.CASE)
     refused = decide(users["county_admin"], follow_up, tree)
     assert "请先登记立案编号和立案日期" in "".join(m.message for m in refused.context["messages"])
     assert "confirm" not in refused.context["penalty_form"].errors

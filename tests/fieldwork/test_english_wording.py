@@ -29,11 +29,10 @@ def _get(user, name: str, pk: int | None, language: str) -> str:
 
 
 @pytest.fixture
-def ordered(task, users):
+def ordered(source, users):
     """A record whose first problem was ordered to rectify (its follow-up open), passed in review."""
-    record = submitted(task, users["inspector"], problem=Handling.ORDER)
-    services.do_review_record(record, passed=True, acting_user=users["county_admin"])
-    return record, FollowUp.objects.get(record=record)
+    services.do_review_record(source, passed=True, acting_user=users["county_admin"])
+    return source, FollowUp.objects.get(record=source)
 
 
 def test_an_open_follow_up_reads_open_and_due_on_the_record_page(ordered, users):

@@ -8,17 +8,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from shuangsuiji.fieldwork.models import FollowUp, FollowUpEvidence, Handling
+from shuangsuiji.fieldwork.models import FollowUpEvidence, Handling
 from tests.clients import signed_in
-
-from .conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def follow_up(task, users):
-    return FollowUp.objects.get(record=submitted(task, users["inspector"], problem=Handling.CASE))
+def follow_up(problem_handled):
+    return problem_handled(Handling.CASE)
 
 
 def upload(users, follow_up, name: str, content: bytes, caption: str = "整改回执"):

@@ -10,11 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Handling, Recheck
-from shuangsuiji.planning.models import MemberRole
 from tests.clients import signed_in
 
-from .conftest import fill, make_task, sign_all, signature_png, submitted
+from .conftest import fill, rechecked, sign_all, signature_png
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +47,7 @@ def test_a_recheck_record_sealed_by_the_partner_is_gone_as_sealed(recheck, users
 
 
 def test_an_amendment_of_a_recheck_record_is_not_told_sealed_when_it_opens(recheck, users):
-    draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
-    fill(draft, users["inspector"])
-    sign_all(draft, users["inspector"])
-    sealed = services.do_submit_record(draft, acting_user=users["inspector"])
+    sealed = rechecked(recheck, users["inspector"])
     request = services.do_request_amendment(sealed, reason="漏记一张照片", acting_user=users["inspector"])
     services.do_decide_amendment(request, approve=True, decision="同意", acting_user=users["county_admin"])
     amendment = sealed.amendment
@@ -87,10 +82,7 @@ def test_scope_other_inspectors_and_other_roles(recheck, users, team):
     answer = ask(signed_in(team["outsider"]), [recheck.pk])
     # not his: neither listed nor explained, before or after it is done
     assert answer.status_code == 200 and answer.json()["rechecks"] == {} and answer.json()["rechecks_gone"] == {}
-    draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
-    fill(draft, users["inspector"])
-    sign_all(draft, users["inspector"])
-    services.do_submit_record(draft, acting_user=users["inspector"])
+    rechecked(recheck, users["inspector"])
     assert ask(signed_in(team["outsider"]), [recheck.pk]).json()["rechecks_gone"] == {}
     assert ask(signed_in(team["partner"]), [recheck.pk]).json()["rechecks_gone"] == {str(recheck.pk): "sealed"}
     for role in ("county_admin", "city_admin", "leader", "department_user"):
@@ -108,19 +100,13 @@ def test_a_malformed_list_of_rechecks_is_refused_saying_what(users, value, messa
     assert answer.status_code == 400 and answer.json()["message"] == message
 
 
-def test_constant_queries_whatever_the_number_of_rechecks(recheck, task, users, target, items, team):
+def test_constant_queries_whatever_the_number_of_rechecks(recheck, another_recheck, users):
     client = signed_in(users["inspector"])
     ask(client, [])  # the first request of a session reads more (the session touched)
     with CaptureQueriesContext(connection) as one:
         ask(client, [recheck.pk, 999999])
-    more = []
-    for _n in range(3):
-        other = make_task(target, items, [(team["first"], MemberRole.OFFICER), (team["second"], MemberRole.OFFICER)])
-        more.append(Recheck.objects.get(source_record=submitted(other, users["inspector"], problem=Handling.ORDER)))
-    done = services.do_start_recheck_record(more[0], acting_user=users["inspector"])
-    fill(done, users["inspector"])
-    sign_all(done, users["inspector"])
-    services.do_submit_record(done, acting_user=users["inspector"])
+    more = [another_recheck() for _n in range(3)]
+    rechecked(more[0], users["inspector"])
     with CaptureQueriesContext(connection) as many:
         answer = ask(client, [recheck.pk, *(r.pk for r in more), 999999])
     assert len(answer.json()["rechecks"]) == 3 and answer.json()["rechecks_gone"] == {str(more[0].pk): "sealed"}

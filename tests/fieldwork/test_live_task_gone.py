@@ -13,11 +13,10 @@ from django.urls import reverse
 
 from shuangsuiji.accounts.models import User
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Handling, Recheck
-from shuangsuiji.planning.models import MemberRole, TaskMember
+from shuangsuiji.planning.models import TaskMember
 from tests.clients import signed_in
 
-from .conftest import fill, make_task, sign_all, submitted
+from .conftest import fill, rechecked, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -67,13 +66,9 @@ def test_the_record_form_carries_every_reason_in_words(task, users):
 
 
 @pytest.fixture
-def amended_recheck(task, users):
+def amended_recheck(recheck, users):
     """A re-check done (its record sealed), whose record an admin let the team correct: an amendment draft."""
-    recheck = Recheck.objects.get(source_record=submitted(task, users["inspector"], problem=Handling.ORDER))
-    draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
-    fill(draft, users["inspector"])
-    sign_all(draft, users["inspector"])
-    sealed = services.do_submit_record(draft, acting_user=users["inspector"])
+    sealed = rechecked(recheck, users["inspector"])
     request = services.do_request_amendment(sealed, reason="漏记整改照片", acting_user=users["inspector"])
     services.do_decide_amendment(request, approve=True, decision="同意", acting_user=users["county_admin"])
     sealed.refresh_from_db()
@@ -119,12 +114,10 @@ def test_a_recheck_amendment_submitted_leaves_the_drafts(amended_recheck, users)
     assert "继续填写更正记录" not in detail.content.decode()
 
 
-def test_the_list_of_many_amended_rechecks_reads_in_constant_queries(amended_recheck, users, target, items, team,
+def test_the_list_of_many_amended_rechecks_reads_in_constant_queries(amended_recheck, another_recheck, users,
                                                                       django_assert_max_num_queries):
     for _n in range(3):
-        other = make_task(target, items, [(team["first"], MemberRole.OFFICER), (team["second"], MemberRole.OFFICER)])
-        more = Recheck.objects.get(source_record=submitted(other, users["inspector"], problem=Handling.ORDER))
-        services.do_start_recheck_record(more, acting_user=users["inspector"])
+        services.do_start_recheck_record(another_recheck(), acting_user=users["inspector"])
     client = signed_in(users["inspector"])
     client.get(reverse("fieldwork:my_tasks"))  # the first request of a session reads more (the session touched)
     with django_assert_max_num_queries(15):

@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Handling, InspectionRecord, Mode, Recheck
+from shuangsuiji.fieldwork.models import InspectionRecord, Mode
 from tests.clients import signed_in
 
-from .conftest import fill, sign_all, submitted
+from .conftest import fill, ordered_record, recheck_of, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +43,9 @@ def test_an_off_site_draft_claims_no_place(task, users):
 def test_an_off_site_recheck_draft_claims_no_place(task, users):
     inspector = users["inspector"]
     # a positive-list firm's off-site check ordered it to rectify: its re-check starts off site too
-    original = submitted(_positive(task), inspector, problem=Handling.ORDER, off_site_means=["online_monitoring"])
+    original = ordered_record(_positive(task), inspector, off_site_means=["online_monitoring"])
     assert original.mode == Mode.OFF_SITE
-    recheck = Recheck.objects.get(source_record=original)
-    record = services.do_start_recheck_record(recheck, acting_user=inspector)
+    record = services.do_start_recheck_record(recheck_of(original), acting_user=inspector)
     assert (record.mode, record.place) == (Mode.OFF_SITE, "")
 
 

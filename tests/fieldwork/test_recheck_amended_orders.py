@@ -12,12 +12,11 @@ from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
 from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, Handling, Outcome, Recheck, RecheckStatus
 
-from .conftest import fill, sign_all
+from .conftest import NO_PROBLEM, amended, fill, recheck_of, rechecked, sign_all
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-NO_PROBLEM = {"outcome": Outcome.NO_PROBLEM, "notes": "", "handling": "", "deadline": None}
 
 
 def order(notes: str = "布袋除尘器破损，未及时更换", days: int = 10) -> dict:
@@ -25,19 +24,8 @@ def order(notes: str = "布袋除尘器破损，未及时更换", days: int = 10
             "deadline": TODAY + datetime.timedelta(days=days)}
 
 
-def amend(source, users, first: dict, second: dict):
-    """Return the record for correction and submit the amendment with its two items as given."""
-    services.do_review_record(source, passed=False, reason="责令改正的事项有误", acting_user=users["county_admin"])
-    source.refresh_from_db()
-    amendment = source.amendment
-    one, two = amendment.items.order_by("order")
-    services.do_save_draft(amendment, acting_user=users["inspector"], values={}, items={one.pk: first, two.pk: second})
-    sign_all(amendment, users["inspector"])
-    return services.do_submit_record(amendment, acting_user=users["inspector"])
-
-
 def test_an_added_order_joins_the_open_recheck(source, recheck, users):
-    amendment = amend(source, users, order(days=10), order("未按规定开展自行监测", days=20))
+    amendment = amended(source, users, order(days=10), order("未按规定开展自行监测", days=20))
     assert Recheck.objects.filter(target=source.target).count() == 1
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.OPEN
@@ -59,7 +47,7 @@ def test_an_added_order_gets_a_row_in_the_started_draft(source, recheck, users):
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     draft = fill(draft, users["inspector"])
     revision = draft.revision
-    amend(source, users, order(), order("未按规定开展自行监测", days=20))
+    amended(source, users, order(), order("未按规定开展自行监测", days=20))
     draft.refresh_from_db()
     rows = list(draft.items.order_by("order"))
     assert [row.code for row in rows] == ["HB-001", "HB-002"]
@@ -73,7 +61,7 @@ def test_an_added_order_gets_a_row_in_the_started_draft(source, recheck, users):
 def test_a_moved_order_stays_on_the_same_recheck(source, recheck, users):
     """HB-001's order was filed under the wrong item: the amendment moves it to HB-002."""
     follow_up = recheck.follow_ups.get()
-    amendment = amend(source, users, NO_PROBLEM, order(days=12))
+    amendment = amended(source, users, NO_PROBLEM, order(days=12))
     assert Recheck.objects.filter(target=source.target).count() == 1
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.OPEN and recheck.cancelled_by_record is None
@@ -91,7 +79,7 @@ def test_a_moved_order_takes_its_draft_row_with_what_was_typed(source, recheck, 
     row = draft.items.get()
     services.do_save_draft(draft, acting_user=users["inspector"], values={}, items={row.pk: {
         "outcome": Outcome.PROBLEM, "notes": "除尘器仍未更换", "handling": Handling.CASE}})
-    amend(source, users, NO_PROBLEM, order(days=12))
+    amended(source, users, NO_PROBLEM, order(days=12))
     draft.refresh_from_db()
     row = draft.items.get()
     assert (row.code, row.outcome, row.notes, row.handling) == ("HB-002", Outcome.PROBLEM, "除尘器仍未更换",
@@ -108,19 +96,16 @@ def test_a_moved_order_takes_its_draft_row_with_what_was_typed(source, recheck, 
 
 
 def test_without_an_open_recheck_an_added_order_starts_one(source, recheck, users):
-    record = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
-    fill(record, users["inspector"])
-    sign_all(record, users["inspector"])
-    services.do_submit_record(record, acting_user=users["inspector"])
-    amendment = amend(source, users, order(), order("未按规定开展自行监测", days=20))
+    rechecked(recheck, users["inspector"])
+    amendment = amended(source, users, order(), order("未按规定开展自行监测", days=20))
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.DONE
-    new = Recheck.objects.get(source_record=amendment)
+    new = recheck_of(amendment)
     assert list(new.follow_ups.values_list("problem__code", flat=True)) == ["HB-002"]
 
 
 def test_dropping_every_order_still_cancels(source, recheck, users):
-    amend(source, users, NO_PROBLEM, NO_PROBLEM)
+    amended(source, users, NO_PROBLEM, NO_PROBLEM)
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.CANCELLED
     assert not Event.objects.filter(action="recheck.join").exists()
@@ -134,7 +119,7 @@ def test_a_changed_order_rewrites_the_system_line_of_its_draft_row(source, reche
         "outcome": Outcome.PROBLEM, "notes": "除尘器仍未更换", "handling": Handling.CASE}})
     draft.refresh_from_db()
     revision, old_line = draft.revision, draft.items.get().content
-    amendment = amend(source, users, order("布袋除尘器破损，需整体更换", days=25), NO_PROBLEM)
+    amendment = amended(source, users, order("布袋除尘器破损，需整体更换", days=25), NO_PROBLEM)
     draft.refresh_from_db()
     row = draft.items.get()
     line = f"复查整改情况：布袋除尘器破损，需整体更换（整改期限 {TODAY + datetime.timedelta(days=25)}）"
@@ -150,7 +135,7 @@ def test_an_unchanged_order_leaves_the_draft_alone(source, recheck, users):
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     revision = draft.revision
     first = source.items.get(code="HB-001")
-    amend(source, users, order(first.notes, days=(first.deadline - TODAY).days), NO_PROBLEM)
+    amended(source, users, order(first.notes, days=(first.deadline - TODAY).days), NO_PROBLEM)
     draft.refresh_from_db()
     assert draft.revision == revision
     assert not Event.objects.filter(action="record.recheck_items").exists()
@@ -169,14 +154,14 @@ def two_orders(task, users):
 def test_a_dropped_order_loses_its_draft_row_and_is_not_sealed(task, users):
     """Two orders re-checked together; the amendment keeps HB-002's and drops HB-001's."""
     source = two_orders(task, users)
-    recheck = Recheck.objects.get(source_record=source)
+    recheck = recheck_of(source)
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     rows = {row.code: row for row in draft.items.all()}
     services.do_save_draft(draft, acting_user=users["inspector"], values={}, items={
         rows["HB-001"].pk: {"outcome": Outcome.NO_PROBLEM, "notes": "已更换"}})
     draft.refresh_from_db()
     revision = draft.revision
-    amendment = amend(source, users, NO_PROBLEM, order("未按规定开展自行监测", days=20))
+    amendment = amended(source, users, NO_PROBLEM, order("未按规定开展自行监测", days=20))
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.OPEN
     draft.refresh_from_db()
@@ -196,7 +181,7 @@ def test_a_dropped_order_loses_its_draft_row_and_is_not_sealed(task, users):
 
 def test_a_draft_started_after_the_amendment_has_no_row_for_a_dropped_order(task, users):
     source = two_orders(task, users)
-    recheck = Recheck.objects.get(source_record=source)
-    amend(source, users, NO_PROBLEM, order("未按规定开展自行监测", days=20))
+    recheck = recheck_of(source)
+    amended(source, users, NO_PROBLEM, order("未按规定开展自行监测", days=20))
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     assert list(draft.items.values_list("code", flat=True)) == ["HB-002"]

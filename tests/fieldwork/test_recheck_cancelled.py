@@ -9,38 +9,21 @@ from django.urls import reverse
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import FollowUpStatus, Handling, Outcome, Recheck, RecheckStatus
+from shuangsuiji.fieldwork.models import FollowUpStatus, Handling, Outcome, RecheckStatus
 from tests.clients import signed_in
 
-from .conftest import fill, sign_all
+from .conftest import NO_PROBLEM, amended, fill, recheck_of, rechecked, sign_all
 
 pytestmark = pytest.mark.django_db
 
 CHANGES = reverse("fieldwork:task_changes")
-
-
-def amend(source, users, first_item: dict | None):
-    """Return the record for correction and submit the amendment, the first item changed to ``first_item``."""
-    services.do_review_record(source, passed=False, reason="责令整改认定有误", acting_user=users["county_admin"])
-    source.refresh_from_db()
-    amendment = source.amendment
-    if first_item is not None:
-        first = amendment.items.order_by("order").first()
-        services.do_save_draft(amendment, acting_user=users["inspector"], values={}, items={first.pk: first_item})
-    else:
-        services.do_save_draft(amendment, acting_user=users["inspector"], values={"findings": "补充：现场核实。"})
-    sign_all(amendment, users["inspector"])
-    return services.do_submit_record(amendment, acting_user=users["inspector"])
-
-
-NO_PROBLEM = {"outcome": Outcome.NO_PROBLEM, "notes": "", "handling": "", "deadline": None}
 TRANSFERRED = {"outcome": Outcome.PROBLEM, "notes": "布袋除尘器破损", "handling": Handling.TRANSFER, "deadline": None,
                "transfer_to": "涞水县自然资源和规划局"}
 
 
 @pytest.mark.parametrize("first_item", [NO_PROBLEM, TRANSFERRED], ids=["no-problem", "handled-otherwise"])
 def test_an_amendment_without_the_order_cancels_the_open_recheck(source, recheck, users, first_item):
-    amendment = amend(source, users, first_item)
+    amendment = amended(source, users, first_item)
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.CANCELLED
     assert recheck.cancelled_by_record == amendment and recheck.cancelled_at == amendment.sealed_at
@@ -52,7 +35,7 @@ def test_an_amendment_without_the_order_cancels_the_open_recheck(source, recheck
 
 
 def test_an_amendment_that_keeps_the_order_keeps_the_recheck_open(source, recheck, users):
-    amend(source, users, None)
+    amended(source, users, values={"findings": "补充：现场核实。"})
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.OPEN and recheck.follow_ups.get().status == FollowUpStatus.OPEN
     assert not Event.objects.filter(action="recheck.cancel").exists()
@@ -64,7 +47,7 @@ def test_a_cancelled_recheck_leaves_the_phones_and_its_draft_is_read_only(source
     client = signed_in(users["inspector"])
     before = client.get(CHANGES, {"rechecks": str(recheck.pk)}, HTTP_ACCEPT="application/json").json()
     assert str(recheck.pk) in before["rechecks"]
-    amend(source, users, NO_PROBLEM)
+    amended(source, users, NO_PROBLEM)
     recheck.refresh_from_db()
     for member in (users["inspector"], team["partner"]):
         answer = signed_in(member).get(CHANGES, {"rechecks": str(recheck.pk)}, HTTP_ACCEPT="application/json").json()
@@ -91,7 +74,7 @@ def test_a_cancelled_recheck_leaves_the_phones_and_its_draft_is_read_only(source
 
 
 def test_a_cancelled_recheck_cannot_be_started(source, recheck, users):
-    amend(source, users, NO_PROBLEM)
+    amended(source, users, NO_PROBLEM)
     recheck.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
         services.do_start_recheck_record(recheck, acting_user=users["inspector"])
@@ -100,7 +83,7 @@ def test_a_cancelled_recheck_cannot_be_started(source, recheck, users):
 
 @pytest.mark.parametrize("role", ["county_admin", "city_admin", "leader", "inspector"])
 def test_every_reader_sees_why_it_was_cancelled(source, recheck, users, role):
-    amendment = amend(source, users, NO_PROBLEM)
+    amendment = amended(source, users, NO_PROBLEM)
     page = signed_in(users[role]).get(recheck.get_absolute_url())
     html = page.content.decode()
     assert page.status_code == 200 and 'id="recheck-cancelled"' in html and amendment.number in html
@@ -108,11 +91,8 @@ def test_every_reader_sees_why_it_was_cancelled(source, recheck, users, role):
 
 
 def test_a_done_recheck_keeps_its_sealed_record(source, recheck, users):
-    record = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
-    fill(record, users["inspector"])
-    sign_all(record, users["inspector"])
-    services.do_submit_record(record, acting_user=users["inspector"])
-    amend(source, users, NO_PROBLEM)
+    rechecked(recheck, users["inspector"])
+    amended(source, users, NO_PROBLEM)
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.DONE and recheck.cancelled_by_record is None
 
@@ -127,9 +107,9 @@ def test_a_recheck_with_another_order_left_stays_open(task, users):
         "deadline": record.items.order_by("order").first().deadline}})
     sign_all(record, users["inspector"])
     source = services.do_submit_record(record, acting_user=users["inspector"])
-    recheck = Recheck.objects.get(source_record=source)
+    recheck = recheck_of(source)
     assert recheck.follow_ups.count() == 2
-    amend(source, users, NO_PROBLEM)
+    amended(source, users, NO_PROBLEM)
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.OPEN
     assert sorted(recheck.follow_ups.values_list("status", flat=True)) == [FollowUpStatus.CLOSED, FollowUpStatus.OPEN]

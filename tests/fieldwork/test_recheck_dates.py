@@ -17,7 +17,7 @@ from shuangsuiji.fieldwork.models import Handling, Outcome, Recheck, RecheckStat
 from shuangsuiji.planning.models import Task
 from tests.clients import signed_in
 
-from .conftest import fill, sign_all
+from .conftest import fill, recheck_of, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_a_recheck_takes_the_latest_deadline_whatever_the_order(task, users, ori
     today = timezone.localdate()
     with transaction.atomic():  # each example on the same task, undone after it
         record = seal_with_orders(task, users["inspector"], [today + datetime.timedelta(days=d) for d in original])
-        recheck = Recheck.objects.get(source_record=record)
+        recheck = recheck_of(record)
         assert_dates_follow_the_latest(recheck, [today + datetime.timedelta(days=d) for d in original])
         amend_deadlines(record, users, [today + datetime.timedelta(days=d) for d in amended])
         assert Recheck.objects.filter(source_record__task=task).count() == 1  # carried over, not a second one
@@ -79,7 +79,7 @@ def test_the_earlier_deadline_moving_past_the_later_one_moves_the_recheck(task, 
     today = timezone.localdate()
     first, second = today + datetime.timedelta(days=10), today + datetime.timedelta(days=20)
     record = seal_with_orders(task, users["inspector"], [first, second])
-    recheck = Recheck.objects.get(source_record=record)
+    recheck = recheck_of(record)
     moved = today + datetime.timedelta(days=40)
     amend_deadlines(record, users, [moved, second])
     recheck.refresh_from_db()
@@ -101,7 +101,7 @@ def test_the_recheck_page_says_the_rule(task, users, language, rule):
     today = timezone.localdate()
     record = seal_with_orders(task, users["inspector"], [today + datetime.timedelta(days=30),
                                                           today + datetime.timedelta(days=9)])
-    recheck = Recheck.objects.get(source_record=record)
+    recheck = recheck_of(record)
     page = signed_in(users["inspector"], language).get(recheck.get_absolute_url()).content.decode()
     assert 'id="rectification-basis"' in page and rule in page
     assert (today + datetime.timedelta(days=30)).isoformat() in page

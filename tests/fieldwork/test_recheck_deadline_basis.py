@@ -5,16 +5,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from shuangsuiji.fieldwork.models import Handling, Recheck
-
-from .conftest import submitted
-
 pytestmark = pytest.mark.django_db
 
 
-def test_the_recheck_page_says_its_deadline_is_the_bureau_s_rule(task, users):
-    record = submitted(task, users["inspector"], problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=record)
+def test_the_recheck_page_says_its_deadline_is_the_bureau_s_rule(recheck, users):
     client = Client()
     client.force_login(users["inspector"])
     page = client.get(reverse("fieldwork:recheck_detail", args=[recheck.pk])).content.decode()

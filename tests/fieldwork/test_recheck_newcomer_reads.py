@@ -10,18 +10,15 @@ from django.urls import reverse
 
 from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import FollowUp, Handling, InspectionRecord, Recheck
+from shuangsuiji.fieldwork.models import FollowUp, InspectionRecord
 from shuangsuiji.registry.models import Inspector
 from tests.clients import signed_in
-
-from .conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def taken_over(task, users, team):
-    recheck = Recheck.objects.get(source_record=submitted(task, users["inspector"], problem=Handling.ORDER))
+def taken_over(recheck, users, team):
     services.do_substitute_recheck_officer(recheck, team["second"], team["outsider_inspector"], reason="病假",
                                            acting_user=users["county_admin"])
     return recheck

@@ -9,19 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Handling, Recheck
+from shuangsuiji.fieldwork.models import Recheck
 from shuangsuiji.fieldwork.pdf import record_context
 from tests.clients import signed_in
-
-from .conftest import submitted
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def draft(task, users):
-    record = submitted(task, users["inspector"], problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=record)
+def draft(recheck, users):
     return services.do_start_recheck_record(recheck, acting_user=users["inspector"])
 
 

@@ -16,7 +16,7 @@ from shuangsuiji.fieldwork.models import RecheckSubstitution
 from shuangsuiji.registry.models import Inspector, InspectorStatus, Recusal
 from tests.clients import signed_in
 
-from .conftest import fill, sign_all
+from .conftest import fill, rechecked, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -138,9 +138,7 @@ def test_the_newcomers_certificate_must_hold_until_the_recheck_is_due(recheck, u
 
 
 def test_refused_once_the_recheck_record_is_sealed(recheck, users, team):
-    record = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
-    sign_all(fill(record, users["inspector"]), users["inspector"])
-    record = services.do_submit_record(record, acting_user=users["inspector"])
+    record = rechecked(recheck, users["inspector"])
     with pytest.raises(ValidationError) as refused:
         substitute(recheck, users, team)
     assert refused.value.messages == [f"复查任务{recheck.number}已完成（复查记录{record.number}已提交封存），"

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import Handling, InspectionRecord, Recheck
+from shuangsuiji.fieldwork.models import InspectionRecord
 from shuangsuiji.fieldwork.pdf import render_record_pdf
 from tests.clients import signed_in
 
-from .conftest import fill, sign_all, submitted
+from .conftest import fill, rechecked, sign_all, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -130,17 +130,14 @@ def test_an_off_site_pdf_prints_no_place_where_nobody_went(task, users, tmp_path
     assert "涞水县生态环境分局监控中心" in _line(_pdf_text(typed, tmp_path), "检查地点")
 
 
-def _recheck_record(task, users):
-    inspector = users["inspector"]
-    original = submitted(task, inspector, problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=original)
-    record = fill(services.do_start_recheck_record(recheck, acting_user=inspector), inspector)
-    sign_all(record, inspector)
-    return services.do_submit_record(record, acting_user=inspector)
+@pytest.fixture
+def recheck_record(recheck, users):
+    """``recheck``'s record, sealed: its one item re-checks HB-001's order."""
+    return rechecked(recheck, users["inspector"])
 
 
-def test_a_recheck_item_reads_in_the_readers_language_and_stays_as_sealed(task, users, settings):
-    record = _recheck_record(task, users)
+def test_a_recheck_item_reads_in_the_readers_language_and_stays_as_sealed(recheck_record, users, settings):
+    record = recheck_record
     stored = record.items.get().content
     assert stored.startswith("复查整改情况：布袋除尘器破损，未及时更换（整改期限 ")
     deadline = stored.rsplit(" ", 1)[1].rstrip("）")
@@ -153,8 +150,8 @@ def test_a_recheck_item_reads_in_the_readers_language_and_stays_as_sealed(task, 
 
 
 @needs_pdftotext
-def test_a_recheck_pdf_stays_the_chinese_form_in_an_english_session(task, users, tmp_path):
-    record = _recheck_record(task, users)
+def test_a_recheck_pdf_stays_the_chinese_form_in_an_english_session(recheck_record, users, tmp_path):
+    record = recheck_record
     with translation.override("en"):
         text = _pdf_text(record, tmp_path)
     assert "复查整改情况：布袋除尘器破损" in text and "Check the rectification" not in text
@@ -180,8 +177,8 @@ def test_a_visit_over_midnight_shows_the_day_it_ended(task, users, settings):
     assert f"{morning:%Y-%m-%d %H:%M} — 10:15" in shown
 
 
-def test_a_recheck_record_names_the_record_it_rechecks(task, users, settings, tmp_path):
-    record = _recheck_record(task, users)
+def test_a_recheck_record_names_the_record_it_rechecks(recheck_record, users, settings, tmp_path):
+    record = recheck_record
     source = record.recheck.source_record
     en = _page(users["inspector"], record, settings, "en")
     shown = en.split('id="recheck-source">')[1].split("</td>")[0]

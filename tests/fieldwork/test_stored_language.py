@@ -7,24 +7,19 @@ from django.utils import timezone, translation
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import ClosedAs, DecidedAs, FollowUp, Handling, Recheck
+from shuangsuiji.fieldwork.models import ClosedAs, DecidedAs, FollowUp, Handling
 
-from .conftest import fill, sign_all, submitted
+from .conftest import rechecked, sign_all, submitted
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_recheck_done_in_english_stores_its_content_and_closing_note_in_chinese(task, users):
+def test_a_recheck_done_in_english_stores_its_content_and_closing_note_in_chinese(source, recheck, users):
     inspector = users["inspector"]
-    record = submitted(task, inspector, problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=record)
     with translation.override("en"):
-        recheck_record = services.do_start_recheck_record(recheck, acting_user=inspector)
-        fill(recheck_record, inspector)
-        sign_all(recheck_record, inspector)
-        services.do_submit_record(recheck_record, acting_user=inspector)
+        recheck_record = rechecked(recheck, inspector)
     assert recheck_record.items.get().content.startswith("复查整改情况：布袋除尘器破损，未及时更换（整改期限 ")
-    follow_up = FollowUp.objects.get(record=record)
+    follow_up = FollowUp.objects.get(record=source)
     assert follow_up.closed_as == ClosedAs.RECTIFIED and follow_up.closing_note == ""
     assert follow_up.closing_text == f"复查确认已整改到位（复查记录{recheck_record.number}）"
     assert Event.objects.get(action="followup.close").reason == follow_up.closing_text

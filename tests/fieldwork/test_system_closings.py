@@ -9,35 +9,20 @@ from django.utils import timezone, translation
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.fieldwork import services
-from shuangsuiji.fieldwork.models import ClosedAs, FollowUp, FollowUpStatus, Handling, Outcome, Recheck
+from shuangsuiji.fieldwork.models import ClosedAs, FollowUp, FollowUpStatus, Handling
 from shuangsuiji.systemtext import system_text
 from tests.clients import signed_in
 
-from .conftest import fill, photo, sign_all, submitted
+from .conftest import NO_PROBLEM, amended, fill, photo, submitted
 
 pytestmark = pytest.mark.django_db
 
-NO_PROBLEM = {"outcome": Outcome.NO_PROBLEM, "notes": "", "handling": "", "deadline": None}
-
-
-def amend_away(source, users):
-    """The amendment that no longer orders rectification: the source's re-check is cancelled."""
-    services.do_review_record(source, passed=False, reason="责令整改认定有误", acting_user=users["county_admin"])
-    source.refresh_from_db()
-    amendment = source.amendment
-    first = amendment.items.order_by("order").first()
-    services.do_save_draft(amendment, acting_user=users["inspector"], values={}, items={first.pk: NO_PROBLEM})
-    sign_all(amendment, users["inspector"])
-    return services.do_submit_record(amendment, acting_user=users["inspector"])
-
 
 @pytest.fixture
-def cancelled(task, users):
-    source = submitted(task, users["inspector"], problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=source)
+def cancelled(source, recheck, users):
     draft = fill(services.do_start_recheck_record(recheck, acting_user=users["inspector"]), users["inspector"])
     with translation.override("en"):  # who acts does not choose the language of what is kept
-        amendment = amend_away(source, users)
+        amendment = amended(source, users, NO_PROBLEM)
     recheck.refresh_from_db()
     return recheck, amendment, draft
 

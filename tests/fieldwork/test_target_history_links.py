@@ -5,17 +5,16 @@ answered him "not found" (found drilling the inspector's phone on the demo: 16 o
 import pytest
 from django.urls import reverse
 
-from shuangsuiji.fieldwork.models import Handling
 from shuangsuiji.planning.models import MemberRole
 from tests.clients import signed_in
 
-from .conftest import make_task, submitted
+from .conftest import make_task
 
 pytestmark = pytest.mark.django_db
 
 
-def test_another_teams_record_and_problem_are_listed_without_a_dead_link(task, items, users, team):
-    earlier = submitted(task, users["inspector"], problem=Handling.ORDER)
+def test_another_teams_record_and_problem_are_listed_without_a_dead_link(source, task, items, users, team):
+    earlier = source
     follow_up = earlier.follow_ups.get()
     later = make_task(task.target, items, [(team["outsider_inspector"], MemberRole.OFFICER),
                                            (team["first"], MemberRole.OFFICER)])

@@ -22,7 +22,6 @@ from shuangsuiji.fieldwork.models import (
     InspectionRecord,
     Mode,
     OnSiteApproval,
-    Recheck,
     RecheckStatus,
     RecordState,
     RequestState,
@@ -32,7 +31,7 @@ from shuangsuiji.intake.services import do_classify
 from shuangsuiji.planning.models import MemberRole
 from shuangsuiji.registry.models import Inspector, Target
 
-from .conftest import code_for, fill, make_task, photo, sign_all, submitted
+from .conftest import code_for, fill, make_task, ordered_record, photo, sign_all, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -169,7 +168,7 @@ def test_an_approved_clue_is_the_on_site_approval(task, users):
 def test_order_to_rectify_creates_a_recheck_that_closes_it(task, users):
     inspector = users["inspector"]
     deadline = timezone.localdate() + datetime.timedelta(days=20)
-    record = submitted(task, inspector, problem=Handling.ORDER, deadline=deadline)
+    record = ordered_record(task, inspector, deadline=deadline)
     follow_up = FollowUp.objects.get(record=record)
     recheck = follow_up.recheck
     assert recheck.not_before == deadline and recheck.due_date == deadline + datetime.timedelta(days=15)
@@ -191,16 +190,14 @@ def test_order_to_rectify_creates_a_recheck_that_closes_it(task, users):
     assert follow_up.closed_as == ClosedAs.RECTIFIED and "已整改到位" in follow_up.closing_text
 
 
-def test_a_recheck_that_finds_the_problem_again_hands_over_to_a_new_follow_up(task, users):
+def test_a_recheck_that_finds_the_problem_again_hands_over_to_a_new_follow_up(source, recheck, users):
     inspector = users["inspector"]
-    record = submitted(task, inspector, problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=record)
     recheck_record = services.do_start_recheck_record(recheck, acting_user=inspector)
     fill(recheck_record, inspector, problem=Handling.CASE)
     sign_all(recheck_record, inspector)
     with translation.override("en"):  # the closing is stored as a code whoever submits, said in the reader's words
         services.do_submit_record(recheck_record, acting_user=inspector)
-    original = FollowUp.objects.get(record=record)
+    original = FollowUp.objects.get(record=source)
     assert original.status == FollowUpStatus.CLOSED and original.closed_as == ClosedAs.UNRECTIFIED
     assert original.closing_note == "" and original.closing_text == \
         f"复查发现仍未整改到位，按复查记录{recheck_record.number}的处理方式继续处置"
@@ -329,11 +326,8 @@ def test_planning_a_visit(task, users, team):
         services.do_plan_visit(task, planned_on=today, acting_user=team["outsider"])
 
 
-def test_the_phone_list_shows_a_recheck_in_progress(task, users,
-                                                        django_assert_max_num_queries):
+def test_the_phone_list_shows_a_recheck_in_progress(recheck, users, django_assert_max_num_queries):
     inspector = users["inspector"]
-    record = submitted(task, inspector, problem=Handling.ORDER)
-    recheck = Recheck.objects.get(source_record=record)
     client = Client()
     client.force_login(inspector)
     page = client.get(reverse("fieldwork:my_tasks")).content.decode()

@@ -6,14 +6,9 @@ from collections.abc import Iterable
 
 import pytest
 
-from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.registry.models import Outlet, Target
+from tests.conftest import credit_code as code_for
 from tests.conftest import xlsx_upload
-
-
-def code_for(division: str, serial: int) -> str:
-    body = f"91{division}{serial:09d}"
-    return body + check_character(body)
 
 
 def make_target(jurisdiction, serial: int, name: str, *, outlets: Iterable[str] = ()) -> Target:

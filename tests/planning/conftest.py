@@ -7,19 +7,14 @@ import pytest
 
 from shuangsuiji.demo.generator import Population
 from shuangsuiji.demo.services import STEPS, do_seed_demo
-from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Draw, Plan
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Recusal, Specialty, Target
+from tests.conftest import credit_code
 
 D = datetime.date
 DRAW_DAY = D(2021, 3, 25)
 """Inside the draw window of 2021 Q2 (the last five working days of Q1)."""
-
-
-def credit_code(division: str, serial: int) -> str:
-    body = f"91{division}{serial:09d}"
-    return body + check_character(body)
 
 
 def seed_without_plans(population: Population) -> None:

@@ -7,14 +7,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import verify_chain
-from shuangsuiji.engine.creditcode import check_character
 from shuangsuiji.registry.models import Category, Target, TargetHistory, TargetStatus
 from shuangsuiji.registry.services import do_mark_target_defunct, do_reactivate_target, do_save
-
-
-def code_for(division: str, serial: int) -> str:
-    body = f"91{division}{serial:09d}"
-    return body + check_character(body)
+from tests.conftest import credit_code as code_for
 
 
 @pytest.fixture
