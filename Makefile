@@ -28,7 +28,10 @@ setup: $(VENV)/.installed node_modules/.installed
 	mkdir -p var
 	$(PY) manage.py collectstatic --no-input -v 0
 
+# seed_demo --check first: with DEBUG off (a bureau's environment file read by mistake) it refuses before migrate
+# has touched that database; it reads only the settings.
 run: setup
+	$(PY) manage.py seed_demo --check
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py seed_demo --if-empty
 	@echo "shuangsuiji: http://$(HOST):$(PORT)/  (demo logins: see README.md)"

@@ -2,6 +2,9 @@
 for a bureau"): without the extension and without the right to create it, ``migrate`` says what the DBA must do;
 once the DBA has created it, the same user migrates.
 
+The second test: the extension created by the DBA in a schema off the role's search_path, where migrate must name
+the schema and the cure (ALTER EXTENSION pg_trgm SET SCHEMA public) instead of failing on gin_trgm_ops.
+
 PostgreSQL only (SQLite has no extensions). A scratch database and a role of its own, made and dropped here as the
 test database's superuser; ``migrate`` runs in a child process as that role, up to registry 0003 (the first
 migration that needs the extension; disclosure 0002 and 0003 call the same function), so the test stays within
@@ -87,5 +90,26 @@ def test_a_user_who_may_not_create_pg_trgm_is_told_what_to_do_and_migrates_once_
     migrated = scratch.migrate(tmp_path, "registry", "0003")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert scratch.sql(f"SELECT rolsuper FROM pg_roles WHERE rolname = '{scratch.role}'") == [(False,)]
+    indexes = {name for (name,) in scratch.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_target'")}
+    assert {"registry_target_name_trgm", "registry_target_address_trgm"} <= indexes
+
+
+def test_pg_trgm_in_a_schema_off_the_users_search_path_is_named_with_the_dbas_cure(scratch, tmp_path):
+    """The DBA created the extension, but in a schema of its own the application's user does not search: the
+    index would fail with "operator class gin_trgm_ops does not exist"; migrate names the schema and the cure."""
+    scratch.sql("CREATE SCHEMA trgm_ext")
+    scratch.sql("CREATE EXTENSION pg_trgm SCHEMA trgm_ext")
+    refused = scratch.migrate(tmp_path, "registry", "0003")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    message = refused.stderr
+    assert "Traceback" not in message and "gin_trgm_ops\" does not exist" not in message, message
+    assert "trgm_ext" in message and "ALTER EXTENSION pg_trgm SET SCHEMA public" in message, message
+    assert "search_path" in message and scratch.role in message and scratch.name in message, message
+    applied = {name for (name,) in scratch.sql("SELECT name FROM django_migrations WHERE app = 'registry'")}
+    assert "0002_validated_phones_and_coordinates" in applied and "0003_target_search_indexes" not in applied
+
+    scratch.sql("ALTER EXTENSION pg_trgm SET SCHEMA public")  # what the message tells the DBA to do
+    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     indexes = {name for (name,) in scratch.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_target'")}
     assert {"registry_target_name_trgm", "registry_target_address_trgm"} <= indexes

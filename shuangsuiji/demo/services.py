@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, models, transaction
@@ -77,6 +78,26 @@ inspector linked to an 清苑区 officer's registry entry (his name is the offic
 
 class SeedError(Exception):
     """The database is not in a state the demo data can be added to; nothing was written."""
+
+
+class ProductionRefused(SeedError):
+    """DEBUG is off (a bureau's server) and the caller did not say the database is a benchmark's; nothing was
+    read or written."""
+
+
+def check_seed_allowed(*, allow_production: bool = False) -> None:
+    """Raise ProductionRefused when DEBUG is off and ``allow_production`` is not given.
+
+    DEBUG off is how the settings say "a bureau's server" (docs/operations.md): an empty production database
+    must not get demo accounts whose shared password is in the README. ``do_seed_demo`` calls this first, so
+    every caller (the command, a shell, a benchmark, a test) is held; ``seed_demo`` also calls it before it
+    reads the database, and ``seed_demo --check`` (``make run``, before its ``migrate``) calls nothing else.
+    """
+    if not settings.DEBUG and not allow_production:
+        raise ProductionRefused(
+            f"设置 DEBUG 为关（环境变量 DEBUG），表明这是生产环境：演示用户的密码均为公开的 {DEMO_PASSWORD}，"
+            "拒绝装入演示数据。演示请在 DEBUG 打开时运行（make run 的默认，不读生产环境文件）；"
+            "确需在 DEBUG 关闭时装入（如基准测试），加 --allow-production。")
 
 
 Progress = Callable[..., Iterable]
@@ -388,11 +409,21 @@ def registry_is_empty() -> bool:
     return not (Jurisdiction.objects.exists() or Target.objects.exists() or Inspector.objects.exists())
 
 
-@transaction.atomic
 def do_seed_demo(population: Population, *, progress: Progress = no_progress,
                  on_step: Callable[[Step, float], None] | None = None,
-                 steps: Iterable[Step] | None = None) -> SeedContext:
-    """Store ``population`` and the demo users in an empty database, as one transaction and one event."""
+                 steps: Iterable[Step] | None = None, allow_production: bool = False) -> SeedContext:
+    """Store ``population`` and the demo users in an empty database, as one transaction and one event.
+
+    With DEBUG off it refuses (ProductionRefused) unless ``allow_production``: the benchmarks, which measure a
+    demo population with production settings, and the tests (pytest-django runs with DEBUG off) say so.
+    """
+    check_seed_allowed(allow_production=allow_production)  # before the transaction: not even a read
+    return _seed(population, progress=progress, on_step=on_step, steps=steps)
+
+
+@transaction.atomic
+def _seed(population: Population, *, progress: Progress, on_step: Callable[[Step, float], None] | None,
+          steps: Iterable[Step] | None) -> SeedContext:
     if not registry_is_empty():
         raise SeedError("数据库中已有行政区、检查对象或执法人员，演示数据只能装入空库")
     User = get_user_model()

@@ -33,7 +33,7 @@ TODAY = date(2021, 12, 20)
 @pytest.fixture
 def seeded(db):
     population = generate("tiny", today=TODAY)
-    context = do_seed_demo(population)
+    context = do_seed_demo(population, allow_production=True)  # pytest-django's DEBUG off; a test database
     assert "disclosure" in context.timings
     return context
 

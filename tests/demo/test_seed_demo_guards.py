@@ -19,21 +19,27 @@ from django.db import connection
 from shuangsuiji.accounts.models import User
 from shuangsuiji.audit.models import Event
 from shuangsuiji.demo import services
+from shuangsuiji.demo.generator import generate
 from shuangsuiji.intake.models import Clue
 from shuangsuiji.planning.models import Task
 from shuangsuiji.registry.models import Jurisdiction, Target
 
-from .test_seed_demo import seed
+from .test_seed_demo import TODAY, seed
 
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def make_run_seed_arguments() -> list[str]:
-    """The arguments `make run` gives seed_demo, read from the Makefile's recipe (the README's demo contract)."""
+def make_run_recipe() -> list[str]:
+    """The commands of `make run`'s recipe, as make runs them (without the leading @ that only hides the echo)."""
     recipe = re.search(r"^run:.*\n((?:\t.*\n)+)", (PROJECT / "Makefile").read_text(), re.MULTILINE).group(1)
-    [line] = [line for line in recipe.splitlines() if "seed_demo" in line]
     # make run reads no environment file and sets no DEBUG: the settings' default, DEBUG on (tests/test_settings.py)
-    assert "DEBUG" not in recipe and "--allow-production" not in line
+    assert "DEBUG" not in recipe and "--allow-production" not in recipe
+    return [line.strip().removeprefix("@") for line in recipe.splitlines()]
+
+
+def make_run_seed_arguments() -> list[str]:
+    """The arguments `make run` gives seed_demo to load the demo (the README's demo contract)."""
+    [line] = [line for line in make_run_recipe() if "seed_demo" in line and "--check" not in line]
     return shlex.split(line.split("seed_demo", 1)[1])
 
 
@@ -102,3 +108,53 @@ def test_the_command_exits_non_zero_before_it_writes_anything(tmp_path):
     assert "DEBUG" in refused.stderr and "--allow-production" in refused.stderr
     with closing(sqlite3.connect(database)) as written:
         assert written.execute("SELECT name FROM sqlite_master").fetchall() == []
+
+
+def test_the_service_itself_refuses_with_debug_off_whoever_calls_it(db, settings):
+    """A shell, another command or a benchmark calling do_seed_demo, not seed_demo: held all the same."""
+    settings.DEBUG = False  # a bureau's environment file (and pytest-django's default)
+    with pytest.raises(services.ProductionRefused) as refused:
+        services.do_seed_demo(generate("tiny", today=TODAY))
+    message = str(refused.value)
+    assert "DEBUG" in message and "--allow-production" in message and "baoding2021" in message
+    assert not (Jurisdiction.objects.exists() or User.objects.exists() or Event.objects.exists())
+
+    registries = [step for step in services.STEPS if step.name in {"registries", "users"}]
+    services.do_seed_demo(generate("tiny", today=TODAY), steps=registries, allow_production=True)  # said explicitly
+    assert Target.objects.exists() and Event.objects.filter(action="demo.seed").exists()
+
+
+def _environment(database: Path, **variables: str) -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
+    environment.update(DATABASE_URL=f"sqlite:///{database}", **variables)
+    return environment
+
+
+def test_check_asks_the_settings_alone_and_opens_no_database(tmp_path):
+    database = tmp_path / "any.sqlite3"
+    allowed = subprocess.run([sys.executable, "manage.py", "seed_demo", "--check"], cwd=PROJECT,
+                             env=_environment(database), capture_output=True, text=True)
+    assert allowed.returncode == 0, allowed.stderr  # DEBUG on, the default: make run goes on
+    refused = subprocess.run([sys.executable, "manage.py", "seed_demo", "--check"], cwd=PROJECT,
+                             env=_environment(database, DEBUG="False"), capture_output=True, text=True)
+    assert refused.returncode == 1 and "--allow-production" in refused.stderr, refused.stderr
+    assert not database.exists()  # not even the system checks' connection (SQLite would create the file)
+
+
+def test_make_run_with_a_bureaus_environment_stops_before_its_migrate(tmp_path):
+    """The recipe's commands in make's order, stopping at the first that fails, as make does (up to the
+    development server): with DEBUG off the first refuses, and the database is never opened, let alone migrated."""
+    database = tmp_path / "production.sqlite3"
+    ran = []
+    for line in make_run_recipe():
+        if "runserver" in line:
+            break
+        ran.append(line)
+        done = subprocess.run(line.replace("$(PY)", shlex.quote(sys.executable)), shell=True, cwd=PROJECT,
+                              env=_environment(database, DEBUG="False"), capture_output=True, text=True)
+        if done.returncode:
+            break
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "DEBUG" in done.stderr and "make run" in done.stderr, done.stderr  # what to do: DEBUG on, no env file
+    assert not any("migrate" in line for line in ran), ran
+    assert not database.exists()

@@ -18,7 +18,8 @@ TODAY = date(2021, 12, 20)
 
 def test_seed_fieldwork_gives_the_year_its_records_and_follow_ups(db):
     population = generate("tiny", today=TODAY)
-    do_seed_demo(population, steps=[step for step in STEPS if step.name != "fieldwork"])  # up to the draws
+    # up to the draws; allow_production: pytest-django runs with DEBUG off, and this is a test database
+    do_seed_demo(population, steps=[step for step in STEPS if step.name != "fieldwork"], allow_production=True)
     counts = demo.seed_fieldwork(population)
 
     originals = InspectionRecord.objects.filter(amends__isnull=True, recheck__isnull=True)

@@ -4,7 +4,6 @@ import time
 from datetime import date
 from functools import partial
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
@@ -15,6 +14,7 @@ from shuangsuiji.demo.services import (
     STEPS,
     SeedError,
     Step,
+    check_seed_allowed,
     do_seed_demo,
     registry_is_empty,
 )
@@ -22,7 +22,7 @@ from shuangsuiji.demo.services import (
 
 class Command(BaseCommand):
     help = ("装入演示数据：保定市的真实县级行政区与合成的检查对象、执法人员、抽查事项和各角色演示用户。"
-            "只能装入空库；--if-empty 在已有数据时什么也不做。")
+            "只能装入空库；--if-empty 在已有数据时什么也不做；--check 只检查能否装入，不读写数据库。")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=sorted(SCALES), default="baoding",
@@ -36,17 +36,27 @@ class Command(BaseCommand):
                             help="数据库已有行政区、检查对象或执法人员时跳过（make run 据此保持幂等）")
         parser.add_argument("--allow-production", action="store_true",
                             help="DEBUG 关闭（生产设置）时仍然装入（基准测试用）：演示用户的密码是公开的")
+        parser.add_argument("--check", action="store_true",
+                            help="只检查设置是否允许装入（DEBUG 关闭时拒绝），不连接数据库："
+                                 "make run 在 migrate 之前运行，以免迁移生产数据库")
+
+    def execute(self, *args, **options) -> str | None:
+        if options.get("check"):
+            # Django's system checks connect to the database (JSONField's asks SQLite whether it has JSON, which
+            # creates the file): --check, run before migrate, must not so much as open the bureau's database.
+            options["skip_checks"] = True
+        return super().execute(*args, **options)
 
     def handle(self, *args, scale: str, seed: int, today: date | None, if_empty: bool, registries_only: bool,
-               allow_production: bool, verbosity: int, **options) -> None:
-        # DEBUG off is how the settings say "a bureau's server" (docs/operations.md): an empty production database
-        # must not get demo accounts whose shared password is in the README. Checked before the database is read,
-        # so a mistaken `make run` with the environment file read stops here, before its development server.
-        if not settings.DEBUG and not allow_production:
-            raise CommandError(
-                f"设置 DEBUG 为关（环境变量 DEBUG），表明这是生产环境：演示用户的密码均为公开的 {DEMO_PASSWORD}，"
-                "拒绝装入演示数据。演示请在 DEBUG 打开时运行（make run 的默认，不读生产环境文件）；"
-                "确需在 DEBUG 关闭时装入（如基准测试），加 --allow-production。")
+               allow_production: bool, check: bool, verbosity: int, **options) -> None:
+        # The service holds every caller (DEBUG off: a bureau's server); asked here too, before the database is
+        # read, and with --check alone, so `make run` stops before its migrate with the environment file read.
+        try:
+            check_seed_allowed(allow_production=allow_production)
+        except SeedError as error:
+            raise CommandError(str(error)) from error
+        if check:
+            return
         if not registry_is_empty():
             if if_empty:
                 if verbosity:
@@ -66,7 +76,8 @@ class Command(BaseCommand):
             self.stdout.write(f"装入演示数据：规模 {scale}，种子 {seed}，基准日期 {population.today.isoformat()}")
         try:
             steps = [step for step in STEPS if step.name in {"registries", "users"}] if registries_only else None
-            ctx = do_seed_demo(population, progress=progress, on_step=report, steps=steps)
+            ctx = do_seed_demo(population, progress=progress, on_step=report, steps=steps,
+                               allow_production=allow_production)
         except SeedError as error:
             raise CommandError(str(error)) from error
         if verbosity:
