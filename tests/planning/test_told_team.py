@@ -146,3 +146,32 @@ def test_a_draw_redrawn_after_its_dispatch_tells_its_officers_so(city):
     assert draw.dispatched_at is not None
     seen = what_he_reads(officer, Task.objects.get(pk=member.task_id))
     assert seen["departure"] is not None and seen["gone"] == {str(member.task_id): "withdrawn"}, seen
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_dates_each_stored_draws_dispatch_from_its_plan_and_the_audit_events(city):
+    """Migration 0005 over a plan drawn three times: dispatched, re-drawn; re-drawn again before its dispatch; then
+    dispatched with its third draw. The first draw was dispatched (its plan's dispatch event), the second never (not
+    told), the third with its plan."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from shuangsuiji.audit.models import Event
+
+    plan = county_plan(city)
+    first = ceremony(plan)
+    services.do_dispatch(plan, acting_user=None)
+    redraw(city, plan)
+    second = ceremony(plan)
+    redraw(city, plan)
+    third = ceremony(plan)
+    services.do_dispatch(plan, acting_user=None)
+    plan.refresh_from_db()
+    dispatches = list(Event.objects.filter(action="plan.dispatch", object_id=str(plan.pk))
+                      .order_by("occurred_at").values_list("occurred_at", flat=True))
+    executor = MigrationExecutor(connection)
+    executor.migrate([("planning", "0004_plan_changed_at_h122")])  # the column as the version before left it: none
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    stored = dict(Draw.objects.filter(plan=plan).values_list("pk", "dispatched_at"))
+    assert stored == {first.pk: dispatches[0], second.pk: None, third.pk: plan.dispatched_at}
