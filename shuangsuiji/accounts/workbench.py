@@ -52,6 +52,7 @@ from shuangsuiji.planning.models import (
     TaskStatus,
     past_due,
     quarter_text,
+    team_places,
 )
 from shuangsuiji.planning.permissions import visible_plans, visible_tasks
 from shuangsuiji.punctuation import citation_line, join_semicolon, join_sep
@@ -365,7 +366,8 @@ def my_open_tasks(user, today: date) -> Items:
     if user.inspector_id is None:
         return Items()
     drafts = InspectionRecord.objects.filter(task=OuterRef("pk"), sealed_at__isnull=True)
-    teams = TaskMember.objects.filter(inspector_id=user.inspector_id, active=True).values("task_id")
+    # his places as told (``team_places``): not a merged visit's place in another plan's draw not dispatched yet
+    teams = TaskMember.objects.filter(team_places(), inspector_id=user.inspector_id).values("task_id")
     tasks = (Task.objects.visible_to(user).filter(status=TaskStatus.DISPATCHED, pk__in=teams)
              .annotate(draft_id=Subquery(drafts.order_by("-created_at", "-pk").values("pk")[:1]),
                        returned=Exists(drafts.filter(amends__review__decision=ReviewDecision.RETURNED)),

@@ -19,7 +19,15 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from shuangsuiji.fieldwork.models import InspectionRecord, Recheck, RecheckStatus, RecheckSubstitution, Signature
-from shuangsuiji.planning.models import Substitution, SubstitutionKind, Task, TaskMember, TaskStatus, told_places
+from shuangsuiji.planning.models import (
+    Substitution,
+    SubstitutionKind,
+    Task,
+    TaskMember,
+    TaskStatus,
+    team_places,
+    told_places,
+)
 
 # The most task ids a page may ask about: a phone's list holds its open tasks and its last 20 submitted ones.
 MAX_KNOWN = 500
@@ -56,7 +64,7 @@ def snapshot(user, tasks: QuerySet, known: Iterable[int] = (), known_rechecks: I
     rows = list(mine.annotate(amending=Exists(_drafts().filter(amends__isnull=False)), drafting=Exists(_drafts()))
                 .values_list("pk", "deadline", "schedule__planned_on", "drafting", "amending"))
     teams: dict[int, list[int]] = defaultdict(list)
-    for task_id, inspector_id in (TaskMember.objects.filter(task__in=mine.values("pk"), active=True)
+    for task_id, inspector_id in (TaskMember.objects.filter(team_places(), task__in=mine.values("pk"))
                                   .order_by("task_id", "inspector_id").values_list("task_id", "inspector_id")):
         teams[task_id].append(inspector_id)
     current = {

@@ -175,11 +175,12 @@ history, and the approval's opinion as the page shows it."""
 
 
 def teams_of(user, task_path: str, recheck_path: str) -> Q:
-    """Rows whose task (or re-check) has ``user``'s inspector in its team."""
-    from shuangsuiji.planning.models import TaskMember
+    """Rows whose task (or re-check) has ``user``'s inspector in its team: as told (``team_places``), not a merged
+    visit's place from another plan's draw before that plan is dispatched."""
+    from shuangsuiji.planning.models import TaskMember, team_places
 
     inspector_id = user.inspector_id or 0
-    tasks = TaskMember.objects.filter(inspector_id=inspector_id, active=True).values("task_id")
+    tasks = TaskMember.objects.filter(team_places(), inspector_id=inspector_id).values("task_id")
     rechecks = Recheck.team.through.objects.filter(inspector_id=inspector_id).values("recheck_id")
     return Q(**{f"{task_path}__in": tasks}) | Q(**{f"{recheck_path}__in": rechecks})
 

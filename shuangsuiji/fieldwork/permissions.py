@@ -1,7 +1,8 @@
 """Who may do what in fieldwork.
 
 - **The team fills the record** (谁检查谁录入): the active members of the task's team (officers and
-  experts), or the officers of a re-check, start it, save it, attach files, capture signatures and submit.
+  experts) whose plan is dispatched (``planning.models.team_places``), or the officers of a re-check, start
+  it, save it, attach files, capture signatures and submit.
   Nobody else writes a record, an admin included.
 - **The admins of the target's jurisdiction** (the county branch, and the city above it) review sealed
   records, approve amendments and on-site checks of positive-list targets (the head of the enforcement
@@ -19,11 +20,14 @@ from django.utils.translation import gettext as _
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.fieldwork.models import RecheckStatus
 from shuangsuiji.intake.permissions import ensure_not_self, is_admin_of  # noqa: F401 (permissions.ensure_not_self)
+from shuangsuiji.planning.models import team_places
 
 
 def team_inspector_ids(record) -> set[int]:
+    """Who writes, signs and submits ``record``: the team of its task as told (``planning.models.team_places``: a
+    merged visit's officers from another plan's draw not dispatched yet are not on it), or its re-check's team."""
     if record.task_id:
-        return set(record.task.members.filter(active=True).values_list("inspector_id", flat=True))
+        return set(record.task.members.filter(team_places()).values_list("inspector_id", flat=True))
     return set(record.recheck.team.values_list("pk", flat=True))
 
 

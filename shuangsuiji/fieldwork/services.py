@@ -86,6 +86,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
     TaskStatus,
+    team_places,
     told_places,
 )
 from shuangsuiji.punctuation import join_semicolon, join_sep
@@ -215,9 +216,10 @@ def record_sources(record: InspectionRecord) -> list[str]:
 
 
 def participants(record: InspectionRecord) -> list[Participant]:
-    """The team that must sign: the task's active members (officers, then experts), or the re-check's team."""
+    """The team that must sign: the task's members as told (``team_places``: officers, then experts; not a merged
+    visit's places from another plan's draw before that plan is dispatched), or the re-check's team."""
     if record.task_id:
-        members = (record.task.members.filter(active=True).select_related("inspector")
+        members = (record.task.members.filter(team_places()).select_related("inspector")
                    .order_by("role", "slot", "id"))
         seen: dict[int, Participant] = {}
         for member in members:

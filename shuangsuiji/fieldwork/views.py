@@ -105,7 +105,7 @@ from shuangsuiji.planning.models import (
     TaskStatus,
     drawn_by,
 )
-from shuangsuiji.planning.permissions import can_approve, shown_places, visible_tasks
+from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
 from shuangsuiji.registry.models import Inspector, InspectorStatus, Jurisdiction
@@ -437,10 +437,9 @@ def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None
     task = _his_task(request, _tasks_of(user).select_related("target__jurisdiction"), pk)
     record = _latest_records([task.pk]).get(task.pk)
     probe = record or InspectionRecord(task=task, target=task.target)
-    # the team as its readers were told of it: a merged visit's places from another plan's draw once that plan is
-    # dispatched (``shown_places``), though they sign the record like the rest
-    told = set(task.members.filter(shown_places(user), active=True).values_list("inspector_id", flat=True))
-    team = [person for person in services.participants(probe) if person.inspector.pk in told]
+    # the team as told (``team_places``): a merged visit's places from another plan's draw join it, and sign, once
+    # that plan is dispatched
+    team = services.participants(probe)
     history = _target_history(task.target, request.user)
     positive_list = services.positive_list_in_quarter(task)
     scheduled_on = getattr(getattr(task, "schedule", None), "planned_on", None)

@@ -127,6 +127,8 @@ def _backdate(plans: list[Plan], day: date) -> None:
     if not ids:
         return
     Draw.objects.filter(plan_id__in=ids).update(**{field: start + timedelta(minutes=m) for field, m in steps.items()})
+    Draw.objects.filter(plan_id__in=ids, dispatched_at__isnull=False).update(
+        dispatched_at=start + timedelta(minutes=40))
     # changed_at: the public's last change, the dispatch or the reveal (as the services date it)
     Plan.objects.filter(pk__in=ids).update(created_at=start - timedelta(days=3),
                                            dispatched_at=start + timedelta(minutes=40),
@@ -224,6 +226,7 @@ def seed_clue_checks(today: date) -> int:
                                            changed_at=start + timedelta(minutes=50))
     Draw.objects.filter(plan=plan).update(**{field: start + timedelta(minutes=m) for field, m in (
         ("frozen_at", 10), ("committed_at", 20), ("public_recorded_at", 30), ("drawn_at", 40))})
+    Draw.objects.filter(plan=plan, dispatched_at__isnull=False).update(dispatched_at=start + timedelta(minutes=50))
     Task.objects.filter(selections__plan=plan).update(created_at=start + timedelta(minutes=40),
                                                       dispatched_at=start + timedelta(minutes=50))
     return 1
@@ -270,6 +273,7 @@ def seed_cross_checks(today: date) -> int:
                                            changed_at=start + timedelta(minutes=50))
     Draw.objects.filter(plan=plan).update(**{field: start + timedelta(minutes=m) for field, m in (
         ("frozen_at", 10), ("committed_at", 20), ("public_recorded_at", 30), ("drawn_at", 40))})
+    Draw.objects.filter(plan=plan, dispatched_at__isnull=False).update(dispatched_at=start + timedelta(minutes=50))
     Task.objects.filter(selections__plan=plan).update(created_at=start + timedelta(minutes=40),
                                                       dispatched_at=start + timedelta(minutes=50))
     return 1

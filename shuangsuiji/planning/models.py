@@ -425,6 +425,12 @@ class Draw(models.Model):
                                  on_delete=models.SET_NULL, related_name="+")
     window_warning = models.CharField(_("抽取时间提示"), max_length=255, blank=True)
     superseded_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    # When its plan went out with this draw's teams (``services.do_dispatch``). Kept when the draw is superseded,
+    # while the plan's own ``dispatched_at`` is cleared for the next draw: it is what says whether a superseded
+    # draw's officers were ever told of it (``told_places``). Null: never dispatched — and for a draw superseded
+    # before this field existed, when no ``plan.dispatch`` event of its plan falls between the supersession before it
+    # and its own (migration 0005 backfills from the audit events): not told.
+    dispatched_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
 
     scope_field = "plan__jurisdiction"
     objects = ScopedManager()
@@ -622,18 +628,36 @@ class TaskMember(models.Model):
 
 
 def told_places() -> Q:
-    """The places on a team (``TaskMember``) their officer was told of: a place of a draw whose plan is dispatched,
-    unless he left it before the dispatch (replaced, the firm closed and the visit withdrawn: a ``Substitution`` of the
-    draw acted on before it) and does not hold it now; or a place of a draw superseded since (a re-draw: his phone
-    says "redrawn"). A place in a draw not dispatched yet is secret from the officer as the task is
-    (``permissions.visible_tasks``), and so is one he left before the dispatch: the dispatch came without him. What a
-    former member is told of a task he left (withdrawn, replaced, re-drawn) is said only of these, and a team is shown
-    only by them to whoever does not read the draw's plan (``permissions.shown_places``)."""
+    """The places on a team (``TaskMember``) their officer was told of: a place of a live draw whose plan is
+    dispatched, or of a draw superseded after its plan's dispatch (``Draw.dispatched_at``: a re-draw then, and his
+    phone says "redrawn") — unless he left it before that dispatch (replaced, the firm closed and the visit withdrawn:
+    a ``Substitution`` of the draw acted on before it) and does not hold it now. A place in a draw not dispatched yet
+    is secret from the officer as the task is (``permissions.visible_tasks``), and so is one he left before the
+    dispatch (the dispatch came without him) and every place of a draw re-drawn before any dispatch (nobody was told
+    of it, and a superseded draw's plan dispatched later went out with the new draw, not with it). What a former
+    member is told of a task he left (withdrawn, replaced, re-drawn) is said only of these, a team is shown only by
+    them to whoever does not read the draw's plan (``permissions.shown_places``), and the team that carries out and
+    signs the visit is the told places still held (``team_places``)."""
+    # a live draw's dispatch is its plan's (a fixture may set only the plan's); a superseded draw's is its own
+    dispatched = Coalesce(OuterRef("draw__dispatched_at"), OuterRef("draw__plan__dispatched_at"))
     left_before = Substitution.objects.filter(
         Q(kind=SubstitutionKind.TARGET) | Q(old_inspector=OuterRef("inspector")), draw=OuterRef("draw"),
-        task=OuterRef("task"), acted_at__lt=OuterRef("draw__plan__dispatched_at"))
-    return ((Q(draw__plan__status=PlanStatus.DISPATCHED) & (Q(active=True) | ~Exists(left_before)))
-            | Q(draw__status=DrawStatus.SUPERSEDED))
+        task=OuterRef("task"), acted_at__lt=dispatched)
+    live = ~Q(draw__status=DrawStatus.SUPERSEDED) & Q(draw__plan__status=PlanStatus.DISPATCHED)
+    redrawn_after_dispatch = Q(draw__status=DrawStatus.SUPERSEDED, draw__dispatched_at__isnull=False)
+    return (live | redrawn_after_dispatch) & (Q(active=True) | ~Exists(left_before))
+
+
+def team_places() -> Q:
+    """The places that make a visit's team now: held (``active``) and told (``told_places``) — a place of a live
+    draw whose plan is dispatched (a held place is never of a superseded draw, nor left before the dispatch, so the
+    rest of ``told_places`` adds nothing here). A merged visit out for one plan while another plan's draw is not
+    dispatched yet is carried out, written and signed by the told team alone: the other draw's officers were told
+    nothing of it, cannot open it, and are neither asked to sign nor let act on its record; they join it when their
+    plan is dispatched (a record sealed before then stays as it was sealed). The record's signers
+    (``fieldwork.services.participants``), who writes it (``fieldwork.permissions.team_inspector_ids``), who reads
+    it as its team, and an inspector's open tasks all read this."""
+    return Q(active=True, draw__plan__status=PlanStatus.DISPATCHED)
 
 
 class SubstitutionKind(models.TextChoices):

@@ -95,7 +95,9 @@ def shown_places(user) -> Q:
     """The places on a team (``TaskMember``) a reader is shown: those their officers were told of (``told_places``),
     and every place of a draw whose plan he reads (its admins check the team before they dispatch it). A merged visit
     out already for one plan does not show the team another plan's draw gave it until that plan is dispatched: nobody
-    outside a draw's plan is told anything of it before its dispatch."""
+    outside a draw's plan is told anything of it before its dispatch, nor of a draw re-drawn before it. What a reader
+    is shown is not who carries the visit out: that is the told team alone (``models.team_places``), whoever reads —
+    the city's admins see their undispatched draw's officers on the task page, who do not sign its record yet."""
     if user.is_superuser:
         return Q()
     return told_places() | Q(draw__plan__in=visible_plans(user))

@@ -961,6 +961,8 @@ def do_dispatch(plan: Plan, *, acting_user) -> dict:
     plan.dispatched_by = acting_user
     plan.changed_at = now
     plan.save(update_fields=["status", "dispatched_at", "dispatched_by", "changed_at"])
+    # the draw keeps it when a re-draw supersedes it and clears the plan's: its officers were told (``told_places``)
+    Draw.objects.filter(plan=plan).exclude(status=DrawStatus.SUPERSEDED).update(dispatched_at=now)
     _event("dispatch", plan, acting_user, facts)
     return facts
 

@@ -53,6 +53,7 @@ from shuangsuiji.planning.models import (
     drawn_by,
     past_due,
     quarter_text,
+    team_places,
 )
 from shuangsuiji.planning.permissions import (
     can_approve,
@@ -759,12 +760,14 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     if user.inspector_id is None:
         raise Http404(_("当前用户没有关联执法人员档案"))
     submitted = Task.objects.filter(pk=OuterRef("pk"), records__sealed_at__isnull=False)
-    tasks = (visible_tasks(user).filter(members__inspector_id=user.inspector_id, members__active=True)
-             .annotate(submitted=Exists(submitted)).select_related("target__jurisdiction").distinct()
+    # his places as told (``team_places``): an admin reads a plan before its dispatch, yet its visits are his to
+    # carry out (and his record to sign) only once it is dispatched
+    mine = TaskMember.objects.filter(team_places(), inspector_id=user.inspector_id)
+    tasks = (visible_tasks(user).filter(pk__in=mine.values("task_id"))
+             .annotate(submitted=Exists(submitted)).select_related("target__jurisdiction")
              .order_by("submitted", "deadline", "target__name"))
     page = _page(request, tasks)
-    own = set(TaskMember.objects.filter(task__in=page.object_list, inspector_id=user.inspector_id, active=True)
-              .values_list("task_id", "draw_id"))
+    own = set(mine.filter(task__in=page.object_list).values_list("task_id", "draw_id"))
     teams: dict[int, list[TaskMember]] = {}
     for member in (TaskMember.objects.filter(task__in=page.object_list, active=True)
                    .select_related("inspector__department").order_by("slot")):

@@ -99,3 +99,24 @@ def city(tree, users):
     items["risk"].cooperating_departments.add(air_a)
     return {"tree": tree, "users": users, "targets": targets, "people": people, "items": items,
             "departments": {"enforcement_a": enforcement_a, "air_a": air_a, "enforcement_c": enforcement_c}}
+
+
+@pytest.fixture
+def merged(city):
+    """A merged visit (one firm drawn by county A's plan and the city's), out for the county's dispatched plan while
+    the city's draw is drawn and not dispatched: the task, the city's plan, its officers' names, a county officer."""
+    from shuangsuiji.planning.models import Task, TaskStatus
+
+    from .test_services import _officer, county_and_city_plans
+
+    county, city_plan = county_and_city_plans(city)
+    ceremony(county)
+    services.do_dispatch(county, acting_user=None)
+    city_draw = ceremony(city_plan)  # drawn, not dispatched
+    task = Task.objects.filter(selections__plan=county).filter(selections__plan=city_plan).distinct().first()
+    assert task is not None and task.status == TaskStatus.DISPATCHED
+    city_names = {m.inspector.name for m in task.members.filter(draw=city_draw, active=True)}
+    county_member = task.members.exclude(draw=city_draw).filter(active=True).first()
+    assert city_names and city_names.isdisjoint(
+        {m.inspector.name for m in task.members.exclude(draw=city_draw)})
+    return {"task": task, "city_plan": city_plan, "city_names": city_names, "county_officer": _officer(county_member)}

@@ -15,10 +15,10 @@ from rest_framework.test import APIClient
 
 from shuangsuiji.fieldwork.services import departure
 from shuangsuiji.planning import services
-from shuangsuiji.planning.models import Task, TaskStatus
+from shuangsuiji.planning.models import Task
 
 from .conftest import ceremony
-from .test_services import _officer, county_and_city_plans, county_plan
+from .test_services import _officer, county_plan
 
 
 def seen(user, task) -> dict[str, str]:
@@ -32,21 +32,6 @@ def seen(user, task) -> dict[str, str]:
              "api": api.get(f"/api/planning/tasks/{task.pk}/")}
     return {name: (json.dumps(response.json(), ensure_ascii=False) if name == "api" else response.content.decode())
             if response.status_code == 200 else "" for name, response in pages.items()}
-
-
-@pytest.fixture
-def merged(city):
-    county, city_plan = county_and_city_plans(city)
-    ceremony(county)
-    services.do_dispatch(county, acting_user=None)
-    city_draw = ceremony(city_plan)  # drawn, not dispatched
-    task = Task.objects.filter(selections__plan=county).filter(selections__plan=city_plan).distinct().first()
-    assert task is not None and task.status == TaskStatus.DISPATCHED
-    city_names = {m.inspector.name for m in task.members.filter(draw=city_draw, active=True)}
-    county_member = task.members.exclude(draw=city_draw).filter(active=True).first()
-    assert city_names and city_names.isdisjoint(
-        {m.inspector.name for m in task.members.exclude(draw=city_draw)})
-    return {"task": task, "city_plan": city_plan, "city_names": city_names, "county_officer": _officer(county_member)}
 
 
 @pytest.mark.parametrize("name", ["county_admin", "department_user", "county_officer"])
