@@ -298,6 +298,14 @@ class InspectionRecord(models.Model):
         return self.sealed_at is not None
 
     @property
+    def returned_in_review(self) -> bool:
+        """An amendment draft the review's 退回 opened (``services.do_review_record``), not one the team asked for:
+        both are 更正中, the same state, which the workbench, the task list and the phone's cards name alike; this
+        says why it is being corrected (the reviewer asked, and the result waits for it to be published)."""
+        return (not self.is_sealed and self.amends_id is not None
+                and _review_decision(self.amends) == ReviewDecision.RETURNED)
+
+    @property
     def is_recheck(self) -> bool:
         return self.recheck_id is not None
 
