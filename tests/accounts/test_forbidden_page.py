@@ -27,6 +27,7 @@ def test_the_forbidden_page_tells_each_reader_whom_to_ask(users, county_leader, 
     page = response.content.decode()
     assert footer in page
     assert (OWN_ADMIN in page) is (footer == OWN_ADMIN)
+    assert "{#" not in page  # the template's comment stays out of the page
 
 
 def test_in_english_too(users, county_leader):
