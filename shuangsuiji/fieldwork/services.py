@@ -21,7 +21,8 @@ The life of a record:
    when something is missing); the record is sealed (``fieldwork.sealing``); each problem gets its
    ``FollowUp``; orders to rectify get a ``Recheck``; the task's inspection date is set.
 5. ``do_review_record`` — the bureau whose plan drew the visit (``permissions.reviewers``: the county, or the city
-   for its own plan's visit) passes it (publishable) or returns it with a reason, which opens an amendment; ``do_request_amendment`` / ``do_decide_amendment`` do the same at the team's request.
+   for its own plan's visit) passes it (publishable) or returns it with a reason, which opens an amendment;
+   ``do_request_amendment`` / ``do_decide_amendment`` do the same at the team's request.
 """
 
 import io
