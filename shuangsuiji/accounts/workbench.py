@@ -55,7 +55,7 @@ from shuangsuiji.planning.models import (
     team_places,
 )
 from shuangsuiji.planning.permissions import visible_plans, visible_tasks
-from shuangsuiji.punctuation import citation_line, join_semicolon, join_sep
+from shuangsuiji.punctuation import bracketed, citation_line, join_semicolon, join_sep
 from shuangsuiji.registry.models import CheckItem, Department, Inspector, Jurisdiction, Level, Specialty, Target
 from shuangsuiji.registry.services import keeps_reference_data
 from shuangsuiji.systemtext import system_text
@@ -354,7 +354,9 @@ def _task_states() -> dict[str, tuple[str, str]]:
     return {
         "not_started": (_("未开始"), "text-bg-light border"),
         "draft": (_("草稿"), "text-bg-warning"),
-        "returned": (_("已退回，待更正"), "text-bg-danger"),
+        # one state, 更正中 (an amendment draft being written), as the task list and the phone's cards say it; a
+        # correction the review returned says so (InspectionRecord.returned_in_review), in red: the result waits
+        "returned": (_("更正中") + bracketed(_("审核退回")), "text-bg-danger"),
         "amending": (_("更正中"), "text-bg-warning"),
     }
 

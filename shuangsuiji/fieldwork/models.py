@@ -119,7 +119,10 @@ class RecordQuerySet(ScopedQuerySet):
 
         - an inspector sees the records of his own teams only, drafts included (his team writes them);
         - the admins see every record of their scope, drafts included, read-only: a draft past its deadline is
-          theirs to chase, and its page says who is writing it and when it was last saved;
+          theirs to chase, and its page says who is writing it and when it was last saved — but a draft of a visit
+          only plans above them drew (the city's own inspection of a firm in a county) is that bureau's work in
+          progress, as its task is (``planning.permissions.visible_tasks``): the county reads its record once
+          submitted, and the city reviews it (``permissions.reviewers``);
         - leaders and department users read submitted records only: a draft is the team's work in progress,
           unsigned, not yet a record (as ``planning.models.past_due`` counts it).
         """
@@ -130,7 +133,13 @@ class RecordQuerySet(ScopedQuerySet):
             return queryset.filter(teams_of(user, "task", "recheck") | rechecked_by(user, "pk"))
         if not user.is_admin_role:
             return queryset.sealed()
-        return queryset
+        from shuangsuiji.planning.models import TaskPlan
+
+        live = TaskPlan.objects.filter(task=OuterRef("task"), active=True)
+        # a re-check's draft follows the firm (a problem's follow-up is the county's too); a visit no live selection
+        # holds is reviewed by the firm's admins (``permissions.reviewers``)
+        return queryset.filter(Q(sealed_at__isnull=False) | Q(task__isnull=True) | ~Exists(live)
+                               | Exists(live.filter(plan__jurisdiction__path__startswith=user.jurisdiction.path)))
 
     def sealed(self) -> "RecordQuerySet":
         return self.filter(sealed_at__isnull=False)
@@ -303,6 +312,14 @@ class InspectionRecord(models.Model):
     @property
     def is_sealed(self) -> bool:
         return self.sealed_at is not None
+
+    @property
+    def returned_in_review(self) -> bool:
+        """An amendment draft the review's 退回 opened (``services.do_review_record``), not one the team asked for:
+        both are 更正中, the same state, which the workbench, the task list and the phone's cards name alike; this
+        says why it is being corrected (the reviewer asked, and the result waits for it to be published)."""
+        return (not self.is_sealed and self.amends_id is not None
+                and _review_decision(self.amends) == ReviewDecision.RETURNED)
 
     @property
     def is_recheck(self) -> bool:

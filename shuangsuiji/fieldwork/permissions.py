@@ -4,9 +4,15 @@
   experts) whose plan is dispatched (``planning.models.team_places``), or the officers of a re-check, start
   it, save it, attach files, capture signatures and submit.
   Nobody else writes a record, an admin included.
-- **The admins of the target's jurisdiction** (the county branch, and the city above it) review sealed
-  records, approve amendments and on-site checks of positive-list targets (the head of the enforcement
-  unit), and follow problems up. Nobody approves his own request.
+- **The admins of the bureau whose plan drew the visit** (``reviewers``: the plans' jurisdictions, and the city
+  above a county) review its sealed records, approve their amendments and the on-site checks of positive-list
+  targets (the head of the enforcement unit): the city carries out its own level's inspections (指导意见 (十四)), so
+  a visit only a city plan drew is the city's to review although the firm is in a county, as its task is the city's
+  (``planning.permissions.visible_tasks``) and the workbench counts its record on the city's row
+  (``models.owned_in_scope``). A merged visit is each drawing bureau's. A re-check's record is reviewed by whoever
+  reviews the record it re-checks. Nobody approves his own request.
+- **The admins of the target's jurisdiction** (``can_administer``) follow the problems up once the record is
+  sealed: a problem follows the firm.
 - **A problem's follow-up** is handled by the record's team or the admins; a penalty decision is entered by
   those who may enter penalties (``intake.permissions.can_record``: admins and department users).
 - Leaders and department users read what their scope holds; inspectors see only their teams' work (the
@@ -20,7 +26,9 @@ from django.utils.translation import gettext as _
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.fieldwork.models import RecheckStatus
 from shuangsuiji.intake.permissions import ensure_not_self, is_admin_of  # noqa: F401 (permissions.ensure_not_self)
-from shuangsuiji.planning.models import team_places
+from shuangsuiji.planning.models import TaskPlan, team_places
+from shuangsuiji.punctuation import join_sep
+from shuangsuiji.registry.models import Jurisdiction
 
 
 def team_inspector_ids(record) -> set[int]:
@@ -59,9 +67,32 @@ def can_administer(user, record) -> bool:
     return is_admin_of(user, record.target.jurisdiction)
 
 
-def ensure_admin(user, record) -> None:
-    if not can_administer(user, record):
-        raise PermissionDenied(_("只有%(name)s的管理员可以进行此操作") % {"name": record.target.jurisdiction.name})
+def reviewers(record) -> list[Jurisdiction]:
+    """The jurisdictions whose admins review ``record`` (and decide its amendments and on-site requests): those of
+    the plans that drew its visit, for a re-check's record those of the visit its chain of source records starts
+    from — ``models.owned_by`` for one record. A visit no live selection holds any more (its draw superseded) falls
+    back to the firm's jurisdiction, so that somebody still may act on it."""
+    source, seen = record, set()
+    while source.task_id is None and source.recheck_id is not None and source.pk not in seen:
+        seen.add(source.pk)
+        source = source.recheck.source_record
+    places = []
+    if source.task_id is not None:
+        places = list(Jurisdiction.objects.filter(
+            pk__in=TaskPlan.objects.filter(task_id=source.task_id, active=True).values("plan__jurisdiction"))
+            .order_by("path"))
+    return places or [record.target.jurisdiction]
+
+
+def can_review(user, record) -> bool:
+    """Review the record, decide its amendment requests and its on-site request (``reviewers``)."""
+    return any(is_admin_of(user, place) for place in reviewers(record))
+
+
+def ensure_can_review(user, record) -> None:
+    if not can_review(user, record):
+        raise PermissionDenied(_("本次检查由%(name)s的计划抽取，只有%(name)s的管理员可以进行此操作") % {
+            "name": join_sep(place.name for place in reviewers(record))})
 
 
 def ensure_not_on_team(user, record, *, on_site: bool = False) -> None:

@@ -20,8 +20,9 @@ The life of a record:
 4. ``do_submit_record`` — every required field, item and signature is checked (a clear message per field
    when something is missing); the record is sealed (``fieldwork.sealing``); each problem gets its
    ``FollowUp``; orders to rectify get a ``Recheck``; the task's inspection date is set.
-5. ``do_review_record`` — the county passes it (publishable) or returns it with a reason, which opens an
-   amendment; ``do_request_amendment`` / ``do_decide_amendment`` do the same at the team's request.
+5. ``do_review_record`` — the bureau whose plan drew the visit (``permissions.reviewers``: the county, or the city
+   for its own plan's visit) passes it (publishable) or returns it with a reason, which opens an amendment;
+   ``do_request_amendment`` / ``do_decide_amendment`` do the same at the team's request.
 """
 
 import io
@@ -960,7 +961,7 @@ def do_request_on_site(record: InspectionRecord, *, reason: str, acting_user) ->
 def do_decide_on_site(approval: OnSiteApproval, *, approve: bool, decision: str, acting_user) -> OnSiteApproval:
     approval = OnSiteApproval.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=approval.pk)
     record = _lock(approval.record)
-    permissions.ensure_admin(acting_user, record)
+    permissions.ensure_can_review(acting_user, record)
     permissions.ensure_not_self(acting_user, approval.requested_by)
     permissions.ensure_not_on_team(acting_user, record, on_site=True)
     if approval.state != RequestState.PENDING:
@@ -1633,10 +1634,10 @@ def _finish_recheck(record: InspectionRecord, now: datetime, acting_user) -> Non
 
 @transaction.atomic
 def do_review_record(record: InspectionRecord, *, passed: bool, reason: str = "", acting_user) -> RecordReview:
-    """The county's review: 通过 (the record becomes publishable) or 退回 with a reason, which opens the
-    amendment at once — the original is never edited."""
+    """The review by the bureau whose plan drew the visit (``permissions.reviewers``): 通过 (the record becomes
+    publishable) or 退回 with a reason, which opens the amendment at once — the original is never edited."""
     record = _lock(record)
-    permissions.ensure_admin(acting_user, record)
+    permissions.ensure_can_review(acting_user, record)
     permissions.ensure_not_on_team(acting_user, record)
     if not record.is_sealed:
         raise ValidationError(_("草稿尚未提交，不能审核"))
@@ -1693,7 +1694,7 @@ def _ensure_no_amendment(record: InspectionRecord) -> None:
 def do_request_amendment(record: InspectionRecord, *, reason: str, acting_user) -> AmendmentRequest:
     """Ask to correct a sealed record; nothing changes until an admin approves."""
     record = _lock(record)
-    if not (permissions.is_team_member(acting_user, record) or permissions.can_administer(acting_user, record)):
+    if not (permissions.is_team_member(acting_user, record) or permissions.can_review(acting_user, record)):
         raise PermissionDenied(_("只有检查组成员或管理员可以申请更正"))
     if not record.is_sealed:
         raise ValidationError(_("草稿可以直接修改，无需申请更正"))
@@ -1716,7 +1717,7 @@ def do_request_amendment(record: InspectionRecord, *, reason: str, acting_user) 
 def do_decide_amendment(request: AmendmentRequest, *, approve: bool, decision: str, acting_user) -> AmendmentRequest:
     request = AmendmentRequest.objects.select_for_update(of=("self",)).select_related("requested_by").get(pk=request.pk)
     record = _lock(request.record)
-    permissions.ensure_admin(acting_user, record)
+    permissions.ensure_can_review(acting_user, record)
     permissions.ensure_not_self(acting_user, request.requested_by)
     permissions.ensure_not_on_team(acting_user, record)
     if request.state != RequestState.PENDING:

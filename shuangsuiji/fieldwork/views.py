@@ -1267,7 +1267,8 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
     amendment_readable = amendment is not None and InspectionRecord.objects.visible_to(user).filter(
         pk=amendment.pk).exists()
     is_member = permissions.is_team_member(user, record)
-    is_admin = permissions.can_administer(user, record)
+    # review, amendments: the bureau whose plan drew the visit (permissions.reviewers), not the firm's county
+    is_admin = permissions.can_review(user, record)
     open_amendment = record.amendment_requests.filter(state=RequestState.PENDING).select_related(
         "requested_by").first()
     attachments = list(record.attachments.order_by("uploaded_at", "id"))
@@ -1292,6 +1293,9 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "rechecks": record.rechecks.all(), "is_member": is_member, "is_admin": is_admin,
         "sources": services.record_sources(record),
         "can_review": is_admin and record.is_sealed and review is None and amendment is None,
+        # the firm's county reads the record, the city whose own plan drew the visit reviews it: said, not a blank
+        "reviewed_by": join_sep(place.name for place in permissions.reviewers(record))
+        if not is_admin and permissions.can_administer(user, record) else "",
         "can_request_amendment": record.is_sealed and (is_member or is_admin) and amendment is None
         and open_amendment is None,
         "review_form": review_form or ReviewForm(), "amend_reason": amend_reason, "reason_form": ReasonForm(),

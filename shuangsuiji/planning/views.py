@@ -633,7 +633,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
                                         .select_related("inspector").order_by("draw_id", "slot"), to_attr="team"),
                                Prefetch("selections", queryset=TaskPlan.objects.filter(active=True)
                                         .select_related("plan__jurisdiction", "plan__department"), to_attr="live"),
-                               "records__review", "records__amendment__review")
+                               "records__review", "records__amendment__review", "records__amends__review")
              .order_by(*TASK_ORDER))
     page = _page(request, tasks)
     # One unit, one visit: each marked row names the unit's other open tasks the reader may see, with their plans

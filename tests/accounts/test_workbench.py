@@ -125,7 +125,8 @@ def test_the_inspector_sees_his_open_tasks_with_their_state_and_not_a_colleagues
     tasks = section(response, "tasks")
     assert titles(tasks) == ["乙逾期厂", "丁退回厂", "丙草稿厂", "甲未开始厂"]  # by deadline: the overdue first
     states = {item.title: item.badge for item in tasks.items}
-    assert states == {"乙逾期厂": "未开始", "丁退回厂": "已退回，待更正", "丙草稿厂": "草稿", "甲未开始厂": "未开始"}
+    assert states == {"乙逾期厂": "未开始", "丁退回厂": "更正中（审核退回）", "丙草稿厂": "草稿",
+                      "甲未开始厂": "未开始"}
     assert [item.title for item in tasks.items if item.overdue] == ["乙逾期厂"] and tasks.overdue == 1
     draft = InspectionRecord.objects.get(task=drafting)
     links = {item.title: item.url for item in tasks.items}
