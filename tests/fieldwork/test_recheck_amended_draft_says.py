@@ -13,7 +13,8 @@ from django.utils import timezone
 from shuangsuiji.fieldwork import services
 from tests.clients import signed_in
 
-from .test_recheck_amended_orders import NO_PROBLEM, amend, order
+from .conftest import NO_PROBLEM, amended
+from .test_recheck_amended_orders import order
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_the_form_says_the_amendment_rewrote_the_rows(source, recheck, users):
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     assert 'id="recheck-rows-adjusted"' not in form(draft, users["inspector"])  # nothing amended, nothing said
     assert 'id="source-amended"' not in signed_in(users["inspector"]).get(recheck.get_absolute_url()).content.decode()
-    amendment = amend(source, users, order("布袋除尘器3号仓布袋破损", days=12), NO_PROBLEM)
+    amendment = amended(source, users, order("布袋除尘器3号仓布袋破损", days=12), NO_PROBLEM)
     page = form(draft, users["inspector"])
     assert f"原检查记录已由更正记录 {amendment.number} 更正" in page
     assert 'id="recheck-rows-dropped"' not in page
@@ -39,10 +40,10 @@ def test_the_form_says_the_amendment_rewrote_the_rows(source, recheck, users):
 
 def test_the_form_and_the_recheck_page_say_which_order_the_amendment_dropped(source, recheck, users):
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
-    first = amend(source, users, order(), order("未按规定开展自行监测", days=20))  # HB-002 joins the re-check
+    first = amended(source, users, order(), order("未按规定开展自行监测", days=20))  # HB-002 joins the re-check
     draft.refresh_from_db()
     assert list(draft.items.values_list("code", flat=True)) == ["HB-001", "HB-002"]
-    second = amend(first, users, order(), NO_PROBLEM)  # … and leaves it again
+    second = amended(first, users, order(), NO_PROBLEM)  # … and leaves it again
     draft.refresh_from_db()
     assert list(draft.items.values_list("code", flat=True)) == ["HB-001"]
     page = form(draft, users["inspector"])
