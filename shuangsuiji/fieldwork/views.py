@@ -444,8 +444,7 @@ def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None
     positive_list = services.positive_list_in_quarter(task)
     scheduled_on = getattr(getattr(task, "schedule", None), "planned_on", None)
     # One unit, one visit: the unit's other open tasks this quarter the user may open, their briefs once dispatched
-    others = overlaps.other_visits(task, visible_tasks(user), inspector_id=user.inspector_id if _is_inspector(user)
-                                   else None)
+    others = overlaps.other_visits(task, visible_tasks(user), viewer=user)
     for other in others:
         if other.status == TaskStatus.DISPATCHED:
             other.link = reverse("fieldwork:task_brief", args=[other.pk])

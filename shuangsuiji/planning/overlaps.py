@@ -23,9 +23,11 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from shuangsuiji.accounts.models import Role
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork.models import task_number  # the number the field knows a task by
-from shuangsuiji.planning.models import Task, TaskMember, TaskPlan, TaskStatus
+from shuangsuiji.planning.models import Task, TaskMember, TaskPlan, TaskStatus, team_places
+from shuangsuiji.planning.permissions import shown_places
 
 
 def open_visits(tasks: QuerySet) -> QuerySet:
@@ -72,16 +74,20 @@ def with_overlap(tasks: QuerySet, scope: QuerySet, *, since: tuple[int, int] | N
         Task.objects.filter(pk=OuterRef("pk"), records__sealed_at__isnull=False)))
 
 
-def _describe(others: list[Task], inspector_id: int | None) -> None:
-    """Give each task ``link`` (its task page), ``plans`` (the plans it counts for) and ``people`` (its team; for
-    an inspector, ``inspector_id``, the teams he is on, as the task page shows him), in two queries for them all."""
+def _describe(others: list[Task], viewer) -> None:
+    """Give each task ``link`` (its task page), ``plans`` (the plans it counts for) and ``people`` (its team as
+    ``viewer`` is shown it), in two queries for them all. The team is read through ``permissions.shown_places``, as
+    the task page reads it: a merged visit's officers from another plan's draw not dispatched yet are not named to
+    whoever does not read that plan (nothing of a draw is told before its dispatch). An inspector is shown, of those,
+    only the teams he is on himself, as his task page shows him."""
     if not others:
         return
-    members = TaskMember.objects.filter(active=True, task__in=others).select_related("inspector").order_by(
-        "draw_id", "slot")
-    if inspector_id is not None:
+    members = TaskMember.objects.filter(shown_places(viewer), active=True, task__in=others).select_related(
+        "inspector").order_by("draw_id", "slot")
+    if viewer.role == Role.INSPECTOR and not viewer.is_superuser:
+        # his own places as told (``team_places``): a draw of his not dispatched yet is no team of his to him
         members = members.filter(draw_id__in=TaskMember.objects.filter(
-            inspector_id=inspector_id, active=True).values("draw_id"))
+            team_places(), inspector_id=viewer.inspector_id).values("draw_id"))
     selections = (TaskPlan.objects.filter(active=True, task__in=others)
                   .select_related("plan__jurisdiction", "plan__department").order_by("pk"))
     plans: dict[int, list[str]] = {}
@@ -97,11 +103,11 @@ def _describe(others: list[Task], inspector_id: int | None) -> None:
 
 
 def others_by_task(tasks: Iterable[Task], scope: QuerySet, *, since: tuple[int, int] | None = None,
-                   described: bool = False, inspector_id: int | None = None) -> dict[int, list[Task]]:
+                   viewer=None) -> dict[int, list[Task]]:
     """For the rows of a list read through ``with_overlap``: each marked row's other open tasks of ``scope`` by the
-    module's rule (each with ``number`` and, ``described``, what ``_describe`` gives), oldest first; a row not
-    marked has none. One query for the whole page (three ``described``), none when no row is marked, so a list with
-    its notes costs the same whatever its rows."""
+    module's rule (each with ``number`` and, given the ``viewer``, what ``_describe`` shows him), oldest first; a row
+    not marked has none. One query for the whole page (three with a ``viewer``), none when no row is marked, so a
+    list with its notes costs the same whatever its rows."""
     since = since or this_quarter()
     tasks = list(tasks)
     marked = [task for task in tasks if getattr(task, "overlap", False)]
@@ -116,8 +122,8 @@ def others_by_task(tasks: Iterable[Task], scope: QuerySet, *, since: tuple[int, 
     for task in marked:
         found[task.pk] = [other for other in units.get(task.target_id, [])
                           if other.pk != task.pk and (is_current(task, since) or is_current(other, since))]
-    if described:
-        _describe([other for others in found.values() for other in others], inspector_id)
+    if viewer is not None:
+        _describe([other for others in found.values() for other in others], viewer)
     return found
 
 
@@ -127,11 +133,10 @@ def overlapping(tasks: QuerySet, scope: QuerySet, *, since: tuple[int, int] | No
     return open_visits(tasks).filter(pairs(scope, since or this_quarter()))
 
 
-def other_visits(task: Task, scope: QuerySet, *, inspector_id: int | None = None,
-                 since: tuple[int, int] | None = None) -> list[Task]:
+def other_visits(task: Task, scope: QuerySet, *, viewer, since: tuple[int, int] | None = None) -> list[Task]:
     """The other open tasks of ``scope`` to ``task``'s unit making a visit to coordinate with it (the module's
     rule), none when ``task`` itself is closed (withdrawn, or its record submitted: that visit is done). Each with
-    ``number`` and what ``_describe`` gives."""
+    ``number`` and what ``_describe`` shows ``viewer``."""
     if not is_open(task):
         return []
     since = since or this_quarter()
@@ -141,5 +146,5 @@ def other_visits(task: Task, scope: QuerySet, *, inspector_id: int | None = None
     others = list(others.select_related("target").order_by("pk"))
     for other in others:
         other.number = task_number(other)
-    _describe(others, inspector_id)
+    _describe(others, viewer)
     return others

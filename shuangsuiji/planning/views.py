@@ -638,7 +638,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     page = _page(request, tasks)
     # One unit, one visit: each marked row names the unit's other open tasks the reader may see, with their plans
     # and teams (three queries for the page, none when no row is marked)
-    others = overlaps.others_by_task(page.object_list, base, described=True)
+    others = overlaps.others_by_task(page.object_list, base, viewer=request.user)
     for task in page.object_list:
         task.other_visits = others[task.pk]
         task.people = list(dict.fromkeys(member.inspector for member in task.team))  # once, if two draws chose him
@@ -687,8 +687,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     runnable = [s.plan for s in selections if s.active and can_run(user, s.plan)
                 and s.plan.status in (PlanStatus.DRAWN, PlanStatus.DISPATCHED)]
     # One unit, one visit: the unit's other open tasks this quarter that the viewer may open (overlaps)
-    others = overlaps.other_visits(task, visible_tasks(user),
-                                   inspector_id=user.inspector_id if inspector_view else None)
+    others = overlaps.other_visits(task, visible_tasks(user), viewer=user)
     return render(request, "planning/task_detail.html", {
         "task": task, "team": rows, "selections": selections, "items": task.check_items(),
         "departments": task.departments(), "inspector_view": inspector_view,
