@@ -42,6 +42,7 @@ from shuangsuiji.planning.models import (
     Task,
     TaskMember,
     TaskPlan,
+    team_places,
 )
 from shuangsuiji.planning.permissions import shown_places, visible_plans, visible_tasks
 from shuangsuiji.planning.services import draw_revealed, published_manifest
@@ -416,13 +417,16 @@ class TaskFilter(params.FilterSet):
         fields = ["year", "quarter", "status", "is_joint", "is_clue_check", "is_cross_department"]
 
     def only_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        # As planning's "my tasks": the tasks whose team has the user's officer in it, still in the team.
+        # As planning's "my tasks": the tasks whose team as told (``team_places``) has the user's officer in it. An
+        # admin linked to an officer reads his plan before its dispatch, yet its visits are not his until it goes
+        # out; a place he left before the dispatch was never his.
         if not value:
             return queryset
         inspector_id = getattr(self.request.user, "inspector_id", None)
         if inspector_id is None:
             return queryset.none()
-        return queryset.filter(members__inspector_id=inspector_id, members__active=True)
+        return queryset.filter(pk__in=TaskMember.objects.filter(team_places(), inspector_id=inspector_id)
+                               .values("task_id"))
 
 
 @described(_("抽查任务：本人在任务页面能看到的任务，按年度、季度从新到旧；执法人员只有派发给本人检查组的任务"),
