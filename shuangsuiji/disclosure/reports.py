@@ -35,6 +35,7 @@ from shuangsuiji.planning.models import (
     Stratum,
     TaskMember,
     TaskPlan,
+    team_places,
 )
 from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
@@ -303,7 +304,7 @@ def quarterly_status(jurisdiction: Jurisdiction, year: int, quarter: int, today:
     """The quarter of every jurisdiction in ``jurisdiction``'s subtree that has plans or results to publish:
     per stratum the policy minimum and the plan's request (``PlanStratum``), the tasks drawn (active
     selections), inspected (a sealed record) and with problems (the current record found one); joint
-    inspections; inspectors in the teams of inspected tasks; the problems' handling (``FollowUp``); months
+    inspections; inspectors in the told teams of inspected tasks; the problems' handling (``FollowUp``); months
     whose results were due and released on time (``services.month_states``); draws revealed and verified."""
     today = today or timezone.localdate()
     plans = list(Plan.objects.filter(jurisdiction__path__startswith=jurisdiction.path, year=year, quarter=quarter)
@@ -318,7 +319,9 @@ def quarterly_status(jurisdiction: Jurisdiction, year: int, quarter: int, today:
                       .values_list("plan_id", "task_id", "stratum"))
     current = _current_records([task_id for _plan, task_id, _stratum in selections])
     members: dict[int, set[int]] = defaultdict(set)
-    for task_id, inspector_id in TaskMember.objects.filter(task_id__in=list(current), active=True).values_list(
+    # the team as told (``team_places``): a merged visit's officers from another plan's draw not dispatched yet were
+    # told nothing of it and did not go; they are not the quarter's inspectors for it
+    for task_id, inspector_id in TaskMember.objects.filter(team_places(), task_id__in=list(current)).values_list(
             "task_id", "inspector_id"):
         members[task_id].add(inspector_id)
     by_plan = {plan.pk: plan for plan in plans}
