@@ -81,6 +81,7 @@ from shuangsuiji.intake.permissions import ensure_can_record
 from shuangsuiji.planning.gather import draws_open
 from shuangsuiji.planning.models import (
     MemberRole,
+    Plan,
     Substitution,
     SubstitutionKind,
     Task,
@@ -803,6 +804,39 @@ def team_changed(task: Task, *, reason: str, acting_user) -> None:
         for signature in record.signatures.filter(inspector__isnull=False).exclude(inspector_id__in=team):
             _event("record.unsign", record, record, acting_user, {"signer": [signature.name, None]}, reason)
             signature.delete()
+
+
+def teams_of_drafts(plan_id: int) -> dict[int, set[int]]:
+    """Before ``plan_id``'s dispatch: the told team (``team_places``) of each visit it shares with a plan gone out
+    already whose record the team has begun and not submitted, by task — what ``team_joined`` compares with after
+    the dispatch. Empty, in one query, for a plan whose visits nobody has begun yet (nearly every plan)."""
+    tasks = set(InspectionRecord.objects.filter(
+        sealed_at__isnull=True, task__status=TaskStatus.DISPATCHED, task__selections__plan_id=plan_id,
+        task__selections__active=True).values_list("task_id", flat=True))
+    teams: dict[int, set[int]] = {task_id: set() for task_id in tasks}
+    for task_id, inspector_id in TaskMember.objects.filter(team_places(), task_id__in=tasks).values_list(
+            "task_id", "inspector_id"):
+        teams[task_id].add(inspector_id)
+    return teams
+
+
+def team_joined(before: Mapping[int, set[int]], *, plan: Plan, acting_user) -> None:
+    """After a plan's dispatch, in its transaction: each draft record of a visit whose told team it enlarged
+    (``before``, from ``teams_of_drafts``) gets a ``record.team_joined`` event naming the plan and the officers who
+    joined, so the record's history says when and why its team changed — they are asked to sign it from now on
+    (``participants``), which they were not the moment before."""
+    if not before:
+        return
+    with system_language():
+        title = str(plan)  # stored in the system's language, as every event's values
+    drafts = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("target")
+              .filter(task_id__in=list(before), sealed_at__isnull=True).order_by("pk"))
+    for record in drafts:
+        joined = permissions.team_inspector_ids(record) - before[record.task_id]
+        if not joined:
+            continue
+        codes = sorted(Inspector.objects.filter(pk__in=joined).values_list("certificate_number", flat=True))
+        _event("record.team_joined", record, record, acting_user, {"plan": title, "joined": codes})
 
 
 @dataclass(frozen=True)

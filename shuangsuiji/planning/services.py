@@ -945,6 +945,11 @@ def do_dispatch(plan: Plan, *, acting_user) -> dict:
             "who": plan.dispatched_by.display_name if plan.dispatched_by else _("系统"),
             "when": timezone.localtime(plan.dispatched_at).strftime("%Y-%m-%d %H:%M")}, code="done")
     _expect(plan, PlanStatus.DRAWN)
+    from shuangsuiji.fieldwork.services import team_joined, teams_of_drafts  # fieldwork builds on planning
+
+    # A merged visit out already for another plan, its record begun: this dispatch tells this plan's officers of it
+    # and they join its team (``team_places``); the draft's history is to say so (``team_joined``).
+    drafts_before = teams_of_drafts(plan.pk)
     now = timezone.now()
     # The ids first, then an update by primary key: as one UPDATE … WHERE id IN (join), PostgreSQL planned a
     # nested loop over every task for every task whenever the tables' statistics predated the draw that had
@@ -964,6 +969,7 @@ def do_dispatch(plan: Plan, *, acting_user) -> dict:
     # the draw keeps it when a re-draw supersedes it and clears the plan's: its officers were told (``told_places``)
     Draw.objects.filter(plan=plan).exclude(status=DrawStatus.SUPERSEDED).update(dispatched_at=now)
     _event("dispatch", plan, acting_user, facts)
+    team_joined(drafts_before, plan=plan, acting_user=acting_user)
     return facts
 
 
