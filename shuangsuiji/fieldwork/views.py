@@ -41,7 +41,7 @@ from django.views.decorators.http import require_POST
 
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
-from shuangsuiji.audit.display import every_field_of, field_of
+from shuangsuiji.audit.display import every_field_of, field_of, name_codes
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.disclosure.services import (
     known_results_deadline,
@@ -1299,7 +1299,8 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         and open_amendment is None,
         "review_form": review_form or ReviewForm(), "amend_reason": amend_reason, "reason_form": ReasonForm(),
         "decision_form": decision_form or _decision_form("amendment", open_amendment),
-        "history": history_for(record)[:50], "visit": record.visit_number,
+        # coded values said with the names the reader may read: a dispatch's joining officers (``record.team_joined``)
+        "history": name_codes(history_for(record)[:50], user), "visit": record.visit_number,
         # the clue the on-site visit rests on, linked for a reader its gate lets in (a department user: no 404 link)
         "clue_url": record.on_site_clue.get_absolute_url() if record.on_site_clue_id and Clue.objects.visible_to(
             user).filter(pk=record.on_site_clue_id).exists() else "",

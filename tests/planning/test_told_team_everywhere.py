@@ -156,13 +156,19 @@ def test_the_dispatch_that_enlarges_a_drafts_team_says_so_in_the_records_history
     services.do_dispatch(city_plan, acting_user=city["users"]["city_admin"])
     event = Event.objects.get(action="record.team_joined")
     assert event.object_id == str(record.pk) and event.actor == city["users"]["city_admin"]
-    certificates = sorted(task.members.filter(draw__plan=city_plan, active=True)
-                          .values_list("inspector__certificate_number", flat=True))
+    joined = dict(task.members.filter(draw__plan=city_plan, active=True)
+                  .values_list("inspector__certificate_number", "inspector__name"))
+    certificates = sorted(joined)
     assert event.changes == {"plan": str(city_plan), "joined": certificates}
-    # the record's history says it, in Chinese and in English
+    # the record's history says it, each officer by certificate number and name, in Chinese and in English
     client.force_login(city["users"]["county_admin"])
     url = reverse("fieldwork:record_detail", args=[record.pk])
     page = note(client, url)
-    assert "计划派发，人员加入检查组" in page and certificates[0] in page
+    assert "计划派发，人员加入检查组" in page and str(city_plan) in page
+    # the county's registry does not hold the city's officers (their numbers alone); the city reads their names
+    assert all(code in page for code in joined)
+    client.force_login(city["users"]["city_admin"])
+    page = note(client, url)
+    assert all(f"{code}（{name}）" in page for code, name in joined.items())
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert "Plan dispatched: officers joined the inspection team" in note(client, url)
