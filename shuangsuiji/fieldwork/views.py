@@ -91,6 +91,7 @@ from shuangsuiji.fieldwork.models import (
     owed_by,
     owned_by,
     owned_in_scope,
+    reads_draft_of,
     reads_drafts,
     task_number,
 )
@@ -121,7 +122,8 @@ LAST_DAY_MS = int(datetime(9999, 12, 30, tzinfo=UTC).timestamp() * 1000)
 
 DRAFT_HISTORY_HIDDEN = frozenset([*map(every_field_of, DRAFT_ACTIONS), *(
     field_of(action, key) for action, keys in ON_SITE_DRAFT_KEYS.items() for key in keys)])
-"""What a sealed record's history keeps from a reader of sealed records only (``models.reads_drafts``)."""
+"""What a sealed record's history keeps from a reader who did not read its draft (``models.drafts_unread``), on its
+page and on /audit/."""
 
 
 def _page(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -1307,8 +1309,9 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "clue_url": record.on_site_clue.get_absolute_url() if record.on_site_clue_id and Clue.objects.visible_to(
             user).filter(pk=record.on_site_clue_id).exists() else "",
         # the draft's events say who did what when; their values are the unsigned draft (models.DRAFT_ACTIONS), but
-        # for the on-site approval the record was sealed with (models.ON_SITE_DRAFT_KEYS)
-        "history_hidden": frozenset() if reads_drafts(user) else DRAFT_HISTORY_HIDDEN,
+        # for the on-site approval the record was sealed with (models.ON_SITE_DRAFT_KEYS): kept from whoever did not
+        # read that draft — a leader, and a county admin the record of the city's own visit (models.drafts_unread)
+        "history_hidden": frozenset() if reads_draft_of(user, record) else DRAFT_HISTORY_HIDDEN,
         "today": timezone.localdate(),
     }, status=status)
 
