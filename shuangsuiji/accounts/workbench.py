@@ -334,9 +334,10 @@ def _add(into: dict[int, int], key: int, n: int = 1) -> None:
     into[key] = into.get(key, 0) + n
 
 
-def _owner_query(user) -> dict[str, int]:
+def owner_query(user) -> dict[str, int]:
     """``drawn_by`` the user's one bureau, so that a county's "more" opens exactly what it counted; a city's
-    lists show its counties' work too, which its count holds."""
+    lists show its counties' work too, which its count holds. The 现场检查 overview's 待审核 card links with it
+    as well, so that it opens what the workbench and the card count (``fieldwork.models.owned_in_scope``)."""
     root = _root(user)
     if root is None or len(_places(user, root)) != 1:
         return {}
@@ -453,7 +454,7 @@ def open_follow_ups(user, today: date, *, overdue_only: bool = False) -> Items:
             if group["late"]:
                 _add(late, group["owner"], group["n"])
         query = {"state": "overdue"} if overdue_only else {}
-        more = f"{reverse('fieldwork:followup_list')}?{urlencode({**query, **_owner_query(user)})}".rstrip("?")
+        more = f"{reverse('fieldwork:followup_list')}?{urlencode({**query, **owner_query(user)})}".rstrip("?")
     handlings = dict(Handling.choices)
     rows = []
     for follow_up in (follow_ups.select_related("target__jurisdiction", "record", "recheck")
@@ -620,7 +621,7 @@ def records_awaiting_review(user, today: date) -> Items:
                          place=record.target.jurisdiction.name))
     return Items(items=rows, total=sum(g["n"] for g in totals), overdue=sum(g["n"] for g in totals if late_group(g)),
                  by_place=by_place, overdue_by_place=late,
-                 more_url=f"{reverse('fieldwork:record_list')}?{urlencode({'state': 'pending', **_owner_query(user)})}")
+                 more_url=f"{reverse('fieldwork:record_list')}?{urlencode({'state': 'pending', **owner_query(user)})}")
 
 
 def overdue_tasks(user, today: date) -> Items:

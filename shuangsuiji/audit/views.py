@@ -30,6 +30,8 @@ from shuangsuiji.audit.display import EVERY_FIELD, name_codes
 from shuangsuiji.audit.forms import EventFilterForm
 from shuangsuiji.audit.models import ChainHead, Event
 from shuangsuiji.audit.services import verify_chain
+from shuangsuiji.fieldwork.models import InspectionRecord, drafts_unread
+from shuangsuiji.fieldwork.views import DRAFT_HISTORY_HIDDEN
 from shuangsuiji.registry.models import Inspector
 from shuangsuiji.registry.views import INSPECTOR_PRIVATE, PAGE_SIZE, CappedPaginator, officers_private_to
 
@@ -58,6 +60,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     rows = name_codes(page.object_list, user)
     links = _object_links(rows, user)
     hidden = _withheld(rows, user)
+    for pk, fields in _drafts_withheld(rows, user).items():
+        hidden[pk] = hidden.get(pk, frozenset()) | fields
     for pk in _unreadable(rows, user):
         hidden[pk] = frozenset({EVERY_FIELD})
     locks = _address_locks(rows) if user.lifts_address_locks else {}
@@ -151,6 +155,21 @@ def _withheld(events: Iterable[Event], user: User) -> dict[int, frozenset[str]]:
         return {}
     readable = set(officers_private_to(user).filter(pk__in=set(about.values())).values_list("pk", flat=True))
     return {pk: INSPECTOR_PRIVATE for pk, inspector in about.items() if inspector not in readable}
+
+
+def _drafts_withheld(events: Iterable[Event], user: User) -> dict[int, frozenset[str]]:
+    """{event: the draft's values withheld}, for the events of the records whose draft this reader did not read, as
+    the record's page withholds them (``fieldwork.models.drafts_unread``): a county admin reads the record of the
+    city's own visit to his firm once sealed, and its history here showed what the city's team saved in its draft."""
+    record_type = ContentType.objects.get_for_model(InspectionRecord).pk
+    about: dict[int, list[int]] = defaultdict(list)
+    for event in events:
+        if event.content_type_id == record_type and re.fullmatch(r"[0-9]{1,18}", event.object_id):
+            about[int(event.object_id)].append(event.pk)
+    if not about:
+        return {}
+    unread = drafts_unread(user, InspectionRecord.objects.filter(pk__in=set(about))).values_list("pk", flat=True)
+    return {pk: DRAFT_HISTORY_HIDDEN for record in unread for pk in about[record]}
 
 
 def _address_of(event: Event) -> str:

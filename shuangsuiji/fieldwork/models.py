@@ -133,13 +133,7 @@ class RecordQuerySet(ScopedQuerySet):
             return queryset.filter(teams_of(user, "task", "recheck") | rechecked_by(user, "pk"))
         if not user.is_admin_role:
             return queryset.sealed()
-        from shuangsuiji.planning.models import TaskPlan
-
-        live = TaskPlan.objects.filter(task=OuterRef("task"), active=True)
-        # a re-check's draft follows the firm (a problem's follow-up is the county's too); a visit no live selection
-        # holds is reviewed by the firm's admins (``permissions.reviewers``)
-        return queryset.filter(Q(sealed_at__isnull=False) | Q(task__isnull=True) | ~Exists(live)
-                               | Exists(live.filter(plan__jurisdiction__path__startswith=user.jurisdiction.path)))
+        return queryset.filter(Q(sealed_at__isnull=False) | _admin_reads_drafts(user))
 
     def sealed(self) -> "RecordQuerySet":
         return self.filter(sealed_at__isnull=False)
@@ -164,6 +158,35 @@ def reads_drafts(user) -> bool:
     an officer's (his team's). A leader or a department user reads sealed records only — and so not the values of
     their draft saves in a sealed record's history either."""
     return bool(user.is_superuser or user.is_admin_role or user.role == Role.INSPECTOR)
+
+
+def _admin_reads_drafts(user) -> Q:
+    """The records whose draft an admin of the scope reads (``RecordQuerySet.visible_to``): not those of a visit only
+    plans above him drew, that bureau's work in progress."""
+    from shuangsuiji.planning.models import TaskPlan
+
+    live = TaskPlan.objects.filter(task=OuterRef("task"), active=True)
+    # a re-check's draft follows the firm (a problem's follow-up is the county's too); a visit no live selection
+    # holds is reviewed by the firm's admins (``permissions.reviewers``)
+    return (Q(task__isnull=True) | ~Exists(live)
+            | Exists(live.filter(plan__jurisdiction__path__startswith=user.jurisdiction.path)))
+
+
+def drafts_unread(user, records: models.QuerySet) -> models.QuerySet:
+    """The records of ``records`` whose draft ``user`` does not read, so that their history (the record's page,
+    /audit/) withholds the draft's values from him: all of them for a reader of sealed records only
+    (``reads_drafts``), and for a county admin the city's own plans' records of his firms — he reads them once
+    sealed, never as drafts (``RecordQuerySet.visible_to``), and the values of their saves are those drafts."""
+    if not reads_drafts(user):
+        return records
+    if user.is_superuser or not user.is_admin_role:  # an officer reads his own teams' drafts, and only those
+        return records.none()
+    return records.exclude(_admin_reads_drafts(user))
+
+
+def reads_draft_of(user, record: "InspectionRecord") -> bool:
+    """Whether ``user`` reads the draft ``record`` was (``drafts_unread``)."""
+    return not drafts_unread(user, InspectionRecord.objects.filter(pk=record.pk)).exists()
 
 
 DRAFT_ACTIONS = ("record.draft", "record.attach", "record.detach", "record.sign", "record.unsign")

@@ -35,12 +35,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shuangsuiji import params
 from shuangsuiji.accounts.models import Role
+from shuangsuiji.accounts.workbench import owner_query
 from shuangsuiji.audit.display import every_field_of, field_of, name_codes
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.disclosure.services import (
@@ -89,6 +90,8 @@ from shuangsuiji.fieldwork.models import (
     of_tasks,
     owed_by,
     owned_by,
+    owned_in_scope,
+    reads_draft_of,
     reads_drafts,
     task_number,
 )
@@ -119,7 +122,8 @@ LAST_DAY_MS = int(datetime(9999, 12, 30, tzinfo=UTC).timestamp() * 1000)
 
 DRAFT_HISTORY_HIDDEN = frozenset([*map(every_field_of, DRAFT_ACTIONS), *(
     field_of(action, key) for action, keys in ON_SITE_DRAFT_KEYS.items() for key in keys)])
-"""What a sealed record's history keeps from a reader of sealed records only (``models.reads_drafts``)."""
+"""What a sealed record's history keeps from a reader who did not read its draft (``models.drafts_unread``), on its
+page and on /audit/."""
 
 
 def _page(request: HttpRequest, queryset: QuerySet) -> Page:
@@ -1305,8 +1309,9 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "clue_url": record.on_site_clue.get_absolute_url() if record.on_site_clue_id and Clue.objects.visible_to(
             user).filter(pk=record.on_site_clue_id).exists() else "",
         # the draft's events say who did what when; their values are the unsigned draft (models.DRAFT_ACTIONS), but
-        # for the on-site approval the record was sealed with (models.ON_SITE_DRAFT_KEYS)
-        "history_hidden": frozenset() if reads_drafts(user) else DRAFT_HISTORY_HIDDEN,
+        # for the on-site approval the record was sealed with (models.ON_SITE_DRAFT_KEYS): kept from whoever did not
+        # read that draft — a leader, and a county admin the record of the city's own visit (models.drafts_unread)
+        "history_hidden": frozenset() if reads_draft_of(user, record) else DRAFT_HISTORY_HIDDEN,
         "today": timezone.localdate(),
     }, status=status)
 
@@ -1725,12 +1730,17 @@ def overview(request: HttpRequest) -> HttpResponse:
     for key, counter in sorted(by_county.items(), key=lambda kv: codes[kv[0]]):
         share = counter["problems"] * 100 / counter["records"] if counter["records"] else 0
         rows.append({"id": key, "name": names[key], "share": share, **counter})
+    # 待审核: the records the reader's bureau reviews (``permissions.reviewers``, counted as the workbench counts them,
+    # ``owned_in_scope``) — a county's card counted the city's own plans' records of its firms, which the city
+    # reviews, and its link opened them; the link opens exactly what the card and the list count (``owner_query``).
+    awaiting = owned_in_scope(user, records.awaiting_review())
     return render(request, "fieldwork/overview.html", {
-        "awaiting_review": records.awaiting_review().count(),
+        "awaiting_review": awaiting.count(),
+        "awaiting_url": f"{reverse('fieldwork:record_list')}?{urlencode({'state': 'pending', **owner_query(user)})}",
         "overdue": follow_ups.overdue(today).count(), "open": follow_ups.open().count(),
         # what the 审批 tab it links to lists: the clues and the plans' requests too, not only the records'
         "pending_approvals": _approval_queue(request)["count"],
         "open_rechecks": Recheck.objects.visible_to(user).filter(status=RecheckStatus.OPEN).count(),
         "rows": rows, "year": today.year,
-        "recent": records.awaiting_review().select_related("target__jurisdiction").order_by("sealed_at")[:10],
+        "recent": awaiting.select_related("target__jurisdiction").order_by("sealed_at", "pk")[:10],
     })
