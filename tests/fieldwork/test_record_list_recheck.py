@@ -52,3 +52,13 @@ def test_the_plural_and_the_past_visits_say_the_same(users, source, recheck):
     history = signed_in(users["inspector"], "en").get(reverse("fieldwork:task_brief", args=[source.task_id]))
     line = history.content.decode().split(done.number, 1)[1].split("</li>", 1)[0]
     assert "Re-check: rectified" in line
+
+
+@pytest.mark.parametrize(("language", "says"), [("zh-hans", "problem 为未整改"), ("en", "problem not rectified")])
+def test_the_api_schema_says_what_a_rechecks_outcome_means(language, says):
+    """The records API serves a re-check's rows with the same "ok" / "problem": its schema said only 检查结果."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    with translation.override(language):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert says in schema["components"]["schemas"]["ItemResult"]["properties"]["outcome"]["description"]
