@@ -28,7 +28,6 @@ from django.core.paginator import Page
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from shuangsuiji import params
 from shuangsuiji.disclosure.models import (
@@ -54,7 +53,7 @@ from shuangsuiji.fieldwork.models import Handling
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning import gather
-from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind, Stratum
+from shuangsuiji.planning.models import Draw, DrawStatus, Plan, PlanKind, stratum_count
 from shuangsuiji.planning.services import draw_revealed
 from shuangsuiji.punctuation import citation_line, join_semicolon
 from shuangsuiji.registry.industry import INDUSTRY, industry_filter, industry_prefixes  # noqa: F401 (tests)
@@ -687,23 +686,6 @@ def basis_article(basis: str) -> str:
     (then the page shows the stored basis alone rather than guess an article)."""
     article = _BASIS_ARTICLES.get(basis) if basis in RedactionBasis.values else None
     return str(article) if article is not None else ""
-
-
-def stratum_count(stratum: str, n: int) -> str:
-    """A stratum's planned number as a phrase of the reader's language: "重点排污单位 106 家", "106 key units".
-    The list put the label and the bare number side by side ("Key unit 106"), which reads as an identifier."""
-    forms = {
-        Stratum.KEY: ngettext("重点排污单位 %(n)s 家", "重点排污单位 %(n)s 家", n),
-        Stratum.SPECIAL: ngettext("特殊监管对象 %(n)s 家", "特殊监管对象 %(n)s 家", n),
-        Stratum.GENERAL: ngettext("一般排污单位 %(n)s 家", "一般排污单位 %(n)s 家", n),
-        Stratum.CLUE: ngettext("经批准核查线索的正面清单单位 %(n)s 家", "经批准核查线索的正面清单单位 %(n)s 家", n),
-        Stratum.JOINT: ngettext("内部联合抽查对象 %(n)s 家", "内部联合抽查对象 %(n)s 家", n),
-        Stratum.CROSS: ngettext("跨部门联合抽查对象 %(n)s 家（协同监管平台抽取）",
-                                "跨部门联合抽查对象 %(n)s 家（协同监管平台抽取）", n),
-    }
-    if stratum not in forms:  # a stratum a later version added: its label and the number, as before
-        return f"{Stratum(stratum).label if stratum in Stratum.values else stratum} {n}"
-    return forms[stratum] % {"n": n}
 
 
 def strata_counts(strata: Iterable[Any]) -> str:

@@ -22,6 +22,13 @@ class ItemResultSerializer(serializers.ModelSerializer):
         fields = ["order", "code", "name", "outcome", "notes", "handling", "deadline", "transfer_to", "rectification"]
 
 
+# A re-check's rows verify orders (models.RECHECK_OUTCOMES): the same stored values mean 已整改 / 未整改 there, which
+# the pages say and a client of the API could not tell from "检查结果" alone.
+describe_fields(ItemResultSerializer, outcome=_(
+    "检查结果：ok 未发现问题，problem 发现问题，na 不涉及；复查记录（visit 为复查编号）的各项核实责令整改的问题，"
+    "ok 为已整改，problem 为未整改"))
+
+
 class SignatureSerializer(serializers.ModelSerializer):
     class Meta:
         model = Signature

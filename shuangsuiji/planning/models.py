@@ -27,7 +27,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.accounts.scoping import ScopedManager, ScopedQuerySet
@@ -320,6 +320,24 @@ class Stratum(models.TextChoices):
     CLUE = "clue", _("正面清单（经批准核查线索）")
     JOINT = "joint", _("内部联合抽查")
     CROSS = "cross", _("跨部门联合抽查（协同监管平台抽取的对象）")
+
+
+def stratum_count(stratum: str, n: int) -> str:
+    """A stratum's number of targets as a phrase of the reader's language: "重点排污单位 106 家", "106 key units".
+    The lists put the label and the bare number side by side ("Key unit 106"), which reads as an identifier; the
+    public portal and the staff's plan list say it alike, through this one function."""
+    forms = {
+        Stratum.KEY: ngettext("重点排污单位 %(n)s 家", "重点排污单位 %(n)s 家", n),
+        Stratum.SPECIAL: ngettext("特殊监管对象 %(n)s 家", "特殊监管对象 %(n)s 家", n),
+        Stratum.GENERAL: ngettext("一般排污单位 %(n)s 家", "一般排污单位 %(n)s 家", n),
+        Stratum.CLUE: ngettext("经批准核查线索的正面清单单位 %(n)s 家", "经批准核查线索的正面清单单位 %(n)s 家", n),
+        Stratum.JOINT: ngettext("内部联合抽查对象 %(n)s 家", "内部联合抽查对象 %(n)s 家", n),
+        Stratum.CROSS: ngettext("跨部门联合抽查对象 %(n)s 家（协同监管平台抽取）",
+                                "跨部门联合抽查对象 %(n)s 家（协同监管平台抽取）", n),
+    }
+    if stratum not in forms:  # a stratum a later version added: its label and the number, as before
+        return f"{Stratum(stratum).label if stratum in Stratum.values else stratum} {n}"
+    return forms[stratum] % {"n": n}
 
 
 DRAWN_STRATA = (Stratum.KEY, Stratum.SPECIAL, Stratum.GENERAL)

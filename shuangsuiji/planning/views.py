@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from shuangsuiji import params
@@ -65,7 +66,7 @@ from shuangsuiji.planning.permissions import (
     visible_plans,
     visible_tasks,
 )
-from shuangsuiji.punctuation import colon, join_sep
+from shuangsuiji.punctuation import bracketed, colon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
@@ -518,14 +519,24 @@ def plan_draw(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     def dispatch(plan: Plan) -> str:
         facts = services.do_dispatch(plan, acting_user=request.user)
-        # named as the inspector's menu names it: he has no "我的任务", his tasks are under 现场检查
-        if facts.get("already_dispatched"):
-            return _("已派发 %(n)s 项任务（另有 %(shared)s 项检查对象同时被其他计划抽中，其任务已随该计划派发），"
-                     "执法人员现在可以在“现场检查”中看到各自的任务") % {"n": facts["tasks"],
-                                                              "shared": facts["already_dispatched"]}
-        return _("已派发 %(n)s 项任务，执法人员现在可以在“现场检查”中看到各自的任务") % {"n": facts["tasks"]}
+        return dispatched_message(facts["tasks"], facts.get("already_dispatched", 0))
 
     return _act(request, pk, dispatch)
+
+
+def dispatched_message(tasks: int, shared: int = 0) -> str:
+    """What 派发 tells the admin: how many tasks went out and, when some targets were also drawn by another plan
+    whose dispatch took their tasks, how many. Each number takes its own plural (the English said "Dispatched 1
+    tasks"), so the remark about the others is a message of its own, set inside the first."""
+    # named as the inspector's menu names it: he has no "我的任务", his tasks are under 现场检查
+    if not shared:
+        return ngettext("已派发 %(n)s 项任务，执法人员现在可以在“现场检查”中看到各自的任务",
+                        "已派发 %(n)s 项任务，执法人员现在可以在“现场检查”中看到各自的任务", tasks) % {"n": tasks}
+    others = ngettext("另有 %(shared)s 项检查对象同时被其他计划抽中，其任务已随该计划派发",
+                      "另有 %(shared)s 项检查对象同时被其他计划抽中，其任务已随该计划派发", shared) % {"shared": shared}
+    return ngettext("已派发 %(n)s 项任务%(others)s，执法人员现在可以在“现场检查”中看到各自的任务",
+                    "已派发 %(n)s 项任务%(others)s，执法人员现在可以在“现场检查”中看到各自的任务",
+                    tasks) % {"n": tasks, "others": bracketed(others)}
 
 
 @login_required

@@ -7,9 +7,10 @@ import pytest
 
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.fieldwork import services as fieldwork
+from shuangsuiji.fieldwork.models import Handling
 from shuangsuiji.planning.models import PlanStratum, Stratum, TaskPlan
 from tests.disclosure.test_services import month_of
-from tests.fieldwork.conftest import items, submitted, target, task, team  # noqa: F401
+from tests.fieldwork.conftest import items, ordered_record, recheck_of, rechecked, submitted, target, task, team  # noqa: F401
 
 from .conftest import PHONE
 
@@ -122,3 +123,59 @@ def test_a_records_items_are_headed_by_their_number_on_a_phone(open_page, live_s
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size(DESK)
     assert number.inner_text().strip() == "1"
+
+
+FITS = """cell => { const r = cell.getBoundingClientRect();
+    return [...cell.querySelectorAll('span')].every(s => { const b = s.getBoundingClientRect();
+        return b.left >= r.left - 0.5 && b.right <= r.right + 0.5; }) && cell.scrollWidth <= cell.clientWidth; }"""
+"""Whether every span of a cell (each stratum, a re-check's result) lies within the cell's box."""
+
+
+@pytest.mark.parametrize(("language", "key", "cross"), [
+    ("zh-hans", "重点排污单位 130 家（最低 120）", "跨部门联合抽查对象 130 家（协同监管平台抽取）（最低 120）"),
+    ("en", "130 key units (minimum 120)",
+     "130 targets for cross-department joint check (drawn on the platform) (minimum 120)"),
+])
+def test_the_plan_lists_strata_read_as_counts_within_their_column(open_page, live_server, users, task, language,
+                                                                  key, cross):
+    """Each stratum says its number of units and its minimum in words ("40 key units (minimum 40)"), the longest
+    (the cross-department one) too, and none reaches past the 计划抽查 column at 1280 px."""
+    plan = TaskPlan.objects.filter(task=task).first().plan
+    for stratum in (Stratum.KEY, Stratum.SPECIAL, Stratum.GENERAL, Stratum.CROSS):
+        PlanStratum.objects.create(plan=plan, stratum=stratum, population=400, minimum=120, requested=130,
+                                   explanation="—", citation="—")
+    page = open_page(users["city_admin"], "pw-city_admin", DESK)
+    in_language(page, live_server, language)
+    page.goto(f"{live_server.url}/planning/")
+    assert page.locator("table thead th").nth(3).inner_text().strip() == (
+        "计划抽查" if language == "zh-hans" else "Requested")
+    cell = page.locator("table tbody td").nth(3)
+    strata = cell.locator(".app-stratum-count").all_inner_texts()
+    assert [s.strip() for s in strata if s.strip() in (key, cross)] == [key, cross], strata
+    assert cell.evaluate(FITS), strata
+    # the strata wrap, one under another, rather than widen the table past the card (its 任务, 状态 out of sight)
+    box = page.locator(".table-responsive").first.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert box[0] <= box[1], box
+    assert page.locator("table thead th").last.bounding_box()["x"] < DESK["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+    page.screenshot(path=f"/tmp/h168-plan-list-{language}.png", full_page=True)
+
+
+@pytest.mark.parametrize(("language", "result"), [("zh-hans", "复查：1 项未整改"),
+                                                  ("en", "Re-check: 1 item not rectified")])
+def test_the_record_lists_recheck_result_fits_its_column(open_page, live_server, users, task, language, result):
+    """A re-check's 发现问题 cell says its result in words, the longest (English, not rectified) within the column at
+    1280 px and the table within the page."""
+    recheck = recheck_of(ordered_record(task, users["inspector"]))
+    record = rechecked(recheck, users["inspector"], problem=Handling.CASE)
+    page = open_page(users["county_admin"], "pw-county_admin", DESK)
+    in_language(page, live_server, language)
+    page.goto(f"{live_server.url}/fieldwork/records/")
+    row = page.locator("table tbody tr", has_text=record.number)
+    cell = row.locator("td.app-problems")
+    assert cell.inner_text().strip() == result
+    assert cell.evaluate(FITS)
+    box = page.locator(".table-responsive").first.evaluate("s => [s.scrollWidth, s.clientWidth]")
+    assert box[0] <= box[1], box
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+    page.screenshot(path=f"/tmp/h168-record-list-{language}.png", full_page=True)

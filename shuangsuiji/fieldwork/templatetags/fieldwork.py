@@ -6,7 +6,7 @@ from django.forms import BoundField
 from django.utils import timezone
 
 from shuangsuiji.fieldwork import filetypes
-from shuangsuiji.fieldwork.models import FollowUp, OffSiteMeans, RecordState, owned_in_scope
+from shuangsuiji.fieldwork.models import FollowUp, OffSiteMeans, RecordState, owned_in_scope, recheck_result
 from shuangsuiji.punctuation import join_sep
 
 register = template.Library()
@@ -28,6 +28,9 @@ def state_badge(state: str) -> str:
 @register.filter
 def state_label(state: str) -> str:
     return RecordState(state).label if state in RecordState.values else state
+
+
+register.filter("recheck_result", recheck_result)
 
 
 @register.filter

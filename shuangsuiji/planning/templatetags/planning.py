@@ -2,7 +2,7 @@
 
 from django import template
 
-from shuangsuiji.planning.models import PlanStatus, ShortfallState, Stratum, TaskStatus
+from shuangsuiji.planning.models import PlanStatus, PlanStratum, ShortfallState, Stratum, TaskStatus, stratum_count
 
 register = template.Library()
 
@@ -34,6 +34,12 @@ def shortfall_badge(state: str) -> str:
 @register.filter
 def stratum_label(name: str) -> str:
     return str(Stratum(name).label) if name in Stratum.values else name
+
+
+@register.filter
+def requested_count(row: PlanStratum) -> str:
+    """A plan's stratum as the plan list says it, "重点排污单位 40 家" / "40 key units": the portal's phrase."""
+    return stratum_count(row.stratum, row.requested)
 
 
 @register.filter
