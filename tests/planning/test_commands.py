@@ -29,10 +29,17 @@ def run(*args, **options) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def baoding(db):
-    """Demo Baoding up to the classifications: the demo's own plans would take today's quarter."""
+@pytest.fixture(scope="module")
+def seeded_baoding(module_db):
+    """Demo Baoding up to the classifications, seeded once for this module (most of the module's time was the seed,
+    repeated per test): the demo's own plans would take today's quarter."""
     seed_without_plans(generate("tiny", today=TODAY))
+
+
+@pytest.fixture
+def baoding(seeded_baoding, db):
+    """The module's seed, in this test's own transaction: the plans a test makes are rolled back before the next
+    (the second test gets the one plan of its quarter, which a leak of the first's would break)."""
 
 
 def test_a_whole_quarter_by_commands(baoding, tmp_path):
