@@ -514,22 +514,31 @@ def quarter_plans(user, year: int, quarter: int, window: DrawWindow, today: date
     """The plans of the user's own jurisdiction for a quarter: the step of each ceremony and, once drawn, how
     many of its tasks have a submitted record. A plan not drawn by the end of the quarter's draw window is
     overdue, and a regular plan not made at all is itself an item. A department user's are the joint plans
-    his department initiates; that the jurisdiction has no joint plan at all is his item (internal joint
-    inspections every quarter at both levels, 实施方案 二(五))."""
+    his department initiates or takes part in (参加科室: one of its officers joins every visit, 实施方案 二(五)
+    "配合科室共同参与"), each saying which; that the jurisdiction has no joint plan at all is his item (internal
+    joint inspections every quarter at both levels, 实施方案 二(五))."""
     own = user.jurisdiction
     if own is None:
         return Items()
     department_user = user.role == Role.DEPARTMENT and not user.is_superuser
     plans = Plan.objects.visible_to(user).filter(jurisdiction=own, year=year, quarter=quarter)
-    found = list(plans.select_related("jurisdiction", "department").order_by("-kind", "department__name", "pk"))
+    listed = plans
+    if department_user:
+        listed = plans.annotate(takes_part=Exists(Plan.departments.through.objects.filter(
+            plan_id=OuterRef("pk"), department_id=user.department_id or 0)))
+    found = list(listed.select_related("jurisdiction", "department").order_by("-kind", "department__name", "pk"))
     progress = _progress(plans) if any(plan.reached(PlanStatus.DRAWN) for plan in found) else {}
     rows = []
     for plan in found:
-        if department_user and plan.department_id != user.department_id:
+        initiates = department_user and user.department_id is not None and plan.department_id == user.department_id
+        if department_user and not (initiates or plan.takes_part):
             continue
         drawn = plan.reached(PlanStatus.DRAWN)
         tasks, done = progress.get(plan.pk, (0, 0))
         note = _("已提交记录 %(done)s / %(n)s 项任务") % {"done": done, "n": tasks} if drawn else ""
+        if department_user:
+            role = _("本科室发起") if initiates else _("本科室参加")
+            note = f"{role} · {note}" if note else role
         # A 线索核查 or a 跨部门联合抽查 has no draw window: its targets are given and it is drawn when it comes.
         windowed = not drawn and not plan.targets_given
         rows.append(Item(title=str(plan), url=plan.get_absolute_url(), note=note, due_label=_("抽取期截止"),

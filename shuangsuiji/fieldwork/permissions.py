@@ -14,7 +14,9 @@
 - **The admins of the target's jurisdiction** (``can_administer``) follow the problems up once the record is
   sealed: a problem follows the firm.
 - **A problem's follow-up** is handled by the record's team or the admins; a penalty decision is entered by
-  those who may enter penalties (``intake.permissions.can_record``: admins and department users).
+  those who may enter penalties (``intake.permissions.can_record``: admins and department users of the firm's
+  scope), and by them only: the team does not decide a penalty, and the department user who does (the legal or
+  enforcement section, as for any penalty) needs no other part in the follow-up (``can_penalise``).
 - Leaders and department users read what their scope holds; inspectors see only their teams' work (the
   querysets' ``visible_to`` does that).
 - ``acting_user=None`` is the system (demo seed, scheduled commands) and may do everything.
@@ -25,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.fieldwork.models import RecheckStatus
-from shuangsuiji.intake.permissions import ensure_not_self, is_admin_of  # noqa: F401 (permissions.ensure_not_self)
+from shuangsuiji.intake.permissions import can_record, ensure_not_self, is_admin_of  # noqa: F401 (permissions.ensure_not_self)
 from shuangsuiji.planning.models import TaskPlan, team_places
 from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Jurisdiction
@@ -113,4 +115,15 @@ def can_follow_up(user, follow_up) -> bool:
 def ensure_can_follow_up(user, follow_up) -> None:
     if not can_follow_up(user, follow_up):
         raise PermissionDenied(_("只有检查组成员或%(name)s的管理员可以办理该问题") % {
+            "name": follow_up.target.jurisdiction.name})
+
+
+def can_penalise(user, follow_up) -> bool:
+    """Enter a case's penalty decision (录入处罚决定并办结): the penalty right in the firm's jurisdiction alone."""
+    return can_record(user, follow_up.target.jurisdiction)
+
+
+def ensure_can_penalise(user, follow_up) -> None:
+    if not can_penalise(user, follow_up):
+        raise PermissionDenied(_("只有%(name)s的管理员或科室用户可以录入处罚决定") % {
             "name": follow_up.target.jurisdiction.name})

@@ -77,7 +77,6 @@ from shuangsuiji.fieldwork.models import (
     task_number,
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Penalty
-from shuangsuiji.intake.permissions import ensure_can_record
 from shuangsuiji.planning.gather import draws_open
 from shuangsuiji.planning.models import (
     MemberRole,
@@ -1884,16 +1883,17 @@ def do_register_case(follow_up: FollowUp, *, case_number: str, filed_on: date, a
 
 
 def ensure_penalty_closable(follow_up: FollowUp, acting_user) -> None:
-    """What refuses 录入处罚决定并办结 whatever is typed (not his to record or close, closed already, not a case,
-    no case filed): said before the step is asked to be confirmed, and again, on the locked row, by
-    ``do_record_penalty_decision``."""
-    permissions.ensure_can_follow_up(acting_user, follow_up)
+    """What refuses 录入处罚决定并办结 whatever is typed (not his to record, closed already, not a case, no case
+    filed): said before the step is asked to be confirmed, and again, on the locked row, by
+    ``do_record_penalty_decision``. The penalty right alone decides who (``permissions.can_penalise``): a
+    department user of the scope (the legal or enforcement section) enters the decision without being on the
+    team or an admin, as he enters any other penalty."""
+    permissions.ensure_can_penalise(acting_user, follow_up)
     _ensure_open(follow_up)
     if follow_up.handling != Handling.CASE:
         raise ValidationError(_("只有立案处罚的问题有处罚决定"))
     if not follow_up.case_number:
         raise ValidationError(_("请先登记立案编号和立案日期"))
-    ensure_can_record(acting_user, follow_up.target.jurisdiction)
 
 
 @transaction.atomic

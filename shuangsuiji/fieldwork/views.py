@@ -96,7 +96,7 @@ from shuangsuiji.fieldwork.models import (
     task_number,
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Complaint, Exceedance, Penalty
-from shuangsuiji.intake.permissions import can_record, is_any_admin
+from shuangsuiji.intake.permissions import is_any_admin
 from shuangsuiji.media import file_problem
 from shuangsuiji.planning import overlaps
 from shuangsuiji.planning.models import (
@@ -1563,7 +1563,8 @@ def _followup_page(request: HttpRequest, follow_up: FollowUp, *, refused: Except
     can_act = follow_up.is_open and permissions.can_follow_up(user, follow_up)
     context = {
         "follow_up": follow_up, "evidence": follow_up.evidence.order_by("uploaded_at"), "can_act": can_act,
-        "can_penalise": can_act and can_record(user, follow_up.target.jurisdiction),
+        # not only the team's or the admins': a department user of the scope enters the decision too
+        "can_penalise": follow_up.is_open and permissions.can_penalise(user, follow_up),
         "case_form": CaseForm(initial={"case_number": follow_up.case_number,
                                        "case_filed_on": follow_up.case_filed_on}),
         "penalty_form": PenaltyDecisionForm(target=follow_up.target),

@@ -32,7 +32,7 @@ from shuangsuiji.planning.models import (
     TaskMember,
     TaskPlan,
 )
-from shuangsuiji.registry.models import Category, Inspector, Level, Target, WorkdayOverride
+from shuangsuiji.registry.models import Category, Department, Inspector, Level, Target, WorkdayOverride
 from tests.conftest import make_jurisdiction
 from tests.fieldwork.conftest import (  # noqa: F401 (fixtures, by name)
     code_for,
@@ -500,6 +500,44 @@ def test_the_department_user_sees_only_the_joint_plans_he_initiates(two_counties
     assert all(s.items.items[0].badge == "尚未编制" and "内部联合抽查计划" in s.items.items[0].title
                for s in bench.sections)
     assert "涞水逾期厂" not in department.content.decode()
+
+
+def test_the_department_user_sees_the_joint_plans_his_department_takes_part_in(tree, users, client):
+    """A joint plan another department initiates with his among its 参加科室 sends one of his officers on every
+    visit (实施方案 二(五): the cooperating departments take part): his workbench lists it with its state and a link,
+    saying whether his department initiates it or takes part; a joint plan without his department is not his."""
+    today = timezone.localdate()
+    year, quarter = today.year, quarter_of(today)
+    mine = tree["departments"]["130623"]
+    air, water = (Department.objects.create(jurisdiction=tree["a"], name=name) for name in ("大气股", "水股"))
+
+    def joint(initiator, departments, status):
+        plan = Plan.objects.create(jurisdiction=tree["a"], level=PlanLevel.COUNTY, year=year, quarter=quarter,
+                                   kind="joint", department=initiator, policy_id="baoding-2021", policy_version=1,
+                                   policy_fingerprint="0" * 64, policy_title="保定市2021", inspectors_counted=2,
+                                   status=status)
+        plan.departments.set(departments)
+        return plan
+
+    takes_part = joint(air, [air, mine], "frozen")
+    initiated = joint(mine, [mine, water], "draft")
+    joint(water, [water, air], "draft")  # not his department's
+    response = page(client, users["department_user"])
+    plans = section(response, "plans")
+    listed = {item.title: item for item in plans.items}
+    assert set(listed) == {str(takes_part), str(initiated)}
+    assert plans.total == 2
+    part, own = listed[str(takes_part)], listed[str(initiated)]
+    assert (part.url, part.badge, part.note) == (takes_part.get_absolute_url(), "已审定并冻结", "本科室参加")
+    assert (own.url, own.badge, own.note) == (initiated.get_absolute_url(), "编制中", "本科室发起")
+    html = response.content.decode()
+    assert f'href="{takes_part.get_absolute_url()}"' in html and "本科室参加" in html
+    # The plan he takes part in is the jurisdiction's joint plan: nothing is said to be missing.
+    assert all(item.badge != "尚未编制" for item in plans.items)
+    # The county's admin reads every plan of the county as before, without the department's words.
+    admin = section(page(client, users["county_admin"]), "plans")
+    assert len([item for item in admin.items if item.badge != "尚未编制"]) == 3
+    assert not any("本科室" in item.note for item in admin.items)
 
 
 # --- cost ------------------------------------------------------------------------------------------------------

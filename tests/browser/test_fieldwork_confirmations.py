@@ -251,9 +251,12 @@ def fill_decision(page, tree) -> None:
     page.locator("#id_penalty_amount").fill("20000")
 
 
+@pytest.mark.parametrize("role", ["county_admin", "department_user"])
 def test_a_mis_tapped_penalty_decision_records_nothing_and_a_confirmed_one_closes(
-        open_page, users, live_server, filed_case, tree):
-    page = open_page(users["county_admin"], "pw-county_admin", PHONE, **TOUCH)
+        open_page, users, live_server, filed_case, tree, role):
+    """The county's department user, with the penalty right but neither on the team nor an admin, is asked as the
+    admin is: his page has the decision's form and dialog and nothing else of the follow-up."""
+    page = open_page(users[role], f"pw-{role}", PHONE, **TOUCH)
     page.goto(f"{live_server.url}{filed_case.get_absolute_url()}")
     sent = posts_to(page, f"/follow-ups/{filed_case.pk}/penalty/")
     expect(page.get_by_label(PENALTY_BOX)).to_be_hidden()  # the dialog asks instead
@@ -263,7 +266,7 @@ def test_a_mis_tapped_penalty_decision_records_nothing_and_a_confirmed_one_close
     expect(dialog).to_be_visible()
     expect(dialog).to_contain_text("处罚决定录入行政处罚库后，问题即办结，不能撤销")
     assert_accessible(page, "the 录入处罚决定并办结 dialog")
-    shot(page, "confirm-penalty-dialog", full=False)
+    shot(page, f"confirm-penalty-dialog-{role}", full=False)
     dialog.get_by_role("button", name="返回核对").tap()
     expect(dialog).to_be_hidden()
     page.wait_for_timeout(300)

@@ -211,19 +211,31 @@ def test_a_penalty_decision_missing_fields_and_confirmation_are_said_at_once(fil
 
 
 @pytest.mark.parametrize("confirm", ["1", "on"])
-@pytest.mark.parametrize("role", ["county_admin", "city_admin"])
+@pytest.mark.parametrize("role", ["county_admin", "city_admin", "department_user"])
 def test_a_confirmed_penalty_decision_records_and_closes(filed_case, users, tree, confirm, role):
+    """The department user of the county (its legal or enforcement section) holds the penalty right: he enters the
+    decision although he is neither on the team nor an admin."""
     response = decide(users[role], filed_case, tree, confirm=confirm)
     assert response.status_code == 302
     filed_case.refresh_from_db()
     assert filed_case.status == FollowUpStatus.CLOSED and filed_case.penalty.decision_number == "涞环罚〔2026〕31号"
+    assert filed_case.closed_by == users[role]
+    event = Event.objects.get(action="followup.penalty", object_id=str(filed_case.pk))
+    assert event.actor_id == users[role].pk
 
 
-@pytest.mark.parametrize("role", ["inspector", "partner", "leader", "department_user", "outsider",
-                                  "other_county_admin"])
+def test_the_department_user_is_asked_before_the_decision_closes(filed_case, users, tree):
+    refused = decide(users["department_user"], filed_case, tree)
+    assert refused.status_code == 400
+    assert refused.context["penalty_form"].errors["confirm"] == ["办结后不能撤销：请核对后勾选“确认办结”"]
+    assert 'id="fw-penalty-modal"' in refused.content.decode()
+    assert FollowUp.objects.get(pk=filed_case.pk).is_open and not Penalty.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["inspector", "partner", "leader", "outsider", "other_county_admin"])
 def test_one_who_may_not_record_the_decision_is_told_so_not_asked(filed_case, users, team, tree, role):
-    """The team may close other problems but a penalty is entered by the county's admins (or its legal and
-    enforcement sections): unconfirmed or confirmed, the refusal is said, never the question."""
+    """The team may close other problems but a penalty is entered by the county's admins or its department users
+    (its legal and enforcement sections): unconfirmed or confirmed, the refusal is said, never the question."""
     user = team[role] if role in ("partner", "outsider") else users[role]
     for data in ({}, {"confirm": "1"}):
         response = decide(user, filed_case, tree, **data)

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.disclosure.services import results_deadline
 from shuangsuiji.engine.creditcode import complete
 from shuangsuiji.fieldwork import services, views
@@ -283,6 +284,36 @@ def test_penalty_decision_by_page(task, users, tree):
         "department": tree["departments"]["130623"].pk, "amount": "20000", "confirm": "1"})
     follow_up.refresh_from_db()
     assert follow_up.penalty.decision_number == "涞环罚〔2024〕31号" and not follow_up.is_open
+
+
+def test_the_department_user_enters_the_decision_on_the_page_once_the_case_is_filed(task, users, tree):
+    """The county's department user (its legal or enforcement section) holds the penalty right: the page offers
+    him 录入处罚决定并办结 once the case number is registered, and nothing else of the follow-up (立案, 办结 and
+    evidence stay with the team and the admins). A department user of another county does not find the problem."""
+    record = submitted(task, users["inspector"], problem=Handling.CASE)
+    follow_up = FollowUp.objects.get(record=record)
+    dept = signed_in(users["department_user"])
+    waiting = dept.get(follow_up.get_absolute_url()).content.decode()
+    assert 'id="penalty-waits"' in waiting and "检查组或管理员登记立案后，可在此录入处罚决定。" in waiting
+    assert "录入处罚决定并办结" not in waiting and 'id="penalty-form"' not in waiting
+    assert "登记立案</button>" not in waiting and 'id="close-form"' not in waiting
+    services.do_register_case(follow_up, case_number="涞环立〔2024〕31号", filed_on=timezone.localdate(),
+                              acting_user=users["county_admin"])
+    page = dept.get(follow_up.get_absolute_url()).content.decode()
+    assert 'id="penalty-form"' in page and "录入处罚决定并办结" in page and 'id="fw-penalty-modal"' in page
+    assert "处罚决定由管理员或法制、执法科室录入。" not in page and 'id="penalty-waits"' not in page
+    assert "更正立案信息" not in page and 'id="close-form"' not in page and "上传佐证材料" not in page
+    response = dept.post(reverse("fieldwork:followup_penalty", args=[follow_up.pk]), {
+        "decision_number": "涞环罚〔2024〕31号", "decided_on": timezone.localdate().isoformat(),
+        "department": tree["departments"]["130623"].pk, "amount": "20000", "confirm": "1"}, follow=True)
+    assert "处罚决定已录入行政处罚库，问题已办结" in response.content.decode()
+    follow_up.refresh_from_db()
+    assert follow_up.penalty.decision_number == "涞环罚〔2024〕31号" and not follow_up.is_open
+    closed = dept.get(follow_up.get_absolute_url()).content.decode()
+    assert 'id="penalty-form"' not in closed and 'id="fw-penalty-modal"' not in closed
+    elsewhere = User.objects.create_user(username="fuping_dept", password="pw", role=Role.DEPARTMENT,
+                                         jurisdiction=tree["b"], department=tree["departments"]["130624"])
+    assert signed_in(elsewhere).get(follow_up.get_absolute_url()).status_code == 404
 
 
 def test_a_refused_follow_up_step_comes_back_as_typed_with_the_problem_at_its_field(task, users, tree):
