@@ -71,13 +71,16 @@ class SearchPath(NamedTuple):
         """How to put ``schema`` on the path, where the path was set: a setting made elsewhere would not prevail."""
         path = f"{self.path}, {schema}"
         if self.source == "client":
-            return f"把 DATABASE_URL 的 options 改为 -c search_path={path.replace(' ', '')}"
+            # in the URL itself the space and the equals sign are written %20 and %3D
+            options = f"-c search_path={path.replace(' ', '')}"
+            return f"把 DATABASE_URL 的 options 改为 {options}（URL 中空格写作 %20，等号写作 %3D）"
         if self.source == "database user":
             return f"ALTER ROLE {self.user} IN DATABASE {self.database} SET search_path = {path};"
         return f"ALTER ROLE {self.user} SET search_path = {path};"  # prevails over the database's and the server's
 
 
 def search_path(schema_editor: BaseDatabaseSchemaEditor) -> SearchPath:
+    """The user's search_path on the migration's connection, and where it was set."""
     with schema_editor.connection.cursor() as cursor:
         cursor.execute(SEARCH_PATH)
         return SearchPath(*cursor.fetchone())

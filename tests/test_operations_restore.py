@@ -42,9 +42,10 @@ def _restore_block() -> str:
 
 
 def _dba_statements(block: str) -> list[str]:
-    """The SQL the DBA runs in the new database (the block's ``psql … -c '…'``), for the scratch role."""
-    [line] = [line for line in block.splitlines() if line.startswith("psql ")]
-    return [statement.replace(DOC_ROLE, "{role}") for statement in re.findall(r"-c '([^']*)'", line)]
+    """The SQL the DBA runs in the new database (the block's ``psql … -c '…'``), for the scratch role; none when the
+    block has no such line (then pg_restore meets the refusals it would meet)."""
+    lines = [line for line in block.splitlines() if line.startswith("psql ")]
+    return [statement.replace(DOC_ROLE, "{role}") for line in lines for statement in re.findall(r"-c '([^']*)'", line)]
 
 
 def _pg_restore_options(block: str) -> list[str]:
