@@ -5,6 +5,10 @@ once the DBA has created it, the same user migrates.
 The second test: the extension created by the DBA in a schema off the role's search_path, where migrate must name
 the schema and the cure (ALTER EXTENSION pg_trgm SET SCHEMA public) instead of failing on gin_trgm_ops.
 
+The others: a user whose search_path was set — as the role's default, as the role's default in the database, in
+DATABASE_URL's options — keeps his tables in a schema of his own, not in the DBA's ``public``. The messages name that
+schema and where the path was set, so the DBA's CREATE EXTENSION (or the path's cure) goes where the user looks.
+
 PostgreSQL only (SQLite has no extensions). A scratch database and a role of its own, made and dropped here as the
 test database's superuser; ``migrate`` runs in a child process as that role, up to registry 0003 (the first
 migration that needs the extension; disclosure 0002 and 0003 call the same function), so the test stays within
@@ -37,11 +41,12 @@ class Scratch:
 
     def __init__(self, name: str, role: str, password: str) -> None:
         self.name, self.role, self.password = name, role, password
+        self.query = ""  # DATABASE_URL's query string: "?options=…"
 
     def url(self) -> str:
         settings = connection.settings_dict
         host = settings["HOST"] or "127.0.0.1"
-        return f"postgres://{self.role}:{self.password}@{host}:{settings['PORT'] or 5432}/{self.name}"
+        return f"postgres://{self.role}:{self.password}@{host}:{settings['PORT'] or 5432}/{self.name}{self.query}"
 
     def sql(self, query: str) -> list[tuple]:
         """``query`` in the scratch database as the test database's (superuser) account: the DBA."""
@@ -113,3 +118,89 @@ def test_pg_trgm_in_a_schema_off_the_users_search_path_is_named_with_the_dbas_cu
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     indexes = {name for (name,) in scratch.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_target'")}
     assert {"registry_target_name_trgm", "registry_target_address_trgm"} <= indexes
+
+
+def _own_schema(scratch: Scratch) -> None:
+    """A schema the role owns, as a DBA gives an application that shares its database with others."""
+    scratch.sql(f"CREATE SCHEMA app AUTHORIZATION {scratch.role}")
+
+
+def _applied(scratch: Scratch, schema: str) -> set[str]:
+    query = f"SELECT name FROM {schema}.django_migrations WHERE app = 'registry'"
+    return {name for (name,) in scratch.sql(query)}
+
+
+def _trigram_indexes(scratch: Scratch, schema: str) -> set[str]:
+    query = f"SELECT indexname FROM pg_indexes WHERE schemaname = '{schema}' AND tablename = 'registry_target'"
+    return {name for (name,) in scratch.sql(query)} & {"registry_target_name_trgm", "registry_target_address_trgm"}
+
+
+def test_a_role_default_search_path_is_named_and_the_extension_goes_into_the_users_schema(scratch, tmp_path):
+    """The role's tables are in app (ALTER ROLE … SET search_path): a DBA's plain CREATE EXTENSION would put
+    pg_trgm in his own public, off the role's path; the message says SCHEMA app, and that is enough."""
+    _own_schema(scratch)
+    scratch.sql(f"ALTER ROLE {scratch.role} SET search_path = app")
+    refused = scratch.migrate(tmp_path, "registry", "0003")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    message = refused.stderr
+    assert "Traceback" not in message and "permission denied" in message, message
+    assert "CREATE EXTENSION pg_trgm SCHEMA app;" in message and "应用的表建在模式 app 中" in message, message
+    assert f"角色的默认设置（ALTER ROLE {scratch.role} SET search_path）" in message, message
+    assert "0002_validated_phones_and_coordinates" in _applied(scratch, "app")
+
+    scratch.sql("CREATE EXTENSION pg_trgm SCHEMA app")  # what the message tells the DBA to do
+    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert len(_trigram_indexes(scratch, "app")) == 2
+
+
+def test_a_search_path_set_for_the_role_in_the_database_is_named_over_the_roles_own(scratch, tmp_path):
+    """ALTER ROLE … IN DATABASE … prevails over the role's default: the message names the one in force."""
+    _own_schema(scratch)
+    scratch.sql(f"ALTER ROLE {scratch.role} SET search_path = public")
+    scratch.sql(f"ALTER ROLE {scratch.role} IN DATABASE {scratch.name} SET search_path = app")
+    refused = scratch.migrate(tmp_path, "registry", "0003")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    message = refused.stderr
+    assert "CREATE EXTENSION pg_trgm SCHEMA app;" in message and "搜索路径（search_path）为 app" in message, message
+    assert f"ALTER ROLE {scratch.role} IN DATABASE {scratch.name} SET search_path" in message, message
+    assert "0002_validated_phones_and_coordinates" in _applied(scratch, "app")
+
+
+def test_a_search_path_in_the_database_urls_options_is_named(scratch, tmp_path):
+    """``?options=-c search_path=app`` in DATABASE_URL prevails over every ALTER ROLE: the message says so."""
+    _own_schema(scratch)
+    scratch.sql(f"ALTER ROLE {scratch.role} IN DATABASE {scratch.name} SET search_path = public")
+    scratch.query = "?options=-c%20search_path%3Dapp"
+    refused = scratch.migrate(tmp_path, "registry", "0003")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    message = refused.stderr
+    assert "CREATE EXTENSION pg_trgm SCHEMA app;" in message and "DATABASE_URL 的 options" in message, message
+    assert "0002_validated_phones_and_coordinates" in _applied(scratch, "app")
+
+    scratch.sql("CREATE EXTENSION pg_trgm SCHEMA app")
+    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert len(_trigram_indexes(scratch, "app")) == 2 and _trigram_indexes(scratch, "public") == set()
+
+
+def test_the_path_cure_for_an_extension_off_the_path_changes_the_path_where_it_was_set(scratch, tmp_path):
+    """The path came from ALTER ROLE … IN DATABASE: a cure by plain ALTER ROLE … SET would change nothing, so the
+    message gives the IN DATABASE form, and that form (with the USAGE grant) lets the migration through."""
+    _own_schema(scratch)
+    scratch.sql(f"ALTER ROLE {scratch.role} IN DATABASE {scratch.name} SET search_path = app")
+    scratch.sql("CREATE SCHEMA trgm_ext")
+    scratch.sql("CREATE EXTENSION pg_trgm SCHEMA trgm_ext")
+    refused = scratch.migrate(tmp_path, "registry", "0003")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    message = refused.stderr
+    assert "装在模式 trgm_ext 中" in message and "ALTER EXTENSION pg_trgm SET SCHEMA app;" in message, message
+    cure = f"ALTER ROLE {scratch.role} IN DATABASE {scratch.name} SET search_path = app, trgm_ext;"
+    grant = f"GRANT USAGE ON SCHEMA trgm_ext TO {scratch.role};"
+    assert cure in message and grant in message, message
+
+    scratch.sql(grant)
+    scratch.sql(cure)
+    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert len(_trigram_indexes(scratch, "app")) == 2
