@@ -1443,6 +1443,12 @@ def _approval_queue(request: HttpRequest) -> dict:
         clues, unchecked = clues.filter(reported_by=user), unchecked.none()
         shortfalls = shortfalls.filter(plan__department_id=user.department_id or 0)
         redraws = redraws.filter(plan__department_id=user.department_id or 0)
+    if is_any_admin(user) and not _is_inspector(user):
+        # An admin lists the requests of his queue (approvals.admin_queue), decided by the bureau that drew the visit
+        # (permissions.reviewers): a county admin is not shown the city's own visits' requests, which the city
+        # decides and whose on-site reasons come from the city team's draft, which he may not read.
+        on_site = owned_in_scope(user, on_site, "record__")
+        amendments = owned_in_scope(user, amendments, "record__")
     if not reads_drafts(user):
         # A pending on-site request belongs to a draft, and its reason may name who complained (ON_SITE_DRAFT_KEYS):
         # a leader reads sealed records only, and reads the approval once the record is sealed with it.

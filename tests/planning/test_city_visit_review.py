@@ -111,6 +111,27 @@ def test_an_amendment_is_decided_by_the_drawing_bureau_and_queued_for_it_alone(c
 
 
 @pytest.mark.parametrize("visit", ["city_only", "merged"])
+@pytest.mark.parametrize("name", ["city_admin", "county_admin", "other_county_admin"])
+def test_the_approvals_page_lists_a_visits_amendment_to_its_drawing_bureau_alone(city, visits, records, visit, name):
+    """The 审批 page lists what the queue counts: a county admin was listed the city's own visit's request, with no
+    form and the note meant for a member of its team ("您是本次检查的检查组成员…"), which he is not."""
+    record = records[visit]
+    officer = _officer(visits[visit].members.filter(active=True).first())
+    request = fieldwork.do_request_amendment(record, reason="检查时间填错", acting_user=officer)
+    client = Client()
+    client.force_login(city["users"][name])
+    response = client.get(reverse("fieldwork:approvals"))
+    assert response.status_code == 200
+    listed = {row.pk for row in response.context["amendments"]}
+    html = response.content.decode()
+    if name in REVIEWS[visit]:
+        assert listed == {request.pk} and record.number in html
+        assert "检查组成员，须由另一位管理员审批" not in html
+    else:
+        assert listed == set() and record.number not in html
+
+
+@pytest.mark.parametrize("visit", ["city_only", "merged"])
 @pytest.mark.parametrize("name", ROLES)
 def test_a_draft_is_read_by_the_drawing_bureaus_admins_and_its_team_alone(city, visits, visit, name):
     task = visits[visit]
