@@ -10,23 +10,20 @@ superuser; the commands run in child processes, as an operator runs them."""
 
 import os
 import re
-import secrets
 import shlex
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
 
 from shuangsuiji.fieldwork.models import InspectionRecord
+from tests.pgscratch import PROJECT, Scratch, scratch_database
 from tests.seeding import seed_tiny_demo
 
-PROJECT = Path(__file__).resolve().parents[1]
 DOC = PROJECT / "docs" / "operations.md"
 CHECKS = ["verify_audit", "verify_records", "verify_published_draws", "verify_files"]
 DOC_ROLE = "shuangsuiji"  # the application's role as the block names it
@@ -63,51 +60,10 @@ def _libpq_environment() -> dict[str, str]:
     return environment
 
 
-def _connect(dbname: str) -> psycopg.Connection:
-    database = connection.settings_dict
-    return psycopg.connect(host=database["HOST"] or None, port=database["PORT"] or None, user=database["USER"],
-                           password=database["PASSWORD"] or None, dbname=dbname, autocommit=True)
-
-
-class Scratch:
-    """The new, empty database (owned by the DBA) and the application's role, which owns no database."""
-
-    def __init__(self, name: str, role: str, password: str) -> None:
-        self.name, self.role, self.password = name, role, password
-
-    def url(self) -> str:
-        database = connection.settings_dict
-        host = database["HOST"] or "127.0.0.1"
-        return f"postgres://{self.role}:{self.password}@{host}:{database['PORT'] or 5432}/{self.name}"
-
-    def sql(self, query: str) -> list[tuple]:
-        with _connect(self.name) as dba:
-            cursor = dba.execute(query)
-            return cursor.fetchall() if cursor.description else []
-
-
 @pytest.fixture
 def scratch() -> Iterator[Scratch]:
-    with _connect("postgres") as admin:
-        [(superuser,)] = admin.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchall()
-        if not superuser:
-            pytest.skip("the test database's account cannot create roles and databases")
-        suffix = f"{os.getpid()}_{secrets.token_hex(3)}"
-        made = Scratch(f"restore_drill_{suffix}", f"restore_app_{suffix}", secrets.token_hex(16))
-        admin.execute(f"CREATE ROLE {made.role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{made.password}'")
-        try:
-            admin.execute(f"CREATE DATABASE {made.name}")  # the block's createdb, as the DBA
-            yield made
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {made.name} WITH (FORCE)")
-            admin.execute(f"DROP ROLE IF EXISTS {made.role}")
-
-
-def _manage(scratch: Scratch, media: Path, *arguments: str) -> subprocess.CompletedProcess:
-    environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
-    environment.update(DATABASE_URL=scratch.url(), MEDIA_ROOT=str(media))
-    return subprocess.run([sys.executable, "manage.py", *arguments], cwd=PROJECT, env=environment,
-                          capture_output=True, text=True, timeout=600)
+    with scratch_database("restore", grant_public=False) as made:  # the block's createdb; its psql grants
+        yield made
 
 
 def test_the_documented_restore_by_a_role_that_is_not_a_superuser_migrates_and_verifies(scratch, tmp_path):
@@ -142,10 +98,10 @@ def test_the_documented_restore_by_a_role_that_is_not_a_superuser_migrates_and_v
         cursor.execute(triggers)
         assert scratch.sql(triggers) == cursor.fetchall() != []  # the sealed records' and audit log's guards
 
-    checked = _manage(scratch, new_media, "migrate", "--check")
+    checked = scratch.manage(new_media, "migrate", "--check")
     assert checked.returncode == 0, checked.stdout + checked.stderr  # the dump is of this code's schema
-    migrated = _manage(scratch, new_media, "migrate", "--no-input")
+    migrated = scratch.manage(new_media, "migrate", "--no-input")
     assert migrated.returncode == 0 and "No migrations to apply" in migrated.stdout, migrated.stdout + migrated.stderr
     for check in CHECKS:
-        verified = _manage(scratch, new_media, check, "-v", "0")
+        verified = scratch.manage(new_media, check, "-v", "0")
         assert verified.returncode == 0, f"{check}: {verified.stdout}{verified.stderr}"

@@ -14,74 +14,30 @@ test database's superuser; ``migrate`` runs in a child process as that role, up 
 migration that needs the extension; disclosure 0002 and 0003 call the same function), so the test stays within
 a minute. The whole migration as such a user is the drill recorded in docs/operations.md."""
 
-import os
-import secrets
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.db import connection
 
-PROJECT = Path(__file__).resolve().parents[1]
+from tests.pgscratch import Scratch, scratch_database
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's extensions")
 
 
-def _connect(dbname: str) -> psycopg.Connection:
-    settings = connection.settings_dict
-    return psycopg.connect(host=settings["HOST"] or None, port=settings["PORT"] or None, user=settings["USER"],
-                           password=settings["PASSWORD"] or None, dbname=dbname, autocommit=True)
-
-
-class Scratch:
-    """An empty database and a non-superuser role, as a DBA gives them to the application."""
-
-    def __init__(self, name: str, role: str, password: str) -> None:
-        self.name, self.role, self.password = name, role, password
-        self.query = ""  # DATABASE_URL's query string: "?options=…"
-
-    def url(self) -> str:
-        settings = connection.settings_dict
-        host = settings["HOST"] or "127.0.0.1"
-        return f"postgres://{self.role}:{self.password}@{host}:{settings['PORT'] or 5432}/{self.name}{self.query}"
-
-    def sql(self, query: str) -> list[tuple]:
-        """``query`` in the scratch database as the test database's (superuser) account: the DBA."""
-        with _connect(self.name) as dba:
-            cursor = dba.execute(query)
-            return cursor.fetchall() if cursor.description else []
-
-    def migrate(self, tmp_path: Path, *targets: str) -> subprocess.CompletedProcess:
-        environment = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "DATABASE_URL"}}
-        environment.update(DATABASE_URL=self.url(), MEDIA_ROOT=str(tmp_path / "media"))
-        return subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", *targets], cwd=PROJECT,
-                              env=environment, capture_output=True, text=True, timeout=600)
-
-
 @pytest.fixture
 def scratch() -> Iterator[Scratch]:
-    with _connect("postgres") as admin:
-        [(superuser,)] = admin.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchall()
-        if not superuser:
-            pytest.skip("the test database's account cannot create roles and databases")
-        suffix = f"{os.getpid()}_{secrets.token_hex(3)}"
-        made = Scratch(f"trgm_drill_{suffix}", f"trgm_app_{suffix}", secrets.token_hex(16))
-        admin.execute(f"CREATE ROLE {made.role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '{made.password}'")
-        try:
-            admin.execute(f"CREATE DATABASE {made.name}")  # owned by the DBA: the role has no CREATE on it
-            # PostgreSQL 15 no longer lets everyone create tables in public; the application's user needs that
-            made.sql(f"GRANT CREATE ON SCHEMA public TO {made.role}")
-            yield made
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {made.name} WITH (FORCE)")
-            admin.execute(f"DROP ROLE IF EXISTS {made.role}")
+    with scratch_database("trgm", grant_public=True) as made:
+        yield made
+
+
+def _migrate(scratch: Scratch, tmp_path: Path, *targets: str) -> subprocess.CompletedProcess:
+    return scratch.manage(tmp_path / "media", "migrate", "--no-input", *targets)
 
 
 def test_a_user_who_may_not_create_pg_trgm_is_told_what_to_do_and_migrates_once_the_dba_has(scratch, tmp_path):
-    refused = scratch.migrate(tmp_path, "registry", "0003")
+    refused = _migrate(scratch, tmp_path, "registry", "0003")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     message = refused.stderr
     assert "Traceback" not in message, message  # the reason alone, not a stack to read it from
@@ -92,7 +48,7 @@ def test_a_user_who_may_not_create_pg_trgm_is_told_what_to_do_and_migrates_once_
     assert scratch.sql("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'") == []
 
     scratch.sql("CREATE EXTENSION pg_trgm")  # what docs/operations.md tells the DBA to do
-    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    migrated = _migrate(scratch, tmp_path, "registry", "0003")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert scratch.sql(f"SELECT rolsuper FROM pg_roles WHERE rolname = '{scratch.role}'") == [(False,)]
     indexes = {name for (name,) in scratch.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_target'")}
@@ -104,7 +60,7 @@ def test_pg_trgm_in_a_schema_off_the_users_search_path_is_named_with_the_dbas_cu
     index would fail with "operator class gin_trgm_ops does not exist"; migrate names the schema and the cure."""
     scratch.sql("CREATE SCHEMA trgm_ext")
     scratch.sql("CREATE EXTENSION pg_trgm SCHEMA trgm_ext")
-    refused = scratch.migrate(tmp_path, "registry", "0003")
+    refused = _migrate(scratch, tmp_path, "registry", "0003")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     message = refused.stderr
     assert "Traceback" not in message and "gin_trgm_ops\" does not exist" not in message, message
@@ -114,7 +70,7 @@ def test_pg_trgm_in_a_schema_off_the_users_search_path_is_named_with_the_dbas_cu
     assert "0002_validated_phones_and_coordinates" in applied and "0003_target_search_indexes" not in applied
 
     scratch.sql("ALTER EXTENSION pg_trgm SET SCHEMA public")  # what the message tells the DBA to do
-    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    migrated = _migrate(scratch, tmp_path, "registry", "0003")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     indexes = {name for (name,) in scratch.sql("SELECT indexname FROM pg_indexes WHERE tablename = 'registry_target'")}
     assert {"registry_target_name_trgm", "registry_target_address_trgm"} <= indexes
@@ -140,7 +96,7 @@ def test_a_role_default_search_path_is_named_and_the_extension_goes_into_the_use
     pg_trgm in his own public, off the role's path; the message says SCHEMA app, and that is enough."""
     _own_schema(scratch)
     scratch.sql(f"ALTER ROLE {scratch.role} SET search_path = app")
-    refused = scratch.migrate(tmp_path, "registry", "0003")
+    refused = _migrate(scratch, tmp_path, "registry", "0003")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     message = refused.stderr
     assert "Traceback" not in message and "permission denied" in message, message
@@ -149,7 +105,7 @@ def test_a_role_default_search_path_is_named_and_the_extension_goes_into_the_use
     assert "0002_validated_phones_and_coordinates" in _applied(scratch, "app")
 
     scratch.sql("CREATE EXTENSION pg_trgm SCHEMA app")  # what the message tells the DBA to do
-    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    migrated = _migrate(scratch, tmp_path, "registry", "0003")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert len(_trigram_indexes(scratch, "app")) == 2
 
@@ -159,7 +115,7 @@ def test_a_search_path_set_for_the_role_in_the_database_is_named_over_the_roles_
     _own_schema(scratch)
     scratch.sql(f"ALTER ROLE {scratch.role} SET search_path = public")
     scratch.sql(f"ALTER ROLE {scratch.role} IN DATABASE {scratch.name} SET search_path = app")
-    refused = scratch.migrate(tmp_path, "registry", "0003")
+    refused = _migrate(scratch, tmp_path, "registry", "0003")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     message = refused.stderr
     assert "CREATE EXTENSION pg_trgm SCHEMA app;" in message and "搜索路径（search_path）为 app" in message, message
@@ -172,14 +128,14 @@ def test_a_search_path_in_the_database_urls_options_is_named(scratch, tmp_path):
     _own_schema(scratch)
     scratch.sql(f"ALTER ROLE {scratch.role} IN DATABASE {scratch.name} SET search_path = public")
     scratch.query = "?options=-c%20search_path%3Dapp"
-    refused = scratch.migrate(tmp_path, "registry", "0003")
+    refused = _migrate(scratch, tmp_path, "registry", "0003")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     message = refused.stderr
     assert "CREATE EXTENSION pg_trgm SCHEMA app;" in message and "DATABASE_URL 的 options" in message, message
     assert "0002_validated_phones_and_coordinates" in _applied(scratch, "app")
 
     scratch.sql("CREATE EXTENSION pg_trgm SCHEMA app")
-    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    migrated = _migrate(scratch, tmp_path, "registry", "0003")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert len(_trigram_indexes(scratch, "app")) == 2 and _trigram_indexes(scratch, "public") == set()
 
@@ -191,7 +147,7 @@ def test_the_path_cure_for_an_extension_off_the_path_changes_the_path_where_it_w
     scratch.sql(f"ALTER ROLE {scratch.role} IN DATABASE {scratch.name} SET search_path = app")
     scratch.sql("CREATE SCHEMA trgm_ext")
     scratch.sql("CREATE EXTENSION pg_trgm SCHEMA trgm_ext")
-    refused = scratch.migrate(tmp_path, "registry", "0003")
+    refused = _migrate(scratch, tmp_path, "registry", "0003")
     assert refused.returncode == 1, refused.stdout + refused.stderr
     message = refused.stderr
     assert "装在模式 trgm_ext 中" in message and "ALTER EXTENSION pg_trgm SET SCHEMA app;" in message, message
@@ -201,6 +157,6 @@ def test_the_path_cure_for_an_extension_off_the_path_changes_the_path_where_it_w
 
     scratch.sql(grant)
     scratch.sql(cure)
-    migrated = scratch.migrate(tmp_path, "registry", "0003")
+    migrated = _migrate(scratch, tmp_path, "registry", "0003")
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert len(_trigram_indexes(scratch, "app")) == 2

@@ -85,10 +85,9 @@ def test_the_batch_preview_is_a_card_per_row_on_a_phone(open_page, live_server, 
     assert cells.first.evaluate("c => getComputedStyle(c).display") == "table-cell"
 
 
-@pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_the_plan_lists_headings_stay_whole(open_page, live_server, users, task, language):
-    """A plan's strata, each kept on one line, took the width, and the 任务 heading stood as 任 over 务. A heading
-    wraps between words now, never inside one: each Chinese heading is one line."""
+def plan_list_of_four_strata(open_page, live_server, users, task, language: str):
+    """The city admin's plan list at a desk's width, the task's plan holding a stratum of each kind (130 of 400,
+    minimum 120)."""
     plan = TaskPlan.objects.filter(task=task).first().plan
     for stratum in (Stratum.KEY, Stratum.SPECIAL, Stratum.GENERAL, Stratum.CROSS):
         PlanStratum.objects.create(plan=plan, stratum=stratum, population=400, minimum=120, requested=130,
@@ -96,6 +95,14 @@ def test_the_plan_lists_headings_stay_whole(open_page, live_server, users, task,
     page = open_page(users["city_admin"], "pw-city_admin", DESK)
     in_language(page, live_server, language)
     page.goto(f"{live_server.url}/planning/")
+    return page
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_plan_lists_headings_stay_whole(open_page, live_server, users, task, language):
+    """A plan's strata, each kept on one line, took the width, and the 任务 heading stood as 任 over 务. A heading
+    wraps between words now, never inside one: each Chinese heading is one line."""
+    page = plan_list_of_four_strata(open_page, live_server, users, task, language)
     tasks = page.locator("table thead th").nth(4)
     assert tasks.inner_text().strip() == ("任务" if language == "zh-hans" else "Tasks")
     for heading in page.locator("table thead th").all():
@@ -140,13 +147,7 @@ def test_the_plan_lists_strata_read_as_counts_within_their_column(open_page, liv
                                                                   key, cross):
     """Each stratum says its number of units and its minimum in words ("40 key units (minimum 40)"), the longest
     (the cross-department one) too, and none reaches past the 计划抽查 column at 1280 px."""
-    plan = TaskPlan.objects.filter(task=task).first().plan
-    for stratum in (Stratum.KEY, Stratum.SPECIAL, Stratum.GENERAL, Stratum.CROSS):
-        PlanStratum.objects.create(plan=plan, stratum=stratum, population=400, minimum=120, requested=130,
-                                   explanation="—", citation="—")
-    page = open_page(users["city_admin"], "pw-city_admin", DESK)
-    in_language(page, live_server, language)
-    page.goto(f"{live_server.url}/planning/")
+    page = plan_list_of_four_strata(open_page, live_server, users, task, language)
     assert page.locator("table thead th").nth(3).inner_text().strip() == (
         "计划抽查" if language == "zh-hans" else "Requested")
     cell = page.locator("table tbody td").nth(3)
