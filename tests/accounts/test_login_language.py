@@ -43,3 +43,17 @@ def test_a_signed_in_page_keeps_its_one_switch(users, role):
     """The switch moved into an include shared by both sides of the navbar: signed in, it is there once, as before."""
     html = signed_in(users[role]).get("/").content.decode()
     assert 'value="en" lang="en">English</button>' in switch(html)
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("zh-hans", "查看公开的抽查计划、检查结果和抽取复核"),
+    ("en", "read the published plans, inspection results and draw checks")])
+def test_the_sign_in_page_leads_who_has_no_account_to_the_public_portal(language, words):
+    """A firm or a member of the public who opens the system's address meets the sign-in page; it had no way on to
+    the portal, which needs no account."""
+    client = Client()
+    client.cookies["django_language"] = language
+    html = client.get(reverse("login")).content.decode()
+    [link] = re.findall(r'<p[^>]*id="public-portal">(.*?)</p>', html, re.S)
+    assert f'<a href="{reverse("public:home")}">{words}</a>' in link
+    assert client.get(reverse("public:home")).status_code == 200  # and it opens without signing in
