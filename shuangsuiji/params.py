@@ -32,6 +32,7 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions
@@ -350,8 +351,8 @@ class Pagination(PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound:
             pages = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
-            raise exceptions.ValidationError(
-                {"page": [_("页码超出范围：共 %(pages)s 页") % {"pages": pages}]}) from None
+            message = ngettext("页码超出范围：共 %(pages)s 页", "页码超出范围：共 %(pages)s 页", pages)
+            raise exceptions.ValidationError({"page": [message % {"pages": pages}]}) from None
 
 
 class Paginator(paginator.Paginator):

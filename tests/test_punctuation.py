@@ -4,7 +4,8 @@ from django.template import engines
 from django.utils import translation
 
 SOURCE = ('{% load i18n %}Due 2026-09-30{% aside %}'
-          '{% blocktranslate with n=days %}逾期 {{ n }} 天{% endblocktranslate %}{% endaside %}'
+          '{% blocktranslate count n=days %}逾期 {{ n }} 天{% plural %}逾期 {{ n }} 天{% endblocktranslate %}'
+          '{% endaside %}'
           '|{% aside %}{{ empty }}{% endaside %}|{% aside %}{{ name }}{% endaside %}')
 
 

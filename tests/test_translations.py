@@ -173,3 +173,64 @@ def test_no_template_translates_a_message_it_never_shows():
         if unused := unused_translations(text, included):
             found[str(path.relative_to(ROOT))] = unused
     assert not found, found
+
+
+COUNT_NOUNS = ("days", "tasks", "rows", "targets", "events", "results", "pages", "readings", "outlets", "exceedances",
+               "inspectors", "problems")
+COUNTED = re.compile(rf"%\((\w+)\)[sd] (?:[\w-]+ ){{0,2}}?(?:{'|'.join(COUNT_NOUNS)})\b")
+"""A number, then a plural noun (up to two words may stand between: "%(n)s reviewed results")."""
+NEVER_ONE = {
+    # policy values and limits, never 1 in use: the draw window and the publication period in working days (5, 7,
+    # 20), the password's age and a token's longest validity (its default too), the bureau's re-check period, the
+    # first errors an Excel file is annotated with
+    "抽取期是%(before)s最后 %(n)s 个工作日；%(year)s年的放假和调休安排尚未录入，暂无法确定。国务院办公厅通知发布后，"
+    "由市局管理员在“工作日安排”中录入。",
+    "逾期的是抽取：%(period)s的计划应在抽取期 %(first)s 至 %(last)s（%(before)s最后 %(n)s 个工作日，%(cite)s）内抽取，"
+    "%(since)s 起仍未抽取的即为逾期；已抽取计划的任务按各自的完成期限计",
+    "%(year)s年%(month)s月抽查结果的公开期限（当月结束后 %(n)s 个工作日）",
+    "按%(cite)s，每季度的随机抽查对象及数量应在上一季度最后 %(n)s 个工作日内确定并在系统平台发布："
+    "本季度的期限是 %(deadline)s。",
+    "每月的检查结果应在该月检查结束之日起 %(n)s 个工作日内公开（%(cite)s），本计划各月结果的公开期限",
+    "抽取日 %(day)s 不在规定的抽取期内（%(first)s 至 %(last)s，上一季度最后 %(n)s 个工作日；%(cite)s）",
+    "抽取期（%(before)s最后 %(n)s 个工作日）要按%(year)s年的放假安排计算，"
+    "该年安排尚未由市局管理员在“工作日安排”中录入，无法核对抽取日",
+    "您的密码已使用超过%(days)d天，请先修改密码。",
+    "默认%(default)d天，最长%(max)d天（至%(latest)s）；到期后令牌失效，须另建",
+    "请填写有效期至哪一天（最长%(days)d天，即最晚%(latest)s）",
+    "整改期限后 %(n)s 天是本局的规定，不是政策规定的期限：政策只要求“确保企业按时整改到位”（附件 三(三)），"
+    "没有规定复查期限",
+    "只有前%(limit)s处错误附有批注；所有错误的单元格都已标红，并写入“%(column)s”列。",
+    # shown only past three days ("… (4 days)")
+    "等 %(n)s 天",
+    # the number is a place's name, not a count ("Baoding results of 2026-07")
+    "%(name)s%(year)d年%(month)d月抽查结果",
+}
+
+
+def counts_without_plural(path: Path) -> list[str]:
+    """The catalogue's messages whose English puts a number before a plural noun without a plural form: with the
+    number 1 they read "1 days left"."""
+    return [e["msgid"] for e in entries(path)
+            if "msgid_plural" not in e and e["msgid"] not in NEVER_ONE and COUNTED.search(e.get("msgstr", ""))]
+
+
+def test_the_check_finds_a_count_without_a_plural(tmp_path):
+    sample = tmp_path / "django.po"
+    sample.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                      'msgid "剩 %(n)s 天"\nmsgstr "%(n)s days left"\n\n'
+                      'msgid "%(n)s 条已审核结果未公开"\nmsgstr "%(n)s reviewed results not published"\n\n'
+                      'msgid "逾期 %(n)s 天"\nmsgid_plural "逾期 %(n)s 天"\n'
+                      'msgstr[0] "%(n)s day overdue"\nmsgstr[1] "%(n)s days overdue"\n\n'
+                      'msgid "等 %(n)s 天"\nmsgstr " … (%(n)s days)"\n\n'
+                      'msgid "按排口统计"\nmsgstr "By outlet (exceedances: %(n)s)"\n', encoding="utf-8")
+    assert counts_without_plural(sample) == ["剩 %(n)s 天", "%(n)s 条已审核结果未公开"]
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_count_before_a_plural_noun_has_a_plural_form(path):
+    """The phone cards read "1 days left", the workbench "Records submitted for 1 of 1 tasks": a message with a
+    count is translated with ngettext (in a template {% blocktranslate count %}), its English entry with
+    msgid_plural and a singular msgstr[0]; a text that cannot take a plural (one stored and translated later)
+    puts the number after the noun ("exceedances: 3")."""
+    found = counts_without_plural(path)
+    assert not found, f"{path}: {found[:10]}"

@@ -18,7 +18,7 @@ from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, Val
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from shuangsuiji.accounts.workbench import _places, _root
 from shuangsuiji.disclosure import public
@@ -241,8 +241,10 @@ def _results(place: Jurisdiction, year: int, months: list[disclosure.MonthState]
     own plans are in the months of the counties they were drawn in, and it is said so, not that it has none."""
     url = f"{reverse('disclosure:overview')}?{urlencode({'year': year, 'jurisdiction': place.code})}"
     if not months and drawn and place.level != Level.COUNTY:
-        return Mark(NONE, _("本级计划 %(n)s 项任务的检查结果由检查对象所在县（市、区）按月公开，计入各县一行") % {
-            "n": drawn}, url=f"{reverse('disclosure:overview')}?{urlencode({'year': year})}")
+        return Mark(NONE, ngettext("本级计划 %(n)s 项任务的检查结果由检查对象所在县（市、区）按月公开，计入各县一行",
+                                   "本级计划 %(n)s 项任务的检查结果由检查对象所在县（市、区）按月公开，计入各县一行",
+                                   drawn) % {"n": drawn},
+                    url=f"{reverse('disclosure:overview')}?{urlencode({'year': year})}")
     if not months:
         return Mark(NONE, _("本季度无待公开的结果"))
     late = [state for state in months if state.overdue(today)]

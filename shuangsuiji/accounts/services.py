@@ -25,7 +25,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from shuangsuiji.accounts.models import ApiToken, Role, User, county_refusal
 from shuangsuiji.audit.services import PendingEvent, record_events, system_language
@@ -615,9 +615,10 @@ def check_token_request(name: str, valid_through: date | None, today: date | Non
         errors["valid_through"] = _("有效期至%(day)s已经过去：请选今天或以后的日期") % {
             "day": valid_through.isoformat()}
     elif valid_through > latest:
-        errors["valid_through"] = _("有效期最长%(days)d天，即最晚%(latest)s；%(day)s超出了%(over)d天") % {
-            "days": TOKEN_MAX_DAYS, "latest": latest.isoformat(), "day": valid_through.isoformat(),
-            "over": (valid_through - latest).days}
+        over = (valid_through - latest).days
+        errors["valid_through"] = ngettext("有效期最长%(days)d天，即最晚%(latest)s；%(day)s超出了%(over)d天",
+                                           "有效期最长%(days)d天，即最晚%(latest)s；%(day)s超出了%(over)d天", over) % {
+            "days": TOKEN_MAX_DAYS, "latest": latest.isoformat(), "day": valid_through.isoformat(), "over": over}
     if errors:
         raise ValidationError(errors)
 

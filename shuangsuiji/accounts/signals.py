@@ -9,6 +9,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shuangsuiji.accounts.services import failures_since, password_expires_at, previous_sign_in, record_lockout
 from shuangsuiji.tabular.annotate import forget_at_logout
@@ -41,4 +42,6 @@ def sign_in_notices(sender, request, user, **kwargs) -> None:
     if expires is not None and not user.must_change_password:
         days = (expires - timezone.now()).days
         if 0 <= days < 14:
-            messages.info(request, _("您的密码将在%(days)d天后过期，请在“账号与密码”中修改。") % {"days": days})
+            messages.info(request, ngettext("您的密码将在%(days)d天后过期，请在“账号与密码”中修改。",
+                                            "您的密码将在%(days)d天后过期，请在“账号与密码”中修改。",
+                                            days) % {"days": days})

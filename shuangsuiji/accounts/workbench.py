@@ -151,12 +151,18 @@ class DrawWindow:
                 "cite": citation_line(self.citation),
                 "before": quarter_text(*previous_quarter(self.year, self.quarter))}
         if today < self.days[0]:
-            return _("抽取期 %(first)s 至 %(last)s（%(before)s最后 %(n)s 个工作日，%(cite)s），%(days)s 天后开始") % {
-                **span, "days": (self.days[0] - today).days}
+            days = (self.days[0] - today).days
+            return ngettext("抽取期 %(first)s 至 %(last)s（%(before)s最后 %(n)s 个工作日，%(cite)s），"
+                            "%(days)s 天后开始",
+                            "抽取期 %(first)s 至 %(last)s（%(before)s最后 %(n)s 个工作日，%(cite)s），"
+                            "%(days)s 天后开始",
+                            days) % {**span, "days": days}
         if today > self.days[-1]:
             return _("抽取期 %(first)s 至 %(last)s（%(cite)s）已过") % span
         left = sum(1 for day in self.days if day >= today)
-        return _("正在抽取期内：%(first)s 至 %(last)s，还剩 %(left)s 个工作日（%(cite)s）") % {**span, "left": left}
+        return ngettext("正在抽取期内：%(first)s 至 %(last)s，还剩 %(left)s 个工作日（%(cite)s）",
+                        "正在抽取期内：%(first)s 至 %(last)s，还剩 %(left)s 个工作日（%(cite)s）",
+                        left) % {**span, "left": left}
 
     def late_hint(self, today: date) -> str:
         """What is late once the window has closed on a plan not drawn, and since when. A quarter's draw window is
@@ -535,7 +541,8 @@ def quarter_plans(user, year: int, quarter: int, window: DrawWindow, today: date
             continue
         drawn = plan.reached(PlanStatus.DRAWN)
         tasks, done = progress.get(plan.pk, (0, 0))
-        note = _("已提交记录 %(done)s / %(n)s 项任务") % {"done": done, "n": tasks} if drawn else ""
+        note = ngettext("已提交记录 %(done)s / %(n)s 项任务", "已提交记录 %(done)s / %(n)s 项任务", tasks) % {
+            "done": done, "n": tasks} if drawn else ""
         if department_user:
             role = _("本科室发起") if initiates else _("本科室参加")
             note = f"{role} · {note}" if note else role
@@ -810,7 +817,8 @@ def unreleased_months(user, today: date) -> Items:
         else:
             url = f"{reverse('disclosure:overview')}?{urlencode({'year': state.year, 'jurisdiction': place.code})}"
             badge = _("待生成批次")
-        note = _("%(n)s 条已审核结果未公开") % {"n": state.unpublished} if state.unpublished else ""
+        note = ngettext("%(n)s 条已审核结果未公开", "%(n)s 条已审核结果未公开", state.unpublished) % {
+            "n": state.unpublished} if state.unpublished else ""
         rows.append(Item(title=_("%(name)s%(year)d年%(month)d月抽查结果") % {
             "name": place.name, "year": state.year, "month": state.month}, url=url, due=state.deadline,
             overdue=overdue, due_label=pgettext("workbench", "公开期限"), note=note, badge=badge,
@@ -830,7 +838,7 @@ def batches_to_review(user, today: date) -> Items:
     by_place, late = _counts(batches, "jurisdiction", Q(deadline__lt=today))
     rows = [Item(title=str(batch), url=reverse("disclosure:batch_detail", args=[batch.pk]), due=batch.deadline,
                  overdue=today > batch.deadline, due_label=pgettext("workbench", "公开期限"),
-                 note=_("%(n)s 条 · %(who)s 生成") % {
+                 note=ngettext("%(n)s 条 · %(who)s 生成", "%(n)s 条 · %(who)s 生成", batch.row_count) % {
                      "n": batch.row_count, "who": batch.prepared_by.display_name if batch.prepared_by else "—"},
                  badge=_("待审核"), badge_css="text-bg-primary", place=batch.jurisdiction.name)
             for batch in batches.select_related("jurisdiction", "prepared_by").order_by("deadline", "pk")[:LIMIT]]

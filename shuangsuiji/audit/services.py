@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shuangsuiji.audit.models import ChainHead, Event
 
@@ -135,8 +136,10 @@ def verify_chain() -> list[str]:
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != prev or head.count != count):
         # counts every deletion, and is the only witness when the newest events are the ones gone
-        problems.append(_("链头记录 %(head_count)s 个事件、末哈希 %(head_hash)s…，实际 %(count)s 个、末哈希 %(hash)s…"
-                          "（有事件被删除）")
+        problems.append(ngettext("链头记录 %(head_count)s 个事件、末哈希 %(head_hash)s…，"
+                                 "实际 %(count)s 个、末哈希 %(hash)s…（有事件被删除）",
+                                 "链头记录 %(head_count)s 个事件、末哈希 %(head_hash)s…，"
+                                 "实际 %(count)s 个、末哈希 %(hash)s…（有事件被删除）", head.count)
                         % {"head_count": head.count, "head_hash": head.last_hash[:12], "count": count,
                            "hash": prev[:12]})
     return problems

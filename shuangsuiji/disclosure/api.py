@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
@@ -127,7 +127,8 @@ class PublicPagination(PageNumberPagination):
         self.counted, self.capped = pager.count, pager.capped
         if number > 1 and not rows[:size]:
             pages = -(-self.counted // size) or 1
-            raise ValidationError({"page": [_("页码超出范围：共 %(pages)s 页") % {"pages": pages}]})
+            message = ngettext("页码超出范围：共 %(pages)s 页", "页码超出范围：共 %(pages)s 页", pages)
+            raise ValidationError({"page": [message % {"pages": pages}]})
         self.page = _Page(rows[:size], number, len(rows) > size)
         self.request = request
         return rows[:size]

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from shuangsuiji import params
@@ -201,7 +202,9 @@ def prepare(request: HttpRequest) -> HttpResponse:
     except ValidationError as error:
         _fail(request, error)
         return redirect(f"{reverse('disclosure:overview')}?year={data['year']}")
-    messages.success(request, _("已生成“%(batch)s”，共 %(n)s 条，请另一位管理员或局领导审核") % {
+    messages.success(request, ngettext("已生成“%(batch)s”，共 %(n)s 条，请另一位管理员或局领导审核",
+                                       "已生成“%(batch)s”，共 %(n)s 条，请另一位管理员或局领导审核",
+                                       batch.row_count) % {
         "batch": batch, "n": batch.row_count})
     return redirect("disclosure:batch_detail", pk=batch.pk)
 

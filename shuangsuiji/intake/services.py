@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import PendingEvent, record_event, record_events, system_language
@@ -340,12 +340,16 @@ class ImportResult:
     def summary(self) -> str:
         if self.batch is not None:
             b = self.batch
-            text = _("%(rows)s条监测数据（%(outlets)s个排口）：达标%(ok)s条；超标新增%(new)s条，已导入过%(known)s条，"
-                     "更正%(updated)s条，更正后不再超标%(withdrawn)s条") % {
+            text = ngettext("%(rows)s条监测数据（%(outlets)s个排口）：达标%(ok)s条；"
+                            "超标新增%(new)s条，已导入过%(known)s条，更正%(updated)s条，更正后不再超标%(withdrawn)s条",
+                            "%(rows)s条监测数据（%(outlets)s个排口）：达标%(ok)s条；"
+                            "超标新增%(new)s条，已导入过%(known)s条，更正%(updated)s条，更正后不再超标%(withdrawn)s条",
+                            b.readings) % {
                 "rows": b.readings, "outlets": b.outlets, "ok": b.within_limit, "new": b.exceedances_new,
                 "known": b.exceedances_known, "updated": b.exceedances_updated, "withdrawn": b.exceedances_withdrawn}
         else:
-            text = _("%(rows)s行：新增%(created)s条，更新%(updated)s条，未变%(unchanged)s条") % {
+            text = ngettext("%(rows)s行：新增%(created)s条，更新%(updated)s条，未变%(unchanged)s条",
+                            "%(rows)s行：新增%(created)s条，更新%(updated)s条，未变%(unchanged)s条", self.rows) % {
                 "rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
             if self.removed:
                 text += _("，移出%(removed)s条") % {"removed": self.removed}
@@ -594,7 +598,9 @@ def do_classify(*, year: int, quarter: int, jurisdiction: Jurisdiction, acting_u
     queue_imports(acting_user)
     finished = runs.filter(pk__gt=known).select_related("run_by").order_by("-pk").first()
     if finished is not None:
-        raise ValidationError(_("%(name)s%(period)s的分类已由%(who)s于%(when)s完成（%(n)s家），无需重复分类") % {
+        raise ValidationError(ngettext("%(name)s%(period)s的分类已由%(who)s于%(when)s完成（%(n)s家），无需重复分类",
+                                       "%(name)s%(period)s的分类已由%(who)s于%(when)s完成（%(n)s家），无需重复分类",
+                                       finished.targets) % {
             "name": jurisdiction.name, "period": rules.quarter_text(year, quarter),
             "who": finished.run_by.display_name if finished.run_by else _("系统"),
             "when": timezone.localtime(finished.run_at).strftime("%H:%M"), "n": finished.targets}, code="done")

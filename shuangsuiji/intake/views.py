@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from shuangsuiji import params
@@ -788,9 +788,11 @@ def classification_run(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         counts = run.counts
-        messages.success(request, _(
+        messages.success(request, ngettext(
             "已完成%(period)s分类：%(n)s家，特殊监管对象%(special)s家、重点排污单位%(key)s家、一般排污单位%(general)s家，"
-            "正面清单%(positive)s家；类别变化%(changed)s家，已更新检查对象%(applied)s家") % {
+            "正面清单%(positive)s家；类别变化%(changed)s家，已更新检查对象%(applied)s家",
+            "已完成%(period)s分类：%(n)s家，特殊监管对象%(special)s家、重点排污单位%(key)s家、一般排污单位%(general)s家，"
+            "正面清单%(positive)s家；类别变化%(changed)s家，已更新检查对象%(applied)s家", run.targets) % {
             "period": quarter_label(run.year, run.quarter), "n": run.targets, "special": counts["special"],
             "key": counts["key"], "general": counts["general"], "positive": counts["positive_list"],
             "changed": counts["changed"], "applied": counts["applied"]})

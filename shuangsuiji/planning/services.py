@@ -31,6 +31,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shuangsuiji.audit.services import record_event, system_language
 from shuangsuiji.engine import assignment, creditcode, manifest
@@ -996,8 +997,11 @@ def do_reveal(plan: Plan, *, acting_user) -> Plan:
     open_tasks = uninspected_tasks(plan)
     if timezone.localdate() <= gather.quarter_end(plan.year, plan.quarter) and open_tasks:
         # The selection names who is still to be visited; published now, it would warn them (DESIGN §4 step 5).
-        raise ValidationError(_("本季度检查尚未结束：还有%(n)s项任务没有提交检查记录。公开密钥即公开全部抽取结果，"
-                                "须在季度结束或全部任务检查完毕后进行") % {"n": open_tasks})
+        raise ValidationError(ngettext("本季度检查尚未结束：还有%(n)s项任务没有提交检查记录。"
+                                       "公开密钥即公开全部抽取结果，须在季度结束或全部任务检查完毕后进行",
+                                       "本季度检查尚未结束：还有%(n)s项任务没有提交检查记录。"
+                                       "公开密钥即公开全部抽取结果，须在季度结束或全部任务检查完毕后进行",
+                                       open_tasks) % {"n": open_tasks})
     plan.revealed_at = plan.changed_at = timezone.now()
     plan.revealed_by = acting_user
     plan.save(update_fields=["revealed_at", "revealed_by", "changed_at"])

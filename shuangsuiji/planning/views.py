@@ -508,8 +508,9 @@ def plan_public(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_draw(request: HttpRequest, pk: int) -> HttpResponse:
     def draw(plan: Plan) -> str:
         done = services.do_draw(plan, acting_user=request.user)  # the page shows its window warning
-        return _("已抽取：先抽检查对象，再抽执法人员，共 %(n)s 项任务") % {
-            "n": done.selections.filter(active=True).count()}
+        drawn = done.selections.filter(active=True).count()
+        return ngettext("已抽取：先抽检查对象，再抽执法人员，共 %(n)s 项任务",
+                        "已抽取：先抽检查对象，再抽执法人员，共 %(n)s 项任务", drawn) % {"n": drawn}
 
     return _act(request, pk, draw)
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from shuangsuiji.engine.workdays import package_years, years_needed
 from shuangsuiji.planning.gather import calendar
@@ -47,8 +48,12 @@ def workdays(request: HttpRequest) -> HttpResponse:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                messages.success(request, _("已录入%(year)s年放假和调休安排：新增 %(created)s 天，修改 %(updated)s 天，"
-                                            "%(unchanged)s 天与已录入的相同") % {"year": data["year"], **counts})
+                messages.success(request, ngettext("已录入%(year)s年放假和调休安排：新增 %(created)s 天，"
+                                                   "修改 %(updated)s 天，%(unchanged)s 天与已录入的相同",
+                                                   "已录入%(year)s年放假和调休安排：新增 %(created)s 天，"
+                                                   "修改 %(updated)s 天，%(unchanged)s 天与已录入的相同",
+                                                   counts["created"])
+                                 % {"year": data["year"], **counts})
                 return redirect(f"{reverse('registry:workdays')}?year={data['year']}")
     elif request.method == "POST":
         raise PermissionDenied(_("只有市局管理员可以录入放假和调休安排"))

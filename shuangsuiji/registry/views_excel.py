@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 
 from shuangsuiji import params
@@ -112,8 +113,11 @@ def import_workbook(request: HttpRequest, kind: str) -> HttpResponse:
                 context.update(rejected=rejected, file_name=upload.name)
                 return render(request, "registry/excel_import.html", context, status=400)
             forget_rejected(request.session)
-            messages.success(request, _("导入完成：共 %(rows)s 行，新增 %(created)s，更新 %(updated)s，"
-                                        "未变 %(unchanged)s") % summary)
+            messages.success(request, ngettext("导入完成：共 %(rows)s 行，新增 %(created)s，"
+                                               "更新 %(updated)s，未变 %(unchanged)s",
+                                               "导入完成：共 %(rows)s 行，新增 %(created)s，"
+                                               "更新 %(updated)s，未变 %(unchanged)s",
+                                               summary["rows"]) % summary)
             return redirect(context["list_url"])
     return render(request, "registry/excel_import.html", context)
 

@@ -252,8 +252,12 @@ def _list_sheet(book: Workbook, data: Worksheet | None, marks: _Marks, file_name
     elif data is None:
         notes.append((_("上传的文件无法打开或太大，未能在原文件上标注，下面列出全部错误。"), None))
     if rejected.total > len(rejected.errors):
-        notes.append((_("另有%(n)s处错误未列出，也未标注：错误这么多时，请先检查是否使用了导入模板、各列是否错位。")
-                      % {"n": rejected.total - len(rejected.errors)}, RED))
+        more = rejected.total - len(rejected.errors)
+        notes.append((ngettext("另有%(n)s处错误未列出，也未标注：错误这么多时，"
+                               "请先检查是否使用了导入模板、各列是否错位。",
+                               "另有%(n)s处错误未列出，也未标注：错误这么多时，"
+                               "请先检查是否使用了导入模板、各列是否错位。", more)
+                      % {"n": more}, RED))
     if marks.whole_file:
         notes.append((_("不属于任何数据行的问题："), BOLD_RED))
         notes.extend((f"· {_describe(error)}", RED) for error in marks.whole_file)

@@ -207,7 +207,8 @@ def test_a_stratum_is_named_in_words_and_its_manifest_key_introduced_as_such(cli
      "Clue check: the clue found on 2026-11-29 was approved for an on-site check by 钱立新;"),
     ("跨部门联合抽查：保定市市场监督管理局在部门协同监管平台抽取的 4 家检查对象，均为必查对象；"
      "本局执法人员照常随机选派。检查对象不是按本局各类别抽取的，不计入本局任何随机抽查比例。",
-     "Cross-department joint check: the 4 targets 保定市市场监督管理局 drew on the joint supervision platform"),
+     "Cross-department joint check: all the targets 保定市市场监督管理局 drew on the joint supervision platform are "
+     "must-inspect (4 in all)"),
 ])
 def test_a_clue_or_cross_department_plans_explanation_reads_in_english(stored, english):
     """The one stratum's explanation of a clue check or a cross-department check, as planning.services writes
