@@ -21,7 +21,16 @@ from shuangsuiji.engine.workdays import WorkCalendar, previous_quarter, quarter_
 # The planning code reads a quarter's bounds as gather's; the one definition is the engine's.
 from shuangsuiji.engine.workdays import quarter_end as quarter_end
 from shuangsuiji.intake.models import Classification, Clue, ClueStatus
-from shuangsuiji.planning.models import GIVEN_TARGET_KINDS, Plan, PlanKind, Stratum, TaskMember, TaskPlan, TaskStatus
+from shuangsuiji.planning.models import (
+    GIVEN_TARGET_KINDS,
+    Plan,
+    PlanKind,
+    Stratum,
+    TaskMember,
+    TaskPlan,
+    TaskStatus,
+    team_places,
+)
 from shuangsuiji.registry.models import (
     CheckItem,
     Department,
@@ -222,15 +231,22 @@ def recusals(people: Iterable[Inspector], target_codes: Iterable[str]) -> dict[s
 
 
 def recent_pairs(jurisdiction: Jurisdiction, year: int, quarter: int) -> list[tuple[str, str]]:
-    """Pairs of inspectors who were in one team in the two quarters before the planned one (spec: avoid
-    repeating them where the constraints allow)."""
+    """Pairs of the jurisdiction's inspectors who were in one team in the two quarters before the planned one
+    (DESIGN §4: "no pair repeated from the last two quarters where avoidable"; assignment spec §6).
+
+    A team is the team as told (``team_places``): the places of a dispatched draw still held. A draw not dispatched
+    yet made no team — it may still be re-drawn, and nothing of it is told before its dispatch, so its pairs must
+    neither steer another plan's draw nor appear, once that plan's inputs are revealed, in its frozen inputs; nor
+    did an officer replaced before the dispatch (or after it: he did not go) team up with anyone on that visit. A
+    merged visit's team is the told places of every plan it counts for, as it signs the record; a withdrawn visit
+    made none."""
     quarters = [previous_quarter(year, quarter)]
     quarters.append(previous_quarter(*quarters[0]))
     condition = Q()
     for y, q in quarters:
         condition |= Q(task__year=y, task__quarter=q)
     teams: dict[int, set[str]] = defaultdict(set)
-    for task_id, number in (TaskMember.objects.filter(condition, active=True, inspector__jurisdiction=jurisdiction)
+    for task_id, number in (TaskMember.objects.filter(condition, team_places(), inspector__jurisdiction=jurisdiction)
                             .exclude(task__status=TaskStatus.WITHDRAWN)
                             .values_list("task_id", "inspector__certificate_number")):
         teams[task_id].add(number)
