@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.intake.permissions import is_admin_of
-from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus, Task, TaskPlan, TaskStatus, told_places
+from shuangsuiji.planning.models import (
+    DrawStatus,
+    Plan,
+    PlanKind,
+    PlanStatus,
+    Task,
+    TaskPlan,
+    TaskStatus,
+    told_places,
+)
 from shuangsuiji.registry.models import Department, Jurisdiction, Level
 
 
@@ -101,6 +110,19 @@ def shown_places(user) -> Q:
     if user.is_superuser:
         return Q()
     return told_places() | Q(draw__plan__in=visible_plans(user))
+
+
+def shown_selections(user) -> Q:
+    """The plans a visit is shown to count for (``TaskPlan``), by the rule of its team's names (``shown_places``): a
+    plan whose draw was told — a live draw of a dispatched plan, or a draw re-drawn after its dispatch — and every plan
+    the reader reads. A merged visit out already for the county's plan does not name the city's plan that drew it too
+    until the city dispatches: that the city drew the firm is its draw's, told to nobody outside the city's plan
+    before its dispatch (and the city may still draw again)."""
+    if user.is_superuser:
+        return Q()
+    told = (~Q(draw__status=DrawStatus.SUPERSEDED) & Q(plan__status=PlanStatus.DISPATCHED)) | Q(
+        draw__status=DrawStatus.SUPERSEDED, draw__dispatched_at__isnull=False)
+    return told | Q(plan__in=visible_plans(user))
 
 
 def ensure_can_run(user, plan: Plan) -> None:

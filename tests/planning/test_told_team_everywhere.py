@@ -1,8 +1,8 @@
 """Nothing of a draw is told before its plan's dispatch (``models.told_places``, ``permissions.shown_places``) — in
 the four places that still named, counted or listed a merged visit's officers from another plan's undispatched draw:
 
-- the note on a task saying the unit has another open task (``overlaps``) names that task's team as the reader is
-  shown it, not the officers of a draw he does not read and who were told nothing;
+- the note on a task saying the unit has another open task (``overlaps``) names that task's team and plans as the
+  reader is shown them, not the officers of a draw he does not read and who were told nothing, nor its plan;
 - the task API's ``?mine=true`` lists the visits of the user's officer as told (``team_places``): not one his plan
   has drawn him for and not dispatched, nor one he was replaced on before the dispatch;
 - the quarterly status counts as inspectors the told team of an inspected visit;
@@ -85,6 +85,36 @@ def test_the_note_of_another_visit_names_only_the_team_the_reader_is_shown(clien
     client.force_login(city["users"]["county_admin"])
     for url in pages:
         assert all(name in note(client, url) for name in merged["city_names"] | county), url
+
+
+ROLES_NOT_TOLD = ["county_admin", "department_user", "county_officer"]
+ROLES_READING_THE_CITYS_PLAN = ["city_admin", "leader"]
+
+
+def note_pages(city, merged, second_visit, name: str) -> tuple:
+    """The user of role ``name`` and the pages whose note names the merged visit as another task of its unit."""
+    if name == "county_officer":
+        return merged["county_officer"], (reverse("fieldwork:task_brief", args=[second_visit.pk]),)
+    return city["users"][name], (reverse("planning:task_detail", args=[second_visit.pk]),
+                                 reverse("planning:task_list"))
+
+
+@pytest.mark.parametrize("name", ROLES_NOT_TOLD + ROLES_READING_THE_CITYS_PLAN)
+def test_the_note_of_another_visit_names_a_plan_not_dispatched_only_to_its_readers(client, city, merged,
+                                                                                  second_visit, name):
+    task, city_plan = merged["task"], merged["city_plan"]
+    county_plan = task.selections.exclude(plan=city_plan).get().plan
+    user, pages = note_pages(city, merged, second_visit, name)
+    client.force_login(user)
+    for url in pages:
+        page = note(client, url)
+        assert str(county_plan) in page, (name, url)  # the note is there, and names the county's plan
+        # the city's plan drew the firm too: told nobody outside it before its dispatch
+        assert (str(city_plan) in page) == (name in ROLES_READING_THE_CITYS_PLAN), (name, url)
+    services.do_dispatch(city_plan, acting_user=None)
+    for url in pages:
+        # dispatched, it is named to whoever reads the visit; an officer is shown his own teams' plans, as before
+        assert (str(city_plan) in note(client, url)) == (name != "county_officer"), (name, url)
 
 
 # --- 2. the API's ?mine=true -----------------------------------------------------------------------------------
