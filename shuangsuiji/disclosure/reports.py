@@ -22,7 +22,15 @@ from shuangsuiji.disclosure import services
 from shuangsuiji.disclosure.models import DrawVerification, Outcome, PublishedResult
 from shuangsuiji.disclosure.public import stored_label
 from shuangsuiji.engine.workdays import Deadline
-from shuangsuiji.fieldwork.models import FollowUp, FollowUpStatus, Handling, InspectionRecord, Mode, SignerRole
+from shuangsuiji.fieldwork.models import (
+    FollowUp,
+    FollowUpStatus,
+    Handling,
+    InspectionRecord,
+    Mode,
+    Signature,
+    SignerRole,
+)
 from shuangsuiji.fieldwork.models import Outcome as ItemOutcome
 from shuangsuiji.intake.services import policy_for
 from shuangsuiji.planning.gather import calendar, quarter_end, quarter_start
@@ -33,9 +41,7 @@ from shuangsuiji.planning.models import (
     Plan,
     PlanKind,
     Stratum,
-    TaskMember,
     TaskPlan,
-    team_places,
 )
 from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
@@ -304,7 +310,7 @@ def quarterly_status(jurisdiction: Jurisdiction, year: int, quarter: int, today:
     """The quarter of every jurisdiction in ``jurisdiction``'s subtree that has plans or results to publish:
     per stratum the policy minimum and the plan's request (``PlanStratum``), the tasks drawn (active
     selections), inspected (a sealed record) and with problems (the current record found one); joint
-    inspections; inspectors in the told teams of inspected tasks; the problems' handling (``FollowUp``); months
+    inspections; the inspectors who signed the inspected tasks' records; the problems' handling (``FollowUp``); months
     whose results were due and released on time (``services.month_states``); draws revealed and verified."""
     today = today or timezone.localdate()
     plans = list(Plan.objects.filter(jurisdiction__path__startswith=jurisdiction.path, year=year, quarter=quarter)
@@ -319,10 +325,14 @@ def quarterly_status(jurisdiction: Jurisdiction, year: int, quarter: int, today:
                       .values_list("plan_id", "task_id", "stratum"))
     current = _current_records([task_id for _plan, task_id, _stratum in selections])
     members: dict[int, set[int]] = defaultdict(set)
-    # the team as told (``team_places``): a merged visit's officers from another plan's draw not dispatched yet were
-    # told nothing of it and did not go; they are not the quarter's inspectors for it
-    for task_id, inspector_id in TaskMember.objects.filter(team_places(), task_id__in=list(current)).values_list(
-            "task_id", "inspector_id"):
+    # Who went: the officers and experts who signed the visit's record (its first, sealed one: an amendment corrects
+    # the record, not who went), as the monthly sheet names them. The record was signed by the team as told when it
+    # was sealed (``team_places`` then): a merged visit's officers from another plan's draw not dispatched yet were
+    # told nothing of it and did not go, and they still did not once that plan is dispatched after the seal — the
+    # team now (``team_places``) has them, the record does not.
+    for task_id, inspector_id in Signature.objects.filter(
+            record__task_id__in=list(current), record__amends__isnull=True, record__sealed_at__isnull=False,
+            inspector__isnull=False).values_list("record__task_id", "inspector_id"):
         members[task_id].add(inspector_id)
     by_plan = {plan.pk: plan for plan in plans}
     for plan in plans:

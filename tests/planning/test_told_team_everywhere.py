@@ -5,7 +5,8 @@ the four places that still named, counted or listed a merged visit's officers fr
   reader is shown them, not the officers of a draw he does not read and who were told nothing, nor its plan;
 - the task API's ``?mine=true`` lists the visits of the user's officer as told (``team_places``): not one his plan
   has drawn him for and not dispatched, nor one he was replaced on before the dispatch;
-- the quarterly status counts as inspectors the told team of an inspected visit;
+- the quarterly status counts as inspectors those who signed an inspected visit's record: the team as told when it
+  was sealed, not officers of another plan dispatched after the seal;
 - the dispatch that adds its officers to a merged visit whose record is a draft says so in the record's history
   (``record.team_joined``): from then on they are asked to sign it."""
 
@@ -21,9 +22,10 @@ from shuangsuiji.accounts.models import Role, User
 from shuangsuiji.audit.models import Event
 from shuangsuiji.disclosure import reports
 from shuangsuiji.fieldwork import services as fieldwork
-from shuangsuiji.fieldwork.models import InspectionRecord
+from shuangsuiji.fieldwork.models import InspectionRecord, Signature
 from shuangsuiji.planning import services
-from shuangsuiji.planning.models import Task, TaskMember, TaskPlan, TaskStatus
+from shuangsuiji.planning.models import Task, TaskMember, TaskPlan, TaskStatus, team_places
+from tests.fieldwork.conftest import submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("current_quarter")]
 
@@ -154,19 +156,29 @@ def test_mine_lists_a_visit_once_the_officers_plan_is_dispatched_and_not_one_he_
 # --- 3. the quarterly status -------------------------------------------------------------------------------------
 
 
-def test_the_quarterly_status_counts_the_told_team_of_an_inspected_visit(city, merged):
-    task = merged["task"]
-    InspectionRecord.objects.create(number="JL-told", task=task, target=task.target, sealed_at=timezone.now(),
-                                    seal_hash="0" * 64)
-    told = set(task.members.exclude(draw__plan=merged["city_plan"]).filter(active=True)
-               .values_list("inspector_id", flat=True))
-    drawn = set(task.members.filter(draw__plan=merged["city_plan"]).values_list("inspector_id", flat=True))
-    assert told and drawn and told.isdisjoint(drawn)
-    status = reports.quarterly_status(city["tree"]["city"], 2021, 2, today=datetime.date(2021, 6, 1))
-    places = {place.jurisdiction.pk: place for place in status.places}
-    county = places[city["tree"]["a"].pk]
-    assert county.inspectors == told and county.inspector_count == len(told)
-    assert status.total().inspectors.isdisjoint(drawn)
+def test_the_quarterly_status_counts_who_signed_an_inspected_visits_record(city, merged):
+    """The merged visit's record, signed and sealed by the county's team while the city's draw is not dispatched: its
+    inspectors are the county's officers who signed it — before the city's dispatch and after it (the city's officers
+    join the team then, and did not go)."""
+    task, city_plan = merged["task"], merged["city_plan"]
+    submitted(task, merged["county_officer"], place="生产车间", address="涞水县经济开发区",
+              legal_representative="赵大勇")
+    signed = set(Signature.objects.filter(record__task=task, inspector__isnull=False)
+                 .values_list("inspector_id", flat=True))
+    drawn = set(task.members.filter(draw__plan=city_plan).values_list("inspector_id", flat=True))
+    assert signed and drawn and signed.isdisjoint(drawn)
+
+    def inspectors() -> tuple[set[int], set[int]]:
+        status = reports.quarterly_status(city["tree"]["city"], 2021, 2, today=datetime.date(2021, 6, 1))
+        places = {place.jurisdiction.pk: place for place in status.places}
+        return places[city["tree"]["a"].pk].inspectors, status.total().inspectors
+
+    county, total = inspectors()
+    assert county == signed and total == signed
+    services.do_dispatch(city_plan, acting_user=None)
+    assert drawn <= set(task.members.filter(team_places()).values_list("inspector_id", flat=True))
+    county, total = inspectors()
+    assert county == signed and total == signed  # the city's officers did not go, and are not counted
 
 
 # --- 4. record.team_joined ----------------------------------------------------------------------------------------
