@@ -12,7 +12,9 @@ so a person's sentence is never half translated. A Chinese page shows every text
 
 Each message is the same msgid the writing code uses, so the catalogues' existing English serves; the
 engine's sentences and the demo's reasons are listed here with their own msgids (``gettext_noop``). A value in
-a message is said the same way when it is itself a known text ("上一季度（2026年第3季度）").
+a message is said the same way when it is itself a known text ("上一季度（2026年第3季度）"). A message whose
+English agrees with a count (``COUNTED``: "1 key unit.", "3 key units.") is said with ngettext by that count; the
+engine stays without Django, its Chinese does not change, and neither does a stored row.
 """
 
 import re
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django import template
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 register = template.Library()
 
@@ -179,6 +181,23 @@ WRITTEN_IN_CHINESE = (
     gettext_noop("第18位校验码应为“%(expected)s”，实为“%(char)s”（代码有误写或误录）"),
 )
 
+# Messages whose English says a count with a noun or a verb that agrees with it ("1 key unit.", "3 key units."):
+# translated with ngettext, their English entries with msgid_plural (the Chinese plural the same as the msgid),
+# by the value of the placeholder named here, which is digits.
+COUNTED = {
+    # engine.quotas
+    "重点排污单位 %(n)d 家。": "n",
+    "特殊监管对象 %(n)d 家。": "n",
+    "一般排污单位 %(n)d 家。": "n",
+    "正面清单企业 %(n)d 家不参加现场随机抽查。": "n",
+    "本季度是上半年的第二个季度，上半年尚未现场检查的 %(n)d 家全部必查。": "n",
+    "本季度是下半年的第二个季度，下半年尚未现场检查的 %(n)d 家全部必查。": "n",
+    "其中列入重点排污单位名录的 %(n)d 家，上半年尚未现场检查的 %(m)d 家必查。": "n",
+    "其中列入重点排污单位名录的 %(n)d 家，下半年尚未现场检查的 %(m)d 家必查。": "n",
+    # planning.services: the positive list's row of a plan's strata
+    "正面清单企业原则上不进行现场检查；经批准核查线索的 %(n)s 家已作为必查对象计入各类别。": "n",
+}
+
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
 _PERIOD = r"\d{4}年第[1-4]季度"
 # What some values always look like, so that a message cannot take a longer text as its value
@@ -198,25 +217,30 @@ class _Message:
     msgid: str
     pattern: re.Pattern[str]
     numbers: frozenset[str]
-    """Placeholders written %(x)d: their values are digits, given to the translation as int."""
+    """Placeholders written %(x)d, and the count of a ``COUNTED`` message: their values are digits, given to the
+    translation as int."""
+    count: str | None
+    """The placeholder whose value chooses the English form (``COUNTED``); None for a message without one."""
 
 
 def _compile(msgid: str) -> _Message:
     parts, seen, numbers, position = [], set(), set(), 0
+    count = COUNTED.get(msgid)
     for match in _PLACEHOLDER.finditer(msgid):
         parts.append(re.escape(msgid[position:match.start()]))
         name, kind = match.groups()
+        number = kind == "d" or name == count
         if name in seen:  # the same value twice ("⌈10% × 37⌉" after "10%")
             parts.append(f"(?P={name})")
         else:
-            shape = r"\d+" if kind == "d" else _SHAPES.get(name, ".+?")
+            shape = r"\d+" if number else _SHAPES.get(name, ".+?")
             parts.append(f"(?P<{name}>{shape})")
             seen.add(name)
-        if kind == "d":
+        if number:
             numbers.add(name)
         position = match.end()
     parts.append(re.escape(msgid[position:]))
-    return _Message(msgid, re.compile("".join(parts), re.DOTALL), frozenset(numbers))
+    return _Message(msgid, re.compile("".join(parts), re.DOTALL), frozenset(numbers), count)
 
 
 @cache
@@ -253,6 +277,8 @@ def _whole(text: str) -> str | None:
                 break
             values[name] = said or value
         else:
+            if message.count is not None:
+                return ngettext(message.msgid, message.msgid, values[message.count]) % values
             return gettext(message.msgid) % values
     return None
 

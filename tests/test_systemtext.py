@@ -42,7 +42,48 @@ def assert_english(text: str) -> str:
 def test_every_message_has_english():
     with translation.override("en"):
         for msgid in (*systemtext.WRITTEN_BY_SERVICES, *systemtext.WRITTEN_IN_CHINESE):
-            assert translation.gettext(msgid) != msgid, msgid
+            if msgid in systemtext.COUNTED:  # an English singular and plural, each its own
+                one, many = (translation.ngettext(msgid, msgid, n) for n in (1, 2))
+                assert msgid not in (one, many) and one != many, msgid
+            else:
+                assert translation.gettext(msgid) != msgid, msgid
+    assert set(systemtext.COUNTED) <= {*systemtext.WRITTEN_BY_SERVICES, *systemtext.WRITTEN_IN_CHINESE}
+
+
+@pytest.mark.parametrize(("stored", "one"), [
+    ("重点排污单位 1 家。", "1 key unit."),
+    ("特殊监管对象 1 家。", "1 special-supervision unit."),
+    ("一般排污单位 1 家。", "1 general unit."),
+    ("正面清单企业 1 家不参加现场随机抽查。", "1 unit on the positive list stays out of the on-site random draw."),
+    ("本季度是上半年的第二个季度，上半年尚未现场检查的 1 家全部必查。",
+     "This is the second quarter of the first half-year: the 1 unit not yet inspected on site in it must be "
+     "inspected."),
+    ("其中列入重点排污单位名录的 1 家，下半年尚未现场检查的 1 家必查。",
+     "1 of them is on the key-unit directory: the 1 not yet inspected on site in the second half-year must be "
+     "inspected."),
+    ("正面清单企业原则上不进行现场检查；经批准核查线索的 1 家已作为必查对象计入各类别。",
+     "Positive-list targets are not inspected on site in principle; the 1 with an approved clue is must-include in "
+     "its stratum."),
+])
+def test_a_count_of_one_reads_in_the_singular_and_more_in_the_plural(stored, one):
+    assert english(stored) == one
+    many = english(stored.replace(" 1 ", " 3 ", 1))
+    assert many != one and "3" in many and not CJK.search(many)
+    assert chinese(stored) == stored
+
+
+def test_a_quota_explanation_of_one_unit_reads_in_the_singular():
+    [key] = [quota for quota in compute_quotas(POLICY, [TargetFacts("k", "key")], inspectors=2, level="county",
+                                               year=2021, quarter=2, progress=YearProgress()).quotas
+             if quota.stratum == "key"]
+    said = assert_english(key.explanation)
+    assert said.startswith("1 key unit. ") and "the 1 unit not yet inspected on site" in said, said
+
+
+def test_a_count_placeholder_takes_digits_only():
+    """A %(n)s counted in English is digits: what else stands there is no message of the system, shown as stored."""
+    typed = "正面清单企业原则上不进行现场检查；经批准核查线索的 若干 家已作为必查对象计入各类别。"
+    assert english(typed) == typed
 
 
 def quota_cases():

@@ -175,8 +175,8 @@ def test_no_template_translates_a_message_it_never_shows():
     assert not found, found
 
 
-COUNT_NOUNS = ("days", "tasks", "rows", "targets", "events", "results", "pages", "readings", "outlets", "exceedances",
-               "inspectors", "problems")
+COUNT_NOUNS = ("days", "tasks", "rows", "targets", "units", "events", "results", "pages", "readings", "outlets",
+               "exceedances", "inspectors", "problems")
 COUNTED = re.compile(rf"%\((\w+)\)[sd] (?:[\w-]+ ){{0,2}}?(?:{'|'.join(COUNT_NOUNS)})\b")
 """A number, then a plural noun (up to two words may stand between: "%(n)s reviewed results")."""
 NEVER_ONE = {

@@ -175,8 +175,10 @@ def _stratum_rows(plan: Plan, policy: Policy, quarter_quotas: QuarterQuotas, clu
     clues = sorted(clue_ids)
     rows.append(PlanStratum(
         plan=plan, stratum=Stratum.CLUE, population=len(clues), minimum=len(clues), must_include=len(clues),
-        explanation=_("正面清单企业原则上不进行现场检查；经批准核查线索的 %(n)s 家已作为必查对象计入各类别。") % {
-            "n": len(clues)},
+        # the English agrees with the count (systemtext.COUNTED reads the stored Chinese so)
+        explanation=ngettext("正面清单企业原则上不进行现场检查；经批准核查线索的 %(n)s 家已作为必查对象计入各类别。",
+                             "正面清单企业原则上不进行现场检查；经批准核查线索的 %(n)s 家已作为必查对象计入各类别。",
+                             len(clues)) % {"n": len(clues)},
         citation=policy.positive_list.citation[:500], requested=len(clues), drawn=False))
     rows.append(row(Stratum.JOINT, joint, drawn=False, explanation=joint.explanation + str(
         _("联合抽查由科室发起的内部联合抽查计划完成，此处核对本季度各联合抽查计划合计是否达到最低数。"))))

@@ -25,7 +25,7 @@ def test_the_quota_explanations_read_in_english_and_stay_as_stored_in_chinese(ci
 
     english = page(users["county_admin"], plan, "en")
     assert ("4 key units. County level, at least 50% each quarter: ⌈50% × 4⌉ = 2. This is the second quarter of "
-            "the first half-year: all 4 not yet inspected on site in it must be inspected. "
+            "the first half-year: all 4 units not yet inspected on site in it must be inspected. "
             "Minimum this quarter: 4.") in english
     assert "重点排污单位 4 家" not in english and "本季度最低抽查" not in english
     assert "Positive-list targets are not inspected on site in principle" in english  # the shell's own note
