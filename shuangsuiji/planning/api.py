@@ -44,7 +44,7 @@ from shuangsuiji.planning.models import (
     TaskPlan,
     team_places,
 )
-from shuangsuiji.planning.permissions import shown_places, visible_plans, visible_tasks
+from shuangsuiji.planning.permissions import shown_draws, shown_places, visible_plans, visible_tasks
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 from shuangsuiji.registry.api import JurisdictionCodeFilter, described
 from shuangsuiji.registry.models import CheckItem, items_for_target
@@ -283,14 +283,17 @@ class TaskSerializer(serializers.ModelSerializer):
     target_name = serializers.CharField(source="target.name", read_only=True)
     address = serializers.CharField(source="target.address", read_only=True)
     plans = serializers.SerializerMethodField(
-        help_text=_("任务所属的计划及抽中它的类别、位次和号签；执法人员本人查看时为空"))
+        help_text=_("任务所属的计划及抽中它的类别、位次和号签：另一计划的抽取尚未派发、本人又读不到该计划的，派发前不列；"
+                    "执法人员本人查看时为空"))
     merged = serializers.SerializerMethodField(
-        help_text=_("一次检查同时计入多个计划（市级与县级、联合与双随机）；执法人员本人查看时为 null"))
+        help_text=_("一次检查同时计入多个计划（市级与县级、联合与双随机），按 plans 所列的计划计；"
+                    "执法人员本人查看时为 null"))
     items = serializers.SerializerMethodField(help_text=_("各计划适用于对象类别的抽查事项"))
     departments = serializers.SerializerMethodField(help_text=_("内部联合抽查的参加科室"))
     team = serializers.SerializerMethodField(
         help_text=_("检查组；执法人员本人查看时只有他所在抽取的在组成员"))
-    substitutions = serializers.SerializerMethodField(help_text=_("递补替换记录；执法人员本人查看时为空"))
+    substitutions = serializers.SerializerMethodField(
+        help_text=_("递补替换记录（与 plans 一样，不列本人读不到、尚未派发的抽取中的）；执法人员本人查看时为空"))
     record = serializers.SerializerMethodField(
         help_text=_("已提交的检查记录 id（最新的一份，见 /api/fieldwork/records/）"))
     record_number = serializers.SerializerMethodField(help_text=_("已提交的检查记录编号"))
@@ -324,12 +327,13 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_plans(self, task: Task) -> list[dict[str, Any]]:
         if self._inspector_view():
             return []
-        return TaskSelectionSerializer(task.selections.all(), many=True, context=self.context).data
+        # as the task page names them (``shown_draws``): not another plan's draw not dispatched yet
+        return TaskSelectionSerializer(task.shown_selections, many=True, context=self.context).data
 
     def get_merged(self, task: Task) -> bool | None:
         if self._inspector_view():
             return None
-        return len({selection.plan_id for selection in self._live(task)}) > 1
+        return len({selection.plan_id for selection in task.shown_selections if selection.active}) > 1
 
     @extend_schema_field(TaskItemSerializer(many=True))
     def get_items(self, task: Task) -> list[dict[str, Any]]:
@@ -469,13 +473,20 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
                    .order_by("draw_id", "slot", "-active"))
         records = (InspectionRecord.objects.visible_to(user).sealed().only("id", "number", "task_id", "sealed_at")
                    .order_by("sealed_at", "id"))
-        prefetches = [Prefetch("selections", queryset=selections), Prefetch("members", queryset=members),
+        # Every plan's selections give the visit's items and departments; the plans it names, and the substitutions,
+        # are those shown to the caller (``shown_draws``), as on the task page.
+        shown = (TaskPlan.objects.filter(shown_draws(user)).select_related("plan__jurisdiction", "plan__department")
+                 .order_by("pk"))
+        prefetches = [Prefetch("selections", queryset=selections),
+                      Prefetch("selections", queryset=shown, to_attr="shown_selections"),
+                      Prefetch("members", queryset=members),
                       Prefetch("records", queryset=records, to_attr="sealed_records")]
         if not is_inspector_view(user):
-            prefetches.append(Prefetch("substitutions", queryset=Substitution.objects.select_related(
-                "old_inspector", "new_inspector").annotate(plan_id=F("draw__plan_id"),
-                                                           new_credit_code=F("new_task__target__credit_code"))
-                .order_by("pk")))
+            prefetches.append(Prefetch("substitutions", queryset=Substitution.objects.filter(shown_draws(user))
+                                       .select_related("old_inspector", "new_inspector")
+                                       .annotate(plan_id=F("draw__plan_id"),
+                                                 new_credit_code=F("new_task__target__credit_code"))
+                                       .order_by("pk")))
         # Newest quarter first, then in the order the tasks were made: keys that never change, so a client paging
         # through the list while the registry is edited sees each task once (ordered by the target's name, a
         # target renamed between two pages moved its task to a page already read, and it was lost to that pull).

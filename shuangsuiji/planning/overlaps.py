@@ -27,7 +27,7 @@ from shuangsuiji.accounts.models import Role
 from shuangsuiji.engine.workdays import quarter_of
 from shuangsuiji.fieldwork.models import task_number  # the number the field knows a task by
 from shuangsuiji.planning.models import Task, TaskMember, TaskPlan, TaskStatus, team_places
-from shuangsuiji.planning.permissions import shown_places, shown_selections
+from shuangsuiji.planning.permissions import shown_draws, shown_places
 
 
 def open_visits(tasks: QuerySet) -> QuerySet:
@@ -77,7 +77,7 @@ def with_overlap(tasks: QuerySet, scope: QuerySet, *, since: tuple[int, int] | N
 def _describe(others: list[Task], viewer) -> None:
     """Give each task ``link`` (its task page), ``plans`` (the plans it counts for) and ``people`` (its team), as
     ``viewer`` is shown them, in two queries for them all. Both are read by the rule of the task page: the team through
-    ``permissions.shown_places``, the plans through ``permissions.shown_selections`` — a merged visit's officers, and
+    ``permissions.shown_places``, the plans through ``permissions.shown_draws`` — a merged visit's officers, and
     the plan, of another plan's draw not dispatched yet are not named to whoever does not read that plan (nothing of a
     draw is told before its dispatch). An inspector is shown, of those, only the teams he is on himself and their
     plans, as his task page shows him."""
@@ -85,7 +85,7 @@ def _describe(others: list[Task], viewer) -> None:
         return
     members = TaskMember.objects.filter(shown_places(viewer), active=True, task__in=others).select_related(
         "inspector").order_by("draw_id", "slot")
-    selections = (TaskPlan.objects.filter(shown_selections(viewer), active=True, task__in=others)
+    selections = (TaskPlan.objects.filter(shown_draws(viewer), active=True, task__in=others)
                   .select_related("plan__jurisdiction", "plan__department").order_by("pk"))
     if viewer.role == Role.INSPECTOR and not viewer.is_superuser:
         # his own places as told (``team_places``): a draw of his not dispatched yet is no team of his to him

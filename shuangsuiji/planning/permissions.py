@@ -112,17 +112,19 @@ def shown_places(user) -> Q:
     return told_places() | Q(draw__plan__in=visible_plans(user))
 
 
-def shown_selections(user) -> Q:
-    """The plans a visit is shown to count for (``TaskPlan``), by the rule of its team's names (``shown_places``): a
-    plan whose draw was told — a live draw of a dispatched plan, or a draw re-drawn after its dispatch — and every plan
-    the reader reads. A merged visit out already for the county's plan does not name the city's plan that drew it too
-    until the city dispatches: that the city drew the firm is its draw's, told to nobody outside the city's plan
-    before its dispatch (and the city may still draw again)."""
+def shown_draws(user) -> Q:
+    """What of a draw a reader is shown, for the rows that name their draw (``draw``): the plans a visit counts for
+    (``TaskPlan``) and the substitutions made on it (``Substitution``) — by the rule of its team's names
+    (``shown_places``): those of a told draw (a live draw of a dispatched plan, or a draw re-drawn after its dispatch)
+    and of every draw whose plan the reader reads. A merged visit out already for the county's plan does not name
+    the city's plan that drew it too, nor whom the city replaced on it, until the city dispatches: that the city drew
+    the firm is its draw's, told nobody outside the city's plan before its dispatch (and the city may still draw
+    again)."""
     if user.is_superuser:
         return Q()
-    told = (~Q(draw__status=DrawStatus.SUPERSEDED) & Q(plan__status=PlanStatus.DISPATCHED)) | Q(
+    told = (~Q(draw__status=DrawStatus.SUPERSEDED) & Q(draw__plan__status=PlanStatus.DISPATCHED)) | Q(
         draw__status=DrawStatus.SUPERSEDED, draw__dispatched_at__isnull=False)
-    return told | Q(plan__in=visible_plans(user))
+    return told | Q(draw__plan__in=visible_plans(user))
 
 
 def ensure_can_run(user, plan: Plan) -> None:

@@ -62,6 +62,7 @@ from shuangsuiji.planning.permissions import (
     can_enter_cross_check,
     can_run,
     reads_plans,
+    shown_draws,
     shown_places,
     visible_plans,
     visible_tasks,
@@ -643,7 +644,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
              .prefetch_related(Prefetch("members", queryset=TaskMember.objects.filter(
                                             shown_places(request.user), active=True)
                                         .select_related("inspector").order_by("draw_id", "slot"), to_attr="team"),
-                               Prefetch("selections", queryset=TaskPlan.objects.filter(active=True)
+                               # the plans as the reader is shown them (``shown_draws``): not another plan's draw
+                               # not dispatched yet that he does not read
+                               Prefetch("selections", queryset=TaskPlan.objects.filter(shown_draws(request.user),
+                                                                                       active=True)
                                         .select_related("plan__jurisdiction", "plan__department"), to_attr="live"),
                                "records__review", "records__amendment__review", "records__amends__review")
              .order_by(*TASK_ORDER))
@@ -695,20 +699,41 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [{"inspector": places[0].inspector, "places": places, "active": any(p.active for p in places),
              "absent": inspected is not None and places[0].inspector_id not in signed}
             for places in team.values()]
-    selections = task.selections.select_related("plan__jurisdiction", "plan__department", "draw").order_by("pk")
+    # The plans the visit counts for, and what was substituted on it, as the reader is shown them (``shown_draws``): a
+    # merged visit's other plan, drawn and not dispatched, is not named — nor whom it replaced — to whoever does not
+    # read it, as its officers are not (``shown_places``).
+    selections = list(task.selections.select_related("plan__jurisdiction", "plan__department", "draw").order_by("pk"))
+    shown = set(task.selections.filter(shown_draws(user)).values_list("pk", flat=True))
+    unshown = {(s.plan.jurisdiction_id, s.draw.number) for s in selections if s.pk not in shown}
+    selections = [s for s in selections if s.pk in shown]
     runnable = [s.plan for s in selections if s.active and can_run(user, s.plan)
                 and s.plan.status in (PlanStatus.DRAWN, PlanStatus.DISPATCHED)]
+    history = [] if inspector_view else name_codes(_task_history(task, unshown)[:30], user)
     # One unit, one visit: the unit's other open tasks this quarter that the viewer may open (overlaps)
     others = overlaps.other_visits(task, visible_tasks(user), viewer=user)
     return render(request, "planning/task_detail.html", {
         "task": task, "team": rows, "selections": selections, "items": task.check_items(),
         "departments": task.departments(), "inspector_view": inspector_view,
-        "substitutions": task.substitutions.select_related("old_inspector", "new_inspector", "new_task__target",
-                                                           "acted_by", "draw__plan") if not inspector_view else [],
+        "substitutions": [] if inspector_view else task.substitutions.filter(shown_draws(user)).select_related(
+            "old_inspector", "new_inspector", "new_task__target", "acted_by", "draw__plan"),
         "can_substitute": bool(runnable) and task.status != TaskStatus.WITHDRAWN and inspected is None,
         "inspected": inspected, "other_visits": others,
-        "reason_form": ReasonForm(), "history": [] if inspector_view else name_codes(history_for(task)[:30], user),
+        "reason_form": ReasonForm(), "history": history,
     })
+
+
+SUBSTITUTION_EVENTS = ("plan.substitute_target", "plan.substitute_inspector")
+
+
+def _task_history(task: Task, unshown: set[tuple[int, int]]):
+    """The task's events without the substitutions of the draws its reader is not shown (``shown_draws``), each known
+    as the event records it: by its plan's jurisdiction and its number. Should a told draw of that jurisdiction have
+    the same number on the visit (the city's regular and joint plans), its substitution lines go too: the history hides
+    more rather than tell of a draw not dispatched (the list of substitutions names the told one's)."""
+    events = history_for(task)
+    for jurisdiction_id, number in unshown:
+        events = events.exclude(action__in=SUBSTITUTION_EVENTS, jurisdiction_id=jurisdiction_id, changes__draw=number)
+    return events
 
 
 @login_required

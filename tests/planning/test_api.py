@@ -382,13 +382,23 @@ def test_a_task_carries_its_target_items_team_and_sealed_record(city, quarter):
 def test_merged_visits_and_substitutions(city, quarter):
     merged = merged_tasks(quarter)
     assert len(merged) >= 4
+    # Every other visit counts for one plan only — county B's may merge with the city's too.
+    also = tasks_of(quarter["b"]) & tasks_of(quarter["city"])
+    # the city's plan, drawn and not dispatched, is named to its readers alone (permissions.shown_draws): the county
+    # reads its visits as its own until the city dispatches
+    for role, reads in (("county_admin", False), ("city_admin", True)):
+        rows = {row["id"]: row for row in listed(api(city["users"][role]), TASKS)}
+        for pk in merged:
+            assert rows[pk]["merged"] is reads
+            assert {p["plan"] for p in rows[pk]["plans"]} == ({quarter["a"].pk, quarter["city"].pk} if reads
+                                                              else {quarter["a"].pk})
+        assert {pk for pk, row in rows.items() if row["merged"]} == ((merged | also) & set(rows) if reads else set())
+    services.do_dispatch(quarter["city"], acting_user=None)
     for role in ("county_admin", "city_admin"):
         rows = {row["id"]: row for row in listed(api(city["users"][role]), TASKS)}
         for pk in merged:
             assert rows[pk]["merged"] is True
             assert {p["plan"] for p in rows[pk]["plans"]} == {quarter["a"].pk, quarter["city"].pk}
-        # Every other visit counts for one plan only — county B's may merge with the city's too.
-        also = tasks_of(quarter["b"]) & tasks_of(quarter["city"])
         assert {pk for pk, row in rows.items() if row["merged"]} == (merged | also) & set(rows)
 
     task = Task.objects.filter(selections__plan=quarter["a"]).exclude(pk__in=merged).first()
