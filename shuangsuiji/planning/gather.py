@@ -238,8 +238,7 @@ def recent_pairs(jurisdiction: Jurisdiction, year: int, quarter: int) -> list[tu
     yet made no team — it may still be re-drawn, and nothing of it is told before its dispatch, so its pairs must
     neither steer another plan's draw nor appear, once that plan's inputs are revealed, in its frozen inputs; nor
     did an officer replaced before the dispatch (or after it: he did not go) team up with anyone on that visit. A
-    merged visit's team is the told places of every plan it counts for, as it signs the record; a withdrawn visit
-    made none."""
+    merged visit's team is the told places of every plan it counts for; a withdrawn visit made none."""
     quarters = [previous_quarter(year, quarter)]
     quarters.append(previous_quarter(*quarters[0]))
     condition = Q()

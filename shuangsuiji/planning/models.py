@@ -674,7 +674,8 @@ def team_places() -> Q:
     nothing of it, cannot open it, and are neither asked to sign nor let act on its record; they join it when their
     plan is dispatched (a record sealed before then stays as it was sealed). The record's signers
     (``fieldwork.services.participants``), who writes it (``fieldwork.permissions.team_inspector_ids``), who reads
-    it as its team, and an inspector's open tasks all read this."""
+    it as its team, an inspector's open tasks and the pairs later draws avoid (``gather.recent_pairs``) all read
+    this."""
     return Q(active=True, draw__plan__status=PlanStatus.DISPATCHED)
 
 
