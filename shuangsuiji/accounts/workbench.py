@@ -269,8 +269,8 @@ class Workbench:
 
     @property
     def counts_by_county(self) -> bool:
-        """Whether a row of the table (the city's) says its 一公开 items are on the counties' rows: the note above
-        the table says so for every such column at once."""
+        """Whether a row of the table (the city's) says its overdue problems or 一公开 items are on the counties'
+        rows: the note above the table says so for every such column at once."""
         return any(cell.elsewhere for row in self.rows for cell in row.cells)
 
     @property
@@ -440,27 +440,16 @@ def my_open_tasks(user, today: date) -> Items:
 
 
 def open_follow_ups(user, today: date, *, overdue_only: bool = False) -> Items:
-    """Problems found and not yet closed (闭环), by due date. An inspector's are his teams' (``visible_to``
-    narrows to them). An order to rectify is closed by its re-check, so it links to the re-check while that
-    is open."""
-    follow_ups = FollowUp.objects.visible_to(user).open()
+    """Problems found and not yet closed (闭环), by due date: those the reader sees through
+    (``FollowUp.followed_up_by``) — an office's, the problems of its firms whoever's plan drew the visit, each
+    counted under the firm's jurisdiction (a problem follows the firm), as the menu's badge and the 现场检查
+    overview count them; an inspector's, his teams'. An order to rectify is closed by its re-check, so it links to
+    the re-check while that is open."""
+    follow_ups = FollowUp.objects.followed_up_by(user).open()
     if overdue_only:
         follow_ups = follow_ups.filter(due_date__lt=today)
-    if is_inspector(user):
-        by_place, late = _counts(follow_ups, "target__jurisdiction", Q(due_date__lt=today))
-        more = reverse("fieldwork:followup_list") + ("?state=overdue" if overdue_only else "")
-    else:
-        # An office's: the problems its own inspections found, counted under the bureau that drew them.
-        follow_ups = owned_in_scope(user, follow_ups, "record__")
-        by_place, late = {}, {}
-        for group in owners(follow_ups.order_by().annotate(late=Case(
-                When(due_date__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField())),
-                "record__", "late"):
-            _add(by_place, group["owner"], group["n"])
-            if group["late"]:
-                _add(late, group["owner"], group["n"])
-        query = {"state": "overdue"} if overdue_only else {}
-        more = f"{reverse('fieldwork:followup_list')}?{urlencode({**query, **owner_query(user)})}".rstrip("?")
+    by_place, late = _counts(follow_ups, "target__jurisdiction", Q(due_date__lt=today))
+    more = reverse("fieldwork:followup_list") + ("?state=overdue" if overdue_only else "")
     handlings = dict(Handling.choices)
     rows = []
     for follow_up in (follow_ups.select_related("target__jurisdiction", "record", "recheck")
@@ -474,11 +463,7 @@ def open_follow_ups(user, today: date, *, overdue_only: bool = False) -> Items:
                          badge=_("复查") if recheck else str(handlings[follow_up.handling]),
                          badge_css="text-bg-warning" if recheck else "text-bg-secondary",
                          place=follow_up.target.jurisdiction.name))
-    items = _items(rows, by_place, late, more)
-    # a merged visit's problem is on each owner's row, and once in the totals
-    items.total = follow_ups.count() if by_place else 0
-    items.overdue = follow_ups.filter(due_date__lt=today).count() if late else 0
-    return items
+    return _items(rows, by_place, late, more)
 
 
 # --- plans and the draw --------------------------------------------------------------------------------------
@@ -1017,13 +1002,17 @@ def _column_specs() -> list[tuple[str, str]]:
 
 
 def _counted_in_counties() -> dict[str, str]:
-    """The 一公开 columns, counted by the firm's county, and what the city's row says of them when it has none.
+    """The columns counted by the firm's county — the overdue problems and the 一公开 ones — and what the city's row
+    says of them when it has none.
 
-    A result is published in the month of the firm's county (``disclosure.month_states``, ``publishable_records``),
-    and its batch, its pending corrections and its objections are that county's: the city's own plans' results are
-    on the counties' rows, and its row read "–", as if it had nothing to publish. It says where they are instead,
-    as 完成情况's 结果公开 does (``completion._results``), and links to the page that lists them."""
+    A problem follows the firm (``FollowUp.followed_up_by``): the county whose firm it is follows it up and counts
+    it, whoever's plan drew the visit. A result is published in the month of the firm's county
+    (``disclosure.month_states``, ``publishable_records``), and its batch, its pending corrections and its objections
+    are that county's: the city's own plans' problems and results are on the counties' rows, and its row read "–",
+    as if it had nothing to follow up or publish. It says where they are instead, as 完成情况's 结果公开 does
+    (``completion._results``), and links to the page that lists them."""
     return {
+        "follow_ups": _("问题随企业，由检查对象所在县（市、区）督办，本级计划发现的问题也计入各县一行"),
         "months": _("本级计划的检查结果由检查对象所在县（市、区）按月公开，计入各县一行"),
         "batches": _("公开批次按检查对象所在县（市、区）逐月生成，本级计划的结果在其中，计入各县一行"),
         "corrections": _("待更正的公开结果计入检查对象所在县（市、区）一行，本级计划的结果也是"),
@@ -1033,14 +1022,14 @@ def _counted_in_counties() -> dict[str, str]:
 
 def _cell_urls() -> dict[str, tuple[str, ...]]:
     """Where each kind of item is listed, and which key of a county narrows that list to it (as the parameter
-    ``jurisdiction`` unless a third element names another: the overdue tasks, the records to review and the overdue
-    problems by the plan's owner): reversed once per
+    ``jurisdiction`` unless a third element names another: the overdue tasks and the records to review by the plan's
+    owner): reversed once per
     page, not once per cell (a province's table has a thousand cells, and reversing them took half the page's
     time)."""
     return {
         "overdue_tasks": (f"{reverse('planning:task_list')}?overdue=1&", "pk", "drawn_by"),
         "review": (f"{reverse('fieldwork:record_list')}?state=pending&", "pk", "drawn_by"),
-        "follow_ups": (f"{reverse('fieldwork:followup_list')}?state=overdue&", "pk", "drawn_by"),
+        "follow_ups": (f"{reverse('fieldwork:followup_list')}?state=overdue&", "pk"),
         "months": (f"{reverse('disclosure:overview')}?", "code"),
         "batches": (f"{reverse('disclosure:overview')}?", "code"),
         "corrections": (reverse("disclosure:corrections"), ""),
@@ -1091,6 +1080,10 @@ def _county_rows(user, workbench: Workbench, windows: tuple[DrawWindow, DrawWind
                 if key in elsewhere and not cell.n:
                     # the whole list, not this place's: narrowed to the city it showed no month of its own
                     cell.elsewhere, cell.url = elsewhere[key], urls[key][0].rstrip("?&")
+                elif key == "follow_ups":
+                    # the problems of the firms registered at the city itself: ``jurisdiction`` lists its
+                    # counties' too, more than the cell counts
+                    cell.url = urls[key][0] + urlencode({"place": place.pk})
         now = states.get((place.pk, current.year, current.quarter))
         later = states.get((place.pk, following.year, following.quarter))
         now_missing = now is None and current.closed(today)

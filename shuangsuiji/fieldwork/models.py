@@ -810,6 +810,12 @@ class ClosedAs(models.TextChoices):
     PENALTY = "penalty", _("作出处罚决定")
 
 
+def sees_problems_through(user) -> bool:
+    """Whether problems are ``user``'s to see through, or his bureau's to read (``FollowUpQuerySet.followed_up_by``):
+    not a department user's."""
+    return user is None or user.is_superuser or user.role != Role.DEPARTMENT
+
+
 class FollowUpQuerySet(ScopedByTarget):
     def inspector_reads(self, user) -> Q:
         """His teams' problems, and also the problems his re-checks verify (``rechecked_by``)."""
@@ -820,6 +826,19 @@ class FollowUpQuerySet(ScopedByTarget):
 
     def overdue(self, today=None) -> "FollowUpQuerySet":
         return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def followed_up_by(self, user) -> "FollowUpQuerySet":
+        """The problems ``user`` is the one to see through (闭环) — or, a leader, whose seeing-through he reads: the
+        menu's badge, the workbench's 逾期未办结的问题 and the 现场检查 overview's card count these.
+
+        A problem follows the firm (``permissions.can_follow_up``): the admins of the firm's jurisdiction, the city
+        above it included, register its case or transfer, upload its evidence and close it, whoever's plan drew the
+        visit — a city plan's visit to a county's firm is the county's to follow up too, and the county is the only
+        bureau below the city that may. So it is every problem of the firms of his scope, as ``visible_to`` gates
+        them; an inspector's, his teams'. A department user enters a filed case's penalty decision
+        (``permissions.can_penalise``) but sees nothing through: the case, the evidence and the closing are the
+        admins' and the team's, so none is his queue."""
+        return self.visible_to(user) if sees_problems_through(user) else self.none()
 
 
 class FollowUp(models.Model):
@@ -938,8 +957,9 @@ class TaskSchedule(models.Model):
 # --- whose work a record is ------------------------------------------------------------------------------------
 # A record of a task is the work of the bureau whose plan drew the task (``planning.models.drawn_by``): the city
 # carries out its own level's inspections (指导意见 (十四) "市级生态环境部门在做好本级随机抽查工作的同时"), so it
-# reviews their records and follows up the problems they found, although the firm is in a county. A re-check's
-# record is the work of whoever owns the record it re-checks: its officers are the team that ordered the correction.
+# reviews their records, although the firm is in a county. A re-check's record is the work of whoever owns the
+# record it re-checks: its officers are the team that ordered the correction. The problems a record found are not
+# counted this way: they follow the firm (``FollowUpQuerySet.followed_up_by``).
 
 
 def _rechecks_of(tasks: models.QuerySet) -> set[int]:
@@ -973,8 +993,8 @@ def of_tasks(queryset: models.QuerySet, tasks: models.QuerySet, path: str = "") 
 
 def owned_in_scope(user, queryset: models.QuerySet, path: str = "") -> models.QuerySet:
     """``owned_by`` any bureau of the user's scope — his jurisdiction and those below it, not the city a county
-    reads: a county admin's count leaves the city's own plans' records in his county to the city, which drew them,
-    reviews them and follows their problems up. The workbench and the navigation's badge count with it."""
+    reads: a county admin's count leaves the city's own plans' records in his county to the city, which drew them and
+    reviews them. The workbench's and the overview's 待审核 and the 审批 queue count with it."""
     from shuangsuiji.registry.models import Jurisdiction
 
     places = Jurisdiction.objects.visible_to(user)

@@ -12,7 +12,9 @@
   (``models.owned_in_scope``). A merged visit is each drawing bureau's. A re-check's record is reviewed by whoever
   reviews the record it re-checks. Nobody approves his own request.
 - **The admins of the target's jurisdiction** (``can_administer``) follow the problems up once the record is
-  sealed: a problem follows the firm.
+  sealed: a problem follows the firm. So a county sees through the problems a city plan's visit found at its firm,
+  and counts them as its own overdue problems (``models.FollowUpQuerySet.followed_up_by``: the menu's badge, the
+  workbench, the overview's card).
 - **A problem's follow-up** is handled by the record's team or the admins; a penalty decision is entered by
   those who may enter penalties (``intake.permissions.can_record``: admins and department users of the firm's
   scope), and by them only: the team does not decide a penalty, and the department user who does (the legal or

@@ -93,6 +93,7 @@ from shuangsuiji.fieldwork.models import (
     owned_in_scope,
     reads_draft_of,
     reads_drafts,
+    sees_problems_through,
     task_number,
 )
 from shuangsuiji.intake.models import Clue, ClueStatus, Complaint, Exceedance, Penalty
@@ -1534,17 +1535,18 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     if q:
         follow_ups = follow_ups.filter(every_word(q, lambda word: Q(record__number__icontains=word) | by_target(word)
                                                   | Q(case_number__icontains=word)))
-    # The problems one bureau's inspections found (``owned_by``): the workbench counts 逾期问题 under the bureau
-    # that drew the visit (a city plan's in a county is the city's to follow up) and its cell opens exactly these.
-    owner = params.number(request.GET.get("drawn_by"))
+    # The problems of the firms registered at one place itself, not at the places below it: the city's row of the
+    # workbench's table counts those (its counties' are on their rows, a problem following the firm), and its cell
+    # opens exactly them — ``jurisdiction`` would list the whole city.
+    chosen = params.number(request.GET.get("place"))
     place = None
-    if owner is not None:
-        place = _jurisdictions(request.user).filter(pk=owner).first()
-        follow_ups = owned_by(follow_ups, [owner], "record__") if place is not None else follow_ups.none()
+    if chosen is not None:
+        place = _jurisdictions(request.user).filter(pk=chosen).first()
+        follow_ups = follow_ups.filter(target__jurisdiction=place) if place is not None else follow_ups.none()
     follow_ups = follow_ups.select_related("target__jurisdiction", "record", "problem", "recheck").order_by(
         "due_date", "pk")
     return render(request, "fieldwork/followup_list.html", {
-        "drawn_by": place,
+        "place": place,
         "page": _page(request, follow_ups), "query": _query(request), "state": state, "handling": handling,
         "handlings": Handling.choices, "jurisdictions": _jurisdictions(request.user), "today": today,
         "overdue_count": FollowUp.objects.visible_to(request.user).overdue(today).count()})
@@ -1741,10 +1743,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     # ``owned_in_scope``) — a county's card counted the city's own plans' records of its firms, which the city
     # reviews, and its link opened them; the link opens exactly what the card and the list count (``owner_query``).
     awaiting = owned_in_scope(user, records.awaiting_review())
+    # 逾期未办结问题: those the reader sees through (``FollowUp.followed_up_by``: his firms' problems, whoever's plan
+    # drew the visit), the number of the menu's badge and of his workbench's 逾期未办结的问题 — the list the card opens
+    # holds exactly them. A department user sees none through: his card is his scope's, and says so.
+    sees_through = sees_problems_through(user)
+    overdue = (FollowUp.objects.followed_up_by(user) if sees_through else follow_ups).overdue(today)
     return render(request, "fieldwork/overview.html", {
         "awaiting_review": awaiting.count(),
         "awaiting_url": f"{reverse('fieldwork:record_list')}?{urlencode({'state': 'pending', **owner_query(user)})}",
-        "overdue": follow_ups.overdue(today).count(), "open": follow_ups.open().count(),
+        "overdue": overdue.count(), "overdue_is_scope": not sees_through, "open": follow_ups.open().count(),
         # what the 审批 tab it links to lists: the clues and the plans' requests too, not only the records'
         "pending_approvals": _approval_queue(request)["count"],
         "open_rechecks": Recheck.objects.visible_to(user).filter(status=RecheckStatus.OPEN).count(),

@@ -1,11 +1,12 @@
 # ruff: noqa: F811 (fixtures of the fieldwork tests, imported by name, are parameters here)
 """The workbench's counts say whose work it is.
 
-A record of a city plan's visit to a county's firm is the city's to review, and the problem it found the city's to
-follow up: the city carries out its own level's inspections (指导意见 (十四) "市级生态环境部门在做好本级随机抽查工作
-的同时"; the record's team is the city plan's). The workbench counted them under the firm's county, so the city's
-own row said nothing and the county's row held work that was not the county's. Each count now opens exactly the
-list it counts.
+A record of a city plan's visit to a county's firm is the city's to review: the city carries out its own level's
+inspections (指导意见 (十四) "市级生态环境部门在做好本级随机抽查工作的同时"; the record's team is the city plan's). The
+workbench counted them under the firm's county, so the city's own row said nothing and the county's row held work
+that was not the county's. The problem such a record found follows the firm, though (``FollowUp.followed_up_by``):
+the county's admins see it through as the city's may, and it is counted on the county's row. Each count opens
+exactly the list it counts.
 
 And a count of approvals is what the reader may decide: nobody approves his own request
 (``intake.permissions.ensure_not_self``), a county does not approve its plan's shortfall (the city does). Those are
@@ -137,7 +138,7 @@ def test_who_reviews_no_record_has_no_review_count(who, two_records, users, clie
 
 def test_a_list_narrowed_to_a_bureau_outside_the_readers_scope_lists_nothing(two_records, tree, users, client):
     client.force_login(users["other_county_admin"])
-    answer = client.get(reverse("fieldwork:followup_list"), {"drawn_by": tree["a"].pk})
+    answer = client.get(reverse("fieldwork:followup_list"), {"place": tree["a"].pk, "state": "all"})
     assert answer.status_code == 200 and list(answer.context["page"].object_list) == []
 
 
@@ -158,26 +159,31 @@ def two_problems(tree, items, team, users):
 
 
 @pytest.mark.parametrize("who", ["city_admin", "leader", "superuser"])
-def test_a_city_plans_overdue_problem_is_on_the_citys_row(who, two_problems, tree, users, superuser, client):
+def test_a_city_plans_overdue_problem_is_on_the_firms_countys_row(who, two_problems, tree, users, superuser,
+                                                                  client):
+    """The city's row held the city plan's problem and county A's row only the county plan's, although county A
+    follows both up (a problem follows the firm): its row now counts both, and opens exactly them; the city's row
+    says where its plans' problems are."""
     county, city = two_problems
     user = superuser if who == "superuser" else users[who]
     cells = _cells(client, user, "逾期问题")
-    assert (cells[tree["city"].code].n, cells[tree["a"].code].n, cells[tree["b"].code].n) == (1, 1, 0)
-    assert cells[tree["city"].code].late == 1
-    assert _listed(client, cells[tree["city"].code].url) == [city.number]
-    assert _listed(client, cells[tree["a"].code].url) == [county.number]
+    assert (cells[tree["city"].code].n, cells[tree["a"].code].n, cells[tree["b"].code].n) == (0, 2, 0)
+    assert cells[tree["a"].code].late == 2
+    assert _listed(client, cells[tree["a"].code].url) == sorted([county.number, city.number])
+    assert cells[tree["city"].code].elsewhere.startswith("问题随企业")
+    assert _listed(client, cells[tree["city"].code].url) == sorted([county.number, city.number])
     follow_ups = section(page(client, user), "follow_ups")
     assert (follow_ups.total, follow_ups.overdue) == (2, 2)
 
 
-def test_a_county_admin_follows_up_his_own_plans_problems(two_problems, users, client):
-    county, _city = two_problems
+def test_a_county_admin_follows_up_his_firms_problems_whoever_drew_the_visit(two_problems, users, client):
+    county, city = two_problems
     response = page(client, users["county_admin"])
     mine = section(response, "follow_ups")
-    assert (mine.total, [i.title for i in mine.items]) == (1, ["县级问题厂"])
-    assert _listed(client, mine.more_url) == [county.number]
-    # the menu's red badge on every page says the same number (it said 2: the city's problem too)
-    assert 'title="逾期未办结问题">1<' in response.content.decode()
+    assert (mine.total, sorted(i.title for i in mine.items)) == (2, ["县级问题厂", "市级问题厂"])
+    assert _listed(client, mine.more_url) == sorted([county.number, city.number])
+    # the menu's red badge on every page says the same number (it said 1: not the city plan's problem)
+    assert 'title="逾期未办结问题">2<' in response.content.decode()
     assert 'title="逾期未办结问题">2<' in page(client, users["city_admin"]).content.decode()
     assert section(page(client, users["other_county_admin"]), "follow_ups").total == 0
 
@@ -201,10 +207,12 @@ def test_re_checks_of_a_city_plans_record_are_the_citys_down_the_chain(tree, ite
     review = _cells(client, users["city_admin"], "待审核记录")
     assert (review[tree["city"].code].n, review[tree["a"].code].n) == (3, 0)
     assert _listed(client, review[tree["city"].code].url) == sorted(numbers)
+    # its last problem follows the firm, as the first visit's did: county A's
     problems = _cells(client, users["city_admin"], "逾期问题")
-    assert (problems[tree["city"].code].n, problems[tree["a"].code].n) == (1, 0)
-    assert _listed(client, problems[tree["city"].code].url) == [source.number]
+    assert (problems[tree["city"].code].n, problems[tree["a"].code].n) == (0, 1)
+    assert _listed(client, problems[tree["a"].code].url) == [source.number]
     assert section(page(client, users["county_admin"]), "review").total == 0
+    assert _listed(client, section(page(client, users["county_admin"]), "follow_ups").more_url) == [source.number]
 
 
 # --- 待审批 -----------------------------------------------------------------------------------------------------
@@ -377,8 +385,8 @@ def test_the_citys_row_says_its_results_are_counted_on_the_counties_rows(who, ci
     grid = {row["jurisdiction"].code: row for row in overview.context["grid"]}
     assert any(state for _label, state in grid[tree["a"].code]["cells"])
     text = page(client, user).content.decode()
-    assert "计入各县" in text and "市级计划的检查结果计入各县一行" in text
-    # the other columns of the city's row are its own (its plans' tasks, records and problems): no such note
+    assert "计入各县" in text and "市级计划发现的问题和检查结果计入各县一行" in text
+    # the other columns of the city's row are its own (its plans' tasks and records): no such note
     assert not _cells(client, user, "待审核记录")[tree["city"].code].elsewhere
 
 
@@ -393,6 +401,6 @@ def test_the_citys_row_says_so_in_english(city_plans_result, tree, users, client
     bench = page(client, users["city_admin"]).context["bench"]
     city = next(row for row in bench.rows if row.jurisdiction == tree["city"])
     notes = [cell.elsewhere for cell in city.cells if cell.elsewhere]
-    assert len(notes) == 4 and not [note for note in notes if re.search(r"[\u4e00-\u9fff]", note)]
+    assert len(notes) == 5 and not [note for note in notes if re.search(r"[\u4e00-\u9fff]", note)]
     text = page(client, users["city_admin"]).content.decode()
     assert "in counties" in text and "the results of the city's own plans are on the counties' rows" in text

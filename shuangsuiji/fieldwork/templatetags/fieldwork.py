@@ -6,7 +6,7 @@ from django.forms import BoundField
 from django.utils import timezone
 
 from shuangsuiji.fieldwork import filetypes
-from shuangsuiji.fieldwork.models import FollowUp, OffSiteMeans, RecordState, owned_in_scope, recheck_result
+from shuangsuiji.fieldwork.models import FollowUp, OffSiteMeans, RecordState, recheck_result
 from shuangsuiji.punctuation import join_sep
 
 register = template.Library()
@@ -41,15 +41,16 @@ def means_labels(means: list[str]) -> str:
 
 @register.simple_tag(takes_context=True)
 def overdue_follow_ups(context) -> int:
-    """Overdue follow-ups in the signed-in user's scope, for those who follow it as a whole (admins, leaders): an
-    inspector sees his own on his tasks, and a department user, whose 工作台 lists none, was shown the whole
-    city's count in red on every page, with nothing of it his to act on. Those his bureaus follow up
-    (``owned_in_scope``), as his workbench's 逾期问题 counts them: a county's badge held the city's problems."""
+    """Overdue follow-ups for those who follow their jurisdiction as a whole (admins, leaders): an inspector sees
+    his own on his tasks, and a department user, whose 工作台 lists none, was shown the whole city's count in red on
+    every page, with nothing of it his to see through. Those he follows up (``FollowUp.followed_up_by``: the
+    problems of his firms, whoever's plan drew the visit), as his workbench's 逾期未办结的问题 and the overview's
+    card count them."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.oversees:
         return 0
-    return owned_in_scope(user, FollowUp.objects.visible_to(user).overdue(timezone.localdate()), "record__").count()
+    return FollowUp.objects.followed_up_by(user).overdue(timezone.localdate()).count()
 
 
 @register.simple_tag
