@@ -62,6 +62,7 @@ from shuangsuiji.planning.permissions import (
     can_edit,
     can_enter_cross_check,
     can_run,
+    of_department,
     reads_plans,
     shown_places,
     visible_plans,
@@ -655,6 +656,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
     tasks = _filter_scope(request, _filter_period(request, base), "target__jurisdiction")
     if request.GET.get("joint") == "1":
         tasks = tasks.filter(is_joint=True)
+    if request.GET.get("my_department") == "1":
+        # the joint plans his department initiates or takes part in (the workbench's 本科室发起 / 本科室参加)
+        tasks = of_department(tasks, request.user)
     if request.GET.get("overdue") == "1":
         tasks = past_due(tasks, timezone.localdate())
     if request.GET.get("overlap") == "1":
@@ -706,6 +710,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/task_list.html", {
         "page": page, "query": _query(request), "periods": _task_periods(request.user), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
+        "department": request.user.department,
     })
 
 
