@@ -14,8 +14,9 @@ from shuangsuiji.planning import services
 from shuangsuiji.planning.models import Plan, PlanKind, PlanStatus
 from shuangsuiji.registry.models import CheckItem, Department
 from tests.clients import signed_in
+from tests.concurrency import collide, require_postgres
 
-from .conftest import ceremony
+from .conftest import DRAW_DAY, ceremony
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,23 @@ def test_the_page_offers_the_form_with_the_plan_s_choices_until_the_freeze(city)
                              [city["departments"]["enforcement_a"], city["departments"]["air_a"]], follow=True)
     assert "计划当前状态为“已抽取”" in response.content.decode()
     assert contents(plan)[0] == {"A-01"}
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_correction_meeting_the_freeze_waits_for_it_and_is_refused(city):
+    """The freeze and a correction at one moment: the correction waits for the plan's row lock and then finds the
+    plan frozen, so the frozen inputs are exactly the items and departments the plan holds."""
+    require_postgres()
+    plan = joint_plan(city)
+    first, second = collide(
+        lambda: services.do_approve_and_freeze(plan, acting_user=city["users"]["county_admin"], draw_date=DRAW_DAY,
+                                               today=DRAW_DAY),
+        lambda: services.do_correct_joint(plan, check_items=[city["items"]["risk"], city["items"]["permit"]],
+                                          departments=[city["departments"]["enforcement_a"],
+                                                       city["departments"]["air_a"]],
+                                          acting_user=city["users"]["department_user"]))
+    assert first.error is None, first.error
+    assert isinstance(second.error, ValidationError) and "计划当前状态为“已审定并冻结”" in second.refused
+    assert contents(plan)[0] == {"A-01"}
+    assert not Event.objects.filter(action="plan.correct_joint").exists()
