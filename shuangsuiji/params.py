@@ -375,7 +375,17 @@ class Paginator(paginator.Paginator):
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Django's, refusing a value that is no id before its look-up of the chosen ids: ``pk__in`` with a number
-    past 64 bits overflows SQLite's integers (a server error, where one id alone is simply not found)."""
+    past 64 bits overflows SQLite's integers (a server error, where one id alone is simply not found).
+
+    A chosen id that is not among the choices (another department's item, a county's department: a crafted POST,
+    or a page left open while the list changed) is refused in words, naming the field: Django's "选择一个有效的选项。
+    17 不在可用的选项中。" showed the database id, which says nothing to the user and tells an outsider which ids
+    exist. A form sets its own ``invalid_choice`` to say why (which choices it offers); ``%(field)s`` is the label."""
+
+    default_error_messages = {
+        "invalid_choice": _("%(field)s：所选的有不在可选范围内的（已停用、已删除，或不属于您可以选择的范围），"
+                            "请按页面列出的选项重新选择"),
+    }
 
     def _check_values(self, value):
         if not self.to_field_name:
@@ -383,7 +393,14 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                 if number(str(pk).strip()) is None:
                     raise ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
                                           params={"pk": pk})
-        return super()._check_values(value)
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            # only the label: the id posted is not said back
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"field": self.label or ""}) from None
 
 
 def text(value: str, label: str) -> str:

@@ -21,9 +21,8 @@ from shuangsuiji.media import ensure_media_folder
 NAMES = ["page", "page_size", "q", "jurisdiction", "year", "quarter", "month", "period", "from", "to", "status",
          "kind", "level", "category", "outlet", "target", "state", "mode", "handling", "source", "channel",
          "verified", "industry", "industry_code", "public_id", "credit_code", "sealed_after", "plan", "mine",
-         "is_joint", "is_active", "code", "format", "next", "download", "department", "specialty", "role",
-         "action", "actor", "since", "until", "about", "verify", "address", "reason", "drawn_by",
-         "place"]
+         "my_department", "is_joint", "is_active", "code", "format", "next", "download", "department", "specialty",
+         "role", "action", "actor", "since", "until", "about", "verify", "address", "reason", "drawn_by", "place"]
 VALUES = ["²", "99999999999999999999", "0001-01-01", "9999-12-31T23:59:59", "a\x00b"]
 ROLES = [None, "city_admin", "county_admin", "inspector", "department_user"]
 # Ids for the path: neither exists; the second does not fit a 64-bit integer.

@@ -129,6 +129,7 @@ ACTIONS: dict[str, Action] = {
                                    plain_reason=r"线索 #\d+（\d{4}-\d{2}-\d{2} 发现）经批准现场检查"),
     "plan.create_cross_check": Action(pgettext_lazy("audit action", "登记跨部门联合抽查"), snapshot=True),
     "plan.withdraw_draft": Action(pgettext_lazy("audit action", "撤销计划草稿"), snapshot=True),
+    "plan.correct_joint": Action(pgettext_lazy("audit action", "修改联合抽查的事项和参加科室")),
     "plan.set_requested": Action(pgettext_lazy("audit action", "调整计划抽查数"), keys="planning.PlanStratum.stratum"),
     "plan.shortfall_approve": Action(pgettext_lazy("audit action", "批准少抽"), snapshot=True),
     "plan.shortfall_reject": Action(pgettext_lazy("audit action", "不批准少抽"), snapshot=True),

@@ -44,7 +44,7 @@ from shuangsuiji.planning.models import (
     TaskPlan,
     team_places,
 )
-from shuangsuiji.planning.permissions import shown_draws, shown_places, visible_plans, visible_tasks
+from shuangsuiji.planning.permissions import of_department, shown_draws, shown_places, visible_plans, visible_tasks
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 from shuangsuiji.registry.api import JurisdictionCodeFilter, described
 from shuangsuiji.registry.models import CheckItem, items_for_target
@@ -413,6 +413,9 @@ class TaskFilter(params.FilterSet):
         field_name="selections__plan", label=_("抽查计划 id"),
         queryset=lambda request: visible_plans(request.user) if request is not None else Plan.objects.none())
     mine = params.BooleanFilter(method="only_mine", label=_("仅本人所在检查组的任务"))
+    my_department = params.BooleanFilter(
+        method="only_my_department",
+        label=_("仅本人所属科室发起或参加的内部联合抽查计划的任务（工作台上标“本科室发起”“本科室参加”的计划）"))
     year = params.year_filter()
     quarter = params.quarter_filter()
 
@@ -431,6 +434,11 @@ class TaskFilter(params.FilterSet):
             return queryset.none()
         return queryset.filter(pk__in=TaskMember.objects.filter(team_places(), inspector_id=inspector_id)
                                .values("task_id"))
+
+    def only_my_department(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        # The task list's "只看本科室的任务": within the caller's visible_tasks (the queryset), scoped again by the
+        # plans he reads (permissions.department_plans).
+        return of_department(queryset, self.request.user) if value else queryset
 
 
 @described(_("抽查任务：本人在任务页面能看到的任务，按年度、季度从新到旧；执法人员只有派发给本人检查组的任务"),

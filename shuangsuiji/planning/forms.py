@@ -3,7 +3,7 @@
 from datetime import date
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -17,6 +17,20 @@ from shuangsuiji.registry.models import CheckItem, Department, Jurisdiction, Lev
 from shuangsuiji.validators import REASON_LENGTH
 
 QUARTERS = [(1, _("第一季度")), (2, _("第二季度")), (3, _("第三季度")), (4, _("第四季度"))]
+
+
+def joint_items(jurisdiction: Jurisdiction, department_id: int | None) -> QuerySet:
+    """The items a joint plan of ``jurisdiction`` initiated by the department may take (services._check_joint): of
+    the jurisdiction's own list those the department is responsible for, and the lists above it, which it applies."""
+    return gather.visible_items(jurisdiction).exclude(Q(jurisdiction_id=jurisdiction.pk)
+                                                      & ~Q(responsible_department_id=department_id or 0))
+
+
+def say_choices(form: forms.Form, **messages: str) -> None:
+    """What a choice outside a field's offer says, by field name (a crafted POST, or a page left open while the lists
+    changed): which field, and which choices it takes — never the id posted (``params.ModelMultipleChoiceField``)."""
+    for name, text in messages.items():
+        form.fields[name].error_messages = {**form.fields[name].error_messages, "invalid_choice": text}
 
 
 class PlanForm(forms.Form):
@@ -71,13 +85,32 @@ class PlanForm(forms.Form):
         self.fields["departments"].label_from_instance = str
         self.fields["department"].label_from_instance = str
         if user.jurisdiction_id:
-            items = gather.visible_items(user.jurisdiction)
-            if department_user:
-                # Of his own jurisdiction's list, only the items his department is responsible for
-                # (services._check_joint): offered all of them, he was refused for another department's item.
-                items = items.exclude(Q(jurisdiction_id=user.jurisdiction_id)
-                                      & ~Q(responsible_department_id=user.department_id or 0))
-            self.fields["check_items"].queryset = items
+            # Of his own jurisdiction's list, a department user is offered only the items his department is
+            # responsible for (services._check_joint): offered all of them, he was refused for another's item.
+            self.fields["check_items"].queryset = (joint_items(user.jurisdiction, user.department_id)
+                                                   if department_user else gather.visible_items(user.jurisdiction))
+        place = user.jurisdiction.name if user.jurisdiction_id else ""
+        if department_user:
+            own = user.department.name if user.department_id else ""
+            say_choices(
+                self,
+                jurisdiction=_("行政区：科室用户只能编制本科室所在行政区（%(place)s）的联合抽查计划") % {
+                    "place": place},
+                check_items=_("抽查事项：所选的有不能选的事项。只能选%(place)s适用的抽查事项清单中的事项，其中%(place)s本级"
+                              "清单的事项只能选本科室（%(department)s）负责的；请按页面列出的事项重新勾选") % {
+                    "place": place, "department": own},
+                departments=_("参加科室：所选的有不能选的科室。只能选%(place)s具有执法职能的科室；"
+                              "请按页面列出的科室重新勾选") % {"place": place},
+                department=_("发起科室：科室用户只能以本科室（%(department)s）发起联合抽查") % {"department": own})
+        else:
+            say_choices(
+                self,
+                jurisdiction=_("行政区：只能选本辖区的市、县级行政区"),
+                check_items=_("抽查事项：所选的有不能选的事项。只能选%(place)s适用的抽查事项清单中在用的事项；"
+                              "请按页面列出的事项重新勾选") % {"place": place},
+                departments=_("参加科室：所选的有不能选的科室。只能选本辖区具有执法职能的科室；"
+                              "请按页面列出的科室重新勾选"),
+                department=_("发起科室：只能选本辖区具有执法职能的科室"))
         today = timezone.localdate()
         year, quarter = today.year, quarter_of(today)
         # Once this quarter's plan exists, the plan to make is the next quarter's (drawn at this quarter's end).
@@ -107,6 +140,36 @@ class PlanForm(forms.Form):
                 "%(year)s年第%(quarter)s季度的计划还不能编制：只能编制本季度或下一季度（%(next)s）的计划，"
                 "抽取在上一季度末进行") % {"year": year, "quarter": quarter, "next": quarter_text(*following)})
         return data
+
+
+class JointContentsForm(forms.Form):
+    """A draft joint plan's items and participating departments, corrected (``services.do_correct_joint``): offered
+    as the plan form offers them to its department, checked by the service as when the plan was made."""
+
+    check_items = params.ModelMultipleChoiceField(
+        CheckItem.objects.none(), label=pgettext_lazy("list", "抽查事项"), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("发起科室负责的事项，以及上级清单中的事项"))
+    departments = params.ModelMultipleChoiceField(
+        Department.objects.none(), label=_("参加科室"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("至少两个，含发起科室；每个检查组须有每个参加科室的一名执法人员"))
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        kwargs.setdefault("initial", {"check_items": list(plan.check_items.values_list("pk", flat=True)),
+                                      "departments": list(plan.departments.values_list("pk", flat=True))})
+        super().__init__(*args, **kwargs)
+        place = plan.jurisdiction
+        self.fields["check_items"].queryset = joint_items(place, plan.department_id)
+        self.fields["departments"].queryset = Department.objects.filter(
+            jurisdiction=place, has_enforcement_duty=True).order_by("name")
+        # all of the plan's jurisdiction: its name before each (as the plan form lists several) says nothing here
+        self.fields["departments"].label_from_instance = lambda department: department.name
+        say_choices(
+            self,
+            check_items=_("抽查事项：所选的有不能选的事项。只能选%(place)s适用的抽查事项清单中的事项，其中%(place)s本级清单的"
+                    "事项只能选发起科室（%(department)s）负责的；请按页面列出的事项重新勾选") % {
+                "place": place.name, "department": plan.department.name},
+            departments=_("参加科室：所选的有不能选的科室。只能选%(place)s具有执法职能的科室；"
+                          "请按页面列出的科室重新勾选") % {"place": place.name})
 
 
 class RequestedForm(forms.Form):

@@ -100,6 +100,24 @@ def visible_tasks(user) -> QuerySet:
     return tasks.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), plan__in=visible_plans(user))))
 
 
+def department_plans(user) -> QuerySet:
+    """The joint plans of those ``user`` reads that his department initiates or takes part in (参加科室: one of its
+    officers joins every visit, 实施方案 二(五) "配合科室共同参与"), as his workbench lists them (本科室发起 /
+    本科室参加); none for a user of no department."""
+    if user.department_id is None:
+        return Plan.objects.none()
+    takes_part = Plan.departments.through.objects.filter(plan_id=OuterRef("pk"), department_id=user.department_id)
+    return visible_plans(user).filter(Q(department_id=user.department_id) | Exists(takes_part), kind=PlanKind.JOINT)
+
+
+def of_department(tasks: QuerySet, user) -> QuerySet:
+    """Of ``tasks``, the visits a live selection of one of ``department_plans(user)`` made: the task list's and the
+    task API's "本科室的任务". A visit the joint plan shares with a regular plan (merged) is the department's too; one
+    whose joint draw was superseded, or whose target was replaced, is not."""
+    return tasks.filter(Exists(TaskPlan.objects.filter(task=OuterRef("pk"), active=True,
+                                                       plan__in=department_plans(user))))
+
+
 def shown_places(user) -> Q:
     """The places on a team (``TaskMember``) a reader is shown: those their officers were told of (``told_places``),
     and every place of a draw whose plan he reads (its admins check the team before they dispatch it). A merged visit

@@ -208,6 +208,14 @@ def _check_joint(jurisdiction: Jurisdiction, department: Department | None, item
             "name": jurisdiction.name, "names": join_sep(wrong)}})
 
 
+def _check_available(items: list[CheckItem], available: list[CheckItem]) -> None:
+    """The items chosen are on the lists that apply to the plan's jurisdiction (its own and its ancestors'), in use."""
+    outside = [item.code for item in items if item not in available]
+    if outside:
+        raise ValidationError({"check_items": _("以下事项不在本行政区适用的抽查事项清单中：%(codes)s") % {
+            "codes": join_sep(outside)}})
+
+
 def default_joint_departments(department: Department, items: Iterable[CheckItem]) -> list[Department]:
     """The initiator and the cooperating departments the item list names (DESIGN: attached from the list),
     as far as they belong to the initiator's jurisdiction."""
@@ -250,10 +258,7 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
                  if kind == PlanKind.JOINT else available)
     else:
         items = list(check_items)
-        outside = [item.code for item in items if item not in available]
-        if outside:
-            raise ValidationError({"check_items": _("以下事项不在本行政区适用的抽查事项清单中：%(codes)s") % {
-                "codes": join_sep(outside)}})
+        _check_available(items, available)
     if not items and kind == PlanKind.JOINT and check_items is None:
         # A county's list is mostly the city's items, whose responsible departments are the city's: a county
         # department is then responsible for none, and "choose at least one item" did not say why.
@@ -304,6 +309,62 @@ def do_create_plan(*, jurisdiction: Jurisdiction, year: int, quarter: int, actin
             "strata": [f"{s.get_stratum_display()} {s.population}/{s.minimum}" for s in plan.strata.order_by("id")],
         })
     return plan
+
+
+def correct_joint_refusal(user, plan: Plan) -> PermissionDenied | ValidationError | None:
+    """Why ``user`` may not correct ``plan``'s check items and departments now (``do_correct_joint``), or None: he
+    may edit it (its department, or its jurisdiction's admins), it is a joint plan, a draft, and never frozen. The
+    plan page offers the form only when there is none, and says it when a form posted meets one."""
+    try:
+        ensure_can_edit(user, plan)
+        if not plan.is_joint:
+            raise ValidationError(_("只有内部联合抽查计划设参加科室；%(kind)s计划的抽查事项在编制时确定") % {
+                "kind": plan.get_kind_display()})
+        _expect(plan, PlanStatus.DRAFT)
+    except (PermissionDenied, ValidationError) as error:
+        return error
+    earlier = plan.draws.order_by("number").first()
+    if earlier is not None:
+        return ValidationError(_(
+            "该计划已于%(when)s冻结过（第%(number)s次抽取，输入哈希已公布），抽查事项和参加科室不能再修改") % {
+            "when": timezone.localtime(earlier.frozen_at).strftime("%Y-%m-%d %H:%M") if earlier.frozen_at else "",
+            "number": earlier.number})
+    return None
+
+
+def can_correct_joint(user, plan: Plan) -> bool:
+    return correct_joint_refusal(user, plan) is None
+
+
+@transaction.atomic
+def do_correct_joint(plan: Plan, *, check_items: Iterable[CheckItem], departments: Iterable[Department],
+                     acting_user) -> dict:
+    """Correct the check items and the participating departments of a draft joint plan: a department that ticked a
+    wrong item or department put it right only by asking an admin, while it may still change the numbers. The
+    choice is judged as when the plan was made (``do_create_plan``: items of the lists that apply, its own list's
+    items its responsibility, at least two enforcement departments of the jurisdiction, itself among them).
+
+    Until the freeze only: the freeze hashes the items' needs and the departments into the published inputs, and
+    a plan back to draft after an approved re-draw keeps what its published first draw was frozen with. Returns the
+    changes recorded (``{field: [before, after]}``), empty when nothing changed (and then no event)."""
+    plan = _lock(plan)
+    refusal = correct_joint_refusal(acting_user, plan)
+    if refusal is not None:
+        raise refusal
+    items, chosen = list(check_items), list(departments)
+    _check_available(items, list(gather.visible_items(plan.jurisdiction)))
+    if not items:
+        raise ValidationError({"check_items": _("请至少选择一项抽查事项")})
+    _check_joint(plan.jurisdiction, plan.department, items, chosen)
+    before = {"check_items": sorted(plan.check_items.values_list("code", flat=True)),
+              "departments": sorted(plan.departments.values_list("name", flat=True))}
+    after = {"check_items": sorted(item.code for item in items), "departments": sorted(d.name for d in chosen)}
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if changes:
+        plan.check_items.set(items)
+        plan.departments.set(chosen)
+        _event("correct_joint", plan, acting_user, changes)
+    return changes
 
 
 def requested_problem(row: PlanStratum, value, reason: str | None) -> str | None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/cross-department/", views_cross.cross_check_create, name="cross_check_create"),
     path("<id:pk>/", views.plan_detail, name="plan_detail"),
     path("<id:pk>/requested/", views.plan_requested, name="plan_requested"),
+    path("<id:pk>/joint/", views.plan_correct_joint, name="plan_correct_joint"),
     path("<id:pk>/strata/<id:stratum_pk>/shortfall/", views.plan_shortfall, name="plan_shortfall"),
     path("<id:pk>/freeze/", views.plan_freeze, name="plan_freeze"),
     path("<id:pk>/commit/", views.plan_commit, name="plan_commit"),

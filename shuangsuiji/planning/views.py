@@ -30,6 +30,7 @@ from shuangsuiji.planning.forms import (
     DecisionForm,
     FreezeForm,
     InspectorSubstitutionForm,
+    JointContentsForm,
     PlanForm,
     PublicValueForm,
     ReasonForm,
@@ -61,6 +62,7 @@ from shuangsuiji.planning.permissions import (
     can_edit,
     can_enter_cross_check,
     can_run,
+    of_department,
     reads_plans,
     shown_draws,
     shown_places,
@@ -218,10 +220,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValueForm | None = None,
                     freeze_form: FreezeForm | None = None, typed=None,
-                    problems: dict[str, list[str]] | None = None) -> dict:
+                    problems: dict[str, list[str]] | None = None, joint_form: JointContentsForm | None = None) -> dict:
     """``typed`` and ``problems``: the numbers and reasons as posted and what was wrong with them, by stratum,
-    when they were refused; the rows show them instead of what is stored. ``public_form`` and ``freeze_form``:
-    a ceremony step's form as posted and refused, shown instead of a blank one."""
+    when they were refused; the rows show them instead of what is stored. ``public_form``, ``freeze_form`` and
+    ``joint_form``: a form as posted and refused, shown instead of a blank one."""
     user = request.user
     strata = list(plan.strata.order_by("id"))
     for row in strata:
@@ -269,6 +271,8 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         # who may not read the clue (audit.labels: plan.open_clue_check's reason is private)
         "history_hidden": frozenset() if clue_visible or plan.clue_id is None else frozenset({"reason"}),
         "requested_form": RequestedForm(strata=[s for s in strata if s.drawn]) if editable else None,
+        # a draft joint plan's items and departments, corrected by its department until the freeze
+        "joint_form": joint_form or (JointContentsForm(plan=plan) if services.can_correct_joint(user, plan) else None),
         "public_form": public_form or PublicValueForm(), "reason_form": ReasonForm(), "decision_form": DecisionForm(),
         # a substitution's inspectors and firms by name too, as far as this reader's scope reads them
         "history": name_codes(history_for(plan)[:50], user),
@@ -403,6 +407,40 @@ def plan_requested(request: HttpRequest, pk: int) -> HttpResponse:
         context = _detail_context(request, plan, typed=request.POST, problems=problems)
         return render(request, "planning/plan_detail.html", context, status=400)
     messages.success(request, _("已保存计划抽查数"))
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_correct_joint(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft joint plan's items and departments corrected. Refused choices come back ticked as posted, each problem
+    under its field; a plan no longer open to correction (frozen in another tab, say) says why at the top."""
+    plan = _plan_for(request, pk)
+    refusal = services.correct_joint_refusal(request.user, plan)
+    if refusal is not None:
+        _fail(request, refusal)
+        return redirect(plan)
+    form = JointContentsForm(request.POST, plan=plan)
+    changes = {}
+    if form.is_valid():
+        try:
+            changes = services.do_correct_joint(plan, check_items=form.cleaned_data["check_items"],
+                                                departments=form.cleaned_data["departments"],
+                                                acting_user=request.user)
+        except PermissionDenied as error:
+            _fail(request, error)
+            return redirect(plan)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                _fail(request, error)
+                return redirect(plan)
+            for field, found in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, found)
+    if form.errors:
+        messages.error(request, _("抽查事项和参加科室未保存，请更正“计划内容”中标红的内容"))
+        return render(request, "planning/plan_detail.html", _detail_context(request, plan, joint_form=form),
+                      status=400)
+    messages.success(request, _("已保存抽查事项和参加科室") if changes else _("抽查事项和参加科室没有改动"))
     return redirect(plan)
 
 
@@ -619,6 +657,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
     tasks = _filter_scope(request, _filter_period(request, base), "target__jurisdiction")
     if request.GET.get("joint") == "1":
         tasks = tasks.filter(is_joint=True)
+    if request.GET.get("my_department") == "1":
+        # the joint plans his department initiates or takes part in (the workbench's 本科室发起 / 本科室参加)
+        tasks = of_department(tasks, request.user)
     if request.GET.get("overdue") == "1":
         tasks = past_due(tasks, timezone.localdate())
     if request.GET.get("overlap") == "1":
@@ -673,6 +714,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/task_list.html", {
         "page": page, "query": _query(request), "periods": _task_periods(request.user), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
+        "department": request.user.department,
     })
 
 

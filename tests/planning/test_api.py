@@ -547,7 +547,7 @@ def test_the_schema_documents_the_planning_api_without_warnings(users):
     assert {"planning_plans_list", "planning_plans_retrieve", "planning_plans_manifest", "planning_tasks_list",
             "planning_tasks_retrieve"} <= set(names)
     parameters = {p["name"] for p in paths["/api/planning/tasks/"]["get"]["parameters"]}
-    assert {"jurisdiction", "year", "quarter", "status", "plan", "mine", "page"} <= parameters
+    assert {"jurisdiction", "year", "quarter", "status", "plan", "mine", "my_department", "page"} <= parameters
     # The enums the registry and fieldwork APIs had keep their names beside the planning API's own.
     enums = schema["components"]["schemas"]
     assert enums["KindEnum"]["enum"] == ["water", "air", "other"]

@@ -342,7 +342,8 @@ def test_a_department_user_is_offered_only_the_joint_plans_he_may_make(client, c
     response = client.post(reverse("planning:plan_create"), {
         "jurisdiction": city["tree"]["b"].pk, "year": today.year, "quarter": quarter_of(today),
         "kind": PlanKind.JOINT, "department": city["departments"]["enforcement_a"].pk})
-    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert response.status_code == 200 and response.context["form"].errors["jurisdiction"] == [
+        "行政区：科室用户只能编制本科室所在行政区（涞水县）的联合抽查计划"]
     assert not Plan.objects.exists()
 
 
