@@ -8,7 +8,8 @@ import pytest
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.fieldwork import services as fieldwork
 from shuangsuiji.fieldwork.models import Handling
-from shuangsuiji.planning.models import PlanStratum, Stratum, TaskPlan
+from shuangsuiji.planning.models import Plan, PlanKind, PlanStratum, Stratum, TaskPlan
+from shuangsuiji.registry.models import Department
 from tests.disclosure.test_services import month_of
 from tests.fieldwork.conftest import items, ordered_record, recheck_of, rechecked, submitted, target, task, team  # noqa: F401
 
@@ -111,6 +112,38 @@ def test_the_plan_lists_headings_stay_whole(open_page, live_server, users, task,
         else:  # an English heading may wrap between its words, never inside one
             words = heading.inner_text().split()
             assert heading.evaluate(LINES) <= len(words), heading.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+
+
+WORDS_WHOLE = """cell => { const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), breaks = [];
+    let previous = null;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (let i = 0; i < n.length; i++) {
+            const range = document.createRange(); range.setStart(n, i); range.setEnd(n, i + 1);
+            const rect = range.getBoundingClientRect();
+            if (!rect.width) {  // a space at the end of a line takes no room, but the line breaks after it
+                if (previous && /\\s/.test(n.data[i])) previous.ch = " ";
+                continue; }
+            if (previous && rect.top > previous.top + 2 && !/\\s/.test(previous.ch))
+                breaks.push(previous.ch + n.data[i]);
+            previous = {top: rect.top, ch: n.data[i]};
+        } }
+    return breaks; }"""
+"""The places where a cell's text goes on to a new line not after a space (inside a word, or a Chinese name)."""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_plan_lists_names_and_types_wrap_between_words(open_page, live_server, users, task, tree, language):
+    """In English the 计划抽查 column's longer counts left the plan's name a narrow column: "保定市 · 生态环境综合执法
+    支队" broke after 执, and in Chinese 内部联合抽查 after 抽. A name and a type now wrap only between words."""
+    plan = TaskPlan.objects.filter(task=task).first().plan
+    department = Department.objects.create(jurisdiction=plan.jurisdiction, name="生态环境综合执法大队")
+    Plan.objects.filter(pk=plan.pk).update(kind=PlanKind.JOINT, department=department)
+    page = plan_list_of_four_strata(open_page, live_server, users, task, language)
+    row = page.locator("table tbody tr", has_text="生态环境综合执法大队")
+    for column in (0, 2):  # the plan, its type
+        cell = row.locator("td").nth(column)
+        assert cell.evaluate(WORDS_WHOLE) == [], cell.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
 
 
