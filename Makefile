@@ -1,4 +1,4 @@
-# The two commands of the README: `make run` and `make test`. Both start with `make setup`.
+# The two commands of the README: `make run` and `make test`. Both start with `make setup`, as does `make bench`.
 SHELL := /bin/sh
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -20,8 +20,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# system-deps.sh is told which goals it serves: the test suite needs Chromium and poppler, the benchmarks wrk.
 setup: $(VENV)/.installed node_modules/.installed
-	scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,run)
+	scripts/system-deps.sh $(or $(filter test bench,$(MAKECMDGOALS)),run)
 	scripts/vendor-assets.sh
 	if find shuangsuiji -name '*.po' | grep -q .; then \
 		cd shuangsuiji && ../$(PY) ../manage.py compilemessages -v 0; fi
@@ -50,8 +51,11 @@ pytest:
 test: setup
 	$(MAKE) --no-print-directory lint check-migrations pytest
 
+# Each benchmark builds its own population (up to a national one, on PostgreSQL: hours), so `make bench` prepares
+# the machine for them and lists them; bench/README.md gives each one's command, database and figures.
 bench: setup
-	$(PY) bench/run_all.py
+	@echo "Benchmarks (each section of bench/README.md gives the command, the database and the figures):"
+	@for script in bench/*_bench.py; do echo "  $$script: $$(sed -n '1s/^"""//p' "$$script")"; done
 
 clean:
 	rm -rf $(VENV) node_modules var shuangsuiji/static/vendor

@@ -16,7 +16,7 @@ portal's HTML page (/public/results/), the same mix of results searches, then (-
 the trivial view. Reported: median and 99th-percentile latency, requests per second, and each run's ratio to
 the trivial view; the load average before and after, since the machine may be shared.
 
-    sh scripts/system-deps.sh bench            # wrk
+    make bench                                  # wrk and the rest (or: sh scripts/system-deps.sh bench, as root)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_portal .venv/bin/python bench/portal_bench.py
     ... bench/portal_bench.py --reuse           # measure again on the data already there
     .venv/bin/python bench/portal_bench.py --scale tiny --results 300 --duration 2   # smoke run (SQLite)
@@ -221,7 +221,7 @@ def free_port() -> int:
 
 def serve(env: dict, workers: int) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    gunicorn = gunicorn_path() or "gunicorn"
     process = subprocess.Popen(
         [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--pythonpath", f"{BENCH_DIR},{PROJECT_DIR}", "--log-level", "warning", "--timeout", "120",
@@ -295,6 +295,25 @@ def check_pages(port: int, paths: list[str]) -> None:
             raise SystemExit(f"{path}: {error.code} {error.read()[:300]!r}") from error
 
 
+def gunicorn_path() -> str | None:
+    """The project's gunicorn (requirements.lock), the one beside this Python first."""
+    return shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+
+
+def missing_tools() -> list[str]:
+    """What the measured phase runs and is not installed, each with how to install it. Checked before the set-up,
+    which at national scale takes minutes: the run must not build its data and then fail for want of a tool."""
+    missing = []
+    if shutil.which("wrk") is None:
+        missing.append("wrk, the HTTP load generator, is not installed (not on PATH). Install it with "
+                       "`sudo apt-get install wrk` (Debian), or run `make bench` or `sh scripts/system-deps.sh bench` "
+                       "as root, which install what the benchmarks need")
+    if gunicorn_path() is None:
+        missing.append("gunicorn, the server measured, is not installed beside this Python. Install the "
+                       "project's packages (requirements.lock) with `make bench`")
+    return missing
+
+
 def machine() -> str:
     cpus = os.cpu_count()
     load = os.getloadavg()
@@ -317,6 +336,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--build-only", action="store_true", help="build the data and stop")
     parser.add_argument("--json-out", help="also write the report to this file")
     args = parser.parse_args(argv)
+    missing = [] if args.build_only else missing_tools()
+    if missing:
+        raise SystemExit("portal_bench.py cannot measure. " + ". ".join(missing)
+                         + ". (--build-only builds the data without them.)")
 
     os.environ["DEBUG"] = "False"
     folder = tempfile.mkdtemp()

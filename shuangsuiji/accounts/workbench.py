@@ -968,12 +968,19 @@ def _annual_lists_out(user, years: set[int]) -> set[int]:
     return {year for year in years if counties and counties <= released.get(year, set())}
 
 
+def makes_reports(user) -> bool:
+    """Whose bureau owes the reports to the city: an admin bound to a jurisdiction (a county's, the city office).
+    A superuser bound to none belongs to no bureau — he administers the system, owes no report, and reads any
+    bureau's on the 报送材料 page — so their deadlines are no reminder of his, as they are none of a leader's."""
+    return is_admin(user) and user.jurisdiction_id is not None
+
+
 def reporting_reminders(user, today: date) -> Items:
     """Reports due to the city in the next ``REMIND_DAYS`` days (the engine's ``reporting_deadlines``).
     Reminders only: whether the stamped paper went out is not in the system, so none is ever overdue. The
     year's list of targets is in the system, though: once every county of the scope has released it, it is no
     longer reminded (it was, all January, after the lists were out)."""
-    if not is_admin(user):
+    if not makes_reports(user):
         return Items()
     upcoming = reports.upcoming(today, REMIND_DAYS)
     out = _annual_lists_out(user, {int(d.period) for d in upcoming if d.kind == "annual_list"})
@@ -1143,9 +1150,11 @@ def for_user(user, today: date | None = None) -> Workbench:
                 Section("batches", _("待您审核的公开批次"), batches_to_review(user, today)),
                 Section("corrections", _("待更正的公开结果"), pending_corrections(user)),
                 Section("objections", _("待答复的异议"), waiting_objections(user)),
-                Section("reports", _("近期报送"), reporting_reminders(user, today),
-                        hint=_("向市局报送的材料及其期限（实施方案 四(三)）；是否已报送以纸质件为准")),
             ]
+            if makes_reports(user):
+                # Not an empty section for a superuser bound to no jurisdiction: he makes no report.
+                sections.append(Section("reports", _("近期报送"), reporting_reminders(user, today),
+                                        hint=_("向市局报送的材料及其期限（实施方案 四(三)）；是否已报送以纸质件为准")))
             _county_rows(user, workbench, windows)
         elif user.oversees:
             # A leader reads where his jurisdiction stands — the same items and table, nothing to act on but

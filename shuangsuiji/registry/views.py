@@ -5,6 +5,7 @@ Every queryset comes through the scoping gate: outside one's jurisdiction an obj
 inside it, a role that only reads gets 403 on the edit pages. Saving goes through ``registry.services``.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -98,13 +100,24 @@ class Registry:
         return reverse(f"registry:{self.slug}_{name}", args=args)
 
 
+def plain_date(value: Any) -> Any:
+    """A date as the rest of the system writes it (2026-04-01; a time 2026-12-04 22:20, local), anything else as it
+    is: the locale's "April 1, 2026" and "Dec. 4, 2026, 10:20 p.m." wrapped in the English pages' narrow columns,
+    beside the ISO dates of the change history on the same page."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
 def _target_related(target: Target, user) -> list[dict]:
     return [
         {"title": _("排口"), "headers": [_("排口编号"), _("名称"), _("类型"), _("在线监测")],
          "rows": [[o.code, o.name, o.get_kind_display(), _("是") if o.online_monitored else _("否")]
                   for o in target.outlets.all()]},
         {"title": _("类别与状态变更"), "headers": [_("生效日期"), _("项目"), _("原值"), _("新值"), _("理由")],
-         "rows": [[h.effective_date, h.get_field_display(), h.old_label, h.new_label, system_text(h.reason)]
+         "rows": [[plain_date(h.effective_date), h.get_field_display(), h.old_label, h.new_label, system_text(h.reason)]
                   for h in target.history.all()[:50]]},
         {"title": _("回避人员"), "headers": [pgettext("one", "执法人员"), _("回避理由")],
          "rows": _target_recusals(target, user)},
@@ -212,7 +225,7 @@ def object_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    rows = [(obj, [(c, c.value(obj), 1.25 * c.indent(obj) if c.indent else 0) for c in registry.columns])
+    rows = [(obj, [(c, plain_date(c.value(obj)), 1.25 * c.indent(obj) if c.indent else 0) for c in registry.columns])
             for obj in page.object_list]
     return render(request, "registry/object_list.html", {
         "registry": registry, "filter_form": form, "page": page, "rows": rows, "query": query.urlencode(),
@@ -283,6 +296,7 @@ def _field_rows(obj: models.Model, registry: Registry, user, editable: bool) -> 
         value = getattr(obj, f"get_{f.name}_display")() if f.choices else getattr(obj, f.name)
         if isinstance(value, bool):
             value = _("是") if value else _("否")
+        value = plain_date(value)
         if isinstance(obj, CheckItem) and f.name == "industries":
             value = obj.industries_display
         if isinstance(obj, CheckItem) and f.name == "check_method":

@@ -7,10 +7,31 @@ import pytest
 
 from shuangsuiji.disclosure import services as disclosure
 from shuangsuiji.fieldwork import services as fieldwork
-from shuangsuiji.fieldwork.models import Handling
-from shuangsuiji.planning.models import PlanStratum, Stratum, TaskPlan
+from shuangsuiji.fieldwork.models import FollowUp, Handling
+from shuangsuiji.planning.models import (
+    Draw,
+    DrawStatus,
+    MemberRole,
+    Plan,
+    PlanKind,
+    PlanLevel,
+    PlanStratum,
+    Stratum,
+    TaskPlan,
+)
+from shuangsuiji.registry.models import Category, CheckItem, Department, Inspector, Target
 from tests.disclosure.test_services import month_of
-from tests.fieldwork.conftest import items, ordered_record, recheck_of, rechecked, submitted, target, task, team  # noqa: F401
+from tests.fieldwork.conftest import (  # noqa: F401
+    items,
+    make_task,
+    ordered_record,
+    recheck_of,
+    rechecked,
+    submitted,
+    target,
+    task,
+    team,
+)
 
 from .conftest import PHONE
 
@@ -114,6 +135,38 @@ def test_the_plan_lists_headings_stay_whole(open_page, live_server, users, task,
     assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
 
 
+WORDS_WHOLE = """cell => { const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), breaks = [];
+    let previous = null;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (let i = 0; i < n.length; i++) {
+            const range = document.createRange(); range.setStart(n, i); range.setEnd(n, i + 1);
+            const rect = range.getBoundingClientRect();
+            if (!rect.width) {  // a space at the end of a line takes no room, but the line breaks after it
+                if (previous && /\\s/.test(n.data[i])) previous.ch = " ";
+                continue; }
+            if (previous && rect.top > previous.top + 2 && !/\\s/.test(previous.ch))
+                breaks.push(previous.ch + n.data[i]);
+            previous = {top: rect.top, ch: n.data[i]};
+        } }
+    return breaks; }"""
+"""The places where a cell's text goes on to a new line not after a space (inside a word, or a Chinese name)."""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_plan_lists_names_and_types_wrap_between_words(open_page, live_server, users, task, tree, language):
+    """In English the 计划抽查 column's longer counts left the plan's name a narrow column: "保定市 · 生态环境综合执法
+    支队" broke after 执, and in Chinese 内部联合抽查 after 抽. A name and a type now wrap only between words."""
+    plan = TaskPlan.objects.filter(task=task).first().plan
+    department = Department.objects.create(jurisdiction=plan.jurisdiction, name="生态环境综合执法大队")
+    Plan.objects.filter(pk=plan.pk).update(kind=PlanKind.JOINT, department=department)
+    page = plan_list_of_four_strata(open_page, live_server, users, task, language)
+    row = page.locator("table tbody tr", has_text="生态环境综合执法大队")
+    for column in (0, 2):  # the plan, its type
+        cell = row.locator("td").nth(column)
+        assert cell.evaluate(WORDS_WHOLE) == [], cell.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+
+
 @pytest.mark.parametrize(("language", "heading"), [("zh-hans", "第1项"), ("en", "Item 1")])
 def test_a_records_items_are_headed_by_their_number_on_a_phone(open_page, live_server, users, task, language,
                                                                heading):
@@ -180,3 +233,59 @@ def test_the_record_lists_recheck_result_fits_its_column(open_page, live_server,
     assert box[0] <= box[1], box
     assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
     page.screenshot(path=f"/tmp/h168-record-list-{language}.png", full_page=True)
+
+
+LONG_NAME = "保定市元越金属门窗有限责任公司"
+"""Fifteen characters, a usual firm's name: its 司 went to a line of its own in the English task list."""
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_a_firms_name_and_an_items_outcome_keep_their_line_in_english(open_page, live_server, users, target, items,
+                                                                      team, width):
+    """In English the task list's other columns squeezed the firm's name (保定市元越金属门窗有限责任公 / 司), and a
+    record's "No problem found" took two lines beside an empty 问题记录与处理 column. The rows as the demo's: a task of
+    a special-supervision unit drawn by the city and the county, a team of four, the items' usual long names."""
+    Target.objects.filter(pk=target.pk).update(name=LONG_NAME, category=Category.SPECIAL)
+    CheckItem.objects.filter(pk=items[0].pk).update(name="建设项目环境影响评价及“三同时”制度执行情况")
+    CheckItem.objects.filter(pk=items[1].pk).update(name="核技术利用单位辐射安全许可及防护情况")
+    target.refresh_from_db()
+    fourth = Inspector.objects.create(name="赵六", certificate_number="13062300009", jurisdiction=target.jurisdiction,
+                                      certificate_expiry=team["first"].certificate_expiry,
+                                      department=team["first"].department)
+    task = make_task(target, items, [(officer, MemberRole.OFFICER) for officer in (
+        team["first"], team["second"], team["outsider_inspector"], fourth)])
+    city = Plan.objects.create(jurisdiction=target.jurisdiction.parent, level=PlanLevel.CITY, year=task.year,
+                               quarter=task.quarter, kind="regular", policy_id="baoding-2021", policy_version=1,
+                               policy_fingerprint="0" * 64, policy_title="保定市2021", inspectors_counted=2,
+                               status="dispatched")
+    draw = Draw.objects.create(plan=city, number=1, status=DrawStatus.DRAWN)
+    TaskPlan.objects.create(task=task, plan=city, draw=draw, stratum=Stratum.SPECIAL, rank=1)
+    record = submitted(task, users["inspector"], problem=Handling.ORDER)  # the first item's problem takes its column
+    page = open_page(users["city_admin"], "pw-city_admin", {"width": width, "height": 900})
+    in_language(page, live_server, "en")
+    page.goto(f"{live_server.url}/planning/tasks/")
+    name = page.locator("table tbody tr", has_text=LONG_NAME).locator("td").first.locator("a").first
+    assert name.evaluate(LINES) == 1
+    page.goto(f"{live_server.url}/fieldwork/records/{record.pk}/")
+    outcomes = page.locator("td[data-label='Outcome'] span")
+    assert outcomes.count() >= 2
+    assert all(outcome.evaluate(LINES) == 1 for outcome in outcomes.all()), outcomes.all_inner_texts()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_follow_ups_forms_give_their_fields_room(open_page, live_server, users, task, language):
+    """The follow-up page's forms sit in a half-page card, where each field had a third of it: a case number read
+    "冀保环立〔2026〕161" and 办结's file box "No file cho" above its list of allowed types, one or two words a line.
+    A field has half the card now, and a file box the whole of it."""
+    record = submitted(task, users["inspector"], problem=Handling.CASE)
+    follow_up = FollowUp.objects.get(record=record)
+    page = open_page(users["county_admin"], "pw-county_admin", DESK)
+    in_language(page, live_server, language)
+    page.goto(f"{live_server.url}/fieldwork/follow-ups/{follow_up.pk}/")
+    form = page.locator("#id_case_number").locator("xpath=ancestor::form").bounding_box()
+    assert page.locator("#id_case_number").bounding_box()["width"] >= form["width"] / 2 - 40
+    close = page.locator("#close-form").bounding_box()
+    column = page.locator("#id_files").evaluate("box => box.closest('[class*=col-]').getBoundingClientRect().width")
+    assert column >= close["width"] - 60
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESK["width"]

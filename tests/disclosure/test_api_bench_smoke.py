@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk not installed (sh scripts/system-deps.sh bench)")
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="wrk not installed (make bench installs it)")
 def test_portal_bench_runs_at_tiny_scale(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path}/bench.sqlite3"}
     env.pop("DJANGO_SETTINGS_MODULE", None)

@@ -329,6 +329,33 @@ def test_the_workbench_lists_the_reports_due_within_a_month_with_their_links(use
     assert (january[0].due, january[0].title) == (datetime.date(2027, 1, 5), "报送2026年12月“双随机、一公开”情况明细表")
 
 
+@pytest.mark.parametrize("who, reminded", [("county_admin", True), ("city_admin", True), ("bound_superuser", True),
+                                          ("superuser", False), ("leader", False)])
+def test_the_reports_are_reminded_to_the_bureaus_admins_and_not_to_a_superuser_of_no_jurisdiction(
+        who, reminded, users, tree, client):
+    """The reports are a bureau's paperwork to the city. A superuser bound to no jurisdiction administers the system
+    and belongs to no bureau: like a leader he reads them on the 报送材料 page, and the 工作台 does not remind him of
+    deadlines nobody expects of him (nor lists 近期报送 among the sections with nothing to do). A superuser bound to a
+    jurisdiction (the demo's ``admin``, 保定市) is its city office's, and is reminded as the city admin is."""
+    users["superuser"] = User.objects.create_superuser("root", password="pw-root-1A")
+    users["bound_superuser"] = User.objects.create_superuser("city_root", password="pw-root-1B",
+                                                             jurisdiction=tree["city"], role="city_admin")
+    user, today = users[who], datetime.date(2026, 11, 25)
+    bench = workbench.for_user(user, today)
+    sections = {s.key: s for s in bench.sections}
+    assert ("reports" in sections) is reminded
+    assert bool(workbench.reporting_reminders(user, today).items) is reminded
+    if reminded:
+        assert sections["reports"].items.total == 3  # the month's sheet, the registry changes, the quarter's status
+    if who == "superuser":
+        # the rest of his workbench is the city office's, over the whole system
+        assert {"plans", "next", "approvals", "overdue_tasks", "review", "months", "batches"} <= set(sections)
+        client.force_login(user)
+        home = client.get("/").content.decode()
+        assert 'id="wb-reports"' not in home and "近期报送" not in home
+        assert client.get(reverse("disclosure:reports")).status_code == 200  # he still reads every bureau's
+
+
 def test_the_quarterly_status_of_a_month_whose_deadline_is_not_known_yet(client, users, tree, items, team,
                                                                           monkeypatch):
     """The fourth quarter's status is due on 25 December, when December's results are due in a January whose

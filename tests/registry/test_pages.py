@@ -476,3 +476,24 @@ def test_each_word_of_the_search_narrows_the_targets(data, users):
     assert listed("化工 涞水") and listed(f"{code} 化工") and listed(f"化工 {code[:10]}")
     assert not listed("化工 建材") and not listed(f"{data['b'].credit_code} 化工")
     assert "阜平乙建材有限公司" not in client.get("/registry/targets/", {"q": "化工 涞水"}).content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_dates_read_as_the_rest_of_the_system_writes_them(data, tree, users, language):
+    """The registry's lists and pages wrote dates in the locale's words — "Jan. 1, 2030", "Dec. 4, 2026, 10:20 p.m."
+    in English, which wrapped in the narrow columns of the target's changes — beside the ISO dates of the change
+    history on the same page. They read 2030-01-01 and 2026-12-04 22:20 now, in either language."""
+    officer = data["inspector"]
+    Inspector.objects.filter(pk=officer.pk).update(certificate_expiry=datetime.date(2030, 1, 1))
+    TargetHistory.objects.create(target=data["a"], field="status", old_value="", new_value=TargetStatus.ACTIVE,
+                                 effective_date=datetime.date(2026, 4, 1), reason="初始登记")
+    client = signed_in(users["county_admin"])
+    client.cookies["django_language"] = language
+    listed = client.get("/registry/inspectors/").content.decode()
+    shown = client.get(f"/registry/inspectors/{officer.pk}/").content.decode()
+    target = client.get(f"/registry/targets/{data['a'].pk}/").content.decode()
+    assert "2030-01-01" in listed and "2030-01-01" in shown and "2026-04-01" in target
+    created = timezone.localtime(data["a"].created_at).strftime("%Y-%m-%d %H:%M")
+    assert created in target
+    for page in (listed, shown, target):
+        assert "Jan. 1, 2030" not in page and "2030年1月1日" not in page and "April 1, 2026" not in page
