@@ -57,3 +57,12 @@ def test_a_sentence_end_and_a_joined_list_take_the_marks_of_the_language():
         assert template.render(context) == "见证人：刘淑芬、&lt;b&gt;。|a；b|v2，abc"
     with translation.override("en"):
         assert template.render(context) == "Witnesses: 刘淑芬, &lt;b&gt;. |a; b|v2, abc"
+
+
+def test_no_template_comment_spans_lines():
+    """Django's ``{# #}`` ends at its line: one spread over two lines is not a comment but text on the page (or,
+    outside any block of a template that extends another, silently dropped until the next edit moves it)."""
+    spread = [f"{path.relative_to(ROOT)}:{number}" for path in sorted(ROOT.glob("**/templates/**/*.html"))
+              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if "{#" in line and "#}" not in line.split("{#", 1)[1]]
+    assert spread == [], f"use {{% comment %}} for a note of several lines: {spread}"
