@@ -23,7 +23,8 @@ PAIRS = ("first", "first_city", "second", "second_city")
 
 def row_of(page: str, task: Task) -> str:
     """The task list's row of ``task``: from its link to the end of its first cell."""
-    return page.split(f'<td data-label="检查对象"><a href="{task.get_absolute_url()}">')[1].split("</td>")[0]
+    start = re.search(f'<td data-label="检查对象"[^>]*><a href="{re.escape(task.get_absolute_url())}">', page)
+    return page[start.end():].split("</td>")[0]
 
 
 def team_of(task: Task) -> str:
