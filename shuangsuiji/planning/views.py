@@ -140,6 +140,16 @@ def _fail(request: HttpRequest, error: Exception) -> None:
         messages.error(request, str(error) or _("无权进行此操作"))
 
 
+def _refused_outright(request: HttpRequest, plan: Plan, error: Exception) -> HttpResponse | None:
+    """A refusal not about a field typed (no right, or the plan's state: frozen in another tab, say): nothing on the
+    form to put right, so it is said at the top of the plan's page in its present state rather than over a stale
+    form. None for a refusal with fields, which the caller puts under them."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        return None
+    _fail(request, error)
+    return redirect(plan)
+
+
 # --- plans -------------------------------------------------------------------------------------------------
 
 
@@ -391,15 +401,9 @@ def plan_requested(request: HttpRequest, pk: int) -> HttpResponse:
                     problem = services.requested_problem(row, value, form.cleaned_data.get(f"reason_{row.stratum}"))
                     if problem:
                         problems[row.stratum] = [problem]
-    except PermissionDenied as error:
-        _fail(request, error)
-        return redirect(plan)
-    except ValidationError as error:
-        if not hasattr(error, "error_dict"):
-            # The plan's state (frozen in another tab, say), not a number typed: nothing on the page to put
-            # right, so its present state rather than "correct what is marked red" over a stale form.
-            _fail(request, error)
-            return redirect(plan)
+    except (PermissionDenied, ValidationError) as error:
+        if (refused := _refused_outright(request, plan, error)) is not None:
+            return refused
         for stratum, found in error.message_dict.items():
             problems.setdefault(stratum, []).extend(found)
     if problems:
@@ -427,13 +431,9 @@ def plan_correct_joint(request: HttpRequest, pk: int) -> HttpResponse:
             changes = services.do_correct_joint(plan, check_items=form.cleaned_data["check_items"],
                                                 departments=form.cleaned_data["departments"],
                                                 acting_user=request.user)
-        except PermissionDenied as error:
-            _fail(request, error)
-            return redirect(plan)
-        except ValidationError as error:
-            if not hasattr(error, "error_dict"):
-                _fail(request, error)
-                return redirect(plan)
+        except (PermissionDenied, ValidationError) as error:
+            if (refused := _refused_outright(request, plan, error)) is not None:
+                return refused
             for field, found in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, found)
     if form.errors:
