@@ -16,12 +16,16 @@ from .conftest import NO_PROBLEM, amended, fill, recheck_of, rechecked, sign_all
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today() -> datetime.date:
+    """Asked when used, not at import: a run that imports this module before midnight in Beijing and builds its
+    fixtures after it gave the source record and its amendment different deadlines, so a second re-check event."""
+    return timezone.localdate()
 
 
 def order(notes: str = "布袋除尘器破损，未及时更换", days: int = 10) -> dict:
     return {"outcome": Outcome.PROBLEM, "notes": notes, "handling": Handling.ORDER,
-            "deadline": TODAY + datetime.timedelta(days=days)}
+            "deadline": today() + datetime.timedelta(days=days)}
 
 
 def test_an_added_order_joins_the_open_recheck(source, recheck, users):
@@ -32,7 +36,7 @@ def test_an_added_order_joins_the_open_recheck(source, recheck, users):
     open_orders = recheck.follow_ups.filter(status=FollowUpStatus.OPEN)
     assert sorted(open_orders.values_list("problem__code", flat=True)) == ["HB-001", "HB-002"]
     # the existing rule: the latest deadline, and every order due with the re-check
-    assert recheck.not_before == TODAY + datetime.timedelta(days=20)
+    assert recheck.not_before == today() + datetime.timedelta(days=20)
     assert recheck.due_date == recheck.not_before + datetime.timedelta(days=services.RECHECK_WITHIN_DAYS)
     assert set(open_orders.values_list("due_date", flat=True)) == {recheck.due_date}
     added = recheck.follow_ups.get(problem__code="HB-002")
@@ -70,7 +74,7 @@ def test_a_moved_order_stays_on_the_same_recheck(source, recheck, users):
     assert follow_up.status == FollowUpStatus.CLOSED and follow_up.closing_record == amendment
     moved = recheck.follow_ups.get(status=FollowUpStatus.OPEN)
     assert moved.problem.code == "HB-002" and moved.record == amendment
-    assert recheck.not_before == TODAY + datetime.timedelta(days=12)
+    assert recheck.not_before == today() + datetime.timedelta(days=12)
     assert Event.objects.get(action="recheck.join").changes["moved"] == [None, "HB-001 → HB-002"]
 
 
@@ -85,7 +89,7 @@ def test_a_moved_order_takes_its_draft_row_with_what_was_typed(source, recheck, 
     assert (row.code, row.outcome, row.notes, row.handling) == ("HB-002", Outcome.PROBLEM, "除尘器仍未更换",
                                                                  Handling.CASE)
     assert row.content == (f"复查整改情况：布袋除尘器破损，未及时更换（整改期限 "
-                           f"{TODAY + datetime.timedelta(days=12)}）")
+                           f"{today() + datetime.timedelta(days=12)}）")
     assert Event.objects.get(action="record.recheck_items").changes == {"items": ["HB-001", "HB-002"]}
     # the re-check, sealed, closes the moved order from its new row
     draft = fill(draft, users["inspector"])
@@ -122,7 +126,7 @@ def test_a_changed_order_rewrites_the_system_line_of_its_draft_row(source, reche
     amendment = amended(source, users, order("布袋除尘器破损，需整体更换", days=25), NO_PROBLEM)
     draft.refresh_from_db()
     row = draft.items.get()
-    line = f"复查整改情况：布袋除尘器破损，需整体更换（整改期限 {TODAY + datetime.timedelta(days=25)}）"
+    line = f"复查整改情况：布袋除尘器破损，需整体更换（整改期限 {today() + datetime.timedelta(days=25)}）"
     assert row.content == line
     assert (row.outcome, row.notes, row.handling) == (Outcome.PROBLEM, "除尘器仍未更换", Handling.CASE)
     assert draft.revision > revision
@@ -135,7 +139,7 @@ def test_an_unchanged_order_leaves_the_draft_alone(source, recheck, users):
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     revision = draft.revision
     first = source.items.get(code="HB-001")
-    amended(source, users, order(first.notes, days=(first.deadline - TODAY).days), NO_PROBLEM)
+    amended(source, users, order(first.notes, days=(first.deadline - today()).days), NO_PROBLEM)
     draft.refresh_from_db()
     assert draft.revision == revision
     assert not Event.objects.filter(action="record.recheck_items").exists()
