@@ -18,8 +18,6 @@ from .test_recheck_amended_orders import order
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-
 
 def form(record, user, language="zh-hans") -> str:
     return signed_in(user, language).get(reverse("fieldwork:record_edit", args=[record.pk])).content.decode()
@@ -33,7 +31,7 @@ def test_the_form_says_the_amendment_rewrote_the_rows(source, recheck, users):
     page = form(draft, users["inspector"])
     assert f"原检查记录已由更正记录 {amendment.number} 更正" in page
     assert 'id="recheck-rows-dropped"' not in page
-    assert "布袋除尘器3号仓布袋破损（整改期限 " + str(TODAY + datetime.timedelta(days=12)) in page
+    assert "布袋除尘器3号仓布袋破损（整改期限 " + str(timezone.localdate() + datetime.timedelta(days=12)) in page
     english = form(draft, users["inspector"], "en")
     assert f"The source record was corrected by amendment {amendment.number}" in english
 
