@@ -265,6 +265,7 @@ KEYS: dict[str, Key] = {
     "record.recheck_cancelled recheck": Key(field="fieldwork.Recheck.status"),
     "record.team_joined plan": Key(pgettext_lazy("audit change", "派发的计划")),
     "record.team_joined joined": Key(pgettext_lazy("audit change", "加入检查组的人员（执法证号）"), coded=CERTIFICATE),
+    "record.team_joined items": Key(pgettext_lazy("audit change", "记录增加的抽查事项")),
     "recheck.join orders": Key(pgettext_lazy("audit change", "并入的责令改正事项")),
     "recheck.join moved": Key(pgettext_lazy("audit change", "改列的事项")),
     "record.recheck_items items": Key(pgettext_lazy("audit change", "复查事项")),

@@ -346,6 +346,18 @@ class InspectionRecord(models.Model):
         return self.sealed_at is not None
 
     @property
+    def visit_sealed_at(self):
+        """When the visit this record writes was sealed: the first record of its chain of amendments (an amendment
+        corrects that visit, it is not another one), None while that is a draft. A merged visit's plan dispatched
+        after it did not send anyone there: the record's sources, items and signers stay those told by then
+        (``planning.models.told_selections``, ``team_places_at``)."""
+        root, seen = self, set()
+        while root.amends_id is not None and root.pk not in seen:
+            seen.add(root.pk)
+            root = root.amends
+        return root.sealed_at
+
+    @property
     def returned_in_review(self) -> bool:
         """An amendment draft the review's 退回 opened (``services.do_review_record``), not one the team asked for:
         both are 更正中, the same state, which the workbench, the task list and the phone's cards name alike; this

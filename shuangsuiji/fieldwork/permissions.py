@@ -30,16 +30,18 @@ from django.utils.translation import gettext as _
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.fieldwork.models import RecheckStatus
 from shuangsuiji.intake.permissions import can_record, ensure_not_self, is_admin_of  # noqa: F401 (permissions.ensure_not_self)
-from shuangsuiji.planning.models import TaskPlan, team_places
+from shuangsuiji.planning.models import TaskPlan, team_places_at
 from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Jurisdiction
 
 
 def team_inspector_ids(record) -> set[int]:
     """Who writes, signs and submits ``record``: the team of its task as told (``planning.models.team_places``: a
-    merged visit's officers from another plan's draw not dispatched yet are not on it), or its re-check's team."""
+    merged visit's officers from another plan's draw not dispatched yet are not on it; an amendment of a record
+    sealed before that plan went out is the team's that went, ``team_places_at`` its seal), or its re-check's team."""
     if record.task_id:
-        return set(record.task.members.filter(team_places()).values_list("inspector_id", flat=True))
+        return set(record.task.members.filter(team_places_at(record.visit_sealed_at))
+                   .values_list("inspector_id", flat=True))
     return set(record.recheck.team.values_list("pk", flat=True))
 
 

@@ -88,7 +88,9 @@ from shuangsuiji.planning.models import (
     TaskPlan,
     TaskStatus,
     team_places,
+    team_places_at,
     told_places,
+    told_selections,
 )
 from shuangsuiji.punctuation import join_semicolon, join_sep
 from shuangsuiji.registry.models import Department, Inspector, InspectorStatus, Recusal
@@ -196,13 +198,19 @@ def _nfc(value: Any) -> Any:
 
 
 def record_sources(record: InspectionRecord) -> list[str]:
-    """Where the inspection comes from (the form's 检查来源), one line per plan the task counts for: its title,
-    which names its kind (双随机抽查, 内部联合抽查, 线索核查, 跨部门联合抽查), and for a cross-department check who
-    initiated it and who took part. A re-check has none: the form says 复查 and names the record it follows."""
+    """Where the inspection comes from (the form's 检查来源), one line per plan the task counts for as its team was
+    told (``told_selections``): its title, which names its kind (双随机抽查, 内部联合抽查, 线索核查, 跨部门联合抽查),
+    and for a cross-department check who initiated it and who took part. A re-check has none: the form says 复查 and
+    names the record it follows.
+
+    The same for every reader, on the page, the PDF and the phone: a legal record says what its officers were sent
+    to do. A merged visit's other plan, drawn and not dispatched, is not a source of the draft (its officers and
+    items are not on it either) until it goes out; a record sealed before that dispatch — and each amendment of it —
+    stays the record of the plans told by its seal (``visit_sealed_at``)."""
     if not record.task_id:
         return []
     lines = []
-    for selection in (TaskPlan.objects.filter(task_id=record.task_id, active=True)
+    for selection in (TaskPlan.objects.filter(told_selections(record.visit_sealed_at), task_id=record.task_id)
                       .select_related("plan__jurisdiction", "plan__department", "plan__cross")
                       .order_by("plan_id").distinct()):
         plan = selection.plan
@@ -218,9 +226,10 @@ def record_sources(record: InspectionRecord) -> list[str]:
 
 def participants(record: InspectionRecord) -> list[Participant]:
     """The team that must sign: the task's members as told (``team_places``: officers, then experts; not a merged
-    visit's places from another plan's draw before that plan is dispatched), or the re-check's team."""
+    visit's places from another plan's draw before that plan is dispatched — nor, on an amendment of a record sealed
+    before that dispatch, afterwards: ``team_places_at`` the visit's seal), or the re-check's team."""
     if record.task_id:
-        members = (record.task.members.filter(team_places()).select_related("inspector")
+        members = (record.task.members.filter(team_places_at(record.visit_sealed_at)).select_related("inspector")
                    .order_by("role", "slot", "id"))
         seen: dict[int, Participant] = {}
         for member in members:
@@ -287,7 +296,9 @@ def do_start_record(task: Task, *, acting_user) -> InspectionRecord:
         record.mode = Mode.ON_SITE if record.on_site_clue else Mode.OFF_SITE
     _prefill(record)
     record.save()
-    items = list(task.check_items())
+    # the items of the plans the team was told of: a merged visit's other plan, drawn and not dispatched, adds its
+    # own when it goes out (``team_joined``)
+    items = list(task.check_items(told_selections()))
     ItemResult.objects.bulk_create(
         ItemResult(record=record, check_item=item, order=n, code=item.code, name=item.name, content=item.content)
         for n, item in enumerate(items, start=1))
@@ -823,19 +834,40 @@ def team_joined(before: Mapping[int, set[int]], *, plan: Plan, acting_user) -> N
     """After a plan's dispatch, in its transaction: each draft record of a visit whose told team it enlarged
     (``before``, from ``teams_of_drafts``) gets a ``record.team_joined`` event naming the plan and the officers who
     joined, so the record's history says when and why its team changed — they are asked to sign it from now on
-    (``participants``), which they were not the moment before."""
+    (``participants``), which they were not the moment before.
+
+    The visit's first draft gains the plan's items it does not check yet (``told_selections``: the draft was begun
+    with the told plans' items alone), after its own, and the event names them; the content changed, so every earlier
+    signature no longer covers it. An amendment's draft does not: it corrects a visit sealed before this dispatch,
+    whose items, sources and team stay as sealed (``InspectionRecord.visit_sealed_at``)."""
     if not before:
         return
     with system_language():
         title = str(plan)  # stored in the system's language, as every event's values
-    drafts = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("target")
+    drafts = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("target", "task__target")
               .filter(task_id__in=list(before), sealed_at__isnull=True).order_by("pk"))
     for record in drafts:
         joined = permissions.team_inspector_ids(record) - before[record.task_id]
-        if not joined:
+        added = _items_joined(record) if record.amends_id is None else []
+        if not joined and not added:
             continue
         codes = sorted(Inspector.objects.filter(pk__in=joined).values_list("certificate_number", flat=True))
-        _event("record.team_joined", record, record, acting_user, {"plan": title, "joined": codes})
+        changes: dict[str, Any] = {"plan": title, "joined": codes}
+        if added:
+            changes["items"] = [item.code for item in added]
+            _touch(record, acting_user)
+        _event("record.team_joined", record, record, acting_user, changes)
+
+
+def _items_joined(record: InspectionRecord) -> list[ItemResult]:
+    """The rows a draft gains when another plan of its visit is dispatched: the told plans' items it has no row for,
+    after its own rows, in code order."""
+    have = set(record.items.values_list("check_item_id", flat=True))
+    last = max(record.items.values_list("order", flat=True), default=0)
+    new = [item for item in record.task.check_items(told_selections()) if item.pk not in have]
+    return ItemResult.objects.bulk_create(
+        ItemResult(record=record, check_item=item, order=n, code=item.code, name=item.name, content=item.content)
+        for n, item in enumerate(new, start=last + 1))
 
 
 @dataclass(frozen=True)

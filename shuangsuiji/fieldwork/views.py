@@ -108,6 +108,7 @@ from shuangsuiji.planning.models import (
     Task,
     TaskStatus,
     drawn_by,
+    told_selections,
 )
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
@@ -454,7 +455,10 @@ def _task_brief_page(request: HttpRequest, pk: int, *, refused: Exception | None
         if other.status == TaskStatus.DISPATCHED:
             other.link = reverse("fieldwork:task_brief", args=[other.pk])
     return render(request, "fieldwork/task_brief.html", {
-        "task": task, "number": task_number(task), "record": record, "team": team, "items": task.check_items(),
+        "task": task, "number": task_number(task), "record": record, "team": team,
+        # what the team was sent to check (``told_selections``), as its record's draft: not another plan's, drawn and
+        # not dispatched yet
+        "items": task.check_items(told_selections()),
         "positive_list": positive_list, "is_member": permissions.is_team_member(user, probe),
         "on_site_clue": services.approved_clue(task) if positive_list else None,
         # the date field starts at today for a task not scheduled yet, so the page says which it is

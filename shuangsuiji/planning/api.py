@@ -318,7 +318,9 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @staticmethod
     def _live(task: Task) -> list[TaskPlan]:
-        return [selection for selection in task.selections.all() if selection.active]
+        # the plans shown to the caller (``shown_draws``), as the task page: another plan's items and departments are
+        # not told before its dispatch
+        return [selection for selection in task.shown_selections if selection.active]
 
     def get_number(self, task: Task) -> str:
         return task_number(task)
@@ -470,23 +472,20 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         user = self.request.user
         if not user.is_authenticated:
             return Task.objects.none()
-        selections = (TaskPlan.objects.select_related("plan__jurisdiction", "plan__department")
-                      .prefetch_related(Prefetch("plan__check_items",
-                                                 queryset=CheckItem.objects.select_related("specialty")),
-                                        "plan__departments")
-                      .order_by("pk"))
         # plan_id from the draw without loading the draw (its inputs and manifest are large).
         members = (TaskMember.objects.filter(shown_places(user)).select_related("inspector__department")
                    .annotate(plan_id=F("draw__plan_id"))
                    .order_by("draw_id", "slot", "-active"))
         records = (InspectionRecord.objects.visible_to(user).sealed().only("id", "number", "task_id", "sealed_at")
                    .order_by("sealed_at", "id"))
-        # Every plan's selections give the visit's items and departments; the plans it names, and the substitutions,
-        # are those shown to the caller (``shown_draws``), as on the task page.
+        # The plans the visit names, its items and departments, and the substitutions, are those shown to the caller
+        # (``shown_draws``), as on the task page.
         shown = (TaskPlan.objects.filter(shown_draws(user)).select_related("plan__jurisdiction", "plan__department")
+                 .prefetch_related(Prefetch("plan__check_items",
+                                            queryset=CheckItem.objects.select_related("specialty")),
+                                   "plan__departments")
                  .order_by("pk"))
-        prefetches = [Prefetch("selections", queryset=selections),
-                      Prefetch("selections", queryset=shown, to_attr="shown_selections"),
+        prefetches = [Prefetch("selections", queryset=shown, to_attr="shown_selections"),
                       Prefetch("members", queryset=members),
                       Prefetch("records", queryset=records, to_attr="sealed_records")]
         if not is_inspector_view(user):

@@ -573,19 +573,27 @@ class Task(models.Model):
     def period(self) -> str:
         return quarter_text(self.year, self.quarter)
 
-    def check_items(self) -> list[CheckItem]:
+    def _plans(self, selections: Q | None) -> QuerySet:
+        rows = TaskPlan.objects.filter(task=self, active=True)
+        return (rows.filter(selections) if selections is not None else rows).values("plan_id")
+
+    def check_items(self, selections: Q | None = None) -> list[CheckItem]:
         """The items of every plan the task counts for that apply to the target ("进一次门、查多项事"): to
         its category in the task's quarter and to its industry (``CheckItem.applies_to``), by code. Derived,
-        not copied, because a plan's items are fixed once it exists."""
+        not copied, because a plan's items are fixed once it exists.
+
+        ``selections`` narrows the plans to the ``TaskPlan`` rows it matches: ``told_selections()`` for what the team
+        carries out (a merged visit's other plan, drawn and not dispatched, adds its items when it goes out), a
+        reader's ``permissions.shown_draws`` for what a page shows him."""
         items = CheckItem.objects.filter(
-            Q(**{f"applies_{self.category}": True}), plans__selections__task=self, plans__selections__active=True,
+            Q(**{f"applies_{self.category}": True}), plans__in=self._plans(selections),
         ).distinct().select_related("responsible_department", "specialty").order_by("code")
         return items_for_target(items, self.category, self.target.industry_code)
 
-    def departments(self) -> models.QuerySet:
-        """The departments of the joint plans the task counts for: one officer of each joins the visit."""
-        return Department.objects.filter(joint_plans__selections__task=self, joint_plans__selections__active=True
-                                         ).distinct().order_by("name")
+    def departments(self, selections: Q | None = None) -> models.QuerySet:
+        """The departments of the joint plans the task counts for: one officer of each joins the visit
+        (``selections`` as for ``check_items``)."""
+        return Department.objects.filter(joint_plans__in=self._plans(selections)).distinct().order_by("name")
 
 
 class TaskPlan(models.Model):
@@ -677,6 +685,31 @@ def team_places() -> Q:
     it as its team, an inspector's open tasks and the pairs later draws avoid (``gather.recent_pairs``) all read
     this."""
     return Q(active=True, draw__plan__status=PlanStatus.DISPATCHED)
+
+
+def told_selections(at=None) -> Q:
+    """The plans a visit counts for (``TaskPlan`` rows) that its team was told of: a live selection of a dispatched
+    plan — and with ``at`` (a record's seal), one dispatched by then. What the record says it carries out (its 检查来源,
+    ``fieldwork.services.record_sources``) and the items a draft checks are those of these plans alone: a merged
+    visit's other plan, drawn and not dispatched, has told the officers nothing (``told_places``), and a record sealed
+    before it went out stays the record of the plans it was written for. A dispatch time unknown (a fixture's plan
+    with a status and no date) counts as before ``at``."""
+    told = Q(active=True, draw__plan__status=PlanStatus.DISPATCHED) & ~Q(draw__status=DrawStatus.SUPERSEDED)
+    if at is None:
+        return told
+    return told & ~(Q(draw__dispatched_at__gt=at)
+                    | Q(draw__dispatched_at__isnull=True, draw__plan__dispatched_at__gt=at))
+
+
+def team_places_at(at) -> Q:
+    """``team_places`` of a visit as it was told when its record was sealed (``at``; None: now): the places held now
+    of the draws dispatched by then. An amendment (更正) of a record sealed before a merged visit's other plan went
+    out is written and signed by the team that went — not by that plan's officers, who joined the visit afterwards
+    and were never there (``fieldwork.services.participants``, ``fieldwork.permissions.team_inspector_ids``)."""
+    if at is None:
+        return team_places()
+    return team_places() & ~(Q(draw__dispatched_at__gt=at)
+                             | Q(draw__dispatched_at__isnull=True, draw__plan__dispatched_at__gt=at))
 
 
 class SubstitutionKind(models.TextChoices):

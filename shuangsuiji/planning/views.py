@@ -754,8 +754,10 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # One unit, one visit: the unit's other open tasks this quarter that the viewer may open (overlaps)
     others = overlaps.other_visits(task, visible_tasks(user), viewer=user)
     return render(request, "planning/task_detail.html", {
-        "task": task, "team": rows, "selections": selections, "items": task.check_items(),
-        "departments": task.departments(), "inspector_view": inspector_view,
+        "task": task, "team": rows, "selections": selections,
+        # the items and departments of the plans named (``shown_draws``), not another plan's drawn and not dispatched
+        "items": task.check_items(shown_draws(user)), "departments": task.departments(shown_draws(user)),
+        "inspector_view": inspector_view,
         "substitutions": [] if inspector_view else task.substitutions.filter(shown_draws(user)).select_related(
             "old_inspector", "new_inspector", "new_task__target", "acted_by", "draw__plan"),
         "can_substitute": bool(runnable) and task.status != TaskStatus.WITHDRAWN and inspected is None,
