@@ -838,6 +838,30 @@ def team_joined(before: Mapping[int, set[int]], *, plan: Plan, acting_user) -> N
         _event("record.team_joined", record, record, acting_user, {"plan": title, "joined": codes})
 
 
+def task_merged(into: Task, *, merged: Task, joined: Iterable[str], reason: str,
+                acting_user) -> InspectionRecord | None:
+    """After ``planning.services.do_merge_task``, in its transaction: the draft of the visit ``merged`` was merged
+    into gains the check items of the plans that came with it (``Task.check_items`` now derives them; the items it
+    already has keep what the team typed) and a new revision (``_touch``: every earlier signature no longer covers
+    it, the enlarged team signs it as a whole). Its history gets a ``record.merge`` event naming the merged task, the
+    items added and the officers who joined (``joined``: certificate numbers, as ``record.team_joined``). None when
+    the visit's record has not been started: it starts with every item (``do_start_record``)."""
+    record = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("target")
+              .filter(task=into, amends__isnull=True, sealed_at__isnull=True).first())
+    if record is None:
+        return None
+    have = set(record.items.values_list("check_item_id", flat=True))
+    added = [item for item in into.check_items() if item.pk not in have]
+    last = max(record.items.values_list("order", flat=True), default=0)
+    ItemResult.objects.bulk_create(
+        ItemResult(record=record, check_item=item, order=n, code=item.code, name=item.name, content=item.content)
+        for n, item in enumerate(added, start=last + 1))
+    _touch(record, acting_user)
+    _event("record.merge", record, record, acting_user, {
+        "task": task_number(merged), "items": [item.code for item in added], "joined": sorted(joined)}, reason)
+    return record
+
+
 @dataclass(frozen=True)
 class Departure:
     """Why an inspector is no longer on a task he was on, in words he may read: his own task's number, the
