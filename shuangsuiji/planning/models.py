@@ -15,6 +15,11 @@ the same target in the same quarter, the one visit counts for every plan (``Task
 items of all of them and the teams their draws assigned (``TaskMember``). ``Substitution`` records a
 target or an inspector replaced after the draw by the rule fixed in the manifest.
 
+A visit the draw could not join (its record already begun) may be merged later by an admin (并入,
+``services.do_merge_task``): the later task's selections and places are copied onto the earlier task, its own rows
+kept inactive, and it is withdrawn pointing to the earlier one (``Task.merged_into``). A draw's selection of the firm is
+then two rows, one inactive on the withdrawn task and one live on the visit; both carry the draw's rank and ticket.
+
 Rows change only through ``planning.services``.
 """
 
