@@ -247,7 +247,10 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         joint_total = sum(PlanStratum.objects.filter(
             stratum=Stratum.JOINT, plan__kind=PlanKind.JOINT, plan__jurisdiction=plan.jurisdiction,
             plan__year=plan.year, plan__quarter=plan.quarter).values_list("requested", flat=True))
-    selections = (TaskPlan.objects.filter(plan=plan, draw=draw).select_related("task__target__jurisdiction")
+    # A merged task's selection (并入) is the draw's one selection of the firm, now on the visit it joined: its
+    # inactive row on the withdrawn task is not listed again, so the draw's list stays what was drawn.
+    selections = (TaskPlan.objects.filter(plan=plan, draw=draw).exclude(active=False, task__merged_into__isnull=False)
+                  .select_related("task__target__jurisdiction")
                   .prefetch_related(Prefetch("task__members", queryset=TaskMember.objects.filter(
                       shown_places(user), active=True).select_related("inspector__department").order_by(
                       "draw_id", "slot"), to_attr="team"))

@@ -265,3 +265,16 @@ def test_a_post_without_a_task_or_a_reason_is_refused_in_words(client, city, pai
         response = client.post(url, data, follow=True)
         assert response.status_code == 200 and said in response.content.decode()
     assert Task.objects.get(pk=later.pk).status == TaskStatus.DISPATCHED
+
+
+def test_the_plans_page_lists_the_draws_selection_of_the_unit_once(client, city, pair):
+    client.force_login(city["users"]["city_admin"])
+    url = reverse("planning:plan_detail", args=[pair["city_plan"].pk])
+
+    def rows() -> list:
+        return [(s.task.target_id, s.ticket) for s in client.get(url, {"page_size": 100}).context["selections"]]
+
+    before = rows()
+    merge(pair, city["users"]["city_admin"])
+    after = rows()
+    assert sorted(after) == sorted(before) and len(after) == len(set(after))
