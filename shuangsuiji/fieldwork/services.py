@@ -915,6 +915,10 @@ def left_task(user, task_pk: int) -> str | None:
     gone = departure(user, task_pk)
     if gone is None:
         return None
+    if gone.withdrawn and gone.task.merged_into_id is not None:
+        # 并入: the visit goes on as the task it joined, whose team he is on (``do_merge_task`` moved his place)
+        return _("任务%(task)s已并入任务%(into)s：请在我的检查中打开任务%(into)s，检查和检查记录都在那项任务中") % {
+            **gone.facts(), "into": task_number(gone.task.merged_into)}
     if gone.withdrawn:
         return _("任务%(task)s已于%(when)s由%(by)s撤销（%(reason)s），不必再去检查；"
                  "该任务的检查要点和企业情况不再向您显示") % gone.facts()

@@ -278,3 +278,15 @@ def test_the_plans_page_lists_the_draws_selection_of_the_unit_once(client, city,
     merge(pair, city["users"]["city_admin"])
     after = rows()
     assert sorted(after) == sorted(before) and len(after) == len(set(after))
+
+
+def test_an_officer_of_the_merged_task_is_sent_to_the_task_it_joined(client, city, pair):
+    from .test_services import _officer
+
+    later, earlier = pair["later"], pair["earlier"]
+    officer = _officer(later.members.filter(active=True).first())
+    merge(pair, city["users"]["city_admin"])
+    client.force_login(officer)
+    html = client.get(reverse("fieldwork:task_brief", args=[later.pk])).content.decode()
+    assert f"任务{task_number(later)}已并入任务{task_number(earlier)}" in html
+    assert client.get(reverse("fieldwork:task_brief", args=[earlier.pk])).status_code == 200
