@@ -58,6 +58,7 @@ WRITTEN_BY_SERVICES = (
     gettext_noop("%(window)s没有在线监测数据导入记录：超标次数可能不全"),
     # planning: a plan's warnings, its strata's notes, a withdrawn task, a late draw
     gettext_noop("不设上限（按任务数 %(n)s 计，不构成限制）"),
+    gettext_noop("并入 %(number)s"),
     gettext_noop("%(period)s尚未进行季度分类，本计划按检查对象名录库中的当前类别编制"),
     gettext_noop("本季度本级其他联合抽查计划已计划 %(n)s 家，本计划至少 %(m)s 家。"),
     gettext_noop("正面清单企业原则上不进行现场检查；经批准核查线索的 %(n)s 家已作为必查对象计入各类别。"),

@@ -870,6 +870,25 @@ def _items_joined(record: InspectionRecord) -> list[ItemResult]:
         for n, item in enumerate(new, start=last + 1))
 
 
+def task_merged(into: Task, *, merged: Task, joined: Iterable[str], reason: str,
+                acting_user) -> InspectionRecord | None:
+    """After ``planning.services.do_merge_task``, in its transaction: the draft of the visit ``merged`` was merged
+    into gains the check items of the plans that came with it (``Task.check_items`` now derives them; the items it
+    already has keep what the team typed) and a new revision (``_touch``: every earlier signature no longer covers
+    it, the enlarged team signs it as a whole). Its history gets a ``record.merge`` event naming the merged task, the
+    items added and the officers who joined (``joined``: certificate numbers, as ``record.team_joined``). None when
+    the visit's record has not been started: it starts with every item (``do_start_record``)."""
+    record = (InspectionRecord.objects.select_for_update(of=("self",)).select_related("target")
+              .filter(task=into, amends__isnull=True, sealed_at__isnull=True).first())
+    if record is None:
+        return None
+    added = _items_joined(record)  # the told plans' items: both tasks' plans are dispatched (do_merge_task)
+    _touch(record, acting_user)
+    _event("record.merge", record, record, acting_user, {
+        "task": task_number(merged), "items": [item.code for item in added], "joined": sorted(joined)}, reason)
+    return record
+
+
 @dataclass(frozen=True)
 class Departure:
     """Why an inspector is no longer on a task he was on, in words he may read: his own task's number, the
@@ -923,6 +942,10 @@ def left_task(user, task_pk: int) -> str | None:
     gone = departure(user, task_pk)
     if gone is None:
         return None
+    if gone.withdrawn and gone.task.merged_into_id is not None:
+        # 并入: the visit goes on as the task it joined, whose team he is on (``do_merge_task`` moved his place)
+        return _("任务%(task)s已并入任务%(into)s：请在我的检查中打开任务%(into)s，检查和检查记录都在那项任务中") % {
+            **gone.facts(), "into": task_number(gone.task.merged_into)}
     if gone.withdrawn:
         return _("任务%(task)s已于%(when)s由%(by)s撤销（%(reason)s），不必再去检查；"
                  "该任务的检查要点和企业情况不再向您显示") % gone.facts()

@@ -15,6 +15,11 @@ the same target in the same quarter, the one visit counts for every plan (``Task
 items of all of them and the teams their draws assigned (``TaskMember``). ``Substitution`` records a
 target or an inspector replaced after the draw by the rule fixed in the manifest.
 
+A visit the draw could not join (its record already begun) may be merged later by an admin (并入,
+``services.do_merge_task``): the later task's selections and places are copied onto the earlier task, its own rows
+kept inactive, and it is withdrawn pointing to the earlier one (``Task.merged_into``). A draw's selection of the firm is
+then two rows, one inactive on the withdrawn task and one live on the visit; both carry the draw's rank and ticket.
+
 Rows change only through ``planning.services``.
 """
 
@@ -553,6 +558,10 @@ class Task(models.Model):
     withdrawn_reason = models.CharField(_("撤销原因"), max_length=255, blank=True)
     inspected_on = models.DateField(_("现场检查日期"), null=True, blank=True,
                                     help_text=_("由现场检查记录填写；半年巡查覆盖据此计算"))
+    # 并入 (``services.do_merge_task``): the visit this task was merged into, its plans, team and items going with
+    # it; this task is then withdrawn ("并入 RW…") and stays, inactive, so its page and its draw's selection remain.
+    merged_into = models.ForeignKey("self", verbose_name=_("并入的任务"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_tasks")
 
     scope_field = "target__jurisdiction"
     objects = ScopedManager()
@@ -607,7 +616,7 @@ class TaskPlan(models.Model):
     rank = models.PositiveIntegerField(_("抽取顺序"), help_text=_("在本类别中按号签从小到大的位次，从 1 起"))
     ticket = models.CharField(_("号签"), max_length=90, blank=True)
     active = models.BooleanField(_("有效"), default=True,
-                                 help_text=_("否：所在抽取已作废，或对象关停后已按规则替换"))
+                                 help_text=_("否：所在抽取已作废，或对象关停后已按规则替换，或任务已并入同一单位的另一项任务"))
 
     scope_field = "plan__jurisdiction"
     objects = ScopedManager()

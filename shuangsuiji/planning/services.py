@@ -67,6 +67,7 @@ from shuangsuiji.planning.models import (
     TaskStatus,
     bureau_name,
     quarter_text,
+    team_places,
 )
 from shuangsuiji.planning.permissions import (
     can_run,
@@ -1843,6 +1844,150 @@ def do_substitute_inspector(task: Task, inspector: Inspector, *, reason: str, ac
         "draw": draw.number, "task": code, "out": record.out, "in": record.into}, reason=reason, obj=task)
     _drafts_follow(task, reason, acting_user)
     return replacement
+
+
+# --- 并入: one visit, one record ----------------------------------------------------------------------------
+
+
+def _plans_of(*tasks: Task) -> list[Plan]:
+    """Every plan the tasks count or counted for (an inactive selection too: who may merge a task is who runs every
+    plan it was drawn by), in primary-key order, the order ``do_merge_task`` locks them in."""
+    ids = TaskPlan.objects.filter(task__in=[task.pk for task in tasks]).values_list("plan_id", flat=True)
+    return list(Plan.objects.filter(pk__in=list(ids)).select_related("jurisdiction").order_by("pk"))
+
+
+def can_merge(user, task: Task) -> bool:
+    """Whether ``user`` runs every plan of ``task`` (``can_run``): the admins of a merge's two tasks are those who
+    run both tasks' plans — a county admin a visit of the county's plans, the city's admin one of the city's and the
+    county's; the service checks the other task the same way."""
+    plans = _plans_of(task)
+    return bool(plans) and all(can_run(user, plan) for plan in plans)
+
+
+def merge_problem(task: Task, into: Task) -> str | None:
+    """Why ``task`` cannot be merged into ``into``, in words naming what blocks it, or None: both to the same unit in
+    the same quarter, both live (not withdrawn, not merged already) and dispatched with every plan they count for,
+    ``into``'s record not submitted and ``task``'s not begun. Read on rows the caller has locked."""
+    from shuangsuiji.fieldwork.models import task_number  # fieldwork builds on planning
+
+    number, other = task_number(task), task_number(into)
+    if task.pk == into.pk:
+        return _("不能把任务%(task)s并入它自己") % {"task": number}
+    for one in (task, into):
+        if one.merged_into_id is not None:
+            return _("任务%(task)s已并入任务%(into)s，不能再并入") % {
+                "task": task_number(one), "into": task_number(one.merged_into)}
+        if one.status == TaskStatus.WITHDRAWN:
+            return _("任务%(task)s已撤销（%(reason)s），不能并入") % {
+                "task": task_number(one), "reason": one.withdrawn_reason or "—"}
+    if task.target_id != into.target_id:
+        return _("两项任务不是同一单位（%(task)s：%(name)s；%(into)s：%(other)s），不能并入") % {
+            "task": number, "name": task.target.name, "into": other, "other": into.target.name}
+    if (task.year, task.quarter) != (into.year, into.quarter) or task.category != into.category:
+        # the items of a visit are those of its quarter's category (``Task.check_items``)
+        return _("两项任务不在同一季度（%(task)s：%(period)s；%(into)s：%(other)s），不能并入") % {
+            "task": number, "period": task.period, "into": other, "other": into.period}
+    for one in (task, into):
+        if one.status != TaskStatus.DISPATCHED:
+            return _("任务%(task)s尚未派发，不能并入：派发前检查组还不知道这项任务") % {"task": task_number(one)}
+        for selection in one.selections.filter(active=True).select_related("plan__jurisdiction", "draw"):
+            if selection.plan.status != PlanStatus.DISPATCHED or selection.draw.status != DrawStatus.DRAWN:
+                return _("任务%(task)s所属的%(plan)s尚未派发，不能并入") % {
+                    "task": task_number(one), "plan": selection.plan}
+    sealed = into.records.filter(sealed_at__isnull=False).order_by("sealed_at").first()
+    if sealed is not None:
+        return _("任务%(into)s的检查已完成（检查记录 %(number)s 已提交封存），不能再并入；任务%(task)s另行检查") % {
+            "into": other, "number": sealed.number, "task": number}
+    begun = task.records.order_by("pk").first()
+    if begun is not None:
+        return _("任务%(task)s已开始填写检查记录 %(number)s，不能并入另一项任务；"
+                 "可以把任务%(into)s并入任务%(task)s") % {"task": number, "number": begun.number, "into": other}
+    draws = set(into.selections.filter(active=True).values_list("draw_id", flat=True))
+    if task.selections.filter(active=True, draw_id__in=draws).exists():
+        return _("两项任务属于同一次抽取，不能并入")
+    if not policy_for(into.year, into.quarter).merged_visit.enabled:
+        return _("%(period)s适用的监管政策不合并同一单位的检查，不能并入") % {"period": into.period}
+    return None
+
+
+def _visit_facts(task: Task) -> dict:
+    """What a merge changes of the visit that stays, for its event's before and after."""
+    return {
+        "deadline": task.deadline.isoformat(),
+        "plans": [str(s.plan) for s in task.selections.filter(active=True).select_related(
+            "plan__jurisdiction", "plan__department").order_by("plan_id")],
+        "team": sorted(set(task.members.filter(team_places()).values_list("inspector__certificate_number", flat=True))),
+    }
+
+
+@transaction.atomic
+def do_merge_task(acting_user, task: Task, *, into: Task, reason: str) -> Task:
+    """并入: the unit's later visit ``task`` becomes part of ``into``, one visit and one record for both
+    (实施方案 二(五) "对同一监管对象的多个检查事项，原则上应一次完成"), as a draw joins a visit not begun
+    (``_visits_to_join``) — here after ``into``'s record was begun, while it is a draft.
+
+    ``into`` gains ``task``'s selections (new ``TaskPlan`` rows of the same draws, strata, ranks and tickets: it now
+    counts for those plans, and the quarter's counts count it once for each) and its team's places (its officers join
+    the visit and sign its record, ``team_places``); its deadline becomes the earlier one. ``task`` is withdrawn,
+    "并入 RW…", pointing to ``into`` (``merged_into``); its own selections and places stay, inactive, so its page still
+    says what it was. The draws and their manifests do not change: which firms and officers were drawn is as
+    published. ``into``'s draft gains the merged plans' items (``fieldwork.services.task_merged``).
+
+    Refused with a sentence (``merge_problem``) when the two are not one unit's live, dispatched visits of a quarter,
+    when ``into``'s record is submitted or ``task``'s begun (merge the other way), and to anyone who does not run
+    every plan of both. Returns ``into``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写并入理由")})
+    # The plans first, then the tasks, in the order the substitutions lock them (no deadlock with one).
+    plans = [_lock(plan) for plan in _plans_of(task, into)]
+    for plan in plans:
+        ensure_can_run(acting_user, plan)
+    locked = {t.pk: t for t in Task.objects.select_for_update(of=("self",)).select_related("target")
+              .filter(pk__in=[task.pk, into.pk]).order_by("pk")}
+    task, into = locked[task.pk], locked.get(into.pk, locked[task.pk])
+    problem = merge_problem(task, into)
+    if problem:
+        raise ValidationError(problem, code="merge")
+    from shuangsuiji.fieldwork.models import task_number  # fieldwork builds on planning
+    from shuangsuiji.fieldwork.services import task_merged
+
+    before = _visit_facts(into)
+    team_before = set(into.members.filter(team_places()).values_list("inspector_id", flat=True))
+    selections = list(task.selections.filter(active=True).order_by("pk"))
+    TaskPlan.objects.bulk_create(
+        TaskPlan(task=into, plan_id=s.plan_id, draw_id=s.draw_id, stratum=s.stratum, must_include=s.must_include,
+                 rank=s.rank, ticket=s.ticket) for s in selections)
+    TaskPlan.objects.filter(pk__in=[s.pk for s in selections]).update(active=False)
+    places = list(task.members.filter(active=True).order_by("pk"))
+    TaskMember.objects.bulk_create(
+        TaskMember(task=into, draw_id=m.draw_id, inspector_id=m.inspector_id, role=m.role, slot=m.slot,
+                   slot_kind=m.slot_kind, requirement=m.requirement) for m in places)
+    TaskMember.objects.filter(pk__in=[m.pk for m in places]).update(active=False)
+    into.is_joint = into.is_joint or task.is_joint
+    into.is_clue_check = into.is_clue_check or task.is_clue_check
+    into.is_cross_department = into.is_cross_department or task.is_cross_department
+    into.deadline = min(into.deadline, task.deadline)
+    into.save(update_fields=["is_joint", "is_clue_check", "is_cross_department", "deadline"])
+    with system_language():
+        note = _("并入 %(number)s") % {"number": task_number(into)}
+    task.status = TaskStatus.WITHDRAWN
+    task.withdrawn_reason = note
+    task.merged_into = into
+    task.save(update_fields=["status", "withdrawn_reason", "merged_into"])
+    after = _visit_facts(into)
+    # in the scope of the highest bureau whose plan is involved: the city's event when the city's plan is one of them
+    where = min(plans, key=lambda plan: len(plan.jurisdiction.path))
+    _event("merge_task", where, acting_user, {
+        "merged": [None, task_number(task)], **{key: [before[key], after[key]] for key in after}},
+        reason=reason, obj=into)
+    _event("task_merged", where, acting_user, {
+        "status": [TaskStatus.DISPATCHED.value, TaskStatus.WITHDRAWN.value], "merged_into": [None, task_number(into)]},
+        reason=reason, obj=task)
+    joined = set(into.members.filter(team_places()).values_list("inspector_id", flat=True)) - team_before
+    task_merged(into, merged=task, reason=reason, acting_user=acting_user,
+                joined=Inspector.objects.filter(pk__in=joined).values_list("certificate_number", flat=True))
+    return into
 
 
 def draw_revealed(draw: Draw, plan: Plan | None = None) -> bool:

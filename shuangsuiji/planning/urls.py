@@ -30,4 +30,5 @@ urlpatterns = [
     path("tasks/<id:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<id:pk>/substitute-target/", views.task_substitute_target, name="task_substitute_target"),
     path("tasks/<id:pk>/substitute-inspector/", views.task_substitute_inspector, name="task_substitute_inspector"),
+    path("tasks/<id:pk>/merge/", views.task_merge, name="task_merge"),
 ]

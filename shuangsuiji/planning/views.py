@@ -24,6 +24,7 @@ from shuangsuiji.accounts.models import Role
 from shuangsuiji.audit.display import name_codes
 from shuangsuiji.audit.services import history_for
 from shuangsuiji.engine.workdays import CalendarUnknownError
+from shuangsuiji.fieldwork.models import task_number
 from shuangsuiji.intake.models import Clue
 from shuangsuiji.planning import gather, overlaps, services
 from shuangsuiji.planning.forms import (
@@ -246,7 +247,10 @@ def _detail_context(request: HttpRequest, plan: Plan, *, public_form: PublicValu
         joint_total = sum(PlanStratum.objects.filter(
             stratum=Stratum.JOINT, plan__kind=PlanKind.JOINT, plan__jurisdiction=plan.jurisdiction,
             plan__year=plan.year, plan__quarter=plan.quarter).values_list("requested", flat=True))
-    selections = (TaskPlan.objects.filter(plan=plan, draw=draw).select_related("task__target__jurisdiction")
+    # A merged task's selection (并入) is the draw's one selection of the firm, now on the visit it joined: its
+    # inactive row on the withdrawn task is not listed again, so the draw's list stays what was drawn.
+    selections = (TaskPlan.objects.filter(plan=plan, draw=draw).exclude(active=False, task__merged_into__isnull=False)
+                  .select_related("task__target__jurisdiction")
                   .prefetch_related(Prefetch("task__members", queryset=TaskMember.objects.filter(
                       shown_places(user), active=True).select_related("inspector__department").order_by(
                       "draw_id", "slot"), to_attr="team"))
@@ -754,6 +758,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # One unit, one visit: the unit's other open tasks this quarter that the viewer may open (overlaps)
     others = overlaps.other_visits(task, visible_tasks(user), viewer=user)
     return render(request, "planning/task_detail.html", {
+        **_merge_context(user, task, others, inspector_view),
         "task": task, "team": rows, "selections": selections,
         # the items and departments of the plans named (``shown_draws``), not another plan's drawn and not dispatched
         "items": task.check_items(shown_draws(user)), "departments": task.departments(shown_draws(user)),
@@ -764,6 +769,53 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "inspected": inspected, "other_visits": others,
         "reason_form": ReasonForm(), "history": history,
     })
+
+
+def _merge_context(user, task: Task, others: list[Task], inspector_view: bool) -> dict:
+    """并入 on the task page: the task it was merged into, the tasks merged into it (those the reader may open), and
+    for whoever runs every plan of the task (``services.can_merge``) the unit's other open tasks of the quarter it
+    may be merged into — those the service would refuse listed apart with its reason, so the page says what blocks
+    it rather than offer a button that fails."""
+    merged_into = visible_tasks(user).filter(pk=task.merged_into_id).first() if task.merged_into_id else None
+    merged_here = list(visible_tasks(user).filter(merged_into=task).order_by("pk"))
+    for one in [merged_into, *merged_here]:
+        if one is not None:
+            one.number = task_number(one)
+    choices, blocked = [], []
+    if (not inspector_view and task.status == TaskStatus.DISPATCHED and others
+            and services.can_merge(user, task)):
+        for other in others:
+            if (other.year, other.quarter) != (task.year, task.quarter) or not services.can_merge(user, other):
+                continue
+            problem = services.merge_problem(task, other)
+            (blocked if problem else choices).append((other, problem))
+    return {"merged_into": merged_into, "merged_here": merged_here, "merge_choices": [o for o, _p in choices],
+            "merge_blocked": blocked, "merge_form": ReasonForm()}
+
+
+@login_required
+@require_POST
+def task_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """并入: this task into another open task of its unit (``services.do_merge_task``); refusals come back as
+    messages on this task's page, nothing changed."""
+    tasks = visible_tasks(request.user)
+    task = get_object_or_404(tasks.select_related("target"), pk=pk)
+    form = ReasonForm(request.POST)
+    chosen = request.POST.get("into", "")
+    into = tasks.filter(pk=int(chosen)).first() if chosen.isdigit() and len(chosen) < 12 else None
+    try:
+        if into is None:
+            raise ValidationError(_("未并入：请选择要并入的任务"))
+        if not form.is_valid():
+            raise ValidationError(_("未并入：请填写并入理由") if form.has_error("reason", "required") else
+                                  _("未并入。并入理由：%(problem)s") % {"problem": form.errors["reason"][0]})
+        into = services.do_merge_task(request.user, task, into=into, reason=form.cleaned_data["reason"])
+    except (ValidationError, PermissionDenied) as error:
+        _fail(request, error)
+        return redirect(task)
+    messages.success(request, _("任务%(task)s已并入任务%(into)s：一次检查，一份检查记录") % {
+        "task": task_number(task), "into": task_number(into)})
+    return redirect(into)
 
 
 SUBSTITUTION_EVENTS = ("plan.substitute_target", "plan.substitute_inspector")
