@@ -15,11 +15,13 @@ import subprocess
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from shuangsuiji.audit.models import Event
+from shuangsuiji.engine import canonical
 from shuangsuiji.fieldwork import sealing, services
 from shuangsuiji.fieldwork.models import FollowUp, FollowUpEvidence, Handling
 from shuangsuiji.fieldwork.pdf import render_record_pdf
@@ -99,9 +101,13 @@ def test_the_seal_holds_the_originals_hash_and_verifies(task, users):
         "taken_at": sealing.text(attachment.taken_at), "caption": "", "content_type": "image/jpeg",
         "original": {"content_type": "image/heic", "size": len(HEIC), "sha256": hashlib.sha256(HEIC).hexdigest()}}]
     assert sealing.verify(record) == []
-    # the original's hash is sealed: changed afterwards, the record no longer matches its seal
-    type(attachment).objects.filter(pk=attachment.pk).update(original_sha256="0" * 64)
-    assert sealing.verify(record) == [f"{record.number}：记录现有内容与封存时不一致"]
+    # the database refuses to change it (the seal triggers, which SQLite's adding of these columns must not drop)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        type(attachment).objects.filter(pk=attachment.pk).update(original_sha256="0" * 64)
+    # and the seal covers it: another hash rebuilds to another content than the one sealed
+    attachment.original_sha256 = "0" * 64
+    rebuilt = sealing.content_document(record, attachments=[attachment])
+    assert canonical.digest(rebuilt) != json.loads(record.sealed_content)["content_sha256"]
 
 
 def test_the_upload_page_takes_a_heic_and_says_it_was_converted(task, users):
