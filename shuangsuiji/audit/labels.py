@@ -266,6 +266,9 @@ KEYS: dict[str, Key] = {
     "registry.inspector target": Key(pgettext_lazy("audit change", "回避对象"), coded=TARGET_CODE),
     "inspector.recusal_update reason": Key(field="registry.Recusal.reason"),
     "sha256": Key(pgettext_lazy("audit change", "文件哈希（SHA-256）")),
+    # a HEIC photo stored as the JPEG it was converted to: what was sent (fieldwork.photos)
+    "converted_from": Key(field="fieldwork.Attachment.converted_from"),
+    "original_sha256": Key(field="fieldwork.Attachment.original_sha256"),
     "signer": Key(pgettext_lazy("audit change", "签名人")),
     "record.sign role": Key(field="fieldwork.Signature.role"),
     "record.withdrawn task": Key(field="planning.Task.status"),

@@ -38,7 +38,8 @@ class SignatureSerializer(serializers.ModelSerializer):
 class AttachmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Attachment
-        fields = ["original_name", "content_type", "size", "sha256", "taken_at", "caption"]
+        fields = ["original_name", "content_type", "size", "sha256", "taken_at", "caption", "converted_from",
+                  "original_size", "original_sha256"]
 
 
 class RecordSerializer(serializers.ModelSerializer):

@@ -3,7 +3,8 @@
 What a record holds (research/domain.md §3, the mobile enforcement systems of Beihai and Chancheng): 照片, 录音 and
 录像 taken on site, and the papers of the case — the signed 笔录, a receipt, a decision — scanned or photographed, or
 as the PDF they were issued as. So: photos as phones and scanners make them (JPEG, PNG for a screenshot of the
-online monitoring, WebP as some phones save), PDF, the recordings a phone's recorder makes (MP3, M4A, WAV, AMR), and
+online monitoring, WebP as some phones save, HEIC as an iPhone's photo is when copied to a computer, AVIF as some
+Android phones save), PDF, the recordings a phone's recorder makes (MP3, M4A, WAV, AMR), and
 its videos (MP4, MOV, 3GP). Nothing else: no office documents (the macro carriers; their papers come scanned or as
 PDF), no archives, no HTML, SVG, scripts or programs, which a colleague's download would open on his computer.
 
@@ -11,6 +12,10 @@ An upload is judged by both its name and its first bytes: the name's extension m
 content must begin as a file of that kind does. A file in another format of the same kind is taken as what it is
 (a PNG a phone saved as ``.jpg`` is a photo, stored as PNG); anything else is refused — a renamed program, a web page
 named ``.jpg``. What the browser claims the type is counts for nothing: it is the sender's word.
+
+HEIC and AVIF are taken as photos but not kept as sent: no browser on an office computer and not the PDF renderer
+shows them, so the upload is converted to a JPEG (``FileType.convert``, ``fieldwork.photos``), which is what the
+record stores, shows, prints and seals, with the original's type, size and SHA-256 beside it.
 """
 
 from collections.abc import Callable
@@ -28,8 +33,24 @@ HEAD_BYTES = 16
 """How much of a file the signatures below read."""
 
 
-HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"})
-"""Still images in the same container (HEIC, AVIF): not a video, and no page or printed record can show them."""
+HEIF_STILL_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"mif1", b"avif"})
+"""The major brands of a HEIF still image (ISO/IEC 23008-12): HEVC (heic, heix; heim and heis its multi-layer
+kinds), AV1 (avif), or either (mif1, the generic brand some cameras write first)."""
+
+HEIF_SEQUENCE_BRANDS = frozenset({b"hevc", b"hevx", b"hevm", b"hevs", b"msf1", b"avis"})
+"""The major brands of a HEIF image sequence (a burst, an animation): moving pictures, not one photo to convert,
+and not a video a page plays either."""
+
+HEIF_BRANDS = HEIF_STILL_BRANDS | HEIF_SEQUENCE_BRANDS
+
+
+def _heif_still(*brands: bytes) -> Callable[[bytes], bool]:
+    """An ISO box file whose major brand is one of ``brands``: a HEIF still image of that coding."""
+    return lambda head: head[4:8] == b"ftyp" and head[8:12] in brands
+
+
+def _heif_sequence(head: bytes) -> bool:
+    return head[4:8] == b"ftyp" and head[8:12] in HEIF_SEQUENCE_BRANDS
 
 
 def _iso_media(head: bytes) -> bool:
@@ -45,6 +66,8 @@ class FileType:
     mime: str
     extensions: tuple[str, ...]
     matches: Callable[[bytes], bool]
+    convert: bool = False
+    """Stored as the JPEG it converts to (``fieldwork.photos.to_jpeg``): a photo no page or print can show as sent."""
 
 
 PHOTO, DOCUMENT, AUDIO, VIDEO = gettext_lazy("照片"), gettext_lazy("文档"), gettext_lazy("录音"), gettext_lazy("录像")
@@ -53,6 +76,9 @@ ALLOWED: tuple[FileType, ...] = (
     FileType("JPG", PHOTO, "image/jpeg", (".jpg", ".jpeg"), lambda head: head.startswith(b"\xff\xd8\xff")),
     FileType("PNG", PHOTO, "image/png", (".png",), lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
     FileType("WebP", PHOTO, "image/webp", (".webp",), lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
+    FileType("HEIC", PHOTO, "image/heic", (".heic", ".heif"), _heif_still(b"heic", b"heix", b"heim", b"heis", b"mif1"),
+             convert=True),
+    FileType("AVIF", PHOTO, "image/avif", (".avif",), _heif_still(b"avif", b"mif1"), convert=True),
     FileType("PDF", DOCUMENT, "application/pdf", (".pdf",), lambda head: head.startswith(b"%PDF-")),
     FileType("MP3", AUDIO, "audio/mpeg", (".mp3",),
              lambda head: head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)),
@@ -73,7 +99,7 @@ too, which the phone may convert): ``identify`` decides."""
 
 
 def allowed_text() -> str:
-    """The allowed types as the pages and the errors say them: 照片（JPG、PNG、WebP）、文档（PDF）、…"""
+    """The allowed types as the pages and the errors say them: 照片（JPG、PNG、WebP、HEIC、AVIF）、文档（PDF）、…"""
     kinds: dict[str, list[str]] = {}
     for file_type in ALLOWED:
         kinds.setdefault(str(file_type.kind), []).append(file_type.label)
@@ -91,6 +117,11 @@ def identify(name: str, head: bytes) -> FileType:
             "name": name, "allowed": allowed_text()}}, code="file_type")
     if named.matches(head):
         return named
+    if named.kind == PHOTO and _heif_sequence(head):
+        # a burst or an animation saved as HEIF: named a photo, but there is no one photo in it to convert
+        raise ValidationError({"file": _("不能上传“%(name)s”：这是 HEIF 图像序列（连拍或动图），不是单张照片；"
+                                         "请在手机或电脑上导出为单张照片（JPG、HEIC）或视频（MP4、MOV）后上传") % {
+            "name": name}}, code="file_type")
     same_kind = next((file_type for file_type in ALLOWED
                       if file_type.kind == named.kind and file_type.matches(head)), None)
     if same_kind is not None:
@@ -98,3 +129,8 @@ def identify(name: str, head: bytes) -> FileType:
     raise ValidationError({"file": _("不能上传“%(name)s”：文件内容不是 %(label)s 文件（与扩展名不符，"
                                      "可能是改了扩展名的其他文件）。可上传的类型：%(allowed)s") % {
         "name": name, "label": named.label, "allowed": allowed_text()}}, code="file_type")
+
+
+def label_of(mime: str) -> str:
+    """The label of the allowed type ``mime`` ("image/heic" → "HEIC"), or ``mime`` itself when none is."""
+    return next((file_type.label for file_type in ALLOWED if file_type.mime == mime), mime)

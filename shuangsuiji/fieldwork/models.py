@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.accounts.scoping import ScopedQuerySet
+from shuangsuiji.fieldwork import filetypes
 from shuangsuiji.registry.models import CheckItem, Inspector, Target
 from shuangsuiji.validators import validate_phone
 
@@ -552,6 +553,15 @@ class StoredFile(models.Model):
     uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
+    # A HEIC (or AVIF) photo is stored as the JPEG it was converted to (fieldwork.photos): ``file``, ``size`` and
+    # ``sha256`` are the JPEG's, ``original_name`` the name it was sent under, and these say what was sent, so the
+    # photo on the phone can be matched with the one in the record. Sealed with the record (sealing.py). The
+    # original's bytes are not kept: no page, print or check could use them, and each would be a second file to
+    # keep, verify and back up for every such photo.
+    converted_from = models.CharField(_("原文件类型"), max_length=100, blank=True,
+                                      help_text=_("转换前的类型（如 image/heic）；未转换的为空"))
+    original_size = models.PositiveBigIntegerField(_("原文件大小（字节）"), null=True, blank=True)
+    original_sha256 = models.CharField(_("原文件 SHA-256"), max_length=64, blank=True)
 
     class Meta:
         abstract = True
@@ -560,6 +570,20 @@ class StoredFile(models.Model):
     def is_image(self) -> bool:
         """A photo the pages show inline; anything else (an SVG too, which could carry script) is downloaded."""
         return self.content_type in INLINE_IMAGES
+
+    @property
+    def converted_label(self) -> str:
+        """What the photo was converted from, as the pages say it ("HEIC"), or "" when it is stored as sent."""
+        return filetypes.label_of(self.converted_from) if self.converted_from else ""
+
+    @property
+    def served_name(self) -> str:
+        """The name the file is served and saved under: a converted photo's is the JPEG's (IMG_0001.jpg for
+        IMG_0001.HEIC), so a download saved to a computer opens as what it is."""
+        if not self.converted_from:
+            return self.original_name
+        dot = self.original_name.rfind(".")
+        return (self.original_name[:dot] if dot > 0 else self.original_name) + ".jpg"
 
 
 class Attachment(SealedChild, StoredFile):

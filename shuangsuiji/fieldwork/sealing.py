@@ -116,6 +116,10 @@ def content_document(record: InspectionRecord, items: Iterable[ItemResult] | Non
         "attachments": [{
             "name": text(a.original_name), "size": a.size, "sha256": a.sha256, "taken_at": text(a.taken_at),
             "caption": text(a.caption), "content_type": text(a.content_type),
+            # a photo converted at upload (HEIC → JPEG) seals what was sent too, so the phone's original can be
+            # matched; only then, so the records sealed before the field existed rebuild to what they sealed
+            **({"original": {"content_type": text(a.converted_from), "size": a.original_size,
+                             "sha256": a.original_sha256}} if a.converted_from else {}),
         } for a in attachments],
     }
 

@@ -48,7 +48,7 @@ from shuangsuiji.audit.models import Event
 from shuangsuiji.audit.services import PendingEvent, jsonable, record_events, system_language
 from shuangsuiji.engine import canonical, creditcode
 from shuangsuiji.engine.workdays import quarter_of
-from shuangsuiji.fieldwork import filetypes, permissions, sealing
+from shuangsuiji.fieldwork import filetypes, permissions, photos, sealing
 from shuangsuiji.fieldwork.models import (
     AmendmentRequest,
     Attachment,
@@ -629,11 +629,19 @@ def _store_file(row: StoredFile, upload: UploadedFile, file_type: filetypes.File
                 taken_at: datetime | None, caption: str, acting_user) -> StoredFile:
     upload.seek(0)
     data = upload.read()
+    row.original_name = canonical.nfc(upload.name or "file")[:255]
+    if file_type.convert:
+        # kept as the JPEG the pages and the print show; what was sent is said beside it (StoredFile)
+        row.converted_from = file_type.mime
+        row.original_size = len(data)
+        row.original_sha256 = sealing.file_sha256(io.BytesIO(data))
+        data = photos.to_jpeg(data, row.original_name)
+        row.content_type = "image/jpeg"
+    else:
+        # the type the content was found to be, not what the sending browser claimed
+        row.content_type = file_type.mime
     row.sha256 = sealing.file_sha256(io.BytesIO(data))
     row.size = len(data)
-    row.original_name = canonical.nfc(upload.name or "file")[:255]
-    # the type the content was found to be, not what the sending browser claimed
-    row.content_type = file_type.mime
     if row.is_image:
         _check_photo_size(data)
     exif = _exif_time(data) if row.is_image else None
@@ -643,7 +651,7 @@ def _store_file(row: StoredFile, upload: UploadedFile, file_type: filetypes.File
     row.caption = _nfc(caption or "")[:255]
     row.uploaded_by = acting_user
     row.uploaded_at = timezone.now()
-    row.file.save(row.original_name, ContentFile(data), save=False)
+    row.file.save(row.served_name, ContentFile(data), save=False)
     row.save()
     return row
 
@@ -659,15 +667,25 @@ def do_add_attachment(record: InspectionRecord, upload: UploadedFile, *, acting_
     file_type = _admit(upload)
     # The same file again is the phone retrying an upload whose answer it never got (the network dropped after
     # the server had it): the attachment it already has, not a second copy of the photo in the record.
-    same = record.attachments.filter(sha256=sealing.file_sha256(upload)).order_by("id").first()
+    # A HEIC photo is matched by the original's hash: the JPEG it became has another.
+    sent = sealing.file_sha256(upload)
+    same = record.attachments.filter(Q(sha256=sent) | Q(original_sha256=sent)).order_by("id").first()
     if same is not None:
         return same
     attachment = _store_file(Attachment(record=record), upload, file_type, taken_at=taken_at, caption=caption,
                              acting_user=acting_user)
     _touch(record, acting_user)
     _event("record.attach", record, record, acting_user,
-           {"attachment": [None, attachment.original_name], "sha256": [None, attachment.sha256]})
+           {"attachment": [None, attachment.original_name], "sha256": [None, attachment.sha256],
+            **_converted(attachment)})
     return attachment
+
+
+def _converted(stored: StoredFile) -> dict:
+    """What an audit event adds for a converted photo: the type and SHA-256 of the file that was sent."""
+    if not stored.converted_from:
+        return {}
+    return {"converted_from": [None, stored.converted_from], "original_sha256": [None, stored.original_sha256]}
 
 
 def ensure_attachment_removable(attachment: Attachment, acting_user) -> None:
@@ -1892,7 +1910,8 @@ def do_add_evidence(follow_up: FollowUp, upload: UploadedFile, *, acting_user, t
     evidence = _store_file(FollowUpEvidence(follow_up=follow_up), upload, _admit(upload), taken_at=taken_at,
                            caption=caption, acting_user=acting_user)
     _event("followup.evidence", follow_up, follow_up.record, acting_user,
-           {"file": [None, evidence.original_name], "sha256": [None, evidence.sha256]}, caption)
+           {"file": [None, evidence.original_name], "sha256": [None, evidence.sha256], **_converted(evidence)},
+           caption)
     return evidence
 
 
@@ -2029,7 +2048,7 @@ def do_close_follow_up(follow_up: FollowUp, *, note: str, acting_user, files: It
         evidence = _store_file(FollowUpEvidence(follow_up=follow_up), upload, file_type, taken_at=None,
                                caption=note[:255], acting_user=acting_user)
         _event("followup.evidence", follow_up, follow_up.record, acting_user,
-               {"file": [None, evidence.original_name], "sha256": [None, evidence.sha256]})
+               {"file": [None, evidence.original_name], "sha256": [None, evidence.sha256], **_converted(evidence)})
     if not follow_up.evidence.exists():
         raise ValidationError({"files": _("办结须有佐证材料（整改后照片、回执、决定书等），请上传")})
     _close(follow_up, note, acting_user, timezone.now())

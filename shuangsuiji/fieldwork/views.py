@@ -1048,7 +1048,10 @@ def _attachment_json(attachment: Attachment) -> dict:
     return {"id": attachment.pk, "name": attachment.original_name, "sha256": attachment.sha256,
             "url": reverse("fieldwork:attachment_file", args=[attachment.pk]),
             "delete_url": reverse("fieldwork:attachment_delete", args=[attachment.pk]),
-            "taken_at": timezone.localtime(attachment.taken_at).strftime("%m-%d %H:%M") if attachment.taken_at else ""}
+            "taken_at": timezone.localtime(attachment.taken_at).strftime("%m-%d %H:%M") if attachment.taken_at else "",
+            # said under the photo, as the page does (fieldwork/_converted.html)
+            "converted": (_("由 %(label)s 转换为 JPG") % {"label": attachment.converted_label}
+                          if attachment.converted_from else "")}
 
 
 @login_required
@@ -1118,7 +1121,7 @@ def _file_response(stored) -> FileResponse:
         raise Http404(_("文件不存在")) from error
     # A picture (its type checked when it came) is shown; anything else is a download of bytes, whatever type the
     # uploading browser claimed for it ("text/html" made into a page would run on this site).
-    return FileResponse(handle, as_attachment=not stored.is_image, filename=stored.original_name,
+    return FileResponse(handle, as_attachment=not stored.is_image, filename=stored.served_name,
                         content_type=(stored.content_type if stored.is_image else "") or "application/octet-stream")
 
 

@@ -350,3 +350,17 @@ def test_the_site_managers_name_and_position_boxes_sit_side_by_side(open_page, u
     assert page.locator("label[for=id_site_manager_name]").inner_text().startswith("姓名" if language == "zh-hans"
                                                                                     else "Name")
     shot(page, f"site-manager-{language}", full=False)
+
+
+def test_a_heic_chosen_on_a_computer_shows_as_converted_at_once(open_page, users, task, live_server, tmp_path):
+    """The row the phone's script adds for a HEIC says, as the server's row does, that the JPEG was converted."""
+    from tests.fieldwork.heic import HEIC
+
+    page, record = start_record(open_page(users["inspector"], "pw-inspector"), task, live_server)
+    path = tmp_path / "IMG_0001.HEIC"
+    path.write_bytes(HEIC)
+    page.set_input_files("#fw-file", str(path))
+    row = page.locator("#fw-attachments li", has_text="IMG_0001.HEIC")
+    expect(row.locator(".fw-converted")).to_have_text("由 HEIC 转换为 JPG")
+    expect(row.locator("img")).to_have_js_property("naturalWidth", 48)  # the JPEG, upright, shown
+    assert record.attachments.get().converted_from == "image/heic"

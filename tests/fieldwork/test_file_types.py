@@ -21,7 +21,7 @@ from .conftest import fill, sign_all, submitted
 
 pytestmark = pytest.mark.django_db
 
-ALLOWED = "照片（JPG、PNG、WebP）、文档（PDF）、录音（MP3、M4A、WAV、AMR）、录像（MP4、MOV、3GP）"
+ALLOWED = "照片（JPG、PNG、WebP、HEIC、AVIF）、文档（PDF）、录音（MP3、M4A、WAV、AMR）、录像（MP4、MOV、3GP）"
 
 
 def image(kind: str) -> bytes:

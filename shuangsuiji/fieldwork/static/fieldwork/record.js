@@ -561,6 +561,9 @@
     about.append(Object.assign(document.createElement("span"), { className: "font-monospace",
                                                                  textContent: `${data.sha256.slice(0, 12)}…` }));
     label.append(name, about);
+    // a HEIC photo is kept as the JPEG it was converted to: said as the server's row says it (_converted.html)
+    if (data.converted) label.append(Object.assign(document.createElement("div"), { className: "text-secondary fw-converted",
+                                                                                   textContent: data.converted }));
     li.append(link, label);
     if (data.delete_url) {
       const detach = Object.assign(document.createElement("form"), { id: `detach-${data.id}`, method: "post",
