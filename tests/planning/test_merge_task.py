@@ -356,3 +356,47 @@ def test_no_one_else_merges_the_countys_pair(client, city, county_pair, role):
         response.content.decode())
     client.post(reverse("planning:task_merge", args=[later.pk]), {"into": earlier.pk, "reason": "同日"})
     assert state(earlier, later) == before
+
+
+# --- the task API -------------------------------------------------------------------------------------------------
+
+
+def merges_in_api(user, *tasks) -> dict[int, tuple]:
+    """(merged_into, merged_tasks) of each task the user reads, from the list and from each task's detail alike."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    body = client.get("/api/planning/tasks/").json()
+    assert body["next"] is None  # one page holds them
+    rows = {row["id"]: (row["merged_into"], row["merged_tasks"]) for row in body["results"]}
+    for task in tasks:
+        response = client.get(f"/api/planning/tasks/{task.pk}/")
+        if task.pk in rows:
+            assert (response.json()["merged_into"], response.json()["merged_tasks"]) == rows[task.pk]
+        else:
+            assert response.status_code == 404
+    return rows
+
+
+def test_the_api_says_where_a_task_went_and_what_joined_it_to_whoever_sees_both(city, pair):
+    from .test_services import _officer
+
+    earlier, later = pair["earlier"], pair["later"]
+    named = {task.pk: {"id": task.pk, "number": task_number(task)} for task in (earlier, later)}
+    before = merges_in_api(city["users"]["city_admin"], earlier, later)
+    assert before[earlier.pk] == before[later.pk] == (None, [])
+    officer = _officer(later.members.filter(active=True).first())
+    merge(pair, city["users"]["city_admin"])
+    for role in ("city_admin", "leader"):
+        rows = merges_in_api(city["users"][role], earlier, later)
+        assert rows[later.pk] == (named[earlier.pk], []) and rows[earlier.pk] == (None, [named[later.pk]]), role
+        assert all(row == (None, []) for pk, row in rows.items() if pk not in named), role
+    # county A reads its own visit, which now counts for the city's plan too, but not the city's withdrawn task
+    for role in ("county_admin", "department_user"):
+        rows = merges_in_api(city["users"][role], earlier, later)
+        assert later.pk not in rows and rows[earlier.pk] == (None, []), role
+    # county B reads neither; the city's officer now on the county's visit reads it, not the withdrawn task
+    assert earlier.pk not in merges_in_api(city["users"]["other_county_admin"], earlier, later)
+    rows = merges_in_api(officer, earlier, later)
+    assert later.pk not in rows and rows[earlier.pk] == (None, [])
