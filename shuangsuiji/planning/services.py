@@ -1978,8 +1978,10 @@ def do_merge_task(acting_user, task: Task, *, into: Task, reason: str) -> Task:
     after = _visit_facts(into)
     # in the scope of the highest bureau whose plan is involved: the city's event when the city's plan is one of them
     where = min(plans, key=lambda plan: len(plan.jurisdiction.path))
+    # what changed of the visit: an unchanged deadline or team is not a line "2021-06-30 → 2021-06-30" in the history
     _event("merge_task", where, acting_user, {
-        "merged": [None, task_number(task)], **{key: [before[key], after[key]] for key in after}},
+        "merged": [None, task_number(task)], **{key: [before[key], after[key]] for key in after
+                                                if before[key] != after[key]}},
         reason=reason, obj=into)
     _event("task_merged", where, acting_user, {
         "status": [TaskStatus.DISPATCHED.value, TaskStatus.WITHDRAWN.value], "merged_into": [None, task_number(into)]},

@@ -400,3 +400,27 @@ def test_the_api_says_where_a_task_went_and_what_joined_it_to_whoever_sees_both(
     assert earlier.pk not in merges_in_api(city["users"]["other_county_admin"], earlier, later)
     rows = merges_in_api(officer, earlier, later)
     assert later.pk not in rows and rows[earlier.pk] == (None, [])
+
+
+def test_the_history_says_the_merge_in_words_and_only_what_changed(city, pair):
+    from django.utils import translation
+
+    from shuangsuiji.audit.display import changes_of
+
+    earlier, later = pair["earlier"], pair["later"]
+    Task.objects.filter(pk=later.pk).update(deadline=earlier.deadline)  # the same deadline: not a change
+    merge(pair, city["users"]["city_admin"])
+    events = {e.action: e for e in Event.objects.filter(
+        action__in=["plan.merge_task", "plan.task_merged", "record.merge"])}
+    assert "deadline" not in events["plan.merge_task"].changes
+    said = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            said[language] = {action: {c.key: c.label for c in changes_of(event)} for action, event in events.items()}
+    for action, labels in said["zh-hans"].items():
+        assert set(labels) == set(events[action].changes) and all(k != label for k, label in labels.items()), action
+    # the record's task is the one kept: the number in its event is the task that joined it
+    assert said["zh-hans"]["record.merge"]["task"] == "并入本任务的任务"
+    assert said["en"]["record.merge"]["task"] == "Task merged into this one"
+    assert said["en"]["plan.task_merged"]["merged_into"] == "Merged into task"
+    assert said["en"]["plan.merge_task"]["merged"] == "Task merged into this one"
