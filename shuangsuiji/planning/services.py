@@ -1911,11 +1911,14 @@ def merge_problem(task: Task, into: Task) -> str | None:
 
 
 def _visit_facts(task: Task) -> dict:
-    """What a merge changes of the visit that stays, for its event's before and after."""
+    """What a merge changes of the visit that stays, for its event's before and after. The plans' titles are stored
+    text, in the system's language as every event's values: an admin merging in English wrote English titles."""
+    selections = task.selections.filter(active=True).select_related("plan__jurisdiction", "plan__department")
+    with system_language():
+        plans = [str(s.plan) for s in selections.order_by("plan_id")]
     return {
         "deadline": task.deadline.isoformat(),
-        "plans": [str(s.plan) for s in task.selections.filter(active=True).select_related(
-            "plan__jurisdiction", "plan__department").order_by("plan_id")],
+        "plans": plans,
         "team": sorted(set(task.members.filter(team_places()).values_list("inspector__certificate_number", flat=True))),
     }
 

@@ -424,3 +424,14 @@ def test_the_history_says_the_merge_in_words_and_only_what_changed(city, pair):
     assert said["en"]["record.merge"]["task"] == "Task merged into this one"
     assert said["en"]["plan.task_merged"]["merged_into"] == "Merged into task"
     assert said["en"]["plan.merge_task"]["merged"] == "Task merged into this one"
+
+
+def test_the_history_stores_the_plans_titles_in_the_systems_language(city, pair):
+    """An admin merging with the English pages wrote the plans' English titles into the event's stored values."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        merge(pair, city["users"]["city_admin"])
+    plans = Event.objects.get(action="plan.merge_task").changes["plans"][1]
+    assert sorted(plans) == sorted([str(pair["county"]), str(pair["city_plan"])])
+    assert all("季度" in title for title in plans), plans
