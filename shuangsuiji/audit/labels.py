@@ -276,7 +276,8 @@ KEYS: dict[str, Key] = {
     "record.team_joined plan": Key(pgettext_lazy("audit change", "派发的计划")),
     "record.team_joined joined": Key(pgettext_lazy("audit change", "加入检查组的人员（执法证号）"), coded=CERTIFICATE),
     "record.team_joined items": Key(pgettext_lazy("audit change", "记录增加的抽查事项")),
-    "record.merge task": Key(pgettext_lazy("audit change", "并入的任务")),
+    # the task merged into the record's (the record's own task is the one it was merged into)
+    "record.merge task": Key(pgettext_lazy("audit change", "并入本任务的任务")),
     "record.merge items": Key(pgettext_lazy("audit change", "增加的抽查事项")),
     "record.merge joined": Key(pgettext_lazy("audit change", "加入检查组的人员（执法证号）"), coded=CERTIFICATE),
     "recheck.join orders": Key(pgettext_lazy("audit change", "并入的责令改正事项")),

@@ -301,6 +301,11 @@ class TaskSerializer(serializers.ModelSerializer):
         "同一单位另有的未完成任务，应与本任务一次完成（实施方案 二(五)：对同一监管对象的多个检查事项，原则上应一次"
         "完成）：两项中至少一项是本季度或以后的任务，上季度逾期未完成的也列出；只列本人能看到的任务；"
         "本任务已完成（记录已提交）或已撤销时为空"))
+    merged_into = serializers.SerializerMethodField(help_text=_(
+        "本任务已并入的任务（一次检查、一份检查记录，所属计划、检查组和抽查事项都在该任务中）；"
+        "未并入，或本人看不到该任务时为 null"))
+    merged_tasks = serializers.SerializerMethodField(help_text=_(
+        "已并入本任务的任务（已撤销，注明“并入”本任务）；只列本人能看到的任务"))
 
     class Meta:
         model = Task
@@ -309,7 +314,7 @@ class TaskSerializer(serializers.ModelSerializer):
                   "status", "deadline",
                   "dispatched_at",
                   "inspected_on", "withdrawn_reason", "plans", "merged", "items", "departments", "team",
-                  "substitutions", "record", "record_number", "other_open_tasks"]
+                  "substitutions", "record", "record_number", "other_open_tasks", "merged_into", "merged_tasks"]
 
     # Everything below reads the viewset's prefetches; none makes a query.
 
@@ -386,6 +391,19 @@ class TaskSerializer(serializers.ModelSerializer):
         # Read for the whole page by the viewset (``other_open``), within the caller's visible_tasks.
         return OtherTaskSerializer(self.context.get("other_open", {}).get(task.pk, []), many=True).data
 
+    @extend_schema_field(OtherTaskSerializer(allow_null=True))
+    def get_merged_into(self, task: Task) -> dict[str, Any] | None:
+        # Read for the whole page by the viewset (``merges``), within the caller's visible_tasks: a task he cannot
+        # open is not named, as ``other_open_tasks``.
+        into = self.context.get("merges", {}).get(task.merged_into_id) if task.merged_into_id else None
+        return OtherTaskSerializer(into).data if into is not None else None
+
+    @extend_schema_field(OtherTaskSerializer(many=True))
+    def get_merged_tasks(self, task: Task) -> list[dict[str, Any]]:
+        merges = self.context.get("merges", {})
+        return OtherTaskSerializer([one for one in merges.values() if one.merged_into_id == task.pk],
+                                   many=True).data
+
 
 params.describe_filters(
     Task, is_joint=_("true 只列内部联合抽查的任务，false 只列其他任务"),
@@ -443,6 +461,19 @@ class TaskFilter(params.FilterSet):
         return of_department(queryset, self.request.user) if value else queryset
 
 
+def merges_of(rows: list[Task], scope: QuerySet) -> dict[int, Task]:
+    """并入 for a page of tasks, in one query whatever its rows: the tasks of ``scope`` (the caller's visible_tasks) the
+    rows were merged into or that were merged into a row, by id, oldest first, each with its ``number``."""
+    found = (scope.filter(Q(pk__in={row.merged_into_id for row in rows if row.merged_into_id})
+                          | Q(merged_into__in=[row.pk for row in rows]))
+             .only("pk", "year", "quarter", "merged_into_id").order_by("pk"))
+    merges = {}
+    for one in found:
+        one.number = task_number(one)
+        merges[one.pk] = one
+    return merges
+
+
 @described(_("抽查任务：本人在任务页面能看到的任务，按年度、季度从新到旧；执法人员只有派发给本人检查组的任务"),
            _("一项抽查任务，按 id；本人看不到的回答 404"))
 class TaskViewSet(viewsets.ReadOnlyModelViewSet):
@@ -458,6 +489,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         context["inspector_view"] = user.is_authenticated and is_inspector_view(user)
         context["inspector_id"] = getattr(user, "inspector_id", None)
         context["other_open"] = getattr(self, "_other_open", {})
+        context["merges"] = getattr(self, "_merges", {})
         return context
 
     def get_serializer(self, *args, **kwargs):
@@ -466,6 +498,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         if args and self.request.user.is_authenticated:
             rows = list(args[0]) if kwargs.get("many") else [args[0]]
             self._other_open = overlaps.others_by_task(rows, visible_tasks(self.request.user))
+            self._merges = merges_of(rows, visible_tasks(self.request.user))
         return super().get_serializer(*args, **kwargs)
 
     def get_queryset(self) -> QuerySet:

@@ -1911,11 +1911,14 @@ def merge_problem(task: Task, into: Task) -> str | None:
 
 
 def _visit_facts(task: Task) -> dict:
-    """What a merge changes of the visit that stays, for its event's before and after."""
+    """What a merge changes of the visit that stays, for its event's before and after. The plans' titles are stored
+    text, in the system's language as every event's values: an admin merging in English wrote English titles."""
+    selections = task.selections.filter(active=True).select_related("plan__jurisdiction", "plan__department")
+    with system_language():
+        plans = [str(s.plan) for s in selections.order_by("plan_id")]
     return {
         "deadline": task.deadline.isoformat(),
-        "plans": [str(s.plan) for s in task.selections.filter(active=True).select_related(
-            "plan__jurisdiction", "plan__department").order_by("plan_id")],
+        "plans": plans,
         "team": sorted(set(task.members.filter(team_places()).values_list("inspector__certificate_number", flat=True))),
     }
 
@@ -1978,8 +1981,10 @@ def do_merge_task(acting_user, task: Task, *, into: Task, reason: str) -> Task:
     after = _visit_facts(into)
     # in the scope of the highest bureau whose plan is involved: the city's event when the city's plan is one of them
     where = min(plans, key=lambda plan: len(plan.jurisdiction.path))
+    # what changed of the visit: an unchanged deadline or team is not a line "2021-06-30 → 2021-06-30" in the history
     _event("merge_task", where, acting_user, {
-        "merged": [None, task_number(task)], **{key: [before[key], after[key]] for key in after}},
+        "merged": [None, task_number(task)], **{key: [before[key], after[key]] for key in after
+                                                if before[key] != after[key]}},
         reason=reason, obj=into)
     _event("task_merged", where, acting_user, {
         "status": [TaskStatus.DISPATCHED.value, TaskStatus.WITHDRAWN.value], "merged_into": [None, task_number(into)]},

@@ -290,3 +290,148 @@ def test_an_officer_of_the_merged_task_is_sent_to_the_task_it_joined(client, cit
     html = client.get(reverse("fieldwork:task_brief", args=[later.pk])).content.decode()
     assert f"任务{task_number(later)}已并入任务{task_number(earlier)}" in html
     assert client.get(reverse("fieldwork:task_brief", args=[earlier.pk])).status_code == 200
+
+
+# --- a county's own pair ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def county_pair(city):
+    """County A's regular plan dispatched and the records of its key-unit visits begun; then the joint plan its
+    执法大队 initiates (内部联合抽查, key units first) drawn and dispatched: the firm it drew, whose regular visit had
+    begun, has a joint visit of its own. Both tasks are the county's alone — the regular plan and a department's
+    joint plan of the county — so the county's admin runs every plan of both."""
+    from shuangsuiji.planning.models import PlanKind
+
+    from .conftest import ceremony
+    from .test_services import _officer, county_plan
+
+    regular = county_plan(city)
+    ceremony(regular)
+    services.do_dispatch(regular, acting_user=city["users"]["county_admin"])
+    for task in Task.objects.filter(selections__plan=regular, selections__stratum="key"):
+        fieldwork_services.do_start_record(task, acting_user=_officer(task.members.filter(active=True).first()))
+    joint = services.do_create_plan(jurisdiction=city["tree"]["a"], year=2021, quarter=2, kind=PlanKind.JOINT,
+                                    department=city["departments"]["enforcement_a"],
+                                    acting_user=city["users"]["department_user"])
+    ceremony(joint)
+    services.do_dispatch(joint, acting_user=city["users"]["county_admin"])
+    later = Task.objects.get(selections__plan=joint)
+    earlier = Task.objects.exclude(pk=later.pk).get(target=later.target, selections__plan=regular)
+    assert later.is_joint and not later.selections.filter(plan=regular).exists()
+    return {"earlier": earlier, "later": later, "regular": regular, "joint": joint}
+
+
+def test_the_county_admin_merges_a_departments_joint_visit_into_the_countys_regular_one(client, city, county_pair):
+    """The rule is "whoever runs every plan of both": a county department's joint plan is run by the county's admins
+    (``can_run``: the plan's jurisdiction is the county), as is the county's regular plan — the pair is his."""
+    earlier, later, user = county_pair["earlier"], county_pair["later"], city["users"]["county_admin"]
+    assert services.can_merge(user, later) and services.can_merge(user, earlier)
+    client.force_login(user)
+    html = page(client, later)
+    assert reverse("planning:task_merge", args=[later.pk]) in html and f'<option value="{earlier.pk}">' in html
+    response = client.post(reverse("planning:task_merge", args=[later.pk]),
+                           {"into": earlier.pk, "reason": "联合检查与日常检查同日进行"}, follow=True)
+    assert response.redirect_chain[-1][0] == earlier.get_absolute_url()
+    earlier.refresh_from_db()
+    assert earlier.is_joint and set(earlier.selections.filter(active=True).values_list("plan_id", flat=True)) == {
+        county_pair["regular"].pk, county_pair["joint"].pk}
+    assert Task.objects.get(pk=later.pk).merged_into_id == earlier.pk
+    # the county's event, in the county's scope
+    assert Event.objects.get(action="plan.merge_task", object_id=str(earlier.pk)).actor == user
+
+
+@pytest.mark.parametrize("role", ["other_county_admin", "department_user", "inspector", "leader"])
+def test_no_one_else_merges_the_countys_pair(client, city, county_pair, role):
+    """County B's admin runs neither plan; the department that initiated the joint plan edits it but does not run its
+    ceremony, nor the regular plan; an inspector and the leader run no plan."""
+    earlier, later, user = county_pair["earlier"], county_pair["later"], city["users"][role]
+    before = state(earlier, later)
+    assert not services.can_merge(user, later)
+    with pytest.raises(PermissionDenied):
+        services.do_merge_task(user, later, into=earlier, reason="同日")
+    client.force_login(user)
+    response = client.get(reverse("planning:task_detail", args=[later.pk]))
+    assert response.status_code == 404 or reverse("planning:task_merge", args=[later.pk]) not in (
+        response.content.decode())
+    client.post(reverse("planning:task_merge", args=[later.pk]), {"into": earlier.pk, "reason": "同日"})
+    assert state(earlier, later) == before
+
+
+# --- the task API -------------------------------------------------------------------------------------------------
+
+
+def merges_in_api(user, *tasks) -> dict[int, tuple]:
+    """(merged_into, merged_tasks) of each task the user reads, from the list and from each task's detail alike."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    body = client.get("/api/planning/tasks/").json()
+    assert body["next"] is None  # one page holds them
+    rows = {row["id"]: (row["merged_into"], row["merged_tasks"]) for row in body["results"]}
+    for task in tasks:
+        response = client.get(f"/api/planning/tasks/{task.pk}/")
+        if task.pk in rows:
+            assert (response.json()["merged_into"], response.json()["merged_tasks"]) == rows[task.pk]
+        else:
+            assert response.status_code == 404
+    return rows
+
+
+def test_the_api_says_where_a_task_went_and_what_joined_it_to_whoever_sees_both(city, pair):
+    from .test_services import _officer
+
+    earlier, later = pair["earlier"], pair["later"]
+    named = {task.pk: {"id": task.pk, "number": task_number(task)} for task in (earlier, later)}
+    before = merges_in_api(city["users"]["city_admin"], earlier, later)
+    assert before[earlier.pk] == before[later.pk] == (None, [])
+    officer = _officer(later.members.filter(active=True).first())
+    merge(pair, city["users"]["city_admin"])
+    for role in ("city_admin", "leader"):
+        rows = merges_in_api(city["users"][role], earlier, later)
+        assert rows[later.pk] == (named[earlier.pk], []) and rows[earlier.pk] == (None, [named[later.pk]]), role
+        assert all(row == (None, []) for pk, row in rows.items() if pk not in named), role
+    # county A reads its own visit, which now counts for the city's plan too, but not the city's withdrawn task
+    for role in ("county_admin", "department_user"):
+        rows = merges_in_api(city["users"][role], earlier, later)
+        assert later.pk not in rows and rows[earlier.pk] == (None, []), role
+    # county B reads neither; the city's officer now on the county's visit reads it, not the withdrawn task
+    assert earlier.pk not in merges_in_api(city["users"]["other_county_admin"], earlier, later)
+    rows = merges_in_api(officer, earlier, later)
+    assert later.pk not in rows and rows[earlier.pk] == (None, [])
+
+
+def test_the_history_says_the_merge_in_words_and_only_what_changed(city, pair):
+    from django.utils import translation
+
+    from shuangsuiji.audit.display import changes_of
+
+    earlier, later = pair["earlier"], pair["later"]
+    Task.objects.filter(pk=later.pk).update(deadline=earlier.deadline)  # the same deadline: not a change
+    merge(pair, city["users"]["city_admin"])
+    events = {e.action: e for e in Event.objects.filter(
+        action__in=["plan.merge_task", "plan.task_merged", "record.merge"])}
+    assert "deadline" not in events["plan.merge_task"].changes
+    said = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            said[language] = {action: {c.key: c.label for c in changes_of(event)} for action, event in events.items()}
+    for action, labels in said["zh-hans"].items():
+        assert set(labels) == set(events[action].changes) and all(k != label for k, label in labels.items()), action
+    # the record's task is the one kept: the number in its event is the task that joined it
+    assert said["zh-hans"]["record.merge"]["task"] == "并入本任务的任务"
+    assert said["en"]["record.merge"]["task"] == "Task merged into this one"
+    assert said["en"]["plan.task_merged"]["merged_into"] == "Merged into task"
+    assert said["en"]["plan.merge_task"]["merged"] == "Task merged into this one"
+
+
+def test_the_history_stores_the_plans_titles_in_the_systems_language(city, pair):
+    """An admin merging with the English pages wrote the plans' English titles into the event's stored values."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        merge(pair, city["users"]["city_admin"])
+    plans = Event.objects.get(action="plan.merge_task").changes["plans"][1]
+    assert sorted(plans) == sorted([str(pair["county"]), str(pair["city_plan"])])
+    assert all("季度" in title for title in plans), plans
