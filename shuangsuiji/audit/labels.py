@@ -144,6 +144,8 @@ ACTIONS: dict[str, Action] = {
     "plan.redraw_reject": Action(pgettext_lazy("audit action", "不批准重新抽取"), snapshot=True),
     "plan.substitute_target": Action(pgettext_lazy("audit action", "递补检查对象"), snapshot=True),
     "plan.substitute_inspector": Action(pgettext_lazy("audit action", "递补执法人员"), snapshot=True),
+    # a merged visit takes the earlier deadline of a plan at that plan's dispatch (``planning.services.tells``)
+    "plan.task_deadline": Action(pgettext_lazy("audit action", "随计划派发调整完成期限")),
     # fieldwork.services: the field record, its review and amendments, follow-ups
     "task.plan_visit": Action(pgettext_lazy("audit action", "安排检查日期")),
     "record.start": Action(pgettext_lazy("audit action", "开始填写检查记录")),
