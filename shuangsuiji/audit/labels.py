@@ -146,6 +146,8 @@ ACTIONS: dict[str, Action] = {
     "plan.substitute_inspector": Action(pgettext_lazy("audit action", "递补执法人员"), snapshot=True),
     "plan.merge_task": Action(pgettext_lazy("audit action", "并入同一单位的另一项任务")),
     "plan.task_merged": Action(pgettext_lazy("audit action", "任务并入另一项任务")),
+    # a merged visit takes the earlier deadline of a plan at that plan's dispatch (``planning.services.tells``)
+    "plan.task_deadline": Action(pgettext_lazy("audit action", "随计划派发调整完成期限")),
     # fieldwork.services: the field record, its review and amendments, follow-ups
     "task.plan_visit": Action(pgettext_lazy("audit action", "安排检查日期")),
     "record.start": Action(pgettext_lazy("audit action", "开始填写检查记录")),

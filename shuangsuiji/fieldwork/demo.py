@@ -69,7 +69,7 @@ from shuangsuiji.fieldwork.models import (
 )
 from shuangsuiji.fieldwork.services import DUE_DAYS, RECHECK_WITHIN_DAYS
 from shuangsuiji.intake.models import Classification, Clue, ClueStatus, Penalty, Source
-from shuangsuiji.planning.models import Plan, Task, TaskMember, TaskPlan, TaskStatus
+from shuangsuiji.planning.models import Plan, Task, TaskMember, TaskPlan, TaskStatus, told_selections
 from shuangsuiji.registry.models import CheckItem, items_for_target
 
 Progress = Callable[..., Iterable]
@@ -196,11 +196,13 @@ def _store_file(folder: str, data: bytes) -> tuple[str, str]:
 
 
 def task_items(tasks: list[Task]) -> dict[int, list[CheckItem]]:
-    """``Task.check_items()`` for many tasks in three queries: the items of every plan a task counts for
-    (its live selections) that apply to the target (its category in the quarter and its industry), by code.
-    The tasks come with their targets loaded."""
+    """``Task.check_items(told_selections())`` for many tasks in three queries, as a draft begun on the phone has
+    them (``fieldwork.services``): the items of every plan told of the visit (a live selection of a dispatched plan;
+    a merged visit's other plan, drawn and not dispatched, checks nothing yet) that apply to the target (its
+    category in the quarter and its industry), by code. The tasks come with their targets loaded."""
     plans = defaultdict(set)
-    for task_id, plan_id in TaskPlan.objects.filter(task__in=tasks, active=True).values_list("task_id", "plan_id"):
+    for task_id, plan_id in (TaskPlan.objects.filter(told_selections(), task__in=tasks)
+                             .values_list("task_id", "plan_id")):
         plans[task_id].add(plan_id)
     by_plan = defaultdict(list)
     for link in Plan.check_items.through.objects.filter(plan_id__in={p for ids in plans.values() for p in ids}):

@@ -25,12 +25,13 @@
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.fieldwork.models import RecheckStatus
 from shuangsuiji.intake.permissions import can_record, ensure_not_self, is_admin_of  # noqa: F401 (permissions.ensure_not_self)
-from shuangsuiji.planning.models import TaskPlan, team_places_at
+from shuangsuiji.planning.models import TaskPlan, team_places_at, told_selections
 from shuangsuiji.punctuation import join_sep
 from shuangsuiji.registry.models import Jurisdiction
 
@@ -73,11 +74,13 @@ def can_administer(user, record) -> bool:
     return is_admin_of(user, record.target.jurisdiction)
 
 
-def reviewers(record) -> list[Jurisdiction]:
+def reviewers(record, *, told: bool = False) -> list[Jurisdiction]:
     """The jurisdictions whose admins review ``record`` (and decide its amendments and on-site requests): those of
     the plans that drew its visit, for a re-check's record those of the visit its chain of source records starts
     from — ``models.owned_by`` for one record. A visit no live selection holds any more (its draw superseded) falls
-    back to the firm's jurisdiction, so that somebody still may act on it."""
+    back to the firm's jurisdiction, so that somebody still may act on it. ``told``: only the plans told of the visit
+    (``told_selections``) — what a refusal may name: a merged visit's other plan, drawn and not dispatched, is not
+    named to anyone outside it (``planning.permissions.shown_draws``)."""
     source, seen = record, set()
     while source.task_id is None and source.recheck_id is not None and source.pk not in seen:
         seen.add(source.pk)
@@ -85,7 +88,8 @@ def reviewers(record) -> list[Jurisdiction]:
     places = []
     if source.task_id is not None:
         places = list(Jurisdiction.objects.filter(
-            pk__in=TaskPlan.objects.filter(task_id=source.task_id, active=True).values("plan__jurisdiction"))
+            pk__in=TaskPlan.objects.filter(told_selections() if told else Q(active=True), task_id=source.task_id)
+            .values("plan__jurisdiction"))
             .order_by("path"))
     return places or [record.target.jurisdiction]
 
@@ -98,7 +102,7 @@ def can_review(user, record) -> bool:
 def ensure_can_review(user, record) -> None:
     if not can_review(user, record):
         raise PermissionDenied(_("本次检查由%(name)s的计划抽取，只有%(name)s的管理员可以进行此操作") % {
-            "name": join_sep(place.name for place in reviewers(record))})
+            "name": join_sep(place.name for place in reviewers(record, told=True))})
 
 
 def ensure_not_on_team(user, record, *, on_site: bool = False) -> None:

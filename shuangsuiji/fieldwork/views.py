@@ -1305,7 +1305,7 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "sources": services.record_sources(record),
         "can_review": is_admin and record.is_sealed and review is None and amendment is None,
         # the firm's county reads the record, the city whose own plan drew the visit reviews it: said, not a blank
-        "reviewed_by": join_sep(place.name for place in permissions.reviewers(record))
+        "reviewed_by": join_sep(place.name for place in permissions.reviewers(record, told=True))
         if not is_admin and permissions.can_administer(user, record) else "",
         "can_request_amendment": record.is_sealed and (is_member or is_admin) and amendment is None
         and open_amendment is None,

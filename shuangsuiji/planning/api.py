@@ -44,7 +44,14 @@ from shuangsuiji.planning.models import (
     TaskPlan,
     team_places,
 )
-from shuangsuiji.planning.permissions import of_department, shown_draws, shown_places, visible_plans, visible_tasks
+from shuangsuiji.planning.permissions import (
+    of_department,
+    shown_draws,
+    shown_kind,
+    shown_places,
+    visible_plans,
+    visible_tasks,
+)
 from shuangsuiji.planning.services import draw_revealed, published_manifest
 from shuangsuiji.registry.api import JurisdictionCodeFilter, described
 from shuangsuiji.registry.models import CheckItem, items_for_target
@@ -294,6 +301,14 @@ class TaskSerializer(serializers.ModelSerializer):
         help_text=_("检查组；执法人员本人查看时只有他所在抽取的在组成员"))
     substitutions = serializers.SerializerMethodField(
         help_text=_("递补替换记录（与 plans 一样，不列本人读不到、尚未派发的抽取中的）；执法人员本人查看时为空"))
+    # As the task page's badges (``Task.kinds_shown``): the kinds of the plans told of the visit, and of those shown to
+    # the caller — a merged visit's other plan, drawn and not dispatched, says nothing of its kind before its dispatch
+    is_joint = serializers.SerializerMethodField(help_text=_(
+        "是否（也）是内部联合抽查：按已派发的计划和本人能读到的计划；执法人员本人查看时按已派发的计划"))
+    is_clue_check = serializers.SerializerMethodField(help_text=_(
+        "是否（也）是线索核查：按已派发的计划和本人能读到的计划；执法人员本人查看时按已派发的计划"))
+    is_cross_department = serializers.SerializerMethodField(help_text=_(
+        "是否（也）是跨部门联合抽查：按已派发的计划和本人能读到的计划；执法人员本人查看时按已派发的计划"))
     record = serializers.SerializerMethodField(
         help_text=_("已提交的检查记录 id（最新的一份，见 /api/fieldwork/records/）"))
     record_number = serializers.SerializerMethodField(help_text=_("已提交的检查记录编号"))
@@ -326,6 +341,23 @@ class TaskSerializer(serializers.ModelSerializer):
         # the plans shown to the caller (``shown_draws``), as the task page: another plan's items and departments are
         # not told before its dispatch
         return [selection for selection in task.shown_selections if selection.active]
+
+    def _kinds(self, task: Task) -> dict[str, bool]:
+        if self._inspector_view():
+            return task.kinds_shown(())
+        return task.kinds_shown(self._live(task))
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_joint(self, task: Task) -> bool:
+        return self._kinds(task)["is_joint"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_clue_check(self, task: Task) -> bool:
+        return self._kinds(task)["is_clue_check"]
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_is_cross_department(self, task: Task) -> bool:
+        return self._kinds(task)["is_cross_department"]
 
     def get_number(self, task: Task) -> str:
         return task_number(task)
@@ -405,12 +437,6 @@ class TaskSerializer(serializers.ModelSerializer):
                                    many=True).data
 
 
-params.describe_filters(
-    Task, is_joint=_("true 只列内部联合抽查的任务，false 只列其他任务"),
-    is_clue_check=_("true 只列线索核查的任务，false 只列其他任务"),
-    is_cross_department=_("true 只列跨部门联合抽查的任务，false 只列其他任务"))
-
-
 describe_fields(TaskSelectionSerializer, plan=_("抽查计划的 id"), jurisdiction=_("计划所属行政区的代码"),
                 level=_("计划的层级：city 市级，county 县级"), kind=_(
                     "计划类型：regular 双随机抽查，joint 内部联合抽查，clue 线索核查，cross 跨部门联合抽查"),
@@ -436,12 +462,23 @@ class TaskFilter(params.FilterSet):
     my_department = params.BooleanFilter(
         method="only_my_department",
         label=_("仅本人所属科室发起或参加的内部联合抽查计划的任务（工作台上标“本科室发起”“本科室参加”的计划）"))
+    # as the rows' fields say them (``shown_kind``), not the stored flags alone
+    is_joint = params.BooleanFilter(method="of_kind", help_text=_("true 只列内部联合抽查的任务，false 只列其他任务"))
+    is_clue_check = params.BooleanFilter(method="of_kind", help_text=_("true 只列线索核查的任务，false 只列其他任务"))
+    is_cross_department = params.BooleanFilter(method="of_kind",
+                                               help_text=_("true 只列跨部门联合抽查的任务，false 只列其他任务"))
     year = params.year_filter()
     quarter = params.quarter_filter()
 
     class Meta:
         model = Task
         fields = ["year", "quarter", "status", "is_joint", "is_clue_check", "is_cross_department"]
+
+    def of_kind(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        kind = shown_kind(self.request.user, name)
+        return queryset.filter(kind) if value else queryset.exclude(kind)
 
     def only_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         # As planning's "my tasks": the tasks whose team as told (``team_places``) has the user's officer in it. An

@@ -24,6 +24,7 @@ Rows change only through ``planning.services``.
 """
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
@@ -599,6 +600,14 @@ class Task(models.Model):
         ).distinct().select_related("responsible_department", "specialty").order_by("code")
         return items_for_target(items, self.category, self.target.industry_code)
 
+    def kinds_shown(self, selections: Iterable["TaskPlan"]) -> dict[str, bool]:
+        """The badges (内部联合 / 线索核查 / 跨部门联合抽查) a reader is shown of the visit: its flags, which say the
+        kinds of the plans told of it (set at each plan's dispatch, ``services.tells``), and the kinds of the live
+        plans among ``selections`` — those shown to him (``permissions.shown_draws``). A merged visit's other plan,
+        drawn and not dispatched, badges it for that plan's readers only."""
+        kinds = {s.plan.kind for s in selections if s.active}
+        return {flag: getattr(self, flag) or kind in kinds for kind, flag in KIND_FLAGS.items()}
+
     def departments(self, selections: Q | None = None) -> models.QuerySet:
         """The departments of the joint plans the task counts for: one officer of each joins the visit
         (``selections`` as for ``check_items``)."""
@@ -694,6 +703,11 @@ def team_places() -> Q:
     it as its team, an inspector's open tasks and the pairs later draws avoid (``gather.recent_pairs``) all read
     this."""
     return Q(active=True, draw__plan__status=PlanStatus.DISPATCHED)
+
+
+KIND_FLAGS = {PlanKind.JOINT: "is_joint", PlanKind.CLUE: "is_clue_check", PlanKind.CROSS: "is_cross_department"}
+"""The flag of a task (its badge, the API's field and filter) that a plan of each kind sets on the visits it counts
+for, once that plan is told (``services.tells``); a regular plan sets none."""
 
 
 def told_selections(at=None) -> Q:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from shuangsuiji.accounts.models import Role
 from shuangsuiji.intake.permissions import is_admin_of
 from shuangsuiji.planning.models import (
+    KIND_FLAGS,
     DrawStatus,
     Plan,
     PlanKind,
@@ -143,6 +144,18 @@ def shown_draws(user) -> Q:
     told = (~Q(draw__status=DrawStatus.SUPERSEDED) & Q(draw__plan__status=PlanStatus.DISPATCHED)) | Q(
         draw__status=DrawStatus.SUPERSEDED, draw__dispatched_at__isnull=False)
     return told | Q(draw__plan__in=visible_plans(user))
+
+
+def shown_kind(user, flag: str) -> Q:
+    """The tasks a reader is shown as of a kind (``flag`` one of ``KIND_FLAGS``' values: ``is_joint``…), as
+    ``Task.kinds_shown`` badges them: flagged (a told plan of that kind counts the visit), or counted by a live
+    plan of that kind shown to him (``shown_draws``) — the task list's and the API's filters. An inspector is shown
+    the flags alone: the plans told of his visits."""
+    if user.role == Role.INSPECTOR and not user.is_superuser:
+        return Q(**{flag: True})
+    kind = {value: key for key, value in KIND_FLAGS.items()}[flag]
+    return Q(**{flag: True}) | Exists(TaskPlan.objects.filter(shown_draws(user), task=OuterRef("pk"), active=True,
+                                                              plan__kind=kind))
 
 
 def ensure_can_run(user, plan: Plan) -> None:

@@ -46,6 +46,7 @@ from shuangsuiji.intake.services import classifiable_from, policy_for
 from shuangsuiji.planning import gather
 from shuangsuiji.planning.models import (
     DRAWN_STRATA,
+    KIND_FLAGS,
     CrossCheck,
     Draw,
     DrawStatus,
@@ -68,6 +69,7 @@ from shuangsuiji.planning.models import (
     bureau_name,
     quarter_text,
     team_places,
+    told_selections,
 )
 from shuangsuiji.planning.permissions import (
     can_run,
@@ -1034,8 +1036,45 @@ def do_dispatch(plan: Plan, *, acting_user) -> dict:
     # the draw keeps it when a re-draw supersedes it and clears the plan's: its officers were told (``told_places``)
     Draw.objects.filter(plan=plan).exclude(status=DrawStatus.SUPERSEDED).update(dispatched_at=now)
     _event("dispatch", plan, acting_user, facts)
+    # its visits now count for it as told: their badges and deadline take this plan's in (a merged visit's)
+    tells(TaskPlan.objects.filter(plan=plan, active=True).values_list("task_id", flat=True), plan=plan,
+          acting_user=acting_user)
     team_joined(drafts_before, plan=plan, acting_user=acting_user)
     return facts
+
+
+def tells(task_ids: Iterable[int], *, plan: Plan, acting_user) -> int:
+    """Make the visits ``task_ids`` say what the plans told of them say (``told_selections``), as ``plan``'s dispatch
+    (or a substitution in a dispatched plan) made them: a flag (``KIND_FLAGS``) for each kind among those plans, and
+    the earliest of their deadlines (a cross-department initiator's 检查截止日期 is earlier than the quarter's end: one
+    visit for both, 进一次门、查多项事). A merged visit learns another plan's kind and deadline at that plan's
+    dispatch, not at its draw: nothing of a draw is told outside its plan before then (``permissions.shown_draws``),
+    and the city may still draw again. A visit no told plan counts for yet keeps what its drawing plan gave it (only
+    that plan's readers see it). Each deadline moved is an event in the visit's history. Returns how many moved."""
+    ids = list(task_ids)
+    told: dict[int, list[Plan]] = {}
+    plans: dict[int, Plan] = {}
+    for selection in (TaskPlan.objects.filter(told_selections(), task_id__in=ids)
+                      .select_related("plan__cross").only("task_id", "plan")):
+        plan_of = plans.setdefault(selection.plan_id, selection.plan)
+        told.setdefault(selection.task_id, []).append(plan_of)
+    deadlines = {pk: plan_deadline(p) for pk, p in plans.items()}
+    moved = 0
+    draw = plan.draws.exclude(status=DrawStatus.SUPERSEDED).order_by("-number").values_list("number", flat=True).first()
+    updates: dict[tuple, list[int]] = {}
+    for task in Task.objects.select_for_update(of=("self",)).filter(pk__in=list(told)).order_by("pk"):
+        kinds = {p.kind for p in told[task.pk]}
+        flags = {flag: kind in kinds for kind, flag in KIND_FLAGS.items()}
+        deadline = min(deadlines[p.pk] for p in told[task.pk])
+        if deadline != task.deadline:
+            _event("task_deadline", plan, acting_user,
+                   {"deadline": [task.deadline.isoformat(), deadline.isoformat()], "draw": draw}, obj=task)
+            moved += 1
+        if deadline != task.deadline or any(getattr(task, flag) != value for flag, value in flags.items()):
+            updates.setdefault((deadline, *flags.values()), []).append(task.pk)
+    for (deadline, *values), pks in updates.items():
+        Task.objects.filter(pk__in=pks).update(deadline=deadline, **dict(zip(KIND_FLAGS.values(), values, strict=True)))
+    return moved
 
 
 def uninspected_tasks(plan: Plan) -> int:
@@ -1606,15 +1645,8 @@ def _write_tasks(plan: Plan, draw: Draw, result: dict) -> int:
         for code in codes if targets[code].pk not in existing)
     tasks = {**{task.target.credit_code: task for task in created},
              **{target.credit_code: existing[target.pk] for target in targets.values() if target.pk in existing}}
-    if plan.is_joint:
-        Task.objects.filter(pk__in=[task.pk for task in existing.values()]).update(is_joint=True)
-    if plan.is_clue_check:
-        Task.objects.filter(pk__in=[task.pk for task in existing.values()]).update(is_clue_check=True)
-    if plan.is_cross_department:
-        # One visit for both (进一次门、查多项事): the merged task keeps the earlier of the two deadlines.
-        merged = Task.objects.filter(pk__in=[task.pk for task in existing.values()])
-        merged.update(is_cross_department=True)
-        merged.filter(deadline__gt=deadline).update(deadline=deadline)
+    # A visit it joins (merged) takes this plan's kind and deadline at its dispatch (``tells``), not now: its team
+    # and the other plan's readers are told nothing of this draw before then.
     TaskPlan.objects.bulk_create(
         TaskPlan(task=tasks[pick["id"]], plan=plan, draw=draw, stratum=name, must_include=pick["via"] == "must",
                  rank=rank, ticket=pick["ticket"])
@@ -1690,7 +1722,7 @@ def do_substitute_target(task: Task, *, reason: str, acting_user) -> list[Task]:
         draw.manifest = updated
         draw.save(update_fields=["manifest"])
         TaskPlan.objects.filter(pk=selection.pk).update(active=False)
-        new_tasks = _write_substitutes(plan, draw, selection, event)
+        new_tasks = _write_substitutes(plan, draw, selection, event, acting_user)
         substitutes += new_tasks
         for new_task in new_tasks or [None]:
             Substitution.objects.create(draw=draw, kind=SubstitutionKind.TARGET, task=task, new_task=new_task,
@@ -1715,7 +1747,7 @@ def _drafts_follow(task: Task, reason: str, acting_user) -> None:
     team_changed(task, reason=reason.strip(), acting_user=acting_user)
 
 
-def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict) -> list[Task]:
+def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict, acting_user) -> list[Task]:
     """The tasks of a substitution event: the replacement targets, their selection and their teams."""
     codes = [r["in"] for r in event["replacements"]]
     if not codes:
@@ -1729,8 +1761,6 @@ def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict)
     tasks: dict[str, Task] = {}
     for code in codes:
         existing = joinable.get(targets[code].pk)
-        if existing is not None and plan.is_joint:
-            Task.objects.filter(pk=existing.pk).update(is_joint=True)
         tasks[code] = existing or Task.objects.create(
             year=plan.year, quarter=plan.quarter, target=targets[code],
             deadline=plan_deadline(plan), is_joint=plan.is_joint,
@@ -1753,6 +1783,9 @@ def _write_substitutes(plan: Plan, draw: Draw, selection: TaskPlan, event: dict)
                            slot_kind=m.slot_kind, requirement=m.requirement) for m in old_members)
         else:
             _store_teams(plan, draw, record["assignment"]["result"]["teams"], {record["task"]: task})
+    if dispatched:  # a visit it joined is told of this plan now (else at its dispatch)
+        tells([task.pk for code, task in tasks.items() if joinable.get(targets[code].pk) is not None], plan=plan,
+              acting_user=acting_user)
     return list(tasks.values())
 
 

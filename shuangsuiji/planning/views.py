@@ -38,6 +38,7 @@ from shuangsuiji.planning.forms import (
     RequestedForm,
 )
 from shuangsuiji.planning.models import (
+    KIND_FLAGS,
     DrawStatus,
     Plan,
     PlanKind,
@@ -66,6 +67,7 @@ from shuangsuiji.planning.permissions import (
     of_department,
     reads_plans,
     shown_draws,
+    shown_kind,
     shown_places,
     visible_plans,
     visible_tasks,
@@ -660,7 +662,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     base = visible_tasks(request.user)
     tasks = _filter_scope(request, _filter_period(request, base), "target__jurisdiction")
     if request.GET.get("joint") == "1":
-        tasks = tasks.filter(is_joint=True)
+        # as the rows are badged: a merged visit's joint plan not dispatched yet only for that plan's readers
+        tasks = tasks.filter(shown_kind(request.user, "is_joint"))
     if request.GET.get("my_department") == "1":
         # the joint plans his department initiates or takes part in (the workbench's 本科室发起 / 本科室参加)
         tasks = of_department(tasks, request.user)
@@ -701,6 +704,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     # and teams (three queries for the page, none when no row is marked)
     others = overlaps.others_by_task(page.object_list, base, viewer=request.user)
     for task in page.object_list:
+        task.kinds = task.kinds_shown(task.live)  # the badges of the plans shown to the reader
         task.other_visits = others[task.pk]
         task.people = list(dict.fromkeys(member.inspector for member in task.team))  # once, if two draws chose him
         # Progress in the field: the newest record of the task (an amendment comes after what it corrects).
@@ -760,6 +764,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "planning/task_detail.html", {
         **_merge_context(user, task, others, inspector_view),
         "task": task, "team": rows, "selections": selections,
+        # its badges: an officer's are the plans told of his visit (its flags), another reader's the plans shown to him
+        "kinds": {flag: getattr(task, flag) for flag in KIND_FLAGS.values()} if inspector_view
+        else task.kinds_shown(selections),
         # the items and departments of the plans named (``shown_draws``), not another plan's drawn and not dispatched
         "items": task.check_items(shown_draws(user)), "departments": task.departments(shown_draws(user)),
         "inspector_view": inspector_view,
