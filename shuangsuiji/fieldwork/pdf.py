@@ -10,7 +10,7 @@ from datetime import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -22,9 +22,19 @@ from shuangsuiji.media import file_problem
 logger = logging.getLogger(__name__)
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
+"""A photo file up to this size is embedded as it is stored (the renderer copies a JPEG's bytes without decoding
+them). A larger one (a 48-megapixel phone photo, a HEIC converted to JPEG at upload) is printed as a reduced
+rendition, made here in memory: a PDF with a dozen such files would be hundreds of megabytes."""
 MAX_PHOTO_PIXELS = 50_000_000
-"""A 50-megapixel phone photo prints; a larger one (a few kilobytes can claim hundreds of millions of pixels)
-would take the PDF renderer gigabytes to decode. It stays listed, with its hash, among the attachments."""
+"""The most pixels decoded for one photo. A JPEG is decoded already scaled down (by 1/2 to 1/8, ``Image.draft``),
+so a 48-megapixel photo decodes to 3 or 12 megapixels; a PNG or WebP is decoded whole. Beyond this (a few kilobytes
+can claim hundreds of millions of pixels, gigabytes to decode) the photo is not printed, with the reason; Pillow's
+own guard (``Image.MAX_IMAGE_PIXELS``) refuses still larger claims as the file is opened. Either way the photo
+stays listed, with its hash, among the attachments."""
+PRINT_BOX_MM = (58, 44)
+"""The box a photo prints in: ``.photo img`` of record_pdf.html (width 58mm, max-height 44mm, object-fit contain)."""
+PRINT_DPI = 300
+RENDITION_QUALITY = 85
 MAX_PHOTOS = 12
 
 FETCHER = URLFetcher(allowed_protocols={"data"}, timeout=1)
@@ -36,41 +46,85 @@ def _data_uri(data: bytes, content_type: str) -> str:
     return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+def _print_box() -> tuple[int, int]:
+    """The pixels a photo needs to fill its printed box at ``PRINT_DPI``."""
+    return tuple(round(mm / 25.4 * PRINT_DPI) for mm in PRINT_BOX_MM)
+
+
+def _limit() -> dict:
+    return {"limit": f"{MAX_PHOTO_PIXELS:,}"}  # 50,000,000: read alike in Chinese and English
+
+
+def _too_many_pixels(width: int, height: int) -> str:
+    return _("像素过多（%(width)d×%(height)d），超过打印时解码的上限（%(limit)s 像素）") % {
+        "width": width, "height": height, **_limit()}
+
+
+def _reduced(image: Image.Image) -> bytes | str:
+    """The JPEG ``image`` (opened, not yet decoded) prints as: upright as its EXIF says, scaled to fit the printed
+    box at ``PRINT_DPI``; or why it cannot be made (too many pixels to decode). Only this one photo is decoded."""
+    box = _print_box()
+    # the EXIF orientation may turn the picture a quarter: ask for a square, so either side is at least the box's
+    image.draft("RGB", (max(box), max(box)))  # a JPEG decodes at 1/2..1/8 of its size; other formats ignore it
+    if image.width * image.height > MAX_PHOTO_PIXELS:
+        return _too_many_pixels(image.width, image.height)
+    image.load()
+    upright = ImageOps.exif_transpose(image)
+    upright.thumbnail(box, Image.Resampling.LANCZOS)
+    if upright.mode != "RGB":
+        # a transparent area is white, as on paper (a JPEG has no alpha)
+        rgba = upright.convert("RGBA")
+        upright = Image.new("RGB", rgba.size, "white")
+        upright.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    icc = image.info.get("icc_profile")  # a phone's Display P3 profile: the colours as taken; not a padded one
+    upright.save(out, "JPEG", quality=RENDITION_QUALITY, icc_profile=icc if icc and len(icc) <= 256 * 1024 else None)
+    return out.getvalue()
+
+
 def _photos(record: InspectionRecord) -> list[dict]:
-    """Each photo of the record, with its picture as a data: URI, or with ``problem``: why it is not printed."""
+    """Each photo of the record, with its picture as a data: URI, or with ``problem``: why it is not printed.
+
+    ``reduced`` is set (the stored file's pixel size) when the picture is a rendition made for the print, not the
+    stored file: the file itself, hashed into the seal, is never changed. One photo is decoded at a time."""
     photos = []
     printed = 0
     for attachment in record.attachments.order_by("uploaded_at", "id"):
         if not attachment.is_image:
             continue
-        photo = {"attachment": attachment, "src": None, "problem": None}
+        photo = {"attachment": attachment, "src": None, "problem": None, "reduced": None}
         photos.append(photo)
         if printed >= MAX_PHOTOS:
             photo["problem"] = _("超过每份记录打印的照片数（%(n)d 张）") % {"n": MAX_PHOTOS}
-            continue
-        if attachment.size > MAX_PHOTO_BYTES:
-            photo["problem"] = _("超过打印的大小上限（%(mb)d MB）") % {"mb": MAX_PHOTO_BYTES // (1024 * 1024)}
             continue
         problem = file_problem(attachment)
         if problem:
             photo["problem"] = problem
             continue
         try:
-            with attachment.file.open("rb") as handle:
-                data = handle.read()
-            with Image.open(io.BytesIO(data)) as image:  # the header only: the size, not the pixels
-                too_large = image.width * image.height > MAX_PHOTO_PIXELS
-        except (ValueError, Image.DecompressionBombError, UnidentifiedImageError):
+            with attachment.file.open("rb") as handle, Image.open(handle) as image:  # the header: not the pixels
+                size = image.size
+                if attachment.size <= MAX_PHOTO_BYTES and size[0] * size[1] <= MAX_PHOTO_PIXELS:
+                    handle.seek(0)
+                    photo["src"] = _data_uri(handle.read(), attachment.content_type)
+                else:
+                    reduced = _reduced(image)
+                    if isinstance(reduced, str):
+                        photo["problem"] = reduced
+                        continue
+                    photo["src"] = _data_uri(reduced, "image/jpeg")
+                    photo["reduced"] = size
+        except Image.DecompressionBombError:
+            # Pillow's own guard, on the size the header claims: nothing was decoded
+            photo["problem"] = _("像素过多，超过打印时解码的上限（%(limit)s 像素）") % _limit()
+            continue
+        except (ValueError, SyntaxError, UnidentifiedImageError):
             photo["problem"] = _("不是可读的图片")
             continue
-        except OSError:  # gone or unreadable since file_problem looked
+        except OSError:  # gone or unreadable since file_problem looked, or a picture cut short
             logger.exception("the file %s of %s cannot be read", attachment.file.name, attachment)
             photo["problem"] = _("文件无法读取")
             continue
-        if too_large:
-            photo["problem"] = _("像素数超过打印的上限")
-            continue
-        photo["src"] = _data_uri(data, attachment.content_type)
         printed += 1
     return photos
 

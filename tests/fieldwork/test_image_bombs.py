@@ -54,5 +54,19 @@ def test_the_pdf_lists_a_photo_too_large_to_print_but_does_not_embed_it(task, us
     small = services.do_add_attachment(record, photo(), acting_user=user)
     # not embedded: said at its place instead (a sealed record's PDF does not silently have fewer photos)
     assert [(p["attachment"], p["src"] is not None, p["problem"]) for p in pdf._photos(record)] == [
-        (large, False, "像素数超过打印的上限"), (small, True, None)]
+        (large, False, "像素过多（10000×6000），超过打印时解码的上限（50,000,000 像素）"), (small, True, None)]
     assert large in pdf.record_context(record)["attachments"]
+
+
+def test_the_pdf_refuses_in_words_a_photo_beyond_pillows_guard_without_decoding_it(task, users, monkeypatch):
+    """A file stored before the upload refused such claims: Pillow's guard stops it as the header is read."""
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_check_photo_size", lambda data: None)
+        bomb = services.do_add_attachment(record, SimpleUploadedFile("全景.png", BOMB, content_type="image/png"),
+                                          acting_user=user)
+    small = services.do_add_attachment(record, photo(), acting_user=user)
+    assert [(p["attachment"], p["src"] is not None, p["problem"]) for p in pdf._photos(record)] == [
+        (bomb, False, "像素过多，超过打印时解码的上限（50,000,000 像素）"), (small, True, None)]
+    assert b"/Image" in pdf.render_record_pdf(record)  # the small one prints

@@ -1,14 +1,20 @@
 """The printable record: a PDF in Chinese with the signatures and the seal hash, rendered to PNG to be looked at."""
 
 import base64
+import hashlib
+import io
 import os
 import shutil
+import struct
 import subprocess
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from PIL import Image, ImageDraw
 
-from shuangsuiji.fieldwork import services
+from shuangsuiji.fieldwork import pdf as pdf_module
+from shuangsuiji.fieldwork import sealing, services
 from shuangsuiji.fieldwork.models import Handling
 from shuangsuiji.fieldwork.pdf import render_record_pdf
 
@@ -132,13 +138,10 @@ def test_a_missing_photo_is_said_at_its_place_in_the_pdf_and_logged(two_photos, 
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (scripts/system-deps.sh test)")
-def test_a_photo_too_large_or_beyond_the_count_is_said_too(two_photos, tmp_path, monkeypatch):
+def test_a_photo_beyond_the_count_is_said_too(two_photos, tmp_path, monkeypatch):
     from shuangsuiji.fieldwork import pdf as module
 
     record, _lost, kept = two_photos
-    monkeypatch.setattr(module, "MAX_PHOTO_BYTES", kept.size - 1)
-    assert _note(kept, "超过打印的大小上限（0MB）") in _flat(render_record_pdf(record), tmp_path)
-    monkeypatch.setattr(module, "MAX_PHOTO_BYTES", 8 * 1024 * 1024)
     monkeypatch.setattr(module, "MAX_PHOTOS", 0)
     assert _note(kept, "超过每份记录打印的照片数（0张）") in _flat(render_record_pdf(record), tmp_path)
 
@@ -212,3 +215,71 @@ def test_the_draft_form_says_which_photo_is_missing(draft_with_two_photos, users
     assert f'src="{reverse("fieldwork:attachment_file", args=[kept.pk])}"' in html
     assert html.count("未能载入") == 1
     assert any(r.levelname == "ERROR" and lost.sha256 in r.getMessage() for r in caplog.records)
+
+
+# --- a photo file over the size limit prints reduced ----------------------------------------------------------------
+
+def large_phone_jpeg() -> bytes:
+    """A 24-megapixel JPEG over ``MAX_PHOTO_BYTES``, stored on its side with EXIF orientation 6 as a phone holds a
+    portrait: upright it is 4000 × 6000 with a red band at its top. Padded with APP15 segments (as a phone's maker
+    notes and depth maps are) to be large cheaply: a smooth picture compresses to little."""
+    upright = Image.new("RGB", (4000, 6000), "#cfd8dc")
+    draw = ImageDraw.Draw(upright)
+    draw.rectangle((0, 0, 3999, 900), fill="#c62828")  # the top
+    draw.ellipse((1000, 2500, 3000, 4500), fill="#1565c0")
+    stored = upright.transpose(Image.Transpose.ROTATE_90)  # orientation 6: turn clockwise to show
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", quality=80, exif=exif.tobytes())
+    data = buffer.getvalue()
+    payload = b"\x00" * 65000
+    segment = b"\xff\xef" + struct.pack(">H", len(payload) + 2) + payload
+    padding = segment * (pdf_module.MAX_PHOTO_BYTES // len(segment) + 2)
+    return data[:2] + padding + data[2:]  # right after SOI
+
+
+def _images(pdf: bytes, tmp_path) -> list[tuple[int, int]]:
+    """(width, height) of every image the PDF embeds, as ``pdfimages -list`` reads them."""
+    path = tmp_path / "images.pdf"
+    path.write_bytes(pdf)
+    listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, check=True, text=True).stdout
+    return [(int(row.split()[3]), int(row.split()[4])) for row in listing.splitlines()[2:]
+            if row.split()[2] == "image"]
+
+
+@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils (scripts/system-deps.sh test)")
+def test_a_photo_file_over_the_limit_prints_reduced_and_upright_and_its_file_is_untouched(task, users, tmp_path):
+    user = users["inspector"]
+    record = fill(services.do_start_record(task, acting_user=user), user)
+    data = large_phone_jpeg()
+    assert len(data) > pdf_module.MAX_PHOTO_BYTES
+    large = services.do_add_attachment(record, SimpleUploadedFile("全景.jpg", data, content_type="image/jpeg"),
+                                       acting_user=user)
+    services.do_add_attachment(record, photo("排口.jpg"), acting_user=user)
+    sign_all(record, user)
+    record = services.do_submit_record(record, acting_user=user)
+    large.refresh_from_db()
+
+    pdf = render_record_pdf(record)
+    images = _images(pdf, tmp_path)
+    # upright (portrait, as EXIF says) and fitted to the 58 × 44 mm box at 300 dpi: 520 pixels high, not 6000
+    assert any(height == 520 and width in (346, 347) for width, height in images), images
+    assert (64, 48) in images  # the small photo is embedded as it is stored
+    assert len(pdf) < 2 * 1024 * 1024
+    text = _flat(pdf, tmp_path)
+    assert "此处为缩小打印（原图6000×4000像素，" in text  # the stored file's pixels, as stored
+    assert f"{large.size}字节）；原文件随记录完整保存，其SHA-256：" in text
+    # the hash under the photo (poppler reads its monospace block after the captions), besides the attachments'
+    assert text.count(large.sha256) == 2
+    assert "未能载入" not in text
+    assert text.count("此处为缩小打印") == 1  # not under the small photo
+    # the stored file, the evidence, is the file uploaded: its bytes, its hash, the seal
+    with large.file.open("rb") as handle:
+        assert handle.read() == data
+    assert hashlib.sha256(data).hexdigest() == large.sha256
+    assert sealing.verify(record) == []
+    if SHOTS:
+        (tmp_path / "record.pdf").write_bytes(pdf)
+        subprocess.run(["pdftoppm", "-r", "100", "-png", str(tmp_path / "record.pdf"),
+                        os.path.join(SHOTS, "pdf-reduced-photo")], check=True)
