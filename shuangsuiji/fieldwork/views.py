@@ -1519,10 +1519,32 @@ def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --- follow-ups and the county's overview ---------------------------------------------------------------------
 
 
+def _place_refused(request: HttpRequest, key: str) -> str | None:
+    """Why ``?key=`` (a jurisdiction's pk) narrows to no place of the reader's area, or None where it names one or
+    is not given. Ignored, the list showed his whole area as if it had been narrowed (the workbench's cells link
+    here with a county's pk; a link kept from another account, or an edited one, named another county). The place
+    is named: the places are public (the portal's filter lists them all), their problems are not."""
+    value = request.GET.get(key, "").strip()
+    if not value:
+        return None
+    chosen = params.number(value)
+    if chosen is not None and _jurisdictions(request.user).filter(pk=chosen).exists():
+        return None
+    named = Jurisdiction.objects.filter(pk=chosen).first() if chosen is not None else None
+    if named is not None:
+        return _("%(name)s不在您的管辖范围内，不能列出它的问题") % {"name": named.name}
+    return _("没有这个行政区（%(key)s=%(value)s）") % {"key": key, "value": value}
+
+
 @login_required
 def followup_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    # A place outside his area is refused in words with nothing listed (404, as the 报送材料 page answers a
+    # jurisdiction outside it), never the whole area under a filter that seems to hold.
+    refused = _place_refused(request, "jurisdiction") or _place_refused(request, "place")
     follow_ups = _filter_jurisdiction(request, FollowUp.objects.visible_to(request.user))
+    if refused:
+        follow_ups = follow_ups.none()
     state = request.GET.get("state", "open")
     if state == "overdue":
         follow_ups = follow_ups.overdue(today)
@@ -1546,10 +1568,11 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     follow_ups = follow_ups.select_related("target__jurisdiction", "record", "problem", "recheck").order_by(
         "due_date", "pk")
     return render(request, "fieldwork/followup_list.html", {
-        "place": place,
+        "place": place, "refused": refused,
         "page": _page(request, follow_ups), "query": _query(request), "state": state, "handling": handling,
         "handlings": Handling.choices, "jurisdictions": _jurisdictions(request.user), "today": today,
-        "overdue_count": FollowUp.objects.visible_to(request.user).overdue(today).count()})
+        "overdue_count": FollowUp.objects.visible_to(request.user).overdue(today).count()},
+        status=404 if refused else 200)
 
 
 @login_required

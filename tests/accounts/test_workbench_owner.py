@@ -139,7 +139,8 @@ def test_who_reviews_no_record_has_no_review_count(who, two_records, users, clie
 def test_a_list_narrowed_to_a_bureau_outside_the_readers_scope_lists_nothing(two_records, tree, users, client):
     client.force_login(users["other_county_admin"])
     answer = client.get(reverse("fieldwork:followup_list"), {"place": tree["a"].pk, "state": "all"})
-    assert answer.status_code == 200 and list(answer.context["page"].object_list) == []
+    # refused in words, nothing listed (tests/fieldwork/test_followup_list_place.py)
+    assert answer.status_code == 404 and list(answer.context["page"].object_list) == []
 
 
 # --- 逾期问题 -----------------------------------------------------------------------------------------------------
