@@ -1766,13 +1766,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     # ``owned_in_scope``) — a county's card counted the city's own plans' records of its firms, which the city
     # reviews, and its link opened them; the link opens exactly what the card and the list count (``owner_query``).
     awaiting = owned_in_scope(user, records.awaiting_review())
+    # A department user reviews nothing (``permissions.can_review``: the admins of the bureau whose plan drew the
+    # visit): the count is his bureau's, to read, and his card says so as his 本辖区逾期未办结问题 card does.
+    awaiting_is_scope = _is_department_user(user)
     # 逾期未办结问题: those the reader sees through (``FollowUp.followed_up_by``: his firms' problems, whoever's plan
     # drew the visit), the number of the menu's badge and of his workbench's 逾期未办结的问题 — the list the card opens
     # holds exactly them. A department user sees none through: his card is his scope's, and says so.
     sees_through = sees_problems_through(user)
     overdue = (FollowUp.objects.followed_up_by(user) if sees_through else follow_ups).overdue(today)
     return render(request, "fieldwork/overview.html", {
-        "awaiting_review": awaiting.count(),
+        "awaiting_review": awaiting.count(), "awaiting_is_scope": awaiting_is_scope,
         "awaiting_url": f"{reverse('fieldwork:record_list')}?{urlencode({'state': 'pending', **owner_query(user)})}",
         "overdue": overdue.count(), "overdue_is_scope": not sees_through, "open": follow_ups.open().count(),
         # what the 审批 tab it links to lists: the clues and the plans' requests too, not only the records'
