@@ -1526,10 +1526,32 @@ def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --- follow-ups and the county's overview ---------------------------------------------------------------------
 
 
+def _place_refused(request: HttpRequest, key: str) -> str | None:
+    """Why ``?key=`` (a jurisdiction's pk) narrows to no place of the reader's area, or None where it names one or
+    is not given. Ignored, the list showed his whole area as if it had been narrowed (the workbench's cells link
+    here with a county's pk; a link kept from another account, or an edited one, named another county). The place
+    is named: the places are public (the portal's filter lists them all), their problems are not."""
+    value = request.GET.get(key, "").strip()
+    if not value:
+        return None
+    chosen = params.number(value)
+    if chosen is not None and _jurisdictions(request.user).filter(pk=chosen).exists():
+        return None
+    named = Jurisdiction.objects.filter(pk=chosen).first() if chosen is not None else None
+    if named is not None:
+        return _("%(name)s不在您的管辖范围内，不能列出它的问题") % {"name": named.name}
+    return _("没有这个行政区（%(key)s=%(value)s）") % {"key": key, "value": value}
+
+
 @login_required
 def followup_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    # A place outside his area is refused in words with nothing listed (404, as the 报送材料 page answers a
+    # jurisdiction outside it), never the whole area under a filter that seems to hold.
+    refused = _place_refused(request, "jurisdiction") or _place_refused(request, "place")
     follow_ups = _filter_jurisdiction(request, FollowUp.objects.visible_to(request.user))
+    if refused:
+        follow_ups = follow_ups.none()
     state = request.GET.get("state", "open")
     if state == "overdue":
         follow_ups = follow_ups.overdue(today)
@@ -1553,10 +1575,11 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     follow_ups = follow_ups.select_related("target__jurisdiction", "record", "problem", "recheck").order_by(
         "due_date", "pk")
     return render(request, "fieldwork/followup_list.html", {
-        "place": place,
+        "place": place, "refused": refused,
         "page": _page(request, follow_ups), "query": _query(request), "state": state, "handling": handling,
         "handlings": Handling.choices, "jurisdictions": _jurisdictions(request.user), "today": today,
-        "overdue_count": FollowUp.objects.visible_to(request.user).overdue(today).count()})
+        "overdue_count": FollowUp.objects.visible_to(request.user).overdue(today).count()},
+        status=404 if refused else 200)
 
 
 @login_required
@@ -1750,13 +1773,16 @@ def overview(request: HttpRequest) -> HttpResponse:
     # ``owned_in_scope``) — a county's card counted the city's own plans' records of its firms, which the city
     # reviews, and its link opened them; the link opens exactly what the card and the list count (``owner_query``).
     awaiting = owned_in_scope(user, records.awaiting_review())
+    # A department user reviews nothing (``permissions.can_review``: the admins of the bureau whose plan drew the
+    # visit): the count is his bureau's, to read, and his card says so as his 本辖区逾期未办结问题 card does.
+    awaiting_is_scope = _is_department_user(user)
     # 逾期未办结问题: those the reader sees through (``FollowUp.followed_up_by``: his firms' problems, whoever's plan
     # drew the visit), the number of the menu's badge and of his workbench's 逾期未办结的问题 — the list the card opens
     # holds exactly them. A department user sees none through: his card is his scope's, and says so.
     sees_through = sees_problems_through(user)
     overdue = (FollowUp.objects.followed_up_by(user) if sees_through else follow_ups).overdue(today)
     return render(request, "fieldwork/overview.html", {
-        "awaiting_review": awaiting.count(),
+        "awaiting_review": awaiting.count(), "awaiting_is_scope": awaiting_is_scope,
         "awaiting_url": f"{reverse('fieldwork:record_list')}?{urlencode({'state': 'pending', **owner_query(user)})}",
         "overdue": overdue.count(), "overdue_is_scope": not sees_through, "open": follow_ups.open().count(),
         # what the 审批 tab it links to lists: the clues and the plans' requests too, not only the records'

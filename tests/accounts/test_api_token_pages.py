@@ -4,7 +4,7 @@ their 用户管理 page and revokes them; anyone else's token does not exist for
 stay 403 to roles that manage no accounts. Deactivating an account says first that it revokes the tokens."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -25,8 +25,9 @@ def make(user, name: str = "分局看板") -> ApiToken:
                            valid_through=timezone.localdate() + timedelta(days=30))[0]
 
 
-def create(client: Client, name: str = "省平台夜间同步", days: int = 90):
-    return client.post(LIST, {"name": name, "valid_through": (timezone.localdate() + timedelta(days=days)).isoformat()})
+def create(client: Client, name: str = "省平台夜间同步", days: int = 90, through: date | None = None):
+    through = through or timezone.localdate() + timedelta(days=days)
+    return client.post(LIST, {"name": name, "valid_through": through.isoformat()})
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -35,14 +36,16 @@ def test_everyone_creates_his_own_token_and_sees_its_secret_once(users, role):
     page = client.get(LIST)
     assert page.status_code == 200
     assert page.context["form"]["valid_through"].value() == timezone.localdate() + timedelta(days=90)
-    response = create(client)
+    # the day posted, kept: today asked after the post was the next day for a run crossing midnight in Beijing
+    through = timezone.localdate() + timedelta(days=90)
+    response = create(client, through=through)
     assert response.status_code == 201
     assert "no-store" in response["Cache-Control"]  # the secret stays in no cache
     html = response.content.decode()
     (secret,) = set(SECRET.findall(html))
     token = ApiToken.objects.get(owner=users[role])
     assert token.secret_hash == token_hash(secret) and token.name == "省平台夜间同步"
-    assert token.valid_through == timezone.localdate() + timedelta(days=90)
+    assert token.valid_through == through
     assert "只显示这一次" in html and 'data-copy="#new-token"' in html
     again = client.get(LIST).content.decode()
     assert secret not in again and f"ssj_{token.prefix}…" in again and "省平台夜间同步" in again

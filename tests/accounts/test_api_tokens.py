@@ -266,22 +266,23 @@ def test_at_most_ten_working_tokens_a_person(users):
 
 
 def test_a_token_is_valid_at_most_365_days(users):
-    today = timezone.localdate()
+    # today is asked at each step, as the service asks it: one day kept for the whole test offered 366 days from
+    # yesterday, a valid 365 from today, to a run crossing midnight in Beijing (d4e7959)
     with pytest.raises(ValidationError) as refusal:
         do_create_token(users["leader"], acting_user=users["leader"], name="看板",
-                        valid_through=today + timedelta(days=366))
+                        valid_through=timezone.localdate() + timedelta(days=366))
     message = refusal.value.message_dict["valid_through"][0]
-    assert "最长365天" in message and (today + timedelta(days=365)).isoformat() in message
+    assert "最长365天" in message and (timezone.localdate() + timedelta(days=365)).isoformat() in message
     with pytest.raises(ValidationError) as refusal:
         do_create_token(users["leader"], acting_user=users["leader"], name="看板",
-                        valid_through=today - timedelta(days=1))
+                        valid_through=timezone.localdate() - timedelta(days=1))
     assert "已经过去" in refusal.value.message_dict["valid_through"][0]
     with pytest.raises(ValidationError) as refusal:
-        do_create_token(users["leader"], acting_user=users["leader"], name="  ", valid_through=today)
+        do_create_token(users["leader"], acting_user=users["leader"], name="  ", valid_through=timezone.localdate())
     assert "请填写用途" in refusal.value.message_dict["name"][0]
     assert not ApiToken.objects.exists() and not Event.objects.filter(action="apitoken.create").exists()
     token, _secret = make(users["leader"], days=365)
-    assert token.valid_through == today + timedelta(days=365)
+    assert token.valid_through == timezone.localdate() + timedelta(days=365)
 
 
 # --- who creates and revokes ------------------------------------------------------------------------------------

@@ -136,10 +136,46 @@ def test_who_reviews_no_record_has_no_review_count(who, two_records, users, clie
     assert section(page(client, users[who]), "review").total == 0
 
 
+def _review_card(client, user) -> tuple[str, int, str, bool]:
+    """The 现场检查 overview's 待审核 card: its label, its number, the link it opens, whether it carries the note
+    that the admins review them."""
+    client.force_login(user)
+    html = client.get(reverse("fieldwork:home")).content.decode()
+    found = re.search(r'href="([^"]+)" id="awaiting-review">([^<]+)</a>\s*<div class="display-6" '
+                      r'id="awaiting-count">([\d,]+)</div>', html)
+    assert found, html
+    url, label, n = found.groups()
+    return label, int(n.replace(",", "")), url.replace("&amp;", "&"), 'id="awaiting-scope"' in html
+
+
+def test_a_department_users_review_card_says_it_is_his_areas_not_his_queue(two_records, users, client):
+    """He reviews nothing (only the admins of the bureau whose plan drew the visit do), and his workbench counts
+    none; the overview's card counted his bureau's under the admins' words 待审核记录, as if they were his to
+    review. It says 本辖区待审核记录 and who reviews them, as his 本辖区逾期未办结问题 card does; the link opens
+    exactly them."""
+    county, _city = two_records
+    label, n, url, note = _review_card(client, users["department_user"])
+    assert (label, n, note) == ("本辖区待审核记录", 1, True)
+    assert _listed(client, url) == [county.number]
+    client.force_login(users["department_user"])
+    assert "由管理员审核，供您了解" in client.get(reverse("fieldwork:home")).content.decode()
+    client.cookies["django_language"] = "en"
+    assert _review_card(client, users["department_user"])[0] == "Records awaiting review in your area"
+
+
+@pytest.mark.parametrize(("who", "n"), [("county_admin", 1), ("other_county_admin", 0), ("city_admin", 2),
+                                        ("leader", 2)])
+def test_who_reviews_or_reads_the_reviewing_keeps_the_review_card(who, n, two_records, users, client):
+    """The admins review them; a leader reads their reviewing (as he reads their seeing-through of problems)."""
+    label, count, _url, note = _review_card(client, users[who])
+    assert (label, count, note) == ("待审核记录", n, False)
+
+
 def test_a_list_narrowed_to_a_bureau_outside_the_readers_scope_lists_nothing(two_records, tree, users, client):
     client.force_login(users["other_county_admin"])
     answer = client.get(reverse("fieldwork:followup_list"), {"place": tree["a"].pk, "state": "all"})
-    assert answer.status_code == 200 and list(answer.context["page"].object_list) == []
+    # refused in words, nothing listed (tests/fieldwork/test_followup_list_place.py)
+    assert answer.status_code == 404 and list(answer.context["page"].object_list) == []
 
 
 # --- 逾期问题 -----------------------------------------------------------------------------------------------------

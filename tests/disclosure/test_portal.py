@@ -244,7 +244,9 @@ def test_corrections_are_shown_as_such_without_bringing_back_what_is_now_hidden(
     text = client.get("/public/results/JL2026-000001/").content.decode()
     assert "更正记录" in text and "处罚决定书文号录入有误" in text
     assert "涞环罚〔2026〕3号" in text and "涞环罚〔2026〕4号" in text  # before → after
-    assert timezone.localdate().isoformat() in text
+    # the day of the correction as stored (today, asked here, was the next day for a run crossing midnight in
+    # Beijing after the corrections were made)
+    assert timezone.localdate(chem.corrections.get().corrected_at).isoformat() in text
     hidden = client.get("/public/results/JL2026-000002/").content.decode()
     assert "依法隐去经营者姓名" in hidden and "涞水县乙纺织厂" not in hidden
     assert data["targets"]["mill"].credit_code not in hidden

@@ -28,15 +28,29 @@ def order(notes: str = "布袋除尘器破损，未及时更换", days: int = 10
             "deadline": today() + datetime.timedelta(days=days)}
 
 
+def kept(record) -> dict:
+    """HB-001's order as ``record`` states it, its deadline as stored. ``order()`` asks today anew: for a run that
+    crossed midnight in Beijing after the fixture made the record, that was another deadline, so an amended order
+    (a second line in the draft's event) where the test meant it unchanged."""
+    item = record.items.get(code="HB-001")
+    return {"outcome": Outcome.PROBLEM, "notes": item.notes, "handling": Handling.ORDER, "deadline": item.deadline}
+
+
+def deadline_of(record, code: str) -> datetime.date:
+    """The deadline ``record`` stores for ``code``'s order: what the re-check's dates and its draft's rows follow,
+    whatever day it is when the test compares them."""
+    return record.items.get(code=code).deadline
+
+
 def test_an_added_order_joins_the_open_recheck(source, recheck, users):
-    amendment = amended(source, users, order(days=10), order("未按规定开展自行监测", days=20))
+    amendment = amended(source, users, kept(source), order("未按规定开展自行监测", days=20))
     assert Recheck.objects.filter(target=source.target).count() == 1
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.OPEN
     open_orders = recheck.follow_ups.filter(status=FollowUpStatus.OPEN)
     assert sorted(open_orders.values_list("problem__code", flat=True)) == ["HB-001", "HB-002"]
     # the existing rule: the latest deadline, and every order due with the re-check
-    assert recheck.not_before == today() + datetime.timedelta(days=20)
+    assert recheck.not_before == deadline_of(amendment, "HB-002") > deadline_of(amendment, "HB-001")
     assert recheck.due_date == recheck.not_before + datetime.timedelta(days=services.RECHECK_WITHIN_DAYS)
     assert set(open_orders.values_list("due_date", flat=True)) == {recheck.due_date}
     added = recheck.follow_ups.get(problem__code="HB-002")
@@ -51,7 +65,7 @@ def test_an_added_order_gets_a_row_in_the_started_draft(source, recheck, users):
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     draft = fill(draft, users["inspector"])
     revision = draft.revision
-    amended(source, users, order(), order("未按规定开展自行监测", days=20))
+    amended(source, users, kept(source), order("未按规定开展自行监测", days=20))
     draft.refresh_from_db()
     rows = list(draft.items.order_by("order"))
     assert [row.code for row in rows] == ["HB-001", "HB-002"]
@@ -74,7 +88,7 @@ def test_a_moved_order_stays_on_the_same_recheck(source, recheck, users):
     assert follow_up.status == FollowUpStatus.CLOSED and follow_up.closing_record == amendment
     moved = recheck.follow_ups.get(status=FollowUpStatus.OPEN)
     assert moved.problem.code == "HB-002" and moved.record == amendment
-    assert recheck.not_before == today() + datetime.timedelta(days=12)
+    assert recheck.not_before == deadline_of(amendment, "HB-002")
     assert Event.objects.get(action="recheck.join").changes["moved"] == [None, "HB-001 → HB-002"]
 
 
@@ -83,13 +97,13 @@ def test_a_moved_order_takes_its_draft_row_with_what_was_typed(source, recheck, 
     row = draft.items.get()
     services.do_save_draft(draft, acting_user=users["inspector"], values={}, items={row.pk: {
         "outcome": Outcome.PROBLEM, "notes": "除尘器仍未更换", "handling": Handling.CASE}})
-    amended(source, users, NO_PROBLEM, order(days=12))
+    amendment = amended(source, users, NO_PROBLEM, order(days=12))
     draft.refresh_from_db()
     row = draft.items.get()
     assert (row.code, row.outcome, row.notes, row.handling) == ("HB-002", Outcome.PROBLEM, "除尘器仍未更换",
                                                                  Handling.CASE)
     assert row.content == (f"复查整改情况：布袋除尘器破损，未及时更换（整改期限 "
-                           f"{today() + datetime.timedelta(days=12)}）")
+                           f"{deadline_of(amendment, 'HB-002')}）")
     assert Event.objects.get(action="record.recheck_items").changes == {"items": ["HB-001", "HB-002"]}
     # the re-check, sealed, closes the moved order from its new row
     draft = fill(draft, users["inspector"])
@@ -101,7 +115,7 @@ def test_a_moved_order_takes_its_draft_row_with_what_was_typed(source, recheck, 
 
 def test_without_an_open_recheck_an_added_order_starts_one(source, recheck, users):
     rechecked(recheck, users["inspector"])
-    amendment = amended(source, users, order(), order("未按规定开展自行监测", days=20))
+    amendment = amended(source, users, kept(source), order("未按规定开展自行监测", days=20))
     recheck.refresh_from_db()
     assert recheck.status == RecheckStatus.DONE
     new = recheck_of(amendment)
@@ -126,7 +140,7 @@ def test_a_changed_order_rewrites_the_system_line_of_its_draft_row(source, reche
     amendment = amended(source, users, order("布袋除尘器破损，需整体更换", days=25), NO_PROBLEM)
     draft.refresh_from_db()
     row = draft.items.get()
-    line = f"复查整改情况：布袋除尘器破损，需整体更换（整改期限 {today() + datetime.timedelta(days=25)}）"
+    line = f"复查整改情况：布袋除尘器破损，需整体更换（整改期限 {deadline_of(amendment, 'HB-001')}）"
     assert row.content == line
     assert (row.outcome, row.notes, row.handling) == (Outcome.PROBLEM, "除尘器仍未更换", Handling.CASE)
     assert draft.revision > revision
@@ -138,8 +152,7 @@ def test_a_changed_order_rewrites_the_system_line_of_its_draft_row(source, reche
 def test_an_unchanged_order_leaves_the_draft_alone(source, recheck, users):
     draft = services.do_start_recheck_record(recheck, acting_user=users["inspector"])
     revision = draft.revision
-    first = source.items.get(code="HB-001")
-    amended(source, users, order(first.notes, days=(first.deadline - today()).days), NO_PROBLEM)
+    amended(source, users, kept(source), NO_PROBLEM)
     draft.refresh_from_db()
     assert draft.revision == revision
     assert not Event.objects.filter(action="record.recheck_items").exists()

@@ -81,7 +81,7 @@ def test_the_plan_page_shows_strata_ceremony_hashes_and_tasks_but_never_the_secr
 
 def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(client, city):
     plan = running_plan(city)
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate().isoformat()  # refused to them on any day
     for reader in ("leader", "department_user"):
         login(client, city["users"], reader)
         client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today})
@@ -89,7 +89,9 @@ def test_ceremony_buttons_work_for_the_county_admin_and_are_refused_to_readers(c
     login(client, city["users"], "other_county_admin")
     assert client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today}).status_code == 404
     login(client, city["users"], "county_admin")
-    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today})
+    # today asked as the freeze is posted: the day asked before the readers' five requests was yesterday, a past
+    # day refused, for a run crossing midnight in Beijing among them
+    client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": timezone.localdate().isoformat()})
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.FROZEN
     client.post(reverse("planning:plan_commit", args=[plan.pk]))
     response = client.post(reverse("planning:plan_public", args=[plan.pk]),
@@ -135,9 +137,9 @@ def test_the_public_value_form_says_every_problem_at_once(client, city):
 
 def test_the_freeze_form_offers_no_past_day_and_refuses_one(client, city):
     plan = running_plan(city)
-    today = timezone.localdate()
     login(client, city["users"], "county_admin")
     page = client.get(reverse("planning:plan_detail", args=[plan.pk])).content.decode()
+    today = timezone.localdate()  # the page's day, asked after it (before the sign-in it could be the day before)
     assert f'min="{today.isoformat()}"' in page and f'value="{today.isoformat()}"' in page
     yesterday = today - datetime.timedelta(days=1)
     response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": yesterday.isoformat()})
@@ -150,10 +152,10 @@ def test_a_refused_freeze_keeps_the_typed_date_and_says_why_under_it(client, cit
     """A redirect after a refusal put the proposed day (today) back in the box: a clerk who had typed the
     announced day, and missed the message at the top, froze the plan on a day nobody had announced."""
     plan = running_plan(city)
-    today = timezone.localdate()
-    far = today.replace(year=today.year + 1)  # a year too far: past the quarter's last day
+    far = timezone.localdate() + datetime.timedelta(days=400)  # a year too far: past the quarter's last day
     login(client, city["users"], "county_admin")
     response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": far.isoformat()})
+    today = timezone.localdate()  # the page's day, asked after it
     assert response.status_code == 400
     page = response.content.decode()
     assert f'value="{far.isoformat()}"' in page and f'value="{today.isoformat()}"' not in page
@@ -168,14 +170,15 @@ def test_a_refused_freeze_keeps_the_typed_date_and_says_why_under_it(client, cit
     assert 'value="2026-02-31"' in page and 'data-error="draw_date"' in page
     assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT and not plan.draws.exists()
     # nothing refused: frozen, and back to the page
-    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today.isoformat()})
+    response = client.post(reverse("planning:plan_freeze", args=[plan.pk]),
+                           {"draw_date": timezone.localdate().isoformat()})
     assert response.status_code == 302 and Plan.objects.get(pk=plan.pk).status == PlanStatus.FROZEN
 
 
 def test_a_freeze_refused_because_the_plan_was_frozen_in_another_tab_says_so_on_the_frozen_page(client, city):
     plan = running_plan(city)
-    today = timezone.localdate().isoformat()
     login(client, city["users"], "county_admin")
+    today = timezone.localdate().isoformat()  # asked after the sign-in, as the freeze is posted
     client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today})
     response = client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": today}, follow=True)
     assert response.redirect_chain and response.status_code == 200  # the page as it is now, without a form
@@ -256,7 +259,9 @@ def test_a_plan_announced_for_a_later_day_waits_for_it(client, city):
     following = quarter_of(today) % 4 + 1
     plan = services.do_create_plan(jurisdiction=city["tree"]["a"], quarter=following, acting_user=None,
                                    year=today.year + (following == 1))
-    announced = today + datetime.timedelta(days=1)
+    # two days on, not tomorrow: a run crossing midnight in Beijing between the freeze and the draw (five requests)
+    # found tomorrow's announced day come, and the draw went through
+    announced = today + datetime.timedelta(days=2)
     login(client, city["users"], "county_admin")
     client.post(reverse("planning:plan_freeze", args=[plan.pk]), {"draw_date": announced.isoformat()})
     client.post(reverse("planning:plan_commit", args=[plan.pk]))
