@@ -8,11 +8,9 @@ import importlib
 
 from django.db import migrations, models
 
-sealed = importlib.import_module("shuangsuiji.fieldwork.migrations.0002_sealed_records")
-DROP = [f"DROP TRIGGER IF EXISTS {sealed.RECORD}_sealed_update",
-        *[f"DROP TRIGGER IF EXISTS {table}_sealed_{op}" for table in sealed.CHILDREN for op in ("insert", "update")]]
-drop_triggers = sealed.run({"sqlite": DROP})
-make_triggers = sealed.run({"sqlite": sealed.SQLITE})
+# the same pair of steps as 0009's, which drop and make the seal triggers of 0002
+early = importlib.import_module("shuangsuiji.fieldwork.migrations.0009_early_recheck_statement")
+drop_triggers, make_triggers = early.drop_triggers, early.make_triggers
 
 
 class Migration(migrations.Migration):
