@@ -36,8 +36,8 @@ from shuangsuiji.fieldwork.models import (
     RecheckStatus,
     ReviewDecision,
     owed_by,
-    owned_in_scope,
     owners,
+    reviewed_in_scope,
     task_number,
 )
 from shuangsuiji.intake.services import policy_for
@@ -343,7 +343,7 @@ def _add(into: dict[int, int], key: int, n: int = 1) -> None:
 def owner_query(user) -> dict[str, int]:
     """``drawn_by`` the user's one bureau, so that a county's "more" opens exactly what it counted; a city's
     lists show its counties' work too, which its count holds. The 现场检查 overview's 待审核 card links with it
-    as well, so that it opens what the workbench and the card count (``fieldwork.models.owned_in_scope``)."""
+    as well, so that it opens what the workbench and the card count (``fieldwork.models.reviewed_in_scope``)."""
     root = _root(user)
     if root is None or len(_places(user, root)) != 1:
         return {}
@@ -585,12 +585,14 @@ def _deadlines(months: Iterable[tuple[int, int]]) -> dict[tuple[int, int], date 
 def records_awaiting_review(user, today: date) -> Items:
     """Submitted records nobody has reviewed yet, oldest first. A random inspection's result must be published
     by the deadline of the month it ended in, and only a reviewed record is published: that deadline is the
-    review's too (a re-check's record is not published and has none)."""
-    records = owned_in_scope(user, InspectionRecord.objects.visible_to(user).awaiting_review())
+    review's too (a re-check's record is not published and has none). Those the user's bureaus review
+    (``reviewed_in_scope``): a merged visit's record is not counted for a plan that was not told of it when it was
+    sealed."""
+    records = reviewed_in_scope(user, InspectionRecord.objects.visible_to(user).awaiting_review())
     dated = records.order_by().annotate(month=TruncMonth("ended_at"), published=Case(
         When(task__isnull=False, then=Value(True)), default=Value(False), output_field=BooleanField()))
     # Per owner for the table (a merged visit's record on each owner's row), and distinct for the totals.
-    groups = owners(dated, "", "month", "published")
+    groups = owners(dated, "", "month", "published", reviewing=True)
     totals = list(dated.values("month", "published").annotate(n=Count("pk")))
     deadlines = _deadlines((g["month"].year, g["month"].month) for g in totals if g["published"] and g["month"])
 

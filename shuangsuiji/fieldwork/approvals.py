@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from shuangsuiji.fieldwork.models import AmendmentRequest, OnSiteApproval, RequestState, owned_in_scope, teams_of
+from shuangsuiji.fieldwork.models import AmendmentRequest, OnSiteApproval, RequestState, reviewed_in_scope, teams_of
 from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.planning.models import PlanStratum, RedrawRequest, RedrawState, ShortfallState
 from shuangsuiji.planning.permissions import approvable_plans
@@ -61,11 +61,11 @@ def admin_queue(user) -> Queue:
     plans = approvable_plans(user).values("pk")
     clues = Clue.objects.visible_to(user)
     return Queue(
-        # a visit's requests are its drawing bureau's to decide (permissions.reviewers): a county's queue leaves the
-        # city's own plans' visits to its firms to the city, as its count of records to review does
-        on_site=_split(user, owned_in_scope(user, OnSiteApproval.objects.visible_to(user).filter(
+        # a visit's requests are its reviewers' to decide (permissions.reviewers: the bureaus told of it): a county's
+        # queue leaves the city's own plans' visits to its firms to the city, as its count of records to review does
+        on_site=_split(user, reviewed_in_scope(user, OnSiteApproval.objects.visible_to(user).filter(
             state=RequestState.PENDING), "record__"), "requested_by", not_on_team),
-        amendments=_split(user, owned_in_scope(user, AmendmentRequest.objects.visible_to(user).filter(
+        amendments=_split(user, reviewed_in_scope(user, AmendmentRequest.objects.visible_to(user).filter(
             state=RequestState.PENDING), "record__"), "requested_by", not_on_team),
         clues=_split(user, clues.filter(status=ClueStatus.PENDING), "reported_by", everyone),
         unchecked=Split(clues_awaiting_check(clues), clues.none(), clues.none()),

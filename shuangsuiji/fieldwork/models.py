@@ -1021,6 +1021,30 @@ def owned_by(queryset: models.QuerySet, jurisdictions, path: str = "") -> models
     return of_tasks(queryset, tasks, path)
 
 
+def reviewing_selections() -> models.QuerySet:
+    """The plans (``TaskPlan`` rows) whose bureaus review the records of their visits (``permissions.reviewers``):
+    those told of the visit when it was sealed (``planning.models.told_selections`` at its original record's seal;
+    now, while that is a draft). A merged visit's other plan, drawn and not dispatched when the county's record was
+    sealed, did not send anyone and was told nothing: its bureau does not review that record, nor count it awaiting
+    review, nor decide its amendments — not after its own dispatch either (the record stays that of the plans it was
+    written for, as its 检查来源 and 由…审核 say)."""
+    from shuangsuiji.planning.models import TaskPlan, told_selections
+
+    seal = models.Subquery(InspectionRecord.objects.filter(task=OuterRef("task"), amends__isnull=True)
+                           .values("sealed_at")[:1])
+    return TaskPlan.objects.annotate(visit_seal=seal).filter(told_selections(at=models.F("visit_seal")))
+
+
+def reviewed_by(queryset: models.QuerySet, jurisdictions, path: str = "") -> models.QuerySet:
+    """``owned_by``, of the visits ``jurisdictions`` review (``reviewing_selections``): the queues and counts of
+    records awaiting review and of the requests their reviewers decide, as ``permissions.can_review`` decides."""
+    from shuangsuiji.planning.models import Task
+
+    tasks = Task.objects.filter(Exists(reviewing_selections().filter(task=OuterRef("pk"),
+                                                                     plan__jurisdiction__in=jurisdictions)))
+    return of_tasks(queryset, tasks, path)
+
+
 def of_tasks(queryset: models.QuerySet, tasks: models.QuerySet, path: str = "") -> models.QuerySet:
     """The records (or rows reaching a record through ``path``) of ``tasks`` and of the re-checks that follow them
     up: one bureau's work of one quarter on the 完成情况 page, as ``owned_by`` is all of it."""
@@ -1030,24 +1054,37 @@ def of_tasks(queryset: models.QuerySet, tasks: models.QuerySet, path: str = "") 
 def owned_in_scope(user, queryset: models.QuerySet, path: str = "") -> models.QuerySet:
     """``owned_by`` any bureau of the user's scope — his jurisdiction and those below it, not the city a county
     reads: a county admin's count leaves the city's own plans' records in his county to the city, which drew them and
-    reviews them. The workbench's and the overview's 待审核 and the 审批 queue count with it."""
+    reviews them. Who reviews a merged visit's record is narrower (``reviewed_in_scope``)."""
+    return owned_by(queryset, _scope_places(user), path)
+
+
+def reviewed_in_scope(user, queryset: models.QuerySet, path: str = "") -> models.QuerySet:
+    """``reviewed_by`` any bureau of the user's scope (as ``owned_in_scope``): the workbench's, the overview's and the
+    record list's 待审核 and the 审批 queue's amendments and on-site requests."""
+    return reviewed_by(queryset, _scope_places(user), path)
+
+
+def _scope_places(user) -> models.QuerySet:
     from shuangsuiji.registry.models import Jurisdiction
 
     places = Jurisdiction.objects.visible_to(user)
     if user.jurisdiction_id is not None:
         places = places.filter(path__startswith=user.jurisdiction.path)
-    return owned_by(queryset, places.values("pk"), path)
+    return places.values("pk")
 
 
-def owners(queryset: models.QuerySet, path: str = "", *fields: str) -> list[dict]:
+def owners(queryset: models.QuerySet, path: str = "", *fields: str, reviewing: bool = False) -> list[dict]:
     """Rows of ``queryset`` grouped by owner: ``{"owner": jurisdiction id, "n": count, **fields}``, the records of
     tasks grouped in the database, the few re-checks' records resolved up their chain to the task they follow up.
-    A merged visit's record is in each owner's row (so the rows' sum may exceed the distinct total)."""
+    A merged visit's record is in each owner's row (so the rows' sum may exceed the distinct total). ``reviewing``:
+    grouped by the bureaus that review them (``reviewing_selections``), as the queues of records awaiting review are.
+    """
     from shuangsuiji.planning.models import TaskPlan
 
     selection = f"{path}task__selections__"
+    held = ({f"{selection}in": reviewing_selections().values("pk")} if reviewing else {f"{selection}active": True})
     rows = [{"owner": row[f"{selection}plan__jurisdiction"], "n": row["n"], **{f: row[f] for f in fields}}
-            for row in queryset.filter(**{f"{selection}active": True}).order_by()
+            for row in queryset.filter(**held).order_by()
             .values(f"{selection}plan__jurisdiction", *fields).annotate(n=models.Count("pk", distinct=True))]
     rechecked = list(queryset.filter(**{f"{path}recheck__isnull": False}).order_by()
                      .values(f"{path}recheck", *fields))
@@ -1067,7 +1104,8 @@ def owners(queryset: models.QuerySet, path: str = "", *fields: str) -> list[dict
                 following.setdefault(source_recheck, set()).update(pending[pk])
         pending = following
     plans: dict[int, set[int]] = {}
-    for task, place in TaskPlan.objects.filter(task__in=set(root.values()), active=True).values_list(
+    held_plans = reviewing_selections() if reviewing else TaskPlan.objects.filter(active=True)
+    for task, place in held_plans.filter(task__in=set(root.values())).values_list(
             "task", "plan__jurisdiction"):
         plans.setdefault(task, set()).add(place)
     for row in rechecked:

@@ -9,7 +9,8 @@
   targets (the head of the enforcement unit): the city carries out its own level's inspections (指导意见 (十四)), so
   a visit only a city plan drew is the city's to review although the firm is in a county, as its task is the city's
   (``planning.permissions.visible_tasks``) and the workbench counts its record on the city's row
-  (``models.owned_in_scope``). A merged visit is each drawing bureau's. A re-check's record is reviewed by whoever
+  (``models.owned_in_scope``). A merged visit is each told bureau's: those whose plans were dispatched when its
+  record was sealed (``reviewers``, ``models.reviewed_in_scope``). A re-check's record is reviewed by whoever
   reviews the record it re-checks. Nobody approves his own request.
 - **The admins of the target's jurisdiction** (``can_administer``) follow the problems up once the record is
   sealed: a problem follows the firm. So a county sees through the problems a city plan's visit found at its firm,
@@ -25,7 +26,6 @@
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from shuangsuiji.accounts.models import Role
@@ -74,13 +74,16 @@ def can_administer(user, record) -> bool:
     return is_admin_of(user, record.target.jurisdiction)
 
 
-def reviewers(record, *, told: bool = False) -> list[Jurisdiction]:
+def reviewers(record) -> list[Jurisdiction]:
     """The jurisdictions whose admins review ``record`` (and decide its amendments and on-site requests): those of
-    the plans that drew its visit, for a re-check's record those of the visit its chain of source records starts
-    from — ``models.owned_by`` for one record. A visit no live selection holds any more (its draw superseded) falls
-    back to the firm's jurisdiction, so that somebody still may act on it. ``told``: only the plans told of the visit
-    (``told_selections``) — what a refusal may name: a merged visit's other plan, drawn and not dispatched, is not
-    named to anyone outside it (``planning.permissions.shown_draws``)."""
+    the plans told of its visit when it was sealed (``told_selections`` at ``visit_sealed_at``; now, for a draft),
+    for a re-check's record those of the visit its chain of source records starts from — ``models.reviewed_by`` for
+    one record, which the queues of records awaiting review count with. A merged visit's other plan, drawn and not
+    dispatched when the record was sealed, sent nobody there and was told nothing
+    (``planning.permissions.shown_draws``): its bureau neither reviews the record nor is named on it (由…审核, a
+    refusal), and does not after its own dispatch either — the record stays that of the plans it was written for,
+    as its 检查来源 does (``services.record_sources``). A visit no live selection holds any more (its draw
+    superseded) falls back to the firm's jurisdiction, so that somebody still may act on it."""
     source, seen = record, set()
     while source.task_id is None and source.recheck_id is not None and source.pk not in seen:
         seen.add(source.pk)
@@ -88,7 +91,7 @@ def reviewers(record, *, told: bool = False) -> list[Jurisdiction]:
     places = []
     if source.task_id is not None:
         places = list(Jurisdiction.objects.filter(
-            pk__in=TaskPlan.objects.filter(told_selections() if told else Q(active=True), task_id=source.task_id)
+            pk__in=TaskPlan.objects.filter(told_selections(source.visit_sealed_at), task_id=source.task_id)
             .values("plan__jurisdiction"))
             .order_by("path"))
     return places or [record.target.jurisdiction]
@@ -102,7 +105,7 @@ def can_review(user, record) -> bool:
 def ensure_can_review(user, record) -> None:
     if not can_review(user, record):
         raise PermissionDenied(_("本次检查由%(name)s的计划抽取，只有%(name)s的管理员可以进行此操作") % {
-            "name": join_sep(place.name for place in reviewers(record, told=True))})
+            "name": join_sep(place.name for place in reviewers(record))})
 
 
 def ensure_not_on_team(user, record, *, on_site: bool = False) -> None:

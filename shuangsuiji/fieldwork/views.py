@@ -90,9 +90,10 @@ from shuangsuiji.fieldwork.models import (
     of_tasks,
     owed_by,
     owned_by,
-    owned_in_scope,
     reads_draft_of,
     reads_drafts,
+    reviewed_by,
+    reviewed_in_scope,
     sees_problems_through,
     task_number,
 )
@@ -1211,6 +1212,10 @@ def record_list(request: HttpRequest) -> HttpResponse:
         elif params.year(year) is not None and quarter in ("1", "2", "3", "4"):
             records = of_tasks(records, drawn_by(Task.objects.all(), owner).filter(year=int(year),
                                                                                  quarter=int(quarter)))
+        elif state == RecordState.PENDING:
+            # awaiting the review of the bureau: the records it reviews (``reviewed_by``), as the workbench and the
+            # overview's card count them — not a merged visit's record sealed before its plan was dispatched
+            records = reviewed_by(records, [owner])
         else:
             records = owned_by(records, [owner])
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)
@@ -1305,7 +1310,7 @@ def _detail_page(request: HttpRequest, record: InspectionRecord, *, refused: Exc
         "sources": services.record_sources(record),
         "can_review": is_admin and record.is_sealed and review is None and amendment is None,
         # the firm's county reads the record, the city whose own plan drew the visit reviews it: said, not a blank
-        "reviewed_by": join_sep(place.name for place in permissions.reviewers(record, told=True))
+        "reviewed_by": join_sep(place.name for place in permissions.reviewers(record))
         if not is_admin and permissions.can_administer(user, record) else "",
         "can_request_amendment": record.is_sealed and (is_member or is_admin) and amendment is None
         and open_amendment is None,
@@ -1455,8 +1460,8 @@ def _approval_queue(request: HttpRequest) -> dict:
         # An admin lists the requests of his queue (approvals.admin_queue), decided by the bureau that drew the visit
         # (permissions.reviewers): a county admin is not shown the city's own visits' requests, which the city
         # decides and whose on-site reasons come from the city team's draft, which he may not read.
-        on_site = owned_in_scope(user, on_site, "record__")
-        amendments = owned_in_scope(user, amendments, "record__")
+        on_site = reviewed_in_scope(user, on_site, "record__")
+        amendments = reviewed_in_scope(user, amendments, "record__")
     if not reads_drafts(user):
         # A pending on-site request belongs to a draft, and its reason may name who complained (ON_SITE_DRAFT_KEYS):
         # a leader reads sealed records only, and reads the approval once the record is sealed with it.
@@ -1770,9 +1775,9 @@ def overview(request: HttpRequest) -> HttpResponse:
         share = counter["problems"] * 100 / counter["records"] if counter["records"] else 0
         rows.append({"id": key, "name": names[key], "share": share, **counter})
     # 待审核: the records the reader's bureau reviews (``permissions.reviewers``, counted as the workbench counts them,
-    # ``owned_in_scope``) — a county's card counted the city's own plans' records of its firms, which the city
+    # ``reviewed_in_scope``) — a county's card counted the city's own plans' records of its firms, which the city
     # reviews, and its link opened them; the link opens exactly what the card and the list count (``owner_query``).
-    awaiting = owned_in_scope(user, records.awaiting_review())
+    awaiting = reviewed_in_scope(user, records.awaiting_review())
     # A department user reviews nothing (``permissions.can_review``: the admins of the bureau whose plan drew the
     # visit): the count is his bureau's, to read, and his card says so as his 本辖区逾期未办结问题 card does.
     awaiting_is_scope = _is_department_user(user)

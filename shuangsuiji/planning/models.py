@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language, ngettext, pgettext_lazy
@@ -716,10 +717,18 @@ def told_selections(at=None) -> Q:
     ``fieldwork.services.record_sources``) and the items a draft checks are those of these plans alone: a merged
     visit's other plan, drawn and not dispatched, has told the officers nothing (``told_places``), and a record sealed
     before it went out stays the record of the plans it was written for. A dispatch time unknown (a fixture's plan
-    with a status and no date) counts as before ``at``."""
+    with a status and no date) counts as before ``at``.
+
+    ``at`` may also be an expression, a row's own seal (``fieldwork.models.reviewing_selections``: who reviews each
+    record of a queue); NULL there — a visit not sealed yet — counts as now, as ``at=None`` does."""
     told = Q(active=True, draw__plan__status=PlanStatus.DISPATCHED) & ~Q(draw__status=DrawStatus.SUPERSEDED)
     if at is None:
         return told
+    if hasattr(at, "resolve_expression"):
+        # Said positively: the negation below would turn a NULL seal into "not told" in SQL.
+        return told & (Q(IsNull(at, True)) | Q(draw__dispatched_at__lte=at)
+                       | Q(draw__dispatched_at__isnull=True)
+                       & (Q(draw__plan__dispatched_at__isnull=True) | Q(draw__plan__dispatched_at__lte=at)))
     return told & ~(Q(draw__dispatched_at__gt=at)
                     | Q(draw__dispatched_at__isnull=True, draw__plan__dispatched_at__gt=at))
 
