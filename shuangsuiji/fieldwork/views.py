@@ -115,6 +115,7 @@ from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
 from shuangsuiji.registry.models import Inspector, InspectorStatus, Jurisdiction
+from shuangsuiji.registry.places import place_filter, readable_jurisdictions
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
 from shuangsuiji.textsearch import every_word
@@ -145,20 +146,7 @@ def _is_inspector(user) -> bool:
 
 
 def _jurisdictions(user) -> QuerySet:
-    if user.is_superuser and user.jurisdiction is None:
-        return Jurisdiction.objects.all()
-    if user.jurisdiction is None:
-        return Jurisdiction.objects.none()
-    return Jurisdiction.objects.filter(path__startswith=user.jurisdiction.path)
-
-
-def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = "target__jurisdiction") -> QuerySet:
-    chosen = params.number(request.GET.get("jurisdiction"))
-    if chosen is not None:
-        jurisdiction = _jurisdictions(request.user).filter(pk=chosen).first()
-        if jurisdiction is not None:
-            return queryset.filter(**{f"{field}__path__startswith": jurisdiction.path})
-    return queryset
+    return readable_jurisdictions(user)
 
 
 def _tasks_of(user) -> QuerySet:
@@ -504,7 +492,9 @@ def task_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def recheck_list(request: HttpRequest) -> HttpResponse:
-    rechecks = (_filter_jurisdiction(request, Recheck.objects.visible_to(request.user))
+    # a place outside his area refused in words, nothing listed (registry/places.py)
+    chosen = place_filter(request, refusal=_("%(name)s不在您的管辖范围内，不能列出它的复查任务"))
+    rechecks = (chosen.narrow(Recheck.objects.visible_to(request.user), "target__jurisdiction")
                 .select_related("target__jurisdiction", "source_record").prefetch_related("team"))
     status = request.GET.get("status", "open")
     if status in RecheckStatus.values:
@@ -512,7 +502,7 @@ def recheck_list(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldwork/recheck_list.html", {
         "page": _page(request, rechecks.order_by("due_date", "pk")), "query": _query(request), "status": status,
         "statuses": RecheckStatus.choices, "jurisdictions": _jurisdictions(request.user),
-        "today": timezone.localdate()})
+        "today": timezone.localdate(), "refused": chosen.refused}, status=chosen.status)
 
 
 @login_required
@@ -1176,7 +1166,9 @@ def _state_filter(queryset: QuerySet, state: str) -> QuerySet:
 
 @login_required
 def record_list(request: HttpRequest) -> HttpResponse:
-    records = _filter_jurisdiction(request, InspectionRecord.objects.visible_to(request.user))
+    # a place outside his area refused in words, nothing listed (registry/places.py)
+    chosen = place_filter(request, refusal=_("%(name)s不在您的管辖范围内，不能列出它的记录"))
+    records = chosen.narrow(InspectionRecord.objects.visible_to(request.user), "target__jurisdiction")
     q = request.GET.get("q", "").strip()
     if q:
         records = records.filter(every_word(q, lambda word: Q(number__icontains=word) | by_target(word)))
@@ -1232,7 +1224,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode,
         "month": request.GET.get("month", "").strip(), "month_error": month_error,
         "submitted": request.GET.get("submitted", "").strip()[:20], "submitted_error": submitted_error,
-        "drawn_by": place, "period": request.GET.get("period", "").strip()[:20]})
+        "drawn_by": place, "period": request.GET.get("period", "").strip()[:20], "refused": chosen.refused},
+        status=chosen.status)
 
 
 def _year(value: str) -> tuple[int | None, str]:
@@ -1531,30 +1524,15 @@ def record_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --- follow-ups and the county's overview ---------------------------------------------------------------------
 
 
-def _place_refused(request: HttpRequest, key: str) -> str | None:
-    """Why ``?key=`` (a jurisdiction's pk) narrows to no place of the reader's area, or None where it names one or
-    is not given. Ignored, the list showed his whole area as if it had been narrowed (the workbench's cells link
-    here with a county's pk; a link kept from another account, or an edited one, named another county). The place
-    is named: the places are public (the portal's filter lists them all), their problems are not."""
-    value = request.GET.get(key, "").strip()
-    if not value:
-        return None
-    chosen = params.number(value)
-    if chosen is not None and _jurisdictions(request.user).filter(pk=chosen).exists():
-        return None
-    named = Jurisdiction.objects.filter(pk=chosen).first() if chosen is not None else None
-    if named is not None:
-        return _("%(name)s不在您的管辖范围内，不能列出它的问题") % {"name": named.name}
-    return _("没有这个行政区（%(key)s=%(value)s）") % {"key": key, "value": value}
-
-
 @login_required
 def followup_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     # A place outside his area is refused in words with nothing listed (404, as the 报送材料 page answers a
     # jurisdiction outside it), never the whole area under a filter that seems to hold.
-    refused = _place_refused(request, "jurisdiction") or _place_refused(request, "place")
-    follow_ups = _filter_jurisdiction(request, FollowUp.objects.visible_to(request.user))
+    chosen = place_filter(request, refusal=_("%(name)s不在您的管辖范围内，不能列出它的问题"))
+    at = place_filter(request, "place", refusal=_("%(name)s不在您的管辖范围内，不能列出它的问题"))
+    refused = chosen.refused or at.refused
+    follow_ups = chosen.narrow(FollowUp.objects.visible_to(request.user), "target__jurisdiction")
     if refused:
         follow_ups = follow_ups.none()
     state = request.GET.get("state", "open")
@@ -1572,11 +1550,9 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     # The problems of the firms registered at one place itself, not at the places below it: the city's row of the
     # workbench's table counts those (its counties' are on their rows, a problem following the firm), and its cell
     # opens exactly them — ``jurisdiction`` would list the whole city.
-    chosen = params.number(request.GET.get("place"))
-    place = None
-    if chosen is not None:
-        place = _jurisdictions(request.user).filter(pk=chosen).first()
-        follow_ups = follow_ups.filter(target__jurisdiction=place) if place is not None else follow_ups.none()
+    place = at.place
+    if place is not None:
+        follow_ups = follow_ups.filter(target__jurisdiction=place)
     follow_ups = follow_ups.select_related("target__jurisdiction", "record", "problem", "recheck").order_by(
         "due_date", "pk")
     return render(request, "fieldwork/followup_list.html", {

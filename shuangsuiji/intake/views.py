@@ -66,6 +66,7 @@ from shuangsuiji.intake.permissions import (
     reports_clues_somewhere,
 )
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetHistory
+from shuangsuiji.registry.places import place_filter, readable_jurisdictions
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views_excel import xlsx_response
 from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
@@ -88,19 +89,19 @@ def _query_string(request: HttpRequest) -> str:
 
 def _jurisdictions(user) -> QuerySet:
     """The jurisdictions a list may be filtered by: the user's own subtree."""
-    if user.is_superuser and user.jurisdiction is None:
-        return Jurisdiction.objects.all()
-    return Jurisdiction.objects.filter(path__startswith=user.jurisdiction.path) if user.jurisdiction else \
-        Jurisdiction.objects.none()
+    return readable_jurisdictions(user)
 
 
 def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = "target__jurisdiction") -> QuerySet:
-    chosen = params.number(request.GET.get("jurisdiction"))
-    if chosen is not None:
-        jurisdiction = _jurisdictions(request.user).filter(pk=chosen).first()
-        if jurisdiction is not None:
-            return queryset.filter(**{f"{field}__path__startswith": jurisdiction.path})
-    return queryset
+    # a place outside his area lists nothing (and ``_render_list`` says why), never his whole area
+    return place_filter(request).narrow(queryset, field)
+
+
+def _render_list(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    """A list narrowed by ``_filter_jurisdiction``: a place outside the reader's area, or naming none, refused in
+    words with a 404 (registry/places.py), as every staff list answers it."""
+    chosen = place_filter(request)
+    return render(request, template, {**context, "refused": chosen.refused}, status=chosen.status)
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -221,7 +222,7 @@ def penalty_list(request: HttpRequest) -> HttpResponse:
     penalties = _filter_period(request, _filter_jurisdiction(request, penalties), "decided_on")
     if request.GET.get("source") in Source.values:
         penalties = penalties.filter(source=request.GET["source"])
-    return render(request, "intake/penalty_list.html", _list_context(
+    return _render_list(request, "intake/penalty_list.html", _list_context(
         request, penalties, sources=Source.choices, can_add=records_somewhere(request.user),
         can_import=is_any_admin(request.user)))
 
@@ -310,7 +311,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
         complaints = complaints.filter(channel=request.GET["channel"])
     if request.GET.get("verified") in ("yes", "no"):
         complaints = complaints.filter(verified=request.GET["verified"] == "yes")
-    return render(request, "intake/complaint_list.html", _list_context(
+    return _render_list(request, "intake/complaint_list.html", _list_context(
         request, complaints, channels=Channel.choices, can_add=records_somewhere(request.user),
         can_import=is_any_admin(request.user)))
 
@@ -377,7 +378,7 @@ def exceedance_list(request: HttpRequest) -> HttpResponse:
         exceedances = exceedances.filter(measured_at__lt=services.local_midnight(last + timedelta(days=1)))
     per_outlet = (exceedances.values("outlet_id", "outlet__code", "outlet__name", "target__name")
                   .annotate(n=Count("id")).order_by("-n")[:10])
-    return render(request, "intake/exceedance_list.html", _list_context(
+    return _render_list(request, "intake/exceedance_list.html", _list_context(
         request, exceedances, per_outlet=per_outlet, total=exceedances.count(), can_import=is_any_admin(request.user),
         can_add=records_somewhere(request.user)))
 
@@ -435,7 +436,7 @@ def keyunit_list(request: HttpRequest) -> HttpResponse:
     year = params.year(request.GET.get("year"))
     if year is not None:
         units = units.filter(year=year)
-    return render(request, "intake/keyunit_list.html", _list_context(
+    return _render_list(request, "intake/keyunit_list.html", _list_context(
         request, units, years=years, can_import=is_any_admin(request.user)))
 
 
@@ -497,7 +498,7 @@ def positive_list(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(start__lte=today).filter(Q(end__isnull=True) | Q(end__gte=today))
     elif state == "ended":
         entries = entries.filter(end__lt=today)
-    return render(request, "intake/positive_list.html", _list_context(
+    return _render_list(request, "intake/positive_list.html", _list_context(
         request, entries, state=state, today=today, can_import=is_any_admin(request.user)))
 
 
@@ -558,7 +559,7 @@ def clue_list(request: HttpRequest) -> HttpResponse:
         immediate = services.policy_for(today.year, (today.month - 1) // 3 + 1).immediate_clue_check
     except ValidationError:  # no policy in force: the page still lists the clues
         immediate = False
-    return render(request, "intake/clue_list.html", _list_context(
+    return _render_list(request, "intake/clue_list.html", _list_context(
         request, clues, statuses=ClueStatus.choices, can_import=is_any_admin(user),
         can_add=reports_clues_somewhere(user), immediate=immediate))
 

@@ -74,6 +74,7 @@ from shuangsuiji.planning.permissions import (
 )
 from shuangsuiji.punctuation import bracketed, colon, join_sep
 from shuangsuiji.registry.models import Jurisdiction
+from shuangsuiji.registry.places import place_filter
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
 from shuangsuiji.textsearch import every_word
@@ -126,15 +127,6 @@ def _scope_choices(user) -> QuerySet:
     return Jurisdiction.objects.filter(path__startswith=user.jurisdiction.path, level__in=["city", "county"])
 
 
-def _filter_scope(request: HttpRequest, queryset: QuerySet, field: str) -> QuerySet:
-    chosen = params.number(request.GET.get("jurisdiction"))
-    if chosen is not None:
-        scope = _scope_choices(request.user).filter(pk=chosen).first()
-        if scope is not None:
-            return queryset.filter(**{f"{field}__path__startswith": scope.path})
-    return queryset
-
-
 def _fail(request: HttpRequest, error: Exception) -> None:
     if isinstance(error, ValidationError):
         for message in error.messages:
@@ -161,7 +153,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     if not reads_plans(request.user):
         return redirect("planning:my_tasks")
     base = visible_plans(request.user)
-    plans = _filter_scope(request, _filter_period(request, base), "jurisdiction")
+    # a place outside his area refused in words, nothing listed (registry/places.py)
+    chosen = place_filter(request, refusal=_("%(name)s不在您的管辖范围内，不能列出它的计划"))
+    plans = chosen.narrow(_filter_period(request, base), "jurisdiction")
     # level: the city's own plans without its counties' (the jurisdiction filter takes the whole subtree)
     for key, choices in (("kind", PlanKind.values), ("status", PlanStatus.values), ("level", PlanLevel.values)):
         if request.GET.get(key) in choices:
@@ -176,8 +170,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "page": _page(request, plans), "query": _query(request), "periods": _periods(base),
         "jurisdictions": _scope_choices(request.user), "kinds": PlanKind.choices, "statuses": PlanStatus.choices,
         "can_create": request.user.is_superuser or request.user.is_admin_role or request.user.role == Role.DEPARTMENT,
-        "can_enter_cross_check": can_enter_cross_check(request.user),
-    })
+        "can_enter_cross_check": can_enter_cross_check(request.user), "refused": chosen.refused,
+    }, status=chosen.status)
 
 
 def _create_initial(request: HttpRequest) -> dict:
@@ -660,7 +654,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.INSPECTOR and not request.user.is_superuser:
         return redirect("planning:my_tasks")
     base = visible_tasks(request.user)
-    tasks = _filter_scope(request, _filter_period(request, base), "target__jurisdiction")
+    # a place outside his area refused in words, nothing listed (registry/places.py)
+    chosen = place_filter(request, refusal=_("%(name)s不在您的管辖范围内，不能列出它的任务"))
+    tasks = chosen.narrow(_filter_period(request, base), "target__jurisdiction")
     if request.GET.get("joint") == "1":
         # as the rows are badged: a merged visit's joint plan not dispatched yet only for that plan's readers
         tasks = tasks.filter(shown_kind(request.user, "is_joint"))
@@ -722,8 +718,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/task_list.html", {
         "page": page, "query": _query(request), "periods": _task_periods(request.user), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
-        "department": request.user.department,
-    })
+        "department": request.user.department, "refused": chosen.refused,
+    }, status=chosen.status)
 
 
 @login_required
