@@ -152,7 +152,7 @@ def test_a_file_of_a_type_a_record_does_not_hold_is_refused_on_the_phone_naming_
     """A program, and a web page named as a photo, are refused by the server with the types a record takes; a
     scanned PDF chosen with them goes in. The page says what it takes before anything is chosen."""
     page, record = open_record(open_page, users, task, live_server)
-    allowed = "照片（JPG、PNG、WebP）、文档（PDF）、录音（MP3、M4A、WAV、AMR）、录像（MP4、MOV、3GP）"
+    allowed = "照片（JPG、PNG、WebP、HEIC、AVIF）、文档（PDF）、录音（MP3、M4A、WAV、AMR）、录像（MP4、MOV、3GP）"
     expect(page.locator("#fw-allowed-files")).to_have_text(f"可上传：{allowed}")
     program = tmp_path / "工具.exe"
     program.write_bytes(b"MZ\x90\x00" + b"\x00" * 60)

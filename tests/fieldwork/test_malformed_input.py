@@ -92,7 +92,9 @@ def test_numbers_in_other_digits_are_not_numbers(task, users):
     assert response.status_code == 200
     admin = client_for(users["county_admin"])
     for name in ("records", "follow-ups"):
-        assert admin.get(f"/fieldwork/{name}/", {"jurisdiction": "²"}).status_code == 200
+        # not a number, so no place: said in words (registry.places.place_filter), not a 500
+        response = admin.get(f"/fieldwork/{name}/", {"jurisdiction": "²"})
+        assert response.status_code == 404 and "没有这个行政区（jurisdiction=²）" in response.content.decode()
     response = client.post(reverse("fieldwork:attachment_add", args=[record.pk]),
                            {"file": photo(), "taken_at": "99999999999999999999"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 200 and Attachment.objects.get().taken_at is None  # past any date: not a time
