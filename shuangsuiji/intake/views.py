@@ -66,7 +66,7 @@ from shuangsuiji.intake.permissions import (
     reports_clues_somewhere,
 )
 from shuangsuiji.registry.models import Category, Jurisdiction, Target, TargetHistory
-from shuangsuiji.registry.places import place_filter, readable_jurisdictions
+from shuangsuiji.registry.places import PlaceFilter, place_filter, readable_jurisdictions
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views_excel import xlsx_response
 from shuangsuiji.tabular.annotate import forget_rejected, keep_rejected, rejected_download
@@ -92,15 +92,23 @@ def _jurisdictions(user) -> QuerySet:
     return readable_jurisdictions(user)
 
 
+def _place(request: HttpRequest) -> PlaceFilter:
+    """The list's ``?jurisdiction=``, resolved once per request: ``_filter_jurisdiction`` narrows by it and
+    ``_render_list`` says why it refused."""
+    if not hasattr(request, "_place_filter"):
+        request._place_filter = place_filter(request)
+    return request._place_filter
+
+
 def _filter_jurisdiction(request: HttpRequest, queryset: QuerySet, field: str = "target__jurisdiction") -> QuerySet:
     # a place outside his area lists nothing (and ``_render_list`` says why), never his whole area
-    return place_filter(request).narrow(queryset, field)
+    return _place(request).narrow(queryset, field)
 
 
 def _render_list(request: HttpRequest, template: str, context: dict) -> HttpResponse:
     """A list narrowed by ``_filter_jurisdiction``: a place outside the reader's area, or naming none, refused in
     words with a 404 (registry/places.py), as every staff list answers it."""
-    chosen = place_filter(request)
+    chosen = _place(request)
     return render(request, template, {**context, "refused": chosen.refused}, status=chosen.status)
 
 
