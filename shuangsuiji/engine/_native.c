@@ -760,12 +760,76 @@ static PyObject *sha256(PyObject *Py_UNUSED(module), PyObject *const *args, Py_s
     return PyBytes_FromStringAndSize((const char *)out, 32);
 }
 
+PyDoc_STRVAR(least_free_doc,
+"least_free(names, load, cap, members)\n--\n\n"
+"Of the person numbers names (a list of ints indexing load, a list of ints), those with load below cap that\n"
+"are not keys of the dict members, keeping only the least loaded of them, in the order of names: the\n"
+"solver's first choice among a slot's candidates (assignment._Draw.place). [] when nobody is free.");
+
+static PyObject *least_free(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyLong_Check(args[2])
+            || !PyDict_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "least_free(names: list, load: list, cap: int, members: dict)");
+        return NULL;
+    }
+    PyObject *names = args[0], *load = args[1], *members = args[3];
+    long cap = PyLong_AsLong(args[2]);
+    if (cap == -1 && PyErr_Occurred())
+        return NULL;
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    long least = 0;
+    /* Nothing below runs Python code (int keys hash and compare in C), so the lists cannot change under us;
+       their sizes are read again on every step all the same. */
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(names); k++) {
+        PyObject *name = PyList_GET_ITEM(names, k);
+        if (!PyLong_CheckExact(name))
+            goto type_error;
+        Py_ssize_t n = PyLong_AsSsize_t(name);
+        if (n == -1 && PyErr_Occurred())
+            goto fail;
+        if (n < 0 || n >= PyList_GET_SIZE(load))
+            goto type_error;
+        PyObject *held = PyList_GET_ITEM(load, n);
+        if (!PyLong_CheckExact(held))
+            goto type_error;
+        long l = PyLong_AsLong(held);
+        if (l == -1 && PyErr_Occurred())
+            goto fail;
+        if (l >= cap)
+            continue;
+        int in = PyDict_Contains(members, name);
+        if (in < 0)
+            goto fail;
+        if (in)
+            continue;
+        if (PyList_GET_SIZE(out) == 0 || l < least) {
+            least = l;
+            if (PyList_SetSlice(out, 0, PyList_GET_SIZE(out), NULL) < 0)
+                goto fail;
+        } else if (l > least) {
+            continue;
+        }
+        if (PyList_Append(out, name) < 0)
+            goto fail;
+    }
+    return out;
+type_error:
+    PyErr_SetString(PyExc_TypeError, "least_free: names must be ints indexing load, a list of ints");
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"ticket_order", (PyCFunction)(void (*)(void))ticket_order, METH_FASTCALL, ticket_order_doc},
     {"digest_order", (PyCFunction)(void (*)(void))digest_order, METH_FASTCALL, digest_order_doc},
     {"first_by_ticket", (PyCFunction)(void (*)(void))first_by_ticket, METH_FASTCALL, first_by_ticket_doc},
     {"first_digest", first_digest, METH_O, first_digest_doc},
     {"sha256", (PyCFunction)(void (*)(void))sha256, METH_FASTCALL, sha256_doc},
+    {"least_free", (PyCFunction)(void (*)(void))least_free, METH_FASTCALL, least_free_doc},
     {NULL, NULL, 0, NULL},
 };
 

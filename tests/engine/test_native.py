@@ -265,6 +265,39 @@ def test_first_by_ticket_on_equal_tickets_takes_the_earlier_candidate():
         assert native.first_by_ticket(0, [3, 1]) == 3 and native.first_by_ticket(0, [1, 3]) == 1
 
 
+def _pure_least_free(names, load, cap, members):
+    """assignment._Draw.place's scan without the accelerator, as it stands there."""
+    free = [n for n in names if load[n] < cap and n not in members]
+    least = min((load[n] for n in free), default=None)
+    return [n for n in free if load[n] == least]
+
+
+@given(load=st.lists(st.integers(0, 6), min_size=1, max_size=40), cap=st.integers(0, 8), data=st.data())
+def test_least_free_equals_the_pure_scan(load, cap, data):
+    everyone = st.integers(0, len(load) - 1)
+    names = data.draw(st.lists(everyone, max_size=len(load), unique=True))
+    members = {n: 0 for n in data.draw(st.lists(everyone, max_size=4))}
+    assert _native.least_free(names, load, cap, members) == _pure_least_free(names, load, cap, members)
+
+
+def test_least_free_refuses_what_is_not_a_person_number():
+    for names, load in (([3], [0, 0]), ([-1], [0]), (["0"], [0]), ([0], ["0"]), ([0.0], [0])):
+        with pytest.raises(TypeError, match="least_free"):
+            _native.least_free(names, load, 5, {})
+
+
+@settings(max_examples=15, deadline=None)
+@given(tasks=st.integers(1, 40), inspectors=st.integers(2, 30), seed=st.binary(min_size=32, max_size=32))
+def test_a_whole_assignment_is_the_same_on_both_paths(tasks, inspectors, seed):
+    """Every choice of the solver (the free candidates, then the smallest ticket) is the pure path's: the same
+    teams, the same load cap, the same bindings."""
+    problem = synthetic_problem(tasks=tasks, inspectors=inspectors, label="both")
+    with _on(_native):
+        native = assignment.assign(problem, seed).to_json()
+    with _on(None):
+        assert assignment.assign(problem, seed).to_json() == native
+
+
 # --- SHA-256 -----------------------------------------------------------------------------------------
 
 
