@@ -114,8 +114,8 @@ from shuangsuiji.planning.models import (
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
-from shuangsuiji.registry.models import Inspector, InspectorStatus, Jurisdiction
-from shuangsuiji.registry.places import place_filter, readable_jurisdictions
+from shuangsuiji.registry.models import Inspector, InspectorStatus
+from shuangsuiji.registry.places import PlaceFilter, place_filter, readable_jurisdictions
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
 from shuangsuiji.textsearch import every_word
@@ -1400,15 +1400,10 @@ def _is_department_user(user) -> bool:
     return user.role == Role.DEPARTMENT and not user.is_superuser
 
 
-def _chosen_jurisdiction(request: HttpRequest) -> Jurisdiction | None:
-    """The jurisdiction of the user's scope a list is narrowed to (``?jurisdiction=`` a pk), if any."""
-    chosen = params.number(request.GET.get("jurisdiction"))
-    return None if chosen is None else _jurisdictions(request.user).filter(pk=chosen).first()
-
-
-def _approval_queue(request: HttpRequest) -> dict:
-    """What the 审批 tab lists for the user, narrowed to ``?jurisdiction=`` where given (the city's workbench links
-    each county's 待审批 cell here), and ``count``, the number of its entries (the overview's card).
+def _approval_queue(request: HttpRequest, chosen: PlaceFilter | None = None) -> dict:
+    """What the 审批 tab lists for the user, narrowed to the place ``chosen`` (the page's ``?jurisdiction=``: the
+    city's workbench links each county's 待审批 cell here; nothing when it is refused), and ``count``, the number of
+    its entries (the overview's card, unnarrowed).
 
     An inspector and a department user decide none of it (DESIGN §1: a department initiates its joint
     inspections; the enforcement unit's head decides the clues and requests, the city the plans): each sees what
@@ -1429,16 +1424,15 @@ def _approval_queue(request: HttpRequest) -> dict:
     redraws = (RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
                .select_related("plan__jurisdiction", "plan__department", "requested_by")
                .order_by("requested_at", "pk"))
-    place = _chosen_jurisdiction(request)
-    if place is not None:
-        # That jurisdiction's own, as the workbench's row counts them: the city's row is its own plans' requests,
-        # not its counties' (each has its row); a county has none below it.
-        on_site = on_site.filter(target__jurisdiction=place)
-        amendments = amendments.filter(record__target__jurisdiction=place)
-        clues = clues.filter(target__jurisdiction=place)
-        unchecked = unchecked.filter(target__jurisdiction=place)
-        shortfalls = shortfalls.filter(plan__jurisdiction=place)
-        redraws = redraws.filter(plan__jurisdiction=place)
+    chosen = chosen or PlaceFilter()
+    # That jurisdiction's own, as the workbench's row counts them: the city's row is its own plans' requests, not
+    # its counties' (each has its row); a county has none below it. A refused place: none of them.
+    on_site = chosen.own(on_site, "target__jurisdiction")
+    amendments = chosen.own(amendments, "record__target__jurisdiction")
+    clues = chosen.own(clues, "target__jurisdiction")
+    unchecked = chosen.own(unchecked, "target__jurisdiction")
+    shortfalls = chosen.own(shortfalls, "plan__jurisdiction")
+    redraws = chosen.own(redraws, "plan__jurisdiction")
     if _is_inspector(user):
         # His workbench counts no approvals: plans he cannot even open are not his (on_site and amendments are
         # scoped to his teams already).
@@ -1469,9 +1463,7 @@ def _approval_queue(request: HttpRequest) -> dict:
         # An admin's count is what he may decide (as his workbench counts it); his own requests, which another
         # admin decides (ensure_not_self), and the rest (a county's plan requests, which the city decides; a
         # correction of his own team's record) are listed, marked, and said apart.
-        queue = approvals_queue.admin_queue(user)
-        if place is not None:
-            queue = approvals_queue.narrowed(queue, place)
+        queue = approvals_queue.narrowed(approvals_queue.admin_queue(user), chosen)
         count, own, others = queue.counts()
         mine = {"on_site": set(queue.on_site.mine.values_list("pk", flat=True)),
                 "amendments": set(queue.amendments.mine.values_list("pk", flat=True))}
@@ -1495,7 +1487,9 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
 
     After a refused decision, the page again (400) with that request's choice and opinion as typed."""
     status = _answer_status(request, refused)
-    queue = _approval_queue(request)
+    # a place outside his area refused in words, nothing listed (registry/places.py)
+    chosen = place_filter(request, refusal=_("%(name)s不在您的管辖范围内，不能列出它的待审批事项"))
+    queue = _approval_queue(request, chosen)
     for kind, rows in (("on-site", queue["on_site"]), ("amendment", queue["amendments"])):
         for row in rows:
             row.decision_form = bound if row == bound_to else _decision_form(kind, row)
@@ -1504,11 +1498,11 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
     plan_requests = queue["plan_requests"]
     return render(request, "fieldwork/approvals.html", {
         **queue, "unchecked_clues": queue["unchecked"], "inspector": inspector,
-        "department": _is_department_user(user), "place": _chosen_jurisdiction(request),
+        "department": _is_department_user(user), "place": chosen.place, "refused": chosen.refused,
         "can_decide": not inspector and is_any_admin(user),
         # the plans' hint only to who approves them (the city); a county admin reads the card's 市局审批
         "approves_plans": any(can_approve(user, plan) for plan, _what, _reason in plan_requests),
-    }, status=status)
+    }, status=status if refused is not None else chosen.status)
 
 
 @login_required
