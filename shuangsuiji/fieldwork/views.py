@@ -1190,26 +1190,28 @@ def record_list(request: HttpRequest) -> HttpResponse:
         records = records.sealed().filter(sealed_at__year=submitted)
     # The records of the tasks one bureau's own plans drew (``drawn_by``, as on the task list; in a quarter,
     # ``period``): the 完成情况 page's 待审核 opens exactly those it counts (a city plan's task in a county is the
-    # city's). A bureau outside the reader's choices lists nothing rather than everything.
+    # city's). A bureau outside the reader's area, or no place at all, is refused in words as ``?jurisdiction=`` is
+    # (it listed nothing without saying why).
     # Without a period, a bureau's work (``owned_by``): its tasks' records and their re-checks', as the workbench
     # counts 待审核 under the bureau that reviews them; a quarter's are that quarter's tasks' records and the
     # re-checks that follow them up (``of_tasks``), as 完成情况 counts them.
-    owner = params.number(request.GET.get("drawn_by"))
-    place = None
-    if owner is not None:
-        place = _jurisdictions(request.user).filter(pk=owner).first()
+    owner = place_filter(request, "drawn_by", refusal=_("%(name)s不在您的管辖范围内，不能列出它抽取的任务的记录"))
+    place = owner.place
+    if owner.refused:
+        records = records.none()
+    elif place is not None:
+        owner_id = place.pk
         year, _sep, quarter = request.GET.get("period", "").partition("-")
-        if place is None:
-            records = records.none()
-        elif params.year(year) is not None and quarter in ("1", "2", "3", "4"):
-            records = of_tasks(records, drawn_by(Task.objects.all(), owner).filter(year=int(year),
-                                                                                 quarter=int(quarter)))
+        if params.year(year) is not None and quarter in ("1", "2", "3", "4"):
+            records = of_tasks(records, drawn_by(Task.objects.all(), owner_id).filter(year=int(year),
+                                                                                    quarter=int(quarter)))
         elif state == RecordState.PENDING:
             # awaiting the review of the bureau: the records it reviews (``reviewed_by``), as the workbench and the
             # overview's card count them — not a merged visit's record sealed before its plan was dispatched
-            records = reviewed_by(records, [owner])
+            records = reviewed_by(records, [owner_id])
         else:
-            records = owned_by(records, [owner])
+            records = owned_by(records, [owner_id])
+    refused = chosen.refused or owner.refused
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)
     if request.GET.get("problems") == "1":
         records = records.filter(Exists(problems))
@@ -1224,8 +1226,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode,
         "month": request.GET.get("month", "").strip(), "month_error": month_error,
         "submitted": request.GET.get("submitted", "").strip()[:20], "submitted_error": submitted_error,
-        "drawn_by": place, "period": request.GET.get("period", "").strip()[:20], "refused": chosen.refused},
-        status=chosen.status)
+        "drawn_by": place, "period": request.GET.get("period", "").strip()[:20], "refused": refused},
+        status=404 if refused else 200)
 
 
 def _year(value: str) -> tuple[int | None, str]:
