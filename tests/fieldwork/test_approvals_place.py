@@ -88,7 +88,9 @@ def test_a_county_admin_asking_for_another_county_is_told_so(places, tree, users
     answer = _get(users["county_admin"], tree["b"].pk)
     assert _refused(answer, "阜平县不在您的管辖范围内，不能列出它的待审批事项")
     assert answer.context["on_site"] == [] and answer.context["plan_requests"] == []
-    assert 'id="fw-approvals-place"' not in answer.content.decode()  # no place heads the page
+    page = answer.content.decode()
+    assert 'id="fw-approvals-place"' not in page  # no place heads the page
+    assert 'id="fw-approvals-count"' not in page  # nor "待您审批 0 项", which his queue is not
     # without the filter his queue is all there
     assert _listed(signed_in(users["county_admin"]).get(reverse("fieldwork:approvals"))) == ALL
 
