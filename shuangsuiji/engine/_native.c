@@ -823,12 +823,48 @@ fail:
     return NULL;
 }
 
+PyDoc_STRVAR(ticket_digits_doc,
+"ticket_digits(seed_hex, ids)\n--\n\n"
+"The ticket digit strings (Rivest's first_fraction without \"0.\") of ids (a list or tuple of str) under the\n"
+"seed whose SHA-256 hex is seed_hex, in the order of ids: tickets.ticket_digits.");
+
+static PyObject *ticket_digits_list(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "ticket_digits(seed_hex, ids) takes 2 arguments");
+        return NULL;
+    }
+    Sha256 base;
+    IdArrays a;
+    if (seed_midstate(args[0], &base) < 0)
+        return NULL;
+    if (read_ids(args[1], &a) < 0) {
+        free_ids(&a);
+        return NULL;
+    }
+    PyObject *out = PyList_New(a.n);
+    for (Py_ssize_t i = 0; out && i < a.n; i++) {
+        uint8_t digest[32];
+        char text[96];
+        sha_tail(&base, (const uint8_t *)a.id[i], (size_t)a.id_len[i], digest);
+        PyObject *digits = PyUnicode_FromStringAndSize(text, (Py_ssize_t)ticket_digits(digest, text));
+        if (!digits) {
+            Py_CLEAR(out);
+            break;
+        }
+        PyList_SET_ITEM(out, i, digits);
+    }
+    free_ids(&a);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"ticket_order", (PyCFunction)(void (*)(void))ticket_order, METH_FASTCALL, ticket_order_doc},
     {"digest_order", (PyCFunction)(void (*)(void))digest_order, METH_FASTCALL, digest_order_doc},
     {"first_by_ticket", (PyCFunction)(void (*)(void))first_by_ticket, METH_FASTCALL, first_by_ticket_doc},
     {"first_digest", first_digest, METH_O, first_digest_doc},
     {"sha256", (PyCFunction)(void (*)(void))sha256, METH_FASTCALL, sha256_doc},
+    {"ticket_digits", (PyCFunction)(void (*)(void))ticket_digits_list, METH_FASTCALL, ticket_digits_doc},
     {"least_free", (PyCFunction)(void (*)(void))least_free, METH_FASTCALL, least_free_doc},
     {NULL, NULL, 0, NULL},
 };

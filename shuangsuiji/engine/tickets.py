@@ -57,8 +57,18 @@ def ticket_digits(ids: Iterable[str], seed_hex: str) -> list[str]:
 
     The national run computes a million of these, so the loop is kept to the bare operations: one
     SHA-256 whose first 64-byte block (the seed's hex, exactly one block) is hashed once and copied,
-    one conversion to decimal, one reversal.
+    one conversion to decimal, one reversal; in the C accelerator when it is built.
     """
+    if _native is not None and type(ids) in (list, tuple):
+        try:
+            return _native.ticket_digits(seed_hex, ids)
+        except (TypeError, ValueError):  # not str ids, or no seed hash: the pure path says what in its own words
+            pass
+    return pure_ticket_digits(ids, seed_hex)
+
+
+def pure_ticket_digits(ids: Iterable[str], seed_hex: str) -> list[str]:
+    """``ticket_digits`` in Python alone: the reference the accelerator is held to."""
     base = _sha256(seed_hex.encode("ascii"))
     # The 64 ASCII hex digits fill exactly one SHA-256 block, so the copied state has done that work.
     copy = base.copy

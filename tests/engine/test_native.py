@@ -298,6 +298,24 @@ def test_a_whole_assignment_is_the_same_on_both_paths(tasks, inspectors, seed):
         assert assignment.assign(problem, seed).to_json() == native
 
 
+@given(ids=st.lists(st.text(max_size=80), max_size=50), seed=st.text(max_size=20))
+def test_ticket_digits_equal_the_pure_digits(ids, seed):
+    seed_hex = tickets.seed_hash(seed)
+    pure = tickets.pure_ticket_digits(ids, seed_hex)
+    assert _native.ticket_digits(seed_hex, ids) == pure
+    assert _native.ticket_digits(seed_hex, tuple(ids)) == pure
+    assert tickets.ticket_digits(ids, seed_hex) == pure
+
+
+def test_ticket_digits_of_what_the_accelerator_does_not_take_are_the_pure_paths():
+    assert tickets.ticket_digits(iter(["a", "b"]), "0" * 64) == tickets.pure_ticket_digits(["a", "b"], "0" * 64)
+    assert tickets.ticket_digits(["a"], "short") == tickets.pure_ticket_digits(["a"], "short")
+    with pytest.raises(AttributeError):  # not a str: the pure path's own error
+        tickets.ticket_digits([1], "0" * 64)
+    with pytest.raises(UnicodeEncodeError, match="surrogate"):  # no UTF-8 for a lone surrogate, on either path
+        tickets.ticket_digits(["\ud800"], "0" * 64)
+
+
 # --- SHA-256 -----------------------------------------------------------------------------------------
 
 
