@@ -724,12 +724,16 @@ class _Draw:
         ticket); when nobody is free, reshuffle along an augmenting path."""
         t = self.slot_task[g]
         members = self.members[t]
-        load, cap = self.load, self.cap
-        free = [n for n in self.eligible[g] if load[n] < cap and n not in members]
-        if not free:
+        load = self.load
+        # The least-loaded candidates outside the team, each load read once (a quarter places some 380,000
+        # slots among a dozen candidates each); if even they are at the cap, nobody is free.
+        names = self.eligible[g]
+        if members:
+            names = [n for n in names if n not in members]
+        loads = [load[n] for n in names]
+        if not loads or (least := min(loads)) >= self.cap:
             return self.augment(g)
-        least = min(map(load.__getitem__, free))
-        free = [n for n in free if load[n] == least]
+        free = [n for n, n_load in zip(names, loads, strict=True) if n_load == least]
         if len(free) > 1 and members:
             partners = self.partners
             hits: dict[int, int] = {}
@@ -740,7 +744,9 @@ class _Draw:
                 fewest = min(hits.get(n, 0) for n in free)
                 free = [n for n in free if hits.get(n, 0) == fewest]
         chosen = self.first_by_ticket(t, free) if len(free) > 1 else free[0]
-        self.put(g, chosen)
+        self.filler[g] = chosen  # put(g, chosen), inlined
+        members[chosen] = g
+        self.held[chosen].add(g)
         load[chosen] += 1
         return True
 
