@@ -35,6 +35,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import islice
+from operator import attrgetter, lt
 from typing import Any, Literal, NamedTuple
 
 ALGORITHM = "shuangsuiji-assignment/1"
@@ -243,6 +245,28 @@ class Problem:
             max_load=_int(data["max_load"], "max_load"),
             recent_pairs=tuple(pairs),
         )
+
+
+def _with_tasks(problem: Problem, tasks: tuple[Task, ...]) -> Problem:
+    """``replace(problem, tasks=tasks)``: a draw's tasks (190,000 in a national quarter) are checked as whole
+    lists; only tasks that fail a check (or are not in id order) go through ``Problem`` to be refused in words."""
+    ids = list(map(_ID, tasks))
+    try:
+        fine = (all(map(lt, ids, islice(ids, 1, None)))  # in id order, no id twice
+                and "" not in ids and "/" not in "".join(ids)
+                and min(map(_TEAM_SIZE, tasks), default=MIN_TEAM) >= MIN_TEAM
+                and min(map(_DEADLINE, tasks), default=problem.draw_date) >= problem.draw_date)
+    except TypeError:  # not all strings, integers and dates: Problem names the fault
+        fine = False
+    if not fine or not set(map(type, ids)) <= {str}:
+        return replace(problem, tasks=tasks)
+    # the inspectors and recent pairs are the problem's own, already sorted and checked
+    made = object.__new__(Problem)
+    vars(made).update(vars(problem), tasks=tasks)
+    return made
+
+
+_ID, _TEAM_SIZE, _DEADLINE = attrgetter("id"), attrgetter("team_size"), attrgetter("deadline")
 
 
 _INSPECTOR_KEYS = frozenset({"id", "department", "specialties", "certificate_expiry", "status", "expert"})
@@ -591,7 +615,7 @@ class _Draw:
         # tasks that need the same (most of a plan's) share their slots and lists, so only a task with
         # recusals costs more than a few appends.
         shared: dict[tuple[Slot, date], tuple[list[int], set[int]]] = {}
-        kinds: dict[tuple[Any, ...], tuple[tuple[Slot, ...], list[tuple[list[int], set[int]]]]] = {}
+        kinds: dict[tuple[Any, ...], tuple[tuple[Slot, ...], tuple[list[int], ...], tuple[set[int], ...]]] = {}
         self.eligible: list[list[int]] = []
         self.eligible_set: list[set[int]] = []
         slot_task, slot_def, eligible, eligible_set = self.slot_task, self.slot_def, self.eligible, self.eligible_set
@@ -604,19 +628,24 @@ class _Draw:
                 for slot in slots:
                     key = (slot, task.deadline)
                     if key not in shared:
-                        probe = replace(task, recusals=())
+                        # ineligibility reads a task's deadline and recusals only: none here
+                        probe = replace(task, recusals=()) if task.recusals else task
                         names = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
                         shared[key] = (names, set(names))
                     lists.append(shared[key])
-                entry = kinds[kind] = (slots, lists)
-            slots, lists = entry
+                entry = kinds[kind] = (slots, tuple(names for names, _ in lists), tuple(s for _, s in lists))
+            slots, names_lists, name_sets = entry
             first = len(slot_task)
             self.task_slot_ids.append(list(range(first, first + len(slots))))
             slot_task.extend([t] * len(slots))
             slot_def.extend(slots)
-            recused = {index[r] for r in task.recusals if r in index} if task.recusals else None
-            for names, name_set in lists:
-                if recused and recused & name_set:
+            if not task.recusals:
+                eligible.extend(names_lists)
+                eligible_set.extend(name_sets)
+                continue
+            recused = {index[r] for r in task.recusals if r in index}
+            for names, name_set in zip(names_lists, name_sets, strict=True):
+                if recused & name_set:
                     names = [n for n in names if n not in recused]
                     name_set = set(names)
                 eligible.append(names)

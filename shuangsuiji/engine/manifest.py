@@ -26,10 +26,11 @@ import json
 import re
 import secrets
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from itertools import islice
+from itertools import chain, islice
 from operator import le
 from typing import Any, overload
 
@@ -503,28 +504,50 @@ def _stratum_record(d: StratumDraw) -> dict[str, Any]:
 def _tasks(parsed: _Inputs, selected: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
     """The assignment's tasks for the selected targets (spec §7): one per target, needs of every stratum
     that selected it merged (departments and specialties as sets, experts by the largest count)."""
+    return _task_records(parsed, selected)[0]
+
+
+def _task_records(parsed: _Inputs, selected: Mapping[str, Iterable[str]]
+                  ) -> tuple[list[dict[str, Any]], list[assignment.Task]]:
+    """``_tasks``, and the same tasks as the assignment module's objects (what ``_assign`` solves)."""
     a = parsed.assignment
     assert a is not None
     needs = {s.name: s.needs for s in parsed.strata}
-    by_target: dict[str, list[str]] = {}
-    for name, ids in selected.items():
-        for id in ids:
-            by_target.setdefault(id, []).append(name)
+    chosen = {name: list(ids) for name, ids in selected.items()}
+    # Each target's strata, in the order of ``selected``. Most targets are selected by one stratum: those are
+    # mapped in C; the few that several strata selected (or one twice) are listed name by name.
+    counts = Counter(chain.from_iterable(chosen.values()))
+    by_target: dict[str, tuple[str, ...]] = {}
+    for name, ids in chosen.items():
+        by_target.update(dict.fromkeys(ids, (name,)))
+    if len(counts) < counts.total():
+        several: dict[str, list[str]] = {id: [] for id, count in counts.items() if count > 1}
+        for name, ids in chosen.items():
+            for id in ids:
+                if id in several:
+                    several[id].append(name)
+        by_target.update((id, tuple(names)) for id, names in several.items())
     # Tasks selected by the same strata have the same needs: merged once per combination (a handful).
-    combined: dict[tuple[str, ...], tuple[list[str], list[str], list[str]]] = {}
+    combined: dict[tuple[str, ...], tuple[tuple[list[str], ...], tuple[tuple[str, ...], ...]]] = {}
     recusals = a["recusals"]
-    tasks = []
+    deadline, team_size = a["deadline"], a["team_size"]
+    day = date.fromisoformat(deadline)
+    tasks, objects = [], []
     for id in sorted(by_target):
-        names = tuple(by_target[id])
+        names = by_target[id]
         if names not in combined:
-            combined[names] = _merged_needs([needs[name] for name in names])
-        departments, specialties, experts = combined[names]
+            merged = _merged_needs([needs[name] for name in names])
+            combined[names] = merged, tuple(map(tuple, merged))
+        (departments, specialties, experts), shared = combined[names]
+        recused = recusals.get(id, [])
         tasks.append({
-            "id": id, "deadline": a["deadline"], "team_size": a["team_size"],
-            "departments": list(departments), "specialties": list(specialties), "expert_specialties": list(experts),
-            "recusals": list(recusals.get(id, [])),
+            "id": id, "deadline": deadline, "team_size": team_size, "departments": [*departments],
+            "specialties": [*specialties], "expert_specialties": [*experts], "recusals": [*recused],
         })
-    return tasks
+        # The lists are sorted and without duplicates (the needs and recusals were read strictly), so the
+        # task is made without normalising them again; its tuples are shared by the tasks of a combination.
+        objects.append(assignment._canonical_task(id, day, team_size, *shared, tuple(recused)))
+    return tasks, objects
 
 
 def _merged_needs(merged: list[dict[str, list[str]]]) -> tuple[list[str], list[str], list[str]]:
@@ -545,25 +568,28 @@ def _problem(parsed: _Inputs, tasks: list[dict[str, Any]]) -> dict[str, Any]:
             "inspectors": a["inspectors"], "recent_pairs": a["recent_pairs"]}
 
 
-def _assign(parsed: _Inputs, tasks: list[dict[str, Any]], seed: str) -> dict[str, Any]:
-    """The assignment section for these tasks: the problem in its canonical form, the seed and the result."""
+def _assign(parsed: _Inputs, tasks: list[dict[str, Any]], seed: str,
+            objects: Sequence[assignment.Task] | None = None) -> dict[str, Any]:
+    """The assignment section for these tasks: the problem in its canonical form, the seed and the result.
+    ``objects``: the same tasks as ``_task_records`` made them, else made here from ``tasks``."""
     pool, a = parsed.pool, parsed.assignment
     assert pool is not None and a is not None
-    deadline = date.fromisoformat(a["deadline"])
+    if objects is None:
+        deadline = date.fromisoformat(a["deadline"])
+        objects = [assignment._canonical_task(t["id"], deadline, t["team_size"], tuple(t["departments"]),
+                                              tuple(t["specialties"]), tuple(t["expert_specialties"]),
+                                              tuple(t["recusals"])) for t in tasks]
     # The pool was read once with the inputs; only the tasks are new. ``_tasks`` writes them in the
     # assignment spec's canonical form, so the problem below is exactly ``problem.to_json()``.
     # (Their lists are sorted and without duplicates, so the tasks are made without normalising them again.)
-    problem = replace(pool, tasks=tuple(
-        assignment._canonical_task(t["id"], deadline, t["team_size"], tuple(t["departments"]),
-                                   tuple(t["specialties"]), tuple(t["expert_specialties"]), tuple(t["recusals"]))
-        for t in tasks))
+    problem = assignment._with_tasks(pool, tuple(objects))
     return {"algorithm": assignment.ALGORITHM, "problem": _problem(parsed, tasks), "seed": seed,
             "result": assignment._assign_json(problem, seed)}
 
 
 def _assignment_section(parsed: _Inputs, draws: Sequence[StratumDraw], seed: str) -> dict[str, Any]:
-    selected = {d.name: [p.id for p in d.selected] for d in draws}
-    return _assign(parsed, _tasks(parsed, selected), seed)
+    tasks, objects = _task_records(parsed, {d.name: [p.id for p in d.selected] for d in draws})
+    return _assign(parsed, tasks, seed, objects)
 
 
 # --- substitution ---------------------------------------------------------------------------------
