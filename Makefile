@@ -20,8 +20,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The engine's C accelerator, built in place for the venv's Python (its file name carries that Python's
+# extension suffix); rebuilt when its source changes. Without a C compiler scripts/build-native says in one
+# line that the engine runs on its pure-Python path, and setup carries on.
+NATIVE_SUFFIX := $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null \
+	|| "$$(scripts/find-python 2>/dev/null)" -c 'import sysconfig; print(sysconfig.get_config_var("EXT_SUFFIX"))' 2>/dev/null)
+NATIVE := shuangsuiji/engine/_native$(NATIVE_SUFFIX)
+
+$(NATIVE): shuangsuiji/engine/_native.c scripts/build-native | $(PY)
+	scripts/build-native
+
 # system-deps.sh is told which goals it serves: the test suite needs Chromium and poppler, the benchmarks wrk.
-setup: $(VENV)/.installed node_modules/.installed
+setup: $(VENV)/.installed node_modules/.installed $(NATIVE)
 	scripts/system-deps.sh $(or $(filter test bench,$(MAKECMDGOALS)),run)
 	scripts/vendor-assets.sh
 	if find shuangsuiji -name '*.po' | grep -q .; then \

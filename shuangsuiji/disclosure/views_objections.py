@@ -7,7 +7,6 @@ The bureau's side lists the objections of its scope (``Objection.objects.visible
 """
 
 import math
-import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -26,7 +25,7 @@ from shuangsuiji.disclosure.models import Correction, Objection, ObjectionStatus
 from shuangsuiji.disclosure.views_staff import _reader
 from shuangsuiji.params import client_address
 from shuangsuiji.planning.models import bureau_name
-from shuangsuiji.registry.models import Jurisdiction
+from shuangsuiji.registry.places import place_filter
 from shuangsuiji.textsearch import every_word
 
 # --- the portal ----------------------------------------------------------------------------------------------
@@ -107,14 +106,11 @@ def objection_list(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("status", ObjectionStatus.RECEIVED)
     if wanted not in {*ObjectionStatus.values, "all"}:
         wanted = ObjectionStatus.RECEIVED
-    rows = Objection.objects.visible_to(request.user).select_related("result", "jurisdiction", "answered_by")
-    place = None
-    wanted_place = request.GET.get("jurisdiction", "")
-    # One county, from the 工作台's table (a place in scope); ASCII digits only ("²".isdigit() is true).
-    if re.fullmatch(r"[0-9]{1,9}", wanted_place):
-        place = Jurisdiction.objects.visible_to(request.user).filter(pk=int(wanted_place)).first()
-        if place is not None:
-            rows = rows.filter(jurisdiction__path__startswith=place.path)
+    # One county, from the 工作台's table; a place outside his area refused in words, nothing listed
+    # (registry/places.py)
+    chosen = place_filter(request, refusal=_("%(name)s不在您的管辖范围内，不能列出它的异议"))
+    rows = chosen.narrow(Objection.objects.visible_to(request.user), "jurisdiction").select_related(
+        "result", "jurisdiction", "answered_by")
     counts = {value: rows.filter(status=value).count() for value in ObjectionStatus.values}
     if wanted != "all":
         rows = rows.filter(status=wanted)
@@ -125,8 +121,8 @@ def objection_list(request: HttpRequest) -> HttpResponse:
     order = "received_at" if wanted == ObjectionStatus.RECEIVED else "-received_at"  # the oldest waits first
     return render(request, "disclosure/staff/objections.html", {
         "rows": rows.order_by(order, "pk")[:200], "wanted": wanted, "counts": counts, "search": search,
-        "statuses": ObjectionStatus.choices, "place": place,
-    })
+        "statuses": ObjectionStatus.choices, "place": chosen.place, "refused": chosen.refused,
+    }, status=chosen.status)
 
 
 @login_required

@@ -39,6 +39,8 @@ from itertools import chain, islice, repeat
 from operator import attrgetter, eq, itemgetter, lt
 from typing import Any, Literal, NamedTuple
 
+from shuangsuiji.engine import tickets
+
 ALGORITHM = "shuangsuiji-assignment/1"
 SEED_DOMAIN = "shuangsuiji-assignment/1:"
 """The assignment's ticket seed is this prefix followed by the draw seed in lowercase hex."""
@@ -616,6 +618,10 @@ class _Draw:
     """The working state of one draw. Inspectors and tasks are numbered in id order, and slots in
     (task, slot) order, so that every iteration below follows the specification's canonical order."""
 
+    prefix_hex: str | None = None
+    """The tickets' prefix (SHA-256 hex of the ticket seed) for the C accelerator, set by ``_start``; a draw
+    made without it takes the pure path, which decides the same."""
+
     def __init__(self, problem: Problem, seed: bytes | str) -> None:
         self.people = problem.inspectors
         self.tasks = problem.tasks
@@ -716,6 +722,13 @@ class _Draw:
         first among equal tickets. A ticket's first four digits are the value's last four decimal digits
         reversed, found with one small division; the full decimal text is only written for the few that
         share the smallest four."""
+        native = tickets._native
+        if native is not None and self.prefix_hex is not None:
+            # Hashes every candidate again rather than keep ``known``: in C that costs less than a dict.
+            try:
+                return native.first_by_ticket(self.prefix_hex, self.tasks[t].id, self.person_bytes, names)
+            except TypeError:  # names not a list of person numbers: the pure path answers as it always did
+                pass
         # ``values`` inlined: this runs for nearly every slot of a quarter (hundreds of thousands)
         known = self.known[t]
         if known is None:
@@ -783,16 +796,19 @@ class _Draw:
         ticket); when nobody is free, reshuffle along an augmenting path."""
         t = self.slot_task[g]
         members = self.members[t]
-        load = self.load
-        # The least-loaded candidates outside the team, each load read once (a quarter places some 380,000
-        # slots among a dozen candidates each); if even they are at the cap, nobody is free.
-        names = self.eligible[g]
-        if members:
-            names = [n for n in names if n not in members]
-        loads = [load[n] for n in names]
-        if not loads or (least := min(loads)) >= self.cap:
-            return self.augment(g)
-        free = [n for n, n_load in zip(names, loads, strict=True) if n_load == least]
+        load, cap = self.load, self.cap
+        native = tickets._native
+        if native is not None:
+            # the scan below in C: place runs once per slot of the quarter, hundreds of thousands of times
+            free = native.least_free(self.eligible[g], load, cap, members)
+            if not free:
+                return self.augment(g)
+        else:
+            free = [n for n in self.eligible[g] if load[n] < cap and n not in members]
+            if not free:
+                return self.augment(g)
+            least = min(map(load.__getitem__, free))
+            free = [n for n in free if load[n] == least]
         if len(free) > 1 and members:
             partners = self.partners
             hits: dict[int, int] = {}
@@ -1147,9 +1163,17 @@ def _nobody(people: Sequence[Inspector], task: Task, slot: Slot) -> tuple[str, s
 # --- the public functions -------------------------------------------------------------------------
 
 
+def _start(problem: Problem, seed: bytes | str) -> _Draw:
+    """A draw's working state, with the tickets' prefix that the C accelerator hashes from."""
+    draw = _Draw(problem, seed)
+    if tickets._native is not None:
+        draw.prefix_hex = hashlib.sha256(ticket_seed(seed).encode("utf-8")).hexdigest()
+    return draw
+
+
 def assign(problem: Problem, seed: bytes | str) -> Assignment:
     """Draw every task's team from ``seed`` alone; or name the constraints that make it impossible."""
-    draw = _Draw(problem, seed)
+    draw = _start(problem, seed)
     unfilled = draw.fill()
     if unfilled:
         return Assignment(bindings=draw.bindings(unfilled))
@@ -1159,7 +1183,7 @@ def assign(problem: Problem, seed: bytes | str) -> Assignment:
 
 def _assign_json(problem: Problem, seed: bytes | str) -> dict[str, Any]:
     """``assign(problem, seed).to_json()``, the teams written without building their objects first."""
-    draw = _Draw(problem, seed)
+    draw = _start(problem, seed)
     unfilled = draw.fill()
     if unfilled:
         return Assignment(bindings=draw.bindings(unfilled)).to_json()
@@ -1171,7 +1195,7 @@ def _assign_json(problem: Problem, seed: bytes | str) -> dict[str, Any]:
 def diagnose(problem: Problem) -> tuple[Binding, ...]:
     """The binding constraints, or () when an assignment exists; needs no seed, so the plan can be
     checked before its inputs are frozen (the answer is the same for every seed)."""
-    draw = _Draw(problem, bytes(32))
+    draw = _start(problem, bytes(32))
     unfilled = draw.fill()
     return draw.bindings(unfilled) if unfilled else ()
 

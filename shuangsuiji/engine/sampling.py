@@ -154,16 +154,39 @@ def _ticket_order(ids: Sequence[str], values: Sequence[int], take: int | None = 
     return order if take is None else order[:take]
 
 
+def _native_order(ids: Sequence[str], seed_hex: str, take: int | None) -> list[int] | None:
+    """``_ticket_order`` of the ids' own tickets by the C accelerator, or None when the pure path must
+    answer: no accelerator, or ids it does not take (not a list or tuple of str), for which the pure path
+    raises what it always raised."""
+    native = tickets._native
+    if native is None:
+        return None
+    try:
+        return native.ticket_order(seed_hex, ids, take)
+    except TypeError:
+        return None
+
+
+def _ordered(ids: Sequence[str], seed: str, take: int | None = None) -> list[tuple[str, str]]:
+    """(ticket, id) of the ids in ticket order, all or the first ``take``: by the C accelerator, which
+    only orders, with the digits of those it returns written here; or all in Python."""
+    seed_hex = tickets.seed_hash(seed)
+    order = _native_order(ids, seed_hex, take)
+    if order is not None:
+        picked = [ids[k] for k in order]
+        return list(zip(tickets.ticket_digits(picked, seed_hex), picked, strict=True))
+    values = tickets.ticket_values(ids, seed_hex)
+    return [(tickets.value_digits(values[k]), ids[k]) for k in _ticket_order(ids, values, take)]
+
+
 def ranked(ids: Sequence[str], seed: str) -> list[tuple[str, str]]:
     """(ticket, id) for every id, in ticket order: Rivest's sampling order for ``seed``."""
-    values = tickets.ticket_values(ids, tickets.seed_hash(seed))
-    return [(tickets.value_digits(values[k]), ids[k]) for k in _ticket_order(ids, values)]
+    return _ordered(ids, seed)
 
 
 def smallest(ids: Sequence[str], seed: str, take: int) -> list[tuple[str, str]]:
     """The ``take`` smallest (ticket, id) pairs in ticket order, without sorting everything."""
-    values = tickets.ticket_values(ids, tickets.seed_hash(seed))
-    return [(tickets.value_digits(values[k]), ids[k]) for k in _ticket_order(ids, values, max(0, take))]
+    return _ordered(ids, seed, max(0, take))
 
 
 def sample(ids: Sequence[str], seed: str, take: int) -> list[str]:
@@ -266,13 +289,20 @@ def select_checked(name: str, ids: Sequence[str], weights: Sequence[int], musts:
         drawn = [Pick(id, ticket, "ticket") for ticket, id in smallest(others, seed, wanted)]
         return StratumDraw(name, seed, quota, False, (*must_picks, *drawn), None, None)
     other_weights = list(compress(weights, map(not_, musts))) if must_ids else list(weights)
-    values = tickets.ticket_values(others, tickets.seed_hash(seed))
-    order = _ticket_order(others, values)
+    seed_hash = tickets.seed_hash(seed)
+    values: list[int] | None = None  # the pure path's, for the digits of the chosen
+    order = _native_order(others, seed_hash, None)
+    if order is None:
+        values = tickets.ticket_values(others, seed_hash)
+        order = _ticket_order(others, values)
     ordered_weights = list(map(other_weights.__getitem__, order))
     numerators, denominator = _inclusion(ordered_weights, wanted)
     u = pps_uniform(seed_hex, name)
     chosen = _systematic(numerators, denominator, (u * denominator) >> UNIFORM_BITS)
-    drawn = [Pick(others[order[k]], tickets.value_digits(values[order[k]]), "pps") for k in chosen]
+    chosen_ids = [others[order[k]] for k in chosen]
+    chosen_digits = (tickets.ticket_digits(chosen_ids, seed_hash) if values is None
+                     else [tickets.value_digits(values[order[k]]) for k in chosen])
+    drawn = [Pick(id, digits, "pps") for id, digits in zip(chosen_ids, chosen_digits, strict=True)]
     # π depends on the weight alone (capped or not), so each distinct weight's fraction is written once
     texts = {0: "1/1"}  # a must-include target is looked up as weight 0 (real weights are at least 1)
     for w, p in dict(zip(ordered_weights, numerators, strict=True)).items():

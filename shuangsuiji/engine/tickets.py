@@ -16,9 +16,22 @@ the order is exact and no float is ever involved.
 """
 
 import hashlib
+import os
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 from operator import mod
+from types import ModuleType
+
+_native: ModuleType | None
+"""The C accelerator (``_native.c``, built by ``scripts/build-native``) of the two hot ticket loops, or None:
+then, or with SHUANGSUIJI_ENGINE_PURE=1 in the environment (read once, at import), the engine runs on its
+pure-Python path, which is the reference the C code is tested against and gives the same results."""
+try:
+    from shuangsuiji.engine import _native
+except ImportError:  # not built (no C compiler): the pure path
+    _native = None
+if os.environ.get("SHUANGSUIJI_ENGINE_PURE", "") not in ("", "0"):
+    _native = None
 
 _sha256 = hashlib.sha256
 _from_bytes = int.from_bytes

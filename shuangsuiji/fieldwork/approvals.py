@@ -16,6 +16,7 @@ from shuangsuiji.intake.models import Clue, ClueStatus
 from shuangsuiji.planning.models import PlanStratum, RedrawRequest, RedrawState, ShortfallState
 from shuangsuiji.planning.permissions import approvable_plans
 from shuangsuiji.planning.services import clues_awaiting_check
+from shuangsuiji.registry.places import PlaceFilter
 
 
 @dataclass
@@ -76,13 +77,12 @@ def admin_queue(user) -> Queue:
     )
 
 
-def narrowed(queue: Queue, place) -> Queue:
+def narrowed(queue: Queue, chosen: PlaceFilter) -> Queue:
     """The queue of one jurisdiction's own rows, as the workbench's row of that place counts them (the 审批 page's
-    ``?jurisdiction=``): the firm's for requests about a firm, the plan's for a plan's."""
+    ``?jurisdiction=``): the firm's for requests about a firm, the plan's for a plan's; none for a refused place."""
 
     def only(split: Split, path: str) -> Split:
-        where = {path: place}
-        return Split(split.mine.filter(**where), split.own.filter(**where), split.others.filter(**where))
+        return Split(chosen.own(split.mine, path), chosen.own(split.own, path), chosen.own(split.others, path))
 
     return Queue(on_site=only(queue.on_site, "target__jurisdiction"),
                  amendments=only(queue.amendments, "record__target__jurisdiction"),

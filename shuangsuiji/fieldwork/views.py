@@ -114,8 +114,8 @@ from shuangsuiji.planning.models import (
 from shuangsuiji.planning.permissions import can_approve, visible_tasks
 from shuangsuiji.planning.services import clues_awaiting_check
 from shuangsuiji.punctuation import bracketed, colon, comma, join_semicolon, join_sep
-from shuangsuiji.registry.models import Inspector, InspectorStatus, Jurisdiction
-from shuangsuiji.registry.places import place_filter, readable_jurisdictions
+from shuangsuiji.registry.models import Inspector, InspectorStatus
+from shuangsuiji.registry.places import PlaceFilter, place_filter, readable_jurisdictions
 from shuangsuiji.registry.search import by_target
 from shuangsuiji.registry.views import CappedPaginator
 from shuangsuiji.textsearch import every_word
@@ -1190,26 +1190,28 @@ def record_list(request: HttpRequest) -> HttpResponse:
         records = records.sealed().filter(sealed_at__year=submitted)
     # The records of the tasks one bureau's own plans drew (``drawn_by``, as on the task list; in a quarter,
     # ``period``): the 完成情况 page's 待审核 opens exactly those it counts (a city plan's task in a county is the
-    # city's). A bureau outside the reader's choices lists nothing rather than everything.
+    # city's). A bureau outside the reader's area, or no place at all, is refused in words as ``?jurisdiction=`` is
+    # (it listed nothing without saying why).
     # Without a period, a bureau's work (``owned_by``): its tasks' records and their re-checks', as the workbench
     # counts 待审核 under the bureau that reviews them; a quarter's are that quarter's tasks' records and the
     # re-checks that follow them up (``of_tasks``), as 完成情况 counts them.
-    owner = params.number(request.GET.get("drawn_by"))
-    place = None
-    if owner is not None:
-        place = _jurisdictions(request.user).filter(pk=owner).first()
+    owner = place_filter(request, "drawn_by", refusal=_("%(name)s不在您的管辖范围内，不能列出它抽取的任务的记录"))
+    place = owner.place
+    if owner.refused:
+        records = records.none()
+    elif place is not None:
+        owner_id = place.pk
         year, _sep, quarter = request.GET.get("period", "").partition("-")
-        if place is None:
-            records = records.none()
-        elif params.year(year) is not None and quarter in ("1", "2", "3", "4"):
-            records = of_tasks(records, drawn_by(Task.objects.all(), owner).filter(year=int(year),
-                                                                                 quarter=int(quarter)))
+        if params.year(year) is not None and quarter in ("1", "2", "3", "4"):
+            records = of_tasks(records, drawn_by(Task.objects.all(), owner_id).filter(year=int(year),
+                                                                                    quarter=int(quarter)))
         elif state == RecordState.PENDING:
             # awaiting the review of the bureau: the records it reviews (``reviewed_by``), as the workbench and the
             # overview's card count them — not a merged visit's record sealed before its plan was dispatched
-            records = reviewed_by(records, [owner])
+            records = reviewed_by(records, [owner_id])
         else:
-            records = owned_by(records, [owner])
+            records = owned_by(records, [owner_id])
+    refused = chosen.refused or owner.refused
     problems = ItemResult.objects.filter(record=OuterRef("pk"), outcome=Outcome.PROBLEM)
     if request.GET.get("problems") == "1":
         records = records.filter(Exists(problems))
@@ -1224,8 +1226,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
         "jurisdictions": _jurisdictions(request.user), "state": state, "mode": mode,
         "month": request.GET.get("month", "").strip(), "month_error": month_error,
         "submitted": request.GET.get("submitted", "").strip()[:20], "submitted_error": submitted_error,
-        "drawn_by": place, "period": request.GET.get("period", "").strip()[:20], "refused": chosen.refused},
-        status=chosen.status)
+        "drawn_by": place, "period": request.GET.get("period", "").strip()[:20], "refused": refused},
+        status=404 if refused else 200)
 
 
 def _year(value: str) -> tuple[int | None, str]:
@@ -1400,15 +1402,10 @@ def _is_department_user(user) -> bool:
     return user.role == Role.DEPARTMENT and not user.is_superuser
 
 
-def _chosen_jurisdiction(request: HttpRequest) -> Jurisdiction | None:
-    """The jurisdiction of the user's scope a list is narrowed to (``?jurisdiction=`` a pk), if any."""
-    chosen = params.number(request.GET.get("jurisdiction"))
-    return None if chosen is None else _jurisdictions(request.user).filter(pk=chosen).first()
-
-
-def _approval_queue(request: HttpRequest) -> dict:
-    """What the 审批 tab lists for the user, narrowed to ``?jurisdiction=`` where given (the city's workbench links
-    each county's 待审批 cell here), and ``count``, the number of its entries (the overview's card).
+def _approval_queue(request: HttpRequest, chosen: PlaceFilter | None = None) -> dict:
+    """What the 审批 tab lists for the user, narrowed to the place ``chosen`` (the page's ``?jurisdiction=``: the
+    city's workbench links each county's 待审批 cell here; nothing when it is refused), and ``count``, the number of
+    its entries (the overview's card, unnarrowed).
 
     An inspector and a department user decide none of it (DESIGN §1: a department initiates its joint
     inspections; the enforcement unit's head decides the clues and requests, the city the plans): each sees what
@@ -1429,16 +1426,15 @@ def _approval_queue(request: HttpRequest) -> dict:
     redraws = (RedrawRequest.objects.visible_to(user).filter(state=RedrawState.PENDING)
                .select_related("plan__jurisdiction", "plan__department", "requested_by")
                .order_by("requested_at", "pk"))
-    place = _chosen_jurisdiction(request)
-    if place is not None:
-        # That jurisdiction's own, as the workbench's row counts them: the city's row is its own plans' requests,
-        # not its counties' (each has its row); a county has none below it.
-        on_site = on_site.filter(target__jurisdiction=place)
-        amendments = amendments.filter(record__target__jurisdiction=place)
-        clues = clues.filter(target__jurisdiction=place)
-        unchecked = unchecked.filter(target__jurisdiction=place)
-        shortfalls = shortfalls.filter(plan__jurisdiction=place)
-        redraws = redraws.filter(plan__jurisdiction=place)
+    chosen = chosen or PlaceFilter()
+    # That jurisdiction's own, as the workbench's row counts them: the city's row is its own plans' requests, not
+    # its counties' (each has its row); a county has none below it. A refused place: none of them.
+    on_site = chosen.own(on_site, "target__jurisdiction")
+    amendments = chosen.own(amendments, "record__target__jurisdiction")
+    clues = chosen.own(clues, "target__jurisdiction")
+    unchecked = chosen.own(unchecked, "target__jurisdiction")
+    shortfalls = chosen.own(shortfalls, "plan__jurisdiction")
+    redraws = chosen.own(redraws, "plan__jurisdiction")
     if _is_inspector(user):
         # His workbench counts no approvals: plans he cannot even open are not his (on_site and amendments are
         # scoped to his teams already).
@@ -1469,9 +1465,7 @@ def _approval_queue(request: HttpRequest) -> dict:
         # An admin's count is what he may decide (as his workbench counts it); his own requests, which another
         # admin decides (ensure_not_self), and the rest (a county's plan requests, which the city decides; a
         # correction of his own team's record) are listed, marked, and said apart.
-        queue = approvals_queue.admin_queue(user)
-        if place is not None:
-            queue = approvals_queue.narrowed(queue, place)
+        queue = approvals_queue.narrowed(approvals_queue.admin_queue(user), chosen)
         count, own, others = queue.counts()
         mine = {"on_site": set(queue.on_site.mine.values_list("pk", flat=True)),
                 "amendments": set(queue.amendments.mine.values_list("pk", flat=True))}
@@ -1495,7 +1489,9 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
 
     After a refused decision, the page again (400) with that request's choice and opinion as typed."""
     status = _answer_status(request, refused)
-    queue = _approval_queue(request)
+    # a place outside his area refused in words, nothing listed (registry/places.py)
+    chosen = place_filter(request, refusal=_("%(name)s不在您的管辖范围内，不能列出它的待审批事项"))
+    queue = _approval_queue(request, chosen)
     for kind, rows in (("on-site", queue["on_site"]), ("amendment", queue["amendments"])):
         for row in rows:
             row.decision_form = bound if row == bound_to else _decision_form(kind, row)
@@ -1504,11 +1500,11 @@ def _approvals_page(request: HttpRequest, *, refused: Exception | None = None, b
     plan_requests = queue["plan_requests"]
     return render(request, "fieldwork/approvals.html", {
         **queue, "unchecked_clues": queue["unchecked"], "inspector": inspector,
-        "department": _is_department_user(user), "place": _chosen_jurisdiction(request),
+        "department": _is_department_user(user), "place": chosen.place, "refused": chosen.refused,
         "can_decide": not inspector and is_any_admin(user),
         # the plans' hint only to who approves them (the city); a county admin reads the card's 市局审批
         "approves_plans": any(can_approve(user, plan) for plan, _what, _reason in plan_requests),
-    }, status=status)
+    }, status=status if refused is not None else chosen.status)
 
 
 @login_required

@@ -670,10 +670,14 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = overlaps.overlapping(tasks, base)
     # 抽取单位: the tasks a bureau's own plans drew (a city plan's task in a county is the city's); the workbench's
     # overdue column and the 完成情况 page count tasks so, and their counts open exactly this list. A bureau
-    # outside the reader's choices lists nothing rather than everything.
-    owner = params.number(request.GET.get("drawn_by"))
-    if owner is not None:
-        tasks = drawn_by(tasks, owner) if _scope_choices(request.user).filter(pk=owner).exists() else tasks.none()
+    # outside the reader's area, or no place at all, is refused in words as ``?jurisdiction=`` is: it listed
+    # nothing without saying why.
+    owner = place_filter(request, "drawn_by", refusal=_("%(name)s不在您的管辖范围内，不能列出它抽取的任务"))
+    if owner.refused:
+        tasks = tasks.none()
+    elif owner.place is not None:
+        tasks = drawn_by(tasks, owner.place.pk)
+    refused = chosen.refused or owner.refused
     text = request.GET.get("q", "").strip()
     if text:
         # each word the target's name or credit code, from the registry's indexes
@@ -718,8 +722,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/task_list.html", {
         "page": page, "query": _query(request), "periods": _task_periods(request.user), "today": timezone.localdate(),
         "jurisdictions": _scope_choices(request.user), "statuses": TaskStatus.choices, "counts": counts,
-        "department": request.user.department, "refused": chosen.refused,
-    }, status=chosen.status)
+        "department": request.user.department, "refused": refused,
+    }, status=404 if refused else 200)
 
 
 @login_required

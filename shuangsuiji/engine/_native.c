@@ -1,0 +1,870 @@
+/* The engine's two hot ticket loops in C: Rivest ticket order within a stratum, and the inspector with the
+ * smallest ticket among a task's candidates. shuangsuiji/engine/tickets.py defines the tickets; the Python
+ * code (sampling._ticket_order, assignment._Draw.first_by_ticket) is the reference and the fallback, and
+ * tests/engine/test_native.py holds this module to it.
+ *
+ * A ticket is SHA-256(sha256hex(seed) || id) written in decimal, zero-padded to at least 64 digits and
+ * reversed; tickets compare as digit strings (a shorter one first when it is a prefix of the other), equal
+ * tickets by id. Here a ticket is ordered by a 64-bit key, its first 19 digits read as a number (the value
+ * mod 10^19, digits reversed), and only on equal keys by its whole digit string, then by the id's UTF-8
+ * bytes (the same order as comparing code points), then by position (Python's sorts are stable).
+ *
+ * SHA-256 is written here (no OpenSSL headers, no third-party code): a portable compression function and,
+ * on x86 CPUs with the SHA extensions (cpuid leaf 7, EBX bit 29), one using them, chosen at import.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define HAVE_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
+
+/* --- SHA-256 ------------------------------------------------------------------------------------------- */
+
+static const uint32_t K256[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+static const uint32_t H256[8] = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+
+#define ROTR(x, n) (((x) >> (n)) | ((x) << (32 - (n))))
+
+static uint32_t load_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static void compress_portable(uint32_t h[8], const uint8_t *data, size_t blocks)
+{
+    uint32_t w[64];
+    while (blocks--) {
+        for (int i = 0; i < 16; i++)
+            w[i] = load_be32(data + 4 * i);
+        for (int i = 16; i < 64; i++) {
+            uint32_t s0 = ROTR(w[i - 15], 7) ^ ROTR(w[i - 15], 18) ^ (w[i - 15] >> 3);
+            uint32_t s1 = ROTR(w[i - 2], 17) ^ ROTR(w[i - 2], 19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+        }
+        uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+        for (int i = 0; i < 64; i++) {
+            uint32_t t1 = k + (ROTR(e, 6) ^ ROTR(e, 11) ^ ROTR(e, 25)) + ((e & f) ^ (~e & g)) + K256[i] + w[i];
+            uint32_t t2 = (ROTR(a, 2) ^ ROTR(a, 13) ^ ROTR(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
+            k = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
+        }
+        h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+        data += 64;
+    }
+}
+
+#ifdef HAVE_X86
+/* The SHA extensions keep the state as ABEF and CDGH; each sha256rnds2 does two rounds, so a group of four
+ * rounds is two of them with the message words (plus constants) of the group. Message groups 4..15 follow
+ * W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16]: sha256msg1 adds s0, alignr brings W[t-7], sha256msg2
+ * adds s1. */
+__attribute__((target("sha,sse4.1,ssse3")))
+static void compress_shani(uint32_t h[8], const uint8_t *data, size_t blocks)
+{
+    const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+    __m128i state1 = _mm_loadu_si128((const __m128i *)&h[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);          /* CDAB */
+    state1 = _mm_shuffle_epi32(state1, 0x1B);    /* EFGH */
+    __m128i state0 = _mm_alignr_epi8(tmp, state1, 8);    /* ABEF */
+    state1 = _mm_blend_epi16(state1, tmp, 0xF0); /* CDGH */
+    while (blocks--) {
+        __m128i abef = state0, cdgh = state1;
+        __m128i w[4];
+#pragma GCC unroll 16
+        for (int g = 0; g < 16; g++) {
+            __m128i m;
+            if (g < 4) {
+                m = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * g)), mask);
+            } else {
+                m = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+                m = _mm_add_epi32(m, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+                m = _mm_sha256msg2_epu32(m, w[(g + 3) & 3]);
+            }
+            w[g & 3] = m;
+            __m128i wk = _mm_add_epi32(m, _mm_loadu_si128((const __m128i *)&K256[4 * g]));
+            state1 = _mm_sha256rnds2_epu32(state1, state0, wk);
+            state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(wk, 0x0E));
+        }
+        state0 = _mm_add_epi32(state0, abef);
+        state1 = _mm_add_epi32(state1, cdgh);
+        data += 64;
+    }
+    tmp = _mm_shuffle_epi32(state0, 0x1B);       /* FEBA */
+    state1 = _mm_shuffle_epi32(state1, 0xB1);    /* DCHG */
+    state0 = _mm_blend_epi16(tmp, state1, 0xF0); /* DCBA */
+    state1 = _mm_alignr_epi8(state1, tmp, 8);    /* ABEF */
+    _mm_storeu_si128((__m128i *)&h[0], state0);
+    _mm_storeu_si128((__m128i *)&h[4], state1);
+}
+
+static int cpu_has_sha(void)
+{
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d))
+        return 0;
+    if (!(c & bit_SSSE3) || !(c & bit_SSE4_1))
+        return 0;
+    if (__get_cpuid_max(0, NULL) < 7)
+        return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return (b >> 29) & 1;
+}
+#endif
+
+static void (*compress)(uint32_t h[8], const uint8_t *data, size_t blocks) = compress_portable;
+
+typedef struct {
+    void (*compress)(uint32_t h[8], const uint8_t *data, size_t blocks);
+    uint32_t h[8];
+    uint64_t length;   /* bytes hashed so far */
+    size_t used;       /* bytes waiting in buf */
+    uint8_t buf[64];
+} Sha256;
+
+static void sha_init(Sha256 *s)
+{
+    s->compress = compress;
+    memcpy(s->h, H256, sizeof H256);
+    s->length = 0;
+    s->used = 0;
+}
+
+static void sha_update(Sha256 *s, const uint8_t *data, size_t size)
+{
+    s->length += size;
+    if (s->used) {
+        size_t room = 64 - s->used;
+        size_t part = size < room ? size : room;
+        memcpy(s->buf + s->used, data, part);
+        s->used += part;
+        data += part;
+        size -= part;
+        if (s->used < 64)
+            return;
+        s->compress(s->h, s->buf, 1);
+        s->used = 0;
+    }
+    if (size >= 64) {
+        s->compress(s->h, data, size / 64);
+        data += size & ~(size_t)63;
+        size &= 63;
+    }
+    memcpy(s->buf, data, size);
+    s->used = size;
+}
+
+/* Finishes a copy, so that the state can go on serving as a midstate. */
+static void sha_final(const Sha256 *state, uint8_t out[32])
+{
+    Sha256 s = *state;
+    uint64_t bits = s.length * 8;
+    s.buf[s.used++] = 0x80;
+    if (s.used > 56) {
+        memset(s.buf + s.used, 0, 64 - s.used);
+        s.compress(s.h, s.buf, 1);
+        s.used = 0;
+    }
+    memset(s.buf + s.used, 0, 56 - s.used);
+    for (int i = 0; i < 8; i++)
+        s.buf[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+    s.compress(s.h, s.buf, 1);
+    for (int i = 0; i < 8; i++) {
+        out[4 * i] = (uint8_t)(s.h[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(s.h[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(s.h[i] >> 8);
+        out[4 * i + 3] = (uint8_t)s.h[i];
+    }
+}
+
+/* The digest of the midstate base followed by tail. Nearly every ticket's tail (an id, or a person's id after
+ * the task's) ends within the block the midstate holds the start of, so that block is padded and compressed
+ * here directly rather than through a copied state. */
+static void sha_tail(const Sha256 *base, const uint8_t *tail, size_t size, uint8_t out[32])
+{
+    size_t used = base->used + size;
+    if (used > 55) {
+        Sha256 s = *base;
+        sha_update(&s, tail, size);
+        sha_final(&s, out);
+        return;
+    }
+    uint8_t block[64];
+    uint32_t h[8];
+    memcpy(block, base->buf, base->used);
+    memcpy(block + base->used, tail, size);
+    block[used] = 0x80;
+    memset(block + used + 1, 0, 55 - used);
+    uint64_t bits = (base->length + size) * 8;
+    for (int i = 0; i < 8; i++)
+        block[56 + i] = (uint8_t)(bits >> (56 - 8 * i));
+    memcpy(h, base->h, sizeof h);
+    base->compress(h, block, 1);
+    for (int i = 0; i < 8; i++) {
+        out[4 * i] = (uint8_t)(h[i] >> 24);
+        out[4 * i + 1] = (uint8_t)(h[i] >> 16);
+        out[4 * i + 2] = (uint8_t)(h[i] >> 8);
+        out[4 * i + 3] = (uint8_t)h[i];
+    }
+}
+
+/* --- tickets ------------------------------------------------------------------------------------------- */
+
+#define KEY_DIGITS 19  /* 10^19 < 2^64 */
+static const uint64_t KEY_MODULUS = 10000000000000000000ULL; /* 10^19 < 2^64 */
+
+static uint16_t REV4[10000];
+/* REV4[k]: the four digits of k, zero-padded, reversed, as a number; filled at import. */
+
+/* The first 19 digits of the ticket of a digest, as a number: the value mod 10^19, its 19 digits (zero-
+ * padded) reversed. Every ticket has at least 64 digits, so these 19 always exist, and comparing keys
+ * compares those digits exactly. */
+static uint64_t ticket_key(const uint8_t digest[32])
+{
+    uint64_t r = 0;
+    for (int i = 0; i < 4; i++) {
+        uint64_t limb = 0;
+        for (int j = 0; j < 8; j++)
+            limb = (limb << 8) | digest[8 * i + j];
+        r = (uint64_t)((((unsigned __int128)r << 64) | limb) % KEY_MODULUS);
+    }
+    /* reversed four digits at a time (a chain of 19 divisions by 10 was most of the ordering's own time):
+     * r's digits from the low end d0 d1 … d18 become d0·10^18 + d1·10^17 + … + d18 */
+    uint64_t c0 = r % 10000, c1 = r / 10000 % 10000, c2 = r / 100000000 % 10000;
+    uint64_t c3 = r / 1000000000000ULL % 10000, c4 = r / 10000000000000000ULL;  /* c4 < 1000 */
+    return REV4[c0] * 1000000000000000ULL + REV4[c1] * 100000000000ULL + REV4[c2] * 10000000ULL
+           + REV4[c3] * 1000ULL + REV4[c4] / 10;  /* c4 has three digits: "0abc" reversed, less its 0 */
+}
+
+/* The ticket's digit string (64 to 78 digits) into out; returns its length. Digits are made 19 at a time, so
+ * out holds five such chunks (95) before the high zeros of the last are dropped. */
+static size_t ticket_digits(const uint8_t digest[32], char out[96])
+{
+    uint64_t limb[4];
+    for (int i = 0; i < 4; i++) {
+        limb[i] = 0;
+        for (int j = 0; j < 8; j++)
+            limb[i] = (limb[i] << 8) | digest[8 * i + j];
+    }
+    size_t n = 0;
+    /* 19 digits at a time from the low end: the low digits come first in a ticket */
+    while (limb[0] | limb[1] | limb[2] | limb[3]) {
+        uint64_t r = 0;
+        for (int i = 0; i < 4; i++) {
+            unsigned __int128 cur = ((unsigned __int128)r << 64) | limb[i];
+            limb[i] = (uint64_t)(cur / KEY_MODULUS);
+            r = (uint64_t)(cur % KEY_MODULUS);
+        }
+        for (int i = 0; i < KEY_DIGITS; i++) {
+            out[n++] = (char)('0' + r % 10);
+            r /= 10;
+        }
+    }
+    /* the last chunk's high zeros are not digits of the number; padding to 64 puts zeros back */
+    while (n > 0 && out[n - 1] == '0')
+        n--;
+    while (n < 64)
+        out[n++] = '0';
+    return n;
+}
+
+typedef struct {
+    uint64_t key;
+    Py_ssize_t pos;
+} Entry;
+
+typedef struct {
+    const uint8_t *digests;    /* 32 bytes per position */
+    const char **id;           /* UTF-8 of each id */
+    const Py_ssize_t *id_len;
+} Tickets;
+
+static int compare_bytes(const char *a, size_t na, const char *b, size_t nb)
+{
+    int c = memcmp(a, b, na < nb ? na : nb);
+    if (c)
+        return c;
+    return na < nb ? -1 : na > nb;
+}
+
+/* Whether a ticket (its key and digest) is smaller than another: equal tickets are not. */
+static int ticket_less(uint64_t key, const uint8_t digest[32], uint64_t other_key, const uint8_t other[32])
+{
+    if (key != other_key)
+        return key < other_key;
+    if (memcmp(digest, other, 32) == 0)
+        return 0;
+    char a[96], b[96];
+    size_t na = ticket_digits(digest, a), nb = ticket_digits(other, b);
+    return compare_bytes(a, na, b, nb) < 0;
+}
+
+/* Two positions whose keys are equal: by whole ticket, then id, then position. */
+static int compare_tied(const Tickets *t, Py_ssize_t a, Py_ssize_t b)
+{
+    const uint8_t *da = t->digests + 32 * a, *db = t->digests + 32 * b;
+    if (memcmp(da, db, 32) != 0) {
+        char ta[96], tb[96];
+        size_t na = ticket_digits(da, ta), nb = ticket_digits(db, tb);
+        int c = compare_bytes(ta, na, tb, nb);
+        if (c)
+            return c;
+    }
+    int c = compare_bytes(t->id[a], (size_t)t->id_len[a], t->id[b], (size_t)t->id_len[b]);
+    if (c)
+        return c;
+    return a < b ? -1 : a > b;
+}
+
+/* Stable merge sort by key: equal keys keep their positions' order. */
+static void sort_by_key(Entry *items, Entry *scratch, Py_ssize_t n)
+{
+    if (n < 24) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            Entry e = items[i];
+            Py_ssize_t j = i;
+            while (j > 0 && items[j - 1].key > e.key) {
+                items[j] = items[j - 1];
+                j--;
+            }
+            items[j] = e;
+        }
+        return;
+    }
+    Py_ssize_t half = n / 2;
+    sort_by_key(items, scratch, half);
+    sort_by_key(items + half, scratch, n - half);
+    if (items[half - 1].key <= items[half].key)
+        return;
+    memcpy(scratch, items, (size_t)half * sizeof(Entry));
+    Py_ssize_t i = 0, j = half, k = 0;
+    while (i < half && j < n)
+        items[k++] = items[j].key < scratch[i].key ? items[j++] : scratch[i++];
+    while (i < half)
+        items[k++] = scratch[i++];
+}
+
+/* Runs of equal keys (about one pair in 10^19 / n for real hashes) ordered by the whole ticket and id. */
+static void order_ties(const Tickets *t, Entry *items, Py_ssize_t n)
+{
+    Py_ssize_t start = 0;
+    while (start < n) {
+        Py_ssize_t end = start + 1;
+        while (end < n && items[end].key == items[start].key)
+            end++;
+        for (Py_ssize_t i = start + 1; i < end; i++) {
+            Entry e = items[i];
+            Py_ssize_t j = i;
+            while (j > start && compare_tied(t, items[j - 1].pos, e.pos) > 0) {
+                items[j] = items[j - 1];
+                j--;
+            }
+            items[j] = e;
+        }
+        start = end;
+    }
+}
+
+static void sift_down(uint64_t *heap, Py_ssize_t size, Py_ssize_t i)
+{
+    for (;;) {
+        Py_ssize_t child = 2 * i + 1;
+        if (child >= size)
+            return;
+        if (child + 1 < size && heap[child + 1] > heap[child])
+            child++;
+        if (heap[i] >= heap[child])
+            return;
+        uint64_t swap = heap[i];
+        heap[i] = heap[child];
+        heap[child] = swap;
+        i = child;
+    }
+}
+
+/* The take-th smallest key (1 <= take <= n), with a max-heap of the take smallest seen. */
+static uint64_t kth_smallest_key(const Entry *items, Py_ssize_t n, Py_ssize_t take, uint64_t *heap)
+{
+    for (Py_ssize_t i = 0; i < take; i++)
+        heap[i] = items[i].key;
+    for (Py_ssize_t i = take / 2; i-- > 0;)
+        sift_down(heap, take, i);
+    for (Py_ssize_t i = take; i < n; i++) {
+        if (items[i].key < heap[0]) {
+            heap[0] = items[i].key;
+            sift_down(heap, take, 0);
+        }
+    }
+    return heap[0];
+}
+
+/* Positions in ticket order as a new list: all of them (take < 0), or the first take. As the Python does, a
+ * few of many (take * 8 < n) are found by bounding the keys with the take-th smallest, and only the
+ * positions within the bound are sorted. */
+static PyObject *order_list(const Tickets *t, Py_ssize_t n, Py_ssize_t take)
+{
+    if (take == 0 || n == 0)
+        return PyList_New(0);
+    Entry *items = PyMem_Malloc((size_t)n * sizeof(Entry));
+    Entry *scratch = PyMem_Malloc((size_t)(n / 2 + 1) * sizeof(Entry));
+    if (!items || !scratch) {
+        PyMem_Free(items);
+        PyMem_Free(scratch);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        items[i].key = ticket_key(t->digests + 32 * i);
+        items[i].pos = i;
+    }
+    Py_ssize_t count = n;
+    if (take > 0 && take < n && take < n / 8 + (n % 8 != 0)) {  /* take * 8 < n, without overflow */
+        uint64_t *heap = PyMem_Malloc((size_t)take * sizeof(uint64_t));
+        if (!heap) {
+            PyMem_Free(items);
+            PyMem_Free(scratch);
+            return PyErr_NoMemory();
+        }
+        uint64_t bound = kth_smallest_key(items, n, take, heap);
+        PyMem_Free(heap);
+        count = 0;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if (items[i].key <= bound)
+                items[count++] = items[i];
+    }
+    sort_by_key(items, scratch, count);
+    order_ties(t, items, count);
+    Py_ssize_t out = take < 0 || take > count ? count : take;
+    PyObject *list = PyList_New(out);
+    if (list) {
+        for (Py_ssize_t i = 0; i < out; i++) {
+            PyObject *pos = PyLong_FromSsize_t(items[i].pos);
+            if (!pos) {
+                Py_CLEAR(list);
+                break;
+            }
+            PyList_SET_ITEM(list, i, pos);
+        }
+    }
+    PyMem_Free(items);
+    PyMem_Free(scratch);
+    return list;
+}
+
+/* take: None for all, else an int (negative counts as 0). */
+static int parse_take(PyObject *arg, Py_ssize_t *take)
+{
+    if (arg == Py_None) {
+        *take = -1;
+        return 0;
+    }
+    if (!PyLong_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "take must be an int or None");
+        return -1;
+    }
+    int overflow;
+    long long value = PyLong_AsLongLongAndOverflow(arg, &overflow);
+    if (value == -1 && PyErr_Occurred())
+        return -1;
+    if (overflow > 0 || value > PY_SSIZE_T_MAX)
+        *take = PY_SSIZE_T_MAX;
+    else if (overflow < 0 || value < 0)
+        *take = 0;
+    else
+        *take = (Py_ssize_t)value;
+    return 0;
+}
+
+/* The UTF-8 of every id of a list or tuple of str (borrowed from the str objects, which the sequence keeps
+ * alive). */
+static int utf8_ids(PyObject *fast, Py_ssize_t n, const char **id, Py_ssize_t *id_len)
+{
+    PyObject **items = PySequence_Fast_ITEMS(fast);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (!PyUnicode_Check(items[i])) {
+            PyErr_Format(PyExc_TypeError, "ids must be str, not %.100s", Py_TYPE(items[i])->tp_name);
+            return -1;
+        }
+        id[i] = PyUnicode_AsUTF8AndSize(items[i], &id_len[i]);
+        if (!id[i])
+            return -1;
+    }
+    return 0;
+}
+
+static int seed_midstate(PyObject *seed_hex, Sha256 *base)
+{
+    if (!PyUnicode_Check(seed_hex)) {
+        PyErr_SetString(PyExc_TypeError, "the seed's hex must be str");
+        return -1;
+    }
+    Py_ssize_t size;
+    const char *text = PyUnicode_AsUTF8AndSize(seed_hex, &size);
+    if (!text)
+        return -1;
+    if (size != 64 || !PyUnicode_IS_ASCII(seed_hex)) {
+        PyErr_SetString(PyExc_TypeError, "the seed's hex must be 64 ASCII characters");
+        return -1;
+    }
+    sha_init(base);
+    sha_update(base, (const uint8_t *)text, 64);  /* exactly one block: the midstate every ticket copies */
+    return 0;
+}
+
+typedef struct {
+    PyObject *fast;
+    Py_ssize_t n;
+    const char **id;
+    Py_ssize_t *id_len;
+    uint8_t *digests;
+} IdArrays;
+
+static void free_ids(IdArrays *a)
+{
+    Py_XDECREF(a->fast);
+    PyMem_Free(a->id);
+    PyMem_Free(a->id_len);
+    PyMem_Free(a->digests);
+}
+
+static int read_ids(PyObject *ids, IdArrays *a)
+{
+    memset(a, 0, sizeof *a);
+    if (!PyList_Check(ids) && !PyTuple_Check(ids)) {
+        PyErr_SetString(PyExc_TypeError, "ids must be a list or tuple of str");
+        return -1;
+    }
+    a->fast = PySequence_Fast(ids, "ids must be a list or tuple of str");
+    if (!a->fast)
+        return -1;
+    a->n = PySequence_Fast_GET_SIZE(a->fast);
+    size_t n = a->n ? (size_t)a->n : 1;
+    a->id = PyMem_Malloc(n * sizeof(char *));
+    a->id_len = PyMem_Malloc(n * sizeof(Py_ssize_t));
+    a->digests = PyMem_Malloc(n * 32);
+    if (!a->id || !a->id_len || !a->digests) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    return utf8_ids(a->fast, a->n, a->id, a->id_len);
+}
+
+PyDoc_STRVAR(ticket_order_doc,
+"ticket_order(seed_hex, ids, take)\n--\n\n"
+"Positions of ids (a list or tuple of str) in the ticket order of the seed whose SHA-256 hex is seed_hex:\n"
+"all of them (take None) or the first take. Equal tickets are ordered by id, equal ids by position.");
+
+static PyObject *ticket_order(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "ticket_order(seed_hex, ids, take) takes 3 arguments");
+        return NULL;
+    }
+    Sha256 base;
+    Py_ssize_t take;
+    IdArrays a;
+    if (seed_midstate(args[0], &base) < 0 || parse_take(args[2], &take) < 0)
+        return NULL;
+    if (read_ids(args[1], &a) < 0) {
+        free_ids(&a);
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < a.n; i++)
+        sha_tail(&base, (const uint8_t *)a.id[i], (size_t)a.id_len[i], a.digests + 32 * i);
+    Tickets t = {a.digests, a.id, a.id_len};
+    PyObject *result = order_list(&t, a.n, take);
+    free_ids(&a);
+    return result;
+}
+
+PyDoc_STRVAR(digest_order_doc,
+"digest_order(digests, ids, take)\n--\n\n"
+"ticket_order over given SHA-256 digests (32 bytes each, one per id) instead of hashing the ids: for tests\n"
+"of equal keys and equal tickets, which real hashes practically never give.");
+
+static PyObject *digest_order(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "digest_order(digests, ids, take) takes 3 arguments");
+        return NULL;
+    }
+    Py_ssize_t take;
+    IdArrays a;
+    if (parse_take(args[2], &take) < 0)
+        return NULL;
+    if (read_ids(args[1], &a) < 0) {
+        free_ids(&a);
+        return NULL;
+    }
+    PyObject *digests = PySequence_Fast(args[0], "digests must be a sequence of bytes");
+    if (!digests) {
+        free_ids(&a);
+        return NULL;
+    }
+    if (PySequence_Fast_GET_SIZE(digests) != a.n) {
+        PyErr_SetString(PyExc_TypeError, "one digest per id");
+        goto fail;
+    }
+    for (Py_ssize_t i = 0; i < a.n; i++) {
+        PyObject *d = PySequence_Fast_GET_ITEM(digests, i);
+        if (!PyBytes_Check(d) || PyBytes_GET_SIZE(d) != 32) {
+            PyErr_SetString(PyExc_TypeError, "each digest must be 32 bytes");
+            goto fail;
+        }
+        memcpy(a.digests + 32 * i, PyBytes_AS_STRING(d), 32);
+    }
+    Py_DECREF(digests);
+    Tickets t = {a.digests, a.id, a.id_len};
+    PyObject *result = order_list(&t, a.n, take);
+    free_ids(&a);
+    return result;
+fail:
+    Py_DECREF(digests);
+    free_ids(&a);
+    return NULL;
+}
+
+PyDoc_STRVAR(first_by_ticket_doc,
+"first_by_ticket(prefix_hex, task_id, person_bytes, names)\n--\n\n"
+"Of the person numbers names (ints indexing person_bytes, a list of each person's id in UTF-8), the one\n"
+"whose ticket prefix_hex + task_id + '/' + person id is smallest; the earlier in names on equal tickets.");
+
+static PyObject *first_by_ticket(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "first_by_ticket(prefix_hex, task_id, person_bytes, names) takes 4 arguments");
+        return NULL;
+    }
+    Sha256 task;
+    if (seed_midstate(args[0], &task) < 0)
+        return NULL;
+    if (!PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "the task id must be str");
+        return NULL;
+    }
+    Py_ssize_t task_len;
+    const char *task_id = PyUnicode_AsUTF8AndSize(args[1], &task_len);
+    if (!task_id)
+        return NULL;
+    PyObject *people = args[2], *names = args[3];
+    if (!PyList_Check(people) || !PyList_Check(names)) {
+        PyErr_SetString(PyExc_TypeError, "person_bytes and names must be lists");
+        return NULL;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(names), people_count = PyList_GET_SIZE(people);
+    if (count == 0) {
+        PyErr_SetString(PyExc_ValueError, "no candidates");
+        return NULL;
+    }
+    sha_update(&task, (const uint8_t *)task_id, (size_t)task_len);
+    sha_update(&task, (const uint8_t *)"/", 1);
+    Py_ssize_t best = -1;
+    uint64_t best_key = 0;
+    uint8_t best_digest[32], digest[32];
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *name = PyList_GET_ITEM(names, k);
+        if (!PyLong_Check(name)) {
+            PyErr_SetString(PyExc_TypeError, "candidate numbers must be int");
+            return NULL;
+        }
+        Py_ssize_t n = PyLong_AsSsize_t(name);
+        if (n == -1 && PyErr_Occurred())
+            return NULL;
+        if (n < 0 || n >= people_count) {
+            PyErr_SetString(PyExc_TypeError, "a candidate number outside person_bytes");
+            return NULL;
+        }
+        PyObject *person = PyList_GET_ITEM(people, n);
+        if (!PyBytes_Check(person)) {
+            PyErr_SetString(PyExc_TypeError, "person ids must be bytes");
+            return NULL;
+        }
+        sha_tail(&task, (const uint8_t *)PyBytes_AS_STRING(person), (size_t)PyBytes_GET_SIZE(person), digest);
+        uint64_t key = ticket_key(digest);
+        if (best < 0 || ticket_less(key, digest, best_key, best_digest)) {
+            best = k;
+            best_key = key;
+            memcpy(best_digest, digest, 32);
+        }
+    }
+    return Py_NewRef(PyList_GET_ITEM(names, best));
+}
+
+PyDoc_STRVAR(first_digest_doc,
+"first_digest(digests)\n--\n\n"
+"The index of the smallest ticket among given SHA-256 digests (a list of 32-byte bytes), the earlier on equal\n"
+"tickets: first_by_ticket's comparison, for tests of equal keys, which real hashes practically never give.");
+
+static PyObject *first_digest(PyObject *Py_UNUSED(module), PyObject *digests)
+{
+    if (!PyList_Check(digests) || PyList_GET_SIZE(digests) == 0) {
+        PyErr_SetString(PyExc_TypeError, "first_digest takes a non-empty list of 32-byte digests");
+        return NULL;
+    }
+    Py_ssize_t best = -1;
+    uint64_t best_key = 0;
+    uint8_t best_digest[32];
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(digests); k++) {
+        PyObject *d = PyList_GET_ITEM(digests, k);
+        if (!PyBytes_Check(d) || PyBytes_GET_SIZE(d) != 32) {
+            PyErr_SetString(PyExc_TypeError, "each digest must be 32 bytes");
+            return NULL;
+        }
+        const uint8_t *digest = (const uint8_t *)PyBytes_AS_STRING(d);
+        uint64_t key = ticket_key(digest);
+        if (best < 0 || ticket_less(key, digest, best_key, best_digest)) {
+            best = k;
+            best_key = key;
+            memcpy(best_digest, digest, 32);
+        }
+    }
+    return PyLong_FromSsize_t(best);
+}
+
+PyDoc_STRVAR(sha256_doc,
+"sha256(data, portable=False)\n--\n\n"
+"The SHA-256 digest of bytes, by the implementation in use or (portable true) by the portable one: a test\n"
+"hook, so that both implementations are held to hashlib on a machine with the SHA extensions.");
+
+static PyObject *sha256(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || nargs > 2 || !PyBytes_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "sha256(data: bytes, portable: bool = False)");
+        return NULL;
+    }
+    int portable = 0;
+    if (nargs == 2 && (portable = PyObject_IsTrue(args[1])) < 0)
+        return NULL;
+    Sha256 s;
+    uint8_t out[32];
+    sha_init(&s);
+    if (portable)
+        s.compress = compress_portable;
+    sha_update(&s, (const uint8_t *)PyBytes_AS_STRING(args[0]), (size_t)PyBytes_GET_SIZE(args[0]));
+    sha_final(&s, out);
+    return PyBytes_FromStringAndSize((const char *)out, 32);
+}
+
+PyDoc_STRVAR(least_free_doc,
+"least_free(names, load, cap, members)\n--\n\n"
+"Of the person numbers names (a list of ints indexing load, a list of ints), those with load below cap that\n"
+"are not keys of the dict members, keeping only the least loaded of them, in the order of names: the\n"
+"solver's first choice among a slot's candidates (assignment._Draw.place). [] when nobody is free.");
+
+static PyObject *least_free(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyLong_Check(args[2])
+            || !PyDict_Check(args[3])) {
+        PyErr_SetString(PyExc_TypeError, "least_free(names: list, load: list, cap: int, members: dict)");
+        return NULL;
+    }
+    PyObject *names = args[0], *load = args[1], *members = args[3];
+    long cap = PyLong_AsLong(args[2]);
+    if (cap == -1 && PyErr_Occurred())
+        return NULL;
+    PyObject *out = PyList_New(0);
+    if (!out)
+        return NULL;
+    long least = 0;
+    /* Nothing below runs Python code (int keys hash and compare in C), so the lists cannot change under us;
+       their sizes are read again on every step all the same. */
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(names); k++) {
+        PyObject *name = PyList_GET_ITEM(names, k);
+        if (!PyLong_CheckExact(name))
+            goto type_error;
+        Py_ssize_t n = PyLong_AsSsize_t(name);
+        if (n == -1 && PyErr_Occurred())
+            goto fail;
+        if (n < 0 || n >= PyList_GET_SIZE(load))
+            goto type_error;
+        PyObject *held = PyList_GET_ITEM(load, n);
+        if (!PyLong_CheckExact(held))
+            goto type_error;
+        long l = PyLong_AsLong(held);
+        if (l == -1 && PyErr_Occurred())
+            goto fail;
+        if (l >= cap)
+            continue;
+        int in = PyDict_Contains(members, name);
+        if (in < 0)
+            goto fail;
+        if (in)
+            continue;
+        if (PyList_GET_SIZE(out) == 0 || l < least) {
+            least = l;
+            if (PyList_SetSlice(out, 0, PyList_GET_SIZE(out), NULL) < 0)
+                goto fail;
+        } else if (l > least) {
+            continue;
+        }
+        if (PyList_Append(out, name) < 0)
+            goto fail;
+    }
+    return out;
+type_error:
+    PyErr_SetString(PyExc_TypeError, "least_free: names must be ints indexing load, a list of ints");
+fail:
+    Py_DECREF(out);
+    return NULL;
+}
+
+static PyMethodDef methods[] = {
+    {"ticket_order", (PyCFunction)(void (*)(void))ticket_order, METH_FASTCALL, ticket_order_doc},
+    {"digest_order", (PyCFunction)(void (*)(void))digest_order, METH_FASTCALL, digest_order_doc},
+    {"first_by_ticket", (PyCFunction)(void (*)(void))first_by_ticket, METH_FASTCALL, first_by_ticket_doc},
+    {"first_digest", first_digest, METH_O, first_digest_doc},
+    {"sha256", (PyCFunction)(void (*)(void))sha256, METH_FASTCALL, sha256_doc},
+    {"least_free", (PyCFunction)(void (*)(void))least_free, METH_FASTCALL, least_free_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static int exec_module(PyObject *module)
+{
+    for (int k = 0; k < 10000; k++)
+        REV4[k] = (uint16_t)(k % 10 * 1000 + k / 10 % 10 * 100 + k / 100 % 10 * 10 + k / 1000);
+    const char *which = "portable";
+#ifdef HAVE_X86
+    if (cpu_has_sha()) {
+        compress = compress_shani;
+        which = "sha-ni";
+    }
+#endif
+    return PyModule_AddStringConstant(module, "SHA256_IMPLEMENTATION", which);
+}
+
+static PyModuleDef_Slot slots[] = {
+    {Py_mod_exec, exec_module},
+    {0, NULL},
+};
+
+static struct PyModuleDef module_def = {
+    PyModuleDef_HEAD_INIT,
+    "shuangsuiji.engine._native",
+    "Rivest ticket order and the smallest ticket among candidates, in C (see tickets.py).",
+    0,
+    methods,
+    slots,
+    NULL,
+    NULL,
+    NULL,
+};
+
+PyMODINIT_FUNC PyInit__native(void)
+{
+    return PyModuleDef_Init(&module_def);
+}

@@ -1,0 +1,327 @@
+"""The C accelerator (shuangsuiji/engine/_native.c) decides exactly as the pure-Python reference.
+
+The pure path (``sampling._ticket_order`` over ``tickets.ticket_values``, ``assignment._Draw.first_by_ticket``
+without the accelerator) is the specification's reading of the ticket order; every test here compares the C
+code with it, on random ids and on crafted digests for the ties that random hashing never reaches (equal
+19-digit keys, equal tickets, tickets shorter than others or a prefix of them).
+"""
+
+import hashlib
+import os
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shuangsuiji.engine import assignment, sampling, tickets
+from shuangsuiji.engine.assignment import Inspector, Problem, Task
+from tests.engine.synthetic_pools import synthetic_problem
+from tests.engine.test_manifest_bytes import CASES, RECORDED, _digests
+
+ENGINE = Path(sampling.__file__).parent
+PURE = os.environ.get("SHUANGSUIJI_ENGINE_PURE", "") not in ("", "0")
+try:
+    from shuangsuiji.engine import _native
+except ImportError:
+    _native = None
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _accelerator():
+    """Setup builds the accelerator on every machine with a C compiler; a missing one is a failure, unless the
+    pure path is asked for (a machine without a compiler runs the engine's tests that way)."""
+    if _native is None:
+        if PURE:
+            pytest.skip("the C accelerator is not built and SHUANGSUIJI_ENGINE_PURE is set")
+        pytest.fail("the C accelerator is not built: run scripts/build-native "
+                    "(make setup does, on every machine with a C compiler)")
+
+
+def test_the_accelerator_is_built_and_used(monkeypatch):
+    if PURE:
+        pytest.skip("SHUANGSUIJI_ENGINE_PURE is set: the pure path is asked for")
+    assert Path(_native.__file__).parent == ENGINE, f"{_native.__file__} is not this checkout's"
+    built = Path(_native.__file__).stat().st_mtime
+    assert built >= (ENGINE / "_native.c").stat().st_mtime, "_native.c changed since: run scripts/build-native"
+    assert tickets._native is _native
+    # used: with the pure path's hashing broken, the draw still orders and picks
+    monkeypatch.setattr(tickets, "ticket_values", None)
+    ids = [f"91130600MA{n:08d}" for n in range(100)]
+    assert [id for _, id in sampling.ranked(ids, "s")] == sorted(ids, key=lambda i: (tickets.digits(i, "s"), i))
+    problem = synthetic_problem(tasks=20, inspectors=12, label="native")
+    monkeypatch.setattr(assignment, "_HEADS", None)  # the pure first_by_ticket's table
+    assert assignment._start(problem, SEED).prefix_hex is not None
+    assert assignment.assign(problem, SEED).feasible
+
+
+SEED = "5e" * 32
+
+
+@contextmanager
+def _on(path):
+    """The engine on one path whatever SHUANGSUIJI_ENGINE_PURE says: _native for the C, None for the pure."""
+    with pytest.MonkeyPatch.context() as patch:  # not the fixture: hypothesis runs a test's body many times
+        patch.setattr(tickets, "_native", path)
+        yield
+
+
+def _pure_order(ids, digests, take):
+    return sampling._ticket_order(ids, [int.from_bytes(d, "big") for d in digests], take)
+
+
+def _takes(n):
+    return [None, 0, 1, 2, n // 8, n // 8 + 1, n // 2, n, n + 3]
+
+
+# --- random ids ------------------------------------------------------------------------------------
+
+_kinds = st.sampled_from([
+    "91130600MA{:08d}",             # credit codes
+    "企业{:d}号（保定）",              # CJK
+    "e\u0301x{:d}" + "长" * 40,      # long: the id alone spans blocks
+    "{:d}" + "a" * 150,
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(kind=_kinds, n=st.integers(0, 3000), seed=st.text(max_size=20), data=st.data())
+def test_ticket_order_equals_the_pure_order(kind, n, seed, data):
+    ids = [kind.format(k * 7919 % 100_003) for k in range(n)]
+    seed_hex = tickets.seed_hash(seed)
+    values = tickets.ticket_values(ids, seed_hex)
+    take = data.draw(st.one_of(st.none(), st.integers(-2, n + 2)))
+    for t in (take, *_takes(n)):
+        assert _native.ticket_order(seed_hex, ids, t) == sampling._ticket_order(ids, values, t)
+
+
+def test_ids_of_every_length_across_the_blocks():
+    """The hash of an id whose bytes end in the block that the seed's midstate leaves open takes a short path;
+    longer ones the general one: every length from 0 to 200 bytes, against the pure order."""
+    ids = ["x" * n for n in range(201)] + ["é" * n for n in range(1, 101)]
+    seed_hex = tickets.seed_hash("lengths")
+    assert _native.ticket_order(seed_hex, ids, None) == sampling._ticket_order(
+        ids, tickets.ticket_values(ids, seed_hex), None)
+    people = [id.encode() for id in ids]
+    for task in ("", "T1", "任" * 20, "t" * 70):
+        for k in range(0, len(ids) - 1, 7):
+            names = [k, k + 1, (k * 13) % len(ids)]
+            expected = min(names, key=lambda n: (tickets.digits(task + "/" + ids[n], "s"), names.index(n)))
+            assert _native.first_by_ticket(tickets.seed_hash("s"), task, people, names) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(ids=st.lists(st.text(min_size=0, max_size=30), max_size=60), seed=st.text(max_size=20),
+       take=st.one_of(st.none(), st.integers(-1, 70)))
+def test_any_text_ids_duplicates_included(ids, seed, take):
+    """Any text (empty, control characters, astral planes) and repeated ids: equal ids have equal tickets
+    and keep their positions' order, as Python's stable sort keeps them."""
+    seed_hex = tickets.seed_hash(seed)
+    assert _native.ticket_order(seed_hex, ids, take) == sampling._ticket_order(
+        ids, tickets.ticket_values(ids, seed_hex), take)
+    assert _native.ticket_order(seed_hex, tuple(ids), take) == _native.ticket_order(seed_hex, ids, take)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(0, 400), seed=st.text(max_size=10), data=st.data())
+def test_the_public_functions_answer_the_same_on_both_paths(n, seed, data):
+    ids = [f"9113{k:06d}企业" for k in range(n)]
+    take = data.draw(st.integers(0, n))
+    weights = data.draw(st.lists(st.integers(1, 9), min_size=n, max_size=n))
+    musts = data.draw(st.lists(st.booleans(), min_size=n, max_size=n))
+    quota = data.draw(st.integers(min(n, sum(musts)), n))
+
+    def run():
+        return (sampling.ranked(ids, seed), sampling.smallest(ids, seed, take), sampling.sample(ids, seed, take),
+                sampling.select("s", ids, weights, musts, quota, SEED, weighted=True),
+                sampling.select("s", ids, [1] * n, musts, quota, SEED))
+
+    with _on(_native):
+        native = run()
+    with _on(None):
+        assert run() == native
+
+
+def test_what_the_accelerator_does_not_take_is_refused_or_left_to_the_pure_path():
+    with pytest.raises(TypeError):
+        _native.ticket_order(SEED, ["a", 1], None)
+    with pytest.raises(TypeError):
+        _native.ticket_order(SEED, iter(["a"]), None)
+    with pytest.raises(TypeError):
+        _native.ticket_order("abc", ["a"], None)
+    with pytest.raises(TypeError):
+        _native.ticket_order(SEED, ["a"], "1")
+    with pytest.raises(TypeError):
+        _native.digest_order([b"x"], ["a"], None)
+    with pytest.raises(TypeError):
+        _native.first_by_ticket(SEED, "T", [b"a"], [1])
+    with pytest.raises(TypeError):
+        _native.first_by_ticket(SEED, "T", [b"a", "b"], [0, 1])
+    with pytest.raises(UnicodeEncodeError):
+        _native.ticket_order(SEED, ["\ud800"], None)
+    # the public functions raise what the pure path always raised
+    with pytest.raises(AttributeError):
+        sampling.ranked(["a", 1], "s")  # type: ignore[list-item]
+    assert sampling.ranked(("b", "a"), "s") == sampling.ranked(["b", "a"], "s")
+
+
+# --- crafted digests: the ties ---------------------------------------------------------------------
+
+KEY = 10**19
+_values = st.one_of(
+    st.integers(0, 2**256 - 1),
+    st.integers(0, KEY - 1),                     # fewer than 19 digits: the ticket is mostly padding
+    st.integers(0, 10**63 - 1),                  # short of 64 digits: padded
+    st.integers(2**256 - 2**20, 2**256 - 1),     # 78 digits
+)
+
+
+@st.composite
+def _crafted(draw):
+    """Values in families that share their first 19 ticket digits (equal value mod 10^19), some equal, in
+    any order."""
+    bases = draw(st.lists(_values, min_size=1, max_size=5))
+    values = []
+    for base in bases:
+        low = base % KEY
+        for step in draw(st.lists(st.integers(0, (2**256 - 1 - low) // KEY), min_size=1, max_size=6)):
+            values.append(low + step * KEY)
+        # the same ticket digits followed by more: the second ticket starts with the first's 64 digits
+        if base < 10**64:
+            values.append(base + draw(st.integers(1, (2**256 - 1 - base) // 10**64)) * 10**64)
+        values.extend([base] * draw(st.integers(0, 2)))
+    return draw(st.permutations(values))
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=_crafted(), data=st.data())
+def test_crafted_digests_are_ordered_as_the_pure_order(values, data):
+    ids = data.draw(st.lists(st.sampled_from(["a", "b", "é", "企", "ab", "", "\U0001f600"]),
+                             min_size=len(values), max_size=len(values)))
+    digests = [v.to_bytes(32, "big") for v in values]
+    n = len(values)
+    for take in (data.draw(st.one_of(st.none(), st.integers(0, n + 1))), *_takes(n)):
+        order = _native.digest_order(digests, ids, take)
+        assert order == _pure_order(ids, digests, take)
+        whole = sorted(range(n), key=lambda p: (tickets.value_digits(values[p]), ids[p], p))
+        assert order == (whole if take is None else whole[:take])
+
+
+def test_the_crafted_ties_are_reached():
+    shared = 1234567890123456789  # one 19-digit key
+    values = [shared + 5 * KEY, shared + 3 * KEY, shared, shared + 3 * KEY, 7, 0, 10**63 - 1, 2**256 - 1,
+              shared + 3 * KEY + 10**64]
+    ids = ["p", "q", "r", "a", "s", "t", "u", "v", "w"]
+    digests = [v.to_bytes(32, "big") for v in values]
+    expected = sorted(range(len(values)), key=lambda p: (tickets.value_digits(values[p]), ids[p]))
+    # "a" and "q" share the whole ticket, "a" first; "w"'s ticket is "q"'s followed by more digits
+    assert [ids[p] for p in expected] == ["t", "v", "s", "r", "a", "q", "w", "p", "u"]
+    assert _native.digest_order(digests, ids, None) == expected
+    assert _native.digest_order(digests * 20, ids * 20, 3) == [5, 14, 23]  # a few of many: the bounded path
+    assert _native.first_digest(digests) == 5
+    assert _native.first_digest([digests[k] for k in (3, 1, 2, 8)]) == 2
+    assert _native.first_digest([digests[k] for k in (8, 3, 1)]) == 1  # equal tickets: the earlier
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=_crafted())
+def test_the_first_of_crafted_digests_is_the_pure_choice(values):
+    digits = [tickets.value_digits(v) for v in values]
+    assert _native.first_digest([v.to_bytes(32, "big") for v in values]) == digits.index(min(digits))
+
+
+# --- the assignment's smallest ticket ----------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(tasks=st.integers(1, 30), inspectors=st.integers(2, 60), label=st.text("ab县市", min_size=1, max_size=30),
+       data=st.data())
+def test_first_by_ticket_equals_the_pure_choice(tasks, inspectors, label, data):
+    problem = synthetic_problem(tasks=tasks, inspectors=inspectors, label=label)  # long labels: long task ids
+    seed = data.draw(st.binary(min_size=32, max_size=32))
+    with _on(_native):
+        native = assignment._start(problem, seed)
+        pure = assignment._Draw(problem, seed)  # made without the prefix: the pure path
+        assert native.prefix_hex is not None and pure.prefix_hex is None
+        for t in range(tasks):
+            names = data.draw(st.lists(st.integers(0, inspectors - 1), min_size=1, max_size=inspectors,
+                                       unique=True))
+            assert native.first_by_ticket(t, sorted(names)) == pure.first_by_ticket(t, sorted(names))
+            assert native.first_by_ticket(t, names) == pure.first_by_ticket(t, names)
+
+
+def test_first_by_ticket_on_equal_tickets_takes_the_earlier_candidate():
+    people = tuple(Inspector(f"P{k}", "大气", (), date(2022, 1, 1)) for k in range(4))
+    problem = Problem(date(2021, 9, 24), (Task("T长任务" * 20, date(2021, 12, 31)),), people, 4)
+    with _on(_native):
+        native = assignment._start(problem, SEED)
+        pure = assignment._Draw(problem, SEED)
+        for draw in (native, pure):  # two people with one id: equal tickets
+            draw.person_bytes = [b"P0", b"P1", b"P0", b"P1"]
+        for names in ([2, 0], [0, 2], [3, 1, 2, 0], [1, 3], [3, 1]):
+            assert native.first_by_ticket(0, names) == pure.first_by_ticket(0, names)
+        assert native.first_by_ticket(0, [3, 1]) == 3 and native.first_by_ticket(0, [1, 3]) == 1
+
+
+def _pure_least_free(names, load, cap, members):
+    """assignment._Draw.place's scan without the accelerator, as it stands there."""
+    free = [n for n in names if load[n] < cap and n not in members]
+    least = min((load[n] for n in free), default=None)
+    return [n for n in free if load[n] == least]
+
+
+@given(load=st.lists(st.integers(0, 6), min_size=1, max_size=40), cap=st.integers(0, 8), data=st.data())
+def test_least_free_equals_the_pure_scan(load, cap, data):
+    everyone = st.integers(0, len(load) - 1)
+    names = data.draw(st.lists(everyone, max_size=len(load), unique=True))
+    members = {n: 0 for n in data.draw(st.lists(everyone, max_size=4))}
+    assert _native.least_free(names, load, cap, members) == _pure_least_free(names, load, cap, members)
+
+
+def test_least_free_refuses_what_is_not_a_person_number():
+    for names, load in (([3], [0, 0]), ([-1], [0]), (["0"], [0]), ([0], ["0"]), ([0.0], [0])):
+        with pytest.raises(TypeError, match="least_free"):
+            _native.least_free(names, load, 5, {})
+
+
+@settings(max_examples=15, deadline=None)
+@given(tasks=st.integers(1, 40), inspectors=st.integers(2, 30), seed=st.binary(min_size=32, max_size=32))
+def test_a_whole_assignment_is_the_same_on_both_paths(tasks, inspectors, seed):
+    """Every choice of the solver (the free candidates, then the smallest ticket) is the pure path's: the same
+    teams, the same load cap, the same bindings."""
+    problem = synthetic_problem(tasks=tasks, inspectors=inspectors, label="both")
+    with _on(_native):
+        native = assignment.assign(problem, seed).to_json()
+    with _on(None):
+        assert assignment.assign(problem, seed).to_json() == native
+
+
+# --- SHA-256 -----------------------------------------------------------------------------------------
+
+
+def test_sha256_equals_hashlib_across_block_boundaries():
+    assert _native.SHA256_IMPLEMENTATION in ("sha-ni", "portable")
+    for n in range(301):
+        data = bytes((k * 131 + n) % 256 for k in range(n))
+        assert _native.sha256(data) == hashlib.sha256(data).digest(), n
+        assert _native.sha256(data, True) == hashlib.sha256(data).digest(), n  # the portable code, too
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=1000))
+def test_sha256_equals_hashlib_on_any_bytes(data):
+    assert _native.sha256(data) == _native.sha256(data, True) == hashlib.sha256(data).digest()
+
+
+# --- a whole draw ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["large", "infeasible"])
+def test_a_whole_draw_writes_the_same_bytes_on_both_paths(case):
+    assert case in CASES
+    with _on(_native):
+        native = _digests(case, frozen=True)
+    with _on(None):
+        assert _digests(case, frozen=True) == native == RECORDED[case]
