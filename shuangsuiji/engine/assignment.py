@@ -35,6 +35,8 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain, islice, repeat
+from operator import attrgetter, eq, itemgetter, lt
 from typing import Any, Literal, NamedTuple
 
 from shuangsuiji.engine import tickets
@@ -210,28 +212,31 @@ class Problem:
                 expert_specialties=_strs(t["expert_specialties"], f"{where}.expert_specialties"),
                 recusals=_strs(t["recusals"], f"{where}.recusals"),
             ))
-        inspectors = []
-        for n, i in enumerate(_list(data["inspectors"], "inspectors")):
-            # the common case read without writing where each field is; anything amiss is read again below
-            inspector = _plain_inspector(i)
-            if inspector is not None:
-                inspectors.append(inspector)
-                continue
-            where = f"inspectors[{n}]"
-            _keys(i, {"id", "department", "specialties", "certificate_expiry", "status", "expert"}, where)
-            expiry = _str(i["certificate_expiry"], f"{where}.certificate_expiry")
-            status = _str(i["status"], f"{where}.status")
-            expert = _int(i["expert"], f"{where}.expert")
-            if expert not in (0, 1):
-                raise AssignmentError(f"{where}.expert 应为 0 或 1", f"{where}.expert must be 0 or 1")
-            inspectors.append(Inspector(
-                id=_str(i["id"], f"{where}.id"),
-                department=_str(i["department"], f"{where}.department"),
-                specialties=_strs(i["specialties"], f"{where}.specialties"),
-                certificate_expiry=_date(expiry, f"{where}.certificate_expiry") if expiry else None,
-                status=status,  # type: ignore[arg-type]  # checked by _validate
-                expert=bool(expert),
-            ))
+        entries = _list(data["inspectors"], "inspectors")
+        inspectors = _plain_inspectors(entries)
+        if inspectors is None:
+            inspectors = []
+            for n, i in enumerate(entries):
+                # the common case read without writing where each field is; anything amiss is read again below
+                inspector = _plain_inspector(i)
+                if inspector is not None:
+                    inspectors.append(inspector)
+                    continue
+                where = f"inspectors[{n}]"
+                _keys(i, {"id", "department", "specialties", "certificate_expiry", "status", "expert"}, where)
+                expiry = _str(i["certificate_expiry"], f"{where}.certificate_expiry")
+                status = _str(i["status"], f"{where}.status")
+                expert = _int(i["expert"], f"{where}.expert")
+                if expert not in (0, 1):
+                    raise AssignmentError(f"{where}.expert 应为 0 或 1", f"{where}.expert must be 0 or 1")
+                inspectors.append(Inspector(
+                    id=_str(i["id"], f"{where}.id"),
+                    department=_str(i["department"], f"{where}.department"),
+                    specialties=_strs(i["specialties"], f"{where}.specialties"),
+                    certificate_expiry=_date(expiry, f"{where}.certificate_expiry") if expiry else None,
+                    status=status,  # type: ignore[arg-type]  # checked by _validate
+                    expert=bool(expert),
+                ))
         pairs = []
         for n, pair in enumerate(_list(data["recent_pairs"], "recent_pairs")):
             members = _strs(pair, f"recent_pairs[{n}]")
@@ -247,7 +252,56 @@ class Problem:
         )
 
 
+def _with_tasks(problem: Problem, tasks: tuple[Task, ...]) -> Problem:
+    """``replace(problem, tasks=tasks)``: a draw's tasks (190,000 in a national quarter) are checked as whole
+    lists; only tasks that fail a check (or are not in id order) go through ``Problem`` to be refused in words."""
+    ids = list(map(_ID, tasks))
+    try:
+        fine = (all(map(lt, ids, islice(ids, 1, None)))  # in id order, no id twice
+                and "" not in ids and "/" not in "".join(ids)
+                and min(map(_TEAM_SIZE, tasks), default=MIN_TEAM) >= MIN_TEAM
+                and min(map(_DEADLINE, tasks), default=problem.draw_date) >= problem.draw_date)
+    except TypeError:  # not all strings, integers and dates: Problem names the fault
+        fine = False
+    if not fine or not set(map(type, ids)) <= {str}:
+        return replace(problem, tasks=tasks)
+    # the inspectors and recent pairs are the problem's own, already sorted and checked
+    made = object.__new__(Problem)
+    vars(made).update(vars(problem), tasks=tasks)
+    return made
+
+
+_ID, _TEAM_SIZE, _DEADLINE = attrgetter("id"), attrgetter("team_size"), attrgetter("deadline")
+
+
 _INSPECTOR_KEYS = frozenset({"id", "department", "specialties", "certificate_expiry", "status", "expert"})
+_INSPECTOR_COLUMNS = itemgetter("id", "department", "specialties", "certificate_expiry", "status", "expert")
+
+
+def _plain_inspectors(entries: list[Any]) -> list[Inspector] | None:
+    """The inspector entries, when every one passes every check of ``Problem.from_json`` (``_plain_inspector``'s,
+    with exact types), checked column by column; None when any does not: ``from_json`` then reads them one by
+    one to name the fault. A national quarter reads some fifty thousand, sixteen to a plan."""
+    if not entries:
+        return []
+    if set(map(type, entries)) != {dict} or not all(map(eq, map(dict.keys, entries), repeat(_INSPECTOR_KEYS))):
+        return None
+    ids, departments, specialties, expiries, statuses, experts = zip(*map(_INSPECTOR_COLUMNS, entries), strict=True)
+    if (not set(map(type, chain(ids, departments, expiries, statuses))) <= {str}
+            or not set(map(type, specialties)) <= {list}
+            or not set(map(type, chain.from_iterable(specialties))) <= {str}
+            or not set(map(type, experts)) <= {int} or not set(experts) <= {0, 1}):
+        return None
+    days: dict[str, date | None] = {"": None}
+    for expiry in set(expiries) - {""}:  # a pool's certificates expire on a few days
+        if not _DATE.fullmatch(expiry):
+            return None
+        try:
+            days[expiry] = date.fromisoformat(expiry)
+        except ValueError:
+            return None
+    return list(map(Inspector, ids, departments, map(tuple, specialties), map(days.__getitem__, expiries),
+                    statuses, map(bool, experts)))
 
 
 def _plain_inspector(data: Any) -> Inspector | None:
@@ -597,7 +651,7 @@ class _Draw:
         # tasks that need the same (most of a plan's) share their slots and lists, so only a task with
         # recusals costs more than a few appends.
         shared: dict[tuple[Slot, date], tuple[list[int], set[int]]] = {}
-        kinds: dict[tuple[Any, ...], tuple[tuple[Slot, ...], list[tuple[list[int], set[int]]]]] = {}
+        kinds: dict[tuple[Any, ...], tuple[tuple[Slot, ...], tuple[list[int], ...], tuple[set[int], ...]]] = {}
         self.eligible: list[list[int]] = []
         self.eligible_set: list[set[int]] = []
         slot_task, slot_def, eligible, eligible_set = self.slot_task, self.slot_def, self.eligible, self.eligible_set
@@ -610,19 +664,24 @@ class _Draw:
                 for slot in slots:
                     key = (slot, task.deadline)
                     if key not in shared:
-                        probe = replace(task, recusals=())
+                        # ineligibility reads a task's deadline and recusals only: none here
+                        probe = replace(task, recusals=()) if task.recusals else task
                         names = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
                         shared[key] = (names, set(names))
                     lists.append(shared[key])
-                entry = kinds[kind] = (slots, lists)
-            slots, lists = entry
+                entry = kinds[kind] = (slots, tuple(names for names, _ in lists), tuple(s for _, s in lists))
+            slots, names_lists, name_sets = entry
             first = len(slot_task)
             self.task_slot_ids.append(list(range(first, first + len(slots))))
             slot_task.extend([t] * len(slots))
             slot_def.extend(slots)
-            recused = {index[r] for r in task.recusals if r in index} if task.recusals else None
-            for names, name_set in lists:
-                if recused and recused & name_set:
+            if not task.recusals:
+                eligible.extend(names_lists)
+                eligible_set.extend(name_sets)
+                continue
+            recused = {index[r] for r in task.recusals if r in index}
+            for names, name_set in zip(names_lists, name_sets, strict=True):
+                if recused & name_set:
                     names = [n for n in names if n not in recused]
                     name_set = set(names)
                 eligible.append(names)
@@ -760,7 +819,9 @@ class _Draw:
                 fewest = min(hits.get(n, 0) for n in free)
                 free = [n for n in free if hits.get(n, 0) == fewest]
         chosen = self.first_by_ticket(t, free) if len(free) > 1 else free[0]
-        self.put(g, chosen)
+        self.filler[g] = chosen  # put(g, chosen), inlined
+        members[chosen] = g
+        self.held[chosen].add(g)
         load[chosen] += 1
         return True
 

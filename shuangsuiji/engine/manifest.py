@@ -26,11 +26,13 @@ import json
 import re
 import secrets
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from operator import itemgetter
-from typing import Any
+from itertools import chain, islice
+from operator import le
+from typing import Any, overload
 
 from shuangsuiji.engine import assignment, canonical
 from shuangsuiji.engine.canonical import CanonicalError, nfc
@@ -113,12 +115,50 @@ class Needs:
     expert_specialties: tuple[str, ...] = ()
 
 
+class TargetColumns(Sequence[tuple[str, int, bool]]):
+    """A stratum's targets as three columns: ids, weights and must-include flags (0/1 or booleans).
+
+    What ``strata_from_quotas`` gives a stratum: a national quarter has two million targets, which the freeze
+    reads column by column instead of as millions of tuples. As a sequence it is (id, weight, must_include) per
+    target. The freeze copies the columns and checks every value, as it does a list of tuples."""
+
+    __slots__ = ("ids", "musts", "weights")
+
+    def __init__(self, ids: Sequence[str], weights: Sequence[int], musts: Sequence[bool | int]) -> None:
+        if not len(ids) == len(weights) == len(musts):
+            raise ValueError("ids, weights and must-include flags differ in number")
+        self.ids, self.weights, self.musts = ids, weights, musts
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, k: int) -> tuple[str, int, bool]: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[tuple[str, int, bool]]: ...
+
+    def __getitem__(self, k: int | slice) -> tuple[str, int, bool] | list[tuple[str, int, bool]]:
+        if isinstance(k, slice):
+            return list(zip(self.ids[k], self.weights[k], self.musts[k], strict=True))
+        return self.ids[k], self.weights[k], self.musts[k]  # type: ignore[return-value]
+
+    def __iter__(self) -> Iterator[tuple[str, int, bool]]:
+        return zip(self.ids, self.weights, self.musts, strict=True)  # type: ignore[arg-type]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"TargetColumns({self.ids!r}, {self.weights!r}, {self.musts!r})"
+
+
 @dataclass(frozen=True)
 class StratumInput:
     name: str
     quota: int
     targets: Sequence[Candidate | tuple[str, int, bool]]
-    """(id, weight, must_include) per eligible target; ``Candidate`` or a plain tuple."""
+    """(id, weight, must_include) per eligible target; ``Candidate``, a plain tuple, or ``TargetColumns``."""
     weighted: bool = False
     needs: Needs = field(default_factory=Needs)
 
@@ -142,8 +182,8 @@ class AssignmentInputs:
 def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
            assignment_inputs: AssignmentInputs | None = None) -> dict[str, Any]:
     """The canonical inputs of a draw: normalised (NFC, sorted) and checked; hash them with ``inputs_hash``."""
-    inputs = _inputs(plan, policy, strata, assignment_inputs)
-    _read_inputs(inputs, rows_made=True)
+    inputs, columns = _inputs(plan, policy, strata, assignment_inputs)
+    _read_inputs(inputs, made=columns)
     return inputs
 
 
@@ -199,15 +239,22 @@ def freeze_inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
                   assignment_inputs: AssignmentInputs | None = None) -> FrozenInputs:
     """``freeze`` and ``inputs_hash`` at once, for a draw in the same process: the inputs are checked once and
     written once; ``draw`` and ``draw_canonical`` take the result without reading or writing them again."""
-    inputs = _inputs(plan, policy, strata, assignment_inputs)
-    parsed = _read_inputs(inputs, rows_made=True)
+    inputs, columns = _inputs(plan, policy, strata, assignment_inputs)
+    parsed = _read_inputs(inputs, made=columns)
     data = canonical.dumps(inputs, check_first=False)  # _read_inputs checked every value
     return FrozenInputs(data, canonical.sha256_hex(data), [(inputs, parsed)], _FREEZE)
 
 
+_Columns = tuple[list[Any], list[Any], list[Any]]
+"""A stratum's frozen target rows as columns: ids, weights, must-include flags."""
+
+
 def _inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
-            assignment_inputs: AssignmentInputs | None) -> dict[str, Any]:
-    """The inputs normalised (NFC, sorted), not yet checked."""
+            assignment_inputs: AssignmentInputs | None) -> tuple[dict[str, Any], list[_Columns]]:
+    """The inputs normalised (NFC, sorted), not yet checked; and each stratum's target rows as the columns
+    they were made from (the rows are new lists, out of any caller's reach: ``_read_inputs`` checks the
+    columns instead of taking the rows apart again)."""
+    columns: list[_Columns] = []
     inputs: dict[str, Any] = {
         "algorithm": ALGORITHM,
         "plan": {
@@ -223,7 +270,7 @@ def _inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
                 "weighted": int(s.weighted),
                 "needs": {key: _sorted_texts(getattr(s.needs, key), multiset=key == "expert_specialties")
                           for key in _NEEDS},
-                "targets": _frozen_targets(s.targets),
+                "targets": _frozen_targets(s.targets, columns),
             }
             for s in sorted(strata, key=lambda s: nfc(s.name))
         ],
@@ -240,7 +287,7 @@ def _inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
             "max_load": a.max_load, "inspectors": pool["inspectors"], "recent_pairs": pool["recent_pairs"],
             "recusals": {nfc(target): _sorted_texts(ids) for target, ids in sorted(a.recusals.items()) if ids},
         }
-    return inputs
+    return inputs, columns
 
 
 def _nfc_inspector(p: assignment.Inspector) -> assignment.Inspector:
@@ -251,17 +298,24 @@ def _nfc_inspector(p: assignment.Inspector) -> assignment.Inspector:
     return replace(p, id=id, department=department, specialties=specialties)
 
 
-def _frozen_targets(targets: Sequence[Candidate | tuple[str, int, bool]]) -> list[list[Any]]:
-    """[id, weight, must_include] per target, ids in NFC, sorted by id."""
-    rows = [[id, weight, 1 if must else 0] for id, weight, must in targets]
-    ids = [row[0] for row in rows]
-    if not set(map(type, ids)) <= {str}:
-        return rows  # refused with the offending id by the check that follows
-    if not canonical.all_nfc(ids):
-        for row in rows:
-            row[0] = nfc(row[0])
-    rows.sort(key=itemgetter(0))
-    return rows
+def _frozen_targets(targets: Sequence[Candidate | tuple[str, int, bool]], made: list[_Columns]) -> list[list[Any]]:
+    """[id, weight, must_include] per target, ids in NFC, sorted by id; its columns appended to ``made``."""
+    if type(targets) is TargetColumns:
+        # copied, so that nothing the caller holds is what the draw reads
+        ids, weights, musts = list(targets.ids), list(targets.weights), list(targets.musts)
+        # flags that are already the integers 0 and 1 are what ``1 if must else 0`` writes
+        flags = musts if set(map(type, musts)) <= {int} and set(musts) <= {0, 1} else [1 if m else 0 for m in musts]
+    else:
+        rows = [[id, weight, 1 if must else 0] for id, weight, must in targets]
+        ids, weights, flags = ([row[k] for row in rows] for k in range(3))
+    if set(map(type, ids)) <= {str}:  # else refused with the offending id by the check that follows
+        if not canonical.all_nfc(ids):
+            ids = list(map(nfc, ids))
+        if not all(map(le, ids, islice(ids, 1, None))):
+            order = sorted(range(len(ids)), key=ids.__getitem__)  # stable, as sorting the rows by id is
+            ids, weights, flags = ([column[k] for k in order] for column in (ids, weights, flags))
+    made.append((ids, weights, flags))
+    return [[id, weight, flag] for id, weight, flag in zip(ids, weights, flags, strict=True)]
 
 
 def strata_from_quotas(quotas: QuarterQuotas, *, take: Mapping[str, int] | None = None,
@@ -275,10 +329,10 @@ def strata_from_quotas(quotas: QuarterQuotas, *, take: Mapping[str, int] | None 
     for quota in quotas.quotas:
         must = set(quota.must_include)
         stratum_weights = weights.get(quota.stratum)
-        # plain tuples: a national run builds two million of them
-        ids = quota.eligible
-        targets = list(zip(ids, list(map(stratum_weights.__getitem__, ids)) if stratum_weights else [1] * len(ids),
-                           list(map(must.__contains__, ids)), strict=True))
+        # columns, not a tuple per target: a national run has two million of them
+        ids = list(quota.eligible)
+        targets = TargetColumns(ids, list(map(stratum_weights.__getitem__, ids)) if stratum_weights else [1] * len(ids),
+                                list(map(int, map(must.__contains__, ids))) if must else [0] * len(ids))
         strata.append(StratumInput(quota.stratum, take.get(quota.stratum, quota.minimum), targets,
                                    weighted=stratum_weights is not None, needs=needs.get(quota.stratum, Needs())))
     return strata
@@ -450,28 +504,50 @@ def _stratum_record(d: StratumDraw) -> dict[str, Any]:
 def _tasks(parsed: _Inputs, selected: Mapping[str, Iterable[str]]) -> list[dict[str, Any]]:
     """The assignment's tasks for the selected targets (spec §7): one per target, needs of every stratum
     that selected it merged (departments and specialties as sets, experts by the largest count)."""
+    return _task_records(parsed, selected)[0]
+
+
+def _task_records(parsed: _Inputs, selected: Mapping[str, Iterable[str]]
+                  ) -> tuple[list[dict[str, Any]], list[assignment.Task]]:
+    """``_tasks``, and the same tasks as the assignment module's objects (what ``_assign`` solves)."""
     a = parsed.assignment
     assert a is not None
     needs = {s.name: s.needs for s in parsed.strata}
-    by_target: dict[str, list[str]] = {}
-    for name, ids in selected.items():
-        for id in ids:
-            by_target.setdefault(id, []).append(name)
+    chosen = {name: list(ids) for name, ids in selected.items()}
+    # Each target's strata, in the order of ``selected``. Most targets are selected by one stratum: those are
+    # mapped in C; the few that several strata selected (or one twice) are listed name by name.
+    counts = Counter(chain.from_iterable(chosen.values()))
+    by_target: dict[str, tuple[str, ...]] = {}
+    for name, ids in chosen.items():
+        by_target.update(dict.fromkeys(ids, (name,)))
+    if len(counts) < counts.total():
+        several: dict[str, list[str]] = {id: [] for id, count in counts.items() if count > 1}
+        for name, ids in chosen.items():
+            for id in ids:
+                if id in several:
+                    several[id].append(name)
+        by_target.update((id, tuple(names)) for id, names in several.items())
     # Tasks selected by the same strata have the same needs: merged once per combination (a handful).
-    combined: dict[tuple[str, ...], tuple[list[str], list[str], list[str]]] = {}
+    combined: dict[tuple[str, ...], tuple[tuple[list[str], ...], tuple[tuple[str, ...], ...]]] = {}
     recusals = a["recusals"]
-    tasks = []
+    deadline, team_size = a["deadline"], a["team_size"]
+    day = date.fromisoformat(deadline)
+    tasks, objects = [], []
     for id in sorted(by_target):
-        names = tuple(by_target[id])
+        names = by_target[id]
         if names not in combined:
-            combined[names] = _merged_needs([needs[name] for name in names])
-        departments, specialties, experts = combined[names]
+            merged = _merged_needs([needs[name] for name in names])
+            combined[names] = merged, tuple(map(tuple, merged))
+        (departments, specialties, experts), shared = combined[names]
+        recused = recusals.get(id, [])
         tasks.append({
-            "id": id, "deadline": a["deadline"], "team_size": a["team_size"],
-            "departments": list(departments), "specialties": list(specialties), "expert_specialties": list(experts),
-            "recusals": list(recusals.get(id, [])),
+            "id": id, "deadline": deadline, "team_size": team_size, "departments": [*departments],
+            "specialties": [*specialties], "expert_specialties": [*experts], "recusals": [*recused],
         })
-    return tasks
+        # The lists are sorted and without duplicates (the needs and recusals were read strictly), so the
+        # task is made without normalising them again; its tuples are shared by the tasks of a combination.
+        objects.append(assignment._canonical_task(id, day, team_size, *shared, tuple(recused)))
+    return tasks, objects
 
 
 def _merged_needs(merged: list[dict[str, list[str]]]) -> tuple[list[str], list[str], list[str]]:
@@ -492,25 +568,28 @@ def _problem(parsed: _Inputs, tasks: list[dict[str, Any]]) -> dict[str, Any]:
             "inspectors": a["inspectors"], "recent_pairs": a["recent_pairs"]}
 
 
-def _assign(parsed: _Inputs, tasks: list[dict[str, Any]], seed: str) -> dict[str, Any]:
-    """The assignment section for these tasks: the problem in its canonical form, the seed and the result."""
+def _assign(parsed: _Inputs, tasks: list[dict[str, Any]], seed: str,
+            objects: Sequence[assignment.Task] | None = None) -> dict[str, Any]:
+    """The assignment section for these tasks: the problem in its canonical form, the seed and the result.
+    ``objects``: the same tasks as ``_task_records`` made them, else made here from ``tasks``."""
     pool, a = parsed.pool, parsed.assignment
     assert pool is not None and a is not None
-    deadline = date.fromisoformat(a["deadline"])
+    if objects is None:
+        deadline = date.fromisoformat(a["deadline"])
+        objects = [assignment._canonical_task(t["id"], deadline, t["team_size"], tuple(t["departments"]),
+                                              tuple(t["specialties"]), tuple(t["expert_specialties"]),
+                                              tuple(t["recusals"])) for t in tasks]
     # The pool was read once with the inputs; only the tasks are new. ``_tasks`` writes them in the
     # assignment spec's canonical form, so the problem below is exactly ``problem.to_json()``.
     # (Their lists are sorted and without duplicates, so the tasks are made without normalising them again.)
-    problem = replace(pool, tasks=tuple(
-        assignment._canonical_task(t["id"], deadline, t["team_size"], tuple(t["departments"]),
-                                   tuple(t["specialties"]), tuple(t["expert_specialties"]), tuple(t["recusals"]))
-        for t in tasks))
+    problem = assignment._with_tasks(pool, tuple(objects))
     return {"algorithm": assignment.ALGORITHM, "problem": _problem(parsed, tasks), "seed": seed,
             "result": assignment._assign_json(problem, seed)}
 
 
 def _assignment_section(parsed: _Inputs, draws: Sequence[StratumDraw], seed: str) -> dict[str, Any]:
-    selected = {d.name: [p.id for p in d.selected] for d in draws}
-    return _assign(parsed, _tasks(parsed, selected), seed)
+    tasks, objects = _task_records(parsed, {d.name: [p.id for p in d.selected] for d in draws})
+    return _assign(parsed, tasks, seed, objects)
 
 
 # --- substitution ---------------------------------------------------------------------------------
@@ -892,11 +971,12 @@ def _sorted_texts(values: Iterable[str], *, multiset: bool = False) -> list[str]
     return sorted(items) if multiset else sorted(set(items))
 
 
-def _read_inputs(inputs: Any, *, rows_made: bool = False) -> _Inputs:
+def _read_inputs(inputs: Any, *, made: list[_Columns] | None = None) -> _Inputs:
     """Check the canonical inputs strictly (every key, type, order); the parts the draw works on.
 
-    ``rows_made``: only for inputs the freeze has just made, whose target rows are lists of three with an
-    integer flag by construction (``_frozen_targets``); every value in them is checked all the same."""
+    ``made``: only for inputs the freeze has just made (``_inputs``), each stratum's target rows as the
+    columns ``_frozen_targets`` made them from: lists of three, an integer flag, sorted by id when the ids
+    are strings, by construction; every value in the columns is checked all the same."""
     optional = {"assignment"} if isinstance(inputs, dict) and "assignment" in inputs else set()
     _keys(inputs, {"algorithm", "plan", "policy", "strata"} | optional, "inputs")
     if inputs["algorithm"] != ALGORITHM:
@@ -923,7 +1003,8 @@ def _read_inputs(inputs: Any, *, rows_made: bool = False) -> _Inputs:
         raise DrawError("inputs.policy.fingerprint must be 64 lowercase hex digits")
     if not isinstance(inputs["strata"], list) or not inputs["strata"]:
         raise DrawError("inputs.strata must be a non-empty list")
-    strata = [_read_stratum(s, f"inputs.strata[{n}]", rows_made) for n, s in enumerate(inputs["strata"])]
+    strata = [_read_stratum(s, f"inputs.strata[{n}]", made[n] if made is not None else None)
+              for n, s in enumerate(inputs["strata"])]
     names = [s.name for s in strata]
     if names != sorted(set(names)):
         raise DrawError("inputs.strata must be sorted by name, each name once")
@@ -943,7 +1024,7 @@ def _read_inputs(inputs: Any, *, rows_made: bool = False) -> _Inputs:
     return _Inputs(strata, section, pool)
 
 
-def _read_stratum(data: Any, where: str, rows_made: bool = False) -> _Stratum:
+def _read_stratum(data: Any, where: str, made: _Columns | None = None) -> _Stratum:
     _keys(data, {"name", "quota", "weighted", "needs", "targets"}, where)
     name = _text(data["name"], f"{where}.name")
     check_name(name)
@@ -954,12 +1035,17 @@ def _read_stratum(data: Any, where: str, rows_made: bool = False) -> _Stratum:
     targets = data["targets"]
     if not isinstance(targets, list):
         raise DrawError(f"{where}.targets must be a list")
+    if made is not None:
+        ids, weights, musts = made
+        check_stratum(name, ids, weights, musts, data["quota"], bool(weighted))
+        # check_stratum refused any id that is not a string, and _frozen_targets sorted string ids
+        return _Stratum(name, data["quota"], bool(weighted), needs, ids, weights, musts)
     # A stratum may hold a whole province's general units: checked list by list, not entry by entry.
-    if not rows_made and (not set(map(type, targets)) <= {list} or not set(map(len, targets)) <= {3}):
+    if not set(map(type, targets)) <= {list} or not set(map(len, targets)) <= {3}:
         n = next(n for n, t in enumerate(targets) if type(t) is not list or len(t) != 3)
         raise DrawError(f"{where}.targets[{n}] must be [id, weight, must_include]")
     ids, weights, musts = (list(column) for column in zip(*targets, strict=True)) if targets else ([], [], [])
-    if not rows_made and not set(map(type, musts)) <= {int}:
+    if not set(map(type, musts)) <= {int}:
         raise DrawError(f"{where}: must_include (third of each target) must be 0 or 1")
     check_stratum(name, ids, weights, musts, data["quota"], bool(weighted))
     if ids != sorted(ids):

@@ -122,21 +122,22 @@ _CATEGORY = attrgetter("category")
 _CATEGORY_SET = set(CATEGORIES)
 
 
-def _validate_inputs(targets: list[TargetFacts], inspectors: int, quarter: int, progress: YearProgress) -> None:
+def _validate_inputs(targets: list[TargetFacts], inspectors: int, quarter: int,
+                     progress: YearProgress) -> list[Category]:
+    """Refuse what cannot be counted; the targets' categories, in their order."""
     if quarter not in (1, 2, 3, 4):
         raise ValueError(f"季度应为 1–4，实为 {quarter}")
     if inspectors < 0:
         raise ValueError(f"双随机执法人员数不能为负，实为 {inspectors}")
     # a national run checks a million targets: the common case in C, the culprit found by the loop below
     ids = list(map(_ID, targets))
+    categories = list(map(_CATEGORY, targets))
     try:
-        fine = set(map(_CATEGORY, targets)) <= _CATEGORY_SET and len(set(ids)) == len(ids)
+        fine = set(categories) <= _CATEGORY_SET and len(set(ids)) == len(ids)
     except TypeError:  # an unhashable category or id: the loop names it
         fine = False
-    if fine:
-        targets = []
     seen: set[str] = set()
-    for target in targets:
+    for target in [] if fine else targets:
         if target.category not in CATEGORIES:
             raise ValueError(f"{target.id}: 类别应为 general / key / special，实为 {target.category!r}")
         if target.id in seen:
@@ -152,6 +153,7 @@ def _validate_inputs(targets: list[TargetFacts], inspectors: int, quarter: int, 
                 raise ValueError(f"{name}: 只能填写计划季度（第{quarter}季度）之前的季度，实为第{done_quarter}季度")
             if count < 0:
                 raise ValueError(f"{name}: 第{done_quarter}季度的数量不能为负")
+    return categories
 
 
 def compute_quotas(
@@ -167,22 +169,31 @@ def compute_quotas(
     """Each stratum's minimum for the plan of one jurisdiction, one level, one quarter."""
     targets = list(targets)
     progress = progress or YearProgress()
-    _validate_inputs(targets, inspectors, quarter, progress)
+    categories = _validate_inputs(targets, inspectors, quarter, progress)
     positive = policy.positive_list
 
     exempt: list[str] = []
     exempted: Counter[str] = Counter()
     clue: set[str] = set()
     strata: dict[Category, list[TargetFacts]] = {category: [] for category in CATEGORIES}
-    for target in targets:
+    append = {category: strata[category].append for category in CATEGORIES}
+    listed_elsewhere = 0  # on the key directory, classified other than key
+    # One pass over the targets (a national quarter counts two million): one that is neither on the positive
+    # list, nor has a clue, nor is on the key directory (nearly all) only joins its stratum.
+    for target, category in zip(targets, categories, strict=True):
+        if not (target.positive_list or target.approved_clue or target.key_listed):
+            append[category](target)
+            continue
+        if target.key_listed and category != "key":
+            listed_elsewhere += 1
         has_clue = target.approved_clue and positive.clue_makes_must_inspect
         if target.positive_list and positive.leaves_on_site_strata and not has_clue:
             exempt.append(target.id)
-            exempted[target.category] += 1
+            exempted[category] += 1
             continue
         if has_clue:
             clue.add(target.id)
-        strata[target.category].append(target)
+        append[category](target)
 
     def clues(category: Category) -> _Clues:
         # most plans have no clues: then the stratum is not scanned
@@ -195,7 +206,8 @@ def compute_quotas(
         _key_quota(policy, strata["key"], clues("key"), level, year, quarter),
         _special_quota(policy, strata["special"], clues("special"), level, year, quarter),
         _general_quota(policy, strata["general"], clues("general"), level, inspectors, quarter, progress),
-        _joint_quota(policy, strata, targets, quarter, progress),
+        # joint_annual_minimum's count, from the pass above
+        _joint_quota(policy, strata, categories.count("key") + listed_elsewhere, quarter, progress),
     ]
     return QuarterQuotas(
         policy_id=policy.id,
@@ -326,12 +338,12 @@ def joint_annual_minimum(policy: Policy, targets: Iterable[TargetFacts]) -> tupl
 def _joint_quota(
     policy: Policy,
     strata: Mapping[Category, list[TargetFacts]],
-    targets: list[TargetFacts],
+    local_key_units: int,
     quarter: int,
     progress: YearProgress,
 ) -> Quota:
     joint = policy.joint_inspection
-    local_key_units, annual = joint_annual_minimum(policy, targets)
+    annual = ceil_fraction(joint.annual_key_ratio * local_key_units)  # as joint_annual_minimum counts it
     done = sum(progress.joint_key_inspections.values())
     remaining, quarters_left, share = _spread(annual, done, quarter)
     key_units = [*strata["key"], *(target for target in strata["special"] if target.key_listed)]

@@ -644,3 +644,24 @@ def _sharing_first_digits(full: dict[int, str]) -> list[list[int]]:
             larger = [n for n, text in full.items() if text[2:6] > head][:5]
             lists.append(sorted(names[:2] + larger))
     return lists
+
+
+def test_a_pool_is_read_column_by_column_as_entry_by_entry():
+    # Problem.from_json reads a pool whose entries all pass as whole columns (_plain_inspectors); one entry
+    # amiss sends every entry through the reading that names the fault.
+    from shuangsuiji.engine.assignment import _plain_inspector, _plain_inspectors
+
+    good = [{"id": f"P{k}", "department": "大气", "specialties": ["水", "气"][: k % 3], "status": "active",
+             "certificate_expiry": ["", "2022-01-01", "2021-12-31"][k % 3], "expert": k % 2} for k in range(6)]
+    assert _plain_inspectors(good) == [_plain_inspector(entry) for entry in good]
+    assert _plain_inspectors([]) == []
+    for field, value in (("certificate_expiry", "2021-02-30"), ("certificate_expiry", "２０２１-01-01"),
+                         ("expert", 2), ("expert", True), ("specialties", ("水",)), ("specialties", [1]),
+                         ("id", 7), ("status", None), ("extra", 1)):
+        entries = [*good[:3], {**good[3], field: value}, *good[4:]]
+        assert _plain_inspectors(entries) is None
+        problem = {"draw_date": "2021-06-24", "max_load": 3, "tasks": [], "inspectors": entries, "recent_pairs": []}
+        with pytest.raises(AssignmentError, match=r"^inspectors\[3\]"):  # named as before
+            Problem.from_json(problem)
+    assert Problem.from_json({"draw_date": "2021-06-24", "max_load": 3, "tasks": [], "inspectors": good,
+                              "recent_pairs": []}).inspectors == tuple(map(_plain_inspector, good))

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -363,6 +364,49 @@ def test_assignment_covers_every_selected_target_with_merged_needs():
     teams = {t["task"]: [x["inspector"] for x in t["members"]] for t in section["result"]["teams"]}
     assert set(teams) == selected
     assert assignment.verify(section) == []
+
+
+@pytest.mark.parametrize("musts", [[0, 1, 0, 1], [False, True, False, True], [0, 2, "", "x"]])
+def test_target_columns_freeze_as_the_tuples_do(musts):
+    # strata_from_quotas gives its strata as columns; the freeze writes them as it writes the same tuples,
+    # ids out of order or not in NFC, flags that are not 0 and 1 included, and checks them alike
+    ids, weights = ["K9", "Ke\u0301", "K1", "K5"], [1, 2, 3, 1]
+    frozen = []
+    for targets in (m.TargetColumns(ids, weights, musts), list(zip(ids, weights, musts, strict=True))):
+        frozen.append(m.freeze_inputs(PLAN, POLICY, [m.StratumInput("general", 3, targets, weighted=True)]))
+    assert frozen[0].canonical == frozen[1].canonical
+    assert frozen[0].value()["strata"][0]["targets"] == [["K1", 3, 0], ["K5", 1, 1], ["K9", 1, 0], ["Ké", 2, 1]]
+    assert m.draw(frozen[0], SECRET, PUBLIC) == m.draw(frozen[1], SECRET, PUBLIC)
+    for bad_ids, bad_weights, message in ((ids, [1, 0, 1, 1], "weight 0"),
+                                          (["K1", "K1", "K2", "K3"], weights, "K1 is listed twice")):
+        for targets in (m.TargetColumns(bad_ids, bad_weights, musts),
+                        list(zip(bad_ids, bad_weights, musts, strict=True))):
+            with pytest.raises(DrawError, match=message):
+                m.freeze_inputs(PLAN, POLICY, [m.StratumInput("general", 3, targets, weighted=True)])
+    with pytest.raises(ValueError, match="differ in number"):
+        m.TargetColumns(ids, weights, musts[:3])
+    assert list(m.TargetColumns(ids, weights, musts)) == list(zip(ids, weights, musts, strict=True))
+
+
+def test_the_draws_tasks_are_checked_as_the_problem_checks_them():
+    # A draw's tasks join its pool by whole-list checks (assignment._with_tasks); what fails one goes through
+    # Problem, which refuses it in its own words: a target id with "/" passes the freeze but names no task.
+    inputs = m.freeze(PLAN, POLICY, [m.StratumInput("key", 2, [Candidate("K/1"), Candidate("K2")])],
+                      m.AssignmentInputs(date(2021, 6, 24), date(2021, 9, 30), 2, 5, pool()))
+    with pytest.raises(assignment.AssignmentError, match="task id 'K/1' must be non-empty and free of '/'"):
+        m.draw(inputs, SECRET, PUBLIC)
+    problem = m._read_inputs(make_inputs()).pool
+    tasks = tuple(assignment.Task(f"T{k}", date(2021, 9, 30), 2, DEPARTMENTS) for k in range(3))
+    assert assignment._with_tasks(problem, tasks) == replace(problem, tasks=tasks)
+    assert assignment._with_tasks(problem, tasks).tasks is tasks
+    assert assignment._with_tasks(problem, tasks[::-1]).tasks == tasks  # out of id order: sorted by Problem
+    for refused in ((*tasks, tasks[0]), (replace(tasks[0], id=""),), (replace(tasks[0], team_size=1),),
+                    (replace(tasks[0], deadline=date(2021, 6, 23)),)):
+        with pytest.raises(assignment.AssignmentError) as by_problem:
+            replace(problem, tasks=refused)
+        with pytest.raises(assignment.AssignmentError) as by_lists:
+            assignment._with_tasks(problem, refused)
+        assert by_lists.value.en == by_problem.value.en
 
 
 # --- substitution ----------------------------------------------------------------------------------
