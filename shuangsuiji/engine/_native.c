@@ -564,6 +564,23 @@ static int read_ids(PyObject *ids, IdArrays *a)
     return utf8_ids(a->fast, a->n, a->id, a->id_len);
 }
 
+/* read_ids, then every id's ticket digest under the seed whose SHA-256 hex is seed_hex into a->digests; on
+ * failure the arrays are freed and -1 returned with the error set. */
+static int hashed_ids(PyObject *seed_hex, PyObject *ids, IdArrays *a)
+{
+    Sha256 base;
+    memset(a, 0, sizeof *a);
+    if (seed_midstate(seed_hex, &base) < 0)
+        return -1;
+    if (read_ids(ids, a) < 0) {
+        free_ids(a);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < a->n; i++)
+        sha_tail(&base, (const uint8_t *)a->id[i], (size_t)a->id_len[i], a->digests + 32 * i);
+    return 0;
+}
+
 PyDoc_STRVAR(ticket_order_doc,
 "ticket_order(seed_hex, ids, take)\n--\n\n"
 "Positions of ids (a list or tuple of str) in the ticket order of the seed whose SHA-256 hex is seed_hex:\n"
@@ -575,17 +592,10 @@ static PyObject *ticket_order(PyObject *Py_UNUSED(module), PyObject *const *args
         PyErr_SetString(PyExc_TypeError, "ticket_order(seed_hex, ids, take) takes 3 arguments");
         return NULL;
     }
-    Sha256 base;
     Py_ssize_t take;
     IdArrays a;
-    if (seed_midstate(args[0], &base) < 0 || parse_take(args[2], &take) < 0)
+    if (parse_take(args[2], &take) < 0 || hashed_ids(args[0], args[1], &a) < 0)
         return NULL;
-    if (read_ids(args[1], &a) < 0) {
-        free_ids(&a);
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < a.n; i++)
-        sha_tail(&base, (const uint8_t *)a.id[i], (size_t)a.id_len[i], a.digests + 32 * i);
     Tickets t = {a.digests, a.id, a.id_len};
     PyObject *result = order_list(&t, a.n, take);
     free_ids(&a);
@@ -834,20 +844,13 @@ static PyObject *ticket_digits_list(PyObject *Py_UNUSED(module), PyObject *const
         PyErr_SetString(PyExc_TypeError, "ticket_digits(seed_hex, ids) takes 2 arguments");
         return NULL;
     }
-    Sha256 base;
     IdArrays a;
-    if (seed_midstate(args[0], &base) < 0)
+    if (hashed_ids(args[0], args[1], &a) < 0)
         return NULL;
-    if (read_ids(args[1], &a) < 0) {
-        free_ids(&a);
-        return NULL;
-    }
     PyObject *out = PyList_New(a.n);
     for (Py_ssize_t i = 0; out && i < a.n; i++) {
-        uint8_t digest[32];
         char text[96];
-        sha_tail(&base, (const uint8_t *)a.id[i], (size_t)a.id_len[i], digest);
-        PyObject *digits = PyUnicode_FromStringAndSize(text, (Py_ssize_t)ticket_digits(digest, text));
+        PyObject *digits = PyUnicode_FromStringAndSize(text, (Py_ssize_t)ticket_digits(a.digests + 32 * i, text));
         if (!digits) {
             Py_CLEAR(out);
             break;
