@@ -618,10 +618,6 @@ class _Draw:
     """The working state of one draw. Inspectors and tasks are numbered in id order, and slots in
     (task, slot) order, so that every iteration below follows the specification's canonical order."""
 
-    prefix_hex: str | None = None
-    """The tickets' prefix (SHA-256 hex of the ticket seed) for the C accelerator, set by ``_start``; a draw
-    made without it takes the pure path, which decides the same."""
-
     def __init__(self, problem: Problem, seed: bytes | str) -> None:
         self.people = problem.inspectors
         self.tasks = problem.tasks
@@ -629,6 +625,9 @@ class _Draw:
         self.cap = problem.max_load
         """The load cap in force: raised step by step by ``fill`` up to ``max_load``."""
         prefix = hashlib.sha256(ticket_seed(seed).encode("utf-8")).hexdigest()
+        self.prefix_hex = prefix if tickets._native is not None else None
+        """What the C accelerator hashes tickets from; None when the draw was made on the pure path, which
+        decides the same."""
         # A ticket hashes prefix ‖ task id ‖ "/" ‖ person id. The 64 hex digits of the prefix are exactly one
         # SHA-256 block, so a copy of this state has already done that work; a copy per task adds the task
         # id, and a copy of that per candidate only hashes the person's id.
@@ -1163,17 +1162,9 @@ def _nobody(people: Sequence[Inspector], task: Task, slot: Slot) -> tuple[str, s
 # --- the public functions -------------------------------------------------------------------------
 
 
-def _start(problem: Problem, seed: bytes | str) -> _Draw:
-    """A draw's working state, with the tickets' prefix that the C accelerator hashes from."""
-    draw = _Draw(problem, seed)
-    if tickets._native is not None:
-        draw.prefix_hex = hashlib.sha256(ticket_seed(seed).encode("utf-8")).hexdigest()
-    return draw
-
-
 def assign(problem: Problem, seed: bytes | str) -> Assignment:
     """Draw every task's team from ``seed`` alone; or name the constraints that make it impossible."""
-    draw = _start(problem, seed)
+    draw = _Draw(problem, seed)
     unfilled = draw.fill()
     if unfilled:
         return Assignment(bindings=draw.bindings(unfilled))
@@ -1183,7 +1174,7 @@ def assign(problem: Problem, seed: bytes | str) -> Assignment:
 
 def _assign_json(problem: Problem, seed: bytes | str) -> dict[str, Any]:
     """``assign(problem, seed).to_json()``, the teams written without building their objects first."""
-    draw = _start(problem, seed)
+    draw = _Draw(problem, seed)
     unfilled = draw.fill()
     if unfilled:
         return Assignment(bindings=draw.bindings(unfilled)).to_json()
@@ -1195,7 +1186,7 @@ def _assign_json(problem: Problem, seed: bytes | str) -> dict[str, Any]:
 def diagnose(problem: Problem) -> tuple[Binding, ...]:
     """The binding constraints, or () when an assignment exists; needs no seed, so the plan can be
     checked before its inputs are frozen (the answer is the same for every seed)."""
-    draw = _start(problem, bytes(32))
+    draw = _Draw(problem, bytes(32))
     unfilled = draw.fill()
     return draw.bindings(unfilled) if unfilled else ()
 

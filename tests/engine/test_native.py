@@ -53,7 +53,7 @@ def test_the_accelerator_is_built_and_used(monkeypatch):
     assert [id for _, id in sampling.ranked(ids, "s")] == sorted(ids, key=lambda i: (tickets.digits(i, "s"), i))
     problem = synthetic_problem(tasks=20, inspectors=12, label="native")
     monkeypatch.setattr(assignment, "_HEADS", None)  # the pure first_by_ticket's table
-    assert assignment._start(problem, SEED).prefix_hex is not None
+    assert assignment._Draw(problem, SEED).prefix_hex is not None
     assert assignment.assign(problem, SEED).feasible
 
 
@@ -241,9 +241,10 @@ def test_the_first_of_crafted_digests_is_the_pure_choice(values):
 def test_first_by_ticket_equals_the_pure_choice(tasks, inspectors, label, data):
     problem = synthetic_problem(tasks=tasks, inspectors=inspectors, label=label)  # long labels: long task ids
     seed = data.draw(st.binary(min_size=32, max_size=32))
+    with _on(None):
+        pure = assignment._Draw(problem, seed)  # made without the accelerator: the pure path
     with _on(_native):
-        native = assignment._start(problem, seed)
-        pure = assignment._Draw(problem, seed)  # made without the prefix: the pure path
+        native = assignment._Draw(problem, seed)
         assert native.prefix_hex is not None and pure.prefix_hex is None
         for t in range(tasks):
             names = data.draw(st.lists(st.integers(0, inspectors - 1), min_size=1, max_size=inspectors,
@@ -255,9 +256,10 @@ def test_first_by_ticket_equals_the_pure_choice(tasks, inspectors, label, data):
 def test_first_by_ticket_on_equal_tickets_takes_the_earlier_candidate():
     people = tuple(Inspector(f"P{k}", "大气", (), date(2022, 1, 1)) for k in range(4))
     problem = Problem(date(2021, 9, 24), (Task("T长任务" * 20, date(2021, 12, 31)),), people, 4)
-    with _on(_native):
-        native = assignment._start(problem, SEED)
+    with _on(None):
         pure = assignment._Draw(problem, SEED)
+    with _on(_native):
+        native = assignment._Draw(problem, SEED)
         for draw in (native, pure):  # two people with one id: equal tickets
             draw.person_bytes = [b"P0", b"P1", b"P0", b"P1"]
         for names in ([2, 0], [0, 2], [3, 1, 2, 0], [1, 3], [3, 1]):
