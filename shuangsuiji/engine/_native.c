@@ -861,6 +861,249 @@ static PyObject *ticket_digits_list(PyObject *Py_UNUSED(module), PyObject *const
     return out;
 }
 
+/* --- quotas: one pass over a plan's targets ------------------------------------------------------------ */
+
+PyDoc_STRVAR(split_targets_doc,
+"split_targets(targets, categories)\n--\n\n"
+"One pass over targets (a list of quotas.TargetFacts) for quotas.compute_quotas: (ids, members, odd) where,\n"
+"for the targets of category categories[c] (categories: a tuple of str) whose positive_list, approved_clue and\n"
+"key_listed are all False, ids[c] is the sorted list of their ids and members[c] the list of the targets in\n"
+"their order; odd is the list of the positions of the other targets. None when the reference\n"
+"(quotas._split_targets) must decide: an id or a category not exactly a str, a category not in categories,\n"
+"an id given twice, an attribute that cannot be read, targets changed while being read.");
+
+/* A plain target's id, ordered first by its first 16 code points packed big-endian (ids of one byte per code
+   point: a national plan's credit codes), so that most comparisons read neither the string nor memory
+   outside this array. The id is held (a strong reference) until it goes into its list. */
+typedef struct {
+    uint64_t k0, k1;
+    PyObject *id;
+    Py_ssize_t category;
+} IdKey;
+
+/* The ids seen, by hash: open addressing over a power-of-two table (an id given twice is the reference's). */
+typedef struct {
+    Py_hash_t hash;
+    PyObject *id;
+} SeenSlot;
+
+static int id_key_less(const IdKey *a, const IdKey *b)
+{
+    if (a->k0 != b->k0)
+        return a->k0 < b->k0;
+    if (a->k1 != b->k1)
+        return a->k1 < b->k1;
+    /* the same first 16 code points (or a shorter id padded with zeros): code point order, as str compares */
+    Py_ssize_t la = PyUnicode_GET_LENGTH(a->id), lb = PyUnicode_GET_LENGTH(b->id);
+    int c = memcmp(PyUnicode_DATA(a->id), PyUnicode_DATA(b->id), (size_t)(la < lb ? la : lb));
+    return c != 0 ? c < 0 : la < lb;
+}
+
+/* Merge sort of keys[0:n] (stable; spare holds n keys). */
+static void sort_id_keys(IdKey *keys, IdKey *spare, Py_ssize_t n)
+{
+    if (n <= 16) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            IdKey x = keys[i];
+            Py_ssize_t j = i;
+            for (; j > 0 && id_key_less(&x, &keys[j - 1]); j--)
+                keys[j] = keys[j - 1];
+            keys[j] = x;
+        }
+        return;
+    }
+    Py_ssize_t half = n / 2;
+    sort_id_keys(keys, spare, half);
+    sort_id_keys(keys + half, spare, n - half);
+    if (!id_key_less(&keys[half], &keys[half - 1]))
+        return;  /* already in order */
+    memcpy(spare, keys, (size_t)half * sizeof(IdKey));
+    Py_ssize_t i = 0, j = half, k = 0;
+    while (i < half && j < n)
+        keys[k++] = id_key_less(&keys[j], &spare[i]) ? keys[j++] : spare[i++];
+    while (i < half)
+        keys[k++] = spare[i++];
+}
+
+static PyObject *split_targets(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_CheckExact(args[0]) || !PyTuple_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "split_targets(targets: list, categories: tuple of str)");
+        return NULL;
+    }
+    PyObject *targets = args[0], *categories = args[1];
+    Py_ssize_t count = PyTuple_GET_SIZE(categories), n = PyList_GET_SIZE(targets);
+    for (Py_ssize_t c = 0; c < count; c++) {
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(categories, c))) {
+            PyErr_SetString(PyExc_TypeError, "split_targets: categories must be a tuple of str");
+            return NULL;
+        }
+    }
+    static PyObject *names[5];  /* id, category and the three flags, interned once */
+    static const char *const spelled[5] = {"id", "category", "positive_list", "approved_clue", "key_listed"};
+    for (int k = 0; k < 5; k++) {
+        if (!names[k] && !(names[k] = PyUnicode_InternFromString(spelled[k])))
+            return NULL;
+    }
+    size_t size = 8;
+    while (size < 2 * (size_t)n)
+        size <<= 1;
+    SeenSlot *seen = PyMem_Calloc(size, sizeof(SeenSlot));
+    IdKey *keys = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(IdKey));
+    IdKey *spare = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(IdKey));
+    Py_ssize_t *per = PyMem_Calloc((size_t)count + 1, sizeof(Py_ssize_t));
+    PyObject **alias = PyMem_Calloc((size_t)count + 1, sizeof(PyObject *));  /* held: compared by address */
+    Py_ssize_t plain = 0;  /* keys[0:plain] hold their ids */
+    int one_byte = 1;      /* every plain id has one byte per code point: the keys order them */
+    PyObject *ids = PyTuple_New(count), *members = PyTuple_New(count), *odd = PyList_New(0);
+    PyObject *held_ids = PyList_New(0), *target = NULL;
+    PyObject *values[5] = {NULL, NULL, NULL, NULL, NULL};
+    PyObject *result = NULL;
+    if (!seen || !keys || !spare || !per || !alias || !ids || !members || !odd || !held_ids) {
+        if (!seen || !keys || !spare || !per || !alias)
+            PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t c = 0; c < count; c++) {
+        PyObject *b = PyList_New(0);
+        if (!b)
+            goto done;
+        PyTuple_SET_ITEM(members, c, b);
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        /* Reading an attribute may run Python code (a property, __getattr__) that changes targets: then the
+           reference decides. The target is held while it is read, and every id in seen is held by keys or
+           held_ids, so no pointer here outlives its object. */
+        if (PyList_GET_SIZE(targets) != n)
+            goto undecided;
+        Py_XSETREF(target, Py_NewRef(PyList_GET_ITEM(targets, i)));
+        for (int k = 0; k < 5; k++) {
+            /* targets are plain data: an attribute that cannot be read is left to the reference, which says
+               what is wrong; only what is not an ordinary error (or is a MemoryError) goes up from here */
+            values[k] = PyObject_GetAttr(target, names[k]);
+            if (!values[k]) {
+                if (!PyErr_ExceptionMatches(PyExc_Exception) || PyErr_ExceptionMatches(PyExc_MemoryError))
+                    goto done;
+                PyErr_Clear();
+                goto undecided;
+            }
+        }
+        PyObject *id = values[0], *category = values[1];
+        if (!PyUnicode_CheckExact(id) || !PyUnicode_CheckExact(category))
+            goto undecided;
+        Py_ssize_t c = 0;
+        while (c < count && PyTuple_GET_ITEM(categories, c) != category && alias[c] != category)
+            c++;
+        if (c == count) {
+            /* equal text in another object (a category read from the database, each row its own): two exact
+               str compare without error; the object is remembered */
+            for (c = 0; c < count && PyUnicode_Compare(category, PyTuple_GET_ITEM(categories, c)) != 0; c++)
+                ;
+            if (c == count)
+                goto undecided;
+            Py_XSETREF(alias[c], Py_NewRef(category));
+        }
+        Py_hash_t hash = PyObject_Hash(id);  /* an exact str: cached, or computed without error */
+        if (hash == -1)
+            goto done;
+        for (size_t slot = (size_t)hash & (size - 1);; slot = (slot + 1) & (size - 1)) {
+            if (!seen[slot].id) {
+                seen[slot].hash = hash;
+                seen[slot].id = id;
+                break;
+            }
+            if (seen[slot].hash == hash && (seen[slot].id == id || PyUnicode_Compare(seen[slot].id, id) == 0))
+                goto undecided;  /* given twice */
+        }
+        if (values[2] == Py_False && values[3] == Py_False && values[4] == Py_False) {
+            IdKey *key = &keys[plain++];
+            key->k0 = key->k1 = 0;
+            key->id = Py_NewRef(id);
+            key->category = c;
+            per[c + 1]++;
+            if (PyUnicode_KIND(id) == PyUnicode_1BYTE_KIND) {
+                const unsigned char *text = PyUnicode_DATA(id);
+                Py_ssize_t length = PyUnicode_GET_LENGTH(id);
+                for (Py_ssize_t b = 0; b < 16; b++) {
+                    uint64_t byte = b < length ? text[b] : 0;
+                    if (b < 8)
+                        key->k0 |= byte << (56 - 8 * b);
+                    else
+                        key->k1 |= byte << (56 - 8 * (b - 8));
+                }
+            } else {
+                one_byte = 0;
+            }
+            if (PyList_Append(PyTuple_GET_ITEM(members, c), target) < 0)
+                goto done;
+        } else {
+            PyObject *position = PyLong_FromSsize_t(i);
+            if (!position || PyList_Append(odd, position) < 0 || PyList_Append(held_ids, id) < 0) {
+                Py_XDECREF(position);
+                goto done;
+            }
+            Py_DECREF(position);
+        }
+        for (int k = 0; k < 5; k++)
+            Py_CLEAR(values[k]);
+    }
+    /* the plain keys by category (a stable counting sort into spare), each category's then by id */
+    for (Py_ssize_t c = 0; c < count; c++)
+        per[c + 1] += per[c];
+    {
+        Py_ssize_t *next = PyMem_Malloc((size_t)(count > 0 ? count : 1) * sizeof(Py_ssize_t));
+        if (!next) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        memcpy(next, per, (size_t)count * sizeof(Py_ssize_t));
+        for (Py_ssize_t k = 0; k < plain; k++)
+            spare[next[keys[k].category]++] = keys[k];
+        PyMem_Free(next);
+        IdKey *swap = keys;
+        keys = spare;
+        spare = swap;
+    }
+    for (Py_ssize_t c = 0; c < count; c++) {
+        Py_ssize_t from = per[c], to = per[c + 1];
+        if (one_byte)
+            sort_id_keys(keys + from, spare, to - from);
+        PyObject *list = PyList_New(to - from);
+        if (!list)
+            goto done;
+        PyTuple_SET_ITEM(ids, c, list);
+        for (Py_ssize_t k = from; k < to; k++) {
+            PyList_SET_ITEM(list, k - from, keys[k].id);  /* the key's reference, given to the list */
+            keys[k].id = NULL;
+        }
+        if (!one_byte && PyList_Sort(list) < 0)  /* ids of wider code points: Python's order of str */
+            goto done;
+    }
+    plain = 0;
+    result = PyTuple_Pack(3, ids, members, odd);
+    goto done;
+undecided:
+    result = Py_NewRef(Py_None);
+done:
+    for (Py_ssize_t k = 0; keys && k < plain; k++)
+        Py_XDECREF(keys[k].id);
+    for (int k = 0; k < 5; k++)
+        Py_XDECREF(values[k]);
+    PyMem_Free(seen);
+    PyMem_Free(keys);
+    PyMem_Free(spare);
+    PyMem_Free(per);
+    for (Py_ssize_t c = 0; alias && c < count; c++)
+        Py_XDECREF(alias[c]);
+    PyMem_Free(alias);
+    Py_XDECREF(target);
+    Py_XDECREF(held_ids);
+    Py_XDECREF(ids);
+    Py_XDECREF(members);
+    Py_XDECREF(odd);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"ticket_order", (PyCFunction)(void (*)(void))ticket_order, METH_FASTCALL, ticket_order_doc},
     {"digest_order", (PyCFunction)(void (*)(void))digest_order, METH_FASTCALL, digest_order_doc},
@@ -869,6 +1112,7 @@ static PyMethodDef methods[] = {
     {"sha256", (PyCFunction)(void (*)(void))sha256, METH_FASTCALL, sha256_doc},
     {"ticket_digits", (PyCFunction)(void (*)(void))ticket_digits_list, METH_FASTCALL, ticket_digits_doc},
     {"least_free", (PyCFunction)(void (*)(void))least_free, METH_FASTCALL, least_free_doc},
+    {"split_targets", (PyCFunction)(void (*)(void))split_targets, METH_FASTCALL, split_targets_doc},
     {NULL, NULL, 0, NULL},
 };
 
