@@ -864,28 +864,24 @@ static PyObject *ticket_digits_list(PyObject *Py_UNUSED(module), PyObject *const
 /* --- quotas: one pass over a plan's targets ------------------------------------------------------------ */
 
 PyDoc_STRVAR(split_targets_doc,
-"split_targets(targets, categories)\n--\n\n"
-"One pass over targets (a list of quotas.TargetFacts) for quotas.compute_quotas: (ids, members, odd) where,\n"
-"for the targets of category categories[c] (categories: a tuple of str) whose positive_list, approved_clue and\n"
-"key_listed are all False, ids[c] is the sorted list of their ids and members[c] the list of the targets in\n"
-"their order; odd is the list of the positions of the other targets. None when the reference\n"
-"(quotas._split_targets) must decide: an id or a category not exactly a str, a category not in categories,\n"
-"an id given twice, an attribute that cannot be read, targets changed while being read.");
+"split_targets(targets, categories, keep)\n--\n\n"
+"One pass over targets (a list of quotas.TargetFacts) for quotas.compute_quotas: (ids, members, odd). For the\n"
+"targets of category categories[c] (categories: a tuple of str) whose positive_list, approved_clue and\n"
+"key_listed are all False, ids[c] is the tuple of their ids, sorted, and members[c] (when keep[c] is true,\n"
+"else None; keep: a tuple of bool) the list of the targets in their order; odd is the list of the positions\n"
+"of the other targets. None when the reference (quotas._split_targets) must decide: an id or a category not\n"
+"exactly a str, an id with a code point above U+00FF, a category not in categories, an id given twice, an\n"
+"attribute that cannot be read, targets changed while being read.");
 
-/* A plain target's id, ordered first by its first 16 code points packed big-endian (ids of one byte per code
-   point: a national plan's credit codes), so that most comparisons read neither the string nor memory
-   outside this array. The id is held (a strong reference) until it goes into its list. */
+/* An id, ordered first by its first 16 code points packed big-endian (one byte each: a national plan's credit
+   codes), so that most comparisons read neither the string nor memory outside the array being sorted. The id
+   is held (a strong reference) until it goes into its tuple. category is the index of the target's category,
+   or count for a target left to the rules (its id is sorted with the others only to find one given twice). */
 typedef struct {
     uint64_t k0, k1;
     PyObject *id;
     Py_ssize_t category;
 } IdKey;
-
-/* The ids seen, by hash: open addressing over a power-of-two table (an id given twice is the reference's). */
-typedef struct {
-    Py_hash_t hash;
-    PyObject *id;
-} SeenSlot;
 
 static int id_key_less(const IdKey *a, const IdKey *b)
 {
@@ -899,7 +895,7 @@ static int id_key_less(const IdKey *a, const IdKey *b)
     return c != 0 ? c < 0 : la < lb;
 }
 
-/* Merge sort of keys[0:n] (stable; spare holds n keys). */
+/* Merge sort of keys[0:n] (spare holds n keys). */
 static void sort_id_keys(IdKey *keys, IdKey *spare, Py_ssize_t n)
 {
     if (n <= 16) {
@@ -927,15 +923,17 @@ static void sort_id_keys(IdKey *keys, IdKey *spare, Py_ssize_t n)
 
 static PyObject *split_targets(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyList_CheckExact(args[0]) || !PyTuple_CheckExact(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "split_targets(targets: list, categories: tuple of str)");
+    if (nargs != 3 || !PyList_CheckExact(args[0]) || !PyTuple_CheckExact(args[1]) || !PyTuple_CheckExact(args[2])
+            || PyTuple_GET_SIZE(args[1]) != PyTuple_GET_SIZE(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "split_targets(targets: list, categories: tuple of str, keep: tuple of bool as long)");
         return NULL;
     }
-    PyObject *targets = args[0], *categories = args[1];
+    PyObject *targets = args[0], *categories = args[1], *keep = args[2];
     Py_ssize_t count = PyTuple_GET_SIZE(categories), n = PyList_GET_SIZE(targets);
     for (Py_ssize_t c = 0; c < count; c++) {
-        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(categories, c))) {
-            PyErr_SetString(PyExc_TypeError, "split_targets: categories must be a tuple of str");
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(categories, c)) || !PyBool_Check(PyTuple_GET_ITEM(keep, c))) {
+            PyErr_SetString(PyExc_TypeError, "split_targets: categories must be a tuple of str, keep of bool");
             return NULL;
         }
     }
@@ -945,35 +943,28 @@ static PyObject *split_targets(PyObject *Py_UNUSED(module), PyObject *const *arg
         if (!names[k] && !(names[k] = PyUnicode_InternFromString(spelled[k])))
             return NULL;
     }
-    size_t size = 8;
-    while (size < 2 * (size_t)n)
-        size <<= 1;
-    SeenSlot *seen = PyMem_Calloc(size, sizeof(SeenSlot));
     IdKey *keys = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(IdKey));
     IdKey *spare = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(IdKey));
     Py_ssize_t *per = PyMem_Calloc((size_t)count + 1, sizeof(Py_ssize_t));
     PyObject **alias = PyMem_Calloc((size_t)count + 1, sizeof(PyObject *));  /* held: compared by address */
-    Py_ssize_t plain = 0;  /* keys[0:plain] hold their ids */
-    int one_byte = 1;      /* every plain id has one byte per code point: the keys order them */
-    PyObject *ids = PyTuple_New(count), *members = PyTuple_New(count), *odd = PyList_New(0);
-    PyObject *held_ids = PyList_New(0), *target = NULL;
+    Py_ssize_t held = 0;  /* keys[0:held] hold their ids */
+    PyObject *ids = PyTuple_New(count), *members = PyTuple_New(count), *odd = PyList_New(0), *target = NULL;
     PyObject *values[5] = {NULL, NULL, NULL, NULL, NULL};
     PyObject *result = NULL;
-    if (!seen || !keys || !spare || !per || !alias || !ids || !members || !odd || !held_ids) {
-        if (!seen || !keys || !spare || !per || !alias)
+    if (!keys || !spare || !per || !alias || !ids || !members || !odd) {
+        if (!keys || !spare || !per || !alias)
             PyErr_NoMemory();
         goto done;
     }
     for (Py_ssize_t c = 0; c < count; c++) {
-        PyObject *b = PyList_New(0);
-        if (!b)
+        PyObject *kept = PyTuple_GET_ITEM(keep, c) == Py_True ? PyList_New(0) : Py_NewRef(Py_None);
+        if (!kept)
             goto done;
-        PyTuple_SET_ITEM(members, c, b);
+        PyTuple_SET_ITEM(members, c, kept);
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         /* Reading an attribute may run Python code (a property, __getattr__) that changes targets: then the
-           reference decides. The target is held while it is read, and every id in seen is held by keys or
-           held_ids, so no pointer here outlives its object. */
+           reference decides. The target is held while it is read. */
         if (PyList_GET_SIZE(targets) != n)
             goto undecided;
         Py_XSETREF(target, Py_NewRef(PyList_GET_ITEM(targets, i)));
@@ -989,7 +980,7 @@ static PyObject *split_targets(PyObject *Py_UNUSED(module), PyObject *const *arg
             }
         }
         PyObject *id = values[0], *category = values[1];
-        if (!PyUnicode_CheckExact(id) || !PyUnicode_CheckExact(category))
+        if (!PyUnicode_CheckExact(id) || !PyUnicode_CheckExact(category) || PyUnicode_KIND(id) != PyUnicode_1BYTE_KIND)
             goto undecided;
         Py_ssize_t c = 0;
         while (c < count && PyTuple_GET_ITEM(categories, c) != category && alias[c] != category)
@@ -1003,42 +994,27 @@ static PyObject *split_targets(PyObject *Py_UNUSED(module), PyObject *const *arg
                 goto undecided;
             Py_XSETREF(alias[c], Py_NewRef(category));
         }
-        Py_hash_t hash = PyObject_Hash(id);  /* an exact str: cached, or computed without error */
-        if (hash == -1)
-            goto done;
-        for (size_t slot = (size_t)hash & (size - 1);; slot = (slot + 1) & (size - 1)) {
-            if (!seen[slot].id) {
-                seen[slot].hash = hash;
-                seen[slot].id = id;
-                break;
-            }
-            if (seen[slot].hash == hash && (seen[slot].id == id || PyUnicode_Compare(seen[slot].id, id) == 0))
-                goto undecided;  /* given twice */
+        int plain = values[2] == Py_False && values[3] == Py_False && values[4] == Py_False;
+        IdKey *key = &keys[held++];
+        key->k0 = key->k1 = 0;
+        key->id = Py_NewRef(id);
+        key->category = plain ? c : count;
+        per[key->category]++;
+        const unsigned char *text = PyUnicode_DATA(id);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(id);
+        for (Py_ssize_t b = 0; b < 16 && b < length; b++) {
+            if (b < 8)
+                key->k0 |= (uint64_t)text[b] << (56 - 8 * b);
+            else
+                key->k1 |= (uint64_t)text[b] << (56 - 8 * (b - 8));
         }
-        if (values[2] == Py_False && values[3] == Py_False && values[4] == Py_False) {
-            IdKey *key = &keys[plain++];
-            key->k0 = key->k1 = 0;
-            key->id = Py_NewRef(id);
-            key->category = c;
-            per[c + 1]++;
-            if (PyUnicode_KIND(id) == PyUnicode_1BYTE_KIND) {
-                const unsigned char *text = PyUnicode_DATA(id);
-                Py_ssize_t length = PyUnicode_GET_LENGTH(id);
-                for (Py_ssize_t b = 0; b < 16; b++) {
-                    uint64_t byte = b < length ? text[b] : 0;
-                    if (b < 8)
-                        key->k0 |= byte << (56 - 8 * b);
-                    else
-                        key->k1 |= byte << (56 - 8 * (b - 8));
-                }
-            } else {
-                one_byte = 0;
-            }
-            if (PyList_Append(PyTuple_GET_ITEM(members, c), target) < 0)
+        if (plain) {
+            PyObject *kept = PyTuple_GET_ITEM(members, c);
+            if (kept != Py_None && PyList_Append(kept, target) < 0)
                 goto done;
         } else {
             PyObject *position = PyLong_FromSsize_t(i);
-            if (!position || PyList_Append(odd, position) < 0 || PyList_Append(held_ids, id) < 0) {
+            if (!position || PyList_Append(odd, position) < 0) {
                 Py_XDECREF(position);
                 goto done;
             }
@@ -1047,57 +1023,42 @@ static PyObject *split_targets(PyObject *Py_UNUSED(module), PyObject *const *arg
         for (int k = 0; k < 5; k++)
             Py_CLEAR(values[k]);
     }
-    /* the plain keys by category (a stable counting sort into spare), each category's then by id */
-    for (Py_ssize_t c = 0; c < count; c++)
-        per[c + 1] += per[c];
-    {
-        Py_ssize_t *next = PyMem_Malloc((size_t)(count > 0 ? count : 1) * sizeof(Py_ssize_t));
-        if (!next) {
-            PyErr_NoMemory();
-            goto done;
-        }
-        memcpy(next, per, (size_t)count * sizeof(Py_ssize_t));
-        for (Py_ssize_t k = 0; k < plain; k++)
-            spare[next[keys[k].category]++] = keys[k];
-        PyMem_Free(next);
-        IdKey *swap = keys;
-        keys = spare;
-        spare = swap;
+    /* every id sorted once: one given twice is next to its twin; each category's then taken in that order */
+    sort_id_keys(keys, spare, held);
+    for (Py_ssize_t k = 1; k < held; k++) {
+        if (!id_key_less(&keys[k - 1], &keys[k]))
+            goto undecided;
     }
     for (Py_ssize_t c = 0; c < count; c++) {
-        Py_ssize_t from = per[c], to = per[c + 1];
-        if (one_byte)
-            sort_id_keys(keys + from, spare, to - from);
-        PyObject *list = PyList_New(to - from);
-        if (!list)
+        PyObject *tuple = PyTuple_New(per[c]);
+        if (!tuple)
             goto done;
-        PyTuple_SET_ITEM(ids, c, list);
-        for (Py_ssize_t k = from; k < to; k++) {
-            PyList_SET_ITEM(list, k - from, keys[k].id);  /* the key's reference, given to the list */
+        PyTuple_SET_ITEM(ids, c, tuple);
+        per[c] = 0;
+    }
+    for (Py_ssize_t k = 0; k < held; k++) {
+        Py_ssize_t c = keys[k].category;
+        if (c < count) {  /* the key's reference, given to the tuple */
+            PyTuple_SET_ITEM(PyTuple_GET_ITEM(ids, c), per[c]++, keys[k].id);
             keys[k].id = NULL;
         }
-        if (!one_byte && PyList_Sort(list) < 0)  /* ids of wider code points: Python's order of str */
-            goto done;
     }
-    plain = 0;
     result = PyTuple_Pack(3, ids, members, odd);
     goto done;
 undecided:
     result = Py_NewRef(Py_None);
 done:
-    for (Py_ssize_t k = 0; keys && k < plain; k++)
+    for (Py_ssize_t k = 0; keys && k < held; k++)
         Py_XDECREF(keys[k].id);
     for (int k = 0; k < 5; k++)
         Py_XDECREF(values[k]);
-    PyMem_Free(seen);
+    for (Py_ssize_t c = 0; alias && c < count; c++)
+        Py_XDECREF(alias[c]);
     PyMem_Free(keys);
     PyMem_Free(spare);
     PyMem_Free(per);
-    for (Py_ssize_t c = 0; alias && c < count; c++)
-        Py_XDECREF(alias[c]);
     PyMem_Free(alias);
     Py_XDECREF(target);
-    Py_XDECREF(held_ids);
     Py_XDECREF(ids);
     Py_XDECREF(members);
     Py_XDECREF(odd);

@@ -329,8 +329,9 @@ def strata_from_quotas(quotas: QuarterQuotas, *, take: Mapping[str, int] | None 
     for quota in quotas.quotas:
         must = set(quota.must_include)
         stratum_weights = weights.get(quota.stratum)
-        # columns, not a tuple per target: a national run has two million of them
-        ids = list(quota.eligible)
+        # columns, not a tuple per target: a national run has two million of them; the eligible ids are a
+        # tuple already, which the freeze copies as it reads it (no copy of our own)
+        ids = quota.eligible
         targets = TargetColumns(ids, list(map(stratum_weights.__getitem__, ids)) if stratum_weights else [1] * len(ids),
                                 list(map(int, map(must.__contains__, ids))) if must else [0] * len(ids))
         strata.append(StratumInput(quota.stratum, take.get(quota.stratum, quota.minimum), targets,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
@@ -97,6 +98,14 @@ def ceil_fraction(value: Fraction) -> int:
     return -(-value.numerator // value.denominator)
 
 
+def _ceil_times(ratio: Fraction, count: int) -> int:
+    """``ceil_fraction(ratio * count)``, without making the product (a plan computes several, a national
+    quarter has three thousand plans)."""
+    return -(-(ratio.numerator * count) // ratio.denominator)
+
+
+# the policy's few ratios, written out again for every plan: remembered
+@lru_cache(maxsize=256)
 def _number(value: Fraction) -> str:
     """A fraction as people write it: 5, 2.5, or 1/3 when the decimal would not end."""
     if 10**12 % value.denominator:
@@ -105,6 +114,7 @@ def _number(value: Fraction) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+@lru_cache(maxsize=256)
 def _percent(ratio: Fraction) -> str:
     scaled = ratio * 100
     return f"{_number(scaled)}%" if 10**12 % scaled.denominator == 0 else _number(ratio)
@@ -165,17 +175,23 @@ def _validate_inputs(targets: list[TargetFacts], inspectors: int, quarter: int,
     return categories
 
 
-_Split = tuple[tuple[list[str], ...], tuple[list[TargetFacts], ...], list[int]]
-"""What ``_split_targets`` gives: per category, the sorted ids and the targets (in their order) of the targets
-with no flag set; and the positions of the others."""
+_Split = tuple[tuple[tuple[str, ...], ...], tuple[list[TargetFacts] | None, ...], list[int]]
+"""What ``_split_targets`` gives: per category, the sorted ids and (when kept) the targets, in their order, of
+the targets with no flag set; and the positions of the others."""
+
+_KEEP = (True, False, False)
+"""Of which categories ``compute_quotas`` needs the targets, not only their ids: the key units' last
+inspections decide the half-year coverage."""
 
 
-def _split_targets(targets: list[TargetFacts], categories: tuple[str, ...] = CATEGORIES) -> _Split | None:
-    """The targets split by category in one pass, for the common case: every id and category a str, every
-    category one of ``categories``, no id twice; each target with ``positive_list``, ``approved_clue`` and
-    ``key_listed`` all ``False`` (nearly all) goes to its category, the others are left, by position, to the
-    rules. None when it is not the common case: then ``compute_quotas`` reads the targets its slower way,
-    which says what is wrong. ``_native.split_targets`` does the same in C; this is its reference."""
+def _split_targets(targets: list[TargetFacts], categories: tuple[str, ...] = CATEGORIES,
+                   keep: tuple[bool, ...] = _KEEP) -> _Split | None:
+    """The targets split by category in one pass, for the common case: every id and category a str, no id with
+    a code point above U+00FF, every category one of ``categories``, no id twice. Each target with
+    ``positive_list``, ``approved_clue`` and ``key_listed`` all ``False`` (nearly all) goes to its category, the
+    others are left, by position, to the rules. None when it is not the common case: then ``compute_quotas``
+    reads the targets its slower way, which says what is wrong. ``_native.split_targets`` does the same in C
+    (where ids of one byte per code point sort without reading their strings); this is its reference."""
     ids: tuple[list[str], ...] = tuple([] for _ in categories)
     members: tuple[list[TargetFacts], ...] = tuple([] for _ in categories)
     odd: list[int] = []
@@ -188,7 +204,8 @@ def _split_targets(targets: list[TargetFacts], categories: tuple[str, ...] = CAT
             raise
         except Exception:
             return None
-        if type(id) is not str or type(category) is not str or category not in categories or id in seen:
+        if (type(id) is not str or type(category) is not str or category not in categories or id in seen
+                or (not id.isascii() and max(map(ord, id)) > 0xFF)):
             return None
         seen.add(id)
         if flags[0] is False and flags[1] is False and flags[2] is False:
@@ -197,15 +214,14 @@ def _split_targets(targets: list[TargetFacts], categories: tuple[str, ...] = CAT
             members[c].append(target)
         else:
             odd.append(k)
-    for group in ids:
-        group.sort()
-    return ids, members, odd
+    return (tuple(tuple(sorted(group)) for group in ids),
+            tuple(group if kept else None for group, kept in zip(members, keep, strict=True)), odd)
 
 
 def _split(targets: list[TargetFacts]) -> _Split | None:
     native = tickets._native
     if native is not None:
-        return native.split_targets(targets, CATEGORIES)  # type: ignore[no-any-return]
+        return native.split_targets(targets, CATEGORIES, _KEEP)  # type: ignore[no-any-return]
     return _split_targets(targets)
 
 
@@ -230,14 +246,13 @@ def compute_quotas(
     _validate_counts(inspectors, quarter)
     _validate_progress(quarter, progress)
     positive = policy.positive_list
-    plain_ids, plain_members, odd = split
-    ids = dict(zip(CATEGORIES, plain_ids, strict=True))
-    strata = dict(zip(CATEGORIES, plain_members, strict=True))
-    joined: dict[Category, list[str]] = {category: [] for category in CATEGORIES}
+    plain_ids, (key_members, _, _), odd = split
+    assert key_members is not None
+    joined: dict[Category, list[TargetFacts]] = {category: [] for category in CATEGORIES}
     exempt: list[str] = []
     exempted: Counter[str] = Counter()
     clue: dict[Category, list[str]] = {category: [] for category in CATEGORIES}
-    local_key_units = len(ids["key"])
+    local_key_units = len(plain_ids[0])
     # The few targets on the positive list, with a clue or on the key directory: the loop of
     # _compute_quotas_slowly, for them alone.
     for k in odd:
@@ -246,8 +261,7 @@ def compute_quotas(
         if category == "key":
             local_key_units += 1
         if not (target.positive_list or target.approved_clue or target.key_listed):
-            joined[category].append(target.id)
-            strata[category].append(target)
+            joined[category].append(target)
             continue
         if target.key_listed and category != "key":
             local_key_units += 1
@@ -258,23 +272,22 @@ def compute_quotas(
             continue
         if has_clue:
             clue[category].append(target.id)
-        joined[category].append(target.id)
-        strata[category].append(target)
+        joined[category].append(target)
     eligible = {
         # the joined ids are few: sorting them onto the sorted plain ones is a merge
-        category: tuple(sorted(ids[category] + joined[category]) if joined[category] else ids[category])
-        for category in CATEGORIES
+        category: tuple(sorted(ids + tuple(map(_ID, joined[category])))) if joined[category] else ids
+        for category, ids in zip(CATEGORIES, plain_ids, strict=True)
     }
+    listed = [target for target in joined["special"] if target.key_listed]
 
     def clues(category: Category) -> _Clues:
-        found = tuple(sorted(clue[category]))
-        return _clue_note(positive, found, exempted[category])
+        return _clue_note(positive, tuple(sorted(clue[category])), exempted[category])
 
     quotas = [
-        _key_quota(policy, strata["key"], eligible["key"], clues("key"), level, year, quarter),
-        _special_quota(policy, strata["special"], eligible["special"], clues("special"), level, year, quarter),
+        _key_quota(policy, key_members + joined["key"], eligible["key"], clues("key"), level, year, quarter),
+        _special_quota(policy, listed, eligible["special"], clues("special"), level, year, quarter),
         _general_quota(policy, eligible["general"], clues("general"), level, inspectors, quarter, progress),
-        _joint_quota(policy, strata, eligible, local_key_units, quarter, progress),
+        _joint_quota(policy, listed, eligible, local_key_units, quarter, progress),
     ]
     return _quarter_quotas(policy, level, year, quarter, inspectors, quotas, exempt)
 
@@ -334,12 +347,13 @@ def _compute_quotas_slowly(policy: Policy, targets: list[TargetFacts], *, inspec
         return _clue_note(positive, ids, exempted[category])
 
     eligible = {category: tuple(sorted(map(_ID, strata[category]))) for category in CATEGORIES}
+    listed = [target for target in strata["special"] if target.key_listed]
     quotas = [
         _key_quota(policy, strata["key"], eligible["key"], clues("key"), level, year, quarter),
-        _special_quota(policy, strata["special"], eligible["special"], clues("special"), level, year, quarter),
+        _special_quota(policy, listed, eligible["special"], clues("special"), level, year, quarter),
         _general_quota(policy, eligible["general"], clues("general"), level, inspectors, quarter, progress),
         # joint_annual_minimum's count, from the pass above
-        _joint_quota(policy, strata, eligible, categories.count("key") + listed_elsewhere, quarter, progress),
+        _joint_quota(policy, listed, eligible, categories.count("key") + listed_elsewhere, quarter, progress),
     ]
     return _quarter_quotas(policy, level, year, quarter, inspectors, quotas, exempt)
 
@@ -368,7 +382,7 @@ def _key_quota(
     quarter: int,
 ) -> Quota:
     ratio = policy.key_quarterly.at(level)
-    required = ceil_fraction(ratio * len(members))
+    required = _ceil_times(ratio, len(members))
     explanation = (
         f"重点排污单位 {len(members)} 家。{clues.note}{_LEVEL_NAME[level]}每季度至少抽查 {_percent(ratio)}："
         f"⌈{_percent(ratio)} × {len(members)}⌉ = {required} 家。"
@@ -398,20 +412,20 @@ def _not_inspected_this_half(members: Iterable[TargetFacts], year: int, quarter:
 
 
 def _special_quota(
-    policy: Policy, members: list[TargetFacts], eligible: tuple[str, ...], clues: _Clues, level: Level, year: int,
+    policy: Policy, listed: list[TargetFacts], eligible: tuple[str, ...], clues: _Clues, level: Level, year: int,
     quarter: int,
 ) -> Quota:
+    """``listed``: the members on the key directory."""
     ratio = policy.special_quarterly.at(level)
-    required = ceil_fraction(ratio * len(members))
+    required = _ceil_times(ratio, len(eligible))
     explanation = (
-        f"特殊监管对象 {len(members)} 家。{clues.note}{_LEVEL_NAME[level]}每季度至少抽查 {_percent(ratio)}："
-        f"⌈{_percent(ratio)} × {len(members)}⌉ = {required} 家。"
+        f"特殊监管对象 {len(eligible)} 家。{clues.note}{_LEVEL_NAME[level]}每季度至少抽查 {_percent(ratio)}："
+        f"⌈{_percent(ratio)} × {len(eligible)}⌉ = {required} 家。"
     )
     citations = policy.special_quarterly.citations + clues.citations
     must = list(clues.ids)
     # The half-year coverage is owed to every unit on the key directory (指导意见 二(一): 辖区所有重点排污单位);
     # one classified special this quarter must not escape it because its stratum's 50% draw passed it over.
-    listed = [target for target in members if target.key_listed]
     if listed and policy.key_half_year_coverage.at(level) and quarter in (2, 4):
         half = "上半年" if quarter == 2 else "下半年"
         uncovered = _not_inspected_this_half(listed, year, quarter)
@@ -425,7 +439,7 @@ def _spread(annual: int, done: int, quarter: int) -> tuple[int, int, int]:
     """What is left of an annual number after ``done``, and its share for this quarter (rounded up)."""
     remaining = max(0, annual - done)
     quarters_left = 5 - quarter
-    return remaining, quarters_left, ceil_fraction(Fraction(remaining, quarters_left))
+    return remaining, quarters_left, -(-remaining // quarters_left)
 
 
 def _general_quota(
@@ -461,19 +475,18 @@ def joint_annual_minimum(policy: Policy, targets: Iterable[TargetFacts]) -> tupl
 
 def _joint_quota(
     policy: Policy,
-    strata: Mapping[Category, list[TargetFacts]],
+    listed: list[TargetFacts],
     eligible: Mapping[Category, tuple[str, ...]],
     local_key_units: int,
     quarter: int,
     progress: YearProgress,
 ) -> Quota:
     joint = policy.joint_inspection
-    annual = ceil_fraction(joint.annual_key_ratio * local_key_units)  # as joint_annual_minimum counts it
+    annual = _ceil_times(joint.annual_key_ratio, local_key_units)  # as joint_annual_minimum counts it
     done = sum(progress.joint_key_inspections.values())
     remaining, quarters_left, share = _spread(annual, done, quarter)
     # the pool's ids, sorted: the key stratum's, with those of the special one's key units merged in
-    listed = [target.id for target in strata["special"] if target.key_listed]
-    key_units = tuple(sorted(eligible["key"] + tuple(listed))) if listed else eligible["key"]
+    key_units = tuple(sorted(eligible["key"] + tuple(map(_ID, listed)))) if listed else eligible["key"]
     if joint.key_units_first and key_units:
         pool, pool_note = key_units, "联合抽查对象为重点排污单位。"
     else:
