@@ -883,6 +883,11 @@ typedef struct {
     Py_ssize_t category;
 } IdKey;
 
+static uint64_t load_be64(const unsigned char *p)
+{
+    return ((uint64_t)load_be32(p) << 32) | load_be32(p + 4);
+}
+
 static int id_key_less(const IdKey *a, const IdKey *b)
 {
     if (a->k0 != b->k0)
@@ -1002,11 +1007,16 @@ static PyObject *split_targets(PyObject *Py_UNUSED(module), PyObject *const *arg
         per[key->category]++;
         const unsigned char *text = PyUnicode_DATA(id);
         Py_ssize_t length = PyUnicode_GET_LENGTH(id);
-        for (Py_ssize_t b = 0; b < 16 && b < length; b++) {
-            if (b < 8)
-                key->k0 |= (uint64_t)text[b] << (56 - 8 * b);
-            else
-                key->k1 |= (uint64_t)text[b] << (56 - 8 * (b - 8));
+        if (length >= 16) {  /* a credit code (18): two loads */
+            key->k0 = load_be64(text);
+            key->k1 = load_be64(text + 8);
+        } else {
+            for (Py_ssize_t b = 0; b < length; b++) {
+                if (b < 8)
+                    key->k0 |= (uint64_t)text[b] << (56 - 8 * b);
+                else
+                    key->k1 |= (uint64_t)text[b] << (56 - 8 * (b - 8));
+            }
         }
         if (plain) {
             PyObject *kept = PyTuple_GET_ITEM(members, c);

@@ -399,6 +399,9 @@ def test_the_one_pass_gives_what_the_rules_loop_gave(targets, policy, level, qua
     arguments = dict(inspectors=inspectors, level=level, year=2021, quarter=quarter, progress=progress)
     expected = _outcome(quotas_reference.compute_quotas, policy, targets, **arguments)
     assert _outcome(compute_quotas, policy, targets, **arguments) == expected
+    with pytest.MonkeyPatch.context() as reference:  # the split's pure reference instead of the C one
+        reference.setattr(quotas_module, "_split", quotas_module._split_targets)
+        assert _outcome(compute_quotas, policy, targets, **arguments) == expected
     with pytest.MonkeyPatch.context() as pure:  # the pure path (no C compiler, or SHUANGSUIJI_ENGINE_PURE=1)
         pure.setattr(tickets, "_native", None)
         assert _outcome(compute_quotas, policy, targets, **arguments) == expected
@@ -410,8 +413,9 @@ def test_the_one_pass_is_taken_for_a_plain_population(monkeypatch):
     targets[3] = dataclasses.replace(targets[3], positive_list=True)
     targets[40] = dataclasses.replace(targets[40], key_listed=True, approved_clue=True)
     expected = quotas_reference.compute_quotas(BAODING, targets, inspectors=12, level="county", year=2021, quarter=2)
-    for native in (tickets._native, None):
+    splits = [quotas_module._split_targets] + ([quotas_module._split] if tickets._native is not None else [])
+    for split in splits:
         with monkeypatch.context() as patched:
-            patched.setattr(tickets, "_native", native)
+            patched.setattr(quotas_module, "_split", split)
             patched.setattr(quotas_module, "_compute_quotas_slowly", None)
             assert compute_quotas(BAODING, targets, inspectors=12, level="county", year=2021, quarter=2) == expected
