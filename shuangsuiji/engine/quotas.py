@@ -19,10 +19,10 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from shuangsuiji.engine import tickets
-from shuangsuiji.engine.policy import Citation, Level, Policy
+from shuangsuiji.engine.policy import Citation, Level, Policy, PositiveList
 
 Category = Literal["general", "key", "special"]
 Stratum = Literal["key", "special", "general", "joint"]
@@ -301,7 +301,7 @@ def compute_quotas(
     return _quarter_quotas(policy, level, year, quarter, inspectors, quotas, exempt)
 
 
-def _clue_note(positive: Any, ids: tuple[str, ...], exempted: int) -> _Clues:
+def _clue_note(positive: PositiveList, ids: tuple[str, ...], exempted: int) -> _Clues:
     note = f"正面清单企业 {exempted} 家不参加现场随机抽查。" if exempted else ""
     note += f"经批准核查线索的 {len(ids)} 家必查。" if ids else ""
     return _Clues(ids, note, positive.citations if (ids or exempted) else ())
