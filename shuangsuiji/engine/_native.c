@@ -861,6 +861,220 @@ static PyObject *ticket_digits_list(PyObject *Py_UNUSED(module), PyObject *const
     return out;
 }
 
+/* --- quotas: one pass over a plan's targets ------------------------------------------------------------ */
+
+PyDoc_STRVAR(split_targets_doc,
+"split_targets(targets, categories, keep)\n--\n\n"
+"One pass over targets (a list of quotas.TargetFacts) for quotas.compute_quotas: (ids, members, odd). For the\n"
+"targets of category categories[c] (categories: a tuple of str) whose positive_list, approved_clue and\n"
+"key_listed are all False, ids[c] is the tuple of their ids, sorted, and members[c] (when keep[c] is true,\n"
+"else None; keep: a tuple of bool) the list of the targets in their order; odd is the list of the positions\n"
+"of the other targets. None when the reference (quotas._split_targets) must decide: an id or a category not\n"
+"exactly a str, an id with a code point above U+00FF, a category not in categories, an id given twice, an\n"
+"attribute that cannot be read, targets changed while being read.");
+
+/* An id, ordered first by its first 16 code points packed big-endian (one byte each: a national plan's credit
+   codes), so that most comparisons read neither the string nor memory outside the array being sorted. The id
+   is held (a strong reference) until it goes into its tuple. category is the index of the target's category,
+   or count for a target left to the rules (its id is sorted with the others only to find one given twice). */
+typedef struct {
+    uint64_t k0, k1;
+    PyObject *id;
+    Py_ssize_t category;
+} IdKey;
+
+static uint64_t load_be64(const unsigned char *p)
+{
+    return ((uint64_t)load_be32(p) << 32) | load_be32(p + 4);
+}
+
+static int id_key_less(const IdKey *a, const IdKey *b)
+{
+    if (a->k0 != b->k0)
+        return a->k0 < b->k0;
+    if (a->k1 != b->k1)
+        return a->k1 < b->k1;
+    /* the same first 16 code points (or a shorter id padded with zeros): code point order, as str compares */
+    Py_ssize_t la = PyUnicode_GET_LENGTH(a->id), lb = PyUnicode_GET_LENGTH(b->id);
+    int c = memcmp(PyUnicode_DATA(a->id), PyUnicode_DATA(b->id), (size_t)(la < lb ? la : lb));
+    return c != 0 ? c < 0 : la < lb;
+}
+
+/* Merge sort of keys[0:n] (spare holds n keys). */
+static void sort_id_keys(IdKey *keys, IdKey *spare, Py_ssize_t n)
+{
+    if (n <= 16) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            IdKey x = keys[i];
+            Py_ssize_t j = i;
+            for (; j > 0 && id_key_less(&x, &keys[j - 1]); j--)
+                keys[j] = keys[j - 1];
+            keys[j] = x;
+        }
+        return;
+    }
+    Py_ssize_t half = n / 2;
+    sort_id_keys(keys, spare, half);
+    sort_id_keys(keys + half, spare, n - half);
+    if (!id_key_less(&keys[half], &keys[half - 1]))
+        return;  /* already in order */
+    memcpy(spare, keys, (size_t)half * sizeof(IdKey));
+    Py_ssize_t i = 0, j = half, k = 0;
+    while (i < half && j < n)
+        keys[k++] = id_key_less(&keys[j], &spare[i]) ? keys[j++] : spare[i++];
+    while (i < half)
+        keys[k++] = spare[i++];
+}
+
+static PyObject *split_targets(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_CheckExact(args[0]) || !PyTuple_CheckExact(args[1]) || !PyTuple_CheckExact(args[2])
+            || PyTuple_GET_SIZE(args[1]) != PyTuple_GET_SIZE(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "split_targets(targets: list, categories: tuple of str, keep: tuple of bool as long)");
+        return NULL;
+    }
+    PyObject *targets = args[0], *categories = args[1], *keep = args[2];
+    Py_ssize_t count = PyTuple_GET_SIZE(categories), n = PyList_GET_SIZE(targets);
+    for (Py_ssize_t c = 0; c < count; c++) {
+        if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(categories, c)) || !PyBool_Check(PyTuple_GET_ITEM(keep, c))) {
+            PyErr_SetString(PyExc_TypeError, "split_targets: categories must be a tuple of str, keep of bool");
+            return NULL;
+        }
+    }
+    static PyObject *names[5];  /* id, category and the three flags, interned once */
+    static const char *const spelled[5] = {"id", "category", "positive_list", "approved_clue", "key_listed"};
+    for (int k = 0; k < 5; k++) {
+        if (!names[k] && !(names[k] = PyUnicode_InternFromString(spelled[k])))
+            return NULL;
+    }
+    IdKey *keys = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(IdKey));
+    IdKey *spare = PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(IdKey));
+    Py_ssize_t *per = PyMem_Calloc((size_t)count + 1, sizeof(Py_ssize_t));
+    PyObject **alias = PyMem_Calloc((size_t)count + 1, sizeof(PyObject *));  /* held: compared by address */
+    Py_ssize_t held = 0;  /* keys[0:held] hold their ids */
+    PyObject *ids = PyTuple_New(count), *members = PyTuple_New(count), *odd = PyList_New(0), *target = NULL;
+    PyObject *values[5] = {NULL, NULL, NULL, NULL, NULL};
+    PyObject *result = NULL;
+    if (!keys || !spare || !per || !alias || !ids || !members || !odd) {
+        if (!keys || !spare || !per || !alias)
+            PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t c = 0; c < count; c++) {
+        PyObject *kept = PyTuple_GET_ITEM(keep, c) == Py_True ? PyList_New(0) : Py_NewRef(Py_None);
+        if (!kept)
+            goto done;
+        PyTuple_SET_ITEM(members, c, kept);
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        /* Reading an attribute may run Python code (a property, __getattr__) that changes targets: then the
+           reference decides. The target is held while it is read. */
+        if (PyList_GET_SIZE(targets) != n)
+            goto undecided;
+        Py_XSETREF(target, Py_NewRef(PyList_GET_ITEM(targets, i)));
+        for (int k = 0; k < 5; k++) {
+            /* targets are plain data: an attribute that cannot be read is left to the reference, which says
+               what is wrong; only what is not an ordinary error (or is a MemoryError) goes up from here */
+            values[k] = PyObject_GetAttr(target, names[k]);
+            if (!values[k]) {
+                if (!PyErr_ExceptionMatches(PyExc_Exception) || PyErr_ExceptionMatches(PyExc_MemoryError))
+                    goto done;
+                PyErr_Clear();
+                goto undecided;
+            }
+        }
+        PyObject *id = values[0], *category = values[1];
+        if (!PyUnicode_CheckExact(id) || !PyUnicode_CheckExact(category) || PyUnicode_KIND(id) != PyUnicode_1BYTE_KIND)
+            goto undecided;
+        Py_ssize_t c = 0;
+        while (c < count && PyTuple_GET_ITEM(categories, c) != category && alias[c] != category)
+            c++;
+        if (c == count) {
+            /* equal text in another object (a category read from the database, each row its own): two exact
+               str compare without error; the object is remembered */
+            for (c = 0; c < count && PyUnicode_Compare(category, PyTuple_GET_ITEM(categories, c)) != 0; c++)
+                ;
+            if (c == count)
+                goto undecided;
+            Py_XSETREF(alias[c], Py_NewRef(category));
+        }
+        int plain = values[2] == Py_False && values[3] == Py_False && values[4] == Py_False;
+        IdKey *key = &keys[held++];
+        key->k0 = key->k1 = 0;
+        key->id = Py_NewRef(id);
+        key->category = plain ? c : count;
+        per[key->category]++;
+        const unsigned char *text = PyUnicode_DATA(id);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(id);
+        if (length >= 16) {  /* a credit code (18): two loads */
+            key->k0 = load_be64(text);
+            key->k1 = load_be64(text + 8);
+        } else {
+            for (Py_ssize_t b = 0; b < length; b++) {
+                if (b < 8)
+                    key->k0 |= (uint64_t)text[b] << (56 - 8 * b);
+                else
+                    key->k1 |= (uint64_t)text[b] << (56 - 8 * (b - 8));
+            }
+        }
+        if (plain) {
+            PyObject *kept = PyTuple_GET_ITEM(members, c);
+            if (kept != Py_None && PyList_Append(kept, target) < 0)
+                goto done;
+        } else {
+            PyObject *position = PyLong_FromSsize_t(i);
+            if (!position || PyList_Append(odd, position) < 0) {
+                Py_XDECREF(position);
+                goto done;
+            }
+            Py_DECREF(position);
+        }
+        for (int k = 0; k < 5; k++)
+            Py_CLEAR(values[k]);
+    }
+    /* every id sorted once: one given twice is next to its twin; each category's then taken in that order */
+    sort_id_keys(keys, spare, held);
+    for (Py_ssize_t k = 1; k < held; k++) {
+        if (!id_key_less(&keys[k - 1], &keys[k]))
+            goto undecided;
+    }
+    for (Py_ssize_t c = 0; c < count; c++) {
+        PyObject *tuple = PyTuple_New(per[c]);
+        if (!tuple)
+            goto done;
+        PyTuple_SET_ITEM(ids, c, tuple);
+        per[c] = 0;
+    }
+    for (Py_ssize_t k = 0; k < held; k++) {
+        Py_ssize_t c = keys[k].category;
+        if (c < count) {  /* the key's reference, given to the tuple */
+            PyTuple_SET_ITEM(PyTuple_GET_ITEM(ids, c), per[c]++, keys[k].id);
+            keys[k].id = NULL;
+        }
+    }
+    result = PyTuple_Pack(3, ids, members, odd);
+    goto done;
+undecided:
+    result = Py_NewRef(Py_None);
+done:
+    for (Py_ssize_t k = 0; keys && k < held; k++)
+        Py_XDECREF(keys[k].id);
+    for (int k = 0; k < 5; k++)
+        Py_XDECREF(values[k]);
+    for (Py_ssize_t c = 0; alias && c < count; c++)
+        Py_XDECREF(alias[c]);
+    PyMem_Free(keys);
+    PyMem_Free(spare);
+    PyMem_Free(per);
+    PyMem_Free(alias);
+    Py_XDECREF(target);
+    Py_XDECREF(ids);
+    Py_XDECREF(members);
+    Py_XDECREF(odd);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"ticket_order", (PyCFunction)(void (*)(void))ticket_order, METH_FASTCALL, ticket_order_doc},
     {"digest_order", (PyCFunction)(void (*)(void))digest_order, METH_FASTCALL, digest_order_doc},
@@ -869,6 +1083,7 @@ static PyMethodDef methods[] = {
     {"sha256", (PyCFunction)(void (*)(void))sha256, METH_FASTCALL, sha256_doc},
     {"ticket_digits", (PyCFunction)(void (*)(void))ticket_digits_list, METH_FASTCALL, ticket_digits_doc},
     {"least_free", (PyCFunction)(void (*)(void))least_free, METH_FASTCALL, least_free_doc},
+    {"split_targets", (PyCFunction)(void (*)(void))split_targets, METH_FASTCALL, split_targets_doc},
     {NULL, NULL, 0, NULL},
 };
 

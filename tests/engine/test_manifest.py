@@ -148,6 +148,27 @@ def test_a_redraw_names_what_it_supersedes():
                  [m.StratumInput("key", 1, [Candidate("a")])])
 
 
+@settings(max_examples=200, deadline=None)
+@given(ids=st.lists(st.text("ab1", max_size=4), unique=True, max_size=30).map(tuple), data=st.data())
+def test_the_strata_weights_are_each_ids_whatever_the_order_of_the_mapping(ids, data):
+    # the weights are taken as the mapping's values when its keys are the ids in their order: the same list
+    weights = {id: data.draw(st.integers(1, 9)) for id in ids}
+    expected = [weights[id] for id in ids]
+    assert m._weights_of(weights, ids) == expected
+    shuffled = dict(data.draw(st.permutations(list(weights.items()))))
+    assert m._weights_of(shuffled, ids) == expected
+    extra = {**shuffled, "z" * 5: 3}
+    assert m._weights_of(extra, ids) == expected
+    assert m._weights_of(dict(reversed(list(extra.items()))), ids) == expected
+    if ids:
+        missing = dict(list(weights.items())[:-1])
+        with pytest.raises(KeyError):
+            m._weights_of(missing, ids)
+        renamed = {**dict(list(weights.items())[:-1]), "x" * 5: 1}  # as many keys, one not an id
+        with pytest.raises(KeyError):
+            m._weights_of(renamed, ids)
+
+
 def test_strata_from_quotas_meet_the_policy():
     baoding = policy.load(ROOT / "policies" / "baoding-2021.toml")
     facts = [quotas.TargetFacts(f"K{n:03d}", "key", last_on_site_inspection=date(2021, 2, 1) if n % 3 else None)

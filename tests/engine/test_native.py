@@ -8,6 +8,7 @@ code with it, on random ids and on crafted digests for the ties that random hash
 
 import hashlib
 import os
+import sys
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shuangsuiji.engine import assignment, sampling, tickets
+from shuangsuiji.engine import assignment, quotas, sampling, tickets
 from shuangsuiji.engine.assignment import Inspector, Problem, Task
 from tests.engine.synthetic_pools import synthetic_problem
 from tests.engine.test_manifest_bytes import CASES, RECORDED, _digests
@@ -345,3 +346,118 @@ def test_a_whole_draw_writes_the_same_bytes_on_both_paths(case):
         native = _digests(case, frozen=True)
     with _on(None):
         assert _digests(case, frozen=True) == native == RECORDED[case]
+
+
+# --- the quotas' one pass over a plan's targets ------------------------------------------------------------------
+
+
+class _Odd:
+    """A target that is not a TargetFacts: an attribute missing, or one whose reading raises."""
+
+    def __init__(self, id, category, error=None):
+        self.id, self.category, self.error = id, category, error
+
+    @property
+    def positive_list(self):
+        if self.error is not None:
+            raise self.error
+        return False
+
+
+_split_ids = st.one_of(
+    st.from_regex(r"91130[0-9]{3}MA[0-9A-Z]{8}", fullmatch=True),
+    st.from_regex(r"9113060[0-9]MA[0-9A-Z]{6}[0-9A-Z]{0,4}", fullmatch=True),  # the first 16 alike, lengths apart
+    st.text("ab\x00\x7féÿ", max_size=20),  # prefixes, NULs (the keys' padding), Latin-1 above ASCII
+    st.text("a字\U0001f600", min_size=1, max_size=3),  # beyond Latin-1: left to the reference
+    st.sampled_from([1, None, b"a"]),
+)
+_split_categories = st.one_of(
+    st.sampled_from(quotas.CATEGORIES), st.sampled_from(quotas.CATEGORIES).map(lambda c: "".join(list(c))),
+    st.sampled_from(["other", None, 3]),
+)
+_split_flags = st.one_of(st.booleans(), st.booleans(), st.booleans(), st.sampled_from([0, 1, None, ""]))
+_split_targets = st.one_of(
+    st.builds(quotas.TargetFacts, id=_split_ids, category=_split_categories, positive_list=_split_flags,
+              approved_clue=_split_flags, key_listed=_split_flags),
+    st.builds(quotas.TargetFacts, id=_split_ids, category=st.sampled_from(quotas.CATEGORIES)),
+    st.builds(_Odd, id=_split_ids, category=st.sampled_from(quotas.CATEGORIES),
+              error=st.sampled_from([None, ValueError("no")])),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(targets=st.one_of(st.lists(_split_targets, max_size=50),
+                         st.lists(_split_targets, max_size=400, unique_by=lambda t: repr(t.id))),
+       keep=st.tuples(st.booleans(), st.booleans(), st.booleans()))
+def test_split_targets_equals_the_pure_split(targets, keep):
+    assert _native.split_targets(targets, quotas.CATEGORIES, keep) == quotas._split_targets(
+        targets, quotas.CATEGORIES, keep)
+
+
+def test_split_targets_sorts_ids_as_python_sorts_str():
+    # equal first 16 code points, ids that are prefixes of others, NULs and Latin-1 above ASCII
+    ids = ["9113060" + tail for tail in ("0MA12345678", "0MA1234567", "0MA123456780", "0MA12345678\x00", "0MA")]
+    ids += ["", "\x00", "\x00\x00", "a\x00", "a", "aé", "aÿ", "a\x7f", "ÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿ", "ÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿ"]
+    ids += [f"{n:020d}" for n in range(300, 0, -7)]
+    targets = [quotas.TargetFacts(id, "general") for id in ids]
+    split = _native.split_targets(targets, quotas.CATEGORIES, (False, True, True))
+    assert split == ((((), (), tuple(sorted(ids))), (None, [], targets), []))
+    assert split == quotas._split_targets(targets, quotas.CATEGORIES, (False, True, True))
+
+
+def test_split_targets_leaves_to_the_reference_what_it_does_not_decide():
+    plain = [quotas.TargetFacts("A", "key"), quotas.TargetFacts("B", "general")]
+    for targets in (
+        [*plain, quotas.TargetFacts("A", "special")],        # given twice
+        [*plain, quotas.TargetFacts("C", "important")],      # not a category
+        [*plain, quotas.TargetFacts("字\U0001f600", "key")],  # beyond Latin-1
+        [*plain, quotas.TargetFacts(1, "key")],              # type: ignore[arg-type]
+        [*plain, _Odd("C", "key", ValueError("no"))],        # an attribute that raises
+        [*plain, object()],                                  # none of the attributes
+    ):
+        assert _native.split_targets(targets, quotas.CATEGORIES, quotas._KEEP) is None
+        assert quotas._split_targets(targets) is None
+    # what is not an ordinary error goes up, on both
+    for split in (lambda t: _native.split_targets(t, quotas.CATEGORIES, quotas._KEEP), quotas._split_targets):
+        with pytest.raises(KeyboardInterrupt):
+            split([*plain, _Odd("C", "key", KeyboardInterrupt())])
+    with pytest.raises(TypeError):
+        _native.split_targets(tuple(plain), quotas.CATEGORIES, quotas._KEEP)
+    with pytest.raises(TypeError):
+        _native.split_targets(plain, ["key"], (True,))
+    with pytest.raises(TypeError):
+        _native.split_targets(plain, quotas.CATEGORIES, (True,))
+    with pytest.raises(TypeError):
+        _native.split_targets(plain, quotas.CATEGORIES, (1, 0, 0))
+
+
+class _Changing:
+    """A target whose reading empties the list it is in: the reference decides."""
+
+    def __init__(self, targets):
+        self.targets, self.id, self.category = targets, "Z", "key"
+
+    @property
+    def positive_list(self):
+        self.targets.clear()
+        return False
+
+
+def test_split_targets_on_a_list_changed_while_read():
+    targets = [quotas.TargetFacts(f"A{n}", "key") for n in range(5)]
+    targets.insert(2, _Changing(targets))
+    assert _native.split_targets(targets, quotas.CATEGORIES, quotas._KEEP) is None
+    assert targets == []
+
+
+def test_split_targets_holds_what_it_returns_and_releases_the_rest():
+    ids = [f"91130600MA{n:08d}" for n in range(50)]
+    targets = [quotas.TargetFacts(id, ("key", "special", "general")[n % 3], positive_list=n % 7 == 0)
+               for n, id in enumerate(ids)]
+    twin = [*targets, quotas.TargetFacts(ids[10], "key")]
+    before = [sys.getrefcount(x) for x in ids + targets]
+    for _ in range(20):
+        split = _native.split_targets(targets, quotas.CATEGORIES, (True, True, True))
+        assert _native.split_targets(twin, quotas.CATEGORIES, (True, True, True)) is None
+    del split
+    assert [sys.getrefcount(x) for x in ids + targets] == before

@@ -1,5 +1,6 @@
 """Quotas: exact, rounded up, never above the population, and over a year they add up to the policy."""
 
+import dataclasses
 import random
 import tomllib
 from datetime import date, timedelta
@@ -10,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shuangsuiji.engine import policy as policy_module
+from shuangsuiji.engine import quotas as quotas_module
+from shuangsuiji.engine import tickets
 from shuangsuiji.engine.quotas import (
     STRATA,
     QuarterQuotas,
@@ -19,6 +22,7 @@ from shuangsuiji.engine.quotas import (
     compute_quotas,
     shortfall,
 )
+from tests.engine import quotas_reference
 
 BAODING = policy_module.load(policy_module.POLICY_DIR / "baoding-2021.toml")
 
@@ -319,3 +323,99 @@ def test_a_simulated_year_meets_the_annual_and_half_year_rules(keys, generals, i
     assert sum(progress_joint.values()) >= ceil_fraction(Fraction(5, 100) * keys)
     if level == "county":
         assert inspected_in_half[1] == set(last_seen) and inspected_in_half[2] == set(last_seen)
+
+
+# --- the one-pass split against the rules' loop ----------------------------------------------------------------
+# compute_quotas splits a plan's targets in one pass (in C when the accelerator is built) and reads only the few
+# flagged targets one by one; tests/engine/quotas_reference.py keeps the loop it read every target with before.
+# Both paths must give the very same quotas (ids, order, minimums, explanations, citations) or the very same
+# refusal, on any population: flags, key units classified special, duplicate ids, bad categories, odd values.
+
+
+def _variant(positive_leaves: bool, clue_must: bool, key_first: bool, uncapped: bool, coverage: bool):
+    return dataclasses.replace(
+        BAODING,
+        positive_list=dataclasses.replace(BAODING.positive_list, leaves_on_site_strata=positive_leaves,
+                                          clue_makes_must_inspect=clue_must),
+        joint_inspection=dataclasses.replace(BAODING.joint_inspection, key_units_first=key_first),
+        ratio_uncapped=dataclasses.replace(BAODING.ratio_uncapped, enabled=uncapped),
+        key_half_year_coverage=dataclasses.replace(BAODING.key_half_year_coverage, city=coverage, county=coverage),
+    )
+
+
+_policies = st.one_of(st.just(BAODING), st.builds(_variant, *[st.booleans()] * 5))
+# credit-code-like ids and short ones over a small alphabet (twins; ids that are prefixes of others; a NUL, which
+# the C keys pad with), now and then one beyond Latin-1 or not a str at all
+_ids = st.one_of(
+    st.from_regex(r"91130[0-9]{3}MA[0-9A-Z]{8}", fullmatch=True),
+    st.text("ab\x00é", max_size=20),
+    st.text("a字", min_size=1, max_size=3),
+    st.sampled_from([1, None, ("a",)]),
+)
+_categories = st.one_of(
+    st.sampled_from(["key", "special", "general"]).map(lambda c: "".join(list(c))),  # equal text, other objects
+    st.sampled_from(["key", "special", "general"]),
+    st.sampled_from(["important", "", None, ["key"]]),
+)
+_flags = st.one_of(st.booleans(), st.booleans(), st.booleans(), st.sampled_from([0, 1, None, "yes"]))
+_facts = st.builds(
+    TargetFacts,
+    id=_ids,
+    category=_categories,
+    positive_list=_flags,
+    approved_clue=_flags,
+    last_on_site_inspection=st.one_of(st.none(), st.dates(date(2020, 6, 1), date(2021, 12, 31))),
+    key_listed=_flags,
+)
+
+
+def _populations(draw_facts=_facts):
+    # mostly well-formed populations (the fast path), sometimes anything (the refusals)
+    good = st.builds(
+        TargetFacts,
+        id=st.from_regex(r"91130[0-9]{3}MA[0-9A-Z]{8}", fullmatch=True),
+        category=st.sampled_from(["key", "special", "general"]),
+        positive_list=st.booleans(),
+        approved_clue=st.booleans(),
+        last_on_site_inspection=st.one_of(st.none(), st.dates(date(2020, 6, 1), date(2021, 12, 31))),
+        key_listed=st.booleans(),
+    )
+    return st.one_of(st.lists(good, max_size=80, unique_by=lambda t: t.id), st.lists(st.one_of(good, draw_facts),
+                                                                                      max_size=40))
+
+
+def _outcome(function, *args, **kwargs):
+    try:
+        return function(*args, **kwargs)
+    except Exception as error:  # the same refusal: its type and its words
+        return type(error), str(error)
+
+
+@settings(max_examples=400, deadline=None)
+@given(targets=_populations(), policy=_policies, level=levels, quarter=st.integers(0, 5),
+       inspectors=st.integers(-1, 40), done=st.dictionaries(st.integers(0, 4), st.integers(-1, 9), max_size=3))
+def test_the_one_pass_gives_what_the_rules_loop_gave(targets, policy, level, quarter, inspectors, done):
+    progress = YearProgress(general_inspections=done, joint_key_inspections={q: 1 for q in done if q >= 1})
+    arguments = dict(inspectors=inspectors, level=level, year=2021, quarter=quarter, progress=progress)
+    expected = _outcome(quotas_reference.compute_quotas, policy, targets, **arguments)
+    assert _outcome(compute_quotas, policy, targets, **arguments) == expected
+    with pytest.MonkeyPatch.context() as reference:  # the split's pure reference instead of the C one
+        reference.setattr(quotas_module, "_split", quotas_module._split_targets)
+        assert _outcome(compute_quotas, policy, targets, **arguments) == expected
+    with pytest.MonkeyPatch.context() as pure:  # the pure path (no C compiler, or SHUANGSUIJI_ENGINE_PURE=1)
+        pure.setattr(tickets, "_native", None)
+        assert _outcome(compute_quotas, policy, targets, **arguments) == expected
+
+
+def test_the_one_pass_is_taken_for_a_plain_population(monkeypatch):
+    # the rules' loop is only for what the split leaves to it: a plain population never reaches it
+    targets = population(keys=30, specials=10, generals=200)
+    targets[3] = dataclasses.replace(targets[3], positive_list=True)
+    targets[40] = dataclasses.replace(targets[40], key_listed=True, approved_clue=True)
+    expected = quotas_reference.compute_quotas(BAODING, targets, inspectors=12, level="county", year=2021, quarter=2)
+    splits = [quotas_module._split_targets] + ([quotas_module._split] if tickets._native is not None else [])
+    for split in splits:
+        with monkeypatch.context() as patched:
+            patched.setattr(quotas_module, "_split", split)
+            patched.setattr(quotas_module, "_compute_quotas_slowly", None)
+            assert compute_quotas(BAODING, targets, inspectors=12, level="county", year=2021, quarter=2) == expected
