@@ -331,13 +331,12 @@ def _frozen_targets(targets: Sequence[Candidate | tuple[str, int, bool]], made: 
         plain = canonical.all_nfc(ids)
         if not plain:
             ids = list(map(nfc, ids))
-        if all(map(lt, ids, islice(ids, 1, None))):
-            plain = plain and (not ids or ids[0] != "")
-        else:
-            plain = False
-            if not all(map(le, ids, islice(ids, 1, None))):
-                order = sorted(range(len(ids)), key=ids.__getitem__)  # stable, as sorting the rows by id is
-                ids, weights, flags = ([column[k] for k in order] for column in (ids, weights, flags))
+        ascending = all(map(lt, ids, islice(ids, 1, None)))
+        if not ascending and not all(map(le, ids, islice(ids, 1, None))):
+            order = sorted(range(len(ids)), key=ids.__getitem__)  # stable, as sorting the rows by id is
+            ids, weights, flags = ([column[k] for k in order] for column in (ids, weights, flags))
+            ascending = all(map(lt, ids, islice(ids, 1, None)))
+        plain = plain and ascending and (not ids or ids[0] != "")
     made.append((ids, weights, flags, plain))
     return [[id, weight, flag] for id, weight, flag in zip(ids, weights, flags, strict=True)]
 
@@ -410,7 +409,14 @@ def derive_seed(inputs_digest: str, secret: bytes, public: Mapping[str, Any]) ->
     """seed = SHA-256(tag ‖ inputs hash ‖ secret ‖ SHA-256(canonical public value)), as 64 hex digits."""
     if len(secret) != SECRET_BYTES:
         raise DrawError(f"the secret must be {SECRET_BYTES} bytes")
-    material = SEED_TAG + bytes.fromhex(inputs_digest) + secret + hashlib.sha256(canonical.dumps(public)).digest()
+    return _derive_seed(inputs_digest, secret, canonical.dumps(public))
+
+
+def _derive_seed(inputs_digest: str, secret: bytes, public: bytes) -> str:
+    """``derive_seed`` from the canonical bytes of the public value."""
+    if len(secret) != SECRET_BYTES:
+        raise DrawError(f"the secret must be {SECRET_BYTES} bytes")
+    material = SEED_TAG + bytes.fromhex(inputs_digest) + secret + hashlib.sha256(public).digest()
     return hashlib.sha256(material).hexdigest()
 
 
@@ -452,11 +458,25 @@ def draw_canonical(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, publ
     are the bytes of that manifest): the inputs' part is the bytes the draw hashed, not written again."""
     manifest, data = _draw(inputs, secret, public, published)
     # An object's canonical form is its members sorted by key, joined by commas: the manifest's values
-    # (computed here, or checked: the public value) are written one by one and the inputs' bytes put in.
-    members = [canonical.dumps(key, check_first=False) + b":"
-               + (data if key == "inputs" else canonical.dumps(manifest[key], check_first=False))
-               for key in sorted(manifest)]
-    return manifest, b"{" + b",".join(members) + b"}"
+    # (computed here, or checked: the public value) are written one by one and the inputs' bytes put in,
+    # joined once (the inputs' bytes are most of a manifest's, and are copied once).
+    parts = [b"{"]
+    for key in sorted(manifest):
+        parts += (_key_bytes(key), data if key == "inputs" else canonical.dumps(manifest[key], check_first=False),
+                  b",")
+    parts[-1] = b"}"
+    return manifest, b"".join(parts)
+
+
+_KEYS: dict[str, bytes] = {}
+"""The canonical bytes of a manifest's keys, followed by a colon, written once."""
+
+
+def _key_bytes(key: str) -> bytes:
+    written = _KEYS.get(key)
+    if written is None:
+        written = _KEYS[key] = canonical.dumps(key, check_first=False) + b":"
+    return written
 
 
 def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mapping[str, Any],
@@ -477,7 +497,8 @@ def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mappi
         data = canonical.dumps(inputs, check_first=False)  # _read_inputs checked them
         digest = canonical.sha256_hex(data)
         _check_published(digest, published)
-    seed = derive_seed(digest, secret, public)
+    # the public value was checked just above (_check_public) and is written without walking it again
+    seed = _derive_seed(digest, secret, canonical.dumps(public, check_first=False))
     # _read_inputs ran check_stratum on these lists
     draws = [select_checked(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
     manifest: dict[str, Any] = {
@@ -490,7 +511,8 @@ def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mappi
         "secret": secret.hex(),
         "seed": seed,
         "strata": [_stratum_record(d) for d in draws],
-        "selection_hash": selection_hash(draws),
+        # the names and ids of the inputs read strictly above: hashed without checking them again
+        "selection_hash": _selection_hash(draws, check_first=False),
         "substitutions": [],
     }
     if parsed.assignment is not None:
@@ -505,7 +527,13 @@ def _check_published(digest: str, published: str | None) -> None:
 
 def selection_hash(draws: Sequence[StratumDraw]) -> str:
     """Digest of every stratum's selected ids in order: the sealed manifest commits to the list with it."""
-    return canonical.digest({"strata": [{"name": d.name, "selected": [p.id for p in d.selected]} for d in draws]})
+    return _selection_hash(draws)
+
+
+def _selection_hash(draws: Sequence[StratumDraw], *, check_first: bool = True) -> str:
+    """``selection_hash``; ``check_first=False`` for the draw's own selection of inputs it has read strictly."""
+    value = {"strata": [{"name": d.name, "selected": [p.id for p in d.selected]} for d in draws]}
+    return canonical.sha256_hex(canonical.dumps(value, check_first=check_first))
 
 
 def _stratum_record(d: StratumDraw) -> dict[str, Any]:
@@ -1062,7 +1090,8 @@ def _made_canonical(inputs: dict[str, Any], pool: assignment.Problem | None) -> 
     str, and the dates to be ASCII. What remains are the texts the freeze took from outside: the plan's and
     the policy's, the recusals' targets, and the inspector pool, whose entries ``to_json`` wrote from
     ``pool`` (given only when ``_plain_pool`` found its fields to be of exact types; None otherwise, and the
-    inputs are then walked). Those must be of type str and in NFC."""
+    inputs are then walked). Those must be of type str and in NFC (a status is: Problem found it one of
+    ``assignment.STATUSES``, and of type str, by ``_plain_pool``)."""
     section = inputs.get("assignment")
     if section is not None and pool is None:
         return False
@@ -1073,7 +1102,6 @@ def _made_canonical(inputs: dict[str, Any], pool: assignment.Problem | None) -> 
         people = pool.inspectors
         texts += map(_ID, people)
         texts += map(_DEPARTMENT, people)
-        texts += map(_STATUS, people)
         texts += chain.from_iterable(map(_SPECIALTIES, people))
         texts += chain.from_iterable(pool.recent_pairs)
         texts += section["recusals"]

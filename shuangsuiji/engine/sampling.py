@@ -27,7 +27,7 @@ import heapq
 import sys
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import accumulate, compress, islice, repeat
@@ -176,13 +176,26 @@ def _native_order(ids: Sequence[str], seed_hex: str, take: int | None) -> list[i
 def _ordered(ids: Sequence[str], seed: str, take: int | None = None) -> list[tuple[str, str]]:
     """(ticket, id) of the ids in ticket order, all or the first ``take``: by the C accelerator, which
     only orders, with the digits of those it returns written here; or all in Python."""
+    picked, digits = _ordered_columns(ids, seed, take)
+    return list(zip(digits, picked, strict=True))
+
+
+def _ordered_columns(ids: Sequence[str], seed: str, take: int | None = None) -> tuple[list[str], list[str]]:
+    """``_ordered`` as two columns: the ids in ticket order and their tickets' digits."""
     seed_hex = tickets.seed_hash(seed)
     order = _native_order(ids, seed_hex, take)
     if order is not None:
         picked = [ids[k] for k in order]
-        return list(zip(tickets.ticket_digits(picked, seed_hex), picked, strict=True))
+        return picked, tickets.ticket_digits(picked, seed_hex)
     values = tickets.ticket_values(ids, seed_hex)
-    return [(tickets.value_digits(values[k]), ids[k]) for k in _ticket_order(ids, values, take)]
+    order = _ticket_order(ids, values, take)
+    return [ids[k] for k in order], [tickets.value_digits(values[k]) for k in order]
+
+
+def _picks(ids: Iterable[str], digits: Iterable[str], via: Via) -> Iterator[Pick]:
+    """``Pick(id, ticket, via)`` for each id and its ticket's digits, made in C (``tuple.__new__`` is what
+    ``Pick`` calls, without its Python-level ``__new__``): a national draw makes two hundred thousand."""
+    return map(tuple.__new__, repeat(Pick), zip(ids, digits, repeat(via)))
 
 
 def ranked(ids: Sequence[str], seed: str) -> list[tuple[str, str]]:
@@ -301,10 +314,10 @@ def select_checked(name: str, ids: Sequence[str], weights: Sequence[int], musts:
         others = list(compress(ids, map(not_, musts)))  # ids are distinct (checked)
     else:
         must_ids, others = [], ids if type(ids) is list else list(ids)  # only read
-    must_picks = [Pick(id, ticket, "must") for ticket, id in ranked(must_ids, seed)]
+    must_picks = list(_picks(*_ordered_columns(must_ids, seed), "must")) if must_ids else []
     wanted = quota - len(must_ids)
     if not weighted:
-        drawn = [Pick(id, ticket, "ticket") for ticket, id in smallest(others, seed, wanted)]
+        drawn = _picks(*_ordered_columns(others, seed, max(0, wanted)), "ticket")
         return StratumDraw(name, seed, quota, False, (*must_picks, *drawn), None, None)
     # the weights are only read here: those of the others are the stratum's own when none is must-include
     other_weights = list(compress(weights, map(not_, musts))) if must_ids else weights
@@ -322,7 +335,7 @@ def select_checked(name: str, ids: Sequence[str], weights: Sequence[int], musts:
     chosen_ids = [others[order[k]] for k in chosen]
     chosen_digits = (tickets.ticket_digits(chosen_ids, seed_hash) if values is None
                      else [tickets.value_digits(values[order[k]]) for k in chosen])
-    drawn = [Pick(id, digits, "pps") for id, digits in zip(chosen_ids, chosen_digits, strict=True)]
+    drawn = _picks(chosen_ids, chosen_digits, "pps")
     # each distinct weight's fraction is written once
     texts = {0: "1/1"}  # a must-include target is looked up as weight 0 (real weights are at least 1)
     for w, p in numerator_of.items():
