@@ -1008,6 +1008,8 @@ def _integer(value: Any, where: str, low: int, high: int | None = None) -> int:
 
 
 def _texts(value: Any, where: str, *, multiset: bool = False) -> list[str]:
+    if type(value) is list and not value:  # most needs are empty (three lists a stratum): what the rest gives
+        return []
     if not isinstance(value, list):
         raise DrawError(f"{where} must be a list")
     items = [_text(v, f"{where}[{n}]") for n, v in enumerate(value)]

@@ -266,14 +266,10 @@ def _systematic(numerators: Sequence[int], denominator: int, first: int) -> list
 
 
 def _systematic_bounds(bounds: Sequence[int], denominator: int, first: int) -> list[int]:
-    """``_systematic`` from the cumulative sums of the numerators."""
+    """``_systematic`` from the cumulative sums of the numerators: the points f, f + D, … below the total, each
+    found in the sums by bisection (in C: a weighted stratum of a national quarter takes a hundred thousand)."""
     total = bounds[-1] if bounds else 0
-    selected = []
-    point = first
-    while point < total:
-        selected.append(bisect_right(bounds, point))
-        point += denominator
-    return selected
+    return list(map(bisect_right, repeat(bounds), range(first, total, denominator)))
 
 
 def systematic(pis: Sequence[Fraction], u: Fraction) -> list[int]:
