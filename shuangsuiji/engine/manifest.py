@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import chain, islice
-from operator import le
+from operator import attrgetter, le, lt
 from typing import Any, overload
 
 from shuangsuiji.engine import assignment, canonical
@@ -182,8 +182,8 @@ class AssignmentInputs:
 def freeze(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
            assignment_inputs: AssignmentInputs | None = None) -> dict[str, Any]:
     """The canonical inputs of a draw: normalised (NFC, sorted) and checked; hash them with ``inputs_hash``."""
-    inputs, columns = _inputs(plan, policy, strata, assignment_inputs)
-    _read_inputs(inputs, made=columns)
+    inputs, made = _inputs(plan, policy, strata, assignment_inputs)
+    _read_inputs(inputs, made=made)
     return inputs
 
 
@@ -239,22 +239,34 @@ def freeze_inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
                   assignment_inputs: AssignmentInputs | None = None) -> FrozenInputs:
     """``freeze`` and ``inputs_hash`` at once, for a draw in the same process: the inputs are checked once and
     written once; ``draw`` and ``draw_canonical`` take the result without reading or writing them again."""
-    inputs, columns = _inputs(plan, policy, strata, assignment_inputs)
-    parsed = _read_inputs(inputs, made=columns)
+    inputs, made = _inputs(plan, policy, strata, assignment_inputs)
+    parsed = _read_inputs(inputs, made=made)
     data = canonical.dumps(inputs, check_first=False)  # _read_inputs checked every value
     return FrozenInputs(data, canonical.sha256_hex(data), [(inputs, parsed)], _FREEZE)
 
 
-_Columns = tuple[list[Any], list[Any], list[Any]]
-"""A stratum's frozen target rows as columns: ids, weights, must-include flags."""
+_Columns = tuple[list[Any], list[Any], list[Any], bool]
+"""A stratum's frozen target rows as columns: ids, weights, must-include flags; and whether ``_frozen_targets``
+found the ids to be distinct non-empty NFC strings (see there)."""
+
+
+@dataclass(frozen=True)
+class _Made:
+    """What ``_inputs`` made the inputs from, for ``_read_inputs`` to check instead of taking the inputs apart."""
+
+    columns: list[_Columns]
+    """Each stratum's target rows as the columns ``_frozen_targets`` made them from."""
+    pool: assignment.Problem | None
+    """The inspector pool whose ``to_json`` the inputs hold; None without an assignment section."""
 
 
 def _inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
-            assignment_inputs: AssignmentInputs | None) -> tuple[dict[str, Any], list[_Columns]]:
-    """The inputs normalised (NFC, sorted), not yet checked; and each stratum's target rows as the columns
-    they were made from (the rows are new lists, out of any caller's reach: ``_read_inputs`` checks the
-    columns instead of taking the rows apart again)."""
+            assignment_inputs: AssignmentInputs | None) -> tuple[dict[str, Any], _Made]:
+    """The inputs normalised (NFC, sorted), not yet checked; and what they were made from (``_Made``): each
+    stratum's target rows as columns (the rows are new lists, out of any caller's reach: ``_read_inputs``
+    checks the columns instead of taking the rows apart again) and the inspector pool."""
     columns: list[_Columns] = []
+    problem = None
     inputs: dict[str, Any] = {
         "algorithm": ALGORITHM,
         "plan": {
@@ -281,13 +293,14 @@ def _inputs(plan: Plan, policy: PolicyRef, strata: Sequence[StratumInput],
         # assignment spec defines.
         people = tuple(map(_nfc_inspector, a.inspectors))
         pairs = tuple((nfc(x), nfc(y)) for x, y in a.recent_pairs)
-        pool = assignment.Problem(a.draw_date, (), people, a.max_load, pairs).to_json()
+        problem = assignment.Problem(a.draw_date, (), people, a.max_load, pairs)
+        pool = problem.to_json()
         inputs["assignment"] = {
             "draw_date": a.draw_date.isoformat(), "deadline": a.deadline.isoformat(), "team_size": a.team_size,
             "max_load": a.max_load, "inspectors": pool["inspectors"], "recent_pairs": pool["recent_pairs"],
             "recusals": {nfc(target): _sorted_texts(ids) for target, ids in sorted(a.recusals.items()) if ids},
         }
-    return inputs, columns
+    return inputs, _Made(columns, problem)
 
 
 def _nfc_inspector(p: assignment.Inspector) -> assignment.Inspector:
@@ -308,13 +321,23 @@ def _frozen_targets(targets: Sequence[Candidate | tuple[str, int, bool]], made: 
     else:
         rows = [[id, weight, 1 if must else 0] for id, weight, must in targets]
         ids, weights, flags = ([row[k] for row in rows] for k in range(3))
+    # plain: the ids are of type str, in NFC as given, strictly ascending (so distinct) and the first is not
+    # empty (so none is), and the flags are the integers 0 and 1 by construction above: what check_stratum
+    # checks of them (its plain_ids). Found here with the loops this function runs anyway, so that the strict
+    # reading of a national quarter need not walk two million ids four times more; anything else is checked
+    # there in full, and refused in its words.
+    plain = False
     if set(map(type, ids)) <= {str}:  # else refused with the offending id by the check that follows
-        if not canonical.all_nfc(ids):
+        plain = canonical.all_nfc(ids)
+        if not plain:
             ids = list(map(nfc, ids))
-        if not all(map(le, ids, islice(ids, 1, None))):
+        ascending = all(map(lt, ids, islice(ids, 1, None)))
+        if not ascending and not all(map(le, ids, islice(ids, 1, None))):
             order = sorted(range(len(ids)), key=ids.__getitem__)  # stable, as sorting the rows by id is
             ids, weights, flags = ([column[k] for k in order] for column in (ids, weights, flags))
-    made.append((ids, weights, flags))
+            ascending = all(map(lt, ids, islice(ids, 1, None)))
+        plain = plain and ascending and (not ids or ids[0] != "")
+    made.append((ids, weights, flags, plain))
     return [[id, weight, flag] for id, weight, flag in zip(ids, weights, flags, strict=True)]
 
 
@@ -396,7 +419,14 @@ def derive_seed(inputs_digest: str, secret: bytes, public: Mapping[str, Any]) ->
     """seed = SHA-256(tag ‖ inputs hash ‖ secret ‖ SHA-256(canonical public value)), as 64 hex digits."""
     if len(secret) != SECRET_BYTES:
         raise DrawError(f"the secret must be {SECRET_BYTES} bytes")
-    material = SEED_TAG + bytes.fromhex(inputs_digest) + secret + hashlib.sha256(canonical.dumps(public)).digest()
+    return _derive_seed(inputs_digest, secret, canonical.dumps(public))
+
+
+def _derive_seed(inputs_digest: str, secret: bytes, public: bytes) -> str:
+    """``derive_seed`` from the canonical bytes of the public value."""
+    if len(secret) != SECRET_BYTES:
+        raise DrawError(f"the secret must be {SECRET_BYTES} bytes")
+    material = SEED_TAG + bytes.fromhex(inputs_digest) + secret + hashlib.sha256(public).digest()
     return hashlib.sha256(material).hexdigest()
 
 
@@ -438,11 +468,25 @@ def draw_canonical(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, publ
     are the bytes of that manifest): the inputs' part is the bytes the draw hashed, not written again."""
     manifest, data = _draw(inputs, secret, public, published)
     # An object's canonical form is its members sorted by key, joined by commas: the manifest's values
-    # (computed here, or checked: the public value) are written one by one and the inputs' bytes put in.
-    members = [canonical.dumps(key, check_first=False) + b":"
-               + (data if key == "inputs" else canonical.dumps(manifest[key], check_first=False))
-               for key in sorted(manifest)]
-    return manifest, b"{" + b",".join(members) + b"}"
+    # (computed here, or checked: the public value) are written one by one and the inputs' bytes put in,
+    # joined once (the inputs' bytes are most of a manifest's, and are copied once).
+    parts = [b"{"]
+    for key in sorted(manifest):
+        parts += (_key_bytes(key), data if key == "inputs" else canonical.dumps(manifest[key], check_first=False),
+                  b",")
+    parts[-1] = b"}"
+    return manifest, b"".join(parts)
+
+
+_KEYS: dict[str, bytes] = {}
+"""The canonical bytes of a manifest's keys, followed by a colon, written once."""
+
+
+def _key_bytes(key: str) -> bytes:
+    written = _KEYS.get(key)
+    if written is None:
+        written = _KEYS[key] = canonical.dumps(key, check_first=False) + b":"
+    return written
 
 
 def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mapping[str, Any],
@@ -463,7 +507,8 @@ def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mappi
         data = canonical.dumps(inputs, check_first=False)  # _read_inputs checked them
         digest = canonical.sha256_hex(data)
         _check_published(digest, published)
-    seed = derive_seed(digest, secret, public)
+    # the public value was checked just above (_check_public) and is written without walking it again
+    seed = _derive_seed(digest, secret, canonical.dumps(public, check_first=False))
     # _read_inputs ran check_stratum on these lists
     draws = [select_checked(s.name, s.ids, s.weights, s.musts, s.quota, seed, s.weighted) for s in parsed.strata]
     manifest: dict[str, Any] = {
@@ -476,7 +521,8 @@ def _draw(inputs: Mapping[str, Any] | FrozenInputs, secret: bytes, public: Mappi
         "secret": secret.hex(),
         "seed": seed,
         "strata": [_stratum_record(d) for d in draws],
-        "selection_hash": selection_hash(draws),
+        # the names and ids of the inputs read strictly above: hashed without checking them again
+        "selection_hash": _selection_hash(draws, check_first=False),
         "substitutions": [],
     }
     if parsed.assignment is not None:
@@ -491,7 +537,13 @@ def _check_published(digest: str, published: str | None) -> None:
 
 def selection_hash(draws: Sequence[StratumDraw]) -> str:
     """Digest of every stratum's selected ids in order: the sealed manifest commits to the list with it."""
-    return canonical.digest({"strata": [{"name": d.name, "selected": [p.id for p in d.selected]} for d in draws]})
+    return _selection_hash(draws)
+
+
+def _selection_hash(draws: Sequence[StratumDraw], *, check_first: bool = True) -> str:
+    """``selection_hash``; ``check_first=False`` for the draw's own selection of inputs it has read strictly."""
+    value = {"strata": [{"name": d.name, "selected": [p.id for p in d.selected]} for d in draws]}
+    return canonical.sha256_hex(canonical.dumps(value, check_first=check_first))
 
 
 def _stratum_record(d: StratumDraw) -> dict[str, Any]:
@@ -966,6 +1018,8 @@ def _integer(value: Any, where: str, low: int, high: int | None = None) -> int:
 
 
 def _texts(value: Any, where: str, *, multiset: bool = False) -> list[str]:
+    if type(value) is list and not value:  # most needs are empty (three lists a stratum): what the rest gives
+        return []
     if not isinstance(value, list):
         raise DrawError(f"{where} must be a list")
     items = [_text(v, f"{where}[{n}]") for n, v in enumerate(value)]
@@ -981,12 +1035,15 @@ def _sorted_texts(values: Iterable[str], *, multiset: bool = False) -> list[str]
     return sorted(items) if multiset else sorted(set(items))
 
 
-def _read_inputs(inputs: Any, *, made: list[_Columns] | None = None) -> _Inputs:
+def _read_inputs(inputs: Any, *, made: _Made | None = None) -> _Inputs:
     """Check the canonical inputs strictly (every key, type, order); the parts the draw works on.
 
-    ``made``: only for inputs the freeze has just made (``_inputs``), each stratum's target rows as the
-    columns ``_frozen_targets`` made them from: lists of three, an integer flag, sorted by id when the ids
-    are strings, by construction; every value in the columns is checked all the same."""
+    ``made``: only for inputs the freeze has just made (``_inputs``), what it made them from. Each stratum's
+    target rows are checked as the columns ``_frozen_targets`` made them from (lists of three, an integer flag,
+    sorted by id when the ids are strings, by construction), the inspector pool as the ``Problem`` that wrote
+    it, and the canonical form (``canonical.check``) by the texts that came from outside: whatever else the
+    freeze wrote itself of checked fields. Any doubt, and the inputs are read as stored inputs are; a refusal
+    is the same either way."""
     optional = {"assignment"} if isinstance(inputs, dict) and "assignment" in inputs else set()
     _keys(inputs, {"algorithm", "plan", "policy", "strata"} | optional, "inputs")
     if inputs["algorithm"] != ALGORITHM:
@@ -1013,13 +1070,15 @@ def _read_inputs(inputs: Any, *, made: list[_Columns] | None = None) -> _Inputs:
         raise DrawError("inputs.policy.fingerprint must be 64 lowercase hex digits")
     if not isinstance(inputs["strata"], list) or not inputs["strata"]:
         raise DrawError("inputs.strata must be a non-empty list")
-    strata = [_read_stratum(s, f"inputs.strata[{n}]", made[n] if made is not None else None)
+    strata = [_read_stratum(s, f"inputs.strata[{n}]", made.columns[n] if made is not None else None)
               for n, s in enumerate(inputs["strata"])]
     names = [s.name for s in strata]
     if names != sorted(set(names)):
         raise DrawError("inputs.strata must be sorted by name, each name once")
     section = inputs.get("assignment")
-    pool = _read_assignment(section) if section is not None else None
+    pool = _read_assignment(section, made.pool if made is not None else None) if section is not None else None
+    if made is not None and _made_canonical(inputs, pool if pool is made.pool else None):
+        return _Inputs(strata, section, pool)
     # Targets are checked column by column in check_stratum (NFC ids, integer weights and flags); everything
     # else is small and checked as a whole, so the inputs are canonical once read.
     canonical.check({key: value for key, value in inputs.items() if key != "strata"}, "inputs")
@@ -1034,6 +1093,56 @@ def _read_inputs(inputs: Any, *, made: list[_Columns] | None = None) -> _Inputs:
     return _Inputs(strata, section, pool)
 
 
+def _made_canonical(inputs: dict[str, Any], pool: assignment.Problem | None) -> bool:
+    """Whether inputs that ``_inputs`` has just made and ``_read_inputs`` has read strictly without a fault are
+    canonical, without walking them: true only when ``canonical.check`` would pass them.
+
+    The freeze wrote every object, list and key of the inputs itself, and the strict reading found every
+    integer of them to be an int (not a bool), every stratum's texts (name, needs) to be NFC strings of type
+    str, and the dates to be ASCII. What remains are the texts the freeze took from outside: the plan's and
+    the policy's, the recusals' targets, and the inspector pool, whose entries ``to_json`` wrote from
+    ``pool`` (given only when ``_plain_pool`` found its fields to be of exact types; None otherwise, and the
+    inputs are then walked). Those must be of type str and in NFC (a status is: Problem found it one of
+    ``assignment.STATUSES``, and of type str, by ``_plain_pool``)."""
+    section = inputs.get("assignment")
+    if section is not None and pool is None:
+        return False
+    plan, policy = inputs["plan"], inputs["policy"]
+    texts = [plan["jurisdiction"], plan["level"], plan["supersedes"], plan["reason"], policy["id"],
+             policy["fingerprint"]]
+    if pool is not None:
+        people = pool.inspectors
+        texts += map(_ID, people)
+        texts += map(_DEPARTMENT, people)
+        texts += chain.from_iterable(map(_SPECIALTIES, people))
+        texts += chain.from_iterable(pool.recent_pairs)
+        texts += section["recusals"]
+    return set(map(type, texts)) <= {str} and canonical.all_nfc(texts)
+
+
+_ID, _DEPARTMENT, _STATUS = attrgetter("id"), attrgetter("department"), attrgetter("status")
+_SPECIALTIES, _EXPIRY, _EXPERT = attrgetter("specialties"), attrgetter("certificate_expiry"), attrgetter("expert")
+
+
+def _plain_pool(pool: assignment.Problem) -> bool:
+    """Whether ``Problem.from_json`` of ``pool.to_json()`` would give ``pool`` again: an inspector pool the freeze
+    has just made (``_inputs``) whose fields are all of the exact types ``from_json`` makes them (str, a tuple
+    of str, a date or None, a bool), inspectors of the class ``Inspector`` itself. ``Problem`` has checked and
+    sorted the rest (ids distinct, statuses, recent pairs) when it was made."""
+    people = pool.inspectors
+    return (type(pool.draw_date) is date
+            and set(map(type, people)) <= {assignment.Inspector}
+            and set(map(type, chain(map(_ID, people), map(_DEPARTMENT, people), map(_STATUS, people),
+                                    chain.from_iterable(map(_SPECIALTIES, people)),
+                                    chain.from_iterable(pool.recent_pairs)))) <= {str}
+            and set(map(type, map(_SPECIALTIES, people))) <= {tuple}
+            # as Inspector makes them (one could have been made around its __post_init__)
+            and list(map(tuple, map(sorted, map(set, map(_SPECIALTIES, people))))) == list(map(_SPECIALTIES, people))
+            and set(map(type, map(_EXPIRY, people))) <= {date, type(None)}
+            and set(map(type, map(_EXPERT, people))) <= {bool}
+            and set(map(type, pool.recent_pairs)) <= {tuple})
+
+
 def _read_stratum(data: Any, where: str, made: _Columns | None = None) -> _Stratum:
     _keys(data, {"name", "quota", "weighted", "needs", "targets"}, where)
     name = _text(data["name"], f"{where}.name")
@@ -1046,8 +1155,8 @@ def _read_stratum(data: Any, where: str, made: _Columns | None = None) -> _Strat
     if not isinstance(targets, list):
         raise DrawError(f"{where}.targets must be a list")
     if made is not None:
-        ids, weights, musts = made
-        check_stratum(name, ids, weights, musts, data["quota"], bool(weighted))
+        ids, weights, musts, plain = made
+        check_stratum(name, ids, weights, musts, data["quota"], bool(weighted), plain_ids=plain)
         # check_stratum refused any id that is not a string, and _frozen_targets sorted string ids
         return _Stratum(name, data["quota"], bool(weighted), needs, ids, weights, musts)
     # A stratum may hold a whole province's general units: checked list by list, not entry by entry.
@@ -1063,7 +1172,10 @@ def _read_stratum(data: Any, where: str, made: _Columns | None = None) -> _Strat
     return _Stratum(name, data["quota"], bool(weighted), needs, ids, weights, musts)
 
 
-def _read_assignment(data: Any) -> assignment.Problem:
+def _read_assignment(data: Any, made: assignment.Problem | None = None) -> assignment.Problem:
+    """The inspector pool of the assignment section, read strictly. ``made``: only for inputs the freeze has just
+    made, the pool ``_inputs`` wrote them from; taken as it is when ``_plain_pool`` finds that reading what it
+    wrote would give it again (the section's other fields are read all the same)."""
     where = "inputs.assignment"
     _keys(data, {"draw_date", "deadline", "team_size", "max_load", "inspectors", "recent_pairs", "recusals"}, where)
     for key in ("draw_date", "deadline"):
@@ -1079,6 +1191,8 @@ def _read_assignment(data: Any) -> assignment.Problem:
     for target, ids in recusals.items():
         if not _texts(ids, f"{where}.recusals.{target}"):
             raise DrawError(f"{where}.recusals.{target}: an empty list is written by leaving the target out")
+    if made is not None and _plain_pool(made):
+        return made
     try:
         pool = assignment.Problem.from_json({"draw_date": data["draw_date"], "max_load": data["max_load"],
                                              "tasks": [], "inspectors": data["inspectors"],

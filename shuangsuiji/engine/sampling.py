@@ -27,7 +27,7 @@ import heapq
 import sys
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import accumulate, compress, islice, repeat
@@ -97,16 +97,21 @@ def check_name(name: str) -> None:
 
 
 def check_stratum(name: str, ids: Sequence[str], weights: Sequence[int], musts: Sequence[bool | int], quota: int,
-                  weighted: bool) -> None:
-    """Raise DrawError, naming the stratum and the target, unless the stratum can be drawn as given."""
+                  weighted: bool, *, plain_ids: bool = False) -> None:
+    """Raise DrawError, naming the stratum and the target, unless the stratum can be drawn as given.
+
+    ``plain_ids``: only for the columns the freeze has just made itself (``manifest._frozen_targets``), which
+    found on the way that the ids are distinct non-empty NFC strings of type str and made the flags the
+    integers 0 and 1: those checks could only pass, so they are not run again (the name, the weights and the
+    quota still are). Every other caller leaves it False."""
     check_name(name)
     if not len(ids) == len(weights) == len(musts):
         raise DrawError(f"stratum {name}: ids, weights and must-include flags differ in number")
     # whole-list checks whose loops run in C; the slow search for the culprit only runs on failure
-    if not set(map(type, ids)) <= {str} or "" in ids or not canonical.all_nfc(ids):
+    if not plain_ids and (not set(map(type, ids)) <= {str} or "" in ids or not canonical.all_nfc(ids)):
         bad = next(i for i in ids if type(i) is not str or not i or not canonical.all_nfc([i]))
         raise DrawError(f"stratum {name}: target id {bad!r} must be a non-empty NFC string")
-    if len(set(ids)) != len(ids):
+    if not plain_ids and len(set(ids)) != len(ids):
         twice = next(id for id, count in Counter(ids).items() if count > 1)
         raise DrawError(f"stratum {name}: target {twice} is listed twice")
     good = set(map(type, weights)) <= {int} and (min(weights, default=1) >= 1 if weighted
@@ -116,12 +121,13 @@ def check_stratum(name: str, ids: Sequence[str], weights: Sequence[int], musts: 
         id, weight = next((i, w) for i, w in zip(ids, weights, strict=True)
                           if type(w) is not int or w < 1 or (not weighted and w != 1))
         raise DrawError(f"stratum {name}: target {id} has weight {weight!r}; it must be {expected}")
-    if not set(map(type, musts)) <= {bool, int} or not set(musts) <= {0, 1}:
+    if not plain_ids and (not set(map(type, musts)) <= {bool, int} or not set(musts) <= {0, 1}):
         raise DrawError(f"stratum {name}: must-include flags must be 0 or 1")
     if type(quota) is not int or not 0 <= quota <= len(ids):
         raise DrawError(f"stratum {name}: quota {quota!r} must be an integer from 0 to {len(ids)}")
-    if sum(musts) > quota:
-        raise DrawError(f"stratum {name}: {sum(musts)} must-include targets exceed the quota {quota}")
+    must_count = sum(musts)
+    if must_count > quota:
+        raise DrawError(f"stratum {name}: {must_count} must-include targets exceed the quota {quota}")
 
 
 def _ticket_order(ids: Sequence[str], values: Sequence[int], take: int | None = None) -> list[int]:
@@ -170,13 +176,26 @@ def _native_order(ids: Sequence[str], seed_hex: str, take: int | None) -> list[i
 def _ordered(ids: Sequence[str], seed: str, take: int | None = None) -> list[tuple[str, str]]:
     """(ticket, id) of the ids in ticket order, all or the first ``take``: by the C accelerator, which
     only orders, with the digits of those it returns written here; or all in Python."""
+    picked, digits = _ordered_columns(ids, seed, take)
+    return list(zip(digits, picked, strict=True))
+
+
+def _ordered_columns(ids: Sequence[str], seed: str, take: int | None = None) -> tuple[list[str], list[str]]:
+    """``_ordered`` as two columns: the ids in ticket order and their tickets' digits."""
     seed_hex = tickets.seed_hash(seed)
     order = _native_order(ids, seed_hex, take)
     if order is not None:
         picked = [ids[k] for k in order]
-        return list(zip(tickets.ticket_digits(picked, seed_hex), picked, strict=True))
+        return picked, tickets.ticket_digits(picked, seed_hex)
     values = tickets.ticket_values(ids, seed_hex)
-    return [(tickets.value_digits(values[k]), ids[k]) for k in _ticket_order(ids, values, take)]
+    order = _ticket_order(ids, values, take)
+    return [ids[k] for k in order], [tickets.value_digits(values[k]) for k in order]
+
+
+def _picks(ids: Iterable[str], digits: Iterable[str], via: Via) -> Iterator[Pick]:
+    """``Pick(id, ticket, via)`` for each id and its ticket's digits, made in C (``tuple.__new__`` is what
+    ``Pick`` calls, without its Python-level ``__new__``): a national draw makes two hundred thousand."""
+    return map(tuple.__new__, repeat(Pick), zip(ids, digits, repeat(via)))
 
 
 def ranked(ids: Sequence[str], seed: str) -> list[tuple[str, str]]:
@@ -198,8 +217,17 @@ def sample(ids: Sequence[str], seed: str, take: int) -> list[str]:
 
 def _inclusion(weights: Sequence[int], n: int) -> tuple[list[int], int]:
     """Numerators over one denominator D of π_i = min(1, c·w_i), Σπ_i = n (see ``inclusion_probabilities``)."""
+    numerator_of, denominator = _inclusion_table(weights, n)
+    return list(map(numerator_of.__getitem__, weights)), denominator
+
+
+def _inclusion_table(weights: Sequence[int], n: int) -> tuple[dict[int, int], int]:
+    """``_inclusion`` as each distinct weight's numerator: π depends on the weight alone (capped or not), and a
+    stratum of a million targets has a handful of weights, so the numerators are looked up in C rather than
+    computed target by target."""
+    distinct = set(weights)
     if n == 0:
-        return [0] * len(weights), 1
+        return dict.fromkeys(distinct, 0), 1
     descending = sorted(weights, reverse=True)
     rest = sum(weights)
     capped = 0
@@ -209,12 +237,11 @@ def _inclusion(weights: Sequence[int], n: int) -> tuple[list[int], int]:
         rest -= descending[capped]
         capped += 1
     if capped == len(weights):
-        return [1] * len(weights), 1
+        return dict.fromkeys(distinct, 1), 1
     share = n - capped
     # A capped weight w has share·w ≥ rest (the last one capped had w·(share + 1) ≥ rest + w) and every other
     # has share·w < rest (the loop stopped at the largest of them), so min() caps exactly the capped units.
-    # min(share·w, rest) written out: a comprehension is several times faster than map(min, ...)
-    return [share * w if share * w < rest else rest for w in weights], rest
+    return {w: share * w if share * w < rest else rest for w in distinct}, rest
 
 
 def inclusion_probabilities(weights: Sequence[int], n: int) -> list[Fraction]:
@@ -235,14 +262,14 @@ def _systematic(numerators: Sequence[int], denominator: int, first: int) -> list
     """Systematic selection over cumulative sums A_k of the numerators (π_k = numerator / D): the point
     U + j lies in unit k exactly when A_k ≤ f + j·D < A_(k+1), where f = ⌊U·D⌋ — small integers only.
     Each point's unit is found by bisection in the sums (every π ≤ 1, so no unit holds two points)."""
-    bounds = list(accumulate(numerators))
+    return _systematic_bounds(list(accumulate(numerators)), denominator, first)
+
+
+def _systematic_bounds(bounds: Sequence[int], denominator: int, first: int) -> list[int]:
+    """``_systematic`` from the cumulative sums of the numerators: the points f, f + D, … below the total, each
+    found in the sums by bisection (in C: a weighted stratum of a national quarter takes a hundred thousand)."""
     total = bounds[-1] if bounds else 0
-    selected = []
-    point = first
-    while point < total:
-        selected.append(bisect_right(bounds, point))
-        point += denominator
-    return selected
+    return list(map(bisect_right, repeat(bounds), range(first, total, denominator)))
 
 
 def systematic(pis: Sequence[Fraction], u: Fraction) -> list[int]:
@@ -282,33 +309,35 @@ def select_checked(name: str, ids: Sequence[str], weights: Sequence[int], musts:
         must_ids = list(compress(ids, musts))
         others = list(compress(ids, map(not_, musts)))  # ids are distinct (checked)
     else:
-        must_ids, others = [], list(ids)
-    must_picks = [Pick(id, ticket, "must") for ticket, id in ranked(must_ids, seed)]
+        must_ids, others = [], ids if type(ids) is list else list(ids)  # only read
+    must_picks = list(_picks(*_ordered_columns(must_ids, seed), "must")) if must_ids else []
     wanted = quota - len(must_ids)
     if not weighted:
-        drawn = [Pick(id, ticket, "ticket") for ticket, id in smallest(others, seed, wanted)]
+        drawn = _picks(*_ordered_columns(others, seed, max(0, wanted)), "ticket")
         return StratumDraw(name, seed, quota, False, (*must_picks, *drawn), None, None)
-    other_weights = list(compress(weights, map(not_, musts))) if must_ids else list(weights)
+    # the weights are only read here: those of the others are the stratum's own when none is must-include
+    other_weights = list(compress(weights, map(not_, musts))) if must_ids else weights
     seed_hash = tickets.seed_hash(seed)
     values: list[int] | None = None  # the pure path's, for the digits of the chosen
     order = _native_order(others, seed_hash, None)
     if order is None:
         values = tickets.ticket_values(others, seed_hash)
         order = _ticket_order(others, values)
-    ordered_weights = list(map(other_weights.__getitem__, order))
-    numerators, denominator = _inclusion(ordered_weights, wanted)
+    # the numerators in ticket order, summed as they are looked up (π depends on the weight alone)
+    numerator_of, denominator = _inclusion_table(other_weights, wanted)
+    bounds = list(accumulate(map(numerator_of.__getitem__, map(other_weights.__getitem__, order))))
     u = pps_uniform(seed_hex, name)
-    chosen = _systematic(numerators, denominator, (u * denominator) >> UNIFORM_BITS)
+    chosen = _systematic_bounds(bounds, denominator, (u * denominator) >> UNIFORM_BITS)
     chosen_ids = [others[order[k]] for k in chosen]
     chosen_digits = (tickets.ticket_digits(chosen_ids, seed_hash) if values is None
                      else [tickets.value_digits(values[order[k]]) for k in chosen])
-    drawn = [Pick(id, digits, "pps") for id, digits in zip(chosen_ids, chosen_digits, strict=True)]
-    # π depends on the weight alone (capped or not), so each distinct weight's fraction is written once
+    drawn = _picks(chosen_ids, chosen_digits, "pps")
+    # each distinct weight's fraction is written once
     texts = {0: "1/1"}  # a must-include target is looked up as weight 0 (real weights are at least 1)
-    for w, p in dict(zip(ordered_weights, numerators, strict=True)).items():
+    for w, p in numerator_of.items():
         common = gcd(p, denominator)
         texts[w] = f"{p // common}/{denominator // common}"
-    probabilities = tuple(map(texts.__getitem__, map(mul, weights, map(not_, musts))))
+    probabilities = tuple(map(texts.__getitem__, map(mul, weights, map(not_, musts)) if must_ids else weights))
     return StratumDraw(name, seed, quota, True, (*must_picks, *drawn), probabilities, u)
 
 
