@@ -195,7 +195,8 @@ class FrozenInputs:
     and the checked value is kept out of reach until ``draw`` takes it, so the draw can trust it: what it
     draws from, the hash it seeds with and the bytes it writes are those the freeze checked. The first draw
     takes the value into its manifest; a later draw of the same object parses the bytes and reads them
-    strictly, as a draw of stored inputs does.
+    strictly, as a draw of stored inputs does. The pool it keeps may hold the caller's own ``Inspector``
+    objects (``_plain_pool``): frozen, and of immutable fields of exact types, so they are what was written.
     """
 
     __slots__ = ("_canonical", "_digest", "_held")
