@@ -833,6 +833,388 @@ fail:
     return NULL;
 }
 
+/* --- the solver's greedy pass ------------------------------------------------------------------------ */
+
+/* A candidate's ticket for the task being filled, hashed at most once per pass: the slots of a task share
+ * their candidates, and the pending slots of one task follow each other. */
+typedef struct {
+    Py_ssize_t task;   /* the task the entry was hashed for; -1 when none */
+    uint64_t key;
+    uint8_t digest[32];
+} Known;
+
+/* Reads a small non-negative int below limit (a person, slot or task number) from an exact int. */
+static int read_number(PyObject *item, Py_ssize_t limit, Py_ssize_t *out)
+{
+    if (!PyLong_CheckExact(item))
+        return -1;
+    Py_ssize_t n = PyLong_AsSsize_t(item);
+    if (n == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return -1;
+    }
+    if (n < 0 || n >= limit)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+PyDoc_STRVAR(fill_pass_doc,
+"fill_pass(pending, start, eligible, slot_task, members, held, load, filler, cap, partners, prefix_hex,\n"
+"          task_ids, person_bytes)\n--\n\n"
+"assignment._Draw.place for the slots pending[start:], in order, while each has a free candidate: the least\n"
+"loaded of eligible[g] below cap and not in the team members[slot_task[g]], then the fewest recent partners\n"
+"(partners: a set of person numbers per person) among the team, then the smallest ticket prefix_hex +\n"
+"task_ids[t] + '/' + person_bytes[n] (the earlier in eligible[g] on equal tickets); the chosen person n is\n"
+"written as place writes him: filler[g] = n, members[t][n] = g, held[n].add(g), load[n] += 1. Returns the\n"
+"position in pending of the first slot nobody is free for (place would augment there), or len(pending).");
+
+static PyObject *fill_pass(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 13) {
+        PyErr_SetString(PyExc_TypeError, "fill_pass takes 13 arguments");
+        return NULL;
+    }
+    PyObject *pending = args[0], *eligible = args[2], *slot_task = args[3], *members_of = args[4];
+    PyObject *held = args[5], *load = args[6], *filler = args[7], *partners = args[9];
+    PyObject *task_ids = args[11], *people = args[12];
+    if (!PyList_Check(pending) || !PyList_Check(eligible) || !PyList_Check(slot_task) || !PyList_Check(members_of)
+            || !PyList_Check(held) || !PyList_Check(load) || !PyList_Check(filler) || !PyList_Check(partners)
+            || !PyList_Check(task_ids) || !PyList_Check(people) || !PyLong_CheckExact(args[1])
+            || !PyLong_CheckExact(args[8])) {
+        PyErr_SetString(PyExc_TypeError, "fill_pass: wrong argument types");
+        return NULL;
+    }
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    if (start == -1 && PyErr_Occurred())
+        return NULL;
+    long cap = PyLong_AsLong(args[8]);
+    if (cap == -1 && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t slots = PyList_GET_SIZE(eligible), people_count = PyList_GET_SIZE(people);
+    Py_ssize_t tasks = PyList_GET_SIZE(task_ids);
+    if (start < 0 || PyList_GET_SIZE(slot_task) != slots || PyList_GET_SIZE(filler) != slots
+            || PyList_GET_SIZE(members_of) != tasks || PyList_GET_SIZE(held) != people_count
+            || PyList_GET_SIZE(load) != people_count || PyList_GET_SIZE(partners) != people_count) {
+        PyErr_SetString(PyExc_TypeError, "fill_pass: the lists' lengths disagree");
+        return NULL;
+    }
+    for (Py_ssize_t n = 0; n < people_count; n++) {
+        if (!PyBytes_Check(PyList_GET_ITEM(people, n)) || !PyAnySet_Check(PyList_GET_ITEM(partners, n))
+                || !PySet_Check(PyList_GET_ITEM(held, n))) {
+            PyErr_SetString(PyExc_TypeError, "fill_pass: person_bytes must hold bytes, partners and held sets");
+            return NULL;
+        }
+    }
+    Sha256 base, task_state;
+    if (seed_midstate(args[10], &base) < 0)
+        return NULL;
+    size_t room = (size_t)(people_count ? people_count : 1);
+    Known *known = PyMem_Malloc(room * sizeof(Known));
+    Py_ssize_t *free_n = PyMem_Malloc(room * sizeof(Py_ssize_t));
+    Py_ssize_t *free_k = PyMem_Malloc(room * sizeof(Py_ssize_t));
+    Py_ssize_t *hits_of = PyMem_Malloc(room * sizeof(Py_ssize_t));
+    if (!known || !free_n || !free_k || !hits_of) {
+        PyMem_Free(known);
+        PyMem_Free(free_n);
+        PyMem_Free(free_k);
+        PyMem_Free(hits_of);
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t n = 0; n < people_count; n++)
+        known[n].task = -1;
+    Py_ssize_t state_task = -1;
+    Py_ssize_t i = start;
+    /* Only dict and set operations on exact ints run below, which call no Python code; the lists' sizes are
+       read again where an item is taken all the same. */
+    for (; i < PyList_GET_SIZE(pending); i++) {
+        PyObject *slot = PyList_GET_ITEM(pending, i);
+        Py_ssize_t g, t;
+        if (read_number(slot, PyList_GET_SIZE(eligible), &g) < 0
+                || read_number(PyList_GET_ITEM(slot_task, g), PyList_GET_SIZE(members_of), &t) < 0)
+            goto type_error;
+        PyObject *members = PyList_GET_ITEM(members_of, t), *names = PyList_GET_ITEM(eligible, g);
+        if (!PyDict_Check(members) || !PyList_Check(names))
+            goto type_error;
+        /* the least loaded free candidates, in the order of names (least_free) */
+        Py_ssize_t count = 0;
+        long least = 0;
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(names); k++) {
+            PyObject *name = PyList_GET_ITEM(names, k);
+            Py_ssize_t n;
+            if (read_number(name, PyList_GET_SIZE(load), &n) < 0)
+                goto type_error;
+            PyObject *held_load = PyList_GET_ITEM(load, n);
+            if (!PyLong_CheckExact(held_load))
+                goto type_error;
+            long l = PyLong_AsLong(held_load);
+            if (l == -1 && PyErr_Occurred())
+                goto fail;
+            if (l >= cap || (count && l > least))
+                continue;
+            int in = PyDict_Contains(members, name);
+            if (in < 0)
+                goto fail;
+            if (in)
+                continue;
+            if (count == 0 || l < least) {
+                least = l;
+                count = 0;
+            }
+            if (count >= (Py_ssize_t)room)
+                goto type_error;  /* a person twice in names: more than the pool */
+            free_n[count] = n;
+            free_k[count++] = k;
+        }
+        if (count == 0)
+            break;  /* nobody free: place augments */
+        if (count > 1 && PyDict_GET_SIZE(members)) {
+            /* fewest recent partners among the team (a free candidate is never a member) */
+            Py_ssize_t fewest = -1, kept = 0;
+            for (Py_ssize_t c = 0; c < count; c++) {
+                Py_ssize_t hits = 0, pos = 0;
+                PyObject *member, *value;
+                PyObject *name = PyList_GET_ITEM(names, free_k[c]);
+                while (PyDict_Next(members, &pos, &member, &value)) {
+                    Py_ssize_t m;
+                    if (read_number(member, PyList_GET_SIZE(partners), &m) < 0)
+                        goto type_error;
+                    PyObject *theirs = PyList_GET_ITEM(partners, m);
+                    if (!PyAnySet_Check(theirs))
+                        goto type_error;
+                    if (PySet_GET_SIZE(theirs) == 0)
+                        continue;
+                    int in = PySet_Contains(theirs, name);
+                    if (in < 0)
+                        goto fail;
+                    hits += in;
+                }
+                hits_of[c] = hits;
+                if (fewest < 0 || hits < fewest)
+                    fewest = hits;
+            }
+            for (Py_ssize_t c = 0; c < count; c++) {
+                if (hits_of[c] == fewest) {
+                    free_n[kept] = free_n[c];
+                    free_k[kept++] = free_k[c];
+                }
+            }
+            count = kept;
+        }
+        Py_ssize_t chosen = 0;
+        if (count > 1) {
+            if (state_task != t) {
+                PyObject *task_id = PyList_GET_ITEM(task_ids, t);
+                if (!PyUnicode_Check(task_id))
+                    goto type_error;
+                Py_ssize_t size;
+                const char *text = PyUnicode_AsUTF8AndSize(task_id, &size);
+                if (!text)
+                    goto fail;
+                task_state = base;
+                sha_update(&task_state, (const uint8_t *)text, (size_t)size);
+                sha_update(&task_state, (const uint8_t *)"/", 1);
+                state_task = t;
+            }
+            for (Py_ssize_t c = 0; c < count; c++) {
+                Known *e = &known[free_n[c]];
+                if (e->task != t) {
+                    PyObject *person = PyList_GET_ITEM(people, free_n[c]);
+                    if (!PyBytes_Check(person))
+                        goto type_error;
+                    sha_tail(&task_state, (const uint8_t *)PyBytes_AS_STRING(person),
+                             (size_t)PyBytes_GET_SIZE(person), e->digest);
+                    e->key = ticket_key(e->digest);
+                    e->task = t;
+                }
+                if (c && ticket_less(e->key, e->digest, known[free_n[chosen]].key, known[free_n[chosen]].digest))
+                    chosen = c;
+            }
+        }
+        /* place it: filler[g] = n; members[t][n] = g; held[n].add(g); load[n] += 1 */
+        Py_ssize_t n = free_n[chosen];
+        PyObject *name = PyList_GET_ITEM(names, free_k[chosen]);
+        PyObject *person_held = PyList_GET_ITEM(held, n);
+        if (!PySet_Check(person_held))
+            goto type_error;
+        PyObject *raised = PyLong_FromLong(least + 1);
+        if (!raised)
+            goto fail;
+        if (PyDict_SetItem(members, name, slot) < 0 || PySet_Add(person_held, slot) < 0) {
+            Py_DECREF(raised);
+            goto fail;
+        }
+        PyList_SetItem(load, n, raised);  /* steals raised; n < len(load) was checked */
+        PyList_SetItem(filler, g, Py_NewRef(name));
+    }
+    PyMem_Free(known);
+    PyMem_Free(free_n);
+    PyMem_Free(free_k);
+    PyMem_Free(hits_of);
+    return PyLong_FromSsize_t(i);
+type_error:
+    PyErr_SetString(PyExc_TypeError, "fill_pass: slots, tasks and people must be numbered within their lists");
+fail:
+    PyMem_Free(known);
+    PyMem_Free(free_n);
+    PyMem_Free(free_k);
+    PyMem_Free(hits_of);
+    return NULL;
+}
+
+PyDoc_STRVAR(improve_scan_doc,
+"improve_scan(start, eligible, filler, partners, load, cap)\n--\n\n"
+"The first slot g >= start that assignment._Draw.improve does not dismiss without a move: one whose holder\n"
+"n = filler[g] has recent partners (partners[n], a set, not empty) or a load at least two above the floor of\n"
+"the slot, the lightest load below cap among eligible[g] (cap when there is none); len(eligible) when none.");
+
+static PyObject *improve_scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6 || !PyLong_CheckExact(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])
+            || !PyList_Check(args[3]) || !PyList_Check(args[4]) || !PyLong_CheckExact(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "improve_scan(start: int, eligible: list, filler: list, partners: list, "
+                        "load: list, cap: int)");
+        return NULL;
+    }
+    PyObject *eligible = args[1], *filler = args[2], *partners = args[3], *load = args[4];
+    Py_ssize_t g = PyLong_AsSsize_t(args[0]);
+    if (g == -1 && PyErr_Occurred())
+        return NULL;
+    long cap = PyLong_AsLong(args[5]);
+    if (cap == -1 && PyErr_Occurred())
+        return NULL;
+    if (g < 0)
+        g = 0;
+    PyObject *last = NULL;  /* slots one after the other share their list: its floor is read once */
+    long floor = 0;
+    /* Nothing below runs Python code; sizes are read again at every step all the same. */
+    for (; g < PyList_GET_SIZE(eligible); g++) {
+        if (g >= PyList_GET_SIZE(filler))
+            goto type_error;
+        Py_ssize_t a;
+        if (read_number(PyList_GET_ITEM(filler, g), PyList_GET_SIZE(load), &a) < 0
+                || a >= PyList_GET_SIZE(partners))
+            goto type_error;
+        PyObject *theirs = PyList_GET_ITEM(partners, a), *held = PyList_GET_ITEM(load, a);
+        if (!PyAnySet_Check(theirs) || !PyLong_CheckExact(held))
+            goto type_error;
+        if (PySet_GET_SIZE(theirs))
+            break;
+        long own = PyLong_AsLong(held);
+        if (own == -1 && PyErr_Occurred())
+            return NULL;
+        PyObject *names = PyList_GET_ITEM(eligible, g);
+        if (names != last) {
+            if (!PyList_Check(names))
+                goto type_error;
+            floor = cap;
+            for (Py_ssize_t k = 0; k < PyList_GET_SIZE(names); k++) {
+                Py_ssize_t n;
+                if (read_number(PyList_GET_ITEM(names, k), PyList_GET_SIZE(load), &n) < 0)
+                    goto type_error;
+                PyObject *item = PyList_GET_ITEM(load, n);
+                if (!PyLong_CheckExact(item))
+                    goto type_error;
+                long l = PyLong_AsLong(item);
+                if (l == -1 && PyErr_Occurred())
+                    return NULL;
+                if (l < cap && l < floor)
+                    floor = l;
+            }
+            last = names;
+        }
+        if (!(floor > own - 2))
+            break;
+    }
+    return PyLong_FromSsize_t(g);
+type_error:
+    PyErr_SetString(PyExc_TypeError, "improve_scan: slots and people must be numbered within their lists");
+    return NULL;
+}
+
+PyDoc_STRVAR(teams_json_doc,
+"teams_json(task_ids, starts, filler, person_ids, slot_def)\n--\n\n"
+"assignment._Draw.teams_json: per task t, {\"task\": task_ids[t], \"members\": [{\"inspector\":\n"
+"person_ids[filler[g]], \"role\": role, \"requirement\": requirement} for g in range(starts[t], starts[t + 1])]}\n"
+"where (role, requirement) = slot_def[g].");
+
+static PyObject *teams_json(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])
+            || !PyList_Check(args[3]) || !PyList_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "teams_json(task_ids, starts, filler, person_ids, slot_def): lists");
+        return NULL;
+    }
+    PyObject *task_ids = args[0], *starts = args[1], *filler = args[2], *ids = args[3], *slot_def = args[4];
+    Py_ssize_t tasks = PyList_GET_SIZE(task_ids), slots = PyList_GET_SIZE(slot_def);
+    if (PyList_GET_SIZE(starts) != tasks + 1 || PyList_GET_SIZE(filler) != slots) {
+        PyErr_SetString(PyExc_TypeError, "teams_json: the lists' lengths disagree");
+        return NULL;
+    }
+    PyObject *k_task = NULL, *k_members = NULL, *k_inspector = NULL, *k_role = NULL, *k_requirement = NULL;
+    PyObject *out = NULL;
+    if (!(k_task = PyUnicode_InternFromString("task")) || !(k_members = PyUnicode_InternFromString("members"))
+            || !(k_inspector = PyUnicode_InternFromString("inspector"))
+            || !(k_role = PyUnicode_InternFromString("role"))
+            || !(k_requirement = PyUnicode_InternFromString("requirement")))
+        goto done;
+    out = PyList_New(tasks);
+    if (!out)
+        goto done;
+    Py_ssize_t start = 0, end;
+    for (Py_ssize_t t = 0; t < tasks; t++) {
+        if (read_number(PyList_GET_ITEM(starts, t + 1), slots + 1, &end) < 0 || end < start)
+            goto type_error;
+        if (t == 0) {
+            Py_ssize_t first;
+            if (read_number(PyList_GET_ITEM(starts, 0), slots + 1, &first) < 0 || first > end)
+                goto type_error;
+            start = first;
+        }
+        PyObject *members = PyList_New(end - start);
+        if (!members)
+            goto fail;
+        PyObject *team = PyDict_New();
+        if (!team || PyDict_SetItem(team, k_task, PyList_GET_ITEM(task_ids, t)) < 0
+                || PyDict_SetItem(team, k_members, members) < 0) {
+            Py_XDECREF(team);
+            Py_DECREF(members);
+            goto fail;
+        }
+        Py_DECREF(members);  /* the team holds it */
+        PyList_SET_ITEM(out, t, team);
+        for (Py_ssize_t g = start; g < end; g++) {
+            Py_ssize_t n;
+            PyObject *slot = PyList_GET_ITEM(slot_def, g);
+            if (read_number(PyList_GET_ITEM(filler, g), PyList_GET_SIZE(ids), &n) < 0 || !PyTuple_Check(slot)
+                    || PyTuple_GET_SIZE(slot) != 2)
+                goto type_error;
+            PyObject *member = PyDict_New();
+            if (!member)
+                goto fail;
+            PyList_SET_ITEM(members, g - start, member);
+            if (PyDict_SetItem(member, k_inspector, PyList_GET_ITEM(ids, n)) < 0
+                    || PyDict_SetItem(member, k_role, PyTuple_GET_ITEM(slot, 0)) < 0
+                    || PyDict_SetItem(member, k_requirement, PyTuple_GET_ITEM(slot, 1)) < 0)
+                goto fail;
+        }
+        start = end;
+    }
+    goto done;
+type_error:
+    PyErr_SetString(PyExc_TypeError, "teams_json: slots and people must be numbered within their lists");
+fail:
+    Py_CLEAR(out);
+done:
+    Py_XDECREF(k_task);
+    Py_XDECREF(k_members);
+    Py_XDECREF(k_inspector);
+    Py_XDECREF(k_role);
+    Py_XDECREF(k_requirement);
+    return out;
+}
+
 PyDoc_STRVAR(ticket_digits_doc,
 "ticket_digits(seed_hex, ids)\n--\n\n"
 "The ticket digit strings (Rivest's first_fraction without \"0.\") of ids (a list or tuple of str) under the\n"
@@ -869,6 +1251,9 @@ static PyMethodDef methods[] = {
     {"sha256", (PyCFunction)(void (*)(void))sha256, METH_FASTCALL, sha256_doc},
     {"ticket_digits", (PyCFunction)(void (*)(void))ticket_digits_list, METH_FASTCALL, ticket_digits_doc},
     {"least_free", (PyCFunction)(void (*)(void))least_free, METH_FASTCALL, least_free_doc},
+    {"fill_pass", (PyCFunction)(void (*)(void))fill_pass, METH_FASTCALL, fill_pass_doc},
+    {"improve_scan", (PyCFunction)(void (*)(void))improve_scan, METH_FASTCALL, improve_scan_doc},
+    {"teams_json", (PyCFunction)(void (*)(void))teams_json, METH_FASTCALL, teams_json_doc},
     {NULL, NULL, 0, NULL},
 };
 

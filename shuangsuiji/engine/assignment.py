@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import chain, islice, repeat
+from itertools import accumulate, chain, islice, repeat
 from operator import attrgetter, eq, itemgetter, lt
 from typing import Any, Literal, NamedTuple
 
@@ -272,6 +272,8 @@ def _with_tasks(problem: Problem, tasks: tuple[Task, ...]) -> Problem:
 
 
 _ID, _TEAM_SIZE, _DEADLINE = attrgetter("id"), attrgetter("team_size"), attrgetter("deadline")
+_DEPARTMENTS, _SPECIALTIES = attrgetter("departments"), attrgetter("specialties")
+_EXPERT_SPECIALTIES, _RECUSALS = attrgetter("expert_specialties"), attrgetter("recusals")
 
 
 _INSPECTOR_KEYS = frozenset({"id", "department", "specialties", "certificate_expiry", "status", "expert"})
@@ -642,49 +644,47 @@ class _Draw:
                 self.partners[index[a]].add(index[b])
                 self.partners[index[b]].add(index[a])
 
-        self.slot_task: list[int] = []
-        self.slot_def: list[Slot] = []
-        self.task_slot_ids: list[list[int]] = []
         # Candidates of a slot are shared between tasks with the same deadline: most of a quarter's
         # tasks have one, so the pool is scanned once per requirement rather than once per slot; and
-        # tasks that need the same (most of a plan's) share their slots and lists, so only a task with
-        # recusals costs more than a few appends.
+        # tasks that need the same (most of a plan's) share their slots and lists, so the slots of all
+        # tasks are laid out by whole-list operations, and only a task with recusals is visited alone.
         shared: dict[tuple[Slot, date], tuple[list[int], set[int]]] = {}
         kinds: dict[tuple[Any, ...], tuple[tuple[Slot, ...], tuple[list[int], ...], tuple[set[int], ...]]] = {}
-        self.eligible: list[list[int]] = []
-        self.eligible_set: list[set[int]] = []
-        slot_task, slot_def, eligible, eligible_set = self.slot_task, self.slot_def, self.eligible, self.eligible_set
-        for t, task in enumerate(self.tasks):
-            kind = (task.team_size, task.departments, task.specialties, task.expert_specialties, task.deadline)
-            entry = kinds.get(kind)
-            if entry is None:
-                slots = task_slots(task)
-                lists = []
-                for slot in slots:
-                    key = (slot, task.deadline)
-                    if key not in shared:
-                        # ineligibility reads a task's deadline and recusals only: none here
-                        probe = replace(task, recusals=()) if task.recusals else task
-                        names = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
-                        shared[key] = (names, set(names))
-                    lists.append(shared[key])
-                entry = kinds[kind] = (slots, tuple(names for names, _ in lists), tuple(s for _, s in lists))
-            slots, names_lists, name_sets = entry
-            first = len(slot_task)
-            self.task_slot_ids.append(list(range(first, first + len(slots))))
-            slot_task.extend([t] * len(slots))
-            slot_def.extend(slots)
-            if not task.recusals:
-                eligible.extend(names_lists)
-                eligible_set.extend(name_sets)
-                continue
-            recused = {index[r] for r in task.recusals if r in index}
-            for names, name_set in zip(names_lists, name_sets, strict=True):
-                if recused & name_set:
-                    names = [n for n in names if n not in recused]
-                    name_set = set(names)
-                eligible.append(names)
-                eligible_set.append(name_set)
+        tasks = self.tasks
+        task_kinds = list(zip(map(_TEAM_SIZE, tasks), map(_DEPARTMENTS, tasks), map(_SPECIALTIES, tasks),
+                              map(_EXPERT_SPECIALTIES, tasks), map(_DEADLINE, tasks), strict=True))
+        firsts = dict(zip(task_kinds, range(len(tasks)), strict=True))  # a task of each kind (the last: any will do)
+        for kind, t in firsts.items():
+            task = tasks[t]
+            slots = task_slots(task)
+            lists = []
+            for slot in slots:
+                key = (slot, task.deadline)
+                if key not in shared:
+                    # ineligibility reads a task's deadline and recusals only: none here
+                    probe = replace(task, recusals=()) if task.recusals else task
+                    names = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
+                    shared[key] = (names, set(names))
+                lists.append(shared[key])
+            kinds[kind] = (slots, tuple(names for names, _ in lists), tuple(s for _, s in lists))
+        entries = list(map(kinds.__getitem__, task_kinds))
+        counts = [len(entry[0]) for entry in entries]
+        starts = self.starts = list(accumulate(counts, initial=0))
+        """The slots of task t are numbered one after the other, from starts[t] to starts[t + 1]."""
+        self.slot_task: list[int] = list(chain.from_iterable(map(repeat, range(len(tasks)), counts)))
+        self.slot_def: list[Slot] = list(chain.from_iterable(map(itemgetter(0), entries)))
+        self.eligible: list[list[int]] = list(chain.from_iterable(map(itemgetter(1), entries)))
+        self.eligible_set: list[set[int]] = list(chain.from_iterable(map(itemgetter(2), entries)))
+        self.candidate_lists: list[list[int]] = [names for names, _ in shared.values()]
+        """Every list of ``eligible`` (and a few more): those of tasks with recusals are added below."""
+        eligible, eligible_set = self.eligible, self.eligible_set
+        for t in [t for t, recusals in enumerate(map(_RECUSALS, tasks)) if recusals]:
+            recused = {index[r] for r in tasks[t].recusals if r in index}
+            for g in range(starts[t], starts[t + 1]):
+                if recused & eligible_set[g]:
+                    eligible[g] = [n for n in eligible[g] if n not in recused]
+                    eligible_set[g] = set(eligible[g])
+                    self.candidate_lists.append(eligible[g])
 
         self.filler: list[int] = [-1] * len(self.slot_task)
         self.members: list[dict[int, int]] = [{} for _ in self.tasks]
@@ -776,16 +776,35 @@ class _Draw:
         fairest lawful split requires. The slots left empty at ``max_load`` show the binding constraint.
         """
         count = len(self.slot_task)
-        usable = len({n for names in self.eligible for n in names})
+        # candidate lists are shared between slots: each distinct list is read once (a few lists no slot
+        # holds only name people of lists that some slot does: a recused person's list minus him)
+        usable = len(set(chain.from_iterable(self.candidate_lists)))
         self.cap = min(self.max_load, -(-count // usable)) if usable else self.max_load
         pending = sorted(range(count), key=list(map(len, self.eligible)).__getitem__)  # stable: then by g
+        native = tickets._native if self.prefix_hex is not None else None
+        if native is not None:
+            task_ids = list(map(_ID, self.tasks))
         while True:
             # What a failed search explored can reach no one with room for the rest of the round
             # (later augmenting paths never enter it), so later searches skip it: that keeps an
             # infeasible pool as fast as a feasible one, and finds the same paths.
             self.dead_slots: set[int] = set()
             self.dead_people: set[int] = set()
-            pending = [g for g in pending if not self.place(g)]
+            if native is None:
+                pending = [g for g in pending if not self.place(g)]
+            else:
+                # place's greedy choice for slot after slot in one C call, which stops where nobody is free
+                # (place would augment there): the augmenting path is searched here, and the pass goes on
+                left, k = [], 0
+                while k < len(pending):
+                    k = native.fill_pass(pending, k, self.eligible, self.slot_task, self.members, self.held,
+                                         self.load, self.filler, self.cap, self.partners, self.prefix_hex,
+                                         task_ids, self.person_bytes)
+                    if k < len(pending):
+                        if not self.augment(pending[k]):
+                            left.append(pending[k])
+                        k += 1
+                pending = left
             if not pending or self.cap >= self.max_load:
                 return pending
             self.cap += 1
@@ -877,10 +896,19 @@ class _Draw:
         # The lightest load among a slot's candidates bounds what a replacement can gain, so most slots
         # are dismissed without a scan; candidate lists are shared, and so is this bound until a move.
         floors: dict[int, int] = {}
+        native = tickets._native
         moved = True
         while moved:
             moved = False
-            for g in range(len(self.slot_task)):
+            count = len(self.slot_task)
+            g = -1
+            while g + 1 < count:
+                g += 1
+                if native is not None:
+                    # the dismissal below for the slots from g on in one C call: the first it does not dismiss
+                    g = native.improve_scan(g, self.eligible, self.filler, self.partners, self.load, self.cap)
+                    if g >= count:
+                        break
                 names = self.eligible[g]
                 floor = floors.get(id(names))
                 if floor is None:
@@ -960,16 +988,19 @@ class _Draw:
         """``[t.to_json() for t in teams()]`` in ``Assignment.to_json``'s form, without the objects."""
         ids = [p.id for p in self.people]
         filler = self.filler
+        native = tickets._native
+        if native is not None:
+            return native.teams_json(list(map(_ID, self.tasks)), self.starts, filler, ids, self.slot_def)
         members = [{"inspector": ids[filler[g]], "role": slot.role, "requirement": slot.requirement}
                    for g, slot in enumerate(self.slot_def)]
         # a task's slots are numbered one after the other
-        return [{"task": task.id, "members": members[slots[0]:slots[-1] + 1] if slots else []}
-                for task, slots in zip(self.tasks, self.task_slot_ids, strict=True)]
+        return [{"task": task.id, "members": members[start:end]}
+                for task, start, end in zip(self.tasks, self.starts, self.starts[1:], strict=True)]
 
     def teams(self) -> tuple[Team, ...]:
         return tuple(
             Team(task.id, tuple(Member(self.people[self.filler[g]].id, *self.slot_def[g])
-                                for g in self.task_slot_ids[t]))
+                                for g in range(self.starts[t], self.starts[t + 1])))
             for t, task in enumerate(self.tasks)
         )
 
