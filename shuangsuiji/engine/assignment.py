@@ -118,8 +118,15 @@ def _canonical_task(id: str, deadline: date, team_size: int, departments: tuple[
     specialties and recusals without duplicates), without normalising them again: a draw's manifest writes
     its tasks in that form from inputs it has read strictly, and a national quarter has 190,000 of them."""
     task = object.__new__(Task)
-    vars(task).update(id=id, deadline=deadline, team_size=team_size, departments=departments,
-                      specialties=specialties, expert_specialties=expert_specialties, recusals=recusals)
+    # item by item: a quarter of the time of update(**fields), which first builds a dict of them
+    fields = task.__dict__
+    fields["id"] = id
+    fields["deadline"] = deadline
+    fields["team_size"] = team_size
+    fields["departments"] = departments
+    fields["specialties"] = specialties
+    fields["expert_specialties"] = expert_specialties
+    fields["recusals"] = recusals
     return task
 
 
@@ -995,7 +1002,7 @@ class _Draw:
                    for g, slot in enumerate(self.slot_def)]
         # a task's slots are numbered one after the other
         return [{"task": task.id, "members": members[start:end]}
-                for task, start, end in zip(self.tasks, self.starts, self.starts[1:], strict=True)]
+                for task, (start, end) in zip(self.tasks, itertools.pairwise(self.starts), strict=True)]
 
     def teams(self) -> tuple[Team, ...]:
         return tuple(

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from shuangsuiji.engine import assignment, sampling, tickets
 from shuangsuiji.engine.assignment import Inspector, Problem, Task
+from tests.engine import test_assignment
 from tests.engine.synthetic_pools import synthetic_problem
 from tests.engine.test_manifest_bytes import CASES, RECORDED, _digests
 
@@ -345,3 +346,134 @@ def test_a_whole_draw_writes_the_same_bytes_on_both_paths(case):
         native = _digests(case, frozen=True)
     with _on(None):
         assert _digests(case, frozen=True) == native == RECORDED[case]
+
+
+# --- the solver's passes in C: fill_pass, improve_scan, teams_json ---------------------------------------
+
+def _state(draw):
+    return (draw.cap, list(draw.filler), list(draw.load), [dict(m) for m in draw.members],
+            [set(h) for h in draw.held])
+
+
+def _both_draws(problem, seed):
+    with _on(None):
+        pure = assignment._Draw(problem, seed)
+    with _on(_native):
+        native = assignment._Draw(problem, seed)
+    assert pure.prefix_hex is None and native.prefix_hex is not None
+    return pure, native
+
+
+def _same_solve(problem, seed, person_bytes=None):
+    """Each phase of the solver on both paths, the state compared after each: the slots left empty, then the
+    teams after the local moves, or the bindings."""
+    pure, native = _both_draws(problem, seed)
+    if person_bytes is not None:
+        pure.person_bytes = native.person_bytes = person_bytes
+    with _on(None):
+        pure_left = pure.fill()
+    with _on(_native), pytest.MonkeyPatch.context() as patch:
+        # the accelerated fill never goes through place: its whole greedy pass is the C call
+        patch.setattr(assignment._Draw, "place", None)
+        native_left = native.fill()
+    assert native_left == pure_left
+    assert _state(native) == _state(pure)
+    if pure_left:
+        with _on(None):
+            assert native.bindings(native_left) == pure.bindings(pure_left)
+        return
+    with _on(None):
+        pure.improve()
+        pure_teams = pure.teams_json()
+    with _on(_native):
+        native.improve()
+        native_teams = native.teams_json()
+    assert _state(native) == _state(pure)
+    assert native_teams == pure_teams
+
+
+@settings(max_examples=150, deadline=None)
+@given(problem=test_assignment.problems(max_tasks=10, max_inspectors=9, max_load=3), seed=st.binary(min_size=32,
+       max_size=32))
+def test_the_solver_decides_as_the_pure_path_on_random_problems(problem, seed):
+    """Recusals, recent pairs, departments, specialties, experts, expired certificates, people on leave, load
+    caps from 1: feasible and infeasible problems alike."""
+    _same_solve(problem, seed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problem=test_assignment.problems(max_tasks=25, max_inspectors=10, max_load=6, lenient=True),
+       seed=st.binary(min_size=32, max_size=32))
+def test_the_solver_decides_as_the_pure_path_on_lenient_problems(problem, seed):
+    """Mostly feasible, with more recent pairs: the local moves and the partners' rule at work."""
+    _same_solve(problem, seed)
+
+
+@settings(max_examples=25, deadline=None)
+@given(tasks=st.integers(1, 120), inspectors=st.integers(2, 40), max_load=st.one_of(st.none(), st.integers(1, 12)),
+       label=st.text("ab县", min_size=1, max_size=40), seed=st.binary(min_size=32, max_size=32))
+def test_the_solver_decides_as_the_pure_path_on_synthetic_pools(tasks, inspectors, max_load, label, seed):
+    """Larger pools with many recent pairs, joint tasks and recusals; long task ids (hashed across blocks);
+    tight caps, where the C pass stops at slot after slot for an augmenting path."""
+    _same_solve(synthetic_problem(tasks=tasks, inspectors=inspectors, label=label, max_load=max_load), seed)
+
+
+def test_the_fill_pass_takes_the_earlier_candidate_on_equal_tickets():
+    people = tuple(Inspector(f"P{k}", "大气", (), date(2022, 1, 1)) for k in range(4))
+    tasks = tuple(Task(f"T{k}", date(2021, 12, 31)) for k in range(6))
+    problem = Problem(date(2021, 9, 24), tasks, people, 3)
+    for person_bytes in ([b"P0", b"P1", b"P0", b"P1"], [b"X"] * 4, [b"P3", b"P1", b"P1", b"P0"]):
+        for seed in (SEED, bytes(32), "a1" * 32):
+            _same_solve(problem, seed, person_bytes)
+
+
+def test_the_c_passes_refuse_what_is_not_a_draws_state():
+    problem = synthetic_problem(tasks=6, inspectors=5, label="refuse")
+    with _on(_native):
+        draw = assignment._Draw(problem, SEED)
+
+    def args(**change):
+        given = dict(pending=[0, 1], start=0, eligible=draw.eligible, slot_task=draw.slot_task, members=draw.members,
+                     held=draw.held, load=draw.load, filler=draw.filler, cap=draw.cap, partners=draw.partners,
+                     prefix=draw.prefix_hex, task_ids=[t.id for t in draw.tasks], people=draw.person_bytes)
+        given.update(change)
+        return list(given.values())
+
+    n = len(draw.load)
+    for change in ({"pending": [len(draw.slot_task)]}, {"pending": [-1]}, {"pending": ["0"]},
+                   {"load": [0] * (n - 1)}, {"load": ["0"] * n}, {"members": [[] for _ in draw.tasks]},
+                   {"held": [frozenset() for _ in range(n)]}, {"people": ["x"] * n}, {"prefix": "short"},
+                   {"task_ids": [1] * len(draw.tasks)}, {"cap": 2.0}, {"eligible": [[n]] * len(draw.slot_task)}):
+        with pytest.raises(TypeError):
+            _native.fill_pass(*args(**change))
+    assert draw.filler == [-1] * len(draw.slot_task) and draw.load == [0] * n  # nothing was placed
+    with pytest.raises(TypeError):
+        _native.fill_pass(*args()[:-1])
+    with pytest.raises(TypeError, match="improve_scan"):
+        _native.improve_scan(0, draw.eligible, draw.filler, draw.partners, draw.load, draw.cap)  # nobody placed yet
+    with pytest.raises(TypeError, match="improve_scan"):
+        _native.improve_scan(0, draw.eligible, [0] * len(draw.slot_task), draw.partners, [], draw.cap)
+    with pytest.raises(TypeError, match="teams_json"):
+        _native.teams_json([t.id for t in draw.tasks], draw.starts, draw.filler, [p.id for p in draw.people],
+                           draw.slot_def)  # -1: no one in the slots
+    with pytest.raises(TypeError, match="teams_json"):
+        _native.teams_json([t.id for t in draw.tasks], draw.starts[:-1], [0] * len(draw.slot_task),
+                           [p.id for p in draw.people], draw.slot_def)
+
+
+@given(load=st.lists(st.integers(0, 6), min_size=1, max_size=12), cap=st.integers(0, 8), data=st.data())
+def test_improve_scan_dismisses_as_the_pure_rule(load, cap, data):
+    people = range(len(load))
+    eligible = data.draw(st.lists(st.lists(st.sampled_from(people), unique=True), min_size=1, max_size=20))
+    filler = data.draw(st.lists(st.sampled_from(people), min_size=len(eligible), max_size=len(eligible)))
+    partners = [set(data.draw(st.lists(st.sampled_from(people), max_size=2))) for _ in people]
+    start = data.draw(st.integers(-1, len(eligible) + 1))
+
+    def kept(g):
+        floor = min((load[n] for n in eligible[g] if load[n] < cap), default=cap)
+        return bool(partners[filler[g]]) or not floor > load[filler[g]] - 2
+
+    expected = max(start, 0)  # from start on (at 0 when below), the first slot kept, else len(eligible)
+    while expected < len(eligible) and not kept(expected):
+        expected += 1
+    assert _native.improve_scan(start, eligible, filler, partners, load, cap) == expected
