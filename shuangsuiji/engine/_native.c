@@ -1215,6 +1215,224 @@ done:
     return out;
 }
 
+/* --- the solver's layout of slots ------------------------------------------------------------------ */
+
+#define KIND_FIELDS 5
+static const char *const kind_field_names[KIND_FIELDS] = {
+    "team_size", "departments", "specialties", "expert_specialties", "deadline"};
+
+PyDoc_STRVAR(task_kinds_doc,
+"task_kinds(tasks)\n--\n\n"
+"The tasks (a list or tuple of assignment.Task) grouped by what their slots and candidates depend on, the key\n"
+"(team_size, departments, specialties, expert_specialties, deadline): returns (kind_of, firsts, task_ids),\n"
+"kind_of[t] the number of task t's kind, kinds numbered in the order they first occur, firsts[k] the first\n"
+"task of kind k, task_ids[t] the id of task t. Keys are compared as a dict compares them.");
+
+static PyObject *task_kinds(PyObject *Py_UNUSED(module), PyObject *tasks)
+{
+    if (!PyList_Check(tasks) && !PyTuple_Check(tasks)) {
+        PyErr_SetString(PyExc_TypeError, "task_kinds takes a list or tuple of tasks");
+        return NULL;
+    }
+    PyObject *names[KIND_FIELDS] = {NULL}, *id_name = NULL;
+    PyObject *kind_of = NULL, *firsts = NULL, *task_ids = NULL, *keys = NULL, *numbers = NULL, *out = NULL;
+    for (int f = 0; f < KIND_FIELDS; f++)
+        if (!(names[f] = PyUnicode_InternFromString(kind_field_names[f])))
+            goto done;
+    if (!(id_name = PyUnicode_InternFromString("id")) || !(firsts = PyList_New(0)) || !(keys = PyList_New(0))
+            || !(numbers = PyDict_New()))
+        goto done;
+    /* the tasks' own sequence is held: getting an attribute may run Python code */
+    Py_INCREF(tasks);
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(tasks);
+    if (!(kind_of = PyList_New(count)) || !(task_ids = PyList_New(count)))
+        goto release;
+    PyObject *last = NULL;  /* the key of the previous task's kind, borrowed from keys */
+    Py_ssize_t last_kind = -1;
+    for (Py_ssize_t t = 0; t < count; t++) {
+        if (t >= PySequence_Fast_GET_SIZE(tasks)) {
+            PyErr_SetString(PyExc_RuntimeError, "task_kinds: the tasks changed");
+            goto release;
+        }
+        PyObject *task = Py_NewRef(PySequence_Fast_ITEMS(tasks)[t]);
+        PyObject *id = PyObject_GetAttr(task, id_name);
+        PyObject *key = id ? PyTuple_New(KIND_FIELDS) : NULL;
+        for (int f = 0; key && f < KIND_FIELDS; f++) {
+            PyObject *field = PyObject_GetAttr(task, names[f]);
+            if (!field)
+                Py_CLEAR(key);
+            else
+                PyTuple_SET_ITEM(key, f, field);
+        }
+        Py_DECREF(task);
+        if (!key) {
+            Py_XDECREF(id);
+            goto release;
+        }
+        PyList_SET_ITEM(task_ids, t, id);
+        /* most tasks share the very objects of their kind's fields (a manifest's tasks do): identical fields
+           make equal keys, as the dict would find; anything else is looked up by value */
+        int same = last != NULL;
+        for (int f = 0; same && f < KIND_FIELDS; f++)
+            same = PyTuple_GET_ITEM(key, f) == PyTuple_GET_ITEM(last, f);
+        Py_ssize_t kind = last_kind;
+        if (!same) {
+            PyObject *number = PyDict_GetItemWithError(numbers, key);
+            if (number) {
+                kind = PyLong_AsSsize_t(number);
+            } else if (PyErr_Occurred()) {
+                Py_DECREF(key);
+                goto release;
+            } else {
+                kind = PyList_GET_SIZE(keys);
+                PyObject *first = PyLong_FromSsize_t(t), *made = PyLong_FromSsize_t(kind);
+                int bad = !first || !made || PyList_Append(firsts, first) < 0 || PyList_Append(keys, key) < 0
+                          || PyDict_SetItem(numbers, key, made) < 0;
+                Py_XDECREF(first);
+                Py_XDECREF(made);
+                if (bad) {
+                    Py_DECREF(key);
+                    goto release;
+                }
+            }
+            last = PyList_GET_ITEM(keys, kind);
+            last_kind = kind;
+        }
+        Py_DECREF(key);
+        PyObject *number = PyLong_FromSsize_t(kind);
+        if (!number)
+            goto release;
+        PyList_SET_ITEM(kind_of, t, number);
+    }
+    out = PyTuple_Pack(3, kind_of, firsts, task_ids);
+release:
+    Py_DECREF(tasks);
+done:
+    for (int f = 0; f < KIND_FIELDS; f++)
+        Py_XDECREF(names[f]);
+    Py_XDECREF(id_name);
+    Py_XDECREF(kind_of);
+    Py_XDECREF(firsts);
+    Py_XDECREF(task_ids);
+    Py_XDECREF(keys);
+    Py_XDECREF(numbers);
+    return out;
+}
+
+PyDoc_STRVAR(lay_out_doc,
+"lay_out(kind_of, kind_slots, kind_lists)\n--\n\n"
+"The slots of the tasks one after the other: task t of kind k = kind_of[t] has the slots kind_slots[k] (a tuple)\n"
+"with the candidate lists kind_lists[k] (a tuple as long, of lists, shared, not copied). Returns (starts,\n"
+"slot_task, slot_def, eligible): the slots of task t are starts[t] to starts[t + 1], slot_task[g] is the task of\n"
+"slot g, slot_def[g] its slot and eligible[g] its list.");
+
+static PyObject *lay_out(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])
+            || PyList_GET_SIZE(args[1]) != PyList_GET_SIZE(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "lay_out(kind_of: list, kind_slots: list, kind_lists: list)");
+        return NULL;
+    }
+    PyObject *kind_of = args[0], *kind_slots = args[1], *kind_lists = args[2];
+    Py_ssize_t tasks = PyList_GET_SIZE(kind_of), kinds = PyList_GET_SIZE(kind_slots), slots = 0;
+    for (Py_ssize_t k = 0; k < kinds; k++) {
+        PyObject *defs = PyList_GET_ITEM(kind_slots, k), *lists = PyList_GET_ITEM(kind_lists, k);
+        if (!PyTuple_Check(defs) || !PyTuple_Check(lists) || PyTuple_GET_SIZE(defs) != PyTuple_GET_SIZE(lists))
+            goto type_error;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(lists); j++)
+            if (!PyList_Check(PyTuple_GET_ITEM(lists, j)))
+                goto type_error;
+    }
+    /* nothing below runs Python code: the lists keep their sizes */
+    for (Py_ssize_t t = 0; t < tasks; t++) {
+        Py_ssize_t k;
+        if (read_number(PyList_GET_ITEM(kind_of, t), kinds, &k) < 0)
+            goto type_error;
+        slots += PyTuple_GET_SIZE(PyList_GET_ITEM(kind_slots, k));
+    }
+    PyObject *starts = PyList_New(tasks + 1), *slot_task = PyList_New(slots), *slot_def = PyList_New(slots);
+    PyObject *eligible = PyList_New(slots), *out = NULL;
+    if (!starts || !slot_task || !slot_def || !eligible)
+        goto done;
+    Py_ssize_t g = 0;
+    for (Py_ssize_t t = 0; t <= tasks; t++) {
+        PyObject *start = PyLong_FromSsize_t(g);
+        if (!start)
+            goto done;
+        PyList_SET_ITEM(starts, t, start);
+        if (t == tasks)
+            break;
+        Py_ssize_t k = PyLong_AsSsize_t(PyList_GET_ITEM(kind_of, t));  /* read above */
+        PyObject *defs = PyList_GET_ITEM(kind_slots, k), *lists = PyList_GET_ITEM(kind_lists, k);
+        PyObject *number = PyLong_FromSsize_t(t);
+        if (!number)
+            goto done;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(defs); j++, g++) {
+            PyList_SET_ITEM(slot_task, g, Py_NewRef(number));
+            PyList_SET_ITEM(slot_def, g, Py_NewRef(PyTuple_GET_ITEM(defs, j)));
+            PyList_SET_ITEM(eligible, g, Py_NewRef(PyTuple_GET_ITEM(lists, j)));
+        }
+        Py_DECREF(number);
+    }
+    out = PyTuple_Pack(4, starts, slot_task, slot_def, eligible);
+done:
+    Py_XDECREF(starts);
+    Py_XDECREF(slot_task);
+    Py_XDECREF(slot_def);
+    Py_XDECREF(eligible);
+    return out;
+type_error:
+    PyErr_SetString(PyExc_TypeError, "lay_out: kinds must be numbered within kind_slots, whose tuples match "
+                    "kind_lists' tuples of lists");
+    return NULL;
+}
+
+PyDoc_STRVAR(by_length_doc,
+"by_length(eligible)\n--\n\n"
+"sorted(range(len(eligible)), key=lambda g: len(eligible[g])): the slot numbers by their lists' lengths, in\n"
+"slot order among equal lengths (eligible: a list of lists).");
+
+static PyObject *by_length(PyObject *Py_UNUSED(module), PyObject *eligible)
+{
+    if (!PyList_Check(eligible)) {
+        PyErr_SetString(PyExc_TypeError, "by_length takes a list of lists");
+        return NULL;
+    }
+    Py_ssize_t slots = PyList_GET_SIZE(eligible), longest = 0;
+    for (Py_ssize_t g = 0; g < slots; g++) {
+        PyObject *names = PyList_GET_ITEM(eligible, g);
+        if (!PyList_Check(names)) {
+            PyErr_SetString(PyExc_TypeError, "by_length takes a list of lists");
+            return NULL;
+        }
+        if (PyList_GET_SIZE(names) > longest)
+            longest = PyList_GET_SIZE(names);
+    }
+    /* a counting sort, stable: at[l] is where the next slot of length l goes */
+    Py_ssize_t *at = PyMem_Calloc((size_t)longest + 2, sizeof(Py_ssize_t));
+    PyObject *out = PyList_New(slots);
+    if (!at || !out) {
+        PyMem_Free(at);
+        Py_XDECREF(out);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t g = 0; g < slots; g++)
+        at[PyList_GET_SIZE(PyList_GET_ITEM(eligible, g)) + 1]++;
+    for (Py_ssize_t l = 1; l <= longest + 1; l++)
+        at[l] += at[l - 1];
+    for (Py_ssize_t g = 0; g < slots; g++) {
+        PyObject *number = PyLong_FromSsize_t(g);
+        if (!number) {
+            PyMem_Free(at);
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, at[PyList_GET_SIZE(PyList_GET_ITEM(eligible, g))]++, number);
+    }
+    PyMem_Free(at);
+    return out;
+}
+
 PyDoc_STRVAR(ticket_digits_doc,
 "ticket_digits(seed_hex, ids)\n--\n\n"
 "The ticket digit strings (Rivest's first_fraction without \"0.\") of ids (a list or tuple of str) under the\n"
@@ -1254,6 +1472,9 @@ static PyMethodDef methods[] = {
     {"fill_pass", (PyCFunction)(void (*)(void))fill_pass, METH_FASTCALL, fill_pass_doc},
     {"improve_scan", (PyCFunction)(void (*)(void))improve_scan, METH_FASTCALL, improve_scan_doc},
     {"teams_json", (PyCFunction)(void (*)(void))teams_json, METH_FASTCALL, teams_json_doc},
+    {"task_kinds", task_kinds, METH_O, task_kinds_doc},
+    {"lay_out", (PyCFunction)(void (*)(void))lay_out, METH_FASTCALL, lay_out_doc},
+    {"by_length", by_length, METH_O, by_length_doc},
     {NULL, NULL, 0, NULL},
 };
 

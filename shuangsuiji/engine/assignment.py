@@ -28,6 +28,7 @@ draw seed with its own domain, so the order can be checked with the ``consistent
 No floating point is involved anywhere.
 """
 
+import functools
 import hashlib
 import itertools
 import re
@@ -655,13 +656,28 @@ class _Draw:
         # tasks have one, so the pool is scanned once per requirement rather than once per slot; and
         # tasks that need the same (most of a plan's) share their slots and lists, so the slots of all
         # tasks are laid out by whole-list operations, and only a task with recusals is visited alone.
-        shared: dict[tuple[Slot, date], tuple[list[int], set[int]]] = {}
-        kinds: dict[tuple[Any, ...], tuple[tuple[Slot, ...], tuple[list[int], ...], tuple[set[int], ...]]] = {}
+        shared: dict[tuple[Slot, date], list[int]] = {}
         tasks = self.tasks
-        task_kinds = list(zip(map(_TEAM_SIZE, tasks), map(_DEPARTMENTS, tasks), map(_SPECIALTIES, tasks),
-                              map(_EXPERT_SPECIALTIES, tasks), map(_DEADLINE, tasks), strict=True))
-        firsts = dict(zip(task_kinds, range(len(tasks)), strict=True))  # a task of each kind (the last: any will do)
-        for kind, t in firsts.items():
+        native = tickets._native
+        if native is not None:
+            # the same grouping and layout in C, which reads each task's fields once and shares what the
+            # Python below shares: a national quarter lays out 380,000 slots
+            kind_of, firsts, self.task_ids = native.task_kinds(tasks)
+        else:
+            task_kinds = list(zip(map(_TEAM_SIZE, tasks), map(_DEPARTMENTS, tasks), map(_SPECIALTIES, tasks),
+                                  map(_EXPERT_SPECIALTIES, tasks), map(_DEADLINE, tasks), strict=True))
+            numbers: dict[tuple[Any, ...], int] = {}
+            firsts = []
+            for t, kind in enumerate(task_kinds):
+                if kind not in numbers:
+                    numbers[kind] = len(firsts)
+                    firsts.append(t)
+            kind_of = list(map(numbers.__getitem__, task_kinds))
+            self.task_ids = list(map(_ID, tasks))
+        """The tasks' ids, in task order."""
+        kind_slots: list[tuple[Slot, ...]] = []
+        kind_lists: list[tuple[list[int], ...]] = []
+        for t in firsts:  # a task of each kind: any will do
             task = tasks[t]
             slots = task_slots(task)
             lists = []
@@ -670,27 +686,30 @@ class _Draw:
                 if key not in shared:
                     # ineligibility reads a task's deadline and recusals only: none here
                     probe = replace(task, recusals=()) if task.recusals else task
-                    names = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
-                    shared[key] = (names, set(names))
+                    shared[key] = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
                 lists.append(shared[key])
-            kinds[kind] = (slots, tuple(names for names, _ in lists), tuple(s for _, s in lists))
-        entries = list(map(kinds.__getitem__, task_kinds))
-        counts = [len(entry[0]) for entry in entries]
-        starts = self.starts = list(accumulate(counts, initial=0))
-        """The slots of task t are numbered one after the other, from starts[t] to starts[t + 1]."""
-        self.slot_task: list[int] = list(chain.from_iterable(map(repeat, range(len(tasks)), counts)))
-        self.slot_def: list[Slot] = list(chain.from_iterable(map(itemgetter(0), entries)))
-        self.eligible: list[list[int]] = list(chain.from_iterable(map(itemgetter(1), entries)))
-        self.eligible_set: list[set[int]] = list(chain.from_iterable(map(itemgetter(2), entries)))
-        self.candidate_lists: list[list[int]] = [names for names, _ in shared.values()]
+            kind_slots.append(slots)
+            kind_lists.append(tuple(lists))
+        if native is not None:
+            self.starts, self.slot_task, self.slot_def, self.eligible = native.lay_out(kind_of, kind_slots,
+                                                                                       kind_lists)
+        else:
+            counts = list(map(len, map(kind_slots.__getitem__, kind_of)))
+            self.starts = list(accumulate(counts, initial=0))
+            self.slot_task = list(chain.from_iterable(map(repeat, range(len(tasks)), counts)))
+            self.slot_def = list(chain.from_iterable(map(kind_slots.__getitem__, kind_of)))
+            self.eligible = list(chain.from_iterable(map(kind_lists.__getitem__, kind_of)))
+        """The slots of task t are numbered one after the other, from starts[t] to starts[t + 1]; slot g is
+        slot_def[g] of task slot_task[g], with the candidates eligible[g] (a list shared between slots)."""
+        starts = self.starts
+        self.candidate_lists: list[list[int]] = list(shared.values())
         """Every list of ``eligible`` (and a few more): those of tasks with recusals are added below."""
-        eligible, eligible_set = self.eligible, self.eligible_set
+        eligible = self.eligible
         for t in [t for t, recusals in enumerate(map(_RECUSALS, tasks)) if recusals]:
             recused = {index[r] for r in tasks[t].recusals if r in index}
             for g in range(starts[t], starts[t + 1]):
-                if recused & eligible_set[g]:
+                if not recused.isdisjoint(eligible[g]):
                     eligible[g] = [n for n in eligible[g] if n not in recused]
-                    eligible_set[g] = set(eligible[g])
                     self.candidate_lists.append(eligible[g])
 
         self.filler: list[int] = [-1] * len(self.slot_task)
@@ -699,6 +718,13 @@ class _Draw:
         self.held: list[set[int]] = [set() for _ in self.people]
         """Per inspector: the slots he fills."""
         self.load: list[int] = [0] * len(self.people)
+
+    @functools.cached_property
+    def eligible_set(self) -> list[set[int]]:
+        """``eligible`` as sets, one per distinct list: only the local moves' swaps and the bindings read them,
+        which most draws of a quarter never reach."""
+        sets: dict[int, set[int]] = {}
+        return [sets.get(id(names)) or sets.setdefault(id(names), set(names)) for names in self.eligible]
 
     # -- primitives --------------------------------------------------------------------------------
 
@@ -787,10 +813,11 @@ class _Draw:
         # holds only name people of lists that some slot does: a recused person's list minus him)
         usable = len(set(chain.from_iterable(self.candidate_lists)))
         self.cap = min(self.max_load, -(-count // usable)) if usable else self.max_load
-        pending = sorted(range(count), key=list(map(len, self.eligible)).__getitem__)  # stable: then by g
         native = tickets._native if self.prefix_hex is not None else None
         if native is not None:
-            task_ids = list(map(_ID, self.tasks))
+            pending = native.by_length(self.eligible)
+        else:
+            pending = sorted(range(count), key=list(map(len, self.eligible)).__getitem__)  # stable: then by g
         while True:
             # What a failed search explored can reach no one with room for the rest of the round
             # (later augmenting paths never enter it), so later searches skip it: that keeps an
@@ -806,7 +833,7 @@ class _Draw:
                 while k < len(pending):
                     k = native.fill_pass(pending, k, self.eligible, self.slot_task, self.members, self.held,
                                          self.load, self.filler, self.cap, self.partners, self.prefix_hex,
-                                         task_ids, self.person_bytes)
+                                         self.task_ids, self.person_bytes)
                     if k < len(pending):
                         if not self.augment(pending[k]):
                             left.append(pending[k])
@@ -997,7 +1024,7 @@ class _Draw:
         filler = self.filler
         native = tickets._native
         if native is not None:
-            return native.teams_json(list(map(_ID, self.tasks)), self.starts, filler, ids, self.slot_def)
+            return native.teams_json(self.task_ids, self.starts, filler, ids, self.slot_def)
         members = [{"inspector": ids[filler[g]], "role": slot.role, "requirement": slot.requirement}
                    for g, slot in enumerate(self.slot_def)]
         # a task's slots are numbered one after the other

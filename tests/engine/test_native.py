@@ -361,7 +361,16 @@ def _both_draws(problem, seed):
     with _on(_native):
         native = assignment._Draw(problem, seed)
     assert pure.prefix_hex is None and native.prefix_hex is not None
+    assert _layout(native) == _layout(pure)
     return pure, native
+
+
+def _layout(draw):
+    """The slots as __init__ lays them out (task_kinds and lay_out on the C path), and which lists are shared."""
+    shared = [draw.eligible.index(names) for names in draw.eligible]  # == compares, index finds the first equal
+    same = [next(h for h, other in enumerate(draw.eligible) if other is names) for names in draw.eligible]
+    return (draw.starts, draw.slot_task, draw.slot_def, draw.eligible, draw.task_ids, draw.eligible_set,
+            sorted(map(tuple, draw.candidate_lists)), shared == same or shared)
 
 
 def _same_solve(problem, seed, person_bytes=None):
@@ -477,3 +486,71 @@ def test_improve_scan_dismisses_as_the_pure_rule(load, cap, data):
     while expected < len(eligible) and not kept(expected):
         expected += 1
     assert _native.improve_scan(start, eligible, filler, partners, load, cap) == expected
+
+
+# --- the layout of slots in C: task_kinds, lay_out, by_length ----------------------------------------------
+
+
+def _pure_kinds(tasks):
+    numbers, firsts, kind_of = {}, [], []
+    for t, task in enumerate(tasks):
+        key = (task.team_size, task.departments, task.specialties, task.expert_specialties, task.deadline)
+        if key not in numbers:
+            numbers[key] = len(firsts)
+            firsts.append(t)
+        kind_of.append(numbers[key])
+    return kind_of, firsts, [task.id for task in tasks]
+
+
+@given(picks=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2), st.booleans()),
+                      max_size=40))
+def test_task_kinds_group_as_a_dict_of_the_fields(picks):
+    """Equal fields group whether or not they are the same objects (a manifest's tasks share them, others not)."""
+    departments = [(), ("水",), ("大气", "水"), ("大气",)]
+    days = [date(2021, 12, 31), date(2022, 1, 1), date(2021, 12, 31)]
+    tasks = []
+    for k, (d, size, day, copy) in enumerate(picks):
+        fields = (2 + size % 2, departments[d], ("噪声",) if size > 1 else (), (), days[day])
+        if copy:  # equal, not identical
+            fields = tuple(tuple(list(f)) if isinstance(f, tuple) else f for f in fields)
+            fields = (*fields[:4], date.fromordinal(fields[4].toordinal()))
+        tasks.append(assignment._canonical_task(f"T{k:03d}", fields[4], fields[0], *fields[1:4], ()))
+    assert _native.task_kinds(tasks) == _native.task_kinds(tuple(tasks)) == _pure_kinds(tasks)
+
+
+def test_task_kinds_refuse_what_is_not_tasks():
+    with pytest.raises(TypeError):
+        _native.task_kinds(iter([]))
+    with pytest.raises(AttributeError):
+        _native.task_kinds([Task("T", date(2022, 1, 1)), "T2"])
+    assert _native.task_kinds([]) == ([], [], [])
+
+
+@given(kinds=st.lists(st.integers(0, 4), min_size=1, max_size=4), data=st.data())
+def test_lay_out_equals_the_pure_layout(kinds, data):
+    lists = [[n] for n in range(5)]
+    kind_slots = [tuple(assignment.Slot("officer", str(j)) for j in range(k)) for k in kinds]
+    kind_lists = [tuple(lists[j] for j in range(k)) for k in kinds]
+    kind_of = data.draw(st.lists(st.integers(0, len(kinds) - 1), max_size=30))
+    starts, slot_task, slot_def, eligible = _native.lay_out(kind_of, kind_slots, kind_lists)
+    expected = [(t, slot, names) for t, k in enumerate(kind_of)
+                for slot, names in zip(kind_slots[k], kind_lists[k], strict=True)]
+    assert list(zip(slot_task, slot_def, eligible, strict=True)) == expected
+    assert all(a is b for a, (_, _, b) in zip(eligible, expected, strict=True))  # the lists are shared, not copied
+    assert starts == [sum(len(kind_slots[k]) for k in kind_of[:t]) for t in range(len(kind_of) + 1)]
+
+
+def test_lay_out_refuses_what_does_not_match():
+    slots = (assignment.Slot("officer", ""),)
+    for args in (([1], [slots], [([0],)]), ([0], [slots], [()]), ([0], [slots], [([0], [1])]), ([0], [slots], [(0,)]),
+                 ([-1], [slots], [([0],)]), (["0"], [slots], [([0],)]), ([0], [slots], [])):
+        with pytest.raises(TypeError):
+            _native.lay_out(*args)
+
+
+@given(lengths=st.lists(st.integers(0, 6), max_size=50))
+def test_by_length_is_the_stable_sort(lengths):
+    eligible = [list(range(k)) for k in lengths]
+    assert _native.by_length(eligible) == sorted(range(len(eligible)), key=lambda g: len(eligible[g]))
+    with pytest.raises(TypeError):
+        _native.by_length([*eligible, (1,)])
