@@ -1224,9 +1224,10 @@ static const char *const kind_field_names[KIND_FIELDS] = {
 PyDoc_STRVAR(task_kinds_doc,
 "task_kinds(tasks)\n--\n\n"
 "The tasks (a list or tuple of assignment.Task) grouped by what their slots and candidates depend on, the key\n"
-"(team_size, departments, specialties, expert_specialties, deadline): returns (kind_of, firsts, task_ids),\n"
-"kind_of[t] the number of task t's kind, kinds numbered in the order they first occur, firsts[k] the first\n"
-"task of kind k, task_ids[t] the id of task t. Keys are compared as a dict compares them.");
+"(team_size, departments, specialties, expert_specialties, deadline): returns (kind_of, firsts, task_ids,\n"
+"recusing), kind_of[t] the number of task t's kind, kinds numbered in the order they first occur, firsts[k]\n"
+"the first task of kind k, task_ids[t] the id of task t, recusing the tasks whose recusals are true, in order.\n"
+"Keys are compared as a dict compares them.");
 
 static PyObject *task_kinds(PyObject *Py_UNUSED(module), PyObject *tasks)
 {
@@ -1234,13 +1235,14 @@ static PyObject *task_kinds(PyObject *Py_UNUSED(module), PyObject *tasks)
         PyErr_SetString(PyExc_TypeError, "task_kinds takes a list or tuple of tasks");
         return NULL;
     }
-    PyObject *names[KIND_FIELDS] = {NULL}, *id_name = NULL;
+    PyObject *names[KIND_FIELDS] = {NULL}, *id_name = NULL, *recusals_name = NULL, *recusing = NULL;
     PyObject *kind_of = NULL, *firsts = NULL, *task_ids = NULL, *keys = NULL, *numbers = NULL, *out = NULL;
     for (int f = 0; f < KIND_FIELDS; f++)
         if (!(names[f] = PyUnicode_InternFromString(kind_field_names[f])))
             goto done;
-    if (!(id_name = PyUnicode_InternFromString("id")) || !(firsts = PyList_New(0)) || !(keys = PyList_New(0))
-            || !(numbers = PyDict_New()))
+    if (!(id_name = PyUnicode_InternFromString("id")) || !(recusals_name = PyUnicode_InternFromString("recusals"))
+            || !(firsts = PyList_New(0)) || !(keys = PyList_New(0)) || !(numbers = PyDict_New())
+            || !(recusing = PyList_New(0)))
         goto done;
     /* the tasks' own sequence is held: getting an attribute may run Python code */
     Py_INCREF(tasks);
@@ -1264,12 +1266,25 @@ static PyObject *task_kinds(PyObject *Py_UNUSED(module), PyObject *tasks)
             else
                 PyTuple_SET_ITEM(key, f, field);
         }
+        PyObject *recusals = key ? PyObject_GetAttr(task, recusals_name) : NULL;
         Py_DECREF(task);
-        if (!key) {
+        int recused = recusals ? PyObject_IsTrue(recusals) : -1;
+        Py_XDECREF(recusals);
+        if (recused < 0) {
+            Py_XDECREF(key);
             Py_XDECREF(id);
             goto release;
         }
         PyList_SET_ITEM(task_ids, t, id);
+        if (recused) {
+            PyObject *number = PyLong_FromSsize_t(t);
+            if (!number || PyList_Append(recusing, number) < 0) {
+                Py_XDECREF(number);
+                Py_DECREF(key);
+                goto release;
+            }
+            Py_DECREF(number);
+        }
         /* most tasks share the very objects of their kind's fields (a manifest's tasks do): identical fields
            make equal keys, as the dict would find; anything else is looked up by value */
         int same = last != NULL;
@@ -1304,13 +1319,15 @@ static PyObject *task_kinds(PyObject *Py_UNUSED(module), PyObject *tasks)
             goto release;
         PyList_SET_ITEM(kind_of, t, number);
     }
-    out = PyTuple_Pack(3, kind_of, firsts, task_ids);
+    out = PyTuple_Pack(4, kind_of, firsts, task_ids, recusing);
 release:
     Py_DECREF(tasks);
 done:
     for (int f = 0; f < KIND_FIELDS; f++)
         Py_XDECREF(names[f]);
     Py_XDECREF(id_name);
+    Py_XDECREF(recusals_name);
+    Py_XDECREF(recusing);
     Py_XDECREF(kind_of);
     Py_XDECREF(firsts);
     Py_XDECREF(task_ids);

@@ -442,6 +442,26 @@ def ineligibility(inspector: Inspector, task: Task, slot: Slot) -> str | None:
     return None
 
 
+def _candidates(people: Sequence[Inspector], deadline: date, slot: Slot) -> list[int]:
+    """``[n for n, p in enumerate(people) if ineligibility(p, task, slot) is None]`` for a task of that deadline
+    without recusals (ineligibility reads nothing else of a task), its tests written out once per slot rather
+    than called once per person: a national quarter asks for some 140,000 of them."""
+    role, requirement = slot
+    if role == "expert":
+        return [n for n, p in enumerate(people)
+                if p.status == "active" and p.expert
+                and not (p.certificate_expiry is not None and p.certificate_expiry < deadline)
+                and requirement in p.specialties]
+    fit = [n for n, p in enumerate(people)
+           if p.status == "active" and not p.expert
+           and not (p.certificate_expiry is None or p.certificate_expiry < deadline)]
+    if role == "department":
+        return [n for n in fit if people[n].department == requirement]
+    if role == "specialty":
+        return [n for n in fit if requirement in people[n].specialties]
+    return fit
+
+
 # --- tickets --------------------------------------------------------------------------------------
 
 
@@ -662,7 +682,7 @@ class _Draw:
         if native is not None:
             # the same grouping and layout in C, which reads each task's fields once and shares what the
             # Python below shares: a national quarter lays out 380,000 slots
-            kind_of, firsts, self.task_ids = native.task_kinds(tasks)
+            kind_of, firsts, self.task_ids, recusing = native.task_kinds(tasks)
         else:
             task_kinds = list(zip(map(_TEAM_SIZE, tasks), map(_DEPARTMENTS, tasks), map(_SPECIALTIES, tasks),
                                   map(_EXPERT_SPECIALTIES, tasks), map(_DEADLINE, tasks), strict=True))
@@ -674,6 +694,7 @@ class _Draw:
                     firsts.append(t)
             kind_of = list(map(numbers.__getitem__, task_kinds))
             self.task_ids = list(map(_ID, tasks))
+            recusing = [t for t, recusals in enumerate(map(_RECUSALS, tasks)) if recusals]
         """The tasks' ids, in task order."""
         kind_slots: list[tuple[Slot, ...]] = []
         kind_lists: list[tuple[list[int], ...]] = []
@@ -684,9 +705,7 @@ class _Draw:
             for slot in slots:
                 key = (slot, task.deadline)
                 if key not in shared:
-                    # ineligibility reads a task's deadline and recusals only: none here
-                    probe = replace(task, recusals=()) if task.recusals else task
-                    shared[key] = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
+                    shared[key] = _candidates(self.people, task.deadline, slot)
                 lists.append(shared[key])
             kind_slots.append(slots)
             kind_lists.append(tuple(lists))
@@ -705,7 +724,7 @@ class _Draw:
         self.candidate_lists: list[list[int]] = list(shared.values())
         """Every list of ``eligible`` (and a few more): those of tasks with recusals are added below."""
         eligible = self.eligible
-        for t in [t for t, recusals in enumerate(map(_RECUSALS, tasks)) if recusals]:
+        for t in recusing:
             recused = {index[r] for r in tasks[t].recusals if r in index}
             for g in range(starts[t], starts[t + 1]):
                 if not recused.isdisjoint(eligible[g]):

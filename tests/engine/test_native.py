@@ -499,7 +499,7 @@ def _pure_kinds(tasks):
             numbers[key] = len(firsts)
             firsts.append(t)
         kind_of.append(numbers[key])
-    return kind_of, firsts, [task.id for task in tasks]
+    return kind_of, firsts, [task.id for task in tasks], [t for t, task in enumerate(tasks) if task.recusals]
 
 
 @given(picks=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2), st.booleans()),
@@ -514,7 +514,8 @@ def test_task_kinds_group_as_a_dict_of_the_fields(picks):
         if copy:  # equal, not identical
             fields = tuple(tuple(list(f)) if isinstance(f, tuple) else f for f in fields)
             fields = (*fields[:4], date.fromordinal(fields[4].toordinal()))
-        tasks.append(assignment._canonical_task(f"T{k:03d}", fields[4], fields[0], *fields[1:4], ()))
+        recusals = ("P1",) if size == 3 else ()
+        tasks.append(assignment._canonical_task(f"T{k:03d}", fields[4], fields[0], *fields[1:4], recusals))
     assert _native.task_kinds(tasks) == _native.task_kinds(tuple(tasks)) == _pure_kinds(tasks)
 
 
@@ -523,7 +524,7 @@ def test_task_kinds_refuse_what_is_not_tasks():
         _native.task_kinds(iter([]))
     with pytest.raises(AttributeError):
         _native.task_kinds([Task("T", date(2022, 1, 1)), "T2"])
-    assert _native.task_kinds([]) == ([], [], [])
+    assert _native.task_kinds([]) == ([], [], [], [])
 
 
 @given(kinds=st.lists(st.integers(0, 4), min_size=1, max_size=4), data=st.data())
