@@ -914,16 +914,26 @@ static PyObject *fill_pass(PyObject *Py_UNUSED(module), PyObject *const *args, P
     Py_ssize_t *free_n = PyMem_Malloc(room * sizeof(Py_ssize_t));
     Py_ssize_t *free_k = PyMem_Malloc(room * sizeof(Py_ssize_t));
     Py_ssize_t *hits_of = PyMem_Malloc(room * sizeof(Py_ssize_t));
-    if (!known || !free_n || !free_k || !hits_of) {
-        PyMem_Free(known);
-        PyMem_Free(free_n);
-        PyMem_Free(free_k);
-        PyMem_Free(hits_of);
+    /* The loads as C numbers, and who is in the team being filled as a mark per person (mark[n] == epoch),
+       read once per pass and per change of task rather than once per candidate; load and members are written
+       as before. A candidate list's person numbers are read once per list: most slots share a few lists. */
+    long *loads = PyMem_Malloc(room * sizeof(long));
+    Py_ssize_t *mark = PyMem_Calloc(room, sizeof(Py_ssize_t));
+    Py_ssize_t *numbers = NULL, numbers_room = 0, epoch = 0, marked_task = -1;
+    PyObject *decoded = NULL;  /* the list whose numbers are in numbers (compared by identity, not held) */
+    if (!known || !free_n || !free_k || !hits_of || !loads || !mark) {
         PyErr_NoMemory();
-        return NULL;
+        goto fail;
     }
-    for (Py_ssize_t n = 0; n < people_count; n++)
+    for (Py_ssize_t n = 0; n < people_count; n++) {
         known[n].task = -1;
+        PyObject *held_load = PyList_GET_ITEM(load, n);
+        if (!PyLong_CheckExact(held_load))
+            goto type_error;
+        loads[n] = PyLong_AsLong(held_load);
+        if (loads[n] == -1 && PyErr_Occurred())
+            goto fail;
+    }
     Py_ssize_t state_task = -1;
     Py_ssize_t i = start;
     /* Only dict and set operations on exact ints run below, which call no Python code; the lists' sizes are
@@ -937,26 +947,40 @@ static PyObject *fill_pass(PyObject *Py_UNUSED(module), PyObject *const *args, P
         PyObject *members = PyList_GET_ITEM(members_of, t), *names = PyList_GET_ITEM(eligible, g);
         if (!PyDict_Check(members) || !PyList_Check(names))
             goto type_error;
+        if (t != marked_task) {
+            epoch++;
+            Py_ssize_t pos = 0, m;
+            PyObject *member, *value;
+            while (PyDict_Next(members, &pos, &member, &value)) {
+                if (read_number(member, people_count, &m) < 0)
+                    goto type_error;
+                mark[m] = epoch;
+            }
+            marked_task = t;
+        }
+        if (names != decoded) {
+            Py_ssize_t size = PyList_GET_SIZE(names);
+            if (size > numbers_room) {
+                Py_ssize_t *grown = PyMem_Realloc(numbers, (size_t)size * sizeof(Py_ssize_t));
+                if (!grown) {
+                    PyErr_NoMemory();
+                    goto fail;
+                }
+                numbers = grown;
+                numbers_room = size;
+            }
+            for (Py_ssize_t k = 0; k < size; k++)
+                if (read_number(PyList_GET_ITEM(names, k), people_count, &numbers[k]) < 0)
+                    goto type_error;
+            decoded = names;
+        }
         /* the least loaded free candidates, in the order of names (least_free) */
         Py_ssize_t count = 0;
         long least = 0;
         for (Py_ssize_t k = 0; k < PyList_GET_SIZE(names); k++) {
-            PyObject *name = PyList_GET_ITEM(names, k);
-            Py_ssize_t n;
-            if (read_number(name, PyList_GET_SIZE(load), &n) < 0)
-                goto type_error;
-            PyObject *held_load = PyList_GET_ITEM(load, n);
-            if (!PyLong_CheckExact(held_load))
-                goto type_error;
-            long l = PyLong_AsLong(held_load);
-            if (l == -1 && PyErr_Occurred())
-                goto fail;
-            if (l >= cap || (count && l > least))
-                continue;
-            int in = PyDict_Contains(members, name);
-            if (in < 0)
-                goto fail;
-            if (in)
+            Py_ssize_t n = numbers[k];
+            long l = loads[n];
+            if (l >= cap || (count && l > least) || mark[n] == epoch)
                 continue;
             if (count == 0 || l < least) {
                 least = l;
@@ -1047,20 +1071,24 @@ static PyObject *fill_pass(PyObject *Py_UNUSED(module), PyObject *const *args, P
         }
         PyList_SetItem(load, n, raised);  /* steals raised; n < len(load) was checked */
         PyList_SetItem(filler, g, Py_NewRef(name));
+        loads[n] = least + 1;
+        mark[n] = epoch;  /* t is the marked task */
     }
-    PyMem_Free(known);
-    PyMem_Free(free_n);
-    PyMem_Free(free_k);
-    PyMem_Free(hits_of);
-    return PyLong_FromSsize_t(i);
+    PyObject *result = PyLong_FromSsize_t(i);
+    goto done;
 type_error:
     PyErr_SetString(PyExc_TypeError, "fill_pass: slots, tasks and people must be numbered within their lists");
 fail:
+    result = NULL;
+done:
     PyMem_Free(known);
     PyMem_Free(free_n);
     PyMem_Free(free_k);
     PyMem_Free(hits_of);
-    return NULL;
+    PyMem_Free(loads);
+    PyMem_Free(mark);
+    PyMem_Free(numbers);
+    return result;
 }
 
 PyDoc_STRVAR(improve_scan_doc,
