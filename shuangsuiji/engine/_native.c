@@ -899,7 +899,10 @@ static PyObject *fill_pass(PyObject *Py_UNUSED(module), PyObject *const *args, P
         PyErr_SetString(PyExc_TypeError, "fill_pass: the lists' lengths disagree");
         return NULL;
     }
+    int paired = 0;  /* anyone with recent partners: without any (most pools), no one's count is read */
     for (Py_ssize_t n = 0; n < people_count; n++) {
+        if (PyAnySet_Check(PyList_GET_ITEM(partners, n)) && PySet_GET_SIZE(PyList_GET_ITEM(partners, n)))
+            paired = 1;
         if (!PyBytes_Check(PyList_GET_ITEM(people, n)) || !PyAnySet_Check(PyList_GET_ITEM(partners, n))
                 || !PySet_Check(PyList_GET_ITEM(held, n))) {
             PyErr_SetString(PyExc_TypeError, "fill_pass: person_bytes must hold bytes, partners and held sets");
@@ -993,7 +996,7 @@ static PyObject *fill_pass(PyObject *Py_UNUSED(module), PyObject *const *args, P
         }
         if (count == 0)
             break;  /* nobody free: place augments */
-        if (count > 1 && PyDict_GET_SIZE(members)) {
+        if (count > 1 && paired && PyDict_GET_SIZE(members)) {
             /* fewest recent partners among the team (a free candidate is never a member) */
             Py_ssize_t fewest = -1, kept = 0;
             for (Py_ssize_t c = 0; c < count; c++) {
