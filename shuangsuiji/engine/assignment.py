@@ -681,7 +681,8 @@ class _Draw:
         native = tickets._native
         if native is not None:
             # the same grouping and layout in C, which reads each task's fields once and shares what the
-            # Python below shares: a national quarter lays out 380,000 slots
+            # Python below shares: a national quarter lays out 380,000 slots. Tasks are numbered by kind (the
+            # first of each kind listed in firsts), task_ids are the tasks' ids, recusing the tasks with recusals.
             kind_of, firsts, self.task_ids, recusing = native.task_kinds(tasks)
         else:
             task_kinds = list(zip(map(_TEAM_SIZE, tasks), map(_DEPARTMENTS, tasks), map(_SPECIALTIES, tasks),
@@ -695,7 +696,6 @@ class _Draw:
             kind_of = list(map(numbers.__getitem__, task_kinds))
             self.task_ids = list(map(_ID, tasks))
             recusing = [t for t, recusals in enumerate(map(_RECUSALS, tasks)) if recusals]
-        """The tasks' ids, in task order."""
         kind_slots: list[tuple[Slot, ...]] = []
         kind_lists: list[tuple[list[int], ...]] = []
         for t in firsts:  # a task of each kind: any will do
