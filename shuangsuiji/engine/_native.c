@@ -833,6 +833,654 @@ fail:
     return NULL;
 }
 
+/* --- the solver's greedy pass ------------------------------------------------------------------------ */
+
+/* A candidate's ticket for the task being filled, hashed at most once per pass: the slots of a task share
+ * their candidates, and the pending slots of one task follow each other. */
+typedef struct {
+    Py_ssize_t task;   /* the task the entry was hashed for; -1 when none */
+    uint64_t key;
+    uint8_t digest[32];
+} Known;
+
+/* Reads a small non-negative int below limit (a person, slot or task number) from an exact int. */
+static int read_number(PyObject *item, Py_ssize_t limit, Py_ssize_t *out)
+{
+    if (!PyLong_CheckExact(item))
+        return -1;
+    Py_ssize_t n = PyLong_AsSsize_t(item);
+    if (n == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return -1;
+    }
+    if (n < 0 || n >= limit)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+PyDoc_STRVAR(fill_pass_doc,
+"fill_pass(pending, start, eligible, slot_task, members, held, load, filler, cap, partners, prefix_hex,\n"
+"          task_ids, person_bytes)\n--\n\n"
+"assignment._Draw.place for the slots pending[start:], in order, while each has a free candidate: the least\n"
+"loaded of eligible[g] below cap and not in the team members[slot_task[g]], then the fewest recent partners\n"
+"(partners: a set of person numbers per person) among the team, then the smallest ticket prefix_hex +\n"
+"task_ids[t] + '/' + person_bytes[n] (the earlier in eligible[g] on equal tickets); the chosen person n is\n"
+"written as place writes him: filler[g] = n, members[t][n] = g, held[n].add(g), load[n] += 1. Returns the\n"
+"position in pending of the first slot nobody is free for (place would augment there), or len(pending).");
+
+static PyObject *fill_pass(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 13) {
+        PyErr_SetString(PyExc_TypeError, "fill_pass takes 13 arguments");
+        return NULL;
+    }
+    PyObject *pending = args[0], *eligible = args[2], *slot_task = args[3], *members_of = args[4];
+    PyObject *held = args[5], *load = args[6], *filler = args[7], *partners = args[9];
+    PyObject *task_ids = args[11], *people = args[12];
+    if (!PyList_Check(pending) || !PyList_Check(eligible) || !PyList_Check(slot_task) || !PyList_Check(members_of)
+            || !PyList_Check(held) || !PyList_Check(load) || !PyList_Check(filler) || !PyList_Check(partners)
+            || !PyList_Check(task_ids) || !PyList_Check(people) || !PyLong_CheckExact(args[1])
+            || !PyLong_CheckExact(args[8])) {
+        PyErr_SetString(PyExc_TypeError, "fill_pass: wrong argument types");
+        return NULL;
+    }
+    Py_ssize_t start = PyLong_AsSsize_t(args[1]);
+    if (start == -1 && PyErr_Occurred())
+        return NULL;
+    long cap = PyLong_AsLong(args[8]);
+    if (cap == -1 && PyErr_Occurred())
+        return NULL;
+    Py_ssize_t slots = PyList_GET_SIZE(eligible), people_count = PyList_GET_SIZE(people);
+    Py_ssize_t tasks = PyList_GET_SIZE(task_ids);
+    if (start < 0 || PyList_GET_SIZE(slot_task) != slots || PyList_GET_SIZE(filler) != slots
+            || PyList_GET_SIZE(members_of) != tasks || PyList_GET_SIZE(held) != people_count
+            || PyList_GET_SIZE(load) != people_count || PyList_GET_SIZE(partners) != people_count) {
+        PyErr_SetString(PyExc_TypeError, "fill_pass: the lists' lengths disagree");
+        return NULL;
+    }
+    int paired = 0;  /* anyone with recent partners: without any (most pools), no one's count is read */
+    for (Py_ssize_t n = 0; n < people_count; n++) {
+        if (PyAnySet_Check(PyList_GET_ITEM(partners, n)) && PySet_GET_SIZE(PyList_GET_ITEM(partners, n)))
+            paired = 1;
+        if (!PyBytes_Check(PyList_GET_ITEM(people, n)) || !PyAnySet_Check(PyList_GET_ITEM(partners, n))
+                || !PySet_Check(PyList_GET_ITEM(held, n))) {
+            PyErr_SetString(PyExc_TypeError, "fill_pass: person_bytes must hold bytes, partners and held sets");
+            return NULL;
+        }
+    }
+    Sha256 base, task_state;
+    if (seed_midstate(args[10], &base) < 0)
+        return NULL;
+    size_t room = (size_t)(people_count ? people_count : 1);
+    Known *known = PyMem_Malloc(room * sizeof(Known));
+    Py_ssize_t *free_n = PyMem_Malloc(room * sizeof(Py_ssize_t));
+    Py_ssize_t *free_k = PyMem_Malloc(room * sizeof(Py_ssize_t));
+    Py_ssize_t *hits_of = PyMem_Malloc(room * sizeof(Py_ssize_t));
+    /* The loads as C numbers, and who is in the team being filled as a mark per person (mark[n] == epoch),
+       read once per pass and per change of task rather than once per candidate; load and members are written
+       as before. A candidate list's person numbers are read once per list: most slots share a few lists. */
+    long *loads = PyMem_Malloc(room * sizeof(long));
+    Py_ssize_t *mark = PyMem_Calloc(room, sizeof(Py_ssize_t));
+    Py_ssize_t *numbers = NULL, numbers_room = 0, epoch = 0, marked_task = -1;
+    PyObject *decoded = NULL;  /* the list whose numbers are in numbers (compared by identity, not held) */
+    if (!known || !free_n || !free_k || !hits_of || !loads || !mark) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t n = 0; n < people_count; n++) {
+        known[n].task = -1;
+        PyObject *held_load = PyList_GET_ITEM(load, n);
+        if (!PyLong_CheckExact(held_load))
+            goto type_error;
+        loads[n] = PyLong_AsLong(held_load);
+        if (loads[n] == -1 && PyErr_Occurred())
+            goto fail;
+    }
+    Py_ssize_t state_task = -1;
+    Py_ssize_t i = start;
+    /* Only dict and set operations on exact ints run below, which call no Python code; the lists' sizes are
+       read again where an item is taken all the same. */
+    for (; i < PyList_GET_SIZE(pending); i++) {
+        PyObject *slot = PyList_GET_ITEM(pending, i);
+        Py_ssize_t g, t;
+        if (read_number(slot, PyList_GET_SIZE(eligible), &g) < 0
+                || read_number(PyList_GET_ITEM(slot_task, g), PyList_GET_SIZE(members_of), &t) < 0)
+            goto type_error;
+        PyObject *members = PyList_GET_ITEM(members_of, t), *names = PyList_GET_ITEM(eligible, g);
+        if (!PyDict_Check(members) || !PyList_Check(names))
+            goto type_error;
+        if (t != marked_task) {
+            epoch++;
+            Py_ssize_t pos = 0, m;
+            PyObject *member, *value;
+            while (PyDict_Next(members, &pos, &member, &value)) {
+                if (read_number(member, people_count, &m) < 0)
+                    goto type_error;
+                mark[m] = epoch;
+            }
+            marked_task = t;
+        }
+        if (names != decoded) {
+            Py_ssize_t size = PyList_GET_SIZE(names);
+            if (size > numbers_room) {
+                Py_ssize_t *grown = PyMem_Realloc(numbers, (size_t)size * sizeof(Py_ssize_t));
+                if (!grown) {
+                    PyErr_NoMemory();
+                    goto fail;
+                }
+                numbers = grown;
+                numbers_room = size;
+            }
+            for (Py_ssize_t k = 0; k < size; k++)
+                if (read_number(PyList_GET_ITEM(names, k), people_count, &numbers[k]) < 0)
+                    goto type_error;
+            decoded = names;
+        }
+        /* the least loaded free candidates, in the order of names (least_free) */
+        Py_ssize_t count = 0;
+        long least = 0;
+        for (Py_ssize_t k = 0; k < PyList_GET_SIZE(names); k++) {
+            Py_ssize_t n = numbers[k];
+            long l = loads[n];
+            if (l >= cap || (count && l > least) || mark[n] == epoch)
+                continue;
+            if (count == 0 || l < least) {
+                least = l;
+                count = 0;
+            }
+            if (count >= (Py_ssize_t)room)
+                goto type_error;  /* a person twice in names: more than the pool */
+            free_n[count] = n;
+            free_k[count++] = k;
+        }
+        if (count == 0)
+            break;  /* nobody free: place augments */
+        if (count > 1 && paired && PyDict_GET_SIZE(members)) {
+            /* fewest recent partners among the team (a free candidate is never a member) */
+            Py_ssize_t fewest = -1, kept = 0;
+            for (Py_ssize_t c = 0; c < count; c++) {
+                Py_ssize_t hits = 0, pos = 0;
+                PyObject *member, *value;
+                PyObject *name = PyList_GET_ITEM(names, free_k[c]);
+                while (PyDict_Next(members, &pos, &member, &value)) {
+                    Py_ssize_t m;
+                    if (read_number(member, PyList_GET_SIZE(partners), &m) < 0)
+                        goto type_error;
+                    PyObject *theirs = PyList_GET_ITEM(partners, m);
+                    if (!PyAnySet_Check(theirs))
+                        goto type_error;
+                    if (PySet_GET_SIZE(theirs) == 0)
+                        continue;
+                    int in = PySet_Contains(theirs, name);
+                    if (in < 0)
+                        goto fail;
+                    hits += in;
+                }
+                hits_of[c] = hits;
+                if (fewest < 0 || hits < fewest)
+                    fewest = hits;
+            }
+            for (Py_ssize_t c = 0; c < count; c++) {
+                if (hits_of[c] == fewest) {
+                    free_n[kept] = free_n[c];
+                    free_k[kept++] = free_k[c];
+                }
+            }
+            count = kept;
+        }
+        Py_ssize_t chosen = 0;
+        if (count > 1) {
+            if (state_task != t) {
+                PyObject *task_id = PyList_GET_ITEM(task_ids, t);
+                if (!PyUnicode_Check(task_id))
+                    goto type_error;
+                Py_ssize_t size;
+                const char *text = PyUnicode_AsUTF8AndSize(task_id, &size);
+                if (!text)
+                    goto fail;
+                task_state = base;
+                sha_update(&task_state, (const uint8_t *)text, (size_t)size);
+                sha_update(&task_state, (const uint8_t *)"/", 1);
+                state_task = t;
+            }
+            for (Py_ssize_t c = 0; c < count; c++) {
+                Known *e = &known[free_n[c]];
+                if (e->task != t) {
+                    PyObject *person = PyList_GET_ITEM(people, free_n[c]);
+                    if (!PyBytes_Check(person))
+                        goto type_error;
+                    sha_tail(&task_state, (const uint8_t *)PyBytes_AS_STRING(person),
+                             (size_t)PyBytes_GET_SIZE(person), e->digest);
+                    e->key = ticket_key(e->digest);
+                    e->task = t;
+                }
+                if (c && ticket_less(e->key, e->digest, known[free_n[chosen]].key, known[free_n[chosen]].digest))
+                    chosen = c;
+            }
+        }
+        /* place it: filler[g] = n; members[t][n] = g; held[n].add(g); load[n] += 1 */
+        Py_ssize_t n = free_n[chosen];
+        PyObject *name = PyList_GET_ITEM(names, free_k[chosen]);
+        PyObject *person_held = PyList_GET_ITEM(held, n);
+        if (!PySet_Check(person_held))
+            goto type_error;
+        PyObject *raised = PyLong_FromLong(least + 1);
+        if (!raised)
+            goto fail;
+        if (PyDict_SetItem(members, name, slot) < 0 || PySet_Add(person_held, slot) < 0) {
+            Py_DECREF(raised);
+            goto fail;
+        }
+        PyList_SetItem(load, n, raised);  /* steals raised; n < len(load) was checked */
+        PyList_SetItem(filler, g, Py_NewRef(name));
+        loads[n] = least + 1;
+        mark[n] = epoch;  /* t is the marked task */
+    }
+    PyObject *result = PyLong_FromSsize_t(i);
+    goto done;
+type_error:
+    PyErr_SetString(PyExc_TypeError, "fill_pass: slots, tasks and people must be numbered within their lists");
+fail:
+    result = NULL;
+done:
+    PyMem_Free(known);
+    PyMem_Free(free_n);
+    PyMem_Free(free_k);
+    PyMem_Free(hits_of);
+    PyMem_Free(loads);
+    PyMem_Free(mark);
+    PyMem_Free(numbers);
+    return result;
+}
+
+PyDoc_STRVAR(improve_scan_doc,
+"improve_scan(start, eligible, filler, partners, load, cap)\n--\n\n"
+"The first slot g >= start that assignment._Draw.improve does not dismiss without a move: one whose holder\n"
+"n = filler[g] has recent partners (partners[n], a set, not empty) or a load at least two above the floor of\n"
+"the slot, the lightest load below cap among eligible[g] (cap when there is none); len(eligible) when none.");
+
+static PyObject *improve_scan(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 6 || !PyLong_CheckExact(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])
+            || !PyList_Check(args[3]) || !PyList_Check(args[4]) || !PyLong_CheckExact(args[5])) {
+        PyErr_SetString(PyExc_TypeError, "improve_scan(start: int, eligible: list, filler: list, partners: list, "
+                        "load: list, cap: int)");
+        return NULL;
+    }
+    PyObject *eligible = args[1], *filler = args[2], *partners = args[3], *load = args[4];
+    Py_ssize_t g = PyLong_AsSsize_t(args[0]);
+    if (g == -1 && PyErr_Occurred())
+        return NULL;
+    long cap = PyLong_AsLong(args[5]);
+    if (cap == -1 && PyErr_Occurred())
+        return NULL;
+    if (g < 0)
+        g = 0;
+    PyObject *last = NULL;  /* slots one after the other share their list: its floor is read once */
+    long floor = 0;
+    /* Nothing below runs Python code; sizes are read again at every step all the same. */
+    for (; g < PyList_GET_SIZE(eligible); g++) {
+        if (g >= PyList_GET_SIZE(filler))
+            goto type_error;
+        Py_ssize_t a;
+        if (read_number(PyList_GET_ITEM(filler, g), PyList_GET_SIZE(load), &a) < 0
+                || a >= PyList_GET_SIZE(partners))
+            goto type_error;
+        PyObject *theirs = PyList_GET_ITEM(partners, a), *held = PyList_GET_ITEM(load, a);
+        if (!PyAnySet_Check(theirs) || !PyLong_CheckExact(held))
+            goto type_error;
+        if (PySet_GET_SIZE(theirs))
+            break;
+        long own = PyLong_AsLong(held);
+        if (own == -1 && PyErr_Occurred())
+            return NULL;
+        PyObject *names = PyList_GET_ITEM(eligible, g);
+        if (names != last) {
+            if (!PyList_Check(names))
+                goto type_error;
+            floor = cap;
+            for (Py_ssize_t k = 0; k < PyList_GET_SIZE(names); k++) {
+                Py_ssize_t n;
+                if (read_number(PyList_GET_ITEM(names, k), PyList_GET_SIZE(load), &n) < 0)
+                    goto type_error;
+                PyObject *item = PyList_GET_ITEM(load, n);
+                if (!PyLong_CheckExact(item))
+                    goto type_error;
+                long l = PyLong_AsLong(item);
+                if (l == -1 && PyErr_Occurred())
+                    return NULL;
+                if (l < cap && l < floor)
+                    floor = l;
+            }
+            last = names;
+        }
+        if (!(floor > own - 2))
+            break;
+    }
+    return PyLong_FromSsize_t(g);
+type_error:
+    PyErr_SetString(PyExc_TypeError, "improve_scan: slots and people must be numbered within their lists");
+    return NULL;
+}
+
+PyDoc_STRVAR(teams_json_doc,
+"teams_json(task_ids, starts, filler, person_ids, slot_def)\n--\n\n"
+"assignment._Draw.teams_json: per task t, {\"task\": task_ids[t], \"members\": [{\"inspector\":\n"
+"person_ids[filler[g]], \"role\": role, \"requirement\": requirement} for g in range(starts[t], starts[t + 1])]}\n"
+"where (role, requirement) = slot_def[g].");
+
+static PyObject *teams_json(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])
+            || !PyList_Check(args[3]) || !PyList_Check(args[4])) {
+        PyErr_SetString(PyExc_TypeError, "teams_json(task_ids, starts, filler, person_ids, slot_def): lists");
+        return NULL;
+    }
+    PyObject *task_ids = args[0], *starts = args[1], *filler = args[2], *ids = args[3], *slot_def = args[4];
+    Py_ssize_t tasks = PyList_GET_SIZE(task_ids), slots = PyList_GET_SIZE(slot_def);
+    if (PyList_GET_SIZE(starts) != tasks + 1 || PyList_GET_SIZE(filler) != slots) {
+        PyErr_SetString(PyExc_TypeError, "teams_json: the lists' lengths disagree");
+        return NULL;
+    }
+    PyObject *k_task = NULL, *k_members = NULL, *k_inspector = NULL, *k_role = NULL, *k_requirement = NULL;
+    PyObject *out = NULL;
+    if (!(k_task = PyUnicode_InternFromString("task")) || !(k_members = PyUnicode_InternFromString("members"))
+            || !(k_inspector = PyUnicode_InternFromString("inspector"))
+            || !(k_role = PyUnicode_InternFromString("role"))
+            || !(k_requirement = PyUnicode_InternFromString("requirement")))
+        goto done;
+    out = PyList_New(tasks);
+    if (!out)
+        goto done;
+    Py_ssize_t start = 0, end;
+    for (Py_ssize_t t = 0; t < tasks; t++) {
+        if (read_number(PyList_GET_ITEM(starts, t + 1), slots + 1, &end) < 0 || end < start)
+            goto type_error;
+        if (t == 0) {
+            Py_ssize_t first;
+            if (read_number(PyList_GET_ITEM(starts, 0), slots + 1, &first) < 0 || first > end)
+                goto type_error;
+            start = first;
+        }
+        PyObject *members = PyList_New(end - start);
+        if (!members)
+            goto fail;
+        PyObject *team = PyDict_New();
+        if (!team || PyDict_SetItem(team, k_task, PyList_GET_ITEM(task_ids, t)) < 0
+                || PyDict_SetItem(team, k_members, members) < 0) {
+            Py_XDECREF(team);
+            Py_DECREF(members);
+            goto fail;
+        }
+        Py_DECREF(members);  /* the team holds it */
+        PyList_SET_ITEM(out, t, team);
+        for (Py_ssize_t g = start; g < end; g++) {
+            Py_ssize_t n;
+            PyObject *slot = PyList_GET_ITEM(slot_def, g);
+            if (read_number(PyList_GET_ITEM(filler, g), PyList_GET_SIZE(ids), &n) < 0 || !PyTuple_Check(slot)
+                    || PyTuple_GET_SIZE(slot) != 2)
+                goto type_error;
+            PyObject *member = PyDict_New();
+            if (!member)
+                goto fail;
+            PyList_SET_ITEM(members, g - start, member);
+            if (PyDict_SetItem(member, k_inspector, PyList_GET_ITEM(ids, n)) < 0
+                    || PyDict_SetItem(member, k_role, PyTuple_GET_ITEM(slot, 0)) < 0
+                    || PyDict_SetItem(member, k_requirement, PyTuple_GET_ITEM(slot, 1)) < 0)
+                goto fail;
+        }
+        start = end;
+    }
+    goto done;
+type_error:
+    PyErr_SetString(PyExc_TypeError, "teams_json: slots and people must be numbered within their lists");
+fail:
+    Py_CLEAR(out);
+done:
+    Py_XDECREF(k_task);
+    Py_XDECREF(k_members);
+    Py_XDECREF(k_inspector);
+    Py_XDECREF(k_role);
+    Py_XDECREF(k_requirement);
+    return out;
+}
+
+/* --- the solver's layout of slots ------------------------------------------------------------------ */
+
+#define KIND_FIELDS 5
+static const char *const kind_field_names[KIND_FIELDS] = {
+    "team_size", "departments", "specialties", "expert_specialties", "deadline"};
+
+PyDoc_STRVAR(task_kinds_doc,
+"task_kinds(tasks)\n--\n\n"
+"The tasks (a list or tuple of assignment.Task) grouped by what their slots and candidates depend on, the key\n"
+"(team_size, departments, specialties, expert_specialties, deadline): returns (kind_of, firsts, task_ids,\n"
+"recusing), kind_of[t] the number of task t's kind, kinds numbered in the order they first occur, firsts[k]\n"
+"the first task of kind k, task_ids[t] the id of task t, recusing the tasks whose recusals are true, in order.\n"
+"Keys are compared as a dict compares them.");
+
+static PyObject *task_kinds(PyObject *Py_UNUSED(module), PyObject *tasks)
+{
+    if (!PyList_Check(tasks) && !PyTuple_Check(tasks)) {
+        PyErr_SetString(PyExc_TypeError, "task_kinds takes a list or tuple of tasks");
+        return NULL;
+    }
+    PyObject *names[KIND_FIELDS] = {NULL}, *id_name = NULL, *recusals_name = NULL, *recusing = NULL;
+    PyObject *kind_of = NULL, *firsts = NULL, *task_ids = NULL, *keys = NULL, *numbers = NULL, *out = NULL;
+    for (int f = 0; f < KIND_FIELDS; f++)
+        if (!(names[f] = PyUnicode_InternFromString(kind_field_names[f])))
+            goto done;
+    if (!(id_name = PyUnicode_InternFromString("id")) || !(recusals_name = PyUnicode_InternFromString("recusals"))
+            || !(firsts = PyList_New(0)) || !(keys = PyList_New(0)) || !(numbers = PyDict_New())
+            || !(recusing = PyList_New(0)))
+        goto done;
+    /* the tasks' own sequence is held: getting an attribute may run Python code */
+    Py_INCREF(tasks);
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(tasks);
+    if (!(kind_of = PyList_New(count)) || !(task_ids = PyList_New(count)))
+        goto release;
+    PyObject *last = NULL;  /* the key of the previous task's kind, borrowed from keys */
+    Py_ssize_t last_kind = -1;
+    for (Py_ssize_t t = 0; t < count; t++) {
+        if (t >= PySequence_Fast_GET_SIZE(tasks)) {
+            PyErr_SetString(PyExc_RuntimeError, "task_kinds: the tasks changed");
+            goto release;
+        }
+        PyObject *task = Py_NewRef(PySequence_Fast_ITEMS(tasks)[t]);
+        PyObject *id = PyObject_GetAttr(task, id_name);
+        PyObject *key = id ? PyTuple_New(KIND_FIELDS) : NULL;
+        for (int f = 0; key && f < KIND_FIELDS; f++) {
+            PyObject *field = PyObject_GetAttr(task, names[f]);
+            if (!field)
+                Py_CLEAR(key);
+            else
+                PyTuple_SET_ITEM(key, f, field);
+        }
+        PyObject *recusals = key ? PyObject_GetAttr(task, recusals_name) : NULL;
+        Py_DECREF(task);
+        int recused = recusals ? PyObject_IsTrue(recusals) : -1;
+        Py_XDECREF(recusals);
+        if (recused < 0) {
+            Py_XDECREF(key);
+            Py_XDECREF(id);
+            goto release;
+        }
+        PyList_SET_ITEM(task_ids, t, id);
+        if (recused) {
+            PyObject *number = PyLong_FromSsize_t(t);
+            if (!number || PyList_Append(recusing, number) < 0) {
+                Py_XDECREF(number);
+                Py_DECREF(key);
+                goto release;
+            }
+            Py_DECREF(number);
+        }
+        /* most tasks share the very objects of their kind's fields (a manifest's tasks do): identical fields
+           make equal keys, as the dict would find; anything else is looked up by value */
+        int same = last != NULL;
+        for (int f = 0; same && f < KIND_FIELDS; f++)
+            same = PyTuple_GET_ITEM(key, f) == PyTuple_GET_ITEM(last, f);
+        Py_ssize_t kind = last_kind;
+        if (!same) {
+            PyObject *number = PyDict_GetItemWithError(numbers, key);
+            if (number) {
+                kind = PyLong_AsSsize_t(number);
+            } else if (PyErr_Occurred()) {
+                Py_DECREF(key);
+                goto release;
+            } else {
+                kind = PyList_GET_SIZE(keys);
+                PyObject *first = PyLong_FromSsize_t(t), *made = PyLong_FromSsize_t(kind);
+                int bad = !first || !made || PyList_Append(firsts, first) < 0 || PyList_Append(keys, key) < 0
+                          || PyDict_SetItem(numbers, key, made) < 0;
+                Py_XDECREF(first);
+                Py_XDECREF(made);
+                if (bad) {
+                    Py_DECREF(key);
+                    goto release;
+                }
+            }
+            last = PyList_GET_ITEM(keys, kind);
+            last_kind = kind;
+        }
+        Py_DECREF(key);
+        PyObject *number = PyLong_FromSsize_t(kind);
+        if (!number)
+            goto release;
+        PyList_SET_ITEM(kind_of, t, number);
+    }
+    out = PyTuple_Pack(4, kind_of, firsts, task_ids, recusing);
+release:
+    Py_DECREF(tasks);
+done:
+    for (int f = 0; f < KIND_FIELDS; f++)
+        Py_XDECREF(names[f]);
+    Py_XDECREF(id_name);
+    Py_XDECREF(recusals_name);
+    Py_XDECREF(recusing);
+    Py_XDECREF(kind_of);
+    Py_XDECREF(firsts);
+    Py_XDECREF(task_ids);
+    Py_XDECREF(keys);
+    Py_XDECREF(numbers);
+    return out;
+}
+
+PyDoc_STRVAR(lay_out_doc,
+"lay_out(kind_of, kind_slots, kind_lists)\n--\n\n"
+"The slots of the tasks one after the other: task t of kind k = kind_of[t] has the slots kind_slots[k] (a tuple)\n"
+"with the candidate lists kind_lists[k] (a tuple as long, of lists, shared, not copied). Returns (starts,\n"
+"slot_task, slot_def, eligible): the slots of task t are starts[t] to starts[t + 1], slot_task[g] is the task of\n"
+"slot g, slot_def[g] its slot and eligible[g] its list.");
+
+static PyObject *lay_out(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])
+            || PyList_GET_SIZE(args[1]) != PyList_GET_SIZE(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "lay_out(kind_of: list, kind_slots: list, kind_lists: list)");
+        return NULL;
+    }
+    PyObject *kind_of = args[0], *kind_slots = args[1], *kind_lists = args[2];
+    Py_ssize_t tasks = PyList_GET_SIZE(kind_of), kinds = PyList_GET_SIZE(kind_slots), slots = 0;
+    for (Py_ssize_t k = 0; k < kinds; k++) {
+        PyObject *defs = PyList_GET_ITEM(kind_slots, k), *lists = PyList_GET_ITEM(kind_lists, k);
+        if (!PyTuple_Check(defs) || !PyTuple_Check(lists) || PyTuple_GET_SIZE(defs) != PyTuple_GET_SIZE(lists))
+            goto type_error;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(lists); j++)
+            if (!PyList_Check(PyTuple_GET_ITEM(lists, j)))
+                goto type_error;
+    }
+    /* nothing below runs Python code: the lists keep their sizes */
+    for (Py_ssize_t t = 0; t < tasks; t++) {
+        Py_ssize_t k;
+        if (read_number(PyList_GET_ITEM(kind_of, t), kinds, &k) < 0)
+            goto type_error;
+        slots += PyTuple_GET_SIZE(PyList_GET_ITEM(kind_slots, k));
+    }
+    PyObject *starts = PyList_New(tasks + 1), *slot_task = PyList_New(slots), *slot_def = PyList_New(slots);
+    PyObject *eligible = PyList_New(slots), *out = NULL;
+    if (!starts || !slot_task || !slot_def || !eligible)
+        goto done;
+    Py_ssize_t g = 0;
+    for (Py_ssize_t t = 0; t <= tasks; t++) {
+        PyObject *start = PyLong_FromSsize_t(g);
+        if (!start)
+            goto done;
+        PyList_SET_ITEM(starts, t, start);
+        if (t == tasks)
+            break;
+        Py_ssize_t k = PyLong_AsSsize_t(PyList_GET_ITEM(kind_of, t));  /* read above */
+        PyObject *defs = PyList_GET_ITEM(kind_slots, k), *lists = PyList_GET_ITEM(kind_lists, k);
+        PyObject *number = PyLong_FromSsize_t(t);
+        if (!number)
+            goto done;
+        for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(defs); j++, g++) {
+            PyList_SET_ITEM(slot_task, g, Py_NewRef(number));
+            PyList_SET_ITEM(slot_def, g, Py_NewRef(PyTuple_GET_ITEM(defs, j)));
+            PyList_SET_ITEM(eligible, g, Py_NewRef(PyTuple_GET_ITEM(lists, j)));
+        }
+        Py_DECREF(number);
+    }
+    out = PyTuple_Pack(4, starts, slot_task, slot_def, eligible);
+done:
+    Py_XDECREF(starts);
+    Py_XDECREF(slot_task);
+    Py_XDECREF(slot_def);
+    Py_XDECREF(eligible);
+    return out;
+type_error:
+    PyErr_SetString(PyExc_TypeError, "lay_out: kinds must be numbered within kind_slots, whose tuples match "
+                    "kind_lists' tuples of lists");
+    return NULL;
+}
+
+PyDoc_STRVAR(by_length_doc,
+"by_length(eligible)\n--\n\n"
+"sorted(range(len(eligible)), key=lambda g: len(eligible[g])): the slot numbers by their lists' lengths, in\n"
+"slot order among equal lengths (eligible: a list of lists).");
+
+static PyObject *by_length(PyObject *Py_UNUSED(module), PyObject *eligible)
+{
+    if (!PyList_Check(eligible)) {
+        PyErr_SetString(PyExc_TypeError, "by_length takes a list of lists");
+        return NULL;
+    }
+    Py_ssize_t slots = PyList_GET_SIZE(eligible), longest = 0;
+    for (Py_ssize_t g = 0; g < slots; g++) {
+        PyObject *names = PyList_GET_ITEM(eligible, g);
+        if (!PyList_Check(names)) {
+            PyErr_SetString(PyExc_TypeError, "by_length takes a list of lists");
+            return NULL;
+        }
+        if (PyList_GET_SIZE(names) > longest)
+            longest = PyList_GET_SIZE(names);
+    }
+    /* a counting sort, stable: at[l] is where the next slot of length l goes */
+    Py_ssize_t *at = PyMem_Calloc((size_t)longest + 2, sizeof(Py_ssize_t));
+    PyObject *out = PyList_New(slots);
+    if (!at || !out) {
+        PyMem_Free(at);
+        Py_XDECREF(out);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t g = 0; g < slots; g++)
+        at[PyList_GET_SIZE(PyList_GET_ITEM(eligible, g)) + 1]++;
+    for (Py_ssize_t l = 1; l <= longest + 1; l++)
+        at[l] += at[l - 1];
+    for (Py_ssize_t g = 0; g < slots; g++) {
+        PyObject *number = PyLong_FromSsize_t(g);
+        if (!number) {
+            PyMem_Free(at);
+            Py_DECREF(out);
+            return NULL;
+        }
+        PyList_SET_ITEM(out, at[PyList_GET_SIZE(PyList_GET_ITEM(eligible, g))]++, number);
+    }
+    PyMem_Free(at);
+    return out;
+}
+
 PyDoc_STRVAR(ticket_digits_doc,
 "ticket_digits(seed_hex, ids)\n--\n\n"
 "The ticket digit strings (Rivest's first_fraction without \"0.\") of ids (a list or tuple of str) under the\n"
@@ -1084,6 +1732,12 @@ static PyMethodDef methods[] = {
     {"ticket_digits", (PyCFunction)(void (*)(void))ticket_digits_list, METH_FASTCALL, ticket_digits_doc},
     {"least_free", (PyCFunction)(void (*)(void))least_free, METH_FASTCALL, least_free_doc},
     {"split_targets", (PyCFunction)(void (*)(void))split_targets, METH_FASTCALL, split_targets_doc},
+    {"fill_pass", (PyCFunction)(void (*)(void))fill_pass, METH_FASTCALL, fill_pass_doc},
+    {"improve_scan", (PyCFunction)(void (*)(void))improve_scan, METH_FASTCALL, improve_scan_doc},
+    {"teams_json", (PyCFunction)(void (*)(void))teams_json, METH_FASTCALL, teams_json_doc},
+    {"task_kinds", task_kinds, METH_O, task_kinds_doc},
+    {"lay_out", (PyCFunction)(void (*)(void))lay_out, METH_FASTCALL, lay_out_doc},
+    {"by_length", by_length, METH_O, by_length_doc},
     {NULL, NULL, 0, NULL},
 };
 

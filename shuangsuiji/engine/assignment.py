@@ -28,6 +28,7 @@ draw seed with its own domain, so the order can be checked with the ``consistent
 No floating point is involved anywhere.
 """
 
+import functools
 import hashlib
 import itertools
 import re
@@ -35,7 +36,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from itertools import chain, islice, repeat
+from itertools import accumulate, chain, islice, repeat
 from operator import attrgetter, eq, itemgetter, lt
 from typing import Any, Literal, NamedTuple
 
@@ -118,8 +119,15 @@ def _canonical_task(id: str, deadline: date, team_size: int, departments: tuple[
     specialties and recusals without duplicates), without normalising them again: a draw's manifest writes
     its tasks in that form from inputs it has read strictly, and a national quarter has 190,000 of them."""
     task = object.__new__(Task)
-    vars(task).update(id=id, deadline=deadline, team_size=team_size, departments=departments,
-                      specialties=specialties, expert_specialties=expert_specialties, recusals=recusals)
+    # item by item: a quarter less time than update(**fields), which first builds a dict of them
+    fields = task.__dict__
+    fields["id"] = id
+    fields["deadline"] = deadline
+    fields["team_size"] = team_size
+    fields["departments"] = departments
+    fields["specialties"] = specialties
+    fields["expert_specialties"] = expert_specialties
+    fields["recusals"] = recusals
     return task
 
 
@@ -272,6 +280,8 @@ def _with_tasks(problem: Problem, tasks: tuple[Task, ...]) -> Problem:
 
 
 _ID, _TEAM_SIZE, _DEADLINE = attrgetter("id"), attrgetter("team_size"), attrgetter("deadline")
+_DEPARTMENTS, _SPECIALTIES = attrgetter("departments"), attrgetter("specialties")
+_EXPERT_SPECIALTIES, _RECUSALS = attrgetter("expert_specialties"), attrgetter("recusals")
 
 
 _INSPECTOR_KEYS = frozenset({"id", "department", "specialties", "certificate_expiry", "status", "expert"})
@@ -430,6 +440,26 @@ def ineligibility(inspector: Inspector, task: Task, slot: Slot) -> str | None:
     if slot.role in ("specialty", "expert") and slot.requirement not in inspector.specialties:
         return "specialty"
     return None
+
+
+def _candidates(people: Sequence[Inspector], deadline: date, slot: Slot) -> list[int]:
+    """``[n for n, p in enumerate(people) if ineligibility(p, task, slot) is None]`` for a task of that deadline
+    without recusals (ineligibility reads nothing else of a task), its tests written out once per slot rather
+    than called once per person: a national quarter asks for some 140,000 of them."""
+    role, requirement = slot
+    if role == "expert":
+        return [n for n, p in enumerate(people)
+                if p.status == "active" and p.expert
+                and not (p.certificate_expiry is not None and p.certificate_expiry < deadline)
+                and requirement in p.specialties]
+    fit = [n for n, p in enumerate(people)
+           if p.status == "active" and not p.expert
+           and not (p.certificate_expiry is None or p.certificate_expiry < deadline)]
+    if role == "department":
+        return [n for n in fit if people[n].department == requirement]
+    if role == "specialty":
+        return [n for n in fit if requirement in people[n].specialties]
+    return fit
 
 
 # --- tickets --------------------------------------------------------------------------------------
@@ -642,49 +672,64 @@ class _Draw:
                 self.partners[index[a]].add(index[b])
                 self.partners[index[b]].add(index[a])
 
-        self.slot_task: list[int] = []
-        self.slot_def: list[Slot] = []
-        self.task_slot_ids: list[list[int]] = []
         # Candidates of a slot are shared between tasks with the same deadline: most of a quarter's
         # tasks have one, so the pool is scanned once per requirement rather than once per slot; and
-        # tasks that need the same (most of a plan's) share their slots and lists, so only a task with
-        # recusals costs more than a few appends.
-        shared: dict[tuple[Slot, date], tuple[list[int], set[int]]] = {}
-        kinds: dict[tuple[Any, ...], tuple[tuple[Slot, ...], tuple[list[int], ...], tuple[set[int], ...]]] = {}
-        self.eligible: list[list[int]] = []
-        self.eligible_set: list[set[int]] = []
-        slot_task, slot_def, eligible, eligible_set = self.slot_task, self.slot_def, self.eligible, self.eligible_set
-        for t, task in enumerate(self.tasks):
-            kind = (task.team_size, task.departments, task.specialties, task.expert_specialties, task.deadline)
-            entry = kinds.get(kind)
-            if entry is None:
-                slots = task_slots(task)
-                lists = []
-                for slot in slots:
-                    key = (slot, task.deadline)
-                    if key not in shared:
-                        # ineligibility reads a task's deadline and recusals only: none here
-                        probe = replace(task, recusals=()) if task.recusals else task
-                        names = [n for n, p in enumerate(self.people) if ineligibility(p, probe, slot) is None]
-                        shared[key] = (names, set(names))
-                    lists.append(shared[key])
-                entry = kinds[kind] = (slots, tuple(names for names, _ in lists), tuple(s for _, s in lists))
-            slots, names_lists, name_sets = entry
-            first = len(slot_task)
-            self.task_slot_ids.append(list(range(first, first + len(slots))))
-            slot_task.extend([t] * len(slots))
-            slot_def.extend(slots)
-            if not task.recusals:
-                eligible.extend(names_lists)
-                eligible_set.extend(name_sets)
-                continue
-            recused = {index[r] for r in task.recusals if r in index}
-            for names, name_set in zip(names_lists, name_sets, strict=True):
-                if recused & name_set:
-                    names = [n for n in names if n not in recused]
-                    name_set = set(names)
-                eligible.append(names)
-                eligible_set.append(name_set)
+        # tasks that need the same (most of a plan's) share their slots and lists, so the slots of all
+        # tasks are laid out by whole-list operations, and only a task with recusals is visited alone.
+        shared: dict[tuple[Slot, date], list[int]] = {}
+        tasks = self.tasks
+        native = tickets._native
+        if native is not None:
+            # the same grouping and layout in C, which reads each task's fields once and shares what the
+            # Python below shares: a national quarter lays out 380,000 slots. Tasks are numbered by kind (the
+            # first of each kind listed in firsts), task_ids are the tasks' ids, recusing the tasks with recusals.
+            kind_of, firsts, self.task_ids, recusing = native.task_kinds(tasks)
+        else:
+            task_kinds = list(zip(map(_TEAM_SIZE, tasks), map(_DEPARTMENTS, tasks), map(_SPECIALTIES, tasks),
+                                  map(_EXPERT_SPECIALTIES, tasks), map(_DEADLINE, tasks), strict=True))
+            numbers: dict[tuple[Any, ...], int] = {}
+            firsts = []
+            for t, kind in enumerate(task_kinds):
+                if kind not in numbers:
+                    numbers[kind] = len(firsts)
+                    firsts.append(t)
+            kind_of = list(map(numbers.__getitem__, task_kinds))
+            self.task_ids = list(map(_ID, tasks))
+            recusing = [t for t, recusals in enumerate(map(_RECUSALS, tasks)) if recusals]
+        kind_slots: list[tuple[Slot, ...]] = []
+        kind_lists: list[tuple[list[int], ...]] = []
+        for t in firsts:  # a task of each kind: any will do
+            task = tasks[t]
+            slots = task_slots(task)
+            lists = []
+            for slot in slots:
+                key = (slot, task.deadline)
+                if key not in shared:
+                    shared[key] = _candidates(self.people, task.deadline, slot)
+                lists.append(shared[key])
+            kind_slots.append(slots)
+            kind_lists.append(tuple(lists))
+        if native is not None:
+            self.starts, self.slot_task, self.slot_def, self.eligible = native.lay_out(kind_of, kind_slots,
+                                                                                       kind_lists)
+        else:
+            counts = list(map(len, map(kind_slots.__getitem__, kind_of)))
+            self.starts = list(accumulate(counts, initial=0))
+            self.slot_task = list(chain.from_iterable(map(repeat, range(len(tasks)), counts)))
+            self.slot_def = list(chain.from_iterable(map(kind_slots.__getitem__, kind_of)))
+            self.eligible = list(chain.from_iterable(map(kind_lists.__getitem__, kind_of)))
+        """The slots of task t are numbered one after the other, from starts[t] to starts[t + 1]; slot g is
+        slot_def[g] of task slot_task[g], with the candidates eligible[g] (a list shared between slots)."""
+        starts = self.starts
+        self.candidate_lists: list[list[int]] = list(shared.values())
+        """Every list of ``eligible`` (and a few more): those of tasks with recusals are added below."""
+        eligible = self.eligible
+        for t in recusing:
+            recused = {index[r] for r in tasks[t].recusals if r in index}
+            for g in range(starts[t], starts[t + 1]):
+                if not recused.isdisjoint(eligible[g]):
+                    eligible[g] = [n for n in eligible[g] if n not in recused]
+                    self.candidate_lists.append(eligible[g])
 
         self.filler: list[int] = [-1] * len(self.slot_task)
         self.members: list[dict[int, int]] = [{} for _ in self.tasks]
@@ -692,6 +737,13 @@ class _Draw:
         self.held: list[set[int]] = [set() for _ in self.people]
         """Per inspector: the slots he fills."""
         self.load: list[int] = [0] * len(self.people)
+
+    @functools.cached_property
+    def eligible_set(self) -> list[set[int]]:
+        """``eligible`` as sets, one per distinct list: only the local moves' swaps and the bindings read them,
+        which most draws of a quarter never reach."""
+        sets: dict[int, set[int]] = {}
+        return [sets.get(id(names)) or sets.setdefault(id(names), set(names)) for names in self.eligible]
 
     # -- primitives --------------------------------------------------------------------------------
 
@@ -776,16 +828,36 @@ class _Draw:
         fairest lawful split requires. The slots left empty at ``max_load`` show the binding constraint.
         """
         count = len(self.slot_task)
-        usable = len({n for names in self.eligible for n in names})
+        # candidate lists are shared between slots: each distinct list is read once (a few lists no slot
+        # holds only name people of lists that some slot does: a recused person's list minus him)
+        usable = len(set(chain.from_iterable(self.candidate_lists)))
         self.cap = min(self.max_load, -(-count // usable)) if usable else self.max_load
-        pending = sorted(range(count), key=list(map(len, self.eligible)).__getitem__)  # stable: then by g
+        native = tickets._native if self.prefix_hex is not None else None
+        if native is not None:
+            pending = native.by_length(self.eligible)
+        else:
+            pending = sorted(range(count), key=list(map(len, self.eligible)).__getitem__)  # stable: then by g
         while True:
             # What a failed search explored can reach no one with room for the rest of the round
             # (later augmenting paths never enter it), so later searches skip it: that keeps an
             # infeasible pool as fast as a feasible one, and finds the same paths.
             self.dead_slots: set[int] = set()
             self.dead_people: set[int] = set()
-            pending = [g for g in pending if not self.place(g)]
+            if native is None:
+                pending = [g for g in pending if not self.place(g)]
+            else:
+                # place's greedy choice for slot after slot in one C call, which stops where nobody is free
+                # (place would augment there): the augmenting path is searched here, and the pass goes on
+                left, k = [], 0
+                while k < len(pending):
+                    k = native.fill_pass(pending, k, self.eligible, self.slot_task, self.members, self.held,
+                                         self.load, self.filler, self.cap, self.partners, self.prefix_hex,
+                                         self.task_ids, self.person_bytes)
+                    if k < len(pending):
+                        if not self.augment(pending[k]):
+                            left.append(pending[k])
+                        k += 1
+                pending = left
             if not pending or self.cap >= self.max_load:
                 return pending
             self.cap += 1
@@ -877,10 +949,19 @@ class _Draw:
         # The lightest load among a slot's candidates bounds what a replacement can gain, so most slots
         # are dismissed without a scan; candidate lists are shared, and so is this bound until a move.
         floors: dict[int, int] = {}
+        native = tickets._native
         moved = True
         while moved:
             moved = False
-            for g in range(len(self.slot_task)):
+            count = len(self.slot_task)
+            g = -1
+            while g + 1 < count:
+                g += 1
+                if native is not None:
+                    # the dismissal below for the slots from g on in one C call: the first it does not dismiss
+                    g = native.improve_scan(g, self.eligible, self.filler, self.partners, self.load, self.cap)
+                    if g >= count:
+                        break
                 names = self.eligible[g]
                 floor = floors.get(id(names))
                 if floor is None:
@@ -960,16 +1041,19 @@ class _Draw:
         """``[t.to_json() for t in teams()]`` in ``Assignment.to_json``'s form, without the objects."""
         ids = [p.id for p in self.people]
         filler = self.filler
+        native = tickets._native
+        if native is not None:
+            return native.teams_json(self.task_ids, self.starts, filler, ids, self.slot_def)
         members = [{"inspector": ids[filler[g]], "role": slot.role, "requirement": slot.requirement}
                    for g, slot in enumerate(self.slot_def)]
         # a task's slots are numbered one after the other
-        return [{"task": task.id, "members": members[slots[0]:slots[-1] + 1] if slots else []}
-                for task, slots in zip(self.tasks, self.task_slot_ids, strict=True)]
+        return [{"task": task.id, "members": members[start:end]}
+                for task, (start, end) in zip(self.tasks, itertools.pairwise(self.starts), strict=True)]
 
     def teams(self) -> tuple[Team, ...]:
         return tuple(
             Team(task.id, tuple(Member(self.people[self.filler[g]].id, *self.slot_def[g])
-                                for g in self.task_slot_ids[t]))
+                                for g in range(self.starts[t], self.starts[t + 1])))
             for t, task in enumerate(self.tasks)
         )
 

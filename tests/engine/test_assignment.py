@@ -7,6 +7,7 @@ problems, brute force over every possible set of teams.
 
 import itertools
 from collections import Counter, deque
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -21,10 +22,12 @@ from shuangsuiji.engine.assignment import (
     Problem,
     Task,
     _assign_json,
+    _candidates,
     _canonical_task,
     assign,
     check,
     diagnose,
+    ineligibility,
     section,
     substitute,
     task_slots,
@@ -280,6 +283,18 @@ def test_the_manifests_shortcuts_give_what_the_public_functions_give(problem, se
     assert canonical_tasks == problem.tasks
     assert all(vars(a) == vars(b) for a, b in zip(canonical_tasks, problem.tasks, strict=True))
     assert _assign_json(problem, seed) == assign(problem, seed).to_json()
+
+
+@settings(max_examples=200, deadline=None)
+@given(problems())
+def test_a_slots_candidates_are_those_ineligibility_admits(problem):
+    """The solver lists a slot's candidates with ineligibility's tests written out (_candidates): the same people,
+    for every role, deadline, status, expiry and expert flag; recusals are taken out afterwards, task by task."""
+    for task in problem.tasks:
+        bare = replace(task, recusals=())
+        for slot in task_slots(task):
+            expected = [n for n, p in enumerate(problem.inspectors) if ineligibility(p, bare, slot) is None]
+            assert _candidates(problem.inspectors, task.deadline, slot) == expected
 
 
 def pool(officers: int, tasks: int, **task_fields) -> Problem:

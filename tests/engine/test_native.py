@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from shuangsuiji.engine import assignment, quotas, sampling, tickets
 from shuangsuiji.engine.assignment import Inspector, Problem, Task
+from tests.engine import test_assignment
 from tests.engine.synthetic_pools import synthetic_problem
 from tests.engine.test_manifest_bytes import CASES, RECORDED, _digests
 
@@ -461,3 +462,212 @@ def test_split_targets_holds_what_it_returns_and_releases_the_rest():
         assert _native.split_targets(twin, quotas.CATEGORIES, (True, True, True)) is None
     del split
     assert [sys.getrefcount(x) for x in ids + targets] == before
+
+
+# --- the solver's passes in C: fill_pass, improve_scan, teams_json ---------------------------------------
+
+def _state(draw):
+    return (draw.cap, list(draw.filler), list(draw.load), [dict(m) for m in draw.members],
+            [set(h) for h in draw.held])
+
+
+def _both_draws(problem, seed):
+    with _on(None):
+        pure = assignment._Draw(problem, seed)
+    with _on(_native):
+        native = assignment._Draw(problem, seed)
+    assert pure.prefix_hex is None and native.prefix_hex is not None
+    assert _layout(native) == _layout(pure)
+    return pure, native
+
+
+def _layout(draw):
+    """The slots as __init__ lays them out (task_kinds and lay_out on the C path), and which lists are shared."""
+    shared = [draw.eligible.index(names) for names in draw.eligible]  # == compares, index finds the first equal
+    same = [next(h for h, other in enumerate(draw.eligible) if other is names) for names in draw.eligible]
+    return (draw.starts, draw.slot_task, draw.slot_def, draw.eligible, draw.task_ids, draw.eligible_set,
+            sorted(map(tuple, draw.candidate_lists)), shared == same or shared)
+
+
+def _same_solve(problem, seed, person_bytes=None):
+    """Each phase of the solver on both paths, the state compared after each: the slots left empty, then the
+    teams after the local moves, or the bindings."""
+    pure, native = _both_draws(problem, seed)
+    if person_bytes is not None:
+        pure.person_bytes = native.person_bytes = person_bytes
+    with _on(None):
+        pure_left = pure.fill()
+    with _on(_native), pytest.MonkeyPatch.context() as patch:
+        # the accelerated fill never goes through place: its whole greedy pass is the C call
+        patch.setattr(assignment._Draw, "place", None)
+        native_left = native.fill()
+    assert native_left == pure_left
+    assert _state(native) == _state(pure)
+    if pure_left:
+        with _on(None):
+            assert native.bindings(native_left) == pure.bindings(pure_left)
+        return
+    with _on(None):
+        pure.improve()
+        pure_teams = pure.teams_json()
+    with _on(_native):
+        native.improve()
+        native_teams = native.teams_json()
+    assert _state(native) == _state(pure)
+    assert native_teams == pure_teams
+
+
+@settings(max_examples=150, deadline=None)
+@given(problem=test_assignment.problems(max_tasks=10, max_inspectors=9, max_load=3), seed=st.binary(min_size=32,
+       max_size=32))
+def test_the_solver_decides_as_the_pure_path_on_random_problems(problem, seed):
+    """Recusals, recent pairs, departments, specialties, experts, expired certificates, people on leave, load
+    caps from 1: feasible and infeasible problems alike."""
+    _same_solve(problem, seed)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problem=test_assignment.problems(max_tasks=25, max_inspectors=10, max_load=6, lenient=True),
+       seed=st.binary(min_size=32, max_size=32))
+def test_the_solver_decides_as_the_pure_path_on_lenient_problems(problem, seed):
+    """Mostly feasible, with more recent pairs: the local moves and the partners' rule at work."""
+    _same_solve(problem, seed)
+
+
+@settings(max_examples=25, deadline=None)
+@given(tasks=st.integers(1, 120), inspectors=st.integers(2, 40), max_load=st.one_of(st.none(), st.integers(1, 12)),
+       label=st.text("ab县", min_size=1, max_size=40), seed=st.binary(min_size=32, max_size=32))
+def test_the_solver_decides_as_the_pure_path_on_synthetic_pools(tasks, inspectors, max_load, label, seed):
+    """Larger pools with many recent pairs, joint tasks and recusals; long task ids (hashed across blocks);
+    tight caps, where the C pass stops at slot after slot for an augmenting path."""
+    _same_solve(synthetic_problem(tasks=tasks, inspectors=inspectors, label=label, max_load=max_load), seed)
+
+
+def test_the_fill_pass_takes_the_earlier_candidate_on_equal_tickets():
+    people = tuple(Inspector(f"P{k}", "大气", (), date(2022, 1, 1)) for k in range(4))
+    tasks = tuple(Task(f"T{k}", date(2021, 12, 31)) for k in range(6))
+    problem = Problem(date(2021, 9, 24), tasks, people, 3)
+    for person_bytes in ([b"P0", b"P1", b"P0", b"P1"], [b"X"] * 4, [b"P3", b"P1", b"P1", b"P0"]):
+        for seed in (SEED, bytes(32), "a1" * 32):
+            _same_solve(problem, seed, person_bytes)
+
+
+def test_the_c_passes_refuse_what_is_not_a_draws_state():
+    problem = synthetic_problem(tasks=6, inspectors=5, label="refuse")
+    with _on(_native):
+        draw = assignment._Draw(problem, SEED)
+
+    def args(**change):
+        given = dict(pending=[0, 1], start=0, eligible=draw.eligible, slot_task=draw.slot_task, members=draw.members,
+                     held=draw.held, load=draw.load, filler=draw.filler, cap=draw.cap, partners=draw.partners,
+                     prefix=draw.prefix_hex, task_ids=[t.id for t in draw.tasks], people=draw.person_bytes)
+        given.update(change)
+        return list(given.values())
+
+    n = len(draw.load)
+    for change in ({"pending": [len(draw.slot_task)]}, {"pending": [-1]}, {"pending": ["0"]},
+                   {"load": [0] * (n - 1)}, {"load": ["0"] * n}, {"members": [[] for _ in draw.tasks]},
+                   {"held": [frozenset() for _ in range(n)]}, {"people": ["x"] * n}, {"prefix": "short"},
+                   {"task_ids": [1] * len(draw.tasks)}, {"cap": 2.0}, {"eligible": [[n]] * len(draw.slot_task)}):
+        with pytest.raises(TypeError):
+            _native.fill_pass(*args(**change))
+    assert draw.filler == [-1] * len(draw.slot_task) and draw.load == [0] * n  # nothing was placed
+    with pytest.raises(TypeError):
+        _native.fill_pass(*args()[:-1])
+    with pytest.raises(TypeError, match="improve_scan"):
+        _native.improve_scan(0, draw.eligible, draw.filler, draw.partners, draw.load, draw.cap)  # nobody placed yet
+    with pytest.raises(TypeError, match="improve_scan"):
+        _native.improve_scan(0, draw.eligible, [0] * len(draw.slot_task), draw.partners, [], draw.cap)
+    with pytest.raises(TypeError, match="teams_json"):
+        _native.teams_json([t.id for t in draw.tasks], draw.starts, draw.filler, [p.id for p in draw.people],
+                           draw.slot_def)  # -1: no one in the slots
+    with pytest.raises(TypeError, match="teams_json"):
+        _native.teams_json([t.id for t in draw.tasks], draw.starts[:-1], [0] * len(draw.slot_task),
+                           [p.id for p in draw.people], draw.slot_def)
+
+
+@given(load=st.lists(st.integers(0, 6), min_size=1, max_size=12), cap=st.integers(0, 8), data=st.data())
+def test_improve_scan_dismisses_as_the_pure_rule(load, cap, data):
+    people = range(len(load))
+    eligible = data.draw(st.lists(st.lists(st.sampled_from(people), unique=True), min_size=1, max_size=20))
+    filler = data.draw(st.lists(st.sampled_from(people), min_size=len(eligible), max_size=len(eligible)))
+    partners = [set(data.draw(st.lists(st.sampled_from(people), max_size=2))) for _ in people]
+    start = data.draw(st.integers(-1, len(eligible) + 1))
+
+    def kept(g):
+        floor = min((load[n] for n in eligible[g] if load[n] < cap), default=cap)
+        return bool(partners[filler[g]]) or not floor > load[filler[g]] - 2
+
+    expected = max(start, 0)  # from start on (at 0 when below), the first slot kept, else len(eligible)
+    while expected < len(eligible) and not kept(expected):
+        expected += 1
+    assert _native.improve_scan(start, eligible, filler, partners, load, cap) == expected
+
+
+# --- the layout of slots in C: task_kinds, lay_out, by_length ----------------------------------------------
+
+
+def _pure_kinds(tasks):
+    numbers, firsts, kind_of = {}, [], []
+    for t, task in enumerate(tasks):
+        key = (task.team_size, task.departments, task.specialties, task.expert_specialties, task.deadline)
+        if key not in numbers:
+            numbers[key] = len(firsts)
+            firsts.append(t)
+        kind_of.append(numbers[key])
+    return kind_of, firsts, [task.id for task in tasks], [t for t, task in enumerate(tasks) if task.recusals]
+
+
+@given(picks=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 2), st.booleans()),
+                      max_size=40))
+def test_task_kinds_group_as_a_dict_of_the_fields(picks):
+    """Equal fields group whether or not they are the same objects (a manifest's tasks share them, others not)."""
+    departments = [(), ("水",), ("大气", "水"), ("大气",)]
+    days = [date(2021, 12, 31), date(2022, 1, 1), date(2021, 12, 31)]
+    tasks = []
+    for k, (d, size, day, copy) in enumerate(picks):
+        fields = (2 + size % 2, departments[d], ("噪声",) if size > 1 else (), (), days[day])
+        if copy:  # equal, not identical
+            fields = tuple(tuple(list(f)) if isinstance(f, tuple) else f for f in fields)
+            fields = (*fields[:4], date.fromordinal(fields[4].toordinal()))
+        recusals = ("P1",) if size == 3 else ()
+        tasks.append(assignment._canonical_task(f"T{k:03d}", fields[4], fields[0], *fields[1:4], recusals))
+    assert _native.task_kinds(tasks) == _native.task_kinds(tuple(tasks)) == _pure_kinds(tasks)
+
+
+def test_task_kinds_refuse_what_is_not_tasks():
+    with pytest.raises(TypeError):
+        _native.task_kinds(iter([]))
+    with pytest.raises(AttributeError):
+        _native.task_kinds([Task("T", date(2022, 1, 1)), "T2"])
+    assert _native.task_kinds([]) == ([], [], [], [])
+
+
+@given(kinds=st.lists(st.integers(0, 4), min_size=1, max_size=4), data=st.data())
+def test_lay_out_equals_the_pure_layout(kinds, data):
+    lists = [[n] for n in range(5)]
+    kind_slots = [tuple(assignment.Slot("officer", str(j)) for j in range(k)) for k in kinds]
+    kind_lists = [tuple(lists[j] for j in range(k)) for k in kinds]
+    kind_of = data.draw(st.lists(st.integers(0, len(kinds) - 1), max_size=30))
+    starts, slot_task, slot_def, eligible = _native.lay_out(kind_of, kind_slots, kind_lists)
+    expected = [(t, slot, names) for t, k in enumerate(kind_of)
+                for slot, names in zip(kind_slots[k], kind_lists[k], strict=True)]
+    assert list(zip(slot_task, slot_def, eligible, strict=True)) == expected
+    assert all(a is b for a, (_, _, b) in zip(eligible, expected, strict=True))  # the lists are shared, not copied
+    assert starts == [sum(len(kind_slots[k]) for k in kind_of[:t]) for t in range(len(kind_of) + 1)]
+
+
+def test_lay_out_refuses_what_does_not_match():
+    slots = (assignment.Slot("officer", ""),)
+    for args in (([1], [slots], [([0],)]), ([0], [slots], [()]), ([0], [slots], [([0], [1])]), ([0], [slots], [(0,)]),
+                 ([-1], [slots], [([0],)]), (["0"], [slots], [([0],)]), ([0], [slots], [])):
+        with pytest.raises(TypeError):
+            _native.lay_out(*args)
+
+
+@given(lengths=st.lists(st.integers(0, 6), max_size=50))
+def test_by_length_is_the_stable_sort(lengths):
+    eligible = [list(range(k)) for k in lengths]
+    assert _native.by_length(eligible) == sorted(range(len(eligible)), key=lambda g: len(eligible[g]))
+    with pytest.raises(TypeError):
+        _native.by_length([*eligible, (1,)])
