@@ -1723,6 +1723,66 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(frozen_rows_doc,
+"frozen_rows(ids: list, weights: list, flags: list) -> list | None\n\n"
+"[[id, weight, flag], ...] from three columns of one length when the freeze may take the ids as they are:\n"
+"every id of type str, ASCII (so NFC), strictly ascending (so distinct), the first non-empty, and every flag\n"
+"the int 0 or 1 (type int itself). None otherwise: manifest._frozen_targets then runs its pure reading.");
+
+static PyObject *frozen_rows(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1]) || !PyList_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "frozen_rows(ids: list, weights: list, flags: list)");
+        return NULL;
+    }
+    PyObject *ids = args[0], *weights = args[1], *flags = args[2];
+    Py_ssize_t n = PyList_GET_SIZE(ids);
+    if (PyList_GET_SIZE(weights) != n || PyList_GET_SIZE(flags) != n)
+        Py_RETURN_NONE;
+    /* checked in full before anything is made: the answer is None far more cheaply when it is None */
+    const Py_UCS1 *before = NULL;
+    Py_ssize_t before_length = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *id = PyList_GET_ITEM(ids, k), *flag = PyList_GET_ITEM(flags, k);
+        if (!PyUnicode_CheckExact(id) || !PyUnicode_IS_ASCII(id) || !PyLong_CheckExact(flag))
+            Py_RETURN_NONE;
+        int overflow = 0;
+        long value = PyLong_AsLongAndOverflow(flag, &overflow);
+        if (overflow || (value != 0 && value != 1))
+            Py_RETURN_NONE;
+        const Py_UCS1 *text = PyUnicode_1BYTE_DATA(id);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(id);
+        if (k == 0) {
+            if (length == 0)
+                Py_RETURN_NONE;
+        }
+        else {
+            /* before < text as Python compares str: code points, then length */
+            Py_ssize_t common = before_length < length ? before_length : length;
+            int c = common ? memcmp(before, text, (size_t)common) : 0;
+            if (c > 0 || (c == 0 && before_length >= length))
+                Py_RETURN_NONE;
+        }
+        before = text;
+        before_length = length;
+    }
+    PyObject *rows = PyList_New(n);
+    if (!rows)
+        return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *row = PyList_New(3);
+        if (!row) {
+            Py_DECREF(rows);
+            return NULL;
+        }
+        PyList_SET_ITEM(row, 0, Py_NewRef(PyList_GET_ITEM(ids, k)));
+        PyList_SET_ITEM(row, 1, Py_NewRef(PyList_GET_ITEM(weights, k)));
+        PyList_SET_ITEM(row, 2, Py_NewRef(PyList_GET_ITEM(flags, k)));
+        PyList_SET_ITEM(rows, k, row);
+    }
+    return rows;
+}
+
 static PyMethodDef methods[] = {
     {"ticket_order", (PyCFunction)(void (*)(void))ticket_order, METH_FASTCALL, ticket_order_doc},
     {"digest_order", (PyCFunction)(void (*)(void))digest_order, METH_FASTCALL, digest_order_doc},
@@ -1738,6 +1798,7 @@ static PyMethodDef methods[] = {
     {"task_kinds", task_kinds, METH_O, task_kinds_doc},
     {"lay_out", (PyCFunction)(void (*)(void))lay_out, METH_FASTCALL, lay_out_doc},
     {"by_length", by_length, METH_O, by_length_doc},
+    {"frozen_rows", (PyCFunction)(void (*)(void))frozen_rows, METH_FASTCALL, frozen_rows_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,13 +11,14 @@ import os
 import sys
 from contextlib import contextmanager
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shuangsuiji.engine import assignment, quotas, sampling, tickets
+from shuangsuiji.engine import assignment, manifest, quotas, sampling, tickets
 from shuangsuiji.engine.assignment import Inspector, Problem, Task
 from tests.engine import test_assignment
 from tests.engine.synthetic_pools import synthetic_problem
@@ -671,3 +672,45 @@ def test_by_length_is_the_stable_sort(lengths):
     assert _native.by_length(eligible) == sorted(range(len(eligible)), key=lambda g: len(eligible[g]))
     with pytest.raises(TypeError):
         _native.by_length([*eligible, (1,)])
+
+
+_row_ids = st.one_of(st.text(alphabet="0129AZaz\x00\x7fé", max_size=4), st.sampled_from(["", "A", "é", "e\u0301"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(ids=st.one_of(st.lists(_row_ids, max_size=30), st.lists(_row_ids, max_size=30).map(sorted),
+                     st.sets(_row_ids, max_size=30).map(sorted)),
+       weights=st.lists(st.integers(1, 5), max_size=30),
+       flags=st.lists(st.sampled_from([0, 1, 1, 0, True, False, 2, -1, 2**70]), max_size=30))
+def test_frozen_targets_with_frozen_rows_equals_the_pure_reading(ids, weights, flags):
+    n = min(len(ids), len(weights), len(flags))
+    columns = manifest.TargetColumns(ids[:n], weights[:n], flags[:n])
+    with _on(None):
+        pure_made: list = []
+        pure = manifest._frozen_targets(columns, pure_made)
+    with _on(_native):
+        made: list = []
+        assert manifest._frozen_targets(columns, made) == pure
+    assert made == pure_made
+    rows = _native.frozen_rows(list(ids[:n]), list(weights[:n]), list(flags[:n]))
+    assert rows is None or (rows == pure and pure_made[0][3])
+
+
+def test_frozen_rows_compares_ids_as_python_compares_str():
+    for ids, plain in ((["a", "b"], True), (["a", "a"], False), (["b", "a"], False), (["a", "a\x00"], True),
+                       (["a\x00", "a"], False), (["ab", "b"], True), (["b", "ab"], False), (["", "a"], False),
+                       (["\x00", "\x7f"], True), (["\x7f", "\x00"], False), (["A", "a"], True), ([], True),
+                       (["9113060MA12345678", "9113060MA123456780"], True)):
+        assert (_native.frozen_rows(ids, [1] * len(ids), [0] * len(ids)) is not None) is plain, ids
+        assert plain is (all(a < b for a, b in pairwise(ids)) and (not ids or ids[0] != ""))
+
+
+def test_frozen_rows_leaves_to_the_reference_what_it_does_not_decide():
+    assert _native.frozen_rows(["a", "b"], [1, 2], [1, 0]) == [["a", 1, 1], ["b", 2, 0]]
+    for ids, weights, flags in ((["a", "é"], [1, 1], [0, 0]),  # not ASCII: NFC is the reference's to find
+                                (["a", 1], [1, 1], [0, 0]), (["a", "b"], [1, 1], [True, 0]),
+                                (["a", "b"], [1, 1], [0, 2]), (["a", "b"], [1, 1], [0, 2**70]),
+                                (["a", "b"], [1, 1], [0]), (["a", "b"], [1], [0, 0])):
+        assert _native.frozen_rows(ids, weights, flags) is None
+    with pytest.raises(TypeError):
+        _native.frozen_rows(("a",), [1], [0])
