@@ -1783,6 +1783,85 @@ static PyObject *frozen_rows(PyObject *Py_UNUSED(module), PyObject *const *args,
     return rows;
 }
 
+PyDoc_STRVAR(systematic_walk_doc,
+"systematic_walk(order: list, weights: list, numerators: dict, denominator: int, first: int) -> list | None\n\n"
+"sampling._systematic_bounds(bounds, denominator, first) for bounds the running sums of\n"
+"numerators[weights[i]] over i in order, found in one walk without the list of sums. None when the walk\n"
+"would leave 64-bit integers or meets what it does not take (a position out of range, a weight without a\n"
+"numerator, a negative numerator or first point, a denominator below 1): the pure path answers then.");
+
+static PyObject *systematic_walk(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1]) || !PyDict_CheckExact(args[2])
+            || !PyLong_CheckExact(args[3]) || !PyLong_CheckExact(args[4])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "systematic_walk(order: list, weights: list, numerators: dict, denominator: int, first: int)");
+        return NULL;
+    }
+    PyObject *order = args[0], *weights = args[1], *numerators = args[2];
+    int overflow = 0;
+    long long denominator = PyLong_AsLongLongAndOverflow(args[3], &overflow);
+    if (overflow || denominator < 1)
+        Py_RETURN_NONE;
+    long long point = PyLong_AsLongLongAndOverflow(args[4], &overflow);
+    if (overflow || point < 0)  /* a draw's first point lies in [0, denominator) */
+        Py_RETURN_NONE;
+    PyObject *chosen = PyList_New(0);
+    if (!chosen)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(order), size = PyList_GET_SIZE(weights);
+    long long before = 0;
+    int beyond = 0;  /* the next point lies beyond every 64-bit sum: no unit takes it */
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *position = PyList_GET_ITEM(order, k);
+        if (!PyLong_CheckExact(position))
+            goto undecided;
+        Py_ssize_t i = PyLong_AsSsize_t(position);
+        if (i == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            goto undecided;
+        }
+        if (i < 0 || i >= size)
+            goto undecided;
+        PyObject *numerator = PyDict_GetItemWithError(numerators, PyList_GET_ITEM(weights, i));
+        if (!numerator) {
+            if (PyErr_Occurred())
+                goto failed;
+            goto undecided;
+        }
+        if (!PyLong_CheckExact(numerator))
+            goto undecided;
+        long long value = PyLong_AsLongLongAndOverflow(numerator, &overflow);
+        if (overflow || value < 0)
+            goto undecided;
+        if (value > LLONG_MAX - before)  /* before >= 0 */
+            goto undecided;
+        long long after = before + value;
+        /* the points in [before, after) fall in this unit: bisect_right(bounds, point) == k */
+        while (!beyond && point < after) {
+            PyObject *index = PyLong_FromSsize_t(k);
+            if (!index)
+                goto failed;
+            int appended = PyList_Append(chosen, index);
+            Py_DECREF(index);
+            if (appended < 0)
+                goto failed;
+            if (point > LLONG_MAX - denominator)
+                beyond = 1;
+            else
+                point += denominator;
+        }
+        before = after;
+    }
+    return chosen;
+undecided:
+    Py_DECREF(chosen);
+    Py_RETURN_NONE;
+failed:
+    Py_DECREF(chosen);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"ticket_order", (PyCFunction)(void (*)(void))ticket_order, METH_FASTCALL, ticket_order_doc},
     {"digest_order", (PyCFunction)(void (*)(void))digest_order, METH_FASTCALL, digest_order_doc},
@@ -1799,6 +1878,7 @@ static PyMethodDef methods[] = {
     {"lay_out", (PyCFunction)(void (*)(void))lay_out, METH_FASTCALL, lay_out_doc},
     {"by_length", by_length, METH_O, by_length_doc},
     {"frozen_rows", (PyCFunction)(void (*)(void))frozen_rows, METH_FASTCALL, frozen_rows_doc},
+    {"systematic_walk", (PyCFunction)(void (*)(void))systematic_walk, METH_FASTCALL, systematic_walk_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -11,7 +11,7 @@ import os
 import sys
 from contextlib import contextmanager
 from datetime import date
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import pytest
@@ -714,3 +714,47 @@ def test_frozen_rows_leaves_to_the_reference_what_it_does_not_decide():
         assert _native.frozen_rows(ids, weights, flags) is None
     with pytest.raises(TypeError):
         _native.frozen_rows(("a",), [1], [0])
+
+
+def _pure_walk(order, weights, numerators, denominator, first):
+    bounds = list(accumulate(map(numerators.__getitem__, map(weights.__getitem__, order))))
+    return sampling._systematic_bounds(bounds, denominator, first)
+
+
+@settings(max_examples=400, deadline=None)
+@given(weights=st.lists(st.one_of(st.integers(1, 4), st.integers(1, 10**6)), max_size=60),
+       data=st.data())
+def test_systematic_walk_equals_the_running_sums(weights, data):
+    wanted = data.draw(st.integers(0, len(weights)))
+    order = data.draw(st.permutations(range(len(weights))))
+    numerators, denominator = sampling._inclusion_table(weights, wanted)
+    first = data.draw(st.one_of(st.integers(0, denominator - 1), st.integers(-3 * denominator, 3 * denominator)))
+    walked = _native.systematic_walk(list(order), weights, numerators, denominator, first)
+    if first < 0:  # never a draw's (its first point lies in [0, denominator)): left to the pure path
+        assert walked is None
+        return
+    assert walked == _pure_walk(order, weights, numerators, denominator, first)
+    if 0 <= first < denominator:
+        assert len(walked) == wanted
+
+
+def test_systematic_walk_at_the_edges_of_64_bits():
+    top = 2**63 - 1
+    # sums up to the largest 64-bit integer are walked, points beyond it are none
+    for numerators, denominator, first in (({1: top // 2, 2: top - top // 2}, top, 5), ({1: top, 2: 0}, top, 0),
+                                           ({1: 3, 2: 4}, top, top - 1)):
+        walked = _native.systematic_walk([1, 0], [1, 2], numerators, denominator, first)
+        assert walked is not None and walked == _pure_walk([1, 0], [1, 2], numerators, denominator, first)
+    # what it does not take is left to the pure path, which raises or answers as it always did
+    for order, weights, numerators, denominator, first in (
+            ([1, 0], [1, 2], {1: top, 2: 1}, top, 0),          # a sum beyond 64 bits
+            ([0], [1], {1: 2**64}, 2**65, 0),                  # a numerator beyond 64 bits
+            ([0], [1], {1: 1}, 2**64, 0), ([0], [1], {1: 1}, 1, 2**64), ([0], [1], {1: 1}, 0, 0),
+            ([0], [1], {1: -1}, 1, 0), ([0], [1], {1: 1}, 1, -1), ([0], [1], {1: True}, 1, 0), ([0], [1], {2: 1}, 1, 0),
+            ([1], [1], {1: 1}, 1, 0), ([-1], [1], {1: 1}, 1, 0), ([True], [1], {1: 1}, 1, 0)):
+        assert _native.systematic_walk(order, weights, numerators, denominator, first) is None
+    with pytest.raises(TypeError):
+        _native.systematic_walk((0,), [1], {1: 1}, 1, 0)
+    with pytest.raises(TypeError):
+        _native.systematic_walk([0], [[1]], {1: 1}, 1, 0)  # an unhashable weight: as the pure lookup raises
+
