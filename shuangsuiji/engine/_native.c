@@ -1861,6 +1861,120 @@ failed:
     Py_DECREF(chosen);
     return NULL;
 }
+PyDoc_STRVAR(task_records_doc,
+"task_records(ids, by_target, combined, merge, recusals, deadline, day, team_size, task_type)\n"
+"-> (tasks, objects): manifest._task_records' loop over the sorted target ids. For each id: its strata\n"
+"names = by_target[id]; the 6-tuple combined[names] (made by merge(names) and stored when missing:\n"
+"departments, specialties, experts as lists, then as tuples); its recusals recusals.get(id, []). tasks gets\n"
+"the task's record (a dict, fresh lists), objects the Task made as assignment._canonical_task makes it.");
+
+static PyObject *task_records(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 9 || !PyList_CheckExact(args[0]) || !PyDict_CheckExact(args[1]) || !PyDict_CheckExact(args[2])
+            || !PyCallable_Check(args[3]) || !PyDict_CheckExact(args[4]) || !PyType_Check(args[8])) {
+        PyErr_SetString(PyExc_TypeError, "task_records(ids: list, by_target: dict, combined: dict, merge, "
+                                         "recusals: dict, deadline, day, team_size, task_type: type)");
+        return NULL;
+    }
+    PyObject *ids = args[0], *by_target = args[1], *combined = args[2], *merge = args[3], *recusals = args[4];
+    PyObject *deadline = args[5], *day = args[6], *team_size = args[7];
+    PyTypeObject *task_type = (PyTypeObject *)args[8];
+    /* record keys in the record's order, then the Task's field names in _canonical_task's order */
+    static PyObject *keys[7];
+    static const char *const spelled[7] = {"id", "deadline", "team_size", "departments", "specialties",
+                                           "expert_specialties", "recusals"};
+    for (int k = 0; k < 7; k++) {
+        if (!keys[k] && !(keys[k] = PyUnicode_InternFromString(spelled[k])))
+            return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(ids);
+    PyObject *tasks = PyList_New(n), *objects = PyList_New(n), *empty = PyTuple_New(0);
+    PyObject *template = PyDict_New();  /* the record's keys in order: each record a copy, its values replaced */
+    PyObject *result = NULL;
+    if (!tasks || !objects || !empty || !template)
+        goto done;
+    for (int k = 0; k < 7; k++) {
+        if (PyDict_SetItem(template, keys[k], Py_None) < 0)
+            goto done;
+    }
+    for (Py_ssize_t t = 0; t < n; t++) {
+        PyObject *id = PyList_GET_ITEM(ids, t);  /* borrowed; the list holds it */
+        PyObject *names = PyDict_GetItemWithError(by_target, id);  /* borrowed */
+        if (!names) {
+            if (!PyErr_Occurred())
+                PyErr_SetObject(PyExc_KeyError, id);
+            goto done;
+        }
+        Py_INCREF(names);
+        PyObject *entry = PyDict_GetItemWithError(combined, names);  /* borrowed, or made below */
+        if (!entry) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(names);
+                goto done;
+            }
+            PyObject *made = PyObject_CallOneArg(merge, names);
+            int stored = made ? PyDict_SetItem(combined, names, made) : -1;
+            Py_XDECREF(made);  /* the dict holds it */
+            entry = stored < 0 ? NULL : PyDict_GetItemWithError(combined, names);
+            if (!entry) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_RuntimeError, "task_records: merge changed the combined needs");
+                Py_DECREF(names);
+                goto done;
+            }
+        }
+        Py_DECREF(names);
+        if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 6) {
+            PyErr_SetString(PyExc_TypeError, "task_records: combined needs must be 6-tuples");
+            goto done;
+        }
+        Py_INCREF(entry);  /* merge may run again for a later id and could drop it from the dict */
+        PyObject *recused = PyDict_GetItemWithError(recusals, id);
+        if (!recused && PyErr_Occurred()) {
+            Py_DECREF(entry);
+            goto done;
+        }
+        PyObject *values[7] = {Py_NewRef(id), Py_NewRef(deadline), Py_NewRef(team_size), NULL, NULL, NULL, NULL};
+        PyObject *record = NULL, *task = NULL, *shared_recused = NULL;
+        int fine = 1;
+        for (int k = 0; k < 3 && fine; k++)
+            fine = (values[3 + k] = PySequence_List(PyTuple_GET_ITEM(entry, k))) != NULL;
+        if (fine)
+            fine = (values[6] = recused ? PySequence_List(recused) : PyList_New(0)) != NULL;
+        if (fine)
+            fine = (shared_recused = recused ? PySequence_Tuple(recused) : Py_NewRef(empty)) != NULL;
+        if (fine)
+            fine = (record = PyDict_Copy(template)) != NULL;
+        for (int k = 0; k < 7 && fine; k++)
+            fine = PyDict_SetItem(record, keys[k], values[k]) == 0;
+        /* object.__new__(Task), then its fields set past the frozen dataclass' __setattr__ */
+        if (fine)
+            fine = (task = PyBaseObject_Type.tp_new(task_type, empty, NULL)) != NULL;
+        PyObject *fields[7] = {id, day, team_size, PyTuple_GET_ITEM(entry, 3), PyTuple_GET_ITEM(entry, 4),
+                               PyTuple_GET_ITEM(entry, 5), shared_recused};
+        for (int k = 0; k < 7 && fine; k++)
+            fine = PyObject_GenericSetAttr(task, keys[k], fields[k]) == 0;
+        for (int k = 0; k < 7; k++)
+            Py_XDECREF(values[k]);
+        Py_XDECREF(shared_recused);
+        Py_DECREF(entry);
+        if (!fine) {
+            Py_XDECREF(record);
+            Py_XDECREF(task);
+            goto done;
+        }
+        PyList_SET_ITEM(tasks, t, record);
+        PyList_SET_ITEM(objects, t, task);
+    }
+    result = PyTuple_Pack(2, tasks, objects);
+done:
+    Py_XDECREF(tasks);
+    Py_XDECREF(objects);
+    Py_XDECREF(empty);
+    Py_XDECREF(template);
+    return result;
+}
+
 
 static PyMethodDef methods[] = {
     {"ticket_order", (PyCFunction)(void (*)(void))ticket_order, METH_FASTCALL, ticket_order_doc},
@@ -1879,6 +1993,7 @@ static PyMethodDef methods[] = {
     {"by_length", by_length, METH_O, by_length_doc},
     {"frozen_rows", (PyCFunction)(void (*)(void))frozen_rows, METH_FASTCALL, frozen_rows_doc},
     {"systematic_walk", (PyCFunction)(void (*)(void))systematic_walk, METH_FASTCALL, systematic_walk_doc},
+    {"task_records", (PyCFunction)(void (*)(void))task_records, METH_FASTCALL, task_records_doc},
     {NULL, NULL, 0, NULL},
 };
 

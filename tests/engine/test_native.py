@@ -758,3 +758,52 @@ def test_systematic_walk_at_the_edges_of_64_bits():
     with pytest.raises(TypeError):
         _native.systematic_walk([0], [[1]], {1: 1}, 1, 0)  # an unhashable weight: as the pure lookup raises
 
+
+_NAMES = st.sampled_from(["a", "b", "c"])
+_WORDS = st.lists(st.sampled_from(["x", "y", "z"]), max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(selected=st.dictionaries(_NAMES, st.lists(st.sampled_from([f"t{k}" for k in range(12)]), max_size=10),
+                                max_size=3),
+       needs=st.fixed_dictionaries({name: st.fixed_dictionaries(
+           {"departments": _WORDS.map(lambda w: sorted(set(w))), "specialties": _WORDS.map(lambda w: sorted(set(w))),
+            "expert_specialties": _WORDS.map(sorted)}) for name in ["a", "b", "c"]}),
+       recusals=st.dictionaries(st.sampled_from([f"t{k}" for k in range(12)]),
+                                st.lists(st.sampled_from(["p1", "p2", "p3"]), unique=True).map(sorted)))
+def test_task_records_in_c_are_the_pure_ones(selected, needs, recusals):
+    from shuangsuiji.engine import manifest
+    strata = [manifest._Stratum(name, 0, False, needs[name], [], [], []) for name in ["a", "b", "c"]]
+    a = {"deadline": "2027-03-31", "team_size": 2, "recusals": recusals}
+    parsed = manifest._Inputs(strata, a, None)
+    with _on(None):
+        pure = manifest._task_records(parsed, selected)
+    calls = []
+
+    class Spy:  # the accelerator, noting that the C loop made the records
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(_native, name)
+
+    with _on(Spy()):
+        fast = manifest._task_records(parsed, selected)
+    assert calls == ["task_records"]
+    assert fast[0] == pure[0]
+    assert [vars(t) for t in fast[1]] == [vars(t) for t in pure[1]] and fast[1] == pure[1]
+    assert all(type(t) is Task for t in fast[1])
+    # fresh lists in every record, as the pure path makes them: the manifest's records share none
+    lists = [id(v) for r in fast[0] for v in r.values() if isinstance(v, list)]
+    assert len(set(lists)) == len(lists)
+    assert [list(r) for r in fast[0]] == [list(r) for r in pure[0]]  # the keys in the same order
+
+
+def test_task_records_refuse_what_is_not_theirs():
+    merge = lambda names: ((), (), (), (), (), ())  # noqa: E731
+    with pytest.raises(TypeError):
+        _native.task_records(("t",), {}, {}, merge, {}, "d", date(2027, 1, 1), 2, Task)
+    with pytest.raises(KeyError):
+        _native.task_records(["t"], {}, {}, merge, {}, "d", date(2027, 1, 1), 2, Task)
+    with pytest.raises(TypeError, match="6-tuples"):
+        _native.task_records(["t"], {"t": ("a",)}, {}, lambda names: (), {}, "d", date(2027, 1, 1), 2, Task)
+    with pytest.raises(ZeroDivisionError):
+        _native.task_records(["t"], {"t": ("a",)}, {}, lambda names: 1 / 0, {}, "d", date(2027, 1, 1), 2, Task)
