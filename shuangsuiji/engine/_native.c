@@ -1723,6 +1723,144 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(frozen_rows_doc,
+"frozen_rows(ids: list, weights: list, flags: list) -> list | None\n\n"
+"[[id, weight, flag], ...] from three columns of one length when the freeze may take the ids as they are:\n"
+"every id of type str, ASCII (so NFC), strictly ascending (so distinct), the first non-empty, and every flag\n"
+"the int 0 or 1 (type int itself). None otherwise: manifest._frozen_targets then runs its pure reading.");
+
+static PyObject *frozen_rows(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1]) || !PyList_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "frozen_rows(ids: list, weights: list, flags: list)");
+        return NULL;
+    }
+    PyObject *ids = args[0], *weights = args[1], *flags = args[2];
+    Py_ssize_t n = PyList_GET_SIZE(ids);
+    if (PyList_GET_SIZE(weights) != n || PyList_GET_SIZE(flags) != n)
+        Py_RETURN_NONE;
+    /* checked in full before anything is made: the answer is None far more cheaply when it is None */
+    const Py_UCS1 *before = NULL;
+    Py_ssize_t before_length = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *id = PyList_GET_ITEM(ids, k), *flag = PyList_GET_ITEM(flags, k);
+        if (!PyUnicode_CheckExact(id) || !PyUnicode_IS_ASCII(id) || !PyLong_CheckExact(flag))
+            Py_RETURN_NONE;
+        int overflow = 0;
+        long value = PyLong_AsLongAndOverflow(flag, &overflow);
+        if (overflow || (value != 0 && value != 1))
+            Py_RETURN_NONE;
+        const Py_UCS1 *text = PyUnicode_1BYTE_DATA(id);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(id);
+        if (k == 0) {
+            if (length == 0)
+                Py_RETURN_NONE;
+        }
+        else {
+            /* before < text as Python compares str: code points, then length */
+            Py_ssize_t common = before_length < length ? before_length : length;
+            int c = common ? memcmp(before, text, (size_t)common) : 0;
+            if (c > 0 || (c == 0 && before_length >= length))
+                Py_RETURN_NONE;
+        }
+        before = text;
+        before_length = length;
+    }
+    PyObject *rows = PyList_New(n);
+    if (!rows)
+        return NULL;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *row = PyList_New(3);
+        if (!row) {
+            Py_DECREF(rows);
+            return NULL;
+        }
+        PyList_SET_ITEM(row, 0, Py_NewRef(PyList_GET_ITEM(ids, k)));
+        PyList_SET_ITEM(row, 1, Py_NewRef(PyList_GET_ITEM(weights, k)));
+        PyList_SET_ITEM(row, 2, Py_NewRef(PyList_GET_ITEM(flags, k)));
+        PyList_SET_ITEM(rows, k, row);
+    }
+    return rows;
+}
+
+PyDoc_STRVAR(systematic_walk_doc,
+"systematic_walk(order: list, weights: list, numerators: dict, denominator: int, first: int) -> list | None\n\n"
+"sampling._systematic_bounds(bounds, denominator, first) for bounds the running sums of\n"
+"numerators[weights[i]] over i in order, found in one walk without the list of sums. None when the walk\n"
+"would leave 64-bit integers or meets what it does not take (a position out of range, a weight without a\n"
+"numerator, a negative numerator or first point, a denominator below 1): the pure path answers then.");
+
+static PyObject *systematic_walk(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_CheckExact(args[0]) || !PyList_CheckExact(args[1]) || !PyDict_CheckExact(args[2])
+            || !PyLong_CheckExact(args[3]) || !PyLong_CheckExact(args[4])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "systematic_walk(order: list, weights: list, numerators: dict, denominator: int, first: int)");
+        return NULL;
+    }
+    PyObject *order = args[0], *weights = args[1], *numerators = args[2];
+    int overflow = 0;
+    long long denominator = PyLong_AsLongLongAndOverflow(args[3], &overflow);
+    if (overflow || denominator < 1)
+        Py_RETURN_NONE;
+    long long point = PyLong_AsLongLongAndOverflow(args[4], &overflow);
+    if (overflow || point < 0)  /* a draw's first point lies in [0, denominator) */
+        Py_RETURN_NONE;
+    PyObject *chosen = PyList_New(0);
+    if (!chosen)
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(order), size = PyList_GET_SIZE(weights);
+    long long before = 0;
+    int beyond = 0;  /* the next point lies beyond every 64-bit sum: no unit takes it */
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *position = PyList_GET_ITEM(order, k);
+        if (!PyLong_CheckExact(position))
+            goto undecided;
+        Py_ssize_t i = PyLong_AsSsize_t(position);
+        if (i == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            goto undecided;
+        }
+        if (i < 0 || i >= size)
+            goto undecided;
+        PyObject *numerator = PyDict_GetItemWithError(numerators, PyList_GET_ITEM(weights, i));
+        if (!numerator) {
+            if (PyErr_Occurred())
+                goto failed;
+            goto undecided;
+        }
+        if (!PyLong_CheckExact(numerator))
+            goto undecided;
+        long long value = PyLong_AsLongLongAndOverflow(numerator, &overflow);
+        if (overflow || value < 0)
+            goto undecided;
+        if (value > LLONG_MAX - before)  /* before >= 0 */
+            goto undecided;
+        long long after = before + value;
+        /* the points in [before, after) fall in this unit: bisect_right(bounds, point) == k */
+        while (!beyond && point < after) {
+            PyObject *index = PyLong_FromSsize_t(k);
+            if (!index)
+                goto failed;
+            int appended = PyList_Append(chosen, index);
+            Py_DECREF(index);
+            if (appended < 0)
+                goto failed;
+            if (point > LLONG_MAX - denominator)
+                beyond = 1;
+            else
+                point += denominator;
+        }
+        before = after;
+    }
+    return chosen;
+undecided:
+    Py_DECREF(chosen);
+    Py_RETURN_NONE;
+failed:
+    Py_DECREF(chosen);
+    return NULL;
+}
 PyDoc_STRVAR(task_records_doc,
 "task_records(ids, by_target, combined, merge, recusals, deadline, day, team_size, task_type)\n"
 "-> (tasks, objects): manifest._task_records' loop over the sorted target ids. For each id: its strata\n"
@@ -1853,6 +1991,8 @@ static PyMethodDef methods[] = {
     {"task_kinds", task_kinds, METH_O, task_kinds_doc},
     {"lay_out", (PyCFunction)(void (*)(void))lay_out, METH_FASTCALL, lay_out_doc},
     {"by_length", by_length, METH_O, by_length_doc},
+    {"frozen_rows", (PyCFunction)(void (*)(void))frozen_rows, METH_FASTCALL, frozen_rows_doc},
+    {"systematic_walk", (PyCFunction)(void (*)(void))systematic_walk, METH_FASTCALL, systematic_walk_doc},
     {"task_records", (PyCFunction)(void (*)(void))task_records, METH_FASTCALL, task_records_doc},
     {NULL, NULL, 0, NULL},
 };

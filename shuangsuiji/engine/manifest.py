@@ -317,6 +317,12 @@ def _frozen_targets(targets: Sequence[Candidate | tuple[str, int, bool]], made: 
     if type(targets) is TargetColumns:
         # copied, so that nothing the caller holds is what the draw reads
         ids, weights, musts = list(targets.ids), list(targets.weights), list(targets.musts)
+        # the usual stratum (ASCII ids in order, flags 0 and 1) in one pass in C: rows and plainness at once
+        native = tickets._native
+        rows = native.frozen_rows(ids, weights, musts) if native is not None else None
+        if rows is not None:
+            made.append((ids, weights, musts, True))
+            return rows
         # flags that are already the integers 0 and 1 are what ``1 if must else 0`` writes
         flags = musts if set(map(type, musts)) <= {int} and set(musts) <= {0, 1} else [1 if m else 0 for m in musts]
     else:

@@ -323,11 +323,17 @@ def select_checked(name: str, ids: Sequence[str], weights: Sequence[int], musts:
     if order is None:
         values = tickets.ticket_values(others, seed_hash)
         order = _ticket_order(others, values)
-    # the numerators in ticket order, summed as they are looked up (π depends on the weight alone)
     numerator_of, denominator = _inclusion_table(other_weights, wanted)
-    bounds = list(accumulate(map(numerator_of.__getitem__, map(other_weights.__getitem__, order))))
     u = pps_uniform(seed_hex, name)
-    chosen = _systematic_bounds(bounds, denominator, (u * denominator) >> UNIFORM_BITS)
+    first = (u * denominator) >> UNIFORM_BITS
+    # in C, the running sums are walked rather than made: a national quarter's weighted strata hold 1.6 million
+    # targets, and only a few dozen points of each are looked for in them
+    chosen = (tickets._native.systematic_walk(order, other_weights, numerator_of, denominator, first)
+              if tickets._native is not None and type(order) is list and type(other_weights) is list else None)
+    if chosen is None:
+        # the numerators in ticket order, summed as they are looked up (π depends on the weight alone)
+        bounds = list(accumulate(map(numerator_of.__getitem__, map(other_weights.__getitem__, order))))
+        chosen = _systematic_bounds(bounds, denominator, first)
     chosen_ids = [others[order[k]] for k in chosen]
     chosen_digits = (tickets.ticket_digits(chosen_ids, seed_hash) if values is None
                      else [tickets.value_digits(values[order[k]]) for k in chosen])

@@ -11,13 +11,14 @@ import os
 import sys
 from contextlib import contextmanager
 from datetime import date
+from itertools import accumulate, pairwise
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shuangsuiji.engine import assignment, quotas, sampling, tickets
+from shuangsuiji.engine import assignment, manifest, quotas, sampling, tickets
 from shuangsuiji.engine.assignment import Inspector, Problem, Task
 from tests.engine import test_assignment
 from tests.engine.synthetic_pools import synthetic_problem
@@ -671,6 +672,91 @@ def test_by_length_is_the_stable_sort(lengths):
     assert _native.by_length(eligible) == sorted(range(len(eligible)), key=lambda g: len(eligible[g]))
     with pytest.raises(TypeError):
         _native.by_length([*eligible, (1,)])
+
+
+_row_ids = st.one_of(st.text(alphabet="0129AZaz\x00\x7fé", max_size=4), st.sampled_from(["", "A", "é", "e\u0301"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(ids=st.one_of(st.lists(_row_ids, max_size=30), st.lists(_row_ids, max_size=30).map(sorted),
+                     st.sets(_row_ids, max_size=30).map(sorted)),
+       weights=st.lists(st.integers(1, 5), max_size=30),
+       flags=st.lists(st.sampled_from([0, 1, 1, 0, True, False, 2, -1, 2**70]), max_size=30))
+def test_frozen_targets_with_frozen_rows_equals_the_pure_reading(ids, weights, flags):
+    n = min(len(ids), len(weights), len(flags))
+    columns = manifest.TargetColumns(ids[:n], weights[:n], flags[:n])
+    with _on(None):
+        pure_made: list = []
+        pure = manifest._frozen_targets(columns, pure_made)
+    with _on(_native):
+        made: list = []
+        assert manifest._frozen_targets(columns, made) == pure
+    assert made == pure_made
+    rows = _native.frozen_rows(list(ids[:n]), list(weights[:n]), list(flags[:n]))
+    assert rows is None or (rows == pure and pure_made[0][3])
+
+
+def test_frozen_rows_compares_ids_as_python_compares_str():
+    for ids, plain in ((["a", "b"], True), (["a", "a"], False), (["b", "a"], False), (["a", "a\x00"], True),
+                       (["a\x00", "a"], False), (["ab", "b"], True), (["b", "ab"], False), (["", "a"], False),
+                       (["\x00", "\x7f"], True), (["\x7f", "\x00"], False), (["A", "a"], True), ([], True),
+                       (["9113060MA12345678", "9113060MA123456780"], True)):
+        assert (_native.frozen_rows(ids, [1] * len(ids), [0] * len(ids)) is not None) is plain, ids
+        assert plain is (all(a < b for a, b in pairwise(ids)) and (not ids or ids[0] != ""))
+
+
+def test_frozen_rows_leaves_to_the_reference_what_it_does_not_decide():
+    assert _native.frozen_rows(["a", "b"], [1, 2], [1, 0]) == [["a", 1, 1], ["b", 2, 0]]
+    for ids, weights, flags in ((["a", "é"], [1, 1], [0, 0]),  # not ASCII: NFC is the reference's to find
+                                (["a", 1], [1, 1], [0, 0]), (["a", "b"], [1, 1], [True, 0]),
+                                (["a", "b"], [1, 1], [0, 2]), (["a", "b"], [1, 1], [0, 2**70]),
+                                (["a", "b"], [1, 1], [0]), (["a", "b"], [1], [0, 0])):
+        assert _native.frozen_rows(ids, weights, flags) is None
+    with pytest.raises(TypeError):
+        _native.frozen_rows(("a",), [1], [0])
+
+
+def _pure_walk(order, weights, numerators, denominator, first):
+    bounds = list(accumulate(map(numerators.__getitem__, map(weights.__getitem__, order))))
+    return sampling._systematic_bounds(bounds, denominator, first)
+
+
+@settings(max_examples=400, deadline=None)
+@given(weights=st.lists(st.one_of(st.integers(1, 4), st.integers(1, 10**6)), max_size=60),
+       data=st.data())
+def test_systematic_walk_equals_the_running_sums(weights, data):
+    wanted = data.draw(st.integers(0, len(weights)))
+    order = data.draw(st.permutations(range(len(weights))))
+    numerators, denominator = sampling._inclusion_table(weights, wanted)
+    first = data.draw(st.one_of(st.integers(0, denominator - 1), st.integers(-3 * denominator, 3 * denominator)))
+    walked = _native.systematic_walk(list(order), weights, numerators, denominator, first)
+    if first < 0:  # never a draw's (its first point lies in [0, denominator)): left to the pure path
+        assert walked is None
+        return
+    assert walked == _pure_walk(order, weights, numerators, denominator, first)
+    if 0 <= first < denominator:
+        assert len(walked) == wanted
+
+
+def test_systematic_walk_at_the_edges_of_64_bits():
+    top = 2**63 - 1
+    # sums up to the largest 64-bit integer are walked, points beyond it are none
+    for numerators, denominator, first in (({1: top // 2, 2: top - top // 2}, top, 5), ({1: top, 2: 0}, top, 0),
+                                           ({1: 3, 2: 4}, top, top - 1)):
+        walked = _native.systematic_walk([1, 0], [1, 2], numerators, denominator, first)
+        assert walked is not None and walked == _pure_walk([1, 0], [1, 2], numerators, denominator, first)
+    # what it does not take is left to the pure path, which raises or answers as it always did
+    for order, weights, numerators, denominator, first in (
+            ([1, 0], [1, 2], {1: top, 2: 1}, top, 0),          # a sum beyond 64 bits
+            ([0], [1], {1: 2**64}, 2**65, 0),                  # a numerator beyond 64 bits
+            ([0], [1], {1: 1}, 2**64, 0), ([0], [1], {1: 1}, 1, 2**64), ([0], [1], {1: 1}, 0, 0),
+            ([0], [1], {1: -1}, 1, 0), ([0], [1], {1: 1}, 1, -1), ([0], [1], {1: True}, 1, 0), ([0], [1], {2: 1}, 1, 0),
+            ([1], [1], {1: 1}, 1, 0), ([-1], [1], {1: 1}, 1, 0), ([True], [1], {1: 1}, 1, 0)):
+        assert _native.systematic_walk(order, weights, numerators, denominator, first) is None
+    with pytest.raises(TypeError):
+        _native.systematic_walk((0,), [1], {1: 1}, 1, 0)
+    with pytest.raises(TypeError):
+        _native.systematic_walk([0], [[1]], {1: 1}, 1, 0)  # an unhashable weight: as the pure lookup raises
 
 
 _NAMES = st.sampled_from(["a", "b", "c"])
